@@ -1,0 +1,37 @@
+"""`playbook check`: loading problems plus the checks that need the whole playbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .config import Config, resolve_as_of
+from .load import Loaded, load
+from .model import Playbook
+from .problems import Problem, sorted_problems, warning
+
+
+def whole_playbook_problems(playbook: Playbook, config: Config, as_of: date) -> list[Problem]:
+    """Warnings that depend on the as-of date or on several files at once."""
+    out: list[Problem] = []
+    for c in playbook.customers:
+        for i in c.interactions:
+            if i.date > as_of:
+                out.append(warning(i.source.path, i.date_line, 0,
+                                   f"dated {i.date.isoformat()}, after the as-of date {as_of.isoformat()}; "
+                                   "the analysis ignores it until then (check the year?)"))
+        if c.status == "active" and not c.interactions and not c.since:
+            out.append(warning(c.source.path, 1, 0, "no interactions and no 'since' date yet; "
+                                                    "log a first touch so Playbook can follow the relationship"))
+    return out
+
+
+def check_loaded(loaded: Loaded, as_of: date) -> list[Problem]:
+    return sorted_problems(loaded.problems + whole_playbook_problems(loaded.playbook, loaded.config, as_of))
+
+
+def check(root: Path, as_of: date | None = None) -> tuple[list[Problem], int]:
+    """Every problem in the playbook at `root`, and how many files were read."""
+    loaded = load(root)
+    when = resolve_as_of(as_of, loaded.config.as_of)
+    return check_loaded(loaded, when), loaded.playbook.files

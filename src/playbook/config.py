@@ -1,0 +1,328 @@
+"""`playbook.yaml`: site settings, the team, defaults, thresholds and the team's plays.
+
+Every setting has a default; a missing or empty file is a valid configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields as dc_fields
+from datetime import date
+from pathlib import Path
+
+from .fields import Fields, parse_cadence, parse_choice, parse_int
+from .model import STAGES, TeamMember
+from .problems import Problem, error, warning
+from .yamlio import Map, Scalar, Seq, kind_name, parse
+
+CONFIG_FILE = "playbook.yaml"
+PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The numbers behind every stage and action; each can be set in `thresholds:`."""
+
+    dormant_days: int = 180
+    """No touch for this many days → dormant."""
+    dormant_cadence_multiple: float = 4.0
+    """…or a silence over this many times the cadence → dormant."""
+    negative_window_days: int = 30
+    """A negative touch this recent, with nothing positive since → at risk."""
+    overdue_days: int = 14
+    """A commitment overdue by more than this → at risk."""
+    silence_cadence_multiple: float = 2.0
+    """A silence over this many times the cadence → at risk."""
+    establishing_days: int = 90
+    """A relationship younger than this → establishing."""
+    growth_window_days: int = 90
+    """Length of the two windows compared for growth."""
+    renewal_days: int = 60
+    """A renewal this close → a renewal action."""
+    personal_days: int = 14
+    """A birthday or anniversary this close → a personal action."""
+    repair_days: int = 30
+    """A negative touch this recent without a positive one since → a repair action."""
+    single_thread_days: int = 180
+    """Window in which only one engaged contact means single-threaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGap:
+    """A play condition: no touch with a contact of `role` for `days`."""
+
+    role: str
+    """Role text, matched case-insensitively as a word within the contact's role."""
+    days: int
+    """Days without a touch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """A team rule: when the conditions hold, suggest the action."""
+
+    name: str
+    """Name of the rule, shown as the reason."""
+    do: str
+    """The action's title."""
+    within: int
+    """Days from as_of until the action is due."""
+    priority: str | None
+    """Explicit priority, else medium."""
+    stages: tuple[str, ...] = ()
+    """Any of these stages (empty: any)."""
+    tiers: tuple[str, ...] = ()
+    """Any of these tiers (empty: any)."""
+    tags: tuple[str, ...] = ()
+    """Any of these tags (empty: any)."""
+    owners: tuple[str, ...] = ()
+    """Any of these owners (empty: any)."""
+    days_since_contact: int | None = None
+    """At least this many days since the last touch."""
+    health_below: int | None = None
+    """Health strictly below this."""
+    no_touch_with_role: RoleGap | None = None
+    """No touch with a contact in this role for so many days."""
+    line: int = 0
+    """Line in playbook.yaml, for source links."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated configuration."""
+
+    title: str = "Relationship Playbook"
+    """Site title."""
+    team: tuple[TeamMember, ...] = ()
+    """Known team members."""
+    default_cadence: int = 30
+    """Desired days between touches when neither customer nor tier says."""
+    tier_cadence: dict[str, int] = field(default_factory=dict)
+    """Desired cadence per tier."""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    """Stage and action thresholds."""
+    plays: tuple[Play, ...] = ()
+    """The team's rules."""
+    as_of: date | None = None
+    """Pinned analysis date."""
+    repo_url: str | None = None
+    """Web URL of the repository, for edit links."""
+    branch: str = "main"
+    """Branch for edit links."""
+    robots_noindex: bool = True
+    """Keep search engines out (this is customer data)."""
+
+    def member(self, handle: str) -> TeamMember | None:
+        for m in self.team:
+            if m.handle == handle:
+                return m
+        return None
+
+    def cadence_for(self, own: int | None, tier: str | None) -> tuple[int, str]:
+        """The desired cadence and where it comes from."""
+        if own:
+            return own, "the customer's own cadence"
+        if tier and tier in self.tier_cadence:
+            return self.tier_cadence[tier], f"the {tier} tier's cadence"
+        return self.default_cadence, "the default cadence"
+
+
+def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
+    """--as-of wins, then the date pinned in playbook.yaml, then today: the one place
+    that reads the clock, so everything below it is a pure function of its inputs."""
+    return cli_value or pinned or date.today()
+
+
+_TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "robots")
+_WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role")
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(), []
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Config(), [error(CONFIG_FILE, 1, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
+    return parse_config(text)
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Problem]]:
+    problems: list[Problem] = []
+    node, problems_yaml = parse(text.replace("\r\n", "\n"), path)
+    problems += problems_yaml
+    if node is None:
+        return Config(), problems
+    if not isinstance(node, Map):
+        problems.append(error(path, node.line, node.column,
+                              f"playbook.yaml should hold 'key: value' settings, not {kind_name(node)}"))
+        return Config(), problems
+    f = Fields(node, path, problems, "playbook.yaml")
+    f.reject_unknown(_TOP)
+    kw: dict = {}
+    title = f.text("title")
+    if title:
+        kw["title"] = title
+    kw["team"] = _team(f, path, problems)
+    handles = {m.handle for m in kw["team"]}
+    defaults = f.mapping("defaults")
+    if defaults is not None:
+        d = Fields(defaults, path, problems, "defaults")
+        d.reject_unknown(("cadence", "tiers"))
+        c = d.cadence("cadence")
+        if c:
+            kw["default_cadence"] = c
+        tiers = d.mapping("tiers")
+        if tiers is not None:
+            tc: dict[str, int] = {}
+            for name, v in tiers.items.items():
+                if isinstance(v, Scalar) and not v.is_null:
+                    days = parse_cadence(v, path, problems, f"tiers.{name}")
+                    if days:
+                        tc[name] = days
+                else:
+                    problems.append(error(path, v.line, v.column, f"tier '{name}' needs a cadence like 14d"))
+            kw["tier_cadence"] = tc
+    thr = f.mapping("thresholds")
+    if thr is not None:
+        kw["thresholds"] = _thresholds(thr, path, problems)
+    kw["plays"] = _plays(f, path, problems, handles)
+    as_of = f.date("as_of")
+    if as_of:
+        kw["as_of"] = as_of
+    repo = f.text("repo_url")
+    if repo:
+        if not repo.startswith(("https://", "http://")):
+            problems.append(error(path, f.line_of("repo_url"), 0,
+                                  f"repo_url should start with https://, not '{repo}'"))
+        else:
+            kw["repo_url"] = repo.rstrip("/")
+    branch = f.text("branch")
+    if branch:
+        kw["branch"] = branch
+    robots = f.text("robots")
+    if robots:
+        if robots not in ("noindex", "index"):
+            problems.append(error(path, f.line_of("robots"), 0, "robots should be 'noindex' (default) or 'index'"))
+        kw["robots_noindex"] = robots != "index"
+    return Config(**kw), problems
+
+
+def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ...]:
+    out: list[TeamMember] = []
+    seen: set[str] = set()
+    for item in f.sequence("team"):
+        if isinstance(item, Scalar):
+            handle, name, email = item.text.strip(), item.text.strip(), None
+            line = item.line
+        elif isinstance(item, Map):
+            m = Fields(item, path, problems, "a team member")
+            m.reject_unknown(("handle", "name", "email"))
+            handle = m.text("handle", required=True) or ""
+            name = m.text("name") or handle
+            email = m.text("email")
+            line = item.line
+        else:
+            problems.append(error(path, item.line, item.column, "each team member should be 'handle: …, name: …'"))
+            continue
+        if not handle:
+            continue
+        if handle in seen:
+            problems.append(error(path, line, 0, f"team handle '{handle}' appears twice"))
+            continue
+        seen.add(handle)
+        out.append(TeamMember(handle, name, email))
+    return tuple(out)
+
+
+def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
+    names = [f.name for f in dc_fields(Thresholds)]
+    t = Fields(node, path, problems, "thresholds")
+    t.reject_unknown(names)
+    kw = {}
+    for name in names:
+        v = t.scalar(name, "a number")
+        if v is None:
+            continue
+        try:
+            num = float(v.text)
+        except ValueError:
+            problems.append(error(path, v.line, v.column, f"threshold '{name}' should be a number, not '{v.text}'"))
+            continue
+        if num <= 0:
+            problems.append(error(path, v.line, v.column, f"threshold '{name}' should be above zero"))
+            continue
+        kw[name] = num if "multiple" in name else int(num)
+    return Thresholds(**kw)
+
+
+def _words(node, path: str, problems: list[Problem], key: str) -> tuple[str, ...]:
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return ()
+    if isinstance(node, Scalar):
+        return (node.text.strip(),)
+    if isinstance(node, Seq):
+        out = []
+        for it in node.items:
+            if isinstance(it, Scalar):
+                out.append(it.text.strip())
+            else:
+                problems.append(error(path, it.line, it.column, f"'{key}' entries should be words"))
+        return tuple(out)
+    problems.append(error(path, node.line, node.column, f"'{key}' should be a word or a list of words"))
+    return ()
+
+
+def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> tuple[Play, ...]:
+    out: list[Play] = []
+    for item in f.sequence("plays"):
+        if not isinstance(item, Map):
+            problems.append(error(path, item.line, item.column, "each play needs 'name', 'when', 'do' and 'within'"))
+            continue
+        p = Fields(item, path, problems, "a play")
+        p.reject_unknown(("name", "when", "do", "within", "priority"))
+        do = p.text("do", required=True)
+        name = p.text("name") or do or "play"
+        within = p.integer("within", 0, 3650)
+        priority = p.choice("priority", PRIORITIES)
+        when = p.mapping("when")
+        kw: dict = {}
+        if when is None:
+            problems.append(error(path, item.line, item.column, f"play '{name}' has no 'when'; say when it applies"))
+        else:
+            w = Fields(when, path, problems, f"the 'when' of play '{name}'")
+            w.reject_unknown(_WHEN)
+            stages = []
+            for s in _words(w.raw("stage"), path, problems, "stage"):
+                ok = parse_choice(Scalar(s, w.line_of("stage"), 0, True), path, problems, "stage", STAGES,
+                                  {"at risk": "at-risk", "at_risk": "at-risk"})
+                if ok:
+                    stages.append(ok)
+            kw["stages"] = tuple(stages)
+            kw["tiers"] = _words(w.raw("tier"), path, problems, "tier")
+            kw["tags"] = _words(w.raw("tags"), path, problems, "tags")
+            owners = _words(w.raw("owner"), path, problems, "owner")
+            for o in owners:
+                if handles and o not in handles:
+                    problems.append(warning(path, w.line_of("owner"), 0, f"play owner '{o}' is not in the team"))
+            kw["owners"] = owners
+            kw["days_since_contact"] = w.integer("days_since_contact", 0, 100000)
+            kw["health_below"] = w.integer("health_below", 0, 101)
+            gap = w.mapping("no_touch_with_role")
+            if gap is not None:
+                g = Fields(gap, path, problems, "no_touch_with_role")
+                g.reject_unknown(("role", "days"))
+                role = g.text("role", required=True)
+                days_node = g.scalar("days", "a whole number")
+                days = parse_int(days_node, path, problems, "days", 1, 100000) if days_node else None
+                if days_node is None:
+                    problems.append(error(path, gap.line, gap.column, "no_touch_with_role needs 'days'"))
+                if role and days:
+                    kw["no_touch_with_role"] = RoleGap(role, days)
+        if do is None or within is None:
+            if within is None and p.raw("within") is None:
+                problems.append(error(path, item.line, item.column,
+                                      f"play '{name}' has no 'within'; say in how many days it is due"))
+            continue
+        out.append(Play(name=name, do=do, within=within, priority=priority, line=item.line, **kw))
+    return tuple(out)

@@ -1,0 +1,398 @@
+"""Walk a playbook repository and build the model, collecting every problem on the way.
+
+Nothing here raises on bad content: each file contributes what it can plus its problems,
+so `playbook check` can report them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from .config import Config, load_config
+from .fields import Fields, parse_date
+from .model import (
+    DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
+    Customer, Interaction, Playbook, Source,
+)
+from .notes import bad_due_dates, extract_commitments, first_sentence
+from .problems import Problem, error, sorted_problems, warning
+from .yamlio import Map, Scalar, Seq, kind_name, parse
+
+CUSTOMERS_DIR = "content/customers"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+#: Files a person's editor or OS leaves behind; never content, never worth a warning.
+_IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
+MAX_FILE_BYTES = 2_000_000
+
+_CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
+                  "status", "notes", "contacts", "asks")
+_CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary")
+_ASK_KEYS = ("what", "since", "done")
+_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What loading a playbook gives: the model, the config and every problem."""
+
+    playbook: Playbook
+    config: Config
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def slugify(name: str) -> str:
+    """A slug for a display name: accents dropped, words joined by hyphens."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "customer"
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """Read a file as UTF-8 (a BOM is fine, CRLF becomes LF); report anything else."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(error(rel, 0, 0, f"cannot read the file: {exc.strerror}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(error(rel, 0, 0, f"file is {len(data):,} bytes; Playbook reads files up to "
+                                         f"{MAX_FILE_BYTES:,} bytes. Split it up"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(error(rel, line, col,
+                              f"not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8"))
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        problems.append(error(rel, 0, 0, "file contains NUL bytes; is it really text?"))
+        return None
+    return text
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def load(root: Path, config: Config | None = None) -> Loaded:
+    """Load every customer under `root/content/customers`."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    if config is None:
+        config, cprobs = load_config(root)
+        problems += cprobs
+    base = root / CUSTOMERS_DIR
+    files = 1 if (root / "playbook.yaml").is_file() else 0
+    customers: list[Customer] = []
+    if not base.is_dir():
+        problems.append(error(CUSTOMERS_DIR, 0, 0,
+                              "no customers folder; create content/customers/<slug>/customer.yaml "
+                              "(or run 'playbook init')"))
+        return Loaded(Playbook((), files), config, sorted_problems(problems))
+    for entry in sorted(base.iterdir(), key=lambda p: p.name):
+        rel = f"{CUSTOMERS_DIR}/{entry.name}"
+        if _IGNORED.search(entry.name):
+            continue
+        if not _inside(entry, root):
+            problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
+            continue
+        if not entry.is_dir():
+            problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
+                                               "folder content/customers/<slug>/ — move or delete it"))
+            continue
+        customer, n = load_customer(entry, rel, config, problems, root)
+        files += n
+        if customer is not None:
+            customers.append(customer)
+    return Loaded(Playbook(tuple(customers), files), config, sorted_problems(problems))
+
+
+def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem],
+                  root: Path | None = None) -> tuple[Customer | None, int]:
+    """Load one customer folder. Returns (customer or None, files read)."""
+    slug = folder.name
+    if not SLUG.match(slug):
+        problems.append(error(rel, 0, 0, f"folder name '{slug}' is not a valid slug; use lower-case letters, "
+                                         f"digits and hyphens, e.g. '{slugify(slug)}'"))
+        return None, 0
+    yaml_path = folder / "customer.yaml"
+    yrel = f"{rel}/customer.yaml"
+    if not yaml_path.is_file():
+        alt = folder / "customer.yml"
+        hint = " (rename customer.yml to customer.yaml)" if alt.exists() else ""
+        problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
+                                          "with at least 'name: …'"))
+        return None, 0
+    files = 1
+    text = read_text(yaml_path, yrel, problems)
+    if text is None:
+        return None, files
+    interactions: list[Interaction] = []
+    customer = parse_customer(text, slug, yrel, config, problems)
+    contacts = customer.contacts if customer else None  # None: cannot check 'with' names
+    for extra in sorted(folder.iterdir(), key=lambda p: p.name):
+        if extra.name not in ("customer.yaml", "interactions") and not _IGNORED.search(extra.name):
+            problems.append(warning(f"{rel}/{extra.name}", 0, 0,
+                                    "not part of the customer: a customer folder holds customer.yaml and "
+                                    "interactions/; move it into interactions/ (as .md) or delete it"))
+    idir = folder / "interactions"
+    if idir.is_dir():
+        for f in sorted(idir.iterdir(), key=lambda p: p.name):
+            frel = f"{rel}/interactions/{f.name}"
+            if _IGNORED.search(f.name):
+                continue
+            if root is not None and not _inside(f, root):
+                problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
+                continue
+            if f.is_dir() or not f.name.endswith(".md"):
+                problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
+                                                    "rename or move it"))
+                continue
+            files += 1
+            itext = read_text(f, frel, problems)
+            if itext is None:
+                continue
+            it = parse_interaction(itext, f.name, frel, contacts, config, problems)
+            if it is not None:
+                interactions.append(it)
+    elif (folder / "interactions").exists():
+        problems.append(warning(f"{rel}/interactions", 0, 0, "'interactions' should be a folder"))
+    if customer is None:
+        return None, files
+    interactions.sort(key=lambda i: (i.date, i.source.path))
+    return replace(customer, interactions=tuple(interactions)), files
+
+
+def parse_customer(text: str, slug: str, path: str, config: Config,
+                   problems: list[Problem]) -> Customer | None:
+    node, yp = parse(text, path)
+    problems += yp
+    if node is None:
+        if not yp:
+            problems.append(error(path, 1, 0, "customer.yaml is empty; it needs at least 'name: …'"))
+        return None
+    if not isinstance(node, Map):
+        problems.append(error(path, node.line, node.column,
+                              f"customer.yaml should hold 'field: value' lines, not {kind_name(node)}"))
+        return None
+    f = Fields(node, path, problems, "customer.yaml")
+    f.reject_unknown(_CUSTOMER_KEYS)
+    name = f.text("name", required=True)
+    owners_nodes = f.text_list("owner") + f.text_list("owners")
+    owners = []
+    handles = {m.handle for m in config.team}
+    for o in owners_nodes:
+        h = o.text.strip()
+        if handles and h not in handles:
+            problems.append(warning(path, o.line, o.column,
+                                    f"owner '{h}' is not a team member in playbook.yaml"))
+        if h not in owners:
+            owners.append(h)
+    status = f.choice("status", STATUSES) or "active"
+    tags = tuple(dict.fromkeys(t.text.strip() for t in f.text_list("tags")))
+    contacts = tuple(c for c in (_contact(n, path, problems) for n in f.sequence("contacts")) if c)
+    seen: dict[str, Contact] = {}
+    for c in contacts:
+        key = c.name.casefold()
+        if key in seen:
+            problems.append(error(path, c.source.line, 0,
+                                  f"contact '{c.name}' is listed twice (also line {seen[key].source.line})"))
+        seen[key] = c
+    asks = tuple(a for a in (_ask(n, path, problems) for n in f.sequence("asks")) if a)
+    tier = f.text("tier")
+    if tier and config.tier_cadence and tier not in config.tier_cadence:
+        problems.append(warning(path, f.line_of("tier"), 0,
+                                f"tier '{tier}' has no cadence in playbook.yaml (known: "
+                                f"{', '.join(sorted(config.tier_cadence))}); the default cadence applies"))
+    customer = Customer(
+        slug=slug, name=name or slug, owners=tuple(owners), since=f.date("since"), tier=tier, tags=tags,
+        cadence=f.cadence("cadence"), renewal=f.date("renewal"), value=f.number("value"), status=status,
+        notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
+    )
+    return customer if name else None
+
+
+def _contact(node, path: str, problems: list[Problem]) -> Contact | None:
+    if isinstance(node, Scalar):  # "- Jane Doe" is a fine shorthand
+        return Contact(node.text.strip(), None, None, None, None, None, False, Source(path, node.line))
+    if not isinstance(node, Map):
+        problems.append(error(path, node.line, node.column, "each contact should have 'name: …' and optional fields"))
+        return None
+    f = Fields(node, path, problems, "a contact")
+    f.reject_unknown(_CONTACT_KEYS)
+    name = f.text("name", required=True)
+    birthday = None
+    b = f.scalar("birthday", "a date like 03-14 or 1980-03-14")
+    if b is not None:
+        birthday = _birthday(b, path, problems)
+    if not name:
+        return None
+    return Contact(name, f.text("role"), f.text("email"), f.text("phone"), birthday, f.text("notes"),
+                   bool(f.boolean("primary")), Source(path, node.line))
+
+
+def _birthday(node: Scalar, path: str, problems: list[Problem]) -> Birthday | None:
+    text = node.text.strip()
+    m = _BIRTHDAY.match(text)
+    if m:
+        month, day = int(m.group(1)), int(m.group(2))
+        try:
+            date(2000, month, day)  # a leap year, so 02-29 is allowed
+        except ValueError:
+            problems.append(error(path, node.line, node.column,
+                                  f"birthday '{text}' is not a real day; write MM-DD, e.g. 03-14"))
+            return None
+        return Birthday(month, day)
+    d = parse_date(node, path, problems, "birthday")
+    return Birthday(d.month, d.day, d.year) if d else None
+
+
+def _ask(node, path: str, problems: list[Problem]) -> Ask | None:
+    if isinstance(node, Scalar):
+        return Ask(node.text.strip(), None, False, Source(path, node.line))
+    if not isinstance(node, Map):
+        problems.append(error(path, node.line, node.column, "each ask should have 'what: …'"))
+        return None
+    f = Fields(node, path, problems, "an ask")
+    f.reject_unknown(_ASK_KEYS)
+    what = f.text("what", required=True)
+    since = f.date("since")
+    done = bool(f.boolean("done"))
+    return Ask(what, since, done, Source(path, node.line)) if what else None
+
+
+def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[str | None, str, int] | None:
+    """(front matter or None, body, body's first line). None when the file is unusable."""
+    if not text.startswith("---"):
+        return None, text, 1
+    first_nl = text.find("\n")
+    if text[:first_nl if first_nl >= 0 else len(text)].rstrip() != "---":
+        return None, text, 1  # e.g. '----' is a Markdown rule, not a fence
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    problems.append(error(path, 1, 1, "front matter opened with '---' on line 1 is never closed; "
+                                      "add a line with only '---' after the last field"))
+    return None
+
+
+def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Contact, ...] | None,
+                      config: Config, problems: list[Problem]) -> Interaction | None:
+    if not text.strip():
+        problems.append(warning(path, 0, 0, "empty interaction file; write a sentence about what happened, "
+                                            "or delete the file"))
+        return None
+    split = split_front_matter(text, path, problems)
+    if split is None:
+        return None
+    front, body, body_line = split
+    fields: Fields | None = None
+    if front is not None:
+        node, yp = parse(front, path, line_offset=1)
+        problems += yp
+        if yp and node is None:
+            return None
+        if node is not None and not isinstance(node, Map):
+            problems.append(error(path, node.line, node.column,
+                                  f"front matter should be 'field: value' lines, not {kind_name(node)}"))
+            return None
+        if isinstance(node, Map):
+            fields = Fields(node, path, problems, "the front matter")
+            fields.reject_unknown(_FRONT_KEYS)
+    day = fields.date("date") if fields else None
+    date_given = fields is not None and fields.raw("date") is not None
+    if day is None:
+        m = _FILE_DATE.match(filename)
+        if m:
+            day = parse_date(Scalar(m.group(1), 0, 0, True), path, problems, "file name date")
+        elif not date_given:
+            problems.append(error(path, 1, 0, "this interaction has no date: add 'date: YYYY-MM-DD' to the "
+                                              "front matter or start the file name with it (2026-11-20-call.md)"))
+    if day is None:
+        return None
+    date_line = fields.line_of("date") if fields is not None and date_given else 1
+    itype, with_, by, sentiment, direction, summary = "note", (), None, None, None, None
+    if fields is not None:
+        itype = fields.choice("type", INTERACTION_TYPES) or "note"
+        with_ = _resolve_with(fields.text_list("with"), contacts, path, problems)
+        by = fields.text("by")
+        handles = {m.handle for m in config.team}
+        if by and handles and by not in handles:
+            problems.append(warning(path, fields.line_of("by"), 0,
+                                    f"'by: {by}' is not a team member in playbook.yaml "
+                                    f"(known: {', '.join(sorted(handles))})"))
+        sentiment = _sentiment(fields, path, problems)
+        direction = fields.choice("direction", DIRECTIONS, {"inbound": "in", "outbound": "out"})
+        summary = fields.text("summary")
+    commitments = extract_commitments(body, body_line, day, path)
+    for line, bad in bad_due_dates(body, body_line):
+        problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date; the commitment has "
+                                               "no due date until it is fixed (write YYYY-MM-DD)"))
+    return Interaction(
+        date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
+        summary=summary or first_sentence(body), body=body, body_line=body_line,
+        commitments=commitments, source=Source(path, 1), date_line=date_line,
+    )
+
+
+def _sentiment(f: Fields, path: str, problems: list[Problem]) -> int | None:
+    node = f.scalar("sentiment", "a number from -2 to 2 or a word")
+    if node is None:
+        return None
+    raw = node.text.strip()
+    word = re.sub(r"[\s_-]+", " ", raw.lower())
+    if word in SENTIMENT_WORDS:
+        return SENTIMENT_WORDS[word]
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is not None and -2 <= value <= 2:
+        return value
+    problems.append(error(path, node.line, node.column,
+                          f"unknown sentiment '{node.text}'; use -2..2 or very negative, negative, neutral, "
+                          "positive, very positive"))
+    return None
+
+
+def _resolve_with(names: tuple[Scalar, ...], contacts: tuple[Contact, ...] | None, path: str,
+                  problems: list[Problem]) -> tuple[str, ...]:
+    """Match names to contacts: full name, else a unique first name (people write 'with: Maria')."""
+    if contacts is None:
+        return tuple(dict.fromkeys(n.text.strip() for n in names))
+    out: list[str] = []
+    by_full = {c.name.casefold(): c.name for c in contacts}
+    for n in names:
+        raw = n.text.strip()
+        key = raw.casefold()
+        if key in by_full:
+            out.append(by_full[key])
+            continue
+        firsts = [c.name for c in contacts if c.name.split()[0].casefold() == key]
+        if len(firsts) == 1:
+            out.append(firsts[0])
+            continue
+        known = ", ".join(c.name for c in contacts) or "none listed"
+        problems.append(warning(path, n.line, n.column,
+                                f"'{raw}' is not among this customer's contacts ({known}); "
+                                "add them to customer.yaml or fix the spelling"))
+        out.append(raw)
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,199 @@
+"""The content model: immutable records, each remembering the file and line it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+STAGES: tuple[str, ...] = ("establishing", "growing", "steady", "at-risk", "dormant", "ended")
+STAGE_LABELS: dict[str, str] = {
+    "establishing": "Establishing", "growing": "Growing", "steady": "Steady",
+    "at-risk": "At risk", "dormant": "Dormant", "ended": "Ended",
+}
+INTERACTION_TYPES: tuple[str, ...] = (
+    "call", "meeting", "email", "visit", "message", "support", "purchase", "event", "note",
+)
+SENTIMENT_WORDS: dict[str, int] = {
+    "very negative": -2, "negative": -1, "neutral": 0, "positive": 1, "very positive": 2,
+}
+SENTIMENT_LABELS: dict[int, str] = {v: k for k, v in SENTIMENT_WORDS.items()}
+DIRECTIONS: tuple[str, ...] = ("in", "out")
+STATUSES: tuple[str, ...] = ("active", "ended")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where a record was written."""
+
+    path: str
+    """Path relative to the playbook root, forward slashes."""
+    line: int = 1
+    """1-based line."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Birthday:
+    """A recurring date; the year is known only when a full date was written."""
+
+    month: int
+    """1-12."""
+    day: int
+    """1-31 (29 February falls on the 28th in other years)."""
+    year: int | None = None
+    """Birth year when given."""
+
+    def on_year(self, year: int) -> date:
+        """The day it falls on in `year`."""
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:  # 29 February outside leap years
+            return date(year, self.month, self.day - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person at the customer."""
+
+    name: str
+    """Full name as written; interactions refer to it."""
+    role: str | None
+    """Job or role, free text (e.g. 'CFO', 'Head of IT')."""
+    email: str | None
+    """Email address."""
+    phone: str | None
+    """Phone number, kept exactly as written."""
+    birthday: Birthday | None
+    """Birthday, for the personal touch."""
+    notes: str | None
+    """Markdown: family, preferences, what they care about."""
+    primary: bool
+    """The main contact of the account."""
+    source: Source
+    """Where the contact is defined."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Something the customer asked us about that we owe an answer to."""
+
+    what: str
+    """The question or request, in a sentence."""
+    since: date | None
+    """When they asked."""
+    done: bool
+    """True once answered."""
+    source: Source
+    """Where the ask is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A task-list item in an interaction's notes: a promise made to the customer."""
+
+    text: str
+    """The item's text, without the due marker."""
+    done: bool
+    """Ticked (`- [x]`)."""
+    due: date | None
+    """From '(due YYYY-MM-DD)' in the text, when written."""
+    made_on: date
+    """Date of the interaction it was made in."""
+    source: Source
+    """The exact line of the item."""
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One touch: a call, meeting, email, note…"""
+
+    date: date
+    """When it happened."""
+    type: str
+    """One of INTERACTION_TYPES."""
+    with_: tuple[str, ...]
+    """Contact names, resolved to the customer's contacts where they match."""
+    by: str | None
+    """Team handle of who had the interaction."""
+    sentiment: int | None
+    """-2..2, or None when not recorded."""
+    direction: str | None
+    """'in' when the customer reached out, 'out' when we did, None when unknown."""
+    summary: str | None
+    """One line; when absent the first sentence of the notes serves."""
+    body: str
+    """Markdown notes."""
+    body_line: int
+    """File line on which the body starts (for locating task items and links)."""
+    commitments: tuple[Commitment, ...]
+    """Task-list items found in the body."""
+    source: Source
+    """The file (line 1)."""
+    date_line: int = 1
+    """Line of the `date:` field (1 when the date comes from the file name)."""
+
+    @property
+    def slug(self) -> str:
+        """File name without extension, unique within a customer."""
+        name = self.source.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".md") else name
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """An account and everything written about it."""
+
+    slug: str
+    """Directory name: lower-case letters, digits and hyphens."""
+    name: str
+    """Display name."""
+    owners: tuple[str, ...]
+    """Team handles responsible for the account."""
+    since: date | None
+    """When the relationship began, if written."""
+    tier: str | None
+    """Free-form tier, e.g. 'key'; selects the default cadence."""
+    tags: tuple[str, ...]
+    """Labels for grouping."""
+    cadence: int | None
+    """Desired days between touches, when the customer sets its own."""
+    renewal: date | None
+    """Next renewal date."""
+    value: float | None
+    """Annual value."""
+    status: str
+    """'active' or 'ended'."""
+    notes: str | None
+    """Markdown about the account."""
+    contacts: tuple[Contact, ...]
+    """People at the customer, in file order."""
+    asks: tuple[Ask, ...]
+    """Requests from the customer."""
+    interactions: tuple[Interaction, ...]
+    """Oldest first (date, then file name)."""
+    source: Source
+    """The customer.yaml file."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """Someone on our side."""
+
+    handle: str
+    """Short id used in `owner` and `by`."""
+    name: str
+    """Display name."""
+    email: str | None = None
+    """Optional address."""
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """A whole loaded playbook."""
+
+    customers: tuple[Customer, ...]
+    """Sorted by slug."""
+    files: int = 0
+    """How many files were read (for the check summary)."""

@@ -1,0 +1,171 @@
+"""The one YAML reader: safe, positioned, strict about duplicates, wary of aliases.
+
+PyYAML's constructors decide types by YAML 1.1 rules (`No` is False, `0612` is an int,
+`2026-02-30` raises a bare ValueError) and silently keep the last of two equal keys.
+So we only *compose* the document (no construction, no arbitrary tags) and keep every
+scalar as the text the person wrote, with its line and column. The schema layer
+(`fields.py`) then reads each field as the type that field needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+try:  # libyaml is several times faster; fall back silently where it is not built.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .problems import Problem, error
+
+#: How many nodes one document may expand to through aliases before we refuse it.
+#: Real playbook files have a few hundred; a "billion laughs" bomb has billions.
+MAX_NODES = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar exactly as written."""
+
+    text: str
+    """The characters of the value, after YAML's quoting and folding rules."""
+    line: int
+    """1-based line of the value."""
+    column: int
+    """1-based column of the value."""
+    plain: bool
+    """True when unquoted (so `null`, `~` and empty mean "no value")."""
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A YAML sequence."""
+
+    items: tuple["Node", ...]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A YAML mapping with string keys, in the order written."""
+
+    items: dict[str, "Node"]
+    """Value nodes by key text."""
+    keys: dict[str, Scalar]
+    """The key scalars, for pointing at a misspelt key."""
+    line: int
+    column: int
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+@dataclass(slots=True)
+class _Budget:
+    left: int = MAX_NODES
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int) -> Node:
+    budget.left -= 1
+    if budget.left < 0:
+        raise _TooBig
+    line, col = _pos(node)
+    line += line_offset
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, line, col, node.style in (None, ""))
+    if isinstance(node, yaml.SequenceNode):
+        return Seq(tuple(_convert(n, path, budget, line_offset) for n in node.value), line, col)
+    assert isinstance(node, yaml.MappingNode)
+    items: dict[str, Node] = {}
+    keys: dict[str, Scalar] = {}
+    for knode, vnode in node.value:
+        kline, kcol = _pos(knode)
+        kline += line_offset
+        if not isinstance(knode, yaml.ScalarNode):
+            budget.problems.append(error(path, kline, kcol, "a key must be a plain word, not a list or mapping"))
+            continue
+        key = knode.value
+        if key == "<<" and knode.style in (None, ""):
+            budget.problems.append(error(path, kline, kcol, "merge keys ('<<') are not supported; write the fields out"))
+            continue
+        if key in keys:
+            first = keys[key]
+            budget.problems.append(error(
+                path, kline, kcol,
+                f"duplicate key '{key}' (first set on line {first.line}); keep one of them",
+            ))
+            continue
+        keys[key] = Scalar(key, kline, kcol, knode.style in (None, ""))
+        items[key] = _convert(vnode, path, budget, line_offset)
+    return Map(items, keys, line, col)
+
+
+def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document. Returns (root node or None, problems).
+
+    `line_offset` shifts reported lines, for front matter that starts below line 1.
+    An empty document gives (None, []).
+    """
+    budget = _Budget()
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 0
+        col = (mark.column + 1) if mark else 0
+        what = exc.problem or "invalid YAML"
+        hint = _hint_for(what)
+        return None, [error(path, line, col, f"YAML syntax: {what}{hint}")]
+    except yaml.YAMLError as exc:
+        return None, [error(path, 1 + line_offset, 0, f"YAML: {exc}")]
+    if root is None:
+        return None, []
+    try:
+        node = _convert(root, path, budget, line_offset)
+    except _TooBig:
+        line, col = _pos(root)
+        return None, [error(
+            path, line + line_offset, col,
+            f"this YAML expands to more than {MAX_NODES:,} values through aliases (&anchor/*alias), "
+            "the pattern of a 'billion laughs' attack; refused. Write the values out instead of aliasing them",
+        )]
+    except RecursionError:
+        return None, [error(path, 1 + line_offset, 0, "this YAML nests too deeply; flatten it")]
+    return node, budget.problems
+
+
+def _hint_for(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " — a value containing ': ' needs quotes, e.g. summary: \"Re: renewal\""
+    if "found character '\\t'" in problem:
+        return " — YAML does not allow tabs for indentation; use spaces"
+    if "could not find expected ':'" in problem:
+        return " — each line needs 'key: value'; check the line above for a missing colon or quote"
+    return ""
+
+
+def kind_name(node: Node | None) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, Map):
+        return "a mapping (key: value lines)"
+    if isinstance(node, Seq):
+        return "a list"
+    return f"'{node.text}'"

@@ -66,6 +66,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build
+    root = _check_root(args.root)
+    try:
+        report = build(root, args.out, args.as_of)
+    except BuildError as exc:
+        raise UsageError(str(exc)) from None
+    print_problems(report.problems, "plain", sys.stderr)
+    if not report.ok:
+        errors = sum(1 for p in report.problems if p.severity == "error")
+        print(f"Build stopped: {errors} error{'s' if errors != 1 else ''} to fix first (see above). "
+              f"The previous site in {report.out} is untouched.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        index = report.out / "index.html"
+        where = index.as_uri() if index.exists() else str(report.out)
+        print(f"Built {report.customers} customers, {report.files} files in {report.seconds:.2f}s "
+              f"as of {report.as_of.isoformat()}.\nOpen {where}")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from .actions_cli import run_actions
+    return run_actions(_check_root(args.root), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playbook",
@@ -87,6 +113,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="'github' prints GitHub Actions annotations")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "build", help="compile the playbook into a static site",
+        description="Compile the playbook into a static site (HTML, playbook.json, calendars, feed). "
+                    "The output folder is replaced only when the build succeeds.",
+        epilog="example: playbook build . --out public --as-of 2026-11-20",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root_arg(p)
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ROOT/site)")
+    _as_of_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "actions", help="list the suggested next actions in the terminal",
+        description="The ranked next actions for the team or one person: priority first, then due date.",
+        epilog="example: playbook actions --owner maya --due-within 7",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root_arg(p)
+    p.add_argument("--owner", metavar="HANDLE", help="only this person's actions and customers")
+    p.add_argument("--kind", metavar="KIND", help="only this kind (follow-up, reach-out, personal, renewal, "
+                                                  "repair, broaden, answer, play)")
+    p.add_argument("--due-within", type=int, metavar="DAYS", help="only actions due within DAYS (overdue included)")
+    _as_of_arg(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_actions)
 
     return parser
 

@@ -5,6 +5,7 @@ Every setting has a default; a missing or empty file is a valid configuration.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 from pathlib import Path
@@ -246,6 +247,8 @@ def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
             continue
         try:
             num = float(v.text)
+            if not math.isfinite(num):  # 'nan', 'inf', '1e400' would crash int() below
+                raise ValueError
         except ValueError:
             problems.append(error(path, v.line, v.column, f"threshold '{name}' should be a number, not '{v.text}'"))
             continue

@@ -57,7 +57,8 @@ class Fields:
     def text(self, key: str, required: bool = False) -> str | None:
         node = self.scalar(key, "text")
         if node is None:
-            if required:
+            # A list or mapping given here was reported by scalar(); don't also call it missing.
+            if required and not isinstance(self.node.items.get(key), (Seq, Map)):
                 self.problems.append(error(
                     self.path, self.node.line, self.node.column,
                     f"{self.what} has no '{key}'; add a line like '{key}: ...'",

@@ -140,12 +140,14 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
                                           "with at least 'name: …'"))
         return None, 0
+    if root is not None and not _inside(yaml_path, root):  # same rule as for folders and notes
+        problems.append(warning(yrel, 0, 0, "points outside the playbook folder; skipped"))
+        return None, 0
     files = 1
     text = read_text(yaml_path, yrel, problems)
-    if text is None:
-        return None, files
     interactions: list[Interaction] = []
-    customer = parse_customer(text, slug, yrel, config, problems)
+    # An unreadable customer.yaml must not hide the problems in the interactions.
+    customer = parse_customer(text, slug, yrel, config, problems) if text is not None else None
     contacts = customer.contacts if customer else None  # None: cannot check 'with' names
     for extra in sorted(folder.iterdir(), key=lambda p: p.name):
         if extra.name not in ("customer.yaml", "interactions") and not _IGNORED.search(extra.name):

@@ -125,16 +125,25 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
     """
     budget = _Budget()
     try:
+        if _too_deep(text):
+            return None, [error(path, 1 + line_offset, 0, "this YAML nests too deeply; flatten it")]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        context = exc.context or ""
+        # An unclosed quote or bracket, or a line missing its colon, is only noticed further
+        # down (often at the end of the file); point at where it began, where the fix goes.
+        if exc.context_mark is not None and any(w in context for w in ("quoted scalar", "flow", "simple key")):
+            mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
         what = exc.problem or "invalid YAML"
-        hint = _hint_for(what)
+        hint = _hint_for(what, context, _char_at(text, mark))
         return None, [error(path, line, col, f"YAML syntax: {what}{hint}")]
     except yaml.YAMLError as exc:
         return None, [error(path, 1 + line_offset, 0, f"YAML: {exc}")]
+    except RecursionError:  # the pure-Python composer recurses per nesting level
+        return None, [error(path, 1 + line_offset, 0, "this YAML nests too deeply; flatten it")]
     if root is None:
         return None, []
     try:
@@ -151,14 +160,55 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
     return node, budget.problems
 
 
-def _hint_for(problem: str) -> str:
+def _hint_for(problem: str, context: str = "", char: str = "") -> str:
     if "mapping values are not allowed" in problem:
         return " — a value containing ': ' needs quotes, e.g. summary: \"Re: renewal\""
-    if "found character '\\t'" in problem:
+    # libyaml leaves the character out of its message, so look at the text itself.
+    if "found character '\\t'" in problem or ("cannot start any token" in problem and char == "\t"):
         return " — YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
-        return " — each line needs 'key: value'; check the line above for a missing colon or quote"
+        return " — each line needs 'key: value'; this line is missing its colon (or a quote is not closed)"
+    if "quoted scalar" in context:
+        return " — the quote opened here is never closed; add the closing quote"
+    if "flow sequence" in context:
+        return " — the list opened with '[' here is not closed properly; check for a missing ']' or ','"
+    if "flow mapping" in context:
+        return " — the mapping opened with '{' here is not closed properly; check for a missing '}' or ','"
     return ""
+
+
+def _char_at(text: str, mark) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+#: Deeper nesting than this is refused. Real files nest a handful of levels; libyaml's
+#: composer recurses in C per level and crashes the interpreter (a segfault, not an
+#: exception) somewhere past 20,000 levels, which a 60 kB line of '[' reaches.
+MAX_DEPTH = 200
+
+
+def _too_deep(text: str) -> bool:
+    # Cheap gate: each level past a few needs a '[', '{', '- ' or '? ' (indentation alone
+    # costs quadratic bytes), so only files with that many of them get the exact check.
+    if text.count("[") + text.count("{") + text.count("- ") + text.count("? ") <= MAX_DEPTH:
+        return False
+    depth = 0
+    try:  # the event parser keeps its own stack, so it is safe at any depth
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # compose reports the syntax error with its position
+    return False
 
 
 def kind_name(node: Node | None) -> str:

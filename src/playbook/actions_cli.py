@@ -1,0 +1,78 @@
+"""`playbook actions`: the ranked next actions, readable at a glance in a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from .check import check_loaded
+from .config import resolve_as_of
+from .engine import analyse_all, team_actions
+from .engine.types import ACTION_KINDS, Action
+from .engine.words import fmt_date
+from .load import load
+from .outputs.json_out import action_dict
+from .problems import did_you_mean, format_plain, one_of
+
+_COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[2m"}
+_RESET = "\033[0m"
+
+
+def _when(a: Action, as_of) -> str:
+    n = (a.due - as_of).days
+    if n < 0:
+        return f"{-n}d overdue"
+    if n == 0:
+        return "today"
+    return f"in {n}d"
+
+
+def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: bool, width: int = 100) -> str:
+    lines = []
+    for a in actions:
+        tag = f"{a.priority.upper():6}"
+        if colour:
+            tag = f"{_COLOURS[a.priority]}{tag}{_RESET}"
+        owner = f"  @{a.owner}" if a.owner else ""
+        lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind:9}  {names.get(a.customer, a.customer)}: {a.title}{owner}")
+        why = textwrap.fill(a.why, width=max(40, width - 8), initial_indent=" " * 8, subsequent_indent=" " * 8)
+        lines.append(why + (f"  [{a.source}]" if a.source else ""))
+    return "\n".join(lines)
+
+
+def run_actions(root: Path, args: argparse.Namespace) -> int:
+    from .cli import UsageError
+    if args.kind and args.kind not in ACTION_KINDS:
+        raise UsageError(f"unknown kind '{args.kind}'{did_you_mean(args.kind, ACTION_KINDS)}; "
+                         f"use one of {one_of(ACTION_KINDS)}")
+    loaded = load(root)
+    as_of = resolve_as_of(args.as_of, loaded.config.as_of)
+    problems = check_loaded(loaded, as_of)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in errors:
+        print(format_plain(p), file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+        return 1
+    handles = {m.handle for m in loaded.config.team} | {o for c in loaded.playbook.customers for o in c.owners}
+    if args.owner and args.owner not in handles:
+        raise UsageError(f"no one with the handle '{args.owner}'{did_you_mean(args.owner, handles)}; "
+                         f"known: {', '.join(sorted(handles))}")
+    rels = analyse_all(loaded.playbook, loaded.config, as_of)
+    actions = team_actions(rels, args.owner, args.kind, args.due_within)
+    if args.json:
+        print(json.dumps({"as_of": as_of.isoformat(), "actions": [action_dict(a) for a in actions]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    names = {r.customer.slug: r.customer.name for r in rels}
+    who = f"for @{args.owner}" if args.owner else "for the team"
+    print(f"{len(actions)} action{'s' if len(actions) != 1 else ''} {who}, as of {fmt_date(as_of)}")
+    if actions:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        width = os.get_terminal_size().columns if sys.stdout.isatty() else 100
+        print(format_actions(actions, names, as_of, colour, width))
+    return 0

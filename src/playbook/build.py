@@ -1,0 +1,127 @@
+"""The orchestrator: load → check → analyse → render → write, in named phases.
+
+Every file is first written into a fresh folder beside the output; only when all of them
+are written is the old site swapped out. A failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .check import check_loaded
+from .config import resolve_as_of
+from .engine import analyse_all
+from .engine.types import Relationship
+from .load import Loaded, load
+from .outputs.json_out import playbook_json
+from .problems import Problem
+
+#: A file in every built site; only folders holding it are ever replaced or deleted.
+MARKER = ".playbook-site"
+
+
+class BuildError(Exception):
+    """The build cannot go on (a problem with the output folder, not with the content)."""
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """What a build did."""
+
+    ok: bool
+    problems: list[Problem]
+    out: Path
+    as_of: date | None = None
+    files: int = 0
+    customers: int = 0
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def site_files(relationships: list[Relationship], loaded: Loaded, as_of: date, root: Path) -> Iterator[tuple[str, bytes]]:
+    """Every output file as (relative path, bytes), in a fixed order."""
+    yield "playbook.json", playbook_json(relationships, as_of).encode()
+    try:
+        from .site import pages
+    except ImportError:  # the HTML site is optional for a data-only build
+        return
+    yield from pages(relationships, loaded.config, as_of, root)
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Refuse outputs that would replace content: the root itself, a parent of it, or a folder
+    that holds files Playbook did not write."""
+    root, out = root.resolve(), out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise BuildError(f"--out {out} would replace the playbook itself; choose a folder such as {root / 'site'}")
+    if out.is_relative_to(root / "content") or out.is_relative_to(root / "templates"):
+        raise BuildError(f"--out {out} is inside the content; choose a folder such as {root / 'site'}")
+    if out.exists():
+        if not out.is_dir():
+            raise BuildError(f"--out {out} is a file; choose a folder")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise BuildError(f"{out} holds files Playbook did not write; refusing to replace it. "
+                             "Empty it or choose another --out folder")
+
+
+def write_tree(files: Iterable[tuple[str, bytes]], out: Path) -> int:
+    """Write all files into a temporary sibling of `out`, then swap it in. Returns the count."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    count = 0
+    try:
+        made: set[Path] = set()
+        for rel, data in files:
+            target = tmp / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+            count += 1
+        (tmp / MARKER).write_text("Built by Playbook. This folder is replaced on every build.\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / "site")
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return count
+
+
+def build(root: Path, out: Path | None = None, as_of: date | None = None) -> BuildReport:
+    """Build the site for the playbook at `root` into `out` (default root/site)."""
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+    root = root.resolve()
+    out = (out or root / "site").resolve()
+
+    t = time.perf_counter()
+    loaded = load(root)
+    when = resolve_as_of(as_of, loaded.config.as_of)
+    problems = check_loaded(loaded, when)
+    phases["load"] = time.perf_counter() - t
+    if any(p.severity == "error" for p in problems):
+        return BuildReport(False, problems, out, when, seconds=time.perf_counter() - started, phases=phases)
+    check_out_dir(root, out)
+
+    t = time.perf_counter()
+    relationships = analyse_all(loaded.playbook, loaded.config, when)
+    phases["analyse"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    count = write_tree(site_files(relationships, loaded, when, root), out)
+    phases["render+write"] = time.perf_counter() - t
+    return BuildReport(True, problems, out, when, count + 1, len(relationships),
+                       time.perf_counter() - started, phases)

@@ -1,0 +1,114 @@
+"""Health: a 0-100 figure that is nothing but the sum of named, explained factors.
+
+It starts from a baseline of 50; each factor moves it up or down and says why. The
+factors' ranges are chosen so recency and sentiment weigh most, as they do for people.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..config import Thresholds
+from ..model import Ask, Customer
+from .types import Health, HealthFactor, OpenCommitment, Timeline
+from .words import days, per
+
+BASELINE = 50
+
+
+def recency(tl: Timeline, cadence: int) -> HealthFactor:
+    if tl.days_since is None:
+        return HealthFactor("Recency", 0, "No touch logged yet.")
+    ratio = tl.days_since / cadence
+    effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -15 if ratio <= 4 else -25
+    return HealthFactor("Recency", effect,
+                        f"Last touch {days(tl.days_since)} ago against a {per(cadence)} cadence "
+                        f"({ratio:.1f}× the cadence).")
+
+
+def sentiment(tl: Timeline) -> HealthFactor:
+    s = tl.sentiment_recent
+    if s is None:
+        s = tl.sentiment_earlier
+        if s is None:
+            return HealthFactor("Sentiment", 0, "No sentiment recorded in the last six months.")
+        effect = round(s * 6)
+        return HealthFactor("Sentiment", effect, f"Average sentiment {s:+.1f} three to six months ago; "
+                                                 "none recorded since.")
+    effect = round(s * 8)
+    return HealthFactor("Sentiment", effect, f"Average sentiment {s:+.1f} over the last three months.")
+
+
+def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
+                     t: Thresholds) -> HealthFactor:
+    done = sum(1 for i in customer.interactions if i.date <= as_of for c in i.commitments if c.done)
+    overdue = [oc for oc in open_ if oc.overdue_days > 0]
+    if not overdue and not done:
+        return HealthFactor("Commitments kept", 0, "No promises recorded yet.")
+    if not overdue:
+        return HealthFactor("Commitments kept", 8, f"{done} promise{'s' if done != 1 else ''} kept, none overdue.")
+    late = sum(1 for oc in overdue if oc.overdue_days > t.overdue_days)
+    effect = -min(20, 5 * len(overdue) + 5 * late)
+    return HealthFactor("Commitments kept", effect,
+                        f"{len(overdue)} promise{'s' if len(overdue) != 1 else ''} overdue"
+                        f"{f' ({late} by more than {days(t.overdue_days)})' if late else ''}; {done} kept.")
+
+
+def breadth(tl: Timeline, listed: int) -> HealthFactor:
+    engaged = [c for c in tl.contacts if c.touches_recent > 0]
+    n = len(engaged)
+    if tl.count == 0:
+        return HealthFactor("Breadth of contacts", 0, "No one engaged yet.")
+    if n == 0:
+        return HealthFactor("Breadth of contacts", -8, "No named person engaged in the last three months.")
+    if n == 1:
+        return HealthFactor("Breadth of contacts", -5 if listed > 1 else -3,
+                            f"Only {engaged[0].name} engaged in the last three months"
+                            f"{f' of {listed} people listed' if listed > 1 else ''}: single-threaded.")
+    effect = 5 if n == 2 else 10
+    return HealthFactor("Breadth of contacts", effect,
+                        f"{n} people engaged in the last three months: {', '.join(c.name for c in engaged[:4])}"
+                        f"{'…' if n > 4 else ''}.")
+
+
+def reciprocity(tl: Timeline) -> HealthFactor:
+    total = tl.inbound_recent + tl.outbound_recent
+    if total == 0:
+        return HealthFactor("Reciprocity", 0, "Direction of touches not recorded.")
+    if tl.one_sided:
+        return HealthFactor("Reciprocity", -10, "The last four touches were all ours; the customer has "
+                                                "stopped reaching out.")
+    if tl.inbound_recent:
+        return HealthFactor("Reciprocity", 5, f"The customer reached out {tl.inbound_recent} of {total} times "
+                                              "in the last year.")
+    return HealthFactor("Reciprocity", -3, f"All {total} directed touches this year were ours.")
+
+
+def asks(open_asks: tuple[Ask, ...], as_of: date) -> HealthFactor:
+    waiting = [a for a in open_asks if a.since and (as_of - a.since).days > 14]
+    if not open_asks:
+        return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
+    if not waiting:
+        return HealthFactor("Open asks", 0, f"{len(open_asks)} open ask{'s' if len(open_asks) != 1 else ''}, "
+                                            "all recent.")
+    effect = -min(12, 4 * len(waiting))
+    return HealthFactor("Open asks", effect, f"{len(waiting)} ask{'s' if len(waiting) != 1 else ''} waiting "
+                                             "over two weeks for an answer.")
+
+
+def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
+           cadence: int, as_of: date, t: Thresholds) -> Health:
+    factors = (
+        HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
+        recency(tl, cadence),
+        sentiment(tl),
+        commitments_kept(customer, open_, as_of, t),
+        breadth(tl, len(customer.contacts)),
+        reciprocity(tl),
+        asks(open_asks, as_of),
+    )
+    total = sum(f.effect for f in factors)
+    score = max(0, min(100, total))
+    if score != total:
+        factors += (HealthFactor("Limit", score - total, f"The factors add up to {total}; health is kept within 0-100."),)
+    return Health(score, factors)

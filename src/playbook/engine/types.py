@@ -1,0 +1,184 @@
+"""What the engine says about a relationship: plain frozen records, every judgement with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..model import Commitment, Customer, Interaction, Source
+
+PRIORITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "play")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A sentence that explains a judgement, pointing at the content behind it."""
+
+    text: str
+    """Human-readable, naming the facts (dates, names, counts)."""
+    source: Source | None = None
+    """The file and line it stems from, when there is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactEngagement:
+    """How one person at the customer has been engaged."""
+
+    name: str
+    """Contact name (as in customer.yaml, or as written in `with`)."""
+    role: str | None
+    """Role, when known."""
+    last_touch: date | None
+    """Most recent interaction with them."""
+    touches_recent: int
+    """Interactions with them in the growth window (default 90 days)."""
+    touches_total: int
+    """All interactions with them up to as_of."""
+    team: tuple[str, ...]
+    """Team handles who talked to them, most recent first."""
+    listed: bool
+    """True when the contact is in customer.yaml."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Facts read off the interactions up to as_of."""
+
+    first_contact: date | None
+    last_contact: date | None
+    last_interaction: Interaction | None
+    count: int
+    """Interactions up to as_of."""
+    days_since: int | None
+    """Days from the last touch (or `since` when there is none) to as_of."""
+    start: date | None
+    """When the relationship began: `since`, or the first touch if earlier or unknown."""
+    typical_gap: float | None
+    """Median days between touches over the last year (None with fewer than two)."""
+    sentiment_recent: float | None
+    """Mean sentiment over the growth window (rated touches only)."""
+    sentiment_earlier: float | None
+    """Mean sentiment over the window before it."""
+    touches_recent: int
+    touches_earlier: int
+    people_recent: int
+    """Distinct contacts engaged in the recent window."""
+    people_earlier: int
+    inbound_recent: int
+    """Touches the customer started (direction: in) among the last year's directed touches."""
+    outbound_recent: int
+    one_sided: bool
+    """The last several directed touches were all ours."""
+    contacts: tuple[ContactEngagement, ...]
+    """Engagement per person, most recent first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """The stage of the relationship and why."""
+
+    id: str
+    label: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StagePoint:
+    """The stage as of one date (a month end)."""
+
+    date: date
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFactor:
+    """One named part of the health figure."""
+
+    name: str
+    effect: int
+    """Points added (or taken away, when negative)."""
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """0-100, the clamped sum of its factors."""
+
+    score: int
+    factors: tuple[HealthFactor, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCommitment:
+    """A promise still open, with its context."""
+
+    commitment: Commitment
+    interaction: Interaction
+    due: date | None
+    overdue_days: int
+    """Days past due (0 when not overdue or undated)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDate:
+    """A coming date worth knowing: birthday, anniversary, renewal."""
+
+    kind: str
+    """'birthday', 'anniversary' or 'renewal'."""
+    date: date
+    """Next occurrence on or after as_of."""
+    days_until: int
+    title: str
+    contact: str | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something a person should do, and why."""
+
+    kind: str
+    """One of ACTION_KINDS."""
+    title: str
+    """Imperative and specific."""
+    why: str
+    """The facts that call for it."""
+    due: date
+    priority: str
+    """'high', 'medium' or 'low'."""
+    contact: str | None
+    """Who at the customer it concerns."""
+    owner: str | None
+    """Team handle who should do it."""
+    source: Source | None
+    """The file and line it stems from."""
+    customer: str
+    """Customer slug, so team-wide lists can link back."""
+
+    def sort_key(self) -> tuple:
+        return (PRIORITY_RANK[self.priority], self.due, self.customer, self.kind, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """Everything the engine concludes about one customer at as_of."""
+
+    customer: Customer
+    as_of: date
+    cadence: int
+    """Desired days between touches."""
+    cadence_from: str
+    """Where the cadence comes from, in words."""
+    timeline: Timeline
+    commitments: tuple[OpenCommitment, ...]
+    """Open commitments, most overdue first."""
+    key_dates: tuple[KeyDate, ...]
+    """Coming dates within the look-ahead, soonest first."""
+    open_asks: tuple
+    """The customer's unanswered asks (model.Ask), oldest first."""
+    stage: Stage
+    stage_history: tuple[StagePoint, ...]
+    health: Health
+    actions: tuple[Action, ...]
+    """Ranked: priority, then due date."""

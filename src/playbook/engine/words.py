@@ -1,0 +1,48 @@
+"""Small wording helpers so every reason reads the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import SENTIMENT_LABELS
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def fmt_date(d: date | None) -> str:
+    """'12 Nov 2026': unambiguous for every reader, and independent of the machine's locale."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else "never"
+
+
+def fmt_day(d: date) -> str:
+    """'Tue 24 Nov', for dates in the coming weeks."""
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}"
+
+
+def days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def ago(as_of: date, d: date) -> str:
+    n = (as_of - d).days
+    if n == 0:
+        return "today"
+    if n == 1:
+        return "yesterday"
+    return f"{n} days ago ({fmt_date(d)})"
+
+
+def sentiment_word(value: int | None) -> str:
+    return SENTIMENT_LABELS.get(value, "unrated") if value is not None else "unrated"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def per(n: int) -> str:
+    """'14-day', as in 'a 14-day cadence'."""
+    return f"{n}-day"

@@ -1,0 +1,1 @@
+"""Non-HTML outputs: the JSON export, calendars, feeds."""

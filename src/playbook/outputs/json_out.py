@@ -1,0 +1,71 @@
+"""`playbook.json`: the stable, documented export for other tools and CI.
+
+Keys are written in a fixed order and dates as ISO strings, so the same content and
+as-of date always give the same bytes. Fields are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from ..engine.types import Action, Relationship
+from ..model import Source
+
+SCHEMA_VERSION = 1
+
+
+def _d(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _src(s: Source | None) -> str | None:
+    return str(s) if s else None
+
+
+def action_dict(a: Action) -> dict[str, Any]:
+    return {
+        "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
+        "contact": a.contact, "owner": a.owner, "source": _src(a.source), "customer": a.customer,
+    }
+
+
+def customer_dict(r: Relationship) -> dict[str, Any]:
+    c, tl = r.customer, r.timeline
+    return {
+        "slug": c.slug,
+        "name": c.name,
+        "owners": list(c.owners),
+        "tier": c.tier,
+        "tags": list(c.tags),
+        "status": c.status,
+        "stage": {"id": r.stage.id, "label": r.stage.label, "reasons": [x.text for x in r.stage.reasons],
+                  "reason_sources": [_src(x.source) for x in r.stage.reasons]},
+        "stage_history": [{"date": _d(p.date), "stage": p.stage} for p in r.stage_history],
+        "health": {"score": r.health.score,
+                   "factors": [{"name": f.name, "effect": f.effect, "why": f.why} for f in r.health.factors]},
+        "cadence": r.cadence,
+        "first_contact": _d(tl.first_contact),
+        "last_contact": _d(tl.last_contact),
+        "days_since_contact": tl.days_since,
+        "interactions": tl.count,
+        "open_commitments": [
+            {"text": oc.commitment.text, "due": _d(oc.due), "overdue_days": oc.overdue_days,
+             "made_on": _d(oc.commitment.made_on), "source": _src(oc.commitment.source)}
+            for oc in r.commitments
+        ],
+        "open_asks": [{"what": a.what, "since": _d(a.since), "source": _src(a.source)} for a in r.open_asks],
+        "key_dates": [{"kind": k.kind, "date": _d(k.date), "title": k.title, "contact": k.contact}
+                      for k in r.key_dates],
+        "next_actions": [action_dict(a) for a in r.actions],
+    }
+
+
+def playbook_json(relationships: list[Relationship], as_of: date) -> str:
+    doc = {
+        "schema": SCHEMA_VERSION,
+        "as_of": as_of.isoformat(),
+        "customers": [customer_dict(r) for r in relationships],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

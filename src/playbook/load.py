@@ -227,6 +227,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         slug=slug, name=name or slug, owners=tuple(owners), since=f.date("since"), tier=tier, tags=tags,
         cadence=f.cadence("cadence"), renewal=f.date("renewal"), value=f.number("value"), status=status,
         notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
+        lines={k: v.line for k, v in node.keys.items()},
     )
     return customer if name else None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 STAGES: tuple[str, ...] = ("establishing", "growing", "steady", "at-risk", "dormant", "ended")
@@ -175,6 +175,12 @@ class Customer:
     """Oldest first (date, then file name)."""
     source: Source
     """The customer.yaml file."""
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """Line of each top-level field, so reasons can point at `renewal:` or `status:`."""
+
+    def at(self, key: str) -> Source:
+        """The source of one top-level field (the file's first line when it is absent)."""
+        return Source(self.source.path, self.lines.get(key, 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,9 +36,11 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         i = oc.interaction
         due = oc.due or (oc.commitment.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
         late = (as_of - due).days
-        when = (f"was due {fmt_date(due)} ({days(late)} overdue)" if late > 0
-                else f"is due {fmt_date(due)}" if oc.due
-                else f"has no due date; treated as due a week after it was made ({fmt_date(due)})")
+        if oc.due:
+            when = f"was due {fmt_date(due)} ({days(late)} overdue)" if late > 0 else f"is due {fmt_date(due)}"
+        else:
+            when = (f"had no due date, so it counts as due a week after it was made ({fmt_date(due)})"
+                    + (f", now {days(late)} overdue" if late > 0 else ""))
         who = f" to {', '.join(i.with_)}" if i.with_ else ""
         out.append(Action(
             kind="follow-up", title=f"Follow up: {oc.commitment.text}",

@@ -37,10 +37,10 @@ def key_dates(customer: Customer, as_of: date, horizon: int) -> tuple[KeyDate, .
     if customer.since and customer.status != "ended":
         d, years = next_anniversary(customer.since, as_of)
         out.append(KeyDate("anniversary", d, (d - as_of).days,
-                           f"{ordinal(years)} anniversary of working with {customer.name}", None, customer.source))
+                           f"{ordinal(years)} anniversary of working with {customer.name}", None, customer.at("since")))
     if customer.renewal and customer.renewal >= as_of and customer.status != "ended":
         out.append(KeyDate("renewal", customer.renewal, (customer.renewal - as_of).days,
-                           f"{customer.name} renewal", None, customer.source))
+                           f"{customer.name} renewal", None, customer.at("renewal")))
     kept = [k for k in out if k.days_until <= horizon]
     kept.sort(key=lambda k: (k.date, k.kind, k.title))
     return tuple(kept)

@@ -30,7 +30,7 @@ def last_unrepaired_negative(items: tuple[Interaction, ...], as_of: date, window
 def ended(customer: Customer, tl: Timeline) -> list[Reason]:
     if customer.status != "ended":
         return []
-    out = [Reason("Marked 'status: ended' in customer.yaml.", customer.source)]
+    out = [Reason("Marked 'status: ended' in customer.yaml.", customer.at("status"))]
     if tl.last_interaction:
         out.append(Reason(f"Last touch {fmt_date(tl.last_contact)}: {tl.last_interaction.summary or tl.last_interaction.type}.",
                           tl.last_interaction.source))
@@ -79,7 +79,7 @@ def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds) -
         return [Reason("No interactions logged yet.", customer.source)]
     age = (as_of - tl.start).days
     if age < t.establishing_days:
-        src = customer.source if customer.since == tl.start else None
+        src = customer.at("since") if customer.since == tl.start else None
         return [Reason(f"The relationship began {fmt_date(tl.start)}, {days(age)} ago "
                        f"(under {t.establishing_days} days).", src)]
     return []

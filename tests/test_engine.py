@@ -1,0 +1,374 @@
+"""The relationship engine, rule by rule, at every threshold (the day before and after)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine_factory import (
+    AS_OF, Ask, Birthday, Play, RoleGap, Source, config, contact, customer, d, promise, steady_history, touch,
+)
+from playbook.config import Config, Thresholds
+from playbook.engine import analyse, stage_at, team_actions
+from playbook.engine.stage import month_ends
+
+LONG_AGO = d(800)
+
+
+def stage_of(c, cfg=None) -> str:
+    return analyse(c, cfg or config(), AS_OF).stage.id
+
+
+def kinds(c, cfg=None) -> list[str]:
+    return [a.kind for a in analyse(c, cfg or config(), AS_OF).actions]
+
+
+# -- stages ------------------------------------------------------------------------------
+
+def test_steady_baseline_is_steady():
+    assert stage_of(customer(*steady_history(), since=LONG_AGO)) == "steady"
+
+
+def test_ended_wins_over_everything():
+    c = customer(touch(3, -2), since=LONG_AGO, status="ended")
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "ended"
+    assert r.stage.reasons[0].source == Source("content/customers/x/customer.yaml", 5)
+    assert r.actions == ()
+
+
+@pytest.mark.parametrize("days_ago, cadence, expected", [
+    (179, 60, "at-risk"),   # silent 179 > 2×60 but not yet 180
+    (180, 60, "dormant"),   # nothing for 180 days
+    (120, 30, "at-risk"),   # exactly 4× the cadence is not over it
+    (121, 30, "dormant"),   # over 4× the cadence
+])
+def test_dormant_threshold(days_ago, cadence, expected):
+    c = customer(touch(days_ago, 1), since=LONG_AGO, cadence=cadence)
+    assert stage_of(c) == expected
+
+
+@pytest.mark.parametrize("days_ago, expected", [(30, "at-risk"), (31, "steady")])
+def test_negative_touch_window(days_ago, expected):
+    c = customer(*[t for t in steady_history(every=30) if t.date < d(days_ago)], touch(days_ago, -1),
+                 since=LONG_AGO, cadence=60)
+    assert stage_of(c) == expected
+
+
+def test_positive_touch_after_negative_repairs_it():
+    c = customer(*steady_history(until_days_ago=40), touch(20, -2), touch(10, 1), since=LONG_AGO, cadence=60)
+    assert stage_of(c) != "at-risk"
+    assert "repair" not in kinds(c)
+
+
+def test_neutral_touch_after_negative_does_not_repair_it():
+    c = customer(*steady_history(until_days_ago=40), touch(20, -1), touch(10, 0), since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert "nothing positive since" in r.stage.reasons[0].text
+    assert r.stage.reasons[0].source.path.endswith(f"{d(20).isoformat()}-call-{abs(hash((20, 'call', None))) % 1000}.md")
+
+
+@pytest.mark.parametrize("overdue, at_risk", [(14, False), (15, True)])
+def test_overdue_commitment_threshold(overdue, at_risk):
+    p = promise("Send the revised quote", due=d(overdue))
+    c = customer(touch(70, 1), touch(40, 1, commitments=(p,)), touch(10, 1), since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    assert (r.stage.id == "at-risk") is at_risk
+    if at_risk:
+        assert "Send the revised quote" in r.stage.reasons[0].text
+        assert f"{overdue} days overdue" in r.stage.reasons[0].text
+        assert r.stage.reasons[0].source.line == 7
+
+
+def test_done_commitment_is_never_overdue():
+    p = promise("Send the revised quote", due=d(40), done=True)
+    c = customer(touch(150, 1), touch(120, 1), touch(45, 1, commitments=(p,)), touch(10, 1), since=LONG_AGO,
+                 cadence=60)
+    assert stage_of(c) == "steady"
+
+
+@pytest.mark.parametrize("silent, expected", [(60, "steady"), (61, "at-risk")])
+def test_silence_over_twice_the_cadence(silent, expected):
+    c = customer(*steady_history(until_days_ago=silent + 30, every=30), touch(silent, 1), since=LONG_AGO, cadence=30)
+    assert stage_of(c) == expected
+
+
+@pytest.mark.parametrize("age, expected", [(89, "establishing"), (90, "steady")])
+def test_establishing_threshold(age, expected):
+    # Two touches: one on the first day, one recently; equal counts in both growth windows.
+    c = customer(touch(age, 1), touch(3, 1), since=d(age), cadence=60)
+    assert stage_of(c) == expected
+
+
+def test_first_interaction_counts_as_start_without_since():
+    assert stage_of(customer(touch(20, 1), touch(5, 1), since=None)) == "establishing"
+
+
+def test_no_interactions_at_all_is_establishing_with_a_reason():
+    r = analyse(customer(since=None), config(), AS_OF)
+    assert r.stage.id == "establishing"
+    assert "No interactions" in r.stage.reasons[0].text
+
+
+@pytest.mark.parametrize("recent, earlier, sentiment, expected", [
+    (4, 3, 1, "growing"),     # more touches, positive
+    (3, 3, 1, "steady"),      # same number
+    (4, 3, 0, "steady"),      # more touches, but neutral
+    (4, 3, -1, "at-risk"),    # negative recent touches make it at risk, not growing
+])
+def test_growing_needs_more_touches_and_positive_sentiment(recent, earlier, sentiment, expected):
+    touches = [touch(95 + 80 * k // earlier, 1) for k in range(earlier)]
+    touches += [touch(85 - 80 * k // recent, sentiment) for k in range(recent)]
+    c = customer(*touches, since=LONG_AGO, cadence=30)
+    assert stage_of(c) == expected
+
+
+def test_growing_by_breadth_alone():
+    earlier = [touch(100 + k * 20, 1, with_=("Ann Lee",)) for k in range(3)]
+    recent = [touch(10 + k * 25, 2, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
+    r = analyse(customer(*earlier, *recent, since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert r.stage.id == "growing"
+    assert any("3 people engaged" in x.text for x in r.stage.reasons)
+
+
+def test_thresholds_are_configurable():
+    c = customer(touch(100, 1), since=LONG_AGO, cadence=40)
+    assert stage_of(c) == "at-risk"
+    assert stage_of(c, config(dormant_days=100)) == "dormant"
+
+
+def test_future_interactions_are_ignored():
+    c = customer(*steady_history(), touch(-5, -2), since=LONG_AGO)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "steady"
+    assert r.timeline.last_contact == d(10)
+
+
+# -- stage history -----------------------------------------------------------------------
+
+def test_month_ends_are_twelve_and_end_today():
+    ends = month_ends(AS_OF)
+    assert len(ends) == 12 and ends[-1] == AS_OF
+    assert ends[0].isoformat() == "2025-12-31" and ends[-2].isoformat() == "2026-10-31"
+    assert all((e + timedelta(days=1)).day == 1 for e in ends[:-1])
+
+
+def test_stage_history_shows_the_journey():
+    c = customer(touch(150, 1), touch(120, 1), touch(60, 1), touch(40, 2, with_=("Bo Chan",)), touch(10, 2),
+                 since=d(150), cadence=30)
+    r = analyse(c, config(), AS_OF)
+    stages = [p.stage for p in r.stage_history]
+    assert stages[0] == "none"                       # before the relationship began
+    assert "establishing" in stages
+    assert stages[-1] == r.stage.id
+
+
+def test_ended_only_shows_from_the_last_touch():
+    c = customer(*steady_history(until_days_ago=100), since=LONG_AGO, status="ended")
+    assert stage_at(c, config(), d(200)) != "ended"
+    assert stage_at(c, config(), d(50)) == "ended"
+
+
+# -- actions ---------------------------------------------------------------------------
+
+def test_follow_up_points_at_the_task_line():
+    p = promise("Send the revised quote", due=d(-3), line=9)
+    c = customer(*steady_history(), touch(5, 1, commitments=(p,), with_=("Bo Chan",)), since=LONG_AGO)
+    a = next(a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up")
+    assert a.title == "Follow up: Send the revised quote"
+    assert a.due == d(-3) and a.priority == "medium" and a.contact == "Bo Chan"
+    assert a.source.line == 9 and a.source.path.startswith("content/customers/x/interactions/")
+
+
+def test_overdue_follow_up_is_high_and_undated_one_gets_a_week():
+    late = promise("Call back", due=d(2))
+    undated = promise("Share the deck", due=None)
+    c = customer(*steady_history(), touch(8, 1, commitments=(late, undated)), since=LONG_AGO)
+    acts = {a.title: a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"}
+    assert acts["Follow up: Call back"].priority == "high"
+    assert acts["Follow up: Share the deck"].due == d(1)
+    assert "a week after" in acts["Follow up: Share the deck"].why
+
+
+@pytest.mark.parametrize("silent, expected", [(30, False), (31, True)])
+def test_reach_out_after_the_cadence(silent, expected):
+    c = customer(*steady_history(until_days_ago=silent + 30), touch(silent, 1), since=LONG_AGO, cadence=30)
+    assert ("reach-out" in kinds(c)) is expected
+
+
+@pytest.mark.parametrize("in_days, expected", [(14, True), (15, False), (0, True)])
+def test_birthday_within_two_weeks(in_days, expected):
+    day = AS_OF + timedelta(days=in_days)
+    people = (contact("Ann Lee", "CEO", Birthday(day.month, day.day), primary=True),)
+    c = customer(*steady_history(), since=LONG_AGO, contacts=people)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert bool(acts) is expected
+    if expected:
+        assert acts[0].contact == "Ann Lee" and acts[0].due == day and "birthday" in acts[0].title
+
+
+def test_feb_29_birthday_in_a_common_year():
+    people = (contact("Ann Lee", birthday=Birthday(2, 29, 1988)),)
+    c = customer(*steady_history(), since=LONG_AGO, contacts=people)
+    r = analyse(c, config(), d(-95))  # as of 2027-02-23
+    kd = [k for k in r.key_dates if k.kind == "birthday"][0]
+    assert kd.date.isoformat() == "2027-02-28" and "(39)" in kd.title
+
+
+@pytest.mark.parametrize("in_days, expected", [(14, True), (15, False)])
+def test_relationship_anniversary(in_days, expected):
+    day = AS_OF + timedelta(days=in_days)
+    since = day.replace(year=day.year - 3)
+    c = customer(*steady_history(), since=since)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert bool(acts) is expected
+    if expected:
+        assert "3rd anniversary" in acts[0].title and acts[0].source.line == 3
+
+
+@pytest.mark.parametrize("in_days, expected, priority", [(30, True, "high"), (31, True, "medium"),
+                                                         (60, True, "medium"), (61, False, None)])
+def test_renewal_window(in_days, expected, priority):
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days))
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert bool(acts) is expected
+    if expected:
+        assert acts[0].priority == priority and acts[0].source.line == 4
+        assert acts[0].due == max(AS_OF, AS_OF + timedelta(days=in_days - 21))
+
+
+@pytest.mark.parametrize("days_ago, expected", [(30, True), (31, False)])
+def test_repair_after_a_bad_meeting(days_ago, expected):
+    c = customer(*[t for t in steady_history() if t.date < d(days_ago)], touch(days_ago, -2, type="meeting"),
+                 since=LONG_AGO, cadence=60)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "repair"]
+    assert bool(acts) is expected
+    if expected:
+        assert acts[0].priority == "high" and "very negative" in acts[0].why and "meeting" in acts[0].title
+
+
+@pytest.mark.parametrize("touches, people, expected", [
+    (3, ("Ann Lee",), True),
+    (2, ("Ann Lee",), False),
+    (3, ("Ann Lee", "Bo Chan"), False),
+])
+def test_broaden_when_single_threaded(touches, people, expected):
+    items = [touch(10 + 30 * k, 1, with_=(people[k % len(people)],)) for k in range(touches)]
+    c = customer(*items, since=LONG_AGO, cadence=60)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert bool(acts) is expected
+    if expected:
+        assert acts[0].contact == "Bo Chan" and "Bo Chan (CFO)" in acts[0].title
+
+
+def test_answer_open_asks_only():
+    asks = (Ask("Price for a second site", d(20), False, Source("c.yaml", 12)),
+            Ask("Old question", d(90), True, Source("c.yaml", 14)))
+    c = customer(*steady_history(), since=LONG_AGO, asks=asks)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "answer"]
+    assert [a.title for a in acts] == ["Answer: Price for a second site"]
+    assert acts[0].priority == "high" and acts[0].source.line == 12 and "waiting 20 days" in acts[0].why
+
+
+def test_dormant_accounts_rekindle_first():
+    asks = (Ask("Price for a second site", d(300), False, Source("c.yaml", 12)),)
+    c = customer(touch(250, 1), since=LONG_AGO, asks=asks)
+    acts = analyse(c, config(), AS_OF).actions
+    assert acts[0].kind == "reach-out" and acts[0].title.startswith("Rekindle")
+    assert [a.priority for a in acts if a.kind == "answer"] == ["low"]
+
+
+# -- plays -------------------------------------------------------------------------------
+
+def test_play_fires_for_matching_tier_and_stage():
+    play = Play(name="Exec sponsor", do="Book an executive sponsor call", within=7, priority="high",
+                stages=("at-risk",), tiers=("gold",), line=12)
+    cfg = Config(plays=(play,))
+    risky = customer(touch(70, 1), since=LONG_AGO, tier="gold", cadence=30)
+    fine = customer(*steady_history(), since=LONG_AGO, tier="gold")
+    silver = customer(touch(70, 1), since=LONG_AGO, tier="silver", cadence=30)
+    acts = [a for a in analyse(risky, cfg, AS_OF).actions if a.kind == "play"]
+    assert len(acts) == 1
+    a = acts[0]
+    assert a.title == "Book an executive sponsor call" and a.due == d(-7) and a.priority == "high"
+    assert "stage is at risk" in a.why and "tier is gold" in a.why
+    assert a.source == Source("playbook.yaml", 12)
+    assert "play" not in kinds(fine, cfg) and "play" not in kinds(silver, cfg)
+
+
+@pytest.mark.parametrize("last_cfo_touch, expected", [(119, False), (120, True)])
+def test_play_no_touch_with_role(last_cfo_touch, expected):
+    play = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
+                no_touch_with_role=RoleGap("cfo", 120))
+    cfg = Config(plays=(play,))
+    c = customer(*steady_history(), touch(last_cfo_touch, 1, with_=("Bo Chan",)), since=LONG_AGO)
+    acts = [a for a in analyse(c, cfg, AS_OF).actions if a.kind == "play"]
+    assert bool(acts) is expected
+    if expected:
+        assert acts[0].contact == "Bo Chan" and "Bo Chan (CFO)" in acts[0].why
+
+
+def test_play_health_below_and_days_since():
+    play = Play(name="Low health", do="Review the account", within=3, priority=None, health_below=50,
+                days_since_contact=40)
+    cfg = Config(plays=(play,))
+    poor = customer(touch(45, -1), since=LONG_AGO, cadence=20)
+    assert "play" in kinds(poor, cfg)
+    assert "play" not in kinds(customer(*steady_history(), since=LONG_AGO), cfg)
+
+
+# -- health ----------------------------------------------------------------------------
+
+def test_health_is_the_sum_of_its_factors():
+    r = analyse(customer(*steady_history(), since=LONG_AGO), config(), AS_OF)
+    assert r.health.score == sum(f.effect for f in r.health.factors)
+    assert all(f.why for f in r.health.factors)
+    names = [f.name for f in r.health.factors]
+    assert names[:6] == ["Baseline", "Recency", "Sentiment", "Commitments kept", "Breadth of contacts", "Reciprocity"]
+
+
+def test_health_falls_with_silence_and_bad_sentiment():
+    good = analyse(customer(*steady_history(sentiment=2), since=LONG_AGO), config(), AS_OF).health.score
+    bad = analyse(customer(touch(100, -2), since=LONG_AGO), config(), AS_OF).health.score
+    assert good > 70 > 30 > bad
+
+
+def test_health_is_clamped_with_an_explanation():
+    c = customer(*[touch(n, -2, direction="out") for n in (85, 80, 75, 70)], since=LONG_AGO, cadence=15,
+                 asks=tuple(Ask(f"q{k}", d(200), False, Source("c", k)) for k in range(5)))
+    h = analyse(c, config(), AS_OF).health
+    assert h.score == 0
+    assert h.factors[-1].name == "Limit" and "0-100" in h.factors[-1].why
+
+
+def test_one_sided_pattern_is_named():
+    items = steady_history(until_days_ago=200) + [touch(n, 0, direction="out") for n in (150, 100, 70, 40)]
+    items.append(touch(170, 1, direction="in"))
+    r = analyse(customer(*items, since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert r.timeline.one_sided
+    f = next(f for f in r.health.factors if f.name == "Reciprocity")
+    assert f.effect < 0 and "all ours" in f.why
+
+
+# -- ranking -----------------------------------------------------------------------------
+
+def test_team_actions_are_ranked_and_filtered():
+    a = customer(touch(70, 1), since=LONG_AGO, cadence=30, slug="a", owners=("maya",))
+    b = customer(*steady_history(), since=LONG_AGO, slug="b", owners=("tomas",),
+                 renewal=AS_OF + timedelta(days=50))
+    rels = [analyse(c, config(), AS_OF) for c in (a, b)]
+    acts = team_actions(rels)
+    keys = [x.sort_key() for x in acts]
+    assert keys == sorted(keys)
+    assert {x.customer for x in team_actions(rels, owner="tomas")} == {"b"}
+    assert {x.kind for x in team_actions(rels, kind="renewal")} == {"renewal"}
+    assert all((x.due - AS_OF).days <= 7 for x in team_actions(rels, due_within=7))
+
+
+def test_thresholds_defaults_match_the_documented_rules():
+    t = Thresholds()
+    assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
+            t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
+            t.personal_days) == (180, 4.0, 30, 14, 2.0, 90, 90, 60, 14)

@@ -1,0 +1,118 @@
+"""Invariants of the engine over generated relationships, and reasons that name real facts."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from engine_factory import AS_OF, Ask, Birthday, Source, config, contact, customer, promise, touch
+from playbook.engine import analyse, analyse_all
+from playbook.engine.types import ACTION_KINDS
+from playbook.load import load
+from playbook.model import STAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ("Ann Lee", "Bo Chan", "Cy Dee")
+
+touches = st.lists(
+    st.builds(
+        lambda days_ago, sentiment, who, direction, due, done: touch(
+            days_ago, sentiment, with_=who, direction=direction,
+            commitments=(promise("Do the thing", due=AS_OF - timedelta(days=due) if due is not None else None,
+                                 done=done),) if due is not None or done else (),
+        ),
+        days_ago=st.integers(-30, 900),
+        sentiment=st.one_of(st.none(), st.integers(-2, 2)),
+        who=st.lists(st.sampled_from(NAMES), max_size=2, unique=True).map(tuple),
+        direction=st.sampled_from([None, "in", "out"]),
+        due=st.one_of(st.none(), st.integers(-40, 200)),
+        done=st.booleans(),
+    ),
+    max_size=25,
+)
+
+customers = st.builds(
+    lambda items, since_ago, status, cadence, renewal_in, bday, asks: customer(
+        *items,
+        since=None if since_ago is None else AS_OF - timedelta(days=since_ago),
+        status=status, cadence=cadence,
+        renewal=None if renewal_in is None else AS_OF + timedelta(days=renewal_in),
+        contacts=(contact("Ann Lee", "CEO", Birthday(*bday) if bday else None, primary=True),
+                  contact("Bo Chan", "CFO")),
+        asks=tuple(Ask(f"Question {k}", AS_OF - timedelta(days=a), False, Source("c.yaml", k + 1))
+                   for k, a in enumerate(asks)),
+    ),
+    items=touches,
+    since_ago=st.one_of(st.none(), st.integers(0, 2000)),
+    status=st.sampled_from(["active", "active", "active", "ended"]),
+    cadence=st.one_of(st.none(), st.integers(1, 120)),
+    renewal_in=st.one_of(st.none(), st.integers(-10, 120)),
+    bday=st.one_of(st.none(), st.tuples(st.integers(1, 12), st.integers(1, 28))),
+    asks=st.lists(st.integers(0, 400), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(customers)
+def test_invariants(c):
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id in STAGES and r.stage.reasons                      # exactly one stage, explained
+    assert 0 <= r.health.score <= 100
+    assert r.health.score == sum(f.effect for f in r.health.factors)     # no unexplained number
+    assert all(f.why for f in r.health.factors)
+    keys = [a.sort_key() for a in r.actions]
+    assert keys == sorted(keys)                                          # priority, then due date
+    assert all(a.kind in ACTION_KINDS and a.title and a.why for a in r.actions)
+    assert len(r.stage_history) == 12 and r.stage_history[-1].stage == r.stage.id
+    assert analyse(c, config(), AS_OF) == r                              # same input, same output
+    if c.status == "ended":
+        assert r.stage.id == "ended" and r.actions == ()
+
+
+def test_every_reason_and_action_points_at_real_content():
+    """On the example playbook: every source names an existing file and line, and a
+    follow-up's line holds the promise it quotes."""
+    loaded = load(ROOT)
+    rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
+    checked = 0
+    for r in rels:
+        sources = [x.source for x in r.stage.reasons if x.source] + [a.source for a in r.actions if a.source]
+        for s in sources:
+            lines = (ROOT / s.path).read_text(encoding="utf-8").splitlines()
+            assert 1 <= s.line <= len(lines), s
+            checked += 1
+        for a in r.actions:
+            line = (ROOT / a.source.path).read_text(encoding="utf-8").splitlines()[a.source.line - 1]
+            if a.kind == "follow-up":
+                assert a.title.removeprefix("Follow up: ") in line
+            if a.kind == "answer":
+                assert "what:" in line or a.title.removeprefix("Answer: ")[:20] in line
+            if a.kind == "renewal":
+                assert line.startswith("renewal:")
+            if a.contact:
+                known = {c.name for c in r.customer.contacts} | {n for i in r.customer.interactions for n in i.with_}
+                assert a.contact in known
+        for reason in r.stage.reasons:
+            for day in re.findall(r"\b(\d{1,2} [A-Z][a-z]{2} \d{4})\b", reason.text):
+                # a date in a reason is a date in the content (a touch, a due date or the start)
+                assert any(day in text for text in _dates_of(r)), (r.customer.slug, reason.text)
+    assert checked > 30
+
+
+def _dates_of(r) -> list[str]:
+    from playbook.engine.words import fmt_date
+    c = r.customer
+    out = [fmt_date(i.date) for i in c.interactions] + [fmt_date(c.since)]
+    out += [fmt_date(x.due) for i in c.interactions for x in i.commitments if x.due]
+    return out
+
+
+def test_example_shows_every_stage_and_action_kind():
+    loaded = load(ROOT)
+    rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
+    assert {r.stage.id for r in rels} == set(STAGES)
+    assert {a.kind for r in rels for a in r.actions} == set(ACTION_KINDS)
+    assert len(rels) >= 12 and sum(r.timeline.count for r in rels) >= 150

@@ -40,6 +40,9 @@ class BuildReport:
     out: Path
     as_of: date | None = None
     files: int = 0
+    """Files in the site."""
+    written: int = 0
+    """Files whose bytes changed (all of them on a full build)."""
     customers: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
@@ -123,5 +126,60 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None) -> Bui
     t = time.perf_counter()
     count = write_tree(site_files(relationships, loaded, when, root), out)
     phases["render+write"] = time.perf_counter() - t
-    return BuildReport(True, problems, out, when, count + 1, len(relationships),
+    return BuildReport(True, problems, out, when, count + 1, count + 1, len(relationships),
                        time.perf_counter() - started, phases)
+
+
+def sync_tree(files: Iterable[tuple[str, bytes]], out: Path) -> tuple[int, int]:
+    """Bring `out` in line with `files`, writing only files whose bytes changed and removing
+    files no longer produced. Used by `serve`, where a whole-folder swap would make every
+    open page flash. Returns (files, written)."""
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if not marker.exists():
+        marker.write_text("Built by Playbook. This folder is replaced on every build.\n")
+    keep: set[str] = {MARKER}
+    written = 0
+    for rel, data in files:
+        keep.add(rel)
+        target = out / rel
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a reader never sees half a file
+        written += 1
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return len(keep), written
+
+
+class Builder:
+    """Repeated builds of one playbook (for `serve`): each rebuild syncs the output in place
+    and a failed one leaves the last good site untouched."""
+
+    def __init__(self, root: Path, out: Path | None = None, as_of: date | None = None):
+        self.root = root.resolve()
+        self.out = (out or self.root / "site").resolve()
+        self.as_of = as_of
+        check_out_dir(self.root, self.out)
+
+    def rebuild(self, changed: set[Path] | None) -> BuildReport:
+        """Rebuild after `changed` paths (None: everything)."""
+        started = time.perf_counter()
+        loaded = load(self.root)
+        when = resolve_as_of(self.as_of, loaded.config.as_of)
+        problems = check_loaded(loaded, when)
+        if any(p.severity == "error" for p in problems):
+            return BuildReport(False, problems, self.out, when, seconds=time.perf_counter() - started)
+        relationships = analyse_all(loaded.playbook, loaded.config, when)
+        files, written = sync_tree(site_files(relationships, loaded, when, self.root), self.out)
+        return BuildReport(True, problems, self.out, when, files, written, len(relationships),
+                           time.perf_counter() - started)

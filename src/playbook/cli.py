@@ -92,6 +92,120 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return run_actions(_check_root(args.root), args)
 
 
+# -- capture: new, log, done, init (the writing happens in capture.py) ------------------------
+
+def _capture_command(fn):
+    """Map capture's refusals to exit codes: a bad value is a usage fault (2); a lookup that
+    finds no match or several, or a file in the way, exits 1. Nothing is written in either case."""
+    def run(args: argparse.Namespace) -> int:
+        from .capture import CaptureError, InvalidArgument
+        try:
+            return fn(args)
+        except InvalidArgument as exc:
+            raise UsageError(str(exc)) from None
+        except CaptureError as exc:
+            print(f"playbook: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except OSError as exc:
+            print(f"playbook: cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _shown(path: Path) -> str:
+    import os
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _capture_root(args: argparse.Namespace) -> Path:
+    from .capture import find_root
+    return find_root(args.root if args.root is not None else Path.cwd(), explicit=args.root is not None)
+
+
+def _warn(messages) -> None:
+    for m in messages:
+        print(f"playbook: warning: {m}", file=sys.stderr)
+
+
+@_capture_command
+def cmd_log(args: argparse.Namespace) -> int:
+    import os
+    from . import capture
+    root = _capture_root(args)
+    editor = capture.editor_command(os.environ.get("VISUAL") or os.environ.get("EDITOR")) if args.edit else None
+    if args.text == "-":
+        text = sys.stdin.read()
+    elif args.text is None:
+        if not args.edit:
+            raise UsageError("give the note: as text in quotes, '-' to read it from standard input, "
+                             "or --edit to write it in your editor")
+        text = ""
+    else:
+        text = args.text
+    if not text.strip() and not args.edit and not (args.summary or "").strip():
+        raise UsageError("the note is empty; write what happened, or use --edit")
+    by = args.by if args.by is not None else (os.environ.get("PLAYBOOK_USER") or None)
+    result = capture.log(root, args.customer, text, today=date.today(), day=args.date, type=args.type,
+                         with_=args.with_ or (), by=by, sentiment=args.sentiment, direction=args.direction,
+                         summary=args.summary)
+    _warn(result.warnings)
+    print(_shown(result.path))
+    if editor is None:
+        return 0
+    edited = capture.edit_new(editor, result.path, root, discard_if_unchanged=not text.strip())
+    if not edited.kept:
+        print("playbook: nothing was written in the editor; no interaction logged", file=sys.stderr)
+        return 1
+    print_problems(list(edited.problems))
+    if edited.status != 0:
+        print(f"playbook: the editor exited with status {edited.status}; the file is kept", file=sys.stderr)
+        return 1
+    return 1 if any(p.severity == "error" for p in edited.problems) else 0
+
+
+@_capture_command
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import capture
+    result = capture.new_customer(_capture_root(args), args.name, today=date.today(), owners=args.owner or (),
+                                  tier=args.tier, slug=args.slug, since=args.since)
+    _warn(result.warnings)
+    print(_shown(result.path))
+    return 0
+
+
+@_capture_command
+def cmd_done(args: argparse.Namespace) -> int:
+    from . import capture
+    t = capture.done(_capture_root(args), args.customer, args.text)
+    print(f"ticked {_shown(t.path)}:{t.line}: {t.text}")
+    return 0
+
+
+@_capture_command
+def cmd_init(args: argparse.Namespace) -> int:
+    from . import capture
+    r = capture.init(args.dir, today=date.today(), title=args.title, force=args.force)
+    for rel in r.created:
+        print(f"created {rel}")
+    for rel in r.kept:
+        print(f"kept    {rel} (it exists; not overwritten)")
+    where = _shown(r.root)
+    print(f"\nNext: cd {where} && git init && git add -A && git commit -m 'Start our playbook'\n"
+          "Then: playbook check, playbook build, and push; CI checks and publishes the site.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+    root = _check_root(args.root)
+    return serve(root, args.host, args.port, args.open, args.out, args.as_of, args.quiet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playbook",
@@ -141,6 +255,107 @@ def build_parser() -> argparse.ArgumentParser:
     _as_of_arg(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_actions)
+
+    p = sub.add_parser(
+        "serve", help="preview the site, rebuilding and reloading as you edit",
+        description="Build, serve on this machine only, watch the playbook and rebuild on every change; "
+                    "open tabs reload by themselves, and errors show over the last good page.",
+        epilog="example: playbook serve . --port 8000 --open",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root_arg(p)
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: only this machine)")
+    p.add_argument("--open", action="store_true", help="open the site in a browser")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ROOT/site)")
+    _as_of_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    p.set_defaults(func=cmd_serve)
+
+    from .model import INTERACTION_TYPES
+    root_help = ("the playbook folder (default: this folder or the nearest one above it that holds "
+                 "playbook.yaml or content/)")
+    p = sub.add_parser(
+        "log", help="write down an interaction (call, meeting, email, note…)",
+        description="Write a new interaction file for a customer and print its path. Nothing is ever "
+                    "overwritten: a second note of the same kind on the same day gets a -2 suffix.",
+        epilog="examples:\n"
+               "  playbook log acme \"Called Maria, she is happy with the rollout\" --type call "
+               "--with Maria --sentiment positive\n"
+               "  playbook log \"Acme Corp\" - --type meeting < notes.md    (the note from standard input)\n"
+               "  playbook log acme --type email --edit                    (write it in $EDITOR)\n\n"
+               "CUSTOMER is a folder name or a customer's name, or the start of either; case and accents\n"
+               "do not matter. Commitments are task items in the note: '- [ ] Send the deck (due 2026-12-01)'.\n\n"
+               "exit status: 0 written; 1 nothing written (CUSTOMER matched no customer or several,\n"
+               "listed); 2 a bad option value (e.g. an unknown --type).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("text", metavar="TEXT", nargs="?",
+                   help="the note in Markdown; '-' reads it from standard input")
+    p.add_argument("--type", metavar="TYPE",
+                   help=f"one of: {', '.join(INTERACTION_TYPES)} (default: note; also names the file)")
+    p.add_argument("--with", dest="with_", action="append", metavar="NAME",
+                   help="a contact who took part (repeat for several); warns when not in customer.yaml")
+    p.add_argument("--by", metavar="HANDLE", help="who on the team (default: $PLAYBOOK_USER, else left out)")
+    p.add_argument("--sentiment", metavar="WORD",
+                   help="very negative, negative, neutral, positive, very positive (or -2..2)")
+    p.add_argument("--direction", metavar="in|out", help="'in': they reached out; 'out': we did")
+    p.add_argument("--summary", metavar="TEXT", help="one line (default: the note's first sentence)")
+    p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD", help="when it happened (default: today)")
+    p.add_argument("--edit", action="store_true",
+                   help="open the new file in $VISUAL or $EDITOR (an empty note left unchanged is removed)")
+    p.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser(
+        "new", help="add a customer",
+        description="Create content/customers/<slug>/ with a commented customer.yaml (every field "
+                    "explained) and an empty interactions/ folder. An existing folder is never touched.",
+        epilog="example: playbook new \"Acme Corp\" --owner maya --tier key\n\n"
+               "The folder name (slug) comes from the name: 'Müller & Söhne' becomes muller-sohne.\n"
+               "exit status: 0 created; 1 the customer folder exists; 2 a bad option value.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", metavar="NAME", help="the customer's display name")
+    p.add_argument("--owner", action="append", metavar="HANDLE", help="team handle responsible (repeatable)")
+    p.add_argument("--tier", metavar="TIER", help="tier, e.g. key; picks the cadence from playbook.yaml")
+    p.add_argument("--slug", metavar="SLUG", help="folder name to use instead of one made from NAME")
+    p.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="when the relationship began (default: today)")
+    p.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "done", help="tick off a commitment ('- [ ]' becomes '- [x]')",
+        description="Tick the open commitment of CUSTOMER whose text contains TEXT (case ignored). "
+                    "The file is edited in place and nothing else in it changes.",
+        epilog="example: playbook done acme \"usage report\"\n\n"
+               "exit status: 0 ticked; 1 nothing ticked (no open commitment or several match, or CUSTOMER\n"
+               "matched no customer or several; the candidates are listed with file:line).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("text", metavar="TEXT", help="part of the commitment's text")
+    p.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    p.set_defaults(func=cmd_done)
+
+    p = sub.add_parser(
+        "init", help="start a new playbook repository for a team",
+        description="Create a playbook in DIR: playbook.yaml (every setting explained), a sample customer "
+                    "with two interactions, README.md with the daily loop, .gitignore, and CI that checks, "
+                    "builds and publishes the site (GitHub Actions and GitLab CI).",
+        epilog="example: playbook init our-playbook --title \"Acme Sales Playbook\"\n\n"
+               "DIR must be new or empty (a .git folder is fine). With --force the missing files are added\n"
+               "to a non-empty DIR; existing files are never overwritten.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", metavar="DIR", type=Path, help="folder for the new playbook (created if missing)")
+    p.add_argument("--title", metavar="TEXT", help="site title (default: Relationship Playbook)")
+    p.add_argument("--force", action="store_true",
+                   help="add the missing files to a non-empty DIR (never overwrites)")
+    p.set_defaults(func=cmd_init)
 
     return parser
 

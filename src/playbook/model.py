@@ -133,6 +133,8 @@ class Interaction:
     """The file (line 1)."""
     date_line: int = 1
     """Line of the `date:` field (1 when the date comes from the file name)."""
+    by_from_git: bool = False
+    """True when `by` was not written but taken from the git commit that added the file."""
 
     @property
     def slug(self) -> str:

@@ -95,25 +95,26 @@ def markdown() -> MarkdownIt:
     )
     default_heading = md.renderer.rules.get("heading_open")
 
-    def heading_open(tokens, idx, options, env):  # notes sit under the page's h2/h3
+    # add_render_rule binds each rule to the renderer, so they receive it as `self`.
+    def heading_open(self, tokens, idx, options, env):  # notes sit under the page's h2/h3
         tok = tokens[idx]
         level = min(6, int(tok.tag[1]) + 3)
         tok.tag = f"h{level}"
         if default_heading:
             return default_heading(tokens, idx, options, env)
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return self.renderToken(tokens, idx, options, env)
 
-    def heading_close(tokens, idx, options, env):
+    def heading_close(self, tokens, idx, options, env):
         tok = tokens[idx]
         tok.tag = f"h{min(6, int(tok.tag[1]) + 3)}"
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return self.renderToken(tokens, idx, options, env)
 
-    def link_open(tokens, idx, options, env):  # outside links open safely, never leak referrer
+    def link_open(self, tokens, idx, options, env):  # outside links open safely, never leak referrer
         tok = tokens[idx]
         href = tok.attrGet("href") or ""
         if href.startswith(("http://", "https://", "mailto:")):
             tok.attrSet("rel", "noopener noreferrer nofollow")
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return self.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("heading_open", heading_open)
     md.add_render_rule("heading_close", heading_close)

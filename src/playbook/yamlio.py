@@ -133,11 +133,12 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
         context = exc.context or ""
         # An unclosed quote or bracket, or a line missing its colon, is only noticed further
         # down (often at the end of the file); point at where it began, where the fix goes.
-        if exc.context_mark is not None and any(w in context for w in ("quoted scalar", "flow", "simple key")):
+        what = exc.problem or "invalid YAML"
+        if exc.context_mark is not None and (_unclosed_quote(what, context)
+                                             or any(w in context for w in ("flow", "simple key"))):
             mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
-        what = exc.problem or "invalid YAML"
         hint = _hint_for(what, context, _char_at(text, mark))
         return None, [error(path, line, col, f"YAML syntax: {what}{hint}")]
     except yaml.YAMLError as exc:
@@ -164,17 +165,24 @@ def _hint_for(problem: str, context: str = "", char: str = "") -> str:
     if "mapping values are not allowed" in problem:
         return " — a value containing ': ' needs quotes, e.g. summary: \"Re: renewal\""
     # libyaml leaves the character out of its message, so look at the text itself.
-    if "found character '\\t'" in problem or ("cannot start any token" in problem and char == "\t"):
+    if "found character '\\t'" in problem or "tab character" in problem or char == "\t":
         return " — YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
         return " — each line needs 'key: value'; this line is missing its colon (or a quote is not closed)"
-    if "quoted scalar" in context:
+    if _unclosed_quote(problem, context):
         return " — the quote opened here is never closed; add the closing quote"
+    if "escape" in problem:
+        return (" — inside double quotes a backslash starts an escape like \\n; use single quotes "
+                "or write two backslashes")
     if "flow sequence" in context:
         return " — the list opened with '[' here is not closed properly; check for a missing ']' or ','"
     if "flow mapping" in context:
         return " — the mapping opened with '{' here is not closed properly; check for a missing '}' or ','"
     return ""
+
+
+def _unclosed_quote(problem: str, context: str) -> bool:
+    return "quoted scalar" in context and ("end of stream" in problem or "document" in problem)
 
 
 def _char_at(text: str, mark) -> str:

@@ -1,0 +1,388 @@
+"""`playbook check` end to end: output format, exit codes, GitHub annotations, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
+from playbook.problems import Problem, format_github, format_plain, summary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good" / "minimal"
+MIXED = FIXTURES / "bad" / "mixed"
+WARNINGS_ONLY = FIXTURES / "bad" / "warnings-only"
+
+#: Every fault planted in tests/fixtures/bad/mixed, in the order check prints them.
+MIXED_EXPECTED = [
+    "content/customers/acme/customer.yaml:3:9: error: unknown status 'paused'; use one of 'active', 'ended'",
+    "content/customers/acme/customer.yaml:4:8: error: 'since: 2026-02-30' is not a real date "
+    "(day is out of range for month); check the day and month",
+    "content/customers/acme/interactions/2026-11-01-call.md:3:12: error: YAML syntax: mapping values are not "
+    "allowed in this context — a value containing ': ' needs quotes, e.g. summary: \"Re: renewal\"",
+    "content/customers/acme/interactions/2026-11-05-visit.md:2:7: error: unknown type 'vist' (did you mean "
+    "'visit'?); use one of 'call', 'meeting', 'email', 'visit', 'message', 'support', 'purchase', 'event', 'note'",
+    "content/customers/acme/interactions/2026-11-05-visit.md:3:7: warning: 'Joe' is not among this customer's "
+    "contacts (Maria Lopez); add them to customer.yaml or fix the spelling",
+    "content/customers/acme/interactions/2026-11-05-visit.md:4:1: warning: 'by: bob' is not a team member in "
+    "playbook.yaml (known: maya)",
+    "content/customers/acme/interactions/notes.txt:1:1: warning: not an interaction: interaction files end in "
+    ".md; rename or move it",
+    "content/customers/beta/customer.yaml:1:1: error: missing customer.yaml; every customer folder needs one "
+    "with at least 'name: …'",
+    "content/customers/gamma/customer.yaml:1:1: error: customer.yaml has no 'name'; add a line like 'name: ...'",
+    "content/customers/gamma/interactions/2026-11-10-call.md:1:1: error: front matter opened with '---' on "
+    "line 1 is never closed; add a line with only '---' after the last field",
+    "playbook.yaml:7:1: error: unknown stage 'growng' (did you mean 'growing'?); use one of 'establishing', "
+    "'growing', 'steady', 'at-risk', 'dormant', 'ended'",
+    "playbook.yaml:7:27: error: unknown field 'days_snice_contact' in the 'when' of play 'Check in' (did you "
+    "mean 'days_since_contact'?); expected one of 'stage', 'tier', 'tags', 'owner', 'days_since_contact', "
+    "'health_below', 'no_touch_with_role'",
+]
+MIXED_SUMMARY = "9 errors, 3 warnings in 6 files checked."
+
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.+)$")
+
+
+# -- plain output ------------------------------------------------------------------------------
+
+def test_bad_fixture_lists_every_fault_then_a_summary():
+    code, out, err = run_cli(["check", str(MIXED)])
+    assert code == 1
+    assert err == ""
+    lines = out.splitlines()
+    assert lines == MIXED_EXPECTED + [MIXED_SUMMARY]
+    for line in lines[:-1]:
+        m = LINE.match(line)
+        assert m, line
+        assert not Path(m["path"]).is_absolute()
+        assert (MIXED / m["path"]).parent.exists()
+
+
+def test_paths_are_relative_to_the_root_not_the_working_folder(tmp_path):
+    # From the fixture itself, and from an unrelated folder with a relative root.
+    assert run_cli(["check", "."], cwd=MIXED)[1].splitlines() == MIXED_EXPECTED + [MIXED_SUMMARY]
+    copy = shutil.copytree(MIXED, tmp_path / "work" / "pb")
+    code, out, _ = run_cli(["check", os.path.join("work", "pb")], cwd=tmp_path)
+    assert code == 1
+    assert out.splitlines() == MIXED_EXPECTED + [MIXED_SUMMARY]
+    assert str(copy) not in out
+
+
+def test_clean_fixture_exits_0():
+    code, out, err = run_cli(["check", str(GOOD)])
+    assert (code, out, err) == (0, "No problems in 4 files.\n", "")
+
+
+def test_clean_fixture_is_clean_with_strict_too():
+    assert run_cli(["check", str(GOOD), "--strict"])[0] == 0
+
+
+def test_warnings_alone_exit_0_but_1_with_strict():
+    expected = [
+        "content/customers/acme/interactions/2026-11-01-call.md:4:1: warning: 'by: bob' is not a team member in "
+        "playbook.yaml (known: maya)",
+        "content/customers/acme/interactions/photo.jpg:1:1: warning: not an interaction: interaction files end "
+        "in .md; rename or move it",
+        "0 errors, 2 warnings in 3 files checked.",
+    ]
+    code, out, _ = run_cli(["check", str(WARNINGS_ONLY)])
+    assert (code, out.splitlines()) == (0, expected)
+    code, out, _ = run_cli(["check", "--strict", str(WARNINGS_ONLY)])
+    assert (code, out.splitlines()) == (1, expected)
+
+
+def test_as_of_option_overrides_the_pinned_date(tmp_path):
+    root = write_playbook(tmp_path, {
+        "playbook.yaml": PLAYBOOK_YAML,  # as_of: 2026-11-20
+        ACME_YAML: CUSTOMER_YAML,
+        note("2026-12-24-call.md"): "Christmas call.\n",
+    })
+    code, out, _ = run_cli(["check", str(root), "--strict"])
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "content/customers/acme/interactions/2026-12-24-call.md:1:1: warning: dated 2026-12-24, after the as-of "
+        "date 2026-11-20; the analysis ignores it until then (check the year?)")
+    assert run_cli(["check", str(root), "--strict", "--as-of", "2026-12-31"]) == (
+        0, "No problems in 3 files.\n", "")
+
+
+def test_problems_in_every_file_of_a_tmp_playbook_are_listed(tmp_path):
+    root = write_playbook(tmp_path, {
+        "playbook.yaml": "titel: X\n",
+        ACME_YAML: b"name: Caf\xe9\n",
+        note("2026-11-01-call.md"): "---\nsentiment: happy\n---\nx\n",
+        "content/customers/zeta/customer.yaml": "name: Zeta\nsince: 2025-01-01\nname: Zeta again\n",
+    })
+    code, out, _ = run_cli(["check", str(root)])
+    assert code == 1
+    assert [line.split(": ", 1)[0] for line in out.splitlines()] == [
+        "content/customers/acme/customer.yaml:1:10",
+        "content/customers/acme/interactions/2026-11-01-call.md:2:12",
+        "content/customers/zeta/customer.yaml:3:1",
+        "playbook.yaml:1:1",
+        "4 errors, 0 warnings in 4 files checked.",
+    ]
+
+
+# -- usage errors -----------------------------------------------------------------------------
+
+def test_unknown_option_exits_2():
+    code, out, err = run_cli(["check", "--bogus", str(GOOD)])
+    assert code == 2 and out == ""
+    assert "unrecognized arguments: --bogus" in err
+
+
+def test_nonexistent_root_exits_2(tmp_path):
+    missing = tmp_path / "nowhere"
+    code, out, err = run_cli(["check", str(missing)])
+    assert (code, out) == (2, "")
+    assert err == f"playbook: {missing}: no such folder\n"
+
+
+def test_root_that_is_a_file_exits_2():
+    code, _, err = run_cli(["check", str(GOOD / "playbook.yaml")])
+    assert code == 2 and "not a folder" in err
+
+
+def test_bad_as_of_exits_2():
+    code, _, err = run_cli(["check", str(GOOD), "--as-of", "2026-02-30"])
+    assert code == 2 and "'2026-02-30' is not a date; write YYYY-MM-DD" in err
+
+
+def test_bad_format_exits_2():
+    code, _, err = run_cli(["check", str(GOOD), "--format", "json"])
+    assert code == 2 and "invalid choice: 'json'" in err
+
+
+def test_no_command_shows_help_and_exits_2():
+    code, out, _ = run_cli([])
+    assert code == 2 and "check" in out and "usage:" in out
+
+
+def test_help_exits_0():
+    code, out, _ = run_cli(["check", "--help"])
+    assert code == 0 and "--strict" in out and "--format" in out
+
+
+# -- GitHub annotations -----------------------------------------------------------------------
+
+def test_github_format_prints_annotations():
+    code, out, err = run_cli(["check", str(MIXED), "--format", "github"])
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == len(MIXED_EXPECTED)
+    assert lines[0] == ("::error file=content/customers/acme/customer.yaml,line=3,col=9::unknown status "
+                        "'paused'; use one of 'active', 'ended'")
+    assert lines[4] == ("::warning file=content/customers/acme/interactions/2026-11-05-visit.md,line=3,col=7::"
+                        "'Joe' is not among this customer's contacts (Maria Lopez); add them to customer.yaml "
+                        "or fix the spelling")
+    # Whole-file problems carry no line; unknown columns carry no col.
+    assert lines[7] == ("::error file=content/customers/beta/customer.yaml::missing customer.yaml; every "
+                        "customer folder needs one with at least 'name: …'")
+    assert lines[10].startswith("::error file=playbook.yaml,line=7::unknown stage 'growng'")
+    annotation = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?(,col=\d+)?::\S.*$")
+    assert all(annotation.match(line) for line in lines), lines
+    # The summary goes to stderr so it does not become an annotation.
+    assert err == MIXED_SUMMARY + "\n"
+
+
+def test_github_format_on_a_clean_playbook_prints_nothing():
+    assert run_cli(["check", str(GOOD), "--format", "github"]) == (0, "", "")
+
+
+def test_github_escaping():
+    p = Problem("a,b:c%.md", 2, 3, "error", "50% off\nnext line, really: yes")
+    assert format_github(p) == "::error file=a%2Cb%3Ac%25.md,line=2,col=3::50%25 off%0Anext line, really: yes"
+
+
+def test_plain_format_points_whole_file_problems_at_1_1():
+    assert format_plain(Problem("x.yaml", 0, 0, "warning", "m")) == "x.yaml:1:1: warning: m"
+    assert format_plain(Problem("x.yaml", 7, 0, "error", "m")) == "x.yaml:7:1: error: m"
+
+
+@pytest.mark.parametrize("problems,files,text", [
+    ([], 1, "No problems in 1 file."),
+    ([], 3, "No problems in 3 files."),
+    ([Problem("a", 1, 1, "error", "m")], 1, "1 error, 0 warnings in 1 file checked."),
+    ([Problem("a", 1, 1, "warning", "m")] * 2 + [Problem("b", 1, 1, "error", "m")], 2,
+     "1 error, 2 warnings in 2 files checked."),
+])
+def test_summary_wording(problems, files, text):
+    assert summary(problems, files) == text
+
+
+# -- the real command, in its own process -----------------------------------------------------
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "playbook", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=120)
+
+
+def test_console_command_reports_nasty_input_without_a_traceback(tmp_path):
+    bomb = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    root = write_playbook(tmp_path, {
+        "playbook.yaml": "thresholds:\n  dormant_days: nan\n",
+        ACME_YAML: "\n".join(bomb) + "\nname: Acme\n",
+        note("2026-11-01-call.md"): b"\xff\xfe\x00binary",
+        note("2026-11-02-call.md"): "---\ntype: call\nnever closed\n",
+        # 100,000 levels of '[' crashed libyaml's composer (a segfault) before the depth check.
+        "content/customers/deep/customer.yaml": "name: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "content/customers/zeta/customer.yaml": "name: Zeta\nsince: 2026-02-30\n",
+        "content/customers/zeta/interactions/2025-06-01-call.md": "Called.\n",
+    })
+    proc = _run("check", str(root))
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
+        ["content/customers/acme/customer.yaml:1:1", "error"],
+        ["content/customers/acme/interactions/2026-11-01-call.md:1:1", "error"],
+        ["content/customers/acme/interactions/2026-11-02-call.md:1:1", "error"],
+        ["content/customers/deep/customer.yaml:1:1", "error"],
+        ["content/customers/zeta/customer.yaml:2:8", "error"],
+        ["playbook.yaml:2:17", "error"],
+    ]
+    assert "aliases" in lines[0]
+    assert "not UTF-8" in lines[1]
+    assert "never closed" in lines[2]
+    assert "nests too deeply" in lines[3]
+    assert "not a real date" in lines[4]
+    assert "should be a number, not 'nan'" in lines[5]
+    assert lines[-1] == "6 errors, 0 warnings in 7 files checked."
+
+
+def test_console_command_on_the_bad_fixture():
+    proc = _run("check", str(MIXED))
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == MIXED_EXPECTED + [MIXED_SUMMARY]
+
+
+def test_console_command_usage_error_is_exit_2_without_traceback():
+    proc = _run("check", "--bogus")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "unrecognized arguments" in proc.stderr
+
+
+# -- docs/content.md stays true ----------------------------------------------------------------
+
+DOCS = Path(__file__).parent.parent / "docs" / "content.md"
+
+
+def _doc_example_files() -> dict[str, str]:
+    """The files of the worked example: each fenced block after a '<!-- file: PATH -->' line."""
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- file: (\S+) -->\n```[a-z]*\n(.*?)\n```\n", text, re.S)
+    return {path: body + "\n" for path, body in blocks}
+
+
+def _doc_mistakes() -> list[tuple[str, str]]:
+    """(what you wrote, what check says) from the 'Common mistakes' table."""
+    section = DOCS.read_text(encoding="utf-8").split("## Common mistakes and what check says", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("| ") or line.startswith("| You wrote") or line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        said = cells[1]
+        assert said.startswith("`") and said.endswith("`"), line
+        rows.append((cells[0], said[1:-1]))
+    return rows
+
+
+def test_docs_worked_example_is_a_valid_playbook(tmp_path):
+    files = _doc_example_files()
+    assert sorted(files) == [
+        "content/customers/acme-bakery/customer.yaml",
+        "content/customers/acme-bakery/interactions/2026-11-02-call.md",
+        "content/customers/acme-bakery/interactions/2026-11-20-visit.md",
+        "playbook.yaml",
+    ]
+    root = write_playbook(tmp_path, files)
+    assert run_cli(["check", str(root), "--strict", "--as-of", "2026-11-20"]) == (
+        0, "No problems in 4 files.\n", "")
+    from playbook.load import load
+    loaded = load(root)
+    (acme,) = loaded.playbook.customers
+    call, visit = acme.interactions
+    assert call.with_ == ("Maria Lopez", "Ben Ortiz") and call.sentiment == 1
+    assert [(c.text, c.due.isoformat() if c.due else None, c.done) for c in call.commitments] == [
+        ("Send the renewal quote", "2026-11-16", False),
+        ("Ask product about offline mode", "2026-11-30", False),
+        ("Share the case study from Harbour Café", None, True),
+    ]
+    assert (visit.type, visit.summary) == ("note", "Dropped off the new rye samples; Maria loved them.")
+    assert acme.contacts[0].phone == "0612 345 678" and acme.value == 18500
+    assert [m.handle for m in loaded.config.team] == ["maya", "tomas", "priya"]
+    assert loaded.config.tier_cadence == {"key": 14, "growth": 21, "small": 60}
+    assert len(loaded.config.plays) == 3
+
+
+def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
+    base = _doc_example_files()
+    C = "content/customers"
+    A = f"{C}/acme-bakery/interactions"
+    content_mistakes = {
+        **base,
+        f"{A}/2026-11-03-a.md": "---\nsummary: Re: renewal\n---\nx\n",
+        f"{A}/2026-11-03-b.md": '---\nsummary: "Unclosed\ntype: call\n---\nx\n',
+        f"{A}/2026-11-03-c.md": "---\ntype: call\n\twith: Maria\n---\nx\n",
+        f"{A}/2026-11-03-d.md": "---\ntype: cal\nsentiment: happy\nwith: Joe\nby: bob\n---\n"
+                                "- [ ] Send it (due 2026-02-30)\n",
+        f"{A}/2026-11-03-e.md": "---\ntype: call\n\nNever closed.\n",
+        f"{A}/2026-11-03-f.md": b"Caf\xe9\n",
+        f"{A}/2026-11-03-g.md": "",
+        f"{A}/call.md": "Called.\n",
+        f"{A}/2027-11-02-call.md": "Called.\n",
+        f"{A}/contract.docx": b"PK\x03\x04",
+        f"{C}/tags/customer.yaml": "name: T\ntags: [retail, bakery\n",
+        f"{C}/colon/customer.yaml": "name: C\ncontacts:\n  - name: Y\n    role CFO\n    email: y@x.org\n",
+        f"{C}/nmae/customer.yaml": "name: N\nnmae: Acme\n",
+        f"{C}/dup/customer.yaml": "name: D\nowner: maya\nowner: tomas\n",
+        f"{C}/noname/customer.yaml": "tier: key\n",
+        f"{C}/empty/customer.yaml": "",
+        f"{C}/missing/interactions/2026-11-01-call.md": "Called.\n",
+        f"{C}/Acme Corp/customer.yaml": "name: Acme Corp\n",
+        f"{C}/contacts/customer.yaml": "name: K\ncontacts:\n  name: Maria\n",
+        f"{C}/fields/customer.yaml": "name: F\nstatus: paused\nowner: bob\ncadence: fortnight\n"
+                                     "contacts:\n  - name: Z\n    birthday: 02-30\n",
+        f"{C}/since1/customer.yaml": "name: S\nsince: 2026-02-30\n",
+        f"{C}/since2/customer.yaml": "name: S\nsince: 20/11/2026\n",
+    }
+    config_mistakes = {
+        "playbook.yaml": "team: [maya]\ndefaults:\n  tiers:\n    key: fortnight\nplays:\n"
+                         "  - name: P\n    when: {stage: growng, days_snice_contact: 10}\n    do: X\n    within: 3\n"
+                         "  - name: Q\n    when: {stage: growing}\n    do: Y\n",
+        f"{C}/acme/customer.yaml": "name: Acme\nsince: 2025-01-01\n",
+    }
+    said: list[str] = []
+    for name, files in (("content", content_mistakes), ("config", config_mistakes)):
+        root = write_playbook(tmp_path / name, files)
+        code, out, err = run_cli(["check", str(root), "--as-of", "2026-11-20"])
+        assert code == 1 and err == ""
+        said += [line.split(": ", 1)[1] for line in out.splitlines()[:-1]]
+    rows = _doc_mistakes()
+    assert len(rows) >= 30
+    for wrote, quoted in rows:
+        parts = [p for p in quoted.split("…") if p.strip()]
+
+        def matches(line: str) -> bool:
+            at = 0
+            for part in parts:
+                at = line.find(part, at)
+                if at < 0:
+                    return False
+                at += len(part)
+            return line.startswith(parts[0])
+
+        assert any(matches(line) for line in said), f"row {wrote!r}: {quoted!r} is not what check says:\n" + \
+            "\n".join(said)

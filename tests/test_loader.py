@@ -582,15 +582,15 @@ def test_symlinks_inside_the_root_are_followed(make_playbook):
 def test_interaction_after_as_of_is_a_warning(make_playbook):
     root = make_playbook({
         note("2026-12-25-x.md"): "Future by file name.\n",
-        note("2026-11-02-x.md"): "---\ntype: call\ndate: 2027-01-05\n---\nFuture by front matter.\n",
+        note("future.md"): "---\ntype: call\ndate: 2027-01-05\n---\nFuture by front matter.\n",
         note("2026-11-01-x.md"): "Past.\n",
     })
     problems, files = check(root)  # as_of: 2026-11-20 in playbook.yaml
     assert [(p.path, p.line, p.severity) for p in problems] == [
-        (note("2026-11-02-x.md"), 3, "warning"),
         (note("2026-12-25-x.md"), 1, "warning"),
+        (note("future.md"), 3, "warning"),
     ]
-    assert problems[0].message == ("dated 2027-01-05, after the as-of date 2026-11-20; the analysis ignores "
+    assert problems[1].message == ("dated 2027-01-05, after the as-of date 2026-11-20; the analysis ignores "
                                    "it until then (check the year?)")
     assert files == 5  # playbook.yaml, customer.yaml and three notes
     assert check(root, as_of=date(2027, 2, 1))[0] == []
@@ -780,3 +780,24 @@ def test_config_problems_do_not_stop_the_customers(load_case):
     case = load_case({CONFIG_FILE: "titel: X\nteam: [maya]\n"})
     assert [(p.path, p.line) for p in case.problems] == [(CONFIG_FILE, 1)]
     assert case.customer().name == "Acme Bakery"
+
+
+def test_front_matter_date_disagreeing_with_the_file_name_is_a_warning(make_playbook):
+    root = make_playbook({note("2026-11-02-call.md"): "---\ntype: call\ndate: 2026-11-12\n---\nCalled.\n"})
+    problems, _ = check(root)
+    (p,) = [p for p in problems if "file name says" in p.message]
+    assert (p.path, p.line, p.severity) == (note("2026-11-02-call.md"), 3, "warning")
+    assert "2026-11-02" in p.message and "2026-11-12" in p.message
+
+
+@pytest.mark.parametrize("text, ok", [("3650d", True), ("10y", True), ("3651", False), ("9999999y", False)])
+def test_cadence_has_a_sane_upper_limit(make_playbook, text, ok):
+    root = make_playbook({ACME_YAML: f"name: Acme\nsince: 2026-01-01\ncadence: {text}\n"})
+    problems, _ = check(root)
+    assert (not [p for p in problems if p.severity == "error"]) is ok
+
+
+def test_value_must_be_a_finite_number(make_playbook):
+    root = make_playbook({ACME_YAML: "name: Acme\nsince: 2026-01-01\nvalue: nan\n"})
+    problems, _ = check(root)
+    assert [(p.line, p.severity) for p in problems] == [(3, "error")]

@@ -296,11 +296,14 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             w = Fields(when, path, problems, f"the 'when' of play '{name}'")
             w.reject_unknown(_WHEN)
             stages = []
-            for s in _words(w.raw("stage"), path, problems, "stage"):
+            words = _words(w.raw("stage"), path, problems, "stage")
+            for s in words:
                 ok = parse_choice(Scalar(s, w.line_of("stage"), 0, True), path, problems, "stage", STAGES,
                                   {"at risk": "at-risk", "at_risk": "at-risk"})
                 if ok:
                     stages.append(ok)
+            if len(stages) != len(words):
+                continue  # a misspelt stage must not widen the play to every stage
             kw["stages"] = tuple(stages)
             kw["tiers"] = _words(w.raw("tier"), path, problems, "tier")
             kw["tags"] = _words(w.raw("tags"), path, problems, "tags")

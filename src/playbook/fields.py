@@ -6,6 +6,7 @@ guesses never leak in: a `name: No` stays "No", a `phone: 0612` stays "0612".
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Iterable
@@ -15,6 +16,7 @@ from .yamlio import Map, Node, Scalar, Seq, kind_name
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.+\-Z ]*)?$")
 _CADENCE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.I)
+MAX_CADENCE_DAYS = 3650
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
 
@@ -98,10 +100,13 @@ class Fields:
             return None
         text = node.text.replace(",", "").replace("_", "").strip()
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
+            value = None
+        if value is None or not math.isfinite(value):
             self.err(node, f"'{key}' should be a number like 12000, not '{node.text}'")
             return None
+        return value
 
     def integer(self, key: str, lo: int | None = None, hi: int | None = None) -> int | None:
         node = self.scalar(key, "a whole number")
@@ -207,4 +212,10 @@ def parse_cadence(node: Scalar, path: str, problems: list[Problem], key: str) ->
                               f"'{key}' should be a number of days like 14, '14d', '2w' or '1m', not '{node.text}'"))
         return None
     n, unit = int(m.group(1)), m.group(2).lower()
-    return n * {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}[unit]
+    days = n * {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}[unit]
+    if days > MAX_CADENCE_DAYS:
+        problems.append(error(path, node.line, node.column,
+                              f"'{key}: {node.text.strip()}' is {days:,} days; a cadence can be at most "
+                              f"{MAX_CADENCE_DAYS} days (10 years)"))
+        return None
+    return days

@@ -332,6 +332,11 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
     if day is None:
         return None
     date_line = fields.line_of("date") if fields is not None and date_given else 1
+    named = _FILE_DATE.match(filename)
+    if date_given and named and named.group(1) != day.isoformat():
+        problems.append(warning(path, date_line, 0,
+                                f"the file name says {named.group(1)} but 'date:' says {day.isoformat()}; "
+                                "the 'date:' wins — rename the file or fix the date"))
     itype, with_, by, sentiment, direction, summary = "note", (), None, None, None, None
     if fields is not None:
         itype = fields.choice("type", INTERACTION_TYPES) or "note"

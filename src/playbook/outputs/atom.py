@@ -1,0 +1,113 @@
+"""`feed.atom`: an Atom 1.0 feed (RFC 4287) of the most recent interactions.
+
+Deterministic like every output: ids are tag: URIs (RFC 4151) made of the playbook's
+title, the customer and the interaction's file name, `updated` is the interaction's date at
+midnight UTC, and the order is fixed (newest first, then customer, then file name).
+
+Links: Atom readers want absolute URLs, but a playbook does not know where its site will
+be published. When the config names a `site_url`, the feed carries `xml:base` and relative
+hrefs resolve against it. Otherwise the hrefs stay relative (`customers/…/index.html#…`),
+which RFC 4287 §7 / RFC 3986 resolve against the feed's own address; since the feed sits at
+the site root, every reader that fetched it by URL finds the pages. Writing an invented
+host instead would break every link.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterator
+
+from ..config import Config
+from ..engine.types import Relationship
+from ..load import slugify
+from ..model import Customer, Interaction
+from ..notes import render
+from ..site.parts import interaction_anchor
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+LIMIT = 50
+#: Tag URIs need a date that never changes for the thing named; entries use their own date.
+TAG_YEAR = "2026"
+
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: str) -> str:
+    """Escape for element text and attribute values (quotes included)."""
+    value = _NOT_XML.sub("", value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def _stamp(d: date) -> str:
+    return f"{d.isoformat()}T00:00:00Z"
+
+
+def _tag_name(text: str) -> str:
+    return slugify(text) if text else "playbook"
+
+
+def entry_href(customer: Customer, interaction: Interaction) -> str:
+    return f"customers/{customer.slug}/index.html#{interaction_anchor(interaction)}"
+
+
+def recent(relationships: list[Relationship], as_of: date, limit: int = LIMIT) -> list[tuple[Customer, Interaction]]:
+    """The `limit` most recent interactions on or before as_of, newest first."""
+    items = [(r.customer, i) for r in relationships for i in r.customer.interactions if i.date <= as_of]
+    items.sort(key=lambda ci: (-ci[1].date.toordinal(), ci[0].slug, ci[1].slug))
+    return items[:limit]
+
+
+def _content(config: Config, customer: Customer, i: Interaction) -> str:
+    """The entry's HTML: one line of facts, then the notes rendered by the safe renderer."""
+    by = config.member(i.by).name if i.by and config.member(i.by) else i.by
+    facts = [i.type.capitalize()]
+    if i.with_:
+        facts.append("with " + ", ".join(i.with_))
+    if by:
+        facts.append("by " + by)
+    head = f"<p><strong>{xml_text(customer.name)}</strong> — {xml_text(' '.join(facts))}</p>\n"
+    return head + render(i.body)
+
+
+def feed_xml(relationships: list[Relationship], config: Config, as_of: date) -> str:
+    site_url = getattr(config, "site_url", None)  # optional; see the module docstring
+    name = _tag_name(config.title)
+    items = recent(relationships, as_of)
+    updated = items[0][1].date if items else as_of
+    base = f' xml:base="{xml_text(site_url.rstrip("/") + "/")}"' if site_url else ""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}"{base}>',
+        f"  <title>{xml_text(config.title)}: recent interactions</title>",
+        f"  <id>tag:playbook,{TAG_YEAR}:{name}/feed</id>",
+        f"  <updated>{_stamp(updated)}</updated>",
+        f"  <author><name>{xml_text(config.title)}</name></author>",
+        '  <link rel="self" type="application/atom+xml" href="feed.atom"/>',
+        '  <link rel="alternate" type="text/html" href="index.html"/>',
+        '  <generator>Playbook</generator>',
+    ]
+    for customer, i in items:
+        summary = i.summary or i.type.capitalize()
+        member = config.member(i.by) if i.by else None
+        author = member.name if member else (i.by or config.title)
+        out += [
+            "  <entry>",
+            f"    <title>{xml_text(f'{customer.name}: {summary}')}</title>",
+            f'    <link rel="alternate" type="text/html" href="{xml_text(entry_href(customer, i))}"/>',
+            f"    <id>tag:playbook,{i.date.isoformat()}:{name}/{customer.slug}/{xml_text(i.slug)}</id>",
+            f"    <updated>{_stamp(i.date)}</updated>",
+            f"    <author><name>{xml_text(author)}</name></author>",
+            f'    <category term="{xml_text(i.type)}"/>',
+            f'    <content type="html">{xml_text(_content(config, customer, i))}</content>',
+            "  </entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def feed(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
+    """`feed.atom` at the site root."""
+    yield "feed.atom", feed_xml(relationships, config, as_of).encode("utf-8")

@@ -1,0 +1,162 @@
+"""iCalendar (RFC 5545) files: the team's calendar and one per owner.
+
+Each action with a due date and each key date (birthday, anniversary, renewal within the
+next year) becomes one all-day event. The bytes depend only on (relationships, config,
+as_of): UIDs are hashes of what the event is about, DTSTAMP is as_of at midnight UTC, and
+events are written in a fixed order, so a rebuild with nothing changed changes nothing.
+
+Birthdays are written as single occurrences, not `RRULE:FREQ=YEARLY`: the title carries the
+age when the year is known ("Rosa's birthday (43)"), which a repeating event would get
+wrong from the second year on; 29 February birthdays fall on the 28th in other years, which
+a yearly rule cannot say; and the calendar is rebuilt with the site, so the next occurrence
+is always there. Only dates the engine lists (the next year) are written, exactly as the
+site shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, timedelta
+from typing import Iterable, Iterator
+
+from ..config import Config
+from ..engine.types import Action, KeyDate, Relationship
+from ..site.parts import Site
+
+PRODID = "-//Playbook//Relationship Playbook//EN"
+#: RFC 5545 PRIORITY: 1 is highest, 5 medium, 9 lowest.
+PRIORITY = {"high": 1, "medium": 5, "low": 9}
+MAX_OCTETS = 75
+CRLF = "\r\n"
+
+# Control characters are not allowed in TEXT values (RFC 5545 §3.3.11), tab aside.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_text(value: str) -> str:
+    """A TEXT property value: backslash, semicolon, comma and newlines escaped."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """Fold one content line into physical lines of at most 75 octets (CRLF not counted),
+    each continuation starting with a space, never splitting a UTF-8 sequence."""
+    if len(line.encode("utf-8")) <= MAX_OCTETS:
+        return line + CRLF
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    limit = MAX_OCTETS  # the first physical line; later ones spend one octet on the space
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, MAX_OCTETS - 1
+        current.append(ch)
+        size += n
+    parts.append("".join(current))
+    return (CRLF + " ").join(parts) + CRLF
+
+
+def _d(d: date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+def uid(*parts: str) -> str:
+    """A UID that is the same on every build for the same thing."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+    return f"{digest}@playbook"
+
+
+def _event(lines: list[str], *, uid_: str, stamp: str, day: date, summary: str, description: str,
+           categories: str, priority: int | None = None) -> None:
+    lines += [
+        "BEGIN:VEVENT",
+        f"UID:{uid_}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_d(day)}",
+        f"DTEND;VALUE=DATE:{_d(day + timedelta(days=1))}",
+        f"SUMMARY:{escape_text(summary)}",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{escape_text(description)}")
+    lines.append(f"CATEGORIES:{escape_text(categories)}")
+    if priority is not None:
+        lines.append(f"PRIORITY:{priority}")
+    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+
+
+def _action_events(items: Iterable[tuple[Relationship, Action]], stamp: str, lines: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for r, a in items:
+        key = uid("action", a.customer, a.kind, a.title, a.contact or "")
+        # Two actions alike in every word (rare: the same promise made twice) still get
+        # distinct UIDs, numbered in their fixed order.
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n:
+            key = uid("action", a.customer, a.kind, a.title, a.contact or "", str(n))
+        why = a.why
+        if a.source:
+            why = f"{why}\n\nSource: {a.source}"
+        _event(lines, uid_=key, stamp=stamp, day=a.due, summary=f"{r.customer.name}: {a.title}",
+               description=why, categories=a.kind, priority=PRIORITY.get(a.priority, 5))
+
+
+def _date_events(items: Iterable[tuple[Relationship, KeyDate]], stamp: str, lines: list[str]) -> None:
+    for r, k in items:
+        what = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}.get(k.kind, k.kind)
+        desc = f"{what} — {r.customer.name}."
+        if k.contact:
+            desc = f"{what} of {k.contact} at {r.customer.name}."
+        _event(lines, uid_=uid("date", r.customer.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,
+               day=k.date, summary=k.title if r.customer.name in k.title else f"{r.customer.name}: {k.title}",
+               description=f"{desc}\n\nSource: {k.source}",
+               categories=k.kind)
+
+
+def calendar(name: str, relationships: list[Relationship], as_of: date, owner: str | None = None) -> bytes:
+    """One VCALENDAR: everything, or what concerns `owner` (their actions, and the actions
+    and key dates of the customers they own)."""
+    stamp = f"{_d(as_of)}T000000Z"
+
+    def mine(r: Relationship, a: Action | None = None) -> bool:
+        if owner is None or owner in r.customer.owners:
+            return True
+        return a is not None and a.owner == owner
+
+    actions = [(r, a) for r in relationships for a in r.actions if mine(r, a)]
+    actions.sort(key=lambda ra: (ra[1].due, ra[1].sort_key()))
+    dates = [(r, k) for r in relationships if mine(r) for k in r.key_dates]
+    dates.sort(key=lambda rk: (rk[1].date, rk[0].customer.slug, rk[1].kind, rk[1].title))
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        f"PRODID:{PRODID}",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    _action_events(actions, stamp, lines)
+    _date_events(dates, stamp, lines)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines).encode("utf-8")
+
+
+def calendars(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
+    """`calendar/team.ics`, then `calendar/<handle>.ics` for everyone the site names: the team
+    in playbook.yaml order, then any other owner or author. File names come from the site's
+    own table (`Site.owner_slugs`), so its calendar links always have a target."""
+    site = Site(relationships, config, as_of)
+    yield "calendar/team.ics", calendar(f"{config.title} — team", relationships, as_of)
+    for handle in site.handles:
+        slug = site.owner_slugs[handle]
+        if slug == "team":  # never overwrite the team calendar (a handle named 'team')
+            continue
+        yield (f"calendar/{slug}.ics",
+               calendar(f"{config.title} — {site.person_name(handle)}", relationships, as_of, owner=handle))

@@ -1,0 +1,371 @@
+"""View records for the pieces pages share: an action, a customer row, an interaction…
+
+Templates get these plain, frozen records (never the model or the engine's types). Every
+date is already worded, every href already relative to the page it appears on, every list
+already in its final order, so templates only lay things out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+
+from ..config import Config
+from ..engine.types import Action, KeyDate, Reason, Relationship
+from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
+from ..model import STAGE_LABELS, Contact, Interaction, Source
+from ..notes import render as render_notes
+
+KIND_LABELS: dict[str, str] = {
+    "follow-up": "Follow-up", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
+    "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "play": "Play",
+}
+KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}
+DIRECTION_LABELS: dict[str, str] = {"in": "they reached out", "out": "we reached out"}
+
+
+def slugify(text: str, fallback: str = "x") -> str:
+    """A safe file or anchor name: lower-case ASCII letters, digits and hyphens."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or fallback
+
+
+def unique_slugs(names: list[str], fallback: str, reserved: tuple[str, ...] = ("index",)) -> dict[str, str]:
+    """name → slug for distinct names, sorted first so collisions resolve the same way every build.
+    `reserved` slugs are never given out (they name a folder's index page, or the team calendar)."""
+    out: dict[str, str] = {}
+    used: set[str] = set(reserved)
+    for name in sorted(set(names)):
+        base = slugify(name, fallback)
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        out[name] = slug
+    return out
+
+
+def relative_days(n: int) -> str:
+    """'today', 'tomorrow', 'in 5 days', 'yesterday', '3 days ago'."""
+    if n == 0:
+        return "today"
+    if n == 1:
+        return "tomorrow"
+    if n == -1:
+        return "yesterday"
+    return f"in {n} days" if n > 0 else f"{-n} days ago"
+
+
+def when_due(n: int) -> str:
+    """How a due date reads next to an action."""
+    if n < 0:
+        return f"{-n} day{'s' if n != -1 else ''} overdue"
+    if n == 0:
+        return "due today"
+    if n == 1:
+        return "due tomorrow"
+    return f"due in {n} days"
+
+
+def due_tokens(n: int) -> str:
+    """The filter buckets an action falls in (space-separated, for data-due)."""
+    if n < 0:
+        return "overdue week month"
+    if n == 0:
+        return "today week month"
+    if n <= 7:
+        return "week month"
+    return "month" if n <= 30 else "later"
+
+
+def day_label(d: date, as_of: date) -> str:
+    """'Tue 24 Nov' in the coming or past months, '15 Jan 2027' further off."""
+    return fmt_day(d) if abs((d - as_of).days) <= 120 and d.year == as_of.year else fmt_date(d)
+
+
+# -- the site: names, slugs and hrefs, decided once ---------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A link to the source of an item: plain path text, or an edit link when repo_url is set."""
+
+    text: str
+    """'path:line'."""
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone on our team."""
+
+    name: str
+    handle: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageChip:
+    id: str
+    label: str
+    href: str
+
+
+class Site:
+    """Names, slugs and URLs of the whole site, so every page links the same way.
+
+    `url(path, base)` makes a site path relative to a page whose `base` prefix leads back
+    to the root ("" at the root, "../" one level down…)."""
+
+    def __init__(self, relationships: list[Relationship], config: Config, as_of: date):
+        self.config = config
+        self.as_of = as_of
+        handles = [m.handle for m in config.team]
+        extra = sorted({h for r in relationships for h in r.customer.owners}
+                       | {a.owner for r in relationships for a in r.actions if a.owner}
+                       | {i.by for r in relationships for i in r.customer.interactions if i.by})
+        self.handles: list[str] = handles + [h for h in extra if h not in handles]
+        self.owner_slugs = unique_slugs(self.handles, "someone", ("index", "team"))
+        self.tag_slugs = unique_slugs([t for r in relationships for t in r.customer.tags], "tag")
+        self.names = {r.customer.slug: r.customer.name for r in relationships}
+
+    def person_name(self, handle: str) -> str:
+        m = self.config.member(handle)
+        return m.name if m else handle
+
+    def person(self, handle: str, base: str) -> Person:
+        return Person(self.person_name(handle), handle, f"{base}owners/{self.owner_slugs[handle]}.html")
+
+    def calendar(self, handle: str, base: str) -> str:
+        return f"{base}calendar/{self.owner_slugs[handle]}.ics"
+
+    def customer_href(self, slug: str, base: str, anchor: str = "") -> str:
+        return f"{base}customers/{slug}/index.html" + (f"#{anchor}" if anchor else "")
+
+    def tag(self, tag: str, base: str) -> Link:
+        return Link(tag, f"{base}tags/{self.tag_slugs[tag]}.html")
+
+    def stage(self, stage_id: str, base: str) -> StageChip:
+        return StageChip(stage_id, STAGE_LABELS.get(stage_id, stage_id), f"{base}stages/{stage_id}.html")
+
+    def ref(self, source: Source | None, short_for: str | None = None) -> Ref | None:
+        """The source link; on a customer's own pages its folder prefix is dropped from the text."""
+        if source is None:
+            return None
+        text = str(source)
+        if short_for and text.startswith(short_for):
+            text = text[len(short_for):]
+        href = None
+        if self.config.repo_url:
+            href = f"{self.config.repo_url}/edit/{self.config.branch}/{source.path}#L{source.line}"
+        return Ref(text, href)
+
+
+# -- items --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    title: str
+    why: str
+    kind: str
+    kind_label: str
+    priority: str
+    due_iso: str
+    due_label: str
+    due_when: str
+    overdue: bool
+    due_tokens: str
+    customer: Link
+    contact: str | None
+    owner: Person | None
+    owner_key: str
+    """The owner's handle, or '-' when nobody is assigned (for filtering)."""
+    source: Ref | None
+
+
+def action_view(site: Site, a: Action, base: str, short_for: str | None = None) -> ActionView:
+    n = (a.due - site.as_of).days
+    return ActionView(
+        title=a.title, why=a.why, kind=a.kind, kind_label=KIND_LABELS.get(a.kind, a.kind), priority=a.priority,
+        due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
+        due_tokens=due_tokens(n), customer=Link(site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
+        contact=a.contact, owner=site.person(a.owner, base) if a.owner else None, owner_key=a.owner or "-",
+        source=site.ref(a.source, short_for),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonView:
+    text: str
+    source: Ref | None
+
+
+def reason_view(site: Site, r: Reason, short_for: str | None = None) -> ReasonView:
+    return ReasonView(r.text, site.ref(r.source, short_for))
+
+
+HEALTH_BANDS: tuple[tuple[int, str, str], ...] = ((70, "good", "good"), (40, "fair", "fair"), (0, "poor", "poor"))
+
+
+def health_band(score: int) -> tuple[str, str]:
+    for floor, band, label in HEALTH_BANDS:
+        if score >= floor:
+            return band, label
+    return "poor", "poor"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """One customer in a list or a card."""
+
+    name: str
+    href: str
+    brief_href: str
+    stage: StageChip
+    reason: str
+    """The stage's first reason."""
+    health: int
+    health_band: str
+    owners: tuple[Person, ...]
+    tier: str | None
+    tags: tuple[Link, ...]
+    last_touch: str
+    last_touch_iso: str
+    next_action: str | None
+    next_due: str | None
+    next_overdue: bool
+
+
+def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
+    c, tl = r.customer, r.timeline
+    nxt = r.actions[0] if r.actions else None
+    return CustomerRow(
+        name=c.name, href=site.customer_href(c.slug, base), brief_href=f"{base}customers/{c.slug}/brief.html",
+        stage=site.stage(r.stage.id, base), reason=r.stage.reasons[0].text if r.stage.reasons else "",
+        health=r.health.score, health_band=health_band(r.health.score)[0],
+        owners=tuple(site.person(h, base) for h in c.owners), tier=c.tier,
+        tags=tuple(site.tag(t, base) for t in c.tags),
+        last_touch=relative_days(-tl.days_since) if tl.last_contact and tl.days_since is not None else "no touch yet",
+        last_touch_iso=tl.last_contact.isoformat() if tl.last_contact else "",
+        next_action=nxt.title if nxt else None,
+        next_due=when_due((nxt.due - site.as_of).days) if nxt else None,
+        next_overdue=bool(nxt and nxt.due < site.as_of),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionView:
+    id: str
+    """Anchor on the customer page."""
+    href: str
+    date_iso: str
+    date_label: str
+    ago: str
+    type: str
+    type_label: str
+    with_: str
+    by: Person | None
+    sentiment: str
+    """'s-2'…'s2', or 's-none'."""
+    sentiment_label: str
+    direction: str | None
+    summary: str
+    notes_html: Markup
+    customer: Link
+    source: Ref | None
+
+
+def _only_summary(i: Interaction) -> bool:
+    """The notes say nothing beyond the summary (which was taken from them)."""
+    body = i.body.strip()
+    return not body or body == (i.summary or "").strip()
+
+
+def interaction_anchor(i: Interaction) -> str:
+    return "i-" + slugify(i.slug, "note")
+
+
+def interaction_view(site: Site, r: Relationship, i: Interaction, base: str, short: bool = False) -> InteractionView:
+    c = r.customer
+    anchor = interaction_anchor(i)
+    return InteractionView(
+        id=anchor, href=site.customer_href(c.slug, base, anchor), date_iso=i.date.isoformat(),
+        date_label=fmt_date(i.date), ago=relative_days((i.date - site.as_of).days), type=i.type,
+        type_label=i.type.capitalize(), with_=", ".join(i.with_), by=site.person(i.by, base) if i.by else None,
+        sentiment="s-none" if i.sentiment is None else f"s{i.sentiment}", sentiment_label=sentiment_word(i.sentiment),
+        direction=DIRECTION_LABELS.get(i.direction or ""), summary=i.summary or i.type.capitalize(),
+        notes_html=Markup("") if short or _only_summary(i) else Markup(render_notes(i.body)),
+        customer=Link(c.name, site.customer_href(c.slug, base)),
+        source=site.ref(i.source, f"content/customers/{c.slug}/"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDateView:
+    kind: str
+    kind_label: str
+    date_iso: str
+    date_label: str
+    when: str
+    title: str
+    contact: str | None
+    customer: Link
+    source: Ref | None
+
+
+def key_date_view(site: Site, r: Relationship, k: KeyDate, base: str) -> KeyDateView:
+    return KeyDateView(
+        kind=k.kind, kind_label=KEY_DATE_LABELS.get(k.kind, k.kind.capitalize()), date_iso=k.date.isoformat(),
+        date_label=day_label(k.date, site.as_of), when=relative_days(k.days_until), title=k.title, contact=k.contact,
+        customer=Link(r.customer.name, site.customer_href(r.customer.slug, base)),
+        source=site.ref(k.source, f"content/customers/{r.customer.slug}/"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    name: str
+    id: str
+    role: str | None
+    email: str | None
+    phone: str | None
+    phone_href: str | None
+    birthday: str | None
+    birthday_when: str | None
+    primary: bool
+    notes_html: Markup
+    last_touch: str | None
+    talked_to_by: tuple[Person, ...]
+    source: Ref | None
+
+
+def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str) -> ContactView:
+    bday = when = None
+    if c.birthday:
+        b = c.birthday
+        bday = f"{b.day} {MONTHS[b.month - 1]}" + (f" {b.year}" if b.year else "")
+        for k in r.key_dates:
+            if k.kind == "birthday" and k.contact == c.name:
+                when = k.title.replace(f"{c.name}'s birthday", "").strip(" ()")
+                when = relative_days(k.days_until) + (f", turns {when}" if when else "")
+    eng = next((e for e in r.timeline.contacts if e.name == c.name), None)
+    phone_digits = re.sub(r"[^\d+]", "", c.phone) if c.phone else ""
+    return ContactView(
+        name=c.name, id=anchor, role=c.role, email=c.email, phone=c.phone,
+        phone_href=f"tel:{phone_digits}" if phone_digits else None, birthday=bday, birthday_when=when,
+        primary=c.primary, notes_html=Markup(render_notes(c.notes)),
+        last_touch=(f"{fmt_date(eng.last_touch)} ({relative_days((eng.last_touch - site.as_of).days)})"
+                    if eng and eng.last_touch else None),
+        talked_to_by=tuple(site.person(h, base) for h in eng.team) if eng else (),
+        source=site.ref(c.source, f"content/customers/{r.customer.slug}/"),
+    )

@@ -1,0 +1,457 @@
+"""Page contexts: everything a template shows, computed here from the engine's relationships.
+
+Each `*_page` function returns (output path, template name, context). The context is a dict
+of plain view records (see parts.py) and chart geometry (see svg.py); all grouping, sorting,
+date wording and stage decisions happen here, none in the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterator
+
+from markupsafe import Markup
+
+from ..engine.timeline import upto
+from ..engine.types import Relationship
+from ..engine.words import fmt_date
+from ..model import STAGE_LABELS, STAGES
+from ..notes import render as render_notes
+from . import svg
+from .parts import (
+    KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
+    health_band, interaction_anchor, interaction_view, key_date_view, reason_view, relative_days, slugify,
+    when_due,
+)
+
+#: What each stage means, shown on its page and as a hint beside the path.
+STAGE_BLURBS: dict[str, str] = {
+    "establishing": "New relationships, still finding their rhythm.",
+    "growing": "More touches, more people and warm sentiment: the relationship is widening.",
+    "steady": "In touch at the desired rhythm, with nothing pulling it down.",
+    "at-risk": "A bad meeting left unrepaired, a promise overdue or a long silence.",
+    "dormant": "No touch for a long time: these need rekindling before anything else.",
+    "ended": "Relationships marked as ended; kept for the record.",
+}
+HOME_DUE_DAYS = 7
+HOME_KEY_DATE_DAYS = 30
+HOME_RECENT = 10
+BRIEF_INTERACTIONS = 3
+BRIEF_ACTIONS = 5
+
+Page = tuple[str, str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the layout needs: titles, the way back to the root, and the current section."""
+
+    title: str
+    site_title: str
+    base: str
+    """Relative prefix to the site root: '', '../' or '../../'."""
+    section: str
+    """Which nav item is current: 'today', 'customers', 'actions', 'team', 'tags', 'search' or ''."""
+    noindex: bool
+    as_of_label: str
+    as_of_iso: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    value: int
+    label: str
+    href: str
+    tone: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    stage: str
+    label: str
+    count: int
+    percent: int
+    href: str
+    blurb: str
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerGroup:
+    """One person's actions (or nobody's)."""
+
+    person: Person | None
+    actions: tuple[ActionView, ...]
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class RiskCard:
+    customer: CustomerRow
+    reasons: tuple
+    actions: tuple[ActionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+
+
+def base_for(path: str) -> str:
+    return "../" * path.count("/")
+
+
+class Views:
+    """Builds every page's context from the relationships, sharing one `Site`."""
+
+    def __init__(self, relationships: list[Relationship], site: Site):
+        self.rels = sorted(relationships, key=lambda r: r.customer.slug)
+        self.site = site
+        self.as_of = site.as_of
+        self.by_name = sorted(self.rels, key=lambda r: (r.customer.name.casefold(), r.customer.slug))
+
+    # -- shared ----------------------------------------------------------------------------
+
+    def meta(self, path: str, title: str, section: str, description: str = "") -> PageMeta:
+        cfg = self.site.config
+        full = cfg.title if not title else f"{title} · {cfg.title}"
+        return PageMeta(full, cfg.title, base_for(path), section, cfg.robots_noindex, fmt_date(self.as_of),
+                        self.as_of.isoformat(), description or cfg.title)
+
+    def rows(self, rels: list[Relationship], base: str) -> list[CustomerRow]:
+        return [customer_row(self.site, r, base) for r in rels]
+
+    def all_actions(self, base: str, owner: str | None = None) -> list[ActionView]:
+        found = [a for r in self.rels for a in r.actions if owner is None or a.owner == owner]
+        found.sort(key=lambda a: a.sort_key())
+        return [action_view(self.site, a, base) for a in found]
+
+    def owner_groups(self, base: str, within: int | None) -> list[OwnerGroup]:
+        by_owner: dict[str, list] = {}
+        for r in self.rels:
+            for a in r.actions:
+                if within is None or (a.due - self.as_of).days <= within:
+                    by_owner.setdefault(a.owner or "", []).append(a)
+        out = []
+        for handle in [*self.site.handles, ""]:
+            items = sorted(by_owner.get(handle, []), key=lambda a: (a.due, a.sort_key()))
+            if items:
+                out.append(OwnerGroup(self.site.person(handle, base) if handle else None,
+                                      tuple(action_view(self.site, a, base) for a in items),
+                                      sum(1 for a in items if a.due < self.as_of)))
+        return out
+
+    def legend(self, base: str) -> list[LegendItem]:
+        counts = {s: 0 for s in STAGES}
+        for r in self.rels:
+            counts[r.stage.id] = counts.get(r.stage.id, 0) + 1
+        total = len(self.rels) or 1
+        return [LegendItem(s, STAGE_LABELS[s], counts[s], round(100 * counts[s] / total),
+                           f"{base}stages/{s}.html", STAGE_BLURBS[s]) for s in STAGES]
+
+    def calendars(self, base: str) -> list[Link]:
+        return [Link(self.site.person_name(h), self.site.calendar(h, base)) for h in self.site.handles]
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def home(self) -> Page:
+        path = "index.html"
+        base = base_for(path)
+        groups = self.owner_groups(base, HOME_DUE_DAYS)
+        due_week = sum(len(g.actions) for g in groups)
+        overdue = sum(g.overdue for g in groups)
+        at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
+        risks = [RiskCard(customer_row(self.site, r, base),
+                          tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
+                          tuple(action_view(self.site, a, base) for a in r.actions[:2])) for r in at_risk]
+        dates = sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
+                       key=lambda kr: (kr[0].date, kr[1].customer.name, kr[0].kind, kr[0].title))
+        recent = sorted(((i, r) for r in self.rels for i in upto(r.customer, self.as_of)),
+                        key=lambda ir: (-ir[0].date.toordinal(), ir[1].customer.slug, ir[0].slug))[:HOME_RECENT]
+        legend = self.legend(base)
+        mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
+        stats = [
+            Stat(len(self.rels), "customers", f"{base}customers/index.html", "plain"),
+            Stat(len(at_risk), "at risk", f"{base}stages/at-risk.html", "risk" if at_risk else "plain"),
+            Stat(due_week, f"actions due within {HOME_DUE_DAYS} days", f"{base}actions.html", "plain"),
+            Stat(overdue, "overdue", f"{base}actions.html?due=overdue", "risk" if overdue else "plain"),
+        ]
+        return path, "index.html", {
+            "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
+            "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
+            "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates], "key_date_days": HOME_KEY_DATE_DAYS,
+            "mix": mix, "legend": legend,
+            "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
+            "calendars": self.calendars(base), "team_calendar": f"{base}calendar/team.ics",
+        }
+
+    def customers(self) -> Page:
+        path = "customers/index.html"
+        base = base_for(path)
+        return path, "customers.html", {
+            "page": self.meta(path, "Customers", "customers"),
+            "rows": self.rows(self.by_name, base),
+        }
+
+    def customer_head(self, r: Relationship, base: str, brief: bool = False) -> dict[str, Any]:
+        """Name, stage, health and the key facts; the brief leaves out the cadence to fit one page."""
+        c = r.customer
+        band, band_label = health_band(r.health.score)
+        facts = []
+        if c.tier:
+            facts.append(("Tier", c.tier))
+        if c.since:
+            facts.append(("Customer since", fmt_date(c.since)))
+        if c.renewal:
+            facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)})"))
+        if c.value is not None:
+            facts.append(("Annual value", f"{c.value:,.0f}"))
+        if not brief:
+            facts.append(("Cadence", f"every {r.cadence} days ({r.cadence_from})"))
+        tl = r.timeline
+        facts.append(("Last touch", f"{fmt_date(tl.last_contact)} ({relative_days(-tl.days_since)})"
+                      if tl.last_contact and tl.days_since is not None else "none yet"))
+        return {
+            "name": c.name, "slug": c.slug, "status": c.status,
+            "owners": [self.site.person(h, base) for h in c.owners],
+            "tags": [self.site.tag(t, base) for t in c.tags], "facts": facts,
+            "stage": self.site.stage(r.stage.id, base),
+            "ring": svg.ring(r.health.score, band, band_label),
+            "href": self.site.customer_href(c.slug, base), "brief_href": f"{base}customers/{c.slug}/brief.html",
+            "source": self.site.ref(c.source),
+        }
+
+    def customer(self, r: Relationship) -> Page:
+        c = r.customer
+        path = f"customers/{c.slug}/index.html"
+        base = base_for(path)
+        short = f"content/customers/{c.slug}/"
+        items = upto(c, self.as_of)
+        anchors = {i.slug: interaction_anchor(i) for i in items}
+        contact_ids = _unique_ids([x.name for x in c.contacts], "contact")
+        engaged = [{
+            "name": e.name, "role": e.role, "href": f"#{contact_ids[e.name]}" if e.listed else None,
+            "last_touch": fmt_date(e.last_touch), "touches_recent": e.touches_recent, "touches_total": e.touches_total,
+            "team": [self.site.person(h, base) for h in e.team],
+        } for e in r.timeline.contacts]
+        tl = r.timeline
+        touches = [(i.date, i.sentiment, i.summary or i.type) for i in items]
+        rhythm = svg.rhythm(touches, self.as_of, r.cadence)
+        rhythm_narrow = svg.rhythm(touches, self.as_of, r.cadence, "narrow")
+        rhythm_facts = [f"Desired: every {r.cadence} days ({r.cadence_from})."]
+        if tl.typical_gap is not None:
+            rhythm_facts.append(f"Typical gap over the last year: {round(tl.typical_gap)} days.")
+        if tl.inbound_recent or tl.outbound_recent:
+            rhythm_facts.append(f"They reached out {tl.inbound_recent} of {tl.inbound_recent + tl.outbound_recent} "
+                                "times in the last year.")
+        return path, "customer.html", {
+            "page": self.meta(path, c.name, "customers", f"{c.name}: {r.stage.label}"),
+            "c": self.customer_head(r, base),
+            "notes_html": Markup(render_notes(c.notes)),
+            "stage": {
+                "id": r.stage.id, "label": r.stage.label, "blurb": STAGE_BLURBS.get(r.stage.id, ""),
+                "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons],
+                "path": svg.stage_path(r.stage.id, STAGE_LABELS),
+                "journey": svg.journey([(p.date, p.stage) for p in r.stage_history], STAGE_LABELS),
+            },
+            "factors": [{"name": f.name, "effect": _signed(f.effect), "tone": _tone(f.effect), "why": f.why}
+                        for f in r.health.factors],
+            "actions": [action_view(self.site, a, base, short) for a in r.actions],
+            "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
+            "engaged": engaged,
+            "commitments": self.commitments(r, "", anchors),
+            "asks": self.asks(r, short),
+            "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
+            "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
+            "timeline": [interaction_view(self.site, r, i, base) for i in reversed(items)],
+        }
+
+    def commitments(self, r: Relationship, page: str, anchors: dict[str, str]) -> list[dict[str, Any]]:
+        """Open promises; `page` is the customer page's href from where they are shown ('' on it)."""
+        out = []
+        for oc in r.commitments:
+            i = oc.interaction
+            n = (oc.due - self.as_of).days if oc.due else None
+            out.append({
+                "text": oc.commitment.text,
+                "due": fmt_date(oc.due) if oc.due else None,
+                "when": when_due(n) if n is not None else "no due date",
+                "overdue": oc.overdue_days > 0,
+                "made": f"{i.type} of {fmt_date(i.date)}",
+                "made_href": f"{page}#{anchors[i.slug]}" if i.slug in anchors else None,
+                "source": self.site.ref(oc.commitment.source, f"content/customers/{r.customer.slug}/"),
+            })
+        return out
+
+    def asks(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+        return [{
+            "what": a.what, "since": fmt_date(a.since) if a.since else None,
+            "waiting": f"waiting {(self.as_of - a.since).days} days" if a.since else "",
+            "source": self.site.ref(a.source, short),
+        } for a in r.open_asks]
+
+    def brief(self, r: Relationship) -> Page:
+        c = r.customer
+        path = f"customers/{c.slug}/brief.html"
+        base = base_for(path)
+        short = f"content/customers/{c.slug}/"
+        items = upto(c, self.as_of)
+        anchors = {i.slug: interaction_anchor(i) for i in items}
+        contact_ids = _unique_ids([x.name for x in c.contacts], "contact")
+        return path, "brief.html", {
+            "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
+            "c": self.customer_head(r, base, brief=True),
+            "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons]},
+            "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
+            "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
+            "recent": [interaction_view(self.site, r, i, base) for i in reversed(items[-BRIEF_INTERACTIONS:])],
+            "commitments": self.commitments(r, "index.html", anchors),
+            "asks": self.asks(r, short),
+            "actions": [action_view(self.site, a, base, short) for a in r.actions[:BRIEF_ACTIONS]],
+            "more_actions": max(0, len(r.actions) - BRIEF_ACTIONS),
+        }
+
+    def stage(self, stage_id: str) -> Page:
+        path = f"stages/{stage_id}.html"
+        base = base_for(path)
+        rels = [r for r in self.by_name if r.stage.id == stage_id]
+        return path, "stage.html", {
+            "page": self.meta(path, STAGE_LABELS[stage_id], "customers"),
+            "stage": {"id": stage_id, "label": STAGE_LABELS[stage_id], "blurb": STAGE_BLURBS[stage_id]},
+            "rows": self.rows(rels, base), "legend": self.legend(base),
+        }
+
+    def owner(self, handle: str) -> Page:
+        slug = self.site.owner_slugs[handle]
+        path = f"owners/{slug}.html"
+        base = base_for(path)
+        rels = [r for r in self.by_name if handle in r.customer.owners]
+        actions = self.all_actions(base, owner=handle)
+        return path, "owner.html", {
+            "page": self.meta(path, self.site.person_name(handle), "team"),
+            "person": self.site.person(handle, base),
+            "rows": self.rows(rels, base), "groups": _due_groups(actions),
+            "action_count": len(actions), "calendar": self.site.calendar(handle, base),
+        }
+
+    def owners(self) -> Page:
+        path = "owners/index.html"
+        base = base_for(path)
+        people = []
+        for h in self.site.handles:
+            own = [r for r in self.rels if h in r.customer.owners]
+            acts = [a for r in self.rels for a in r.actions if a.owner == h]
+            people.append({
+                "person": self.site.person(h, base), "customers": len(own),
+                "at_risk": sum(1 for r in own if r.stage.id == "at-risk"),
+                "actions": len(acts), "overdue": sum(1 for a in acts if a.due < self.as_of),
+                "calendar": self.site.calendar(h, base),
+            })
+        return path, "owners.html", {
+            "page": self.meta(path, "Team", "team"), "people": people,
+            "team_calendar": f"{base}calendar/team.ics",
+        }
+
+    def tag(self, tag: str) -> Page:
+        path = f"tags/{self.site.tag_slugs[tag]}.html"
+        base = base_for(path)
+        rels = [r for r in self.by_name if tag in r.customer.tags]
+        return path, "tag.html", {
+            "page": self.meta(path, f"Tag: {tag}", "tags"), "tag": tag, "rows": self.rows(rels, base),
+        }
+
+    def tags(self) -> Page:
+        path = "tags/index.html"
+        base = base_for(path)
+        counts: dict[str, int] = {}
+        for r in self.rels:
+            for t in r.customer.tags:
+                counts[t] = counts.get(t, 0) + 1
+        items = [{"tag": self.site.tag(t, base), "count": counts[t]}
+                 for t in sorted(counts, key=lambda t: (-counts[t], t.casefold(), t))]
+        return path, "tags.html", {"page": self.meta(path, "Tags", "tags"), "tags": items}
+
+    def actions(self) -> Page:
+        path = "actions.html"
+        base = base_for(path)
+        actions = self.all_actions(base)
+        owners = [Option(h, self.site.person_name(h)) for h in self.site.handles
+                  if any(a.owner_key == h for a in actions)]
+        if any(a.owner_key == "-" for a in actions):
+            owners.append(Option("-", "Nobody assigned"))
+        kinds = [Option(k, v) for k, v in KIND_LABELS.items() if any(a.kind == k for a in actions)]
+        dues = [Option("overdue", "Overdue"), Option("today", "Due today"), Option("week", "Within 7 days"),
+                Option("month", "Within 30 days")]
+        return path, "actions.html", {
+            "page": self.meta(path, "Actions", "actions"), "actions": actions,
+            "owners": owners, "kinds": kinds, "dues": dues,
+        }
+
+    def search(self) -> Page:
+        path = "search.html"
+        return path, "search.html", {"page": self.meta(path, "Search", "search")}
+
+    def all(self) -> Iterator[Page]:
+        yield self.home()
+        yield self.customers()
+        for r in self.rels:
+            yield self.customer(r)
+            yield self.brief(r)
+        for s in STAGES:
+            yield self.stage(s)
+        yield self.owners()
+        for h in self.site.handles:
+            yield self.owner(h)
+        yield self.tags()
+        for t in sorted(self.site.tag_slugs):
+            yield self.tag(t)
+        yield self.actions()
+        yield self.search()
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+
+def long_date(d: date) -> str:
+    """'Friday 20 November 2026'."""
+    return f"{DAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else ("−" + str(-n) if n < 0 else "0")
+
+
+def _tone(n: int) -> str:
+    return "up" if n > 0 else ("down" if n < 0 else "flat")
+
+
+def _unique_ids(names: list[str], prefix: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        if name in out:
+            continue
+        base = f"{prefix}-{slugify(name, 'x')}"
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        out[name] = slug
+    return out
+
+
+def _due_groups(actions: list[ActionView]) -> list[dict[str, Any]]:
+    """Actions in due buckets, in the order a person works through them."""
+    buckets = [("overdue", "Overdue"), ("today", "Today"), ("week", "Next 7 days"), ("month", "Next 30 days"),
+               ("later", "Later")]
+    out = []
+    for key, label in buckets:
+        items = [a for a in actions if a.due_tokens.split()[0] == key]
+        if items:
+            out.append({"key": key, "label": label, "actions": sorted(items, key=lambda a: a.due_iso)})
+    return out

@@ -1,0 +1,62 @@
+/* Small enhancements; every page works without them.
+   - actions.html: filter the list by owner, kind and due (also from ?owner=&kind=&due=).
+   - brief.html: a print button. */
+(function () {
+  "use strict";
+
+  function filters() {
+    var form = document.getElementById("action-filters");
+    var list = document.getElementById("action-list");
+    if (!form || !list) return;
+    var items = Array.prototype.slice.call(list.querySelectorAll("li.action"));
+    var count = document.getElementById("action-count");
+    var none = document.getElementById("no-match");
+    var fields = ["owner", "kind", "due"];
+
+    function value(name) { return form.elements[name].value; }
+
+    function apply(push) {
+      var shown = 0;
+      items.forEach(function (li) {
+        var ok = (!value("owner") || li.getAttribute("data-owner") === value("owner")) &&
+                 (!value("kind") || li.getAttribute("data-kind") === value("kind")) &&
+                 (!value("due") || (" " + li.getAttribute("data-due") + " ").indexOf(" " + value("due") + " ") >= 0);
+        li.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = shown + (shown === 1 ? " action" : " actions") +
+        (shown === items.length ? "." : " of " + items.length + " shown.");
+      if (none) none.hidden = shown !== 0;
+      if (push && window.history && window.history.replaceState) {
+        var q = new URLSearchParams();
+        fields.forEach(function (f) { if (value(f)) q.set(f, value(f)); });
+        var s = q.toString();
+        window.history.replaceState(null, "", s ? "?" + s : window.location.pathname.split("/").pop());
+      }
+    }
+
+    var params = new URLSearchParams(window.location.search);
+    fields.forEach(function (f) {
+      var want = params.get(f);
+      var select = form.elements[f];
+      if (want !== null && Array.prototype.some.call(select.options, function (o) { return o.value === want; })) {
+        select.value = want;
+      }
+    });
+    form.hidden = false;
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
+    apply(false);
+  }
+
+  function printButton() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  filters();
+  printButton();
+}());

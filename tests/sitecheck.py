@@ -1,0 +1,68 @@
+"""Reading built pages for the site tests: links, ids, headings, landmarks, nesting."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+LEAVING = ("http://", "https://", "mailto:", "tel:")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SVG_SELF_CLOSING = {"circle", "rect", "line", "path", "polyline", "polygon", "ellipse", "stop", "use"}
+
+
+class Page(HTMLParser):
+    """Links, ids, headings and landmarks of one page; raises on badly nested tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.ids: list[str] = []
+        self.headings: list[int] = []
+        self.tags: list[str] = []
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.lang: str | None = None
+        self.attrs: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.attrs.append((tag, a))
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            self.ids.append(a["id"] or "")
+        for attr in ("href", "src", "action"):
+            if attr in a:
+                self.links.append((tag, attr, a[attr] or ""))
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in VOID and tag not in SVG_SELF_CLOSING:
+            self.problems.append(f"<{tag}/> is not a void element")
+        stack = self.stack[:]
+        self.handle_starttag(tag, attrs)
+        self.stack = stack
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else 'nothing'}>")
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text("utf-8"))
+    p.close()
+    return p
+
+

@@ -1,0 +1,208 @@
+"""The built site in headless Chromium: served over http from a sub-path, and opened from
+the file system (file://), since both must work.
+
+Every test records the page's console errors and every request; a test fails on a console
+error or on a request to anything but the local server or the file system.
+
+Chromium is /usr/bin/chromium (PLAYBOOK_CHROMIUM=path to use another). Without it (or Playwright) these tests are skipped locally
+with the reason, and fail when CI=true: CI never passes by skipping them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from helpers import write_playbook
+from playbook.build import build
+from test_outputs import HOSTILE_FILES
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = date(2026, 11, 20)
+CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+SUB = "team/playbook"  # the example is served from a sub-path, as on a shared intranet host
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install playwright)")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory) -> Path:
+    """<root>/team/playbook: the example; <root>/hostile: notes that try to run script."""
+    root = tmp_path_factory.mktemp("served")
+    report = build(REPO, root / SUB, AS_OF)
+    assert report.ok, "\n".join(map(str, report.problems))
+    assert (root / SUB / "index.html").is_file(), "the build wrote no HTML site (is playbook.site there?)"
+    hostile = write_playbook(tmp_path_factory.mktemp("hostile-src"), HOSTILE_FILES)
+    report = build(hostile, root / "hostile", AS_OF)
+    assert report.ok, "\n".join(map(str, report.problems))
+    return root
+
+
+@pytest.fixture(scope="session")
+def server(sites):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(sites)))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, sites, server) -> str:
+    """The URL of the served root (http) or of its folder (file), without a trailing slash."""
+    return server if request.param == "http" else sites.as_uri()
+
+
+class Watched:
+    """A page with its console errors, page errors and requests recorded."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status} for {r.url}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} ({r.failure})"))
+
+    def foreign(self) -> list[str]:
+        ok = []
+        for url in self.requests:
+            u = urlsplit(url)
+            if u.scheme == "file" or u.scheme in ("data", "about", "blob") or (
+                    u.scheme == "http" and u.hostname == "127.0.0.1"):
+                continue
+            ok.append(url)
+        return ok
+
+
+@pytest.fixture
+def watched(browser):
+    context = browser.new_context()
+    w = Watched(context.new_page())
+    yield w
+    context.close()
+    assert not w.errors, f"console errors: {w.errors}"
+    assert not w.foreign(), f"requests left the machine: {w.foreign()}"
+
+
+def test_home_links_to_a_customer(watched, base):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/index.html")
+    assert page.title()
+    page.locator('a[href$="customers/rosalinds-bakery/index.html"]').first.click()
+    page.wait_for_url(re.compile(r"/customers/rosalinds-bakery/index\.html$"))
+    assert "Rosalind's Family Bakery" in page.locator("h1").first.inner_text()
+
+
+def test_header_search_finds_a_contact_and_lands_on_the_customer(watched, base):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/customers/brightwell-precision/index.html")
+    page.fill("#site-q", "rosalind baptiste")
+    page.press("#site-q", "Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=rosalind\+baptiste$"))
+    assert page.input_value("#search-input") == "rosalind baptiste"
+    first = page.locator("#search-results li").first
+    assert first.locator(".search-type").inner_text() == "Contact"
+    first.locator("a").click()
+    page.wait_for_url(re.compile(r"/customers/rosalinds-bakery/index\.html#contact-rosalind-baptiste$"))
+    target = page.locator("#contact-rosalind-baptiste")
+    assert target.count() == 1 and "Rosalind Baptiste" in target.inner_text()
+
+
+def test_search_updates_as_you_type_ignoring_case_and_accents(watched, base):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/search.html")
+    assert page.locator("#search-results li").count() == 0
+    page.locator("#search-input").press_sequentially("CAFE MANAG")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+    results = page.locator("#search-results").inner_text()
+    assert "Café Manager" in results  # the role, written with an accent
+    page.fill("#search-input", "tomas")
+    page.wait_for_function("document.getElementById('search-status').textContent.indexOf('result') >= 0")
+    assert page.locator("#search-results li").count() > 0  # owners named Tomás
+    page.fill("#search-input", "zzqx nothing")
+    page.wait_for_function("document.getElementById('search-status').textContent.indexOf('Nothing') === 0")
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_every_term_must_match(watched, base):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/search.html?q=rosalind+haas")
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_hostile_notes_never_run(watched, base):
+    page = watched.page
+    page.goto(f"{base}/hostile/customers/evil/index.html")
+    assert "Evil <script>alert(1)</script>" in page.locator("h1").first.inner_text()
+    links = page.locator("a", has_text="click")
+    for i in range(links.count()):
+        links.nth(i).click()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.goto(f"{base}/hostile/search.html?q=pwned")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+    text = page.locator("#search-results").inner_text()
+    assert "<script>window.__pwned=1</script>" in text  # shown as text
+    assert page.locator("#search-results script, #search-results img").count() == 0
+    page.goto(f"{base}/hostile/search.html?q=%3Cimg+src%3Dx+onerror%3Dwindow.__pwned%3D1%3E")
+    page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+    assert page.locator("#search-results img").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_tab_from_the_top_reaches_the_skip_link(watched, base):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/index.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.tagName, document.activeElement.getAttribute('href'),"
+                            " document.activeElement.textContent.trim()]")
+    assert focused[0] == "A" and focused[1] == "#main", focused
+    assert "skip" in focused[2].lower()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_search_page_without_javascript_says_so(browser, sites):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{sites.as_uri()}/{SUB}/search.html?q=rosalind")
+    assert "Search needs JavaScript" in page.locator("main").inner_text()
+    context.close()

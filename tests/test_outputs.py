@@ -1,0 +1,484 @@
+"""The non-HTML outputs: calendars (RFC 5545), the Atom feed, the search index, playbook.json.
+
+Golden files in tests/golden/ hold the exact bytes for the example playbook at its pinned
+as_of. After a deliberate change, refresh them and review the diff:
+
+    PLAYBOOK_REFRESH_GOLDEN=1 python -m pytest tests/test_outputs.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import write_playbook
+from playbook.engine import analyse_all
+from playbook.load import load
+from playbook.outputs.atom import feed
+from playbook.outputs.ics import MAX_OCTETS, calendars, escape_text, fold
+from playbook.outputs.json_out import playbook_json
+from playbook.outputs.search import NOTE_CAP, plain, search_files
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+AS_OF = date(2026, 11, 20)
+ATOM = "{http://www.w3.org/2005/Atom}"
+REFRESH = os.environ.get("PLAYBOOK_REFRESH_GOLDEN") == "1"
+
+#: A playbook whose every free-text field tries to break out of its format.
+HOSTILE_PLAYBOOK = """\
+title: Hostile <b>&</b> "Co"
+as_of: 2026-11-20
+team:
+  - handle: maya
+    name: Maya, "the; boss" \\ Okafor
+"""
+HOSTILE_CUSTOMER = """\
+name: "Evil <script>alert(1)</script> & Sons; Ltd, \\\\ Co"
+owner: maya
+since: 2020-11-25
+tier: key
+tags: [x]
+renewal: 2027-01-10
+notes: |
+  <script>window.__pwned=1</script> and ]]> and &amp; and more.
+contacts:
+  - name: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
+    role: CFO
+    birthday: "11-30"
+    notes: "<script>window.__pwned=1</script>"
+"""
+HOSTILE_NOTE = """\
+---
+date: 2026-11-10
+type: call
+with: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
+by: maya
+summary: "Summary with <b>bold</b>, semi; colon\\\\ and ]]> end"
+---
+<script>window.__pwned=1</script>
+
+<img src=x onerror="window.__pwned=1">
+
+[click](javascript:window.__pwned=1) control \x01\x1b char
+
+- [ ] Send the <script>quote</script>, please; now \\ (due 2026-11-25)
+"""
+HOSTILE_FILES = {
+    "playbook.yaml": HOSTILE_PLAYBOOK,
+    "content/customers/evil/customer.yaml": HOSTILE_CUSTOMER,
+    "content/customers/evil/interactions/2026-11-10-call.md": HOSTILE_NOTE,
+    # after as_of: never in the feed or the index
+    "content/customers/evil/interactions/2026-12-01-future.md": "---\ntype: note\n---\nFuture secret.\n",
+}
+
+
+def analysed(root: Path, as_of: date = AS_OF):
+    loaded = load(root)
+    assert not loaded.errors, "\n".join(map(str, loaded.errors))
+    return analyse_all(loaded.playbook, loaded.config, as_of), loaded.config
+
+
+@pytest.fixture(scope="module")
+def example():
+    return analysed(REPO)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    return analysed(write_playbook(tmp_path / "hostile", HOSTILE_FILES))
+
+
+def golden(name: str, data: bytes) -> None:
+    path = GOLDEN / name
+    if REFRESH or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if not REFRESH:
+            pytest.fail(f"golden file {path} was missing and has been written; review and commit it")
+        return
+    want = path.read_bytes()
+    if data != want:
+        got, exp = data.decode("utf-8").splitlines(), want.decode("utf-8").splitlines()
+        first = next((i for i, (a, b) in enumerate(zip(got, exp)) if a != b), min(len(got), len(exp)))
+        pytest.fail(f"{name} differs from {path} at line {first + 1}:\n"
+                    f"  got:  {got[first] if first < len(got) else '<end>'!r}\n"
+                    f"  want: {exp[first] if first < len(exp) else '<end>'!r}\n"
+                    "If the change is intended: PLAYBOOK_REFRESH_GOLDEN=1 python -m pytest tests/test_outputs.py")
+
+
+# -- golden files ------------------------------------------------------------------------------
+
+def test_golden_team_calendar(example):
+    rels, config = example
+    golden("calendar-team.ics", dict(calendars(rels, config, AS_OF))["calendar/team.ics"])
+
+
+def test_golden_playbook_json(example):
+    rels, _ = example
+    golden("playbook.json", playbook_json(rels, AS_OF).encode())
+
+
+def test_outputs_are_byte_identical_across_runs(example):
+    rels, config = example
+    for make in (calendars, feed, search_files):
+        assert list(make(rels, config, AS_OF)) == list(make(rels, config, AS_OF))
+
+
+# -- iCalendar ---------------------------------------------------------------------------------
+
+def physical_lines(data: bytes) -> list[bytes]:
+    assert data.endswith(b"\r\n")
+    lines = data[:-2].split(b"\r\n")
+    for line in lines:
+        assert b"\n" not in line and b"\r" not in line, f"bare CR or LF in {line!r}"
+    return lines
+
+
+def unfold(data: bytes) -> list[str]:
+    """Content lines, continuation lines joined (RFC 5545 §3.1)."""
+    out: list[str] = []
+    for raw in physical_lines(data):
+        if raw.startswith(b" "):
+            out[-1] += raw[1:].decode("utf-8")
+        else:
+            out.append(raw.decode("utf-8"))
+    return out
+
+
+def events(data: bytes) -> list[dict[str, str]]:
+    found, current = [], None
+    for line in unfold(data):
+        if line == "BEGIN:VEVENT":
+            current = {}
+        elif line == "END:VEVENT":
+            found.append(current)
+            current = None
+        elif current is not None:
+            name, _, value = line.partition(":")
+            current[name] = value
+    return found
+
+
+def unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def check_rfc5545(data: bytes) -> None:
+    stack: list[str] = []
+    for raw in physical_lines(data):
+        assert len(raw) <= MAX_OCTETS, f"{len(raw)} octets: {raw!r}"
+        raw.decode("utf-8")  # each physical line is whole UTF-8: no character split by folding
+    lines = unfold(data)
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            stack.append(line[6:])
+        elif line.startswith("END:"):
+            assert stack and stack.pop() == line[4:], f"unbalanced {line}"
+    assert not stack, f"unclosed {stack}"
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    for prop in ("PRODID:", "VERSION:2.0", "CALSCALE:GREGORIAN", "X-WR-CALNAME:"):
+        assert any(line.startswith(prop) for line in lines[:8]), prop
+    uids = []
+    for ev in events(data):
+        for prop in ("UID", "DTSTAMP", "DTSTART;VALUE=DATE", "DTEND;VALUE=DATE", "SUMMARY"):
+            assert prop in ev, f"{prop} missing in {ev}"
+        assert ev["UID"].endswith("@playbook")
+        start = date(int(ev["DTSTART;VALUE=DATE"][:4]), int(ev["DTSTART;VALUE=DATE"][4:6]), int(ev["DTSTART;VALUE=DATE"][6:]))
+        end = date(int(ev["DTEND;VALUE=DATE"][:4]), int(ev["DTEND;VALUE=DATE"][4:6]), int(ev["DTEND;VALUE=DATE"][6:]))
+        assert (end - start).days == 1
+        uids.append(ev["UID"])
+        for prop in ("SUMMARY", "DESCRIPTION"):
+            # every , ; and \ in a TEXT value is escaped
+            assert not re.search(r"(?<!\\)(?:\\\\)*[,;]", ev.get(prop, "")), ev[prop]
+    assert len(uids) == len(set(uids)), "UIDs repeat"
+
+
+def test_every_example_calendar_follows_rfc_5545(example):
+    rels, config = example
+    files = dict(calendars(rels, config, AS_OF))
+    assert set(files) == {"calendar/team.ics", "calendar/maya.ics", "calendar/tomas.ics", "calendar/priya.ics",
+                          "calendar/jonas.ics", "calendar/lena.ics"}
+    for data in files.values():
+        check_rfc5545(data)
+        assert b"DTSTAMP:20261120T000000Z\r\n" in data  # as_of, never the clock
+
+
+def test_team_calendar_has_every_dated_action_and_key_date(example):
+    rels, config = example
+    evs = events(dict(calendars(rels, config, AS_OF))["calendar/team.ics"])
+    assert len(evs) == sum(len(r.actions) + len(r.key_dates) for r in rels)
+    by_summary = {unescape(e["SUMMARY"]): e for e in evs}
+    bday = by_summary["Rosalind's Family Bakery: Rosalind Baptiste's birthday"]
+    assert bday["DTSTART;VALUE=DATE"] == "20270609" and bday["CATEGORIES"] == "birthday"
+    assert "RRULE" not in bday  # one occurrence per build: see outputs/ics.py
+    assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal")} <= {"1", "5", "9"}
+
+
+def test_owner_calendar_holds_their_customers_and_their_actions(example):
+    rels, config = example
+    files = dict(calendars(rels, config, AS_OF))
+    owned = {r.customer.name for r in rels if "maya" in r.customer.owners}
+    mine = {f"{r.customer.name}: {a.title}" for r in rels for a in r.actions if a.owner == "maya"}
+    for ev in events(files["calendar/maya.ics"]):
+        summary = unescape(ev["SUMMARY"])
+        assert summary in mine or any(name in summary for name in owned), summary
+    names = {unescape(e["SUMMARY"]) for e in events(files["calendar/maya.ics"])}
+    assert "Rosalind's Family Bakery: Rosalind Baptiste's birthday" in names
+    assert "X-WR-CALNAME:Harbour & Pine — Relationship Playbook — Maya Okafor\r\n".encode() in files["calendar/maya.ics"]
+
+
+def test_uids_do_not_change_when_the_due_date_moves(example):
+    rels, config = example
+    now = {e["UID"] for e in events(dict(calendars(rels, config, AS_OF))["calendar/team.ics"])}
+    later_rels, _ = analysed(REPO, date(2026, 11, 21))
+    later = {e["UID"] for e in events(dict(calendars(later_rels, config, date(2026, 11, 21)))["calendar/team.ics"])}
+    assert len(now & later) > 0.8 * len(now)
+
+
+@pytest.mark.parametrize("raw, escaped", [
+    ("plain", "plain"),
+    ("a,b;c\\d", "a\\,b\\;c\\\\d"),
+    ("two\nlines\r\nand\rmore", "two\\nlines\\nand\\nmore"),
+    ("tab\tok, bell\x07 gone", "tab\tok\\, bell gone"),
+    ("\\,", "\\\\\\,"),
+])
+def test_text_escaping(raw, escaped):
+    assert escape_text(raw) == escaped
+    assert unescape(escaped) == raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x07", "")
+
+
+@pytest.mark.parametrize("line", [
+    "A" * 75, "A" * 76, "A" * 200,
+    "SUMMARY:" + "é" * 80,                       # two-octet characters
+    "SUMMARY:" + "東" * 60,                      # three octets
+    "SUMMARY:" + "x" * 66 + "🎂" * 10,           # four octets straddling the limit
+    "SUMMARY:" + "a" * 73 + "é" + "b" * 100,     # a two-octet character right at octet 74-75
+])
+def test_folding_keeps_lines_short_and_characters_whole(line):
+    folded = fold(line).encode("utf-8")
+    physical = physical_lines(folded)
+    for i, raw in enumerate(physical):
+        assert len(raw) <= MAX_OCTETS
+        raw.decode("utf-8")
+        if i:
+            assert raw.startswith(b" ")
+    assert "".join([physical[0].decode()] + [p[1:].decode() for p in physical[1:]]) == line
+    if len(line.encode()) > MAX_OCTETS:  # folds use the room they have
+        assert all(len(raw) >= MAX_OCTETS - 3 for raw in physical[:-1])
+
+
+def test_hostile_text_is_escaped_and_multibyte_names_fold(hostile):
+    rels, config = hostile
+    files = dict(calendars(rels, config, AS_OF))
+    for data in files.values():
+        check_rfc5545(data)
+    team = files["calendar/team.ics"]
+    summaries = [unescape(e["SUMMARY"]) for e in events(team)]
+    name = "Evil <script>alert(1)</script> & Sons; Ltd, \\ Co"
+    contact = "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
+    assert f"{name}: {contact}'s birthday" in summaries
+    assert f"{name}: Follow up: Send the <script>quote</script>, please; now \\" in summaries
+    assert f"{name} renewal" in summaries  # a key date naming the customer is not prefixed twice
+    # the multi-byte birthday line is long enough to fold, and folds between characters
+    raw = [line for line in physical_lines(team) if "ngstr".encode() in line]
+    assert raw, "the contact's name should appear"
+    assert 'X-WR-CALNAME:Hostile <b>&</b> "Co" — team\r\n'.encode() in team
+    assert "calendar/maya.ics" in files
+
+
+# -- Atom --------------------------------------------------------------------------------------
+
+def test_feed_is_well_formed_with_the_50_most_recent_entries(example):
+    rels, config = example
+    data = dict(feed(rels, config, AS_OF))["feed.atom"]
+    root = ET.fromstring(data)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 50
+    dates = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    every = sorted((i.date for r in rels for i in r.customer.interactions if i.date <= AS_OF), reverse=True)
+    assert dates[0] == f"{every[0].isoformat()}T00:00:00Z" and dates[-1] == f"{every[49].isoformat()}T00:00:00Z"
+    assert root.findtext(f"{ATOM}updated") == dates[0]
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == 50 and all(i.startswith("tag:playbook,") for i in ids)
+    first = entries[0]
+    assert first.find(f"{ATOM}content").get("type") == "html"
+    href = first.find(f"{ATOM}link").get("href")
+    assert re.fullmatch(r"customers/[a-z0-9-]+/index\.html#i-[a-z0-9-]+", href), href
+    assert first.findtext(f"{ATOM}title").split(": ", 1)[0] in {r.customer.name for r in rels}
+
+
+def test_feed_escapes_hostile_text(hostile):
+    rels, config = hostile
+    data = dict(feed(rels, config, AS_OF))["feed.atom"]
+    root = ET.fromstring(data)  # well-formed despite <, &, ]]> and control characters
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1  # the future interaction is left out
+    assert root.findtext(f"{ATOM}title") == 'Hostile <b>&</b> "Co": recent interactions'
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}title") == (
+        "Evil <script>alert(1)</script> & Sons; Ltd, \\ Co: Summary with <b>bold</b>, semi; colon\\ and ]]> end")
+    html = entry.findtext(f"{ATOM}content")
+    # the content is HTML made by the safe renderer: the notes' markup is only text in it
+    tags = html_tags(html)
+    assert not [t for t in tags if t[0] in ("script", "img", "iframe", "object")], tags
+    assert not [t for t in tags for name, value in t[1] if name.startswith("on")
+                or (name == "href" and (value or "").strip().lower().startswith("javascript:"))], tags
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert b"<script>" not in data and b"Future secret" not in data
+    assert b"\x01" not in data and b"\x1b" not in data  # not even escaped: XML 1.0 has no place for them
+
+
+def html_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Collect().feed(html)
+    return found
+
+
+def test_feed_uses_xml_base_only_with_a_site_url(example):
+    rels, config = example
+    assert b"xml:base" not in dict(feed(rels, config, AS_OF))["feed.atom"]
+
+    class WithUrl:  # a config that names where the site is published
+        def __getattr__(self, name):
+            return "https://example.com/pb" if name == "site_url" else getattr(config, name)
+
+    root = ET.fromstring(dict(feed(rels, WithUrl(), AS_OF))["feed.atom"])
+    assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "https://example.com/pb/"
+
+
+# -- search index ------------------------------------------------------------------------------
+
+def index_data(data: bytes) -> list:
+    text = data.decode("utf-8")
+    head, _, body = text.partition("window.PLAYBOOK_SEARCH=")
+    assert head.startswith("/*") and body.endswith(";\n")
+    return json.loads(body[:-2])
+
+
+def test_search_index_holds_customers_contacts_and_interactions(example):
+    rels, config = example
+    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
+    entries = index_data(data)
+    assert [e[0] for e in entries] == [r.customer.slug for r in rels]
+    bakery = next(e for e in entries if e[0] == "rosalinds-bakery")
+    assert bakery[1] == "Rosalind's Family Bakery"
+    assert ["contact-rosalind-baptiste", "Rosalind Baptiste", "Owner"] == bakery[6][0][:3]
+    assert "Rosalind Baptiste" in bakery[3]
+    assert all(i[0].startswith("i-") for i in bakery[7])
+    assert [i[2] for i in bakery[7]] == sorted((i[2] for i in bakery[7]), reverse=True)
+    n_items = sum(1 for r in rels for i in r.customer.interactions if i.date <= AS_OF)
+    assert sum(len(e[7]) for e in entries) == n_items
+    assert all(len(x[-1]) <= NOTE_CAP + 1 for e in entries for x in e[6] + e[7] if len(x) == 7 or len(x) == 5)
+    assert len(data) < 200_000, f"index is {len(data):,} bytes for 15 customers"
+
+
+def test_search_index_carries_no_markup(hostile):
+    rels, config = hostile
+    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
+    for bad in (b"<script", b"</script", b"<img", b"<", b">"):
+        assert bad not in data
+    entry = index_data(data)[0]
+    assert entry[1] == "Evil <script>alert(1)</script> & Sons; Ltd, \\ Co"  # the text, intact
+    assert "<script>window.__pwned=1</script>" in entry[5]
+    assert len(entry[7]) == 1 and b"Future secret" not in data
+
+
+@pytest.mark.parametrize("md, text", [
+    ("**Bold** and _em_ and `code`", "Bold and _em_ and code"),
+    ("# Heading\n\n- [ ] task (due 2026-01-01)\n- item\n> quote", "Heading task (due 2026-01-01) item quote"),
+    ("[link text](https://example.com/x) ![alt](a.png) <https://a.b>", "link text alt https://a.b"),
+    ("```\ncode block\n```", "code block"),
+    ("", ""),
+])
+def test_plain_text_from_notes(md, text):
+    assert plain(md) == text
+
+
+def test_plain_text_is_capped_at_a_word():
+    text = plain("word " * 200)
+    assert len(text) <= NOTE_CAP + 1 and text.endswith("word…")
+    assert plain("[see](http://a.example/" + "x" * 900 + ") and more words here", cap=50) == "see and more words here"
+
+
+# -- the outputs in the built site -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from playbook.build import build
+    out = tmp_path_factory.mktemp("built") / "site"
+    report = build(REPO, out, AS_OF)
+    assert report.ok, "\n".join(map(str, report.problems))
+    return out
+
+
+def ids_in(page: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_built_site_holds_every_output(built):
+    for rel in ("playbook.json", "feed.atom", "search-index.js", "assets/search.js", "calendar/team.ics",
+                "calendar/maya.ics", "search.html"):
+        assert (built / rel).is_file(), rel
+
+
+def test_index_and_feed_links_land_on_existing_anchors(built):
+    targets: list[str] = []
+    entries = index_data((built / "search-index.js").read_bytes())
+    for e in entries:
+        page = f"customers/{e[0]}/index.html"
+        targets.append(page)
+        targets += [f"{page}#{x[0]}" for x in e[6] + e[7]]
+    feed_root = ET.fromstring((built / "feed.atom").read_bytes())
+    targets += [link.get("href") for link in feed_root.iter(f"{ATOM}link")
+                if link.get("rel") == "alternate"]
+    assert len(targets) > 200
+    pages: dict[str, set[str]] = {}
+    for t in targets:
+        path, _, anchor = t.partition("#")
+        assert (built / path).is_file(), t
+        if anchor:
+            if path not in pages:
+                pages[path] = ids_in(built / path)
+            assert anchor in pages[path], f"{t}: no id {anchor!r} on the page"
+
+
+def test_site_links_to_calendars_and_feed_that_exist(built):
+    hrefs = set()
+    for page in built.rglob("*.html"):
+        for href in re.findall(r'href="([^"#?]+\.(?:ics|atom))"', page.read_text(encoding="utf-8")):
+            target = (page.parent / href).resolve()
+            assert target.is_file(), f"{page.relative_to(built)} links to missing {href}"
+            hrefs.add(target.relative_to(built.resolve()).as_posix())
+    assert {"feed.atom", "calendar/team.ics", "calendar/maya.ics"} <= hrefs
+
+
+def test_search_index_stays_compact_with_long_notes(tmp_path):
+    """Notes are cut to NOTE_CAP, and a customer's name and page are written once, not per record."""
+    long_note = "Words about the network and the backup plan. " * 60  # ~2,700 characters
+    files = {"playbook.yaml": "as_of: 2026-11-20\n"}
+    for c in range(20):
+        files[f"content/customers/c{c:02d}/customer.yaml"] = (
+            f"name: A rather long customer name number {c} Limited\nnotes: {long_note}\n"
+            "contacts:\n  - name: Pat Doe\n    role: CFO\n")
+        for k in range(10):
+            files[f"content/customers/c{c:02d}/interactions/2026-0{1 + k % 9}-1{k}-call.md"] = (
+                f"---\nsummary: Call number {k}\nwith: Pat Doe\n---\n{long_note}\n")
+    rels, config = analysed(write_playbook(tmp_path / "long", files))
+    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
+    records = 20 * (1 + 1 + 10)
+    assert len(data) / records < NOTE_CAP + 60, f"{len(data) / records:.0f} bytes a record"

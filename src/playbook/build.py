@@ -19,6 +19,7 @@ from .check import check_loaded
 from .config import resolve_as_of
 from .engine import analyse_all
 from .engine.types import Relationship
+from .gitinfo import GitInfo, fill_authors, read_git
 from .load import Loaded, load
 from .outputs.json_out import playbook_json
 from .problems import Problem
@@ -48,14 +49,19 @@ class BuildReport:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def site_files(relationships: list[Relationship], loaded: Loaded, as_of: date, root: Path) -> Iterator[tuple[str, bytes]]:
+def site_files(relationships: list[Relationship], loaded: Loaded, as_of: date, root: Path,
+               git: GitInfo | None = None, since: str | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file as (relative path, bytes), in a fixed order."""
+    from .site import pages
     yield "playbook.json", playbook_json(relationships, as_of).encode()
-    try:
-        from .site import pages
-    except ImportError:  # the HTML site is optional for a data-only build
-        return
-    yield from pages(relationships, loaded.config, as_of, root)
+    yield from pages(relationships, loaded.config, as_of, root, git=git, since=since)
+
+
+def analyse_with_git(loaded: Loaded, as_of: date, root: Path) -> tuple[list[Relationship], GitInfo]:
+    """Git facts first (notes without `by` take their committer), then the pure analysis."""
+    git = read_git(root)
+    playbook = fill_authors(loaded.playbook, git, loaded.config.team)
+    return analyse_all(playbook, loaded.config, as_of), git
 
 
 def check_out_dir(root: Path, out: Path) -> None:
@@ -103,7 +109,7 @@ def write_tree(files: Iterable[tuple[str, bytes]], out: Path) -> int:
     return count
 
 
-def build(root: Path, out: Path | None = None, as_of: date | None = None) -> BuildReport:
+def build(root: Path, out: Path | None = None, as_of: date | None = None, since: str | None = None) -> BuildReport:
     """Build the site for the playbook at `root` into `out` (default root/site)."""
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -120,11 +126,11 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None) -> Bui
     check_out_dir(root, out)
 
     t = time.perf_counter()
-    relationships = analyse_all(loaded.playbook, loaded.config, when)
+    relationships, git = analyse_with_git(loaded, when, root)
     phases["analyse"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    count = write_tree(site_files(relationships, loaded, when, root), out)
+    count = write_tree(site_files(relationships, loaded, when, root, git, since), out)
     phases["render+write"] = time.perf_counter() - t
     return BuildReport(True, problems, out, when, count + 1, count + 1, len(relationships),
                        time.perf_counter() - started, phases)
@@ -179,7 +185,7 @@ class Builder:
         problems = check_loaded(loaded, when)
         if any(p.severity == "error" for p in problems):
             return BuildReport(False, problems, self.out, when, seconds=time.perf_counter() - started)
-        relationships = analyse_all(loaded.playbook, loaded.config, when)
-        files, written = sync_tree(site_files(relationships, loaded, when, self.root), self.out)
+        relationships, git = analyse_with_git(loaded, when, self.root)
+        files, written = sync_tree(site_files(relationships, loaded, when, self.root, git), self.out)
         return BuildReport(True, problems, self.out, when, files, written, len(relationships),
                            time.perf_counter() - started)

@@ -69,8 +69,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildError, build
     root = _check_root(args.root)
+    if args.since:
+        from .gitinfo import read_git
+        git = read_git(root)
+        if not git.log:
+            raise UsageError("--since needs the playbook to be a git work tree with committed content")
+        if git.changes_after(args.since) is None:
+            raise UsageError(f"--since {args.since}: not a date (YYYY-MM-DD) nor a commit that changed content/")
     try:
-        report = build(root, args.out, args.as_of)
+        report = build(root, args.out, args.as_of, args.since)
     except BuildError as exc:
         raise UsageError(str(exc)) from None
     print_problems(report.problems, "plain", sys.stderr)
@@ -238,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     _root_arg(p)
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ROOT/site)")
     _as_of_arg(p)
+    p.add_argument("--since", metavar="DATE|COMMIT",
+                   help="list on the home page what changed in the content since a date or a commit (git)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(func=cmd_build)
 

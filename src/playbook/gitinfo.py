@@ -40,6 +40,18 @@ class GitInfo:
     def changed_since(self, since: date) -> list[tuple[Change, tuple[str, ...]]]:
         return [(c, files) for c, files in self.log if c.date >= since]
 
+    def changes_after(self, since: str) -> list[tuple[Change, tuple[str, ...]]] | None:
+        """Changes on or after a date (YYYY-MM-DD) or after a commit (a hash prefix);
+        None when the commit is not in the content's history."""
+        try:
+            return self.changed_since(date.fromisoformat(since))
+        except ValueError:
+            pass
+        for k, (change, _) in enumerate(self.log):
+            if since and change.commit.startswith(since):
+                return list(self.log[:k])
+        return None
+
 
 def read_git(root: Path, subdir: str = "content") -> GitInfo:
     """Parse `git log` for `root/subdir`; an empty GitInfo outside a work tree or without git."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from ..config import Thresholds
-from ..model import Ask, Customer
+from ..model import Ask, Customer, Interaction
+from .stage import last_unrepaired_negative
+from .timeline import upto
 from .types import Health, HealthFactor, OpenCommitment, Timeline
-from .words import days, per
+from .words import days, fmt_date, per, sentiment_word
 
 BASELINE = 50
 
@@ -66,9 +68,8 @@ def breadth(tl: Timeline, listed: int) -> HealthFactor:
                             f"Only {engaged[0].name} engaged in the last three months"
                             f"{f' of {listed} people listed' if listed > 1 else ''}: single-threaded.")
     effect = 5 if n == 2 else 10
-    return HealthFactor("Breadth of contacts", effect,
-                        f"{n} people engaged in the last three months: {', '.join(c.name for c in engaged[:4])}"
-                        f"{'…' if n > 4 else ''}.")
+    names = ", ".join(c.name for c in engaged[:3]) + (f" and {n - 3} more" if n > 3 else "")
+    return HealthFactor("Breadth of contacts", effect, f"{n} people engaged in the last three months: {names}.")
 
 
 def reciprocity(tl: Timeline) -> HealthFactor:
@@ -82,6 +83,16 @@ def reciprocity(tl: Timeline) -> HealthFactor:
         return HealthFactor("Reciprocity", 5, f"The customer reached out {tl.inbound_recent} of {total} times "
                                               "in the last year.")
     return HealthFactor("Reciprocity", -3, f"All {total} directed touches this year were ours.")
+
+
+def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> HealthFactor:
+    """A bad meeting weighs on the relationship until something positive follows it."""
+    neg = last_unrepaired_negative(items, as_of, t.repair_days)
+    if neg is None:
+        return HealthFactor("Unrepaired setback", 0, "No recent bad touch left without a good one after it.")
+    return HealthFactor("Unrepaired setback", -12 if neg.sentiment == -1 else -18,
+                        f"The {neg.type} of {fmt_date(neg.date)} went {sentiment_word(neg.sentiment)} "
+                        "and nothing positive has followed.")
 
 
 def asks(open_asks: tuple[Ask, ...], as_of: date) -> HealthFactor:
@@ -105,6 +116,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         commitments_kept(customer, open_, as_of, t),
         breadth(tl, len(customer.contacts)),
         reciprocity(tl),
+        unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of),
     )
     total = sum(f.effect for f in factors)

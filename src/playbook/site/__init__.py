@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ..config import Config
 from ..engine.types import Relationship
+from ..gitinfo import GitInfo
 from .parts import Site
 from .render import assets, environment, render
 from .views import Views
@@ -20,9 +21,11 @@ from .views import Views
 __all__ = ["pages"]
 
 
-def pages(relationships: list[Relationship], config: Config, as_of: date, root: Path) -> Iterator[tuple[str, bytes]]:
+def pages(relationships: list[Relationship], config: Config, as_of: date, root: Path,
+          git: GitInfo | None = None, since: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """`git` adds who-changed-what; `since` (a date or a commit) lists the changes after it on the home page."""
     env = environment(root)
-    site = Site(relationships, config, as_of)
+    site = Site(relationships, config, as_of, git or GitInfo(), since)
     for path, template, context in Views(relationships, site).all():
         yield path, render(env, template, context)
     yield from assets(root)

@@ -11,13 +11,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from markupsafe import Markup
 
 from ..config import Config
+from ..gitinfo import GitInfo
 from ..engine.types import Action, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
-from ..model import STAGE_LABELS, Contact, Interaction, Source
+from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
 from ..notes import render as render_notes
 
 KIND_LABELS: dict[str, str] = {
@@ -127,9 +129,12 @@ class Site:
     `url(path, base)` makes a site path relative to a page whose `base` prefix leads back
     to the root ("" at the root, "../" one level down…)."""
 
-    def __init__(self, relationships: list[Relationship], config: Config, as_of: date):
+    def __init__(self, relationships: list[Relationship], config: Config, as_of: date,
+                 git: GitInfo | None = None, since: str | None = None):
         self.config = config
         self.as_of = as_of
+        self.git = git or GitInfo()
+        self.since = since
         handles = [m.handle for m in config.team]
         extra = sorted({h for r in relationships for h in r.customer.owners}
                        | {a.owner for r in relationships for a in r.actions if a.owner}
@@ -138,6 +143,27 @@ class Site:
         self.owner_slugs = unique_slugs(self.handles, "someone", ("index", "team"))
         self.tag_slugs = unique_slugs([t for r in relationships for t in r.customer.tags], "tag")
         self.names = {r.customer.slug: r.customer.name for r in relationships}
+
+    def last_change(self, c: Customer) -> dict[str, str] | None:
+        """When the customer's files last changed in git, and by whom."""
+        change = self.git.last_change([c.source.path] + [i.source.path for i in c.interactions])
+        if change is None:
+            return None
+        return {"date": fmt_date(change.date), "date_iso": change.date.isoformat(), "author": change.author,
+                "subject": change.subject, "commit": change.commit[:10]}
+
+    def changes(self, base: str) -> list[dict[str, Any]] | None:
+        """Commits after `since` (a date or a commit), newest first, with the customers they touched."""
+        if not self.since:
+            return None
+        found = self.git.changes_after(self.since) or []
+        out = []
+        for change, files in found:
+            slugs = sorted({f.split("/")[2] for f in files if f.startswith("content/customers/") and f.count("/") >= 3})
+            out.append({"date": fmt_date(change.date), "date_iso": change.date.isoformat(), "author": change.author,
+                        "subject": change.subject, "commit": change.commit[:10],
+                        "customers": [Link(self.names[s], self.customer_href(s, base)) for s in slugs if s in self.names]})
+        return out
 
     def person_name(self, handle: str) -> str:
         m = self.config.member(handle)
@@ -275,6 +301,8 @@ class InteractionView:
     type_label: str
     with_: str
     by: Person | None
+    by_git: bool
+    """True when `by` came from the commit that added the note, not from the note."""
     sentiment: str
     """'s-2'…'s2', or 's-none'."""
     sentiment_label: str
@@ -302,6 +330,7 @@ def interaction_view(site: Site, r: Relationship, i: Interaction, base: str, sho
         id=anchor, href=site.customer_href(c.slug, base, anchor), date_iso=i.date.isoformat(),
         date_label=fmt_date(i.date), ago=relative_days((i.date - site.as_of).days), type=i.type,
         type_label=i.type.capitalize(), with_=", ".join(i.with_), by=site.person(i.by, base) if i.by else None,
+        by_git=i.by_from_git,
         sentiment="s-none" if i.sentiment is None else f"s{i.sentiment}", sentiment_label=sentiment_word(i.sentiment),
         direction=DIRECTION_LABELS.get(i.direction or ""), summary=i.summary or i.type.capitalize(),
         notes_html=Markup("") if short or _only_summary(i) else Markup(render_notes(i.body)),

@@ -185,6 +185,7 @@ class Views:
             "mix": mix, "legend": legend,
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
             "calendars": self.calendars(base), "team_calendar": f"{base}calendar/team.ics",
+            "changes": self.site.changes(base), "since": self.site.since,
         }
 
     def customers(self) -> Page:
@@ -266,6 +267,7 @@ class Views:
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
             "timeline": [interaction_view(self.site, r, i, base) for i in reversed(items)],
+            "changed": self.site.last_change(c),
         }
 
     def commitments(self, r: Relationship, page: str, anchors: dict[str, str]) -> list[dict[str, Any]]:

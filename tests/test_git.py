@@ -1,0 +1,79 @@
+"""Git awareness: who changed a customer's files, authors for notes without `by`, --since."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from playbook.cli import main
+from playbook.gitinfo import GitInfo, parse_log, read_git
+
+CONFIG = "as_of: 2026-11-20\nteam:\n  - {handle: ana, name: Ana Silva, email: ana@example.com}\n"
+
+
+def git(root: Path, *args: str, author: str = "Ana Silva <ana@example.com>", when: str = "2026-11-10T10:00:00") -> str:
+    name, email = author[:-1].split(" <")
+    env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+           "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture()
+def repo(tmp_path) -> Path:
+    root = tmp_path / "pb"
+    c = root / "content/customers/acme"
+    (c / "interactions").mkdir(parents=True)
+    (root / "playbook.yaml").write_text(CONFIG)
+    (c / "customer.yaml").write_text("name: Acme\nowner: ana\nsince: 2025-01-01\ncontacts:\n  - name: Pat Lee\n")
+    (c / "interactions/2026-11-09-call.md").write_text("Called Pat about the rollout.\n\n- [ ] Send the plan\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Acme: first notes")
+    (c / "interactions/2026-11-15-visit.md").write_text("---\ntype: visit\nby: ana\n---\nVisited the site.\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Acme: site visit", author="Bo Outsider <bo@elsewhere.example>", when="2026-11-16T09:00:00")
+    return root
+
+
+def test_parse_log_is_pure():
+    text = ("\x00abc123\t2026-11-16T09:00:00+00:00\tBo\tbo@x\tSecond\n\ncontent/a.md\ncontent/b.md\n"
+            "\x00def456\t2026-11-10T10:00:00+00:00\tAna\tana@x\tFirst\n\ncontent/a.md\n")
+    info = parse_log(text)
+    assert info.last["content/a.md"].commit == "abc123"
+    assert info.added["content/a.md"].author == "Ana"
+    assert info.last_change(["content/a.md", "content/b.md"]).subject == "Second"
+    assert [c.commit for c, _ in info.changes_after("def456")] == ["abc123"]
+    assert info.changes_after("2026-11-11")[0][0].commit == "abc123"
+    assert info.changes_after("nope") is None
+
+
+def test_outside_a_work_tree_there_is_nothing(tmp_path):
+    assert read_git(tmp_path) == GitInfo()
+
+
+def test_site_shows_last_change_and_git_authors(repo):
+    assert main(["build", str(repo), "--quiet"]) == 0
+    page = (repo / "site/customers/acme/index.html").read_text()
+    assert "Last changed <time datetime=\"2026-11-16\">16 Nov 2026</time> by Bo Outsider" in page
+    # The call note has no `by`: it takes Ana, who committed it (matched by her email), marked as such.
+    assert "by <a href=\"../../owners/ana.html\">Ana Silva</a> (from git)" in page
+    # The visit note names `by: ana` itself, so nothing is marked.
+    assert page.count("(from git)") == 1
+
+
+def test_since_lists_changes_after_a_commit_or_date(repo):
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert main(["build", str(repo), "--quiet", "--since", first[:8]]) == 0
+    home = (repo / "site/index.html").read_text()
+    assert f"Changed since {first[:8]}" in home and "Acme: site visit" in home and "Acme: first notes" not in home
+    assert main(["build", str(repo), "--quiet", "--since", "2026-11-01"]) == 0
+    home = (repo / "site/index.html").read_text()
+    assert "Acme: site visit" in home and "Acme: first notes" in home
+
+
+def test_since_with_an_unknown_commit_is_a_usage_error(repo):
+    assert main(["build", str(repo), "--since", "deadbeef"]) == 2
+    assert not (repo / "site").exists()

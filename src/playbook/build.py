@@ -23,6 +23,7 @@ from .gitinfo import GitInfo, fill_authors, read_git
 from .load import Loaded, load
 from .outputs.json_out import playbook_json
 from .problems import Problem
+from .site.render import TemplateProblem
 
 #: A file in every built site; only folders holding it are ever replaced or deleted.
 MARKER = ".playbook-site"
@@ -130,7 +131,11 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
     phases["analyse"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    count = write_tree(site_files(relationships, loaded, when, root, git, since), out)
+    try:
+        count = write_tree(site_files(relationships, loaded, when, root, git, since), out)
+    except TemplateProblem as exc:  # a team's template is broken: report it like content
+        return BuildReport(False, problems + [exc.problem], out, when, seconds=time.perf_counter() - started,
+                           phases=phases)
     phases["render+write"] = time.perf_counter() - t
     return BuildReport(True, problems, out, when, count + 1, count + 1, len(relationships),
                        time.perf_counter() - started, phases)
@@ -186,6 +191,10 @@ class Builder:
         if any(p.severity == "error" for p in problems):
             return BuildReport(False, problems, self.out, when, seconds=time.perf_counter() - started)
         relationships, git = analyse_with_git(loaded, when, self.root)
-        files, written = sync_tree(site_files(relationships, loaded, when, self.root, git), self.out)
+        try:
+            files, written = sync_tree(site_files(relationships, loaded, when, self.root, git), self.out)
+        except TemplateProblem as exc:
+            return BuildReport(False, problems + [exc.problem], self.out, when,
+                               seconds=time.perf_counter() - started)
         return BuildReport(True, problems, self.out, when, files, written, len(relationships),
                            time.perf_counter() - started)

@@ -27,7 +27,7 @@ def pages(relationships: list[Relationship], config: Config, as_of: date, root: 
     env = environment(root)
     site = Site(relationships, config, as_of, git or GitInfo(), since)
     for path, template, context in Views(relationships, site).all():
-        yield path, render(env, template, context)
+        yield path, render(env, template, context, root)
     yield from assets(root)
     yield from _other_outputs(relationships, config, as_of)
 

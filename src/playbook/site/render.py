@@ -12,7 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+
+from ..problems import Problem, error
 
 #: The folder in a playbook that overrides the defaults, file by file.
 TEAM_TEMPLATES = "templates"
@@ -57,8 +59,43 @@ def environment(root: Path) -> Environment:
     return env
 
 
-def render(env: Environment, template: str, context: dict[str, Any]) -> bytes:
-    return env.get_template(template).render(**context).encode("utf-8")
+class TemplateProblem(Exception):
+    """A team template failed to compile or render; carries the Problem to report."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _where(root: Path, filename: str | None) -> str:
+    if not filename:
+        return TEAM_TEMPLATES
+    p = Path(filename).resolve()
+    for base in (root.resolve(), default_templates().parent):
+        if p.is_relative_to(base):
+            return p.relative_to(base).as_posix()
+    return p.name
+
+
+def render(env: Environment, template: str, context: dict[str, Any], root: Path | None = None) -> bytes:
+    """Render one page; a template fault becomes a TemplateProblem naming template file:line."""
+    try:
+        return env.get_template(template).render(**context).encode("utf-8")
+    except TemplateSyntaxError as exc:
+        where = _where(root or Path.cwd(), exc.filename)
+        raise TemplateProblem(error(where, exc.lineno or 0, 0, f"template syntax: {exc.message}")) from None
+    except TemplateError as exc:
+        # The innermost template frame of the traceback names the line that failed.
+        line, name = 0, None
+        tb = exc.__traceback__
+        while tb is not None:
+            fname = tb.tb_frame.f_code.co_filename
+            if fname.endswith(".html"):
+                name, line = fname, tb.tb_lineno
+            tb = tb.tb_next
+        where = _where(root or Path.cwd(), name) if name else f"{TEAM_TEMPLATES}/{template}"
+        raise TemplateProblem(error(where, line, 0, f"template error while rendering {template}: {exc}; "
+                                                    "check the names used against the default template")) from None
 
 
 def assets(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
@@ -69,6 +106,8 @@ def assets(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str
         folder = d / ASSETS
         if folder.is_dir():
             for f in folder.iterdir():
+                if d.resolve() != default_templates().resolve() and not f.resolve().is_relative_to(root.resolve()):
+                    continue  # a link out of the playbook: never read what lies outside it
                 if f.is_file() and not f.name.startswith(".") and f.name not in skip:
                     found[f.name] = f
     for name in sorted(found):

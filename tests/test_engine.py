@@ -236,7 +236,9 @@ def test_renewal_window(in_days, expected, priority):
     assert bool(acts) is expected
     if expected:
         assert acts[0].priority == priority and acts[0].source.line == 4
-        assert acts[0].due == max(AS_OF, AS_OF + timedelta(days=in_days - 21))
+        call = AS_OF + timedelta(days=in_days - 21)
+        assert acts[0].due == max(AS_OF, call - timedelta(days=max(0, call.weekday() - 4)))
+        assert acts[0].due.weekday() < 5  # never a call planned for the weekend
 
 
 @pytest.mark.parametrize("days_ago, expected", [(30, True), (31, False)])
@@ -372,3 +374,56 @@ def test_thresholds_defaults_match_the_documented_rules():
     assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
             t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
             t.personal_days) == (180, 4.0, 30, 14, 2.0, 90, 90, 60, 14)
+
+
+def test_repair_is_about_the_worst_unrepaired_touch():
+    c = customer(*steady_history(until_days_ago=60), touch(14, -2, type="meeting", with_=("Bo Chan",)),
+                 touch(7, -1, type="call"), since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    (rep,) = [a for a in r.actions if a.kind == "repair"]
+    assert "meeting" in rep.title and rep.contact == "Bo Chan" and "1 other negative touch" in rep.why
+    assert [x.text.split()[0] for x in r.stage.reasons[:2]] == ["Very", "Negative"]
+
+
+def test_similar_actions_merge_into_the_better_ranked_one():
+    asks = (Ask("A data retention schedule aligned to guidance", d(100), False, Source("c.yaml", 9)),)
+    p = promise("Send the revised data retention schedule", due=d(30))
+    c = customer(*steady_history(), touch(40, 1, commitments=(p,)), since=LONG_AGO, asks=asks)
+    acts = analyse(c, config(), AS_OF).actions
+    topical = [a for a in acts if "retention" in a.title]
+    assert len(topical) == 1 and "Also covers" in topical[0].why
+
+
+def test_follow_up_titles_do_not_stutter():
+    p = promise("Follow up with Jo on the renewal quote", due=d(-3))
+    c = customer(*steady_history(), touch(5, 1, commitments=(p,)), since=LONG_AGO)
+    (f,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
+    assert f.title == "Follow up with Jo on the renewal quote"
+
+
+def test_dormant_rekindle_is_due_now_not_a_year_ago():
+    c = customer(touch(300, 1), since=LONG_AGO)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "reach-out"]
+    assert a.due == AS_OF
+
+
+def test_no_broaden_for_a_steady_one_person_business():
+    items = [touch(n, 1) for n in (20, 60, 110, 150)]
+    solo = customer(*items, since=LONG_AGO, cadence=60, contacts=(contact("Ann Lee", "Owner", primary=True),))
+    assert "broaden" not in kinds(solo)
+
+
+def test_health_counts_the_stage_so_at_risk_never_reads_healthy():
+    c = customer(*steady_history(until_days_ago=40), touch(6, -2, type="meeting"), touch(2, 0), since=LONG_AGO,
+                 cadence=30)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert next(f for f in r.health.factors if f.name == "Stage").effect < 0
+    assert r.health.score < 50
+
+
+def test_support_tickets_are_not_the_customer_reaching_out():
+    items = [touch(n, 0, direction="out") for n in (150, 100, 70)] + [touch(40, -1, type="support", direction="in"),
+                                                                        touch(20, 0, direction="out")]
+    r = analyse(customer(*items, since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert r.timeline.inbound_recent == 0 and r.timeline.one_sided

@@ -6,6 +6,7 @@ relationship comes from `analyse`, and every judgement carries its reasons.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -56,6 +57,36 @@ def stage_at(customer: Customer, config: Config, as_of: date) -> str:
     return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t).id
 
 
+_STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
+                  "this that up follow answer before after".split())
+
+
+def topic(title: str) -> frozenset[str]:
+    """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'."""
+    words = re.findall(r"[a-z]+", title.lower())
+    return frozenset(w[:4] for w in words if len(w) > 2 and w not in _STOP)
+
+
+def merge_similar(actions: list[Action]) -> list[Action]:
+    """One action per topic: a promise to send the schedule and the ask for the schedule are the
+    same job. The better-ranked one stays and names the other in its why."""
+    kept: list[Action] = []
+    for a in sorted(actions, key=Action.sort_key):
+        mine = topic(a.title)
+        twin = None
+        for k, b in enumerate(kept):
+            theirs = topic(b.title)
+            if len(mine) >= 2 and len(theirs) >= 2 and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.6:
+                twin = k
+                break
+        if twin is None:
+            kept.append(a)
+        else:
+            b = kept[twin]
+            kept[twin] = replace(b, why=f"{b.why} (Also covers: {a.title}.)")
+    return kept
+
+
 def demote(a: Action) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority."""
     return replace(a, priority="low", why=f"{a.why} (Low priority while the account is dormant: rekindle it first.)")
@@ -72,7 +103,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     stage = classify(customer, tl, commitments, cadence, as_of, t)
     history = tuple(StagePoint(d, stage.id if d == as_of else stage_at(customer, config, d))
                     for d in month_ends(as_of))
-    health = compute_health(customer, tl, commitments, asks, cadence, as_of, t)
+    health = compute_health(customer, tl, commitments, asks, cadence, as_of, t, stage)
     items = upto(customer, as_of)
     found: list[Action] = []
     if stage.id != "ended":
@@ -86,6 +117,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += run_plays(config.plays, customer, tl, stage, health, as_of)
     if stage.id == "dormant":
         found = [a if a.kind == "reach-out" else demote(a) for a in found]
+    found = merge_similar(found)
     found.sort(key=Action.sort_key)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction
-from .stage import last_unrepaired_negative
+from .health import ASK_ANSWER_DAYS
+from .stage import unrepaired_negatives
 from .types import Action, KeyDate, OpenCommitment, Stage, Timeline
 from .words import ago, days, fmt_date, fmt_day, sentiment_word, per
 
 #: A promise written without a date is treated as due a week after it was made.
 UNDATED_PROMISE_DAYS = 7
-#: An ask with no date is answered within this many days of as_of.
-ASK_ANSWER_DAYS = 7
+
+
+def weekday_before(d: date) -> date:
+    """The date itself on a weekday, else the Friday before: nobody plans a call for a Sunday."""
+    return d - timedelta(days=max(0, d.weekday() - 4))
 
 
 def _owner(customer: Customer, by: str | None = None) -> str | None:
@@ -30,6 +35,13 @@ def _main_contact(customer: Customer, tl: Timeline) -> str | None:
     return customer.contacts[0].name if customer.contacts else None
 
 
+def follow_up_title(text: str) -> str:
+    """'Follow up: Send the quote', but never 'Follow up: Follow up with Jo…'."""
+    if re.match(r"(?i)follow[ -]?up\b", text):
+        return text[0].upper() + text[1:]
+    return f"Follow up: {text}"
+
+
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date) -> list[Action]:
     out = []
     for oc in open_:
@@ -43,7 +55,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
                     + (f", now {days(late)} overdue" if late > 0 else ""))
         who = f" to {', '.join(i.with_)}" if i.with_ else ""
         out.append(Action(
-            kind="follow-up", title=f"Follow up: {oc.commitment.text}",
+            kind="follow-up", title=follow_up_title(oc.commitment.text),
             why=f"Promised{who} in the {i.type} of {fmt_date(i.date)}; it {when}.",
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
             contact=i.with_[0] if i.with_ else None, owner=_owner(customer, i.by),
@@ -61,16 +73,18 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     contact = _main_contact(customer, tl)
     last = (f"Last touch {fmt_date(tl.last_contact)}: {tl.last_interaction.summary or tl.last_interaction.type}"
             if tl.last_interaction else f"No touch logged since the start on {fmt_date(customer.since)}")
+    due = anchor + timedelta(days=cadence)
     if stage.id == "dormant":
+        # Long past any cadence: "356 days overdue" helps no one; the useful date is now.
         title = f"Rekindle: get back in touch with {contact or customer.name}"
-        priority = "medium"
+        priority, due = "medium", as_of
     else:
         title = f"Reach out to {contact or customer.name}"
         priority = "high" if tl.days_since > t.silence_cadence_multiple * cadence else "medium"
     return [Action(
         kind="reach-out", title=title,
         why=f"{days(tl.days_since)} since the last touch against a {per(cadence)} cadence. {last}.",
-        due=anchor + timedelta(days=cadence), priority=priority, contact=contact, owner=_owner(customer),
+        due=due, priority=priority, contact=contact, owner=_owner(customer),
         source=tl.last_interaction.source if tl.last_interaction else customer.source, customer=customer.slug,
     )]
 
@@ -102,7 +116,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         if k.kind != "renewal" or k.days_until > t.renewal_days:
             continue
         # Call well before the date, so there is time to act on what you hear.
-        due = max(as_of, k.date - timedelta(days=21))
+        due = max(as_of, weekday_before(k.date - timedelta(days=21)))
         value = f" (worth {customer.value:,.0f} a year)" if customer.value else ""
         out.append(Action(
             kind="renewal", title=f"Call {_main_contact(customer, tl) or customer.name} before the renewal on "
@@ -115,14 +129,19 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
 
 
 def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> list[Action]:
-    neg = last_unrepaired_negative(items, as_of, t.repair_days)
-    if neg is None or customer.status == "ended":
+    negs = unrepaired_negatives(items, as_of, t.repair_days)
+    if not negs or customer.status == "ended":
         return []
-    who = ", ".join(neg.with_) if neg.with_ else customer.name
+    neg = negs[0]
+    names = list(neg.with_)
+    who = (" and ".join(names) if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} other"
+           f"{'s' if len(names) > 3 else ''}") if names else customer.name
+    more = (f" {len(negs) - 1} other negative touch{'es' if len(negs) > 2 else ''} in the last "
+            f"{days(t.repair_days)}." if len(negs) > 1 else "")
     return [Action(
         kind="repair", title=f"Repair: talk to {who} about the {neg.type} of {fmt_date(neg.date)}",
-        why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {neg.summary or 'no summary'}. "
-            "Nothing positive since.",
+        why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {neg.summary or 'no summary'}."
+            f"{more} Nothing positive since.",
         due=max(as_of, neg.date + timedelta(days=3)), priority="high",
         contact=neg.with_[0] if neg.with_ else None, owner=_owner(customer, neg.by), source=neg.source,
         customer=customer.slug,
@@ -144,9 +163,11 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         pick = sorted(others, key=lambda c: (not c.role, c.name))[0]
         title = f"Bring {pick.name}{f' ({pick.role})' if pick.role else ''} into the conversation"
         contact = pick.name
-    else:
+    elif stage.id in ("at-risk", "growing"):
         title = f"Find a second contact at {customer.name}"
         contact = None
+    else:
+        return []  # one listed person on a steady account (a family business): nothing to broaden to
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(recent)} touches in the last {days(t.single_thread_days)} went through {only}: "

@@ -12,10 +12,12 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction
 from .stage import last_unrepaired_negative
 from .timeline import upto
-from .types import Health, HealthFactor, OpenCommitment, Timeline
+from .types import Health, HealthFactor, OpenCommitment, Stage, Timeline
 from .words import days, fmt_date, per, sentiment_word
 
 BASELINE = 50
+#: An ask is due an answer within a week (the `answer` action uses the same figure).
+ASK_ANSWER_DAYS = 7
 
 
 def recency(tl: Timeline, cadence: int) -> HealthFactor:
@@ -96,19 +98,31 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
 
 
 def asks(open_asks: tuple[Ask, ...], as_of: date) -> HealthFactor:
-    waiting = [a for a in open_asks if a.since and (as_of - a.since).days > 14]
+    # The same week the 'answer' action allows: an ask older than that is overdue in both places.
+    waiting = [a for a in open_asks if a.since and (as_of - a.since).days > ASK_ANSWER_DAYS]
     if not open_asks:
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
     if not waiting:
         return HealthFactor("Open asks", 0, f"{len(open_asks)} open ask{'s' if len(open_asks) != 1 else ''}, "
-                                            "all recent.")
-    effect = -min(12, 4 * len(waiting))
+                                            f"all under {days(ASK_ANSWER_DAYS)} old.")
+    effect = -min(15, 5 * len(waiting))
     return HealthFactor("Open asks", effect, f"{len(waiting)} ask{'s' if len(waiting) != 1 else ''} waiting "
-                                             "over two weeks for an answer.")
+                                             f"more than {days(ASK_ANSWER_DAYS)} for an answer.")
+
+
+STAGE_EFFECT = {"at-risk": -15, "dormant": -10}
+
+
+def stage_weight(stage: Stage) -> HealthFactor:
+    """The stage's verdict counts too, so an account at risk never reads as healthy."""
+    effect = STAGE_EFFECT.get(stage.id, 0)
+    if effect:
+        return HealthFactor("Stage", effect, f"{stage.label}: {stage.reasons[0].text}")
+    return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
 
 
 def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
-           cadence: int, as_of: date, t: Thresholds) -> Health:
+           cadence: int, as_of: date, t: Thresholds, stage: Stage) -> Health:
     factors = (
         HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
         recency(tl, cadence),
@@ -118,6 +132,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of),
+        stage_weight(stage),
     )
     total = sum(f.effect for f in factors)
     score = max(0, min(100, total))

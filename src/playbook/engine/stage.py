@@ -15,16 +15,22 @@ from .timeline import ONE_SIDED_RUN, upto
 from .words import ago, days, fmt_date, sentiment_word, per
 
 
-def last_unrepaired_negative(items: tuple[Interaction, ...], as_of: date, window: int) -> Interaction | None:
-    """The latest negative touch within `window` days with nothing positive after it."""
+def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
+    """Negative touches within `window` days with nothing positive after them, worst first
+    (lowest sentiment, then the latest): the escalation matters more than the grumble after it."""
+    found = []
     for i in reversed(items):
-        if i.sentiment is not None and i.sentiment > 0:
-            return None
-        if (as_of - i.date).days > window:
-            return None
+        if (i.sentiment is not None and i.sentiment > 0) or (as_of - i.date).days > window:
+            break
         if i.sentiment is not None and i.sentiment < 0:
-            return i
-    return None
+            found.append(i)
+    return sorted(found, key=lambda i: (i.sentiment, -i.date.toordinal(), i.source.path))
+
+
+def last_unrepaired_negative(items: tuple[Interaction, ...], as_of: date, window: int) -> Interaction | None:
+    """The worst unrepaired negative touch within `window` days, if any."""
+    found = unrepaired_negatives(items, as_of, window)
+    return found[0] if found else None
 
 
 def ended(customer: Customer, tl: Timeline) -> list[Reason]:
@@ -55,8 +61,7 @@ def dormant(tl: Timeline, cadence: int, t: Thresholds) -> list[Reason]:
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
             cadence: int, as_of: date, t: Thresholds) -> list[Reason]:
     out: list[Reason] = []
-    neg = last_unrepaired_negative(items, as_of, t.negative_window_days)
-    if neg is not None:
+    for neg in unrepaired_negatives(items, as_of, t.negative_window_days)[:3]:
         who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} {ago(as_of, neg.date)}"
                           f" ({neg.summary or 'no summary'}), and nothing positive since.", neg.source))
@@ -69,7 +74,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(Reason(f"Silent for {days(tl.days_since)}, over {t.silence_cadence_multiple:g}× the "
                           f"{per(cadence)} cadence.", src))
     if out and tl.one_sided:
-        out.append(Reason(f"The last {ONE_SIDED_RUN} touches were all ours (direction: out); "
+        out.append(Reason(f"The last {ONE_SIDED_RUN} touches were all ours; "
                           "the customer has not reached out lately."))
     return out
 

@@ -48,7 +48,8 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     recent = [i for i in items if i.date > recent_from]
     earlier = [i for i in items if earlier_from < i.date <= recent_from]
 
-    directed = [i for i in items if i.direction and i.date > year_ago]
+    # Support tickets are service, not the customer seeking us out: they do not count as reaching out.
+    directed = [i for i in items if i.direction and i.date > year_ago and not (i.type == "support" and i.direction == "in")]
     inbound = sum(1 for i in directed if i.direction == "in")
     tail = directed[-ONE_SIDED_RUN:]
     one_sided = len(tail) == ONE_SIDED_RUN and all(i.direction == "out" for i in tail)

@@ -305,10 +305,12 @@ class Views:
         return path, "brief.html", {
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
             "c": self.customer_head(r, base, brief=True),
-            "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons]},
+            # The brief fits one printed page: the two weightiest reasons (the profile has them all).
+            "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]]},
             "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
-            "recent": [interaction_view(self.site, r, i, base) for i in reversed(items[-BRIEF_INTERACTIONS:])],
+            # Summaries only: the full notes are one tap away on the profile, and the brief stays one page.
+            "recent": [interaction_view(self.site, r, i, base, short=True) for i in reversed(items[-BRIEF_INTERACTIONS:])],
             "commitments": self.commitments(r, "index.html", anchors),
             "asks": self.asks(r, short),
             "actions": [action_view(self.site, a, base, short) for a in r.actions[:BRIEF_ACTIONS]],
@@ -399,8 +401,17 @@ class Views:
         yield self.home()
         yield self.customers()
         for r in self.rels:
-            yield self.customer(r)
-            yield self.brief(r)
+            yield from self.customer_pages(r)
+        yield from self.index_pages()
+
+    def customer_pages(self, r: Relationship) -> Iterator[Page]:
+        """The pages of one customer: they depend on nothing but its relationship and the
+        site's names (owners, tags), so a build can render and keep them per customer."""
+        yield self.customer(r)
+        yield self.brief(r)
+
+    def index_pages(self) -> Iterator[Page]:
+        """The pages over all customers, after `home` and `customers`."""
         for s in STAGES:
             yield self.stage(s)
         yield self.owners()

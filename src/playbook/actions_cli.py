@@ -33,14 +33,21 @@ def _when(a: Action, as_of) -> str:
 
 def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: bool, width: int = 100) -> str:
     lines = []
+    indent = " " * 8
+    wrap = max(40, width - len(indent))
     for a in actions:
         tag = f"{a.priority.upper():6}"
         if colour:
             tag = f"{_COLOURS[a.priority]}{tag}{_RESET}"
         owner = f"  @{a.owner}" if a.owner else ""
-        lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind:9}  {names.get(a.customer, a.customer)}: {a.title}{owner}")
-        why = textwrap.fill(a.why, width=max(40, width - 8), initial_indent=" " * 8, subsequent_indent=" " * 8)
-        lines.append(why + (f"  [{a.source}]" if a.source else ""))
+        lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind}  {names.get(a.customer, a.customer)}{owner}")
+        lines.append(textwrap.fill(a.title, width=wrap, initial_indent=indent, subsequent_indent=indent))
+        dim = ("\033[2m", _RESET) if colour else ("", "")
+        why = textwrap.fill(a.why, width=wrap, initial_indent=indent, subsequent_indent=indent,
+                            break_on_hyphens=False)
+        lines.append(f"{dim[0]}{why}{dim[1]}")
+        if a.source:
+            lines.append(f"{indent}{dim[0]}{a.source}{dim[1]}")
     return "\n".join(lines)
 
 

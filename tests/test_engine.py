@@ -66,7 +66,7 @@ def test_neutral_touch_after_negative_does_not_repair_it():
     c = customer(*steady_history(until_days_ago=40), touch(20, -1), touch(10, 0), since=LONG_AGO, cadence=60)
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
-    assert "nothing positive since" in r.stage.reasons[0].text
+    assert "Nothing positive since" in r.stage.reasons[0].text
     assert r.stage.reasons[0].source.path.endswith(f"{d(20).isoformat()}-call-{abs(hash((20, 'call', None))) % 1000}.md")
 
 

@@ -57,7 +57,7 @@ def test_outside_a_work_tree_there_is_nothing(tmp_path):
 def test_site_shows_last_change_and_git_authors(repo):
     assert main(["build", str(repo), "--quiet"]) == 0
     page = (repo / "site/customers/acme/index.html").read_text()
-    assert "Last changed <time datetime=\"2026-11-16\">16 Nov 2026</time> by Bo Outsider" in page
+    assert "Files last changed (git): <time datetime=\"2026-11-16\">16 Nov 2026</time> by Bo Outsider" in page
     # The call note has no `by`: it takes Ana, who committed it (matched by her email), marked as such.
     assert "by <a href=\"../../owners/ana.html\">Ana Silva</a> (from git)" in page
     # The visit note names `by: ana` itself, so nothing is marked.

@@ -64,11 +64,35 @@ def test_home_lists_this_weeks_actions_by_owner(site: Path):
     assert "Call Craig Dunmore before the renewal" not in text  # due 24 Dec: not this week
 
 
+def test_home_ranks_by_priority_and_keeps_low_priority_apart(site: Path):
+    html = read(site, "index.html")
+    due = section(html, "due-h")
+    groups = re.split(r'<section class="card owner-group"', due)[1:]
+    assert groups
+    for g in groups:
+        main, _, later = g.partition('<details class="later">')
+        prios = re.findall(r'<li class="arow prio-(\w+)', main)
+        rank = {"high": 0, "medium": 1}
+        assert [rank[p] for p in prios] == sorted(rank[p] for p in prios)  # high first, then medium
+        assert set(re.findall(r'<li class="arow prio-(\w+)', later)) <= {"low"}
+    assert '<summary>When you have time' in due  # e.g. Lena's dormant Pemberton's
+    assert "Low priority" in due  # the key to the marks
+    # every mark says its priority in words, not by colour alone
+    assert due.count('<li class="arow ') == len(re.findall(r'<span class="sr-only">(High|Medium|Low) priority</span>', due)) > 0
+    stats = text_of(re.search(r'<ul class="stats">.*?</ul>', html, re.S).group(0))
+    assert "11 actions overdue" in stats and "19 more due within 7 days" in stats  # 30 in all, none twice
+
+
+def test_home_puts_at_risk_before_the_long_lists(site: Path):
+    html = read(site, "index.html")
+    assert html.index('id="risk-h"') < html.index('id="due-h"') < html.index('id="dates-h"')
+
+
 def test_home_shows_customers_at_risk_and_why(site: Path):
     risk = text_of(section(read(site, "index.html"), "risk-h"))
     for name in ("Calder & Wren LLP", "Northgate Logistics", "St Aldhelm's Community Hospital"):
         assert name in risk
-    assert "Negative call with Raj Mistry 7 days ago" in risk
+    assert "Negative call with Raj Mistry on 13 Nov 2026 (7 days ago)" in risk
     assert "interactions/2026-11-13-rollback-call.md:1" in risk
     assert "Oakmere Studio" not in risk
 
@@ -99,7 +123,7 @@ def test_customer_page_stage_indicator_with_reasons_and_journey(site: Path):
     assert re.findall(r'<text class="node-label( current)?"[^>]*>([^<]+)</text>', path) == [
         ("", "Establishing"), ("", "Growing"), ("", "Steady"), (" current", "At risk"), ("", "Dormant"), ("", "Ended")]
     assert "This relationship is now At risk." in path
-    assert "Negative call with Raj Mistry 7 days ago (13 Nov 2026)" in text_of(stage)
+    assert "Negative call with Raj Mistry on 13 Nov 2026 (7 days ago): Firmware rollback" in text_of(stage)
     assert '<code class="src" title="Source file and line">interactions/2026-11-13-rollback-call.md:1</code>' in stage
     journey = re.search(r'<svg class="chart journey".*?</svg>', stage, re.S).group(0)
     assert journey.count("<rect ") == 12 and "<desc id=\"journey-desc\">Stage at each month end" in journey
@@ -116,6 +140,9 @@ def test_customer_page_health_actions_people_and_promises(site: Path):
     assert "Newborn daughter (Anaya) born August 2026" in text_of(people)
     assert 'href="mailto:raj.mistry@northgate.example.com"' in people and 'href="tel:+447700900304"' in people
     assert 'id="contact-raj-mistry"' in people
+    # who spoke to them last, not everyone who ever did
+    assert "Last spoke 10 Nov 2026 (10 days ago) with Tomás Reilly" in text_of(people)
+    assert "with Tomás Reilly, Maya Okafor" not in text_of(people)
     owed = text_of(section(html, "owed-h"))
     assert "Send root-cause report for the 3 November outage" in owed and "7 days overdue" in owed
     assert "Service credit for the October SLA breaches" in owed
@@ -159,8 +186,30 @@ def test_brief_is_one_printable_page_of_what_matters(site: Path):
     assert "5th anniversary of working with Northgate Logistics" in text
     assert "Repair: talk to Craig Dunmore" in text_of(section(html, "b-next"))
     assert "Stage: At risk" in text
+    people = section(html, "b-who")
+    assert 'href="mailto:raj.mistry@northgate.example.com"' in people and 'href="tel:+447700900304"' in people
+    about = section(html, "b-about")  # the customer's own notes, rendered
+    assert "<strong>Peak season (mid-October to Christmas) is everything to them.</strong>" in about
     css = read(site, "assets/style.css")
     assert "@media print" in css and "size: A4" in css
+
+
+def test_an_ended_customer_shows_no_live_health(site: Path):
+    html = read(site, "customers/marlow-print-works/index.html")
+    assert '<svg class="ring' not in html and "No health score" in html
+    assert "Not scored: this relationship has ended." in text_of(section(html, "health-h"))
+    assert '<svg class="ring' not in read(site, "customers/marlow-print-works/brief.html")
+    row = re.search(r'<tr>\s*<th scope="row"><a href="../customers/marlow-print-works/index.html">.*?</tr>',
+                    read(site, "customers/index.html"), re.S).group(0)
+    assert '<span class="score band-ended">Ended</span>' in row
+
+
+def test_brief_notes_keep_whole_paragraphs_up_to_a_limit():
+    from playbook.site.views import brief_notes
+    assert brief_notes(None, 100) == ("", False)
+    assert brief_notes("One.\n\nTwo.", 100) == ("One.\n\nTwo.", False)
+    assert brief_notes("One.\n\n" + "x" * 200, 100) == ("One.", True)
+    assert brief_notes("word " * 50, 22) == ("word word word word…", True)
 
 
 # -- lists ---------------------------------------------------------------------------------
@@ -180,14 +229,33 @@ def test_owner_page_lists_only_that_owners_book(site: Path):
                      "Pemberton's Garden Centre", "Saltmarsh Brewing Co."}
     assert "Lena Hartmann’s book" in html and 'href="../calendar/lena.ics"' in html
     todo = section(html, "todo-h")
-    assert "for <a" not in todo  # the owner's own actions: no owner repeated
+    assert 'for <a href="../owners/lena.html">' not in todo  # the owner's own actions: no owner repeated
+    assert 'for <a href="../owners/tomas.html">Tomás Reilly</a>' in todo  # a shared customer's action, Tomás's to do
+
+
+def test_mine_means_one_thing_on_the_owner_page_the_actions_filter_and_the_cli(site: Path):
+    """An owner's list: actions on customers they own or co-own, plus those assigned to them
+    (engine.team_actions, `playbook actions --owner`, calendar/<handle>.ics)."""
+    from playbook.engine import analyse_all, team_actions
+    from playbook.load import load
+    loaded = load(REPO)
+    rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
+    actions = read(site, "actions.html")
+    owners = re.findall(r'<li class="action [^"]*" data-owners="([^"]*)"', actions)
+    for handle in ("maya", "tomas", "priya", "jonas", "lena"):
+        want = team_actions(rels, owner=handle)
+        page = read(site, f"owners/{handle}.html")
+        assert len(re.findall(r'<li class="action ', page)) == len(want), handle
+        assert f"and {len(want)} actions." in text_of(page)
+        assert sum(handle in o.split() for o in owners) == len(want), handle
+    assert len(team_actions(rels, owner="maya")) > 7  # more than the actions assigned to her
 
 
 def test_tag_pages_and_actions_page(site: Path):
     tag = read(site, "tags/public-sector.html")
     assert "3 customers tagged “public-sector”" in tag
     actions = read(site, "actions.html")
-    items = re.findall(r'<li class="action prio-(\w+)[^"]*" data-owner="([^"]*)" data-kind="([\w-]+)" data-due="([\w ]+)">',
+    items = re.findall(r'<li class="action prio-(\w+)[^"]*" data-owners="([^"]*)" data-kind="([\w-]+)" data-due="([\w ]+)">',
                        actions)
     import json
     doc = json.loads(read(site, "playbook.json"))
@@ -435,7 +503,10 @@ def _filter_check(page, site: Path) -> None:
     page.select_option("#f-owner", "lena")
     shown = page.locator("li.action:visible")
     assert 0 < shown.count() < total
-    assert set(shown.evaluate_all("els => els.map(e => e.dataset.owner)")) == {"lena"}
+    lists = shown.evaluate_all("els => els.map(e => e.dataset.owners)")
+    assert all("lena" in o.split() for o in lists)  # hers, or on a customer she owns
+    assert len(lists) == len(re.findall(r'<li class="action ', (site / "owners/lena.html").read_text("utf-8")))
+    assert any(o != "lena" for o in lists)  # shared customers' actions are on her list too
     assert "?owner=lena" in page.url
     page.goto((site / "actions.html").as_uri() + "?kind=repair&due=week")
     assert page.locator("#f-kind").input_value() == "repair"
@@ -469,3 +540,11 @@ def _fit_check(page, site: Path, width: int) -> None:
         page.goto((site / rel).as_uri())
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{rel} is {overflow}px wider than a {width}px screen"
+        # every tab of the main nav is on screen: none hidden in a sideways scroll
+        cut = page.evaluate("""[...document.querySelectorAll('.site-nav a')]
+            .filter(a => a.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map(a => a.textContent)""")
+        assert not cut, f"{rel}: nav tabs {cut} are off a {width}px screen"
+    page.goto((site / "index.html").as_uri())
+    placeholder = page.get_attribute("#site-q", "placeholder")
+    assert placeholder == ("Search…" if width < 600 else "Search customers, people, notes…")

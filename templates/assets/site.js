@@ -1,6 +1,8 @@
 /* Small enhancements; every page works without them.
-   - actions.html: filter the list by owner, kind and due (also from ?owner=&kind=&due=).
-   - brief.html: a print button. */
+   - actions.html: filter the list by owner, kind and due (also from ?owner=&kind=&due=);
+     an action is on the list of everyone in its data-owners (its assignee and the customer's owners).
+   - brief.html: a print button.
+   - the header search: a fuller placeholder where there is room for it. */
 (function () {
   "use strict";
 
@@ -18,7 +20,7 @@
     function apply(push) {
       var shown = 0;
       items.forEach(function (li) {
-        var ok = (!value("owner") || li.getAttribute("data-owner") === value("owner")) &&
+        var ok = (!value("owner") || (" " + li.getAttribute("data-owners") + " ").indexOf(" " + value("owner") + " ") >= 0) &&
                  (!value("kind") || li.getAttribute("data-kind") === value("kind")) &&
                  (!value("due") || (" " + li.getAttribute("data-due") + " ").indexOf(" " + value("due") + " ") >= 0);
         li.hidden = !ok;
@@ -57,6 +59,19 @@
     });
   }
 
+  function searchPlaceholder() {
+    var input = document.getElementById("site-q");
+    var wide = input && input.getAttribute("data-wide-placeholder");
+    if (!wide || !window.matchMedia) return;
+    var narrow = input.getAttribute("placeholder");
+    var query = window.matchMedia("(min-width: 600px)");
+    function fit() { input.setAttribute("placeholder", query.matches ? wide : narrow); }
+    if (query.addEventListener) query.addEventListener("change", fit);
+    else if (query.addListener) query.addListener(fit);
+    fit();
+  }
+
   filters();
   printButton();
+  searchPlaceholder();
 }());

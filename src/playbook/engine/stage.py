@@ -63,8 +63,9 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     out: list[Reason] = []
     for neg in unrepaired_negatives(items, as_of, t.negative_window_days)[:3]:
         who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
-        out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} {ago(as_of, neg.date)}"
-                          f" ({neg.summary or 'no summary'}), and nothing positive since.", neg.source))
+        when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
+        out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
+                          f" ({when}): {neg.summary or 'no summary'}. Nothing positive since.", neg.source))
     for oc in commitments:
         if oc.overdue_days > t.overdue_days:
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "

@@ -130,19 +130,29 @@ class Site:
     to the root ("" at the root, "../" one level down…)."""
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date,
-                 git: GitInfo | None = None, since: str | None = None):
+                 git: GitInfo | None = None, since: str | None = None, authors: set[str] | None = None):
+        """`authors`: the `by` handles of all interactions, when the caller knows them already."""
         self.config = config
         self.as_of = as_of
         self.git = git or GitInfo()
         self.since = since
         handles = [m.handle for m in config.team]
+        if authors is None:
+            authors = {i.by for r in relationships for i in r.customer.interactions if i.by}
         extra = sorted({h for r in relationships for h in r.customer.owners}
                        | {a.owner for r in relationships for a in r.actions if a.owner}
-                       | {i.by for r in relationships for i in r.customer.interactions if i.by})
+                       | authors)
         self.handles: list[str] = handles + [h for h in extra if h not in handles]
         self.owner_slugs = unique_slugs(self.handles, "someone", ("index", "team"))
         self.tag_slugs = unique_slugs([t for r in relationships for t in r.customer.tags], "tag")
         self.names = {r.customer.slug: r.customer.name for r in relationships}
+        self.owners_of = {r.customer.slug: r.customer.owners for r in relationships}
+
+    def concerns(self, a: Action) -> tuple[str, ...]:
+        """Whose list an action is on, in team order: its assignee and the customer's owners
+        (the meaning of `playbook actions --owner`, the owner pages and the calendars)."""
+        who = {*self.owners_of.get(a.customer, ()), *((a.owner,) if a.owner else ())}
+        return tuple(h for h in self.handles if h in who)
 
     def last_change(self, c: Customer) -> dict[str, str] | None:
         """When the customer's files last changed in git, and by whom."""
@@ -214,8 +224,8 @@ class ActionView:
     customer: Link
     contact: str | None
     owner: Person | None
-    owner_key: str
-    """The owner's handle, or '-' when nobody is assigned (for filtering)."""
+    owners_key: str
+    """Everyone whose list it is on (`Site.concerns`), space-separated, or '-' for nobody (for filtering)."""
     source: Ref | None
 
 
@@ -225,7 +235,8 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None) 
         title=a.title, why=a.why, kind=a.kind, kind_label=KIND_LABELS.get(a.kind, a.kind), priority=a.priority,
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
         due_tokens=due_tokens(n), customer=Link(site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
-        contact=a.contact, owner=site.person(a.owner, base) if a.owner else None, owner_key=a.owner or "-",
+        contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,
+        owners_key=" ".join(site.concerns(a)) or "-",
         source=site.ref(a.source, short_for),
     )
 
@@ -261,7 +272,10 @@ class CustomerRow:
     reason: str
     """The stage's first reason."""
     health: int
+    health_text: str
+    """The score as shown, or 'Ended' for an ended relationship (no live score)."""
     health_band: str
+    """'good', 'fair', 'poor', or 'ended'."""
     owners: tuple[Person, ...]
     tier: str | None
     tags: tuple[Link, ...]
@@ -278,7 +292,8 @@ def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
     return CustomerRow(
         name=c.name, href=site.customer_href(c.slug, base), brief_href=f"{base}customers/{c.slug}/brief.html",
         stage=site.stage(r.stage.id, base), reason=r.stage.reasons[0].text if r.stage.reasons else "",
-        health=r.health.score, health_band=health_band(r.health.score)[0],
+        health=r.health.score, health_text="Ended" if r.stage.id == "ended" else str(r.health.score),
+        health_band="ended" if r.stage.id == "ended" else health_band(r.health.score)[0],
         owners=tuple(site.person(h, base) for h in c.owners), tier=c.tier,
         tags=tuple(site.tag(t, base) for t in c.tags),
         last_touch=relative_days(-tl.days_since) if tl.last_contact and tl.days_since is not None else "no touch yet",
@@ -374,7 +389,8 @@ class ContactView:
     primary: bool
     notes_html: Markup
     last_touch: str | None
-    talked_to_by: tuple[Person, ...]
+    last_spoke_with: Person | None
+    """Who on the team spoke to them last (the engine's team list is most recent first)."""
     source: Ref | None
 
 
@@ -395,6 +411,6 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
         primary=c.primary, notes_html=Markup(render_notes(c.notes)),
         last_touch=(f"{fmt_date(eng.last_touch)} ({relative_days((eng.last_touch - site.as_of).days)})"
                     if eng and eng.last_touch else None),
-        talked_to_by=tuple(site.person(h, base) for h in eng.team) if eng else (),
+        last_spoke_with=site.person(eng.team[0], base) if eng and eng.team else None,
         source=site.ref(c.source, f"content/customers/{r.customer.slug}/"),
     )

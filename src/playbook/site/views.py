@@ -7,6 +7,7 @@ date wording and stage decisions happen here, none in the templates.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
@@ -39,6 +40,8 @@ HOME_KEY_DATE_DAYS = 30
 HOME_RECENT = 10
 BRIEF_INTERACTIONS = 3
 BRIEF_ACTIONS = 5
+#: The customer's own notes on the brief: whole paragraphs up to about this many characters.
+BRIEF_ABOUT_CHARS = 600
 
 Page = tuple[str, str, dict[str, Any]]
 
@@ -83,7 +86,11 @@ class OwnerGroup:
 
     person: Person | None
     actions: tuple[ActionView, ...]
+    """High and medium priority, ranked."""
+    later: tuple[ActionView, ...]
+    """Low priority ('when you have time'), ranked."""
     overdue: int
+    """Overdue among both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,22 +131,28 @@ class Views:
         return [customer_row(self.site, r, base) for r in rels]
 
     def all_actions(self, base: str, owner: str | None = None) -> list[ActionView]:
-        found = [a for r in self.rels for a in r.actions if owner is None or a.owner == owner]
+        """Ranked (priority, then due); with `owner`, that person's list as `Site.concerns` defines it."""
+        found = [a for r in self.rels for a in r.actions if owner is None or owner in self.site.concerns(a)]
         found.sort(key=lambda a: a.sort_key())
         return [action_view(self.site, a, base) for a in found]
 
     def owner_groups(self, base: str, within: int | None) -> list[OwnerGroup]:
+        """Each person's list (their customers' actions and those assigned to them, so an action
+        on a shared customer is on both owners' lists), ranked like the engine: priority, then
+        due. Low-priority actions are kept apart, for when there is time."""
         by_owner: dict[str, list] = {}
         for r in self.rels:
             for a in r.actions:
                 if within is None or (a.due - self.as_of).days <= within:
-                    by_owner.setdefault(a.owner or "", []).append(a)
+                    for h in self.site.concerns(a) or ("",):
+                        by_owner.setdefault(h, []).append(a)
         out = []
         for handle in [*self.site.handles, ""]:
-            items = sorted(by_owner.get(handle, []), key=lambda a: (a.due, a.sort_key()))
+            items = sorted(by_owner.get(handle, []), key=lambda a: a.sort_key())
             if items:
                 out.append(OwnerGroup(self.site.person(handle, base) if handle else None,
-                                      tuple(action_view(self.site, a, base) for a in items),
+                                      tuple(action_view(self.site, a, base) for a in items if a.priority != "low"),
+                                      tuple(action_view(self.site, a, base) for a in items if a.priority == "low"),
                                       sum(1 for a in items if a.due < self.as_of)))
         return out
 
@@ -160,8 +173,10 @@ class Views:
         path = "index.html"
         base = base_for(path)
         groups = self.owner_groups(base, HOME_DUE_DAYS)
-        due_week = sum(len(g.actions) for g in groups)
-        overdue = sum(g.overdue for g in groups)
+        # Counted once each (a shared customer's action is on two lists): overdue, and the rest of the week.
+        due_days = [(a.due - self.as_of).days for r in self.rels for a in r.actions]
+        overdue = sum(1 for n in due_days if n < 0)
+        due_week = sum(1 for n in due_days if 0 <= n <= HOME_DUE_DAYS)
         at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
         risks = [RiskCard(customer_row(self.site, r, base),
                           tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
@@ -175,8 +190,8 @@ class Views:
         stats = [
             Stat(len(self.rels), "customers", f"{base}customers/index.html", "plain"),
             Stat(len(at_risk), "at risk", f"{base}stages/at-risk.html", "risk" if at_risk else "plain"),
-            Stat(due_week, f"actions due within {HOME_DUE_DAYS} days", f"{base}actions.html", "plain"),
-            Stat(overdue, "overdue", f"{base}actions.html?due=overdue", "risk" if overdue else "plain"),
+            Stat(overdue, "actions overdue", f"{base}actions.html?due=overdue", "risk" if overdue else "plain"),
+            Stat(due_week, f"{'more ' if overdue else 'actions '}due within {HOME_DUE_DAYS} days", f"{base}actions.html?due=week", "plain"),
         ]
         return path, "index.html", {
             "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
@@ -219,7 +234,9 @@ class Views:
             "owners": [self.site.person(h, base) for h in c.owners],
             "tags": [self.site.tag(t, base) for t in c.tags], "facts": facts,
             "stage": self.site.stage(r.stage.id, base),
-            "ring": svg.ring(r.health.score, band, band_label),
+            # An ended relationship has no live health: no ring, and 'Ended' where the score would be.
+            "ring": None if r.stage.id == "ended" else svg.ring(r.health.score, band, band_label),
+            "health_text": "Ended" if r.stage.id == "ended" else str(r.health.score),
             "href": self.site.customer_href(c.slug, base), "brief_href": f"{base}customers/{c.slug}/brief.html",
             "source": self.site.ref(c.source),
         }
@@ -302,9 +319,12 @@ class Views:
         items = upto(c, self.as_of)
         anchors = {i.slug: interaction_anchor(i) for i in items}
         contact_ids = _unique_ids([x.name for x in c.contacts], "contact")
+        about, about_more = brief_notes(c.notes, BRIEF_ABOUT_CHARS)
         return path, "brief.html", {
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
             "c": self.customer_head(r, base, brief=True),
+            # The customer's notes, cut at a paragraph so the brief stays one page; the profile has them all.
+            "about_html": Markup(render_notes(about)) if about else Markup(""), "about_more": about_more,
             # The brief fits one printed page: the two weightiest reasons (the profile has them all).
             "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]]},
             "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
@@ -346,7 +366,7 @@ class Views:
         people = []
         for h in self.site.handles:
             own = [r for r in self.rels if h in r.customer.owners]
-            acts = [a for r in self.rels for a in r.actions if a.owner == h]
+            acts = [a for r in self.rels for a in r.actions if h in self.site.concerns(a)]
             people.append({
                 "person": self.site.person(h, base), "customers": len(own),
                 "at_risk": sum(1 for r in own if r.stage.id == "at-risk"),
@@ -381,9 +401,10 @@ class Views:
         path = "actions.html"
         base = base_for(path)
         actions = self.all_actions(base)
+        # An action is under each person it concerns (data-owners="maya tomas"), as on their own page.
         owners = [Option(h, self.site.person_name(h)) for h in self.site.handles
-                  if any(a.owner_key == h for a in actions)]
-        if any(a.owner_key == "-" for a in actions):
+                  if any(h in a.owners_key.split() for a in actions)]
+        if any(a.owners_key == "-" for a in actions):
             owners.append(Option("-", "Nobody assigned"))
         kinds = [Option(k, v) for k, v in KIND_LABELS.items() if any(a.kind == k for a in actions)]
         dues = [Option("overdue", "Overdue"), Option("today", "Due today"), Option("week", "Within 7 days"),
@@ -434,6 +455,23 @@ def long_date(d: date) -> str:
     return f"{DAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def brief_notes(notes: str | None, limit: int) -> tuple[str, bool]:
+    """The first paragraphs (Markdown blocks) of `notes` that fit in about `limit` characters,
+    and whether anything was left out. A first paragraph longer than that is cut at a word."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", (notes or "").strip()) if b.strip()]
+    kept: list[str] = []
+    used = 0
+    for b in blocks:
+        if kept and used + len(b) > limit:
+            break
+        if not kept and len(b) > limit:
+            cut = b[:limit].rsplit(None, 1)[0].rstrip(" ,;:-–—")
+            return cut + "…", True
+        kept.append(b)
+        used += len(b)
+    return "\n\n".join(kept), len(kept) < len(blocks)
+
+
 def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else ("−" + str(-n) if n < 0 else "0")
 
@@ -459,12 +497,12 @@ def _unique_ids(names: list[str], prefix: str) -> dict[str, str]:
 
 
 def _due_groups(actions: list[ActionView]) -> list[dict[str, Any]]:
-    """Actions in due buckets, in the order a person works through them."""
+    """Actions in due buckets, each still ranked as given (priority, then due date)."""
     buckets = [("overdue", "Overdue"), ("today", "Today"), ("week", "Next 7 days"), ("month", "Next 30 days"),
                ("later", "Later")]
     out = []
     for key, label in buckets:
         items = [a for a in actions if a.due_tokens.split()[0] == key]
         if items:
-            out.append({"key": key, "label": label, "actions": sorted(items, key=lambda a: a.due_iso)})
+            out.append({"key": key, "label": label, "actions": items})
     return out

@@ -77,7 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if git.changes_after(args.since) is None:
             raise UsageError(f"--since {args.since}: not a date (YYYY-MM-DD) nor a commit that changed content/")
     try:
-        report = build(root, args.out, args.as_of, args.since)
+        report = build(root, args.out, args.as_of, args.since, use_cache=not args.no_cache, jobs=args.jobs)
     except BuildError as exc:
         raise UsageError(str(exc)) from None
     print_problems(report.problems, "plain", sys.stderr)
@@ -247,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     _as_of_arg(p)
     p.add_argument("--since", metavar="DATE|COMMIT",
                    help="list on the home page what changed in the content since a date or a commit (git)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="a cold build: ignore ROOT/.playbook-cache (the build cache) and write none")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: one per core, for playbooks large enough to gain)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     p.set_defaults(func=cmd_build)
 

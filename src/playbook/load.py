@@ -6,6 +6,7 @@ so `playbook check` can report them all at once.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -56,13 +57,15 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "customer"
 
 
-def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    """Read a file as UTF-8 (a BOM is fine, CRLF becomes LF); report anything else."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(error(rel, 0, 0, f"cannot read the file: {exc.strerror}"))
-        return None
+def read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None = None) -> str | None:
+    """Read a file as UTF-8 (a BOM is fine, CRLF becomes LF); report anything else.
+    `data`: the file's bytes when the caller has read them already."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(error(rel, 0, 0, f"cannot read the file: {exc.strerror}"))
+            return None
     if len(data) > MAX_FILE_BYTES:
         problems.append(error(rel, 0, 0, f"file is {len(data):,} bytes; Playbook reads files up to "
                                          f"{MAX_FILE_BYTES:,} bytes. Split it up"))
@@ -98,25 +101,9 @@ def load(root: Path, config: Config | None = None) -> Loaded:
     if config is None:
         config, cprobs = load_config(root)
         problems += cprobs
-    base = root / CUSTOMERS_DIR
     files = 1 if (root / "playbook.yaml").is_file() else 0
     customers: list[Customer] = []
-    if not base.is_dir():
-        problems.append(error(CUSTOMERS_DIR, 0, 0,
-                              "no customers folder; create content/customers/<slug>/customer.yaml "
-                              "(or run 'playbook init')"))
-        return Loaded(Playbook((), files), config, sorted_problems(problems))
-    for entry in sorted(base.iterdir(), key=lambda p: p.name):
-        rel = f"{CUSTOMERS_DIR}/{entry.name}"
-        if _IGNORED.search(entry.name):
-            continue
-        if not _inside(entry, root):
-            problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
-            continue
-        if not entry.is_dir():
-            problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
-                                               "folder content/customers/<slug>/ — move or delete it"))
-            continue
+    for entry, rel in customer_folders(root, problems):
         customer, n = load_customer(entry, rel, config, problems, root)
         files += n
         if customer is not None:
@@ -124,9 +111,40 @@ def load(root: Path, config: Config | None = None) -> Loaded:
     return Loaded(Playbook(tuple(customers), files), config, sorted_problems(problems))
 
 
+def customer_folders(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """The customer folders to load, as (folder, relative path), sorted by name; what is not
+    a customer folder is reported. `root` must be resolved."""
+    base = root / CUSTOMERS_DIR
+    if not base.is_dir():
+        problems.append(error(CUSTOMERS_DIR, 0, 0,
+                              "no customers folder; create content/customers/<slug>/customer.yaml "
+                              "(or run 'playbook init')"))
+        return []
+    out = []
+    # Resolving every path is costly; only links can lead elsewhere (content/ itself included).
+    base_inside = _inside(base, root)
+    for entry in sorted(base.iterdir(), key=lambda p: p.name):
+        rel = f"{CUSTOMERS_DIR}/{entry.name}"
+        if _IGNORED.search(entry.name):
+            continue
+        if not base_inside or (entry.is_symlink() and not _inside(entry, root)):
+            problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
+            continue
+        if not entry.is_dir():
+            problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
+                                               "folder content/customers/<slug>/ — move or delete it"))
+            continue
+        out.append((entry, rel))
+    return out
+
+
 def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem],
-                  root: Path | None = None) -> tuple[Customer | None, int]:
-    """Load one customer folder. Returns (customer or None, files read)."""
+                  root: Path | None = None, data: dict[str, bytes] | None = None) -> tuple[Customer | None, int]:
+    """Load one customer folder. Returns (customer or None, files read).
+
+    `data`: bytes already read, by path relative to the folder ('customer.yaml',
+    'interactions/x.md'); files not in it are read from disk."""
+    data = data or {}
     slug = folder.name
     if not SLUG.match(slug):
         problems.append(error(rel, 0, 0, f"folder name '{slug}' is not a valid slug; use lower-case letters, "
@@ -140,11 +158,11 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
                                           "with at least 'name: …'"))
         return None, 0
-    if root is not None and not _inside(yaml_path, root):  # same rule as for folders and notes
+    if root is not None and yaml_path.is_symlink() and not _inside(yaml_path, root):  # same rule as for folders
         problems.append(warning(yrel, 0, 0, "points outside the playbook folder; skipped"))
         return None, 0
     files = 1
-    text = read_text(yaml_path, yrel, problems)
+    text = read_text(yaml_path, yrel, problems, data.get("customer.yaml"))
     interactions: list[Interaction] = []
     # An unreadable customer.yaml must not hide the problems in the interactions.
     customer = parse_customer(text, slug, yrel, config, problems) if text is not None else None
@@ -156,19 +174,21 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
                                     "interactions/; move it into interactions/ (as .md) or delete it"))
     idir = folder / "interactions"
     if idir.is_dir():
-        for f in sorted(idir.iterdir(), key=lambda p: p.name):
-            frel = f"{rel}/interactions/{f.name}"
-            if _IGNORED.search(f.name):
+        idir_inside = root is None or not idir.is_symlink() or _inside(idir, root)
+        for e in sorted(os.scandir(idir), key=lambda e: e.name):
+            f = idir / e.name
+            frel = f"{rel}/interactions/{e.name}"
+            if _IGNORED.search(e.name):
                 continue
-            if root is not None and not _inside(f, root):
+            if root is not None and not (idir_inside and (not e.is_symlink() or _inside(f, root))):
                 problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
                 continue
-            if f.is_dir() or not f.name.endswith(".md"):
+            if e.is_dir() or not e.name.endswith(".md"):
                 problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
                                                     "rename or move it"))
                 continue
             files += 1
-            itext = read_text(f, frel, problems)
+            itext = read_text(f, frel, problems, data.get(f"interactions/{e.name}"))
             if itext is None:
                 continue
             it = parse_interaction(itext, f.name, frel, contacts, config, problems)

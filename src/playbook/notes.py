@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from typing import Iterator
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -122,8 +125,33 @@ def markdown() -> MarkdownIt:
     return md
 
 
+#: While a `remembering` block runs: notes rendered before (digest → HTML) and those used.
+_memo: tuple[dict[str, str], dict[str, str]] | None = None
+
+
+@contextmanager
+def remembering(before: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Render notes found in `before` (by digest of their text) without parsing them again;
+    yields the notes rendered in the block, to keep for next time. For one thread at a time."""
+    global _memo
+    used: dict[str, str] = {}
+    _memo = (before, used)
+    try:
+        yield used
+    finally:
+        _memo = None
+
+
 def render(text: str | None) -> str:
     """Markdown to safe HTML."""
     if not text:
         return ""
-    return markdown().render(text)
+    if _memo is None:
+        return markdown().render(text)
+    before, used = _memo
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    html = used.get(key) or before.get(key)
+    if html is None:
+        html = markdown().render(text)
+    used[key] = html
+    return html

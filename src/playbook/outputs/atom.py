@@ -72,10 +72,12 @@ def _content(config: Config, customer: Customer, i: Interaction) -> str:
     return head + render(i.body)
 
 
-def feed_xml(relationships: list[Relationship], config: Config, as_of: date) -> str:
+def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
+             items: list[tuple[Customer, Interaction]] | None = None) -> str:
+    """`items`: `recent(relationships, as_of)` when the caller has it already."""
     site_url = getattr(config, "site_url", None)  # optional; see the module docstring
     name = _tag_name(config.title)
-    items = recent(relationships, as_of)
+    items = recent(relationships, as_of) if items is None else items
     updated = items[0][1].date if items else as_of
     base = f' xml:base="{xml_text(site_url.rstrip("/") + "/")}"' if site_url else ""
     out = [
@@ -108,6 +110,7 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date) -> 
     return "\n".join(out) + "\n"
 
 
-def feed(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
+def feed(relationships: list[Relationship], config: Config, as_of: date,
+         items: list[tuple[Customer, Interaction]] | None = None) -> Iterator[tuple[str, bytes]]:
     """`feed.atom` at the site root."""
-    yield "feed.atom", feed_xml(relationships, config, as_of).encode("utf-8")
+    yield "feed.atom", feed_xml(relationships, config, as_of, items).encode("utf-8")

@@ -45,21 +45,19 @@ def escape_text(value: str) -> str:
 def fold(line: str) -> str:
     """Fold one content line into physical lines of at most 75 octets (CRLF not counted),
     each continuation starting with a space, never splitting a UTF-8 sequence."""
-    if len(line.encode("utf-8")) <= MAX_OCTETS:
+    data = line.encode("utf-8")
+    if len(data) <= MAX_OCTETS:
         return line + CRLF
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = MAX_OCTETS  # the first physical line; later ones spend one octet on the space
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, MAX_OCTETS - 1
-        current.append(ch)
-        size += n
-    parts.append("".join(current))
-    return (CRLF + " ").join(parts) + CRLF
+    parts: list[bytes] = []
+    start, limit = 0, MAX_OCTETS  # the first physical line; later ones spend one octet on the space
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # never cut inside a character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, MAX_OCTETS - 1
+    parts.append(data[start:])
+    return (CRLF + " ").join(p.decode("utf-8") for p in parts) + CRLF
 
 
 def _d(d: date) -> str:

@@ -62,7 +62,28 @@ def customer_dict(r: Relationship) -> dict[str, Any]:
     }
 
 
+def customer_json(r: Relationship) -> str:
+    """One customer's entry, indented as it sits in the `customers` list (so a build can keep
+    it per customer and assemble the file without redoing every customer)."""
+    text = json.dumps(customer_dict(r), ensure_ascii=False, indent=2)
+    return "    " + text.replace("\n", "\n    ")  # JSON strings never hold a raw newline
+
+
+def assemble(entries: list[bytes], as_of: date) -> bytes:
+    """The file (UTF-8) from `customer_json` entries (UTF-8): the same bytes as dumping the
+    whole document."""
+    head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
+    if not entries:
+        return head + b',\n  "customers": []\n}\n'
+    return head + b',\n  "customers": [\n' + b",\n".join(entries) + b"\n  ]\n}\n"
+
+
 def playbook_json(relationships: list[Relationship], as_of: date) -> str:
+    return assemble([customer_json(r).encode("utf-8") for r in relationships], as_of).decode("utf-8")
+
+
+def playbook_json_whole(relationships: list[Relationship], as_of: date) -> str:
+    """The same file dumped in one go (the reference `assemble` is tested against)."""
     doc = {
         "schema": SCHEMA_VERSION,
         "as_of": as_of.isoformat(),

@@ -107,35 +107,59 @@ def _trim(rec: list) -> list:
 
 def entries(relationships: list[Relationship], config: Config) -> list[list]:
     """One nested entry per customer, in the relationships' order."""
-    out: list[list] = []
-    for r in relationships:
-        c: Customer = r.customer
-        owners: list[str] = []
-        for h in c.owners:
-            m = config.member(h)
-            owners += [h, m.name] if m and m.name != h else [h]
-        context = " · ".join(x for x in (c.tier and c.tier.capitalize(), r.stage.label,
-                                         ", ".join(c.owners)) if x)
-        ids = contact_ids([p.name for p in c.contacts])
-        contacts = [_trim([ids[p.name], p.name, p.role or "", p.email or "", plain(p.notes)]) for p in c.contacts]
-        items = [i for i in c.interactions if i.date <= r.as_of]
-        interactions = [_trim([interaction_anchor(i), i.summary or i.type.capitalize(), i.date.isoformat(),
-                               i.type, " ".join(i.with_), i.by or "", plain(i.body)])
-                        for i in reversed(items)]
-        out.append([c.slug, c.name, context, " ".join(p.name for p in c.contacts),
-                    " ".join((*c.tags, c.tier or "", r.stage.label, *owners)).strip(), plain(c.notes),
-                    contacts, interactions])
+    return [entry(r, config) for r in relationships]
+
+
+def entry(r: Relationship, config: Config) -> list:
+    """One customer's nested entry."""
+    c: Customer = r.customer
+    owners: list[str] = []
+    for h in c.owners:
+        m = config.member(h)
+        owners += [h, m.name] if m and m.name != h else [h]
+    context = " · ".join(x for x in (c.tier and c.tier.capitalize(), r.stage.label,
+                                     ", ".join(c.owners)) if x)
+    ids = contact_ids([p.name for p in c.contacts])
+    contacts = [_trim([ids[p.name], p.name, p.role or "", p.email or "", plain(p.notes)]) for p in c.contacts]
+    items = [i for i in c.interactions if i.date <= r.as_of]
+    interactions = [_trim([interaction_anchor(i), i.summary or i.type.capitalize(), i.date.isoformat(),
+                           i.type, " ".join(i.with_), i.by or "", plain(i.body)])
+                    for i in reversed(items)]
+    return [c.slug, c.name, context, " ".join(p.name for p in c.contacts),
+            " ".join((*c.tags, c.tier or "", r.stage.label, *owners)).strip(), plain(c.notes),
+            contacts, interactions]
+
+
+def entry_line(r: Relationship, config: Config) -> str:
+    """One customer's line of the index, escaped (so a build can keep it per customer)."""
+    line = json.dumps(entry(r, config), ensure_ascii=False, separators=(",", ":"))
+    return (line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_HEAD = "/* Playbook search index; format in playbook/outputs/search.py. */\nwindow.PLAYBOOK_SEARCH=[\n"
+
+
+def assemble(lines: list[bytes]) -> bytes:
+    """The file from `entry_line`s encoded as UTF-8 (bytes, so a rebuild after one edit
+    joins the lines it kept instead of encoding 20 MB again)."""
+    return b"".join(parts(lines))
+
+
+def parts(lines: list[bytes]) -> list[bytes]:
+    """The file in pieces, to write without joining them first."""
+    # One line per customer: a rebuild after one edit shows as a one-line diff.
+    out = [_HEAD.encode()]
+    for k, line in enumerate(lines):
+        if k:
+            out.append(b",\n")
+        out.append(line)
+    out.append(b"\n];\n")
     return out
 
 
 def index_js(relationships: list[Relationship], config: Config) -> str:
-    # One line per customer: a rebuild after one edit shows as a one-line diff.
-    lines = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in entries(relationships, config)]
-    data = "[\n" + ",\n".join(lines) + "\n]"
-    data = (data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    return ("/* Playbook search index; format in playbook/outputs/search.py. */\n"
-            f"window.PLAYBOOK_SEARCH={data};\n")
+    return assemble([entry_line(r, config).encode("utf-8") for r in relationships]).decode("utf-8")
 
 
 def search_files(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:

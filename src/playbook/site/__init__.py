@@ -18,7 +18,7 @@ from .parts import Site
 from .render import assets, environment, render
 from .views import Views
 
-__all__ = ["pages"]
+__all__ = ["pages", "Renderer"]
 
 
 def pages(relationships: list[Relationship], config: Config, as_of: date, root: Path,
@@ -30,6 +30,46 @@ def pages(relationships: list[Relationship], config: Config, as_of: date, root: 
         yield path, render(env, template, context, root)
     yield from assets(root)
     yield from _other_outputs(relationships, config, as_of)
+
+
+class Renderer:
+    """The same files as `pages()`, in parts a build can cache and spread over processes:
+    each customer's own pages, and the rest (`index_pages`; `other_files`: assets, calendars,
+    the feed and the search index, which the caller may hand in when it keeps it per customer)."""
+
+    def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
+                 git: GitInfo | None = None, since: str | None = None, env=None, authors: set[str] | None = None):
+        self.env = env or environment(root)  # a Jinja environment keeps its compiled templates
+        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
+        self.views = Views(relationships, self.site)
+        self.relationships, self.config, self.as_of, self.root = relationships, config, as_of, root
+
+    def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:
+        return [(p, render(self.env, t, ctx, self.root)) for p, t, ctx in self.views.customer_pages(r)]
+
+    def site_digest(self, r: Relationship) -> str:
+        """What a customer's pages take from the whole site besides its own relationship:
+        the team's page names and its own tags' page names."""
+        return repr((sorted(self.site.owner_slugs.items()),
+                     [(t, self.site.tag_slugs[t]) for t in r.customer.tags]))
+
+    def index_pages(self) -> Iterator[tuple[str, bytes]]:
+        v = self.views
+        for path, template, context in (v.home(), v.customers(), *v.index_pages()):
+            yield path, render(self.env, template, context, self.root)
+
+    def other_files(self, search_js: bytes | None = None, feed_items=None) -> Iterator[tuple[str, bytes]]:
+        """`feed_items`: the feed's interactions (with their notes), when the caller has them."""
+        from ..outputs.atom import feed
+        from ..outputs.ics import calendars
+        from ..outputs.search import search_files
+        yield from assets(self.root)
+        yield from calendars(self.relationships, self.config, self.as_of)
+        yield from feed(self.relationships, self.config, self.as_of, feed_items)
+        if search_js is None:
+            yield from search_files(self.relationships, self.config, self.as_of)
+        else:
+            yield "search-index.js", search_js
 
 
 def _other_outputs(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:

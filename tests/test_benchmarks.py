@@ -1,0 +1,42 @@
+"""The benchmark generator makes valid, deterministic playbooks (no timings asserted here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from helpers import run_cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import generate  # noqa: E402
+import run as bench_run  # noqa: E402
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_generated_playbook_passes_check(tmp_path):
+    root = tmp_path / "pb"
+    generate.generate(root, customers=3, interactions=4, seed=1)
+    customers = sorted(p.name for p in (root / "content" / "customers").iterdir())
+    assert len(customers) == 3
+    for slug in customers:
+        assert len(list((root / "content" / "customers" / slug / "interactions").glob("*.md"))) == 4
+    code, out, err = run_cli(["check", str(root)])
+    assert code == 0, out + err
+    assert "error" not in out + err
+
+
+def test_generator_is_deterministic(tmp_path):
+    generate.generate(tmp_path / "a", customers=3, interactions=4, seed=7)
+    generate.generate(tmp_path / "b", customers=3, interactions=4, seed=7)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_hugo_twin_has_a_page_per_interaction(tmp_path):
+    root = tmp_path / "pb"
+    generate.generate(root, customers=2, interactions=3, seed=1)
+    assert bench_run.to_hugo(root, tmp_path / "hugo") == 6
+    page = next((tmp_path / "hugo" / "content").glob("*/2*.md")).read_text()
+    assert page.startswith("---\ntitle: ") and "\nkind: " in page and "\ntype:" not in page

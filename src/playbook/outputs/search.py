@@ -38,7 +38,7 @@ from typing import Iterator
 from ..config import Config
 from ..engine.types import Relationship
 from ..model import Customer
-from ..site.parts import interaction_anchor, slugify
+from ..site.parts import contact_ids, interaction_anchor
 
 #: Characters of notes kept per record. Past it words are not found by search (they stay on
 #: the page); 300 keeps the first paragraph or two, which is where the gist usually is.
@@ -79,24 +79,6 @@ def _clean(text: str) -> str:
     if "*" in text or "`" in text or "~~" in text:
         text = _EMPHASIS.sub("", text)
     return _SPACE.sub(" ", text).strip()
-
-
-def contact_ids(names: list[str]) -> dict[str, str]:
-    """name → id of each contact on its customer page, as the site's customer page makes
-    them: `contact-<slug>`, numbered from -2 when two names give the same slug."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        if name in out:
-            continue
-        base = f"contact-{slugify(name, 'x')}"
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        out[name] = slug
-    return out
 
 
 def _trim(rec: list) -> list:

@@ -36,19 +36,31 @@ def slugify(text: str, fallback: str = "x") -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or fallback
 
 
+def _claim(base: str, used: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is still free; marks it used."""
+    slug, n = base, 1
+    while slug in used:
+        n += 1
+        slug = f"{base}-{n}"
+    used.add(slug)
+    return slug
+
+
 def unique_slugs(names: list[str], fallback: str, reserved: tuple[str, ...] = ("index",)) -> dict[str, str]:
     """name → slug for distinct names, sorted first so collisions resolve the same way every build.
     `reserved` slugs are never given out (they name a folder's index page, or the team calendar)."""
-    out: dict[str, str] = {}
     used: set[str] = set(reserved)
-    for name in sorted(set(names)):
-        base = slugify(name, fallback)
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        out[name] = slug
+    return {name: _claim(slugify(name, fallback), used) for name in sorted(set(names))}
+
+
+def contact_ids(names: list[str]) -> dict[str, str]:
+    """name → element id of each contact on its customer page (`contact-<slug>`, numbered
+    from -2 on a clash, in file order). The search index links to the same ids."""
+    used: set[str] = set()
+    out: dict[str, str] = {}
+    for name in names:
+        if name not in out:
+            out[name] = _claim(f"contact-{slugify(name, 'x')}", used)
     return out
 
 

@@ -21,8 +21,9 @@ from ..model import STAGE_LABELS, STAGES
 from ..notes import render as render_notes
 from . import svg
 from .parts import (
+    contact_ids,
     KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
-    health_band, interaction_anchor, interaction_view, key_date_view, reason_view, relative_days, slugify,
+    health_band, interaction_anchor, interaction_view, key_date_view, reason_view, relative_days,
     when_due,
 )
 
@@ -248,9 +249,9 @@ class Views:
         short = f"content/customers/{c.slug}/"
         items = upto(c, self.as_of)
         anchors = {i.slug: interaction_anchor(i) for i in items}
-        contact_ids = _unique_ids([x.name for x in c.contacts], "contact")
+        ids = contact_ids([x.name for x in c.contacts])
         engaged = [{
-            "name": e.name, "role": e.role, "href": f"#{contact_ids[e.name]}" if e.listed else None,
+            "name": e.name, "role": e.role, "href": f"#{ids[e.name]}" if e.listed else None,
             "last_touch": fmt_date(e.last_touch), "touches_recent": e.touches_recent, "touches_total": e.touches_total,
             "team": [self.site.person(h, base) for h in e.team],
         } for e in r.timeline.contacts]
@@ -277,7 +278,7 @@ class Views:
             "factors": [{"name": f.name, "effect": _signed(f.effect), "tone": _tone(f.effect), "why": f.why}
                         for f in r.health.factors],
             "actions": [action_view(self.site, a, base, short) for a in r.actions],
-            "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
+            "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "engaged": engaged,
             "commitments": self.commitments(r, "", anchors),
             "asks": self.asks(r, short),
@@ -318,7 +319,7 @@ class Views:
         short = f"content/customers/{c.slug}/"
         items = upto(c, self.as_of)
         anchors = {i.slug: interaction_anchor(i) for i in items}
-        contact_ids = _unique_ids([x.name for x in c.contacts], "contact")
+        ids = contact_ids([x.name for x in c.contacts])
         about, about_more = brief_notes(c.notes, BRIEF_ABOUT_CHARS)
         return path, "brief.html", {
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
@@ -327,7 +328,7 @@ class Views:
             "about_html": Markup(render_notes(about)) if about else Markup(""), "about_more": about_more,
             # The brief fits one printed page: the two weightiest reasons (the profile has them all).
             "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]]},
-            "contacts": [contact_view(self.site, r, x, base, contact_ids[x.name]) for x in c.contacts],
+            "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             # Summaries only: the full notes are one tap away on the profile, and the brief stays one page.
             "recent": [interaction_view(self.site, r, i, base, short=True) for i in reversed(items[-BRIEF_INTERACTIONS:])],
@@ -478,22 +479,6 @@ def _signed(n: int) -> str:
 
 def _tone(n: int) -> str:
     return "up" if n > 0 else ("down" if n < 0 else "flat")
-
-
-def _unique_ids(names: list[str], prefix: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        if name in out:
-            continue
-        base = f"{prefix}-{slugify(name, 'x')}"
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        out[name] = slug
-    return out
 
 
 def _due_groups(actions: list[ActionView]) -> list[dict[str, Any]]:

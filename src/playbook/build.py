@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .cache import Cache, digest
-from .check import check_loaded
 from .config import CONFIG_FILE, Config, load_config, resolve_as_of
 from .engine import analyse_all
 from .engine.types import Relationship
 from .gitinfo import GitInfo, fill_authors, read_git
-from .load import _IGNORED, CUSTOMERS_DIR, Loaded, customer_folders, load
-from .model import Playbook
+from .load import _IGNORED, CUSTOMERS_DIR, Loaded, customer_folders
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS
 from .outputs.json_out import playbook_json

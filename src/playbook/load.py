@@ -21,7 +21,7 @@ from .model import (
 )
 from .notes import bad_due_dates, extract_commitments, first_sentence
 from .problems import Problem, error, sorted_problems, warning
-from .yamlio import Map, Scalar, Seq, kind_name, parse
+from .yamlio import Map, Scalar, kind_name, parse
 
 CUSTOMERS_DIR = "content/customers"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .cache import Cache, digest
 from .config import CONFIG_FILE, Config, load_config, resolve_as_of
@@ -84,6 +84,17 @@ def check_out_dir(root: Path, out: Path) -> None:
         if any(out.iterdir()) and not (out / MARKER).exists():
             raise BuildError(f"{out} holds files Playbook did not write; refusing to replace it. "
                              "Empty it or choose another --out folder")
+
+
+def counted(files: Iterable[tuple[str, bytes]], progress: Callable[[str], None],
+            every: int = 200) -> Iterator[tuple[str, bytes]]:
+    """Pass files through, telling `progress` how many have gone by (for a terminal)."""
+    n = 0
+    for n, item in enumerate(files, 1):
+        if n % every == 0:
+            progress(f"Writing the site… {n:,} files")
+        yield item
+    progress(f"Writing the site… {n:,} files")
 
 
 def write_tree(files: Iterable[tuple[str, bytes]], out: Path) -> int:
@@ -272,7 +283,8 @@ def feed_items(units: list[Unit], inp: Inputs | None, cache: Cache, known: dict 
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, since: str | None = None,
-          use_cache: bool = True, jobs: int | None = None) -> BuildReport:
+          use_cache: bool = True, jobs: int | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build the site for the playbook at `root` into `out` (default root/site).
 
     `use_cache=False` ignores ROOT/.playbook-cache and writes none (a cold build); `jobs`
@@ -287,17 +299,18 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
         spill = Path(tempfile.mkdtemp(prefix="playbook-build-"))
         cache = Cache(spill, kinds=frozenset({"units"}))
     try:
-        return _build(root, out, as_of, since, cache, jobs, started)
+        return _build(root, out, as_of, since, cache, jobs, started, progress or (lambda _: None))
     finally:
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
 
 
 def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: Cache, jobs: int | None,
-           started: float) -> BuildReport:
+           started: float, progress: Callable[[str], None]) -> BuildReport:
     phases: dict[str, float] = {}
 
     t = time.perf_counter()
+    progress("Reading and analysing the playbook…")
     prep = prepare(root, as_of, cache, jobs)
     phases["load+analyse"] = time.perf_counter() - t
     problems, when = prep.problems, prep.as_of
@@ -307,7 +320,7 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
 
     t = time.perf_counter()
     try:
-        count = write_tree(render_files(prep, root, since, cache, jobs), out)
+        count = write_tree(counted(render_files(prep, root, since, cache, jobs), progress), out)
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         return BuildReport(False, problems + [exc.problem], out, when, seconds=time.perf_counter() - started,
                            phases=phases)

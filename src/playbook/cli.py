@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content errors (or warnings with --strict), 2 wrong usa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,18 @@ def print_problems(problems: list[Problem], fmt: str = "plain", stream=None) -> 
         print(formatter(p), file=stream)
 
 
+def terminal_progress(quiet: bool):
+    """A one-line progress display on an interactive terminal; silent in CI, in pipes and with
+    --quiet, so logs stay clean."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        return lambda _text: None
+
+    def show(text: str) -> None:
+        sys.stderr.write("\r\033[K" + text)
+        sys.stderr.flush()
+    return show
+
+
 def _check_root(root: Path) -> Path:
     if not root.exists():
         raise UsageError(f"{root}: no such folder")
@@ -77,9 +90,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         if git.changes_after(args.since) is None:
             raise UsageError(f"--since {args.since}: not a date (YYYY-MM-DD) nor a commit that changed content/")
     try:
-        report = build(root, args.out, args.as_of, args.since, use_cache=not args.no_cache, jobs=args.jobs)
+        report = build(root, args.out, args.as_of, args.since, use_cache=not args.no_cache, jobs=args.jobs,
+                       progress=terminal_progress(args.quiet))
     except BuildError as exc:
         raise UsageError(str(exc)) from None
+    finally:
+        terminal_progress(args.quiet)("")  # clear the progress line
     print_problems(report.problems, "plain", sys.stderr)
     if not report.ok:
         errors = sum(1 for p in report.problems if p.severity == "error")

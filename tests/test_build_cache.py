@@ -228,3 +228,17 @@ def test_incremental_rebuilds_match_a_fresh_full_build(synthetic, tmp_path):
     step([root / "content" / "customers" / "zz-new-customer" / "customer.yaml"])
     shutil.rmtree(b)
     step([cy])
+
+
+def test_a_customer_that_becomes_loadable_again_is_listed(synthetic, tmp_path):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "served"
+    builder = Builder(root, out)
+    assert builder.rebuild(None).ok
+    cy = sorted((root / "content" / "customers").iterdir())[5] / "customer.yaml"
+    good = cy.read_text()
+    cy.write_text("owner: maya\n")  # no name: an error, the customer is not loaded
+    assert not builder.rebuild({cy}).ok
+    cy.write_text(good)
+    assert builder.rebuild({cy}).ok
+    same(tree(out), reference(root))

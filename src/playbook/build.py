@@ -523,6 +523,8 @@ class Builder:
         with_rel = [u for u in units if u.relationship]
         old = {u.slug: u for u in prep.units}
         edited = [u for u in units if u.slug in slugs]
+        if any(not old[u.slug].facets or not u.facets for u in edited):
+            return self._full(started)  # a customer appears in or leaves the lists
         big: list[tuple[str, list[bytes]]] = []  # known to have changed: written without comparing
         if any(old[u.slug].search_z != u.search_z for u in edited):
             for u in edited:

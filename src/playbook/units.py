@@ -36,7 +36,7 @@ from .problems import Problem
 from .site.views import HOME_RECENT
 
 #: Below this many interaction files a build stays in one process: starting workers and
-#: shipping results back costs more than it saves (measured: see benchmarks/README section).
+#: shipping results back costs more than it saves (measured: README, "Benchmarks").
 PARALLEL_MIN_FILES = 8000
 #: Customers per task handed to a worker.
 CHUNK = 25

@@ -155,7 +155,7 @@ def test_customer_timeline_newest_first_with_rendered_notes_and_rhythm(site: Pat
     tl = section(html, "tl-h")
     days = re.findall(r'<article class="entry" id="i-(\d{4}-\d\d-\d\d)', tl)
     assert len(days) == 19 and days == sorted(days, reverse=True)
-    assert '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">' in tl  # Markdown rendered
+    assert '<input class="task-list-item-checkbox" type="checkbox" disabled="" />' in tl  # Markdown rendered
     assert "<p>They want a written root cause and a remediation plan with dates</p>" in tl
     rhythm = section(html, "rhythm-h")
     assert rhythm.count('<svg class="chart rhythm') == 2  # drawn for desktop and for phones

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .cache import Cache, digest
+from . import manifest
+from .cache import Cache, digest, tool_digest
 from .config import CONFIG_FILE, Config, load_config, resolve_as_of
 from .engine import analyse_all
 from .engine.types import Relationship
@@ -53,6 +54,8 @@ class BuildReport:
     customers: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False
+    """Nothing the site depends on changed since the last build into `out`: nothing was done."""
 
 
 def site_files(relationships: list[Relationship], loaded: Loaded, as_of: date, root: Path,
@@ -86,8 +89,16 @@ def check_out_dir(root: Path, out: Path) -> None:
                              "Empty it or choose another --out folder")
 
 
-def counted(files: Iterable[tuple[str, bytes]], progress: Callable[[str], None],
-            every: int = 200) -> Iterator[tuple[str, bytes]]:
+#: A file's bytes, whole or in pieces (the two files over all customers come in pieces).
+Data = bytes | Iterable[bytes]
+
+
+def whole(data: Data) -> bytes:
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def counted(files: Iterable[tuple[str, Data]], progress: Callable[[str], None],
+            every: int = 200) -> Iterator[tuple[str, Data]]:
     """Pass files through, telling `progress` how many have gone by (for a terminal)."""
     n = 0
     for n, item in enumerate(files, 1):
@@ -97,7 +108,7 @@ def counted(files: Iterable[tuple[str, bytes]], progress: Callable[[str], None],
     progress(f"Writing the site… {n:,} files")
 
 
-def write_tree(files: Iterable[tuple[str, bytes]], out: Path) -> int:
+def write_tree(files: Iterable[tuple[str, Data]], out: Path) -> int:
     """Write all files into a temporary sibling of `out`, then swap it in. Returns the count."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -109,7 +120,12 @@ def write_tree(files: Iterable[tuple[str, bytes]], out: Path) -> int:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(data)
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                with open(target, "wb") as f:
+                    for piece in data:
+                        f.write(piece)
             count += 1
         (tmp / MARKER).write_text("Built by Playbook. This folder is replaced on every build.\n")
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
@@ -158,14 +174,31 @@ def config_digest(root: Path) -> str:
 
 def prepare(root: Path, as_of: date | None, cache: Cache, jobs: int | None = None) -> Prepared:
     """Load (each customer from the cache when its files are unchanged), check and analyse."""
+    return finish_prepare(begin(root, as_of), cache, jobs)
+
+
+@dataclass(slots=True)
+class Begun:
+    """What is read before any customer: the config, the folders, the date and git."""
+
+    inputs: Inputs
+    folders: list[tuple[Path, str]]
+    top: list[Problem]
+
+
+def begin(root: Path, as_of: date | None) -> Begun:
     config, problems = load_config(root)
     folders = customer_folders(root, problems)
     when = resolve_as_of(as_of, config.as_of)
     git = read_git(root)
-    inputs = Inputs(root, config, config_digest(root), when, git, git_digests(git))
-    units = load_units(folders, inputs, cache, jobs)
+    return Begun(Inputs(root, config, config_digest(root), when, git, git_digests(git)), folders, problems)
+
+
+def finish_prepare(b: Begun, cache: Cache, jobs: int | None = None) -> Prepared:
+    inputs, root = b.inputs, b.inputs.root
+    units = load_units(b.folders, inputs, cache, jobs)
     files = (1 if (root / CONFIG_FILE).is_file() else 0) + sum(u.files for u in units)
-    return Prepared(config, when, git, units, all_problems(problems, units), inputs, problems, files)
+    return Prepared(inputs.config, inputs.as_of, inputs.git, units, all_problems(b.top, units), inputs, b.top, files)
 
 
 def all_problems(top: list[Problem], units: list[Unit]) -> list[Problem]:
@@ -208,26 +241,28 @@ def _pages_task(u: Unit) -> list[tuple[str, bytes]]:
 
 
 def render_files(prep: Prepared, root: Path, since: str | None, cache: Cache,
-                 jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every output file as (relative path, bytes). Customers' own pages are rendered (or
+                 jobs: int | None = None) -> Iterator[tuple[str, Data]]:
+    """Every output file as (relative path, bytes or pieces of them). Customers' own pages are rendered (or
     taken from the cache) in worker processes on a large cold build, while this process
     renders the pages over all customers; the files are the same either way."""
     from .site import Renderer
     units = [u for u in prep.units if u.relationship is not None]
     rels = [u.relationship for u in units]
-    yield "playbook.json", json_out.assemble([u.json_text for u in units], prep.as_of)
+    # The two files over all customers go out in pieces, one customer at a time: at 10,000
+    # customers each is tens of megabytes that need never be whole in memory.
+    yield "playbook.json", json_out.pieces((u.json_text for u in units), prep.as_of)
     renderer = Renderer(rels, prep.config, prep.as_of, root, prep.git, since)
     n = workers(jobs)
     if jobs is None and sum(len(r.customer.interactions) for r in rels) < PARALLEL_MIN_FILES:
         n = 1  # starting workers costs more than it saves
     templates = templates_digest(root)
-    yield "search-index.js", search.assemble([u.search_line for u in units])
+    yield "search-index.js", search.parts(u.search_line for u in units)
     for files in ordered_map(_pages_task, units, n, meanwhile=([f] for f in _index_files(prep, renderer, cache, templates, since)),
                              renderer=renderer, cache=cache, templates=templates, inputs=prep.inputs):
         yield from files
     if cache.enabled:
         keep = {u.slug for u in prep.units}
-        for kind in ("units", "pages", "notes"):
+        for kind in ("units", "slim", "pages", "notes"):
             cache.prune(kind, keep)
 
 
@@ -251,7 +286,7 @@ def _index_files(prep: Prepared, renderer, cache: Cache, templates: str, since: 
         if f[0] == "search-index.js":
             continue
         if kept is not None:
-            size += len(f[1])
+            size += len(f[1]) if isinstance(f[1], bytes) else sum(map(len, f[1]))
             kept = kept if size <= INDEX_CACHE_MAX else None  # too big to hold for the cache
             if kept is not None:
                 kept.append(f)
@@ -311,7 +346,22 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
 
     t = time.perf_counter()
     progress("Reading and analysing the playbook…")
-    prep = prepare(root, as_of, cache, jobs)
+    begun = begin(root, as_of)
+    inp = begun.inputs
+    # The last build's manifest: folders whose files stat the same need not be read, and when
+    # nothing at all changed (and the site is as it was written) there is nothing to do.
+    last = manifest.read(cache, out) if cache.kinds is None and cache.enabled else None
+    sigs = manifest.signatures(begun.folders, digest(tool_digest(), inp.config_digest, str(root))) if cache.enabled and cache.kinds is None else {}
+    key = _inputs_key(begun, out, since)
+    if last is not None:
+        inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})
+        if (last.key == key and len(inp.known) == len(sigs) == len(last.folders)
+                and manifest.outputs_intact(out, last.outputs)):
+            check_out_dir(root, out)
+            phases["unchanged"] = time.perf_counter() - t
+            return BuildReport(True, list(last.problems), out, inp.as_of, len(last.outputs), 0, last.customers,
+                               time.perf_counter() - started, phases, unchanged=True)
+    prep = finish_prepare(begun, cache, jobs)
     phases["load+analyse"] = time.perf_counter() - t
     problems, when = prep.problems, prep.as_of
     if not prep.ok:
@@ -325,11 +375,23 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
         return BuildReport(False, problems + [exc.problem], out, when, seconds=time.perf_counter() - started,
                            phases=phases)
     phases["render+write"] = time.perf_counter() - t
+    if sigs:
+        folders = {u.slug: (sigs[u.slug], u.key) for u in prep.units if sigs.get(u.slug)}
+        manifest.write(cache, out, manifest.Manifest(key, folders, manifest.output_stats(out), problems,
+                                                     len(prep.relationships)))
     return BuildReport(True, problems, out, when, count + 1, count + 1, len(prep.relationships),
                        time.perf_counter() - started, phases)
 
 
-def sync_tree(files: Iterable[tuple[str, bytes]], out: Path) -> tuple[int, int]:
+def _inputs_key(b: Begun, out: Path, since: str | None) -> str:
+    """What the site depends on beyond the customer folders themselves (see manifest.py)."""
+    inp = b.inputs
+    return digest(tool_digest(), inp.config_digest, templates_digest(inp.root), inp.as_of.isoformat(), since or "",
+                  str(out), repr(b.top), *(rel for _, rel in b.folders),
+                  *(c.commit for c, _ in inp.git.log), *(f"{k}={v}" for k, v in sorted(inp.git_digests.items())))
+
+
+def sync_tree(files: Iterable[tuple[str, Data]], out: Path) -> tuple[int, int]:
     """Bring `out` in line with `files`, writing only files whose bytes changed and removing
     files no longer produced. Used by `serve`, where a whole-folder swap would make every
     open page flash. Returns (files, written)."""
@@ -340,6 +402,7 @@ def sync_tree(files: Iterable[tuple[str, bytes]], out: Path) -> tuple[int, int]:
     keep: set[str] = {MARKER}
     written = 0
     for rel, data in files:
+        data = whole(data)
         keep.add(rel)
         target = out / rel
         try:
@@ -448,6 +511,7 @@ class Builder:
 
         def noting(files):
             for rel, data in files:
+                data = whole(data)
                 written[rel] = digest(data)
                 yield rel, data
 
@@ -529,9 +593,9 @@ class Builder:
         if any(old[u.slug].search_z != u.search_z for u in edited):
             for u in edited:
                 self.search_lines[u.slug] = u.search_line
-            big.append(("search-index.js", search.parts([self.search_lines[u.slug] for u in with_rel])))
+            big.append(("search-index.js", search.parts(self.search_lines[u.slug] for u in with_rel)))
         if any(old[u.slug].json_z != u.json_z for u in edited):
-            big.append(("playbook.json", [json_out.assemble([u.json_text for u in with_rel], new.as_of)]))
+            big.append(("playbook.json", json_out.pieces((u.json_text for u in with_rel), new.as_of)))
         pages, calendars = affected_pages([(old[u.slug].facets, u.facets) for u in edited])
         if top[:HOME_RECENT] != self.top[:HOME_RECENT]:
             pages.add(("home",))

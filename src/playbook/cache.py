@@ -94,6 +94,11 @@ class Cache:
         return payload_of(data, key, prefix)
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
+        if self._on(kind):
+            self.put_pickled(kind, name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, kind: str, name: str, key: str, payload: bytes) -> None:
+        """Store a value already pickled."""
         if not self._on(kind):
             return
         target = self._path(kind, name)
@@ -102,7 +107,8 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(encode(value, key))
+                    f.write(header(payload, key))
+                    f.write(payload)
                 os.replace(tmp, target)
             except BaseException:
                 try:
@@ -135,9 +141,13 @@ class Cache:
 
 def encode(value: Any, key: str) -> bytes:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    head = b" ".join([_MAGIC, str(FORMAT).encode(), tool_digest().encode(), key.encode(),
-                      b"%08x" % zlib.crc32(payload), b"%d" % len(payload)])
-    return head + b"\n" + payload
+    return header(payload, key) + payload
+
+
+def header(payload: bytes, key: str) -> bytes:
+    """The line before a payload: format, tool, key, CRC and length."""
+    return b" ".join([_MAGIC, str(FORMAT).encode(), tool_digest().encode(), key.encode(),
+                      b"%08x" % zlib.crc32(payload), b"%d" % len(payload)]) + b"\n"
 
 
 def payload_of(data: bytes, key: str, prefix: bool = False) -> bytes | None:

@@ -105,8 +105,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         index = report.out / "index.html"
         where = index.as_uri() if index.exists() else str(report.out)
-        print(f"Built {report.customers} customers, {report.files} files in {report.seconds:.2f}s "
-              f"as of {report.as_of.isoformat()}.\nOpen {where}")
+        if report.unchanged:
+            print(f"Up to date: nothing changed since the last build ({report.customers} customers, "
+                  f"{report.files} files, as of {report.as_of.isoformat()}; checked in {report.seconds:.2f}s).\n"
+                  f"Open {where}")
+        else:
+            print(f"Built {report.customers} customers, {report.files} files in {report.seconds:.2f}s "
+                  f"as of {report.as_of.isoformat()}.\nOpen {where}")
     return 0
 
 

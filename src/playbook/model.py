@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from .records import fast_pickling
 
 STAGES: tuple[str, ...] = ("establishing", "growing", "steady", "at-risk", "dormant", "ended")
 STAGE_LABELS: dict[str, str] = {
@@ -205,3 +206,6 @@ class Playbook:
     """Sorted by slug."""
     files: int = 0
     """How many files were read (for the check summary)."""
+
+
+fast_pickling(globals())

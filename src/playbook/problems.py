@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from typing import Iterable, Literal
+from .records import fast_pickling
 
 Severity = Literal["error", "warning"]
 
@@ -85,3 +86,6 @@ def summary(problems: list[Problem], files: int) -> str:
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
+
+
+fast_pickling(globals())

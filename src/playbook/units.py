@@ -16,7 +16,7 @@ from itertools import islice
 import pickle
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields as dataclass_fields
+from dataclasses import dataclass, field, fields as dataclass_fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
@@ -101,6 +101,9 @@ class Inputs:
     git: GitInfo
     git_digests: dict[str, str]
     """Per customer folder: a digest of what git says about its files."""
+    known: dict[str, str] = field(default_factory=dict)
+    """Per customer folder whose files are as the last build saw them (see manifest.py):
+    its unit's key, so its files need not be read to find it in the cache."""
 
 
 def read_folder(folder: Path) -> tuple[dict[str, bytes], str]:
@@ -156,15 +159,26 @@ def load_unit(folder: Path, rel: str, inp: Inputs, cache: Cache) -> Unit:
     return pickle.loads(unit) if isinstance(unit, bytes) else unit
 
 
-def load_unit_pickled(folder: Path, rel: str, inp: Inputs, cache: Cache) -> Unit | bytes:
-    """The unit, or its pickle straight from the cache (for a worker to pass on unread)."""
-    data, listing = read_folder(folder)
-    key = digest(tool_digest(), inp.config_digest, str(inp.root), rel, listing,
-                 *(x for name in sorted(data) for x in (name, data[name])))
+def load_unit_pickled(folder: Path, rel: str, inp: Inputs, cache: Cache, kind: str = "units") -> Unit | bytes:
+    """The unit, or its pickle straight from the cache (for a worker to pass on unread).
+    `kind` "slim": the pickle without the notes' text (see `slim`), from the cache or made."""
+    data: dict[str, bytes] | None = None
+    key = inp.known.get(folder.name)
+    if key is None:
+        data, key = _read_keyed(folder, rel, inp)
     akey = digest(key, inp.as_of.isoformat(), inp.git_digests.get(folder.name, ""))
-    raw = cache.get_pickled("units", folder.name, f"{key}.{akey}")
+    raw = cache.get_pickled(kind, folder.name, f"{key}.{akey}")
     if raw is not None:
         return raw
+    if kind != "units":
+        full = load_unit_pickled(folder, rel, inp, cache)
+        unit = pickle.loads(full) if isinstance(full, bytes) else full
+        thin = slim(unit)
+        cache.put_pickled(kind, folder.name, f"{unit.key}.{unit.akey}", thin)
+        return thin
+    if data is None:  # the cache lost the entry the manifest named: read the files after all
+        data, key = _read_keyed(folder, rel, inp)
+        akey = digest(key, inp.as_of.isoformat(), inp.git_digests.get(folder.name, ""))
     # The same files on another day, or with another history: only the analysis is redone.
     hit = cache.get("units", folder.name, f"{key}.", prefix=True)
     if hit is not None:
@@ -178,6 +192,13 @@ def load_unit_pickled(folder: Path, rel: str, inp: Inputs, cache: Cache) -> Unit
         finish(unit, inp)
     cache.put("units", folder.name, f"{key}.{akey}", unit)
     return unit
+
+
+def _read_keyed(folder: Path, rel: str, inp: Inputs) -> tuple[dict[str, bytes], str]:
+    """The folder's files and the unit key they give."""
+    data, listing = read_folder(folder)
+    return data, digest(tool_digest(), inp.config_digest, str(inp.root), rel, listing,
+                        *(x for name in sorted(data) for x in (name, data[name])))
 
 
 def _with_authors(customer: Customer, inp: Inputs) -> Customer:
@@ -301,11 +322,10 @@ def full_unit(u: Unit, inp: Inputs, cache: Cache) -> Unit:
 
 
 def _load_task(item: tuple[Path, str]) -> bytes:
-    """In a worker: the unit, pickled without its notes' text (see `slim`)."""
-    unit = load_unit_pickled(item[0], item[1], shared("inputs"), shared("cache"))
-    if isinstance(unit, bytes):
-        unit = pickle.loads(unit)
-    return slim(unit)
+    """In a worker: the unit pickled without its notes' text (see `slim`), from the cache as
+    stored when it holds one, so it is neither unpickled nor pickled again here."""
+    unit = load_unit_pickled(item[0], item[1], shared("inputs"), shared("cache"), kind="slim")
+    return unit if isinstance(unit, bytes) else slim(unit)
 
 
 class _Slim(pickle.Pickler):
@@ -323,7 +343,8 @@ def slim(unit: Unit) -> bytes:
     customers need (the notes are only on the customer's own pages, rendered from the full
     unit, and in the feed). Keeps a large playbook's model small in the main process."""
     buf = io.BytesIO()
-    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(unit)
+    # `loaded` (the customer before git's authors) only serves a re-analysis, from the full unit.
+    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, loaded=None) if unit.loaded is not unit.customer else unit)
     return buf.getvalue()
 
 

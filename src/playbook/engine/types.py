@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..model import Commitment, Customer, Interaction, Source
+from ..records import fast_pickling
 
 PRIORITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "play")
@@ -182,3 +183,6 @@ class Relationship:
     health: Health
     actions: tuple[Action, ...]
     """Ranked: priority, then due date."""
+
+
+fast_pickling(globals())

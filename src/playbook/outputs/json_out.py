@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..engine.types import Action, Relationship
 from ..model import Source
@@ -72,10 +72,19 @@ def customer_json(r: Relationship) -> str:
 def assemble(entries: list[bytes], as_of: date) -> bytes:
     """The file (UTF-8) from `customer_json` entries (UTF-8): the same bytes as dumping the
     whole document."""
+    return b"".join(pieces(entries, as_of))
+
+
+def pieces(entries: Iterable[bytes], as_of: date) -> Iterator[bytes]:
+    """The same file in pieces, taking one entry at a time (a large playbook's file is never
+    whole in memory)."""
     head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
-    if not entries:
-        return head + b',\n  "customers": []\n}\n'
-    return head + b',\n  "customers": [\n' + b",\n".join(entries) + b"\n  ]\n}\n"
+    first = True
+    for entry in entries:
+        yield (head + b',\n  "customers": [\n') if first else b",\n"
+        yield entry
+        first = False
+    yield head + b',\n  "customers": []\n}\n' if first else b"\n  ]\n}\n"
 
 
 def playbook_json(relationships: list[Relationship], as_of: date) -> str:

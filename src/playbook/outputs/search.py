@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Relationship
@@ -128,16 +128,15 @@ def assemble(lines: list[bytes]) -> bytes:
     return b"".join(parts(lines))
 
 
-def parts(lines: list[bytes]) -> list[bytes]:
-    """The file in pieces, to write without joining them first."""
+def parts(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The file in pieces, to write without joining them first (taking one line at a time)."""
     # One line per customer: a rebuild after one edit shows as a one-line diff.
-    out = [_HEAD.encode()]
+    yield _HEAD.encode()
     for k, line in enumerate(lines):
         if k:
-            out.append(b",\n")
-        out.append(line)
-    out.append(b"\n];\n")
-    return out
+            yield b",\n"
+        yield line
+    yield b"\n];\n"
 
 
 def index_js(relationships: list[Relationship], config: Config) -> str:

@@ -15,7 +15,7 @@ from ..config import Config
 from ..engine.types import Relationship
 from ..gitinfo import GitInfo
 from .parts import Site
-from .render import assets, environment, render
+from .render import assets, environment, render, render_pieces
 from .views import Views
 
 __all__ = ["pages", "Renderer"]
@@ -53,10 +53,18 @@ class Renderer:
         return repr((sorted(self.site.owner_slugs.items()),
                      [(t, self.site.tag_slugs[t]) for t in r.customer.tags]))
 
-    def index_pages(self) -> Iterator[tuple[str, bytes]]:
+    def index_pages(self) -> Iterator[tuple[str, list[bytes]]]:
+        """The pages over all customers, each in pieces (see `render_pieces`), one at a time:
+        each page's view data is made just before it is rendered, and dropped after."""
         v = self.views
-        for path, template, context in (v.home(), v.customers(), *v.index_pages()):
-            yield path, render(self.env, template, context, self.root)
+
+        def each():
+            yield v.home()
+            yield v.customers()
+            yield from v.index_pages()
+
+        for path, template, context in each():
+            yield path, render_pieces(self.env, template, context, self.root)
 
     def other_files(self, search_js: bytes | None = None, feed_items=None) -> Iterator[tuple[str, bytes]]:
         """`feed_items`: the feed's interactions (with their notes), when the caller has them."""

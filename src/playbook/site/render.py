@@ -81,21 +81,51 @@ def render(env: Environment, template: str, context: dict[str, Any], root: Path 
     """Render one page; a template fault becomes a TemplateProblem naming template file:line."""
     try:
         return env.get_template(template).render(**context).encode("utf-8")
-    except TemplateSyntaxError as exc:
-        where = _where(root or Path.cwd(), exc.filename)
-        raise TemplateProblem(error(where, exc.lineno or 0, 0, f"template syntax: {exc.message}")) from None
     except TemplateError as exc:
-        # The innermost template frame of the traceback names the line that failed.
-        line, name = 0, None
-        tb = exc.__traceback__
-        while tb is not None:
-            fname = tb.tb_frame.f_code.co_filename
-            if fname.endswith(".html"):
-                name, line = fname, tb.tb_lineno
-            tb = tb.tb_next
-        where = _where(root or Path.cwd(), name) if name else f"{TEAM_TEMPLATES}/{template}"
-        raise TemplateProblem(error(where, line, 0, f"template error while rendering {template}: {exc}; "
-                                                    "check the names used against the default template")) from None
+        raise _problem(exc, template, root) from None
+
+
+#: Pieces of a streamed page are gathered up to about this many characters.
+PIECE = 1 << 18
+
+
+def render_pieces(env: Environment, template: str, context: dict[str, Any], root: Path | None = None) -> list[bytes]:
+    """The page as `render` makes it, in pieces of about PIECE bytes: a page over 10,000
+    customers is tens of megabytes, and this never holds it as one string (Python's text
+    can take up to four bytes a character) besides the bytes."""
+    out: list[bytes] = []
+    buf: list[str] = []
+    size = 0
+    try:
+        for chunk in env.get_template(template).generate(**context):
+            buf.append(chunk)
+            size += len(chunk)
+            if size >= PIECE:
+                out.append("".join(buf).encode("utf-8"))
+                buf, size = [], 0
+    except TemplateError as exc:
+        raise _problem(exc, template, root) from None
+    if buf or not out:
+        out.append("".join(buf).encode("utf-8"))
+    return out
+
+
+def _problem(exc: TemplateError, template: str, root: Path | None) -> TemplateProblem:
+    """The Problem to report for a template fault: the template file and line."""
+    if isinstance(exc, TemplateSyntaxError):
+        where = _where(root or Path.cwd(), exc.filename)
+        return TemplateProblem(error(where, exc.lineno or 0, 0, f"template syntax: {exc.message}"))
+    # The innermost template frame of the traceback names the line that failed.
+    line, name = 0, None
+    tb = exc.__traceback__
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if fname.endswith(".html"):
+            name, line = fname, tb.tb_lineno
+        tb = tb.tb_next
+    where = _where(root or Path.cwd(), name) if name else f"{TEAM_TEMPLATES}/{template}"
+    return TemplateProblem(error(where, line, 0, f"template error while rendering {template}: {exc}; "
+                                                 "check the names used against the default template"))
 
 
 def assets(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:

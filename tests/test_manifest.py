@@ -1,0 +1,145 @@
+"""The last build's manifest: a build whose inputs did not change does nothing, and anything
+that changes the site (a file's bytes, the date, the config, templates, the output itself)
+means a real build. Each case compares the result with the plain serial pipeline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from playbook import manifest
+from playbook.build import build
+from playbook.cache import CACHE_DIR
+
+from test_build_cache import fresh, reference, same, synthetic, tree  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def trusting(monkeypatch):
+    """File times are trusted at once (the files here were all written a moment ago)."""
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_nothing_changed_means_nothing_written(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    first = build(root, out)
+    assert first.ok and not first.unchanged
+    before = stamps(out)
+    again = build(root, out)
+    assert again.ok and again.unchanged and again.written == 0
+    assert (again.files, again.customers, again.as_of) == (first.files, first.customers, first.as_of)
+    assert again.problems == first.problems
+    assert stamps(out) == before
+    same(tree(out), reference(root))
+
+
+def test_warnings_are_reported_again_when_nothing_changed(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    stray = root / "content" / "customers" / "notes.txt"
+    stray.write_text("not a customer\n")
+    first = build(root, tmp_path / "site")
+    assert any("stray file" in p.message for p in first.problems)
+    again = build(root, tmp_path / "site")
+    assert again.unchanged and again.problems == first.problems
+
+
+def edit_keeping_size_and_mtime(path: Path) -> None:
+    """Change bytes but not the size nor the modification time (only the change time moves)."""
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    i = data.index(b"the") if b"the" in data else len(data) - 2
+    data[i:i + 3] = b"THE"
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_mtime_ns == st.st_mtime_ns and path.stat().st_size == st.st_size
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[3]
+    edit_keeping_size_and_mtime(note)
+    report = build(root, out)
+    assert report.ok and not report.unchanged
+    same(tree(out), reference(root))
+
+
+def test_a_file_written_within_the_clock_tick_is_read_again(synthetic, tmp_path):
+    # Default RACY_NS: the files were just written, so their times prove nothing yet.
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    report = build(root, out)
+    assert report.ok and not report.unchanged
+    same(tree(out), reference(root))
+
+
+@pytest.mark.parametrize("change", ["note", "new-note", "new-customer", "removed-customer", "config",
+                                    "template", "as-of", "site-page-edited", "site-page-deleted", "site-file-added",
+                                    "manifest-damaged", "cache-deleted"])
+def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    customers = root / "content" / "customers"
+    first = sorted(customers.iterdir())[0]
+    as_of = None
+    if change == "note":
+        note = sorted(first.glob("interactions/*.md"))[0]
+        note.write_text(note.read_text() + "\nOne more line.\n")
+    elif change == "new-note":
+        (first / "interactions" / "2026-11-01-call.md").write_text(
+            "---\ndate: 2026-11-01\ntype: call\n---\nA short call.\n")
+    elif change == "new-customer":
+        shutil.copytree(first, customers / "zz-new-customer")
+    elif change == "removed-customer":
+        shutil.rmtree(first)
+    elif change == "config":
+        cfg = root / "playbook.yaml"
+        cfg.write_text(cfg.read_text().replace("title: Synthetic Playbook (benchmark)", "title: Renamed"))
+    elif change == "template":
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates" / "footer.html").write_text("<footer>Team footer</footer>\n")
+    elif change == "as-of":
+        as_of = __import__("datetime").date(2026, 1, 5)
+    elif change == "site-page-edited":
+        (out / "index.html").write_text("vandalised")
+    elif change == "site-page-deleted":
+        (out / "index.html").unlink()
+    elif change == "site-file-added":
+        (out / "stray.html").write_text("left behind")
+    elif change == "manifest-damaged":
+        for f in (root / CACHE_DIR).rglob("manifest/*.pickle"):
+            f.write_bytes(f.read_bytes()[:40])
+    elif change == "cache-deleted":
+        shutil.rmtree(root / CACHE_DIR)
+    report = build(root, out, as_of=as_of)
+    assert report.ok and not report.unchanged
+    if as_of is None:
+        same(tree(out), reference(root))
+    assert build(root, out, as_of=as_of).unchanged  # …and the build after that has nothing to do
+
+
+def test_builds_into_two_folders_keep_their_own_manifests(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    assert build(root, tmp_path / "a").ok and build(root, tmp_path / "b").ok
+    assert build(root, tmp_path / "a").unchanged and build(root, tmp_path / "b").unchanged
+
+
+def test_no_cache_neither_reads_nor_writes_a_manifest(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    report = build(root, out, use_cache=False)
+    assert report.ok and not report.unchanged
+    assert not build(root, out).unchanged  # the cold build replaced the files the manifest knew
+    assert build(root, out).unchanged

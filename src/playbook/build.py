@@ -6,10 +6,12 @@ are written is the old site swapped out. A failed build leaves the previous site
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from datetime import date
@@ -327,6 +329,26 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
     started = time.perf_counter()
     root = root.resolve()
     out = (out or root / "site").resolve()
+    with fewer_collections():
+        return _build_cached(root, out, as_of, since, use_cache, jobs, started, progress)
+
+
+@contextmanager
+def fewer_collections(first: int = 100_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often: a build makes millions of small objects
+    that live to its end, and the default (a collection every 700 allocations, each older
+    one walking every object kept) cost a quarter of a large cold build. Forked workers
+    inherit the setting. Restored after."""
+    before = gc.get_threshold()
+    gc.set_threshold(first, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build_cached(root: Path, out: Path, as_of: date | None, since: str | None, use_cache: bool,
+                  jobs: int | None, started: float, progress: Callable[[str], None] | None) -> BuildReport:
     spill = None
     if use_cache:
         cache = Cache(root)
@@ -489,9 +511,10 @@ class Builder:
             if (resolve_as_of(self.as_of, inp.config.as_of) != inp.as_of or git_head(self.root) != self.head):
                 slugs = None  # a new day, or a commit: the whole analysis may change
         try:
-            if slugs is None:
-                return self._full(started)
-            return self._incremental(slugs, started)
+            with fewer_collections():
+                if slugs is None:
+                    return self._full(started)
+                return self._incremental(slugs, started)
         except TemplateProblem as exc:
             self.good = False
             prep = self.prep

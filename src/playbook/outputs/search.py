@@ -58,7 +58,11 @@ def plain(markdown: str | None, cap: int = NOTE_CAP) -> str:
     """Markdown notes as one line of plain text, at most `cap` characters (cut at a word)."""
     if not markdown:
         return ""
-    text = _clean(markdown)
+    # Only the head is cleaned (up to a paragraph break past 4 × cap): the rest would be cut.
+    end = markdown.find("\n\n", 4 * cap) if len(markdown) > 4 * cap else -1
+    text = _clean(markdown[:end] if end > 0 else markdown)
+    if end > 0 and len(text) <= cap:  # a head that was mostly markup: clean it all after all
+        text = _clean(markdown)
     if len(text) > cap:
         cut = text[:cap]
         space = cut.rfind(" ")

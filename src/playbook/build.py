@@ -372,8 +372,9 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
     inp = begun.inputs
     # The last build's manifest: folders whose files stat the same need not be read, and when
     # nothing at all changed (and the site is as it was written) there is nothing to do.
-    last = manifest.read(cache, out) if cache.kinds is None and cache.enabled else None
-    sigs = manifest.signatures(begun.folders, digest(tool_digest(), inp.config_digest, str(root))) if cache.enabled and cache.kinds is None else {}
+    kept = cache.enabled and cache.kinds is None  # the playbook's cache, not a cold build's spill
+    last = manifest.read(cache, out) if kept else None
+    sigs = manifest.signatures(begun.folders, digest(tool_digest(), inp.config_digest, str(root))) if kept else {}
     key = _inputs_key(begun, out, since)
     if last is not None:
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})

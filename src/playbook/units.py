@@ -37,7 +37,7 @@ from .site.views import HOME_RECENT
 
 #: Below this many interaction files a build stays in one process: starting workers and
 #: shipping results back costs more than it saves (measured: README, "Benchmarks").
-PARALLEL_MIN_FILES = 8000
+PARALLEL_MIN_FILES = 4000
 #: Customers per task handed to a worker.
 CHUNK = 25
 #: Latest interactions per customer kept for the pages and files listing the latest overall.

@@ -376,15 +376,27 @@ def rm(path: Path) -> None:
 
 
 def bench(size: str, workdir: Path, runs: int, edits: int, seed: int, skip_hugo: bool,
-          skip_serve: bool, skip_first: bool = False) -> dict:
+          skip_serve: bool, skip_first: bool = False, source: Path | None = None) -> dict:
+    """`source`: an existing playbook to time instead of a generated one (copied first, so
+    the edits and the cache never touch it)."""
     customers, interactions = SIZES[size]
     root, hsite = workdir / "playbook", workdir / "hugo"
     out, cache = root / "site", root / ".playbook-cache"
-    print(f"Generating {customers:,} customers × {interactions} interactions (seed {seed}) in {root} …",
-          flush=True)
     rm(root)
     t = time.perf_counter()
-    generate(root, customers, interactions, seed)
+    if source is not None:
+        print(f"Copying the playbook {source} to {root} …", flush=True)
+        shutil.copytree(source, root, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git", ".playbook-cache", "site", "public"))
+        size = f"{source.name} (given)"
+        folders = [d for d in (root / "content" / "customers").iterdir() if d.is_dir()]
+        customers = len(folders)
+        notes = sum(1 for _ in root.glob("content/customers/*/interactions/*.md"))
+        interactions = round(notes / customers) if customers else 0
+    else:
+        print(f"Generating {customers:,} customers × {interactions} interactions (seed {seed}) in {root} …",
+              flush=True)
+        generate(root, customers, interactions, seed)
     files = sum(1 for _ in root.rglob("*") if _.is_file())
     nbytes = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     print(f"  {files:,} files, {nbytes / 1e6:.0f} MB in {time.perf_counter() - t:.1f} s", flush=True)
@@ -512,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, help="runs per build figure (default 3; 2 for quick)")
     p.add_argument("--edits", type=int, help="edits per one-edit figure (default 10; 3 for quick)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--playbook", type=Path, metavar="DIR",
+                   help="time this existing playbook (e.g. one someone else generated) instead of generating "
+                        "one; it is copied into the work folder first and never changed")
     p.add_argument("--workdir", type=Path, help="where to generate (default: a temp folder, removed after)")
     p.add_argument("--keep", action="store_true", help="keep the generated playbook and Hugo site")
     p.add_argument("--skip-hugo", action="store_true")
@@ -526,8 +541,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix=f"playbook-bench-{size}-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
+        if args.playbook is not None and not (args.playbook / "content" / "customers").is_dir():
+            p.error(f"--playbook {args.playbook}: no content/customers/ folder there")
         result = bench(size, workdir.resolve(), runs, edits, args.seed, args.skip_hugo, args.skip_serve,
-                       args.skip_first)
+                       args.skip_first, args.playbook.resolve() if args.playbook else None)
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n")
     finally:

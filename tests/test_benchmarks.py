@@ -40,3 +40,16 @@ def test_hugo_twin_has_a_page_per_interaction(tmp_path):
     assert bench_run.to_hugo(root, tmp_path / "hugo") == 6
     page = next((tmp_path / "hugo" / "content").glob("*/2*.md")).read_text()
     assert page.startswith("---\ntitle: ") and "\nkind: " in page and "\ntype:" not in page
+
+
+def test_a_given_playbook_is_timed_on_a_copy_and_left_as_it_was(tmp_path):
+    # Someone else's playbook: measured on a copy, never changed.
+    src = tmp_path / "theirs"
+    generate.generate(src, customers=3, interactions=4, seed=5)
+    before = _tree(src)
+    result = bench_run.bench("quick", tmp_path / "work", runs=1, edits=1, seed=1, skip_hugo=True,
+                             skip_serve=True, source=src)
+    assert _tree(src) == before
+    assert (result["customers"], result["interactions"]) == (3, 4)
+    assert len(result["figures"]["cold"]["samples_s"]) == 1
+    assert len(result["figures"]["nochange"]["samples_s"]) == 1

@@ -337,8 +337,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
 def fewer_collections(first: int = 100_000) -> Iterator[None]:
     """Run the cyclic garbage collector less often: a build makes millions of small objects
     that live to its end, and the default (a collection every 700 allocations, each older
-    one walking every object kept) cost a quarter of a large cold build. Forked workers
-    inherit the setting. Restored after."""
+    one walking every object kept) cost 5–10 s of a 33 s single-process cold build at
+    1,000 × 50. Forked workers inherit the setting. Restored after."""
     before = gc.get_threshold()
     gc.set_threshold(first, before[1], before[2])
     try:

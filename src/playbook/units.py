@@ -222,11 +222,14 @@ def finish(unit: Unit, inp: Inputs) -> None:
     # Everything the lists, home page, action pages and calendars read of a relationship
     # (views.py customer_row/home/owners, outputs/ics.py); what only its own pages show is left out.
     first = r.actions[0] if r.actions else None
+    row = digest(repr((c.name, c.owners, c.tier, c.tags, r.stage.id, r.stage.reasons[:1], r.health.score,
+                       tl.last_contact, tl.days_since, first and (first.title, first.due))))
     unit.facets = {
-        "row": digest(repr((c.name, c.owners, c.tier, c.tags, r.stage.id, r.stage.reasons[:1], r.health.score,
-                            tl.last_contact, tl.days_since, first and (first.title, first.due)))),
+        "row": row,
         "stage": r.stage.id,
-        "risk": digest(repr((r.stage.reasons, r.actions[:2]))) if r.stage.id == "at-risk" else "",
+        # The home page's risk card: its row, reasons and next two actions (and its health
+        # decides which cards the home page shows).
+        "risk": digest(repr((row, r.stage.reasons, r.actions[:2]))) if r.stage.id == "at-risk" else "",
         "actions": digest(repr(r.actions)),
         "dates": digest(repr(r.key_dates)),
         "name": c.name,

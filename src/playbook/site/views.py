@@ -39,6 +39,10 @@ STAGE_BLURBS: dict[str, str] = {
 HOME_DUE_DAYS = 7
 HOME_KEY_DATE_DAYS = 30
 HOME_RECENT = 10
+#: The home page is a morning digest: per person at most this many actions (most important
+#: first) and this many customers at risk (least healthy first); the rest are a link away.
+HOME_GROUP_MAX = 25
+HOME_RISK_MAX = 12
 BRIEF_INTERACTIONS = 3
 BRIEF_ACTIONS = 5
 #: The customer's own notes on the brief: whole paragraphs up to about this many characters.
@@ -92,6 +96,11 @@ class OwnerGroup:
     """Low priority ('when you have time'), ranked."""
     overdue: int
     """Overdue among both."""
+    total: int = 0
+    """Actions on the list, shown or not."""
+    more: int = 0
+    """How many of them are not shown here (see `more_href`)."""
+    more_href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +146,7 @@ class Views:
         found.sort(key=lambda a: a.sort_key())
         return [action_view(self.site, a, base) for a in found]
 
-    def owner_groups(self, base: str, within: int | None) -> list[OwnerGroup]:
+    def owner_groups(self, base: str, within: int | None, limit: int | None = None) -> list[OwnerGroup]:
         """Each person's list (their customers' actions and those assigned to them, so an action
         on a shared customer is on both owners' lists), ranked like the engine: priority, then
         due. Low-priority actions are kept apart, for when there is time."""
@@ -151,10 +160,14 @@ class Views:
         for handle in [*self.site.handles, ""]:
             items = sorted(by_owner.get(handle, []), key=lambda a: a.sort_key())
             if items:
-                out.append(OwnerGroup(self.site.person(handle, base) if handle else None,
-                                      tuple(action_view(self.site, a, base) for a in items if a.priority != "low"),
-                                      tuple(action_view(self.site, a, base) for a in items if a.priority == "low"),
-                                      sum(1 for a in items if a.due < self.as_of)))
+                person = self.site.person(handle, base) if handle else None
+                urgent = [a for a in items if a.priority != "low"][:limit]
+                later = [a for a in items if a.priority == "low"][:None if limit is None else max(0, limit - len(urgent))]
+                shown = len(urgent) + len(later)
+                out.append(OwnerGroup(person, tuple(action_view(self.site, a, base) for a in urgent),
+                                      tuple(action_view(self.site, a, base) for a in later),
+                                      sum(1 for a in items if a.due < self.as_of), len(items), len(items) - shown,
+                                      person.href if person else f"{base}actions.html"))
         return out
 
     def legend(self, base: str) -> list[LegendItem]:
@@ -173,15 +186,16 @@ class Views:
     def home(self) -> Page:
         path = "index.html"
         base = base_for(path)
-        groups = self.owner_groups(base, HOME_DUE_DAYS)
+        groups = self.owner_groups(base, HOME_DUE_DAYS, HOME_GROUP_MAX)
         # Counted once each (a shared customer's action is on two lists): overdue, and the rest of the week.
         due_days = [(a.due - self.as_of).days for r in self.rels for a in r.actions]
         overdue = sum(1 for n in due_days if n < 0)
         due_week = sum(1 for n in due_days if 0 <= n <= HOME_DUE_DAYS)
         at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
+        worst = sorted(at_risk, key=lambda r: r.health.score)[:HOME_RISK_MAX]  # stable: by name within a score
         risks = [RiskCard(customer_row(self.site, r, base),
                           tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
-                          tuple(action_view(self.site, a, base) for a in r.actions[:2])) for r in at_risk]
+                          tuple(action_view(self.site, a, base) for a in r.actions[:2])) for r in worst]
         dates = sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
                        key=lambda kr: (kr[0].date, kr[1].customer.name, kr[0].kind, kr[0].title))
         recent = sorted(((i, r) for r in self.rels for i in upto(r.customer, self.as_of)),
@@ -197,6 +211,7 @@ class Views:
         return path, "index.html", {
             "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
             "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
+            "risks_more": len(at_risk) - len(risks), "risks_href": f"{base}stages/at-risk.html",
             "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates], "key_date_days": HOME_KEY_DATE_DAYS,
             "mix": mix, "legend": legend,
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],

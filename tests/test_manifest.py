@@ -143,3 +143,26 @@ def test_no_cache_neither_reads_nor_writes_a_manifest(synthetic, tmp_path, trust
     assert report.ok and not report.unchanged
     assert not build(root, out).unchanged  # the cold build replaced the files the manifest knew
     assert build(root, out).unchanged
+
+
+def test_after_one_edit_the_other_customers_pages_are_kept_not_rewritten(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    customers = sorted((root / "content" / "customers").iterdir())
+    edited, untouched = customers[0].name, customers[1].name
+    page = lambda slug: out / "customers" / slug / "index.html"  # noqa: E731
+    before = {slug: page(slug).stat().st_ino for slug in (edited, untouched)}
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nA line that only this customer's page shows.\n")
+    report = build(root, out)
+    assert report.ok and not report.unchanged
+    same(tree(out), reference(root))
+    assert page(untouched).stat().st_ino == before[untouched]  # the same file, linked
+    assert page(edited).stat().st_ino != before[edited]
+    assert b"A line that only this customer" in page(edited).read_bytes()
+    # A kept page that someone changed in the site is not kept: it is made again.
+    page(untouched).write_text("edited by hand")
+    note.write_text(note.read_text() + "\nAnd one more.\n")
+    assert build(root, out).ok
+    same(tree(out), reference(root))

@@ -91,11 +91,22 @@ def check_out_dir(root: Path, out: Path) -> None:
                              "Empty it or choose another --out folder")
 
 
-#: A file's bytes, whole or in pieces (the two files over all customers come in pieces).
-Data = bytes | Iterable[bytes]
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """A file of the last build that would come out the same: linked into the new site
+    rather than read and written again."""
+
+    path: Path
+
+
+#: A file's bytes, whole or in pieces (the two files over all customers come in pieces), or
+#: the last build's file to keep.
+Data = bytes | Iterable[bytes] | Reuse
 
 
 def whole(data: Data) -> bytes:
+    if isinstance(data, Reuse):
+        return data.path.read_bytes()
     return data if isinstance(data, bytes) else b"".join(data)
 
 
@@ -124,6 +135,11 @@ def write_tree(files: Iterable[tuple[str, Data]], out: Path) -> int:
                 made.add(target.parent)
             if isinstance(data, bytes):
                 target.write_bytes(data)
+            elif isinstance(data, Reuse):
+                try:  # the old site is removed after the swap; the link keeps the file
+                    os.link(data.path, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(data.path, target)
             else:
                 with open(target, "wb") as f:
                     for piece in data:
@@ -225,11 +241,15 @@ def templates_digest(root: Path) -> str:
     return digest(*parts)
 
 
-def _pages_task(u: Unit) -> list[tuple[str, bytes]]:
-    """One customer's pages, from the cache when nothing they show has changed."""
+def _pages_task(u: Unit) -> tuple[str, list[tuple[str, Data]]]:
+    """One customer's pages: the last build's files when they were made under the same key,
+    else from the cache, else rendered."""
     from .notes import remembering
+    kept = shared("reuse").get(u.slug)
+    if kept is not None:
+        return u.slug, kept
     renderer, cache = shared("renderer"), shared("cache")
-    key = digest(u.akey, renderer.site_digest(u.relationship), shared("templates"))
+    key = shared("page_keys")[u.slug]
     pages = cache.get("pages", u.slug, key)
     if pages is None:
         r = full_unit(u, shared("inputs"), cache).relationship
@@ -239,14 +259,17 @@ def _pages_task(u: Unit) -> list[tuple[str, bytes]]:
         cache.put("pages", u.slug, key, pages)
         if used != before:
             cache.put("notes", u.slug, "notes", used)
-    return pages
+    return u.slug, pages
 
 
-def render_files(prep: Prepared, root: Path, since: str | None, cache: Cache,
-                 jobs: int | None = None) -> Iterator[tuple[str, Data]]:
+def render_files(prep: Prepared, root: Path, since: str | None, cache: Cache, jobs: int | None = None,
+                 last: tuple[manifest.Manifest, Path] | None = None,
+                 record: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> Iterator[tuple[str, Data]]:
     """Every output file as (relative path, bytes or pieces of them). Customers' own pages are rendered (or
     taken from the cache) in worker processes on a large cold build, while this process
-    renders the pages over all customers; the files are the same either way."""
+    renders the pages over all customers; the files are the same either way. `last`: the
+    last build's manifest and output folder, whose unchanged customer pages are kept;
+    `record`: filled with each customer's page key and paths, for the next manifest."""
     from .site import Renderer
     units = [u for u in prep.units if u.relationship is not None]
     rels = [u.relationship for u in units]
@@ -259,13 +282,40 @@ def render_files(prep: Prepared, root: Path, since: str | None, cache: Cache,
         n = 1  # starting workers costs more than it saves
     templates = templates_digest(root)
     yield "search-index.js", search.parts(u.search_line for u in units)
-    for files in ordered_map(_pages_task, units, n, meanwhile=([f] for f in _index_files(prep, renderer, cache, templates, since)),
-                             renderer=renderer, cache=cache, templates=templates, inputs=prep.inputs):
+    page_keys = {u.slug: digest(u.akey, renderer.site_digest(u.relationship), templates) for u in units}
+    reuse = reusable(*last, page_keys) if last is not None else {}
+    index = ((None, [f]) for f in _index_files(prep, renderer, cache, templates, since))
+    for slug, files in ordered_map(_pages_task, units, n, meanwhile=index, renderer=renderer, cache=cache,
+                                   templates=templates, inputs=prep.inputs, page_keys=page_keys, reuse=reuse):
+        if slug is not None and record is not None:
+            record[slug] = (page_keys[slug], tuple(rel for rel, _ in files))
         yield from files
     if cache.enabled:
         keep = {u.slug for u in prep.units}
         for kind in ("units", "slim", "pages", "notes"):
             cache.prune(kind, keep)
+
+
+def reusable(last: manifest.Manifest, out: Path, page_keys: dict[str, str]) -> dict[str, list[tuple[str, Reuse]]]:
+    """Per customer whose pages the last build made under the same key, and which are still
+    on disk as written: those files, to keep."""
+    found: dict[str, list[tuple[str, Reuse]]] = {}
+    for slug, key in page_keys.items():
+        known = last.pages.get(slug)
+        if known is None or known[0] != key:
+            continue
+        files = []
+        for rel in known[1]:
+            try:
+                st = os.stat(out / rel)
+            except OSError:
+                break
+            if (st.st_size, st.st_mtime_ns) != last.outputs.get(rel):
+                break
+            files.append((rel, Reuse(out / rel)))
+        else:
+            found[slug] = files
+    return found
 
 
 def _index_files(prep: Prepared, renderer, cache: Cache, templates: str, since: str | None) -> Iterator[tuple[str, bytes]]:
@@ -393,7 +443,9 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
 
     t = time.perf_counter()
     try:
-        count = write_tree(counted(render_files(prep, root, since, cache, jobs), progress), out)
+        pages: dict[str, tuple[str, tuple[str, ...]]] = {}
+        count = write_tree(counted(render_files(prep, root, since, cache, jobs, (last, out) if last else None, pages),
+                                   progress), out)
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         return BuildReport(False, problems + [exc.problem], out, when, seconds=time.perf_counter() - started,
                            phases=phases)
@@ -401,7 +453,7 @@ def _build(root: Path, out: Path, as_of: date | None, since: str | None, cache: 
     if sigs:
         folders = {u.slug: (sigs[u.slug], u.key) for u in prep.units if sigs.get(u.slug)}
         manifest.write(cache, out, manifest.Manifest(key, folders, manifest.output_stats(out), problems,
-                                                     len(prep.relationships)))
+                                                     len(prep.relationships), pages))
     return BuildReport(True, problems, out, when, count + 1, count + 1, len(prep.relationships),
                        time.perf_counter() - started, phases)
 

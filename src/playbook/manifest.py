@@ -41,6 +41,8 @@ class Manifest:
     problems: list[Problem] = field(default_factory=list)
     """The build's warnings, to report again when nothing changed."""
     customers: int = 0
+    pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Per customer: the key its own pages were made under, and their paths."""
 
 
 def signatures(folders: list[tuple[Path, str]], salt: str) -> dict[str, str | None]:

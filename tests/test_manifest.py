@@ -166,3 +166,39 @@ def test_after_one_edit_the_other_customers_pages_are_kept_not_rewritten(synthet
     note.write_text(note.read_text() + "\nAnd one more.\n")
     assert build(root, out).ok
     same(tree(out), reference(root))
+
+
+def test_a_linked_templates_folder_is_followed(synthetic, tmp_path, trusting):
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    (root / "brand").mkdir()
+    (root / "brand" / "team.css").write_text("body { color: navy; }\n")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "assets").symlink_to("../brand")
+    assert build(root, out).ok
+    assert (out / "assets" / "team.css").read_text() == "body { color: navy; }\n"
+    (root / "brand" / "team.css").write_text("body { color: teal; }\n")
+    report = build(root, out)
+    assert not report.unchanged
+    assert (out / "assets" / "team.css").read_text() == "body { color: teal; }\n"
+
+
+def test_a_config_saved_during_a_build_is_not_mistaken_for_the_one_parsed(synthetic, tmp_path, trusting,
+                                                                         monkeypatch):
+    import playbook.build as build_module
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    cfg = root / "playbook.yaml"
+    original = build_module.read_git
+
+    def saving_meanwhile(r):  # the config is saved after it was parsed, before the build ends
+        cfg.write_text(cfg.read_text().replace("title: Synthetic Playbook (benchmark)", "title: Saved Meanwhile"))
+        return original(r)
+
+    monkeypatch.setattr(build_module, "read_git", saving_meanwhile)
+    assert build(root, out).ok
+    monkeypatch.setattr(build_module, "read_git", original)
+    report = build(root, out)
+    assert not report.unchanged
+    same(tree(out), reference(root))
+    assert b"Saved Meanwhile" in (out / "index.html").read_bytes()

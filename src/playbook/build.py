@@ -183,13 +183,6 @@ class Prepared:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def config_digest(root: Path) -> str:
-    try:
-        return digest((root / CONFIG_FILE).read_bytes())
-    except OSError:
-        return ""
-
-
 def prepare(root: Path, as_of: date | None, cache: Cache, jobs: int | None = None) -> Prepared:
     """Load (each customer from the cache when its files are unchanged), check and analyse."""
     return finish_prepare(begin(root, as_of), cache, jobs)
@@ -205,11 +198,16 @@ class Begun:
 
 
 def begin(root: Path, as_of: date | None) -> Begun:
-    config, problems = load_config(root)
+    path = root / CONFIG_FILE
+    raw = path.read_bytes() if path.is_file() else None
+    # The fingerprint is of the very bytes parsed: a save in between cannot file a unit made
+    # with one config under the other's key.
+    config, problems = load_config(root, raw)
     folders = customer_folders(root, problems)
     when = resolve_as_of(as_of, config.as_of)
     git = read_git(root)
-    return Begun(Inputs(root, config, config_digest(root), when, git, git_digests(git)), folders, problems)
+    return Begun(Inputs(root, config, digest(raw) if raw is not None else "", when, git, git_digests(git)),
+                 folders, problems)
 
 
 def finish_prepare(b: Begun, cache: Cache, jobs: int | None = None) -> Prepared:
@@ -234,9 +232,23 @@ def templates_digest(root: Path) -> str:
     from .site.render import template_dirs
     parts: list[bytes | str] = []
     for d in template_dirs(root):
-        for f in sorted(d.rglob("*")):
-            if f.is_file():
-                parts += [str(f.relative_to(d)), f.read_bytes()]
+        seen: set[str] = set()
+        # Links are followed, as Jinja and the assets do, and where they point is part of it
+        # (a link from outside the playbook to inside it changes what is used).
+        for folder, dirs, files in os.walk(d, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a link loop
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            parts.append(f"{os.path.relpath(folder, d)}>{real}")
+            for name in sorted(files):
+                f = Path(folder, name)
+                try:
+                    parts += [f"{f.relative_to(d)}>{os.path.realpath(f)}", f.read_bytes()]
+                except OSError:
+                    parts.append(f"{f.relative_to(d)}!")
         parts.append("--")
     return digest(*parts)
 

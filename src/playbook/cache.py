@@ -44,13 +44,27 @@ def digest(*parts: bytes | str) -> str:
 
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
-    """Playbook's version plus a digest of its own source files: a cache written by any other
-    Playbook (even an edited checkout with the same version number) is not used."""
+    """Playbook's version, its libraries' versions and a digest of its own source files: a
+    cache written by any other Playbook (even an edited checkout with the same version
+    number, or the same Playbook after a library upgrade) is not used."""
     pkg = Path(__file__).resolve().parent
-    parts: list[bytes | str] = [__version__, str(FORMAT)]
+    parts: list[bytes | str] = [__version__, str(FORMAT), *_library_versions()]
     for f in sorted(pkg.rglob("*.py")):
         parts += [f.relative_to(pkg).as_posix(), f.read_bytes()]
     return digest(*parts)
+
+
+def _library_versions() -> list[str]:
+    """The libraries whose upgrade can change what is made (the pages, the notes' HTML, the
+    YAML read)."""
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for name in ("jinja2", "markupsafe", "cmarkgfm", "pyyaml"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return found
 
 
 class Cache:

@@ -137,12 +137,16 @@ _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url",
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role")
 
 
-def load_config(root: Path) -> tuple[Config, list[Problem]]:
+def load_config(root: Path, data: bytes | None = None) -> tuple[Config, list[Problem]]:
+    """The config in ROOT/playbook.yaml; `data`: its bytes, when the caller read them already
+    (so what it fingerprints is what was parsed)."""
     path = root / CONFIG_FILE
-    if not path.is_file():
-        return Config(), []
+    if data is None:
+        if not path.is_file():
+            return Config(), []
+        data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Config(), [error(CONFIG_FILE, 1, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
     return parse_config(text)

@@ -4,7 +4,8 @@ does nothing, and one whose inputs changed in a few folders reads only those.
 A customer folder's *signature* is a digest of what `stat` says of every file loading it
 reads (size, modification and change times, inode) and of its listing, the same shortcut
 git's index takes: a file whose bytes changed has a new change time, which no tool can set
-back. A signature is only recorded when every time in it is at least `RACY_NS` older than
+back (on Windows `st_ctime` is the creation time, so there a rewrite keeping size and mtime
+would go unseen; Playbook's CI and `serve` targets are POSIX). A signature is only recorded when every time in it is at least `RACY_NS` older than
 the scan, because a file saved twice within the file system's clock tick keeps its times
 (git calls those entries "racily clean"); such a folder is read by content next time.
 

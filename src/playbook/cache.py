@@ -88,13 +88,7 @@ class Cache:
 
     def get(self, kind: str, name: str, key: str, prefix: bool = False) -> Any | None:
         """The entry stored under `key`, or None (missing, stale, corrupt or disabled)."""
-        payload = self.get_pickled(kind, name, key, prefix)
-        if payload is None:
-            return None
-        try:
-            return pickle.loads(payload)
-        except Exception:  # any unpickling failure means "not cached"
-            return None
+        return _loads(self.get_pickled(kind, name, key, prefix))
 
     def get_pickled(self, kind: str, name: str, key: str, prefix: bool = False) -> bytes | None:
         """The entry's pickle, checked (header and CRC) but not unpickled. With `prefix`,
@@ -186,7 +180,10 @@ def payload_of(data: bytes, key: str, prefix: bool = False) -> bytes | None:
 
 def decode(data: bytes, key: str) -> Any | None:
     """The value, when the header matches this tool and `key` and the payload is whole."""
-    payload = payload_of(data, key)
+    return _loads(payload_of(data, key))
+
+
+def _loads(payload: bytes | None) -> Any | None:
     if payload is None:
         return None
     try:

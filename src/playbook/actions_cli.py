@@ -16,7 +16,7 @@ from .engine.types import ACTION_KINDS, Action
 from .engine.words import fmt_date
 from .load import load
 from .outputs.json_out import action_dict
-from .problems import did_you_mean, format_plain, one_of
+from .problems import UsageError, did_you_mean, format_plain, one_of
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[2m"}
 _RESET = "\033[0m"
@@ -52,7 +52,6 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
 
 
 def run_actions(root: Path, args: argparse.Namespace) -> int:
-    from .cli import UsageError
     if args.kind and args.kind not in ACTION_KINDS:
         raise UsageError(f"unknown kind '{args.kind}'{did_you_mean(args.kind, ACTION_KINDS)}; "
                          f"use one of {one_of(ACTION_KINDS)}")

@@ -13,11 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .problems import Problem, format_github, format_plain, summary
-
-
-class UsageError(Exception):
-    """Wrong arguments: exit 2 with the message."""
+from .problems import Problem, UsageError, format_github, format_plain, summary
 
 
 def _date_arg(text: str) -> date:

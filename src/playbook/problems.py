@@ -33,6 +33,10 @@ class Problem:
         return (self.path, self.line, self.column, self.message)
 
 
+class UsageError(Exception):
+    """Wrong command-line arguments (not a fault in the content): the CLI exits 2 with the message."""
+
+
 def error(path: str, line: int, column: int, message: str) -> Problem:
     return Problem(path, line, column, "error", message)
 

@@ -1,15 +1,11 @@
 """The non-HTML outputs: calendars (RFC 5545), the Atom feed, the search index, playbook.json.
 
-Golden files in tests/golden/ hold the exact bytes for the example playbook at its pinned
-as_of. After a deliberate change, refresh them and review the diff:
-
-    PLAYBOOK_REFRESH_GOLDEN=1 python -m pytest tests/test_outputs.py
+Their exact bytes for the example playbook are golden files, compared in test_golden.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -23,14 +19,11 @@ from playbook.engine import analyse_all
 from playbook.load import load
 from playbook.outputs.atom import feed
 from playbook.outputs.ics import MAX_OCTETS, calendars, escape_text, fold
-from playbook.outputs.json_out import playbook_json
 from playbook.outputs.search import NOTE_CAP, plain, search_files
 
 REPO = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = date(2026, 11, 20)
 ATOM = "{http://www.w3.org/2005/Atom}"
-REFRESH = os.environ.get("PLAYBOOK_REFRESH_GOLDEN") == "1"
 
 #: A playbook whose every free-text field tries to break out of its format.
 HOSTILE_PLAYBOOK = """\
@@ -94,36 +87,6 @@ def example():
 @pytest.fixture
 def hostile(tmp_path):
     return analysed(write_playbook(tmp_path / "hostile", HOSTILE_FILES))
-
-
-def golden(name: str, data: bytes) -> None:
-    path = GOLDEN / name
-    if REFRESH or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        if not REFRESH:
-            pytest.fail(f"golden file {path} was missing and has been written; review and commit it")
-        return
-    want = path.read_bytes()
-    if data != want:
-        got, exp = data.decode("utf-8").splitlines(), want.decode("utf-8").splitlines()
-        first = next((i for i, (a, b) in enumerate(zip(got, exp)) if a != b), min(len(got), len(exp)))
-        pytest.fail(f"{name} differs from {path} at line {first + 1}:\n"
-                    f"  got:  {got[first] if first < len(got) else '<end>'!r}\n"
-                    f"  want: {exp[first] if first < len(exp) else '<end>'!r}\n"
-                    "If the change is intended: PLAYBOOK_REFRESH_GOLDEN=1 python -m pytest tests/test_outputs.py")
-
-
-# -- golden files ------------------------------------------------------------------------------
-
-def test_golden_team_calendar(example):
-    rels, config = example
-    golden("calendar-team.ics", dict(calendars(rels, config, AS_OF))["calendar/team.ics"])
-
-
-def test_golden_playbook_json(example):
-    rels, _ = example
-    golden("playbook.json", playbook_json(rels, AS_OF).encode())
 
 
 def test_outputs_are_byte_identical_across_runs(example):

@@ -247,7 +247,9 @@ def test_console_command_reports_nasty_input_without_a_traceback(tmp_path):
         ["content/customers/acme/customer.yaml:1:1", "error"],
         ["content/customers/acme/interactions/2026-11-01-call.md:1:1", "error"],
         ["content/customers/acme/interactions/2026-11-02-call.md:1:1", "error"],
-        ["content/customers/deep/customer.yaml:1:1", "error"],
+        # where the 200th '[' opens level 201 (the root mapping is level 1), whatever limit
+        # the installed libyaml has of its own
+        ["content/customers/deep/customer.yaml:1:206", "error"],
         ["content/customers/zeta/customer.yaml:2:8", "error"],
         ["playbook.yaml:2:17", "error"],
     ]

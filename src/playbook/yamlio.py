@@ -10,7 +10,7 @@ scalar as the text the person wrote, with its line and column. The schema layer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterator, Union
 
 import yaml
 
@@ -137,8 +137,10 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
     """
     budget = _Budget()
     try:
-        if _too_deep(text):
-            return None, [error(path, 1 + line_offset, 0, "this YAML nests too deeply; flatten it")]
+        deep_at = _too_deep_at(text)
+        if deep_at is not None:
+            return None, [error(path, deep_at[0] + 1 + line_offset, deep_at[1] + 1,
+                                f"this YAML nests too deeply (more than {MAX_DEPTH} levels); flatten it")]
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -207,28 +209,48 @@ def _char_at(text: str, mark) -> str:
 
 
 #: Deeper nesting than this is refused. Real files nest a handful of levels; libyaml's
-#: composer recurses in C per level and crashes the interpreter (a segfault, not an
-#: exception) somewhere past 20,000 levels, which a 60 kB line of '[' reaches.
+#: composer recurses in C per level and crashed the interpreter (a segfault, not an
+#: exception) somewhere past 20,000 levels, which a 60 kB line of '[' reaches. Newer libyaml
+#: (bundled with PyYAML 6.0.3 and later) instead stops at its own limit of 1,000 levels with
+#: a syntax error of its own wording; this limit is well below both.
 MAX_DEPTH = 200
 
 
-def _too_deep(text: str) -> bool:
+def _too_deep_at(text: str) -> tuple[int, int] | None:
+    """Where the document first nests deeper than MAX_DEPTH, as 0-based (line, column), or None."""
     # Cheap gate: each level past a few needs a '[', '{', '- ' or '? ' (indentation alone
     # costs quadratic bytes), so only files with that many of them get the exact check.
     if text.count("[") + text.count("{") + text.count("- ") + text.count("? ") <= MAX_DEPTH:
-        return False
-    depth = 0
+        return None
     try:  # the event parser keeps its own stack, so it is safe at any depth
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return True
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
+        return _first_too_deep(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        if exc.problem_mark is None:
+            return None
+        # Newer libyaml's scanner reads far ahead of the events it hands out and may hit its own
+        # nesting limit before we have seen MAX_DEPTH levels. Recount the text before its error
+        # with the pure-Python parser, which has no limit (slow, but only on this error path and
+        # only up to the error). If the index counts bytes rather than characters, the slice
+        # only grows, which is harmless.
+        head = text[:exc.problem_mark.index + 1]
+        try:
+            return _first_too_deep(yaml.parse(head, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            return None  # a real syntax error first: compose reports it with its position
     except yaml.YAMLError:
-        return False  # compose reports the syntax error with its position
-    return False
+        return None
+
+
+def _first_too_deep(events: Iterator[yaml.Event]) -> tuple[int, int] | None:
+    depth = 0
+    for event in events:
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line, event.start_mark.column
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
 
 
 def kind_name(node: Node | None) -> str:

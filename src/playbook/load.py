@@ -19,7 +19,7 @@ from .model import (
     DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
     Customer, Interaction, Playbook, Source,
 )
-from .notes import bad_due_dates, extract_commitments, first_sentence
+from .notes import bad_due_dates, commitments, parse_note
 from .problems import Problem, error, sorted_problems, warning
 from .yamlio import Map, Scalar, kind_name, parse
 
@@ -370,14 +370,14 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         sentiment = _sentiment(fields, path, problems)
         direction = fields.choice("direction", DIRECTIONS, {"inbound": "in", "outbound": "out"})
         summary = fields.text("summary")
-    commitments = extract_commitments(body, body_line, day, path)
-    for line, bad in bad_due_dates(body, body_line):
+    note = parse_note(body)  # one parse for the promises, the warnings and the summary
+    for line, bad in bad_due_dates(note, body_line):
         problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date; the commitment has "
                                                "no due date until it is fixed (write YYYY-MM-DD)"))
     return Interaction(
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
-        summary=summary or first_sentence(body), body=body, body_line=body_line,
-        commitments=commitments, source=Source(path, 1), date_line=date_line,
+        summary=summary or note.summary, body=body, body_line=body_line,
+        commitments=commitments(note, body_line, day, path), source=Source(path, 1), date_line=date_line,
     )
 
 

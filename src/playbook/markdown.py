@@ -1,0 +1,190 @@
+"""Notes' Markdown: one markdown-it-py parser, set up once; one parse gives a note's HTML, its
+task items and its first sentence, so what the page shows and what counts as a promise agree.
+
+Safe by configuration, not by editing the output: raw HTML is off (shown as the text it is),
+links are validated before they become tokens, and every attribute is escaped by the
+renderer. Every step here is linear in the note's length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT"]
+
+#: `rel` of a link out of the site: it never learns the page's address, and gets no opener.
+REL_OUTSIDE = "noopener noreferrer nofollow"
+#: Longest summary taken from a note's first sentence, in characters.
+SUMMARY_LIMIT = 140
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A task-list item, one exactly for each checkbox the note's HTML shows, in order."""
+
+    line: int
+    """0-based line of the item's first line in the note's text."""
+    done: bool
+    """Ticked: `[x]` or `[X]`."""
+    text: str
+    """The item's first paragraph as written (Markdown), lines joined by spaces, due marker removed."""
+    due: date | None
+    """From a trailing '(due YYYY-MM-DD)'."""
+    bad_due: str | None
+    """The date of a trailing '(due …)' marker that is no real date (it then stays in `text`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What a note's Markdown gives: a pure function of its text (so it can be memoised by it)."""
+
+    html: str
+    """Safe HTML: headings three levels down, task items as disabled checkboxes."""
+    tasks: tuple[Task, ...]
+    """Its task items, in document order."""
+    summary: str | None
+    """First sentence of the first paragraph or heading that is not a task item, as plain
+    text, at most SUMMARY_LIMIT characters; None when there is none."""
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+#: Schemes that run code or read local files wherever a browser follows them. `data:` is refused
+#: for images too: one rule to explain, and a picture belongs in a file, not a note's text.
+_REFUSED = ("javascript:", "vbscript:", "file:", "data:")
+#: What browsers ignore inside a URL's scheme (C0 controls and space: "java\tscript:" is javascript:).
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+#: An address with a scheme, or protocol-relative: it leaves the site.
+_OUTSIDE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2}")
+
+
+def link_allowed(url: str) -> bool:
+    """False for an address a link or image must never get (the text is then shown as written).
+    `url` is markdown-it's normalised destination, entities already decoded."""
+    head = _IGNORED_IN_URL.sub("", url).lower()
+    return not head.startswith(_REFUSED)
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+def _render_box(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    checked = 'checked="" ' if tokens[idx].meta["done"] else ""
+    return f'<input class="task-list-item-checkbox" type="checkbox" {checked}disabled="" />'
+
+
+def _parser() -> MarkdownIt:
+    """CommonMark with GFM tables and ~~strikethrough~~ (two tildes); raw HTML off, which
+    shows it escaped as text; no bare-URL linking and no typographic quotes (the preset's
+    defaults). Task items are found by `_walk` (mdit-py-plugins' tasklists looks up each
+    item's list by scanning back, quadratic in a long list: 8,000 items took 11 s)."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.disable(["html_block", "html_inline"])  # off with html=False; disabled to skip the calls
+    md.validateLink = link_allowed  # type: ignore[method-assign]  # the documented hook
+    md.add_render_rule("task_box", _render_box)
+    return md
+
+
+_MD = _parser()
+
+#: Notes sit under the page's h2/h3: a note's h1 is shown as h4, everything from h3 as h6.
+_HEADING_TAG = {f"h{n}": f"h{min(6, n + 3)}" for n in range(1, 7)}
+#: A task item's box at the start of its first paragraph (GFM: a space, tab or line break after it).
+_BOX = re.compile(r"\[([ xX])\][ \t\n\v\f\r]")
+#: A trailing '(due YYYY-MM-DD)', matched only at the last "(" of the text (so linear).
+_DUE = re.compile(r"\(\s*due:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*\)", re.I)
+#: The first sentence: up to the first ".", "!" or "?" followed by a space or the end.
+_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_note(text: str) -> Note:
+    """A note's HTML, task items and summary, from one parse of `text`."""
+    if not text.isascii():
+        # Lone surrogates (from a YAML "\ud800" escape) cannot be written as UTF-8: shown as
+        # U+FFFD, as a decoder shows a bad byte.
+        text = _SURROGATE.sub("\ufffd", text)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(text, env)
+    tasks, summary = _walk(tokens)
+    return Note(_MD.renderer.render(tokens, _MD.options, env), tasks, summary)
+
+
+def _walk(tokens: list[Token]) -> tuple[tuple[Task, ...], str | None]:
+    """One pass over the block tokens: shift headings, mark outside links, turn task items'
+    boxes into checkbox tokens (collecting the tasks) and find the summary."""
+    tasks: list[Task] = []
+    summary: str | None = None
+    for i, tok in enumerate(tokens):
+        kind = tok.type
+        if kind == "inline":
+            children = tok.children or []
+            task = _task(tokens, i, children)
+            if task is not None:
+                tasks.append(task)
+            elif summary is None and tokens[i - 1].type in ("paragraph_open", "heading_open"):
+                summary = _summary(children)
+            for child in children:
+                if child.type == "link_open" and _OUTSIDE.match(str(child.attrs.get("href", ""))):
+                    child.attrSet("rel", REL_OUTSIDE)
+        elif kind == "heading_open" or kind == "heading_close":
+            tok.tag = _HEADING_TAG[tok.tag]
+    return tuple(tasks), summary
+
+
+def _task(tokens: list[Token], i: int, children: list[Token]) -> Task | None:
+    """The task item whose first paragraph is inline token `i`, made into one (its box becomes a
+    checkbox token); None when it is not one. As in GFM: a list item's first block is a
+    paragraph starting "[ ]", "[x]" or "[X]" then white space, the box being plain text."""
+    if i < 2 or tokens[i - 1].type != "paragraph_open" or tokens[i - 2].type != "list_item_open":
+        return None
+    source = tokens[i].content
+    m = _BOX.match(source)
+    if m is None or not children or children[0].type != "text" or not children[0].content.startswith(source[:3]):
+        return None  # e.g. "[x]" defined as a reference link: the page shows a link, not a box
+    done = m.group(1) != " "
+    children[0].content = children[0].content[3:]
+    box = Token("task_box", "input", 0)
+    box.meta = {"done": done}
+    children.insert(0, box)
+    tokens[i - 2].attrSet("class", "task-list-item")
+    body = " ".join(line.strip() for line in source[m.end():].split("\n")).strip()
+    due, bad = None, None
+    if body.endswith(")"):
+        at = body.rfind("(")
+        d = _DUE.fullmatch(body, at) if at >= 0 else None
+        if d is not None:
+            try:
+                due = date.fromisoformat(d.group(1))
+                body = body[:at].rstrip()
+            except ValueError:
+                bad = d.group(1)  # stays part of the text; check warns
+    line = (tokens[i - 1].map or (0, 0))[0]
+    return Task(line, done, body, due, bad)
+
+
+def _summary(children: list[Token]) -> str | None:
+    """The first sentence of an inline token's plain text (link text kept, markup dropped)."""
+    parts: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline", "text_special"):
+            parts.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif kind == "image":
+            parts.append("".join(c.content for c in child.children or () if c.type in ("text", "code_inline")))
+    plain = " ".join("".join(parts).split())
+    if not plain:
+        return None
+    m = _SENTENCE.match(plain)
+    sentence = m.group(1) if m else plain
+    if len(sentence) <= SUMMARY_LIMIT:
+        return sentence
+    return sentence[: SUMMARY_LIMIT - 1].rstrip() + "…"

@@ -12,7 +12,6 @@ import pytest
 
 from helpers import write_playbook
 from playbook.build import build
-from playbook.site.parts import slugify, unique_slugs
 from playbook.site.render import default_templates
 from sitecheck import LEAVING, parse
 
@@ -351,15 +350,6 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     for rel in ("feed.atom", "search-index.js"):
         data = (out / rel).read_text("utf-8")
         assert "<script>alert" not in data and "<img src=x" not in data, rel
-
-
-def test_slugs_are_safe_and_never_collide():
-    assert slugify("C++ & <Go>") == "c-go"
-    assert slugify("Ångström ünïcode") == "angstrom-unicode"
-    assert slugify("../../etc/passwd") == "etc-passwd"
-    assert slugify("<>", "tag") == "tag"
-    assert unique_slugs(["a b", "A-B", "a_b", "index"], "x") == {"A-B": "a-b", "a b": "a-b-2", "a_b": "a-b-3",
-                                                                 "index": "index-2"}
 
 
 def test_edit_links_when_the_repo_url_is_set(tmp_path: Path, make_playbook):

@@ -20,10 +20,9 @@ from typing import Iterator
 
 from ..config import Config
 from ..engine.types import Relationship
-from ..load import slugify
 from ..model import Customer, Interaction
+from ..names import customer_page, interaction_anchor, slugify
 from ..notes import render
-from ..site.parts import interaction_anchor
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -46,11 +45,13 @@ def _stamp(d: date) -> str:
 
 
 def _tag_name(text: str) -> str:
-    return slugify(text) if text else "playbook"
+    # 'customer' for a title with no ASCII letters: the fallback earlier releases used, kept
+    # so the entries' ids of such a feed do not change (a reader would show them all as new).
+    return slugify(text, "customer") if text else "playbook"
 
 
 def entry_href(customer: Customer, interaction: Interaction) -> str:
-    return f"customers/{customer.slug}/index.html#{interaction_anchor(interaction)}"
+    return customer_page(customer.slug, interaction_anchor(interaction))
 
 
 def recent(relationships: list[Relationship], as_of: date, limit: int = LIMIT) -> list[tuple[Customer, Interaction]]:

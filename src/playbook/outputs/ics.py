@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Action, KeyDate, Relationship
-from ..site.parts import Site
+from ..names import TEAM_CALENDAR, owner_calendar, owner_slugs, person_name, site_handles
 
 PRODID = "-//Playbook//Relationship Playbook//EN"
 #: RFC 5545 PRIORITY: 1 is highest, 5 medium, 9 lowest.
@@ -148,13 +148,13 @@ def calendar(name: str, relationships: list[Relationship], as_of: date, owner: s
 
 def calendars(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
     """`calendar/team.ics`, then `calendar/<handle>.ics` for everyone the site names: the team
-    in playbook.yaml order, then any other owner or author. File names come from the site's
-    own table (`Site.owner_slugs`), so its calendar links always have a target."""
-    site = Site(relationships, config, as_of)
-    yield "calendar/team.ics", calendar(f"{config.title} — team", relationships, as_of)
-    for handle in site.handles:
-        slug = site.owner_slugs[handle]
-        if slug == "team":  # never overwrite the team calendar (a handle named 'team')
-            continue
-        yield (f"calendar/{slug}.ics",
-               calendar(f"{config.title} — {site.person_name(handle)}", relationships, as_of, owner=handle))
+    in playbook.yaml order, then any other owner or author. Who and under which file name come
+    from `names`, as the site's calendar links do, so those links always have a target (and no
+    one's calendar is named 'team')."""
+    handles = site_handles(config, (r.customer for r in relationships),
+                           (a.owner for r in relationships for a in r.actions if a.owner))
+    slugs = owner_slugs(handles)
+    yield TEAM_CALENDAR, calendar(f"{config.title} — team", relationships, as_of)
+    for handle in handles:
+        yield (owner_calendar(slugs[handle]),
+               calendar(f"{config.title} — {person_name(config, handle)}", relationships, as_of, owner=handle))

@@ -21,7 +21,7 @@ record; `assets/search.js` flattens it into records when it loads:
 - people: the customer's contact names; tags: tags, tier, stage, owners (handles and names)
 - extra: more words a contact is found by (the email address)
 - anchor: the id of the contact or interaction on the customer page, from the same
-  functions the site uses (`contact_ids`, `site.parts.interaction_anchor`)
+  functions the site uses (`names.contact_ids`, `names.interaction_anchor`)
 - text: the notes as plain text, cut to NOTE_CAP characters
 
 Trailing empty fields are left out. `<`, `>` and `&` are written as \\u escapes, so the file
@@ -38,7 +38,7 @@ from typing import Iterable, Iterator
 from ..config import Config
 from ..engine.types import Relationship
 from ..model import Customer
-from ..site.parts import contact_ids, interaction_anchor
+from ..names import contact_ids, interaction_anchor
 
 #: Characters of notes kept per record. Past it words are not found by search (they stay on
 #: the page); 300 keeps the first paragraph or two, which is where the gist usually is.

@@ -3,6 +3,8 @@
 `pages()` yields every file of the site as (relative path, bytes) in a fixed order; the
 build writes them. The non-HTML outputs (calendars, the feed, the search index) come from
 `playbook.outputs` and are yielded here too, so the site's links always have a target.
+The dependency runs one way: this package assembles the outputs; they take the names they
+share with the pages (owner slugs, anchors) from `playbook.names`, never from here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Iterator
 from ..config import Config
 from ..engine.types import Relationship
 from ..gitinfo import GitInfo
+from ..outputs.atom import feed
+from ..outputs.ics import calendars
+from ..outputs.search import search_files
 from .parts import Site
 from .render import assets, environment, render, render_pieces
 from .views import Views
@@ -68,9 +73,6 @@ class Renderer:
 
     def other_files(self, search_js: bytes | None = None, feed_items=None) -> Iterator[tuple[str, bytes]]:
         """`feed_items`: the feed's interactions (with their notes), when the caller has them."""
-        from ..outputs.atom import feed
-        from ..outputs.ics import calendars
-        from ..outputs.search import search_files
         yield from assets(self.root)
         yield from calendars(self.relationships, self.config, self.as_of)
         yield from feed(self.relationships, self.config, self.as_of, feed_items)
@@ -81,13 +83,7 @@ class Renderer:
 
 
 def _other_outputs(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
-    """calendar/team.ics and calendar/<owner>.ics, feed.atom, search-index.js. Imported here, not
-    at the top: those modules use this package's naming (parts.Site), so importing them first
-    must not loop back."""
-    from ..outputs.atom import feed
-    from ..outputs.ics import calendars
-    from ..outputs.search import search_files
-
+    """calendar/team.ics and calendar/<owner>.ics, feed.atom, search-index.js."""
     yield from calendars(relationships, config, as_of)
     yield from feed(relationships, config, as_of)
     yield from search_files(relationships, config, as_of)

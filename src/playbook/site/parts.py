@@ -8,7 +8,6 @@ already in its final order, so templates only lay things out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +19,10 @@ from ..gitinfo import GitInfo
 from ..engine.types import Action, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
+from ..names import (
+    brief_page, customer_page, interaction_anchor, owner_calendar, owner_page, owner_slugs, person_name,
+    site_handles, stage_page, tag_page, tag_slugs,
+)
 from ..notes import render as render_notes
 
 KIND_LABELS: dict[str, str] = {
@@ -28,40 +31,6 @@ KIND_LABELS: dict[str, str] = {
 }
 KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}
 DIRECTION_LABELS: dict[str, str] = {"in": "they reached out", "out": "we reached out"}
-
-
-def slugify(text: str, fallback: str = "x") -> str:
-    """A safe file or anchor name: lower-case ASCII letters, digits and hyphens."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or fallback
-
-
-def _claim(base: str, used: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`… whichever is still free; marks it used."""
-    slug, n = base, 1
-    while slug in used:
-        n += 1
-        slug = f"{base}-{n}"
-    used.add(slug)
-    return slug
-
-
-def unique_slugs(names: list[str], fallback: str, reserved: tuple[str, ...] = ("index",)) -> dict[str, str]:
-    """name → slug for distinct names, sorted first so collisions resolve the same way every build.
-    `reserved` slugs are never given out (they name a folder's index page, or the team calendar)."""
-    used: set[str] = set(reserved)
-    return {name: _claim(slugify(name, fallback), used) for name in sorted(set(names))}
-
-
-def contact_ids(names: list[str]) -> dict[str, str]:
-    """name → element id of each contact on its customer page (`contact-<slug>`, numbered
-    from -2 on a clash, in file order). The search index links to the same ids."""
-    used: set[str] = set()
-    out: dict[str, str] = {}
-    for name in names:
-        if name not in out:
-            out[name] = _claim(f"contact-{slugify(name, 'x')}", used)
-    return out
 
 
 def relative_days(n: int) -> str:
@@ -148,15 +117,11 @@ class Site:
         self.as_of = as_of
         self.git = git or GitInfo()
         self.since = since
-        handles = [m.handle for m in config.team]
-        if authors is None:
-            authors = {i.by for r in relationships for i in r.customer.interactions if i.by}
-        extra = sorted({h for r in relationships for h in r.customer.owners}
-                       | {a.owner for r in relationships for a in r.actions if a.owner}
-                       | authors)
-        self.handles: list[str] = handles + [h for h in extra if h not in handles]
-        self.owner_slugs = unique_slugs(self.handles, "someone", ("index", "team"))
-        self.tag_slugs = unique_slugs([t for r in relationships for t in r.customer.tags], "tag")
+        self.handles: list[str] = site_handles(
+            config, (r.customer for r in relationships),
+            (a.owner for r in relationships for a in r.actions if a.owner), authors)
+        self.owner_slugs = owner_slugs(self.handles)
+        self.tag_slugs = tag_slugs(t for r in relationships for t in r.customer.tags)
         self.names = {r.customer.slug: r.customer.name for r in relationships}
         self.owners_of = {r.customer.slug: r.customer.owners for r in relationships}
 
@@ -188,23 +153,25 @@ class Site:
         return out
 
     def person_name(self, handle: str) -> str:
-        m = self.config.member(handle)
-        return m.name if m else handle
+        return person_name(self.config, handle)
 
     def person(self, handle: str, base: str) -> Person:
-        return Person(self.person_name(handle), handle, f"{base}owners/{self.owner_slugs[handle]}.html")
+        return Person(self.person_name(handle), handle, base + owner_page(self.owner_slugs[handle]))
 
     def calendar(self, handle: str, base: str) -> str:
-        return f"{base}calendar/{self.owner_slugs[handle]}.ics"
+        return base + owner_calendar(self.owner_slugs[handle])
 
     def customer_href(self, slug: str, base: str, anchor: str = "") -> str:
-        return f"{base}customers/{slug}/index.html" + (f"#{anchor}" if anchor else "")
+        return base + customer_page(slug, anchor)
+
+    def brief_href(self, slug: str, base: str) -> str:
+        return base + brief_page(slug)
 
     def tag(self, tag: str, base: str) -> Link:
-        return Link(tag, f"{base}tags/{self.tag_slugs[tag]}.html")
+        return Link(tag, base + tag_page(self.tag_slugs[tag]))
 
     def stage(self, stage_id: str, base: str) -> StageChip:
-        return StageChip(stage_id, STAGE_LABELS.get(stage_id, stage_id), f"{base}stages/{stage_id}.html")
+        return StageChip(stage_id, STAGE_LABELS.get(stage_id, stage_id), base + stage_page(stage_id))
 
     def ref(self, source: Source | None, short_for: str | None = None) -> Ref | None:
         """The source link; on a customer's own pages its folder prefix is dropped from the text."""
@@ -302,7 +269,7 @@ def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
     c, tl = r.customer, r.timeline
     nxt = r.actions[0] if r.actions else None
     return CustomerRow(
-        name=c.name, href=site.customer_href(c.slug, base), brief_href=f"{base}customers/{c.slug}/brief.html",
+        name=c.name, href=site.customer_href(c.slug, base), brief_href=site.brief_href(c.slug, base),
         stage=site.stage(r.stage.id, base), reason=r.stage.reasons[0].text if r.stage.reasons else "",
         health=r.health.score, health_text="Ended" if r.stage.id == "ended" else str(r.health.score),
         health_band="ended" if r.stage.id == "ended" else health_band(r.health.score)[0],
@@ -344,10 +311,6 @@ def _only_summary(i: Interaction) -> bool:
     """The notes say nothing beyond the summary (which was taken from them)."""
     body = i.body.strip()
     return not body or body == (i.summary or "").strip()
-
-
-def interaction_anchor(i: Interaction) -> str:
-    return "i-" + slugify(i.slug, "note")
 
 
 def interaction_view(site: Site, r: Relationship, i: Interaction, base: str, short: bool = False) -> InteractionView:

@@ -18,13 +18,15 @@ from ..engine.timeline import upto
 from ..engine.types import Relationship
 from ..engine.words import fmt_date
 from ..model import STAGE_LABELS, STAGES
+from ..names import (
+    CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, owner_page,
+    stage_page, tag_page,
+)
 from ..notes import render as render_notes
 from . import svg
 from .parts import (
-    contact_ids,
     KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
-    health_band, interaction_anchor, interaction_view, key_date_view, reason_view, relative_days,
-    when_due,
+    health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
 )
 
 #: What each stage means, shown on its page and as a hint beside the path.
@@ -176,7 +178,7 @@ class Views:
             counts[r.stage.id] = counts.get(r.stage.id, 0) + 1
         total = len(self.rels) or 1
         return [LegendItem(s, STAGE_LABELS[s], counts[s], round(100 * counts[s] / total),
-                           f"{base}stages/{s}.html", STAGE_BLURBS[s]) for s in STAGES]
+                           base + stage_page(s), STAGE_BLURBS[s]) for s in STAGES]
 
     def calendars(self, base: str) -> list[Link]:
         return [Link(self.site.person_name(h), self.site.calendar(h, base)) for h in self.site.handles]
@@ -203,24 +205,24 @@ class Views:
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
         stats = [
-            Stat(len(self.rels), "customers", f"{base}customers/index.html", "plain"),
-            Stat(len(at_risk), "at risk", f"{base}stages/at-risk.html", "risk" if at_risk else "plain"),
+            Stat(len(self.rels), "customers", base + CUSTOMERS_PAGE, "plain"),
+            Stat(len(at_risk), "at risk", base + stage_page("at-risk"), "risk" if at_risk else "plain"),
             Stat(overdue, "actions overdue", f"{base}actions.html?due=overdue", "risk" if overdue else "plain"),
             Stat(due_week, f"{'more ' if overdue else 'actions '}due within {HOME_DUE_DAYS} days", f"{base}actions.html?due=week", "plain"),
         ]
         return path, "index.html", {
             "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
             "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
-            "risks_more": len(at_risk) - len(risks), "risks_href": f"{base}stages/at-risk.html",
+            "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
             "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates], "key_date_days": HOME_KEY_DATE_DAYS,
             "mix": mix, "legend": legend,
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
-            "calendars": self.calendars(base), "team_calendar": f"{base}calendar/team.ics",
+            "calendars": self.calendars(base), "team_calendar": base + TEAM_CALENDAR,
             "changes": self.site.changes(base), "since": self.site.since,
         }
 
     def customers(self) -> Page:
-        path = "customers/index.html"
+        path = CUSTOMERS_PAGE
         base = base_for(path)
         return path, "customers.html", {
             "page": self.meta(path, "Customers", "customers"),
@@ -253,13 +255,13 @@ class Views:
             # An ended relationship has no live health: no ring, and 'Ended' where the score would be.
             "ring": None if r.stage.id == "ended" else svg.ring(r.health.score, band, band_label),
             "health_text": "Ended" if r.stage.id == "ended" else str(r.health.score),
-            "href": self.site.customer_href(c.slug, base), "brief_href": f"{base}customers/{c.slug}/brief.html",
+            "href": self.site.customer_href(c.slug, base), "brief_href": self.site.brief_href(c.slug, base),
             "source": self.site.ref(c.source),
         }
 
     def customer(self, r: Relationship) -> Page:
         c = r.customer
-        path = f"customers/{c.slug}/index.html"
+        path = customer_page(c.slug)
         base = base_for(path)
         short = f"content/customers/{c.slug}/"
         items = upto(c, self.as_of)
@@ -329,7 +331,7 @@ class Views:
 
     def brief(self, r: Relationship) -> Page:
         c = r.customer
-        path = f"customers/{c.slug}/brief.html"
+        path = brief_page(c.slug)
         base = base_for(path)
         short = f"content/customers/{c.slug}/"
         items = upto(c, self.as_of)
@@ -354,7 +356,7 @@ class Views:
         }
 
     def stage(self, stage_id: str) -> Page:
-        path = f"stages/{stage_id}.html"
+        path = stage_page(stage_id)
         base = base_for(path)
         rels = [r for r in self.by_name if r.stage.id == stage_id]
         return path, "stage.html", {
@@ -365,7 +367,7 @@ class Views:
 
     def owner(self, handle: str) -> Page:
         slug = self.site.owner_slugs[handle]
-        path = f"owners/{slug}.html"
+        path = owner_page(slug)
         base = base_for(path)
         rels = [r for r in self.by_name if handle in r.customer.owners]
         actions = self.all_actions(base, owner=handle)
@@ -391,11 +393,11 @@ class Views:
             })
         return path, "owners.html", {
             "page": self.meta(path, "Team", "team"), "people": people,
-            "team_calendar": f"{base}calendar/team.ics",
+            "team_calendar": base + TEAM_CALENDAR,
         }
 
     def tag(self, tag: str) -> Page:
-        path = f"tags/{self.site.tag_slugs[tag]}.html"
+        path = tag_page(self.site.tag_slugs[tag])
         base = base_for(path)
         rels = [r for r in self.by_name if tag in r.customer.tags]
         return path, "tag.html", {

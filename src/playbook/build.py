@@ -24,7 +24,7 @@ from .config import CONFIG_FILE, Config, load_config, resolve_as_of
 from .engine import analyse_all
 from .engine.types import Relationship
 from .gitinfo import GitInfo, fill_authors, read_git
-from .load import _IGNORED, CUSTOMERS_DIR, Loaded, customer_folders
+from .load import IGNORED, CUSTOMERS_DIR, Loaded, customer_folders
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS
 from .outputs.json_out import playbook_json
@@ -563,7 +563,7 @@ class Builder:
         known = {u.slug for u in self.prep.units}
         for slug in slugs:  # a new, removed or odd folder changes the list of customers
             folder = base / slug
-            if slug not in known or _IGNORED.search(slug) or folder.is_symlink() or not folder.is_dir():
+            if slug not in known or IGNORED.search(slug) or folder.is_symlink() or not folder.is_dir():
                 return None
         return slugs
 

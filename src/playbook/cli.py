@@ -116,7 +116,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return run_actions(_check_root(args.root), args)
 
 
-# -- capture: new, log, done, init (the writing happens in capture.py) ------------------------
+# -- capture: new, log, done, init (the writing happens in capture/) ---------------------------
 
 def _capture_command(fn):
     """Map capture's refusals to exit codes: a bad value is a usage fault (2); a lookup that

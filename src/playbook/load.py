@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -19,16 +18,21 @@ from .model import (
     DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
     Customer, Interaction, Playbook, Source,
 )
+from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
+from .paths import inside
 from .problems import Problem, error, sorted_problems, warning
 from .yamlio import Map, Scalar, kind_name, parse
 
 CUSTOMERS_DIR = "content/customers"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The folder name suggested for a customer whose name gives no letters or digits to slug.
+FOLDER_FALLBACK = "customer"
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-#: Files a person's editor or OS leaves behind; never content, never worth a warning.
-_IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
+#: Files a person's editor or OS leaves behind; never content, never worth a warning (the
+#: build's manifest, `serve`'s watcher and capture skip the same names).
+IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 MAX_FILE_BYTES = 2_000_000
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
@@ -49,12 +53,6 @@ class Loaded:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-def slugify(name: str) -> str:
-    """A slug for a display name: accents dropped, words joined by hyphens."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "customer"
 
 
 def read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None = None) -> str | None:
@@ -86,14 +84,6 @@ def read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None 
     return text
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except ValueError:
-        return False
-
-
 def load(root: Path, config: Config | None = None) -> Loaded:
     """Load every customer under `root/content/customers`."""
     root = root.resolve()
@@ -122,12 +112,12 @@ def customer_folders(root: Path, problems: list[Problem]) -> list[tuple[Path, st
         return []
     out = []
     # Resolving every path is costly; only links can lead elsewhere (content/ itself included).
-    base_inside = _inside(base, root)
+    base_inside = inside(base, root)
     for entry in sorted(base.iterdir(), key=lambda p: p.name):
         rel = f"{CUSTOMERS_DIR}/{entry.name}"
-        if _IGNORED.search(entry.name):
+        if IGNORED.search(entry.name):
             continue
-        if not base_inside or (entry.is_symlink() and not _inside(entry, root)):
+        if not base_inside or (entry.is_symlink() and not inside(entry, root)):
             problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
             continue
         if not entry.is_dir():
@@ -148,7 +138,7 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     slug = folder.name
     if not SLUG.match(slug):
         problems.append(error(rel, 0, 0, f"folder name '{slug}' is not a valid slug; use lower-case letters, "
-                                         f"digits and hyphens, e.g. '{slugify(slug)}'"))
+                                         f"digits and hyphens, e.g. '{slugify(slug, FOLDER_FALLBACK)}'"))
         return None, 0
     yaml_path = folder / "customer.yaml"
     yrel = f"{rel}/customer.yaml"
@@ -158,7 +148,7 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
                                           "with at least 'name: …'"))
         return None, 0
-    if root is not None and yaml_path.is_symlink() and not _inside(yaml_path, root):  # same rule as for folders
+    if root is not None and yaml_path.is_symlink() and not inside(yaml_path, root):  # same rule as for folders
         problems.append(warning(yrel, 0, 0, "points outside the playbook folder; skipped"))
         return None, 0
     files = 1
@@ -168,19 +158,19 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     customer = parse_customer(text, slug, yrel, config, problems) if text is not None else None
     contacts = customer.contacts if customer else None  # None: cannot check 'with' names
     for extra in sorted(folder.iterdir(), key=lambda p: p.name):
-        if extra.name not in ("customer.yaml", "interactions") and not _IGNORED.search(extra.name):
+        if extra.name not in ("customer.yaml", "interactions") and not IGNORED.search(extra.name):
             problems.append(warning(f"{rel}/{extra.name}", 0, 0,
                                     "not part of the customer: a customer folder holds customer.yaml and "
                                     "interactions/; move it into interactions/ (as .md) or delete it"))
     idir = folder / "interactions"
     if idir.is_dir():
-        idir_inside = root is None or not idir.is_symlink() or _inside(idir, root)
+        idir_inside = root is None or not idir.is_symlink() or inside(idir, root)
         for e in sorted(os.scandir(idir), key=lambda e: e.name):
             f = idir / e.name
             frel = f"{rel}/interactions/{e.name}"
-            if _IGNORED.search(e.name):
+            if IGNORED.search(e.name):
                 continue
-            if root is not None and not (idir_inside and (not e.is_symlink() or _inside(f, root))):
+            if root is not None and not (idir_inside and (not e.is_symlink() or inside(f, root))):
                 problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
                 continue
             if e.is_dir() or not e.name.endswith(".md"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, digest
-from .load import _IGNORED
+from .load import IGNORED
 from .problems import Problem
 
 #: Times this close to the scan (ns) are not trusted: coarse file-system clocks (FAT: 2 s).
@@ -81,7 +81,7 @@ def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
     idir = folder / "interactions"
     if idir.is_symlink():
         parts.append(f"interactions->{os.path.realpath(idir)}")
-    scan(idir, "i", lambda name: name.endswith(".md") and not _IGNORED.search(name))
+    scan(idir, "i", lambda name: name.endswith(".md") and not IGNORED.search(name))
     if newest >= now - RACY_NS:
         return None
     return digest(*parts)

@@ -23,7 +23,7 @@ from pathlib import Path
 import watchfiles
 
 from .build import BuildError, BuildReport, Builder
-from .load import _IGNORED
+from .load import IGNORED
 from .problems import Problem, format_plain
 
 LIVE_PREFIX = "/__playbook/"
@@ -145,7 +145,7 @@ def relevant(root: Path, out: Path):
 
     def accept(change: watchfiles.Change, path: str) -> bool:
         p = Path(path)
-        if _IGNORED.search(p.name) or p.is_relative_to(out):
+        if IGNORED.search(p.name) or p.is_relative_to(out):
             return False
         return p == config or p.is_relative_to(content) or p.is_relative_to(templates)
     return accept

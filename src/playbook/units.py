@@ -29,7 +29,7 @@ from .engine import analyse
 from .engine.types import Relationship
 from .gitinfo import GitInfo, fill_authors
 from .check import whole_playbook_problems
-from .load import _IGNORED, CUSTOMERS_DIR, load_customer
+from .load import IGNORED, CUSTOMERS_DIR, load_customer
 from .model import Customer, Interaction, Playbook
 from .outputs.atom import LIMIT as FEED_ITEMS
 from .problems import Problem
@@ -132,7 +132,7 @@ def read_folder(folder: Path) -> tuple[dict[str, bytes], str]:
     for e in scan(idir, "interactions/"):
         kind = "l" if e.is_symlink() else ("d" if e.is_dir() else "f")
         listing.append(f"i{kind}:{e.name}:{os.path.realpath(e.path) if kind == 'l' else ''}")
-        if e.name.endswith(".md") and not _IGNORED.search(e.name) and e.is_file():
+        if e.name.endswith(".md") and not IGNORED.search(e.name) and e.is_file():
             try:
                 data[f"interactions/{e.name}"] = Path(e.path).read_bytes()
             except OSError:

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
+from ..paths import inside
 from ..problems import Problem, error
 
 #: The folder in a playbook that overrides the defaults, file by file.
@@ -71,8 +72,8 @@ def _where(root: Path, filename: str | None) -> str:
     if not filename:
         return TEAM_TEMPLATES
     p = Path(filename).resolve()
-    for base in (root.resolve(), default_templates().parent):
-        if p.is_relative_to(base):
+    for base in (root.resolve(), default_templates().parent.resolve()):
+        if inside(p, base):
             return p.relative_to(base).as_posix()
     return p.name
 
@@ -136,7 +137,7 @@ def assets(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str
         folder = d / ASSETS
         if folder.is_dir():
             for f in folder.iterdir():
-                if d.resolve() != default_templates().resolve() and not f.resolve().is_relative_to(root.resolve()):
+                if d.resolve() != default_templates().resolve() and not inside(f, root):
                     continue  # a link out of the playbook: never read what lies outside it
                 if f.is_file() and not f.name.startswith(".") and f.name not in skip:
                     found[f.name] = f

@@ -1,0 +1,112 @@
+"""Safe writes into a playbook: atomic, never overwriting, never leading outside the root.
+
+- new files are written to a hidden temp file in the target folder and then hard-linked
+  into place, which is atomic and fails if the name exists (so nothing is ever
+  overwritten); an in-place edit (`done`) goes through a temp file and `os.replace`;
+- every target is checked to resolve inside the playbook root (`paths.inside`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import CONFIG_FILE
+from ..paths import inside
+from .errors import CaptureError, InvalidArgument
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The outcome of a write."""
+
+    path: Path
+    """The file (or folder) created or changed."""
+    warnings: tuple[str, ...] = ()
+    """Things worth saying that did not stop the write."""
+
+
+
+# -- the playbook root -----------------------------------------------------------------------
+
+def find_root(start: Path, explicit: bool = False) -> Path:
+    """The playbook folder: `start` itself when given explicitly, else the nearest of `start`
+    and its parents that holds playbook.yaml or content/."""
+    start = start.resolve()
+    candidates = [start] if explicit else [start, *start.parents]
+    for folder in candidates:
+        if (folder / CONFIG_FILE).is_file() or (folder / "content").is_dir():
+            return folder
+    if explicit and not start.is_dir():
+        raise InvalidArgument(f"{start}: no such folder; give the playbook folder with --root")
+    where = str(start) if explicit else f"{start} or any folder above it"
+    raise InvalidArgument(f"no playbook in {where} (no playbook.yaml or content/ folder); "
+                          "cd into your playbook, pass --root DIR, or create one with 'playbook init DIR'")
+
+
+
+def within_root(path: Path, root: Path) -> Path:
+    """`path` resolved; refuses anything that leads outside `root` (e.g. through a symlink)."""
+    if not inside(path, root):
+        raise CaptureError(f"{path} leads outside the playbook folder {root}; refusing to write there")
+    return path.resolve()
+
+
+# -- safe writes ----------------------------------------------------------------------------
+
+def _temp_name(path: Path) -> Path:
+    # Starts with '.' and ends with '.tmp': the loader ignores it should a crash leave it behind.
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+
+
+def create_file(path: Path, data: bytes, root: Path) -> None:
+    """Write a new file atomically; FileExistsError when the name is taken (never overwrites)."""
+    within_root(path.parent, root)
+    tmp = _temp_name(path)
+    with open(tmp, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        try:
+            os.link(tmp, path)  # atomic, and refuses an existing name
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create instead
+            with open(path, "xb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def create_numbered(path: Path, data: bytes, root: Path) -> Path:
+    """Create `path`, or `stem-2.md`, `stem-3.md`… when taken. Returns the name used."""
+    for n in range(1, 1000):
+        target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            create_file(target, data, root)
+            return target
+        except FileExistsError:
+            continue
+    raise CaptureError(f"{path.parent}: a thousand files named like {path.name} already; pick another name")
+
+
+def replace_file(path: Path, before: bytes, after: bytes, root: Path) -> None:
+    """Swap the contents of an existing file, unless someone changed it since we read it."""
+    real = within_root(path, root)
+    tmp = _temp_name(real)
+    with open(tmp, "xb") as fh:
+        fh.write(after)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.chmod(tmp, real.stat().st_mode & 0o7777)
+        if real.read_bytes() != before:
+            raise CaptureError(f"{path} changed while Playbook was editing it; nothing was ticked, try again")
+        os.replace(tmp, real)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,172 @@
+"""`playbook new` and `playbook init`: a customer folder, or a whole playbook, from the
+commented templates in `playbook/scaffold/`; checked with the loader before anything is written."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+from ..config import load_config
+from ..load import CUSTOMERS_DIR, FOLDER_FALLBACK, IGNORED, SLUG, parse_customer
+from ..names import slugify
+from ..problems import Problem, did_you_mean
+from .customers import fold, list_customers
+from .errors import CaptureError, InvalidArgument
+from .files import Written, create_file, within_root
+from .yamlemit import one_line, yaml_value
+
+
+def _scaffold_text(*parts: str) -> str:
+    node = resources.files("playbook").joinpath("scaffold", *parts)
+    return node.read_bytes().decode("utf-8").replace("\r\n", "\n")
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace(f"@@{key}@@", value)
+    left = re.search(r"@@[A-Z0-9_]+@@", text)
+    if left:
+        raise CaptureError(f"template placeholder {left.group(0)} was not filled (a bug in Playbook)")
+    return text
+
+
+def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = (), tier: str | None = None,
+                 slug: str | None = None, since: date | None = None) -> Written:
+    """Create content/customers/<slug>/ with a commented customer.yaml and interactions/."""
+    name = one_line(name)
+    if not name:
+        raise InvalidArgument("the customer needs a name, e.g. playbook new \"Acme Corp\"")
+    if slug is None:
+        slug = slugify(name, "")
+        if not slug:
+            raise InvalidArgument(f"cannot make a folder name from '{name}'; give one with --slug, e.g. --slug acme")
+    elif not SLUG.match(slug):
+        raise InvalidArgument(f"--slug '{slug}' is not valid; use lower-case letters, digits and hyphens, "
+                              f"e.g. '{slugify(slug, FOLDER_FALLBACK)}'")
+    owners = [o for o in (one_line(o) for o in owners) if o]
+    tier = one_line(tier) if tier else None
+    config, _ = load_config(root)
+    warnings: list[str] = []
+    handles = {m.handle for m in config.team}
+    for o in owners:
+        if handles and o not in handles:
+            warnings.append(f"owner '{o}' is not a team member in playbook.yaml{did_you_mean(o, handles)}")
+    if tier and config.tier_cadence and tier not in config.tier_cadence:
+        warnings.append(f"tier '{tier}' has no cadence in playbook.yaml (known: "
+                        f"{', '.join(sorted(config.tier_cadence))}); the default cadence applies")
+    base = root / CUSTOMERS_DIR
+    target = base / slug
+    if target.exists() or target.is_symlink():
+        raise CaptureError(f"{CUSTOMERS_DIR}/{slug} already exists; pick another name or a --slug, "
+                           "or edit its customer.yaml")
+    same = [r for r in list_customers(root) if fold(r.name) == fold(name)]
+    if same:
+        warnings.append(f"another customer is also called '{name}': {same[0].slug}")
+    owner_line = ("# owner: maya" if not owners else
+                  f"owner: {yaml_value(owners[0]) if len(owners) == 1 else yaml_value(list(owners))}")
+    text = _fill(_scaffold_text("customer.yaml"), {
+        "NAME_COMMENT": name, "NAME": yaml_value(name), "OWNER_LINE": owner_line,
+        "SINCE": (since or today).isoformat(),
+        "TIER_LINE": f"tier: {yaml_value(tier)}" if tier else "# tier: key",
+    })
+    rel = f"{CUSTOMERS_DIR}/{slug}/customer.yaml"
+    problems: list[Problem] = []
+    cust = parse_customer(text, slug, rel, config, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if cust is None or errors or cust.name != name:
+        raise CaptureError("refusing to write a customer.yaml the loader would reject: "
+                           + "; ".join(p.message for p in errors))
+    base.mkdir(parents=True, exist_ok=True)
+    within_root(base, root)
+    # Build the whole folder under a hidden name, then rename it into place in one step.
+    tmp = base / f".new-{slug}.{secrets.token_hex(4)}.tmp"
+    tmp.mkdir()
+    try:
+        create_file(tmp / "customer.yaml", text.encode("utf-8"), root)
+        (tmp / "interactions").mkdir()
+        create_file(tmp / "interactions" / ".gitkeep", b"", root)
+        if target.exists():
+            raise CaptureError(f"{CUSTOMERS_DIR}/{slug} appeared meanwhile; nothing was written")
+        os.rename(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return Written(target / "customer.yaml", tuple(warnings))
+
+
+
+INIT_FILES: tuple[tuple[str, str], ...] = (
+    # (path under scaffold/init, path in the new playbook); templates avoid leading dots in
+    # their names because package-data globs skip hidden files.
+    ("playbook.yaml", "playbook.yaml"),
+    ("README.md", "README.md"),
+    ("dot-gitignore", ".gitignore"),
+    ("dot-github/workflows/playbook.yml", ".github/workflows/playbook.yml"),
+    ("dot-gitlab-ci.yml", ".gitlab-ci.yml"),
+    ("content/customers/example-co/customer.yaml", "content/customers/example-co/customer.yaml"),
+    ("content/customers/example-co/interactions/@@DAY1@@-kickoff.md",
+     "content/customers/example-co/interactions/@@DAY1@@-kickoff.md"),
+    ("content/customers/example-co/interactions/@@DAY2@@-call.md",
+     "content/customers/example-co/interactions/@@DAY2@@-call.md"),
+)
+SAMPLE_PREFIX = "content/customers/"
+
+
+@dataclass(frozen=True, slots=True)
+class Initialised:
+    """What `init` did."""
+
+    root: Path
+    """The new playbook folder."""
+    created: tuple[str, ...]
+    """Files written, relative to root."""
+    kept: tuple[str, ...]
+    """Files that already existed and were left alone (only with --force)."""
+
+
+def init(target: Path, *, today: date, title: str | None = None, force: bool = False) -> Initialised:
+    """Create a playbook repository in `target`: settings, README, CI and a sample customer."""
+    if target.exists() and not target.is_dir():
+        raise InvalidArgument(f"{target} is a file; give a folder for the new playbook")
+    existing = [p.name for p in target.iterdir() if p.name != ".git"] if target.is_dir() else []
+    if existing and not force:
+        raise CaptureError(f"{target} is not empty ({', '.join(sorted(existing)[:5])}"
+                           f"{', …' if len(existing) > 5 else ''}). Give a new or empty folder, or add "
+                           "--force to add the missing files (existing files are never overwritten)")
+    title = one_line(title) if title else "Relationship Playbook"
+    values = {
+        "TITLE": title, "SINCE": (today - timedelta(days=60)).isoformat(),
+        "DAY1": (today - timedelta(days=28)).isoformat(), "DAY1_DUE": (today - timedelta(days=21)).isoformat(),
+        "DAY2": (today - timedelta(days=3)).isoformat(), "DUE": (today + timedelta(days=7)).isoformat(),
+    }
+    yaml_values = dict(values, TITLE=yaml_value(title))
+    customers = target / CUSTOMERS_DIR
+    skip_sample = customers.is_dir() and any(not IGNORED.search(p.name) for p in customers.iterdir())
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    created, kept = [], []
+    for src, dest in INIT_FILES:
+        rel = _fill(dest, values)
+        if skip_sample and rel.startswith(SAMPLE_PREFIX):
+            continue
+        text = _fill(_scaffold_text("init", *src.split("/")),
+                     yaml_values if src.endswith((".yaml", ".yml")) else values)
+        path = root / rel
+        if path.exists() or path.is_symlink():
+            kept.append(rel)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            create_file(path, text.encode("utf-8"), root)
+        except FileExistsError:
+            kept.append(rel)
+            continue
+        created.append(rel)
+    return Initialised(root, tuple(created), tuple(kept))

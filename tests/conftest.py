@@ -1,7 +1,9 @@
-"""Shared fixtures: throw-away playbooks built from a dict of files, and loading them."""
+"""Shared fixtures: throw-away playbooks built from a dict of files, loading them, and the
+example and hostile playbooks built once per test session."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -9,9 +11,10 @@ from typing import Callable, Mapping
 import pytest
 
 from helpers import (
-    ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, SENTINEL, SENTINEL_DIR, SENTINEL_PROBLEMS,
+    ACME_YAML, CUSTOMER_YAML, HOSTILE_FILES, PLAYBOOK_YAML, REPO, SENTINEL, SENTINEL_DIR, SENTINEL_PROBLEMS,
     write_playbook,
 )
+from playbook.build import build
 from playbook.load import Loaded, load
 from playbook.model import Customer
 from playbook.problems import Problem
@@ -75,3 +78,38 @@ def load_case(make_playbook) -> Callable[..., Case]:
             "the other customer's problems were not all reported:\n" + "\n".join(map(str, loaded.problems)))
         return Case(loaded, [p for p in loaded.problems if not p.path.startswith(SENTINEL_DIR + "/")], root)
     return go
+
+
+@pytest.fixture(scope="session")
+def example_root(tmp_path_factory) -> Path:
+    """A copy of the repository's example playbook (content/ and playbook.yaml, which pins
+    as_of). Copied out of the work tree so that no test sees this repository's git history
+    ("Files last changed (git) … by …" changes with every commit and differs in a shallow
+    clone) and no build writes a cache into the repository. Tests must not change it."""
+    root = tmp_path_factory.mktemp("example")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy2(REPO / "playbook.yaml", root / "playbook.yaml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_site(example_root: Path, tmp_path_factory) -> Path:
+    """The example playbook built cold, once per session. Tests only read it."""
+    out = tmp_path_factory.mktemp("example-site") / "site"
+    report = build(example_root, out, use_cache=False)
+    assert report.problems == [], "\n".join(map(str, report.problems))
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_root(tmp_path_factory) -> Path:
+    """helpers.HOSTILE_FILES written out: every free-text field tries to break its format."""
+    return write_playbook(tmp_path_factory.mktemp("hostile"), HOSTILE_FILES)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile_root: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("hostile-site") / "site"
+    report = build(hostile_root, out, use_cache=False)
+    assert report.ok, "\n".join(map(str, report.problems))
+    return out

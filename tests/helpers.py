@@ -1,7 +1,9 @@
-"""Shared helpers for the loader and CLI tests.
+"""Shared helpers and data for the tests.
 
 `write_playbook` lays out a throw-away playbook from a dict of relative path → content;
-`run_cli` calls the real entry point and captures what it prints.
+`run_cli` calls the real entry point and captures what it prints; `tree` reads a built
+site back. Test modules share data through this module (and conftest.py's fixtures),
+never by importing each other.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Iterator, Mapping, Sequence
 
 from playbook.cli import main
 from playbook.problems import Problem
+
+#: The repository: its example playbook (content/, playbook.yaml), templates and benchmarks.
+REPO = Path(__file__).resolve().parents[1]
 
 #: A small valid playbook.yaml most tests can build on.
 PLAYBOOK_YAML = """\
@@ -67,6 +72,54 @@ SENTINEL_PROBLEMS = [
             "unknown type 'cal' (did you mean 'call'?); use one of 'call', 'meeting', 'email', "
             "'visit', 'message', 'support', 'purchase', 'event', 'note'"),
 ]
+
+
+#: A playbook whose every free-text field tries to break out of its format.
+HOSTILE_PLAYBOOK = """\
+title: Hostile <b>&</b> "Co"
+as_of: 2026-11-20
+team:
+  - handle: maya
+    name: Maya, "the; boss" \\ Okafor
+"""
+HOSTILE_CUSTOMER = """\
+name: "Evil <script>alert(1)</script> & Sons; Ltd, \\\\ Co"
+owner: maya
+since: 2020-11-25
+tier: key
+tags: [x]
+renewal: 2027-01-10
+notes: |
+  <script>window.__pwned=1</script> and ]]> and &amp; and more.
+contacts:
+  - name: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
+    role: CFO
+    birthday: "11-30"
+    notes: "<script>window.__pwned=1</script>"
+"""
+HOSTILE_NOTE = """\
+---
+date: 2026-11-10
+type: call
+with: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
+by: maya
+summary: "Summary with <b>bold</b>, semi; colon\\\\ and ]]> end"
+---
+<script>window.__pwned=1</script>
+
+<img src=x onerror="window.__pwned=1">
+
+[click](javascript:window.__pwned=1) control \x01\x1b char
+
+- [ ] Send the <script>quote</script>, please; now \\ (due 2026-11-25)
+"""
+HOSTILE_FILES = {
+    "playbook.yaml": HOSTILE_PLAYBOOK,
+    "content/customers/evil/customer.yaml": HOSTILE_CUSTOMER,
+    "content/customers/evil/interactions/2026-11-10-call.md": HOSTILE_NOTE,
+    # after as_of: never in the feed or the index
+    "content/customers/evil/interactions/2026-12-01-future.md": "---\ntype: note\n---\nFuture secret.\n",
+}
 
 
 def write_playbook(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:
@@ -128,3 +181,8 @@ def one(problems: Sequence[Problem], path: str | None = None, contains: str = ""
         + "\n".join(map(str, problems))
     )
     return found[0]
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file under `out` (a built site) by its relative path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}

@@ -1,7 +1,11 @@
-"""Reading built pages for the site tests: links, ids, headings, landmarks, nesting."""
+"""Reading built pages for the site tests: links, ids, headings, landmarks, nesting; the
+visible text of a page or a section; the search index's records."""
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -66,3 +70,28 @@ def parse(path: Path) -> Page:
     return p
 
 
+
+
+def text_of(html: str) -> str:
+    """Visible text, tags dropped and entities decoded, whitespace squeezed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def section(html: str, heading_id: str) -> str:
+    """The HTML of the <section> labelled by `heading_id`."""
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    depth, i = 1, html.index(">", start)
+    for m in re.finditer(r"<(/?)section\b", html[i:]):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return html[i:i + m.start()]
+    raise AssertionError(f"section {heading_id} is not closed")
+
+
+def search_index(data: bytes) -> list:
+    """The records of a built search-index.js (a comment, then window.PLAYBOOK_SEARCH=[…];)."""
+    text = data.decode("utf-8")
+    head, _, body = text.partition("window.PLAYBOOK_SEARCH=")
+    assert head.startswith("/*") and body.endswith(";\n"), text[:200]
+    return json.loads(body[:-2])

@@ -1,5 +1,6 @@
 """The built site in headless Chromium: served over http from a sub-path, and opened from
-the file system (file://), since both must work.
+the file system (file://), since both must work. Search, the actions filter, the skip link,
+printing a brief on A4, and pages at phone and desktop widths.
 
 Every test records the page's console errors and every request; a test fails on a console
 error or on a request to anything but the local server or the file system.
@@ -14,21 +15,15 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import threading
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import write_playbook
-from playbook.build import build
-from test_outputs import HOSTILE_FILES
-
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-AS_OF = date(2026, 11, 20)
 CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
@@ -56,15 +51,11 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def sites(tmp_path_factory) -> Path:
+def sites(tmp_path_factory, example_site: Path, hostile_site: Path) -> Path:
     """<root>/team/playbook: the example; <root>/hostile: notes that try to run script."""
     root = tmp_path_factory.mktemp("served")
-    report = build(REPO, root / SUB, AS_OF)
-    assert report.ok, "\n".join(map(str, report.problems))
-    assert (root / SUB / "index.html").is_file(), "the build wrote no HTML site (is playbook.site there?)"
-    hostile = write_playbook(tmp_path_factory.mktemp("hostile-src"), HOSTILE_FILES)
-    report = build(hostile, root / "hostile", AS_OF)
-    assert report.ok, "\n".join(map(str, report.problems))
+    shutil.copytree(example_site, root / SUB)
+    shutil.copytree(hostile_site, root / "hostile")
     return root
 
 
@@ -113,13 +104,26 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser):
-    context = browser.new_context()
-    w = Watched(context.new_page())
-    yield w
-    context.close()
-    assert not w.errors, f"console errors: {w.errors}"
-    assert not w.foreign(), f"requests left the machine: {w.foreign()}"
+def watch(browser):
+    """watch(**context_args) -> Watched: a page in a new context (a viewport, say); after the
+    test, no console errors and no request that left the machine."""
+    opened: list[tuple[object, Watched]] = []
+
+    def open_page(**context_args) -> Watched:
+        context = browser.new_context(**context_args)
+        opened.append((context, Watched(context.new_page())))
+        return opened[-1][1]
+
+    yield open_page
+    for context, w in opened:
+        context.close()
+        assert not w.errors, f"console errors: {w.errors}"
+        assert not w.foreign(), f"requests left the machine: {w.foreign()}"
+
+
+@pytest.fixture
+def watched(watch) -> Watched:
+    return watch()
 
 
 def test_home_links_to_a_customer(watched, base):
@@ -200,9 +204,59 @@ def test_tab_from_the_top_reaches_the_skip_link(watched, base):
     assert page.evaluate("location.hash") == "#main"
 
 
-def test_search_page_without_javascript_says_so(browser, sites):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_search_page_without_javascript_says_so(watch, sites):
+    page = watch(java_script_enabled=False).page
     page.goto(f"{sites.as_uri()}/{SUB}/search.html?q=rosalind")
     assert "Search needs JavaScript" in page.locator("main").inner_text()
-    context.close()
+
+
+def test_actions_filter_by_select_and_by_url(watched, base, sites):
+    page = watched.page
+    page.goto(f"{base}/{SUB}/actions.html")
+    total = page.locator("li.action").count()
+    assert page.locator("#action-filters").is_visible()
+    page.select_option("#f-owner", "lena")
+    shown = page.locator("li.action:visible")
+    assert 0 < shown.count() < total
+    lists = shown.evaluate_all("els => els.map(e => e.dataset.owners)")
+    assert all("lena" in o.split() for o in lists)  # hers, or on a customer she owns
+    assert len(lists) == len(re.findall(r'<li class="action ', (sites / SUB / "owners/lena.html").read_text("utf-8")))
+    assert any(o != "lena" for o in lists)  # shared customers' actions are on her list too
+    assert "?owner=lena" in page.url
+    page.goto(f"{base}/{SUB}/actions.html?kind=repair&due=week")
+    assert page.locator("#f-kind").input_value() == "repair"
+    kinds = page.locator("li.action:visible").evaluate_all("els => els.map(e => e.dataset.kind + ' ' + e.dataset.due)")
+    assert kinds and all(k.startswith("repair ") and " week" in f" {k.split(' ', 1)[1]}" for k in kinds)
+    page.click("button[type=reset]")
+    page.wait_for_function(f"document.querySelectorAll('li.action:not([hidden])').length === {total}")
+
+
+def test_every_brief_prints_on_one_a4_page(watched, sites):
+    page = watched.page
+    briefs = sorted((sites / SUB).glob("customers/*/brief.html"))
+    assert len(briefs) == 15
+    for brief in briefs:
+        page.goto(brief.as_uri())
+        pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"{brief.parent.name}: the brief prints on {pages} pages"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_fit_phone_and_desktop_widths(watch, sites, width: int):
+    page = watch(viewport={"width": width, "height": 900}).page
+    site = sites / SUB
+    for rel in ("index.html", "customers/index.html", "customers/northgate-logistics/index.html",
+                "customers/northgate-logistics/brief.html", "actions.html", "owners/index.html", "owners/tomas.html",
+                "stages/at-risk.html", "tags/index.html", "search.html"):
+        page.goto((site / rel).as_uri())
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{rel} is {overflow}px wider than a {width}px screen"
+        # every tab of the main nav is on screen: none hidden in a sideways scroll
+        cut = page.evaluate("""[...document.querySelectorAll('.site-nav a')]
+            .filter(a => a.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map(a => a.textContent)""")
+        assert not cut, f"{rel}: nav tabs {cut} are off a {width}px screen"
+    page.goto((site / "index.html").as_uri())
+    placeholder = page.get_attribute("#site-q", "placeholder")
+    assert placeholder == ("Search…" if width < 600 else "Search customers, people, notes…")

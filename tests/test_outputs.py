@@ -5,94 +5,42 @@ Their exact bytes for the example playbook are golden files, compared in test_go
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from helpers import write_playbook
+from playbook.build import build
 from playbook.engine import analyse_all
 from playbook.load import load
 from playbook.outputs.atom import feed
-from playbook.outputs.ics import MAX_OCTETS, calendars, escape_text, fold
-from playbook.outputs.search import NOTE_CAP, plain, search_files
+from playbook.outputs.ics import MAX_OCTETS, escape_text, fold
+from playbook.outputs.search import NOTE_CAP, plain
+from sitecheck import search_index
 
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 20)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-#: A playbook whose every free-text field tries to break out of its format.
-HOSTILE_PLAYBOOK = """\
-title: Hostile <b>&</b> "Co"
-as_of: 2026-11-20
-team:
-  - handle: maya
-    name: Maya, "the; boss" \\ Okafor
-"""
-HOSTILE_CUSTOMER = """\
-name: "Evil <script>alert(1)</script> & Sons; Ltd, \\\\ Co"
-owner: maya
-since: 2020-11-25
-tier: key
-tags: [x]
-renewal: 2027-01-10
-notes: |
-  <script>window.__pwned=1</script> and ]]> and &amp; and more.
-contacts:
-  - name: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
-    role: CFO
-    birthday: "11-30"
-    notes: "<script>window.__pwned=1</script>"
-"""
-HOSTILE_NOTE = """\
----
-date: 2026-11-10
-type: call
-with: "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
-by: maya
-summary: "Summary with <b>bold</b>, semi; colon\\\\ and ]]> end"
----
-<script>window.__pwned=1</script>
-
-<img src=x onerror="window.__pwned=1">
-
-[click](javascript:window.__pwned=1) control \x01\x1b char
-
-- [ ] Send the <script>quote</script>, please; now \\ (due 2026-11-25)
-"""
-HOSTILE_FILES = {
-    "playbook.yaml": HOSTILE_PLAYBOOK,
-    "content/customers/evil/customer.yaml": HOSTILE_CUSTOMER,
-    "content/customers/evil/interactions/2026-11-10-call.md": HOSTILE_NOTE,
-    # after as_of: never in the feed or the index
-    "content/customers/evil/interactions/2026-12-01-future.md": "---\ntype: note\n---\nFuture secret.\n",
-}
-
 
 def analysed(root: Path, as_of: date = AS_OF):
+    """What the outputs should say: the playbook loaded and analysed (the files under test
+    are always read from a built site)."""
     loaded = load(root)
     assert not loaded.errors, "\n".join(map(str, loaded.errors))
     return analyse_all(loaded.playbook, loaded.config, as_of), loaded.config
 
 
 @pytest.fixture(scope="module")
-def example():
-    return analysed(REPO)
+def example(example_root):
+    return analysed(example_root)
 
 
-@pytest.fixture
-def hostile(tmp_path):
-    return analysed(write_playbook(tmp_path / "hostile", HOSTILE_FILES))
-
-
-def test_outputs_are_byte_identical_across_runs(example):
-    rels, config = example
-    for make in (calendars, feed, search_files):
-        assert list(make(rels, config, AS_OF)) == list(make(rels, config, AS_OF))
+def calendar_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "calendar").glob("*.ics"))}
 
 
 # -- iCalendar ---------------------------------------------------------------------------------
@@ -164,9 +112,8 @@ def check_rfc5545(data: bytes) -> None:
     assert len(uids) == len(set(uids)), "UIDs repeat"
 
 
-def test_every_example_calendar_follows_rfc_5545(example):
-    rels, config = example
-    files = dict(calendars(rels, config, AS_OF))
+def test_every_example_calendar_follows_rfc_5545(example_site):
+    files = calendar_files(example_site)
     assert set(files) == {"calendar/team.ics", "calendar/maya.ics", "calendar/tomas.ics", "calendar/priya.ics",
                           "calendar/jonas.ics", "calendar/lena.ics"}
     for data in files.values():
@@ -174,9 +121,9 @@ def test_every_example_calendar_follows_rfc_5545(example):
         assert b"DTSTAMP:20261120T000000Z\r\n" in data  # as_of, never the clock
 
 
-def test_team_calendar_has_every_dated_action_and_key_date(example):
-    rels, config = example
-    evs = events(dict(calendars(rels, config, AS_OF))["calendar/team.ics"])
+def test_team_calendar_has_every_dated_action_and_key_date(example, example_site):
+    rels, _ = example
+    evs = events((example_site / "calendar/team.ics").read_bytes())
     assert len(evs) == sum(len(r.actions) + len(r.key_dates) for r in rels)
     by_summary = {unescape(e["SUMMARY"]): e for e in evs}
     bday = by_summary["Rosalind's Family Bakery: Rosalind Baptiste's birthday"]
@@ -185,9 +132,9 @@ def test_team_calendar_has_every_dated_action_and_key_date(example):
     assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal")} <= {"1", "5", "9"}
 
 
-def test_owner_calendar_holds_their_customers_and_their_actions(example):
-    rels, config = example
-    files = dict(calendars(rels, config, AS_OF))
+def test_owner_calendar_holds_their_customers_and_their_actions(example, example_site):
+    rels, _ = example
+    files = calendar_files(example_site)
     owned = {r.customer.name for r in rels if "maya" in r.customer.owners}
     mine = {f"{r.customer.name}: {a.title}" for r in rels for a in r.actions if a.owner == "maya"}
     for ev in events(files["calendar/maya.ics"]):
@@ -198,11 +145,11 @@ def test_owner_calendar_holds_their_customers_and_their_actions(example):
     assert "X-WR-CALNAME:Harbour & Pine — Relationship Playbook — Maya Okafor\r\n".encode() in files["calendar/maya.ics"]
 
 
-def test_uids_do_not_change_when_the_due_date_moves(example):
-    rels, config = example
-    now = {e["UID"] for e in events(dict(calendars(rels, config, AS_OF))["calendar/team.ics"])}
-    later_rels, _ = analysed(REPO, date(2026, 11, 21))
-    later = {e["UID"] for e in events(dict(calendars(later_rels, config, date(2026, 11, 21)))["calendar/team.ics"])}
+def test_uids_do_not_change_when_the_due_date_moves(example_root, example_site, tmp_path):
+    assert build(example_root, tmp_path / "later", date(2026, 11, 21), use_cache=False).ok
+    now = {e["UID"] for e in events((example_site / "calendar/team.ics").read_bytes())}
+    later = {e["UID"] for e in events((tmp_path / "later/calendar/team.ics").read_bytes())}
+    assert (tmp_path / "later/calendar/team.ics").read_bytes() != (example_site / "calendar/team.ics").read_bytes()
     assert len(now & later) > 0.8 * len(now)
 
 
@@ -238,9 +185,8 @@ def test_folding_keeps_lines_short_and_characters_whole(line):
         assert all(len(raw) >= MAX_OCTETS - 3 for raw in physical[:-1])
 
 
-def test_hostile_text_is_escaped_and_multibyte_names_fold(hostile):
-    rels, config = hostile
-    files = dict(calendars(rels, config, AS_OF))
+def test_hostile_text_is_escaped_and_multibyte_names_fold(hostile_site):
+    files = calendar_files(hostile_site)
     for data in files.values():
         check_rfc5545(data)
     team = files["calendar/team.ics"]
@@ -259,9 +205,9 @@ def test_hostile_text_is_escaped_and_multibyte_names_fold(hostile):
 
 # -- Atom --------------------------------------------------------------------------------------
 
-def test_feed_is_well_formed_with_the_50_most_recent_entries(example):
-    rels, config = example
-    data = dict(feed(rels, config, AS_OF))["feed.atom"]
+def test_feed_is_well_formed_with_the_50_most_recent_entries(example, example_site):
+    rels, _ = example
+    data = (example_site / "feed.atom").read_bytes()
     root = ET.fromstring(data)
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
@@ -280,9 +226,8 @@ def test_feed_is_well_formed_with_the_50_most_recent_entries(example):
     assert first.findtext(f"{ATOM}title").split(": ", 1)[0] in {r.customer.name for r in rels}
 
 
-def test_feed_escapes_hostile_text(hostile):
-    rels, config = hostile
-    data = dict(feed(rels, config, AS_OF))["feed.atom"]
+def test_feed_escapes_hostile_text(hostile_site):
+    data = (hostile_site / "feed.atom").read_bytes()
     root = ET.fromstring(data)  # well-formed despite <, &, ]]> and control characters
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 1  # the future interaction is left out
@@ -326,17 +271,10 @@ def test_feed_uses_xml_base_only_with_a_site_url(example):
 
 # -- search index ------------------------------------------------------------------------------
 
-def index_data(data: bytes) -> list:
-    text = data.decode("utf-8")
-    head, _, body = text.partition("window.PLAYBOOK_SEARCH=")
-    assert head.startswith("/*") and body.endswith(";\n")
-    return json.loads(body[:-2])
-
-
-def test_search_index_holds_customers_contacts_and_interactions(example):
-    rels, config = example
-    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
-    entries = index_data(data)
+def test_search_index_holds_customers_contacts_and_interactions(example, example_site):
+    rels, _ = example
+    data = (example_site / "search-index.js").read_bytes()
+    entries = search_index(data)
     assert [e[0] for e in entries] == [r.customer.slug for r in rels]
     bakery = next(e for e in entries if e[0] == "rosalinds-bakery")
     assert bakery[1] == "Rosalind's Family Bakery"
@@ -350,12 +288,11 @@ def test_search_index_holds_customers_contacts_and_interactions(example):
     assert len(data) < 200_000, f"index is {len(data):,} bytes for 15 customers"
 
 
-def test_search_index_carries_no_markup(hostile):
-    rels, config = hostile
-    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
+def test_search_index_carries_no_markup(hostile_site):
+    data = (hostile_site / "search-index.js").read_bytes()
     for bad in (b"<script", b"</script", b"<img", b"<", b">"):
         assert bad not in data
-    entry = index_data(data)[0]
+    entry = search_index(data)[0]
     assert entry[1] == "Evil <script>alert(1)</script> & Sons; Ltd, \\ Co"  # the text, intact
     assert "<script>window.__pwned=1</script>" in entry[5]
     assert len(entry[7]) == 1 and b"Future secret" not in data
@@ -378,58 +315,6 @@ def test_plain_text_is_capped_at_a_word():
     assert plain("[see](http://a.example/" + "x" * 900 + ") and more words here", cap=50) == "see and more words here"
 
 
-# -- the outputs in the built site -------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from playbook.build import build
-    out = tmp_path_factory.mktemp("built") / "site"
-    report = build(REPO, out, AS_OF)
-    assert report.ok, "\n".join(map(str, report.problems))
-    return out
-
-
-def ids_in(page: Path) -> set[str]:
-    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
-
-
-def test_built_site_holds_every_output(built):
-    for rel in ("playbook.json", "feed.atom", "search-index.js", "assets/search.js", "calendar/team.ics",
-                "calendar/maya.ics", "search.html"):
-        assert (built / rel).is_file(), rel
-
-
-def test_index_and_feed_links_land_on_existing_anchors(built):
-    targets: list[str] = []
-    entries = index_data((built / "search-index.js").read_bytes())
-    for e in entries:
-        page = f"customers/{e[0]}/index.html"
-        targets.append(page)
-        targets += [f"{page}#{x[0]}" for x in e[6] + e[7]]
-    feed_root = ET.fromstring((built / "feed.atom").read_bytes())
-    targets += [link.get("href") for link in feed_root.iter(f"{ATOM}link")
-                if link.get("rel") == "alternate"]
-    assert len(targets) > 200
-    pages: dict[str, set[str]] = {}
-    for t in targets:
-        path, _, anchor = t.partition("#")
-        assert (built / path).is_file(), t
-        if anchor:
-            if path not in pages:
-                pages[path] = ids_in(built / path)
-            assert anchor in pages[path], f"{t}: no id {anchor!r} on the page"
-
-
-def test_site_links_to_calendars_and_feed_that_exist(built):
-    hrefs = set()
-    for page in built.rglob("*.html"):
-        for href in re.findall(r'href="([^"#?]+\.(?:ics|atom))"', page.read_text(encoding="utf-8")):
-            target = (page.parent / href).resolve()
-            assert target.is_file(), f"{page.relative_to(built)} links to missing {href}"
-            hrefs.add(target.relative_to(built.resolve()).as_posix())
-    assert {"feed.atom", "calendar/team.ics", "calendar/maya.ics"} <= hrefs
-
-
 def test_search_index_stays_compact_with_long_notes(tmp_path):
     """Notes are cut to NOTE_CAP, and a customer's name and page are written once, not per record."""
     long_note = "Words about the network and the backup plan. " * 60  # ~2,700 characters
@@ -441,7 +326,7 @@ def test_search_index_stays_compact_with_long_notes(tmp_path):
         for k in range(10):
             files[f"content/customers/c{c:02d}/interactions/2026-0{1 + k % 9}-1{k}-call.md"] = (
                 f"---\nsummary: Call number {k}\nwith: Pat Doe\n---\n{long_note}\n")
-    rels, config = analysed(write_playbook(tmp_path / "long", files))
-    data = dict(search_files(rels, config, AS_OF))["search-index.js"]
+    assert build(write_playbook(tmp_path / "long", files), tmp_path / "site", use_cache=False).ok
+    data = (tmp_path / "site/search-index.js").read_bytes()
     records = 20 * (1 + 1 + 10)
     assert len(data) / records < NOTE_CAP + 60, f"{len(data) / records:.0f} bytes a record"

@@ -7,23 +7,21 @@ and review the diff before committing:
 
     PLAYBOOK_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
-The example is copied out of the repository first: in the work tree the customer pages
-would carry this repository's git history ("Files last changed (git) … by …"), which
-changes with every commit to content/ and differs in a shallow clone.
+The example is built from a copy outside the repository (conftest.py's `example_site`):
+in the work tree the customer pages would carry this repository's git history ("Files
+last changed (git) … by …"), which changes with every commit to content/.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from playbook.build import build
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 UPDATE = os.environ.get("PLAYBOOK_UPDATE_GOLDEN") == "1"
 REFRESH_COMMAND = "PLAYBOOK_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py"
@@ -46,14 +44,8 @@ LINE_CHARS = 200
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    src = tmp_path_factory.mktemp("example")
-    shutil.copytree(REPO / "content", src / "content")
-    shutil.copy2(REPO / "playbook.yaml", src / "playbook.yaml")
-    out = src / "site"
-    report = build(src, out, use_cache=False)
-    assert report.ok, "\n".join(map(str, report.problems))
-    return out
+def built(example_site: Path) -> Path:
+    return example_site
 
 
 def short_diff(want: bytes, got: bytes, name: str) -> str:

@@ -1,54 +1,36 @@
-"""The HTML site: what each page says, that user text can never run, that builds repeat
-byte for byte, and that a team's templates/ overrides the defaults file by file."""
+"""The HTML site: what each page says (its visible text), that user text can never run,
+and that builds repeat byte for byte. Whole pages of the example are compared in
+test_golden.py, the team's templates in test_templates.py, the pages in a browser in
+test_browser.py."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import tomllib
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-from helpers import write_playbook
+from helpers import REPO, tree, write_playbook
 from playbook.build import build
-from playbook.site.render import default_templates
-from sitecheck import LEAVING, parse
+from playbook.site.views import HOME_GROUP_MAX, HOME_RISK_MAX
+from sitecheck import LEAVING, parse, section, text_of
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def tree(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
-def text_of(html: str) -> str:
-    """Visible text, tags dropped and entities decoded, whitespace squeezed."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    report = build(REPO, out)
-    assert report.ok, report.problems
-    return out
+def site(example_site: Path) -> Path:
+    return example_site
 
 
 def read(site: Path, rel: str) -> str:
     return (site / rel).read_text("utf-8")
-
-
-def section(html: str, heading_id: str) -> str:
-    """The HTML of the <section> labelled by `heading_id`."""
-    start = html.index(f'aria-labelledby="{heading_id}"')
-    depth, i = 1, html.index(">", start)
-    for m in re.finditer(r"<(/?)section\b", html[i:]):
-        depth += -1 if m.group(1) else 1
-        if depth == 0:
-            return html[i:i + m.start()]
-    raise AssertionError(f"section {heading_id} is not closed")
 
 
 # -- the home page -------------------------------------------------------------------------
@@ -211,6 +193,40 @@ def test_brief_notes_keep_whole_paragraphs_up_to_a_limit():
     assert brief_notes("word " * 50, 22) == ("word word word word…", True)
 
 
+def test_home_caps_each_list_and_links_to_the_rest(tmp_path):
+    """On a large playbook the home page stays a morning digest: each person's list shows the
+    most important actions up to a cap and links to the rest; at-risk shows the least healthy first."""
+    root = tmp_path / "pb"
+    generate(root, customers=150, interactions=4, seed=11)
+    report = build(root, tmp_path / "site", jobs=1, use_cache=False)
+    assert report.ok, "\n".join(map(str, report.problems))
+    html = (tmp_path / "site" / "index.html").read_text()
+    due = html[html.index('id="due-h"'):html.index('id="dates-h"')]
+    groups = due.split('class="card owner-group"')[1:]
+    assert groups
+    capped = 0
+    for g in groups:
+        total = int(re.search(r'<span class="count">(\d+)</span>', g).group(1))
+        assert g.count("<li") == min(total, HOME_GROUP_MAX)  # one row per action shown
+        more = re.search(r'<a href="(owners/[\w-]+\.html)">(\d+) more on [^<]+’s list →</a>', g)
+        if total > HOME_GROUP_MAX:
+            capped += 1
+            assert more, "a capped list links to the person's whole list"
+            assert int(more.group(2)) == total - HOME_GROUP_MAX
+            assert (tmp_path / "site" / more.group(1)).is_file()
+        else:
+            assert not more
+    assert capped, "the fixture should give someone more than HOME_GROUP_MAX actions"
+
+    risk = html[html.index('id="risk-h"'):html.index('id="due-h"')]
+    at_risk = len(re.findall(r'<h3><a href="../customers/', (tmp_path / "site" / "stages" / "at-risk.html").read_text()))
+    assert at_risk > HOME_RISK_MAX, "the fixture should have more customers at risk than the home page shows"
+    assert risk.count('class="card risk-card"') == HOME_RISK_MAX
+    scores = [int(s) for s in re.findall(r'title="Health">(\d+)', risk)]
+    assert len(scores) == HOME_RISK_MAX and scores == sorted(scores), "least healthy first"
+    assert f'<a href="stages/at-risk.html">{at_risk - HOME_RISK_MAX} more at risk →</a>' in risk
+
+
 # -- lists ---------------------------------------------------------------------------------
 
 def test_stage_pages_list_their_customers(site: Path):
@@ -232,12 +248,12 @@ def test_owner_page_lists_only_that_owners_book(site: Path):
     assert 'for <a href="../owners/tomas.html">Tomás Reilly</a>' in todo  # a shared customer's action, Tomás's to do
 
 
-def test_mine_means_one_thing_on_the_owner_page_the_actions_filter_and_the_cli(site: Path):
+def test_mine_means_one_thing_on_the_owner_page_the_actions_filter_and_the_cli(site: Path, example_root: Path):
     """An owner's list: actions on customers they own or co-own, plus those assigned to them
     (engine.team_actions, `playbook actions --owner`, calendar/<handle>.ics)."""
     from playbook.engine import analyse_all, team_actions
     from playbook.load import load
-    loaded = load(REPO)
+    loaded = load(example_root)
     rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
     actions = read(site, "actions.html")
     owners = re.findall(r'<li class="action [^"]*" data-owners="([^"]*)"', actions)
@@ -256,7 +272,6 @@ def test_tag_pages_and_actions_page(site: Path):
     actions = read(site, "actions.html")
     items = re.findall(r'<li class="action prio-(\w+)[^"]*" data-owners="([^"]*)" data-kind="([\w-]+)" data-due="([\w ]+)">',
                        actions)
-    import json
     doc = json.loads(read(site, "playbook.json"))
     assert len(items) == sum(len(c["next_actions"]) for c in doc["customers"]) > 40
     assert {k for _, _, k, _ in items} >= {"follow-up", "repair", "renewal", "answer", "play"}
@@ -322,8 +337,8 @@ def hostile_playbook(root: Path) -> Path:
 def test_user_text_is_escaped_everywhere(tmp_path: Path):
     root = hostile_playbook(tmp_path / "evil")
     out = tmp_path / "site"
-    report = build(root, out)
-    assert report.ok, report.problems
+    report = build(root, out, use_cache=False)
+    assert report.problems == [], report.problems
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 10
     for page in pages:
@@ -344,7 +359,9 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path):
     customer = (out / "customers/evil/index.html").read_text("utf-8")
     assert "Evil &lt;b&gt;&amp; Co" in customer
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in customer  # shown as text, not dropped silently
-    assert 'href="tel:' not in customer or 'href="tel:javascript' not in customer
+    tels = re.findall(r'href="tel:([^"]*)"', customer)
+    assert tels and all(re.fullmatch(r"\+?\d+", t) for t in tels), tels  # a tel: link dials digits only
+    assert ">javascript:alert(1)</a>" in customer  # the phone as written, shown as text
     assert (out / "tags/c-go.html").is_file() and (out / "tags/script-x-script.html").is_file()
     # the other outputs that are markup or script keep the text inert too
     for rel in ("feed.atom", "search-index.js"):
@@ -364,9 +381,14 @@ def test_edit_links_when_the_repo_url_is_set(tmp_path: Path, make_playbook):
 
 # -- determinism ---------------------------------------------------------------------------
 
-def test_two_builds_are_byte_identical(tmp_path: Path, site: Path):
+def test_a_build_in_another_process_is_byte_identical(tmp_path: Path, site: Path, example_root: Path):
+    """Through the CLI, in a fresh interpreter with another hash seed: an output that
+    depended on set or dict order, or on the process, would differ here."""
     again = tmp_path / "again"
-    assert build(REPO, again).ok
+    run = subprocess.run([sys.executable, "-m", "playbook", "build", str(example_root), "--out", str(again),
+                          "--no-cache", "--quiet"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"}, timeout=300)
+    assert (run.returncode, run.stderr) == (0, "")
     first, second = tree(site), tree(again)
     assert sorted(first) == sorted(second)
     assert [k for k in first if first[k] != second[k]] == []
@@ -378,163 +400,3 @@ def test_hostile_builds_are_byte_identical_too(tmp_path: Path):
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
-# -- templates: the team's over the defaults -----------------------------------------------
-
-def test_a_playbook_without_templates_uses_the_defaults(tmp_path: Path, make_playbook):
-    root = make_playbook({})
-    assert not (root / "templates").exists()
-    out = tmp_path / "site"
-    assert build(root, out).ok
-    assert (out / "customers/acme/index.html").read_text("utf-8").count("<h1>Acme Bakery</h1>") == 1
-    assert (out / "assets/style.css").read_bytes() == (default_templates() / "assets/style.css").read_bytes()
-
-
-def test_a_team_overrides_single_templates_partials_and_assets(tmp_path: Path, make_playbook):
-    root = make_playbook({
-        "templates/customer.html": (
-            '{% extends "base.html" %}\n{% block main %}<h1>Team page for {{ c.name }}</h1>\n'
-            "<p>{{ stage.label }}: {% for r in stage.reasons %}{{ r.text }}{% endfor %}</p>{% endblock %}\n"),
-        "templates/partials/customer_head.html": "<h1>{{ title_prefix }}{{ c.name }}, our way</h1>\n",
-        "templates/assets/style.css": "body { color: rebeccapurple; }\n",
-        "templates/assets/team.js": "// the team's own\n",
-    })
-    out = tmp_path / "site"
-    assert build(root, out).ok
-    assert "<h1>Team page for Acme Bakery</h1>" in (out / "customers/acme/index.html").read_text("utf-8")
-    brief = (out / "customers/acme/brief.html").read_text("utf-8")  # default brief, team's partial
-    assert "<h1>Brief: Acme Bakery, our way</h1>" in brief and 'id="b-who"' in brief
-    assert (out / "assets/style.css").read_text() == "body { color: rebeccapurple; }\n"
-    assert (out / "assets/team.js").is_file() and (out / "assets/site.js").is_file()
-    assert "Today" in (out / "index.html").read_text("utf-8")  # everything else is still the default
-
-
-def test_templates_get_no_undefined_values(tmp_path: Path, make_playbook):
-    root = make_playbook({"templates/tags.html": "{{ no_such_thing }}\n"})
-    report = build(root, tmp_path / "site")
-    assert not report.ok
-    (p,) = [p for p in report.problems if p.severity == "error"]
-    assert p.path == "templates/tags.html" and p.line == 1 and "no_such_thing" in p.message
-    assert not (tmp_path / "site").exists()  # a failed render leaves no half-written site
-
-
-# -- packaging -----------------------------------------------------------------------------
-
-def test_pyproject_ships_every_package_and_the_default_templates():
-    cfg = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
-    src = REPO / "src"
-    found = sorted(".".join(p.parent.relative_to(src).parts) for p in src.glob("playbook/**/__init__.py"))
-    assert sorted(set(cfg["packages"]) - {"playbook.default_templates"}) == found
-    assert cfg["package-dir"]["playbook.default_templates"] == "templates"
-    assert (REPO / "templates/base.html").is_file()
-    patterns = cfg["package-data"]["playbook.default_templates"]
-    shipped = {p.relative_to(REPO / "templates") for pat in patterns for p in (REPO / "templates").glob(pat)}
-    wanted = {p.relative_to(REPO / "templates") for p in (REPO / "templates").rglob("*") if p.is_file()}
-    assert wanted <= shipped, wanted - shipped
-
-
-# -- in a browser: the filter, paper and the phone ------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-class Chromium:
-    """Runs a check in headless Chromium on a thread of its own: Playwright's sync API allows one
-    instance per thread, and other test modules may hold one open for the whole session."""
-
-    def run(self, check, **page_args) -> None:
-        import threading
-        from playwright.sync_api import sync_playwright
-        failure: list[BaseException] = []
-
-        def go():
-            try:
-                with sync_playwright() as p:
-                    b = p.chromium.launch(executable_path=CHROMIUM, args=[
-                        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run"])
-                    try:
-                        check(b.new_page(**page_args))
-                    finally:
-                        b.close()
-            except BaseException as exc:  # handed back to the test's thread
-                failure.append(exc)
-
-        t = threading.Thread(target=go)
-        t.start()
-        t.join(300)
-        if failure:
-            raise failure[0]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Chromium:
-    import os
-    try:
-        import playwright.sync_api  # noqa: F401
-        reason = "" if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}"
-    except ImportError:
-        reason = "playwright is not installed"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    return Chromium()
-
-
-@pytest.mark.browser
-def test_actions_filter_by_select_and_by_url(chromium, site: Path):
-    chromium.run(lambda page: _filter_check(page, site))
-
-
-def _filter_check(page, site: Path) -> None:
-    page.goto((site / "actions.html").as_uri())
-    total = page.locator("li.action").count()
-    assert page.locator("#action-filters").is_visible()
-    page.select_option("#f-owner", "lena")
-    shown = page.locator("li.action:visible")
-    assert 0 < shown.count() < total
-    lists = shown.evaluate_all("els => els.map(e => e.dataset.owners)")
-    assert all("lena" in o.split() for o in lists)  # hers, or on a customer she owns
-    assert len(lists) == len(re.findall(r'<li class="action ', (site / "owners/lena.html").read_text("utf-8")))
-    assert any(o != "lena" for o in lists)  # shared customers' actions are on her list too
-    assert "?owner=lena" in page.url
-    page.goto((site / "actions.html").as_uri() + "?kind=repair&due=week")
-    assert page.locator("#f-kind").input_value() == "repair"
-    kinds = page.locator("li.action:visible").evaluate_all("els => els.map(e => e.dataset.kind + ' ' + e.dataset.due)")
-    assert kinds and all(k.startswith("repair ") and " week" in f" {k.split(' ', 1)[1]}" for k in kinds)
-    page.click("button[type=reset]")
-    page.wait_for_function(f"document.querySelectorAll('li.action:not([hidden])').length === {total}")
-
-
-@pytest.mark.browser
-def test_every_brief_prints_on_one_a4_page(chromium, site: Path):
-    def check(page):
-        for brief in sorted(site.glob("customers/*/brief.html")):
-            page.goto(brief.as_uri())
-            pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-            assert pages == 1, f"{brief.parent.name}: the brief prints on {pages} pages"
-    chromium.run(check)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [390, 1280])
-def test_pages_fit_phone_and_desktop_widths(chromium, site: Path, width: int):
-    chromium.run(lambda page: _fit_check(page, site, width), viewport={"width": width, "height": 900})
-
-
-def _fit_check(page, site: Path, width: int) -> None:
-    for rel in ("index.html", "customers/index.html", "customers/northgate-logistics/index.html",
-                "customers/northgate-logistics/brief.html", "actions.html", "owners/index.html", "owners/tomas.html",
-                "stages/at-risk.html", "tags/index.html", "search.html"):
-        page.goto((site / rel).as_uri())
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{rel} is {overflow}px wider than a {width}px screen"
-        # every tab of the main nav is on screen: none hidden in a sideways scroll
-        cut = page.evaluate("""[...document.querySelectorAll('.site-nav a')]
-            .filter(a => a.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-            .map(a => a.textContent)""")
-        assert not cut, f"{rel}: nav tabs {cut} are off a {width}px screen"
-    page.goto((site / "index.html").as_uri())
-    placeholder = page.get_attribute("#site-q", "placeholder")
-    assert placeholder == ("Search…" if width < 600 else "Search customers, people, notes…")

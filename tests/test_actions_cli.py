@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from helpers import run_cli
+from helpers import REPO, run_cli
 
-ROOT = str(Path(__file__).resolve().parents[1])
+ROOT = str(REPO)
 RANK = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -44,8 +43,9 @@ def test_text_output_reads_at_a_glance():
     assert "\033[" not in out  # no colour when not a terminal
 
 
-def test_usage_errors_exit_2():
-    code, _, err = run_cli(["actions", ROOT, "--kind", "folow-up"])
-    assert code == 2 and "did you mean 'follow-up'" in err
-    code, _, err = run_cli(["actions", ROOT, "--owner", "mya"])
-    assert code == 2 and "did you mean 'maya'" in err
+def test_usage_errors_exit_2_with_a_suggestion():
+    assert run_cli(["actions", ROOT, "--kind", "folow-up"]) == (
+        2, "", "playbook: unknown kind 'folow-up' (did you mean 'follow-up'?); use one of 'follow-up', "
+               "'reach-out', 'personal', 'renewal', 'repair', 'broaden', 'answer', 'play'\n")
+    assert run_cli(["actions", ROOT, "--owner", "mya"]) == (
+        2, "", "playbook: no one with the handle 'mya' (did you mean 'maya'?); known: jonas, lena, maya, priya, tomas\n")

@@ -4,7 +4,6 @@ site/playbook.json at a fixed --as-of."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

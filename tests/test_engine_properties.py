@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from engine_factory import AS_OF, Ask, Birthday, Source, config, contact, customer, promise, touch
+from helpers import REPO
 from playbook.engine import analyse, analyse_all
 from playbook.engine.types import ACTION_KINDS
 from playbook.load import load
 from playbook.model import STAGES
 
-ROOT = Path(__file__).resolve().parents[1]
 NAMES = ("Ann Lee", "Bo Chan", "Cy Dee")
 
 touches = st.lists(
@@ -75,17 +74,17 @@ def test_invariants(c):
 def test_every_reason_and_action_points_at_real_content():
     """On the example playbook: every source names an existing file and line, and a
     follow-up's line holds the promise it quotes."""
-    loaded = load(ROOT)
+    loaded = load(REPO)
     rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
     checked = 0
     for r in rels:
         sources = [x.source for x in r.stage.reasons if x.source] + [a.source for a in r.actions if a.source]
         for s in sources:
-            lines = (ROOT / s.path).read_text(encoding="utf-8").splitlines()
+            lines = (REPO / s.path).read_text(encoding="utf-8").splitlines()
             assert 1 <= s.line <= len(lines), s
             checked += 1
         for a in r.actions:
-            line = (ROOT / a.source.path).read_text(encoding="utf-8").splitlines()[a.source.line - 1]
+            line = (REPO / a.source.path).read_text(encoding="utf-8").splitlines()[a.source.line - 1]
             if a.kind == "follow-up":
                 assert a.title.removeprefix("Follow up: ") in line
             if a.kind == "answer":
@@ -111,7 +110,7 @@ def _dates_of(r) -> list[str]:
 
 
 def test_example_shows_every_stage_and_action_kind():
-    loaded = load(ROOT)
+    loaded = load(REPO)
     rels = analyse_all(loaded.playbook, loaded.config, loaded.config.as_of)
     assert {r.stage.id for r in rels} == set(STAGES)
     assert {a.kind for r in rels for a in r.actions} == set(ACTION_KINDS)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import run_cli
 from playbook.cli import main
 from playbook.gitinfo import GitInfo, parse_log, read_git
 
@@ -75,5 +76,7 @@ def test_since_lists_changes_after_a_commit_or_date(repo):
 
 
 def test_since_with_an_unknown_commit_is_a_usage_error(repo):
-    assert main(["build", str(repo), "--since", "deadbeef"]) == 2
+    code, out, err = run_cli(["build", str(repo), "--since", "deadbeef"])
+    assert (code, out) == (2, "")
+    assert err == "playbook: --since deadbeef: not a date (YYYY-MM-DD) nor a commit that changed content/\n"
     assert not (repo / "site").exists()

@@ -82,8 +82,3 @@ def engagement(customer: Customer, items: tuple[Interaction, ...], recent_from: 
     order = {n: k for k, n in enumerate(dict.fromkeys(names))}
     out.sort(key=lambda e: (e.last_touch is None, -(e.last_touch.toordinal() if e.last_touch else 0), order[e.name]))
     return tuple(out)
-
-
-def engaged_since(items: tuple[Interaction, ...], since: date) -> set[str]:
-    """Contacts engaged after `since`."""
-    return {n for i in items if i.date > since for n in i.with_}

@@ -5,11 +5,10 @@ title, the customer and the interaction's file name, `updated` is the interactio
 midnight UTC, and the order is fixed (newest first, then customer, then file name).
 
 Links: Atom readers want absolute URLs, but a playbook does not know where its site will
-be published. When the config names a `site_url`, the feed carries `xml:base` and relative
-hrefs resolve against it. Otherwise the hrefs stay relative (`customers/…/index.html#…`),
-which RFC 4287 §7 / RFC 3986 resolve against the feed's own address; since the feed sits at
-the site root, every reader that fetched it by URL finds the pages. Writing an invented
-host instead would break every link.
+be published. The hrefs stay relative (`customers/…/index.html#…`), which RFC 4287 §7 /
+RFC 3986 resolve against the feed's own address; since the feed sits at the site root,
+every reader that fetched it by URL finds the pages. Writing an invented host instead
+would break every link.
 """
 
 from __future__ import annotations
@@ -76,14 +75,12 @@ def _content(config: Config, customer: Customer, i: Interaction) -> str:
 def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
              items: list[tuple[Customer, Interaction]] | None = None) -> str:
     """`items`: `recent(relationships, as_of)` when the caller has it already."""
-    site_url = getattr(config, "site_url", None)  # optional; see the module docstring
     name = _tag_name(config.title)
     items = recent(relationships, as_of) if items is None else items
     updated = items[0][1].date if items else as_of
-    base = f' xml:base="{xml_text(site_url.rstrip("/") + "/")}"' if site_url else ""
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="{ATOM_NS}"{base}>',
+        f'<feed xmlns="{ATOM_NS}">',
         f"  <title>{xml_text(config.title)}: recent interactions</title>",
         f"  <id>tag:playbook,{TAG_YEAR}:{name}/feed</id>",
         f"  <updated>{_stamp(updated)}</updated>",

@@ -9,7 +9,7 @@ import pytest
 from engine_factory import (
     AS_OF, Ask, Birthday, Play, RoleGap, Source, config, contact, customer, d, promise, steady_history, touch,
 )
-from playbook.config import Config, Thresholds
+from playbook.config import Config
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.stage import month_ends
 
@@ -367,13 +367,6 @@ def test_team_actions_are_ranked_and_filtered():
     assert {x.customer for x in team_actions(rels, owner="tomas")} == {"b"}
     assert {x.kind for x in team_actions(rels, kind="renewal")} == {"renewal"}
     assert all((x.due - AS_OF).days <= 7 for x in team_actions(rels, due_within=7))
-
-
-def test_thresholds_defaults_match_the_documented_rules():
-    t = Thresholds()
-    assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
-            t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
-            t.personal_days) == (180, 4.0, 30, 14, 2.0, 90, 90, 60, 14)
 
 
 def test_repair_is_about_the_worst_unrepaired_touch():

@@ -1,4 +1,5 @@
-"""Loading a playbook: one test per kind of bad input, each pinned to its file, line and column.
+"""Loading customers and notes: one test per kind of bad input, each pinned to its file, line
+and column (playbook.yaml's own faults are in test_config.py).
 
 Every test goes through `load_case` (conftest.py), which also writes a second customer
 with known faults and asserts they were reported: a bad file never stops the loader.
@@ -16,12 +17,11 @@ from helpers import (
     ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, one, only, write_playbook,
 )
 from playbook.check import check
-from playbook.config import CONFIG_FILE, Config, Thresholds, load_config, parse_config
+from playbook.config import CONFIG_FILE
 from playbook.load import MAX_FILE_BYTES, load
 from playbook.model import Birthday, Commitment, Source
 
 TYPES = "'call', 'meeting', 'email', 'visit', 'message', 'support', 'purchase', 'event', 'note'"
-STAGES = "'establishing', 'growing', 'steady', 'at-risk', 'dormant', 'ended'"
 
 # -- customer.yaml -----------------------------------------------------------------------------
 
@@ -55,6 +55,9 @@ CUSTOMER_FAULTS = [
      ["'since' should be a date like 2026-11-20, not a list"]),
     ("value-not-a-number", "name: Acme\nvalue: lots\n", 2, 8, "error",
      ["'value' should be a number like 12000, not 'lots'"]),
+    ("value-nan", "name: Acme\nvalue: nan\n", 2, 8, "error", ["'value' should be a number like 12000, not 'nan'"]),
+    ("value-infinite", "name: Acme\nvalue: .inf\n", 2, 8, "error",
+     ["'value' should be a number like 12000, not '.inf'"]),
     ("unknown-field", "name: Acme\nowner: maya\ntgas: [retail]\n", 3, 1, "error",
      ["unknown field 'tgas' in customer.yaml", "(did you mean 'tags'?)", "expected one of 'name'"]),
     ("unknown-contact-field", "name: Acme\ncontacts:\n  - name: Maria\n    emial: m@x.org\n", 4, 5, "error",
@@ -425,6 +428,14 @@ def test_without_a_team_by_and_owner_are_not_checked(load_case):
     assert case.customer().owners == ("bob",)
 
 
+def test_front_matter_date_disagreeing_with_the_file_name_is_a_warning(make_playbook):
+    root = make_playbook({note("2026-11-02-call.md"): "---\ntype: call\ndate: 2026-11-12\n---\nCalled.\n"})
+    problems, _ = check(root)
+    (p,) = [p for p in problems if "file name says" in p.message]
+    assert (p.path, p.line, p.severity) == (note("2026-11-02-call.md"), 3, "warning")
+    assert "2026-11-02" in p.message and "2026-11-12" in p.message
+
+
 # -- commitments --------------------------------------------------------------------------------
 
 COMMITMENT_NOTE = """\
@@ -522,6 +533,7 @@ def test_invalid_birthdays(load_case, written, words):
 
 @pytest.mark.parametrize("written,days", [
     ("14", 14), ("14d", 14), ("'14d'", 14), ("2w", 14), ("1m", 30), ("1y", 365), ("14D", 14), (" 3 w", 21),
+    ("3650d", 3650), ("10y", 3650),  # the longest allowed
 ])
 def test_cadence_forms(load_case, written, days):
     case = load_case({ACME_YAML: f"name: Acme\ncadence: {written}\n"})
@@ -535,6 +547,15 @@ def test_cadence_errors(load_case, written):
     p = one(case.problems, ACME_YAML)
     assert (p.line, p.column, p.severity) == (2, 10, "error")
     assert "'cadence' should be a number of days like 14, '14d', '2w' or '1m'" in p.message
+    assert case.customer().cadence is None
+
+
+@pytest.mark.parametrize("written, days", [("3651", "3,651"), ("9999999y", "3,649,999,635")])
+def test_cadence_over_ten_years_is_an_error(load_case, written, days):
+    case = load_case({ACME_YAML: f"name: Acme\ncadence: {written}\n"})
+    p = one(case.problems, ACME_YAML)
+    assert (p.line, p.column, p.severity) == (2, 10, "error")
+    assert p.message == f"'cadence: {written}' is {days} days; a cadence can be at most 3650 days (10 years)"
     assert case.customer().cadence is None
 
 
@@ -601,203 +622,3 @@ def test_customer_with_nothing_yet_is_a_warning(make_playbook):
     problems, _ = check(root)
     assert [(p.path, p.line, p.severity) for p in problems] == [(ACME_YAML, 1, "warning")]
     assert "no interactions and no 'since' date yet" in problems[0].message
-
-
-# -- playbook.yaml ----------------------------------------------------------------------------
-
-CONFIG_FAULTS = [
-    # id, playbook.yaml, line, column, severity, words in the message
-    ("unknown-key", "title: X\ntitel: Y\n", 2, 1, "error",
-     ["unknown field 'titel' in playbook.yaml", "(did you mean 'title'?)"]),
-    ("not-a-mapping", "- maya\n- tomas\n", 1, 1, "error",
-     ["playbook.yaml should hold 'key: value' settings, not a list"]),
-    ("syntax", "title: X\nteam: [maya\n", 2, 7, "error", ["YAML syntax:", "'['"]),
-    ("team-twice", "team:\n  - handle: maya\n  - maya\n", 3, 0, "error", ["team handle 'maya' appears twice"]),
-    ("team-member-no-handle", "team:\n  - name: Maya\n", 2, 5, "error", ["a team member has no 'handle'"]),
-    ("team-unknown-field", "team:\n  - handle: maya\n    mail: m@x.org\n", 3, 5, "error",
-     ["unknown field 'mail' in a team member", "(did you mean 'email'?)"]),
-    ("defaults-unknown", "defaults:\n  cadance: 14d\n", 2, 3, "error",
-     ["unknown field 'cadance' in defaults", "(did you mean 'cadence'?)"]),
-    ("bad-default-cadence", "defaults:\n  cadence: monthly\n", 2, 12, "error",
-     ["'cadence' should be a number of days like 14, '14d', '2w' or '1m', not 'monthly'"]),
-    ("bad-tier-cadence", "defaults:\n  tiers:\n    key: fortnight\n", 3, 10, "error",
-     ["'tiers.key' should be a number of days like 14, '14d', '2w' or '1m', not 'fortnight'"]),
-    ("tier-without-cadence", "defaults:\n  tiers:\n    key:\n", 3, 9, "error", ["tier 'key' needs a cadence"]),
-    ("threshold-unknown", "thresholds:\n  dormant: 100\n", 2, 3, "error",
-     ["unknown field 'dormant' in thresholds", "(did you mean 'dormant_days'?)"]),
-    ("threshold-not-number", "thresholds:\n  renewal_days: soon\n", 2, 17, "error",
-     ["threshold 'renewal_days' should be a number, not 'soon'"]),
-    ("threshold-nan", "thresholds:\n  renewal_days: nan\n", 2, 17, "error",
-     ["threshold 'renewal_days' should be a number, not 'nan'"]),
-    ("threshold-inf", "thresholds:\n  dormant_cadence_multiple: inf\n", 2, 29, "error",
-     ["threshold 'dormant_cadence_multiple' should be a number, not 'inf'"]),
-    ("threshold-zero", "thresholds:\n  renewal_days: 0\n", 2, 17, "error",
-     ["threshold 'renewal_days' should be above zero"]),
-    ("play-unknown-when-key", "plays:\n  - name: P\n    when: {stage: growing, days_snice_contact: 5}\n"
-     "    do: Call\n    within: 7\n", 3, 28, "error",
-     ["unknown field 'days_snice_contact' in the 'when' of play 'P'", "(did you mean 'days_since_contact'?)",
-      "'stage', 'tier', 'tags', 'owner', 'days_since_contact', 'health_below', 'no_touch_with_role'"]),
-    ("play-bad-stage", "plays:\n  - name: P\n    when:\n      stage: [growing, at-rsik]\n"
-     "    do: Call\n    within: 7\n", 4, 0, "error",
-     ["unknown stage 'at-rsik'", "(did you mean 'at-risk'?)", f"use one of {STAGES}"]),
-    ("play-unknown-key", "plays:\n  - name: P\n    when: {stage: growing}\n    do: Call\n    within: 7\n"
-     "    priorty: high\n", 6, 5, "error", ["unknown field 'priorty' in a play", "(did you mean 'priority'?)"]),
-    ("play-bad-priority", "plays:\n  - name: P\n    when: {stage: growing}\n    do: Call\n    within: 7\n"
-     "    priority: urgent\n", 6, 15, "error", ["unknown priority 'urgent'", "'high', 'medium', 'low'"]),
-    ("play-no-when", "plays:\n  - name: P\n    do: Call\n    within: 7\n", 2, 5, "error",
-     ["play 'P' has no 'when'; say when it applies"]),
-    ("play-no-within", "plays:\n  - name: P\n    when: {stage: growing}\n    do: Call\n", 2, 5, "error",
-     ["play 'P' has no 'within'; say in how many days it is due"]),
-    ("play-no-do", "plays:\n  - name: P\n    when: {stage: growing}\n    within: 7\n", 2, 5, "error",
-     ["a play has no 'do'"]),
-    ("play-within-too-big", "plays:\n  - name: P\n    when: {stage: growing}\n    do: Call\n    within: 9999\n",
-     5, 13, "error", ["'within' should be between 0 and 3650, not 9999"]),
-    ("play-not-a-mapping", "plays:\n  - Call everyone\n", 2, 5, "error",
-     ["each play needs 'name', 'when', 'do' and 'within'"]),
-    ("play-role-without-days", "plays:\n  - name: P\n    when:\n      no_touch_with_role: {role: CFO}\n"
-     "    do: Call\n    within: 7\n", 4, 27, "error", ["no_touch_with_role needs 'days'"]),
-    ("play-owner-not-in-team", "team: [maya]\nplays:\n  - name: P\n    when: {owner: bob}\n"
-     "    do: Call\n    within: 7\n", 4, 0, "warning", ["play owner 'bob' is not in the team"]),
-    ("bad-as-of", "as_of: 2026-02-30\n", 1, 8, "error", ["'as_of: 2026-02-30' is not a real date"]),
-    ("repo-url-not-web", "repo_url: git@github.com:x/y.git\n", 1, 0, "error",
-     ["repo_url should start with https://"]),
-    ("robots-bad", "robots: maybe\n", 1, 0, "error", ["robots should be 'noindex' (default) or 'index'"]),
-]
-
-
-@pytest.mark.parametrize("text,line,column,severity,words", [c[1:] for c in CONFIG_FAULTS],
-                         ids=[c[0] for c in CONFIG_FAULTS])
-def test_playbook_yaml_fault(load_case, text, line, column, severity, words):
-    case = load_case({CONFIG_FILE: text, ACME_YAML: "name: Acme\n"})
-    assert len(case.problems) == 1, "\n".join(map(str, case.problems))
-    p = case.problems[0]
-    assert (p.path, p.line, p.column, p.severity) == (CONFIG_FILE, line, column, severity)
-    for w in words:
-        assert w in p.message, p.message
-
-
-@pytest.mark.parametrize("text", ["", "\n", "# settings come later\n", "\ufeff"])
-def test_empty_playbook_yaml_is_valid(text):
-    config, problems = parse_config(text)
-    assert problems == []
-    assert config == Config()
-
-
-def test_missing_playbook_yaml_is_valid(load_case):
-    case = load_case({CONFIG_FILE: None})
-    assert case.problems == []
-    assert case.loaded.config == Config()
-    assert case.loaded.playbook.files == 3  # two customer.yaml files and zeta's note; no playbook.yaml
-
-
-def test_empty_playbook_yaml_file_loads(load_case):
-    case = load_case({CONFIG_FILE: ""})
-    assert case.problems == []
-    assert case.loaded.config == Config()
-
-
-def test_playbook_yaml_not_utf8(tmp_path):
-    root = write_playbook(tmp_path, {CONFIG_FILE: b"title: Caf\xe9\n"})
-    config, problems = load_config(root)
-    assert config == Config()
-    assert [(p.path, p.severity) for p in problems] == [(CONFIG_FILE, "error")]
-    assert "not UTF-8" in problems[0].message
-
-
-def test_defaults_when_nothing_is_set():
-    t = Thresholds()
-    assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
-            t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
-            t.personal_days, t.repair_days, t.single_thread_days) == (180, 4.0, 30, 14, 2.0, 90, 90, 60, 14, 30, 180)
-    c = Config()
-    assert (c.title, c.default_cadence, c.branch, c.robots_noindex, c.as_of) == (
-        "Relationship Playbook", 30, "main", True, None)
-
-
-FULL_CONFIG = """\
-title: Harbour & Pine
-as_of: 2026-11-20
-repo_url: https://github.com/example/playbook/
-branch: trunk
-robots: index
-team:
-  - handle: maya
-    name: Maya Okafor
-    email: maya@example.com
-  - tomas
-defaults:
-  cadence: 3w
-  tiers:
-    key: 14
-    growth: 2w
-    small: 2m
-thresholds:
-  dormant_days: 200
-  silence_cadence_multiple: 2.5
-plays:
-  - name: Sponsor call
-    when: {stage: [at risk, Steady], tier: key, owner: maya}
-    do: Book an executive sponsor call
-    within: 7
-    priority: high
-  - name: Finance gone quiet
-    when:
-      tags: public-sector
-      days_since_contact: 45
-      health_below: 40
-      no_touch_with_role: {role: CFO, days: 120}
-    do: Schedule a value review
-    within: 14
-"""
-
-
-def test_full_playbook_yaml_reads_every_setting():
-    config, problems = parse_config(FULL_CONFIG)
-    assert problems == []
-    assert config.title == "Harbour & Pine"
-    assert config.as_of == date(2026, 11, 20)
-    assert (config.repo_url, config.branch, config.robots_noindex) == (
-        "https://github.com/example/playbook", "trunk", False)
-    assert [(m.handle, m.name, m.email) for m in config.team] == [
-        ("maya", "Maya Okafor", "maya@example.com"), ("tomas", "tomas", None)]
-    assert config.default_cadence == 21
-    assert config.tier_cadence == {"key": 14, "growth": 14, "small": 60}
-    assert config.thresholds.dormant_days == 200 and isinstance(config.thresholds.dormant_days, int)
-    assert config.thresholds.silence_cadence_multiple == 2.5
-    assert config.thresholds.renewal_days == 60  # untouched default
-    sponsor, finance = config.plays
-    assert (sponsor.name, sponsor.stages, sponsor.tiers, sponsor.owners, sponsor.within, sponsor.priority,
-            sponsor.line) == ("Sponsor call", ("at-risk", "steady"), ("key",), ("maya",), 7, "high", 21)
-    assert (finance.tags, finance.days_since_contact, finance.health_below, finance.priority) == (
-        ("public-sector",), 45, 40, None)
-    assert (finance.no_touch_with_role.role, finance.no_touch_with_role.days) == ("CFO", 120)
-    assert config.cadence_for(None, "small") == (60, "the small tier's cadence")
-    assert config.cadence_for(10, "small") == (10, "the customer's own cadence")
-    assert config.cadence_for(None, "other") == (21, "the default cadence")
-
-
-def test_config_problems_do_not_stop_the_customers(load_case):
-    case = load_case({CONFIG_FILE: "titel: X\nteam: [maya]\n"})
-    assert [(p.path, p.line) for p in case.problems] == [(CONFIG_FILE, 1)]
-    assert case.customer().name == "Acme Bakery"
-
-
-def test_front_matter_date_disagreeing_with_the_file_name_is_a_warning(make_playbook):
-    root = make_playbook({note("2026-11-02-call.md"): "---\ntype: call\ndate: 2026-11-12\n---\nCalled.\n"})
-    problems, _ = check(root)
-    (p,) = [p for p in problems if "file name says" in p.message]
-    assert (p.path, p.line, p.severity) == (note("2026-11-02-call.md"), 3, "warning")
-    assert "2026-11-02" in p.message and "2026-11-12" in p.message
-
-
-@pytest.mark.parametrize("text, ok", [("3650d", True), ("10y", True), ("3651", False), ("9999999y", False)])
-def test_cadence_has_a_sane_upper_limit(make_playbook, text, ok):
-    root = make_playbook({ACME_YAML: f"name: Acme\nsince: 2026-01-01\ncadence: {text}\n"})
-    problems, _ = check(root)
-    assert (not [p for p in problems if p.severity == "error"]) is ok
-
-
-def test_value_must_be_a_finite_number(make_playbook):
-    root = make_playbook({ACME_YAML: "name: Acme\nsince: 2026-01-01\nvalue: nan\n"})
-    problems, _ = check(root)
-    assert [(p.line, p.severity) for p in problems] == [(3, "error")]

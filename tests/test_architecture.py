@@ -153,18 +153,6 @@ def private_imports() -> list[tuple[str, str, str]]:
                   if n and n.startswith("_") and not n.startswith("__"))
 
 
-#: Left for notes.py's markdown-it-py rewrite, which replaces the task-line scan that
-#: `capture.done.open_box` (its only user) borrows.
-PENDING = {("playbook.capture.done", "playbook.notes", "_TASK")}
-
-
-def test_no_new_private_names_across_modules():
-    bad = [x for x in private_imports() if x not in PENDING]
-    assert not bad, "private names used across modules:\n" + "\n".join(f"{m} imports {t}.{n}" for m, t, n in bad)
-
-
-@pytest.mark.xfail(strict=True, reason="capture.done uses notes._TASK until notes.py's markdown-it-py rewrite "
-                                       "replaces the task-line scan; then drop PENDING and this mark")
 def test_no_private_names_across_modules():
     bad = private_imports()
     assert not bad, "private names used across modules:\n" + "\n".join(f"{m} imports {t}.{n}" for m, t, n in bad)

@@ -308,3 +308,17 @@ def test_remembered_notes_are_not_rendered_again(monkeypatch):
     with remembering(first) as used:
         assert render("Hello *you*.") == html
     assert used == first
+
+
+# -- `playbook done` ticks what the page shows ------------------------------------------------------
+
+def test_done_ticks_only_a_box_the_page_shows():
+    from playbook.capture import CaptureError, tick_bytes
+    data = ("---\r\ndate: 2026-01-01\r\n---\r\n```\r\n- [ ] in code\r\n```\r\n\r\n> 1. [ ] quoted\r\n"
+            "-\r\n  [ ] next line\r\n- [x] done\r\n").encode()
+    for line in (5, 11, 2):  # in a fence; ticked already; front matter
+        with pytest.raises(CaptureError):
+            tick_bytes(data, line)
+    assert tick_bytes(data, 8) == data.replace(b"> 1. [ ] quoted", b"> 1. [x] quoted")
+    assert tick_bytes(data, 10) == data.replace(b"  [ ] next line", b"  [x] next line")
+    assert tick_bytes(b"\xef\xbb\xbf- [ ] a\r- [ ] b\r", 2) == b"\xef\xbb\xbf- [ ] a\r- [x] b\r"

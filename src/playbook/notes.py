@@ -4,17 +4,12 @@ from a note's one parse (`markdown.parse_note`), and its HTML for the pages."""
 from __future__ import annotations
 
 import hashlib
-import re
 from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
 from .markdown import Note, parse_note
 from .model import Commitment, Source
-
-#: TEMPORARY: capture's `done` still matches task lines with this until it uses the parse (being
-#: moved into the capture package); removed with that change.
-_TASK = re.compile(r"^(\s{0,12})(?:[-*+]|\d{1,9}[.)])\s+\[([ xX])\]\s+(.*\S)\s*$")
 
 __all__ = ["parse_note", "commitments", "bad_due_dates", "extract_commitments", "first_sentence",
            "render", "remembering"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..load import CUSTOMERS_DIR, IGNORED, read_text, split_front_matter
-from ..notes import _TASK, extract_commitments
+from ..notes import extract_commitments, parse_note
 from .customers import CustomerRef, match_customer
 from .errors import CaptureError, InvalidArgument
 from .files import replace_file
@@ -49,12 +49,21 @@ def _where(items: Iterable[_Open]) -> str:
     return "\n".join(f"  {o.rel}:{o.line}: {o.text}" for o in items)
 
 
-def open_box(line: str) -> int | None:
-    """Where the space inside an open task box ('- [ ] …') is on `line`, or None when the line
-    is not an open task item. The only code here that knows the task-item syntax: it uses the
-    pattern notes.py reads commitments with, so `done` ticks exactly what the site lists."""
-    m = _TASK.match(line)
-    return m.start(2) if m and m.group(2) == " " else None
+def open_box(text: str, line: int) -> int | None:
+    """Where in `text` (an interaction file) the space inside the open task box on file line
+    `line` is, or None when no open task item starts on that line. It reads the notes with
+    the parse the site and `check` use, so `done` ticks exactly what the site lists."""
+    lf = text.replace("\r\n", "\n").replace("\r", "\n")  # same lines: tick_bytes counts CR and CRLF as one
+    split = split_front_matter(lf, "", [])
+    if split is None:
+        return None
+    _, body, body_line = split
+    if not any(t.line + body_line == line and not t.done for t in parse_note(body).tasks):
+        return None
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    # Before the box a line holds only indentation, list markers and '>': its first '[' is the box.
+    at = text.find("[", starts[line - 1])
+    return at + 1 if text.startswith("[ ]", at) else None
 
 
 def tick_bytes(data: bytes, line: int) -> bytes:
@@ -65,12 +74,9 @@ def tick_bytes(data: bytes, line: int) -> bytes:
     starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
     if not 1 <= line <= len(starts):
         raise CaptureError(f"line {line} is not in the file any more; try again")
-    begin = starts[line - 1]
-    end = starts[line] if line < len(starts) else len(text)
-    box = open_box(text[begin:end].rstrip("\r\n"))
-    if box is None:
+    at = open_box(text, line)
+    if at is None:
         raise CaptureError(f"line {line} is no longer an open task item; try again")
-    at = begin + box
     out = bom + (text[:at] + "x" + text[at + 1:]).encode("utf-8")
     assert len(out) == len(data) and sum(a != b for a, b in zip(out, data)) == 1
     return out

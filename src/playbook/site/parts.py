@@ -71,7 +71,7 @@ def day_label(d: date, as_of: date) -> str:
     return fmt_day(d) if abs((d - as_of).days) <= 120 and d.year == as_of.year else fmt_date(d)
 
 
-# -- the site: names, slugs and hrefs, decided once ---------------------------------------
+# -- the site: names and hrefs (the rules are in playbook.names) ------------------------
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -105,10 +105,10 @@ class StageChip:
 
 
 class Site:
-    """Names, slugs and URLs of the whole site, so every page links the same way.
-
-    `url(path, base)` makes a site path relative to a page whose `base` prefix leads back
-    to the root ("" at the root, "../" one level down…)."""
+    """The whole site's names and links for one set of relationships, so every page links
+    the same way: who has a page, their and the tags' slugs, and hrefs made with
+    `playbook.names` and relative to a page whose `base` prefix leads back to the root
+    ("" at the root, "../" one level down…)."""
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date,
                  git: GitInfo | None = None, since: str | None = None, authors: set[str] | None = None):

@@ -558,8 +558,8 @@ def test_init_ci_files(tmp_path: Path):
     runs = [s.get("run") for s in steps if "run" in s]
     assert runs == ["pip install playbook", "playbook check --format github", "playbook build"]
     uses = [s["uses"].split("@")[0] for job in gh["jobs"].values() for s in job["steps"] if "uses" in s]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/upload-pages-artifact",
-                    "actions/deploy-pages"]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/cache/restore", "actions/cache/save",
+                    "actions/upload-pages-artifact", "actions/deploy-pages"]
     assert gh["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     gl = yaml.safe_load((tmp_path / "pb/.gitlab-ci.yml").read_text())
     scripts = {name: job["script"] for name, job in gl.items() if isinstance(job, dict) and "script" in job}

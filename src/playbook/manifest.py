@@ -9,20 +9,24 @@ would go unseen; Playbook's CI and `serve` targets are POSIX). A signature is on
 the scan, because a file saved twice within the file system's clock tick keeps its times
 (git calls those entries "racily clean"); such a folder is read by content next time.
 
-The manifest lives in the build cache (one per output folder), with the cache's header and
-checks; a missing or damaged one means a full (cached) build.
+A signature only ever stands in for hashing the folder's bytes again: it names the folder's
+parse key, and the memo decides the rest. The manifest lives beside the memo (one per output
+folder), with the memo's header and checks; a missing or damaged one means a full (memoised)
+build.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache, digest
 from .load import IGNORED
+from .memo import Memo, digest, header, payload_of
 from .problems import Problem
+from .write import Written
 
 #: Times this close to the scan (ns) are not trusted: coarse file-system clocks (FAT: 2 s).
 RACY_NS = 3_000_000_000
@@ -33,17 +37,15 @@ class Manifest:
     """One output folder's last successful build."""
 
     key: str
-    """Digest of the inputs over all customers: tool, config, templates, as-of date, git
-    history, the customers folder's listing, the output folder and `--since`."""
+    """Digest of every input of the build: tool, config, templates, as-of date, git history,
+    the customer folders with their parse keys, the output folder and `--since`."""
     folders: dict[str, tuple[str, str]]
-    """Per customer folder: (signature, the key of its unit in the cache)."""
-    outputs: dict[str, tuple[int, int]]
-    """Every file written, as (size, modification time in ns) after the build."""
-    problems: list[Problem] = field(default_factory=list)
+    """Per customer folder: (signature, its parse key)."""
+    written: Written
+    """Every file written, with its key, size and modification time."""
+    problems: tuple[Problem, ...] = ()
     """The build's warnings, to report again when nothing changed."""
     customers: int = 0
-    pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    """Per customer: the key its own pages were made under, and their paths."""
 
 
 def signatures(folders: list[tuple[Path, str]], salt: str) -> dict[str, str | None]:
@@ -87,35 +89,37 @@ def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
     return digest(*parts)
 
 
-def output_stats(out: Path) -> dict[str, tuple[int, int]]:
-    """Every file under `out` as (size, mtime_ns), by relative path."""
-    found: dict[str, tuple[int, int]] = {}
-    base = len(str(out)) + 1
-    for dirpath, _, files in os.walk(out):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            found[path[base:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns)
-    return found
-
-
-def outputs_intact(out: Path, outputs: dict[str, tuple[int, int]]) -> bool:
-    """Whether the output folder holds exactly the files the build wrote, as written."""
-    return bool(outputs) and output_stats(out) == outputs
-
-
 def _name(out: Path) -> str:
     return digest(str(out))[:24]
 
 
-def read(cache: Cache, out: Path) -> Manifest | None:
-    found = cache.get("manifest", _name(out), "m")
+def read(memo: Memo, out: Path) -> Manifest | None:
+    """The manifest of the last build into `out`. It is the one entry kept by the output
+    folder's name rather than by its content: it is only ever a shortcut to keys."""
+    if memo.dir is None:
+        return None
+    try:
+        data = (memo.dir / "manifest" / _name(out)).read_bytes()
+    except OSError:
+        return None
+    raw = payload_of(data, _name(out))
+    try:
+        found = pickle.loads(raw) if raw is not None else None
+    except Exception:
+        return None
     return found if isinstance(found, Manifest) else None
 
 
-def write(cache: Cache, out: Path, manifest: Manifest) -> None:
-    cache.put("manifest", _name(out), "m", manifest)
+def write(memo: Memo, out: Path, manifest: Manifest) -> None:
+    if memo.dir is None:
+        return
+    target = memo.dir / "manifest" / _name(out)
+    payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(header(payload, _name(out)) + payload)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # only the next build's shortcut is lost
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import watchfiles
 
-from .build import BuildError, BuildReport, Builder
+from .build import BuildError, BuildReport, Session
+from .config import resolve_as_of
 from .load import IGNORED
 from .problems import Problem, format_plain
 
@@ -140,11 +141,15 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 def relevant(root: Path, out: Path):
-    """The watch filter: content, templates and playbook.yaml; never the output or editor litter."""
-    content, templates, config = root / "content", root / "templates", root / "playbook.yaml"
+    """The watch filter: content, templates and playbook.yaml, and git's refs (a commit changes
+    what the pages say of who changed what); never the output or editor litter."""
+    content, templates, config, git = root / "content", root / "templates", root / "playbook.yaml", root / ".git"
 
     def accept(change: watchfiles.Change, path: str) -> bool:
         p = Path(path)
+        if p.is_relative_to(git):
+            rel = p.relative_to(git).as_posix()
+            return rel in ("HEAD", "packed-refs") or rel.startswith("refs/")
         if IGNORED.search(p.name) or p.is_relative_to(out):
             return False
         return p == config or p.is_relative_to(content) or p.is_relative_to(templates)
@@ -172,12 +177,16 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
           ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
     """Run until interrupted (or until `stop` is set, for tests). Returns an exit code."""
     root = root.resolve()
-    builder = Builder(root, out, as_of)
-    out = builder.out
+    try:
+        session = Session(root, out, as_of)
+    except BuildError as exc:
+        print(f"playbook: {exc}", file=sys.stderr)
+        return 2
+    out = session.out
     state = LiveState()
     t = time.perf_counter()
     try:
-        report = builder.rebuild(None)
+        report = session.rebuild()
     except BuildError as exc:
         print(f"playbook: {exc}", file=sys.stderr)
         return 2
@@ -205,12 +214,20 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     if ready is not None:
         ready.port = httpd.server_address[1]  # type: ignore[attr-defined]
         ready.set()
+    day = resolve_as_of(as_of, None)
     try:
+        # Every minute without changes, a look at the date: a playbook that does not pin
+        # as_of moves to a new day at midnight, and its pages with it.
         for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=50,
-                                        stop_event=stop, raise_interrupt=False, yield_on_timeout=False):
+                                        stop_event=stop, raise_interrupt=False, yield_on_timeout=True,
+                                        rust_timeout=60_000):
+            if not changes:
+                if resolve_as_of(as_of, None) == day:
+                    continue
+                day = resolve_as_of(as_of, None)
             t = time.perf_counter()
             try:
-                report = builder.rebuild({Path(p) for _, p in changes})
+                report = session.rebuild()
             except BuildError as exc:
                 print(f"playbook: {exc}", file=sys.stderr)
                 continue

@@ -1,0 +1,221 @@
+"""The memo: results of pure build steps, stored under the digest of all of their inputs.
+
+An entry's name *is* its key: `ROOT/.playbook-cache/v2/<kind>/<key[:2]>/<key>`. Keys are made
+with `key()`, which always includes the tool (Playbook's source, its libraries' versions,
+Python's version), so two different values can never share a name. An entry is written once
+and never replaced; there is no lookup by prefix or by "the last one". A stale entry is simply
+one whose name nobody asks for any more, and `sweep` removes those after a build.
+
+Each file starts with a header line (magic, the key, a CRC and the length of the payload), so
+a truncated, corrupt or misplaced file is a miss, never a wrong value. Writing goes to a
+temporary name that is then linked into place, so readers never see half an entry.
+
+`serve` adds a layer in memory over the same store: the model stays in the process, and a
+rebuild after an edit unpickles nothing.
+
+The entries are pickles: like any pickle, the cache must not come from someone else (it is
+gitignored; CI restores only the default branch's own cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import platform
+import shutil
+import tempfile
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".playbook-cache"
+#: Bump when the layout of the store changes.
+FORMAT = 2
+_MAGIC = b"PLAYBOOK-MEMO"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short, stable digest of some inputs (length-prefixed, so parts cannot run together)."""
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        b = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def key(step: str, *inputs: bytes | str) -> str:
+    """The memo key of a step: its name, the tool, and every input it reads."""
+    return digest(step, tool_digest(), *inputs)
+
+
+#: The libraries whose upgrade can change what is made (pages, notes' HTML, YAML read).
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml")
+
+
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """Playbook's version, its own source files, its libraries' versions and Python's: what
+    any memoised result may depend on besides its named inputs."""
+    from importlib.metadata import PackageNotFoundError, version
+    pkg = Path(__file__).resolve().parent
+    parts: list[bytes | str] = [__version__, str(FORMAT), platform.python_version()]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=-")
+    for f in sorted(pkg.rglob("*.py")):
+        parts += [f.relative_to(pkg).as_posix(), f.read_bytes()]
+    return digest(*parts)
+
+
+class Memo:
+    """Content-addressed entries by (kind, key), on disk under `root` and optionally in memory.
+
+    With `root=None` nothing is read from or written to disk (a cold build); `memory=True`
+    keeps every entry put or read in this process too (`serve`)."""
+
+    def __init__(self, root: Path | None, memory: bool = False):
+        self.dir = root / CACHE_DIR / f"v{FORMAT}" if root is not None else None
+        self.mem: dict[tuple[str, str], Any] | None = {} if memory else None
+        self.used: dict[str, set[str]] = {}
+        """Keys asked for or stored during this build, per kind: what `sweep` keeps."""
+
+    @property
+    def on_disk(self) -> bool:
+        return self.dir is not None
+
+    def _path(self, kind: str, k: str) -> Path:
+        assert self.dir is not None
+        return self.dir / kind / k[:2] / k
+
+    def get(self, kind: str, k: str) -> Any | None:
+        """The value stored under `k`, or None."""
+        self.used.setdefault(kind, set()).add(k)
+        if self.mem is not None and (kind, k) in self.mem:
+            return self.mem[(kind, k)]
+        raw = self.get_pickled(kind, k)
+        if raw is None:
+            return None
+        try:
+            value = pickle.loads(raw)
+        except Exception:  # any unpickling failure means "not stored"
+            return None
+        if self.mem is not None:
+            self.mem[(kind, k)] = value
+        return value
+
+    def get_pickled(self, kind: str, k: str) -> bytes | None:
+        """The entry's pickle from disk, checked (key, length, CRC) but not unpickled."""
+        self.used.setdefault(kind, set()).add(k)
+        if self.dir is None:
+            return None
+        try:
+            data = self._path(kind, k).read_bytes()
+        except OSError:
+            return None
+        return payload_of(data, k)
+
+    def put(self, kind: str, k: str, value: Any, pickled: bytes | None = None) -> None:
+        """Store `value` under `k` (once: an existing entry of that name already holds it)."""
+        self.used.setdefault(kind, set()).add(k)
+        if self.mem is not None:
+            self.mem[(kind, k)] = value
+        if self.dir is not None:
+            self.put_pickled(kind, k, pickled if pickled is not None
+                             else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, kind: str, k: str, payload: bytes) -> None:
+        if self.dir is None:
+            return
+        target = self._path(kind, k)
+        if target.exists():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".new-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(header(payload, k))
+                    f.write(payload)
+                try:
+                    os.link(tmp, target)  # fails if the entry appeared meanwhile: it holds the same value
+                except FileExistsError:
+                    pass
+                except OSError:  # a file system without hard links
+                    os.replace(tmp, target)
+            finally:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        except OSError:
+            pass  # a memo that cannot be written only makes the next build slower
+
+    def sweep(self, kinds: tuple[str, ...]) -> None:
+        """Remove the entries of `kinds` this build did not use (and, in memory, forget them)."""
+        for kind in kinds:
+            keep = self.used.get(kind, set())
+            if self.mem is not None:
+                for mk in [mk for mk in self.mem if mk[0] == kind and mk[1] not in keep]:
+                    del self.mem[mk]
+            if self.dir is None:
+                continue
+            folder = self.dir / kind
+            try:
+                shards = list(os.scandir(folder))
+            except OSError:
+                continue
+            for shard in shards:
+                try:
+                    names = os.listdir(shard.path)
+                except OSError:
+                    continue
+                for name in names:
+                    if name not in keep:
+                        try:
+                            os.unlink(os.path.join(shard.path, name))
+                        except OSError:
+                            pass
+
+    def begin(self) -> None:
+        """Start a new build: nothing used yet."""
+        self.used = {}
+
+
+def header(payload: bytes, k: str) -> bytes:
+    return b" ".join([_MAGIC, k.encode(), b"%08x" % zlib.crc32(payload), b"%d" % len(payload)]) + b"\n"
+
+
+def payload_of(data: bytes, k: str) -> bytes | None:
+    """The payload, when the header names `k` and the payload is whole."""
+    nl = data.find(b"\n", 0, 256)
+    if nl < 0:
+        return None
+    head = data[:nl].split(b" ")
+    payload = data[nl + 1:]
+    if len(head) != 4 or head[0] != _MAGIC or head[1] != k.encode():
+        return None
+    try:
+        if int(head[3]) != len(payload) or int(head[2], 16) != zlib.crc32(payload):
+            return None
+    except ValueError:
+        return None
+    return payload
+
+
+def clear_old_formats(root: Path) -> None:
+    """Remove stores of older formats (they are never read again)."""
+    base = root / CACHE_DIR
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for e in entries:
+        if e.is_dir(follow_symlinks=False) and e.name.startswith("v") and e.name != f"v{FORMAT}":
+            shutil.rmtree(e.path, ignore_errors=True)

@@ -1,0 +1,210 @@
+"""Writing the output folder: an atomic swap for `build`, a byte-diff sync for `serve`.
+
+Both writers take the same stream of files, each with a *key*: a digest of what its bytes
+are made from. A file whose key is the one the last write used at that path, and which is
+still on disk as written (size and modification time), need not be made again: the build
+links it into the new tree, `serve` leaves it alone. Everything else is written (`serve`
+writes it only when its bytes differ), and files no longer produced are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+#: A file in every built site; only folders holding it are ever replaced or deleted.
+MARKER = ".playbook-site"
+MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
+
+#: A file's bytes, whole or in pieces (the large files over all customers come in pieces).
+Data = bytes | Iterable[bytes]
+
+
+class BuildError(Exception):
+    """The build cannot go on (a problem with the output folder, not with the content)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What one write left in the output folder, for the next one to compare against."""
+
+    files: dict[str, tuple[str, int, int]]
+    """Per file (relative path): its key, size and modification time (ns) as written."""
+    groups: dict[str, tuple[str, tuple[str, ...]]]
+    """Files made together (one customer's pages), by name: the key they were made under
+    and their paths, so a group can be kept without being made again to learn its paths."""
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Refuse outputs that would replace content: the root itself, a parent of it, or a folder
+    that holds files Playbook did not write."""
+    root, out = root.resolve(), out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise BuildError(f"--out {out} would replace the playbook itself; choose a folder such as {root / 'site'}")
+    if out.is_relative_to(root / "content") or out.is_relative_to(root / "templates"):
+        raise BuildError(f"--out {out} is inside the content; choose a folder such as {root / 'site'}")
+    if out.exists():
+        if not out.is_dir():
+            raise BuildError(f"--out {out} is a file; choose a folder")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise BuildError(f"{out} holds files Playbook did not write; refusing to replace it. "
+                             "Empty it or choose another --out folder")
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _dump(target: Path, data: Data) -> None:
+    with open(target, "wb") as f:
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            for piece in data:
+                f.write(piece)
+
+
+class Writer:
+    """Common bookkeeping: which files were produced, under which key."""
+
+    def __init__(self, out: Path, last: Written | None):
+        self.out = out
+        self.last = last.files if last is not None else {}
+        self.last_groups = last.groups if last is not None else {}
+        self.keys: dict[str, str] = {}
+        self.groups: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.written = 0
+        """Files whose bytes were written."""
+
+    def has(self, rel: str, key: str) -> bool:
+        """Whether the file at `rel` was last written under `key` and is still as written."""
+        known = self.last.get(rel)
+        return known is not None and known[0] == key and _stat(self.out / rel) == known[1:]
+
+    def kept_group(self, name: str, key: str) -> tuple[str, ...] | None:
+        """The paths of group `name` when it was last made under `key` and every file of it
+        is still as written (see `has`; a file's key in a group is digest(key, path))."""
+        from .memo import digest
+        known = self.last_groups.get(name)
+        if known is None or known[0] != key:
+            return None
+        return known[1] if all(self.has(rel, digest(key, rel)) for rel in known[1]) else None
+
+    def group(self, name: str, key: str, paths: tuple[str, ...]) -> None:
+        self.groups[name] = (key, paths)
+
+    def result(self) -> Written:
+        found = {}
+        for rel, key in self.keys.items():
+            st = _stat(self.out / rel)
+            if st is not None:
+                found[rel] = (key, *st)
+        return Written(found, dict(self.groups))
+
+
+class TreeWriter(Writer):
+    """`build`: every file into a fresh folder beside the output, swapped in at the end; a
+    failed build leaves the previous site as it was."""
+
+    def __init__(self, out: Path, last: Written | None):
+        super().__init__(out, last)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        self.made: set[Path] = set()
+
+    def add(self, rel: str, key: str, data: Data | None) -> None:
+        """Add a file; `data` None keeps the last build's (only after `has` said it may)."""
+        target = self.tmp / rel
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        if data is None:
+            try:  # the old site is removed after the swap; the link keeps the file
+                os.link(self.out / rel, target)
+            except OSError:  # a file system without hard links
+                shutil.copy2(self.out / rel, target)
+        else:
+            _dump(target, data)
+            self.written += 1
+        self.keys[rel] = key
+
+    def finish(self) -> Written:
+        (self.tmp / MARKER).write_bytes(MARKER_TEXT)
+        os.chmod(self.tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
+        old = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.replace(self.out, old / "site")
+        os.replace(self.tmp, self.out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return self.result()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class SyncWriter(Writer):
+    """`serve`: the output folder brought in line in place, writing only files whose bytes
+    changed (a whole-folder swap would make every open page flash)."""
+
+    def __init__(self, out: Path, last: Written | None):
+        super().__init__(out, last)
+        out.mkdir(parents=True, exist_ok=True)
+        if not (out / MARKER).exists():
+            (out / MARKER).write_bytes(MARKER_TEXT)
+
+    def add(self, rel: str, key: str, data: Data | None) -> None:
+        self.keys[rel] = key
+        if data is None:
+            return
+        target = self.out / rel
+        data = data if isinstance(data, bytes) else b"".join(data)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a reader never sees half a file
+        self.written += 1
+
+    def finish(self) -> Written:
+        keep = set(self.keys) | {MARKER}
+        for dirpath, dirnames, filenames in os.walk(self.out, topdown=False):
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if os.path.relpath(path, self.out).replace(os.sep, "/") not in keep:
+                    os.unlink(path)
+            if dirpath != str(self.out) and not os.listdir(dirpath):
+                os.rmdir(dirpath)
+        return self.result()
+
+    def abort(self) -> None:
+        pass  # files written so far are whole; the next rebuild brings the rest in line
+
+
+def output_intact(out: Path, written: Written) -> bool:
+    """Whether `out` holds exactly the files of `written`, each as written."""
+    seen = 0
+    base = len(str(out)) + 1
+    for dirpath, _, files in os.walk(out):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            rel = path[base:].replace(os.sep, "/")
+            if rel == MARKER:
+                continue
+            known = written.files.get(rel)
+            if known is None or _stat(Path(path)) != known[1:]:
+                return False
+            seen += 1
+    return seen == len(written.files) and bool(written.files)

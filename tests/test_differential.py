@@ -1,0 +1,102 @@
+"""Every fast path gives the bytes of a cold build, after any sequence of everyday operations.
+
+A seeded random walk over a copy of the example playbook (in git, its as_of unpinned so the
+date moves): new days, edits, new and deleted notes, renamed, new and deleted customers,
+changed customer.yaml, playbook.yaml (thresholds, team, plays) and template overrides,
+touched but unchanged files, deleted output, commits. After every step three builds must be
+byte-identical:
+
+- `build` with the playbook's memo (a warm build, the manifest's shortcuts included),
+- `build --no-cache` (the cold build every other path must equal),
+- a `serve` session that has seen every step (memo in memory, output synced in place).
+
+The default run is short; `PLAYBOOK_WALK_STEPS=400 PLAYBOOK_WALK_SEEDS=0-9 pytest
+tests/test_differential.py` runs a long one (CI nights).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+
+from builds import REPO, Walk, copy_playbook, git_init, same, tree
+from playbook import build as build_module, config, manifest
+from playbook.build import Session, build
+
+STEPS = int(os.environ.get("PLAYBOOK_WALK_STEPS", "14"))
+_lo, _, _hi = os.environ.get("PLAYBOOK_WALK_SEEDS", "1-2").partition("-")
+SEEDS = range(int(_lo), int(_hi or _lo) + 1)
+#: A few customers of the example keep each step quick and still cover every page kind.
+CUSTOMERS = ["northgate-logistics", "loomwork", "ashby-fold-council", "kestrel-pay", "calder-wren"]
+START = date(2026, 11, 20)
+
+
+class Today(date):
+    """`date` whose today() is the walk's current day (the config module reads the clock)."""
+
+    current = START
+
+    @classmethod
+    def today(cls) -> date:
+        return cls.current
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("trust_times", [True, False], ids=["stat-shortcut", "always-hash"])
+def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypatch, seed, trust_times):
+    root = copy_playbook(REPO, tmp_path / "pb", CUSTOMERS)
+    cfg = root / "playbook.yaml"
+    cfg.write_text(cfg.read_text().replace("as_of: 2026-11-20\n", ""))  # the date moves with "today"
+    git_init(root)
+    monkeypatch.setattr(config, "date", Today)
+    Today.current = START
+    if trust_times:  # let the manifest's stat shortcut decide as often as it ever could
+        monkeypatch.setattr(manifest, "RACY_NS", 0)
+    session = Session(root, root / "out-serve")
+    walk = Walk(root, seed)
+    history = []
+    for step in range(STEPS + 1):
+        what = walk.step() if step else "first build"
+        history.append(what)
+        Today.current = START + timedelta(days=walk.day_offset)
+        served = session.rebuild()
+        warm = build(root, root / "out-warm")
+        cold = build(root, root / "out-cold", use_cache=False)
+        where = f"seed {seed}, step {step} ({' → '.join(history[-4:])})"
+        assert cold.ok and warm.ok and served.ok, f"{where}: {cold.problems or warm.problems or served.problems}"
+        assert cold.customers == len(walk.customers()), f"{where}: a customer dropped out"
+        want = tree(root / "out-cold")
+        same(tree(root / "out-warm"), want, f"{where}: warm build")
+        same(tree(root / "out-serve"), want, f"{where}: serve")
+    session.close()
+
+
+def test_parallel_cold_and_warm_builds_agree(tmp_path, monkeypatch):
+    """Workers (forced on a small playbook) give the bytes of one process."""
+    root = copy_playbook(REPO, tmp_path / "pb")
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 0)
+    import playbook.units as units
+    monkeypatch.setattr(units, "PARALLEL_MIN_FILES", 0)
+    build(root, tmp_path / "serial", use_cache=False, jobs=1)
+    want = tree(tmp_path / "serial")
+    assert build(root, tmp_path / "par-cold", use_cache=False, jobs=2).ok
+    same(tree(tmp_path / "par-cold"), want, "parallel cold")
+    assert build(root, tmp_path / "par-first", jobs=2).ok
+    same(tree(tmp_path / "par-first"), want, "parallel, writing the memo")
+    (root / "content/customers/loomwork/interactions/2026-11-18-walk.md").write_text(
+        "---\ndate: 2026-11-18\ntype: call\n---\nQuick call.\n")
+    build(root, tmp_path / "serial2", use_cache=False, jobs=1)
+    assert build(root, tmp_path / "par-first", jobs=2).ok
+    same(tree(tmp_path / "par-first"), tree(tmp_path / "serial2"), "parallel, after an edit")
+
+
+def test_the_issue_repro_keeps_every_customer(tmp_path):
+    """build; build --as-of another day; build: every customer, every time, as a cold build."""
+    root = copy_playbook(REPO, tmp_path / "pb")
+    for as_of in (None, date(2026, 12, 5), None, date(2026, 12, 6)):
+        report = build(root, root / "site", as_of=as_of)
+        assert report.customers == 15
+        cold = build(root, tmp_path / "cold", as_of=as_of, use_cache=False)
+        same(tree(root / "site"), tree(tmp_path / "cold"), f"as of {as_of}")

@@ -1,0 +1,110 @@
+"""The memo: entries named by the digest of their inputs, written once, checked on reading,
+swept when unused; a damaged store is never trusted; and the build's invariant that every
+customer folder yields a customer or an error."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from builds import cold, fresh, same, synthetic_playbook, tree
+from playbook import units
+from playbook.build import build
+from playbook.memo import CACHE_DIR, Memo, header, key, payload_of
+from playbook.outputs import json_out
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    return synthetic_playbook(tmp_path_factory.mktemp("synthetic"))
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE_DIR).rglob("*") if p.is_file() and "manifest" not in p.parts)
+
+
+def test_an_entry_is_written_once_and_found_only_by_its_own_key(tmp_path):
+    memo = Memo(tmp_path)
+    k = key("step", "input a")
+    memo.put("kind", k, {"value": 1})
+    memo.put("kind", k, {"value": 2})  # a second value under the same name is never stored
+    assert Memo(tmp_path).get("kind", k) == {"value": 1}
+    assert Memo(tmp_path).get("kind", key("step", "input b")) is None
+    assert Memo(tmp_path).get("kind", k[:-1] + "0") is None  # no prefix or near matches
+    assert key("step", "a", "bc") != key("step", "ab", "c")  # parts cannot run together
+
+
+def test_the_header_checks_key_length_and_crc():
+    payload = b"some pickled bytes"
+    data = header(payload, "k1") + payload
+    assert payload_of(data, "k1") == payload
+    assert payload_of(data, "k2") is None
+    assert payload_of(data[:-1], "k1") is None
+    flipped = data[:-3] + bytes([data[-3] ^ 1]) + data[-2:]
+    assert payload_of(flipped, "k1") is None
+    assert payload_of(b"", "k1") is None
+
+
+def test_sweep_keeps_what_the_build_used(tmp_path):
+    memo = Memo(tmp_path, memory=True)
+    memo.put("kind", "a" * 40, 1)
+    memo.put("kind", "b" * 40, 2)
+    memo.begin()
+    assert memo.get("kind", "a" * 40) == 1
+    memo.sweep(("kind",))
+    fresh_memo = Memo(tmp_path)
+    assert fresh_memo.get("kind", "a" * 40) == 1 and fresh_memo.get("kind", "b" * 40) is None
+    assert ("kind", "b" * 40) not in memo.mem
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "renamed", "half-written"])
+def test_a_damaged_store_is_ignored_and_the_site_is_still_right(synthetic, tmp_path, damage):
+    root = fresh(synthetic, tmp_path)
+    want = cold(root)
+    assert build(root, tmp_path / "a").ok
+    files = entries(root)
+    assert files
+    for n, f in enumerate(files):
+        data = f.read_bytes()
+        if damage == "truncate":
+            f.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            f.write_bytes(b"\x80\x04not a pickle at all")
+        elif damage == "flip":
+            i = len(data) - 10
+            f.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:])
+        elif damage == "renamed":  # an entry under another entry's name
+            f.write_bytes(files[(n + 1) % len(files)].read_bytes() if n == 0 else data)
+        else:  # a writer died: an empty file and a stray temporary beside it
+            f.write_bytes(b"")
+            (f.parent / f".new-{f.name[:6]}").write_bytes(data[:100])
+    for m in (root / CACHE_DIR).rglob("manifest/*"):
+        m.write_bytes(m.read_bytes()[:30])
+    assert build(root, tmp_path / "a").ok
+    same(tree(tmp_path / "a"), want, "after damage")
+
+
+def test_a_folder_that_yields_nothing_fails_the_build_loudly(synthetic, tmp_path, monkeypatch):
+    root = fresh(synthetic, tmp_path)
+    victim = sorted((root / "content" / "customers").iterdir())[4].name
+    real = units.load_customer
+
+    def losing(folder, *args, **kwargs):  # a loader bug: no customer and no reason given
+        return (None, 0) if folder.name == victim else real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(units, "load_customer", losing)
+    report = build(root, tmp_path / "site", use_cache=False)
+    assert not report.ok
+    assert any(p.path == f"content/customers/{victim}" and p.severity == "error" for p in report.problems)
+    assert not (tmp_path / "site").exists()  # nothing half-built was written
+
+
+def test_json_assembled_per_customer_is_valid_and_complete(synthetic, tmp_path):
+    import json
+    site = tmp_path / "site"
+    assert build(synthetic, site, use_cache=False).ok
+    data = json.loads((site / "playbook.json").read_text())
+    assert len(data["customers"]) == len(list((synthetic / "content" / "customers").iterdir()))
+    assert json.loads(b"".join(json_out.pieces([], date(2026, 1, 1))))["customers"] == []

@@ -4,6 +4,7 @@ and that a note can never run script or stall a build."""
 from __future__ import annotations
 
 import gc
+import pickle
 import re
 import time
 from datetime import date
@@ -16,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from playbook import notes
 from playbook.markdown import SUMMARY_LIMIT, Task, parse_note
-from playbook.notes import bad_due_dates, commitments, first_sentence, remembering, render
+from playbook.notes import bad_due_dates, commitments, remembering, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notes"
 #: Every tag the renderer may emit; anything else in the HTML came from a note.
@@ -124,8 +125,13 @@ def test_commitments_carry_file_lines_and_due_date_warnings():
     ("", None),
     ("x" * 300, "x" * (SUMMARY_LIMIT - 1) + "…"),
 ])
-def test_first_sentence(text: str, expected: str | None):
-    assert first_sentence(text) == expected
+def test_the_summary_is_the_first_sentence(text: str, expected: str | None):
+    assert parse_note(text).summary == expected
+
+
+def test_a_note_pickles_for_the_build_cache():
+    note = parse_note("# Call\n\n- [ ] send it (due 2026-01-05)\n- [x] b (due 2026-02-30)\n")
+    assert pickle.loads(pickle.dumps(note)) == note
 
 
 # -- safety -----------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Notes as the loader and the pages use them: commitments, due-date warnings and summaries
-from a note's one parse (`markdown.parse_note`), and its HTML for the pages."""
+"""Notes as the loader and the pages use them: commitments and due-date warnings from a
+note's one parse (`markdown.parse_note`, whose summary the loader takes too), and its HTML
+for the pages."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from typing import Iterator
 from .markdown import Note, parse_note
 from .model import Commitment, Source
 
-__all__ = ["parse_note", "commitments", "bad_due_dates", "extract_commitments", "first_sentence",
-           "render", "remembering"]
+__all__ = ["parse_note", "commitments", "bad_due_dates", "extract_commitments", "render", "remembering"]
 
 
 def commitments(note: Note, body_line: int, made_on: date, path: str) -> tuple[Commitment, ...]:
@@ -30,11 +30,6 @@ def bad_due_dates(note: Note, body_line: int) -> list[tuple[int, str]]:
 def extract_commitments(body: str, body_line: int, made_on: date, path: str) -> tuple[Commitment, ...]:
     """The task items of the note `body` (which starts on file line `body_line`) as commitments."""
     return commitments(parse_note(body), body_line, made_on, path)
-
-
-def first_sentence(body: str) -> str | None:
-    """A one-line summary from the notes, for files that give none."""
-    return parse_note(body).summary
 
 
 def markdown(text: str) -> str:

@@ -134,3 +134,41 @@ def test_a_burst_of_saves_is_one_rebuild(served):
 def test_serves_only_loopback_by_default(served):
     _, base = served
     assert base.startswith("http://127.0.0.1:")
+
+
+def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path):
+    """Renames, a deleted output folder and commits (with and without content changes), each
+    seen by the real watcher: the served folder settles on exactly the cold build's files."""
+    from builds import cold, copy_playbook, git, git_init, tree
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "kestrel-pay", "calder-wren"])
+    git_init(root)
+    out = root / "site"
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: serve(root, port=0, quiet=True, ready=ready, stop=stop), daemon=True)
+    t.start()
+    assert ready.wait(30)
+
+    def settles(what: str) -> None:
+        want = cold(root)
+        try:
+            wait_for(lambda: out.is_dir() and tree(out) == want, timeout=20)
+        except AssertionError:
+            got = tree(out) if out.is_dir() else {}
+            raise AssertionError(f"after {what}: differs in {sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))[:6]}")
+
+    try:
+        settles("the first build")
+        customers = root / "content" / "customers"
+        (customers / "kestrel-pay").rename(customers / "kestrel-payments")
+        settles("a renamed customer")
+        shutil.rmtree(out)
+        (customers / "loomwork" / "interactions" / "2026-11-19-call.md").write_text("Quick call, all good.\n")
+        settles("a deleted site, then an edit")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "notes from the week")  # the files are as they were: only git's facts change
+        settles("a commit of files already built")
+        git(root, "commit", "-q", "--allow-empty", "-m", "nothing")
+        settles("an empty commit")
+    finally:
+        stop.set()
+        t.join(10)

@@ -24,25 +24,24 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import manifest
-from .config import CONFIG_FILE, Config, load_config, resolve_as_of
+from .config import CONFIG_FILE, load_config, resolve_as_of
 from .gitinfo import read_git
-from .load import CUSTOMERS_DIR, customer_folders
-from .memo import Memo, clear_old_formats, digest, key, tool_digest
-from .notes import remembering
+from .load import customer_folders
+from .memo import Memo, clear_old_formats, digest, key
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendars
-from .parallel import ordered_map, shared, workers
+from .parallel import ordered_map, workers
 from .problems import Problem, sorted_problems
 from .site import Renderer
 from .site.render import TemplateProblem, assets, render_pieces, template_dirs
 from .units import PARALLEL_MIN_FILES, Inputs, Unit, analyse_all, full_unit, git_digests, invariant
-from .write import BuildError, SyncWriter, TreeWriter, Writer, Written, check_out_dir, output_intact
+from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
 
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "pages", "page", "notes")
+KINDS = ("parse", "analyse", "pages", "page")
 #: A page over all customers is kept in the memo up to this size (bytes).
 PAGE_MEMO_MAX = 16 * 2**20
 
@@ -104,15 +103,22 @@ def templates_digest(root: Path) -> str:
                 continue
             seen.add(real)
             dirs.sort()
-            parts.append(f"{os.path.relpath(folder, d)}>{real}")
+            parts.append(f"{os.path.relpath(folder, d)}>{_where_linked(folder)}")
             for name in sorted(files):
                 f = Path(folder, name)
                 try:
-                    parts += [f"{f.relative_to(d)}>{os.path.realpath(f)}", f.read_bytes()]
+                    parts += [f"{f.relative_to(d)}>{_where_linked(f)}", f.read_bytes()]
                 except OSError:
                     parts.append(f"{f.relative_to(d)}!")
         parts.append("--")
     return digest(*parts)
+
+
+def _where_linked(path: Path | str) -> str:
+    """Where a link leads (a link out of the playbook is not read; into it, it is), or ''
+    for a plain path: the templates' place on disk is no input of their own."""
+    real = os.path.realpath(path)
+    return real if real != os.path.abspath(path) else ""
 
 
 def build_key(b: Begun, pkeys: list[str], templates: str, out: Path, since: str | None) -> str:
@@ -143,27 +149,17 @@ def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
     return items
 
 
-def notes_key(u: Unit) -> str:
-    return key("notes", u.pkey)
-
-
 def page_key(u: Unit, renderer: Renderer, templates: str) -> str:
     """A customer's own pages depend on its analysis, the site's names and the templates."""
     return key("pages", u.akey, renderer.site_digest(u.relationship), templates)
 
 
-def _pages_task(u: Unit) -> tuple[str, list[tuple[str, bytes]]]:
-    """One customer's pages: from the memo, else rendered (its notes' HTML from the memo)."""
-    memo, pk = shared("memo"), shared("page_keys")[u.slug]
+def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
+    """One customer's pages: from the memo, else rendered."""
+    memo, pk = share["memo"], share["page_keys"][u.slug]
     pages = memo.get("pages", pk)
     if pages is None:
-        full = full_unit(u, shared("inputs"), memo)
-        nk = notes_key(u)
-        before = memo.get("notes", nk)
-        with remembering(before or {}) as used:
-            pages = shared("renderer").customer_pages(full.relationship)
-        if before is None:
-            memo.put("notes", nk, used)
+        pages = share["renderer"].customer_pages(full_unit(u, share["inputs"], memo).relationship)
         memo.put("pages", pk, pages)
     return u.slug, pages
 
@@ -225,8 +221,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     add("search-index.js", k, None if writer.has("search-index.js", k) else search.parts(u.search_line for u in ok))
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
-    # Every customer's entries stay memoised, made this time (perhaps by a worker) or not.
-    memo.used.setdefault("notes", set()).update(notes_key(u) for u in ok)
+    # Every customer's pages stay memoised, made this time (perhaps by a worker) or not.
     memo.used.setdefault("pages", set()).update(page_keys.values())
     todo = []
     for u in ok:

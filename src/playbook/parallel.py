@@ -1,6 +1,6 @@
 """Work spread over forked processes, results in order.
 
-Workers inherit what they need when forked (`shared(name)`), instead of being sent it, and
+Workers inherit what they need when forked, instead of being sent it, and
 results come back in the items' order, so the output never depends on who did what.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -18,18 +19,15 @@ R = TypeVar("R")
 #: Items per task handed to a worker.
 CHUNK = 25
 
+#: What forked workers inherit: set just before a pool starts, under `_POOL` (so builds in
+#: two threads of one process, as in `serve`'s tests, never see each other's).
 _SHARED: dict = {}
+_POOL = threading.Lock()
 
 
 def _run_chunk(args: tuple[Callable, int, int]) -> list:
     fn, lo, hi = args
-    items = _SHARED["items"]
-    return [fn(x) for x in items[lo:hi]]
-
-
-def shared(name: str):
-    """A value the parent handed to the workers (they inherit it when forked)."""
-    return _SHARED[name]
+    return [fn(x, _SHARED) for x in _SHARED["items"][lo:hi]]
 
 
 def can_fork() -> bool:
@@ -45,40 +43,42 @@ def workers(jobs: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int, chunk: int = CHUNK,
+def ordered_map(fn: Callable[[T, dict], R], items: Sequence[T], jobs: int, chunk: int = CHUNK,
                 meanwhile: Iterable[R] = (), **share) -> Iterator[R]:
-    """`fn` over `items`, results in the items' order, after the items of `meanwhile`.
+    """`fn(item, share)` over `items`, results in the items' order, after those of `meanwhile`.
 
     With jobs > 1, forked workers take chunks of `items` while this process goes through
-    `meanwhile`. Workers inherit `items` and `share` (read with `shared(name)`) instead of
-    being sent them, so `fn` must be a module-level function. Without fork: one process."""
-    _SHARED.update(share, items=items)
-    try:
-        if jobs <= 1 or len(items) <= chunk or not can_fork():
-            yield from meanwhile
-            yield from (fn(x) for x in items)
-            return
-        ctx = multiprocessing.get_context("fork")
-        spans = iter([(fn, lo, min(lo + chunk, len(items))) for lo in range(0, len(items), chunk)])
-        more = iter(meanwhile)
-        done = object()
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            # A few chunks in flight at a time, so finished results never pile up in memory;
-            # while the oldest is not ready, this process works through `meanwhile`.
-            pending = deque(pool.submit(_run_chunk, span) for span in islice(spans, 8 * jobs))
-            while pending:
-                while not pending[0].done():
-                    item = next(more, done)
-                    if item is done:
-                        break
-                    yield item
-                results = pending.popleft().result()
-                span = next(spans, None)
-                if span is not None:
-                    pending.append(pool.submit(_run_chunk, span))
-                yield from results
-                del results
-            yield from more
-    finally:
-        _SHARED.clear()
+    `meanwhile`. Workers inherit `items` and `share` instead of being sent them, so `fn`
+    must be a module-level function. Without fork: one process."""
+    if jobs <= 1 or len(items) <= chunk or not can_fork():
+        yield from meanwhile
+        yield from (fn(x, share) for x in items)
+        return
+    with _POOL:
+        _SHARED.update(share, items=items)
+        try:
+            yield from _forked(fn, items, jobs, chunk, iter(meanwhile))
+        finally:
+            _SHARED.clear()
 
+
+def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator) -> Iterator:
+    spans = iter([(fn, lo, min(lo + chunk, len(items))) for lo in range(0, len(items), chunk)])
+    done = object()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # A few chunks in flight at a time, so finished results never pile up in memory;
+        # while the oldest is not ready, this process works through `meanwhile`.
+        pending = deque(pool.submit(_run_chunk, span) for span in islice(spans, 8 * jobs))
+        while pending:
+            while not pending[0].done():
+                item = next(more, done)
+                if item is done:
+                    break
+                yield item
+            results = pending.popleft().result()
+            span = next(spans, None)
+            if span is not None:
+                pending.append(pool.submit(_run_chunk, span))
+            yield from results
+            del results
+        yield from more

@@ -28,16 +28,15 @@ from .gitinfo import GitInfo, fill_authors
 from .load import CUSTOMERS_DIR, IGNORED, load_customer
 from .memo import Memo, digest, key
 from .model import Customer, Interaction, Playbook
-from .outputs.atom import LIMIT as FEED_ITEMS
-from .parallel import can_fork, ordered_map, shared, workers
+from .parallel import can_fork, ordered_map, workers
 from .problems import Problem, error
-from .site.views import HOME_RECENT
 
 #: Below this many interaction files a build stays in one process: starting workers and
 #: shipping results back costs more than it saves (measured: README, "Benchmarks").
 PARALLEL_MIN_FILES = 4000
-#: Latest interactions per customer kept for the pages and files listing the latest overall.
-RECENT = max(FEED_ITEMS, HOME_RECENT)
+#: Latest interactions per customer kept for the pages and files listing the latest overall
+#: (the feed and the home page; tests/test_memo.py checks it covers both).
+RECENT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +148,10 @@ def git_digests(git: GitInfo) -> dict[str, str]:
 
 
 def parse_key(listing: str, data: dict[str, bytes], rel: str, inp: Inputs) -> str:
-    return key("parse", inp.config_digest, str(inp.root), rel, listing,
+    # Where the playbook lies matters only to links (is their target inside it?): without
+    # them a restored CI cache is used wherever the checkout is.
+    linked = any(line.startswith(("l:", "il:", "interactions->")) for line in listing.split("\n"))
+    return key("parse", inp.config_digest, str(inp.root) if linked else "", rel, listing,
                *(x for name in sorted(data) for x in (name, data[name])))
 
 
@@ -235,7 +237,7 @@ def invariant(folders: list[tuple[Path, str]], units: list[Unit]) -> list[Proble
 class _Slim(pickle.Pickler):
     def reducer_override(self, obj):
         if type(obj) is Interaction and obj.body:
-            return Interaction, tuple(getattr(obj, f) if f != "body" else "" for f in _INTERACTION_FIELDS)
+            return Interaction, tuple("" if f in ("body", "html") else getattr(obj, f) for f in _INTERACTION_FIELDS)
         return NotImplemented
 
 
@@ -261,9 +263,9 @@ def full_unit(u: Unit, inp: Inputs, memo: Memo) -> Unit:
     return analyse_folder(inp.root / CUSTOMERS_DIR / u.slug, f"{CUSTOMERS_DIR}/{u.slug}", inp, memo)
 
 
-def _analyse_task(item: tuple[Path, str]) -> bytes:
+def _analyse_task(item: tuple[Path, str], share: dict) -> bytes:
     """In a worker: the folder's unit, pickled slim."""
-    return slim_pickle(analyse_folder(item[0], item[1], shared("inputs"), shared("memo")))
+    return slim_pickle(analyse_folder(item[0], item[1], share["inputs"], share["memo"]))
 
 
 def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: int | None = None) -> list[Unit]:

@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from playbook import notes
 from playbook.markdown import SUMMARY_LIMIT, Task, parse_note
-from playbook.notes import bad_due_dates, commitments, remembering, render
+from playbook.notes import bad_due_dates, commitments, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notes"
 #: Every tag the renderer may emit; anything else in the HTML came from a note.
@@ -300,20 +300,29 @@ def test_render_of_nothing_is_empty():
     assert render(None) == "" and render("") == ""
 
 
-def test_remembered_notes_are_not_rendered_again(monkeypatch):
-    first: dict[str, str] = {}
-    with remembering({}) as used:
-        html = render("Hello *you*.")
-        first.update(used)
-    assert list(first.values()) == [html] == ["<p>Hello <em>you</em>.</p>\n"]
+def test_a_cold_build_parses_each_note_once(tmp_path, monkeypatch):
+    """The loader's parse gives the promises and the page's HTML alike; pages never parse again."""
+    from helpers import write_playbook
+    from playbook import load as load_module
+    from playbook.build import build
+    root = write_playbook(tmp_path / "pb", {
+        "content/customers/acme/customer.yaml": "name: Acme\n",
+        "content/customers/acme/interactions/2026-11-01-call.md": "Call *one*.\n\n- [ ] Send the deck\n",
+        "content/customers/acme/interactions/2026-11-02-call.md": "Call two.\n",
+    })
+    seen: list[str] = []
+    real = load_module.parse_note
 
-    def refuse(text):
-        raise AssertionError("rendered again")
+    def counting(text):
+        seen.append(text)
+        return real(text)
 
-    monkeypatch.setattr(notes, "markdown", refuse)
-    with remembering(first) as used:
-        assert render("Hello *you*.") == html
-    assert used == first
+    monkeypatch.setattr(load_module, "parse_note", counting)
+    monkeypatch.setattr(notes, "parse_note", lambda text: pytest.fail(f"parsed again for a page: {text!r}"))
+    assert build(root, tmp_path / "site", use_cache=False).ok
+    assert sorted(seen) == ["Call *one*.\n\n- [ ] Send the deck\n", "Call two.\n"]
+    page = (tmp_path / "site" / "customers" / "acme" / "index.html").read_text()
+    assert "Call <em>one</em>." in page and 'type="checkbox"' in page
 
 
 # -- `playbook done` ticks what the page shows ------------------------------------------------------

@@ -54,7 +54,7 @@ def key(step: str, *inputs: bytes | str) -> str:
 
 
 #: The libraries whose upgrade can change what is made (pages, notes' HTML, YAML read).
-LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pyyaml")
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "pyyaml")
 
 
 @lru_cache(maxsize=1)

@@ -136,6 +136,9 @@ class Interaction:
     """Line of the `date:` field (1 when the date comes from the file name)."""
     by_from_git: bool = False
     """True when `by` was not written but taken from the git commit that added the file."""
+    html: str = ""
+    """The notes as safe HTML, from the same parse as `commitments` (so a build parses each
+    note once, in the memoised parse phase)."""
 
     @property
     def slug(self) -> str:

@@ -4,15 +4,12 @@ for the pages."""
 
 from __future__ import annotations
 
-import hashlib
-from contextlib import contextmanager
 from datetime import date
-from typing import Iterator
 
 from .markdown import Note, parse_note
 from .model import Commitment, Source
 
-__all__ = ["parse_note", "commitments", "bad_due_dates", "extract_commitments", "render", "remembering"]
+__all__ = ["parse_note", "commitments", "bad_due_dates", "extract_commitments", "render"]
 
 
 def commitments(note: Note, body_line: int, made_on: date, path: str) -> tuple[Commitment, ...]:
@@ -32,38 +29,7 @@ def extract_commitments(body: str, body_line: int, made_on: date, path: str) -> 
     return commitments(parse_note(body), body_line, made_on, path)
 
 
-def markdown(text: str) -> str:
-    """Notes' Markdown to safe HTML (no memo; `render` is the entry point)."""
-    return parse_note(text).html
-
-
-#: While a `remembering` block runs: notes rendered before (digest → HTML) and those used.
-_memo: tuple[dict[str, str], dict[str, str]] | None = None
-
-
-@contextmanager
-def remembering(before: dict[str, str]) -> Iterator[dict[str, str]]:
-    """Render notes found in `before` (by digest of their text) without parsing them again;
-    yields the notes rendered in the block, to keep for next time. For one thread at a time."""
-    global _memo
-    used: dict[str, str] = {}
-    _memo = (before, used)
-    try:
-        yield used
-    finally:
-        _memo = None
-
-
 def render(text: str | None) -> str:
-    """Markdown to safe HTML."""
-    if not text:
-        return ""
-    if _memo is None:
-        return markdown(text)
-    before, used = _memo
-    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    html = used.get(key) or before.get(key)
-    if html is None:
-        html = markdown(text)
-    used[key] = html
-    return html
+    """Markdown to safe HTML (the profile's and contacts' notes; an interaction's notes come
+    as `Interaction.html` from the loader's parse)."""
+    return parse_note(text).html if text else ""

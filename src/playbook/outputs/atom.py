@@ -21,7 +21,6 @@ from ..config import Config
 from ..engine.types import Relationship
 from ..model import Customer, Interaction
 from ..names import customer_page, interaction_anchor, slugify
-from ..notes import render
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -69,7 +68,7 @@ def _content(config: Config, customer: Customer, i: Interaction) -> str:
     if by:
         facts.append("by " + by)
     head = f"<p><strong>{xml_text(customer.name)}</strong> — {xml_text(' '.join(facts))}</p>\n"
-    return head + render(i.body)
+    return head + i.html
 
 
 def feed_xml(relationships: list[Relationship], config: Config, as_of: date,

@@ -69,12 +69,6 @@ def customer_json(r: Relationship) -> str:
     return "    " + text.replace("\n", "\n    ")  # JSON strings never hold a raw newline
 
 
-def assemble(entries: list[bytes], as_of: date) -> bytes:
-    """The file (UTF-8) from `customer_json` entries (UTF-8): the same bytes as dumping the
-    whole document."""
-    return b"".join(pieces(entries, as_of))
-
-
 def pieces(entries: Iterable[bytes], as_of: date) -> Iterator[bytes]:
     """The same file in pieces, taking one entry at a time (a large playbook's file is never
     whole in memory)."""
@@ -85,17 +79,3 @@ def pieces(entries: Iterable[bytes], as_of: date) -> Iterator[bytes]:
         yield entry
         first = False
     yield head + b',\n  "customers": []\n}\n' if first else b"\n  ]\n}\n"
-
-
-def playbook_json(relationships: list[Relationship], as_of: date) -> str:
-    return assemble([customer_json(r).encode("utf-8") for r in relationships], as_of).decode("utf-8")
-
-
-def playbook_json_whole(relationships: list[Relationship], as_of: date) -> str:
-    """The same file dumped in one go (the reference `assemble` is tested against)."""
-    doc = {
-        "schema": SCHEMA_VERSION,
-        "as_of": as_of.isoformat(),
-        "customers": [customer_dict(r) for r in relationships],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

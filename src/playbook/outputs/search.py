@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Iterable, Iterator
 
 from ..config import Config
@@ -141,12 +140,3 @@ def parts(lines: Iterable[bytes]) -> Iterator[bytes]:
             yield b",\n"
         yield line
     yield b"\n];\n"
-
-
-def index_js(relationships: list[Relationship], config: Config) -> str:
-    return assemble([entry_line(r, config).encode("utf-8") for r in relationships]).decode("utf-8")
-
-
-def search_files(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
-    """`search-index.js` at the site root (as_of is applied already: relationships carry it)."""
-    yield "search-index.js", index_js(relationships, config).encode("utf-8")

@@ -323,7 +323,7 @@ def interaction_view(site: Site, r: Relationship, i: Interaction, base: str, sho
         by_git=i.by_from_git,
         sentiment="s-none" if i.sentiment is None else f"s{i.sentiment}", sentiment_label=sentiment_word(i.sentiment),
         direction=DIRECTION_LABELS.get(i.direction or ""), summary=i.summary or i.type.capitalize(),
-        notes_html=Markup("") if short or _only_summary(i) else Markup(render_notes(i.body)),
+        notes_html=Markup("") if short or _only_summary(i) else Markup(i.html),
         customer=Link(c.name, site.customer_href(c.slug, base)),
         source=site.ref(i.source, f"content/customers/{c.slug}/"),
     )

@@ -6,7 +6,6 @@ relationship comes from `analyse`, and every judgement carries its reasons.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +14,7 @@ from ..model import Customer, Playbook
 from . import actions as act
 from .dates import key_dates
 from .health import health as compute_health
+from .merge import merge_similar
 from .plays import run_plays
 from .stage import classify, month_ends
 from .timeline import timeline, upto
@@ -55,36 +55,6 @@ def stage_at(customer: Customer, config: Config, as_of: date) -> str:
         # 'ended' is known only from the last touch on; before that the account was live.
         customer = replace(customer, status="active")
     return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t).id
-
-
-_STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
-                  "this that up follow answer before after".split())
-
-
-def topic(title: str) -> frozenset[str]:
-    """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'."""
-    words = re.findall(r"[a-z]+", title.lower())
-    return frozenset(w[:4] for w in words if len(w) > 2 and w not in _STOP)
-
-
-def merge_similar(actions: list[Action]) -> list[Action]:
-    """One action per topic: a promise to send the schedule and the ask for the schedule are the
-    same job. The better-ranked one stays and names the other in its why."""
-    kept: list[Action] = []
-    for a in sorted(actions, key=Action.sort_key):
-        mine = topic(a.title)
-        twin = None
-        for k, b in enumerate(kept):
-            theirs = topic(b.title)
-            if len(mine) >= 2 and len(theirs) >= 2 and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.6:
-                twin = k
-                break
-        if twin is None:
-            kept.append(a)
-        else:
-            b = kept[twin]
-            kept[twin] = replace(b, why=f"{b.why} (Also covers: {a.title}.)")
-    return kept
 
 
 def demote(a: Action) -> Action:

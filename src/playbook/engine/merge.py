@@ -1,0 +1,80 @@
+"""Merging actions about the same topic, in time near-linear in their number.
+
+Two actions are the same job when their topic words overlap enough (`similar`). Comparing
+every action with every kept one is quadratic: 8,000 open task items took a minute. Prefix
+filtering (Bayardo et al., "Scaling up all pairs similarity search", 2007) finds the same
+pairs by looking up only each topic's rarest words in an index, then checks each candidate
+with `similar` itself, so the result is exactly the pairwise one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+
+from .types import Action
+
+_STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
+                  "this that up follow answer before after".split())
+_WORD = re.compile(r"[a-z]+")
+
+#: The share of the smaller topic the two must have in common.
+OVERLAP = 0.6
+
+
+def topic(title: str) -> frozenset[str]:
+    """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'."""
+    return frozenset(w[:4] for w in _WORD.findall(title.lower()) if len(w) > 2 and w not in _STOP)
+
+
+def similar(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Whether two topics are one job: two words or more each, mostly shared."""
+    return (len(mine) >= 2 and len(theirs) >= 2
+            and len(mine & theirs) / min(len(mine), len(theirs)) >= OVERLAP)
+
+
+@lru_cache(maxsize=None)
+def _needed(size: int) -> int:
+    """The fewest shared words that make a topic of `size` words (the smaller one) similar,
+    by the very division `similar` does, so rounding cannot make the two disagree."""
+    return next(x for x in range(size + 1) if x / size >= OVERLAP)
+
+
+def merge_similar(actions: list[Action]) -> list[Action]:
+    """One action per topic: a promise to send the schedule and the ask for the schedule are the
+    same job. The better-ranked one stays and names the others in its why, in rank order; each
+    action joins the earliest-ranked kept one it is similar to."""
+    ordered = sorted(actions, key=Action.sort_key)
+    topics = [topic(a.title) for a in ordered]
+    # Each topic's words rarest first (ties by the word): two topics sharing n words share
+    # one among the first len - n + 1 words of each, so only those need looking up.
+    df = Counter(w for t in topics for w in t)
+    kept: list[Action] = []
+    kept_topics: list[frozenset[str]] = []
+    covers: list[list[str]] = []
+    by_rare: dict[str, list[int]] = {}  # word → kept topics with it in their rare prefix
+    by_most: dict[str, list[int]] = {}  # word → kept topics with it in all but their commonest
+    for a, mine in zip(ordered, topics):
+        words = sorted(mine, key=lambda w: (df[w], w)) if len(mine) >= 2 else []
+        rare = words[:len(words) - _needed(len(words)) + 1] if words else []
+        # A kept topic no bigger than mine shares at least its own needed count with me (two
+        # or more), so one in its rare prefix and one in my all-but-commonest; a bigger one
+        # shares my needed count, so one in my rare prefix and one in its all-but-commonest.
+        found = {k for w in words[:-1] for k in by_rare.get(w, ())}
+        found.update(k for w in rare for k in by_most.get(w, ()))
+        twin = next((k for k in sorted(found) if similar(mine, kept_topics[k])), None)
+        if twin is not None:
+            covers[twin].append(a.title)
+            continue
+        for w in rare:
+            by_rare.setdefault(w, []).append(len(kept))
+        for w in words[:-1]:
+            by_most.setdefault(w, []).append(len(kept))
+        kept.append(a)
+        kept_topics.append(mine)
+        covers.append([])
+    # Each why is written once: appending on every merge copied it once per merged action.
+    return [replace(b, why=b.why + "".join(f" (Also covers: {t}.)" for t in more)) if more else b
+            for b, more in zip(kept, covers)]

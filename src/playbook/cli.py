@@ -13,14 +13,18 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .limits import DATE_RANGE, in_range
 from .problems import Problem, UsageError, format_github, format_plain, summary
 
 
 def _date_arg(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from None
+    if not in_range(day):
+        raise argparse.ArgumentTypeError(f"'{text}' is out of range; give a date {DATE_RANGE}")
+    return day
 
 
 def _root_arg(p: argparse.ArgumentParser) -> None:

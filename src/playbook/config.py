@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .fields import Fields, parse_cadence, parse_choice, parse_int
+from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
 from .yamlio import Map, Scalar, Seq, kind_name, parse
@@ -258,6 +259,12 @@ def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
             continue
         if num <= 0:
             problems.append(error(path, v.line, v.column, f"threshold '{name}' should be above zero"))
+            continue
+        # Bounded so that no date the engine computes from a threshold leaves the calendar.
+        most, unit = (MAX_MULTIPLE, " times the cadence") if "multiple" in name else (MAX_THRESHOLD_DAYS, " days")
+        if num > most:
+            problems.append(error(path, v.line, v.column,
+                                  f"threshold '{name}' should be at most {most:,}{unit}, not {v.text.strip()}"))
             continue
         kw[name] = num if "multiple" in name else int(num)
     return Thresholds(**kw)

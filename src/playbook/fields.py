@@ -11,6 +11,7 @@ import re
 from datetime import date
 from typing import Iterable
 
+from .limits import DATE_RANGE, in_range
 from .problems import Problem, did_you_mean, error, one_of
 from .yamlio import Map, Node, Scalar, Seq, kind_name
 
@@ -171,11 +172,17 @@ def parse_date(node: Scalar, path: str, problems: list[Problem], key: str) -> da
         return None
     y, mo, d = (int(g) for g in m.groups())
     try:
-        return date(y, mo, d)
+        day = date(y, mo, d)
     except ValueError as exc:
         problems.append(error(path, node.line, node.column,
                               f"'{key}: {node.text.strip()}' is not a real date ({exc}); check the day and month"))
         return None
+    if not in_range(day):
+        problems.append(error(path, node.line, node.column,
+                              f"'{key}: {node.text.strip()}' is out of range; Playbook reads dates {DATE_RANGE} "
+                              "(check the year)"))
+        return None
+    return day
 
 
 def parse_int(node: Scalar, path: str, problems: list[Problem], key: str,

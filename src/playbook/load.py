@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .fields import Fields, parse_date
+from .limits import DATE_RANGE
 from .model import (
     DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
     Customer, Interaction, Playbook, Source,
@@ -362,8 +363,8 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         summary = fields.text("summary")
     note = parse_note(body)  # one parse for the promises, the warnings and the summary
     for line, bad in bad_due_dates(note, body_line):
-        problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date; the commitment has "
-                                               "no due date until it is fixed (write YYYY-MM-DD)"))
+        problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date {DATE_RANGE}; the "
+                                               "commitment has no due date until it is fixed (write YYYY-MM-DD)"))
     return Interaction(
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
         summary=summary or note.summary, body=body, body_line=body_line,

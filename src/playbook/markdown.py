@@ -16,6 +16,8 @@ from typing import Any, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .limits import in_range
+
 __all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT"]
 
 #: `rel` of a link out of the site: it never learns the page's address, and gets no opener.
@@ -37,7 +39,8 @@ class Task:
     due: date | None
     """From a trailing '(due YYYY-MM-DD)'."""
     bad_due: str | None
-    """The date of a trailing '(due …)' marker that is no real date (it then stays in `text`)."""
+    """The date of a trailing '(due …)' marker that is no real date, or out of `limits.DATE_RANGE` (it then
+    stays in `text`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +165,12 @@ def _task(tokens: list[Token], i: int, children: list[Token]) -> Task | None:
         if d is not None:
             try:
                 due = date.fromisoformat(d.group(1))
-                body = body[:at].rstrip()
             except ValueError:
-                bad = d.group(1)  # stays part of the text; check warns
+                due = None
+            if due is not None and in_range(due):
+                body = body[:at].rstrip()
+            else:
+                due, bad = None, d.group(1)  # stays part of the text; check warns
     line = (tokens[i - 1].map or (0, 0))[0]
     return Task(line, done, body, due, bad)
 

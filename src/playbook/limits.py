@@ -1,0 +1,26 @@
+"""The bounds every value read from a playbook is held to, in one place.
+
+Dates and day counts are bounded so that the engine's date arithmetic (a year back for
+the stage history, windows of up to two thresholds, a year ahead for key dates) can never
+leave the years Python's `date` can hold: `check` reports an out-of-range value at its
+line instead of `build` failing on it later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: The earliest and latest dates Playbook reads (as_of, since, renewal, a due date…).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+DATE_RANGE = f"from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+
+#: The largest number of days a threshold may span (a century).
+MAX_THRESHOLD_DAYS = 36_500
+#: The largest 'N times the cadence' multiple.
+MAX_MULTIPLE = 1_000
+
+
+def in_range(d: date) -> bool:
+    """Whether `d` is a date Playbook can compute with."""
+    return EARLIEST <= d <= LATEST

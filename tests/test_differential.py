@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from builds import REPO, Walk, copy_playbook, git_init, same, tree
+from builds import REPO, Walk, cold, copy_playbook, git_init, same, tree
 from playbook import build as build_module, config, manifest
 from playbook.build import Session, build
 
@@ -90,6 +90,16 @@ def test_parallel_cold_and_warm_builds_agree(tmp_path, monkeypatch):
     build(root, tmp_path / "serial2", use_cache=False, jobs=1)
     assert build(root, tmp_path / "par-first", jobs=2).ok
     same(tree(tmp_path / "par-first"), tree(tmp_path / "serial2"), "parallel, after an edit")
+    # serve with workers: the second rebuild takes the slim units it kept in memory.
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    session = Session(root, tmp_path / "served", jobs=2)
+    assert session.rebuild().ok
+    same(tree(tmp_path / "served"), tree(tmp_path / "serial2"), "serve, parallel")
+    (root / "content/customers/loomwork/interactions/2026-11-18-walk.md").write_text(
+        "---\ndate: 2026-11-18\ntype: call\n---\nQuick call, and a second line.\n")
+    assert session.rebuild().ok
+    same(tree(tmp_path / "served"), cold(root), "serve, parallel, after an edit")
+    assert session.memo.mem and any(k[0] == "slim" for k in session.memo.mem)
 
 
 def test_the_issue_repro_keeps_every_customer(tmp_path):

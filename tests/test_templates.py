@@ -93,3 +93,22 @@ def test_templates_get_no_undefined_values(tmp_path: Path, make_playbook):
     (p,) = [p for p in report.problems if p.severity == "error"]
     assert p.path == "templates/tags.html" and p.line == 1 and "no_such_thing" in p.message
     assert not (tmp_path / "site").exists()  # a failed render leaves no half-written site
+
+
+def test_a_broken_customer_template_in_worker_processes_is_reported_like_content(tmp_path, monkeypatch):
+    """Customers' pages render in forked workers on a large playbook; the template's problem
+    crosses back whole (it once broke the pool instead)."""
+    import playbook.build as build_module
+    root = make(tmp_path)
+    for k in range(60):  # more customers than one worker chunk
+        c = root / f"content/customers/c{k:02d}"
+        (c / "interactions").mkdir(parents=True)
+        (c / "customer.yaml").write_text(f"name: Customer {k}\n")
+    (root / "templates").mkdir()
+    (root / "templates/customer.html").write_text(
+        "{% extends 'base.html' %}\n{% block main %}\n<p>{{ no_such_field }}</p>\n{% endblock %}\n")
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 0)
+    report = build(root, tmp_path / "site", jobs=2, use_cache=False)
+    assert not report.ok
+    assert [(p.path, p.line) for p in report.problems if p.severity == "error"] == [("templates/customer.html", 3)]
+    assert not (tmp_path / "site").exists()

@@ -41,7 +41,7 @@ from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, ou
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "pages", "page")
+KINDS = ("parse", "analyse", "slim", "pages", "page")
 #: A page over all customers is kept in the memo up to this size (bytes).
 PAGE_MEMO_MAX = 16 * 2**20
 

@@ -110,6 +110,17 @@ class Memo:
             self.mem[(kind, k)] = value
         return value
 
+    def recall(self, kind: str, k: str) -> Any | None:
+        """The value in memory only (None without a memory layer or when not there)."""
+        self.used.setdefault(kind, set()).add(k)
+        return self.mem.get((kind, k)) if self.mem is not None else None
+
+    def remember(self, kind: str, k: str, value: Any) -> None:
+        """Keep a value in memory only (with a memory layer)."""
+        self.used.setdefault(kind, set()).add(k)
+        if self.mem is not None:
+            self.mem[(kind, k)] = value
+
     def get_pickled(self, kind: str, k: str) -> bytes | None:
         """The entry's pickle from disk, checked (key, length, CRC) but not unpickled."""
         self.used.setdefault(kind, set()).add(k)

@@ -272,18 +272,42 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
     """Every customer folder as a Unit, in folder order. On a large playbook, workers read,
     hash, parse and analyse what the memo does not hold and store it there; this process
     gets slim units back and marks their keys as used."""
+    units: list[Unit | None] = [_in_memory(f.name, inp, memo) for f, _ in folders]
+    todo = [(f, rel) for (f, rel), u in zip(folders, units) if u is None]
     n = workers(jobs)
-    if jobs is None and n > 1 and sum(_count_md(f) for f, _ in folders) < PARALLEL_MIN_FILES:
+    if jobs is None and n > 1 and sum(_count_md(f) for f, _ in todo) < PARALLEL_MIN_FILES:
         n = 1
     if n <= 1 or not can_fork() or not memo.on_disk:
-        return [analyse_folder(f, rel, inp, memo) for f, rel in folders]
-    units = []
-    for b in ordered_map(_analyse_task, folders, n, inputs=inp, memo=memo):
-        u = pickle.loads(b)
-        memo.used.setdefault("parse", set()).add(u.pkey)
-        memo.used.setdefault("analyse", set()).add(u.akey)
-        units.append(u)
-    return units
+        made = (analyse_folder(f, rel, inp, memo) for f, rel in todo)
+    else:
+        made = (_slim_back(b, memo) for b in ordered_map(_analyse_task, todo, n, inputs=inp, memo=memo))
+    return [u if u is not None else next(made) for u in units]
+
+
+def _slim_back(pickled: bytes, memo: Memo) -> Unit:
+    """A worker's slim unit, its keys marked used; kept in memory (serve) as slim, never as
+    the full unit its key names."""
+    u = pickle.loads(pickled)
+    memo.used.setdefault("parse", set()).add(u.pkey)
+    memo.used.setdefault("analyse", set()).add(u.akey)
+    memo.remember("slim", u.akey, u)
+    return u
+
+
+def _in_memory(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
+    """The folder's unit when `serve`'s memory holds it under keys known without reading the
+    folder (its files stat as when they were hashed)."""
+    pkey = inp.known.get(slug)
+    if pkey is None:
+        return None
+    akey = analyse_key(pkey, slug, inp)
+    for kind in ("analyse", "slim"):
+        u = memo.recall(kind, akey)
+        if isinstance(u, Unit) and u.pkey == pkey:
+            memo.used.setdefault("parse", set()).add(pkey)
+            memo.used.setdefault("analyse", set()).add(akey)
+            return u
+    return None
 
 
 def _count_md(folder: Path) -> int:

@@ -67,6 +67,9 @@ class TemplateProblem(Exception):
         super().__init__(problem.message)
         self.problem = problem
 
+    def __reduce__(self):  # raised in a worker process, it crosses back whole
+        return TemplateProblem, (self.problem,)
+
 
 def _where(root: Path, filename: str | None) -> str:
     if not filename:

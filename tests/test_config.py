@@ -115,7 +115,8 @@ def test_defaults_when_nothing_is_set():
     t = Thresholds()
     assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
             t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
-            t.personal_days, t.repair_days, t.single_thread_days) == (180, 4.0, 30, 14, 2.0, 90, 90, 60, 14, 30, 180)
+            t.personal_days, t.repair_days, t.single_thread_days, t.stakeholder_days) == (
+        180, 3.0, 30, 14, 2.0, 90, 90, 60, 14, 30, 180, 90)
     c = Config()
     assert (c.title, c.default_cadence, c.branch, c.robots_noindex, c.as_of) == (
         "Relationship Playbook", 30, "main", True, None)

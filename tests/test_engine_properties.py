@@ -104,7 +104,8 @@ def test_every_reason_and_action_points_at_real_content():
 def _dates_of(r) -> list[str]:
     from playbook.engine.words import fmt_date
     c = r.customer
-    out = [fmt_date(i.date) for i in c.interactions] + [fmt_date(c.since)]
+    out = [fmt_date(i.date) for i in c.interactions] + [fmt_date(c.since), fmt_date(c.renewal)]
+    out += [fmt_date(c.pause.until), fmt_date(c.pause.since)] if c.pause else []
     out += [fmt_date(x.due) for i in c.interactions for x in i.commitments if x.due]
     return out
 

@@ -6,6 +6,7 @@ test_browser.py."""
 from __future__ import annotations
 
 import json
+from datetime import date
 import os
 import re
 import subprocess
@@ -56,12 +57,18 @@ def test_home_ranks_by_priority_and_keeps_low_priority_apart(site: Path):
         rank = {"high": 0, "medium": 1}
         assert [rank[p] for p in prios] == sorted(rank[p] for p in prios)  # high first, then medium
         assert set(re.findall(r'<li class="arow prio-(\w+)', later)) <= {"low"}
-    assert '<summary>When you have time' in due  # e.g. Lena's dormant Pemberton's
+    doc = json.loads(read(site, "playbook.json"))
+    as_of = date.fromisoformat(doc["as_of"])
+    due_in = [(date.fromisoformat(a["due"]) - as_of).days for c in doc["customers"] for a in c["next_actions"]]
+    low_soon = any(a["priority"] == "low" and (date.fromisoformat(a["due"]) - as_of).days <= 7
+                   for c in doc["customers"] for a in c["next_actions"])
+    assert ('<summary>When you have time' in due) is low_soon
     assert "Low priority" in due  # the key to the marks
     # every mark says its priority in words, not by colour alone
     assert due.count('<li class="arow ') == len(re.findall(r'<span class="sr-only">(High|Medium|Low) priority</span>', due)) > 0
     stats = text_of(re.search(r'<ul class="stats">.*?</ul>', html, re.S).group(0))
-    assert "11 actions overdue" in stats and "19 more due within 7 days" in stats  # 30 in all, none twice
+    overdue, soon = sum(1 for n in due_in if n < 0), sum(1 for n in due_in if 0 <= n <= 7)
+    assert overdue and f"{overdue} actions overdue" in stats and f"{soon} more due within 7 days" in stats  # none twice
 
 
 def test_home_puts_at_risk_before_the_long_lists(site: Path):
@@ -71,8 +78,9 @@ def test_home_puts_at_risk_before_the_long_lists(site: Path):
 
 def test_home_shows_customers_at_risk_and_why(site: Path):
     risk = text_of(section(read(site, "index.html"), "risk-h"))
-    for name in ("Calder & Wren LLP", "Northgate Logistics", "St Aldhelm's Community Hospital"):
+    for name in ("Calder & Wren LLP", "Northgate Logistics"):
         assert name in risk
+    assert "St Aldhelm's Community Hospital" not in risk  # quiet after good news needs a touch, not an alarm
     assert "Negative call with Raj Mistry on 13 Nov 2026 (7 days ago)" in risk
     assert "interactions/2026-11-13-rollback-call.md:1" in risk
     assert "Oakmere Studio" not in risk
@@ -85,7 +93,7 @@ def test_home_key_dates_stage_mix_and_recent_activity(site: Path):
     assert "Northgate Logistics renewal" not in dates  # 56 days away: beyond the 30-day window
     mix = section(html, "mix-h")
     assert '<svg class="chart mix"' in mix and 'role="img"' in mix
-    assert "<desc id=\"mix-desc\">15 customers: 2 establishing, 2 growing, 5 steady, 3 at risk, 2 dormant, 1 ended.</desc>" in mix
+    assert "<desc id=\"mix-desc\">15 customers: 2 establishing, 3 growing, 6 steady, 2 at risk, 1 dormant, 1 ended.</desc>" in mix
     assert re.search(r'<svg class="chart mix".*?</svg>', mix, re.S).group(0).count("<rect ") == 6
     recent = section(html, "recent-h")
     assert recent.count('class="touch"') == 10
@@ -231,7 +239,7 @@ def test_home_caps_each_list_and_links_to_the_rest(tmp_path):
 
 def test_stage_pages_list_their_customers(site: Path):
     names = re.findall(r'<h3><a href="../customers/[\w-]+/index.html">([^<]+)</a></h3>', read(site, "stages/at-risk.html"))
-    assert [unescape(n) for n in names] == ["Calder & Wren LLP", "Northgate Logistics", "St Aldhelm's Community Hospital"]
+    assert [unescape(n) for n in names] == ["Calder & Wren LLP", "Northgate Logistics"]
     for s in ("establishing", "growing", "steady", "dormant", "ended"):
         assert (site / f"stages/{s}.html").is_file()
     assert "Marlow Print Works" in read(site, "stages/ended.html")
@@ -273,7 +281,7 @@ def test_tag_pages_and_actions_page(site: Path):
     items = re.findall(r'<li class="action prio-(\w+)[^"]*" data-owners="([^"]*)" data-kind="([\w-]+)" data-due="([\w ]+)">',
                        actions)
     doc = json.loads(read(site, "playbook.json"))
-    assert len(items) == sum(len(c["next_actions"]) for c in doc["customers"]) > 40
+    assert len(items) == sum(len(c["next_actions"]) for c in doc["customers"]) > 30
     assert {k for _, _, k, _ in items} >= {"follow-up", "repair", "renewal", "answer", "play"}
     assert '<form id="action-filters" class="filters" action="actions.html" method="get" hidden>' in actions
     for name in ("owner", "kind", "due"):

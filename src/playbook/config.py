@@ -25,15 +25,15 @@ class Thresholds:
     """The numbers behind every stage and action; each can be set in `thresholds:`."""
 
     dormant_days: int = 180
-    """No touch for this many days → dormant."""
-    dormant_cadence_multiple: float = 4.0
-    """…or a silence over this many times the cadence → dormant."""
+    """Nothing heard for this many days → dormant…"""
+    dormant_cadence_multiple: float = 3.0
+    """…and for more than this many times the cadence (so a twice-a-year account is not dormant at 180)."""
     negative_window_days: int = 30
     """A negative touch this recent, with nothing positive since → at risk."""
     overdue_days: int = 14
     """A commitment overdue by more than this → at risk."""
     silence_cadence_multiple: float = 2.0
-    """A silence over this many times the cadence → at risk."""
+    """Silent over this many times the cadence after a bad touch, or with our outreach unanswered → at risk."""
     establishing_days: int = 90
     """A relationship younger than this → establishing."""
     growth_window_days: int = 90
@@ -46,6 +46,8 @@ class Thresholds:
     """A negative touch this recent without a positive one since → a repair action."""
     single_thread_days: int = 180
     """Window in which only one engaged contact means single-threaded."""
+    stakeholder_days: int = 90
+    """Before a renewal (within renewal_days), a key person not heard from for this long → at risk."""
 
 
 @dataclass(frozen=True, slots=True)

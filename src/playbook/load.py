@@ -16,8 +16,8 @@ from .config import Config, load_config
 from .fields import Fields, parse_date
 from .limits import DATE_RANGE
 from .model import (
-    DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
-    Customer, Interaction, Playbook, Source,
+    ASK_STATUSES, DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
+    Customer, Interaction, Pause, Playbook, Source,
 )
 from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
@@ -37,10 +37,11 @@ IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 MAX_FILE_BYTES = 2_000_000
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
-                  "status", "notes", "contacts", "asks")
+                  "status", "notes", "contacts", "asks", "pause")
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary")
-_ASK_KEYS = ("what", "since", "done")
-_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary")
+_ASK_KEYS = ("what", "since", "done", "status", "until", "from")
+_PAUSE_KEYS = ("until", "why", "since")
+_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +229,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
             problems.append(error(path, c.source.line, 0,
                                   f"contact '{c.name}' is listed twice (also line {seen[key].source.line})"))
         seen[key] = c
-    asks = tuple(a for a in (_ask(n, path, problems) for n in f.sequence("asks")) if a)
+    asks = tuple(a for a in (_ask(n, path, problems, contacts) for n in f.sequence("asks")) if a)
     tier = f.text("tier")
     if tier and config.tier_cadence and tier not in config.tier_cadence:
         problems.append(warning(path, f.line_of("tier"), 0,
@@ -238,7 +239,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         slug=slug, name=name or slug, owners=tuple(owners), since=f.date("since"), tier=tier, tags=tags,
         cadence=f.cadence("cadence"), renewal=f.date("renewal"), value=f.number("value"), status=status,
         notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
-        lines={k: v.line for k, v in node.keys.items()},
+        lines={k: v.line for k, v in node.keys.items()}, pause=_pause(f, path, problems),
     )
     return customer if name else None
 
@@ -278,7 +279,7 @@ def _birthday(node: Scalar, path: str, problems: list[Problem]) -> Birthday | No
     return Birthday(d.month, d.day, d.year) if d else None
 
 
-def _ask(node, path: str, problems: list[Problem]) -> Ask | None:
+def _ask(node, path: str, problems: list[Problem], contacts: tuple[Contact, ...]) -> Ask | None:
     if isinstance(node, Scalar):
         return Ask(node.text.strip(), None, False, Source(path, node.line))
     if not isinstance(node, Map):
@@ -288,8 +289,39 @@ def _ask(node, path: str, problems: list[Problem]) -> Ask | None:
     f.reject_unknown(_ASK_KEYS)
     what = f.text("what", required=True)
     since = f.date("since")
-    done = bool(f.boolean("done"))
-    return Ask(what, since, done, Source(path, node.line)) if what else None
+    done = f.boolean("done")
+    status = f.choice("status", ASK_STATUSES)
+    if done and status not in (None, "answered"):
+        problems.append(error(path, f.line_of("status"), 0, f"'done: true' and 'status: {status}' disagree; "
+                                                            "keep one of them"))
+    status = "answered" if done else (status or "open")
+    until = f.date("until")
+    if until is not None and status != "parked":
+        problems.append(error(path, f.line_of("until"), 0, "'until' is for parked asks: add 'status: parked' "
+                                                           "or remove 'until'"))
+        until = None
+    who = f.scalar("from", "one contact's name")
+    asker = _resolve_with((who,), contacts, path, problems) if who is not None and who.text.strip() else ()
+    return Ask(what, since, status == "answered", Source(path, node.line), status, until,
+               asker[0] if asker else None) if what else None
+
+
+def _pause(f: Fields, path: str, problems: list[Problem]) -> Pause | None:
+    node = f.mapping("pause")
+    if node is None:
+        return None
+    p = Fields(node, path, problems, "pause")
+    p.reject_unknown(_PAUSE_KEYS)
+    until, since = p.date("until"), p.date("since")
+    if until is None:
+        if p.raw("until") is None:
+            problems.append(error(path, node.line, node.column, "'pause' has no 'until'; add the first day you "
+                                                                "may get in touch again, e.g. 'until: 2027-04-01'"))
+        return None
+    if since is not None and since >= until:
+        problems.append(error(path, p.line_of("since"), 0, "the pause's 'since' should be before its 'until'"))
+        since = None
+    return Pause(until, p.text("why"), since, Source(path, f.line_of("pause")))
 
 
 def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[str | None, str, int] | None:
@@ -348,7 +380,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         problems.append(warning(path, date_line, 0,
                                 f"the file name says {named.group(1)} but 'date:' says {day.isoformat()}; "
                                 "the 'date:' wins — rename the file or fix the date"))
-    itype, with_, by, sentiment, direction, summary = "note", (), None, None, None, None
+    itype, with_, by, sentiment, direction, summary, answered = "note", (), None, None, None, None, None
     if fields is not None:
         itype = fields.choice("type", INTERACTION_TYPES) or "note"
         with_ = _resolve_with(fields.text_list("with"), contacts, path, problems)
@@ -361,6 +393,10 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         sentiment = _sentiment(fields, path, problems)
         direction = fields.choice("direction", DIRECTIONS, {"inbound": "in", "outbound": "out"})
         summary = fields.text("summary")
+        answered = fields.boolean("answered")
+        if answered is not None and direction == "in":
+            problems.append(warning(path, fields.line_of("answered"), 0, "'answered' is about our own outreach; "
+                                                                         "it has no meaning with 'direction: in'"))
     note = parse_note(body)  # one parse for the promises, the warnings and the summary
     for line, bad in bad_due_dates(note, body_line):
         problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date {DATE_RANGE}; the "
@@ -369,7 +405,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
         summary=summary or note.summary, body=body, body_line=body_line,
         commitments=commitments(note, body_line, day, path), source=Source(path, 1), date_line=date_line,
-        html=note.html,
+        html=note.html, answered=answered,
     )
 
 

@@ -20,6 +20,7 @@ SENTIMENT_WORDS: dict[str, int] = {
 SENTIMENT_LABELS: dict[int, str] = {v: k for k, v in SENTIMENT_WORDS.items()}
 DIRECTIONS: tuple[str, ...] = ("in", "out")
 STATUSES: tuple[str, ...] = ("active", "ended")
+ASK_STATUSES: tuple[str, ...] = ("open", "answered", "parked")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -85,9 +86,33 @@ class Ask:
     since: date | None
     """When they asked."""
     done: bool
-    """True once answered."""
+    """True once answered (`done: true` or `status: answered`)."""
     source: Source
     """Where the ask is written."""
+    status: str = "open"
+    """One of ASK_STATUSES; 'parked' asks wait (until `until`, if given) and are never overdue."""
+    until: date | None = None
+    """For a parked ask: when it comes back as open."""
+    from_: str | None = None
+    """The contact who asked, resolved like an interaction's `with`."""
+
+    def parked_on(self, day: date) -> bool:
+        """Whether the ask is parked on `day` (a parked ask with an `until` wakes up that day)."""
+        return self.status == "parked" and not self.done and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A pause the customer asked for: no chasing, and no alarm about the silence, until a date."""
+
+    until: date
+    """The first day we may get in touch again."""
+    why: str | None
+    """Their reason, in a sentence."""
+    since: date | None
+    """When it was agreed; None: from the last touch before the analysis date."""
+    source: Source
+    """Where the pause is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +164,8 @@ class Interaction:
     html: str = ""
     """The notes as safe HTML, from the same parse as `commitments` (so a build parses each
     note once, in the memoised parse phase)."""
+    answered: bool | None = None
+    """`answered: no` on our outreach that got no reply (a voicemail); None when not written."""
 
     @property
     def slug(self) -> str:
@@ -183,6 +210,8 @@ class Customer:
     """The customer.yaml file."""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     """Line of each top-level field, so reasons can point at `renewal:` or `status:`."""
+    pause: Pause | None = None
+    """A pause the customer asked for, if any."""
 
     def at(self, key: str) -> Source:
         """The source of one top-level field (the file's first line when it is absent)."""

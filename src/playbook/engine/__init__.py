@@ -10,56 +10,42 @@ from dataclasses import replace
 from datetime import date
 
 from ..config import Config, Thresholds
-from ..model import Customer, Playbook
+from ..model import Customer, Pause, Playbook
 from . import actions as act
 from .dates import key_dates
 from .health import health as compute_health
+from .history import history, stage_at
 from .merge import merge_similar
+from .owed import open_asks, open_commitments, parked_asks
+from .pause import in_force, pause_start, pause_text
 from .plays import run_plays
-from .stage import classify, month_ends
+from .stage import classify, needs_touch
 from .timeline import timeline, upto
-from .types import Action, OpenCommitment, Relationship, StagePoint
+from .types import Action, Flag, Reason, Relationship
+from .words import fmt_date
 
 #: Key dates are listed up to a year ahead; actions use the shorter thresholds.
 KEY_DATE_HORIZON = 366
 
-__all__ = ["analyse", "analyse_all", "team_actions", "Relationship", "Action"]
-
-
-def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
-    """Unticked task items up to as_of, most overdue first, then by file order."""
-    out = []
-    for i in upto(customer, as_of):
-        for c in i.commitments:
-            if not c.done:
-                overdue = max(0, (as_of - c.due).days) if c.due else 0
-                out.append(OpenCommitment(c, i, c.due, overdue))
-    out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
-    return tuple(out)
-
-
-def open_asks(customer: Customer, as_of: date) -> tuple:
-    asks = [a for a in customer.asks if not a.done and (a.since is None or a.since <= as_of)]
-    asks.sort(key=lambda a: (a.since or date.min, a.source))
-    return tuple(asks)
-
-
-def stage_at(customer: Customer, config: Config, as_of: date) -> str:
-    """The stage id as of a past date, from what was written up to then."""
-    t = config.thresholds
-    cadence, _ = config.cadence_for(customer.cadence, customer.tier)
-    items = upto(customer, as_of)
-    if not items and (customer.since is None or as_of < customer.since):
-        return "none"  # the relationship had not started
-    if customer.status == "ended" and items[-1:] != customer.interactions[-1:]:
-        # 'ended' is known only from the last touch on; before that the account was live.
-        customer = replace(customer, status="active")
-    return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t).id
+__all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitments", "open_asks",
+           "Relationship", "Action"]
 
 
 def demote(a: Action) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority."""
     return replace(a, priority="low", why=f"{a.why} (Low priority while the account is dormant: rekindle it first.)")
+
+
+#: What counts as chasing the customer: while a pause is in force, none of it falls due.
+CHASING = ("reach-out", "broaden", "play")
+
+
+def defer(a: Action, paused: Pause) -> Action:
+    """A chasing action waits for the end of the pause."""
+    if a.kind not in CHASING or a.due >= paused.until:
+        return a
+    return replace(a, due=paused.until, priority="low",
+                   why=f"{a.why} (Not before {fmt_date(paused.until)}: the customer asked for a pause.)")
 
 
 def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
@@ -70,29 +56,39 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     commitments = open_commitments(customer, as_of)
     asks = open_asks(customer, as_of)
     dates = key_dates(customer, as_of, KEY_DATE_HORIZON)
-    stage = classify(customer, tl, commitments, cadence, as_of, t)
-    history = tuple(StagePoint(d, stage.id if d == as_of else stage_at(customer, config, d))
-                    for d in month_ends(as_of))
-    health = compute_health(customer, tl, commitments, asks, cadence, as_of, t, stage)
+    pause_from = pause_start(customer, as_of)
+    paused = in_force(customer, as_of, pause_from) if customer.status != "ended" else None
+    stage = classify(customer, tl, commitments, cadence, as_of, t, paused)
+    journey = history(customer, config, as_of, stage.id, pause_from)
+    health = compute_health(customer, tl, commitments, asks, cadence, as_of, t, stage, paused)
     items = upto(customer, as_of)
+    flags: list[Flag] = []
+    if paused is not None:
+        flags.append(Flag("paused", f"Paused until {fmt_date(paused.until)}", Reason(pause_text(paused), paused.source)))
+    touch = needs_touch(tl, items, cadence, paused) if stage.id not in ("ended", "dormant") else None
+    if touch is not None:
+        flags.append(Flag("needs-touch", "Needs a touch", touch))
     found: list[Action] = []
     if stage.id != "ended":
         found += act.follow_ups(customer, commitments, as_of)
-        found += act.reach_out(customer, tl, stage, cadence, as_of, t)
+        found += act.reach_out(customer, tl, stage, cadence, as_of, t, paused)
         found += act.personal(customer, dates, t)
         found += act.renewal(customer, tl, dates, as_of, t)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(customer, items, stage, as_of, t)
         found += act.answer(customer, asks, tl, as_of)
-        found += run_plays(config.plays, customer, tl, stage, health, as_of)
+        found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None)
     if stage.id == "dormant":
         found = [a if a.kind == "reach-out" else demote(a) for a in found]
+    if paused is not None:
+        found = [defer(a, paused) for a in found]
+    found = act.fold_reach_out(found, as_of)
     found = merge_similar(found)
     found.sort(key=Action.sort_key)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,
-        commitments=commitments, key_dates=dates, open_asks=asks, stage=stage, stage_history=history,
-        health=health, actions=tuple(found),
+        commitments=commitments, key_dates=dates, open_asks=asks, stage=stage, stage_history=journey,
+        health=health, actions=tuple(found), flags=tuple(flags), parked_asks=parked_asks(customer, as_of),
     )
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction
+from ..model import Ask, Customer, Interaction, Pause
 from .health import ASK_ANSWER_DAYS
-from .stage import unrepaired_negatives
+from .owed import waiting_since
+from .pause import pause_text
+from .stage import unanswered_text, unrepaired_negatives
+from .timeline import upto
 from .types import Action, KeyDate, OpenCommitment, Stage, Timeline
-from .words import ago, days, fmt_date, fmt_day, sentiment_word, per
+from .words import ago, days, fmt_date, fmt_day, per, sentence, sentiment_word
 
 #: A promise written without a date is treated as due a week after it was made.
 UNDATED_PROMISE_DAYS = 7
@@ -65,28 +69,59 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,
-              t: Thresholds) -> list[Action]:
-    if tl.days_since is None or tl.days_since <= cadence or stage.id == "ended":
+              t: Thresholds, paused: Pause | None = None) -> list[Action]:
+    """A touch when we have not heard from them for longer than the cadence: calm after a good
+    touch, firmer when the account is at risk; while paused, a reminder for the day it ends."""
+    n = tl.days_since_heard
+    if stage.id == "ended" or n is None or (n <= cadence and paused is None):
         return []
-    anchor = tl.last_contact or customer.since
-    assert anchor is not None  # days_since is only known with an anchor
     contact = _main_contact(customer, tl)
-    last = (f"Last touch {fmt_date(tl.last_contact)}: {tl.last_interaction.summary or tl.last_interaction.type}"
-            if tl.last_interaction else f"No touch logged since the start on {fmt_date(customer.since)}")
-    due = anchor + timedelta(days=cadence)
+    who = contact or customer.name
+    heard = [i for i in upto(customer, as_of) if i not in tl.unanswered]
+    last = heard[-1] if heard else None
+    said = (f"Last heard {fmt_date(last.date)}: {sentence(last.summary or last.type)}" if last
+            else f"No touch logged since the start on {fmt_date(customer.since)}.")
+    source = last.source if last else customer.source
+    if paused is not None:
+        return [Action(
+            kind="reach-out", title=f"Get back in touch with {who} when the pause ends",
+            why=f"{pause_text(paused)} {said}", due=paused.until, priority="low", contact=contact,
+            owner=_owner(customer), source=paused.source, customer=customer.slug,
+        )]
+    more = f" {unanswered_text(tl)}" if tl.unanswered else ""
+    why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
+    # Past the cadence the useful date is now: "356 days overdue" helps no one.
+    due = max(as_of, (tl.last_heard or customer.since or as_of) + timedelta(days=cadence))
     if stage.id == "dormant":
-        # Long past any cadence: "356 days overdue" helps no one; the useful date is now.
-        title = f"Rekindle: get back in touch with {contact or customer.name}"
-        priority, due = "medium", as_of
+        title, priority = f"Rekindle: get back in touch with {who}", "medium"
+    elif len(tl.unanswered) >= 2:
+        title = f"Try {who} another way: no reply to our last {len(tl.unanswered)} touches"
+        priority = "high" if stage.id == "at-risk" else "medium"
     else:
-        title = f"Reach out to {contact or customer.name}"
-        priority = "high" if tl.days_since > t.silence_cadence_multiple * cadence else "medium"
-    return [Action(
-        kind="reach-out", title=title,
-        why=f"{days(tl.days_since)} since the last touch against a {per(cadence)} cadence. {last}.",
-        due=due, priority=priority, contact=contact, owner=_owner(customer),
-        source=tl.last_interaction.source if tl.last_interaction else customer.source, customer=customer.slug,
-    )]
+        title = f"Check in with {who}"
+        priority = "high" if stage.id == "at-risk" else "medium"
+    return [Action(kind="reach-out", title=title, why=why, due=due, priority=priority, contact=contact,
+                   owner=_owner(customer), source=source, customer=customer.slug)]
+
+
+#: Kinds of action that put us in touch with the customer, so they are the touch a quiet
+#: account needs when they fall due soon.
+TOUCHING = ("follow-up", "renewal", "repair", "answer", "personal")
+COVER_DAYS = 7
+
+
+def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
+    """A quiet account's touch is the next customer-facing action due within a week, when
+    there is one: one task, not two. That action says so; the separate reach-out goes."""
+    reach = next((a for a in found if a.kind == "reach-out" and a.due <= as_of + timedelta(days=COVER_DAYS)), None)
+    if reach is None or reach.title.startswith("Rekindle"):
+        return found
+    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS)]
+    if not cover:
+        return found
+    first = min(cover, key=lambda a: (a.due, a.kind, a.title))
+    note = f" It is also the touch this quiet account needs ({reach.why.split('.')[0].lower()})."
+    return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
 
 
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds) -> list[Action]:
@@ -177,18 +212,39 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     )]
 
 
+def asker(customer: Customer, a: Ask, as_of: date) -> tuple[str | None, str]:
+    """Who asked, and how we know: the ask's `from`, else the one person in the touches logged
+    the day it was asked, else nobody in particular."""
+    if a.from_:
+        return a.from_, ""
+    if a.since is not None:
+        people = {n for i in upto(customer, as_of) if i.date == a.since for n in i.with_}
+        if len(people) == 1:
+            (name,) = people
+            return name, f" (by {name}, the one person in the touch logged that day)"
+    return None, ""
+
+
 def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: date) -> list[Action]:
+    """An answer to each open ask, with the person who asked (else the main contact)."""
     if customer.status == "ended":
         return []
     out = []
     for a in open_asks:
-        due = (a.since + timedelta(days=ASK_ANSWER_DAYS)) if a.since else as_of + timedelta(days=ASK_ANSWER_DAYS)
-        waiting = (as_of - a.since).days if a.since else None
+        since = waiting_since(a, as_of)
+        due = (since + timedelta(days=ASK_ANSWER_DAYS)) if since else as_of + timedelta(days=ASK_ANSWER_DAYS)
+        waiting = (as_of - since).days if since else None
+        who, how = asker(customer, a, as_of)
+        contact = who or _main_contact(customer, tl)
+        if since is not None and since != a.since:
+            when = f"Parked until {fmt_date(since)}, and waiting again since then ({days(waiting)})."
+        elif waiting is not None:
+            when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
+        else:
+            when = "The customer is waiting for an answer."
         out.append(Action(
-            kind="answer", title=f"Answer: {a.what}",
-            why=(f"Asked {fmt_date(a.since)}, waiting {days(waiting)}." if waiting is not None
-                 else "The customer is waiting for an answer."),
+            kind="answer", title=f"Answer {who}: {a.what}" if who else f"Answer: {a.what}", why=when,
             due=due, priority="high" if waiting is not None and waiting > 14 else "medium",
-            contact=_main_contact(customer, tl), owner=_owner(customer), source=a.source, customer=customer.slug,
+            contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction
-from .stage import last_unrepaired_negative
+from ..model import Ask, Customer, Interaction, Pause
+from .pause import pause_text
+from .stage import last_unrepaired_negative, unanswered_text
 from .timeline import upto
 from .types import Health, HealthFactor, OpenCommitment, Stage, Timeline
 from .words import days, fmt_date, per, sentiment_word
@@ -20,14 +21,19 @@ BASELINE = 50
 ASK_ANSWER_DAYS = 7
 
 
-def recency(tl: Timeline, cadence: int) -> HealthFactor:
-    if tl.days_since is None:
+def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:
+    """How recently we heard from them: our own unanswered outreach earns nothing."""
+    n = tl.days_since_heard
+    if n is None:
         return HealthFactor("Recency", 0, "No touch logged yet.")
-    ratio = tl.days_since / cadence
-    effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -15 if ratio <= 4 else -25
-    return HealthFactor("Recency", effect,
-                        f"Last touch {days(tl.days_since)} ago against a {per(cadence)} cadence "
-                        f"({ratio:.1f}× the cadence).")
+    ratio = n / cadence
+    effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
+    why = f"Last heard from them {days(n)} ago against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
+    if tl.unanswered:
+        why += f" {unanswered_text(tl)}"
+    if paused is not None and effect < 0:
+        return HealthFactor("Recency", 0, f"{why} {pause_text(paused)} The silence is expected.")
+    return HealthFactor("Recency", effect, why)
 
 
 def sentiment(tl: Timeline) -> HealthFactor:
@@ -75,16 +81,18 @@ def breadth(tl: Timeline, listed: int) -> HealthFactor:
 
 
 def reciprocity(tl: Timeline) -> HealthFactor:
+    """Do they answer us, and come to us? Few calls from them is no fault: for a service
+    account, fewer inbound contacts often means fewer problems."""
     total = tl.inbound_recent + tl.outbound_recent
+    if tl.one_sided:  # recency already counts the silence; this is the pattern
+        return HealthFactor("Reciprocity", -5, f"{unanswered_text(tl)} Waiting to hear back.")
     if total == 0:
         return HealthFactor("Reciprocity", 0, "Direction of touches not recorded.")
-    if tl.one_sided:
-        return HealthFactor("Reciprocity", -10, "The last four touches were all ours; the customer has "
-                                                "stopped reaching out.")
     if tl.inbound_recent:
-        return HealthFactor("Reciprocity", 5, f"The customer reached out {tl.inbound_recent} of {total} times "
-                                              "in the last year.")
-    return HealthFactor("Reciprocity", -3, f"All {total} directed touches this year were ours.")
+        return HealthFactor("Reciprocity", 5, f"They came to us {tl.inbound_recent} of {total} times in the last "
+                                              "year (requests, support tickets and escalations count).")
+    return HealthFactor("Reciprocity", 0, f"All {total} directed touches this year were ours, and answered; "
+                                          "few calls from them can simply mean few problems.")
 
 
 def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> HealthFactor:
@@ -110,6 +118,13 @@ def asks(open_asks: tuple[Ask, ...], as_of: date) -> HealthFactor:
                                              f"more than {days(ASK_ANSWER_DAYS)} for an answer.")
 
 
+def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
+    """While a pause is in force, a factor that only reflects the silence takes nothing away."""
+    if paused is None or f.effect >= 0:
+        return f
+    return HealthFactor(f.name, 0, f"{f.why} Expected while paused, so it takes nothing away.")
+
+
 STAGE_EFFECT = {"at-risk": -15, "dormant": -10}
 
 
@@ -122,13 +137,13 @@ def stage_weight(stage: Stage) -> HealthFactor:
 
 
 def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
-           cadence: int, as_of: date, t: Thresholds, stage: Stage) -> Health:
+           cadence: int, as_of: date, t: Thresholds, stage: Stage, paused: Pause | None = None) -> Health:
     factors = (
         HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
-        recency(tl, cadence),
+        recency(tl, cadence, paused),
         sentiment(tl),
         commitments_kept(customer, open_, as_of, t),
-        breadth(tl, len(customer.contacts)),
+        paused_ok(breadth(tl, len(customer.contacts)), paused),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of),

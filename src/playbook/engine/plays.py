@@ -17,8 +17,10 @@ def role_matches(role: str | None, wanted: str) -> bool:
 
 
 def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health: Health,
-             as_of: date) -> Action | None:
-    """The play's action when every condition holds, else None; `why` lists the conditions met."""
+             as_of: date, paused: bool = False) -> Action | None:
+    """The play's action when every condition holds, else None; `why` lists the conditions met.
+    While the customer's pause is in force their silence is agreed, so `days_since_contact`
+    never holds."""
     met: list[str] = []
     if play.stages:
         if stage.id not in play.stages:
@@ -39,7 +41,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
             return None
         met.append(f"owned by {', '.join(hit)}")
     if play.days_since_contact is not None:
-        if tl.days_since is None or tl.days_since < play.days_since_contact:
+        if paused or tl.days_since is None or tl.days_since < play.days_since_contact:
             return None
         met.append(f"{days(tl.days_since)} since the last touch")
     if play.health_below is not None:
@@ -71,7 +73,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
 
 
 def run_plays(plays: tuple[Play, ...], customer: Customer, tl: Timeline, stage: Stage, health: Health,
-              as_of: date) -> list[Action]:
+              as_of: date, paused: bool = False) -> list[Action]:
     if customer.status == "ended":
         return []
-    return [a for a in (evaluate(p, customer, tl, stage, health, as_of) for p in plays) if a]
+    return [a for a in (evaluate(p, customer, tl, stage, health, as_of, paused) for p in plays) if a]

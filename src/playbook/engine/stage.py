@@ -2,17 +2,24 @@
 
 Order: ended → dormant → at-risk → establishing → growing → steady. Each rule returns the
 reasons that put the relationship there (or nothing), so the page can show why.
+
+Silence alone is not decline: after a good or neutral touch it only makes the relationship
+*need a touch* (`needs_touch`, a flag beside the stage). At risk takes a negative signal;
+dormant takes a long silence. While a pause the customer asked for is in force, silence
+counts for nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import math
+from datetime import date
 
 from ..config import Thresholds
-from ..model import STAGE_LABELS, Customer, Interaction
+from ..model import STAGE_LABELS, Customer, Interaction, Pause
+from .pause import pause_text
 from .types import OpenCommitment, Reason, Stage, Timeline
-from .timeline import ONE_SIDED_RUN, upto
-from .words import ago, days, fmt_date, sentiment_word, per
+from .timeline import upto
+from .words import ago, days, fmt_date, per, sentence, sentiment_word, short_date
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -43,41 +50,112 @@ def ended(customer: Customer, tl: Timeline) -> list[Reason]:
     return out
 
 
-def dormant(tl: Timeline, cadence: int, t: Thresholds) -> list[Reason]:
-    if tl.days_since is None:
+def unanswered_text(tl: Timeline) -> str:
+    """'No reply to our last 3 touches (22 Oct, 4 Nov and 12 Nov 2026).'"""
+    n = len(tl.unanswered)
+    when = [short_date(i.date) for i in tl.unanswered]
+    listed = when[0] if n == 1 else f"{', '.join(when[:-1])} and {when[-1]}"
+    what = "our last touch" if n == 1 else f"our last {n} touches"
+    return f"No reply to {what} ({listed} {tl.unanswered[-1].date.year})."
+
+
+def _heard_source(tl: Timeline, items: tuple[Interaction, ...]):
+    """The source of the last touch we heard from them on (the silence is measured from it)."""
+    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    return last.source if last else None
+
+
+def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
+            paused: Pause | None = None) -> list[Reason]:
+    """A long silence: at least `dormant_days`, and at least `dormant_cadence_multiple`× the cadence."""
+    n = tl.days_since_heard
+    if n is None or paused is not None:
         return []
-    limit = t.dormant_cadence_multiple * cadence
-    src = tl.last_interaction.source if tl.last_interaction else None
-    what = f"the last touch ({fmt_date(tl.last_contact)})" if tl.last_contact else "the start of the relationship"
-    if tl.days_since >= t.dormant_days:
-        return [Reason(f"Nothing for {days(tl.days_since)} since {what}; {t.dormant_days} days of silence "
-                       "makes a relationship dormant.", src)]
-    if tl.days_since > limit:
-        return [Reason(f"Nothing for {days(tl.days_since)} since {what}, over {t.dormant_cadence_multiple:g}× "
-                       f"the {per(cadence)} cadence ({days(int(limit))}).", src)]
-    return []
+    by_cadence = math.ceil(t.dormant_cadence_multiple * cadence)
+    if n < t.dormant_days or n < by_cadence:
+        return []
+    what = f"the last touch ({fmt_date(tl.last_heard)})" if tl.last_heard else "the start of the relationship"
+    rule = (f"{t.dormant_days} days of silence makes a relationship dormant" if by_cadence <= t.dormant_days
+            else f"for a {per(cadence)} cadence, {days(by_cadence)} ({t.dormant_cadence_multiple:g}× the cadence) "
+                 "of silence makes it dormant")
+    out = [Reason(f"Nothing heard for {days(n)} since {what}; {rule}.", _heard_source(tl, items))]
+    if tl.unanswered:
+        out.append(Reason(unanswered_text(tl), tl.unanswered[-1].source))
+    return out
+
+
+def last_rated(items: tuple[Interaction, ...]) -> Interaction | None:
+    """The latest touch with a sentiment, if any."""
+    return next((i for i in reversed(items) if i.sentiment is not None), None)
+
+
+def key_people(customer: Customer) -> list[str]:
+    """Whose silence matters before a renewal: the primary contact (else the first listed)."""
+    primary = [c.name for c in customer.contacts if c.primary]
+    return primary or [c.name for c in customer.contacts[:1]]
+
+
+def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[Reason]:
+    """Before a renewal within `renewal_days`, a key person not heard from for `stakeholder_days`."""
+    r = customer.renewal
+    if r is None or not (as_of <= r and (r - as_of).days <= t.renewal_days):
+        return []
+    last = {e.name: e.last_touch for e in tl.contacts}
+    out = []
+    for name in key_people(customer):
+        seen = last.get(name)
+        if seen is None or (as_of - seen).days > t.stakeholder_days:
+            since = f"not heard from since {fmt_date(seen)}" if seen else "never in a logged touch"
+            out.append(Reason(f"{name} is {since}, and the renewal is on {fmt_date(r)} "
+                              f"(in {days((r - as_of).days)}).", customer.at("renewal")))
+    return out
 
 
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
-            cadence: int, as_of: date, t: Thresholds) -> list[Reason]:
+            cadence: int, as_of: date, t: Thresholds, customer: Customer | None = None,
+            paused: Pause | None = None) -> list[Reason]:
+    """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
+    bad touch or with our outreach unanswered, a key person quiet before the renewal."""
     out: list[Reason] = []
-    for neg in unrepaired_negatives(items, as_of, t.negative_window_days)[:3]:
+    negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
+    for neg in negatives[:3]:
         who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
         when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
-                          f" ({when}): {neg.summary or 'no summary'}. Nothing positive since.", neg.source))
+                          f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source))
     for oc in commitments:
         if oc.overdue_days > t.overdue_days:
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue.", oc.commitment.source))
-    if tl.days_since is not None and tl.days_since > t.silence_cadence_multiple * cadence:
-        src = tl.last_interaction.source if tl.last_interaction else None
-        out.append(Reason(f"Silent for {days(tl.days_since)}, over {t.silence_cadence_multiple:g}× the "
-                          f"{per(cadence)} cadence.", src))
-    if out and tl.one_sided:
-        out.append(Reason(f"The last {ONE_SIDED_RUN} touches were all ours; "
-                          "the customer has not reached out lately."))
+    n = tl.days_since_heard
+    silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
+    over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
+    bad = last_rated([i for i in items if i not in tl.unanswered])
+    if silent and bad is not None and bad.sentiment < 0 and not negatives:
+        out.append(Reason(f"Nothing heard for {days(n)} since the {sentiment_word(bad.sentiment)} {bad.type} of "
+                          f"{fmt_date(bad.date)} ({(bad.summary or 'no summary').rstrip('.')}), {over}.",
+                          bad.source))
+    if tl.one_sided and (silent or out):
+        text = unanswered_text(tl)
+        out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None
+                          else text, tl.unanswered[-1].source))
+    if customer is not None and paused is None:
+        out += stakeholders_quiet(customer, tl, as_of, t)
     return out
+
+
+def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:
+    """Quiet past the cadence: time for a touch, and nothing more (unless a rule above says so)."""
+    n = tl.days_since_heard
+    if paused is not None or n is None or n <= cadence:
+        return None
+    src = _heard_source(tl, items)
+    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    what = (f"the {last.type} of {fmt_date(last.date)}" + (f" ({sentiment_word(last.sentiment)})"
+                                                           if last.sentiment is not None else "")
+            if last else "the start of the relationship")
+    more = f" {unanswered_text(tl)}" if tl.unanswered else ""
+    return Reason(f"Quiet for {days(n)} since {what}, against a {per(cadence)} cadence: time for a touch.{more}", src)
 
 
 def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds) -> list[Reason]:
@@ -108,11 +186,11 @@ def growing(tl: Timeline, t: Thresholds) -> list[Reason]:
     return out
 
 
-def steady(tl: Timeline, cadence: int, t: Thresholds) -> list[Reason]:
+def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> list[Reason]:
     out = []
-    if tl.days_since is not None:
-        src = tl.last_interaction.source if tl.last_interaction else None
-        out.append(Reason(f"Last touch {days(tl.days_since)} ago, within twice the {per(cadence)} cadence.", src))
+    if tl.days_since_heard is not None and tl.last_heard is not None:
+        out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
+                          f"against a {per(cadence)} cadence.", _heard_source(tl, items)))
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     if tl.sentiment_recent is not None:
@@ -122,27 +200,23 @@ def steady(tl: Timeline, cadence: int, t: Thresholds) -> list[Reason]:
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
-             as_of: date, t: Thresholds) -> Stage:
-    """Exactly one stage, by the first rule that holds."""
+             as_of: date, t: Thresholds, paused: Pause | None = None) -> Stage:
+    """Exactly one stage, by the first rule that holds; a pause in force leads the reasons of a
+    stage it kept from being dormant or at risk."""
     items = upto(customer, as_of)
     for stage_id, reasons in (
         ("ended", lambda: ended(customer, tl)),
-        ("dormant", lambda: dormant(tl, cadence, t)),
-        ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t)),
+        ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
+        ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t)),
         ("growing", lambda: growing(tl, t)),
+        ("steady", lambda: steady(tl, items, cadence, t)),
     ):
         found = reasons()
         if found:
+            if paused is not None and stage_id != "ended":
+                note = Reason(pause_text(paused), paused.source)
+                # At risk despite the pause: the warning leads, the pause is context.
+                found = [*found, note] if stage_id == "at-risk" else [note, *found]
             return Stage(stage_id, STAGE_LABELS[stage_id], tuple(found))
-    return Stage("steady", STAGE_LABELS["steady"], tuple(steady(tl, cadence, t)))
-
-
-def month_ends(as_of: date, count: int = 12) -> list[date]:
-    """The last `count - 1` month ends before as_of, then as_of itself (oldest first)."""
-    out = [as_of]
-    d = as_of.replace(day=1) - timedelta(days=1)
-    while len(out) < count:
-        out.append(d)
-        d = d.replace(day=1) - timedelta(days=1)
-    return sorted(out)
+    raise AssertionError("steady always has a reason")  # pragma: no cover

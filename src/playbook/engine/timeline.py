@@ -9,8 +9,10 @@ from ..config import Thresholds
 from ..model import Customer, Interaction
 from .types import ContactEngagement, Timeline
 
-#: How many of the latest directed touches must all be ours to call the pattern one-sided.
-ONE_SIDED_RUN = 4
+#: How many of our touches in a row must go unanswered to call the pattern one-sided.
+UNANSWERED_RUN = 2
+#: Our outreach of these types says nothing about the customer until they reply.
+ONE_WAY_TYPES = ("email", "message")
 
 
 def upto(customer: Customer, as_of: date) -> tuple[Interaction, ...]:
@@ -27,6 +29,24 @@ def _people(items: list[Interaction]) -> set[str]:
     return {name for i in items for name in i.with_}
 
 
+def one_way(i: Interaction) -> bool:
+    """Our outreach that by itself is no sign of the customer: an email or message we sent, or
+    any touch of ours marked `answered: no` (a voicemail). A meeting, call or visit of ours is
+    a conversation unless marked so."""
+    if i.direction != "out":
+        return False
+    return i.answered is False or (i.answered is None and i.type in ONE_WAY_TYPES)
+
+
+def heard(items: tuple[Interaction, ...]) -> tuple[tuple[Interaction, ...], tuple[Interaction, ...]]:
+    """(the touches that show the customer engaged, our outreach since the last of them).
+    One-way outreach before a later conversation was answered by it, so it counts."""
+    k = len(items)
+    while k and one_way(items[k - 1]):
+        k -= 1
+    return items[:k], items[k:]
+
+
 def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     """All facts the stage, health and actions rest on."""
     items = upto(customer, as_of)
@@ -36,6 +56,10 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     start = min(start_candidates) if start_candidates else None
     anchor = last.date if last else customer.since
     days_since = (as_of - anchor).days if anchor and anchor <= as_of else None
+    answered, unanswered = heard(items)
+    last_heard = answered[-1].date if answered else None
+    heard_anchor = last_heard or customer.since
+    days_since_heard = (as_of - heard_anchor).days if heard_anchor and heard_anchor <= as_of else None
 
     year_ago = as_of - timedelta(days=365)
     days = sorted({i.date for i in items if i.date > year_ago})
@@ -45,23 +69,23 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     w = t.growth_window_days
     recent_from = as_of - timedelta(days=w)
     earlier_from = as_of - timedelta(days=2 * w)
-    recent = [i for i in items if i.date > recent_from]
-    earlier = [i for i in items if earlier_from < i.date <= recent_from]
+    # Growth and breadth count conversations: our unanswered emails are no sign of the customer.
+    recent = [i for i in answered if i.date > recent_from]
+    earlier = [i for i in answered if earlier_from < i.date <= recent_from]
 
-    # Support tickets are service, not the customer seeking us out: they do not count as reaching out.
-    directed = [i for i in items if i.direction and i.date > year_ago and not (i.type == "support" and i.direction == "in")]
+    # Requests, support tickets and escalations are all the customer reaching out.
+    directed = [i for i in items if i.direction and i.date > year_ago]
     inbound = sum(1 for i in directed if i.direction == "in")
-    tail = directed[-ONE_SIDED_RUN:]
-    one_sided = len(tail) == ONE_SIDED_RUN and all(i.direction == "out" for i in tail)
 
     return Timeline(
         first_contact=first, last_contact=last.date if last else None, last_interaction=last,
-        count=len(items), days_since=days_since, start=start, typical_gap=typical,
+        count=len(items), days_since=days_since, last_heard=last_heard, days_since_heard=days_since_heard,
+        unanswered=unanswered, start=start, typical_gap=typical,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),
-        inbound_recent=inbound, outbound_recent=len(directed) - inbound, one_sided=one_sided,
-        contacts=engagement(customer, items, recent_from),
+        inbound_recent=inbound, outbound_recent=len(directed) - inbound,
+        one_sided=len(unanswered) >= UNANSWERED_RUN, contacts=engagement(customer, answered, recent_from),
     )
 
 

@@ -53,6 +53,12 @@ class Timeline:
     """Interactions up to as_of."""
     days_since: int | None
     """Days from the last touch (or `since` when there is none) to as_of."""
+    last_heard: date | None
+    """The last touch that was not our own unanswered outreach: when we last heard from them."""
+    days_since_heard: int | None
+    """Days from `last_heard` (or `since` when there is none) to as_of: the customer's silence."""
+    unanswered: tuple[Interaction, ...]
+    """Our outreach since `last_heard` that got no reply (emails and messages out, `answered: no`)."""
     start: date | None
     """When the relationship began: `since`, or the first touch if earlier or unknown."""
     typical_gap: float | None
@@ -67,12 +73,14 @@ class Timeline:
     """Distinct contacts engaged in the recent window."""
     people_earlier: int
     inbound_recent: int
-    """Touches the customer started (direction: in) among the last year's directed touches."""
+    """Touches the customer started (direction: in: requests, support tickets, escalations)
+    among the last year's directed touches."""
     outbound_recent: int
     one_sided: bool
-    """The last several directed touches were all ours."""
+    """Our outreach is going unanswered: UNANSWERED_RUN or more of our touches since we last
+    heard from them."""
     contacts: tuple[ContactEngagement, ...]
-    """Engagement per person, most recent first."""
+    """Engagement per person, most recent first (our unanswered outreach does not count)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,18 @@ class Stage:
     id: str
     label: str
     reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something to know beside the stage: 'Needs a touch', 'Paused until 1 Apr 2027'."""
+
+    id: str
+    """'needs-touch' or 'paused'."""
+    label: str
+    """Short, for a chip beside the stage."""
+    reason: Reason
+    """Why, with the line behind it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +203,10 @@ class Relationship:
     health: Health
     actions: tuple[Action, ...]
     """Ranked: priority, then due date."""
+    flags: tuple[Flag, ...] = ()
+    """Beside the stage: a pause in force, a touch due."""
+    parked_asks: tuple = ()
+    """Asks parked on as_of (model.Ask): not waiting for an answer, never overdue."""
 
 
 fast_pickling(globals())

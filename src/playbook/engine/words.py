@@ -46,3 +46,14 @@ def ordinal(n: int) -> str:
 def per(n: int) -> str:
     """'14-day', as in 'a 14-day cadence'."""
     return f"{n}-day"
+
+
+def sentence(text: str) -> str:
+    """The text as a sentence: one full stop at the end, never two ('shelved..')."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def short_date(d: date) -> str:
+    """'22 Oct', for lists of recent dates in one sentence."""
+    return f"{d.day} {MONTHS[d.month - 1]}"

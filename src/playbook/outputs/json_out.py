@@ -43,19 +43,28 @@ def customer_dict(r: Relationship) -> dict[str, Any]:
         "stage": {"id": r.stage.id, "label": r.stage.label, "reasons": [x.text for x in r.stage.reasons],
                   "reason_sources": [_src(x.source) for x in r.stage.reasons]},
         "stage_history": [{"date": _d(p.date), "stage": p.stage} for p in r.stage_history],
+        "flags": [{"id": f.id, "label": f.label, "reason": f.reason.text, "source": _src(f.reason.source)}
+                  for f in r.flags],
+        "pause": ({"until": _d(c.pause.until), "why": c.pause.why, "source": _src(c.pause.source)}
+                  if c.pause else None),
         "health": {"score": r.health.score,
                    "factors": [{"name": f.name, "effect": f.effect, "why": f.why} for f in r.health.factors]},
         "cadence": r.cadence,
         "first_contact": _d(tl.first_contact),
         "last_contact": _d(tl.last_contact),
         "days_since_contact": tl.days_since,
+        "last_heard": _d(tl.last_heard),
+        "days_since_heard": tl.days_since_heard,
         "interactions": tl.count,
         "open_commitments": [
             {"text": oc.commitment.text, "due": _d(oc.due), "overdue_days": oc.overdue_days,
              "made_on": _d(oc.commitment.made_on), "source": _src(oc.commitment.source)}
             for oc in r.commitments
         ],
-        "open_asks": [{"what": a.what, "since": _d(a.since), "source": _src(a.source)} for a in r.open_asks],
+        "open_asks": [{"what": a.what, "since": _d(a.since), "source": _src(a.source), "from": a.from_}
+                      for a in r.open_asks],
+        "parked_asks": [{"what": a.what, "since": _d(a.since), "until": _d(a.until), "from": a.from_,
+                         "source": _src(a.source)} for a in r.parked_asks],
         "key_dates": [{"kind": k.kind, "date": _d(k.date), "title": k.title, "contact": k.contact}
                       for k in r.key_dates],
         "next_actions": [action_dict(a) for a in r.actions],

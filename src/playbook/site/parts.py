@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..gitinfo import GitInfo
-from ..engine.types import Action, KeyDate, Reason, Relationship
+from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
 from ..names import (
@@ -230,6 +230,20 @@ def reason_view(site: Site, r: Reason, short_for: str | None = None) -> ReasonVi
     return ReasonView(r.text, site.ref(r.source, short_for))
 
 
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    """A chip beside the stage ('Needs a touch', 'Paused until 1 Apr 2027') and why."""
+
+    id: str
+    label: str
+    text: str
+    source: Ref | None
+
+
+def flag_view(site: Site, f: Flag, short_for: str | None = None) -> FlagView:
+    return FlagView(f.id, f.label, f.reason.text, site.ref(f.reason.source, short_for))
+
+
 HEALTH_BANDS: tuple[tuple[int, str, str], ...] = ((70, "good", "good"), (40, "fair", "fair"), (0, "poor", "poor"))
 
 
@@ -248,6 +262,8 @@ class CustomerRow:
     href: str
     brief_href: str
     stage: StageChip
+    flags: tuple[FlagView, ...]
+    """Beside the stage: paused, needs a touch."""
     reason: str
     """The stage's first reason."""
     health: int
@@ -270,7 +286,8 @@ def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
     nxt = r.actions[0] if r.actions else None
     return CustomerRow(
         name=c.name, href=site.customer_href(c.slug, base), brief_href=site.brief_href(c.slug, base),
-        stage=site.stage(r.stage.id, base), reason=r.stage.reasons[0].text if r.stage.reasons else "",
+        stage=site.stage(r.stage.id, base), flags=tuple(flag_view(site, f) for f in r.flags),
+        reason=r.stage.reasons[0].text if r.stage.reasons else "",
         health=r.health.score, health_text="Ended" if r.stage.id == "ended" else str(r.health.score),
         health_band="ended" if r.stage.id == "ended" else health_band(r.health.score)[0],
         owners=tuple(site.person(h, base) for h in c.owners), tier=c.tier,

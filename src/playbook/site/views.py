@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from ..engine.timeline import upto
 from ..engine.types import Relationship
-from ..engine.words import fmt_date
+from ..engine.owed import waiting_since
+from ..engine.words import days, fmt_date
 from ..model import STAGE_LABELS, STAGES
 from ..names import (
     CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, owner_page,
@@ -26,16 +27,17 @@ from ..notes import render as render_notes
 from . import svg
 from .parts import (
     KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
-    health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
+    flag_view, health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
 )
 
 #: What each stage means, shown on its page and as a hint beside the path.
 STAGE_BLURBS: dict[str, str] = {
     "establishing": "New relationships, still finding their rhythm.",
     "growing": "More touches, more people and warm sentiment: the relationship is widening.",
-    "steady": "In touch at the desired rhythm, with nothing pulling it down.",
-    "at-risk": "A bad meeting left unrepaired, a promise overdue or a long silence.",
-    "dormant": "No touch for a long time: these need rekindling before anything else.",
+    "steady": "Nothing pulling it down and no sign of growth; a quiet one may need a touch.",
+    "at-risk": "A bad touch left unrepaired, a promise well overdue, silence after a bad touch or with our "
+               "outreach unanswered, or a key person quiet before the renewal.",
+    "dormant": "Nothing heard for a long time: these need rekindling before anything else.",
     "ended": "Relationships marked as ended; kept for the record.",
 }
 HOME_DUE_DAYS = 7
@@ -242,6 +244,9 @@ class Views:
             facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)})"))
         if c.value is not None:
             facts.append(("Annual value", f"{c.value:,.0f}"))
+        paused = next((f for f in r.flags if f.id == "paused"), None)
+        if paused is not None and c.pause is not None:
+            facts.append(("Paused", f"until {fmt_date(c.pause.until)} ({relative_days((c.pause.until - self.as_of).days)})"))
         if not brief:
             facts.append(("Cadence", f"every {r.cadence} days ({r.cadence_from})"))
         tl = r.timeline
@@ -252,6 +257,7 @@ class Views:
             "owners": [self.site.person(h, base) for h in c.owners],
             "tags": [self.site.tag(t, base) for t in c.tags], "facts": facts,
             "stage": self.site.stage(r.stage.id, base),
+            "flags": [flag_view(self.site, f, f"content/customers/{c.slug}/") for f in r.flags],
             # An ended relationship has no live health: no ring, and 'Ended' where the score would be.
             "ring": None if r.stage.id == "ended" else svg.ring(r.health.score, band, band_label),
             "health_text": "Ended" if r.stage.id == "ended" else str(r.health.score),
@@ -289,6 +295,9 @@ class Views:
             "stage": {
                 "id": r.stage.id, "label": r.stage.label, "blurb": STAGE_BLURBS.get(r.stage.id, ""),
                 "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons],
+                # A flag the reasons already say (a pause) is not repeated under them.
+                "notes": [flag_view(self.site, f, short) for f in r.flags
+                          if f.reason.text not in {x.text for x in r.stage.reasons}],
                 "path": svg.stage_path(r.stage.id, STAGE_LABELS),
                 "journey": svg.journey([(p.date, p.stage) for p in r.stage_history], STAGE_LABELS),
             },
@@ -299,6 +308,7 @@ class Views:
             "engaged": engaged,
             "commitments": self.commitments(r, "", anchors),
             "asks": self.asks(r, short),
+            "parked": self.parked(r, short),
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
             "timeline": [interaction_view(self.site, r, i, base) for i in reversed(items)],
@@ -323,11 +333,23 @@ class Views:
         return out
 
     def asks(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+        out = []
+        for a in r.open_asks:
+            since = waiting_since(a, self.as_of)
+            out.append({
+                "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
+                "waiting": f"waiting {days((self.as_of - since).days)}" if since else "",
+                "source": self.site.ref(a.source, short),
+            })
+        return out
+
+    def parked(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+        """Parked asks: shelved ideas and standing agreements, never overdue."""
         return [{
-            "what": a.what, "since": fmt_date(a.since) if a.since else None,
-            "waiting": f"waiting {(self.as_of - a.since).days} days" if a.since else "",
+            "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
+            "until": f"until {fmt_date(a.until)}" if a.until else "until further notice",
             "source": self.site.ref(a.source, short),
-        } for a in r.open_asks]
+        } for a in r.parked_asks]
 
     def brief(self, r: Relationship) -> Page:
         c = r.customer
@@ -344,7 +366,8 @@ class Views:
             # The customer's notes, cut at a paragraph so the brief stays one page; the profile has them all.
             "about_html": Markup(render_notes(about)) if about else Markup(""), "about_more": about_more,
             # The brief fits one printed page: the two weightiest reasons (the profile has them all).
-            "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]]},
+            "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]],
+                      "flags": [flag_view(self.site, f, short) for f in r.flags]},
             "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             # Summaries only: the full notes are one tap away on the profile, and the brief stays one page.

@@ -1,0 +1,64 @@
+"""The stage month by month: the same rules as today's stage, re-run on what was written by
+each month's end, with enough hysteresis that one event does not flip a month."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..config import Config
+from ..model import Customer
+from .owed import open_commitments
+from .pause import in_force
+from .stage import classify
+from .timeline import timeline, upto
+from .types import StagePoint
+
+#: The day of each month on which a new stage must already hold for the month to show it.
+MID_MONTH = 15
+
+
+def stage_at(customer: Customer, config: Config, as_of: date, pause_from: date | None = None) -> str:
+    """The stage id as of a past date, from what was written up to then. `pause_from`: when
+    the customer's pause began (see pause.pause_start)."""
+    t = config.thresholds
+    cadence, _ = config.cadence_for(customer.cadence, customer.tier)
+    items = upto(customer, as_of)
+    if not items and (customer.since is None or as_of < customer.since):
+        return "none"  # the relationship had not started
+    if customer.status == "ended" and items[-1:] != customer.interactions[-1:]:
+        # 'ended' is known only from the last touch on; before that the account was live.
+        customer = replace(customer, status="active")
+    paused = in_force(customer, as_of, pause_from) if pause_from is not None else None
+    return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t,
+                    paused).id
+
+
+def month_ends(as_of: date, count: int = 12) -> list[date]:
+    """The last `count - 1` month ends before as_of, then as_of itself (oldest first)."""
+    out = [as_of]
+    d = as_of.replace(day=1) - timedelta(days=1)
+    while len(out) < count:
+        out.append(d)
+        d = d.replace(day=1) - timedelta(days=1)
+    return sorted(out)
+
+
+def history(customer: Customer, config: Config, as_of: date, today: str,
+            pause_from: date | None = None) -> tuple[StagePoint, ...]:
+    """The stage at each of the last eleven month ends and `today`'s at as_of. A month shows a
+    new stage only when it held at mid-month too, so a touch on the 30th, or one bad call
+    set right within the fortnight, does not flip the month; today's point is exact."""
+    out: list[StagePoint] = []
+    shown = "none"
+    for d in month_ends(as_of):
+        if d == as_of:
+            stage = today
+        else:
+            stage = stage_at(customer, config, d, pause_from)
+            if shown != "none" and stage not in (shown, "none") and d.day > MID_MONTH:
+                if stage_at(customer, config, d.replace(day=MID_MONTH), pause_from) != stage:
+                    stage = shown
+        out.append(StagePoint(d, stage))
+        shown = stage
+    return tuple(out)

@@ -1,0 +1,44 @@
+"""What we owe the customer: open promises, and their asks (open, parked, waiting since when)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model import Ask, Customer
+from .timeline import upto
+from .types import OpenCommitment
+
+
+def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
+    """Unticked task items up to as_of, most overdue first, then by file order."""
+    out = []
+    for i in upto(customer, as_of):
+        for c in i.commitments:
+            if not c.done:
+                overdue = max(0, (as_of - c.due).days) if c.due else 0
+                out.append(OpenCommitment(c, i, c.due, overdue))
+    out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
+    return tuple(out)
+
+
+def waiting_since(a: Ask, day: date) -> date | None:
+    """When the wait for an answer began: when they asked, or the day a parked ask came back."""
+    if a.status == "parked" and a.until is not None and a.until <= day:
+        return a.until
+    return a.since
+
+
+def _asked_by(a: Ask, day: date) -> bool:
+    return a.since is None or a.since <= day
+
+
+def open_asks(customer: Customer, as_of: date) -> tuple[Ask, ...]:
+    """Asks waiting for an answer on as_of (not answered, not parked), longest waiting first."""
+    asks = [a for a in customer.asks if not a.done and not a.parked_on(as_of) and _asked_by(a, as_of)]
+    asks.sort(key=lambda a: (waiting_since(a, as_of) or date.min, a.source))
+    return tuple(asks)
+
+
+def parked_asks(customer: Customer, as_of: date) -> tuple[Ask, ...]:
+    """Asks parked on as_of (shelved ideas, standing agreements): never overdue, in file order."""
+    return tuple(a for a in customer.asks if a.parked_on(as_of) and _asked_by(a, as_of))

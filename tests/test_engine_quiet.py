@@ -1,0 +1,312 @@
+"""Quiet is not decline, and pauses the customer asked for (issue 13, items 1 and 2): each rule
+at its threshold, the day before and the day after."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine_factory import AS_OF, ask, config, contact, customer, d, pause, touch
+from playbook.config import Config, Play
+from playbook.engine import analyse
+from playbook.engine.history import stage_at
+
+LONG_AGO = d(800)
+
+
+def rel(c, cfg=None):
+    return analyse(c, cfg or config(), AS_OF)
+
+
+def flags(r) -> list[str]:
+    return [f.id for f in r.flags]
+
+
+def history_before(*items, cadence=30, **kw):
+    """Regular positive touches every `cadence` days from 400 days ago up to the first of `items`."""
+    first = min(i.date for i in items)
+    n = (AS_OF - first).days + cadence
+    return [touch(k, 1) for k in range(400, n - 1, -cadence)] + list(items)
+
+
+# -- silence after a good or neutral touch needs a touch, never an alarm ----------------
+
+@pytest.mark.parametrize("silent, sentiment, stage, flagged", [
+    (30, 1, "steady", False),     # within the cadence
+    (31, 1, "steady", True),      # past it: a touch is due
+    (61, 1, "steady", True),      # over 2× the cadence used to be "at risk"
+    (61, 0, "steady", True),      # a neutral last touch is no negative signal either
+    (61, None, "steady", True),   # nor an unrated one
+    (179, 1, "steady", True),     # long quiet, not yet dormant
+    (180, 1, "dormant", False),   # 180 days: dormant (and its own rekindle, no flag)
+])
+def test_silence_alone_only_needs_a_touch(silent, sentiment, stage, flagged):
+    c = customer(*history_before(touch(silent, sentiment)), since=LONG_AGO, cadence=30)
+    r = rel(c)
+    assert r.stage.id == stage
+    assert ("needs-touch" in flags(r)) is flagged
+    if flagged:
+        f = r.flags[0]
+        assert f.label == "Needs a touch" and f"Quiet for {silent} days" in f.reason.text
+        assert "time for a touch" in f.reason.text and f.reason.source == c.interactions[-1].source
+
+
+def test_quiet_key_account_gets_a_calm_check_in_not_an_alarm():
+    c = customer(*history_before(touch(42, 1, type="visit"), cadence=14), since=LONG_AGO, cadence=14)
+    r = rel(c)
+    assert r.stage.id == "steady"
+    assert next(f for f in r.health.factors if f.name == "Stage").effect == 0  # no at-risk penalty
+    (a,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert a.title == "Check in with Ann Lee" and a.priority == "medium" and a.due == AS_OF
+    assert "Nothing heard for 42 days, against a 14-day cadence" in a.why
+
+
+# -- dormant is a long silence, by the thresholds --------------------------------------
+
+@pytest.mark.parametrize("silent, cadence, expected", [
+    (179, 14, "steady"),    # 12× a key account's cadence is still not dormant
+    (180, 14, "dormant"),   # 180 days is
+    (91, 21, "steady"),     # the strip used to call this dormant (over 4× 21 days)
+    (179, 60, "steady"),
+    (180, 60, "dormant"),   # 3× 60 = 180: both rules hold
+    (269, 90, "steady"),    # a quarterly account: 3× the cadence is the longer rule
+    (270, 90, "dormant"),
+])
+def test_dormant_takes_a_long_silence(silent, cadence, expected):
+    c = customer(*history_before(touch(silent, 1), cadence=cadence), since=LONG_AGO, cadence=cadence)
+    r = rel(c)
+    assert r.stage.id == expected
+    if expected == "dormant":
+        assert f"Nothing heard for {silent} days" in r.stage.reasons[0].text
+        if cadence == 90:
+            assert "270 days (3× the cadence)" in r.stage.reasons[0].text
+        else:
+            assert "180 days of silence makes a relationship dormant" in r.stage.reasons[0].text
+
+
+def test_dormant_threshold_settings_still_apply():
+    c = customer(touch(100, 1), since=LONG_AGO, cadence=30)
+    assert rel(c).stage.id == "steady"
+    assert rel(c, config(dormant_days=100)).stage.id == "dormant"
+    assert rel(c, config(dormant_days=100, dormant_cadence_multiple=4)).stage.id == "steady"  # 120 > 100
+
+
+# -- at risk takes a negative signal -------------------------------------------------------
+
+@pytest.mark.parametrize("silent, sentiment, expected", [
+    (60, -1, "steady"),     # the negative window (30 days) is over, silence not yet 2× the cadence
+    (61, -1, "at-risk"),    # silent over 2× the cadence since a bad touch
+    (61, -2, "at-risk"),
+    (61, 0, "steady"),
+])
+def test_silence_after_a_bad_touch_is_at_risk(silent, sentiment, expected):
+    c = customer(*history_before(touch(silent, sentiment, type="meeting", summary="Outage review went badly")),
+                 since=LONG_AGO, cadence=30)
+    r = rel(c)
+    assert r.stage.id == expected
+    if expected == "at-risk":
+        text = r.stage.reasons[0].text
+        assert text.startswith(f"Nothing heard for {silent} days since the ")
+        assert "(Outage review went badly), over 2× the 30-day cadence." in text
+
+
+@pytest.mark.parametrize("heard, emails, expected", [
+    (61, (20, 10), "at-risk"),   # two touches of ours unanswered and silent over 2× the cadence
+    (60, (20, 10), "steady"),    # not yet silent enough
+    (61, (10,), "steady"),       # one unanswered email is no pattern
+])
+def test_unanswered_outreach_is_at_risk(heard, emails, expected):
+    ours = [touch(n, 0, type="email", direction="out") for n in emails]
+    c = customer(*history_before(touch(heard, 1)), *ours, since=LONG_AGO, cadence=30)
+    r = rel(c)
+    assert r.stage.id == expected
+    assert r.timeline.days_since_heard == heard and r.timeline.days_since == min(emails)
+    if expected == "at-risk":
+        assert r.stage.reasons[0].text.startswith("No reply to our last 2 touches (")
+        assert f"nothing heard for {heard} days, over 2× the 30-day cadence" in r.stage.reasons[0].text
+
+
+def test_a_reply_answers_our_outreach():
+    items = history_before(touch(61, 1)) + [touch(20, 0, type="email", direction="out"),
+                                            touch(10, 0, type="email", direction="out"),
+                                            touch(5, 1, type="email", direction="in")]
+    r = rel(customer(*items, since=LONG_AGO, cadence=30))
+    assert r.stage.id != "at-risk" and r.timeline.unanswered == () and "needs-touch" not in flags(r)
+
+
+@pytest.mark.parametrize("answered, unanswered", [(None, 0), (False, 1), (True, 0)])
+def test_a_call_is_a_conversation_unless_marked_unanswered(answered, unanswered):
+    c = customer(*history_before(touch(40, 1)), touch(5, 0, type="call", direction="out", answered=answered),
+                 since=LONG_AGO, cadence=30)
+    assert len(rel(c).timeline.unanswered) == unanswered
+
+
+def test_an_email_marked_answered_counts_as_heard():
+    c = customer(*history_before(touch(40, 1)), touch(5, 0, type="email", direction="out", answered=True),
+                 since=LONG_AGO, cadence=30)
+    assert rel(c).timeline.days_since_heard == 5
+
+
+@pytest.mark.parametrize("quiet, renewal_in, at_risk", [
+    (90, 60, False),    # the primary contact heard from 90 days ago: not over stakeholder_days
+    (91, 60, True),     # 91 days, renewal within renewal_days
+    (91, 61, False),    # the renewal is further off than renewal_days
+])
+def test_key_person_quiet_before_the_renewal(quiet, renewal_in, at_risk):
+    # The account itself is lively (Bo Chan every fortnight); only its primary contact is quiet.
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in range(quiet - 14, 0, -14)]
+    c = customer(touch(quiet, 1, with_=("Ann Lee",)), *bo, since=LONG_AGO, cadence=30,
+                 renewal=AS_OF + timedelta(days=renewal_in))
+    r = rel(c)
+    assert (r.stage.id == "at-risk") is at_risk
+    if at_risk:
+        assert r.stage.reasons[0].text.startswith(f"Ann Lee is not heard from since {d(quiet).day} ")
+        assert r.stage.reasons[0].source.line == 4  # the renewal line
+
+
+# -- the monthly strip: the same rules, with hysteresis ----------------------------------
+
+def test_history_uses_todays_rules():
+    # 91 days of quiet on a 21-day cadence at the end of a month: steady (needs a touch), never dormant.
+    items = [touch(n, 1) for n in range(700, 200, -21)] + [touch(110, 1)]
+    r = rel(customer(*items, since=LONG_AGO, cadence=21))
+    assert "dormant" not in {p.stage for p in r.stage_history[:-1]} or all(
+        (p.date - d(110)).days >= 180 for p in r.stage_history if p.stage == "dormant")
+
+
+@pytest.mark.parametrize("bad_day, repaired_after, shown", [
+    (28, 5, "steady"),     # bad on the 28th, set right 5 days later: the month stays steady
+    (10, None, "at-risk"),  # bad on the 10th and never set right: at risk at mid-month and month end
+    (16, None, "steady"),  # bad on the 16th: at risk only after mid-month, so the month waits
+])
+def test_one_event_does_not_flip_a_month(bad_day, repaired_after, shown):
+    month_end = AS_OF.replace(day=1) - timedelta(days=1)           # 31 Oct 2026
+    bad = month_end.replace(day=bad_day)
+    items = [touch((AS_OF - x).days, 1) for x in (bad - timedelta(days=k) for k in range(60, 400, 20))]
+    items.append(touch((AS_OF - bad).days, -2, type="meeting"))
+    if repaired_after is not None:
+        fix = bad + timedelta(days=repaired_after)
+        items.append(touch((AS_OF - fix).days, 1))
+    c = customer(*items, since=LONG_AGO, cadence=30)
+    point = next(p for p in rel(c).stage_history if p.date == month_end)
+    assert point.stage == shown
+    raw = stage_at(c, config(), month_end)
+    if bad_day == 28:
+        assert raw == "at-risk"  # what the month end alone would have said
+
+
+def test_todays_point_is_exact():
+    c = customer(*history_before(touch(3, -2, type="meeting")), since=LONG_AGO, cadence=30)
+    r = rel(c)
+    assert r.stage.id == "at-risk" and r.stage_history[-1].stage == "at-risk"
+
+
+# -- pauses ------------------------------------------------------------------------------
+
+UNTIL = AS_OF + timedelta(days=130)
+
+
+@pytest.mark.parametrize("until_in, paused", [(1, True), (0, False)])
+def test_pause_holds_until_the_day_before_until(until_in, paused):
+    c = customer(touch(220, 1), since=LONG_AGO, cadence=30, pause=pause(AS_OF + timedelta(days=until_in)))
+    r = rel(c)
+    assert r.stage.id == ("steady" if paused else "dormant")
+    assert ("paused" in flags(r)) is paused
+
+
+def test_a_paused_account_is_neither_dormant_nor_at_risk_for_its_silence():
+    c = customer(touch(400, 1), touch(220, 0, summary="Asked us not to chase before April"), since=LONG_AGO,
+                 cadence=30, pause=pause(UNTIL), tags=("public-sector",))
+    silence = Play(name="Budget round", do="Check in before their budget round", within=10, priority="low",
+                   tags=("public-sector",), days_since_contact=45)
+    tagged = Play(name="Sector news", do="Send the public-sector newsletter", within=10, priority="low",
+                  tags=("public-sector",))
+    r = rel(c, Config(plays=(silence, tagged)))
+    assert r.stage.id == "steady"
+    assert r.stage.reasons[0].text.startswith(f"Paused until {UNTIL.day} ") and "Not before the new budget year" \
+        in r.stage.reasons[0].text and r.stage.reasons[0].source.line == 9
+    assert flags(r) == ["paused"] and r.flags[0].label.startswith("Paused until")
+    recency = next(f for f in r.health.factors if f.name == "Recency")
+    assert recency.effect == 0 and "The silence is expected" in recency.why
+    assert all(f.effect >= 0 for f in r.health.factors if f.name in ("Breadth of contacts", "Reciprocity"))
+    assert all(a.due >= UNTIL for a in r.actions if a.kind in ("reach-out", "play", "broaden"))
+    (reach,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert reach.title == "Get back in touch with Ann Lee when the pause ends" and reach.due == UNTIL
+    (p,) = [a for a in r.actions if a.kind == "play"]   # the silence play does not hold: the silence is agreed
+    assert p.title == "Send the public-sector newsletter" and p.due == UNTIL and "Not before" in p.why
+    assert all(p.stage != "dormant" for p in r.stage_history[-7:])  # paused since its last touch
+
+
+def test_pause_since_limits_it_in_the_past():
+    c = customer(touch(400, 1), since=LONG_AGO, cadence=30, pause=pause(UNTIL, since=d(100)))
+    assert rel(c).stage.id == "steady"
+    assert stage_at(c, config(), d(110), d(100)) == "dormant"   # before the pause began
+    assert stage_at(c, config(), d(90), d(100)) == "steady"
+
+
+def test_a_pause_does_not_hide_a_negative_signal():
+    c = customer(*history_before(touch(5, -2, type="meeting", summary="Outage")), since=LONG_AGO, cadence=30,
+                 pause=pause(UNTIL))
+    r = rel(c)
+    assert r.stage.id == "at-risk" and r.stage.reasons[0].text.startswith("Very negative meeting")
+    assert r.stage.reasons[-1].text.startswith("Paused until")
+    assert "repair" in [a.kind for a in r.actions]   # repairing is not chasing
+
+
+# -- parked asks -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("until_in, parked", [(None, True), (1, True), (0, False)])
+def test_parked_asks_are_never_overdue(until_in, parked):
+    until = None if until_in is None else AS_OF + timedelta(days=until_in)
+    a = ask("Click-and-collect for Christmas trees", d(500), status="parked", until=until)
+    c = customer(*history_before(touch(5, 1)), since=LONG_AGO, cadence=30, asks=(a,))
+    r = rel(c)
+    answers = [x for x in r.actions if x.kind == "answer"]
+    asks_factor = next(f for f in r.health.factors if f.name == "Open asks")
+    if parked:
+        assert answers == [] and r.open_asks == () and r.parked_asks == (a,)
+        assert asks_factor.effect == 0
+    else:
+        (x,) = answers
+        assert x.due == AS_OF + timedelta(days=7) and "Parked until" in x.why   # waiting again since `until`
+        assert r.open_asks == (a,) and r.parked_asks == ()
+
+
+def test_done_asks_stay_answered():
+    c = customer(*history_before(touch(5, 1)), since=LONG_AGO, cadence=30,
+                 asks=(ask("Old question", d(90), status="answered"),))
+    r = rel(c)
+    assert r.open_asks == () and r.parked_asks == () and "answer" not in [a.kind for a in r.actions]
+
+
+def test_reach_out_folds_into_a_customer_facing_action_due_this_week():
+    c = customer(*history_before(touch(42, 1), cadence=14), since=LONG_AGO, cadence=14,
+                 asks=(ask("Nurse-call integration", d(100), from_="Bo Chan"),),
+                 contacts=(contact("Ann Lee", "Head of IT", primary=True), contact("Bo Chan", "CFO")))
+    r = rel(c)
+    kinds = [a.kind for a in r.actions]
+    assert "reach-out" not in kinds and "needs-touch" in flags(r)
+    (x,) = [a for a in r.actions if a.kind == "answer"]
+    assert "also the touch this quiet account needs" in x.why
+
+
+# -- health reads direction: our unanswered outreach earns nothing ------------------------
+
+@pytest.mark.parametrize("silent, effect", [
+    (5, 20), (6, 12), (10, 12), (11, 0), (20, 0), (21, -10), (40, -10), (41, -20),
+])
+def test_recency_bands_against_the_cadence(silent, effect):
+    c = customer(touch(silent, 1), since=LONG_AGO, cadence=10)
+    assert next(f.effect for f in rel(c).health.factors if f.name == "Recency") == effect
+
+
+def test_unanswered_outreach_earns_no_recency_or_breadth():
+    items = [touch(n, 1) for n in (200, 150, 100, 70)]
+    quiet = customer(*items, since=LONG_AGO, cadence=30)
+    chased = customer(*items, *[touch(n, 0, type="email", direction="out", with_=("Bo Chan",)) for n in (20, 6)],
+                      since=LONG_AGO, cadence=30)
+    factors = {r: {f.name: f for f in rel(c).health.factors} for r, c in (("quiet", quiet), ("chased", chased))}
+    assert factors["chased"]["Recency"].effect == factors["quiet"]["Recency"].effect == -10
+    assert factors["chased"]["Breadth of contacts"].effect == factors["quiet"]["Breadth of contacts"].effect
+    assert factors["chased"]["Reciprocity"].effect == -5

@@ -172,7 +172,7 @@ def test_follow_up_points_at_the_task_line():
     p = promise("Send the revised quote", due=d(-3), line=9)
     c = customer(*steady_history(), touch(5, 1, commitments=(p,), with_=("Bo Chan",)), since=LONG_AGO)
     a = next(a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up")
-    assert a.title == "Follow up: Send the revised quote"
+    assert a.title == "Send the revised quote"
     assert a.due == d(-3) and a.priority == "medium" and a.contact == "Bo Chan"
     assert a.source.line == 9 and a.source.path.startswith("content/customers/x/interactions/")
 
@@ -182,9 +182,9 @@ def test_overdue_follow_up_is_high_and_undated_one_gets_a_week():
     undated = promise("Share the deck", due=None)
     c = customer(*steady_history(), touch(8, 1, commitments=(late, undated)), since=LONG_AGO)
     acts = {a.title: a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"}
-    assert acts["Follow up: Call back"].priority == "high"
-    assert acts["Follow up: Share the deck"].due == d(1)
-    assert "a week after" in acts["Follow up: Share the deck"].why
+    assert acts["Call back"].priority == "high"
+    assert acts["Share the deck"].due == d(1)
+    assert "a week after" in acts["Share the deck"].why
 
 
 @pytest.mark.parametrize("silent, expected", [(30, False), (31, True)])

@@ -134,7 +134,7 @@ def test_soured_gets_repair_and_the_gold_play(built):
 
 def test_broken_promise_is_named_with_its_line(built):
     (f,) = actions(built, "promise-co", "follow-up")
-    assert f["title"] == "Follow up: Send the security questionnaire" and f["priority"] == "high"
+    assert f["title"] == "Send the security questionnaire" and f["priority"] == "high"
     assert f["source"] == "content/customers/promise-co/interactions/2026-10-01-call.md:10"
     assert f["due"] == "2026-10-20" and f["contact"] == "Lou Park"
     assert "31 days overdue" in built["promise-co"]["stage"]["reasons"][0]

@@ -9,22 +9,22 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings, strategies as st
 
-from playbook.engine.merge import merge_similar, similar, topic
-from playbook.engine.types import Action
+from playbook.engine.merge import combine, merge_similar, similar, topic
+from playbook.engine.types import Action, Reason
 
 AS_OF = date(2026, 11, 20)
 
 
 def pairwise(actions: list[Action]) -> list[Action]:
     """The definition: each action, best-ranked first, joins the first kept one it is similar to."""
-    kept: list[Action] = []
+    kept: list[list[Action]] = []
     for a in sorted(actions, key=Action.sort_key):
-        twin = next((k for k, b in enumerate(kept) if similar(topic(a.title), topic(b.title))), None)
+        twin = next((k for k, g in enumerate(kept) if similar(topic(a.title), topic(g[0].title))), None)
         if twin is None:
-            kept.append(a)
+            kept.append([a])
         else:
-            kept[twin] = replace(kept[twin], why=f"{kept[twin].why} (Also covers: {a.title}.)")
-    return kept
+            kept[twin].append(a)
+    return [combine(g) for g in kept]
 
 
 def action(title: str, n: int = 0, priority: str = "medium") -> Action:
@@ -50,7 +50,20 @@ def test_a_promise_and_an_ask_about_one_thing_merge_into_the_better_ranked() -> 
     promise = action("Send the exec schedule for the review", 1, "high")
     other = action("Call about pricing", 2)
     assert merge_similar([ask, promise, other]) == [
-        replace(promise, why="Promised. (Also covers: Answer: the executive schedule for the review.)"), other]
+        replace(promise, why="Promised. (Also covers \u201cAnswer: the executive schedule for the review\u201d.)",
+                also=(Reason("Answer: the executive schedule for the review", None),)), other]
+
+
+def test_a_promise_with_its_own_due_date_leads_and_sets_the_date() -> None:
+    """The ask's week to answer is a rule of thumb; the promise's date is the real obligation
+    (Calder: a merged ask kept a date 150 days back, where the promise was 36 days late)."""
+    ask = replace(action("Answer: the revised retention schedule", 0, "high"), kind="answer",
+                  due=AS_OF - timedelta(days=150))
+    promise = replace(action("Send the revised retention schedule", 0, "medium"), due=AS_OF - timedelta(days=36),
+                      firm=True)
+    (merged,) = merge_similar([ask, promise])
+    assert merged.title == promise.title and merged.due == promise.due and merged.priority == "high"
+    assert merged.firm and [r.text for r in merged.also] == [ask.title]
 
 
 def test_thousands_of_distinct_open_items_merge_in_well_under_a_second_each_thousand() -> None:

@@ -193,7 +193,7 @@ def test_hostile_text_is_escaped_and_multibyte_names_fold(hostile_site):
     name = "Evil <script>alert(1)</script> & Sons; Ltd, \\ Co"
     contact = "Zoë Ångström-Łukasiewicz 東京 <img src=x onerror=alert(1)>"
     assert f"{name}: {contact}'s birthday" in summaries
-    assert f"{name}: Follow up: Send the <script>quote</script>, please; now \\" in summaries
+    assert f"{name}: Send the <script>quote</script>, please; now \\" in summaries
     assert f"{name} renewal" in summaries  # a key date naming the customer is not prefixed twice
     # the multi-byte birthday line is long enough to fold, and folds between characters
     raw = [line for line in physical_lines(team) if "ngstr".encode() in line]

@@ -82,8 +82,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [a if a.kind == "reach-out" else demote(a) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = act.fold_reach_out(found, as_of)
-    found = merge_similar(found)
+    found = act.fold_reach_out(merge_similar(found), as_of)
     found.sort(key=Action.sort_key)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,

@@ -40,16 +40,37 @@ def _main_contact(customer: Customer, tl: Timeline) -> str | None:
 
 
 def follow_up_title(text: str) -> str:
-    """'Follow up: Send the quote', but never 'Follow up: Follow up with Jo…'."""
-    if re.match(r"(?i)follow[ -]?up\b", text):
-        return text[0].upper() + text[1:]
-    return f"Follow up: {text}"
+    """The promise as written, as a to-do: 'Send the quote', 'Build and enrol 12 laptops'.
+    (The kind says it is a promise; 'Follow up: Build…' read as if the work were a reminder.)"""
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+#: A task item that starts with one of these is a to-do about the customer (waiting on them),
+#: not a promise to them: 'Chase Sarah for the staff list'.
+CHASE_VERBS = ("chase", "remind", "nudge", "wait for", "check with")
+
+
+def named_in(text: str, people: tuple[str, ...]) -> str | None:
+    """The first of `people` the text names, by full name or first name ('…between Maya and Simon')."""
+    for name in people:
+        parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
+        for word in ([name] + parts[:1]):
+            if word and re.search(rf"\b{re.escape(word)}\b", text):
+                return name
+    return None
+
+
+#: Honorifics skipped when matching a person by first name ('Dr Tom Adebayo' is Tom).
+NAME_TITLES = frozenset("Dr Prof Cllr Mr Mrs Ms Mx Sir Dame".split())
 
 
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date) -> list[Action]:
+    """Each open promise, with the person it names (else the first person present)."""
     out = []
     for oc in open_:
         i = oc.interaction
+        text = oc.commitment.text
         due = oc.due or (oc.commitment.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
         late = (as_of - due).days
         if oc.due:
@@ -57,15 +78,32 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         else:
             when = (f"had no due date, so it counts as due a week after it was made ({fmt_date(due)})"
                     + (f", now {days(late)} overdue" if late > 0 else ""))
-        who = f" to {', '.join(i.with_)}" if i.with_ else ""
+        named = named_in(text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+        contact = named or (i.with_[0] if i.with_ else None)
+        where = f"the {i.type} of {fmt_date(i.date)}"
+        present = f" with {people(i.with_)}" if i.with_ else ""
+        if text.lower().startswith(CHASE_VERBS):
+            why = f"A to-do from {where}{present}; it {when}."
+        elif named:
+            others = tuple(n for n in i.with_ if n != named)
+            why = f"Promised to {named} in {where}" + (f" (with {people(others)})" if others else "") + f"; it {when}."
+        else:
+            why = f"Promised in {where}{present}; it {when}."
         out.append(Action(
-            kind="follow-up", title=follow_up_title(oc.commitment.text),
-            why=f"Promised{who} in the {i.type} of {fmt_date(i.date)}; it {when}.",
+            kind="follow-up", title=follow_up_title(text), why=why,
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
-            contact=i.with_[0] if i.with_ else None, owner=_owner(customer, i.by),
-            source=oc.commitment.source, customer=customer.slug,
+            contact=contact, owner=_owner(customer, i.by),
+            source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
         ))
     return out
+
+
+def people(names: tuple[str, ...]) -> str:
+    """'Ann', 'Ann and Bo', 'Ann, Bo and 2 others'."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    more = len(names) - 2
+    return f"{', '.join(names[:2])} and {more} other{'s' if more > 1 else ''}"
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,
@@ -140,7 +178,7 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds) -> l
         out.append(Action(
             kind="personal", title=title, why=why, due=k.date,
             priority="high" if k.days_until <= 2 else "medium", contact=k.contact, owner=_owner(customer),
-            source=k.source, customer=customer.slug,
+            source=k.source, customer=customer.slug, firm=True,
         ))
     return out
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from .types import Action
+from .types import PRIORITY_RANK, Action, Reason
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
                   "this that up follow answer before after".split())
@@ -44,8 +44,33 @@ def _needed(size: int) -> int:
 
 def merge_similar(actions: list[Action]) -> list[Action]:
     """One action per topic: a promise to send the schedule and the ask for the schedule are the
-    same job. The better-ranked one stays and names the others in its why, in rank order; each
-    action joins the earliest-ranked kept one it is similar to."""
+    same job (see `groups` and `combine`)."""
+    return [combine(g) for g in groups(actions)]
+
+
+def combine(group: list[Action]) -> Action:
+    """One action for a group of the same job, ranked best first. It leads with the member that
+    has a firm date (a promise's own due date) if any, else the best-ranked; it is due on the
+    earliest firm date (a rule-of-thumb date, such as an ask's week to answer, never moves a
+    promise earlier), takes the group's highest priority, and keeps every member's source."""
+    if len(group) == 1:
+        return group[0]
+    firm = [a for a in group if a.firm]
+    lead = firm[0] if firm else group[0]
+    others = [a for a in group if a is not lead]
+    due = min(a.due for a in (firm or group))
+    priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)
+    also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)
+    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d.)" for a in others)
+    # The person who asked is the one the work is for.
+    askers = [a.contact for a in group if a.kind == "answer" and a.contact]
+    contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
+    return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact)
+
+
+def groups(actions: list[Action]) -> list[list[Action]]:
+    """Actions grouped by job, each group ranked best first and led by its best-ranked member;
+    each action joins the earliest-ranked group whose leader it is similar to."""
     ordered = sorted(actions, key=Action.sort_key)
     topics = [topic(a.title) for a in ordered]
     # Each topic's words rarest first (ties by the word): two topics sharing n words share
@@ -53,7 +78,7 @@ def merge_similar(actions: list[Action]) -> list[Action]:
     df = Counter(w for t in topics for w in t)
     kept: list[Action] = []
     kept_topics: list[frozenset[str]] = []
-    covers: list[list[str]] = []
+    covers: list[list[Action]] = []
     by_rare: dict[str, list[int]] = {}  # word → kept topics with it in their rare prefix
     by_most: dict[str, list[int]] = {}  # word → kept topics with it in all but their commonest
     for a, mine in zip(ordered, topics):
@@ -66,7 +91,7 @@ def merge_similar(actions: list[Action]) -> list[Action]:
         found.update(k for w in rare for k in by_most.get(w, ()))
         twin = next((k for k in sorted(found) if similar(mine, kept_topics[k])), None)
         if twin is not None:
-            covers[twin].append(a.title)
+            covers[twin].append(a)
             continue
         for w in rare:
             by_rare.setdefault(w, []).append(len(kept))
@@ -75,6 +100,4 @@ def merge_similar(actions: list[Action]) -> list[Action]:
         kept.append(a)
         kept_topics.append(mine)
         covers.append([])
-    # Each why is written once: appending on every merge copied it once per merged action.
-    return [replace(b, why=b.why + "".join(f" (Also covers: {t}.)" for t in more)) if more else b
-            for b, more in zip(kept, covers)]
+    return [[b, *more] for b, more in zip(kept, covers)]

@@ -176,6 +176,10 @@ class Action:
     """The file and line it stems from."""
     customer: str
     """Customer slug, so team-wide lists can link back."""
+    firm: bool = False
+    """The due date is one someone set (a promise's due date, a birthday), not a rule of thumb."""
+    also: tuple[Reason, ...] = ()
+    """The other actions merged into this one (same job): their titles and sources."""
 
     def sort_key(self) -> tuple:
         return (PRIORITY_RANK[self.priority], self.due, self.customer, self.kind, self.title)

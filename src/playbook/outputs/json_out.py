@@ -28,6 +28,7 @@ def action_dict(a: Action) -> dict[str, Any]:
     return {
         "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
         "contact": a.contact, "owner": a.owner, "source": _src(a.source), "customer": a.customer,
+        "also": [{"title": x.text, "source": _src(x.source)} for x in a.also],
     }
 
 

@@ -26,7 +26,7 @@ from ..names import (
 from ..notes import render as render_notes
 
 KIND_LABELS: dict[str, str] = {
-    "follow-up": "Follow-up", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
+    "follow-up": "Promise", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
     "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "play": "Play",
 }
 KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}
@@ -206,6 +206,8 @@ class ActionView:
     owners_key: str
     """Everyone whose list it is on (`Site.concerns`), space-separated, or '-' for nobody (for filtering)."""
     source: Ref | None
+    also: tuple[Ref, ...] = ()
+    """Sources of the actions merged into this one (the same job)."""
 
 
 def action_view(site: Site, a: Action, base: str, short_for: str | None = None) -> ActionView:
@@ -217,6 +219,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None) 
         contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,
         owners_key=" ".join(site.concerns(a)) or "-",
         source=site.ref(a.source, short_for),
+        also=tuple(r for r in (site.ref(x.source, short_for) for x in a.also) if r is not None),
     )
 
 

@@ -172,3 +172,257 @@ def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path)
     finally:
         stop.set()
         t.join(10)
+
+
+# -- the HTTP side: who is answered, with what, and with how many threads ----------------------
+
+import os  # noqa: E402  (the tests above need none of these)
+import resource  # noqa: E402
+import selectors  # noqa: E402
+import socket  # noqa: E402
+import struct  # noqa: E402
+
+from playbook import httpd  # noqa: E402
+from playbook.httpd import host_checker  # noqa: E402
+
+MARKER = "OUTSIDE-THE-SITE-7f3a"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A real `serve` of a small playbook, shared by the HTTP tests (none of them edits content,
+    so it never rebuilds): (root, port)."""
+    from builds import copy_playbook
+    root = copy_playbook(ROOT, tmp_path_factory.mktemp("http") / "pb", ["loomwork", "kestrel-pay", "calder-wren"])
+    ready, stop = threading.Event(), threading.Event()
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("code", serve(root, port=0, quiet=True, ready=ready,
+                                                                        stop=stop)), daemon=True)
+    t.start()
+    assert ready.wait(30), "server did not start"
+    yield root, ready.port
+    stop.set()
+    t.join(10)
+    assert not t.is_alive() and result["code"] == 0
+
+
+def raw(port: int, request: bytes, timeout: float = 5.0) -> tuple[int | None, bytes]:
+    """Send `request` as it is; the status (None: no status line) and the body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return (int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else None), body
+
+
+def get(port: int, path: str, host: str | None = "ours", method: str = "GET",
+        version: str = "1.1") -> tuple[int | None, bytes]:
+    """A request with `Host: host` ("ours" → 127.0.0.1:port; None → no Host header at all)."""
+    host = f"127.0.0.1:{port}" if host == "ours" else host
+    lines = [f"{method} {path} HTTP/{version}"] + ([f"Host: {host}"] if host is not None else [])
+    return raw(port, ("\r\n".join(lines + ["Connection: close", "", ""])).encode("latin-1"))
+
+
+HOSTS = [  # bind address, port, Host header, answered
+    ("127.0.0.1", 8000, "127.0.0.1:8000", True),
+    ("127.0.0.1", 8000, "localhost:8000", True),
+    ("127.0.0.1", 8000, "LOCALHOST:8000", True),
+    ("127.0.0.1", 8000, "[::1]:8000", True),
+    ("127.0.0.1", 8000, " 127.0.0.1:8000 ", True),
+    ("127.0.0.1", 8000, "evil.example:8000", False),
+    ("127.0.0.1", 8000, "evil.example", False),
+    ("127.0.0.1", 8000, "localhost.evil.example:8000", False),
+    ("127.0.0.1", 8000, "127.0.0.1.nip.io:8000", False),
+    ("127.0.0.1", 8000, "localhost:8001", False),
+    ("127.0.0.1", 8000, "localhost", False),  # port 80 implied
+    ("127.0.0.1", 8000, "127.0.0.1:80", False),
+    ("127.0.0.1", 8000, "127.0.0.1:8000@evil.example", False),
+    ("127.0.0.1", 8000, "evil.example/127.0.0.1:8000", False),
+    ("127.0.0.1", 8000, "127.0.0.1:8000, evil.example", False),
+    ("127.0.0.1", 8000, "[localhost]:8000", False),
+    ("127.0.0.1", 8000, "127.0.0.2:8000", False),  # loopback too, but not where it listens
+    ("127.0.0.1", 8000, "2130706433:8000", False),
+    ("127.0.0.1", 8000, "127.0.0.1:+8000", False),
+    ("127.0.0.1", 8000, "", False),
+    ("127.0.0.1", 8000, None, False),
+    ("127.0.0.1", 80, "localhost", True),
+    ("127.0.0.1", 80, "127.0.0.1:80", True),
+    ("127.0.0.2", 8000, "127.0.0.2:8000", True),
+    ("localhost", 8000, "localhost:8000", True),
+    ("::1", 8000, "[::1]:8000", True),
+    ("::1", 8000, "[0:0:0:0:0:0:0:1]:8000", True),
+    ("192.168.1.20", 8000, "192.168.1.20:8000", True),
+    ("192.168.1.20", 8000, "192.168.1.21:8000", False),
+    ("devbox.lan", 8000, "devbox.lan:8000", True),
+    ("devbox.lan", 8000, "evil.example:8000", False),
+    ("0.0.0.0", 8000, "10.0.0.7:8000", True),  # listening everywhere: any address, by number
+    ("0.0.0.0", 8000, "[fe80::1]:8000", True),
+    ("0.0.0.0", 8000, "0.0.0.0:8000", False),
+    ("0.0.0.0", 8000, "evil.example:8000", False),  # ... never by a name a page could rebind
+    ("::", 8000, "evil.example:8000", False),
+]
+
+
+@pytest.mark.parametrize("bind,port,header,answered", HOSTS)
+def test_which_host_headers_are_answered(bind, port, header, answered):
+    assert host_checker(bind, port)(header) is answered
+
+
+def test_a_request_naming_another_host_gets_a_short_403_and_no_data(site):
+    _, port = site
+    status, body = get(port, "/playbook.json")
+    assert status == 200 and b'"customers"' in body
+    for host in ["evil.example:8000", f"evil.example:{port}", f"localhost.evil.example:{port}", "", None]:
+        for path in ["/playbook.json", "/", "/customers/loomwork/", "/__playbook/live.js", "/__playbook/events"]:
+            for method in ("GET", "HEAD"):
+                status, body = get(port, path, host, method)
+                assert status == 403, (host, path, method)
+                assert body == (f"Forbidden: this server answers only http://127.0.0.1:{port}/\n".encode()
+                                if method == "GET" else b""), (host, path, method)
+    # HTTP/1.0 without Host (curl -0 still sends one; a browser always does): refused too.
+    assert get(port, "/playbook.json", None, version="1.0") == (
+        403, f"Forbidden: this server answers only http://127.0.0.1:{port}/\n".encode())
+    # Two Host headers, one of them ours: refused.
+    status, body = raw(port, f"GET /playbook.json HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n"
+                             f"Connection: close\r\n\r\n".encode())
+    assert status == 403 and b"customers" not in body
+    for host in [f"localhost:{port}", f"[::1]:{port}"]:
+        status, body = get(port, "/playbook.json", host)
+        assert status == 200 and b'"customers"' in body, host
+
+
+def test_client_disconnects_print_nothing(site, capfd):
+    _, port = site
+    capfd.readouterr()
+    for path in ["/playbook.json", "/", "/__playbook/events", "/search-index.js"] * 8:
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        s.close()
+    for part in [b"GET /playbook.json HTT", b"GET / HTTP/1.0\r\nHost: 127.0.0.1", b"\r\n", b"\x16\x03\x01\x00"]:
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(part)
+    time.sleep(1.5)  # the live-reload thread notices a closed tab within a second
+    assert get(port, "/")[0] == 200
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_silent_and_stalled_connections_are_closed(site, monkeypatch):
+    _, port = site
+    monkeypatch.setattr(httpd, "IDLE_SECONDS", 0.5)
+    monkeypatch.setattr(httpd.Handler, "timeout", 0.5)
+    for sent in [b"", b"GET / HTTP/1.0\r\n"]:  # nothing at all; a request that never ends
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(sent)
+            t = time.monotonic()
+            data = s.recv(4096)
+            assert time.monotonic() - t < 4, sent
+            assert data in (b"", b"HTTP/1.0 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                 b"Content-Length: 14\r\nConnection: close\r\n\r\nSent nothing.\n"), data
+            while data:
+                data = s.recv(4096)
+
+
+def _room_for(sockets: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = sockets * 2 + 256  # both ends live in this process
+    if soft < want:
+        if hard != resource.RLIM_INFINITY and hard < want:
+            pytest.skip(f"needs {want} open files; the limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def test_idle_connections_hold_no_threads(site):
+    _, port = site
+    _room_for(800)
+    before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(800)]
+    try:
+        time.sleep(0.5)
+        assert threading.active_count() <= before
+        t = time.monotonic()
+        status, body = get(port, "/playbook.json")
+        assert status == 200 and b'"customers"' in body
+        assert time.monotonic() - t < 2
+    finally:
+        for s in idle:
+            s.close()
+    assert get(port, "/")[0] == 200
+
+
+def test_a_flood_of_2000_requests_gets_answers_or_clean_refusals(site):
+    """2,000 requests in flight at once from one client: each gets the whole file or a 503;
+    the server's thread count stays put, and it answers afterwards."""
+    _, port = site
+    _room_for(2000)
+    size = len(get(port, "/playbook.json")[1])
+    before = threading.active_count()
+    sel = selectors.DefaultSelector()
+    got: dict[socket.socket, bytes] = {}
+    for _ in range(2000):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(f"GET /playbook.json HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ)
+        got[s] = b""
+    most_threads = threading.active_count()
+    outcomes: list[str] = []
+    end = time.monotonic() + 60
+    while len(outcomes) < 2000 and time.monotonic() < end:
+        for key, _ in sel.select(1.0):
+            s = key.fileobj
+            try:
+                chunk = s.recv(1 << 16)
+            except OSError as exc:
+                chunk, outcomes = b"", outcomes + [f"error {exc}"]
+            if chunk:
+                got[s] += chunk
+                continue
+            sel.unregister(s)
+            s.close()
+            head, _, body = got.pop(s).partition(b"\r\n\r\n")
+            status = head.split(b" ")[1] if head.startswith(b"HTTP/1.0 ") else b"?"
+            outcomes.append("ok" if status == b"200" and len(body) == size else
+                            "busy" if status == b"503" else f"{status!r} with {len(body)} bytes")
+        most_threads = max(most_threads, threading.active_count())
+    for s in got:
+        s.close()
+    sel.close()
+    assert len(outcomes) == 2000, f"{2000 - len(outcomes)} requests unanswered after 60 s"
+    assert set(outcomes) <= {"ok", "busy"}, sorted(set(outcomes))[:5]
+    assert outcomes.count("ok") >= 1000
+    assert most_threads <= before
+    assert get(port, "/")[0] == 200
+
+
+def test_live_reload_streams_are_capped_and_never_starve_requests(site):
+    _, port = site
+    streams = []
+    try:
+        for _ in range(httpd.LIVE_MAX):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(f"GET /__playbook/events HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            streams.append(s)
+        for s in streams:
+            head = b""
+            while b": connected\n\n" not in head:
+                head += s.recv(4096)
+            assert head.startswith(b"HTTP/1.0 200 ")
+        # Every stream is open, yet pages are answered at once; one tab too many gets a 503.
+        for _ in range(3 * httpd.WORKERS):
+            assert get(port, "/playbook.json")[0] == 200
+        assert get(port, "/__playbook/events") == (503, b"Too many live-reload connections.\n")
+    finally:
+        for s in streams:
+            s.close()
+    # Closed tabs are noticed and make room again.
+    wait_for(lambda: raw_stream_opens(port), timeout=5)
+
+
+def raw_stream_opens(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET /__playbook/events HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        return s.recv(4096).startswith(b"HTTP/1.0 200 ")

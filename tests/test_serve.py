@@ -426,3 +426,69 @@ def raw_stream_opens(port: int) -> bool:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(f"GET /__playbook/events HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         return s.recv(4096).startswith(b"HTTP/1.0 200 ")
+
+
+TRAVERSALS = [  # request target, status
+    ("/../secret.txt", 404),
+    ("/../../secret.txt", 404),
+    ("/%2e%2e/secret.txt", 404),
+    ("/%2E%2E/%2E%2E/secret.txt", 404),
+    ("/.%2e/secret.txt", 404),
+    ("/..%2fsecret.txt", 404),
+    ("/..%2F..%2Fsecret.txt", 404),
+    ("/%2e%2e%2fsecret.txt", 404),
+    ("/%252e%252e/secret.txt", 404),
+    ("/%c0%ae%c0%ae/secret.txt", 404),
+    ("/..%5csecret.txt", 404),
+    ("/..\\secret.txt", 404),
+    ("/..\\..\\secret.txt", 404),
+    ("/..;/secret.txt", 404),
+    ("//secret.txt", 404),
+    ("//..//secret.txt", 404),
+    ("/./../secret.txt", 404),
+    ("/customers/../../secret.txt", 404),
+    ("/index.html/../../secret.txt", 404),
+    ("/../site/../secret.txt", 404),
+    ("/%00../secret.txt", 404),
+    ("/playbook.json%00.html", 404),
+    ("{root}/secret.txt", 404),  # the file's absolute path
+    ("/etc/passwd", 404),
+    ("/%2fetc%2fpasswd", 404),
+    ("http://127.0.0.1:{port}/../secret.txt", 404),  # absolute form
+    ("/leak.txt", 404),  # links placed in the site, pointing out
+    ("/leak-page.html", 404),
+    ("/leak-passwd", 404),
+    ("/leak-dir/secret.txt", 404),
+    ("/leak-dir/", 404),
+    ("/leak-dir", 301),  # to /leak-dir/, which is refused
+    ("/fifo", 404),  # would block a reader forever
+    ("/?/../../secret.txt", 200),  # the home page
+    ("/assets/", 404),  # a folder without an index.html: never listed
+]
+
+
+def test_traversal_urls_serve_nothing_outside_the_site(site, tmp_path):
+    root, port = site
+    out = root / "site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for f in (root / "secret.txt", outside / "secret.txt"):
+        f.write_text(MARKER + "\n")
+    (outside / "index.html").write_text(f"<html><body>{MARKER}</body></html>")
+    (outside / "page.html").write_text(f"<html><body>{MARKER}</body></html>")
+    links = {"leak.txt": root / "secret.txt", "leak-page.html": outside / "page.html",
+             "leak-passwd": Path("/etc/passwd"), "leak-dir": outside}
+    for name, target in links.items():
+        (out / name).symlink_to(target)
+    os.mkfifo(out / "fifo")
+    try:
+        got = []
+        for target, _ in TRAVERSALS:
+            url = target.format(root=root, port=port)
+            status, body = raw(port, f"GET {url} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert MARKER.encode() not in body and b"root:" not in body, url
+            got.append((target, status))
+        assert got == TRAVERSALS
+    finally:
+        for name in [*links, "fifo"]:
+            (out / name).unlink()

@@ -30,7 +30,7 @@ from .load import customer_folders
 from .memo import Memo, clear_old_formats, digest, key
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
-from .outputs.ics import calendars
+from .outputs.ics import calendar, calendar_files, entry
 from .parallel import ordered_map, workers
 from .problems import Problem, sorted_problems
 from .site import Renderer
@@ -41,7 +41,7 @@ from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, ou
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "slim", "pages", "page")
+KINDS = ("parse", "analyse", "slim", "pages", "page", "ics")
 #: A page over all customers is kept in the memo up to this size (bytes).
 PAGE_MEMO_MAX = 16 * 2**20
 
@@ -249,8 +249,20 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         writer.group(slug, pk, tuple(rel for rel, _ in files))
     for rel, data in assets(inp.root):
         add(rel, digest(data), data)
-    for rel, data in calendars(rels, inp.config, inp.as_of):
-        add(rel, digest(data), data)
+    # A calendar reads only its customers' entries (ics.entry), whose digests the units keep:
+    # an edit that moves no action or key date leaves every calendar as it was.
+    entries = None
+    for rel, name, owner in calendar_files(inp.config, renderer.site.handles):
+        k = key("ics", name, owner or "", inp.as_of.isoformat(), *(u.calendar_key for u in ok))
+        if writer.has(rel, k):
+            add(rel, k, None)
+            continue
+        data = memo.get("ics", k)
+        if data is None:
+            entries = entries or [entry(r) for r in rels]
+            data = calendar(name, entries, inp.as_of, owner)
+            memo.put("ics", k, data)
+        add(rel, k, data)
     for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, inp, memo)):
         add(rel, digest(data), data)
     progress(f"Writing the site… {count:,} files")

@@ -90,6 +90,8 @@ class Unit:
     """This customer's line of search-index.js (UTF-8, zlib: a large playbook's model stays small)."""
     json_z: bytes = b""
     """This customer's entry in playbook.json, as indented there (UTF-8, zlib)."""
+    calendar_key: str = ""
+    """Digest of all the calendars read of this customer (`ics.entry`)."""
     recent: tuple[tuple[tuple, str], ...] = ()
     """Its latest interactions up to as_of, newest first, as (feed order key, interaction
     slug): what the home page and the feed may show."""
@@ -194,6 +196,7 @@ def analyse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Unit:
 def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     """The pure analyse step: relationship, checks and this customer's share of the files
     over all customers."""
+    from .outputs import ics
     from .outputs.json_out import customer_json
     from .outputs.search import entry_line
     if parsed.customer is None:
@@ -210,6 +213,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         relationship=r,
         search_z=zlib.compress(entry_line(r, inp.config).encode("utf-8"), 1),
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
+        calendar_key=digest(pickle.dumps(ics.entry(r), protocol=pickle.HIGHEST_PROTOCOL)),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),
     )
 

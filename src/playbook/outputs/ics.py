@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Action, KeyDate, Relationship
-from ..names import TEAM_CALENDAR, owner_calendar, owner_slugs, person_name, site_handles
+from ..names import TEAM_CALENDAR, owner_calendar, owner_slugs, person_name
 
 PRODID = "-//Playbook//Relationship Playbook//EN"
 #: RFC 5545 PRIORITY: 1 is highest, 5 medium, 9 lowest.
@@ -88,7 +89,24 @@ def _event(lines: list[str], *, uid_: str, stamp: str, day: date, summary: str, 
     lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
 
 
-def _action_events(items: Iterable[tuple[Relationship, Action]], stamp: str, lines: list[str]) -> None:
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """All a calendar reads of one customer (so a digest of it keys the calendars)."""
+
+    slug: str
+    name: str
+    owners: tuple[str, ...]
+    actions: tuple[Action, ...]
+    key_dates: tuple[KeyDate, ...]
+
+
+def entry(r: Relationship) -> CalendarEntry:
+    c = r.customer
+    return CalendarEntry(slug=c.slug, name=c.name, owners=tuple(c.owners), actions=tuple(r.actions),
+                         key_dates=tuple(r.key_dates))
+
+
+def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, lines: list[str]) -> None:
     seen: dict[str, int] = {}
     for r, a in items:
         key = uid("action", a.customer, a.kind, a.title, a.contact or "")
@@ -101,36 +119,36 @@ def _action_events(items: Iterable[tuple[Relationship, Action]], stamp: str, lin
         why = a.why
         if a.source:
             why = f"{why}\n\nSource: {a.source}"
-        _event(lines, uid_=key, stamp=stamp, day=a.due, summary=f"{r.customer.name}: {a.title}",
+        _event(lines, uid_=key, stamp=stamp, day=a.due, summary=f"{r.name}: {a.title}",
                description=why, categories=a.kind, priority=PRIORITY.get(a.priority, 5))
 
 
-def _date_events(items: Iterable[tuple[Relationship, KeyDate]], stamp: str, lines: list[str]) -> None:
+def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lines: list[str]) -> None:
     for r, k in items:
         what = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}.get(k.kind, k.kind)
-        desc = f"{what} — {r.customer.name}."
+        desc = f"{what} — {r.name}."
         if k.contact:
-            desc = f"{what} of {k.contact} at {r.customer.name}."
-        _event(lines, uid_=uid("date", r.customer.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,
-               day=k.date, summary=k.title if r.customer.name in k.title else f"{r.customer.name}: {k.title}",
+            desc = f"{what} of {k.contact} at {r.name}."
+        _event(lines, uid_=uid("date", r.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,
+               day=k.date, summary=k.title if r.name in k.title else f"{r.name}: {k.title}",
                description=f"{desc}\n\nSource: {k.source}",
                categories=k.kind)
 
 
-def calendar(name: str, relationships: list[Relationship], as_of: date, owner: str | None = None) -> bytes:
+def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | None = None) -> bytes:
     """One VCALENDAR: everything, or what concerns `owner` (their actions, and the actions
     and key dates of the customers they own)."""
     stamp = f"{_d(as_of)}T000000Z"
 
-    def mine(r: Relationship, a: Action | None = None) -> bool:
-        if owner is None or owner in r.customer.owners:
+    def mine(r: CalendarEntry, a: Action | None = None) -> bool:
+        if owner is None or owner in r.owners:
             return True
         return a is not None and a.owner == owner
 
-    actions = [(r, a) for r in relationships for a in r.actions if mine(r, a)]
+    actions = [(r, a) for r in entries for a in r.actions if mine(r, a)]
     actions.sort(key=lambda ra: (ra[1].due, ra[1].sort_key()))
-    dates = [(r, k) for r in relationships if mine(r) for k in r.key_dates]
-    dates.sort(key=lambda rk: (rk[1].date, rk[0].customer.slug, rk[1].kind, rk[1].title))
+    dates = [(r, k) for r in entries if mine(r) for k in r.key_dates]
+    dates.sort(key=lambda rk: (rk[1].date, rk[0].slug, rk[1].kind, rk[1].title))
 
     lines = [
         "BEGIN:VCALENDAR",
@@ -146,15 +164,12 @@ def calendar(name: str, relationships: list[Relationship], as_of: date, owner: s
     return "".join(fold(line) for line in lines).encode("utf-8")
 
 
-def calendars(relationships: list[Relationship], config: Config, as_of: date) -> Iterator[tuple[str, bytes]]:
-    """`calendar/team.ics`, then `calendar/<handle>.ics` for everyone the site names: the team
-    in playbook.yaml order, then any other owner or author. Who and under which file name come
-    from `names`, as the site's calendar links do, so those links always have a target (and no
-    one's calendar is named 'team')."""
-    handles = site_handles(config, (r.customer for r in relationships),
-                           (a.owner for r in relationships for a in r.actions if a.owner))
+def calendar_files(config: Config, handles: list[str]) -> Iterator[tuple[str, str, str | None]]:
+    """(path, calendar name, owner) of `calendar/team.ics`, then `calendar/<handle>.ics` for
+    everyone the site names (`handles`: the team in playbook.yaml order, then any other owner
+    or author, as `names.site_handles` lists them). File names come from `names`, as the
+    site's calendar links do, so those links always have a target."""
     slugs = owner_slugs(handles)
-    yield TEAM_CALENDAR, calendar(f"{config.title} — team", relationships, as_of)
+    yield TEAM_CALENDAR, f"{config.title} — team", None
     for handle in handles:
-        yield (owner_calendar(slugs[handle]),
-               calendar(f"{config.title} — {person_name(config, handle)}", relationships, as_of, owner=handle))
+        yield owner_calendar(slugs[handle]), f"{config.title} — {person_name(config, handle)}", handle

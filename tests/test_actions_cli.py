@@ -10,12 +10,12 @@ ROOT = str(REPO)
 RANK = {"high": 0, "medium": 1, "low": 2}
 
 
-def test_json_is_ranked_by_priority_then_due():
+def test_json_is_ranked_by_score_then_priority_and_due():
     code, out, _ = run_cli(["actions", ROOT, "--json"])
     assert code == 0
     doc = json.loads(out)
     assert doc["as_of"] == "2026-11-20"
-    keys = [(RANK[a["priority"]], a["due"]) for a in doc["actions"]]
+    keys = [(-a["score"], RANK[a["priority"]], a["due"]) for a in doc["actions"]]
     assert keys == sorted(keys) and len(keys) > 30
 
 

@@ -365,7 +365,8 @@ def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
     config_mistakes = {
         "playbook.yaml": "team: [maya]\ndefaults:\n  tiers:\n    key: fortnight\nplays:\n"
                          "  - name: P\n    when: {stage: growng, days_snice_contact: 10}\n    do: X\n    within: 3\n"
-                         "  - name: Q\n    when: {stage: growing}\n    do: Y\n",
+                         "  - name: Q\n    when: {stage: growing}\n    do: Y\n"
+                         "currency: 12 pounds\nholidays:\n  - {from: 2027-01-02, to: 2027-01-01}\n  - {from: 2026-12-24}\n",
         f"{C}/acme/customer.yaml": "name: Acme\nsince: 2025-01-01\n",
     }
     said: list[str] = []

@@ -53,9 +53,9 @@ def test_home_ranks_by_priority_and_keeps_low_priority_apart(site: Path):
     assert groups
     for g in groups:
         main, _, later = g.partition('<details class="later">')
-        prios = re.findall(r'<li class="arow prio-(\w+)', main)
-        rank = {"high": 0, "medium": 1}
-        assert [rank[p] for p in prios] == sorted(rank[p] for p in prios)  # high first, then medium
+        assert set(re.findall(r'<li class="arow prio-(\w+)', main)) <= {"high", "medium"}
+        scores = [int(s) for s in re.findall(r'<li class="arow [^"]*" data-score="(-?\d+)"', main)]
+        assert scores == sorted(scores, reverse=True)  # ranked by what is at stake, highest first
         assert set(re.findall(r'<li class="arow prio-(\w+)', later)) <= {"low"}
     doc = json.loads(read(site, "playbook.json"))
     as_of = date.fromisoformat(doc["as_of"])

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .fields import Fields, parse_cadence, parse_choice, parse_int
+from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
@@ -114,6 +115,10 @@ class Config:
     """Branch for edit links."""
     robots_noindex: bool = True
     """Keep search engines out (this is customer data)."""
+    holidays: tuple[tuple[date, date], ...] = ()
+    """Days the team does not work, as (first, last) ranges: no action falls due on one."""
+    currency: str | None = None
+    """Shown with every value: a symbol ('£') or a code ('GBP')."""
 
     def member(self, handle: str) -> TeamMember | None:
         for m in self.team:
@@ -136,7 +141,8 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
     return cli_value or pinned or date.today()
 
 
-_TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "robots")
+_TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "robots", "holidays",
+        "currency")
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role")
 
 
@@ -213,7 +219,21 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
         if robots not in ("noindex", "index"):
             problems.append(error(path, f.line_of("robots"), 0, "robots should be 'noindex' (default) or 'index'"))
         kw["robots_noindex"] = robots != "index"
+    kw["holidays"] = parse_holidays(f.sequence("holidays"), path, problems)
+    kw["currency"] = _currency(f, path, problems)
     return Config(**kw), problems
+
+
+def _currency(f: Fields, path: str, problems: list[Problem]) -> str | None:
+    """'£', '€', '$' or a code like 'GBP' (shown as 'GBP 142,000')."""
+    text = f.text("currency")
+    if not text:
+        return None
+    if len(text) > 4 or any(c.isdigit() or c.isspace() for c in text):
+        problems.append(error(path, f.line_of("currency"), 0,
+                              f"currency should be a symbol like £ or a code like GBP, not '{text}'"))
+        return None
+    return f"{text} " if text.isalpha() else text
 
 
 def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ...]:

@@ -315,8 +315,8 @@ def _pause(f: Fields, path: str, problems: list[Problem]) -> Pause | None:
     until, since = p.date("until"), p.date("since")
     if until is None:
         if p.raw("until") is None:
-            problems.append(error(path, node.line, node.column, "'pause' has no 'until'; add the first day you "
-                                                                "may get in touch again, e.g. 'until: 2027-04-01'"))
+            problems.append(error(path, f.line_of("pause"), 0, "'pause' has no 'until'; add the first day you "
+                                                               "may get in touch again, e.g. 'until: 2027-04-01'"))
         return None
     if since is not None and since >= until:
         problems.append(error(path, p.line_of("since"), 0, "the pause's 'since' should be before its 'until'"))

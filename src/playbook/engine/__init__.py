@@ -19,10 +19,12 @@ from .merge import merge_similar
 from .owed import open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .plays import run_plays
+from .rank import rank
 from .stage import classify, needs_touch
 from .timeline import timeline, upto
 from .types import Action, Flag, Reason, Relationship
 from .words import fmt_date
+from .workdays import on_working_days
 
 #: Key dates are listed up to a year ahead; actions use the shorter thresholds.
 KEY_DATE_HORIZON = 366
@@ -83,7 +85,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = act.fold_reach_out(merge_similar(found), as_of)
-    found.sort(key=Action.sort_key)
+    found = on_working_days(found, config.holidays, as_of)
+    found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,
         commitments=commitments, key_dates=dates, open_asks=asks, stage=stage, stage_history=journey,

@@ -180,9 +180,14 @@ class Action:
     """The due date is one someone set (a promise's due date, a birthday), not a rule of thumb."""
     also: tuple[Reason, ...] = ()
     """The other actions merged into this one (same job): their titles and sources."""
+    score: int = 0
+    """Stakes-weighted rank (engine/rank.py): higher first."""
+    score_reasons: tuple[str, ...] = ()
+    """What makes up the score, each with its points: '142,000 a year (+26)'."""
 
     def sort_key(self) -> tuple:
-        return (PRIORITY_RANK[self.priority], self.due, self.customer, self.kind, self.title)
+        """Highest score first, then priority, due date and a stable tie-break."""
+        return (-self.score, PRIORITY_RANK[self.priority], self.due, self.customer, self.kind, self.title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ def action_dict(a: Action) -> dict[str, Any]:
         "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
         "contact": a.contact, "owner": a.owner, "source": _src(a.source), "customer": a.customer,
         "also": [{"title": x.text, "source": _src(x.source)} for x in a.also],
+        "score": a.score, "score_reasons": list(a.score_reasons),
     }
 
 
@@ -79,13 +80,32 @@ def customer_json(r: Relationship) -> str:
     return "    " + text.replace("\n", "\n    ")  # JSON strings never hold a raw newline
 
 
+_PRIORITY = {"high": 0, "medium": 1, "low": 2}
+
+
+def agenda_key(a: dict[str, Any]) -> tuple:
+    """The engine's ranking (Action.sort_key) on an exported action."""
+    return (-a["score"], _PRIORITY[a["priority"]], a["due"], a["customer"], a["kind"], a["title"])
+
+
 def pieces(entries: Iterable[bytes], as_of: date) -> Iterator[bytes]:
     """The same file in pieces, taking one entry at a time (a large playbook's file is never
-    whole in memory)."""
+    whole in memory), then the `agenda`: every customer's open actions in one list, highest
+    score first. The agenda is read back from the entries, so it can never disagree with them."""
     head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
     first = True
+    agenda: list[dict[str, Any]] = []
     for entry in entries:
         yield (head + b',\n  "customers": [\n') if first else b",\n"
         yield entry
+        agenda += json.loads(entry)["next_actions"]
         first = False
-    yield head + b',\n  "customers": []\n}\n' if first else b"\n  ]\n}\n"
+    yield head + b',\n  "customers": []' if first else b"\n  ]"
+    agenda.sort(key=agenda_key)
+    if not agenda:
+        yield b',\n  "agenda": []\n}\n'
+        return
+    yield b',\n  "agenda": [\n'
+    yield ",\n".join("    " + json.dumps(a, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                     for a in agenda).encode("utf-8")
+    yield b"\n  ]\n}\n"

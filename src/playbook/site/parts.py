@@ -208,6 +208,10 @@ class ActionView:
     source: Ref | None
     also: tuple[Ref, ...] = ()
     """Sources of the actions merged into this one (the same job)."""
+    score: int = 0
+    """The stakes-weighted rank."""
+    score_why: str = ""
+    """What makes up the score, in one line."""
 
 
 def action_view(site: Site, a: Action, base: str, short_for: str | None = None) -> ActionView:
@@ -220,6 +224,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None) 
         owners_key=" ".join(site.concerns(a)) or "-",
         source=site.ref(a.source, short_for),
         also=tuple(r for r in (site.ref(x.source, short_for) for x in a.also) if r is not None),
+        score=a.score, score_why=", ".join(a.score_reasons),
     )
 
 

@@ -1,0 +1,96 @@
+"""Stakes-weighted ranking: one score per action, from what is at stake and how urgent it is,
+with the reasons that make it up.
+
+The score depends only on the action and its own account (its value, its renewal, its stage),
+never on other customers, so each customer's analysis stays independent; lists over many
+customers sort by it. An action's priority is the higher of its rule's and its score's band,
+so a rule never lowers what the stakes call for and the label agrees with the rank.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+
+from ..model import Customer
+from .types import PRIORITY_RANK, Action, Stage
+from .words import days
+
+#: What each kind of action is worth before the stakes: a promise we made comes first.
+KIND_POINTS: dict[str, tuple[int, str]] = {
+    "follow-up": (25, "a promise we made"),
+    "repair": (20, "setting right a bad touch"),
+    "answer": (15, "they are waiting for an answer"),
+    "renewal": (15, "the renewal conversation"),
+    "play": (10, "one of the team's plays"),
+    "reach-out": (10, "a touch is due"),
+    "personal": (5, "a personal touch"),
+    "broaden": (5, "widening the relationship"),
+}
+#: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
+URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
+STAGE_POINTS: dict[str, tuple[int, str]] = {
+    "at-risk": (15, "the account is at risk"),
+    "establishing": (5, "a new account"),
+}
+#: Value: 12 points per tenfold above 1,000 a year, at most 30 (a million a year).
+VALUE_POINTS_PER_TENFOLD = 12
+VALUE_POINTS_MAX = 30
+#: A renewal this close adds points, up to RENEWAL_POINTS on the day.
+RENEWAL_WINDOW = 180
+RENEWAL_POINTS = 20
+#: Lateness: 3 points, plus one per 3 days late, at most 15.
+LATE_POINTS_MAX = 15
+#: Score bands for the priority label.
+HIGH_FROM = 70
+MEDIUM_FROM = 40
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """'142,000 a year', '£142,000 a year'."""
+    return f"{currency or ''}{value:,.0f} a year"
+
+
+def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
+          currency: str | None = None) -> list[tuple[float, str]]:
+    """The score's parts as (points, why), the largest stakes first after the kind."""
+    out: list[tuple[float, str]] = []
+    points, what = KIND_POINTS.get(a.kind, (10, a.kind))
+    if a.kind == "follow-up" and a.why.startswith("A to-do"):
+        what = "a to-do we noted"
+    out.append((points, what))
+    out.append((URGENCY_POINTS[a.priority], f"{a.priority} priority by its rule"))
+    if customer.value and customer.value > 1000:
+        v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
+        out.append((v, money(customer.value, currency)))
+    r = customer.renewal
+    if r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
+        n = (r - as_of).days
+        out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
+    late = (as_of - a.due).days
+    if late > 0:
+        out.append((min(LATE_POINTS_MAX, 3 + late / 3), f"{days(late)} overdue"))
+    if stage.id in STAGE_POINTS:
+        out.append(STAGE_POINTS[stage.id])
+    return out
+
+
+def band(score: int) -> str:
+    return "high" if score >= HIGH_FROM else "medium" if score >= MEDIUM_FROM else "low"
+
+
+def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
+         currency: str | None = None) -> list[Action]:
+    """Each action with its score and reasons, highest first."""
+    out = []
+    for a in actions:
+        found = parts(a, customer, stage, as_of, currency)
+        score = round(sum(p for p, _ in found))
+        reasons = tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))
+        # The stakes can raise a rule's priority, never lower it; 'low' by a rule (a dormant
+        # account's asks, a chase held for a pause) means "not now" and stays.
+        priority = a.priority if a.priority == "low" else min(a.priority, band(score), key=PRIORITY_RANK.__getitem__)
+        out.append(replace(a, score=score, score_reasons=reasons, priority=priority))
+    out.sort(key=Action.sort_key)
+    return out

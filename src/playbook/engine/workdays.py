@@ -1,0 +1,54 @@
+"""Due dates on working days: never a Saturday, a Sunday or a day the team marks as a holiday.
+
+A date someone set (a promise's own due date) stays as written. A date counted back from an
+event (the call before a renewal, a birthday) moves to the working day before, so it is never
+late; any other date (a week to answer, "within 7 days") moves to the working day after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from .types import Action
+
+Holidays = tuple[tuple[date, date], ...]
+#: Kinds whose date is counted back from an event: they move earlier.
+BEFORE_AN_EVENT = ("personal", "renewal")
+#: A walk off the holidays stops after this many days (ranges are at most a year each).
+MAX_WALK = 3 * 366
+
+
+def off(d: date, holidays: Holidays) -> bool:
+    """A weekend or a holiday."""
+    return d.weekday() >= 5 or any(first <= d <= last for first, last in holidays)
+
+
+def walk(d: date, holidays: Holidays, step: int) -> date:
+    """The nearest working day from `d` (itself included) in the direction of `step` (±1)."""
+    day = d
+    for _ in range(MAX_WALK):
+        if not off(day, holidays):
+            return day
+        day += timedelta(days=step)
+    return d  # a year of holidays in a row: keep the date rather than guess
+
+
+def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
+    if a.firm and a.kind == "follow-up":
+        return a.due
+    if a.kind in BEFORE_AN_EVENT:
+        before = walk(a.due, holidays, -1)
+        if before >= as_of:
+            return before
+        # Too late to do it before: a birthday greeting goes on the day; a call, on the next working day.
+        return a.due if a.kind == "personal" else walk(max(a.due, as_of), holidays, 1)
+    return walk(a.due, holidays, 1)
+
+
+def on_working_days(actions: list[Action], holidays: Holidays, as_of: date) -> list[Action]:
+    out = []
+    for a in actions:
+        due = working_due(a, holidays, as_of)
+        out.append(a if due == a.due else replace(a, due=due))
+    return out

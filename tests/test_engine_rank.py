@@ -1,0 +1,161 @@
+"""Stakes-weighted ranking, the agenda in playbook.json, and due dates on working days (issue 13,
+item 5): each part of the score at its thresholds."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from engine_factory import AS_OF, ask, config, customer, d, promise, touch
+from playbook.config import Config, Play
+from playbook.engine import analyse
+from playbook.engine.rank import band, parts, rank
+from playbook.engine.types import Action, Stage
+from playbook.engine.workdays import on_working_days
+from playbook.outputs.json_out import customer_json, pieces
+
+LONG_AGO = d(800)
+STEADY = Stage("steady", "Steady", ())
+AT_RISK = Stage("at-risk", "At risk", ())
+
+
+def action(kind="follow-up", due=AS_OF, priority="medium", firm=False, why="Promised.") -> Action:
+    return Action(kind=kind, title="Do the thing", why=why, due=due, priority=priority, contact=None, owner=None,
+                  source=None, customer="x", firm=firm)
+
+
+def points(a, c, stage=STEADY, currency=None) -> dict[str, float]:
+    return {why: p for p, why in parts(a, c, stage, AS_OF, currency)}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None), (1000, None), (10_000, 12.0), (142_000, 25.8), (1_000_000, 30.0), (50_000_000, 30.0),
+])
+def test_value_points(value, expected):
+    got = points(action(), customer(value=value))
+    found = [p for why, p in got.items() if why.endswith("a year")]
+    assert (round(found[0], 1) if found else None) == expected
+
+
+@pytest.mark.parametrize("renewal_in, expected", [(181, None), (180, 0.0), (90, 10.0), (0, 20.0), (-1, None)])
+def test_renewal_points(renewal_in, expected):
+    got = points(action(), customer(renewal=AS_OF + timedelta(days=renewal_in)))
+    found = [p for why, p in got.items() if why.startswith("renewal")]
+    assert (round(found[0], 1) if found else None) == expected
+
+
+@pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])
+def test_lateness_points(late, expected):
+    got = points(action(due=d(late)), customer())
+    found = [p for why, p in got.items() if why.endswith("overdue")]
+    assert (round(found[0], 1) if found else None) == expected
+
+
+@pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])
+def test_priority_bands(score, expected):
+    assert band(score) == expected
+
+
+@pytest.mark.parametrize("rule, value, stage, expected", [
+    ("medium", 142_000, AT_RISK, "high"),   # the stakes raise a medium ask on a big account at risk
+    ("high", None, STEADY, "high"),        # and never lower a rule's high
+    ("low", 1_000_000, AT_RISK, "low"),    # 'low' by a rule means not now (a dormant account, a pause)
+    ("medium", None, STEADY, "medium"),
+])
+def test_priority_is_the_higher_of_rule_and_stakes(rule, value, stage, expected):
+    (a,) = rank([action("answer", priority=rule, due=d(7))], customer(value=value, renewal=AS_OF + timedelta(days=56)),
+                stage, AS_OF)
+    assert a.priority == expected
+    assert a.score == round(sum(p for p, _ in parts(action("answer", priority=rule, due=d(7)),
+                                                     customer(value=value, renewal=AS_OF + timedelta(days=56)),
+                                                     stage, AS_OF)))
+
+
+def test_reasons_name_the_stakes_with_their_points():
+    c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
+    (a,) = rank([action(due=d(7), priority="high")], c, AT_RISK, AS_OF, "£")
+    assert a.score_reasons == ("a promise we made (+25)", "high priority by its rule (+15)", "£142,000 a year (+26)",
+                               "renewal in 56 days (+14)", "7 days overdue (+5)", "the account is at risk (+15)")
+    assert a.score == 100
+
+
+def test_stakes_outrank_days_late():
+    """Northgate's overdue root-cause report (a £142k account at risk, renewing in 56 days, 7 days
+    late) comes before a promise 36 days late on a £38.5k account at risk, and before a £14k
+    renewal call due this week."""
+    northgate = customer(touch(14, -2, type="meeting", commitments=(promise("Send the root-cause report", d(7)),)),
+                         since=LONG_AGO, cadence=14, value=142_000, renewal=AS_OF + timedelta(days=56), slug="northgate")
+    calder = customer(touch(50, 0, type="meeting", commitments=(promise("Send the retention schedule", d(36)),)),
+                      touch(10, 0), since=LONG_AGO, cadence=21, value=38_500, slug="calder")
+    saltmarsh = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, value=14_200,
+                         renewal=AS_OF + timedelta(days=24), slug="saltmarsh")
+    acts = sorted((a for c in (northgate, calder, saltmarsh) for a in analyse(c, config(), AS_OF).actions),
+                  key=Action.sort_key)
+    assert (acts[0].customer, acts[0].title) == ("northgate", "Send the root-cause report")
+    order = [(a.customer, a.kind) for a in acts]
+    assert order.index(("calder", "follow-up")) < order.index(("saltmarsh", "renewal"))
+
+
+# -- working days ------------------------------------------------------------------------
+
+XMAS = ((date(2026, 12, 25), date(2026, 12, 25)), (date(2026, 12, 28), date(2026, 12, 28)))
+
+
+@pytest.mark.parametrize("kind, due, firm, holidays, expected", [
+    ("renewal", date(2026, 12, 25), False, XMAS, date(2026, 12, 24)),      # the call before an event: earlier
+    ("renewal", date(2026, 12, 25), False, (), date(2026, 12, 25)),        # a Friday, when no holiday is set
+    ("personal", date(2026, 11, 28), True, (), date(2026, 11, 27)),        # a Saturday birthday: the Friday
+    ("play", date(2026, 11, 22), False, (), date(2026, 11, 23)),           # 'within' lands on a Sunday: Monday
+    ("answer", date(2026, 12, 26), False, XMAS, date(2026, 12, 29)),       # Sat, Sun, then a holiday Monday
+    ("follow-up", date(2026, 11, 22), True, (), date(2026, 11, 22)),       # a promise's own date stays
+    ("follow-up", date(2026, 11, 22), False, (), date(2026, 11, 23)),      # an undated promise's week moves
+    ("answer", date(2026, 11, 20), False, (), date(2026, 11, 20)),         # a Friday stays
+])
+def test_due_dates_avoid_weekends_and_holidays(kind, due, firm, holidays, expected):
+    (a,) = on_working_days([action(kind, due=due, firm=firm)], holidays, AS_OF)
+    assert a.due == expected
+
+
+def test_an_event_today_on_a_weekend_keeps_its_day():
+    saturday = date(2026, 11, 28)
+    (a,) = on_working_days([action("personal", due=saturday, firm=True)], (), saturday)
+    assert a.due == saturday   # the Friday before would be overdue
+
+
+def test_a_play_due_in_a_holiday_week_moves_past_it():
+    play = Play(name="Check", do="Check in", within=5, priority=None)
+    cfg = Config(plays=(play,), holidays=((date(2026, 11, 25), date(2026, 11, 27)),))
+    (a,) = [a for a in analyse(customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO), cfg, AS_OF).actions
+            if a.kind == "play"]
+    assert a.due == date(2026, 11, 30)   # Wed 25 to Fri 27 off, then the weekend
+
+
+# -- the agenda in playbook.json -------------------------------------------------------------
+
+def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
+    big = customer(touch(14, -2, type="meeting", commitments=(promise("Send the report", d(7)),)),
+                   since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56), slug="big", name="Big")
+    small = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, slug="small", name="Small",
+                     asks=(ask("A quote", d(3)),))
+    rels = [analyse(c, config(), AS_OF) for c in (small, big)]
+    doc = json.loads(b"".join(pieces((customer_json(r).encode() for r in rels), AS_OF)))
+    agenda = doc["agenda"]
+    assert len(agenda) == sum(len(c["next_actions"]) for c in doc["customers"]) > 2
+    assert [a["score"] for a in agenda] == sorted((a["score"] for a in agenda), reverse=True)
+    assert agenda[0]["customer"] == "big" and agenda[0]["title"] == "Send the report"
+    assert all(set(a) >= set(doc["customers"][0]["next_actions"][0]) | {"score", "score_reasons"} for a in agenda)
+    assert all(a["score_reasons"] for a in agenda)
+
+
+def test_empty_playbook_has_an_empty_agenda():
+    assert json.loads(b"".join(pieces(iter(()), AS_OF))) == {"schema": 1, "as_of": "2026-11-20", "customers": [],
+                                                            "agenda": []}
+
+
+def test_ranked_actions_keep_the_invariant_order():
+    r = analyse(customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, value=20_000,
+                         asks=(ask("A", d(30)), ask("B", d(2)))), config(), AS_OF)
+    keys = [a.sort_key() for a in r.actions]
+    assert keys == sorted(keys) and all(a.score_reasons for a in r.actions)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings, strategies as st
 
-from playbook.engine.merge import combine, merge_similar, similar, topic
+from playbook.engine.merge import action_topic, combine, merge_similar, similar
 from playbook.engine.types import Action, Reason
 
 AS_OF = date(2026, 11, 20)
@@ -19,7 +19,7 @@ def pairwise(actions: list[Action]) -> list[Action]:
     """The definition: each action, best-ranked first, joins the first kept one it is similar to."""
     kept: list[list[Action]] = []
     for a in sorted(actions, key=Action.sort_key):
-        twin = next((k for k, g in enumerate(kept) if similar(topic(a.title), topic(g[0].title))), None)
+        twin = next((k for k, g in enumerate(kept) if similar(action_topic(a), action_topic(g[0]))), None)
         if twin is None:
             kept.append([a])
         else:
@@ -77,3 +77,9 @@ def test_thousands_of_distinct_open_items_merge_in_well_under_a_second_each_thou
     merged = merge_similar(actions)
     assert time.perf_counter() - start < 5
     assert len(merged) == 16_000
+
+
+def test_the_person_an_action_is_with_is_not_its_topic() -> None:
+    check_in = replace(action("Check in with Gareth Pryce", 0), kind="reach-out", contact="Gareth Pryce")
+    answer = replace(action("Answer Gareth Pryce: nurse-call integration", 3), kind="answer", contact="Gareth Pryce")
+    assert len(merge_similar([check_in, answer])) == 2

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction, Pause
+from ..model import Ask, Customer, Interaction, Pause, Source
+from .merge import groups
+from .owed import waiting_since
 from .pause import pause_text
 from .stage import last_unrepaired_negative, unanswered_text
 from .timeline import upto
-from .types import Health, HealthFactor, OpenCommitment, Stage, Timeline
+from .types import Action, Health, HealthFactor, OpenCommitment, Stage, Timeline
 from .words import days, fmt_date, per, sentiment_word
 
 BASELINE = 50
@@ -105,17 +107,43 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
                         "and nothing positive has followed.")
 
 
-def asks(open_asks: tuple[Ask, ...], as_of: date) -> HealthFactor:
-    # The same week the 'answer' action allows: an ask older than that is overdue in both places.
-    waiting = [a for a in open_asks if a.since and (as_of - a.since).days > ASK_ANSWER_DAYS]
+def promised(open_asks: tuple[Ask, ...], open_: tuple[OpenCommitment, ...]) -> set[int]:
+    """Indexes of the asks that are the same job as an open promise (the merge's own test of
+    'same job'), so one late piece of work is not counted twice."""
+    if not open_asks or not open_:
+        return set()
+    src = Source("", 0)
+    pseudo = [Action("answer", a.what, "", date.min, "medium", None, None, src, str(k)) for k, a in enumerate(open_asks)]
+    pseudo += [Action("follow-up", oc.commitment.text, "", date.min, "medium", None, None, src, "-") for oc in open_]
+    out: set[int] = set()
+    for g in groups(pseudo):
+        if any(a.kind == "follow-up" for a in g):
+            out.update(int(a.customer) for a in g if a.kind == "answer")
+    return out
+
+
+def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = ()) -> HealthFactor:
     if not open_asks:
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
+    covered = promised(open_asks, open_)
+    c = len(covered)
+    same = "the same work as an open promise, counted under promises"
+    also = f" ({c} more: {same}.)" if covered else ""
+    # The same week the 'answer' action allows: an ask older than that is overdue in both places.
+    waiting = []
+    for k, a in enumerate(open_asks):
+        since = waiting_since(a, as_of)
+        if k not in covered and since is not None and (as_of - since).days > ASK_ANSWER_DAYS:
+            waiting.append(a)
     if not waiting:
-        return HealthFactor("Open asks", 0, f"{len(open_asks)} open ask{'s' if len(open_asks) != 1 else ''}, "
-                                            f"all under {days(ASK_ANSWER_DAYS)} old.")
+        n = len(open_asks) - len(covered)
+        if not n:
+            return HealthFactor("Open asks", 0, f"{c} open ask{'s' if c != 1 else ''}, {same}.")
+        return HealthFactor("Open asks", 0, f"{n} open ask{'s' if n != 1 else ''}, all under "
+                                            f"{days(ASK_ANSWER_DAYS)} old.{also}")
     effect = -min(15, 5 * len(waiting))
     return HealthFactor("Open asks", effect, f"{len(waiting)} ask{'s' if len(waiting) != 1 else ''} waiting "
-                                             f"more than {days(ASK_ANSWER_DAYS)} for an answer.")
+                                             f"more than {days(ASK_ANSWER_DAYS)} for an answer.{also}")
 
 
 def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
@@ -146,7 +174,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         paused_ok(breadth(tl, len(customer.contacts)), paused),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
-        asks(open_asks, as_of),
+        asks(open_asks, as_of, open_),
         stage_weight(stage),
     )
     total = sum(f.effect for f in factors)

@@ -17,7 +17,11 @@ from functools import lru_cache
 from .types import PRIORITY_RANK, Action, Reason
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
-                  "this that up follow answer before after".split())
+                  "this that up follow answer before after "
+                  # dates in titles ('…the renewal on 14 Dec 2026') say when, not what
+                  "jan feb mar apr may jun jul aug sep oct nov dec".split())
+#: The topic word of a renewal: any action about it is part of the renewal conversation.
+RENEWAL_WORD = "rene"
 _WORD = re.compile(r"[a-z]+")
 
 #: The share of the smaller topic the two must have in common.
@@ -27,6 +31,12 @@ OVERLAP = 0.6
 def topic(title: str) -> frozenset[str]:
     """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'."""
     return frozenset(w[:4] for w in _WORD.findall(title.lower()) if len(w) > 2 and w not in _STOP)
+
+
+def action_topic(a: Action) -> frozenset[str]:
+    """What an action is about: its title's topic without the name of the person it is with,
+    so 'Check in with Gareth Pryce' is not the same job as 'Answer Gareth Pryce: nurse-call'."""
+    return topic(a.title) - topic(a.contact or "")
 
 
 def similar(mine: frozenset[str], theirs: frozenset[str]) -> bool:
@@ -44,8 +54,23 @@ def _needed(size: int) -> int:
 
 def merge_similar(actions: list[Action]) -> list[Action]:
     """One action per topic: a promise to send the schedule and the ask for the schedule are the
-    same job (see `groups` and `combine`)."""
-    return [combine(g) for g in groups(actions)]
+    same job (see `groups` and `combine`); and one renewal conversation (`with_renewal`)."""
+    return with_renewal([combine(g) for g in groups(actions)])
+
+
+def with_renewal(actions: list[Action]) -> list[Action]:
+    """The call before a renewal and any other action about the renewal ('Follow up with Jo on
+    the renewal quote') are one conversation with the customer: one action, not two."""
+    call = next((a for a in actions if a.kind == "renewal"), None)
+    if call is None:
+        return actions
+    about = [a for a in actions if a is not call and a.kind in ("follow-up", "answer", "play")
+             and RENEWAL_WORD in action_topic(a)]
+    if not about:
+        return actions
+    merged = combine(sorted([call, *about], key=Action.sort_key))
+    gone = {id(a) for a in about} | {id(call)}
+    return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 
 
 def combine(group: list[Action]) -> Action:
@@ -72,7 +97,7 @@ def groups(actions: list[Action]) -> list[list[Action]]:
     """Actions grouped by job, each group ranked best first and led by its best-ranked member;
     each action joins the earliest-ranked group whose leader it is similar to."""
     ordered = sorted(actions, key=Action.sort_key)
-    topics = [topic(a.title) for a in ordered]
+    topics = [action_topic(a) for a in ordered]
     # Each topic's words rarest first (ties by the word): two topics sharing n words share
     # one among the first len - n + 1 words of each, so only those need looking up.
     df = Counter(w for t in topics for w in t)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import manifest
+from . import manifest, scratch
 from .config import CONFIG_FILE, load_config, resolve_as_of
 from .gitinfo import read_git
 from .load import customer_folders
@@ -337,14 +335,15 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
     out = (out or root / "site").resolve()
     progress = progress or (lambda _: None)
     with fewer_collections():
+        scratch.sweep_temp()  # memos of killed --no-cache builds, whichever build comes next
         if use_cache:
             clear_old_formats(root)
             return run(root, out, as_of, since, Memo(root), True, TreeWriter, jobs, progress)
-        spill = Path(tempfile.mkdtemp(prefix="playbook-build-"))
+        spill = scratch.in_temp("playbook-build-")
         try:
-            return run(root, out, as_of, since, Memo(spill), False, TreeWriter, jobs, progress)
+            return run(root, out, as_of, since, Memo(spill.path), False, TreeWriter, jobs, progress)
         finally:
-            shutil.rmtree(spill, ignore_errors=True)
+            spill.remove()
 
 
 class Session:
@@ -361,8 +360,8 @@ class Session:
             clear_old_formats(self.root)
             self.memo = Memo(self.root, memory=True)
         else:
-            self.spill = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
-            self.memo = Memo(self.spill, memory=True)
+            self.spill = scratch.in_temp("playbook-serve-")
+            self.memo = Memo(self.spill.path, memory=True)
 
     def rebuild(self) -> BuildReport:
         with fewer_collections():
@@ -371,7 +370,7 @@ class Session:
 
     def close(self) -> None:
         if not self.use_cache:
-            shutil.rmtree(self.spill, ignore_errors=True)
+            self.spill.remove()
 
 
 @contextmanager

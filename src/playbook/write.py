@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+from . import scratch
 
 #: A file in every built site; only folders holding it are ever replaced or deleted.
 MARKER = ".playbook-site"
@@ -117,7 +118,12 @@ class TreeWriter(Writer):
     def __init__(self, out: Path, last: Written | None):
         super().__init__(out, last)
         out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        # A scratch folder where a killed build's leftovers are found and removed by the next
+        # (scratch.py), and where git ignores them meanwhile.
+        self.home = scratch.site_home(out)
+        scratch.sweep_sites(out, self.home)
+        self.scratch = scratch.Scratch(self.home, scratch.site_prefix(out, self.home, "new"))
+        self.tmp = self.scratch.path
         self.made: set[Path] = set()
 
     def add(self, rel: str, key: str, data: Data | None) -> None:
@@ -140,16 +146,26 @@ class TreeWriter(Writer):
         (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         os.chmod(self.tmp, 0o755)  # mkdtemp makes it private; a site is meant to be served
         old = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.replace(self.out, old / "site")
-        os.replace(self.tmp, self.out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            if self.out.exists():
+                old = scratch.Scratch(self.home, scratch.site_prefix(self.out, self.home, "old"))
+                os.replace(self.out, old.path / "site")
+            try:
+                os.replace(self.tmp, self.out)
+            except BaseException:
+                if old is not None:
+                    os.replace(old.path / "site", self.out)  # the last site stays
+                raise
+        finally:
+            if old is not None:
+                old.remove()
+            self.scratch.release()
+            scratch.tidy(self.home)
         return self.result()
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.scratch.remove()
+        scratch.tidy(self.home)
 
 
 class SyncWriter(Writer):

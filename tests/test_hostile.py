@@ -10,6 +10,9 @@ traceback. Rows whose input could block run in a subprocess with a timeout inste
 
 from __future__ import annotations
 
+import os
+import pickle
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ from typing import Callable, Mapping
 
 import pytest
 
-from helpers import ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
+from helpers import ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
 
 NOTE = "---\ntype: call\nwith: Maria\n---\nTalked.\n\n- [ ] Send the quote (due 2026-12-01)\n"
 CALL = note("2026-11-01-call.md")
@@ -40,6 +43,8 @@ class Hostile:
     """Could hang if mishandled: run in a subprocess with a timeout."""
     build_only: tuple[str, ...] = field(default=())
     """Lines only build prints (usage problems of build's own arguments)."""
+    forbid: tuple[str, ...] = ()
+    """Text that must appear nowhere: not in what is printed, not in the site."""
 
 
 def lay_out(tmp_path: Path, case: Hostile) -> Path:
@@ -70,10 +75,17 @@ def assert_reports(printed: str, expect: tuple[str, ...]) -> None:
 
 def run_case(tmp_path: Path, case: Hostile) -> None:
     root = lay_out(tmp_path, case)
-    for command in (["check"], ["build", "--no-cache", "--out", str(tmp_path / "site")]):
+    site = tmp_path / "site"
+    for command in (["check"], ["build", "--no-cache", "--out", str(site)]):
         code, printed = run([*command, *case.args], root, case.blocks)
         assert code == case.code, f"{command[0]} exited {code}:\n{printed}"
         assert_reports(printed, case.expect + (case.build_only if command[0] == "build" else ()))
+        for secret in case.forbid:
+            assert secret not in printed, printed
+    assert (site / "index.html").exists() == (case.code == 0)
+    for f in site.rglob("*") if site.exists() else ():
+        if f.is_file():
+            assert not any(secret.encode() in f.read_bytes() for secret in case.forbid), f
 
 
 def customer(replace: str, by: str) -> dict[str, str]:
@@ -148,3 +160,211 @@ def test_usage_problems_exit_2(tmp_path: Path, case: Hostile) -> None:
         code, printed = run([command, *case.args], root, case.blocks)
         assert code == 2, printed
         assert_reports(printed, tuple(w.replace("playbook check:", f"playbook {command}:") for w in case.expect))
+
+
+# -- reads outside the playbook: only regular files inside it are read ----------------------------
+
+SECRET = "s3cret-in-the-environment"
+
+
+def link(target: str, at: str) -> Callable[[Path], None]:
+    """Make `at` (in the playbook) a link to `target`: absolute, or relative to the playbook."""
+    def make(root: Path) -> None:
+        path = root / at
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        path.symlink_to(target if target.startswith("/") else root / target)
+    return make
+
+
+def fifo(at: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        path = root / at
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        os.mkfifo(path)
+    return make
+
+
+def device(at: str) -> Callable[[Path], None]:
+    """A character device like /dev/zero inside the playbook (root only: else the row is skipped)."""
+    def make(root: Path) -> None:
+        path = root / at
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 5))
+        except PermissionError:
+            pytest.skip("making a device needs root")
+    return make
+
+
+def outside(tmp: str, files: Mapping[str, str]) -> Callable[[Path], None]:
+    """Write `files` in a folder next to the playbook, for links to point at."""
+    def make(root: Path) -> None:
+        write_playbook(root.parent / tmp, files)
+    return make
+
+
+def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        for step in steps:
+            step(root)
+    return make
+
+
+LEADS_OUT = "this link points outside the playbook folder, and Playbook reads only what is inside it"
+SKIPPED = "points outside the playbook folder; skipped"
+LOOP = "this link leads back to itself (a symbolic link loop)"
+FIFO = "this is a FIFO (named pipe), not a file; Playbook reads only regular files"
+DEVICE = "this is a device, not a file; Playbook reads only regular files"
+NOTE2 = note("2026-11-02-x.md")
+READS = [
+    Hostile("playbook-yaml-links-to-etc-passwd", {}, (f"playbook.yaml:1: {LEADS_OUT}",),
+            setup=link("/etc/passwd", "playbook.yaml"), forbid=("root:",)),
+    Hostile("template-links-to-proc-environ", {}, (f"templates/base.html:1: {LEADS_OUT}",),
+            setup=link("/proc/self/environ", "templates/base.html"), forbid=(SECRET,)),
+    Hostile("partial-links-outside", {}, (f"templates/partials/macros.html:1: {LEADS_OUT}",),
+            setup=both(outside("out", {"m.html": SECRET}), link("../out/m.html", "templates/partials/macros.html")),
+            forbid=(SECRET,)),
+    Hostile("templates-folder-links-outside", {}, (f"templates/base.html:1: {LEADS_OUT}",),
+            setup=both(outside("out", {"base.html": SECRET}), link("../out", "templates")), forbid=(SECRET,)),
+    Hostile("asset-links-to-dev-zero", {}, (f"templates/assets/x.css:1: {SKIPPED}",), code=0,
+            setup=link("/dev/zero", "templates/assets/x.css"), blocks=True),
+    Hostile("asset-links-outside", {}, (f"templates/assets/leak.txt:1: {SKIPPED}",), code=0,
+            setup=both(outside("out", {"leak.txt": SECRET}), link("../out/leak.txt", "templates/assets/leak.txt")),
+            forbid=(SECRET,)),
+    Hostile("template-folder-links-to-the-root-folder", {}, code=0, setup=link("/", "templates/everything"),
+            blocks=True),
+    Hostile("note-links-outside", {}, (f"{NOTE2}:1: {SKIPPED}",), code=0,
+            setup=both(outside("out", {"x.md": SECRET}), link("../out/x.md", NOTE2)), forbid=(SECRET,)),
+    Hostile("interactions-folder-links-to-etc", {}, (f"{ACME}/interactions:1: {SKIPPED}",), code=0,
+            setup=both(lambda root: (root / CALL).unlink(), lambda root: (root / ACME / "interactions").rmdir(),
+                       link("/etc", f"{ACME}/interactions")), forbid=("passwd",)),
+    Hostile("content-links-outside", {}, (f"content/customers:1: {LEADS_OUT}",),
+            setup=both(outside("out", {"customers/evil/customer.yaml": f"name: {SECRET}\n"}),
+                       lambda root: __import__("shutil").rmtree(root / "content"), link("../out", "content")),
+            forbid=(SECRET, "evil")),
+    # FIFOs and devices: opening a FIFO waits for a writer, /dev/zero never ends.
+    Hostile("fifo-note", {}, (f"{NOTE2}:1: {FIFO}",), setup=fifo(NOTE2), blocks=True),
+    Hostile("fifo-customer-yaml", {}, (f"{ACME_YAML}:1: {FIFO}",), setup=fifo(ACME_YAML), blocks=True),
+    Hostile("fifo-playbook-yaml", {}, (f"playbook.yaml:1: {FIFO}",), setup=fifo("playbook.yaml"), blocks=True),
+    Hostile("fifo-template", {}, (f"templates/base.html:1: {FIFO}",), setup=fifo("templates/base.html"),
+            blocks=True),
+    Hostile("fifo-asset", {}, (f"templates/assets/y.css:1: {FIFO}",), setup=fifo("templates/assets/y.css"),
+            blocks=True),
+    Hostile("fifo-among-customers", {}, ("content/customers/pipe:1: stray file among customer folders",),
+            code=0, setup=fifo("content/customers/pipe"), blocks=True),
+    Hostile("fifo-as-interactions", {}, (f"{ACME}/interactions:1: 'interactions' should be a folder",), code=0,
+            setup=both(lambda root: (root / CALL).unlink(), lambda root: (root / ACME / "interactions").rmdir(),
+                       fifo(f"{ACME}/interactions")), blocks=True),
+    Hostile("device-note", {}, (f"{NOTE2}:1: {DEVICE}",), setup=device(NOTE2), blocks=True),
+    Hostile("device-asset", {}, (f"templates/assets/z.css:1: {DEVICE}",), setup=device("templates/assets/z.css"),
+            blocks=True),
+    # Links that loop or lead nowhere.
+    Hostile("note-links-to-itself", {}, (f"{NOTE2}:1: {LOOP}",), setup=link(NOTE2, NOTE2)),
+    Hostile("customer-folder-links-to-itself", {}, (f"content/customers/loop:1: {LOOP}",),
+            setup=link("content/customers/loop", "content/customers/loop")),
+    Hostile("customer-yaml-links-to-itself", {}, (f"{ACME_YAML}:1: {LOOP}",), setup=link(ACME_YAML, ACME_YAML)),
+    Hostile("interactions-links-to-itself", {}, (f"{ACME}/interactions:1: {LOOP}",),
+            setup=both(lambda root: (root / CALL).unlink(), lambda root: (root / ACME / "interactions").rmdir(),
+                       link(f"{ACME}/interactions", f"{ACME}/interactions"))),
+    Hostile("playbook-yaml-links-to-itself", {}, (f"playbook.yaml:1: {LOOP}",),
+            setup=link("playbook.yaml", "playbook.yaml")),
+    Hostile("templates-links-to-itself", {}, (f"templates:1: {LOOP}",), setup=link("templates", "templates")),
+    Hostile("asset-links-to-itself", {}, (f"templates/assets/a.css:1: {LOOP}",),
+            setup=link("templates/assets/a.css", "templates/assets/a.css")),
+    Hostile("note-link-to-nothing", {}, (f"{NOTE2}:1: this link leads to a file that does not exist",),
+            setup=link("content/gone.md", NOTE2)),
+]
+
+
+@pytest.mark.parametrize("case", READS, ids=lambda c: c.id)
+def test_only_regular_files_inside_the_playbook_are_read(tmp_path: Path, case: Hostile, monkeypatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_TEST_SECRET", SECRET)  # what /proc/self/environ would show
+    run_case(tmp_path, case)
+
+
+def test_a_template_cannot_include_a_file_outside_its_folders(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("include", {"templates/base.html": '{% include "../../../../etc/passwd" %}'}))
+    code, printed = run(["build"], root, False)
+    assert code == 1 and "templates/base.html" in printed and "root:" not in printed, printed
+
+
+# -- unreadable files and folders -----------------------------------------------------------------
+
+NOBODY = 65534
+
+
+def as_someone_else(args: list[str], root: Path) -> tuple[int, str]:
+    """Run `playbook ARGS` as a user the permissions apply to: root ignores them, so as root
+    the command runs in a forked child that drops to 'nobody' (modules are imported already:
+    nobody may not read this Python's files); otherwise in-process."""
+    if os.geteuid() != 0:
+        return run(args, root, False)
+    warm = root.parent / "warm"  # every module a run imports, imported while root can read them
+    if not warm.exists():
+        warm_root = lay_out(warm, Hostile("warm", {"templates/base.html": "{% block main %}{% endblock %}\n"}))
+        for command in (["check"], ["build", "--no-cache"], ["check", "--format", "github"]):
+            run_cli(command, cwd=warm_root)
+    for folder, dirs, files in os.walk(root.parent):
+        for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+            os.lchown(name, NOBODY, NOBODY)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            code, out, err = run_cli(args, cwd=root)
+            result = (code, out + err)
+        except BaseException as exc:  # noqa: BLE001 - anything the child meets is the test's failure
+            result = (99, f"Traceback: {exc!r}")
+        os.write(write_end, pickle.dumps(result))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data)
+
+
+CANNOT_READ = "cannot read this file: permission denied"
+CANNOT_LIST = "cannot list this folder: permission denied"
+UNREADABLE = [
+    # id, path made unreadable, its mode, the line check and build print
+    ("interactions", f"{ACME}/interactions", 0, f"{ACME}/interactions:1: {CANNOT_LIST}"),
+    ("customer-folder", ACME, 0, f"{ACME}:1: {CANNOT_LIST}"),
+    ("customer-folder-not-searchable", ACME, 0o644, f"{ACME_YAML}:1: cannot reach this file: permission denied"),
+    ("customers", "content/customers", 0, f"content/customers:1: {CANNOT_LIST}"),
+    ("content", "content", 0, "content/customers:1: cannot reach this folder: permission denied"),
+    ("playbook-yaml", "playbook.yaml", 0, f"playbook.yaml:1: {CANNOT_READ}"),
+    ("customer-yaml", ACME_YAML, 0, f"{ACME_YAML}:1: {CANNOT_READ}"),
+    ("note", CALL, 0, f"{CALL}:1: {CANNOT_READ}"),
+    ("template", "templates/base.html", 0, f"templates/base.html:1: {CANNOT_READ}"),
+    ("asset", "templates/assets/a.css", 0, f"templates/assets/a.css:1: {CANNOT_READ}"),
+]
+
+
+@pytest.mark.parametrize("what, mode, expect", [r[1:] for r in UNREADABLE], ids=[r[0] for r in UNREADABLE])
+def test_unreadable_files_and_folders_are_problems(tmp_path: Path, what: str, mode: int, expect: str) -> None:
+    files = {"templates/base.html": "{% block main %}{% endblock %}\n", "templates/assets/a.css": "a {}\n"}
+    # Not under pytest's own folder, which only its owner may enter.
+    import tempfile
+    top = Path(tempfile.mkdtemp(dir=tmp_path.anchor + "tmp" if os.path.isdir("/tmp") else None))
+    try:
+        top.chmod(0o755)
+        root = lay_out(top, Hostile("unreadable", {k: v for k, v in files.items() if k == what}))
+        (root / what).chmod(mode)
+        for command in (["check"], ["build", "--no-cache"]):
+            code, printed = as_someone_else(command, root)
+            assert code == 1, printed
+            assert_reports(printed, (expect,))
+    finally:
+        for folder, dirs, _ in os.walk(top):
+            for d in dirs:
+                os.chmod(os.path.join(folder, d), 0o755)
+        __import__("shutil").rmtree(top, ignore_errors=True)

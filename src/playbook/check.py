@@ -9,6 +9,7 @@ from .config import Config, resolve_as_of
 from .load import Loaded, load
 from .model import Playbook
 from .problems import Problem, sorted_problems, warning
+from .site.render import template_problems
 
 
 def whole_playbook_problems(playbook: Playbook, config: Config, as_of: date) -> list[Problem]:
@@ -34,4 +35,5 @@ def check(root: Path, as_of: date | None = None) -> tuple[list[Problem], int]:
     """Every problem in the playbook at `root`, and how many files were read."""
     loaded = load(root)
     when = resolve_as_of(as_of, loaded.config.as_of)
-    return check_loaded(loaded, when), loaded.playbook.files
+    # The team's templates too: build would stop on a refused or broken one.
+    return sorted_problems(check_loaded(loaded, when) + template_problems(root.resolve())), loaded.playbook.files

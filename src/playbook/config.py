@@ -6,6 +6,7 @@ Every setting has a default; a missing or empty file is a valid configuration.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
+from .reading import Refused, decode, read_file
 from .yamlio import Map, Scalar, Seq, kind_name, parse
 
 CONFIG_FILE = "playbook.yaml"
@@ -146,19 +148,31 @@ _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url",
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role")
 
 
+def read_config(root: Path) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of ROOT/playbook.yaml (None when there is none, or it is refused: a link out
+    of the playbook, a FIFO, a device, too big; reading.py)."""
+    path = root / CONFIG_FILE
+    if not os.path.lexists(path):
+        return None, []
+    try:
+        return read_file(path, root.resolve()), []
+    except Refused as exc:
+        return None, [error(CONFIG_FILE, 0, 0, str(exc))]
+
+
 def load_config(root: Path, data: bytes | None = None) -> tuple[Config, list[Problem]]:
     """The config in ROOT/playbook.yaml; `data`: its bytes, when the caller read them already
     (so what it fingerprints is what was parsed)."""
-    path = root / CONFIG_FILE
+    problems: list[Problem] = []
     if data is None:
-        if not path.is_file():
-            return Config(), []
-        data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Config(), [error(CONFIG_FILE, 1, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
-    return parse_config(text)
+        data, problems = read_config(root)
+        if data is None:
+            return Config(), problems
+    text = decode(data, CONFIG_FILE, problems)
+    if text is None:
+        return Config(), problems
+    config, more = parse_config(text)
+    return config, problems + more
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Problem]]:

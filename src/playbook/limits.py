@@ -24,3 +24,13 @@ MAX_MULTIPLE = 1_000
 def in_range(d: date) -> bool:
     """Whether `d` is a date Playbook can compute with."""
     return EARLIEST <= d <= LATEST
+
+#: The largest file Playbook reads (customer.yaml, playbook.yaml, a template): every step
+#: after reading is linear in the size, and this keeps a build's memory bounded.
+MAX_FILE_BYTES = 2_000_000
+#: The largest interaction note. Parsing Markdown costs up to about 30 ms per KB on its worst
+#: input (thousands of '![' in a row; measured with markdown-it-py 3.0): 100 KB stays
+#: within a few seconds, and is still some 25,000 words of notes.
+MAX_NOTE_BYTES = 100_000
+#: The largest asset (an image or a font in templates/assets/), which is copied, not parsed.
+MAX_ASSET_BYTES = 20_000_000

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .fields import Fields, parse_date
-from .limits import DATE_RANGE
+from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES
 from .model import (
     ASK_STATUSES, DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
     Customer, Interaction, Pause, Playbook, Source,
@@ -22,6 +22,7 @@ from .model import (
 from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
 from .paths import inside
+from .reading import OUTSIDE, Refused, decode, entry_kind, follow, list_folder, read_file, real_path
 from .problems import Problem, error, sorted_problems, warning
 from .yamlio import Map, Scalar, kind_name, parse
 
@@ -34,7 +35,6 @@ _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 #: Files a person's editor or OS leaves behind; never content, never worth a warning (the
 #: build's manifest, `serve`'s watcher and capture skip the same names).
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
-MAX_FILE_BYTES = 2_000_000
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
                   "status", "notes", "contacts", "asks", "pause")
@@ -57,33 +57,24 @@ class Loaded:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None = None) -> str | None:
+def read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None = None,
+              root: Path | None = None, limit: int = MAX_FILE_BYTES) -> str | None:
     """Read a file as UTF-8 (a BOM is fine, CRLF becomes LF); report anything else.
-    `data`: the file's bytes when the caller has read them already."""
+    `data`: the file's bytes when the caller has read them already. `root` (resolved): the
+    folder the file must lie in, None when the caller has made sure. Only a regular file of
+    at most `limit` bytes is read (reading.py)."""
     if data is None:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(error(rel, 0, 0, f"cannot read the file: {exc.strerror}"))
+            data = read_file(path, root, limit)
+        except Refused as exc:
+            problems.append(error(rel, 0, 0, str(exc)))
             return None
-    if len(data) > MAX_FILE_BYTES:
-        problems.append(error(rel, 0, 0, f"file is {len(data):,} bytes; Playbook reads files up to "
-                                         f"{MAX_FILE_BYTES:,} bytes. Split it up"))
+    if len(data) > limit:
+        problems.append(error(rel, 0, 0, f"this file is {len(data):,} bytes; Playbook reads "
+                                         f"{'notes' if limit == MAX_NOTE_BYTES else 'files'} up to {limit:,} bytes. "
+                                         "Split it up"))
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(error(rel, line, col,
-                              f"not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8"))
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        problems.append(error(rel, 0, 0, "file contains NUL bytes; is it really text?"))
-        return None
-    return text
+    return decode(data, rel, problems)
 
 
 def load(root: Path, config: Config | None = None) -> Loaded:
@@ -107,27 +98,49 @@ def customer_folders(root: Path, problems: list[Problem]) -> list[tuple[Path, st
     """The customer folders to load, as (folder, relative path), sorted by name; what is not
     a customer folder is reported. `root` must be resolved."""
     base = root / CUSTOMERS_DIR
-    if not base.is_dir():
-        problems.append(error(CUSTOMERS_DIR, 0, 0,
-                              "no customers folder; create content/customers/<slug>/customer.yaml "
-                              "(or run 'playbook init')"))
+    try:
+        if follow(base) != "dir":
+            problems.append(error(CUSTOMERS_DIR, 0, 0,
+                                  "no customers folder; create content/customers/<slug>/customer.yaml "
+                                  "(or run 'playbook init')"))
+            return []
+        if not inside(base, root):  # content/ or customers/ a link out: not even the names are read
+            raise Refused(OUTSIDE)
+        entries = list_folder(base)
+    except Refused as exc:
+        problems.append(error(CUSTOMERS_DIR, 0, 0, str(exc)))
         return []
     out = []
-    # Resolving every path is costly; only links can lead elsewhere (content/ itself included).
-    base_inside = inside(base, root)
-    for entry in sorted(base.iterdir(), key=lambda p: p.name):
-        rel = f"{CUSTOMERS_DIR}/{entry.name}"
-        if IGNORED.search(entry.name):
+    for e in entries:
+        entry, rel = Path(e.path), f"{CUSTOMERS_DIR}/{e.name}"
+        if IGNORED.search(e.name):
             continue
-        if not base_inside or (entry.is_symlink() and not inside(entry, root)):
+        kind = _kind(entry, e, rel, root, problems)
+        if kind == "outside":
             problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
-            continue
-        if not entry.is_dir():
+        elif kind not in ("dir", "refused"):
             problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
                                                "folder content/customers/<slug>/ — move or delete it"))
-            continue
-        out.append((entry, rel))
+        elif kind == "dir":
+            out.append((entry, rel))
     return out
+
+
+def _kind(path: Path, e: os.DirEntry, rel: str, root: Path | None, problems: list[Problem]) -> str:
+    """'dir', 'file' or 'other' (a FIFO, a device) for a folder entry, a link followed; 'outside'
+    for a link out of `root` (None: not checked) and 'refused' (reported) for a link that
+    loops or leads nowhere. Never raises, whatever the entry is."""
+    kind = entry_kind(e)
+    if kind != "link":
+        return kind
+    try:
+        real = real_path(path, None)
+    except Refused as exc:
+        problems.append(error(rel, 0, 0, str(exc)))
+        return "refused"
+    if root is not None and not real.is_relative_to(root):
+        return "outside"
+    return "dir" if real.is_dir() else "file" if real.is_file() else "other"
 
 
 def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem],
@@ -142,56 +155,80 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         problems.append(error(rel, 0, 0, f"folder name '{slug}' is not a valid slug; use lower-case letters, "
                                          f"digits and hyphens, e.g. '{slugify(slug, FOLDER_FALLBACK)}'"))
         return None, 0
+    try:
+        listing = {e.name: e for e in list_folder(folder)}
+    except Refused as exc:
+        problems.append(error(rel, 0, 0, str(exc)))
+        return None, 0
     yaml_path = folder / "customer.yaml"
     yrel = f"{rel}/customer.yaml"
-    if not yaml_path.is_file():
-        alt = folder / "customer.yml"
-        hint = " (rename customer.yml to customer.yaml)" if alt.exists() else ""
+    if "customer.yaml" not in listing:
+        hint = " (rename customer.yml to customer.yaml)" if "customer.yml" in listing else ""
         problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
                                           "with at least 'name: …'"))
         return None, 0
-    if root is not None and yaml_path.is_symlink() and not inside(yaml_path, root):  # same rule as for folders
+    if _kind(yaml_path, listing["customer.yaml"], yrel, root, problems) == "outside":  # as for folders
         problems.append(warning(yrel, 0, 0, "points outside the playbook folder; skipped"))
         return None, 0
     files = 1
+    # Containment is checked here, entry by entry: read_text need not resolve every path.
     text = read_text(yaml_path, yrel, problems, data.get("customer.yaml"))
     interactions: list[Interaction] = []
     # An unreadable customer.yaml must not hide the problems in the interactions.
     customer = parse_customer(text, slug, yrel, config, problems) if text is not None else None
     contacts = customer.contacts if customer else None  # None: cannot check 'with' names
-    for extra in sorted(folder.iterdir(), key=lambda p: p.name):
-        if extra.name not in ("customer.yaml", "interactions") and not IGNORED.search(extra.name):
-            problems.append(warning(f"{rel}/{extra.name}", 0, 0,
+    for name in listing:
+        if name not in ("customer.yaml", "interactions") and not IGNORED.search(name):
+            problems.append(warning(f"{rel}/{name}", 0, 0,
                                     "not part of the customer: a customer folder holds customer.yaml and "
                                     "interactions/; move it into interactions/ (as .md) or delete it"))
-    idir = folder / "interactions"
-    if idir.is_dir():
-        idir_inside = root is None or not idir.is_symlink() or inside(idir, root)
-        for e in sorted(os.scandir(idir), key=lambda e: e.name):
-            f = idir / e.name
-            frel = f"{rel}/interactions/{e.name}"
-            if IGNORED.search(e.name):
-                continue
-            if root is not None and not (idir_inside and (not e.is_symlink() or inside(f, root))):
-                problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
-                continue
-            if e.is_dir() or not e.name.endswith(".md"):
-                problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
-                                                    "rename or move it"))
-                continue
-            files += 1
-            itext = read_text(f, frel, problems, data.get(f"interactions/{e.name}"))
-            if itext is None:
-                continue
-            it = parse_interaction(itext, f.name, frel, contacts, config, problems)
-            if it is not None:
-                interactions.append(it)
-    elif (folder / "interactions").exists():
-        problems.append(warning(f"{rel}/interactions", 0, 0, "'interactions' should be a folder"))
+    for f, frel in _notes(folder, rel, listing.get("interactions"), root, problems):
+        files += 1
+        itext = read_text(f, frel, problems, data.get(f"interactions/{f.name}"), limit=MAX_NOTE_BYTES)
+        if itext is None:
+            continue
+        it = parse_interaction(itext, f.name, frel, contacts, config, problems)
+        if it is not None:
+            interactions.append(it)
     if customer is None:
         return None, files
     interactions.sort(key=lambda i: (i.date, i.source.path))
     return replace(customer, interactions=tuple(interactions)), files
+
+
+def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
+           problems: list[Problem]) -> list[tuple[Path, str]]:
+    """The interaction files to read, as (path, relative path); the rest of interactions/ is
+    reported (links out, loops, folders, files not ending in .md)."""
+    if entry is None:
+        return []
+    idir, irel = folder / "interactions", f"{rel}/interactions"
+    kind = _kind(idir, entry, irel, root, problems)
+    if kind in ("file", "other"):
+        problems.append(warning(irel, 0, 0, "'interactions' should be a folder"))
+    elif kind == "outside":
+        problems.append(warning(irel, 0, 0, "points outside the playbook folder; skipped"))
+    if kind != "dir":
+        return []
+    try:
+        entries = list_folder(idir)
+    except Refused as exc:
+        problems.append(error(irel, 0, 0, str(exc)))
+        return []
+    out = []
+    for e in entries:
+        f, frel = idir / e.name, f"{irel}/{e.name}"
+        if IGNORED.search(e.name):
+            continue
+        ekind = _kind(f, e, frel, root, problems)
+        if ekind == "outside":
+            problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
+        elif ekind == "dir" or (ekind != "refused" and not e.name.endswith(".md")):
+            problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
+                                                "rename or move it"))
+        elif ekind != "refused":
+            out.append((f, frel))  # a FIFO or a device too: reading it reports what it is
+    return out
 
 
 def parse_customer(text: str, slug: str, path: str, config: Config,

@@ -8,14 +8,18 @@ Templates receive plain view data only; autoescape is on and a missing field is 
 from __future__ import annotations
 
 import importlib.util
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from ..paths import inside
-from ..problems import Problem, error
+from ..limits import MAX_ASSET_BYTES, MAX_FILE_BYTES
+from ..problems import Problem, error, warning
+from ..reading import (
+    OUTSIDE, SKIPPED, LeadsOut, Refused, decode, entry_kind, follow, list_folder, read_file, real_path, walk,
+)
 
 #: The folder in a playbook that overrides the defaults, file by file.
 TEAM_TEMPLATES = "templates"
@@ -48,9 +52,62 @@ def template_dirs(root: Path) -> list[Path]:
     return dirs
 
 
+def bounds(root: Path) -> list[tuple[Path, Path]]:
+    """Each template folder with the folder its files must lie in: the playbook for the
+    team's templates/, the defaults' own folder for the package's."""
+    dirs = template_dirs(root)
+    real = root.resolve()
+    return [(d, real if i == 0 and len(dirs) == 2 else d.resolve()) for i, d in enumerate(dirs)]
+
+
+class Refusal(TemplateError):
+    """A template file Playbook will not read (a link out of the playbook, a FIFO, too big)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class PlaybookLoader(BaseLoader):
+    """The team's templates over the defaults, as a ChoiceLoader of FileSystemLoaders would
+    find them, but reading only regular files inside their folder's bounds (reading.py):
+    a `templates/base.html` linked to /proc/self/environ is refused, not rendered."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.searched = bounds(root)
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        parts = template.split("/")
+        if any(p in ("", ".", "..") or "\\" in p for p in parts):
+            raise TemplateNotFound(template)
+        for folder, bound in self.searched:
+            path = folder.joinpath(*parts)
+            if not os.path.lexists(path):
+                continue
+            rel = _where(self.root, str(path))
+            try:
+                data = read_file(path, bound, MAX_FILE_BYTES)
+            except Refused as exc:
+                raise Refusal(error(rel, 0, 0, str(exc))) from None
+            problems: list[Problem] = []
+            text = decode(data, rel, problems)
+            if text is None:
+                raise Refusal(problems[0])
+            mtime = os.path.getmtime(path)
+
+            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                try:
+                    return os.path.getmtime(path) == mtime
+                except OSError:
+                    return False
+            return text, str(path), uptodate
+        raise TemplateNotFound(template)
+
+
 def environment(root: Path) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(root)]),
+        loader=PlaybookLoader(root),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -72,12 +129,16 @@ class TemplateProblem(Exception):
 
 
 def _where(root: Path, filename: str | None) -> str:
+    """A template file's path as the person knows it: relative to the playbook, or
+    'templates/…' for a default. The path itself, not where a link in it leads (which may be
+    outside, or a loop)."""
     if not filename:
         return TEAM_TEMPLATES
-    p = Path(filename).resolve()
-    for base in (root.resolve(), default_templates().parent.resolve()):
-        if inside(p, base):
-            return p.relative_to(base).as_posix()
+    p = Path(os.path.abspath(filename))
+    for base in (root, default_templates().parent):
+        for b in (Path(os.path.abspath(base)), base.resolve()):
+            if p.is_relative_to(b):
+                return p.relative_to(b).as_posix()
     return p.name
 
 
@@ -116,6 +177,8 @@ def render_pieces(env: Environment, template: str, context: dict[str, Any], root
 
 def _problem(exc: TemplateError, template: str, root: Path | None) -> TemplateProblem:
     """The Problem to report for a template fault: the template file and line."""
+    if isinstance(exc, Refusal):
+        return TemplateProblem(exc.problem)
     if isinstance(exc, TemplateSyntaxError):
         where = _where(root or Path.cwd(), exc.filename)
         return TemplateProblem(error(where, exc.lineno or 0, 0, f"template syntax: {exc.message}"))
@@ -135,14 +198,63 @@ def _problem(exc: TemplateError, template: str, root: Path | None) -> TemplatePr
 def assets(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
     """Every file in assets/ of the defaults and the team's templates, the team's file winning,
     sorted by name. Names in `skip` are produced elsewhere."""
-    found: dict[str, Path] = {}
-    for d in reversed(template_dirs(root)):  # defaults first, so the team's overwrite them
+    found: dict[str, tuple[Path, Path]] = {}
+    for d, bound in reversed(bounds(root)):  # defaults first, so the team's overwrite them
         folder = d / ASSETS
-        if folder.is_dir():
-            for f in folder.iterdir():
-                if d.resolve() != default_templates().resolve() and not inside(f, root):
-                    continue  # a link out of the playbook: never read what lies outside it
-                if f.is_file() and not f.name.startswith(".") and f.name not in skip:
-                    found[f.name] = f
+        if not folder.is_dir():
+            continue
+        try:
+            entries = list_folder(folder)
+        except Refused as exc:
+            raise TemplateProblem(error(_where(root, str(folder)), 0, 0, str(exc))) from None
+        for e in entries:
+            if not e.name.startswith(".") and e.name not in skip and entry_kind(e) != "dir":
+                found[e.name] = (Path(e.path), bound)
     for name in sorted(found):
-        yield f"{ASSETS}/{name}", found[name].read_bytes()
+        path, bound = found[name]
+        try:
+            if entry_kind_of(path) == "dir":
+                continue  # a link to a folder: assets are files
+            data = read_file(path, bound, MAX_ASSET_BYTES)
+        except LeadsOut:
+            continue  # never read; template_problems warns about it
+        except Refused as exc:  # a FIFO, a device, unreadable: never read, and an error
+            raise TemplateProblem(error(_where(root, str(path)), 0, 0, str(exc))) from None
+        yield f"{ASSETS}/{name}", data
+
+
+def entry_kind_of(path: Path) -> str:
+    """'dir' for a folder (a link followed), else 'other'; Refused for a loop or broken link."""
+    return "dir" if real_path(path, None).is_dir() else "other"
+
+
+def template_problems(root: Path) -> list[Problem]:
+    """What `build` would stop on in the team's templates/, found without rendering: files it
+    will not read (links out, FIFOs, devices, unreadable, too big) and templates that do not
+    compile. `check` reports them, so it catches what `build` trips on."""
+    team = root / TEAM_TEMPLATES
+    try:
+        if follow(team) != "dir":
+            return []
+    except Refused as exc:
+        return [error(TEAM_TEMPLATES, 0, 0, str(exc))]
+    (d, bound), *_ = bounds(root)
+    env = environment(root)
+    found: list[Problem] = []
+    for folder, _skipped, files in walk(d, bound):
+        for name in files:
+            path = Path(folder, name)
+            rel = path.relative_to(d).as_posix()
+            try:
+                if rel.endswith(".html") and not rel.startswith(f"{ASSETS}/"):
+                    env.get_template(rel)
+                else:
+                    read_file(path, bound, MAX_ASSET_BYTES)
+            except LeadsOut:  # an asset is skipped, as a note is; a template the team meant is not
+                found.append(warning(_where(root, str(path)), 0, 0, SKIPPED) if rel.startswith(f"{ASSETS}/")
+                             else error(_where(root, str(path)), 0, 0, OUTSIDE))
+            except Refused as exc:
+                found.append(error(_where(root, str(path)), 0, 0, str(exc)))
+            except TemplateError as exc:
+                found.append(_problem(exc, rel, root).problem)
+    return found

@@ -213,7 +213,7 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
             f"{days(t.repair_days)}." if len(negs) > 1 else "")
     return [Action(
         kind="repair", title=f"Repair: talk to {who} about the {neg.type} of {fmt_date(neg.date)}",
-        why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {neg.summary or 'no summary'}."
+        why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {sentence(neg.summary or 'no summary')}"
             f"{more} Nothing positive since.",
         due=max(as_of, neg.date + timedelta(days=3)), priority="high",
         contact=neg.with_[0] if neg.with_ else None, owner=_owner(customer, neg.by), source=neg.source,

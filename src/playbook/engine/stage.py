@@ -19,7 +19,7 @@ from ..model import STAGE_LABELS, Customer, Interaction, Pause
 from .pause import pause_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import upto
-from .words import ago, days, fmt_date, per, sentence, sentiment_word, short_date
+from .words import ago, count, days, fmt_date, per, sentence, sentiment_word, short_date
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -45,7 +45,8 @@ def ended(customer: Customer, tl: Timeline) -> list[Reason]:
         return []
     out = [Reason("Marked 'status: ended' in customer.yaml.", customer.at("status"))]
     if tl.last_interaction:
-        out.append(Reason(f"Last touch {fmt_date(tl.last_contact)}: {tl.last_interaction.summary or tl.last_interaction.type}.",
+        out.append(Reason(f"Last touch {fmt_date(tl.last_contact)}: "
+                          f"{sentence(tl.last_interaction.summary or tl.last_interaction.type)}",
                           tl.last_interaction.source))
     return out
 
@@ -178,10 +179,11 @@ def growing(tl: Timeline, t: Thresholds) -> list[Reason]:
     w = t.growth_window_days
     out = []
     if more_touches:
-        out.append(Reason(f"{tl.touches_recent} touches in the last {w} days, up from {tl.touches_earlier} "
+        out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {w} days, up from {tl.touches_earlier} "
                           f"in the {w} before."))
     if more_people:
-        out.append(Reason(f"{tl.people_recent} people engaged in the last {w} days, up from {tl.people_earlier}."))
+        out.append(Reason(f"{count(tl.people_recent, 'person', 'people')} engaged in the last {w} days, "
+                          f"up from {tl.people_earlier}."))
     out.append(Reason(f"Recent sentiment is positive (average {tl.sentiment_recent:+.1f})."))
     return out
 

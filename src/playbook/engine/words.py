@@ -57,3 +57,8 @@ def sentence(text: str) -> str:
 def short_date(d: date) -> str:
     """'22 Oct', for lists of recent dates in one sentence."""
     return f"{d.day} {MONTHS[d.month - 1]}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 touch', '3 touches', '1 person', '2 people'."""
+    return f"{n} {one if n == 1 else many}"

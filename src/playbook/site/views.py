@@ -276,6 +276,7 @@ class Views:
         engaged = [{
             "name": e.name, "role": e.role, "href": f"#{ids[e.name]}" if e.listed else None,
             "last_touch": fmt_date(e.last_touch), "touches_recent": e.touches_recent, "touches_total": e.touches_total,
+            "touches": f"{e.touches_recent} recent of {e.touches_total} touch{'' if e.touches_total == 1 else 'es'}",
             "team": [self.site.person(h, base) for h in e.team],
         } for e in r.timeline.contacts]
         tl = r.timeline

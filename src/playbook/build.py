@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import manifest, scratch
-from .config import CONFIG_FILE, load_config, resolve_as_of
+from .config import Config, load_config, read_config, resolve_as_of
 from .gitinfo import read_git
+from .limits import MAX_ASSET_BYTES
 from .load import customer_folders
 from .memo import Memo, clear_old_formats, digest, key
 from .outputs import json_out, search
@@ -31,8 +32,9 @@ from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
 from .parallel import ordered_map, workers
 from .problems import Problem, sorted_problems
+from .reading import Refused, read_file, walk
 from .site import Renderer
-from .site.render import TemplateProblem, assets, render_pieces, template_dirs
+from .site.render import TemplateProblem, assets, bounds, render_pieces, template_problems
 from .units import PARALLEL_MIN_FILES, Inputs, Unit, analyse_all, full_unit, git_digests, invariant
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
 
@@ -76,11 +78,12 @@ class Begun:
 
 
 def begin(root: Path, as_of: date | None, known: dict[str, str] | None = None) -> Begun:
-    path = root / CONFIG_FILE
-    raw = path.read_bytes() if path.is_file() else None
+    raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
-    config, problems = load_config(root, raw)
+    config, more = load_config(root, raw) if raw is not None else (Config(), [])
+    problems += more
+    problems += template_problems(root)  # as check finds them, before anything is rendered
     folders = customer_folders(root, problems)
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
@@ -92,22 +95,17 @@ def begin(root: Path, as_of: date | None, known: dict[str, str] | None = None) -
 def templates_digest(root: Path) -> str:
     """Every template and asset in use (the team's and the defaults), with where links lead."""
     parts: list[bytes | str] = []
-    for d in template_dirs(root):
-        seen: set[str] = set()
-        for folder, dirs, files in os.walk(d, followlinks=True):
-            real = os.path.realpath(folder)
-            if real in seen:  # a link loop
-                dirs[:] = []
-                continue
-            seen.add(real)
-            dirs.sort()
-            parts.append(f"{os.path.relpath(folder, d)}>{_where_linked(folder)}")
-            for name in sorted(files):
+    for d, bound in bounds(root):
+        # Into a link loop or out of the bound (a link to /) the walk never goes; where such a
+        # link leads is part of the digest, and reading the templates reports it.
+        for folder, skipped, files in walk(d, bound):
+            parts += [f"{os.path.relpath(folder, d)}>{_where_linked(folder)}", *(f"{n}>{t}!" for n, t in skipped)]
+            for name in files:
                 f = Path(folder, name)
                 try:
-                    parts += [f"{f.relative_to(d)}>{_where_linked(f)}", f.read_bytes()]
-                except OSError:
-                    parts.append(f"{f.relative_to(d)}!")
+                    parts += [f"{f.relative_to(d)}>{_where_linked(f)}", read_file(f, bound, MAX_ASSET_BYTES)]
+                except Refused as exc:  # a FIFO, a device, a link out: never read
+                    parts.append(f"{f.relative_to(d)}!{exc}")
         parts.append("--")
     return digest(*parts)
 

@@ -25,11 +25,13 @@ from .config import Config
 from .engine import analyse
 from .engine.types import Relationship
 from .gitinfo import GitInfo, fill_authors
+from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
 from .load import CUSTOMERS_DIR, IGNORED, load_customer
 from .memo import Memo, digest, key
 from .model import Customer, Interaction, Playbook
 from .parallel import can_fork, ordered_map, workers
 from .problems import Problem, error
+from .reading import Refused, entry_kind, list_folder, read_file
 
 #: Below this many interaction files a build stays in one process: starting workers and
 #: shipping results back costs more than it saves (measured: README, "Benchmarks").
@@ -107,32 +109,40 @@ class Unit:
         return zlib.decompress(self.json_z)
 
 
-def read_folder(folder: Path) -> tuple[dict[str, bytes], str]:
+def read_folder(folder: Path, root: Path | None = None) -> tuple[dict[str, bytes], str]:
     """The bytes of customer.yaml and every interaction, and a listing of the folder (names,
-    kinds, link targets): everything loading the folder looks at."""
+    kinds, link targets, what was refused): everything loading the folder looks at. Only
+    regular files are read, through a link only inside `root`, each up to its size limit
+    (reading.py); the loader reports what was not read."""
     data: dict[str, bytes] = {}
     listing: list[str] = []
+    bound = root.resolve() if root is not None else None
 
-    def scan(path: Path, tag: str, wanted) -> None:
+    def scan(path: Path, tag: str, wanted, limit: int) -> None:
         try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
-        except OSError as exc:
-            listing.append(f"{tag}!{exc.errno}")
+            entries = list_folder(path)
+        except Refused as exc:
+            listing.append(f"{tag}!{exc}")
             return
         for e in entries:
-            kind = "l" if e.is_symlink() else ("d" if e.is_dir() else "f")
-            listing.append(f"{tag}{kind}:{e.name}:{os.path.realpath(e.path) if kind == 'l' else ''}")
-            if wanted(e.name) and e.is_file():
+            kind = entry_kind(e)
+            k = {"link": "l", "dir": "d"}.get(kind, "f")
+            listing.append(f"{tag}{k}:{e.name}:{os.path.realpath(e.path) if k == 'l' else ''}")
+            if wanted(e.name) and kind in ("file", "link"):
                 try:
-                    data[f"{'interactions/' if tag else ''}{e.name}"] = Path(e.path).read_bytes()
-                except OSError as exc:
-                    listing.append(f"!{exc.errno}")
+                    data[f"{'interactions/' if tag else ''}{e.name}"] = read_file(
+                        Path(e.path), bound if kind == "link" else None, limit)
+                except Refused as exc:
+                    listing.append(f"!{e.name}:{exc}")
 
-    scan(folder, "", lambda name: name == "customer.yaml")
+    scan(folder, "", lambda name: name == "customer.yaml", MAX_FILE_BYTES)
     idir = folder / "interactions"
-    if idir.is_symlink():
-        listing.append(f"interactions->{os.path.realpath(idir)}")
-    scan(idir, "i", lambda name: name.endswith(".md") and not IGNORED.search(name))
+    if os.path.islink(idir):  # never raises, even where the folder cannot be looked into
+        real = os.path.realpath(idir)
+        listing.append(f"interactions->{real}")
+        if bound is not None and not Path(real).is_relative_to(bound):
+            return data, "\n".join(listing)  # a link out: not even its names are read
+    scan(idir, "i", lambda name: name.endswith(".md") and not IGNORED.search(name), MAX_NOTE_BYTES)
     return data, "\n".join(listing)
 
 
@@ -169,7 +179,7 @@ def parse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Parsed:
         hit = memo.get("parse", pkey)
         if isinstance(hit, Parsed):
             return hit
-    data, listing = read_folder(folder)
+    data, listing = read_folder(folder, inp.root)
     pkey = parse_key(listing, data, rel, inp)
     hit = memo.get("parse", pkey)
     if isinstance(hit, Parsed):

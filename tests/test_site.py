@@ -209,7 +209,7 @@ def test_home_caps_each_list_and_links_to_the_rest(tmp_path):
     report = build(root, tmp_path / "site", jobs=1, use_cache=False)
     assert report.ok, "\n".join(map(str, report.problems))
     html = (tmp_path / "site" / "index.html").read_text()
-    due = html[html.index('id="due-h"'):html.index('id="dates-h"')]
+    due = html[html.index('id="due-h"'):html.index('id="renewals-h"')]
     groups = due.split('class="card owner-group"')[1:]
     assert groups
     capped = 0

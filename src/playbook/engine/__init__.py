@@ -75,7 +75,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.follow_ups(customer, commitments, as_of)
         found += act.reach_out(customer, tl, stage, cadence, as_of, t, paused)
         found += act.personal(customer, dates, t)
-        found += act.renewal(customer, tl, dates, as_of, t)
+        found += act.renewal(customer, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(customer, items, stage, as_of, t)
         found += act.answer(customer, asks, tl, as_of)

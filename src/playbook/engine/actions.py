@@ -14,7 +14,7 @@ from .pause import pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, KeyDate, OpenCommitment, Stage, Timeline
-from .words import ago, days, fmt_date, fmt_day, per, sentence, sentiment_word
+from .words import ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word
 
 #: A promise written without a date is treated as due a week after it was made.
 UNDATED_PROMISE_DAYS = 7
@@ -183,14 +183,15 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds) -> l
     return out
 
 
-def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds) -> list[Action]:
+def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
+            currency: str | None = None) -> list[Action]:
     out = []
     for k in dates:
         if k.kind != "renewal" or k.days_until > t.renewal_days:
             continue
         # Call well before the date, so there is time to act on what you hear.
         due = max(as_of, weekday_before(k.date - timedelta(days=21)))
-        value = f" (worth {customer.value:,.0f} a year)" if customer.value else ""
+        value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
         out.append(Action(
             kind="renewal", title=f"Call {_main_contact(customer, tl) or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",

@@ -15,7 +15,7 @@ from datetime import date
 
 from ..model import Customer
 from .types import PRIORITY_RANK, Action, Stage
-from .words import days
+from .words import days, money
 
 #: What each kind of action is worth before the stakes: a promise we made comes first.
 KIND_POINTS: dict[str, tuple[int, str]] = {
@@ -47,11 +47,6 @@ HIGH_FROM = 70
 MEDIUM_FROM = 40
 
 
-def money(value: float, currency: str | None = None) -> str:
-    """'142,000 a year', '£142,000 a year'."""
-    return f"{currency or ''}{value:,.0f} a year"
-
-
 def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
           currency: str | None = None) -> list[tuple[float, str]]:
     """The score's parts as (points, why), the largest stakes first after the kind."""
@@ -63,7 +58,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     out.append((URGENCY_POINTS[a.priority], f"{a.priority} priority by its rule"))
     if customer.value and customer.value > 1000:
         v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
-        out.append((v, money(customer.value, currency)))
+        out.append((v, f"{money(customer.value, currency)} a year"))
     r = customer.renewal
     if r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days

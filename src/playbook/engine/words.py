@@ -62,3 +62,8 @@ def short_date(d: date) -> str:
 def count(n: int, one: str, many: str) -> str:
     """'1 touch', '3 touches', '1 person', '2 people'."""
     return f"{n} {one if n == 1 else many}"
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """'£142,000', 'GBP 142,000', '142,000' (the currency as playbook.yaml gives it)."""
+    return f"{currency or ''}{value:,.0f}"

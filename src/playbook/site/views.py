@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..engine.timeline import upto
 from ..engine.types import Relationship
 from ..engine.owed import waiting_since
-from ..engine.words import days, fmt_date
+from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES
 from ..names import (
     CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, owner_page,
@@ -43,6 +43,8 @@ STAGE_BLURBS: dict[str, str] = {
 HOME_DUE_DAYS = 7
 HOME_KEY_DATE_DAYS = 30
 HOME_RECENT = 10
+#: The home page's renewals strip looks this far ahead.
+HOME_RENEWAL_DAYS = 180
 #: The home page is a morning digest: per person at most this many actions (most important
 #: first) and this many customers at risk (least healthy first); the rest are a link away.
 HOME_GROUP_MAX = 25
@@ -73,7 +75,8 @@ class PageMeta:
 
 @dataclass(frozen=True, slots=True)
 class Stat:
-    value: int
+    value: int | str
+    """A count, or an amount already worded ('£180,500')."""
     label: str
     href: str
     tone: str
@@ -206,21 +209,44 @@ class Views:
                         key=lambda ir: (-ir[0].date.toordinal(), ir[1].customer.slug, ir[0].slug))[:HOME_RECENT]
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
+        currency = self.site.config.currency
+        at_stake = sum(r.customer.value or 0 for r in at_risk)
         stats = [
             Stat(len(self.rels), "customers", base + CUSTOMERS_PAGE, "plain"),
             Stat(len(at_risk), "at risk", base + stage_page("at-risk"), "risk" if at_risk else "plain"),
+            *([Stat(money(at_stake, currency), "a year at risk", base + stage_page("at-risk"), "risk")]
+              if at_stake else []),
             Stat(overdue, "actions overdue", f"{base}actions.html?due=overdue", "risk" if overdue else "plain"),
             Stat(due_week, f"{'more ' if overdue else 'actions '}due within {HOME_DUE_DAYS} days", f"{base}actions.html?due=week", "plain"),
         ]
         return path, "index.html", {
             "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
             "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
+            "renewals": self.renewals(base), "renewal_days": HOME_RENEWAL_DAYS,
             "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
             "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates], "key_date_days": HOME_KEY_DATE_DAYS,
             "mix": mix, "legend": legend,
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
             "calendars": self.calendars(base), "team_calendar": base + TEAM_CALENDAR,
             "changes": self.site.changes(base), "since": self.site.since,
+        }
+
+    def renewals(self, base: str) -> dict[str, Any]:
+        """Renewals in the next HOME_RENEWAL_DAYS, soonest first, with their value and stage."""
+        currency = self.site.config.currency
+        found = sorted((r for r in self.rels if r.customer.status != "ended" and r.customer.renewal
+                        and 0 <= (r.customer.renewal - self.as_of).days <= HOME_RENEWAL_DAYS),
+                       key=lambda r: (r.customer.renewal, r.customer.name.casefold()))
+        total = sum(r.customer.value or 0 for r in found)
+        return {
+            "list": [{
+                "customer": Link(r.customer.name, self.site.customer_href(r.customer.slug, base)),
+                "date_iso": r.customer.renewal.isoformat(), "date_label": fmt_date(r.customer.renewal),
+                "when": relative_days((r.customer.renewal - self.as_of).days),
+                "value": money(r.customer.value, currency) if r.customer.value is not None else "",
+                "stage": self.site.stage(r.stage.id, base), "flags": [flag_view(self.site, f) for f in r.flags],
+            } for r in found],
+            "total": money(total, currency) if total else "",
         }
 
     def customers(self) -> Page:
@@ -243,7 +269,7 @@ class Views:
         if c.renewal:
             facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)})"))
         if c.value is not None:
-            facts.append(("Annual value", f"{c.value:,.0f}"))
+            facts.append(("Annual value", money(c.value, self.site.config.currency)))
         paused = next((f for f in r.flags if f.id == "paused"), None)
         if paused is not None and c.pause is not None:
             facts.append(("Paused", f"until {fmt_date(c.pause.until)} ({relative_days((c.pause.until - self.as_of).days)})"))

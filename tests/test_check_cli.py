@@ -358,6 +358,8 @@ def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
         f"{C}/fields/customer.yaml": "name: F\nstatus: paused\nowner: bob\ncadence: fortnight\n"
                                      "contacts:\n  - name: Z\n    birthday: 02-30\n",
         f"{C}/since1/customer.yaml": "name: S\nsince: 2026-02-30\n",
+        f"{C}/people/customer.yaml": "name: Q\ncontacts:\n  - name: A\n    prefers: pigeon\n    decision: boss\n"
+                                     "    keep_in_touch: maybe\n",
         f"{C}/paused/customer.yaml": "name: P\npause: {why: Not before April}\nasks:\n  - what: A\n    status: parkd\n"
                                      "  - what: B\n    until: 2027-01-01\n  - what: C\n    done: true\n    status: parked\n",
         f"{C}/since2/customer.yaml": "name: S\nsince: 20/11/2026\n",

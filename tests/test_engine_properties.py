@@ -89,8 +89,8 @@ def test_every_reason_and_action_points_at_real_content():
                 assert a.title.lower() in line.lower()
             if a.kind == "answer":
                 assert "what:" in line or a.title.removeprefix("Answer: ")[:20] in line
-            if a.kind == "renewal":
-                assert line.startswith("renewal:")
+            if a.kind == "renewal":   # the renewal date, or the decider to meet before it
+                assert line.startswith("renewal:") or line.startswith("  - name:")
             if a.contact:
                 known = {c.name for c in r.customer.contacts} | {n for i in r.customer.interactions for n in i.with_}
                 assert a.contact in known

@@ -36,9 +36,9 @@ BAD: tuple[tuple[str, str], ...] = (
 OPENINGS: dict[str, tuple[str, ...]] = {
     "reach-out": ("Check in with ", "Try ", "Rekindle: ", "Get back in touch with "),
     "answer": ("Answer",),
-    "renewal": ("Call ", "Email ", "Visit ", "Message ", "Talk to "),
+    "renewal": ("Call ", "Email ", "Visit ", "Message ", "Meet "),
     "repair": ("Repair: ",),
-    "personal": ("Wish ", "Mark the "),
+    "personal": ("Wish ", "Mark the ", "Keep in touch with "),
     "broaden": ("Bring ", "Find a second contact"),
 }
 CHASE = ("chase", "remind", "nudge", "wait for", "check with")

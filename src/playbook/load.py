@@ -22,6 +22,7 @@ from .model import (
 from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
 from .paths import inside
+from .people import PERSON_KEYS, person_fields
 from .reading import OUTSIDE, Refused, decode, entry_kind, follow, list_folder, read_file, real_path
 from .problems import Problem, error, sorted_problems, warning
 from .yamlio import Map, Scalar, kind_name, parse
@@ -38,7 +39,7 @@ IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
                   "status", "notes", "contacts", "asks", "pause")
-_CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary")
+_CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from")
 _PAUSE_KEYS = ("until", "why", "since")
 _FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered")
@@ -294,10 +295,11 @@ def _contact(node, path: str, problems: list[Problem]) -> Contact | None:
     b = f.scalar("birthday", "a date like 03-14 or 1980-03-14")
     if b is not None:
         birthday = _birthday(b, path, problems)
+    part = person_fields(f, path, problems)
     if not name:
         return None
     return Contact(name, f.text("role"), f.text("email"), f.text("phone"), birthday, f.text("notes"),
-                   bool(f.boolean("primary")), Source(path, node.line))
+                   bool(f.boolean("primary")), Source(path, node.line), **part)
 
 
 def _birthday(node: Scalar, path: str, problems: list[Problem]) -> Birthday | None:

@@ -21,6 +21,8 @@ SENTIMENT_LABELS: dict[int, str] = {v: k for k, v in SENTIMENT_WORDS.items()}
 DIRECTIONS: tuple[str, ...] = ("in", "out")
 STATUSES: tuple[str, ...] = ("active", "ended")
 ASK_STATUSES: tuple[str, ...] = ("open", "answered", "parked")
+CHANNELS: tuple[str, ...] = ("email", "call", "visit", "message")
+DECISION_ROLES: tuple[str, ...] = ("champion", "decision maker", "budget holder", "user")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,6 +77,18 @@ class Contact:
     """The main contact of the account."""
     source: Source
     """Where the contact is defined."""
+    prefers: str | None = None
+    """How they like to be reached: one of CHANNELS."""
+    avoid: str | None = None
+    """Times or things to avoid ('before 10', 'Six Nations Saturdays')."""
+    decision: tuple[str, ...] = ()
+    """Their part in the buying decision: DECISION_ROLES."""
+    left: date | None = None
+    """When they left the customer."""
+    now: str | None = None
+    """Where they went, or what they do now."""
+    keep_in_touch: int | None = None
+    """Days between personal check-ins kept up with them even after they leave or the account ends."""
 
 
 @dataclass(frozen=True, slots=True)

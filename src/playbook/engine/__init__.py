@@ -15,9 +15,10 @@ from . import actions as act
 from .dates import key_dates
 from .health import health as compute_health
 from .history import history, stage_at
-from .merge import merge_similar
+from .merge import merge_similar, same_person
 from .owed import open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
+from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import run_plays
 from .rank import rank
 from .stage import classify, needs_touch
@@ -71,20 +72,27 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if touch is not None:
         flags.append(Flag("needs-touch", "Needs a touch", touch))
     found: list[Action] = []
+    here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
+        names = {c.name for c in here.contacts}
         found += act.follow_ups(customer, commitments, as_of)
-        found += act.reach_out(customer, tl, stage, cadence, as_of, t, paused)
-        found += act.personal(customer, dates, t)
-        found += act.renewal(customer, tl, dates, as_of, t, config.currency)
+        found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
+        found += act.personal(here, tuple(k for k in dates if k.contact is None or k.contact in names), t)
+        found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
-        found += act.broaden(customer, items, stage, as_of, t)
-        found += act.answer(customer, asks, tl, as_of)
+        found += act.broaden(here, items, stage, as_of, t)
+        found += act.answer(here, asks, tl, as_of)
         found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None)
+        if paused is None:
+            gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
+            flags += gaps
+            found += meet
+    found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = [a if a.kind == "reach-out" else demote(a) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = act.fold_reach_out(merge_similar(found), as_of)
+    found = with_manner(act.fold_reach_out(same_person(merge_similar(found)), as_of), customer)
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(

@@ -11,6 +11,7 @@ from ..model import Ask, Customer, Interaction, Pause
 from .health import ASK_ANSWER_DAYS
 from .owed import waiting_since
 from .pause import pause_text
+from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, KeyDate, OpenCommitment, Stage, Timeline
@@ -37,6 +38,10 @@ def _main_contact(customer: Customer, tl: Timeline) -> str | None:
     if engaged:
         return engaged[0].name
     return customer.contacts[0].name if customer.contacts else None
+
+
+def _person(customer: Customer, name: str | None):
+    return next((c for c in customer.contacts if c.name == name), None)
 
 
 def follow_up_title(text: str) -> str:
@@ -136,7 +141,8 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
         title = f"Try {who} another way: no reply to our last {len(tl.unanswered)} touches"
         priority = "high" if stage.id == "at-risk" else "medium"
     else:
-        title = f"Check in with {who}"
+        how = {"email": " by email", "message": " by message", "visit": " in person", "call": " by phone"}
+        title = f"Check in with {who}{how.get(getattr(_person(customer, contact), 'prefers', None) or '', '')}"
         priority = "high" if stage.id == "at-risk" else "medium"
     return [Action(kind="reach-out", title=title, why=why, due=due, priority=priority, contact=contact,
                    owner=_owner(customer), source=source, customer=customer.slug)]
@@ -192,8 +198,9 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # Call well before the date, so there is time to act on what you hear.
         due = max(as_of, weekday_before(k.date - timedelta(days=21)))
         value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
+        main = _main_contact(customer, tl)
         out.append(Action(
-            kind="renewal", title=f"Call {_main_contact(customer, tl) or customer.name} before the renewal on "
+            kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
             why=f"Renewal{value} in {days(k.days_until)}.",
             due=due, priority="high" if k.days_until <= 30 else "medium",

@@ -29,8 +29,8 @@ def key_dates(customer: Customer, as_of: date, horizon: int) -> tuple[KeyDate, .
     """Every key date from as_of to as_of + horizon days, soonest first."""
     out: list[KeyDate] = []
     for c in customer.contacts:
-        if c.birthday is None:
-            continue
+        if c.birthday is None or (c.left is not None and c.left <= as_of and c.keep_in_touch is None):
+            continue  # someone who has left, unless we keep in touch
         d = next_birthday(c.birthday, as_of)
         age = f" ({d.year - c.birthday.year})" if c.birthday.year else ""
         out.append(KeyDate("birthday", d, (d - as_of).days, f"{c.name}'s birthday{age}", c.name, c.source))

@@ -93,6 +93,23 @@ def combine(group: list[Action]) -> Action:
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact)
 
 
+def same_person(actions: list[Action]) -> list[Action]:
+    """A meeting with a quiet decider before the renewal and a team play about the same person
+    (a value review with the CFO who holds the budget) are one conversation."""
+    meets = {a.contact: a for a in actions if a.kind == "renewal" and a.why.startswith("Coverage") and a.contact}
+    plays = [a for a in actions if a.kind == "play" and a.contact in meets]
+    if not plays:
+        return actions
+    out = []
+    for a in actions:
+        if a in plays:
+            continue
+        if a.kind == "renewal" and a.contact in meets and meets[a.contact] is a:
+            a = combine(sorted([a, *(p for p in plays if p.contact == a.contact)], key=Action.sort_key))
+        out.append(a)
+    return out
+
+
 def groups(actions: list[Action]) -> list[list[Action]]:
     """Actions grouped by job, each group ranked best first and led by its best-ranked member;
     each action joins the earliest-ranked group whose leader it is similar to."""

@@ -56,11 +56,12 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         what = "a to-do we noted"
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"{a.priority} priority by its rule"))
-    if customer.value and customer.value > 1000:
+    live = customer.status != "ended"  # an ended account has nothing at stake any more
+    if live and customer.value and customer.value > 1000:
         v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
         out.append((v, f"{money(customer.value, currency)} a year"))
     r = customer.renewal
-    if r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
+    if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
     late = (as_of - a.due).days

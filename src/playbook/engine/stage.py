@@ -17,6 +17,7 @@ from datetime import date
 from ..config import Thresholds
 from ..model import STAGE_LABELS, Customer, Interaction, Pause
 from .pause import pause_text
+from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import upto
 from .words import ago, count, days, fmt_date, per, sentence, sentiment_word, short_date
@@ -90,12 +91,6 @@ def last_rated(items: tuple[Interaction, ...]) -> Interaction | None:
     return next((i for i in reversed(items) if i.sentiment is not None), None)
 
 
-def key_people(customer: Customer) -> list[str]:
-    """Whose silence matters before a renewal: the primary contact (else the first listed)."""
-    primary = [c.name for c in customer.contacts if c.primary]
-    return primary or [c.name for c in customer.contacts[:1]]
-
-
 def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[Reason]:
     """Before a renewal within `renewal_days`, a key person not heard from for `stakeholder_days`."""
     r = customer.renewal
@@ -103,11 +98,12 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
         return []
     last = {e.name: e.last_touch for e in tl.contacts}
     out = []
-    for name in key_people(customer):
-        seen = last.get(name)
+    for c in key_people(customer, as_of):
+        seen = last.get(c.name)
         if seen is None or (as_of - seen).days > t.stakeholder_days:
             since = f"not heard from since {fmt_date(seen)}" if seen else "never in a logged touch"
-            out.append(Reason(f"{name} is {since}, and the renewal is on {fmt_date(r)} "
+            who = f"{c.name} ({role_text(c)})" if c.decision else c.name
+            out.append(Reason(f"{who} is {since}, and the renewal is on {fmt_date(r)} "
                               f"(in {days((r - as_of).days)}).", customer.at("renewal")))
     return out
 

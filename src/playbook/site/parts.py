@@ -392,6 +392,14 @@ class ContactView:
     last_spoke_with: Person | None
     """Who on the team spoke to them last (the engine's team list is most recent first)."""
     source: Ref | None
+    decision: str | None = None
+    """Their part in the decision: 'decision maker', 'budget holder and champion'."""
+    manner: str | None = None
+    """'Prefers email · avoid slide decks'."""
+    left: str | None = None
+    """'Left 30 Jun 2026 · now: starting a sign-making business'."""
+    keep_in_touch: str | None = None
+    """'Keep in touch every 90 days'."""
 
 
 def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str) -> ContactView:
@@ -413,4 +421,9 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
                     if eng and eng.last_touch else None),
         last_spoke_with=site.person(eng.team[0], base) if eng and eng.team else None,
         source=site.ref(c.source, f"content/customers/{r.customer.slug}/"),
+        decision=" and ".join(c.decision) or None,
+        manner=" · ".join(([f"Prefers {c.prefers}"] if c.prefers else []) + ([f"avoid {c.avoid}"] if c.avoid else []))
+        or None,
+        left=(f"Left {fmt_date(c.left)}" + (f" · now: {c.now}" if c.now else "")) if c.left else None,
+        keep_in_touch=f"Keep in touch every {c.keep_in_touch} days" if c.keep_in_touch else None,
     )

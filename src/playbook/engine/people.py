@@ -1,0 +1,150 @@
+"""The people at the customer: who is still there, who decides, how each likes to be reached,
+and the few we keep in touch with after they leave or the account ends."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..config import Thresholds
+from ..model import Contact, Customer
+from .types import Action, Flag, KeyDate, Reason, Timeline
+from .words import days, fmt_date, fmt_day
+
+#: The decision roles whose silence before a renewal is a coverage gap.
+DECIDERS = ("decision maker", "budget holder")
+#: How far ahead of a renewal a quiet decision maker is worth a warning (the renewals strip's reach).
+COVERAGE_DAYS = 180
+#: The verb for getting in touch, by the way they like to be reached.
+VERBS = {"email": "Email", "call": "Call", "visit": "Visit", "message": "Message"}
+
+
+def gone(c: Contact, as_of: date) -> bool:
+    """Left the customer by as_of."""
+    return c.left is not None and c.left <= as_of
+
+
+def present(customer: Customer, as_of: date) -> Customer:
+    """The customer with only the people still there, for choosing whom an action is with."""
+    if not any(gone(c, as_of) for c in customer.contacts):
+        return customer
+    return replace(customer, contacts=tuple(c for c in customer.contacts if not gone(c, as_of)))
+
+
+def deciders(customer: Customer, as_of: date) -> list[Contact]:
+    """Who decides the renewal: the decision makers and budget holders still there."""
+    return [c for c in customer.contacts if not gone(c, as_of) and any(r in DECIDERS for r in c.decision)]
+
+
+def key_people(customer: Customer, as_of: date) -> list[Contact]:
+    """Whose silence matters before a renewal: the deciders, else the primary contact (else the first)."""
+    found = deciders(customer, as_of)
+    if found:
+        return found
+    here = [c for c in customer.contacts if not gone(c, as_of)]
+    return [c for c in here if c.primary] or here[:1]
+
+
+def role_text(c: Contact) -> str:
+    """'decision maker', 'budget holder and champion', else their job."""
+    return " and ".join(c.decision) if c.decision else (c.role or "")
+
+
+def verb(c: Contact | None, default: str = "Call") -> str:
+    return VERBS.get(c.prefers or "", default) if c is not None else default
+
+
+def manner(c: Contact | None) -> str:
+    """' Ann prefers email; avoid before 10.' for an action's why ('' when nothing is written)."""
+    if c is None or not (c.prefers or c.avoid):
+        return ""
+    first = c.name.split()[0] if not c.name.split()[0].rstrip(".") in ("Dr", "Prof", "Cllr", "Mr", "Mrs", "Ms") \
+        else c.name
+    parts = ([f"prefers {'a ' if c.prefers in ('call', 'visit', 'message') else ''}{c.prefers}"] if c.prefers else []) \
+        + ([f"avoid {c.avoid.rstrip('.')}"] if c.avoid else [])
+    return f" {first}: {'; '.join(parts)}."
+
+
+def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
+    """Each action with a person says how they like to be reached and what to avoid."""
+    by_name = {c.name: c for c in customer.contacts}
+    out = []
+    for a in actions:
+        note = manner(by_name.get(a.contact or ""))
+        out.append(replace(a, why=a.why + note) if note and note not in a.why else a)
+    return out
+
+
+def coverage(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[tuple[Contact, int | None]]:
+    """(decider, days since we heard from them) for each decision maker or budget holder not heard
+    from for more than `stakeholder_days`, when the renewal is within COVERAGE_DAYS."""
+    r = customer.renewal
+    if r is None or not (as_of <= r and (r - as_of).days <= COVERAGE_DAYS):
+        return []
+    last = {e.name: e.last_touch for e in tl.contacts}
+    out = []
+    for c in deciders(customer, as_of):
+        seen = last.get(c.name)
+        quiet = (as_of - seen).days if seen else None
+        if quiet is None or quiet > t.stakeholder_days:
+            out.append((c, quiet))
+    return out
+
+
+def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
+                              t: Thresholds) -> tuple[list[Flag], list[Action]]:
+    """A 'decision maker quiet' flag and a meeting before the renewal for each quiet decider."""
+    flags, actions = [], []
+    r = customer.renewal
+    for c, quiet in coverage(customer, tl, as_of, t):
+        role = role_text(c)
+        seen = tl_last(tl, c.name)
+        when = f"last heard from {fmt_date(seen)}, {days(quiet)} ago" if seen and quiet is not None else \
+            "never in a logged touch"
+        text = (f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} (in {days((r - as_of).days)}).")
+        flags.append(Flag("coverage", f"{role.split(' and ')[0].capitalize()} quiet", Reason(text, c.source)))
+        title = (f"{verb(c, 'Meet')} {c.name} ({role}) before the renewal on {fmt_date(r)}"
+                 if verb(c, "Meet") != "Message" else f"Message {c.name} ({role}) ahead of the renewal on {fmt_date(r)}")
+        actions.append(Action(
+            kind="renewal", title=title, why=f"Coverage before the renewal: {text}", due=as_of + timedelta(days=14),
+            priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
+            source=c.source, customer=customer.slug,
+        ))
+    return flags, actions
+
+
+def tl_last(tl: Timeline, name: str) -> date | None:
+    return next((e.last_touch for e in tl.contacts if e.name == name), None)
+
+
+def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date,
+                  t: Thresholds) -> list[Action]:
+    """Personal touches kept up with people marked `keep_in_touch` after they leave or the
+    account ends: a birthday greeting, and a check-in at their own rhythm."""
+    ended = customer.status == "ended"
+    out = []
+    for c in customer.contacts:
+        if c.keep_in_touch is None or not (ended or gone(c, as_of)):
+            continue
+        story = (f"{c.name} left {customer.name} on {fmt_date(c.left)}" if c.left
+                 else f"{customer.name} is no longer a customer") + (f" (now: {c.now.rstrip('.')})" if c.now else "")
+        for k in dates:
+            if k.kind == "birthday" and k.contact == c.name and k.days_until <= t.personal_days:
+                out.append(Action(
+                    kind="personal", title=f"Wish {c.name} a happy birthday ({fmt_day(k.date)})",
+                    why=f"{k.title} is {'today' if not k.days_until else 'in ' + days(k.days_until)}. {story}; "
+                        "you keep in touch.",
+                    due=k.date, priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
+                    source=k.source, customer=customer.slug, firm=True))
+        seen = tl_last(tl, c.name) or c.left or tl.last_contact
+        if seen is None:
+            continue
+        due = seen + timedelta(days=c.keep_in_touch)
+        if (due - as_of).days <= t.personal_days:
+            out.append(Action(
+                kind="personal", title=f"Keep in touch with {c.name}",
+                why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "
+                    "(keep_in_touch in customer.yaml).",
+                due=max(as_of, due), priority="low", contact=c.name,
+                owner=customer.owners[0] if customer.owners else None, source=c.source, customer=customer.slug))
+    return out

@@ -1,0 +1,154 @@
+"""People (issue 13, item 8): how each likes to be reached shapes the action, the deciders'
+silence before a renewal is a coverage warning, and the people we keep in touch with."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from engine_factory import AS_OF, Birthday, config, contact, customer, d, pause, touch
+from playbook.config import Config
+from playbook.engine import analyse
+from playbook.load import parse_customer
+
+LONG_AGO = d(800)
+
+
+def person(name, role=None, primary=False, **kw):
+    return replace(contact(name, role, primary=primary), **kw)
+
+
+def regular(*names):
+    names = names or ("Ann Lee", "Bo Chan")
+    return [touch(n, 1, with_=(names[k % len(names)],)) for k, n in enumerate(range(300, 0, -20))]
+
+
+# -- the way they like to be reached ----------------------------------------------------
+
+@pytest.mark.parametrize("prefers, title", [
+    (None, "Call Ann Lee before the renewal"), ("email", "Email Ann Lee before the renewal"),
+    ("visit", "Visit Ann Lee before the renewal"), ("message", "Message Ann Lee before the renewal"),
+])
+def test_the_renewal_verb_follows_their_preference(prefers, title):
+    people = (person("Ann Lee", "CEO", primary=True, prefers=prefers), person("Bo Chan", "CFO"))
+    c = customer(*regular(), since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=40))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert a.title.startswith(title)
+
+
+def test_a_check_in_says_how_and_what_to_avoid():
+    people = (person("Ann Lee", "CEO", primary=True, prefers="email", avoid="mornings before 10"),
+              person("Bo Chan", "CFO"))
+    c = customer(touch(400, 1), touch(45, 1, with_=("Ann Lee", "Bo Chan")), since=LONG_AGO, contacts=people)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "reach-out"]
+    assert a.title == "Check in with Ann Lee by email"
+    assert a.why.endswith(" Ann: prefers email; avoid mornings before 10.")
+
+
+# -- coverage: the deciders before a renewal ------------------------------------------------
+
+@pytest.mark.parametrize("quiet, renewal_in, flagged", [
+    (90, 120, False),    # heard from 90 days ago: not over stakeholder_days
+    (91, 120, True),
+    (91, 180, True),     # the renewal 180 days off: within the renewals strip's reach
+    (91, 181, False),
+])
+def test_a_quiet_decision_maker_before_the_renewal(quiet, renewal_in, flagged):
+    people = (person("Ann Lee", "Head of IT", primary=True, decision=("champion",)),
+              person("Helen Marsh", "Director", decision=("decision maker",), prefers="visit"))
+    c = customer(*regular("Ann Lee"), touch(quiet, 1, with_=("Helen Marsh",)), since=LONG_AGO, contacts=people,
+                 renewal=AS_OF + timedelta(days=renewal_in))
+    r = analyse(c, config(), AS_OF)
+    flags = [f for f in r.flags if f.id == "coverage"]
+    meets = [a for a in r.actions if a.kind == "renewal" and a.contact == "Helen Marsh"]
+    assert bool(flags) is flagged and bool(meets) is flagged
+    assert r.stage.id != "at-risk"   # a warning, not an alarm, this far out
+    if flagged:
+        assert flags[0].label == "Decision maker quiet"
+        assert flags[0].reason.text.startswith(f"Helen Marsh (decision maker) last heard from {d(quiet).day} ")
+        assert meets[0].title.startswith("Visit Helen Marsh (decision maker) before the renewal on ")
+
+
+def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
+    people = (person("Ann Lee", "Head of IT", primary=True), person("Bo Chan", "CFO", decision=("budget holder",)))
+    c = customer(*regular("Ann Lee"), touch(120, 1, with_=("Bo Chan",)), since=LONG_AGO, contacts=people,
+                 renewal=AS_OF + timedelta(days=45))
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert r.stage.reasons[0].text.startswith("Bo Chan (budget holder) is not heard from since")
+
+
+def test_no_coverage_chase_while_paused():
+    people = (person("Ann Lee", primary=True), person("Bo Chan", "CFO", decision=("decision maker",)))
+    c = customer(touch(200, 1, with_=("Bo Chan",)), since=LONG_AGO, contacts=people,
+                 renewal=AS_OF + timedelta(days=100), pause=pause(AS_OF + timedelta(days=130)))
+    r = analyse(c, config(), AS_OF)
+    assert [f.id for f in r.flags] == ["paused"]
+
+
+# -- people who left, and those we keep in touch with ----------------------------------------
+
+def test_someone_who_left_is_not_the_main_contact_and_gets_no_birthday():
+    people = (person("Ann Lee", "CEO", primary=True, left=d(30), birthday=Birthday(*((AS_OF + timedelta(3)).timetuple()[1:3]))),
+              person("Bo Chan", "CFO"))
+    c = customer(touch(400, 1), touch(60, 1, with_=("Bo Chan",)), since=LONG_AGO, contacts=people,
+                 renewal=AS_OF + timedelta(days=40))
+    r = analyse(c, config(), AS_OF)
+    assert {a.contact for a in r.actions} == {"Bo Chan"}
+    assert not [k for k in r.key_dates if k.kind == "birthday"]
+
+
+@pytest.mark.parametrize("keep, last_ago, due", [(90, 75, None), (90, 76, d(-14)), (90, 150, AS_OF)])
+def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
+    people = (person("Bill Marlow", "MD", primary=True, left=d(140), now="retired", keep_in_touch=keep),
+              person("Sandra Kerr", "Office Manager"))
+    c = customer(touch(400, 1, with_=("Sandra Kerr",)), touch(last_ago, 1, with_=("Bill Marlow",)),
+                 since=LONG_AGO, contacts=people, status="ended")
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "ended"
+    keeps = [a for a in r.actions if a.title == "Keep in touch with Bill Marlow"]
+    assert [a.due for a in keeps] == ([due] if due else [])
+    assert all(a.kind == "personal" and a.contact == "Bill Marlow" for a in r.actions)
+    if keeps:
+        assert "left Example Ltd on" in keeps[0].why and "(now: retired)" in keeps[0].why
+
+
+def test_a_birthday_of_someone_we_keep_in_touch_with():
+    soon = AS_OF + timedelta(days=5)
+    people = (person("Bill Marlow", "MD", primary=True, keep_in_touch=180, birthday=Birthday(soon.month, soon.day)),)
+    c = customer(touch(30, 1, with_=("Bill Marlow",)), since=LONG_AGO, contacts=people, status="ended")
+    (a,) = analyse(c, config(), AS_OF).actions
+    assert a.title.startswith("Wish Bill Marlow a happy birthday") and "no longer a customer" in a.why
+
+
+# -- as check reads them ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, expected, problem", [
+    ("prefers: email", ("prefers", "email"), None),
+    ("prefers: phone", ("prefers", "call"), None),
+    ("prefers: pigeon", ("prefers", None), "unknown channel 'pigeon'; use one of 'email', 'call', 'visit', 'message'"),
+    ("decision: signs off", ("decision", ("decision maker",)), None),
+    ("decision: [budget holder, champion]", ("decision", ("budget holder", "champion")), None),
+    ("decision: boss", ("decision", ()),
+     "unknown decision role 'boss'; use one of 'champion', 'decision maker', 'budget holder', 'user'"),
+    ("left: 2026-06-30", ("left", d(143)), None),
+    ("keep_in_touch: true", ("keep_in_touch", 90), None),
+    ("keep_in_touch: 6m", ("keep_in_touch", 180), None),
+    ("keep_in_touch: no", ("keep_in_touch", None), None),
+    ("keep_in_touch: maybe", ("keep_in_touch", None),
+     "'keep_in_touch' should be true, false or a cadence like 3m, not 'maybe'"),
+    ("avoid: Six Nations Saturdays", ("avoid", "Six Nations Saturdays"), None),
+    ("prefer: email", ("prefers", None), "unknown field 'prefer' in a contact (did you mean 'prefers'?)"),
+])
+def test_contact_fields_as_check_reads_them(field, expected, problem):
+    problems: list = []
+    c = parse_customer(f"name: Acme\ncontacts:\n  - name: Ann Lee\n    {field}\n", "acme",
+                       "content/customers/acme/customer.yaml", Config(), problems)
+    (ann,) = c.contacts
+    key, value = expected
+    assert getattr(ann, key) == value
+    messages = [p.message for p in problems]
+    assert (any(m.startswith(problem) for m in messages) if problem else messages == []), messages
+    assert all(p.line == 4 for p in problems)

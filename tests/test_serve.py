@@ -1,9 +1,15 @@
-"""`playbook serve` driven for real: a free port, edits, a broken file, a fix, a clean stop."""
+"""`playbook serve` driven for real: a free port, edits, a broken file, a fix, a clean stop; and
+its HTTP side: only its own host, only files inside the site, a bounded number of threads."""
 
 from __future__ import annotations
 
 import json
+import os
+import resource
+import selectors
 import shutil
+import socket
+import struct
 import threading
 import time
 import urllib.error
@@ -12,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from playbook import httpd
+from playbook.httpd import host_checker
 from playbook.serve import serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,15 +184,6 @@ def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path)
 
 # -- the HTTP side: who is answered, with what, and with how many threads ----------------------
 
-import os  # noqa: E402  (the tests above need none of these)
-import resource  # noqa: E402
-import selectors  # noqa: E402
-import socket  # noqa: E402
-import struct  # noqa: E402
-
-from playbook import httpd  # noqa: E402
-from playbook.httpd import host_checker  # noqa: E402
-
 MARKER = "OUTSIDE-THE-SITE-7f3a"
 
 
@@ -313,7 +312,7 @@ def test_client_disconnects_print_nothing(site, capfd):
 def test_silent_and_stalled_connections_are_closed(site, monkeypatch):
     _, port = site
     monkeypatch.setattr(httpd, "IDLE_SECONDS", 0.5)
-    monkeypatch.setattr(httpd.Handler, "timeout", 0.5)
+    monkeypatch.setattr(httpd.BaseHandler, "timeout", 0.5)
     for sent in [b"", b"GET / HTTP/1.0\r\n"]:  # nothing at all; a request that never ends
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             s.sendall(sent)

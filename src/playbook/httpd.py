@@ -1,4 +1,4 @@
-"""The HTTP side of `playbook serve`: what it answers, to whom, and with how many threads.
+"""The preview server's connections: whom it answers, and with how many threads.
 
 - Only the host it was started on. A page on another site can make the browser send requests
   to 127.0.0.1 under its own name (DNS rebinding); the browser then sends that name in `Host:`.
@@ -6,8 +6,6 @@
   (127.0.0.1, localhost, [::1] or `--host`) with its port; any other, or none, gets a short
   403. On a wildcard `--host` (0.0.0.0, ::) any IP address is accepted too: a rebinding page
   always comes by name, never by number.
-- Only regular files inside the output folder, looked up after following links; no folder
-  listings.
 - A fixed number of threads. Connections wait in one selector until they have sent something,
   then go to a small pool of workers (one request per connection); a connection that stays
   silent is closed after `IDLE_SECONDS`, and the oldest silent one when too many wait.
@@ -18,41 +16,24 @@
 from __future__ import annotations
 
 import errno
-import html
 import http.server
 import io
 import ipaddress
-import os
 import queue
 import selectors
 import socket
 import socketserver
-import stat
 import sys
 import threading
 import time
-import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from .problems import Problem, format_plain
+from .problems import Problem
 
 if TYPE_CHECKING:
     from .build import BuildReport
-
-LIVE_PREFIX = "/__playbook/"
-LIVE_JS = """(function () {
-  if (!window.EventSource) return;
-  var es = new EventSource("/__playbook/events");
-  es.addEventListener("reload", function () { window.location.reload(); });
-})();
-"""
-_OVERLAY_CSS = (
-    "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;"
-    "background:#2b0b0e;color:#fff;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;"
-    "padding:16px 20px;border-top:4px solid #e5484d;box-shadow:0 -8px 24px rgba(0,0,0,.4)"
-)
 
 #: Threads answering requests; connections beyond them wait, up to `READY_MAX`.
 WORKERS = 16
@@ -92,25 +73,6 @@ class LiveState:
         with self.cond:
             self.stopping = True
             self.cond.notify_all()
-
-
-def overlay_html(problems: list[Problem]) -> str:
-    items = "".join(f"<li style='margin:4px 0'>{html.escape(format_plain(p))}</li>" for p in problems)
-    return (f"<div id='playbook-errors' role='alert' style='{_OVERLAY_CSS}'>"
-            f"<strong style='color:#ff9592'>Playbook: the last edit broke the build "
-            f"({len(problems)} error{'s' if len(problems) != 1 else ''}).</strong> "
-            f"Showing the last good page; fix the file and this page reloads by itself."
-            f"<ul style='margin:8px 0 0;padding-left:20px'>{items}</ul></div>")
-
-
-def inject(page: bytes, state: LiveState) -> bytes:
-    """Add the live-reload script (and the error overlay, after a failed build) to a page."""
-    extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
-    if state.failed:
-        extra = overlay_html(state.problems) + extra
-    data = extra.encode()
-    at = page.rfind(b"</body>")
-    return page[:at] + data + page[at:] if at >= 0 else page + data
 
 
 # -- which Host: is answered --------------------------------------------------------------------
@@ -162,12 +124,10 @@ def _is_ip(name: str) -> bool:
 
 # -- one request --------------------------------------------------------------------------------
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """One request per connection (HTTP/1.0): the built files, with the live-reload script
-    added to pages, and the live-reload stream."""
+class BaseHandler(http.server.SimpleHTTPRequestHandler):
+    """One request per connection (HTTP/1.0), answered only when its `Host:` names this server."""
 
-    state: LiveState
-    server: "Server"
+    server: Server
     timeout = IDLE_SECONDS  # per read and write on the socket
     detached = False
     """Set when the connection was handed to the live-reload thread: the worker keeps it open."""
@@ -186,89 +146,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1 or not self.server.host_ok(hosts[0]):
             self.close_connection = True
-            self._reply(403, "text/plain; charset=utf-8",
-                        f"Forbidden: this server answers only {self.server.url}\n".encode())
+            self.reply(403, "text/plain; charset=utf-8",
+                       f"Forbidden: this server answers only {self.server.url}\n".encode())
             return False
         return True
 
-    def do_GET(self) -> None:
-        if urllib.parse.urlsplit(self.path).path == LIVE_PREFIX + "events":
-            return self._events()
-        super().do_GET()
-
-    def send_head(self):
-        """Headers for the file the path names, and its bytes to copy (None: answered)."""
-        url = urllib.parse.urlsplit(self.path).path
-        if url.startswith(LIVE_PREFIX):
-            if url == LIVE_PREFIX + "live.js":
-                return self._head(200, "text/javascript; charset=utf-8", LIVE_JS.encode())
-            return self._head(404, "text/plain; charset=utf-8", b"Not found.\n")
-        path = self.translate_path(self.path)  # the stdlib's: query dropped, '..' and drive parts skipped
-        if os.path.isdir(path):
-            if not url.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", urllib.parse.quote(url, safe="/%") + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return None
-            path = os.path.join(path, "index.html")
-        f = self._open_inside(path)
-        if f is None:
-            if self.state.failed:
-                page = b"<!doctype html><html lang=en><title>Playbook: build failed</title><body></body></html>"
-                return self._head(500, "text/html; charset=utf-8", inject(page, self.state))
-            return self._head(404, "text/plain; charset=utf-8", b"Not found.\n")
-        if path.endswith(".html"):
-            with f:
-                return self._head(200, "text/html; charset=utf-8", inject(f.read(), self.state))
-        self.send_response(200)  # any other file is copied from disk as it is, not held in memory
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Length", str(os.fstat(f.fileno()).st_size))
-        self.end_headers()
-        return f
-
-    def _open_inside(self, path: str):
-        """The file at `path` when it is a regular file inside the served folder once links are
-        followed (a link placed in the site pointing out is not followed out), else None."""
-        try:
-            base = os.path.realpath(self.directory)
-            real = os.path.realpath(path)
-        except (OSError, ValueError):  # a NUL in the path, a link loop
-            return None
-        if os.path.commonpath([base, real]) != base:
-            return None
-        try:
-            # Not blocking: a FIFO placed in the site must not hold a worker forever.
-            fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        except (OSError, ValueError):
-            return None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            return None
-        return os.fdopen(fd, "rb")
-
-    def _head(self, code: int, ctype: str, body: bytes) -> io.BytesIO:
+    def head(self, code: int, ctype: str, body: bytes) -> io.BytesIO:
+        """Send the headers of a response of `body`; the body to copy (send_head's way)."""
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
 
-    def _reply(self, code: int, ctype: str, body: bytes) -> None:
-        f = self._head(code, ctype, body)
+    def reply(self, code: int, ctype: str, body: bytes) -> None:
+        """A whole response (the body left out for HEAD)."""
+        f = self.head(code, ctype, body)
         if self.command != "HEAD":
             self.wfile.write(f.getvalue())
-
-    def _events(self) -> None:
-        live = self.server.live
-        if not live.room():
-            return self._reply(503, "text/plain; charset=utf-8", b"Too many live-reload connections.\n")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        self.wfile.write(b": connected\n\n")
-        self.wfile.flush()
-        self.detached = live.add(self.connection)
 
 
 # -- live reload: one thread for every open tab ------------------------------------------------

@@ -3,28 +3,143 @@
 The server survives every content error: a failed rebuild keeps the last good site on
 disk and shows the problems over it in the browser (and in the terminal) until the file
 is fixed. Live reload uses Server-Sent Events; the script is injected into HTML as it is
-served, so the built files stay exactly what `playbook build` writes. What is answered, to
-whom and with how many threads is httpd.py's.
+served, so the built files stay exactly what `playbook build` writes. Only regular files
+inside the output folder are served, looked up after following links; no folder listings.
+Whom it answers and with how many threads is httpd.py's.
 """
 
 from __future__ import annotations
 
+import html
+import os
+import stat
 import sys
 import threading
 import time
+import urllib.parse
 import webbrowser
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import watchfiles
 
 from .build import BuildError, BuildReport, Session
 from .config import resolve_as_of
-from .httpd import Handler, LiveState, Server
+from .httpd import BaseHandler, LiveState, Server
 from .load import IGNORED
-from .problems import format_plain
+from .problems import Problem, format_plain
 
+LIVE_PREFIX = "/__playbook/"
+LIVE_JS = """(function () {
+  if (!window.EventSource) return;
+  var es = new EventSource("/__playbook/events");
+  es.addEventListener("reload", function () { window.location.reload(); });
+})();
+"""
+_OVERLAY_CSS = (
+    "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;"
+    "background:#2b0b0e;color:#fff;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;"
+    "padding:16px 20px;border-top:4px solid #e5484d;box-shadow:0 -8px 24px rgba(0,0,0,.4)"
+)
+
+
+def overlay_html(problems: list[Problem]) -> str:
+    items = "".join(f"<li style='margin:4px 0'>{html.escape(format_plain(p))}</li>" for p in problems)
+    return (f"<div id='playbook-errors' role='alert' style='{_OVERLAY_CSS}'>"
+            f"<strong style='color:#ff9592'>Playbook: the last edit broke the build "
+            f"({len(problems)} error{'s' if len(problems) != 1 else ''}).</strong> "
+            f"Showing the last good page; fix the file and this page reloads by itself."
+            f"<ul style='margin:8px 0 0;padding-left:20px'>{items}</ul></div>")
+
+
+def inject(page: bytes, state: LiveState) -> bytes:
+    """Add the live-reload script (and the error overlay, after a failed build) to a page."""
+    extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
+    if state.failed:
+        extra = overlay_html(state.problems) + extra
+    data = extra.encode()
+    at = page.rfind(b"</body>")
+    return page[:at] + data + page[at:] if at >= 0 else page + data
+
+
+# -- one request --------------------------------------------------------------------------------
+
+class Handler(BaseHandler):
+    """The built files, with the live-reload script added to pages, and the live-reload stream."""
+
+    state: LiveState
+
+    def do_GET(self) -> None:
+        if urllib.parse.urlsplit(self.path).path == LIVE_PREFIX + "events":
+            return self._events()
+        super().do_GET()
+
+    def send_head(self) -> BinaryIO | None:
+        """Headers for the file the path names, and its bytes to copy (None: answered)."""
+        url = urllib.parse.urlsplit(self.path).path
+        if url.startswith(LIVE_PREFIX):
+            if url == LIVE_PREFIX + "live.js":
+                return self.head(200, "text/javascript; charset=utf-8", LIVE_JS.encode())
+            return self.head(404, "text/plain; charset=utf-8", b"Not found.\n")
+        path = self.translate_path(self.path)  # the stdlib's: query dropped, '..' and drive parts skipped
+        if os.path.isdir(path):
+            if not url.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", urllib.parse.quote(url, safe="/%") + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            path = os.path.join(path, "index.html")
+        f = self._open_inside(path)
+        if f is None:
+            if self.state.failed:
+                page = b"<!doctype html><html lang=en><title>Playbook: build failed</title><body></body></html>"
+                return self.head(500, "text/html; charset=utf-8", inject(page, self.state))
+            return self.head(404, "text/plain; charset=utf-8", b"Not found.\n")
+        if path.endswith(".html"):
+            with f:
+                return self.head(200, "text/html; charset=utf-8", inject(f.read(), self.state))
+        self.send_response(200)  # any other file is copied from disk as it is, not held in memory
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(os.fstat(f.fileno()).st_size))
+        self.end_headers()
+        return f
+
+    def _open_inside(self, path: str) -> BinaryIO | None:
+        """The file at `path` when it is a regular file inside the served folder once links are
+        followed (a link placed in the site pointing out is not followed out), else None."""
+        try:
+            base = os.path.realpath(self.directory)
+            real = os.path.realpath(path)
+        except (OSError, ValueError):  # a NUL in the path, a link loop
+            return None
+        if os.path.commonpath([base, real]) != base:
+            return None
+        try:
+            # Not blocking: a FIFO placed in the site must not hold a worker forever.
+            fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        return os.fdopen(fd, "rb")
+
+    def _events(self) -> None:
+        live = self.server.live
+        if not live.room():
+            return self.reply(503, "text/plain; charset=utf-8", b"Too many live-reload connections.\n")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(b": connected\n\n")
+        self.wfile.flush()
+        self.detached = live.add(self.connection)
+
+
+# -- watching -----------------------------------------------------------------------------------
 
 def relevant(root: Path, out: Path):
     """The watch filter: content, templates and playbook.yaml, and git's refs (a commit changes

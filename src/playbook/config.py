@@ -89,6 +89,8 @@ class Play:
     """Health strictly below this."""
     no_touch_with_role: RoleGap | None = None
     """No touch with a contact in this role for so many days."""
+    internal: bool = False
+    """A chore for the team (a review at stand-up), left out of the customer's brief."""
     line: int = 0
     """Line in playbook.yaml, for source links."""
 
@@ -330,7 +332,7 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             problems.append(error(path, item.line, item.column, "each play needs 'name', 'when', 'do' and 'within'"))
             continue
         p = Fields(item, path, problems, "a play")
-        p.reject_unknown(("name", "when", "do", "within", "priority"))
+        p.reject_unknown(("name", "when", "do", "within", "priority", "internal"))
         do = p.text("do", required=True)
         name = p.text("name") or do or "play"
         within = p.integer("within", 0, 3650)
@@ -377,5 +379,6 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
                 problems.append(error(path, item.line, item.column,
                                       f"play '{name}' has no 'within'; say in how many days it is due"))
             continue
-        out.append(Play(name=name, do=do, within=within, priority=priority, line=item.line, **kw))
+        out.append(Play(name=name, do=do, within=within, priority=priority, line=item.line,
+                        internal=bool(p.boolean("internal")), **kw))
     return tuple(out)

@@ -90,7 +90,8 @@ def combine(group: list[Action]) -> Action:
     # The person who asked is the one the work is for.
     askers = [a.contact for a in group if a.kind == "answer" and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
-    return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact)
+    return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
+                   internal=all(a.internal for a in group))
 
 
 def same_person(actions: list[Action]) -> list[Action]:

@@ -68,7 +68,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.",
         due=as_of + timedelta(days=play.within), priority=play.priority or "medium", contact=contact,
         owner=customer.owners[0] if customer.owners else None, source=Source(CONFIG_FILE, play.line or 1),
-        customer=customer.slug,
+        customer=customer.slug, internal=play.internal,
     )
 
 

@@ -184,6 +184,8 @@ class Action:
     """Stakes-weighted rank (engine/rank.py): higher first."""
     score_reasons: tuple[str, ...] = ()
     """What makes up the score, each with its points: '142,000 a year (+26)'."""
+    internal: bool = False
+    """A chore for the team, not something to do with the customer (left out of the brief)."""
 
     def sort_key(self) -> tuple:
         """Highest score first, then priority, due date and a stable tie-break."""

@@ -29,7 +29,7 @@ def action_dict(a: Action) -> dict[str, Any]:
         "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
         "contact": a.contact, "owner": a.owner, "source": _src(a.source), "customer": a.customer,
         "also": [{"title": x.text, "source": _src(x.source)} for x in a.also],
-        "score": a.score, "score_reasons": list(a.score_reasons),
+        "score": a.score, "score_reasons": list(a.score_reasons), "internal": a.internal,
     }
 
 

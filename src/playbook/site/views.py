@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..engine.timeline import upto
 from ..engine.types import Relationship
+from ..engine.brief import handle_with_care, talking_points
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES
@@ -387,6 +388,7 @@ class Views:
         anchors = {i.slug: interaction_anchor(i) for i in items}
         ids = contact_ids([x.name for x in c.contacts])
         about, about_more = brief_notes(c.notes, BRIEF_ABOUT_CHARS)
+        outward = [a for a in r.actions if not a.internal]
         return path, "brief.html", {
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
             "c": self.customer_head(r, base, brief=True),
@@ -401,8 +403,11 @@ class Views:
             "recent": [interaction_view(self.site, r, i, base, short=True) for i in reversed(items[-BRIEF_INTERACTIONS:])],
             "commitments": self.commitments(r, "index.html", anchors),
             "asks": self.asks(r, short),
-            "actions": [action_view(self.site, a, base, short) for a in r.actions[:BRIEF_ACTIONS]],
-            "more_actions": max(0, len(r.actions) - BRIEF_ACTIONS),
+            # The brief is for the meeting: the team's own chores stay on the profile.
+            "actions": [action_view(self.site, a, base, short) for a in outward[:BRIEF_ACTIONS]],
+            "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
+            "points": [reason_view(self.site, x, short) for x in talking_points(r, self.site.config.currency)],
+            "care": [reason_view(self.site, x, short) for x in handle_with_care(r)],
         }
 
     def stage(self, stage_id: str) -> Page:

@@ -1,0 +1,81 @@
+"""The pre-meeting brief (issue 13, item 10): what to bring up, what to handle with care, and
+no team chores."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from engine_factory import AS_OF, ask, config, contact, customer, d, pause, promise, touch
+from playbook.config import Config, parse_config
+from playbook.engine import analyse
+from playbook.engine.brief import handle_with_care, talking_points
+from sitecheck import section, text_of
+
+LONG_AGO = d(800)
+
+
+def texts(reasons) -> list[str]:
+    return [r.text for r in reasons]
+
+
+def test_bring_up_the_renewal_their_questions_promises_due_and_good_news():
+    c = customer(touch(400, 1), touch(20, 2, summary="Loved the new dashboards"),
+                 touch(5, 1, commitments=(promise("Send the pricing", d(-10)), promise("Later thing", d(-30)))),
+                 since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56),
+                 asks=(ask("A service credit for October", d(14), from_="Bo Chan"),))
+    points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    assert points[0] == "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year."
+    assert "Bo Chan's question: A service credit for October (waiting 14 days)." in points
+    assert "We promised: Send the pricing, due 30 Nov 2026." in points
+    assert not any("Later thing" in p for p in points)                    # due in 30 days: not yet
+    assert "Good news to build on (15 Nov 2026): call on 2026-11-15." in points  # the latest good touch
+
+
+def test_renewal_more_than_180_days_off_is_not_a_point():
+    c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=181))
+    assert not any("renewal" in p for p in texts(talking_points(analyse(c, config(), AS_OF))))
+
+
+def test_handle_with_care_complaints_pause_late_promises_parked_and_avoid():
+    people = (replace(contact("Ann Lee", "CEO", primary=True), avoid="Friday afternoons"), contact("Bo Chan", "CFO"))
+    c = customer(touch(400, 1), touch(20, -2, type="meeting", summary="Outage review went badly",
+                                      commitments=(promise("Send the root-cause report", d(7)),)),
+                 since=LONG_AGO, contacts=people, pause=pause(AS_OF + timedelta(days=30)),
+                 asks=(ask("Click-and-collect", d(300), status="parked"),))
+    care = texts(handle_with_care(analyse(c, config(), AS_OF)))
+    assert care == [
+        "Open complaint (31 Oct 2026): Outage review went badly; nothing good has happened since.",
+        "Paused until 20 Dec 2026 at their request: Not before the new budget year. Do not chase.",
+        "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago). Say when it will come.",
+        "Parked: Click-and-collect. Do not push it.",
+        "Ann Lee: avoid Friday afternoons.",
+    ]
+
+
+def test_a_complaint_set_right_is_not_open():
+    c = customer(touch(400, 1), touch(20, -2, summary="Bad"), touch(10, 1), since=LONG_AGO)
+    assert not any(t.startswith("Open complaint") for t in texts(handle_with_care(analyse(c, config(), AS_OF))))
+
+
+def test_internal_plays_are_marked_and_parsed():
+    config_, problems = parse_config("plays:\n  - name: Review\n    when: {}\n    do: Review at stand-up\n"
+                                     "    within: 5\n    internal: true\n")
+    assert problems == [] and config_.plays[0].internal is True
+    c = customer(touch(5, 1), since=LONG_AGO)
+    (a,) = analyse(c, Config(plays=config_.plays), AS_OF).actions
+    assert a.internal
+
+
+def test_the_brief_leaves_out_team_chores(example_site: Path):
+    brief = (example_site / "customers/northgate-logistics/brief.html").read_text("utf-8")
+    todo = text_of(section(brief, "b-next"))
+    assert "stand-up" not in todo and "Send root-cause report" in todo
+    assert "stand-up" in text_of((example_site / "customers/northgate-logistics/index.html").read_text("utf-8"))
+    care = text_of(section(brief, "b-care"))
+    assert "We are late on: Send root-cause report for the 3 November outage" in care
+    assert "Open complaint (6 Nov 2026): Escalation meeting" in care
+    points = text_of(section(brief, "b-points"))
+    assert "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year." in points
+    assert "Simon Hurst's question: Service credit for the October SLA breaches" in points

@@ -43,7 +43,7 @@ MIXED_EXPECTED = [
     "'growing', 'steady', 'at-risk', 'dormant', 'ended'",
     "playbook.yaml:7:27: error: unknown field 'days_snice_contact' in the 'when' of play 'Check in' (did you "
     "mean 'days_since_contact'?); expected one of 'stage', 'tier', 'tags', 'owner', 'days_since_contact', "
-    "'health_below', 'no_touch_with_role'",
+    "'health_below', 'no_touch_with_role', 'no_win_within'",
 ]
 MIXED_SUMMARY = "9 errors, 3 warnings in 6 files checked."
 
@@ -359,7 +359,7 @@ def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
                                      "contacts:\n  - name: Z\n    birthday: 02-30\n",
         f"{C}/since1/customer.yaml": "name: S\nsince: 2026-02-30\n",
         f"{C}/people/customer.yaml": "name: Q\ncontacts:\n  - name: A\n    prefers: pigeon\n    decision: boss\n"
-                                     "    keep_in_touch: maybe\n",
+                                     "    keep_in_touch: maybe\nopportunities:\n  - what: X\n    closed: 2026-10-27\n",
         f"{C}/paused/customer.yaml": "name: P\npause: {why: Not before April}\nasks:\n  - what: A\n    status: parkd\n"
                                      "  - what: B\n    until: 2027-01-01\n  - what: C\n    done: true\n    status: parked\n",
         f"{C}/since2/customer.yaml": "name: S\nsince: 20/11/2026\n",

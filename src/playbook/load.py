@@ -21,6 +21,7 @@ from .model import (
 )
 from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
+from .opportunities import parse_opportunities
 from .paths import inside
 from .people import PERSON_KEYS, person_fields
 from .reading import OUTSIDE, Refused, decode, entry_kind, follow, list_folder, read_file, real_path
@@ -38,7 +39,7 @@ _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
-                  "status", "notes", "contacts", "asks", "pause")
+                  "status", "notes", "contacts", "asks", "pause", "opportunities")
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from")
 _PAUSE_KEYS = ("until", "why", "since")
@@ -278,6 +279,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         cadence=f.cadence("cadence"), renewal=f.date("renewal"), value=f.number("value"), status=status,
         notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
         lines={k: v.line for k, v in node.keys.items()}, pause=_pause(f, path, problems),
+        opportunities=parse_opportunities(f.sequence("opportunities"), path, problems),
     )
     return customer if name else None
 

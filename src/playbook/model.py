@@ -22,6 +22,7 @@ DIRECTIONS: tuple[str, ...] = ("in", "out")
 STATUSES: tuple[str, ...] = ("active", "ended")
 ASK_STATUSES: tuple[str, ...] = ("open", "answered", "parked")
 CHANNELS: tuple[str, ...] = ("email", "call", "visit", "message")
+OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "won", "lost")
 DECISION_ROLES: tuple[str, ...] = ("champion", "decision maker", "budget holder", "user")
 
 
@@ -113,6 +114,28 @@ class Ask:
     def parked_on(self, day: date) -> bool:
         """Whether the ask is parked on `day` (a parked ask with an `until` wakes up that day)."""
         return self.status == "parked" and not self.done and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """More business with the customer, open or decided."""
+
+    what: str
+    """What it is, in a few words."""
+    value: float | None
+    """What it is worth."""
+    since: date | None
+    """When it came up."""
+    status: str
+    """One of OPPORTUNITY_STATUSES."""
+    closed: date | None
+    """When it was won or lost."""
+    source: Source
+    """Where it is written."""
+
+    def decided_on(self) -> date | None:
+        """When it was won or lost (`closed`, else `since`), None while open."""
+        return None if self.status == "open" else (self.closed or self.since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +249,8 @@ class Customer:
     """Line of each top-level field, so reasons can point at `renewal:` or `status:`."""
     pause: Pause | None = None
     """A pause the customer asked for, if any."""
+    opportunities: tuple[Opportunity, ...] = ()
+    """More business with them, in file order."""
 
     def at(self, key: str) -> Source:
         """The source of one top-level field (the file's first line when it is absent)."""

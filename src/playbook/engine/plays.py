@@ -48,6 +48,12 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         if health.score >= play.health_below:
             return None
         met.append(f"health {health.score} is below {play.health_below}")
+    if play.no_win_within is not None:
+        won = [o for o in customer.opportunities if o.status == "won" and o.decided_on() is not None
+               and 0 <= (as_of - o.decided_on()).days < play.no_win_within]
+        if won:
+            return None  # right after a signed expansion, another expansion pitch can wait
+        met.append(f"nothing won in the last {days(play.no_win_within)}")
     contact = None
     if play.no_touch_with_role is not None:
         gap = play.no_touch_with_role

@@ -12,10 +12,10 @@ counts for nothing.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import STAGE_LABELS, Customer, Interaction, Pause
+from ..model import STAGE_LABELS, Customer, Interaction, Opportunity, Pause
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -166,14 +166,28 @@ def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds) -
     return []
 
 
-def growing(tl: Timeline, t: Thresholds) -> list[Reason]:
+def new_business(customer: Customer | None, as_of: date, window: int) -> list[Opportunity]:
+    """Opportunities that came up, or were won, in the last `window` days."""
+    if customer is None:
+        return []
+    start = as_of - timedelta(days=window)
+    return [o for o in customer.opportunities if o.status != "lost"
+            and any(d is not None and start < d <= as_of for d in (o.since, o.decided_on()))]
+
+
+def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None) -> list[Reason]:
     more_touches = tl.touches_recent > tl.touches_earlier
     more_people = tl.people_recent > tl.people_earlier
     positive = tl.sentiment_recent is not None and tl.sentiment_recent > 0
-    if not (more_touches or more_people) or not positive:
-        return []
     w = t.growth_window_days
+    found = new_business(customer, as_of, w) if as_of is not None else []
+    if not (more_touches or more_people or found) or not positive:
+        return []
     out = []
+    for o in found:
+        worth = f", worth {o.value:,.0f}" if o.value else ""
+        how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
+        out.append(Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source))
     if more_touches:
         out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {w} days, up from {tl.touches_earlier} "
                           f"in the {w} before."))
@@ -207,7 +221,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t)),
-        ("growing", lambda: growing(tl, t)),
+        ("growing", lambda: growing(tl, t, customer, as_of)),
         ("steady", lambda: steady(tl, items, cadence, t)),
     ):
         found = reasons()

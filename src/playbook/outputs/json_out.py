@@ -65,6 +65,8 @@ def customer_dict(r: Relationship) -> dict[str, Any]:
         ],
         "open_asks": [{"what": a.what, "since": _d(a.since), "source": _src(a.source), "from": a.from_}
                       for a in r.open_asks],
+        "opportunities": [{"what": o.what, "value": o.value, "since": _d(o.since), "status": o.status,
+                           "closed": _d(o.closed), "source": _src(o.source)} for o in c.opportunities],
         "parked_asks": [{"what": a.what, "since": _d(a.since), "until": _d(a.until), "from": a.from_,
                          "source": _src(a.source)} for a in r.parked_asks],
         "key_dates": [{"kind": k.kind, "date": _d(k.date), "title": k.title, "contact": k.contact}

@@ -337,6 +337,7 @@ class Views:
             "commitments": self.commitments(r, "", anchors),
             "asks": self.asks(r, short),
             "parked": self.parked(r, short),
+            "opportunities": self.opportunities(r, short),
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
             "timeline": [interaction_view(self.site, r, i, base) for i in reversed(items)],
@@ -370,6 +371,17 @@ class Views:
                 "source": self.site.ref(a.source, short),
             })
         return out
+
+    def opportunities(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+        """Open ones first (newest first), then those won or lost."""
+        currency = self.site.config.currency
+        order = sorted(r.customer.opportunities, key=lambda o: (o.status != "open", -(o.since or date.min).toordinal()))
+        return [{
+            "what": o.what, "status": o.status, "value": money(o.value, currency) if o.value is not None else "",
+            "when": (f"since {fmt_date(o.since)}" if o.status == "open" and o.since else
+                     f"on {fmt_date(o.decided_on())}" if o.decided_on() else ""),
+            "source": self.site.ref(o.source, short),
+        } for o in order]
 
     def parked(self, r: Relationship, short: str) -> list[dict[str, Any]]:
         """Parked asks: shelved ideas and standing agreements, never overdue."""

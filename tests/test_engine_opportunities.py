@@ -1,0 +1,90 @@
+"""Opportunities (issue 13, item 9): on the customer's page, as evidence of growth, and no
+expansion pitch right after an expansion was signed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from engine_factory import AS_OF, config, customer, d, touch
+from playbook.config import Config, Play, parse_config
+from playbook.engine import analyse
+from playbook.load import parse_customer
+from playbook.model import Opportunity, Source
+from sitecheck import section, text_of
+
+LONG_AGO = d(800)
+
+
+def opp(what="Second site", since=None, status="open", closed=None, value=None) -> Opportunity:
+    return Opportunity(what, value, since, status, closed, Source("content/customers/x/customer.yaml", 20))
+
+
+def flat():
+    """Even touches, warm: steady, not growing, on their own."""
+    return [touch(n, 1) for n in range(400, 0, -30)]
+
+
+@pytest.mark.parametrize("o, growing", [
+    (opp(since=d(89), value=60_000), True),        # opened in the growth window (90 days)
+    (opp(since=d(90)), False),                      # just outside it
+    (opp(since=d(300), status="won", closed=d(30)), True),   # won recently
+    (opp(since=d(30), status="lost", closed=d(10)), False),  # lost is no growth
+])
+def test_new_business_is_evidence_of_growth(o, growing):
+    r = analyse(customer(*flat(), since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert r.stage.id == "steady"
+    r = analyse(replace(customer(*flat(), since=LONG_AGO, cadence=30), opportunities=(o,)), config(), AS_OF)
+    assert (r.stage.id == "growing") is growing
+    if growing:
+        assert r.stage.reasons[0].text.startswith("New business: Second site") and r.stage.reasons[0].source.line == 20
+
+
+def test_new_business_needs_warm_sentiment_too():
+    c = replace(customer(*[touch(n, 0) for n in range(400, 0, -30)], since=LONG_AGO, cadence=30),
+                opportunities=(opp(since=d(10)),))
+    assert analyse(c, config(), AS_OF).stage.id == "steady"
+
+
+@pytest.mark.parametrize("won_ago, fires", [(None, True), (89, False), (90, True)])
+def test_no_expansion_pitch_right_after_a_signed_expansion(won_ago, fires):
+    play = Play(name="Expansion", do="Plan an expansion conversation", within=14, priority=None,
+                stages=("growing",), no_win_within=90)
+    opps = (opp(since=d(400), status="won", closed=d(won_ago)),) if won_ago is not None else ()
+    items = [touch(150, 1), touch(80, 1, with_=("Bo Chan",)), touch(20, 2)]
+    c = replace(customer(*items, since=LONG_AGO, cadence=30), opportunities=opps)
+    r = analyse(c, Config(plays=(play,)), AS_OF)
+    assert r.stage.id == "growing"
+    assert ("play" in [a.kind for a in r.actions]) is fires
+
+
+@pytest.mark.parametrize("yaml, status, problem", [
+    ("  - what: Wing\n    value: 140,000\n    since: 2026-03-11\n", "open", None),
+    ("  - what: Move\n    status: won\n    closed: 2026-10-27\n", "won", None),
+    ("  - Second site\n", "open", None),
+    ("  - what: X\n    closed: 2026-10-27\n", "open",
+     "'closed' is for won or lost opportunities: add 'status: won' (or lost) or remove 'closed'"),
+    ("  - what: X\n    status: maybe\n", "open", "unknown status 'maybe'; use one of 'open', 'won', 'lost'"),
+])
+def test_opportunities_as_check_reads_them(yaml, status, problem):
+    problems: list = []
+    c = parse_customer("name: Acme\nopportunities:\n" + yaml, "acme", "content/customers/acme/customer.yaml",
+                       Config(), problems)
+    (o,) = c.opportunities
+    assert o.status == status
+    assert [p.message for p in problems] == ([problem] if problem else [])
+
+
+def test_no_win_within_is_a_play_condition():
+    cfg, problems = parse_config("plays:\n  - name: E\n    when: {stage: growing, no_win_within: 90}\n    do: X\n"
+                                 "    within: 14\n")
+    assert problems == [] and cfg.plays[0].no_win_within == 90
+
+
+def test_the_customer_page_lists_them(example_site: Path):
+    page = text_of(section((example_site / "customers/kestrel-pay/index.html").read_text("utf-8"), "opp-h"))
+    assert "Temple Quay office move and fit-out IT (fixed price) · £38,000 won on 27 Oct 2026" in page
+    json_text = (example_site / "playbook.json").read_text("utf-8")
+    assert '"status": "won"' in json_text

@@ -68,6 +68,8 @@ def test_priority_is_the_higher_of_rule_and_stakes(rule, value, stage, expected)
     (a,) = rank([action("answer", priority=rule, due=d(7))], customer(value=value, renewal=AS_OF + timedelta(days=56)),
                 stage, AS_OF)
     assert a.priority == expected
+    assert (a.priority != rule) is any(r.endswith("because of what is at stake (a score of 70 or more)")
+                                         for r in a.score_reasons)
     assert a.score == round(sum(p for p, _ in parts(action("answer", priority=rule, due=d(7)),
                                                      customer(value=value, renewal=AS_OF + timedelta(days=56)),
                                                      stage, AS_OF)))
@@ -76,7 +78,7 @@ def test_priority_is_the_higher_of_rule_and_stakes(rule, value, stage, expected)
 def test_reasons_name_the_stakes_with_their_points():
     c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
     (a,) = rank([action(due=d(7), priority="high")], c, AT_RISK, AS_OF, "£")
-    assert a.score_reasons == ("a promise we made (+25)", "high priority by its rule (+15)", "£142,000 a year (+26)",
+    assert a.score_reasons == ("a promise we made (+25)", "its rule's urgency: high (+15)", "£142,000 a year (+26)",
                                "renewal in 56 days (+14)", "7 days overdue (+5)", "the account is at risk (+15)")
     assert a.score == 100
 

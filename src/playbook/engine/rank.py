@@ -55,7 +55,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if a.kind == "follow-up" and a.why.startswith("A to-do"):
         what = "a to-do we noted"
     out.append((points, what))
-    out.append((URGENCY_POINTS[a.priority], f"{a.priority} priority by its rule"))
+    out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
     if live and customer.value and customer.value > 1000:
         v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
@@ -87,6 +87,8 @@ def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
         # The stakes can raise a rule's priority, never lower it; 'low' by a rule (a dormant
         # account's asks, a chase held for a pause) means "not now" and stays.
         priority = a.priority if a.priority == "low" else min(a.priority, band(score), key=PRIORITY_RANK.__getitem__)
+        if priority != a.priority:
+            reasons += (f"{priority} because of what is at stake (a score of {HIGH_FROM if priority == 'high' else MEDIUM_FROM} or more)",)
         out.append(replace(a, score=score, score_reasons=reasons, priority=priority))
     out.sort(key=Action.sort_key)
     return out

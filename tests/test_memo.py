@@ -114,3 +114,30 @@ def test_each_unit_keeps_enough_latest_interactions_for_the_feed_and_the_home_pa
     from playbook.outputs.atom import LIMIT
     from playbook.site.views import HOME_RECENT
     assert units.RECENT >= max(LIMIT, HOME_RECENT)
+
+
+def test_results_kept_in_the_output_stay_memoised(synthetic, tmp_path, monkeypatch):
+    """Pages the last build linked rather than made are still in the memo: deleting the site
+    afterwards costs no rendering."""
+    from playbook import manifest
+    from playbook.site import Renderer
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[0]
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    assert build(root, out).ok  # one customer's pages made, the rest linked
+    rendered = []
+    real = Renderer.customer_pages
+    monkeypatch.setattr(Renderer, "customer_pages", lambda self, r: rendered.append(r.customer.slug) or real(self, r))
+    import playbook.build as build_module
+    real_pieces = build_module.render_pieces
+    monkeypatch.setattr(build_module, "render_pieces", lambda env, t, *a: rendered.append(t) or real_pieces(env, t, *a))
+    import playbook.outputs.ics as ics
+    monkeypatch.setattr(build_module, "calendar", lambda name, *a, **k: rendered.append(name) or ics.calendar(name, *a, **k))
+    import shutil
+    shutil.rmtree(out)
+    assert build(root, out).ok
+    assert rendered == []
+    same(tree(out), cold(root), "from the memo")

@@ -26,7 +26,7 @@ from .config import Config, load_config, read_config, resolve_as_of
 from .gitinfo import read_git
 from .limits import MAX_ASSET_BYTES
 from .load import customer_folders
-from .memo import Memo, clear_old_formats, digest, key
+from .memo import Memo, clear_old_formats, digest, fingerprint, key
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
@@ -163,11 +163,8 @@ def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
 def _view_key(templates: str, template: str, context: dict) -> str | None:
     """A page over all customers is keyed by a digest of its view data: what it shows can
     never drift from what was rendered. None when the view data cannot be pickled."""
-    try:
-        data = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        return None
-    return key("page", templates, template, data)
+    data = fingerprint(context)
+    return key("page", templates, template, data) if data is not None else None
 
 
 def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) -> Iterator[tuple[str, str, object]]:
@@ -182,6 +179,7 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) 
     for path, template, context in each():
         vk = _view_key(templates, template, context)
         if vk is not None and writer.has(path, vk):
+            memo.keep("page", vk)
             yield path, vk, None
             continue
         pieces = memo.get("page", vk) if vk is not None else None
@@ -217,8 +215,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     add("search-index.js", k, None if writer.has("search-index.js", k) else search.parts(u.search_line for u in ok))
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
-    # Every customer's pages stay memoised, made this time (perhaps by a worker) or not.
-    memo.used.setdefault("pages", set()).update(page_keys.values())
+    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
+        memo.keep("pages", pk)
     todo = []
     for u in ok:
         kept = writer.kept_group(u.slug, page_keys[u.slug])
@@ -251,6 +249,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     for rel, name, owner in calendar_files(inp.config, renderer.site.handles):
         k = key("ics", name, owner or "", inp.as_of.isoformat(), *(u.calendar_key for u in ok))
         if writer.has(rel, k):
+            memo.keep("ics", k)
             add(rel, k, None)
             continue
         data = memo.get("ics", k)

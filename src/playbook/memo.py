@@ -20,6 +20,7 @@ gitignored; CI restores only the default branch's own cache).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import platform
@@ -46,6 +47,21 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)
     return h.hexdigest()
+
+
+def fingerprint(value: Any) -> str | None:
+    """A digest of a value's pickle made without pickle's memo, so it does not depend on which
+    equal parts happen to be one object (a customer fresh from analysis shares strings that
+    one read from the memo does not). None for a value that cannot be pickled so (or nests
+    itself)."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.fast = True
+    try:
+        p.dump(value)
+    except Exception:
+        return None
+    return digest(buf.getvalue())
 
 
 def key(step: str, *inputs: bytes | str) -> str:
@@ -109,6 +125,11 @@ class Memo:
         if self.mem is not None:
             self.mem[(kind, k)] = value
         return value
+
+    def keep(self, kind: str, k: str) -> None:
+        """Mark an entry as used by this build without reading it (its result is still on disk
+        in the output, say): the sweep leaves it for a build that needs it again."""
+        self.used.setdefault(kind, set()).add(k)
 
     def recall(self, kind: str, k: str) -> Any | None:
         """The value in memory only (None without a memory layer or when not there)."""

@@ -27,7 +27,7 @@ from .engine.types import Relationship
 from .gitinfo import GitInfo, fill_authors
 from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
 from .load import CUSTOMERS_DIR, IGNORED, load_customer
-from .memo import Memo, digest, key
+from .memo import Memo, digest, fingerprint, key
 from .model import Customer, Interaction, Playbook
 from .parallel import can_fork, ordered_map, workers
 from .problems import Problem, error
@@ -223,9 +223,16 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         relationship=r,
         search_z=zlib.compress(entry_line(r, inp.config).encode("utf-8"), 1),
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
-        calendar_key=digest(pickle.dumps(ics.entry(r), protocol=pickle.HIGHEST_PROTOCOL)),
+        calendar_key=_fingerprint(ics.entry(r)),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),
     )
+
+
+def _fingerprint(value) -> str:
+    found = fingerprint(value)
+    if found is None:  # a programming error: every record of the model pickles
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")
+    return found
 
 
 def invariant(folders: list[tuple[Path, str]], units: list[Unit]) -> list[Problem]:

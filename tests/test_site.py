@@ -171,7 +171,7 @@ def test_brief_is_one_printable_page_of_what_matters(site: Path):
     recent = section(html, "b-recent")
     assert recent.count("<li>") >= 3 and "Last 3 interactions" in text_of(recent)
     assert re.findall(r'<time datetime="([\d-]+)">', recent) == ["2026-11-13", "2026-11-10", "2026-11-06"]
-    assert "We promised: Send root-cause report" in text and "They asked: Service credit" in text
+    assert "We are late on: Send root-cause report" in text and "Simon Hurst's question: Service credit" in text
     assert "5th anniversary of working with Northgate Logistics" in text
     assert "Repair: talk to Craig Dunmore" in text_of(section(html, "b-next"))
     assert "Stage: At risk" in text

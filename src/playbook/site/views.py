@@ -8,7 +8,7 @@ date wording and stage decisions happen here, none in the templates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterator
 
@@ -52,6 +52,7 @@ HOME_GROUP_MAX = 25
 HOME_RISK_MAX = 12
 BRIEF_INTERACTIONS = 3
 BRIEF_ACTIONS = 5
+BRIEF_POINTS = 4
 #: The customer's own notes on the brief: whole paragraphs up to about this many characters.
 BRIEF_ABOUT_CHARS = 600
 
@@ -397,7 +398,6 @@ class Views:
         base = base_for(path)
         short = f"content/customers/{c.slug}/"
         items = upto(c, self.as_of)
-        anchors = {i.slug: interaction_anchor(i) for i in items}
         ids = contact_ids([x.name for x in c.contacts])
         about, about_more = brief_notes(c.notes, BRIEF_ABOUT_CHARS)
         outward = [a for a in r.actions if not a.internal]
@@ -413,13 +413,17 @@ class Views:
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             # Summaries only: the full notes are one tap away on the profile, and the brief stays one page.
             "recent": [interaction_view(self.site, r, i, base, short=True) for i in reversed(items[-BRIEF_INTERACTIONS:])],
-            "commitments": self.commitments(r, "index.html", anchors),
-            "asks": self.asks(r, short),
+            # Open promises and asks are in what to bring up and what to handle with care.
             # The brief is for the meeting: the team's own chores stay on the profile.
-            "actions": [action_view(self.site, a, base, short) for a in outward[:BRIEF_ACTIONS]],
+            # Each with its first sentence of why: the rest (what it also covers, how they like to
+            # be reached) is on the profile and under 'Handle with care'.
+            "actions": [replace(v, why=first_sentence(v.why))
+                        for v in (action_view(self.site, a, base, short) for a in outward[:BRIEF_ACTIONS])],
             "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
-            "points": [reason_view(self.site, x, short) for x in talking_points(r, self.site.config.currency)],
-            "care": [reason_view(self.site, x, short) for x in handle_with_care(r)],
+            # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.
+            "points": [reason_view(self.site, x, short)
+                       for x in talking_points(r, self.site.config.currency)[:BRIEF_POINTS]],
+            "care": [reason_view(self.site, x, short) for x in handle_with_care(r)[:BRIEF_POINTS]],
         }
 
     def stage(self, stage_id: str) -> Page:
@@ -538,6 +542,12 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 def long_date(d: date) -> str:
     """'Friday 20 November 2026'."""
     return f"{DAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def first_sentence(text: str) -> str:
+    """Up to the first full stop that ends a sentence ('… (7 days overdue).')."""
+    m = re.search(r"[.!?](?=\s+[A-Z(])", text)
+    return text[:m.end()] if m else text
 
 
 def brief_notes(notes: str | None, limit: int) -> tuple[str, bool]:

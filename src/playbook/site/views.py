@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from markupsafe import Markup
 
 from ..engine.timeline import upto
-from ..engine.types import Relationship
+from ..engine.types import Action, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
@@ -137,6 +137,10 @@ class Views:
         self.site = site
         self.as_of = site.as_of
         self.by_name = sorted(self.rels, key=lambda r: (r.customer.name.casefold(), r.customer.slug))
+        # The pages over all customers show the same rows and actions many times (the home page,
+        # the actions page, each person's, each stage's and tag's): each is made once per base.
+        self._rows: dict[tuple[int, str], CustomerRow] = {}
+        self._actions: dict[tuple[int, str], ActionView] = {}
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -147,13 +151,26 @@ class Views:
                         self.as_of.isoformat(), description or cfg.title)
 
     def rows(self, rels: list[Relationship], base: str) -> list[CustomerRow]:
-        return [customer_row(self.site, r, base) for r in rels]
+        return [self.row(r, base) for r in rels]
+
+    def row(self, r: Relationship, base: str) -> CustomerRow:
+        found = self._rows.get((id(r), base))
+        if found is None:
+            found = self._rows[(id(r), base)] = customer_row(self.site, r, base)
+        return found
+
+    def action(self, a: Action, base: str) -> ActionView:
+        """An action as the lists show it (not a customer's own page, which shortens it)."""
+        found = self._actions.get((id(a), base))
+        if found is None:
+            found = self._actions[(id(a), base)] = action_view(self.site, a, base)
+        return found
 
     def all_actions(self, base: str, owner: str | None = None) -> list[ActionView]:
         """Ranked (priority, then due); with `owner`, that person's list as `Site.concerns` defines it."""
         found = [a for r in self.rels for a in r.actions if owner is None or owner in self.site.concerns(a)]
         found.sort(key=lambda a: a.sort_key())
-        return [action_view(self.site, a, base) for a in found]
+        return [self.action(a, base) for a in found]
 
     def owner_groups(self, base: str, within: int | None, limit: int | None = None) -> list[OwnerGroup]:
         """Each person's list (their customers' actions and those assigned to them, so an action
@@ -173,8 +190,8 @@ class Views:
                 urgent = [a for a in items if a.priority != "low"][:limit]
                 later = [a for a in items if a.priority == "low"][:None if limit is None else max(0, limit - len(urgent))]
                 shown = len(urgent) + len(later)
-                out.append(OwnerGroup(person, tuple(action_view(self.site, a, base) for a in urgent),
-                                      tuple(action_view(self.site, a, base) for a in later),
+                out.append(OwnerGroup(person, tuple(self.action(a, base) for a in urgent),
+                                      tuple(self.action(a, base) for a in later),
                                       sum(1 for a in items if a.due < self.as_of), len(items), len(items) - shown,
                                       person.href if person else f"{base}actions.html"))
         return out
@@ -202,9 +219,9 @@ class Views:
         due_week = sum(1 for n in due_days if 0 <= n <= HOME_DUE_DAYS)
         at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
         worst = sorted(at_risk, key=lambda r: r.health.score)[:HOME_RISK_MAX]  # stable: by name within a score
-        risks = [RiskCard(customer_row(self.site, r, base),
+        risks = [RiskCard(self.row(r, base),
                           tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
-                          tuple(action_view(self.site, a, base) for a in r.actions[:2])) for r in worst]
+                          tuple(self.action(a, base) for a in r.actions[:2])) for r in worst]
         dates = sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
                        key=lambda kr: (kr[0].date, kr[1].customer.name, kr[0].kind, kr[0].title))
         recent = sorted(((i, r) for r in self.rels for i in upto(r.customer, self.as_of)),

@@ -25,7 +25,8 @@ from ..names import (
     stage_page, tag_page,
 )
 from ..notes import render as render_notes
-from . import svg
+from ..records import fast_pickling
+from . import parts, svg
 from .parts import (
     KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
     flag_view, health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
@@ -602,3 +603,9 @@ def _due_groups(actions: list[ActionView]) -> list[dict[str, Any]]:
         if items:
             out.append({"key": key, "label": label, "actions": items})
     return out
+
+
+# View data is fingerprinted (pickled) to key each page over all customers; these records
+# pickle without dataclasses.fields() per record, like the model's.
+fast_pickling(globals())
+fast_pickling(vars(parts))

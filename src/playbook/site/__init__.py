@@ -26,8 +26,10 @@ class Renderer:
     memoises and spreads over processes) and, through `views`, the pages over all customers."""
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
-                 git: GitInfo | None = None, since: str | None = None):
-        self.env = environment(root)  # a Jinja environment keeps its compiled templates
+                 git: GitInfo | None = None, since: str | None = None, env=None):
+        """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
+        compiled templates can be used again (`serve`)."""
+        self.env = env or environment(root)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since)
         self.views = Views(relationships, self.site)
         self.root = root

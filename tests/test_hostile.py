@@ -15,6 +15,7 @@ import pickle
 import stat
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -368,3 +369,93 @@ def test_unreadable_files_and_folders_are_problems(tmp_path: Path, what: str, mo
             for d in dirs:
                 os.chmod(os.path.join(folder, d), 0o755)
         __import__("shutil").rmtree(top, ignore_errors=True)
+
+
+# -- inputs that hung: every input costs time about linear in its size --------------------------
+
+def seconds(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# Each ran for half a minute or more before (issue 12); linear, each is well under a second.
+SLOW_TEXT = [
+    ("search-link-openers", "[a](" * 100_000),       # 400 KB: 32 s in the search text's link pattern
+    ("search-image-openers", "![a](" * 80_000),
+    ("search-brackets-then-a-reference", "[" * 400_000 + "][x]"),
+    ("search-autolink-openers", "<http:" * 70_000),
+    ("search-nested-parentheses", "[a](b(" * 70_000),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in SLOW_TEXT], ids=[i for i, _ in SLOW_TEXT])
+def test_the_search_text_of_a_hostile_note_is_linear(text: str) -> None:
+    from playbook.outputs.search import plain
+    assert seconds(lambda: plain(text)) < 3
+
+
+def test_a_cadence_padded_with_spaces_is_linear() -> None:
+    from playbook.fields import parse_cadence
+    from playbook.yamlio import Scalar
+    problems: list = []
+    # The old pattern backtracked between two runs of spaces: 40,000 took 16 s.
+    took = seconds(lambda: parse_cadence(Scalar("1" + " " * 400_000 + "x", 2, 10, False), "c.yaml", problems,
+                                         "cadence"))
+    assert took < 1 and len(problems) == 1
+
+
+WORST_NOTE = "![" * 49_000  # markdown-it-py's slowest input we know, just under the note limit
+HANGS = [
+    Hostile("task-line-of-spaces", {NOTE2: "- [ ] " + " " * 40_000 + "x (due 2026-12-01)\n"}, code=0, blocks=True),
+    Hostile("note-of-link-openers", {NOTE2: "[a](" * 24_000}, code=0, blocks=True),
+    Hostile("note-of-image-openers", {NOTE2: WORST_NOTE}, code=0, blocks=True),
+    Hostile("note-over-the-limit", {NOTE2: "[a](" * 100_000},
+            (f"{NOTE2}:1: this file is 400,000 bytes; Playbook reads notes up to 100,000 bytes",), blocks=True),
+    Hostile("cadence-of-spaces", customer("tier: key", 'tier: key\ncadence: "1' + " " * 40_000 + 'x"'),
+            (f"{ACME_YAML}:5: 'cadence' should be a number of days",), blocks=True),
+    Hostile("thousands-of-open-promises", {
+        note(f"2026-10-{d:02d}-call.md"): "---\ntype: call\nwith: Maria\n---\nNotes.\n\n" + "".join(
+            f"- [ ] Send {w}{d}x{k} {w}{k}y{d} item (due 2026-12-01)\n" for k in range(200)
+            for w in ("quote",))
+        for d in range(1, 21)}, code=0, blocks=True),
+    # Each owner and tag gets a page listing its customers: the site grew with the list's square.
+    Hostile("many-owners", customer("owner: maya", "owners: [" + ", ".join(f"o{k}" for k in range(100_000)) + "]"),
+            (f"{ACME_YAML}:2: a customer can have at most 25 owners; this one has 100,000",), blocks=True),
+    Hostile("many-tags", customer("tier: key", "tier: key\ntags: [" + ", ".join(f"t{k}" for k in range(100_000)) + "]"),
+            (f"{ACME_YAML}:5: a customer can have at most 50 tags; this one has 100,000",), blocks=True),
+]
+
+
+@pytest.mark.parametrize("case", HANGS, ids=lambda c: c.id)
+def test_inputs_that_hung(tmp_path: Path, case: Hostile) -> None:
+    run_case(tmp_path, case)
+
+
+def test_a_customer_with_25000_contacts_is_no_alias_bomb_and_builds(tmp_path: Path) -> None:
+    contacts = "".join(f"  - name: Person{k} Last{k}\n    role: R{k}\n" for k in range(25_000))
+    notes = {note(f"2026-10-{k % 28 + 1:02d}-n{k}.md"): f"---\ntype: call\nwith: [Person{k}]\n---\nCalled.\n"
+             for k in range(100)}
+    case = Hostile("contacts", {ACME_YAML: "name: Acme\nowner: maya\nsince: 2025-01-10\ncontacts:\n" + contacts,
+                                **notes}, code=0, blocks=True)
+    assert len(case.files[ACME_YAML].splitlines()) > 50_000
+    run_case(tmp_path, case)  # 16 s for check and over a minute for build before (pairwise name matching)
+
+
+def test_an_alias_bomb_is_still_refused(tmp_path: Path) -> None:
+    bomb = 'name: Acme\na: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
+    run_case(tmp_path, Hostile("bomb", {ACME_YAML: bomb}, (f"{ACME_YAML}:1: this YAML expands to more than 50,000 "
+                                                           "values through aliases",)))
+
+
+EMPTY_CONTACT = [
+    Hostile("contact-with-no-name-and-a-note-naming-another",
+            customer("  - name: Ben Ortiz", "  - ''\n  - name: Nadia Kim"),
+            (f"{ACME_YAML}:8: a contact with no name",)),
+]
+
+
+@pytest.mark.parametrize("case", EMPTY_CONTACT, ids=lambda c: c.id)
+def test_an_empty_contact(tmp_path: Path, case: Hostile) -> None:
+    run_case(tmp_path, Hostile(case.id, {**case.files, NOTE2: "---\ntype: call\nwith: Nadia\n---\nHi.\n"}, case.expect))

@@ -34,3 +34,7 @@ MAX_FILE_BYTES = 2_000_000
 MAX_NOTE_BYTES = 100_000
 #: The largest asset (an image or a font in templates/assets/), which is copied, not parsed.
 MAX_ASSET_BYTES = 20_000_000
+#: Owners and tags a customer may have: each gets a page listing its customers, so a list
+#: of 100,000 (600 KB of YAML) made a site growing with its square.
+MAX_OWNERS = 25
+MAX_TAGS = 50

@@ -91,11 +91,11 @@ def kind(mode: int) -> str:
     return "not a regular file"
 
 
-def too_big(size: int, limit: int) -> str:
-    return f"this file is {size:,} bytes; Playbook reads files up to {limit:,} bytes. Split it up"
+def too_big(size: int, limit: int, what: str = "files") -> str:
+    return f"this file is {size:,} bytes; Playbook reads {what} up to {limit:,} bytes. Split it up"
 
 
-def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES, what: str = "files") -> bytes:
     """The bytes of `path`, a regular file inside `root` (resolved; None: the caller has
     checked), of at most `limit` bytes; otherwise Refused. Never blocks: a FIFO is opened
     without waiting and refused by its type."""
@@ -110,7 +110,7 @@ def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES) -> byt
         if not stat.S_ISREG(st.st_mode):
             raise Refused(f"this is {kind(st.st_mode)}, not a file; Playbook reads only regular files. Remove it")
         if st.st_size > limit:
-            raise Refused(too_big(st.st_size, limit))
+            raise Refused(too_big(st.st_size, limit, what))
         chunks, size = [], 0
         while size <= limit:  # a file can grow while it is read
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -123,7 +123,7 @@ def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES) -> byt
     finally:
         os.close(fd)
     if size > limit:
-        raise Refused(too_big(size, limit))
+        raise Refused(too_big(size, limit, what))
     return b"".join(chunks)
 
 

@@ -33,8 +33,9 @@ class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 
 from .problems import Problem, error
 
-#: How many nodes one document may expand to through aliases before we refuse it.
-#: Real playbook files have a few hundred; a "billion laughs" bomb has billions.
+#: How many values aliases (*name) may add to one document before we refuse it. Only the
+#: copies an alias makes count, not the values written out (a 25,000-contact customer.yaml
+#: is fine; the file size limit bounds those): a "billion laughs" bomb adds billions.
 MAX_NODES = 50_000
 
 
@@ -84,6 +85,8 @@ Node = Union[Scalar, Seq, Map]
 class _Budget:
     left: int = MAX_NODES
     problems: list[Problem] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+    """Nodes converted once: meeting one again means an alias copies it."""
 
 
 class _TooBig(Exception):
@@ -94,16 +97,21 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int) -> Node:
-    budget.left -= 1
-    if budget.left < 0:
-        raise _TooBig
+def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int, copy: bool = False) -> Node:
+    """The node as Scalar, Seq or Map. `copy`: reached through an alias (the composer hands
+    out the anchored node itself again), so it and all below it count against the budget."""
+    copy = copy or id(node) in budget.seen
+    budget.seen.add(id(node))
+    if copy:
+        budget.left -= 1
+        if budget.left < 0:
+            raise _TooBig
     line, col = _pos(node)
     line += line_offset
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, line, col, node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
-        return Seq(tuple(_convert(n, path, budget, line_offset) for n in node.value), line, col)
+        return Seq(tuple(_convert(n, path, budget, line_offset, copy) for n in node.value), line, col)
     assert isinstance(node, yaml.MappingNode)
     items: dict[str, Node] = {}
     keys: dict[str, Scalar] = {}
@@ -125,7 +133,7 @@ def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int) -> N
             ))
             continue
         keys[key] = Scalar(key, kline, kcol, knode.style in (None, ""))
-        items[key] = _convert(vnode, path, budget, line_offset)
+        items[key] = _convert(vnode, path, budget, line_offset, copy)
     return Map(items, keys, line, col)
 
 

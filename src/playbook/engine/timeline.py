@@ -93,9 +93,13 @@ def engagement(customer: Customer, items: tuple[Interaction, ...], recent_from: 
     """Per person: last touch, recent and total touches, who on the team talked to them."""
     roles = {c.name: c.role for c in customer.contacts}
     names = [c.name for c in customer.contacts] + [n for i in items for n in i.with_ if n not in roles]
+    by_name: dict[str, list[Interaction]] = {}  # one pass: per name over all items was contacts × notes
+    for i in items:
+        for n in dict.fromkeys(i.with_):
+            by_name.setdefault(n, []).append(i)
     out = []
     for name in dict.fromkeys(names):
-        theirs = [i for i in items if name in i.with_]
+        theirs = by_name.get(name, [])
         team = tuple(dict.fromkeys(i.by for i in reversed(theirs) if i.by))
         out.append(ContactEngagement(
             name=name, role=roles.get(name), last_touch=theirs[-1].date if theirs else None,

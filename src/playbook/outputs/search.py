@@ -43,11 +43,15 @@ from ..names import contact_ids, interaction_anchor
 #: the page); 300 keeps the first paragraph or two, which is where the gist usually is.
 NOTE_CAP = 300
 
+# Every scan below stops at the next bracket (or '<'): a failed attempt at one '[' never
+# reads past the next one, so 400 KB of '[a](' or '[[[…][x]' costs linear time, not the
+# quadratic half a minute and more it did when '[^)]*' ran on to the end of the note.
 _FENCE = re.compile(r"^\s{0,3}(```|~~~).*$", re.M)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]*)>")
+_DEST = r"\((?:[^()]|\([^()]*\))*\)"  # a destination, with one level of balanced parentheses
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _DEST)
+_LINK = re.compile(r"\[([^\[\]]*)\]" + _DEST)
+_REF_LINK = re.compile(r"\[([^\[\]]*)\]\[[^\[\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]*)>")
 _LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+(?:\[[ xX]\]\s+)?)", re.M)
 _EMPHASIS = re.compile(r"(\*{1,3}|~~|`+)")
 _SPACE = re.compile(r"\s+")

@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 
 import pytest
 
-from helpers import ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
+from helpers import ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, tree, write_playbook
 
 NOTE = "---\ntype: call\nwith: Maria\n---\nTalked.\n\n- [ ] Send the quote (due 2026-12-01)\n"
 CALL = note("2026-11-01-call.md")
@@ -459,3 +459,140 @@ EMPTY_CONTACT = [
 @pytest.mark.parametrize("case", EMPTY_CONTACT, ids=lambda c: c.id)
 def test_an_empty_contact(tmp_path: Path, case: Hostile) -> None:
     run_case(tmp_path, Hostile(case.id, {**case.files, NOTE2: "---\ntype: call\nwith: Nadia\n---\nHi.\n"}, case.expect))
+
+
+# -- the machine, not the content: exit 2 with 'playbook: …', the previous site untouched -------
+
+def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A playbook built once into site/: (root, site, the site's files)."""
+    root = lay_out(tmp_path, Hostile("env", {}))
+    code, printed = run(["build", "--no-cache"], root, False)
+    assert code == 0, printed
+    return root, root / "site", tree(root / "site")
+
+
+def test_out_below_a_file(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("env", {}))
+    code, printed = run(["build", "--out", "playbook.yaml/site"], root, False)
+    assert code == 2 and "Traceback" not in printed
+    assert printed.startswith("playbook: ") and "playbook.yaml: a file is in the way where a folder is needed" in printed
+
+
+def test_a_full_disk(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    from playbook import write
+    root, site, before = built(tmp_path)
+    (root / NOTE2).write_text(NOTE, "utf-8")
+
+    def full(target, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(write, "_dump", full)
+    code, printed = run(["build", "--no-cache"], root, False)
+    assert (code, printed.splitlines()[-1]) == (2, "playbook: the disk is full; free some space and run it again")
+    assert tree(site) == before
+
+
+def test_a_real_full_disk(tmp_path: Path) -> None:
+    """The same on a 200 KB tmpfs, where this machine lets us mount one."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        root = lay_out(tmp_path, Hostile("env", {}))
+        code, printed = run(["build", "--no-cache", "--out", str(disk / "site")], root, True)
+        assert code == 2 and printed.startswith("playbook: the disk is full"), printed
+        assert os.listdir(disk) == []  # the half-written site was removed
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_an_output_folder_that_is_a_mount_point(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    root, site, before = built(tmp_path)
+    real_replace = os.replace
+
+    def busy(src, dst, *a, **k):
+        if Path(src) == site:  # renaming a mount point: EBUSY
+            raise OSError(errno.EBUSY, "Device or resource busy", str(src))
+        return real_replace(src, dst, *a, **k)
+    monkeypatch.setattr(os, "replace", busy)
+    code, printed = run(["build", "--no-cache"], root, False)
+    assert code == 2 and printed.splitlines()[-1] == (
+        f"playbook: cannot replace {site}: it is a mount point or on another disk; build into a folder inside "
+        f"it, such as --out {site}/site")
+    assert tree(site) == before
+
+
+def test_a_read_only_parent(tmp_path: Path) -> None:
+    import tempfile
+    top = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        top.chmod(0o755)
+        root = lay_out(top, Hostile("env", {}))
+        (root / "ro").mkdir()
+        (root / "ro").chmod(0o555)
+        code, printed = as_someone_else(["build", "--no-cache", "--out", "ro/site"], root)
+        assert code == 2 and "permission denied for" in printed and "Traceback" not in printed, printed
+        assert printed.startswith("playbook: ")
+    finally:
+        (top / "pb" / "ro").chmod(0o755)
+        __import__("shutil").rmtree(top, ignore_errors=True)
+
+
+def test_serve_into_a_folder_with_other_files(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("env", {"mine/keep.txt": "not Playbook's\n"}))
+    code, printed = run(["serve", "--out", "mine", "--port", "0"], root, True)
+    assert code == 2 and printed.startswith("playbook: ") and "holds files Playbook did not write" in printed
+    assert (root / "mine/keep.txt").read_text() == "not Playbook's\n"
+
+
+def test_arguments_and_input_that_are_not_utf8(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("env", {}))
+    before = sorted(os.listdir(root / ACME / "interactions"))
+    cmd = [sys.executable, "-m", "playbook", "log", "acme"]
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1"}
+    proc = subprocess.run([*cmd, b"bad \xff"], cwd=root, capture_output=True, timeout=20, env=env)
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+    assert proc.stderr.startswith(b"playbook: the text argument 'bad \\xff' is not UTF-8 text"), proc.stderr
+    proc = subprocess.run([*cmd, "-"], cwd=root, input=b"bad \xff\n", capture_output=True, timeout=20, env=env)
+    assert proc.returncode == 2 and proc.stderr.startswith(b"playbook: standard input is not UTF-8 text"), proc.stderr
+    assert sorted(os.listdir(root / ACME / "interactions")) == before  # nothing written
+
+
+# -- smaller: control characters, line separators, NUL ------------------------------------------
+
+SMALLER = [
+    Hostile("nul-in-playbook-yaml", {"playbook.yaml": PLAYBOOK_YAML + "title: a\x00b\n"},
+            ("playbook.yaml:11: file contains NUL bytes",)),
+    # YAML 1.1 takes U+2028, U+2029 and U+0085 for line breaks: every line number after one moved.
+    *(Hostile(f"line-separator-{ord(ch):04x}-in-a-value",
+              customer("name: Acme Bakery", f'name: "Acme{ch}Bakery"\nnotes: one{ch}two\nstatus: paused'),
+              (f"{ACME_YAML}:3: unknown status 'paused'",)) for ch in "\u2028\u2029\x85"),
+    Hostile("line-separator-in-front-matter",
+            {NOTE2: "---\nsummary: a\u2028b\u2029c\ntype: cal\n---\nHi.\n"}, (f"{NOTE2}:3: unknown type 'cal'",)),
+]
+
+
+@pytest.mark.parametrize("case", SMALLER, ids=lambda c: c.id)
+def test_smaller(tmp_path: Path, case: Hostile) -> None:
+    run_case(tmp_path, case)
+    code, printed = run(["check"], lay_out(tmp_path / "again", case), False)
+    assert len(printed.splitlines()) == 2, printed  # one problem, one summary: nothing split in two
+
+
+FORGED = "\n::error file=forged.md::forged\x1b[31m"
+
+
+def test_a_newline_in_a_folder_name_or_a_value_forges_no_output_line(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("forge", {
+        f"content/customers/evil{FORGED}/customer.yaml": "name: Evil\n",
+        ACME_YAML: CUSTOMER_YAML.replace("tier: key", 'tier: "gold\\n::error file=forged.md::forged\\e[31m"'),
+    }))
+    for fmt in ("plain", "github"):
+        code, printed = run(["check", "--format", fmt], root, False)
+        lines = printed.splitlines()
+        assert code == 1 and len(lines) == 3, printed  # two problems and the summary
+        assert not any(line.startswith("::error file=forged.md") for line in lines), printed
+        assert "\x1b" not in printed

@@ -1,6 +1,7 @@
 """Command-line interface: argument parsing and exit codes only.
 
-Exit codes: 0 success, 1 content errors (or warnings with --strict), 2 wrong usage.
+Exit codes: 0 success, 1 content errors (or warnings with --strict), 2 wrong usage or a machine
+problem (a full disk, a folder it may not write, arguments that are not UTF-8).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Sequence
 
 from . import __version__
 from .limits import DATE_RANGE, in_range
-from .problems import Problem, UsageError, format_github, format_plain, summary
+from .problems import Problem, UsageError, describe_os_error, escape_controls, format_github, format_plain, summary
 
 
 def _date_arg(text: str) -> date:
@@ -35,6 +36,20 @@ def _root_arg(p: argparse.ArgumentParser) -> None:
 def _as_of_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date_arg, metavar="DATE",
                    help="analyse as if today were DATE (default: as_of in playbook.yaml, else today)")
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Arguments that are not UTF-8 (argv bytes Python could not decode are kept as lone
+    surrogates) are a usage problem, found before anything is written."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = os.fsencode(text).decode("utf-8", "backslashreplace")  # the bytes as typed
+                    raise UsageError(f"the {name.rstrip('_').replace('_', '-')} argument '{shown}' is not "
+                                     "UTF-8 text; retype it or set a UTF-8 locale") from None
 
 
 def print_problems(problems: list[Problem], fmt: str = "plain", stream=None) -> None:
@@ -123,8 +138,9 @@ def cmd_actions(args: argparse.Namespace) -> int:
 # -- capture: new, log, done, init (the writing happens in capture/) ---------------------------
 
 def _capture_command(fn):
-    """Map capture's refusals to exit codes: a bad value is a usage fault (2); a lookup that
-    finds no match or several, or a file in the way, exits 1. Nothing is written in either case."""
+    """Map capture's refusals to exit codes: a bad value or a machine that will not let it
+    write is a usage fault (2); a lookup that finds no match or several, or a file in the
+    way, exits 1. Nothing is written in either case."""
     def run(args: argparse.Namespace) -> int:
         from .capture import CaptureError, InvalidArgument
         try:
@@ -134,9 +150,9 @@ def _capture_command(fn):
         except CaptureError as exc:
             print(f"playbook: {exc}", file=sys.stderr)
             return exc.exit_code
-        except OSError as exc:
-            print(f"playbook: cannot write {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+        except OSError as exc:  # the machine, not the content: a usage/environment problem
+            print(f"playbook: {escape_controls(describe_os_error(exc))}", file=sys.stderr)
+            return 2
     run.__doc__ = fn.__doc__
     return run
 
@@ -160,6 +176,17 @@ def _warn(messages) -> None:
         print(f"playbook: warning: {m}", file=sys.stderr)
 
 
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text; bytes that are not UTF-8 are a usage problem."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte 0x{raw[exc.start]:02x} at {exc.start}); "
+                         "send the note as UTF-8") from None
+
+
 @_capture_command
 def cmd_log(args: argparse.Namespace) -> int:
     import os
@@ -167,7 +194,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     root = _capture_root(args)
     editor = capture.editor_command(os.environ.get("VISUAL") or os.environ.get("EDITOR")) if args.edit else None
     if args.text == "-":
-        text = sys.stdin.read()
+        text = _read_stdin()
     elif args.text is None:
         if not args.edit:
             raise UsageError("give the note: as text in quotes, '-' to read it from standard input, "
@@ -406,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _check_text(args)
         return int(args.func(args))
     except UsageError as exc:
         print(f"playbook: {exc}", file=sys.stderr)
@@ -415,3 +443,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `playbook actions | head` is fine
         return 0
+    except OSError as exc:  # the environment, not the content: a full disk, a read-only folder…
+        print(f"playbook: {escape_controls(describe_os_error(exc))}", file=sys.stderr)
+        return 2

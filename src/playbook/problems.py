@@ -7,6 +7,8 @@ reads the same wherever it shows up.
 from __future__ import annotations
 
 import difflib
+import errno
+import re
 from dataclasses import dataclass
 from typing import Iterable, Literal
 from .records import fast_pickling
@@ -55,10 +57,23 @@ def one_of(choices: Iterable[str]) -> str:
     return ", ".join(f"'{c}'" for c in choices)
 
 
+#: Characters that would start a new line or steer a terminal: C0 and C1 controls (tab
+#: aside) and Unicode's line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line, control characters written as escapes ('\\n', '\\x1b'): a folder
+    name or a YAML value holding a newline must not forge a second output line (in CI
+    logs, a line starting '::error' is a command), nor an escape code recolour a terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def format_plain(p: Problem) -> str:
     # Always path:line:column, so editors and CI log parsers can jump to it; a problem
     # about a whole file points at its start.
-    return f"{p.path}:{max(p.line, 1)}:{max(p.column, 1)}: {p.severity}: {p.message}"
+    return (f"{escape_controls(p.path)}:{max(p.line, 1)}:{max(p.column, 1)}: {p.severity}: "
+            f"{escape_controls(p.message)}")
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -70,12 +85,32 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def format_github(p: Problem) -> str:
-    props = [f"file={_gh_escape(p.path, True)}"]
+    # GitHub's escapes first (a newline becomes %0A, shown as a line break in the annotation),
+    # then any other control character as text.
+    props = [f"file={escape_controls(_gh_escape(p.path, True))}"]
     if p.line:
         props.append(f"line={p.line}")
     if p.column:
         props.append(f"col={p.column}")
-    return f"::{p.severity} {','.join(props)}::{_gh_escape(p.message)}"
+    return f"::{p.severity} {','.join(props)}::{escape_controls(_gh_escape(p.message))}"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """What went wrong with the machine (not the content), with the path, in words: the
+    CLI prints it as 'playbook: …' and exits 2."""
+    where = exc.filename or "a file"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"the disk is full{f' (writing {exc.filename})' if exc.filename else ''}; free some space and run it again"
+    if exc.errno == errno.EROFS:
+        return f"{where} is on a read-only file system; write somewhere else (for a build: --out)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied for {where}; make it writable (chmod) or write somewhere else"
+    if exc.errno in (errno.EBUSY, errno.EXDEV):
+        return (f"cannot replace {where}: it is a mount point or on another disk; build into a folder "
+                f"inside it, such as --out {where}/site")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"{where}: a file is in the way where a folder is needed; move it or write somewhere else"
+    return f"{where}: {exc.strerror or exc}"
 
 
 def summary(problems: list[Problem], files: int) -> str:

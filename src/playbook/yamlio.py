@@ -87,6 +87,8 @@ class _Budget:
     problems: list[Problem] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)
     """Nodes converted once: meeting one again means an alias copies it."""
+    restore: dict[int, str] = field(default_factory=dict)
+    """Stand-ins for the characters `_shield` hid, as a str.translate table back to them."""
 
 
 class _TooBig(Exception):
@@ -109,7 +111,8 @@ def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int, copy
     line, col = _pos(node)
     line += line_offset
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, line, col, node.style in (None, ""))
+        return Scalar(node.value.translate(budget.restore) if budget.restore else node.value, line, col,
+                      node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
         return Seq(tuple(_convert(n, path, budget, line_offset, copy) for n in node.value), line, col)
     assert isinstance(node, yaml.MappingNode)
@@ -121,7 +124,7 @@ def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int, copy
         if not isinstance(knode, yaml.ScalarNode):
             budget.problems.append(error(path, kline, kcol, "a key must be a plain word, not a list or mapping"))
             continue
-        key = knode.value
+        key = knode.value.translate(budget.restore) if budget.restore else knode.value
         if key == "<<" and knode.style in (None, ""):
             budget.problems.append(error(path, kline, kcol, "merge keys ('<<') are not supported; write the fields out"))
             continue
@@ -143,7 +146,8 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
     `line_offset` shifts reported lines, for front matter that starts below line 1.
     An empty document gives (None, []).
     """
-    budget = _Budget()
+    text, restore = _shield(text)
+    budget = _Budget(restore=restore)
     try:
         deep_at = _too_deep_at(text)
         if deep_at is not None:
@@ -181,6 +185,26 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list
     except RecursionError:
         return None, [error(path, 1 + line_offset, 0, "this YAML nests too deeply; flatten it")]
     return node, budget.problems
+
+
+#: What YAML 1.1 (PyYAML) takes for line breaks besides \n and \r; YAML 1.2 and every editor
+#: take them for ordinary characters, so inside a value they shifted every line number after.
+_OTHER_BREAKS = "\u2028\u2029\x85"
+
+
+def _shield(text: str) -> tuple[str, dict[int, str]]:
+    """`text` with each of _OTHER_BREAKS replaced by a private-use character it does not hold
+    (which YAML reads as an ordinary one), and the table that puts them back."""
+    found = [c for c in _OTHER_BREAKS if c in text]
+    restore: dict[int, str] = {}
+    stand_in = 0xE000
+    for c in found:
+        while chr(stand_in) in text:
+            stand_in += 1
+        text = text.replace(c, chr(stand_in))
+        restore[stand_in] = c
+        stand_in += 1
+    return text, restore
 
 
 def _hint_for(problem: str, context: str = "", char: str = "") -> str:

@@ -596,3 +596,39 @@ def test_a_newline_in_a_folder_name_or_a_value_forges_no_output_line(tmp_path: P
         assert code == 1 and len(lines) == 3, printed  # two problems and the summary
         assert not any(line.startswith("::error file=forged.md") for line in lines), printed
         assert "\x1b" not in printed
+
+
+# -- capture: done edits in place; init --force never writes through a link out ------------------
+
+def test_done_keeps_the_files_owner_mode_and_hard_links(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("done", {}))
+    path = root / CALL
+    twin = root / "elsewhere.md"
+    os.link(path, twin)
+    path.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)  # a teammate's file, ticked by root (a CI job, sudo)
+    before = os.stat(path)
+    code, printed = run(["done", "acme", "quote"], root, False)
+    assert code == 0, printed
+    after = os.stat(path)
+    assert (after.st_ino, after.st_uid, after.st_gid, after.st_mode, after.st_nlink) == (
+        before.st_ino, before.st_uid, before.st_gid, before.st_mode, 2)
+    assert "- [x] Send the quote (due 2026-12-01)" in twin.read_text("utf-8")
+
+
+def test_init_force_with_content_linked_outside_creates_nothing(tmp_path: Path) -> None:
+    target, elsewhere = tmp_path / "pb", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    (target / "content").symlink_to(elsewhere)
+    code, printed = run(["init", str(target), "--force"], tmp_path, False)
+    assert code == 1 and "leads outside the playbook folder" in printed and "Traceback" not in printed, printed
+    assert os.listdir(elsewhere) == [] and os.listdir(target) == ["content"]
+
+
+def test_data_addresses_are_never_links_nor_images(tmp_path: Path) -> None:
+    run_case(tmp_path, Hostile("data", {NOTE2: "[x](data:text/html;base64,PHNjcmlwdD4=) and "
+                                               "![y](data:image/png;base64,iVBORw0KGgo=) and [z][r]\n\n"
+                                               "[r]: DATA:text/html,hi\n"},
+                               code=0, forbid=('href="data:', "href='data:", 'src="data:', 'href="DATA:')))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,17 +97,25 @@ def create_numbered(path: Path, data: bytes, root: Path) -> Path:
 
 
 def replace_file(path: Path, before: bytes, after: bytes, root: Path) -> None:
-    """Swap the contents of an existing file, unless someone changed it since we read it."""
+    """Change an existing file from `before` to `after`, unless someone changed it since we
+    read it. In place, not by renaming a new file over it: the file keeps its owner (`done`
+    run as root no longer hands a teammate's note to root), its mode and its hard links.
+    Only the bytes that differ are written, in one write (ticking a box is one byte)."""
     real = within_root(path, root)
-    tmp = _temp_name(real)
-    with open(tmp, "xb") as fh:
-        fh.write(after)
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        os.chmod(tmp, real.stat().st_mode & 0o7777)
-        if real.read_bytes() != before:
+    fd = os.open(real, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "r+b") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CaptureError(f"{path} is not a regular file; nothing was changed")
+        if fh.read(len(before) + 1) != before:
             raise CaptureError(f"{path} changed while Playbook was editing it; nothing was ticked, try again")
-        os.replace(tmp, real)
-    finally:
-        tmp.unlink(missing_ok=True)
+        start = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+        if len(after) == len(before):
+            end = len(after) - next((i for i, (a, b) in enumerate(zip(reversed(before), reversed(after)))
+                                     if a != b), 0)
+            os.pwrite(fd, after[start:end], start)
+        else:
+            fh.seek(start)
+            fh.write(after[start:])
+            fh.truncate()
+        fh.flush()
+        os.fsync(fd)

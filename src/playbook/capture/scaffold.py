@@ -147,13 +147,17 @@ def init(target: Path, *, today: date, title: str | None = None, force: bool = F
         "DAY2": (today - timedelta(days=3)).isoformat(), "DUE": (today + timedelta(days=7)).isoformat(),
     }
     yaml_values = dict(values, TITLE=yaml_value(title))
-    customers = target / CUSTOMERS_DIR
-    skip_sample = customers.is_dir() and any(not IGNORED.search(p.name) for p in customers.iterdir())
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
+    # Every file's place is checked before anything is made: with content/ a link out of the
+    # folder, folders were created out there before the sample customer's file was refused.
+    plan = [(src, _fill(dest, values)) for src, dest in INIT_FILES]
+    for _, rel in plan:
+        within_root(root / rel, root)
+    customers = target / CUSTOMERS_DIR
+    skip_sample = customers.is_dir() and any(not IGNORED.search(p.name) for p in customers.iterdir())
     created, kept = [], []
-    for src, dest in INIT_FILES:
-        rel = _fill(dest, values)
+    for src, rel in plan:
         if skip_sample and rel.startswith(SAMPLE_PREFIX):
             continue
         text = _fill(_scaffold_text("init", *src.split("/")),

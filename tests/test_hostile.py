@@ -570,6 +570,10 @@ SMALLER = [
     *(Hostile(f"line-separator-{ord(ch):04x}-in-a-value",
               customer("name: Acme Bakery", f'name: "Acme{ch}Bakery"\nnotes: one{ch}two\nstatus: paused'),
               (f"{ACME_YAML}:3: unknown status 'paused'",)) for ch in "\u2028\u2029\x85"),
+    # A file that is no YAML mapping at all is quoted in part, not echoed whole into CI logs.
+    Hostile("playbook-yaml-that-is-a-key-file", {"playbook.yaml": "-----BEGIN KEY----- " + "A" * 200 + " SECRET-END\n"},
+            ("playbook.yaml:1: playbook.yaml should hold 'key: value' settings, not '-----BEGIN KEY----- AAAA",),
+            forbid=("SECRET-END",)),
     Hostile("line-separator-in-front-matter",
             {NOTE2: "---\nsummary: a\u2028b\u2029c\ntype: cal\n---\nHi.\n"}, (f"{NOTE2}:3: unknown type 'cal'",)),
 ]

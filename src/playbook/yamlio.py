@@ -292,4 +292,11 @@ def kind_name(node: Node | None) -> str:
         return "a mapping (key: value lines)"
     if isinstance(node, Seq):
         return "a list"
-    return f"'{node.text}'"
+    # Quoted in part only: a file that is not YAML at all (a key file, a log) is not echoed
+    # into a message CI logs keep.
+    text = " ".join(node.text.split())
+    return f"'{text[:QUOTED]}…'" if len(text) > QUOTED else f"'{text}'"
+
+
+#: Characters of a value quoted in a message saying what the value is.
+QUOTED = 40

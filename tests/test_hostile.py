@@ -419,6 +419,10 @@ HANGS = [
             f"- [ ] Send {w}{d}x{k} {w}{k}y{d} item (due 2026-12-01)\n" for k in range(200)
             for w in ("quote",))
         for d in range(1, 21)}, code=0, blocks=True),
+    # customer.yaml's notes are Markdown too: 300 KB of '![' took 10 s to render, 2 MB a minute.
+    Hostile("customer-notes-of-image-openers", customer("tier: key", 'tier: key\nnotes: "' + "![" * 150_000 + '"'),
+            (f"{ACME_YAML}:5: the notes in this file come to 300,000 bytes; Playbook renders up to 100,000",),
+            blocks=True),
     # Each owner and tag gets a page listing its customers: the site grew with the list's square.
     Hostile("many-owners", customer("owner: maya", "owners: [" + ", ".join(f"o{k}" for k in range(100_000)) + "]"),
             (f"{ACME_YAML}:2: a customer can have at most 25 owners; this one has 100,000",), blocks=True),

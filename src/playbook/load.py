@@ -267,6 +267,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
             problems.append(error(path, c.source.line, 0,
                                   f"contact '{c.name}' is listed twice (also line {seen[key].source.line})"))
         seen[key] = c
+    _notes_size(f.text("notes"), contacts, path, f.line_of("notes"), problems)
     index = ContactNames.of(contacts)  # once, however many asks name a contact
     asks = tuple(a for a in (_ask(n, path, problems, index) for n in f.sequence("asks")) if a)
     tier = f.text("tier")
@@ -282,6 +283,17 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         opportunities=parse_opportunities(f.sequence("opportunities"), path, problems),
     )
     return customer if name else None
+
+
+def _notes_size(notes: str | None, contacts: tuple[Contact, ...], path: str, line: int,
+                problems: list[Problem]) -> None:
+    """customer.yaml's notes (its own and its contacts') are Markdown, rendered as a note is:
+    together they are held to a note's size limit, or a 2 MB file of '![' took a minute."""
+    size = len((notes or "").encode("utf-8")) + sum(len((c.notes or "").encode("utf-8")) for c in contacts)
+    if size > MAX_NOTE_BYTES:
+        problems.append(error(path, line, 0, f"the notes in this file come to {size:,} bytes; Playbook renders up "
+                                             f"to {MAX_NOTE_BYTES:,} bytes of notes per customer.yaml. Move the "
+                                             "long ones into an interaction note"))
 
 
 def _at_most(nodes: tuple[Scalar, ...], most: int, what: str, path: str, problems: list[Problem]) -> tuple[Scalar, ...]:

@@ -11,12 +11,7 @@ from pathlib import Path
 
 from playbook.memo import CACHE_DIR
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def tree(out: Path) -> dict[str, bytes]:
-    """Every file under `out` by relative path."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+from helpers import REPO, tree
 
 
 def same(a: dict[str, bytes], b: dict[str, bytes], what: str = "") -> None:

@@ -14,7 +14,8 @@ from playbook import manifest
 from playbook.build import build
 from playbook.memo import CACHE_DIR
 
-from builds import cold, fresh, same, synthetic_playbook, tree
+from builds import cold, fresh, same, synthetic_playbook
+from helpers import tree
 
 
 @pytest.fixture(scope="module")

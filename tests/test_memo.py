@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from builds import cold, fresh, same, synthetic_playbook, tree
+from builds import cold, fresh, same, synthetic_playbook
+from helpers import tree
 from playbook import units
 from playbook.build import build
 from playbook.memo import CACHE_DIR, Memo, header, key, payload_of

@@ -147,7 +147,8 @@ def test_serves_only_loopback_by_default(served):
 def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path):
     """Renames, a deleted output folder and commits (with and without content changes), each
     seen by the real watcher: the served folder settles on exactly the cold build's files."""
-    from builds import cold, copy_playbook, git, git_init, tree
+    from builds import cold, copy_playbook, git, git_init
+    from helpers import tree
     root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "kestrel-pay", "calder-wren"])
     git_init(root)
     out = root / "site"

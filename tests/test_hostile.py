@@ -640,3 +640,11 @@ def test_data_addresses_are_never_links_nor_images(tmp_path: Path) -> None:
                                                "![y](data:image/png;base64,iVBORw0KGgo=) and [z][r]\n\n"
                                                "[r]: DATA:text/html,hi\n"},
                                code=0, forbid=('href="data:', "href='data:", 'src="data:', 'href="DATA:')))
+
+
+def test_log_refuses_a_note_the_loader_would_refuse(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("log", {}))
+    before = sorted(os.listdir(root / ACME / "interactions"))
+    code, printed = run(["log", "acme", "x" * 100_001], root, False)
+    assert code == 2 and "Playbook reads notes up to 100,000" in printed, printed
+    assert sorted(os.listdir(root / ACME / "interactions")) == before

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..config import load_config
-from ..load import CUSTOMERS_DIR, MAX_FILE_BYTES, parse_interaction, read_text
+from ..limits import MAX_NOTE_BYTES
+from ..load import CUSTOMERS_DIR, parse_interaction, read_text
 from ..model import DIRECTIONS, INTERACTION_TYPES, SENTIMENT_LABELS, SENTIMENT_WORDS, Contact
 from ..problems import Problem, did_you_mean, one_of
 from .customers import CustomerRef, customer_model, fold, match_customer
@@ -129,8 +130,8 @@ def log(root: Path, customer: str, text: str, *, today: date, day: date | None =
     content = interaction_text(day, itype, body, with_=names, by=by, sentiment=sent, direction=direc,
                                summary=summary)
     data = content.encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidArgument(f"the note is {len(data):,} bytes; Playbook reads files up to {MAX_FILE_BYTES:,}")
+    if len(data) > MAX_NOTE_BYTES:
+        raise InvalidArgument(f"the note is {len(data):,} bytes; Playbook reads notes up to {MAX_NOTE_BYTES:,}")
     # Read it back with the loader itself before writing: what we write must load as given.
     problems: list[Problem] = []
     contacts = model.contacts if model is not None else None

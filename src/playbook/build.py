@@ -76,7 +76,7 @@ class Begun:
     """Problems of playbook.yaml and of the customers folder itself."""
 
 
-def begin(root: Path, as_of: date | None, known: dict[str, str] | None = None) -> Begun:
+def begin(root: Path, as_of: date | None) -> Begun:
     raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
@@ -87,7 +87,7 @@ def begin(root: Path, as_of: date | None, known: dict[str, str] | None = None) -
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
                     as_of=resolve_as_of(as_of, config.as_of), git=git, git_digests=git_digests(git),
-                    known=known or {})
+                    known={})
     return Begun(inputs, folders, problems)
 
 

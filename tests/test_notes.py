@@ -281,6 +281,7 @@ def growth(make: Callable[[int], str], n: int, factor: int = 8, runs: int = 3) -
     ("many items in one list", lambda n: "- [ ] item (due 2026-01-01)\n" * (n // 28), 11_200, 16),
     ("unclosed link openers", lambda n: "[a](" * (n // 4), 2_000, 8),
     ("a first line of emphasis", lambda n: "*a_" * (n // 3), 2_000, 8),
+    ("a first sentence of abbreviations", lambda n: "Dr. e.g. " * (n // 9), 200_000, 8),
 ])
 def test_cost_is_linear_in_the_note_length(name: str, make: Callable[[int], str], n: int, factor: int):
     # `factor` when linear, its square when quadratic: 3 x leaves room for a busy machine

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .limits import in_range
+from .sentences import first_sentence
 
 __all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT"]
 
@@ -53,7 +54,7 @@ class Note:
     """Its task items, in document order."""
     summary: str | None
     """First sentence of the first paragraph or heading that is not a task item, as plain
-    text, at most SUMMARY_LIMIT characters; None when there is none."""
+    text, at most SUMMARY_LIMIT characters (`sentences.first_sentence`); None when there is none."""
 
 
 # -- links ---------------------------------------------------------------------------------------
@@ -102,8 +103,6 @@ _HEADING_TAG = {f"h{n}": f"h{min(6, n + 3)}" for n in range(1, 7)}
 _BOX = re.compile(r"\[([ xX])\][ \t\n\v\f\r]")
 #: A trailing '(due YYYY-MM-DD)', matched only at the last "(" of the text (so linear).
 _DUE = re.compile(r"\(\s*due:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*\)", re.I)
-#: The first sentence: up to the first ".", "!" or "?" followed by a space or the end.
-_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -189,8 +188,4 @@ def _summary(children: list[Token]) -> str | None:
     plain = " ".join("".join(parts).split())
     if not plain:
         return None
-    m = _SENTENCE.match(plain)
-    sentence = m.group(1) if m else plain
-    if len(sentence) <= SUMMARY_LIMIT:
-        return sentence
-    return sentence[: SUMMARY_LIMIT - 1].rstrip() + "…"
+    return first_sentence(plain, SUMMARY_LIMIT)

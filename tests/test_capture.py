@@ -26,6 +26,7 @@ from playbook.config import Thresholds, _TOP, parse_config
 from playbook.load import load
 
 TODAY = date.today()
+REQUIREMENTS = "playbook-crm==0.1.0\n"
 
 
 @pytest.fixture(autouse=True)
@@ -513,7 +514,7 @@ def test_init_creates_a_playbook_that_checks_clean(tmp_path: Path):
     day1, day2 = (TODAY - timedelta(days=28)).isoformat(), (TODAY - timedelta(days=3)).isoformat()
     assert files == sorted([
         ".github/workflows/playbook.yml", ".gitignore", ".gitlab-ci.yml", "README.md", "playbook.yaml",
-        "content/customers/example-co/customer.yaml",
+        "requirements.txt", "content/customers/example-co/customer.yaml",
         f"content/customers/example-co/interactions/{day1}-kickoff.md",
         f"content/customers/example-co/interactions/{day2}-call.md",
     ])
@@ -532,7 +533,7 @@ def test_init_creates_a_playbook_that_checks_clean(tmp_path: Path):
 
 
 def test_init_playbook_yaml_documents_every_setting(tmp_path: Path):
-    capture.init(tmp_path / "pb", today=TODAY)
+    capture.init(tmp_path / "pb", today=TODAY, requirements=REQUIREMENTS)
     text = (tmp_path / "pb/playbook.yaml").read_text()
     for key in _TOP:
         assert re.search(rf"^(# )?{key}:", text, re.M), key
@@ -549,14 +550,14 @@ def test_init_playbook_yaml_documents_every_setting(tmp_path: Path):
 
 
 def test_init_ci_files(tmp_path: Path):
-    capture.init(tmp_path / "pb", today=TODAY)
+    capture.init(tmp_path / "pb", today=TODAY, requirements=REQUIREMENTS)
     gh_text = (tmp_path / "pb/.github/workflows/playbook.yml").read_text()
     gh = yaml.safe_load(gh_text)
     on = gh.get("on", gh.get(True))  # YAML 1.1 reads a bare 'on' as true
     assert "push" in on
     steps = gh["jobs"]["build"]["steps"]
     runs = [s.get("run") for s in steps if "run" in s]
-    assert runs == ["pip install playbook", "playbook check --format github", "playbook build"]
+    assert runs == ["pip install -r requirements.txt", "playbook check --format github", "playbook build"]
     uses = [s["uses"].split("@")[0] for job in gh["jobs"].values() for s in job["steps"] if "uses" in s]
     assert uses == ["actions/checkout", "actions/setup-python", "actions/cache/restore", "actions/cache/save",
                     "actions/upload-pages-artifact", "actions/deploy-pages"]
@@ -566,7 +567,8 @@ def test_init_ci_files(tmp_path: Path):
     assert scripts == {"check": ["playbook check"], "build": ["playbook build"],
                        "pages": ["playbook build --out public"]}
     assert gl["pages"]["artifacts"]["paths"] == ["public"]
-    assert gl["default"]["before_script"] == ["pip install playbook"]
+    assert gl["default"]["before_script"] == ["pip install -r requirements.txt"]
+    assert (tmp_path / "pb/requirements.txt").read_text() == REQUIREMENTS
     ignored = (tmp_path / "pb/.gitignore").read_text().split("\n")
     assert "site/" in ignored and ".playbook-cache/" in ignored
 
@@ -602,7 +604,7 @@ def test_init_accepts_a_fresh_git_folder(tmp_path: Path):
 
 def test_init_then_the_daily_loop(tmp_path: Path):
     target = tmp_path / "pb"
-    capture.init(target, today=TODAY)
+    capture.init(target, today=TODAY, requirements=REQUIREMENTS)
     assert run_cli(["new", "Acme Corp", "--root", str(target)])[0] == 0
     code, out, _ = run_cli(["log", "acme", "Kickoff.\n\n- [ ] Send the plan", "--with", "x", "--root", str(target)])
     assert code == 0

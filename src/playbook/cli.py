@@ -243,12 +243,17 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 @_capture_command
 def cmd_init(args: argparse.Namespace) -> int:
-    from . import capture
-    r = capture.init(args.dir, today=date.today(), title=args.title, force=args.force)
+    from . import capture, origin
+    pin = origin.running_pin()
+    r = capture.init(args.dir, today=date.today(), requirements=origin.requirements_text(pin), title=args.title,
+                     force=args.force)
     for rel in r.created:
-        print(f"created {rel}")
+        print(f"created {rel}" + (f"  (CI installs {escape_controls(pin.requirement)})"
+                                  if rel == capture.REQUIREMENTS else ""))
     for rel in r.kept:
         print(f"kept    {rel} (it exists; not overwritten)")
+    if capture.REQUIREMENTS in r.created:
+        _warn(escape_controls(w) for w in pin.warnings)
     where = _shown(r.root)
     print(f"\nNext: cd {where} && git init && git add -A && git commit -m 'Start our playbook'\n"
           "Then: playbook check, playbook build, and push; CI checks and publishes the site.")

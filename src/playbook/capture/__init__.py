@@ -18,11 +18,12 @@ from .done import Ticked, done, tick_bytes
 from .errors import CaptureError, InvalidArgument
 from .files import Written, create_file, create_numbered, find_root
 from .log import Edited, edit_new, editor_command, interaction_text, log
-from .scaffold import INIT_FILES, SAMPLE_PREFIX, Initialised, init, new_customer
+from .scaffold import INIT_FILES, REQUIREMENTS, SAMPLE_PREFIX, Initialised, init, new_customer
 from .yamlemit import yaml_value
 
 __all__ = [
-    "CaptureError", "CustomerRef", "Edited", "INIT_FILES", "Initialised", "InvalidArgument", "SAMPLE_PREFIX",
+    "CaptureError", "CustomerRef", "Edited", "INIT_FILES", "Initialised", "InvalidArgument", "REQUIREMENTS",
+    "SAMPLE_PREFIX",
     "Ticked", "Written", "create_file", "create_numbered", "done", "edit_new", "editor_command", "find_root",
     "fold", "init", "interaction_text", "list_customers", "log", "match_customer", "new_customer",
     "tick_bytes", "yaml_value",

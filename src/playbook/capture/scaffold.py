@@ -131,8 +131,17 @@ class Initialised:
     """Files that already existed and were left alone (only with --force)."""
 
 
-def init(target: Path, *, today: date, title: str | None = None, force: bool = False) -> Initialised:
-    """Create a playbook repository in `target`: settings, README, CI and a sample customer."""
+#: The file the CI files install Playbook from (`pip install -r requirements.txt`).
+REQUIREMENTS = "requirements.txt"
+
+
+def init(target: Path, *, today: date, requirements: str, title: str | None = None,
+         force: bool = False) -> Initialised:
+    """Create a playbook repository in `target`: settings, README, CI and a sample customer.
+    `requirements` is the text of requirements.txt, which pins the Playbook that CI installs
+    (see origin.py: the command line passes the running one's)."""
+    if not requirements.endswith("\n") or any(ch < " " and ch != "\n" for ch in requirements):
+        raise InvalidArgument("requirements.txt would hold control characters; nothing was written")
     if target.exists() and not target.is_dir():
         raise InvalidArgument(f"{target} is a file; give a folder for the new playbook")
     existing = [p.name for p in target.iterdir() if p.name != ".git"] if target.is_dir() else []
@@ -151,7 +160,7 @@ def init(target: Path, *, today: date, title: str | None = None, force: bool = F
     root = target.resolve()
     # Every file's place is checked before anything is made: with content/ a link out of the
     # folder, folders were created out there before the sample customer's file was refused.
-    plan = [(src, _fill(dest, values)) for src, dest in INIT_FILES]
+    plan = [(src, _fill(dest, values)) for src, dest in INIT_FILES] + [("", REQUIREMENTS)]
     for _, rel in plan:
         within_root(root / rel, root)
     customers = target / CUSTOMERS_DIR
@@ -160,8 +169,8 @@ def init(target: Path, *, today: date, title: str | None = None, force: bool = F
     for src, rel in plan:
         if skip_sample and rel.startswith(SAMPLE_PREFIX):
             continue
-        text = _fill(_scaffold_text("init", *src.split("/")),
-                     yaml_values if src.endswith((".yaml", ".yml")) else values)
+        text = requirements if rel == REQUIREMENTS else _fill(
+            _scaffold_text("init", *src.split("/")), yaml_values if src.endswith((".yaml", ".yml")) else values)
         path = root / rel
         if path.exists() or path.is_symlink():
             kept.append(rel)

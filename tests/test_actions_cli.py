@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
-from helpers import REPO, run_cli
+import pytest
+
+from helpers import ACME_YAML, CUSTOMER_YAML, REPO, note, run_cli, write_playbook
+from playbook.actions_cli import Me, identify
+from playbook.model import TeamMember
 
 ROOT = str(REPO)
 RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@pytest.fixture(autouse=True)
+def _no_user(monkeypatch):
+    monkeypatch.delenv("PLAYBOOK_USER", raising=False)
 
 
 def test_json_is_ranked_by_score_then_priority_and_due():
@@ -49,3 +60,66 @@ def test_usage_errors_exit_2_with_a_suggestion():
                "'reach-out', 'personal', 'renewal', 'repair', 'broaden', 'answer', 'play'\n")
     assert run_cli(["actions", ROOT, "--owner", "mya"]) == (
         2, "", "playbook: no one with the handle 'mya' (did you mean 'maya'?); known: jonas, lena, maya, priya, tomas\n")
+
+
+# -- whose list: yours by default, when Playbook can tell who you are ---------------------------------
+
+TEAM = (TeamMember("maya", "Maya Okafor", "Maya@Harbour.example"), TeamMember("tomas", "Tomás Reilly"))
+HANDLES = {"maya", "tomas", "lena"}  # lena owns a customer but is not on the team
+
+
+@pytest.mark.parametrize("user, email, me", [
+    ("maya", None, Me("maya", "$PLAYBOOK_USER")),
+    (" lena ", None, Me("lena", "$PLAYBOOK_USER")),
+    ("maya", "tomas@harbour.example", Me("maya", "$PLAYBOOK_USER")),      # the variable wins over git
+    (None, "maya@harbour.EXAMPLE", Me("maya", "git user.email maya@harbour.EXAMPLE")),
+    ("", "maya@harbour.example", Me("maya", "git user.email maya@harbour.example")),
+    (None, "someone@else.example", Me(None, "")),
+    (None, None, Me(None, "")),
+    ("mya", "maya@harbour.example", Me(None, "", "PLAYBOOK_USER=mya is not a handle in this playbook "
+                                                  "(did you mean 'maya'?); showing everyone's actions")),
+])
+def test_identify(user, email, me):
+    assert identify(user, email, TEAM, HANDLES) == me
+
+
+@pytest.fixture
+def team_root(tmp_path: Path) -> Path:
+    root = write_playbook(tmp_path / "pb", {
+        "playbook.yaml": "as_of: 2026-11-20\nteam:\n  - {handle: maya, email: maya@harbour.example}\n  - tomas\n",
+        ACME_YAML: CUSTOMER_YAML,
+        "content/customers/zeta/customer.yaml": "name: Zeta\nowner: tomas\nsince: 2025-01-01\n",
+        note("2026-11-02-call.md"): "---\nby: maya\n---\nCalled.\n\n- [ ] Send the quote (due 2026-11-25)\n",
+        "content/customers/zeta/interactions/2026-11-03-call.md": "---\nby: tomas\n---\nCalled.\n\n"
+                                                                   "- [ ] Send the plan (due 2026-11-26)\n",
+    })
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def test_actions_are_yours_by_git_email(team_root: Path):
+    subprocess.run(["git", "-C", str(team_root), "config", "user.email", "Maya@Harbour.example"], check=True)
+    code, out, err = run_cli(["actions", "--root", str(team_root)])
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == ("1 action for @maya (you, from git user.email Maya@Harbour.example; "
+                                   "--all shows everyone's), as of 20 Nov 2026")
+    assert "Send the quote" in out and "Send the plan" not in out
+    code, out, _ = run_cli(["actions", "--root", str(team_root), "--all"])
+    assert out.splitlines()[0] == "2 actions for the team, as of 20 Nov 2026"
+    code, out, _ = run_cli(["actions", "--root", str(team_root), "--owner", "tomas"])
+    assert out.splitlines()[0] == "1 action for @tomas, as of 20 Nov 2026"
+    assert json.loads(run_cli(["actions", "--root", str(team_root), "--json"])[1])["for"] == "maya"
+    assert json.loads(run_cli(["actions", "--root", str(team_root), "--json", "--all"])[1])["for"] is None
+
+
+def test_actions_are_yours_by_playbook_user(team_root: Path, monkeypatch):
+    monkeypatch.setenv("PLAYBOOK_USER", "tomas")
+    code, out, err = run_cli(["actions", "--root", str(team_root)])
+    assert out.splitlines()[0] == ("1 action for @tomas (you, from $PLAYBOOK_USER; --all shows everyone's), "
+                                   "as of 20 Nov 2026")
+    monkeypatch.setenv("PLAYBOOK_USER", "tom")
+    code, out, err = run_cli(["actions", "--root", str(team_root)])
+    assert code == 0 and out.splitlines()[0] == "2 actions for the team, as of 20 Nov 2026"
+    assert err == ("playbook: warning: PLAYBOOK_USER=tom is not a handle in this playbook (did you mean "
+                   "'tomas'?); showing everyone's actions\n")
+    assert run_cli(["actions", "--root", str(team_root), "--all", "--owner", "maya"])[0] == 2

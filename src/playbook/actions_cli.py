@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .check import check_loaded
 from .config import resolve_as_of
@@ -15,6 +18,7 @@ from .engine import analyse_all, team_actions
 from .engine.types import ACTION_KINDS, Action
 from .engine.words import fmt_date
 from .load import load
+from .model import TeamMember
 from .outputs.json_out import action_dict
 from .problems import UsageError, did_you_mean, format_plain, one_of
 
@@ -51,6 +55,46 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Me:
+    """Who is asking, as far as Playbook can tell."""
+
+    handle: str | None
+    """Their team handle, or None: show everyone's actions."""
+    how: str
+    """How it was told ('$PLAYBOOK_USER', 'git user.email maya@…'), for the header."""
+    warning: str | None = None
+    """Why a hint was not used."""
+
+
+def identify(playbook_user: str | None, git_email: str | None, team: Sequence[TeamMember],
+             handles: set[str]) -> Me:
+    """The person asking: $PLAYBOOK_USER when it is a known handle, else the team member whose
+    `email` in playbook.yaml is git's user.email (case ignored). Pure, for tests."""
+    user = (playbook_user or "").strip()
+    if user:
+        if user in handles:
+            return Me(user, "$PLAYBOOK_USER")
+        return Me(None, "", f"PLAYBOOK_USER={user} is not a handle in this playbook{did_you_mean(user, handles)}; "
+                            "showing everyone's actions")
+    email = (git_email or "").strip().casefold()
+    if email:
+        for m in team:
+            if m.email and m.email.strip().casefold() == email:
+                return Me(m.handle, f"git user.email {git_email.strip()}")
+    return Me(None, "")
+
+
+def git_email(root: Path) -> str | None:
+    """git's user.email as seen from the playbook (its own config, then the user's)."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "config", "user.email"], capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def run_actions(root: Path, args: argparse.Namespace) -> int:
     if args.kind and args.kind not in ACTION_KINDS:
         raise UsageError(f"unknown kind '{args.kind}'{did_you_mean(args.kind, ACTION_KINDS)}; "
@@ -68,14 +112,23 @@ def run_actions(root: Path, args: argparse.Namespace) -> int:
     if args.owner and args.owner not in handles:
         raise UsageError(f"no one with the handle '{args.owner}'{did_you_mean(args.owner, handles)}; "
                          f"known: {', '.join(sorted(handles))}")
+    owner, me = args.owner, Me(None, "")
+    if not owner and not args.all:
+        me = identify(os.environ.get("PLAYBOOK_USER"), git_email(root), loaded.config.team, handles)
+        if me.warning:
+            print(f"playbook: warning: {me.warning}", file=sys.stderr)
+        owner = me.handle
     rels = analyse_all(loaded.playbook, loaded.config, as_of)
-    actions = team_actions(rels, args.owner, args.kind, args.due_within)
+    actions = team_actions(rels, owner, args.kind, args.due_within)
     if args.json:
-        print(json.dumps({"as_of": as_of.isoformat(), "actions": [action_dict(a) for a in actions]},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of.isoformat(), "for": owner,
+                          "actions": [action_dict(a) for a in actions]}, ensure_ascii=False, indent=2))
         return 0
     names = {r.customer.slug: r.customer.name for r in rels}
-    who = f"for @{args.owner}" if args.owner else "for the team"
+    if me.handle:
+        who = f"for @{owner} (you, from {me.how}; --all shows everyone's)"
+    else:
+        who = f"for @{owner}" if owner else "for the team"
     print(f"{len(actions)} action{'s' if len(actions) != 1 else ''} {who}, as of {fmt_date(as_of)}")
     if actions:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -1,6 +1,6 @@
 """Capture: `log`, `new`, `done` and `init`, the only code that writes into a playbook.
 
-- `files`: safe writes (atomic, never overwriting, never outside the root) and finding the root;
+- `files`: safe writes (atomic, never overwriting, never outside the root);
 - `yamlemit`: values written as YAML that reads back exactly;
 - `customers`: which customer a command names;
 - `log`, `done`, `scaffold` (`new` and `init`): the commands.
@@ -16,7 +16,7 @@ from __future__ import annotations
 from .customers import CustomerRef, fold, list_customers, match_customer
 from .done import Ticked, done, tick_bytes
 from .errors import CaptureError, InvalidArgument
-from .files import Written, create_file, create_numbered, find_root
+from .files import Written, create_file, create_numbered
 from .log import Edited, edit_new, editor_command, interaction_text, log
 from .scaffold import INIT_FILES, REQUIREMENTS, SAMPLE_PREFIX, Initialised, init, new_customer
 from .yamlemit import yaml_value
@@ -24,7 +24,7 @@ from .yamlemit import yaml_value
 __all__ = [
     "CaptureError", "CustomerRef", "Edited", "INIT_FILES", "Initialised", "InvalidArgument", "REQUIREMENTS",
     "SAMPLE_PREFIX",
-    "Ticked", "Written", "create_file", "create_numbered", "done", "edit_new", "editor_command", "find_root",
+    "Ticked", "Written", "create_file", "create_numbered", "done", "edit_new", "editor_command",
     "fold", "init", "interaction_text", "list_customers", "log", "match_customer", "new_customer",
     "tick_bytes", "yaml_value",
 ]

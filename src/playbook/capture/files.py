@@ -14,7 +14,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_FILE
 from ..paths import inside
 from .errors import CaptureError, InvalidArgument
 
@@ -27,24 +26,6 @@ class Written:
     """The file (or folder) created or changed."""
     warnings: tuple[str, ...] = ()
     """Things worth saying that did not stop the write."""
-
-
-
-# -- the playbook root -----------------------------------------------------------------------
-
-def find_root(start: Path, explicit: bool = False) -> Path:
-    """The playbook folder: `start` itself when given explicitly, else the nearest of `start`
-    and its parents that holds playbook.yaml or content/."""
-    start = start.resolve()
-    candidates = [start] if explicit else [start, *start.parents]
-    for folder in candidates:
-        if (folder / CONFIG_FILE).is_file() or (folder / "content").is_dir():
-            return folder
-    if explicit and not start.is_dir():
-        raise InvalidArgument(f"{start}: no such folder; give the playbook folder with --root")
-    where = str(start) if explicit else f"{start} or any folder above it"
-    raise InvalidArgument(f"no playbook in {where} (no playbook.yaml or content/ folder); "
-                          "cd into your playbook, pass --root DIR, or create one with 'playbook init DIR'")
 
 
 

@@ -1,0 +1,203 @@
+"""The commands that write into a playbook (`log`, `new`, `done`, `init`): their arguments
+and exit codes. The writing itself is capture/'s."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .cliargs import DATE_FORMS, date_arg, playbook_root, print_problems, root_args, shown, warn
+from .problems import UsageError, describe_os_error, escape_controls
+
+
+def capture_command(fn):
+    """Map capture's refusals to exit codes: a bad value or a machine that will not let it
+    write is a usage fault (2); a lookup that finds no match or several, or a file in the
+    way, exits 1. Nothing is written in either case."""
+    def run(args: argparse.Namespace) -> int:
+        from .capture import CaptureError, InvalidArgument
+        try:
+            return fn(args)
+        except InvalidArgument as exc:
+            raise UsageError(str(exc)) from None
+        except CaptureError as exc:
+            print(f"playbook: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except OSError as exc:  # the machine, not the content: a usage/environment problem
+            print(f"playbook: {escape_controls(describe_os_error(exc))}", file=sys.stderr)
+            return 2
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8 text; bytes that are not UTF-8 are a usage problem."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"standard input is not UTF-8 text (byte 0x{raw[exc.start]:02x} at {exc.start}); "
+                         "send the note as UTF-8") from None
+
+
+@capture_command
+def cmd_log(args: argparse.Namespace) -> int:
+    from . import capture
+    root = playbook_root(args)
+    editor = capture.editor_command(os.environ.get("VISUAL") or os.environ.get("EDITOR")) if args.edit else None
+    if args.text == "-":
+        text = _read_stdin()
+    elif args.text is None:
+        if not args.edit:
+            raise UsageError("give the note: as text in quotes, '-' to read it from standard input, "
+                             "or --edit to write it in your editor")
+        text = ""
+    else:
+        text = args.text
+    if not text.strip() and not args.edit and not (args.summary or "").strip():
+        raise UsageError("the note is empty; write what happened, or use --edit")
+    by = args.by if args.by is not None else (os.environ.get("PLAYBOOK_USER") or None)
+    result = capture.log(root, args.customer, text, today=date.today(), day=args.date, type=args.type,
+                         with_=args.with_ or (), by=by, sentiment=args.sentiment, direction=args.direction,
+                         summary=args.summary)
+    warn(result.warnings)
+    print(shown(result.path))
+    if editor is None:
+        return 0
+    edited = capture.edit_new(editor, result.path, root, discard_if_unchanged=not text.strip())
+    if not edited.kept:
+        print("playbook: nothing was written in the editor; no interaction logged", file=sys.stderr)
+        return 1
+    print_problems(list(edited.problems))
+    if edited.status != 0:
+        print(f"playbook: the editor exited with status {edited.status}; the file is kept", file=sys.stderr)
+        return 1
+    return 1 if any(p.severity == "error" for p in edited.problems) else 0
+
+
+@capture_command
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import capture
+    result = capture.new_customer(playbook_root(args), args.name, today=date.today(), owners=args.owner or (),
+                                  tier=args.tier, slug=args.slug, since=args.since)
+    warn(result.warnings)
+    print(shown(result.path))
+    return 0
+
+
+@capture_command
+def cmd_done(args: argparse.Namespace) -> int:
+    from . import capture
+    t = capture.done(playbook_root(args), args.customer, args.text)
+    print(f"ticked {shown(t.path)}:{t.line}: {t.text}")
+    return 0
+
+
+@capture_command
+def cmd_init(args: argparse.Namespace) -> int:
+    from . import capture, origin
+    pin = origin.running_pin()
+    r = capture.init(args.dir, today=date.today(), requirements=origin.requirements_text(pin), title=args.title,
+                     force=args.force)
+    for rel in r.created:
+        print(f"created {rel}" + (f"  (CI installs {escape_controls(pin.requirement)})"
+                                  if rel == capture.REQUIREMENTS else ""))
+    for rel in r.kept:
+        print(f"kept    {rel} (it exists; not overwritten)")
+    if capture.REQUIREMENTS in r.created:
+        warn(pin.warnings)
+    print(f"\nNext: cd {shown(r.root)} && git init && git add -A && git commit -m 'Start our playbook'\n"
+          "Then: playbook check, playbook build, and push; CI checks and publishes the site.")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    """The capture commands' parsers, on the main parser's subcommands."""
+    from .model import INTERACTION_TYPES
+    p = sub.add_parser(
+        "log", help="write down an interaction (call, meeting, email, note…)",
+        description="Write a new interaction file for a customer and print its path. Nothing is ever "
+                    "overwritten: a second note of the same kind on the same day gets a -2 suffix.",
+        epilog="examples:\n"
+               "  playbook log acme \"Called Maria, she is happy with the rollout\" --type call "
+               "--with Maria --sentiment positive\n"
+               "  playbook log \"Acme Corp\" - --type meeting < notes.md    (the note from standard input)\n"
+               "  playbook log acme --type email --edit                    (write it in $EDITOR)\n\n"
+               "CUSTOMER is a folder name or a customer's name, or the start of either; case and accents\n"
+               "do not matter. Commitments are task items in the note: '- [ ] Send the deck (due 2026-12-01)'.\n"
+               f"{DATE_FORMS}\n\n"
+               "exit status: 0 written; 1 nothing written (CUSTOMER matched no customer or several,\n"
+               "listed); 2 a bad option value (e.g. an unknown --type), or no playbook here.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("text", metavar="TEXT", nargs="?",
+                   help="the note in Markdown; '-' reads it from standard input")
+    p.add_argument("--type", metavar="TYPE",
+                   help=f"one of: {', '.join(INTERACTION_TYPES)} (default: note; also names the file)")
+    p.add_argument("--with", dest="with_", action="append", metavar="NAME",
+                   help="a contact who took part (repeat for several); warns when not in customer.yaml")
+    p.add_argument("--by", metavar="HANDLE", help="who on the team (default: $PLAYBOOK_USER, else left out)")
+    p.add_argument("--sentiment", metavar="WORD",
+                   help="very negative, negative, neutral, positive, very positive (or -2..2)")
+    p.add_argument("--direction", metavar="in|out", help="'in': they reached out; 'out': we did")
+    p.add_argument("--summary", metavar="TEXT", help="one line (default: the note's first sentence)")
+    p.add_argument("--date", type=date_arg, metavar="DATE",
+                   help="when it happened: 2026-11-20, yesterday, mon, '3 days ago' (default: today)")
+    p.add_argument("--edit", action="store_true",
+                   help="open the new file in $VISUAL or $EDITOR (an empty note left unchanged is removed)")
+    root_args(p, positional=False)
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser(
+        "new", help="add a customer",
+        description="Create content/customers/<slug>/ with a commented customer.yaml (every field "
+                    "explained) and an empty interactions/ folder. An existing folder is never touched.",
+        epilog="example: playbook new \"Acme Corp\" --owner maya --tier key\n\n"
+               "The folder name (slug) comes from the name: 'Müller & Söhne' becomes muller-sohne.\n"
+               "exit status: 0 created; 1 the customer folder exists; 2 a bad option value, or no playbook here.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", metavar="NAME", help="the customer's display name")
+    p.add_argument("--owner", action="append", metavar="HANDLE", help="team handle responsible (repeatable)")
+    p.add_argument("--tier", metavar="TIER", help="tier, e.g. key; picks the cadence from playbook.yaml")
+    p.add_argument("--slug", metavar="SLUG", help="folder name to use instead of one made from NAME")
+    p.add_argument("--since", type=date_arg, metavar="DATE",
+                   help="when the relationship began (default: today)")
+    root_args(p, positional=False)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "done", help="tick off a commitment ('- [ ]' becomes '- [x]')",
+        description="Tick the open commitment of CUSTOMER whose text contains TEXT (case ignored). "
+                    "The file is edited in place and nothing else in it changes.",
+        epilog="example: playbook done acme \"usage report\"\n\n"
+               "exit status: 0 ticked; 1 nothing ticked (no open commitment or several match, or CUSTOMER\n"
+               "matched no customer or several; the candidates are listed with file:line); 2 no playbook here.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("text", metavar="TEXT", help="part of the commitment's text")
+    root_args(p, positional=False)
+    p.set_defaults(func=cmd_done)
+
+    p = sub.add_parser(
+        "init", help="start a new playbook repository for a team",
+        description="Create a playbook in DIR: playbook.yaml (every setting explained), a sample customer "
+                    "with two interactions, README.md with the daily loop, .gitignore, requirements.txt "
+                    "(pinning this Playbook, for CI) and CI that checks, builds and publishes the site "
+                    "(GitHub Actions and GitLab CI).",
+        epilog="example: playbook init our-playbook --title \"Acme Sales Playbook\"\n\n"
+               "DIR must be new or empty (a .git folder is fine). With --force the missing files are added\n"
+               "to a non-empty DIR; existing files are never overwritten.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", metavar="DIR", type=Path, help="folder for the new playbook (created if missing)")
+    p.add_argument("--title", metavar="TEXT", help="site title (default: Relationship Playbook)")
+    p.add_argument("--force", action="store_true",
+                   help="add the missing files to a non-empty DIR (never overwrites)")
+    p.set_defaults(func=cmd_init)

@@ -200,7 +200,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     if envs is not None:  # serve: the templates compiled for these very bytes, if any
         env = envs.get(templates)
         envs.clear()
-    renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env)
+    renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
+                        authors={a for u in ok for a in u.authors})
     if envs is not None:
         envs[templates] = renderer.env
     count = 0

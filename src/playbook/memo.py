@@ -153,6 +153,11 @@ class Memo:
             return None
         return payload_of(data, k)
 
+    def has_pickled(self, kind: str, k: str) -> bool:
+        """Whether the entry is on disk (unchecked; marks it used)."""
+        self.used.setdefault(kind, set()).add(k)
+        return self.dir is not None and self._path(kind, k).exists()
+
     def put(self, kind: str, k: str, value: Any, pickled: bytes | None = None) -> None:
         """Store `value` under `k` (once: an existing entry of that name already holds it)."""
         self.used.setdefault(kind, set()).add(k)

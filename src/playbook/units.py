@@ -16,7 +16,7 @@ import io
 import os
 import pickle
 import zlib
-from dataclasses import dataclass, fields as dataclass_fields
+from dataclasses import dataclass, fields as dataclass_fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +39,9 @@ PARALLEL_MIN_FILES = 4000
 #: Latest interactions per customer kept for the pages and files listing the latest overall
 #: (the feed and the home page; tests/test_memo.py checks it covers both).
 RECENT = 50
+#: Of those, a slim unit (slim_pickle) keeps this many: what the home page shows over all
+#: customers (tests/test_units.py checks it covers HOME_RECENT).
+SLIM_RECENT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,11 @@ class Unit:
     """Its latest interactions up to as_of, newest first, as (feed order key, interaction
     slug): what the home page and the feed may show."""
     slim: bool = False
-    """True when the interactions' notes were left out (the full unit is in the memo)."""
+    """True when only what the pages over all customers read is here (see `slim_pickle`; the
+    full unit is in the memo)."""
+    authors: tuple[str, ...] = ()
+    """The `by` handles of all its interactions, sorted: who has a page, even when a slim
+    unit no longer holds the notes they wrote."""
 
     @property
     def search_line(self) -> bytes:
@@ -193,6 +200,12 @@ def parse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Parsed:
 
 def analyse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Unit:
     """Both phases for one folder; the unit from the memo when its inputs were seen before."""
+    pkey = inp.known.get(folder.name)
+    if pkey is not None:  # the parse key without reading the folder: its entry need not be loaded
+        hit = memo.get("analyse", analyse_key(pkey, folder.name, inp))
+        if isinstance(hit, Unit) and hit.pkey == pkey:
+            memo.keep("parse", pkey)
+            return hit
     parsed = parse_folder(folder, rel, inp, memo)
     akey = analyse_key(parsed.key, folder.name, inp)
     hit = memo.get("analyse", akey)
@@ -225,6 +238,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
         calendar_key=_fingerprint(ics.entry(r)),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),
+        authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )
 
 
@@ -257,20 +271,29 @@ def invariant(folders: list[tuple[Path, str]], units: list[Unit]) -> list[Proble
 
 class _Slim(pickle.Pickler):
     def reducer_override(self, obj):
-        if type(obj) is Interaction and obj.body:
-            return Interaction, tuple("" if f in ("body", "html") else getattr(obj, f) for f in _INTERACTION_FIELDS)
+        if type(obj) is Interaction and (obj.body or obj.commitments):
+            return Interaction, tuple(_DROPPED.get(f, getattr(obj, f)) for f in _INTERACTION_FIELDS)
         return NotImplemented
 
 
 _INTERACTION_FIELDS = tuple(f.name for f in dataclass_fields(Interaction))
+#: What a slim unit's interactions leave out: their notes and the promises found in them.
+_DROPPED = {"body": "", "html": "", "commitments": ()}
 
 
 def slim_pickle(unit: Unit) -> bytes:
-    """The unit pickled with every interaction's notes left out and `slim` set: what the
-    pages over all customers need. Keeps a large playbook's model small in this process."""
+    """The unit as the pages over all customers read it, pickled: of its interactions only the
+    SLIM_RECENT latest (what the home page may show), without their notes and promises;
+    `authors` stands in for the rest. A large playbook's model stays small in this process
+    and loads fast (tests/test_units.py checks that every page over all customers and every
+    calendar comes out the same from slim units as from full ones)."""
+    r = unit.relationship
+    if r is not None:
+        keep = {slug for _, slug in unit.recent[:SLIM_RECENT]}
+        c = r.customer
+        r = replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep)))
     buf = io.BytesIO()
-    from dataclasses import replace
-    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True))
+    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True, relationship=r))
     return buf.getvalue()
 
 
@@ -285,29 +308,40 @@ def full_unit(u: Unit, inp: Inputs, memo: Memo) -> Unit:
 
 
 def _analyse_task(item: tuple[Path, str], share: dict) -> bytes:
-    """In a worker: the folder's unit, pickled slim."""
-    return slim_pickle(analyse_folder(item[0], item[1], share["inputs"], share["memo"]))
+    """In a worker: the folder's unit, pickled slim (and kept so, for the next build)."""
+    u = analyse_folder(item[0], item[1], share["inputs"], share["memo"])
+    pickled = slim_pickle(u)
+    share["memo"].put_pickled("slim", u.akey, pickled)
+    return pickled
 
 
 def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: int | None = None) -> list[Unit]:
-    """Every customer folder as a Unit, in folder order. On a large playbook, workers read,
-    hash, parse and analyse what the memo does not hold and store it there; this process
-    gets slim units back and marks their keys as used."""
-    units: list[Unit | None] = [_in_memory(f.name, inp, memo) for f, _ in folders]
+    """Every customer folder as a Unit, in folder order. A folder whose files stat as when they
+    were hashed is taken as `serve` keeps it in memory, else slim from the memo (nothing of it
+    is read). The rest are read, hashed, parsed and analysed unless the memo holds them: on a
+    large playbook by workers, which store what they make and hand back slim units."""
+    units: list[Unit | None] = [_known(f.name, inp, memo) for f, _ in folders]
     todo = [(f, rel) for (f, rel), u in zip(folders, units) if u is None]
     n = workers(jobs)
     if jobs is None and n > 1 and sum(_count_md(f) for f, _ in todo) < PARALLEL_MIN_FILES:
         n = 1
     if n <= 1 or not can_fork() or not memo.on_disk:
-        made = (analyse_folder(f, rel, inp, memo) for f, rel in todo)
+        made = (_stored_slim(analyse_folder(f, rel, inp, memo), memo) for f, rel in todo)
     else:
         made = (_slim_back(b, memo) for b in ordered_map(_analyse_task, todo, n, inputs=inp, memo=memo))
     return [u if u is not None else next(made) for u in units]
 
 
+def _stored_slim(u: Unit, memo: Memo) -> Unit:
+    """A unit made in this process, used whole; its slim form kept for the next build (made once)."""
+    if memo.on_disk and u.relationship is not None and not memo.has_pickled("slim", u.akey):
+        memo.put_pickled("slim", u.akey, slim_pickle(u))
+    return u
+
+
 def _slim_back(pickled: bytes, memo: Memo) -> Unit:
-    """A worker's slim unit, its keys marked used; kept in memory (serve) as slim, never as
-    the full unit its key names."""
+    """A slim unit, its keys marked used; kept in memory (serve) as slim, never as the full
+    unit its key names."""
     u = pickle.loads(pickled)
     memo.used.setdefault("parse", set()).add(u.pkey)
     memo.used.setdefault("analyse", set()).add(u.akey)
@@ -315,9 +349,9 @@ def _slim_back(pickled: bytes, memo: Memo) -> Unit:
     return u
 
 
-def _in_memory(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
-    """The folder's unit when `serve`'s memory holds it under keys known without reading the
-    folder (its files stat as when they were hashed)."""
+def _known(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
+    """The folder's unit when its keys are known without reading the folder (its files stat as
+    when they were hashed) and `serve`'s memory or the memo's slim entries hold it."""
     pkey = inp.known.get(slug)
     if pkey is None:
         return None
@@ -327,6 +361,14 @@ def _in_memory(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
         if isinstance(u, Unit) and u.pkey == pkey:
             memo.used.setdefault("parse", set()).add(pkey)
             memo.used.setdefault("analyse", set()).add(akey)
+            return u
+    raw = memo.get_pickled("slim", akey)
+    if raw is not None:
+        try:
+            u = _slim_back(raw, memo)
+        except Exception:  # any unpickling failure means "not stored"
+            return None
+        if isinstance(u, Unit) and u.pkey == pkey and u.akey == akey:
             return u
     return None
 

@@ -26,11 +26,13 @@ class Renderer:
     memoises and spreads over processes) and, through `views`, the pages over all customers."""
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
-                 git: GitInfo | None = None, since: str | None = None, env=None):
+                 git: GitInfo | None = None, since: str | None = None, env=None,
+                 authors: set[str] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
-        compiled templates can be used again (`serve`)."""
+        compiled templates can be used again (`serve`). `authors`: every interaction's `by`
+        handle, when the relationships do not hold all their interactions (slim units)."""
         self.env = env or environment(root)
-        self.site = Site(relationships, config, as_of, git or GitInfo(), since)
+        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
         self.views = Views(relationships, self.site)
         self.root = root
 

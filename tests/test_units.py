@@ -1,0 +1,80 @@
+"""Slim units (what the pages over all customers read, units.slim_pickle) give exactly the
+pages over all customers and the calendars that full units give."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from playbook import units
+from playbook.build import begin
+from playbook.memo import Memo, fingerprint
+from playbook.outputs.ics import calendar, calendar_files, entry
+from playbook.site import Renderer
+
+from builds import synthetic_playbook
+from helpers import REPO
+
+
+def _index_pages(rels, inp, authors):
+    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors)
+    v = r.views
+    pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), v.customers(), *v.index_pages()]}
+    for rel, name, owner in calendar_files(inp.config, r.site.handles):
+        pages[rel] = calendar(name, [entry(x) for x in rels], inp.as_of, owner)
+    return pages, r.site.handles
+
+
+def crafted(base: Path) -> Path:
+    """One customer with the twelve latest notes of the book (the home page's latest ten are all
+    its own), whose oldest note is the only one by someone outside the team."""
+    root = base / "crafted"
+    for slug, name, days, by in (("alder", "Alder Ltd", range(1, 13), "zed"), ("birch", "Birch plc", (40, 50), "ann")):
+        folder = root / "content" / "customers" / slug
+        (folder / "interactions").mkdir(parents=True)
+        (folder / "customer.yaml").write_text(f"name: {name}\nowners: [ann]\n")
+        for n, d in enumerate(days):
+            when = date.fromordinal(date(2026, 6, 1).toordinal() - d)
+            who = by if n == len(days) - 1 else "ann"
+            task = "" if who == by else "\n\n- [ ] send the sheet\n"  # an assignee would have a page anyway
+            (folder / "interactions" / f"{when}-call.md").write_text(
+                f"---\nby: {who}\n---\nCalled {name} about the order, day {d}.{task}\n")
+    (root / "playbook.yaml").write_text("title: Crafted\nteam:\n  - handle: ann\n    name: Ann\n")
+    return root
+
+
+@pytest.mark.parametrize("which", ["example", "synthetic", "crafted"])
+def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
+    if which == "example":
+        root, as_of = REPO, None
+    elif which == "crafted":
+        root, as_of = crafted(tmp_path), date(2026, 6, 1)
+    else:
+        # Many notes each, so a slim unit holds far fewer than its customer has, and authors
+        # who wrote only old notes still get their page.
+        root, as_of = synthetic_playbook(tmp_path, customers=30, interactions=40, seed=5), date(2026, 6, 1)
+    b = begin(root, as_of)
+    memo = Memo(tmp_path / "memo")
+    full = [units.analyse_folder(f, rel, b.inputs, memo) for f, rel in b.folders]
+    slim = [pickle.loads(units.slim_pickle(u)) for u in full]
+    assert all(u.slim for u in slim)
+    if which == "crafted":
+        assert not [p for u in full for p in u.problems if p.severity == "error"]
+        assert "zed" in {a for u in full for a in u.authors}
+    if which != "example":
+        assert any(len(u.relationship.customer.interactions) > units.SLIM_RECENT for u in full)
+        assert all(len(u.relationship.customer.interactions) <= units.SLIM_RECENT for u in slim)
+    want, handles = _index_pages([u.relationship for u in full], b.inputs, None)  # authors from the notes
+    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, {a for u in slim for a in u.authors})
+    assert slim_handles == handles
+    assert None not in want.values()
+    assert got == want
+
+
+def test_slim_units_keep_what_the_home_page_shows():
+    from playbook.site.views import HOME_RECENT
+    assert units.SLIM_RECENT >= HOME_RECENT
+    assert units.RECENT >= units.SLIM_RECENT

@@ -52,23 +52,27 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.text == "-":
         text = _read_stdin()
     elif args.text is None:
-        if not args.edit:
+        if not args.edit and not args.ask:
             raise UsageError("give the note: as text in quotes, '-' to read it from standard input, "
                              "or --edit to write it in your editor")
         text = ""
     else:
         text = args.text
-    if not text.strip() and not args.edit and not (args.summary or "").strip():
+    if not text.strip() and not args.edit and not (args.summary or "").strip() and not args.ask:
         raise UsageError("the note is empty; write what happened, or use --edit")
     by = args.by if args.by is not None else (os.environ.get("PLAYBOOK_USER") or None)
     result = capture.log(root, args.customer, text, today=date.today(), day=args.date, type=args.type,
                          with_=args.with_ or (), by=by, sentiment=args.sentiment, direction=args.direction,
-                         summary=args.summary)
+                         summary=args.summary, asks=args.ask or (), ask_from=args.from_,
+                         add_contacts=args.add_contact, hints=editor is not None)
     warn(result.warnings)
+    for line in result.changed:
+        print(f"playbook: {escape_controls(line)}", file=sys.stderr)
     print(shown(result.path))
     if editor is None:
         return 0
-    edited = capture.edit_new(editor, result.path, root, discard_if_unchanged=not text.strip())
+    edited = capture.edit_new(editor, result.path, root, discard_if_unchanged=not text.strip() and not args.ask,
+                              hints=result.hints)
     if not edited.kept:
         print("playbook: nothing was written in the editor; no interaction logged", file=sys.stderr)
         return 1
@@ -89,11 +93,62 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _said(t) -> str:
+    o = t.item
+    where = f"{shown(o.path)}:{o.line}"
+    if t.already:
+        return f"already done: {where}: {o.text}"
+    return f"{'answered' if o.kind == 'ask' else 'ticked'} {where}: {o.text}"
+
+
 @capture_command
 def cmd_done(args: argparse.Namespace) -> int:
     from . import capture
-    t = capture.done(playbook_root(args), args.customer, args.text)
-    print(f"ticked {shown(t.path)}:{t.line}: {t.text}")
+    root = playbook_root(args)
+    if args.text is not None:
+        print(_said(capture.done(root, args.customer, args.text)))
+        return 0
+    ref, open_, closed = capture.open_items(root, args.customer)
+    print(capture.listing(ref, open_))
+    if not open_:
+        return 0
+    if not sys.stdin.isatty():
+        print(f"Tick one with: playbook done {args.customer} NUMBER (or part of its text)")
+        return 0
+    try:
+        answer = input("Tick which? A number, or Enter for none: ").strip()
+    except EOFError:
+        answer = ""
+    if not answer:
+        return 0
+    found = capture.pick(ref, open_, closed, answer)
+    print(_said(found if isinstance(found, capture.Ticked) else capture.tick(root, found)))
+    return 0
+
+
+@capture_command
+def cmd_opportunity(args: argparse.Namespace) -> int:
+    from .capture import deals
+    from .config import load_config
+    root = playbook_root(args)
+    status = "won" if args.won else "lost" if args.lost else None
+    if args.text is None:
+        if status or args.value is not None or args.since is not None:
+            raise UsageError("say which opportunity: its number in the list 'playbook opportunity CUSTOMER' "
+                             "shows, or part of its text (or, to add one, what it is)")
+        ref, opps = deals.opportunities(root, args.customer)
+        print(deals.listing(ref, opps, load_config(root)[0].currency or ""))
+        return 0
+    if status:
+        if args.value is not None or args.since is not None:
+            raise UsageError("--value and --since are for adding an opportunity, not for --won or --lost")
+        d = deals.decide(root, args.customer, args.text, status, closed=args.date or date.today())
+        print(f"{'already ' if d.already else 'marked '}{d.status}: {d.what} ({d.rel})")
+        return 0
+    if args.date is not None:
+        raise UsageError("--date is when one was won or lost; for when it came up, use --since")
+    d = deals.add(root, args.customer, args.text, today=date.today(), value=args.value, since=args.since)
+    print(f"added the opportunity '{d.what}' to {d.rel}")
     return 0
 
 
@@ -126,7 +181,9 @@ def add_parsers(sub) -> None:
                "  playbook log acme \"Called Maria, she is happy with the rollout\" --type call "
                "--with Maria --sentiment positive\n"
                "  playbook log \"Acme Corp\" - --type meeting < notes.md    (the note from standard input)\n"
-               "  playbook log acme --type email --edit                    (write it in $EDITOR)\n\n"
+               "  playbook log acme --type email --edit                    (write it in $EDITOR)\n"
+               "  playbook log acme \"Met Anita, their new CTO\" --with \"Anita Patel\" --add-contact\n"
+               "  playbook log acme --ask \"Can invoices show the shop name?\" --from Maria\n\n"
                "CUSTOMER is a folder name or a customer's name, or the start of either; case and accents\n"
                "do not matter. Commitments are task items in the note: '- [ ] Send the deck (due 2026-12-01)'.\n"
                f"{DATE_FORMS}\n\n"
@@ -146,6 +203,13 @@ def add_parsers(sub) -> None:
                    help="very negative, negative, neutral, positive, very positive (or -2..2)")
     p.add_argument("--direction", metavar="in|out", help="'in': they reached out; 'out': we did")
     p.add_argument("--summary", metavar="TEXT", help="one line (default: the note's first sentence)")
+    p.add_argument("--ask", action="append", metavar="TEXT",
+                   help="something they asked that we owe an answer to: added to customer.yaml's asks, "
+                        "dated like the note (repeat for several; the note may then be left out)")
+    p.add_argument("--from", dest="from_", metavar="NAME",
+                   help="who asked (a contact's name or unique first name); they are added to --with")
+    p.add_argument("--add-contact", action="store_true",
+                   help="add the --with and --from names that are not contacts yet to customer.yaml")
     p.add_argument("--date", type=date_arg, metavar="DATE",
                    help="when it happened: 2026-11-20, yesterday, mon, '3 days ago' (default: today)")
     p.add_argument("--edit", action="store_true",
@@ -172,18 +236,45 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser(
-        "done", help="tick off a commitment ('- [ ]' becomes '- [x]')",
-        description="Tick the open commitment of CUSTOMER whose text contains TEXT (case ignored). "
-                    "The file is edited in place and nothing else in it changes.",
-        epilog="example: playbook done acme \"usage report\"\n\n"
-               "exit status: 0 ticked; 1 nothing ticked (no open commitment or several match, or CUSTOMER\n"
-               "matched no customer or several; the candidates are listed with file:line); 2 no playbook here.",
+        "done", help="tick off a promise ('- [ ]' becomes '- [x]') or an ask; or list what is open",
+        description="Tick the open promise of CUSTOMER (a task item in a note) or mark its open ask answered "
+                    "(in customer.yaml): the one numbered N in the list 'playbook done CUSTOMER' shows, or "
+                    "the one whose text contains TEXT (case ignored). Nothing else in the file changes. "
+                    "Without TEXT it lists what is open, numbered, and on a terminal asks which to tick.",
+        epilog="examples:\n  playbook done acme                    (list, and pick one)\n"
+               "  playbook done acme 2\n  playbook done acme \"usage report\"\n\n"
+               "exit status: 0 ticked, listed, or done already; 1 nothing ticked (nothing or several match,\n"
+               "or CUSTOMER matched no customer or several; the candidates are listed with file:line);\n"
+               "2 no playbook here.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
-    p.add_argument("text", metavar="TEXT", help="part of the commitment's text")
+    p.add_argument("text", metavar="N|TEXT", nargs="?", help="its number in the list, or part of its text")
     root_args(p, positional=False)
     p.set_defaults(func=cmd_done)
+
+    p = sub.add_parser(
+        "opportunity", help="add an opportunity (more business), or mark one won or lost",
+        description="Add an open opportunity to CUSTOMER's customer.yaml, or mark an open one won or lost "
+                    "(--won, --lost); without TEXT, list them. customer.yaml keeps its comments and layout.",
+        epilog="examples:\n  playbook opportunity acme \"Second site\" --value 40000\n"
+               "  playbook opportunity acme                      (list them, the open ones numbered)\n"
+               "  playbook opportunity acme 1 --won --date yesterday\n\n"
+               "exit status: 0 written or listed (or decided already); 1 nothing written (no match or several,\n"
+               "or customer.yaml has errors); 2 a bad value, or no playbook here.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("text", metavar="TEXT|N", nargs="?",
+                   help="what it is (to add one); with --won or --lost, its number or part of its text")
+    p.add_argument("--value", metavar="AMOUNT", help="what it is worth, e.g. 40000")
+    p.add_argument("--since", type=date_arg, metavar="DATE", help="when it came up (default: today)")
+    decided = p.add_mutually_exclusive_group()
+    decided.add_argument("--won", action="store_true", help="mark it won")
+    decided.add_argument("--lost", action="store_true", help="mark it lost")
+    p.add_argument("--date", type=date_arg, metavar="DATE", help="when it was won or lost (default: today)")
+    root_args(p, positional=False)
+    p.set_defaults(func=cmd_opportunity)
 
     p = sub.add_parser(
         "init", help="start a new playbook repository for a team",

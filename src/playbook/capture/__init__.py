@@ -14,17 +14,17 @@ author and the editor are passed in by the command line.
 from __future__ import annotations
 
 from .customers import CustomerRef, fold, list_customers, match_customer
-from .done import Ticked, done, tick_bytes
+from .done import Item, Ticked, done, listing, open_items, pick, tick, tick_bytes
 from .errors import CaptureError, InvalidArgument
 from .files import Written, create_file, create_numbered
-from .log import Edited, edit_new, editor_command, interaction_text, log
+from .log import Edited, Logged, edit_new, editor_command, interaction_text, log
 from .scaffold import INIT_FILES, REQUIREMENTS, SAMPLE_PREFIX, Initialised, init, new_customer
 from .yamlemit import yaml_value
 
 __all__ = [
-    "CaptureError", "CustomerRef", "Edited", "INIT_FILES", "Initialised", "InvalidArgument", "REQUIREMENTS",
+    "CaptureError", "CustomerRef", "Edited", "Item", "Logged", "INIT_FILES", "Initialised", "InvalidArgument", "REQUIREMENTS",
     "SAMPLE_PREFIX",
-    "Ticked", "Written", "create_file", "create_numbered", "done", "edit_new", "editor_command",
+    "Ticked", "Written", "create_file", "create_numbered", "done", "edit_new", "editor_command", "listing", "open_items", "pick", "tick",
     "fold", "init", "interaction_text", "list_customers", "log", "match_customer", "new_customer",
     "tick_bytes", "yaml_value",
 ]

@@ -1,4 +1,5 @@
-"""`playbook done`: tick one open commitment (a task item '- [ ] …') in place, byte for byte."""
+"""`playbook done`: tick an open promise (a task item '- [ ] …', in place, byte for byte) or mark an
+open ask answered (in customer.yaml); or list what is open, numbered, to pick from."""
 
 from __future__ import annotations
 
@@ -8,23 +9,39 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from ..config import load_config
+from ..engine.words import fmt_date
 from ..load import CUSTOMERS_DIR, IGNORED, read_text, split_front_matter
+from ..model import Ask
 from ..notes import extract_commitments, parse_note
-from .customers import CustomerRef, match_customer
+from .customers import CustomerRef, customer_model, match_customer
 from .errors import CaptureError, InvalidArgument
 from .files import replace_file
+from .profile import answer_ask, edit_profile
 
 
 @dataclass(frozen=True, slots=True)
-class _Open:
+class Item:
+    """Something open (or done) with a customer: a promise in a note, or an ask in customer.yaml."""
+
+    kind: str
+    """'promise' or 'ask'."""
     path: Path
+    """The file it is written in."""
     rel: str
+    """That file, relative to the playbook root."""
     line: int
+    """Where it starts."""
     text: str
+    """The promise's text, or what they asked."""
+    detail: str = ""
+    """A few words more: the due date, who asked and since when."""
+    ask: Ask | None = None
+    """For an ask, as the loader reads it."""
 
 
-def _open_commitments(root: Path, ref: CustomerRef) -> tuple[list[_Open], list[_Open]]:
-    """(open, done) commitments of a customer, each with file and line."""
+def _promises(ref: CustomerRef) -> tuple[list[Item], list[Item]]:
+    """(open, done) promises of a customer, in file order, each with file and line."""
     folder = ref.folder / "interactions"
     open_, done = [], []
     if not folder.is_dir():
@@ -41,12 +58,53 @@ def _open_commitments(root: Path, ref: CustomerRef) -> tuple[list[_Open], list[_
             continue
         _, body, body_line = split
         for c in extract_commitments(body, body_line, date.min, rel):
-            (done if c.done else open_).append(_Open(f, rel, c.source.line, c.text))
+            detail = f"due {fmt_date(c.due)}" if c.due else ""
+            (done if c.done else open_).append(Item("promise", f, rel, c.source.line, c.text, detail))
     return open_, done
 
 
-def _where(items: Iterable[_Open]) -> str:
-    return "\n".join(f"  {o.rel}:{o.line}: {o.text}" for o in items)
+def _asks(root: Path, ref: CustomerRef) -> tuple[list[Item], list[Item]]:
+    """(open, answered) asks in customer.yaml; parked ones are neither (they wait on purpose)."""
+    config, _ = load_config(root)
+    model = customer_model(root, ref, config)
+    if model is None:
+        return [], []
+    open_, done = [], []
+    for a in model.asks:
+        words = [f"from {a.from_}" if a.from_ else "", f"since {fmt_date(a.since)}" if a.since else ""]
+        item = Item("ask", ref.folder / "customer.yaml", a.source.path, a.source.line, a.what,
+                    ", ".join(w for w in words if w), a)
+        if a.done:
+            done.append(item)
+        elif a.status == "open":
+            open_.append(item)
+    return open_, done
+
+
+def open_items(root: Path, customer: str) -> tuple[CustomerRef, list[Item], list[Item]]:
+    """The customer, its open promises and asks (promises first, in file order: the numbers
+    `done` shows and takes), and those already done."""
+    ref = match_customer(root, customer)
+    promises, kept = _promises(ref)
+    asks, answered = _asks(root, ref)
+    return ref, promises + asks, kept + answered
+
+
+def _where(items: Iterable[Item]) -> str:
+    return "\n".join(f"  {o.rel}:{o.line}: {'ask: ' if o.kind == 'ask' else ''}{o.text}" for o in items)
+
+
+def listing(ref: CustomerRef, items: list[Item]) -> str:
+    """The open items, numbered as `done CUSTOMER N` takes them."""
+    if not items:
+        return f"{ref.name} has nothing open: no open promises ('- [ ] …' in its notes) and no open asks."
+    lines = []
+    for n, o in enumerate(items, 1):
+        if n == 1 or o.kind != items[n - 2].kind:
+            lines.append(f"Promises to {ref.name} not kept yet:" if o.kind == "promise" else
+                         f"Asks from {ref.name} not answered yet:")
+        lines += [f"{n:>3}. {o.text}" + (f" ({o.detail})" if o.detail else ""), f"     {o.rel}:{o.line}"]
+    return "\n".join(lines)
 
 
 def open_box(text: str, line: int) -> int | None:
@@ -84,41 +142,64 @@ def tick_bytes(data: bytes, line: int) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Ticked:
-    """The commitment `done` ticked."""
+    """What `done` ticked, or found done already."""
 
-    path: Path
-    """The interaction file, edited in place."""
-    rel: str
-    """Its path relative to the playbook root."""
-    line: int
-    """The line of the task item."""
-    text: str
-    """The commitment's text."""
+    item: Item
+    """The promise or ask."""
+    already: bool = False
+    """It was done before: nothing was written."""
 
 
-def done(root: Path, customer: str, fragment: str) -> Ticked:
-    """Tick the one open commitment of `customer` whose text contains `fragment`."""
-    key = " ".join(fragment.split()).casefold()
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def pick(ref: CustomerRef, open_: list[Item], closed: list[Item], choice: str) -> Item | Ticked:
+    """The open item `choice` names: its number in `listing`, else the one whose text holds it
+    (an exact text wins). A done one it names is returned as Ticked(already=True)."""
+    choice = choice.strip()
+    if choice.isdigit():
+        n = int(choice)
+        if 1 <= n <= len(open_):
+            return open_[n - 1]
+        if open_:
+            raise CaptureError(f"there is no number {n}: {ref.name} has {len(open_)} open.\n"
+                               f"{listing(ref, open_)}")
+    key = _key(choice)
     if not key:
-        raise InvalidArgument("give part of the commitment's text, e.g. playbook done acme \"send deck\"")
-    ref = match_customer(root, customer)
-    open_, closed = _open_commitments(root, ref)
-    hits = [o for o in open_ if key in " ".join(o.text.split()).casefold()]
-    exact = [o for o in hits if " ".join(o.text.split()).casefold() == key]
+        raise InvalidArgument("give part of the promise's or ask's text, or its number, e.g. playbook done acme 2")
+    hits = [o for o in open_ if key in _key(o.text)]
+    exact = [o for o in hits if _key(o.text) == key]
     if len(exact) == 1:
         hits = exact
-    if not hits:
-        already = [o for o in closed if key in " ".join(o.text.split()).casefold()]
-        if already:
-            raise CaptureError(f"'{fragment}' is already ticked:\n{_where(already)}")
-        if not open_:
-            raise CaptureError(f"{ref.name} has no open commitments (task items '- [ ] …' in its interactions)")
-        raise CaptureError(f"no open commitment of {ref.name} contains '{fragment}'. Open ones:\n"
-                           f"{_where(open_)}\nGive part of one of these texts.")
-    if len(hits) > 1:
-        raise CaptureError(f"'{fragment}' matches {len(hits)} open commitments of {ref.name}; "
-                           f"give more of the text:\n{_where(hits)}")
-    hit = hits[0]
-    before = hit.path.read_bytes()
-    replace_file(hit.path, before, tick_bytes(before, hit.line), root)
-    return Ticked(hit.path, hit.rel, hit.line, hit.text)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise CaptureError(f"'{choice}' matches {len(hits)} open items of {ref.name}; give more of the text "
+                           f"or the number:\n{listing(ref, open_)}")
+    already = [o for o in closed if key in _key(o.text)]
+    if already:
+        return Ticked(already[0], already=True)
+    if not open_:
+        raise CaptureError(f"{listing(ref, open_)}")
+    raise CaptureError(f"nothing open with {ref.name} contains '{choice}'.\n{listing(ref, open_)}")
+
+
+def tick(root: Path, item: Item) -> Ticked:
+    """Tick a promise (one byte, in place) or mark an ask answered (customer.yaml, proved)."""
+    if item.kind == "promise":
+        before = item.path.read_bytes()
+        replace_file(item.path, before, tick_bytes(before, item.line), root)
+        return Ticked(item)
+    assert item.ask is not None
+    config, _ = load_config(root)
+    ref = CustomerRef(item.path.parent.name, item.path.parent.name, item.path.parent)
+    edit_profile(root, ref, config, [answer_ask(item.ask)])
+    return Ticked(item)
+
+
+def done(root: Path, customer: str, choice: str) -> Ticked:
+    """Tick the open promise or ask of `customer` that `choice` names (see `pick`)."""
+    ref, open_, closed = open_items(root, customer)
+    found = pick(ref, open_, closed, choice)
+    return found if isinstance(found, Ticked) else tick(root, found)

@@ -38,7 +38,7 @@ def within_root(path: Path, root: Path) -> Path:
 
 # -- safe writes ----------------------------------------------------------------------------
 
-def _temp_name(path: Path) -> Path:
+def temp_name(path: Path) -> Path:
     # Starts with '.' and ends with '.tmp': the loader ignores it should a crash leave it behind.
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
 
@@ -46,7 +46,7 @@ def _temp_name(path: Path) -> Path:
 def create_file(path: Path, data: bytes, root: Path) -> None:
     """Write a new file atomically; FileExistsError when the name is taken (never overwrites)."""
     within_root(path.parent, root)
-    tmp = _temp_name(path)
+    tmp = temp_name(path)
     with open(tmp, "xb") as fh:
         fh.write(data)
         fh.flush()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -58,11 +59,16 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
     session = Session(root, root / "out-serve")
     walk = Walk(root, seed)
     history = []
+    seen = snapshot(root)
     for step in range(STEPS + 1):
         what = walk.step() if step else "first build"
         history.append(what)
         Today.current = START + timedelta(days=walk.day_offset)
-        served = session.rebuild()
+        now = snapshot(root)
+        # What a watcher reports: every path created, deleted or changed (serve re-takes the
+        # signatures of those folders only).
+        served = session.rebuild({p for p in seen.keys() | now.keys() if seen.get(p) != now.get(p)} if step else None)
+        seen = now
         warm = build(root, root / "out-warm")
         cold = build(root, root / "out-cold", use_cache=False)
         where = f"seed {seed}, step {step} ({' → '.join(history[-4:])})"
@@ -72,6 +78,18 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         same(tree(root / "out-warm"), want, f"{where}: warm build")
         same(tree(root / "out-serve"), want, f"{where}: serve")
     session.close()
+
+
+def snapshot(root: Path) -> dict[Path, tuple]:
+    """Every path of the playbook (not its outputs or git) with what stat says of it."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".git", "out-", ".playbook-cache"))]
+        for name in [*dirs, *files]:
+            p = Path(folder, name)
+            st = p.lstat()
+            found[p] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return found
 
 
 def test_parallel_cold_and_warm_builds_agree(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ import os
 import pickle
 import time
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from .load import IGNORED
@@ -48,27 +49,42 @@ class Manifest:
     customers: int = 0
 
 
-def signatures(folders: list[tuple[Path, str]], salt: str) -> dict[str, str | None]:
+def signatures(folders: list[tuple[Path, str]], salt: str,
+               reuse: dict[str, str] | None = None) -> dict[str, str | None]:
     """Each folder's signature (None when a file in it changed too recently to trust its
-    times). `salt`: what the folder's unit key also depends on (tool, config, root)."""
+    times). `salt`: what the folder's unit key also depends on (tool, config, root). `reuse`:
+    signatures known to hold still (`serve`: folders the watcher saw no change in)."""
     now = time.time_ns()
-    return {f.name: signature(f, rel, salt, now) for f, rel in folders}
+    reuse = reuse or {}
+    return {f.name: reuse.get(f.name) or signature(f, rel, salt, now) for f, rel in folders}
 
 
 def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
+    found, _ = signature_and_links(folder, rel, salt, now)
+    return found
+
+
+def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[str | None, bool]:
+    """The signature, and whether the folder holds a link (whose target a watcher of the
+    folder does not see change)."""
     parts: list[str] = [salt, rel]
     newest = 0
+    linked = False
 
     def scan(path: Path, tag: str, wanted) -> None:
-        nonlocal newest
+        nonlocal newest, linked
         try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
+            entries = list(os.scandir(path))
         except OSError:
             parts.append(f"{tag}!")
             return
+        entries.sort(key=_NAME)
         for e in entries:
-            kind = "l" if e.is_symlink() else ("d" if e.is_dir() else "f")
-            line = f"{tag}{kind}:{e.name}:{os.path.realpath(e.path) if kind == 'l' else ''}"
+            if e.is_symlink():
+                linked = True
+                line = f"{tag}l:{e.name}:{os.path.realpath(e.path)}"
+            else:
+                line = f"{tag}{'d' if e.is_dir() else 'f'}:{e.name}:"
             if wanted(e.name):
                 try:
                     st = e.stat()  # follows a link: the target's bytes are what is read
@@ -82,11 +98,16 @@ def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
     scan(folder, "", lambda name: name == "customer.yaml")
     idir = folder / "interactions"
     if idir.is_symlink():
+        linked = True
         parts.append(f"interactions->{os.path.realpath(idir)}")
     scan(idir, "i", lambda name: name.endswith(".md") and not IGNORED.search(name))
     if newest >= now - RACY_NS:
-        return None
-    return digest(*parts)
+        return None, linked
+    # One digest of the lines joined by NUL, which no file name or path holds.
+    return digest("\0".join(parts)), linked
+
+
+_NAME = attrgetter("name")
 
 
 def _name(out: Path) -> str:

@@ -228,7 +228,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
                 day = resolve_as_of(as_of, None)
             t = time.perf_counter()
             try:
-                report = session.rebuild()
+                # The watcher's paths spare stat'ing the folders nobody touched; a new day
+                # (no paths) looks at everything.
+                report = session.rebuild({Path(p) for _, p in changes} if changes else None)
             except BuildError as exc:
                 print(f"playbook: {exc}", file=sys.stderr)
                 continue

@@ -172,7 +172,7 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) 
 
     def each():
         yield v.home()
-        yield v.customers()
+        yield from v.customers()
         yield from v.index_pages()
 
     for path, template, context in each():

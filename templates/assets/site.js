@@ -1,6 +1,8 @@
 /* Small enhancements; every page works without them.
    - actions.html: filter the list by owner, kind and due (also from ?owner=&kind=&due=);
      an action is on the list of everyone in its data-owners (its assignee and the customer's owners).
+     On a list in several pages the filters choose among the page's actions, and the links to
+     the other pages carry them along.
    - brief.html: a print button.
    - the header search: a fuller placeholder where there is room for it. */
 (function () {
@@ -26,13 +28,21 @@
         li.hidden = !ok;
         if (ok) shown += 1;
       });
-      if (count) count.textContent = shown + (shown === 1 ? " action" : " actions") +
-        (shown === items.length ? "." : " of " + items.length + " shown.");
+      // On one page of several, the count says so: "12 of 200 actions shown on this page, of 1,154."
+      var of = count && count.getAttribute("data-of");
+      if (count) count.textContent = shown + (shown === items.length ? (shown === 1 ? " action" : " actions") :
+        " of " + items.length + " actions shown") + (of ? " on this page, of " + of : "") + ".";
       if (none) none.hidden = shown !== 0;
+      var q = new URLSearchParams();
+      fields.forEach(function (f) { if (value(f)) q.set(f, value(f)); });
+      var s = q.toString();
+      // The other pages of a long list open with the same filters.
+      Array.prototype.forEach.call(document.querySelectorAll("a[data-keep-query]"), function (a) {
+        var plain = a.getAttribute("data-href") || a.getAttribute("href");
+        a.setAttribute("data-href", plain);
+        a.setAttribute("href", s ? plain + "?" + s : plain);
+      });
       if (push && window.history && window.history.replaceState) {
-        var q = new URLSearchParams();
-        fields.forEach(function (f) { if (value(f)) q.set(f, value(f)); });
-        var s = q.toString();
         window.history.replaceState(null, "", s ? "?" + s : window.location.pathname.split("/").pop());
       }
     }

@@ -16,7 +16,7 @@ from ..engine.types import Relationship
 from ..gitinfo import GitInfo
 from .parts import Site
 from .render import environment, render
-from .views import Views
+from .lists import ListViews
 
 __all__ = ["Renderer"]
 
@@ -33,7 +33,7 @@ class Renderer:
         handle, when the relationships do not hold all their interactions (slim units)."""
         self.env = env or environment(root)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
-        self.views = Views(relationships, self.site)
+        self.views = ListViews(relationships, self.site)
         self.root = root
 
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:

@@ -15,20 +15,19 @@ from typing import Any, Iterator
 from markupsafe import Markup
 
 from ..engine.timeline import upto
-from ..engine.types import Action, Relationship
+from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES
 from ..names import (
-    CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, owner_page,
-    stage_page, tag_page,
+    CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, stage_page,
 )
 from ..notes import render as render_notes
 from ..records import fast_pickling
 from . import parts, svg
 from .parts import (
-    KIND_LABELS, ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
+    ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
     flag_view, health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
 )
 
@@ -51,6 +50,11 @@ HOME_RENEWAL_DAYS = 180
 #: first) and this many customers at risk (least healthy first); the rest are a link away.
 HOME_GROUP_MAX = 25
 HOME_RISK_MAX = 12
+#: Renewals and key dates on the home page, soonest first; the rest are on their own pages.
+HOME_DATES_MAX = 15
+#: The pages listing every renewal and key date the home page counts.
+RENEWALS_PAGE = "renewals.html"
+KEY_DATES_PAGE = "key-dates.html"
 BRIEF_INTERACTIONS = 3
 BRIEF_ACTIONS = 5
 BRIEF_POINTS = 4
@@ -167,12 +171,6 @@ class Views:
             found = self._actions[(id(a), base)] = action_view(self.site, a, base)
         return found
 
-    def all_actions(self, base: str, owner: str | None = None) -> list[ActionView]:
-        """Ranked (priority, then due); with `owner`, that person's list as `Site.concerns` defines it."""
-        found = [a for r in self.rels for a in r.actions if owner is None or owner in self.site.concerns(a)]
-        found.sort(key=lambda a: a.sort_key())
-        return [self.action(a, base) for a in found]
-
     def owner_groups(self, base: str, within: int | None, limit: int | None = None) -> list[OwnerGroup]:
         """Each person's list (their customers' actions and those assigned to them, so an action
         on a shared customer is on both owners' lists), ranked like the engine: priority, then
@@ -223,8 +221,8 @@ class Views:
         risks = [RiskCard(self.row(r, base),
                           tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
                           tuple(self.action(a, base) for a in r.actions[:2])) for r in worst]
-        dates = sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
-                       key=lambda kr: (kr[0].date, kr[1].customer.name, kr[0].kind, kr[0].title))
+        dates = self.key_date_items()
+        renewals = self.renewal_items()
         recent = sorted(((i, r) for r in self.rels for i in upto(r.customer, self.as_of)),
                         key=lambda ir: (-ir[0].date.toordinal(), ir[1].customer.slug, ir[0].slug))[:HOME_RECENT]
         legend = self.legend(base)
@@ -242,22 +240,33 @@ class Views:
         return path, "index.html", {
             "page": self.meta(path, "", "today"), "today_label": long_date(self.as_of),
             "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
-            "renewals": self.renewals(base), "renewal_days": HOME_RENEWAL_DAYS,
+            "renewals": self.renewals(renewals[:HOME_DATES_MAX], renewals, base), "renewal_days": HOME_RENEWAL_DAYS,
+            "renewals_more": len(renewals) - min(len(renewals), HOME_DATES_MAX), "renewals_href": base + RENEWALS_PAGE,
             "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
-            "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates], "key_date_days": HOME_KEY_DATE_DAYS,
+            "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates[:HOME_DATES_MAX]],
+            "key_dates_more": len(dates) - min(len(dates), HOME_DATES_MAX), "key_dates_href": base + KEY_DATES_PAGE,
+            "key_date_days": HOME_KEY_DATE_DAYS,
             "mix": mix, "legend": legend,
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
             "calendars": self.calendars(base), "team_calendar": base + TEAM_CALENDAR,
             "changes": self.site.changes(base), "since": self.site.since,
         }
 
-    def renewals(self, base: str) -> dict[str, Any]:
-        """Renewals in the next HOME_RENEWAL_DAYS, soonest first, with their value and stage."""
+    def renewal_items(self) -> list[Relationship]:
+        """Renewals in the next HOME_RENEWAL_DAYS, soonest first."""
+        return sorted((r for r in self.rels if r.customer.status != "ended" and r.customer.renewal
+                       and 0 <= (r.customer.renewal - self.as_of).days <= HOME_RENEWAL_DAYS),
+                      key=lambda r: (r.customer.renewal, r.customer.name.casefold()))
+
+    def key_date_items(self) -> list[tuple[KeyDate, Relationship]]:
+        """Birthdays, anniversaries and renewals in the next HOME_KEY_DATE_DAYS, soonest first."""
+        return sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
+                      key=lambda kr: (kr[0].date, kr[1].customer.name, kr[0].kind, kr[0].title))
+
+    def renewals(self, shown: list[Relationship], every: list[Relationship], base: str) -> dict[str, Any]:
+        """The renewals `shown`, with their value and stage, and the value of `every` one."""
         currency = self.site.config.currency
-        found = sorted((r for r in self.rels if r.customer.status != "ended" and r.customer.renewal
-                        and 0 <= (r.customer.renewal - self.as_of).days <= HOME_RENEWAL_DAYS),
-                       key=lambda r: (r.customer.renewal, r.customer.name.casefold()))
-        total = sum(r.customer.value or 0 for r in found)
+        total = sum(r.customer.value or 0 for r in every)
         return {
             "list": [{
                 "customer": Link(r.customer.name, self.site.customer_href(r.customer.slug, base)),
@@ -265,16 +274,8 @@ class Views:
                 "when": relative_days((r.customer.renewal - self.as_of).days),
                 "value": money(r.customer.value, currency) if r.customer.value is not None else "",
                 "stage": self.site.stage(r.stage.id, base), "flags": [flag_view(self.site, f) for f in r.flags],
-            } for r in found],
+            } for r in shown],
             "total": money(total, currency) if total else "",
-        }
-
-    def customers(self) -> Page:
-        path = CUSTOMERS_PAGE
-        base = base_for(path)
-        return path, "customers.html", {
-            "page": self.meta(path, "Customers", "customers"),
-            "rows": self.rows(self.by_name, base),
         }
 
     def customer_head(self, r: Relationship, base: str, brief: bool = False) -> dict[str, Any]:
@@ -444,112 +445,11 @@ class Views:
             "care": [reason_view(self.site, x, short) for x in handle_with_care(r)[:BRIEF_POINTS]],
         }
 
-    def stage(self, stage_id: str) -> Page:
-        path = stage_page(stage_id)
-        base = base_for(path)
-        rels = [r for r in self.by_name if r.stage.id == stage_id]
-        return path, "stage.html", {
-            "page": self.meta(path, STAGE_LABELS[stage_id], "customers"),
-            "stage": {"id": stage_id, "label": STAGE_LABELS[stage_id], "blurb": STAGE_BLURBS[stage_id]},
-            "rows": self.rows(rels, base), "legend": self.legend(base),
-        }
-
-    def owner(self, handle: str) -> Page:
-        slug = self.site.owner_slugs[handle]
-        path = owner_page(slug)
-        base = base_for(path)
-        rels = [r for r in self.by_name if handle in r.customer.owners]
-        actions = self.all_actions(base, owner=handle)
-        return path, "owner.html", {
-            "page": self.meta(path, self.site.person_name(handle), "team"),
-            "person": self.site.person(handle, base),
-            "rows": self.rows(rels, base), "groups": _due_groups(actions),
-            "action_count": len(actions), "calendar": self.site.calendar(handle, base),
-        }
-
-    def owners(self) -> Page:
-        path = "owners/index.html"
-        base = base_for(path)
-        people = []
-        for h in self.site.handles:
-            own = [r for r in self.rels if h in r.customer.owners]
-            acts = [a for r in self.rels for a in r.actions if h in self.site.concerns(a)]
-            people.append({
-                "person": self.site.person(h, base), "customers": len(own),
-                "at_risk": sum(1 for r in own if r.stage.id == "at-risk"),
-                "actions": len(acts), "overdue": sum(1 for a in acts if a.due < self.as_of),
-                "calendar": self.site.calendar(h, base),
-            })
-        return path, "owners.html", {
-            "page": self.meta(path, "Team", "team"), "people": people,
-            "team_calendar": base + TEAM_CALENDAR,
-        }
-
-    def tag(self, tag: str) -> Page:
-        path = tag_page(self.site.tag_slugs[tag])
-        base = base_for(path)
-        rels = [r for r in self.by_name if tag in r.customer.tags]
-        return path, "tag.html", {
-            "page": self.meta(path, f"Tag: {tag}", "tags"), "tag": tag, "rows": self.rows(rels, base),
-        }
-
-    def tags(self) -> Page:
-        path = "tags/index.html"
-        base = base_for(path)
-        counts: dict[str, int] = {}
-        for r in self.rels:
-            for t in r.customer.tags:
-                counts[t] = counts.get(t, 0) + 1
-        items = [{"tag": self.site.tag(t, base), "count": counts[t]}
-                 for t in sorted(counts, key=lambda t: (-counts[t], t.casefold(), t))]
-        return path, "tags.html", {"page": self.meta(path, "Tags", "tags"), "tags": items}
-
-    def actions(self) -> Page:
-        path = "actions.html"
-        base = base_for(path)
-        actions = self.all_actions(base)
-        # An action is under each person it concerns (data-owners="maya tomas"), as on their own page.
-        owners = [Option(h, self.site.person_name(h)) for h in self.site.handles
-                  if any(h in a.owners_key.split() for a in actions)]
-        if any(a.owners_key == "-" for a in actions):
-            owners.append(Option("-", "Nobody assigned"))
-        kinds = [Option(k, v) for k, v in KIND_LABELS.items() if any(a.kind == k for a in actions)]
-        dues = [Option("overdue", "Overdue"), Option("today", "Due today"), Option("week", "Within 7 days"),
-                Option("month", "Within 30 days")]
-        return path, "actions.html", {
-            "page": self.meta(path, "Actions", "actions"), "actions": actions,
-            "owners": owners, "kinds": kinds, "dues": dues,
-        }
-
-    def search(self) -> Page:
-        path = "search.html"
-        return path, "search.html", {"page": self.meta(path, "Search", "search")}
-
-    def all(self) -> Iterator[Page]:
-        yield self.home()
-        yield self.customers()
-        for r in self.rels:
-            yield from self.customer_pages(r)
-        yield from self.index_pages()
-
     def customer_pages(self, r: Relationship) -> Iterator[Page]:
         """The pages of one customer: they depend on nothing but its relationship and the
         site's names (owners, tags), so a build can render and keep them per customer."""
         yield self.customer(r)
         yield self.brief(r)
-
-    def index_pages(self) -> Iterator[Page]:
-        """The pages over all customers, after `home` and `customers`."""
-        for s in STAGES:
-            yield self.stage(s)
-        yield self.owners()
-        for h in self.site.handles:
-            yield self.owner(h)
-        yield self.tags()
-        for t in sorted(self.site.tag_slugs):
-            yield self.tag(t)
-        yield self.actions()
-        yield self.search()
 
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -591,18 +491,6 @@ def _signed(n: int) -> str:
 
 def _tone(n: int) -> str:
     return "up" if n > 0 else ("down" if n < 0 else "flat")
-
-
-def _due_groups(actions: list[ActionView]) -> list[dict[str, Any]]:
-    """Actions in due buckets, each still ranked as given (priority, then due date)."""
-    buckets = [("overdue", "Overdue"), ("today", "Today"), ("week", "Next 7 days"), ("month", "Next 30 days"),
-               ("later", "Later")]
-    out = []
-    for key, label in buckets:
-        items = [a for a in actions if a.due_tokens.split()[0] == key]
-        if items:
-            out.append({"key": key, "label": label, "actions": items})
-    return out
 
 
 # View data is fingerprinted (pickled) to key each page over all customers; these records

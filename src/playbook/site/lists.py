@@ -1,0 +1,247 @@
+"""The pages over all customers that list customers or actions, in pages (paging.py).
+
+At 10,000 customers the actions list held 50,000 actions (30 MB of HTML) and each person's
+page 5 MB; each list is now cut into pages of a few hundred kilobytes at most. Page 1 keeps
+the list's address; a person's page shows their most important actions first and their
+customers after, each with its own pages. Small books have one page per list and look as
+they did.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+from ..engine.types import Action, KeyDate, Relationship
+from ..model import STAGE_LABELS, STAGES
+from ..records import fast_pickling
+from ..names import CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
+from . import paging
+from .paging import Pager, Pages
+from .parts import KIND_LABELS, ActionView, key_date_view
+from .views import (
+    HOME_DATES_MAX, HOME_KEY_DATE_DAYS, HOME_RENEWAL_DAYS, KEY_DATES_PAGE, RENEWALS_PAGE, STAGE_BLURBS, Option, Page, Views,
+    base_for,
+)
+
+
+def relationship_text(r: Relationship) -> int:
+    """About the characters of text a customer's row or card shows (for a page's budget)."""
+    c = r.customer
+    return (len(c.name) + (len(r.stage.reasons[0].text) if r.stage.reasons else 0)
+            + (len(r.actions[0].title) if r.actions else 0) + sum(len(f.reason.text) for f in r.flags)
+            + sum(len(h) for h in c.owners))
+
+
+def action_text(a: Action) -> int:
+    """About the characters of text an action shows."""
+    return (len(a.title) + len(a.why) + sum(len(x) + 2 for x in a.score_reasons) + len(a.contact or "")
+            + len(a.customer) + sum(len(str(x.source)) for x in a.also))
+
+
+def key_date_text(kr: tuple[KeyDate, Relationship]) -> int:
+    return len(kr[0].title) + len(kr[1].customer.name)
+
+
+def renewal_text(r: Relationship) -> int:
+    return len(r.customer.name) + sum(len(f.reason.text) for f in r.flags)
+
+
+class ListViews(Views):
+    """Every page of the site: the customers' own (`customer_pages`) and, in `index_pages`,
+    those over all customers."""
+
+    def ranked(self, owner: str | None = None) -> list[Action]:
+        """Every action (or `owner`'s list, as `Site.concerns` defines it), ranked."""
+        found = [a for r in self.rels for a in r.actions if owner is None or owner in self.site.concerns(a)]
+        found.sort(key=lambda a: a.sort_key())
+        return found
+
+    def customers(self) -> Iterator[Page]:
+        pages = Pages(CUSTOMERS_PAGE, self.by_name, relationship_text)
+        for n, path, chunk in pages:
+            base = base_for(path)
+            yield path, "customers.html", {
+                "page": self.meta(path, "Customers" if n == 1 else f"Customers, page {n}", "customers"),
+                "total": len(self.by_name), "rows": self.rows(list(chunk), base),
+                "pager": pages.pager(n, base, "Pages of customers"),
+            }
+
+    def stage(self, stage_id: str) -> Iterator[Page]:
+        rels = [r for r in self.by_name if r.stage.id == stage_id]
+        pages = Pages(stage_page(stage_id), rels, relationship_text)
+        label = STAGE_LABELS[stage_id]
+        for n, path, chunk in pages:
+            base = base_for(path)
+            yield path, "stage.html", {
+                "page": self.meta(path, label if n == 1 else f"{label}, page {n}", "customers"),
+                "stage": {"id": stage_id, "label": label, "blurb": STAGE_BLURBS[stage_id]},
+                "total": len(rels), "rows": self.rows(list(chunk), base), "legend": self.legend(base),
+                "pager": pages.pager(n, base, f"Pages of {label.lower()} customers"),
+            }
+
+    def owner(self, handle: str) -> Iterator[Page]:
+        """The person's book: their most important actions first, then their customers, each
+        list in its own pages (`owners/<slug>/actions/2.html`, `…/customers/2.html`)."""
+        slug = self.site.owner_slugs[handle]
+        path = owner_page(slug)
+        name = self.site.person_name(handle)
+        rels = [r for r in self.by_name if handle in r.customer.owners]
+        actions = self.ranked(owner=handle)
+        acts = Pages(path, actions, action_text, rest=f"owners/{slug}/actions")
+        rows = Pages(path, rels, relationship_text, rest=f"owners/{slug}/customers")
+
+        def page(at: str, title: str, act: int | None, row: int | None) -> Page:
+            base = base_for(at)
+            return at, "owner.html", {
+                "page": self.meta(at, title, "team"), "person": self.site.person(handle, base),
+                "team_href": base + "owners/index.html", "calendar": self.site.calendar(handle, base),
+                "customer_count": len(rels), "action_count": len(actions),
+                "groups": None if act is None else due_groups([self.action(a, base) for a in acts.chunks[act - 1]]),
+                "actions_pager": None if act is None else acts.pager(act, base, f"Pages of {name}’s actions"),
+                "rows": None if row is None else self.rows(list(rows.chunks[row - 1]), base),
+                "rows_pager": None if row is None else rows.pager(row, base, f"Pages of {name}’s customers"),
+            }
+
+        yield page(path, name, 1, 1)
+        for n in range(2, len(acts) + 1):
+            yield page(acts.address(n), f"{name}: actions, page {n}", n, None)
+        for n in range(2, len(rows) + 1):
+            yield page(rows.address(n), f"{name}: customers, page {n}", None, n)
+
+    def owners(self) -> Page:
+        path = "owners/index.html"
+        base = base_for(path)
+        people = []
+        for h in self.site.handles:
+            own = [r for r in self.rels if h in r.customer.owners]
+            acts = [a for r in self.rels for a in r.actions if h in self.site.concerns(a)]
+            people.append({
+                "person": self.site.person(h, base), "customers": len(own),
+                "at_risk": sum(1 for r in own if r.stage.id == "at-risk"),
+                "actions": len(acts), "overdue": sum(1 for a in acts if a.due < self.as_of),
+                "calendar": self.site.calendar(h, base),
+            })
+        return path, "owners.html", {
+            "page": self.meta(path, "Team", "team"), "people": people,
+            "team_calendar": base + TEAM_CALENDAR,
+        }
+
+    def tag(self, tag: str) -> Iterator[Page]:
+        slug = self.site.tag_slugs[tag]
+        rels = [r for r in self.by_name if tag in r.customer.tags]
+        pages = Pages(tag_page(slug), rels, relationship_text)
+        for n, path, chunk in pages:
+            base = base_for(path)
+            yield path, "tag.html", {
+                "page": self.meta(path, f"Tag: {tag}" if n == 1 else f"Tag: {tag}, page {n}", "tags"), "tag": tag,
+                "tags_href": base + "tags/index.html", "total": len(rels), "rows": self.rows(list(chunk), base),
+                "pager": pages.pager(n, base, f"Pages of customers tagged {tag}"),
+            }
+
+    def tags(self) -> Page:
+        path = "tags/index.html"
+        base = base_for(path)
+        counts: dict[str, int] = {}
+        for r in self.rels:
+            for t in r.customer.tags:
+                counts[t] = counts.get(t, 0) + 1
+        items = [{"tag": self.site.tag(t, base), "count": counts[t]}
+                 for t in sorted(counts, key=lambda t: (-counts[t], t.casefold(), t))]
+        return path, "tags.html", {"page": self.meta(path, "Tags", "tags"), "tags": items}
+
+    def actions(self) -> Iterator[Page]:
+        """Every action, ranked, in pages. The filters work on the page shown (and say so
+        when there are several); each person's page lists all of theirs."""
+        ranked = self.ranked()
+        pages = Pages("actions.html", ranked, action_text)
+        # An action is under each person it concerns (data-owners="maya tomas"), as on their own page.
+        concerned = {h for a in ranked for h in self.site.concerns(a)}
+        kinds_used = {a.kind for a in ranked}
+        nobody = any(not self.site.concerns(a) for a in ranked)
+        dues = [Option("overdue", "Overdue"), Option("today", "Due today"), Option("week", "Within 7 days"),
+                Option("month", "Within 30 days")]
+        for n, path, chunk in pages:
+            base = base_for(path)
+            owners = [Option(h, self.site.person_name(h)) for h in self.site.handles if h in concerned]
+            if nobody:
+                owners.append(Option("-", "Nobody assigned"))
+            yield path, "actions.html", {
+                "page": self.meta(path, "Actions" if n == 1 else f"Actions, page {n}", "actions"),
+                "actions": [self.action(a, base) for a in chunk], "total": f"{len(ranked):,}",
+                "owners": owners, "kinds": [Option(k, v) for k, v in KIND_LABELS.items() if k in kinds_used],
+                "dues": dues, "pager": pages.pager(n, base, "Pages of actions"),
+                "people_href": base + "owners/index.html",
+            }
+
+    def renewal_pages(self) -> Iterator[Page]:
+        """Every renewal the home page counts, soonest first, when it shows only some."""
+        found = self.renewal_items()
+        if len(found) <= HOME_DATES_MAX:
+            return
+        pages = Pages(RENEWALS_PAGE, found, renewal_text)
+        for n, path, chunk in pages:
+            base = base_for(path)
+            yield path, "renewals.html", {
+                "page": self.meta(path, "Renewals" if n == 1 else f"Renewals, page {n}", "today"),
+                "renewals": self.renewals(list(chunk), found, base), "renewal_days": HOME_RENEWAL_DAYS,
+                "total": len(found), "pager": pages.pager(n, base, "Pages of renewals"),
+            }
+
+    def key_date_pages(self) -> Iterator[Page]:
+        """Every key date the home page counts, soonest first, when it shows only some."""
+        found = self.key_date_items()
+        if len(found) <= HOME_DATES_MAX:
+            return
+        pages = Pages(KEY_DATES_PAGE, found, key_date_text)
+        for n, path, chunk in pages:
+            base = base_for(path)
+            yield path, "key-dates.html", {
+                "page": self.meta(path, "Key dates" if n == 1 else f"Key dates, page {n}", "today"),
+                "key_dates": [key_date_view(self.site, r, k, base) for k, r in chunk],
+                "key_date_days": HOME_KEY_DATE_DAYS, "total": len(found),
+                "pager": pages.pager(n, base, "Pages of key dates"),
+            }
+
+    def search(self) -> Page:
+        path = "search.html"
+        return path, "search.html", {"page": self.meta(path, "Search", "search")}
+
+    def all(self) -> Iterator[Page]:
+        yield self.home()
+        yield from self.customers()
+        for r in self.rels:
+            yield from self.customer_pages(r)
+        yield from self.index_pages()
+
+    def index_pages(self) -> Iterator[Page]:
+        """The pages over all customers, after `home` and `customers`."""
+        for s in STAGES:
+            yield from self.stage(s)
+        yield self.owners()
+        for h in self.site.handles:
+            yield from self.owner(h)
+        yield self.tags()
+        for t in sorted(self.site.tag_slugs):
+            yield from self.tag(t)
+        yield from self.actions()
+        yield from self.renewal_pages()
+        yield from self.key_date_pages()
+        yield self.search()
+
+
+def due_groups(actions: Sequence[ActionView]) -> list[dict[str, Any]]:
+    """Actions in due buckets, each still ranked as given (priority, then due date)."""
+    buckets = [("overdue", "Overdue"), ("today", "Today"), ("week", "Next 7 days"), ("month", "Next 30 days"),
+               ("later", "Later")]
+    out = []
+    for key, label in buckets:
+        items = [a for a in actions if a.due_tokens.split()[0] == key]
+        if items:
+            out.append({"key": key, "label": label, "actions": items})
+    return out
+
+
+__all__ = ["ListViews", "Pager", "due_groups"]
+
+# Pagers are part of the view data that keys each page (see views.py).
+fast_pickling(vars(paging))

@@ -17,6 +17,7 @@ from helpers import write_playbook
 from playbook.build import build
 from playbook.engine import analyse_all
 from playbook.load import load
+from playbook.outputs import ics
 from playbook.outputs.ics import MAX_OCTETS, escape_text, fold
 from playbook.outputs.search import NOTE_CAP, plain
 from sitecheck import search_index
@@ -120,15 +121,42 @@ def test_every_example_calendar_follows_rfc_5545(example_site):
         assert b"DTSTAMP:20261120T000000Z\r\n" in data  # as_of, never the clock
 
 
-def test_team_calendar_has_every_dated_action_and_key_date(example, example_site):
+def test_team_calendar_has_every_action_and_key_date_of_its_window(example, example_site):
     rels, _ = example
-    evs = events((example_site / "calendar/team.ics").read_bytes())
-    assert len(evs) == sum(len(r.actions) + len(r.key_dates) for r in rels)
+    data = (example_site / "calendar/team.ics").read_bytes()
+    evs = events(data)
+    start, end = date(2026, 10, 20), date(2027, 11, 20)  # a month back, a year ahead
+    assert len(evs) == sum(1 for r in rels for d in [*(a.due for a in r.actions), *(k.date for k in r.key_dates)]
+                           if start <= d <= end)
+    assert any(a.due < start for r in rels for a in r.actions)  # an action overdue for longer is left out
+    unfolded = data.replace(b"\r\n ", b"")
+    assert b"X-WR-CALDESC:Actions and key dates from 20 Oct 2026 to 20 Nov 2027\\, as of 20 Nov 2026." in unfolded
     by_summary = {unescape(e["SUMMARY"]): e for e in evs}
     bday = by_summary["Rosalind's Family Bakery: Rosalind Baptiste's birthday"]
     assert bday["DTSTART;VALUE=DATE"] == "20270609" and bday["CATEGORIES"] == "birthday"
     assert "RRULE" not in bday  # one occurrence per build: see outputs/ics.py
     assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal")} <= {"1", "5", "9"}
+
+
+def test_a_calendar_too_large_for_its_window_covers_a_shorter_one(example):
+    rels, _ = example
+    entries = [ics.entry(r) for r in rels]
+    as_of = date(2026, 11, 20)
+    full = ics.calendar("Team", entries, as_of)
+    for limit in (len(full) - 1, len(full) // 2, 4000):
+        data = ics.calendar("Team", entries, as_of, max_bytes=limit)
+        assert len(data) <= limit
+        check_rfc5545(data)
+        days = sorted(e["DTSTART;VALUE=DATE"] for e in events(data))
+        text = "".join(unfold(data))
+        assert "a shorter window than usual" in text or "more that would make the calendar too large" in text
+        # the events kept are those of a window round as_of: none left out between kept ones
+        every = sorted(e["DTSTART;VALUE=DATE"] for e in events(full))
+        if days:
+            assert [d for d in every if days[0] <= d <= days[-1]] == days or "but for" in text
+    # the same UIDs as in the full calendar, whatever was left out
+    assert {e["UID"] for e in events(ics.calendar("Team", entries, as_of, max_bytes=len(full) // 2))} <= \
+        {e["UID"] for e in events(full)}
 
 
 def test_owner_calendar_holds_their_customers_and_their_actions(example, example_site):

@@ -11,6 +11,9 @@ wrong from the second year on; 29 February birthdays fall on the 28th in other y
 a yearly rule cannot say; and the calendar is rebuilt with the site, so the next occurrence
 is always there. Only dates the engine lists (the next year) are written, exactly as the
 site shows them.
+
+A calendar covers a window (see WINDOWS): actions overdue by up to a month and the next
+year, or a shorter window when that would pass MAX_BYTES; X-WR-CALDESC says which.
 """
 
 from __future__ import annotations
@@ -106,8 +109,8 @@ def entry(r: Relationship) -> CalendarEntry:
                          key_dates=tuple(r.key_dates))
 
 
-def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, lines: list[str]) -> None:
-    seen: dict[str, int] = {}
+def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, lines: list[str],
+                   seen: dict[str, int]) -> None:
     for r, a in items:
         key = uid("action", a.customer, a.kind, a.title, a.contact or "")
         # Two actions alike in every word (rare: the same promise made twice) still get
@@ -123,7 +126,8 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
                description=why, categories=a.kind, priority=PRIORITY.get(a.priority, 5))
 
 
-def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lines: list[str]) -> None:
+def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lines: list[str],
+                 seen: dict[str, int]) -> None:
     for r, k in items:
         what = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}.get(k.kind, k.kind)
         desc = f"{what} — {r.name}."
@@ -135,9 +139,24 @@ def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lin
                categories=k.kind)
 
 
-def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | None = None) -> bytes:
+#: What a calendar covers: actions overdue by up to a month, and the next year. A calendar
+#: app refuses a subscription of tens of megabytes (a person's feed at 10,000 customers was
+#: 26 MB), so a feed that would pass MAX_BYTES covers the first of the shorter windows that
+#: fits instead, and says which in its description. (days back, days ahead)
+WINDOWS: tuple[tuple[int, int], ...] = ((31, 365), (31, 182), (31, 91), (31, 30), (14, 14), (7, 7), (1, 1), (0, 0))
+MAX_BYTES = 1_000_000
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _label(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | None = None,
+             max_bytes: int = MAX_BYTES) -> bytes:
     """One VCALENDAR: everything, or what concerns `owner` (their actions, and the actions
-    and key dates of the customers they own)."""
+    and key dates of the customers they own), in the widest of WINDOWS that keeps the file
+    within `max_bytes`."""
     stamp = f"{_d(as_of)}T000000Z"
 
     def mine(r: CalendarEntry, a: Action | None = None) -> bool:
@@ -150,18 +169,57 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
     dates = [(r, k) for r in entries if mine(r) for k in r.key_dates]
     dates.sort(key=lambda rk: (rk[1].date, rk[0].slug, rk[1].kind, rk[1].title))
 
-    lines = [
-        "BEGIN:VCALENDAR",
-        f"PRODID:{PRODID}",
-        "VERSION:2.0",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
-    _action_events(actions, stamp, lines)
-    _date_events(dates, stamp, lines)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines).encode("utf-8")
+    # Each event as its bytes with its day, in the file's order: a window is a filter on them.
+    events: list[tuple[date, bytes]] = []
+    for (_, a), lines in zip(actions, _each(actions, _action_events, stamp)):
+        events.append((a.due, lines))
+    for (_, k), lines in zip(dates, _each(dates, _date_events, stamp)):
+        events.append((k.date, lines))
+
+    def head(desc: str) -> bytes:
+        lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                 f"X-WR-CALNAME:{escape_text(name)}", f"X-WR-CALDESC:{escape_text(desc)}"]
+        return "".join(fold(line) for line in lines).encode("utf-8")
+
+    tail = fold("END:VCALENDAR").encode("utf-8")
+    room = max_bytes - len(head(_describe(as_of, WINDOWS[0], 0, True))) - len(tail) - 200  # the description's own length varies a little
+    for back, ahead in WINDOWS:
+        start, end = as_of - timedelta(days=back), as_of + timedelta(days=ahead)
+        chosen = [e for d, e in events if start <= d <= end]
+        if sum(map(len, chosen)) <= room:
+            left_out = 0
+            break
+    else:  # even today's events pass the limit: the first of them, in their order
+        kept, used = [], 0
+        for e in chosen:
+            if used + len(e) > room:
+                break
+            kept.append(e)
+            used += len(e)
+        left_out, chosen = len(chosen) - len(kept), kept
+    desc = _describe(as_of, (back, ahead), left_out, (back, ahead) == WINDOWS[0])
+    return head(desc) + b"".join(chosen) + tail
+
+
+def _describe(as_of: date, window: tuple[int, int], left_out: int, widest: bool) -> str:
+    back, ahead = window
+    start, end = as_of - timedelta(days=back), as_of + timedelta(days=ahead)
+    text = (f"Actions and key dates from {_label(start)} to {_label(end)}, as of {_label(as_of)}"
+            if start != end else f"Actions and key dates on {_label(as_of)}")
+    if left_out:
+        text += f", but for {left_out} more that would make the calendar too large"
+    elif not widest:
+        text += " (a shorter window than usual: more would make the calendar too large)"
+    return text + ". The site lists every action."
+
+
+def _each(items: list, write, stamp: str) -> Iterator[bytes]:
+    """Each item's VEVENT as bytes, written by `write` (which numbers repeated UIDs in order)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        lines: list[str] = []
+        write([item], stamp, lines, seen)
+        yield "".join(fold(line) for line in lines).encode("utf-8")
 
 
 def calendar_files(config: Config, handles: list[str]) -> Iterator[tuple[str, str, str | None]]:

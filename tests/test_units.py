@@ -22,7 +22,7 @@ from helpers import REPO
 def _index_pages(rels, inp, authors):
     r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors)
     v = r.views
-    pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), v.customers(), *v.index_pages()]}
+    pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), *v.customers(), *v.index_pages()]}
     for rel, name, owner in calendar_files(inp.config, r.site.handles):
         pages[rel] = calendar(name, [entry(x) for x in rels], inp.as_of, owner)
     return pages, r.site.handles

@@ -216,7 +216,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     akeys = [u.akey for u in ok]
     k = key("json", inp.as_of.isoformat(), *akeys)
     add("playbook.json", k, None if writer.has("playbook.json", k)
-        else json_out.pieces((u.json_text for u in ok), inp.as_of))
+        else json_out.pieces(((u.json_text, u.agenda) for u in ok), inp.as_of))
     k = key("search", *akeys)
     add("search-index.js", k, None if writer.has("search-index.js", k) else search.parts(u.search_line for u in ok))
 

@@ -103,6 +103,8 @@ class Unit:
     slim: bool = False
     """True when only what the pages over all customers read is here (see `slim_pickle`; the
     full unit is in the memo)."""
+    agenda: tuple[tuple[tuple, bytes], ...] = ()
+    """Its share of playbook.json's agenda (`json_out.agenda_lines`)."""
     authors: tuple[str, ...] = ()
     """The `by` handles of all its interactions, sorted: who has a page, even when a slim
     unit no longer holds the notes they wrote."""
@@ -220,7 +222,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     """The pure analyse step: relationship, checks and this customer's share of the files
     over all customers."""
     from .outputs import ics
-    from .outputs.json_out import customer_json
+    from .outputs.json_out import agenda_lines, customer_json
     from .outputs.search import entry_line
     if parsed.customer is None:
         return Unit(slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems, files=parsed.files,
@@ -235,7 +237,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems + tuple(checks), files=parsed.files,
         relationship=r,
         search_z=zlib.compress(entry_line(r, inp.config).encode("utf-8"), 1),
-        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
+        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda=agenda_lines(r),
         calendar_key=_fingerprint(ics.entry(r)),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),

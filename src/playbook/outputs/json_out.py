@@ -6,6 +6,7 @@ as-of date always give the same bytes. Fields are only ever added, never renamed
 
 from __future__ import annotations
 
+import heapq
 import json
 from datetime import date
 from typing import Any, Iterable, Iterator
@@ -90,24 +91,37 @@ def agenda_key(a: dict[str, Any]) -> tuple:
     return (-a["score"], _PRIORITY[a["priority"]], a["due"], a["customer"], a["kind"], a["title"])
 
 
-def pieces(entries: Iterable[bytes], as_of: date) -> Iterator[bytes]:
-    """The same file in pieces, taking one entry at a time (a large playbook's file is never
-    whole in memory), then the `agenda`: every customer's open actions in one list, highest
-    score first. The agenda is read back from the entries, so it can never disagree with them."""
+def agenda_lines(r: Relationship) -> tuple[tuple[tuple, bytes], ...]:
+    """This customer's share of the `agenda`: each next action as (its rank, its text as
+    indented there), ranked. Made with the customer's entry, from the same actions, so the two
+    cannot disagree; a build keeps it per customer and merges the shares."""
+    lines = [(agenda_key(a), ("    " + json.dumps(a, ensure_ascii=False, indent=2).replace("\n", "\n    ")).encode())
+             for a in (action_dict(x) for x in r.actions)]
+    return tuple(sorted(lines, key=_rank))
+
+
+def _rank(line: tuple[tuple, bytes]) -> tuple:
+    return line[0]
+
+
+def pieces(customers: Iterable[tuple[bytes, Iterable[tuple[tuple, bytes]]]], as_of: date) -> Iterator[bytes]:
+    """The same file in pieces from each customer's entry and agenda lines (`customer_json`,
+    `agenda_lines`), one customer at a time (a large playbook's file is never whole in memory),
+    then the `agenda`: every customer's open actions in one list, highest score first (ties in
+    customer order, as a stable sort of all of them would leave them)."""
     head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
     first = True
-    agenda: list[dict[str, Any]] = []
-    for entry in entries:
+    shares = []
+    for entry, agenda in customers:
         yield (head + b',\n  "customers": [\n') if first else b",\n"
         yield entry
-        agenda += json.loads(entry)["next_actions"]
+        shares.append(agenda)
         first = False
     yield head + b',\n  "customers": []' if first else b"\n  ]"
-    agenda.sort(key=agenda_key)
-    if not agenda:
+    merged = [text for _, text in heapq.merge(*shares, key=_rank)]
+    if not merged:
         yield b',\n  "agenda": []\n}\n'
         return
     yield b',\n  "agenda": [\n'
-    yield ",\n".join("    " + json.dumps(a, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-                     for a in agenda).encode("utf-8")
+    yield b",\n".join(merged)
     yield b"\n  ]\n}\n"

@@ -33,6 +33,7 @@ from .parallel import ordered_map, workers
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .site import Renderer
+from .site.kept import Kept
 from .site.render import TemplateProblem, assets, bounds, render_pieces, template_problems
 from .units import PARALLEL_MIN_FILES, Inputs, Unit, analyse_all, full_unit, git_digests, invariant
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
@@ -159,14 +160,16 @@ def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
     return u.slug, pages
 
 
-def _view_key(templates: str, template: str, context: dict) -> str | None:
+def _view_key(templates: str, template: str, context: dict, kept: Kept) -> str | None:
     """A page over all customers is keyed by a digest of its view data: what it shows can
-    never drift from what was rendered. None when the view data cannot be pickled."""
-    data = fingerprint(context)
+    never drift from what was rendered. None when the view data cannot be pickled. A row or
+    action view made once for many pages is pickled as the digest it was given when made."""
+    data = fingerprint(context, kept.stand_in)
     return key("page", templates, template, data) if data is not None else None
 
 
-def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) -> Iterator[tuple[str, str, object]]:
+def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer,
+                kept: Kept) -> Iterator[tuple[str, str, object]]:
     """The pages over all customers as (path, key, bytes or pieces, None to keep the file)."""
     v = renderer.views
 
@@ -176,7 +179,7 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) 
         yield from v.index_pages()
 
     for path, template, context in each():
-        vk = _view_key(templates, template, context)
+        vk = _view_key(templates, template, context, kept)
         if vk is not None and writer.has(path, vk):
             memo.keep("page", vk)
             yield path, vk, None
@@ -189,21 +192,30 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer) 
         yield path, vk or digest(*pieces), pieces
 
 
+@dataclass
+class Carried:
+    """What `serve` carries from one build to the next besides the memo."""
+
+    envs: dict = field(default_factory=dict)
+    """The Jinja environment of the last build, by templates digest: compiling the templates
+    again took half of a rebuild at 200 customers."""
+    kept: Kept = field(default_factory=Kept)
+    """Rows and action views of the customers that did not change (site/kept.py)."""
+
+
 def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
-                jobs: int | None, progress: Callable[[str], None], envs: dict | None = None) -> None:
+                jobs: int | None, progress: Callable[[str], None], carried: Carried | None = None) -> None:
     """Every output file into `writer`. Customers' own pages are rendered in worker processes
     on a large cold build while this process renders the pages over all customers."""
     ok = [u for u in units if u.relationship is not None]
     rels = [u.relationship for u in ok]
     templates = templates_digest(inp.root)
-    env = None
-    if envs is not None:  # serve: the templates compiled for these very bytes, if any
-        env = envs.get(templates)
-        envs.clear()
+    carried = carried or Carried()
+    env = carried.envs.get(templates)  # serve: the templates compiled for these very bytes, if any
+    carried.envs.clear()
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors})
-    if envs is not None:
-        envs[templates] = renderer.env
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept)
+    carried.envs[templates] = renderer.env
     count = 0
 
     def add(rel: str, k: str, data) -> None:
@@ -237,7 +249,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         n = 1  # starting workers costs more than it saves
     if not memo.on_disk:
         n = 1  # workers hand results back through the memo's files
-    index = ((None, [f]) for f in index_files(renderer, templates, memo, writer))
+    index = ((None, [f]) for f in index_files(renderer, templates, memo, writer, carried.kept))
     for slug, files in ordered_map(_pages_task, todo, n, meanwhile=index, renderer=renderer, memo=memo,
                                    inputs=inp, page_keys=page_keys):
         if slug is None:
@@ -266,6 +278,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         add(rel, k, data)
     for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, inp, memo)):
         add(rel, digest(data), data)
+    carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
     progress(f"Writing the site… {count:,} files")
 
 
@@ -273,10 +286,10 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
 
 def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo, persistent: bool,
         writer_class: type[Writer], jobs: int | None, progress: Callable[[str], None],
-        envs: dict | None = None, sign: Callable = manifest.signatures) -> BuildReport:
+        carried: Carried | None = None, sign: Callable = manifest.signatures) -> BuildReport:
     """One build. `persistent`: the memo is the playbook's own (read the manifest, write it,
     sweep what this build did not use); otherwise it is a scratch store for this build only.
-    `envs`: Jinja environments by templates digest, kept between builds (`serve`). `sign`:
+    `carried`: what `serve` keeps from one build to the next besides the memo. `sign`:
     how the folders' signatures are taken (`serve` re-takes only those the watcher saw change)."""
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -310,7 +323,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
     try:
-        render_site(units, inp, since, memo, writer, jobs, progress, envs)
+        render_site(units, inp, since, memo, writer, jobs, progress, carried)
         written = writer.finish()
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()
@@ -368,9 +381,7 @@ class Session:
         else:
             self.spill = scratch.in_temp("playbook-serve-")
             self.memo = Memo(self.spill.path, memory=True)
-        self.envs: dict = {}
-        """The Jinja environment of the last build, by templates digest: compiling the
-        templates again took half of a rebuild at 200 customers."""
+        self.carried = Carried()
         self.sigs: tuple[str, dict[str, str]] = ("", {})
         """The last build's salt and the signatures it took of folders with no link in them."""
 
@@ -399,7 +410,7 @@ class Session:
 
         with fewer_collections():
             return run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
-                       self.jobs, lambda _: None, self.envs, sign)
+                       self.jobs, lambda _: None, self.carried, sign)
 
     def _touched(self, changed: Iterable[Path] | None) -> set[str] | None:
         """The customer folders the changed paths lie in; None when every folder must be looked at."""

@@ -29,7 +29,7 @@ import tempfile
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
 
@@ -49,19 +49,29 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def fingerprint(value: Any) -> str | None:
+def fingerprint(value: Any, stand_in: Callable[[Any], str | None] | None = None) -> str | None:
     """A digest of a value's pickle made without pickle's memo, so it does not depend on which
     equal parts happen to be one object (a customer fresh from analysis shares strings that
     one read from the memo does not). None for a value that cannot be pickled so (or nests
-    itself)."""
+    itself). `stand_in(obj)`: a digest of `obj`'s own fingerprint, pickled in its place (as a
+    persistent id, which no plain value pickles as), or None to pickle it."""
     buf = io.BytesIO()
-    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL) if stand_in is None else _StandIns(buf, stand_in)
     p.fast = True
     try:
         p.dump(value)
     except Exception:
         return None
     return digest(buf.getvalue())
+
+
+class _StandIns(pickle.Pickler):
+    def __init__(self, buf: io.BytesIO, stand_in: Callable[[Any], str | None]):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.stand_in = stand_in
+
+    def persistent_id(self, obj: Any) -> str | None:  # pickle's documented hook
+        return self.stand_in(obj)
 
 
 def key(step: str, *inputs: bytes | str) -> str:

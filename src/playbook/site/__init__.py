@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..engine.types import Relationship
 from ..gitinfo import GitInfo
+from .kept import Kept
 from .parts import Site
 from .render import environment, render
 from .lists import ListViews
@@ -27,13 +28,14 @@ class Renderer:
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
                  git: GitInfo | None = None, since: str | None = None, env=None,
-                 authors: set[str] | None = None):
+                 authors: set[str] | None = None, kept: Kept | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
-        handle, when the relationships do not hold all their interactions (slim units)."""
+        handle, when the relationships do not hold all their interactions (slim units).
+        `kept`: rows and action views kept from the last build (`serve`)."""
         self.env = env or environment(root)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
-        self.views = ListViews(relationships, self.site)
+        self.views = ListViews(relationships, self.site, kept)
         self.root = root
 
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..gitinfo import GitInfo
+from ..memo import fingerprint
 from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
@@ -124,6 +125,11 @@ class Site:
         self.tag_slugs = tag_slugs(t for r in relationships for t in r.customer.tags)
         self.names = {r.customer.slug: r.customer.name for r in relationships}
         self.owners_of = {r.customer.slug: r.customer.owners for r in relationships}
+
+    def key(self) -> str | None:
+        """A digest of everything a customer's row or an action's view takes from the site
+        besides its own relationship (its name and owners are its own): what `Kept` keys on."""
+        return fingerprint((self.config, self.as_of, self.since, self.handles, self.owner_slugs, self.tag_slugs))
 
     def concerns(self, a: Action) -> tuple[str, ...]:
         """Whose list an action is on, in team order: its assignee and the customer's owners

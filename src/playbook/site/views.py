@@ -26,6 +26,7 @@ from ..names import (
 from ..notes import render as render_notes
 from ..records import fast_pickling
 from . import parts, svg
+from .kept import Kept
 from .parts import (
     ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
     flag_view, health_band, interaction_view, key_date_view, reason_view, relative_days, when_due,
@@ -137,15 +138,16 @@ def base_for(path: str) -> str:
 class Views:
     """Builds every page's context from the relationships, sharing one `Site`."""
 
-    def __init__(self, relationships: list[Relationship], site: Site):
+    def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None):
         self.rels = sorted(relationships, key=lambda r: r.customer.slug)
         self.site = site
         self.as_of = site.as_of
         self.by_name = sorted(self.rels, key=lambda r: (r.customer.name.casefold(), r.customer.slug))
         # The pages over all customers show the same rows and actions many times (the home page,
-        # the actions page, each person's, each stage's and tag's): each is made once per base.
-        self._rows: dict[tuple[int, str], CustomerRow] = {}
-        self._actions: dict[tuple[int, str], ActionView] = {}
+        # the actions page, each person's, each stage's and tag's): each is made once per base,
+        # and `serve` keeps them for the next build (kept.py).
+        self.kept = kept or Kept()
+        self.kept.start(site.key())
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -159,17 +161,11 @@ class Views:
         return [self.row(r, base) for r in rels]
 
     def row(self, r: Relationship, base: str) -> CustomerRow:
-        found = self._rows.get((id(r), base))
-        if found is None:
-            found = self._rows[(id(r), base)] = customer_row(self.site, r, base)
-        return found
+        return self.kept.get(r, base, lambda: customer_row(self.site, r, base))
 
     def action(self, a: Action, base: str) -> ActionView:
         """An action as the lists show it (not a customer's own page, which shortens it)."""
-        found = self._actions.get((id(a), base))
-        if found is None:
-            found = self._actions[(id(a), base)] = action_view(self.site, a, base)
-        return found
+        return self.kept.get(a, base, lambda: action_view(self.site, a, base))
 
     def owner_groups(self, base: str, within: int | None, limit: int | None = None) -> list[OwnerGroup]:
         """Each person's list (their customers' actions and those assigned to them, so an action

@@ -1,0 +1,63 @@
+"""View records kept from one build to the next (`serve`).
+
+A customer whose relationship is the very object the last build used (serve's memo keeps
+unchanged customers in memory), on a site with the same names, links, config and date, shows
+the same row and the same action views: only what changed is made again. Each kept record
+also keeps the digest of its pickle, so the fingerprint of a page's view data
+(`memo.fingerprint`) pickles that digest in the record's place instead of the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable
+
+from ..memo import fingerprint
+
+
+class Kept:
+    """Records by (source object, base), for one site key at a time."""
+
+    def __init__(self) -> None:
+        self.site_key: str | None = None
+        self.records: dict[tuple[int, str], tuple[Any, Any]] = {}
+        """(id of the source, base) → (the source, its record): the source is held, so its id
+        cannot be reused by another object while the record is kept."""
+        self.digests: dict[int, tuple[Any, str]] = {}
+        """id of a record → (the record, the digest of its pickle)."""
+
+    def start(self, site_key: str | None) -> None:
+        """A new build on a site with this key (None: one that cannot be keyed; nothing is kept)."""
+        if site_key is None or site_key != self.site_key:
+            self.records.clear()
+            self.digests.clear()
+        self.site_key = site_key
+
+    def get(self, source: Any, base: str, make: Callable[[], Any]) -> Any:
+        k = (id(source), base)
+        hit = self.records.get(k)
+        if hit is not None and hit[0] is source:
+            return hit[1]
+        record = make()
+        self.records[k] = (source, record)
+        found = fingerprint(record)
+        if found is not None:
+            self.digests[id(record)] = (record, found)
+        return record
+
+    def stand_in(self, obj: Any) -> str | None:
+        """The digest standing in for a kept record in a page's fingerprint; None for anything else."""
+        hit = self.digests.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        return None
+
+    def seal(self, alive: set[int]) -> None:
+        """After a build: forget the records of sources no longer in use (`alive`: the ids of
+        those that are)."""
+        self.records = {k: v for k, v in self.records.items() if k[0] in alive}
+        held = {id(record) for _, record in self.records.values()}
+        self.digests = {i: d for i, d in self.digests.items() if i in held}
+
+
+def site_key(*parts: Hashable) -> str | None:
+    return fingerprint(parts)

@@ -5,6 +5,7 @@ Their exact bytes for the example playbook are golden files, compared in test_go
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -346,3 +347,20 @@ def test_search_index_stays_compact_with_long_notes(tmp_path):
     data = (tmp_path / "site/search-index.js").read_bytes()
     records = 20 * (1 + 1 + 10)
     assert len(data) / records < NOTE_CAP + 60, f"{len(data) / records:.0f} bytes a record"
+
+
+# -- playbook.json, one customer at a time ---------------------------------------------------
+
+def test_each_customer_has_its_entry_of_playbook_json_on_its_own(example_site):
+    full = json.loads((example_site / "playbook.json").read_bytes())
+    pattern = full["customer_files"]
+    assert pattern == "customers/{slug}/index.json"
+    assert len(full["customers"]) == 15
+    for c in full["customers"]:
+        raw = (example_site / pattern.replace("{slug}", c["slug"])).read_bytes()
+        one = json.loads(raw)
+        assert one == {"schema": full["schema"], "as_of": full["as_of"], "customer": c}
+        # indented as playbook.json is, so the two read alike
+        assert raw == (json.dumps(one, indent=2, ensure_ascii=False) + "\n").encode()
+    assert sorted(p.parent.name for p in example_site.glob("customers/*/index.json")) == \
+        sorted(c["slug"] for c in full["customers"])

@@ -26,6 +26,7 @@ from .gitinfo import read_git
 from .limits import MAX_ASSET_BYTES
 from .load import CUSTOMERS_DIR, customer_folders
 from .memo import Memo, clear_old_formats, digest, fingerprint, key
+from .names import customer_file
 from .outputs import json_out, search
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
@@ -229,6 +230,9 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     k = key("json", inp.as_of.isoformat(), *akeys)
     add("playbook.json", k, None if writer.has("playbook.json", k)
         else json_out.pieces(((u.json_text, u.agenda) for u in ok), inp.as_of))
+    for u in ok:  # each customer's entry on its own, for a tool that wants one customer
+        rel, k = customer_file(u.slug), key("customer-json", u.akey)
+        add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
     k = key("search", *akeys)
     add("search-index.js", k, None if writer.has("search-index.js", k) else search.parts(u.search_line for u in ok))
 

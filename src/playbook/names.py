@@ -17,6 +17,10 @@ from .model import Customer, Interaction
 #: Calendar of the whole team; no one's own calendar may take this name.
 TEAM_CALENDAR = "calendar/team.ics"
 CUSTOMERS_PAGE = "customers/index.html"
+#: Where each customer's entry of playbook.json is on its own (`{slug}`: the folder name),
+#: beside its page: a folder name may be as long as a file name may, so no suffix is added
+#: to it. playbook.json names this pattern as `customer_files`.
+CUSTOMER_FILES = "customers/{slug}/index.json"
 
 
 def slugify(text: str, fallback: str) -> str:
@@ -96,6 +100,11 @@ def person_name(config: Config, handle: str) -> str:
 
 def customer_page(slug: str, anchor: str = "") -> str:
     return f"customers/{slug}/index.html" + (f"#{anchor}" if anchor else "")
+
+
+def customer_file(slug: str) -> str:
+    """The customer's entry of playbook.json, on its own."""
+    return CUSTOMER_FILES.replace("{slug}", slug)
 
 
 def brief_page(slug: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 
 from ..engine.types import Action, Relationship
 from ..model import Source
+from ..names import CUSTOMER_FILES
 
 SCHEMA_VERSION = 1
 
@@ -83,6 +84,16 @@ def customer_json(r: Relationship) -> str:
     return "    " + text.replace("\n", "\n    ")  # JSON strings never hold a raw newline
 
 
+def customer_file(entry: bytes, as_of: date) -> bytes:
+    """One customer's file (`names.customer_file`): its entry of playbook.json, byte for byte
+    the same data, as `{"schema", "as_of", "customer"}` indented like playbook.json, so a
+    tool can read one customer without the whole export."""
+    head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
+    # The entry is indented by four spaces as it sits in the `customers` list; here it sits
+    # two deep. JSON strings never hold a raw newline, so every newline starts a line.
+    return head + b',\n  "customer": ' + entry.lstrip(b" ").replace(b"\n    ", b"\n  ") + b"\n}\n"
+
+
 _PRIORITY = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -109,7 +120,8 @@ def pieces(customers: Iterable[tuple[bytes, Iterable[tuple[tuple, bytes]]]], as_
     `agenda_lines`), one customer at a time (a large playbook's file is never whole in memory),
     then the `agenda`: every customer's open actions in one list, highest score first (ties in
     customer order, as a stable sort of all of them would leave them)."""
-    head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat()}, indent=2)[:-2].encode()
+    head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat(), "customer_files": CUSTOMER_FILES},
+                      indent=2)[:-2].encode()
     first = True
     shares = []
     for entry, agenda in customers:

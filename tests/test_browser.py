@@ -51,11 +51,29 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def sites(tmp_path_factory, example_site: Path, hostile_site: Path) -> Path:
-    """<root>/team/playbook: the example; <root>/hostile: notes that try to run script."""
+def pieces_site(tmp_path_factory) -> Path:
+    """The example built with its search index in pieces, as a large playbook's is."""
+    from helpers import REPO
+    from playbook.build import build
+    from playbook.outputs import search_shards
+    out = tmp_path_factory.mktemp("pieces") / "site"
+    before = search_shards.ONE_FILE_MAX
+    search_shards.ONE_FILE_MAX = 0
+    try:
+        assert build(REPO, out, use_cache=False).ok
+    finally:
+        search_shards.ONE_FILE_MAX = before
+    return out
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory, example_site: Path, hostile_site: Path, pieces_site: Path) -> Path:
+    """<root>/team/playbook: the example; <root>/hostile: notes that try to run script;
+    <root>/pieces: the example with its search index in pieces."""
     root = tmp_path_factory.mktemp("served")
     shutil.copytree(example_site, root / SUB)
     shutil.copytree(hostile_site, root / "hostile")
+    shutil.copytree(pieces_site, root / "pieces")
     return root
 
 
@@ -266,3 +284,31 @@ def test_pages_fit_phone_and_desktop_widths(watch, sites, width: int):
     page.goto((site / "index.html").as_uri())
     placeholder = page.get_attribute("#site-q", "placeholder")
     assert placeholder == ("Search…" if width < 600 else "Search customers, people, notes…")
+
+
+#: Words from their start, as the index in pieces finds them: names, contacts, roles with
+#: accents, owners, words of notes, dates, phrases, a word in every customer, nothing.
+PIECES_QUERIES = ["rosalind", "rosalind baptiste", "CAFE MANAG", "tomas", "quote", "ovens", "maya", "at risk",
+                  "2026", "the", "renewal price", "zzqx nothing", "o'brien", "nadia kestrel", "brightwell"]
+
+
+def test_search_in_pieces_finds_what_the_one_file_search_finds(watched, base):
+    page = watched.page
+
+    def results(site: str, q: str) -> tuple[list[str], str]:
+        page.goto(f"{base}/{site}/search.html?q={q.replace(' ', '+')}")
+        page.wait_for_function("(() => { const t = document.getElementById('search-status').textContent;"
+                               " return t && t !== 'Searching…'; })()")
+        hrefs = page.locator("#search-results li a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        return hrefs, page.inner_text("#search-status")
+
+    for q in PIECES_QUERIES:
+        one, _ = results(SUB, q)
+        pieces, status = results("pieces", q)
+        assert pieces == one, f"{q!r}: {status}"
+    assert len(results("pieces", "rosalind")[0]) > 3
+    # every piece a query loads is a script beside the page: no fetch, so file:// works
+    assert any(u.endswith("/search/t/ro.js") for u in watched.requests)
+    assert any(u.endswith("/customers/rosalinds-bakery/search.js") for u in watched.requests)
+    # a word is found from its start only, in a playbook this size
+    assert results("pieces", "anager")[0] == [] and results(SUB, "anager")[0]

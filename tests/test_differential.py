@@ -26,6 +26,7 @@ from builds import Walk, cold, copy_playbook, git_init, same
 from helpers import REPO, tree
 from playbook import build as build_module, config, manifest
 from playbook.build import Session, build
+from playbook.outputs import search_shards
 
 STEPS = int(os.environ.get("PLAYBOOK_WALK_STEPS", "14"))
 _lo, _, _hi = os.environ.get("PLAYBOOK_WALK_SEEDS", "1-2").partition("-")
@@ -56,6 +57,8 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
     Today.current = START
     if trust_times:  # let the manifest's stat shortcut decide as often as it ever could
         monkeypatch.setattr(manifest, "RACY_NS", 0)
+    else:  # and the other walk writes the search index in pieces, as a large playbook's is
+        monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
     session = Session(root, root / "out-serve")
     walk = Walk(root, seed)
     history = []

@@ -27,7 +27,7 @@ from .limits import MAX_ASSET_BYTES
 from .load import CUSTOMERS_DIR, customer_folders
 from .memo import Memo, clear_old_formats, digest, fingerprint, key
 from .names import customer_file
-from .outputs import json_out, search
+from .outputs import json_out, search, search_shards
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
 from .parallel import ordered_map, workers
@@ -233,8 +233,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
-    k = key("search", *akeys)
-    add("search-index.js", k, None if writer.has("search-index.js", k) else search.parts(u.search_line for u in ok))
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts):  # one file, or pieces at scale
+        add(rel, k, data)
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
     for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still

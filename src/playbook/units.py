@@ -93,6 +93,8 @@ class Unit:
     """The analysis (its customer with authors filled in from git), None when not loadable."""
     search_z: bytes = b""
     """This customer's line of search-index.js (UTF-8, zlib: a large playbook's model stays small)."""
+    search_words_z: bytes = b""
+    """Its words for the search index in pieces (`search_shards.words_blob`, zlib)."""
     json_z: bytes = b""
     """This customer's entry in playbook.json, as indented there (UTF-8, zlib)."""
     calendar_key: str = ""
@@ -223,7 +225,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     over all customers."""
     from .outputs import ics
     from .outputs.json_out import agenda_lines, customer_json
-    from .outputs.search import entry_line
+    from .outputs.search import blobs
     if parsed.customer is None:
         return Unit(slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems, files=parsed.files,
                     relationship=None)
@@ -231,12 +233,13 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     if inp.git.added:
         c = fill_authors(Playbook((c,)), inp.git, inp.config.team).customers[0]
     r = analyse(c, inp.config, inp.as_of)
+    search_z, search_words_z = blobs(r, inp.config)
     checks = whole_playbook_problems(Playbook((c,)), inp.config, inp.as_of)
     items = sorted((i for i in c.interactions if i.date <= inp.as_of), key=lambda i: (-i.date.toordinal(), i.slug))
     return Unit(
         slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems + tuple(checks), files=parsed.files,
         relationship=r,
-        search_z=zlib.compress(entry_line(r, inp.config).encode("utf-8"), 1),
+        search_z=search_z, search_words_z=search_words_z,
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda=agenda_lines(r),
         calendar_key=_fingerprint(ics.entry(r)),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),

@@ -4,7 +4,10 @@
    - Reads ?q=, fills #search-input, lists matches in #search-results; updates as you type.
    - Case- and accent-insensitive; every term must match somewhere in a result.
    - Ranking: a term found in the name counts most, then in people, then tags, then notes.
-   - Text from the index only ever reaches the page through textContent / text nodes. */
+   - Text from the index only ever reaches the page through textContent / text nodes.
+   - A large playbook's index comes in pieces (playbook/outputs/search_shards.py): the words'
+     shards and then the likeliest customers' entries are loaded by <script> tags as a query
+     needs them, and words are found from their start. */
 (function () {
   "use strict";
 
@@ -167,13 +170,13 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  function render(list, status, hits, query) {
+  function render(list, status, hits, query, note) {
     var ts = terms(query);
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!ts.length) { status.textContent = "Type a name, a tag or a few words from the notes."; return; }
-    if (!hits.length) { status.textContent = "Nothing matches “" + query.trim() + "”."; return; }
-    status.textContent = hits.length === 1 ? "1 result." :
-      hits.length > LIMIT ? hits.length + " results; the best " + LIMIT + " are shown." : hits.length + " results.";
+    if (!hits.length) { status.textContent = note || "Nothing matches “" + query.trim() + "”."; return; }
+    status.textContent = note || (hits.length === 1 ? "1 result." :
+      hits.length > LIMIT ? hits.length + " results; the best " + LIMIT + " are shown." : hits.length + " results.");
     hits.slice(0, LIMIT).forEach(function (h) {
       var r = h.rec;
       var li = document.createElement("li");
@@ -207,6 +210,164 @@
     });
   }
 
+  // -- the index in pieces ---------------------------------------------------------------
+
+  var BATCH = 12;      // customers' entries loaded at a time
+  var MAX_DOCS = 60;   // and at most this many for one query (about 0.5 MB at 20 notes each)
+  var loaded = {};     // url -> true once its script ran (or failed)
+  var waiting = {};    // url -> callbacks
+  var shardText = {}, docEntry = {};
+  window.PLAYBOOK_SEARCH_SHARD = function (key, text) { shardText[key] = text; };
+  window.PLAYBOOK_SEARCH_DOC = function (slug, entry) { docEntry[slug] = entry; };
+
+  /** Run `done` once every script in `urls` has loaded (or failed to). */
+  function loadAll(urls, done) {
+    var left = 0;
+    function one() { left -= 1; if (left === 0) done(); }
+    urls.forEach(function (url) {
+      if (loaded[url]) return;
+      left += 1;
+      if (waiting[url]) { waiting[url].push(one); return; }
+      waiting[url] = [one];
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = s.onerror = function () {
+        loaded[url] = true;
+        var cbs = waiting[url];
+        waiting[url] = null;
+        cbs.forEach(function (cb) { cb(); });
+      };
+      document.head.appendChild(s);
+    });
+    if (left === 0) done();
+  }
+
+  /** The words of a folded text, as search_shards.py splits them. */
+  function words(s) { return s.match(/[\p{L}\p{N}]+/gu) || []; }
+
+  function shardKey(word) {
+    return Array.from(word).slice(0, 2).map(function (c) { return /^[a-z0-9]$/.test(c) ? c : "_"; }).join("");
+  }
+
+  function Pieces(manifest, prefix) {
+    this.slugs = manifest.customers;
+    this.prefix = prefix;
+    this.has = {};
+    this.shards = {};   // key -> [[customer number, [words of field 0, 1, 2, 3]], …]
+    this.records = {};  // customer number -> its records
+    var self = this;
+    manifest.shards.forEach(function (k) { self.has[k] = true; });
+  }
+
+  Pieces.prototype.shard = function (key) {
+    if (!this.shards[key]) {
+      var text = shardText[key] || "";
+      this.shards[key] = text ? text.split("\n").map(function (line) {
+        var sp = line.indexOf(" ");
+        return [parseInt(line.slice(0, sp), 36), line.slice(sp + 1).split("|").map(function (g) {
+          return g ? g.split(" ") : [];
+        })];
+      }) : [];
+    }
+    return this.shards[key];
+  };
+
+  /** Customer number -> the best field a word starting with `token` is found in. */
+  Pieces.prototype.fields = function (token) {
+    var out = {}, lines = this.shard(shardKey(token));
+    for (var i = 0; i < lines.length; i++) {
+      var groups = lines[i][1];
+      search: for (var f = 0; f < groups.length; f++) {
+        for (var w = 0; w < groups[f].length; w++) {
+          if (groups[f][w].lastIndexOf(token, 0) === 0) { out[lines[i][0]] = f; break search; }
+        }
+      }
+    }
+    return out;
+  };
+
+  /** The customers whose words hold every term (each ranked by the best score its fields
+      allow, as `score` counts), best first; or null when a term narrows nothing. */
+  Pieces.prototype.candidates = function (ts) {
+    var self = this, perTerm = [], narrowed = false;
+    ts.forEach(function (t) {
+      var tokens = words(t).filter(function (w) { return w.length >= 2; });
+      if (!tokens.length) { perTerm.push(null); return; }
+      narrowed = true;
+      var merged = null;
+      tokens.forEach(function (tok) {
+        var f = self.has[shardKey(tok)] ? self.fields(tok) : {}, next = {};
+        for (var c in f) {
+          if (merged === null) next[c] = f[c];
+          else if (c in merged) next[c] = Math.max(merged[c], f[c]); // the term sits in its tokens' worst field
+        }
+        merged = next;
+      });
+      perTerm.push(merged);
+    });
+    if (!narrowed) return null;
+    var found = [];
+    var first = perTerm.filter(function (m) { return m !== null; })[0];
+    for (var c in first) {
+      var bound = 0, allNames = true, ok = true;
+      for (var t = 0; t < perTerm.length && ok; t++) {
+        var f = perTerm[t] === null ? 0 : perTerm[t][c];
+        if (f === undefined) { ok = false; break; }
+        bound += WEIGHTS[f] * 2;
+        if (f !== 0) allNames = false;
+      }
+      if (ok) found.push({ n: +c, bound: bound + (allNames ? 5000 : 0) });
+    }
+    found.sort(function (a, b) { return (b.bound - a.bound) || (a.n - b.n); });
+    return found;
+  };
+
+  Pieces.prototype.docUrl = function (n) {
+    return this.prefix + "customers/" + encodeURIComponent(this.slugs[n]) + "/search.js";
+  };
+
+  /** The query's hits among the likeliest customers, loading their entries in batches until
+      the best LIMIT can no longer change (or MAX_DOCS are loaded); then done(hits, note). */
+  Pieces.prototype.search = function (query, done) {
+    var self = this, ts = terms(query);
+    var keys = [];
+    ts.forEach(function (t) {
+      words(t).forEach(function (w) {
+        var k = shardKey(w);
+        if (w.length >= 2 && self.has[k] && keys.indexOf(k) < 0) keys.push(k);
+      });
+    });
+    loadAll(keys.map(function (k) { return self.prefix + "search/t/" + k + ".js"; }), function () {
+      var cands = self.candidates(ts);
+      if (cands === null) { done([], "Type at least two letters of a word."); return; }
+      var pool = [], at = 0;
+      function step() {
+        var hits = search(null, query, pool.slice());
+        var enough = hits.length >= LIMIT && (at >= cands.length || hits[LIMIT - 1].score >= cands[at].bound);
+        if (enough || at >= cands.length || at >= MAX_DOCS) {
+          var note = at < cands.length && hits.length ?
+            "The best " + Math.min(hits.length, LIMIT) + " results from the " + at + " likeliest of " +
+            cands.length + " customers with these words; add a word to narrow the search." : "";
+          done(hits, note);
+          return;
+        }
+        var batch = cands.slice(at, at + BATCH);
+        at += batch.length;
+        loadAll(batch.map(function (c) { return self.docUrl(c.n); }), function () {
+          batch.forEach(function (c) {
+            if (!self.records[c.n]) {
+              var entry = docEntry[self.slugs[c.n]];
+              self.records[c.n] = entry ? records([entry], self.prefix) : [];
+            }
+            self.records[c.n].forEach(function (rec, i) { pool.push({ rec: rec, order: c.n * 1e6 + i }); });
+          });
+          step();
+        });
+      }
+      step();
+    });
+  };
+
   function start() {
     var input = document.getElementById("search-input");
     var list = document.getElementById("search-results");
@@ -222,19 +383,29 @@
       status.textContent = "The search index (search-index.js) did not load; rebuild the site.";
       return;
     }
-    var all = records(window.PLAYBOOK_SEARCH, rootPrefix());
-    var timer = null, last = null, lastHits = null;
+    var pieces = Array.isArray(window.PLAYBOOK_SEARCH) ? null : new Pieces(window.PLAYBOOK_SEARCH, rootPrefix());
+    var all = pieces ? [] : records(window.PLAYBOOK_SEARCH, rootPrefix());
+    var timer = null, last = null, lastHits = null, lastQuery = "", asked = 0;
 
     function run(updateUrl) {
       var q = input.value;
       if (q === last) return;
-      // A query that only adds to the last one can only match among the last one's hits.
-      var prev = last === null ? "" : fold(last).trim();
-      var within = prev && lastHits && lastHits.length && fold(q).indexOf(prev) === 0 &&
-        /\S/.test(prev) ? lastHits : null;
       last = q;
-      lastHits = search(all, q, within);
-      render(list, status, lastHits, q);
+      if (pieces) {
+        var mine = ++asked;
+        if (!terms(q).length) { render(list, status, [], q); }
+        else {
+          status.textContent = "Searching…";
+          pieces.search(q, function (hits, note) { if (mine === asked) render(list, status, hits, q, note); });
+        }
+      } else {
+        // A query that only adds to the last one can only match among the last one's hits.
+        var prev = lastHits === null ? "" : fold(lastQuery).trim();
+        var within = prev && lastHits.length && fold(q).indexOf(prev) === 0 && /\S/.test(prev) ? lastHits : null;
+        lastQuery = q;
+        lastHits = search(all, q, within);
+        render(list, status, lastHits, q);
+      }
       if (updateUrl && window.history && window.history.replaceState) {
         try { // file:// pages may refuse a changed URL; the search itself still works
           var page = window.location.pathname.split("/").pop() || "search.html";
@@ -249,7 +420,7 @@
     input.addEventListener("input", function () {
       if (timer) window.clearTimeout(timer);
       // Large indexes are searched once typing pauses; small ones on every key.
-      timer = window.setTimeout(function () { run(true); }, all.length > 5000 ? 120 : 0);
+      timer = window.setTimeout(function () { run(true); }, pieces || all.length > 5000 ? 120 : 0);
     });
     if (input.form) {
       input.form.addEventListener("submit", function (e) {

@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Relationship
 from ..model import Customer
 from ..names import contact_ids, interaction_anchor
+from .search_shards import words_blob
 
 #: Characters of notes kept per record. Past it words are not found by search (they stay on
 #: the page); 300 keeps the first paragraph or two, which is where the gist usually is.
@@ -121,9 +123,21 @@ def entry(r: Relationship, config: Config) -> list:
 
 def entry_line(r: Relationship, config: Config) -> str:
     """One customer's line of the index, escaped (so a build can keep it per customer)."""
-    line = json.dumps(entry(r, config), ensure_ascii=False, separators=(",", ":"))
+    return _line(entry(r, config))
+
+
+def _line(e: list) -> str:
+    line = json.dumps(e, ensure_ascii=False, separators=(",", ":"))
     return (line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def blobs(r: Relationship, config: Config) -> tuple[bytes, bytes]:
+    """What a build keeps of a customer for the index (zlib): its line, and its words for
+    the index in pieces (search_shards.words_blob)."""
+    e = entry(r, config)
+    line = _line(e).encode("utf-8")
+    return zlib.compress(line, 1), words_blob(e, len(line))
 
 
 _HEAD = "/* Playbook search index; format in playbook/outputs/search.py. */\nwindow.PLAYBOOK_SEARCH=[\n"

@@ -1,0 +1,178 @@
+"""The search index of a large playbook, in pieces a query loads on demand.
+
+`search-index.js` holds every customer's entry (search.py) and a search loads it whole: 83 MB
+at 10,000 customers × 20 notes. Over ONE_FILE_MAX bytes of entries the index is written in
+pieces instead, each loaded by a `<script>` tag (which works from file://, where fetch() does
+not) only when a query needs it:
+
+    search-index.js          window.PLAYBOOK_SEARCH = {"v": 2, "customers": [slug, …],
+                                                        "shards": [key, …]}
+    search/t/<key>.js        PLAYBOOK_SEARCH_SHARD(key, "id w w|w|w w|w\\n…")
+    customers/<slug>/search.js
+                             PLAYBOOK_SEARCH_DOC(slug, entry)   (one customer's entry, as in
+                                                                 the one-file index, beside
+                                                                 its page)
+
+A shard holds the words starting with its key (the first two characters of a folded word, each
+outside a–z and 0–9 written `_`): one line per customer that has any, its number in
+`customers` (base 36), then its words grouped by the best field they are found in (name,
+people, tags, notes; trailing empty groups left out). A query loads the shard of each of its
+words, keeps the customers that have a word starting with every one of them, ranks them by
+the best score their fields allow, and loads the entries of the likeliest few to find, score
+and show the results exactly as the one-file search does (`assets/search.js`). So a word is
+found from its start here ("manag" finds "Manager", "anager" does not); words of one letter
+narrow nothing and are only checked in the entries loaded.
+
+Folding and word splitting here and in `assets/search.js` must agree: lower case, the same
+accent marks removed after NFD, typographic quotes as plain ones; a word is a run of letters
+and digits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zlib
+from typing import Callable, Iterable, Iterator, Protocol
+
+from ..memo import digest, key
+
+#: Bytes of entries up to which the index stays one file, loaded whole, exactly as before
+#: (a search within it also finds words from their middle).
+ONE_FILE_MAX = 2_000_000
+#: Folder of the pieces, in the site.
+FOLDER = "search"
+
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_WORD = re.compile(r"[^\W_]+")
+_KEY_CHAR = re.compile(r"[^a-z0-9]")
+
+
+def fold(text: str) -> str:
+    """As `fold` in assets/search.js: accents off, typographic quotes plain, lower case."""
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFD", text))
+        text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u02bc", "'")
+        text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return text.lower()
+
+
+def shard_key(word: str) -> str:
+    """The shard a folded word of two or more characters is in."""
+    return _KEY_CHAR.sub("_", word[:2])
+
+
+def entry_words(entry: list) -> dict[str, int]:
+    """Every word of a customer's entry (search.entry) with the best field it is found in, as
+    `assets/search.js` builds its records' haystacks: 0 name, 1 people, 2 tags, 3 notes."""
+    best: dict[str, int] = {}
+
+    def add(field: int, *texts: str) -> None:
+        for text in texts:
+            for w in _WORD.findall(fold(text or "")):
+                if len(w) >= 2 and best.get(w, 9) > field:
+                    best[w] = field
+
+    _slug, name, _context, people, tags, text, contacts, items = (entry + [""] * 8)[:8]
+    add(0, name)
+    add(1, people)
+    add(2, tags)
+    add(3, text)
+    for p in contacts or ():
+        p = p + [""] * (5 - len(p))  # [anchor, name, role, extra, text], trailing empties left out
+        add(0, p[1])
+        add(2, p[2], name, p[3])
+        add(3, p[4])
+    for it in items or ():
+        it = it + [""] * (7 - len(it))  # [anchor, summary, date, type, with, by, text]
+        add(0, it[1])
+        add(1, it[4])
+        add(2, name, it[3], it[5], it[2])
+        add(3, it[6])
+    return best
+
+
+def words_blob(entry: list, line_bytes: int) -> bytes:
+    """What a build keeps per customer for the pieces (zlib): the size of its entry, then per
+    shard key its words grouped by field ("key\\tw w|w|w w|w")."""
+    by_key: dict[str, list[list[str]]] = {}
+    for w, field in sorted(entry_words(entry).items()):
+        by_key.setdefault(shard_key(w), [[], [], [], []])[field].append(w)
+    lines = [str(line_bytes)]
+    for k in sorted(by_key):
+        groups = [" ".join(g) for g in by_key[k]]
+        while groups and not groups[-1]:
+            groups.pop()
+        lines.append(f"{k}\t{'|'.join(groups)}")
+    return zlib.compress("\n".join(lines).encode("utf-8"), 1)
+
+
+class Indexed(Protocol):
+    """What the pieces read of a customer's unit (units.Unit)."""
+
+    slug: str
+    akey: str
+    search_words_z: bytes
+
+    @property
+    def search_line(self) -> bytes: ...
+
+
+def _js(value) -> str:
+    """A JSON value safe inside a script, as search.entry_line writes entries."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029"))
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def doc_path(slug: str) -> str:
+    """Beside the customer's page: a folder name may be as long as a file name may."""
+    return f"customers/{slug}/search.js"
+
+
+def shard_path(k: str) -> str:
+    return f"{FOLDER}/t/{k}.js"
+
+
+def files(units: list[Indexed], has: Callable[[str, str], bool],
+          one_file: Callable[[Iterable[bytes]], Iterator[bytes]]) -> Iterator[tuple[str, str, object]]:
+    """The index's files as (path, key, bytes, pieces or None to keep the file as written):
+    `search-index.js` whole (`one_file`, search.parts) when the entries fit in ONE_FILE_MAX,
+    else in pieces. `has(path, key)`: the file is as last written under that key."""
+    blobs = [zlib.decompress(u.search_words_z).decode("utf-8").split("\n") for u in units]
+    if sum(int(b[0]) for b in blobs) <= ONE_FILE_MAX:
+        k = key("search", *(u.akey for u in units))
+        yield "search-index.js", k, None if has("search-index.js", k) else one_file(u.search_line for u in units)
+        return
+    for u in units:  # a customer's entry is a function of its analysis (and the config, in its key)
+        rel, k = doc_path(u.slug), key("search-doc", u.akey)
+        yield rel, k, None if has(rel, k) else (
+            f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
+    shards: dict[str, list[str]] = {}
+    for n, blob in enumerate(blobs):
+        cid = _base36(n)
+        for line in blob[1:]:
+            k, _, words = line.partition("\t")
+            shards.setdefault(k, []).append(f"{cid} {words}")
+    for k in sorted(shards):
+        # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
+        data = f"PLAYBOOK_SEARCH_SHARD({_js(k)},{_js(chr(10).join(shards[k]))});\n".encode("utf-8")
+        rel = shard_path(k)
+        d = digest(data)
+        yield rel, d, None if has(rel, d) else data
+    head = {"v": 2, "customers": [u.slug for u in units], "shards": sorted(shards)}
+    data = ("/* Playbook search index in pieces; format in playbook/outputs/search_shards.py. */\n"
+            f"window.PLAYBOOK_SEARCH={_js(head)};\n").encode("utf-8")
+    d = digest(data)
+    yield "search-index.js", d, None if has("search-index.js", d) else data

@@ -1,0 +1,111 @@
+"""The search index in pieces (outputs/search_shards.py), as a large playbook's is written:
+every customer's words in the shards of their first letters, each entry beside its page,
+pieces kept by what they hold. That a search over the pieces finds what the one-file search
+finds is checked in Chromium (tests/test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from builds import copy_playbook, same
+from helpers import REPO, tree
+from playbook.build import build
+from playbook.outputs import search_shards
+from playbook.outputs.search_shards import entry_words, fold, shard_key
+
+
+@pytest.fixture
+def pieces(monkeypatch):
+    monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
+
+
+def manifest(site: Path) -> dict:
+    text = (site / "search-index.js").read_text("utf-8")
+    return json.loads(re.search(r"window\.PLAYBOOK_SEARCH=(.*);\n", text).group(1))
+
+
+def shards(site: Path) -> dict[str, list[tuple[int, list[list[str]]]]]:
+    out = {}
+    for f in sorted((site / "search/t").glob("*.js")):
+        m = re.fullmatch(r'PLAYBOOK_SEARCH_SHARD\("(..)",(".*")\);\n', f.read_text("utf-8"), re.S)
+        assert m and m.group(1) == f.stem
+        out[f.stem] = [(int(line.split(" ", 1)[0], 36), [g.split() for g in line.split(" ", 1)[1].split("|")])
+                       for line in json.loads(m.group(2)).split("\n")]
+    return out
+
+
+def docs(site: Path) -> dict[str, list]:
+    out = {}
+    for f in sorted(site.glob("customers/*/search.js")):
+        m = re.fullmatch(r'PLAYBOOK_SEARCH_DOC\((".*?"),(.*)\);\n', f.read_text("utf-8"), re.S)
+        out[json.loads(m.group(1))] = json.loads(m.group(2))
+    return out
+
+
+def test_a_small_playbook_keeps_its_one_file_index(example_site):
+    assert (example_site / "search-index.js").read_text("utf-8").startswith("/* Playbook search index;")
+    assert not (example_site / "search").exists()
+    assert not list(example_site.glob("customers/*/search.js"))
+
+
+def test_every_word_of_every_customer_is_in_its_shard(pieces, tmp_path, example_site):
+    assert build(REPO, tmp_path / "site", use_cache=False).ok
+    site = tmp_path / "site"
+    head = manifest(site)
+    entries = docs(site)
+    assert head["customers"] == sorted(entries) and len(entries) == 15
+    # the entries are those of the one-file index
+    one = (example_site / "search-index.js").read_text("utf-8")
+    assert json.loads(one[one.index("[\n"):one.rindex("]") + 1]) == [entries[s] for s in head["customers"]]
+    found = shards(site)
+    assert head["shards"] == sorted(found)
+    for n, slug in enumerate(head["customers"]):
+        want: dict[str, list[set[str]]] = {}
+        for w, field in entry_words(entries[slug]).items():
+            want.setdefault(shard_key(w), [set(), set(), set(), set()])[field].add(w)
+        got = {k: [set(g) for g in groups] + [set()] * (4 - len(groups))
+               for k, lines in found.items() for c, groups in lines if c == n}
+        assert got == want, slug
+    # a word is in its best field: a customer's name is found as a name, not as a note
+    kestrel = head["customers"].index("kestrel-pay")
+    assert any(c == kestrel and "kestrel" in groups[0] for c, groups in found["ke"])
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Tomás Reilly", "tomas reilly"), ("Café MANAGER", "cafe manager"), ("O’Brien", "o'brien"),
+    ("Œuvre ß", "œuvre ß"), ("ÅNGSTRÖM", "angstrom"),
+])
+def test_fold_as_the_browser_does(text, folded):
+    assert fold(text) == folded
+
+
+def test_words_and_their_shards():
+    e = ["acme", "Acme Ltd", "", "Zoë O'Brien", "key Growing maya", "Søren liked 2026 pricing",
+         [["contact-zoe", "Zoë O'Brien", "CFO", "zoe@acme.example"]],
+         [["i-1", "Called about pricing", "2026-11-02", "call", "Zoë", "maya", "A x"]]]
+    w = entry_words(e)
+    assert w["acme"] == 0 and w["zoe"] == 0 and w["brien"] == 0  # the name, the contact's name
+    assert w["pricing"] == 0  # an interaction's summary is its record's name
+    assert w["cfo"] == 2 and w["maya"] == 2 and w["søren"] == 3 and w["2026"] == 2
+    assert "o" not in w and "x" not in w  # one letter narrows nothing
+    assert shard_key("søren") == "s_" and shard_key("2026") == "20"
+
+
+def test_an_edit_rewrites_only_the_pieces_it_touches(pieces, tmp_path):
+    root = copy_playbook(REPO, tmp_path / "pb")
+    assert build(root, root / "site").ok
+    before = tree(root / "site")
+    note = sorted((root / "content/customers/loomwork/interactions").glob("*.md"))[-1]
+    note.write_text(note.read_text("utf-8") + "\nZebrafish quorum.\n", "utf-8")
+    assert build(root, root / "site").ok
+    after = tree(root / "site")
+    changed = sorted(k for k in after if k.startswith(("search", "customers/")) and k.endswith(".js")
+                     and after[k] != before.get(k))
+    assert changed == ["customers/loomwork/search.js", "search/t/qu.js", "search/t/ze.js"]
+    cold = tmp_path / "cold"
+    assert build(root, cold, use_cache=False).ok
+    same(after, tree(cold), "the warm build in pieces against a cold one")

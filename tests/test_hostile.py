@@ -62,7 +62,7 @@ def run(args: list[str], root: Path, blocks: bool) -> tuple[int, str]:
         code, out, err = run_cli(args, cwd=root)
         return code, out + err
     proc = subprocess.run([sys.executable, "-m", "playbook", *args], cwd=root, capture_output=True, text=True,
-                          timeout=20)
+                          timeout=45)  # a hang guard, with room for a loaded CI machine
     return proc.returncode, proc.stdout + proc.stderr
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any, Sequence
 
@@ -106,8 +107,11 @@ _DUE = re.compile(r"\(\s*due:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*\)", re.I)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@lru_cache(maxsize=2048)
 def parse_note(text: str) -> Note:
-    """A note's HTML, task items and summary, from one parse of `text`."""
+    """A note's HTML, task items and summary, from one parse of `text`. A pure function of the
+    text, so `serve` re-reading a folder after an edit parses only the note that changed
+    (markdown-it-py is most of the cost of a folder)."""
     if not text.isascii():
         # Lone surrogates (from a YAML "\ud800" escape) cannot be written as UTF-8: shown as
         # U+FFFD, as a decoder shows a bad byte.

@@ -139,25 +139,27 @@ def test_team_calendar_has_every_action_and_key_date_of_its_window(example, exam
     assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal")} <= {"1", "5", "9"}
 
 
-def test_a_calendar_too_large_for_its_window_covers_a_shorter_one(example):
+def test_a_calendar_too_large_keeps_the_most_important_events(example):
     rels, _ = example
     entries = [ics.entry(r) for r in rels]
     as_of = date(2026, 11, 20)
     full = ics.calendar("Team", entries, as_of)
-    for limit in (len(full) - 1, len(full) // 2, 4000):
+    every = events(full)
+    prio = {e["UID"]: e.get("PRIORITY") for e in every}
+    for limit in (len(full) - 1, len(full) // 2, 6000):
         data = ics.calendar("Team", entries, as_of, max_bytes=limit)
         assert len(data) <= limit
         check_rfc5545(data)
-        days = sorted(e["DTSTART;VALUE=DATE"] for e in events(data))
+        kept = events(data)
+        assert 0 < len(kept) < len(every)
         text = "".join(unfold(data))
-        assert "a shorter window than usual" in text or "more that would make the calendar too large" in text
-        # the events kept are those of a window round as_of: none left out between kept ones
-        every = sorted(e["DTSTART;VALUE=DATE"] for e in events(full))
-        if days:
-            assert [d for d in every if days[0] <= d <= days[-1]] == days or "but for" in text
-    # the same UIDs as in the full calendar, whatever was left out
-    assert {e["UID"] for e in events(ics.calendar("Team", entries, as_of, max_bytes=len(full) // 2))} <= \
-        {e["UID"] for e in events(full)}
+        assert f"The {len(kept)} most important of {len(every)} actions and key dates" in text.replace("\\,", ",")
+        # in the file's order, with the same UIDs as in the full calendar
+        uids = [e["UID"] for e in every]
+        assert [uids.index(e["UID"]) for e in kept] == sorted(uids.index(e["UID"]) for e in kept)
+        # no high-priority action is left out while anything less important is kept
+        if any(p != "1" for p in (prio[e["UID"]] for e in kept)):
+            assert {u for u, p in prio.items() if p == "1"} <= {e["UID"] for e in kept}
 
 
 def test_owner_calendar_holds_their_customers_and_their_actions(example, example_site):

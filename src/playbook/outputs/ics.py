@@ -12,8 +12,9 @@ a yearly rule cannot say; and the calendar is rebuilt with the site, so the next
 is always there. Only dates the engine lists (the next year) are written, exactly as the
 site shows them.
 
-A calendar covers a window (see WINDOWS): actions overdue by up to a month and the next
-year, or a shorter window when that would pass MAX_BYTES; X-WR-CALDESC says which.
+A calendar covers a window (WINDOW): actions overdue by up to a month and the next year.
+Where that would pass MAX_BYTES, it keeps the most important events of the window, and
+X-WR-CALDESC says so.
 """
 
 from __future__ import annotations
@@ -139,13 +140,19 @@ def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lin
                categories=k.kind)
 
 
-#: What a calendar covers: actions overdue by up to a month, and the next year. A calendar
-#: app refuses a subscription of tens of megabytes (a person's feed at 10,000 customers was
-#: 26 MB), so a feed that would pass MAX_BYTES covers the first of the shorter windows that
-#: fits instead, and says which in its description. (days back, days ahead)
-WINDOWS: tuple[tuple[int, int], ...] = ((31, 365), (31, 182), (31, 91), (31, 30), (14, 14), (7, 7), (1, 1), (0, 0))
+#: What a calendar covers: actions overdue by up to a month, and the next year (days back,
+#: days ahead). Older overdue actions sit where no one looks in a calendar; the site has them.
+WINDOW = (31, 365)
+#: A calendar app refuses a subscription of tens of megabytes (a person's feed at 10,000
+#: customers was 26 MB, and a shorter window did not help: at that size each day holds
+#: hundreds of actions). A feed that would pass this keeps the most important events of its
+#: window (`_importance`) and says so in its description.
 MAX_BYTES = 1_000_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Which events a calendar too large keeps first: high-priority actions, renewals, medium
+#: ones, the other key dates (birthdays, anniversaries), then low-priority actions.
+_ACTION_CLASS = {"high": 0, "medium": 2, "low": 4}
+IMPORTANCE = "high-priority actions first, then renewals, medium priority, birthdays and anniversaries, low priority"
 
 
 def _label(d: date) -> str:
@@ -154,10 +161,11 @@ def _label(d: date) -> str:
 
 def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | None = None,
              max_bytes: int = MAX_BYTES) -> bytes:
-    """One VCALENDAR: everything, or what concerns `owner` (their actions, and the actions
-    and key dates of the customers they own), in the widest of WINDOWS that keeps the file
-    within `max_bytes`."""
+    """One VCALENDAR: everything in WINDOW, or what concerns `owner` (their actions, and the
+    actions and key dates of the customers they own); within `max_bytes`, the most important
+    first when not everything fits."""
     stamp = f"{_d(as_of)}T000000Z"
+    start, end = as_of - timedelta(days=WINDOW[0]), as_of + timedelta(days=WINDOW[1])
 
     def mine(r: CalendarEntry, a: Action | None = None) -> bool:
         if owner is None or owner in r.owners:
@@ -169,48 +177,40 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
     dates = [(r, k) for r in entries if mine(r) for k in r.key_dates]
     dates.sort(key=lambda rk: (rk[1].date, rk[0].slug, rk[1].kind, rk[1].title))
 
-    # Each event as its bytes with its day, in the file's order: a window is a filter on them.
-    events: list[tuple[date, bytes]] = []
+    # Each event as (its importance, its bytes), in the file's order. UIDs are numbered over
+    # every action, so an event's UID does not depend on the window or on what is left out.
+    events: list[tuple[tuple, bytes]] = []
     for (_, a), lines in zip(actions, _each(actions, _action_events, stamp)):
-        events.append((a.due, lines))
-    for (_, k), lines in zip(dates, _each(dates, _date_events, stamp)):
-        events.append((k.date, lines))
+        if start <= a.due <= end:
+            events.append(((_ACTION_CLASS.get(a.priority, 2), a.sort_key()), lines))
+    for n, ((_, k), lines) in enumerate(zip(dates, _each(dates, _date_events, stamp))):
+        if start <= k.date <= end:
+            events.append(((1 if k.kind == "renewal" else 3, (k.date.toordinal(), n)), lines))
 
-    def head(desc: str) -> bytes:
-        lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                 f"X-WR-CALNAME:{escape_text(name)}", f"X-WR-CALDESC:{escape_text(desc)}"]
-        return "".join(fold(line) for line in lines).encode("utf-8")
-
-    tail = fold("END:VCALENDAR").encode("utf-8")
-    room = max_bytes - len(head(_describe(as_of, WINDOWS[0], 0, True))) - len(tail) - 200  # the description's own length varies a little
-    for back, ahead in WINDOWS:
-        start, end = as_of - timedelta(days=back), as_of + timedelta(days=ahead)
-        chosen = [e for d, e in events if start <= d <= end]
-        if sum(map(len, chosen)) <= room:
-            left_out = 0
-            break
-    else:  # even today's events pass the limit: the first of them, in their order
-        kept, used = [], 0
-        for e in chosen:
-            if used + len(e) > room:
+    desc = f"Actions and key dates from {_label(start)} to {_label(end)}, as of {_label(as_of)}"
+    room = max_bytes - len(_head(name, desc + " " * 300)) - len(_TAIL)
+    kept = [e for _, e in events]
+    if sum(map(len, kept)) > room:
+        order = sorted(range(len(events)), key=lambda i: events[i][0])
+        chosen, used = set(), 0
+        for i in order:
+            if used + len(events[i][1]) > room:
                 break
-            kept.append(e)
-            used += len(e)
-        left_out, chosen = len(chosen) - len(kept), kept
-    desc = _describe(as_of, (back, ahead), left_out, (back, ahead) == WINDOWS[0])
-    return head(desc) + b"".join(chosen) + tail
+            chosen.add(i)
+            used += len(events[i][1])
+        kept = [e for i, (_, e) in enumerate(events) if i in chosen]
+        desc = (f"The {len(kept):,} most important of {len(events):,} actions and key dates from {_label(start)} "
+                f"to {_label(end)} ({IMPORTANCE}), as of {_label(as_of)}")
+    return _head(name, desc + ". The site lists every action.") + b"".join(kept) + _TAIL
 
 
-def _describe(as_of: date, window: tuple[int, int], left_out: int, widest: bool) -> str:
-    back, ahead = window
-    start, end = as_of - timedelta(days=back), as_of + timedelta(days=ahead)
-    text = (f"Actions and key dates from {_label(start)} to {_label(end)}, as of {_label(as_of)}"
-            if start != end else f"Actions and key dates on {_label(as_of)}")
-    if left_out:
-        text += f", but for {left_out} more that would make the calendar too large"
-    elif not widest:
-        text += " (a shorter window than usual: more would make the calendar too large)"
-    return text + ". The site lists every action."
+def _head(name: str, desc: str) -> bytes:
+    lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(name)}", f"X-WR-CALDESC:{escape_text(desc)}"]
+    return "".join(fold(line) for line in lines).encode("utf-8")
+
+
+_TAIL = fold("END:VCALENDAR").encode("utf-8")
 
 
 def _each(items: list, write, stamp: str) -> Iterator[bytes]:

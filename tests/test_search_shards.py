@@ -31,7 +31,7 @@ def manifest(site: Path) -> dict:
 def shards(site: Path) -> dict[str, list[tuple[int, list[list[str]]]]]:
     out = {}
     for f in sorted((site / "search/t").glob("*.js")):
-        m = re.fullmatch(r'PLAYBOOK_SEARCH_SHARD\("(..)",(".*")\);\n', f.read_text("utf-8"), re.S)
+        m = re.fullmatch(r'PLAYBOOK_SEARCH_SHARD\("([^"]+)",(".*")\);\n', f.read_text("utf-8"), re.S)
         assert m and m.group(1) == f.stem
         out[f.stem] = [(int(line.split(" ", 1)[0], 36), [g.split() for g in line.split(" ", 1)[1].split("|")])
                        for line in json.loads(m.group(2)).split("\n")]
@@ -109,3 +109,23 @@ def test_an_edit_rewrites_only_the_pieces_it_touches(pieces, tmp_path):
     cold = tmp_path / "cold"
     assert build(root, cold, use_cache=False).ok
     same(after, tree(cold), "the warm build in pieces against a cold one")
+
+
+def test_a_large_shard_is_split_by_one_more_character(monkeypatch, tmp_path):
+    monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
+    monkeypatch.setattr(search_shards, "SHARD_MAX", 300)
+    assert build(REPO, tmp_path / "site", use_cache=False).ok
+    site = tmp_path / "site"
+    head, found, entries = manifest(site), shards(site), docs(site)
+    assert any(len(k) >= 4 for k in found)  # split more than once
+    for f in (site / "search/t").glob("*.js"):
+        text = json.loads(re.search(r',(".*")\);', f.read_text("utf-8"), re.S).group(1))
+        assert len(text) - text.count("\n") <= 300, f.name
+
+    def leaf(word: str) -> str:  # as assets/search.js finds it: the first of its prefixes that is a shard
+        return next(shard_key(word, d) for d in range(2, len(word) + 2) if shard_key(word, d) in found)
+
+    for n, slug in enumerate(head["customers"]):
+        for w, field in entry_words(entries[slug]).items():
+            assert any(c == n and w in gs[field] for c, gs in found[leaf(w)]), (slug, w)
+    assert shard_key("re", 3) == "re-" and shard_key("rev", 3) == "rev" and shard_key("søren", 3) == "s_r"

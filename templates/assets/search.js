@@ -245,14 +245,19 @@
   /** The words of a folded text, as search_shards.py splits them. */
   function words(s) { return s.match(/[\p{L}\p{N}]+/gu) || []; }
 
-  function shardKey(word) {
-    return Array.from(word).slice(0, 2).map(function (c) { return /^[a-z0-9]$/.test(c) ? c : "_"; }).join("");
+  /** search_shards.shard_key: the first `depth` characters (code points), each outside a-z
+      and 0-9 as "_", and "-" after a word shorter than that. */
+  function shardKey(word, depth) {
+    var chars = Array.from(word);
+    return chars.slice(0, depth || 2).map(function (c) { return /^[a-z0-9]$/.test(c) ? c : "_"; }).join("") +
+      (chars.length < (depth || 2) ? "-" : "");
   }
 
   function Pieces(manifest, prefix) {
     this.slugs = manifest.customers;
     this.prefix = prefix;
     this.has = {};
+    this.keys = manifest.shards;
     this.shards = {};   // key -> [[customer number, [words of field 0, 1, 2, 3]], …]
     this.records = {};  // customer number -> its records
     var self = this;
@@ -272,9 +277,22 @@
     return this.shards[key];
   };
 
+  /** The shards that hold the words starting with `token`: the one its first characters
+      name, or, for a token shorter than a split shard's keys, every shard under it. */
+  Pieces.prototype.keysFor = function (token) {
+    var n = Array.from(token).length;
+    for (var d = 2; d <= n; d++) {
+      var k = shardKey(token, d);
+      if (this.has[k]) return [k];
+    }
+    var stem = shardKey(token, n);
+    return this.keys.filter(function (k) { return k.lastIndexOf(stem, 0) === 0 && k.length > stem.length; });
+  };
+
   /** Customer number -> the best field a word starting with `token` is found in. */
   Pieces.prototype.fields = function (token) {
-    var out = {}, lines = this.shard(shardKey(token));
+    var out = {}, self = this, lines = [];
+    this.keysFor(token).forEach(function (k) { lines = lines.concat(self.shard(k)); });
     for (var i = 0; i < lines.length; i++) {
       var groups = lines[i][1];
       search: for (var f = 0; f < groups.length; f++) {
@@ -291,12 +309,12 @@
   Pieces.prototype.candidates = function (ts) {
     var self = this, perTerm = [], narrowed = false;
     ts.forEach(function (t) {
-      var tokens = words(t).filter(function (w) { return w.length >= 2; });
+      var tokens = words(t).filter(function (w) { return Array.from(w).length >= 2; });
       if (!tokens.length) { perTerm.push(null); return; }
       narrowed = true;
       var merged = null;
       tokens.forEach(function (tok) {
-        var f = self.has[shardKey(tok)] ? self.fields(tok) : {}, next = {};
+        var f = self.fields(tok), next = {};
         for (var c in f) {
           if (merged === null) next[c] = f[c];
           else if (c in merged) next[c] = Math.max(merged[c], f[c]); // the term sits in its tokens' worst field
@@ -333,8 +351,8 @@
     var keys = [];
     ts.forEach(function (t) {
       words(t).forEach(function (w) {
-        var k = shardKey(w);
-        if (w.length >= 2 && self.has[k] && keys.indexOf(k) < 0) keys.push(k);
+        if (Array.from(w).length < 2) return;
+        self.keysFor(w).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
       });
     });
     loadAll(keys.map(function (k) { return self.prefix + "search/t/" + k + ".js"; }), function () {

@@ -14,7 +14,8 @@ not) only when a query needs it:
                                                                  its page)
 
 A shard holds the words starting with its key (the first two characters of a folded word, each
-outside a–z and 0–9 written `_`): one line per customer that has any, its number in
+outside a–z and 0–9 written `_`; a shard over SHARD_MAX is split by a third character, and so
+on, `-` ending the key of a word as short as it): one line per customer that has any, its number in
 `customers` (base 36), then its words grouped by the best field they are found in (name,
 people, tags, notes; trailing empty groups left out). A query loads the shard of each of its
 words, keeps the customers that have a word starting with every one of them, ranks them by
@@ -43,6 +44,9 @@ from ..memo import digest, key
 ONE_FILE_MAX = 2_000_000
 #: Folder of the pieces, in the site.
 FOLDER = "search"
+#: A shard over this many bytes is split by one more character of its words (the common
+#: prefixes of a language, `re`, `co`, `pr`, are each half a megabyte at 10,000 customers).
+SHARD_MAX = 150_000
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[^\W_]+")
@@ -58,9 +62,35 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-def shard_key(word: str) -> str:
-    """The shard a folded word of two or more characters is in."""
-    return _KEY_CHAR.sub("_", word[:2])
+def shard_key(word: str, depth: int = 2) -> str:
+    """The shard a folded word of two or more characters is in, at `depth` characters: its
+    first `depth` characters, each outside a–z and 0–9 as `_`, and `-` after a word shorter
+    than that."""
+    return _KEY_CHAR.sub("_", word[:depth]) + ("-" if len(word) < depth else "")
+
+
+def _split(k: str, lines: list[str], depth: int) -> dict[str, list[str]]:
+    """A shard over SHARD_MAX bytes as shards of one more character (`re` → `rea`, `reb`…,
+    and `re-` for the word `re` itself), again and again: a query loads one of them."""
+    if sum(map(len, lines)) <= SHARD_MAX or depth >= 12:
+        return {k: lines}
+    sub: dict[str, list[str]] = {}
+    for line in lines:
+        cid, _, words = line.partition(" ")
+        groups = words.split("|")
+        per: dict[str, list[list[str]]] = {}
+        for field, group in enumerate(groups):
+            for w in group.split():
+                per.setdefault(shard_key(w, depth + 1), [[] for _ in groups])[field].append(w)
+        for sk, gs in per.items():
+            texts = [" ".join(g) for g in gs]
+            while texts and not texts[-1]:
+                texts.pop()
+            sub.setdefault(sk, []).append(f"{cid} {'|'.join(texts)}")
+    out: dict[str, list[str]] = {}
+    for sk in sorted(sub):
+        out.update(_split(sk, sub[sk], depth + 1))
+    return out
 
 
 def entry_words(entry: list) -> dict[str, int]:
@@ -165,6 +195,10 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
         for line in blob[1:]:
             k, _, words = line.partition("\t")
             shards.setdefault(k, []).append(f"{cid} {words}")
+    leaves: dict[str, list[str]] = {}
+    for k in sorted(shards):
+        leaves.update(_split(k, shards[k], 2))
+    shards = leaves
     for k in sorted(shards):
         # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
         data = f"PLAYBOOK_SEARCH_SHARD({_js(k)},{_js(chr(10).join(shards[k]))});\n".encode("utf-8")

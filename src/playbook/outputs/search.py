@@ -5,9 +5,9 @@ Why a hand-made index rather than Pagefind: the site must work opened from the f
 refuses on file:// URLs; a script that assigns `window.PLAYBOOK_SEARCH` loads everywhere.
 Measured (Pagefind 1.5.2, headless Chromium): Pagefind's output is byte-identical across runs
 but its search fails from file:// (its UI import()s its own modules); over the example site
-it writes 97 files, 872 KB, against 58 KB here. At 1,000 customers × 50 interactions this
-file is 23 MB (3.8 MB gzipped) and loads whole, where Pagefind loads chunks on demand: the
-price of working from disk, kept down by NOTE_CAP.
+it writes 97 files, 872 KB, against 58 KB here. A large playbook's index (23 MB at 1,000
+customers × 50 interactions) is written in pieces that a query loads on demand, by <script>
+tags too (search_shards.py); up to ONE_FILE_MAX it is this one file, loaded whole.
 
 The file holds one entry per customer, with its contacts and interactions (up to as_of)
 nested inside so that the customer's name, page and tags are written once, not once per

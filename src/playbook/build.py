@@ -205,9 +205,11 @@ class Carried:
 
 
 def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
-                jobs: int | None, progress: Callable[[str], None], carried: Carried | None = None) -> None:
+                jobs: int | None, progress: Callable[[str], None], carried: Carried | None = None,
+                bytecode: Path | None = None) -> None:
     """Every output file into `writer`. Customers' own pages are rendered in worker processes
-    on a large cold build while this process renders the pages over all customers."""
+    on a large cold build while this process renders the pages over all customers. `bytecode`:
+    where Jinja keeps compiled templates (the playbook's cache folder)."""
     ok = [u for u in units if u.relationship is not None]
     rels = [u.relationship for u in ok]
     templates = templates_digest(inp.root)
@@ -215,7 +217,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     env = carried.envs.get(templates)  # serve: the templates compiled for these very bytes, if any
     carried.envs.clear()
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept)
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, bytecode=bytecode)
     carried.envs[templates] = renderer.env
     count = 0
 
@@ -327,7 +329,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
     try:
-        render_site(units, inp, since, memo, writer, jobs, progress, carried)
+        render_site(units, inp, since, memo, writer, jobs, progress, carried,
+                    memo.dir / "jinja" if persistent and memo.dir is not None else None)
         written = writer.finish()
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()

@@ -62,7 +62,7 @@ class ListViews(Views):
             base = base_for(path)
             yield path, "customers.html", {
                 "page": self.meta(path, "Customers" if n == 1 else f"Customers, page {n}", "customers"),
-                "total": len(self.by_name), "rows": self.rows(list(chunk), base),
+                "total": len(self.by_name), "total_text": f"{len(self.by_name):,}", "rows": self.rows(list(chunk), base),
                 "pager": pages.pager(n, base, "Pages of customers"),
             }
 
@@ -75,7 +75,8 @@ class ListViews(Views):
             yield path, "stage.html", {
                 "page": self.meta(path, label if n == 1 else f"{label}, page {n}", "customers"),
                 "stage": {"id": stage_id, "label": label, "blurb": STAGE_BLURBS[stage_id]},
-                "total": len(rels), "rows": self.rows(list(chunk), base), "legend": self.legend(base),
+                "total": len(rels), "total_text": f"{len(rels):,}", "rows": self.rows(list(chunk), base),
+                "legend": self.legend(base),
                 "pager": pages.pager(n, base, f"Pages of {label.lower()} customers"),
             }
 
@@ -96,6 +97,7 @@ class ListViews(Views):
                 "page": self.meta(at, title, "team"), "person": self.site.person(handle, base),
                 "team_href": base + "owners/index.html", "calendar": self.site.calendar(handle, base),
                 "customer_count": len(rels), "action_count": len(actions),
+                "counts_text": (f"{len(rels):,}", f"{len(actions):,}"),
                 "groups": None if act is None else due_groups([self.action(a, base) for a in acts.chunks[act - 1]]),
                 "actions_pager": None if act is None else acts.pager(act, base, f"Pages of {name}’s actions"),
                 "rows": None if row is None else self.rows(list(rows.chunks[row - 1]), base),
@@ -134,7 +136,8 @@ class ListViews(Views):
             base = base_for(path)
             yield path, "tag.html", {
                 "page": self.meta(path, f"Tag: {tag}" if n == 1 else f"Tag: {tag}, page {n}", "tags"), "tag": tag,
-                "tags_href": base + "tags/index.html", "total": len(rels), "rows": self.rows(list(chunk), base),
+                "tags_href": base + "tags/index.html", "total": len(rels), "total_text": f"{len(rels):,}",
+                "rows": self.rows(list(chunk), base),
                 "pager": pages.pager(n, base, f"Pages of customers tagged {tag}"),
             }
 

@@ -13,6 +13,9 @@ from playbook.memo import CACHE_DIR
 
 from helpers import REPO, tree
 
+#: The line the walk adds to and removes from playbook.yaml: every absolute link depends on it.
+SITE_URL_LINE = "site_url: https://team.example.com/playbook\n"
+
 
 def same(a: dict[str, bytes], b: dict[str, bytes], what: str = "") -> None:
     """Assert two trees are byte-identical, showing the first difference briefly."""
@@ -138,7 +141,7 @@ class Walk:
         c = self.rng.choice(self.customers())
         f = c / "customer.yaml"
         text = f.read_text()
-        choice = self.rng.randrange(3)
+        choice = self.rng.randrange(4)
         if choice == 0:  # a change of meaning: the tier sets the cadence
             text = text.replace("tier: core", "tier: key", 1) if "tier: core" in text \
                 else text.replace("tier: key", "tier: core", 1)
@@ -153,16 +156,18 @@ class Walk:
     def edit_config(self) -> str:
         f = self.root / "playbook.yaml"
         text = f.read_text()
-        choice = self.rng.randrange(3)
+        choice = self.rng.randrange(4)
         if choice == 0:
             text = text.replace("thresholds: {}", "thresholds: {dormant_days: 120}", 1) if "thresholds: {}" in text \
                 else text.replace("thresholds: {dormant_days: 120}", "thresholds: {}", 1)
         elif choice == 1:
             text = text.replace("    name: Lena Hartmann", "    name: Lena Hartmann-Ruiz", 1) \
                 if "Hartmann-Ruiz" not in text else text.replace("Hartmann-Ruiz", "Hartmann", 1)
-        else:
+        elif choice == 2:
             text = text.replace("    within: 7\n", "    within: 5\n", 1) if "within: 7" in text \
                 else text.replace("    within: 5\n", "    within: 7\n", 1)
+        else:  # the feed's, calendars' and canonical links
+            text = text.replace(SITE_URL_LINE, "") if SITE_URL_LINE in text else text + SITE_URL_LINE
         f.write_text(text)
         return f"edit playbook.yaml ({choice})"
 

@@ -554,7 +554,7 @@ def test_init_playbook_yaml_documents_every_setting(tmp_path: Path):
     config, problems = parse_config(uncommented)
     assert problems == []
     assert config.thresholds == Thresholds()
-    assert config.team and config.plays and config.tier_cadence and config.as_of and config.repo_url
+    assert config.team and config.plays and config.tier_cadence and config.as_of and config.repo_url and config.site_url
     assert config.branch == "main" and config.robots_noindex
 
 

@@ -271,7 +271,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     # an edit that moves no action or key date leaves every calendar as it was.
     entries = None
     for rel, name, owner in calendar_files(inp.config, renderer.site.handles):
-        k = key("ics", name, owner or "", inp.as_of.isoformat(), *(u.calendar_key for u in ok))
+        k = key("ics", name, owner or "", inp.as_of.isoformat(), inp.config.site_url or "",
+                *(u.calendar_key for u in ok))
         if writer.has(rel, k):
             memo.keep("ics", k)
             add(rel, k, None)
@@ -279,7 +280,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         data = memo.get("ics", k)
         if data is None:
             entries = entries or [entry(r) for r in rels]
-            data = calendar(name, entries, inp.as_of, owner)
+            data = calendar(name, entries, inp.as_of, owner, site_url=inp.config.site_url)
             memo.put("ics", k, data)
         add(rel, k, data)
     for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, inp, memo)):

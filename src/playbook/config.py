@@ -17,6 +17,7 @@ from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
 from .reading import Refused, decode, read_file
+from .siteurl import normalise_site_url
 from .yamlio import Map, Scalar, Seq, kind_name, parse
 
 CONFIG_FILE = "playbook.yaml"
@@ -125,6 +126,9 @@ class Config:
     """Days the team does not work, as (first, last) ranges: no action falls due on one."""
     currency: str | None = None
     """Shown with every value: a symbol ('£') or a code ('GBP')."""
+    site_url: str | None = None
+    """Where the site is published ('https://…/', one trailing slash): the feed's, calendars' and
+    canonical links are absolute with it; None keeps every link relative."""
 
     def member(self, handle: str) -> TeamMember | None:
         for m in self.team:
@@ -148,7 +152,7 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
 
 
 _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "robots", "holidays",
-        "currency")
+        "currency", "site_url")
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role",
          "no_win_within")
 
@@ -240,6 +244,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
         kw["robots_noindex"] = robots != "index"
     kw["holidays"] = parse_holidays(f.sequence("holidays"), path, problems)
     kw["currency"] = _currency(f, path, problems)
+    site = f.scalar("site_url", "a web address")
+    if site is not None and not site.is_null and site.text.strip():
+        kw["site_url"], why = normalise_site_url(site.text)
+        if why:
+            problems.append(error(path, site.line, site.column, why))
     return Config(**kw), problems
 
 

@@ -4,11 +4,10 @@ Deterministic like every output: ids are tag: URIs (RFC 4151) made of the playbo
 title, the customer and the interaction's file name, `updated` is the interaction's date at
 midnight UTC, and the order is fixed (newest first, then customer, then file name).
 
-Links: Atom readers want absolute URLs, but a playbook does not know where its site will
-be published. The hrefs stay relative (`customers/…/index.html#…`), which RFC 4287 §7 /
-RFC 3986 resolve against the feed's own address; since the feed sits at the site root,
-every reader that fetched it by URL finds the pages. Writing an invented host instead
-would break every link.
+Links: Atom readers want absolute URLs, which `site_url` in playbook.yaml gives. Without it
+the hrefs stay relative (`customers/…/index.html#…`), which RFC 4287 §7 / RFC 3986 resolve
+against the feed's own address; since the feed sits at the site root, every reader that
+fetched it by URL finds the pages. Writing an invented host instead would break every link.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from ..config import Config
 from ..engine.types import Relationship
 from ..model import Customer, Interaction
 from ..names import customer_page, interaction_anchor, slugify
+from ..siteurl import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -75,6 +75,7 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
              items: list[tuple[Customer, Interaction]] | None = None) -> str:
     """`items`: `recent(relationships, as_of)` when the caller has it already."""
     name = _tag_name(config.title)
+    site = config.site_url
     items = recent(relationships, as_of) if items is None else items
     updated = items[0][1].date if items else as_of
     out = [
@@ -84,23 +85,26 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
         f"  <id>tag:playbook,{TAG_YEAR}:{name}/feed</id>",
         f"  <updated>{_stamp(updated)}</updated>",
         f"  <author><name>{xml_text(config.title)}</name></author>",
-        '  <link rel="self" type="application/atom+xml" href="feed.atom"/>',
-        '  <link rel="alternate" type="text/html" href="index.html"/>',
+        f'  <link rel="self" type="application/atom+xml" href="{xml_text(absolute(site, "feed.atom"))}"/>',
+        f'  <link rel="alternate" type="text/html" href="{xml_text(absolute(site, "index.html"))}"/>',
         '  <generator>Playbook</generator>',
     ]
     for customer, i in items:
         summary = i.summary or i.type.capitalize()
         member = config.member(i.by) if i.by else None
         author = member.name if member else (i.by or config.title)
+        page = absolute(site, entry_href(customer, i))
+        # A note's own relative links are written for its customer's page, not the feed's place.
+        base = f' xml:base="{xml_text(absolute(site, customer_page(customer.slug)))}"' if site else ""
         out += [
             "  <entry>",
             f"    <title>{xml_text(f'{customer.name}: {summary}')}</title>",
-            f'    <link rel="alternate" type="text/html" href="{xml_text(entry_href(customer, i))}"/>',
+            f'    <link rel="alternate" type="text/html" href="{xml_text(page)}"/>',
             f"    <id>tag:playbook,{i.date.isoformat()}:{name}/{customer.slug}/{xml_text(i.slug)}</id>",
             f"    <updated>{_stamp(i.date)}</updated>",
             f"    <author><name>{xml_text(author)}</name></author>",
             f'    <category term="{xml_text(i.type)}"/>',
-            f'    <content type="html">{xml_text(_content(config, customer, i))}</content>',
+            f'    <content type="html"{base}>{xml_text(_content(config, customer, i))}</content>',
             "  </entry>",
         ]
     out.append("</feed>")

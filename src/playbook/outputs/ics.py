@@ -27,7 +27,8 @@ from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Action, KeyDate, Relationship
-from ..names import TEAM_CALENDAR, owner_calendar, owner_slugs, person_name
+from ..names import TEAM_CALENDAR, customer_page, owner_calendar, owner_slugs, person_name
+from ..siteurl import absolute
 
 PRODID = "-//Playbook//Relationship Playbook//EN"
 #: RFC 5545 PRIORITY: 1 is highest, 5 medium, 9 lowest.
@@ -76,7 +77,7 @@ def uid(*parts: str) -> str:
 
 
 def _event(lines: list[str], *, uid_: str, stamp: str, day: date, summary: str, description: str,
-           categories: str, priority: int | None = None) -> None:
+           categories: str, priority: int | None = None, url: str | None = None) -> None:
     lines += [
         "BEGIN:VEVENT",
         f"UID:{uid_}",
@@ -90,6 +91,8 @@ def _event(lines: list[str], *, uid_: str, stamp: str, day: date, summary: str, 
     lines.append(f"CATEGORIES:{escape_text(categories)}")
     if priority is not None:
         lines.append(f"PRIORITY:{priority}")
+    if url:
+        lines.append(f"URL:{url}")  # a URI value (RFC 5545 §3.8.4.6): not TEXT-escaped
     lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
 
 
@@ -110,8 +113,21 @@ def entry(r: Relationship) -> CalendarEntry:
                          key_dates=tuple(r.key_dates))
 
 
+def _page(r: CalendarEntry, site_url: str | None) -> str | None:
+    """The customer's page, when the site's address is known (`site_url`); else no link:
+    a relative one means nothing in a calendar."""
+    return absolute(site_url, customer_page(r.slug)) if site_url else None
+
+
+def _described(text: str, source: object | None, page: str | None) -> str:
+    """The event's text, then where it comes from and, with `site_url`, its page (many calendar
+    apps show the description but not URL, so the page is named in both)."""
+    tail = ([f"Source: {source}"] if source else []) + ([f"Page: {page}"] if page else [])
+    return f"{text}\n\n" + "\n".join(tail) if tail else text
+
+
 def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, lines: list[str],
-                   seen: dict[str, int]) -> None:
+                   seen: dict[str, int], site_url: str | None = None) -> None:
     for r, a in items:
         key = uid("action", a.customer, a.kind, a.title, a.contact or "")
         # Two actions alike in every word (rare: the same promise made twice) still get
@@ -120,15 +136,14 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
         seen[key] = n + 1
         if n:
             key = uid("action", a.customer, a.kind, a.title, a.contact or "", str(n))
-        why = a.why
-        if a.source:
-            why = f"{why}\n\nSource: {a.source}"
+        page = _page(r, site_url)
         _event(lines, uid_=key, stamp=stamp, day=a.due, summary=f"{r.name}: {a.title}",
-               description=why, categories=a.kind, priority=PRIORITY.get(a.priority, 5))
+               description=_described(a.why, a.source, page), categories=a.kind,
+               priority=PRIORITY.get(a.priority, 5), url=page)
 
 
 def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lines: list[str],
-                 seen: dict[str, int]) -> None:
+                 seen: dict[str, int], site_url: str | None = None) -> None:
     for r, k in items:
         what = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}.get(k.kind, k.kind)
         desc = f"{what} — {r.name}."
@@ -136,8 +151,8 @@ def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lin
             desc = f"{what} of {k.contact} at {r.name}."
         _event(lines, uid_=uid("date", r.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,
                day=k.date, summary=k.title if r.name in k.title else f"{r.name}: {k.title}",
-               description=f"{desc}\n\nSource: {k.source}",
-               categories=k.kind)
+               description=_described(desc, k.source, _page(r, site_url)),
+               categories=k.kind, url=_page(r, site_url))
 
 
 #: What a calendar covers: actions overdue by up to a month, and the next year (days back,
@@ -160,10 +175,10 @@ def _label(d: date) -> str:
 
 
 def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | None = None,
-             max_bytes: int = MAX_BYTES) -> bytes:
+             max_bytes: int = MAX_BYTES, *, site_url: str | None = None) -> bytes:
     """One VCALENDAR: everything in WINDOW, or what concerns `owner` (their actions, and the
     actions and key dates of the customers they own); within `max_bytes`, the most important
-    first when not everything fits."""
+    first when not everything fits. With `site_url`, each event links to its customer's page."""
     stamp = f"{_d(as_of)}T000000Z"
     start, end = as_of - timedelta(days=WINDOW[0]), as_of + timedelta(days=WINDOW[1])
 
@@ -180,10 +195,10 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
     # Each event as (its importance, its bytes), in the file's order. UIDs are numbered over
     # every action, so an event's UID does not depend on the window or on what is left out.
     events: list[tuple[tuple, bytes]] = []
-    for (_, a), lines in zip(actions, _each(actions, _action_events, stamp)):
+    for (_, a), lines in zip(actions, _each(actions, _action_events, stamp, site_url)):
         if start <= a.due <= end:
             events.append(((_ACTION_CLASS.get(a.priority, 2), a.sort_key()), lines))
-    for n, ((_, k), lines) in enumerate(zip(dates, _each(dates, _date_events, stamp))):
+    for n, ((_, k), lines) in enumerate(zip(dates, _each(dates, _date_events, stamp, site_url))):
         if start <= k.date <= end:
             events.append(((1 if k.kind == "renewal" else 3, (k.date.toordinal(), n)), lines))
 
@@ -213,12 +228,12 @@ def _head(name: str, desc: str) -> bytes:
 _TAIL = fold("END:VCALENDAR").encode("utf-8")
 
 
-def _each(items: list, write, stamp: str) -> Iterator[bytes]:
+def _each(items: list, write, stamp: str, site_url: str | None) -> Iterator[bytes]:
     """Each item's VEVENT as bytes, written by `write` (which numbers repeated UIDs in order)."""
     seen: dict[str, int] = {}
     for item in items:
         lines: list[str] = []
-        write([item], stamp, lines, seen)
+        write([item], stamp, lines, seen, site_url)
         yield "".join(fold(line) for line in lines).encode("utf-8")
 
 

@@ -25,6 +25,7 @@ from ..names import (
 )
 from ..notes import render as render_notes
 from ..records import fast_pickling
+from ..siteurl import absolute
 from . import parts, svg
 from .kept import Kept
 from .parts import (
@@ -79,6 +80,8 @@ class PageMeta:
     as_of_label: str
     as_of_iso: str
     description: str
+    canonical: str | None = None
+    """The page's absolute address, from `site_url` (None without one: no canonical link)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,8 @@ class Views:
         cfg = self.site.config
         full = cfg.title if not title else f"{title} · {cfg.title}"
         return PageMeta(full, cfg.title, base_for(path), section, cfg.robots_noindex, fmt_date(self.as_of),
-                        self.as_of.isoformat(), description or cfg.title)
+                        self.as_of.isoformat(), description or cfg.title,
+                        absolute(cfg.site_url, path) if cfg.site_url else None)
 
     def rows(self, rels: list[Relationship], base: str) -> list[CustomerRow]:
         return [self.row(r, base) for r in rels]

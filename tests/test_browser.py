@@ -1,6 +1,7 @@
 """The built site in headless Chromium: served over http from a sub-path, and opened from
 the file system (file://), since both must work. Search, the actions filter, the skip link,
-printing a brief on A4, and pages at phone and desktop widths.
+printing a brief on A4, pages at phone and desktop widths, and axe-core's accessibility rules
+on one page of each kind.
 
 Every test records the page's console errors and every request; a test fails on a console
 error or on a request to anything but the local server or the file system.
@@ -28,6 +29,14 @@ CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 SUB = "team/playbook"  # the example is served from a sub-path, as on a shared intranet host
+#: axe-core, vendored so that CI needs no network (tests/vendor/axe-core/README.md).
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: One page of each kind the site has, and the customer page of notes that try to break out.
+PAGE_KINDS = [f"{SUB}/{rel}" for rel in (
+    "index.html", "customers/index.html", "customers/northgate-logistics/index.html",
+    "customers/northgate-logistics/brief.html", "actions.html", "owners/index.html", "owners/tomas.html",
+    "stages/at-risk.html", "tags/index.html", "tags/logistics.html", "search.html")] + [
+    "hostile/customers/evil/index.html"]
 
 
 def _unavailable(reason: str):
@@ -314,3 +323,21 @@ def test_search_in_pieces_finds_what_the_one_file_search_finds(watched, base):
     assert any(u.endswith("/customers/rosalinds-bakery/search.js") for u in watched.requests)
     # a word is found from its start only, in a playbook this size
     assert results("pieces", "anager")[0] == [] and results(SUB, "anager")[0]
+
+
+@pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 390)])
+def test_no_page_kind_breaks_an_accessibility_rule(watch, server, scheme: str, width: int):
+    """axe-core's rules (WCAG 2 A and AA, and its best practices), in both colour schemes:
+    any violation fails, with the rule, its impact and the elements. Over http: axe reads the
+    style sheets, which a file:// page may not fetch."""
+    page = watch(color_scheme=scheme, viewport={"width": width, "height": 900}).page
+    axe = AXE.read_text("utf-8")
+    found = []
+    for rel in PAGE_KINDS:
+        page.goto(f"{server}/{rel}")
+        page.add_script_tag(content=axe)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found += [f"{rel}: {v['id']} ({v['impact']}, {len(v['nodes'])}×) {v['help']}: "
+                  f"{[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
+        assert result["passes"], f"{rel}: axe checked nothing"
+    assert not found, "\n".join(found)

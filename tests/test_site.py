@@ -144,7 +144,7 @@ def test_customer_timeline_newest_first_with_rendered_notes_and_rhythm(site: Pat
     tl = section(html, "tl-h")
     days = re.findall(r'<article class="entry" id="i-(\d{4}-\d\d-\d\d)', tl)
     assert len(days) == 19 and days == sorted(days, reverse=True)
-    assert '<input class="task-list-item-checkbox" type="checkbox" disabled="" />' in tl  # Markdown rendered
+    assert '<input class="task-list-item-checkbox" type="checkbox" disabled="" aria-label="Done" />' in tl  # Markdown rendered
     assert "<p>They want a written root cause and a remediation plan with dates</p>" in tl
     rhythm = section(html, "rhythm-h")
     assert rhythm.count('<svg class="chart rhythm') == 2  # drawn for desktop and for phones
@@ -158,7 +158,7 @@ def test_customer_page_links_use_the_page_depth(site: Path):
     html = read(site, "customers/northgate-logistics/index.html")
     assert 'href="../../assets/style.css"' in html
     assert 'href="../../owners/tomas.html"' in html and 'href="../../tags/logistics.html"' in html
-    assert '<form class="site-search" role="search" action="../../search.html" method="get">' in html
+    assert '<form class="site-search" role="search" aria-label="Site" action="../../search.html" method="get">' in html
     assert '<link rel="alternate" type="application/atom+xml"' in html and 'href="../../feed.atom"' in html
     assert '<meta name="robots" content="noindex">' in html
 

@@ -35,7 +35,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PAGE_KINDS = [f"{SUB}/{rel}" for rel in (
     "index.html", "customers/index.html", "customers/northgate-logistics/index.html",
     "customers/northgate-logistics/brief.html", "actions.html", "owners/index.html", "owners/tomas.html",
-    "stages/at-risk.html", "tags/index.html", "tags/logistics.html", "search.html")] + [
+    "stages/at-risk.html", "tags/index.html", "tags/logistics.html", "search.html", "404.html")] + [
     "hostile/customers/evil/index.html"]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook import httpd
+from playbook import httpd, livereload
 from playbook.httpd import host_checker
 from playbook.serve import serve
 
@@ -320,7 +320,7 @@ def test_silent_and_stalled_connections_are_closed(site, monkeypatch):
             t = time.monotonic()
             data = s.recv(4096)
             assert time.monotonic() - t < 4, sent
-            assert data in (b"", b"HTTP/1.0 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            assert data in (b"", b"HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
                                  b"Content-Length: 14\r\nConnection: close\r\n\r\nSent nothing.\n"), data
             while data:
                 data = s.recv(4096)
@@ -384,7 +384,7 @@ def test_a_flood_of_2000_requests_gets_answers_or_clean_refusals(site):
             sel.unregister(s)
             s.close()
             head, _, body = got.pop(s).partition(b"\r\n\r\n")
-            status = head.split(b" ")[1] if head.startswith(b"HTTP/1.0 ") else b"?"
+            status = head.split(b" ")[1] if head.startswith(b"HTTP/1.1 ") else b"?"
             outcomes.append("ok" if status == b"200" and len(body) == size else
                             "busy" if status == b"503" else f"{status!r} with {len(body)} bytes")
         most_threads = max(most_threads, threading.active_count())
@@ -402,7 +402,7 @@ def test_live_reload_streams_are_capped_and_never_starve_requests(site):
     _, port = site
     streams = []
     try:
-        for _ in range(httpd.LIVE_MAX):
+        for _ in range(livereload.LIVE_MAX):
             s = socket.create_connection(("127.0.0.1", port), timeout=5)
             s.sendall(f"GET /__playbook/events HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
             streams.append(s)
@@ -410,7 +410,7 @@ def test_live_reload_streams_are_capped_and_never_starve_requests(site):
             head = b""
             while b": connected\n\n" not in head:
                 head += s.recv(4096)
-            assert head.startswith(b"HTTP/1.0 200 ")
+            assert head.startswith(b"HTTP/1.1 200 ")
         # Every stream is open, yet pages are answered at once; one tab too many gets a 503.
         for _ in range(3 * httpd.WORKERS):
             assert get(port, "/playbook.json")[0] == 200
@@ -425,7 +425,7 @@ def test_live_reload_streams_are_capped_and_never_starve_requests(site):
 def raw_stream_opens(port: int) -> bool:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(f"GET /__playbook/events HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-        return s.recv(4096).startswith(b"HTTP/1.0 200 ")
+        return s.recv(4096).startswith(b"HTTP/1.1 200 ")
 
 
 TRAVERSALS = [  # request target, status

@@ -7,10 +7,12 @@
   403. On a wildcard `--host` (0.0.0.0, ::) any IP address is accepted too: a rebinding page
   always comes by name, never by number.
 - A fixed number of threads. Connections wait in one selector until they have sent something,
-  then go to a small pool of workers (one request per connection); a connection that stays
-  silent is closed after `IDLE_SECONDS`, and the oldest silent one when too many wait.
-  Live-reload streams are handed to a single thread that writes to all of them, so open tabs
-  never hold a worker.
+  then go to a small pool of workers; a connection that stays silent is closed after
+  `IDLE_SECONDS`, and the oldest silent one when too many wait. Live-reload streams are handed
+  to a single thread that writes to all of them (livereload.py), so open tabs never hold a worker.
+- HTTP/1.1: every response says its length (Content-Length), so a connection is kept alive
+  between requests. A kept-alive connection goes back to the selector after each answer, never
+  holding a worker while the browser thinks; one that stays silent is closed quietly.
 """
 
 from __future__ import annotations
@@ -27,13 +29,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from .problems import Problem
-
-if TYPE_CHECKING:
-    from .build import BuildReport
+from .livereload import Live, LiveState
 
 #: Threads answering requests; connections beyond them wait, up to `READY_MAX`.
 WORKERS = 16
@@ -43,36 +41,9 @@ READY_MAX = 1024
 WAITING_MAX = 512
 #: A connection that sends nothing for this long, or stalls mid-request, is closed.
 IDLE_SECONDS = 10.0
-#: Live-reload streams (one per open tab); more are answered 503.
-LIVE_MAX = 64
-#: A comment on every live stream this often: keeps it open and finds closed tabs.
-PING_SECONDS = 15.0
 
 #: Errors of a client that went away: not worth a line in the terminal.
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
-
-
-@dataclass(slots=True)
-class LiveState:
-    """What the HTTP threads need to know about the latest build."""
-
-    version: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    failed: bool = False
-    cond: threading.Condition = field(default_factory=threading.Condition)
-    stopping: bool = False
-
-    def publish(self, report: BuildReport) -> None:
-        with self.cond:
-            self.version += 1
-            self.failed = not report.ok
-            self.problems = [p for p in report.problems if p.severity == "error"] if not report.ok else []
-            self.cond.notify_all()
-
-    def stop(self) -> None:
-        with self.cond:
-            self.stopping = True
-            self.cond.notify_all()
 
 
 # -- which Host: is answered --------------------------------------------------------------------
@@ -125,15 +96,49 @@ def _is_ip(name: str) -> bool:
 # -- one request --------------------------------------------------------------------------------
 
 class BaseHandler(http.server.SimpleHTTPRequestHandler):
-    """One request per connection (HTTP/1.0), answered only when its `Host:` names this server."""
+    """HTTP/1.1 requests, answered only when their `Host:` names this server; one worker
+    answers those a connection has sent, then hands it back to the server's selector."""
 
     server: Server
+    protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # a request line with no version: answered with headers, not as 0.9
     timeout = IDLE_SECONDS  # per read and write on the socket
     detached = False
     """Set when the connection was handed to the live-reload thread: the worker keeps it open."""
+    keep = False
+    """Set when the connection stays open for another request (the selector waits for it)."""
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s.\n"  # the stdlib's is an HTML page of its own
+
+    def version_string(self) -> str:
+        return "Playbook"
 
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds, not hits
         pass
+
+    def handle(self) -> None:
+        """The requests the client has sent so far on this connection, then back to the server:
+        `keep` when it stays open. A request already read into our buffer is answered here,
+        since the buffer is gone once this handler is."""
+        self.close_connection = True
+        self.handle_one_request()
+        while not self.close_connection and not self.detached and self._sent_more():
+            self.handle_one_request()
+        self.keep = not self.close_connection and not self.detached
+
+    def _sent_more(self) -> bool:
+        """Is there more of a request to read now (buffered, or on the socket), without waiting?"""
+        sock = self.connection
+        try:
+            sock.settimeout(0)
+            return bool(self.rfile.peek(1))  # type: ignore[attr-defined]
+        except (OSError, ValueError):
+            return False
+        finally:
+            try:
+                sock.settimeout(self.timeout)
+            except OSError:
+                pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -160,103 +165,10 @@ class BaseHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def reply(self, code: int, ctype: str, body: bytes) -> None:
-        """A whole response (the body left out for HEAD)."""
+        """A whole response (the body left out for HEAD, Content-Length kept)."""
         f = self.head(code, ctype, body)
         if self.command != "HEAD":
             self.wfile.write(f.getvalue())
-
-
-# -- live reload: one thread for every open tab ------------------------------------------------
-
-class Live:
-    """The live-reload streams: a `reload` event to each after every build, a comment every
-    `PING_SECONDS`, and closed tabs dropped, all from one thread."""
-
-    def __init__(self, state: LiveState):
-        self.state = state
-        self.lock = threading.Lock()
-        self.streams: dict[socket.socket, int] = {}
-        """Each stream's socket and the build version it last heard of."""
-        self.thread = threading.Thread(target=self._run, name="playbook-live", daemon=True)
-        self.thread.start()
-
-    def room(self) -> bool:
-        with self.lock:
-            return len(self.streams) < LIVE_MAX and not self.state.stopping
-
-    def add(self, sock: socket.socket) -> bool:
-        """Take over `sock` (True), or leave it to the caller to close (False)."""
-        with self.state.cond:
-            seen = self.state.version
-        with self.lock:
-            if len(self.streams) >= LIVE_MAX or self.state.stopping:
-                return False
-            sock.settimeout(2.0)  # a tab that stops reading is dropped, not waited for
-            self.streams[sock] = seen
-        return True
-
-    def _send(self, sock: socket.socket, data: bytes) -> None:
-        try:
-            sock.sendall(data)
-        except OSError:
-            self._drop(sock)
-
-    def _drop(self, sock: socket.socket) -> None:
-        with self.lock:
-            self.streams.pop(sock, None)
-        try:
-            sock.close()
-        except OSError:
-            pass
-
-    def _closed(self) -> list[socket.socket]:
-        """Streams whose tab went away (readable, and reading finds the end or an error)."""
-        with self.lock:
-            socks = list(self.streams)
-        if not socks:
-            return []
-        gone = []
-        with selectors.DefaultSelector() as sel:
-            for s in socks:
-                sel.register(s, selectors.EVENT_READ)
-            for k, _ in sel.select(0):
-                s = k.fileobj
-                try:
-                    if s.recv(1, socket.MSG_PEEK) == b"":  # type: ignore[union-attr]
-                        gone.append(s)
-                except BlockingIOError:
-                    pass
-                except OSError:
-                    gone.append(s)
-        return gone  # type: ignore[return-value]
-
-    def _run(self) -> None:
-        state = self.state
-        pinged = time.monotonic()
-        while True:
-            with state.cond:
-                state.cond.wait(timeout=1.0)
-                version, stopping = state.version, state.stopping
-            if stopping:
-                break
-            for s in self._closed():
-                self._drop(s)
-            with self.lock:
-                behind = [s for s, seen in self.streams.items() if seen != version]
-                for s in behind:
-                    self.streams[s] = version
-            for s in behind:
-                self._send(s, b"event: reload\ndata: %d\n\n" % version)
-            if time.monotonic() - pinged >= PING_SECONDS:
-                pinged = time.monotonic()
-                with self.lock:
-                    socks = list(self.streams)
-                for s in socks:
-                    self._send(s, b": ping\n\n")
-        with self.lock:
-            socks = list(self.streams)
-        for s in socks:
-            self._drop(s)
 
 
 # -- the server ---------------------------------------------------------------------------------
@@ -277,7 +189,13 @@ class Server(http.server.HTTPServer):
         self.url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
         self.live = Live(state)
         self.ready: queue.Queue = queue.Queue(READY_MAX)
-        self.waiting: OrderedDict[socket.socket, tuple[tuple, float]] = OrderedDict()
+        self.waiting: OrderedDict[socket.socket, tuple[tuple, float, bool]] = OrderedDict()
+        """Connections the selector waits on: address, since when, and whether it was kept alive."""
+        self.returned: queue.SimpleQueue = queue.SimpleQueue()
+        """Kept-alive connections the workers hand back; `_wake` tells the selector."""
+        self._wake_r, self._wake = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake.setblocking(False)
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._stopped.set()
@@ -299,20 +217,24 @@ class Server(http.server.HTTPServer):
         try:
             with selectors.DefaultSelector() as sel:
                 sel.register(self.socket, selectors.EVENT_READ)
+                sel.register(self._wake_r, selectors.EVENT_READ)
                 while not self._stop.is_set():
                     for key, _ in sel.select(poll_interval):
                         if key.fileobj is self.socket:
                             self._accept(sel)
+                        elif key.fileobj is self._wake_r:
+                            self._take_back(sel)
                         else:
                             sock = key.fileobj
                             sel.unregister(sock)
-                            addr, _ = self.waiting.pop(sock)  # type: ignore[call-overload]
+                            addr, _, _ = self.waiting.pop(sock)  # type: ignore[call-overload]
                             self._hand_over(sock, addr)  # type: ignore[arg-type]
                     self._expire(sel)
                 for sock in list(self.waiting):
                     sel.unregister(sock)
                     self._close(sock)
                 self.waiting.clear()
+                self._drain_returned()
         finally:
             self._stopped.set()
 
@@ -322,6 +244,8 @@ class Server(http.server.HTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        for end in (self._wake_r, self._wake):
+            self._close(end)
         self.live.state.stop()
         while True:
             try:
@@ -335,6 +259,39 @@ class Server(http.server.HTTPServer):
         end = time.monotonic() + 2.0  # a worker still reading from a slow client ends by its timeout
         for t in [*self.workers, self.live.thread]:
             t.join(max(0.0, end - time.monotonic()))
+        self._drain_returned()
+
+    def keep_alive(self, sock: socket.socket, addr: tuple) -> None:
+        """From a worker: `sock` stays open; the selector waits for its next request."""
+        self.returned.put((sock, addr))
+        try:
+            self._wake.send(b"\0")
+        except OSError:  # full (the selector has a wake-up pending anyway) or closed (stopping)
+            pass
+
+    def _take_back(self, sel: selectors.BaseSelector) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except OSError:
+            pass
+        while True:
+            try:
+                sock, addr = self.returned.get_nowait()
+            except queue.Empty:
+                return
+            if len(self.waiting) >= WAITING_MAX:
+                self._evict(sel)
+            self.waiting[sock] = (addr, time.monotonic(), True)
+            sel.register(sock, selectors.EVENT_READ)
+
+    def _drain_returned(self) -> None:
+        while True:
+            try:
+                sock, _ = self.returned.get_nowait()
+            except queue.Empty:
+                return
+            self._close(sock)
 
     def _accept(self, sel: selectors.BaseSelector) -> None:
         for _ in range(256):  # take the whole backlog, but let the loop look around now and then
@@ -351,18 +308,23 @@ class Server(http.server.HTTPServer):
                 return
             if len(self.waiting) >= WAITING_MAX:
                 self._evict(sel)
-            self.waiting[sock] = (addr, time.monotonic())
+            self.waiting[sock] = (addr, time.monotonic(), False)
             sel.register(sock, selectors.EVENT_READ)
 
     def _evict(self, sel: selectors.BaseSelector) -> None:
-        sock, _ = self.waiting.popitem(last=False)
+        """Close the connection that has waited longest: a new one that sent nothing is told so;
+        a kept-alive one is closed quietly, as HTTP/1.1 allows between requests."""
+        sock, (_, _, kept) = self.waiting.popitem(last=False)
         sel.unregister(sock)
-        self._refuse(sock, b"408 Request Timeout", b"Sent nothing.\n")
+        if kept:
+            self._close(sock)
+        else:
+            self._refuse(sock, b"408 Request Timeout", b"Sent nothing.\n")
 
     def _expire(self, sel: selectors.BaseSelector) -> None:
         limit = time.monotonic() - IDLE_SECONDS
         while self.waiting:
-            sock, (_, since) = next(iter(self.waiting.items()))
+            sock, (_, since, _) = next(iter(self.waiting.items()))
             if since > limit:
                 return
             self._evict(sel)
@@ -377,7 +339,7 @@ class Server(http.server.HTTPServer):
         """A short answer and the connection closed, from the accepting thread: never waits."""
         try:
             sock.setblocking(False)
-            sock.send(b"HTTP/1.0 %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n"
+            sock.send(b"HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n"
                       b"Connection: close\r\n\r\n%s" % (status, len(text), text))
         except OSError:
             pass
@@ -394,7 +356,11 @@ class Server(http.server.HTTPServer):
                 handler = self.RequestHandlerClass(sock, addr, self)
             except Exception:
                 self.handle_error(sock, addr)
-            if not getattr(handler, "detached", False):
+            if getattr(handler, "detached", False):
+                continue
+            if getattr(handler, "keep", False) and not self._stop.is_set():
+                self.keep_alive(sock, addr)
+            else:
                 self.shutdown_request(sock)
 
     def _close(self, sock: socket.socket) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import os
+import re
+import signal
 import stat
 import sys
 import threading
@@ -27,7 +29,8 @@ import watchfiles
 
 from .build import BuildError, BuildReport, Session
 from .config import resolve_as_of
-from .httpd import BaseHandler, LiveState, Server
+from .httpd import BaseHandler, Server
+from .livereload import LiveState
 from .load import IGNORED
 from .problems import Problem, format_plain
 
@@ -54,6 +57,20 @@ def overlay_html(problems: list[Problem]) -> str:
             f"<ul style='margin:8px 0 0;padding-left:20px'>{items}</ul></div>")
 
 
+#: The page for an address with no file when the site has no 404.html of its own.
+NOT_FOUND = (b"<!doctype html><html lang=en><meta charset=utf-8><title>Page not found</title>"
+             b"<body><h1>Page not found</h1><p><a href=\"/index.html\">The playbook's home page</a></p></body></html>")
+_HEAD = re.compile(rb"<head\b[^>]*>", re.I)
+
+
+def rebased(page: bytes) -> bytes:
+    """`page` with its relative links resolved from the site's root (the first <base> wins):
+    the 404 page is shown at whatever address was asked for."""
+    m = _HEAD.search(page)
+    at = m.end() if m else 0
+    return page[:at] + b'\n<base href="/">' + page[at:]
+
+
 def inject(page: bytes, state: LiveState) -> bytes:
     """Add the live-reload script (and the error overlay, after a failed build) to a page."""
     extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
@@ -76,15 +93,20 @@ class Handler(BaseHandler):
             return self._events()
         super().do_GET()
 
+    def do_HEAD(self) -> None:
+        if urllib.parse.urlsplit(self.path).path == LIVE_PREFIX + "events":
+            return self._events()  # the same headers, and no stream
+        super().do_HEAD()
+
     def send_head(self) -> BinaryIO | None:
         """Headers for the file the path names, and its bytes to copy (None: answered)."""
         url = urllib.parse.urlsplit(self.path).path
         if url.startswith(LIVE_PREFIX):
             if url == LIVE_PREFIX + "live.js":
                 return self.head(200, "text/javascript; charset=utf-8", LIVE_JS.encode())
-            return self.head(404, "text/plain; charset=utf-8", b"Not found.\n")
+            return self._not_found()
         path = self.translate_path(self.path)  # the stdlib's: query dropped, '..' and drive parts skipped
-        if os.path.isdir(path):
+        if os.path.isdir(path):  # its index.html, never a listing
             if not url.endswith("/"):
                 self.send_response(301)
                 self.send_header("Location", urllib.parse.quote(url, safe="/%") + "/")
@@ -97,7 +119,7 @@ class Handler(BaseHandler):
             if self.state.failed:
                 page = b"<!doctype html><html lang=en><title>Playbook: build failed</title><body></body></html>"
                 return self.head(500, "text/html; charset=utf-8", inject(page, self.state))
-            return self.head(404, "text/plain; charset=utf-8", b"Not found.\n")
+            return self._not_found()
         if path.endswith(".html"):
             with f:
                 return self.head(200, "text/html; charset=utf-8", inject(f.read(), self.state))
@@ -106,6 +128,16 @@ class Handler(BaseHandler):
         self.send_header("Content-Length", str(os.fstat(f.fileno()).st_size))
         self.end_headers()
         return f
+
+    def _not_found(self) -> BinaryIO:
+        """404 with the site's own 404.html (as static hosts show it), else a short page."""
+        f = self._open_inside(os.path.join(self.directory, "404.html"))
+        if f is None:
+            page = NOT_FOUND
+        else:
+            with f:
+                page = rebased(f.read())
+        return self.head(404, "text/html; charset=utf-8", inject(page, self.state))
 
     def _open_inside(self, path: str) -> BinaryIO | None:
         """The file at `path` when it is a regular file inside the served folder once links are
@@ -131,9 +163,14 @@ class Handler(BaseHandler):
         live = self.server.live
         if not live.room():
             return self.reply(503, "text/plain; charset=utf-8", b"Too many live-reload connections.\n")
+        # A stream has no length: it ends when the connection does.
+        self.close_connection = True
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
         self.end_headers()
+        if self.command == "HEAD":
+            return
         self.wfile.write(b": connected\n\n")
         self.wfile.flush()
         self.detached = live.add(self.connection)
@@ -162,15 +199,33 @@ def say(quiet: bool, text: str) -> None:
         print(text, flush=True)
 
 
-def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool) -> None:
-    errors = [p for p in report.problems if p.severity == "error"]
-    if errors:
-        for p in errors:
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool,
+                 shown: frozenset[Problem] = frozenset()) -> frozenset[Problem]:
+    """Print what a build found and one line of how it went: its errors, the warnings not
+    printed before (`shown`: every one after the first build), which it returns."""
+    warnings = frozenset(p for p in report.problems if p.severity == "warning")
+    for p in report.problems:
+        if p.severity == "error" or p not in shown:
             print(format_plain(p), file=sys.stderr, flush=True)
-        print(f"Build failed with {len(errors)} error(s); still serving the last good site.", file=sys.stderr, flush=True)
+    errors = [p for p in report.problems if p.severity == "error"]
+    ms = f"{seconds * 1000:,.0f} ms"
+    if errors:
+        print(f"Build failed with {_n(len(errors), 'error')}; still serving the last good site.", file=sys.stderr,
+              flush=True)
+    elif changed:
+        written = _n(report.written, "file") + " written" if report.written else "no file changed"
+        say(quiet, f"Rebuilt in {ms} ({_n(changed, 'change')}; {written}).")
+    elif report.unchanged:
+        say(quiet, f"Up to date: {_n(report.customers, 'customer')}, {_n(report.files, 'file')} as of "
+                   f"{report.as_of.isoformat()} (checked in {ms}).")
     else:
-        what = f"{changed} change{'s' if changed != 1 else ''}" if changed else "initial build"
-        say(quiet, f"Rebuilt in {seconds * 1000:.0f} ms ({what}; {report.written} file(s) written).")
+        say(quiet, f"Built {_n(report.customers, 'customer')}, {_n(report.files, 'file')} in {ms} as of "
+                   f"{report.as_of.isoformat()}.")
+    return warnings
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -191,7 +246,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except BuildError as exc:
         print(f"playbook: {exc}", file=sys.stderr)
         return 2
-    report_build(report, time.perf_counter() - t, 0, quiet)
+    shown = report_build(report, time.perf_counter() - t, 0, quiet)
     state.publish(report)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -203,24 +258,25 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
               file=sys.stderr)
         return 2
     url = httpd.url
-    say(quiet, f"Serving {out} at {url}  (Ctrl+C to stop)")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {host}: anyone who can reach this machine can read the customer notes",
-              file=sys.stderr)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    thread.start()
-    if open_browser:
-        webbrowser.open(url)
-    stop = stop or threading.Event()
-    if ready is not None:
-        ready.port = httpd.server_address[1]  # type: ignore[attr-defined]
-        ready.set()
-    day = resolve_as_of(as_of, None)
-    try:
+    interrupted = False
+    try:  # from here on, Ctrl+C stops the server cleanly
+        say(quiet, f"Serving {out} at {url}  (Ctrl+C to stop)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"warning: listening on {host}: anyone who can reach this machine can read the customer notes",
+                  file=sys.stderr)
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        thread.start()
+        if open_browser:
+            webbrowser.open(url)
+        stop = stop or threading.Event()
+        if ready is not None:
+            ready.port = httpd.server_address[1]  # type: ignore[attr-defined]
+            ready.set()
+        day = resolve_as_of(as_of, None)
         # Every minute without changes, a look at the date: a playbook that does not pin
         # as_of moves to a new day at midnight, and its pages with it.
         for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=50,
-                                        stop_event=stop, raise_interrupt=False, yield_on_timeout=True,
+                                        stop_event=stop, raise_interrupt=True, yield_on_timeout=True,
                                         rust_timeout=60_000):
             if not changes:
                 if resolve_as_of(as_of, None) == day:
@@ -234,13 +290,19 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
             except BuildError as exc:
                 print(f"playbook: {exc}", file=sys.stderr)
                 continue
-            report_build(report, time.perf_counter() - t, len(changes), quiet)
+            shown = report_build(report, time.perf_counter() - t, len(changes), quiet, shown)
             state.publish(report)
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt:  # Ctrl+C: the way to stop; the library's own message is not wanted
+        interrupted = True
     finally:
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a second Ctrl+C waits
         state.stop()  # ends the live-reload streams, so open tabs see the server go
         httpd.shutdown()
         httpd.server_close()
-        say(quiet, "Stopped.")
+        if main:
+            signal.signal(signal.SIGINT, previous)
+        # "\r" writes over the "^C" the terminal echoed, so the goodbye is one clean line.
+        back = "\r" if interrupted and sys.stdout.isatty() else ""
+        say(quiet, f"{back}Stopped serving {url}")
     return 0

@@ -9,7 +9,9 @@ they did.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterator, Sequence
+from urllib.parse import urlsplit
 
 from ..engine.types import Action, KeyDate, Relationship
 from ..model import STAGE_LABELS, STAGES
@@ -209,6 +211,15 @@ class ListViews(Views):
         path = "search.html"
         return path, "search.html", {"page": self.meta(path, "Search", "search")}
 
+    def not_found(self) -> Page:
+        """`404.html`, which static hosts (GitHub and GitLab Pages) and `serve` show for an
+        address with no page. It is shown at any depth, so with `site_url` its links are
+        resolved from the site's root path (`<base>`); it is no page's canonical address."""
+        path = "404.html"
+        site_url = self.site.config.site_url
+        return path, "404.html", {"page": replace(self.meta(path, "Page not found", ""), canonical=None),
+                                  "root": urlsplit(site_url).path if site_url else None}
+
     def all(self) -> Iterator[Page]:
         yield self.home()
         yield from self.customers()
@@ -230,6 +241,7 @@ class ListViews(Views):
         yield from self.renewal_pages()
         yield from self.key_date_pages()
         yield self.search()
+        yield self.not_found()
 
 
 def due_groups(actions: Sequence[ActionView]) -> list[dict[str, Any]]:

@@ -325,15 +325,34 @@ def test_search_in_pieces_finds_what_the_one_file_search_finds(watched, base):
     assert results("pieces", "anager")[0] == [] and results(SUB, "anager")[0]
 
 
+@pytest.fixture(scope="session")
+def synthetic(sites, tmp_path_factory) -> list[str]:
+    """A generated playbook large enough for the pages a small one lacks (renewals, key dates,
+    a list's page 2) and with headings in its notes, served beside the example: its pages to check."""
+    from builds import synthetic_playbook
+    from playbook.build import build
+    root = synthetic_playbook(tmp_path_factory.mktemp("synthetic"), customers=120, interactions=3)
+    report = build(root, root / "site", use_cache=False)
+    assert report.ok, report.problems
+    shutil.copytree(root / "site", sites / "synthetic")
+    site = sites / "synthetic"
+    pages = sorted(p.parent.name for p in site.glob("customers/*/index.html"))
+    about = next(c for c in pages if 'id="about-h"' in (site / f"customers/{c}/index.html").read_text("utf-8"))
+    headed = next(c for c in pages if re.search(r"<h[56]>", (site / f"customers/{c}/index.html").read_text("utf-8")))
+    return [f"synthetic/{rel}" for rel in ("renewals.html", "key-dates.html", "actions/2.html",
+                                           f"customers/{about}/index.html", f"customers/{about}/brief.html",
+                                           f"customers/{headed}/index.html")]
+
+
 @pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 390)])
-def test_no_page_kind_breaks_an_accessibility_rule(watch, server, scheme: str, width: int):
+def test_no_page_kind_breaks_an_accessibility_rule(watch, server, synthetic, scheme: str, width: int):
     """axe-core's rules (WCAG 2 A and AA, and its best practices), in both colour schemes:
     any violation fails, with the rule, its impact and the elements. Over http: axe reads the
     style sheets, which a file:// page may not fetch."""
     page = watch(color_scheme=scheme, viewport={"width": width, "height": 900}).page
     axe = AXE.read_text("utf-8")
     found = []
-    for rel in PAGE_KINDS:
+    for rel in PAGE_KINDS + synthetic:
         page.goto(f"{server}/{rel}")
         page.add_script_tag(content=axe)
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

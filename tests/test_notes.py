@@ -129,6 +129,18 @@ def test_the_summary_is_the_first_sentence(text: str, expected: str | None):
     assert parse_note(text).summary == expected
 
 
+@pytest.mark.parametrize("text,top,html", [
+    ("# A\n## B\n### C\n", 4, "<h4>A</h4>\n<h5>B</h5>\n<h6>C</h6>\n"),
+    ("### C\n## B\n", 4, "<h4>C</h4>\n<h4>B</h4>\n"),  # never below the page's h3 by more than one
+    ("# A\n### C\n## B\n# E\n", 4, "<h4>A</h4>\n<h5>C</h5>\n<h5>B</h5>\n<h4>E</h4>\n"),
+    ("# A\n### C\n#### D\n", 4, "<h4>A</h4>\n<h5>C</h5>\n<h6>D</h6>\n"),
+    ("### C\n# A\n## B\n", 3, "<h3>C</h3>\n<h3>A</h3>\n<h4>B</h4>\n"),  # the About section's notes, under an h2
+])
+def test_a_notes_headings_follow_the_page_outline(text: str, top: int, html: str):
+    assert parse_note(text, top).html == html
+    assert render(text, top) == html
+
+
 def test_a_note_pickles_for_the_build_cache():
     note = parse_note("# Call\n\n- [ ] send it (due 2026-01-05)\n- [x] b (due 2026-02-30)\n")
     assert pickle.loads(pickle.dumps(note)) == note

@@ -99,8 +99,6 @@ def _parser() -> MarkdownIt:
 
 _MD = _parser()
 
-#: Notes sit under the page's h2/h3: a note's h1 is shown as h4, everything from h3 as h6.
-_HEADING_TAG = {f"h{n}": f"h{min(6, n + 3)}" for n in range(1, 7)}
 #: A task item's box at the start of its first paragraph (GFM: a space, tab or line break after it).
 _BOX = re.compile(r"\[([ xX])\][ \t\n\v\f\r]")
 #: A trailing '(due YYYY-MM-DD)', matched only at the last "(" of the text (so linear).
@@ -109,25 +107,28 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=2048)
-def parse_note(text: str) -> Note:
+def parse_note(text: str, top: int = 4) -> Note:
     """A note's HTML, task items and summary, from one parse of `text`. A pure function of the
     text, so `serve` re-reading a folder after an edit parses only the note that changed
-    (markdown-it-py is most of the cost of a folder)."""
+    (markdown-it-py is most of the cost of a folder). Its headings sit under the page's: `top`
+    is the level of its highest (4 under a page's h3, 3 under an h2)."""
     if not text.isascii():
         # Lone surrogates (from a YAML "\ud800" escape) cannot be written as UTF-8: shown as
         # U+FFFD, as a decoder shows a bad byte.
         text = _SURROGATE.sub("\ufffd", text)
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    tasks, summary = _walk(tokens)
+    tasks, summary = _walk(tokens, top)
     return Note(_MD.renderer.render(tokens, _MD.options, env), tasks, summary)
 
 
-def _walk(tokens: list[Token]) -> tuple[tuple[Task, ...], str | None]:
+def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None]:
     """One pass over the block tokens: shift headings, mark outside links, turn task items'
     boxes into checkbox tokens (collecting the tasks) and find the summary."""
     tasks: list[Task] = []
     summary: str | None = None
+    outline: list[tuple[int, int]] = []  # the open headings: (level written, level shown)
+    level = top
     for i, tok in enumerate(tokens):
         kind = tok.type
         if kind == "inline":
@@ -140,8 +141,18 @@ def _walk(tokens: list[Token]) -> tuple[tuple[Task, ...], str | None]:
             for child in children:
                 if child.type == "link_open" and _OUTSIDE.match(str(child.attrs.get("href", ""))):
                     child.attrSet("rel", REL_OUTSIDE)
-        elif kind == "heading_open" or kind == "heading_close":
-            tok.tag = _HEADING_TAG[tok.tag]
+        elif kind == "heading_open":
+            # The note's outline continues the page's (screen readers navigate by it): a heading
+            # is one level below the nearest one before it written with fewer "#", or at `top`;
+            # never a level skipped, h6 at most.
+            written = int(tok.tag[1])
+            while outline and outline[-1][0] >= written:
+                outline.pop()
+            level = min(6, outline[-1][1] + 1) if outline else top
+            outline.append((written, level))
+            tok.tag = f"h{level}"
+        elif kind == "heading_close":
+            tok.tag = f"h{level}"
     return tuple(tasks), summary
 
 

@@ -29,7 +29,8 @@ def extract_commitments(body: str, body_line: int, made_on: date, path: str) -> 
     return commitments(parse_note(body), body_line, made_on, path)
 
 
-def render(text: str | None) -> str:
+def render(text: str | None, top: int = 4) -> str:
     """Markdown to safe HTML (the profile's and contacts' notes; an interaction's notes come
-    as `Interaction.html` from the loader's parse)."""
-    return parse_note(text).html if text else ""
+    as `Interaction.html` from the loader's parse). `top`: the level of its highest heading
+    (4 under a page's h3, 3 under an h2)."""
+    return parse_note(text, top).html if text else ""

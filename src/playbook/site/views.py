@@ -339,7 +339,7 @@ class Views:
         return path, "customer.html", {
             "page": self.meta(path, c.name, "customers", f"{c.name}: {r.stage.label}"),
             "c": self.customer_head(r, base),
-            "notes_html": Markup(render_notes(c.notes)),
+            "notes_html": Markup(render_notes(c.notes, top=3)),  # under the About h2
             "stage": {
                 "id": r.stage.id, "label": r.stage.label, "blurb": STAGE_BLURBS.get(r.stage.id, ""),
                 "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons],
@@ -424,7 +424,7 @@ class Views:
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
             "c": self.customer_head(r, base, brief=True),
             # The customer's notes, cut at a paragraph so the brief stays one page; the profile has them all.
-            "about_html": Markup(render_notes(about)) if about else Markup(""), "about_more": about_more,
+            "about_html": Markup(render_notes(about, top=3)) if about else Markup(""), "about_more": about_more,
             # The brief fits one printed page: the two weightiest reasons (the profile has them all).
             "stage": {"label": r.stage.label, "reasons": [reason_view(self.site, x, short) for x in r.stage.reasons[:2]],
                       "flags": [flag_view(self.site, f, short) for f in r.flags]},

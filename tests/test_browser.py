@@ -338,7 +338,8 @@ def synthetic(sites, tmp_path_factory) -> list[str]:
     site = sites / "synthetic"
     pages = sorted(p.parent.name for p in site.glob("customers/*/index.html"))
     about = next(c for c in pages if 'id="about-h"' in (site / f"customers/{c}/index.html").read_text("utf-8"))
-    headed = next(c for c in pages if re.search(r"<h[56]>", (site / f"customers/{c}/index.html").read_text("utf-8")))
+    headed = next(c for c in pages  # a note with a heading
+                  if re.search(r"<h[456]>", (site / f"customers/{c}/index.html").read_text("utf-8")))
     return [f"synthetic/{rel}" for rel in ("renewals.html", "key-dates.html", "actions/2.html",
                                            f"customers/{about}/index.html", f"customers/{about}/brief.html",
                                            f"customers/{headed}/index.html")]

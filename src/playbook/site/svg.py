@@ -196,6 +196,10 @@ class Rhythm:
     legend: str
     layout: str
     """'wide' or 'narrow'; ids in the drawing carry it, so both can be on one page."""
+    began_x: str | None = None
+    """Where the relationship began, when that is inside the twelve months: no band before it."""
+    began_anchor: str | None = None
+    """Its label's text-anchor ('start': right of the line, 'end': left of it); None: no room for one."""
 
 
 RHYTHM_DAYS = 365
@@ -208,9 +212,12 @@ RHYTHM_LAYOUTS: dict[str, tuple[int, int, int, int, int, int, int]] = {
 }
 
 
-def rhythm(touches: list[tuple[date, int | None, str]], as_of: date, cadence: int, layout: str = "wide") -> Rhythm:
+def rhythm(touches: list[tuple[date, int | None, str]], as_of: date, cadence: int, layout: str = "wide",
+           began: date | None = None) -> Rhythm:
     """touches: (date, sentiment, short description), each drawn at its date and sentiment,
-    over cadence-long windows counted back from as_of (a window without a touch is shaded)."""
+    over cadence-long windows counted back from as_of (a window without a touch is shaded), back
+    to when the relationship `began` at most: the months before it had nothing to miss. A window
+    cut short by that start is not shaded either (the cadence had not run its course)."""
     width, height, left, right, top, bottom, radius = RHYTHM_LAYOUTS[layout]
     start = as_of - timedelta(days=RHYTHM_DAYS)
     span = right - left
@@ -225,13 +232,17 @@ def rhythm(touches: list[tuple[date, int | None, str]], as_of: date, cadence: in
     inside = [(d, s, what) for d, s, what in touches if start < d <= as_of]
     marks = tuple(Mark(_n(x_of(d)), y_of(s), "s-none" if s is None else f"s{s}",
                        f"{fmt_date(d)}: {what} ({sentiment_word(s)})") for d, s, what in inside)
+    floor = max(start, began) if began is not None else start
+    fresh = floor > start  # the relationship began within the twelve months
     windows, missed = [], 0
     end = as_of
-    while end > start:
-        begin = max(start, end - timedelta(days=cadence))
-        hit = any(begin < d <= end for d, _, _ in inside)
-        missed += not hit
-        windows.append(Window(_n(x_of(begin)), _n(x_of(end) - x_of(begin)), not hit))
+    while end > floor:
+        begin = max(floor, end - timedelta(days=cadence))
+        first = fresh and begin == floor  # (begin, end], but the first takes in the day it all began
+        hit = any(begin < d <= end or (first and d == begin) for d, _, _ in touches)
+        short = first and (end - begin).days + 1 < cadence
+        missed += not hit and not short
+        windows.append(Window(_n(x_of(begin)), _n(x_of(end) - x_of(begin)), not hit and not short))
         end = begin
     windows.reverse()
     months = []
@@ -248,11 +259,18 @@ def rhythm(touches: list[tuple[date, int | None, str]], as_of: date, cadence: in
         pos, neg = sum(1 for s in rated if s > 0), sum(1 for s in rated if s < 0)
         mood = f" {pos} positive, {neg} negative, {len(rated) - pos - neg} neutral."
     n = len(inside)
-    summary = (f"{n} touch{'es' if n != 1 else ''} in the 12 months to {fmt_date(as_of)} against a desired "
-               f"{cadence}-day cadence: {missed} of {len(windows)} {cadence}-day windows had no touch.{mood}")
+    when = f"since the relationship began on {fmt_date(began)}" if fresh and began else \
+        f"in the 12 months to {fmt_date(as_of)}"
+    gaps = f": {missed} of {len(windows)} {cadence}-day windows had no touch" if windows else ""
+    summary = f"{n} touch{'es' if n != 1 else ''} {when} against a desired {cadence}-day cadence{gaps}.{mood}"
     legend = f"Each band is {cadence} days (the desired cadence); shaded bands had no touch."
+    began_x = anchor = None
+    if fresh and began:
+        began_x = x_of(began)
+        # "today" is written left of its line: the label goes right of this one when there is room
+        anchor = "start" if x_of(as_of) - began_x >= 80 else "end" if began_x - left >= 44 else None
     return Rhythm(width, height, left, right, top, bottom, radius, marks, tuple(windows), tuple(months), levels,
-                  _n(x_of(as_of)), summary, legend, layout)
+                  _n(x_of(as_of)), summary, legend, layout, None if began_x is None else _n(began_x), anchor)
 
 
 # -- health as a ring ----------------------------------------------------------------------

@@ -328,8 +328,8 @@ class Views:
         } for e in r.timeline.contacts]
         tl = r.timeline
         touches = [(i.date, i.sentiment, i.summary or i.type) for i in items]
-        rhythm = svg.rhythm(touches, self.as_of, r.cadence)
-        rhythm_narrow = svg.rhythm(touches, self.as_of, r.cadence, "narrow")
+        rhythm = svg.rhythm(touches, self.as_of, r.cadence, began=tl.start)
+        rhythm_narrow = svg.rhythm(touches, self.as_of, r.cadence, "narrow", tl.start)
         rhythm_facts = [f"Desired: every {r.cadence} days ({r.cadence_from})."]
         if tl.typical_gap is not None:
             rhythm_facts.append(f"Typical gap over the last year: {round(tl.typical_gap)} days.")

@@ -232,6 +232,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     k = key("json", inp.as_of.isoformat(), *akeys)
     add("playbook.json", k, None if writer.has("playbook.json", k)
         else json_out.pieces(((u.json_text, u.agenda) for u in ok), inp.as_of))
+    schema = json_out.schema_bytes()
+    add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))

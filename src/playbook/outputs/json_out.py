@@ -1,7 +1,9 @@
 """`playbook.json`: the stable, documented export for other tools and CI.
 
 Keys are written in a fixed order and dates as ISO strings, so the same content and
-as-of date always give the same bytes. Fields are only ever added, never renamed.
+as-of date always give the same bytes. Fields are only ever added, never renamed. Its JSON
+Schema (`playbook.schema.json`, shipped beside this module) is written into the site next to
+it and named by its `$schema`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import heapq
 import json
 from datetime import date
+from importlib.resources import files
 from typing import Any, Iterable, Iterator
 
 from ..engine.types import Action, Relationship
@@ -16,6 +19,14 @@ from ..model import Source
 from ..names import CUSTOMER_FILES
 
 SCHEMA_VERSION = 1
+#: The JSON Schema of playbook.json (and of each customer's file, its `$defs/customer_file`),
+#: written at the site's root; playbook.json names it, relative to itself, in `$schema`.
+SCHEMA_FILE = "playbook.schema.json"
+
+
+def schema_bytes() -> bytes:
+    """The JSON Schema file as shipped in the package."""
+    return files(__package__).joinpath(SCHEMA_FILE).read_bytes()
 
 
 def _d(d: date | None) -> str | None:
@@ -120,8 +131,8 @@ def pieces(customers: Iterable[tuple[bytes, Iterable[tuple[tuple, bytes]]]], as_
     `agenda_lines`), one customer at a time (a large playbook's file is never whole in memory),
     then the `agenda`: every customer's open actions in one list, highest score first (ties in
     customer order, as a stable sort of all of them would leave them)."""
-    head = json.dumps({"schema": SCHEMA_VERSION, "as_of": as_of.isoformat(), "customer_files": CUSTOMER_FILES},
-                      indent=2)[:-2].encode()
+    head = json.dumps({"$schema": SCHEMA_FILE, "schema": SCHEMA_VERSION, "as_of": as_of.isoformat(),
+                       "customer_files": CUSTOMER_FILES}, indent=2)[:-2].encode()
     first = True
     shares = []
     for entry, agenda in customers:

@@ -125,6 +125,7 @@ class Site:
         self.tag_slugs = tag_slugs(t for r in relationships for t in r.customer.tags)
         self.names = {r.customer.slug: r.customer.name for r in relationships}
         self.owners_of = {r.customer.slug: r.customer.owners for r in relationships}
+        self._concerns: dict[int, tuple[Action, tuple[str, ...]]] = {}
 
     def key(self) -> str | None:
         """A digest of everything a customer's row or an action's view takes from the site
@@ -134,8 +135,14 @@ class Site:
     def concerns(self, a: Action) -> tuple[str, ...]:
         """Whose list an action is on, in team order: its assignee and the customer's owners
         (the meaning of `playbook actions --owner`, the owner pages and the calendars)."""
+        hit = self._concerns.get(id(a))
+        if hit is not None and hit[0] is a:
+            return hit[1]
         who = {*self.owners_of.get(a.customer, ()), *((a.owner,) if a.owner else ())}
-        return tuple(h for h in self.handles if h in who)
+        found = tuple(h for h in self.handles if h in who)
+        # Asked for each action by every person's list: once per action (held, so its id stays its own).
+        self._concerns[id(a)] = (a, found)
+        return found
 
     def last_change(self, c: Customer) -> dict[str, str] | None:
         """When the customer's files last changed in git, and by whom."""

@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_capture import add_parsers
     add_parsers(sub)
+    from .digest_cli import add_parser as add_digest
+    add_digest(sub, root_args, _as_of_arg)
     for name, each in sub.choices.items():
         if name != "init" and each.epilog and DATE_FORMS not in each.epilog:
             each.epilog += f"\n\n{DATE_FORMS}"

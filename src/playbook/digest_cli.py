@@ -1,0 +1,158 @@
+"""`playbook digest`: its arguments, who it is for, and `--post` to a chat webhook.
+
+A webhook address is a secret (whoever has it can post to the channel): it is never
+printed, in an error or otherwise; messages name "the webhook" and its host at most. Nothing
+from the answer is shown but its status code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .actions_cli import Me, git_email, identify
+from .check import check_loaded
+from .config import resolve_as_of
+from .digest import NO_ONE, build_digest, newly_at_risk, previous_working_day
+from .digest_formats import CONTENT_TYPES, FORMATS, render
+from .engine import analyse, analyse_all
+from .load import load
+from .names import person_name, site_handles
+from .problems import UsageError, did_you_mean, format_plain
+
+#: Seconds to wait for a webhook.
+POST_TIMEOUT = 20
+
+
+class PostError(Exception):
+    """The webhook refused or could not be reached; the message never holds its address."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook that redirects is not followed: the digest goes only where it was sent."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 (urllib's signature)
+        raise PostError(f"the webhook at {urllib.parse.urlsplit(req.full_url).hostname} answered with a "
+                        f"redirect ({code}); give the address it settles at")
+
+
+def webhook_host(url: str, allow_http: bool) -> str:
+    """The host of a usable webhook address; a UsageError (without the address) otherwise."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (a bad port raises here)
+    except ValueError:
+        raise UsageError("--post: the webhook address is not a URL") from None
+    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
+        raise UsageError(f"--post: the webhook address must start with https:// (it starts with "
+                         f"'{parts.scheme[:10]}:')" if parts.scheme else "--post: the webhook address must start "
+                         "with https://")
+    if not host:
+        raise UsageError("--post: the webhook address has no host")
+    return host
+
+
+def post(url: str, body: bytes, content_type: str, allow_http: bool = False,
+         timeout: float = POST_TIMEOUT) -> int:
+    """POST `body` to the webhook; its status code, or PostError naming only the host."""
+    host = webhook_host(url, allow_http)
+    opener = urllib.request.build_opener(_NoRedirects())
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": content_type, "User-Agent": "playbook-digest"})
+    try:
+        with opener.open(req, timeout=timeout) as answer:
+            status = answer.status
+    except urllib.error.HTTPError as exc:
+        raise PostError(f"the webhook at {host} refused the digest (HTTP {exc.code})") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        kind = "timed out" if "timed out" in str(reason) else type(reason).__name__
+        raise PostError(f"could not reach the webhook at {host} ({kind})") from None
+    if not 200 <= status < 300:
+        raise PostError(f"the webhook at {host} refused the digest (HTTP {status})")
+    return status
+
+
+def run_digest(root: Path, args: argparse.Namespace) -> int:
+    post_url = args.post
+    if post_url == "-":  # from the environment, so the address stays out of shell history and CI logs
+        post_url = os.environ.get("PLAYBOOK_DIGEST_WEBHOOK", "")
+        if not post_url.strip():
+            raise UsageError("--post -: $PLAYBOOK_DIGEST_WEBHOOK is empty")
+    if post_url:
+        webhook_host(post_url, args.allow_http)  # a bad address is a usage error before any work
+    loaded = load(root)
+    config = loaded.config
+    as_of = resolve_as_of(args.as_of, config.as_of)
+    errors = [p for p in check_loaded(loaded, as_of) if p.severity == "error"]
+    for p in errors:
+        print(format_plain(p), file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+        return 1
+    rels = analyse_all(loaded.playbook, config, as_of)
+    handles = site_handles(config, (r.customer for r in rels), (a.owner for r in rels for a in r.actions if a.owner))
+    if args.owner and args.owner not in handles:
+        raise UsageError(f"no one with the handle '{args.owner}'{did_you_mean(args.owner, set(handles))}; "
+                         f"known: {', '.join(sorted(handles))}")
+    owner, me = args.owner, Me(None, "")
+    if not owner and not args.all:
+        me = identify(os.environ.get("PLAYBOOK_USER"), git_email(root), config.team, set(handles))
+        if me.warning:
+            print(f"playbook: warning: {me.warning}", file=sys.stderr)
+        owner = me.handle
+    people = ([(owner, person_name(config, owner))] if owner else
+              [(h, person_name(config, h)) for h in handles] + [(NO_ONE, "")])
+    before = previous_working_day(as_of, config.holidays)
+    at_risk = newly_at_risk(rels, lambda r: analyse(r.customer, config, before).stage.id)
+    text = render(build_digest(rels, at_risk, config, as_of, people), args.format)
+    if not post_url:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    try:
+        status = post(post_url, text.encode("utf-8"), CONTENT_TYPES[args.format], args.allow_http)
+    except PostError as exc:
+        print(f"playbook: {exc}; nothing was posted", file=sys.stderr)
+        return 1
+    print(f"Posted the digest ({args.format}) to the webhook at {webhook_host(post_url, args.allow_http)} "
+          f"(HTTP {status}).", file=sys.stderr)
+    return 0
+
+
+def add_parser(sub, root_args, as_of_arg) -> None:
+    p = sub.add_parser(
+        "digest", help="each person's morning list, for chat or email",
+        description="Each person's list for today: what is due (as 'playbook actions'), customers that became "
+                    "at risk since the last working day, renewals coming (within thresholds.renewal_days) and "
+                    "birthdays this week. Yours when Playbook can tell who you are ($PLAYBOOK_USER, or git's "
+                    "user.email in team:), else everyone's, one section per person.",
+        epilog="examples:\n  playbook digest\n  playbook digest --all --format slack --post -   "
+               "(the address in $PLAYBOOK_DIGEST_WEBHOOK)\n  playbook digest --owner maya --format html > maya.html"
+               "\n\nexit status: 0 printed or posted; 1 errors in the content, or the webhook refused it;\n"
+               "2 wrong usage or no playbook here.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root_args(p, positional=True)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--owner", metavar="HANDLE", help="this person's list")
+    who.add_argument("--all", action="store_true", help="everyone's lists, one section per person")
+    p.add_argument("--format", choices=FORMATS, default="markdown",
+                   help="markdown (default), text, slack (Block Kit JSON), teams (Adaptive Card message JSON) "
+                        "or html (an email body)")
+    p.add_argument("--post", metavar="URL",
+                   help="POST the digest to this webhook (https) instead of printing it; '-' reads the address "
+                        "from $PLAYBOOK_DIGEST_WEBHOOK. The address is never printed")
+    p.add_argument("--allow-http", action="store_true", help=argparse.SUPPRESS)  # a local server in tests
+    as_of_arg(p)
+    p.set_defaults(func=lambda args: _cmd(args))
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from .cliargs import playbook_root
+    return run_digest(playbook_root(args), args)

@@ -522,8 +522,8 @@ def test_init_creates_a_playbook_that_checks_clean(tmp_path: Path):
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     day1, day2 = (TODAY - timedelta(days=28)).isoformat(), (TODAY - timedelta(days=3)).isoformat()
     assert files == sorted([
-        ".github/workflows/playbook.yml", ".gitignore", ".gitlab-ci.yml", "README.md", "playbook.yaml",
-        "requirements.txt", "content/customers/example-co/customer.yaml",
+        ".github/workflows/playbook.yml", ".github/workflows/digest.yml", ".gitignore", ".gitlab-ci.yml",
+        "README.md", "playbook.yaml", "requirements.txt", "content/customers/example-co/customer.yaml",
         f"content/customers/example-co/interactions/{day1}-kickoff.md",
         f"content/customers/example-co/interactions/{day2}-call.md",
     ])
@@ -574,7 +574,8 @@ def test_init_ci_files(tmp_path: Path):
     gl = yaml.safe_load((tmp_path / "pb/.gitlab-ci.yml").read_text())
     scripts = {name: job["script"] for name, job in gl.items() if isinstance(job, dict) and "script" in job}
     assert scripts == {"check": ["playbook check"], "build": ["playbook build"],
-                       "pages": ["playbook build --out public"]}
+                       "pages": ["playbook build --out public"],
+                       "digest": ['playbook digest --all --format "$PLAYBOOK_DIGEST_FORMAT" --post -']}
     assert gl["pages"]["artifacts"]["paths"] == ["public"]
     assert gl["default"]["before_script"] == ["pip install -r requirements.txt"]
     assert (tmp_path / "pb/requirements.txt").read_text() == REQUIREMENTS

@@ -290,3 +290,38 @@ def test_an_unreachable_webhook(hook):
 def test_only_https_and_the_address_is_never_printed(address: str):
     code, out, err = run_cli(["digest", ROOT, "--post", address])
     assert code == 2 and out == "" and "s3cr3t" not in err and err.startswith("playbook: --post: ")
+
+
+# -- the scheduled CI job init writes ----------------------------------------------------------
+
+def test_init_writes_a_weekday_digest_job_that_waits_for_its_secret(tmp_path: Path, hook, monkeypatch):
+    import shlex
+
+    import yaml
+
+    from playbook import capture
+    capture.init(tmp_path / "pb", today=date(2026, 11, 20), requirements="playbook-crm==0.1.0\n")
+    root = tmp_path / "pb"
+    flow = yaml.safe_load((root / ".github/workflows/digest.yml").read_text())
+    on = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare 'on' as true
+    assert on["schedule"] == [{"cron": "30 7 * * 1-5"}] and set(on) == {"schedule", "workflow_dispatch"}
+    job = flow["jobs"]["digest"]
+    assert job["env"] == {"PLAYBOOK_DIGEST_WEBHOOK": "${{ secrets.PLAYBOOK_DIGEST_WEBHOOK }}"}
+    skip, *rest = job["steps"]
+    assert skip["if"] == "env.PLAYBOOK_DIGEST_WEBHOOK == ''" and "uses" not in skip
+    assert all(s["if"] == "env.PLAYBOOK_DIGEST_WEBHOOK != ''" for s in rest)
+    build = yaml.safe_load((root / ".github/workflows/playbook.yml").read_text())["jobs"]["build"]["steps"]
+    runs = {s.get("name"): s.get("run") for s in rest}
+    assert runs["Install Playbook"] == {s.get("name"): s.get("run") for s in build}["Install Playbook"]
+    post = runs["Post the digest"]
+    assert post == "playbook digest --all --format \"${{ vars.PLAYBOOK_DIGEST_FORMAT || 'slack' }}\" --post -"
+    gl = yaml.safe_load((root / ".gitlab-ci.yml").read_text())["digest"]
+    assert gl["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $PLAYBOOK_DIGEST_WEBHOOK'}]
+    (command,) = gl["script"]
+    # What the job runs works on the new playbook: the address from the secret, never printed.
+    _Hook.status = 200
+    monkeypatch.setenv("PLAYBOOK_DIGEST_WEBHOOK", url(hook))
+    args = shlex.split(command.replace('"$PLAYBOOK_DIGEST_FORMAT"', gl["variables"]["PLAYBOOK_DIGEST_FORMAT"]))
+    code, out, err = run_cli([*args[1:], "--allow-http", "--root", str(root)])
+    assert code == 0 and out == "" and SECRET not in err
+    assert json.loads(_Hook.bodies[0][2])["blocks"][0]["type"] == "header"

@@ -109,6 +109,7 @@ INIT_FILES: tuple[tuple[str, str], ...] = (
     ("README.md", "README.md"),
     ("dot-gitignore", ".gitignore"),
     ("dot-github/workflows/playbook.yml", ".github/workflows/playbook.yml"),
+    ("dot-github/workflows/digest.yml", ".github/workflows/digest.yml"),
     ("dot-gitlab-ci.yml", ".gitlab-ci.yml"),
     ("content/customers/example-co/customer.yaml", "content/customers/example-co/customer.yaml"),
     ("content/customers/example-co/interactions/@@DAY1@@-kickoff.md",

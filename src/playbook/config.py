@@ -120,6 +120,8 @@ class Config:
     """Web URL of the repository, for edit links."""
     branch: str = "main"
     """Branch for edit links."""
+    repo_host: str | None = None
+    """'github' or 'gitlab': which editor the links open; None: github.com is GitHub, any other host GitLab."""
     robots_noindex: bool = True
     """Keep search engines out (this is customer data)."""
     holidays: tuple[tuple[date, date], ...] = ()
@@ -151,8 +153,8 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
     return cli_value or pinned or date.today()
 
 
-_TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "robots", "holidays",
-        "currency", "site_url")
+_TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "repo_host", "robots",
+        "holidays", "currency", "site_url")
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role",
          "no_win_within")
 
@@ -237,6 +239,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
     branch = f.text("branch")
     if branch:
         kw["branch"] = branch
+    host = f.choice("repo_host", ("github", "gitlab"))
+    if host:
+        kw["repo_host"] = host
     robots = f.text("robots")
     if robots:
         if robots not in ("noindex", "index"):

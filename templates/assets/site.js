@@ -4,7 +4,9 @@
      On a list in several pages the filters choose among the page's actions, and the links to
      the other pages carry them along.
    - brief.html: a print button.
-   - the header search: a fuller placeholder where there is room for it. */
+   - the header search: a fuller placeholder where there is room for it.
+   - customer pages ("Log a touch", repo_url set): the new note is dated the day of the click,
+     not of the build; without JavaScript the link keeps the build's date. */
 (function () {
   "use strict";
 
@@ -81,7 +83,25 @@
     fit();
   }
 
+  // data-dated-href holds the address with a literal {date} (braces never come out of the
+  // build's URL-encoding, so no name can hold it); set before the browser follows the link.
+  function datedLinks() {
+    function today() {
+      var d = new Date();
+      function two(n) { return (n < 10 ? "0" : "") + n; }
+      return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+    }
+    function stamp(event) {
+      var a = event.target.closest && event.target.closest("a[data-dated-href]");
+      if (a) a.href = a.getAttribute("data-dated-href").split("{date}").join(today());
+    }
+    ["mousedown", "click", "auxclick", "contextmenu", "keydown"].forEach(function (type) {
+      document.addEventListener(type, stamp, true);
+    });
+  }
+
   filters();
+  datedLinks();
   printButton();
   searchPlaceholder();
 }());

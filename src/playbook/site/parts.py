@@ -25,6 +25,7 @@ from ..names import (
     site_handles, stage_page, tag_page, tag_slugs,
 )
 from ..notes import render as render_notes
+from .hosting import host_for
 
 KIND_LABELS: dict[str, str] = {
     "follow-up": "Promise", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
@@ -116,6 +117,7 @@ class Site:
         """`authors`: the `by` handles of all interactions, when the caller knows them already."""
         self.config = config
         self.as_of = as_of
+        self.host = host_for(config.repo_url, config.branch, config.repo_host)
         self.git = git or GitInfo()
         self.since = since
         self.handles: list[str] = site_handles(
@@ -193,10 +195,11 @@ class Site:
         text = str(source)
         if short_for and text.startswith(short_for):
             text = text[len(short_for):]
-        href = None
-        if self.config.repo_url:
-            href = f"{self.config.repo_url}/edit/{self.config.branch}/{source.path}#L{source.line}"
-        return Ref(text, href)
+        return Ref(text, self.edit(source))
+
+    def edit(self, source: Source) -> str | None:
+        """The host's editor at the source's line; None without `repo_url`."""
+        return self.host.edit(source.path, source.line) if self.host else None
 
 
 # -- items --------------------------------------------------------------------------------

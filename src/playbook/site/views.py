@@ -27,6 +27,7 @@ from ..notes import render as render_notes
 from ..records import fast_pickling
 from ..siteurl import absolute
 from . import parts, svg
+from .hosting import write_view
 from .kept import Kept
 from .parts import (
     ActionView, CustomerRow, Link, Person, Site, action_view, contact_view, customer_row,
@@ -362,6 +363,7 @@ class Views:
             "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
             "timeline": [interaction_view(self.site, r, i, base) for i in reversed(items)],
             "changed": self.site.last_change(c),
+            "write": write_view(self.site.host, c, self.as_of),
         }
 
     def commitments(self, r: Relationship, page: str, anchors: dict[str, str]) -> list[dict[str, Any]]:
@@ -378,6 +380,7 @@ class Views:
                 "made": f"{i.type} of {fmt_date(i.date)}",
                 "made_href": f"{page}#{anchors[i.slug]}" if i.slug in anchors else None,
                 "source": self.site.ref(oc.commitment.source, f"content/customers/{r.customer.slug}/"),
+                "done_href": self.site.edit(oc.commitment.source),
             })
         return out
 

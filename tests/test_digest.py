@@ -292,6 +292,11 @@ def test_only_https_and_the_address_is_never_printed(address: str):
     assert code == 2 and out == "" and "s3cr3t" not in err and err.startswith("playbook: --post: ")
 
 
+def test_an_address_that_is_not_utf8_is_not_printed_either():
+    code, _, err = run_cli(["digest", ROOT, "--post", "https://hooks.example/s3cr3t\udcff"])
+    assert code == 2 and err == "playbook: the webhook address given to --post is not UTF-8 text\n"
+
+
 # -- the scheduled CI job init writes ----------------------------------------------------------
 
 def test_init_writes_a_weekday_digest_job_that_waits_for_its_secret(tmp_path: Path, hook, monkeypatch):
@@ -325,3 +330,18 @@ def test_init_writes_a_weekday_digest_job_that_waits_for_its_secret(tmp_path: Pa
     code, out, err = run_cli([*args[1:], "--allow-http", "--root", str(root)])
     assert code == 0 and out == "" and SECRET not in err
     assert json.loads(_Hook.bodies[0][2])["blocks"][0]["type"] == "header"
+
+
+def test_with_site_url_each_customer_links_to_its_page(tmp_path: Path):
+    root = risky(tmp_path, "2026-10-05", "site_url: https://crm.example/our(book)/\n")
+    page = "https://crm.example/our%28book%29/customers/acme/index.html"
+    md = digest("--owner", "maya", "--as-of", "2026-10-20", root=root)
+    assert f"- **[Acme Bakery]({page})**: Send the quote (15 days overdue)" in md
+    slack = digest("--owner", "maya", "--format", "slack", "--as-of", "2026-10-20", root=root)
+    assert f"• *<{page}|Acme Bakery>*: Send the quote _(15 days overdue)_" in json.loads(slack)["blocks"][2]["text"]["text"]
+    page_html = digest("--owner", "maya", "--format", "html", "--as-of", "2026-10-20", root=root)
+    assert f'<strong><a href="{page}">Acme Bakery</a></strong>' in page_html
+    teams = json.loads(digest("--owner", "maya", "--format", "teams", "--as-of", "2026-10-20", root=root))
+    assert f"- **[Acme Bakery]({page})**: Send the quote" in teams["attachments"][0]["content"]["body"][3]["text"]
+    assert f"  - Acme Bakery: Send the quote (15 days overdue)  {page}" in digest(
+        "--owner", "maya", "--format", "text", "--as-of", "2026-10-20", root=root)

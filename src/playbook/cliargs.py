@@ -88,5 +88,7 @@ def check_text(args: argparse.Namespace) -> None:
                     text.encode("utf-8")
                 except UnicodeEncodeError:
                     shown_ = os.fsencode(text).decode("utf-8", "backslashreplace")  # the bytes as typed
+                    if name == "post":  # a webhook address is a secret (digest_cli.py)
+                        raise UsageError("the webhook address given to --post is not UTF-8 text") from None
                     raise UsageError(f"the {name.rstrip('_').replace('_', '-')} argument '{shown_}' is not "
                                      "UTF-8 text; retype it or set a UTF-8 locale") from None

@@ -21,6 +21,8 @@ from .engine.types import Action, Relationship
 from .engine.words import fmt_day
 from .engine.workdays import Holidays, walk
 from .model import STAGE_LABELS
+from .names import customer_page
+from .siteurl import absolute
 
 #: A person's due list stops here; the rest is one line pointing at `playbook actions`.
 MAX_DUE = 10
@@ -39,6 +41,8 @@ class Line:
     when: str
     why: str = ""
     source: str = ""
+    href: str = ""
+    """The customer's page on the published site (with `site_url`), else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +110,13 @@ def newly_at_risk(now: Sequence[Relationship],
     return out
 
 
-def risk_line(r: Relationship, then: str, since: date) -> Line:
+def risk_line(r: Relationship, then: str, since: date, href: str = "") -> Line:
     """'Calder & Wren: <the first reason>' (was steady on Thu 29 Oct)."""
     first = r.stage.reasons[0] if r.stage.reasons else None
     was = STAGE_LABELS.get(then, "not yet started" if then == "none" else then).lower()
     return Line(r.customer.name, first.text if first else "now at risk", f"was {was} on {fmt_day(since)}",
                 "; ".join(x.text for x in r.stage.reasons),
-                f"{first.source.path}:{first.source.line}" if first and first.source else "")
+                f"{first.source.path}:{first.source.line}" if first and first.source else "", href)
 
 
 def is_mine(handle: str, owners: Iterable[str], assignee: str | None = None) -> bool:
@@ -121,11 +125,17 @@ def is_mine(handle: str, owners: Iterable[str], assignee: str | None = None) -> 
     return not who if handle == NO_ONE else handle in who
 
 
-def _due_lines(actions: list[Action], names: dict[str, str], as_of: date) -> Group | None:
+def page(config: Config, slug: str) -> str:
+    """The customer's page, when the site's address is known (a chat message has no 'here')."""
+    return absolute(config.site_url, customer_page(slug)) if config.site_url else ""
+
+
+def _due_lines(actions: list[Action], names: dict[str, str], as_of: date, config: Config) -> Group | None:
     if not actions:
         return None
     lines = tuple(Line(names.get(a.customer, a.customer), a.title, when_due(a.due, as_of), a.why,
-                       f"{a.source.path}:{a.source.line}" if a.source else "") for a in actions[:MAX_DUE])
+                       f"{a.source.path}:{a.source.line}" if a.source else "", page(config, a.customer))
+                  for a in actions[:MAX_DUE])
     return Group("Due", lines, max(0, len(actions) - MAX_DUE))
 
 
@@ -139,23 +149,25 @@ def section(handle: str, name: str, rels: Sequence[Relationship], at_risk: Seque
     else:
         actions = team_actions(list(rels), handle)
     actions = [a for a in actions if a.due <= as_of]
-    groups: list[Group | None] = [_due_lines(actions, names, as_of)]
+    groups: list[Group | None] = [_due_lines(actions, names, as_of, config)]
     since = previous_working_day(as_of, config.holidays)
-    risk = tuple(risk_line(r, then, since) for r, then in at_risk if is_mine(handle, r.customer.owners))
+    risk = tuple(risk_line(r, then, since, page(config, r.customer.slug))
+                 for r, then in at_risk if is_mine(handle, r.customer.owners))
     groups.append(Group("Now at risk", risk) if risk else None)
     lead = config.thresholds.renewal_days
     renewals, birthdays = [], []
     for r in rels:
         if not is_mine(handle, r.customer.owners):
             continue
+        href = page(config, r.customer.slug)
         for k in r.key_dates:
             if k.kind == "renewal" and k.days_until <= lead:
                 renewals.append((k.date, Line(r.customer.name, "renewal",
                                               when_coming(k.date, as_of), "",
-                                              f"{k.source.path}:{k.source.line}")))
+                                              f"{k.source.path}:{k.source.line}", href)))
             elif k.kind == "birthday" and k.days_until <= BIRTHDAY_DAYS:
                 birthdays.append((k.date, Line(r.customer.name, k.title, when_coming(k.date, as_of), "",
-                                               f"{k.source.path}:{k.source.line}")))
+                                               f"{k.source.path}:{k.source.line}", href)))
     for title, found in (("Renewals coming", renewals), ("Birthdays this week", birthdays)):
         found.sort(key=lambda x: (x[0], x[1].customer, x[1].text))
         groups.append(Group(title, tuple(line for _, line in found)) if found else None)

@@ -54,6 +54,11 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", plain(text))
 
 
+def url(href: str) -> str:
+    """An address as a link's target: the characters that would end it, percent-encoded."""
+    return re.sub(r"[\x00-\x20()<>|\"'\\]", lambda m: f"%{ord(m.group(0)):02X}", href)
+
+
 def to_text(d: Digest) -> str:
     out = [heading(d), ""]
     for s in d.sections:
@@ -61,7 +66,8 @@ def to_text(d: Digest) -> str:
         for g in s.groups:
             out.append(f"  {g.title}")
             for ln in g.lines:
-                out.append(f"  - {plain(ln.customer)}: {plain(ln.text)} ({ln.when})")
+                out.append(f"  - {plain(ln.customer)}: {plain(ln.text)} ({ln.when})"
+                           + (f"  {url(ln.href)}" if ln.href else ""))
             if g.more:
                 out.append(f"  {more_text(g)}")
         out.append("")
@@ -70,13 +76,17 @@ def to_text(d: Digest) -> str:
     return "\n".join(out)
 
 
+def md_link(ln: Line) -> str:
+    return f"[{md(ln.customer)}]({url(ln.href)})" if ln.href else md(ln.customer)
+
+
 def to_markdown(d: Digest) -> str:
     out = [f"# {heading(d)}", ""]
     for s in d.sections:
         out += [f"## {md(who(s))}", ""]
         for g in s.groups:
             out += [f"### {g.title}", ""]
-            out += [f"- **{md(ln.customer)}**: {md(ln.text)} ({ln.when})" for ln in g.lines]
+            out += [f"- **{md_link(ln)}**: {md(ln.text)} ({ln.when})" for ln in g.lines]
             if g.more:
                 out.append(f"- {md(more_text(g))}")
             out.append("")
@@ -93,7 +103,8 @@ def slack_escape(text: str) -> str:
 
 
 def _slack_line(ln: Line) -> str:
-    return f"• *{slack_escape(ln.customer)}*: {slack_escape(ln.text)} _({slack_escape(ln.when)})_"
+    name = f"<{url(ln.href)}|{slack_escape(ln.customer)}>" if ln.href else slack_escape(ln.customer)
+    return f"• *{name}*: {slack_escape(ln.text)} _({slack_escape(ln.when)})_"
 
 
 def _slack_group(g: Group) -> str:
@@ -146,8 +157,7 @@ def to_teams(d: Digest) -> str:
                      "wrap": True, "separator": True, "spacing": "Large"})
         for g in s.groups:
             body.append({"type": "TextBlock", "text": g.title, "weight": "Bolder", "wrap": True})
-            items = [f"- **{teams_escape(ln.customer)}**: {teams_escape(ln.text)} ({teams_escape(ln.when)})"
-                     for ln in g.lines]
+            items = [f"- **{md_link(ln)}**: {teams_escape(ln.text)} ({teams_escape(ln.when)})" for ln in g.lines]
             if g.more:
                 items.append(f"- {teams_escape(more_text(g))}")
             body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True, "spacing": "Small"})
@@ -166,6 +176,10 @@ def h(text: str) -> str:
     return html.escape(plain(text), quote=True)
 
 
+def html_link(ln: Line) -> str:
+    return f'<a href="{h(url(ln.href))}">{h(ln.customer)}</a>' if ln.href else h(ln.customer)
+
+
 def to_html(d: Digest) -> str:
     """An email body: inline styles only (mail clients drop style sheets), every text escaped."""
     out = ['<!DOCTYPE html>', '<html lang="en">', '<head><meta charset="utf-8">',
@@ -177,7 +191,7 @@ def to_html(d: Digest) -> str:
         for g in s.groups:
             out.append(f'<h3 style="font-size: 15px; margin-bottom: 4px">{h(g.title)}</h3>')
             out.append('<ul style="margin-top: 0">')
-            out += [f'<li><strong>{h(ln.customer)}</strong>: {h(ln.text)} '
+            out += [f'<li><strong>{html_link(ln)}</strong>: {h(ln.text)} '
                     f'<span style="color: #59636e">({h(ln.when)})</span></li>' for ln in g.lines]
             if g.more:
                 out.append(f'<li>{h(more_text(g))}</li>')

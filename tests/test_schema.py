@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from jsonschema import Draft202012Validator
+
+try:
+    from jsonschema import Draft202012Validator
+except ImportError:  # a venv made before jsonschema joined the test extra; CI always has it
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip("jsonschema is not installed: pip install -e '.[test]'", allow_module_level=True)
 
 from builds import synthetic_playbook
 from playbook.build import build

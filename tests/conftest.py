@@ -1,5 +1,6 @@
-"""Shared fixtures: throw-away playbooks built from a dict of files, loading them, and the
-example and hostile playbooks built once per test session."""
+"""Shared fixtures: throw-away playbooks built from a dict of files, loading them, the
+example and hostile playbooks built once per test session, and Chromium (one per session,
+for every browser test module: browsing.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Callable, Mapping
 
 import pytest
 
+from browsing import ARGS, CHROMIUM, Watched, unavailable
 from helpers import (
     ACME_YAML, CUSTOMER_YAML, HOSTILE_FILES, PLAYBOOK_YAML, REPO, SENTINEL, SENTINEL_DIR, SENTINEL_PROBLEMS,
     write_playbook,
@@ -113,3 +115,37 @@ def hostile_site(hostile_root: Path, tmp_path_factory) -> Path:
     report = build(hostile_root, out, use_cache=False)
     assert report.ok, "\n".join(map(str, report.problems))
     return out
+
+
+# -- Chromium: one browser for the whole session (two sync Playwright sessions cannot share a process)
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install playwright)")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def watch(browser):
+    """watch(**context_args) -> Watched: a page in a new context (a viewport, say); after the
+    test, no console errors and no request that left the machine."""
+    opened: list[tuple[object, Watched]] = []
+
+    def open_page(**context_args) -> Watched:
+        context = browser.new_context(**context_args)
+        opened.append((context, Watched(context.new_page())))
+        return opened[-1][1]
+
+    yield open_page
+    for context, w in opened:
+        context.close()
+        assert not w.errors, f"console errors: {w.errors}"
+        assert not w.foreign(), f"requests left the machine: {w.foreign()}"

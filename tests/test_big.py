@@ -17,7 +17,6 @@ import pytest
 
 from builds import synthetic_playbook
 from playbook.build import build
-from test_browser import browser, watch  # noqa: F401  (the fixtures: Chromium, and a page watched for errors)
 
 pytestmark = pytest.mark.browser
 

@@ -6,28 +6,25 @@ on one page of each kind.
 Every test records the page's console errors and every request; a test fails on a console
 error or on a request to anything but the local server or the file system.
 
-Chromium is /usr/bin/chromium (PLAYBOOK_CHROMIUM=path to use another). Without it (or Playwright) these tests are skipped locally
-with the reason, and fail when CI=true: CI never passes by skipping them.
+Chromium and the `watch` fixture come from conftest.py (browsing.py): skipped locally without
+Chromium, failed in CI.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
+from browsing import Watched
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 SUB = "team/playbook"  # the example is served from a sub-path, as on a shared intranet host
 #: axe-core, vendored so that CI needs no network (tests/vendor/axe-core/README.md).
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -37,26 +34,6 @@ PAGE_KINDS = [f"{SUB}/{rel}" for rel in (
     "customers/northgate-logistics/brief.html", "actions.html", "owners/index.html", "owners/tomas.html",
     "stages/at-risk.html", "tags/index.html", "tags/logistics.html", "search.html", "404.html")] + [
     "hostile/customers/evil/index.html"]
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")
@@ -105,54 +82,6 @@ def server(sites):
 def base(request, sites, server) -> str:
     """The URL of the served root (http) or of its folder (file), without a trailing slash."""
     return server if request.param == "http" else sites.as_uri()
-
-
-class Watched:
-    """A page with its console errors, page errors and requests recorded."""
-
-    def __init__(self, page):
-        self.page = page
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status} for {r.url}"))
-        page.on("requestfailed", self._failed)
-
-    def _failed(self, request) -> None:
-        # ERR_ABORTED is a request the page cancelled by moving on (a test going from page to
-        # page while the icon loads); a missing file fails as ERR_FILE_NOT_FOUND or an HTTP 404.
-        if "ERR_ABORTED" not in (request.failure or ""):
-            self.errors.append(f"request failed: {request.url} ({request.failure})")
-
-    def foreign(self) -> list[str]:
-        ok = []
-        for url in self.requests:
-            u = urlsplit(url)
-            if u.scheme == "file" or u.scheme in ("data", "about", "blob") or (
-                    u.scheme == "http" and u.hostname == "127.0.0.1"):
-                continue
-            ok.append(url)
-        return ok
-
-
-@pytest.fixture
-def watch(browser):
-    """watch(**context_args) -> Watched: a page in a new context (a viewport, say); after the
-    test, no console errors and no request that left the machine."""
-    opened: list[tuple[object, Watched]] = []
-
-    def open_page(**context_args) -> Watched:
-        context = browser.new_context(**context_args)
-        opened.append((context, Watched(context.new_page())))
-        return opened[-1][1]
-
-    yield open_page
-    for context, w in opened:
-        context.close()
-        assert not w.errors, f"console errors: {w.errors}"
-        assert not w.foreign(), f"requests left the machine: {w.foreign()}"
 
 
 @pytest.fixture

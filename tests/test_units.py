@@ -78,3 +78,20 @@ def test_slim_units_keep_what_the_home_page_shows():
     from playbook.site.views import HOME_RECENT
     assert units.SLIM_RECENT >= HOME_RECENT
     assert units.RECENT >= units.SLIM_RECENT
+
+
+@pytest.mark.parametrize("which", ["example", "crafted"])
+def test_a_persons_calendar_reads_only_the_customers_its_key_names(which, tmp_path):
+    """build.py keys a person's calendar by the units naming them in `calendar_people`: the
+    calendar made from those units alone is the calendar made from all of them."""
+    root, as_of = (REPO, None) if which == "example" else (crafted(tmp_path), date(2026, 6, 1))
+    b = begin(root, as_of)
+    memo = Memo(tmp_path / "memo")
+    made = [units.analyse_folder(f, rel, b.inputs, memo) for f, rel in b.folders]
+    everyone = [entry(u.relationship) for u in made]
+    r = Renderer([u.relationship for u in made], b.inputs.config, b.inputs.as_of, root, b.inputs.git)
+    people = [owner for _, _, owner in calendar_files(b.inputs.config, r.site.handles) if owner]
+    assert people
+    for owner in people:
+        named = [entry(u.relationship) for u in made if owner in u.calendar_people]
+        assert calendar(owner, named, b.inputs.as_of, owner) == calendar(owner, everyone, b.inputs.as_of, owner)

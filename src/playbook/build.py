@@ -269,12 +269,14 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         writer.group(slug, pk, tuple(rel for rel, _ in files))
     for rel, data in assets(inp.root):
         add(rel, digest(data), data)
-    # A calendar reads only its customers' entries (ics.entry), whose digests the units keep:
-    # an edit that moves no action or key date leaves every calendar as it was.
+    # A calendar reads only its customers' entries (ics.entry), whose digests the units keep,
+    # and a person's only those of the customers they own or have an action of: an edit that
+    # moves no action or key date leaves every calendar as it was, and one that does, only the
+    # team's and those people's.
     entries = None
     for rel, name, owner in calendar_files(inp.config, renderer.site.handles):
         k = key("ics", name, owner or "", inp.as_of.isoformat(), inp.config.site_url or "",
-                *(u.calendar_key for u in ok))
+                *(u.calendar_key for u in ok if owner is None or owner in u.calendar_people))
         if writer.has(rel, k):
             memo.keep("ics", k)
             add(rel, k, None)

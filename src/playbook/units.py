@@ -99,6 +99,8 @@ class Unit:
     """This customer's entry in playbook.json, as indented there (UTF-8, zlib)."""
     calendar_key: str = ""
     """Digest of all the calendars read of this customer (`ics.entry`)."""
+    calendar_people: tuple[str, ...] = ()
+    """Whose calendar shows something of it: its owners and its actions' assignees."""
     recent: tuple[tuple[tuple, str], ...] = ()
     """Its latest interactions up to as_of, newest first, as (feed order key, interaction
     slug): what the home page and the feed may show."""
@@ -242,6 +244,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         search_z=search_z, search_words_z=search_words_z,
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda=agenda_lines(r),
         calendar_key=_fingerprint(ics.entry(r)),
+        calendar_people=tuple(sorted({*c.owners, *(a.owner for a in r.actions if a.owner)})),
         recent=tuple(((-i.date.toordinal(), c.slug, i.slug), i.slug) for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )

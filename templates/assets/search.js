@@ -278,26 +278,32 @@
   };
 
   /** The shards that hold the words starting with `token`: the one its first characters
-      name, or, for a token shorter than a split shard's keys, every shard under it. */
+      name. A token shorter than the keys of a shard split under it (a common prefix: "re")
+      is found as a whole word only, in the shard of the words as short as it: the words
+      starting with it are megabytes at 10,000 customers. {keys, whole} */
   Pieces.prototype.keysFor = function (token) {
     var n = Array.from(token).length;
     for (var d = 2; d <= n; d++) {
       var k = shardKey(token, d);
-      if (this.has[k]) return [k];
+      if (this.has[k]) return { keys: [k], whole: false };
     }
     var stem = shardKey(token, n);
-    return this.keys.filter(function (k) { return k.lastIndexOf(stem, 0) === 0 && k.length > stem.length; });
+    var under = this.keys.filter(function (k) { return k.lastIndexOf(stem, 0) === 0 && k.length > stem.length; });
+    if (under.length <= 1) return { keys: under, whole: false };
+    return { keys: this.has[stem + "-"] ? [stem + "-"] : [], whole: true };
   };
 
-  /** Customer number -> the best field a word starting with `token` is found in. */
+  /** Customer number -> the best field a word starting with `token` (or, for a token found
+      whole, the word itself) is found in. */
   Pieces.prototype.fields = function (token) {
-    var out = {}, self = this, lines = [];
-    this.keysFor(token).forEach(function (k) { lines = lines.concat(self.shard(k)); });
+    var out = {}, self = this, lines = [], at = this.keysFor(token);
+    at.keys.forEach(function (k) { lines = lines.concat(self.shard(k)); });
     for (var i = 0; i < lines.length; i++) {
       var groups = lines[i][1];
       search: for (var f = 0; f < groups.length; f++) {
         for (var w = 0; w < groups[f].length; w++) {
-          if (groups[f][w].lastIndexOf(token, 0) === 0) { out[lines[i][0]] = f; break search; }
+          var word = groups[f][w];
+          if (at.whole ? word === token : word.lastIndexOf(token, 0) === 0) { out[lines[i][0]] = f; break search; }
         }
       }
     }
@@ -348,13 +354,19 @@
       the best LIMIT can no longer change (or MAX_DOCS are loaded); then done(hits, note). */
   Pieces.prototype.search = function (query, done) {
     var self = this, ts = terms(query);
-    var keys = [];
+    var keys = [], whole = [];
     ts.forEach(function (t) {
       words(t).forEach(function (w) {
         if (Array.from(w).length < 2) return;
-        self.keysFor(w).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+        var at = self.keysFor(w);
+        if (at.whole && whole.indexOf(w) < 0) whole.push(w);
+        at.keys.forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
       });
     });
+    var wholeNote = whole.length ? whole.map(function (w) { return "“" + w + "”"; }).join(" and ") +
+      " found as " + (whole.length === 1 ? "a whole word" : "whole words") +
+      " only in a playbook this size; type more of " + (whole.length === 1 ? "it" : "them") +
+      " to find words starting with " + (whole.length === 1 ? "it" : "them") + ". " : "";
     loadAll(keys.map(function (k) { return self.prefix + "search/t/" + k + ".js"; }), function () {
       var cands = self.candidates(ts);
       if (cands === null) { done([], "Type at least two letters of a word."); return; }
@@ -366,6 +378,10 @@
           var note = at < cands.length && hits.length ?
             "The best " + Math.min(hits.length, LIMIT) + " results from the " + at + " likeliest of " +
             cands.length + " customers with these words; add a word to narrow the search." : "";
+          if (wholeNote) {
+            note = wholeNote + (note || (hits.length ? (hits.length === 1 ? "1 result." : hits.length + " results.")
+                                                     : "Nothing matches “" + query.trim() + "”."));
+          }
           done(hits, note);
           return;
         }

@@ -21,8 +21,9 @@ people, tags, notes; trailing empty groups left out). A query loads the shard of
 words, keeps the customers that have a word starting with every one of them, ranks them by
 the best score their fields allow, and loads the entries of the likeliest few to find, score
 and show the results exactly as the one-file search does (`assets/search.js`). So a word is
-found from its start here ("manag" finds "Manager", "anager" does not); words of one letter
-narrow nothing and are only checked in the entries loaded.
+found from its start here ("manag" finds "Manager", "anager" does not); a word as short as
+the prefix of a shard split under it ("re") is found whole only (the words starting with it
+are megabytes); words of one letter narrow nothing and are only checked in the entries loaded.
 
 Folding and word splitting here and in `assets/search.js` must agree: lower case, the same
 accent marks removed after NFD, typographic quotes as plain ones; a word is a run of letters

@@ -4,7 +4,6 @@ The navigation to the host is intercepted, so nothing leaves the machine."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +16,6 @@ from playbook.build import build
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("PLAYBOOK_CHROMIUM", "/usr/bin/chromium")
 PAGE = "customers/brightwell-precision/index.html"
 
 
@@ -34,21 +32,18 @@ def edit_site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def page(edit_site):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the playwright package is not installed", pytrace=False) if os.environ.get("CI") == "true" \
-            else pytest.skip("the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is not at {CHROMIUM}", pytrace=False)
-        pytest.skip(f"Chromium is not at {CHROMIUM}")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser.new_page()
-        browser.close()
+@pytest.fixture
+def page(browser):
+    """A page of the session's shared Chromium (conftest.py), failing the test on a console
+    error; its requests to the host are intercepted by the test, not checked as foreign."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    yield page
+    context.close()
+    assert not errors, errors
 
 
 def test_log_a_touch_opens_the_new_file_page_prefilled_with_today(page, edit_site):

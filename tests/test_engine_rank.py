@@ -153,8 +153,8 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
 
 
 def test_empty_playbook_has_an_empty_agenda():
-    assert json.loads(b"".join(pieces(iter(()), AS_OF))) == {"schema": 1, "as_of": "2026-11-20", "customers": [],
-                                                            "agenda": []}
+    doc = json.loads(b"".join(pieces(iter(()), AS_OF)))
+    assert (doc["as_of"], doc["customers"], doc["agenda"]) == ("2026-11-20", [], [])
 
 
 def test_ranked_actions_keep_the_invariant_order():

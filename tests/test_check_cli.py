@@ -361,14 +361,17 @@ def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
         f"{C}/people/customer.yaml": "name: Q\ncontacts:\n  - name: A\n    prefers: pigeon\n    decision: boss\n"
                                      "    keep_in_touch: maybe\nopportunities:\n  - what: X\n    closed: 2026-10-27\n",
         f"{C}/paused/customer.yaml": "name: P\npause: {why: Not before April}\nasks:\n  - what: A\n    status: parkd\n"
-                                     "  - what: B\n    until: 2027-01-01\n  - what: C\n    done: true\n    status: parked\n",
+                                     "  - what: B\n    until: 2027-01-01\n  - what: C\n    done: true\n    status: parked\n"
+                                     "  - what: D\n    about: [the]\n",
         f"{C}/since2/customer.yaml": "name: S\nsince: 20/11/2026\n",
     }
     config_mistakes = {
         "playbook.yaml": "team: [maya]\ndefaults:\n  tiers:\n    key: fortnight\nplays:\n"
                          "  - name: P\n    when: {stage: growng, days_snice_contact: 10}\n    do: X\n    within: 3\n"
                          "  - name: Q\n    when: {stage: growing}\n    do: Y\n"
-                         "currency: 12 pounds\nholidays:\n  - {from: 2027-01-02, to: 2027-01-01}\n  - {from: 2026-12-24}\n",
+                         "currency: 12 pounds\nholidays:\n  - {from: 2027-01-02, to: 2027-01-01}\n  - {from: 2026-12-24}\n"
+                         "available:\n  - what: No date\n    about: [x]\n"
+                         "  - what: Spanish edition\n    on: 2026-11-18\n    about: [spansh]\n",
         f"{C}/acme/customer.yaml": "name: Acme\nsince: 2025-01-01\n",
     }
     said: list[str] = []

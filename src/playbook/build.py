@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import manifest, scratch
+from .check import available_problems
 from .config import Config, load_config, read_config, resolve_as_of
 from .gitinfo import read_git
 from .limits import MAX_ASSET_BYTES
@@ -324,7 +325,9 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
             return BuildReport(True, list(last.problems), out, inp.as_of, len(last.written.files) + 1, 0,
                                last.customers, time.perf_counter() - started, phases, unchanged=True)
     units = analyse_all(b.folders, inp, memo, jobs)
-    problems = sorted_problems([*b.top, *(p for u in units for p in u.problems), *invariant(b.folders, units)])
+    problems = sorted_problems([*b.top, *(p for u in units for p in u.problems), *invariant(b.folders, units),
+                                *available_problems(tuple(u.relationship.customer for u in units if u.relationship),
+                                                    inp.config)])
     phases["parse+analyse"] = time.perf_counter() - t
     customers = sum(1 for u in units if u.relationship is not None)
     if any(p.severity == "error" for p in problems):

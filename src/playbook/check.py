@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .config import Config, resolve_as_of
+from .config import CONFIG_FILE, Config, resolve_as_of
+from .engine.demand import unmatched
 from .load import Loaded, load
-from .model import Playbook
+from .model import Customer, Playbook
 from .problems import Problem, sorted_problems, warning
 from .site.render import template_problems
 
@@ -27,8 +28,18 @@ def whole_playbook_problems(playbook: Playbook, config: Config, as_of: date) -> 
     return out
 
 
+def available_problems(customers: tuple[Customer, ...], config: Config) -> list[Problem]:
+    """An `available` entry that matches no ask at all (open, parked or answered) is most likely a
+    misspelt `about` word: nobody would be told."""
+    return [warning(CONFIG_FILE, e.line, 0, f"available '{e.what}' matches no ask: no customer's ask has "
+                                            f"{' or '.join(repr(w) for w in e.about)} in its words or its 'about'; "
+                                            "check the 'about' words")
+            for e in unmatched(customers, config.available)]
+
+
 def check_loaded(loaded: Loaded, as_of: date) -> list[Problem]:
-    return sorted_problems(loaded.problems + whole_playbook_problems(loaded.playbook, loaded.config, as_of))
+    return sorted_problems(loaded.problems + whole_playbook_problems(loaded.playbook, loaded.config, as_of)
+                           + available_problems(loaded.playbook.customers, loaded.config))
 
 
 def check(root: Path, as_of: date | None = None) -> tuple[list[Problem], int]:

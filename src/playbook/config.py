@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 from pathlib import Path
 
+from .available import Availability, parse_available
 from .fields import Fields, parse_cadence, parse_choice, parse_int
 from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
@@ -131,6 +132,8 @@ class Config:
     site_url: str | None = None
     """Where the site is published ('https://…/', one trailing slash): the feed's, calendars' and
     canonical links are absolute with it; None keeps every link relative."""
+    available: Availability = field(default_factory=Availability)
+    """What customers asked for that has come in: each customer who asked is to be told."""
 
     def member(self, handle: str) -> TeamMember | None:
         for m in self.team:
@@ -154,7 +157,7 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
 
 
 _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "repo_host", "robots",
-        "holidays", "currency", "site_url")
+        "holidays", "currency", "site_url", "available")
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role",
          "no_win_within")
 
@@ -254,6 +257,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
         kw["site_url"], why = normalise_site_url(site.text)
         if why:
             problems.append(error(path, site.line, site.column, why))
+    kw["available"] = parse_available(f.sequence("available"), path, problems)
     return Config(**kw), problems
 
 

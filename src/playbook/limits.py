@@ -38,3 +38,7 @@ MAX_ASSET_BYTES = 20_000_000
 #: of 100,000 (600 KB of YAML) made a site growing with its square.
 MAX_OWNERS = 25
 MAX_TAGS = 50
+#: `about` words an ask or an `available` entry may have, and the length of each: each is
+#: looked up in an index, and a long list would only hide what the ask is about.
+MAX_ABOUT = 20
+MAX_ABOUT_CHARS = 60

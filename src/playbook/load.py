@@ -26,6 +26,7 @@ from .paths import inside
 from .people import PERSON_KEYS, person_fields
 from .reading import OUTSIDE, Refused, decode, entry_kind, follow, list_folder, read_file, real_path, too_big
 from .problems import Problem, error, sorted_problems, warning
+from .significant import read_about
 from .yamlio import Map, Scalar, kind_name, parse
 
 CUSTOMERS_DIR = "content/customers"
@@ -41,7 +42,7 @@ IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
                   "status", "notes", "contacts", "asks", "pause", "opportunities")
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", *PERSON_KEYS)
-_ASK_KEYS = ("what", "since", "done", "status", "until", "from")
+_ASK_KEYS = ("what", "since", "done", "status", "until", "from", "about")
 _PAUSE_KEYS = ("until", "why", "since")
 _FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered")
 
@@ -368,8 +369,9 @@ def _ask(node, path: str, problems: list[Problem], contacts: ContactNames) -> As
         until = None
     who = f.scalar("from", "one contact's name")
     asker = _resolve_with((who,), contacts, path, problems) if who is not None and who.text.strip() else ()
+    about = read_about(f.text_list("about"), path, problems)
     return Ask(what, since, status == "answered", Source(path, node.line), status, until,
-               asker[0] if asker else None) if what else None
+               asker[0] if asker else None, about) if what else None
 
 
 def _pause(f: Fields, path: str, problems: list[Problem]) -> Pause | None:

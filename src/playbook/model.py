@@ -110,6 +110,9 @@ class Ask:
     """For a parked ask: when it comes back as open."""
     from_: str | None = None
     """The contact who asked, resolved like an interaction's `with`."""
+    about: tuple[str, ...] = ()
+    """Words or tags saying what it is about, as written: when given, they (not the words of
+    `what`) group it with other customers' asks and find the `available` entries it matches."""
 
     def parked_on(self, day: date) -> bool:
         """Whether the ask is parked on `day` (a parked ask with an `until` wakes up that day)."""

@@ -13,6 +13,7 @@ from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
 from . import actions as act
 from .dates import key_dates
+from .demand import arrivals
 from .health import health as compute_health
 from .history import history, stage_at
 from .merge import merge_similar, same_person
@@ -65,6 +66,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     journey = history(customer, config, as_of, stage.id, pause_from)
     health = compute_health(customer, tl, commitments, asks, cadence, as_of, t, stage, paused)
     items = upto(customer, as_of)
+    news = arrivals(customer, config.available, as_of)
     flags: list[Flag] = []
     if paused is not None:
         flags.append(Flag("paused", f"Paused until {fmt_date(paused.until)}", Reason(pause_text(paused), paused.source)))
@@ -81,7 +83,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)
-        found += act.answer(here, asks, tl, as_of)
+        # While what they asked for is available, telling them is the answer: one action, not two.
+        told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
+        found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)
+        found += act.tell(here, news, tl, as_of, config.holidays)
         found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None)
         if paused is None:
             gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
@@ -99,6 +104,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,
         commitments=commitments, key_dates=dates, open_asks=asks, stage=stage, stage_history=journey,
         health=health, actions=tuple(found), flags=tuple(flags), parked_asks=parked_asks(customer, as_of),
+        arrivals=news,
     )
 
 

@@ -14,8 +14,9 @@ from .pause import pause_text
 from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
-from .types import Action, KeyDate, OpenCommitment, Stage, Timeline
-from .words import ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word
+from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
+from .words import ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word, short_date
+from .workdays import Holidays, after_working_days
 
 #: A promise written without a date is treated as due a week after it was made.
 UNDATED_PROMISE_DAYS = 7
@@ -150,7 +151,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
 
 #: Kinds of action that put us in touch with the customer, so they are the touch a quiet
 #: account needs when they fall due soon.
-TOUCHING = ("follow-up", "renewal", "repair", "answer", "personal")
+TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal")
 COVER_DAYS = 7
 
 
@@ -291,6 +292,48 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         out.append(Action(
             kind="answer", title=f"Answer {who}: {a.what}" if who else f"Answer: {a.what}", why=when,
             due=due, priority="high" if waiting is not None and waiting > 14 else "medium",
+            contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
+        ))
+    return out
+
+
+#: Telling a customer that what they asked for has come in is due within this many working days.
+TELL_WORKING_DAYS = 3
+
+
+def first_name(name: str) -> str:
+    """'Tom' for 'Dr Tom Adebayo', as one would write it in a note."""
+    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
+    return parts[0] if parts else name
+
+
+def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: date,
+         holidays: Holidays = ()) -> list[Action]:
+    """For each ask that something now available answers: tell the person who asked, within a
+    few working days of the news (the day it became available, or the day they asked if later)."""
+    if customer.status == "ended":
+        return []
+    out = []
+    for x in found:
+        a = x.ask
+        who, how = asker(customer, a, as_of)
+        contact = who or _main_contact(customer, tl)
+        due = after_working_days(x.since, TELL_WORKING_DAYS, holidays)
+        asked = f"asked on {fmt_date(a.since)}" if a.since else "asked for it"
+        title = (f"Tell {who}: {x.what} is available \u2014 {first_name(who)} {asked}" if who else
+                 f"Tell {contact or customer.name}: {x.what} is available \u2014 {asked}")
+        words = ", ".join(f"'{w}'" for w in x.matched)
+        ask_of = f"the ask of {short_date(a.since)}" if a.since else "their ask"
+        why = (f"{x.what} is available from {fmt_date(x.on)} (playbook.yaml:{x.line}); it matches {words} in "
+               f"{ask_of}{how}: \u201c{sentence(a.what)[:-1]}\u201d.")
+        if a.parked_on(as_of):
+            why += " The ask was parked: this is the news it was waiting for."
+        if x.also:
+            why += "".join(f" It also matches \u201c{w}\u201d." for w in x.also)
+        why += " Once they are told, mark the ask answered."
+        late = as_of > due
+        out.append(Action(
+            kind="tell", title=title, why=why, due=due, priority="high" if late else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

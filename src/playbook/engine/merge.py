@@ -88,7 +88,7 @@ def combine(group: list[Action]) -> Action:
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d.)" for a in others)
     # The person who asked is the one the work is for.
-    askers = [a.contact for a in group if a.kind == "answer" and a.contact]
+    askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group))

@@ -22,6 +22,7 @@ KIND_POINTS: dict[str, tuple[int, str]] = {
     "follow-up": (25, "a promise we made"),
     "repair": (20, "setting right a bad touch"),
     "answer": (15, "they are waiting for an answer"),
+    "tell": (15, "what they asked for is here"),
     "renewal": (15, "the renewal conversation"),
     "play": (10, "one of the team's plays"),
     "reach-out": (10, "a touch is due"),

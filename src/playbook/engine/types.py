@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import Commitment, Customer, Interaction, Source
+from ..model import Ask, Commitment, Customer, Interaction, Source
 from ..records import fast_pickling
 
 PRIORITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
-ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "play")
+ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "tell",
+                                 "play")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,30 @@ class KeyDate:
 
 
 @dataclass(frozen=True, slots=True)
+class Arrival:
+    """An open or parked ask that something now `available` answers: the customer is to be told."""
+
+    ask: Ask
+    """The ask."""
+    what: str
+    """What is available (the `available` entry's `what`)."""
+    on: date
+    """Available from."""
+    matched: tuple[str, ...]
+    """The entry's `about` words, as written, that the ask has."""
+    line: int
+    """The entry's line in playbook.yaml."""
+    also: tuple[str, ...] = ()
+    """Other entries, available too, that match the same ask (their `what`)."""
+
+    @property
+    def since(self) -> date:
+        """When there was news to tell: the day it became available, or the day they asked
+        if that was later."""
+        return max(self.on, self.ask.since or self.on)
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     """Something a person should do, and why."""
 
@@ -218,6 +243,8 @@ class Relationship:
     """Beside the stage: a pause in force, a touch due."""
     parked_asks: tuple = ()
     """Asks parked on as_of (model.Ask): not waiting for an answer, never overdue."""
+    arrivals: tuple[Arrival, ...] = ()
+    """Open and parked asks that something available by as_of answers, oldest news first."""
 
 
 fast_pickling(globals())

@@ -34,6 +34,14 @@ def walk(d: date, holidays: Holidays, step: int) -> date:
     return d  # a year of holidays in a row: keep the date rather than guess
 
 
+def after_working_days(d: date, n: int, holidays: Holidays) -> date:
+    """The `n`th working day after `d` ('within three working days' of a Friday is Wednesday)."""
+    day = d
+    for _ in range(n):
+        day = walk(day + timedelta(days=1), holidays, 1)
+    return day
+
+
 def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
     if a.firm and a.kind == "follow-up":
         return a.due

@@ -29,7 +29,7 @@ from .hosting import host_for
 
 KIND_LABELS: dict[str, str] = {
     "follow-up": "Promise", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
-    "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "play": "Play",
+    "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "tell": "Tell", "play": "Play",
 }
 KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}
 DIRECTION_LABELS: dict[str, str] = {"in": "they reached out", "out": "we reached out"}

@@ -1,0 +1,209 @@
+"""What customers ask for across the book, and which asks something now available answers.
+
+Pure and explainable. An ask is described by its *terms*: the stems of its `about` words
+when it has them, else of the significant words of `what` (significant.py). Asks are grouped
+greedily: the term used by the most customers (among asks not yet in a group) takes every
+remaining ask that has it, then the next, until no term is shared by two customers; the
+group's label is the words all its asks share. Terms are looked up in an index, so grouping
+is linear in the number of words (times a logarithm), never a comparison of every pair.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from ..available import Availability, Available
+from ..model import Ask, Customer
+from ..records import fast_pickling
+from ..significant import surfaces, terms
+from .owed import open_asks, parked_asks
+from .types import Arrival, Relationship
+
+#: At most this many shared words make a group's label.
+LABEL_WORDS = 4
+
+
+def ask_terms(a: Ask) -> tuple[str, ...]:
+    """What the ask is about: the stems of its `about` words if it has any, else of `what`."""
+    if a.about:
+        return tuple(dict.fromkeys(t for word in a.about for t in terms(word)))
+    return terms(a.what)
+
+
+def _surfaces(a: Ask) -> dict[str, str]:
+    return {k: v for word in a.about for k, v in surfaces(word).items()} if a.about else surfaces(a.what)
+
+
+def matches(a: Ask, availability: Availability) -> list[tuple[Available, tuple[str, ...]]]:
+    """The entries whose `about` the ask has (every stem of one of their words), in file
+    order, each with the `about` words it matched."""
+    mine = set(ask_terms(a))
+    found: dict[int, None] = {}
+    for t in mine:
+        for i in availability.index.get(t, ()):
+            found[i] = None
+    out = []
+    for i in sorted(found):
+        e = availability.entries[i]
+        hit = tuple(w for w, k in zip(e.about, e.keys) if k and all(s in mine for s in k))
+        if hit:
+            out.append((e, hit))
+    return out
+
+
+def arrivals(customer: Customer, availability: Availability, as_of: date) -> tuple[Arrival, ...]:
+    """The customer's open and parked asks that an entry available by as_of answers, the
+    oldest news first: one per ask, the earliest available entry leading."""
+    if not availability.entries:
+        return ()
+    out = []
+    for a in (*open_asks(customer, as_of), *parked_asks(customer, as_of)):
+        found = sorted(((e, hit) for e, hit in matches(a, availability) if e.on <= as_of),
+                       key=lambda eh: (eh[0].on, eh[0].line))
+        if found:
+            (e, hit), *more = found
+            out.append(Arrival(a, e.what, e.on, hit, e.line, tuple(m.what for m, _ in more)))
+    out.sort(key=lambda x: (x.since, x.ask.source))
+    return tuple(out)
+
+
+def unmatched(customers: tuple[Customer, ...], availability: Availability) -> list[Available]:
+    """Entries that match no ask at all (open, parked or answered): most likely a misspelt
+    `about` word. One that has done its work (every ask it matched is answered) is not one."""
+    if not availability.entries:
+        return []
+    seen: set[int] = set()
+    for c in customers:
+        for a in c.asks:
+            seen.update(id(e) for e, _ in matches(a, availability))
+    return [e for e in availability.entries if id(e) not in seen]
+
+
+@dataclass(frozen=True, slots=True)
+class Wish:
+    """One open or parked ask, with the customer who made it."""
+
+    customer: str
+    """Customer slug."""
+    ask: Ask
+    parked: bool
+    """Parked on as_of (else open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskGroup:
+    """Asks of several customers about the same thing, or (with no words) those left alone."""
+
+    words: tuple[str, ...]
+    """The words all its asks share, as the customers wrote them; () for the ungrouped."""
+    wishes: tuple[Wish, ...]
+    """Oldest ask first (undated ones last)."""
+    customers: tuple[str, ...]
+    """The customers who asked, each once, in the order of their first ask here."""
+    value: float
+    """Their combined annual value (customers with no value add nothing)."""
+    unvalued: int
+    """How many of them have no value written."""
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.words)
+
+
+def _order(w: Wish) -> tuple:
+    return (w.ask.since is None, w.ask.since or date.min, w.customer, w.ask.source)
+
+
+def wishes(relationships: list[Relationship]) -> list[Wish]:
+    """Every open and parked ask of the relationships that have not ended, oldest first."""
+    out = [Wish(r.customer.slug, a, parked) for r in relationships if r.customer.status != "ended"
+           for parked, asks in ((False, r.open_asks), (True, r.parked_asks)) for a in asks]
+    out.sort(key=_order)
+    return out
+
+
+def group_asks(relationships: list[Relationship]) -> tuple[list[AskGroup], AskGroup]:
+    """The groups of asks shared by two customers or more (most customers first, then the
+    most value, then the oldest ask), and the asks left alone."""
+    found = wishes(relationships)
+    values = {r.customer.slug: r.customer.value for r in relationships}
+    mine = [ask_terms(w.ask) for w in found]
+    postings: dict[str, list[int]] = {}
+    # Per term, how many of its not yet grouped asks each customer has.
+    open_by: dict[str, Counter] = {}
+    for i, (w, ts) in enumerate(zip(found, mine)):
+        for t in ts:
+            postings.setdefault(t, []).append(i)
+            open_by.setdefault(t, Counter())[w.customer] += 1
+    heap = [(-len(c), t) for t, c in open_by.items() if len(c) >= 2]
+    heapq.heapify(heap)
+    taken = [False] * len(found)
+    groups: list[list[int]] = []
+    while heap:
+        count, t = heapq.heappop(heap)
+        now = len(open_by[t])
+        if now != -count:  # some of its asks went to a bigger group since it was counted
+            if now >= 2:
+                heapq.heappush(heap, (-now, t))
+            continue
+        members = [i for i in postings[t] if not taken[i]]
+        for i in members:
+            taken[i] = True
+            who = found[i].customer
+            for u in mine[i]:
+                left = open_by[u]
+                left[who] -= 1
+                if not left[who]:
+                    del left[who]
+        groups.append(members)
+    made = [_group([found[i] for i in g], [mine[i] for i in g], values) for g in groups]
+    made.sort(key=lambda g: (-len(g.customers), -g.value, _order(g.wishes[0]), g.label))
+    alone = [w for w, t in zip(found, taken) if not t]
+    return made, _group(alone, [], values)
+
+
+def _group(members: list[Wish], stems: list[tuple[str, ...]], values: dict[str, float | None]) -> AskGroup:
+    customers = tuple(dict.fromkeys(w.customer for w in members))
+    words: tuple[str, ...] = ()
+    if stems:
+        shared = set(stems[0]).intersection(*stems[1:])
+        said: dict[str, Counter] = {}
+        for w in members:
+            for k, v in _surfaces(w.ask).items():
+                if k in shared:
+                    said.setdefault(k, Counter())[v] += 1
+        # In the oldest ask's order; each stem as the word most of them used.
+        words = tuple(min(said[k].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                      for k in stems[0] if k in shared)[:LABEL_WORDS]
+    return AskGroup(words, tuple(members), customers, float(sum(values.get(c) or 0 for c in customers)),
+                    sum(1 for c in customers if not values.get(c)))
+
+
+
+@dataclass(frozen=True, slots=True)
+class News:
+    """An `available` entry that answers some asks of a group."""
+
+    entry: Available
+    asks: int
+    """How many of the group's asks it matches."""
+    to_tell: int
+    """How many of them are to be told now (available by as_of)."""
+
+
+def group_news(group: AskGroup, availability: Availability, as_of: date) -> list[News]:
+    """The entries that match asks of the group, soonest available first."""
+    if not availability.entries:
+        return []
+    counts: dict[int, list] = {}
+    for w in group.wishes:
+        for e, _ in matches(w.ask, availability):
+            counts.setdefault(id(e), [e, 0])[1] += 1
+    found = sorted(counts.values(), key=lambda ec: (ec[0].on, ec[0].line))
+    return [News(e, n, n if e.on <= as_of else 0) for e, n in found]
+
+
+fast_pickling(globals())

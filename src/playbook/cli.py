@@ -118,6 +118,11 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return run_actions(playbook_root(args), args)
 
 
+def cmd_asks(args: argparse.Namespace) -> int:
+    from .asks_cli import run_asks
+    return run_asks(playbook_root(args), args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
     root = playbook_root(args)
@@ -195,6 +200,20 @@ def build_parser() -> argparse.ArgumentParser:
     _as_of_arg(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_actions)
+
+    p = sub.add_parser(
+        "asks", help="what customers ask for, grouped, and what has come in",
+        description="Every open and parked ask across the customers, grouped by what was asked (the words "
+                    "they share, or their 'about' words), with how many customers and their combined value, "
+                    "and the 'available' entries of playbook.yaml that answer them. The site's asks.html "
+                    "shows the same.",
+        epilog="example: playbook asks --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root_args(p, positional=True)
+    _as_of_arg(p)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="'json' for other tools")
+    p.set_defaults(func=cmd_asks)
 
     p = sub.add_parser(
         "serve", help="preview the site, rebuilding and reloading as you edit",

@@ -21,6 +21,8 @@ CUSTOMERS_PAGE = "customers/index.html"
 #: beside its page: a folder name may be as long as a file name may, so no suffix is added
 #: to it. playbook.json names this pattern as `customer_files`.
 CUSTOMER_FILES = "customers/{slug}/index.json"
+#: What the book is asking for: every open and parked ask, grouped.
+ASKS_PAGE = "asks.html"
 
 
 def slugify(text: str, fallback: str) -> str:
@@ -57,6 +59,12 @@ def contact_ids(names: list[str]) -> dict[str, str]:
         if name not in out:
             out[name] = _claim(f"contact-{slugify(name, 'x')}", used)
     return out
+
+
+def ask_anchor(customer: str, line: int) -> str:
+    """Element id of an ask on the asks page, from its own customer and line only, so a
+    customer's page can link to it without depending on the other customers."""
+    return f"ask-{customer}-{line}"
 
 
 def interaction_anchor(i: Interaction) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .limits import MAX_ABOUT, MAX_ABOUT_CHARS
 from .problems import Problem, error
@@ -62,6 +63,7 @@ def _cut(w: str, ending: str) -> str | None:
     return base
 
 
+@lru_cache(maxsize=1 << 16)  # a book's asks repeat their words: stemming was most of grouping
 def stem(w: str) -> str:
     """A light stem: plurals ('batteries' → 'battery', 'switches' → 'switch', 'editions' →
     'edition'), then '-ing' and '-ed', then a final 'e' ('cable' and 'cabling' both give
@@ -89,17 +91,18 @@ def stem(w: str) -> str:
     return w
 
 
-def terms(text: str) -> tuple[str, ...]:
-    """The stems of `text`'s significant words, in order, each once."""
-    return tuple(dict.fromkeys(stem(w) for w in words(text)))
-
-
 def surfaces(text: str) -> dict[str, str]:
-    """Each stem of `text` with the first word that gave it, for showing a stem as a word."""
+    """Each stem of `text`'s significant words, in order, with the first word that gave it
+    (for showing a stem as a word)."""
     out: dict[str, str] = {}
     for w in words(text):
         out.setdefault(stem(w), w)
     return out
+
+
+def terms(text: str) -> tuple[str, ...]:
+    """The stems of `text`'s significant words, in order, each once."""
+    return tuple(surfaces(text))
 
 
 def read_about(nodes: tuple[Scalar, ...], path: str, problems: list[Problem]) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from datetime import date
 from ..available import Availability, Available
 from ..model import Ask, Customer
 from ..records import fast_pickling
-from ..significant import surfaces, terms
+from ..significant import surfaces
 from .owed import open_asks, parked_asks
 from .types import Arrival, Relationship
 
@@ -26,15 +26,20 @@ from .types import Arrival, Relationship
 LABEL_WORDS = 4
 
 
+def _surfaces(a: Ask) -> dict[str, str]:
+    """The ask's stems, in order, each with the word that gave it."""
+    if not a.about:
+        return surfaces(a.what)
+    out: dict[str, str] = {}
+    for word in a.about:
+        for k, v in surfaces(word).items():
+            out.setdefault(k, v)
+    return out
+
+
 def ask_terms(a: Ask) -> tuple[str, ...]:
     """What the ask is about: the stems of its `about` words if it has any, else of `what`."""
-    if a.about:
-        return tuple(dict.fromkeys(t for word in a.about for t in terms(word)))
-    return terms(a.what)
-
-
-def _surfaces(a: Ask) -> dict[str, str]:
-    return {k: v for word in a.about for k, v in surfaces(word).items()} if a.about else surfaces(a.what)
+    return tuple(_surfaces(a))
 
 
 def matches(a: Ask, availability: Availability) -> list[tuple[Available, tuple[str, ...]]]:
@@ -130,14 +135,20 @@ def group_asks(relationships: list[Relationship]) -> tuple[list[AskGroup], AskGr
     most value, then the oldest ask), and the asks left alone."""
     found = wishes(relationships)
     values = {r.customer.slug: r.customer.value for r in relationships}
-    mine = [ask_terms(w.ask) for w in found]
+    said = [_surfaces(w.ask) for w in found]
+    mine = [tuple(x) for x in said]
     postings: dict[str, list[int]] = {}
     # Per term, how many of its not yet grouped asks each customer has.
-    open_by: dict[str, Counter] = {}
+    open_by: dict[str, dict[str, int]] = {}
     for i, (w, ts) in enumerate(zip(found, mine)):
         for t in ts:
-            postings.setdefault(t, []).append(i)
-            open_by.setdefault(t, Counter())[w.customer] += 1
+            if t in postings:
+                postings[t].append(i)
+                per = open_by[t]
+                per[w.customer] = per.get(w.customer, 0) + 1
+            else:
+                postings[t] = [i]
+                open_by[t] = {w.customer: 1}
     heap = [(-len(c), t) for t, c in open_by.items() if len(c) >= 2]
     heapq.heapify(heap)
     taken = [False] * len(found)
@@ -159,20 +170,21 @@ def group_asks(relationships: list[Relationship]) -> tuple[list[AskGroup], AskGr
                 if not left[who]:
                     del left[who]
         groups.append(members)
-    made = [_group([found[i] for i in g], [mine[i] for i in g], values) for g in groups]
+    made = [_group([found[i] for i in g], [said[i] for i in g], values) for g in groups]
     made.sort(key=lambda g: (-len(g.customers), -g.value, _order(g.wishes[0]), g.label))
     alone = [w for w, t in zip(found, taken) if not t]
     return made, _group(alone, [], values)
 
 
-def _group(members: list[Wish], stems: list[tuple[str, ...]], values: dict[str, float | None]) -> AskGroup:
+def _group(members: list[Wish], stems: list[dict[str, str]], values: dict[str, float | None]) -> AskGroup:
+    """`stems`: each member's stems with the words that gave them (none for the ungrouped)."""
     customers = tuple(dict.fromkeys(w.customer for w in members))
     words: tuple[str, ...] = ()
     if stems:
         shared = set(stems[0]).intersection(*stems[1:])
         said: dict[str, Counter] = {}
-        for w in members:
-            for k, v in _surfaces(w.ask).items():
+        for mine in stems:
+            for k, v in mine.items():
                 if k in shared:
                     said.setdefault(k, Counter())[v] += 1
         # In the oldest ask's order; each stem as the word most of them used.

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from ..engine.types import Action, KeyDate, Relationship
 from ..model import STAGE_LABELS, STAGES
 from ..records import fast_pickling
-from ..names import CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
-from . import paging
+from ..names import ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
+from . import asks_page, paging
 from .paging import Pager, Pages
 from .parts import KIND_LABELS, ActionView, key_date_view
 from .views import (
@@ -207,6 +207,14 @@ class ListViews(Views):
                 "pager": pages.pager(n, base, "Pages of key dates"),
             }
 
+    def asks_page(self) -> Page:
+        path = ASKS_PAGE
+        base = base_for(path)
+        return path, "asks.html", {
+            "page": self.meta(path, "What customers ask for", "", "Open and parked asks across all customers, grouped"),
+            **asks_page.asks_context(self.site, self.grouped(), base),
+        }
+
     def search(self) -> Page:
         path = "search.html"
         return path, "search.html", {"page": self.meta(path, "Search", "search")}
@@ -240,6 +248,7 @@ class ListViews(Views):
         yield from self.actions()
         yield from self.renewal_pages()
         yield from self.key_date_pages()
+        yield self.asks_page()
         yield self.search()
         yield self.not_found()
 

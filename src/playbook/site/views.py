@@ -17,16 +17,18 @@ from markupsafe import Markup
 from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
+from ..engine.demand import group_asks
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES
 from ..names import (
-    CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page, interaction_anchor, stage_page,
+    ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, ask_anchor, brief_page, contact_ids, customer_page,
+    interaction_anchor, stage_page,
 )
 from ..notes import render as render_notes
 from ..records import fast_pickling
 from ..siteurl import absolute
-from . import parts, svg
+from . import asks_page, parts, svg
 from .hosting import write_view
 from .kept import Kept
 from .parts import (
@@ -152,6 +154,7 @@ class Views:
         # and `serve` keeps them for the next build (kept.py).
         self.kept = kept or Kept()
         self.kept.start(site.key())
+        self._grouped: tuple | None = None
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -204,6 +207,13 @@ class Views:
         return [LegendItem(s, STAGE_LABELS[s], counts[s], round(100 * counts[s] / total),
                            base + stage_page(s), STAGE_BLURBS[s]) for s in STAGES]
 
+    def grouped(self) -> tuple:
+        """The asks of the book, grouped (engine.demand.group_asks), made once for the home
+        page and the asks page."""
+        if self._grouped is None:
+            self._grouped = group_asks(self.rels)
+        return self._grouped
+
     def calendars(self, base: str) -> list[Link]:
         return [Link(self.site.person_name(h), self.site.calendar(h, base)) for h in self.site.handles]
 
@@ -251,6 +261,7 @@ class Views:
             "recent": [interaction_view(self.site, r, i, base, short=True) for i, r in recent],
             "calendars": self.calendars(base), "team_calendar": base + TEAM_CALENDAR,
             "changes": self.site.changes(base), "since": self.site.since,
+            "demand": asks_page.home_summary(self.site, self.rels, self.grouped(), base),
         }
 
     def renewal_items(self) -> list[Relationship]:
@@ -356,8 +367,9 @@ class Views:
             "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "engaged": engaged,
             "commitments": self.commitments(r, "", anchors),
-            "asks": self.asks(r, short),
-            "parked": self.parked(r, short),
+            "asks": self.asks(r, short, base),
+            "parked": self.parked(r, short, base),
+            "asks_href": base + ASKS_PAGE,
             "opportunities": self.opportunities(r, short),
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
             "rhythm": rhythm, "rhythm_narrow": rhythm_narrow, "rhythm_facts": rhythm_facts,
@@ -384,16 +396,23 @@ class Views:
             })
         return out
 
-    def asks(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+    def asks(self, r: Relationship, short: str, base: str) -> list[dict[str, Any]]:
+        news = {id(x.ask): x for x in r.arrivals}
         out = []
         for a in r.open_asks:
             since = waiting_since(a, self.as_of)
             out.append({
                 "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
                 "waiting": f"waiting {days((self.as_of - since).days)}" if since else "",
-                "source": self.site.ref(a.source, short),
+                "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
+                "href": f"{base}{ASKS_PAGE}#{ask_anchor(r.customer.slug, a.source.line)}",
             })
         return out
+
+    @staticmethod
+    def news(x) -> str:
+        """'Managed zero-trust access is available (since 18 Nov 2026): tell them.' or ''."""
+        return f"{x.what} is available (since {fmt_date(x.on)}): tell them." if x is not None else ""
 
     def opportunities(self, r: Relationship, short: str) -> list[dict[str, Any]]:
         """Open ones first (newest first), then those won or lost."""
@@ -406,12 +425,14 @@ class Views:
             "source": self.site.ref(o.source, short),
         } for o in order]
 
-    def parked(self, r: Relationship, short: str) -> list[dict[str, Any]]:
+    def parked(self, r: Relationship, short: str, base: str) -> list[dict[str, Any]]:
         """Parked asks: shelved ideas and standing agreements, never overdue."""
+        news = {id(x.ask): x for x in r.arrivals}
         return [{
             "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
             "until": f"until {fmt_date(a.until)}" if a.until else "until further notice",
-            "source": self.site.ref(a.source, short),
+            "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
+            "href": f"{base}{ASKS_PAGE}#{ask_anchor(r.customer.slug, a.source.line)}",
         } for a in r.parked_asks]
 
     def brief(self, r: Relationship) -> Page:

@@ -1,0 +1,167 @@
+"""Issue 17, as a user meets it: three customers ask for the same thing in different words and
+one for something else; the asks page groups them, an `available` entry makes a `tell` action
+for exactly the three (each with the person who asked), and answering the ask ends it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli, write_playbook
+from playbook.build import build
+from sitecheck import parse, section, text_of
+
+CONFIG = """\
+title: Handbooks & Co
+as_of: 2026-11-20
+currency: £
+team:
+  - handle: maya
+    name: Maya Okafor
+available:
+  - what: Spanish edition of the handbook
+    on: 2026-11-18
+    about: [spanish]
+"""
+
+
+def customer(name: str, person: str, what: str, since: str, value: int | None = None) -> str:
+    return (f"name: {name}\nowner: maya\nsince: 2024-01-10\n" + (f"value: {value}\n" if value else "")
+            + f"contacts:\n  - name: {person}\n    primary: true\n  - name: Sam Other\n"
+            f"asks:\n  - what: {what}\n    since: {since}\n    from: {person.split()[0]}\n")
+
+
+def note(day: str, person: str) -> str:
+    return f"---\ndate: {day}\ntype: call\nwith: {person}\nsentiment: positive\n---\nA good call.\n"
+
+
+PEOPLE = {
+    "anders": ("Anders Books", "Ana Lima", "Is there a Spanish edition of the handbook?", "2026-03-12", 12000),
+    "bolt": ("Bolt Academy", "Carlos Ruiz", "The handbook translated into Spanish for the Madrid office",
+             "2026-10-01", 30000),
+    "cedar": ("Cedar Clinics", "Dee Park", "Spanish-language handbooks for new hires", "2026-11-16", None),
+    "dune": ("Dune Shops", "Eve Stone", "Invoices that show the shop name", "2026-09-01", 5000),
+}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    files = {"playbook.yaml": CONFIG}
+    for slug, (name, person, what, since, value) in PEOPLE.items():
+        files[f"content/customers/{slug}/customer.yaml"] = customer(name, person, what, since, value)
+        files[f"content/customers/{slug}/interactions/2026-11-10-call.md"] = note("2026-11-10", person)
+    return write_playbook(tmp_path / "pb", files)
+
+
+def built(root: Path) -> Path:
+    out = root / "site"
+    report = build(root, out, use_cache=False)
+    assert report.ok, report.problems
+    return out
+
+
+def tells(out: Path) -> dict[str, tuple[str, str, str]]:
+    data = json.loads((out / "playbook.json").read_text())
+    return {a["customer"]: (a["contact"], a["title"], a["source"])
+            for c in data["customers"] for a in c["next_actions"] if a["kind"] == "tell"}
+
+
+def kinds(out: Path, slug: str) -> list[str]:
+    data = json.loads((out / "playbook.json").read_text())
+    (c,) = [c for c in data["customers"] if c["slug"] == slug]
+    return [a["kind"] for a in c["next_actions"]]
+
+
+def group_texts(out: Path) -> list[str]:
+    html = (out / "asks.html").read_text()
+    return [text_of(m).strip() for m in re.findall(r'<li class="card ask-group".*?</ol>', html, re.S)]
+
+
+def test_the_page_groups_the_same_wish_in_different_words(root: Path):
+    out = built(root)
+    (group,) = group_texts(out)
+    assert group.startswith("spanish handbook 3 customers £42,000 a year (1 with no value written) first asked "
+                            "253 days ago (12 Mar 2026)")
+    assert "Spanish edition of the handbook : available since 18 Nov 2026 · 3 asks to tell playbook.yaml:8" in group
+    # Each customer's own wording, oldest first, with who asked and how long ago.
+    order = [group.index(w) for w in ("“Is there a Spanish edition of the handbook?” Anders Books · Ana Lima · "
+                                      "asked 12 Mar 2026 (253 days ago)",
+                                      "“The handbook translated into Spanish for the Madrid office” Bolt Academy · "
+                                      "Carlos Ruiz · asked 1 Oct 2026 (50 days ago)",
+                                      "“Spanish-language handbooks for new hires” Cedar Clinics · Dee Park · "
+                                      "asked 16 Nov 2026 (4 days ago)")]
+    assert order == sorted(order)
+    alone = text_of(section((out / "asks.html").read_text(), "alone-h")).strip("> ")
+    assert alone.startswith("Asked by one customer 1 “Invoices that show the shop name” Dune Shops · Eve Stone")
+    assert "Invoices" not in group
+
+
+def test_an_available_entry_tells_exactly_the_three_who_asked_each_by_name(root: Path):
+    out = built(root)
+    assert tells(out) == {
+        "anders": ("Ana Lima", "Tell Ana Lima: Spanish edition of the handbook is available \u2014 Ana asked on "
+                               "12 Mar 2026", "content/customers/anders/customer.yaml:10"),
+        "bolt": ("Carlos Ruiz", "Tell Carlos Ruiz: Spanish edition of the handbook is available \u2014 Carlos asked "
+                                "on 1 Oct 2026", "content/customers/bolt/customer.yaml:10"),
+        "cedar": ("Dee Park", "Tell Dee Park: Spanish edition of the handbook is available \u2014 Dee asked on "
+                              "16 Nov 2026", "content/customers/cedar/customer.yaml:9"),
+    }
+    assert "answer" not in kinds(out, "bolt") and "answer" in kinds(out, "dune")
+    page = text_of((out / "customers/bolt/index.html").read_text())
+    assert "it matches 'spanish' in the ask of 1 Oct" in page
+    assert "Spanish edition of the handbook is available (since 18 Nov 2026): tell them." in page
+
+
+def test_answering_the_ask_ends_the_tell(root: Path):
+    yaml = root / "content/customers/bolt/customer.yaml"
+    yaml.write_text(yaml.read_text() + "    status: answered\n")
+    out = built(root)
+    assert set(tells(out)) == {"anders", "cedar"}
+    assert not {"tell", "answer"} & set(kinds(out, "bolt"))
+    (group,) = group_texts(out)
+    assert "Bolt Academy" not in group and group.startswith("spanish handbook 2 customers")
+
+
+def test_the_customer_page_links_each_ask_to_its_row_on_the_asks_page(root: Path):
+    out = built(root)
+    page = parse(out / "customers/bolt/index.html")
+    hrefs = [v for tag, attr, v in page.links if "asks.html" in v]
+    assert "../../asks.html#ask-bolt-10" in hrefs and "../../asks.html" in hrefs
+    assert "ask-bolt-10" in parse(out / "asks.html").ids
+    home = parse(out / "index.html")
+    assert "asks.html" in [v for _, _, v in home.links]
+    assert "asks.html#g-spanish-handbook" in [v for _, _, v in home.links]
+    assert "Spanish edition of the handbook is available since 18 Nov 2026: 3 customers to tell." in \
+        text_of((out / "index.html").read_text())
+
+
+def test_playbook_asks_prints_the_same_groups(root: Path):
+    code, out, err = run_cli(["asks", str(root)])
+    assert (code, err) == (0, "")
+    assert out.startswith("What customers ask for, as of 20 Nov 2026: 4 open or parked asks from 4 customers; "
+                          "1 thing asked for by more than one\n\nspanish handbook \u2014 3 customers, £42,000 a year\n"
+                          "  Spanish edition of the handbook: available since 18 Nov 2026, 3 asks to tell "
+                          "(playbook.yaml:8)\n  12 Mar 2026 (253 days ago)  Anders Books · Ana Lima\n")
+    assert "\nAsked by one customer \u2014 1\n  1 Sep 2026 (80 days ago)  Dune Shops · Eve Stone\n" in out
+    code, out, _ = run_cli(["asks", str(root), "--format", "json"])
+    data = json.loads(out)
+    (g,) = data["groups"]
+    assert (g["label"], g["customers"], g["value"]) == ("spanish handbook", ["anders", "bolt", "cedar"], 42000)
+    assert [a["tell"] for a in g["asks"]] == ["Spanish edition of the handbook"] * 3
+    assert [a["customer"] for a in data["ungrouped"]] == ["dune"]
+
+
+def test_check_warns_about_an_entry_that_matches_no_ask(root: Path):
+    cfg = root / "playbook.yaml"
+    cfg.write_text(cfg.read_text() + "  - what: Ukrainian edition\n    on: 2026-11-18\n    about: [ukranian]\n")
+    code, out, _ = run_cli(["check", str(root)])
+    assert code == 0
+    assert ("playbook.yaml:11:1: warning: available 'Ukrainian edition' matches no ask: no customer's ask has "
+            "'ukranian' in its words or its 'about'; check the 'about' words") in out
+    assert run_cli(["check", str(root), "--strict"])[0] == 1
+    report = build(root, root / "site", use_cache=False)           # build reports it too
+    assert any("matches no ask" in p.message and p.line == 11 for p in report.problems)
+

@@ -79,3 +79,28 @@ def test_the_brief_leaves_out_team_chores(example_site: Path):
     points = text_of(section(brief, "b-points"))
     assert "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year." in points
     assert "Simon Hurst's question: Service credit for the October SLA breaches" in points
+
+
+def test_what_they_asked_for_that_has_come_in_is_news_to_bring_up_not_a_question_or_a_parked_idea():
+    from playbook.available import Availability, Available
+    entries = Availability.of((Available("Managed zero-trust access", d(2), ("zero-trust",), 40),))
+    cfg = replace(config(), available=entries)
+    c = customer(touch(400, 1), touch(30, 1), since=LONG_AGO,
+                 asks=(ask("Zero-trust access for contractors", d(38), from_="Bo Chan", line=12),
+                       ask("Zero trust for the platform team", d(20), status="parked", line=16),
+                       ask("A service credit for October", d(14), from_="Bo Chan", line=20)))
+    r = analyse(c, cfg, AS_OF)
+    points = texts(talking_points(r, "£"))
+    assert points[:3] == [
+        "Newly available: Managed zero-trust access (since 18 Nov 2026). Bo Chan asked for it on 13 Oct 2026: "
+        "Zero-trust access for contractors.",
+        "Newly available: Managed zero-trust access (since 18 Nov 2026). They asked for it on 31 Oct 2026: "
+        "Zero trust for the platform team.",
+        "Bo Chan's question: A service credit for October (waiting 14 days).",
+    ]
+    assert not any("Zero-trust access for contractors (waiting" in p for p in points)
+    assert not any(p.startswith("Parked") for p in texts(handle_with_care(r)))
+    # Without the entry the same asks are a question and a parked idea, as before.
+    r = analyse(c, config(), AS_OF)
+    assert "Bo Chan's question: Zero-trust access for contractors (waiting 38 days)." in texts(talking_points(r))
+    assert "Parked: Zero trust for the platform team. Do not push it." in texts(handle_with_care(r))

@@ -23,15 +23,24 @@ COMPLAINT_DAYS = 60
 
 
 def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]:
-    """What to bring up: the renewal, their open questions, promises coming due, recent good
-    news and personal dates."""
+    """What to bring up: the renewal, what they asked for that has come in, their open
+    questions, promises coming due, recent good news and personal dates."""
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.",
                           c.at("renewal")))
+    # What they asked for has come in: the best news to bring, and it answers their question.
+    told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
+    for x in (r.arrivals if told else ()):
+        who = x.ask.from_ or "They"
+        when = f" on {fmt_date(x.ask.since)}" if x.ask.since else ""
+        out.append(Reason(f"Newly available: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
+                          f"{sentence(x.ask.what)}", x.ask.source))
     for a in r.open_asks:
+        if id(a) in told:
+            continue
         since = waiting_since(a, as_of)
         who = f"{a.from_}'s question" if a.from_ else "Their question"
         wait = f" (waiting {days((as_of - since).days)})" if since else ""
@@ -65,7 +74,10 @@ def handle_with_care(r: Relationship) -> list[Reason]:
         if oc.overdue_days > 0:
             out.append(Reason(f"We are late on: {sentence(oc.commitment.text)[:-1]} (due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} ago). Say when it will come.", oc.commitment.source))
+    told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:
+        if id(a) in told:  # no longer a shelved idea: it is in 'what to bring up'
+            continue
         until = f" until {fmt_date(a.until)}" if a.until else ""
         out.append(Reason(f"Parked{until}: {sentence(a.what)[:-1]}. Do not push it.", a.source))
     if r.timeline.one_sided:

@@ -156,10 +156,16 @@ class Walk:
     def edit_config(self) -> str:
         f = self.root / "playbook.yaml"
         text = f.read_text()
-        choice = self.rng.randrange(4)
+        choice = self.rng.randrange(6)
         if choice == 0:
             text = text.replace("thresholds: {}", "thresholds: {dormant_days: 120}", 1) if "thresholds: {}" in text \
                 else text.replace("thresholds: {dormant_days: 120}", "thresholds: {}", 1)
+        elif choice == 4:  # what has come in moves: the customers who asked are told from another day
+            text = text.replace("    on: 2026-11-18\n", "    on: 2026-12-01\n", 1) if "on: 2026-11-18" in text \
+                else text.replace("    on: 2026-12-01\n", "    on: 2026-11-18\n", 1)
+        elif choice == 5:  # it answers more asks (or fewer): other customers are told, the asks page changes
+            text = text.replace("about: [zero-trust]", "about: [zero-trust, soc]", 1) if "[zero-trust]" in text \
+                else text.replace("about: [zero-trust, soc]", "about: [zero-trust]", 1)
         elif choice == 1:
             text = text.replace("    name: Lena Hartmann", "    name: Lena Hartmann-Ruiz", 1) \
                 if "Hartmann-Ruiz" not in text else text.replace("Hartmann-Ruiz", "Hartmann", 1)

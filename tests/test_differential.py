@@ -2,7 +2,7 @@
 
 A seeded random walk over a copy of the example playbook (in git, its as_of unpinned so the
 date moves): new days, edits, new and deleted notes, renamed, new and deleted customers,
-changed customer.yaml, playbook.yaml (thresholds, team, plays) and template overrides,
+changed customer.yaml, playbook.yaml (thresholds, team, plays, what is `available`) and template overrides,
 touched but unchanged files, deleted output, commits. After every step three builds must be
 byte-identical:
 

@@ -165,3 +165,51 @@ def test_check_warns_about_an_entry_that_matches_no_ask(root: Path):
     report = build(root, root / "site", use_cache=False)           # build reports it too
     assert any("matches no ask" in p.message and p.line == 11 for p in report.problems)
 
+
+
+def test_playbook_done_answers_the_ask_and_the_tell_goes(root: Path):
+    yaml = root / "content/customers/cedar/customer.yaml"
+    before = yaml.read_text()
+    code, out, err = run_cli(["done", "cedar", "spanish-language", "--root", str(root)])
+    assert (code, err) == (0, "")
+    assert yaml.read_text() == before + "    status: answered\n"
+    assert set(tells(built(root))) == {"anders", "bolt"}
+
+
+def test_a_parked_ask_that_something_available_answers_is_on_dones_list(root: Path):
+    yaml = root / "content/customers/bolt/customer.yaml"
+    yaml.write_text(yaml.read_text() + "    status: parked   # until the translation is done\n"
+                    "    until: 2027-06-01\n  - what: A printed copy\n    status: parked\n")
+    assert "bolt" in tells(built(root))                      # parked, and told
+    code, out, _ = run_cli(["done", "bolt", "--root", str(root)])
+    assert code == 0
+    assert ("  1. The handbook translated into Spanish for the Madrid office (from Carlos Ruiz, since 1 Oct 2026, "
+            "parked; Spanish edition of the handbook is available from 18 Nov 2026)\n") in out
+    assert "A printed copy" not in out                       # parked, and nothing has come in for it
+    code, out, err = run_cli(["done", "bolt", "1", "--root", str(root)])
+    assert code == 0, err
+    assert yaml.read_text().endswith("    from: Carlos\n    status: answered   # until the translation is done\n"
+                                     "  - what: A printed copy\n    status: parked\n")
+    assert "bolt" not in tells(built(root))
+
+
+@pytest.mark.parametrize("before, after", [
+    ("asks:\n  - what: X\n    until: 2027-01-01   # a note\n    status: parked\n",
+     "asks:\n  - what: X\n    status: parked\n"),
+    ("asks:\r\n  - what: X\r\n    status: parked\r\n    until: 2027-01-01\r\n",
+     "asks:\r\n  - what: X\r\n    status: parked\r\n"),
+    ("asks:\n  - what: X\n    status: parked\n", "asks:\n  - what: X\n    status: parked\n"),   # no until
+])
+def test_remove_field_takes_out_one_line(before, after):
+    from playbook.capture.yamledit import remove_field
+    assert remove_field("name: A\n" + before, "asks", 3, "until") == "name: A\n" + after
+
+
+@pytest.mark.parametrize("before", [
+    "asks:\n  - {what: X, until: 2027-01-01}\n",
+    "asks:\n  - until: 2027-01-01\n    what: X\n",
+])
+def test_remove_field_refuses_what_is_not_a_line_of_its_own(before):
+    from playbook.capture.yamledit import Unsupported, remove_field
+    with pytest.raises(Unsupported, match="edit it by hand"):
+        remove_field("name: A\n" + before, "asks", 3, "until")

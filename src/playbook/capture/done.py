@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import load_config
+from ..engine.demand import matches
 from ..engine.words import fmt_date
 from ..load import CUSTOMERS_DIR, IGNORED, read_text, split_front_matter
 from ..model import Ask
@@ -64,19 +65,23 @@ def _promises(ref: CustomerRef) -> tuple[list[Item], list[Item]]:
 
 
 def _asks(root: Path, ref: CustomerRef) -> tuple[list[Item], list[Item]]:
-    """(open, answered) asks in customer.yaml; parked ones are neither (they wait on purpose)."""
+    """(open, answered) asks in customer.yaml. Parked ones wait on purpose, so they are
+    neither, unless something listed as `available` in playbook.yaml answers them: then there
+    is news to tell, and telling it answers them."""
     config, _ = load_config(root)
     model = customer_model(root, ref, config)
     if model is None:
         return [], []
     open_, done = [], []
     for a in model.asks:
-        words = [f"from {a.from_}" if a.from_ else "", f"since {fmt_date(a.since)}" if a.since else ""]
+        news = matches(a, config.available) if a.status == "parked" and config.available.entries else []
+        words = [f"from {a.from_}" if a.from_ else "", f"since {fmt_date(a.since)}" if a.since else "",
+                 f"parked; {news[0][0].what} is available from {fmt_date(news[0][0].on)}" if news else ""]
         item = Item("ask", ref.folder / "customer.yaml", a.source.path, a.source.line, a.what,
                     ", ".join(w for w in words if w), a)
         if a.done:
             done.append(item)
-        elif a.status == "open":
+        elif a.status == "open" or news:
             open_.append(item)
     return open_, done
 

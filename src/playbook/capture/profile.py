@@ -27,7 +27,7 @@ from ..reading import Refused, decode, read_file
 from .customers import CustomerRef
 from .errors import CaptureError
 from .files import temp_name, within_root
-from .yamledit import Field, Unsupported, append_item, set_fields
+from .yamledit import Field, Unsupported, append_item, remove_field, set_fields
 from .yamlemit import yaml_value
 
 
@@ -80,11 +80,13 @@ def add_ask(what: str, since: date | None, from_: str | None) -> Change:
 
 def answer_ask(ask: Ask) -> Change:
     def edit(text: str) -> str:
+        if ask.until is not None:  # a parked ask's 'until' is an error beside 'status: answered'
+            text = remove_field(text, "asks", ask.source.line, "until")
         return set_fields(text, "asks", ask.source.line, [("status", "answered")], "what")
 
     def expect(c: Customer) -> Customer:
-        asks = tuple(dataclasses.replace(a, done=True, status="answered") if a.source == ask.source else a
-                     for a in c.asks)
+        asks = tuple(dataclasses.replace(a, done=True, status="answered", until=None) if a.source == ask.source
+                     else a for a in c.asks)
         return dataclasses.replace(c, asks=asks)
     return Change(edit, expect)
 

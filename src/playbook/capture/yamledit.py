@@ -193,3 +193,27 @@ def set_fields(text: str, key: str, line: int, fields: list[Field], short_key: s
             at = _after_line(text, _deep_end(item), indent)
             splices.append(_Splice(at, at, "".join(f"{' ' * indent}{k}: {v}{nl}" for k, v in missing)))
     return _apply(text, splices)
+
+
+def remove_field(text: str, key: str, line: int, field: str) -> str:
+    """`text` without the field `field` of the item of top-level list `key` that starts on
+    `line`, when it is one 'field: value' line of a block item (a parked ask's `until:` once it
+    is answered); `text` as it is when the item has no such field."""
+    root = _compose(text)
+    found = _value_of(root, key)
+    items = found[1].value if found and isinstance(found[1], yaml.SequenceNode) else []
+    item = next((i for i in items if i.start_mark.line + 1 == line), None)
+    if not isinstance(item, yaml.MappingNode):
+        raise CaptureError(f"line {line} no longer starts an item of '{key}' with fields; try again")
+    pair = next(((k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode) and k.value == field), None)
+    if pair is None:
+        return text
+    k, v = pair
+    first = item.value[0][0] is k
+    if (item.flow_style or first or not isinstance(v, yaml.ScalarNode) or v.style in ("|", ">")
+            or k.start_mark.line != v.end_mark.line):
+        raise Unsupported(f"its '{field}' on line {k.start_mark.line + 1} is not a line of its own; edit it by hand")
+    start = _line_start(text, k.start_mark.index)
+    if text[start:k.start_mark.index].strip(" "):
+        raise Unsupported(f"its '{field}' on line {k.start_mark.line + 1} is not a line of its own; edit it by hand")
+    return text[:start] + text[_after_line(text, v.end_mark.index, 1 << 30):]

@@ -121,12 +121,23 @@ def test_grouping_is_deterministic_whatever_the_order_of_customers():
     assert [w.ask.what for w in first[1].wishes] == ["German wine"]
 
 
-def test_a_word_every_ask_shares_makes_one_group_and_its_label_says_so():
-    """Without `about`, 'Spanish handbook' and 'French handbook' are one demand for the handbook:
-    the label shows the word they share, and each row the customer's own wording."""
-    cs = [wish(f"{w} handbook", d(i), f"c{i}") for i, w in enumerate(["Spanish", "French", "Spanish"])]
-    (g,), alone = group_asks([rel(c) for c in cs])
-    assert g.label == "handbook" and len(g.customers) == 3 and not alone.wishes
+def test_two_shared_words_weigh_double_so_an_incidental_word_does_not_merge_two_wishes():
+    """'A price hold for the second site' and 'an on-site training day' share 'site' (five
+    customers), but each kind shares a pair of words among two or three customers: a pair
+    weighs double, so they make two groups, not one about 'site'."""
+    said = ["A price hold for the second site", "An on-site training day", "Price hold for a second site",
+            "On-site training day please", "Second site price hold"]
+    groups, alone = group_asks([rel(wish(w, d(i), f"c{i}")) for i, w in enumerate(said)])
+    assert [(g.label, g.customers) for g in groups] == [("second site hold", ("c4", "c2", "c0")),  # as the oldest says
+                                                        ("site training day", ("c3", "c1"))]
+    assert not alone.wishes
+
+
+def test_a_pair_does_not_split_a_word_most_customers_share():
+    """Two of five 'Spanish' asks also say 'handbook': the pair weighs 2 × 2 = 4, the word 5."""
+    said = ["Spanish handbook", "Spanish handbook", "Spanish menus", "Spanish signage", "Spanish wine list"]
+    (g,), alone = group_asks([rel(wish(w, d(i), f"c{i}")) for i, w in enumerate(said)])
+    assert g.label == "spanish" and len(g.customers) == 5 and not alone.wishes
 
 
 def test_grouping_10000_customers_is_linear():

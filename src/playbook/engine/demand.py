@@ -2,16 +2,18 @@
 
 Pure and explainable. An ask is described by its *terms*: the stems of its `about` words
 when it has them, else of the significant words of `what` (significant.py). Asks are grouped
-greedily: the term used by the most customers (among asks not yet in a group) takes every
-remaining ask that has it, then the next, until no term is shared by two customers; the
-group's label is the words all its asks share. Terms are looked up in an index, so grouping
-is linear in the number of words (times a logarithm), never a comparison of every pair.
+greedily: the term (or pair of terms, weighing double) used by the most customers among asks
+not yet in a group takes every remaining ask that has it, then the next, until no term is
+shared by two customers; the group's label is the words all its asks share. Keys are looked
+up in an index, so grouping is linear in the number of keys (times a logarithm), never a
+comparison of every pair of asks.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date
 
@@ -130,41 +132,78 @@ def wishes(relationships: list[Relationship]) -> list[Wish]:
     return out
 
 
+#: A pair of words shared by n customers weighs as much as one word shared by 2n: 'a price hold
+#: for the second site' and 'an on-site training day' share only 'site', while each kind shares
+#: two or three words among themselves, so each kind makes its own group.
+PAIR_WEIGHT = 2
+
+
+#: Pairs are made of an ask's first this many terms that other customers use too (15 pairs at
+#: most): what an ask is about comes early in it, and a long ask stays linear.
+PAIR_TERMS = 6
+
+
+def _keys(terms: tuple[str, ...], shared: set[str]) -> list[tuple[str, ...]]:
+    """What an ask can be grouped by: each of its terms, and each pair of its first PAIR_TERMS
+    terms that other customers use too (a term no one else uses can be in no group's key)."""
+    common = sorted([t for t in terms if t in shared][:PAIR_TERMS])
+    return [(t,) for t in terms] + [(a, b) for k, a in enumerate(common) for b in common[k + 1:]]
+
+
 def group_asks(relationships: list[Relationship]) -> tuple[list[AskGroup], AskGroup]:
     """The groups of asks shared by two customers or more (most customers first, then the
-    most value, then the oldest ask), and the asks left alone."""
+    most value, then the oldest ask), and the asks left alone.
+
+    Greedy over keys (a term, or a pair of terms), heaviest first: a key weighs the number of
+    customers with a not yet grouped ask that has it, a pair twice as much; it takes all those
+    asks. Each key is counted in an index and counted down as its asks are taken, so the work
+    is linear in the keys (a heap orders them), never a comparison of every pair of asks."""
     found = wishes(relationships)
     values = {r.customer.slug: r.customer.value for r in relationships}
     said = [_surfaces(w.ask) for w in found]
     mine = [tuple(x) for x in said]
-    postings: dict[str, list[int]] = {}
-    # Per term, how many of its not yet grouped asks each customer has.
-    open_by: dict[str, dict[str, int]] = {}
-    for i, (w, ts) in enumerate(zip(found, mine)):
+    users: dict[str, set[str]] = {}
+    for w, ts in zip(found, mine):
         for t in ts:
-            if t in postings:
-                postings[t].append(i)
-                per = open_by[t]
+            users.setdefault(t, set()).add(w.customer)
+    shared = {t for t, who in users.items() if len(who) >= 2}
+    every = [_keys(ts, shared) for ts in mine]
+    seen = Counter(chain.from_iterable(every))
+    keys = [[k for k in ks if seen[k] >= 2] for ks in every]  # a key of one ask groups nothing
+    postings: dict[tuple[str, ...], list[int]] = {}
+    # Per key, how many of its not yet grouped asks each customer has.
+    open_by: dict[tuple[str, ...], dict[str, int]] = {}
+    for i, (w, ks) in enumerate(zip(found, keys)):
+        for k in ks:
+            if k in postings:
+                postings[k].append(i)
+                per = open_by[k]
                 per[w.customer] = per.get(w.customer, 0) + 1
             else:
-                postings[t] = [i]
-                open_by[t] = {w.customer: 1}
-    heap = [(-len(c), t) for t, c in open_by.items() if len(c) >= 2]
+                postings[k] = [i]
+                open_by[k] = {w.customer: 1}
+
+    def weight(k: tuple[str, ...]) -> tuple[int, int, tuple[str, ...]]:
+        n = len(open_by[k])
+        return (-n * (PAIR_WEIGHT if len(k) == 2 else 1), -n, k)  # then more customers, then by the words
+
+    heap = [weight(k) for k, c in open_by.items() if len(c) >= 2]
     heapq.heapify(heap)
     taken = [False] * len(found)
     groups: list[list[int]] = []
     while heap:
-        count, t = heapq.heappop(heap)
-        now = len(open_by[t])
-        if now != -count:  # some of its asks went to a bigger group since it was counted
-            if now >= 2:
-                heapq.heappush(heap, (-now, t))
+        top = heapq.heappop(heap)
+        k = top[2]
+        now = weight(k)
+        if now != top:  # some of its asks went to a heavier key since it was weighed
+            if len(open_by[k]) >= 2:
+                heapq.heappush(heap, now)
             continue
-        members = [i for i in postings[t] if not taken[i]]
+        members = [i for i in postings[k] if not taken[i]]
         for i in members:
             taken[i] = True
             who = found[i].customer
-            for u in mine[i]:
+            for u in keys[i]:
                 left = open_by[u]
                 left[who] -= 1
                 if not left[who]:

@@ -1,21 +1,40 @@
-"""The asks page (`asks.html`): what the whole book is asking for, grouped, with what has come in.
+"""The asks pages: what the whole book is asking for, grouped, with what has come in.
 
-A page over all customers, keyed like the others by a digest of its view data. Each ask's
-row has an id made from its own customer and line (`names.ask_anchor`), so a customer's page
-links to its asks here without depending on anyone else's.
+`asks.html` lists the groups (most customers first), each with its oldest few asks; each
+group has its own page with all of them (`asks/g-<label>.html`), and the asks no one else
+shares are on `asks/once.html`. Every list is cut in pages (paging.py), so at 10,000
+customers no page is heavy. They are pages over all customers, keyed like the others by a
+digest of their view data; a customer's page links to `asks.html` only, so it depends on
+nothing but its own files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Callable, Iterator
 
 from ..engine.demand import AskGroup, News, Wish, group_news, matches
 from ..engine.types import Relationship
 from ..engine.words import count, fmt_date, money
 from ..names import ASKS_PAGE, ask_anchor, slugify
 from ..records import fast_pickling
+from .paging import Pages
 from .parts import Link, Ref, Site, relative_days
+
+#: A group's card on asks.html shows its oldest few asks; its own page shows them all.
+CARD_ASKS = 5
+#: The asks no other customer shares.
+ONCE_PAGE = "asks/once.html"
+
+
+def group_page(gid: str) -> str:
+    """A group's own page (`gid`: its id from `group_ids`)."""
+    return f"asks/{gid}.html"
+
+
+def base_for(path: str) -> str:
+    return "../" * path.count("/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,11 @@ class GroupView:
     """'first asked 50 days ago (1 Oct 2026)'."""
     news: tuple[NewsView, ...]
     rows: tuple[AskRow, ...]
+    """On a card, the oldest CARD_ASKS; on the group's own page, those of that page."""
+    more: int = 0
+    """On a card: how many more asks the group's own page shows."""
+    href: str = ""
+    """The group's own page."""
 
 
 def row(site: Site, w: Wish, base: str, tell: str) -> AskRow:
@@ -91,10 +115,11 @@ def news_view(n: News) -> NewsView:
     return NewsView(e.what, state, f"playbook.yaml:{e.line}", what, bool(n.to_tell))
 
 
-def group_view(site: Site, g: AskGroup, gid: str, base: str) -> GroupView:
+def group_view(site: Site, g: AskGroup, gid: str, base: str, shown: tuple[Wish, ...] | None = None) -> GroupView:
+    """The group's head, and rows for `shown` (its wishes, or some of them)."""
     avail = site.config.available
     rows = []
-    for w in g.wishes:
+    for w in (g.wishes if shown is None else shown):
         now = [e.what for e, _ in matches(w.ask, avail) if e.on <= site.as_of] if avail.entries else []
         rows.append(row(site, w, base, now[0] if now else ""))
     currency = site.config.currency
@@ -108,6 +133,7 @@ def group_view(site: Site, g: AskGroup, gid: str, base: str) -> GroupView:
         id=gid, label=g.label, customers=count(len(g.customers), "customer", "customers"), value=value,
         first=f"first asked {relative_days(-(site.as_of - first).days)} ({fmt_date(first)})" if first else "",
         news=tuple(news_view(n) for n in group_news(g, avail, site.as_of)), rows=tuple(rows),
+        more=len(g.wishes) - len(rows), href=base + group_page(gid),
     )
 
 
@@ -126,21 +152,53 @@ def group_ids(groups: list[AskGroup]) -> list[str]:
     return out
 
 
-def asks_context(site: Site, grouped: tuple[list[AskGroup], AskGroup], base: str) -> dict:
-    """The page's data: the groups, the asks left alone (`grouped`: engine.demand.group_asks),
-    and the totals."""
+def _wish_text(w: Wish) -> int:
+    """About the characters an ask's row shows (for a page's budget)."""
+    return len(w.ask.what) + len(w.customer) + len(w.ask.from_ or "") + 80
+
+
+def _card_text(item: tuple[AskGroup, str]) -> int:
+    g = item[0]
+    return len(g.label) + 120 + sum(_wish_text(w) for w in g.wishes[:CARD_ASKS])
+
+
+Meta = Callable[[str, str, str, str], Any]
+
+
+def asks_pages(site: Site, grouped: tuple[list[AskGroup], AskGroup], meta: Meta) -> Iterator[tuple[str, str, dict]]:
+    """Every asks page as (path, template, context): `asks.html` (in pages), each group's own
+    page (in pages) and `asks/once.html` (in pages). `grouped`: engine.demand.group_asks."""
     groups, alone = grouped
-    views = [group_view(site, g, gid, base) for g, gid in zip(groups, group_ids(groups))]
-    single = group_view(site, alone, "asked-once", base)
     everyone = {w.customer for g in (*groups, alone) for w in g.wishes}
     asks = sum(len(g.wishes) for g in (*groups, alone))
-    return {
-        "groups": views, "alone": single,
-        "summary": (f"{count(asks, 'open or parked ask', 'open or parked asks')} from "
-                    f"{count(len(everyone), 'customer', 'customers')}; "
-                    f"{count(len(groups), 'thing', 'things')} asked for by more than one"),
-    }
-
+    summary = (f"{count(asks, 'open or parked ask', 'open or parked asks')} from "
+               f"{count(len(everyone), 'customer', 'customers')}; "
+               f"{count(len(groups), 'thing', 'things')} asked for by more than one")
+    cards = list(zip(groups, group_ids(groups)))
+    pages = Pages(ASKS_PAGE, cards, _card_text)
+    title = "What customers ask for"
+    for n, path, chunk in pages:
+        base = base_for(path)
+        yield path, "asks.html", {
+            "page": meta(path, title if n == 1 else f"{title}, page {n}", "",
+                         "Open and parked asks across all customers, grouped"),
+            "summary": summary, "pager": pages.pager(n, base, "Pages of asked-for things"),
+            "groups": [group_view(site, g, gid, base, g.wishes[:CARD_ASKS]) for g, gid in chunk],
+            "alone": {"count": count(len(alone.wishes), "ask", "asks"), "href": base + ONCE_PAGE,
+                      "any": bool(alone.wishes)},
+        }
+    lists = [(g, gid, g.label) for g, gid in cards] + [(alone, "once", "Asked by one customer")]
+    for g, gid, label in lists:
+        first = ONCE_PAGE if gid == "once" else group_page(gid)
+        rows = Pages(first, g.wishes, _wish_text)
+        for n, path, chunk in rows:
+            base = base_for(path)
+            yield path, "asks-list.html", {
+                "page": meta(path, label if n == 1 else f"{label}, page {n}", "", f"What customers ask for: {label}"),
+                "heading": label, "once": gid == "once", "group": group_view(site, g, gid, base, tuple(chunk)),
+                "pager": rows.pager(n, base, f"Pages of asks: {label}"), "back": base + ASKS_PAGE,
+                "summary": summary,
+            }
 
 
 #: The home page lists the things most customers ask for, up to this many.
@@ -164,7 +222,7 @@ def home_summary(site: Site, relationships: list[Relationship], grouped: tuple[l
     return {
         "href": href, "news": news,
         "groups": [{"label": g.label, "customers": count(len(g.customers), "customer", "customers"),
-                    "href": f"{href}#{gid}"} for g, gid in list(zip(groups, group_ids(groups)))[:HOME_GROUPS]],
+                    "href": base + group_page(gid)} for g, gid in list(zip(groups, group_ids(groups)))[:HOME_GROUPS]],
         "asks": sum(len(g.wishes) for g in (*groups, alone)),
         "link": f"All {count(sum(len(g.wishes) for g in (*groups, alone)), 'open or parked ask', 'open and parked asks')}, "
                 "grouped by what was asked",

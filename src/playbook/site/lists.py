@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..engine.types import Action, KeyDate, Relationship
 from ..model import STAGE_LABELS, STAGES
 from ..records import fast_pickling
-from ..names import ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
+from ..names import CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
 from . import asks_page, paging
 from .paging import Pager, Pages
 from .parts import KIND_LABELS, ActionView, key_date_view
@@ -207,13 +207,8 @@ class ListViews(Views):
                 "pager": pages.pager(n, base, "Pages of key dates"),
             }
 
-    def asks_page(self) -> Page:
-        path = ASKS_PAGE
-        base = base_for(path)
-        return path, "asks.html", {
-            "page": self.meta(path, "What customers ask for", "", "Open and parked asks across all customers, grouped"),
-            **asks_page.asks_context(self.site, self.grouped(), base),
-        }
+    def asks_pages(self) -> Iterator[Page]:
+        yield from asks_page.asks_pages(self.site, self.grouped(), self.meta)
 
     def search(self) -> Page:
         path = "search.html"
@@ -248,7 +243,7 @@ class ListViews(Views):
         yield from self.actions()
         yield from self.renewal_pages()
         yield from self.key_date_pages()
-        yield self.asks_page()
+        yield from self.asks_pages()
         yield self.search()
         yield self.not_found()
 

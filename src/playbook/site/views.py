@@ -22,7 +22,7 @@ from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES
 from ..names import (
-    ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, ask_anchor, brief_page, contact_ids, customer_page,
+    ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page,
     interaction_anchor, stage_page,
 )
 from ..notes import render as render_notes
@@ -367,8 +367,8 @@ class Views:
             "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "engaged": engaged,
             "commitments": self.commitments(r, "", anchors),
-            "asks": self.asks(r, short, base),
-            "parked": self.parked(r, short, base),
+            "asks": self.asks(r, short),
+            "parked": self.parked(r, short),
             "asks_href": base + ASKS_PAGE,
             "opportunities": self.opportunities(r, short),
             "key_dates": [key_date_view(self.site, r, k, base) for k in r.key_dates],
@@ -396,7 +396,7 @@ class Views:
             })
         return out
 
-    def asks(self, r: Relationship, short: str, base: str) -> list[dict[str, Any]]:
+    def asks(self, r: Relationship, short: str) -> list[dict[str, Any]]:
         news = {id(x.ask): x for x in r.arrivals}
         out = []
         for a in r.open_asks:
@@ -405,7 +405,6 @@ class Views:
                 "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
                 "waiting": f"waiting {days((self.as_of - since).days)}" if since else "",
                 "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
-                "href": f"{base}{ASKS_PAGE}#{ask_anchor(r.customer.slug, a.source.line)}",
             })
         return out
 
@@ -425,14 +424,13 @@ class Views:
             "source": self.site.ref(o.source, short),
         } for o in order]
 
-    def parked(self, r: Relationship, short: str, base: str) -> list[dict[str, Any]]:
+    def parked(self, r: Relationship, short: str) -> list[dict[str, Any]]:
         """Parked asks: shelved ideas and standing agreements, never overdue."""
         news = {id(x.ask): x for x in r.arrivals}
         return [{
             "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
             "until": f"until {fmt_date(a.until)}" if a.until else "until further notice",
             "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
-            "href": f"{base}{ASKS_PAGE}#{ask_anchor(r.customer.slug, a.source.line)}",
         } for a in r.parked_asks]
 
     def brief(self, r: Relationship) -> Page:

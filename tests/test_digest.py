@@ -345,3 +345,18 @@ def test_with_site_url_each_customer_links_to_its_page(tmp_path: Path):
     assert f"- **[Acme Bakery]({page})**: Send the quote" in teams["attachments"][0]["content"]["body"][3]["text"]
     assert f"  - Acme Bakery: Send the quote (15 days overdue)  {page}" in digest(
         "--owner", "maya", "--format", "text", "--as-of", "2026-10-20", root=root)
+
+
+def test_what_has_come_in_is_newly_available_until_telling_is_due():
+    """The example's Managed zero-trust access (available from 18 Nov): on 20 Nov it is news on
+    the owners' lists; from 23 Nov, when telling is due, the tell action is under 'Due'."""
+    text = digest("--owner", "priya", "--format", "text")
+    assert text.endswith("  Newly available\n  - Loomwork: Managed zero-trust access is available: tell Finn "
+                         "Gallagher, who asked on 28 Oct 2026 (since Wed 18 Nov)\n")
+    later = digest("--owner", "priya", "--format", "text", "--as-of", "2026-11-23")
+    assert "Newly available" not in later
+    assert ("  Due\n  - Loomwork: Tell Finn Gallagher: Managed zero-trust access is available \u2014 Finn asked on "
+            "28 Oct 2026 (today)\n") in later
+    before = digest("--owner", "priya", "--format", "text", "--as-of", "2026-11-17")   # before it came in:
+    assert "Newly available" not in before and "Tell Finn" not in before
+    assert "Answer Finn Gallagher: Replace the VPN with zero-trust access" in before      # the ask is answered

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 from .config import Config
 from .engine import team_actions
 from .engine.types import Action, Relationship
-from .engine.words import fmt_day
+from .engine.words import fmt_date, fmt_day
 from .engine.workdays import Holidays, walk
 from .model import STAGE_LABELS
 from .names import customer_page
@@ -171,15 +171,28 @@ def section(handle: str, name: str, rels: Sequence[Relationship], at_risk: Seque
     for title, found in (("Renewals coming", renewals), ("Birthdays this week", birthdays)):
         found.sort(key=lambda x: (x[0], x[1].customer, x[1].text))
         groups.append(Group(title, tuple(line for _, line in found)) if found else None)
-    groups.append(newly_available(handle, rels))
+    groups.append(newly_available(handle, rels, as_of, config))
     return Section(handle, name, tuple(g for g in groups if g is not None))
 
 
-def newly_available(handle: str, rels: Sequence[Relationship]) -> Group | None:
-    """What became available for this person's customers (issue #17's `available:` items and
-    `tell` actions). Not in this version of Playbook yet: when `tell` actions exist they
-    already appear under 'Due'; this is where a 'Newly available' group per customer goes."""
-    return None
+def newly_available(handle: str, rels: Sequence[Relationship], as_of: date, config: Config) -> Group | None:
+    """What has come in that this person's customers asked for (`available:` in playbook.yaml),
+    while telling them is not due yet: once it is, the `tell` action is under 'Due'."""
+    found = []
+    for r in rels:
+        if r.customer.status == "ended" or not is_mine(handle, r.customer.owners):
+            continue
+        due = {a.source: a.due for a in r.actions if a.kind == "tell"}
+        for x in r.arrivals:
+            if due.get(x.ask.source, as_of) <= as_of:
+                continue
+            who = x.ask.from_ or "whoever asked"
+            asked = f", who asked on {fmt_date(x.ask.since)}" if x.ask.since else ""
+            found.append((x.since, Line(r.customer.name, f"{x.what} is available: tell {who}{asked}",
+                                        f"since {fmt_day(x.on)}", f"\u201c{x.ask.what}\u201d",
+                                        f"{x.ask.source.path}:{x.ask.source.line}", page(config, r.customer.slug))))
+    found.sort(key=lambda x: (x[0], x[1].customer, x[1].text))
+    return Group("Newly available", tuple(line for _, line in found)) if found else None
 
 
 def build_digest(rels: Sequence[Relationship], at_risk: Sequence[tuple[Relationship, str]], config: Config, as_of: date,

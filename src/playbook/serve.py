@@ -259,13 +259,15 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
         return 2
     url = httpd.url
     interrupted = False
+    thread: threading.Thread | None = None
     try:  # from here on, Ctrl+C stops the server cleanly
         say(quiet, f"Serving {out} at {url}  (Ctrl+C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"warning: listening on {host}: anyone who can reach this machine can read the customer notes",
                   file=sys.stderr)
-        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        thread.start()
+        serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        serving.start()
+        thread = serving  # only once started: a Ctrl+C before it must not wait for it
         if open_browser:
             webbrowser.open(url)
         stop = stop or threading.Event()
@@ -298,7 +300,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
         main = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a second Ctrl+C waits
         state.stop()  # ends the live-reload streams, so open tabs see the server go
-        httpd.shutdown()
+        if thread is not None:  # shutdown() waits for serve_forever: forever, if it never started
+            httpd.shutdown()
         httpd.server_close()
         if main:
             signal.signal(signal.SIGINT, previous)

@@ -49,14 +49,11 @@ class Manifest:
     customers: int = 0
 
 
-def signatures(folders: list[tuple[Path, str]], salt: str,
-               reuse: dict[str, str] | None = None) -> dict[str, str | None]:
+def signatures(folders: list[tuple[Path, str]], salt: str) -> dict[str, str | None]:
     """Each folder's signature (None when a file in it changed too recently to trust its
-    times). `salt`: what the folder's unit key also depends on (tool, config, root). `reuse`:
-    signatures known to hold still (`serve`: folders the watcher saw no change in)."""
+    times). `salt`: what the folder's unit key also depends on (tool, config, root)."""
     now = time.time_ns()
-    reuse = reuse or {}
-    return {f.name: reuse.get(f.name) or signature(f, rel, salt, now) for f, rel in folders}
+    return {f.name: signature(f, rel, salt, now) for f, rel in folders}
 
 
 def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:

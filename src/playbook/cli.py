@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_parsers(sub)
     from .digest_cli import add_parser as add_digest
     add_digest(sub, root_args, _as_of_arg)
+    from .import_cli import add_parser as add_import
+    add_import(sub)
     for name, each in sub.choices.items():
         if name != "init" and each.epilog and DATE_FORMS not in each.epilog:
             each.epilog += f"\n\n{DATE_FORMS}"

@@ -40,11 +40,14 @@ _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
-                  "status", "notes", "contacts", "asks", "pause", "opportunities")
-_CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", *PERSON_KEYS)
+                  "status", "notes", "contacts", "asks", "pause", "opportunities", "crm_id")
+_CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", "crm_id", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from", "about")
 _PAUSE_KEYS = ("until", "why", "since")
-_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered")
+_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered", "crm_id")
+#: A CRM record's id as `playbook import` writes it ('hubspot:12345'): how a re-import knows
+#: what it brought in before. Only checked for its form; nothing else reads it.
+CRM_ID = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
     f = Fields(node, path, problems, "customer.yaml")
     f.reject_unknown(_CUSTOMER_KEYS)
     name = f.text("name", required=True)
+    crm_ids(f, path, problems)
     owners_nodes = f.text_list("owner") + f.text_list("owners")
     owners_nodes = _at_most(owners_nodes, MAX_OWNERS, "owners", path, problems)
     owners: dict[str, None] = {}  # in order, once each (a dict: a long list stays linear)
@@ -286,6 +290,19 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
     return customer if name else None
 
 
+def crm_ids(f: Fields, path: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The `crm_id` values of a record (one, or a list), each 'system:id'."""
+    out = []
+    for node in f.text_list("crm_id"):
+        value = node.text.strip()
+        if not CRM_ID.match(value):
+            problems.append(warning(path, node.line, node.column,
+                                    f"crm_id '{value}' should be written 'system:id', e.g. 'hubspot:12345' "
+                                    "(as 'playbook import' writes it)"))
+        out.append(value)
+    return tuple(out)
+
+
 def _notes_size(notes: str | None, contacts: tuple[Contact, ...], path: str, line: int,
                 problems: list[Problem]) -> None:
     """customer.yaml's notes (its own and its contacts') are Markdown, rendered as a note is:
@@ -319,6 +336,7 @@ def _contact(node, path: str, problems: list[Problem]) -> Contact | None:
     f = Fields(node, path, problems, "a contact")
     f.reject_unknown(_CONTACT_KEYS)
     name = f.text("name", required=True)
+    crm_ids(f, path, problems)
     birthday = None
     b = f.scalar("birthday", "a date like 03-14 or 1980-03-14")
     if b is not None:
@@ -462,6 +480,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         direction = fields.choice("direction", DIRECTIONS, {"inbound": "in", "outbound": "out"})
         summary = fields.text("summary")
         answered = fields.boolean("answered")
+        crm_ids(fields, path, problems)
         if answered is not None and direction == "in":
             problems.append(warning(path, fields.line_of("answered"), 0, "'answered' is about our own outreach; "
                                                                          "it has no meaning with 'direction: in'"))

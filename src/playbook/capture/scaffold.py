@@ -29,12 +29,12 @@ def _scaffold_text(*parts: str) -> str:
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        text = text.replace(f"@@{key}@@", value)
-    left = re.search(r"@@[A-Z0-9_]+@@", text)
-    if left:
-        raise CaptureError(f"template placeholder {left.group(0)} was not filled (a bug in Playbook)")
-    return text
+    # One pass: a value holding '@@SINCE@@' (a customer's name from a CRM export) stays text.
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise CaptureError(f"template placeholder {m.group(0)} was not filled (a bug in Playbook)")
+        return values[m.group(1)]
+    return re.sub(r"@@([A-Z0-9_]+)@@", one, text)
 
 
 def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = (), tier: str | None = None,
@@ -69,13 +69,7 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     same = [r for r in list_customers(root) if fold(r.name) == fold(name)]
     if same:
         warnings.append(f"another customer is also called '{name}': {same[0].slug}")
-    owner_line = ("# owner: maya" if not owners else
-                  f"owner: {yaml_value(owners[0]) if len(owners) == 1 else yaml_value(list(owners))}")
-    text = _fill(_scaffold_text("customer.yaml"), {
-        "NAME_COMMENT": name, "NAME": yaml_value(name), "OWNER_LINE": owner_line,
-        "SINCE": (since or today).isoformat(),
-        "TIER_LINE": f"tier: {yaml_value(tier)}" if tier else "# tier: key",
-    })
+    text = customer_yaml_text(name, owners, since or today, tier)
     rel = f"{CUSTOMERS_DIR}/{slug}/customer.yaml"
     problems: list[Problem] = []
     cust = parse_customer(text, slug, rel, config, problems)
@@ -83,23 +77,45 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     if cust is None or errors or cust.name != name:
         raise CaptureError("refusing to write a customer.yaml the loader would reject: "
                            + "; ".join(p.message for p in errors))
+    make_customer_folder(root, slug, text)
+    return Written(target / "customer.yaml", tuple(warnings))
+
+
+
+def customer_yaml_text(name: str, owners: Sequence[str], since: date, tier: str | None,
+                       owner_comment: str = "") -> str:
+    """The commented customer.yaml `new` writes (`import` too). `owner_comment`: a comment line
+    put where the owner goes when there is none to write."""
+    owner_line = ((f"# {owner_comment}" if owner_comment else "# owner: maya") if not owners else
+                  f"owner: {yaml_value(owners[0]) if len(owners) == 1 else yaml_value(list(owners))}")
+    return _fill(_scaffold_text("customer.yaml"), {
+        "NAME_COMMENT": name, "NAME": yaml_value(name), "OWNER_LINE": owner_line,
+        "SINCE": since.isoformat(),
+        "TIER_LINE": f"tier: {yaml_value(tier)}" if tier else "# tier: key",
+    })
+
+
+def make_customer_folder(root: Path, slug: str, text: str) -> Path:
+    """content/customers/<slug>/ with `text` as its customer.yaml and an empty interactions/,
+    made under a hidden name and renamed into place in one step; CaptureError when the folder
+    exists. Returns the folder."""
+    base = root / CUSTOMERS_DIR
+    target = base / slug
     base.mkdir(parents=True, exist_ok=True)
     within_root(base, root)
-    # Build the whole folder under a hidden name, then rename it into place in one step.
     tmp = base / f".new-{slug}.{secrets.token_hex(4)}.tmp"
     tmp.mkdir()
     try:
         create_file(tmp / "customer.yaml", text.encode("utf-8"), root)
         (tmp / "interactions").mkdir()
         create_file(tmp / "interactions" / ".gitkeep", b"", root)
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise CaptureError(f"{CUSTOMERS_DIR}/{slug} appeared meanwhile; nothing was written")
         os.rename(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return Written(target / "customer.yaml", tuple(warnings))
-
+    return target
 
 
 INIT_FILES: tuple[tuple[str, str], ...] = (

@@ -117,12 +117,20 @@ def _apply(text: str, splices: list[_Splice]) -> str:
 
 def append_item(text: str, key: str, fields: list[Field]) -> str:
     """`text` with an item added at the end of its top-level list `key` (made when missing)."""
+    return append_items(text, key, [fields])
+
+
+def append_items(text: str, key: str, items: list[list[Field]]) -> str:
+    """`text` with `items` added at the end of its top-level list `key` (made when missing), in
+    one pass over the text: `playbook import` adds thousands of contacts at once."""
+    if not items:
+        return text
     nl = _newline(text)
     root = _compose(text)
     found = _value_of(root, key)
     if found is None:
         out = _ensure_final_newline(text, nl)
-        return out + f"{key}:{nl}" + _block(fields, 2, nl)
+        return out + f"{key}:{nl}" + "".join(_block(f, 2, nl) for f in items)
     knode, value = found
     if isinstance(value, yaml.ScalarNode) or (isinstance(value, yaml.SequenceNode) and not value.value):
         if isinstance(value, yaml.ScalarNode) and value.value not in ("", "~", "null", "Null", "NULL"):
@@ -133,18 +141,19 @@ def append_item(text: str, key: str, fields: list[Field]) -> str:
             start -= 1
         text = _ensure_final_newline(text[:start] + text[value.end_mark.index:], nl)
         at = _after_line(text, start, 1 << 30)
-        return text[:at] + _block(fields, _column(text, knode.start_mark.index) + 2, nl) + text[at:]
+        indent = _column(text, knode.start_mark.index) + 2
+        return text[:at] + "".join(_block(f, indent, nl) for f in items) + text[at:]
     if not isinstance(value, yaml.SequenceNode):
         raise Unsupported(f"its '{key}' is not a list; edit it by hand")
     if value.flow_style:
         at = value.value[-1].end_mark.index
-        return text[:at] + ", " + _flow(fields) + text[at:]
+        return text[:at] + "".join(", " + _flow(f) for f in items) + text[at:]
     first = value.value[0].start_mark.index
     dash = text.rfind("-", 0, first)
     indent = _column(text, dash)
     text = _ensure_final_newline(text, nl)
     at = _after_line(text, _deep_end(value.value[-1]), indent)
-    return text[:at] + _block(fields, indent, nl) + text[at:]
+    return text[:at] + "".join(_block(f, indent, nl) for f in items) + text[at:]
 
 
 def set_fields(text: str, key: str, line: int, fields: list[Field], short_key: str) -> str:

@@ -1,0 +1,195 @@
+"""`playbook import`: the sample exports of each CRM (tests/fixtures/crm/) imported into a fresh
+playbook, checked, built and read as a user reads the customer page; a re-import adds nothing;
+a dry run writes nothing; every row it cannot use is named by file:line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, run_cli
+from playbook.load import load
+
+CRM = REPO / "tests" / "fixtures" / "crm"
+PRODUCTS = sorted(str(p) for d in ("hubspot", "salesforce", "pipedrive") for p in (CRM / d).glob("*.csv"))
+TEAM = """
+team:
+  - handle: maya
+    name: Maya Lindqvist
+    email: maya@ourco.example
+  - handle: tomas
+    name: Tomas Berg
+"""
+
+
+@pytest.fixture
+def book(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.delenv("PLAYBOOK_USER", raising=False)
+    root = tmp_path / "book"
+    code, out, err = run_cli(["init", str(root)])
+    assert code == 0, err
+    with open(root / "playbook.yaml", "a", encoding="utf-8") as fh:
+        fh.write(TEAM)
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def imported(book: Path, *args: str) -> tuple[int, str, str]:
+    return run_cli(["import", *args, "--root", str(book)])
+
+
+def page_text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_every_product_and_a_mapped_csv_import_check_and_build(book: Path):
+    code, out, err = imported(book, *PRODUCTS)
+    assert code == 0, (out, err)
+    assert "pipedrive/persons.csv: Pipedrive persons, 2 rows, read as Windows-1252, ';'-separated" in out
+    assert "Added 7 customers, 7 contacts (0 to customers already here) and 9 notes." in out
+    assert "Left out 2 planned activities not done yet" in out
+    assert "Owners not in playbook.yaml's team: Unknown Person (1), jane.smith@ourco.example (2)" in out
+    code, out, err = imported(book, str(CRM / "generic/old-crm.csv"), "--map", str(CRM / "generic/mapping.yaml"))
+    assert code == 0, (out, err)
+    assert "Added 2 customers, 1 contact (0 to customers already here) and 3 notes." in out
+    assert err == ""  # a flat spreadsheet repeats its companies and people without a word
+
+    code, out, err = run_cli(["check", "--strict", str(book)])
+    assert code == 0, out + err
+    loaded = load(book)
+    by = {c.slug: c for c in loaded.playbook.customers}
+    harbour = by["harbour-logistics"]
+    assert harbour.owners == ("maya",) and str(harbour.since) == "2024-02-01"
+    assert [(c.name, c.role, c.email, c.phone) for c in harbour.contacts] == [
+        ("Ingrid Berg", "Head of Operations", "ingrid@harbourlogistics.example", "+46 8 555 0101"),
+        ("Lars Nyström", "CFO", "lars@harbourlogistics.example", None)]
+    calls = [(str(i.date), i.type, i.with_, i.by) for i in harbour.interactions]
+    assert calls == [("2024-03-05", "note", ("Ingrid Berg",), "maya"), ("2024-04-10", "call", ("Lars Nyström",), "maya")]
+    assert harbour.interactions[0].body == ("Kick-off with Ingrid.\n\n- Wants weekly reports\n"
+                                            "- Budget & timeline agreed\n")
+    # Salesforce: a Data Loader contact (18-character AccountId) meets its report-exported account.
+    assert [c.name for c in by["quayside-foods"].contacts] == ["Morag Sinclair"]
+    assert by["quayside-foods"].owners == ("tomas",)
+    assert [cm.text for i in by["quayside-foods"].interactions for cm in i.commitments] == ["Send revised price list"]
+    assert [(i.type, i.with_) for i in by["fjord-analytics"].interactions] == [
+        ("email", ("Sigrid Dahl",)), ("meeting", ("Sigrid Dahl",))]
+    lumiere = by["cafe-lumiere"]
+    assert lumiere.name == "Café Lumière" and [c.name for c in lumiere.contacts] == ["Amélie Durand", 'Jean "Jeannot" Petit']
+    assert lumiere.contacts[0].notes == "Also: +33 6 55 55 01 03"
+    assert [str(i.date) for i in lumiere.interactions] == ["2024-01-15", "2024-01-22", "2024-01-23"]
+    # Hostile names are names: a formula stays text, a path is a slug inside content/customers.
+    assert by["hyperlink-http-evil-example-click-me"].name == '=HYPERLINK("http://evil.example","Click me")'
+    assert by["etc-passwd"].name == "../../../etc/passwd"
+    nordwind = (book / "content/customers/nordwind-bikes-gmbh/customer.yaml").read_text("utf-8")
+    assert "# owner in HubSpot: jane.smith@ourco.example - not in playbook.yaml's team" in nordwind
+    assert by["willow-dental"].owners == ("tomas",) and len(by["willow-dental"].interactions) == 2
+
+    code, out, err = run_cli(["build", str(book), "--as-of", "2024-12-31", "--quiet"])
+    assert code == 0, err
+    html = (book / "site/customers/harbour-logistics/index.html").read_text("utf-8")
+    seen = page_text(html)
+    for text in ("Harbour Logistics", "Ingrid Berg", "Head of Operations", "Kick-off with Ingrid.",
+                 "Wants weekly reports", "Called Lars about the invoice."):
+        assert text in seen, text
+    assert "alert(1)" not in html and "<script>alert" not in html
+    berlin = (book / "site/customers/nordwind-bikes-gmbh/index.html").read_text("utf-8")
+    assert "Visit in Berlin &lt;script&gt; was just text" in berlin
+
+
+def test_a_second_import_adds_nothing_and_changes_no_byte(book: Path):
+    assert imported(book, *PRODUCTS)[0] == 0
+    before = tree(book)
+    code, out, err = imported(book, *reversed(PRODUCTS))  # any order
+    assert code == 0, err
+    assert "Added 0 customers, 0 contacts (0 to customers already here) and 0 notes." in out
+    assert "Already in the playbook (left as they are): 7 customers, 7 contacts, 9 notes." in out
+    assert tree(book) == before
+
+
+def test_new_contacts_are_added_to_a_hand_written_customer_keeping_its_text(book: Path):
+    folder = book / "content/customers/harbour"
+    (folder / "interactions").mkdir(parents=True)
+    original = ("# Our oldest customer.\r\nname: Harbour Logistics   # as on the contract\r\nowner: maya\r\n"
+                "contacts:\r\n  - name: Ingrid Berg\r\n    # met her in 2019\r\n")
+    (folder / "customer.yaml").write_bytes(original.encode("utf-8"))
+    code, out, err = imported(book, str(CRM / "hubspot/companies.csv"), str(CRM / "hubspot/contacts.csv"))
+    assert code == 0, err
+    assert "content/customers/harbour/customer.yaml  (1 contact added)" in out
+    after = (folder / "customer.yaml").read_bytes().decode("utf-8")
+    assert after == original + ("  - name: Lars Nyström\r\n    role: CFO\r\n    email: lars@harbourlogistics.example\r\n"
+                                "    crm_id: hubspot:7002\r\n")
+    assert not (book / "content/customers/harbour-logistics").exists()
+
+
+def test_a_dry_run_prints_what_it_would_write_and_writes_nothing(book: Path):
+    before = tree(book)
+    code, out, err = imported(book, *PRODUCTS, "--dry-run")
+    assert code == 0, err
+    assert "Would write:\n  content/customers/harbour-logistics/customer.yaml  (new customer, 2 contacts)" in out
+    assert "content/customers/cafe-lumiere/interactions/2024-01-15-tasting-visit.md  (meeting note)" in out
+    assert "Would add 7 customers, 7 contacts" in out and out.rstrip().endswith("Nothing was written (--dry-run).")
+    assert tree(book) == before
+
+
+def test_every_row_it_cannot_use_is_named_by_file_and_line(book: Path):
+    contacts, notes = CRM / "bad/contacts.csv", CRM / "bad/notes.csv"
+    code, out, err = imported(book, str(notes), str(CRM / "hubspot/companies.csv"), str(contacts))
+    assert code == 1
+    lines = err.splitlines()
+    expected = [
+        (f"{contacts}:3: not imported: no name and no email"),
+        (f"{contacts}:4: not imported: No Company has no company"),
+        (f"{notes}:2: not imported: no date (column 'Activity date' is empty)"),
+        (f"{notes}:3: not imported: '31/12/2024' has no month 31: the file writes the day first"),
+        (f"{notes}:4: not imported: '2024-02-30' is not a real date"),
+        (f"{notes}:8: not imported: no date"),  # after a record spanning lines 5-7
+        (f"{contacts}:5: not imported: Lost Company's company hubspot:999999 is in no companies export given"),
+    ]
+    for want in expected:
+        assert any(line.startswith(want) for line in lines), (want, err)
+    assert lines[-1].startswith("7 rows not imported")
+    assert "Added 3 customers, 1 contact" in out and "and 1 note." in out
+    assert run_cli(["check", str(book)])[0] == 0
+
+
+def test_a_file_it_does_not_know_stops_the_import_before_anything_is_written(book: Path):
+    before = tree(book)
+    unknown = CRM / "bad/unknown.csv"
+    code, out, err = imported(book, *PRODUCTS, str(unknown))
+    assert code == 2 and out == ""
+    assert f"{unknown}:1: not an export Playbook recognises (its columns: Foo, Bar)" in err
+    assert "give --map FILE" in err and "Nothing was imported." in err
+    assert tree(book) == before
+
+
+def test_a_mapping_file_mistake_is_named_by_line(book: Path, tmp_path: Path):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("customers:\n  name: Client\n  colour: Red\n", "utf-8")
+    code, out, err = imported(book, str(CRM / "generic/old-crm.csv"), "--map", str(mapping))
+    assert code == 2
+    assert f"{mapping}:3: 'customers' has no field 'colour'" in err
+
+
+def test_hostile_cells_stay_text_and_inside_content(book: Path, tmp_path: Path):
+    csv_file = tmp_path / "companies.csv"
+    names = ["Evil\nname: injected", "#not a comment", "- a list?", "@@SINCE@@", "'quoted", "..", "/etc",
+             "Zero\u200bwidth\u202eRTL", "\x1b[31mred", "index"]
+    rows = "".join(f'{i},"{n}",Maya Lindqvist\n' for i, n in enumerate(names, 1))
+    csv_file.write_bytes(("Record ID,Company name,Company owner\n" + rows).encode("utf-8"))
+    code, out, err = imported(book, str(csv_file))
+    assert code == 0, err
+    assert "\x1b" not in out
+    loaded = load(book)
+    got = sorted(c.name for c in loaded.playbook.customers if c.slug != "example-co")
+    # Control and format characters (an escape, a right-to-left override) are dropped.
+    assert got == sorted(["Evil name: injected", "#not a comment", "- a list?", "@@SINCE@@", "'quoted", "..", "/etc",
+                          "ZerowidthRTL", "[31mred", "index"])
+    assert not loaded.errors
+    folders = sorted(p.name for p in (book / "content/customers").iterdir())
+    assert "index" not in folders and all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f) for f in folders)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book", "companies.csv"]

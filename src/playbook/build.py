@@ -35,7 +35,7 @@ from .parallel import ordered_map, workers
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .site import Renderer
-from .site.kept import Kept
+from .site.kept import Deferred, Kept
 from .site.render import TemplateProblem, assets, bounds, render_pieces, template_problems
 from .units import PARALLEL_MIN_FILES, Inputs, Unit, analyse_all, full_unit, git_digests, invariant
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
@@ -147,6 +147,17 @@ def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
     return items
 
 
+def analysis_keys(units: list[Unit]) -> dict[int, str]:
+    """Each relationship's and action's analysis key, by id: a list page is a function of the
+    site and of the analyses of what it shows (site/lists.py keys it so)."""
+    keys: dict[int, str] = {}
+    for u in units:
+        keys[id(u.relationship)] = u.akey
+        for n, a in enumerate(u.relationship.actions):
+            keys[id(a)] = f"{u.akey}#{n}"
+    return keys
+
+
 def page_key(u: Unit, renderer: Renderer, templates: str) -> str:
     """A customer's own pages depend on its analysis, the site's names and the templates."""
     return key("pages", u.akey, renderer.site_digest(u.relationship), templates)
@@ -181,13 +192,18 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer,
         yield from v.index_pages()
 
     for path, template, context in each():
-        vk = _view_key(templates, template, context, kept)
+        if isinstance(context, Deferred):  # keyed by what it shows; its view data made only if needed
+            vk: str | None = key("page", templates, template, context.key)
+        else:
+            vk = _view_key(templates, template, context, kept)
         if vk is not None and writer.has(path, vk):
             memo.keep("page", vk)
             yield path, vk, None
             continue
         pieces = memo.get("page", vk) if vk is not None else None
         if pieces is None:
+            if isinstance(context, Deferred):
+                context = context.make()
             pieces = render_pieces(renderer.env, template, context, renderer.root)
             if vk is not None and sum(map(len, pieces)) <= PAGE_MEMO_MAX:
                 memo.put("page", vk, pieces)
@@ -218,7 +234,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     env = carried.envs.get(templates)  # serve: the templates compiled for these very bytes, if any
     carried.envs.clear()
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, bytecode=bytecode)
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, bytecode=bytecode,
+                        keys=analysis_keys(ok))
     carried.envs[templates] = renderer.env
     count = 0
 

@@ -28,15 +28,17 @@ class Renderer:
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
                  git: GitInfo | None = None, since: str | None = None, env=None,
-                 authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None):
+                 authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None,
+                 keys: dict[int, str] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
         handle, when the relationships do not hold all their interactions (slim units).
         `kept`: rows and action views kept from the last build (`serve`). `bytecode`: where
-        compiled templates are kept between processes."""
+        compiled templates are kept between processes. `keys`: each relationship's and
+        action's analysis key, by id (see `ListViews`)."""
         self.env = env or environment(root, bytecode)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
-        self.views = ListViews(relationships, self.site, kept)
+        self.views = ListViews(relationships, self.site, kept, keys)
         self.root = root
 
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:

@@ -9,6 +9,7 @@ also keeps the digest of its pickle, so the fingerprint of a page's view data
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Hashable
 
 from ..memo import fingerprint
@@ -61,3 +62,14 @@ class Kept:
 
 def site_key(*parts: Hashable) -> str | None:
     return fingerprint(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A page's view data, made only when its file must be written, with a digest of all it is
+    made from: the site's key, the page's own parts (address, title, pager, totals) and the
+    analysis keys of the customers and actions it shows. A one-note edit changes the keys of
+    the pages that show that customer; every other page is kept without being looked at."""
+
+    key: str
+    make: Callable[[], dict[str, Any]]

@@ -10,14 +10,16 @@ they did.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..engine.types import Action, KeyDate, Relationship
+from ..memo import digest
 from ..model import STAGE_LABELS, STAGES
 from ..records import fast_pickling
 from ..names import CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
 from . import asks_page, paging
+from .kept import Deferred
 from .paging import Pager, Pages
 from .parts import KIND_LABELS, ActionView, key_date_view
 from .views import (
@@ -54,33 +56,83 @@ class ListViews(Views):
 
     def ranked(self, owner: str | None = None) -> list[Action]:
         """Every action (or `owner`'s list, as `Site.concerns` defines it), ranked."""
-        found = [a for r in self.rels for a in r.actions if owner is None or owner in self.site.concerns(a)]
-        found.sort(key=lambda a: a.sort_key())
-        return found
+        if self._ranked is None:
+            everything = sorted((a for r in self.rels for a in r.actions), key=lambda a: a.sort_key())
+            by: dict[str | None, list[Action]] = {None: everything}
+            for a in everything:  # one pass for every person's list, each still ranked
+                for h in self.site.concerns(a):
+                    by.setdefault(h, []).append(a)
+            self._ranked = by
+        return self._ranked.get(owner, [])
+
+    def deferred(self, path: str, template: str, make: Callable[[], dict[str, Any]], parts: tuple,
+                 *shown: Sequence) -> Page:
+        """A list page whose view data is made only when needed (kept.Deferred), keyed by the
+        site, `parts` (everything on the page that is not one of the items: its address,
+        title, pager and totals) and the analysis key of each item `shown`; made now when an
+        item has no key (a build without keys, as in tests)."""
+        k = self.source_key(parts, shown)
+        return path, template, (make() if k is None else Deferred(k, make))
+
+    def source_key(self, parts: tuple, shown: tuple[Sequence, ...]) -> str | None:
+        if self.site_key is None or not self.keys:
+            return None
+        ids = [self.site_key, repr(parts)]
+        for items in shown:
+            ids.append(str(len(items)))  # two lists cannot run together
+            for x in items:
+                k = self.keys.get(id(x))
+                if k is None:
+                    return None
+                ids.append(k)
+        return digest(*ids)
+
+    def text_size(self, x: Any, size: Callable[[Any], int]) -> int:
+        """`size(x)`, once per item and build (an action is on the actions list and on each of
+        its people's)."""
+        hit = self._sizes.get(id(x))
+        if hit is None:
+            hit = self._sizes[id(x)] = size(x)
+        return hit
+
+    def pages(self, path: str, items: Sequence, size: Callable[[Any], int], rest: str = "") -> Pages:
+        return Pages(path, items, lambda x: self.text_size(x, size), rest=rest)
 
     def customers(self) -> Iterator[Page]:
-        pages = Pages(CUSTOMERS_PAGE, self.by_name, relationship_text)
+        pages = self.pages(CUSTOMERS_PAGE, self.by_name, relationship_text)
         for n, path, chunk in pages:
             base = base_for(path)
-            yield path, "customers.html", {
-                "page": self.meta(path, "Customers" if n == 1 else f"Customers, page {n}", "customers"),
-                "total": len(self.by_name), "total_text": f"{len(self.by_name):,}", "rows": self.rows(list(chunk), base),
-                "pager": pages.pager(n, base, "Pages of customers"),
-            }
+            title = "Customers" if n == 1 else f"Customers, page {n}"
+            pager = pages.pager(n, base, "Pages of customers")
+
+            def make(path=path, base=base, chunk=chunk, title=title, pager=pager) -> dict[str, Any]:
+                return {
+                    "page": self.meta(path, title, "customers"),
+                    "total": len(self.by_name), "total_text": f"{len(self.by_name):,}",
+                    "rows": self.rows(list(chunk), base), "pager": pager,
+                }
+
+            yield self.deferred(path, "customers.html", make, (title, pager, len(self.by_name)), chunk)
 
     def stage(self, stage_id: str) -> Iterator[Page]:
         rels = [r for r in self.by_name if r.stage.id == stage_id]
-        pages = Pages(stage_page(stage_id), rels, relationship_text)
+        pages = self.pages(stage_page(stage_id), rels, relationship_text)
         label = STAGE_LABELS[stage_id]
         for n, path, chunk in pages:
             base = base_for(path)
-            yield path, "stage.html", {
-                "page": self.meta(path, label if n == 1 else f"{label}, page {n}", "customers"),
-                "stage": {"id": stage_id, "label": label, "blurb": STAGE_BLURBS[stage_id]},
-                "total": len(rels), "total_text": f"{len(rels):,}", "rows": self.rows(list(chunk), base),
-                "legend": self.legend(base),
-                "pager": pages.pager(n, base, f"Pages of {label.lower()} customers"),
-            }
+            title = label if n == 1 else f"{label}, page {n}"
+            pager = pages.pager(n, base, f"Pages of {label.lower()} customers")
+            legend = self.legend(base)
+
+            def make(path=path, base=base, chunk=chunk, title=title, pager=pager, legend=legend) -> dict[str, Any]:
+                return {
+                    "page": self.meta(path, title, "customers"),
+                    "stage": {"id": stage_id, "label": label, "blurb": STAGE_BLURBS[stage_id]},
+                    "total": len(rels), "total_text": f"{len(rels):,}", "rows": self.rows(list(chunk), base),
+                    "legend": legend, "pager": pager,
+                }
+
+            yield self.deferred(path, "stage.html", make, (stage_id, title, pager, len(rels), legend), chunk)
 
     def owner(self, handle: str) -> Iterator[Page]:
         """The person's book: their most important actions first, then their customers, each
@@ -90,21 +142,30 @@ class ListViews(Views):
         name = self.site.person_name(handle)
         rels = [r for r in self.by_name if handle in r.customer.owners]
         actions = self.ranked(owner=handle)
-        acts = Pages(path, actions, action_text, rest=f"owners/{slug}/actions")
-        rows = Pages(path, rels, relationship_text, rest=f"owners/{slug}/customers")
+        acts = self.pages(path, actions, action_text, rest=f"owners/{slug}/actions")
+        rows = self.pages(path, rels, relationship_text, rest=f"owners/{slug}/customers")
 
         def page(at: str, title: str, act: int | None, row: int | None) -> Page:
             base = base_for(at)
-            return at, "owner.html", {
-                "page": self.meta(at, title, "team"), "person": self.site.person(handle, base),
-                "team_href": base + "owners/index.html", "calendar": self.site.calendar(handle, base),
-                "customer_count": len(rels), "action_count": len(actions),
-                "counts_text": (f"{len(rels):,}", f"{len(actions):,}"),
-                "groups": None if act is None else due_groups([self.action(a, base) for a in acts.chunks[act - 1]]),
-                "actions_pager": None if act is None else acts.pager(act, base, f"Pages of {name}’s actions"),
-                "rows": None if row is None else self.rows(list(rows.chunks[row - 1]), base),
-                "rows_pager": None if row is None else rows.pager(row, base, f"Pages of {name}’s customers"),
-            }
+            acts_pager = None if act is None else acts.pager(act, base, f"Pages of {name}’s actions")
+            rows_pager = None if row is None else rows.pager(row, base, f"Pages of {name}’s customers")
+            shown_acts = () if act is None else acts.chunks[act - 1]
+            shown_rows = () if row is None else rows.chunks[row - 1]
+
+            def make() -> dict[str, Any]:
+                return {
+                    "page": self.meta(at, title, "team"), "person": self.site.person(handle, base),
+                    "team_href": base + "owners/index.html", "calendar": self.site.calendar(handle, base),
+                    "customer_count": len(rels), "action_count": len(actions),
+                    "counts_text": (f"{len(rels):,}", f"{len(actions):,}"),
+                    "groups": None if act is None else due_groups([self.action(a, base) for a in shown_acts]),
+                    "actions_pager": acts_pager,
+                    "rows": None if row is None else self.rows(list(shown_rows), base),
+                    "rows_pager": rows_pager,
+                }
+
+            return self.deferred(at, "owner.html", make, (handle, title, act, row, acts_pager, rows_pager,
+                                                          len(rels), len(actions)), shown_acts, shown_rows)
 
         yield page(path, name, 1, 1)
         for n in range(2, len(acts) + 1):
@@ -133,15 +194,20 @@ class ListViews(Views):
     def tag(self, tag: str) -> Iterator[Page]:
         slug = self.site.tag_slugs[tag]
         rels = [r for r in self.by_name if tag in r.customer.tags]
-        pages = Pages(tag_page(slug), rels, relationship_text)
+        pages = self.pages(tag_page(slug), rels, relationship_text)
         for n, path, chunk in pages:
             base = base_for(path)
-            yield path, "tag.html", {
-                "page": self.meta(path, f"Tag: {tag}" if n == 1 else f"Tag: {tag}, page {n}", "tags"), "tag": tag,
-                "tags_href": base + "tags/index.html", "total": len(rels), "total_text": f"{len(rels):,}",
-                "rows": self.rows(list(chunk), base),
-                "pager": pages.pager(n, base, f"Pages of customers tagged {tag}"),
-            }
+            title = f"Tag: {tag}" if n == 1 else f"Tag: {tag}, page {n}"
+            pager = pages.pager(n, base, f"Pages of customers tagged {tag}")
+
+            def make(path=path, base=base, chunk=chunk, title=title, pager=pager) -> dict[str, Any]:
+                return {
+                    "page": self.meta(path, title, "tags"), "tag": tag,
+                    "tags_href": base + "tags/index.html", "total": len(rels), "total_text": f"{len(rels):,}",
+                    "rows": self.rows(list(chunk), base), "pager": pager,
+                }
+
+            yield self.deferred(path, "tag.html", make, (tag, title, pager, len(rels)), chunk)
 
     def tags(self) -> Page:
         path = "tags/index.html"
@@ -158,25 +224,31 @@ class ListViews(Views):
         """Every action, ranked, in pages. The filters work on the page shown (and say so
         when there are several); each person's page lists all of theirs."""
         ranked = self.ranked()
-        pages = Pages("actions.html", ranked, action_text)
+        pages = self.pages("actions.html", ranked, action_text)
         # An action is under each person it concerns (data-owners="maya tomas"), as on their own page.
         concerned = {h for a in ranked for h in self.site.concerns(a)}
         kinds_used = {a.kind for a in ranked}
         nobody = any(not self.site.concerns(a) for a in ranked)
         dues = [Option("overdue", "Overdue"), Option("today", "Due today"), Option("week", "Within 7 days"),
                 Option("month", "Within 30 days")]
+        owners = [Option(h, self.site.person_name(h)) for h in self.site.handles if h in concerned]
+        if nobody:
+            owners.append(Option("-", "Nobody assigned"))
+        kinds = [Option(k, v) for k, v in KIND_LABELS.items() if k in kinds_used]
         for n, path, chunk in pages:
             base = base_for(path)
-            owners = [Option(h, self.site.person_name(h)) for h in self.site.handles if h in concerned]
-            if nobody:
-                owners.append(Option("-", "Nobody assigned"))
-            yield path, "actions.html", {
-                "page": self.meta(path, "Actions" if n == 1 else f"Actions, page {n}", "actions"),
-                "actions": [self.action(a, base) for a in chunk], "total": f"{len(ranked):,}",
-                "owners": owners, "kinds": [Option(k, v) for k, v in KIND_LABELS.items() if k in kinds_used],
-                "dues": dues, "pager": pages.pager(n, base, "Pages of actions"),
-                "people_href": base + "owners/index.html",
-            }
+            title = "Actions" if n == 1 else f"Actions, page {n}"
+            pager = pages.pager(n, base, "Pages of actions")
+
+            def make(path=path, base=base, chunk=chunk, title=title, pager=pager) -> dict[str, Any]:
+                return {
+                    "page": self.meta(path, title, "actions"),
+                    "actions": [self.action(a, base) for a in chunk], "total": f"{len(ranked):,}",
+                    "owners": owners, "kinds": kinds, "dues": dues, "pager": pager,
+                    "people_href": base + "owners/index.html",
+                }
+
+            yield self.deferred(path, "actions.html", make, (title, pager, len(ranked), owners, kinds, dues), chunk)
 
     def renewal_pages(self) -> Iterator[Page]:
         """Every renewal the home page counts, soonest first, when it shows only some."""

@@ -79,9 +79,10 @@ class Pages:
     """A list cut in pages: each page's items, address and pager."""
 
     def __init__(self, path: str, items: Sequence[T], size: Callable[[T], int], rest: str = "",
-                 per: int = PER_PAGE, budget: int = TEXT_BUDGET):
+                 per: int | None = None, budget: int | None = None):
         self.path, self.rest, self.total = path, rest, len(items)
-        self.chunks = cut(items, size, per, budget)
+        # The module's values as they are now, not when this was defined (tests make pages small).
+        self.chunks = cut(items, size, per or PER_PAGE, budget or TEXT_BUDGET)
         self.starts = [0]
         for chunk in self.chunks:
             self.starts.append(self.starts[-1] + len(chunk))

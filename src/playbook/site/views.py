@@ -144,7 +144,11 @@ def base_for(path: str) -> str:
 class Views:
     """Builds every page's context from the relationships, sharing one `Site`."""
 
-    def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None):
+    def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None,
+                 keys: dict[int, str] | None = None):
+        """`keys`: the analysis key of each relationship and action (by id), when the build
+        has them: list pages are then keyed by what they show without making their view
+        data (lists.py)."""
         self.rels = sorted(relationships, key=lambda r: r.customer.slug)
         self.site = site
         self.as_of = site.as_of
@@ -153,8 +157,13 @@ class Views:
         # the actions page, each person's, each stage's and tag's): each is made once per base,
         # and `serve` keeps them for the next build (kept.py).
         self.kept = kept or Kept()
-        self.kept.start(site.key())
+        self.site_key = site.key()
+        self.kept.start(self.site_key)
+        self.keys = keys or {}
         self._grouped: tuple | None = None
+        self._ranked: dict[str | None, list[Action]] | None = None
+        self._sizes: dict[int, int] = {}
+        self._stage_counts: dict[str, int] | None = None
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -200,9 +209,11 @@ class Views:
         return out
 
     def legend(self, base: str) -> list[LegendItem]:
-        counts = {s: 0 for s in STAGES}
-        for r in self.rels:
-            counts[r.stage.id] = counts.get(r.stage.id, 0) + 1
+        if self._stage_counts is None:
+            self._stage_counts = {s: 0 for s in STAGES}
+            for r in self.rels:
+                self._stage_counts[r.stage.id] = self._stage_counts.get(r.stage.id, 0) + 1
+        counts = self._stage_counts
         total = len(self.rels) or 1
         return [LegendItem(s, STAGE_LABELS[s], counts[s], round(100 * counts[s] / total),
                            base + stage_page(s), STAGE_BLURBS[s]) for s in STAGES]

@@ -73,7 +73,8 @@ def read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise Unreadable(f"{path}: cannot open it ({exc.strerror or exc}); give the path of an exported CSV file") from None
+        raise Unreadable(f"{path}: cannot open it ({exc.strerror or exc}); give the path of an exported "
+                         "CSV file") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -91,7 +92,11 @@ def read_bytes(path: Path) -> bytes:
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name). Windows-1252 is the last resort: every byte but five decodes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise Unreadable(f"it starts as UTF-16 text but byte {exc.start} is not; export the file again "
+                             "as CSV (UTF-8)") from None
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:

@@ -6,8 +6,11 @@ may be written."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date
+
+import yaml
 
 from ..capture.profile import Change
 from ..capture.scaffold import customer_yaml_text
@@ -22,17 +25,33 @@ from ..problems import Problem
 from .plan import CUSTOMERS, NewContact, NewCustomer, NewNote
 
 
+#: A value PyYAML reads as the same string when written plain in block context: no
+#: indicator first, no ': ' or ' #', no space at the end (the resolver then rules out
+#: numbers, dates, booleans and null).
+_PLAIN = re.compile(r"(?:[^\W_(+][\w .@+()/'&,\"-]*|\+[\w .()/-]*)(?::[\w.@+()/'&,\"-]+)*(?<![ :])")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def value(text: str) -> str:
+    """`text` as a YAML value that reads back exactly: written plain when it plainly can be,
+    else by the emitter (yaml_value), which dumps and reads back, and costs a thousand times
+    more; an import writes a hundred thousand values."""
+    if _PLAIN.fullmatch(text) and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
+        return text
+    return yaml_value(text)
+
+
 class Unwritable(Exception):
     """The loader would not read back what was about to be written; str() says why."""
 
 
 def _contact_fields(c: NewContact) -> list[Field]:
-    fields: list[Field] = [("name", yaml_value(c.name))]
-    for key, value in (("role", c.role), ("email", c.email), ("phone", c.phone), ("notes", c.notes)):
-        if value:
-            fields.append((key, yaml_value(value)))
+    fields: list[Field] = [("name", value(c.name))]
+    for key, text in (("role", c.role), ("email", c.email), ("phone", c.phone), ("notes", c.notes)):
+        if text:
+            fields.append((key, value(text)))
     if c.key:
-        fields.append(("crm_id", yaml_value(c.key)))
+        fields.append(("crm_id", value(c.key)))
     return fields
 
 
@@ -105,15 +124,16 @@ def note_text(note: NewNote, taken: set[str], config: Config) -> NoteText:
     t = note.touch
     lines = ["---", f"date: {t.day.isoformat()}", f"type: {t.type}"]
     if note.with_:
-        lines.append(f"with: {yaml_value(list(note.with_)) if len(note.with_) > 1 else yaml_value(note.with_[0])}")
+        lines.append(f"with: {yaml_value(list(note.with_)) if len(note.with_) > 1 else value(note.with_[0])}")
     if note.by:
-        lines.append(f"by: {yaml_value(note.by)}")
+        lines.append(f"by: {value(note.by)}")
     if t.summary:
-        lines.append(f"summary: {yaml_value(t.summary)}")
+        lines.append(f"summary: {value(t.summary)}")
     if t.key:
-        lines.append(f"crm_id: {yaml_value(t.key)}")
+        lines.append(f"crm_id: {value(t.key)}")
     lines.append("---")
-    text = "\n".join(lines) + "\n" + (t.body + "\n" if t.body else "")
+    front = "\n".join(lines) + "\n"
+    text = front + (t.body + "\n" if t.body else "")
     if len(text.encode("utf-8")) > MAX_NOTE_BYTES:
         raise Unwritable(f"the note is {len(text.encode('utf-8')):,} bytes; Playbook reads notes up to "
                          f"{MAX_NOTE_BYTES:,}: shorten it in the export, or add it by hand in parts")
@@ -124,7 +144,10 @@ def note_text(note: NewNote, taken: set[str], config: Config) -> NoteText:
         name = f"{base}-{n}.md"
     rel = f"{CUSTOMERS}/{note.slug}/interactions/{name}"
     problems: list[Problem] = []
-    it = parse_interaction(text, name, rel, None, config, problems)
+    # The front matter alone is read back: the body is text below our own closing '---', so it
+    # cannot change what the front matter says (and rendering each note's Markdown here cost
+    # 2 ms a note).
+    it = parse_interaction(front + "x\n", name, rel, None, config, problems)
     if it is None or _errors(problems):
         first = _errors(problems)[0].message if _errors(problems) else "it reads back empty"
         raise Unwritable(f"Playbook could not write this note so that it reads back ({first}); add it by hand "

@@ -5,6 +5,7 @@ Playbook knows; a row that cannot be used is reported with its file:line and the
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -196,6 +197,7 @@ def _write(root: Path, config: Config, plan: Plan, report: Report, book, today: 
         report.writes.append((rel, f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''} added"))
         report.counts["updated"] += 1
         report.counts["contacts"] += len(contacts)
+    wrote_notes = False
     for note, text in notes:
         if note.slug in failed_slugs:
             continue
@@ -206,11 +208,15 @@ def _write(root: Path, config: Config, plan: Plan, report: Report, book, today: 
                 within_root(folder_path.parent, root)
                 folder_path.mkdir(exist_ok=True)
                 try:
-                    create_file(folder_path / name, text.text.encode("utf-8"), root)
+                    create_file(folder_path / name, text.text.encode("utf-8"), root, sync=False)
                 except FileExistsError:  # appeared since the folder was listed: never overwrite
                     name = create_numbered(folder_path / name, text.text.encode("utf-8"), root).name
         except (CaptureError, OSError) as exc:
             report.failed.append((str(note.touch.where), f"not written: {exc}"))
             continue
-        report.writes.append((f"{CUSTOMERS_DIR}/{note.slug}/interactions/{name}", "note" if note.touch.type == "note" else f"{note.touch.type} note"))
+        wrote_notes = True
+        what = "note" if note.touch.type == "note" else f"{note.touch.type} note"
+        report.writes.append((f"{CUSTOMERS_DIR}/{note.slug}/interactions/{name}", what))
         report.counts["notes"] += 1
+    if wrote_notes and hasattr(os, "sync"):
+        os.sync()  # once for every note (they were written without a sync each); see create_file

@@ -46,7 +46,8 @@ def parse_day(text: str, day_first: bool = False) -> date:
         try:
             day = date(y, mo, d)
         except ValueError:
-            raise BadValue(f"'{value}' is not a real date; fix it in the file, or in the CRM and export again") from None
+            raise BadValue(f"'{value}' is not a real date; fix it in the file, or in the CRM and export "
+                           "again") from None
         if not in_range(day):
             raise BadValue(f"'{value}' is outside the years Playbook reads (1900 to 2999); fix the date")
         return day
@@ -57,6 +58,8 @@ def clean(text: str) -> str:
     """Text without the characters YAML and a terminal must not get: controls, except
     newlines and tabs; Windows line ends as '\\n'."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isprintable():
+        return text
     return "".join(ch for ch in text if ch in "\n\t" or (ch.isprintable() or ch == " "))
 
 
@@ -88,6 +91,9 @@ class _Text(HTMLParser):
         self._break(tag)
         if tag == "li":
             self.parts.append("- ")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:  # <br/>: one break, not two
+        self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):

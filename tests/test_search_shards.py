@@ -129,3 +129,47 @@ def test_a_large_shard_is_split_by_one_more_character(monkeypatch, tmp_path):
         for w, field in entry_words(entries[slug]).items():
             assert any(c == n and w in gs[field] for c, gs in found[leaf(w)]), (slug, w)
     assert shard_key("re", 3) == "re-" and shard_key("rev", 3) == "rev" and shard_key("søren", 3) == "s_r"
+
+
+class _Unit:
+    """What the pieces read of a unit (search_shards.Indexed)."""
+
+    def __init__(self, slug: str, words: list[str], version: int):
+        entry = [slug, f"{slug} {words[0]}", "", "", "", " ".join(words)]
+        self.slug, self.akey = slug, f"{slug}@{version}"
+        self.search_words_z = search_shards.words_blob(entry, 100)
+        self.search_line = json.dumps(entry).encode()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_serve_regroups_only_what_changed_and_gets_what_a_whole_regrouping_gets(seed, monkeypatch):
+    """`serve` keeps the pieces (search_shards.Shards) and regroups only the shards of the
+    customers that changed: after every step of a random walk (edits, new and deleted
+    customers, several at once, the index falling back to one file and growing out of it)
+    it yields exactly the files a fresh state does."""
+    import random
+    rng = random.Random(seed)
+    monkeypatch.setattr(search_shards, "SHARD_MAX", 120)  # shards split, and re-split as they grow
+    vocab = [f"{a}{b}{c}" for a in "abrs" for b in "aeo" for c in ("", "n", "st", "ver", "lling")]
+    units = {f"c{n:02}": _Unit(f"c{n:02}", rng.sample(vocab, 5), 0) for n in range(12)}
+    state, version = search_shards.Shards(), 0
+    never = lambda rel, k: False  # noqa: E731 (nothing on disk: every file is made)
+    for step in range(25):
+        version += 1
+        what = rng.choice(["edit", "edit", "edit", "many", "add", "delete", "rename", "one-file"])
+        monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 10**9 if what == "one-file" else 0)
+        slugs = sorted(units)
+        if what == "edit" or what == "many":
+            for slug in rng.sample(slugs, 1 if what == "edit" else 4):
+                units[slug] = _Unit(slug, rng.sample(vocab, rng.randint(1, 8)), version)
+        elif what in ("add", "rename"):
+            if what == "rename":
+                del units[rng.choice(slugs)]
+            slug = f"c{rng.randrange(100):02}"
+            units[slug] = _Unit(slug, rng.sample(vocab, 5), version)
+        elif len(units) > 2:
+            del units[rng.choice(slugs)]
+        now = [units[s] for s in sorted(units)]
+        kept = list(search_shards.files(now, never, lambda lines: [b"".join(lines)], state))
+        fresh = list(search_shards.files(now, never, lambda lines: [b"".join(lines)]))
+        assert kept == fresh, (step, what)

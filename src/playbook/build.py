@@ -219,6 +219,8 @@ class Carried:
     again took half of a rebuild at 200 customers."""
     kept: Kept = field(default_factory=Kept)
     """Rows and action views of the customers that did not change (site/kept.py)."""
+    shards: search_shards.Shards = field(default_factory=search_shards.Shards)
+    """The search index's pieces as last made (outputs/search_shards.py)."""
 
 
 def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
@@ -255,7 +257,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
-    for rel, k, data in search_shards.files(ok, writer.has, search.parts):  # one file, or pieces at scale
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts, carried.shards):  # one file, or pieces
         add(rel, k, data)
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
@@ -268,7 +270,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             todo.append(u)
         else:
             for rel in kept:
-                add(rel, digest(page_keys[u.slug], rel), None)
+                add(rel, page_keys[u.slug], None)
             writer.group(u.slug, page_keys[u.slug], kept)
     n = workers(jobs)
     if jobs is None and sum(len(u.relationship.customer.interactions) for u in todo) < PARALLEL_MIN_FILES:
@@ -283,7 +285,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             continue
         pk = page_keys[slug]
         for rel, data in files:
-            add(rel, digest(pk, rel), data)
+            add(rel, pk, data)
         writer.group(slug, pk, tuple(rel for rel, _ in files))
     for rel, data in assets(inp.root):
         add(rel, digest(data), data)

@@ -74,8 +74,10 @@ class _StandIns(pickle.Pickler):
         return self.stand_in(obj)
 
 
+@lru_cache(maxsize=2**16)
 def key(step: str, *inputs: bytes | str) -> str:
-    """The memo key of a step: its name, the tool, and every input it reads."""
+    """The memo key of a step: its name, the tool, and every input it reads. (Remembered:
+    `serve` asks for the same few thousand keys after every edit.)"""
     return digest(step, tool_digest(), *inputs)
 
 

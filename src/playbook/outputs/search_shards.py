@@ -176,13 +176,98 @@ def shard_path(k: str) -> str:
     return f"{FOLDER}/t/{k}.js"
 
 
+class Shards:
+    """The pieces as the last build made them, for `serve`: after an edit only the shards
+    holding words of the customers whose analysis changed are grouped and split again (at
+    1,000 customers regrouping every word took a third of a rebuild). Any other change to
+    the list of customers starts over."""
+
+    def __init__(self) -> None:
+        self.slugs: list[str] = []
+        self.akeys: list[str] = []
+        self.blobs: list[list[str]] = []
+        self.top: dict[str, dict[int, str]] = {}
+        """Shard key (two characters) → customer number → that customer's words line."""
+        self.leaves: dict[str, list[tuple[str, bytes, str]]] = {}
+        """Shard key → its pieces after splitting: (key, bytes, digest)."""
+        self.ok = False
+        """The state is whole (False before the first build, and while one updates it)."""
+
+    def update(self, units: list[Indexed]) -> list[int] | None:
+        """Take the customers' words; the numbers of those that changed, or None when
+        everything must be grouped again."""
+        slugs = [u.slug for u in units]
+        akeys = [u.akey for u in units]
+        same = slugs == self.slugs
+        changed = [n for n, k in enumerate(akeys) if k != self.akeys[n]] if same else None
+        self.blobs = [self.blobs[n] if same and k == self.akeys[n] else
+                      zlib.decompress(u.search_words_z).decode("utf-8").split("\n")
+                      for n, (u, k) in enumerate(zip(units, akeys))]
+        if not same or changed is None:
+            self.top, self.leaves = {}, {}
+        self.slugs, self.akeys = slugs, akeys
+        return changed
+
+    def regroup(self, changed: list[int] | None, before: list[list[str]]) -> None:
+        """Group and split the shards whose lines changed: of the changed customers' words
+        (`before`: the words of the last build) only the shards where a customer's line
+        differs (an added sentence touches a few); or all of them (None)."""
+        affected: set[str] = set()
+        if changed is None:
+            self.top, self.leaves = {}, {}
+            for n, blob in enumerate(self.blobs):
+                cid = _base36(n)
+                for line in blob[1:]:
+                    k, _, words = line.partition("\t")
+                    self.top.setdefault(k, {})[n] = f"{cid} {words}"
+            affected = set(self.top)
+        for n in changed or ():
+            old = dict(line.partition("\t")[::2] for line in before[n][1:])
+            new = dict(line.partition("\t")[::2] for line in self.blobs[n][1:])
+            cid = _base36(n)
+            for k in old.keys() | new.keys():
+                if old.get(k) == new.get(k):
+                    continue
+                affected.add(k)
+                if k in new:
+                    self.top.setdefault(k, {})[n] = f"{cid} {new[k]}"
+                else:
+                    self.top[k].pop(n, None)
+        for k in affected:
+            lines = self.top.get(k)
+            if not lines:
+                self.top.pop(k, None)
+                self.leaves.pop(k, None)
+                continue
+            leaves = _split(k, [lines[n] for n in sorted(lines)], 2)
+            made = []
+            for leaf in sorted(leaves):
+                data = f"PLAYBOOK_SEARCH_SHARD({_js(leaf)},{_js(chr(10).join(leaves[leaf]))});\n".encode("utf-8")
+                made.append((leaf, data, digest(data)))
+            self.leaves[k] = made
+
+
 def files(units: list[Indexed], has: Callable[[str, str], bool],
-          one_file: Callable[[Iterable[bytes]], Iterator[bytes]]) -> Iterator[tuple[str, str, object]]:
+          one_file: Callable[[Iterable[bytes]], Iterator[bytes]],
+          state: Shards | None = None) -> Iterator[tuple[str, str, object]]:
     """The index's files as (path, key, bytes, pieces or None to keep the file as written):
     `search-index.js` whole (`one_file`, search.parts) when the entries fit in ONE_FILE_MAX,
-    else in pieces. `has(path, key)`: the file is as last written under that key."""
-    blobs = [zlib.decompress(u.search_words_z).decode("utf-8").split("\n") for u in units]
-    if sum(int(b[0]) for b in blobs) <= ONE_FILE_MAX:
+    else in pieces. `has(path, key)`: the file is as last written under that key. `state`:
+    the pieces of the last build (`serve`), to make again only what changed."""
+    state = state if state is not None else Shards()
+    # All of the state is brought up to date before the first file is handed out: a build
+    # that stops half way (a broken template) cannot leave it half updated.
+    before = state.blobs
+    whole = not state.ok
+    state.ok = False
+    changed = state.update(units)
+    one = sum(int(b[0]) for b in state.blobs) <= ONE_FILE_MAX
+    if one:
+        state.top, state.leaves = {}, {}
+    else:
+        state.regroup(None if whole or not state.top else changed, before)
+    state.ok = True
+    if one:
         k = key("search", *(u.akey for u in units))
         yield "search-index.js", k, None if has("search-index.js", k) else one_file(u.search_line for u in units)
         return
@@ -190,23 +275,14 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
         rel, k = doc_path(u.slug), key("search-doc", u.akey)
         yield rel, k, None if has(rel, k) else (
             f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
-    shards: dict[str, list[str]] = {}
-    for n, blob in enumerate(blobs):
-        cid = _base36(n)
-        for line in blob[1:]:
-            k, _, words = line.partition("\t")
-            shards.setdefault(k, []).append(f"{cid} {words}")
-    leaves: dict[str, list[str]] = {}
-    for k in sorted(shards):
-        leaves.update(_split(k, shards[k], 2))
-    shards = leaves
-    for k in sorted(shards):
-        # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
-        data = f"PLAYBOOK_SEARCH_SHARD({_js(k)},{_js(chr(10).join(shards[k]))});\n".encode("utf-8")
-        rel = shard_path(k)
-        d = digest(data)
-        yield rel, d, None if has(rel, d) else data
-    head = {"v": 2, "customers": [u.slug for u in units], "shards": sorted(shards)}
+    names = []
+    # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
+    for top in sorted(state.leaves):
+        for leaf, data, d in state.leaves[top]:
+            names.append(leaf)
+            rel = shard_path(leaf)
+            yield rel, d, None if has(rel, d) else data
+    head = {"v": 2, "customers": [u.slug for u in units], "shards": names}
     data = ("/* Playbook search index in pieces; format in playbook/outputs/search_shards.py. */\n"
             f"window.PLAYBOOK_SEARCH={_js(head)};\n").encode("utf-8")
     d = digest(data)

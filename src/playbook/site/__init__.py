@@ -40,6 +40,7 @@ class Renderer:
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
         self.views = ListViews(relationships, self.site, kept, keys)
         self.root = root
+        self._owners: str | None = None
 
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:
         return [(p, render(self.env, t, ctx, self.root)) for p, t, ctx in self.views.customer_pages(r)]
@@ -47,5 +48,6 @@ class Renderer:
     def site_digest(self, r: Relationship) -> str:
         """What a customer's pages take from the whole site besides its own relationship:
         the team's page names, its own tags' page names and `since`."""
-        return repr((sorted(self.site.owner_slugs.items()),
-                     [(t, self.site.tag_slugs[t]) for t in r.customer.tags], self.site.since))
+        if self._owners is None:
+            self._owners = repr(sorted(self.site.owner_slugs.items()))
+        return repr((self._owners, [(t, self.site.tag_slugs[t]) for t in r.customer.tags], self.site.since))

@@ -25,12 +25,15 @@ class Kept:
         cannot be reused by another object while the record is kept."""
         self.digests: dict[int, tuple[Any, str]] = {}
         """id of a record → (the record, the digest of its pickle)."""
+        self.wholes: dict[str, tuple[list, Any]] = {}
+        """name → (the sources, a value made from all of them)."""
 
     def start(self, site_key: str | None) -> None:
         """A new build on a site with this key (None: one that cannot be keyed; nothing is kept)."""
         if site_key is None or site_key != self.site_key:
             self.records.clear()
             self.digests.clear()
+            self.wholes.clear()
         self.site_key = site_key
 
     def get(self, source: Any, base: str, make: Callable[[], Any]) -> Any:
@@ -44,6 +47,17 @@ class Kept:
         if found is not None:
             self.digests[id(record)] = (record, found)
         return record
+
+    def whole(self, name: str, sources: list, make: Callable[[], Any]) -> Any:
+        """A value made from all of `sources` (the book's asks, grouped), kept while they are
+        the very same objects, in the same order."""
+        hit = self.wholes.get(name)
+        if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)):
+            return hit[1]
+        value = make()
+        if self.site_key is not None:
+            self.wholes[name] = (list(sources), value)
+        return value
 
     def stand_in(self, obj: Any) -> str | None:
         """The digest standing in for a kept record in a page's fingerprint; None for anything else."""

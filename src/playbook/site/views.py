@@ -222,7 +222,7 @@ class Views:
         """The asks of the book, grouped (engine.demand.group_asks), made once for the home
         page and the asks page."""
         if self._grouped is None:
-            self._grouped = group_asks(self.rels)
+            self._grouped = self.kept.whole("asks", self.rels, lambda: group_asks(self.rels))
         return self._grouped
 
     def calendars(self, base: str) -> list[Link]:

@@ -28,6 +28,7 @@ def example(tmp_path: Path, monkeypatch) -> Path:
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "playbook.yaml", root / "playbook.yaml")
+    shutil.copytree(REPO / "docs/mail", root / "docs/mail")  # the saved email `log --eml` imports
     return root
 
 
@@ -45,6 +46,9 @@ def test_every_command_of_the_daily_loop_works(example: Path, tmp_path: Path):
     (rosalind,) = [c for c in load(example).playbook.customers if c.slug == "rosalinds-bakery"]
     assert rosalind.asks[-1].what == "A card reader for the stall" and rosalind.asks[-1].from_ == "Rosalind Baptiste"
     assert rosalind.contacts[-1].name == "Ada Baptiste"
+    (mail,) = [i for i in rosalind.interactions if i.message_id]
+    assert (mail.type, mail.with_, mail.by, mail.direction, mail.summary) == (
+        "email", ("Rosalind Baptiste",), "maya", "in", "Christmas hours")
     assert [(o.what, o.status) for o in rosalind.opportunities][-1] == ("Fit-out of a third shop", "won")
     assert not [cm for i in rosalind.interactions for cm in i.commitments if not cm.done]
     assert (tmp_path / "my-playbook/requirements.txt").is_file()

@@ -44,9 +44,51 @@ def _read_stdin() -> str:
                          "send the note as UTF-8") from None
 
 
+def _log_mail(args: argparse.Namespace) -> int:
+    """`log --eml`: each message a note; exit 1 when any message could not be imported."""
+    from .capture.mail import import_mail
+    given = [flag for flag, value in (("TEXT", args.text), ("--type", args.type), ("--with", args.with_),
+                                      ("--direction", args.direction), ("--summary", args.summary),
+                                      ("--ask", args.ask), ("--from", args.from_),
+                                      ("--add-contact", args.add_contact), ("--edit", args.edit)) if value]
+    if given:
+        raise UsageError(f"{', '.join(given)}: not with --eml; the email gives the note, the people, the "
+                         "direction and the summary")
+    root = playbook_root(args)
+    counts = {"written": 0, "there": 0, "problems": 0}
+    for o in import_mail(root, [Path(p) for p in args.eml], customer=args.customer, today=date.today(),
+                         day=args.date, by=args.by, sentiment=args.sentiment, dry_run=args.dry_run):
+        if o.path is None and not o.problem:
+            counts["there"] += 1
+            print(f"skipped {escape_controls(o.where)}: {escape_controls(o.skipped or '')}")
+        elif o.path is None:
+            counts["problems"] += 1
+            print(f"playbook: {escape_controls(o.where)}: not imported: {escape_controls(o.skipped or '')}",
+                  file=sys.stderr)
+        else:
+            counts["written"] += 1
+            if args.dry_run:
+                print(f"--- would write {shown(o.path)} (from {escape_controls(o.where)})")
+                print("\n".join(escape_controls(line) for line in (o.text or "").rstrip("\n").split("\n")))
+            else:
+                print(f"{shown(o.path)}  (from {escape_controls(o.where)})")
+            warn(f"{o.where}: {n}" for n in o.notes)
+    done = "would write" if args.dry_run else "written"
+    print(f"{sum(counts.values())} messages: {counts['written']} {done}, {counts['there']} already imported, "
+          f"{counts['problems']} not imported" + (" (see above)" if counts["problems"] else ""), file=sys.stderr)
+    return 1 if counts["problems"] else 0
+
+
 @capture_command
 def cmd_log(args: argparse.Namespace) -> int:
     from . import capture
+    if args.eml:
+        return _log_mail(args)
+    if args.dry_run:
+        raise UsageError("--dry-run goes with --eml (a note from the command line is written as given)")
+    if args.customer is None:
+        raise UsageError("say which customer: playbook log CUSTOMER \"what happened\" (or --eml FILE to "
+                         "import emails, the customer guessed from their addresses)")
     root = playbook_root(args)
     editor = capture.editor_command(os.environ.get("VISUAL") or os.environ.get("EDITOR")) if args.edit else None
     if args.text == "-":
@@ -183,15 +225,25 @@ def add_parsers(sub) -> None:
                "  playbook log \"Acme Corp\" - --type meeting < notes.md    (the note from standard input)\n"
                "  playbook log acme --type email --edit                    (write it in $EDITOR)\n"
                "  playbook log acme \"Met Anita, their new CTO\" --with \"Anita Patel\" --add-contact\n"
-               "  playbook log acme --ask \"Can invoices show the shop name?\" --from Maria\n\n"
+               "  playbook log acme --ask \"Can invoices show the shop name?\" --from Maria\n"
+               "  playbook log --eml saved-mail/ --dry-run                (emails: each message a note)\n\n"
+               "--eml takes an .eml file, a folder of them or an mbox file (repeat it for several). Each\n"
+               "message becomes a note of type email: its Date (in this machine's time zone), who took\n"
+               "part (contacts matched by address; other addresses listed in the note), the direction\n"
+               "(from the team's emails in playbook.yaml), the subject without Re:/Fwd: as summary,\n"
+               "and its text without the quoted history, signature or attachments. Without CUSTOMER\n"
+               "each message goes to the customer whose contacts' addresses (or company domain; never\n"
+               "gmail.com and the like) are on it. A message imported before (same Message-ID) is skipped.\n\n"
                "CUSTOMER is a folder name or a customer's name, or the start of either; case and accents\n"
                "do not matter. Commitments are task items in the note: '- [ ] Send the deck (due 2026-12-01)'.\n"
                f"{DATE_FORMS}\n\n"
                "exit status: 0 written; 1 nothing written (CUSTOMER matched no customer or several,\n"
-               "listed); 2 a bad option value (e.g. an unknown --type), or no playbook here.",
+               "listed), or with --eml some message not imported (each is said); 2 a bad option value\n"
+               "(e.g. an unknown --type), or no playbook here.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("customer", metavar="CUSTOMER", help="folder name, name, or the start of either")
+    p.add_argument("customer", metavar="CUSTOMER", nargs="?",
+                   help="folder name, name, or the start of either (with --eml it may be left out)")
     p.add_argument("text", metavar="TEXT", nargs="?",
                    help="the note in Markdown; '-' reads it from standard input")
     p.add_argument("--type", metavar="TYPE",
@@ -214,6 +266,10 @@ def add_parsers(sub) -> None:
                    help="when it happened: 2026-11-20, yesterday, mon, '3 days ago' (default: today)")
     p.add_argument("--edit", action="store_true",
                    help="open the new file in $VISUAL or $EDITOR (an empty note left unchanged is removed)")
+    p.add_argument("--eml", action="append", metavar="FILE|FOLDER|MBOX",
+                   help="import emails: an .eml file, a folder of .eml files, or an mbox (repeatable); "
+                        "--date then dates only the messages without a readable Date header")
+    p.add_argument("--dry-run", action="store_true", help="with --eml: print the notes it would write, write none")
     root_args(p, positional=False)
     p.set_defaults(func=cmd_log)
 

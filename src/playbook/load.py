@@ -44,10 +44,11 @@ _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence",
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", "crm_id", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from", "about")
 _PAUSE_KEYS = ("until", "why", "since")
-_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered", "crm_id")
 #: A CRM record's id as `playbook import` writes it ('hubspot:12345'): how a re-import knows
 #: what it brought in before. Only checked for its form; nothing else reads it.
 CRM_ID = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
+_FRONT_KEYS = ("date", "type", "with", "by", "sentiment", "direction", "summary", "answered", "crm_id",
+               "message_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +468,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
                                 f"the file name says {named.group(1)} but 'date:' says {day.isoformat()}; "
                                 "the 'date:' wins — rename the file or fix the date"))
     itype, with_, by, sentiment, direction, summary, answered = "note", (), None, None, None, None, None
+    message_id = None
     if fields is not None:
         itype = fields.choice("type", INTERACTION_TYPES) or "note"
         with_ = _resolve_with(fields.text_list("with"), contacts, path, problems)
@@ -481,6 +483,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         summary = fields.text("summary")
         answered = fields.boolean("answered")
         crm_ids(fields, path, problems)
+        message_id = fields.text("message_id")
         if answered is not None and direction == "in":
             problems.append(warning(path, fields.line_of("answered"), 0, "'answered' is about our own outreach; "
                                                                          "it has no meaning with 'direction: in'"))
@@ -492,7 +495,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
         summary=summary or note.summary, body=body, body_line=body_line,
         commitments=commitments(note, body_line, day, path), source=Source(path, 1), date_line=date_line,
-        html=note.html, answered=answered,
+        html=note.html, answered=answered, message_id=message_id,
     )
 
 

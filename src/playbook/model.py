@@ -206,6 +206,8 @@ class Interaction:
     note once, in the memoised parse phase)."""
     answered: bool | None = None
     """`answered: no` on our outreach that got no reply (a voicemail); None when not written."""
+    message_id: str | None = None
+    """The Message-ID of the email it was imported from (`log --eml`), so a second import skips it."""
 
     @property
     def slug(self) -> str:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..config import load_config
+from ..config import Config, load_config
 from ..limits import MAX_NOTE_BYTES
 from ..load import CUSTOMERS_DIR, parse_interaction, read_text
 from ..model import DIRECTIONS, INTERACTION_TYPES, SENTIMENT_LABELS, SENTIMENT_WORDS, Contact
@@ -57,7 +57,8 @@ def _resolve_contact(name: str, contacts: Sequence[Contact]) -> str | None:
     return firsts[0] if len(firsts) == 1 else None
 
 
-def _words_stem(text: str, max_words: int = 6, max_len: int = 48) -> str:
+def words_stem(text: str, max_words: int = 6, max_len: int = 48) -> str:
+    """A file name's words from `text`: lower-case ASCII words joined by '-' ('' when none)."""
     text = re.sub(r"['\u2019]", "", text)  # "she's" → shes, not she-s
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", plain)[:max_words]
@@ -71,9 +72,10 @@ def _words_stem(text: str, max_words: int = 6, max_len: int = 48) -> str:
 
 def interaction_text(day: date, itype: str, body: str, *, with_: Sequence[str] = (), by: str | None = None,
                      sentiment: str | None = None, direction: str | None = None,
-                     summary: str | None = None, hints: Sequence[str] = ()) -> str:
+                     summary: str | None = None, hints: Sequence[str] = (), message_id: str | None = None) -> str:
     """The text of an interaction file: front matter with the fields given, then the notes.
-    `hints`: commented lines for the fields left out, for a note opened in an editor."""
+    `hints`: commented lines for the fields left out, for a note opened in an editor;
+    `message_id`: the email it was taken from (see `mail`)."""
     lines = ["---", f"date: {day.isoformat()}", f"type: {itype}"]
     if with_:
         lines.append(f"with: {yaml_value(with_[0]) if len(with_) == 1 else yaml_value(list(with_))}")
@@ -85,6 +87,8 @@ def interaction_text(day: date, itype: str, body: str, *, with_: Sequence[str] =
         lines.append(f"direction: {direction}")
     if summary:
         lines.append(f"summary: {yaml_value(summary)}")
+    if message_id:
+        lines.append(f"message_id: {yaml_value(message_id)}")
     lines += hints
     lines.append("---")
     return "\n".join(lines) + "\n" + body
@@ -144,11 +148,26 @@ class Logged:
     """The commented lines written for an editor (see `edit_hints`)."""
 
 
-def _as_of_note(day: date, as_of: date) -> str:
+def as_of_note(day: date, as_of: date) -> str:
     return (f"this note is dated {day.isoformat()}, after the date playbook.yaml pins as 'as_of: "
             f"{as_of.isoformat()}', so the site, which shows the playbook as of that day, leaves it out. "
             f"To see it: playbook build --as-of {day.isoformat()} (or serve --as-of {day.isoformat()}), "
             "or remove 'as_of' from playbook.yaml to follow today")
+
+
+def loads_back(content: str, filename: str, rel: str, contacts: Sequence[Contact] | None,
+               config: Config) -> list[str]:
+    """The loader's warnings about an interaction about to be written. What we write must load
+    as given: were the loader to reject it, that is a bug here, never the user's fault, and
+    CaptureError says so before anything is written."""
+    problems: list[Problem] = []
+    it = parse_interaction(content, filename, rel, tuple(contacts) if contacts is not None else None, config,
+                           problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if it is None or errors:
+        raise CaptureError("refusing to write an interaction the loader would reject: "
+                           + "; ".join(p.message for p in errors))
+    return [p.message for p in problems if p.severity == "warning"]
 
 
 def log(root: Path, customer: str, text: str, *, today: date, day: date | None = None,
@@ -213,8 +232,8 @@ def log(root: Path, customer: str, text: str, *, today: date, day: date | None =
     if day > today:
         warnings.append(f"the date {day.isoformat()} is in the future; analysis ignores it until then")
     elif config.as_of and day > config.as_of:
-        warnings.append(_as_of_note(day, config.as_of))
-    stem = itype if type is not None else (_words_stem(body) or _words_stem(summary or "") or itype)
+        warnings.append(as_of_note(day, config.as_of))
+    stem = itype if type is not None else (words_stem(body) or words_stem(summary or "") or itype)
     folder = ref.folder / "interactions"
     filename = f"{day.isoformat()}-{stem}.md"
     rel = f"{CUSTOMERS_DIR}/{ref.slug}/interactions/{filename}"
@@ -226,17 +245,10 @@ def log(root: Path, customer: str, text: str, *, today: date, day: date | None =
     data = content.encode("utf-8")
     if len(data) > MAX_NOTE_BYTES:
         raise InvalidArgument(f"the note is {len(data):,} bytes; Playbook reads notes up to {MAX_NOTE_BYTES:,}")
-    # Read it back with the loader itself before writing: what we write must load as given.
-    problems: list[Problem] = []
     known = tuple(contacts) + tuple(new_contact(n) for n in new_people) if model is not None else None
-    it = parse_interaction(content, filename, rel, known, config, problems)
-    errors = [p for p in problems if p.severity == "error"]
-    if it is None or errors:  # a bug in this module, never a user's fault
-        raise CaptureError("refusing to write an interaction the loader would reject: "
-                           + "; ".join(p.message for p in errors))
     # The loader's own words, and how to add the person from here.
-    warnings += [p.message + (" (or log it again with --add-contact)" if "not among this customer's" in p.message
-                              else "") for p in problems if p.severity == "warning"]
+    warnings += [w + (" (or log it again with --add-contact)" if "not among this customer's" in w else "")
+                 for w in loads_back(content, filename, rel, known, config)]
     changed: list[str] = []
     if new_people or asks:
         changes = [add_contact(n) for n in new_people] + [add_ask(a, day, ask_from) for a in asks]

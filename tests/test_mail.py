@@ -483,3 +483,36 @@ def test_html_tag_soup_takes_linear_time(html: str):
     start = time.perf_counter()
     html_to_text(html)
     assert time.perf_counter() - start < 5
+
+
+def test_messages_the_parser_cannot_take_apart_are_reported_not_raised(root: Path, tmp_path: Path):
+    head = b"From: jo@kestrelpay.example\nTo: maya@harbourpine.example\nDate: Wed, 18 Nov 2026 09:00:00 +0000\n"
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "deep.eml").write_bytes(head + b"Subject: Deep\n" + b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(1500)) + b"\nhi\n")
+    (box / "parts.eml").write_bytes(head + b"Subject: Parts\nContent-Type: multipart/mixed; boundary=B\n\n"
+                                    + b"--B\nContent-Type: text/plain\n\nx\n" * 6000 + b"--B--\n")
+    # getaddresses recurses once per nested '(' of a comment; the header parser takes over.
+    (box / "comment.eml").write_bytes(head.replace(b"To: maya", b"Cc: " + b"(" * 5000 + b"x@y\nTo: maya")
+                                      + b"Subject: Comment\n\nStill read.\n")
+    code, _, err = run_cli(["log", "--eml", "../box"], cwd=root)
+    assert code == 1
+    assert "../box/deep.eml: not imported: its parts are nested too deep to read (hundreds of levels)" in err
+    assert ("../box/parts.eml: not imported: it has 6,001 lines starting '--' (MIME parts); Playbook reads "
+            "messages of up to 5,000") in err
+    assert list(notes(root)) == ["kestrel/interactions/2026-11-18-0900-comment.md"]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("header", [b"To: " + b'"a' * 20_000, b"To: " + b"<" * 20_000,
+                                    b"To: " + b", ".join(b"P%d <p%d@x.example>" % (i, i) for i in range(20_000)),
+                                    b"Subject: " + b"=?utf-8?q?a=C3=A9?= " * 20_000])
+def test_huge_headers_take_linear_time(header: bytes):
+    """policy.default's address parser took 1.5 s on 10 KB of '"a'; the raw header goes to getaddresses."""
+    import time
+    from playbook.capture.mailread import parse_mail
+    raw = b"From: jo@kestrelpay.example\nDate: Wed, 18 Nov 2026 09:00:00 +0000\n" + header + b"\n\nbody\n"
+    start = time.perf_counter()
+    mail = parse_mail(raw, "x")
+    assert time.perf_counter() - start < 5 and mail.body == "body"

@@ -24,7 +24,7 @@ from .customers import CustomerRef, customer_model, list_customers, match_custom
 from .errors import CaptureError
 from .files import create_numbered, within_root
 from .log import as_of_note, interaction_text, loads_back, words_stem
-from .mailread import Address, Mail, Unreadable, messages, parse_mail
+from .mailread import Address, Mail, Unparseable, Unreadable, messages, parse_mail
 from .mailtext import clean_subject
 
 #: Addresses anyone can have: a customer is never guessed from one of these domains alone.
@@ -282,7 +282,11 @@ def import_mail(root: Path, paths: Sequence[Path], *, customer: str | None, toda
             yield Outcome(item.where, skipped=item.why, problem=True)
             continue
         where, raw = item
-        mail = parse_mail(raw, where)
+        try:
+            mail = parse_mail(raw, where)
+        except Unparseable as exc:
+            yield Outcome(where, skipped=str(exc), problem=True)
+            continue
         if customer is not None:
             ref: CustomerRef | str = book.refs[0]
         else:

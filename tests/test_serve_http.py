@@ -204,7 +204,7 @@ def test_the_terminal_shows_the_first_build_its_warnings_and_one_goodbye(tmp_pat
     (root / "content/customers/notes.txt").write_text("a stray file\n")  # a warning
     proc = subprocess.Popen([sys.executable, "-m", "playbook", "serve", str(root), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
     try:
         first = proc.stdout.readline()
         serving = proc.stdout.readline()
@@ -212,7 +212,12 @@ def test_the_terminal_shows_the_first_build_its_warnings_and_one_goodbye(tmp_pat
         assert http.client.HTTPConnection(url[7:-1].split(":")[0], int(url[:-1].rsplit(":", 1)[1]),
                                           timeout=5).request("GET", "/") is None
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # say where every thread of it stands (faulthandler)
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=30)
+            pytest.fail(f"serve did not stop on Ctrl+C:\n{out}\n{err}")
     finally:
         proc.kill()
     assert re.fullmatch(r"Built 1 customer, \d+ files in [\d,]+ ms as of 2026-11-20\.\n", first), first

@@ -213,8 +213,8 @@ class Server(http.server.HTTPServer):
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self._stopped.clear()
-        self.socket.setblocking(False)
-        try:
+        try:  # whatever happens here, `shutdown` must not wait for ever
+            self.socket.setblocking(False)
             with selectors.DefaultSelector() as sel:
                 sel.register(self.socket, selectors.EVENT_READ)
                 sel.register(self._wake_r, selectors.EVENT_READ)
@@ -238,9 +238,11 @@ class Server(http.server.HTTPServer):
         finally:
             self._stopped.set()
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop `serve_forever` and wait for it, a few seconds at most: a Ctrl+C always ends
+        `serve` (the loop looks at the flag every poll interval, so this is only a bound)."""
         self._stop.set()
-        self._stopped.wait()
+        self._stopped.wait(timeout)
 
     def server_close(self) -> None:
         super().server_close()

@@ -516,3 +516,24 @@ def test_huge_headers_take_linear_time(header: bytes):
     start = time.perf_counter()
     mail = parse_mail(raw, "x")
     assert time.perf_counter() - start < 5 and mail.body == "body"
+
+
+@pytest.mark.browser
+def test_hostile_mail_runs_nothing_in_the_browser(root: Path, watch):
+    """The imported hostile email on the customer page, opened in Chromium: no dialog, no script
+    error, no request leaving the machine, its words there as text, no link to javascript:."""
+    assert run_cli(["log", "--eml", "../mail/html-only-hostile.eml", "--eml", "../mail/gmail-reply.eml"],
+                   cwd=root)[0] == 0
+    assert run_cli(["build", "-q"], cwd=root)[0] == 0
+    w = watch()
+    dialogs: list[str] = []
+    w.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    w.page.goto((root / "site/customers/rosalinds-bakery/index.html").as_uri())
+    w.page.wait_for_timeout(300)
+    assert dialogs == []
+    entry = w.page.locator("#i-2026-11-19-1545-order-confirmation-date-1999-01-01")
+    assert entry.locator("h3").inner_text() == ('Order confirmation date: 1999-01-01 --- <script>alert(1)</script> '
+                                                '"quoted" #not a comment')
+    assert '<script>alert("escaped")</script> and tasty bread' in entry.inner_text()
+    assert entry.locator("a[href^='javascript'], script, iframe, img").count() == 0
+    assert entry.locator("input[type=checkbox]").count() == 0  # their checkbox is no promise of ours

@@ -251,22 +251,24 @@ def _note(mail: Mail, book: _Book, ref: CustomerRef, day: date, hhmm: str, *, by
     filename = f"{day.isoformat()}-{stem}.md"
 
     def text(body: str) -> str:
-        whole = body + ("\n\n" if body and footer else "") + "\n\n".join(footer)
-        return interaction_text(day, "email", whole.strip() + "\n" if whole.strip() else "", with_=with_, by=who,
+        joined = body + ("\n\n" if body and footer else "") + "\n\n".join(footer)
+        return interaction_text(day, "email", joined.strip() + "\n" if joined.strip() else "", with_=with_, by=who,
                                 sentiment=sentiment, direction=direction, summary=summary or None,
                                 message_id=mail.message_id)
 
     body = no_promises(mail.body)
-    size = len(text(body).encode("utf-8"))
+    whole = text(body)
+    size = len(whole.encode("utf-8"))
     if size > MAX_NOTE_BYTES:
         marker = "\n\n*[The rest of this email, {:,} bytes, was left out: notes are kept up to {:,} bytes.]*"
         overhead = size - len(body.encode("utf-8")) + len(marker.format(10**9, MAX_NOTE_BYTES).encode())
         body, left = _fit(body, MAX_NOTE_BYTES - overhead)
         body += marker.format(left, MAX_NOTE_BYTES)
         notes.append(f"the email's text was cut to fit a note ({left:,} bytes left out)")
+        whole = text(body)
     if not summary and not body.strip():
         notes.append("it has no subject and no text; the note says only who took part")
-    return filename, text(body), notes
+    return filename, whole, notes
 
 
 def import_mail(root: Path, paths: Sequence[Path], *, customer: str | None, today: date, tz: tzinfo | None = None,

@@ -464,7 +464,7 @@ def test_an_outlook_forward_keeps_its_header_block():
     ('<a href="https://x.example/a">https://x.example/a</a>', "https://x.example/a"),
     ('<a href="mailto:jo@x.example">Jo</a>', "Jo (jo@x.example)"),
     ("&lt;script&gt; &amp; &#233;", "<script> & é"),
-    ("Hi<blockquote>old<blockquote>older</blockquote></blockquote>", "Hi\n> old\n> > older"),
+    ("<p>Hi</p><blockquote>old<blockquote>older</blockquote></blockquote>", "Hi\n\n> old\n> > older"),
     ("<div>a\x00b\x07c</div>", "abc"),
     ("", ""), ("<html></html>", ""),
 ])

@@ -20,6 +20,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from jinja2 import Environment
+
 from . import manifest, scratch
 from .check import available_problems
 from .config import Config, load_config, read_config, resolve_as_of
@@ -36,7 +38,7 @@ from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .site import Renderer
 from .site.kept import Deferred, Kept
-from .site.render import TemplateProblem, assets, bounds, render_pieces, template_problems
+from .site.render import TemplateProblem, assets, bounds, environment, render_pieces, template_problems
 from .units import PARALLEL_MIN_FILES, Inputs, Unit, analyse_all, full_unit, git_digests, invariant
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
 
@@ -79,13 +81,15 @@ class Begun:
     """Problems of playbook.yaml and of the customers folder itself."""
 
 
-def begin(root: Path, as_of: date | None) -> Begun:
+def begin(root: Path, as_of: date | None, env: Environment | None = None) -> Begun:
+    """`env`: the Jinja environment the pages will be rendered with; the team's templates are
+    compiled once, here, to find their problems, and used again to render."""
     raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
     config, more = load_config(root, raw) if raw is not None else (Config(), [])
     problems += more
-    problems += template_problems(root)  # as check finds them, before anything is rendered
+    problems += template_problems(root, env)  # as check finds them, before anything is rendered
     folders = customer_folders(root, problems)
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
@@ -224,21 +228,16 @@ class Carried:
 
 
 def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
-                jobs: int | None, progress: Callable[[str], None], carried: Carried | None = None,
-                bytecode: Path | None = None) -> None:
+                jobs: int | None, progress: Callable[[str], None], templates: str, env: Environment,
+                carried: Carried | None = None) -> None:
     """Every output file into `writer`. Customers' own pages are rendered in worker processes
-    on a large cold build while this process renders the pages over all customers. `bytecode`:
-    where Jinja keeps compiled templates (the playbook's cache folder)."""
+    on a large cold build while this process renders the pages over all customers.
+    `templates`: their digest; `env`: the Jinja environment for them."""
     ok = [u for u in units if u.relationship is not None]
     rels = [u.relationship for u in ok]
-    templates = templates_digest(inp.root)
     carried = carried or Carried()
-    env = carried.envs.get(templates)  # serve: the templates compiled for these very bytes, if any
-    carried.envs.clear()
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, bytecode=bytecode,
-                        keys=analysis_keys(ok))
-    carried.envs[templates] = renderer.env
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
     count = 0
 
     def add(rel: str, k: str, data) -> None:
@@ -329,13 +328,18 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     t = time.perf_counter()
     progress("Reading and analysing the playbook…")
     last = manifest.read(memo, out) if persistent else None
-    b = begin(root, as_of)
+    templates = templates_digest(root)
+    carried = carried or Carried()
+    # serve: the templates compiled for these very bytes, if any; else compiled once, in begin.
+    env = carried.envs.get(templates) or environment(
+        root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
+    carried.envs = {templates: env}
+    b = begin(root, as_of, env)
     inp = b.inputs
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root))) if persistent else {}
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})
-    templates = templates_digest(root)
     if last is not None and len(inp.known) == len(b.folders):
         site_key = build_key(b, [inp.known.get(f.name, "") for f, _ in b.folders], templates, out, since)
         if site_key == last.key and output_intact(out, last.written):
@@ -356,8 +360,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
     try:
-        render_site(units, inp, since, memo, writer, jobs, progress, carried,
-                    memo.dir / "jinja" if persistent and memo.dir is not None else None)
+        render_site(units, inp, since, memo, writer, jobs, progress, templates, env, carried)
         written = writer.finish()
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()

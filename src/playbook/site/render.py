@@ -242,10 +242,11 @@ def entry_kind_of(path: Path) -> str:
     return "dir" if real_path(path, None).is_dir() else "other"
 
 
-def template_problems(root: Path) -> list[Problem]:
+def template_problems(root: Path, env: Environment | None = None) -> list[Problem]:
     """What `build` would stop on in the team's templates/, found without rendering: files it
     will not read (links out, FIFOs, devices, unreadable, too big) and templates that do not
-    compile. `check` reports them, so it catches what `build` trips on."""
+    compile. `check` reports them, so it catches what `build` trips on. `env`: the
+    environment the build renders with (what compiles here is not compiled again)."""
     team = root / TEAM_TEMPLATES
     try:
         if follow(team) != "dir":
@@ -253,7 +254,7 @@ def template_problems(root: Path) -> list[Problem]:
     except Refused as exc:
         return [error(TEAM_TEMPLATES, 0, 0, str(exc))]
     (d, bound), *_ = bounds(root)
-    env = environment(root)
+    env = env or environment(root)
     found: list[Problem] = []
     for folder, _skipped, files in walk(d, bound):
         for name in files:

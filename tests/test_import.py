@@ -193,3 +193,86 @@ def test_hostile_cells_stay_text_and_inside_content(book: Path, tmp_path: Path):
     folders = sorted(p.name for p in (book / "content/customers").iterdir())
     assert "index" not in folders and all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f) for f in folders)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book", "companies.csv"]
+
+
+def test_a_later_export_adds_only_its_new_rows(book: Path, tmp_path: Path):
+    assert imported(book, *PRODUCTS)[0] == 0
+    later = tmp_path / "contacts-later.csv"
+    text = (CRM / "hubspot/contacts.csv").read_text("utf-8")
+    later.write_text(text + "7004,Nils,Ek,nils@harbourlogistics.example,,Driver,,Harbour Logistics,5001\n", "utf-8")
+    notes = tmp_path / "notes-later.csv"
+    notes.write_text((CRM / "hubspot/notes.csv").read_text("utf-8")
+                     + "9004,2024-07-01,EMAIL,Sent Nils the rota,5001,7004,Maya Lindqvist\n", "utf-8")
+    yaml_before = (book / "content/customers/harbour-logistics/customer.yaml").read_text("utf-8")
+    code, out, err = imported(book, str(notes), str(later), str(CRM / "hubspot/companies.csv"))
+    assert code == 0, err
+    assert "Added 0 customers, 1 contact (1 to customers already here) and 1 note." in out
+    assert "content/customers/harbour-logistics/interactions/2024-07-01-sent-nils-the-rota.md  (email note)" in out
+    after = (book / "content/customers/harbour-logistics/customer.yaml").read_text("utf-8")
+    assert after == yaml_before + ("  - name: Nils Ek\n    role: Driver\n    email: nils@harbourlogistics.example\n"
+                                   "    crm_id: hubspot:7004\n")
+    note = (book / "content/customers/harbour-logistics/interactions/2024-07-01-sent-nils-the-rota.md").read_text()
+    assert note == ("---\ndate: 2024-07-01\ntype: email\nwith: Nils Ek\nby: maya\ncrm_id: hubspot:9004\n---\n"
+                    "Sent Nils the rota\n")
+
+
+def test_owners_can_be_mapped_for_a_product_export_and_duplicates_are_one_customer(book: Path, tmp_path: Path):
+    mapping = tmp_path / "owners.yaml"
+    mapping.write_text('owners:\n  "jane.smith@ourco.example": tomas\n', "utf-8")
+    companies = tmp_path / "companies.csv"
+    companies.write_bytes("\ufeffRecord ID;Company name;Company owner\r\n1;Acme;jane.smith@ourco.example\r\n"
+                          "2;ACME;Maya Lindqvist\r\n".encode("utf-8"))
+    code, out, err = imported(book, str(companies), "--map", str(mapping))
+    assert code == 0, err
+    assert f"{companies}:3: note: 'ACME' has the same name as the company at {companies}:2; both are one customer (acme)" \
+        in err
+    text = (book / "content/customers/acme/customer.yaml").read_text("utf-8")
+    assert "crm_id: ['hubspot:1', 'hubspot:2']\n" in text and "owner: tomas\n" in text
+    assert imported(book, str(companies))[1].count("Already in the playbook (left as they are): 2 customers") == 1
+
+
+def test_an_import_reads_each_customer_once_and_edits_it_once(book: Path, tmp_path: Path, monkeypatch):
+    """Linear in the rows: 3,000 contacts for one customer already in the playbook are one
+    edit of its customer.yaml, not one read and rewrite each (which was quadratic)."""
+    import playbook.capture.profile as profile
+    import playbook.importing.existing as existing
+    calls = {"parse": 0, "read": 0}
+    real_parse, real_read = profile.parse_customer, existing.read_file
+
+    def parse(*a, **k):
+        calls["parse"] += 1
+        return real_parse(*a, **k)
+
+    def read(*a, **k):
+        calls["read"] += 1
+        return real_read(*a, **k)
+    monkeypatch.setattr(profile, "parse_customer", parse)
+    monkeypatch.setattr(existing, "read_file", read)
+    assert imported(book, str(CRM / "hubspot/companies.csv"))[0] == 0
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("Record ID,First Name,Last Name,Associated Company IDs\n"
+                        + "".join(f"{i},Person,Number {i},5001\n" for i in range(3000)), "utf-8")
+    calls.update(parse=0, read=0)
+    code, out, err = imported(book, str(contacts))
+    assert code == 0, err
+    assert "Added 0 customers, 3,000 contacts (1 to customers already here)" in out
+    assert calls["parse"] == 2  # the file as read, and as edited (the proof before writing)
+    assert calls["read"] <= 1 + 4 + 2  # each customer.yaml and each note of the playbook once
+    assert len(load(book).playbook.customers[1].contacts) == 3000
+
+
+@pytest.mark.parametrize("dry", [True, False])
+def test_contacts_for_a_customer_yaml_it_cannot_edit_are_reported_and_it_is_left_alone(book: Path, dry: bool):
+    folder = book / "content/customers/harbour"
+    folder.mkdir(parents=True)
+    (folder / "customer.yaml").write_text("{name: Harbour Logistics, owner: maya}\n", "utf-8")
+    before = tree(book)
+    args = [str(CRM / "hubspot/companies.csv"), str(CRM / "hubspot/contacts.csv")] + (["--dry-run"] if dry else [])
+    code, out, err = imported(book, *args)
+    assert code == 1
+    assert ("content/customers/harbour/customer.yaml: not imported: " in err
+            and "edit it by hand (2 contacts not added, from " in err)
+    if dry:
+        assert tree(book) == before
+    else:
+        assert (folder / "customer.yaml").read_text("utf-8") == "{name: Harbour Logistics, owner: maya}\n"

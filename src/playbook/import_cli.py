@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -48,7 +49,7 @@ Playbook knows, a bad mapping file, or no playbook here (nothing was written).""
 
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help="bring customers, contacts and history from HubSpot, Salesforce, Pipedrive "
-                                      "or any CSV", description=DESCRIPTION, epilog=EPILOG,
+                                      "or any CSV", description=textwrap.fill(DESCRIPTION, 92), epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV exports, in any order")
     p.add_argument("--dry-run", "-n", action="store_true",

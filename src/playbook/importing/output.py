@@ -103,6 +103,12 @@ def add_contacts(contacts: list[NewContact]) -> Change:
     return Change(lambda t: append_items(t, "contacts", items), expect)
 
 
+def try_contacts(text: str, contacts: list[NewContact]) -> None:
+    """For a dry run: raise Unsupported (a CaptureError) when the contacts could not be added to
+    this customer.yaml text (a flow-style file, a 'contacts' that is not a list)."""
+    append_items(text, "contacts", [_contact_fields(c) for c in contacts])
+
+
 def _stem(summary: str, fallback: str) -> str:
     words = slugify(summary, "").split("-")[:6]
     stem = ""

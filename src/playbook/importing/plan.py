@@ -76,8 +76,8 @@ class Plan:
 class Planner:
     """Builds a Plan against a Book, record by record."""
 
-    def __init__(self, book: Book, owners: Owners, today: date) -> None:
-        self.book, self.owners, self.today = book, owners, today
+    def __init__(self, book: Book, owners: Owners) -> None:
+        self.book, self.owners = book, owners
         self.plan = Plan()
         self.new_by_slug: dict[str, NewCustomer] = {}
         self.new_contact_keys: set[str] = set()

@@ -16,10 +16,11 @@ from ..capture.profile import edit_profile
 from ..capture.scaffold import make_customer_folder
 from ..config import Config, load_config
 from ..load import CUSTOMERS_DIR
+from ..reading import Refused, read_file
 from .csvfile import Table, Unreadable, open_table
 from .existing import read_book
 from .mapping import BadMapping, Mapping, read_mapping
-from .output import NoteText, Unwritable, add_contacts, customer_text, note_text
+from .output import NoteText, Unwritable, add_contacts, customer_text, note_text, try_contacts
 from .owners import Owners
 from .plan import NewNote, Plan, Planner
 from .rows import BadValue, Where, company, person, touch
@@ -129,7 +130,7 @@ def run_import(root: Path, files: list[tuple[Path, str]], *, today: date, mappin
     config, _ = load_config(root)
     book = read_book(root)
     owners = Owners(config.team, mapping.owners if mapping else {})
-    planner = Planner(book, owners, today)
+    planner = Planner(book, owners)
     for c in companies:
         planner.company(c)
     for p in people:
@@ -191,7 +192,10 @@ def _write(root: Path, config: Config, plan: Plan, report: Report, book, today: 
             if not dry_run:
                 ref = CustomerRef(slug, folder.name, (root / CUSTOMERS_DIR / slug).resolve())
                 edit_profile(root, ref, config, [add_contacts(contacts)])
-        except (CaptureError, OSError) as exc:
+            else:
+                data = read_file(root / CUSTOMERS_DIR / slug / "customer.yaml", root)
+                try_contacts(data.decode("utf-8-sig"), contacts)
+        except (CaptureError, OSError, Refused, UnicodeDecodeError) as exc:
             report.failed.append((rel, f"{exc} ({len(contacts)} contacts not added, from {contacts[0].where} on)"))
             continue
         report.writes.append((rel, f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''} added"))

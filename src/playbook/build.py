@@ -235,6 +235,9 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     `templates`: their digest; `env`: the Jinja environment for them."""
     ok = [u for u in units if u.relationship is not None]
     rels = [u.relationship for u in ok]
+    # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
+    # customers they are tens of megabytes) and the kept views go with this build.
+    shards = carried.shards if carried is not None else None
     carried = carried or Carried()
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
                         authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
@@ -256,7 +259,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
-    for rel, k, data in search_shards.files(ok, writer.has, search.parts, carried.shards):  # one file, or pieces
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards):  # one file, or pieces
         add(rel, k, data)
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
@@ -329,11 +332,11 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     progress("Reading and analysing the playbook…")
     last = manifest.read(memo, out) if persistent else None
     templates = templates_digest(root)
-    carried = carried or Carried()
     # serve: the templates compiled for these very bytes, if any; else compiled once, in begin.
-    env = carried.envs.get(templates) or environment(
+    env = (carried.envs.get(templates) if carried is not None else None) or environment(
         root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
-    carried.envs = {templates: env}
+    if carried is not None:
+        carried.envs = {templates: env}
     b = begin(root, as_of, env)
     inp = b.inputs
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root))) if persistent else {}

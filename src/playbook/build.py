@@ -136,7 +136,7 @@ def build_key(b: Begun, pkeys: list[str], templates: str, out: Path, since: str 
 
 def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
     """The latest interactions over all customers, newest first, as the feed orders them."""
-    return list(islice(merge(*(u.recent for u in units if u.relationship)), limit))
+    return list(islice(merge(*(u.latest_keys(limit) for u in units if u.relationship)), limit))
 
 
 def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:

@@ -10,6 +10,7 @@ from engine_factory import (
     AS_OF, Ask, Birthday, Play, RoleGap, Source, config, contact, customer, d, promise, steady_history, touch,
 )
 from playbook.config import Config
+from playbook.engine.words import days, fmt_date
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.history import month_ends
 
@@ -234,6 +235,36 @@ def test_renewal_window(in_days, expected, priority):
         call = AS_OF + timedelta(days=in_days - 21)
         assert acts[0].due == max(AS_OF, call - timedelta(days=max(0, call.weekday() - 4)))
         assert acts[0].due.weekday() < 5  # never a call planned for the weekend
+
+
+@pytest.mark.parametrize("in_days", [14, 3, 0])
+def test_a_renewal_call_not_made_in_time_is_late_not_due_today(in_days):
+    """The call is planned three weeks before the renewal; once that day has gone by it shows
+    how late it is (as a promise does), instead of being due 'today' every day until the date."""
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days))
+    call = next(a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal")
+    planned = AS_OF + timedelta(days=in_days - 21)
+    assert call.due == planned - timedelta(days=max(0, planned.weekday() - 4)) < AS_OF
+    assert call.priority == "high"
+    assert call.why.endswith("is today.") if in_days == 0 else f"in {in_days} days" in call.why
+
+
+@pytest.mark.parametrize("days_ago", [1, 5, 400])
+def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_ago):
+    """customer.yaml still gives a renewal date that has passed: nobody recorded whether they
+    renewed, and the calls before the next renewal never come. One high, overdue action says
+    so and links to the line to edit, until someone does."""
+    c = customer(*steady_history(), since=LONG_AGO, renewal=d(days_ago), value=142_000)
+    found = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert len(found) == 1
+    a = found[0]
+    assert a.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(days_ago))} went"
+    assert 0 <= (d(days_ago) - a.due).days <= 2 and a.due.weekday() < 5  # the working day of (or before) it
+    assert a.priority == "high" and a.score_reasons[-1].startswith(f"{days((AS_OF - a.due).days)} overdue")
+    assert a.source.line == 4 and a.source.path.endswith("customer.yaml")
+    assert "set renewal: to the next date" in a.why and "status: ended" in a.why
+    ended = customer(*steady_history(), since=LONG_AGO, renewal=d(days_ago), status="ended")
+    assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
 
 
 @pytest.mark.parametrize("days_ago, expected", [(30, True), (31, False)])

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
+from ..sentences import first_sentence
 from .health import ASK_ANSWER_DAYS
 from .owed import waiting_since
 from .pause import pause_text
@@ -165,7 +166,8 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     if not cover:
         return found
     first = min(cover, key=lambda a: (a.due, a.kind, a.title))
-    note = f" It is also the touch this quiet account needs ({reach.why.split('.')[0].lower()})."
+    why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
+    note = f" It is also the touch this quiet account needs ({why[:1].lower()}{why[1:]})."
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
 
 
@@ -193,19 +195,34 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds) -> l
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
             currency: str | None = None) -> list[Action]:
     out = []
+    main = _main_contact(customer, tl)
+    value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
+    passed = customer.renewal
+    if passed is not None and passed < as_of and customer.status != "ended":
+        # A renewal date gone by with the profile unchanged: nobody has recorded how it went,
+        # and without a date the calls before the next renewal never come. It stays overdue
+        # until someone edits the line it links to.
+        out.append(Action(
+            kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} to confirm how the "
+                                  f"renewal of {fmt_date(passed)} went",
+            why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
+                "If they renewed, set renewal: to the next date (the call before it will come back); "
+                "if they left, set status: ended.",
+            due=passed, priority="high", contact=main, owner=_owner(customer), source=customer.at("renewal"),
+            customer=customer.slug,
+        ))
     for k in dates:
         if k.kind != "renewal" or k.days_until > t.renewal_days:
             continue
-        # Call well before the date, so there is time to act on what you hear.
-        due = max(as_of, weekday_before(k.date - timedelta(days=21)))
-        value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
-        main = _main_contact(customer, tl)
+        # Call well before the date, so there is time to act on what you hear; a call not made
+        # by then is shown late, as a promise is.
+        due = weekday_before(k.date - timedelta(days=21))
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
-            why=f"Renewal{value} in {days(k.days_until)}.",
+            why=f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today.",
             due=due, priority="high" if k.days_until <= 30 else "medium",
-            contact=_main_contact(customer, tl), owner=_owner(customer), source=k.source, customer=customer.slug,
+            contact=main, owner=_owner(customer), source=k.source, customer=customer.slug,
         ))
     return out
 

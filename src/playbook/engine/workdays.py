@@ -1,8 +1,7 @@
 """Due dates on working days: never a Saturday, a Sunday or a day the team marks as a holiday.
 
 A date someone set (a promise's own due date) stays as written. A date counted back from an
-event (the call before a renewal, a birthday) moves to the working day before, so it is never
-late; any other date (a week to answer, "within 7 days") moves to the working day after.
+event (the call before a renewal, a birthday) moves to the working day before; any other date (a week to answer, "within 7 days") moves to the working day after.
 """
 
 from __future__ import annotations
@@ -49,8 +48,9 @@ def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
         before = walk(a.due, holidays, -1)
         if before >= as_of:
             return before
-        # Too late to do it before: a birthday greeting goes on the day; a call, on the next working day.
-        return a.due if a.kind == "personal" else walk(max(a.due, as_of), holidays, 1)
+        # Gone by: a birthday greeting goes on the day; a call before a renewal that was not
+        # made is shown late by as long (it used to read "today", every day, until the renewal).
+        return a.due if a.kind == "personal" else before
     return walk(a.due, holidays, 1)
 
 

@@ -254,7 +254,7 @@ def test_dry_run_prints_and_writes_nothing(root: Path):
     assert out.startswith("--- would write content/customers/rosalinds-bakery/interactions/"
                           "2026-11-18-1031-oven-delivery-this-week.md (from ../mail/apple-mail.eml)\n---\n"
                           "date: 2026-11-18\ntype: email\n")
-    assert err.endswith("1 messages: 1 would write, 0 already imported, 0 not imported\n")
+    assert err.endswith("1 message: 1 would write, 0 already imported, 0 not imported\n")
 
 
 # -- which customer, which day -------------------------------------------------------------

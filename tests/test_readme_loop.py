@@ -45,7 +45,7 @@ def test_every_command_of_the_daily_loop_works(example: Path, tmp_path: Path):
         assert code == 0, (command, out, err)
     (rosalind,) = [c for c in load(example).playbook.customers if c.slug == "rosalinds-bakery"]
     assert rosalind.asks[-1].what == "A card reader for the stall" and rosalind.asks[-1].from_ == "Rosalind Baptiste"
-    assert rosalind.contacts[-1].name == "Ada Baptiste"
+    assert rosalind.contacts[-1].name == "Priya Shah"
     (mail,) = [i for i in rosalind.interactions if i.message_id]
     assert (mail.type, mail.with_, mail.by, mail.direction, mail.summary) == (
         "email", ("Rosalind Baptiste",), "maya", "in", "Christmas hours")

@@ -74,7 +74,8 @@ def _log_mail(args: argparse.Namespace) -> int:
                 print(f"{shown(o.path)}  (from {escape_controls(o.where)})")
             warn(f"{o.where}: {n}" for n in o.notes)
     done = "would write" if args.dry_run else "written"
-    print(f"{sum(counts.values())} messages: {counts['written']} {done}, {counts['there']} already imported, "
+    total = sum(counts.values())
+    print(f"{total} message{'' if total == 1 else 's'}: {counts['written']} {done}, {counts['there']} already imported, "
           f"{counts['problems']} not imported" + (" (see above)" if counts["problems"] else ""), file=sys.stderr)
     return 1 if counts["problems"] else 0
 

@@ -24,7 +24,7 @@ import pytest
 
 from builds import Walk, cold, copy_playbook, git_init, same
 from helpers import REPO, tree
-from playbook import build as build_module, config, manifest
+from playbook import config, manifest, site_files
 from playbook.build import Session, build
 from playbook.outputs import search_shards
 
@@ -98,7 +98,7 @@ def snapshot(root: Path) -> dict[Path, tuple]:
 def test_parallel_cold_and_warm_builds_agree(tmp_path, monkeypatch):
     """Workers (forced on a small playbook) give the bytes of one process."""
     root = copy_playbook(REPO, tmp_path / "pb")
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(site_files, "PARALLEL_MIN_FILES", 0)
     import playbook.units as units
     monkeypatch.setattr(units, "PARALLEL_MIN_FILES", 0)
     build(root, tmp_path / "serial", use_cache=False, jobs=1)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from playbook import units
-from playbook.build import analysis_keys, begin
+from playbook.build import begin
+from playbook.site_files import analysis_keys
 from playbook.memo import Memo, fingerprint
 from playbook.site import Renderer, paging
 from playbook.site.kept import Deferred

@@ -133,7 +133,7 @@ def test_results_kept_in_the_output_stay_memoised(synthetic, tmp_path, monkeypat
     rendered = []
     real = Renderer.customer_pages
     monkeypatch.setattr(Renderer, "customer_pages", lambda self, r: rendered.append(r.customer.slug) or real(self, r))
-    import playbook.build as build_module
+    import playbook.site_files as build_module  # the render phase
     real_pieces = build_module.render_pieces
     monkeypatch.setattr(build_module, "render_pieces", lambda env, t, *a: rendered.append(t) or real_pieces(env, t, *a))
     import playbook.outputs.ics as ics

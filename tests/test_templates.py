@@ -98,7 +98,7 @@ def test_templates_get_no_undefined_values(tmp_path: Path, make_playbook):
 def test_a_broken_customer_template_in_worker_processes_is_reported_like_content(tmp_path, monkeypatch):
     """Customers' pages render in forked workers on a large playbook; the template's problem
     crosses back whole (it once broke the pool instead)."""
-    import playbook.build as build_module
+    import playbook.site_files as build_module  # the render phase
     root = make(tmp_path)
     for k in range(60):  # more customers than one worker chunk
         c = root / f"content/customers/c{k:02d}"

@@ -1,0 +1,216 @@
+"""Phase 4 of the build (build.py): every file of the site, from the analysed units.
+
+Each customer's own pages are memoised under a key of its analysis, the site's names and
+the templates (on a large cold build they are rendered by worker processes while this one
+renders the pages over all customers). A page over all customers is keyed by what it shows:
+a list page by the analysis keys of its rows and actions (site/lists.py), any other by a
+digest of its view data. playbook.json, the search index, the calendars and the feed are
+keyed by what they read of each customer. A file whose key is the one last written is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from heapq import merge
+from itertools import islice
+from typing import Callable, Iterator
+
+from jinja2 import Environment
+
+from .memo import Memo, digest, fingerprint, key
+from .names import customer_file
+from .outputs import json_out, search, search_shards
+from .outputs.atom import LIMIT as FEED_ITEMS, feed
+from .outputs.ics import calendar, calendar_files, entry
+from .parallel import ordered_map, workers
+from .site import Renderer
+from .site.kept import Deferred, Kept
+from .site.render import assets, render_pieces
+from .units import PARALLEL_MIN_FILES, Inputs, Unit, full_unit
+from .write import Writer
+
+__all__ = ["Carried", "render_site"]
+
+#: A page over all customers is kept in the memo up to this size (bytes).
+PAGE_MEMO_MAX = 16 * 2**20
+
+
+def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
+    """The latest interactions over all customers, newest first, as the feed orders them."""
+    return list(islice(merge(*(u.latest_keys(limit) for u in units if u.relationship)), limit))
+
+
+def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
+    """The feed's (customer, interaction) pairs, with their notes (slim units leave them out)."""
+    by_slug = {u.slug: u for u in units if u.relationship}
+    full: dict[str, Unit] = {}
+    items = []
+    for (_, cslug, islug), _ in latest(units, FEED_ITEMS):
+        u = full.setdefault(cslug, full_unit(by_slug[cslug], inp, memo))
+        c = u.relationship.customer
+        items.append((c, next(i for i in c.interactions if i.slug == islug)))
+    return items
+
+
+def analysis_keys(units: list[Unit]) -> dict[int, str]:
+    """Each relationship's and action's analysis key, by id: a list page is a function of the
+    site and of the analyses of what it shows (site/lists.py keys it so)."""
+    keys: dict[int, str] = {}
+    for u in units:
+        keys[id(u.relationship)] = u.akey
+        for n, a in enumerate(u.relationship.actions):
+            keys[id(a)] = f"{u.akey}#{n}"
+    return keys
+
+
+def page_key(u: Unit, renderer: Renderer, templates: str) -> str:
+    """A customer's own pages depend on its analysis, the site's names and the templates."""
+    return key("pages", u.akey, renderer.site_digest(u.relationship), templates)
+
+
+def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
+    """One customer's pages: from the memo, else rendered."""
+    memo, pk = share["memo"], share["page_keys"][u.slug]
+    pages = memo.get("pages", pk)
+    if pages is None:
+        pages = share["renderer"].customer_pages(full_unit(u, share["inputs"], memo).relationship)
+        memo.put("pages", pk, pages)
+    return u.slug, pages
+
+
+def _view_key(templates: str, template: str, context: dict, kept: Kept) -> str | None:
+    """A page over all customers is keyed by a digest of its view data: what it shows can
+    never drift from what was rendered. None when the view data cannot be pickled. A row or
+    action view made once for many pages is pickled as the digest it was given when made."""
+    data = fingerprint(context, kept.stand_in)
+    return key("page", templates, template, data) if data is not None else None
+
+
+def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer,
+                kept: Kept) -> Iterator[tuple[str, str, object]]:
+    """The pages over all customers as (path, key, bytes or pieces, None to keep the file)."""
+    v = renderer.views
+
+    def each():
+        yield v.home()
+        yield from v.customers()
+        yield from v.index_pages()
+
+    for path, template, context in each():
+        if isinstance(context, Deferred):  # keyed by what it shows; its view data made only if needed
+            vk: str | None = key("page", templates, template, context.key)
+        else:
+            vk = _view_key(templates, template, context, kept)
+        if vk is not None and writer.has(path, vk):
+            memo.keep("page", vk)
+            yield path, vk, None
+            continue
+        pieces = memo.get("page", vk) if vk is not None else None
+        if pieces is None:
+            if isinstance(context, Deferred):
+                context = context.make()
+            pieces = render_pieces(renderer.env, template, context, renderer.root)
+            if vk is not None and sum(map(len, pieces)) <= PAGE_MEMO_MAX:
+                memo.put("page", vk, pieces)
+        yield path, vk or digest(*pieces), pieces
+
+
+@dataclass
+class Carried:
+    """What `serve` carries from one build to the next besides the memo."""
+
+    envs: dict = field(default_factory=dict)
+    """The Jinja environment of the last build, by templates digest: compiling the templates
+    again took half of a rebuild at 200 customers."""
+    kept: Kept = field(default_factory=Kept)
+    """Rows and action views of the customers that did not change (site/kept.py)."""
+    shards: search_shards.Shards = field(default_factory=search_shards.Shards)
+    """The search index's pieces as last made (outputs/search_shards.py)."""
+
+
+def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
+                jobs: int | None, progress: Callable[[str], None], templates: str, env: Environment,
+                carried: Carried | None = None) -> None:
+    """Every output file into `writer`. Customers' own pages are rendered in worker processes
+    on a large cold build while this process renders the pages over all customers.
+    `templates`: their digest; `env`: the Jinja environment for them."""
+    ok = [u for u in units if u.relationship is not None]
+    rels = [u.relationship for u in ok]
+    # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
+    # customers they are tens of megabytes) and the kept views go with this build.
+    shards = carried.shards if carried is not None else None
+    carried = carried or Carried()
+    renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
+    count = 0
+
+    def add(rel: str, k: str, data) -> None:
+        nonlocal count
+        writer.add(rel, k, data)
+        count += 1
+        if count % 200 == 0:
+            progress(f"Writing the site… {count:,} files")
+
+    akeys = [u.akey for u in ok]
+    k = key("json", inp.as_of.isoformat(), *akeys)
+    add("playbook.json", k, None if writer.has("playbook.json", k)
+        else json_out.pieces(((u.json_text, u.agenda) for u in ok), inp.as_of))
+    schema = json_out.schema_bytes()
+    add(json_out.SCHEMA_FILE, digest(schema), schema)
+    for u in ok:  # each customer's entry on its own, for a tool that wants one customer
+        rel, k = customer_file(u.slug), key("customer-json", u.akey)
+        add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards):  # one file, or pieces
+        add(rel, k, data)
+
+    page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
+    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
+        memo.keep("pages", pk)
+    todo = []
+    for u in ok:
+        kept = writer.kept_group(u.slug, page_keys[u.slug])
+        if kept is None:
+            todo.append(u)
+        else:
+            for rel in kept:
+                add(rel, page_keys[u.slug], None)
+            writer.group(u.slug, page_keys[u.slug], kept)
+    n = workers(jobs)
+    if jobs is None and sum(len(u.relationship.customer.interactions) for u in todo) < PARALLEL_MIN_FILES:
+        n = 1  # starting workers costs more than it saves
+    if not memo.on_disk:
+        n = 1  # workers hand results back through the memo's files
+    index = ((None, [f]) for f in index_files(renderer, templates, memo, writer, carried.kept))
+    for slug, files in ordered_map(_pages_task, todo, n, meanwhile=index, renderer=renderer, memo=memo,
+                                   inputs=inp, page_keys=page_keys):
+        if slug is None:
+            add(*files[0])
+            continue
+        pk = page_keys[slug]
+        for rel, data in files:
+            add(rel, pk, data)
+        writer.group(slug, pk, tuple(rel for rel, _ in files))
+    for rel, data in assets(inp.root):
+        add(rel, digest(data), data)
+    # A calendar reads only its customers' entries (ics.entry), whose digests the units keep,
+    # and a person's only those of the customers they own or have an action of: an edit that
+    # moves no action or key date leaves every calendar as it was, and one that does, only the
+    # team's and those people's.
+    entries = None
+    for rel, name, owner in calendar_files(inp.config, renderer.site.handles):
+        k = key("ics", name, owner or "", inp.as_of.isoformat(), inp.config.site_url or "",
+                *(u.calendar_key for u in ok if owner is None or owner in u.calendar_people))
+        if writer.has(rel, k):
+            memo.keep("ics", k)
+            add(rel, k, None)
+            continue
+        data = memo.get("ics", k)
+        if data is None:
+            entries = entries or [entry(r) for r in rels]
+            data = calendar(name, entries, inp.as_of, owner, site_url=inp.config.site_url)
+            memo.put("ics", k, data)
+        add(rel, k, data)
+    for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, inp, memo)):
+        add(rel, digest(data), data)
+    carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
+    progress(f"Writing the site… {count:,} files")

@@ -152,7 +152,7 @@ def test_every_row_it_cannot_use_is_named_by_file_and_line(book: Path):
     ]
     for want in expected:
         assert any(line.startswith(want) for line in lines), (want, err)
-    assert lines[-1].startswith("7 rows not imported")
+    assert lines[-1].startswith("7 not imported (listed above with what to do)")
     assert "Added 3 customers, 1 contact" in out and "and 1 note." in out
     assert run_cli(["check", str(book)])[0] == 0
 
@@ -276,3 +276,15 @@ def test_contacts_for_a_customer_yaml_it_cannot_edit_are_reported_and_it_is_left
         assert tree(book) == before
     else:
         assert (folder / "customer.yaml").read_text("utf-8") == "{name: Harbour Logistics, owner: maya}\n"
+
+
+def test_a_customers_folder_leading_out_of_the_playbook_is_never_written(tmp_path: Path):
+    outside, root = tmp_path / "outside", tmp_path / "book"
+    outside.mkdir()
+    (root / "content").mkdir(parents=True)
+    (root / "playbook.yaml").write_text("title: Test\n", "utf-8")
+    (root / "content/customers").symlink_to(outside)
+    code, out, err = imported(root, str(CRM / "hubspot/companies.csv"), str(CRM / "hubspot/notes.csv"))
+    assert code == 1 and list(outside.iterdir()) == []
+    assert "content/customers/harbour-logistics/customer.yaml: not imported: " in err and "leads outside" in err
+    assert f"{CRM / 'hubspot/notes.csv'}:2: not imported: not written: its customer (harbour-logistics)" in err

@@ -108,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Nothing was written (--dry-run).", file=out)
     if r.failed:
-        print(f"{_plural(len(r.failed), 'row')} not imported (listed above with what to do); the rest was "
+        print(f"{len(r.failed):,} not imported (listed above with what to do); the rest was "
               f"{'checked' if args.dry_run else 'imported'}.", file=sys.stderr)
         return 1
     return 0

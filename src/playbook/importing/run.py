@@ -204,6 +204,8 @@ def _write(root: Path, config: Config, plan: Plan, report: Report, book, today: 
     wrote_notes = False
     for note, text in notes:
         if note.slug in failed_slugs:
+            report.failed.append((str(note.touch.where), f"not written: its customer ({note.slug}) could not be made "
+                                                         "(see above)"))
             continue
         folder_path = root / CUSTOMERS_DIR / note.slug / "interactions"
         name = text.filename

@@ -128,6 +128,18 @@ def test_growing_by_breadth_alone():
     assert any("3 people engaged" in x.text for x in r.stage.reasons)
 
 
+@pytest.mark.parametrize("quiet, expected", [(28, "growing"), (29, "steady")])
+def test_growing_stops_at_two_cadences_of_silence(quiet, expected):
+    """More touches and more people over the last 90 days, but nothing heard for more than two
+    cadences since: cooling, not widening (an account manager's reading of St Aldhelm's)."""
+    earlier = [touch(100 + k * 20, 1, with_=("Ann Lee",)) for k in range(2)]
+    recent = [touch(quiet + k * 10, 2, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
+    r = analyse(customer(*earlier, *recent, since=LONG_AGO, cadence=14), config(), AS_OF)
+    assert r.stage.id == expected
+    if expected == "steady":
+        assert r.stage.reasons[0].text.startswith(f"Last heard from them {quiet} days ago")
+
+
 def test_thresholds_are_configurable():
     c = customer(touch(100, 1), since=LONG_AGO, cadence=40)
     assert stage_of(c) == "steady"

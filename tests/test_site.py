@@ -93,7 +93,7 @@ def test_home_key_dates_stage_mix_and_recent_activity(site: Path):
     assert "Northgate Logistics renewal" not in dates  # 56 days away: beyond the 30-day window
     mix = section(html, "mix-h")
     assert '<svg class="chart mix"' in mix and 'role="img"' in mix
-    assert "<desc id=\"mix-desc\">15 customers: 2 establishing, 3 growing, 6 steady, 2 at risk, 1 dormant, 1 ended.</desc>" in mix
+    assert "<desc id=\"mix-desc\">15 customers: 2 establishing, 2 growing, 7 steady, 2 at risk, 1 dormant, 1 ended.</desc>" in mix
     assert re.search(r'<svg class="chart mix".*?</svg>', mix, re.S).group(0).count("<rect ") == 6
     recent = section(html, "recent-h")
     assert recent.count('class="touch"') == 10

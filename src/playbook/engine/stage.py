@@ -175,7 +175,16 @@ def new_business(customer: Customer | None, as_of: date, window: int) -> list[Op
             and any(d is not None and start < d <= as_of for d in (o.since, o.decided_on()))]
 
 
-def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None) -> list[Reason]:
+#: An account quiet for more than this many cadences is not called growing, whatever the
+#: quarter before looked like: more touches three months ago and six weeks of silence since
+#: read as a relationship cooling, not widening (an account manager's objection).
+GROWING_QUIET_CADENCES = 2
+
+
+def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
+            cadence: int | None = None) -> list[Reason]:
+    if cadence is not None and tl.days_since_heard is not None and tl.days_since_heard > GROWING_QUIET_CADENCES * cadence:
+        return []
     more_touches = tl.touches_recent > tl.touches_earlier
     more_people = tl.people_recent > tl.people_earlier
     positive = tl.sentiment_recent is not None and tl.sentiment_recent > 0
@@ -221,7 +230,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t)),
-        ("growing", lambda: growing(tl, t, customer, as_of)),
+        ("growing", lambda: growing(tl, t, customer, as_of, cadence)),
         ("steady", lambda: steady(tl, items, cadence, t)),
     ):
         found = reasons()

@@ -10,7 +10,7 @@ keyed by what they read of each customer. A file whose key is the one last writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from heapq import merge
 from itertools import islice
 from typing import Callable, Iterator
@@ -162,6 +162,14 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
     for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards):  # one file, or pieces
         add(rel, k, data)
+    if shards is None:
+        # A build: what was just written is not held while the pages are made (at 10,000
+        # customers the export and search blobs are a hundred megabytes). `serve` keeps its
+        # units whole in memory for the next build.
+        for n, u in enumerate(units):
+            if u.relationship is not None:
+                units[n] = replace(u, json_z=b"", search_z=b"", search_words_z=b"", agenda=())
+        ok = [u for u in units if u.relationship is not None]
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
     for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still

@@ -268,7 +268,14 @@ class Watched:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
         try:
-            _, _, usage = os.wait4(self.proc.pid, 0)
+            end = time.monotonic() + 15
+            pid, _, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            while not pid and time.monotonic() < end:
+                time.sleep(0.05)
+                pid, _, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if not pid:  # run as a script's background job, the server inherits SIGINT ignored
+                self.proc.send_signal(signal.SIGTERM)
+                _, _, usage = os.wait4(self.proc.pid, 0)
             self.proc.returncode = 0
             return usage.ru_maxrss * 1024
         except ChildProcessError:

@@ -214,7 +214,14 @@ class Server(http.server.HTTPServer):
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self._stopped.clear()
         try:  # whatever happens here, `shutdown` must not wait for ever
-            self.socket.setblocking(False)
+            if self._stop.is_set():
+                return  # stopped before this thread got going (Ctrl+C as it started)
+            try:
+                self.socket.setblocking(False)
+            except OSError:
+                if self._stop.is_set():  # closed meanwhile, for the same reason
+                    return
+                raise
             with selectors.DefaultSelector() as sel:
                 sel.register(self.socket, selectors.EVENT_READ)
                 sel.register(self._wake_r, selectors.EVENT_READ)
@@ -245,6 +252,7 @@ class Server(http.server.HTTPServer):
         self._stopped.wait(timeout)
 
     def server_close(self) -> None:
+        self._stop.set()  # a loop not yet started must not start on a closed socket
         super().server_close()
         for end in (self._wake_r, self._wake):
             self._close(end)

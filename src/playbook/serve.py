@@ -228,6 +228,10 @@ def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool,
     return warnings
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           out: Path | None = None, as_of: date | None = None, quiet: bool = False,
           ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
@@ -260,14 +264,18 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     url = httpd.url
     interrupted = False
     thread: threading.Thread | None = None
+    main = threading.current_thread() is threading.main_thread()
+    # `kill` (SIGTERM, what service managers and CI send) stops it as Ctrl+C does: the same
+    # goodbye, open tabs told. Ctrl+C itself may arrive ignored (a script's background job
+    # inherits that), so SIGTERM is the stop that always works.
+    term = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:  # from here on, Ctrl+C stops the server cleanly
         say(quiet, f"Serving {out} at {url}  (Ctrl+C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"warning: listening on {host}: anyone who can reach this machine can read the customer notes",
                   file=sys.stderr)
-        serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        serving.start()
-        thread = serving  # only once started: a Ctrl+C before it must not wait for it
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        thread.start()
         if open_browser:
             webbrowser.open(url)
         stop = stop or threading.Event()
@@ -297,14 +305,17 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except KeyboardInterrupt:  # Ctrl+C: the way to stop; the library's own message is not wanted
         interrupted = True
     finally:
-        main = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a second Ctrl+C waits
+        if main:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         state.stop()  # ends the live-reload streams, so open tabs see the server go
-        if thread is not None:  # shutdown() waits for serve_forever: forever, if it never started
+        if thread is not None and thread.is_alive():  # a Ctrl+C may come as it starts, or before
             httpd.shutdown()
-        httpd.server_close()
+            thread.join(5)
+        httpd.server_close()  # a loop not started by now never starts
         if main:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGTERM, term)
         # "\r" writes over the "^C" the terminal echoed, so the goodbye is one clean line.
         back = "\r" if interrupted and sys.stdout.isatty() else ""
         say(quiet, f"{back}Stopped serving {url}")

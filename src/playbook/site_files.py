@@ -139,7 +139,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
     # customers they are tens of megabytes) and the kept views go with this build.
     shards = carried.shards if carried is not None else None
-    carried = carried or Carried()
+    carried = carried or Carried(kept=Kept(retain=False))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
                         authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
     count = 0

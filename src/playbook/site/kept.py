@@ -18,7 +18,10 @@ from ..memo import fingerprint
 class Kept:
     """Records by (source object, base), for one site key at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, retain: bool = True) -> None:
+        """`retain=False`: nothing is kept (a build at 10,000 customers held a view of every
+        row and action per page depth: memory that only `serve`'s next build repays)."""
+        self.retain = retain
         self.site_key: str | None = None
         self.records: dict[tuple[int, str], tuple[Any, Any]] = {}
         """(id of the source, base) → (the source, its record): the source is held, so its id
@@ -42,6 +45,8 @@ class Kept:
         if hit is not None and hit[0] is source:
             return hit[1]
         record = make()
+        if not self.retain:
+            return record
         self.records[k] = (source, record)
         found = fingerprint(record)
         if found is not None:
@@ -55,7 +60,7 @@ class Kept:
         if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)):
             return hit[1]
         value = make()
-        if self.site_key is not None:
+        if self.retain and self.site_key is not None:
             self.wholes[name] = (list(sources), value)
         return value
 

@@ -18,7 +18,7 @@ import pytest
 from builds import synthetic_playbook
 from playbook.build import build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.big]
 
 CUSTOMERS = 10_000
 MB = 1_000_000

@@ -123,3 +123,14 @@ def test_actions_are_yours_by_playbook_user(team_root: Path, monkeypatch):
     assert err == ("playbook: warning: PLAYBOOK_USER=tom is not a handle in this playbook (did you mean "
                    "'tomas'?); showing everyone's actions\n")
     assert run_cli(["actions", "--root", str(team_root), "--all", "--owner", "maya"])[0] == 2
+
+
+@pytest.mark.parametrize("command", ["actions", "asks", "digest"])
+def test_commands_that_read_the_book_refuse_content_with_errors(command, tmp_path):
+    """`actions`, `asks` and `digest` say nothing from a book with errors (check.load_clean):
+    each error as `file:line`, then what to do; exit 1, no traceback."""
+    root = write_playbook(tmp_path, {ACME_YAML: "name: Acme\nrenewal: not-a-date\n"})
+    code, out, err = run_cli([command, str(root), "--as-of", "2026-11-20"])
+    assert code == 1 and out == ""
+    assert f"{ACME_YAML}:2" in err and "Traceback" not in err
+    assert err.endswith("error(s) in the content; fix them first (run 'playbook check').\n")

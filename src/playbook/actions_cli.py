@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .check import check_loaded
-from .config import resolve_as_of
+from .check import load_clean
 from .engine import analyse_all, team_actions
 from .engine.types import ACTION_KINDS, Action
 from .engine.words import fmt_date
-from .load import load
 from .model import TeamMember
 from .outputs.json_out import action_dict
-from .problems import UsageError, did_you_mean, format_plain, one_of
+from .problems import UsageError, did_you_mean, one_of
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[2m"}
 _RESET = "\033[0m"
@@ -99,15 +97,10 @@ def run_actions(root: Path, args: argparse.Namespace) -> int:
     if args.kind and args.kind not in ACTION_KINDS:
         raise UsageError(f"unknown kind '{args.kind}'{did_you_mean(args.kind, ACTION_KINDS)}; "
                          f"use one of {one_of(ACTION_KINDS)}")
-    loaded = load(root)
-    as_of = resolve_as_of(args.as_of, loaded.config.as_of)
-    problems = check_loaded(loaded, as_of)
-    errors = [p for p in problems if p.severity == "error"]
-    for p in errors:
-        print(format_plain(p), file=sys.stderr)
-    if errors:
-        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+    clean = load_clean(root, args.as_of)
+    if clean is None:
         return 1
+    loaded, as_of = clean
     handles = {m.handle for m in loaded.config.team} | {o for c in loaded.playbook.customers for o in c.owners}
     if args.owner and args.owner not in handles:
         raise UsageError(f"no one with the handle '{args.owner}'{did_you_mean(args.owner, handles)}; "

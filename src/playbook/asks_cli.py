@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .check import check_loaded
-from .config import Config, resolve_as_of
+from .check import load_clean
+from .config import Config
 from .engine import analyse_all
 from .engine.demand import AskGroup, Wish, group_asks, group_news, matches
 from .engine.types import Relationship
 from .engine.words import count, days, fmt_date, money
-from .load import load
-from .problems import format_plain
 
 
 def _wish_dict(w: Wish, names: dict[str, str], config: Config, as_of: date) -> dict[str, Any]:
@@ -92,14 +89,10 @@ def asks_text(rels: list[Relationship], config: Config, as_of: date, width: int 
 
 
 def run_asks(root: Path, args: argparse.Namespace) -> int:
-    loaded = load(root)
-    as_of = resolve_as_of(args.as_of, loaded.config.as_of)
-    errors = [p for p in check_loaded(loaded, as_of) if p.severity == "error"]
-    for p in errors:
-        print(format_plain(p), file=sys.stderr)
-    if errors:
-        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+    clean = load_clean(root, args.as_of)
+    if clean is None:
         return 1
+    loaded, as_of = clean
     rels = analyse_all(loaded.playbook, loaded.config, as_of)
     if args.format == "json":
         print(asks_json(rels, loaded.config, as_of))

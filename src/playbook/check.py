@@ -48,3 +48,20 @@ def check(root: Path, as_of: date | None = None) -> tuple[list[Problem], int]:
     when = resolve_as_of(as_of, loaded.config.as_of)
     # The team's templates too: build would stop on a refused or broken one.
     return sorted_problems(check_loaded(loaded, when) + template_problems(root.resolve())), loaded.playbook.files
+
+
+def load_clean(root: Path, as_of: date | None) -> tuple[Loaded, date] | None:
+    """The playbook and its date for a command that reads it (`actions`, `asks`, `digest`);
+    None, with its errors printed to stderr and a line saying what to do, when the content has
+    errors that would make what the command says wrong."""
+    import sys
+    from .problems import format_plain
+    loaded = load(root)
+    when = resolve_as_of(as_of, loaded.config.as_of)
+    errors = [p for p in check_loaded(loaded, when) if p.severity == "error"]
+    for p in errors:
+        print(format_plain(p), file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+        return None
+    return loaded, when

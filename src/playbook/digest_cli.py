@@ -16,14 +16,12 @@ import urllib.request
 from pathlib import Path
 
 from .actions_cli import Me, git_email, identify
-from .check import check_loaded
-from .config import resolve_as_of
+from .check import load_clean
 from .digest import NO_ONE, build_digest, newly_at_risk, previous_working_day
 from .digest_formats import CONTENT_TYPES, FORMATS, render
 from .engine import analyse, analyse_all
-from .load import load
 from .names import person_name, site_handles
-from .problems import UsageError, did_you_mean, format_plain
+from .problems import UsageError, did_you_mean
 
 #: Seconds to wait for a webhook.
 POST_TIMEOUT = 20
@@ -85,15 +83,11 @@ def run_digest(root: Path, args: argparse.Namespace) -> int:
             raise UsageError("--post -: $PLAYBOOK_DIGEST_WEBHOOK is empty")
     if post_url:
         webhook_host(post_url, args.allow_http)  # a bad address is a usage error before any work
-    loaded = load(root)
-    config = loaded.config
-    as_of = resolve_as_of(args.as_of, config.as_of)
-    errors = [p for p in check_loaded(loaded, as_of) if p.severity == "error"]
-    for p in errors:
-        print(format_plain(p), file=sys.stderr)
-    if errors:
-        print(f"{len(errors)} error(s) in the content; fix them first (run 'playbook check').", file=sys.stderr)
+    clean = load_clean(root, args.as_of)
+    if clean is None:
         return 1
+    loaded, as_of = clean
+    config = loaded.config
     rels = analyse_all(loaded.playbook, config, as_of)
     handles = site_handles(config, (r.customer for r in rels), (a.owner for r in rels for a in r.actions if a.owner))
     if args.owner and args.owner not in handles:

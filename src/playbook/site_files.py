@@ -138,7 +138,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     rels = [u.relationship for u in ok]
     # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
     # customers they are tens of megabytes) and the kept views go with this build.
-    shards = carried.shards if carried is not None else None
+    plain = carried is None
+    shards = None if plain else carried.shards
     carried = carried or Carried(kept=Kept(retain=False))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
                         authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
@@ -162,7 +163,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
     for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards):  # one file, or pieces
         add(rel, k, data)
-    if shards is None:
+    if plain:
         # A build: what was just written is not held while the pages are made (at 10,000
         # customers the export and search blobs are a hundred megabytes). `serve` keeps its
         # units whole in memory for the next build.

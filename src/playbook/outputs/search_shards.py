@@ -239,12 +239,15 @@ class Shards:
                 self.top.pop(k, None)
                 self.leaves.pop(k, None)
                 continue
-            leaves = _split(k, [lines[n] for n in sorted(lines)], 2)
-            made = []
-            for leaf in sorted(leaves):
-                data = f"PLAYBOOK_SEARCH_SHARD({_js(leaf)},{_js(chr(10).join(leaves[leaf]))});\n".encode("utf-8")
-                made.append((leaf, data, digest(data)))
-            self.leaves[k] = made
+            self.leaves[k] = list(_leaves(k, [lines[n] for n in sorted(lines)]))
+
+
+def _leaves(k: str, lines: list[str]) -> Iterator[tuple[str, bytes, str]]:
+    """Shard `k`'s pieces after splitting, in order: (key, bytes, digest)."""
+    leaves = _split(k, lines, 2)
+    for leaf in sorted(leaves):
+        data = f"PLAYBOOK_SEARCH_SHARD({_js(leaf)},{_js(chr(10).join(leaves[leaf]))});\n".encode("utf-8")
+        yield leaf, data, digest(data)
 
 
 def files(units: list[Indexed], has: Callable[[str, str], bool],
@@ -253,8 +256,15 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
     """The index's files as (path, key, bytes, pieces or None to keep the file as written):
     `search-index.js` whole (`one_file`, search.parts) when the entries fit in ONE_FILE_MAX,
     else in pieces. `has(path, key)`: the file is as last written under that key. `state`:
-    the pieces of the last build (`serve`), to make again only what changed."""
-    state = state if state is not None else Shards()
+    the pieces of the last build (`serve`), to make again only what changed; without it the
+    pieces are made shard by shard and nothing is kept (`_pieces`)."""
+    if state is None:
+        if sum(_entry_bytes(u) for u in units) <= ONE_FILE_MAX:
+            yield _one(units, has, one_file)
+            return
+        yield from _docs(units, has)
+        yield from _pieces(units, has)
+        return
     # All of the state is brought up to date before the first file is handed out: a build
     # that stops half way (a broken template) cannot leave it half updated.
     before = state.blobs
@@ -268,22 +278,61 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
         state.regroup(None if whole or not state.top else changed, before)
     state.ok = True
     if one:
-        k = key("search", *(u.akey for u in units))
-        yield "search-index.js", k, None if has("search-index.js", k) else one_file(u.search_line for u in units)
+        yield _one(units, has, one_file)
         return
-    for u in units:  # a customer's entry is a function of its analysis (and the config, in its key)
-        rel, k = doc_path(u.slug), key("search-doc", u.akey)
-        yield rel, k, None if has(rel, k) else (
-            f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
+    yield from _docs(units, has)
     names = []
     # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
     for top in sorted(state.leaves):
         for leaf, data, d in state.leaves[top]:
             names.append(leaf)
-            rel = shard_path(leaf)
-            yield rel, d, None if has(rel, d) else data
+            yield shard_path(leaf), d, None if has(shard_path(leaf), d) else data
+    yield _head(units, names, has)
+
+
+def _entry_bytes(u: Indexed) -> int:
+    """The size of the customer's entry, the first line of its words blob (read alone)."""
+    return int(zlib.decompressobj().decompress(u.search_words_z, 24).partition(b"\n")[0])
+
+
+def _one(units: list[Indexed], has: Callable[[str, str], bool],
+         one_file: Callable[[Iterable[bytes]], Iterator[bytes]]) -> tuple[str, str, object]:
+    k = key("search", *(u.akey for u in units))
+    return "search-index.js", k, None if has("search-index.js", k) else one_file(u.search_line for u in units)
+
+
+def _docs(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tuple[str, str, object]]:
+    for u in units:  # a customer's entry is a function of its analysis (and the config, in its key)
+        rel, k = doc_path(u.slug), key("search-doc", u.akey)
+        yield rel, k, None if has(rel, k) else (
+            f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
+
+
+def _pieces(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tuple[str, str, object]]:
+    """A build's shards, then the head, made shard by shard: every customer's lines are held
+    once, as bytes, each shard's only while it is made (at 2,000 customers × 20 notes,
+    grouping them as `Shards` keeps them for `serve` took 50 MB at the build's peak)."""
+    top: dict[bytes, bytearray] = {}
+    for n, u in enumerate(units):
+        cid = _base36(n).encode()
+        for line in zlib.decompress(u.search_words_z).split(b"\n")[1:]:
+            k, _, words = line.partition(b"\t")
+            into = top.get(k)
+            if into is None:
+                into = top[k] = bytearray()
+            into += b"%s %s\n" % (cid, words)
+    names = []
+    for k in sorted(top):  # keys are ASCII: in the order `Shards` sorts them
+        lines = top.pop(k).decode("utf-8")[:-1].split("\n")
+        for leaf, data, d in _leaves(k.decode(), lines):
+            names.append(leaf)
+            yield shard_path(leaf), d, None if has(shard_path(leaf), d) else data
+    yield _head(units, names, has)
+
+
+def _head(units: list[Indexed], names: list[str], has: Callable[[str, str], bool]) -> tuple[str, str, object]:
     head = {"v": 2, "customers": [u.slug for u in units], "shards": names}
     data = ("/* Playbook search index in pieces; format in playbook/outputs/search_shards.py. */\n"
             f"window.PLAYBOOK_SEARCH={_js(head)};\n").encode("utf-8")
     d = digest(data)
-    yield "search-index.js", d, None if has("search-index.js", d) else data
+    return "search-index.js", d, None if has("search-index.js", d) else data

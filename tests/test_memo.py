@@ -109,7 +109,7 @@ def test_json_assembled_per_customer_is_valid_and_complete(synthetic, tmp_path):
     assert build(synthetic, site, use_cache=False).ok
     data = json.loads((site / "playbook.json").read_text())
     assert len(data["customers"]) == len(list((synthetic / "content" / "customers").iterdir()))
-    assert json.loads(b"".join(json_out.pieces([], date(2026, 1, 1))))["customers"] == []
+    assert json.loads(b"".join(json_out.pieces([], [], date(2026, 1, 1))))["customers"] == []
 
 
 def test_each_unit_keeps_enough_latest_interactions_for_the_feed_and_the_home_page():

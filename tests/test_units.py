@@ -12,6 +12,7 @@ import pytest
 from playbook import units
 from playbook.build import begin
 from playbook.memo import Memo, fingerprint
+from playbook.outputs import json_out
 from playbook.outputs.ics import calendar, calendar_files, entry
 from playbook.site import Renderer
 
@@ -72,6 +73,10 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
     assert slim_handles == handles
     assert None not in want.values()
     assert got == want
+    # playbook.json's agenda is made from the slim units' actions.
+    entries = [u.json_text for u in full]
+    export = [b"".join(json_out.pieces(entries, [u.relationship for u in us], b.inputs.as_of)) for us in (full, slim)]
+    assert export[0] == export[1] and b'"agenda": [\n' in export[0]
 
 
 def test_slim_units_keep_what_the_home_page_shows():

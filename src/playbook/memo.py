@@ -74,10 +74,22 @@ class _StandIns(pickle.Pickler):
         return self.stand_in(obj)
 
 
-@lru_cache(maxsize=2**16)
+#: Inputs up to this many characters in all make a key worth remembering (`key`).
+KEY_REMEMBERED_MAX = 4096
+
+
 def key(step: str, *inputs: bytes | str) -> str:
-    """The memo key of a step: its name, the tool, and every input it reads. (Remembered:
-    `serve` asks for the same few thousand keys after every edit.)"""
+    """The memo key of a step: its name, the tool, and every input it reads. Remembered when
+    its inputs are small: `serve` asks for the same few thousand keys after every edit, while
+    a parse key's inputs are a whole folder's bytes, which a cache would hold for the whole
+    build (at 2,000 customers × 20 notes, all of the playbook)."""
+    if sum(map(len, inputs)) <= KEY_REMEMBERED_MAX:
+        return _remembered_key(step, *inputs)
+    return digest(step, tool_digest(), *inputs)
+
+
+@lru_cache(maxsize=2**16)
+def _remembered_key(step: str, *inputs: bytes | str) -> str:
     return digest(step, tool_digest(), *inputs)
 
 

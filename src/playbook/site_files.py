@@ -155,7 +155,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     akeys = [u.akey for u in ok]
     k = key("json", inp.as_of.isoformat(), *akeys)
     add("playbook.json", k, None if writer.has("playbook.json", k)
-        else json_out.pieces(((u.json_text, u.agenda) for u in ok), inp.as_of))
+        else json_out.pieces((u.json_text for u in ok), rels, inp.as_of))
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
@@ -169,7 +169,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         # units whole in memory for the next build.
         for n, u in enumerate(units):
             if u.relationship is not None:
-                units[n] = replace(u, json_z=b"", search_z=b"", search_words_z=b"", agenda=())
+                units[n] = replace(u, json_z=b"", search_z=b"", search_words_z=b"")
         ok = [u for u in units if u.relationship is not None]
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
@@ -185,7 +185,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
                 add(rel, page_keys[u.slug], None)
             writer.group(u.slug, page_keys[u.slug], kept)
     n = workers(jobs)
-    if jobs is None and sum(len(u.relationship.customer.interactions) for u in todo) < PARALLEL_MIN_FILES:
+    if jobs is None and sum(u.files for u in todo) < PARALLEL_MIN_FILES:  # slim units hold few notes
         n = 1  # starting workers costs more than it saves
     if not memo.on_disk:
         n = 1  # workers hand results back through the memo's files

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, fields as dataclass_fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from .check import whole_playbook_problems
 from .config import Config
@@ -109,19 +110,21 @@ class Unit:
     slim: bool = False
     """True when only what the pages over all customers read is here (see `slim_pickle`; the
     full unit is in the memo)."""
-    agenda: tuple[tuple[tuple, bytes], ...] = ()
-    """Its share of playbook.json's agenda (`json_out.agenda_lines`)."""
     authors: tuple[str, ...] = ()
     """The `by` handles of all its interactions, sorted: who has a page, even when a slim
     unit no longer holds the notes they wrote."""
 
-    def latest_keys(self, limit: int | None = None) -> list[tuple[tuple, str]]:
-        """(feed order key, interaction slug) of its latest interactions, newest first."""
-        out = []
-        for item in self.recent.split("\0")[:limit] if self.recent else ():
-            day, _, slug = item.partition(" ")
-            out.append(((-int(day), self.slug, slug), slug))
-        return out
+    def latest_keys(self, limit: int | None = None) -> Iterator[tuple[tuple, str]]:
+        """(feed order key, interaction slug) of its latest interactions, newest first, read
+        one at a time: merging every customer's for the feed holds only one of each."""
+        text, start, n = self.recent, 0, 0
+        while text and (limit is None or n < limit):
+            end = text.find("\0", start)
+            day, _, slug = text[start:end if end >= 0 else len(text)].partition(" ")
+            yield (-int(day), self.slug, slug), slug
+            if end < 0:
+                return
+            start, n = end + 1, n + 1
 
     @property
     def search_line(self) -> bytes:
@@ -236,7 +239,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     """The pure analyse step: relationship, checks and this customer's share of the files
     over all customers."""
     from .outputs import ics
-    from .outputs.json_out import agenda_lines, customer_json
+    from .outputs.json_out import customer_json
     from .outputs.search import blobs
     if parsed.customer is None:
         return Unit(slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems, files=parsed.files,
@@ -252,7 +255,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems + tuple(checks), files=parsed.files,
         relationship=r,
         search_z=search_z, search_words_z=search_words_z,
-        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda=agenda_lines(r),
+        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
         calendar_key=_fingerprint(ics.entry(r)),
         calendar_people=tuple(sorted({*c.owners, *(a.owner for a in r.actions if a.owner)})),
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
@@ -301,15 +304,20 @@ _DROPPED = {"body": "", "html": "", "commitments": ()}
 
 def slim_pickle(unit: Unit) -> bytes:
     """The unit as the pages over all customers read it, pickled: of its interactions only the
-    SLIM_RECENT latest (what the home page may show), without their notes and promises;
-    `authors` stands in for the rest. A large playbook's model stays small in this process
+    SLIM_RECENT latest (what the home page may show), without their notes and promises
+    (`authors` stands in for the rest); without its contacts, opportunities, profile notes,
+    open promises, stage history and health factors, which only its own pages show. A large playbook's model stays small in this process
     and loads fast (tests/test_units.py checks that every page over all customers and every
     calendar comes out the same from slim units as from full ones)."""
     r = unit.relationship
     if r is not None:
         keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
         c = r.customer
-        r = replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep)))
+        # What only the customer's own pages show goes too (about a third of a slim unit).
+        r = replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep),
+                                        contacts=(), opportunities=(), notes=None, lines={}),
+                    commitments=(), stage_history=(), health=replace(r.health, factors=()),
+                    timeline=replace(r.timeline, contacts=()))
     buf = io.BytesIO()
     _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True, relationship=r))
     return buf.getvalue()
@@ -340,21 +348,30 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
     large playbook by workers, which store what they make and hand back slim units."""
     units: list[Unit | None] = [_known(f.name, inp, memo) for f, _ in folders]
     todo = [(f, rel) for (f, rel), u in zip(folders, units) if u is None]
+    big = sum(_count_md(f) for f, _ in todo) >= PARALLEL_MIN_FILES
     n = workers(jobs)
-    if jobs is None and n > 1 and sum(_count_md(f) for f, _ in todo) < PARALLEL_MIN_FILES:
+    if jobs is None and not big:
         n = 1
     if n <= 1 or not can_fork() or not memo.on_disk:
-        made = (_stored_slim(analyse_folder(f, rel, inp, memo), memo) for f, rel in todo)
+        made = (_stored_slim(analyse_folder(f, rel, inp, memo), memo, big) for f, rel in todo)
     else:
         made = (_slim_back(b, memo) for b in ordered_map(_analyse_task, todo, n, inputs=inp, memo=memo))
     return [u if u is not None else next(made) for u in units]
 
 
-def _stored_slim(u: Unit, memo: Memo) -> Unit:
-    """A unit made in this process, used whole; its slim form kept for the next build (made once)."""
-    if memo.on_disk and u.relationship is not None and not memo.has_pickled("slim", u.akey):
-        memo.put_pickled("slim", u.akey, slim_pickle(u))
-    return u
+def _stored_slim(u: Unit, memo: Memo, slim: bool) -> Unit:
+    """A unit made in this process; its slim form kept for the next build (made once). Used
+    whole, or (`slim`, a large playbook) slim as a worker hands it back: one process then
+    holds no more than with workers (at 2,000 × 20 whole units took a cold build to 385 MiB)."""
+    if not memo.on_disk or u.relationship is None:
+        return u
+    pickled = None
+    if not memo.has_pickled("slim", u.akey):
+        pickled = slim_pickle(u)
+        memo.put_pickled("slim", u.akey, pickled)
+    if not slim:
+        return u
+    return _slim_back(pickled if pickled is not None else slim_pickle(u), memo)
 
 
 def _slim_back(pickled: bytes, memo: Memo) -> Unit:

@@ -14,7 +14,7 @@ from playbook.engine import analyse
 from playbook.engine.rank import band, parts, rank
 from playbook.engine.types import Action, Stage
 from playbook.engine.workdays import on_working_days
-from playbook.outputs.json_out import agenda_key, customer_json, pieces
+from playbook.outputs.json_out import agenda_blob, agenda_key, customer_json, pieces
 
 LONG_AGO = d(800)
 STEADY = Stage("steady", "Steady", ())
@@ -142,7 +142,7 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
     small = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, slug="small", name="Small",
                      asks=(ask("A quote", d(3)),))
     rels = [analyse(c, config(), AS_OF) for c in (small, big)]
-    doc = json.loads(b"".join(pieces((customer_json(r).encode() for r in rels), rels, AS_OF)))
+    doc = json.loads(b"".join(pieces(((customer_json(r).encode(), agenda_blob(r)) for r in rels), rels, AS_OF)))
     agenda = doc["agenda"]
     assert agenda == sorted((a for c in doc["customers"] for a in c["next_actions"]), key=agenda_key)
     assert len(agenda) == sum(len(c["next_actions"]) for c in doc["customers"]) > 2

@@ -155,7 +155,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     akeys = [u.akey for u in ok]
     k = key("json", inp.as_of.isoformat(), *akeys)
     add("playbook.json", k, None if writer.has("playbook.json", k)
-        else json_out.pieces((u.json_text for u in ok), rels, inp.as_of))
+        else json_out.pieces(((u.json_text, u.agenda_z) for u in ok), rels, inp.as_of))
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
@@ -169,7 +169,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         # units whole in memory for the next build.
         for n, u in enumerate(units):
             if u.relationship is not None:
-                units[n] = replace(u, json_z=b"", search_z=b"", search_words_z=b"")
+                units[n] = replace(u, json_z=b"", agenda_z=b"", search_z=b"", search_words_z=b"")
         ok = [u for u in units if u.relationship is not None]
 
     page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}

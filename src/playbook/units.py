@@ -98,6 +98,8 @@ class Unit:
     """Its words for the search index in pieces (`search_shards.words_blob`, zlib)."""
     json_z: bytes = b""
     """This customer's entry in playbook.json, as indented there (UTF-8, zlib)."""
+    agenda_z: bytes = b""
+    """Its share of playbook.json's agenda (`json_out.agenda_blob`)."""
     calendar_key: str = ""
     """Digest of all the calendars read of this customer (`ics.entry`)."""
     calendar_people: tuple[str, ...] = ()
@@ -239,7 +241,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     """The pure analyse step: relationship, checks and this customer's share of the files
     over all customers."""
     from .outputs import ics
-    from .outputs.json_out import customer_json
+    from .outputs.json_out import agenda_blob, customer_json
     from .outputs.search import blobs
     if parsed.customer is None:
         return Unit(slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems, files=parsed.files,
@@ -255,7 +257,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems + tuple(checks), files=parsed.files,
         relationship=r,
         search_z=search_z, search_words_z=search_words_z,
-        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1),
+        json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda_z=agenda_blob(r),
         calendar_key=_fingerprint(ics.entry(r)),
         calendar_people=tuple(sorted({*c.owners, *(a.owner for a in r.actions if a.owner)})),
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),

@@ -142,13 +142,28 @@ class _Unit:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_serve_regroups_only_what_changed_and_gets_what_a_whole_regrouping_gets(seed, monkeypatch):
+def test_serve_regroups_only_what_changed_and_gets_what_a_whole_regrouping_gets(seed, monkeypatch, tmp_path):
     """`serve` keeps the pieces (search_shards.Shards) and regroups only the shards of the
-    customers that changed: after every step of a random walk (edits, new and deleted
-    customers, several at once, the index falling back to one file and growing out of it)
-    it yields exactly the files a fresh state does."""
+    customers that changed; a build remembers in the memo what each shard split into and
+    splits again only shards whose lines changed. After every step of a random walk (edits,
+    new and deleted customers, several at once, the index falling back to one file and
+    growing out of it) both leave exactly the files a fresh state, without a memo, makes."""
     import random
+    from playbook.memo import Memo
     rng = random.Random(seed)
+    memo = Memo(tmp_path)
+    disk: dict[str, tuple[str, bytes]] = {}  # a build's output: path -> (key, bytes)
+
+    def build_into(now: list) -> dict[str, bytes]:
+        """One build's files with the memo, kept ones taken from the last build's."""
+        made = {}
+        for rel, k, data in search_shards.files(now, lambda rel, k: disk.get(rel, ("",))[0] == k,
+                                                 lambda lines: [b"".join(lines)], None, memo):
+            made[rel] = (k, disk[rel][1] if data is None else data if isinstance(data, bytes) else b"".join(data))
+        disk.clear()
+        disk.update(made)
+        return {rel: data for rel, (_, data) in made.items()}
+
     monkeypatch.setattr(search_shards, "SHARD_MAX", 120)  # shards split, and re-split as they grow
     vocab = [f"{a}{b}{c}" for a in "abrs" for b in "aeo" for c in ("", "n", "st", "ver", "lling")]
     units = {f"c{n:02}": _Unit(f"c{n:02}", rng.sample(vocab, 5), 0) for n in range(12)}
@@ -173,3 +188,5 @@ def test_serve_regroups_only_what_changed_and_gets_what_a_whole_regrouping_gets(
         kept = list(search_shards.files(now, never, lambda lines: [b"".join(lines)], state))
         fresh = list(search_shards.files(now, never, lambda lines: [b"".join(lines)]))
         assert kept == fresh, (step, what)
+        whole = {rel: data if isinstance(data, bytes) else b"".join(data) for rel, _, data in fresh}
+        assert build_into(now) == whole, (step, what)

@@ -37,7 +37,7 @@ from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, ou
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "slim", "pages", "page", "ics")
+KINDS = ("parse", "analyse", "slim", "pages", "page", "ics", "shard")
 
 
 @dataclass(slots=True)

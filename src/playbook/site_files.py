@@ -161,7 +161,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
         add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
-    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards):  # one file, or pieces
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards, memo):  # one file, or pieces
         add(rel, k, data)
     if plain:
         # A build: what was just written is not held while the pages are made (at 10,000

@@ -38,7 +38,7 @@ import unicodedata
 import zlib
 from typing import Callable, Iterable, Iterator, Protocol
 
-from ..memo import digest, key
+from ..memo import Memo, digest, key
 
 #: Bytes of entries up to which the index stays one file, loaded whole, exactly as before
 #: (a search within it also finds words from their middle).
@@ -252,18 +252,19 @@ def _leaves(k: str, lines: list[str]) -> Iterator[tuple[str, bytes, str]]:
 
 def files(units: list[Indexed], has: Callable[[str, str], bool],
           one_file: Callable[[Iterable[bytes]], Iterator[bytes]],
-          state: Shards | None = None) -> Iterator[tuple[str, str, object]]:
+          state: Shards | None = None, memo: Memo | None = None) -> Iterator[tuple[str, str, object]]:
     """The index's files as (path, key, bytes, pieces or None to keep the file as written):
     `search-index.js` whole (`one_file`, search.parts) when the entries fit in ONE_FILE_MAX,
     else in pieces. `has(path, key)`: the file is as last written under that key. `state`:
     the pieces of the last build (`serve`), to make again only what changed; without it the
-    pieces are made shard by shard and nothing is kept (`_pieces`)."""
+    pieces are made shard by shard and nothing is kept (`_pieces`), but what each shard
+    split into is remembered in `memo`."""
     if state is None:
         if sum(_entry_bytes(u) for u in units) <= ONE_FILE_MAX:
             yield _one(units, has, one_file)
             return
         yield from _docs(units, has)
-        yield from _pieces(units, has)
+        yield from _pieces(units, has, memo)
         return
     # All of the state is brought up to date before the first file is handed out: a build
     # that stops half way (a broken template) cannot leave it half updated.
@@ -308,10 +309,15 @@ def _docs(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tup
             f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
 
 
-def _pieces(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tuple[str, str, object]]:
+def _pieces(units: list[Indexed], has: Callable[[str, str], bool],
+            memo: Memo | None) -> Iterator[tuple[str, str, object]]:
     """A build's shards, then the head, made shard by shard: every customer's lines are held
     once, as bytes, each shard's only while it is made (at 2,000 customers × 20 notes,
-    grouping them as `Shards` keeps them for `serve` took 50 MB at the build's peak)."""
+    grouping them as `Shards` keeps them for `serve` took 50 MB at the build's peak).
+    A shard's pieces are a function of its lines: `memo` keeps their names and digests by a
+    digest of the lines, so a shard whose lines did not change is not split again when its
+    files are on disk as written (splitting every shard was half of a one-note rebuild at
+    10,000 customers × 20 notes)."""
     top: dict[bytes, bytearray] = {}
     for n, u in enumerate(units):
         cid = _base36(n).encode()
@@ -323,8 +329,18 @@ def _pieces(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[t
             into += b"%s %s\n" % (cid, words)
     names = []
     for k in sorted(top):  # keys are ASCII: in the order `Shards` sorts them
-        lines = top.pop(k).decode("utf-8")[:-1].split("\n")
-        for leaf, data, d in _leaves(k.decode(), lines):
+        text = top.pop(k)
+        mk = key("search-shard", str(SHARD_MAX), k, bytes(text))
+        known = memo.get("shard", mk) if memo is not None else None
+        if isinstance(known, tuple) and all(has(shard_path(leaf), d) for leaf, d in known):
+            for leaf, d in known:
+                names.append(leaf)
+                yield shard_path(leaf), d, None
+            continue
+        made = list(_leaves(k.decode(), text.decode("utf-8")[:-1].split("\n")))
+        if memo is not None:
+            memo.put("shard", mk, tuple((leaf, d) for leaf, _, d in made))
+        for leaf, data, d in made:
             names.append(leaf)
             yield shard_path(leaf), d, None if has(shard_path(leaf), d) else data
     yield _head(units, names, has)

@@ -175,6 +175,34 @@ def test_after_one_edit_the_other_customers_pages_are_kept_not_rewritten(synthet
     same(tree(out), cold(root))
 
 
+def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(synthetic, tmp_path, trusting):
+    """After a build it knows the output of, a build stages the files it makes and moves them
+    in only when all are made: whatever was done to the site by hand, it ends as a cold
+    build's; a build that fails half way leaves it as it was, and no scratch behind."""
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    customers = sorted((root / "content" / "customers").iterdir())
+    (out / "stray.html").write_text("put here by hand")
+    (out / "customers" / "gone-by-hand").mkdir()
+    (out / "customers" / "gone-by-hand" / "index.html").write_text("a page of no customer")
+    (out / "customers" / customers[1].name / "index.html").unlink()
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nA line made in place.\n")
+    assert build(root, out).ok
+    same(tree(out), cold(root))
+    home = tmp_path / ".playbook-cache" / "tmp"
+    assert not home.exists() or not any(home.iterdir())
+    before = tree(out)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "customer.html").write_text("{{ page.no_such_field }}\n")
+    note.write_text(note.read_text() + "\nAnd a line the broken template stops.\n")
+    failed = build(root, out)
+    assert not failed.ok and any("customer.html" in p.path for p in failed.problems)
+    assert tree(out) == before
+    assert not home.exists() or not any(home.iterdir())
+
+
 def test_a_linked_templates_folder_is_followed(synthetic, tmp_path, trusting):
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"

@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "build", help="compile the playbook into a static site",
         description="Compile the playbook into a static site (HTML, playbook.json, calendars, feed). "
-                    "The output folder is replaced only when the build succeeds. When nothing it "
+                    "The output folder is changed only when the build succeeds. When nothing it "
                     "depends on changed since the last build into the same folder, it says 'Up to date' "
                     "and writes nothing.",
         epilog="example: playbook build --out public --as-of 2026-11-20\n\n"

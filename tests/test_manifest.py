@@ -203,6 +203,29 @@ def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(sy
     assert not home.exists() or not any(home.iterdir())
 
 
+def test_links_put_in_the_site_are_never_written_through(synthetic, tmp_path, trusting):
+    """A build that changes the site in place writes only inside the output folder: a page
+    and a customer's folder replaced by links out are removed, what they point at untouched."""
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    customers = sorted((root / "content" / "customers").iterdir())
+    outside = tmp_path / "outside"
+    shutil.copytree(out / "customers" / customers[0].name, outside / "folder")
+    (outside / "page.html").write_bytes((out / "index.html").read_bytes())
+    before = tree(outside)
+    shutil.rmtree(out / "customers" / customers[0].name)
+    (out / "customers" / customers[0].name).symlink_to(outside / "folder", target_is_directory=True)
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(outside / "page.html")
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nA line that must not reach outside.\n")
+    assert build(root, out).ok
+    assert tree(outside) == before
+    same(tree(out), cold(root))
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
 def test_a_linked_templates_folder_is_followed(synthetic, tmp_path, trusting):
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"

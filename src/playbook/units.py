@@ -308,9 +308,10 @@ def slim_pickle(unit: Unit) -> bytes:
     """The unit as the pages over all customers read it, pickled: of its interactions only the
     SLIM_RECENT latest (what the home page may show), without their notes and promises
     (`authors` stands in for the rest); without its contacts, opportunities, profile notes,
-    open promises, stage history and health factors, which only its own pages show. A large playbook's model stays small in this process
-    and loads fast (tests/test_units.py checks that every page over all customers and every
-    calendar comes out the same from slim units as from full ones)."""
+    open promises, stage history and health factors, which only its own pages show. A large
+    playbook's model stays small in this process and loads fast (tests/test_units.py checks
+    that every page over all customers, every calendar and playbook.json come out the same
+    from slim units as from full ones)."""
     r = unit.relationship
     if r is not None:
         keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}

@@ -57,8 +57,8 @@ def check_out_dir(root: Path, out: Path) -> None:
 
 
 def _stat(path: Path | str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
+    try:  # a link put in the site (by hand: a build makes none) is never a file as written
+        st = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
@@ -186,6 +186,9 @@ class TreeWriter(Writer):
 
     def _move_in(self) -> Written:
         try:
+            # First what is no longer made, and any link in the site (so nothing is written
+            # through one, out of the output folder); then what was made.
+            prune(self.out, set(self.keys))
             made = {self.out}
             for rel in self.staged:
                 target = self.out / rel
@@ -193,7 +196,6 @@ class TreeWriter(Writer):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                 os.replace(self.tmp / rel, target)
-            prune(self.out, set(self.keys))
         finally:
             self.scratch.remove()
             scratch.tidy(self.home)
@@ -205,14 +207,19 @@ class TreeWriter(Writer):
 
 
 def prune(out: Path, keep: set[str]) -> None:
-    """Remove every file of `out` not in `keep` (relative paths; the marker stays), and the
-    folders that leaves empty: the output holds exactly what the build made."""
+    """Remove every file of `out` not in `keep` (relative paths; the marker stays), every
+    link (a build makes none; the walk does not follow them), and the folders that leaves
+    empty: the output holds exactly what the build made."""
     keep = keep | {MARKER}
     base = len(str(out)) + 1
-    for dirpath, _, filenames in os.walk(out, topdown=False):
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
         for name in filenames:
             path = os.path.join(dirpath, name)
-            if path[base:].replace(os.sep, "/") not in keep:
+            if path[base:].replace(os.sep, "/") not in keep or os.path.islink(path):
+                os.unlink(path)
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
                 os.unlink(path)
         if dirpath != str(out) and not os.listdir(dirpath):
             os.rmdir(dirpath)

@@ -61,6 +61,20 @@ def test_sweep_keeps_what_the_build_used(tmp_path):
     assert ("kind", "b" * 40) not in memo.mem
 
 
+def test_sweep_leaves_a_kind_the_build_never_asked_for(tmp_path):
+    """`serve` keeps the search shards in memory and never asks for the plain build's "shard"
+    entries: a serve between two builds must not empty them (it did, and so the differential
+    walk, which runs both on one playbook, never tested a warm build's shard memo)."""
+    memo = Memo(tmp_path)
+    memo.put("shard", "a" * 40, 1)
+    memo.put("page", "c" * 40, 3)
+    memo.begin()
+    memo.get("page", "d" * 40)
+    memo.sweep(("shard", "page"))
+    assert Memo(tmp_path).get("shard", "a" * 40) == 1
+    assert Memo(tmp_path).get("page", "c" * 40) is None
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "renamed", "half-written"])
 def test_a_damaged_store_is_ignored_and_the_site_is_still_right(synthetic, tmp_path, damage):
     root = fresh(synthetic, tmp_path)

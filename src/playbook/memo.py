@@ -219,9 +219,15 @@ class Memo:
             pass  # a memo that cannot be written only makes the next build slower
 
     def sweep(self, kinds: tuple[str, ...]) -> None:
-        """Remove the entries of `kinds` this build did not use (and, in memory, forget them)."""
+        """Remove the entries of `kinds` this build did not use (and, in memory, forget them).
+
+        A kind this build never asked for is left whole: another way of building keeps it
+        (`serve` holds the search shards in memory, a plain build keeps what each shard split
+        into here), and two ways used on one playbook must not empty each other's memo."""
         for kind in kinds:
-            keep = self.used.get(kind, set())
+            if kind not in self.used:
+                continue
+            keep = self.used[kind]
             if self.mem is not None:
                 for mk in [mk for mk in self.mem if mk[0] == kind and mk[1] not in keep]:
                     del self.mem[mk]

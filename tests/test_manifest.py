@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from playbook import manifest
-from playbook.build import build
+from playbook.build import Session, build
 from playbook.memo import CACHE_DIR
 
 from builds import cold, fresh, same, synthetic_playbook
@@ -224,6 +224,40 @@ def test_links_put_in_the_site_are_never_written_through(synthetic, tmp_path, tr
     assert tree(outside) == before
     same(tree(out), cold(root))
     assert not any(p.is_symlink() for p in out.rglob("*"))
+
+
+@pytest.mark.parametrize("how", ["build", "serve"])
+def test_a_linked_folder_of_an_unchanged_customer_is_replaced_by_its_pages(synthetic, tmp_path, trusting, how):
+    """A customer's folder in the site replaced by a link to a copy of itself (times kept):
+    its files look as written through the link, but must not be kept through it (the link is
+    removed, and the pages with it), nor may `serve` write or delete through it."""
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    session = Session(root, out) if how == "serve" else None
+    assert (session.rebuild() if session else build(root, out)).ok
+    customers = sorted((root / "content" / "customers").iterdir())
+    quiet = out / "customers" / customers[1].name
+    outside = tmp_path / "outside"
+    shutil.copytree(quiet, outside / "folder")  # copy2: same sizes and modification times
+    (outside / "folder" / "stray.html").write_text("not Playbook's\n")
+    (outside / "page.html").write_bytes((out / "index.html").read_bytes())
+    (outside / "scratch.html").write_text("not Playbook's either\n")
+    before = tree(outside)
+    shutil.rmtree(quiet)
+    quiet.symlink_to(outside / "folder", target_is_directory=True)
+    (out / "index.html").unlink()  # the home page changes with the edit: written, not through
+    (out / "index.html").symlink_to(outside / "page.html")
+    (out / ".index.html.tmp").symlink_to(outside / "scratch.html")  # where serve stages it
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nAnother line.\n")
+    if session:  # a rename of the linked customer too: serve deletes its old pages
+        customers[1].rename(customers[1].with_name(customers[1].name + "-renamed"))
+    assert (session.rebuild() if session else build(root, out)).ok
+    assert tree(outside) == before
+    same(tree(out), cold(root))
+    assert not [p for p in out.rglob("*") if p.is_symlink()]
+    if session:
+        session.close()
 
 
 def test_a_linked_templates_folder_is_followed(synthetic, tmp_path, trusting):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -64,6 +65,11 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
+#: Opening a new file never follows a link put in its place (O_NOFOLLOW is POSIX; elsewhere
+#: the unlink before O_EXCL already stands in for it).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def _dump(target: Path, data: Data) -> None:
     with open(target, "wb") as f:
         if isinstance(data, bytes):
@@ -87,15 +93,32 @@ class Writer:
         self.groups: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.written = 0
         """Files whose bytes were written."""
+        self.real: dict[str, bool] = {"": True}
+        """Per folder of the output (relative): whether it and every folder above it is a
+        folder, not a link (the answer for this build, asked once per folder)."""
 
     def has(self, rel: str, key: str) -> bool:
-        """Whether the file at `rel` was last written under `key` and is still as written."""
+        """Whether the file at `rel` was last written under `key` and is still as written
+        (in place: a file seen through a link put in the site is not)."""
         known = self.last.get(rel)
         # A plain string join: a Path per file was half the time of a rebuild's 4,000 checks.
-        if known is None or known[0] != key or _stat(f"{self.outs}/{rel}") != known[1:]:
+        if known is None or known[0] != key or _stat(f"{self.outs}/{rel}") != known[1:] \
+                or not self.in_folders(os.path.dirname(rel)):
             return False
         self.seen[rel] = known[1:]
         return True
+
+    def in_folders(self, folder: str) -> bool:
+        """Whether `folder` (relative to the output) and each folder above it is a real folder
+        (missing counts as real: it will be made): a link put in the site would be followed."""
+        found = self.real.get(folder)
+        if found is None:
+            try:
+                linked = stat.S_ISLNK(os.lstat(f"{self.outs}/{folder}").st_mode)
+            except OSError:
+                linked = False
+            found = self.real[folder] = not linked and self.in_folders(os.path.dirname(folder))
+        return found
 
     def kept_group(self, name: str, key: str) -> tuple[str, ...] | None:
         """The paths of group `name` when it was last made under `key` and every file of it
@@ -232,6 +255,8 @@ class SyncWriter(Writer):
     def __init__(self, out: Path, last: Written | None):
         super().__init__(out, last)
         out.mkdir(parents=True, exist_ok=True)
+        self.ready: set[str] = set()
+        """Folders made sure of by `_folder` in this write."""
         if not (out / MARKER).exists():
             (out / MARKER).write_bytes(MARKER_TEXT)
 
@@ -240,17 +265,64 @@ class SyncWriter(Writer):
         if data is None:
             return
         self.seen.pop(rel, None)
-        target = self.out / rel
+        folder, name = os.path.split(rel)
+        self._folder(folder)
+        target = f"{self.outs}/{rel}"
         data = data if isinstance(data, bytes) else b"".join(data)
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return
+            st = os.lstat(target)
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)  # a reader never sees half a file
+            pass
+        else:  # a link put there is replaced below, never read or written through
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(data):
+                with open(target, "rb") as f:
+                    if f.read() == data:
+                        return
+        tmp = f"{self.outs}/{folder}/.{name}.tmp" if folder else f"{self.outs}/.{name}.tmp"
+        try:
+            os.unlink(tmp)  # a leftover, or a link someone put in its place
+        except FileNotFoundError:
+            pass
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644), "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)  # a reader never sees half a file; a link at `target` is replaced
         self.written += 1
+
+    def _folder(self, folder: str) -> None:
+        """Make `folder` (relative) a real folder, each one above it too: a link put in the
+        site where a folder is (or a file) is removed, so nothing is written through it."""
+        if folder == "" or folder in self.ready:
+            return
+        self._folder(os.path.dirname(folder))
+        path = f"{self.outs}/{folder}"
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            os.mkdir(path)
+        else:
+            if not stat.S_ISDIR(st.st_mode):  # lstat: a link to a folder is not one
+                os.unlink(path)
+                os.mkdir(path)
+        self.ready.add(folder)
+        self.real[folder] = True
+
+    def _unlink_gone(self, rel: str) -> None:
+        """Remove a file the last write made; when a folder on its way is a link put in the
+        site, remove the link instead (what it points at is not the site's)."""
+        folder = os.path.dirname(rel)
+        if not self.in_folders(folder):
+            while not self.in_folders(os.path.dirname(folder)):
+                folder = os.path.dirname(folder)
+            try:  # the topmost link on the way
+                os.unlink(f"{self.outs}/{folder}")
+            except FileNotFoundError:
+                pass
+            self.real = {"": True}  # folders below the link are now missing, so real
+            return
+        try:
+            os.unlink(f"{self.outs}/{rel}")
+        except FileNotFoundError:
+            pass
 
     def finish(self) -> Written:
         if self.last:
@@ -259,10 +331,7 @@ class SyncWriter(Writer):
             # until a build without a manifest (or `playbook build`, which swaps the folder).
             gone = [rel for rel in self.last if rel not in self.keys]
             for rel in gone:
-                try:
-                    os.unlink(self.out / rel)
-                except FileNotFoundError:
-                    pass
+                self._unlink_gone(rel)
             for folder in sorted({os.path.dirname(rel) for rel in gone if "/" in rel}, key=len, reverse=True):
                 try:
                     os.removedirs(self.out / folder)  # it and its parents, while empty

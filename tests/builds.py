@@ -76,7 +76,7 @@ class Walk:
     def step(self) -> str:
         ops = [self.new_day, self.edit_note, self.new_note, self.delete_note, self.rename_customer,
                self.delete_customer, self.edit_customer, self.edit_config, self.template_override,
-               self.touch, self.delete_site, self.commit, self.commit, self.new_customer]
+               self.touch, self.delete_site, self.commit, self.commit, self.new_customer, self.attachment]
         self.n += 1
         return self.rng.choice(ops)()
 
@@ -114,6 +114,19 @@ class Walk:
         f = self.rng.choice(notes)
         f.unlink()
         return f"delete {f.relative_to(self.root)}"
+
+    def attachment(self) -> str:
+        """A file that is not a note dropped among the notes (a contract, an export), or taken
+        away again: the build warns about it, and only the folder's listing changes."""
+        c = self.rng.choice(self.customers())
+        found = sorted((c / "interactions").glob("*.pdf"))
+        if found and self.rng.random() < 0.5:
+            found[0].unlink()
+            return f"remove {found[0].relative_to(self.root)}"
+        f = c / "interactions" / f"contract-{self.n}.pdf"
+        f.parent.mkdir(exist_ok=True)
+        f.write_bytes(b"%PDF-1.4\n%walk\n")
+        return f"attach {f.relative_to(self.root)}"
 
     def rename_customer(self) -> str:
         c = self.rng.choice(self.customers())

@@ -3,8 +3,8 @@
 A seeded random walk over a copy of the example playbook (in git, its as_of unpinned so the
 date moves): new days, edits, new and deleted notes, renamed, new and deleted customers,
 changed customer.yaml, playbook.yaml (thresholds, team, plays, what is `available`) and template overrides,
-touched but unchanged files, deleted output, commits. After every step three builds must be
-byte-identical:
+touched but unchanged files, files that are not notes among the notes, deleted output, commits.
+After every step three builds must be byte-identical, and report the same problems:
 
 - `build` with the playbook's memo (a warm build, the manifest's shortcuts included),
 - `build --no-cache` (the cold build every other path must equal),
@@ -80,6 +80,9 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         want = tree(root / "out-cold")
         same(tree(root / "out-warm"), want, f"{where}: warm build")
         same(tree(root / "out-serve"), want, f"{where}: serve")
+        # What the build says (warnings too: a stray file, an unknown owner) is the cold build's.
+        assert warm.problems == cold.problems, f"{where}: warm build's problems"
+        assert served.problems == cold.problems, f"{where}: serve's problems"
     session.close()
 
 

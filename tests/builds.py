@@ -7,11 +7,17 @@ import difflib
 import random
 import shutil
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 from playbook.memo import CACHE_DIR
 
 from helpers import REPO, tree
+
+#: Who commits in the walk (git's facts on a customer's page: who last changed its files, when).
+COMMITTERS = [("Maya Okafor", "maya@example.com"), ("Tomas Reyes", "tomas@example.com")]
+#: The walk's first day (its "today" moves by `Walk.day_offset`).
+WALK_START = date(2026, 11, 20)
 
 #: The line the walk adds to and removes from playbook.yaml: every absolute link depends on it.
 SITE_URL_LINE = "site_url: https://team.example.com/playbook\n"
@@ -43,10 +49,11 @@ def copy_playbook(src: Path, dst: Path, customers: list[str] | None = None) -> P
     return dst
 
 
-def git(root: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "Maya Okafor", "GIT_AUTHOR_EMAIL": "maya@example.com",
-           "GIT_COMMITTER_NAME": "Maya Okafor", "GIT_COMMITTER_EMAIL": "maya@example.com",
-           "GIT_AUTHOR_DATE": "2026-11-20T10:00:00", "GIT_COMMITTER_DATE": "2026-11-20T10:00:00",
+def git(root: Path, *args: str, author: tuple[str, str] = ("Maya Okafor", "maya@example.com"),
+        when: str = "2026-11-20T10:00:00") -> str:
+    name, email = author
+    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+           "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
            "HOME": str(root), "PATH": "/usr/bin:/bin:/usr/local/bin"}
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
@@ -199,7 +206,13 @@ class Walk:
             return "remove the team's templates"
         t.mkdir(exist_ok=True)
         target.write_text(base.read_text().replace("</footer>", f"<p>Team note {self.n}</p></footer>", 1))
-        return "override templates/base.html"
+        # …and the customer page shows the last commit's subject and id (all of git's facts
+        # on the folder are the pages' inputs, not only the ones the default templates show).
+        page = (REPO / "templates" / "customer.html").read_text()
+        shown = "by {{ changed.author }}"
+        assert shown in page
+        (t / "customer.html").write_text(page.replace(shown, shown + " ({{ changed.subject }}, {{ changed.commit }})", 1))
+        return "override templates/base.html and customer.html"
 
     def touch(self) -> str:
         c = self.rng.choice(self.customers())
@@ -213,9 +226,12 @@ class Walk:
         return "delete the built sites"
 
     def commit(self) -> str:
+        """Someone of the team commits, on the walk's current day."""
+        who = self.rng.choice(COMMITTERS)
+        when = (WALK_START + timedelta(days=self.day_offset)).isoformat() + "T10:00:00"
         git(self.root, "add", "-A")
-        git(self.root, "commit", "-q", "--allow-empty", "-m", f"step {self.n}")
-        return "git commit"
+        git(self.root, "commit", "-q", "--allow-empty", "-m", f"step {self.n}", author=who, when=when)
+        return f"git commit by {who[0].split()[0]}"
 
 
 def fresh(src: Path, tmp_path: Path, name: str = "pb") -> Path:

@@ -3,8 +3,9 @@
 A seeded random walk over a copy of the example playbook (in git, its as_of unpinned so the
 date moves): new days, edits, new and deleted notes, renamed, new and deleted customers,
 changed customer.yaml, playbook.yaml (thresholds, team, plays, what is `available`) and template overrides,
-touched but unchanged files, files that are not notes among the notes, deleted output, commits.
-After every step three builds must be byte-identical, and report the same problems:
+touched but unchanged files, files that are not notes among the notes, deleted output, commits
+(by either of two people, on the walk's day). After every step three builds must be
+byte-identical, and report the same problems:
 
 - `build` with the playbook's memo (a warm build, the manifest's shortcuts included),
 - `build --no-cache` (the cold build every other path must equal),

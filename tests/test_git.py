@@ -80,3 +80,31 @@ def test_since_with_an_unknown_commit_is_a_usage_error(repo):
     assert (code, out) == (2, "")
     assert err == "playbook: --since deadbeef: not a date (YYYY-MM-DD) nor a commit that changed content/\n"
     assert not (repo / "site").exists()
+
+
+def test_every_fact_git_gives_a_page_keeps_the_memo_current(repo, tmp_path, monkeypatch):
+    """A team's customer page may show the last commit's subject and id (the default shows its
+    date and author): a second commit the same day by the same person changes only those, and
+    a warm build still shows it as a cold build does (the analysis is keyed by all of git's
+    facts on the folder: without the commit and subject in `units.git_digests` it kept the
+    page of the commit before)."""
+    from builds import cold, same
+    from helpers import REPO, tree
+    from playbook import manifest
+    from playbook.build import build
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    page = (REPO / "templates" / "customer.html").read_text()
+    shown = "by {{ changed.author }}"
+    (repo / "templates").mkdir()
+    (repo / "templates" / "customer.html").write_text(
+        page.replace(shown, shown + " ({{ changed.subject }}, {{ changed.commit }})", 1))
+    out = tmp_path / "site"
+    assert build(repo, out).ok
+    visit = repo / "content/customers/acme/interactions/2026-11-15-visit.md"
+    visit.write_text(visit.read_text() + "\nThey showed us the new loading bay.\n")
+    assert build(repo, out).ok  # the edit, before it is committed
+    git(repo, "commit", "-qam", "Acme: the loading bay", author="Bo Outsider <bo@elsewhere.example>",
+        when="2026-11-16T09:30:00")  # Bo again, the day of his last commit
+    assert build(repo, out).ok
+    assert "Acme: the loading bay" in (out / "customers/acme/index.html").read_text()
+    same(tree(out), cold(repo), "after the commit")

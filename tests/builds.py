@@ -241,13 +241,13 @@ def fresh(src: Path, tmp_path: Path, name: str = "pb") -> Path:
     return dst
 
 
-def cold(root: Path, as_of=None) -> dict[str, bytes]:
+def cold(root: Path, as_of=None, since: str | None = None) -> dict[str, bytes]:
     """The site as a cold build makes it: the reference every other path must equal."""
     import tempfile
 
     from playbook.build import build
     with tempfile.TemporaryDirectory() as d:
-        report = build(root, Path(d) / "site", as_of=as_of, use_cache=False, jobs=1)
+        report = build(root, Path(d) / "site", as_of=as_of, since=since, use_cache=False, jobs=1)
         assert report.ok, report.problems
         return tree(Path(d) / "site")
 

@@ -90,7 +90,7 @@ def test_a_file_written_within_the_clock_tick_is_read_again(synthetic, tmp_path)
 
 
 @pytest.mark.parametrize("change", ["note", "new-note", "new-customer", "removed-customer", "config",
-                                    "template", "as-of", "site-page-edited", "site-page-deleted", "site-file-added",
+                                    "template", "as-of", "since", "site-page-edited", "site-page-deleted", "site-file-added",
                                     "manifest-damaged", "cache-deleted"])
 def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
     root = fresh(synthetic, tmp_path)
@@ -98,7 +98,7 @@ def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
     assert build(root, out).ok
     customers = root / "content" / "customers"
     first = sorted(customers.iterdir())[0]
-    as_of = None
+    as_of = since = None
     if change == "note":
         note = sorted(first.glob("interactions/*.md"))[0]
         note.write_text(note.read_text() + "\nOne more line.\n")
@@ -117,6 +117,8 @@ def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
         (root / "templates" / "footer.html").write_text("<footer>Team footer</footer>\n")
     elif change == "as-of":
         as_of = __import__("datetime").date(2026, 1, 5)
+    elif change == "since":  # the home page lists what changed since then
+        since = "2026-11-01"
     elif change == "site-page-edited":
         (out / "index.html").write_text("vandalised")
     elif change == "site-page-deleted":
@@ -130,10 +132,10 @@ def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
             f.write_bytes(f.read_bytes()[:40])
     elif change == "cache-deleted":
         shutil.rmtree(root / CACHE_DIR)
-    report = build(root, out, as_of=as_of)
+    report = build(root, out, as_of=as_of, since=since)
     assert report.ok and not report.unchanged
-    same(tree(out), cold(root, as_of))
-    assert build(root, out, as_of=as_of).unchanged  # …and the build after that has nothing to do
+    same(tree(out), cold(root, as_of, since))
+    assert build(root, out, as_of=as_of, since=since).unchanged  # …and the build after that has nothing to do
 
 
 def test_builds_into_two_folders_keep_their_own_manifests(synthetic, tmp_path, trusting):

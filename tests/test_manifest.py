@@ -89,8 +89,9 @@ def test_a_file_written_within_the_clock_tick_is_read_again(synthetic, tmp_path)
     same(tree(out), cold(root))
 
 
-@pytest.mark.parametrize("change", ["note", "new-note", "new-customer", "removed-customer", "config",
-                                    "template", "as-of", "since", "site-page-edited", "site-page-deleted", "site-file-added",
+@pytest.mark.parametrize("change", ["note", "new-note", "new-customer", "removed-customer", "tag-taken", "owner-taken",
+                                    "config",
+                                    "template", "as-of", "since", "site-page-edited", "site-page-rewritten", "site-page-deleted", "site-file-added",
                                     "manifest-damaged", "cache-deleted"])
 def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
     root = fresh(synthetic, tmp_path)
@@ -109,6 +110,18 @@ def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
         shutil.copytree(first, customers / "zz-new-customer")
     elif change == "removed-customer":
         shutil.rmtree(first)
+    elif change in ("tag-taken", "owner-taken"):
+        # A new customer whose tag (or owner) differs from the first customer's only in case
+        # takes the name of its page: the first customer's pages link to the new name.
+        import re
+        profile = (first / "customer.yaml").read_text()
+        tag = re.search(r"^tags: \[(\w+)", profile, re.M).group(1)
+        owner = re.search(r"^owner: \[?(\w+)", profile, re.M).group(1)
+        new = customers / "zz-new-customer"
+        (new / "interactions").mkdir(parents=True)
+        (new / "customer.yaml").write_text(
+            f"name: Zed\nowner: {owner.upper() if change == 'owner-taken' else owner}\n"
+            f"tags: [{tag.upper() if change == 'tag-taken' else tag}]\n")
     elif change == "config":
         cfg = root / "playbook.yaml"
         cfg.write_text(cfg.read_text().replace("title: Synthetic Playbook (benchmark)", "title: Renamed"))
@@ -121,6 +134,11 @@ def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
         since = "2026-11-01"
     elif change == "site-page-edited":
         (out / "index.html").write_text("vandalised")
+    elif change == "site-page-rewritten":  # by hand, keeping its size: only its time tells
+        page = out / "customers" / first.name / "index.html"
+        data = page.read_bytes()
+        assert b"<title>" in data
+        page.write_bytes(data.replace(b"<title>", b"<TITLE>", 1))
     elif change == "site-page-deleted":
         (out / "index.html").unlink()
     elif change == "site-file-added":

@@ -108,3 +108,13 @@ def test_every_fact_git_gives_a_page_keeps_the_memo_current(repo, tmp_path, monk
     assert build(repo, out).ok
     assert "Acme: the loading bay" in (out / "customers/acme/index.html").read_text()
     same(tree(out), cold(repo), "after the commit")
+
+
+def test_of_one_days_commits_the_page_names_the_latest():
+    """Two commits on one day touch two files of a customer: 'Files last changed' names the
+    later one (the first in the log), whatever their hashes (it was the larger hash)."""
+    text = ("\x00111aaa\t2026-11-21T17:00:00+00:00\tTomas\ttomas@x\tEvening\n\ncontent/customers/c/b.md\n"
+            "\x00fff999\t2026-11-21T09:00:00+00:00\tMaya\tmaya@x\tMorning\n\ncontent/customers/c/a.md\n")
+    info = parse_log(text)
+    assert info.last_change(["content/customers/c/a.md", "content/customers/c/b.md"]).subject == "Evening"
+    assert info.last_change(["content/customers/c/a.md"]).subject == "Morning"

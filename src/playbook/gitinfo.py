@@ -22,6 +22,8 @@ class Change:
     email: str
     commit: str
     subject: str
+    age: int = 0
+    """Its place in the log, newest first (0): which of one day's commits came last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,8 @@ class GitInfo:
 
     def last_change(self, paths: list[str]) -> Change | None:
         found = [self.last[p] for p in paths if p in self.last]
-        return max(found, key=lambda c: (c.date, c.commit)) if found else None
+        # Of one day's commits the latest in the log, not the one with the largest hash.
+        return max(found, key=lambda c: (c.date, -c.age)) if found else None
 
     def changed_since(self, since: date) -> list[tuple[Change, tuple[str, ...]]]:
         return [(c, files) for c, files in self.log if c.date >= since]
@@ -84,7 +87,7 @@ def parse_log(text: str, prefix: str = "") -> GitInfo:
         if len(head) < 5:
             continue
         sha, when, name, email, subject = head
-        change = Change(datetime.fromisoformat(when).date(), name, email, sha, subject)
+        change = Change(datetime.fromisoformat(when).date(), name, email, sha, subject, len(log))
         files = tuple(f[len(prefix):] if prefix and f.startswith(prefix) else f for f in lines[1:] if f.strip())
         log.append((change, files))
         for f in files:

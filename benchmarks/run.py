@@ -231,7 +231,7 @@ class Watched:
     def __init__(self, cmd: list[str], cwd: Path | None = None):
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, bufsize=1)
-        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
         self.log: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -239,6 +239,7 @@ class Watched:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self.lines.put((time.perf_counter(), line.rstrip("\n")))
+        self.lines.put((time.perf_counter(), None))  # the server is gone: stop waiting for it
 
     def wait_for(self, pattern: re.Pattern, timeout: float) -> re.Match | None:
         end = time.perf_counter() + timeout
@@ -250,6 +251,10 @@ class Watched:
                 _, line = self.lines.get(timeout=left)
             except queue.Empty:
                 return None
+            if line is None:
+                self.lines.put((time.perf_counter(), None))  # for any later wait too
+                self.log.append(f"(exited with {self.proc.wait()})")
+                return None
             self.log.append(line)
             m = pattern.search(line)
             if m:
@@ -258,9 +263,13 @@ class Watched:
     def drain(self) -> None:
         while True:
             try:
-                self.log.append(self.lines.get_nowait()[1])
+                line = self.lines.get_nowait()[1]
             except queue.Empty:
                 return
+            if line is None:
+                self.lines.put((time.perf_counter(), None))
+                return
+            self.log.append(line)
 
     def stop(self) -> int:
         """Interrupt (Ctrl+C) and reap; returns the peak RSS in bytes."""

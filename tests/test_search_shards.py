@@ -111,6 +111,23 @@ def test_an_edit_rewrites_only_the_pieces_it_touches(pieces, tmp_path):
     same(after, tree(cold), "the warm build in pieces against a cold one")
 
 
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_a_piece_gone_from_the_site_is_made_again_though_the_memo_knows_it(pieces, tmp_path, damage):
+    """The memo says what a shard split into; the files must still be in the site as written
+    for a build to keep them (else the site lacks a piece and searches miss words)."""
+    root = copy_playbook(REPO, tmp_path / "pb")
+    assert build(root, root / "site").ok
+    piece = sorted((root / "site/search/t").glob("*.js"))[3]
+    if damage == "deleted":
+        piece.unlink()
+    else:
+        piece.write_bytes(piece.read_bytes().replace(b"(", b"(/*x*/", 1))
+    assert build(root, root / "site").ok
+    cold = tmp_path / "cold"
+    assert build(root, cold, use_cache=False).ok
+    same(tree(root / "site"), tree(cold), f"a piece {damage} by hand")
+
+
 def test_a_large_shard_is_split_by_one_more_character(monkeypatch, tmp_path):
     monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
     monkeypatch.setattr(search_shards, "SHARD_MAX", 300)

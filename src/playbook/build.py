@@ -210,7 +210,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
             # Only whole units are read back in the same build (a large book's pages are made
             # from slim units, by workers or not): parse results, slim units, pages, pieces
             # and calendars would be written to the scratch folder and removed unread (at
-            # 2,000 customers × 2 notes in one process, 13 % of the build).
+            # 2,000 customers × 2 notes in one process: 42.2 s with them, 38.1 s without).
             return run(root, out, as_of, since, Memo(spill.path, kinds=frozenset({"analyse"})), False,
                        TreeWriter, jobs, progress)
         finally:

@@ -1,5 +1,6 @@
 """A list page over all customers is keyed by what it shows (site/lists.py: the site's key,
-its address, title, pager and totals, and the analysis key of every row and action on it),
+its address, title, pager and totals, and the digest of what it reads of every row and action
+on it),
 and its view data is made only when that key is new. The key must change whenever the view
 data would: here two states of a playbook, the second after random everyday edits, give
 pages whose keys are equal only where their view data is too."""
@@ -15,7 +16,7 @@ import pytest
 
 from playbook import units
 from playbook.build import begin
-from playbook.site_files import analysis_keys
+from playbook.site_files import list_keys
 from playbook.memo import Memo, fingerprint
 from playbook.site import Renderer, paging
 from playbook.site.kept import Deferred
@@ -30,7 +31,7 @@ def list_pages(root: Path, memo: Memo) -> dict[str, tuple[str, str | None]]:
     b = begin(root, AS_OF)
     ok = [u for u in (units.analyse_folder(f, rel, b.inputs, memo) for f, rel in b.folders) if u.relationship]
     inp = b.inputs
-    r = Renderer([u.relationship for u in ok], inp.config, inp.as_of, inp.root, inp.git, None, keys=analysis_keys(ok))
+    r = Renderer([u.relationship for u in ok], inp.config, inp.as_of, inp.root, inp.git, None, keys=list_keys(ok))
     out = {}
     for path, _, ctx in [*r.views.customers(), *r.views.index_pages()]:
         if isinstance(ctx, Deferred):
@@ -39,13 +40,16 @@ def list_pages(root: Path, memo: Memo) -> dict[str, tuple[str, str | None]]:
 
 
 def edit(root: Path, rng: random.Random) -> str:
-    """One everyday edit, at random: a new note, a renamed customer, a changed owner or tag,
-    a deleted customer."""
+    """One everyday edit, at random: a new note, a paragraph added at the end of one, a
+    renamed customer, a changed owner or tag, a deleted customer."""
     folders = sorted((root / "content" / "customers").iterdir())
     folder = rng.choice(folders)
     yaml = folder / "customer.yaml"
-    what = rng.choice(["note", "rename", "owner", "tag", "delete"])
-    if what == "note":
+    what = rng.choice(["note", "later", "rename", "owner", "tag", "delete"])
+    if what == "later":
+        note = rng.choice(sorted((folder / "interactions").iterdir()))
+        note.write_text(note.read_text() + "\n\nLater: they asked after the team.\n")
+    elif what == "note":
         day = date.fromordinal(AS_OF.toordinal() - rng.randrange(0, 40))
         (folder / "interactions" / f"{day}-edit-{rng.randrange(10**6)}.md").write_text(
             f"---\nkind: call\nsentiment: {rng.choice(['positive', 'negative'])}\n---\n"
@@ -92,3 +96,17 @@ def test_a_list_page_keeps_its_key_only_when_its_view_data_is_the_same(seed, tmp
         assert all(len(fps) == 1 for fps in by_key.values())
         before = after
     assert len(before) > 20 and kept > 20 and made_again > 5, (kept, made_again)  # not vacuous
+
+
+def test_a_paragraph_added_at_the_end_of_a_note_keeps_every_list_page(tmp_path, monkeypatch):
+    """What the lists show of a customer is its slim relationship, not its notes' text: an
+    edit that changes none of it renders no list page again (it only changes the customer's
+    own pages, the search index and the export)."""
+    monkeypatch.setattr(paging, "PER_PAGE", 4)
+    root = synthetic_playbook(tmp_path, customers=12, interactions=6, seed=4)
+    memo = Memo(tmp_path / "memo")
+    before = list_pages(root, memo)
+    notes = sorted((root / "content" / "customers").glob("*/interactions/*.md"))
+    for note in notes[::5]:
+        note.write_text(note.read_text() + "\n\nLater: they asked after the team.\n")
+    assert list_pages(root, memo) == before

@@ -3,7 +3,7 @@
 Each customer's own pages are memoised under a key of its analysis, the site's names and
 the templates (on a large cold build they are rendered by worker processes while this one
 renders the pages over all customers). A page over all customers is keyed by what it shows:
-a list page by the analysis keys of its rows and actions (site/lists.py), any other by a
+a list page by the digests of what it reads of its rows and actions (site/lists.py), any other by a
 digest of its view data. playbook.json, the search index, the calendars and the feed are
 keyed by what they read of each customer. A file whose key is the one last written is kept.
 """
@@ -52,14 +52,15 @@ def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
     return items
 
 
-def analysis_keys(units: list[Unit]) -> dict[int, str]:
-    """Each relationship's and action's analysis key, by id: a list page is a function of the
-    site and of the analyses of what it shows (site/lists.py keys it so)."""
+def list_keys(units: list[Unit]) -> dict[int, str]:
+    """Each relationship's and action's key for the list pages, by id: the digest of its slim
+    relationship (`Unit.shown`), which holds all that a list page reads of it. A list page is
+    a function of the site and of what it shows (site/lists.py keys it so)."""
     keys: dict[int, str] = {}
     for u in units:
-        keys[id(u.relationship)] = u.akey
+        keys[id(u.relationship)] = u.shown
         for n, a in enumerate(u.relationship.actions):
-            keys[id(a)] = f"{u.akey}#{n}"
+            keys[id(a)] = f"{u.shown}#{n}"
     return keys
 
 
@@ -142,7 +143,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     shards = None if plain else carried.shards
     carried = carried or Carried(kept=Kept(retain=False))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=analysis_keys(ok))
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=list_keys(ok))
     count = 0
 
     def add(rel: str, k: str, data) -> None:

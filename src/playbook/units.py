@@ -115,6 +115,10 @@ class Unit:
     authors: tuple[str, ...] = ()
     """The `by` handles of all its interactions, sorted: who has a page, even when a slim
     unit no longer holds the notes they wrote."""
+    shown: str = ""
+    """Digest of its slim relationship (`slim_relationship`): all that the pages over all
+    customers read of it. A list page is keyed by its items' (site_files.list_keys), so an
+    edit that changes none of what they show (a note's later paragraphs) renders none again."""
 
     def latest_keys(self, limit: int | None = None) -> Iterator[tuple[tuple, str]]:
         """(feed order key, interaction slug) of its latest interactions, newest first, read
@@ -253,7 +257,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
     search_z, search_words_z = blobs(r, inp.config)
     checks = whole_playbook_problems(Playbook((c,)), inp.config, inp.as_of)
     items = sorted((i for i in c.interactions if i.date <= inp.as_of), key=lambda i: (-i.date.toordinal(), i.slug))
-    return Unit(
+    unit = Unit(
         slug=slug, pkey=parsed.key, akey=akey, problems=parsed.problems + tuple(checks), files=parsed.files,
         relationship=r,
         search_z=search_z, search_words_z=search_words_z,
@@ -263,6 +267,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )
+    return replace(unit, shown=_slim_digest(slim_relationship(unit)))
 
 
 def _fingerprint(value) -> str:
@@ -304,25 +309,40 @@ _INTERACTION_FIELDS = tuple(f.name for f in dataclass_fields(Interaction))
 _DROPPED = {"body": "", "html": "", "commitments": ()}
 
 
-def slim_pickle(unit: Unit) -> bytes:
-    """The unit as the pages over all customers read it, pickled: of its interactions only the
-    SLIM_RECENT latest (what the home page may show), without their notes and promises
-    (`authors` stands in for the rest); without its contacts, opportunities, profile notes,
-    open promises, stage history and health factors, which only its own pages show. A large
-    playbook's model stays small in this process and loads fast (tests/test_units.py checks
-    that every page over all customers, every calendar and playbook.json come out the same
-    from slim units as from full ones)."""
+def slim_relationship(unit: Unit) -> Relationship | None:
+    """The relationship as the pages over all customers read it: of its interactions only
+    the SLIM_RECENT latest (what the home page may show), and without their notes and
+    promises (`_Slim` drops those wherever they are met); without its contacts,
+    opportunities, profile notes, open promises, stage history and health factors, which
+    only its own pages show (about a third of a slim unit)."""
     r = unit.relationship
-    if r is not None:
-        keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
-        c = r.customer
-        # What only the customer's own pages show goes too (about a third of a slim unit).
-        r = replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep),
-                                        contacts=(), opportunities=(), notes=None, lines={}),
-                    commitments=(), stage_history=(), health=replace(r.health, factors=()),
-                    timeline=replace(r.timeline, contacts=()))
+    if r is None:
+        return None
+    keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
+    c = r.customer
+    return replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep),
+                                       contacts=(), opportunities=(), notes=None, lines={}),
+                   commitments=(), stage_history=(), health=replace(r.health, factors=()),
+                   timeline=replace(r.timeline, contacts=()))
+
+
+def _slim_digest(r: Relationship | None) -> str:
+    """A digest of the slim relationship's pickle, made without pickle's memo (as
+    memo.fingerprint) so it does not depend on which equal parts are one object."""
     buf = io.BytesIO()
-    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True, relationship=r))
+    p = _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.fast = True
+    p.dump(r)
+    return digest(buf.getvalue())
+
+
+def slim_pickle(unit: Unit) -> bytes:
+    """The unit with its slim relationship, pickled: a large playbook's model stays small in
+    this process and loads fast (tests/test_units.py checks that every page over all
+    customers, every calendar and playbook.json come out the same from slim units as from
+    full ones)."""
+    buf = io.BytesIO()
+    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True, relationship=slim_relationship(unit)))
     return buf.getvalue()
 
 

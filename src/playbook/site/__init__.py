@@ -35,7 +35,7 @@ class Renderer:
         handle, when the relationships do not hold all their interactions (slim units).
         `kept`: rows and action views kept from the last build (`serve`). `bytecode`: where
         compiled templates are kept between processes. `keys`: each relationship's and
-        action's analysis key, by id (see `ListViews`)."""
+        action's list key, by id (see `ListViews`)."""
         self.env = env or environment(root, bytecode)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
         self.views = ListViews(relationships, self.site, kept, keys)

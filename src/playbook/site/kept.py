@@ -87,8 +87,9 @@ def site_key(*parts: Hashable) -> str | None:
 class Deferred:
     """A page's view data, made only when its file must be written, with a digest of all it is
     made from: the site's key, the page's own parts (address, title, pager, totals) and the
-    analysis keys of the customers and actions it shows. A one-note edit changes the keys of
-    the pages that show that customer; every other page is kept without being looked at."""
+    digests of what it reads of the customers and actions it shows (site_files.list_keys).
+    An edit that changes what the lists show of a customer changes the keys of the pages that
+    show it; every other page is kept without being looked at."""
 
     key: str
     make: Callable[[], dict[str, Any]]

@@ -7,6 +7,7 @@ date wording and stage decisions happen here, none in the templates.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,7 +21,7 @@ from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import group_asks
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
-from ..model import STAGE_LABELS, STAGES
+from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
     ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page,
     interaction_anchor, stage_page,
@@ -146,7 +147,7 @@ class Views:
 
     def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None,
                  keys: dict[int, str] | None = None):
-        """`keys`: the analysis key of each relationship and action (by id), when the build
+        """`keys`: the list key of each relationship and action (by id), when the build
         has them: list pages are then keyed by what they show without making their view
         data (lists.py)."""
         self.rels = sorted(relationships, key=lambda r: r.customer.slug)
@@ -162,6 +163,7 @@ class Views:
         self.keys = keys or {}
         self._grouped: tuple | None = None
         self._ranked: dict[str | None, list[Action]] | None = None
+        self._groups: dict[str, dict[str, list[Relationship]]] = {}
         self._sizes: dict[int, int] = {}
         self._stage_counts: dict[str, int] | None = None
 
@@ -184,19 +186,25 @@ class Views:
         """An action as the lists show it (not a customer's own page, which shortens it)."""
         return self.kept.get(a, base, lambda: action_view(self.site, a, base))
 
+    def ranked(self, owner: str | None = None) -> list[Action]:
+        """Every action, ranked like the engine (priority, then due); with `owner`, that
+        person's list as `Site.concerns` defines it, and with '' the actions nobody's list has."""
+        if self._ranked is None:
+            everything = sorted((a for r in self.rels for a in r.actions), key=lambda a: a.sort_key())
+            by: dict[str | None, list[Action]] = {None: everything}
+            for a in everything:  # one pass for every person's list, each still ranked
+                for h in self.site.concerns(a) or ("",):
+                    by.setdefault(h, []).append(a)
+            self._ranked = by
+        return self._ranked.get(owner, [])
+
     def owner_groups(self, base: str, within: int | None, limit: int | None = None) -> list[OwnerGroup]:
         """Each person's list (their customers' actions and those assigned to them, so an action
-        on a shared customer is on both owners' lists), ranked like the engine: priority, then
-        due. Low-priority actions are kept apart, for when there is time."""
-        by_owner: dict[str, list] = {}
-        for r in self.rels:
-            for a in r.actions:
-                if within is None or (a.due - self.as_of).days <= within:
-                    for h in self.site.concerns(a) or ("",):
-                        by_owner.setdefault(h, []).append(a)
+        on a shared customer is on both owners' lists), ranked. Low-priority actions are kept
+        apart, for when there is time."""
         out = []
         for handle in [*self.site.handles, ""]:
-            items = sorted(by_owner.get(handle, []), key=lambda a: a.sort_key())
+            items = [a for a in self.ranked(handle) if within is None or (a.due - self.as_of).days <= within]
             if items:
                 person = self.site.person(handle, base) if handle else None
                 urgent = [a for a in items if a.priority != "low"][:limit]
@@ -245,8 +253,7 @@ class Views:
                           tuple(self.action(a, base) for a in r.actions[:2])) for r in worst]
         dates = self.key_date_items()
         renewals = self.renewal_items()
-        recent = sorted(((i, r) for r in self.rels for i in upto(r.customer, self.as_of)),
-                        key=lambda ir: (-ir[0].date.toordinal(), ir[1].customer.slug, ir[0].slug))[:HOME_RECENT]
+        recent = latest(self.rels, self.as_of, HOME_RECENT)
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
         currency = self.site.config.currency
@@ -483,6 +490,18 @@ class Views:
         site's names (owners, tags), so a build can render and keep them per customer."""
         yield self.customer(r)
         yield self.brief(r)
+
+
+def latest(rels: list[Relationship], as_of: date, n: int) -> list[tuple[Interaction, Relationship]]:
+    """The `n` latest interactions up to `as_of`, newest first (then by customer and note).
+    Only those on or after the n-th latest date can be among them: the rest are never sorted
+    (at 10,000 customers sorting all 200,000 took a tenth of a second)."""
+    dates = heapq.nlargest(n, (i.date for r in rels for i in r.customer.interactions if i.date <= as_of))
+    if not dates:
+        return []
+    since = dates[-1]
+    return sorted(((i, r) for r in rels for i in r.customer.interactions if since <= i.date <= as_of),
+                  key=lambda ir: (-ir[0].date.toordinal(), ir[1].customer.slug, ir[0].slug))[:n]
 
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

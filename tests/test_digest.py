@@ -360,3 +360,10 @@ def test_what_has_come_in_is_newly_available_until_telling_is_due():
     before = digest("--owner", "priya", "--format", "text", "--as-of", "2026-11-17")   # before it came in:
     assert "Newly available" not in before and "Tell Finn" not in before
     assert "Answer Finn Gallagher: Replace the VPN with zero-trust access" in before      # the ask is answered
+
+
+def test_the_format_choices_are_the_formats_a_digest_is_made_in():
+    """`playbook digest --format` names its choices without importing what makes a digest
+    (so that `playbook build` starts without it): they must be the renderers' own."""
+    from playbook import digest_cli, digest_formats
+    assert digest_cli.FORMATS == digest_formats.FORMATS

@@ -86,7 +86,7 @@ def test_every_fact_git_gives_a_page_keeps_the_memo_current(repo, tmp_path, monk
     """A team's customer page may show the last commit's subject and id (the default shows its
     date and author): a second commit the same day by the same person changes only those, and
     a warm build still shows it as a cold build does (the analysis is keyed by all of git's
-    facts on the folder: without the commit and subject in `units.git_digests` it kept the
+    facts on the folder: without the commit and subject in `inputs.git_digests` it kept the
     page of the commit before)."""
     from builds import cold, same
     from helpers import REPO, tree

@@ -16,23 +16,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from jinja2 import Environment
-
+# Only what finds that nothing changed is imported here: the phases (parsing, analysis,
+# Jinja) are imported by `run` when there is work to do, which a build that finds its site
+# up to date never pays (at 1,000 customers about a fifth of a second).
 from . import manifest, scratch
-from .check import available_problems
 from .config import Config, load_config, read_config, resolve_as_of
+from .folders import CUSTOMERS_DIR, customer_folders
 from .gitinfo import read_git
+from .inputs import Inputs, git_digests
 from .limits import MAX_ASSET_BYTES
-from .load import CUSTOMERS_DIR, customer_folders
 from .memo import Memo, clear_old_formats, digest, key
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
-from .site.render import TemplateProblem, bounds, environment, template_problems
-from .site_files import Carried, render_site
-from .units import Inputs, analyse_all, git_digests, invariant
+from .template_dirs import bounds
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
+
+if TYPE_CHECKING:
+    from .site_files import Carried
 
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
@@ -68,18 +70,16 @@ class Begun:
     inputs: Inputs
     folders: list[tuple[Path, str]]
     top: list[Problem]
-    """Problems of playbook.yaml and of the customers folder itself."""
+    """Problems of playbook.yaml and of the customers folder itself (the templates' are a
+    function of their digest, which keys the site: `run` finds them when there is work)."""
 
 
-def begin(root: Path, as_of: date | None, env: Environment | None = None) -> Begun:
-    """`env`: the Jinja environment the pages will be rendered with; the team's templates are
-    compiled once, here, to find their problems, and used again to render."""
+def begin(root: Path, as_of: date | None) -> Begun:
     raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
     config, more = load_config(root, raw) if raw is not None else (Config(), [])
     problems += more
-    problems += template_problems(root, env)  # as check finds them, before anything is rendered
     folders = customer_folders(root, problems)
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
@@ -139,12 +139,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     progress("Reading and analysing the playbook…")
     last = manifest.read(memo, out) if persistent else None
     templates = templates_digest(root)
-    # serve: the templates compiled for these very bytes, if any; else compiled once, in begin.
-    env = (carried.envs.get(templates) if carried is not None else None) or environment(
-        root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
-    if carried is not None:
-        carried.envs = {templates: env}
-    b = begin(root, as_of, env)
+    b = begin(root, as_of)
     inp = b.inputs
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root))) if persistent else {}
     if last is not None:
@@ -157,8 +152,19 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
             phases["unchanged"] = time.perf_counter() - t
             return BuildReport(True, list(last.problems), out, inp.as_of, len(last.written.files) + 1, 0,
                                last.customers, time.perf_counter() - started, phases, unchanged=True)
+    from .check import available_problems
+    from .site.render import TemplateProblem, environment, template_problems
+    from .site_files import render_site
+    from .units import analyse_all, invariant
+    # serve: the templates compiled for these very bytes, if any; else compiled once, here,
+    # to find their problems (as check does, before anything is rendered), and used to render.
+    env = (carried.envs.get(templates) if carried is not None else None) or environment(
+        root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
+    if carried is not None:
+        carried.envs = {templates: env}
     units = analyse_all(b.folders, inp, memo, jobs)
-    problems = sorted_problems([*b.top, *(p for u in units for p in u.problems), *invariant(b.folders, units),
+    problems = sorted_problems([*b.top, *template_problems(root, env), *(p for u in units for p in u.problems),
+                                *invariant(b.folders, units),
                                 *available_problems(tuple(u.relationship.customer for u in units if u.relationship),
                                                     inp.config)])
     phases["parse+analyse"] = time.perf_counter() - t
@@ -233,6 +239,7 @@ class Session:
         else:
             self.spill = scratch.in_temp("playbook-serve-")
             self.memo = Memo(self.spill.path, memory=True)
+        from .site_files import Carried
         self.carried = Carried()
         self.sigs: tuple[str, dict[str, str]] = ("", {})
         """The last build's salt and the signatures it took of folders with no link in them."""

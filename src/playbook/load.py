@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .fields import Fields, parse_date
+from .folders import IGNORED, customer_folders, entry_kind_followed
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
 from .model import (
     ASK_STATUSES, DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
@@ -22,22 +23,17 @@ from .model import (
 from .names import slugify
 from .notes import bad_due_dates, commitments, parse_note
 from .opportunities import parse_opportunities
-from .paths import inside
 from .people import PERSON_KEYS, person_fields
-from .reading import OUTSIDE, Refused, decode, entry_kind, follow, list_folder, read_file, real_path, too_big
+from .reading import Refused, decode, list_folder, read_file, too_big
 from .problems import Problem, error, sorted_problems, warning
 from .significant import read_about
 from .yamlio import Map, Scalar, kind_name, parse
 
-CUSTOMERS_DIR = "content/customers"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: The folder name suggested for a customer whose name gives no letters or digits to slug.
 FOLDER_FALLBACK = "customer"
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-#: Files a person's editor or OS leaves behind; never content, never worth a warning (the
-#: build's manifest, `serve`'s watcher and capture skip the same names).
-IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
                   "status", "notes", "contacts", "asks", "pause", "opportunities", "crm_id")
@@ -99,55 +95,6 @@ def load(root: Path, config: Config | None = None) -> Loaded:
     return Loaded(Playbook(tuple(customers), files), config, sorted_problems(problems))
 
 
-def customer_folders(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
-    """The customer folders to load, as (folder, relative path), sorted by name; what is not
-    a customer folder is reported. `root` must be resolved."""
-    base = root / CUSTOMERS_DIR
-    try:
-        if follow(base) != "dir":
-            problems.append(error(CUSTOMERS_DIR, 0, 0,
-                                  "no customers folder; create content/customers/<slug>/customer.yaml "
-                                  "(or run 'playbook init')"))
-            return []
-        if not inside(base, root):  # content/ or customers/ a link out: not even the names are read
-            raise Refused(OUTSIDE)
-        entries = list_folder(base)
-    except Refused as exc:
-        problems.append(error(CUSTOMERS_DIR, 0, 0, str(exc)))
-        return []
-    out = []
-    for e in entries:
-        entry, rel = Path(e.path), f"{CUSTOMERS_DIR}/{e.name}"
-        if IGNORED.search(e.name):
-            continue
-        kind = _kind(entry, e, rel, root, problems)
-        if kind == "outside":
-            problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
-        elif kind not in ("dir", "refused"):
-            problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
-                                               "folder content/customers/<slug>/ — move or delete it"))
-        elif kind == "dir":
-            out.append((entry, rel))
-    return out
-
-
-def _kind(path: Path, e: os.DirEntry, rel: str, root: Path | None, problems: list[Problem]) -> str:
-    """'dir', 'file' or 'other' (a FIFO, a device) for a folder entry, a link followed; 'outside'
-    for a link out of `root` (None: not checked) and 'refused' (reported) for a link that
-    loops or leads nowhere. Never raises, whatever the entry is."""
-    kind = entry_kind(e)
-    if kind != "link":
-        return kind
-    try:
-        real = real_path(path, None)
-    except Refused as exc:
-        problems.append(error(rel, 0, 0, str(exc)))
-        return "refused"
-    if root is not None and not real.is_relative_to(root):
-        return "outside"
-    return "dir" if real.is_dir() else "file" if real.is_file() else "other"
-
-
 def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem],
                   root: Path | None = None, data: dict[str, bytes] | None = None) -> tuple[Customer | None, int]:
     """Load one customer folder. Returns (customer or None, files read).
@@ -172,7 +119,7 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         problems.append(error(yrel, 0, 0, f"missing customer.yaml{hint}; every customer folder needs one "
                                           "with at least 'name: …'"))
         return None, 0
-    if _kind(yaml_path, listing["customer.yaml"], yrel, root, problems) == "outside":  # as for folders
+    if entry_kind_followed(yaml_path, listing["customer.yaml"], yrel, root, problems) == "outside":  # as for folders
         problems.append(warning(yrel, 0, 0, "points outside the playbook folder; skipped"))
         return None, 0
     files = 1
@@ -208,7 +155,7 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
     if entry is None:
         return []
     idir, irel = folder / "interactions", f"{rel}/interactions"
-    kind = _kind(idir, entry, irel, root, problems)
+    kind = entry_kind_followed(idir, entry, irel, root, problems)
     if kind in ("file", "other"):
         problems.append(warning(irel, 0, 0, "'interactions' should be a folder"))
     elif kind == "outside":
@@ -225,7 +172,7 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
         f, frel = idir / e.name, f"{irel}/{e.name}"
         if IGNORED.search(e.name):
             continue
-        ekind = _kind(f, e, frel, root, problems)
+        ekind = entry_kind_followed(f, e, frel, root, problems)
         if ekind == "outside":
             problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
         elif ekind == "dir" or (ekind != "refused" and not e.name.endswith(".md")):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from .load import IGNORED
+from .folders import IGNORED
 from .memo import Memo, digest, header, payload_of
 from .problems import Problem
 from .write import Written

@@ -31,7 +31,7 @@ from .build import BuildError, BuildReport, Session
 from .config import resolve_as_of
 from .httpd import BaseHandler, Server
 from .livereload import LiveState
-from .load import IGNORED
+from .folders import IGNORED
 from .problems import Problem, format_plain
 
 LIVE_PREFIX = "/__playbook/"

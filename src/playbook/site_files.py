@@ -26,7 +26,8 @@ from .parallel import ordered_map, workers
 from .site import Renderer
 from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
-from .units import PARALLEL_MIN_FILES, Inputs, Unit, full_unit
+from .inputs import Inputs
+from .units import PARALLEL_MIN_FILES, Unit, full_unit
 from .write import Writer
 
 __all__ = ["Carried", "render_site"]

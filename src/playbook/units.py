@@ -17,17 +17,17 @@ import os
 import pickle
 import zlib
 from dataclasses import dataclass, fields as dataclass_fields, replace
-from datetime import date
 from pathlib import Path
 from typing import Iterator
 
 from .check import whole_playbook_problems
-from .config import Config
 from .engine import analyse
 from .engine.types import Relationship
-from .gitinfo import GitInfo, fill_authors
+from .gitinfo import fill_authors
+from .inputs import Inputs
 from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
-from .load import CUSTOMERS_DIR, IGNORED, load_customer
+from .load import load_customer
+from .folders import CUSTOMERS_DIR, IGNORED
 from .memo import Memo, digest, fingerprint, key
 from .model import Customer, Interaction, Playbook
 from .parallel import can_fork, ordered_map, workers
@@ -43,23 +43,6 @@ RECENT = 50
 #: Of those, a slim unit (slim_pickle) keeps this many: what the home page shows over all
 #: customers (tests/test_units.py checks it covers HOME_RECENT).
 SLIM_RECENT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What every customer folder's steps share."""
-
-    root: Path
-    config: Config
-    config_digest: str
-    """Digest of the playbook.yaml bytes the config was parsed from ('' without one)."""
-    as_of: date
-    git: GitInfo
-    git_digests: dict[str, str]
-    """Per customer folder: a digest of what git says about its files."""
-    known: dict[str, str]
-    """Per customer folder whose files stat as when they were last hashed (manifest.py): its
-    parse key, so they need not be read again just to be hashed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,19 +159,6 @@ def read_folder(folder: Path, root: Path | None = None) -> tuple[dict[str, bytes
             return data, "\n".join(listing)  # a link out: not even its names are read
     scan(idir, "i", lambda name: name.endswith(".md") and not IGNORED.search(name), MAX_NOTE_BYTES)
     return data, "\n".join(listing)
-
-
-def git_digests(git: GitInfo) -> dict[str, str]:
-    """Per customer folder, a digest of what git says about its files (authors, last changes)."""
-    per: dict[str, list[str]] = {}
-    for name, table in (("last", git.last), ("added", git.added)):
-        for path in sorted(table):
-            parts = path.split("/")
-            if len(parts) >= 4 and parts[0] == "content" and parts[1] == "customers":
-                c = table[path]
-                per.setdefault(parts[2], []).append(
-                    f"{name}\t{path}\t{c.date}\t{c.author}\t{c.email}\t{c.commit}\t{c.subject}")
-    return {slug: digest(*lines) for slug, lines in per.items()}
 
 
 def parse_key(listing: str, data: dict[str, bytes], rel: str, inp: Inputs) -> str:

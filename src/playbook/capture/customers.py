@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import Config
-from ..load import CUSTOMERS_DIR, IGNORED, SLUG, parse_customer, read_text
+from ..load import SLUG, parse_customer, read_text
+from ..folders import CUSTOMERS_DIR, IGNORED
 from ..model import Customer
 from ..yamlio import Map, Scalar, parse
 from .errors import CaptureError, InvalidArgument

@@ -12,7 +12,8 @@ from typing import Iterable
 from ..config import load_config
 from ..engine.demand import matches
 from ..engine.words import fmt_date
-from ..load import CUSTOMERS_DIR, IGNORED, read_text, split_front_matter
+from ..load import read_text, split_front_matter
+from ..folders import CUSTOMERS_DIR, IGNORED
 from ..model import Ask
 from ..notes import extract_commitments, parse_note
 from .customers import CustomerRef, customer_model, match_customer

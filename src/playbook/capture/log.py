@@ -19,7 +19,8 @@ from typing import Sequence
 
 from ..config import Config, load_config
 from ..limits import MAX_NOTE_BYTES
-from ..load import CUSTOMERS_DIR, parse_interaction, read_text
+from ..load import parse_interaction, read_text
+from ..folders import CUSTOMERS_DIR
 from ..model import DIRECTIONS, INTERACTION_TYPES, SENTIMENT_LABELS, SENTIMENT_WORDS, Contact
 from ..problems import Problem, did_you_mean, one_of
 from .customers import CustomerRef, customer_model, fold, match_customer

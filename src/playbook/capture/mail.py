@@ -17,7 +17,8 @@ from typing import Iterator, Sequence
 
 from ..config import Config, load_config
 from ..limits import MAX_NOTE_BYTES, in_range
-from ..load import CUSTOMERS_DIR, IGNORED, read_text, split_front_matter
+from ..load import read_text, split_front_matter
+from ..folders import CUSTOMERS_DIR, IGNORED
 from ..model import Contact, Customer
 from ..yamlio import Map, Scalar, parse
 from .customers import CustomerRef, customer_model, list_customers, match_customer

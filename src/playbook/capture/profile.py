@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from ..config import Config
 from ..limits import MAX_FILE_BYTES
-from ..load import CUSTOMERS_DIR, parse_customer
+from ..load import parse_customer
+from ..folders import CUSTOMERS_DIR
 from ..model import Ask, Contact, Customer, Opportunity, Source
 from ..problems import Problem
 from ..reading import Refused, decode, read_file

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..config import load_config
-from ..load import CUSTOMERS_DIR, FOLDER_FALLBACK, IGNORED, SLUG, parse_customer
+from ..load import FOLDER_FALLBACK, SLUG, parse_customer
+from ..folders import CUSTOMERS_DIR, IGNORED
 from ..names import slugify
 from ..problems import Problem, did_you_mean
 from .customers import fold, list_customers

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..capture import fold
-from ..load import CRM_ID, CUSTOMERS_DIR, IGNORED, SLUG, split_front_matter
+from ..load import CRM_ID, SLUG, split_front_matter
+from ..folders import CUSTOMERS_DIR, IGNORED
 from ..reading import Refused, decode, list_folder, read_file
 from ..yamlio import Map, Node, Scalar, Seq, parse
 

@@ -15,7 +15,7 @@ from ..capture.files import create_file, within_root
 from ..capture.profile import edit_profile
 from ..capture.scaffold import make_customer_folder
 from ..config import Config, load_config
-from ..load import CUSTOMERS_DIR
+from ..folders import CUSTOMERS_DIR
 from ..reading import Refused, read_file
 from .csvfile import Table, Unreadable, open_table
 from .existing import read_book

@@ -1,0 +1,69 @@
+"""Which folders of a playbook are customers: the listing the build reads before any file.
+
+Apart from the loader (load.py) so that a build that finds nothing changed (build.py) lists
+the folders without importing what parses them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .paths import inside
+from .problems import Problem, error, warning
+from .reading import OUTSIDE, Refused, entry_kind, follow, list_folder, real_path
+
+CUSTOMERS_DIR = "content/customers"
+#: Files a person's editor or OS leaves behind; never content, never worth a warning (the
+#: build's manifest, `serve`'s watcher and capture skip the same names).
+IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
+
+
+def customer_folders(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """The customer folders to load, as (folder, relative path), sorted by name; what is not
+    a customer folder is reported. `root` must be resolved."""
+    base = root / CUSTOMERS_DIR
+    try:
+        if follow(base) != "dir":
+            problems.append(error(CUSTOMERS_DIR, 0, 0,
+                                  "no customers folder; create content/customers/<slug>/customer.yaml "
+                                  "(or run 'playbook init')"))
+            return []
+        if not inside(base, root):  # content/ or customers/ a link out: not even the names are read
+            raise Refused(OUTSIDE)
+        entries = list_folder(base)
+    except Refused as exc:
+        problems.append(error(CUSTOMERS_DIR, 0, 0, str(exc)))
+        return []
+    out = []
+    for e in entries:
+        entry, rel = Path(e.path), f"{CUSTOMERS_DIR}/{e.name}"
+        if IGNORED.search(e.name):
+            continue
+        kind = entry_kind_followed(entry, e, rel, root, problems)
+        if kind == "outside":
+            problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
+        elif kind not in ("dir", "refused"):
+            problems.append(warning(rel, 0, 0, "stray file among customer folders; each customer is a "
+                                               "folder content/customers/<slug>/ — move or delete it"))
+        elif kind == "dir":
+            out.append((entry, rel))
+    return out
+
+
+def entry_kind_followed(path: Path, e: os.DirEntry, rel: str, root: Path | None, problems: list[Problem]) -> str:
+    """'dir', 'file' or 'other' (a FIFO, a device) for a folder entry, a link followed; 'outside'
+    for a link out of `root` (None: not checked) and 'refused' (reported) for a link that
+    loops or leads nowhere. Never raises, whatever the entry is."""
+    kind = entry_kind(e)
+    if kind != "link":
+        return kind
+    try:
+        real = real_path(path, None)
+    except Refused as exc:
+        problems.append(error(rel, 0, 0, str(exc)))
+        return "refused"
+    if root is not None and not real.is_relative_to(root):
+        return "outside"
+    return "dir" if real.is_dir() else "file" if real.is_file() else "other"

@@ -1,0 +1,45 @@
+"""What every customer folder's steps share: the config, the date and git's facts.
+
+Apart from the phases (units.py) so that a build can key the whole site, and find that
+nothing changed, without importing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .config import Config
+from .gitinfo import GitInfo
+from .memo import digest
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What every customer folder's steps share."""
+
+    root: Path
+    config: Config
+    config_digest: str
+    """Digest of the playbook.yaml bytes the config was parsed from ('' without one)."""
+    as_of: date
+    git: GitInfo
+    git_digests: dict[str, str]
+    """Per customer folder: a digest of what git says about its files."""
+    known: dict[str, str]
+    """Per customer folder whose files stat as when they were last hashed (manifest.py): its
+    parse key, so they need not be read again just to be hashed."""
+
+
+def git_digests(git: GitInfo) -> dict[str, str]:
+    """Per customer folder, a digest of what git says about its files (authors, last changes)."""
+    per: dict[str, list[str]] = {}
+    for name, table in (("last", git.last), ("added", git.added)):
+        for path in sorted(table):
+            parts = path.split("/")
+            if len(parts) >= 4 and parts[0] == "content" and parts[1] == "customers":
+                c = table[path]
+                per.setdefault(parts[2], []).append(
+                    f"{name}\t{path}\t{c.date}\t{c.author}\t{c.email}\t{c.commit}\t{c.subject}")
+    return {slug: digest(*lines) for slug, lines in per.items()}

@@ -195,6 +195,44 @@ def test_after_one_edit_the_other_customers_pages_are_kept_not_rewritten(synthet
     same(tree(out), cold(root))
 
 
+@pytest.mark.parametrize("how", ["build", "serve"])
+def test_the_pages_over_all_customers_are_kept_whole_when_nothing_they_show_changed(
+        synthetic, tmp_path, trusting, monkeypatch, how):
+    """A paragraph added at the end of a note changes nothing the lists, the home page or the
+    team's pages show: they are kept as written without their view data being made. A new
+    note changes what they show, and they are made again; a list page changed by hand is too."""
+    from playbook.site.lists import ListViews
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    rebuild = (lambda: build(root, out)) if how == "build" else Session(root, out).rebuild
+    assert rebuild().ok
+    homes: list[int] = []
+    real_home = ListViews.home
+    monkeypatch.setattr(ListViews, "home", lambda self: homes.append(1) or real_home(self))
+
+    def home_made() -> bool:
+        """Rebuild; whether the home page's view data was made (the cold build compared
+        with afterwards makes its own)."""
+        homes.clear()
+        assert rebuild().ok
+        made = bool(homes)
+        same(tree(out), cold(root))
+        return made
+
+    folder = sorted((root / "content" / "customers").iterdir())[2]
+    note = sorted(folder.glob("interactions/*.md"))[0]
+    note.write_text(note.read_text() + "\n\nA later paragraph no list shows.\n")
+    assert not home_made()
+    (folder / "interactions" / "2026-11-19-call.md").write_text("---\ntype: call\nsentiment: negative\n---\n"
+                                                              "They are unhappy with the renewal terms.\n")
+    assert home_made()
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    assert not home_made()
+    (out / "actions.html").write_text("edited by hand")
+    note.write_text(note.read_text() + "\nAnd one more.\n")
+    assert home_made()
+
+
 def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(synthetic, tmp_path, trusting):
     """After a build it knows the output of, a build stages the files it makes and moves them
     in only when all are made: whatever was done to the site by hand, it ends as a cold

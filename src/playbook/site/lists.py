@@ -56,8 +56,8 @@ class ListViews(Views):
 
     def owned(self) -> dict[str, list[Relationship]]:
         """Each person's customers, by name; `tagged` and `staged` likewise by tag and stage:
-        one pass over the book for all the lists (at 10,000 customers a pass per person,
-        tag and stage was a tenth of a rebuild)."""
+        one pass over the book for all the lists (a pass per person, tag and stage was about a
+        tenth of a `serve` rebuild in a profile at 10,000 customers)."""
         return self._by("owners", lambda r: r.customer.owners)
 
     def tagged(self) -> dict[str, list[Relationship]]:

@@ -30,6 +30,8 @@ class Kept:
         """id of a record → (the record, the digest of its pickle)."""
         self.wholes: dict[str, tuple[list, Any]] = {}
         """name → (the sources, a value made from all of them)."""
+        self.sizes: dict[tuple[int, Callable], tuple[Any, int]] = {}
+        """(id of the source, the function) → (the source, its text size for paging)."""
 
     def start(self, site_key: str | None) -> None:
         """A new build on a site with this key (None: one that cannot be keyed; nothing is kept)."""
@@ -53,6 +55,18 @@ class Kept:
             self.digests[id(record)] = (record, found)
         return record
 
+    def size(self, source: Any, of: Callable[[Any], int]) -> int:
+        """`of(source)`, a function of the (immutable) source alone, so kept whatever the
+        site; the source is held, so its id is not another's while the size is kept (within
+        one build too: a list of pairs made twice would otherwise reuse ids)."""
+        k = (id(source), of)
+        hit = self.sizes.get(k)
+        if hit is not None and hit[0] is source:
+            return hit[1]
+        n = of(source)
+        self.sizes[k] = (source, n)
+        return n
+
     def whole(self, name: str, sources: list, make: Callable[[], Any]) -> Any:
         """A value made from all of `sources` (the book's asks, grouped), kept while they are
         the very same objects, in the same order."""
@@ -75,6 +89,7 @@ class Kept:
         """After a build: forget the records of sources no longer in use (`alive`: the ids of
         those that are)."""
         self.records = {k: v for k, v in self.records.items() if k[0] in alive}
+        self.sizes = {k: v for k, v in self.sizes.items() if k[0] in alive} if self.retain else {}
         held = {id(record) for _, record in self.records.values()}
         self.digests = {i: d for i, d in self.digests.items() if i in held}
 

@@ -164,7 +164,6 @@ class Views:
         self._grouped: tuple | None = None
         self._ranked: dict[str | None, list[Action]] | None = None
         self._groups: dict[str, dict[str, list[Relationship]]] = {}
-        self._sizes: dict[int, int] = {}
         self._stage_counts: dict[str, int] | None = None
 
     # -- shared ----------------------------------------------------------------------------

@@ -39,14 +39,27 @@ def list_pages(root: Path, memo: Memo) -> dict[str, tuple[str, str | None]]:
     return out
 
 
+def latest_note(folder: Path) -> Path | None:
+    """The customer's latest note up to AS_OF (notes are named by their date), if any."""
+    return max((p for p in (folder / "interactions").iterdir() if p.name[:10] <= AS_OF.isoformat()), default=None)
+
+
+def new_summary(note: Path, text: str) -> None:
+    head, sep, body = note.read_text()[4:].partition("\n---\n")
+    lines = [x for x in head.splitlines() if not x.startswith("summary:")]
+    note.write_text("---\n" + "\n".join([*lines, f"summary: {text}"]) + sep + body)
+
+
 def edit(root: Path, rng: random.Random) -> str:
-    """One everyday edit, at random: a new note, a paragraph added at the end of one, a
-    renamed customer, a changed owner or tag, a deleted customer."""
+    """One everyday edit, at random: a new note, a paragraph added at the end of one, a new
+    summary, a renamed customer, a changed owner or tag, a deleted customer."""
     folders = sorted((root / "content" / "customers").iterdir())
     folder = rng.choice(folders)
     yaml = folder / "customer.yaml"
-    what = rng.choice(["note", "later", "rename", "owner", "tag", "delete"])
-    if what == "later":
+    what = rng.choice(["note", "later", "summary", "rename", "owner", "tag", "delete"])
+    if what == "summary" and latest_note(folder):  # what the lists show, but its actions need not
+        new_summary(latest_note(folder), f"Edited {rng.randrange(10**6)}")
+    elif what in ("later", "summary"):
         note = rng.choice(sorted((folder / "interactions").iterdir()))
         note.write_text(note.read_text() + "\n\nLater: they asked after the team.\n")
     elif what == "note":
@@ -110,3 +123,25 @@ def test_a_paragraph_added_at_the_end_of_a_note_keeps_every_list_page(tmp_path, 
     for note in notes[::5]:
         note.write_text(note.read_text() + "\n\nLater: they asked after the team.\n")
     assert list_pages(root, memo) == before
+
+
+def test_a_new_summary_keeps_the_pages_of_actions_it_does_not_change(tmp_path, monkeypatch):
+    """A list reads of an action only the action and its customer's name and owners
+    (`Unit.action_keys`): a note's new summary changes the rows that show it, and a page of
+    actions only where an action's own text changed with it."""
+    monkeypatch.setattr(paging, "PER_PAGE", 4)
+    root = synthetic_playbook(tmp_path, customers=12, interactions=6, seed=5)
+    memo = Memo(tmp_path / "memo")
+    before = list_pages(root, memo)
+    edited = 0
+    for folder in sorted((root / "content" / "customers").iterdir()):
+        note = latest_note(folder)
+        if note is not None:
+            new_summary(note, "A new summary")
+            edited += 1
+    after = list_pages(root, memo)
+    actions = [p for p in before if p.startswith("actions") or "/actions/" in p]
+    same = [p for p in actions if before[p][1] == after[p][1]]
+    assert [p for p in same if before[p][0] != after[p][0]] == []  # none made again for nothing
+    assert edited > 3 and len(same) >= 3, (edited, same)  # not vacuous
+    assert any(before[p][0] != after[p][0] for p in before)

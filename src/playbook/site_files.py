@@ -55,13 +55,15 @@ def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
 
 def list_keys(units: list[Unit]) -> dict[int, str]:
     """Each relationship's and action's key for the list pages, by id: the digest of its slim
-    relationship (`Unit.shown`), which holds all that a list page reads of it. A list page is
-    a function of the site and of what it shows (site/lists.py keys it so)."""
+    relationship (`Unit.shown`), and of an action and what its view reads of its customer
+    (`Unit.action_keys`), which hold all that a list page reads of them. A list page is a
+    function of the site and of what it shows (site/lists.py keys it so)."""
     keys: dict[int, str] = {}
     for u in units:
         keys[id(u.relationship)] = u.shown
-        for n, a in enumerate(u.relationship.actions):
-            keys[id(a)] = f"{u.shown}#{n}"
+        actions = u.relationship.actions
+        if len(u.action_keys) == len(actions):
+            keys.update(zip(map(id, actions), u.action_keys))
     return keys
 
 

@@ -102,6 +102,10 @@ class Unit:
     """Digest of its slim relationship (`slim_relationship`): all that the pages over all
     customers read of it. A list page is keyed by its items' (site_files.list_keys), so an
     edit that changes none of what they show (a note's later paragraphs) renders none again."""
+    action_keys: tuple[str, ...] = ()
+    """Per action, a digest of all that a list's view of it reads (`parts.action_view`): the
+    action, and its customer's name and owners. A new summary that leaves the actions as they
+    were leaves the action lists and the other people's pages as they were."""
 
     def latest_keys(self, limit: int | None = None) -> Iterator[tuple[tuple, str]]:
         """(feed order key, interaction slug) of its latest interactions, newest first, read
@@ -237,7 +241,9 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )
-    return replace(unit, shown=_slim_digest(slim_relationship(unit)))
+    owners = tuple(c.owners)
+    return replace(unit, shown=_slim_digest(slim_relationship(unit)),
+                   action_keys=tuple(_slim_digest((a, c.name, owners)) for a in r.actions))
 
 
 def _fingerprint(value) -> str:
@@ -296,8 +302,8 @@ def slim_relationship(unit: Unit) -> Relationship | None:
                    timeline=replace(r.timeline, contacts=()))
 
 
-def _slim_digest(r: Relationship | None) -> str:
-    """A digest of the slim relationship's pickle, made without pickle's memo (as
+def _slim_digest(r: object) -> str:
+    """A digest of the slim relationship's (or an action's) pickle, made without pickle's memo (as
     memo.fingerprint) so it does not depend on which equal parts are one object."""
     buf = io.BytesIO()
     p = _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL)

@@ -54,13 +54,14 @@ def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
 
 
 def list_keys(units: list[Unit]) -> dict[int, str]:
-    """Each relationship's and action's key for the list pages, by id: the digest of its slim
-    relationship (`Unit.shown`), and of an action and what its view reads of its customer
+    """Each relationship's and action's key for the list pages, by id: the digest of its
+    row's facts (`Unit.row_key`), and of an action and what its view reads of its customer
     (`Unit.action_keys`), which hold all that a list page reads of them. A list page is a
     function of the site and of what it shows (site/lists.py keys it so)."""
     keys: dict[int, str] = {}
     for u in units:
-        keys[id(u.relationship)] = u.shown
+        if u.row_key:
+            keys[id(u.relationship)] = u.row_key
         actions = u.relationship.actions
         if len(u.action_keys) == len(actions):
             keys.update(zip(map(id, actions), u.action_keys))

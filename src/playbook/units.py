@@ -26,6 +26,7 @@ from .engine.types import Relationship
 from .gitinfo import fill_authors
 from .inputs import Inputs
 from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
+from .listed import row_facts
 from .load import load_customer
 from .folders import CUSTOMERS_DIR, IGNORED
 from .memo import Memo, digest, fingerprint, key
@@ -100,8 +101,12 @@ class Unit:
     unit no longer holds the notes they wrote."""
     shown: str = ""
     """Digest of its slim relationship (`slim_relationship`): all that the pages over all
-    customers read of it. A list page is keyed by its items' (site_files.list_keys), so an
-    edit that changes none of what they show (a note's later paragraphs) renders none again."""
+    customers read of it. When no customer's changed, none of those pages is made again
+    (site_files.index_key): an edit of a note's later paragraphs renders none of them."""
+    row_key: str = ""
+    """Digest of its row's facts (`listed.RowFacts`): all that a list's row or card of it
+    reads. A list page is keyed by its items' (site_files.list_keys), so a new summary,
+    which no row shows, renders no list of customers again."""
     action_keys: tuple[str, ...] = ()
     """Per action, a digest of all that a list's view of it reads (`parts.action_view`): the
     action, and its customer's name and owners. A new summary that leaves the actions as they
@@ -242,7 +247,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )
     owners = tuple(c.owners)
-    return replace(unit, shown=_slim_digest(slim_relationship(unit)),
+    return replace(unit, shown=_slim_digest(slim_relationship(unit)), row_key=_slim_digest(row_facts(r)),
                    action_keys=tuple(_slim_digest((a, c.name, owners)) for a in r.actions))
 
 

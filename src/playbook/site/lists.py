@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..engine.types import Action, KeyDate, Relationship
+from ..listed import row_facts
 from ..memo import digest
 from ..model import STAGE_LABELS, STAGES
 from ..records import fast_pickling
@@ -29,11 +30,11 @@ from .views import (
 
 
 def relationship_text(r: Relationship) -> int:
-    """About the characters of text a customer's row or card shows (for a page's budget)."""
-    c = r.customer
-    return (len(c.name) + (len(r.stage.reasons[0].text) if r.stage.reasons else 0)
-            + (len(r.actions[0].title) if r.actions else 0) + sum(len(f.reason.text) for f in r.flags)
-            + sum(len(h) for h in c.owners))
+    """About the characters of text a customer's row or card shows (for a page's budget):
+    from its facts, which key the lists (listed.py)."""
+    f = row_facts(r)
+    return (len(f.name) + len(f.reason) + len(f.next_action or "") + sum(len(x.reason.text) for x in f.flags)
+            + sum(len(h) for h in f.owners))
 
 
 def action_text(a: Action) -> int:

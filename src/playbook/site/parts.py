@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..gitinfo import GitInfo
+from ..listed import row_facts
 from ..memo import fingerprint
 from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
@@ -311,21 +312,21 @@ class CustomerRow:
 
 
 def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
-    c, tl = r.customer, r.timeline
-    nxt = r.actions[0] if r.actions else None
+    # Only from the row's facts: the list pages are keyed by their digest (listed.py).
+    f = row_facts(r)
+    overdue = f.next_due is not None and f.next_due < site.as_of
     return CustomerRow(
-        name=c.name, href=site.customer_href(c.slug, base), brief_href=site.brief_href(c.slug, base),
-        stage=site.stage(r.stage.id, base), flags=tuple(flag_view(site, f) for f in r.flags),
-        reason=r.stage.reasons[0].text if r.stage.reasons else "",
-        health=r.health.score, health_text="Ended" if r.stage.id == "ended" else str(r.health.score),
-        health_band="ended" if r.stage.id == "ended" else health_band(r.health.score)[0],
-        owners=tuple(site.person(h, base) for h in c.owners), tier=c.tier,
-        tags=tuple(site.tag(t, base) for t in c.tags),
-        last_touch=relative_days(-tl.days_since) if tl.last_contact and tl.days_since is not None else "no touch yet",
-        last_touch_iso=tl.last_contact.isoformat() if tl.last_contact else "",
-        next_action=nxt.title if nxt else None,
-        next_due=when_due((nxt.due - site.as_of).days) if nxt else None,
-        next_overdue=bool(nxt and nxt.due < site.as_of),
+        name=f.name, href=site.customer_href(f.slug, base), brief_href=site.brief_href(f.slug, base),
+        stage=site.stage(f.stage, base), flags=tuple(flag_view(site, x) for x in f.flags), reason=f.reason,
+        health=f.health, health_text="Ended" if f.stage == "ended" else str(f.health),
+        health_band="ended" if f.stage == "ended" else health_band(f.health)[0],
+        owners=tuple(site.person(h, base) for h in f.owners), tier=f.tier,
+        tags=tuple(site.tag(t, base) for t in f.tags),
+        last_touch=relative_days(-f.days_since) if f.last_contact and f.days_since is not None else "no touch yet",
+        last_touch_iso=f.last_contact.isoformat() if f.last_contact else "",
+        next_action=f.next_action,
+        next_due=when_due((f.next_due - site.as_of).days) if f.next_due is not None else None,
+        next_overdue=overdue,
     )
 
 

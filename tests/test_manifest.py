@@ -233,6 +233,59 @@ def test_the_pages_over_all_customers_are_kept_whole_when_nothing_they_show_chan
     assert home_made()
 
 
+@pytest.mark.parametrize("how", ["build", "serve"])
+def test_the_lists_are_kept_whole_when_no_row_or_action_on_them_changed(synthetic, tmp_path, trusting, monkeypatch,
+                                                                         how):
+    """A note's new summary is shown on the customer's own pages (and perhaps the home
+    page's latest notes), but in no row or action of a list: the lists of customers and
+    actions are kept as written without being paged or keyed again. A new owner changes
+    rows, and they are made again; so is a list page changed by hand."""
+    from playbook.site.lists import ListViews
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    rebuild = (lambda: build(root, out)) if how == "build" else Session(root, out).rebuild
+    assert rebuild().ok
+    made: list[str] = []
+    for name in ("customers", "home"):
+        real = getattr(ListViews, name)
+        monkeypatch.setattr(ListViews, name, lambda self, real=real, name=name: made.append(name) or real(self))
+
+    def lists_made() -> bool:
+        made.clear()
+        assert rebuild().ok
+        found = set(made)  # before the cold build compared with, which makes its own
+        same(tree(out), cold(root))
+        assert "home" in found  # a summary the slim relationship holds: the other pages are looked at
+        return "customers" in found
+
+    # A recent note that went well: its summary is quoted by no stage reason and no action
+    # (a bad one's is, in the repair it asks for).
+    folder = sorted((root / "content" / "customers").iterdir())[3]
+    note = next(p for p in sorted(folder.glob("interactions/*.md"))[-4:-1] if "sentiment: positive" in p.read_text())
+    text = note.read_text()
+
+    def summary(words: str) -> None:
+        head, sep, body = text[4:].partition("\n---\n")
+        lines = [x for x in head.splitlines() if not x.startswith("summary:")]
+        note.write_text("---\n" + "\n".join([*lines, f"summary: {words}"]) + sep + body)
+
+    summary("Walked through the new onboarding plan")
+    assert not lists_made()
+    # To someone already on the team: the site's names and key stay, only rows change.
+    yaml = folder / "customer.yaml"
+    owners = {x for p in (root / "content" / "customers").glob("*/customer.yaml")
+              for x in p.read_text().splitlines() if x.startswith("owner: ")}
+    mine = next(x for x in yaml.read_text().splitlines() if x.startswith("owner:"))
+    yaml.write_text("\n".join(sorted(owners - {mine})[0] if x == mine else x
+                              for x in yaml.read_text().splitlines()) + "\n")
+    assert lists_made()
+    summary("Agreed the renewal terms")
+    assert not lists_made()
+    (out / "actions.html").write_text("edited by hand")
+    summary("Agreed the renewal terms, again")
+    assert lists_made()
+
+
 def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(synthetic, tmp_path, trusting):
     """After a build it knows the output of, a build stages the files it makes and moves them
     in only when all are made: whatever was done to the site by hand, it ends as a cold

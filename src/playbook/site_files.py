@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from heapq import merge
 from itertools import islice
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
 
@@ -24,6 +24,7 @@ from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
 from .parallel import ordered_map, workers
 from .site import Renderer, paging
+from .site.views import Page
 from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
 from .inputs import Inputs
@@ -91,17 +92,10 @@ def _view_key(templates: str, template: str, context: dict, kept: Kept) -> str |
     return key("page", templates, template, data) if data is not None else None
 
 
-def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer,
-                kept: Kept) -> Iterator[tuple[str, str, object]]:
-    """The pages over all customers as (path, key, bytes or pieces, None to keep the file)."""
-    v = renderer.views
-
-    def each():
-        yield v.home()
-        yield from v.customers()
-        yield from v.index_pages()
-
-    for path, template, context in each():
+def _files(pages: Iterable[Page], renderer: Renderer, templates: str, memo: Memo, writer: Writer,
+           kept: Kept) -> Iterator[tuple[str, str, object]]:
+    """Pages as (path, key, bytes or pieces, None to keep the file)."""
+    for path, template, context in pages:
         if isinstance(context, Deferred):  # keyed by what it shows; its view data made only if needed
             vk: str | None = key("page", templates, template, context.key)
         else:
@@ -120,6 +114,24 @@ def index_files(renderer: Renderer, templates: str, memo: Memo, writer: Writer,
         yield path, vk or digest(*pieces), pieces
 
 
+def _kept_or_made(kind: str, k: str | None, made: Callable[[], Iterator[tuple[str, str, object]]], memo: Memo,
+                  writer: Writer) -> Iterator[tuple[str, str, object]]:
+    """`made()`'s files, or, when the memo knows their names and keys by `k` (a digest of all
+    they are made from) and each file is on disk as written, all kept without making them."""
+    known = memo.get(kind, k) if k is not None else None
+    if isinstance(known, tuple) and all(writer.has(path, pk) for path, pk in known):
+        for path, pk in known:
+            memo.keep("page", pk)
+            yield path, pk, None
+        return
+    names = []
+    for path, pk, data in made():
+        names.append((path, pk))
+        yield path, pk, data
+    if k is not None:  # all made: a template that failed half way stores nothing
+        memo.put(kind, k, tuple(names))
+
+
 def index_key(renderer: Renderer, templates: str, inp: Inputs, since: str | None, units: list[Unit]) -> str | None:
     """Everything the pages over all customers are made from: the templates, the site (its
     config, date, names and `since`), git's commits (the home page's changes since), how
@@ -131,25 +143,32 @@ def index_key(renderer: Renderer, templates: str, inp: Inputs, since: str | None
                *(c.commit for c, _ in inp.git.log), *(u.shown for u in units))
 
 
+def lists_key(renderer: Renderer, templates: str, inp: Inputs, units: list[Unit]) -> str | None:
+    """Everything the lists of customers and actions are made from (`ListViews.lists`): the
+    templates, the site's key, how lists are paged, and the list keys of every row and action
+    (`list_keys`); None when one has none (its page is then keyed by its view data)."""
+    site = renderer.views.site_key
+    if site is None or any(not u.row_key or len(u.action_keys) != len(u.relationship.actions) for u in units):
+        return None
+    return key("lists", templates, site, str(inp.root), str(paging.PER_PAGE), str(paging.TEXT_BUDGET),
+               "\n".join(f"{u.row_key} {' '.join(u.action_keys)}" for u in units))
+
+
 def kept_or_made(renderer: Renderer, templates: str, inp: Inputs, since: str | None, units: list[Unit],
                  memo: Memo, writer: Writer, kept: Kept) -> Iterator[tuple[str, str, object]]:
     """The pages over all customers: all kept as written when nothing they are made from
-    changed (`index_key`: the memo knows their names and keys, and each file is on disk as
-    written), without making their view data (in a profile of a `serve` rebuild at 10,000 customers,
-    making it was about two thirds of the time); else `index_files`, whose names and keys are remembered."""
-    ik = index_key(renderer, templates, inp, since, units)
-    known = memo.get("index", ik) if ik is not None else None
-    if isinstance(known, tuple) and all(writer.has(path, k) for path, k in known):
-        for path, k in known:
-            memo.keep("page", k)
-            yield path, k, None
-        return
-    made = []
-    for path, k, data in index_files(renderer, templates, memo, writer, kept):
-        made.append((path, k))
-        yield path, k, data
-    if ik is not None:  # all made: a template that failed half way stores nothing
-        memo.put("index", ik, tuple(made))
+    changed (`index_key`), without making their view data (in a profile of a `serve` rebuild
+    at 10,000 customers, making it was about two thirds of the time); else the lists likewise
+    when no row or action on them changed (`lists_key`: a new summary), and the other pages
+    (the home page, the team's, renewals, key dates, asks) each kept by its view data."""
+    v = renderer.views
+
+    def made() -> Iterator[tuple[str, str, object]]:
+        yield from _files(v.others(), renderer, templates, memo, writer, kept)
+        yield from _kept_or_made("lists", lists_key(renderer, templates, inp, units),
+                                 lambda: _files(v.lists(), renderer, templates, memo, writer, kept), memo, writer)
+
+    yield from _kept_or_made("index", index_key(renderer, templates, inp, since, units), made, memo, writer)
 
 
 @dataclass

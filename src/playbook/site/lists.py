@@ -315,15 +315,28 @@ class ListViews(Views):
 
     def index_pages(self) -> Iterator[Page]:
         """The pages over all customers, after `home` and `customers`."""
+        yield from self.lists(customers=False)
+        yield from self.others(home=False)
+
+    def lists(self, customers: bool = True) -> Iterator[Page]:
+        """The lists of customers and actions, keyed by what they show (`deferred`): a
+        function of the site, paging and the list keys of every row and action alone."""
+        if customers:
+            yield from self.customers()
         for s in STAGES:
             yield from self.stage(s)
-        yield self.owners()
         for h in self.site.handles:
             yield from self.owner(h)
-        yield self.tags()
         for t in sorted(self.site.tag_slugs):
             yield from self.tag(t)
         yield from self.actions()
+
+    def others(self, home: bool = True) -> Iterator[Page]:
+        """The other pages over all customers, keyed by their view data."""
+        if home:
+            yield self.home()
+        yield self.owners()
+        yield self.tags()
         yield from self.renewal_pages()
         yield from self.key_date_pages()
         yield from self.asks_pages()

@@ -133,6 +133,7 @@ class Site:
         # every action (in a profile of a `serve` rebuild at 10,000 customers, asking it
         # afresh per action was a seventh of the time).
         self._owned = {slug: self._in_order(owners) for slug, owners in self.owners_of.items()}
+        self._assigned: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def key(self) -> str | None:
         """A digest of everything a customer's row or an action's view takes from the site
@@ -145,7 +146,11 @@ class Site:
         owned = self._owned.get(a.customer, ())
         if not a.owner or a.owner in owned:
             return owned
-        return self._in_order((*owned, a.owner))
+        pair = (a.customer, a.owner)
+        found = self._assigned.get(pair)
+        if found is None:
+            found = self._assigned[pair] = self._in_order((*owned, a.owner))
+        return found
 
     def _in_order(self, handles: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         """The team's people among `handles`, once each, in team order."""

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
-from playbook import capture
+from helpers import ACME, ACME_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
 from playbook.capture import CaptureError
 from playbook.capture.customers import CustomerRef
 from playbook.capture.profile import add_ask, add_contact, edit_profile, rewrite_file

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import inside
-from .errors import CaptureError, InvalidArgument
+from .errors import CaptureError
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,8 +127,8 @@ def test_a_paragraph_added_at_the_end_of_a_note_keeps_every_list_page(tmp_path, 
 
 def test_a_new_summary_keeps_the_pages_of_actions_it_does_not_change(tmp_path, monkeypatch):
     """A list reads of an action only the action and its customer's name and owners
-    (`Unit.action_keys`): a note's new summary changes the rows that show it, and a page of
-    actions only where an action's own text changed with it."""
+    (`Unit.action_keys`): a note's new summary changes a page of actions only where an
+    action's own text quotes it (the repair a bad touch asks for)."""
     monkeypatch.setattr(paging, "PER_PAGE", 4)
     root = synthetic_playbook(tmp_path, customers=12, interactions=6, seed=5)
     memo = Memo(tmp_path / "memo")

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .engine.types import Flag, Relationship
+from .engine.types import Action, Flag, Relationship
+from .model import Customer
 from .records import fast_pickling
 
-__all__ = ["RowFacts", "row_facts"]
+__all__ = ["RowFacts", "action_facts", "row_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,12 @@ def row_facts(r: Relationship) -> RowFacts:
     return RowFacts(c.name, c.slug, r.stage.id, tuple(r.flags), r.stage.reasons[0].text if r.stage.reasons else "",
                     r.health.score, tuple(c.owners), c.tier, tuple(c.tags), tl.last_contact, tl.days_since,
                     nxt.title if nxt else None, nxt.due if nxt else None)
+
+
+def action_facts(a: Action, c: Customer) -> tuple[Action, str, tuple[str, ...]]:
+    """All that a list's view of an action reads (`parts.action_view`): the action, and its
+    customer's name and owners (whose lists it is on)."""
+    return a, c.name, tuple(c.owners)
 
 
 fast_pickling(globals())

@@ -26,7 +26,7 @@ from .engine.types import Relationship
 from .gitinfo import fill_authors
 from .inputs import Inputs
 from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
-from .listed import row_facts
+from .listed import action_facts, row_facts
 from .load import load_customer
 from .folders import CUSTOMERS_DIR, IGNORED
 from .memo import Memo, digest, fingerprint, key
@@ -108,7 +108,7 @@ class Unit:
     reads. A list page is keyed by its items' (site_files.list_keys), so a new summary,
     which no row shows, renders no list of customers again."""
     action_keys: tuple[str, ...] = ()
-    """Per action, a digest of all that a list's view of it reads (`parts.action_view`): the
+    """Per action, a digest of all that a list's view of it reads (`listed.action_facts`): the
     action, and its customer's name and owners. A new summary that leaves the actions as they
     were leaves the action lists and the other people's pages as they were."""
 
@@ -246,9 +246,8 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
     )
-    owners = tuple(c.owners)
     return replace(unit, shown=_slim_digest(slim_relationship(unit)), row_key=_slim_digest(row_facts(r)),
-                   action_keys=tuple(_slim_digest((a, c.name, owners)) for a in r.actions))
+                   action_keys=tuple(_slim_digest(action_facts(a, c)) for a in r.actions))
 
 
 def _fingerprint(value) -> str:

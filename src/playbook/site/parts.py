@@ -319,7 +319,6 @@ class CustomerRow:
 def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
     # Only from the row's facts: the list pages are keyed by their digest (listed.py).
     f = row_facts(r)
-    overdue = f.next_due is not None and f.next_due < site.as_of
     return CustomerRow(
         name=f.name, href=site.customer_href(f.slug, base), brief_href=site.brief_href(f.slug, base),
         stage=site.stage(f.stage, base), flags=tuple(flag_view(site, x) for x in f.flags), reason=f.reason,
@@ -331,7 +330,7 @@ def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
         last_touch_iso=f.last_contact.isoformat() if f.last_contact else "",
         next_action=f.next_action,
         next_due=when_due((f.next_due - site.as_of).days) if f.next_due is not None else None,
-        next_overdue=overdue,
+        next_overdue=f.next_due is not None and f.next_due < site.as_of,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -142,7 +143,9 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
     small = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, slug="small", name="Small",
                      asks=(ask("A quote", d(3)),))
     rels = [analyse(c, config(), AS_OF) for c in (small, big)]
-    doc = json.loads(b"".join(pieces(((customer_json(r).encode(), agenda_blob(r)) for r in rels), rels, AS_OF)))
+    export = [SimpleNamespace(akey=r.customer.slug, json_text=customer_json(r).encode(), agenda_z=agenda_blob(r))
+              for r in rels]
+    doc = json.loads(b"".join(pieces(export, rels, AS_OF)))
     agenda = doc["agenda"]
     assert agenda == sorted((a for c in doc["customers"] for a in c["next_actions"]), key=agenda_key)
     assert len(agenda) == sum(len(c["next_actions"]) for c in doc["customers"]) > 2
@@ -153,7 +156,7 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
 
 
 def test_empty_playbook_has_an_empty_agenda():
-    doc = json.loads(b"".join(pieces(iter(()), [], AS_OF)))
+    doc = json.loads(b"".join(pieces([], [], AS_OF)))
     assert (doc["as_of"], doc["customers"], doc["agenda"]) == ("2026-11-20", [], [])
 
 

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 from jinja2 import Environment
 
 from .memo import Memo, digest, fingerprint, key
+from .engine.types import Relationship
 from .names import customer_file
 from .outputs import json_out, search, search_shards
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
@@ -184,6 +185,25 @@ class Carried:
     """The search index's pieces as last made (outputs/search_shards.py)."""
 
 
+def _export(ok: list[Unit], rels: list[Relationship], inp: Inputs, memo: Memo, writer: Writer,
+            add: Callable[[str, str, object], None]) -> None:
+    """playbook.json, copying each customer that did not change from the file as last written
+    (its layout is memoised under the file's key) rather than decompressing every one."""
+    k = key("json", inp.as_of.isoformat(), *(u.akey for u in ok))
+    if writer.has("playbook.json", k):
+        memo.keep("json", k)
+        add("playbook.json", k, None)
+        return
+    layout: json_out.Layout = {}
+    with writer.reading("playbook.json") as last:
+        was = memo.get("json", last[0]) if last is not None else None
+        try:
+            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, (was, last[1]) if was else None, layout))
+        except json_out.Stale:  # changed by someone while read: made whole
+            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, None, layout))
+    memo.put("json", k, layout)
+
+
 def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
                 jobs: int | None, progress: Callable[[str], None], templates: str, env: Environment,
                 carried: Carried | None = None) -> None:
@@ -208,10 +228,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if count % 200 == 0:
             progress(f"Writing the site… {count:,} files")
 
-    akeys = [u.akey for u in ok]
-    k = key("json", inp.as_of.isoformat(), *akeys)
-    add("playbook.json", k, None if writer.has("playbook.json", k)
-        else json_out.pieces(((u.json_text, u.agenda_z) for u in ok), rels, inp.as_of))
+    _export(ok, rels, inp, memo, writer, add)
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer

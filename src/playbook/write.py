@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import scratch
 
@@ -107,6 +108,34 @@ class Writer:
             return False
         self.seen[rel] = known[1:]
         return True
+
+    @contextmanager
+    def reading(self, rel: str) -> Iterator[tuple[str, Callable[[int, int], bytes | None]] | None]:
+        """The key the file at `rel` was last written under and a way to read ranges of it,
+        while it is still as written (see `has`); else None. Opened once and checked on the
+        open file: a file put in its place later is not read."""
+        known = self.last.get(rel)
+        fd = None
+        if known is not None and self.in_folders(os.path.dirname(rel)):
+            try:  # never through a link, and never waiting on a FIFO put in its place
+                fd = os.open(f"{self.outs}/{rel}", os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            except OSError:
+                fd = None
+        try:
+            if fd is not None:
+                st = os.fstat(fd)
+                if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:]:
+                    def read(start: int, end: int) -> bytes | None:
+                        try:
+                            return os.pread(fd, end - start, start)
+                        except OSError:
+                            return None
+                    yield known[0], read
+                    return
+            yield None
+        finally:
+            if fd is not None:
+                os.close(fd)
 
     def in_folders(self, folder: str) -> bool:
         """Whether `folder` (relative to the output) and each folder above it is a real folder

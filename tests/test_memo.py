@@ -4,6 +4,7 @@ customer folder yields a customer or an error."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -59,6 +60,33 @@ def test_sweep_keeps_what_the_build_used(tmp_path):
     fresh_memo = Memo(tmp_path)
     assert fresh_memo.get("kind", "a" * 40) == 1 and fresh_memo.get("kind", "b" * 40) is None
     assert ("kind", "b" * 40) not in memo.mem
+
+
+def test_a_long_lived_memo_sweeps_what_others_wrote_since_it_last_listed(tmp_path):
+    """`serve` sweeps after every rebuild and lists again only the folders whose time moved:
+    an entry another process (a worker, a build) wrote into a folder it listed is still
+    swept, and what a build used is never removed."""
+    memo = Memo(tmp_path, memory=True)
+    used, others = "ab" + "1" * 38, ["ab" + c * 38 for c in "23"]
+    memo.put("kind", used, 1)
+    memo.begin()
+    memo.get("kind", used)
+    memo.sweep(("kind",))  # listed: one entry
+    shard = memo.dir / "kind" / "ab"
+    st = shard.stat()
+    for k in others:
+        Memo(tmp_path).put("kind", k, 2)
+    # As a clock tick later (a coarse file-system clock may not have moved yet).
+    os.utime(shard, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+    memo.begin()
+    memo.get("kind", used)
+    memo.sweep(("kind",))
+    assert sorted(os.listdir(shard)) == [used]
+    for _ in range(2):  # listed again and nothing new: the same
+        memo.begin()
+        memo.get("kind", used)
+        memo.sweep(("kind",))
+    assert sorted(os.listdir(shard)) == [used] and Memo(tmp_path).get("kind", used) == 1
 
 
 def test_a_scratch_memo_writes_only_the_kinds_it_is_given(tmp_path):

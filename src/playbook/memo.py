@@ -128,6 +128,11 @@ class Memo:
         only what the build reads back itself; the rest would be written and removed unread."""
         self.used: dict[str, set[str]] = {}
         """Keys asked for or stored during this build, per kind: what `sweep` keeps."""
+        self.listed: dict[str, tuple[int, list[str]]] = {}
+        """Per folder of entries, its modification time and names when `sweep` last listed it:
+        `serve` sweeps after every edit, and listing a thousand folders was a twelfth of a
+        rebuild. A folder whose time has not moved holds the same names (an entry added in
+        the same clock tick is only left for a later sweep: nothing used is ever removed)."""
 
     @property
     def on_disk(self) -> bool:
@@ -227,31 +232,34 @@ class Memo:
         A kind this build never asked for is left whole: another way of building keeps it
         (`serve` holds the search shards in memory, a plain build keeps what each shard split
         into here), and two ways used on one playbook must not empty each other's memo."""
-        for kind in kinds:
-            if kind not in self.used:
-                continue
-            keep = self.used[kind]
-            if self.mem is not None:
-                for mk in [mk for mk in self.mem if mk[0] == kind and mk[1] not in keep]:
-                    del self.mem[mk]
-            if self.dir is None:
-                continue
-            folder = self.dir / kind
+        swept = {kind: self.used[kind] for kind in kinds if kind in self.used}
+        if self.mem is not None:
+            for mk in [mk for mk in self.mem if mk[0] in swept and mk[1] not in swept[mk[0]]]:
+                del self.mem[mk]
+        if self.dir is None:
+            return
+        for kind, keep in swept.items():
             try:
-                shards = list(os.scandir(folder))
+                shards = list(os.scandir(self.dir / kind))
             except OSError:
                 continue
             for shard in shards:
                 try:
-                    names = os.listdir(shard.path)
+                    mtime = shard.stat(follow_symlinks=False).st_mtime_ns
+                    listed = self.listed.get(shard.path)
+                    names = listed[1] if listed is not None and listed[0] == mtime else os.listdir(shard.path)
                 except OSError:
                     continue
-                for name in names:
-                    if name not in keep:
-                        try:
-                            os.unlink(os.path.join(shard.path, name))
-                        except OSError:
-                            pass
+                gone = [name for name in names if name not in keep]
+                for name in gone:
+                    try:
+                        os.unlink(os.path.join(shard.path, name))
+                    except OSError:
+                        pass
+                if gone:
+                    self.listed.pop(shard.path, None)
+                else:
+                    self.listed[shard.path] = (mtime, names)
 
     def begin(self) -> None:
         """Start a new build: nothing used yet."""

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 from jinja2 import Environment
 
 from .memo import Memo, digest, fingerprint, key
+from .engine.agenda import Agenda, Entry
 from .engine.types import Relationship
 from .names import customer_file
 from .outputs import json_out, search, search_shards
@@ -183,10 +184,12 @@ class Carried:
     """Rows and action views of the customers that did not change (site/kept.py)."""
     shards: search_shards.Shards = field(default_factory=search_shards.Shards)
     """The search index's pieces as last made (outputs/search_shards.py)."""
+    agenda: Agenda = field(default_factory=Agenda)
+    """Every action, ranked, as last ranked (engine/agenda.py)."""
 
 
-def _export(ok: list[Unit], rels: list[Relationship], inp: Inputs, memo: Memo, writer: Writer,
-            add: Callable[[str, str, object], None]) -> None:
+def _export(ok: list[Unit], rels: list[Relationship], agenda: list[Entry], inp: Inputs, memo: Memo,
+            writer: Writer, add: Callable[[str, str, object], None]) -> None:
     """playbook.json, copying each customer that did not change from the file as last written
     (its layout is memoised under the file's key) rather than decompressing every one."""
     k = key("json", inp.as_of.isoformat(), *(u.akey for u in ok))
@@ -195,12 +198,15 @@ def _export(ok: list[Unit], rels: list[Relationship], inp: Inputs, memo: Memo, w
         add("playbook.json", k, None)
         return
     layout: json_out.Layout = {}
+    at = {u.slug: n for n, u in enumerate(ok)}
+    order = [(at[slug], j) for _, slug, j, _ in agenda]
     with writer.reading("playbook.json") as last:
         was = memo.get("json", last[0]) if last is not None else None
         try:
-            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, (was, last[1]) if was else None, layout))
+            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, (was, last[1]) if was else None, layout,
+                                                    order))
         except json_out.Stale:  # changed by someone while read: made whole
-            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, None, layout))
+            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, None, layout, order))
     memo.put("json", k, layout)
 
 
@@ -217,8 +223,10 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     plain = carried is None
     shards = None if plain else carried.shards
     carried = carried or Carried(kept=Kept(retain=False))
+    agenda = carried.agenda.update(rels)
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=list_keys(ok))
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=list_keys(ok),
+                        agenda=agenda)
     count = 0
 
     def add(rel: str, k: str, data) -> None:
@@ -228,7 +236,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if count % 200 == 0:
             progress(f"Writing the site… {count:,} files")
 
-    _export(ok, rels, inp, memo, writer, add)
+    _export(ok, rels, agenda, inp, memo, writer, add)
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer

@@ -156,7 +156,8 @@ class Stale(Exception):
 
 
 def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: date,
-           old: tuple[Layout, Read] | None = None, layout: Layout | None = None) -> Iterator[bytes]:
+           old: tuple[Layout, Read] | None = None, layout: Layout | None = None,
+           order: Sequence[tuple[int, int]] | None = None) -> Iterator[bytes]:
     """The same file in pieces from each customer's entry and agenda share (`customer_json`,
     `agenda_blob`), a few customers at a time (a large playbook's file is never whole in
     memory), then the `agenda`: every customer's open actions in one list, highest score
@@ -165,7 +166,8 @@ def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: d
 
     `old`: the last file's layout and a way to read it: a customer's text is copied from it
     when its analyse key is in that layout (raising `Stale` when it cannot be read as it
-    was). `layout`: filled with this file's, once every piece is made."""
+    was). `layout`: filled with this file's, once every piece is made. `order`: the agenda
+    as (customer, action) indexes, when the build has ranked it already (engine.agenda)."""
     head = json.dumps({"$schema": SCHEMA_FILE, "schema": SCHEMA_VERSION, "as_of": as_of.isoformat(),
                        "customer_files": CUSTOMER_FILES}, indent=2)[:-2].encode()
     was, read = old if old is not None else ({}, None)
@@ -184,14 +186,16 @@ def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: d
         if len(joined.out) >= 64:
             yield from joined.take()
     yield from joined.finish()
-    order = sorted((agenda_rank(a), n, j) for n, r in enumerate(rels) for j, a in enumerate(r.actions))
+    if order is None:
+        order = [(n, j) for _, n, j in sorted((agenda_rank(a), n, j) for n, r in enumerate(rels)
+                                              for j, a in enumerate(r.actions))]
     if not order:
         yield b'\n  ],\n  "agenda": []\n}\n'
     else:
         yield b'\n  ],\n  "agenda": [\n'
         joined = _Joined(read, joined.pos + len(b'\n  ],\n  "agenda": [\n'))
         lines: dict[int, list[bytes]] = {}
-        for _, n, j in order:
+        for n, j in order:
             span = was.get(customers[n].akey)  # the same key: the same actions
             if span:
                 start = joined.old(span[2 + 2 * j], span[3 + 2 * j])

@@ -218,3 +218,31 @@ def test_remove_field_refuses_what_is_not_a_line_of_its_own(before):
     from playbook.capture.yamledit import Unsupported, remove_field
     with pytest.raises(Unsupported, match="edit it by hand"):
         remove_field("name: A\n" + before, "asks", 3, "until")
+
+
+def test_serve_groups_the_asks_again_only_when_an_ask_changed(root: Path, monkeypatch):
+    """The asks are grouped over the whole book; `serve` keeps the groups while what grouping
+    reads of every customer is equal, and the site is still the cold build's."""
+    from builds import cold, same
+    from helpers import tree
+    from playbook.build import Session
+    from playbook.site import views
+    calls = []
+    real = views.group_asks
+    monkeypatch.setattr(views, "group_asks", lambda rels: calls.append(1) or real(rels))
+    session = Session(root, root / "served")
+
+    def grouped_again(changed: Path) -> bool:
+        before = len(calls)
+        assert session.rebuild([changed]).ok
+        return len(calls) > before
+
+    assert session.rebuild().ok
+    dune_note = root / "content/customers/dune/interactions/2026-11-10-call.md"
+    dune_note.write_text(dune_note.read_text().replace("A good call.", "A great call: they liked the invoices."))
+    assert not grouped_again(dune_note)
+    same(tree(root / "served"), cold(root), "a note edited")
+    anders = root / "content/customers/anders/customer.yaml"
+    anders.write_text(anders.read_text().replace("Is there a Spanish edition", "Invoices with the shop name? A Spanish edition"))
+    assert grouped_again(anders)
+    same(tree(root / "served"), cold(root), "an ask edited")

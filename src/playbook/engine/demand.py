@@ -124,6 +124,11 @@ def _order(w: Wish) -> tuple:
     return (w.ask.since is None, w.ask.since or date.min, w.customer, w.ask.source)
 
 
+def asked(r: Relationship) -> tuple:
+    """All that `group_asks` reads of a relationship: equal for two, the groups are the same."""
+    return r.customer.slug, r.customer.status, r.customer.value, r.open_asks, r.parked_asks
+
+
 def wishes(relationships: list[Relationship]) -> list[Wish]:
     """Every open and parked ask of the relationships that have not ended, oldest first."""
     out = [Wish(r.customer.slug, a, parked) for r in relationships if r.customer.status != "ended"

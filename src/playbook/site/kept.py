@@ -68,10 +68,11 @@ class Kept:
         return n
 
     def whole(self, name: str, sources: list, make: Callable[[], Any]) -> Any:
-        """A value made from all of `sources` (the book's asks, grouped), kept while they are
-        the very same objects, in the same order."""
+        """A value made from `sources` alone (all the book's asks read, to group them), kept
+        while they are equal, in the same order (parts that are the very same objects compare
+        at once: an edit that leaves a customer's asks as they were groups nothing again)."""
         hit = self.wholes.get(name)
-        if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)):
+        if hit is not None and hit[0] == sources:
             return hit[1]
         value = make()
         if self.retain and self.site_key is not None:

@@ -19,7 +19,7 @@ from ..engine.agenda import Entry, ranked as rank_all
 from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
-from ..engine.demand import group_asks
+from ..engine.demand import asked, group_asks
 from ..engine.owed import waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES, Interaction
@@ -232,7 +232,7 @@ class Views:
         """The asks of the book, grouped (engine.demand.group_asks), made once for the home
         page and the asks page."""
         if self._grouped is None:
-            self._grouped = self.kept.whole("asks", self.rels, lambda: group_asks(self.rels))
+            self._grouped = self.kept.whole("asks", [asked(r) for r in self.rels], lambda: group_asks(self.rels))
         return self._grouped
 
     def calendars(self, base: str) -> list[Link]:

@@ -8,10 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine_factory import AS_OF, ask, config, customer, d, promise, touch
+from engine_factory import AS_OF
 from playbook.engine import agenda as agenda_mod
-from playbook.engine import analyse
-from playbook.engine.agenda import Agenda, ranked
+from playbook.engine.agenda import Agenda
 
 
 def _rel(rng: random.Random, slug: str) -> SimpleNamespace:
@@ -50,14 +49,3 @@ def test_the_kept_agenda_is_the_agenda_ranked_again(seed, monkeypatch):
         if step and kind in ("edit", "none") and len(book) >= 16:
             assert len(sorts) == before  # one customer changed: nothing sorted again
 
-
-def test_ties_go_to_customer_order_then_the_customers_own_order():
-    big = customer(touch(14, -2, type="meeting", commitments=(promise("Send the report", d(7)),)),
-                   slug="big", name="Big", asks=(ask("A quote", d(3)),))
-    small = customer(touch(30, 1), slug="small", name="Small", asks=(ask("A quote", d(3)),))
-    rels = [analyse(c, config(), AS_OF) for c in (big, small)]
-    got = ranked(rels)
-    everything = sorted(((a, r.customer.slug, j) for r in rels for j, a in enumerate(r.actions)),
-                        key=lambda x: (x[0].sort_key(), x[1], x[2]))
-    assert [e[1:3] for e in got] == [x[1:] for x in everything]
-    assert [e[-1] for e in got] == [x[0] for x in everything]

@@ -13,9 +13,9 @@ from engine_factory import AS_OF, ask, config, customer, d, promise, touch
 from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.rank import band, parts, rank
-from playbook.engine.types import Action, Stage
+from playbook.engine.types import PRIORITY_RANK, Action, Stage
 from playbook.engine.workdays import on_working_days
-from playbook.outputs.json_out import agenda_blob, agenda_key, customer_json, pieces
+from playbook.outputs.json_out import agenda_blob, customer_json, pieces
 
 LONG_AGO = d(800)
 STEADY = Stage("steady", "Steady", ())
@@ -137,6 +137,11 @@ def test_a_play_due_in_a_holiday_week_moves_past_it():
 
 # -- the agenda in playbook.json -------------------------------------------------------------
 
+def agenda_key(a: dict) -> tuple:
+    """The engine's ranking (Action.sort_key) read back from an exported action."""
+    return (-a["score"], PRIORITY_RANK[a["priority"]], a["due"], a["customer"], a["kind"], a["title"])
+
+
 def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
     big = customer(touch(14, -2, type="meeting", commitments=(promise("Send the report", d(7)),)),
                    since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56), slug="big", name="Big")
@@ -153,6 +158,14 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
     assert agenda[0]["customer"] == "big" and agenda[0]["title"] == "Send the report"
     assert all(set(a) >= set(doc["customers"][0]["next_actions"][0]) | {"score", "score_reasons"} for a in agenda)
     assert all(a["score_reasons"] for a in agenda)
+
+
+def test_a_built_sites_agenda_is_ranked_as_the_engine_ranks(example_site):
+    """A build ranks the agenda once for the pages and the export (engine/agenda.py)."""
+    doc = json.loads((example_site / "playbook.json").read_text("utf-8"))
+    agenda = doc["agenda"]
+    assert len(agenda) > 20
+    assert agenda == sorted((a for c in doc["customers"] for a in c["next_actions"]), key=agenda_key)
 
 
 def test_empty_playbook_has_an_empty_agenda():

@@ -23,15 +23,15 @@ AS_OF = date(2026, 11, 20)
 
 
 def _customer(rng: random.Random, slug: str, version: int) -> tuple[SimpleNamespace, SimpleNamespace]:
-    """An exported customer (`json_out.Exported`) and its relationship's actions, of random
-    sizes and ranks (ties included, as the ranking breaks them by customer order)."""
-    actions = [SimpleNamespace(score=rng.choice([10, 20, 30]), priority=rng.choice(["high", "low"]),
-                               due=AS_OF + timedelta(days=rng.randrange(3)), customer=slug, kind="follow-up",
-                               title=f"T{j}") for j in range(rng.randrange(4))]
+    """An exported customer (`json_out.Exported`) and its relationship as the ranking reads it:
+    actions of random sizes and ranks (equal ones included, kept in the customer's order)."""
+    keys = [(-rng.choice([10, 20, 30]), rng.choice([0, 2]), AS_OF + timedelta(days=rng.randrange(3)), slug,
+             "follow-up", f"T{rng.randrange(2)}") for _ in range(rng.randrange(4))]
+    actions = [SimpleNamespace(sort_key=lambda k=k: k) for k in keys]
     lines = [f'    {{"title": "{slug} v{version} a{j} {"x" * rng.randrange(9)}"}}'.encode() for j in range(len(actions))]
     entry = f'    {{"slug": "{slug}", "v": {version}, "pad": "{"y" * rng.randrange(40)}"}}'.encode()
     return (SimpleNamespace(akey=f"{slug}:{version}", json_text=entry, agenda_z=zlib.compress(b"\0".join(lines))),
-            SimpleNamespace(actions=actions))
+            SimpleNamespace(customer=SimpleNamespace(slug=slug), actions=actions))
 
 
 def _made(book: dict, old=None, layout=None) -> bytes:

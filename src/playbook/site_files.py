@@ -198,8 +198,7 @@ def _export(ok: list[Unit], rels: list[Relationship], agenda: list[Entry], inp: 
         add("playbook.json", k, None)
         return
     layout: json_out.Layout = {}
-    at = {u.slug: n for n, u in enumerate(ok)}
-    order = [(at[slug], j) for _, slug, j, _ in agenda]
+    order = json_out.agenda_order(rels, agenda)
     with writer.reading("playbook.json") as last:
         was = memo.get("json", last[0]) if last is not None else None
         try:

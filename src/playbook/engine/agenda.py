@@ -6,8 +6,8 @@ is the order of the home page's and each person's lists and of playbook.json's `
 
 `Agenda` keeps the list from one build to the next (`serve`): a customer whose relationship
 is the very object it ranked last time keeps its places, and only the actions of customers
-that changed are taken out and put in again. Sorting every action after each edit was a
-fifth of a `serve` rebuild's ranking work at 10,000 customers (114,000 actions).
+that changed are taken out and put in again. Before, the pages and the export each sorted
+every action after any edit (the export's sort of 40,000 actions took 0.2 s by itself).
 """
 
 from __future__ import annotations

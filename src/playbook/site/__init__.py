@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from ..config import Config
 from ..engine.agenda import Entry
@@ -30,17 +31,17 @@ class Renderer:
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
                  git: GitInfo | None = None, since: str | None = None, env=None,
                  authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None,
-                 keys: dict[int, str] | None = None, agenda: list[Entry] | None = None):
+                 keys: dict[int, str] | None = None, ranking: Callable[[], list[Entry]] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
         handle, when the relationships do not hold all their interactions (slim units).
         `kept`: rows and action views kept from the last build (`serve`). `bytecode`: where
         compiled templates are kept between processes. `keys`: each relationship's and
-        action's list key, by id (see `ListViews`). `agenda`: their actions, ranked
-        (engine.agenda), when the build has ranked them already."""
+        action's list key, by id (see `ListViews`). `ranking`: their actions, ranked
+        (engine.agenda), as the build ranks them once, when a page asks."""
         self.env = env or environment(root, bytecode)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
-        self.views = ListViews(relationships, self.site, kept, keys, agenda)
+        self.views = ListViews(relationships, self.site, kept, keys, ranking)
         self.root = root
         self._owners: str | None = None
 

@@ -11,7 +11,7 @@ import heapq
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from markupsafe import Markup
 
@@ -147,11 +147,11 @@ class Views:
     """Builds every page's context from the relationships, sharing one `Site`."""
 
     def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None,
-                 keys: dict[int, str] | None = None, agenda: list[Entry] | None = None):
+                 keys: dict[int, str] | None = None, ranking: Callable[[], list[Entry]] | None = None):
         """`keys`: the list key of each relationship and action (by id), when the build
         has them: list pages are then keyed by what they show without making their view
-        data (lists.py). `agenda`: the relationships' actions ranked (engine.agenda), when
-        the build has ranked them already."""
+        data (lists.py). `ranking`: the relationships' actions ranked (engine.agenda), as the
+        build ranks them once, when a page asks."""
         self.rels = sorted(relationships, key=lambda r: r.customer.slug)
         self.site = site
         self.as_of = site.as_of
@@ -165,7 +165,7 @@ class Views:
         self.keys = keys or {}
         self._grouped: tuple | None = None
         self._ranked: dict[str | None, list[Action]] | None = None
-        self._agenda = agenda
+        self._ranking = ranking
         self._groups: dict[str, dict[str, list[Relationship]]] = {}
         self._stage_counts: dict[str, int] | None = None
 
@@ -192,7 +192,7 @@ class Views:
         """Every action, ranked like the engine (priority, then due); with `owner`, that
         person's list as `Site.concerns` defines it, and with '' the actions nobody's list has."""
         if self._ranked is None:
-            everything = [e[-1] for e in (self._agenda if self._agenda is not None else rank_all(self.rels))]
+            everything = [e[-1] for e in (self._ranking() if self._ranking else rank_all(self.rels))]
             by: dict[str | None, list[Action]] = {None: everything}
             for a in everything:  # one pass for every person's list, each still ranked
                 for h in self.site.concerns(a) or ("",):

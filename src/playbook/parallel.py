@@ -34,6 +34,11 @@ def can_fork() -> bool:
     return os.name == "posix" and "fork" in multiprocessing.get_all_start_methods()
 
 
+def in_process(items: Sequence, jobs: int, chunk: int = CHUNK) -> bool:
+    """Whether `ordered_map` does `items` in this process (too few of them for workers to pay)."""
+    return jobs <= 1 or len(items) <= chunk or not can_fork()
+
+
 def workers(jobs: int | None = None) -> int:
     if jobs is not None:
         return max(1, jobs)
@@ -50,7 +55,7 @@ def ordered_map(fn: Callable[[T, dict], R], items: Sequence[T], jobs: int, chunk
     With jobs > 1, forked workers take chunks of `items` while this process goes through
     `meanwhile`. Workers inherit `items` and `share` instead of being sent them, so `fn`
     must be a module-level function. Without fork: one process."""
-    if jobs <= 1 or len(items) <= chunk or not can_fork():
+    if in_process(items, jobs, chunk):
         yield from meanwhile
         yield from (fn(x, share) for x in items)
         return

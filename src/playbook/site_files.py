@@ -25,7 +25,7 @@ from .names import customer_file
 from .outputs import json_out, search, search_shards
 from .outputs.atom import LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
-from .parallel import ordered_map, workers
+from .parallel import in_process, ordered_map, workers
 from .site import Renderer, paging
 from .site.views import Page
 from .site.kept import Deferred, Kept
@@ -238,6 +238,42 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if count % 200 == 0:
             progress(f"Writing the site… {count:,} files")
 
+    page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
+    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
+        memo.keep("pages", pk)
+    todo = []
+    for u in ok:
+        kept = writer.kept_group(u.slug, page_keys[u.slug])
+        if kept is None:
+            todo.append(u.slug)
+        else:
+            for rel in kept:
+                add(rel, page_keys[u.slug], None)
+            writer.group(u.slug, page_keys[u.slug], kept)
+    n = workers(jobs)
+    made = set(todo)
+    if jobs is None and sum(u.files for u in ok if u.slug in made) < PARALLEL_MIN_FILES:
+        n = 1  # starting workers costs more than it saves (slim units hold few notes)
+    if not memo.on_disk:
+        n = 1  # workers hand results back through the memo's files
+    share = dict(renderer=renderer, memo=memo, inputs=inp, page_keys=page_keys)
+
+    def pages_of(slug: str, files: list[tuple[str, bytes]]) -> None:
+        pk = page_keys[slug]
+        for rel, data in files:
+            add(rel, pk, data)
+        writer.group(slug, pk, tuple(rel for rel, _ in files))
+
+    if not plain and in_process(todo, n):
+        # `serve`, after an edit: the changed customers' pages first, so the page someone is
+        # looking at is on disk before the files over all customers are made (at 10,000
+        # customers the export alone is 117 MB). A build makes them after dropping the
+        # exports' blobs, and its writer shows nothing until all is written.
+        by_slug = {u.slug: u for u in ok}
+        for slug in todo:
+            pages_of(*_pages_task(by_slug[slug], share))
+        made = set()
+
     _export(ok, rels, ranking, inp, memo, writer, add)
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
@@ -250,38 +286,17 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         # A build: what was just written is not held while the pages are made (at 10,000
         # customers the export and search blobs are a hundred megabytes). `serve` keeps its
         # units whole in memory for the next build.
-        for n, u in enumerate(units):
+        for i, u in enumerate(units):
             if u.relationship is not None:
-                units[n] = replace(u, json_z=b"", agenda_z=b"", search_z=b"", search_words_z=b"")
+                units[i] = replace(u, json_z=b"", agenda_z=b"", search_z=b"", search_words_z=b"")
         ok = [u for u in units if u.relationship is not None]
 
-    page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
-    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
-        memo.keep("pages", pk)
-    todo = []
-    for u in ok:
-        kept = writer.kept_group(u.slug, page_keys[u.slug])
-        if kept is None:
-            todo.append(u)
-        else:
-            for rel in kept:
-                add(rel, page_keys[u.slug], None)
-            writer.group(u.slug, page_keys[u.slug], kept)
-    n = workers(jobs)
-    if jobs is None and sum(u.files for u in todo) < PARALLEL_MIN_FILES:  # slim units hold few notes
-        n = 1  # starting workers costs more than it saves
-    if not memo.on_disk:
-        n = 1  # workers hand results back through the memo's files
     index = ((None, [f]) for f in kept_or_made(renderer, templates, inp, since, ok, memo, writer, carried.kept))
-    for slug, files in ordered_map(_pages_task, todo, n, meanwhile=index, renderer=renderer, memo=memo,
-                                   inputs=inp, page_keys=page_keys):
+    for slug, files in ordered_map(_pages_task, [u for u in ok if u.slug in made], n, meanwhile=index, **share):
         if slug is None:
             add(*files[0])
-            continue
-        pk = page_keys[slug]
-        for rel, data in files:
-            add(rel, pk, data)
-        writer.group(slug, pk, tuple(rel for rel, _ in files))
+        else:
+            pages_of(slug, files)
     for rel, data in assets(inp.root):
         add(rel, digest(data), data)
     # A calendar reads only its customers' entries (ics.entry), whose digests the units keep,

@@ -111,6 +111,45 @@ def test_sweep_leaves_a_kind_the_build_never_asked_for(tmp_path):
     assert Memo(tmp_path).get("page", "c" * 40) is None
 
 
+def test_each_tool_keeps_its_own_store_until_nobody_holds_it(tmp_path, monkeypatch):
+    """A `serve` of an older Playbook left running beside a newer one's builds: neither sweeps
+    the other's entries (else each build analyses everything again); once the old one stops,
+    the next build removes its store, and a store of an older format at once."""
+    from playbook import memo as memo_module
+
+    def tool(digit: str) -> None:
+        monkeypatch.setattr(memo_module, "tool_digest", lambda: digit * 40)
+
+    (tmp_path / CACHE_DIR / "v2" / "parse").mkdir(parents=True)
+    tool("1")
+    old = Memo(tmp_path, memory=True)
+    old.hold()
+    assert not (tmp_path / CACHE_DIR / "v2").exists()
+    old.put("analyse", "a" * 40, "old")
+    tool("2")
+    new = Memo(tmp_path)
+    new.hold()
+    new.put("analyse", "b" * 40, "new")
+    new.sweep(("analyse",))
+    new.release()
+    old.begin()  # the old serve rebuilds, asking only for its own entry, and sweeps
+    assert old.get("analyse", "a" * 40) == "old"
+    old.sweep(("analyse",))
+    again = Memo(tmp_path)
+    again.hold()
+    assert again.get("analyse", "b" * 40) == "new"
+    again.release()
+    tool("1")
+    assert Memo(tmp_path).get("analyse", "a" * 40) == "old"  # on disk, not only in memory
+    old.release()  # the old serve stops
+    tool("2")
+    last = Memo(tmp_path)
+    last.hold()
+    assert sorted(os.listdir(tmp_path / CACHE_DIR / "v3")) == ["2" * 16]
+    assert last.get("analyse", "b" * 40) == "new"
+    last.release()
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "renamed", "half-written"])
 def test_a_damaged_store_is_ignored_and_the_site_is_still_right(synthetic, tmp_path, damage):
     root = fresh(synthetic, tmp_path)

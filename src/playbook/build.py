@@ -27,7 +27,7 @@ from .folders import CUSTOMERS_DIR, customer_folders
 from .gitinfo import read_git
 from .inputs import Inputs, git_digests
 from .limits import MAX_ASSET_BYTES
-from .memo import Memo, clear_old_formats, digest, key
+from .memo import Memo, digest, key
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .template_dirs import bounds
@@ -209,8 +209,12 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
     with fewer_collections():
         scratch.sweep_temp()  # memos of killed --no-cache builds, whichever build comes next
         if use_cache:
-            clear_old_formats(root)
-            return run(root, out, as_of, since, Memo(root), True, TreeWriter, jobs, progress)
+            memo = Memo(root)
+            memo.hold()
+            try:
+                return run(root, out, as_of, since, memo, True, TreeWriter, jobs, progress)
+            finally:
+                memo.release()
         spill = scratch.in_temp("playbook-build-")
         try:
             # Only whole units are read back in the same build (a large book's pages are made
@@ -234,8 +238,8 @@ class Session:
         self.as_of, self.jobs, self.use_cache = as_of, jobs, use_cache
         check_out_dir(self.root, self.out)
         if use_cache:
-            clear_old_formats(self.root)
             self.memo = Memo(self.root, memory=True)
+            self.memo.hold()
         else:
             self.spill = scratch.in_temp("playbook-serve-")
             self.memo = Memo(self.spill.path, memory=True)
@@ -286,6 +290,7 @@ class Session:
         return found
 
     def close(self) -> None:
+        self.memo.release()
         if not self.use_cache:
             self.spill.remove()
 

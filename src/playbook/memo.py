@@ -1,10 +1,16 @@
 """The memo: results of pure build steps, stored under the digest of all of their inputs.
 
-An entry's name *is* its key: `ROOT/.playbook-cache/v2/<kind>/<key[:2]>/<key>`. Keys are made
-with `key()`, which always includes the tool (Playbook's source, its libraries' versions,
+An entry's name *is* its key: `ROOT/.playbook-cache/v3/<tool>/<kind>/<key[:2]>/<key>`. Keys are
+made with `key()`, which always includes the tool (Playbook's source, its libraries' versions,
 Python's version), so two different values can never share a name. An entry is written once
 and never replaced; there is no lookup by prefix or by "the last one". A stale entry is simply
 one whose name nobody asks for any more, and `sweep` removes those after a build.
+
+Each tool has a store of its own (`<tool>`, held by every build and `serve` using it): a
+sweep removes what its own build did not ask for, and a `serve` left running from before an
+upgrade would otherwise remove everything the new version's builds store (at 1,000 × 50 each
+`playbook build` then analysed every customer again, 40 s). Another tool's store is removed
+once nobody holds it (`Memo.hold`).
 
 Each file starts with a header line (magic, the key, a CRC and the length of the payload), so
 a truncated, corrupt or misplaced file is a miss, never a wrong value. Writing goes to a
@@ -26,16 +32,25 @@ import pickle
 import platform
 import shutil
 import tempfile
+import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .scratch import lock
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: a store's time says whether it is in use
+    fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".playbook-cache"
 #: Bump when the layout of the store changes.
-FORMAT = 2
+FORMAT = 3
+#: Without file locks (not POSIX), another tool's store is removed once unused this long (s).
+UNHELD_AGE = 3600.0
 _MAGIC = b"PLAYBOOK-MEMO"
 
 
@@ -121,7 +136,9 @@ class Memo:
     keeps every entry put or read in this process too (`serve`)."""
 
     def __init__(self, root: Path | None, memory: bool = False, kinds: frozenset[str] | None = None):
-        self.dir = root / CACHE_DIR / f"v{FORMAT}" if root is not None else None
+        self.dir = root / CACHE_DIR / f"v{FORMAT}" / tool_digest()[:16] if root is not None else None
+        self.held: int | None = None
+        """The descriptor of the shared lock on `dir` while held (`hold`)."""
         self.mem: dict[tuple[str, str], Any] | None = {} if memory else None
         self.kinds = kinds
         """The kinds written to disk (None: all). A `--no-cache` build's scratch memo holds
@@ -264,6 +281,67 @@ class Memo:
     def begin(self) -> None:
         """Start a new build: nothing used yet."""
         self.used = {}
+
+    def hold(self) -> None:
+        """Hold this tool's store (a lock shared by every build and `serve` using it, which
+        goes with the process however it ends) until `release`, and remove the stores nobody
+        holds: of other tools (a Playbook since upgraded, other libraries) and older formats."""
+        if self.dir is None or self.held is not None:
+            return
+        for _ in range(3):
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return  # a memo that cannot be written only makes builds slower
+            if fcntl is None:  # pragma: no cover - not POSIX: its time says it is in use
+                os.utime(self.dir)
+                break
+            fd = lock(self.dir, shared=True)
+            if fd is None:  # being removed right now, as no one held it: made again
+                continue
+            try:
+                if os.stat(self.dir).st_ino == os.fstat(fd).st_ino:  # not the one just removed
+                    self.held = fd
+                    break
+            except OSError:
+                pass
+            os.close(fd)
+        _remove_unheld(self.dir.parent, self.dir.name)
+        clear_old_formats(self.dir.parents[2])
+
+    def release(self) -> None:
+        if self.held is not None:
+            os.close(self.held)
+            self.held = None
+
+
+def _remove_unheld(base: Path, mine: str) -> None:
+    """Remove the stores in `base` (another tool's) that no build or `serve` holds. Each is
+    first moved aside under the lock, so one that starts using it meanwhile makes a new one."""
+    try:
+        entries = [e for e in os.scandir(base) if e.name != mine and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for e in entries:
+        if fcntl is None:  # pragma: no cover - not POSIX
+            try:
+                if time.time() - e.stat(follow_symlinks=False).st_mtime > UNHELD_AGE:
+                    shutil.rmtree(e.path, ignore_errors=True)
+            except OSError:
+                pass
+            continue
+        fd = lock(Path(e.path))
+        if fd is None:
+            continue  # held: a build or `serve` of that tool is running
+        try:
+            gone = e.path if e.name.startswith(".gone-") else tempfile.mkdtemp(prefix=".gone-", dir=base)
+            if gone != e.path:
+                os.replace(e.path, gone)  # onto the empty folder just made
+            shutil.rmtree(gone, ignore_errors=True)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def header(payload: bytes, k: str) -> bytes:

@@ -49,7 +49,7 @@ class Scratch:
             except FileNotFoundError:  # another build removed the empty parent just now
                 if attempt == 2:
                     raise
-        self._fd = _lock(self.path)
+        self._fd = lock(self.path)
 
     def release(self) -> None:
         """Give up the lock (the folder stays, moved or removed by the caller)."""
@@ -129,7 +129,7 @@ def sweep(parent: Path, names: re.Pattern[str], legacy: re.Pattern[str] | None =
             continue
         if m is not None and _alive(int(m["pid"])):
             continue
-        fd = _lock(Path(e.path))
+        fd = lock(Path(e.path))
         if fd is None and fcntl is not None:
             continue  # locked: its build still runs (in another process namespace, say)
         try:
@@ -141,9 +141,10 @@ def sweep(parent: Path, names: re.Pattern[str], legacy: re.Pattern[str] | None =
     return removed
 
 
-def _lock(folder: Path) -> int | None:
-    """An open descriptor holding an exclusive lock on `folder`, or None when it is held by
-    someone else (or cannot be taken here)."""
+def lock(folder: Path, shared: bool = False) -> int | None:
+    """An open descriptor holding a lock on `folder` (exclusive, or shared with other holders
+    of a shared one), or None when someone else's lock stands in the way (or none can be
+    taken here)."""
     if fcntl is None:
         return None
     try:
@@ -151,7 +152,7 @@ def _lock(folder: Path) -> int | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
         return None

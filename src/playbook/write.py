@@ -149,13 +149,18 @@ class Writer:
             found = self.real[folder] = not linked and self.in_folders(os.path.dirname(folder))
         return found
 
+    def made_under(self, name: str, key: str) -> bool:
+        """Whether group `name` was last made under `key` (its files unchecked: `kept_group`)."""
+        known = self.last_groups.get(name)
+        return known is not None and known[0] == key
+
     def kept_group(self, name: str, key: str) -> tuple[str, ...] | None:
         """The paths of group `name` when it was last made under `key` and every file of it
         is still as written (see `has`; every file of a group has the group's key: its path
         is already the name it is kept under)."""
-        known = self.last_groups.get(name)
-        if known is None or known[0] != key:
+        if not self.made_under(name, key):
             return None
+        known = self.last_groups[name]
         return known[1] if all(self.has(rel, key) for rel in known[1]) else None
 
     def group(self, name: str, key: str, paths: tuple[str, ...]) -> None:

@@ -411,7 +411,8 @@ def test_serve_writes_the_edited_customers_pages_before_the_files_over_all_custo
                                                                                      trusting, monkeypatch):
     """The page someone just edited is on disk first: before the other customers' files are
     checked on disk, and before the export, search index, home page and lists are made (at
-    10,000 customers they take a second). The site ends as a cold build's."""
+    10,000 customers they take a second); `serve`'s live reload is told then. The site ends
+    as a cold build's."""
     from playbook import write
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
@@ -423,6 +424,8 @@ def test_serve_writes_the_edited_customers_pages_before_the_files_over_all_custo
                         lambda self, rel, k, data: (order.append(rel) if data is not None else None,
                                                     add(self, rel, k, data)))
     monkeypatch.setattr(write.Writer, "has", lambda self, rel, k: (order.append(f"has {rel}"), has(self, rel, k))[1])
+    told: list[tuple[str, ...]] = []
+    session.carried.announce = lambda rels: (told.append(rels), order.append("announce"))
     customer = sorted((root / "content" / "customers").iterdir())[2]
     note = sorted(customer.glob("interactions/*.md"))[-1]
     note.write_text(note.read_text() + "\nThey asked for a second quote by Friday.\n")
@@ -431,6 +434,7 @@ def test_serve_writes_the_edited_customers_pages_before_the_files_over_all_custo
     assert page in order
     others = [rel for rel in order if not rel.startswith(f"customers/{customer.name}/")]
     assert "playbook.json" in others and any(rel.startswith("has customers/") for rel in others), others
-    assert order.index(page) < min(map(order.index, others))
+    assert order.index(page) < order.index("announce") < min(order.index(rel) for rel in others if rel != "announce")
+    assert len(told) == 1 and page in told[0]  # serve reloads its tabs then
     same(tree(out), cold(root))
     session.close()

@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 
 from playbook import httpd, livereload
+from playbook.build import BuildReport
 from playbook.httpd import host_checker
+from playbook.livereload import LiveState, page_of
+from playbook.problems import Problem
 from playbook.serve import serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,6 +140,69 @@ def test_a_burst_of_saves_is_one_rebuild(served):
     wait_for(lambda: events.reloads >= 1)
     time.sleep(1.0)
     assert events.reloads == 1
+
+
+def test_a_tab_is_told_to_reload_when_its_own_page_changes(served):
+    """Three tabs: the edited customer's page, another customer's, and one that does not say
+    (told after every build). The edited page's tab reloads once (when its page is on disk,
+    not again when the rest is), the other not at all."""
+    root, base = served
+    tabs = {name: Events(base + "/__playbook/events" + query) for name, query in
+            [("edited", "?page=/customers/loomwork/"), ("other", "?page=/customers/oakmere-studio/index.html"),
+             ("unknown", "")]}
+    for tab in tabs.values():
+        tab.start()
+        assert tab.connected.wait(5)
+    note = root / "content/customers/loomwork/interactions/2026-11-19-note.md"
+    note.write_text("Quick call with Priya: they want the renewal quote split by site.\n")
+    wait_for(lambda: tabs["edited"].reloads >= 1 and tabs["unknown"].reloads >= 1)
+    time.sleep(1.5)
+    assert {name: tab.reloads for name, tab in tabs.items()} == {"edited": 1, "other": 0, "unknown": 1}
+
+
+def _report(changed: tuple[str, ...] | None, ok: bool = True) -> BuildReport:
+    problems = [] if ok else [Problem("content/customers/a/customer.yaml", 3, 0, "error", "broken")]
+    return BuildReport(ok, problems, Path("site"), changed=changed)
+
+
+def test_which_tabs_a_build_reloads():
+    state = LiveState()
+    state.publish(_report(None))  # the first build: any file may have changed
+    assert state.wants("customers/b/index.html", 0)
+    seen = state.version
+    state.announce(("customers/a/index.html", "customers/a/brief.html"))  # the edited pages, first
+    assert state.wants("customers/a/brief.html", seen)
+    assert not state.wants("customers/b/index.html", seen) and not state.wants(None, seen)
+    told = state.version
+    state.publish(_report(("customers/a/index.html", "customers/a/brief.html", "customers/a/index.json",
+                           "playbook.json", "calendar/team.ics", "feed.atom", "index.html", "search/t/ab.js")))
+    assert not state.wants("customers/a/index.html", told)  # told once, when it was written
+    assert state.wants("index.html", seen) and state.wants("search.html", seen) and state.wants(None, seen)
+    assert not state.wants("customers/b/index.html", seen) and not state.wants("actions.html", seen)
+    for changed, page, reloads in [(("assets/style.css",), "customers/b/index.html", True),
+                                   (("customers/b/index.html",), "customers/b/index.html", True),
+                                   (("playbook.json",), "customers/b/index.html", False),
+                                   ((), "index.html", False), ((), None, True)]:
+        seen = state.version
+        state.publish(_report(changed))
+        assert state.wants(page, seen) == reloads, (changed, page)
+    seen = state.version
+    state.publish(_report((), ok=False))  # the error overlay shows on every page
+    assert state.wants("customers/b/index.html", seen)
+    seen = state.version
+    state.publish(_report(()))  # and goes from every page
+    assert state.wants("customers/b/index.html", seen)
+    seen = state.version
+    for _ in range(livereload.HISTORY + 1):
+        state.publish(_report(("customers/z/index.html",)))
+    assert state.wants("customers/b/index.html", seen)  # further behind than remembered
+
+
+@pytest.mark.parametrize("path, page", [("/", "index.html"), ("/customers/loomwork/", "customers/loomwork/index.html"),
+                                        ("/actions.html", "actions.html"), ("/tags/big%20deal.html", "tags/big deal.html"),
+                                        ("/../etc/passwd", None), ("/a//b.html", None), ("/x%00.html", None)])
+def test_the_page_a_tab_shows(path, page):
+    assert page_of(path) == page
 
 
 def test_serves_only_loopback_by_default(served):

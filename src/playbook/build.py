@@ -59,6 +59,8 @@ class BuildReport:
     phases: dict[str, float] = field(default_factory=dict)
     unchanged: bool = False
     """Nothing the site depends on changed since the last build into `out`: nothing was done."""
+    changed: tuple[str, ...] | None = ()
+    """The files written or removed (relative to `out`); None when any may have been."""
 
 
 # -- phase 1: begin ----------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
             check_out_dir(root, out)
             phases["unchanged"] = time.perf_counter() - t
             return BuildReport(True, list(last.problems), out, inp.as_of, len(last.written.files) + 1, 0,
-                               last.customers, time.perf_counter() - started, phases, unchanged=True)
+                               last.customers, time.perf_counter() - started, phases, unchanged=True, changed=())
     from .check import available_problems
     from .site.render import TemplateProblem, environment, template_problems
     from .site_files import render_site
@@ -181,7 +183,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()
         return BuildReport(False, problems + [exc.problem], out, inp.as_of,
-                           seconds=time.perf_counter() - started, phases=phases)
+                           seconds=time.perf_counter() - started, phases=phases, changed=None)
     except BaseException:
         writer.abort()
         raise
@@ -192,7 +194,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         manifest.write(memo, out, manifest.Manifest(site_key, folders, written, tuple(problems), customers))
     memo.sweep(KINDS)
     return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1, writer.written, customers,
-                       time.perf_counter() - started, phases)
+                       time.perf_counter() - started, phases,
+                       changed=tuple(writer.changed) if writer.changed is not None else None)
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, since: str | None = None,

@@ -7,9 +7,12 @@ import selectors
 import socket
 import threading
 import time
+import urllib.parse
+from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from .outputs.search_shards import is_search_file
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -19,24 +22,67 @@ if TYPE_CHECKING:
 LIVE_MAX = 64
 #: A comment on every live stream this often: keeps it open and finds closed tabs.
 PING_SECONDS = 15.0
+#: Files no page loads: exports for tools, calendars, the feed.
+DATA_SUFFIXES = (".json", ".ics", ".atom", ".xml")
+#: The page that loads the search index.
+SEARCH_PAGE = "search.html"
+
+
+#: Builds remembered for streams that are behind (a stream further behind reloads).
+HISTORY = 64
 
 
 @dataclass(slots=True)
 class LiveState:
-    """What the HTTP threads need to know about the latest build."""
+    """What the HTTP threads need to know about the latest build, and which pages each of
+    the last builds changed, so a tab reloads only when the page it shows did (or a file
+    every page may load, or the error overlay)."""
 
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     failed: bool = False
     cond: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
+    history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
+    """(version, the pages it changed or None for every page, whether it ended a build),
+    oldest first."""
+    announced: set[str] = field(default_factory=set)
+    """Files of the build under way whose tabs were already told (`announce`)."""
+
+    def announce(self, changed: tuple[str, ...]) -> None:
+        """Reload the tabs of these files now: the build under way has written them (the
+        edited customer's pages, before the files over all customers)."""
+        with self.cond:
+            fresh = [rel for rel in changed if rel not in self.announced]
+            self.announced.update(fresh)
+            self._bump(pages_of(fresh), False)
 
     def publish(self, report: BuildReport) -> None:
         with self.cond:
-            self.version += 1
+            overlay = self.failed or not report.ok  # every page shows it, or showed it
             self.failed = not report.ok
             self.problems = [p for p in report.problems if p.severity == "error"] if not report.ok else []
-            self.cond.notify_all()
+            if overlay or report.changed is None:
+                self._bump(None, True)
+            else:
+                self._bump(pages_of([rel for rel in report.changed if rel not in self.announced]), True)
+            self.announced = set()
+
+    def _bump(self, pages: frozenset[str] | None, ended: bool) -> None:
+        if pages is not None and not pages and not ended:
+            return  # nothing any tab shows changed yet
+        self.version += 1
+        self.history.append((self.version, pages, ended))
+        self.cond.notify_all()
+
+    def wants(self, page: str | None, seen: int) -> bool:
+        """Whether a tab showing `page` that last heard of version `seen` must reload: one
+        that shows an unknown page (None) once after each build. Call with `cond` held."""
+        if not self.history or self.history[0][0] > seen + 1:
+            return True  # further behind than remembered
+        if page is None:
+            return any(v > seen and ended for v, _, ended in self.history)
+        return any(v > seen and (pages is None or page in pages) for v, pages, _ in self.history)
 
     def stop(self) -> None:
         with self.cond:
@@ -44,15 +90,43 @@ class LiveState:
             self.cond.notify_all()
 
 
+def pages_of(changed: Iterable[str]) -> frozenset[str] | None:
+    """The pages whose tabs must reload when these files changed; None for every page.
+
+    A page is its own file. Data for tools and calendar apps (JSON, calendars, the feed) no
+    page loads. The search index is loaded by the search page only; any other file (a
+    style, a script, an image) may be loaded by every page."""
+    pages = set()
+    for rel in changed:
+        if rel.endswith(".html"):
+            pages.add(rel)
+        elif rel.endswith(DATA_SUFFIXES):
+            continue
+        elif is_search_file(rel):
+            pages.add(SEARCH_PAGE)
+        else:
+            return None
+    return frozenset(pages)
+
+
+def page_of(path: str) -> str | None:
+    """The site file a tab's address shows (`/customers/x/` → `customers/x/index.html`), or
+    None when it cannot be told."""
+    rel = urllib.parse.unquote(path).lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return None if "\0" in rel or any(part in ("", ".", "..") for part in rel.split("/")) else rel
+
+
 class Live:
-    """The live-reload streams: a `reload` event to each after every build, a comment every
-    `PING_SECONDS`, and closed tabs dropped, all from one thread."""
+    """The live-reload streams: a `reload` event to each whose page a build changed, a comment
+    every `PING_SECONDS`, and closed tabs dropped, all from one thread."""
 
     def __init__(self, state: LiveState):
         self.state = state
         self.lock = threading.Lock()
-        self.streams: dict[socket.socket, int] = {}
-        """Each stream's socket and the build version it last heard of."""
+        self.streams: dict[socket.socket, tuple[int, str | None]] = {}
+        """Each stream's socket, the build version it last heard of, and the page its tab shows."""
         self.thread = threading.Thread(target=self._run, name="playbook-live", daemon=True)
         self.thread.start()
 
@@ -60,15 +134,16 @@ class Live:
         with self.lock:
             return len(self.streams) < LIVE_MAX and not self.state.stopping
 
-    def add(self, sock: socket.socket) -> bool:
-        """Take over `sock` (True), or leave it to the caller to close (False)."""
+    def add(self, sock: socket.socket, page: str | None = None) -> bool:
+        """Take over `sock`, the stream of a tab showing `page` (True), or leave it to the
+        caller to close (False)."""
         with self.state.cond:
             seen = self.state.version
         with self.lock:
             if len(self.streams) >= LIVE_MAX or self.state.stopping:
                 return False
             sock.settimeout(2.0)  # a tab that stops reading is dropped, not waited for
-            self.streams[sock] = seen
+            self.streams[sock] = (seen, page)
         return True
 
     def _send(self, sock: socket.socket, data: bytes) -> None:
@@ -118,10 +193,12 @@ class Live:
             for s in self._closed():
                 self._drop(s)
             with self.lock:
-                behind = [s for s, seen in self.streams.items() if seen != version]
-                for s in behind:
-                    self.streams[s] = version
-            for s in behind:
+                behind = [(s, seen, page) for s, (seen, page) in self.streams.items() if seen != version]
+                for s, _, page in behind:
+                    self.streams[s] = (version, page)
+            with state.cond:
+                told = [s for s, seen, page in behind if state.wants(page, seen)]
+            for s in told:
                 self._send(s, b"event: reload\ndata: %d\n\n" % version)
             if time.monotonic() - pinged >= PING_SECONDS:
                 pinged = time.monotonic()

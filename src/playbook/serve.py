@@ -30,14 +30,14 @@ import watchfiles
 from .build import BuildError, BuildReport, Session
 from .config import resolve_as_of
 from .httpd import BaseHandler, Server
-from .livereload import LiveState
+from .livereload import LiveState, page_of
 from .folders import IGNORED
 from .problems import Problem, format_plain
 
 LIVE_PREFIX = "/__playbook/"
 LIVE_JS = """(function () {
   if (!window.EventSource) return;
-  var es = new EventSource("/__playbook/events");
+  var es = new EventSource("/__playbook/events?page=" + encodeURIComponent(location.pathname));
   es.addEventListener("reload", function () { window.location.reload(); });
 })();
 """
@@ -173,7 +173,10 @@ class Handler(BaseHandler):
             return
         self.wfile.write(b": connected\n\n")
         self.wfile.flush()
-        self.detached = live.add(self.connection)
+        # The tab says which page it shows: it is told to reload when a build changes that
+        # page (or what every page loads), not after every build.
+        page = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("page")
+        self.detached = live.add(self.connection, page_of(page[0]) if page else None)
 
 
 # -- watching -----------------------------------------------------------------------------------
@@ -244,6 +247,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
         return 2
     out = session.out
     state = LiveState()
+    session.carried.announce = state.announce
     t = time.perf_counter()
     try:
         report = session.rebuild()

@@ -187,6 +187,9 @@ class Carried:
     """The search index's pieces as last made (outputs/search_shards.py)."""
     agenda: Agenda = field(default_factory=Agenda)
     """Every action, ranked, as last ranked (engine/agenda.py)."""
+    announce: Callable[[tuple[str, ...]], None] | None = None
+    """Told the files written so far once the changed customers' pages are on disk (`serve`
+    reloads the tabs showing them then, not a second later when the rest is written)."""
 
 
 def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list[Entry]], inp: Inputs,
@@ -260,6 +263,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if in_process(first, workers(jobs)):
             for u in first:
                 pages_of(*_pages_task(u, share))
+            if first and carried.announce is not None and writer.changed is not None:
+                carried.announce(tuple(writer.changed))
         else:
             first = []
     done = {u.slug for u in first}

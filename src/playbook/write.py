@@ -94,6 +94,8 @@ class Writer:
         self.groups: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.written = 0
         """Files whose bytes were written."""
+        self.changed: list[str] | None = None
+        """The files written or removed so far (relative), where the writer keeps count."""
         self.real: dict[str, bool] = {"": True}
         """Per folder of the output (relative): whether it and every folder above it is a
         folder, not a link (the answer for this build, asked once per folder)."""
@@ -291,6 +293,7 @@ class SyncWriter(Writer):
         out.mkdir(parents=True, exist_ok=True)
         self.ready: set[str] = set()
         """Folders made sure of by `_folder` in this write."""
+        self.changed = [] if last is not None else None  # without a last write, all may change
         if not (out / MARKER).exists():
             (out / MARKER).write_bytes(MARKER_TEXT)
 
@@ -321,6 +324,8 @@ class SyncWriter(Writer):
             f.write(data)
         os.replace(tmp, target)  # a reader never sees half a file; a link at `target` is replaced
         self.written += 1
+        if self.changed is not None:
+            self.changed.append(rel)
 
     def _folder(self, folder: str) -> None:
         """Make `folder` (relative) a real folder, each one above it too: a link put in the
@@ -366,6 +371,8 @@ class SyncWriter(Writer):
             gone = [rel for rel in self.last if rel not in self.keys]
             for rel in gone:
                 self._unlink_gone(rel)
+            if self.changed is not None:
+                self.changed += gone
             for folder in sorted({os.path.dirname(rel) for rel in gone if "/" in rel}, key=len, reverse=True):
                 try:
                     os.removedirs(self.out / folder)  # it and its parents, while empty

@@ -45,6 +45,8 @@ from ..memo import Memo, digest, key
 ONE_FILE_MAX = 2_000_000
 #: Folder of the pieces, in the site.
 FOLDER = "search"
+#: The index in one file (a small book), or its root (a sharded one).
+INDEX = "search-index.js"
 #: A shard over this many bytes is split by one more character of its words (the common
 #: prefixes of a language, `re`, `co`, `pr`, are each half a megabyte at 10,000 customers).
 SHARD_MAX = 150_000
@@ -176,6 +178,12 @@ def shard_path(k: str) -> str:
     return f"{FOLDER}/t/{k}.js"
 
 
+def is_search_file(rel: str) -> bool:
+    """Whether a site file is part of the search index (one file, or its shards and docs)."""
+    return rel == INDEX or rel.startswith(f"{FOLDER}/") or \
+        (rel.startswith("customers/") and rel.endswith("/search.js") and rel.count("/") == 2)
+
+
 class Shards:
     """The pieces as the last build made them, for `serve`: after an edit only the shards
     holding words of the customers whose analysis changed are grouped and split again (at
@@ -299,7 +307,7 @@ def _entry_bytes(u: Indexed) -> int:
 def _one(units: list[Indexed], has: Callable[[str, str], bool],
          one_file: Callable[[Iterable[bytes]], Iterator[bytes]]) -> tuple[str, str, object]:
     k = key("search", *(u.akey for u in units))
-    return "search-index.js", k, None if has("search-index.js", k) else one_file(u.search_line for u in units)
+    return INDEX, k, None if has(INDEX, k) else one_file(u.search_line for u in units)
 
 
 def _docs(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tuple[str, str, object]]:
@@ -351,4 +359,4 @@ def _head(units: list[Indexed], names: list[str], has: Callable[[str, str], bool
     data = ("/* Playbook search index in pieces; format in playbook/outputs/search_shards.py. */\n"
             f"window.PLAYBOOK_SEARCH={_js(head)};\n").encode("utf-8")
     d = digest(data)
-    return "search-index.js", d, None if has("search-index.js", d) else data
+    return INDEX, d, None if has(INDEX, d) else data

@@ -26,8 +26,6 @@ PING_SECONDS = 15.0
 DATA_SUFFIXES = (".json", ".ics", ".atom", ".xml")
 #: The page that loads the search index.
 SEARCH_PAGE = "search.html"
-
-
 #: Builds remembered for streams that are behind (a stream further behind reloads).
 HISTORY = 64
 

@@ -438,3 +438,16 @@ def test_serve_writes_the_edited_customers_pages_before_the_files_over_all_custo
     assert len(told) == 1 and page in told[0]  # serve reloads its tabs then
     same(tree(out), cold(root))
     session.close()
+
+
+def test_a_large_books_signatures_taken_by_workers_are_the_ones_taken_in_one_process(synthetic, tmp_path,
+                                                                                       monkeypatch):
+    from playbook.folders import customer_folders
+    root = fresh(synthetic, tmp_path)
+    folders = customer_folders(root, [])
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    one = manifest.signatures(folders, "salt", jobs=1)
+    monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
+    monkeypatch.setattr("playbook.parallel.CHUNK", 1)  # several chunks, several workers
+    assert manifest.signatures(folders, "salt", jobs=2) == one
+    assert len(set(one.values())) == len(folders) > 2 and None not in one.values()

@@ -143,7 +143,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     templates = templates_digest(root)
     b = begin(root, as_of)
     inp = b.inputs
-    sigs = sign(b.folders, key("signature", inp.config_digest, str(root))) if persistent else {}
+    sigs = sign(b.folders, key("signature", inp.config_digest, str(root)), jobs) if persistent else {}
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})
@@ -257,7 +257,7 @@ class Session:
         (at 1,000 × 50 that is 51,000 files). None: look at everything."""
         touched = self._touched(changed)
 
-        def sign(folders: list[tuple[Path, str]], salt: str) -> dict[str, str | None]:
+        def sign(folders: list[tuple[Path, str]], salt: str, jobs: int | None) -> dict[str, str | None]:
             last_salt, last = self.sigs
             reuse = {} if touched is None or salt != last_salt else \
                 {name: sig for name, sig in last.items() if name not in touched}

@@ -246,7 +246,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         memo.keep("pages", pk)
     share = dict(renderer=renderer, memo=memo, inputs=inp, page_keys=page_keys)
 
-    def pages_of(slug: str, files: list[tuple[str, bytes]]) -> None:
+    def write_pages(slug: str, files: list[tuple[str, bytes]]) -> None:
         pk = page_keys[slug]
         for rel, data in files:
             add(rel, pk, data)
@@ -262,7 +262,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         first = [u for u in ok if not writer.made_under(u.slug, page_keys[u.slug])]
         if in_process(first, workers(jobs)):
             for u in first:
-                pages_of(*_pages_task(u, share))
+                write_pages(*_pages_task(u, share))
             if first and carried.announce is not None and writer.changed is not None:
                 carried.announce(tuple(writer.changed))
         else:
@@ -308,7 +308,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if slug is None:
             add(*files[0])
         else:
-            pages_of(slug, files)
+            write_pages(slug, files)
     for rel, data in assets(inp.root):
         add(rel, digest(data), data)
     # A calendar reads only its customers' entries (ics.entry), whose digests the units keep,

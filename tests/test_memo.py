@@ -14,7 +14,7 @@ from builds import cold, fresh, same, synthetic_playbook
 from helpers import tree
 from playbook import units
 from playbook.build import build
-from playbook.memo import CACHE_DIR, Memo, header, key, payload_of
+from playbook.memo import CACHE_DIR, FORMAT, Memo, header, key, payload_of
 from playbook.outputs import json_out
 
 
@@ -120,11 +120,11 @@ def test_each_tool_keeps_its_own_store_until_nobody_holds_it(tmp_path, monkeypat
     def tool(digit: str) -> None:
         monkeypatch.setattr(memo_module, "tool_digest", lambda: digit * 40)
 
-    (tmp_path / CACHE_DIR / "v2" / "parse").mkdir(parents=True)
+    (tmp_path / CACHE_DIR / f"v{FORMAT - 1}" / "parse").mkdir(parents=True)
     tool("1")
     old = Memo(tmp_path, memory=True)
     old.hold()
-    assert not (tmp_path / CACHE_DIR / "v2").exists()
+    assert not (tmp_path / CACHE_DIR / f"v{FORMAT - 1}").exists()
     old.put("analyse", "a" * 40, "old")
     tool("2")
     new = Memo(tmp_path)
@@ -145,7 +145,7 @@ def test_each_tool_keeps_its_own_store_until_nobody_holds_it(tmp_path, monkeypat
     tool("2")
     last = Memo(tmp_path)
     last.hold()
-    assert sorted(os.listdir(tmp_path / CACHE_DIR / "v3")) == ["2" * 16]
+    assert sorted(os.listdir(tmp_path / CACHE_DIR / f"v{FORMAT}")) == ["2" * 16]
     assert last.get("analyse", "b" * 40) == "new"
     last.release()
 

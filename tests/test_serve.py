@@ -193,6 +193,11 @@ def test_which_tabs_a_build_reloads():
     state.publish(_report(()))  # and goes from every page
     assert state.wants("customers/b/index.html", seen)
     seen = state.version
+    state.publish(_report(("customers/c/index.html",)))
+    state.publish(_report(("customers/b/index.html",)))  # while the tab was told of the first
+    assert not state.wants("customers/b/index.html", seen, seen + 1)
+    assert state.wants("customers/b/index.html", seen + 1)  # told of it once, with the next
+    seen = state.version
     for _ in range(livereload.HISTORY + 1):
         state.publish(_report(("customers/z/index.html",)))
     assert state.wants("customers/b/index.html", seen)  # further behind than remembered

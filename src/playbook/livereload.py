@@ -73,14 +73,16 @@ class LiveState:
         self.history.append((self.version, pages, ended))
         self.cond.notify_all()
 
-    def wants(self, page: str | None, seen: int) -> bool:
-        """Whether a tab showing `page` that last heard of version `seen` must reload: one
-        that shows an unknown page (None) once after each build. Call with `cond` held."""
+    def wants(self, page: str | None, seen: int, upto: int | None = None) -> bool:
+        """Whether a tab showing `page` that last heard of version `seen` must reload for the
+        versions after it up to `upto` (default: the latest); one that shows an unknown page
+        (None) once after each build. Call with `cond` held."""
+        upto = self.version if upto is None else upto
         if not self.history or self.history[0][0] > seen + 1:
             return True  # further behind than remembered
         if page is None:
-            return any(v > seen and ended for v, _, ended in self.history)
-        return any(v > seen and (pages is None or page in pages) for v, pages, _ in self.history)
+            return any(seen < v <= upto and ended for v, _, ended in self.history)
+        return any(seen < v <= upto and (pages is None or page in pages) for v, pages, _ in self.history)
 
     def stop(self) -> None:
         with self.cond:
@@ -195,7 +197,7 @@ class Live:
                 for s, _, page in behind:
                     self.streams[s] = (version, page)
             with state.cond:
-                told = [s for s, seen, page in behind if state.wants(page, seen)]
+                told = [s for s, seen, page in behind if state.wants(page, seen, version)]
             for s in told:
                 self._send(s, b"event: reload\ndata: %d\n\n" % version)
             if time.monotonic() - pinged >= PING_SECONDS:

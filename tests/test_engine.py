@@ -101,6 +101,22 @@ def test_first_interaction_counts_as_start_without_since():
     assert stage_of(customer(touch(20, 1), touch(5, 1), since=None)) == "establishing"
 
 
+@pytest.mark.parametrize("since_ago, first_ago, text, cites", [
+    (40, 40, f"The relationship began {fmt_date(d(40))}, 40 days ago (under 90 days).", "since"),
+    (40, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days); "
+             f"a customer since {fmt_date(d(40))}.", "note"),
+    (None, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days).", "note"),
+])
+def test_a_young_relationship_says_where_its_start_comes_from(since_ago, first_ago, text, cites):
+    """An intro meeting before the contract: the stage's reason names that meeting (and cites
+    its note), so it does not contradict the profile's "customer since"."""
+    first = touch(first_ago, 1, type="meeting")
+    c = customer(first, touch(3, 1), since=d(since_ago) if since_ago is not None else None, cadence=60)
+    reason = analyse(c, config(), AS_OF).stage.reasons[0]
+    assert reason.text == text
+    assert reason.source == (first.source if cites == "note" else c.at("since"))
+
+
 def test_no_interactions_at_all_is_establishing_with_a_reason():
     r = analyse(customer(since=None), config(), AS_OF)
     assert r.stage.id == "establishing"

@@ -155,15 +155,22 @@ def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paus
     return Reason(f"Quiet for {days(n)} since {what}, against a {per(cadence)} cadence: time for a touch.{more}", src)
 
 
-def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds) -> list[Reason]:
+def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
+                 items: tuple[Interaction, ...] = ()) -> list[Reason]:
     if tl.start is None:
         return [Reason("No interactions logged yet.", customer.source)]
     age = (as_of - tl.start).days
-    if age < t.establishing_days:
-        src = customer.at("since") if customer.since == tl.start else None
-        return [Reason(f"The relationship began {fmt_date(tl.start)}, {days(age)} ago "
-                       f"(under {t.establishing_days} days).", src)]
-    return []
+    if age >= t.establishing_days:
+        return []
+    young = f"{days(age)} ago (under {t.establishing_days} days)"
+    if customer.since == tl.start:
+        return [Reason(f"The relationship began {fmt_date(tl.start)}, {young}.", customer.at("since"))]
+    # Began before `since` (an intro before the contract) or without one: the first note
+    # says when, so the reason names it rather than a date the profile does not show.
+    first = next((i for i in items if i.date == tl.start), None)
+    began = f"with the {first.type} of {fmt_date(tl.start)}" if first else fmt_date(tl.start)
+    customer_since = f"; a customer since {fmt_date(customer.since)}" if customer.since else ""
+    return [Reason(f"The relationship began {began}, {young}{customer_since}.", first.source if first else None)]
 
 
 def new_business(customer: Customer | None, as_of: date, window: int) -> list[Opportunity]:
@@ -229,7 +236,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("ended", lambda: ended(customer, tl)),
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
-        ("establishing", lambda: establishing(tl, customer, as_of, t)),
+        ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence)),
         ("steady", lambda: steady(tl, items, cadence, t)),
     ):

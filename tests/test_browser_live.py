@@ -51,3 +51,21 @@ def test_only_the_tab_whose_page_changed_reloads(served, browser):
         assert "split by site" not in other.inner_text("body")
     finally:
         context.close()
+
+
+def test_a_tab_on_a_missing_page_shows_it_once_it_is_made(served, browser):
+    """A customer's address opened before the customer exists (a 404, without the trailing
+    slash), then its folder added: the tab reloads by itself and shows the customer."""
+    root, base = served
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        assert tab.goto(f"{base}/customers/oakmere-annex").status == 404
+        time.sleep(0.5)  # the live-reload stream connects
+        folder = root / "content/customers/oakmere-annex"
+        shutil.copytree(root / "content/customers/oakmere-studio", folder)
+        profile = folder / "customer.yaml"
+        profile.write_text(profile.read_text().replace("name: Oakmere Studio", "name: Oakmere Annex", 1))
+        tab.wait_for_function("() => document.title.includes('Oakmere Annex')", timeout=20_000)
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ customer folder yields a customer or an error."""
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -148,6 +149,23 @@ def test_each_tool_keeps_its_own_store_until_nobody_holds_it(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path / CACHE_DIR / f"v{FORMAT}")) == ["2" * 16]
     assert last.get("analyse", "b" * 40) == "new"
     last.release()
+
+
+def test_where_no_lock_can_be_taken_a_store_unused_for_an_hour_is_removed(tmp_path, monkeypatch):
+    """A network file system without locks (or no POSIX): a store counts as held while used
+    lately, so another tool's old store goes and a recently used one stays."""
+    from playbook import memo as memo_module
+    monkeypatch.setattr(memo_module, "lock", lambda folder, shared=False: None)
+    base = tmp_path / CACHE_DIR / f"v{FORMAT}"
+    for name, hours in [("old", 2), ("recent", 0.5)]:
+        (base / name / "parse").mkdir(parents=True)
+        then = time.time() - hours * 3600
+        os.utime(base / name, (then, then))
+    monkeypatch.setattr(memo_module, "tool_digest", lambda: "3" * 40)
+    memo = Memo(tmp_path)
+    memo.hold()
+    assert memo.held is None and sorted(os.listdir(base)) == ["3" * 16, "recent"]
+    assert time.time() - (base / ("3" * 16)).stat().st_mtime < 60  # marked in use
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "renamed", "half-written"])

@@ -203,7 +203,37 @@ def test_which_tabs_a_build_reloads():
     assert state.wants("customers/b/index.html", seen)  # further behind than remembered
 
 
+def test_a_tab_served_before_a_build_hears_of_it_however_late_its_stream_connects():
+    """A page served at build v whose stream connects only after build v + 1 changed it still
+    reloads; one served at v + 1 does not (nor for another page's change)."""
+    state = LiveState()
+    state.publish(_report(None))
+    served_at = state.version
+    state.publish(_report(("customers/b/index.html",)))
+    live = livereload.Live(state)
+    tabs = {}
+    for name, page, since in [("late", "customers/b/index.html", served_at),
+                              ("fresh", "customers/b/index.html", state.version),
+                              ("other", "customers/c/index.html", served_at)]:
+        mine, theirs = socket.socketpair()
+        assert live.add(mine, page, since)
+        theirs.settimeout(0.2)
+        tabs[name] = theirs
+    state.publish(_report(("playbook.json",)))  # a build no tab shows: wakes the stream thread
+    heard = {name: b"" for name in tabs}
+    end = time.monotonic() + 3
+    while time.monotonic() < end:
+        for name, sock in tabs.items():
+            try:
+                heard[name] += sock.recv(4096)
+            except (socket.timeout, BlockingIOError):
+                pass
+    state.stop()
+    assert [name for name, data in heard.items() if b"event: reload" in data] == ["late"]
+
+
 @pytest.mark.parametrize("path, page", [("/", "index.html"), ("/customers/loomwork/", "customers/loomwork/index.html"),
+                                        ("/customers/newco", "customers/newco/index.html"),
                                         ("/actions.html", "actions.html"), ("/tags/big%20deal.html", "tags/big deal.html"),
                                         ("/../etc/passwd", None), ("/a//b.html", None), ("/x%00.html", None)])
 def test_the_page_a_tab_shows(path, page):

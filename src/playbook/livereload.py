@@ -110,11 +110,13 @@ def pages_of(changed: Iterable[str]) -> frozenset[str] | None:
 
 
 def page_of(path: str) -> str | None:
-    """The site file a tab's address shows (`/customers/x/` → `customers/x/index.html`), or
-    None when it cannot be told."""
+    """The site file a tab's address shows (`/customers/x/` or `/customers/x` → the folder's
+    `customers/x/index.html`), or None when it cannot be told."""
     rel = urllib.parse.unquote(path).lstrip("/")
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
+    elif "." not in rel.rsplit("/", 1)[-1]:  # a folder's address without its slash
+        rel += "/index.html"
     return None if "\0" in rel or any(part in ("", ".", "..") for part in rel.split("/")) else rel
 
 
@@ -134,11 +136,11 @@ class Live:
         with self.lock:
             return len(self.streams) < LIVE_MAX and not self.state.stopping
 
-    def add(self, sock: socket.socket, page: str | None = None) -> bool:
-        """Take over `sock`, the stream of a tab showing `page` (True), or leave it to the
-        caller to close (False)."""
+    def add(self, sock: socket.socket, page: str | None = None, since: int | None = None) -> bool:
+        """Take over `sock`, the stream of a tab showing `page` served at build version
+        `since` (True), or leave it to the caller to close (False)."""
         with self.state.cond:
-            seen = self.state.version
+            seen = self.state.version if since is None else min(since, self.state.version)
         with self.lock:
             if len(self.streams) >= LIVE_MAX or self.state.stopping:
                 return False
@@ -193,7 +195,8 @@ class Live:
             for s in self._closed():
                 self._drop(s)
             with self.lock:
-                behind = [(s, seen, page) for s, (seen, page) in self.streams.items() if seen != version]
+                # A stream added since `version` was read may be ahead of it: left for the next pass.
+                behind = [(s, seen, page) for s, (seen, page) in self.streams.items() if seen < version]
                 for s, _, page in behind:
                     self.streams[s] = (version, page)
             with state.cond:

@@ -41,15 +41,11 @@ from typing import Any, Callable
 from . import __version__
 from .scratch import lock
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: a store's time says whether it is in use
-    fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".playbook-cache"
 #: Bump when the layout of the store changes.
 FORMAT = 3
-#: Without file locks (not POSIX), another tool's store is removed once unused this long (s).
+#: Where no file lock can be taken, another tool's store is removed once unused this long (s).
 UNHELD_AGE = 3600.0
 _MAGIC = b"PLAYBOOK-MEMO"
 
@@ -281,11 +277,14 @@ class Memo:
     def begin(self) -> None:
         """Start a new build: nothing used yet."""
         self.used = {}
+        self._mark()
 
     def hold(self) -> None:
         """Hold this tool's store (a lock shared by every build and `serve` using it, which
         goes with the process however it ends) until `release`, and remove the stores nobody
-        holds: of other tools (a Playbook since upgraded, other libraries) and older formats."""
+        holds: of other tools (a Playbook since upgraded, other libraries) and older formats.
+        Where no lock can be taken (not POSIX; a network file system without locks), a store
+        counts as held while used within `UNHELD_AGE` (each build marks its own)."""
         if self.dir is None or self.held is not None:
             return
         for _ in range(3):
@@ -293,11 +292,8 @@ class Memo:
                 self.dir.mkdir(parents=True, exist_ok=True)
             except OSError:
                 return  # a memo that cannot be written only makes builds slower
-            if fcntl is None:  # pragma: no cover - not POSIX: its time says it is in use
-                os.utime(self.dir)
-                break
             fd = lock(self.dir, shared=True)
-            if fd is None:  # being removed right now, as no one held it: made again
+            if fd is None:  # no locks here, or being removed right now as no one held it
                 continue
             try:
                 if os.stat(self.dir).st_ino == os.fstat(fd).st_ino:  # not the one just removed
@@ -306,8 +302,17 @@ class Memo:
             except OSError:
                 pass
             os.close(fd)
-        _remove_unheld(self.dir.parent, self.dir.name)
+        self._mark()
+        _remove_unheld(self.dir.parent, self.dir.name, locked=self.held is not None)
         clear_old_formats(self.dir.parents[2])
+
+    def _mark(self) -> None:
+        """Without a lock, the store's time says it is in use."""
+        if self.held is None and self.dir is not None:
+            try:
+                os.utime(self.dir)
+            except OSError:
+                pass
 
     def release(self) -> None:
         if self.held is not None:
@@ -315,15 +320,16 @@ class Memo:
             self.held = None
 
 
-def _remove_unheld(base: Path, mine: str) -> None:
+def _remove_unheld(base: Path, mine: str, locked: bool) -> None:
     """Remove the stores in `base` (another tool's) that no build or `serve` holds. Each is
-    first moved aside under the lock, so one that starts using it meanwhile makes a new one."""
+    first moved aside under the lock, so one that starts using it meanwhile makes a new one.
+    `locked`: locks work here; else a store is removed once unused for `UNHELD_AGE`."""
     try:
         entries = [e for e in os.scandir(base) if e.name != mine and e.is_dir(follow_symlinks=False)]
     except OSError:
         return
     for e in entries:
-        if fcntl is None:  # pragma: no cover - not POSIX
+        if not locked:
             try:
                 if time.time() - e.stat(follow_symlinks=False).st_mtime > UNHELD_AGE:
                     shutil.rmtree(e.path, ignore_errors=True)

@@ -37,7 +37,9 @@ from .problems import Problem, format_plain
 LIVE_PREFIX = "/__playbook/"
 LIVE_JS = """(function () {
   if (!window.EventSource) return;
-  var es = new EventSource("/__playbook/events?page=" + encodeURIComponent(location.pathname));
+  var tag = document.currentScript, seen = tag ? tag.getAttribute("data-version") : null;
+  var page = tag && tag.hasAttribute("data-missing") ? "" : "&page=" + encodeURIComponent(location.pathname);
+  var es = new EventSource("/__playbook/events?since=" + encodeURIComponent(seen || "") + page);
   es.addEventListener("reload", function () { window.location.reload(); });
 })();
 """
@@ -71,9 +73,12 @@ def rebased(page: bytes) -> bytes:
     return page[:at] + b'\n<base href="/">' + page[at:]
 
 
-def inject(page: bytes, state: LiveState) -> bytes:
-    """Add the live-reload script (and the error overlay, after a failed build) to a page."""
-    extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
+def inject(page: bytes, state: LiveState, missing: bool = False) -> bytes:
+    """Add the live-reload script (and the error overlay, after a failed build) to a page.
+    The script tells the stream which build the page was served at (a build published before
+    the stream connects still reloads it), and for a missing page, to reload after every build
+    (the page may come, or the 404 page change)."""
+    extra = f'<script src="{LIVE_PREFIX}live.js" data-version="{state.version}"{" data-missing" if missing else ""}></script>'
     if state.failed:
         extra = overlay_html(state.problems) + extra
     data = extra.encode()
@@ -118,7 +123,7 @@ class Handler(BaseHandler):
         if f is None:
             if self.state.failed:
                 page = b"<!doctype html><html lang=en><title>Playbook: build failed</title><body></body></html>"
-                return self.head(500, "text/html; charset=utf-8", inject(page, self.state))
+                return self.head(500, "text/html; charset=utf-8", inject(page, self.state, missing=True))
             return self._not_found()
         if path.endswith(".html"):
             with f:
@@ -137,7 +142,7 @@ class Handler(BaseHandler):
         else:
             with f:
                 page = rebased(f.read())
-        return self.head(404, "text/html; charset=utf-8", inject(page, self.state))
+        return self.head(404, "text/html; charset=utf-8", inject(page, self.state, missing=True))
 
     def _open_inside(self, path: str) -> BinaryIO | None:
         """The file at `path` when it is a regular file inside the served folder once links are
@@ -173,10 +178,12 @@ class Handler(BaseHandler):
             return
         self.wfile.write(b": connected\n\n")
         self.wfile.flush()
-        # The tab says which page it shows: it is told to reload when a build changes that
-        # page (or what every page loads), not after every build.
-        page = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("page")
-        self.detached = live.add(self.connection, page_of(page[0]) if page else None)
+        # The tab says which page it shows, and the build it was served at: it is told to
+        # reload when a build since changed that page (or what every page loads).
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        page, since = query.get("page"), query.get("since")
+        self.detached = live.add(self.connection, page_of(page[0]) if page else None,
+                                 int(since[0]) if since and since[0].isdigit() else None)
 
 
 # -- watching -----------------------------------------------------------------------------------
@@ -245,6 +252,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except BuildError as exc:
         print(f"playbook: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _serve(session, root, host, port, open_browser, as_of, quiet, ready, stop)
+    finally:
+        session.close()  # its hold on the memo's store goes too
+
+
+def _serve(session: Session, root: Path, host: str, port: int, open_browser: bool, as_of: date | None,
+           quiet: bool, ready: threading.Event | None, stop: threading.Event | None) -> int:
     out = session.out
     state = LiveState()
     session.carried.announce = state.announce

@@ -252,6 +252,10 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             add(rel, pk, data)
         writer.group(slug, pk, tuple(rel for rel, _ in files))
 
+    # The styles and scripts first: a tab reloaded when its page is written (`announce`) loads
+    # them at once.
+    for rel, data in assets(inp.root):
+        add(rel, digest(data), data)
     first: list[Unit] = []
     if not plain:
         # `serve`, after an edit: the customers whose pages' key changed are made first, before
@@ -309,8 +313,6 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             add(*files[0])
         else:
             write_pages(slug, files)
-    for rel, data in assets(inp.root):
-        add(rel, digest(data), data)
     # A calendar reads only its customers' entries (ics.entry), whose digests the units keep,
     # and a person's only those of the customers they own or have an action of: an edit that
     # moves no action or key date leaves every calendar as it was, and one that does, only the

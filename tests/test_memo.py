@@ -250,3 +250,23 @@ def test_results_kept_in_the_output_stay_memoised(synthetic, tmp_path, monkeypat
     assert build(root, out).ok
     assert rendered == []
     same(tree(out), cold(root), "from the memo")
+
+
+def test_the_feed_is_kept_without_reading_a_note_while_its_interactions_stay(synthetic, tmp_path, monkeypatch):
+    """A new customer with no note yet leaves the feed's interactions as they were: the feed
+    is kept as written and no full unit is read for it; the site is still a cold build's."""
+    from playbook import site_files
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    folder = root / "content" / "customers" / "zed-new"
+    folder.mkdir()
+    (folder / "customer.yaml").write_text("name: Zed New\nsince: 2026-11-02\n")
+
+    def unread(*args):
+        raise AssertionError("the feed's notes were read")
+    monkeypatch.setattr(site_files, "feed_items", unread)
+    report = build(root, out)
+    assert report.ok and report.customers == len(list((root / "content" / "customers").iterdir()))
+    monkeypatch.undo()
+    same(tree(out), cold(root))

@@ -23,7 +23,7 @@ from .engine.agenda import Agenda, Entry
 from .engine.types import Relationship
 from .names import customer_file
 from .outputs import json_out, search, search_shards
-from .outputs.atom import LIMIT as FEED_ITEMS, feed
+from .outputs.atom import FILE as FEED, LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
 from .parallel import in_process, ordered_map, workers
 from .site import Renderer, paging
@@ -45,12 +45,20 @@ def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
     return list(islice(merge(*(u.latest_keys(limit) for u in units if u.relationship)), limit))
 
 
-def feed_items(units: list[Unit], inp: Inputs, memo: Memo) -> list:
+def feed_key(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs) -> str:
+    """What the feed is made from: its interactions, each by its customer's analysis (which
+    holds the note and, through the config's digest, the team's names and the site's
+    address), and the date."""
+    akeys = {u.slug: u.akey for u in units if u.relationship}
+    return key("feed", inp.as_of.isoformat(), *(f"{c} {i} {akeys[c]}" for (_, c, i), _ in newest))
+
+
+def feed_items(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs, memo: Memo) -> list:
     """The feed's (customer, interaction) pairs, with their notes (slim units leave them out)."""
     by_slug = {u.slug: u for u in units if u.relationship}
     full: dict[str, Unit] = {}
     items = []
-    for (_, cslug, islug), _ in latest(units, FEED_ITEMS):
+    for (_, cslug, islug), _ in newest:
         u = full.setdefault(cslug, full_unit(by_slug[cslug], inp, memo))
         c = u.relationship.customer
         items.append((c, next(i for i in c.interactions if i.slug == islug)))
@@ -331,7 +339,14 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             data = calendar(name, entries, inp.as_of, owner, site_url=inp.config.site_url)
             memo.put("ics", k, data)
         add(rel, k, data)
-    for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, inp, memo)):
-        add(rel, digest(data), data)
+    # The feed's notes are in the full units only: kept as written while its key holds, none
+    # is read (a fifth of a one-edit build's render phase at 1,000 × 50).
+    newest = latest(units, FEED_ITEMS)
+    fk = feed_key(units, newest, inp)
+    if writer.has(FEED, fk):
+        add(FEED, fk, None)
+    else:
+        for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, newest, inp, memo)):
+            add(rel, fk, data)
     carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
     progress(f"Writing the site… {count:,} files")

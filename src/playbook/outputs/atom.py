@@ -24,6 +24,8 @@ from ..siteurl import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 50
+#: The feed's file, at the site's root.
+FILE = "feed.atom"
 #: Tag URIs need a date that never changes for the thing named; entries use their own date.
 TAG_YEAR = "2026"
 
@@ -85,7 +87,7 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
         f"  <id>tag:playbook,{TAG_YEAR}:{name}/feed</id>",
         f"  <updated>{_stamp(updated)}</updated>",
         f"  <author><name>{xml_text(config.title)}</name></author>",
-        f'  <link rel="self" type="application/atom+xml" href="{xml_text(absolute(site, "feed.atom"))}"/>',
+        f'  <link rel="self" type="application/atom+xml" href="{xml_text(absolute(site, FILE))}"/>',
         f'  <link rel="alternate" type="text/html" href="{xml_text(absolute(site, "index.html"))}"/>',
         '  <generator>Playbook</generator>',
     ]
@@ -114,4 +116,4 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
 def feed(relationships: list[Relationship], config: Config, as_of: date,
          items: list[tuple[Customer, Interaction]] | None = None) -> Iterator[tuple[str, bytes]]:
     """`feed.atom` at the site root."""
-    yield "feed.atom", feed_xml(relationships, config, as_of, items).encode("utf-8")
+    yield FILE, feed_xml(relationships, config, as_of, items).encode("utf-8")

@@ -78,7 +78,8 @@ def inject(page: bytes, state: LiveState, missing: bool = False) -> bytes:
     The script tells the stream which build the page was served at (a build published before
     the stream connects still reloads it), and for a missing page, to reload after every build
     (the page may come, or the 404 page change)."""
-    extra = f'<script src="{LIVE_PREFIX}live.js" data-version="{state.version}"{" data-missing" if missing else ""}></script>'
+    marks = f' data-version="{state.version}"' + (" data-missing" if missing else "")
+    extra = f'<script src="{LIVE_PREFIX}live.js"{marks}></script>'
     if state.failed:
         extra = overlay_html(state.problems) + extra
     data = extra.encode()

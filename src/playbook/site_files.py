@@ -340,7 +340,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
             memo.put("ics", k, data)
         add(rel, k, data)
     # The feed's notes are in the full units only: kept as written while its key holds, none
-    # is read (a fifth of a one-edit build's render phase at 1,000 × 50).
+    # is read (an eighth of a one-edit build's render phase at 1,000 × 50).
     newest = latest(units, FEED_ITEMS)
     fk = feed_key(units, newest, inp)
     if writer.has(FEED, fk):

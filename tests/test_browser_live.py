@@ -69,3 +69,24 @@ def test_a_tab_on_a_missing_page_shows_it_once_it_is_made(served, browser):
         tab.wait_for_function("() => document.title.includes('Oakmere Annex')", timeout=20_000)
     finally:
         context.close()
+
+
+def test_a_broken_build_shows_on_every_tab_and_goes_when_fixed(served, browser):
+    """Any tab, whatever its page, shows the problems over the last good page when an edit
+    breaks the build, and loses them by itself once the file is fixed."""
+    root, base = served
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base}/customers/oakmere-studio/")
+        time.sleep(0.5)  # the live-reload stream connects
+        profile = root / "content/customers/loomwork/customer.yaml"
+        good = profile.read_text()
+        profile.write_text(good + "contacts: [\n")
+        tab.wait_for_selector("#playbook-errors", timeout=20_000)
+        assert "content/customers/loomwork/customer.yaml:" in tab.inner_text("#playbook-errors")
+        assert "Oakmere Studio" in tab.title()  # the last good page, under the problems
+        profile.write_text(good)
+        tab.wait_for_selector("#playbook-errors", state="detached", timeout=20_000)
+    finally:
+        context.close()

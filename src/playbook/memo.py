@@ -41,7 +41,6 @@ from typing import Any, Callable
 from . import __version__
 from .scratch import lock
 
-
 CACHE_DIR = ".playbook-cache"
 #: Bump when the layout of the store changes.
 FORMAT = 3
@@ -144,8 +143,9 @@ class Memo:
         self.listed: dict[str, tuple[int, list[str]]] = {}
         """Per folder of entries, its modification time and names when `sweep` last listed it:
         `serve` sweeps after every edit, and listing its 1,800 folders was a twelfth of a
-        rebuild at 1,000 × 50. A folder whose time has not moved holds the same names (an entry added in
-        the same clock tick is only left for a later sweep: nothing used is ever removed)."""
+        rebuild at 1,000 × 50. A folder whose time has not moved holds the same names (an
+        entry added in the same clock tick is only left for a later sweep: nothing used is
+        ever removed)."""
 
     @property
     def on_disk(self) -> bool:

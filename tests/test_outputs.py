@@ -318,14 +318,33 @@ def test_search_index_carries_no_markup(hostile_site):
 
 
 @pytest.mark.parametrize("md, text", [
-    ("**Bold** and _em_ and `code`", "Bold and _em_ and code"),
+    ("**Bold** and _em_ and `code`", "Bold and em and code"),
     ("# Heading\n\n- [ ] task (due 2026-01-01)\n- item\n> quote", "Heading task (due 2026-01-01) item quote"),
     ("[link text](https://example.com/x) ![alt](a.png) <https://a.b>", "link text alt https://a.b"),
     ("```\ncode block\n```", "code block"),
     ("", ""),
+    # what the page shows, not what a pattern guesses: no table rules, entities decoded, a
+    # star that is no emphasis kept, raw HTML kept as the text it is shown as
+    ("| Item | Days |\n|---|---:|\n| quote | 42 |", "Item Days quote 42"),
+    ("Fish &amp; chips, 5 * 3 = 15", "Fish & chips, 5 * 3 = 15"),
+    ("<b>bold</b> [not a link] [x]: y", "<b>bold</b> [not a link] [x]: y"),
+    ("[ref][r]\n\n[r]: https://example.com", "ref"),
 ])
 def test_plain_text_from_notes(md, text):
     assert plain(md) == text
+
+
+def test_an_interactions_search_text_is_its_notes_plain_text(example_root):
+    """The search index takes an interaction's text from the note's one parse (`Interaction.text`),
+    cut as profile notes are; the parse keeps more than the index shows."""
+    from playbook.markdown import TEXT_LIMIT, parse_note
+    from playbook.outputs.search import cut
+    assert NOTE_CAP < TEXT_LIMIT
+    long = "word " * 400
+    assert len(parse_note(long).text) == TEXT_LIMIT and cut(parse_note(long).text) == plain(long)
+    loaded = load(example_root)
+    items = [i for c in loaded.playbook.customers for i in c.interactions if i.body.strip()]
+    assert items and all(i.text == parse_note(i.body).text != "" for i in items)
 
 
 def test_plain_text_is_capped_at_a_word():

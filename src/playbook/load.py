@@ -442,7 +442,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
         summary=summary or note.summary, body=body, body_line=body_line,
         commitments=commitments(note, body_line, day, path), source=Source(path, 1), date_line=date_line,
-        html=note.html, answered=answered, message_id=message_id,
+        html=note.html, answered=answered, message_id=message_id, text=note.text,
     )
 
 

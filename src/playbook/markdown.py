@@ -20,12 +20,15 @@ from markdown_it.token import Token
 from .limits import in_range
 from .sentences import first_sentence
 
-__all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT"]
+__all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT", "TEXT_LIMIT"]
 
 #: `rel` of a link out of the site: it never learns the page's address, and gets no opener.
 REL_OUTSIDE = "noopener noreferrer nofollow"
 #: Longest summary taken from a note's first sentence, in characters.
 SUMMARY_LIMIT = 140
+#: Characters of a note's plain text kept (`Note.text`): the search index shows and finds
+#: less (`outputs.search.NOTE_CAP`), so a longer note need not be carried whole.
+TEXT_LIMIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,9 @@ class Note:
     summary: str | None
     """First sentence of the first paragraph or heading that is not a task item, as plain
     text, at most SUMMARY_LIMIT characters (`sentences.first_sentence`); None when there is none."""
+    text: str = ""
+    """The words the page shows, in order, as one line of plain text (markup gone, link and
+    image text kept, code kept), cut after TEXT_LIMIT characters."""
 
 
 # -- links ---------------------------------------------------------------------------------------
@@ -118,15 +124,17 @@ def parse_note(text: str, top: int = 4) -> Note:
         text = _SURROGATE.sub("\ufffd", text)
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    tasks, summary = _walk(tokens, top)
-    return Note(_MD.renderer.render(tokens, _MD.options, env), tasks, summary)
+    tasks, summary, plain = _walk(tokens, top)
+    return Note(_MD.renderer.render(tokens, _MD.options, env), tasks, summary, plain)
 
 
-def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None]:
+def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None, str]:
     """One pass over the block tokens: shift headings, mark outside links, turn task items'
-    boxes into checkbox tokens (collecting the tasks) and find the summary."""
+    boxes into checkbox tokens (collecting the tasks), find the summary and take the plain text."""
     tasks: list[Task] = []
     summary: str | None = None
+    words: list[str] = []  # the plain text's pieces, taken until TEXT_LIMIT is surely reached
+    taken = 0
     outline: list[tuple[int, int]] = []  # the open headings: (level written, level shown)
     level = top
     for i, tok in enumerate(tokens):
@@ -136,11 +144,20 @@ def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None]:
             task = _task(tokens, i, children)
             if task is not None:
                 tasks.append(task)
-            elif summary is None and tokens[i - 1].type in ("paragraph_open", "heading_open"):
-                summary = _summary(children)
+            if taken <= TEXT_LIMIT or (task is None and summary is None):
+                line = _inline_text(children)
+                if task is None and summary is None and tokens[i - 1].type in ("paragraph_open", "heading_open"):
+                    summary = first_sentence(line, SUMMARY_LIMIT) if line else None
+                if taken <= TEXT_LIMIT and line:
+                    words.append(line)
+                    taken += len(line) + 1
             for child in children:
                 if child.type == "link_open" and _OUTSIDE.match(str(child.attrs.get("href", ""))):
                     child.attrSet("rel", REL_OUTSIDE)
+        elif kind in ("fence", "code_block"):
+            if taken <= TEXT_LIMIT and tok.content.strip():
+                words.append(" ".join(tok.content.split()))
+                taken += len(words[-1]) + 1
         elif kind == "heading_open":
             # The note's outline continues the page's (screen readers navigate by it): a heading
             # is one level below the nearest one before it written with fewer "#", or at `top`;
@@ -153,7 +170,7 @@ def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None]:
             tok.tag = f"h{level}"
         elif kind == "heading_close":
             tok.tag = f"h{level}"
-    return tuple(tasks), summary
+    return tuple(tasks), summary, " ".join(words)[:TEXT_LIMIT]
 
 
 def _task(tokens: list[Token], i: int, children: list[Token]) -> Task | None:
@@ -190,8 +207,9 @@ def _task(tokens: list[Token], i: int, children: list[Token]) -> Task | None:
     return Task(line, done, body, due, bad)
 
 
-def _summary(children: list[Token]) -> str | None:
-    """The first sentence of an inline token's plain text (link text kept, markup dropped)."""
+def _inline_text(children: list[Token]) -> str:
+    """An inline token's plain text, white space collapsed (link and image text kept, markup
+    dropped)."""
     parts: list[str] = []
     for child in children:
         kind = child.type
@@ -201,7 +219,4 @@ def _summary(children: list[Token]) -> str | None:
             parts.append(" ")
         elif kind == "image":
             parts.append("".join(c.content for c in child.children or () if c.type in ("text", "code_inline")))
-    plain = " ".join("".join(parts).split())
-    if not plain:
-        return None
-    return first_sentence(plain, SUMMARY_LIMIT)
+    return " ".join("".join(parts).split())

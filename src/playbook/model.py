@@ -208,6 +208,9 @@ class Interaction:
     """`answered: no` on our outreach that got no reply (a voicemail); None when not written."""
     message_id: str | None = None
     """The Message-ID of the email it was imported from (`log --eml`), so a second import skips it."""
+    text: str = ""
+    """The notes as plain text, up to `markdown.TEXT_LIMIT` characters, from the same parse
+    (what the search index finds the interaction by)."""
 
     @property
     def slug(self) -> str:

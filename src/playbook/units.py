@@ -285,8 +285,9 @@ class _Slim(pickle.Pickler):
 
 
 _INTERACTION_FIELDS = tuple(f.name for f in dataclass_fields(Interaction))
-#: What a slim unit's interactions leave out: their notes and the promises found in them.
-_DROPPED = {"body": "", "html": "", "commitments": ()}
+#: What a slim unit's interactions leave out: their notes (as written, HTML and plain text) and
+#: the promises found in them.
+_DROPPED = {"body": "", "html": "", "commitments": (), "text": ""}
 
 
 def slim_relationship(unit: Unit) -> Relationship | None:

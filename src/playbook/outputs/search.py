@@ -31,12 +31,12 @@ never holds markup from notes (and could even be inlined in a page safely).
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Relationship
+from ..markdown import parse_note
 from ..model import Customer
 from ..names import contact_ids, interaction_anchor
 from .search_shards import words_blob
@@ -45,49 +45,19 @@ from .search_shards import words_blob
 #: the page); 300 keeps the first paragraph or two, which is where the gist usually is.
 NOTE_CAP = 300
 
-# Every scan below stops at the next bracket (or '<'): a failed attempt at one '[' never
-# reads past the next one, so 400 KB of '[a](' or '[[[…][x]' costs linear time, not the
-# quadratic half a minute and more it did when '[^)]*' ran on to the end of the note.
-_FENCE = re.compile(r"^\s{0,3}(```|~~~).*$", re.M)
-_DEST = r"\((?:[^()]|\([^()]*\))*\)"  # a destination, with one level of balanced parentheses
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _DEST)
-_LINK = re.compile(r"\[([^\[\]]*)\]" + _DEST)
-_REF_LINK = re.compile(r"\[([^\[\]]*)\]\[[^\[\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]*)>")
-_LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+(?:\[[ xX]\]\s+)?)", re.M)
-_EMPHASIS = re.compile(r"(\*{1,3}|~~|`+)")
-_SPACE = re.compile(r"\s+")
-
-
 def plain(markdown: str | None, cap: int = NOTE_CAP) -> str:
-    """Markdown notes as one line of plain text, at most `cap` characters (cut at a word)."""
-    if not markdown:
-        return ""
-    # Only the head is cleaned (up to a paragraph break past 4 × cap): the rest would be cut.
-    end = markdown.find("\n\n", 4 * cap) if len(markdown) > 4 * cap else -1
-    text = _clean(markdown[:end] if end > 0 else markdown)
-    if end > 0 and len(text) <= cap:  # a head that was mostly markup: clean it all after all
-        text = _clean(markdown)
+    """Markdown notes as one line of plain text, at most `cap` characters (cut at a word): the
+    words their page shows, from the one parse of a note (`markdown.parse_note`)."""
+    return cut(parse_note(markdown).text, cap) if markdown else ""
+
+
+def cut(text: str, cap: int = NOTE_CAP) -> str:
+    """Plain text cut to at most `cap` characters, at a word where one ends late enough."""
     if len(text) > cap:
-        cut = text[:cap]
-        space = cut.rfind(" ")
-        text = (cut[:space] if space > cap * 0.6 else cut).rstrip(" ,;:") + "…"
+        head = text[:cap]
+        space = head.rfind(" ")
+        text = (head[:space] if space > cap * 0.6 else head).rstrip(" ,;:") + "…"
     return text
-
-
-def _clean(text: str) -> str:
-    if "```" in text or "~~~" in text:
-        text = _FENCE.sub(" ", text)
-    if "](" in text or "][" in text:
-        text = _IMAGE.sub(r"\1", text)
-        text = _LINK.sub(r"\1", text)
-        text = _REF_LINK.sub(r"\1", text)
-    if "<" in text:
-        text = _AUTOLINK.sub(r"\1", text)
-    text = _LINE_MARK.sub("", text)
-    if "*" in text or "`" in text or "~~" in text:
-        text = _EMPHASIS.sub("", text)
-    return _SPACE.sub(" ", text).strip()
 
 
 def _trim(rec: list) -> list:
@@ -114,7 +84,7 @@ def entry(r: Relationship, config: Config) -> list:
     contacts = [_trim([ids[p.name], p.name, p.role or "", p.email or "", plain(p.notes)]) for p in c.contacts]
     items = [i for i in c.interactions if i.date <= r.as_of]
     interactions = [_trim([interaction_anchor(i), i.summary or i.type.capitalize(), i.date.isoformat(),
-                           i.type, " ".join(i.with_), i.by or "", plain(i.body)])
+                           i.type, " ".join(i.with_), i.by or "", cut(i.text)])
                     for i in reversed(items)]
     return [c.slug, c.name, context, " ".join(p.name for p in c.contacts),
             " ".join((*c.tags, c.tier or "", r.stage.label, *owners)).strip(), plain(c.notes),

@@ -99,3 +99,27 @@ def test_a_persons_calendar_reads_only_the_customers_its_key_names(which, tmp_pa
     for owner in people:
         named = [entry(u.relationship) for u in made if owner in u.calendar_people]
         assert calendar(owner, named, b.inputs.as_of, owner) == calendar(owner, everyone, b.inputs.as_of, owner)
+
+
+def test_a_note_listed_as_a_file_is_read_without_following_a_link(tmp_path, monkeypatch):
+    """A folder's plain files are read as listed, without resolving every folder above them;
+    one that turned into a link between the listing and the read is refused, not followed."""
+    from playbook import reading
+    folder = tmp_path / "content/customers/acme"
+    (folder / "interactions").mkdir(parents=True)
+    (folder / "customer.yaml").write_text("name: Acme\n")
+    (folder / "interactions/2026-01-02-call.md").write_text("---\ntype: call\n---\nHello.\n")
+    (tmp_path / "secret.md").write_text("outside")
+    listed = reading.list_folder
+
+    def list_then_swap(path):  # the note becomes a link out just after it is listed
+        found = listed(path)
+        note = folder / "interactions/2026-01-02-call.md"
+        if path == folder / "interactions" and not note.is_symlink():
+            note.unlink()
+            note.symlink_to(tmp_path / "secret.md")
+        return found
+    monkeypatch.setattr(units, "list_folder", list_then_swap)
+    data, listing = units.read_folder(folder, tmp_path)
+    assert data == {"customer.yaml": b"name: Acme\n"}
+    assert "!2026-01-02-call.md:this file was replaced by a link while Playbook read the folder" in listing

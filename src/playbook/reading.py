@@ -95,15 +95,23 @@ def too_big(size: int, limit: int, what: str = "files") -> str:
     return f"this file is {size:,} bytes; Playbook reads {what} up to {limit:,} bytes. Split it up"
 
 
-def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES, what: str = "files") -> bytes:
+def read_file(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES, what: str = "files",
+              link: bool = True) -> bytes:
     """The bytes of `path`, a regular file inside `root` (resolved; None: the caller has
     checked), of at most `limit` bytes; otherwise Refused. Never blocks: a FIFO is opened
-    without waiting and refused by its type."""
-    real = real_path(path, root)
+    without waiting and refused by its type. `link=False`: the caller listed `path` as no link
+    (nothing to resolve: a folder's notes are read without a `stat` of every folder above them),
+    and it is refused if it became one since."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if link:
+        real = real_path(path, root)
+    else:
+        real, flags = path, flags | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(real, flags)
     except OSError as exc:
+        if not link and exc.errno == errno.ELOOP:
+            raise Refused("this file was replaced by a link while Playbook read the folder; run it again") from None
         raise Refused(_os_reason(exc)) from None
     try:
         st = os.fstat(fd)

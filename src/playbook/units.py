@@ -155,7 +155,7 @@ def read_folder(folder: Path, root: Path | None = None) -> tuple[dict[str, bytes
             if wanted(e.name) and kind in ("file", "link"):
                 try:
                     data[f"{'interactions/' if tag else ''}{e.name}"] = read_file(
-                        Path(e.path), bound if kind == "link" else None, limit)
+                        Path(e.path), bound if kind == "link" else None, limit, link=kind == "link")
                 except Refused as exc:
                     listing.append(f"!{e.name}:{exc}")
 

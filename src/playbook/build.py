@@ -250,6 +250,7 @@ class Session:
         self.carried = Carried()
         self.sigs: tuple[str, dict[str, str]] = ("", {})
         """The last build's salt and the signatures it took of folders with no link in them."""
+        self._rebuilds = 0
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> BuildReport:
         """Build again. `changed`: the paths the watcher saw change since the last rebuild;
@@ -274,9 +275,26 @@ class Session:
             self.sigs = (salt, keep)
             return found
 
-        with fewer_collections():
-            return run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
-                       self.jobs, lambda _: None, self.carried, sign)
+        try:
+            with fewer_collections():
+                return run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
+                           self.jobs, lambda _: None, self.carried, sign)
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        """What a rebuild keeps for the next (units, kept views, the memo's memory) is moved out
+        of the cyclic collector's sight (`gc.freeze`), so that a collection during the next
+        rebuild looks only at what that rebuild makes: at 10,000 customers a full collection
+        in the middle of a rebuild took half a second, and the edited page was on disk about
+        0.1 s later for the young ones. This rebuild's own garbage is collected first (cheap:
+        only what it made is looked at), and every SWEEP_EVERY rebuilds everything, for cycles
+        among kept objects since dropped (a team's old Jinja environment)."""
+        self._rebuilds += 1
+        if self._rebuilds % SWEEP_EVERY == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _touched(self, changed: Iterable[Path] | None) -> set[str] | None:
         """The customer folders the changed paths lie in; None when every folder must be looked at."""
@@ -294,8 +312,13 @@ class Session:
 
     def close(self) -> None:
         self.memo.release()
+        gc.unfreeze()  # this process goes on without the model (tests make many sessions)
         if not self.use_cache:
             self.spill.remove()
+
+
+#: Rebuilds of a `Session` between two collections of all it keeps (`Session._settle`).
+SWEEP_EVERY = 50
 
 
 @contextmanager

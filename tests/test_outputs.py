@@ -337,11 +337,16 @@ def test_plain_text_from_notes(md, text):
 def test_an_interactions_search_text_is_its_notes_plain_text(example_root):
     """The search index takes an interaction's text from the note's one parse (`Interaction.text`),
     cut as profile notes are; the parse keeps more than the index shows."""
+    import random
     from playbook.markdown import TEXT_LIMIT, parse_note
     from playbook.outputs.search import cut
-    assert NOTE_CAP < TEXT_LIMIT
-    long = "word " * 400
-    assert len(parse_note(long).text) == TEXT_LIMIT and cut(parse_note(long).text) == plain(long)
+    rng = random.Random(3)
+    words = ["a", "to", "the", "quote", "renewal", "procurement", "unsubstantiated,"]
+    for n in [*range(40, 80), 400]:  # plain text of about 250 to 400 characters, and far more
+        note = " ".join(rng.choice(words) for _ in range(n))
+        kept = parse_note(note).text
+        assert len(kept) <= TEXT_LIMIT and note.startswith(kept)
+        assert cut(kept) == cut(note), n  # what the parse keeps is enough to cut as if whole
     loaded = load(example_root)
     items = [i for c in loaded.playbook.customers for i in c.interactions if i.body.strip()]
     assert items and all(i.text == parse_note(i.body).text != "" for i in items)

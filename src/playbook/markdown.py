@@ -26,9 +26,10 @@ __all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY
 REL_OUTSIDE = "noopener noreferrer nofollow"
 #: Longest summary taken from a note's first sentence, in characters.
 SUMMARY_LIMIT = 140
-#: Characters of a note's plain text kept (`Note.text`): the search index shows and finds
-#: less (`outputs.search.NOTE_CAP`), so a longer note need not be carried whole.
-TEXT_LIMIT = 1000
+#: Characters of a note's plain text kept (`Note.text`): a little more than the search index
+#: shows and finds (`outputs.search.NOTE_CAP`, 300), so it can tell a note is longer and cut it
+#: at a word, while every parsed note in the memo and in `serve`'s memory carries no more.
+TEXT_LIMIT = 320
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +145,11 @@ def _walk(tokens: list[Token], top: int) -> tuple[tuple[Task, ...], str | None, 
             task = _task(tokens, i, children)
             if task is not None:
                 tasks.append(task)
-            if taken <= TEXT_LIMIT or (task is None and summary is None):
+            first = task is None and summary is None and tokens[i - 1].type in ("paragraph_open", "heading_open")
+            if first or taken <= TEXT_LIMIT:
                 line = _inline_text(children)
-                if task is None and summary is None and tokens[i - 1].type in ("paragraph_open", "heading_open"):
-                    summary = first_sentence(line, SUMMARY_LIMIT) if line else None
+                if first and line:
+                    summary = first_sentence(line, SUMMARY_LIMIT)
                 if taken <= TEXT_LIMIT and line:
                     words.append(line)
                     taken += len(line) + 1

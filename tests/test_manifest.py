@@ -492,3 +492,45 @@ def test_serve_keeps_its_model_out_of_the_collectors_sight_and_its_garbage_in_it
     finally:
         session.close()
     assert gc.get_freeze_count() == 0
+
+
+def test_serve_uses_the_manifest_it_wrote_only_while_that_file_is_the_one_on_disk(synthetic, tmp_path, trusting):
+    """`serve` keeps the manifest it wrote instead of reading it back; once another build into
+    the same folder replaced the file, the file is read again, and the session still makes
+    what a cold build makes."""
+    from playbook.memo import Memo
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    session = Session(root, out)
+    assert session.rebuild().ok
+    stat, mine = session.carried.manifest
+    memo = Memo(root)
+    assert manifest.read(memo, out, (stat, mine)) is mine
+    note = next((root / "content" / "customers").glob("*/interactions/*.md"))
+    note.write_text(note.read_text() + "\nSeen by another build first.\n")
+    assert build(root, out).ok  # another build writes the same folder's manifest
+    theirs = manifest.read(memo, out, (stat, mine))
+    assert theirs is not mine and theirs.key != mine.key
+    assert theirs == manifest.read(memo, out)
+    assert session.rebuild({note}).ok
+    same(tree(out), cold(root))
+    session.close()
+
+
+def test_folders_listed_again_reuse_their_paths_and_are_looked_at_again(synthetic, tmp_path):
+    """`serve` keeps the customer folders' `Path`s between listings (making 10,000 was a tenth
+    of its time until the edited page); what each entry is, is still asked every time."""
+    from playbook.folders import customer_folders
+    root = fresh(synthetic, tmp_path)
+    paths: dict[str, Path] = {}
+    first = customer_folders(root, [], paths)
+    assert sorted(paths.values()) == [f for f, _ in first]
+    again = customer_folders(root, [], paths)
+    assert again == first and all(a is b for (a, _), (b, _) in zip(again, first))
+    gone = first[0][0]
+    shutil.rmtree(gone)
+    gone.write_text("now a file\n")
+    problems: list = []
+    third = customer_folders(root, problems, paths)
+    assert third == first[1:] and str(gone) not in paths
+    assert [p.path for p in problems] == [f"content/customers/{gone.name}"]

@@ -76,13 +76,14 @@ class Begun:
     function of their digest, which keys the site: `run` finds them when there is work)."""
 
 
-def begin(root: Path, as_of: date | None) -> Begun:
+def begin(root: Path, as_of: date | None, paths: dict[str, Path] | None = None) -> Begun:
+    """`paths`: the customer folders' `Path`s as `serve` last listed them (`customer_folders`)."""
     raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
     config, more = load_config(root, raw) if raw is not None else (Config(), [])
     problems += more
-    folders = customer_folders(root, problems)
+    folders = customer_folders(root, problems, paths)
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
                     as_of=resolve_as_of(as_of, config.as_of), git=git, git_digests=git_digests(git),
@@ -139,9 +140,9 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
 
     t = time.perf_counter()
     progress("Reading and analysing the playbook…")
-    last = manifest.read(memo, out) if persistent else None
+    last = manifest.read(memo, out, carried.manifest if carried is not None else None) if persistent else None
     templates = templates_digest(root)
-    b = begin(root, as_of)
+    b = begin(root, as_of, carried.paths if carried is not None else None)
     inp = b.inputs
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root)), jobs) if persistent else {}
     if last is not None:
@@ -191,7 +192,10 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     if persistent:
         folders = {u.slug: (sigs[u.slug], u.pkey) for u in units if sigs.get(u.slug)}
         site_key = build_key(b, [u.pkey for u in units], templates, out, since)
-        manifest.write(memo, out, manifest.Manifest(site_key, folders, written, tuple(problems), customers))
+        made = manifest.Manifest(site_key, folders, written, tuple(problems), customers)
+        st = manifest.write(memo, out, made)
+        if carried is not None:
+            carried.manifest = (st, made) if st is not None else None
     memo.sweep(KINDS)
     return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1, writer.written, customers,
                        time.perf_counter() - started, phases,

@@ -131,13 +131,19 @@ def _name(out: Path) -> str:
     return digest(str(out))[:24]
 
 
-def read(memo: Memo, out: Path) -> Manifest | None:
+def read(memo: Memo, out: Path, kept: tuple[tuple[int, ...], Manifest] | None = None) -> Manifest | None:
     """The manifest of the last build into `out`. It is the one entry kept by the output
-    folder's name rather than by its content: it is only ever a shortcut to keys."""
+    folder's name rather than by its content: it is only ever a shortcut to keys. `kept`:
+    the manifest a `serve` wrote last, with the file's stat then (`write`'s answer), used
+    while the file is that very one (written again by anyone, it is a new file: `write`
+    replaces it whole)."""
     if memo.dir is None:
         return None
+    target = memo.dir / "manifest" / _name(out)
+    if kept is not None and _stat(target) == kept[0]:
+        return kept[1]
     try:
-        data = (memo.dir / "manifest" / _name(out)).read_bytes()
+        data = target.read_bytes()
     except OSError:
         return None
     raw = payload_of(data, _name(out))
@@ -148,9 +154,10 @@ def read(memo: Memo, out: Path) -> Manifest | None:
     return found if isinstance(found, Manifest) else None
 
 
-def write(memo: Memo, out: Path, manifest: Manifest) -> None:
+def write(memo: Memo, out: Path, manifest: Manifest) -> tuple[int, ...] | None:
+    """Write the manifest; what `stat` says of its file then (see `read`), None if not written."""
     if memo.dir is None:
-        return
+        return None
     target = memo.dir / "manifest" / _name(out)
     payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
     try:
@@ -159,5 +166,15 @@ def write(memo: Memo, out: Path, manifest: Manifest) -> None:
         tmp.write_bytes(header(payload, _name(out)) + payload)
         os.replace(tmp, target)
     except OSError:
-        pass  # only the next build's shortcut is lost
+        return None  # only the next build's shortcut is lost
+    return _stat(target)
+
+
+def _stat(path: Path) -> tuple[int, ...] | None:
+    """Which file is at `path`, as `stat` tells one from another written later."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 

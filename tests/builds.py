@@ -161,8 +161,11 @@ class Walk:
         c = self.rng.choice(self.customers())
         f = c / "customer.yaml"
         text = f.read_text()
-        choice = self.rng.randrange(4)
-        if choice == 0:  # a change of meaning: the tier sets the cadence
+        choice = self.rng.randrange(5)
+        if choice == 4 and "tags: [" in text:  # a tag whose page name another tag may already have
+            text = text.replace("tags: [SaaS, ", "tags: [", 1) if "tags: [SaaS, " in text \
+                else text.replace("tags: [", "tags: [SaaS, ", 1)
+        elif choice == 0:  # a change of meaning: the tier sets the cadence
             text = text.replace("tier: core", "tier: key", 1) if "tier: core" in text \
                 else text.replace("tier: key", "tier: core", 1)
         elif choice == 1:  # new bytes, same meaning

@@ -20,8 +20,8 @@ from builds import synthetic_playbook
 from helpers import REPO
 
 
-def _index_pages(rels, inp, authors):
-    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors)
+def _index_pages(rels, inp, authors, people=None):
+    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors, people=people)
     v = r.views
     pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), *v.customers(), *v.index_pages()]}
     for rel, name, owner in calendar_files(inp.config, r.site.handles):
@@ -31,12 +31,13 @@ def _index_pages(rels, inp, authors):
 
 def crafted(base: Path) -> Path:
     """One customer with the twelve latest notes of the book (the home page's latest ten are all
-    its own), whose oldest note is the only one by someone outside the team."""
+    its own), whose oldest note is the only one by someone outside the team; another owned by
+    someone outside the team too (who has a page and a calendar)."""
     root = base / "crafted"
     for slug, name, days, by in (("alder", "Alder Ltd", range(1, 13), "zed"), ("birch", "Birch plc", (40, 50), "ann")):
         folder = root / "content" / "customers" / slug
         (folder / "interactions").mkdir(parents=True)
-        (folder / "customer.yaml").write_text(f"name: {name}\nowners: [ann]\n")
+        (folder / "customer.yaml").write_text(f"name: {name}\nowners: [ann{', olga' if slug == 'birch' else ''}]\n")
         for n, d in enumerate(days):
             when = date.fromordinal(date(2026, 6, 1).toordinal() - d)
             who = by if n == len(days) - 1 else "ann"
@@ -65,11 +66,14 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
     if which == "crafted":
         assert not [p for u in full for p in u.problems if p.severity == "error"]
         assert "zed" in {a for u in full for a in u.authors}
+        assert "olga" in {h for u in full for h in u.calendar_people}
     if which != "example":
         assert any(len(u.relationship.customer.interactions) > units.SLIM_RECENT for u in full)
         assert all(len(u.relationship.customer.interactions) <= units.SLIM_RECENT for u in slim)
     want, handles = _index_pages([u.relationship for u in full], b.inputs, None)  # authors from the notes
-    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, {a for u in slim for a in u.authors})
+    # The people are the units' own list of them, as the build passes them (site_files.py).
+    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, {a for u in slim for a in u.authors},
+                                     {h for u in slim for h in u.calendar_people})
     assert slim_handles == handles
     assert None not in want.values()
     assert got == want

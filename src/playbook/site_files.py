@@ -11,9 +11,10 @@ keyed by what they read of each customer. A file whose key is the one last writt
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from heapq import merge
 from itertools import islice
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
@@ -31,6 +32,7 @@ from .site.views import Page
 from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
 from .inputs import Inputs
+from .manifest import Manifest
 from .units import PARALLEL_MIN_FILES, Unit, full_unit
 from .write import Writer
 
@@ -195,6 +197,15 @@ class Carried:
     """The search index's pieces as last made (outputs/search_shards.py)."""
     agenda: Agenda = field(default_factory=Agenda)
     """Every action, ranked, as last ranked (engine/agenda.py)."""
+    paths: dict[str, Path] = field(default_factory=dict)
+    """The customer folders' `Path`s as last listed (folders.customer_folders)."""
+    manifest: tuple[tuple[int, ...], Manifest] | None = None
+    """The manifest this session last wrote, with what `stat` said of its file then
+    (manifest.read: reading it back was a tenth of the time until the edited page at 10,000
+    customers)."""
+    units: dict[str, Unit] = field(default_factory=dict)
+    """The last build's units with a relationship, by slug: one the same object now is
+    unchanged (`render_site` makes the changed customers' pages first)."""
     announce: Callable[[tuple[str, ...]], None] | None = None
     """Told the files written so far once the changed customers' pages are on disk (`serve`
     reloads the tabs showing them then, not a second later when the rest is written)."""
@@ -238,8 +249,8 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     # one-edit build keeps both, and sorting 114,000 actions at 10,000 customers costs.
     ranking = cache(lambda: carried.agenda.update(rels))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=list_keys(ok),
-                        ranking=ranking)
+                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=partial(list_keys, ok),
+                        ranking=ranking, people={h for u in ok for h in u.calendar_people})
     count = 0
 
     def add(rel: str, k: str, data) -> None:
@@ -249,9 +260,7 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         if count % 200 == 0:
             progress(f"Writing the site… {count:,} files")
 
-    page_keys = {u.slug: page_key(u, renderer, templates) for u in ok}
-    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
-        memo.keep("pages", pk)
+    page_keys: dict[str, str] = {}
     share = dict(renderer=renderer, memo=memo, inputs=inp, page_keys=page_keys)
 
     def write_pages(slug: str, files: list[tuple[str, bytes]]) -> None:
@@ -266,12 +275,19 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         add(rel, digest(data), data)
     first: list[Unit] = []
     if not plain:
-        # `serve`, after an edit: the customers whose pages' key changed are made first, before
-        # the other customers' files are stat'ed and the files over all customers are made, so
-        # the page someone is looking at is on disk first (at 10,000 customers the export alone
-        # is 117 MB, and the stat'ing a tenth of a rebuild). A build makes them after dropping
-        # the exports' blobs, and its writer shows nothing until all is written.
-        first = [u for u in ok if not writer.made_under(u.slug, page_keys[u.slug])]
+        # `serve`, after an edit: the customers whose unit is not the last build's and whose
+        # pages' key changed are made first, before the other customers' page keys are taken,
+        # their files stat'ed and the files over all customers made, so the page someone is
+        # looking at is on disk first (at 10,000 customers the export alone is 117 MB, and the
+        # stat'ing a tenth of a rebuild). The others whose key changed (a new owner's name on
+        # every page) are made with the rest. A build makes them after dropping the exports'
+        # blobs, and its writer shows nothing until all is written.
+        last = carried.units
+        for u in ok:
+            if last.get(u.slug) is not u:
+                page_keys[u.slug] = page_key(u, renderer, templates)
+                if not writer.made_under(u.slug, page_keys[u.slug]):
+                    first.append(u)
         if in_process(first, workers(jobs)):
             for u in first:
                 write_pages(*_pages_task(u, share))
@@ -279,6 +295,11 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
                 carried.announce(tuple(writer.changed))
         else:
             first = []
+    for u in ok:
+        if u.slug not in page_keys:
+            page_keys[u.slug] = page_key(u, renderer, templates)
+    for pk in page_keys.values():  # made this time (perhaps by a worker) or kept: memoised still
+        memo.keep("pages", pk)
     done = {u.slug for u in first}
     todo = []
     for u in ok:
@@ -349,4 +370,6 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
         for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, newest, inp, memo)):
             add(rel, fk, data)
     carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
+    if not plain:
+        carried.units = {u.slug: u for u in ok}
     progress(f"Writing the site… {count:,} files")

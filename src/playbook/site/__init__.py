@@ -16,6 +16,7 @@ from ..config import Config
 from ..engine.agenda import Entry
 from ..engine.types import Relationship
 from ..gitinfo import GitInfo
+from ..memo import digest
 from .kept import Kept
 from .parts import Site
 from .render import environment, render
@@ -31,19 +32,22 @@ class Renderer:
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date, root: Path,
                  git: GitInfo | None = None, since: str | None = None, env=None,
                  authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None,
-                 keys: dict[int, str] | None = None, ranking: Callable[[], list[Entry]] | None = None):
+                 keys: dict[int, str] | Callable[[], dict[int, str]] | None = None,
+                 ranking: Callable[[], list[Entry]] | None = None, people: set[str] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
         handle, when the relationships do not hold all their interactions (slim units).
         `kept`: rows and action views kept from the last build (`serve`). `bytecode`: where
         compiled templates are kept between processes. `keys`: each relationship's and
-        action's list key, by id (see `ListViews`). `ranking`: their actions, ranked
-        (engine.agenda), as the build ranks them once, when a page asks."""
+        action's list key, by id, or what makes them when first asked (see `ListViews`).
+        `ranking`: their actions, ranked (engine.agenda), as the build ranks them once, when
+        a page asks. `people`: every owner and assignee, when the build knows them (`Site`)."""
         self.env = env or environment(root, bytecode)
-        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors)
+        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors, people)
         self.views = ListViews(relationships, self.site, kept, keys, ranking)
         self.root = root
         self._owners: str | None = None
+        self._digests: dict[tuple[str, ...], str] = {}
 
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:
         return [(p, render(self.env, t, ctx, self.root)) for p, t, ctx in self.views.customer_pages(r)]
@@ -51,6 +55,11 @@ class Renderer:
     def site_digest(self, r: Relationship) -> str:
         """What a customer's pages take from the whole site besides its own relationship:
         the team's page names, its own tags' page names and `since`."""
-        if self._owners is None:
-            self._owners = repr(sorted(self.site.owner_slugs.items()))
-        return repr((self._owners, [(t, self.site.tag_slugs[t]) for t in r.customer.tags], self.site.since))
+        tags = r.customer.tags
+        found = self._digests.get(tags)
+        if found is None:  # once per set of tags (a book has few): it was most of page_key's time
+            if self._owners is None:
+                self._owners = repr(sorted(self.site.owner_slugs.items()))
+            found = self._digests[tags] = digest(self._owners, repr([(t, self.site.tag_slugs[t]) for t in tags]),
+                                                 repr(self.site.since))
+        return found

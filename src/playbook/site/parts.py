@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -114,39 +115,58 @@ class Site:
     ("" at the root, "../" one level down…)."""
 
     def __init__(self, relationships: list[Relationship], config: Config, as_of: date,
-                 git: GitInfo | None = None, since: str | None = None, authors: set[str] | None = None):
-        """`authors`: the `by` handles of all interactions, when the caller knows them already."""
+                 git: GitInfo | None = None, since: str | None = None, authors: set[str] | None = None,
+                 people: set[str] | None = None):
+        """`authors`: the `by` handles of all interactions, when the caller knows them already;
+        `people`: the customers' owners and the actions' assignees, likewise (a build has each
+        customer's: `Unit.calendar_people`, a pass over 10,000 customers rather than over
+        their 114,000 actions)."""
         self.config = config
         self.as_of = as_of
         self.host = host_for(config.repo_url, config.branch, config.repo_host)
         self.git = git or GitInfo()
         self.since = since
-        self.handles: list[str] = site_handles(
+        self.handles: list[str] = site_handles(config, (), people, authors) if people is not None else site_handles(
             config, (r.customer for r in relationships),
             (a.owner for r in relationships for a in r.actions if a.owner), authors)
         self.owner_slugs = owner_slugs(self.handles)
         self.tag_slugs = tag_slugs(t for r in relationships for t in r.customer.tags)
-        self.names = {r.customer.slug: r.customer.name for r in relationships}
-        self.owners_of = {r.customer.slug: r.customer.owners for r in relationships}
+        self._rels = relationships
         self._order = {h: n for n, h in enumerate(self.handles)}
-        # Each customer's owners in team order, once: every person's list asks `concerns` of
-        # every action (in a profile of a `serve` rebuild at 10,000 customers, asking it
-        # afresh per action was a seventh of the time), and once per set of owners (a book has
-        # few: sorting every customer's was a twentieth of that rebuild).
-        in_order: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._owned = {slug: in_order[owners] if owners in in_order else
-                       in_order.setdefault(owners, self._in_order(owners)) for slug, owners in self.owners_of.items()}
         self._assigned: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    # What only the pages over all customers read is made when first asked: `serve` writes the
+    # edited customer's pages before those, and at 10,000 customers these passes were a tenth
+    # of the time until then.
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {r.customer.slug: r.customer.name for r in self._rels}
+
+    @cached_property
+    def owners_of(self) -> dict[str, tuple[str, ...]]:
+        return {r.customer.slug: r.customer.owners for r in self._rels}
+
+    @cached_property
+    def _owned(self) -> dict[str, tuple[str, ...]]:
+        """Each customer's owners in team order, once: every person's list asks `concerns` of
+        every action (in a profile of a `serve` rebuild at 10,000 customers, asking it afresh
+        per action was a seventh of the time), and once per set of owners (a book has few:
+        sorting every customer's was a twentieth of that rebuild)."""
+        in_order: dict[tuple[str, ...], tuple[str, ...]] = {}
+        return {slug: in_order[owners] if owners in in_order else in_order.setdefault(owners, self._in_order(owners))
+                for slug, owners in self.owners_of.items()}
 
     def key(self) -> str | None:
         """A digest of everything a customer's row or an action's view takes from the site
         besides its own relationship (its name and owners are its own): what `Kept` keys on."""
         return fingerprint((self.config, self.as_of, self.since, self.handles, self.owner_slugs, self.tag_slugs))
 
-    def concerns(self, a: Action) -> tuple[str, ...]:
+    def concerns(self, a: Action, owners: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """Whose list an action is on, in team order: its assignee and the customer's owners
-        (the meaning of `playbook actions --owner`, the owner pages and the calendars)."""
-        owned = self._owned.get(a.customer, ())
+        (the meaning of `playbook actions --owner`, the owner pages and the calendars).
+        `owners`: the customer's, when the caller has them."""
+        owned = self._owned.get(a.customer, ()) if owners is None else self._in_order(owners)
         if not a.owner or a.owner in owned:
             return owned
         pair = (a.customer, a.owner)
@@ -244,14 +264,20 @@ class ActionView:
     """What makes up the score, in one line."""
 
 
-def action_view(site: Site, a: Action, base: str, short_for: str | None = None) -> ActionView:
+def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
+                of: Customer | None = None) -> ActionView:
+    """`of`: the action's customer, when the caller has it (its own pages): its name and
+    owners are then not looked up in maps over the whole book, which `serve` would make
+    before it writes the edited customer's pages."""
     n = (a.due - site.as_of).days
+    mine = of is not None and of.slug == a.customer
     return ActionView(
         title=a.title, why=a.why, kind=a.kind, kind_label=KIND_LABELS.get(a.kind, a.kind), priority=a.priority,
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
-        due_tokens=due_tokens(n), customer=Link(site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
+        due_tokens=due_tokens(n),
+        customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
         contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,
-        owners_key=" ".join(site.concerns(a)) or "-",
+        owners_key=" ".join(site.concerns(a, of.owners if mine else None)) or "-",
         source=site.ref(a.source, short_for),
         also=tuple(r for r in (site.ref(x.source, short_for) for x in a.also) if r is not None),
         score=a.score, score_why=", ".join(a.score_reasons),

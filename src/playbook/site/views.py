@@ -11,6 +11,7 @@ import heapq
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from markupsafe import Markup
@@ -147,27 +148,43 @@ class Views:
     """Builds every page's context from the relationships, sharing one `Site`."""
 
     def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None,
-                 keys: dict[int, str] | None = None, ranking: Callable[[], list[Entry]] | None = None):
-        """`keys`: the list key of each relationship and action (by id), when the build
-        has them: list pages are then keyed by what they show without making their view
-        data (lists.py). `ranking`: the relationships' actions ranked (engine.agenda), as the
+                 keys: dict[int, str] | Callable[[], dict[int, str]] | None = None,
+                 ranking: Callable[[], list[Entry]] | None = None):
+        """`keys`: the list key of each relationship and action (by id), or what makes them
+        when first asked, when the build has them: list pages are then keyed by what they
+        show without making their view data (lists.py). `ranking`: the relationships' actions ranked (engine.agenda), as the
         build ranks them once, when a page asks."""
-        self.rels = sorted(relationships, key=lambda r: r.customer.slug)
+        self._given = relationships
         self.site = site
         self.as_of = site.as_of
-        self.by_name = sorted(self.rels, key=lambda r: (r.customer.name.casefold(), r.customer.slug))
         # The pages over all customers show the same rows and actions many times (the home page,
         # the actions page, each person's, each stage's and tag's): each is made once per base,
         # and `serve` keeps them for the next build (kept.py).
         self.kept = kept or Kept()
         self.site_key = site.key()
         self.kept.start(self.site_key)
-        self.keys = keys or {}
+        self._keys = keys
         self._grouped: tuple | None = None
         self._ranked: dict[str | None, list[Action]] | None = None
         self._ranking = ranking
         self._groups: dict[str, dict[str, list[Relationship]]] = {}
         self._stage_counts: dict[str, int] | None = None
+
+    # The orders only the pages over all customers use, made when first asked (`serve` writes
+    # the edited customer's pages before those).
+
+    @cached_property
+    def rels(self) -> list[Relationship]:
+        return sorted(self._given, key=lambda r: r.customer.slug)
+
+    @cached_property
+    def by_name(self) -> list[Relationship]:
+        return sorted(self.rels, key=lambda r: (r.customer.name.casefold(), r.customer.slug))
+
+    @cached_property
+    def keys(self) -> dict[int, str]:
+        keys = self._keys
+        return (keys() if callable(keys) else keys) or {}
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -387,7 +404,7 @@ class Views:
             },
             "factors": [{"name": f.name, "effect": _signed(f.effect), "tone": _tone(f.effect), "why": f.why}
                         for f in r.health.factors],
-            "actions": [action_view(self.site, a, base, short) for a in r.actions],
+            "actions": [action_view(self.site, a, base, short, c) for a in r.actions],
             "contacts": [contact_view(self.site, r, x, base, ids[x.name]) for x in c.contacts],
             "engaged": engaged,
             "commitments": self.commitments(r, "", anchors),
@@ -483,7 +500,8 @@ class Views:
             # Each with its first sentence of why: the rest (what it also covers, how they like to
             # be reached) is on the profile and under 'Handle with care'.
             "actions": [replace(v, why=first_sentence(v.why))
-                        for v in (action_view(self.site, a, base, short) for a in outward[:BRIEF_ACTIONS])],
+                        for v in (action_view(self.site, a, base, short, r.customer)
+                                  for a in outward[:BRIEF_ACTIONS])],
             "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
             # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.
             "points": [reason_view(self.site, x, short)

@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from helpers import (
     ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, one, only, write_playbook,
 )
 from playbook.check import check
+from playbook.folders import IGNORED, ignored
 from playbook.config import CONFIG_FILE
 from playbook.load import MAX_FILE_BYTES, load
 from playbook.model import Birthday, Commitment, Source
@@ -177,6 +179,16 @@ def test_editor_and_os_droppings_are_ignored_silently(load_case):
         "content/customers/.DS_Store": b"\x00",
     })
     assert case.problems == []
+
+
+@settings(max_examples=400, deadline=None)
+@example("call.md~\n")  # `$` matches before a final line break
+@example("#draft#\n")
+@example("4913\n")
+@given(st.text(alphabet=st.sampled_from(".#~4913swpxtm-_aZ\n é"), max_size=12) | st.text(max_size=12))
+def test_the_quick_test_of_an_ignored_name_is_the_pattern(name):
+    """`ignored` tells most names by their ends without a search: it says what IGNORED does."""
+    assert ignored(name) == (IGNORED.search(name) is not None)
 
 
 # -- encodings and line endings ---------------------------------------------------------------

@@ -18,6 +18,15 @@ CUSTOMERS_DIR = "content/customers"
 #: Files a person's editor or OS leaves behind; never content, never worth a warning (the
 #: build's manifest, `serve`'s watcher and capture skip the same names).
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$)")
+#: What a name IGNORED matches starts or ends with (`$` matches before a final line break too).
+_STARTS, _ENDS = (".", "#", "4"), ("~", ".swp", ".swx", ".tmp", "\n")
+
+
+def ignored(name: str) -> bool:
+    """Whether IGNORED matches `name`: asked of every note on every build (200,000 at 10,000
+    customers), so the names that cannot match are told by their ends, and only the few that
+    may are searched (a search of each was 0.8 µs)."""
+    return (name[:1] in _STARTS or name.endswith(_ENDS)) and IGNORED.search(name) is not None
 
 
 def customer_folders(root: Path, problems: list[Problem], paths: dict[str, Path] | None = None) -> list[tuple[Path, str]]:
@@ -42,7 +51,7 @@ def customer_folders(root: Path, problems: list[Problem], paths: dict[str, Path]
     out, made = [], {}
     known = paths or {}
     for e in entries:
-        if IGNORED.search(e.name):
+        if ignored(e.name):
             continue
         entry, rel = known.get(e.path) or Path(e.path), f"{CUSTOMERS_DIR}/{e.name}"
         kind = entry_kind_followed(entry, e, rel, root, problems)

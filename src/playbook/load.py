@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .fields import Fields, parse_date
-from .folders import IGNORED, customer_folders, entry_kind_followed
+from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
 from .model import (
     ASK_STATUSES, DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
@@ -130,7 +130,7 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     customer = parse_customer(text, slug, yrel, config, problems) if text is not None else None
     contacts = ContactNames.of(customer.contacts) if customer else None  # None: cannot check 'with' names
     for name in listing:
-        if name not in ("customer.yaml", "interactions") and not IGNORED.search(name):
+        if name not in ("customer.yaml", "interactions") and not ignored(name):
             problems.append(warning(f"{rel}/{name}", 0, 0,
                                     "not part of the customer: a customer folder holds customer.yaml and "
                                     "interactions/; move it into interactions/ (as .md) or delete it"))
@@ -170,7 +170,7 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
     out = []
     for e in entries:
         f, frel = idir / e.name, f"{irel}/{e.name}"
-        if IGNORED.search(e.name):
+        if ignored(e.name):
             continue
         ekind = entry_kind_followed(f, e, frel, root, problems)
         if ekind == "outside":

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from .folders import IGNORED
+from .folders import ignored
 from .memo import Memo, digest, header, payload_of
 from .problems import Problem
 from .write import Written
@@ -99,7 +99,7 @@ def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[st
                 line = f"{tag}l:{name}:{os.path.realpath(e.path)}:"
             else:
                 line = f"{tag}{'d' if e.is_dir() else 'f'}:{name}::"
-            if (name.endswith(".md") and not IGNORED.search(name)) if notes else name == "customer.yaml":
+            if (name.endswith(".md") and not ignored(name)) if notes else name == "customer.yaml":
                 try:
                     st = e.stat()  # follows a link: the target's bytes are what is read
                 except OSError:

@@ -31,7 +31,7 @@ from .build import BuildError, BuildReport, Session
 from .config import resolve_as_of
 from .httpd import BaseHandler, Server
 from .livereload import LiveState, page_of
-from .folders import IGNORED
+from .folders import ignored
 from .problems import Problem, format_plain
 
 LIVE_PREFIX = "/__playbook/"
@@ -199,7 +199,7 @@ def relevant(root: Path, out: Path):
         if p.is_relative_to(git):
             rel = p.relative_to(git).as_posix()
             return rel in ("HEAD", "packed-refs") or rel.startswith("refs/")
-        if IGNORED.search(p.name) or p.is_relative_to(out):
+        if ignored(p.name) or p.is_relative_to(out):
             return False
         return p == config or p.is_relative_to(content) or p.is_relative_to(templates)
     return accept

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..config import Config
 from ..load import SLUG, parse_customer, read_text
-from ..folders import CUSTOMERS_DIR, IGNORED
+from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Customer
 from ..yamlio import Map, Scalar, parse
 from .errors import CaptureError, InvalidArgument
@@ -43,7 +43,7 @@ def list_customers(root: Path) -> list[CustomerRef]:
         return []
     out = []
     for entry in sorted(base.iterdir(), key=lambda p: p.name):
-        if IGNORED.search(entry.name) or not entry.is_dir() or not SLUG.match(entry.name):
+        if ignored(entry.name) or not entry.is_dir() or not SLUG.match(entry.name):
             continue
         name = entry.name
         text = read_text(entry / "customer.yaml", "customer.yaml", []) if (entry / "customer.yaml").is_file() else None

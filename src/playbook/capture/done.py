@@ -13,7 +13,7 @@ from ..config import load_config
 from ..engine.demand import matches
 from ..engine.words import fmt_date
 from ..load import read_text, split_front_matter
-from ..folders import CUSTOMERS_DIR, IGNORED
+from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Ask
 from ..notes import extract_commitments, parse_note
 from .customers import CustomerRef, customer_model, match_customer
@@ -49,7 +49,7 @@ def _promises(ref: CustomerRef) -> tuple[list[Item], list[Item]]:
     if not folder.is_dir():
         return open_, done
     for f in sorted(folder.iterdir(), key=lambda p: p.name):
-        if IGNORED.search(f.name) or not f.name.endswith(".md") or not f.is_file():
+        if ignored(f.name) or not f.name.endswith(".md") or not f.is_file():
             continue
         rel = f"{CUSTOMERS_DIR}/{ref.slug}/interactions/{f.name}"
         text = read_text(f, rel, [])

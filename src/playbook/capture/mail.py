@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 from ..config import Config, load_config
 from ..limits import MAX_NOTE_BYTES, in_range
 from ..load import read_text, split_front_matter
-from ..folders import CUSTOMERS_DIR, IGNORED
+from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Contact, Customer
 from ..yamlio import Map, Scalar, parse
 from .customers import CustomerRef, customer_model, list_customers, match_customer
@@ -130,7 +130,7 @@ def _message_ids(root: Path, ref: CustomerRef) -> dict[str, str]:
     if not folder.is_dir():
         return out
     for path in sorted(folder.iterdir()):
-        if not path.name.endswith(".md") or IGNORED.search(path.name):
+        if not path.name.endswith(".md") or ignored(path.name):
             continue
         rel = f"{CUSTOMERS_DIR}/{ref.slug}/interactions/{path.name}"
         text = read_text(path, rel, [], root=root.resolve(), limit=MAX_NOTE_BYTES)

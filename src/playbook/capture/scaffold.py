@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..config import load_config
 from ..load import FOLDER_FALLBACK, SLUG, parse_customer
-from ..folders import CUSTOMERS_DIR, IGNORED
+from ..folders import CUSTOMERS_DIR, ignored
 from ..names import slugify
 from ..problems import Problem, did_you_mean
 from .customers import fold, list_customers
@@ -182,7 +182,7 @@ def init(target: Path, *, today: date, requirements: str, title: str | None = No
     for _, rel in plan:
         within_root(root / rel, root)
     customers = target / CUSTOMERS_DIR
-    skip_sample = customers.is_dir() and any(not IGNORED.search(p.name) for p in customers.iterdir())
+    skip_sample = customers.is_dir() and any(not ignored(p.name) for p in customers.iterdir())
     created, kept = [], []
     for src, rel in plan:
         if skip_sample and rel.startswith(SAMPLE_PREFIX):

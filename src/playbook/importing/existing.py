@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..capture import fold
 from ..load import CRM_ID, SLUG, split_front_matter
-from ..folders import CUSTOMERS_DIR, IGNORED
+from ..folders import CUSTOMERS_DIR, ignored
 from ..reading import Refused, decode, list_folder, read_file
 from ..yamlio import Map, Node, Scalar, Seq, parse
 
@@ -90,7 +90,7 @@ def _notes(book: Book, folder: Folder, path: Path, root: Path) -> None:
         return
     for e in entries:
         folder.files.add(e.name)
-        if IGNORED.search(e.name) or not e.name.endswith(".md"):
+        if ignored(e.name) or not e.name.endswith(".md"):
             continue
         text = _read(Path(e.path), root)
         if text is None or "crm_id" not in text:
@@ -112,7 +112,7 @@ def read_book(root: Path) -> Book:
     except Refused:
         entries = []
     for e in entries:
-        if IGNORED.search(e.name):
+        if ignored(e.name):
             continue
         folder = Folder(e.name, e.name)
         book.folders[e.name] = folder  # a name taken is taken, whatever is in it

@@ -165,7 +165,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
     if carried is not None:
         carried.envs = {templates: env}
-    units = analyse_all(b.folders, inp, memo, jobs)
+    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None)
     problems = sorted_problems([*b.top, *template_problems(root, env), *(p for u in units for p in u.problems),
                                 *invariant(b.folders, units),
                                 *available_problems(tuple(u.relationship.customer for u in units if u.relationship),

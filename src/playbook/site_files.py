@@ -33,7 +33,7 @@ from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
 from .inputs import Inputs
 from .manifest import Manifest
-from .units import PARALLEL_MIN_FILES, Unit, full_unit
+from .units import PARALLEL_MIN_FILES, Analysed, Unit, full_unit
 from .write import Writer
 
 __all__ = ["Carried", "render_site"]
@@ -206,6 +206,8 @@ class Carried:
     units: dict[str, Unit] = field(default_factory=dict)
     """The last build's units with a relationship, by slug: one the same object now is
     unchanged (`render_site` makes the changed customers' pages first)."""
+    analysed: Analysed = field(default_factory=Analysed)
+    """What the last `units.analyse_all` was given and made."""
     announce: Callable[[tuple[str, ...]], None] | None = None
     """Told the files written so far once the changed customers' pages are on disk (`serve`
     reloads the tabs showing them then, not a second later when the rest is written)."""

@@ -268,14 +268,15 @@ class Session:
                 {name: sig for name, sig in last.items() if name not in touched}
             now, found, keep = time.time_ns(), {}, {}
             for folder, rel in folders:
-                sig = reuse.get(folder.name)
+                name = folder.name
+                sig = reuse.get(name)
                 if sig is None:
                     sig, linked = manifest.signature_and_links(folder, rel, salt, now)
                     if sig is not None and not linked:  # a link's target may change unseen
-                        keep[folder.name] = sig
+                        keep[name] = sig
                 else:
-                    keep[folder.name] = sig
-                found[folder.name] = sig
+                    keep[name] = sig
+                found[name] = sig
             self.sigs = (salt, keep)
             return found
 

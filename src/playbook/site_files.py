@@ -251,8 +251,9 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     # one-edit build keeps both, and sorting 114,000 actions at 10,000 customers costs.
     ranking = cache(lambda: carried.agenda.update(rels))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors={a for u in ok for a in u.authors}, kept=carried.kept, keys=partial(list_keys, ok),
-                        ranking=ranking, people={h for u in ok for h in u.calendar_people})
+                        authors=set().union(*[u.authors for u in ok]), kept=carried.kept,
+                        keys=partial(list_keys, ok), ranking=ranking,
+                        people=set().union(*[u.calendar_people for u in ok]))
     count = 0
 
     def add(rel: str, k: str, data) -> None:

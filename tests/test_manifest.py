@@ -517,20 +517,41 @@ def test_serve_uses_the_manifest_it_wrote_only_while_that_file_is_the_one_on_dis
     session.close()
 
 
-def test_folders_listed_again_reuse_their_paths_and_are_looked_at_again(synthetic, tmp_path):
-    """`serve` keeps the customer folders' `Path`s between listings (making 10,000 was a tenth
-    of its time until the edited page); what each entry is, is still asked every time."""
-    from playbook.folders import customer_folders
+def test_serve_lists_the_customers_folder_again_only_when_its_entries_may_have_changed(synthetic, tmp_path,
+                                                                                       monkeypatch):
+    """`serve` keeps its listing of the customers folder while the folder stats as it did (its
+    times move with every entry added, removed or replaced); a change too recent to trust, or a
+    link among the entries, means listing it again. Relisted, the folders keep their `Path`s."""
+    from playbook import folders, reading
+    from playbook.folders import Listing, customer_folders
     root = fresh(synthetic, tmp_path)
-    paths: dict[str, Path] = {}
-    first = customer_folders(root, [], paths)
-    assert sorted(paths.values()) == [f for f, _ in first]
-    again = customer_folders(root, [], paths)
-    assert again == first and all(a is b for (a, _), (b, _) in zip(again, first))
+    kept = Listing()
+    first = customer_folders(root, [], kept, racy_ns=0)
+    assert kept.stat is not None and len(first) > 2
+    listed = []
+
+    def listing(path):
+        listed.append(path)
+        return reading.list_folder(path)
+    monkeypatch.setattr(folders, "list_folder", listing)
+    assert customer_folders(root, [], kept, racy_ns=0) == first and listed == []
     gone = first[0][0]
     shutil.rmtree(gone)
     gone.write_text("now a file\n")
     problems: list = []
-    third = customer_folders(root, problems, paths)
-    assert third == first[1:] and str(gone) not in paths
+    again = customer_folders(root, problems, kept, racy_ns=0)
+    assert len(listed) == 1 and again == first[1:] and all(a is b for (a, _), (b, _) in zip(again, first[1:]))
     assert [p.path for p in problems] == [f"content/customers/{gone.name}"]
+    kept_problems: list = []
+    assert customer_folders(root, kept_problems, kept, racy_ns=0) == again and len(listed) == 1
+    assert kept_problems == problems  # the listing's warnings, reported again
+    # Changed within the clock tick: listed again next time too.
+    assert customer_folders(root, [], Listing(), racy_ns=10**18) == again
+    fresh_kept = Listing()
+    customer_folders(root, [], fresh_kept, racy_ns=10**18)
+    assert fresh_kept.stat is None
+    # A link among the entries (its target may change unseen): never kept.
+    (root / "content" / "customers" / "zz-linked").symlink_to(again[0][0])
+    linked = Listing()
+    customer_folders(root, [], linked, racy_ns=0)
+    assert linked.stat is None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 # up to date never pays (at 1,000 customers about a fifth of a second).
 from . import manifest, scratch
 from .config import Config, load_config, read_config, resolve_as_of
-from .folders import CUSTOMERS_DIR, customer_folders
+from .folders import CUSTOMERS_DIR, Listing, customer_folders
 from .gitinfo import read_git
 from .inputs import Inputs, git_digests
 from .limits import MAX_ASSET_BYTES
@@ -76,14 +76,14 @@ class Begun:
     function of their digest, which keys the site: `run` finds them when there is work)."""
 
 
-def begin(root: Path, as_of: date | None, paths: dict[str, Path] | None = None) -> Begun:
-    """`paths`: the customer folders' `Path`s as `serve` last listed them (`customer_folders`)."""
+def begin(root: Path, as_of: date | None, listing: Listing | None = None) -> Begun:
+    """`listing`: the customers folder as `serve` last listed it (`customer_folders`)."""
     raw, problems = read_config(root)
     # The digest is of the very bytes parsed: a save in between cannot file a result made
     # with one config under the other's key.
     config, more = load_config(root, raw) if raw is not None else (Config(), [])
     problems += more
-    folders = customer_folders(root, problems, paths)
+    folders = customer_folders(root, problems, listing, manifest.RACY_NS)
     git = read_git(root)
     inputs = Inputs(root=root, config=config, config_digest=digest(raw) if raw is not None else "",
                     as_of=resolve_as_of(as_of, config.as_of), git=git, git_digests=git_digests(git),
@@ -142,7 +142,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     progress("Reading and analysing the playbook…")
     last = manifest.read(memo, out, carried.manifest if carried is not None else None) if persistent else None
     templates = templates_digest(root)
-    b = begin(root, as_of, carried.paths if carried is not None else None)
+    b = begin(root, as_of, carried.listing if carried is not None else None)
     inp = b.inputs
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root)), jobs) if persistent else {}
     if last is not None:

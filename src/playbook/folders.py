@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .paths import inside
@@ -29,13 +31,39 @@ def ignored(name: str) -> bool:
     return (name[:1] in _STARTS or name.endswith(_ENDS)) and IGNORED.search(name) is not None
 
 
-def customer_folders(root: Path, problems: list[Problem], paths: dict[str, Path] | None = None) -> list[tuple[Path, str]]:
+@dataclass(slots=True)
+class Listing:
+    """A listing of the customers folder `serve` keeps for its next rebuild (`customer_folders`)."""
+
+    stat: tuple[int, ...] | None = None
+    """What `stat` said of the customers folder just before it was listed; None when the
+    listing may not be used again (a link among the entries, a change too recent to trust)."""
+    folders: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
+    """The folders' `Path`s by their string (making 10,000 was a tenth of a `serve` rebuild's
+    time until the edited page was written)."""
+
+
+def customer_folders(root: Path, problems: list[Problem], kept: Listing | None = None,
+                     racy_ns: int = 0) -> list[tuple[Path, str]]:
     """The customer folders to load, as (folder, relative path), sorted by name; what is not
-    a customer folder is reported. `root` must be resolved. `paths`: the folders' `Path`s
-    as the last listing made them, by their string (`serve` lists the folders on every
-    rebuild, and making 10,000 `Path`s was a tenth of its time until the edited page was
-    written); left holding this listing's."""
+    a customer folder is reported. `root` must be resolved.
+
+    `kept`: the last listing (`serve`), used again while the customers folder stats as it did
+    then: adding, removing or replacing an entry changes a folder's times, which no tool sets
+    back (its change time). Taken again when the folder changed within `racy_ns` of being
+    listed (the clock tick that could hide a second change: manifest.RACY_NS) or held a link,
+    whose target may change unseen; left holding this listing."""
     base = root / CUSTOMERS_DIR
+    if kept is not None and kept.stat is not None and _stat(base) == kept.stat:
+        problems += kept.problems
+        return list(kept.folders)
+    now = time.time_ns()
+    before = _stat(base) if kept is not None else None  # before listing: a change while listing moves it
+    first = len(problems)
+    if kept is not None:
+        kept.stat = None
     try:
         if follow(base) != "dir":
             problems.append(error(CUSTOMERS_DIR, 0, 0,
@@ -48,12 +76,13 @@ def customer_folders(root: Path, problems: list[Problem], paths: dict[str, Path]
     except Refused as exc:
         problems.append(error(CUSTOMERS_DIR, 0, 0, str(exc)))
         return []
-    out, made = [], {}
-    known = paths or {}
+    out, made, linked = [], {}, False
+    known = kept.paths if kept is not None else {}
     for e in entries:
         if ignored(e.name):
             continue
         entry, rel = known.get(e.path) or Path(e.path), f"{CUSTOMERS_DIR}/{e.name}"
+        linked = linked or entry_kind(e) == "link"
         kind = entry_kind_followed(entry, e, rel, root, problems)
         if kind == "outside":
             problems.append(warning(rel, 0, 0, "points outside the playbook folder; skipped"))
@@ -63,10 +92,20 @@ def customer_folders(root: Path, problems: list[Problem], paths: dict[str, Path]
         elif kind == "dir":
             out.append((entry, rel))
             made[e.path] = entry
-    if paths is not None:
-        paths.clear()
-        paths.update(made)
+    if kept is not None:
+        settled = before is not None and now - max(before[2], before[3]) >= racy_ns
+        kept.stat = before if settled and not linked else None
+        kept.folders, kept.problems, kept.paths = list(out), problems[first:], made
     return out
+
+
+def _stat(folder: Path) -> tuple[int, ...] | None:
+    """Which folder is at `folder` (links followed) and when its entries last changed."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
 
 
 def entry_kind_followed(path: Path, e: os.DirEntry, rel: str, root: Path | None, problems: list[Problem]) -> str:

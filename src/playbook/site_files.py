@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from heapq import merge
 from itertools import islice
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
@@ -31,6 +30,7 @@ from .site import Renderer, paging
 from .site.views import Page
 from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
+from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
 from .units import PARALLEL_MIN_FILES, Analysed, Unit, full_unit
@@ -197,8 +197,8 @@ class Carried:
     """The search index's pieces as last made (outputs/search_shards.py)."""
     agenda: Agenda = field(default_factory=Agenda)
     """Every action, ranked, as last ranked (engine/agenda.py)."""
-    paths: dict[str, Path] = field(default_factory=dict)
-    """The customer folders' `Path`s as last listed (folders.customer_folders)."""
+    listing: Listing = field(default_factory=Listing)
+    """The customers folder as last listed (folders.customer_folders)."""
     manifest: tuple[tuple[int, ...], Manifest] | None = None
     """The manifest this session last wrote, with what `stat` said of its file then
     (manifest.read: reading it back was a tenth of the time until the edited page at 10,000

@@ -126,9 +126,11 @@ class Site:
         self.host = host_for(config.repo_url, config.branch, config.repo_host)
         self.git = git or GitInfo()
         self.since = since
-        self.handles: list[str] = site_handles(config, (), people, authors) if people is not None else site_handles(
-            config, (r.customer for r in relationships),
-            (a.owner for r in relationships for a in r.actions if a.owner), authors)
+        if people is not None:
+            self.handles: list[str] = site_handles(config, (), people, authors)
+        else:
+            self.handles = site_handles(config, (r.customer for r in relationships),
+                                        (a.owner for r in relationships for a in r.actions if a.owner), authors)
         self.owner_slugs = owner_slugs(self.handles)
         self.tag_slugs = tag_slugs(t for r in relationships for t in r.customer.tags)
         self._rels = relationships

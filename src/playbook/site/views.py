@@ -152,8 +152,8 @@ class Views:
                  ranking: Callable[[], list[Entry]] | None = None):
         """`keys`: the list key of each relationship and action (by id), or what makes them
         when first asked, when the build has them: list pages are then keyed by what they
-        show without making their view data (lists.py). `ranking`: the relationships' actions ranked (engine.agenda), as the
-        build ranks them once, when a page asks."""
+        show without making their view data (lists.py). `ranking`: the relationships'
+        actions ranked (engine.agenda), as the build ranks them once, when a page asks."""
         self._given = relationships
         self.site = site
         self.as_of = site.as_of

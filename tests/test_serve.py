@@ -284,6 +284,40 @@ def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path)
         t.join(10)
 
 
+def test_an_edit_saved_while_the_first_build_runs_is_served(tmp_path, monkeypatch):
+    """The watches are in place before the first build reads anything: a note saved while it
+    runs (minutes at 10,000 customers) is rebuilt after it. Watching only once it was done, such
+    an edit was never seen, not even by the next save elsewhere (that folder's signature
+    stayed as the first build took it)."""
+    from builds import copy_playbook
+    from playbook.build import Session
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "kestrel-pay"])
+    note = root / "content/customers/loomwork/interactions/2026-11-19-during.md"
+    rebuild = Session.rebuild
+
+    def first_build_meets_an_edit(self, changed=None):
+        report = rebuild(self, changed)
+        if not note.exists():
+            note.write_text("Called Priya while the first build ran: all good.\n")
+        return report
+    monkeypatch.setattr(Session, "rebuild", first_build_meets_an_edit)
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: serve(root, port=0, quiet=True, ready=ready, stop=stop), daemon=True)
+    t.start()
+    try:
+        assert ready.wait(30)
+        page = root / "site/customers/loomwork/index.html"
+        wait_for(lambda: "while the first build ran" in page.read_text(), timeout=10)
+        # and the next save elsewhere keeps it
+        other = root / "content/customers/kestrel-pay/interactions/2026-11-19-later.md"
+        other.write_text("A later note.\n")
+        wait_for(lambda: "A later note." in (root / "site/customers/kestrel-pay/index.html").read_text())
+        assert "while the first build ran" in page.read_text()
+    finally:
+        stop.set()
+        t.join(10)
+
+
 # -- the HTTP side: who is answered, with what, and with how many threads ----------------------
 
 MARKER = "OUTSIDE-THE-SITE-7f3a"

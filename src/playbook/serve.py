@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import os
+import queue
 import re
 import signal
 import stat
@@ -205,6 +206,70 @@ def relevant(root: Path, out: Path):
     return accept
 
 
+class Watcher:
+    """The watcher, set up before the first build and read by the serving loop: a change made
+    while the first build runs (minutes at 10,000 customers) or while the watches are being
+    set up (seconds at that size: one per folder) is queued, never lost. Set up after the
+    first build, such an edit was never seen: the next save elsewhere rebuilt with the
+    edited folder's signature as the first build took it."""
+
+    #: How often the watching thread wakes without changes (ms): its first waking is how the
+    #: serving side knows the watches are in place.
+    TICK_MS = 200
+
+    def __init__(self, root: Path, out: Path):
+        self.queue: queue.Queue[set | BaseException | None] = queue.Queue()
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, args=(root, out), daemon=True, name="playbook-watch")
+
+    def start(self) -> None:
+        """Start watching; return once every watch is in place (or raise why it could not be)."""
+        self._thread.start()
+        self.ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self, root: Path, out: Path) -> None:
+        try:
+            for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=50,
+                                            stop_event=self._stop, raise_interrupt=False, yield_on_timeout=True,
+                                            rust_timeout=self.TICK_MS):
+                self.ready.set()
+                if changes:
+                    self.queue.put(changes)
+        except Exception as exc:  # the watches could not be set up (a limit of the system, say)
+            self._error = exc
+            self.queue.put(exc)
+        finally:
+            self.queue.put(None)
+            self.ready.set()
+
+    def changes(self, timeout: float) -> set:
+        """The paths changed since the last call, every change queued meanwhile merged (a long
+        build may find several); an empty set after `timeout` seconds without any."""
+        found: set = set()
+        try:
+            item = self.queue.get(timeout=timeout)
+            while True:
+                if item is None or isinstance(item, BaseException):
+                    raise WatchError(str(item) if item is not None else "the watcher stopped")
+                found |= {Path(p) for _, p in item}
+                item = self.queue.get_nowait()
+        except queue.Empty:
+            return found
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+
+class WatchError(Exception):
+    """The watcher failed or stopped."""
+
+
 def say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, flush=True)
@@ -264,6 +329,24 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
     out = session.out
     state = LiveState()
     session.carried.announce = state.announce
+    watcher = Watcher(root, out)
+    try:
+        watcher.start()
+    except Exception as exc:
+        print(f"playbook: cannot watch {root} for changes ({exc}); on Linux, raise "
+              "fs.inotify.max_user_watches (sysctl) above the number of folders", file=sys.stderr)
+        watcher.close()
+        return 2
+    try:
+        return _watched(session, watcher, state, root, host, port, open_browser, as_of, quiet, ready, stop)
+    finally:
+        watcher.close()
+
+
+def _watched(session: Session, watcher: Watcher, state: LiveState, root: Path, host: str, port: int,
+             open_browser: bool, as_of: date | None, quiet: bool, ready: threading.Event | None,
+             stop: threading.Event | None) -> int:
+    out = session.out
     t = time.perf_counter()
     try:
         report = session.rebuild()
@@ -282,7 +365,7 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
               file=sys.stderr)
         return 2
     url = httpd.url
-    interrupted = False
+    interrupted, code = False, 0
     thread: threading.Thread | None = None
     main = threading.current_thread() is threading.main_thread()
     # `kill` (SIGTERM, what service managers and CI send) stops it as Ctrl+C does: the same
@@ -303,11 +386,11 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
             ready.port = httpd.server_address[1]  # type: ignore[attr-defined]
             ready.set()
         day = resolve_as_of(as_of, None)
-        # Every minute without changes, a look at the date: a playbook that does not pin
-        # as_of moves to a new day at midnight, and its pages with it.
-        for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=50,
-                                        stop_event=stop, raise_interrupt=True, yield_on_timeout=True,
-                                        rust_timeout=60_000):
+        while not stop.is_set():
+            # Changes since the first build began, then as they come; without any, a look at
+            # the date: a playbook that does not pin as_of moves to a new day at midnight, and
+            # its pages with it.
+            changes = watcher.changes(timeout=0.25)
             if not changes:
                 if resolve_as_of(as_of, None) == day:
                     continue
@@ -316,7 +399,7 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
             try:
                 # The watcher's paths spare stat'ing the folders nobody touched; a new day
                 # (no paths) looks at everything.
-                report = session.rebuild({Path(p) for _, p in changes} if changes else None)
+                report = session.rebuild(changes or None)
             except BuildError as exc:
                 print(f"playbook: {exc}", file=sys.stderr)
                 continue
@@ -324,6 +407,9 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
             state.publish(report)
     except KeyboardInterrupt:  # Ctrl+C: the way to stop; the library's own message is not wanted
         interrupted = True
+    except WatchError as exc:
+        print(f"playbook: stopped watching for changes ({exc}); start 'playbook serve' again", file=sys.stderr)
+        code = 1
     finally:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a second Ctrl+C waits
         if main:
@@ -339,4 +425,4 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
         # "\r" writes over the "^C" the terminal echoed, so the goodbye is one clean line.
         back = "\r" if interrupted and sys.stdout.isatty() else ""
         say(quiet, f"{back}Stopped serving {url}")
-    return 0
+    return code

@@ -61,3 +61,19 @@ def test_largest_files_of_each_kind(tmp_path):
     (tmp_path / "data.json").write_bytes(b"{}")
     (tmp_path / "notes.txt").write_bytes(b"x" * 99)
     assert bench_run.largest_files(tmp_path) == {"html": (30, 2, "a/big.html"), "json": (2, 1, "data.json")}
+
+
+def test_the_page_showing_an_edit_is_the_customers_own_and_found_anywhere(tmp_path):
+    """`run.py` finds the page to time in the customer's folder first (reading all of a
+    10,000-customer site took minutes), and anywhere else when it is not there."""
+    find_token = bench_run.find_token
+    out = tmp_path / "site"
+    pages = {"customers/acme/index.html": "edit-7", "customers/acme/brief.html": "edit-7",
+             "playbook.json": "edit-7 edit-9", "index.html": "edit-9", "acme-blog/index.html": "edit-8"}
+    for rel, text in pages.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    assert find_token(out, "edit-7", "acme") == out / "customers/acme/index.html"
+    assert find_token(out, "edit-9", "acme") == out / "index.html"  # not in the customer's folder: searched everywhere
+    assert find_token(out, "edit-8", "acme-blog") == out / "acme-blog/index.html"  # Hugo's <slug>/
+    assert find_token(out, "edit-0", "acme") is None

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import inside
+from .paths import identity, inside
 from .problems import Problem, error, warning
 from .reading import OUTSIDE, Refused, entry_kind, follow, list_folder, real_path
 
@@ -56,11 +56,11 @@ def customer_folders(root: Path, problems: list[Problem], kept: Listing | None =
     listed (the clock tick that could hide a second change: manifest.RACY_NS) or held a link,
     whose target may change unseen; left holding this listing."""
     base = root / CUSTOMERS_DIR
-    if kept is not None and kept.stat is not None and _stat(base) == kept.stat:
+    if kept is not None and kept.stat is not None and identity(base) == kept.stat:
         problems += kept.problems
         return list(kept.folders)
     now = time.time_ns()
-    before = _stat(base) if kept is not None else None  # before listing: a change while listing moves it
+    before = identity(base) if kept is not None else None  # before listing: a change while listing moves it
     first = len(problems)
     if kept is not None:
         kept.stat = None
@@ -93,19 +93,10 @@ def customer_folders(root: Path, problems: list[Problem], kept: Listing | None =
             out.append((entry, rel))
             made[e.path] = entry
     if kept is not None:
-        settled = before is not None and now - max(before[2], before[3]) >= racy_ns
+        settled = before is not None and now - max(before[3], before[4]) >= racy_ns
         kept.stat = before if settled and not linked else None
         kept.folders, kept.problems, kept.paths = list(out), problems[first:], made
     return out
-
-
-def _stat(folder: Path) -> tuple[int, ...] | None:
-    """Which folder is at `folder` (links followed) and when its entries last changed."""
-    try:
-        st = os.stat(folder)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
 
 
 def entry_kind_followed(path: Path, e: os.DirEntry, rel: str, root: Path | None, problems: list[Problem]) -> str:

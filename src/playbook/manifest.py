@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .folders import ignored
 from .memo import Memo, digest, header, payload_of
+from .paths import identity
 from .problems import Problem
 from .write import Written
 
@@ -140,7 +141,7 @@ def read(memo: Memo, out: Path, kept: tuple[tuple[int, ...], Manifest] | None = 
     if memo.dir is None:
         return None
     target = memo.dir / "manifest" / _name(out)
-    if kept is not None and _stat(target) == kept[0]:
+    if kept is not None and identity(target) == kept[0]:
         return kept[1]
     try:
         data = target.read_bytes()
@@ -167,14 +168,4 @@ def write(memo: Memo, out: Path, manifest: Manifest) -> tuple[int, ...] | None:
         os.replace(tmp, target)
     except OSError:
         return None  # only the next build's shortcut is lost
-    return _stat(target)
-
-
-def _stat(path: Path) -> tuple[int, ...] | None:
-    """Which file is at `path`, as `stat` tells one from another written later."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
-
+    return identity(target)

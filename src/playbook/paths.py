@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -10,3 +11,15 @@ def inside(path: Path, root: Path) -> bool:
     Reading (the loader, the templates' assets) and writing (capture) both use it, so a
     link out of the playbook is refused the same way everywhere."""
     return path.resolve().is_relative_to(root.resolve())
+
+
+def identity(path: Path) -> tuple[int, int, int, int, int] | None:
+    """Which file or folder is at `path` (links followed), as `stat` tells it from one written or
+    changed later: device, inode, size, modification and change times (ns); None if absent.
+    A change time cannot be set back, so an equal identity means untouched (`serve` keeps its
+    listing of the customers folder and the manifest it wrote by it)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns

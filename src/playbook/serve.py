@@ -216,6 +216,12 @@ class Watcher:
     #: How often the watching thread wakes without changes (ms): its first waking is how the
     #: serving side knows the watches are in place.
     TICK_MS = 200
+    #: A save is handed on once this long (ms) has passed with no further change. An editor's
+    #: save (write a temporary, rename it over, set its mode) takes a few milliseconds; the
+    #: watcher waits one to two of these after it, so watchfiles' default 50 was 75 ms of the
+    #: time from a save to the page. A save that does split in two is two rebuilds, the second
+    #: one right.
+    STEP_MS = 20
 
     def __init__(self, root: Path, out: Path):
         self.queue: queue.Queue[set | BaseException | None] = queue.Queue()
@@ -233,7 +239,7 @@ class Watcher:
 
     def _run(self, root: Path, out: Path) -> None:
         try:
-            for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=50,
+            for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=self.STEP_MS,
                                             stop_event=self._stop, raise_interrupt=False, yield_on_timeout=True,
                                             rust_timeout=self.TICK_MS):
                 self.ready.set()

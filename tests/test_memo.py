@@ -270,3 +270,28 @@ def test_the_feed_is_kept_without_reading_a_note_while_its_interactions_stay(syn
     assert report.ok and report.customers == len(list((root / "content" / "customers").iterdir()))
     monkeypatch.undo()
     same(tree(out), cold(root))
+
+
+def test_serve_keeps_in_the_store_every_unit_it_takes_from_memory(synthetic, tmp_path, monkeypatch):
+    """`serve` takes a customer nobody touched as its last rebuild left it, without asking the
+    memo (units.analyse_all); its entries must still count as used, or the sweep after the
+    rebuild removes them and the next `playbook build` analyses every customer again."""
+    from playbook import manifest
+    from playbook.build import Session
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    root = fresh(synthetic, tmp_path)
+    session = Session(root, tmp_path / "served")
+    try:
+        assert session.rebuild().ok
+        notes = sorted((root / "content" / "customers").glob("*/interactions/*.md"))
+        for note in (notes[0], notes[-1]):
+            note.write_text(note.read_text() + "\nOne more line.\n")
+            assert session.rebuild({note}).ok
+    finally:
+        session.close()
+    made = []
+    real = units.make_unit
+    monkeypatch.setattr(units, "make_unit", lambda slug, *a: made.append(slug) or real(slug, *a))
+    assert build(root, tmp_path / "site").ok  # another output: every folder read, none analysed
+    assert made == []
+    same(tree(tmp_path / "site"), cold(root), "from serve's store")

@@ -4,6 +4,7 @@ pages over all customers and the calendars that full units give."""
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from builds import synthetic_playbook
 from helpers import REPO
 
 
-def _index_pages(rels, inp, authors, people=None):
-    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors, people=people)
+def _index_pages(rels, inp, authors, people=None, tags=None):
+    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors, people=people, tags=tags)
     v = r.views
     pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), *v.customers(), *v.index_pages()]}
     for rel, name, owner in calendar_files(inp.config, r.site.handles):
@@ -32,12 +33,13 @@ def _index_pages(rels, inp, authors, people=None):
 def crafted(base: Path) -> Path:
     """One customer with the twelve latest notes of the book (the home page's latest ten are all
     its own), whose oldest note is the only one by someone outside the team; another owned by
-    someone outside the team too (who has a page and a calendar)."""
+    someone outside the team too (who has a page and a calendar), with a tag of its own."""
     root = base / "crafted"
     for slug, name, days, by in (("alder", "Alder Ltd", range(1, 13), "zed"), ("birch", "Birch plc", (40, 50), "ann")):
         folder = root / "content" / "customers" / slug
         (folder / "interactions").mkdir(parents=True)
-        (folder / "customer.yaml").write_text(f"name: {name}\nowners: [ann{', olga' if slug == 'birch' else ''}]\n")
+        (folder / "customer.yaml").write_text(f"name: {name}\nowners: [ann{', olga' if slug == 'birch' else ''}]\n"
+                                              f"tags: [{'Retail, UK' if slug == 'birch' else 'UK'}]\n")
         for n, d in enumerate(days):
             when = date.fromordinal(date(2026, 6, 1).toordinal() - d)
             who = by if n == len(days) - 1 else "ann"
@@ -71,9 +73,10 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
         assert any(len(u.relationship.customer.interactions) > units.SLIM_RECENT for u in full)
         assert all(len(u.relationship.customer.interactions) <= units.SLIM_RECENT for u in slim)
     want, handles = _index_pages([u.relationship for u in full], b.inputs, None)  # authors from the notes
-    # The people are the units' own list of them, as the build passes them (site_files.py).
-    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, {a for u in slim for a in u.authors},
-                                     {h for u in slim for h in u.calendar_people})
+    # The names are gathered from the units, as the build passes them (site_files.py).
+    book = units.gather(b.folders, slim)
+    assert book.ok == slim and not [p for p in book.problems if p.severity == "error"]
+    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, book.authors, book.people, book.tags)
     assert slim_handles == handles
     assert None not in want.values()
     assert got == want
@@ -127,3 +130,44 @@ def test_a_note_listed_as_a_file_is_read_without_following_a_link(tmp_path, monk
     data, listing = units.read_folder(folder, tmp_path)
     assert data == {"customer.yaml": b"name: Acme\n"}
     assert "!2026-01-02-call.md:this file was replaced by a link while Playbook read the folder" in listing
+
+
+def test_gather_reports_every_folder_that_would_drop_out_silently(tmp_path):
+    """The build's invariant: every customer folder yields a customer or an error naming it."""
+    root = crafted(tmp_path)
+    b = begin(root, date(2026, 6, 1))
+    made = [units.analyse_folder(f, rel, b.inputs, Memo(None)) for f, rel in b.folders]
+    book = units.gather(b.folders, made)
+    assert [u.slug for u in book.ok] == ["alder", "birch"]
+    assert book.problems == [p for u in made for p in u.problems]  # warnings: "zed" and "olga" are not in the team
+    assert book.authors == {"ann", "zed"} and book.people == {"ann", "olga"} and book.tags == {"Retail", "UK"}
+
+    def internal(book):
+        return [(p.path, p.message.split(";")[0]) for p in book.problems if p.message.startswith("internal error")]
+
+    assert internal(units.gather(b.folders, made[::-1])) == [
+        ("content/customers/alder", "internal error: folders and customers out of step"),
+        ("content/customers/birch", "internal error: folders and customers out of step")]
+    lost = [made[0], replace(made[1], relationship=None)]  # no customer, and no error saying why
+    assert internal(units.gather(b.folders, lost)) == [
+        ("content/customers/birch", "internal error: this customer could not be analysed and no reason was given")]
+    assert [u.slug for u in units.gather(b.folders, lost).ok] == ["alder"]
+    assert internal(units.gather(b.folders, made[:1])) == [
+        ("content/customers", "internal error: 2 customer folders gave 1 results")]
+
+
+def test_names_read_back_from_the_memo_are_interned(tmp_path):
+    """Handles and tags come back from a pickle as the one interned string each (records.py),
+    so gathering them over all customers compares no characters; the values are unchanged."""
+    import sys
+    root = crafted(tmp_path)
+    b = begin(root, date(2026, 6, 1))
+    made = [units.analyse_folder(f, rel, b.inputs, Memo(None)) for f, rel in b.folders]
+    for u in made:
+        for back in (pickle.loads(pickle.dumps(u)), pickle.loads(units.slim_pickle(u))):
+            c = back.relationship.customer
+            assert (back.authors, back.calendar_people, c.owners, c.tags) == (
+                u.authors, u.calendar_people, u.relationship.customer.owners, u.relationship.customer.tags)
+            for name in (*back.authors, *back.calendar_people, *c.owners, *c.tags):
+                assert name is sys.intern(name)
+    assert any(u.calendar_people for u in made) and any(u.authors for u in made)

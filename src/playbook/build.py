@@ -158,7 +158,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     from .check import available_problems
     from .site.render import TemplateProblem, environment, template_problems
     from .site_files import render_site
-    from .units import analyse_all, invariant
+    from .units import analyse_all, gather
     # serve: the templates compiled for these very bytes, if any; else compiled once, here,
     # to find their problems (as check does, before anything is rendered), and used to render.
     env = (carried.envs.get(templates) if carried is not None else None) or environment(
@@ -166,12 +166,11 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     if carried is not None:
         carried.envs = {templates: env}
     units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None)
-    problems = sorted_problems([*b.top, *template_problems(root, env), *(p for u in units for p in u.problems),
-                                *invariant(b.folders, units),
-                                *available_problems(tuple(u.relationship.customer for u in units if u.relationship),
-                                                    inp.config)])
+    book = gather(b.folders, units)
+    problems = sorted_problems([*b.top, *template_problems(root, env), *book.problems,
+                                *available_problems((u.relationship.customer for u in book.ok), inp.config)])
     phases["parse+analyse"] = time.perf_counter() - t
-    customers = sum(1 for u in units if u.relationship is not None)
+    customers = len(book.ok)
     if any(p.severity == "error" for p in problems):
         return BuildReport(False, problems, out, inp.as_of, seconds=time.perf_counter() - started, phases=phases)
     check_out_dir(root, out)
@@ -179,7 +178,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
     try:
-        render_site(units, inp, since, memo, writer, jobs, progress, templates, env, carried)
+        render_site(book, inp, since, memo, writer, jobs, progress, templates, env, carried)
         written = writer.finish()
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()

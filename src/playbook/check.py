@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 
 from .config import CONFIG_FILE, Config, resolve_as_of
 from .engine.demand import unmatched
@@ -28,9 +29,10 @@ def whole_playbook_problems(playbook: Playbook, config: Config, as_of: date) -> 
     return out
 
 
-def available_problems(customers: tuple[Customer, ...], config: Config) -> list[Problem]:
+def available_problems(customers: Iterable[Customer], config: Config) -> list[Problem]:
     """An `available` entry that matches no ask at all (open, parked or answered) is most likely a
-    misspelt `about` word: nobody would be told."""
+    misspelt `about` word: nobody would be told. `customers` are only gone through when
+    playbook.yaml has such entries."""
     return [warning(CONFIG_FILE, e.line, 0, f"available '{e.what}' matches no ask: no customer's ask has "
                                             f"{' or '.join(repr(w) for w in e.about)} in its words or its 'about'; "
                                             "check the 'about' words")

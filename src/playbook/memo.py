@@ -36,7 +36,7 @@ import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from . import __version__
 from .scratch import lock
@@ -175,6 +175,10 @@ class Memo:
         """Mark an entry as used by this build without reading it (its result is still on disk
         in the output, say): the sweep leaves it for a build that needs it again."""
         self.used.setdefault(kind, set()).add(k)
+
+    def keep_all(self, kind: str, keys: Iterable[str]) -> None:
+        """`keep` each of `keys`."""
+        self.used.setdefault(kind, set()).update(keys)
 
     def recall(self, kind: str, k: str) -> Any | None:
         """The value in memory only (None without a memory layer or when not there)."""

@@ -287,4 +287,4 @@ class Playbook:
     """How many files were read (for the check summary)."""
 
 
-fast_pickling(globals())
+fast_pickling(globals(), interned={"Customer": ("owners", "tags")})

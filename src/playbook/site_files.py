@@ -33,7 +33,7 @@ from .site.render import assets, render_pieces
 from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
-from .units import PARALLEL_MIN_FILES, Analysed, Unit, full_unit
+from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit
 from .write import Writer
 
 __all__ = ["Carried", "render_site"]
@@ -234,13 +234,13 @@ def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list
     memo.put("json", k, layout)
 
 
-def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, writer: Writer,
+def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: Writer,
                 jobs: int | None, progress: Callable[[str], None], templates: str, env: Environment,
                 carried: Carried | None = None) -> None:
     """Every output file into `writer`. Customers' own pages are rendered in worker processes
     on a large cold build while this process renders the pages over all customers.
     `templates`: their digest; `env`: the Jinja environment for them."""
-    ok = [u for u in units if u.relationship is not None]
+    units, ok = book.units, list(book.ok)
     rels = [u.relationship for u in ok]
     # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
     # customers they are tens of megabytes) and the kept views go with this build.
@@ -250,10 +250,9 @@ def render_site(units: list[Unit], inp: Inputs, since: str | None, memo: Memo, w
     # Ranked once, and only when a page or the export that reads the ranking is made: a
     # one-edit build keeps both, and sorting 114,000 actions at 10,000 customers costs.
     ranking = cache(lambda: carried.agenda.update(rels))
-    renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env,
-                        authors=set().union(*[u.authors for u in ok]), kept=carried.kept,
-                        keys=partial(list_keys, ok), ranking=ranking,
-                        people=set().union(*[u.calendar_people for u in ok]))
+    renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env, authors=book.authors,
+                        kept=carried.kept, keys=partial(list_keys, ok), ranking=ranking, people=book.people,
+                        tags=book.tags)
     count = 0
 
     def add(rel: str, k: str, data) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from itertools import chain
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from ..available import Availability, Available
 from ..model import Ask, Customer
@@ -77,7 +78,7 @@ def arrivals(customer: Customer, availability: Availability, as_of: date) -> tup
     return tuple(out)
 
 
-def unmatched(customers: tuple[Customer, ...], availability: Availability) -> list[Available]:
+def unmatched(customers: Iterable[Customer], availability: Availability) -> list[Available]:
     """Entries that match no ask at all (open, parked or answered): most likely a misspelt
     `about` word. One that has done its work (every ask it matched is answered) is not one."""
     if not availability.entries:

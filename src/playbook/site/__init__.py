@@ -33,7 +33,8 @@ class Renderer:
                  git: GitInfo | None = None, since: str | None = None, env=None,
                  authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None,
                  keys: dict[int, str] | Callable[[], dict[int, str]] | None = None,
-                 ranking: Callable[[], list[Entry]] | None = None, people: set[str] | None = None):
+                 ranking: Callable[[], list[Entry]] | None = None, people: set[str] | None = None,
+                 tags: set[str] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
         handle, when the relationships do not hold all their interactions (slim units).
@@ -41,9 +42,10 @@ class Renderer:
         compiled templates are kept between processes. `keys`: each relationship's and
         action's list key, by id, or what makes them when first asked (see `ListViews`).
         `ranking`: their actions, ranked (engine.agenda), as the build ranks them once, when
-        a page asks. `people`: every owner and assignee, when the build knows them (`Site`)."""
+        a page asks. `people`: every owner and assignee, and `tags` every customer's tags,
+        when the build knows them (`Site`)."""
         self.env = env or environment(root, bytecode)
-        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors, people)
+        self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors, people, tags)
         self.views = ListViews(relationships, self.site, kept, keys, ranking)
         self.root = root
         self._owners: str | None = None

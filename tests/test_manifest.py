@@ -337,6 +337,27 @@ def test_links_put_in_the_site_are_never_written_through(synthetic, tmp_path, tr
     assert not any(p.is_symlink() for p in out.rglob("*"))
 
 
+def test_prune_leaves_exactly_what_is_kept(tmp_path):
+    """What a build in place does last: files not made, every link (never followed) and the
+    folders that leaves empty go; what was made, its folders and the marker stay."""
+    from playbook.write import MARKER, prune
+    out, outside = tmp_path / "site", tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "page.html").write_text("outside")
+    for rel in ("index.html", "customers/a/index.html", "customers/a/old.html", "customers/b/index.html",
+                "stale/x/y.html", "stale/z.css", MARKER):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    (out / "customers" / "c").symlink_to(outside, target_is_directory=True)
+    (out / "customers" / "b" / "linked.html").symlink_to(outside / "deep" / "page.html")
+    (out / "empty" / "folder").mkdir(parents=True)
+    prune(out, {"index.html", "customers/a/index.html", "customers/b/index.html", "customers/c/deep/page.html"})
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        MARKER, "customers", "customers/a", "customers/a/index.html", "customers/b", "customers/b/index.html",
+        "index.html"]
+    assert (outside / "deep" / "page.html").read_text() == "outside"
+
+
 @pytest.mark.parametrize("how", ["build", "serve"])
 def test_a_linked_folder_of_an_unchanged_customer_is_replaced_by_its_pages(synthetic, tmp_path, trusting, how):
     """A customer's folder in the site replaced by a link to a copy of itself (times kept):

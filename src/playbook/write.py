@@ -268,20 +268,31 @@ class TreeWriter(Writer):
 def prune(out: Path, keep: set[str]) -> None:
     """Remove every file of `out` not in `keep` (relative paths; the marker stays), every
     link (a build makes none; the walk does not follow them), and the folders that leaves
-    empty: the output holds exactly what the build made."""
-    keep = keep | {MARKER}
-    base = len(str(out)) + 1
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            if path[base:].replace(os.sep, "/") not in keep or os.path.islink(path):
-                os.unlink(path)
-        for name in dirnames:
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path):
-                os.unlink(path)
-        if dirpath != str(out) and not os.listdir(dirpath):
-            os.rmdir(dirpath)
+    empty: the output holds exactly what the build made. One listing per folder, whose
+    entries' kinds need no `stat` (at 10,000 customers an `lstat` of each of 41,000 files and
+    a second listing of each of 20,000 folders took half a second of a one-note build)."""
+    _prune(str(out), "", keep | {MARKER})
+
+
+def _prune(folder: str, rel: str, keep: set[str]) -> bool:
+    """Prune `folder` (`rel` its path in the output, "" or ending in "/"); True when it is
+    left empty."""
+    left = False
+    with os.scandir(folder) as it:
+        entries = list(it)
+    for e in entries:
+        if e.is_symlink():
+            os.unlink(e.path)
+        elif e.is_dir(follow_symlinks=False):
+            if _prune(e.path, f"{rel}{e.name}/", keep):
+                os.rmdir(e.path)
+            else:
+                left = True
+        elif f"{rel}{e.name}" in keep:
+            left = True
+        else:
+            os.unlink(e.path)
+    return not left
 
 
 class SyncWriter(Writer):

@@ -148,7 +148,9 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})
-    if last is not None and len(inp.known) == len(b.folders):
+    # `serve` with no model yet (just started on a site already up to date) builds it: else the
+    # first save after starting waited for all of it (at 10,000 customers 2.4–2.9 s, not 0.1 s).
+    if last is not None and len(inp.known) == len(b.folders) and (carried is None or carried.analysed.units):
         site_key = build_key(b, [inp.known.get(f.name, "") for f, _ in b.folders], templates, out, since)
         if site_key == last.key and output_intact(out, last.written):
             check_out_dir(root, out)

@@ -301,7 +301,7 @@ def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool,
     elif changed:
         written = _n(report.written, "file") + " written" if report.written else "no file changed"
         say(quiet, f"Rebuilt in {ms} ({_n(changed, 'change')}; {written}).")
-    elif report.unchanged or not report.written:  # (a first build of a site up to date writes nothing)
+    elif not report.written:  # nothing to do, or (a first build of a site up to date) nothing to write
         say(quiet, f"Up to date: {_n(report.customers, 'customer')}, {_n(report.files, 'file')} as of "
                    f"{report.as_of.isoformat()} (checked in {ms}).")
     else:

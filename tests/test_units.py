@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import replace
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -16,13 +17,15 @@ from playbook.memo import Memo, fingerprint
 from playbook.outputs import json_out
 from playbook.outputs.ics import calendar, calendar_files, entry
 from playbook.site import Renderer
+from playbook.site_files import recent_interactions
 
 from builds import synthetic_playbook
 from helpers import REPO
 
 
-def _index_pages(rels, inp, authors, people=None, tags=None):
-    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors, people=people, tags=tags)
+def _index_pages(rels, inp, authors, people=None, tags=None, recent=None):
+    r = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, None, authors=authors, people=people, tags=tags,
+                 recent=recent)
     v = r.views
     pages = {path: fingerprint(ctx) for path, _, ctx in [v.home(), *v.customers(), *v.index_pages()]}
     for rel, name, owner in calendar_files(inp.config, r.site.handles):
@@ -71,12 +74,21 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
         assert "olga" in {h for u in full for h in u.calendar_people}
     if which != "example":
         assert any(len(u.relationship.customer.interactions) > units.SLIM_RECENT for u in full)
-        assert all(len(u.relationship.customer.interactions) <= units.SLIM_RECENT for u in slim)
+        assert all(not u.relationship.customer.interactions for u in slim)
+        held = [len(pickle.loads(u.recent_notes)) for u in slim]
+        assert max(held) == units.SLIM_RECENT and all(n == len(list(u.latest_keys(units.SLIM_RECENT)))
+                                                     for n, u in zip(held, slim))
+        assert all(not i.body and not i.html for u in slim for i in pickle.loads(u.recent_notes))
+    # index_key names the home page's latest notes by what it shows of them, full or slim alike.
+    pairs = [(f.interaction(s), u.interaction(s)) for f, u in zip(full, slim) for _, s in u.latest_keys(units.SLIM_RECENT)]
+    assert pairs and all(units.note_digest(a) == units.note_digest(b) for a, b in pairs)
+    assert len({units.note_digest(a) for a, _ in pairs}) == len(pairs)
     want, handles = _index_pages([u.relationship for u in full], b.inputs, None)  # authors from the notes
     # The names are gathered from the units, as the build passes them (site_files.py).
     book = units.gather(b.folders, slim)
     assert book.ok == slim and not [p for p in book.problems if p.severity == "error"]
-    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, book.authors, book.people, book.tags)
+    got, slim_handles = _index_pages([u.relationship for u in slim], b.inputs, book.authors, book.people, book.tags,
+                                     partial(recent_interactions, slim))
     assert slim_handles == handles
     assert None not in want.values()
     assert got == want
@@ -171,3 +183,23 @@ def test_names_read_back_from_the_memo_are_interned(tmp_path):
             for name in (*back.authors, *back.calendar_people, *c.owners, *c.tags):
                 assert name is sys.intern(name)
     assert any(u.calendar_people for u in made) and any(u.authors for u in made)
+
+
+def test_the_home_page_follows_an_edit_to_one_of_its_latest_notes(tmp_path):
+    """A slim relationship holds no interactions, so what the pages over all customers read of
+    a customer (`Unit.shown`) stays the same when a note other than its last is edited. The
+    home page lists the book's latest notes, and `site_files.index_key` names those: a cached
+    build's home page is a cold build's."""
+    from builds import cold, same
+    from helpers import tree
+    from playbook.build import build
+    root, as_of, out = crafted(tmp_path), date(2026, 6, 1), tmp_path / "site"
+    assert build(root, out, as_of=as_of).ok
+    b = begin(root, as_of)
+    shown = [units.analyse_folder(f, rel, b.inputs, Memo(None)).shown for f, rel in b.folders]
+    second = sorted((root / "content/customers/alder/interactions").glob("*.md"))[-2]
+    second.write_text(second.read_text().replace("about the order", "about the new warehouse"))
+    assert [units.analyse_folder(f, rel, b.inputs, Memo(None)).shown for f, rel in b.folders] == shown
+    assert build(root, out, as_of=as_of).ok
+    assert b"new warehouse" in (out / "index.html").read_bytes()
+    same(tree(out), cold(root, as_of))

@@ -21,19 +21,20 @@ from jinja2 import Environment
 from .memo import Memo, digest, fingerprint, key
 from .engine.agenda import Agenda, Entry
 from .engine.types import Relationship
+from .model import Interaction
 from .names import customer_file
 from .outputs import json_out, search, search_shards
 from .outputs.atom import FILE as FEED, LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
 from .parallel import in_process, ordered_map, workers
 from .site import Renderer, paging
-from .site.views import Page
+from .site.views import HOME_RECENT, Page
 from .site.kept import Deferred, Kept
 from .site.render import assets, render_pieces
 from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
-from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit
+from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest
 from .write import Writer
 
 __all__ = ["Carried", "render_site"]
@@ -45,6 +46,13 @@ PAGE_MEMO_MAX = 16 * 2**20
 def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
     """The latest interactions over all customers, newest first, as the feed orders them."""
     return list(islice(merge(*(u.latest_keys(limit) for u in units if u.relationship)), limit))
+
+
+def recent_interactions(units: list[Unit], n: int) -> list[tuple[Interaction, Relationship]]:
+    """The `n` latest interactions over all customers with their relationships, as the home
+    page lists them (`views.latest`): found by the units' `recent` keys, and only those read."""
+    by_slug = {u.slug: u for u in units if u.relationship}
+    return [(by_slug[c].interaction(i), by_slug[c].relationship) for (_, c, i), _ in latest(units, n)]
 
 
 def feed_key(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs) -> str:
@@ -148,12 +156,16 @@ def _kept_or_made(kind: str, k: str | None, made: Callable[[], Iterator[tuple[st
 def index_key(renderer: Renderer, templates: str, inp: Inputs, since: str | None, units: list[Unit]) -> str | None:
     """Everything the pages over all customers are made from: the templates, the site (its
     config, date, names and `since`), git's commits (the home page's changes since), how
-    lists are paged, and what they read of each customer (`Unit.shown`)."""
+    lists are paged, what they read of each customer (`Unit.shown`) and the home page's
+    latest interactions."""
     site = renderer.views.site_key
     if site is None:
         return None
+    # The home page's latest interactions, which `shown` leaves out, by what it shows of them.
+    by_slug = {u.slug: u for u in units}
+    recent = (f"{c} {i} {note_digest(by_slug[c].interaction(i))}" for (_, c, i), _ in latest(units, HOME_RECENT))
     return key("index", templates, site, str(inp.root), since or "", str(paging.PER_PAGE), str(paging.TEXT_BUDGET),
-               *(c.commit for c, _ in inp.git.log), *(u.shown for u in units))
+               *(c.commit for c, _ in inp.git.log), *(u.shown for u in units), "recent", *recent)
 
 
 def lists_key(renderer: Renderer, templates: str, inp: Inputs, units: list[Unit]) -> str | None:
@@ -252,7 +264,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
     ranking = cache(lambda: carried.agenda.update(rels))
     renderer = Renderer(rels, inp.config, inp.as_of, inp.root, inp.git, since, env, authors=book.authors,
                         kept=carried.kept, keys=partial(list_keys, ok), ranking=ranking, people=book.people,
-                        tags=book.tags)
+                        tags=book.tags, recent=partial(recent_interactions, ok))
     count = 0
 
     def add(rel: str, k: str, data) -> None:

@@ -97,6 +97,11 @@ class Unit:
     slim: bool = False
     """True when only what the pages over all customers read is here (see `slim_pickle`; the
     full unit is in the memo)."""
+    recent_notes: bytes = b""
+    """A slim unit's SLIM_RECENT latest interactions (what the home page may show), without
+    their notes, pickled: its slim relationship holds none. Read back with every customer's
+    relationship, they were two thirds of the time to load a slim unit, and the home page
+    shows ten of the book's (`interaction`)."""
     authors: tuple[str, ...] = ()
     """The `by` handles of all its interactions, sorted: who has a page, even when a slim
     unit no longer holds the notes they wrote."""
@@ -124,6 +129,11 @@ class Unit:
             if end < 0:
                 return
             start, n = end + 1, n + 1
+
+    def interaction(self, slug: str) -> Interaction:
+        """Its interaction `slug`, one of its SLIM_RECENT latest when the unit is slim."""
+        found = pickle.loads(self.recent_notes) if self.slim else self.relationship.customer.interactions
+        return next(i for i in found if i.slug == slug)
 
     @property
     def search_line(self) -> bytes:
@@ -326,18 +336,17 @@ _DROPPED = {"body": "", "html": "", "commitments": (), "text": ""}
 
 
 def slim_relationship(unit: Unit) -> Relationship | None:
-    """The relationship as the pages over all customers read it: of its interactions only
-    the SLIM_RECENT latest (what the home page may show), and without their notes and
-    promises (`_Slim` drops those wherever they are met); without its contacts,
-    opportunities, profile notes, open promises, stage history and health factors, which
-    only its own pages show (about a third of a slim unit)."""
+    """The relationship as the pages over all customers read it: without its interactions
+    (the home page's latest are read from `Unit.recent_notes`, and `site_files.index_key`
+    names them; the last one, which the timeline and the stage's reasons quote, stays there)
+    and without the notes and promises of any interaction met (`_Slim` drops those); without
+    its contacts, opportunities, profile notes, open promises, stage history and health
+    factors, which only its own pages show."""
     r = unit.relationship
     if r is None:
         return None
-    keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
     c = r.customer
-    return replace(r, customer=replace(c, interactions=tuple(i for i in c.interactions if i.slug in keep),
-                                       contacts=(), opportunities=(), notes=None, lines={}),
+    return replace(r, customer=replace(c, interactions=(), contacts=(), opportunities=(), notes=None, lines={}),
                    commitments=(), stage_history=(), health=replace(r.health, factors=()),
                    timeline=replace(r.timeline, contacts=()))
 
@@ -352,13 +361,26 @@ def _slim_digest(r: object) -> str:
     return digest(buf.getvalue())
 
 
+def note_digest(i: Interaction) -> str:
+    """A digest of what the pages over all customers may show of an interaction: the same for
+    the note and for its slim form (`Unit.recent_notes`), which `_Slim` would pickle another way."""
+    return _slim_digest(replace(i, **_DROPPED))
+
+
 def slim_pickle(unit: Unit) -> bytes:
     """The unit with its slim relationship, pickled: a large playbook's model stays small in
     this process and loads fast (tests/test_units.py checks that every page over all
     customers, every calendar and playbook.json come out the same from slim units as from
     full ones)."""
+    r = unit.relationship
+    keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
+    notes = tuple(i for i in r.customer.interactions if i.slug in keep) if r is not None else ()
+    return _slim_bytes(replace(unit, slim=True, relationship=slim_relationship(unit), recent_notes=_slim_bytes(notes)))
+
+
+def _slim_bytes(value: object) -> bytes:
     buf = io.BytesIO()
-    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(unit, slim=True, relationship=slim_relationship(unit)))
+    _Slim(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buf.getvalue()
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 from ..config import Config
 from ..engine.agenda import Entry
 from ..engine.types import Relationship
+from ..model import Interaction
 from ..gitinfo import GitInfo
 from ..memo import digest
 from .kept import Kept
@@ -34,7 +35,8 @@ class Renderer:
                  authors: set[str] | None = None, kept: Kept | None = None, bytecode: Path | None = None,
                  keys: dict[int, str] | Callable[[], dict[int, str]] | None = None,
                  ranking: Callable[[], list[Entry]] | None = None, people: set[str] | None = None,
-                 tags: set[str] | None = None):
+                 tags: set[str] | None = None,
+                 recent: Callable[[int], list[tuple[Interaction, Relationship]]] | None = None):
         """`env`: a Jinja environment made by `environment(root)` for the same templates, whose
         compiled templates can be used again (`serve`). `authors`: every interaction's `by`
         handle, when the relationships do not hold all their interactions (slim units).
@@ -43,10 +45,11 @@ class Renderer:
         action's list key, by id, or what makes them when first asked (see `ListViews`).
         `ranking`: their actions, ranked (engine.agenda), as the build ranks them once, when
         a page asks. `people`: every owner and assignee, and `tags` every customer's tags,
-        when the build knows them (`Site`)."""
+        when the build knows them (`Site`). `recent`: the latest interactions, when the
+        relationships do not hold them (`Views`)."""
         self.env = env or environment(root, bytecode)
         self.site = Site(relationships, config, as_of, git or GitInfo(), since, authors, people, tags)
-        self.views = ListViews(relationships, self.site, kept, keys, ranking)
+        self.views = ListViews(relationships, self.site, kept, keys, ranking, recent)
         self.root = root
         self._owners: str | None = None
         self._digests: dict[tuple[str, ...], str] = {}

@@ -149,12 +149,16 @@ class Views:
 
     def __init__(self, relationships: list[Relationship], site: Site, kept: Kept | None = None,
                  keys: dict[int, str] | Callable[[], dict[int, str]] | None = None,
-                 ranking: Callable[[], list[Entry]] | None = None):
+                 ranking: Callable[[], list[Entry]] | None = None,
+                 recent: Callable[[int], list[tuple[Interaction, Relationship]]] | None = None):
         """`keys`: the list key of each relationship and action (by id), or what makes them
         when first asked, when the build has them: list pages are then keyed by what they
         show without making their view data (lists.py). `ranking`: the relationships'
-        actions ranked (engine.agenda), as the build ranks them once, when a page asks."""
+        actions ranked (engine.agenda), as the build ranks them once, when a page asks.
+        `recent`: the `n` latest interactions as `latest` finds them, when the relationships
+        do not hold their interactions (slim units)."""
         self._given = relationships
+        self._recent = recent
         self.site = site
         self.as_of = site.as_of
         # The pages over all customers show the same rows and actions many times (the home page,
@@ -276,7 +280,7 @@ class Views:
                           tuple(self.action(a, base) for a in r.actions[:2])) for r in worst]
         dates = self.key_date_items()
         renewals = self.renewal_items()
-        recent = latest(self.rels, self.as_of, HOME_RECENT)
+        recent = self._recent(HOME_RECENT) if self._recent is not None else latest(self.rels, self.as_of, HOME_RECENT)
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
         currency = self.site.config.currency

@@ -60,6 +60,7 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         monkeypatch.setattr(manifest, "RACY_NS", 0)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
+        monkeypatch.setattr(search_shards, "BLOCK", 3)  # grouped and memoised a few customers at a time
     session = Session(root, root / "out-serve")
     walk = Walk(root, seed)
     history = []

@@ -111,6 +111,23 @@ def test_an_edit_rewrites_only_the_pieces_it_touches(pieces, tmp_path):
     same(after, tree(cold), "the warm build in pieces against a cold one")
 
 
+def test_customers_grouped_a_block_at_a_time_are_numbered_where_they_now_are(pieces, monkeypatch, tmp_path):
+    """A build keeps each block of customers' shard lines by their analyses and where the
+    block starts: customers put before them move every block along by whole blocks, and the
+    lines kept from before must not keep their old numbers."""
+    monkeypatch.setattr(search_shards, "BLOCK", 2)
+    root = copy_playbook(REPO, tmp_path / "pb")
+    assert build(root, root / "site").ok
+    for slug in ("aaa-first", "aaa-second"):  # before every other customer: one block
+        (root / "content/customers" / slug).mkdir()
+        (root / "content/customers" / slug / "customer.yaml").write_text(f"name: {slug.title()}\n")
+    assert build(root, root / "site").ok
+    assert manifest(root / "site")["customers"][:2] == ["aaa-first", "aaa-second"]
+    cold = tmp_path / "cold"
+    assert build(root, cold, use_cache=False).ok
+    same(tree(root / "site"), tree(cold), "the warm build in pieces against a cold one")
+
+
 @pytest.mark.parametrize("damage", ["deleted", "edited"])
 def test_a_piece_gone_from_the_site_is_made_again_though_the_memo_knows_it(pieces, tmp_path, damage):
     """The memo says what a shard split into; the files must still be in the site as written

@@ -203,3 +203,26 @@ def test_the_home_page_follows_an_edit_to_one_of_its_latest_notes(tmp_path):
     assert build(root, out, as_of=as_of).ok
     assert b"new warehouse" in (out / "index.html").read_bytes()
     same(tree(out), cold(root, as_of))
+
+
+def test_the_latest_notes_over_all_customers_are_those_of_a_whole_merge():
+    """site_files.latest merges only the customers whose own latest day can be among the
+    latest: what it finds is what merging every customer finds, ties on a day included."""
+    import random
+    from heapq import merge
+    from itertools import islice
+
+    from playbook.site_files import latest
+    rng = random.Random(7)
+    for _ in range(200):
+        book = []
+        for n in range(rng.randint(0, 30)):
+            days = sorted((rng.randint(700_000, 700_000 + rng.choice((3, 40))) for _ in range(rng.randint(0, 6))),
+                          reverse=True)
+            notes = sorted(((d, f"n{rng.randint(0, 99):02}") for d in days), key=lambda x: (-x[0], x[1]))
+            book.append(units.Unit(slug=f"c{n:02}", pkey="", akey="", problems=(), files=0,
+                                   relationship=object() if rng.random() > 0.1 else None,  # type: ignore[arg-type]
+                                   recent="\0".join(f"{d} {s}" for d, s in notes)))
+        for limit in (1, 3, 10):
+            whole = list(islice(merge(*(u.latest_keys(limit) for u in book if u.relationship is not None)), limit))
+            assert latest(book, limit) == whole

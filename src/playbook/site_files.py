@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
-from heapq import merge
+from heapq import merge, nlargest
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
@@ -44,8 +44,16 @@ PAGE_MEMO_MAX = 16 * 2**20
 
 
 def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
-    """The latest interactions over all customers, newest first, as the feed orders them."""
-    return list(islice(merge(*(u.latest_keys(limit) for u in units if u.relationship)), limit))
+    """The latest interactions over all customers, newest first, as the feed orders them.
+    Only a customer whose own latest day is among the `limit` latest of those days can have
+    one of them (the customers with those days have `limit` notes at least as new between
+    them): the others' are not merged (merging all 10,000 took 40 ms, asked three times a
+    build)."""
+    firsts = [(int(u.recent[:u.recent.index(" ")]), u) for u in units if u.relationship is not None and u.recent]
+    if len(firsts) > limit:
+        floor = nlargest(limit, (day for day, _ in firsts))[-1]
+        firsts = [(day, u) for day, u in firsts if day >= floor]
+    return list(islice(merge(*(u.latest_keys(limit) for _, u in firsts)), limit))
 
 
 def recent_interactions(units: list[Unit], n: int) -> list[tuple[Interaction, Relationship]]:

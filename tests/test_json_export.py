@@ -4,6 +4,8 @@ the one made from every customer's own text."""
 
 from __future__ import annotations
 
+import errno
+
 import json
 import random
 import shutil
@@ -110,15 +112,22 @@ def _edit(root, n: int) -> None:
     note.write_text(note.read_text().replace('summary: "', f'summary: "Edited {n}: ', 1))
 
 
-def test_a_build_after_an_edit_copies_the_others_and_matches_a_cold_build(book, tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["in the kernel", "read and written"])
+def test_a_build_after_an_edit_copies_the_others_and_matches_a_cold_build(book, tmp_path, monkeypatch, how):
     site = tmp_path / "site"
     assert build(book, site, as_of=AS_OF).ok
-    reads = []
-    real = write.os.pread
-    monkeypatch.setattr(write.os, "pread", lambda fd, n, at: reads.append(n) or real(fd, n, at))
+    copied = []
+    real_copy, real_read = write.os.copy_file_range, write.os.pread
+
+    def copy(src, out, n, at):
+        if how != "in the kernel":  # as between two file systems before Linux 5.3
+            raise OSError(errno.EXDEV, "cross-device")
+        return copied.append(n) or real_copy(src, out, n, at)
+    monkeypatch.setattr(write.os, "copy_file_range", copy)
+    monkeypatch.setattr(write.os, "pread", lambda fd, n, at: copied.append(n) or real_read(fd, n, at))
     _edit(book, 4)
     assert build(book, site, as_of=AS_OF).ok
-    assert 0 < len(reads) <= 12 and sum(reads) > (site / "playbook.json").stat().st_size // 2  # most of it copied
+    assert 0 < len(copied) <= 12 and sum(copied) > (site / "playbook.json").stat().st_size // 2  # most of it copied
     same(tree(site), cold(book, AS_OF), "after an edit")
 
 
@@ -128,6 +137,7 @@ def test_a_last_file_not_as_written_is_not_copied(book, tmp_path, monkeypatch, d
     assert build(book, site, as_of=AS_OF).ok
     export = site / "playbook.json"
     if damage == "read fails":  # as when changed while read: `Stale`, and the file is made whole
+        monkeypatch.setattr(write.os, "copy_file_range", lambda src, out, n, at: 0)
         monkeypatch.setattr(write.os, "pread", lambda fd, n, at: b"")
     elif damage == "file changed":
         export.write_bytes(export.read_bytes().replace(b'"customers": [', b'"customers":  ['))

@@ -35,7 +35,7 @@ from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
 from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest
-from .write import Writer
+from .write import Stale, Writer
 
 __all__ = ["Carried", "render_site"]
 
@@ -249,7 +249,7 @@ def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list
         try:
             add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, (was, last[1]) if was else None, layout,
                                                     order))
-        except json_out.Stale:  # changed by someone while read: made whole
+        except (json_out.Stale, Stale):  # changed by someone while read (or copied): made whole
             add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, None, layout, order))
     memo.put("json", k, layout)
 

@@ -9,11 +9,13 @@ writes it only when its bytes differ), and files no longer produced are removed.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -23,8 +25,56 @@ from . import scratch
 MARKER = ".playbook-site"
 MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
 
-#: A file's bytes, whole or in pieces (the large files over all customers come in pieces).
-Data = bytes | Iterable[bytes]
+class Stale(Exception):
+    """A file a new one is copied from changed while it was read."""
+
+
+class Span:
+    """Bytes start:end of the last file at a path, open as `fd` (`Writer.reading`): a
+    build's writer copies them into the new file in the kernel (`copy_file_range`), never
+    through Python (at 10,000 customers playbook.json is 96 MB, nearly all of it copied from
+    the last one after an edit: a tenth of a one-note build)."""
+
+    __slots__ = ("fd", "start", "end")
+
+    def __init__(self, fd: int, start: int, end: int):
+        self.fd, self.start, self.end = fd, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def copy_to(self, out: int) -> None:
+        """Append the bytes to the file open as `out`; Stale when there are fewer."""
+        at, left = self.start, self.end - self.start
+        while left:
+            n = _copy_range(self.fd, out, left, at)
+            if n <= 0:  # shorter than when it was checked: changed in place since
+                raise Stale()
+            at, left = at + n, left - n
+
+
+def _copy_range(src: int, out: int, count: int, at: int) -> int:
+    """Copy up to `count` bytes of `src` from `at` to the end of `out`; how many were."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(src, out, count, at)
+        except OSError as exc:  # not between these file systems, or not on this one
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                raise
+    data = os.pread(src, min(count, 1 << 23), at)
+    _write_all(out, data)
+    return len(data)
+
+
+def _write_all(out: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(out, view):]
+
+
+#: A file's bytes, whole or in pieces (the large files over all customers come in pieces,
+#: and a build's may copy spans of the last file).
+Data = bytes | Iterable[bytes | Span]
 
 
 class BuildError(Exception):
@@ -72,16 +122,33 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _dump(target: Path, data: Data) -> None:
-    with open(target, "wb") as f:
-        if isinstance(data, bytes):
+    if isinstance(data, bytes):
+        with open(target, "wb") as f:
             f.write(data)
-        else:
-            for piece in data:
-                f.write(piece)
+        return
+    with open(target, "wb", buffering=0) as f:  # unbuffered: spans are copied at the file's end
+        fd = f.fileno()
+        held: list[bytes] = []  # small pieces (a line each) are written together
+        size = 0
+        for piece in data:
+            if isinstance(piece, Span):
+                _write_all(fd, b"".join(held))
+                held, size = [], 0
+                piece.copy_to(fd)
+                continue
+            held.append(piece)
+            size += len(piece)
+            if size >= 1 << 16:
+                _write_all(fd, b"".join(held))
+                held, size = [], 0
+        _write_all(fd, b"".join(held))
 
 
 class Writer:
     """Common bookkeeping: which files were produced, under which key."""
+
+    copies = False
+    """Whether its `add` takes Spans among a file's pieces (`reading`)."""
 
     def __init__(self, out: Path, last: Written | None):
         self.out = out
@@ -112,10 +179,11 @@ class Writer:
         return True
 
     @contextmanager
-    def reading(self, rel: str) -> Iterator[tuple[str, Callable[[int, int], bytes | None]] | None]:
+    def reading(self, rel: str) -> Iterator[tuple[str, Callable[[int, int], bytes | Span | None]] | None]:
         """The key the file at `rel` was last written under and a way to read ranges of it,
         while it is still as written (see `has`); else None. Opened once and checked on the
-        open file: a file put in its place later is not read."""
+        open file: a file put in its place later is not read. A writer that `copies` is
+        handed each range as a Span of the open file, to copy within this `with`."""
         known = self.last.get(rel)
         fd = None
         if known is not None and self.in_folders(os.path.dirname(rel)):
@@ -127,6 +195,10 @@ class Writer:
             if fd is not None:
                 st = os.fstat(fd)
                 if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:]:
+                    if self.copies:
+                        yield known[0], partial(Span, fd)
+                        return
+
                     def read(start: int, end: int) -> bytes | None:
                         try:
                             return os.pread(fd, end - start, start)
@@ -186,6 +258,8 @@ class TreeWriter(Writer):
     note's files, where linking 41,000 kept files into a new tree and removing the old one
     took 5 s at 10,000 customers. A build killed while moving leaves each file whole, and the
     next build, comparing the files with its manifest, makes again what does not match."""
+
+    copies = True
 
     def __init__(self, out: Path, last: Written | None):
         super().__init__(out, last)

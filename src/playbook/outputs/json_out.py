@@ -12,7 +12,7 @@ import json
 import zlib
 from datetime import date
 from importlib.resources import files
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence, Sized
 
 from ..engine.agenda import Entry, ranked
 from ..engine.types import Action, Relationship
@@ -142,8 +142,9 @@ a function of): its entry's start and end, then each of its agenda lines' start 
 its own order. The next build copies these ranges from the file as written, in runs, rather
 than decompressing every customer's text again (a fifth of a `serve` rebuild at 1,000 × 50)."""
 
-Read = Callable[[int, int], "bytes | None"]
-"""Bytes start:end of the last file, or None when it cannot be read."""
+Read = Callable[[int, int], "bytes | Sized | None"]
+"""Bytes start:end of the last file (or what stands for them, as long: the writer's
+`write.Span`, which it copies as they are), or None when they cannot be read."""
 
 
 class Stale(Exception):
@@ -152,7 +153,7 @@ class Stale(Exception):
 
 def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: date,
            old: tuple[Layout, Read] | None = None, layout: Layout | None = None,
-           order: Sequence[tuple[int, int]] | None = None) -> Iterator[bytes]:
+           order: Sequence[tuple[int, int]] | None = None) -> Iterator["bytes | Sized"]:
     """The same file in pieces from each customer's entry and agenda share (`customer_json`,
     `agenda_blob`), a few customers at a time (a large playbook's file is never whole in
     memory), then the `agenda`: every customer's open actions in one list, highest score

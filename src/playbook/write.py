@@ -32,8 +32,8 @@ class Stale(Exception):
 class Span:
     """Bytes start:end of the last file at a path, open as `fd` (`Writer.reading`): a
     build's writer copies them into the new file in the kernel (`copy_file_range`), never
-    through Python (at 10,000 customers playbook.json is 96 MB, nearly all of it copied from
-    the last one after an edit: a tenth of a one-note build)."""
+    through Python: at 10,000 × 20 playbook.json is 117 MB, nearly all of it copied from the
+    last one after an edit, which took 340–380 ms read and written and 31–40 ms this way."""
 
     __slots__ = ("fd", "start", "end")
 

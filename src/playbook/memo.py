@@ -151,6 +151,10 @@ class Memo:
     def on_disk(self) -> bool:
         return self.dir is not None
 
+    def stores(self, kind: str) -> bool:
+        """Whether entries of `kind` are written to disk (what is not need not be pickled)."""
+        return self.dir is not None and (self.kinds is None or kind in self.kinds)
+
     def _path(self, kind: str, k: str) -> Path:
         assert self.dir is not None
         return self.dir / kind / k[:2] / k
@@ -212,12 +216,12 @@ class Memo:
         self.used.setdefault(kind, set()).add(k)
         if self.mem is not None:
             self.mem[(kind, k)] = value
-        if self.dir is not None:
+        if self.stores(kind):
             self.put_pickled(kind, k, pickled if pickled is not None
                              else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_pickled(self, kind: str, k: str, payload: bytes) -> None:
-        if self.dir is None or (self.kinds is not None and kind not in self.kinds):
+        if not self.stores(kind):
             return
         target = self._path(kind, k)
         if target.exists():

@@ -375,7 +375,7 @@ def _block(units: list[Indexed], start: int, memo: Memo | None) -> dict[bytes, b
                 into = top[k] = bytearray()
             into += b"%s %s\n" % (cid, words)
     grouped = {k: bytes(lines) for k, lines in top.items()}
-    if memo is not None:
+    if memo is not None and memo.stores("shard"):  # not made for a memo that keeps none (--no-cache)
         memo.put("shard", bk, zlib.compress(pickle.dumps(grouped, protocol=pickle.HIGHEST_PROTOCOL), 1))
     return grouped
 

@@ -12,10 +12,12 @@ Results always come back in folder order, so the output does not depend on who d
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields as dataclass_fields, replace
 from pathlib import Path
 from typing import Iterator
@@ -417,17 +419,18 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
     prev = last.units if last is not None and (last.day, last.git_digests) == (day, inp.git_digests) else {}
     units: list[Unit | None] = []
     again: list[Unit] = []
-    for f, _ in folders:
-        slug = f.name
-        pkey = inp.known.get(slug)
-        was = prev.get(slug)
-        if pkey is None:
-            units.append(None)
-        elif was is not None and was.pkey == pkey:
-            units.append(was)
-            again.append(was)
-        else:
-            units.append(_known(pkey, analyse_key(pkey, slug, inp), memo))
+    with no_collections():
+        for f, _ in folders:
+            slug = f.name
+            pkey = inp.known.get(slug)
+            was = prev.get(slug)
+            if pkey is None:
+                units.append(None)
+            elif was is not None and was.pkey == pkey:
+                units.append(was)
+                again.append(was)
+            else:
+                units.append(_known(pkey, analyse_key(pkey, slug, inp), memo))
     if again:
         for kind, keys in (("parse", [u.pkey for u in again]), ("analyse", [u.akey for u in again]),
                            ("slim", [u.akey for u in again])):
@@ -499,6 +502,21 @@ def _known(pkey: str, akey: str, memo: Memo) -> Unit | None:
         if isinstance(u, Unit) and u.pkey == pkey and u.akey == akey:
             return u
     return None
+
+
+@contextmanager
+def no_collections() -> Iterator[None]:
+    """The cyclic collector paused while units are read back: unpickling makes objects that
+    all live on and no cycle that dies, so a collection then finds nothing, yet each one
+    walked the young units (reading 10,000 back, best of five: 913 ms with it, 770 ms
+    without). Refcounting still frees what dies (the entries' bytes)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _count_md(folder: Path) -> int:

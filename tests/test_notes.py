@@ -316,7 +316,7 @@ def test_render_of_nothing_is_empty():
 def test_a_cold_build_parses_each_note_once(tmp_path, monkeypatch):
     """The loader's parse gives the promises and the page's HTML alike; pages never parse again."""
     from helpers import write_playbook
-    from playbook import load as load_module
+    from playbook import units
     from playbook.build import build
     root = write_playbook(tmp_path / "pb", {
         "content/customers/acme/customer.yaml": "name: Acme\n",
@@ -324,13 +324,13 @@ def test_a_cold_build_parses_each_note_once(tmp_path, monkeypatch):
         "content/customers/acme/interactions/2026-11-02-call.md": "Call two.\n",
     })
     seen: list[str] = []
-    real = load_module.parse_note
+    real = units.parse_note
 
     def counting(text):
         seen.append(text)
         return real(text)
 
-    monkeypatch.setattr(load_module, "parse_note", counting)
+    monkeypatch.setattr(units, "parse_note", counting)  # the build's parse of a folder (units.parse_folder)
     monkeypatch.setattr(notes, "parse_note", lambda text: pytest.fail(f"parsed again for a page: {text!r}"))
     assert build(root, tmp_path / "site", use_cache=False).ok
     assert sorted(seen) == ["Call *one*.\n\n- [ ] Send the deck\n", "Call two.\n"]

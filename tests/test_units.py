@@ -226,3 +226,33 @@ def test_the_latest_notes_over_all_customers_are_those_of_a_whole_merge():
         for limit in (1, 3, 10):
             whole = list(islice(merge(*(u.latest_keys(limit) for u in book if u.relationship is not None)), limit))
             assert latest(book, limit) == whole
+
+
+@pytest.mark.parametrize("racy", [False, True])
+def test_an_edit_parses_the_markdown_of_the_edited_note_only(tmp_path, monkeypatch, racy):
+    """A folder read again after one of its notes changed takes its other notes' Markdown from
+    its last parse (`Parsed.notes`, found through the manifest), each by its very text; the
+    site is a cold build's. `racy`: every file changed too recently to trust its times, as
+    when a note is saved again a moment after a build (the manifest keeps the parse keys)."""
+    from builds import cold, fresh, same
+    from helpers import tree
+    from playbook import manifest
+    from playbook.build import build
+    from playbook.markdown import parse_note
+    monkeypatch.setattr(manifest, "RACY_NS", 10**18 if racy else 0)
+    root, out = fresh(synthetic_playbook(tmp_path / "src", customers=4, interactions=6), tmp_path), tmp_path / "site"
+    assert build(root, out).ok
+    parsed: list[str] = []
+    monkeypatch.setattr(units, "parse_note", lambda text: parsed.append(text) or parse_note(text))
+    notes = sorted((root / "content/customers").glob("*/interactions/*.md"))
+    notes[1].write_text(notes[1].read_text() + "\nA line added to one note.\n")
+    notes[-1].write_text(notes[-1].read_text().replace("\n", "\n\n", 1))  # front matter only: the same Markdown
+    assert build(root, out).ok
+    assert len(parsed) == 1 and parsed[0].endswith("A line added to one note.\n")
+    same(tree(out), cold(root))
+    # The same text in a new file of the folder parses to the same Note: nothing is parsed.
+    (notes[1].parent / "2020-01-01-copy.md").write_text(notes[1].read_text())
+    parsed.clear()
+    assert build(root, out).ok
+    assert parsed == []
+    same(tree(out), cold(root))

@@ -147,7 +147,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     sigs = sign(b.folders, key("signature", inp.config_digest, str(root)), jobs) if persistent else {}
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
-        inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig == sigs.get(slug)})
+        inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig and sig == sigs.get(slug)})
+        inp.was.update({slug: k for slug, (sig, k) in last.folders.items() if slug not in inp.known})
     # `serve` with no model yet (just started on a site already up to date) builds it: else the
     # first save after starting waited for all of it (at 10,000 customers 2.4–2.9 s, not 0.1 s).
     if last is not None and len(inp.known) == len(b.folders) and (carried is None or carried.analysed.units):
@@ -191,7 +192,9 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         raise
     phases["render+write"] = time.perf_counter() - t
     if persistent:
-        folders = {u.slug: (sigs[u.slug], u.pkey) for u in units if sigs.get(u.slug)}
+        # A folder too recently changed to trust its times is kept with no signature: its
+        # parse key still tells the next build where its notes' Markdown is (`Inputs.was`).
+        folders = {u.slug: (sigs.get(u.slug) or "", u.pkey) for u in units}
         site_key = build_key(b, [u.pkey for u in units], templates, out, since)
         made = manifest.Manifest(site_key, folders, written, tuple(problems), customers)
         st = manifest.write(memo, out, made)

@@ -6,7 +6,7 @@ nothing changed, without importing them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +30,10 @@ class Inputs:
     known: dict[str, str]
     """Per customer folder whose files stat as when they were last hashed (manifest.py): its
     parse key, so they need not be read again just to be hashed."""
+    was: dict[str, str] = field(default_factory=dict)
+    """Per customer folder whose files changed since the last build: its parse key then. Only
+    a place to find its notes' Markdown already parsed (`Parsed.notes`), each by its very
+    text: nothing else of that parse is used."""
 
 
 def git_digests(git: GitInfo) -> dict[str, str]:

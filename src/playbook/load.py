@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .config import Config, load_config
 from .fields import Fields, parse_date
@@ -21,7 +22,7 @@ from .model import (
     Customer, Interaction, Pause, Playbook, Source,
 )
 from .names import slugify
-from .notes import bad_due_dates, commitments, parse_note
+from .notes import Note, bad_due_dates, commitments, parse_note
 from .opportunities import parse_opportunities
 from .people import PERSON_KEYS, person_fields
 from .reading import Refused, decode, list_folder, read_file, too_big
@@ -96,11 +97,13 @@ def load(root: Path, config: Config | None = None) -> Loaded:
 
 
 def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem],
-                  root: Path | None = None, data: dict[str, bytes] | None = None) -> tuple[Customer | None, int]:
+                  root: Path | None = None, data: dict[str, bytes] | None = None,
+                  note: Callable[[str], Note] = parse_note) -> tuple[Customer | None, int]:
     """Load one customer folder. Returns (customer or None, files read).
 
     `data`: bytes already read, by path relative to the folder ('customer.yaml',
-    'interactions/x.md'); files not in it are read from disk."""
+    'interactions/x.md'); files not in it are read from disk. `note`: how a note's Markdown
+    is parsed (`parse_note`, or one that knows some already)."""
     data = data or {}
     slug = folder.name
     if not SLUG.match(slug):
@@ -139,7 +142,7 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
         itext = read_text(f, frel, problems, data.get(f"interactions/{f.name}"), limit=MAX_NOTE_BYTES)
         if itext is None:
             continue
-        it = parse_interaction(itext, f.name, frel, contacts, config, problems)
+        it = parse_interaction(itext, f.name, frel, contacts, config, problems, note)
         if it is not None:
             interactions.append(it)
     if customer is None:
@@ -375,7 +378,8 @@ def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[s
 
 
 def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Contact, ...] | ContactNames | None,
-                      config: Config, problems: list[Problem]) -> Interaction | None:
+                      config: Config, problems: list[Problem],
+                      note_of: Callable[[str], Note] = parse_note) -> Interaction | None:
     if not text.strip():
         problems.append(warning(path, 0, 0, "empty interaction file; write a sentence about what happened, "
                                             "or delete the file"))
@@ -434,7 +438,7 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         if answered is not None and direction == "in":
             problems.append(warning(path, fields.line_of("answered"), 0, "'answered' is about our own outreach; "
                                                                          "it has no meaning with 'direction: in'"))
-    note = parse_note(body)  # one parse for the promises, the warnings and the summary
+    note = note_of(body)  # one parse for the promises, the warnings and the summary
     for line, bad in bad_due_dates(note, body_line):
         problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date {DATE_RANGE}; the "
                                                "commitment has no due date until it is fixed (write YYYY-MM-DD)"))

@@ -44,7 +44,8 @@ class Manifest:
     """Digest of every input of the build: tool, config, templates, as-of date, git history,
     the customer folders with their parse keys, the output folder and `--since`."""
     folders: dict[str, tuple[str, str]]
-    """Per customer folder: (signature, its parse key)."""
+    """Per customer folder: (signature, its parse key); the signature is '' when a file in it
+    changed too recently to trust its times (it then matches none)."""
     written: Written
     """Every file written, with its key, size and modification time."""
     problems: tuple[Problem, ...] = ()

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .limits import in_range
+from .records import fast_pickling
 from .sentences import first_sentence
 
 __all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT", "TEXT_LIMIT"]
@@ -222,3 +223,6 @@ def _inline_text(children: list[Token]) -> str:
         elif kind == "image":
             parts.append("".join(c.content for c in child.children or () if c.type in ("text", "code_inline")))
     return " ".join("".join(parts).split())
+
+
+fast_pickling(globals())  # a folder's parse keeps its notes' Notes (units.Parsed.notes)

@@ -172,6 +172,7 @@ class _Unit:
         entry = [slug, f"{slug} {words[0]}", "", "", "", " ".join(words)]
         self.slug, self.akey = slug, f"{slug}@{version}"
         self.search_words_z = search_shards.words_blob(entry, 100)
+        self.search_bytes = search_shards.entry_bytes(self.search_words_z)
         self.search_line = json.dumps(entry).encode()
 
 

@@ -256,3 +256,50 @@ def test_an_edit_parses_the_markdown_of_the_edited_note_only(tmp_path, monkeypat
     assert build(root, out).ok
     assert parsed == []
     same(tree(out), cold(root))
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_a_slim_unit_is_stored_without_its_blobs_and_gets_them_back(tmp_path, monkeypatch, big):
+    """The memo's slim entry holds none of a unit's blobs (units.BLOBS): they are stored beside
+    it, and `with_blobs` gives back exactly the full unit's, from there, else from the full unit
+    the memo holds, else by analysing the folder again. `big`: the build holds its units slim,
+    as workers hand them back, blobs and all."""
+    monkeypatch.setattr(units, "PARALLEL_MIN_FILES", 0 if big else 10**9)
+    root, as_of = crafted(tmp_path), date(2026, 6, 1)
+    b = begin(root, as_of)
+    memo = Memo(tmp_path / "memo")
+    made = units.analyse_all(b.folders, b.inputs, memo, jobs=1)
+    full = [units.analyse_folder(f, rel, b.inputs, Memo(None)) for f, rel in b.folders]
+    for u, whole in zip(made, full):
+        blobs = [getattr(whole, f) for f in units.BLOBS]
+        assert all(blobs) and u.search_bytes == whole.search_bytes > 0 and u.slim == big
+        assert [getattr(u, f) for f in units.BLOBS] == blobs
+        lean = pickle.loads(memo.get_pickled("slim", u.akey))
+        assert lean.slim and not any(getattr(lean, f) for f in units.BLOBS) and not units.has_blobs(lean)
+        assert lean.search_bytes == u.search_bytes
+        assert [getattr(units.with_blobs(lean, b.inputs, memo), f) for f in units.BLOBS] == blobs
+        for kind in ("blobs", "analyse"):  # then from the full unit; then analysed again
+            next((memo.dir / kind).rglob(u.akey)).unlink()
+            assert [getattr(units.with_blobs(lean, b.inputs, memo), f) for f in units.BLOBS] == blobs
+
+
+def test_a_build_with_the_blobs_gone_from_the_memo_makes_the_same_site(tmp_path, monkeypatch):
+    """After an edit, a build reads the blobs of what it makes again; with none in the memo it
+    takes them from the full units, and the site is a cold build's."""
+    from builds import cold, fresh, same
+    from helpers import tree
+    from playbook import manifest
+    from playbook.build import build
+    from playbook.memo import CACHE_DIR
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    root, out = fresh(synthetic_playbook(tmp_path / "src", customers=6, interactions=4), tmp_path), tmp_path / "site"
+    assert build(root, out).ok
+    note = sorted((root / "content/customers").glob("*/interactions/*.md"))[3]
+    note.write_text(note.read_text() + "\nA line added to one note.\n")
+    gone = [p for p in (root / CACHE_DIR).rglob("*") if p.is_file() and p.parent.parent.name == "blobs"]
+    assert len(gone) == 6
+    for p in gone:
+        p.unlink()
+    (out / "playbook.json").write_bytes(b"changed by hand")  # made whole again: every entry's blob read
+    assert build(root, out).ok
+    same(tree(out), cold(root))

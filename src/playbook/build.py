@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "slim", "json", "pages", "page", "index", "lists", "ics", "shard")
+KINDS = ("parse", "analyse", "slim", "blobs", "json", "pages", "page", "index", "lists", "ics", "shard")
 
 
 @dataclass(slots=True)

@@ -34,10 +34,12 @@ from .site.render import assets, render_pieces
 from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
-from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest
+from .units import BLOBS, PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest, with_blobs
 from .write import Stale, Writer
 
 __all__ = ["Carried", "render_site"]
+
+_NO_BLOBS = dict.fromkeys(BLOBS, b"")
 
 #: A page over all customers is kept in the memo up to this size (bytes).
 PAGE_MEMO_MAX = 16 * 2**20
@@ -234,9 +236,11 @@ class Carried:
 
 
 def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list[Entry]], inp: Inputs,
-            memo: Memo, writer: Writer, add: Callable[[str, str, object], None]) -> None:
+            memo: Memo, writer: Writer, add: Callable[[str, str, object], None],
+            fill: Callable[[Unit], Unit]) -> None:
     """playbook.json, copying each customer that did not change from the file as last written
-    (its layout is memoised under the file's key) rather than decompressing every one."""
+    (its layout is memoised under the file's key) rather than decompressing every one (or
+    reading its blobs: `fill`)."""
     k = key("json", inp.as_of.isoformat(), *(u.akey for u in ok))
     if writer.has("playbook.json", k):
         memo.keep("json", k)
@@ -246,11 +250,12 @@ def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list
     order = json_out.agenda_order(rels, ranking())
     with writer.reading("playbook.json") as last:
         was = memo.get("json", last[0]) if last is not None else None
+        known = was or {}
         try:
-            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, (was, last[1]) if was else None, layout,
-                                                    order))
+            add("playbook.json", k, json_out.pieces([u if u.akey in known else fill(u) for u in ok], rels, inp.as_of,
+                                                    (was, last[1]) if was else None, layout, order))
         except (json_out.Stale, Stale):  # changed by someone while read (or copied): made whole
-            add("playbook.json", k, json_out.pieces(ok, rels, inp.as_of, None, layout, order))
+            add("playbook.json", k, json_out.pieces([fill(u) for u in ok], rels, inp.as_of, None, layout, order))
     memo.put("json", k, layout)
 
 
@@ -341,21 +346,24 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
     if not memo.on_disk:
         n = 1  # workers hand results back through the memo's files
 
-    _export(ok, rels, ranking, inp, memo, writer, add)
+    # A unit read back slim holds none of its blobs (units.BLOBS): they are read for what is
+    # made again only.
+    fill = partial(with_blobs, inp=inp, memo=memo)
+    _export(ok, rels, ranking, inp, memo, writer, add, fill)
     schema = json_out.schema_bytes()
     add(json_out.SCHEMA_FILE, digest(schema), schema)
     for u in ok:  # each customer's entry on its own, for a tool that wants one customer
         rel, k = customer_file(u.slug), key("customer-json", u.akey)
-        add(rel, k, None if writer.has(rel, k) else json_out.customer_file(u.json_text, inp.as_of))
-    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards, memo):  # one file, or pieces
+        add(rel, k, None if writer.has(rel, k) else json_out.customer_file(fill(u).json_text, inp.as_of))
+    for rel, k, data in search_shards.files(ok, writer.has, search.parts, shards, memo, fill):  # one file, or pieces
         add(rel, k, data)
     if plain:
         # A build: what was just written is not held while the pages are made (at 10,000
         # customers the export and search blobs are a hundred megabytes). `serve` keeps its
         # units whole in memory for the next build.
         for i, u in enumerate(units):
-            if u.relationship is not None:
-                units[i] = replace(u, json_z=b"", agenda_z=b"", search_z=b"", search_words_z=b"")
+            if u.relationship is not None and u.json_z:
+                units[i] = replace(u, **_NO_BLOBS)
         ok = [u for u in units if u.relationship is not None]
 
     index = ((None, [f]) for f in kept_or_made(renderer, templates, inp, since, ok, memo, writer, carried.kept))

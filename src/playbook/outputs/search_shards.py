@@ -37,7 +37,7 @@ import pickle
 import re
 import unicodedata
 import zlib
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 from ..memo import Memo, digest, key
 
@@ -145,14 +145,30 @@ def words_blob(entry: list, line_bytes: int) -> bytes:
 
 
 class Indexed(Protocol):
-    """What the pieces read of a customer's unit (units.Unit)."""
+    """What the pieces read of a customer's unit (units.Unit). Its words and line are read
+    through `Fill` (a unit read back slim holds neither), its size without."""
 
     slug: str
     akey: str
     search_words_z: bytes
+    search_bytes: int
 
     @property
     def search_line(self) -> bytes: ...
+
+
+U = TypeVar("U", bound=Indexed)
+Fill = Callable[[U], U]
+"""The unit with its words and line (units.with_blobs)."""
+
+
+def _same(u: U) -> U:
+    return u
+
+
+def entry_bytes(words_z: bytes) -> int:
+    """The size of a customer's entry: the first line of its words blob (read alone)."""
+    return int(zlib.decompressobj().decompress(words_z, 24).partition(b"\n")[0])
 
 
 def _js(value) -> str:
@@ -204,7 +220,7 @@ class Shards:
         self.ok = False
         """The state is whole (False before the first build, and while one updates it)."""
 
-    def update(self, units: list[Indexed]) -> list[int] | None:
+    def update(self, units: list[Indexed], fill: Fill = _same) -> list[int] | None:
         """Take the customers' words; the numbers of those that changed, or None when
         everything must be grouped again."""
         slugs = [u.slug for u in units]
@@ -212,7 +228,7 @@ class Shards:
         same = slugs == self.slugs
         changed = [n for n, k in enumerate(akeys) if k != self.akeys[n]] if same else None
         self.blobs = [self.blobs[n] if same and k == self.akeys[n] else
-                      zlib.decompress(u.search_words_z).decode("utf-8").split("\n")
+                      zlib.decompress(fill(u).search_words_z).decode("utf-8").split("\n")
                       for n, (u, k) in enumerate(zip(units, akeys))]
         if not same or changed is None:
             self.top, self.leaves = {}, {}
@@ -263,26 +279,28 @@ def _leaves(k: str, lines: list[str]) -> Iterator[tuple[str, bytes, str]]:
 
 def files(units: list[Indexed], has: Callable[[str, str], bool],
           one_file: Callable[[Iterable[bytes]], Iterator[bytes]],
-          state: Shards | None = None, memo: Memo | None = None) -> Iterator[tuple[str, str, object]]:
+          state: Shards | None = None, memo: Memo | None = None,
+          fill: Fill = _same) -> Iterator[tuple[str, str, object]]:
     """The index's files as (path, key, bytes, pieces or None to keep the file as written):
     `search-index.js` whole (`one_file`, search.parts) when the entries fit in ONE_FILE_MAX,
     else in pieces. `has(path, key)`: the file is as last written under that key. `state`:
     the pieces of the last build (`serve`), to make again only what changed; without it the
     pieces are made shard by shard and nothing is kept (`_pieces`), but what each shard
-    split into is remembered in `memo`."""
+    split into is remembered in `memo`. `fill`: a unit with its words and line, read only for
+    what is made again."""
     if state is None:
-        if sum(_entry_bytes(u) for u in units) <= ONE_FILE_MAX:
-            yield _one(units, has, one_file)
+        if sum(u.search_bytes for u in units) <= ONE_FILE_MAX:
+            yield _one(units, has, one_file, fill)
             return
-        yield from _docs(units, has)
-        yield from _pieces(units, has, memo)
+        yield from _docs(units, has, fill)
+        yield from _pieces(units, has, memo, fill)
         return
     # All of the state is brought up to date before the first file is handed out: a build
     # that stops half way (a broken template) cannot leave it half updated.
     before = state.blobs
     whole = not state.ok
     state.ok = False
-    changed = state.update(units)
+    changed = state.update(units, fill)
     one = sum(int(b[0]) for b in state.blobs) <= ONE_FILE_MAX
     if one:
         state.top, state.leaves = {}, {}
@@ -290,9 +308,9 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
         state.regroup(None if whole or not state.top else changed, before)
     state.ok = True
     if one:
-        yield _one(units, has, one_file)
+        yield _one(units, has, one_file, fill)
         return
-    yield from _docs(units, has)
+    yield from _docs(units, has, fill)
     names = []
     # Keyed by what it holds: an edit rewrites only the shards of the words it touched.
     for top in sorted(state.leaves):
@@ -302,26 +320,21 @@ def files(units: list[Indexed], has: Callable[[str, str], bool],
     yield _head(units, names, has)
 
 
-def _entry_bytes(u: Indexed) -> int:
-    """The size of the customer's entry, the first line of its words blob (read alone)."""
-    return int(zlib.decompressobj().decompress(u.search_words_z, 24).partition(b"\n")[0])
-
-
 def _one(units: list[Indexed], has: Callable[[str, str], bool],
-         one_file: Callable[[Iterable[bytes]], Iterator[bytes]]) -> tuple[str, str, object]:
+         one_file: Callable[[Iterable[bytes]], Iterator[bytes]], fill: Fill) -> tuple[str, str, object]:
     k = key("search", *(u.akey for u in units))
-    return INDEX, k, None if has(INDEX, k) else one_file(u.search_line for u in units)
+    return INDEX, k, None if has(INDEX, k) else one_file(fill(u).search_line for u in units)
 
 
-def _docs(units: list[Indexed], has: Callable[[str, str], bool]) -> Iterator[tuple[str, str, object]]:
+def _docs(units: list[Indexed], has: Callable[[str, str], bool], fill: Fill) -> Iterator[tuple[str, str, object]]:
     for u in units:  # a customer's entry is a function of its analysis (and the config, in its key)
         rel, k = doc_path(u.slug), key("search-doc", u.akey)
         yield rel, k, None if has(rel, k) else (
-            f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + u.search_line + b");\n")
+            f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + fill(u).search_line + b");\n")
 
 
 def _pieces(units: list[Indexed], has: Callable[[str, str], bool],
-            memo: Memo | None) -> Iterator[tuple[str, str, object]]:
+            memo: Memo | None, fill: Fill) -> Iterator[tuple[str, str, object]]:
     """A build's shards, then the head, made shard by shard: every customer's lines are held
     once, as bytes, each shard's only while it is made (at 2,000 customers × 20 notes,
     grouping them as `Shards` keeps them for `serve` took 50 MB at the build's peak).
@@ -331,7 +344,7 @@ def _pieces(units: list[Indexed], has: Callable[[str, str], bool],
     10,000 customers × 20 notes)."""
     top: dict[bytes, list[bytes]] = {}
     for start in range(0, len(units), BLOCK):
-        for k, lines in _block(units[start:start + BLOCK], start, memo).items():
+        for k, lines in _block(units[start:start + BLOCK], start, memo, fill).items():
             into = top.get(k)
             if into is None:
                 top[k] = [lines]
@@ -356,7 +369,7 @@ def _pieces(units: list[Indexed], has: Callable[[str, str], bool],
     yield _head(units, names, has)
 
 
-def _block(units: list[Indexed], start: int, memo: Memo | None) -> dict[bytes, bytes]:
+def _block(units: list[Indexed], start: int, memo: Memo | None, fill: Fill = _same) -> dict[bytes, bytes]:
     """The shard lines of these customers (numbered from `start`), by shard key: grouped from
     their words, or as `memo` keeps them by the customers' analyses. A one-note build in a new
     process groups one block again, not every customer's words (a few hundred lines each): at
@@ -368,7 +381,7 @@ def _block(units: list[Indexed], start: int, memo: Memo | None) -> dict[bytes, b
     top: dict[bytes, bytearray] = {}
     for n, u in enumerate(units, start):
         cid = _base36(n).encode()
-        for line in zlib.decompress(u.search_words_z).split(b"\n")[1:]:
+        for line in zlib.decompress(fill(u).search_words_z).split(b"\n")[1:]:
             k, _, words = line.partition(b"\t")
             into = top.get(k)
             if into is None:

@@ -40,6 +40,42 @@ def test_an_entry_is_written_once_and_found_only_by_its_own_key(tmp_path):
     assert key("step", "a", "bc") != key("step", "ab", "c")  # parts cannot run together
 
 
+def test_an_entry_is_written_again_after_its_folder_was_removed_by_hand(tmp_path):
+    """The memo remembers which folders it made (one mkdir per folder, not per entry); one
+    removed since is made again by the next write after the one that finds it gone."""
+    import shutil
+    memo = Memo(tmp_path)
+    memo.put("kind", "a" * 40, 1)
+    shutil.rmtree(memo.dir / "kind")
+    memo.put("kind", "a" + "b" * 39, 2)  # finds the folder gone: not stored, and no error
+    memo.put("kind", "a" + "c" * 39, 3)
+    assert Memo(tmp_path).get("kind", "a" + "c" * 39) == 3
+    assert not [p for p in (memo.dir / "kind").rglob(".new-*")]
+
+
+def test_the_libraries_versions_are_read_as_their_installers_recorded_them(tmp_path, monkeypatch):
+    """The store's name holds each library's version, read from the name of its install
+    record beside the package: the same as importlib.metadata says, for each library; and
+    a library installed some other way is asked of importlib.metadata."""
+    import sys
+    from importlib.metadata import version
+    from playbook.memo import LIBRARIES, installed_version
+    for name, module in LIBRARIES:
+        assert installed_version(name, module) == version(name)
+    site = tmp_path / "site"
+    (site / "fake_lib").mkdir(parents=True)
+    (site / "fake_lib" / "__init__.py").write_text("")
+    (site / "Fake_Lib-1.2.3.dist-info").mkdir()  # as an older installer spelt it
+    (site / "fake_lib_extras-9.0.dist-info").mkdir()  # another distribution, not a version
+    monkeypatch.syspath_prepend(str(site))
+    assert installed_version("fake-lib", "fake_lib") == "1.2.3"
+    (site / "fake_lib-1.2.4.dist-info").mkdir()  # two records: importlib.metadata decides
+    (site / "fake_lib-1.2.4.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-lib\nVersion: 1.2.4\n")
+    assert installed_version("fake-lib", "fake_lib") == version("fake-lib")
+    assert installed_version("no-such-lib", "no_such_lib") == "-"
+    assert "fake_lib" not in sys.modules  # found, never imported
+
+
 def test_the_header_checks_key_length_and_crc():
     payload = b"some pickled bytes"
     data = header(payload, "k1") + payload
@@ -73,7 +109,7 @@ def test_a_long_lived_memo_sweeps_what_others_wrote_since_it_last_listed(tmp_pat
     memo.begin()
     memo.get("kind", used)
     memo.sweep(("kind",))  # listed: one entry
-    shard = memo.dir / "kind" / "ab"
+    shard = memo._path("kind", used).parent
     st = shard.stat()
     for k in others:
         Memo(tmp_path).put("kind", k, 2)

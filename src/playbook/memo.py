@@ -1,6 +1,6 @@
 """The memo: results of pure build steps, stored under the digest of all of their inputs.
 
-An entry's name *is* its key: `ROOT/.playbook-cache/v3/<tool>/<kind>/<key[:2]>/<key>`. Keys are
+An entry's name *is* its key: `ROOT/.playbook-cache/v4/<tool>/<kind>/<key[:1]>/<key>`. Keys are
 made with `key()`, which always includes the tool (Playbook's source, its libraries' versions,
 Python's version), so two different values can never share a name. An entry is written once
 and never replaced; there is no lookup by prefix or by "the last one". A stale entry is simply
@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import pickle
-import platform
+import re
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -42,11 +44,13 @@ from . import __version__
 from .scratch import lock
 
 CACHE_DIR = ".playbook-cache"
-#: Bump when the layout of the store changes.
-FORMAT = 3
+#: Bump when the layout of the store changes (4: sixteen folders of entries per kind, not 256).
+FORMAT = 4
 #: Where no file lock can be taken, another tool's store is removed once unused this long (s).
 UNHELD_AGE = 3600.0
 _MAGIC = b"PLAYBOOK-MEMO"
+#: Numbers the temporary files this process writes entries to.
+_SERIAL = itertools.count()
 
 
 def digest(*parts: bytes | str) -> str:
@@ -103,25 +107,54 @@ def _remembered_key(step: str, *inputs: bytes | str) -> str:
     return digest(step, tool_digest(), *inputs)
 
 
-#: The libraries whose upgrade can change what is made (pages, notes' HTML, YAML read).
-LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "pyyaml")
+#: The libraries whose upgrade can change what is made (pages, notes' HTML, YAML read), by
+#: distribution name, with the package each installs.
+LIBRARIES = (("jinja2", "jinja2"), ("markupsafe", "markupsafe"), ("markdown-it-py", "markdown_it"),
+             ("pyyaml", "yaml"))
 
 
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
     """Playbook's version, its own source files, its libraries' versions and Python's: what
     any memoised result may depend on besides its named inputs."""
-    from importlib.metadata import PackageNotFoundError, version
     pkg = Path(__file__).resolve().parent
-    parts: list[bytes | str] = [__version__, str(FORMAT), platform.python_version()]
-    for name in LIBRARIES:
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=-")
+    parts: list[bytes | str] = [__version__, str(FORMAT), ".".join(map(str, sys.version_info[:3]))]
+    parts += [f"{name}={installed_version(name, module)}" for name, module in LIBRARIES]
     for f in sorted(pkg.rglob("*.py")):
         parts += [f.relative_to(pkg).as_posix(), f.read_bytes()]
     return digest(*parts)
+
+
+def installed_version(name: str, module: str) -> str:
+    """The version of distribution `name`, which installs package `module`, or '-'. Every
+    build asks (the store's name holds it), so it is read from the name of the installer's
+    record beside the package (PEP 427: `<name>-<version>.dist-info`), without importing
+    `importlib.metadata`, which took 20–30 ms of each build; any other layout asks it."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    places = list(spec.submodule_search_locations or []) if spec is not None else []
+    if len(places) == 1:
+        try:
+            records = [e[:-len(".dist-info")].partition("-") for e in os.listdir(os.path.dirname(places[0]))
+                       if e.endswith(".dist-info")]
+        except OSError:
+            records = []
+        found = [version for dist, _, version in records if _normal(dist) == _normal(name) and version]
+        if len(found) == 1:
+            return found[0]
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
+def _normal(name: str) -> str:
+    # PEP 503's normal form, with "_" (what PEP 427 escapes a name to); older installers kept case.
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 class Memo:
@@ -140,6 +173,8 @@ class Memo:
         only what the build reads back itself; the rest would be written and removed unread."""
         self.used: dict[str, set[str]] = {}
         """Keys asked for or stored during this build, per kind: what `sweep` keeps."""
+        self.made: set[Path] = set()
+        """Folders of entries this process (or the one it was forked from) made or found."""
         self.listed: dict[str, tuple[int, list[str]]] = {}
         """Per folder of entries, its modification time and names when `sweep` last listed it:
         `serve` sweeps after every edit, and listing its 1,800 folders was a twelfth of a
@@ -157,7 +192,10 @@ class Memo:
 
     def _path(self, kind: str, k: str) -> Path:
         assert self.dir is not None
-        return self.dir / kind / k[:2] / k
+        # Sixteen folders a kind: on ext4 a new folder costs several times a new file, and
+        # with 256 a first build at 200 customers made 1,100 of them (a tenth of its kernel
+        # time); 10,000 customers make 625 entries a folder, which a directory index handles.
+        return self.dir / kind / k[:1] / k
 
     def get(self, kind: str, k: str) -> Any | None:
         """The value stored under `k`, or None."""
@@ -226,9 +264,19 @@ class Memo:
         target = self._path(kind, k)
         if target.exists():
             return
+        folder = target.parent
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".new-", dir=target.parent)
+            if folder not in self.made:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.made.add(folder)
+            try:  # a name of this process's own, where mkstemp drew random ones (a fifth of a put)
+                tmp = f"{folder}/.new-{os.getpid()}-{next(_SERIAL)}"
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            except FileExistsError:  # left by a killed process of the same number
+                fd, tmp = tempfile.mkstemp(prefix=".new-", dir=folder)
+            except FileNotFoundError:  # the folder went since (removed by hand)
+                self.made.discard(folder)
+                raise
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(header(payload, k))

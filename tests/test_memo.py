@@ -109,7 +109,7 @@ def test_a_long_lived_memo_sweeps_what_others_wrote_since_it_last_listed(tmp_pat
     memo.begin()
     memo.get("kind", used)
     memo.sweep(("kind",))  # listed: one entry
-    shard = memo._path("kind", used).parent
+    shard = Path(memo._path("kind", used)).parent
     st = shard.stat()
     for k in others:
         Memo(tmp_path).put("kind", k, 2)

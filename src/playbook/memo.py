@@ -118,7 +118,7 @@ def tool_digest() -> str:
     """Playbook's version, its own source files, its libraries' versions and Python's: what
     any memoised result may depend on besides its named inputs."""
     pkg = Path(__file__).resolve().parent
-    parts: list[bytes | str] = [__version__, str(FORMAT), ".".join(map(str, sys.version_info[:3]))]
+    parts: list[bytes | str] = [__version__, str(FORMAT), sys.version.split()[0]]
     parts += [f"{name}={installed_version(name, module)}" for name, module in LIBRARIES]
     for f in sorted(pkg.rglob("*.py")):
         parts += [f.relative_to(pkg).as_posix(), f.read_bytes()]
@@ -129,7 +129,7 @@ def installed_version(name: str, module: str) -> str:
     """The version of distribution `name`, which installs package `module`, or '-'. Every
     build asks (the store's name holds it), so it is read from the name of the installer's
     record beside the package (PEP 427: `<name>-<version>.dist-info`), without importing
-    `importlib.metadata`, which took 20–30 ms of each build; any other layout asks it."""
+    `importlib.metadata`, which took 20–35 ms of each build; any other layout asks it."""
     import importlib.util
     try:
         spec = importlib.util.find_spec(module)
@@ -193,7 +193,7 @@ class Memo:
     def _path(self, kind: str, k: str) -> str:
         assert self.dir is not None
         # Sixteen folders a kind: on ext4 a new folder costs several times a new file, and
-        # with 256 a first build at 200 customers made 1,100 of them (a tenth of its kernel
+        # with 256 a first build at 200 customers made 1,100 of them (a quarter of its kernel
         # time); 10,000 customers make 625 entries a folder, which a directory index handles.
         # A string, not a Path: joining Paths was a fifth of reading 10,000 slim units back.
         return f"{self.dir}/{kind}/{k[:1]}/{k}"

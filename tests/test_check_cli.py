@@ -396,3 +396,23 @@ def test_docs_common_mistakes_table_quotes_real_messages(tmp_path):
 
         assert any(matches(line) for line in said), f"row {wrote!r}: {quoted!r} is not what check says:\n" + \
             "\n".join(said)
+
+
+@pytest.mark.parametrize("finish", ["nothing", "a thread"])
+def test_the_command_leaves_at_once_only_when_nothing_is_left_to_finish(finish):
+    """`playbook` (cli.console) ends its process without tearing the interpreter down (freeing
+    a large book's model took up to 150 ms), its output flushed first and its exit code kept;
+    with a thread still running it exits the usual way, which waits for it (and runs atexit)."""
+    code = (
+        "import atexit, sys, threading\n"
+        "from playbook.cli import console\n"
+        "atexit.register(lambda: print('torn down', flush=True))\n"
+        "if sys.argv[1] == 'a thread':\n"
+        "    threading.Thread(target=threading.Event().wait, args=(0.2,)).start()\n"
+        "console(sys.argv[2:])\n"
+    )
+    for args, status, out in [(["--version"], 0, "playbook "), (["build", "/no/such/playbook"], 2, "")]:
+        proc = subprocess.run([sys.executable, "-c", code, finish, *args], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == status, proc.stderr
+        assert proc.stdout.startswith(out) and ("torn down" in proc.stdout) == (finish == "a thread")
+        assert "Traceback" not in proc.stderr and (status == 0 or "playbook:" in proc.stderr)

@@ -277,8 +277,9 @@ def console(argv: Sequence[str] | None = None) -> NoReturn:
     else, and for `main` called in a process that goes on (the tests), the usual exit."""
     code = main(argv)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # none at all under pythonw
+                stream.flush()
     except (OSError, ValueError):  # a closed pipe or stream: the interpreter reports it as before
         sys.exit(code)
     import threading

@@ -10,7 +10,7 @@ keyed by what they read of each customer. A file whose key is the one last writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, partial
 from heapq import merge, nlargest
 from itertools import islice
@@ -34,12 +34,10 @@ from .site.render import assets, render_pieces
 from .folders import Listing
 from .inputs import Inputs
 from .manifest import Manifest
-from .units import BLOBS, PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest, with_blobs
+from .units import PARALLEL_MIN_FILES, Analysed, Book, Unit, full_unit, note_digest, with_blobs, without_blobs
 from .write import Stale, Writer
 
 __all__ = ["Carried", "render_site"]
-
-_NO_BLOBS = dict.fromkeys(BLOBS, b"")
 
 #: A page over all customers is kept in the memo up to this size (bytes).
 PAGE_MEMO_MAX = 16 * 2**20
@@ -363,7 +361,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         # units whole in memory for the next build.
         for i, u in enumerate(units):
             if u.relationship is not None and u.json_z:
-                units[i] = replace(u, **_NO_BLOBS)
+                units[i] = without_blobs(u)
         ok = [u for u in units if u.relationship is not None]
 
     index = ((None, [f]) for f in kept_or_made(renderer, templates, inp, since, ok, memo, writer, carried.kept))

@@ -405,8 +405,8 @@ def slim_pickle(unit: Unit) -> bytes:
     r = unit.relationship
     keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
     notes = tuple(i for i in r.customer.interactions if i.slug in keep) if r is not None else ()
-    return _slim_bytes(replace(unit, slim=True, relationship=slim_relationship(unit), recent_notes=_slim_bytes(notes),
-                               **_NO_BLOBS))
+    return _slim_bytes(without_blobs(replace(unit, slim=True, relationship=slim_relationship(unit),
+                                             recent_notes=_slim_bytes(notes))))
 
 
 #: A unit's share of the files over all customers, made at analysis. A slim unit in the memo
@@ -420,6 +420,10 @@ _NO_BLOBS = dict.fromkeys(BLOBS, b"")
 
 def blobs_pickle(unit: Unit) -> bytes:
     return pickle.dumps(tuple(getattr(unit, f) for f in BLOBS), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def without_blobs(u: Unit) -> Unit:
+    return replace(u, **_NO_BLOBS)
 
 
 def has_blobs(u: Unit) -> bool:
@@ -557,8 +561,7 @@ def _slim_back(pickled: bytes, memo: Memo, blobs: bytes | None = None) -> Unit:
         u = _blobs_from(u, blobs)
         if u is None:
             raise ValueError("a worker handed back blobs that do not unpickle")  # a programming error
-    for kind, k in (("parse", u.pkey), ("analyse", u.akey), ("blobs", u.akey)):
-        memo.used.setdefault(kind, set()).add(k)
+    _keep_entries(memo, u.pkey, u.akey)
     memo.remember("slim", u.akey, u)
     return u
 
@@ -569,8 +572,7 @@ def _known(pkey: str, akey: str, memo: Memo) -> Unit | None:
     for kind in ("analyse", "slim"):
         u = memo.recall(kind, akey)
         if isinstance(u, Unit) and u.pkey == pkey:
-            for kind, k in (("parse", pkey), ("analyse", akey), ("blobs", akey)):
-                memo.used.setdefault(kind, set()).add(k)
+            _keep_entries(memo, pkey, akey)
             return u
     raw = memo.get_pickled("slim", akey)
     if raw is not None:
@@ -581,6 +583,14 @@ def _known(pkey: str, akey: str, memo: Memo) -> Unit | None:
         if isinstance(u, Unit) and u.pkey == pkey and u.akey == akey:
             return u
     return None
+
+
+def _keep_entries(memo: Memo, pkey: str, akey: str) -> None:
+    """Mark a unit taken without reading them as using its parse, full and blobs entries
+    (the sweep leaves them: a later build may need the notes or the blobs)."""
+    memo.keep("parse", pkey)
+    memo.keep("analyse", akey)
+    memo.keep("blobs", akey)
 
 
 @contextmanager

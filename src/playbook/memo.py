@@ -193,7 +193,7 @@ class Memo:
     def _path(self, kind: str, k: str) -> str:
         assert self.dir is not None
         # Sixteen folders a kind: on ext4 a new folder costs several times a new file, and
-        # with 256 a first build at 200 customers made 1,100 of them (a quarter of its kernel
+        # with 256 a first build at 200 customers made about 950 of them (a quarter of its kernel
         # time); 10,000 customers make 625 entries a folder, which a directory index handles.
         # A string, not a Path: joining Paths was a fifth of reading 10,000 slim units back.
         return f"{self.dir}/{kind}/{k[:1]}/{k}"

@@ -13,6 +13,7 @@ import pytest
 from playbook import manifest
 from playbook.build import Session, build
 from playbook.memo import CACHE_DIR
+from playbook.parallel import can_fork as parallel_can_fork
 
 from builds import cold, fresh, same, synthetic_playbook
 from helpers import tree
@@ -552,6 +553,84 @@ def test_a_build_freezes_the_units_it_reads_back_until_it_returns(synthetic, tmp
         assert gc.get_freeze_count() >= theirs
     finally:
         gc.unfreeze()
+    same(tree(out), cold(root))
+
+
+@pytest.fixture
+def splitting(monkeypatch):
+    """Every build that makes few customers' pages makes the exports in a forked worker
+    (site_files.split_ok), however small the book; the calls are counted."""
+    from playbook import parallel, site_files
+    monkeypatch.setattr(site_files, "SPLIT_MIN_CUSTOMERS", 0)
+    calls: list[str] = []
+    real = parallel.beside
+
+    def counted(fn, meanwhile, **share):
+        calls.append(fn.__name__)
+        return real(fn, meanwhile, **share)
+    monkeypatch.setattr(site_files, "beside", counted)
+    return calls
+
+
+@pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the split is not made without it)")
+def test_after_an_edit_the_exports_made_by_a_forked_worker_are_the_cold_builds(synthetic, tmp_path, trusting,
+                                                                                splitting):
+    """A build after an edit makes playbook.json, each customer's JSON and the search index
+    in a forked worker while it makes the pages. The site is a cold build's; the manifest
+    names the worker's files as written (the next build finds nothing changed) and the sweep
+    keeps the memo entries the worker used (the next export copies the unchanged customers
+    from the file as written, reading the layout it memoised)."""
+    from playbook.memo import Memo
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, jobs=2).ok
+    assert splitting == []  # a first build makes every customer's pages: no split
+    note = sorted(sorted((root / "content" / "customers").iterdir())[3].glob("interactions/*.md"))[-1]
+    other = sorted((root / "content" / "customers").iterdir())[0].name
+    files = ("playbook.json", f"customers/{note.parents[1].name}/index.json", f"customers/{other}/index.json")
+    for line in ("A line added.", "Another line."):
+        note.write_text(note.read_text() + f"\n{line}\n")
+        inodes = [(out / f).stat().st_ino for f in files]
+        report = build(root, out, jobs=2)
+        assert report.ok and not report.unchanged and splitting == ["_exports_task"]
+        splitting.clear()
+        same(tree(out), cold(root))
+        # Written by the worker and moved in: the export and this customer's JSON; another
+        # customer's JSON is kept, the very file.
+        assert [(out / f).stat().st_ino == i for f, i in zip(files, inodes)] == [False, False, True]
+        memo = Memo(root)
+        last = manifest.read(memo, out, None)
+        assert os.path.exists(memo._path("json", last.written.files["playbook.json"][0]))
+        # ... and the one it copied from; older ones are swept (the worker's use is the build's).
+        assert len([e for d in (memo.dir / "json").iterdir() for e in d.iterdir()]) == 2
+    again = build(root, out, jobs=2)
+    assert again.ok and again.unchanged and splitting == []
+
+
+@pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the split is not made without it)")
+def test_a_forked_worker_that_fails_leaves_the_last_site_as_it_was(synthetic, tmp_path, trusting, splitting,
+                                                                   monkeypatch):
+    """An error in the worker making the exports fails the build, after the pages made
+    meanwhile, and the site stays the last build's, every file of it; the next build
+    makes a cold build's site."""
+    from playbook import site_files
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, jobs=2).ok
+    before = tree(out)
+    real = site_files._export
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the export failed")
+    monkeypatch.setattr(site_files, "_export", failing)
+    note = sorted(sorted((root / "content" / "customers").iterdir())[3].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nA line added.\n")
+    with pytest.raises(RuntimeError, match="the export failed"):
+        build(root, out, jobs=2)
+    assert splitting == ["_exports_task"]
+    same(tree(out), before)
+    monkeypatch.setattr(site_files, "_export", real)
+    assert build(root, out, jobs=2).ok
     same(tree(out), cold(root))
 
 

@@ -87,3 +87,32 @@ def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator
             yield from results
             del results
         yield from more
+
+
+def _run_beside(fn: Callable[[dict], R]) -> R:
+    if "beside" not in _SHARED:  # a programming error: the worker was forked after the share was cleared
+        raise RuntimeError("a worker started without the share it was forked for")
+    return fn(_SHARED)
+
+
+def beside(fn: Callable[[dict], R], meanwhile: Callable[[], None], **share) -> R:
+    """`fn(share)` in one forked worker while this process runs `meanwhile()`; `fn`'s result,
+    once both are done (an error in either is raised here, after both). The worker inherits
+    `share` instead of being sent it, so `fn` must be a module-level function. Without fork:
+    `fn`, then `meanwhile`, in this process. `meanwhile` may start workers of its own
+    (`ordered_map`)."""
+    if not can_fork():
+        found = fn(share)
+        meanwhile()
+        return found
+    with _POOL:
+        _SHARED.update(share, beside=True)
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            # A fork context starts its worker within `submit`: it has the share as it is now.
+            future = pool.submit(_run_beside, fn)
+        finally:
+            _SHARED.clear()
+    with pool:  # leaving it waits for the worker, whatever `meanwhile` raised
+        meanwhile()
+        return future.result()

@@ -237,6 +237,20 @@ class Writer:
         known = self.last_groups[name]
         return known[1] if all(self.has(rel, key) for rel in known[1]) else None
 
+    def adopt(self, rel: str, key: str, wrote: bool, seen: tuple[int, int] | None) -> None:
+        """Take in a file that a forked worker added to its copy of this writer (in the same
+        folders): `wrote`, its bytes were written; `seen`, what `has` found of it on disk."""
+        self.keys[rel] = key
+        if wrote:
+            self.written += 1
+            self.seen.pop(rel, None)
+            self._wrote(rel)
+        elif seen is not None:
+            self.seen[rel] = seen
+
+    def _wrote(self, rel: str) -> None:
+        """What a writer keeps of a file whose bytes it wrote, besides its key."""
+
     def group(self, name: str, key: str, paths: tuple[str, ...]) -> None:
         self.groups[name] = (key, paths)
 
@@ -292,7 +306,10 @@ class TreeWriter(Writer):
             _dump(target, data)
             self.written += 1
             self.seen.pop(rel, None)
-            self.staged.append(rel)
+            self._wrote(rel)
+
+    def _wrote(self, rel: str) -> None:
+        self.staged.append(rel)
 
     def finish(self) -> Written:
         if self.in_place:
@@ -409,6 +426,9 @@ class SyncWriter(Writer):
             f.write(data)
         os.replace(tmp, target)  # a reader never sees half a file; a link at `target` is replaced
         self.written += 1
+        self._wrote(rel)
+
+    def _wrote(self, rel: str) -> None:
         if self.changed is not None:
             self.changed.append(rel)
 

@@ -331,8 +331,11 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
 
     # The styles and scripts first: a tab reloaded when its page is written (`announce`) loads
     # them at once.
+    # Kept as written when unchanged, as every other file is: written again, they were five
+    # new files in every build.
     for rel, data in assets(inp.root):
-        add(rel, digest(data), data)
+        k = digest(data)
+        add(rel, k, None if writer.has(rel, k) else data)
     first: list[Unit] = []
     if not plain:
         # `serve`, after an edit: the customers whose unit is not the last build's and whose
@@ -369,7 +372,8 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         """playbook.json, each customer's JSON and the search index."""
         _export(ok, rels, ranking, inp, memo, writer, add, fill)
         schema = json_out.schema_bytes()
-        add(json_out.SCHEMA_FILE, digest(schema), schema)
+        k = digest(schema)
+        add(json_out.SCHEMA_FILE, k, None if writer.has(json_out.SCHEMA_FILE, k) else schema)
         for u in ok:  # each customer's entry on its own, for a tool that wants one customer
             rel, k = customer_file(u.slug), key("customer-json", u.akey)
             add(rel, k, None if writer.has(rel, k) else json_out.customer_file(fill(u).json_text, inp.as_of))

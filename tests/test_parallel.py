@@ -1,0 +1,87 @@
+"""`parallel.beside`: one forked worker beside this process, which a build after an edit uses
+to make the exports while it makes the pages (site_files.split_ok)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from playbook import parallel
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="needs fork")
+
+
+def _where(share: dict) -> tuple[int, object]:
+    """The worker's process and what it inherited (a lock cannot be pickled: it was not sent)."""
+    return os.getpid(), share["made"](share["lock"])
+
+
+def _failing(share: dict) -> None:
+    raise ValueError("the worker failed")
+
+
+def _slow_write(share: dict) -> str:
+    share["path"].write_text("written by the worker")
+    return "done"
+
+
+def _square(x: int, share: dict) -> int:
+    return x * x
+
+
+@needs_fork
+def test_the_worker_is_forked_with_the_share_while_this_process_runs_meanwhile():
+    here: list[int] = []
+    lock = threading.Lock()
+    pid, made = parallel.beside(_where, lambda: here.append(os.getpid()), lock=lock,
+                                made=lambda held: type(held).__name__)
+    assert here == [os.getpid()] and pid != os.getpid()
+    assert made == type(lock).__name__
+    assert parallel._SHARED == {}  # nothing left for the next pool
+
+
+@needs_fork
+def test_an_error_in_the_worker_is_raised_after_meanwhile_is_done():
+    done: list[bool] = []
+    with pytest.raises(ValueError, match="the worker failed"):
+        parallel.beside(_failing, lambda: done.append(True))
+    assert done == [True]
+
+
+@needs_fork
+def test_an_error_meanwhile_is_raised_once_the_worker_is_done(tmp_path: Path):
+    """The build's writer is aborted (its scratch folder removed) only after the worker has
+    stopped writing into it."""
+    target = tmp_path / "out.txt"
+
+    def meanwhile() -> None:
+        raise RuntimeError("a template failed")
+    with pytest.raises(RuntimeError, match="a template failed"):
+        parallel.beside(_slow_write, meanwhile, path=target)
+    assert target.read_text() == "written by the worker"
+
+
+@needs_fork
+def test_meanwhile_may_start_workers_of_its_own():
+    """The share's lock is released once the worker is forked: `ordered_map` inside
+    `meanwhile` (a large book's customer pages) does not wait on it."""
+    found: list[int] = []
+    result: list[str] = []
+    # In a thread, so that a lock held across `meanwhile` fails the test instead of hanging it.
+    run = threading.Thread(target=lambda: result.append(parallel.beside(
+        _slow_write, lambda: found.extend(parallel.ordered_map(_square, range(60), 2, 10)), path=Path(os.devnull))),
+        daemon=True)
+    run.start()
+    run.join(60)
+    assert result == ["done"] and found == [x * x for x in range(60)]
+
+
+def test_without_fork_both_run_in_this_process(monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    order: list[str] = []
+    target = tmp_path / "out.txt"
+    assert parallel.beside(_slow_write, lambda: order.append(target.read_text()), path=target) == "done"
+    assert order == ["written by the worker"]

@@ -262,7 +262,7 @@ def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list
 SPLIT_MIN_CUSTOMERS = 500
 
 
-def split_ok(ok: list[Unit], done: set[str], page_keys: dict[str, str], writer: Writer, jobs: int | None) -> bool:
+def split_ok(ok: list[Unit], page_keys: dict[str, str], writer: Writer, jobs: int | None) -> bool:
     """Whether a build makes the exports (playbook.json, each customer's JSON, the search
     index) in a forked worker while this process makes the pages: on a large enough book,
     with a second core, when this process makes the customers' pages itself (few changed:
@@ -271,7 +271,7 @@ def split_ok(ok: list[Unit], done: set[str], page_keys: dict[str, str], writer: 
     n = workers(jobs)
     if len(ok) < SPLIT_MIN_CUSTOMERS or n < 2 or not can_fork():
         return False
-    changed = [u for u in ok if u.slug not in done and not writer.made_under(u.slug, page_keys[u.slug])]
+    changed = [u for u in ok if not writer.made_under(u.slug, page_keys[u.slug])]
     return (jobs is None and sum(u.files for u in changed) < PARALLEL_MIN_FILES) or in_process(changed, n)
 
 
@@ -330,9 +330,8 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         writer.group(slug, pk, tuple(rel for rel, _ in files))
 
     # The styles and scripts first: a tab reloaded when its page is written (`announce`) loads
-    # them at once.
-    # Kept as written when unchanged, as every other file is: written again, they were five
-    # new files in every build.
+    # them at once. Kept as written when unchanged, as every other file is (written again,
+    # they were five new files in every build).
     for rel, data in assets(inp.root):
         k = digest(data)
         add(rel, k, None if writer.has(rel, k) else data)
@@ -443,7 +442,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
             for rel, data in feed(rels, inp.config, inp.as_of, feed_items(units, newest, inp, memo)):
                 add(rel, fk, data)
 
-    if plain and split_ok(ok, done, page_keys, writer, jobs):
+    if plain and split_ok(ok, page_keys, writer, jobs):
         # A build after an edit: the exports in a forked worker (it inherits the units), the
         # pages here, at once; the worker writes its files into the same scratch folder and
         # tells this writer and memo what it added and used.

@@ -203,8 +203,10 @@ def test_after_one_edit_the_other_customers_pages_are_kept_not_rewritten(synthet
 def test_the_pages_over_all_customers_are_kept_whole_when_nothing_they_show_changed(
         synthetic, tmp_path, trusting, monkeypatch, how):
     """A paragraph added at the end of a note changes nothing the lists, the home page or the
-    team's pages show: they are kept as written without their view data being made. A new
-    note changes what they show, and they are made again; a list page changed by hand is too."""
+    team's pages show: they are kept as written without their view data being made; nor does
+    a new summary of a customer's last note that went well, when the home page does not list
+    it among the latest. A new note changes what they show, and they are made again; a list
+    page changed by hand is too."""
     from playbook.site.lists import ListViews
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
@@ -226,6 +228,16 @@ def test_the_pages_over_all_customers_are_kept_whole_when_nothing_they_show_chan
     folder = sorted((root / "content" / "customers").iterdir())[2]
     note = sorted(folder.glob("interactions/*.md"))[0]
     note.write_text(note.read_text() + "\n\nA later paragraph no list shows.\n")
+    assert not home_made()
+    # The last note of the customer whose last note is the oldest of the book's, one that
+    # went well (a bad one's summary is quoted by the repair it asks for), of a customer not
+    # ended (an ended one's stage reason quotes it): the timeline holds it as the last.
+    lasts = sorted((max(f.glob("interactions/*.md")) for f in (root / "content" / "customers").iterdir()
+                    if "status: ended" not in (f / "customer.yaml").read_text()), key=lambda p: p.name)
+    last = next(p for p in lasts if "sentiment: positive" in p.read_text())
+    head, sep, body = last.read_text()[4:].partition("\n---\n")
+    last.write_text("---\n" + "\n".join([*(x for x in head.splitlines() if not x.startswith("summary:")),
+                                          "summary: Walked through the new onboarding plan"]) + sep + body)
     assert not home_made()
     (folder / "interactions" / "2026-11-19-call.md").write_text("---\ntype: call\nsentiment: negative\n---\n"
                                                               "They are unhappy with the renewal terms.\n")

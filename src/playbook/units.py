@@ -368,17 +368,18 @@ _DROPPED = {"body": "", "html": "", "commitments": (), "text": ""}
 def slim_relationship(unit: Unit) -> Relationship | None:
     """The relationship as the pages over all customers read it: without its interactions
     (the home page's latest are read from `Unit.recent_notes`, and `site_files.index_key`
-    names them; the last one, which the timeline and the stage's reasons quote, stays there)
-    and without the notes and promises of any interaction met (`_Slim` drops those); without
-    its contacts, opportunities, profile notes, open promises, stage history and health
-    factors, which only its own pages show."""
+    names them), not even the timeline's last one and unanswered ones (the stage's reasons
+    quote them as text already: with them, a new summary of the last note made every page
+    over all customers again to find none changed); without the notes and promises of any
+    interaction met (`_Slim` drops those); without its contacts, opportunities, profile
+    notes, open promises, stage history and health factors, which only its own pages show."""
     r = unit.relationship
     if r is None:
         return None
     c = r.customer
     return replace(r, customer=replace(c, interactions=(), contacts=(), opportunities=(), notes=None, lines={}),
                    commitments=(), stage_history=(), health=replace(r.health, factors=()),
-                   timeline=replace(r.timeline, contacts=()))
+                   timeline=replace(r.timeline, contacts=(), last_interaction=None, unanswered=()))
 
 
 def _slim_digest(r: object) -> str:

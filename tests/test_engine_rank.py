@@ -148,7 +148,8 @@ def test_agenda_is_every_action_highest_first_with_the_next_actions_fields():
     small = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, slug="small", name="Small",
                      asks=(ask("A quote", d(3)),))
     rels = [analyse(c, config(), AS_OF) for c in (small, big)]
-    export = [SimpleNamespace(akey=r.customer.slug, json_text=customer_json(r).encode(), agenda_z=agenda_blob(r))
+    export = [SimpleNamespace(akey=r.customer.slug, json_text=customer_json(r).encode(), agenda_z=agenda_blob(r),
+                              action_count=len(r.actions))
               for r in rels]
     doc = json.loads(b"".join(pieces(export, rels, AS_OF)))
     agenda = doc["agenda"]

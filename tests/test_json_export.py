@@ -32,7 +32,8 @@ def _customer(rng: random.Random, slug: str, version: int) -> tuple[SimpleNamesp
     actions = [SimpleNamespace(sort_key=lambda k=k: k) for k in keys]
     lines = [f'    {{"title": "{slug} v{version} a{j} {"x" * rng.randrange(9)}"}}'.encode() for j in range(len(actions))]
     entry = f'    {{"slug": "{slug}", "v": {version}, "pad": "{"y" * rng.randrange(40)}"}}'.encode()
-    return (SimpleNamespace(akey=f"{slug}:{version}", json_text=entry, agenda_z=zlib.compress(b"\0".join(lines))),
+    return (SimpleNamespace(akey=f"{slug}:{version}", json_text=entry, agenda_z=zlib.compress(b"\0".join(lines)),
+                            action_count=len(actions)),
             SimpleNamespace(customer=SimpleNamespace(slug=slug), actions=actions))
 
 
@@ -85,7 +86,7 @@ def test_an_empty_book_and_a_book_without_actions():
     assert json.loads(_made({})) == {**json.loads(_made({})), "customers": [], "agenda": []}
     book = {"a": _customer(rng, "a", 0)}
     book["a"][1].actions.clear()
-    book["a"] = (SimpleNamespace(akey="a:0", json_text=book["a"][0].json_text, agenda_z=b""), book["a"][1])
+    book["a"] = (SimpleNamespace(akey="a:0", json_text=book["a"][0].json_text, agenda_z=b"", action_count=0), book["a"][1])
     layout: json_out.Layout = {}
     first = _made(book, layout=layout)
     assert json.loads(first)["agenda"] == []

@@ -249,6 +249,36 @@ def test_the_pages_over_all_customers_are_kept_whole_when_nothing_they_show_chan
     assert home_made()
 
 
+def test_a_build_that_keeps_the_pages_over_all_customers_reads_no_other_relationship(
+        synthetic, tmp_path, trusting, monkeypatch):
+    """After a paragraph added to one note, nothing any page over all customers shows changed:
+    the build reads none of the other customers' relationships (a slim unit read back holds
+    its own pickled until asked, units.Unit). After a new note it reads them to make those
+    pages, and either way the site is a cold build's."""
+    from playbook.records import Pickled
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    loads: list[int] = []
+    real = Pickled.load
+    monkeypatch.setattr(Pickled, "load", lambda self: loads.append(1) or real(self))
+
+    def read() -> int:
+        loads.clear()
+        assert build(root, out).ok
+        found = len(loads)  # before the cold build compared with
+        same(tree(out), cold(root))
+        return found
+
+    folder = sorted((root / "content" / "customers").iterdir())[2]
+    note = sorted(folder.glob("interactions/*.md"))[0]
+    note.write_text(note.read_text() + "\n\nA later paragraph no list shows.\n")
+    assert read() == 0
+    (folder / "interactions" / "2026-11-19-call.md").write_text("---\ntype: call\nsentiment: negative\n---\n"
+                                                              "They are unhappy with the renewal terms.\n")
+    assert read() >= len(list((root / "content" / "customers").iterdir())) - 1
+
+
 @pytest.mark.parametrize("how", ["build", "serve"])
 def test_the_lists_are_kept_whole_when_no_row_or_action_on_them_changed(synthetic, tmp_path, trusting, monkeypatch,
                                                                          how):

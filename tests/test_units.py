@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from playbook import units
+from playbook import site_files, units
+from playbook.engine.agenda import ranked
 from playbook.build import begin
 from playbook.memo import Memo, fingerprint
 from playbook.outputs import json_out
@@ -92,9 +93,13 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
     assert slim_handles == handles
     assert None not in want.values()
     assert got == want
-    # playbook.json's agenda is made from the slim units' actions.
+    # playbook.json's agenda is made from the slim units' actions, or from their sort keys alone.
     export = [b"".join(json_out.pieces(full, [u.relationship for u in us], b.inputs.as_of)) for us in (full, slim)]
     assert export[0] == export[1] and b'"agenda": [\n' in export[0]
+    rels = [u.relationship for u in full]
+    order = json_out.agenda_order(rels, ranked(rels))
+    assert len(order) > 1 and site_files.agenda_order(slim) == site_files.agenda_order(full) == order
+    assert b"".join(json_out.pieces(full, (), b.inputs.as_of, order=site_files.agenda_order(slim))) == export[0]
 
 
 def test_slim_units_keep_what_the_home_page_shows():
@@ -256,6 +261,38 @@ def test_an_edit_parses_the_markdown_of_the_edited_note_only(tmp_path, monkeypat
     assert build(root, out).ok
     assert parsed == []
     same(tree(out), cold(root))
+
+
+def test_a_slim_unit_read_back_reads_its_relationship_only_when_asked(tmp_path, monkeypatch):
+    """A slim unit holds its relationship in a pickle of its own (records.deferred): reading
+    the unit back, asking whether it has one, dropping its blobs and pickling it again read
+    none. The first read gives the slim relationship, and copies made before it give that
+    same object (the views key rows and actions by `id`)."""
+    from playbook.records import Pickled
+    root = crafted(tmp_path)
+    b = begin(root, date(2026, 6, 1))
+    made = [units.analyse_folder(f, rel, b.inputs, Memo(None)) for f, rel in b.folders]
+    loads: list[int] = []
+    real = Pickled.load
+
+    def load(self: Pickled):
+        if not hasattr(self, "value"):  # unpickled now
+            loads.append(1)
+        return real(self)
+    monkeypatch.setattr(Pickled, "load", load)
+    for u in made:
+        back = pickle.loads(units.slim_pickle(u))
+        lean = units.without_blobs(back)
+        again = pickle.loads(pickle.dumps(lean))
+        assert back.has_relationship and lean.has_relationship and again.has_relationship
+        assert not units.has_blobs(lean) and back.tags == u.relationship.customer.tags
+        assert again.action_count == len(u.relationship.actions) > 0
+        assert not loads
+        r = lean.relationship
+        assert loads == [1] and back.relationship is r and lean.relationship is r and loads == [1]
+        assert units._slim_digest(r) == u.shown and r.actions == u.relationship.actions
+        assert units._slim_digest(again.relationship) == u.shown and loads == [1, 1]
+        loads.clear()
 
 
 @pytest.mark.parametrize("big", [False, True])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import pickle
 import sys
 import types
 from typing import Any
@@ -65,3 +66,57 @@ def _install(cls: type, names: tuple[str, ...], interned: tuple[str, ...] = ()) 
 
     cls.__getstate__ = __getstate__
     cls.__setstate__ = __setstate__
+
+
+class Pickled:
+    """A field's value kept as its pickle until first read (`deferred`). Records copied
+    before it is read share it, and with it the one value unpickled: a relationship is one
+    object whichever copy read it first (the site's views key rows and actions by `id`)."""
+
+    __slots__ = ("data", "value")
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def load(self) -> Any:
+        try:
+            return self.value
+        except AttributeError:
+            self.value = pickle.loads(self.data)
+            return self.value
+
+    def __reduce__(self):
+        return Pickled, (self.data,)
+
+
+def deferred(cls: type, name: str) -> types.MemberDescriptorType:
+    """Let the slot `name` of the slotted class `cls` hold a `Pickled` value, unpickled where
+    the field is first read and kept so: every reader gets the value as if it had always
+    been there. Returns the slot's own descriptor, which reads what the slot holds as it is
+    (to copy or pickle a record without unpickling its field). Call it after `fast_pickling`,
+    whose unpickler then sets the slot as it is too (its pickler reads the field: give the
+    class a `__getstate__` that reads the slot instead)."""
+    slot = vars(cls)[name]
+    if not isinstance(slot, types.MemberDescriptorType):
+        raise TypeError(f"{cls.__name__}.{name} is not a slot")
+
+    class Field:
+        __slots__ = ()
+
+        def __get__(self, obj, owner=None):
+            if obj is None:
+                return self
+            value = slot.__get__(obj, owner)
+            if type(value) is Pickled:
+                value = value.load()
+                slot.__set__(obj, value)
+            return value
+
+        def __set__(self, obj, value):
+            slot.__set__(obj, value)
+
+        def __delete__(self, obj):
+            slot.__delete__(obj)
+
+    setattr(cls, name, Field())
+    return slot

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from heapq import merge, nlargest
 from itertools import islice
+from collections.abc import Sequence
 from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
 
 from .memo import Memo, digest, fingerprint, key
-from .engine.agenda import Agenda, Entry
+from .engine.agenda import Agenda
 from .engine.types import Relationship
 from .model import Interaction
 from .names import customer_file
@@ -49,7 +50,7 @@ def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
     one of them (the customers with those days have `limit` notes at least as new between
     them): the others' are not merged (merging all 10,000 took 40 ms, asked three times a
     build)."""
-    firsts = [(int(u.recent[:u.recent.index(" ")]), u) for u in units if u.relationship is not None and u.recent]
+    firsts = [(int(u.recent[:u.recent.index(" ")]), u) for u in units if u.has_relationship and u.recent]
     if len(firsts) > limit:
         floor = nlargest(limit, (day for day, _ in firsts))[-1]
         firsts = [(day, u) for day, u in firsts if day >= floor]
@@ -59,7 +60,7 @@ def latest(units: list[Unit], limit: int) -> list[tuple[tuple, str]]:
 def recent_interactions(units: list[Unit], n: int) -> list[tuple[Interaction, Relationship]]:
     """The `n` latest interactions over all customers with their relationships, as the home
     page lists them (`views.latest`): found by the units' `recent` keys, and only those read."""
-    by_slug = {u.slug: u for u in units if u.relationship}
+    by_slug = {u.slug: u for u in units if u.has_relationship}
     return [(by_slug[c].interaction(i), by_slug[c].relationship) for (_, c, i), _ in latest(units, n)]
 
 
@@ -67,13 +68,13 @@ def feed_key(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs) ->
     """What the feed is made from: its interactions, each by its customer's analysis (which
     holds the note and, through the config's digest, the team's names and the site's
     address), and the date."""
-    akeys = {u.slug: u.akey for u in units if u.relationship}
+    akeys = {u.slug: u.akey for u in units if u.has_relationship}
     return key("feed", inp.as_of.isoformat(), *(f"{c} {i} {akeys[c]}" for (_, c, i), _ in newest))
 
 
 def feed_items(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs, memo: Memo) -> list:
     """The feed's (customer, interaction) pairs, with their notes (slim units leave them out)."""
-    by_slug = {u.slug: u for u in units if u.relationship}
+    by_slug = {u.slug: u for u in units if u.has_relationship}
     full: dict[str, Unit] = {}
     items = []
     for (_, cslug, islug), _ in newest:
@@ -100,7 +101,7 @@ def list_keys(units: list[Unit]) -> dict[int, str]:
 
 def page_key(u: Unit, renderer: Renderer, templates: str) -> str:
     """A customer's own pages depend on its analysis, the site's names and the templates."""
-    return key("pages", u.akey, renderer.site_digest(u.relationship), templates)
+    return key("pages", u.akey, renderer.site_digest(u.tags), templates)
 
 
 def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
@@ -181,7 +182,7 @@ def lists_key(renderer: Renderer, templates: str, inp: Inputs, units: list[Unit]
     templates, the site's key, how lists are paged, and the list keys of every row and action
     (`list_keys`); None when one has none (its page is then keyed by its view data)."""
     site = renderer.views.site_key
-    if site is None or any(not u.row_key or len(u.action_keys) != len(u.relationship.actions) for u in units):
+    if site is None or any(not u.row_key or len(u.action_keys) != u.action_count for u in units):
         return None
     return key("lists", templates, site, str(inp.root), str(paging.PER_PAGE), str(paging.TEXT_BUDGET),
                "\n".join(f"{u.row_key} {' '.join(u.action_keys)}" for u in units))
@@ -233,27 +234,54 @@ class Carried:
     reloads the tabs showing them then, not a second later when the rest is written)."""
 
 
-def _export(ok: list[Unit], rels: list[Relationship], ranking: Callable[[], list[Entry]], inp: Inputs,
+def agenda_order(ok: Sequence[Unit]) -> list[tuple[int, int]]:
+    """playbook.json's agenda (`json_out.agenda_order` of the ranking: engine.agenda) from
+    the units' sort keys of their actions: ranked by them, ties in customer (slug) order,
+    then in each customer's own order, without reading any relationship."""
+    return [(n, j) for _, _, j, n in sorted((k, u.slug, j, n) for n, u in enumerate(ok)
+                                            for j, k in enumerate(u.action_sort_keys))]
+
+
+class Relationships(Sequence[Relationship]):
+    """The units' relationships, each read only when asked (`Unit.relationship`): a build
+    that keeps every page over all customers reads none but the changed customers'."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [u.relationship for u in self.units[i]]
+        return self.units[i].relationship
+
+    def __iter__(self) -> Iterator[Relationship]:
+        return (u.relationship for u in self.units)
+
+
+def _export(ok: list[Unit], rels: Sequence[Relationship], order: Callable[[], list[tuple[int, int]]], inp: Inputs,
             memo: Memo, writer: Writer, add: Callable[[str, str, object], None],
             fill: Callable[[Unit], Unit]) -> None:
     """playbook.json, copying each customer that did not change from the file as last written
     (its layout is memoised under the file's key) rather than decompressing every one (or
-    reading its blobs: `fill`)."""
+    reading its blobs: `fill`). `order`: its agenda (`rels` are then not read)."""
     k = key("json", inp.as_of.isoformat(), *(u.akey for u in ok))
     if writer.has("playbook.json", k):
         memo.keep("json", k)
         add("playbook.json", k, None)
         return
     layout: json_out.Layout = {}
-    order = json_out.agenda_order(rels, ranking())
+    ranked = order()
     with writer.reading("playbook.json") as last:
         was = memo.get("json", last[0]) if last is not None else None
         known = was or {}
         try:
             add("playbook.json", k, json_out.pieces([u if u.akey in known else fill(u) for u in ok], rels, inp.as_of,
-                                                    (was, last[1]) if was else None, layout, order))
+                                                    (was, last[1]) if was else None, layout, ranked))
         except (json_out.Stale, Stale):  # changed by someone while read (or copied): made whole
-            add("playbook.json", k, json_out.pieces([fill(u) for u in ok], rels, inp.as_of, None, layout, order))
+            add("playbook.json", k, json_out.pieces([fill(u) for u in ok], rels, inp.as_of, None, layout, ranked))
     memo.put("json", k, layout)
 
 
@@ -300,7 +328,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
     on a large cold build while this process renders the pages over all customers.
     `templates`: their digest; `env`: the Jinja environment for them."""
     units, ok = book.units, list(book.ok)
-    rels = [u.relationship for u in ok]
+    rels = Relationships(ok)
     # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
     # customers they are tens of megabytes) and the kept views go with this build.
     plain = carried is None
@@ -370,7 +398,11 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
 
     def exports(add: Callable[[str, str, object], None]) -> None:
         """playbook.json and the search index."""
-        _export(ok, rels, ranking, inp, memo, writer, add, fill)
+        # `serve` ranks once for the pages and the export, and keeps the ranking up to date
+        # (engine.agenda); a build ranks by the units' sort keys, which every page over all
+        # customers kept as written never needs.
+        order = partial(agenda_order, ok) if plain else lambda: json_out.agenda_order(rels, ranking())
+        _export(ok, rels, order, inp, memo, writer, add, fill)
         schema = json_out.schema_bytes()
         k = digest(schema)
         add(json_out.SCHEMA_FILE, k, None if writer.has(json_out.SCHEMA_FILE, k) else schema)
@@ -385,7 +417,6 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
 
     def pages() -> None:
         """Each customer's pages, the pages over all customers, the calendars and the feed."""
-        nonlocal ok
         todo = []
         for u in ok:
             if u.slug in done:
@@ -406,11 +437,12 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         if plain:
             # A build: what the exports were made from is not held while the pages are made
             # (at 10,000 customers the export and search blobs are a hundred megabytes).
-            # `serve` keeps its units whole in memory for the next build.
+            # `serve` keeps its units whole in memory for the next build. In place: the
+            # relationships and the views' partials read the units of this list.
             for i, u in enumerate(units):
-                if u.relationship is not None and u.json_z:
+                if u.has_relationship and u.json_z:
                     units[i] = without_blobs(u)
-            ok = [u for u in units if u.relationship is not None]
+            ok[:] = [u for u in units if u.has_relationship]
 
         index = ((None, [f]) for f in kept_or_made(renderer, templates, inp, since, ok, memo, writer, carried.kept))
         for slug, files in ordered_map(_pages_task, [u for u in ok if u.slug in made], n, meanwhile=index, **share):
@@ -461,7 +493,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         exports(add)
         customer_json()
         pages()
-    carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
-    if not plain:
+    if not plain:  # a build's kept views go with it
+        carried.kept.seal({id(x) for r in rels for x in (r, *r.actions)})
         carried.units = {u.slug: u for u in ok}
     progress(f"Writing the site… {count:,} files")

@@ -37,7 +37,7 @@ from .model import Customer, Interaction, Playbook
 from .parallel import can_fork, ordered_map, workers
 from .problems import Problem, error
 from .reading import Refused, entry_kind, list_folder, read_file
-from .records import fast_pickling
+from .records import Pickled, deferred, fast_pickling
 
 #: Below this many interaction files a build stays in one process: starting workers and
 #: shipping results back costs more than it saves (measured: README, "Benchmarks").
@@ -83,7 +83,11 @@ class Unit:
     files: int
     """Files read."""
     relationship: Relationship | None
-    """The analysis (its customer with authors filled in from git), None when not loadable."""
+    """The analysis (its customer with authors filled in from git), None when not loadable.
+    A slim unit read back holds it pickled until it is first read (`records.deferred`): a
+    build after one edit whose pages over all customers are all kept reads none of the
+    others' (at 10,000 customers, unpickling them was about half a second). Ask
+    `has_relationship` to know whether there is one without reading it."""
     search_z: bytes = b""
     """This customer's line of search-index.js (UTF-8, zlib: a large playbook's model stays small)."""
     search_words_z: bytes = b""
@@ -127,6 +131,20 @@ class Unit:
     """Per action, a digest of all that a list's view of it reads (`listed.action_facts`): the
     action, and its customer's name and owners. A new summary that leaves the actions as they
     were leaves the action lists and the other people's pages as they were."""
+    action_sort_keys: tuple[tuple, ...] = ()
+    """Per action, its `Action.sort_key`: playbook.json's agenda is ranked from these
+    (`site_files.agenda_order`) without reading every customer's relationship."""
+    tags: tuple[str, ...] = ()
+    """Its customer's tags (the site's tag pages and each customer's page keys read them)."""
+
+    @property
+    def has_relationship(self) -> bool:
+        """Whether it has a relationship, without unpickling one held pickled."""
+        return _RELATIONSHIP.__get__(self) is not None
+
+    @property
+    def action_count(self) -> int:
+        return len(self.action_sort_keys)
 
     def latest_keys(self, limit: int | None = None) -> Iterator[tuple[tuple, str]]:
         """(feed order key, interaction slug) of its latest interactions, newest first, read
@@ -286,6 +304,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         calendar_people=tuple(sorted({*c.owners, *(a.owner for a in r.actions if a.owner)})),
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
+        action_sort_keys=tuple(a.sort_key() for a in r.actions), tags=tuple(c.tags),
     )
     return replace(unit, shown=_slim_digest(slim_relationship(unit)), row_key=_slim_digest(row_facts(r)),
                    action_keys=tuple(_slim_digest(action_facts(a, c)) for a in r.actions))
@@ -330,12 +349,11 @@ def gather(folders: list[tuple[Path, str]], units: list[Unit]) -> Book:
     for (_, rel), u in zip(folders, units):
         if u.problems:
             problems += u.problems
-        r = u.relationship
         astray = u.slug != rel.rpartition("/")[2]  # the folder's name (`customer_folders`), without a Path's
         if astray:
             problems.append(error(rel, 0, 0, "internal error: folders and customers out of step; "
                                              "please report this (the site was not written)"))
-        if r is None:
+        if not u.has_relationship:
             if not astray and not any(p.severity == "error" for p in u.problems):
                 problems.append(error(rel, 0, 0, "internal error: this customer could not be analysed and no "
                                                  "reason was given; please report this (the site was not written)"))
@@ -343,7 +361,7 @@ def gather(folders: list[tuple[Path, str]], units: list[Unit]) -> Book:
         ok.append(u)
         authors.update(u.authors)
         people.update(u.calendar_people)
-        tags.update(r.customer.tags)
+        tags.update(u.tags)
     if len(units) != len(folders):
         problems.append(error(CUSTOMERS_DIR, 0, 0, f"internal error: {len(folders)} customer folders gave "
                                                    f"{len(units)} results; please report this"))
@@ -406,8 +424,8 @@ def slim_pickle(unit: Unit) -> bytes:
     r = unit.relationship
     keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
     notes = tuple(i for i in r.customer.interactions if i.slug in keep) if r is not None else ()
-    return _slim_bytes(without_blobs(replace(unit, slim=True, relationship=slim_relationship(unit),
-                                             recent_notes=_slim_bytes(notes))))
+    return _slim_bytes(without_blobs(replace(unit, slim=True, recent_notes=_slim_bytes(notes),
+                                             relationship=Pickled(_slim_bytes(slim_relationship(unit))))))
 
 
 #: A unit's share of the files over all customers, made at analysis. A slim unit in the memo
@@ -424,12 +442,19 @@ def blobs_pickle(unit: Unit) -> bytes:
 
 
 def without_blobs(u: Unit) -> Unit:
-    return replace(u, **_NO_BLOBS)
+    return _with(u, _NO_BLOBS)
+
+
+def _with(u: Unit, changes: dict[str, object]) -> Unit:
+    """`replace`, without reading a relationship held pickled (it stays so, shared with `u`)."""
+    new = Unit.__new__(Unit)
+    new.__setstate__([changes[name] if name in changes else slot.__get__(u) for name, slot in _SLOTS])
+    return new
 
 
 def has_blobs(u: Unit) -> bool:
     """Whether the unit holds its blobs (a customer's entry in playbook.json is never empty)."""
-    return u.relationship is None or bool(u.json_z)
+    return not u.has_relationship or bool(u.json_z)
 
 
 def _blobs_from(u: Unit, raw: bytes) -> Unit | None:
@@ -439,7 +464,7 @@ def _blobs_from(u: Unit, raw: bytes) -> Unit | None:
         return None
     if not (isinstance(found, tuple) and len(found) == len(BLOBS) and all(isinstance(b, bytes) for b in found)):
         return None
-    return replace(u, **dict(zip(BLOBS, found)))
+    return _with(u, dict(zip(BLOBS, found)))
 
 
 def with_blobs(u: Unit, inp: Inputs, memo: Memo) -> Unit:
@@ -454,7 +479,7 @@ def with_blobs(u: Unit, inp: Inputs, memo: Memo) -> Unit:
     full = memo.get("analyse", u.akey)
     if not isinstance(full, Unit) or not has_blobs(full):
         full = analyse_folder(inp.root / CUSTOMERS_DIR / u.slug, f"{CUSTOMERS_DIR}/{u.slug}", inp, memo)
-    return replace(u, **{f: getattr(full, f) for f in BLOBS})
+    return _with(u, {f: getattr(full, f) for f in BLOBS})
 
 
 def _slim_bytes(value: object) -> bytes:
@@ -544,7 +569,7 @@ def _stored_slim(u: Unit, memo: Memo, slim: bool) -> Unit:
     """A unit made in this process; its slim form kept for the next build (made once). Used
     whole, or (`slim`, a large playbook) slim as a worker hands it back: one process then
     holds no more than with workers (at 2,000 × 20 whole units took a cold build to 385 MiB)."""
-    if not memo.on_disk or u.relationship is None:
+    if not memo.on_disk or not u.has_relationship:
         return u
     pickled = blobs = None
     if not all([memo.has_pickled(kind, u.akey) for kind in ("slim", "blobs")]):  # each asked: marks it used
@@ -626,4 +651,16 @@ def _count_md(folder: Path) -> int:
         return 0
 
 
-fast_pickling(globals(), interned={"Unit": ("authors", "calendar_people")})
+fast_pickling(globals(), interned={"Unit": ("authors", "calendar_people", "tags")})
+#: Each field's slot, which reads what it holds as it is (`_with`).
+_SLOTS = tuple((f.name, vars(Unit)[f.name]) for f in dataclass_fields(Unit))
+_RELATIONSHIP = deferred(Unit, "relationship")
+
+
+def _unit_state(u: Unit) -> tuple:
+    """What `fast_pickling` pickles, with a relationship held pickled kept so (a slim unit
+    is pickled with its relationship in a pickle of its own: `slim_pickle`)."""
+    return tuple(slot.__get__(u) for _, slot in _SLOTS)
+
+
+Unit.__getstate__ = _unit_state

@@ -134,6 +134,8 @@ class Exported(Protocol):
     def json_text(self) -> bytes: ...
     @property
     def agenda_z(self) -> bytes: ...
+    @property
+    def action_count(self) -> int: ...
 
 
 Layout = dict[str, tuple[int, ...]]
@@ -157,8 +159,9 @@ def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: d
     """The same file in pieces from each customer's entry and agenda share (`customer_json`,
     `agenda_blob`), a few customers at a time (a large playbook's file is never whole in
     memory), then the `agenda`: every customer's open actions in one list, highest score
-    first, ties in customer order, then in the customer's own order. `rels`: the customers,
-    in the same order; their actions (which slim units keep whole) rank the agenda.
+    first, ties in customer order, then in the customer's own order. `rels`: the customers'
+    relationships, in the same order; their actions (which slim units keep whole) rank the
+    agenda when `order` is not given (and only then are they read).
 
     `old`: the last file's layout and a way to read it: a customer's text is copied from it
     when its analyse key is in that layout (raising `Stale` when it cannot be read as it
@@ -178,7 +181,7 @@ def pieces(customers: Sequence[Exported], rels: Sequence[Relationship], as_of: d
     for n, c in enumerate(customers):
         span = was.get(c.akey)
         start = joined.old(span[0], span[1]) if span else joined.new(c.json_text)
-        spans.append([start, joined.pos] + [0, 0] * len(rels[n].actions))
+        spans.append([start, joined.pos] + [0, 0] * c.action_count)
         if len(joined.out) >= 64:
             yield from joined.take()
     yield from joined.finish()

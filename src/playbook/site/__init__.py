@@ -57,10 +57,9 @@ class Renderer:
     def customer_pages(self, r: Relationship) -> list[tuple[str, bytes]]:
         return [(p, render(self.env, t, ctx, self.root)) for p, t, ctx in self.views.customer_pages(r)]
 
-    def site_digest(self, r: Relationship) -> str:
+    def site_digest(self, tags: tuple[str, ...]) -> str:
         """What a customer's pages take from the whole site besides its own relationship:
-        the team's page names, its own tags' page names and `since`."""
-        tags = r.customer.tags
+        the team's page names, its own tags' (`tags`) page names and `since`."""
         found = self._digests.get(tags)
         if found is None:  # once per set of tags (a book has few): it was most of page_key's time
             if self._owners is None:

@@ -86,7 +86,8 @@ def test_an_empty_book_and_a_book_without_actions():
     assert json.loads(_made({})) == {**json.loads(_made({})), "customers": [], "agenda": []}
     book = {"a": _customer(rng, "a", 0)}
     book["a"][1].actions.clear()
-    book["a"] = (SimpleNamespace(akey="a:0", json_text=book["a"][0].json_text, agenda_z=b"", action_count=0), book["a"][1])
+    book["a"] = (SimpleNamespace(akey="a:0", json_text=book["a"][0].json_text, agenda_z=b"", action_count=0),
+                 book["a"][1])
     layout: json_out.Layout = {}
     first = _made(book, layout=layout)
     assert json.loads(first)["agenda"] == []

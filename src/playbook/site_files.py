@@ -10,11 +10,11 @@ keyed by what they read of each customer. A file whose key is the one last writt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from heapq import merge, nlargest
 from itertools import islice
-from collections.abc import Sequence
 from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
@@ -252,7 +252,7 @@ class Relationships(Sequence[Relationship]):
     def __len__(self) -> int:
         return len(self.units)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int | slice) -> Relationship | list[Relationship]:  # type: ignore[override]
         if isinstance(i, slice):
             return [u.relationship for u in self.units[i]]
         return self.units[i].relationship

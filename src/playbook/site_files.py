@@ -327,7 +327,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
     """Every output file into `writer`. Customers' own pages are rendered in worker processes
     on a large cold build while this process renders the pages over all customers.
     `templates`: their digest; `env`: the Jinja environment for them."""
-    units, ok = book.units, list(book.ok)
+    units, ok = book.units, book.ok  # both changed in place below (blobs dropped)
     rels = Relationships(ok)
     # A build keeps nothing for a next one: the search index's pieces are not held (at 10,000
     # customers they are tens of megabytes) and the kept views go with this build.

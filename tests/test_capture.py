@@ -18,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import fields
 
 from helpers import ACME, ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, run_cli, write_playbook
 from playbook import capture
@@ -546,8 +547,8 @@ def test_init_playbook_yaml_documents_every_setting(tmp_path: Path):
     text = (tmp_path / "pb/playbook.yaml").read_text()
     for key in _TOP:
         assert re.search(rf"^(# )?{key}:", text, re.M), key
-    for name, default in Thresholds().__dataclass_fields__.items():
-        assert re.search(rf"^#   {name}: {default.default}\b", text, re.M), name
+    for f in fields(Thresholds):
+        assert re.search(rf"^#   {f.name}: {f.default}\b", text, re.M), f.name
     # Every commented example is valid once uncommented, and the thresholds are the defaults.
     uncommented = "\n".join(line[2:] if re.match(r"^# ( *)([a-z_]+:( |$)|- )", line) else line
                             for line in text.split("\n"))

@@ -4,10 +4,10 @@ the significant words of an ask, grouping, matching `available` entries, and `te
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, ask, config, contact, customer, d, touch
 from playbook.available import Availability, Available

@@ -3,9 +3,10 @@ no team chores."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, ask, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config, parse_config

@@ -3,10 +3,10 @@ expansion pitch right after an expansion was signed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, config, customer, d, touch
 from playbook.config import Config, Play, parse_config

@@ -3,10 +3,10 @@ silence before a renewal is a coverage warning, and the people we keep in touch 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, Birthday, config, contact, customer, d, pause, touch
 from playbook.config import Config

@@ -4,10 +4,10 @@ time near-linear in the number of actions (issue 12: 8,000 open items took a min
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings, strategies as st
+from msgspec.structs import replace
 
 from playbook.engine.merge import action_topic, combine, merge_similar, similar
 from playbook.engine.types import Action, Reason

@@ -71,7 +71,7 @@ def test_an_action_concerns_its_customers_owners_and_its_assignee_in_team_order(
     # Every person's list, the calendars and `playbook actions --owner` follow `Site.concerns`;
     # it answers from each customer's owners put in team order once, so check it against the
     # definition for every action of the example and for each assignee it could be given.
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     loaded = load(REPO)
     rels = analyse_all(loaded.playbook, loaded.config, AS_OF)

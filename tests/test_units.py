@@ -4,12 +4,12 @@ pages over all customers and the calendars that full units give."""
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 from functools import partial
 from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from playbook import site_files, units
 from playbook.engine.agenda import ranked

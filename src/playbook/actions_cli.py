@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -19,6 +18,7 @@ from .engine.words import fmt_date
 from .model import TeamMember
 from .outputs.json_out import action_dict
 from .problems import UsageError, did_you_mean, one_of
+from .records import Record
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[2m"}
 _RESET = "\033[0m"
@@ -53,8 +53,7 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
     return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Me:
+class Me(Record):
     """Who is asking, as far as Playbook can tell."""
 
     handle: str | None

@@ -7,12 +7,13 @@ parked ask matching an entry gets an action to tell the person who asked (engine
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import field
 
 from .fields import Fields
 from .problems import Problem, error
-from .records import fast_pickling
+from .records import Record
 from .significant import read_about, terms
 from .yamlio import Map, Node, kind_name
 
@@ -20,8 +21,7 @@ from .yamlio import Map, Node, kind_name
 MAX_AVAILABLE = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Available:
+class Available(Record):
     """Something customers asked for that is, or will be, available."""
 
     what: str
@@ -37,15 +37,21 @@ class Available:
     entry when it has every stem of one of them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Availability:
+class Availability(Record):
     """The `available` entries, with an index from a stem to the entries that need it, so an
     ask is matched by looking up its own words, never by trying every entry."""
 
     entries: tuple[Available, ...] = ()
     """In file order."""
-    index: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """The first stem of each `about` entry → positions in `entries`."""
+
+    # Compared and hashed by the entries alone: the index is made from them.
+    def __eq__(self, other: object) -> bool:
+        return self.entries == other.entries if type(other) is Availability else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.entries)
 
     @classmethod
     def of(cls, entries: tuple[Available, ...]) -> "Availability":
@@ -91,6 +97,3 @@ def parse_available(items: tuple[Node, ...], path: str, problems: list[Problem])
         if what and on and about and len(problems) == before:
             out.append(Available(what, on, about, item.line))
     return Availability.of(tuple(out))
-
-
-fast_pickling(globals())

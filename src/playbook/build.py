@@ -13,10 +13,13 @@ import gc
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from msgspec import Struct, field
+
+from .records import Record
 
 # Only what finds that nothing changed is imported here: the phases (parsing, analysis,
 # Jinja) are imported by `run` when there is work to do, which a build that finds its site
@@ -42,8 +45,7 @@ __all__ = ["BuildError", "BuildReport", "Session", "build"]
 KINDS = ("parse", "analyse", "slim", "blobs", "json", "pages", "page", "index", "lists", "ics", "shard")
 
 
-@dataclass(slots=True)
-class BuildReport:
+class BuildReport(Struct):
     """What a build did."""
 
     ok: bool
@@ -65,8 +67,7 @@ class BuildReport:
 
 # -- phase 1: begin ----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Begun:
+class Begun(Record):
     """What is read before any customer: the config, the folders, the date and git."""
 
     inputs: Inputs

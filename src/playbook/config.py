@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, fields as dc_fields
 from datetime import date
 from pathlib import Path
+
+from msgspec import field
 
 from .available import Availability, parse_available
 from .fields import Fields, parse_cadence, parse_choice, parse_int
@@ -17,6 +18,7 @@ from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
+from .records import Record
 from .reading import Refused, decode, read_file
 from .siteurl import normalise_site_url
 from .yamlio import Map, Scalar, Seq, kind_name, parse
@@ -25,8 +27,7 @@ CONFIG_FILE = "playbook.yaml"
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
 
 
-@dataclass(frozen=True, slots=True)
-class Thresholds:
+class Thresholds(Record):
     """The numbers behind every stage and action; each can be set in `thresholds:`."""
 
     dormant_days: int = 180
@@ -55,8 +56,7 @@ class Thresholds:
     """Before a renewal (within renewal_days), a key person not heard from for this long → at risk."""
 
 
-@dataclass(frozen=True, slots=True)
-class RoleGap:
+class RoleGap(Record):
     """A play condition: no touch with a contact of `role` for `days`."""
 
     role: str
@@ -65,8 +65,7 @@ class RoleGap:
     """Days without a touch."""
 
 
-@dataclass(frozen=True, slots=True)
-class Play:
+class Play(Record):
     """A team rule: when the conditions hold, suggest the action."""
 
     name: str
@@ -99,8 +98,7 @@ class Play:
     """Line in playbook.yaml, for source links."""
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Record):
     """The whole validated configuration."""
 
     title: str = "Relationship Playbook"
@@ -301,7 +299,7 @@ def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ..
 
 
 def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
-    names = [f.name for f in dc_fields(Thresholds)]
+    names = list(Thresholds.__struct_fields__)
     t = Fields(node, path, problems, "thresholds")
     t.reject_unknown(names)
     kw = {}

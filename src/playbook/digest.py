@@ -11,7 +11,6 @@ last working day" is the engine run again at that day).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
 
@@ -22,6 +21,7 @@ from .engine.words import fmt_date, fmt_day
 from .engine.workdays import Holidays, walk
 from .model import STAGE_LABELS
 from .names import customer_page
+from .records import Record
 from .siteurl import absolute
 
 #: A person's due list stops here; the rest is one line pointing at `playbook actions`.
@@ -32,8 +32,7 @@ BIRTHDAY_DAYS = 6
 NO_ONE = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Record):
     """One entry: a customer's name, what it is about, and when."""
 
     customer: str
@@ -45,8 +44,7 @@ class Line:
     """The customer's page on the published site (with `site_url`), else empty."""
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(Record):
     """A heading ('Due', 'Now at risk'…) and its lines, in order."""
 
     title: str
@@ -55,8 +53,7 @@ class Group:
     """Lines left out (the due list is capped at MAX_DUE)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Record):
     """One person's list."""
 
     handle: str
@@ -66,8 +63,7 @@ class Section:
     """Only the groups with something in them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(Record):
     title: str
     as_of: date
     since: date

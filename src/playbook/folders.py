@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .paths import identity, inside
 from .problems import Problem, error, warning
@@ -31,8 +32,7 @@ def ignored(name: str) -> bool:
     return (name[:1] in _STARTS or name.endswith(_ENDS)) and IGNORED.search(name) is not None
 
 
-@dataclass(slots=True)
-class Listing:
+class Listing(Struct):
     """A listing of the customers folder `serve` keeps for its next rebuild (`customer_folders`)."""
 
     stat: tuple[int, ...] | None = None

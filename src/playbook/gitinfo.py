@@ -8,13 +8,15 @@ so builds stay deterministic: the same commits give the same facts.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from msgspec import field
 
-@dataclass(frozen=True, slots=True)
-class Change:
+from .records import Record
+
+
+class Change(Record):
     """One commit's touch on a file."""
 
     date: date
@@ -26,8 +28,7 @@ class Change:
     """Its place in the log, newest first (0): which of one day's commits came last."""
 
 
-@dataclass(frozen=True, slots=True)
-class GitInfo:
+class GitInfo(Record):
     """Per file (path relative to the playbook root): the latest change and the change that added it."""
 
     last: dict[str, Change] = field(default_factory=dict)
@@ -110,7 +111,7 @@ def team_handle(change: Change, team) -> str | None:
 def fill_authors(playbook, git: GitInfo, team):
     """A copy of the playbook where interactions without `by` take the team member who
     committed the file (when the commit author is a known team member)."""
-    from dataclasses import replace
+    from msgspec.structs import replace
     if not git.added:
         return playbook
     customers = []

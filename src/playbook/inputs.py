@@ -6,17 +6,18 @@ nothing changed, without importing them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import field
 
 from .config import Config
 from .gitinfo import GitInfo
 from .memo import digest
+from .records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Inputs:
+class Inputs(Record):
     """What every customer folder's steps share."""
 
     root: Path

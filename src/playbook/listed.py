@@ -9,18 +9,16 @@ that changes none of them (a note's summary, a later paragraph) renders no list 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from .engine.types import Action, Flag, Relationship
 from .model import Customer
-from .records import fast_pickling
+from .records import Record
 
 __all__ = ["RowFacts", "action_facts", "row_facts"]
 
 
-@dataclass(frozen=True, slots=True)
-class RowFacts:
+class RowFacts(Record):
     """All that a customer's row or card in a list, and its size on a page, read of its
     relationship."""
 
@@ -54,6 +52,3 @@ def action_facts(a: Action, c: Customer) -> tuple[Action, str, tuple[str, ...]]:
     """All that a list's view of an action reads (`parts.action_view`): the action, and its
     customer's name and owners (whose lists it is on)."""
     return a, c.name, tuple(c.owners)
-
-
-fast_pickling(globals())

@@ -9,8 +9,9 @@ import threading
 import time
 import urllib.parse
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
+
+from msgspec import Struct, field
 
 from .outputs.search_shards import is_search_file
 from .problems import Problem
@@ -30,8 +31,7 @@ SEARCH_PAGE = "search.html"
 HISTORY = 64
 
 
-@dataclass(slots=True)
-class LiveState:
+class LiveState(Struct):
     """What the HTTP threads need to know about the latest build, and which pages each of
     the last builds changed, so a tab reloads only when the page it shows did (or a file
     every page may load, or the error overlay)."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from .folders import ignored
 from .memo import Memo, digest, header, payload_of
 from .paths import identity
 from .problems import Problem
+from .records import Record
 from .write import Written
 
 #: Times this close to the scan (ns) are not trusted: coarse file-system clocks (FAT: 2 s).
@@ -36,8 +36,7 @@ RACY_NS = 3_000_000_000
 PARALLEL_MIN_FOLDERS = 500
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+class Manifest(Record):
     """One output folder's last successful build."""
 
     key: str

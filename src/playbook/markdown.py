@@ -9,7 +9,6 @@ renderer. Every step here is linear in the note's length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 from typing import Any, Sequence
@@ -18,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .limits import in_range
-from .records import fast_pickling
+from .records import Record
 from .sentences import first_sentence
 
 __all__ = ["Note", "Task", "parse_note", "link_allowed", "REL_OUTSIDE", "SUMMARY_LIMIT", "TEXT_LIMIT"]
@@ -33,8 +32,7 @@ SUMMARY_LIMIT = 140
 TEXT_LIMIT = 320
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(Record):
     """A task-list item, one exactly for each checkbox the note's HTML shows, in order."""
 
     line: int
@@ -50,8 +48,7 @@ class Task:
     stays in `text`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(Record):
     """What a note's Markdown gives: a pure function of its text (so it can be memoised by it)."""
 
     html: str
@@ -223,6 +220,3 @@ def _inline_text(children: list[Token]) -> str:
         elif kind == "image":
             parts.append("".join(c.content for c in child.children or () if c.type in ("text", "code_inline")))
     return " ".join("".join(parts).split())
-
-
-fast_pickling(globals())  # a folder's parse keeps its notes' Notes (units.Parsed.notes)

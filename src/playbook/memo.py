@@ -110,7 +110,7 @@ def _remembered_key(step: str, *inputs: bytes | str) -> str:
 #: The libraries whose upgrade can change what is made (pages, notes' HTML, YAML read), by
 #: distribution name, with the package each installs.
 LIBRARIES = (("jinja2", "jinja2"), ("markupsafe", "markupsafe"), ("markdown-it-py", "markdown_it"),
-             ("pyyaml", "yaml"))
+             ("msgspec", "msgspec"), ("pyyaml", "yaml"))
 
 
 @lru_cache(maxsize=1)

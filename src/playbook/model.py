@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from .records import fast_pickling
+
+from msgspec import field
+
+from .records import Record, intern_names
 
 STAGES: tuple[str, ...] = ("establishing", "growing", "steady", "at-risk", "dormant", "ended")
 STAGE_LABELS: dict[str, str] = {
@@ -26,8 +28,7 @@ OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "won", "lost")
 DECISION_ROLES: tuple[str, ...] = ("champion", "decision maker", "budget holder", "user")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Source:
+class Source(Record, order=True):
     """Where a record was written."""
 
     path: str
@@ -39,8 +40,7 @@ class Source:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Birthday:
+class Birthday(Record):
     """A recurring date; the year is known only when a full date was written."""
 
     month: int
@@ -58,8 +58,7 @@ class Birthday:
             return date(year, self.month, self.day - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(Record):
     """A person at the customer."""
 
     name: str
@@ -92,8 +91,7 @@ class Contact:
     """Days between personal check-ins kept up with them even after they leave or the account ends."""
 
 
-@dataclass(frozen=True, slots=True)
-class Ask:
+class Ask(Record):
     """Something the customer asked us about that we owe an answer to."""
 
     what: str
@@ -119,8 +117,7 @@ class Ask:
         return self.status == "parked" and not self.done and (self.until is None or day < self.until)
 
 
-@dataclass(frozen=True, slots=True)
-class Opportunity:
+class Opportunity(Record):
     """More business with the customer, open or decided."""
 
     what: str
@@ -141,8 +138,7 @@ class Opportunity:
         return None if self.status == "open" else (self.closed or self.since)
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
+class Pause(Record):
     """A pause the customer asked for: no chasing, and no alarm about the silence, until a date."""
 
     until: date
@@ -155,8 +151,7 @@ class Pause:
     """Where the pause is written."""
 
 
-@dataclass(frozen=True, slots=True)
-class Commitment:
+class Commitment(Record):
     """A task-list item in an interaction's notes: a promise made to the customer."""
 
     text: str
@@ -171,8 +166,7 @@ class Commitment:
     """The exact line of the item."""
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
+class Interaction(Record):
     """One touch: a call, meeting, email, note…"""
 
     date: date
@@ -219,8 +213,7 @@ class Interaction:
         return name[:-3] if name.endswith(".md") else name
 
 
-@dataclass(frozen=True, slots=True)
-class Customer:
+class Customer(Record):
     """An account and everything written about it."""
 
     slug: str
@@ -253,20 +246,35 @@ class Customer:
     """Oldest first (date, then file name)."""
     source: Source
     """The customer.yaml file."""
-    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    lines: dict[str, int] = field(default_factory=dict)
     """Line of each top-level field, so reasons can point at `renewal:` or `status:`."""
     pause: Pause | None = None
     """A pause the customer asked for, if any."""
     opportunities: tuple[Opportunity, ...] = ()
     """More business with them, in file order."""
 
+    # Compared and hashed without `lines`: where a field was written is not what it says.
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Customer:
+            return NotImplemented
+        return _compared(self) == _compared(other)
+
+    def __hash__(self) -> int:
+        return hash(_compared(self))
+
     def at(self, key: str) -> Source:
         """The source of one top-level field (the file's first line when it is absent)."""
         return Source(self.source.path, self.lines.get(key, 1))
 
 
-@dataclass(frozen=True, slots=True)
-class TeamMember:
+def _compared(c: Customer) -> tuple:
+    return tuple(getattr(c, name) for name in _CUSTOMER_COMPARED)
+
+
+_CUSTOMER_COMPARED = tuple(name for name in Customer.__struct_fields__ if name != "lines")
+
+
+class TeamMember(Record):
     """Someone on our side."""
 
     handle: str
@@ -277,8 +285,7 @@ class TeamMember:
     """Optional address."""
 
 
-@dataclass(frozen=True, slots=True)
-class Playbook:
+class Playbook(Record):
     """A whole loaded playbook."""
 
     customers: tuple[Customer, ...]
@@ -287,4 +294,4 @@ class Playbook:
     """How many files were read (for the check summary)."""
 
 
-fast_pickling(globals(), interned={"Customer": ("owners", "tags")})
+intern_names(Customer, "owners", "tags")

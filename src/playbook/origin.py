@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import __version__
 from .problems import escape_controls
+from .records import Record
 
 #: Our name on the package index (`playbook` there is another project); the command and
 #: the import package stay `playbook`.
@@ -30,8 +30,7 @@ DIST = "playbook-crm"
 SOURCE_PATHS = ("src", "templates", "pyproject.toml")
 
 
-@dataclass(frozen=True, slots=True)
-class Checkout:
+class Checkout(Record):
     """A git checkout Playbook was installed from."""
 
     folder: Path
@@ -46,8 +45,7 @@ class Checkout:
     """HEAD is on a remote-tracking branch, as far as this checkout knows."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pin:
+class Pin(Record):
     """A requirement for the running Playbook, and what is worth knowing about it."""
 
     requirement: str

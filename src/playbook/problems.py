@@ -9,15 +9,14 @@ from __future__ import annotations
 import difflib
 import errno
 import re
-from dataclasses import dataclass
 from typing import Iterable, Literal
-from .records import fast_pickling
+
+from .records import Record
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Record):
     """One fault in the content, located in the file a person edits."""
 
     path: str
@@ -125,6 +124,3 @@ def summary(problems: list[Problem], files: int) -> str:
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
-
-
-fast_pickling(globals())

@@ -11,13 +11,13 @@ keyed by what they read of each customer. A file whose key is the one last writt
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache, partial
 from heapq import merge, nlargest
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
+from msgspec import Struct, field
 
 from .memo import Memo, digest, fingerprint, key
 from .engine.agenda import Agenda
@@ -205,8 +205,7 @@ def kept_or_made(renderer: Renderer, templates: str, inp: Inputs, since: str | N
     yield from _kept_or_made("index", index_key(renderer, templates, inp, since, units), made, memo, writer)
 
 
-@dataclass
-class Carried:
+class Carried(Struct):
     """What `serve` carries from one build to the next besides the memo."""
 
     envs: dict = field(default_factory=dict)

@@ -18,9 +18,11 @@ import os
 import pickle
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields as dataclass_fields, replace
 from pathlib import Path
 from typing import Iterator
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .check import whole_playbook_problems
 from .engine import analyse
@@ -37,7 +39,7 @@ from .model import Customer, Interaction, Playbook
 from .parallel import can_fork, ordered_map, workers
 from .problems import Problem, error
 from .reading import Refused, entry_kind, list_folder, read_file
-from .records import Pickled, deferred, fast_pickling
+from .records import Pickled, Record, deferred, intern_names
 
 #: Below this many interaction files a build stays in one process: starting workers and
 #: shipping results back costs more than it saves (measured: README, "Benchmarks").
@@ -50,8 +52,7 @@ RECENT = 50
 SLIM_RECENT = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(Record):
     """The parse phase's result for one folder."""
 
     key: str
@@ -68,8 +69,7 @@ class Parsed:
     1,000 × 50, reading and analysing the edited folder went from 46 to 29 ms."""
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Record):
     """One customer folder, parsed and analysed: everything the site needs of it."""
 
     slug: str
@@ -317,8 +317,7 @@ def _fingerprint(value) -> str:
     return found
 
 
-@dataclass(slots=True)
-class Book:
+class Book(Struct):
     """What the build reads of every unit, gathered in one pass (`gather`): at 10,000
     customers each pass over the units took milliseconds of every `serve` rebuild (they lie
     all over memory), and there were six before the edited page."""
@@ -377,7 +376,7 @@ class _Slim(pickle.Pickler):
         return NotImplemented
 
 
-_INTERACTION_FIELDS = tuple(f.name for f in dataclass_fields(Interaction))
+_INTERACTION_FIELDS = Interaction.__struct_fields__
 #: What a slim unit's interactions leave out: their notes (as written, HTML and plain text) and
 #: the promises found in them.
 _DROPPED = {"body": "", "html": "", "commitments": (), "text": ""}
@@ -446,10 +445,8 @@ def without_blobs(u: Unit) -> Unit:
 
 
 def _with(u: Unit, changes: dict[str, object]) -> Unit:
-    """`replace`, without reading a relationship held pickled (it stays so, shared with `u`)."""
-    new = Unit.__new__(Unit)
-    new.__setstate__([changes[name] if name in changes else slot.__get__(u) for name, slot in _SLOTS])
-    return new
+    """`replace`: a relationship held pickled stays so, shared with `u`."""
+    return replace(u, **changes)
 
 
 def has_blobs(u: Unit) -> bool:
@@ -556,8 +553,7 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
     return found
 
 
-@dataclass(slots=True)
-class Analysed:
+class Analysed(Struct):
     """What `serve` keeps of its last `analyse_all`: its day, git facts and units by slug."""
 
     day: str = ""
@@ -651,16 +647,5 @@ def _count_md(folder: Path) -> int:
         return 0
 
 
-fast_pickling(globals(), interned={"Unit": ("authors", "calendar_people", "tags")})
-#: Each field's slot, which reads what it holds as it is (`_with`).
-_SLOTS = tuple((f.name, vars(Unit)[f.name]) for f in dataclass_fields(Unit))
+intern_names(Unit, "authors", "calendar_people", "tags")
 _RELATIONSHIP = deferred(Unit, "relationship")
-
-
-def _unit_state(u: Unit) -> tuple:
-    """What `fast_pickling` pickles, with a relationship held pickled kept so (a slim unit
-    is pickled with its relationship in a pickle of its own: `slim_pickle`)."""
-    return tuple(slot.__get__(u) for _, slot in _SLOTS)
-
-
-Unit.__getstate__ = _unit_state

@@ -14,12 +14,12 @@ import os
 import shutil
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import scratch
+from .records import Record
 
 #: A file in every built site; only folders holding it are ever replaced or deleted.
 MARKER = ".playbook-site"
@@ -81,8 +81,7 @@ class BuildError(Exception):
     """The build cannot go on (a problem with the output folder, not with the content)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(Record):
     """What one write left in the output folder, for the next one to compare against."""
 
     files: dict[str, tuple[str, int, int]]

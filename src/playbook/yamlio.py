@@ -9,10 +9,12 @@ scalar as the text the person wrote, with its line and column. The schema layer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 import yaml
+from msgspec import Struct, field
+
+from .records import Record
 
 try:  # libyaml is several times faster; fall back silently where it is not built.
     from yaml import CSafeLoader as _SafeLoader
@@ -39,8 +41,7 @@ from .problems import Problem, error
 MAX_NODES = 50_000
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(Record):
     """A scalar exactly as written."""
 
     text: str
@@ -57,8 +58,7 @@ class Scalar:
         return self.plain and self.text in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass(frozen=True, slots=True)
-class Seq:
+class Seq(Record):
     """A YAML sequence."""
 
     items: tuple["Node", ...]
@@ -66,8 +66,7 @@ class Seq:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Map:
+class Map(Record):
     """A YAML mapping with string keys, in the order written."""
 
     items: dict[str, "Node"]
@@ -81,8 +80,7 @@ class Map:
 Node = Union[Scalar, Seq, Map]
 
 
-@dataclass(slots=True)
-class _Budget:
+class _Budget(Struct):
     left: int = MAX_NODES
     problems: list[Problem] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)

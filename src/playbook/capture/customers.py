@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -13,12 +12,12 @@ from ..config import Config
 from ..load import SLUG, parse_customer, read_text
 from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Customer
+from ..records import Record
 from ..yamlio import Map, Scalar, parse
 from .errors import CaptureError, InvalidArgument
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerRef:
+class CustomerRef(Record):
     """A customer folder, as far as matching needs it."""
 
     slug: str
@@ -27,7 +26,6 @@ class CustomerRef:
     """Display name from customer.yaml (the slug when unreadable)."""
     folder: Path
     """Absolute path of the folder."""
-
 
 
 def fold(text: str) -> str:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..config import load_config
 from ..engine.words import fmt_date
 from ..model import Opportunity
+from ..records import Record
 from .customers import CustomerRef, customer_model, match_customer
 from .errors import CaptureError, InvalidArgument
 from .profile import add_opportunity, decide_opportunity, edit_profile
@@ -29,8 +29,7 @@ def parse_value(text: str) -> tuple[float, str]:
     return value, (str(int(value)) if value.is_integer() else repr(value))
 
 
-@dataclass(frozen=True, slots=True)
-class Deal:
+class Deal(Record):
     """An opportunity the command wrote or changed."""
 
     what: str

@@ -4,7 +4,6 @@ open ask answered (in customer.yaml); or list what is open, numbered, to pick fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -16,14 +15,14 @@ from ..load import read_text, split_front_matter
 from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Ask
 from ..notes import extract_commitments, parse_note
+from ..records import Record
 from .customers import CustomerRef, customer_model, match_customer
 from .errors import CaptureError, InvalidArgument
 from .files import replace_file
 from .profile import answer_ask, edit_profile
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(Record):
     """Something open (or done) with a customer: a promise in a note, or an ask in customer.yaml."""
 
     kind: str
@@ -146,8 +145,7 @@ def tick_bytes(data: bytes, line: int) -> bytes:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Ticked:
+class Ticked(Record):
     """What `done` ticked, or found done already."""
 
     item: Item

@@ -11,22 +11,20 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import inside
+from ..records import Record
 from .errors import CaptureError
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(Record):
     """The outcome of a write."""
 
     path: Path
     """The file (or folder) created or changed."""
     warnings: tuple[str, ...] = ()
     """Things worth saying that did not stop the write."""
-
 
 
 def within_root(path: Path, root: Path) -> Path:

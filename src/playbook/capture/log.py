@@ -12,7 +12,6 @@ import shlex
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -23,6 +22,7 @@ from ..load import parse_interaction, read_text
 from ..folders import CUSTOMERS_DIR
 from ..model import DIRECTIONS, INTERACTION_TYPES, SENTIMENT_LABELS, SENTIMENT_WORDS, Contact
 from ..problems import Problem, did_you_mean, one_of
+from ..records import Record
 from .customers import CustomerRef, customer_model, fold, match_customer
 from .errors import CaptureError, InvalidArgument
 from .files import create_numbered, within_root
@@ -135,8 +135,7 @@ def drop_hints(text: str, hints: Sequence[str]) -> str:
     return text  # no closing '---': leave it for the loader to report
 
 
-@dataclass(frozen=True, slots=True)
-class Logged:
+class Logged(Record):
     """What `log` wrote."""
 
     path: Path
@@ -277,8 +276,7 @@ def editor_command(editor: str | None) -> list[str]:
     return argv
 
 
-@dataclass(frozen=True, slots=True)
-class Edited:
+class Edited(Record):
     """The outcome of editing a freshly logged interaction."""
 
     status: int

@@ -10,16 +10,18 @@ is skipped, so an import can be run again over the same folder or mbox.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Iterator, Sequence
+
+from msgspec import Struct, field
 
 from ..config import Config, load_config
 from ..limits import MAX_NOTE_BYTES, in_range
 from ..load import read_text, split_front_matter
 from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Contact, Customer
+from ..records import Record
 from ..yamlio import Map, Scalar, parse
 from .customers import CustomerRef, customer_model, list_customers, match_customer
 from .errors import CaptureError
@@ -46,8 +48,7 @@ def domain(email: str) -> str:
     return email.rsplit("@", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Record):
     """What became of one message."""
 
     where: str
@@ -64,8 +65,7 @@ class Outcome:
     """Things worth saying about the note written (unknown addresses, a cut body, a date…)."""
 
 
-@dataclass
-class _Book:
+class _Book(Struct):
     """What the run knows of the playbook: the team's addresses, each customer's contacts by
     address, and the message ids already in each customer's notes (read once, when first needed)."""
 

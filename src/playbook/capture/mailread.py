@@ -13,7 +13,6 @@ import mailbox
 import os
 import re
 import stat
-from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..reading import Refused, entry_kind, list_folder, read_file
+from ..records import Record
 from .errors import InvalidArgument
 from .mailtext import html_to_text, is_forward, trim_reply
 from .yamlemit import one_line
@@ -43,8 +43,7 @@ class Unparseable(ValueError):
     """A message the standard library cannot take apart; str() says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(Record):
     """One address of a message."""
 
     name: str
@@ -56,8 +55,7 @@ class Address:
         return f"{self.name} ({self.email})" if self.name and self.name.lower() != self.email else self.email
 
 
-@dataclass(frozen=True, slots=True)
-class Mail:
+class Mail(Record):
     """What a note needs from one message."""
 
     where: str
@@ -257,8 +255,7 @@ def parse_mail(raw: bytes, where: str) -> Mail:
 
 # -- which files ---------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Unreadable:
+class Unreadable(Record):
     """A file or message that could not be read, and why."""
 
     where: str

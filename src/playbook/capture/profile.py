@@ -10,13 +10,14 @@ and only if nobody changed it meanwhile.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..config import Config
 from ..limits import MAX_FILE_BYTES
@@ -25,6 +26,7 @@ from ..folders import CUSTOMERS_DIR
 from ..model import Ask, Contact, Customer, Opportunity, Source
 from ..problems import Problem
 from ..reading import Refused, decode, read_file
+from ..records import Record
 from .customers import CustomerRef
 from .errors import CaptureError
 from .files import temp_name, within_root
@@ -35,9 +37,9 @@ from .yamlemit import yaml_value
 def shape(value: Any) -> Any:
     """A record as plain nested tuples without its sources and line maps: what a change must
     leave equal (lines move when something is added above them)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,) + tuple((f.name, shape(getattr(value, f.name)))
-                                                for f in dataclasses.fields(value) if f.name not in ("source", "lines"))
+    if isinstance(value, Struct):
+        return (type(value).__name__,) + tuple((name, shape(getattr(value, name)))
+                                                for name in value.__struct_fields__ if name not in ("source", "lines"))
     if isinstance(value, (tuple, list)):
         return tuple(shape(v) for v in value)
     return value
@@ -54,8 +56,7 @@ def new_ask(what: str, since: date | None, from_: str | None) -> Ask:
     return Ask(what, since, False, _NOWHERE, "open", None, from_)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     """One edit of customer.yaml and what it must do to the customer."""
 
     edit: Callable[[str], str]
@@ -66,7 +67,7 @@ class Change:
 
 def add_contact(name: str) -> Change:
     return Change(lambda t: append_item(t, "contacts", [("name", yaml_value(name))]),
-                  lambda c: dataclasses.replace(c, contacts=c.contacts + (new_contact(name),)))
+                  lambda c: replace(c, contacts=c.contacts + (new_contact(name),)))
 
 
 def add_ask(what: str, since: date | None, from_: str | None) -> Change:
@@ -76,7 +77,7 @@ def add_ask(what: str, since: date | None, from_: str | None) -> Change:
     if from_:
         fields.append(("from", yaml_value(from_)))
     return Change(lambda t: append_item(t, "asks", fields),
-                  lambda c: dataclasses.replace(c, asks=c.asks + (new_ask(what, since, from_),)))
+                  lambda c: replace(c, asks=c.asks + (new_ask(what, since, from_),)))
 
 
 def answer_ask(ask: Ask) -> Change:
@@ -86,9 +87,9 @@ def answer_ask(ask: Ask) -> Change:
         return set_fields(text, "asks", ask.source.line, [("status", "answered")], "what")
 
     def expect(c: Customer) -> Customer:
-        asks = tuple(dataclasses.replace(a, done=True, status="answered", until=None) if a.source == ask.source
+        asks = tuple(replace(a, done=True, status="answered", until=None) if a.source == ask.source
                      else a for a in c.asks)
-        return dataclasses.replace(c, asks=asks)
+        return replace(c, asks=asks)
     return Change(edit, expect)
 
 
@@ -99,7 +100,7 @@ def add_opportunity(what: str, value: float | None, since: date | None, written_
     if since:
         fields.append(("since", since.isoformat()))
     return Change(lambda t: append_item(t, "opportunities", fields),
-                  lambda c: dataclasses.replace(c, opportunities=c.opportunities + (
+                  lambda c: replace(c, opportunities=c.opportunities + (
                       Opportunity(what, value, since, "open", None, _NOWHERE),)))
 
 
@@ -109,14 +110,13 @@ def decide_opportunity(opp: Opportunity, status: str, closed: date) -> Change:
                           [("status", status), ("closed", closed.isoformat())], "what")
 
     def expect(c: Customer) -> Customer:
-        opps = tuple(dataclasses.replace(o, status=status, closed=closed) if o.source == opp.source else o
+        opps = tuple(replace(o, status=status, closed=closed) if o.source == opp.source else o
                      for o in c.opportunities)
-        return dataclasses.replace(c, opportunities=opps)
+        return replace(c, opportunities=opps)
     return Change(edit, expect)
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(Record):
     """customer.yaml as read for an edit."""
 
     path: Path

@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ from ..load import FOLDER_FALLBACK, SLUG, parse_customer
 from ..folders import CUSTOMERS_DIR, ignored
 from ..names import slugify
 from ..problems import Problem, did_you_mean
+from ..records import Record
 from .customers import fold, list_customers
 from .errors import CaptureError, InvalidArgument
 from .files import Written, create_file, within_root
@@ -82,7 +82,6 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     return Written(target / "customer.yaml", tuple(warnings))
 
 
-
 def customer_yaml_text(name: str, owners: Sequence[str], since: date, tier: str | None,
                        owner_comment: str = "") -> str:
     """The commented customer.yaml `new` writes (`import` too). `owner_comment`: a comment line
@@ -137,8 +136,7 @@ INIT_FILES: tuple[tuple[str, str], ...] = (
 SAMPLE_PREFIX = "content/customers/"
 
 
-@dataclass(frozen=True, slots=True)
-class Initialised:
+class Initialised(Record):
     """What `init` did."""
 
     root: Path

@@ -10,10 +10,9 @@ meant to write before anything reaches the disk (customer_edit.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import yaml
 
+from ..records import Record
 from .errors import CaptureError
 
 
@@ -102,8 +101,7 @@ def _ensure_final_newline(text: str, nl: str) -> str:
     return text if not text or text.endswith(("\n", "\r")) else text + nl
 
 
-@dataclass(frozen=True, slots=True)
-class _Splice:
+class _Splice(Record):
     start: int
     end: int
     text: str

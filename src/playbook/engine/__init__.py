@@ -6,8 +6,9 @@ relationship comes from `analyse`, and every judgement carries its reasons.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook

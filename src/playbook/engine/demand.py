@@ -14,13 +14,12 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from itertools import chain
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
 from ..available import Availability, Available
 from ..model import Ask, Customer
-from ..records import fast_pickling
+from ..records import Record
 from ..significant import surfaces
 from .owed import open_asks, parked_asks
 from .types import Arrival, Relationship
@@ -90,8 +89,7 @@ def unmatched(customers: Iterable[Customer], availability: Availability) -> list
     return [e for e in availability.entries if id(e) not in seen]
 
 
-@dataclass(frozen=True, slots=True)
-class Wish:
+class Wish(Record):
     """One open or parked ask, with the customer who made it."""
 
     customer: str
@@ -101,8 +99,7 @@ class Wish:
     """Parked on as_of (else open)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AskGroup:
+class AskGroup(Record):
     """Asks of several customers about the same thing, or (with no words) those left alone."""
 
     words: tuple[str, ...]
@@ -239,9 +236,7 @@ def _group(members: list[Wish], stems: list[dict[str, str]], values: dict[str, f
                     sum(1 for c in customers if not values.get(c)))
 
 
-
-@dataclass(frozen=True, slots=True)
-class News:
+class News(Record):
     """An `available` entry that answers some asks of a group."""
 
     entry: Available
@@ -261,6 +256,3 @@ def group_news(group: AskGroup, availability: Availability, as_of: date) -> list
             counts.setdefault(id(e), [e, 0])[1] += 1
     found = sorted(counts.values(), key=lambda ec: (ec[0].on, ec[0].line))
     return [News(e, n, n if e.on <= as_of else 0) for e, n in found]
-
-
-fast_pickling(globals())

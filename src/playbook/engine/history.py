@@ -3,8 +3,9 @@ each month's end, with enough hysteresis that one event does not flip a month.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
+
+from msgspec.structs import replace
 
 from ..config import Config
 from ..model import Customer

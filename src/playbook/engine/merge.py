@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
+
+from msgspec.structs import replace
 
 from .types import PRIORITY_RANK, Action, Reason
 

@@ -3,8 +3,9 @@ and the few we keep in touch with after they leave or the account ends."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
+
+from msgspec.structs import replace
 
 from ..config import Thresholds
 from ..model import Contact, Customer

@@ -10,8 +10,9 @@ so a rule never lowers what the stakes call for and the label agrees with the ra
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from ..model import Customer
 from .types import PRIORITY_RANK, Action, Stage

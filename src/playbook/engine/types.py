@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from ..model import Ask, Commitment, Customer, Interaction, Source
-from ..records import fast_pickling
+from ..records import Record
 
 PRIORITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "tell",
                                  "play")
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(Record):
     """A sentence that explains a judgement, pointing at the content behind it."""
 
     text: str
@@ -23,8 +21,7 @@ class Reason:
     """The file and line it stems from, when there is one."""
 
 
-@dataclass(frozen=True, slots=True)
-class ContactEngagement:
+class ContactEngagement(Record):
     """How one person at the customer has been engaged."""
 
     name: str
@@ -43,8 +40,7 @@ class ContactEngagement:
     """True when the contact is in customer.yaml."""
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(Record):
     """Facts read off the interactions up to as_of."""
 
     first_contact: date | None
@@ -84,8 +80,7 @@ class Timeline:
     """Engagement per person, most recent first (our unanswered outreach does not count)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(Record):
     """The stage of the relationship and why."""
 
     id: str
@@ -93,8 +88,7 @@ class Stage:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(Record):
     """Something to know beside the stage: 'Needs a touch', 'Paused until 1 Apr 2027'."""
 
     id: str
@@ -105,16 +99,14 @@ class Flag:
     """Why, with the line behind it."""
 
 
-@dataclass(frozen=True, slots=True)
-class StagePoint:
+class StagePoint(Record):
     """The stage as of one date (a month end)."""
 
     date: date
     stage: str
 
 
-@dataclass(frozen=True, slots=True)
-class HealthFactor:
+class HealthFactor(Record):
     """One named part of the health figure."""
 
     name: str
@@ -123,16 +115,14 @@ class HealthFactor:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
+class Health(Record):
     """0-100, the clamped sum of its factors."""
 
     score: int
     factors: tuple[HealthFactor, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OpenCommitment:
+class OpenCommitment(Record):
     """A promise still open, with its context."""
 
     commitment: Commitment
@@ -142,8 +132,7 @@ class OpenCommitment:
     """Days past due (0 when not overdue or undated)."""
 
 
-@dataclass(frozen=True, slots=True)
-class KeyDate:
+class KeyDate(Record):
     """A coming date worth knowing: birthday, anniversary, renewal."""
 
     kind: str
@@ -156,8 +145,7 @@ class KeyDate:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
+class Arrival(Record):
     """An open or parked ask that something now `available` answers: the customer is to be told."""
 
     ask: Ask
@@ -180,8 +168,7 @@ class Arrival:
         return max(self.on, self.ask.since or self.on)
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(Record):
     """Something a person should do, and why."""
 
     kind: str
@@ -217,8 +204,7 @@ class Action:
         return (-self.score, PRIORITY_RANK[self.priority], self.due, self.customer, self.kind, self.title)
 
 
-@dataclass(frozen=True, slots=True)
-class Relationship:
+class Relationship(Record):
     """Everything the engine concludes about one customer at as_of."""
 
     customer: Customer
@@ -245,6 +231,3 @@ class Relationship:
     """Asks parked on as_of (model.Ask): not waiting for an answer, never overdue."""
     arrivals: tuple[Arrival, ...] = ()
     """Open and parked asks that something available by as_of answers, oldest news first."""
-
-
-fast_pickling(globals())

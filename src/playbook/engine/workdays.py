@@ -6,8 +6,9 @@ event (the call before a renewal, a birthday) moves to the working day before; a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
+
+from msgspec.structs import replace
 
 from .types import Action
 

@@ -16,11 +16,11 @@ import csv
 import io
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from ..reading import kind
+from ..records import Record
 
 #: The largest export read: 50,000 rows of long notes fit well within it.
 MAX_CSV_BYTES = 500_000_000
@@ -32,8 +32,7 @@ class Unreadable(Exception):
     """The file cannot be read as a CSV; str() says why and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Record):
     """A CSV file read: its header and its text, ready to be walked record by record."""
 
     shown: str

@@ -5,8 +5,9 @@ their product (no re-reading customer.yaml per row)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..capture import fold
 from ..load import CRM_ID, SLUG, split_front_matter
@@ -15,8 +16,7 @@ from ..reading import Refused, decode, list_folder, read_file
 from ..yamlio import Map, Node, Scalar, Seq, parse
 
 
-@dataclass(slots=True)
-class Folder:
+class Folder(Struct):
     """A customer folder as the import sees it."""
 
     slug: str
@@ -33,8 +33,7 @@ class Folder:
     """Made by this import."""
 
 
-@dataclass(slots=True)
-class Book:
+class Book(Struct):
     """The playbook's customers and what they hold, by every key the import looks up."""
 
     folders: dict[str, Folder] = field(default_factory=dict)

@@ -17,10 +17,10 @@ contact, date and note on each row) gives customers, contacts and notes at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import did_you_mean
+from ..records import Record
 from ..yamlio import Map, Node, Scalar, Seq, parse
 from .csvfile import Unreadable, decode, read_bytes
 from .sources import Kind
@@ -46,8 +46,7 @@ class BadMapping(Exception):
     """The mapping file cannot be used; str() is 'file:line: what to do'."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mapping:
+class Mapping(Record):
     """A mapping file read."""
 
     kinds: tuple[Kind, ...]

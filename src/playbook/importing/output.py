@@ -5,12 +5,11 @@ may be written."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
 from datetime import date
 
 import yaml
+from msgspec.structs import replace
 
 from ..capture.profile import Change
 from ..capture.scaffold import customer_yaml_text
@@ -22,6 +21,7 @@ from ..load import parse_customer, parse_interaction
 from ..model import Contact, Customer, Source
 from ..names import slugify
 from ..problems import Problem
+from ..records import Record
 from .plan import CUSTOMERS, NewContact, NewCustomer, NewNote
 
 
@@ -99,7 +99,7 @@ def add_contacts(contacts: list[NewContact]) -> Change:
     items = [_contact_fields(c) for c in contacts]
 
     def expect(cust: Customer) -> Customer:
-        return dataclasses.replace(cust, contacts=cust.contacts + tuple(contact_model(c) for c in contacts))
+        return replace(cust, contacts=cust.contacts + tuple(contact_model(c) for c in contacts))
     return Change(lambda t: append_items(t, "contacts", items), expect)
 
 
@@ -119,8 +119,7 @@ def _stem(summary: str, fallback: str) -> str:
     return stem or fallback
 
 
-@dataclass(frozen=True, slots=True)
-class NoteText:
+class NoteText(Record):
     filename: str
     text: str
 

@@ -9,11 +9,13 @@ built once: time is linear in the rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from ..capture import fold
 from ..names import slugify
+from ..records import Record
 from .existing import Book, Folder
 from .owners import Owners
 from .rows import Company, Person, Touch, Where
@@ -22,8 +24,7 @@ from .rows import Company, Person, Touch, Where
 RESERVED = frozenset({"index"})
 
 
-@dataclass(frozen=True, slots=True)
-class NewContact:
+class NewContact(Record):
     name: str
     role: str
     email: str
@@ -34,8 +35,7 @@ class NewContact:
     where: Where
 
 
-@dataclass(slots=True)
-class NewCustomer:
+class NewCustomer(Struct):
     slug: str
     name: str
     keys: list[str]
@@ -47,16 +47,14 @@ class NewCustomer:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
-class NewNote:
+class NewNote(Record):
     slug: str
     touch: Touch
     with_: tuple[str, ...]
     by: str | None
 
 
-@dataclass(slots=True)
-class Plan:
+class Plan(Struct):
     """What an import would write, and what it refused."""
 
     customers: list[NewCustomer] = field(default_factory=list)

@@ -3,9 +3,9 @@ the file and line it came from. A row that cannot be used raises BadValue saying
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from ..records import Record
 from .sources import NOT_DONE, TYPE_WORDS, Columns
 from .values import BadValue, emails_in, html_text, one_line, parse_day, salesforce_id, split_list
 
@@ -13,8 +13,7 @@ from .values import BadValue, emails_in, html_text, one_line, parse_day, salesfo
 MAX_SUMMARY = 150
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(Record):
     """The file (as the user named it) and the line a record starts on."""
 
     file: str
@@ -24,8 +23,7 @@ class Where:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Company:
+class Company(Record):
     key: str | None
     """'hubspot:123', or None when the export has no id column."""
     name: str
@@ -34,8 +32,7 @@ class Company:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(Record):
     key: str | None
     company_keys: tuple[str, ...]
     company: str
@@ -47,8 +44,7 @@ class Person:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
-class Touch:
+class Touch(Record):
     key: str | None
     company_keys: tuple[str, ...]
     company: str

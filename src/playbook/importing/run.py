@@ -6,9 +6,10 @@ Playbook knows; a row that cannot be used is reported with its file:line and the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..capture import CaptureError, CustomerRef, create_numbered
 from ..capture.files import create_file, within_root
@@ -17,6 +18,7 @@ from ..capture.scaffold import make_customer_folder
 from ..config import Config, load_config
 from ..folders import CUSTOMERS_DIR
 from ..reading import Refused, read_file
+from ..records import Record
 from .csvfile import Table, Unreadable, open_table
 from .existing import read_book
 from .mapping import BadMapping, Mapping, read_mapping
@@ -35,8 +37,7 @@ class ImportRefused(Exception):
     """Nothing was written: a file given cannot be read, or is not an export Playbook knows."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileRead:
+class FileRead(Record):
     shown: str
     label: str
     rows: int
@@ -44,8 +45,7 @@ class FileRead:
     delimiter: str
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Struct):
     """What an import did (or, in a dry run, would do)."""
 
     files: list[FileRead] = field(default_factory=list)

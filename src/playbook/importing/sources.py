@@ -9,8 +9,11 @@ A column name is compared without case, spaces or underscores, so Salesforce's r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
+
+from msgspec import field
+
+from ..records import Record
 
 #: What a file gives: customers, their contacts, or their history.
 RECORDS = ("customer", "contact", "note")
@@ -21,8 +24,7 @@ def norm(header: str) -> str:
     return re.sub(r"[\s_]+", "", header.casefold())
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(Record):
     """One kind of export: whose, what it holds, and where each value is."""
 
     system: str
@@ -43,8 +45,7 @@ class Kind:
     """Options of the generic mapping ('day_first')."""
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
+class Columns(Record):
     """A kind matched to a file's header: for each field, the header names present."""
 
     kind: Kind

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.types import Action, KeyDate, Relationship
 from ..names import TEAM_CALENDAR, customer_page, owner_calendar, owner_slugs, person_name
+from ..records import Record
 from ..siteurl import absolute
 
 PRODID = "-//Playbook//Relationship Playbook//EN"
@@ -96,8 +96,7 @@ def _event(lines: list[str], *, uid_: str, stamp: str, day: date, summary: str, 
     lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarEntry:
+class CalendarEntry(Record):
     """All a calendar reads of one customer (so a digest of it keys the calendars)."""
 
     slug: str

@@ -10,7 +10,6 @@ nothing but its own files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterator
 
@@ -18,7 +17,7 @@ from ..engine.demand import AskGroup, News, Wish, group_news, matches
 from ..engine.types import Relationship
 from ..engine.words import count, fmt_date, money
 from ..names import ASKS_PAGE, ask_anchor, slugify
-from ..records import fast_pickling
+from ..records import Record
 from .paging import Pages
 from .parts import Link, Ref, Site, relative_days
 
@@ -37,8 +36,7 @@ def base_for(path: str) -> str:
     return "../" * path.count("/")
 
 
-@dataclass(frozen=True, slots=True)
-class AskRow:
+class AskRow(Record):
     """One customer's ask, in their words."""
 
     id: str
@@ -62,8 +60,7 @@ class AskRow:
     source: Ref | None
 
 
-@dataclass(frozen=True, slots=True)
-class NewsView:
+class NewsView(Record):
     what: str
     state: str
     """'available since 18 Nov 2026' or 'coming 1 Dec 2026'."""
@@ -75,8 +72,7 @@ class NewsView:
     """Available by the as-of date."""
 
 
-@dataclass(frozen=True, slots=True)
-class GroupView:
+class GroupView(Record):
     id: str
     label: str
     customers: str
@@ -227,6 +223,3 @@ def home_summary(site: Site, relationships: list[Relationship], grouped: tuple[l
         "link": f"All {count(sum(len(g.wishes) for g in (*groups, alone)), 'open or parked ask', 'open and parked asks')}, "
                 "grouped by what was asked",
     }
-
-
-fast_pickling(globals())

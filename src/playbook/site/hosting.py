@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 from urllib.parse import quote, urlsplit
 
 from ..model import Customer
+from ..records import Record
 
 #: Where the click-time date goes in `LogTouch.dated`: a literal '{date}' can never come out of
 #: `quote` (it encodes braces), so nothing a user wrote can be taken for it.
@@ -33,8 +33,7 @@ MAX_PREFILL = 4000
 HOSTS: tuple[str, ...] = ("github", "gitlab")
 
 
-@dataclass(frozen=True, slots=True)
-class Host:
+class Host(Record):
     """One repository on one kind of host."""
 
     kind: str
@@ -78,8 +77,7 @@ def host_for(repo_url: str | None, branch: str, configured: str | None = None) -
     return Host(host_kind(repo_url, configured), repo_url.rstrip("/"), branch)
 
 
-@dataclass(frozen=True, slots=True)
-class LogTouch:
+class LogTouch(Record):
     """'Log a touch': the address with the build's date, and the same with DATE_SLOT for the
     click-time date (site.js fills it in; without JavaScript the build's date stands)."""
 

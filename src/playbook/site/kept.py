@@ -9,10 +9,10 @@ also keeps the digest of its pickle, so the fingerprint of a page's view data
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Hashable
 
 from ..memo import fingerprint
+from ..records import Record
 
 
 class Kept:
@@ -99,8 +99,7 @@ def site_key(*parts: Hashable) -> str | None:
     return fingerprint(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Deferred:
+class Deferred(Record):
     """A page's view data, made only when its file must be written, with a digest of all it is
     made from: the site's key, the page's own parts (address, title, pager, totals) and the
     digests of what it reads of the customers and actions it shows (site_files.list_keys).

@@ -9,17 +9,17 @@ they did.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
+
+from msgspec.structs import replace
 
 from ..engine.types import Action, KeyDate, Relationship
 from ..listed import row_facts
 from ..memo import digest
 from ..model import STAGE_LABELS, STAGES
-from ..records import fast_pickling
 from ..names import CUSTOMERS_PAGE, TEAM_CALENDAR, owner_page, stage_page, tag_page
-from . import asks_page, paging
+from . import asks_page
 from .kept import Deferred
 from .paging import Pager, Pages
 from .parts import KIND_LABELS, ActionView, key_date_view
@@ -357,6 +357,3 @@ def due_groups(actions: Sequence[ActionView]) -> list[dict[str, Any]]:
 
 
 __all__ = ["ListViews", "Pager", "due_groups"]
-
-# Pagers are part of the view data that keys each page (see views.py).
-fast_pickling(vars(paging))

@@ -12,8 +12,9 @@ from file:// and without JavaScript.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
+
+from ..records import Record
 
 T = TypeVar("T")
 
@@ -51,15 +52,13 @@ def cut(items: Sequence[T], size: Callable[[T], int], per: int = PER_PAGE,
     return pages
 
 
-@dataclass(frozen=True, slots=True)
-class PageLink:
+class PageLink(Record):
     number: int
     href: str
     current: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Pager:
+class Pager(Record):
     """Where a page sits in its list, and the links to the others ('' for none)."""
 
     number: int

@@ -8,7 +8,6 @@ already in its final order, so templates only lay things out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -27,6 +26,7 @@ from ..names import (
     site_handles, stage_page, tag_page, tag_slugs,
 )
 from ..notes import render as render_notes
+from ..records import Record
 from .hosting import host_for
 
 KIND_LABELS: dict[str, str] = {
@@ -77,14 +77,12 @@ def day_label(d: date, as_of: date) -> str:
 
 # -- the site: names and hrefs (the rules are in playbook.names) ------------------------
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     text: str
     href: str
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(Record):
     """A link to the source of an item: plain path text, or an edit link when repo_url is set."""
 
     text: str
@@ -92,8 +90,7 @@ class Ref:
     href: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(Record):
     """Someone on our team."""
 
     name: str
@@ -101,8 +98,7 @@ class Person:
     href: str
 
 
-@dataclass(frozen=True, slots=True)
-class StageChip:
+class StageChip(Record):
     id: str
     label: str
     href: str
@@ -240,8 +236,7 @@ class Site:
 
 # -- items --------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class ActionView:
+class ActionView(Record):
     title: str
     why: str
     kind: str
@@ -286,8 +281,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReasonView:
+class ReasonView(Record):
     text: str
     source: Ref | None
 
@@ -296,8 +290,7 @@ def reason_view(site: Site, r: Reason, short_for: str | None = None) -> ReasonVi
     return ReasonView(r.text, site.ref(r.source, short_for))
 
 
-@dataclass(frozen=True, slots=True)
-class FlagView:
+class FlagView(Record):
     """A chip beside the stage ('Needs a touch', 'Paused until 1 Apr 2027') and why."""
 
     id: str
@@ -320,8 +313,7 @@ def health_band(score: int) -> tuple[str, str]:
     return "poor", "poor"
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerRow:
+class CustomerRow(Record):
     """One customer in a list or a card."""
 
     name: str
@@ -365,8 +357,7 @@ def customer_row(site: Site, r: Relationship, base: str) -> CustomerRow:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class InteractionView:
+class InteractionView(Record):
     id: str
     """Anchor on the customer page."""
     href: str
@@ -411,8 +402,7 @@ def interaction_view(site: Site, r: Relationship, i: Interaction, base: str, sho
     )
 
 
-@dataclass(frozen=True, slots=True)
-class KeyDateView:
+class KeyDateView(Record):
     kind: str
     kind_label: str
     date_iso: str
@@ -433,8 +423,7 @@ def key_date_view(site: Site, r: Relationship, k: KeyDate, base: str) -> KeyDate
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ContactView:
+class ContactView(Record):
     name: str
     id: str
     role: str | None

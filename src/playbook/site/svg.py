@@ -6,10 +6,10 @@ chart comes with a sentence that says what it shows, for its <title>/<desc>.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..engine.words import MONTHS, fmt_date, sentiment_word
+from ..records import Record
 
 #: The relationship path, in order; 'ended' is drawn aside.
 PATH: tuple[str, ...] = ("establishing", "growing", "steady", "at-risk", "dormant")
@@ -24,8 +24,7 @@ def _n(x: float) -> str:
 
 # -- the stage mix of the whole book ------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Record):
     """One stage's share of the book."""
 
     stage: str
@@ -37,8 +36,7 @@ class Segment:
     href: str
 
 
-@dataclass(frozen=True, slots=True)
-class StageMix:
+class StageMix(Record):
     """A stacked bar: every customer counted once, by stage."""
 
     width: int
@@ -67,8 +65,7 @@ def stage_mix(counts: list[tuple[str, str, int, str]], width: int = 600, height:
 
 # -- the relationship path with the current stage marked ----------------------------------
 
-@dataclass(frozen=True, slots=True)
-class PathNode:
+class PathNode(Record):
     stage: str
     label: str
     cx: int
@@ -78,8 +75,7 @@ class PathNode:
     label_x: int
 
 
-@dataclass(frozen=True, slots=True)
-class StagePath:
+class StagePath(Record):
     width: int
     height: int
     nodes: tuple[PathNode, ...]
@@ -107,8 +103,7 @@ def stage_path(current: str, labels: dict[str, str]) -> StagePath:
 
 # -- the 12-month journey ------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class JourneyCell:
+class JourneyCell(Record):
     stage: str
     x: int
     width: int
@@ -117,8 +112,7 @@ class JourneyCell:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class Journey:
+class Journey(Record):
     width: int
     height: int
     cells: tuple[JourneyCell, ...]
@@ -148,8 +142,7 @@ def journey(points: list[tuple[date, str]], labels: dict[str, str]) -> Journey:
 
 # -- the rhythm of touches -----------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(Record):
     cx: str
     cy: int
     tone: str
@@ -157,8 +150,7 @@ class Mark:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Record):
     """One cadence-long window, counted back from as_of."""
 
     x: str
@@ -166,20 +158,17 @@ class Window:
     missed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Tick:
+class Tick(Record):
     x: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(Record):
     y: int
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Rhythm:
+class Rhythm(Record):
     width: int
     height: int
     left: int
@@ -275,8 +264,7 @@ def rhythm(touches: list[tuple[date, int | None, str]], as_of: date, cadence: in
 
 # -- health as a ring ----------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Ring:
+class Ring(Record):
     score: int
     band: str
     """'good', 'fair' or 'poor'."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from markupsafe import Markup
+from msgspec.structs import replace
 
 from ..engine.agenda import Entry, ranked as rank_all
 from ..engine.timeline import upto
@@ -29,9 +29,9 @@ from ..names import (
     interaction_anchor, stage_page,
 )
 from ..notes import render as render_notes
-from ..records import fast_pickling
+from ..records import Record
 from ..siteurl import absolute
-from . import asks_page, parts, svg
+from . import asks_page, svg
 from .hosting import write_view
 from .kept import Kept
 from .parts import (
@@ -72,8 +72,7 @@ BRIEF_ABOUT_CHARS = 600
 Page = tuple[str, str, dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class PageMeta:
+class PageMeta(Record):
     """What the layout needs: titles, the way back to the root, and the current section."""
 
     title: str
@@ -90,8 +89,7 @@ class PageMeta:
     """The page's absolute address, from `site_url` (None without one: no canonical link)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stat:
+class Stat(Record):
     value: int | str
     """A count, or an amount already worded ('£180,500')."""
     label: str
@@ -99,8 +97,7 @@ class Stat:
     tone: str
 
 
-@dataclass(frozen=True, slots=True)
-class LegendItem:
+class LegendItem(Record):
     stage: str
     label: str
     count: int
@@ -109,8 +106,7 @@ class LegendItem:
     blurb: str
 
 
-@dataclass(frozen=True, slots=True)
-class OwnerGroup:
+class OwnerGroup(Record):
     """One person's actions (or nobody's)."""
 
     person: Person | None
@@ -127,15 +123,13 @@ class OwnerGroup:
     more_href: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RiskCard:
+class RiskCard(Record):
     customer: CustomerRow
     reasons: tuple
     actions: tuple[ActionView, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(Record):
     value: str
     label: str
 
@@ -572,9 +566,3 @@ def _signed(n: int) -> str:
 
 def _tone(n: int) -> str:
     return "up" if n > 0 else ("down" if n < 0 else "flat")
-
-
-# View data is fingerprinted (pickled) to key each page over all customers; these records
-# pickle without dataclasses.fields() per record, like the model's.
-fast_pickling(globals())
-fast_pickling(vars(parts))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, run_cli, write_playbook
-from playbook.problems import Problem, format_github, format_plain, summary
+from playbook.problems import Problem, format_github, format_plain, sorted_problems, summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good" / "minimal"
@@ -51,6 +51,16 @@ LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|w
 
 
 # -- plain output ------------------------------------------------------------------------------
+
+def test_problems_sort_the_same_whatever_order_they_came_in():
+    """The order is total (path, line, column, message, severity): two problems that differ
+    only in severity come out in one order, not in the order of a set of them."""
+    a = Problem("content/customers/acme/customer.yaml", 3, 1, "error", "same words")
+    b = Problem("content/customers/acme/customer.yaml", 3, 1, "warning", "same words")
+    c = Problem("content/customers/acme/customer.yaml", 2, 1, "warning", "other words")
+    assert a.sort_key() != b.sort_key()
+    assert sorted_problems([a, b, c]) == sorted_problems([b, c, a]) == sorted_problems([c, a, b, a]) == [c, a, b]
+
 
 def test_bad_fixture_lists_every_fault_then_a_summary():
     code, out, err = run_cli(["check", str(MIXED)])

@@ -30,8 +30,9 @@ class Problem(Record):
     message: str
     """What is wrong and what to do about it, in words a non-programmer follows."""
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        # Total: the order never falls back on a set's, which follows the records' hashes.
+        return (self.path, self.line, self.column, self.message, self.severity)
 
 
 class UsageError(Exception):

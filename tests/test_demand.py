@@ -297,3 +297,16 @@ def test_an_asks_about_words_as_check_reads_them(about_yaml, about, problem):
     (a,) = c.asks
     assert a.about == about
     assert [(p.line, p.severity, p.message) for p in problems] == ([problem] if problem else [])
+
+
+def test_records_compare_without_what_is_derived_or_where_it_was_written():
+    """`Customer.lines` (where each field was written) and `Availability.index` (made from the
+    entries) take no part in equality or hashing, as `compare=False` had it for dataclasses."""
+    c = customer(touch(30, 0))
+    moved = replace(c, lines={"name": 7, "renewal": 12})
+    assert moved == c and hash(moved) == hash(c) and moved != replace(c, name="Someone else")
+    entries = (Available("Spanish handbook", d(-3), ("spanish",), 4),)
+    made = Availability.of(entries)
+    bare = Availability(made.entries, {})
+    assert made.index and bare == made and hash(bare) == hash(made)
+    assert Availability.of(entries + (Available("Pricing sheet", d(-2), ("pricing",), 9),)) != made

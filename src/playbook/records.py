@@ -4,9 +4,9 @@ Every record of the model (customers, notes, relationships, the site's view data
 `msgspec.Struct`: a class made in C. Frozen, slotted dataclasses cost about 0.9 ms each to
 define (each generated method is compiled from text): the 94 a one-note build imports took
 about 85 ms of its 0.6 s at 1,000 customers. A Struct is defined in about 20 µs, made ten
-times faster, and pickles as its class and its fields' values in order: a customer's records
-pickle in half the time and unpickle in a fifth. The build cache and the worker processes move
-hundreds of thousands of them.
+times faster, and pickles as its class and its fields' values in order: a record of 12 fields
+pickles in half the time and unpickles in a fifth. The build cache and the worker processes
+move hundreds of thousands of them.
 """
 
 from __future__ import annotations

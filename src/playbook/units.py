@@ -441,12 +441,7 @@ def blobs_pickle(unit: Unit) -> bytes:
 
 
 def without_blobs(u: Unit) -> Unit:
-    return _with(u, _NO_BLOBS)
-
-
-def _with(u: Unit, changes: dict[str, object]) -> Unit:
-    """`replace`: a relationship held pickled stays so, shared with `u`."""
-    return replace(u, **changes)
+    return replace(u, **_NO_BLOBS)  # (a relationship held pickled stays so, shared)
 
 
 def has_blobs(u: Unit) -> bool:
@@ -461,7 +456,7 @@ def _blobs_from(u: Unit, raw: bytes) -> Unit | None:
         return None
     if not (isinstance(found, tuple) and len(found) == len(BLOBS) and all(isinstance(b, bytes) for b in found)):
         return None
-    return _with(u, dict(zip(BLOBS, found)))
+    return replace(u, **dict(zip(BLOBS, found)))
 
 
 def with_blobs(u: Unit, inp: Inputs, memo: Memo) -> Unit:
@@ -476,7 +471,7 @@ def with_blobs(u: Unit, inp: Inputs, memo: Memo) -> Unit:
     full = memo.get("analyse", u.akey)
     if not isinstance(full, Unit) or not has_blobs(full):
         full = analyse_folder(inp.root / CUSTOMERS_DIR / u.slug, f"{CUSTOMERS_DIR}/{u.slug}", inp, memo)
-    return _with(u, {f: getattr(full, f) for f in BLOBS})
+    return replace(u, **{f: getattr(full, f) for f in BLOBS})
 
 
 def _slim_bytes(value: object) -> bytes:

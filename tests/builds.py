@@ -7,6 +7,7 @@ import difflib
 import random
 import shutil
 import subprocess
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -83,7 +84,8 @@ class Walk:
     def step(self) -> str:
         ops = [self.new_day, self.edit_note, self.new_note, self.delete_note, self.rename_customer,
                self.delete_customer, self.edit_customer, self.edit_config, self.template_override,
-               self.touch, self.delete_site, self.commit, self.commit, self.new_customer, self.attachment]
+               self.touch, self.delete_site, self.commit, self.commit, self.new_customer, self.attachment,
+               self.tamper_site]
         self.n += 1
         return self.rng.choice(ops)()
 
@@ -227,6 +229,39 @@ class Walk:
         for out in self.root.glob("out-*"):
             shutil.rmtree(out)
         return "delete the built sites"
+
+    def tamper_site(self) -> str:
+        """Something put in, or changed in, the cached build's site (`out-warm`) by hand: a file
+        or a folder where the build made none, a link in place of a page, a page's bytes
+        rewritten keeping its size. The next build must end as a cold build's (`serve`
+        leaves what is put in its folder by hand, so its site is not touched)."""
+        out = self.root / "out-warm"
+        if not out.is_dir():
+            return "tamper with no site (none built)"
+        # A moment after the last build: a change within the file system's clock tick of its
+        # last write leaves a folder's or a page's times as they were, which only a build
+        # FOLDER_RACY_NS / three seconds later could tell (the builds trust no newer times).
+        time.sleep(0.03)
+        folders = sorted(p for p in [out, *out.rglob("*")] if p.is_dir() and not p.is_symlink())
+        pages = sorted(p for p in out.rglob("*.html") if p.is_file() and not p.is_symlink())
+        where = self.rng.choice(folders)
+        how = self.rng.choice(["file", "folder", "link", "rewrite"])
+        if how == "file":
+            (where / f"stray-{self.n}.html").write_text("put here by hand")
+        elif how == "folder":
+            (where / f"stray-{self.n}").mkdir()
+            (where / f"stray-{self.n}" / "index.html").write_text("put here by hand")
+        elif how == "link" and pages:
+            page = self.rng.choice(pages)
+            page.unlink()
+            page.symlink_to(self.rng.choice(pages) if len(pages) > 1 else out)
+            where = page
+        elif pages:
+            page = self.rng.choice(pages)
+            data = page.read_bytes()
+            page.write_bytes(data[::-1])
+            where = page
+        return f"tamper with out-warm: {how} at {where.relative_to(out).as_posix() or '.'}"
 
     def commit(self) -> str:
         """Someone of the team commits, on the walk's current day."""

@@ -3,8 +3,8 @@
 A seeded random walk over a copy of the example playbook (in git, its as_of unpinned so the
 date moves): new days, edits, new and deleted notes, renamed, new and deleted customers,
 changed customer.yaml, playbook.yaml (thresholds, team, plays, what is `available`) and template overrides,
-touched but unchanged files, files that are not notes among the notes, deleted output, commits
-(by either of two people, on the walk's day). After every step three builds must be
+touched but unchanged files, files that are not notes among the notes, deleted output, output
+changed by hand, commits (by either of two people, on the walk's day). After every step three builds must be
 byte-identical, and report the same problems:
 
 - `build` with the playbook's memo (a warm build, the manifest's shortcuts included, and
@@ -26,7 +26,7 @@ import pytest
 
 from builds import Walk, cold, copy_playbook, git_init, same
 from helpers import REPO, tree
-from playbook import config, manifest, site_files
+from playbook import config, manifest, site_files, write
 from playbook.build import Session, build
 from playbook.outputs import search_shards
 
@@ -57,8 +57,9 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
     git_init(root)
     monkeypatch.setattr(config, "date", Today)
     Today.current = START
-    if trust_times:  # let the manifest's stat shortcut decide as often as it ever could
+    if trust_times:  # let the manifest's stat shortcuts decide as often as they ever could
         monkeypatch.setattr(manifest, "RACY_NS", 0)
+        monkeypatch.setattr(write, "FOLDER_RACY_NS", 0)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
         monkeypatch.setattr(search_shards, "BLOCK", 3)  # grouped and memoised a few customers at a time

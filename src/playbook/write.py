@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import stat
+import time
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -24,6 +25,10 @@ from .records import Record
 #: A file in every built site; only folders holding it are ever replaced or deleted.
 MARKER = ".playbook-site"
 MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
+#: A folder whose times are this close to the end of a write (ns) is not trusted by the next
+#: build's prune (`Written.folders`): an entry added within the file system's clock tick after
+#: the write would leave them as they were (FAT's tick is 2 s; manifest.RACY_NS, for the notes).
+FOLDER_RACY_NS = 3_000_000_000
 
 class Stale(Exception):
     """A file a new one is copied from changed while it was read."""
@@ -89,6 +94,13 @@ class Written(Record):
     groups: dict[str, tuple[str, tuple[str, ...]]]
     """Files made together (one customer's pages), by name: the key they were made under
     and their paths, so a group can be kept without being made again to learn its paths."""
+    folders: dict[str, tuple[int, ...]] = {}
+    """Every folder of the output as a build in place left it ('' the output itself): its
+    inode, modification and change times (ns) and whether it holds files (1 or 0), or () when
+    they cannot be trusted (changed by the write, or too recently). A folder whose inode and
+    times are still these holds the same names (adding, removing or renaming an entry sets
+    both times; no tool sets a change time back), so the next build's prune need not list it
+    (`prune`). Empty after a write that leaves foreign files in place (`serve`)."""
 
 
 def check_out_dir(root: Path, out: Path) -> None:
@@ -253,13 +265,13 @@ class Writer:
     def group(self, name: str, key: str, paths: tuple[str, ...]) -> None:
         self.groups[name] = (key, paths)
 
-    def result(self) -> Written:
+    def result(self, folders: dict[str, tuple[int, ...]] | None = None) -> Written:
         found = {}
         for rel, key in self.keys.items():
             st = self.seen.get(rel) or _stat(f"{self.outs}/{rel}")
             if st is not None:
                 found[rel] = (key, *st)
-        return Written(found, dict(self.groups))
+        return Written(found, dict(self.groups), folders or {})
 
 
 class TreeWriter(Writer):
@@ -285,6 +297,7 @@ class TreeWriter(Writer):
         self.tmp = self.scratch.path
         self.made: set[Path] = set()
         self.in_place = last is not None and (out / MARKER).is_file()
+        self.last_folders = last.folders if last is not None else {}
         self.staged: list[str] = []
 
     def add(self, rel: str, key: str, data: Data | None) -> None:
@@ -337,52 +350,115 @@ class TreeWriter(Writer):
         try:
             # First what is no longer made, and any link in the site (so nothing is written
             # through one, out of the output folder); then what was made.
-            prune(self.out, set(self.keys))
-            made = {self.out}
+            folders = prune(self.out, set(self.keys), self.last, self.last_folders)
+            made: set[Path] = set()
             for rel in self.staged:
                 target = self.out / rel
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
+                    _changed(folders, os.path.dirname(rel))
                 os.replace(self.tmp / rel, target)
         finally:
             self.scratch.remove()
             scratch.tidy(self.home)
-        return self.result()
+        return self.result(_trusted(folders, time.time_ns()))
 
     def abort(self) -> None:
         self.scratch.remove()
         scratch.tidy(self.home)
 
 
-def prune(out: Path, keep: set[str]) -> None:
+def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | None = None,
+          known: dict[str, tuple[int, ...]] | None = None) -> dict[str, tuple[int, ...]]:
     """Remove every file of `out` not in `keep` (relative paths; the marker stays), every
     link (a build makes none; the walk does not follow them), and the folders that leaves
     empty: the output holds exactly what the build made. One listing per folder, whose
     entries' kinds need no `stat` (at 10,000 customers an `lstat` of each of 41,000 files and
-    a second listing of each of 20,000 folders took half a second of a one-note build)."""
-    _prune(str(out), "", keep | {MARKER})
+    a second listing of each of 20,000 folders took half a second of a one-note build).
+
+    `last`, `known`: the files and folders (`Written.folders`) the last build in place left.
+    A folder whose inode and times are as that build left them holds the names it left, so it
+    is not listed: none of its files is gone (else it is listed), and its folders are known
+    (at 10,000 customers listing every folder was 150–200 ms of a one-note build). Returns
+    every folder left, as `Written.folders` holds them (unchanged by this prune, or ())."""
+    keep = keep | {MARKER}
+    known = known or {}
+    gone_in = {os.path.dirname(rel) for rel in last.keys() - keep} if known and last else set()
+    below: dict[str, list[str]] = {}
+    for rel in known:
+        if rel:
+            below.setdefault(os.path.dirname(rel), []).append(rel)
+    found: dict[str, tuple[int, ...]] = {}
+    _prune(str(out), "", keep, known if last else {}, gone_in, below, found)
+    return found
 
 
-def _prune(folder: str, rel: str, keep: set[str]) -> bool:
-    """Prune `folder` (`rel` its path in the output, "" or ending in "/"); True when it is
-    left empty."""
-    left = False
+def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ...]], gone_in: set[str],
+           below: dict[str, list[str]], found: dict[str, tuple[int, ...]]) -> bool:
+    """Prune `folder` (`rel` its path in the output, "" for the output itself), recording it
+    in `found`; True when it is left empty (and so removed by the caller)."""
+    st = os.lstat(folder)
+    now = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+    was = known.get(rel)
+    if was and was[:3] == now and rel not in gone_in and stat.S_ISDIR(st.st_mode):
+        # As the last build left it: its files all kept, its folders those it left.
+        left = bool(was[3])
+        found[rel] = was
+        for sub in below.get(rel, ()):
+            path = f"{folder}/{os.path.basename(sub)}"
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):  # cannot be, the folder being as left
+                    raise FileNotFoundError(path)
+            except FileNotFoundError:
+                return _prune(folder, rel, keep, {}, gone_in, below, found)  # listed after all
+            if _prune(path, sub, keep, known, gone_in, below, found):
+                os.rmdir(path)
+                found.pop(sub, None)
+                found[rel] = ()
+            else:
+                left = True
+        return not left
+    left = files = changed = False
+    prefix = f"{rel}/" if rel else ""
     with os.scandir(folder) as it:
         entries = list(it)
     for e in entries:
         if e.is_symlink():
             os.unlink(e.path)
+            changed = True
         elif e.is_dir(follow_symlinks=False):
-            if _prune(e.path, f"{rel}{e.name}/", keep):
+            sub = f"{prefix}{e.name}"
+            if _prune(e.path, sub, keep, known, gone_in, below, found):
                 os.rmdir(e.path)
+                found.pop(sub, None)
+                changed = True
             else:
                 left = True
-        elif f"{rel}{e.name}" in keep:
-            left = True
+        elif f"{prefix}{e.name}" in keep:
+            left = files = True
         else:
             os.unlink(e.path)
+            changed = True
+    found[rel] = () if changed or not stat.S_ISDIR(st.st_mode) else (*now, int(files))
     return not left
+
+
+def _changed(folders: dict[str, tuple[int, ...]], rel: str) -> None:
+    """Mark folder `rel` changed (a file moved into it), with each folder above it that had
+    none of its folders a moment ago (made by `mkdir(parents=True)`)."""
+    while True:
+        existed = rel in folders
+        folders[rel] = ()
+        if existed or not rel:
+            return
+        rel = os.path.dirname(rel)
+
+
+def _trusted(folders: dict[str, tuple[int, ...]], now: int) -> dict[str, tuple[int, ...]]:
+    """`folders` with the times of those changed within FOLDER_RACY_NS of `now` dropped."""
+    edge = now - FOLDER_RACY_NS
+    return {rel: f if f and f[1] < edge and f[2] < edge else () for rel, f in folders.items()}
 
 
 class SyncWriter(Writer):

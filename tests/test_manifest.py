@@ -695,10 +695,10 @@ def splitting(monkeypatch):
 @pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the split is not made without it)")
 def test_after_an_edit_the_exports_made_by_a_forked_worker_are_the_cold_builds(synthetic, tmp_path, trusting,
                                                                                 splitting):
-    """A build after an edit makes playbook.json, each customer's JSON and the search index
-    in a forked worker while it makes the pages. The site is a cold build's; the manifest
-    names the worker's files as written (the next build finds nothing changed) and the sweep
-    keeps the memo entries the worker used (the next export copies the unchanged customers
+    """A build after an edit makes playbook.json and the search index each in a forked worker
+    while it makes each customer's JSON and the pages. The site is a cold build's; the manifest
+    names the workers' files as written (the next build finds nothing changed) and the sweep
+    keeps the memo entries the workers used (the next export copies the unchanged customers
     from the file as written, reading the layout it memoised)."""
     from playbook.memo import Memo
     root = fresh(synthetic, tmp_path)
@@ -712,7 +712,7 @@ def test_after_an_edit_the_exports_made_by_a_forked_worker_are_the_cold_builds(s
         note.write_text(note.read_text() + f"\n{line}\n")
         inodes = [(out / f).stat().st_ino for f in files]
         report = build(root, out, jobs=2)
-        assert report.ok and not report.unchanged and splitting == ["_exports_task"]
+        assert report.ok and not report.unchanged and splitting == ["_exports_task", "_exports_task"]
         splitting.clear()
         same(tree(out), cold(root))
         # Written by the worker and moved in: the export and this customer's JSON; another
@@ -728,28 +728,30 @@ def test_after_an_edit_the_exports_made_by_a_forked_worker_are_the_cold_builds(s
 
 
 @pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the split is not made without it)")
+@pytest.mark.parametrize("failing", ["playbook.json", "search"])
 def test_a_forked_worker_that_fails_leaves_the_last_site_as_it_was(synthetic, tmp_path, trusting, splitting,
-                                                                   monkeypatch):
-    """An error in the worker making the exports fails the build, after the pages made
-    meanwhile, and the site stays the last build's, every file of it; the next build
-    makes a cold build's site."""
+                                                                   monkeypatch, failing):
+    """An error in either worker making the exports (playbook.json, the search index) fails
+    the build, after the pages made meanwhile, and the site stays the last build's, every
+    file of it; the next build makes a cold build's site."""
     from playbook import site_files
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     assert build(root, out, jobs=2).ok
     before = tree(out)
-    real = site_files._export
+    owner, name = (site_files, "_export") if failing == "playbook.json" else (site_files.search_shards, "files")
+    real = getattr(owner, name)
 
-    def failing(*args, **kwargs):
+    def fails(*args, **kwargs):
         raise RuntimeError("the export failed")
-    monkeypatch.setattr(site_files, "_export", failing)
+    monkeypatch.setattr(owner, name, fails)
     note = sorted(sorted((root / "content" / "customers").iterdir())[3].glob("interactions/*.md"))[-1]
     note.write_text(note.read_text() + "\nA line added.\n")
     with pytest.raises(RuntimeError, match="the export failed"):
         build(root, out, jobs=2)
-    assert splitting == ["_exports_task"]
+    assert splitting == ["_exports_task", "_exports_task"]
     same(tree(out), before)
-    monkeypatch.setattr(site_files, "_export", real)
+    monkeypatch.setattr(owner, name, real)
     assert build(root, out, jobs=2).ok
     same(tree(out), cold(root))
 

@@ -683,12 +683,12 @@ def splitting(monkeypatch):
     from playbook import parallel, site_files
     monkeypatch.setattr(site_files, "SPLIT_MIN_CUSTOMERS", 0)
     calls: list[str] = []
-    real = parallel.beside
+    real = parallel.beside_all
 
-    def counted(fn, meanwhile, **share):
-        calls.append(fn.__name__)
-        return real(fn, meanwhile, **share)
-    monkeypatch.setattr(site_files, "beside", counted)
+    def counted(fns, meanwhile, **share):
+        calls.extend(getattr(fn, "func", fn).__name__ for fn in fns)
+        return real(fns, meanwhile, **share)
+    monkeypatch.setattr(site_files, "beside_all", counted)
     return calls
 
 

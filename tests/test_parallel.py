@@ -1,5 +1,6 @@
-"""`parallel.beside`: one forked worker beside this process, which a build after an edit uses
-to make the exports while it makes the pages (site_files.split_ok)."""
+"""`parallel.beside` and `beside_all`: forked workers beside this process, which a build after
+an edit uses to make the exports (playbook.json, the search index) while it makes the pages
+(site_files.split_ok)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,50 @@ def test_meanwhile_may_start_workers_of_its_own():
     run.start()
     run.join(60)
     assert result == ["done"] and found == [x * x for x in range(60)]
+
+
+def _pid_after(share: dict, k: int) -> tuple[int, int]:
+    """Its process, once every worker has arrived (each call in a worker of its own, side by side)."""
+    share["barrier"].wait(timeout=30)
+    return k, os.getpid()
+
+
+def _fails_with(share: dict, k: int) -> None:
+    raise ValueError(f"worker {k} failed")
+
+
+@needs_fork
+def test_beside_all_runs_each_call_in_a_worker_of_its_own_forked_before_any_thread(monkeypatch):
+    """Each call has its own worker, at once (the barrier needs all three), and the results
+    come in the calls' order. The workers are all forked before the pool starts its thread
+    (a thread's lock held at a fork stays held in the child)."""
+    import functools
+    import multiprocessing
+    barrier = multiprocessing.get_context("fork").Barrier(3)
+    seen: list[int] = []
+    threads_at_fork: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        threads_at_fork.append(threading.active_count())
+        return real_fork()
+    monkeypatch.setattr(os, "fork", fork)
+    before = threading.active_count()
+    found = parallel.beside_all([functools.partial(_pid_after, k=k) for k in range(3)],
+                                lambda: seen.append(os.getpid()), barrier=barrier)
+    assert [k for k, _ in found] == [0, 1, 2]
+    assert len({pid for _, pid in found}) == 3 and os.getpid() not in {pid for _, pid in found}
+    assert threads_at_fork == [before] * 3
+    assert seen == [os.getpid()] and parallel._SHARED == {}
+
+
+@needs_fork
+def test_beside_all_raises_the_first_workers_error_after_all_are_done():
+    import functools
+    done: list[bool] = []
+    with pytest.raises(ValueError, match="worker 0 failed"):
+        parallel.beside_all([functools.partial(_fails_with, k=k) for k in range(2)], lambda: done.append(True))
+    assert done == [True]
 
 
 def test_without_fork_both_run_in_this_process(monkeypatch, tmp_path: Path):

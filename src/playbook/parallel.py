@@ -89,30 +89,43 @@ def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator
         yield from more
 
 
-def _run_beside(fn: Callable[[dict], R]) -> R:
+def _run_beside(k: int) -> object:
     if "beside" not in _SHARED:  # a programming error: the worker was forked after the share was cleared
         raise RuntimeError("a worker started without the share it was forked for")
-    return fn(_SHARED)
+    return _SHARED["beside"][k](_SHARED)
 
 
 def beside(fn: Callable[[dict], R], meanwhile: Callable[[], None], **share) -> R:
     """`fn(share)` in one forked worker while this process runs `meanwhile()`; `fn`'s result,
-    once both are done (an error in either is raised here, after both). The worker inherits
-    `share` instead of being sent it, so `fn` must be a module-level function. Without fork:
-    `fn`, then `meanwhile`, in this process. `meanwhile` may start workers of its own
-    (`ordered_map`)."""
+    once both are done (see `beside_all`)."""
+    return beside_all([fn], meanwhile, **share)[0]
+
+
+def beside_all(fns: Sequence[Callable[[dict], R]], meanwhile: Callable[[], None], **share) -> list[R]:
+    """Each of `fns` called with `share`, each in a forked worker of its own, while this
+    process runs `meanwhile()`; their results in order, once all are done (an error in any is
+    raised here, after all: `meanwhile`'s, else the first worker's in order). The workers
+    inherit `share` and `fns` instead of being sent them, so they may be any callables; all
+    are forked before the pool starts its thread (a fork copies no thread, and a lock a
+    thread held would stay held in the child). Without fork: each of `fns`, then `meanwhile`,
+    in this process. `meanwhile` may start workers of its own (`ordered_map`)."""
     if not can_fork():
-        found = fn(share)
+        found = [fn(share) for fn in fns]
         meanwhile()
         return found
     with _POOL:
-        _SHARED.update(share, beside=True)
+        _SHARED.update(share, beside=list(fns))
         try:
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            # A fork context starts its worker within `submit`: it has the share as it is now.
-            future = pool.submit(_run_beside, fn)
+            # A fork context starts all its workers within the first `submit`: they have the
+            # share as it is now. Each takes one call, so the calls run side by side.
+            pool = ProcessPoolExecutor(max_workers=len(fns), mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_run_beside, k) for k in range(len(fns))]
         finally:
             _SHARED.clear()
-    with pool:  # leaving it waits for the worker, whatever `meanwhile` raised
-        meanwhile()
-        return future.result()
+    with pool:  # leaving it waits for the workers, whatever `meanwhile` raised
+        try:
+            meanwhile()
+        finally:
+            for f in futures:
+                f.exception()  # wait for each; the first one's error is raised below
+        return [f.result() for f in futures]

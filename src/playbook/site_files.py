@@ -27,7 +27,7 @@ from .names import customer_file
 from .outputs import json_out, search, search_shards
 from .outputs.atom import FILE as FEED, LIMIT as FEED_ITEMS, feed
 from .outputs.ics import calendar, calendar_files, entry
-from .parallel import beside, can_fork, in_process, ordered_map, workers
+from .parallel import beside_all, can_fork, in_process, ordered_map, workers
 from .site import Renderer, paging
 from .site.views import HOME_RECENT, Page
 from .site.kept import Deferred, Kept
@@ -303,7 +303,8 @@ def split_ok(ok: list[Unit], page_keys: dict[str, str], writer: Writer, jobs: in
     return (jobs is None and sum(u.files for u in changed) < PARALLEL_MIN_FILES) or in_process(changed, n)
 
 
-def _exports_task(share: dict) -> tuple[list[tuple[str, str, bool, tuple[int, int] | None]], dict[str, set[str]]]:
+def _exports_task(share: dict, run: Callable[[Callable[[str, str, object], None]], None]) \
+        -> tuple[list[tuple[str, str, bool, tuple[int, int] | None]], dict[str, set[str]]]:
     """In a forked worker (`render_site`): the exports, added to the worker's copy of the
     build's writer (its files go into the same scratch folder); what the build's own writer
     and memo must learn of them: each file's path, key, whether its bytes were written and
@@ -316,7 +317,7 @@ def _exports_task(share: dict) -> tuple[list[tuple[str, str, bool, tuple[int, in
         before = writer.written
         writer.add(rel, k, data)
         added.append((rel, k, writer.written > before))
-    share["run"](add)
+    run(add)
     return [(rel, k, wrote, writer.seen.get(rel)) for rel, k, wrote in added], memo.used
 
 
@@ -486,12 +487,8 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         # worker writes its files into the same scratch folder and tells this writer and memo
         # what it added and used. At 10,000 × 20 the two exports in one worker took 0.84–1.02 s
         # while this process's share took 0.53 s: the worker was the build's longest path.
-        found: list = []
-
-        def beside_search() -> None:
-            found.append(beside(_exports_task, lambda: (customer_json(), pages()), run=export_search,
-                                writer=writer, memo=memo))
-        found.insert(0, beside(_exports_task, beside_search, run=export_json, writer=writer, memo=memo))
+        found = beside_all([partial(_exports_task, run=export_json), partial(_exports_task, run=export_search)],
+                           lambda: (customer_json(), pages()), writer=writer, memo=memo)
         for added, used in found:  # playbook.json's files, then the search index's
             for rel, k, wrote, seen in added:
                 writer.adopt(rel, k, wrote, seen)

@@ -85,7 +85,7 @@ class Walk:
         ops = [self.new_day, self.edit_note, self.new_note, self.delete_note, self.rename_customer,
                self.delete_customer, self.edit_customer, self.edit_config, self.template_override,
                self.touch, self.delete_site, self.commit, self.commit, self.new_customer, self.attachment,
-               self.tamper_site]
+               self.tamper_site, self.tamper_site]
         self.n += 1
         return self.rng.choice(ops)()
 
@@ -231,10 +231,11 @@ class Walk:
         return "delete the built sites"
 
     def tamper_site(self) -> str:
-        """Something put in, or changed in, the cached build's site (`out-warm`) by hand: a file
-        or a folder where the build made none, a link in place of a page, a page's bytes
-        rewritten keeping its size. The next build must end as a cold build's (`serve`
-        leaves what is put in its folder by hand, so its site is not touched)."""
+        """Something put in, or changed in, the cached build's site (`out-warm`) by hand: a file,
+        a folder or an empty folder where the build made none, a link in place of a page or of
+        a folder, a page removed or its bytes rewritten, the marker rewritten. The next build
+        must end as a cold build's (`serve` leaves what is put in its folder by hand, so its
+        site is not touched)."""
         out = self.root / "out-warm"
         if not out.is_dir():
             return "tamper with no site (none built)"
@@ -245,22 +246,31 @@ class Walk:
         folders = sorted(p for p in [out, *out.rglob("*")] if p.is_dir() and not p.is_symlink())
         pages = sorted(p for p in out.rglob("*.html") if p.is_file() and not p.is_symlink())
         where = self.rng.choice(folders)
-        how = self.rng.choice(["file", "folder", "link", "rewrite"])
+        how = self.rng.choice(["file", "folder", "empty", "link", "folder-link", "remove", "rewrite", "marker"])
         if how == "file":
             (where / f"stray-{self.n}.html").write_text("put here by hand")
         elif how == "folder":
             (where / f"stray-{self.n}").mkdir()
             (where / f"stray-{self.n}" / "index.html").write_text("put here by hand")
+        elif how == "empty":
+            (where / f"stray-{self.n}").mkdir()
+        elif how == "folder-link" and where != out:
+            shutil.rmtree(where)
+            where.symlink_to(self.rng.choice([f for f in folders if f != where and where not in f.parents]))
+        elif how == "marker":
+            (out / ".playbook-site").write_text("Rewritten by hand.\n")
+            where = out / ".playbook-site"
+        elif how == "remove" and pages:
+            where = self.rng.choice(pages)
+            where.unlink()
         elif how == "link" and pages:
             page = self.rng.choice(pages)
             page.unlink()
             page.symlink_to(self.rng.choice(pages) if len(pages) > 1 else out)
             where = page
         elif pages:
-            page = self.rng.choice(pages)
-            data = page.read_bytes()
-            page.write_bytes(data[::-1])
-            where = page
+            how, where = "rewrite", self.rng.choice(pages)
+            where.write_bytes(where.read_bytes()[::-1])
         return f"tamper with out-warm: {how} at {where.relative_to(out).as_posix() or '.'}"
 
     def commit(self) -> str:

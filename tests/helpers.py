@@ -186,3 +186,17 @@ def one(problems: Sequence[Problem], path: str | None = None, contains: str = ""
 def tree(out: Path) -> dict[str, bytes]:
     """Every file under `out` (a built site) by its relative path."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def shape(out: Path) -> list[str]:
+    """Every folder and link under `out`, never followed (what `tree` does not show: an empty
+    folder, a link to a file or folder), as 'd path' and 'l path'."""
+    found = []
+    for folder, dirs, files in os.walk(out):
+        for name in [*dirs, *files]:
+            p = Path(folder, name)
+            if p.is_symlink():
+                found.append(f"l {p.relative_to(out).as_posix()}")
+            elif p.is_dir():
+                found.append(f"d {p.relative_to(out).as_posix()}")
+    return sorted(found)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from builds import Walk, cold, copy_playbook, git_init, same
-from helpers import REPO, tree
+from helpers import REPO, shape, tree
 from playbook import config, manifest, site_files, write
 from playbook.build import Session, build
 from playbook.outputs import search_shards
@@ -87,6 +87,9 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         want = tree(root / "out-cold")
         same(tree(root / "out-warm"), want, f"{where}: warm build")
         same(tree(root / "out-serve"), want, f"{where}: serve")
+        # Its folders too, and no link: an empty folder or a link left by hand shows in neither tree.
+        assert shape(root / "out-warm") == shape(root / "out-cold"), f"{where}: warm build's folders"
+        assert shape(root / "out-serve") == shape(root / "out-cold"), f"{where}: serve's folders"
         # What the build says (warnings too: a stray file, an unknown owner) is the cold build's.
         assert warm.problems == cold.problems, f"{where}: warm build's problems"
         assert served.problems == cold.problems, f"{where}: serve's problems"

@@ -99,8 +99,11 @@ class Written(Record):
     inode, modification and change times (ns) and whether it holds files (1 or 0), or () when
     they cannot be trusted (changed by the write, or too recently). A folder whose inode and
     times are still these holds the same names (adding, removing or renaming an entry sets
-    both times; no tool sets a change time back), so the next build's prune need not list it
-    (`prune`). Empty after a write that leaves foreign files in place (`serve`)."""
+    both times; no tool sets a change time back on POSIX), so the next build's prune need not
+    list it (`prune`). Empty after a write that leaves foreign files in place (`serve`). As
+    with the notes' signatures (manifest.py), a network file system whose client caches a
+    folder's times longer than FOLDER_RACY_NS may hide a change made from another machine
+    until they are read again."""
 
 
 def check_out_dir(root: Path, out: Path) -> None:
@@ -350,7 +353,17 @@ class TreeWriter(Writer):
         try:
             # First what is no longer made, and any link in the site (so nothing is written
             # through one, out of the output folder); then what was made.
+            # Times are trusted only when older than the prune that read them by the margin:
+            # moving a template change's 41,000 files in may take longer than it.
+            began = time.time_ns()
             folders = prune(self.out, set(self.keys), self.last, self.last_folders)
+            if not _marker_intact(self.out):  # changed by hand: as a new site has it
+                try:
+                    os.unlink(self.out / MARKER)
+                except FileNotFoundError:  # a folder or link there is pruned already
+                    pass
+                (self.out / MARKER).write_bytes(MARKER_TEXT)
+                folders[""] = ()
             made: set[Path] = set()
             for rel in self.staged:
                 target = self.out / rel
@@ -362,7 +375,7 @@ class TreeWriter(Writer):
         finally:
             self.scratch.remove()
             scratch.tidy(self.home)
-        return self.result(_trusted(folders, time.time_ns()))
+        return self.result(_trusted(folders, began))
 
     def abort(self) -> None:
         self.scratch.remove()
@@ -456,7 +469,12 @@ def _changed(folders: dict[str, tuple[int, ...]], rel: str) -> None:
 
 
 def _trusted(folders: dict[str, tuple[int, ...]], now: int) -> dict[str, tuple[int, ...]]:
-    """`folders` with the times of those changed within FOLDER_RACY_NS of `now` dropped."""
+    """`folders` with the times of those changed within FOLDER_RACY_NS of `now` (taken before
+    they were read) dropped; all of them where a folder's times do not tell its entries
+    changed (Windows, whose `st_ctime` is the creation time, so a tool that puts a file in a
+    folder and sets its modification time back would go unseen)."""
+    if os.name != "posix":
+        return dict.fromkeys(folders, ())
     edge = now - FOLDER_RACY_NS
     return {rel: f if f and f[1] < edge and f[2] < edge else () for rel, f in folders.items()}
 
@@ -566,18 +584,45 @@ class SyncWriter(Writer):
         pass  # files written so far are whole; the next rebuild brings the rest in line
 
 
+def _marker_intact(out: Path) -> bool:
+    """Whether the marker is a file (not a link) holding MARKER_TEXT."""
+    try:  # never through a link, and never waiting on a FIFO put in its place
+        fd = os.open(out / MARKER, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        return stat.S_ISREG(os.fstat(f.fileno()).st_mode) and f.read(len(MARKER_TEXT) + 1) == MARKER_TEXT
+
+
 def output_intact(out: Path, written: Written) -> bool:
-    """Whether `out` holds exactly the files of `written`, each as written."""
+    """Whether `out` holds exactly the files of `written`, each as written, and the marker,
+    and no folder or link besides theirs (a build makes no empty folder and no link)."""
+    if not _marker_intact(out):
+        return False
+    files = written.files
     seen = 0
-    base = len(str(out)) + 1
-    for dirpath, _, files in os.walk(out):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            rel = path[base:].replace(os.sep, "/")
-            if rel == MARKER:
-                continue
-            known = written.files.get(rel)
-            if known is None or _stat(Path(path)) != known[1:]:
+
+    def intact(folder: str, prefix: str) -> bool:
+        nonlocal seen
+        with os.scandir(folder) as it:
+            entries = list(it)
+        if not entries:
+            return False  # an empty folder, put there by hand
+        for e in entries:
+            if e.is_symlink():
                 return False
-            seen += 1
-    return seen == len(written.files) and bool(written.files)
+            rel = f"{prefix}{e.name}"
+            if e.is_dir():
+                if not intact(e.path, f"{rel}/"):
+                    return False
+            elif rel != MARKER:
+                known = files.get(rel)
+                if known is None or _stat(e.path) != known[1:]:
+                    return False
+                seen += 1
+        return True
+
+    try:
+        return intact(str(out), "") and seen == len(files) and bool(files)
+    except OSError:
+        return False

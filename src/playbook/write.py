@@ -25,9 +25,9 @@ from .records import Record
 #: A file in every built site; only folders holding it are ever replaced or deleted.
 MARKER = ".playbook-site"
 MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
-#: A folder whose times are this close to the end of a write (ns) is not trusted by the next
-#: build's prune (`Written.folders`): an entry added within the file system's clock tick after
-#: the write would leave them as they were (FAT's tick is 2 s; manifest.RACY_NS, for the notes).
+#: A folder whose times are this close to the start of a write's prune (ns) is not trusted by
+#: the next build's (`Written.folders`): an entry added within the file system's clock tick of
+#: them would leave them as they were (FAT's tick is 2 s; manifest.RACY_NS, for the notes).
 FOLDER_RACY_NS = 3_000_000_000
 
 class Stale(Exception):
@@ -362,7 +362,10 @@ class TreeWriter(Writer):
                     os.unlink(self.out / MARKER)
                 except FileNotFoundError:  # a folder or link there is pruned already
                     pass
-                (self.out / MARKER).write_bytes(MARKER_TEXT)
+                # A new file, never through a link put there since.
+                with os.fdopen(os.open(self.out / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644),
+                               "wb") as f:
+                    f.write(MARKER_TEXT)
                 folders[""] = ()
             made: set[Path] = set()
             for rel in self.staged:

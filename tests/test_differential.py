@@ -26,7 +26,7 @@ import pytest
 
 from builds import Walk, cold, copy_playbook, git_init, same
 from helpers import REPO, shape, tree
-from playbook import config, manifest, site_files, write
+from playbook import config, manifest, parallel, site_files, write
 from playbook.build import Session, build
 from playbook.outputs import search_shards
 
@@ -60,6 +60,10 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
     if trust_times:  # let the manifest's stat shortcuts decide as often as they ever could
         monkeypatch.setattr(manifest, "RACY_NS", 0)
         monkeypatch.setattr(write, "FOLDER_RACY_NS", 0)
+        # and the warm build's signatures be taken by workers, as a large book's are, while
+        # it reads the units ahead once one differs (units.read_ahead)
+        monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
+        monkeypatch.setattr(parallel, "CHUNK", 1)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
         monkeypatch.setattr(search_shards, "BLOCK", 3)  # grouped and memoised a few customers at a time

@@ -626,6 +626,59 @@ def test_a_large_books_signatures_taken_by_workers_are_the_ones_taken_in_one_pro
     assert len(set(one.values())) == len(folders) > 2 and None not in one.values()
 
 
+def _slow_sign(folder, share):
+    """A signature taken slowly (the workers are still at it while the build reads ahead)."""
+    time.sleep(0.02)
+    return manifest.signature(folder[0], folder[1], share["salt"], share["now"])
+
+
+@pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the signatures are taken by workers)")
+def test_once_a_folder_is_seen_changed_the_others_units_are_read_while_workers_take_signatures(
+        synthetic, tmp_path, trusting, monkeypatch):
+    """A large book's signatures are taken by workers (forced here, and slowed): once one
+    differs from the last build's, this process reads back the units of the folders as then
+    (units.read_ahead) and the build takes those whose folder is still so, not read again;
+    the changed folder's old unit is not taken, and the sweep removes its entries. When
+    nothing changed, nothing is read ahead."""
+    from playbook import units as units_module
+    monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
+    monkeypatch.setattr("playbook.parallel.CHUNK", 1)
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, jobs=2).ok
+    monkeypatch.setattr(manifest, "_sign_task", _slow_sign)
+    read: dict[str, object] = {}
+    real_ahead, real_gather = units_module.read_ahead, units_module.gather
+
+    def reading(last, inp, memo, into):
+        for step in real_ahead(last, inp, memo, into):
+            read.update(into)
+            yield step
+    taken: list = []
+
+    def gathering(folders, units):
+        taken[:] = units
+        return real_gather(folders, units)
+    monkeypatch.setattr(units_module, "read_ahead", reading)
+    monkeypatch.setattr(units_module, "gather", gathering)
+    assert build(root, out, jobs=2).unchanged and not read
+    customers = sorted(p.name for p in (root / "content" / "customers").iterdir())
+    edited = customers[1]  # in the first chunk: the rest is read while the workers go on
+    note = sorted((root / "content" / "customers" / edited).glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nThey asked for the renewal quote by Friday.\n")
+    report = build(root, out, jobs=2)
+    assert report.ok and not report.unchanged
+    assert sorted(read) == customers  # every folder as last built, the edited one's too
+    by_slug = {u.slug: u for u in taken}
+    assert all(by_slug[c] is read[c] for c in customers if c != edited)
+    old = read[edited]
+    assert by_slug[edited] is not old and by_slug[edited].pkey != old.pkey
+    store = root / CACHE_DIR
+    assert not list(store.rglob(old.akey)), "the edited folder's old entries were kept"
+    assert list(store.rglob(by_slug[customers[0]].akey))
+    same(tree(out), cold(root))
+
+
 def test_serve_keeps_its_model_out_of_the_collectors_sight_and_its_garbage_in_it(synthetic, tmp_path, monkeypatch):
     """After a rebuild, what `serve` keeps is frozen (a collection in the next rebuild looks only
     at what it makes; a full one at 10,000 customers took half a second), the rebuild's own

@@ -130,3 +130,33 @@ def test_without_fork_both_run_in_this_process(monkeypatch, tmp_path: Path):
     target = tmp_path / "out.txt"
     assert parallel.beside(_slow_write, lambda: order.append(target.read_text()), path=target) == "done"
     assert order == ["written by the worker"]
+
+
+def _slow_square(x: int, share: dict) -> int:
+    import time
+    time.sleep(0.01)
+    return x * x
+
+
+@needs_fork
+def test_ordered_map_goes_through_meanwhile_only_while_told_to():
+    """`when()` false: this process waits for the workers instead of taking a step of
+    `meanwhile` (what a build reads ahead once a changed folder is seen); the steps not taken
+    come after the results, as ever; once told, it takes them while the workers are busy."""
+    steps: list[int] = []
+
+    def meanwhile():
+        for k in range(100):
+            steps.append(k)
+            yield -1 - k
+    out = list(parallel.ordered_map(_slow_square, range(20), 2, 2, meanwhile(), lambda: False))
+    assert out[:20] == [x * x for x in range(20)] and out[20:] == [-1 - k for k in range(100)]
+    told = [False]
+    seen: list[int] = []
+    for x in parallel.ordered_map(_slow_square, range(20), 2, 2, meanwhile(), lambda: told[0]):
+        seen.append(x)
+        told[0] = told[0] or x == 4  # from the third result on (its chunk's results come first)
+    firsts = [i for i, x in enumerate(seen) if x < 0]
+    results = [i for i, x in enumerate(seen) if x >= 0]
+    assert [seen[i] for i in results] == [x * x for x in range(20)]
+    assert firsts[0] >= 4 and firsts[0] < results[-1], seen  # taken while workers were busy

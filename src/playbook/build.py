@@ -92,6 +92,13 @@ def begin(root: Path, as_of: date | None, listing: Listing | None = None) -> Beg
     return Begun(inputs, folders, problems)
 
 
+def _read_ahead(last: dict[str, str], inp: Inputs, memo: Memo, into: dict) -> Iterator[None]:
+    """`units.read_ahead`, imported at its first step: a build that finds nothing changed
+    takes none, and never imports the phases."""
+    from .units import read_ahead
+    yield from read_ahead(last, inp, memo, into)
+
+
 def templates_digest(root: Path) -> str:
     """Every template and asset in use (the team's and the defaults), with where links lead."""
     parts: list[bytes | str] = []
@@ -145,7 +152,19 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     templates = templates_digest(root)
     b = begin(root, as_of, carried.listing if carried is not None else None)
     inp = b.inputs
-    sigs = sign(b.folders, key("signature", inp.config_digest, str(root)), jobs) if persistent else {}
+    salt = key("signature", inp.config_digest, str(root))
+    ahead: dict = {}
+    if not persistent:
+        sigs: dict[str, str | None] = {}
+    elif carried is None and last is not None:
+        # Once a folder is found changed, this process reads back the units of the others as
+        # last built while workers take the rest of the signatures (`units.read_ahead`); the
+        # build takes those whose folder is still so. (`serve` keeps its units in memory.)
+        sigs = manifest.signatures(b.folders, salt, jobs, {slug: sig for slug, (sig, _) in last.folders.items()},
+                                   _read_ahead({slug: k for slug, (sig, k) in last.folders.items() if sig},
+                                               inp, memo, ahead))
+    else:
+        sigs = sign(b.folders, salt, jobs)
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig and sig == sigs.get(slug)})
@@ -169,7 +188,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
     if carried is not None:
         carried.envs = {templates: env}
-    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None)
+    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead)
+    ahead.clear()
     book = gather(b.folders, units)
     problems = sorted_problems([*b.top, *template_problems(root, env), *book.problems,
                                 *available_problems((u.relationship.customer for u in book.ok), inp.config)])

@@ -234,9 +234,11 @@ class Memo:
         if self.mem is not None:
             self.mem[(kind, k)] = value
 
-    def get_pickled(self, kind: str, k: str) -> bytes | None:
-        """The entry's pickle from disk, checked (key, length, CRC) but not unpickled."""
-        self.used.setdefault(kind, set()).add(k)
+    def get_pickled(self, kind: str, k: str, mark: bool = True) -> bytes | None:
+        """The entry's pickle from disk, checked (key, length, CRC) but not unpickled.
+        `mark`: mark it used (else only what reads it ahead knows it may be needed)."""
+        if mark:
+            self.used.setdefault(kind, set()).add(k)
         if self.dir is None:
             return None
         try:

@@ -49,12 +49,13 @@ def workers(jobs: int | None = None) -> int:
 
 
 def ordered_map(fn: Callable[[T, dict], R], items: Sequence[T], jobs: int, chunk: int = CHUNK,
-                meanwhile: Iterable[R] = (), **share) -> Iterator[R]:
+                meanwhile: Iterable[R] = (), when: Callable[[], bool] | None = None, **share) -> Iterator[R]:
     """`fn(item, share)` over `items`, results in the items' order, after those of `meanwhile`.
 
     With jobs > 1, forked workers take chunks of `items` while this process goes through
-    `meanwhile`. Workers inherit `items` and `share` instead of being sent them, so `fn`
-    must be a module-level function. Without fork: one process."""
+    `meanwhile` (while `when()` says so; else it waits for the workers' oldest chunk).
+    Workers inherit `items` and `share` instead of being sent them, so `fn` must be a
+    module-level function. Without fork: one process."""
     if in_process(items, jobs, chunk):
         yield from meanwhile
         yield from (fn(x, share) for x in items)
@@ -62,12 +63,13 @@ def ordered_map(fn: Callable[[T, dict], R], items: Sequence[T], jobs: int, chunk
     with _POOL:
         _SHARED.update(share, items=items)
         try:
-            yield from _forked(fn, items, jobs, chunk, iter(meanwhile))
+            yield from _forked(fn, items, jobs, chunk, iter(meanwhile), when)
         finally:
             _SHARED.clear()
 
 
-def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator) -> Iterator:
+def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator,
+            when: Callable[[], bool] | None = None) -> Iterator:
     spans = iter([(fn, lo, min(lo + chunk, len(items))) for lo in range(0, len(items), chunk)])
     done = object()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -75,7 +77,7 @@ def _forked(fn: Callable, items: Sequence, jobs: int, chunk: int, more: Iterator
         # while the oldest is not ready, this process works through `meanwhile`.
         pending = deque(pool.submit(_run_chunk, span) for span in islice(spans, 8 * jobs))
         while pending:
-            while not pending[0].done():
+            while not pending[0].done() and (when is None or when()):
                 item = next(more, done)
                 if item is done:
                     break

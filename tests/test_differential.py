@@ -19,6 +19,7 @@ tests/test_differential.py` runs a long one (CI nights).
 from __future__ import annotations
 
 import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         # it reads the units ahead once one differs (units.read_ahead)
         monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
         monkeypatch.setattr(parallel, "CHUNK", 1)
+        monkeypatch.setattr(manifest, "_sign_task", _slow_sign)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
         monkeypatch.setattr(search_shards, "BLOCK", 3)  # grouped and memoised a few customers at a time
@@ -98,6 +100,14 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         assert warm.problems == cold.problems, f"{where}: warm build's problems"
         assert served.problems == cold.problems, f"{where}: serve's problems"
     session.close()
+
+
+def _slow_sign(folder: tuple[Path, str], share: dict) -> str | None:
+    """A folder's signature, a little slowly: the workers are still at it when this process
+    sees a changed one, so an edit has units read ahead too (not only a new or deleted folder,
+    which is a change before any signature is back)."""
+    time.sleep(0.01)
+    return manifest.signature(folder[0], folder[1], share["salt"], share["now"])
 
 
 def snapshot(root: Path) -> dict[Path, tuple]:

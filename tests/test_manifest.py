@@ -626,9 +626,20 @@ def test_a_large_books_signatures_taken_by_workers_are_the_ones_taken_in_one_pro
     assert len(set(one.values())) == len(folders) > 2 and None not in one.values()
 
 
-def _slow_sign(folder, share):
-    """A signature taken slowly (the workers are still at it while the build reads ahead)."""
-    time.sleep(0.02)
+#: The folder whose signature waits (`_late_sign`), and for which file. Set before the
+#: workers are forked, which inherit it.
+_LATE: dict = {}
+
+
+def _late_sign(folder, share):
+    """A folder's signature, slowly; the last folder's only once `_LATE`'s file is there (the
+    build has read every unit ahead), so the workers are still at it, whatever the load."""
+    time.sleep(0.005)
+    if folder[0].name == _LATE.get("name"):
+        for _ in range(3000):
+            if _LATE["flag"].exists():
+                break
+            time.sleep(0.01)
     return manifest.signature(folder[0], folder[1], share["salt"], share["now"])
 
 
@@ -638,22 +649,24 @@ def test_once_a_folder_is_seen_changed_the_others_units_are_read_while_workers_t
     """A large book's signatures are taken by workers (forced here, and slowed): once one
     differs from the last build's, this process reads back the units of the folders as then
     (units.read_ahead) and the build takes those whose folder is still so, not read again;
-    the changed folder's old unit is not taken, and the sweep removes its entries. When
-    nothing changed, nothing is read ahead."""
+    the changed folder's old unit is not taken, and the sweep removes its entries. Nothing
+    is read ahead when nothing changed, when the change is only seen with the last
+    signature, or when most signatures differ (a new playbook.yaml: none could be taken)."""
     from playbook import units as units_module
     monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
-    monkeypatch.setattr("playbook.parallel.CHUNK", 1)
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     assert build(root, out, jobs=2).ok
-    monkeypatch.setattr(manifest, "_sign_task", _slow_sign)
+    monkeypatch.setattr(manifest, "_sign_task", _late_sign)
     read: dict[str, object] = {}
     real_ahead, real_gather = units_module.read_ahead, units_module.gather
+    flag = tmp_path / "all-read"
 
     def reading(last, inp, memo, into):
         for step in real_ahead(last, inp, memo, into):
             read.update(into)
             yield step
+        flag.touch()
     taken: list = []
 
     def gathering(folders, units):
@@ -663,9 +676,19 @@ def test_once_a_folder_is_seen_changed_the_others_units_are_read_while_workers_t
     monkeypatch.setattr(units_module, "gather", gathering)
     assert build(root, out, jobs=2).unchanged and not read
     customers = sorted(p.name for p in (root / "content" / "customers").iterdir())
+
+    def edit(slug: str) -> None:
+        note = sorted((root / "content" / "customers" / slug).glob("interactions/*.md"))[-1]
+        note.write_text(note.read_text() + "\nThey asked for the renewal quote by Friday.\n")
+    edit(customers[-1])  # seen with the last signature: nothing is left to do meanwhile
+    assert build(root, out, jobs=2).ok and not read
+    config = root / "playbook.yaml"
+    config.write_text(config.read_text() + "\n# a comment: every folder's signature changes\n")
+    assert build(root, out, jobs=2).ok and not read
+    monkeypatch.setitem(_LATE, "name", customers[-1])
+    monkeypatch.setitem(_LATE, "flag", flag)
     edited = customers[1]  # in the first chunk: the rest is read while the workers go on
-    note = sorted((root / "content" / "customers" / edited).glob("interactions/*.md"))[-1]
-    note.write_text(note.read_text() + "\nThey asked for the renewal quote by Friday.\n")
+    edit(edited)
     report = build(root, out, jobs=2)
     assert report.ok and not report.unchanged
     assert sorted(read) == customers  # every folder as last built, the edited one's too

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -132,31 +133,36 @@ def test_without_fork_both_run_in_this_process(monkeypatch, tmp_path: Path):
     assert order == ["written by the worker"]
 
 
-def _slow_square(x: int, share: dict) -> int:
-    import time
-    time.sleep(0.01)
+def _square_late(x: int, share: dict) -> int:
+    """x², the last item only once this process has taken a step of `meanwhile` (it makes
+    the file), so that a step is taken while a worker is busy, whatever the machine's load."""
+    if x == share["last"]:
+        for _ in range(3000):
+            if share["path"].exists():
+                break
+            time.sleep(0.01)
     return x * x
 
 
 @needs_fork
-def test_ordered_map_goes_through_meanwhile_only_while_told_to():
+def test_ordered_map_goes_through_meanwhile_only_while_told_to(tmp_path: Path):
     """`when()` false: this process waits for the workers instead of taking a step of
     `meanwhile` (what a build reads ahead once a changed folder is seen); the steps not taken
     come after the results, as ever; once told, it takes them while the workers are busy."""
-    steps: list[int] = []
-
-    def meanwhile():
+    def meanwhile(flag: Path):
         for k in range(100):
-            steps.append(k)
+            flag.touch()
             yield -1 - k
-    out = list(parallel.ordered_map(_slow_square, range(20), 2, 2, meanwhile(), lambda: False))
+    out = list(parallel.ordered_map(_square_late, range(20), 2, 2, meanwhile(tmp_path / "1"), lambda: False,
+                                    last=-1, path=tmp_path / "1"))
     assert out[:20] == [x * x for x in range(20)] and out[20:] == [-1 - k for k in range(100)]
     told = [False]
     seen: list[int] = []
-    for x in parallel.ordered_map(_slow_square, range(20), 2, 2, meanwhile(), lambda: told[0]):
+    for x in parallel.ordered_map(_square_late, range(20), 2, 2, meanwhile(tmp_path / "2"), lambda: told[0],
+                                  last=19, path=tmp_path / "2"):
         seen.append(x)
         told[0] = told[0] or x == 4  # from the third result on (its chunk's results come first)
     firsts = [i for i, x in enumerate(seen) if x < 0]
     results = [i for i, x in enumerate(seen) if x >= 0]
     assert [seen[i] for i in results] == [x * x for x in range(20)]
-    assert firsts[0] >= 4 and firsts[0] < results[-1], seen  # taken while workers were busy
+    assert firsts[0] >= 4 and firsts[0] < results[-1], seen  # taken while a worker was busy

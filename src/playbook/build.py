@@ -156,7 +156,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     ahead: dict = {}
     if not persistent:
         sigs: dict[str, str | None] = {}
-    elif carried is None and last is not None:
+    elif carried is None and last is not None and sign is manifest.signatures:
         # Once a folder is found changed, this process reads back the units of the others as
         # last built while workers take the rest of the signatures (`units.read_ahead`); the
         # build takes those whose folder is still so. (`serve` keeps its units in memory.)
@@ -188,6 +188,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
     if carried is not None:
         carried.envs = {templates: env}
+    for slug in [slug for slug, u in ahead.items() if inp.known.get(slug) != u.pkey]:
+        del ahead[slug]  # changed since: not held while the changed folders are analysed
     units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead)
     ahead.clear()
     book = gather(b.folders, units)

@@ -22,6 +22,7 @@ import marshal
 import os
 import pickle
 import time
+from contextlib import closing
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
@@ -63,7 +64,8 @@ def signatures(folders: list[tuple[Path, str]], salt: str, jobs: int | None = No
     a stat of every note, 200,000 at 10,000 customers, on every build. `meanwhile`: work for
     this process, a step per item, once the folders are found not to be as `last` (folder
     name → signature) says, while the workers take the rest: no step is taken when nothing
-    changed, nor once every signature is taken (a small book's are taken here, without it)."""
+    changed, when many folders did (`AHEAD_MAX_DIFFERING`), or once every signature is taken
+    (a small book's are taken here, without it)."""
     now = time.time_ns()
     if len(folders) < PARALLEL_MIN_FOLDERS:
         return {f.name: signature(f, rel, salt, now) for f, rel in folders}
@@ -74,22 +76,31 @@ def signatures(folders: list[tuple[Path, str]], salt: str, jobs: int | None = No
         return {f.name: signature(f, rel, salt, now) for f, rel in folders}
     last = last or {}
     found: dict[str, str | None] = {}
-    # A folder added or gone is a change at once; one edited, once its chunk is back.
-    changed = [len(last) != len(folders) or any(f.name not in last for f, _ in folders)]
+    # A folder added or gone is a change at once; one edited, once its chunk is back. Once
+    # many differ (a new playbook.yaml changes every signature), few of the units read ahead
+    # could be taken: nothing is read ahead then.
+    moved = len(last) != len(folders) or any(f.name not in last for f, _ in folders)
+    differ = [0]
+
+    def reading() -> bool:
+        return (moved or differ[0] > 0) and differ[0] <= max(AHEAD_MAX_DIFFERING, len(found) // 4)
     names = (f.name for f, _ in folders)
-    results = ordered_map(_sign_task, folders, n, chunk, (_STEP for _ in meanwhile), lambda: changed[0],
-                          salt=salt, now=now)
-    for sig in results:
-        if sig is not _STEP:
-            name = next(names)
-            found[name] = sig
-            if not changed[0] and (sig is None or last.get(name) != sig):
-                changed[0] = True
-            if len(found) == len(folders):
-                break  # what is left of `meanwhile` is not gone through once all are taken
-    results.close()
+    with closing(ordered_map(_sign_task, folders, n, chunk, (_STEP for _ in meanwhile), reading,
+                             salt=salt, now=now)) as results:  # closed however the loop ends
+        for sig in results:
+            if sig is not _STEP:
+                name = next(names)
+                found[name] = sig
+                if sig is None or last.get(name) != sig:
+                    differ[0] += 1
+                if len(found) == len(folders):
+                    break  # what is left of `meanwhile` is not gone through once all are taken
     return found
 
+
+#: `signatures` goes on with its other work while up to this many folders, or a quarter of
+#: those taken so far, differ from the last build's.
+AHEAD_MAX_DIFFERING = 8
 
 #: What a step of `signatures`' other work yields among the signatures (none is this object).
 _STEP = object()

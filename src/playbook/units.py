@@ -605,16 +605,16 @@ def read_ahead(last: dict[str, str], inp: Inputs, memo: Memo, into: dict[str, Un
     and its old unit left for the sweep. In a one-note build at 10,000 × 20 reading them
     back after the signatures took 370–490 ms (with the edited folder), a core idle."""
     for slug, pkey in last.items():
-        akey = analyse_key(pkey, slug, inp)
-        raw = memo.get_pickled("slim", akey, mark=False)
-        if raw is not None:
-            with no_collections(keep=True):  # what is read lives on (see there); between steps too
-                try:
+        try:
+            akey = analyse_key(pkey, slug, inp)
+            raw = memo.get_pickled("slim", akey, mark=False)
+            if raw is not None:
+                with no_collections(keep=True):  # what is read lives on (see there); between steps too
                     u = pickle.loads(raw)
-                except Exception:  # any unpickling failure means "not stored"
-                    u = None
-            if isinstance(u, Unit) and u.pkey == pkey and u.akey == akey:
-                into[slug] = u
+                if isinstance(u, Unit) and u.pkey == pkey and u.akey == akey:
+                    into[slug] = u
+        except Exception:  # a head start only: `analyse_all` reads what it takes, as ever
+            pass
         yield None
 
 

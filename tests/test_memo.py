@@ -53,6 +53,37 @@ def test_an_entry_is_written_again_after_its_folder_was_removed_by_hand(tmp_path
     assert not [p for p in (memo.dir / "kind").rglob(".new-*")]
 
 
+def test_an_entry_cut_short_is_a_miss_removed_when_read_and_then_written_again(tmp_path, monkeypatch):
+    """Entries are written under their own name (no temporary file linked into place): one
+    cut short, by a writer killed or one still writing, is a miss, never a value; reading it
+    removes it, so the next put stores the entry rather than finding its name taken. A write
+    that fails leaves no entry behind, and nothing else is left in the folder."""
+    from playbook import memo as memo_module
+    memo = Memo(tmp_path)
+    k = key("step", "cut short")
+    memo.put("kind", k, {"value": list(range(1000))})
+    path = Path(memo._path("kind", k))
+    whole = path.read_bytes()
+    for cut in (0, 10, len(whole) // 2, len(whole) - 1):
+        path.write_bytes(whole[:cut])
+        memo.put("kind", k, {"value": "other"})  # the name is taken: nothing written
+        assert path.read_bytes() == whole[:cut]
+        assert Memo(tmp_path).get("kind", k) is None and not path.exists()
+        memo.put("kind", k, {"value": list(range(1000))})
+        assert path.read_bytes() == whole and Memo(tmp_path).get("kind", k) == {"value": list(range(1000))}
+
+    k2 = key("step", "fails to write")
+
+    def failing(payload: bytes, name: str) -> bytes:  # called once the entry's file is made
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(memo_module, "header", failing)
+    memo.put_pickled("kind", k2, b"payload")
+    monkeypatch.undo()
+    assert not Path(memo._path("kind", k2)).exists()
+    assert sorted(p.name for p in (memo.dir / "kind").rglob("*") if p.is_file()) == [k]
+
+
 def test_the_libraries_versions_are_read_as_their_installers_recorded_them(tmp_path, monkeypatch):
     """The store's name holds each library's version, read from the name of its install
     record beside the package: the same as importlib.metadata says, for each library; and

@@ -13,8 +13,8 @@ upgrade would otherwise remove everything the new version's builds store (at 1,0
 once nobody holds it (`Memo.hold`).
 
 Each file starts with a header line (magic, the key, a CRC and the length of the payload), so
-a truncated, corrupt or misplaced file is a miss, never a wrong value. Writing goes to a
-temporary name that is then linked into place, so readers never see half an entry.
+a truncated, corrupt or misplaced file is a miss, never a wrong value. An entry is written once,
+under its own name; one cut short is a miss, and removed when read.
 
 `serve` adds a layer in memory over the same store: the model stays in the process, and a
 rebuild after an edit unpickles nothing.
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import os
 import pickle
 import re
@@ -49,8 +48,8 @@ FORMAT = 4
 #: Where no file lock can be taken, another tool's store is removed once unused this long (s).
 UNHELD_AGE = 3600.0
 _MAGIC = b"PLAYBOOK-MEMO"
-#: Numbers the temporary files this process writes entries to.
-_SERIAL = itertools.count()
+#: Opening an entry to write it never follows a link put in its place (O_NOFOLLOW is POSIX).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -241,12 +240,21 @@ class Memo:
             self.used.setdefault(kind, set()).add(k)
         if self.dir is None:
             return None
+        path = self._path(kind, k)
         try:
-            with open(self._path(kind, k), "rb", buffering=0) as f:
+            with open(path, "rb", buffering=0) as f:
                 data = f.readall()
         except OSError:
             return None
-        return payload_of(data, k)
+        found = payload_of(data, k)
+        if found is None:
+            # Damaged, or cut short by a writer killed (or still writing: its entry is only
+            # lost). Removed, so the next `put` writes it again rather than finding it there.
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        return found
 
     def has_pickled(self, kind: str, k: str) -> bool:
         """Whether the entry is on disk (unchecked; marks it used)."""
@@ -266,18 +274,20 @@ class Memo:
         if not self.stores(kind):
             return
         target = self._path(kind, k)
-        if os.path.exists(target):
-            return
         folder = os.path.dirname(target)
         try:
             if folder not in self.made:
                 os.makedirs(folder, exist_ok=True)
                 self.made.add(folder)
-            try:  # a name of this process's own, where mkstemp drew random ones (a fifth of a put)
-                tmp = f"{folder}/.new-{os.getpid()}-{next(_SERIAL)}"
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-            except FileExistsError:  # left by a killed process of the same number
-                fd, tmp = tempfile.mkstemp(prefix=".new-", dir=folder)
+            # Written under its own name, once: the header's length and CRC make an entry cut
+            # short (a writer killed, or still writing) a miss, which `get_pickled` removes. A
+            # temporary file linked into place cost two more changes to the folder an entry: a
+            # first build at 1,000 × 50 writes 5,000 entries, beside as many other processes'.
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                             0o600)
+            except FileExistsError:
+                return  # stored already: an entry's name is its key, so it holds this value
             except FileNotFoundError:  # the folder went since (removed by hand)
                 self.made.discard(folder)
                 raise
@@ -285,17 +295,12 @@ class Memo:
                 with os.fdopen(fd, "wb") as f:
                     f.write(header(payload, k))
                     f.write(payload)
+            except BaseException:
                 try:
-                    os.link(tmp, target)  # fails if the entry appeared meanwhile: it holds the same value
-                except FileExistsError:
-                    pass
-                except OSError:  # a file system without hard links
-                    os.replace(tmp, target)
-            finally:
-                try:
-                    os.unlink(tmp)
+                    os.unlink(target)  # not left cut short
                 except OSError:
                     pass
+                raise
         except OSError:
             pass  # a memo that cannot be written only makes the next build slower
 

@@ -936,7 +936,7 @@ def test_serve_started_on_a_site_up_to_date_holds_the_model_before_the_first_sav
         assert first.ok and first.written == 0 and first.customers > 5
         read = []
         real = memo_module.Memo.get_pickled
-        monkeypatch.setattr(memo_module.Memo, "get_pickled", lambda self, kind, k: read.append(kind) or real(self, kind, k))
+        monkeypatch.setattr(memo_module.Memo, "get_pickled", lambda self, kind, k, *a: read.append(kind) or real(self, kind, k, *a))
         note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[-1]
         note.write_text(note.read_text() + "\nOne more line.\n")
         assert session.rebuild({note}).ok

@@ -263,6 +263,64 @@ def test_an_edit_parses_the_markdown_of_the_edited_note_only(tmp_path, monkeypat
     same(tree(out), cold(root))
 
 
+def test_a_new_day_takes_each_parse_from_the_last_units_entry_without_reading_a_folder(tmp_path, monkeypatch):
+    """On a new day every customer is analysed again, from the parse its last unit's entry
+    holds (`Unit.parsed`, found by the analyse key the manifest kept): no folder is read and
+    no note parsed, and the store holds no parse entry of its own. A build into another
+    folder, with no manifest of its own, reads every folder (to know its bytes) but takes
+    its parse all the same (through the newest manifest). Both sites are cold builds'."""
+    from builds import cold, fresh, same
+    from helpers import tree
+    from playbook import manifest
+    from playbook.build import build
+    from playbook.memo import CACHE_DIR
+    from playbook.markdown import parse_note
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    root, out = fresh(synthetic_playbook(tmp_path / "src", customers=4, interactions=6), tmp_path), tmp_path / "site"
+    assert build(root, out, as_of=date(2026, 6, 1)).ok
+    read: list[str] = []
+    parsed: list[str] = []
+    real_read = units.read_folder
+    monkeypatch.setattr(units, "read_folder", lambda folder, *a: read.append(folder.name) or real_read(folder, *a))
+    monkeypatch.setattr(units, "parse_note", lambda text: parsed.append(text) or parse_note(text))
+    assert build(root, out, as_of=date(2026, 6, 2)).ok
+    assert read == [] and parsed == []
+    same(tree(out), cold(root, date(2026, 6, 2)), "a new day")
+    stored = {p.parent.parent.name for p in (root / CACHE_DIR).rglob("*") if p.is_file() and len(p.name) == 40}
+    assert "analyse" in stored and "parse" not in stored
+    read.clear()
+    parsed.clear()
+    assert build(root, tmp_path / "other", as_of=date(2026, 6, 3)).ok
+    assert sorted(read) == sorted(p.name for p in (root / "content/customers").iterdir())
+    assert parsed == []
+    same(tree(tmp_path / "other"), cold(root, date(2026, 6, 3)), "another folder")
+
+
+def test_a_memo_restored_into_a_checkout_elsewhere_parses_only_the_changed_note(tmp_path, monkeypatch):
+    """CI restores the memo into a checkout that may lie at another path, where the last
+    build's manifest (named by its output folder) is not this build's: each folder's last
+    parse is found through the newest build's manifest all the same, taken only for the
+    folder's very bytes. On a new day with one note edited, only that note is parsed; the
+    site is a cold build's."""
+    import shutil
+
+    from builds import cold, fresh, same
+    from helpers import tree
+    from playbook.build import build
+    from playbook.markdown import parse_note
+    root = fresh(synthetic_playbook(tmp_path / "src", customers=4, interactions=6), tmp_path)
+    assert build(root, root / "site", as_of=date(2026, 6, 1)).ok
+    moved = tmp_path / "elsewhere" / "pb"
+    shutil.copytree(root, moved, ignore=shutil.ignore_patterns("site"))
+    note = sorted((moved / "content/customers").glob("*/interactions/*.md"))[3]
+    note.write_text(note.read_text() + "\nThey asked for a second quote.\n")
+    parsed: list[str] = []
+    monkeypatch.setattr(units, "parse_note", lambda text: parsed.append(text) or parse_note(text))
+    assert build(moved, moved / "site", as_of=date(2026, 6, 2)).ok
+    assert len(parsed) == 1 and parsed[0].endswith("They asked for a second quote.\n")
+    same(tree(moved / "site"), cold(moved, date(2026, 6, 2)), "restored elsewhere")
+
+
 def test_a_slim_unit_read_back_reads_its_relationship_only_when_asked(tmp_path, monkeypatch):
     """A slim unit holds its relationship in a pickle of its own (records.deferred): reading
     the unit back, asking whether it has one, dropping its blobs and pickling it again read

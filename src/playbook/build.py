@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
 #: Kinds of memo entry, swept of what a build did not use.
-KINDS = ("parse", "analyse", "slim", "blobs", "json", "pages", "page", "index", "lists", "ics", "shard")
+KINDS = ("analyse", "slim", "blobs", "json", "pages", "page", "index", "lists", "ics", "shard")
 
 
 class BuildReport(Struct):
@@ -168,7 +168,9 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     if last is not None:
         # Folders whose files stat as when they were hashed need not be read to be hashed.
         inp.known.update({slug: k for slug, (sig, k) in last.folders.items() if sig and sig == sigs.get(slug)})
-        inp.was.update({slug: k for slug, (sig, k) in last.folders.items() if slug not in inp.known})
+    hints = last if last is not None or not persistent else manifest.newest(memo)
+    if hints is not None:
+        inp.before.update(hints.analysed)
     # `serve` with no model yet (just started on a site already up to date) builds it: else the
     # first save after starting waited for all of it (at 10,000 customers 2.4–2.9 s, not 0.1 s).
     if last is not None and len(inp.known) == len(b.folders) and (carried is None or carried.analysed.units):
@@ -216,10 +218,11 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     phases["render+write"] = time.perf_counter() - t
     if persistent:
         # A folder too recently changed to trust its times is kept with no signature: its
-        # parse key still tells the next build where its notes' Markdown is (`Inputs.was`).
+        # analyse key still tells the next build where its parse is (`Inputs.before`).
         folders = {u.slug: (sigs.get(u.slug) or "", u.pkey) for u in units}
         site_key = build_key(b, [u.pkey for u in units], templates, out, since)
-        made = manifest.Manifest(site_key, folders, written, tuple(problems), customers)
+        made = manifest.Manifest(site_key, folders, written, tuple(problems), customers,
+                                 {u.slug: u.akey for u in units})
         st = manifest.write(memo, out, made)
         if carried is not None:
             carried.manifest = (st, made) if st is not None else None

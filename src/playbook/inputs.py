@@ -31,10 +31,12 @@ class Inputs(Record):
     known: dict[str, str]
     """Per customer folder whose files stat as when they were last hashed (manifest.py): its
     parse key, so they need not be read again just to be hashed."""
-    was: dict[str, str] = field(default_factory=dict)
-    """Per customer folder whose files changed since the last build: its parse key then. Only
-    a place to find its notes' Markdown already parsed (`Parsed.notes`), each by its very
-    text: nothing else of that parse is used."""
+    before: dict[str, str] = field(default_factory=dict)
+    """Per customer folder as the last build into this output made it (with no build of its
+    own yet, the newest build into any output): its analyse key, whose full unit in the memo
+    holds its parse (`Unit.parsed`): taken whole when the folder's bytes are the same, else a
+    place to find its notes' Markdown parsed, each by its very text. Hints only: what is taken
+    is checked by its key."""
 
 
 def git_digests(git: GitInfo) -> dict[str, str]:

@@ -54,6 +54,8 @@ class Manifest(Record):
     problems: tuple[Problem, ...] = ()
     """The build's warnings, to report again when nothing changed."""
     customers: int = 0
+    analysed: dict[str, str] = {}
+    """Per customer folder: its unit's analyse key (`Inputs.before`)."""
 
 
 def signatures(folders: list[tuple[Path, str]], salt: str, jobs: int | None = None,
@@ -200,16 +202,39 @@ def read(memo: Memo, out: Path, kept: tuple[tuple[int, ...], Manifest] | None = 
     target = memo.dir / "manifest" / _name(out)
     if kept is not None and identity(target) == kept[0]:
         return kept[1]
+    return _read(target)
+
+
+def _read(target: Path) -> Manifest | None:
     try:
         data = target.read_bytes()
     except OSError:
         return None
-    raw = payload_of(data, _name(out))
+    raw = payload_of(data, target.name)
     try:
         found = pickle.loads(raw) if raw is not None else None
     except Exception:
         return None
     return found if isinstance(found, Manifest) else None
+
+
+def newest(memo: Memo) -> Manifest | None:
+    """The manifest of the newest build into any output folder: where a build with none of
+    its own finds its folders' last parses (`Inputs.before`), as when CI restores the memo into
+    a checkout at another path. A hint only: a parse is taken for its folder's very bytes."""
+    if memo.dir is None:
+        return None
+    try:
+        with os.scandir(memo.dir / "manifest") as it:
+            found = sorted(((e.stat().st_mtime_ns, e.path) for e in it if e.is_file(follow_symlinks=False)
+                            and not e.name.startswith(".")), reverse=True)
+    except OSError:
+        return None
+    for _, path in found:
+        m = _read(Path(path))
+        if m is not None:
+            return m
+    return None
 
 
 def write(memo: Memo, out: Path, manifest: Manifest) -> tuple[int, ...] | None:

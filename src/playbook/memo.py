@@ -197,12 +197,14 @@ class Memo:
         # A string, not a Path: joining Paths was a fifth of reading 10,000 slim units back.
         return f"{self.dir}/{kind}/{k[:1]}/{k}"
 
-    def get(self, kind: str, k: str) -> Any | None:
-        """The value stored under `k`, or None."""
-        self.used.setdefault(kind, set()).add(k)
+    def get(self, kind: str, k: str, mark: bool = True) -> Any | None:
+        """The value stored under `k`, or None. `mark`: mark it used (else the sweep removes it
+        unless something else does)."""
+        if mark:
+            self.used.setdefault(kind, set()).add(k)
         if self.mem is not None and (kind, k) in self.mem:
             return self.mem[(kind, k)]
-        raw = self.get_pickled(kind, k)
+        raw = self.get_pickled(kind, k, mark)
         if raw is None:
             return None
         try:

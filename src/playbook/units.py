@@ -7,6 +7,9 @@ of exactly those inputs:
     parse    (tool, config bytes, root, the folder's listing and bytes)  → Parsed
     analyse  (parse key, as_of, git's facts on the folder's files)       → Unit
 
+Only the second is stored: its entry holds the parse too (`Unit.parsed`), which the next build
+finds by the analyse key a manifest kept (`Inputs.before`).
+
 Results always come back in folder order, so the output does not depend on who did what.
 """
 
@@ -136,6 +139,11 @@ class Unit(Record):
     (`site_files.agenda_order`) without reading every customer's relationship."""
     tags: tuple[str, ...] = ()
     """Its customer's tags (the site's tag pages and each customer's page keys read them)."""
+    parsed: Parsed | None = None
+    """The parse it was made from, in the memo's full entry only (never in a slim unit): a
+    later build takes it from there when only the day or git's facts changed, and the notes'
+    Markdown when some notes changed (`parse_folder`). A parse entry of its own held the
+    folder's notes a second time: a first build at 1,000 × 50 wrote 170 MB more."""
 
     @property
     def has_relationship(self) -> bool:
@@ -221,21 +229,21 @@ def analyse_key(pkey: str, slug: str, inp: Inputs) -> str:
     return key("analyse", pkey, inp.as_of.isoformat(), inp.git_digests.get(slug, ""))
 
 
-def parse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Parsed:
-    """The parse phase: the folder's customer and problems, from the memo when its bytes were
-    parsed before (found by the manifest's key when the files stat the same)."""
-    pkey = inp.known.get(folder.name)
-    if pkey is not None:
-        hit = memo.get("parse", pkey)
-        if isinstance(hit, Parsed):
-            return hit
+def parse_folder(folder: Path, rel: str, inp: Inputs, last: Parsed | None = None) -> Parsed:
+    """The parse phase: the folder's customer and problems; `last` (its last parse,
+    `unit_before`) when its bytes are the ones parsed then (known without reading the folder
+    when its files stat the same). Else its notes' Markdown is taken from `last` by their
+    very text: `parse_note` is a pure function of the text and the memo is this tool's alone
+    (memo.py: the libraries' versions are in its name), so a note of the same text parses to
+    the same Note."""
+    if last is not None and last.key == inp.known.get(folder.name):
+        return last
     data, listing = read_folder(folder, inp.root)
     pkey = parse_key(listing, data, rel, inp)
-    hit = memo.get("parse", pkey)
-    if isinstance(hit, Parsed):
-        return hit
+    if last is not None and last.key == pkey:
+        return last
     problems: list[Problem] = []
-    before = _notes_before(folder.name, inp, memo)
+    before = dict(last.notes) if last is not None else {}
     made: list[tuple[str, Note]] = []
 
     def note(text: str) -> Note:
@@ -246,18 +254,16 @@ def parse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Parsed:
         return found
 
     customer, files = load_customer(folder, rel, inp.config, problems, inp.root, data, note)
-    parsed = Parsed(key=pkey, customer=customer, problems=tuple(problems), files=files, notes=tuple(made))
-    memo.put("parse", pkey, parsed)
-    return parsed
+    return Parsed(key=pkey, customer=customer, problems=tuple(problems), files=files, notes=tuple(made))
 
 
-def _notes_before(slug: str, inp: Inputs, memo: Memo) -> dict[str, Note]:
-    """The folder's notes as its last parse left them, by text. `parse_note` is a pure function
-    of the text, and this store is this tool's alone (memo.py: the libraries' versions are in
-    its name), so a note of the same text parses to the same Note."""
-    k = inp.was.get(slug)
-    last = memo.get("parse", k) if k is not None else None
-    return dict(last.notes) if isinstance(last, Parsed) else {}
+def unit_before(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
+    """The folder's full unit as the last build made it (by the analyse key its manifest
+    kept, `Inputs.before`), with its parse (`Unit.parsed`). Not marked used: when the unit is
+    made again, the new one holds the parse, and the sweep removes this one."""
+    k = inp.before.get(slug)
+    last = memo.get("analyse", k, mark=False) if k is not None else None
+    return last if isinstance(last, Unit) and isinstance(last.parsed, Parsed) else None
 
 
 def analyse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Unit:
@@ -266,14 +272,21 @@ def analyse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Unit:
     if pkey is not None:  # the parse key without reading the folder: its entry need not be loaded
         hit = memo.get("analyse", analyse_key(pkey, folder.name, inp))
         if isinstance(hit, Unit) and hit.pkey == pkey:
-            memo.keep("parse", pkey)
             return hit
-    parsed = parse_folder(folder, rel, inp, memo)
+    last = unit_before(folder.name, inp, memo)
+    parsed = parse_folder(folder, rel, inp, last.parsed if last is not None else None)
     akey = analyse_key(parsed.key, folder.name, inp)
+    if last is not None and last.akey == akey:  # its files only touched, say: the unit just read
+        memo.keep("analyse", akey)
+        return last
     hit = memo.get("analyse", akey)
     if isinstance(hit, Unit):
         return hit
     unit = make_unit(folder.name, parsed, akey, inp)
+    # A store kept for later builds holds the parse in the unit's entry; a cold build's scratch
+    # store (`kinds`: only what it reads back itself) need not pickle it.
+    if memo.on_disk and memo.kinds is None:
+        unit = replace(unit, parsed=parsed)
     memo.put("analyse", akey, unit)
     return unit
 
@@ -423,7 +436,7 @@ def slim_pickle(unit: Unit) -> bytes:
     r = unit.relationship
     keep = {slug for _, slug in unit.latest_keys(SLIM_RECENT)}
     notes = tuple(i for i in r.customer.interactions if i.slug in keep) if r is not None else ()
-    return _slim_bytes(without_blobs(replace(unit, slim=True, recent_notes=_slim_bytes(notes),
+    return _slim_bytes(without_blobs(replace(unit, slim=True, recent_notes=_slim_bytes(notes), parsed=None,
                                              relationship=Pickled(_slim_bytes(slim_relationship(unit))))))
 
 
@@ -537,8 +550,8 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
                 else:
                     units.append(_known(pkey, akey, memo))
     if again:
-        for kind, keys in (("parse", [u.pkey for u in again]), ("analyse", [u.akey for u in again]),
-                           ("slim", [u.akey for u in again]), ("blobs", [u.akey for u in again])):
+        for kind, keys in (("analyse", [u.akey for u in again]), ("slim", [u.akey for u in again]),
+                           ("blobs", [u.akey for u in again])):
             memo.keep_all(kind, keys)
     todo = [(f, rel) for (f, rel), u in zip(folders, units) if u is None]
     big = sum(_count_md(f) for f, _ in todo) >= PARALLEL_MIN_FILES
@@ -592,7 +605,7 @@ def _slim_back(pickled: bytes, memo: Memo, blobs: bytes | None = None) -> Unit:
 
 def _taken(u: Unit, memo: Memo) -> Unit:
     """A slim unit read back and used: its entries marked used, kept in memory (serve)."""
-    _keep_entries(memo, u.pkey, u.akey)
+    _keep_entries(memo, u.akey)
     memo.remember("slim", u.akey, u)
     return u
 
@@ -624,7 +637,7 @@ def _known(pkey: str, akey: str, memo: Memo) -> Unit | None:
     for kind in ("analyse", "slim"):
         u = memo.recall(kind, akey)
         if isinstance(u, Unit) and u.pkey == pkey:
-            _keep_entries(memo, pkey, akey)
+            _keep_entries(memo, akey)
             return u
     raw = memo.get_pickled("slim", akey)
     if raw is not None:
@@ -637,10 +650,9 @@ def _known(pkey: str, akey: str, memo: Memo) -> Unit | None:
     return None
 
 
-def _keep_entries(memo: Memo, pkey: str, akey: str) -> None:
-    """Mark a unit taken without reading them as using its parse, full and blobs entries
-    (the sweep leaves them: a later build may need the notes or the blobs)."""
-    memo.keep("parse", pkey)
+def _keep_entries(memo: Memo, akey: str) -> None:
+    """Mark a unit taken without reading them as using its full and blobs entries (the sweep
+    leaves them: a later build may need the notes, the parse or the blobs)."""
     memo.keep("analyse", akey)
     memo.keep("blobs", akey)
 

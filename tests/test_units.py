@@ -321,6 +321,27 @@ def test_a_memo_restored_into_a_checkout_elsewhere_parses_only_the_changed_note(
     same(tree(moved / "site"), cold(moved, date(2026, 6, 2)), "restored elsewhere")
 
 
+def test_a_build_into_another_folder_between_two_leaves_the_parses_to_the_next(tmp_path, monkeypatch):
+    """`playbook build --as-of <last month> --out <elsewhere>` between two builds of the site
+    sweeps the site's units (it did not use them), so the site's own manifest points at
+    entries gone; the next build of the site finds the parses through the newest manifest,
+    the other folder's, and parses no note. Both sites are cold builds'."""
+    from builds import cold, fresh, same
+    from helpers import tree
+    from playbook.build import build
+    from playbook.markdown import parse_note
+    root = fresh(synthetic_playbook(tmp_path / "src", customers=4, interactions=6), tmp_path)
+    site, other = root / "site", tmp_path / "last-month"
+    assert build(root, site, as_of=date(2026, 6, 1)).ok
+    assert build(root, other, as_of=date(2026, 5, 1)).ok
+    parsed: list[str] = []
+    monkeypatch.setattr(units, "parse_note", lambda text: parsed.append(text) or parse_note(text))
+    assert build(root, site, as_of=date(2026, 6, 2)).ok
+    assert parsed == []
+    same(tree(site), cold(root, date(2026, 6, 2)), "the site")
+    same(tree(other), cold(root, date(2026, 5, 1)), "the other folder")
+
+
 def test_a_slim_unit_read_back_reads_its_relationship_only_when_asked(tmp_path, monkeypatch):
     """A slim unit holds its relationship in a pickle of its own (records.deferred): reading
     the unit back, asking whether it has one, dropping its blobs and pickling it again read

@@ -32,11 +32,13 @@ class Inputs(Record):
     """Per customer folder whose files stat as when they were last hashed (manifest.py): its
     parse key, so they need not be read again just to be hashed."""
     before: dict[str, str] = field(default_factory=dict)
-    """Per customer folder as the last build into this output made it (with no build of its
-    own yet, the newest build into any output): its analyse key, whose full unit in the memo
-    holds its parse (`Unit.parsed`): taken whole when the folder's bytes are the same, else a
-    place to find its notes' Markdown parsed, each by its very text. Hints only: what is taken
-    is checked by its key."""
+    """Per customer folder as the last build into this output made it: its analyse key, whose
+    full unit in the memo holds its parse (`Unit.parsed`): taken whole when the folder's bytes
+    are the same, else a place to find its notes' Markdown parsed, each by its very text. A
+    hint only: what is taken is checked by its key."""
+    elsewhere: dict[str, str] = field(default_factory=dict)
+    """The same from the newest build into another output, when it came after this output's
+    (`manifest.newest_elsewhere`): asked when `before` names no unit still in the memo."""
 
 
 def git_digests(git: GitInfo) -> dict[str, str]:

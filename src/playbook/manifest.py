@@ -218,19 +218,24 @@ def _read(target: Path) -> Manifest | None:
     return found if isinstance(found, Manifest) else None
 
 
-def newest(memo: Memo) -> Manifest | None:
-    """The manifest of the newest build into any output folder: where a build with none of
-    its own finds its folders' last parses (`Inputs.before`), as when CI restores the memo into
-    a checkout at another path. A hint only: a parse is taken for its folder's very bytes."""
+def newest_elsewhere(memo: Memo, out: Path) -> Manifest | None:
+    """The manifest of the newest build into another output folder, if it is newer than the
+    last build into `out`: where a build finds its folders' last parses when its own
+    manifest names none or units since swept (`Inputs.elsewhere`): the memo restored by CI
+    into a checkout at another path, or a build into another folder in between. A hint only:
+    a parse is taken for its folder's very bytes."""
     if memo.dir is None:
         return None
     try:
         with os.scandir(memo.dir / "manifest") as it:
-            found = sorted(((e.stat().st_mtime_ns, e.path) for e in it if e.is_file(follow_symlinks=False)
+            found = sorted(((e.stat().st_mtime_ns, e.name, e.path) for e in it if e.is_file(follow_symlinks=False)
                             and not e.name.startswith(".")), reverse=True)
     except OSError:
         return None
-    for _, path in found:
+    mine = _name(out)
+    for _, name, path in found:
+        if name == mine:
+            return None  # the last build into `out` is the newest: what came before, it swept
         m = _read(Path(path))
         if m is not None:
             return m

@@ -258,12 +258,16 @@ def parse_folder(folder: Path, rel: str, inp: Inputs, last: Parsed | None = None
 
 
 def unit_before(slug: str, inp: Inputs, memo: Memo) -> Unit | None:
-    """The folder's full unit as the last build made it (by the analyse key its manifest
-    kept, `Inputs.before`), with its parse (`Unit.parsed`). Not marked used: when the unit is
+    """The folder's full unit as the last build into this output made it, else as the newest
+    build into another one did (by the analyse keys their manifests kept, `Inputs.before` and
+    `Inputs.elsewhere`), with its parse (`Unit.parsed`). Not marked used: when the unit is
     made again, the new one holds the parse, and the sweep removes this one."""
-    k = inp.before.get(slug)
-    last = memo.get("analyse", k, mark=False) if k is not None else None
-    return last if isinstance(last, Unit) and isinstance(last.parsed, Parsed) else None
+    for hints in (inp.before, inp.elsewhere):
+        k = hints.get(slug)
+        last = memo.get("analyse", k, mark=False) if k is not None else None
+        if isinstance(last, Unit) and isinstance(last.parsed, Parsed):
+            return last
+    return None
 
 
 def analyse_folder(folder: Path, rel: str, inp: Inputs, memo: Memo) -> Unit:

@@ -944,3 +944,28 @@ def test_serve_started_on_a_site_up_to_date_holds_the_model_before_the_first_sav
     finally:
         session.close()
     same(tree(out), cold(root), "served")
+
+
+def test_an_interactions_link_and_its_target_are_in_the_signature(tmp_path):
+    """A folder whose `interactions` is a link is signed as linked (a watcher does not see its
+    target change), and pointing it elsewhere, at notes just like the first, changes it."""
+    root = tmp_path / "book"
+    folder = root / "content" / "customers" / "acme"
+    folder.mkdir(parents=True)
+    (folder / "customer.yaml").write_text("name: Acme\n")
+    for side in ("a", "b"):
+        (root / "notes" / side).mkdir(parents=True)
+        (root / "notes" / side / "2026-01-01-call.md").write_text("---\ntype: call\n---\nHi\n")
+    later = time.time_ns() + 10 * manifest.RACY_NS  # every file old enough to trust
+    sign = lambda: manifest.signature_and_links(folder, "content/customers/acme", "salt", later)  # noqa: E731
+    (folder / "interactions").symlink_to(root / "notes" / "a", target_is_directory=True)
+    first, linked = sign()
+    assert linked and first is not None
+    (folder / "interactions").unlink()
+    (folder / "interactions").symlink_to(root / "notes" / "b", target_is_directory=True)
+    second, linked = sign()
+    assert linked and second not in (None, first)
+    (folder / "interactions").unlink()
+    shutil.copytree(root / "notes" / "b", folder / "interactions")
+    plain, linked = sign()
+    assert not linked and plain not in (None, first, second)

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from msgspec.structs import replace
 
 from playbook import site_files, units
@@ -100,6 +102,71 @@ def test_slim_units_give_the_same_pages_over_all_customers(which, tmp_path):
     order = json_out.agenda_order(rels, ranked(rels))
     assert len(order) > 1 and site_files.agenda_order(slim) == site_files.agenda_order(full) == order
     assert b"".join(json_out.pieces(full, (), b.inputs.as_of, order=site_files.agenda_order(slim))) == export[0]
+
+
+class _Ranked:
+    """What `site_files.agenda_order` reads of a unit."""
+
+    def __init__(self, slug: str, akey: str, keys: tuple[tuple, ...]):
+        self.slug, self.akey, self.action_sort_keys = slug, akey, keys
+
+
+def _layout(ok: list[_Ranked], order: list[tuple[int, int]]) -> json_out.Layout:
+    """A last file's layout as `json_out.pieces` leaves it: each action's line where the order
+    put it (entries first, so every agenda position is past them)."""
+    spans = {n: [10 * n, 10 * n + 5] + [0, 0] * len(u.action_sort_keys) for n, u in enumerate(ok)}
+    for at, (n, j) in enumerate(order):
+        spans[n][2 + 2 * j:4 + 2 * j] = [10**6 + 3 * at, 10**6 + 3 * at + 2]
+    return {u.akey: tuple(spans[n]) for n, u in enumerate(ok)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_agenda_ranked_from_the_last_file_as_sorted_whole(data):
+    """The agenda ranked by the last file's positions plus the changed customers' actions
+    placed among them is the agenda sorted whole, whatever changed: customers edited (a new
+    analyse key, new actions), added, removed, renamed, and many tied keys."""
+    score = st.sampled_from([-90, -50, -50, -20])
+    action = st.tuples(score, st.integers(0, 2), st.sampled_from([date(2026, 1, d) for d in (1, 2, 3)]),
+                       st.sampled_from(["call", "renewal"]), st.sampled_from(["A", "B"]))
+    slugs = data.draw(st.lists(st.sampled_from([f"c{i:02d}" for i in range(40)]), unique=True, max_size=25))
+    last = [_Ranked(s, f"{s}-0", tuple(data.draw(st.lists(action, max_size=4)))) for s in sorted(slugs)]
+    was = _layout(last, site_files.agenda_order(last))
+    now = []
+    for u in last:
+        move = data.draw(st.sampled_from(["keep"] * 4 + ["edit", "drop"]))
+        if move == "keep":
+            now.append(u)
+        elif move == "edit":
+            now.append(_Ranked(u.slug, f"{u.slug}-1", tuple(data.draw(st.lists(action, max_size=4)))))
+    for s in data.draw(st.lists(st.sampled_from([f"n{i:02d}" for i in range(10)]), unique=True, max_size=4)):
+        now.append(_Ranked(s, f"{s}-0", tuple(data.draw(st.lists(action, max_size=4)))))
+    now.sort(key=lambda u: u.slug)
+    assert site_files.agenda_order(now, was) == site_files.agenda_order(now)
+    assert site_files.agenda_order(now, {}) == site_files.agenda_order(now)
+
+
+def test_agenda_placing_is_used_and_bounded(monkeypatch):
+    """A few changed customers are placed (the rest never compared), many sorted whole."""
+    keys = [((-(i % 7), i % 3), ) for i in range(60)]
+    last = [_Ranked(f"c{i:03d}", f"k{i}", (keys[i], keys[(i * 5) % 60])) for i in range(60)]
+    was = _layout(last, site_files.agenda_order(last))
+    compared = []
+
+    class Key(tuple):
+        def __lt__(self, other):
+            compared.append(1)
+            return tuple.__lt__(self, other)
+    now = [_Ranked(u.slug, u.akey, tuple(Key(k) for k in u.action_sort_keys)) for u in last]
+    now[30] = _Ranked("c030", "k30-edited", (Key(((-3, 1),)),))
+    assert site_files.agenda_order(now, was) == site_files.agenda_order(now)
+    compared.clear()
+    site_files.agenda_order(now, was)
+    assert 0 < len(compared) < 30  # a bisection over 119 kept actions, not a sort of them
+    monkeypatch.setattr(site_files, "AGENDA_PLACED_MAX", 0)
+    compared.clear()
+    assert site_files.agenda_order(now, was) == site_files.agenda_order(now, None)
+    assert len(compared) > 100
 
 
 def test_slim_units_keep_what_the_home_page_shows():

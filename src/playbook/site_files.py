@@ -10,6 +10,7 @@ keyed by what they read of each customer. A file whose key is the one last writt
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache, partial
 from heapq import merge, nlargest
@@ -233,12 +234,43 @@ class Carried(Struct):
     reloads the tabs showing them then, not a second later when the rest is written)."""
 
 
-def agenda_order(ok: Sequence[Unit]) -> list[tuple[int, int]]:
+def agenda_order(ok: Sequence[Unit], was: json_out.Layout | None = None) -> list[tuple[int, int]]:
     """playbook.json's agenda (`json_out.agenda_order` of the ranking: engine.agenda) from
     the units' sort keys of their actions: ranked by them, ties in customer (slug) order,
-    then in each customer's own order, without reading any relationship."""
-    return [(n, j) for _, _, j, n in sorted((k, u.slug, j, n) for n, u in enumerate(ok)
-                                            for j, k in enumerate(u.action_sort_keys))]
+    then in each customer's own order, without reading any relationship.
+
+    `was`: the layout of the last file. The actions of a customer it holds (by analyse key,
+    so the same actions and slug) are in its agenda in this very order, so they are ranked
+    by where they sat there, and only the changed customers' actions are placed among them
+    by their keys. In a one-note build at 10,000 × 20 (40,000 actions) this took 0.06–0.13 s,
+    where sorting every key took 0.22–0.33 s: placing one customer's actions is a few dozen
+    comparisons, and what is left is reading each customer's positions."""
+    kept: list[tuple[int, int, int]] = []
+    new: list[tuple[tuple, str, int, int]] = []
+    for n, u in enumerate(ok):
+        keys = u.action_sort_keys
+        span = was.get(u.akey) if was else None
+        if span is not None and len(span) == 2 + 2 * len(keys):
+            kept.extend((span[2 + 2 * j], n, j) for j in range(len(keys)))
+        else:
+            new.extend((k, u.slug, j, n) for j, k in enumerate(keys))
+    if len(new) > AGENDA_PLACED_MAX or len(new) > len(kept):
+        return [(n, j) for _, _, j, n in sorted(new + [(ok[n].action_sort_keys[j], ok[n].slug, j, n)
+                                                       for _, n, j in kept])]
+    kept.sort()
+    order = [(n, j) for _, n, j in kept]
+
+    def rank(at: tuple[int, int]) -> tuple[tuple, str, int]:
+        u = ok[at[0]]
+        return u.action_sort_keys[at[1]], u.slug, at[1]
+    for k, slug, j, n in sorted(new):  # no two actions share (slug, j): no ties to break
+        order.insert(bisect_left(order, (k, slug, j), key=rank), (n, j))
+    return order
+
+
+#: `agenda_order` places up to this many changed actions among the last file's; more are
+#: sorted with the rest (each placing moves the list's tail).
+AGENDA_PLACED_MAX = 2000
 
 
 class Relationships(Sequence[Relationship]):
@@ -260,21 +292,22 @@ class Relationships(Sequence[Relationship]):
         return (u.relationship for u in self.units)
 
 
-def _export(ok: list[Unit], rels: Sequence[Relationship], order: Callable[[], list[tuple[int, int]]], inp: Inputs,
+def _export(ok: list[Unit], rels: Sequence[Relationship],
+            order: Callable[[json_out.Layout | None], list[tuple[int, int]]], inp: Inputs,
             memo: Memo, writer: Writer, add: Callable[[str, str, object], None],
             fill: Callable[[Unit], Unit]) -> None:
     """playbook.json, copying each customer that did not change from the file as last written
     (its layout is memoised under the file's key) rather than decompressing every one (or
-    reading its blobs: `fill`). `order`: its agenda (`rels` are then not read)."""
+    reading its blobs: `fill`). `order(last layout)`: its agenda (`rels` are then not read)."""
     k = key("json", inp.as_of.isoformat(), *(u.akey for u in ok))
     if writer.has("playbook.json", k):
         memo.keep("json", k)
         add("playbook.json", k, None)
         return
     layout: json_out.Layout = {}
-    ranked = order()
     with writer.reading("playbook.json") as last:
         was = memo.get("json", last[0]) if last is not None else None
+        ranked = order(was)
         known = was or {}
         try:
             add("playbook.json", k, json_out.pieces([u if u.akey in known else fill(u) for u in ok], rels, inp.as_of,
@@ -401,7 +434,7 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         # `serve` ranks once for the pages and the export, and keeps the ranking up to date
         # (engine.agenda); a build ranks by the units' sort keys, which every page over all
         # customers kept as written never needs.
-        order = partial(agenda_order, ok) if plain else lambda: json_out.agenda_order(rels, ranking())
+        order = partial(agenda_order, ok) if plain else lambda _: json_out.agenda_order(rels, ranking())
         _export(ok, rels, order, inp, memo, writer, add, fill)
         schema = json_out.schema_bytes()
         k = digest(schema)

@@ -146,6 +146,16 @@ def test_agenda_ranked_from_the_last_file_as_sorted_whole(data):
     assert site_files.agenda_order(now, {}) == site_files.agenda_order(now)
 
 
+def test_agenda_placing_breaks_ties_as_the_whole_sort():
+    """Equal keys: by slug, then each customer's own order, for the actions placed too."""
+    k = ((-50, 1),)
+    last = [_Ranked("a", "a0", (k, k)), _Ranked("b", "b0", (k,)), _Ranked("c", "c0", (k, k))]
+    was = _layout(last, site_files.agenda_order(last))
+    now = [last[0], _Ranked("b", "b1", (k, k, k)), last[2]]
+    assert site_files.agenda_order(now, was) == site_files.agenda_order(now) == \
+        [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1)]
+
+
 def test_agenda_placing_is_used_and_bounded(monkeypatch):
     """A few changed customers are placed (the rest never compared), many sorted whole."""
     keys = [((-(i % 7), i % 3), ) for i in range(60)]

@@ -4,9 +4,11 @@ pages over all customers and the calendars that full units give."""
 from __future__ import annotations
 
 import pickle
+from bisect import insort
 from functools import partial
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -142,7 +144,10 @@ def test_agenda_ranked_from_the_last_file_as_sorted_whole(data):
     for s in data.draw(st.lists(st.sampled_from([f"n{i:02d}" for i in range(10)]), unique=True, max_size=4)):
         now.append(_Ranked(s, f"{s}-0", tuple(data.draw(st.lists(action, max_size=4)))))
     now.sort(key=lambda u: u.slug)
-    assert site_files.agenda_order(now, was) == site_files.agenda_order(now)
+    whole = site_files.agenda_order(now)
+    assert site_files.agenda_order(now, was) == whole
+    with patch.object(site_files, "RESORT_SHARE", 1.0):  # every change placed, however many
+        assert site_files.agenda_order(now, was) == whole
     assert site_files.agenda_order(now, {}) == site_files.agenda_order(now)
 
 
@@ -157,7 +162,8 @@ def test_agenda_placing_breaks_ties_as_the_whole_sort():
 
 
 def test_agenda_placing_is_used_and_bounded(monkeypatch):
-    """A few changed customers are placed (the rest never compared), many sorted whole."""
+    """A few changed customers are placed (the rest never compared); past `serve`'s share
+    (engine.agenda.RESORT_SHARE), all are sorted whole."""
     keys = [((-(i % 7), i % 3), ) for i in range(60)]
     last = [_Ranked(f"c{i:03d}", f"k{i}", (keys[i], keys[(i * 5) % 60])) for i in range(60)]
     was = _layout(last, site_files.agenda_order(last))
@@ -173,10 +179,13 @@ def test_agenda_placing_is_used_and_bounded(monkeypatch):
     compared.clear()
     site_files.agenda_order(now, was)
     assert 0 < len(compared) < 30  # a bisection over 119 kept actions, not a sort of them
-    monkeypatch.setattr(site_files, "AGENDA_PLACED_MAX", 0)
-    compared.clear()
-    assert site_files.agenda_order(now, was) == site_files.agenda_order(now, None)
-    assert len(compared) > 100
+    placed = []
+    monkeypatch.setattr(site_files, "insort", lambda *a, **k: placed.append(1) or insort(*a, **k))
+    assert site_files.agenda_order(now, was) and len(placed) == 1
+    for i in range(0, 60, 3):  # a third of them
+        now[i] = _Ranked(now[i].slug, f"k{i}-edited", (Key(((-(i % 5), 0),)),))
+    placed.clear()
+    assert site_files.agenda_order(now, was) == site_files.agenda_order(now) and not placed
 
 
 def test_slim_units_keep_what_the_home_page_shows():

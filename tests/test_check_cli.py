@@ -414,11 +414,16 @@ def test_the_command_leaves_at_once_only_when_nothing_is_left_to_finish(finish):
     a large book's model took up to 150 ms), its output flushed first and its exit code kept;
     with a thread still running it exits the usual way, which waits for it (and runs atexit)."""
     code = (
-        "import atexit, sys, threading\n"
+        "import atexit, sys, threading, time\n"
         "from playbook.cli import console\n"
         "atexit.register(lambda: print('torn down', flush=True))\n"
+        # Running until the main thread is done, however long the command takes (a thread
+        # that waited 0.2 s was gone before a build command on a loaded CI machine ended).
+        "def wait():\n"
+        "    while threading.main_thread().is_alive():\n"
+        "        time.sleep(0.01)\n"
         "if sys.argv[1] == 'a thread':\n"
-        "    threading.Thread(target=threading.Event().wait, args=(0.2,)).start()\n"
+        "    threading.Thread(target=wait).start()\n"
         "console(sys.argv[2:])\n"
     )
     for args, status, out in [(["--version"], 0, "playbook "), (["build", "/no/such/playbook"], 2, "")]:

@@ -18,6 +18,7 @@ tests/test_differential.py` runs a long one (CI nights).
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from datetime import date, timedelta
@@ -30,6 +31,8 @@ from helpers import REPO, shape, tree
 from playbook import config, manifest, parallel, site_files, write
 from playbook.build import Session, build
 from playbook.outputs import search_shards
+
+build_module = importlib.import_module("playbook.build")  # (`playbook.build` the name is the function)
 
 STEPS = int(os.environ.get("PLAYBOOK_WALK_STEPS", "14"))
 _lo, _, _hi = os.environ.get("PLAYBOOK_WALK_SEEDS", "1-2").partition("-")
@@ -66,6 +69,8 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
         monkeypatch.setattr(parallel, "CHUNK", 1)
         monkeypatch.setattr(manifest, "_sign_task", _slow_sign)
+        # and a worker look at what the last write left while it analyses (write.Observed)
+        monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)
         monkeypatch.setattr(search_shards, "BLOCK", 3)  # grouped and memoised a few customers at a time

@@ -4,6 +4,7 @@ means a real build. Each case compares the result with the plain serial pipeline
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import time
@@ -19,6 +20,8 @@ from playbook.parallel import can_fork as parallel_can_fork
 from builds import cold, fresh, same, synthetic_playbook
 from helpers import tree
 
+build_module = importlib.import_module("playbook.build")  # (`playbook.build` the name is the function)
+
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
@@ -29,6 +32,18 @@ def synthetic(tmp_path_factory) -> Path:
 def trusting(monkeypatch):
     """File times are trusted at once (the files here were all written a moment ago)."""
     monkeypatch.setattr(manifest, "RACY_NS", 0)
+
+
+@pytest.fixture(params=["asked", "observed"])
+def observing(request, monkeypatch):
+    """Both ways a build learns what its last write left: each file and folder asked as the
+    build comes to it, or all looked at by a forked worker while it analyses (`write.Observed`,
+    a large site's way; forced here at any size)."""
+    if request.param == "observed":
+        if not parallel_can_fork():
+            pytest.skip("needs fork (the look is taken by a worker)")
+        monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
+    return request.param
 
 
 def stamps(out: Path) -> dict[str, int]:
@@ -50,7 +65,7 @@ def test_nothing_changed_means_nothing_written(synthetic, tmp_path, trusting):
 
 
 @pytest.mark.parametrize("change", ["empty folder", "link to a folder", "link to a page", "marker rewritten"])
-def test_what_is_put_in_a_site_by_hand_is_seen_when_nothing_else_changed(synthetic, tmp_path, trusting, change):
+def test_what_is_put_in_a_site_by_hand_is_seen_when_nothing_else_changed(synthetic, tmp_path, trusting, observing, change):
     """A build whose inputs did not change checks the site as well: an empty folder, a link
     or a changed marker means a build, which leaves a cold build's site, folders and all."""
     from helpers import shape
@@ -119,7 +134,7 @@ def test_a_file_written_within_the_clock_tick_is_read_again(synthetic, tmp_path)
                                     "config",
                                     "template", "as-of", "since", "site-page-edited", "site-page-rewritten", "site-page-deleted", "site-file-added",
                                     "manifest-damaged", "cache-deleted"])
-def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, change):
+def test_any_change_means_a_real_build(synthetic, tmp_path, trusting, observing, change):
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     assert build(root, out).ok
@@ -360,7 +375,7 @@ def test_the_lists_are_kept_whole_when_no_row_or_action_on_them_changed(syntheti
     assert lists_made()
 
 
-def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(synthetic, tmp_path, trusting):
+def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(synthetic, tmp_path, trusting, observing):
     """After a build it knows the output of, a build stages the files it makes and moves them
     in only when all are made: whatever was done to the site by hand, it ends as a cold
     build's; a build that fails half way leaves it as it was, and no scratch behind."""
@@ -388,7 +403,7 @@ def test_an_edit_changes_the_site_in_place_to_exactly_what_a_cold_build_makes(sy
     assert not home.exists() or not any(home.iterdir())
 
 
-def test_links_put_in_the_site_are_never_written_through(synthetic, tmp_path, trusting):
+def test_links_put_in_the_site_are_never_written_through(synthetic, tmp_path, trusting, observing):
     """A build that changes the site in place writes only inside the output folder: a page
     and a customer's folder replaced by links out are removed, what they point at untouched."""
     root = fresh(synthetic, tmp_path)
@@ -473,7 +488,7 @@ def test_prune_lists_only_the_folders_whose_times_moved(tmp_path, monkeypatch):
         "": True, "customers": False, "customers/a": True, "customers/b": False, "x": True, "x/y": True}
 
 
-def test_a_build_in_place_lists_only_the_site_folders_that_changed(synthetic, tmp_path, trusting, monkeypatch):
+def test_a_build_in_place_lists_only_the_site_folders_that_changed(synthetic, tmp_path, trusting, observing, monkeypatch):
     """After a build in place, the next one lists only the folders of the site that it or
     someone changed since: at 10,000 customers listing all 10,000 took 150–200 ms of a
     one-note build. What is put in by hand is still removed."""
@@ -507,8 +522,52 @@ def test_a_build_in_place_lists_only_the_site_folders_that_changed(synthetic, tm
     assert len(listed) <= 5, listed  # of 60 customers' folders and a dozen others
 
 
+@pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the look is taken by a worker)")
+@pytest.mark.parametrize("change", ["page rewritten", "page deleted", "file put in", "folder put in"])
+def test_what_changes_in_the_site_after_the_look_is_put_right_by_the_next_build(synthetic, tmp_path, trusting,
+                                                                                 monkeypatch, change):
+    """The worker's look at the last write (`write.Observed`) is older than the build's use of
+    it: a file or folder of the site changed in between is taken as it was seen, but recorded
+    so, and the next build, seeing it differ, makes or lists it again."""
+    from playbook import write
+    monkeypatch.setattr(write, "FOLDER_RACY_NS", 0)
+    monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    customers = sorted((root / "content" / "customers").iterdir())
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    assert build(root, out).ok
+    note.write_text(note.read_text() + "\nA line.\n")
+    assert build(root, out).ok  # in place: every folder's times kept for the next
+    time.sleep(0.03)  # past the file system's clock tick: later changes move the times
+    quiet = out / "customers" / customers[2].name
+    looked = build_module._observe_task
+
+    def then_changed(share):
+        seen = looked(share)
+        page = quiet / "index.html"
+        if change == "page rewritten":  # keeping its size: only its time tells
+            page.write_bytes(page.read_bytes().replace(b"<title>", b"<TITLE>", 1))
+        elif change == "page deleted":
+            page.unlink()
+        elif change == "file put in":
+            (quiet / "stray.html").write_text("put here by hand")
+        else:
+            (quiet / "stray").mkdir()
+        return seen
+    monkeypatch.setattr(build_module, "_observe_task", then_changed)
+    note.write_text(note.read_text() + "\nAnother line.\n")
+    assert build(root, out).ok
+    monkeypatch.setattr(build_module, "_observe_task", looked)
+    report = build(root, out)  # nothing else changed: the site, as recorded, did not match
+    assert report.ok and not report.unchanged
+    same(tree(out), cold(root))
+    assert not (quiet / "stray").exists() and not (quiet / "stray.html").exists()
+    assert build(root, out).unchanged
+
+
 @pytest.mark.parametrize("how", ["build", "serve"])
-def test_a_linked_folder_of_an_unchanged_customer_is_replaced_by_its_pages(synthetic, tmp_path, trusting, how):
+def test_a_linked_folder_of_an_unchanged_customer_is_replaced_by_its_pages(synthetic, tmp_path, trusting, observing, how):
     """A customer's folder in the site replaced by a link to a copy of itself (times kept):
     its files look as written through the link, but must not be kept through it (the link is
     removed, and the pages with it), nor may `serve` write or delete through it."""

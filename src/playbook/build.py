@@ -34,10 +34,13 @@ from .memo import Memo, digest, key
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .template_dirs import bounds
-from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, output_intact
+from .write import BuildError, Observed, SyncWriter, TreeWriter, Writer, check_out_dir, observe, output_intact
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from .site_files import Carried
+    from .units import Book, Unit
 
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
@@ -135,6 +138,11 @@ def build_key(b: Begun, pkeys: list[str], templates: str, out: Path, since: str 
 
 # -- the whole pipeline --------------------------------------------------------------------------
 
+#: From this many files in the last write, a worker looks at them while the build analyses
+#: (`write.Observed`). At 1,000 × 50 (4,000 files) that saves about what the fork costs.
+OBSERVE_MIN_FILES = 2000
+
+
 def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo, persistent: bool,
         writer_class: type[Writer], jobs: int | None, progress: Callable[[str], None],
         carried: Carried | None = None, sign: Callable = manifest.signatures) -> BuildReport:
@@ -183,23 +191,22 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     other = manifest.newest_elsewhere(memo, out) if persistent else None
     if other is not None:
         inp.elsewhere.update(other.analysed)
-    from .check import available_problems
-    from .site.render import TemplateProblem, environment, template_problems
+    from .site.render import TemplateProblem
     from .site_files import render_site
-    from .units import analyse_all, gather
-    # serve: the templates compiled for these very bytes, if any; else compiled once, here,
-    # to find their problems (as check does, before anything is rendered), and used to render.
-    env = (carried.envs.get(templates) if carried is not None else None) or environment(
-        root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
-    if carried is not None:
-        carried.envs = {templates: env}
-    for slug in [slug for slug, u in ahead.items() if inp.known.get(slug) != u.pkey]:
-        del ahead[slug]  # changed since: not held while the changed folders are analysed
-    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead)
-    ahead.clear()
-    book = gather(b.folders, units)
-    problems = sorted_problems([*b.top, *template_problems(root, env), *book.problems,
-                                *available_problems((u.relationship.customer for u in book.ok), inp.config)])
+
+    def analysis() -> None:
+        analysed.append(_analyse(root, b, inp, memo, persistent, jobs, templates, carried, ahead))
+    analysed: list[tuple[Environment, list[Unit], Book, list[Problem]]] = []
+    observed = None
+    if carried is None and last is not None and len(last.written.files) >= OBSERVE_MIN_FILES and jobs != 1:
+        from .parallel import beside, can_fork
+        if can_fork():
+            # What the last write left is looked at by a worker while this process analyses,
+            # a core otherwise idle after the signatures (write.Observed).
+            observed = beside(_observe_task, analysis, out=out, written=last.written)
+    if not analysed:
+        analysis()
+    env, units, book, problems = analysed[0]
     phases["parse+analyse"] = time.perf_counter() - t
     customers = len(book.ok)
     if any(p.severity == "error" for p in problems):
@@ -208,6 +215,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
 
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
+    if observed is not None:
+        writer.take(observed)
     try:
         render_site(book, inp, since, memo, writer, jobs, progress, templates, env, carried)
         written = writer.finish()
@@ -353,6 +362,33 @@ class Session:
         gc.unfreeze()  # this process goes on without the model (tests make many sessions)
         if not self.use_cache:
             self.spill.remove()
+
+
+def _analyse(root: Path, b: Begun, inp: Inputs, memo: Memo, persistent: bool, jobs: int | None, templates: str,
+             carried: Carried | None, ahead: dict[str, Unit]) -> tuple[Environment, list[Unit], Book, list[Problem]]:
+    """The templates compiled, every folder's unit (`ahead`: those read ahead, see `run`), the
+    book, and every problem found."""
+    from .check import available_problems
+    from .site.render import environment, template_problems
+    from .units import analyse_all, gather
+    # serve: the templates compiled for these very bytes, if any; else compiled once, here,
+    # to find their problems (as check does, before anything is rendered), and used to render.
+    env = (carried.envs.get(templates) if carried is not None else None) or environment(
+        root, memo.dir / "jinja" if persistent and memo.dir is not None else None)
+    if carried is not None:
+        carried.envs = {templates: env}
+    for slug in [slug for slug, u in ahead.items() if inp.known.get(slug) != u.pkey]:
+        del ahead[slug]  # changed since: not held while the changed folders are analysed
+    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead)
+    ahead.clear()
+    book = gather(b.folders, units)
+    problems = sorted_problems([*b.top, *template_problems(root, env), *book.problems,
+                                *available_problems((u.relationship.customer for u in book.ok), inp.config)])
+    return env, units, book, problems
+
+
+def _observe_task(share: dict) -> Observed:
+    return observe(share["out"], share["written"])
 
 
 #: Rebuilds of a `Session` between two collections of all it keeps (`Session._settle`).

@@ -566,6 +566,31 @@ def test_what_changes_in_the_site_after_the_look_is_put_right_by_the_next_build(
     assert build(root, out).unchanged
 
 
+@pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the look is taken by a worker)")
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_build_whose_look_at_the_site_fails_asks_each_file_itself(synthetic, tmp_path, trusting, monkeypatch, how):
+    """The worker's look (`write.Observed`) only saves time: when it fails, the build still
+    makes exactly the cold build's site, the site's own changes by hand seen."""
+    monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    customers = sorted((root / "content" / "customers").iterdir())
+    assert build(root, out).ok
+
+    def failing(share):
+        if how == "raises":
+            raise OSError("the look failed")
+        os._exit(1)  # as if killed
+    monkeypatch.setattr(build_module, "_observe_task", failing)
+    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note.write_text(note.read_text() + "\nA line.\n")
+    page = out / "customers" / customers[2].name / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<title>", b"<TITLE>", 1))
+    report = build(root, out)
+    assert report.ok, report.problems
+    same(tree(out), cold(root))
+
+
 @pytest.mark.parametrize("how", ["build", "serve"])
 def test_a_linked_folder_of_an_unchanged_customer_is_replaced_by_its_pages(synthetic, tmp_path, trusting, observing, how):
     """A customer's folder in the site replaced by a link to a copy of itself (times kept):

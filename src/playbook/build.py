@@ -203,7 +203,13 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         if can_fork():
             # What the last write left is looked at by a worker while this process analyses,
             # a core otherwise idle after the signatures (write.Observed).
-            observed = beside(_observe_task, analysis, out=out, written=last.written)
+            try:
+                observed = beside(_observe_task, analysis, out=out, written=last.written)
+            except Exception:
+                if not analysed:
+                    raise  # the analysis's own
+                # Only the look failed (its worker killed, say): each file is asked as the
+                # build comes to it, as in a small book.
     if not analysed:
         analysis()
     env, units, book, problems = analysed[0]

@@ -69,7 +69,7 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
         monkeypatch.setattr(parallel, "CHUNK", 1)
         monkeypatch.setattr(manifest, "_sign_task", _slow_sign)
-        # and a worker look at what the last write left while it analyses (write.Observed)
+        # and a worker look at what the last write left while it analyses (write.observe)
         monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
     else:  # and the other walk writes the search index in pieces, as a large playbook's is
         monkeypatch.setattr(search_shards, "ONE_FILE_MAX", 0)

@@ -37,7 +37,7 @@ def trusting(monkeypatch):
 @pytest.fixture(params=["asked", "observed"])
 def observing(request, monkeypatch):
     """Both ways a build learns what its last write left: each file and folder asked as the
-    build comes to it, or all looked at by a forked worker while it analyses (`write.Observed`,
+    build comes to it, or all looked at by a forked worker while it analyses (`write.observe`,
     a large site's way; forced here at any size)."""
     if request.param == "observed":
         if not parallel_can_fork():
@@ -523,24 +523,30 @@ def test_a_build_in_place_lists_only_the_site_folders_that_changed(synthetic, tm
 
 
 @pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the look is taken by a worker)")
-@pytest.mark.parametrize("change", ["page rewritten", "page deleted", "file put in", "folder put in"])
+@pytest.mark.parametrize("change", ["page rewritten", "page deleted", "file put in", "folder put in",
+                                    "edited customer's folder linked out", "written folder removed"])
 def test_what_changes_in_the_site_after_the_look_is_put_right_by_the_next_build(synthetic, tmp_path, trusting,
                                                                                  monkeypatch, change):
-    """The worker's look at the last write (`write.Observed`) is older than the build's use of
-    it: a file or folder of the site changed in between is taken as it was seen, but recorded
-    so, and the next build, seeing it differ, makes or lists it again."""
+    """The worker's look at the last write (`write.observe`) is older than the build's use of
+    it. A page changed in between is kept on the look's word but recorded as the last write
+    left it, so the next build, seeing it differ, makes it again. What the build writes is
+    never led by the look: the prune asks each folder itself, so a link put in the site in
+    between is removed before anything is written (not written through, out of the site), and
+    a folder removed in between is no error."""
     from playbook import write
     monkeypatch.setattr(write, "FOLDER_RACY_NS", 0)
     monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     customers = sorted((root / "content" / "customers").iterdir())
-    note = sorted(customers[0].glob("interactions/*.md"))[-1]
+    note = lambda i: sorted(customers[i].glob("interactions/*.md"))[-1]  # noqa: E731
     assert build(root, out).ok
-    note.write_text(note.read_text() + "\nA line.\n")
-    assert build(root, out).ok  # in place: every folder's times kept for the next
+    note(0).write_text(note(0).read_text() + "\nA line.\n")
+    assert build(root, out).ok  # in place: every folder's times kept for the next (but customer 0's)
     time.sleep(0.03)  # past the file system's clock tick: later changes move the times
     quiet = out / "customers" / customers[2].name
+    edited = out / "customers" / customers[1].name
+    elsewhere = tmp_path / "elsewhere"
     looked = build_module._observe_task
 
     def then_changed(share):
@@ -552,15 +558,23 @@ def test_what_changes_in_the_site_after_the_look_is_put_right_by_the_next_build(
             page.unlink()
         elif change == "file put in":
             (quiet / "stray.html").write_text("put here by hand")
-        else:
+        elif change == "folder put in":
             (quiet / "stray").mkdir()
+        elif change == "written folder removed":
+            shutil.rmtree(out / "customers" / customers[0].name)
+        else:
+            os.rename(edited, elsewhere)
+            os.symlink(elsewhere, edited)
         return seen
     monkeypatch.setattr(build_module, "_observe_task", then_changed)
-    note.write_text(note.read_text() + "\nAnother line.\n")
+    note(1).write_text(note(1).read_text() + "\nAnother line.\n")
+    before = tree(edited)  # (the look runs in a forked worker: its changes are made there)
     assert build(root, out).ok
+    if change == "edited customer's folder linked out":
+        assert not edited.is_symlink()
+        assert before and tree(elsewhere) == before  # nothing written through the link
     monkeypatch.setattr(build_module, "_observe_task", looked)
-    report = build(root, out)  # nothing else changed: the site, as recorded, did not match
-    assert report.ok and not report.unchanged
+    assert build(root, out).ok
     same(tree(out), cold(root))
     assert not (quiet / "stray").exists() and not (quiet / "stray.html").exists()
     assert build(root, out).unchanged
@@ -569,7 +583,7 @@ def test_what_changes_in_the_site_after_the_look_is_put_right_by_the_next_build(
 @pytest.mark.skipif(not parallel_can_fork(), reason="needs fork (the look is taken by a worker)")
 @pytest.mark.parametrize("how", ["raises", "dies"])
 def test_a_build_whose_look_at_the_site_fails_asks_each_file_itself(synthetic, tmp_path, trusting, monkeypatch, how):
-    """The worker's look (`write.Observed`) only saves time: when it fails, the build still
+    """The worker's look (`write.observe`) only saves time: when it fails, the build still
     makes exactly the cold build's site, the site's own changes by hand seen."""
     monkeypatch.setattr(build_module, "OBSERVE_MIN_FILES", 0)
     root = fresh(synthetic, tmp_path)

@@ -34,7 +34,7 @@ from .memo import Memo, digest, key
 from .problems import Problem, sorted_problems
 from .reading import Refused, read_file, walk
 from .template_dirs import bounds
-from .write import BuildError, Observed, SyncWriter, TreeWriter, Writer, check_out_dir, observe, output_intact
+from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, observe, output_intact
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -139,7 +139,7 @@ def build_key(b: Begun, pkeys: list[str], templates: str, out: Path, since: str 
 # -- the whole pipeline --------------------------------------------------------------------------
 
 #: From this many files in the last write, a worker looks at them while the build analyses
-#: (`write.Observed`). At 1,000 × 50 (4,000 files) that saves about what the fork costs.
+#: (`write.observe`). At 1,000 × 50 (4,000 files) that saves about what the fork costs.
 OBSERVE_MIN_FILES = 2000
 
 
@@ -195,22 +195,25 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     from .site_files import render_site
 
     def analysis() -> None:
+        ran.append(True)
         analysed.append(_analyse(root, b, inp, memo, persistent, jobs, templates, carried, ahead))
+    ran: list[bool] = []
     analysed: list[tuple[Environment, list[Unit], Book, list[Problem]]] = []
-    observed = None
-    if carried is None and last is not None and len(last.written.files) >= OBSERVE_MIN_FILES and jobs != 1:
+    unlike = None
+    if carried is None and last is not None and len(last.written.files) >= OBSERVE_MIN_FILES \
+            and (jobs is None or jobs > 1):
         from .parallel import beside, can_fork
         if can_fork():
             # What the last write left is looked at by a worker while this process analyses,
-            # a core otherwise idle after the signatures (write.Observed).
+            # a core otherwise idle after the signatures (write.observe).
             try:
-                observed = beside(_observe_task, analysis, out=out, written=last.written)
+                unlike = beside(_observe_task, analysis, out=out, written=last.written)
             except Exception:
-                if not analysed:
+                if ran and not analysed:
                     raise  # the analysis's own
-                # Only the look failed (its worker killed, say): each file is asked as the
-                # build comes to it, as in a small book.
-    if not analysed:
+                # Only the look failed (no worker started, or it was killed): each file is
+                # asked as the build comes to it, as in a small book.
+    if not ran:
         analysis()
     env, units, book, problems = analysed[0]
     phases["parse+analyse"] = time.perf_counter() - t
@@ -221,8 +224,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
 
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
-    if observed is not None:
-        writer.take(observed)
+    if unlike is not None:
+        writer.take(unlike)
     try:
         render_site(book, inp, since, memo, writer, jobs, progress, templates, env, carried)
         written = writer.finish()
@@ -393,7 +396,7 @@ def _analyse(root: Path, b: Begun, inp: Inputs, memo: Memo, persistent: bool, jo
     return env, units, book, problems
 
 
-def _observe_task(share: dict) -> Observed:
+def _observe_task(share: dict) -> frozenset[str]:
     return observe(share["out"], share["written"])
 
 

@@ -106,40 +106,18 @@ class Written(Record):
     until they are read again."""
 
 
-class Observed(Record):
-    """What `stat` said of the last write's files and folders at one moment (`observe`), for
-    a writer to use instead of asking each again (`Writer.take`, `prune`). A build with a
-    large site takes it in a worker while it analyses, a core otherwise idle: at 10,000
-    customers these 60,000 calls were about 0.45 s of a one-note build's main process.
-    Whatever it says is recorded for the next build as it was found then, so a file or folder
-    changed after it no longer matches that record: the next build makes or lists it again."""
-
-    at: int
-    """When the looking began (ns, `time.time_ns`): folder times are trusted only when older
-    by FOLDER_RACY_NS (`_trusted`)."""
-    unlike: frozenset[str]
-    """The last write's files not found as written (`Writer.has` said no)."""
-    real: dict[str, bool]
-    """Per folder holding them: whether it and every folder above it is a folder (`Writer.real`)."""
-    folders: dict[str, tuple[int, int, int, int] | None]
-    """Per folder the last write left (`Written.folders`): its mode, inode, modification and
-    change times (ns), None when gone."""
-
-
-def observe(out: Path, last: Written) -> Observed:
-    """What `stat` says now of the files and folders of `last`, the write into `out` before."""
-    at = time.time_ns()
+def observe(out: Path, last: Written) -> frozenset[str]:
+    """The files of `last`, the write into `out` before, that `stat` finds not as written now
+    (`Writer.has`), for a writer to take instead of asking each again (`Writer.take`). A build
+    with a large site asks in a worker while it analyses, a core otherwise idle: at 10,000
+    customers these 40,000 calls were 0.32–0.47 s of a one-note build's main process. A file
+    kept on the look's word is recorded for the next build as the last write left it, so one
+    changed after the look no longer matches the record, and the next build makes it again.
+    Only whether to keep a file is answered so: the prune, which removes what the build did
+    not make (a link put in the site among it) before anything is written, and `reading`, ask
+    for themselves at the time."""
     w = Writer(out, last)
-    unlike = frozenset(rel for rel, known in last.files.items() if not w.has(rel, known[0]))
-    return Observed(at, unlike, w.real, {rel: _lstat(f"{out}/{rel}" if rel else str(out)) for rel in last.folders})
-
-
-def _lstat(path: str) -> tuple[int, int, int, int] | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return st.st_mode, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+    return frozenset(rel for rel, known in last.files.items() if not w.has(rel, known[0]))
 
 
 def check_out_dir(root: Path, out: Path) -> None:
@@ -216,33 +194,30 @@ class Writer:
         self.real: dict[str, bool] = {"": True}
         """Per folder of the output (relative): whether it and every folder above it is a
         folder, not a link (the answer for this build, asked once per folder)."""
-        self.observed: Observed | None = None
         self.unlike: frozenset[str] | None = None
-        """The last write's files not as written when observed (`take`), if observed."""
+        """The last write's files not as written when looked at (`take`), if they were."""
 
     def has(self, rel: str, key: str) -> bool:
         """Whether the file at `rel` was last written under `key` and is still as written
-        (in place: a file seen through a link put in the site is not), or was when observed
+        (in place: a file seen through a link put in the site is not), or was when looked at
         (`take`)."""
         known = self.last.get(rel)
         if known is None or known[0] != key:
             return False
-        if self.unlike is not None:
-            if rel in self.unlike:
-                return False
-        # A plain string join: a Path per file was half the time of a rebuild's 4,000 checks
-        # (and `rpartition`, not `os.path.dirname`: `rel` is a plain relative path).
-        elif _stat(f"{self.outs}/{rel}") != known[1:] or not self.in_folders(rel.rpartition("/")[0]):
-            return False
-        self.seen[rel] = known[1:]
-        return True
+        if self.unlike is not None:  # looked at already
+            intact = rel not in self.unlike
+        else:
+            # A plain string join: a Path per file was half the time of a rebuild's 4,000
+            # checks (and `rpartition`, not `os.path.dirname`: `rel` is a plain relative path).
+            intact = _stat(f"{self.outs}/{rel}") == known[1:] and self.in_folders(rel.rpartition("/")[0])
+        if intact:
+            self.seen[rel] = known[1:]
+        return intact
 
-    def take(self, observed: Observed) -> None:
-        """Answer `has` and `in_folders` from what `observe` found of the last write's files
-        and folders, not by asking each again."""
-        self.observed = observed
-        self.unlike = observed.unlike
-        self.real.update(observed.real)
+    def take(self, unlike: frozenset[str]) -> None:
+        """Answer `has` from what `observe` found of the last write's files a moment ago (those
+        not as written), not by asking each again."""
+        self.unlike = unlike
 
     @contextmanager
     def reading(self, rel: str) -> Iterator[tuple[str, Callable[[int, int], bytes | Span | None]] | None]:
@@ -405,11 +380,10 @@ class TreeWriter(Writer):
         try:
             # First what is no longer made, and any link in the site (so nothing is written
             # through one, out of the output folder); then what was made.
-            # Times are trusted only when older than the prune (or the look, `take`) that read
-            # them by the margin: moving a template change's 41,000 files in may take longer.
-            began = time.time_ns() if self.observed is None else self.observed.at
-            folders = prune(self.out, set(self.keys), self.last, self.last_folders,
-                            self.observed.folders if self.observed is not None else None)
+            # Times are trusted only when older than the prune that read them by the margin:
+            # moving a template change's 41,000 files in may take longer than it.
+            began = time.time_ns()
+            folders = prune(self.out, set(self.keys), self.last, self.last_folders)
             if not _marker_intact(self.out):  # changed by hand: as a new site has it
                 try:
                     os.unlink(self.out / MARKER)
@@ -439,8 +413,7 @@ class TreeWriter(Writer):
 
 
 def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | None = None,
-          known: dict[str, tuple[int, ...]] | None = None,
-          looked: dict[str, tuple[int, int, int, int] | None] | None = None) -> dict[str, tuple[int, ...]]:
+          known: dict[str, tuple[int, ...]] | None = None) -> dict[str, tuple[int, ...]]:
     """Remove every file of `out` not in `keep` (relative paths; the marker stays), every
     link (a build makes none; the walk does not follow them), and the folders that leaves
     empty: the output holds exactly what the build made. One listing per folder, whose
@@ -451,10 +424,7 @@ def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | Non
     A folder whose inode and times are as that build left them holds the names it left, so it
     is not listed: none of its files is gone (else it is listed), and its folders are known
     (at 10,000 customers listing every folder was 150–200 ms of a one-note build). Returns
-    every folder left, as `Written.folders` holds them (unchanged by this prune, or ()).
-    `looked`: what `lstat` said of those folders a moment ago (`Observed.folders`), taken
-    instead of asking again: a folder is recorded with the times found then, so one changed
-    since is listed by the next build."""
+    every folder left, as `Written.folders` holds them (unchanged by this prune, or ())."""
     keep = keep | {MARKER}
     known = known or {}
     gone_in = {os.path.dirname(rel) for rel in last.keys() - keep} if known and last else set()
@@ -463,30 +433,29 @@ def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | Non
         if rel:
             below.setdefault(os.path.dirname(rel), []).append(rel)
     found: dict[str, tuple[int, ...]] = {}
-    _prune(str(out), "", keep, known if last else {}, gone_in, below, found, looked or {})
+    _prune(str(out), "", keep, known if last else {}, gone_in, below, found)
     return found
 
 
 def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ...]], gone_in: set[str],
-           below: dict[str, list[str]], found: dict[str, tuple[int, ...]],
-           looked: dict[str, tuple[int, int, int, int] | None]) -> bool:
+           below: dict[str, list[str]], found: dict[str, tuple[int, ...]]) -> bool:
     """Prune `folder` (`rel` its path in the output, "" for the output itself), recording it
     in `found`; True when it is left empty (and so removed by the caller)."""
-    st = looked.get(rel) or _lstat(folder)
-    if st is None:
-        raise FileNotFoundError(folder)
-    mode, now = st[0], st[1:]
+    st = os.lstat(folder)
+    now = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
     was = known.get(rel)
-    if was and was[:3] == now and rel not in gone_in and stat.S_ISDIR(mode):
+    if was and was[:3] == now and rel not in gone_in and stat.S_ISDIR(st.st_mode):
         # As the last build left it: its files all kept, its folders those it left.
         left = bool(was[3])
         found[rel] = was
         for sub in below.get(rel, ()):
             path = f"{folder}/{os.path.basename(sub)}"
-            sub_st = looked.get(sub) or _lstat(path)
-            if sub_st is None or not stat.S_ISDIR(sub_st[0]):  # cannot be, the folder being as left
-                return _prune(folder, rel, keep, {}, gone_in, below, found, looked)  # listed after all
-            if _prune(path, sub, keep, known, gone_in, below, found, looked):
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):  # cannot be, the folder being as left
+                    raise FileNotFoundError(path)
+            except FileNotFoundError:
+                return _prune(folder, rel, keep, {}, gone_in, below, found)  # listed after all
+            if _prune(path, sub, keep, known, gone_in, below, found):
                 os.rmdir(path)
                 found.pop(sub, None)
                 found[rel] = ()
@@ -503,7 +472,7 @@ def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ..
             changed = True
         elif e.is_dir(follow_symlinks=False):
             sub = f"{prefix}{e.name}"
-            if _prune(e.path, sub, keep, known, gone_in, below, found, looked):
+            if _prune(e.path, sub, keep, known, gone_in, below, found):
                 os.rmdir(e.path)
                 found.pop(sub, None)
                 changed = True
@@ -514,7 +483,7 @@ def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ..
         else:
             os.unlink(e.path)
             changed = True
-    found[rel] = () if changed or not stat.S_ISDIR(mode) else (*now, int(files))
+    found[rel] = () if changed or not stat.S_ISDIR(st.st_mode) else (*now, int(files))
     return not left
 
 

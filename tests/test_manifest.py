@@ -1067,3 +1067,67 @@ def test_an_interactions_link_and_its_target_are_in_the_signature(tmp_path):
     shutil.copytree(root / "notes" / "b", folder / "interactions")
     plain, linked = sign()
     assert not linked and plain not in (None, first, second)
+
+
+@pytest.mark.parametrize("message", ["Plain text.", "A lone surrogate from a YAML escape: \ud800."])
+def test_a_manifest_reads_back_as_written_whatever_its_text_holds(tmp_path, message):
+    """The manifest is written as MessagePack, and as a pickle when it holds a string that
+    MessagePack cannot (a lone surrogate): either way it reads back equal. A payload of
+    neither kind, or cut short, reads as no manifest (a full, memoised build)."""
+    from playbook.memo import Memo, header
+    from playbook.problems import warning
+    from playbook.write import Written
+    memo = Memo(tmp_path)
+    out = tmp_path / "site"
+    made = manifest.Manifest("k" * 40, {"acme": ("s" * 40, "p" * 40)},
+                             Written({"index.html": ("h" * 40, 120, 1_700_000_000_000_000_000)},
+                                     {"acme": ("g" * 40, ("customers/acme/index.html",))}, {"": (1, 2, 3, 1)}),
+                             (warning("content/customers/acme/customer.yaml", 3, 1, message),), 1, {"acme": "a" * 40})
+    assert manifest.write(memo, out, made) is not None
+    assert manifest.read(memo, out) == made
+    target = memo.dir / "manifest" / manifest._name(out)
+    payload = target.read_bytes().split(b"\n", 1)[1]
+    assert payload[:1] == (b"M" if message.isascii() else b"P")
+    for damaged in (b"X" + payload[1:], payload[:len(payload) // 2]):
+        target.write_bytes(header(damaged, target.name) + damaged)
+        assert manifest.read(memo, out) is None
+
+
+def test_a_build_frees_the_old_bytes_of_what_it_replaced_beside_its_end_and_waits(synthetic, tmp_path,
+                                                                                   monkeypatch):
+    """A file replaced in place whose old bytes are many (playbook.json) is first linked into
+    the scratch folder, which a thread removes while the build writes its manifest. The build
+    returns only once that is done: no thread left, no scratch folder, the site as a cold build
+    makes it."""
+    import threading
+
+    from playbook import scratch
+    write = importlib.import_module("playbook.write")
+    monkeypatch.setattr(write, "FREE_LATER_BYTES", 0)  # every file replaced goes that way
+    kept, removing = [], write.TreeWriter._remove_scratch
+
+    def keep_old(self, target):
+        kept.append(os.stat(target).st_ino)
+        return real_keep(self, target)
+
+    def slow_remove(self):
+        time.sleep(0.3)  # a thread not waited for would still be running at the build's return
+        removing(self)
+    real_keep = write.TreeWriter._keep_old
+    monkeypatch.setattr(write.TreeWriter, "_keep_old", keep_old)
+    monkeypatch.setattr(write.TreeWriter, "_remove_scratch", slow_remove)
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out).ok
+    assert kept == []  # a first build swaps a whole new site in: nothing replaced
+    note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[0]
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    threads = threading.active_count()
+    assert build(root, out).ok
+    assert kept, "the edited customer's files were replaced"
+    assert threading.active_count() == threads
+    home = out.parent / scratch.HOME
+    assert not home.exists() or not any(home.iterdir())
+    live = {os.stat(p).st_ino for p in out.rglob("*") if p.is_file()}
+    assert not live & set(kept), "the old files are gone from the site"
+    same(tree(out), cold(root))

@@ -237,17 +237,20 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         writer.abort()
         raise
     phases["render+write"] = time.perf_counter() - t
-    if persistent:
-        # A folder too recently changed to trust its times is kept with no signature: its
-        # analyse key still tells the next build where its parse is (`Inputs.before`).
-        folders = {u.slug: (sigs.get(u.slug) or "", u.pkey) for u in units}
-        site_key = build_key(b, [u.pkey for u in units], templates, out, since)
-        made = manifest.Manifest(site_key, folders, written, tuple(problems), customers,
-                                 {u.slug: u.akey for u in units})
-        st = manifest.write(memo, out, made)
-        if carried is not None:
-            carried.manifest = (st, made) if st is not None else None
-    memo.sweep(KINDS)
+    try:
+        if persistent:
+            # A folder too recently changed to trust its times is kept with no signature: its
+            # analyse key still tells the next build where its parse is (`Inputs.before`).
+            folders = {u.slug: (sigs.get(u.slug) or "", u.pkey) for u in units}
+            site_key = build_key(b, [u.pkey for u in units], templates, out, since)
+            made = manifest.Manifest(site_key, folders, written, tuple(problems), customers,
+                                     {u.slug: u.akey for u in units})
+            st = manifest.write(memo, out, made)
+            if carried is not None:
+                carried.manifest = (st, made) if st is not None else None
+        memo.sweep(KINDS)
+    finally:
+        writer.settle()
     return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1, writer.written, customers,
                        time.perf_counter() - started, phases,
                        changed=tuple(writer.changed) if writer.changed is not None else None)

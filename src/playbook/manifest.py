@@ -27,6 +27,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
+import msgspec
+
 from .folders import ignored
 from .memo import Memo, digest, header, payload_of
 from .paths import identity
@@ -183,6 +185,8 @@ def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[st
 
 
 _NAME = attrgetter("name")
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(Manifest)
 
 
 def _name(out: Path) -> str:
@@ -203,17 +207,36 @@ def read(memo: Memo, out: Path, kept: tuple[tuple[int, ...], Manifest] | None = 
     return _read(target)
 
 
+#: The first byte of a manifest's payload: MessagePack (msgspec), or a pickle for one holding a
+#: string MessagePack cannot (a lone surrogate, from a YAML escape in a problem's text).
+_MSGPACK, _PICKLE = b"M", b"P"
+
+
 def _read(target: Path) -> Manifest | None:
     try:
         data = target.read_bytes()
     except OSError:
         return None
     raw = payload_of(data, target.name)
+    if raw is None:
+        return None
     try:
-        found = pickle.loads(raw) if raw is not None else None
-    except Exception:
+        if raw[:1] == _MSGPACK:
+            return _DECODER.decode(memoryview(raw)[1:])
+        found = pickle.loads(memoryview(raw)[1:]) if raw[:1] == _PICKLE else None
+    except Exception:  # damaged, or of another layout: a full (memoised) build
         return None
     return found if isinstance(found, Manifest) else None
+
+
+def _payload(manifest: Manifest) -> bytes:
+    """The manifest as MessagePack: at 10,000 customers (41,000 files written) encoding it
+    took 4–8 ms where pickling took 68–75 ms (pickle looks up every object in its memo), at
+    the end of every build; reading it back takes the same 30–40 ms either way."""
+    try:
+        return _MSGPACK + _ENCODER.encode(manifest)
+    except UnicodeEncodeError:
+        return _PICKLE + pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def newest_elsewhere(memo: Memo, out: Path) -> Manifest | None:
@@ -245,7 +268,7 @@ def write(memo: Memo, out: Path, manifest: Manifest) -> tuple[int, ...] | None:
     if memo.dir is None:
         return None
     target = memo.dir / "manifest" / _name(out)
-    payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = _payload(manifest)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")

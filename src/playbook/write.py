@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import stat
+import threading
 import time
 from contextlib import contextmanager
 from functools import partial
@@ -29,6 +30,10 @@ MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
 #: the next build's (`Written.folders`): an entry added within the file system's clock tick of
 #: them would leave them as they were (FAT's tick is 2 s; manifest.RACY_NS, for the notes).
 FOLDER_RACY_NS = 3_000_000_000
+#: A file replaced by a build in place whose old bytes are at least this many is freed in the
+#: background (`TreeWriter._keep_old`).
+FREE_LATER_BYTES = 4 << 20
+
 
 class Stale(Exception):
     """A file a new one is copied from changed while it was read."""
@@ -295,6 +300,10 @@ class Writer:
     def group(self, name: str, key: str, paths: tuple[str, ...]) -> None:
         self.groups[name] = (key, paths)
 
+    def settle(self) -> None:
+        """Wait for what the write still does in the background (freeing the old bytes of
+        the files it replaced): before the build returns."""
+
     def result(self, folders: dict[str, tuple[int, ...]] | None = None) -> Written:
         found = {}
         for rel, key in self.keys.items():
@@ -329,6 +338,9 @@ class TreeWriter(Writer):
         self.in_place = last is not None and (out / MARKER).is_file()
         self.last_folders = last.folders if last is not None else {}
         self.staged: list[str] = []
+        self.kept_old = 0
+        """Files replaced whose old bytes are linked in the scratch folder (`_keep_old`)."""
+        self.freeing: threading.Thread | None = None
 
     def add(self, rel: str, key: str, data: Data | None) -> None:
         """Add a file; `data` None keeps the last build's (only after `has` said it may)."""
@@ -401,15 +413,43 @@ class TreeWriter(Writer):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                     _changed(folders, os.path.dirname(rel))
+                known = self.last.get(rel)
+                if known is not None and known[1] >= FREE_LATER_BYTES:
+                    self._keep_old(target)
                 os.replace(self.tmp / rel, target)
         finally:
-            self.scratch.remove()
-            scratch.tidy(self.home)
+            if self.kept_old:
+                # The old bytes go with the scratch folder, in a thread, while the build writes
+                # its manifest (`settle` waits for it).
+                self.freeing = threading.Thread(target=self._remove_scratch, name="playbook-free")
+                self.freeing.start()
+            else:
+                self._remove_scratch()
         return self.result(_trusted(folders, began))
 
-    def abort(self) -> None:
+    def _keep_old(self, target: Path) -> None:
+        """Link the file about to be replaced into the scratch folder, so that replacing it
+        frees none of its bytes: at 10,000 customers replacing playbook.json (123 MB) took
+        90–110 ms of every one-note build, and up to 0.9 s while the last build's copy was
+        still being written to disk. Freed with the scratch folder, beside the build's end."""
+        try:
+            os.link(target, self.tmp / f".replaced-{self.kept_old}", follow_symlinks=False)
+        except OSError:  # gone, or a file system without hard links: freed by the replace
+            return
+        self.kept_old += 1
+
+    def _remove_scratch(self) -> None:
         self.scratch.remove()
         scratch.tidy(self.home)
+
+    def settle(self) -> None:
+        if self.freeing is not None:
+            self.freeing.join()
+            self.freeing = None
+
+    def abort(self) -> None:
+        self.settle()
+        self._remove_scratch()
 
 
 def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | None = None,

@@ -1093,41 +1093,58 @@ def test_a_manifest_reads_back_as_written_whatever_its_text_holds(tmp_path, mess
         assert manifest.read(memo, out) is None
 
 
+@pytest.mark.parametrize("swap", ["swapped", "linked"])
 def test_a_build_frees_the_old_bytes_of_what_it_replaced_beside_its_end_and_waits(synthetic, tmp_path,
-                                                                                   monkeypatch):
-    """A file replaced in place whose old bytes are many (playbook.json) is first linked into
-    the scratch folder, which a thread removes while the build writes its manifest. The build
-    returns only once that is done: no thread left, no scratch folder, the site as a cold build
-    makes it."""
+                                                                                   monkeypatch, swap):
+    """A file replaced in place whose old bytes are many (playbook.json) is swapped with the
+    new one (`write.exchange`), or where that cannot be, linked into the scratch folder and
+    replaced; a thread removes the scratch folder while the build writes its manifest. The
+    build returns only once that is done: no thread left, no scratch folder, the site as a
+    cold build makes it."""
     import threading
 
     from playbook import scratch
     write = importlib.import_module("playbook.write")
     monkeypatch.setattr(write, "FREE_LATER_BYTES", 0)  # every file replaced goes that way
-    kept, removing = [], write.TreeWriter._remove_scratch
-
-    def keep_old(self, target):
-        kept.append(os.stat(target).st_ino)
-        return real_keep(self, target)
+    swaps, real_exchange = [], write.exchange
+    if swap == "linked":
+        monkeypatch.setattr(write, "exchange", lambda src, dst: False)
+    elif write._renameat2() is None:
+        pytest.skip("no renameat2 here")
+    else:
+        monkeypatch.setattr(write, "exchange", lambda src, dst: swaps.append(real_exchange(src, dst)) or swaps[-1])
+    removing = write.TreeWriter._remove_scratch
 
     def slow_remove(self):
         time.sleep(0.3)  # a thread not waited for would still be running at the build's return
         removing(self)
-    real_keep = write.TreeWriter._keep_old
-    monkeypatch.setattr(write.TreeWriter, "_keep_old", keep_old)
     monkeypatch.setattr(write.TreeWriter, "_remove_scratch", slow_remove)
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     assert build(root, out).ok
-    assert kept == []  # a first build swaps a whole new site in: nothing replaced
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[0]
     note.write_text(note.read_text() + "\nOne more line.\n")
     threads = threading.active_count()
     assert build(root, out).ok
-    assert kept, "the edited customer's files were replaced"
+    replaced = [p for p, ino in before.items() if p.is_file() and p.stat().st_ino != ino]
+    assert out / "playbook.json" in replaced
+    assert swaps == ([True] * len(replaced) if swap == "swapped" else [])
     assert threading.active_count() == threads
     home = out.parent / scratch.HOME
     assert not home.exists() or not any(home.iterdir())
-    live = {os.stat(p).st_ino for p in out.rglob("*") if p.is_file()}
-    assert not live & set(kept), "the old files are gone from the site"
     same(tree(out), cold(root))
+
+
+def test_exchange_swaps_two_files_or_moves_nothing(tmp_path):
+    write = importlib.import_module("playbook.write")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"new")
+    assert not write.exchange(a, tmp_path / "missing")
+    assert a.read_bytes() == b"new" and not (tmp_path / "missing").exists()
+    b.write_bytes(b"old")
+    if write._renameat2() is None:
+        assert not write.exchange(a, b)
+        return
+    assert write.exchange(a, b)
+    assert (a.read_bytes(), b.read_bytes()) == (b"old", b"new")

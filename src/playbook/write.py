@@ -13,10 +13,11 @@ import errno
 import os
 import shutil
 import stat
+import sys
 import threading
 import time
 from contextlib import contextmanager
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -31,7 +32,7 @@ MARKER_TEXT = b"Built by Playbook. This folder is replaced on every build.\n"
 #: them would leave them as they were (FAT's tick is 2 s; manifest.RACY_NS, for the notes).
 FOLDER_RACY_NS = 3_000_000_000
 #: A file replaced by a build in place whose old bytes are at least this many is freed in the
-#: background (`TreeWriter._keep_old`).
+#: background (`TreeWriter._move_large`).
 FREE_LATER_BYTES = 4 << 20
 
 
@@ -152,6 +153,38 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
 #: Opening a new file never follows a link put in its place (O_NOFOLLOW is POSIX; elsewhere
 #: the unlink before O_EXCL already stands in for it).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def exchange(src: str | Path, dst: str | Path) -> bool:
+    """Swap two existing paths at once (Linux's renameat2 with RENAME_EXCHANGE): `dst` then
+    holds what `src` held, and `src` the old file; no moment without either. Unlike a replace
+    of a file by a new one, it neither frees the old bytes nor, on ext4, makes the new file's
+    blocks be allocated first (at 123 MB: 0.1 ms, against 8–70 ms). Like any new file written
+    without `fsync`, the new one reaches the disk later: a crash before that leaves a file the
+    next build finds not as written (size, time) and makes again. False, nothing moved, where
+    it cannot be done (not Linux, a file system without it, `dst` missing)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    return call(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_EXCHANGE) == 0
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2 (glibc has it since 2.28), which Python's `os` does not offer."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call
 
 
 def _dump(target: Path, data: Data) -> None:
@@ -339,7 +372,7 @@ class TreeWriter(Writer):
         self.last_folders = last.folders if last is not None else {}
         self.staged: list[str] = []
         self.kept_old = 0
-        """Files replaced whose old bytes are linked in the scratch folder (`_keep_old`)."""
+        """Files replaced whose old bytes are left in the scratch folder (`_move_large`)."""
         self.freeing: threading.Thread | None = None
 
     def add(self, rel: str, key: str, data: Data | None) -> None:
@@ -415,8 +448,9 @@ class TreeWriter(Writer):
                     _changed(folders, os.path.dirname(rel))
                 known = self.last.get(rel)
                 if known is not None and known[1] >= FREE_LATER_BYTES:
-                    self._keep_old(target)
-                os.replace(self.tmp / rel, target)
+                    self._move_large(self.tmp / rel, target)
+                else:
+                    os.replace(self.tmp / rel, target)
         finally:
             if self.kept_old:
                 # The old bytes go with the scratch folder, in a thread, while the build writes
@@ -427,16 +461,26 @@ class TreeWriter(Writer):
                 self._remove_scratch()
         return self.result(_trusted(folders, began))
 
-    def _keep_old(self, target: Path) -> None:
-        """Link the file about to be replaced into the scratch folder, so that replacing it
-        frees none of its bytes: at 10,000 customers replacing playbook.json (123 MB) took
-        90–110 ms of every one-note build, and up to 0.9 s while the last build's copy was
-        still being written to disk. Freed with the scratch folder, beside the build's end."""
+    def _move_large(self, staged: Path, target: Path) -> None:
+        """Move a new file in over a large old one (playbook.json: 123 MB at 10,000
+        customers), leaving the old bytes in the scratch folder to be freed beside the
+        build's end. A replace took 65–110 ms of every one-note build, up to 0.9 s while the
+        last build's copy was still being written to disk: it frees the old bytes, and on
+        ext4 it first allocates the new file's blocks (`auto_da_alloc`). A swap (`exchange`)
+        does neither; else the old file is linked into the scratch folder and replaced."""
+        try:
+            regular = stat.S_ISREG(os.lstat(target).st_mode)
+        except OSError:
+            regular = False
+        if regular and exchange(staged, target):
+            self.kept_old += 1
+            return
         try:
             os.link(target, self.tmp / f".replaced-{self.kept_old}", follow_symlinks=False)
+            self.kept_old += 1
         except OSError:  # gone, or a file system without hard links: freed by the replace
-            return
-        self.kept_old += 1
+            pass
+        os.replace(staged, target)
 
     def _remove_scratch(self) -> None:
         self.scratch.remove()

@@ -327,8 +327,8 @@ def _one(units: list[Indexed], has: Callable[[str, str], bool],
 
 
 def _docs(units: list[Indexed], has: Callable[[str, str], bool], fill: Fill) -> Iterator[tuple[str, str, object]]:
-    for u in units:  # a customer's entry is a function of its analysis (and the config, in its key)
-        rel, k = doc_path(u.slug), key("search-doc", u.akey)
+    for u in units:  # a customer's entry is a function of its analysis (and the config, in its key):
+        rel, k = doc_path(u.slug), u.akey  # keyed by it (as its JSON file: site_files.customer_json)
         yield rel, k, None if has(rel, k) else (
             f"PLAYBOOK_SEARCH_DOC({_js(u.slug)},".encode() + fill(u).search_line + b");\n")
 

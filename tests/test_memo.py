@@ -362,3 +362,15 @@ def test_serve_keeps_in_the_store_every_unit_it_takes_from_memory(synthetic, tmp
     assert build(root, tmp_path / "site").ok  # another output: every folder read, none analysed
     assert made == []
     same(tree(tmp_path / "site"), cold(root), "from serve's store")
+
+
+def test_a_customers_pages_are_kept_compressed_and_anything_else_is_a_miss():
+    import pickle
+    import zlib
+
+    from playbook.site_files import _pages_back
+    pages = [("customers/acme/index.html", b"<html>" + b"x" * 5000 + b"</html>")]
+    kept = zlib.compress(pickle.dumps(pages), 1)
+    assert len(kept) < len(pickle.dumps(pages)) // 5 and _pages_back(kept) == pages
+    for stored in (None, pages, b"not compressed", zlib.compress(pickle.dumps({"a": 1})), kept[:-4]):
+        assert _pages_back(stored) is None

@@ -522,10 +522,11 @@ def prune(out: Path, keep: set[str], last: dict[str, tuple[str, int, int]] | Non
 
 
 def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ...]], gone_in: set[str],
-           below: dict[str, list[str]], found: dict[str, tuple[int, ...]]) -> bool:
+           below: dict[str, list[str]], found: dict[str, tuple[int, ...]], st: os.stat_result | None = None) -> bool:
     """Prune `folder` (`rel` its path in the output, "" for the output itself), recording it
-    in `found`; True when it is left empty (and so removed by the caller)."""
-    st = os.lstat(folder)
+    in `found`; True when it is left empty (and so removed by the caller). `st`: what `lstat`
+    said of it just now (the caller's, asking whether it is a folder)."""
+    st = st or os.lstat(folder)
     now = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
     was = known.get(rel)
     if was and was[:3] == now and rel not in gone_in and stat.S_ISDIR(st.st_mode):
@@ -535,11 +536,14 @@ def _prune(folder: str, rel: str, keep: set[str], known: dict[str, tuple[int, ..
         for sub in below.get(rel, ()):
             path = f"{folder}/{os.path.basename(sub)}"
             try:
-                if not stat.S_ISDIR(os.lstat(path).st_mode):  # cannot be, the folder being as left
+                sub_st = os.lstat(path)
+                if not stat.S_ISDIR(sub_st.st_mode):  # cannot be, the folder being as left
                     raise FileNotFoundError(path)
             except FileNotFoundError:
                 return _prune(folder, rel, keep, {}, gone_in, below, found)  # listed after all
-            if _prune(path, sub, keep, known, gone_in, below, found):
+            # Its `lstat` is taken once: asked a second time inside, the prune of a one-note
+            # build at 10,000 customers took 74 ms against 54 (medians of 12, in turn).
+            if _prune(path, sub, keep, known, gone_in, below, found, sub_st):
                 os.rmdir(path)
                 found.pop(sub, None)
                 found[rel] = ()

@@ -232,7 +232,7 @@ def _read(target: Path) -> Manifest | None:
 def _payload(manifest: Manifest) -> bytes:
     """The manifest as MessagePack: at 10,000 customers (41,000 files written) encoding it
     took 4–8 ms where pickling took 68–75 ms (pickle looks up every object in its memo), at
-    the end of every build; reading it back takes the same 30–40 ms either way."""
+    the end of every build; reading it back took 29–40 ms, the pickle 32–55 ms."""
     try:
         return _MSGPACK + _ENCODER.encode(manifest)
     except UnicodeEncodeError:

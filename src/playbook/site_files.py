@@ -506,7 +506,8 @@ def render_site(book: Book, inp: Inputs, since: str | None, memo: Memo, writer: 
         # team's and those people's.
         entries = None
         # Each person's customers' keys, in the customers' order, gathered in one pass (asked
-        # of every customer for each person, they took 45 ms of a one-note build at 10,000).
+        # of every customer for each person, about 45 ms of a one-note build at 10,000 in a
+        # sampling profile).
         shown: dict[str, list[str]] = {}
         for u in ok:
             for person in u.calendar_people:

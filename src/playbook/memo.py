@@ -428,7 +428,9 @@ _READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(o
 
 def read_entry(path: str) -> bytes:
     """The bytes of the entry at `path` (OSError when it cannot be read, or is no regular file
-    yet longer than `FIRST_READ`; a shorter one of another kind reads as damaged)."""
+    yet longer than `FIRST_READ`; a shorter one of another kind reads as damaged). Not
+    `reading.read_file`, which is for what people wrote: it takes the file's size first and
+    explains a refusal to them, and a build reads 10,000 entries a time."""
     fd = os.open(path, _READ_FLAGS)
     try:
         data = os.read(fd, FIRST_READ)

@@ -83,6 +83,30 @@ def test_overdue_commitment_threshold(overdue, at_risk):
         assert r.stage.reasons[0].source.line == 7
 
 
+def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overdue():
+    """Short of at risk, the page still lists the late promises as overdue: the stage's
+    reasons must agree with that list (an account manager read "no overdue promise" beside
+    two overdue ones), say how late, and point at the most overdue."""
+    def steady_with(*promises):
+        return customer(*[touch(n, 1, commitments=promises if n == 40 else ()) for n in range(400, 4, -30)],
+                        since=LONG_AGO, cadence=60)
+
+    r = analyse(steady_with(promise("Book the site survey", due=d(3), line=11),
+                            promise("Send the revised quote", due=d(8), line=9)), config(), AS_OF)
+    texts = [x.text for x in r.stage.reasons]
+    assert r.stage.id == "steady"
+    assert not any("no overdue promise" in t for t in texts), texts
+    assert "2 promises are overdue, by up to 8 days; past 14 days one would put the relationship at risk." in texts
+    reason = next(x for x in r.stage.reasons if "promises are overdue" in x.text)
+    assert reason.source.line == 9 and f"/{d(40)}-call-" in reason.source.path
+
+    texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(1))), config(), AS_OF).stage.reasons]
+    assert "A promise is 1 day overdue; past 14 days it would put the relationship at risk." in texts
+
+    texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(-3))), config(), AS_OF).stage.reasons]
+    assert any(t.endswith("no unrepaired bad meeting, no overdue promise.") for t in texts), texts
+
+
 def test_done_commitment_is_never_overdue():
     p = promise("Send the revised quote", due=d(40), done=True)
     c = customer(touch(150, 1), touch(120, 1), touch(45, 1, commitments=(p,)), touch(10, 1), since=LONG_AGO,

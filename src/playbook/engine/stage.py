@@ -214,17 +214,38 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     return out
 
 
-def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> list[Reason]:
+def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
+           commitments: tuple[OpenCommitment, ...] = ()) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
                           f"against a {per(cadence)} cadence.", _heard_source(tl, items)))
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
+    late = late_promises(commitments)
     if tl.sentiment_recent is not None:
-        out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting, "
-                          "no overdue promise."))
+        out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting"
+                          + ("." if late else ", no overdue promise.")))
+    if late:
+        out.append(late_promises_reason(late, t))
     return out or [Reason("No sign of growth or risk.")]
+
+
+def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitment]:
+    """The promises past their due date, most overdue first."""
+    return sorted((oc for oc in commitments if oc.overdue_days > 0), key=lambda oc: -oc.overdue_days)
+
+
+def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:
+    """'2 promises are overdue, by up to 8 days; past 14 days one would put the relationship
+    at risk.' A stage short of at risk still says a promise is late: the page lists it as
+    overdue, and "no overdue promise" beside that list was an account manager's objection."""
+    limit = days(t.overdue_days)
+    if len(late) == 1:
+        return Reason(f"A promise is {days(late[0].overdue_days)} overdue; past {limit} it would put the "
+                      "relationship at risk.", late[0].commitment.source)
+    return Reason(f"{len(late)} promises are overdue, by up to {days(late[0].overdue_days)}; past {limit} one "
+                  "would put the relationship at risk.", late[0].commitment.source)
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
@@ -238,7 +259,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence)),
-        ("steady", lambda: steady(tl, items, cadence, t)),
+        ("steady", lambda: steady(tl, items, cadence, t, commitments)),
     ):
         found = reasons()
         if found:

@@ -439,6 +439,20 @@ def test_no_calls_from_them_is_no_fault():
     assert f.effect == 0 and "few problems" in f.why
 
 
+
+@pytest.mark.parametrize("last, direction, expected", [
+    (400, "out", "No touch in the last year to tell who reaches out to whom."),
+    (365, "in", "No touch in the last year to tell who reaches out to whom."),
+    (364, None, "No touch in the last year says who reached out (a note's 'direction: in' or 'out')."),
+])
+def test_reciprocity_without_directed_touches_says_which_is_missing(last, direction, expected):
+    """A long-silent account's notes may well record who called whom: "not recorded" was
+    false of them (an account manager's objection). The year counts as `timeline` counts it."""
+    items = [touch(n, 1, direction=direction) for n in (last + 300, last + 100, last)]
+    f = next(f for f in analyse(customer(*items, since=LONG_AGO, cadence=30), config(), AS_OF).health.factors
+             if f.name == "Reciprocity")
+    assert (f.effect, f.why) == (0, expected)
+
 # -- ranking -----------------------------------------------------------------------------
 
 def test_team_actions_are_ranked_and_filtered():

@@ -89,7 +89,12 @@ def reciprocity(tl: Timeline) -> HealthFactor:
     if tl.one_sided:  # recency already counts the silence; this is the pattern
         return HealthFactor("Reciprocity", -5, f"{unanswered_text(tl)} Waiting to hear back.")
     if total == 0:
-        return HealthFactor("Reciprocity", 0, "Direction of touches not recorded.")
+        # Said of the last year's touches only: "not recorded" of an account with none in that
+        # year read as false to someone whose notes did record who called whom.
+        if tl.days_since is None or tl.days_since >= 365:
+            return HealthFactor("Reciprocity", 0, "No touch in the last year to tell who reaches out to whom.")
+        return HealthFactor("Reciprocity", 0, "No touch in the last year says who reached out (a note's "
+                                              "'direction: in' or 'out').")
     if tl.inbound_recent:
         return HealthFactor("Reciprocity", 5, f"They came to us {tl.inbound_recent} of {total} times in the last "
                                               "year (requests, support tickets and escalations count).")

@@ -34,6 +34,24 @@ def test_bring_up_the_renewal_their_questions_promises_due_and_good_news():
     assert "Good news to build on (15 Nov 2026): call on 2026-11-15." in points  # the latest good touch
 
 
+def test_good_news_is_never_a_touch_whose_promise_we_are_late_on():
+    """The latest good touch held a promise now overdue: the brief said "good news to build
+    on" of it beside "we are late on" its promise. The good touch before it is the news."""
+    def brief(due_days_ago: int) -> list[str]:
+        c = customer(touch(400, 1), touch(40, 1, summary="Loved the new dashboards"),
+                     touch(20, 2, summary="Sent the starter list",
+                           commitments=(promise("Enrol the starters' laptops", d(due_days_ago)),)),
+                     since=LONG_AGO)
+        r = analyse(c, config(), AS_OF)
+        return texts(talking_points(r)) + texts(handle_with_care(r))
+
+    late = brief(3)
+    assert "Good news to build on (11 Oct 2026): Loved the new dashboards." in late
+    assert not any("Sent the starter list" in t for t in late), late
+    assert any(t.startswith("We are late on: Enrol the starters' laptops") for t in late)
+    assert "Good news to build on (31 Oct 2026): Sent the starter list." in brief(-3)  # not due yet: news
+
+
 def test_renewal_more_than_180_days_off_is_not_a_point():
     c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=181))
     assert not any("renewal" in p for p in texts(talking_points(analyse(c, config(), AS_OF))))

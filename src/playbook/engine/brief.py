@@ -49,8 +49,11 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         if oc.due is not None and oc.overdue_days == 0 and (oc.due - as_of).days <= 14:
             out.append(Reason(f"We promised: {sentence(oc.commitment.text)[:-1]}, due {fmt_date(oc.due)}.",
                               oc.commitment.source))
+    # A good touch whose promise we are late on is no news to build on: the brief lists it under
+    # what we are late on (an account manager read both of one touch, side by side).
+    owed = {oc.interaction.source.path for oc in r.commitments if oc.overdue_days > 0}
     recent = [i for i in r.customer.interactions if as_of - timedelta(days=GOOD_NEWS_DAYS) < i.date <= as_of
-              and i.sentiment is not None and i.sentiment > 0]
+              and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed]
     if recent:
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))

@@ -10,7 +10,7 @@ from engine_factory import (
     AS_OF, Ask, Birthday, Play, RoleGap, Source, config, contact, customer, d, promise, steady_history, touch,
 )
 from playbook.config import Config
-from playbook.engine.words import days, fmt_date
+from playbook.engine.words import days, fmt_date, fmt_day
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.history import month_ends
 
@@ -255,6 +255,51 @@ def test_birthday_within_two_weeks(in_days, expected):
     assert bool(acts) is expected
     if expected:
         assert acts[0].contact == "Ann Lee" and acts[0].due == day and "birthday" in acts[0].title
+
+
+@pytest.mark.parametrize("days_ago, belated", [(1, True), (7, True), (8, False)])
+def test_a_birthday_gone_by_unmarked_asks_for_belated_wishes_for_a_week(days_ago, belated):
+    """The greeting used to vanish the day after, without a trace, while a late promise stays
+    listed as overdue (an account manager's objection): for a week it is belated wishes,
+    due on the day (so shown as late), unless a note marks the birthday."""
+    day = AS_OF - timedelta(days=days_ago)
+    people = (contact("Ann Lee", "CEO", Birthday(day.month, day.day, 1980), primary=True),)
+    acts = [a for a in analyse(customer(*steady_history(), since=LONG_AGO, contacts=people), config(), AS_OF).actions
+            if a.kind == "personal"]
+    assert bool(acts) is belated
+    if belated:
+        (a,) = acts
+        assert a.title == f"Wish Ann Lee a happy birthday, belatedly ({fmt_day(day)})" and a.due == day
+        assert a.why.startswith(f"Ann Lee's birthday ({day.year - 1980}) was ")
+        assert a.why.endswith("and no note since mentions it. Late wishes still count.")
+
+
+@pytest.mark.parametrize("noted, with_, summary, marked", [
+    (0, ("Ann Lee",), "Birthday call", True),             # on the day, with her
+    (-2, ("Bo Chan",), "Sent Ann a birthday card", True),  # after it, naming her
+    (1, (), "Card for Ann's birthday", True),              # the eve: a card may arrive early
+    (3, ("Ann Lee",), "Asked Ann about her birthday plans", False),  # earlier: planning, not the greeting
+    (0, ("Ann Lee",), "Quarterly review", False),          # a touch on the day is no greeting
+    (0, ("Bo Chan",), "Bo's birthday lunch", False),        # someone else's birthday
+])
+def test_a_note_that_marks_the_birthday_ends_the_greeting(noted, with_, summary, marked):
+    """`noted`: days before the birthday (negative: after) the note was written."""
+    day = AS_OF - timedelta(days=2)
+    people = (contact("Ann Lee", "CEO", Birthday(day.month, day.day), primary=True), contact("Bo Chan", "CFO"))
+    note = touch((AS_OF - day).days + noted, 1, with_=with_, summary=summary)
+    c = customer(*[t for t in steady_history() if t.date != note.date], note, since=LONG_AGO, contacts=people)
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert (acts == []) is marked, [a.title for a in acts]
+
+
+def test_a_birthday_marked_on_the_eve_is_not_suggested_on_the_day():
+    people = (contact("Ann Lee", "CEO", Birthday(AS_OF.month, AS_OF.day), primary=True),)
+    plain = customer(*steady_history(), since=LONG_AGO, contacts=people)
+    assert [a.title for a in analyse(plain, config(), AS_OF).actions if a.kind == "personal"] == \
+        [f"Wish Ann Lee a happy birthday ({fmt_day(AS_OF)})"]
+    marked = customer(*steady_history(), touch(1, 1, summary="Birthday card posted to Ann"), since=LONG_AGO,
+                      contacts=people)
+    assert not [a for a in analyse(marked, config(), AS_OF).actions if a.kind == "personal"]
 
 
 def test_feb_29_birthday_in_a_common_year():

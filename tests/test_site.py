@@ -139,6 +139,23 @@ def test_customer_page_health_actions_people_and_promises(site: Path):
     assert "Raj Mistry IT Manager 4 recent of 9 touches" in engaged and "Jonas Eklund" in engaged
 
 
+def test_the_day_after_a_birthday_the_page_says_it_was_and_asks_for_belated_wishes(example_root: Path, tmp_path):
+    """Read on 3 Dec, Nadia's birthday of 2 Dec said "in 364 days, turns 41" and its greeting
+    was gone (an account manager's objection). Camille's of 28 Nov is marked by no note this
+    year (last year's note is last year's): hers is asked for too."""
+    out = tmp_path / "site"
+    assert build(example_root, out, as_of=date(2026, 12, 3), use_cache=False).ok
+    kestrel = read(out, "customers/kestrel-pay/index.html")
+    people = text_of(section(kestrel, "people-h"))
+    assert "2 Dec 1986 (yesterday, turned 40)" in people and "in 364 days" not in people  # the list of
+    # coming dates still gives the next one, a year off
+    actions = text_of(section(kestrel, "next-h"))
+    assert "Wish Nadia Farouk a happy birthday, belatedly (Wed 2 Dec)" in actions
+    assert "Nadia Farouk's birthday (40) was yesterday, and no note since mentions it." in actions
+    lantern = text_of(section(read(out, "customers/lantern-house-hotel/index.html"), "next-h"))
+    assert "Wish Camille Roux a happy birthday, belatedly (Sat 28 Nov)" in lantern and "5 days overdue" in lantern
+
+
 def test_customer_timeline_newest_first_with_rendered_notes_and_rhythm(site: Path):
     html = read(site, "customers/northgate-logistics/index.html")
     tl = section(html, "tl-h")

@@ -6,14 +6,14 @@ relationship comes from `analyse`, and every judgement carries its reasons.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from msgspec.structs import replace
 
 from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
 from . import actions as act
-from .dates import key_dates
+from .dates import BELATED_DAYS, WISHED_EARLY_DAYS, birthday_notes, key_dates, missed_birthdays
 from .demand import arrivals
 from .health import health as compute_health
 from .history import history, stage_at
@@ -80,7 +80,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         names = {c.name for c in here.contacts}
         found += act.follow_ups(customer, commitments, as_of)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
-        found += act.personal(here, tuple(k for k in dates if k.contact is None or k.contact in names), t)
+        notes = birthday_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
+        found += act.personal(here, tuple(k for k in dates if k.contact is None or k.contact in names), t,
+                              tuple(k for k in missed_birthdays(here, as_of) if k.contact in names), notes)
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)

@@ -10,6 +10,7 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
+from .dates import wished
 from .health import ASK_ANSWER_DAYS
 from .owed import waiting_since
 from .pause import pause_text
@@ -172,14 +173,30 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
 
 
-def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds) -> list[Action]:
+def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),
+             notes: dict[str, date] | None = None) -> list[Action]:
+    """Birthday greetings and anniversaries coming up; `missed`: birthdays of the last days
+    (`dates.missed_birthdays`), for belated wishes. `notes`: the notes that mention a
+    birthday (`dates.birthday_notes`): a greeting a note marks is not suggested again."""
     if customer.status == "ended":
         return []
     out = []
+    for k in missed:
+        if k.contact is None or (notes is not None and wished(notes, k.contact, k.date)):
+            continue
+        out.append(Action(
+            kind="personal", title=f"Wish {k.contact} a happy birthday, belatedly ({fmt_day(k.date)})",
+            why=f"{k.title} was {ago(k.date + timedelta(days=-k.days_until), k.date)}, and no note since "
+                "mentions it. Late wishes still count.",
+            due=k.date, priority="medium", contact=k.contact, owner=_owner(customer), source=k.source,
+            customer=customer.slug, firm=True,
+        ))
     for k in dates:
         if k.kind == "renewal" or k.days_until > t.personal_days:
             continue
         if k.kind == "birthday":
+            if k.contact is not None and notes is not None and wished(notes, k.contact, k.date):
+                continue
             title = f"Wish {k.contact} a happy birthday ({fmt_day(k.date)})"
             why = f"{k.title} is in {days(k.days_until)}." if k.days_until else f"{k.title} is today."
         else:

@@ -2,17 +2,75 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from ..model import Birthday, Customer
+from ..model import Birthday, Customer, Interaction
 from .types import KeyDate
 from .words import ordinal
+
+#: For this many days after a birthday nobody marked, belated wishes are suggested, and the
+#: contact says it was (not "in 364 days"): the day after, the greeting had vanished without
+#: a trace, where a late promise stays listed as overdue (an account manager's objection).
+BELATED_DAYS = 7
+#: A note that mentions a birthday marks it from the eve on (a card may arrive a day early);
+#: a mention any earlier is planning, not the greeting.
+WISHED_EARLY_DAYS = 1
 
 
 def next_birthday(b: Birthday, as_of: date) -> date:
     """The birthday on or after as_of."""
     d = b.on_year(as_of.year)
     return d if d >= as_of else b.on_year(as_of.year + 1)
+
+
+def last_birthday(b: Birthday, as_of: date) -> date:
+    """The birthday on or before as_of."""
+    d = b.on_year(as_of.year)
+    return d if d <= as_of else b.on_year(as_of.year - 1)
+
+
+def missed_birthdays(customer: Customer, as_of: date) -> tuple[KeyDate, ...]:
+    """Birthdays of the last BELATED_DAYS days (not today's), as key dates that have passed
+    (`days_until` below zero), of the people `key_dates` would name; soonest gone first."""
+    out = []
+    for c in customer.contacts:
+        if c.birthday is None or (c.left is not None and c.left <= as_of and c.keep_in_touch is None):
+            continue
+        d = last_birthday(c.birthday, as_of)
+        if 0 < (as_of - d).days <= BELATED_DAYS:
+            age = f" ({d.year - c.birthday.year})" if c.birthday.year else ""
+            out.append(KeyDate("birthday", d, (d - as_of).days, f"{c.name}'s birthday{age}", c.name, c.source))
+    return tuple(sorted(out, key=lambda k: (k.date, k.title)))
+
+
+def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, date]:
+    """The notes from `since` on that mention a birthday, by whom they may be marking: the
+    latest such note's date under each name it is with, and under each word of its text
+    (lowercased), so a first name finds it. One pass over the notes, whatever the contacts."""
+    found: dict[str, date] = {}
+    for i in items:
+        if i.date < since:
+            continue
+        text = f"{i.summary or ''}\n{i.body}".lower()
+        if "birthday" not in text:
+            continue
+        for key in (*i.with_, *_WORD.findall(text)):
+            if found.get(key, since) <= i.date:
+                found[key] = i.date
+    return found
+
+
+def wished(notes: dict[str, date], name: str, day: date) -> bool:
+    """Whether a note marks `name`'s birthday of `day` (`birthday_notes`): from
+    WISHED_EARLY_DAYS before it on, with them or naming them. A person's word, not a guess:
+    no other touch counts as the greeting."""
+    first = _WORD.findall(name.lower())[:1]
+    latest = max((d for d in (notes.get(name), *(notes.get(w) for w in first)) if d is not None), default=None)
+    return latest is not None and (day - latest).days <= WISHED_EARLY_DAYS
+
+
+_WORD = re.compile(r"\w+")
 
 
 def next_anniversary(since: date, as_of: date) -> tuple[date, int]:

@@ -18,6 +18,7 @@ from ..config import Config
 from ..gitinfo import GitInfo
 from ..listed import row_facts
 from ..memo import fingerprint
+from ..engine.dates import BELATED_DAYS, last_birthday
 from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
@@ -471,6 +472,9 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
             if k.kind == "birthday" and k.contact == c.name:
                 when = k.title.replace(f"{c.name}'s birthday", "").strip(" ()")
                 when = relative_days(k.days_until) + (f", turns {when}" if when else "")
+        gone = (site.as_of - last_birthday(b, site.as_of)).days
+        if 0 < gone <= BELATED_DAYS:  # just gone by: not "in 364 days" the day after
+            when = relative_days(-gone) + (f", turned {last_birthday(b, site.as_of).year - b.year}" if b.year else "")
     eng = engagement_of(r).get(c.name)
     phone_digits = re.sub(r"[^\d+]", "", c.phone) if c.phone else ""
     return ContactView(

@@ -43,7 +43,7 @@ MIXED_EXPECTED = [
     "'growing', 'steady', 'at-risk', 'dormant', 'ended'",
     "playbook.yaml:7:27: error: unknown field 'days_snice_contact' in the 'when' of play 'Check in' (did you "
     "mean 'days_since_contact'?); expected one of 'stage', 'tier', 'tags', 'owner', 'days_since_contact', "
-    "'health_below', 'no_touch_with_role', 'no_win_within'",
+    "'health_below', 'no_touch_with_role', 'no_win_within', 'no_open_opportunity'",
 ]
 MIXED_SUMMARY = "9 errors, 3 warnings in 6 files checked."
 

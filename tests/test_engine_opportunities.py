@@ -77,6 +77,33 @@ def test_opportunities_as_check_reads_them(yaml, status, problem):
     assert [p.message for p in problems] == ([problem] if problem else [])
 
 
+@pytest.mark.parametrize("status, fires", [(None, True), ("open", False), ("won", True), ("lost", True)])
+def test_no_expansion_pitch_while_an_expansion_is_being_worked_on(status, fires):
+    """Westmarch's page suggested planning an expansion conversation beside the open one for
+    the Geochemistry lab, whose quote we owe (an account manager's objection)."""
+    play = Play(name="Expansion", do="Plan an expansion conversation", within=14, priority=None,
+                stages=("growing",), no_win_within=90, no_open_opportunity=True)
+    opps = (opp(since=d(400), status=status, closed=None if status == "open" else d(200)),) if status else ()
+    items = [touch(150, 1), touch(80, 1, with_=("Bo Chan",)), touch(20, 2)]
+    c = replace(customer(*items, since=LONG_AGO, cadence=30), opportunities=opps)
+    r = analyse(c, Config(plays=(play,)), AS_OF)
+    plays = [a for a in r.actions if a.kind == "play"]
+    assert bool(plays) is fires
+    if fires:
+        assert plays[0].why.endswith("nothing won in the last 90 days; no opportunity open.")
+
+
+@pytest.mark.parametrize("value, parsed, problem", [
+    ("true", True, None), ("false", False, None),
+    ("soon", False, ("playbook.yaml", 3, 49, "error", "'no_open_opportunity' should be true or false, not 'soon'")),
+])
+def test_no_open_opportunity_is_a_play_condition(value, parsed, problem):
+    cfg, problems = parse_config("plays:\n  - name: E\n    when: {stage: growing, no_open_opportunity: " + value
+                                 + "}\n    do: X\n    within: 14\n")
+    assert [(p.path, p.line, p.column, p.severity, p.message) for p in problems] == ([problem] if problem else [])
+    assert cfg.plays[0].no_open_opportunity is parsed
+
+
 def test_no_win_within_is_a_play_condition():
     cfg, problems = parse_config("plays:\n  - name: E\n    when: {stage: growing, no_win_within: 90}\n    do: X\n"
                                  "    within: 14\n")

@@ -90,6 +90,8 @@ class Play(Record):
     """Health strictly below this."""
     no_win_within: int | None = None
     """No opportunity won in this many days (so an expansion play waits after a signed expansion)."""
+    no_open_opportunity: bool = False
+    """No opportunity is open (so an expansion play waits while one is being worked on)."""
     no_touch_with_role: RoleGap | None = None
     """No touch with a contact in this role for so many days."""
     internal: bool = False
@@ -157,7 +159,7 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
 _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "repo_host", "robots",
         "holidays", "currency", "site_url", "available")
 _WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role",
-         "no_win_within")
+         "no_win_within", "no_open_opportunity")
 
 
 def read_config(root: Path) -> tuple[bytes | None, list[Problem]]:
@@ -383,6 +385,7 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             kw["days_since_contact"] = w.integer("days_since_contact", 0, 100000)
             kw["health_below"] = w.integer("health_below", 0, 101)
             kw["no_win_within"] = w.integer("no_win_within", 1, 36500)
+            kw["no_open_opportunity"] = bool(w.boolean("no_open_opportunity"))
             gap = w.mapping("no_touch_with_role")
             if gap is not None:
                 g = Fields(gap, path, problems, "no_touch_with_role")

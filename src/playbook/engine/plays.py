@@ -54,6 +54,10 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         if won:
             return None  # right after a signed expansion, another expansion pitch can wait
         met.append(f"nothing won in the last {days(play.no_win_within)}")
+    if play.no_open_opportunity:
+        if any(o.status == "open" for o in customer.opportunities):
+            return None  # an expansion already being worked on needs no conversation to start one
+        met.append("no opportunity open")
     contact = None
     if play.no_touch_with_role is not None:
         gap = play.no_touch_with_role

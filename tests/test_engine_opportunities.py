@@ -42,6 +42,14 @@ def test_new_business_is_evidence_of_growth(o, growing):
         assert r.stage.reasons[0].text.startswith("New business: Second site") and r.stage.reasons[0].source.line == 20
 
 
+def test_new_business_is_worth_what_the_page_says_in_the_team_currency():
+    """The reason read "worth 60,000" beside "£60,000" elsewhere on the page."""
+    c = replace(customer(*flat(), since=LONG_AGO, cadence=30), opportunities=(opp(since=d(10), value=60_000),))
+    assert analyse(c, Config(currency="£"), AS_OF).stage.reasons[0].text == \
+        "New business: Second site, worth £60,000, opened 10 Nov 2026."
+    assert "worth 60,000," in analyse(c, Config(), AS_OF).stage.reasons[0].text  # no currency set: none shown
+
+
 def test_new_business_needs_warm_sentiment_too():
     c = replace(customer(*[touch(n, 0) for n in range(400, 0, -30)], since=LONG_AGO, cadence=30),
                 opportunities=(opp(since=d(10)),))

@@ -32,7 +32,7 @@ def stage_at(customer: Customer, config: Config, as_of: date, pause_from: date |
         customer = replace(customer, status="active")
     paused = in_force(customer, as_of, pause_from) if pause_from is not None else None
     return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t,
-                    paused).id
+                    paused, config.currency).id
 
 
 def month_ends(as_of: date, count: int = 12) -> list[date]:

@@ -20,7 +20,7 @@ from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import upto
-from .words import ago, count, days, fmt_date, per, sentence, sentiment_word, short_date
+from .words import ago, count, days, fmt_date, money, per, sentence, sentiment_word, short_date
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -189,7 +189,7 @@ GROWING_QUIET_CADENCES = 2
 
 
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
-            cadence: int | None = None) -> list[Reason]:
+            cadence: int | None = None, currency: str | None = None) -> list[Reason]:
     if cadence is not None and tl.days_since_heard is not None and tl.days_since_heard > GROWING_QUIET_CADENCES * cadence:
         return []
     more_touches = tl.touches_recent > tl.touches_earlier
@@ -201,7 +201,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
         return []
     out = []
     for o in found:
-        worth = f", worth {o.value:,.0f}" if o.value else ""
+        worth = f", worth {money(o.value, currency)}" if o.value else ""  # as the page's figures read
         how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
         out.append(Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source))
     if more_touches:
@@ -249,7 +249,7 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
-             as_of: date, t: Thresholds, paused: Pause | None = None) -> Stage:
+             as_of: date, t: Thresholds, paused: Pause | None = None, currency: str | None = None) -> Stage:
     """Exactly one stage, by the first rule that holds; a pause in force leads the reasons of a
     stage it kept from being dormant or at risk."""
     items = upto(customer, as_of)
@@ -258,7 +258,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
-        ("growing", lambda: growing(tl, t, customer, as_of, cadence)),
+        ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, commitments)),
     ):
         found = reasons()

@@ -186,7 +186,7 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             continue
         out.append(Action(
             kind="personal", title=f"Wish {k.contact} a happy birthday, belatedly ({fmt_day(k.date)})",
-            why=f"{k.title} was {ago(k.date + timedelta(days=-k.days_until), k.date)}, and no note since "
+            why=f"{k.title} was {ago(k.date - timedelta(days=k.days_until), k.date)}, and no note since "  # (as_of)
                 "mentions it. Late wishes still count.",
             due=k.date, priority="medium", contact=k.contact, owner=_owner(customer), source=k.source,
             customer=customer.slug, firm=True,

@@ -32,7 +32,7 @@ def last_birthday(b: Birthday, as_of: date) -> date:
 
 def missed_birthdays(customer: Customer, as_of: date) -> tuple[KeyDate, ...]:
     """Birthdays of the last BELATED_DAYS days (not today's), as key dates that have passed
-    (`days_until` below zero), of the people `key_dates` would name; soonest gone first."""
+    (`days_until` below zero), of the people `key_dates` would name; earliest first."""
     out = []
     for c in customer.contacts:
         if c.birthday is None or (c.left is not None and c.left <= as_of and c.keep_in_touch is None):

@@ -472,9 +472,10 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
             if k.kind == "birthday" and k.contact == c.name:
                 when = k.title.replace(f"{c.name}'s birthday", "").strip(" ()")
                 when = relative_days(k.days_until) + (f", turns {when}" if when else "")
-        gone = (site.as_of - last_birthday(b, site.as_of)).days
-        if 0 < gone <= BELATED_DAYS:  # just gone by: not "in 364 days" the day after
-            when = relative_days(-gone) + (f", turned {last_birthday(b, site.as_of).year - b.year}" if b.year else "")
+        last = last_birthday(b, site.as_of)
+        gone = (site.as_of - last).days
+        if when is not None and 0 < gone <= BELATED_DAYS:  # just gone by: not "in 364 days" the day after
+            when = relative_days(-gone) + (f", turned {last.year - b.year}" if b.year else "")
     eng = engagement_of(r).get(c.name)
     phone_digits = re.sub(r"[^\d+]", "", c.phone) if c.phone else ""
     return ContactView(

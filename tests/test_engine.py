@@ -96,12 +96,13 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     texts = [x.text for x in r.stage.reasons]
     assert r.stage.id == "steady"
     assert not any("no overdue promise" in t for t in texts), texts
-    assert "2 promises are overdue, by up to 8 days; past 14 days one would put the relationship at risk." in texts
+    tips = fmt_date(d(8) + timedelta(days=15))  # at risk once more than 14 days overdue
+    assert f"2 promises are overdue, by up to 8 days; the most overdue puts the relationship at risk if still open on {tips}." in texts
     reason = next(x for x in r.stage.reasons if "promises are overdue" in x.text)
     assert reason.source.line == 9 and f"/{d(40)}-call-" in reason.source.path
 
     texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(1))), config(), AS_OF).stage.reasons]
-    assert "A promise is 1 day overdue; past 14 days it would put the relationship at risk." in texts
+    assert f"A promise is 1 day overdue; it puts the relationship at risk if still open on {fmt_date(d(1) + timedelta(days=15))}." in texts
 
     texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(-3))), config(), AS_OF).stage.reasons]
     assert any(t.endswith("no unrepaired bad meeting, no overdue promise.") for t in texts), texts
@@ -113,6 +114,30 @@ def test_done_commitment_is_never_overdue():
                  cadence=60)
     assert stage_of(c) == "steady"
 
+
+
+def test_the_day_a_late_promise_tips_a_relationship_into_at_risk_is_the_day_its_reason_names():
+    p = promise("Send the revised quote", due=d(8))
+    c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
+                 since=LONG_AGO, cadence=60)
+    reason = next(x.text for x in analyse(c, config(), AS_OF).stage.reasons if x.text.startswith("A promise is"))
+    tips = d(8) + timedelta(days=15)
+    assert reason.endswith(f"if still open on {fmt_date(tips)}.")
+    assert analyse(c, config(), tips - timedelta(days=1)).stage.id == "steady"
+    assert analyse(c, config(), tips).stage.id == "at-risk"
+
+
+def test_a_growing_or_new_relationship_with_a_late_promise_says_so_too():
+    """Kestrel read as growing, its reasons all growth, while the laptops for the starters it
+    promised were days late (an account manager's second read)."""
+    p = promise("Enrol the laptops", due=d(6))
+    growing = customer(touch(150, 1), touch(80, 1), touch(40, 1), touch(20, 2, commitments=(p,)), touch(5, 1),
+                       since=LONG_AGO, cadence=30)
+    new = customer(touch(30, 1), touch(20, 1, commitments=(p,)), since=d(30), cadence=30)
+    for c, stage in ((growing, "growing"), (new, "establishing")):
+        r = analyse(c, config(), AS_OF)
+        assert r.stage.id == stage
+        assert r.stage.reasons[-1].text.startswith("A promise is 6 days overdue; it puts the relationship at risk")
 
 @pytest.mark.parametrize("age, expected", [(89, "establishing"), (90, "steady")])
 def test_establishing_threshold(age, expected):
@@ -486,6 +511,7 @@ def test_no_calls_from_them_is_no_fault():
 
 
 @pytest.mark.parametrize("last, direction, expected", [
+    (None, None, "No touch in the last year to tell who reaches out to whom."),  # none yet (a new customer)
     (400, "out", "No touch in the last year to tell who reaches out to whom."),
     (365, "in", "No touch in the last year to tell who reaches out to whom."),
     (364, None, "No touch in the last year says who reached out (a note's 'direction: in' or 'out')."),
@@ -493,8 +519,8 @@ def test_no_calls_from_them_is_no_fault():
 def test_reciprocity_without_directed_touches_says_which_is_missing(last, direction, expected):
     """A long-silent account's notes may well record who called whom: "not recorded" was
     false of them (an account manager's objection). The year counts as `timeline` counts it."""
-    items = [touch(n, 1, direction=direction) for n in (last + 300, last + 100, last)]
-    f = next(f for f in analyse(customer(*items, since=LONG_AGO, cadence=30), config(), AS_OF).health.factors
+    items = [touch(n, 1, direction=direction) for n in (last + 300, last + 100, last)] if last else []
+    f = next(f for f in analyse(customer(*items, since=d(20), cadence=30), config(), AS_OF).health.factors
              if f.name == "Reciprocity")
     assert (f.effect, f.why) == (0, expected)
 

@@ -91,7 +91,7 @@ def reciprocity(tl: Timeline) -> HealthFactor:
     if total == 0:
         # Said of the last year's touches only: "not recorded" of an account with none in that
         # year read as false to someone whose notes did record who called whom.
-        if tl.days_since is None or tl.days_since >= 365:
+        if tl.count == 0 or tl.days_since is None or tl.days_since >= 365:  # (days_since: from `since` without touches)
             return HealthFactor("Reciprocity", 0, "No touch in the last year to tell who reaches out to whom.")
         return HealthFactor("Reciprocity", 0, "No touch in the last year says who reached out (a note's "
                                               "'direction: in' or 'out').")

@@ -237,15 +237,18 @@ def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitmen
 
 
 def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:
-    """'2 promises are overdue, by up to 8 days; past 14 days one would put the relationship
-    at risk.' A stage short of at risk still says a promise is late: the page lists it as
-    overdue, and "no overdue promise" beside that list was an account manager's objection."""
-    limit = days(t.overdue_days)
+    """'2 promises are overdue, by up to 8 days; the most overdue puts the relationship at risk
+    if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
+    page lists it as overdue, and "no overdue promise" beside that list was an account
+    manager's objection; the day it tips over is what they asked for next."""
+    first = late[0]
+    # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
+    tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
     if len(late) == 1:
-        return Reason(f"A promise is {days(late[0].overdue_days)} overdue; past {limit} it would put the "
-                      "relationship at risk.", late[0].commitment.source)
-    return Reason(f"{len(late)} promises are overdue, by up to {days(late[0].overdue_days)}; past {limit} one "
-                  "would put the relationship at risk.", late[0].commitment.source)
+        return Reason(f"A promise is {days(first.overdue_days)} overdue; it puts the relationship at risk{tips}.",
+                      first.commitment.source)
+    return Reason(f"{len(late)} promises are overdue, by up to {days(first.overdue_days)}; the most overdue puts "
+                  f"the relationship at risk{tips}.", first.commitment.source)
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
@@ -262,6 +265,10 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("steady", lambda: steady(tl, items, cadence, t, commitments)),
     ):
         found = reasons()
+        if found and stage_id in ("establishing", "growing"):
+            late = late_promises(commitments)  # steady says so itself, in its place among its reasons
+            if late:
+                found = [*found, late_promises_reason(late, t)]
         if found:
             if paused is not None and stage_id != "ended":
                 note = Reason(pause_text(paused), paused.source)

@@ -306,6 +306,11 @@ def test_a_birthday_gone_by_unmarked_asks_for_belated_wishes_for_a_week(days_ago
     (3, ("Ann Lee",), "Asked Ann about her birthday plans", False),  # earlier: planning, not the greeting
     (0, ("Ann Lee",), "Quarterly review", False),          # a touch on the day is no greeting
     (0, ("Bo Chan",), "Bo's birthday lunch", False),        # someone else's birthday
+    # a second read found these marking Ann's birthday: each says whose birthday it is
+    (-1, ("Ann Lee",), "Ann asked for AV for Declan's birthday quiz night", False),
+    (0, ("Bo Chan",), "Told Ann it is Bo's birthday today", False),
+    (-1, ("Ann Lee",), "Ann's 40th birthday: card sent", True),
+    (-1, ("Ann Lee",), "It's her birthday: flowers sent", True),  # "it's" names no one
 ])
 def test_a_note_that_marks_the_birthday_ends_the_greeting(noted, with_, summary, marked):
     """`noted`: days before the birthday (negative: after) the note was written."""
@@ -315,6 +320,22 @@ def test_a_note_that_marks_the_birthday_ends_the_greeting(noted, with_, summary,
     c = customer(*[t for t in steady_history() if t.date != note.date], note, since=LONG_AGO, contacts=people)
     acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
     assert (acts == []) is marked, [a.title for a in acts]
+
+
+def test_a_title_is_not_a_first_name():
+    """'Dr Mei Lin Cheng': a note about Dr Tom's daughter's birthday is not hers."""
+    day = AS_OF - timedelta(days=2)
+    people = (contact("Dr Mei Lin Cheng", "Lab manager", Birthday(day.month, day.day), primary=True),
+              contact("Dr Tom Adebayo", "PI"))
+
+    def titles(summary: str) -> list[str]:
+        note = touch(1, 1, with_=("Dr Tom Adebayo",), summary=summary)
+        c = customer(*steady_history(until_days_ago=20), note, since=LONG_AGO, contacts=people)
+        return [a.title for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+
+    assert titles("Dr Tom says Zara's birthday party went well") == \
+        [f"Wish Dr Mei Lin Cheng a happy birthday, belatedly ({fmt_day(day)})"]
+    assert titles("Signed Mei Lin's birthday card with Dr Tom") == []
 
 
 def test_a_birthday_marked_on_the_eve_is_not_suggested_on_the_day():

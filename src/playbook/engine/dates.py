@@ -45,9 +45,12 @@ def missed_birthdays(customer: Customer, as_of: date) -> tuple[KeyDate, ...]:
 
 
 def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, date]:
-    """The notes from `since` on that mention a birthday, by whom they may be marking: the
-    latest such note's date under each name it is with, and under each word of its text
-    (lowercased), so a first name finds it. One pass over the notes, whatever the contacts."""
+    """The notes from `since` on that mention a birthday, by whose birthday they may mark: the
+    latest such note's date under each key. A note that says whose birthday it is ("Declan's
+    birthday quiz night") marks only theirs: filed under that name and under the full names of
+    those it is with who bear it. Any other ("Birthday card to Camille") is filed under each
+    name it is with and each word of its text (lowercased), so a first name finds it. One
+    pass over the notes, whatever the contacts."""
     found: dict[str, date] = {}
     for i in items:
         if i.date < since:
@@ -55,7 +58,10 @@ def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, dat
         text = f"{i.summary or ''}\n{i.body}".lower()
         if "birthday" not in text:
             continue
-        for key in (*i.with_, *_WORD.findall(text)):
+        owners = set(_WHOSE.findall(text)) - _NOT_WHOSE
+        keys = ([*(f"{_WHOSE_KEY}{o}" for o in owners), *(n for n in i.with_ if owners & name_words(n))] if owners
+                else [*i.with_, *_WORD.findall(text)])
+        for key in keys:
             if found.get(key, since) <= i.date:
                 found[key] = i.date
     return found
@@ -65,12 +71,31 @@ def wished(notes: dict[str, date], name: str, day: date) -> bool:
     """Whether a note marks `name`'s birthday of `day` (`birthday_notes`): from
     WISHED_EARLY_DAYS before it on, with them or naming them. A person's word, not a guess:
     no other touch counts as the greeting."""
-    first = _WORD.findall(name.lower())[:1]
-    latest = max((d for d in (notes.get(name), *(notes.get(w) for w in first)) if d is not None), default=None)
+    keys = (name, first_name(name), *(f"{_WHOSE_KEY}{w}" for w in name_words(name)))
+    latest = max((d for d in map(notes.get, keys) if d is not None), default=None)
     return latest is not None and (day - latest).days <= WISHED_EARLY_DAYS
 
 
+def first_name(name: str) -> str:
+    """The first word of a name that is not a title, lowercased: 'Dr Mei Lin Cheng' → 'mei'."""
+    words = _WORD.findall(name.lower())
+    return next((w for w in words if w not in _TITLES), words[0] if words else "")
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a name but its titles, lowercased: "Mei Lin's birthday" is hers too."""
+    return set(_WORD.findall(name.lower())) - _TITLES
+
+
 _WORD = re.compile(r"\w+")
+#: Where a note that says whose birthday it is is filed (apart from the words of any note).
+_WHOSE_KEY = "\0whose "
+#: "Declan's birthday", "Camille's 40th birthday": whose birthday a note says it is.
+_WHOSE = re.compile(r"(\w+)['\u2019]s\s+(?:\w+\s+){0,2}?birthday")
+#: "It's her birthday", "today's birthday call": no one's name.
+_NOT_WHOSE = frozenset({"it", "he", "she", "that", "what", "who", "there", "here", "today", "tomorrow",
+                        "yesterday", "everyone", "everybody", "someone", "somebody"})
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lady", "lord", "rev"})
 
 
 def next_anniversary(since: date, as_of: date) -> tuple[date, int]:

@@ -322,6 +322,29 @@ def test_a_note_that_marks_the_birthday_ends_the_greeting(noted, with_, summary,
     assert (acts == []) is marked, [a.title for a in acts]
 
 
+@pytest.mark.parametrize("days_ago, note, expected", [
+    (1, None, True), (7, None, True), (8, None, False),
+    (3, (2, "Anniversary lunch with Ann"), False),      # marked after the day
+    (3, (4, "Thanked Ann for three years: anniversary card"), False),  # on the eve
+    (3, (6, "Ann asked about our anniversary offer"), True),  # too early to be the greeting
+])
+def test_an_anniversary_gone_by_unmarked_is_marked_belatedly_for_a_week(days_ago, note, expected):
+    """Rosalind's 5th anniversary vanished the day after (a second blind read), as the
+    birthdays had. `note`: (days ago, summary) of a note that mentions an anniversary."""
+    day = AS_OF - timedelta(days=days_ago)
+    items = [t for t in steady_history() if note is None or t.date != d(note[0])]
+    if note is not None:
+        items.append(touch(note[0], 1, summary=note[1]))
+    c = customer(*sorted(items, key=lambda i: i.date), since=day.replace(year=day.year - 3))
+    acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert bool(acts) is expected, [a.title for a in acts]
+    if expected:
+        (a,) = acts
+        assert a.title == f"Mark the 3rd anniversary of working with {c.name}, belatedly ({fmt_day(day)})"
+        assert a.due == day and a.contact is None
+        assert a.why.endswith("and no note since mentions it. A late note of thanks still counts.")
+
+
 def test_a_title_is_not_a_first_name():
     """'Dr Mei Lin Cheng': a note about Dr Tom's daughter's birthday is not hers."""
     day = AS_OF - timedelta(days=2)

@@ -13,7 +13,9 @@ from msgspec.structs import replace
 from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
 from . import actions as act
-from .dates import BELATED_DAYS, WISHED_EARLY_DAYS, birthday_notes, key_dates, missed_birthdays
+from .dates import (
+    BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays,
+)
 from .demand import arrivals
 from .health import health as compute_health
 from .history import history, stage_at
@@ -80,9 +82,11 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         names = {c.name for c in here.contacts}
         found += act.follow_ups(customer, commitments, as_of)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
-        notes = birthday_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
+        notes = greeting_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
+        missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
+                  *filter(None, [missed_anniversary(here, as_of)]))
         found += act.personal(here, tuple(k for k in dates if k.contact is None or k.contact in names), t,
-                              tuple(k for k in missed_birthdays(here, as_of) if k.contact in names), notes)
+                              missed, notes)
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)

@@ -10,7 +10,7 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
-from .dates import wished
+from .dates import ANNIVERSARY, wished
 from .health import ASK_ANSWER_DAYS
 from .owed import waiting_since
 from .pause import pause_text
@@ -175,28 +175,33 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
 
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),
              notes: dict[str, date] | None = None) -> list[Action]:
-    """Birthday greetings and anniversaries coming up; `missed`: birthdays of the last days
-    (`dates.missed_birthdays`), for belated wishes. `notes`: the notes that mention a
-    birthday (`dates.birthday_notes`): a greeting a note marks is not suggested again."""
+    """Birthday greetings and anniversaries coming up; `missed`: those of the last days
+    (`dates.missed_birthdays`, `dates.missed_anniversary`), for a belated greeting. `notes`:
+    the notes that mention one (`dates.greeting_notes`): a greeting a note marks is not
+    suggested again."""
     if customer.status == "ended":
         return []
     out = []
     for k in missed:
-        if k.contact is None or (notes is not None and wished(notes, k.contact, k.date)):
+        if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
             continue
+        when = ago(k.date - timedelta(days=k.days_until), k.date)  # (k.date - days_until: as_of)
+        if k.contact is not None:
+            title = f"Wish {k.contact} a happy birthday, belatedly ({fmt_day(k.date)})"
+            why = f"{k.title} was {when}, and no note since mentions it. Late wishes still count."
+        else:
+            title = f"Mark the {k.title}, belatedly ({fmt_day(k.date)})"
+            why = f"The {k.title} was {when}, and no note since mentions it. A late note of thanks still counts."
         out.append(Action(
-            kind="personal", title=f"Wish {k.contact} a happy birthday, belatedly ({fmt_day(k.date)})",
-            why=f"{k.title} was {ago(k.date - timedelta(days=k.days_until), k.date)}, and no note since "  # (as_of)
-                "mentions it. Late wishes still count.",
-            due=k.date, priority="medium", contact=k.contact, owner=_owner(customer), source=k.source,
-            customer=customer.slug, firm=True,
+            kind="personal", title=title, why=why, due=k.date, priority="medium", contact=k.contact,
+            owner=_owner(customer), source=k.source, customer=customer.slug, firm=True,
         ))
     for k in dates:
         if k.kind == "renewal" or k.days_until > t.personal_days:
             continue
+        if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
+            continue
         if k.kind == "birthday":
-            if k.contact is not None and notes is not None and wished(notes, k.contact, k.date):
-                continue
             title = f"Wish {k.contact} a happy birthday ({fmt_day(k.date)})"
             why = f"{k.title} is in {days(k.days_until)}." if k.days_until else f"{k.title} is today."
         else:

@@ -9,11 +9,12 @@ from ..model import Birthday, Customer, Interaction
 from .types import KeyDate
 from .words import ordinal
 
-#: For this many days after a birthday nobody marked, belated wishes are suggested, and the
-#: contact says it was (not "in 364 days"): the day after, the greeting had vanished without
-#: a trace, where a late promise stays listed as overdue (an account manager's objection).
+#: For this many days after a birthday (or the relationship's anniversary) nobody marked, a
+#: belated greeting is suggested, and the contact says it was (not "in 364 days"): the day
+#: after, the greeting had vanished without a trace, where a late promise stays listed as
+#: overdue (an account manager's objection).
 BELATED_DAYS = 7
-#: A note that mentions a birthday marks it from the eve on (a card may arrive a day early);
+#: A note that mentions a birthday (an anniversary) marks it from the eve on (a card may arrive a day early);
 #: a mention any earlier is planning, not the greeting.
 WISHED_EARLY_DAYS = 1
 
@@ -44,9 +45,22 @@ def missed_birthdays(customer: Customer, as_of: date) -> tuple[KeyDate, ...]:
     return tuple(sorted(out, key=lambda k: (k.date, k.title)))
 
 
-def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, date]:
+def missed_anniversary(customer: Customer, as_of: date) -> KeyDate | None:
+    """The relationship's anniversary, when it fell in the last BELATED_DAYS days (not today)."""
+    if customer.since is None or customer.status == "ended":
+        return None
+    d = last_birthday(Birthday(customer.since.month, customer.since.day), as_of)
+    years = d.year - customer.since.year
+    if years < 1 or not 0 < (as_of - d).days <= BELATED_DAYS:
+        return None
+    return KeyDate("anniversary", d, (d - as_of).days, f"{ordinal(years)} anniversary of working with {customer.name}",
+                   None, customer.at("since"))
+
+
+def greeting_notes(items: tuple[Interaction, ...], since: date) -> dict[str, date]:
     """The notes from `since` on that mention a birthday, by whose birthday they may mark: the
-    latest such note's date under each key. A note that says whose birthday it is ("Declan's
+    latest such note's date under each key (and under ANNIVERSARY, the latest that mentions an
+    anniversary). A note that says whose birthday it is ("Declan's
     birthday quiz night") marks only theirs: filed under that name and under the full names of
     those it is with who bear it. Any other ("Birthday card to Camille") is filed under each
     name it is with and each word of its text (lowercased), so a first name finds it. One
@@ -56,6 +70,8 @@ def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, dat
         if i.date < since:
             continue
         text = f"{i.summary or ''}\n{i.body}".lower()
+        if "anniversary" in text and found.get(ANNIVERSARY, since) <= i.date:
+            found[ANNIVERSARY] = i.date
         if "birthday" not in text:
             continue
         owners = set(_WHOSE.findall(text)) - _NOT_WHOSE
@@ -68,10 +84,11 @@ def birthday_notes(items: tuple[Interaction, ...], since: date) -> dict[str, dat
 
 
 def wished(notes: dict[str, date], name: str, day: date) -> bool:
-    """Whether a note marks `name`'s birthday of `day` (`birthday_notes`): from
+    """Whether a note marks `name`'s birthday of `day` (`greeting_notes`; ANNIVERSARY: the
+    relationship's anniversary, by any note that mentions one): from
     WISHED_EARLY_DAYS before it on, with them or naming them. A person's word, not a guess:
     no other touch counts as the greeting."""
-    keys = (name, first_name(name), *(f"{_WHOSE_KEY}{w}" for w in name_words(name)))
+    keys = (name,) if name == ANNIVERSARY else (name, first_name(name), *(f"{_WHOSE_KEY}{w}" for w in name_words(name)))
     latest = max((d for d in map(notes.get, keys) if d is not None), default=None)
     return latest is not None and (day - latest).days <= WISHED_EARLY_DAYS
 
@@ -88,6 +105,8 @@ def name_words(name: str) -> set[str]:
 
 
 _WORD = re.compile(r"\w+")
+#: Where `greeting_notes` files the notes that mention an anniversary.
+ANNIVERSARY = "\0anniversary"
 #: Where a note that says whose birthday it is is filed (apart from the words of any note).
 _WHOSE_KEY = "\0whose "
 #: "Declan's birthday", "Camille's 40th birthday": whose birthday a note says it is.

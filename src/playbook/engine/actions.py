@@ -18,7 +18,7 @@ from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
-from .words import ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word, short_date
+from .words import NAME_TITLES, ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word, short_date
 from .workdays import Holidays, after_working_days
 
 #: A promise written without a date is treated as due a week after it was made.
@@ -70,8 +70,6 @@ def named_in(text: str, people: tuple[str, ...]) -> str | None:
     return None
 
 
-#: Honorifics skipped when matching a person by first name ('Dr Tom Adebayo' is Tom).
-NAME_TITLES = frozenset("Dr Prof Cllr Mr Mrs Ms Mx Sir Dame".split())
 
 
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date) -> list[Action]:

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..model import Birthday, Customer, Interaction
 from .types import KeyDate
-from .words import ordinal
+from .words import NAME_TITLES, ordinal
 
 #: For this many days after a birthday (or the relationship's anniversary) nobody marked, a
 #: belated greeting is suggested, and the contact says it was (not "in 364 days"): the day
@@ -75,7 +75,7 @@ def greeting_notes(items: tuple[Interaction, ...], since: date) -> dict[str, dat
         if "birthday" not in text:
             continue
         owners = set(_WHOSE.findall(text)) - _NOT_WHOSE
-        keys = ([*(f"{_WHOSE_KEY}{o}" for o in owners), *(n for n in i.with_ if owners & name_words(n))] if owners
+        keys = ([*(f"{_WHOSE_KEY}{o}" for o in owners), *(n for n in i.with_ if owners & _name_words(n))] if owners
                 else [*i.with_, *_WORD.findall(text)])
         for key in keys:
             if found.get(key, since) <= i.date:
@@ -88,18 +88,19 @@ def wished(notes: dict[str, date], name: str, day: date) -> bool:
     relationship's anniversary, by any note that mentions one): from
     WISHED_EARLY_DAYS before it on, with them or naming them. A person's word, not a guess:
     no other touch counts as the greeting."""
-    keys = (name,) if name == ANNIVERSARY else (name, first_name(name), *(f"{_WHOSE_KEY}{w}" for w in name_words(name)))
+    keys = (name,) if name == ANNIVERSARY else \
+        (name, _first_word(name), *(f"{_WHOSE_KEY}{w}" for w in _name_words(name)))
     latest = max((d for d in map(notes.get, keys) if d is not None), default=None)
     return latest is not None and (day - latest).days <= WISHED_EARLY_DAYS
 
 
-def first_name(name: str) -> str:
+def _first_word(name: str) -> str:
     """The first word of a name that is not a title, lowercased: 'Dr Mei Lin Cheng' → 'mei'."""
     words = _WORD.findall(name.lower())
     return next((w for w in words if w not in _TITLES), words[0] if words else "")
 
 
-def name_words(name: str) -> set[str]:
+def _name_words(name: str) -> set[str]:
     """The words of a name but its titles, lowercased: "Mei Lin's birthday" is hers too."""
     return set(_WORD.findall(name.lower())) - _TITLES
 
@@ -114,7 +115,7 @@ _WHOSE = re.compile(r"(\w+)['\u2019]s\s+(?:\w+\s+){0,2}?birthday")
 #: "It's her birthday", "today's birthday call": no one's name.
 _NOT_WHOSE = frozenset({"it", "he", "she", "that", "what", "who", "there", "here", "today", "tomorrow",
                         "yesterday", "everyone", "everybody", "someone", "somebody"})
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lady", "lord", "rev"})
+_TITLES = frozenset(t.lower() for t in NAME_TITLES)
 
 
 def next_anniversary(since: date, as_of: date) -> tuple[date, int]:

@@ -9,6 +9,8 @@ from ..model import SENTIMENT_LABELS
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Honorifics skipped when matching a person by first name ('Dr Tom Adebayo' is Tom).
+NAME_TITLES = frozenset("Dr Prof Cllr Mr Mrs Ms Mx Miss Sir Dame Rev".split())
 
 
 def fmt_date(d: date | None) -> str:

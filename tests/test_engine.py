@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from engine_factory import (
-    AS_OF, Ask, Birthday, Play, RoleGap, Source, config, contact, customer, d, promise, steady_history, touch,
+    AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, promise, steady_history, touch,
 )
 from playbook.config import Config
 from playbook.engine.words import days, fmt_date, fmt_day
@@ -97,12 +97,14 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     assert r.stage.id == "steady"
     assert not any("no overdue promise" in t for t in texts), texts
     tips = fmt_date(d(8) + timedelta(days=15))  # at risk once more than 14 days overdue
-    assert f"2 promises are overdue, by up to 8 days; the most overdue puts the relationship at risk if still open on {tips}." in texts
+    assert (f"2 promises are overdue, the most \u201cSend the revised quote\u201d, by 8 days; it puts the relationship "
+            f"at risk if still open on {tips}.") in texts
     reason = next(x for x in r.stage.reasons if "promises are overdue" in x.text)
     assert reason.source.line == 9 and f"/{d(40)}-call-" in reason.source.path
 
     texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(1))), config(), AS_OF).stage.reasons]
-    assert f"A promise is 1 day overdue; it puts the relationship at risk if still open on {fmt_date(d(1) + timedelta(days=15))}." in texts
+    assert (f"Promise \u201cCall back\u201d is 1 day overdue; it puts the relationship at risk if still open on "
+            f"{fmt_date(d(1) + timedelta(days=15))}.") in texts
 
     texts = [x.text for x in analyse(steady_with(promise("Call back", due=d(-3))), config(), AS_OF).stage.reasons]
     assert any(t.endswith("no unrepaired bad meeting, no overdue promise.") for t in texts), texts
@@ -116,11 +118,31 @@ def test_done_commitment_is_never_overdue():
 
 
 
+@pytest.mark.parametrize("asked, expected", [
+    ((7,), None),                                   # a week is the time to answer
+    ((8,), "Bo Chan's question has waited 8 days for an answer."),
+    ((127, 30, 9), "Bo Chan's question has waited 127 days for an answer (2 more are waiting too)."),
+    ((40, 3), "Bo Chan's question has waited 40 days for an answer."),
+])
+def test_a_steady_relationship_says_when_a_question_waits_for_its_answer(asked, expected):
+    """St Aldhelm's read "no overdue promise" and nothing else, its question of four months
+    unanswered at the top of the same page (an account manager's objection)."""
+    asks = tuple(ask(f"Question {n}", d(n), from_="Bo Chan" if k == 0 else None, line=20 + k)
+                 for k, n in enumerate(asked))
+    c = customer(*steady_history(), since=LONG_AGO, asks=asks)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "steady"
+    waiting = [x for x in r.stage.reasons if "for an answer" in x.text]
+    assert [x.text for x in waiting] == ([expected] if expected else [])
+    if expected:
+        assert waiting[0].source.line == 20
+
+
 def test_the_day_a_late_promise_tips_a_relationship_into_at_risk_is_the_day_its_reason_names():
     p = promise("Send the revised quote", due=d(8))
     c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
                  since=LONG_AGO, cadence=60)
-    reason = next(x.text for x in analyse(c, config(), AS_OF).stage.reasons if x.text.startswith("A promise is"))
+    reason = next(x.text for x in analyse(c, config(), AS_OF).stage.reasons if x.text.startswith("Promise \u201c"))
     tips = d(8) + timedelta(days=15)
     assert reason.endswith(f"if still open on {fmt_date(tips)}.")
     assert analyse(c, config(), tips - timedelta(days=1)).stage.id == "steady"
@@ -137,7 +159,8 @@ def test_a_growing_or_new_relationship_with_a_late_promise_says_so_too():
     for c, stage in ((growing, "growing"), (new, "establishing")):
         r = analyse(c, config(), AS_OF)
         assert r.stage.id == stage
-        assert r.stage.reasons[-1].text.startswith("A promise is 6 days overdue; it puts the relationship at risk")
+        assert r.stage.reasons[-1].text.startswith(
+            "Promise \u201cEnrol the laptops\u201d is 6 days overdue; it puts the relationship at risk if still open on ")
 
 @pytest.mark.parametrize("age, expected", [(89, "establishing"), (90, "steady")])
 def test_establishing_threshold(age, expected):

@@ -65,7 +65,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     dates = key_dates(customer, as_of, KEY_DATE_HORIZON)
     pause_from = pause_start(customer, as_of)
     paused = in_force(customer, as_of, pause_from) if customer.status != "ended" else None
-    stage = classify(customer, tl, commitments, cadence, as_of, t, paused, config.currency)
+    stage = classify(customer, tl, commitments, cadence, as_of, t, paused, config.currency, asks)
     journey = history(customer, config, as_of, stage.id, pause_from)
     health = compute_health(customer, tl, commitments, asks, cadence, as_of, t, stage, paused)
     items = upto(customer, as_of)

@@ -11,8 +11,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, wished
-from .health import ASK_ANSWER_DAYS
-from .owed import waiting_since
+from .owed import ASK_ANSWER_DAYS, waiting_since
 from .pause import pause_text
 from .people import verb
 from .stage import unanswered_text, unrepaired_negatives

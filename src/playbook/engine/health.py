@@ -11,7 +11,7 @@ from datetime import date
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
-from .owed import waiting_since
+from .owed import ASK_ANSWER_DAYS, waiting_since
 from .pause import pause_text
 from .stage import last_unrepaired_negative, unanswered_text
 from .timeline import upto
@@ -19,8 +19,6 @@ from .types import Action, Health, HealthFactor, OpenCommitment, Stage, Timeline
 from .words import days, fmt_date, per, sentiment_word
 
 BASELINE = 50
-#: An ask is due an answer within a week (the `answer` action uses the same figure).
-ASK_ANSWER_DAYS = 7
 
 
 def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:

@@ -21,6 +21,10 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
     return tuple(out)
 
 
+#: An ask is due an answer within a week (the `answer` action, health and the stage's reasons).
+ASK_ANSWER_DAYS = 7
+
+
 def waiting_since(a: Ask, day: date) -> date | None:
     """When the wait for an answer began: when they asked, or the day a parked ask came back."""
     if a.status == "parked" and a.until is not None and a.until <= day:

@@ -15,7 +15,8 @@ import math
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import STAGE_LABELS, Customer, Interaction, Opportunity, Pause
+from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
+from .owed import ASK_ANSWER_DAYS, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -215,7 +216,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
 
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
-           commitments: tuple[OpenCommitment, ...] = ()) -> list[Reason]:
+           commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
@@ -228,7 +229,24 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
                           + ("." if late else ", no overdue promise.")))
     if late:
         out.append(late_promises_reason(late, t))
+    if waiting is not None:
+        out.append(waiting)
     return out or [Reason("No sign of growth or risk.")]
+
+
+def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reason | None:
+    """'Gareth Pryce's question has waited 127 days for an answer (asked 29 Jul 2026).' No
+    stage rule weighs an unanswered question, but a steady stage saying "no overdue promise"
+    beside one four months old read as all being well (an account manager's objection).
+    `asks`: the open ones, longest waiting first (`owed.open_asks`)."""
+    late = [(a, since) for a in asks if (since := waiting_since(a, as_of)) is not None
+            and (as_of - since).days > answer_days]
+    if not late:
+        return None
+    a, since = late[0]
+    who = f"{a.from_}'s question" if a.from_ else "Their question"
+    more = f" ({len(late) - 1} more {'is' if len(late) == 2 else 'are'} waiting too)" if len(late) > 1 else ""
+    return Reason(f"{who} has waited {days((as_of - since).days)} for an answer{more}.", a.source)
 
 
 def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitment]:
@@ -237,22 +255,24 @@ def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitmen
 
 
 def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:
-    """'2 promises are overdue, by up to 8 days; the most overdue puts the relationship at risk
-    if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
+    """'2 promises are overdue, the most “Send the plan”, by 8 days; it puts the relationship
+    at risk if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
     page lists it as overdue, and "no overdue promise" beside that list was an account
     manager's objection; the day it tips over is what they asked for next."""
     first = late[0]
     # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
     tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
+    what = f"\u201c{first.commitment.text}\u201d"
     if len(late) == 1:
-        return Reason(f"A promise is {days(first.overdue_days)} overdue; it puts the relationship at risk{tips}.",
-                      first.commitment.source)
-    return Reason(f"{len(late)} promises are overdue, by up to {days(first.overdue_days)}; the most overdue puts "
+        return Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
+                      f"risk{tips}.", first.commitment.source)
+    return Reason(f"{len(late)} promises are overdue, the most {what}, by {days(first.overdue_days)}; it puts "
                   f"the relationship at risk{tips}.", first.commitment.source)
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
-             as_of: date, t: Thresholds, paused: Pause | None = None, currency: str | None = None) -> Stage:
+             as_of: date, t: Thresholds, paused: Pause | None = None, currency: str | None = None,
+             asks: tuple[Ask, ...] = ()) -> Stage:
     """Exactly one stage, by the first rule that holds; a pause in force leads the reasons of a
     stage it kept from being dormant or at risk."""
     items = upto(customer, as_of)
@@ -262,7 +282,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
-        ("steady", lambda: steady(tl, items, cadence, t, commitments)),
+        ("steady", lambda: steady(tl, items, cadence, t, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS))),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

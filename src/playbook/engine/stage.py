@@ -235,7 +235,7 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
 
 
 def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reason | None:
-    """'Gareth Pryce's question has waited 127 days for an answer (asked 29 Jul 2026).' No
+    """'Gareth Pryce's question has waited 127 days for an answer (2 more are waiting too).' No
     stage rule weighs an unanswered question, but a steady stage saying "no overdue promise"
     beside one four months old read as all being well (an account manager's objection).
     `asks`: the open ones, longest waiting first (`owed.open_asks`)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
-from ..model import Birthday, Customer, Interaction
+from ..model import Birthday, Contact, Customer, Interaction
 from .types import KeyDate
 from .words import NAME_TITLES, ordinal
 
@@ -34,15 +35,21 @@ def last_birthday(b: Birthday, as_of: date) -> date:
 def missed_birthdays(customer: Customer, as_of: date) -> tuple[KeyDate, ...]:
     """Birthdays of the last BELATED_DAYS days (not today's), as key dates that have passed
     (`days_until` below zero), of the people `key_dates` would name; earliest first."""
-    out = []
-    for c in customer.contacts:
-        if c.birthday is None or (c.left is not None and c.left <= as_of and c.keep_in_touch is None):
-            continue
-        d = last_birthday(c.birthday, as_of)
-        if 0 < (as_of - d).days <= BELATED_DAYS:
-            age = f" ({d.year - c.birthday.year})" if c.birthday.year else ""
-            out.append(KeyDate("birthday", d, (d - as_of).days, f"{c.name}'s birthday{age}", c.name, c.source))
-    return tuple(sorted(out, key=lambda k: (k.date, k.title)))
+    out = [_birthday(c, last_birthday(c.birthday, as_of), as_of) for c in _with_birthdays(customer, as_of)]
+    return tuple(sorted((k for k in out if 0 < -k.days_until <= BELATED_DAYS), key=lambda k: (k.date, k.title)))
+
+
+def _with_birthdays(customer: Customer, as_of: date) -> Iterator[Contact]:
+    """The contacts whose birthdays count: not of someone who has left, unless we keep in touch."""
+    return (c for c in customer.contacts if c.birthday is not None
+            and not (c.left is not None and c.left <= as_of and c.keep_in_touch is None))
+
+
+def _birthday(c: Contact, d: date, as_of: date) -> KeyDate:
+    """`c`'s birthday falling on `d`, as a key date."""
+    assert c.birthday is not None
+    age = f" ({d.year - c.birthday.year})" if c.birthday.year else ""
+    return KeyDate("birthday", d, (d - as_of).days, f"{c.name}'s birthday{age}", c.name, c.source)
 
 
 def missed_anniversary(customer: Customer, as_of: date) -> KeyDate | None:
@@ -131,12 +138,7 @@ def next_anniversary(since: date, as_of: date) -> tuple[date, int]:
 def key_dates(customer: Customer, as_of: date, horizon: int) -> tuple[KeyDate, ...]:
     """Every key date from as_of to as_of + horizon days, soonest first."""
     out: list[KeyDate] = []
-    for c in customer.contacts:
-        if c.birthday is None or (c.left is not None and c.left <= as_of and c.keep_in_touch is None):
-            continue  # someone who has left, unless we keep in touch
-        d = next_birthday(c.birthday, as_of)
-        age = f" ({d.year - c.birthday.year})" if c.birthday.year else ""
-        out.append(KeyDate("birthday", d, (d - as_of).days, f"{c.name}'s birthday{age}", c.name, c.source))
+    out += [_birthday(c, next_birthday(c.birthday, as_of), as_of) for c in _with_birthdays(customer, as_of)]
     if customer.since and customer.status != "ended":
         d, years = next_anniversary(customer.since, as_of)
         out.append(KeyDate("anniversary", d, (d - as_of).days,

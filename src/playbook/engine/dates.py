@@ -60,6 +60,10 @@ def missed_anniversary(customer: Customer, as_of: date) -> KeyDate | None:
     years = d.year - customer.since.year
     if years < 1 or not 0 < (as_of - d).days <= BELATED_DAYS:
         return None
+    return _anniversary(customer, d, years, as_of)
+
+
+def _anniversary(customer: Customer, d: date, years: int, as_of: date) -> KeyDate:
     return KeyDate("anniversary", d, (d - as_of).days, f"{ordinal(years)} anniversary of working with {customer.name}",
                    None, customer.at("since"))
 
@@ -141,8 +145,7 @@ def key_dates(customer: Customer, as_of: date, horizon: int) -> tuple[KeyDate, .
     out += [_birthday(c, next_birthday(c.birthday, as_of), as_of) for c in _with_birthdays(customer, as_of)]
     if customer.since and customer.status != "ended":
         d, years = next_anniversary(customer.since, as_of)
-        out.append(KeyDate("anniversary", d, (d - as_of).days,
-                           f"{ordinal(years)} anniversary of working with {customer.name}", None, customer.at("since")))
+        out.append(_anniversary(customer, d, years, as_of))
     if customer.renewal and customer.renewal >= as_of and customer.status != "ended":
         out.append(KeyDate("renewal", customer.renewal, (customer.renewal - as_of).days,
                            f"{customer.name} renewal", None, customer.at("renewal")))

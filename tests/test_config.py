@@ -115,8 +115,8 @@ def test_defaults_when_nothing_is_set():
     t = Thresholds()
     assert (t.dormant_days, t.dormant_cadence_multiple, t.negative_window_days, t.overdue_days,
             t.silence_cadence_multiple, t.establishing_days, t.growth_window_days, t.renewal_days,
-            t.personal_days, t.repair_days, t.single_thread_days, t.stakeholder_days) == (
-        180, 3.0, 30, 14, 2.0, 90, 90, 60, 14, 30, 180, 90)
+            t.personal_days, t.repair_days, t.single_thread_days, t.stakeholder_days, t.growth_touches_multiple) == (
+        180, 3.0, 30, 14, 2.0, 90, 90, 60, 14, 30, 180, 90, 1.5)
     c = Config()
     assert (c.title, c.default_cadence, c.branch, c.robots_noindex, c.as_of) == (
         "Relationship Playbook", 30, "main", True, None)
@@ -157,6 +157,14 @@ plays:
     do: Schedule a value review
     within: 14
 """
+
+
+def test_growth_touches_multiple_is_a_number_of_times():
+    config, problems = parse_config("thresholds:\n  growth_touches_multiple: 2\n")
+    assert problems == [] and config.thresholds.growth_touches_multiple == 2.0
+    _, problems = parse_config("thresholds:\n  growth_touches_multiple: 1001\n")
+    assert [p.message for p in problems] == [
+        "threshold 'growth_touches_multiple' should be at most 1,000 times, not 1001"]
 
 
 def test_full_playbook_yaml_reads_every_setting():

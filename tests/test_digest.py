@@ -180,16 +180,16 @@ def test_at_risk_on_the_day_it_happens_and_not_the_day_after(tmp_path: Path):
     root = risky(tmp_path, "2026-10-05")  # 15 days late on Tue 20 Oct
     assert at_risk_lines(root, "2026-10-19") == []
     assert at_risk_lines(root, "2026-10-20") == [
-        "  - Acme Bakery: Promise “Send the quote” was due 5 Oct 2026, 15 days overdue. (was growing on Mon 19 Oct)"]
+        "  - Acme Bakery: Promise “Send the quote” was due 5 Oct 2026, 15 days overdue. (was steady on Mon 19 Oct)"]
     assert at_risk_lines(root, "2026-10-21") == []
 
 
 def test_on_a_monday_since_friday_and_past_a_holiday(tmp_path: Path):
     root = risky(tmp_path / "a", "2026-10-03")  # at risk from Sunday 18 Oct
-    assert at_risk_lines(root, "2026-10-19")[0].endswith("(was growing on Fri 16 Oct)")
+    assert at_risk_lines(root, "2026-10-19")[0].endswith("(was steady on Fri 16 Oct)")
     assert at_risk_lines(root, "2026-10-20") == []
     root = risky(tmp_path / "b", "2026-10-01", "holidays:\n  - 2026-10-16\n")  # at risk from Fri 16 Oct, a holiday
-    assert at_risk_lines(root, "2026-10-19")[0].endswith("(was growing on Thu 15 Oct)")
+    assert at_risk_lines(root, "2026-10-19")[0].endswith("(was steady on Thu 15 Oct)")
 
 
 def test_previous_working_day():

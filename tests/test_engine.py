@@ -196,10 +196,14 @@ def test_no_interactions_at_all_is_establishing_with_a_reason():
 
 
 @pytest.mark.parametrize("recent, earlier, sentiment, expected", [
-    (4, 3, 1, "growing"),     # more touches, positive
+    (5, 3, 1, "growing"),     # clearly more touches (2 more, over 1.5×), positive
+    (4, 2, 1, "growing"),
+    (4, 3, 1, "steady"),      # one more is a rhythm, not growth
+    (6, 5, 1, "steady"),
+    (7, 5, 1, "steady"),      # two more, but under half as many again
     (3, 3, 1, "steady"),      # same number
-    (4, 3, 0, "steady"),      # more touches, but neutral
-    (4, 3, -1, "at-risk"),    # negative recent touches make it at risk, not growing
+    (5, 3, 0, "steady"),      # more touches, but neutral
+    (5, 3, -1, "at-risk"),    # negative recent touches make it at risk, not growing
 ])
 def test_growing_needs_more_touches_and_positive_sentiment(recent, earlier, sentiment, expected):
     touches = [touch(95 + 80 * k // earlier, 1) for k in range(earlier)]
@@ -213,7 +217,45 @@ def test_growing_by_breadth_alone():
     recent = [touch(10 + k * 25, 2, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
     r = analyse(customer(*earlier, *recent, since=LONG_AGO, cadence=30), config(), AS_OF)
     assert r.stage.id == "growing"
-    assert any("3 people engaged" in x.text for x in r.stage.reasons)
+    assert "3 people engaged in the last 90 days, up from 1; Cy Dee and Bo Chan for the first time." in [
+        x.text for x in r.stage.reasons]
+
+
+def test_the_same_people_on_either_side_of_the_windows_edge_are_no_breadth():
+    """Ann met monthly, Bo now and then for a year: both in the last 90 days and only Ann in
+    the 90 before. Nobody new is engaged, so the relationship is no wider."""
+    ann = [touch(n, 1, with_=("Ann Lee",)) for n in range(360, 0, -30)]
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in (300, 200, 20)]
+    c = customer(*sorted(ann + bo, key=lambda i: i.date), since=LONG_AGO, cadence=30)
+    tl = analyse(c, config(), AS_OF).timeline
+    assert (tl.people_recent, tl.people_earlier, tl.people_new) == (2, 1, ())
+    assert stage_of(c) == "steady"
+
+
+def test_a_regular_rhythm_never_reads_as_growing():
+    """A touch every fortnight for a year: the two 90-day windows hold 6 or 7 touches each as
+    notes slide across their edges. Counting one more as growth moved such an account between
+    steady and growing again and again (Brightwell, eleven times in four months)."""
+    c = customer(*[touch(n, 1) for n in range(400, -60, -14) if n > -60], since=LONG_AGO, cadence=30)
+    seen = {analyse(c, config(), AS_OF + timedelta(days=k)).stage.id for k in range(-50, 1)}
+    assert seen == {"steady"}
+
+
+def test_growth_by_counts_shows_once_it_has_held_a_week():
+    """Three touches against one shows growth, but it is not called so the day a touch tips
+    the count, only when it held a week before too (Lantern House read growing for three
+    days as one note came into the window and another left it)."""
+    c = customer(touch(150, 1), touch(120, 1), touch(50, 1), touch(30, 1), touch(10, 1), since=LONG_AGO, cadence=30)
+    # As of AS_OF: 3 against 2 in the window before; a touch on day 10 that was the third.
+    tl = analyse(c, config(), AS_OF).timeline
+    assert (tl.touches_recent, tl.touches_earlier) == (3, 2)
+    assert stage_of(c) == "steady"
+    grown = customer(touch(150, 1), touch(50, 1), touch(30, 1), touch(10, 1), since=LONG_AGO, cadence=30)
+    day = AS_OF - timedelta(days=10)  # the day the third touch came: 3 against 1 since that day only
+    assert analyse(grown, config(), day).stage.id == "steady"
+    assert analyse(grown, config(), day + timedelta(days=6)).stage.id == "steady"
+    assert analyse(grown, config(), day + timedelta(days=7)).stage.id == "growing"
+
 
 
 @pytest.mark.parametrize("quiet, expected", [(28, "growing"), (29, "steady")])

@@ -29,6 +29,7 @@ def flat():
 
 @pytest.mark.parametrize("o, growing", [
     (opp(since=d(89), value=60_000), True),        # opened in the growth window (90 days)
+    (opp(since=d(0)), True),                        # opened today: an event counts from its day
     (opp(since=d(90)), False),                      # just outside it
     (opp(since=d(300), status="won", closed=d(30)), True),   # won recently
     (opp(since=d(30), status="lost", closed=d(10)), False),  # lost is no growth

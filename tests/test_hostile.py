@@ -123,13 +123,16 @@ EDGES = [
             ("playbook.yaml:12: threshold 'growth_window_days' should be at most 36,500 days, not 4000000",)),
     Hostile("multiple-huge", {"playbook.yaml": PLAYBOOK_YAML + "thresholds:\n  dormant_cadence_multiple: 1e300\n"},
             ("playbook.yaml:12: threshold 'dormant_cadence_multiple' should be at most 1,000 times the cadence",)),
+    Hostile("growth-multiple-huge", {"playbook.yaml": PLAYBOOK_YAML + "thresholds:\n  growth_touches_multiple: 5000\n"},
+            ("playbook.yaml:12: threshold 'growth_touches_multiple' should be at most 1,000 times, not 5000",)),
     # The bounds themselves are fine: every date at the first or last day, every threshold at its most.
     Hostile("everything-at-the-bounds", {
         "playbook.yaml": PLAYBOOK_YAML.replace("2026-11-20", "2999-12-31") + "thresholds:\n" + "".join(
             f"  {k}: 36500\n" for k in ("dormant_days", "negative_window_days", "overdue_days", "establishing_days",
                                        "growth_window_days", "renewal_days", "personal_days", "repair_days",
                                        "single_thread_days"))
-        + "  dormant_cadence_multiple: 1000\n  silence_cadence_multiple: 1000\nplays:\n"
+        + "  dormant_cadence_multiple: 1000\n  silence_cadence_multiple: 1000\n  growth_touches_multiple: 1000\n"
+        "plays:\n"
           "  - name: far\n    when: {days_since_contact: 100000}\n    do: Call\n    within: 3650\n",
         ACME_YAML: CUSTOMER_YAML.replace("since: 2025-01-10", "since: 1900-01-01\nrenewal: 2999-12-31\ncadence: 10y")
         .replace("role: CFO", "role: CFO\n    birthday: 1900-02-28\n    primary: true"),

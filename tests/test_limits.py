@@ -19,7 +19,8 @@ multiples = st.floats(0.1, MAX_MULTIPLE) | st.just(float(MAX_MULTIPLE))
 thresholds = st.builds(
     Thresholds, dormant_days=days, dormant_cadence_multiple=multiples, negative_window_days=days,
     overdue_days=days, silence_cadence_multiple=multiples, establishing_days=days, growth_window_days=days,
-    renewal_days=days, personal_days=days, repair_days=days, single_thread_days=days)
+    renewal_days=days, personal_days=days, repair_days=days, single_thread_days=days,
+    growth_touches_multiple=multiples)
 
 
 def dated(day: date, due: date | None, sentiment: int | None, who: str):

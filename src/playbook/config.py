@@ -44,6 +44,9 @@ class Thresholds(Record):
     """A relationship younger than this → establishing."""
     growth_window_days: int = 90
     """Length of the two windows compared for growth."""
+    growth_touches_multiple: float = 1.5
+    """Touches in the last window must be at least this many times those in the window before
+    (and at least GROWTH_MIN_MORE more) to count as growth."""
     renewal_days: int = 60
     """A renewal this close → a renewal action."""
     personal_days: int = 14
@@ -320,7 +323,8 @@ def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
             problems.append(error(path, v.line, v.column, f"threshold '{name}' should be above zero"))
             continue
         # Bounded so that no date the engine computes from a threshold leaves the calendar.
-        most, unit = (MAX_MULTIPLE, " times the cadence") if "multiple" in name else (MAX_THRESHOLD_DAYS, " days")
+        most, unit = ((MAX_MULTIPLE, " times the cadence" if "cadence" in name else " times") if "multiple" in name
+                      else (MAX_THRESHOLD_DAYS, " days"))
         if num > most:
             problems.append(error(path, v.line, v.column,
                                   f"threshold '{name}' should be at most {most:,}{unit}, not {v.text.strip()}"))

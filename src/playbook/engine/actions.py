@@ -17,7 +17,7 @@ from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
-from .words import NAME_TITLES, ago, days, fmt_date, fmt_day, money, per, sentence, sentiment_word, short_date
+from .words import NAME_TITLES, ago, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date
 from .workdays import Holidays, after_working_days
 
 #: A promise written without a date is treated as due a week after it was made.
@@ -102,14 +102,6 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
         ))
     return out
-
-
-def people(names: tuple[str, ...]) -> str:
-    """'Ann', 'Ann and Bo', 'Ann, Bo and 2 others'."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    more = len(names) - 2
-    return f"{', '.join(names[:2])} and {more} other{'s' if more > 1 else ''}"
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,

@@ -20,8 +20,8 @@ from .owed import ASK_ANSWER_DAYS, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
-from .timeline import upto
-from .words import ago, count, days, fmt_date, money, per, sentence, sentiment_word, short_date
+from .timeline import timeline, upto
+from .words import ago, count, days, fmt_date, money, people, per, sentence, sentiment_word, short_date
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -189,28 +189,56 @@ def new_business(customer: Customer | None, as_of: date, window: int) -> list[Op
 GROWING_QUIET_CADENCES = 2
 
 
+#: Growth in touches is at least this many more than in the window before (and
+#: `growth_touches_multiple` times as many): one touch more, as a note slides in or out of a
+#: window, is a regular rhythm, not growth. Counting it so moved a fortnightly account between
+#: steady and growing eleven times in four months (an account manager's objection).
+GROWTH_MIN_MORE = 2
+
+
+def more_touches(recent: int, earlier: int, t: Thresholds) -> bool:
+    """Whether `recent` touches are clearly more than `earlier`: 4 against 2, not 6 against 5."""
+    return recent >= earlier + GROWTH_MIN_MORE and recent >= t.growth_touches_multiple * earlier
+
+
+#: Growth shown only by counts (touches, people) must have shown a week before too: two
+#: windows of a few touches each tip one way and back as single notes slide across their
+#: edges (Lantern House read growing for three days). New business counts from its day.
+GROWTH_HELD_DAYS = 7
+
+
+def wider(tl: Timeline) -> bool:
+    """More people engaged than in the window before, someone among them for the first time:
+    not the same people's touches falling on either side of the windows' edge."""
+    return tl.people_recent > tl.people_earlier and bool(tl.people_new)
+
+
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
             cadence: int | None = None, currency: str | None = None) -> list[Reason]:
     if cadence is not None and tl.days_since_heard is not None and tl.days_since_heard > GROWING_QUIET_CADENCES * cadence:
         return []
-    more_touches = tl.touches_recent > tl.touches_earlier
-    more_people = tl.people_recent > tl.people_earlier
+    touches = more_touches(tl.touches_recent, tl.touches_earlier, t)
+    more_people = wider(tl)
     positive = tl.sentiment_recent is not None and tl.sentiment_recent > 0
     w = t.growth_window_days
     found = new_business(customer, as_of, w) if as_of is not None else []
-    if not (more_touches or more_people or found) or not positive:
+    if not (touches or more_people or found) or not positive:
         return []
+    if not found and customer is not None and as_of is not None:
+        was = timeline(customer, as_of - timedelta(days=GROWTH_HELD_DAYS), t)
+        if not (more_touches(was.touches_recent, was.touches_earlier, t) or wider(was)):
+            return []
     out = []
     for o in found:
         worth = f", worth {money(o.value, currency)}" if o.value else ""  # as the page's figures read
         how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
         out.append(Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source))
-    if more_touches:
+    if touches:
         out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {w} days, up from {tl.touches_earlier} "
                           f"in the {w} before."))
     if more_people:
         out.append(Reason(f"{count(tl.people_recent, 'person', 'people')} engaged in the last {w} days, "
-                          f"up from {tl.people_earlier}."))
+                          f"up from {tl.people_earlier}; {people(tl.people_new)} for the first time."))
     out.append(Reason(f"Recent sentiment is positive (average {tl.sentiment_recent:+.1f})."))
     return out
 

@@ -72,6 +72,10 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     # Growth and breadth count conversations: our unanswered emails are no sign of the customer.
     recent = [i for i in answered if i.date > recent_from]
     earlier = [i for i in answered if earlier_from < i.date <= recent_from]
+    first_seen: dict[str, date] = {}
+    for i in answered:
+        for name in i.with_:
+            first_seen.setdefault(name, i.date)
 
     # Requests, support tickets and escalations are all the customer reaching out.
     directed = [i for i in items if i.direction and i.date > year_ago]
@@ -84,6 +88,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),
+        people_new=tuple(name for name, day in first_seen.items() if day > recent_from),
         inbound_recent=inbound, outbound_recent=len(directed) - inbound,
         one_sided=len(unanswered) >= UNANSWERED_RUN, contacts=engagement(customer, answered, recent_from),
     )

@@ -69,6 +69,8 @@ class Timeline(Record):
     people_recent: int
     """Distinct contacts engaged in the recent window."""
     people_earlier: int
+    people_new: tuple[str, ...]
+    """The contacts first engaged in the recent window (their first touch is in it), oldest first."""
     inbound_recent: int
     """Touches the customer started (direction: in: requests, support tickets, escalations)
     among the last year's directed touches."""

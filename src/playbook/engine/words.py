@@ -66,6 +66,14 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def people(names: tuple[str, ...]) -> str:
+    """'Ann', 'Ann and Bo', 'Ann, Bo and 2 others'."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    more = len(names) - 2
+    return f"{', '.join(names[:2])} and {more} other{'s' if more > 1 else ''}"
+
+
 def money(value: float, currency: str | None = None) -> str:
     """'£142,000', 'GBP 142,000', '142,000' (the currency as playbook.yaml gives it)."""
     return f"{currency or ''}{value:,.0f}"

@@ -42,7 +42,7 @@ from .parts import (
 #: What each stage means, shown on its page and as a hint beside the path.
 STAGE_BLURBS: dict[str, str] = {
     "establishing": "New relationships, still finding their rhythm.",
-    "growing": "More touches, more people or new business, with warm sentiment: the relationship is widening.",
+    "growing": "Clearly more touches, someone new engaged or new business, with warm sentiment: the relationship is widening.",
     "steady": "Nothing pulling it down and no sign of growth; a quiet one may need a touch.",
     "at-risk": "A bad touch left unrepaired, a promise well overdue, silence after a bad touch or with our "
                "outreach unanswered, or a key person quiet before the renewal.",

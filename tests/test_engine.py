@@ -522,6 +522,15 @@ def test_broaden_when_single_threaded(touches, people, expected):
         assert acts[0].contact == "Bo Chan" and "Bo Chan (CFO)" in acts[0].title
 
 
+def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():
+    """A month from the third touch through one person, the same on every build (a month from
+    each build's day never came due)."""
+    c = customer(*[touch(n, 1) for n in (70, 40, 10)], since=LONG_AGO, cadence=60)
+    dues = {a.due for k in (0, 6, 15) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
+            if a.kind == "broaden"}
+    assert dues == {d(10) + timedelta(days=30)}
+
+
 def test_answer_open_asks_only():
     asks = (Ask("Price for a second site", d(20), False, Source("c.yaml", 12)),
             Ask("Old question", d(90), True, Source("c.yaml", 14)))
@@ -551,8 +560,9 @@ def test_play_fires_for_matching_tier_and_stage():
     acts = [a for a in analyse(risky, cfg, AS_OF).actions if a.kind == "play"]
     assert len(acts) == 1
     a = acts[0]
-    assert a.title == "Book an executive sponsor call" and a.due == d(-7) and a.priority == "high"
-    assert "stage is at risk" in a.why and "tier is gold" in a.why
+    # At risk since the bad touch 10 days ago: due 7 days after that day, not 7 after today.
+    assert a.title == "Book an executive sponsor call" and a.due == d(3) and a.priority == "high"
+    assert a.why == f"Play \u201cExec sponsor\u201d: stage is at risk; tier is gold. It has applied since {fmt_date(d(10))}."
     assert a.source == Source("playbook.yaml", 12)
     assert "play" not in kinds(fine, cfg) and "play" not in kinds(silver, cfg)
 
@@ -567,6 +577,60 @@ def test_play_no_touch_with_role(last_cfo_touch, expected):
     assert bool(acts) is expected
     if expected:
         assert acts[0].contact == "Bo Chan" and "Bo Chan (CFO)" in acts[0].why
+
+
+def play_dues(c, play, days_on=(0, 5, 12)) -> set:
+    """The play's due date as of AS_OF and some days later."""
+    cfg = Config(plays=(play,))
+    return {a.due for k in days_on for a in analyse(c, cfg, AS_OF + timedelta(days=k)).actions if a.kind == "play"}
+
+
+def test_a_play_falls_due_instead_of_moving_ahead_each_day():
+    """Due `within` days of the day its conditions came to hold, the same on every build:
+    "Schedule a value review with finance" was due 17 Dec on 3 Dec and 24 Dec on 10 Dec, and
+    never came due (an account manager's objection)."""
+    cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
+               no_touch_with_role=RoleGap("cfo", 120))
+    c = customer(*steady_history(), touch(130, 1, with_=("Bo Chan",)), since=LONG_AGO)
+    assert play_dues(c, cfo) == {d(130) + timedelta(days=120 + 14)}  # 10 days past the 120, so 4 days left
+    quiet = Play(name="Quiet", do="Check in on onboarding", within=3, priority=None, days_since_contact=10)
+    c = customer(touch(60, 1), touch(24, 1), since=d(60), cadence=60)
+    assert play_dues(c, quiet) == {d(24) + timedelta(days=10 + 3)}  # (dates on working days, as all)
+    risky = Play(name="Exec sponsor", do="Book an executive sponsor call", within=7, priority="high",
+                 stages=("at-risk",))
+    # At risk from a very bad meeting 39 days ago (a month end lies between), still unrepaired.
+    c = customer(*steady_history(until_days_ago=60), touch(39, -2), since=LONG_AGO, cadence=90,
+                 renewal=None)
+    assert analyse(c, config(negative_window_days=90), AS_OF).stage.id == "at-risk"
+    cfg = Config(plays=(risky,), thresholds=config(negative_window_days=90).thresholds)
+    dues = {a.due for k in (0, 5, 12) for a in analyse(c, cfg, AS_OF + timedelta(days=k)).actions
+            if a.kind == "play"}
+    assert dues == {d(39) + timedelta(days=7)}
+
+
+def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
+    """Health fell below the mark after a very bad meeting 60 days ago, came back with two good
+    touches, and fell again 10 days ago: the play has applied for 10 days, not 60 (halving the
+    days from a year back found the earlier run: Northgate read "since 3 Sep")."""
+    c = customer(*steady_history(until_days_ago=70), touch(60, -2), touch(40, 2), touch(33, 2), touch(10, -2),
+                 since=LONG_AGO, cadence=30)
+    assert analyse(c, config(), AS_OF - timedelta(days=30)).health.score >= 50
+    low = Play(name="Low", do="Review", within=5, priority=None, health_below=50)
+    (a,) = [a for a in analyse(c, Config(plays=(low,)), AS_OF).actions if a.kind == "play"]
+    assert a.why.endswith(f"It has applied since {fmt_date(d(10))}.")
+
+
+def test_a_play_held_longer_than_the_look_back_says_at_least():
+    dormant = Play(name="Win-back", do="Send a note", within=21, priority="low", stages=("dormant",))
+    c = customer(touch(500, 1), since=LONG_AGO, cadence=30)
+    (a,) = [a for a in analyse(c, Config(plays=(dormant,)), AS_OF).actions if a.kind == "play"]
+    assert f"It has applied since at least {fmt_date(d(91))}." in a.why
+
+
+def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():
+    every = Play(name="Gold care", do="Send the quarterly note", within=10, priority=None, tiers=("gold",))
+    c = customer(*steady_history(), since=LONG_AGO, tier="gold")
+    assert play_dues(c, every, days_on=(0,)) == {AS_OF + timedelta(days=10)}
 
 
 def test_play_health_below_and_days_since():

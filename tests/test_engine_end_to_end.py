@@ -128,7 +128,9 @@ def test_soured_gets_repair_and_the_gold_play(built):
     assert r["contact"] == "Sam Fox" and r["priority"] == "high" and "Outage post-mortem" in r["why"]
     assert r["source"].endswith("2026-11-12-meeting.md:1")
     (p,) = actions(built, "soured-co", "play")
-    assert p["title"] == "Book an executive sponsor call" and p["due"] == "2026-11-27"
+    # At risk since the meeting of 12 Nov: the play is due 7 days after, not 7 after as_of.
+    assert p["title"] == "Book an executive sponsor call" and p["due"] == "2026-11-19"
+    assert p["why"].endswith("stage is at risk; tier is gold. It has applied since 12 Nov 2026.")
     assert any("very negative" in x.lower() for x in built["soured-co"]["stage"]["reasons"])
 
 

@@ -99,7 +99,7 @@ def test_no_expansion_pitch_while_an_expansion_is_being_worked_on(status, fires)
     plays = [a for a in r.actions if a.kind == "play"]
     assert bool(plays) is fires
     if fires:
-        assert plays[0].why.endswith("nothing won in the last 90 days; no opportunity open.")
+        assert "; nothing won in the last 90 days; no opportunity open. It has applied since " in plays[0].why
 
 
 @pytest.mark.parametrize("value, parsed, problem", [

@@ -71,6 +71,22 @@ def test_a_quiet_decision_maker_before_the_renewal(quiet, renewal_in, flagged):
         assert meets[0].title.startswith("Visit Helen Marsh (decision maker) before the renewal on ")
 
 
+@pytest.mark.parametrize("quiet, renewal_in, opened", [
+    (100, 120, 9),      # quiet past stakeholder_days (90) 9 days ago: the gap opened then
+    (200, 159, 21),     # quiet long before: the gap opened when the renewal came within 180 days
+])
+def test_the_meeting_with_a_quiet_decider_falls_due_a_fortnight_after_the_gap_opened(quiet, renewal_in, opened):
+    """Not a fortnight after every build's day: that was 17 Dec on 3 Dec and 24 Dec on 10 Dec,
+    and never came due (an account manager's objection)."""
+    people = (person("Ann Lee", "Head of IT", primary=True), person("Helen Marsh", "Director",
+                                                                   decision=("decision maker",)))
+    c = customer(*regular("Ann Lee"), touch(quiet, 1, with_=("Helen Marsh",)), since=LONG_AGO, contacts=people,
+                 renewal=AS_OF + timedelta(days=renewal_in))
+    dues = {a.due for k in (0, 4, 9) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
+            if a.kind == "renewal" and a.contact == "Helen Marsh"}
+    assert dues == {d(opened) + timedelta(days=14)}
+
+
 def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
     people = (person("Ann Lee", "Head of IT", primary=True), person("Bo Chan", "CFO", decision=("budget holder",)))
     c = customer(*regular("Ann Lee"), touch(120, 1, with_=("Bo Chan",)), since=LONG_AGO, contacts=people,

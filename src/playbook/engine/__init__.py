@@ -23,7 +23,7 @@ from .merge import merge_similar, same_person
 from .owed import open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
-from .plays import run_plays
+from .plays import play_since, run_plays
 from .rank import rank
 from .stage import classify, needs_touch
 from .timeline import timeline, upto
@@ -94,7 +94,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
         found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)
         found += act.tell(here, news, tl, as_of, config.holidays)
-        found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None)
+        found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None,
+                           lambda play, lower: play_since(play, customer, config, as_of, pause_from, lower))
         if paused is None:
             gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
             flags += gaps

@@ -259,6 +259,10 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
     )]
 
 
+#: Days after an account showed as single-threaded that bringing in a second person is due.
+BROADEN_DAYS = 30
+
+
 def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as_of: date,
             t: Thresholds) -> list[Action]:
     if stage.id in ("ended", "dormant"):
@@ -283,7 +287,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         kind="broaden", title=title,
         why=f"All {len(recent)} touches in the last {days(t.single_thread_days)} went through {only}: "
             "if they leave, the relationship leaves with them.",
-        due=as_of + timedelta(days=30), priority="medium" if stage.id == "at-risk" else "low",
+        # A month from the third touch through them alone (when it first showed), not a month
+        # from every build's day, which never came due.
+        due=sorted(i.date for i in recent)[2] + timedelta(days=BROADEN_DAYS), priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
 

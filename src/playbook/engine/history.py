@@ -24,15 +24,24 @@ def stage_at(customer: Customer, config: Config, as_of: date, pause_from: date |
     the customer's pause began (see pause.pause_start)."""
     t = config.thresholds
     cadence, _ = config.cadence_for(customer.cadence, customer.tier)
-    items = upto(customer, as_of)
-    if not items and (customer.since is None or as_of < customer.since):
+    then = known_then(customer, as_of)
+    if then is None:
         return "none"  # the relationship had not started
-    if customer.status == "ended" and items[-1:] != customer.interactions[-1:]:
-        # 'ended' is known only from the last touch on; before that the account was live.
-        customer = replace(customer, status="active")
+    customer = then
     paused = in_force(customer, as_of, pause_from) if pause_from is not None else None
     return classify(customer, timeline(customer, as_of, t), open_commitments(customer, as_of), cadence, as_of, t,
                     paused, config.currency).id
+
+
+def known_then(customer: Customer, as_of: date) -> Customer | None:
+    """The customer as known at a past date: None before the relationship began; not yet
+    ended before its last touch ('ended' is known only from then on)."""
+    items = upto(customer, as_of)
+    if not items and (customer.since is None or as_of < customer.since):
+        return None
+    if customer.status == "ended" and items[-1:] != customer.interactions[-1:]:
+        return replace(customer, status="active")
+    return customer
 
 
 def month_ends(as_of: date, count: int = 12) -> list[date]:
@@ -63,3 +72,4 @@ def history(customer: Customer, config: Config, as_of: date, today: str,
         out.append(StagePoint(d, stage))
         shown = stage
     return tuple(out)
+

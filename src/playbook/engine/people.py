@@ -92,6 +92,10 @@ def coverage(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> li
     return out
 
 
+#: Days after the coverage gap opened that the meeting with the quiet decider is due.
+COVERAGE_FORTNIGHT = 14
+
+
 def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
                               t: Thresholds) -> tuple[list[Flag], list[Action]]:
     """A 'decision maker quiet' flag and a meeting before the renewal for each quiet decider."""
@@ -106,8 +110,15 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         flags.append(Flag("coverage", f"{role.split(' and ')[0].capitalize()} quiet", Reason(text, c.source)))
         title = (f"{verb(c, 'Meet')} {c.name} ({role}) before the renewal on {fmt_date(r)}"
                  if verb(c, "Meet") != "Message" else f"Message {c.name} ({role}) ahead of the renewal on {fmt_date(r)}")
+        # Due a fortnight after the gap opened (the renewal came within COVERAGE_DAYS, or they
+        # passed `stakeholder_days` quiet), not a fortnight from every build's day: that never
+        # fell due (an account manager's objection). Before the renewal, whatever.
+        opened = r - timedelta(days=COVERAGE_DAYS)
+        if seen is not None:
+            opened = max(opened, seen + timedelta(days=t.stakeholder_days + 1))
         actions.append(Action(
-            kind="renewal", title=title, why=f"Coverage before the renewal: {text}", due=as_of + timedelta(days=14),
+            kind="renewal", title=title, why=f"Coverage before the renewal: {text}",
+            due=min(opened + timedelta(days=COVERAGE_FORTNIGHT), r),
             priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
             source=c.source, customer=customer.slug,
         ))

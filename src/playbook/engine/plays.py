@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Callable
 
-from ..config import CONFIG_FILE, Play
+from ..config import CONFIG_FILE, Config, Play
 from ..model import Customer, Source
+from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
 
@@ -17,11 +19,21 @@ def role_matches(role: str | None, wanted: str) -> bool:
 
 
 def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health: Health,
-             as_of: date, paused: bool = False) -> Action | None:
+             as_of: date, paused: bool = False,
+             since: Callable[[Play, date | None], date] | None = None) -> Action | None:
     """The play's action when every condition holds, else None; `why` lists the conditions met.
     While the customer's pause is in force their silence is agreed, so `days_since_contact`
-    never holds."""
+    never holds.
+
+    It is due `within` days of the day its conditions came to hold: due `within` days from
+    as_of on every build, a play never fell due ("Schedule a value review with finance" was
+    due 17 Dec on 3 Dec and 24 Dec on 10 Dec, an account manager's objection). The silence,
+    a role's gap and the last win date themselves; a stage, a health figure or no open
+    opportunity are dated by `since` (`play_since`: the play asked of past days). A play
+    whose conditions are only facts of the profile (tier, tags, owner) is due `within` days
+    from as_of."""
     met: list[str] = []
+    held: list[date] = []  # the day each dated condition came to hold
     if play.stages:
         if stage.id not in play.stages:
             return None
@@ -44,6 +56,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         if paused or tl.days_since is None or tl.days_since < play.days_since_contact:
             return None
         met.append(f"{days(tl.days_since)} since the last touch")
+        held.append(as_of - timedelta(days=tl.days_since - play.days_since_contact))
     if play.health_below is not None:
         if health.score >= play.health_below:
             return None
@@ -54,6 +67,10 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         if won:
             return None  # right after a signed expansion, another expansion pitch can wait
         met.append(f"nothing won in the last {days(play.no_win_within)}")
+        last_won = max((o.decided_on() for o in customer.opportunities if o.status == "won"
+                        and o.decided_on() is not None and o.decided_on() <= as_of), default=None)
+        if last_won is not None:
+            held.append(last_won + timedelta(days=play.no_win_within))
     if play.no_open_opportunity:
         if any(o.status == "open" for o in customer.opportunities):
             return None  # an expansion already being worked on needs no conversation to start one
@@ -69,21 +86,44 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
             return None
         p = stale[0]
         contact = p.name
+        # Every one of them has been quiet that long since the last of them passed the mark.
+        passed = [c.last_touch + timedelta(days=gap.days) if c.last_touch is not None
+                  else customer.since + timedelta(days=gap.days) if customer.since is not None else None
+                  for c in stale]
+        if all(passed):
+            held.append(min(as_of, max(passed)))
         met.append(f"no touch with {p.name} ({p.role}) "
                    f"{'ever' if p.last_touch is None else 'since ' + fmt_date(p.last_touch)}"
                    f" — over {days(gap.days)}")
     if not met:
         met.append("it applies to every customer")
+    start = max(held) if held else None
+    if since is not None and (play.stages or play.health_below is not None or play.no_open_opportunity):
+        start = since(play, start)
+    when = "" if start is None else " It applies from today." if start >= as_of else \
+        f" It has applied since {'at least ' if (as_of - start).days >= LOOK_BACK_DAYS else ''}{fmt_date(start)}."
+    start = start or as_of
     return Action(
-        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.",
-        due=as_of + timedelta(days=play.within), priority=play.priority or "medium", contact=contact,
+        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}",
+        due=start + timedelta(days=play.within), priority=play.priority or "medium", contact=contact,
         owner=customer.owners[0] if customer.owners else None, source=Source(CONFIG_FILE, play.line or 1),
         customer=customer.slug, internal=play.internal,
     )
 
 
 def run_plays(plays: tuple[Play, ...], customer: Customer, tl: Timeline, stage: Stage, health: Health,
-              as_of: date, paused: bool = False) -> list[Action]:
+              as_of: date, paused: bool = False,
+              since: Callable[[Play, date | None], date] | None = None) -> list[Action]:
     if customer.status == "ended":
         return []
-    return [a for a in (evaluate(p, customer, tl, stage, health, as_of, paused) for p in plays) if a]
+    return [a for a in (evaluate(p, customer, tl, stage, health, as_of, paused, since) for p in plays) if a]
+
+
+def play_since(play: Play, customer: Customer, config: Config, as_of: date, pause_from: date | None,
+               lower: date | None) -> date:
+    """The first day of the run up to as_of on which the play's conditions all held (`lower`:
+    the day its dated conditions all came to hold, if any: it cannot have held before)."""
+    def holds(day: date) -> bool:
+        state = state_at(customer, config, day, pause_from)
+        return state is not None and evaluate(play, customer, state[0], state[1], state[2], day, state[3]) is not None
+    return first_day(holds, as_of, lower)

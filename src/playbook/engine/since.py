@@ -22,6 +22,7 @@ LOOK_BACK_DAYS = 91
 #: on (a break shorter than a step may go unseen), then found to the day by halving.
 STEP_DAYS = 7
 
+
 def state_at(customer: Customer, config: Config, as_of: date,
              pause_from: date | None = None) -> tuple[Timeline, Stage, Health, bool] | None:
     """The timeline, stage, health and whether a pause was in force as of a past date, from

@@ -10,7 +10,7 @@ from engine_factory import (
     AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, promise, steady_history, touch,
 )
 from playbook.config import Config
-from playbook.engine.words import days, fmt_date, fmt_day
+from playbook.engine.words import days, fmt_date, fmt_day, short_date
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.history import month_ends
 
@@ -719,6 +719,25 @@ def test_repair_is_about_the_worst_unrepaired_touch():
     (rep,) = [a for a in r.actions if a.kind == "repair"]
     assert "meeting" in rep.title and rep.contact == "Bo Chan" and "1 other negative touch" in rep.why
     assert [x.text.split()[0] for x in r.stage.reasons[:2]] == ["Very", "Negative"]
+
+
+@pytest.mark.parametrize("meeting, call, between, named", [
+    (34, 27, None, True),    # the call keeps the bad run within 30 days: the meeting stays named
+    (34, 27, 30, False),     # a good touch between ended the meeting's run: only the call counts
+    (70, 27, None, False),   # the meeting is over 30 days before the call: a run of its own, gone
+])
+def test_a_bad_run_keeps_its_worst_touch_named(meeting, call, between, named):
+    """Northgate: a very bad meeting (a tender threat), a bad call a week later, nothing good
+    since. A month after the meeting its reason dropped out and the repair turned to the call."""
+    items = [*steady_history(until_days_ago=80), touch(meeting, -2, type="meeting", with_=("Bo Chan",)),
+             *([touch(between, 1)] if between else []), touch(call, -1, type="call")]
+    r = analyse(customer(*sorted(items, key=lambda i: i.date), since=LONG_AGO, cadence=60), config(), AS_OF)
+    (rep,) = [a for a in r.actions if a.kind == "repair"]
+    assert r.stage.id == "at-risk"
+    assert ("meeting" in rep.title) is named
+    assert r.stage.reasons[0].text.startswith("Very negative meeting" if named else "Negative call")
+    if named:
+        assert f"1 other negative touch ({short_date(d(call))} {d(call).year})." in rep.why
 
 
 def test_similar_actions_merge_into_the_better_ranked_one():

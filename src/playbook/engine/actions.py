@@ -17,7 +17,9 @@ from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
-from .words import NAME_TITLES, ago, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date
+from .words import (
+    NAME_TITLES, ago, day_list, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date,
+)
 from .workdays import Holidays, after_working_days
 
 #: A promise written without a date is treated as due a week after it was made.
@@ -247,8 +249,9 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
     names = list(neg.with_)
     who = (" and ".join(names) if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} other"
            f"{'s' if len(names) > 3 else ''}") if names else customer.name
-    more = (f" {len(negs) - 1} other negative touch{'es' if len(negs) > 2 else ''} in the last "
-            f"{days(t.repair_days)}." if len(negs) > 1 else "")
+    others = sorted(x.date for x in negs[1:])
+    more = (f" {len(others)} other negative touch{'es' if len(others) > 1 else ''} ({day_list(others)})."
+            if others else "")
     return [Action(
         kind="repair", title=f"Repair: talk to {who} about the {neg.type} of {fmt_date(neg.date)}",
         why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {sentence(neg.summary or 'no summary')}"
@@ -289,7 +292,8 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
             "if they leave, the relationship leaves with them.",
         # A month from the third touch through them alone (when it first showed), not a month
         # from every build's day, which never came due.
-        due=sorted(i.date for i in recent)[2] + timedelta(days=BROADEN_DAYS), priority="medium" if stage.id == "at-risk" else "low",
+        due=sorted(i.date for i in recent)[2] + timedelta(days=BROADEN_DAYS),
+        priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
 

@@ -21,18 +21,23 @@ from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import timeline, upto
-from .words import ago, count, days, fmt_date, money, people, per, sentence, sentiment_word, short_date
+from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
-    """Negative touches within `window` days with nothing positive after them, worst first
-    (lowest sentiment, then the latest): the escalation matters more than the grumble after it."""
+    """Negative touches with nothing positive after them, each within `window` days of as_of or
+    of a later one of them, worst first (lowest sentiment, then the latest): the escalation
+    matters more than the grumble after it. A bad run is one: a very bad meeting stays named
+    while a bad call a week later keeps the run within the window (Northgate's tender threat
+    dropped out a month after the meeting, and the repair turned to the lesser call)."""
     found = []
+    edge = as_of  # the window reaches back from here: as_of, then the earliest negative found
     for i in reversed(items):
-        if (i.sentiment is not None and i.sentiment > 0) or (as_of - i.date).days > window:
+        if (i.sentiment is not None and i.sentiment > 0) or (edge - i.date).days > window:
             break
         if i.sentiment is not None and i.sentiment < 0:
             found.append(i)
+            edge = i.date
     return sorted(found, key=lambda i: (i.sentiment, -i.date.toordinal(), i.source.path))
 
 
@@ -56,10 +61,8 @@ def ended(customer: Customer, tl: Timeline) -> list[Reason]:
 def unanswered_text(tl: Timeline) -> str:
     """'No reply to our last 3 touches (22 Oct, 4 Nov and 12 Nov 2026).'"""
     n = len(tl.unanswered)
-    when = [short_date(i.date) for i in tl.unanswered]
-    listed = when[0] if n == 1 else f"{', '.join(when[:-1])} and {when[-1]}"
     what = "our last touch" if n == 1 else f"our last {n} touches"
-    return f"No reply to {what} ({listed} {tl.unanswered[-1].date.year})."
+    return f"No reply to {what} ({day_list([i.date for i in tl.unanswered])})."
 
 
 def _heard_source(tl: Timeline, items: tuple[Interaction, ...]):

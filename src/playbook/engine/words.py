@@ -61,6 +61,13 @@ def short_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]}"
 
 
+def day_list(days_: list[date]) -> str:
+    """'22 Oct, 4 Nov and 12 Nov 2026' (the year of the last)."""
+    when = [short_date(x) for x in days_]
+    listed = when[0] if len(when) == 1 else f"{', '.join(when[:-1])} and {when[-1]}"
+    return f"{listed} {days_[-1].year}"
+
+
 def count(n: int, one: str, many: str) -> str:
     """'1 touch', '3 touches', '1 person', '2 people'."""
     return f"{n} {one if n == 1 else many}"

@@ -149,6 +149,23 @@ def test_the_day_a_late_promise_tips_a_relationship_into_at_risk_is_the_day_its_
     assert analyse(c, config(), tips).stage.id == "at-risk"
 
 
+@pytest.mark.parametrize("text, risky", [("Send the staff list template", True),
+                                         ("Chase Sarah for the staff list", False)])
+def test_a_late_chase_is_a_to_do_not_a_broken_promise(text, risky):
+    """Fernhill read at risk over "Chase Sarah for the staff list": something they owe us, which
+    the action itself called a to-do. It stays a late action; it breaks no promise."""
+    p = promise(text, due=d(20))
+    c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
+                 since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    assert (r.stage.id == "at-risk") is risky
+    assert any(x.text.startswith("Promise") for x in r.stage.reasons) is risky
+    (kept,) = [f for f in r.health.factors if f.name == "Commitments kept"]
+    assert (kept.effect < 0) is risky
+    (a,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert a.due == d(20) and a.why.startswith("A to-do" if not risky else "Promised")
+
+
 def test_a_growing_or_new_relationship_with_a_late_promise_says_so_too():
     """Kestrel read as growing, its reasons all growth, while the laptops for the starters it
     promised were days late (an account manager's second read)."""

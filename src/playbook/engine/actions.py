@@ -11,7 +11,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, wished
-from .owed import ASK_ANSWER_DAYS, waiting_since
+from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import verb
 from .stage import unanswered_text, unrepaired_negatives
@@ -56,11 +56,6 @@ def follow_up_title(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: A task item that starts with one of these is a to-do about the customer (waiting on them),
-#: not a promise to them: 'Chase Sarah for the staff list'.
-CHASE_VERBS = ("chase", "remind", "nudge", "wait for", "check with")
-
-
 def named_in(text: str, people: tuple[str, ...]) -> str | None:
     """The first of `people` the text names, by full name or first name ('…between Maya and Simon')."""
     for name in people:
@@ -90,7 +85,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         contact = named or (i.with_[0] if i.with_ else None)
         where = f"the {i.type} of {fmt_date(i.date)}"
         present = f" with {people(i.with_)}" if i.with_ else ""
-        if text.lower().startswith(CHASE_VERBS):
+        if is_chase(text):
             why = f"A to-do from {where}{present}; it {when}."
         elif named:
             others = tuple(n for n in i.with_ if n != named)

@@ -11,7 +11,7 @@ from datetime import date
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
-from .owed import ASK_ANSWER_DAYS, waiting_since
+from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text
 from .stage import last_unrepaired_negative, unanswered_text
 from .timeline import upto
@@ -51,8 +51,9 @@ def sentiment(tl: Timeline) -> HealthFactor:
 
 def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
                      t: Thresholds) -> HealthFactor:
-    done = sum(1 for i in customer.interactions if i.date <= as_of for c in i.commitments if c.done)
-    overdue = [oc for oc in open_ if oc.overdue_days > 0]
+    done = sum(1 for i in customer.interactions if i.date <= as_of for c in i.commitments
+               if c.done and not is_chase(c.text))
+    overdue = [oc for oc in promises(open_) if oc.overdue_days > 0]
     if not overdue and not done:
         return HealthFactor("Commitments kept", 0, "No promises recorded yet.")
     if not overdue:

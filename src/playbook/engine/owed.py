@@ -9,6 +9,24 @@ from .timeline import upto
 from .types import OpenCommitment
 
 
+#: A task item that starts with one of these is a to-do about the customer (waiting on them),
+#: not a promise to them: 'Chase Sarah for the staff list'.
+CHASE_VERBS = ("chase", "remind", "nudge", "wait for", "check with")
+
+
+def is_chase(text: str) -> bool:
+    """Whether a task item is a to-do waiting on the customer, not a promise to them: it stays
+    an action, late when late, but breaks no promise (no risk to the relationship, no promise
+    kept or overdue in its health): Fernhill read at risk over "Chase Sarah for the staff
+    list", which the action itself called a to-do (an account manager's objection)."""
+    return text.strip().lower().startswith(CHASE_VERBS)
+
+
+def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
+    """The open task items that are promises to the customer (not `is_chase`)."""
+    return tuple(oc for oc in open_ if not is_chase(oc.commitment.text))
+
+
 def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
     """Unticked task items up to as_of, most overdue first, then by file order."""
     out = []

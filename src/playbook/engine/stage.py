@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
-from .owed import ASK_ANSWER_DAYS, waiting_since
+from .owed import ASK_ANSWER_DAYS, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -124,7 +124,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
                           f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source))
-    for oc in commitments:
+    for oc in promises(commitments):
         if oc.overdue_days > t.overdue_days:
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue.", oc.commitment.source))
@@ -282,7 +282,7 @@ def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reas
 
 def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitment]:
     """The promises past their due date, most overdue first."""
-    return sorted((oc for oc in commitments if oc.overdue_days > 0), key=lambda oc: -oc.overdue_days)
+    return sorted((oc for oc in promises(commitments) if oc.overdue_days > 0), key=lambda oc: -oc.overdue_days)
 
 
 def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:

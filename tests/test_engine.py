@@ -215,6 +215,8 @@ def test_no_interactions_at_all_is_establishing_with_a_reason():
 @pytest.mark.parametrize("recent, earlier, sentiment, expected", [
     (5, 3, 1, "growing"),     # clearly more touches (2 more, over 1.5×), positive
     (4, 2, 1, "growing"),
+    (3, 1, 1, "growing"),
+    (2, 0, 1, "steady"),      # two after a quiet spell: the usual rhythm coming round again
     (4, 3, 1, "steady"),      # one more is a rhythm, not growth
     (6, 5, 1, "steady"),
     (7, 5, 1, "steady"),      # two more, but under half as many again
@@ -548,6 +550,16 @@ def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():
     assert dues == {d(10) + timedelta(days=30)}
 
 
+def test_broaden_keeps_its_day_as_touches_leave_the_window():
+    """Every touch for ten months through Ann alone: the account showed single-threaded at the
+    run's third touch, and that day stays as the 180-day window slides (Oakmere's due date
+    jumped five weeks later as its oldest touches left the window)."""
+    c = customer(*[touch(n, 1) for n in range(300, 5, -30)], since=LONG_AGO, cadence=30)
+    dues = {a.due for k in (0, 31, 62) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
+            if a.kind == "broaden"}
+    assert dues == {d(240) + timedelta(days=30)}
+
+
 def test_answer_open_asks_only():
     asks = (Ask("Price for a second site", d(20), False, Source("c.yaml", 12)),
             Ask("Old question", d(90), True, Source("c.yaml", 14)))
@@ -637,11 +649,19 @@ def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
     assert a.why.endswith(f"It has applied since {fmt_date(d(10))}.")
 
 
-def test_a_play_held_longer_than_the_look_back_says_at_least():
+@pytest.mark.parametrize("last_touch, since, at_least", [
+    (400, 220, ""),                 # dormant 180 days after the last touch, 220 days ago
+    (700, 365, "at least "),        # dormant longer than the year looked back
+])
+def test_a_long_held_play_keeps_its_day(last_touch, since, at_least):
+    """Pemberton's, dormant since April, read "since at least 3 Sep" on 3 Dec and "since at
+    least 10 Sep" on 10 Dec: a look back of a fixed 91 days moved with the build's day."""
     dormant = Play(name="Win-back", do="Send a note", within=21, priority="low", stages=("dormant",))
-    c = customer(touch(500, 1), since=LONG_AGO, cadence=30)
-    (a,) = [a for a in analyse(c, Config(plays=(dormant,)), AS_OF).actions if a.kind == "play"]
-    assert f"It has applied since at least {fmt_date(d(91))}." in a.why
+    c = customer(touch(last_touch, 1), since=d(2000), cadence=30)
+    for k in (0, 7):
+        (a,) = [a for a in analyse(c, Config(plays=(dormant,)), AS_OF + timedelta(days=k)).actions
+                if a.kind == "play"]
+        assert f"It has applied since {at_least}{fmt_date(d(since - (k if at_least else 0)))}." in a.why
 
 
 def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():

@@ -3,6 +3,7 @@ expansion pitch right after an expansion was signed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,19 @@ def test_new_business_needs_warm_sentiment_too():
     c = replace(customer(*[touch(n, 0) for n in range(400, 0, -30)], since=LONG_AGO, cadence=30),
                 opportunities=(opp(since=d(10)),))
     assert analyse(c, config(), AS_OF).stage.id == "steady"
+
+
+@pytest.mark.parametrize("ago, fires", [(30, False), (10, True)])
+def test_an_opportunity_is_open_from_its_since_to_its_closed(ago, fires):
+    """Won 20 days ago, it was open 30 days ago: a build as of then (and a play's look back)
+    sees it open, not as won (Kestrel's 15 Oct page applied "no opportunity open" beside an
+    opportunity opened on 29 Sep and won on 27 Oct)."""
+    play = Play(name="Expansion", do="Plan an expansion conversation", within=14, priority=None,
+                no_open_opportunity=True)
+    c = replace(customer(*flat(), since=LONG_AGO, cadence=30),
+                opportunities=(opp(since=d(60), status="won", closed=d(20)),))
+    day = AS_OF - timedelta(days=ago)
+    assert any(a.kind == "play" for a in analyse(c, Config(plays=(play,)), day).actions) is fires
 
 
 @pytest.mark.parametrize("won_ago, fires", [(None, True), (89, False), (90, True)])

@@ -285,12 +285,26 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         kind="broaden", title=title,
         why=f"All {len(recent)} touches in the last {days(t.single_thread_days)} went through {only}: "
             "if they leave, the relationship leaves with them.",
-        # A month from the third touch through them alone (when it first showed), not a month
-        # from every build's day, which never came due.
-        due=sorted(i.date for i in recent)[2] + timedelta(days=BROADEN_DAYS),
+        # A month from the third touch of the run through them alone (when it first showed), not
+        # a month from every build's day, which never came due; nor from the window's third,
+        # which moved later as touches left the window (Oakmere's jumped five weeks).
+        due=_run_through(items, only)[2] + timedelta(days=BROADEN_DAYS),
         priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
+
+
+def _run_through(items: tuple[Interaction, ...], only: str) -> list[date]:
+    """The days of the latest run of touches with people in them that were all with `only`
+    alone, oldest first."""
+    run = []
+    for i in reversed(items):
+        if not i.with_:
+            continue
+        if set(i.with_) != {only}:
+            break
+        run.append(i.date)
+    return sorted(run)
 
 
 def asker(customer: Customer, a: Ask, as_of: date) -> tuple[str | None, str]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from ..config import CONFIG_FILE, Config, Play
-from ..model import Customer, Source
+from ..model import Customer, Opportunity, Source
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
@@ -16,6 +16,15 @@ from .words import days, fmt_date
 def role_matches(role: str | None, wanted: str) -> bool:
     """'CFO' matches 'CFO' and 'Group CFO', not 'CFOO'; case is ignored."""
     return bool(role) and re.search(rf"\b{re.escape(wanted)}\b", role, re.I) is not None
+
+
+def open_on(o: Opportunity, day: date) -> bool:
+    """Whether the opportunity was open on `day`: it had come up, and was not yet won or lost
+    (a build as of a past day, and `play_since` asking of past days, see it as it was then)."""
+    if o.since is not None and o.since > day:
+        return False
+    decided = o.decided_on()
+    return decided is None or decided > day
 
 
 def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health: Health,
@@ -72,7 +81,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         if last_won is not None:
             held.append(last_won + timedelta(days=play.no_win_within))
     if play.no_open_opportunity:
-        if any(o.status == "open" for o in customer.opportunities):
+        if any(open_on(o, as_of) for o in customer.opportunities):
             return None  # an expansion already being worked on needs no conversation to start one
         met.append("no opportunity open")
     contact = None

@@ -17,11 +17,13 @@ from .timeline import timeline
 from .types import Health, Stage, Timeline
 
 #: How far back a run is looked for: one that held all that time is said to hold at least since then.
-LOOK_BACK_DAYS = 91
-#: The step of the look back: a run is the days since the last of these steps it did not hold
-#: on (a break shorter than a step may go unseen), then found to the day by halving.
-STEP_DAYS = 7
-
+LOOK_BACK_DAYS = 365
+#: The steps of the look back, each the last doubled up to MAX_STEP_DAYS: a run is the days
+#: since the last of these steps it did not hold on (a break shorter than its step may go
+#: unseen: a week for a run of a few weeks, four for an older one), then found to the day by
+#: halving. (Doubling without a bound stepped over half a year of another stage.)
+FIRST_STEP_DAYS = 7
+MAX_STEP_DAYS = 28
 
 def state_at(customer: Customer, config: Config, as_of: date,
              pause_from: date | None = None) -> tuple[Timeline, Stage, Health, bool] | None:
@@ -43,23 +45,25 @@ def state_at(customer: Customer, config: Config, as_of: date,
 
 def first_day(holds: Callable[[date], bool], as_of: date, lower: date | None = None) -> date:
     """The first day of the run of days up to as_of on which `holds` (true at as_of): back a
-    week at a time to a day it did not hold, then halving the days between; no further back
-    than LOOK_BACK_DAYS (a run that long gives that day), nor than the day before `lower`
-    (a day it is known not to hold on). Halving alone, from a year back, found an earlier run:
-    Northgate's health was back over the mark on 10 Nov and the play read "since 3 Sep"."""
+    week, then twice as far each time (at most four weeks), to a day it did not hold, then halving the days
+    between; no further back than LOOK_BACK_DAYS (a run that long gives that day), nor than
+    the day before `lower` (a day it is known not to hold on). Halving alone, from a year
+    back, found an earlier run (Northgate's health was back over the mark on 10 Nov and the
+    play read "since 3 Sep"); a look back of a fixed 91 days moved with every build
+    (Pemberton's, dormant since April, read "since at least 3 Sep", then "10 Sep")."""
     floor = lower - timedelta(days=1) if lower is not None else as_of - timedelta(days=LOOK_BACK_DAYS)
     if floor >= as_of:
         return as_of
-    hi = as_of
+    hi, step = as_of, FIRST_STEP_DAYS
     while True:
-        lo = max(floor, hi - timedelta(days=STEP_DAYS))
+        lo = max(floor, hi - timedelta(days=step))
         if lo == floor and lower is not None:
             break
         if not holds(lo):
             break
         if lo == floor:
             return lo
-        hi = lo
+        hi, step = lo, min(MAX_STEP_DAYS, step * 2)
     while (hi - lo).days > 1:
         mid = lo + (hi - lo) // 2
         if holds(mid):

@@ -197,11 +197,16 @@ GROWING_QUIET_CADENCES = 2
 #: window, is a regular rhythm, not growth. Counting it so moved a fortnightly account between
 #: steady and growing eleven times in four months (an account manager's objection).
 GROWTH_MIN_MORE = 2
+#: ...and at least this many touches in the last window: two after a quiet spell (a birthday
+#: message and a check-in, "up from 0") is an account's usual rhythm coming round again.
+GROWTH_MIN_TOUCHES = 3
 
 
 def more_touches(recent: int, earlier: int, t: Thresholds) -> bool:
-    """Whether `recent` touches are clearly more than `earlier`: 4 against 2, not 6 against 5."""
-    return recent >= earlier + GROWTH_MIN_MORE and recent >= t.growth_touches_multiple * earlier
+    """Whether `recent` touches are clearly more than `earlier`: 4 against 2, not 6 against 5
+    nor 2 against 0."""
+    return (recent >= GROWTH_MIN_TOUCHES and recent >= earlier + GROWTH_MIN_MORE
+            and recent >= t.growth_touches_multiple * earlier)
 
 
 #: Growth shown only by counts (touches, people) must have shown a week before too: two
@@ -211,9 +216,10 @@ GROWTH_HELD_DAYS = 7
 
 
 def wider(tl: Timeline) -> bool:
-    """More people engaged than in the window before, someone among them for the first time:
-    not the same people's touches falling on either side of the windows' edge."""
-    return tl.people_recent > tl.people_earlier and bool(tl.people_new)
+    """More people engaged than in the window before, two at least and someone among them for
+    the first time: not the same people's touches falling on either side of the windows' edge,
+    nor one person heard from again after a quiet spell."""
+    return tl.people_recent > tl.people_earlier and tl.people_recent >= 2 and bool(tl.people_new)
 
 
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,

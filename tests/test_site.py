@@ -139,6 +139,17 @@ def test_customer_page_health_actions_people_and_promises(site: Path):
     assert "Raj Mistry IT Manager 4 recent of 9 touches" in engaged and "Jonas Eklund" in engaged
 
 
+def test_a_chase_reads_as_a_to_do_not_a_promise(site: Path):
+    """Fernhill's "Chase Sarah for the staff list" waits on Sarah: the page badged it "Promise"
+    and said it was "promised in the email" (an account manager's second read)."""
+    html = read(site, "customers/fernhill-dental/index.html")
+    owed = text_of(section(html, "owed-h"))
+    assert "Chase Sarah for the staff list so accounts can be set up" in owed
+    assert "a to-do from the email of 6 Nov 2026" in owed and "promised in the email" not in owed
+    actions = section(html, "next-h")
+    assert '<span class="kind">To-do</span>' in actions and '<span class="kind">Promise</span>' not in actions
+
+
 def test_the_day_after_a_birthday_the_page_says_it_was_and_asks_for_belated_wishes(example_root: Path, tmp_path):
     """Read on 3 Dec, Nadia's birthday of 2 Dec said "in 364 days, turns 41" and its greeting
     was gone (an account manager's objection). Camille's of 28 Nov is marked by no note this

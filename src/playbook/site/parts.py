@@ -19,6 +19,7 @@ from ..gitinfo import GitInfo
 from ..listed import row_facts
 from ..memo import fingerprint
 from ..engine.dates import BELATED_DAYS, last_birthday
+from ..engine.owed import is_chase
 from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
@@ -270,7 +271,9 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
     n = (a.due - site.as_of).days
     mine = of is not None and of.slug == a.customer
     return ActionView(
-        title=a.title, why=a.why, kind=a.kind, kind_label=KIND_LABELS.get(a.kind, a.kind), priority=a.priority,
+        title=a.title, why=a.why, kind=a.kind, priority=a.priority,
+        # A chase is a to-do waiting on them, not a promise (engine.owed.is_chase).
+        kind_label="To-do" if a.kind == "follow-up" and is_chase(a.title) else KIND_LABELS.get(a.kind, a.kind),
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
         due_tokens=due_tokens(n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),

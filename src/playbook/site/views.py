@@ -21,7 +21,7 @@ from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
-from ..engine.owed import waiting_since
+from ..engine.owed import is_chase, waiting_since
 from ..engine.words import days, fmt_date, money
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
@@ -429,6 +429,7 @@ class Views:
                 "when": when_due(n) if n is not None else "no due date",
                 "overdue": oc.overdue_days > 0,
                 "made": f"{i.type} of {fmt_date(i.date)}",
+                "how": "a to-do from the" if is_chase(oc.commitment.text) else "promised in the",
                 "made_href": f"{page}#{anchors[i.slug]}" if i.slug in anchors else None,
                 "source": self.site.ref(oc.commitment.source, f"content/customers/{r.customer.slug}/"),
                 "done_href": self.site.edit(oc.commitment.source),

@@ -664,6 +664,15 @@ def test_a_long_held_play_keeps_its_day(last_touch, since, at_least):
         assert f"It has applied since {at_least}{fmt_date(d(since - (k if at_least else 0)))}." in a.why
 
 
+def test_a_play_dated_by_its_own_conditions_never_says_at_least():
+    """A CFO last met 500 days ago: the gap passed its 120 days on a day the notes give."""
+    cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
+               no_touch_with_role=RoleGap("cfo", 120))
+    c = customer(*steady_history(), touch(500, 1, with_=("Bo Chan",)), since=LONG_AGO)
+    (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert a.why.endswith(f"It has applied since {fmt_date(d(380))}.")
+
+
 def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():
     every = Play(name="Gold care", do="Send the quarterly note", within=10, priority=None, tiers=("gold",))
     c = customer(*steady_history(), since=LONG_AGO, tier="gold")

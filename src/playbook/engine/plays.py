@@ -107,10 +107,13 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     if not met:
         met.append("it applies to every customer")
     start = max(held) if held else None
-    if since is not None and (play.stages or play.health_below is not None or play.no_open_opportunity):
+    looked = since is not None and bool(play.stages or play.health_below is not None or play.no_open_opportunity)
+    if looked:
         start = since(play, start)
+    # Only a look back that ran out without a dated condition to stop it gives "at least".
+    at_least = looked and not held and start is not None and (as_of - start).days >= LOOK_BACK_DAYS
     when = "" if start is None else " It applies from today." if start >= as_of else \
-        f" It has applied since {'at least ' if (as_of - start).days >= LOOK_BACK_DAYS else ''}{fmt_date(start)}."
+        f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}."
     start = start or as_of
     return Action(
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}",

@@ -25,6 +25,7 @@ LOOK_BACK_DAYS = 365
 FIRST_STEP_DAYS = 7
 MAX_STEP_DAYS = 28
 
+
 def state_at(customer: Customer, config: Config, as_of: date,
              pause_from: date | None = None) -> tuple[Timeline, Stage, Health, bool] | None:
     """The timeline, stage, health and whether a pause was in force as of a past date, from
@@ -45,9 +46,9 @@ def state_at(customer: Customer, config: Config, as_of: date,
 
 def first_day(holds: Callable[[date], bool], as_of: date, lower: date | None = None) -> date:
     """The first day of the run of days up to as_of on which `holds` (true at as_of): back a
-    week, then twice as far each time (at most four weeks), to a day it did not hold, then halving the days
-    between; no further back than LOOK_BACK_DAYS (a run that long gives that day), nor than
-    the day before `lower` (a day it is known not to hold on). Halving alone, from a year
+    week, then twice as far each time (at most four weeks), to a day it did not hold, then
+    halving the days between; no further back than LOOK_BACK_DAYS (a run that long gives that
+    day), nor than the day before `lower` (a day it is known not to hold on). Halving alone, from a year
     back, found an earlier run (Northgate's health was back over the mark on 10 Nov and the
     play read "since 3 Sep"); a look back of a fixed 91 days moved with every build
     (Pemberton's, dormant since April, read "since at least 3 Sep", then "10 Sep")."""

@@ -15,6 +15,7 @@ from datetime import date
 from msgspec.structs import replace
 
 from ..model import Customer
+from .owed import is_chase
 from .types import PRIORITY_RANK, Action, Stage
 from .words import days, money
 
@@ -54,7 +55,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     """The score's parts as (points, why), the largest stakes first after the kind."""
     out: list[tuple[float, str]] = []
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
-    if a.kind == "follow-up" and a.why.startswith("A to-do"):
+    if a.kind == "follow-up" and is_chase(a.title):
         what = "a to-do we noted"
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))

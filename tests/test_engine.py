@@ -560,6 +560,14 @@ def test_broaden_keeps_its_day_as_touches_leave_the_window():
     assert dues == {d(240) + timedelta(days=30)}
 
 
+def test_broaden_reason_counts_the_run_its_due_date_counts_from():
+    """The reason and the lateness tell one story: ten touches with Ann since d(300), not 'all
+    6 touches in the last 180 days' beside a due date 200 days before the window."""
+    c = customer(*[touch(n, 1) for n in range(300, 5, -30)], since=LONG_AGO, cadence=30)
+    (b,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert b.why.startswith(f"All 10 touches since {fmt_date(d(300))} went through Ann Lee:")
+
+
 def test_answer_open_asks_only():
     asks = (Ask("Price for a second site", d(20), False, Source("c.yaml", 12)),
             Ask("Old question", d(90), True, Source("c.yaml", 14)))

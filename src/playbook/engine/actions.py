@@ -281,14 +281,18 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         contact = None
     else:
         return []  # one listed person on a steady account (a family business): nothing to broaden to
+    # The whole run through them alone, which the due date counts from: "all 6 touches in the
+    # last 180 days" beside "560 days overdue" (Oakmere, every touch with Freya since 2024)
+    # left the reader asking where the other 380 days came from.
+    run = _run_through(items, only)
     return [Action(
         kind="broaden", title=title,
-        why=f"All {len(recent)} touches in the last {days(t.single_thread_days)} went through {only}: "
+        why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
             "if they leave, the relationship leaves with them.",
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks).
-        due=_run_through(items, only)[2] + timedelta(days=BROADEN_DAYS),
+        due=run[2] + timedelta(days=BROADEN_DAYS),
         priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]

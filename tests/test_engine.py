@@ -712,6 +712,38 @@ def test_health_falls_with_silence_and_bad_sentiment():
     assert good > 70 > 30 > bad
 
 
+@pytest.mark.parametrize("history, bad", [
+    # an outage ticket after a quiet spell (Northgate's first outage: 38 → 53)
+    (steady_history(until_days_ago=130), touch(0, -1, type="support", direction="in", with_=("Bo Chan",))),
+    # a tender threat from four people after a bad meeting (Northgate's escalation: 36 → 48)
+    (steady_history(until_days_ago=20) + [touch(12, -2, type="meeting")],
+     touch(0, -2, type="meeting", with_=("Ann Lee", "Bo Chan", "Cy Dee", "Di Eve"))),
+])
+def test_a_touch_that_went_badly_never_raises_health(history, bad):
+    """Every bad touch in the example raised health: it was recent, and had more people in it.
+    It earns neither."""
+    before = customer(*history, since=LONG_AGO, cadence=30)
+    after = customer(*history, bad, since=LONG_AGO, cadence=30)
+    assert analyse(after, config(), AS_OF).health.score < analyse(before, config(), AS_OF).health.score
+
+
+def test_recency_counts_from_the_last_conversation_that_did_not_go_badly():
+    """Our neutral email before a call that went badly is heard through that call, and is no
+    good touch of its own."""
+    c = customer(*steady_history(until_days_ago=70), touch(9, 0, type="email", direction="out"),
+                 touch(3, -1), since=LONG_AGO, cadence=30)
+    f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Recency")
+    assert f.effect == -10  # from the touch of d(70): 2.3 times the cadence
+    assert f.why.startswith("Last heard from them 3 days ago, but it went badly: the last that did not was 70 days ago")
+
+
+def test_breadth_counts_people_met_only_in_bad_touches_apart():
+    c = customer(*steady_history(until_days_ago=10), touch(4, -2, type="meeting", with_=("Bo Chan", "Cy Dee")),
+                 since=LONG_AGO, cadence=30)
+    f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Breadth of contacts")
+    assert f.effect == -5 and f.why.endswith("single-threaded. Bo Chan and Cy Dee only in touches that went badly.")
+
+
 def test_health_is_clamped_with_an_explanation():
     c = customer(*[touch(n, -2, direction="out") for n in (85, 80, 75, 70)], since=LONG_AGO, cadence=15,
                  asks=tuple(Ask(f"q{k}", d(200), False, Source("c", k)) for k in range(5)))

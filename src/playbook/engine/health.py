@@ -16,19 +16,31 @@ from .pause import pause_text
 from .stage import last_unrepaired_negative, unanswered_text
 from .timeline import upto
 from .types import Action, Health, HealthFactor, OpenCommitment, Stage, Timeline
-from .words import days, fmt_date, per, sentiment_word
+from .words import days, fmt_date, people, per, sentiment_word
 
 BASELINE = 50
 
 
 def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:
-    """How recently we heard from them: our own unanswered outreach earns nothing."""
+    """How recently we heard from them in a touch that did not go badly: our own unanswered
+    outreach earns nothing, and nor does an outage call or a tender threat (every bad touch in
+    the example raised health through this factor, by up to 40 points)."""
     n = tl.days_since_heard
     if n is None:
         return HealthFactor("Recency", 0, "No touch logged yet.")
+    why = f"Last heard from them {days(n)} ago"
+    if tl.gone_badly and tl.last_heard is not None:
+        which = "it" if tl.gone_badly == 1 else f"all {tl.gone_badly} conversations since {fmt_date(tl.last_good)}" \
+            if tl.last_good else f"all {tl.gone_badly} conversations"
+        anchor = tl.last_good or tl.start
+        if anchor is None or anchor > tl.last_heard:
+            return HealthFactor("Recency", 0, f"{why}, but {which} went badly.")
+        n += (tl.last_heard - anchor).days
+        since = f"the last that did not was {days(n)} ago" if tl.last_good else f"none has gone well since the start, {days(n)} ago"
+        why += f", but {which} went badly: {since}"
     ratio = n / cadence
     effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
-    why = f"Last heard from them {days(n)} ago against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
+    why += f" against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
     if tl.unanswered:
         why += f" {unanswered_text(tl)}"
     if paused is not None and effect < 0:
@@ -66,19 +78,27 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
 
 
 def breadth(tl: Timeline, listed: int) -> HealthFactor:
-    engaged = [c for c in tl.contacts if c.touches_recent > 0]
+    """How many people we are engaged with, in touches that did not go badly: the four
+    people of an escalation meeting are an escalation, not a wider relationship."""
+    engaged = [c for c in tl.contacts if c.good_recent > 0]
+    soured = [c.name for c in tl.contacts if c.touches_recent > 0 and not c.good_recent]
     n = len(engaged)
     if tl.count == 0:
         return HealthFactor("Breadth of contacts", 0, "No one engaged yet.")
+    only_bad = f" {people(tuple(soured))} only in touches that went badly." if soured else ""
     if n == 0:
+        if soured:
+            return HealthFactor("Breadth of contacts", -8, "No named person engaged in the last three months except "
+                                                           f"in touches that went badly ({people(tuple(soured))}).")
         return HealthFactor("Breadth of contacts", -8, "No named person engaged in the last three months.")
     if n == 1:
         return HealthFactor("Breadth of contacts", -5 if listed > 1 else -3,
                             f"Only {engaged[0].name} engaged in the last three months"
-                            f"{f' of {listed} people listed' if listed > 1 else ''}: single-threaded.")
+                            f"{f' of {listed} people listed' if listed > 1 else ''}: single-threaded.{only_bad}")
     effect = 5 if n == 2 else 10
     names = ", ".join(c.name for c in engaged[:3]) + (f" and {n - 3} more" if n > 3 else "")
-    return HealthFactor("Breadth of contacts", effect, f"{n} people engaged in the last three months: {names}.")
+    return HealthFactor("Breadth of contacts", effect,
+                        f"{n} people engaged in the last three months: {names}.{only_bad}")
 
 
 def reciprocity(tl: Timeline) -> HealthFactor:

@@ -29,6 +29,12 @@ def _people(items: list[Interaction]) -> set[str]:
     return {name for i in items for name in i.with_}
 
 
+def went_badly(i: Interaction) -> bool:
+    """Rated below neutral: a touch that is no sign of a healthy relationship, however recent
+    or however many people were in it."""
+    return i.sentiment is not None and i.sentiment < 0
+
+
 def one_way(i: Interaction) -> bool:
     """Our outreach that by itself is no sign of the customer: an email or message we sent, or
     any touch of ours marked `answered: no` (a voicemail). A meeting, call or visit of ours is
@@ -58,6 +64,13 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     days_since = (as_of - anchor).days if anchor and anchor <= as_of else None
     answered, unanswered = heard(items)
     last_heard = answered[-1].date if answered else None
+    # Our own outreach counts as heard through the conversation after it, and that is what
+    # says how it went: a remediation plan we emailed is no good touch if the call it led to
+    # went badly.
+    good = len(answered)
+    while good and (went_badly(answered[good - 1]) or one_way(answered[good - 1])):
+        good -= 1
+    last_good = answered[good - 1].date if good else None
     heard_anchor = last_heard or customer.since
     days_since_heard = (as_of - heard_anchor).days if heard_anchor and heard_anchor <= as_of else None
 
@@ -84,6 +97,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     return Timeline(
         first_contact=first, last_contact=last.date if last else None, last_interaction=last,
         count=len(items), days_since=days_since, last_heard=last_heard, days_since_heard=days_since_heard,
+        last_good=last_good, gone_badly=sum(1 for i in answered[good:] if went_badly(i)),
         unanswered=unanswered, start=start, typical_gap=typical,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
         touches_recent=len(recent), touches_earlier=len(earlier),
@@ -110,6 +124,7 @@ def engagement(customer: Customer, items: tuple[Interaction, ...], recent_from: 
             name=name, role=roles.get(name), last_touch=theirs[-1].date if theirs else None,
             touches_recent=sum(1 for i in theirs if i.date > recent_from), touches_total=len(theirs),
             team=team, listed=name in roles,
+            good_recent=sum(1 for i in theirs if i.date > recent_from and not went_badly(i) and not one_way(i)),
         ))
     # Most recently engaged first; never-engaged people keep file order at the end.
     order = {n: k for k, n in enumerate(dict.fromkeys(names))}

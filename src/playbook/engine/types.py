@@ -38,6 +38,9 @@ class ContactEngagement(Record):
     """Team handles who talked to them, most recent first."""
     listed: bool
     """True when the contact is in customer.yaml."""
+    good_recent: int
+    """Of `touches_recent`, those that did not go badly (`went_badly`): a person met only in
+    an escalation widens nothing (health's breadth counts these)."""
 
 
 class Timeline(Record):
@@ -54,6 +57,12 @@ class Timeline(Record):
     """The last touch that was not our own unanswered outreach: when we last heard from them."""
     days_since_heard: int | None
     """Days from `last_heard` (or `since` when there is none) to as_of: the customer's silence."""
+    last_good: date | None
+    """The last touch heard from them that did not go badly (`went_badly`): health's recency
+    counts from it, so an outage call earns no credit for being recent."""
+    gone_badly: int
+    """The conversations since `last_good`, all of which went badly (our outreach among them
+    counts as heard through them, and is not counted here)."""
     unanswered: tuple[Interaction, ...]
     """Our outreach since `last_heard` that got no reply (emails and messages out, `answered: no`)."""
     start: date | None

@@ -116,3 +116,24 @@ def test_example_shows_every_stage_and_action_kind():
     assert {r.stage.id for r in rels} == set(STAGES)
     assert {a.kind for r in rels for a in r.actions} == set(ACTION_KINDS)
     assert len(rels) >= 12 and sum(r.timeline.count for r in rels) >= 150
+
+
+@settings(max_examples=150, deadline=None)
+@given(customers, st.integers(1, 120))
+def test_a_month_in_the_strip_reads_the_same_in_every_build(c, later):
+    """The monthly strip of a build and of one made `later` days on agree on every month both
+    show (the last point of each is today's exact stage). A month read off the strip's months
+    before it changed when it became the strip's first (Ashby's January, Steady when built on
+    20 Nov, At risk on 20 Dec)."""
+    first = {p.date: p.stage for p in analyse(c, config(), AS_OF).stage_history[:-1]}
+    second = {p.date: p.stage for p in analyse(c, config(), AS_OF + timedelta(days=later)).stage_history[:-1]}
+    assert {d: first[d] for d in first.keys() & second.keys()} == {d: second[d] for d in first.keys() & second.keys()}
+
+
+def test_the_examples_strips_agree_from_build_to_build():
+    loaded = load(REPO)
+    for c in loaded.playbook.customers:
+        seen: dict = {}
+        for k in range(0, 200, 30):
+            for p in analyse(c, loaded.config, AS_OF + timedelta(days=k)).stage_history[:-1]:
+                assert seen.setdefault(p.date, p.stage) == p.stage, (c.slug, p.date)

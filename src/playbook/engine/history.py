@@ -57,19 +57,26 @@ def month_ends(as_of: date, count: int = 12) -> list[date]:
 def history(customer: Customer, config: Config, as_of: date, today: str,
             pause_from: date | None = None) -> tuple[StagePoint, ...]:
     """The stage at each of the last eleven month ends and `today`'s at as_of. A month shows a
-    new stage only when it held at mid-month too, so a touch on the 30th, or one bad call
-    set right within the fortnight, does not flip the month; today's point is exact."""
+    new stage only when it held at mid-month too, else the stage at the month end before, so
+    a touch on the 30th, or one bad call set right within the fortnight, does not flip the
+    month; today's point is exact. A month is read off its own days and the month end before
+    it, never off what the strip showed before it, so it reads the same in every build (it did
+    not: built on 20 Nov, Ashby's January showed Steady, smoothed after a steady December;
+    built on 20 Dec, with January the strip's first month and nothing before it, At risk)."""
+    ends = month_ends(as_of)
+    before = ends[0].replace(day=1) - timedelta(days=1)
+    raw = {d: stage_at(customer, config, d, pause_from) for d in (before, *ends) if d != as_of}
     out: list[StagePoint] = []
-    shown = "none"
-    for d in month_ends(as_of):
+    last = before
+    for d in ends:
         if d == as_of:
             stage = today
         else:
-            stage = stage_at(customer, config, d, pause_from)
-            if shown != "none" and stage not in (shown, "none") and d.day > MID_MONTH:
+            stage = raw[d]
+            prev = raw[last]
+            if prev != "none" and stage not in (prev, "none") and d.day > MID_MONTH:
                 if stage_at(customer, config, d.replace(day=MID_MONTH), pause_from) != stage:
-                    stage = shown
+                    stage = prev
         out.append(StagePoint(d, stage))
-        shown = stage
+        last = d
     return tuple(out)
-

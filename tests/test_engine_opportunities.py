@@ -138,3 +138,20 @@ def test_the_customer_page_lists_them(example_site: Path):
     assert "Temple Quay office move and fit-out IT (fixed price) · £38,000 won on 27 Oct 2026" in page
     json_text = (example_site / "playbook.json").read_text("utf-8")
     assert '"status": "won"' in json_text
+
+
+def test_a_build_for_a_past_day_knows_only_what_stood_then():
+    """Built for a day before a deal was won, it is open; one that came up later is not there
+    at all, on the page nor in the stage's reasons (Kestrel built for 15 Oct read "won 27 Oct
+    2026"; Westmarch's page listed a deal "open since 19 Nov 2026")."""
+    c = replace(customer(*flat(), since=LONG_AGO, cadence=30),
+                opportunities=(opp("Office move", since=d(40), status="won", closed=d(5), value=38_000),
+                               opp("Lab fit-out", since=d(2)), opp("Old deal", since=d(200), status="lost", closed=d(1))))
+    then = AS_OF - timedelta(days=10)
+    r = analyse(c, config(), then)
+    assert [(o.what, o.status, o.closed) for o in r.customer.opportunities] == [
+        ("Office move", "open", None), ("Old deal", "open", None)]
+    assert r.stage.id == "growing" and "won" not in r.stage.reasons[0].text
+    assert "Office move" in r.stage.reasons[0].text
+    now = analyse(c, config(), AS_OF)
+    assert [o.status for o in now.customer.opportunities] == ["won", "open", "lost"]

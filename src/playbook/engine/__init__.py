@@ -18,7 +18,7 @@ from .dates import (
 )
 from .demand import arrivals
 from .health import health as compute_health
-from .history import history, stage_at
+from .history import history, opportunities_then, stage_at
 from .merge import merge_similar, same_person
 from .owed import open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
@@ -58,6 +58,7 @@ def defer(a: Action, paused: Pause) -> Action:
 def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     """Everything the engine concludes about one customer."""
     t: Thresholds = config.thresholds
+    customer = opportunities_then(customer, as_of)  # what was written of a later day is not known yet
     cadence, cadence_from = config.cadence_for(customer.cadence, customer.tier)
     tl = timeline(customer, as_of, t)
     commitments = open_commitments(customer, as_of)

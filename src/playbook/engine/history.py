@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Config
-from ..model import Customer
+from ..model import Customer, Opportunity
 from .owed import open_commitments
 from .pause import in_force
 from .stage import classify
@@ -35,13 +35,29 @@ def stage_at(customer: Customer, config: Config, as_of: date, pause_from: date |
 
 def known_then(customer: Customer, as_of: date) -> Customer | None:
     """The customer as known at a past date: None before the relationship began; not yet
-    ended before its last touch ('ended' is known only from then on)."""
+    ended before its last touch ('ended' is known only from then on); its opportunities as
+    they stood (`opportunities_then`)."""
     items = upto(customer, as_of)
     if not items and (customer.since is None or as_of < customer.since):
         return None
     if customer.status == "ended" and items[-1:] != customer.interactions[-1:]:
-        return replace(customer, status="active")
-    return customer
+        customer = replace(customer, status="active")
+    return opportunities_then(customer, as_of)
+
+
+def opportunities_then(customer: Customer, as_of: date) -> Customer:
+    """The customer with its opportunities as they stood at as_of: one that came up later is
+    not there yet, one won or lost later is still open. Built on 15 Oct, Kestrel's stage read
+    "New business: Temple Quay office move … won 27 Oct 2026", twelve days ahead."""
+    def later(o: Opportunity) -> bool:
+        decided = o.decided_on()
+        return o.status != "open" and decided is not None and decided > as_of
+    opps = customer.opportunities
+    if not any((o.since is not None and o.since > as_of) or later(o) for o in opps):
+        return customer
+    return replace(customer, opportunities=tuple(
+        replace(o, status="open", closed=None) if later(o) else o
+        for o in opps if o.since is None or o.since <= as_of))
 
 
 def month_ends(as_of: date, count: int = 12) -> list[date]:

@@ -664,7 +664,9 @@ def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
 def test_a_long_held_play_keeps_its_day(last_touch, since, at_least):
     """Pemberton's, dormant since April, read "since at least 3 Sep" on 3 Dec and "since at
     least 10 Sep" on 10 Dec: a look back of a fixed 91 days moved with the build's day."""
-    dormant = Play(name="Win-back", do="Send a note", within=21, priority="low", stages=("dormant",))
+    # (internal: a play reaching out to a dormant customer is folded into its rekindle)
+    dormant = Play(name="Win-back", do="Review the account", within=21, priority="low", stages=("dormant",),
+                   internal=True)
     c = customer(touch(last_touch, 1), since=d(2000), cadence=30)
     for k in (0, 7):
         (a,) = [a for a in analyse(c, Config(plays=(dormant,)), AS_OF + timedelta(days=k)).actions
@@ -871,3 +873,20 @@ def test_support_tickets_and_escalations_are_the_customer_reaching_out():
     assert r.timeline.inbound_recent == 2 and not r.timeline.one_sided
     f = next(f for f in r.health.factors if f.name == "Reciprocity")
     assert f.effect == 5 and f.why.startswith("They came to us 2 of 6 times")
+
+
+def test_a_dormant_accounts_win_back_play_is_its_rekindle():
+    """One action to get back in touch, due when the rekindle is, not a second beside it
+    months overdue (Pemberton's: "Rekindle" due today and a win-back note 214 days overdue)."""
+    from playbook.config import Config, Play
+    win_back = Play(name="Win-back", do="Send a short win-back note", within=21, priority="low",
+                    stages=("dormant",), line=30)
+    review = Play(name="Review", do="Review the account at stand-up", within=5, priority="low",
+                  stages=("dormant",), line=40, internal=True)
+    c = customer(touch(250, 1), since=LONG_AGO)
+    acts = analyse(c, Config(plays=(win_back, review)), AS_OF).actions
+    (rekindle,) = [a for a in acts if a.kind == "reach-out"]
+    assert rekindle.title.startswith("Rekindle") and rekindle.due == AS_OF
+    assert rekindle.why.endswith("(Also covers \u201cSend a short win-back note\u201d.)")
+    assert [(r.text, r.source.line) for r in rekindle.also] == [("Send a short win-back note", 30)]
+    assert [a.title for a in acts if a.kind == "play"] == ["Review the account at stand-up"]  # a team chore stays

@@ -116,7 +116,11 @@ def test_someone_who_left_is_not_the_main_contact_and_gets_no_birthday():
     assert not [k for k in r.key_dates if k.kind == "birthday"]
 
 
-@pytest.mark.parametrize("keep, last_ago, due", [(90, 75, None), (90, 76, d(-14)), (90, 150, AS_OF)])
+@pytest.mark.parametrize("keep, last_ago, due", [
+    (90, 75, None), (90, 76, d(-14)),
+    (90, 150, d(60)),  # its own day, late since (it read "today" on every build)
+    (90, 152, d(60)),  # due on a Saturday: the Monday after (it stayed on a weekend day)
+])
 def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
     people = (person("Bill Marlow", "MD", primary=True, left=d(140), now="retired", keep_in_touch=keep),
               person("Sandra Kerr", "Office Manager"))

@@ -43,6 +43,19 @@ def demote(a: Action) -> Action:
     return replace(a, priority="low", why=f"{a.why} (Low priority while the account is dormant: rekindle it first.)")
 
 
+def fold_into_rekindle(found: list[Action]) -> list[Action]:
+    """On a dormant account, a team's play that reaches out to the customer (a win-back note)
+    is the rekindle itself: one action, due when the rekindle is, not a second one beside it
+    "214 days overdue" (Pemberton's)."""
+    rekindle = next((a for a in found if a.kind == "reach-out" and a.title.startswith("Rekindle")), None)
+    plays = [a for a in found if a.kind == "play" and not a.internal]
+    if rekindle is None or not plays:
+        return found
+    merged = replace(rekindle, why=rekindle.why + "".join(f" (Also covers \u201c{p.title}\u201d.)" for p in plays),
+                     also=rekindle.also + tuple(Reason(p.title, p.source) for p in plays))
+    return [merged if a is rekindle else a for a in found if a not in plays]
+
+
 #: What counts as chasing the customer: while a pause is in force, none of it falls due.
 CHASING = ("reach-out", "broaden", "play")
 
@@ -103,7 +116,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             found += meet
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
-        found = [a if a.kind == "reach-out" else demote(a) for a in found]
+        found = fold_into_rekindle([a if a.kind == "reach-out" else demote(a) for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = with_manner(act.fold_reach_out(same_person(merge_similar(found)), as_of), customer)

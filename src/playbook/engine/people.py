@@ -157,6 +157,8 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
                 kind="personal", title=f"Keep in touch with {c.name}",
                 why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "
                     "(keep_in_touch in customer.yaml).",
-                due=max(as_of, due), priority="low", contact=c.name,
+                # Its own day, late once gone by like any other action: "due today" on every
+                # build never fell due (Marlow's, due 15 Sep, read "today" into December, on a Sunday).
+                due=due, priority="low", contact=c.name,
                 owner=customer.owners[0] if customer.owners else None, source=c.source, customer=customer.slug))
     return out

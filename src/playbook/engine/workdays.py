@@ -45,7 +45,9 @@ def after_working_days(d: date, n: int, holidays: Holidays) -> date:
 def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
     if a.firm and a.kind == "follow-up":
         return a.due
-    if a.kind in BEFORE_AN_EVENT:
+    # A personal touch counted from an event is firm (a birthday); keeping in touch every so
+    # many days is a rule of thumb like any other, so it moves later.
+    if a.kind in BEFORE_AN_EVENT and (a.firm or a.kind != "personal"):
         before = walk(a.due, holidays, -1)
         if before >= as_of:
             return before

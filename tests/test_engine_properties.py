@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings, strategies as st
 
@@ -11,6 +11,8 @@ from engine_factory import AS_OF, Ask, Birthday, Source, config, contact, custom
 from helpers import REPO
 from playbook.engine import analyse, analyse_all
 from playbook.engine.types import ACTION_KINDS
+from playbook.engine.stage import quiet_until
+from playbook.engine.words import fmt_date
 from playbook.load import load
 from playbook.model import STAGES
 
@@ -95,9 +97,16 @@ def test_every_reason_and_action_points_at_real_content():
                 known = {c.name for c in r.customer.contacts} | {n for i in r.customer.interactions for n in i.with_}
                 assert a.contact in known
         for reason in r.stage.reasons:
-            for day in re.findall(r"\b(\d{1,2} [A-Z][a-z]{2} \d{4})\b", reason.text):
+            text = reason.text
+            tip = re.search(r"(at risk|dormant) if still quiet on (\d{1,2} [A-Z][a-z]{2} \d{4})", text)
+            if tip:  # the one computed day: when the silence alone tips it over
+                items = tuple(i for i in r.customer.interactions if i.date <= loaded.config.as_of)
+                stage, day = quiet_until(r.timeline, items, r.cadence, loaded.config.thresholds)
+                assert (tip[1], tip[2]) == (stage.replace("-", " "), fmt_date(day)), text
+                text = text.replace(tip[0], "")
+            for day in re.findall(r"\b(\d{1,2} [A-Z][a-z]{2} \d{4})\b", text):
                 # a date in a reason is a date in the content (a touch, a due date or the start)
-                assert any(day in text for text in _dates_of(r)), (r.customer.slug, reason.text)
+                assert any(day in t for t in _dates_of(r)), (r.customer.slug, reason.text)
     assert checked > 30
 
 
@@ -137,3 +146,26 @@ def test_the_examples_strips_agree_from_build_to_build():
         for k in range(0, 200, 30):
             for p in analyse(c, loaded.config, AS_OF + timedelta(days=k)).stage_history[:-1]:
                 assert seen.setdefault(p.date, p.stage) == p.stage, (c.slug, p.date)
+
+
+@settings(max_examples=400, deadline=None)
+@given(customers)
+def test_a_quiet_account_tips_over_on_the_day_its_stage_names(c):
+    """"At risk if still quiet on 9 Dec 2026" (or "dormant if…") holds to the day whenever the
+    stage was built, if nothing is heard before then: the usual gap it rests on is the year
+    before the last touch, which a silence does not move (the year before the build did: the
+    day moved by five days in three weeks)."""
+    r = analyse(c, config(), AS_OF)
+    found = re.search(r"(at risk|dormant) if still quiet on (\d{1,2} [A-Z][a-z]{2} \d{4})\.",
+                      " ".join(x.text for x in r.stage.reasons))
+    if not found:
+        return
+    day = datetime.strptime(found[2], "%d %b %Y").date()
+    if any(AS_OF < i.date <= day for i in c.interactions):
+        return  # heard from before then
+
+    def silent(stage) -> bool:
+        return stage.id == "dormant" or any("nothing heard for" in x.text.lower() for x in stage.reasons)
+    assert not silent(analyse(c, config(), day - timedelta(days=1)).stage)
+    then = analyse(c, config(), day).stage
+    assert then.id == found[1].replace(" ", "-") and silent(then)

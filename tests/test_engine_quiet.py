@@ -11,6 +11,7 @@ from engine_factory import AS_OF, ask, config, contact, customer, d, pause, touc
 from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.history import stage_at
+from playbook.engine.words import fmt_date
 
 LONG_AGO = d(800)
 
@@ -38,7 +39,7 @@ def history_before(*items, cadence=30, **kw):
     (61, 1, "steady", True),      # over 2× the cadence used to be "at risk"
     (61, 0, "steady", True),      # a neutral last touch is no negative signal either
     (61, None, "steady", True),   # nor an unrated one
-    (179, 1, "steady", True),     # long quiet, not yet dormant
+    (90, 1, "steady", True),      # 3× the cadence, and the usual gap: not yet going cold
     (180, 1, "dormant", False),   # 180 days: dormant (and its own rekindle, no flag)
 ])
 def test_silence_alone_only_needs_a_touch(silent, sentiment, stage, flagged):
@@ -65,9 +66,9 @@ def test_quiet_key_account_gets_a_calm_check_in_not_an_alarm():
 # -- dormant is a long silence, by the thresholds --------------------------------------
 
 @pytest.mark.parametrize("silent, cadence, expected", [
-    (179, 14, "steady"),    # 12× a key account's cadence is still not dormant
+    (179, 14, "at-risk"),   # 12× a key account's cadence is going cold, still not dormant
     (180, 14, "dormant"),   # 180 days is
-    (91, 21, "steady"),     # the strip used to call this dormant (over 4× 21 days)
+    (91, 21, "at-risk"),    # the strip used to call this dormant (over 4× 21 days): going cold
     (179, 60, "steady"),
     (180, 60, "dormant"),   # 3× 60 = 180: both rules hold
     (269, 90, "steady"),    # a quarterly account: 3× the cadence is the longer rule
@@ -90,6 +91,70 @@ def test_dormant_threshold_settings_still_apply():
     assert rel(c).stage.id == "steady"
     assert rel(c, config(dormant_days=100)).stage.id == "dormant"
     assert rel(c, config(dormant_days=100, dormant_cadence_multiple=4)).stage.id == "steady"  # 120 > 100
+
+
+# -- a silence that breaks the account's rhythm is going cold --------------------------
+
+@pytest.mark.parametrize("every, cadence, silent, expected", [
+    (30, 30, 90, "steady"),    # 3× the cadence (and 3× the usual gap): not over it
+    (30, 30, 91, "at-risk"),   # over both
+    (14, 14, 42, "steady"),    # a key account: 3× its fortnight
+    (14, 14, 43, "at-risk"),
+    (70, 30, 105, "steady"),   # usually every 70 days: 1.5× that is the longer rule
+    (70, 30, 106, "at-risk"),
+    (25, 60, 179, "steady"),   # 3× a 60-day cadence is 180: dormant comes first
+])
+def test_a_silence_that_breaks_the_rhythm_is_going_cold(every, cadence, silent, expected):
+    c = customer(*history_before(touch(silent, 1, type="visit"), cadence=every), since=LONG_AGO, cadence=cadence)
+    r = rel(c)
+    assert r.timeline.usual_gap == every and r.stage.id == expected
+    if expected == "at-risk":
+        (reason,) = r.stage.reasons
+        assert reason.text == (f"Nothing heard for {silent} days since the visit of {fmt_date(d(silent))}: "
+                               f"{silent / every:.1f}× the usual {every} days between touches in the year before it, and "
+                               f"{silent / cadence:.1f}× the {cadence}-day cadence; the relationship is going cold.")
+        assert reason.source == c.interactions[-1].source
+        (a,) = [a for a in r.actions if a.kind == "reach-out"]
+        assert a.priority == "high"
+    else:
+        cold, asleep = max(3 * cadence, int(1.5 * every)) + 1, max(180, 3 * cadence)
+        tip = f"at risk if still quiet on {fmt_date(d(silent) + timedelta(days=cold))}." if cold < asleep \
+            else f"dormant if still quiet on {fmt_date(d(silent) + timedelta(days=asleep))}."
+        assert r.stage.reasons[0].text.endswith(tip)
+
+
+def test_going_cold_settings_apply():
+    c = customer(*history_before(touch(50, 1), cadence=20), since=LONG_AGO, cadence=20)
+    assert rel(c).stage.id == "steady"   # cold after 60
+    assert rel(c, config(cold_cadence_multiple=2)).stage.id == "at-risk"       # after 40
+    assert rel(c, config(cold_cadence_multiple=2, cold_usual_multiple=3)).stage.id == "steady"  # after 60
+
+
+def test_no_rhythm_no_going_cold():
+    """Fewer than two touches in the last year: no usual gap to break, so quiet stays quiet
+    until dormant."""
+    c = customer(touch(600, 1), touch(170, 1), since=LONG_AGO, cadence=14)
+    r = rel(c)
+    assert r.timeline.usual_gap is None and r.stage.id == "steady"
+    assert "at risk if still quiet" not in r.stage.reasons[0].text
+
+
+def test_going_cold_is_not_said_twice():
+    """After a bad touch, or with our outreach unanswered, the silence is told by that rule."""
+    bad = customer(*history_before(touch(100, -1, summary="Outage review")), since=LONG_AGO, cadence=30)
+    (reason,) = rel(bad).stage.reasons
+    assert "(Outage review), over 2× the 30-day cadence" in reason.text and "going cold" not in reason.text
+    ours = [touch(n, 0, type="email", direction="out") for n in (40, 20)]
+    unanswered = customer(*history_before(touch(100, 1)), *ours, since=LONG_AGO, cadence=30)
+    (reason,) = rel(unanswered).stage.reasons
+    assert reason.text.startswith("No reply to our last 2 touches") and "going cold" not in reason.text
+
+
+def test_a_paused_account_does_not_go_cold():
+    c = customer(*history_before(touch(120, 1)), since=LONG_AGO, cadence=30,
+                 pause=pause(AS_OF + timedelta(days=30)))
+    r = rel(c)
+    assert r.stage.id == "steady" and "at risk if still quiet" not in " ".join(x.text for x in r.stage.reasons)
 
 
 # -- at risk takes a negative signal -------------------------------------------------------

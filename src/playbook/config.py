@@ -40,6 +40,11 @@ class Thresholds(Record):
     """A commitment overdue by more than this → at risk."""
     silence_cadence_multiple: float = 2.0
     """Silent over this many times the cadence after a bad touch, or with our outreach unanswered → at risk."""
+    cold_cadence_multiple: float = 3.0
+    """Silent over this many times the cadence, whatever the last touch was → at risk (going cold)…"""
+    cold_usual_multiple: float = 1.5
+    """…once the silence is also this many times the account's usual gap between touches over the last
+    year (a quiet spell no longer than its rhythm has always had is not a warning)."""
     establishing_days: int = 90
     """A relationship younger than this → establishing."""
     growth_window_days: int = 90

@@ -4,8 +4,8 @@ Order: ended → dormant → at-risk → establishing → growing → steady. Ea
 reasons that put the relationship there (or nothing), so the page can show why.
 
 Silence alone is not decline: after a good or neutral touch it only makes the relationship
-*need a touch* (`needs_touch`, a flag beside the stage). At risk takes a negative signal;
-dormant takes a long silence. While a pause the customer asked for is in force, silence
+*need a touch* (`needs_touch`, a flag beside the stage), until it breaks the account's own
+rhythm (`going_cold`). At risk takes a negative signal; dormant takes a long silence. While a pause the customer asked for is in force, silence
 counts for nothing.
 """
 
@@ -140,9 +140,60 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         text = unanswered_text(tl)
         out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None
                           else text, tl.unanswered[-1].source))
+    elif not (silent and bad is not None and bad.sentiment < 0) and going_cold(tl, cadence, t, paused):
+        out.append(cold_reason(tl, items, cadence))
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
     return out
+
+
+def cold_after(tl: Timeline, cadence: int, t: Thresholds) -> int | None:
+    """Days of silence after which the account's rhythm has broken: over `cold_usual_multiple`
+    times its usual gap between touches (`Timeline.usual_gap`, so the day a steady stage names
+    stays put while the silence lasts), and over `cold_cadence_multiple` cadences. None
+    without a rhythm to break (fewer than two touches in the year before the silence)."""
+    if tl.usual_gap is None:
+        return None
+    return math.floor(max(t.cold_cadence_multiple * cadence, t.cold_usual_multiple * tl.usual_gap))
+
+
+def going_cold(tl: Timeline, cadence: int, t: Thresholds, paused: Pause | None = None) -> bool:
+    """A silence that breaks the account's own rhythm, after however good a last touch: the
+    "shrinking pattern" that is a negative signal, not quiet past the cadence, which only needs
+    a touch. A fortnightly account not heard from for ten weeks, usually in touch every five,
+    read as "steady" to an account manager, who called it at risk; one that has always talked
+    every six weeks does not tip over each time it does so again."""
+    n = tl.days_since_heard
+    after = cold_after(tl, cadence, t)
+    return paused is None and n is not None and after is not None and n > after
+
+
+def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> tuple[str, date]:
+    """The stage the silence since `last_heard` leads to first, and its first day: at risk when
+    it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
+    else dormant (`dormant`)."""
+    assert tl.last_heard is not None
+    asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
+    bad = last_rated([i for i in items if i not in tl.unanswered])
+    risky = [math.floor(t.silence_cadence_multiple * cadence) + 1] \
+        if tl.one_sided or (bad is not None and bad.sentiment < 0) else []
+    after = cold_after(tl, cadence, t)
+    risky += [after + 1] if after is not None else []
+    if risky and min(risky) < asleep:
+        return "at-risk", tl.last_heard + timedelta(days=min(risky))
+    return "dormant", tl.last_heard + timedelta(days=asleep)
+
+
+def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
+    """'Nothing heard for 72 days since the visit of 9 Oct 2026: 1.9× the usual 37 days between
+    touches in the year before it, and 5.1× the 14-day cadence; the relationship is going cold.'"""
+    n = tl.days_since_heard or 0
+    gap = tl.usual_gap or 1
+    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
+    return Reason(f"Nothing heard for {days(n)} since {what}: {n / gap:.1f}× the usual {days(round(gap))} "
+                  f"between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
+                  "relationship is going cold.", _heard_source(tl, items))
 
 
 def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:
@@ -253,11 +304,18 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
 
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
-           commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None) -> list[Reason]:
+           commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
+           paused: Pause | None = None) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
+        # Past the cadence, the day the silence alone would tip it over (as a late promise
+        # says), to at risk or, for a slow account, straight to dormant.
+        tips = ""
+        if tl.days_since_heard > cadence and paused is None:
+            stage_id, day = quiet_until(tl, items, cadence, t)
+            tips = f"; {STAGE_LABELS[stage_id].lower()} if still quiet on {fmt_date(day)}"
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
-                          f"against a {per(cadence)} cadence.", _heard_source(tl, items)))
+                          f"against a {per(cadence)} cadence{tips}.", _heard_source(tl, items)))
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     late = late_promises(commitments)
@@ -319,7 +377,8 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
-        ("steady", lambda: steady(tl, items, cadence, t, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS))),
+        ("steady", lambda: steady(tl, items, cadence, t, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
+                                  paused)),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

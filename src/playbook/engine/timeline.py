@@ -53,6 +53,14 @@ def heard(items: tuple[Interaction, ...]) -> tuple[tuple[Interaction, ...], tupl
     return items[:k], items[k:]
 
 
+def median_gap(items: tuple[Interaction, ...], until: date) -> float | None:
+    """Median days between the touch days of the year up to `until` (None with fewer than two)."""
+    year_ago = until - timedelta(days=365)
+    days = sorted({i.date for i in items if year_ago < i.date <= until})
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    return float(median(gaps)) if gaps else None
+
+
 def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     """All facts the stage, health and actions rest on."""
     items = upto(customer, as_of)
@@ -75,9 +83,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     days_since_heard = (as_of - heard_anchor).days if heard_anchor and heard_anchor <= as_of else None
 
     year_ago = as_of - timedelta(days=365)
-    days = sorted({i.date for i in items if i.date > year_ago})
-    gaps = [(b - a).days for a, b in zip(days, days[1:])]
-    typical = float(median(gaps)) if gaps else None
+    typical = median_gap(items, as_of)
 
     w = t.growth_window_days
     recent_from = as_of - timedelta(days=w)
@@ -99,6 +105,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         count=len(items), days_since=days_since, last_heard=last_heard, days_since_heard=days_since_heard,
         last_good=last_good, gone_badly=sum(1 for i in answered[good:] if went_badly(i)),
         unanswered=unanswered, start=start, typical_gap=typical,
+        usual_gap=median_gap(answered, last_heard) if last_heard else None,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),

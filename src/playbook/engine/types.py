@@ -69,6 +69,9 @@ class Timeline(Record):
     """When the relationship began: `since`, or the first touch if earlier or unknown."""
     typical_gap: float | None
     """Median days between touches over the last year (None with fewer than two)."""
+    usual_gap: float | None
+    """The same over the year up to `last_heard`: the rhythm a silence since then breaks, which
+    stays put while the silence lasts (None with fewer than two touches in that year)."""
     sentiment_recent: float | None
     """Mean sentiment over the growth window (rated touches only)."""
     sentiment_earlier: float | None

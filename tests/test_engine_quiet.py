@@ -176,6 +176,25 @@ def test_silence_after_a_bad_touch_is_at_risk(silent, sentiment, expected):
         assert "(Outage review went badly), over 2× the 30-day cadence." in text
 
 
+@pytest.mark.parametrize("threat, between, named", [
+    (72, None, True),    # a tender threat a week before the last bad call: one bad run
+    (110, None, False),  # 45 days before it: over the negative window, another matter
+    (72, 68, False),     # a good touch between them repaired the threat
+])
+def test_the_silence_after_a_bad_run_names_its_worst(threat, between, named):
+    """Northgate: "nothing heard since the negative call of 13 Nov" forgot the tender threat of
+    6 Nov once the run was a month old, though nothing positive had followed it."""
+    items = [touch(threat, -2, type="meeting", summary="Tender threat"), touch(65, -1, summary="Rollback call")]
+    if between:
+        items.insert(1, touch(between, 1, summary="Good workshop"))
+    c = customer(*history_before(*items), since=LONG_AGO, cadence=30)
+    (reason,) = rel(c).stage.reasons
+    assert reason.text.startswith("Nothing heard for 65 days since the negative call of ")
+    worst = f"; nothing positive since the very negative meeting of {fmt_date(d(threat))} (Tender threat)."
+    assert reason.text.endswith(worst) is named
+    assert reason.text.endswith("(Rollback call), over 2× the 30-day cadence.") is not named
+
+
 @pytest.mark.parametrize("heard, emails, expected", [
     (61, (20, 10), "at-risk"),   # two touches of ours unanswered and silent over 2× the cadence
     (60, (20, 10), "steady"),    # not yet silent enough

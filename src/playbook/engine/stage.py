@@ -133,8 +133,15 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
     bad = last_rated([i for i in items if i not in tl.unanswered])
     if silent and bad is not None and bad.sentiment < 0 and not negatives:
+        # The worst of the bad run it ended stays named: a tender threat a week before the
+        # last bad call is what the silence follows (Northgate's dropped out of the reasons).
+        run = unrepaired_negatives(items[:items.index(bad) + 1], bad.date, t.negative_window_days)
+        worst = run[0] if run else bad
+        before = (f"; nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
+                  f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')})"
+                  if worst is not bad and worst.sentiment < bad.sentiment else "")
         out.append(Reason(f"Nothing heard for {days(n)} since the {sentiment_word(bad.sentiment)} {bad.type} of "
-                          f"{fmt_date(bad.date)} ({(bad.summary or 'no summary').rstrip('.')}), {over}.",
+                          f"{fmt_date(bad.date)} ({(bad.summary or 'no summary').rstrip('.')}), {over}{before}.",
                           bad.source))
     if tl.one_sided and (silent or out):
         text = unanswered_text(tl)

@@ -40,14 +40,14 @@ def customer(*interactions: Interaction, since: date | None = None, status: str 
              cadence: int | None = 30, contacts: tuple[Contact, ...] | None = None, renewal: date | None = None,
              asks: tuple[Ask, ...] = (), tags: tuple[str, ...] = (), owners: tuple[str, ...] = ("maya",),
              slug: str = "x", name: str = "Example Ltd", pause: Pause | None = None,
-             value: float | None = None) -> Customer:
+             value: float | None = None, renewal_lead: int | None = None) -> Customer:
     return Customer(
         slug=slug, name=name, owners=owners, since=since, tier=tier, tags=tags, cadence=cadence, renewal=renewal,
         value=value, status=status, notes=None,
         contacts=contacts if contacts is not None else (contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO")),
         asks=asks, interactions=tuple(sorted(interactions, key=lambda i: (i.date, i.source.path))),
         source=Source("content/customers/x/customer.yaml", 1),
-        lines={"since": 3, "renewal": 4, "status": 5}, pause=pause,
+        lines={"since": 3, "renewal": 4, "status": 5}, pause=pause, renewal_lead=renewal_lead,
     )
 
 

@@ -367,3 +367,12 @@ def test_the_format_choices_are_the_formats_a_digest_is_made_in():
     (so that `playbook build` starts without it): they must be the renderers' own."""
     from playbook import digest_cli, digest_formats
     assert digest_cli.FORMATS == digest_formats.FORMATS
+
+
+def test_a_renewal_lead_brings_the_renewal_into_the_list_sooner():
+    """St Aldhelm's needs 8 weeks (`renewal_lead: 8w`): its renewal 85 days off is coming, as
+    a renewal 50 days off is for an account without a lead (`renewal_days` is 60)."""
+    out = digest("--all", "--as-of", "2027-01-05")
+    tomas = out.split("## Tomás Reilly (@tomas)\n", 1)[1].split("\n## ", 1)[0]
+    assert "- **St Aldhelm's Community Hospital**: renewal (Wed 31 Mar, in 85 days)" in tomas
+    assert "**St Aldhelm's Community Hospital**: renewal (" not in digest("--all", "--as-of", "2026-12-25")  # 96 days

@@ -60,3 +60,13 @@ def test_currency_with_every_value(site: Path):
     soon = next(c for c in doc["customers"] if c["slug"] == "soon")
     (call,) = [a for a in soon["next_actions"] if a["kind"] == "renewal"]
     assert "(worth £14,200 a year)" in call["why"] and "£14,200 a year (+14)" in call["score_reasons"]
+
+
+def test_a_renewal_lead_shows_beside_the_renewal(tmp_path: Path):
+    files = renewing("nhs", "NHS Trust", 90, 186_000)
+    files["content/customers/nhs/customer.yaml"] += "renewal_lead: 8w\n"
+    root = write_playbook(tmp_path, {"playbook.yaml": "as_of: 2026-11-20\n", **files})
+    assert run_cli(["build", str(root), "--quiet"])[0] == 0
+    page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
+    assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
+    assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (95 days)

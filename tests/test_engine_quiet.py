@@ -238,10 +238,20 @@ def test_an_email_marked_answered_counts_as_heard():
     (91, 61, False),    # the renewal is further off than renewal_days
 ])
 def test_key_person_quiet_before_the_renewal(quiet, renewal_in, at_risk):
+    _key_person_quiet(quiet, renewal_in, at_risk)
+
+
+@pytest.mark.parametrize("renewal_in, at_risk", [(95, True), (96, False)])
+def test_a_renewal_lead_brings_the_key_person_rule_forward(renewal_in, at_risk):
+    """With 8 weeks' lead, the renewal is as near 95 days ahead as it is 60 without one."""
+    _key_person_quiet(91, renewal_in, at_risk, lead=56)
+
+
+def _key_person_quiet(quiet: int, renewal_in: int, at_risk: bool, lead: int | None = None) -> None:
     # The account itself is lively (Bo Chan every fortnight); only its primary contact is quiet.
     bo = [touch(n, 1, with_=("Bo Chan",)) for n in range(quiet - 14, 0, -14)]
     c = customer(touch(quiet, 1, with_=("Ann Lee",)), *bo, since=LONG_AGO, cadence=30,
-                 renewal=AS_OF + timedelta(days=renewal_in))
+                 renewal=AS_OF + timedelta(days=renewal_in), renewal_lead=lead)
     r = rel(c)
     assert (r.stage.id == "at-risk") is at_risk
     if at_risk:

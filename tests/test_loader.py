@@ -571,6 +571,22 @@ def test_cadence_over_ten_years_is_an_error(load_case, written, days):
     assert case.customer().cadence is None
 
 
+@pytest.mark.parametrize("written, days, message", [
+    ("8w", 56, None), ("56d", 56, None), ("12m", 360, None), ("52w", 364, None),
+    ("53w", None, "'renewal_lead' is 371 days; it can be at most a year (365 days, '52w' or '12m'): how long "
+                  "their side needs to renew, e.g. '8w'"),
+    ("soon", None, "'renewal_lead' should be a number of days like 14, '14d', '2w' or '1m', not 'soon'"),
+])
+def test_renewal_lead(load_case, written, days, message):
+    case = load_case({ACME_YAML: f"name: Acme\nrenewal: 2027-03-31\nrenewal_lead: {written}\n"})
+    assert case.customer().renewal_lead == days
+    if message is None:
+        assert case.problems == []
+    else:
+        p = one(case.problems, ACME_YAML)
+        assert (p.line, p.column, p.severity, p.message) == (3, 15, "error", message)
+
+
 # -- symlinks ------------------------------------------------------------------------------------
 
 def _symlink(target: Path, link: Path) -> None:

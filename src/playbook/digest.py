@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Sequence
 
 from .config import Config
 from .engine import team_actions
+from .engine.dates import renewal_window
 from .engine.types import Action, Relationship
 from .engine.words import fmt_date, fmt_day
 from .engine.workdays import Holidays, walk
@@ -150,14 +151,13 @@ def section(handle: str, name: str, rels: Sequence[Relationship], at_risk: Seque
     risk = tuple(risk_line(r, then, since, page(config, r.customer.slug))
                  for r, then in at_risk if is_mine(handle, r.customer.owners))
     groups.append(Group("Now at risk", risk) if risk else None)
-    lead = config.thresholds.renewal_days
     renewals, birthdays = [], []
     for r in rels:
         if not is_mine(handle, r.customer.owners):
             continue
         href = page(config, r.customer.slug)
         for k in r.key_dates:
-            if k.kind == "renewal" and k.days_until <= lead:
+            if k.kind == "renewal" and k.days_until <= renewal_window(r.customer, config.thresholds.renewal_days):
                 renewals.append((k.date, Line(r.customer.name, "renewal",
                                               when_coming(k.date, as_of), "",
                                               f"{k.source.path}:{k.source.line}", href)))

@@ -38,7 +38,7 @@ FOLDER_FALLBACK = "customer"
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
-_CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "value",
+_CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "renewal_lead", "value",
                   "status", "notes", "contacts", "asks", "pause", "opportunities", "crm_id")
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", "crm_id", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from", "about")
@@ -238,8 +238,24 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
         lines={k: v.line for k, v in node.keys.items()}, pause=_pause(f, path, problems),
         opportunities=parse_opportunities(f.sequence("opportunities"), path, problems),
+        renewal_lead=_renewal_lead(f, path, problems),
     )
     return customer if name else None
+
+
+#: The longest `renewal_lead`: a renewal prepared over a year ahead is the next one's.
+MAX_RENEWAL_LEAD_DAYS = 365
+
+
+def _renewal_lead(f: Fields, path: str, problems: list[Problem]) -> int | None:
+    days = f.cadence("renewal_lead")
+    if days is not None and days > MAX_RENEWAL_LEAD_DAYS:
+        node = f.raw("renewal_lead")
+        problems.append(error(path, node.line, node.column,
+                              f"'renewal_lead' is {days:,} days; it can be at most a year (365 days, '52w' or "
+                              "'12m'): how long their side needs to renew, e.g. '8w'"))
+        return None
+    return days
 
 
 def crm_ids(f: Fields, path: str, problems: list[Problem]) -> tuple[str, ...]:

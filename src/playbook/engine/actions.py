@@ -10,7 +10,7 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
-from .dates import ANNIVERSARY, wished
+from .dates import ANNIVERSARY, renewal_lead, renewal_window, wished
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import verb
@@ -19,6 +19,7 @@ from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
     NAME_TITLES, ago, day_list, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date,
+    weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
 
@@ -220,17 +221,21 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             due=passed, priority="high", contact=main, owner=_owner(customer), source=customer.at("renewal"),
             customer=customer.slug,
         ))
+    lead = renewal_lead(customer)
+    window = renewal_window(customer, t.renewal_days)
     for k in dates:
-        if k.kind != "renewal" or k.days_until > t.renewal_days:
+        if k.kind != "renewal" or k.days_until > window:
             continue
         # Call well before the date, so there is time to act on what you hear; a call not made
         # by then is shown late, as a promise is.
-        due = weekday_before(k.date - timedelta(days=21))
+        due = weekday_before(k.date - timedelta(days=lead))
+        why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
+        if customer.renewal_lead:
+            why += f" Their side needs {weeks_or_days(lead)} to renew (renewal_lead in customer.yaml)."
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
-            why=f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today.",
-            due=due, priority="high" if k.days_until <= 30 else "medium",
+            why=why, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=main, owner=_owner(customer), source=k.source, customer=customer.slug,
         ))
     return out

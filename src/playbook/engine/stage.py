@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
+from .dates import renewal_window
 from .owed import ASK_ANSWER_DAYS, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
@@ -96,9 +97,10 @@ def last_rated(items: tuple[Interaction, ...]) -> Interaction | None:
 
 
 def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[Reason]:
-    """Before a renewal within `renewal_days`, a key person not heard from for `stakeholder_days`."""
+    """Before a renewal within `renewal_days` (longer by a `renewal_lead` over three weeks:
+    `renewal_window`), a key person not heard from for `stakeholder_days`."""
     r = customer.renewal
-    if r is None or not (as_of <= r and (r - as_of).days <= t.renewal_days):
+    if r is None or not (as_of <= r and (r - as_of).days <= renewal_window(customer, t.renewal_days)):
         return []
     last = {e.name: e.last_touch for e in tl.contacts}
     out = []
@@ -116,7 +118,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
             cadence: int, as_of: date, t: Thresholds, customer: Customer | None = None,
             paused: Pause | None = None) -> list[Reason]:
     """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
-    bad touch or with our outreach unanswered, a key person quiet before the renewal."""
+    bad touch or with our outreach unanswered, a silence that breaks the account's rhythm
+    (`going_cold`), a key person quiet before the renewal."""
     out: list[Reason] = []
     negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
     for neg in negatives[:3]:

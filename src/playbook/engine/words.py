@@ -27,6 +27,13 @@ def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def weeks_or_days(n: int) -> str:
+    """'8 weeks' for a whole number of weeks, else '10 days' (as `renewal_lead: 8w` was written)."""
+    if n % 7 == 0 and n >= 14:
+        return f"{n // 7} weeks"
+    return days(n)
+
+
 def ago(as_of: date, d: date) -> str:
     n = (as_of - d).days
     if n == 0:

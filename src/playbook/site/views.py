@@ -22,7 +22,7 @@ from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
 from ..engine.owed import is_chase, waiting_since
-from ..engine.words import days, fmt_date, money
+from ..engine.words import days, fmt_date, money, weeks_or_days
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
     ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page,
@@ -45,7 +45,8 @@ STAGE_BLURBS: dict[str, str] = {
     "growing": "Clearly more touches, someone new engaged or new business, with warm sentiment: the relationship is widening.",
     "steady": "Nothing pulling it down and no sign of growth; a quiet one may need a touch.",
     "at-risk": "A bad touch left unrepaired, a promise well overdue, silence after a bad touch or with our "
-               "outreach unanswered, or a key person quiet before the renewal.",
+               "outreach unanswered, a silence that breaks the account's rhythm, or a key person quiet before "
+               "the renewal.",
     "dormant": "Nothing heard for a long time: these need rekindling before anything else.",
     "ended": "Relationships marked as ended; kept for the record.",
 }
@@ -339,7 +340,8 @@ class Views:
         if c.since:
             facts.append(("Customer since", fmt_date(c.since)))
         if c.renewal:
-            facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)})"))
+            lead = f"; their side needs {weeks_or_days(c.renewal_lead)}" if c.renewal_lead else ""
+            facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)}{lead})"))
         if c.value is not None:
             facts.append(("Annual value", money(c.value, self.site.config.currency)))
         paused = next((f for f in r.flags if f.id == "paused"), None)

@@ -40,7 +40,7 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
         why += f", but {which} went badly: {since}"
     ratio = n / cadence
     effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
-    why += f" against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
+    why += f", against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
     if tl.unanswered:
         why += f" {unanswered_text(tl)}"
     if paused is not None and effect < 0:

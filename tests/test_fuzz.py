@@ -86,6 +86,7 @@ CONTACT = st.fixed_dictionaries({"name": TEXT}, optional={
 CUSTOMER = st.fixed_dictionaries({"name": st.text(min_size=1, max_size=20)}, optional={
     "owner": st.one_of(TEXT, st.lists(TEXT, max_size=3)), "since": st.one_of(DATE, TEXT),
     "renewal": st.one_of(DATE, TEXT), "cadence": st.one_of(TEXT, st.integers(-5, 5000)),
+    "renewal_lead": st.one_of(TEXT, st.integers(-5, 5000), st.sampled_from(["8w", "2m", "53w"])),
     "tags": st.lists(TEXT, max_size=3), "value": SCALAR, "status": st.sampled_from(["active", "ended", "x"]),
     "tier": TEXT, "contacts": st.lists(st.one_of(CONTACT, TEXT), max_size=4),
     "asks": st.lists(st.one_of(TEXT, st.fixed_dictionaries({"what": TEXT}, optional={
@@ -101,7 +102,8 @@ CONFIG = st.fixed_dictionaries({}, optional={
     "as_of": st.one_of(st.dates(), TEXT), "team": st.lists(st.one_of(TEXT, st.fixed_dictionaries(
         {"handle": TEXT})), max_size=3),
     "thresholds": st.dictionaries(st.sampled_from(["dormant_days", "single_thread_days", "growth_window_days",
-                                                    "renewal_days", "silence_cadence_multiple"]),
+                                                    "renewal_days", "silence_cadence_multiple",
+                                                    "cold_cadence_multiple", "cold_usual_multiple"]),
                                   st.one_of(st.integers(-10, 10**8), st.floats(allow_nan=True), TEXT), max_size=3),
 }).map(lambda d: dumped(d).encode("utf-8", "surrogatepass"))
 NOTE_NAME = st.one_of(DATE.map(lambda d: f"{d.isoformat()}-call.md"), NAME)

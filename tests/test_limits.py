@@ -20,7 +20,7 @@ thresholds = st.builds(
     Thresholds, dormant_days=days, dormant_cadence_multiple=multiples, negative_window_days=days,
     overdue_days=days, silence_cadence_multiple=multiples, establishing_days=days, growth_window_days=days,
     renewal_days=days, personal_days=days, repair_days=days, single_thread_days=days,
-    growth_touches_multiple=multiples)
+    growth_touches_multiple=multiples, cold_cadence_multiple=multiples, cold_usual_multiple=multiples)
 
 
 def dated(day: date, due: date | None, sentiment: int | None, who: str):

@@ -15,6 +15,7 @@ import math
 from datetime import date, timedelta
 
 from ..config import Thresholds
+from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
 from .dates import renewal_window
 from .owed import ASK_ANSWER_DAYS, promises, waiting_since
@@ -178,10 +179,11 @@ def going_cold(tl: Timeline, cadence: int, t: Thresholds, paused: Pause | None =
     return paused is None and n is not None and after is not None and n > after
 
 
-def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> tuple[str, date]:
+def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> tuple[str, date] | None:
     """The stage the silence since `last_heard` leads to first, and its first day: at risk when
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
-    else dormant (`dormant`)."""
+    else dormant (`dormant`). None past the last date a playbook may hold (thresholds set to
+    centuries)."""
     assert tl.last_heard is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
     bad = last_rated([i for i in items if i not in tl.unanswered])
@@ -189,9 +191,10 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
         if tl.one_sided or (bad is not None and bad.sentiment < 0) else []
     after = cold_after(tl, cadence, t)
     risky += [after + 1] if after is not None else []
-    if risky and min(risky) < asleep:
-        return "at-risk", tl.last_heard + timedelta(days=min(risky))
-    return "dormant", tl.last_heard + timedelta(days=asleep)
+    stage_id, n = ("at-risk", min(risky)) if risky and min(risky) < asleep else ("dormant", asleep)
+    if n > (LATEST - tl.last_heard).days:
+        return None
+    return stage_id, tl.last_heard + timedelta(days=n)
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
@@ -321,9 +324,9 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
         # Past the cadence, the day the silence alone would tip it over (as a late promise
         # says), to at risk or, for a slow account, straight to dormant.
         tips = ""
-        if tl.days_since_heard > cadence and paused is None:
-            stage_id, day = quiet_until(tl, items, cadence, t)
-            tips = f"; {STAGE_LABELS[stage_id].lower()} if still quiet on {fmt_date(day)}"
+        tipping = quiet_until(tl, items, cadence, t) if tl.days_since_heard > cadence and paused is None else None
+        if tipping is not None:
+            tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
                           f"against a {per(cadence)} cadence{tips}.", _heard_source(tl, items)))
     if tl.typical_gap is not None:

@@ -871,13 +871,46 @@ def test_no_broaden_for_a_steady_one_person_business():
     assert "broaden" not in kinds(solo)
 
 
-def test_health_counts_the_stage_so_at_risk_never_reads_healthy():
+def stage_factor(r):
+    return next(f for f in r.health.factors if f.name == "Stage")
+
+
+def test_health_counts_the_stage_once():
+    """At risk for a bad meeting: the setback is weighed by its own factor, not again by the stage."""
     c = customer(*steady_history(until_days_ago=40), touch(6, -2, type="meeting"), touch(2, 0), since=LONG_AGO,
                  cadence=30)
     r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk" and r.health.score < 50
+    assert next(f for f in r.health.factors if f.name == "Unrepaired setback").effect == -18
+    assert stage_factor(r).effect == 0 and stage_factor(r).why.endswith("Already counted above, not charged twice.")
+
+
+def test_at_risk_never_reads_healthy():
+    """One late promise on an account otherwise in fine shape: the promise costs what it costs
+    under Commitments kept, and the stage holds the total below the good band."""
+    lively = [touch(n, 2, with_=("Ann Lee", "Bo Chan"), direction="in") for n in range(200, 0, -14)]
+    c = customer(*lively, touch(20, 1, commitments=(promise("Send the plan", d(16)),)), since=LONG_AGO, cadence=30)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk" and r.stage.reasons[0].text.startswith("Promise “Send the plan”")
+    others = sum(f.effect for f in r.health.factors if f.name != "Stage")
+    assert others > 69 and r.health.score == 69
+    assert stage_factor(r).effect == 69 - others and "Held at 69: an account at risk is never in the good band." \
+        in stage_factor(r).why
+
+
+def test_a_key_person_quiet_before_the_renewal_is_what_the_stage_adds():
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in range(77, 0, -14)]
+    c = customer(touch(91, 1, with_=("Ann Lee",)), *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50))
+    r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
-    assert next(f for f in r.health.factors if f.name == "Stage").effect < 0
-    assert r.health.score < 50
+    assert stage_factor(r).effect == -15 and stage_factor(r).why.startswith("At risk: Ann Lee is not heard from since")
+
+
+def test_a_dormant_account_never_reads_fair():
+    c = customer(*[touch(n, 2, with_=(w,)) for n in range(400, 199, -10) for w in ("Ann Lee", "Bo Chan")],
+                 since=LONG_AGO, cadence=30)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "dormant" and r.health.score <= 39
 
 
 def test_support_tickets_and_escalations_are_the_customer_reaching_out():

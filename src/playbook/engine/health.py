@@ -13,12 +13,15 @@ from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text
-from .stage import last_unrepaired_negative, unanswered_text
+from .stage import last_unrepaired_negative, stakeholders_quiet, unanswered_text
 from .timeline import upto
-from .types import Action, Health, HealthFactor, OpenCommitment, Stage, Timeline
+from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word
 
 BASELINE = 50
+#: The floors of the good and fair bands (the site's `HEALTH_BANDS` shows them so).
+HEALTH_GOOD = 70
+HEALTH_FAIR = 40
 
 
 def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:
@@ -177,15 +180,30 @@ def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
     return HealthFactor(f.name, 0, f"{f.why} Expected while paused, so it takes nothing away.")
 
 
-STAGE_EFFECT = {"at-risk": -15, "dormant": -10}
+#: What a key person quiet before the renewal takes away: the one reason for "at risk" no
+#: other factor weighs.
+QUIET_KEY_PERSON_EFFECT = -15
+#: The most health an account at risk (dormant) can show: never in the band above it.
+STAGE_CEILING = {"at-risk": HEALTH_GOOD - 1, "dormant": HEALTH_FAIR - 1}
 
 
-def stage_weight(stage: Stage) -> HealthFactor:
-    """The stage's verdict counts too, so an account at risk never reads as healthy."""
-    effect = STAGE_EFFECT.get(stage.id, 0)
-    if effect:
-        return HealthFactor("Stage", effect, f"{stage.label}: {stage.reasons[0].text}")
-    return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
+def stage_weight(stage: Stage, quiet_key_people: list[Reason], others: int) -> HealthFactor:
+    """The stage's verdict, counted once. Its other reasons (a late promise, a setback, a
+    silence) are weighed by their own factors: the stage charging them again took 33 points
+    for one late promise (an account manager's objection). What it adds is a key person quiet
+    before the renewal, which no factor weighs, and a ceiling: an account at risk never reads
+    as healthy, nor a dormant one as fair. `others`: the sum of the other factors."""
+    if stage.id not in STAGE_CEILING:
+        return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
+    effect = QUIET_KEY_PERSON_EFFECT if stage.id == "at-risk" and quiet_key_people else 0
+    why = f"{stage.label}: {(quiet_key_people[0] if effect else stage.reasons[0]).text}"
+    if not effect:
+        why += " Already counted above, not charged twice."
+    ceiling = STAGE_CEILING[stage.id]
+    if others + effect > ceiling:
+        why += f" Held at {ceiling}: an account {stage.label.lower()} is never in the {'good' if stage.id == 'at-risk' else 'fair'} band."
+        effect = ceiling - others
+    return HealthFactor("Stage", effect, why)
 
 
 def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
@@ -199,8 +217,9 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of, open_),
-        stage_weight(stage),
     )
+    quiet = stakeholders_quiet(customer, tl, as_of, t) if paused is None else []
+    factors += (stage_weight(stage, quiet, sum(f.effect for f in factors)),)
     total = sum(f.effect for f in factors)
     score = max(0, min(100, total))
     if score != total:

@@ -20,6 +20,7 @@ from ..listed import row_facts
 from ..memo import fingerprint
 from ..engine.dates import BELATED_DAYS, last_birthday
 from ..engine.owed import is_chase
+from ..engine.health import HEALTH_FAIR, HEALTH_GOOD
 from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
@@ -307,7 +308,8 @@ def flag_view(site: Site, f: Flag, short_for: str | None = None) -> FlagView:
     return FlagView(f.id, f.label, f.reason.text, site.ref(f.reason.source, short_for))
 
 
-HEALTH_BANDS: tuple[tuple[int, str, str], ...] = ((70, "good", "good"), (40, "fair", "fair"), (0, "poor", "poor"))
+HEALTH_BANDS: tuple[tuple[int, str, str], ...] = ((HEALTH_GOOD, "good", "good"), (HEALTH_FAIR, "fair", "fair"),
+                                                  (0, "poor", "poor"))
 
 
 def health_band(score: int) -> tuple[str, str]:

@@ -903,7 +903,7 @@ def test_a_key_person_quiet_before_the_renewal_is_what_the_stage_adds():
     c = customer(touch(91, 1, with_=("Ann Lee",)), *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50))
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
-    assert stage_factor(r).effect == -15 and stage_factor(r).why.startswith("At risk: Ann Lee is not heard from since")
+    assert stage_factor(r).effect == -15 and stage_factor(r).why.startswith("At risk: Ann Lee has not been heard from since")
 
 
 def test_a_dormant_account_never_reads_fair():
@@ -938,3 +938,10 @@ def test_a_dormant_accounts_win_back_play_is_its_rekindle():
     assert rekindle.why.endswith("(Also covers \u201cSend a short win-back note\u201d.)")
     assert [(r.text, r.source.line) for r in rekindle.also] == [("Send a short win-back note", 30)]
     assert [a.title for a in acts if a.kind == "play"] == ["Review the account at stand-up"]  # a team chore stays
+
+
+def test_an_open_promise_is_no_promise_missing():
+    c = customer(*steady_history(), touch(3, 1, commitments=(promise("Send the quote", AS_OF + timedelta(days=4)),)),
+                 since=LONG_AGO)
+    f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Commitments kept")
+    assert (f.effect, f.why) == (0, "1 promise open, none overdue; none kept yet.")

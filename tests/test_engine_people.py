@@ -93,7 +93,7 @@ def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
                  renewal=AS_OF + timedelta(days=45))
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
-    assert r.stage.reasons[0].text.startswith("Bo Chan (budget holder) is not heard from since")
+    assert r.stage.reasons[0].text.startswith("Bo Chan (budget holder) has not been heard from since")
 
 
 def test_no_coverage_chase_while_paused():

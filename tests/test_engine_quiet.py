@@ -255,7 +255,7 @@ def _key_person_quiet(quiet: int, renewal_in: int, at_risk: bool, lead: int | No
     r = rel(c)
     assert (r.stage.id == "at-risk") is at_risk
     if at_risk:
-        assert r.stage.reasons[0].text.startswith(f"Ann Lee is not heard from since {d(quiet).day} ")
+        assert r.stage.reasons[0].text.startswith(f"Ann Lee has not been heard from since {d(quiet).day} ")
         assert r.stage.reasons[0].source.line == 4  # the renewal line
 
 

@@ -70,7 +70,10 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
                if c.done and not is_chase(c.text))
     overdue = [oc for oc in promises(open_) if oc.overdue_days > 0]
     if not overdue and not done:
-        return HealthFactor("Commitments kept", 0, "No promises recorded yet.")
+        # "No promises recorded yet" beside an open one read as the tool not seeing it.
+        n = len(promises(open_))
+        return HealthFactor("Commitments kept", 0, f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
+                                                   "yet." if n else "No promises recorded yet.")
     if not overdue:
         return HealthFactor("Commitments kept", 8, f"{done} promise{'s' if done != 1 else ''} kept, none overdue.")
     late = sum(1 for oc in overdue if oc.overdue_days > t.overdue_days)

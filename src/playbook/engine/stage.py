@@ -108,9 +108,9 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     for c in key_people(customer, as_of):
         seen = last.get(c.name)
         if seen is None or (as_of - seen).days > t.stakeholder_days:
-            since = f"not heard from since {fmt_date(seen)}" if seen else "never in a logged touch"
+            since = f"has not been heard from since {fmt_date(seen)}" if seen else "is in no logged touch"
             who = f"{c.name} ({role_text(c)})" if c.decision else c.name
-            out.append(Reason(f"{who} is {since}, and the renewal is on {fmt_date(r)} "
+            out.append(Reason(f"{who} {since}, and the renewal is on {fmt_date(r)} "
                               f"(in {days((r - as_of).days)}).", customer.at("renewal")))
     return out
 

@@ -50,9 +50,10 @@ def test_dormant_threshold(days_ago, cadence, expected):
     assert stage_of(c) == expected
 
 
-@pytest.mark.parametrize("days_ago, expected", [(30, "at-risk"), (31, "steady")])
+@pytest.mark.parametrize("days_ago, expected", [(31, "at-risk"), (32, "steady")])
 def test_negative_touch_window(days_ago, expected):
-    c = customer(*[t for t in steady_history(every=30) if t.date < d(days_ago)], touch(days_ago, -1),
+    """The window reaches back from the last touch heard (a neutral one yesterday), not from today."""
+    c = customer(*[t for t in steady_history(every=30) if t.date < d(days_ago)], touch(days_ago, -1), touch(1, 0),
                  since=LONG_AGO, cadence=60)
     assert stage_of(c) == expected
 
@@ -532,10 +533,10 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
 
 
-@pytest.mark.parametrize("days_ago, expected", [(30, True), (31, False)])
+@pytest.mark.parametrize("days_ago, expected", [(31, True), (32, False)])
 def test_repair_after_a_bad_meeting(days_ago, expected):
     c = customer(*[t for t in steady_history() if t.date < d(days_ago)], touch(days_ago, -2, type="meeting"),
-                 since=LONG_AGO, cadence=60)
+                 touch(1, 0), since=LONG_AGO, cadence=60)
     acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "repair"]
     assert bool(acts) is expected
     if expected:

@@ -143,7 +143,7 @@ def test_going_cold_is_not_said_twice():
     """After a bad touch, or with our outreach unanswered, the silence is told by that rule."""
     bad = customer(*history_before(touch(100, -1, summary="Outage review")), since=LONG_AGO, cadence=30)
     (reason,) = rel(bad).stage.reasons
-    assert "(Outage review), over 2× the 30-day cadence" in reason.text and "going cold" not in reason.text
+    assert reason.text.startswith("Negative call with Ann Lee on ") and "going cold" not in reason.text
     ours = [touch(n, 0, type="email", direction="out") for n in (40, 20)]
     unanswered = customer(*history_before(touch(100, 1)), *ours, since=LONG_AGO, cadence=30)
     (reason,) = rel(unanswered).stage.reasons
@@ -160,39 +160,49 @@ def test_a_paused_account_does_not_go_cold():
 # -- at risk takes a negative signal -------------------------------------------------------
 
 @pytest.mark.parametrize("silent, sentiment, expected", [
-    (60, -1, "steady"),     # the negative window (30 days) is over, silence not yet 2× the cadence
-    (61, -1, "at-risk"),    # silent over 2× the cadence since a bad touch
-    (61, -2, "at-risk"),
+    (31, -1, "at-risk"),    # past the negative window (30 days), but nothing heard since: no older
+    (120, -1, "at-risk"),   # a setback ages as the relationship moves on, not while it is silent
+    (120, -2, "at-risk"),
     (61, 0, "steady"),
 ])
-def test_silence_after_a_bad_touch_is_at_risk(silent, sentiment, expected):
+def test_a_bad_touch_with_nothing_heard_since_stays_a_setback(silent, sentiment, expected):
+    """Northgate's tender threat, with nothing heard since, stopped counting a month on, and its
+    repair action went with it."""
     c = customer(*history_before(touch(silent, sentiment, type="meeting", summary="Outage review went badly")),
                  since=LONG_AGO, cadence=30)
     r = rel(c)
     assert r.stage.id == expected
     if expected == "at-risk":
-        text = r.stage.reasons[0].text
-        assert text.startswith(f"Nothing heard for {silent} days since the ")
-        assert "(Outage review went badly), over 2× the 30-day cadence." in text
+        assert r.stage.reasons[0].text.endswith(f" meeting with Ann Lee on {fmt_date(d(silent))} ({silent} days ago): "
+                                                "Outage review went badly. Nothing positive since.")
+        assert [a.kind for a in r.actions if a.kind == "repair"] == ["repair"]
+        assert next(f for f in r.health.factors if f.name == "Unrepaired setback").effect < 0
 
 
-@pytest.mark.parametrize("threat, between, named", [
-    (72, None, True),    # a tender threat a week before the last bad call: one bad run
-    (110, None, False),  # 45 days before it: over the negative window, another matter
-    (72, 68, False),     # a good touch between them repaired the threat
+@pytest.mark.parametrize("moved_on, expected", [(25, "at-risk"), (35, "steady")])
+def test_a_setback_ages_as_the_relationship_moves_on(moved_on, expected):
+    """A neutral touch 35 days after the bad one: the window (30 days) is over, and the bad touch
+    no longer counts; 25 days after, it still does."""
+    c = customer(*history_before(touch(60, -1, type="meeting"), touch(60 - moved_on, 0)), since=LONG_AGO, cadence=30)
+    assert rel(c).stage.id == expected
+
+
+@pytest.mark.parametrize("threat, named", [
+    (72, True),    # a tender threat a week before the last bad call: one bad run
+    (110, False),  # 45 days before it: over the negative window, another matter
 ])
-def test_the_silence_after_a_bad_run_names_its_worst(threat, between, named):
-    """Northgate: "nothing heard since the negative call of 13 Nov" forgot the tender threat of
-    6 Nov once the run was a month old, though nothing positive had followed it."""
-    items = [touch(threat, -2, type="meeting", summary="Tender threat"), touch(65, -1, summary="Rollback call")]
-    if between:
-        items.insert(1, touch(between, 1, summary="Good workshop"))
-    c = customer(*history_before(*items), since=LONG_AGO, cadence=30)
+def test_the_silence_after_an_aged_bad_run_names_its_worst(threat, named):
+    """The run aged as unrated touches followed it (over the window), and then they stopped:
+    the silence is at risk after a bad run, named by its worst touch."""
+    items = [touch(threat, -2, type="meeting", summary="Tender threat"), touch(65, -1, summary="Rollback call"),
+             touch(50, None, type="email", direction="in"), touch(31, None, type="visit")]
+    c = customer(*history_before(*items, cadence=10), since=LONG_AGO, cadence=10)
     (reason,) = rel(c).stage.reasons
-    assert reason.text.startswith("Nothing heard for 65 days since the negative call of ")
-    worst = f"; nothing positive since the very negative meeting of {fmt_date(d(threat))} (Tender threat)."
-    assert reason.text.endswith(worst) is named
-    assert reason.text.endswith("(Rollback call), over 2× the 30-day cadence.") is not named
+    assert reason.text.startswith(f"Nothing heard for 31 days since the visit of {fmt_date(d(31))}, over 2× the "
+                                  "10-day cadence; nothing positive since the ")
+    worst = (f"very negative meeting of {fmt_date(d(threat))} (Tender threat)." if named
+             else f"negative call of {fmt_date(d(65))} (Rollback call).")
+    assert reason.text.endswith(worst)
 
 
 @pytest.mark.parametrize("heard, emails, expected", [

@@ -35,7 +35,8 @@ class Thresholds(Record):
     dormant_cadence_multiple: float = 3.0
     """…and for more than this many times the cadence (so a twice-a-year account is not dormant at 180)."""
     negative_window_days: int = 30
-    """A negative touch this recent, with nothing positive since → at risk."""
+    """A negative touch this close to the last touch heard from them, with nothing positive since
+    → at risk (silence does not age it)."""
     overdue_days: int = 14
     """A commitment overdue by more than this → at risk."""
     silence_cadence_multiple: float = 2.0
@@ -57,7 +58,7 @@ class Thresholds(Record):
     personal_days: int = 14
     """A birthday or anniversary this close → a personal action."""
     repair_days: int = 30
-    """A negative touch this recent without a positive one since → a repair action."""
+    """A negative touch this close to the last touch heard, without a positive one since → a repair action."""
     single_thread_days: int = 180
     """Window in which only one engaged contact means single-threaded."""
     stakeholder_days: int = 90

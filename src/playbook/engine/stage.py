@@ -22,7 +22,7 @@ from .owed import ASK_ANSWER_DAYS, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
-from .timeline import timeline, upto
+from .timeline import heard, timeline, upto
 from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word
 
 
@@ -31,9 +31,14 @@ def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: in
     of a later one of them, worst first (lowest sentiment, then the latest): the escalation
     matters more than the grumble after it. A bad run is one: a very bad meeting stays named
     while a bad call a week later keeps the run within the window (Northgate's tender threat
-    dropped out a month after the meeting, and the repair turned to the lesser call)."""
+    dropped out a month after the meeting, and the repair turned to the lesser call). The window
+    reaches back from the last touch heard from them, not from as_of: a setback ages as the
+    relationship moves on, not while it is silent (Northgate's tender threat, with nothing
+    heard since, stopped counting a month on, and its repair action went with it)."""
     found = []
-    edge = as_of  # the window reaches back from here: as_of, then the earliest negative found
+    answered, _ = heard(items)
+    # The window reaches back from here: the last touch heard, then the earliest negative found.
+    edge = min(as_of, answered[-1].date) if answered else as_of
     for i in reversed(items):
         if (i.sentiment is not None and i.sentiment > 0) or (edge - i.date).days > window:
             break
@@ -137,16 +142,15 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
     bad = last_rated([i for i in items if i not in tl.unanswered])
     if silent and bad is not None and bad.sentiment < 0 and not negatives:
-        # The worst of the bad run it ended stays named: a tender threat a week before the
-        # last bad call is what the silence follows (Northgate's dropped out of the reasons).
+        # The bad run aged as unrated touches followed it, then they stopped too. The worst of
+        # the run is named: a tender threat a week before the last bad call is what the silence
+        # follows.
         run = unrepaired_negatives(items[:items.index(bad) + 1], bad.date, t.negative_window_days)
         worst = run[0] if run else bad
-        before = (f"; nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
-                  f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')})"
-                  if worst is not bad and worst.sentiment < bad.sentiment else "")
-        out.append(Reason(f"Nothing heard for {days(n)} since the {sentiment_word(bad.sentiment)} {bad.type} of "
-                          f"{fmt_date(bad.date)} ({(bad.summary or 'no summary').rstrip('.')}), {over}{before}.",
-                          bad.source))
+        last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), bad)
+        out.append(Reason(f"Nothing heard for {days(n)} since the {last.type} of {fmt_date(last.date)}, {over}; "
+                          f"nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
+                          f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')}).", worst.source))
     if tl.one_sided and (silent or out):
         text = unanswered_text(tl)
         out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None

@@ -488,19 +488,20 @@ def test_renewal_window(in_days, expected, priority):
         assert acts[0].due.weekday() < 5  # never a call planned for the weekend
 
 
-@pytest.mark.parametrize("in_days, expected, priority", [(65, True, "high"), (66, True, "medium"),
-                                                         (95, True, "medium"), (96, False, None)])
+@pytest.mark.parametrize("in_days, expected, priority", [(86, True, "high"), (87, True, "medium"),
+                                                         (116, True, "medium"), (117, False, None)])
 def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priority):
-    """`renewal_lead: 8w` (an NHS framework's paperwork): the call falls due 8 weeks before the
-    renewal, not 3, and shows 5 weeks sooner (95 days ahead, not 60)."""
+    """`renewal_lead: 8w` (an NHS framework's paperwork): the call falls due 3 weeks before those
+    8 weeks begin (11 weeks before the renewal), and shows 8 weeks sooner (116 days ahead, not 60)."""
     c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days), renewal_lead=56)
     acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert bool(acts) is expected
     if expected:
-        call = AS_OF + timedelta(days=in_days - 56)
+        call = AS_OF + timedelta(days=in_days - 77)
         assert acts[0].due == call - timedelta(days=max(0, call.weekday() - 4)) and acts[0].due.weekday() < 5
         assert acts[0].priority == priority
-        assert acts[0].why == f"Renewal in {in_days} days. Their side needs 8 weeks to renew (renewal_lead in customer.yaml)."
+        assert acts[0].why == (f"Renewal in {in_days} days. Their side needs 8 weeks to renew (renewal_lead in "
+                               "customer.yaml): the call comes 3 weeks before that.")
 
 
 @pytest.mark.parametrize("in_days", [14, 3, 0])

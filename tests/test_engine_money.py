@@ -69,4 +69,5 @@ def test_a_renewal_lead_shows_beside_the_renewal(tmp_path: Path):
     assert run_cli(["build", str(root), "--quiet"])[0] == 0
     page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
     assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
-    assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (95 days)
+    assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (116 days)
+    assert "the call comes 3 weeks before that" in page

@@ -251,9 +251,9 @@ def test_key_person_quiet_before_the_renewal(quiet, renewal_in, at_risk):
     _key_person_quiet(quiet, renewal_in, at_risk)
 
 
-@pytest.mark.parametrize("renewal_in, at_risk", [(95, True), (96, False)])
+@pytest.mark.parametrize("renewal_in, at_risk", [(116, True), (117, False)])
 def test_a_renewal_lead_brings_the_key_person_rule_forward(renewal_in, at_risk):
-    """With 8 weeks' lead, the renewal is as near 95 days ahead as it is 60 without one."""
+    """With 8 weeks' lead, the renewal is as near 116 days ahead as it is 60 without one."""
     _key_person_quiet(91, renewal_in, at_risk, lead=56)
 
 

@@ -254,7 +254,7 @@ class Customer(Record):
     """More business with them, in file order."""
     renewal_lead: int | None = None
     """Days their side needs to renew (procurement, a framework's paperwork), when written: the
-    call before the renewal falls due this long before it."""
+    call before the renewal falls due three weeks before that starts."""
 
     # Compared and hashed without `lines`: where a field was written is not what it says.
     def __eq__(self, other: object) -> bool:

@@ -10,7 +10,7 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
-from .dates import ANNIVERSARY, renewal_lead, renewal_window, wished
+from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_window, wished
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import verb
@@ -221,17 +221,18 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             due=passed, priority="high", contact=main, owner=_owner(customer), source=customer.at("renewal"),
             customer=customer.slug,
         ))
-    lead = renewal_lead(customer)
+    ahead = renewal_call_days(customer)
     window = renewal_window(customer, t.renewal_days)
     for k in dates:
         if k.kind != "renewal" or k.days_until > window:
             continue
         # Call well before the date, so there is time to act on what you hear; a call not made
         # by then is shown late, as a promise is.
-        due = weekday_before(k.date - timedelta(days=lead))
+        due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
         if customer.renewal_lead:
-            why += f" Their side needs {weeks_or_days(lead)} to renew (renewal_lead in customer.yaml)."
+            why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
+                    f"customer.yaml): the call comes {weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",

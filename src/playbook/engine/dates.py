@@ -20,22 +20,22 @@ BELATED_DAYS = 7
 WISHED_EARLY_DAYS = 1
 
 
-#: The call before a renewal falls due this long before it, unless the customer's
-#: `renewal_lead` says how long their side needs.
+#: The call before a renewal falls due this long before the renewal's work starts: the date
+#: itself, or earlier by the customer's `renewal_lead`.
 RENEWAL_CALL_DAYS = 21
 
 
-def renewal_lead(customer: Customer) -> int:
-    """Days before the renewal the call before it is due: the customer's `renewal_lead`, or
-    three weeks. An NHS framework's paperwork takes eight, and a call three weeks ahead came
-    too late to act on (an account manager's objection)."""
-    return customer.renewal_lead or RENEWAL_CALL_DAYS
+def renewal_call_days(customer: Customer) -> int:
+    """Days before the renewal the call before it is due: three weeks before their side's
+    `renewal_lead` begins. An NHS framework's paperwork takes eight weeks, and a call three
+    weeks before the date came too late to act on (an account manager's objection)."""
+    return (customer.renewal_lead or 0) + RENEWAL_CALL_DAYS
 
 
 def renewal_window(customer: Customer, renewal_days: int) -> int:
     """Days before the renewal from which it is coming (its call, the digest's line, a quiet
-    key person's weight): `renewal_days`, longer by as much as the lead is over three weeks."""
-    return renewal_days + max(0, renewal_lead(customer) - RENEWAL_CALL_DAYS)
+    key person's weight): `renewal_days`, longer by the customer's `renewal_lead`."""
+    return renewal_days + (customer.renewal_lead or 0)
 
 
 def next_birthday(b: Birthday, as_of: date) -> date:

@@ -103,8 +103,8 @@ def last_rated(items: tuple[Interaction, ...]) -> Interaction | None:
 
 
 def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[Reason]:
-    """Before a renewal within `renewal_days` (longer by a `renewal_lead` over three weeks:
-    `renewal_window`), a key person not heard from for `stakeholder_days`."""
+    """Before a renewal within `renewal_days` (longer by a `renewal_lead`: `renewal_window`), a
+    key person not heard from for `stakeholder_days`."""
     r = customer.renewal
     if r is None or not (as_of <= r and (r - as_of).days <= renewal_window(customer, t.renewal_days)):
         return []

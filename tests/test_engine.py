@@ -475,6 +475,18 @@ def test_relationship_anniversary(in_days, expected):
         assert "3rd anniversary" in acts[0].title and acts[0].source.line == 3
 
 
+@pytest.mark.parametrize("bad, marked", [(None, True), (-2, False), (1, True)])
+def test_no_anniversary_while_a_bad_touch_waits_for_its_repair(bad, marked):
+    """Northgate: "Mark the 5th anniversary of working with us" a month after its tender threat."""
+    day = AS_OF + timedelta(days=5)
+    items = [*steady_history(until_days_ago=40), *([touch(10, bad, type="meeting")] if bad else [])]
+    c = customer(*items, since=day.replace(year=day.year - 5),
+                 contacts=(contact("Ann Lee", "CEO", Birthday(day.month, day.day, 1980), primary=True),))
+    titles = [a.title for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert any("5th anniversary" in x for x in titles) is marked
+    assert any(x.startswith("Wish Ann Lee a happy birthday") for x in titles)  # hers, whatever the account's state
+
+
 @pytest.mark.parametrize("in_days, expected, priority", [(30, True, "high"), (31, True, "medium"),
                                                          (60, True, "medium"), (61, False, None)])
 def test_renewal_window(in_days, expected, priority):

@@ -25,7 +25,7 @@ from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
-from .stage import classify, needs_touch
+from .stage import classify, needs_touch, unrepaired_negatives
 from .timeline import timeline, upto
 from .types import Action, Flag, Reason, Relationship
 from .words import fmt_date
@@ -97,10 +97,14 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.follow_ups(customer, commitments, as_of)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
         notes = greeting_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
+        # While a bad touch waits for its repair, marking "5 years of working together" reads as
+        # tone-deaf (Northgate, a month after its tender threat): the repair comes first. A
+        # person's birthday is theirs, and stays.
+        sore = bool(unrepaired_negatives(items, as_of, t.repair_days))
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
-                  *filter(None, [missed_anniversary(here, as_of)]))
-        found += act.personal(here, tuple(k for k in dates if k.contact is None or k.contact in names), t,
-                              missed, notes)
+                  *filter(None, [None if sore else missed_anniversary(here, as_of)]))
+        found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
+                              t, missed, notes)
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)

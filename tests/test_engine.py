@@ -539,9 +539,16 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     a = found[0]
     assert a.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(days_ago))} went"
     assert 0 <= (d(days_ago) - a.due).days <= 2 and a.due.weekday() < 5  # the working day of (or before) it
-    assert a.priority == "high" and a.score_reasons[-1].startswith(f"{days((AS_OF - a.due).days)} overdue")
+    assert a.priority == "high" and any(x.startswith(f"{days((AS_OF - a.due).days)} overdue") for x in a.score_reasons)
     assert a.source.line == 4 and a.source.path.endswith("customer.yaml")
     assert "set renewal: to the next date" in a.why and "status: ended" in a.why
+    # The stage says so first: the account may have lapsed (Saltmarsh's renewal passed with our
+    # quote unanswered, and its reasons spoke only of a late follow-up).
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk" and r.stage.reasons[0].text == (
+        f"The renewal date, {fmt_date(d(days_ago))}, passed {days(days_ago)} ago and nothing records how it went: "
+        "customer.yaml still gives it.") and r.stage.reasons[0].source.line == 4
+    assert next(f for f in r.health.factors if f.name == "Stage").effect == -15
     ended = customer(*steady_history(), since=LONG_AGO, renewal=d(days_ago), status="ended")
     assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
 

@@ -13,7 +13,7 @@ from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text
-from .stage import last_unrepaired_negative, stakeholders_quiet, unanswered_text
+from .stage import last_unrepaired_negative, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
 from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word
@@ -183,23 +183,24 @@ def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
     return HealthFactor(f.name, 0, f"{f.why} Expected while paused, so it takes nothing away.")
 
 
-#: What a key person quiet before the renewal takes away: the one reason for "at risk" no
-#: other factor weighs.
-QUIET_KEY_PERSON_EFFECT = -15
+#: What a reason for "at risk" that no other factor weighs takes away: a key person quiet
+#: before the renewal, a renewal gone by unrecorded.
+UNWEIGHED_EFFECT = -15
 #: The most health an account at risk (dormant) can show: never in the band above it.
 STAGE_CEILING = {"at-risk": HEALTH_GOOD - 1, "dormant": HEALTH_FAIR - 1}
 
 
-def stage_weight(stage: Stage, quiet_key_people: list[Reason], others: int) -> HealthFactor:
+def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFactor:
     """The stage's verdict, counted once. Its other reasons (a late promise, a setback, a
     silence) are weighed by their own factors: the stage charging them again took 33 points
-    for one late promise (an account manager's objection). What it adds is a key person quiet
-    before the renewal, which no factor weighs, and a ceiling: an account at risk never reads
-    as healthy, nor a dormant one as fair. `others`: the sum of the other factors."""
+    for one late promise (an account manager's objection). What it adds is what no factor
+    weighs (`unweighed`: a key person quiet before the renewal, a renewal gone by unrecorded)
+    and a ceiling: an account at risk never reads as healthy, nor a dormant one as fair.
+    `others`: the sum of the other factors."""
     if stage.id not in STAGE_CEILING:
         return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
-    effect = QUIET_KEY_PERSON_EFFECT if stage.id == "at-risk" and quiet_key_people else 0
-    why = f"{stage.label}: {(quiet_key_people[0] if effect else stage.reasons[0]).text}"
+    effect = UNWEIGHED_EFFECT if stage.id == "at-risk" and unweighed else 0
+    why = f"{stage.label}: {(unweighed[0] if effect else stage.reasons[0]).text}"
     if not effect:
         why += " Already counted above, not charged twice."
     ceiling = STAGE_CEILING[stage.id]
@@ -221,8 +222,8 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of, open_),
     )
-    quiet = stakeholders_quiet(customer, tl, as_of, t) if paused is None else []
-    factors += (stage_weight(stage, quiet, sum(f.effect for f in factors)),)
+    unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])
+    factors += (stage_weight(stage, unweighed, sum(f.effect for f in factors)),)
     total = sum(f.effect for f in factors)
     score = max(0, min(100, total))
     if score != total:

@@ -120,13 +120,24 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     return out
 
 
+def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
+    """The renewal date in customer.yaml has gone by and nobody has recorded how it went: the
+    account may have lapsed. Saltmarsh's renewal passed with our quote unanswered, and the
+    stage's reasons spoke only of a late follow-up (an account manager's objection)."""
+    r = customer.renewal
+    if r is None or r >= as_of or customer.status == "ended":
+        return []
+    return [Reason(f"The renewal date, {fmt_date(r)}, passed {days((as_of - r).days)} ago and nothing records how it "
+                   "went: customer.yaml still gives it.", customer.at("renewal"))]
+
+
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
             cadence: int, as_of: date, t: Thresholds, customer: Customer | None = None,
             paused: Pause | None = None) -> list[Reason]:
     """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
     bad touch or with our outreach unanswered, a silence that breaks the account's rhythm
-    (`going_cold`), a key person quiet before the renewal."""
-    out: list[Reason] = []
+    (`going_cold`), a key person quiet before the renewal, a renewal gone by unrecorded."""
+    out: list[Reason] = renewal_passed(customer, as_of) if customer is not None else []
     negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
     for neg in negatives[:3]:
         who = f" with {', '.join(neg.with_)}" if neg.with_ else ""

@@ -205,7 +205,8 @@ def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFa
         why += " Already counted above, not charged twice."
     ceiling = STAGE_CEILING[stage.id]
     if others + effect > ceiling:
-        why += f" Held at {ceiling}: an account {stage.label.lower()} is never in the {'good' if stage.id == 'at-risk' else 'fair'} band."
+        band = "good" if stage.id == "at-risk" else "fair"
+        why += f" Held at {ceiling}: an account {stage.label.lower()} is never in the {band} band."
         effect = ceiling - others
     return HealthFactor("Stage", effect, why)
 
@@ -222,7 +223,8 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of, open_),
     )
-    unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])
+    unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
+                                                   if paused is None else [])
     factors += (stage_weight(stage, unweighed, sum(f.effect for f in factors)),)
     total = sum(f.effect for f in factors)
     score = max(0, min(100, total))

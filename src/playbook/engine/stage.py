@@ -5,8 +5,8 @@ reasons that put the relationship there (or nothing), so the page can show why.
 
 Silence alone is not decline: after a good or neutral touch it only makes the relationship
 *need a touch* (`needs_touch`, a flag beside the stage), until it breaks the account's own
-rhythm (`going_cold`). At risk takes a negative signal; dormant takes a long silence. While a pause the customer asked for is in force, silence
-counts for nothing.
+rhythm (`going_cold`). At risk takes a negative signal; dormant takes a long silence. While a
+pause the customer asked for is in force, silence counts for nothing.
 """
 
 from __future__ import annotations

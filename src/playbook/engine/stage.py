@@ -72,9 +72,14 @@ def unanswered_text(tl: Timeline) -> str:
     return f"No reply to {what} ({day_list([i.date for i in tl.unanswered])})."
 
 
+def _last_heard(tl: Timeline, items: tuple[Interaction, ...]) -> Interaction | None:
+    """The last touch we heard from them on: the silence is measured from it."""
+    return next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+
+
 def _heard_source(tl: Timeline, items: tuple[Interaction, ...]):
-    """The source of the last touch we heard from them on (the silence is measured from it)."""
-    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    """The source of `_last_heard`."""
+    last = _last_heard(tl, items)
     return last.source if last else None
 
 
@@ -158,7 +163,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         # follows.
         run = unrepaired_negatives(items[:items.index(bad) + 1], bad.date, t.negative_window_days)
         worst = run[0] if run else bad
-        last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), bad)
+        last = _last_heard(tl, items) or bad
         out.append(Reason(f"Nothing heard for {days(n)} since the {last.type} of {fmt_date(last.date)}, {over}; "
                           f"nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
                           f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')}).", worst.source))
@@ -217,11 +222,11 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     touches in the year before it, and 5.1× the 14-day cadence; the relationship is going cold.'"""
     n = tl.days_since_heard or 0
     gap = tl.usual_gap or 1
-    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
     return Reason(f"Nothing heard for {days(n)} since {what}: {n / gap:.1f}× the usual {days(round(gap))} "
                   f"between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
-                  "relationship is going cold.", _heard_source(tl, items))
+                  "relationship is going cold.", last.source if last else None)
 
 
 def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:
@@ -229,8 +234,8 @@ def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paus
     n = tl.days_since_heard
     if paused is not None or n is None or n <= cadence:
         return None
-    src = _heard_source(tl, items)
-    last = next((i for i in reversed(items) if i.date == tl.last_heard and i not in tl.unanswered), None)
+    last = _last_heard(tl, items)
+    src = last.source if last else None
     what = (f"the {last.type} of {fmt_date(last.date)}" + (f" ({sentiment_word(last.sentiment)})"
                                                            if last.sentiment is not None else "")
             if last else "the start of the relationship")

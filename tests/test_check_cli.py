@@ -335,7 +335,8 @@ def test_docs_worked_example_is_a_valid_playbook(tmp_path):
     assert (visit.type, visit.summary) == ("note", "Dropped off the new rye samples; Maria loved them.")
     assert acme.contacts[0].phone == "0612 345 678" and acme.value == 18500
     assert [m.handle for m in loaded.config.team] == ["maya", "tomas", "priya"]
-    assert loaded.config.tier_cadence == {"key": 14, "growth": 21, "small": 60}
+    assert loaded.config.tier_cadence == {"key": 14, "growth": 21, "small": 60, "public": 21}
+    assert {k: v.days for k, v in loaded.config.tier_renewal_lead.items()} == {"public": 56}
     assert len(loaded.config.plays) == 3
 
 

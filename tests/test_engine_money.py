@@ -71,3 +71,17 @@ def test_a_renewal_lead_shows_beside_the_renewal(tmp_path: Path):
     assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
     assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (116 days)
     assert "the call comes 3 weeks before that" in page
+
+
+def test_a_tier_s_renewal_lead_in_playbook_yaml_moves_the_call(tmp_path: Path):
+    """Written once for the key tier: every key customer's call moves, and its reason says
+    where the weeks come from (a reader of the customer's file finds none there)."""
+    files = renewing("nhs", "NHS Trust", 90, 186_000)
+    files["content/customers/nhs/customer.yaml"] += "tier: key\n"
+    config = "as_of: 2026-11-20\ndefaults:\n  tiers:\n    key: {cadence: 14d, renewal_lead: 8w}\n"
+    root = write_playbook(tmp_path, {"playbook.yaml": config, **files})
+    assert run_cli(["build", str(root), "--quiet"])[0] == 0
+    page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
+    assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
+    assert ("Their side needs 8 weeks to renew (renewal_lead in playbook.yaml's key tier): the call comes 3 "
+            "weeks before that.") in page

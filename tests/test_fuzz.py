@@ -44,6 +44,7 @@ FIELDS = st.sampled_from([
     "contacts", "asks", "what", "done", "role", "birthday", "primary", "email", "date", "type", "with", "by",
     "sentiment", "direction", "summary", "as_of", "team", "handle", "thresholds", "plays", "when", "do",
     "within", "dormant_days", "single_thread_days", "defaults", "tiers", "pause", "until", "status",
+    "renewal_lead",
 ])
 VALUES = st.recursive(SCALAR, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(FIELDS, TEXT), inner, max_size=5)), max_leaves=20)
@@ -83,12 +84,14 @@ NAME = st.one_of(st.sampled_from(["acme", "b-c", "Bad Name", "x.yml", ".hidden",
 DATE = st.one_of(st.dates(date(2024, 1, 1), date(2027, 12, 31)), st.dates())  # half near as_of, half anywhere
 CONTACT = st.fixed_dictionaries({"name": TEXT}, optional={
     "role": TEXT, "birthday": st.one_of(TEXT, st.dates()), "primary": SCALAR, "email": TEXT})
+LEAD = st.one_of(TEXT, st.integers(-5, 5000), st.sampled_from(["8w", "2m", "53w", "0"]))
 CUSTOMER = st.fixed_dictionaries({"name": st.text(min_size=1, max_size=20)}, optional={
     "owner": st.one_of(TEXT, st.lists(TEXT, max_size=3)), "since": st.one_of(DATE, TEXT),
     "renewal": st.one_of(DATE, TEXT), "cadence": st.one_of(TEXT, st.integers(-5, 5000)),
-    "renewal_lead": st.one_of(TEXT, st.integers(-5, 5000), st.sampled_from(["8w", "2m", "53w"])),
+    "renewal_lead": LEAD,
     "tags": st.lists(TEXT, max_size=3), "value": SCALAR, "status": st.sampled_from(["active", "ended", "x"]),
-    "tier": TEXT, "contacts": st.lists(st.one_of(CONTACT, TEXT), max_size=4),
+    "tier": st.one_of(st.sampled_from(["key", "small"]), TEXT),
+    "contacts": st.lists(st.one_of(CONTACT, TEXT), max_size=4),
     "asks": st.lists(st.one_of(TEXT, st.fixed_dictionaries({"what": TEXT}, optional={
         "since": st.one_of(st.dates(), TEXT), "done": SCALAR, "status": TEXT})), max_size=3),
 }).map(dumped)
@@ -98,8 +101,14 @@ FRONT = st.fixed_dictionaries({}, optional={
     "sentiment": st.one_of(st.integers(-3, 3), TEXT), "direction": st.sampled_from(["in", "out", "x"]),
 }).map(dumped)
 GOOD_NOTE = st.tuples(FRONT, MARKDOWN).map(lambda fm: f"---\n{fm[0]}---\n{fm[1]}".encode("utf-8", "surrogatepass"))
+DEFAULTS = st.fixed_dictionaries({}, optional={
+    "cadence": st.one_of(TEXT, st.integers(-5, 5000)), "renewal_lead": LEAD,
+    "tiers": st.dictionaries(st.one_of(st.sampled_from(["key", "small"]), TEXT), st.one_of(
+        TEXT, st.integers(-5, 5000), st.none(), st.fixed_dictionaries({}, optional={
+            "cadence": st.one_of(TEXT, st.integers(-5, 5000)), "renewal_lead": LEAD, "x": TEXT})), max_size=3),
+})
 CONFIG = st.fixed_dictionaries({}, optional={
-    "as_of": st.one_of(st.dates(), TEXT), "team": st.lists(st.one_of(TEXT, st.fixed_dictionaries(
+    "as_of": st.one_of(st.dates(), TEXT), "defaults": DEFAULTS, "team": st.lists(st.one_of(TEXT, st.fixed_dictionaries(
         {"handle": TEXT})), max_size=3),
     "thresholds": st.dictionaries(st.sampled_from(["dormant_days", "single_thread_days", "growth_window_days",
                                                     "renewal_days", "silence_cadence_multiple",

@@ -587,6 +587,28 @@ def test_renewal_lead(load_case, written, days, message):
         assert (p.line, p.column, p.severity, p.message) == (3, 15, "error", message)
 
 
+LEADS = ("defaults:\n  renewal_lead: 2w\n  tiers:\n    key: {cadence: 14d, renewal_lead: 8w}\n"
+         "    growth: {renewal_lead: 6w}\n    small: 60d\n")
+
+
+@pytest.mark.parametrize("lines, days, where", [
+    ("tier: key\n", 56, "playbook.yaml's key tier"),
+    ("tier: growth\n", 42, "playbook.yaml's growth tier"),
+    ("tier: small\n", 14, "playbook.yaml's defaults"),  # a tier with a cadence only
+    ("", 14, "playbook.yaml's defaults"),
+    ("tier: key\nrenewal_lead: 4w\n", 28, ""),  # the customer's own wins
+    ("tier: key\nrenewal_lead: 0\n", 0, ""),  # ...even none: this customer renews on the day
+])
+def test_a_renewal_lead_for_a_tier_or_all_in_playbook_yaml(load_case, lines, days, where):
+    """A team renewing many NHS trusts on one framework writes its eight weeks once, for the
+    tier; a customer's own `renewal_lead` (0 for none) wins."""
+    case = load_case({"playbook.yaml": LEADS, ACME_YAML: f"name: Acme\nrenewal: 2027-03-31\n{lines}"})
+    assert case.problems == []  # a tier with a renewal_lead and no cadence is a known tier
+    c = case.customer()
+    assert (c.renewal_lead, c.renewal_lead_from) == (days, where)
+    assert case.loaded.config.cadence_for(None, c.tier)[0] == {"key": 14, "small": 60}.get(c.tier, 30)
+
+
 # -- symlinks ------------------------------------------------------------------------------------
 
 def _symlink(target: Path, link: Path) -> None:

@@ -15,7 +15,7 @@ from msgspec import field
 from .available import Availability, parse_available
 from .fields import Fields, parse_cadence, parse_choice, parse_int
 from .holidays import parse_holidays
-from .limits import MAX_MULTIPLE, MAX_THRESHOLD_DAYS
+from .limits import MAX_MULTIPLE, MAX_RENEWAL_LEAD_DAYS, MAX_THRESHOLD_DAYS
 from .model import STAGES, TeamMember
 from .problems import Problem, error, warning
 from .records import Record
@@ -109,6 +109,14 @@ class Play(Record):
     """Line in playbook.yaml, for source links."""
 
 
+class Lead(Record):
+    """A `renewal_lead` set in playbook.yaml, for every customer of a tier or for all."""
+
+    days: int
+    where: str
+    """Where it was set, as the renewal call's reason says it: "playbook.yaml's key tier"."""
+
+
 class Config(Record):
     """The whole validated configuration."""
 
@@ -120,6 +128,10 @@ class Config(Record):
     """Desired days between touches when neither customer nor tier says."""
     tier_cadence: dict[str, int] = field(default_factory=dict)
     """Desired cadence per tier."""
+    default_renewal_lead: Lead | None = None
+    """The `renewal_lead` of a customer whose file and tier set none."""
+    tier_renewal_lead: dict[str, Lead] = field(default_factory=dict)
+    """The `renewal_lead` per tier, for the customers whose file sets none."""
     thresholds: Thresholds = field(default_factory=Thresholds)
     """Stage and action thresholds."""
     plays: tuple[Play, ...] = ()
@@ -157,6 +169,11 @@ class Config(Record):
         if tier and tier in self.tier_cadence:
             return self.tier_cadence[tier], f"the {tier} tier's cadence"
         return self.default_cadence, "the default cadence"
+
+    def renewal_lead_for(self, tier: str | None) -> Lead | None:
+        """The renewal lead of a customer of `tier` whose customer.yaml gives none: a team
+        that renews 300 NHS trusts on one framework writes its eight weeks once."""
+        return self.tier_renewal_lead.get(tier or "", self.default_renewal_lead)
 
 
 def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
@@ -219,21 +236,35 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
     defaults = f.mapping("defaults")
     if defaults is not None:
         d = Fields(defaults, path, problems, "defaults")
-        d.reject_unknown(("cadence", "tiers"))
+        d.reject_unknown(("cadence", "renewal_lead", "tiers"))
         c = d.cadence("cadence")
         if c:
             kw["default_cadence"] = c
+        lead = renewal_lead(d, path, problems, "renewal_lead")
+        if lead is not None:
+            kw["default_renewal_lead"] = Lead(lead, "playbook.yaml's defaults")
         tiers = d.mapping("tiers")
         if tiers is not None:
             tc: dict[str, int] = {}
+            tl: dict[str, Lead] = {}
             for name, v in tiers.items.items():
-                if isinstance(v, Scalar) and not v.is_null:
+                if isinstance(v, Map):  # key: {cadence: 14d, renewal_lead: 8w}
+                    tf = Fields(v, path, problems, f"tiers.{name}")
+                    tf.reject_unknown(("cadence", "renewal_lead"))
+                    days = tf.cadence("cadence")
+                    lead = renewal_lead(tf, path, problems, "renewal_lead")
+                    if lead is not None:
+                        tl[name] = Lead(lead, f"playbook.yaml's {name} tier")
+                elif isinstance(v, Scalar) and not v.is_null:
                     days = parse_cadence(v, path, problems, f"tiers.{name}")
-                    if days:
-                        tc[name] = days
                 else:
-                    problems.append(error(path, v.line, v.column, f"tier '{name}' needs a cadence like 14d"))
+                    problems.append(error(path, v.line, v.column, f"tier '{name}' needs a cadence like 14d, or "
+                                                                  "settings like '{cadence: 14d, renewal_lead: 8w}'"))
+                    continue
+                if days:
+                    tc[name] = days
             kw["tier_cadence"] = tc
+            kw["tier_renewal_lead"] = tl
     thr = f.mapping("thresholds")
     if thr is not None:
         kw["thresholds"] = _thresholds(thr, path, problems)
@@ -307,6 +338,23 @@ def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ..
         seen.add(handle)
         out.append(TeamMember(handle, name, email))
     return tuple(out)
+
+
+def renewal_lead(f: Fields, path: str, problems: list[Problem], key: str) -> int | None:
+    """A `renewal_lead` (customer.yaml's, a tier's or the default): days, at most a year; 0
+    (customer.yaml only, in effect) for none, so one customer can opt out of its tier's."""
+    node = f.scalar(key, "a number of days like '8w', '56d' or '2m'")
+    if node is None:
+        return None
+    if node.text.strip().lower() in ("0", "0d", "0w", "0m"):
+        return 0
+    days = parse_cadence(node, path, problems, key)
+    if days is not None and days > MAX_RENEWAL_LEAD_DAYS:
+        problems.append(error(path, node.line, node.column,
+                              f"'{key}' is {days:,} days; it can be at most a year (365 days, '52w' or '12m'): "
+                              "how long their side needs to renew, e.g. '8w'"))
+        return None
+    return days
 
 
 def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:

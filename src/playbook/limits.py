@@ -19,6 +19,8 @@ DATE_RANGE = f"from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
 MAX_THRESHOLD_DAYS = 36_500
 #: The largest 'N times the cadence' multiple.
 MAX_MULTIPLE = 1_000
+#: The longest `renewal_lead`: a renewal prepared over a year ahead is the next one's.
+MAX_RENEWAL_LEAD_DAYS = 365
 
 
 def in_range(d: date) -> bool:

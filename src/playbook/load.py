@@ -14,7 +14,7 @@ from typing import Callable
 
 from msgspec.structs import replace
 
-from .config import Config, load_config
+from .config import Config, load_config, renewal_lead
 from .fields import Fields, parse_date
 from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
@@ -228,34 +228,32 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
     index = ContactNames.of(contacts)  # once, however many asks name a contact
     asks = tuple(a for a in (_ask(n, path, problems, index) for n in f.sequence("asks")) if a)
     tier = f.text("tier")
-    if tier and config.tier_cadence and tier not in config.tier_cadence:
+    tiers = config.tier_cadence.keys() | config.tier_renewal_lead.keys()
+    if tier and tiers and tier not in tiers:
         problems.append(warning(path, f.line_of("tier"), 0,
                                 f"tier '{tier}' has no cadence in playbook.yaml (known: "
-                                f"{', '.join(sorted(config.tier_cadence))}); the default cadence applies"))
+                                f"{', '.join(sorted(tiers))}); the default cadence applies"))
+    lead, lead_from = _renewal_lead(f, path, problems, tier, config)
     customer = Customer(
         slug=slug, name=name or slug, owners=tuple(owners), since=f.date("since"), tier=tier, tags=tags,
         cadence=f.cadence("cadence"), renewal=f.date("renewal"), value=f.number("value"), status=status,
         notes=f.text("notes"), contacts=contacts, asks=asks, interactions=(), source=Source(path, 1),
         lines={k: v.line for k, v in node.keys.items()}, pause=_pause(f, path, problems),
         opportunities=parse_opportunities(f.sequence("opportunities"), path, problems),
-        renewal_lead=_renewal_lead(f, path, problems),
+        renewal_lead=lead, renewal_lead_from=lead_from,
     )
     return customer if name else None
 
 
-#: The longest `renewal_lead`: a renewal prepared over a year ahead is the next one's.
-MAX_RENEWAL_LEAD_DAYS = 365
-
-
-def _renewal_lead(f: Fields, path: str, problems: list[Problem]) -> int | None:
-    days = f.cadence("renewal_lead")
-    if days is not None and days > MAX_RENEWAL_LEAD_DAYS:
-        node = f.raw("renewal_lead")
-        problems.append(error(path, node.line, node.column,
-                              f"'renewal_lead' is {days:,} days; it can be at most a year (365 days, '52w' or "
-                              "'12m'): how long their side needs to renew, e.g. '8w'"))
-        return None
-    return days
+def _renewal_lead(f: Fields, path: str, problems: list[Problem], tier: str | None,
+                  config: Config) -> tuple[int | None, str]:
+    """The customer's own `renewal_lead`, else its tier's or the default in playbook.yaml, and
+    where it was set ('' for customer.yaml)."""
+    own = renewal_lead(f, path, problems, "renewal_lead")
+    if own is not None or f.raw("renewal_lead") is not None:
+        return own, ""
+    lead = config.renewal_lead_for(tier)
+    return (lead.days, lead.where) if lead is not None else (None, "")
 
 
 def crm_ids(f: Fields, path: str, problems: list[Problem]) -> tuple[str, ...]:

@@ -253,8 +253,11 @@ class Customer(Record):
     opportunities: tuple[Opportunity, ...] = ()
     """More business with them, in file order."""
     renewal_lead: int | None = None
-    """Days their side needs to renew (procurement, a framework's paperwork), when written: the
-    call before the renewal falls due three weeks before that starts."""
+    """Days their side needs to renew (procurement, a framework's paperwork), when written here
+    or for its tier or all in playbook.yaml: the call before the renewal falls due three weeks
+    before that starts. 0: none (written so to opt out of the tier's)."""
+    renewal_lead_from: str = ""
+    """Where `renewal_lead` was set when not in customer.yaml: "playbook.yaml's key tier"."""
 
     # Compared and hashed without `lines`: where a field was written is not what it says.
     def __eq__(self, other: object) -> bool:

@@ -59,9 +59,10 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     for o in owners:
         if handles and o not in handles:
             warnings.append(f"owner '{o}' is not a team member in playbook.yaml{did_you_mean(o, handles)}")
-    if tier and config.tier_cadence and tier not in config.tier_cadence:
+    tiers = config.tier_cadence.keys() | config.tier_renewal_lead.keys()
+    if tier and tiers and tier not in tiers:
         warnings.append(f"tier '{tier}' has no cadence in playbook.yaml (known: "
-                        f"{', '.join(sorted(config.tier_cadence))}); the default cadence applies")
+                        f"{', '.join(sorted(tiers))}); the default cadence applies")
     base = root / CUSTOMERS_DIR
     target = base / slug
     if target.exists() or target.is_symlink():

@@ -232,7 +232,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
         if customer.renewal_lead:
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
-                    f"customer.yaml): the call comes {weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
+                    f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
+                    f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 from datetime import timedelta
 
 import pytest
 
 from engine_factory import (
-    AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, promise, steady_history, touch,
+    AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, pause, promise, steady_history,
+    touch,
 )
 from playbook.config import Config
 from playbook.engine.words import days, fmt_date, fmt_day, short_date
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.history import month_ends
+from playbook.engine.workdays import walk
 
 LONG_AGO = d(800)
 
@@ -350,6 +354,32 @@ def test_overdue_follow_up_is_high_and_undated_one_gets_a_week():
     assert "a week after" in acts["Share the deck"].why
 
 
+@pytest.mark.parametrize("late, says", [(14, False), (15, True)])
+def test_a_promise_well_overdue_says_tick_it_or_say_when(late, says):
+    """Kestrel's laptops "for the 1 December starters", 23 days late, read as if still to build:
+    past the at-risk mark (14 days) the reason says what to do besides the work."""
+    p = promise("Build the laptops", due=d(late))
+    chase = promise("Chase Bo for the staff list", due=d(late))
+    c = customer(*steady_history(), touch(40, 1, commitments=(p, chase), with_=("Bo Chan",)), since=LONG_AGO)
+    acts = {a.title: a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"}
+    note = os.path.basename(acts["Build the laptops"].source.path)
+    assert (f" If it was done, tick it in {note}; if not, tell Bo Chan when it will come."
+            in acts["Build the laptops"].why) is says
+    assert acts["Chase Bo for the staff list"].why.endswith(f" If it was done, tick it in {note}." if says else
+                                                            f"({days(late)} overdue).")
+
+
+def test_what_goes_ahead_during_a_pause_says_the_pause_is_on():
+    """Ashby's renewal call, in the last weeks of the pause Mark Ellery asked for, read as if
+    nothing held us back; a chasing touch still waits for the pause's end."""
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=21),
+                 pause=pause(AS_OF + timedelta(days=22)))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    until = fmt_date(AS_OF + timedelta(days=22))
+    assert call.why.endswith(f"(They asked for a pause until {until}: keep to this, nothing more.)")
+    assert call.due < AS_OF + timedelta(days=22)
+
+
 @pytest.mark.parametrize("silent, expected", [(30, False), (31, True)])
 def test_reach_out_after_the_cadence(silent, expected):
     c = customer(*steady_history(until_days_ago=silent + 30), touch(silent, 1), since=LONG_AGO, cadence=30)
@@ -586,14 +616,18 @@ def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():
     assert dues == {d(10) + timedelta(days=30)}
 
 
-def test_broaden_keeps_its_day_as_touches_leave_the_window():
+def test_broaden_keeps_its_day_as_touches_leave_the_window_then_is_due_today():
     """Every touch for ten months through Ann alone: the account showed single-threaded at the
-    run's third touch, and that day stays as the 180-day window slides (Oakmere's due date
-    jumped five weeks later as its oldest touches left the window)."""
+    run's third touch, d(240), and its month from there stays as the 180-day window slides
+    (Oakmere's due date jumped five weeks later as its oldest touches left the window). Once
+    that day is past it is due today, never "560 days overdue": nobody waits on it."""
     c = customer(*[touch(n, 1) for n in range(300, 5, -30)], since=LONG_AGO, cadence=30)
-    dues = {a.due for k in (0, 31, 62) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
-            if a.kind == "broaden"}
-    assert dues == {d(240) + timedelta(days=30)}
+    before = {a.due for k in (232, 225, 218) for a in analyse(c, config(), d(k)).actions if a.kind == "broaden"}
+    assert before == {walk(d(240) + timedelta(days=30), (), 1)}
+    for k in (0, 31, 62):
+        day = AS_OF + timedelta(days=k)
+        (b,) = [a for a in analyse(c, config(), day).actions if a.kind == "broaden"]
+        assert b.due == walk(day, (), 1)  # today, or Monday when today is a weekend
 
 
 def test_broaden_reason_counts_the_run_its_due_date_counts_from():
@@ -717,6 +751,20 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
     c = customer(*steady_history(), touch(500, 1, with_=("Bo Chan",)), since=LONG_AGO)
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert a.why.endswith(f"It has applied since {fmt_date(d(380))}.")
+
+
+def test_a_chore_for_the_team_past_its_day_is_due_today_never_overdue():
+    """Northgate's "Review account health … at the next stand-up" read "73 days overdue" on the
+    day a reader first saw it; a chore is due today once its day is past, and its reason keeps
+    the day it has applied since. A play with the customer still falls due (and shows late)."""
+    risky = dict(name="Exec sponsor", within=7, priority="high", stages=("at-risk",))
+    c = customer(*steady_history(until_days_ago=60), touch(39, -2), since=LONG_AGO, cadence=90, renewal=None)
+    th = config(negative_window_days=90).thresholds
+    for internal, expected in ((True, AS_OF), (False, d(39) + timedelta(days=7))):
+        play = Play(do="Review the account" if internal else "Book a sponsor call", internal=internal, **risky)
+        (a,) = [a for a in analyse(c, Config(plays=(play,), thresholds=th), AS_OF).actions if a.kind == "play"]
+        assert a.due == expected
+        assert a.why.endswith(f"It has applied since {fmt_date(d(39))}.")
 
 
 def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from engine_factory import AS_OF, ask, config, customer, d, promise, touch
+from playbook.engine.words import fmt_date
 from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.rank import band, parts, rank
@@ -45,6 +46,42 @@ def test_renewal_points(renewal_in, expected):
     got = points(action(), customer(renewal=AS_OF + timedelta(days=renewal_in)))
     found = [p for why, p in got.items() if why.startswith("renewal")]
     assert (round(found[0], 1) if found else None) == expected
+
+
+@pytest.mark.parametrize("passed, expected", [(1, 20.0), (400, 20.0)])
+def test_a_renewal_gone_by_unrecorded_counts_in_full(passed, expected):
+    """Whether they renewed is open: the most at stake a renewal can be, not nothing (its points
+    had vanished the day after, and Saltmarsh's lapsed renewal ranked below a renewal to come)."""
+    got = points(action(), customer(renewal=d(passed)))
+    assert got[f"the renewal of {fmt_date(d(passed))} went by unrecorded"] == expected
+    assert not any(why.startswith("the renewal") for why in points(action(), customer(renewal=d(passed),
+                                                                                    status="ended")))
+
+
+def test_a_lapsed_renewal_leads_the_promise_about_it_and_outranks_a_renewal_to_come():
+    quote = promise("Follow up with Jo on the renewal quote", d(26))
+    lapsed = customer(*[touch(n, 1) for n in range(300, 50, -30)], touch(40, 1, commitments=(quote,)),
+                      since=LONG_AGO, value=14_200, renewal=d(6), slug="lapsed")
+    coming = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, value=14_200,
+                      renewal=AS_OF + timedelta(days=20), slug="coming")
+    (merged,) = [a for a in analyse(lapsed, config(), AS_OF).actions if a.kind == "renewal"]
+    assert merged.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(6))} went"
+    assert "(Also covers \u201cFollow up with Jo on the renewal quote\u201d.)" in merged.why
+    assert merged.due == d(26)  # the promise's own date, the earliest firm one
+    assert not [a for a in analyse(lapsed, config(), AS_OF).actions if a.kind == "follow-up"]
+    (call,) = [a for a in analyse(coming, config(), AS_OF).actions if a.kind == "renewal"]
+    assert merged.score > call.score
+
+
+def test_a_chore_for_the_team_comes_after_the_work_with_the_customer():
+    """Northgate's "Review account health at the next stand-up" ranked above Simon's own two
+    conditions; a chore is worth less than any kind of work with the customer."""
+    chore = action(kind="play", priority="high")
+    chore = Action(**{**{f: getattr(chore, f) for f in chore.__struct_fields__}, "internal": True})
+    c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
+    assert points(chore, c, AT_RISK)["a chore for the team"] == -10
+    for kind in ("answer", "broaden", "personal", "reach-out"):
+        assert rank([chore, action(kind=kind, priority="high")], c, AT_RISK, AS_OF)[-1].internal
 
 
 @pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])

@@ -58,10 +58,18 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
 
 #: What counts as chasing the customer: while a pause is in force, none of it falls due.
 CHASING = ("reach-out", "broaden", "play")
+#: What goes ahead during a pause, kept to itself (a birthday card needs no such word).
+HELD_TO = ("renewal", "follow-up", "answer", "tell", "repair")
 
 
 def defer(a: Action, paused: Pause) -> Action:
-    """A chasing action waits for the end of the pause."""
+    """A chasing action waits for the end of the pause; one that cannot wait (the call before a
+    renewal, what we owe them) says the pause is on: Ashby's renewal call, in the last weeks of
+    the pause Mark Ellery asked for, read as if nothing held us back (an account manager's
+    objection)."""
+    if a.kind in HELD_TO:
+        return replace(a, why=f"{a.why} (They asked for a pause until {fmt_date(paused.until)}: keep to this, "
+                              "nothing more.)")
     if a.kind not in CHASING or a.due >= paused.until:
         return a
     return replace(a, due=paused.until, priority="low",
@@ -94,7 +102,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
         names = {c.name for c in here.contacts}
-        found += act.follow_ups(customer, commitments, as_of)
+        found += act.follow_ups(customer, commitments, as_of, t)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
         notes = greeting_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
         # While a bad touch waits for its repair, marking "5 years of working together" reads as
@@ -123,7 +131,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = fold_into_rekindle([a if a.kind == "reach-out" else demote(a) for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = with_manner(act.fold_reach_out(same_person(merge_similar(found)), as_of), customer)
+    lapsed = customer.renewal is not None and customer.renewal < as_of and customer.status != "ended"
+    found = with_manner(act.fold_reach_out(same_person(merge_similar(found, lapsed)), as_of), customer)
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
 
@@ -69,8 +70,13 @@ def named_in(text: str, people: tuple[str, ...]) -> str | None:
 
 
 
-def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date) -> list[Action]:
-    """Each open promise, with the person it names (else the first person present)."""
+def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
+               t: Thresholds | None = None) -> list[Action]:
+    """Each open promise, with the person it names (else the first person present). One late by
+    more than `t.overdue_days` says what to do besides the work: tick it if it was done (Kestrel's
+    laptops "for the 1 December starters", 23 days late, read as if still to build), else tell
+    them when it will come."""
+    well_late = (t or Thresholds()).overdue_days
     out = []
     for oc in open_:
         i = oc.interaction
@@ -93,6 +99,10 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why = f"Promised to {named} in {where}" + (f" (with {people(others)})" if others else "") + f"; it {when}."
         else:
             why = f"Promised in {where}{present}; it {when}."
+        if late > well_late:
+            note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
+            why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
+                                                            f"; if not, tell {contact or 'them'} when it will come.")
         out.append(Action(
             kind="follow-up", title=follow_up_title(text), why=why,
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
@@ -288,9 +298,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         contact = None
     else:
         return []  # one listed person on a steady account (a family business): nothing to broaden to
-    # The whole run through them alone, which the due date counts from: "all 6 touches in the
-    # last 180 days" beside "560 days overdue" (Oakmere, every touch with Freya since 2024)
-    # left the reader asking where the other 380 days came from.
+    # The whole run through them alone, which the reason counts from: "all 6 touches in the
+    # last 180 days" (Oakmere, every touch with Freya since 2024) left the reader asking where
+    # the other touches went.
     run = _run_through(items, only)
     return [Action(
         kind="broaden", title=title,
@@ -298,8 +308,10 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
             "if they leave, the relationship leaves with them.",
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
-        # which moved later as touches left the window (Oakmere's jumped five weeks).
-        due=run[2] + timedelta(days=BROADEN_DAYS),
+        # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
+        # day is past it is due today: nobody waits on it, and "9 May 2025 · 560 days overdue"
+        # was an account manager's objection (a touch past its cadence is due today likewise).
+        due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of),
         priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]

@@ -53,15 +53,18 @@ def _needed(size: int) -> int:
     return next(x for x in range(size + 1) if x / size >= OVERLAP)
 
 
-def merge_similar(actions: list[Action]) -> list[Action]:
+def merge_similar(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
     """One action per topic: a promise to send the schedule and the ask for the schedule are the
-    same job (see `groups` and `combine`); and one renewal conversation (`with_renewal`)."""
-    return with_renewal([combine(g) for g in groups(actions)])
+    same job (see `groups` and `combine`); and one renewal conversation (`with_renewal`).
+    `renewal_passed`: the renewal date went by with nothing recorded (see `with_renewal`)."""
+    return with_renewal([combine(g) for g in groups(actions)], renewal_passed)
 
 
-def with_renewal(actions: list[Action]) -> list[Action]:
+def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
     """The call before a renewal and any other action about the renewal ('Follow up with Jo on
-    the renewal quote') are one conversation with the customer: one action, not two."""
+    the renewal quote') are one conversation with the customer: one action, not two. Once the
+    renewal date has gone by unrecorded, asking how it went leads: Saltmarsh's lapsed renewal
+    read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
     call = next((a for a in actions if a.kind == "renewal"), None)
     if call is None:
         return actions
@@ -69,20 +72,21 @@ def with_renewal(actions: list[Action]) -> list[Action]:
              and RENEWAL_WORD in action_topic(a)]
     if not about:
         return actions
-    merged = combine(sorted([call, *about], key=Action.sort_key))
+    merged = combine(sorted([call, *about], key=Action.sort_key), call if renewal_passed else None)
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 
 
-def combine(group: list[Action]) -> Action:
-    """One action for a group of the same job, ranked best first. It leads with the member that
-    has a firm date (a promise's own due date) if any, else the best-ranked; it is due on the
-    earliest firm date (a rule-of-thumb date, such as an ask's week to answer, never moves a
-    promise earlier), takes the group's highest priority, and keeps every member's source."""
+def combine(group: list[Action], lead: Action | None = None) -> Action:
+    """One action for a group of the same job, ranked best first. It leads with `lead` if given,
+    else the member that has a firm date (a promise's own due date) if any, else the
+    best-ranked; it is due on the earliest firm date (a rule-of-thumb date, such as an ask's
+    week to answer, never moves a promise earlier), takes the group's highest priority, and
+    keeps every member's source."""
     if len(group) == 1:
         return group[0]
     firm = [a for a in group if a.firm]
-    lead = firm[0] if firm else group[0]
+    lead = lead or (firm[0] if firm else group[0])
     others = [a for a in group if a is not lead]
     due = min(a.due for a in (firm or group))
     priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)

@@ -40,7 +40,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     a role's gap and the last win date themselves; a stage, a health figure or no open
     opportunity are dated by `since` (`play_since`: the play asked of past days). A play
     whose conditions are only facts of the profile (tier, tags, owner) is due `within` days
-    from as_of."""
+    from as_of. An internal play (a chore for the team) past its day is due today."""
     met: list[str] = []
     held: list[date] = []  # the day each dated condition came to hold
     if play.stages:
@@ -115,9 +115,13 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     when = "" if start is None else " It applies from today." if start >= as_of else \
         f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}."
     start = start or as_of
+    due = start + timedelta(days=play.within)
     return Action(
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}",
-        due=start + timedelta(days=play.within), priority=play.priority or "medium", contact=contact,
+        # A chore for the team ("…at the next stand-up") falls due, then stays due today: it
+        # never reads "73 days overdue" (Northgate's health review, on the day a reader first
+        # saw it). Its reason keeps the day it has applied since.
+        due=max(due, as_of) if play.internal else due, priority=play.priority or "medium", contact=contact,
         owner=customer.owners[0] if customer.owners else None, source=Source(CONFIG_FILE, play.line or 1),
         customer=customer.slug, internal=play.internal,
     )

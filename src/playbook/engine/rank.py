@@ -17,7 +17,7 @@ from msgspec.structs import replace
 from ..model import Customer
 from .owed import is_chase
 from .types import PRIORITY_RANK, Action, Stage
-from .words import days, money
+from .words import days, fmt_date, money
 
 #: What each kind of action is worth before the stakes: a promise we made comes first.
 KIND_POINTS: dict[str, tuple[int, str]] = {
@@ -31,6 +31,8 @@ KIND_POINTS: dict[str, tuple[int, str]] = {
     "personal": (5, "a personal touch"),
     "broaden": (5, "widening the relationship"),
 }
+#: A chore for the team, whatever its rule's kind.
+INTERNAL_POINTS = (-10, "a chore for the team")
 #: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
 URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
 STAGE_POINTS: dict[str, tuple[int, str]] = {
@@ -57,6 +59,10 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
     if a.kind == "follow-up" and is_chase(a.title):
         what = "a to-do we noted"
+    if a.internal:
+        # A chore for the team (a review at stand-up) comes after the work with the customer it is
+        # about: Northgate's "Review account health" ranked above Simon's two conditions.
+        points, what = INTERNAL_POINTS
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
@@ -67,6 +73,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
+    elif live and r is not None and r < as_of:
+        # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
+        # open, the most at stake a renewal can be. Its points had vanished the day after, and a
+        # lapsed renewal ranked below one still to come (Saltmarsh, an account manager's objection).
+        out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
     late = (as_of - a.due).days
     if late > 0:
         out.append((min(LATE_POINTS_MAX, 3 + late / 3), f"{days(late)} overdue"))

@@ -43,7 +43,7 @@ def after_working_days(d: date, n: int, holidays: Holidays) -> date:
 
 
 def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
-    if a.firm and a.kind == "follow-up":
+    if a.firm and a.kind != "personal":  # a promise's own date, whatever action it joined
         return a.due
     # A personal touch counted from an event is firm (a birthday); keeping in touch every so
     # many days is a rule of thumb like any other, so it moves later.

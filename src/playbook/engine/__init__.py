@@ -99,6 +99,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if touch is not None:
         flags.append(Flag("needs-touch", "Needs a touch", touch))
     found: list[Action] = []
+    lapsed = customer.renewal is not None and customer.renewal < as_of and customer.status != "ended"
     here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
         names = {c.name for c in here.contacts}
@@ -108,7 +109,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # While a bad touch waits for its repair, marking "5 years of working together" reads as
         # tone-deaf (Northgate, a month after its tender threat): the repair comes first. A
         # person's birthday is theirs, and stays.
-        sore = bool(unrepaired_negatives(items, as_of, t.repair_days))
+        # So does a renewal gone by unrecorded: thanks for four years while nobody knows whether
+        # there will be a fifth (Saltmarsh).
+        sore = bool(unrepaired_negatives(items, as_of, t.repair_days)) or lapsed
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
@@ -131,7 +134,6 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = fold_into_rekindle([a if a.kind == "reach-out" else demote(a) for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    lapsed = customer.renewal is not None and customer.renewal < as_of and customer.status != "ended"
     found = with_manner(act.fold_reach_out(same_person(merge_similar(found, lapsed)), as_of), customer)
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

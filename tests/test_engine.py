@@ -505,12 +505,14 @@ def test_relationship_anniversary(in_days, expected):
         assert "3rd anniversary" in acts[0].title and acts[0].source.line == 3
 
 
-@pytest.mark.parametrize("bad, marked", [(None, True), (-2, False), (1, True)])
-def test_no_anniversary_while_a_bad_touch_waits_for_its_repair(bad, marked):
-    """Northgate: "Mark the 5th anniversary of working with us" a month after its tender threat."""
+@pytest.mark.parametrize("bad, renewal, marked", [(None, None, True), (-2, None, False), (1, None, True),
+                                                  (None, d(3), False), (None, d(-90), True)])
+def test_no_anniversary_while_a_bad_touch_waits_for_its_repair(bad, renewal, marked):
+    """Northgate: "Mark the 5th anniversary of working with us" a month after its tender threat;
+    Saltmarsh: "…the 4th anniversary, belatedly" while nobody knows whether it renewed."""
     day = AS_OF + timedelta(days=5)
     items = [*steady_history(until_days_ago=40), *([touch(10, bad, type="meeting")] if bad else [])]
-    c = customer(*items, since=day.replace(year=day.year - 5),
+    c = customer(*items, since=day.replace(year=day.year - 5), renewal=renewal,
                  contacts=(contact("Ann Lee", "CEO", Birthday(day.month, day.day, 1980), primary=True),))
     titles = [a.title for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
     assert any("5th anniversary" in x for x in titles) is marked
@@ -751,6 +753,17 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
     c = customer(*steady_history(), touch(500, 1, with_=("Bo Chan",)), since=LONG_AGO)
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert a.why.endswith(f"It has applied since {fmt_date(d(380))}.")
+
+
+@pytest.mark.parametrize("met_by, owner", [("tomas", "tomas"), (None, "maya")])
+def test_a_play_about_a_person_goes_to_whoever_met_them_last(met_by, owner):
+    """Brightwell's value review with finance went to the account's owner, where every meeting
+    with the CFO was Tomás's."""
+    cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
+               no_touch_with_role=RoleGap("cfo", 120))
+    c = customer(*steady_history(), touch(200, 1, with_=("Bo Chan",), by=met_by), since=LONG_AGO)
+    (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert (a.contact, a.owner) == ("Bo Chan", owner)
 
 
 def test_a_chore_for_the_team_past_its_day_is_due_today_never_overdue():

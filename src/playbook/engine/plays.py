@@ -116,13 +116,19 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}."
     start = start or as_of
     due = start + timedelta(days=play.within)
+    owner = customer.owners[0] if customer.owners else None
+    if contact is not None:
+        # The person is met by whoever holds that relationship: Brightwell's value review with
+        # finance went to the account's owner, where every meeting with the CFO was Tomás's.
+        holders = [i.by for i in customer.interactions if i.by and i.date <= as_of and contact in i.with_]
+        owner = holders[-1] if holders else owner
     return Action(
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}",
         # A chore for the team ("…at the next stand-up") falls due, then stays due today: it
         # never reads "73 days overdue" (Northgate's health review, on the day a reader first
         # saw it). Its reason keeps the day it has applied since.
         due=max(due, as_of) if play.internal else due, priority=play.priority or "medium", contact=contact,
-        owner=customer.owners[0] if customer.owners else None, source=Source(CONFIG_FILE, play.line or 1),
+        owner=owner, source=Source(CONFIG_FILE, play.line or 1),
         customer=customer.slug, internal=play.internal,
     )
 

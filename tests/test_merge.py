@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import replace
 
-from playbook.engine.merge import action_topic, combine, merge_similar, similar
+from playbook.engine.merge import action_topic, apart, combine, merge_similar, similar
 from playbook.engine.types import Action, Reason
 
 AS_OF = date(2026, 11, 20)
@@ -19,7 +19,8 @@ def pairwise(actions: list[Action]) -> list[Action]:
     """The definition: each action, best-ranked first, joins the first kept one it is similar to."""
     kept: list[list[Action]] = []
     for a in sorted(actions, key=Action.sort_key):
-        twin = next((k for k, g in enumerate(kept) if similar(action_topic(a), action_topic(g[0]))), None)
+        twin = next((k for k, g in enumerate(kept)
+                     if similar(action_topic(a), action_topic(g[0])) and not apart(a, g[0])), None)
         if twin is None:
             kept.append([a])
         else:
@@ -42,7 +43,22 @@ TITLES = st.lists(WORDS, min_size=0, max_size=9).map(" ".join)
 @given(st.lists(st.tuples(TITLES, st.integers(0, 60), st.sampled_from(["high", "medium", "low"])), max_size=40))
 def test_the_indexed_merge_equals_comparing_every_pair(specs: list[tuple[str, int, str]]) -> None:
     actions = [action(t, n, p) for t, n, p in specs]
+    # Some of them personal touches for one of two people (never one job across the two).
+    actions = [replace(a, kind="personal", contact=("Ann", "Bo")[n % 2]) if n % 3 == 0 else a
+               for a, (_, n, _) in zip(actions, specs)]
     assert merge_similar(actions) == pairwise(actions)
+
+
+def test_two_people_s_personal_touches_are_two_jobs():
+    """Marlow: "Keep in touch with Bill Marlow" (who refers us) had become an "(Also covers …)"
+    of Lewis's; a promise and an ask about one thing, from two people, stay one job."""
+    touches = [replace(action(f"Keep in touch with {who} Marlow"), kind="personal", contact=f"{who} Marlow")
+               for who in ("Lewis", "Bill")]
+    assert sorted(a.title for a in merge_similar(touches)) == ["Keep in touch with Bill Marlow",
+                                                               "Keep in touch with Lewis Marlow"]
+    promise = replace(action("Send the data retention schedule"), contact="Owen Price")
+    ask = replace(action("Answer Tasha Greene: data retention schedule"), kind="answer", contact="Tasha Greene")
+    assert len(merge_similar([promise, ask])) == 1
 
 
 def test_a_promise_and_an_ask_about_one_thing_merge_into_the_better_ranked() -> None:

@@ -40,6 +40,13 @@ def action_topic(a: Action) -> frozenset[str]:
     return topic(a.title) - topic(a.contact or "")
 
 
+def apart(a: Action, b: Action) -> bool:
+    """Two personal touches for two people are two jobs, however alike their titles without
+    the names: "Keep in touch with Bill Marlow" (who refers us) had become an "(Also covers …)"
+    of Lewis's (an account manager's objection)."""
+    return a.kind == b.kind == "personal" and a.contact != b.contact
+
+
 def similar(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """Whether two topics are one job: two words or more each, mostly shared."""
     return (len(mine) >= 2 and len(theirs) >= 2
@@ -137,7 +144,7 @@ def groups(actions: list[Action]) -> list[list[Action]]:
         # shares my needed count, so one in my rare prefix and one in its all-but-commonest.
         found = {k for w in words[:-1] for k in by_rare.get(w, ())}
         found.update(k for w in rare for k in by_most.get(w, ()))
-        twin = next((k for k in sorted(found) if similar(mine, kept_topics[k])), None)
+        twin = next((k for k in sorted(found) if similar(mine, kept_topics[k]) and not apart(a, kept[k])), None)
         if twin is not None:
             covers[twin].append(a)
             continue

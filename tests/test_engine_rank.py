@@ -9,6 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from msgspec.structs import replace
+
 from engine_factory import AS_OF, ask, config, customer, d, promise, touch
 from playbook.engine.words import fmt_date
 from playbook.config import Config, Play
@@ -76,8 +78,7 @@ def test_a_lapsed_renewal_leads_the_promise_about_it_and_outranks_a_renewal_to_c
 def test_a_chore_for_the_team_comes_after_the_work_with_the_customer():
     """Northgate's "Review account health at the next stand-up" ranked above Simon's own two
     conditions; a chore is worth less than any kind of work with the customer."""
-    chore = action(kind="play", priority="high")
-    chore = Action(**{**{f: getattr(chore, f) for f in chore.__struct_fields__}, "internal": True})
+    chore = replace(action(kind="play", priority="high"), internal=True)
     c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
     assert points(chore, c, AT_RISK)["a chore for the team"] == -10
     for kind in ("answer", "broaden", "personal", "reach-out"):

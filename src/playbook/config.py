@@ -170,6 +170,11 @@ class Config(Record):
             return self.tier_cadence[tier], f"the {tier} tier's cadence"
         return self.default_cadence, "the default cadence"
 
+    @property
+    def tiers(self) -> set[str]:
+        """The tiers playbook.yaml names (with a cadence, a renewal lead or both)."""
+        return self.tier_cadence.keys() | self.tier_renewal_lead.keys()
+
     def renewal_lead_for(self, tier: str | None) -> Lead | None:
         """The renewal lead of a customer of `tier` whose customer.yaml gives none: a team
         that renews 300 NHS trusts on one framework writes its eight weeks once."""

@@ -228,7 +228,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
     index = ContactNames.of(contacts)  # once, however many asks name a contact
     asks = tuple(a for a in (_ask(n, path, problems, index) for n in f.sequence("asks")) if a)
     tier = f.text("tier")
-    tiers = config.tier_cadence.keys() | config.tier_renewal_lead.keys()
+    tiers = config.tiers
     if tier and tiers and tier not in tiers:
         problems.append(warning(path, f.line_of("tier"), 0,
                                 f"tier '{tier}' has no cadence in playbook.yaml (known: "

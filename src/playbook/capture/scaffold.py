@@ -59,7 +59,7 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     for o in owners:
         if handles and o not in handles:
             warnings.append(f"owner '{o}' is not a team member in playbook.yaml{did_you_mean(o, handles)}")
-    tiers = config.tier_cadence.keys() | config.tier_renewal_lead.keys()
+    tiers = config.tiers
     if tier and tiers and tier not in tiers:
         warnings.append(f"tier '{tier}' has no cadence in playbook.yaml (known: "
                         f"{', '.join(sorted(tiers))}); the default cadence applies")

@@ -14,7 +14,7 @@ from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
 from . import actions as act
 from .dates import (
-    BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays,
+    BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
 )
 from .demand import arrivals
 from .health import health as compute_health
@@ -99,7 +99,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if touch is not None:
         flags.append(Flag("needs-touch", "Needs a touch", touch))
     found: list[Action] = []
-    lapsed = customer.renewal is not None and customer.renewal < as_of and customer.status != "ended"
+    lapsed = renewal_lapsed(customer, as_of)
     here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
         names = {c.name for c in here.contacts}

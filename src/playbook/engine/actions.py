@@ -11,7 +11,7 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause
 from ..sentences import first_sentence
-from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_window, wished
+from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import verb
@@ -71,12 +71,11 @@ def named_in(text: str, people: tuple[str, ...]) -> str | None:
 
 
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
-               t: Thresholds | None = None) -> list[Action]:
+               t: Thresholds) -> list[Action]:
     """Each open promise, with the person it names (else the first person present). One late by
     more than `t.overdue_days` says what to do besides the work: tick it if it was done (Kestrel's
     laptops "for the 1 December starters", 23 days late, read as if still to build), else tell
     them when it will come."""
-    well_late = (t or Thresholds()).overdue_days
     out = []
     for oc in open_:
         i = oc.interaction
@@ -99,7 +98,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why = f"Promised to {named} in {where}" + (f" (with {people(others)})" if others else "") + f"; it {when}."
         else:
             why = f"Promised in {where}{present}; it {when}."
-        if late > well_late:
+        if late > t.overdue_days:
             note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {contact or 'them'} when it will come.")
@@ -218,7 +217,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     main = _main_contact(customer, tl)
     value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
     passed = customer.renewal
-    if passed is not None and passed < as_of and customer.status != "ended":
+    if renewal_lapsed(customer, as_of):
         # A renewal date gone by with the profile unchanged: nobody has recorded how it went,
         # and without a date the calls before the next renewal never come. It stays overdue
         # until someone edits the line it links to.

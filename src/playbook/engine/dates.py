@@ -38,6 +38,12 @@ def renewal_window(customer: Customer, renewal_days: int) -> int:
     return renewal_days + (customer.renewal_lead or 0)
 
 
+def renewal_lapsed(customer: Customer, as_of: date) -> bool:
+    """The renewal date in customer.yaml has gone by with nothing recorded of how it went (a
+    renewal recorded sets the next date; an account that left is `status: ended`)."""
+    return customer.renewal is not None and customer.renewal < as_of and customer.status != "ended"
+
+
 def next_birthday(b: Birthday, as_of: date) -> date:
     """The birthday on or after as_of."""
     d = b.on_year(as_of.year)

@@ -15,6 +15,7 @@ from datetime import date
 from msgspec.structs import replace
 
 from ..model import Customer
+from .dates import renewal_lapsed
 from .owed import is_chase
 from .types import PRIORITY_RANK, Action, Stage
 from .words import days, fmt_date, money
@@ -73,7 +74,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
-    elif live and r is not None and r < as_of:
+    elif renewal_lapsed(customer, as_of):
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
         # open, the most at stake a renewal can be. Its points had vanished the day after, and a
         # lapsed renewal ranked below one still to come (Saltmarsh, an account manager's objection).

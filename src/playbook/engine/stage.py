@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
-from .dates import renewal_window
+from .dates import renewal_lapsed, renewal_window
 from .owed import ASK_ANSWER_DAYS, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
@@ -129,9 +129,9 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
     """The renewal date in customer.yaml has gone by and nobody has recorded how it went: the
     account may have lapsed. Saltmarsh's renewal passed with our quote unanswered, and the
     stage's reasons spoke only of a late follow-up (an account manager's objection)."""
-    r = customer.renewal
-    if r is None or r >= as_of or customer.status == "ended":
+    if not renewal_lapsed(customer, as_of):
         return []
+    r = customer.renewal
     return [Reason(f"The renewal date, {fmt_date(r)}, passed {days((as_of - r).days)} ago and nothing records how it "
                    "went: customer.yaml still gives it.", customer.at("renewal"))]
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, Birthday, config, contact, customer, d, pause, touch
+from engine_factory import AS_OF, Birthday, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config
-from playbook.engine import analyse
+from playbook.engine import analyse, team_actions
 from playbook.load import parse_customer
+from playbook.model import TeamMember
 
 LONG_AGO = d(800)
 
@@ -172,3 +173,51 @@ def test_contact_fields_as_check_reads_them(field, expected, problem):
     messages = [p.message for p in problems]
     assert (any(m.startswith(problem) for m in messages) if problem else messages == []), messages
     assert all(p.line == 4 for p in problems)
+
+
+# -- someone of the team a promise names ------------------------------------------------
+
+TEAM = (TeamMember("maya", "Maya Okafor"), TeamMember("tomas", "Tomás Reilly"), TeamMember("will", "Will Jones"),
+        TeamMember("lena", "Lena Hartmann"))
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Book an exec call between Maya and Simon", ("maya",)),  # Northgate's, written by Tomás
+    ("Send the deck with Maya Okafor's figures", ("maya",)),
+    ("@lena to send the revised quote", ("lena",)),
+    ("Ask @Lena for the quote", ("lena",)),
+    ("Email the quote (cc maya@example.com)", ()),  # an address is no mention
+    ("Book Maya and Lena in for the visit", ("maya", "lena")),
+    ("Tomás to send the plan", ()),  # who wrote it: it is theirs already
+    ("Will send the revised quote", ()),  # the start of a sentence: a word, not Will
+    ("Quote sent. Will chase on Monday", ()),
+    ("Get the figures from Will", ("will",)),
+    ("Ask Ann for the PO", ()),  # a contact of theirs, not ours
+    ("Introduce Ann Lee to Lena", ("lena",)),
+])
+def test_a_promise_names_the_team_members_it_is_also_for(text, named):
+    from playbook.engine.actions import team_named
+    assert team_named(text, TEAM, ("Ann Lee", "Bo Chan"), "tomas") == named
+
+
+def test_a_first_name_a_contact_shares_is_the_contact_s():
+    from playbook.engine.actions import team_named
+    contacts = ("Maya Patel", "Bo Chan")
+    assert team_named("Send Maya the price list", TEAM, contacts, "tomas") == ()
+    assert team_named("Send Maya the price list with Maya Okafor", TEAM, contacts, "tomas") == ("maya",)
+
+
+def test_a_promise_naming_a_colleague_is_on_their_list_too_but_not_an_owner_s_twice():
+    meeting = touch(14, -1, with_=("Ann Lee",), by="tomas", commitments=(
+        promise("Book an exec call between Maya and Ann", AS_OF + timedelta(days=7)),
+        promise("Ask Lena to check the contract", AS_OF + timedelta(days=7), line=8)))
+    cfg = Config(team=TEAM)
+    c = customer(*regular(), meeting, since=LONG_AGO, owners=("tomas", "lena"))
+    acts = {a.title: a for a in analyse(c, cfg, AS_OF).actions if a.kind == "follow-up"}
+    call = acts["Book an exec call between Maya and Ann"]
+    assert (call.owner, call.also_for, call.assignees) == ("tomas", ("maya",), ("tomas", "maya"))
+    # Lena owns the customer: every action of it is on her list without being "for" her too.
+    assert acts["Ask Lena to check the contract"].also_for == ()
+    assert analyse(c, Config(), AS_OF).actions and all(not a.also_for for a in analyse(c, Config(), AS_OF).actions)
+    assert [a.title for a in team_actions([analyse(c, cfg, AS_OF)], owner="maya")] == [call.title]
+    assert team_actions([analyse(c, cfg, AS_OF)], owner="will") == []

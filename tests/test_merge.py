@@ -99,3 +99,14 @@ def test_the_person_an_action_is_with_is_not_its_topic() -> None:
     check_in = replace(action("Check in with Gareth Pryce", 0), kind="reach-out", contact="Gareth Pryce")
     answer = replace(action("Answer Gareth Pryce: nurse-call integration", 3), kind="answer", contact="Gareth Pryce")
     assert len(merge_similar([check_in, answer])) == 2
+
+
+def test_one_action_made_of_several_is_on_the_list_of_everyone_they_were_for() -> None:
+    """Maya's promise of the renewal quote, merged into Tomás's renewal call, is still hers to
+    send: it stays on her list (`also_for`), and on no one else's twice."""
+    call = replace(action("Call Jo before the renewal", 3, "high"), kind="renewal", owner="tomas")
+    quote = replace(action("Send Jo the renewal quote", 1), owner="maya", firm=True, also_for=("lena",))
+    (merged,) = merge_similar([call, quote], renewal_passed=True)
+    assert (merged.title, merged.owner, merged.also_for) == (call.title, "tomas", ("maya", "lena"))
+    (merged,) = merge_similar([call, replace(quote, owner="tomas", also_for=())])
+    assert merged.also_for == ()

@@ -67,7 +67,7 @@ def test_every_calendar_link_of_the_site_has_its_file():
     assert all(re.fullmatch(r"calendar/[a-z0-9-]+\.ics", f) for f in files)
 
 
-def test_an_action_concerns_its_customers_owners_and_its_assignee_in_team_order():
+def test_an_action_concerns_its_customers_owners_and_its_assignees_in_team_order():
     # Every person's list, the calendars and `playbook actions --owner` follow `Site.concerns`;
     # it answers from each customer's owners put in team order once, so check it against the
     # definition for every action of the example and for each assignee it could be given.
@@ -81,8 +81,9 @@ def test_an_action_concerns_its_customers_owners_and_its_assignee_in_team_order(
     for r in rels:
         for a in r.actions:
             for owner in (a.owner, None, "", *site.handles, "not-on-the-team"):
-                b = replace(a, owner=owner)
-                who = {*owners[b.customer], *((owner,) if owner else ())}
-                assert site.concerns(b) == tuple(h for h in site.handles if h in who)
-                checked += 1
+                for also in ((), ("priya",), ("lena", "not-on-the-team", "maya")):
+                    b = replace(a, owner=owner, also_for=also)
+                    who = {*owners[b.customer], *((owner,) if owner else ()), *also}
+                    assert site.concerns(b) == tuple(h for h in site.handles if h in who)
+                    checked += 1
     assert checked > 100 and any(len(site.concerns(a)) > 1 for r in rels for a in r.actions)

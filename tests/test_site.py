@@ -304,6 +304,34 @@ def test_mine_means_one_thing_on_the_owner_page_the_actions_filter_and_the_cli(s
     assert len(team_actions(rels, owner="maya")) > 7  # more than the actions assigned to her
 
 
+def test_a_colleague_a_promise_names_has_it_on_every_list_of_theirs(site: Path, example_root: Path):
+    """Northgate's "Book an exec call between Maya and Simon", written by Tomás, was on his
+    list only: Maya, who is to take the call, saw it nowhere. It is on her page, her calendar,
+    the actions filter, her digest and `playbook actions --owner maya`, and says whom it is for."""
+    from helpers import run_cli
+    title = "Book an exec call between Maya and Simon"
+    page = read(site, "owners/maya.html")
+    item = next(li for li in page.split("<li ") if title in li)
+    assert 'data-owners="maya tomas"' in item
+    assert ('for <a href="../owners/tomas.html">Tomás Reilly</a>, <a href="../owners/maya.html">Maya Okafor</a>'
+            in item)
+    assert "Tomás Reilly, Maya Okafor" in text_of(next(li for li in read(site, "index.html").split("<li ")
+                                                     if title in li and "arow-meta" in li))
+    on_tomas = next(li for li in read(site, "owners/tomas.html").split("<li ") if title in li)
+    assert "also for" in text_of(on_tomas) and "Maya Okafor" in on_tomas  # his, and whom else it is for
+    assert sum(title in li and "maya" in re.search(r'data-owners="([^"]*)"', li)[1].split()
+               for li in read(site, "actions.html").split("<li ") if 'data-owners="' in li) == 1
+    assert title in read(site, "calendar/maya.ics").replace("\r\n ", "")
+    assert title not in read(site, "calendar/lena.ics").replace("\r\n ", "")
+    (entry,) = [a for c in json.loads(read(site, "playbook.json"))["customers"] for a in c["next_actions"]
+                if a["title"] == title]
+    assert (entry["owner"], entry["also_for"]) == ("tomas", ["maya"])
+    code, out, _ = run_cli(["actions", str(example_root), "--owner", "maya", "--json"])
+    assert code == 0 and title in [a["title"] for a in json.loads(out)["actions"]]
+    code, out, _ = run_cli(["digest", str(example_root), "--owner", "maya", "--as-of", "2026-11-27"])
+    assert code == 0 and f"Northgate Logistics**: {title} (today)" in out
+
+
 def test_tag_pages_and_actions_page(site: Path):
     tag = read(site, "tags/public-sector.html")
     assert "3 customers tagged “public-sector”" in tag

@@ -41,7 +41,7 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
         tag = f"{a.priority.upper():6}"
         if colour:
             tag = f"{_COLOURS[a.priority]}{tag}{_RESET}"
-        owner = f"  @{a.owner}" if a.owner else ""
+        owner = "".join(f"  @{h}" for h in a.assignees)
         lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind}  {names.get(a.customer, a.customer)}{owner}")
         lines.append(textwrap.fill(a.title, width=wrap, initial_indent=indent, subsequent_indent=indent))
         dim = ("\033[2m", _RESET) if colour else ("", "")

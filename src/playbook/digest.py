@@ -116,9 +116,9 @@ def risk_line(r: Relationship, then: str, since: date, href: str = "") -> Line:
                 f"{first.source.path}:{first.source.line}" if first and first.source else "", href)
 
 
-def is_mine(handle: str, owners: Iterable[str], assignee: str | None = None) -> bool:
-    """On `handle`'s list (NO_ONE: on no one's)."""
-    who = {*owners, *((assignee,) if assignee else ())}
+def is_mine(handle: str, owners: Iterable[str], assignees: Iterable[str] = ()) -> bool:
+    """On `handle`'s list (NO_ONE: on no one's): the customer's `owners` and an action's `assignees`."""
+    who = {*owners, *assignees}
     return not who if handle == NO_ONE else handle in who
 
 
@@ -142,7 +142,7 @@ def section(handle: str, name: str, rels: Sequence[Relationship], at_risk: Seque
     names = {r.customer.slug: r.customer.name for r in rels}
     if handle == NO_ONE:
         owners = {r.customer.slug: r.customer.owners for r in rels}
-        actions = [a for a in team_actions(list(rels)) if is_mine(NO_ONE, owners.get(a.customer, ()), a.owner)]
+        actions = [a for a in team_actions(list(rels)) if is_mine(NO_ONE, owners.get(a.customer, ()), a.assignees)]
     else:
         actions = team_actions(list(rels), handle)
     actions = [a for a in actions if a.due <= as_of]

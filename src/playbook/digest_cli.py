@@ -36,7 +36,7 @@ def run_digest(root: Path, args: argparse.Namespace) -> int:
     loaded, as_of = clean
     config = loaded.config
     rels = analyse_all(loaded.playbook, config, as_of)
-    handles = site_handles(config, (r.customer for r in rels), (a.owner for r in rels for a in r.actions if a.owner))
+    handles = site_handles(config, (r.customer for r in rels), (h for r in rels for a in r.actions for h in a.assignees))
     if args.owner and args.owner not in handles:
         raise UsageError(f"no one with the handle '{args.owner}'{did_you_mean(args.owner, set(handles))}; "
                          f"known: {', '.join(sorted(handles))}")

@@ -318,7 +318,7 @@ def make_unit(slug: str, parsed: Parsed, akey: str, inp: Inputs) -> Unit:
         search_z=search_z, search_words_z=search_words_z, search_bytes=entry_bytes(search_words_z),
         json_z=zlib.compress(customer_json(r).encode("utf-8"), 1), agenda_z=agenda_blob(r),
         calendar_key=_fingerprint(ics.entry(r)),
-        calendar_people=tuple(sorted({*c.owners, *(a.owner for a in r.actions if a.owner)})),
+        calendar_people=tuple(sorted({*c.owners, *(h for a in r.actions for h in a.assignees)})),
         recent="\0".join(f"{i.date.toordinal()} {i.slug}" for i in items[:RECENT]),
         authors=tuple(sorted({i.by for i in c.interactions if i.by})),
         action_sort_keys=tuple(a.sort_key() for a in r.actions), tags=tuple(c.tags),

@@ -19,7 +19,7 @@ from .dates import (
 from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
-from .merge import merge_similar, same_person
+from .merge import also_for, merge_similar, same_person
 from .owed import open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
@@ -52,8 +52,18 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
     if rekindle is None or not plays:
         return found
     merged = replace(rekindle, why=rekindle.why + "".join(f" (Also covers \u201c{p.title}\u201d.)" for p in plays),
-                     also=rekindle.also + tuple(Reason(p.title, p.source) for p in plays))
+                     also=rekindle.also + tuple(Reason(p.title, p.source) for p in plays),
+                     also_for=also_for(rekindle, plays))
     return [merged if a is rekindle else a for a in found if a not in plays]
+
+
+def beyond_owners(a: Action, owners: tuple[str, ...]) -> Action:
+    """`also_for` without the customer's owners: every action of theirs is on their lists
+    already, and "for Tomás Reilly, Jonas Eklund" on Brightwell's finance review (a meeting of
+    the owner's merged into Tomás's play) only said so again."""
+    if not any(h in owners for h in a.also_for):
+        return a
+    return replace(a, also_for=tuple(h for h in a.also_for if h not in owners))
 
 
 #: What counts as chasing the customer: while a pause is in force, none of it falls due.
@@ -103,7 +113,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
         names = {c.name for c in here.contacts}
-        found += act.follow_ups(customer, commitments, as_of, t)
+        found += act.follow_ups(customer, commitments, as_of, t, config.team)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
         notes = greeting_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
         # While a bad touch waits for its repair, marking "5 years of working together" reads as
@@ -135,6 +145,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = with_manner(act.fold_reach_out(same_person(merge_similar(found, lapsed)), as_of), customer)
+    found = [beyond_owners(a, customer.owners) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(
@@ -155,7 +166,7 @@ def team_actions(relationships: list[Relationship], owner: str | None = None, ki
     out = []
     for r in relationships:
         for a in r.actions:
-            if owner and a.owner != owner and owner not in r.customer.owners:
+            if owner and owner not in a.assignees and owner not in r.customer.owners:
                 continue
             if kind and a.kind != kind:
                 continue

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction, Pause
+from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
@@ -61,24 +61,57 @@ def follow_up_title(text: str) -> str:
 def named_in(text: str, people: tuple[str, ...]) -> str | None:
     """The first of `people` the text names, by full name or first name ('…between Maya and Simon')."""
     for name in people:
-        parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
-        for word in ([name] + parts[:1]):
-            if word and re.search(rf"\b{re.escape(word)}\b", text):
-                return name
+        if any(re.search(rf"\b{re.escape(word)}\b", text) for word in _name_words(name)):
+            return name
     return None
 
 
+#: First names that are everyday words too: at the start of a sentence ('Will send the deck',
+#: 'Mark it done') one is not taken to name a team member; anywhere else it is.
+WORD_NAMES = frozenset(
+    "Al Amber Art Bill Chase Chip Dawn Don Faith Frank Gene Grace Hope Jack Joy June Mark Max May "
+    "Pat Ray Rich Rose Sue Summer Sunny Will".split())
+
+
+def team_named(text: str, team: tuple[TeamMember, ...], contacts: tuple[str, ...], owner: str | None) -> tuple[str, ...]:
+    """The handles of the team members, other than `owner`, that a promise names: by '@handle',
+    full name, or first name ('Book an exec call between Maya and Simon'), in team order. A
+    name one of the customer's `contacts` also answers to is theirs: a promise is made to them."""
+    theirs = {w for name in contacts for w in _name_words(name)}
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    found = []
+    for m in team:
+        if m.handle == owner:
+            continue
+        if re.search(rf"(?<![\w@])@{re.escape(m.handle)}(?![\w-])", text, re.IGNORECASE) or any(
+                not (word in WORD_NAMES and hit.start() in starts)
+                for word in _name_words(m.name) if word not in theirs
+                for hit in re.finditer(rf"\b{re.escape(word)}\b", text)):
+            found.append(m.handle)
+    return tuple(found)
+
+
+#: Where a sentence starts: the text's start, or after . ! ? : ; with any spaces, quotes or brackets.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;])[\s\"'\u201c(]*")
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """What a person is called by in a note: the full name, and the first name."""
+    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
+    return (name, parts[0]) if parts and parts[0] != name else (name,) if name else ()
 
 
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
-               t: Thresholds) -> list[Action]:
+               t: Thresholds, team: tuple[TeamMember, ...] = ()) -> list[Action]:
     """Each open promise, with the person it names (else the first person present). One late by
     more than `t.overdue_days` says what to do besides the work: tick it if it was done (Kestrel's
     laptops "for the 1 December starters", 23 days late, read as if still to build), else tell
     them when it will come."""
     out = []
+    names = tuple(c.name for c in customer.contacts)
     for oc in open_:
         i = oc.interaction
+        owner = _owner(customer, i.by)
         text = oc.commitment.text
         due = oc.due or (oc.commitment.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
         late = (as_of - due).days
@@ -105,7 +138,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         out.append(Action(
             kind="follow-up", title=follow_up_title(text), why=why,
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
-            contact=contact, owner=_owner(customer, i.by),
+            contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
         ))
     return out

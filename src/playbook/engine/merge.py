@@ -103,7 +103,15 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
-                   internal=all(a.internal for a in group))
+                   internal=all(a.internal for a in group), also_for=also_for(lead, others))
+
+
+def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
+    """Whose list one action made of several is on besides its owner's: everyone the others
+    were for. Maya's promise of a quote, merged into Tomás's renewal call, is still hers to send."""
+    found = dict.fromkeys(h for a in (lead, *others) for h in a.assignees)
+    found.pop(lead.owner, None)
+    return tuple(found)
 
 
 def same_person(actions: list[Action]) -> list[Action]:

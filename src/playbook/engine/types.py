@@ -212,6 +212,14 @@ class Action(Record):
     """What makes up the score, each with its points: '142,000 a year (+26)'."""
     internal: bool = False
     """A chore for the team, not something to do with the customer (left out of the brief)."""
+    also_for: tuple[str, ...] = ()
+    """Others of the team whose list it is on too, besides `owner`: those its text names ('Book an
+    exec call between Maya and Simon', written by Tomás) and the owners of the jobs merged into it."""
+
+    @property
+    def assignees(self) -> tuple[str, ...]:
+        """Everyone of the team it is assigned to: its owner first, then `also_for`."""
+        return (self.owner, *self.also_for) if self.owner else self.also_for
 
     def sort_key(self) -> tuple:
         """Highest score first, then priority, due date and a stable tie-break."""

@@ -184,7 +184,7 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
     def mine(r: CalendarEntry, a: Action | None = None) -> bool:
         if owner is None or owner in r.owners:
             return True
-        return a is not None and a.owner == owner
+        return a is not None and owner in a.assignees
 
     actions = [(r, a) for r in entries for a in r.actions if mine(r, a)]
     actions.sort(key=lambda ra: (ra[1].due, ra[1].sort_key()))

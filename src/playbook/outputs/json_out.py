@@ -41,7 +41,8 @@ def _src(s: Source | None) -> str | None:
 def action_dict(a: Action) -> dict[str, Any]:
     return {
         "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
-        "contact": a.contact, "owner": a.owner, "source": _src(a.source), "customer": a.customer,
+        "contact": a.contact, "owner": a.owner, "also_for": list(a.also_for), "source": _src(a.source),
+        "customer": a.customer,
         "also": [{"title": x.text, "source": _src(x.source)} for x in a.also],
         "score": a.score, "score_reasons": list(a.score_reasons), "internal": a.internal,
     }

@@ -129,12 +129,12 @@ class Site:
             self.handles: list[str] = site_handles(config, (), people, authors)
         else:
             self.handles = site_handles(config, (r.customer for r in relationships),
-                                        (a.owner for r in relationships for a in r.actions if a.owner), authors)
+                                        (h for r in relationships for a in r.actions for h in a.assignees), authors)
         self.owner_slugs = owner_slugs(self.handles)
         self.tag_slugs = tag_slugs(tags if tags is not None else (t for r in relationships for t in r.customer.tags))
         self._rels = relationships
         self._order = {h: n for n, h in enumerate(self.handles)}
-        self._assigned: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._assigned: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     # What only the pages over all customers read is made when first asked: `serve` writes the
     # edited customer's pages before those, and at 10,000 customers these passes were a tenth
@@ -164,16 +164,17 @@ class Site:
         return fingerprint((self.config, self.as_of, self.since, self.handles, self.owner_slugs, self.tag_slugs))
 
     def concerns(self, a: Action, owners: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        """Whose list an action is on, in team order: its assignee and the customer's owners
+        """Whose list an action is on, in team order: its assignees and the customer's owners
         (the meaning of `playbook actions --owner`, the owner pages and the calendars).
         `owners`: the customer's, when the caller has them."""
         owned = self._owned.get(a.customer, ()) if owners is None else self._in_order(owners)
-        if not a.owner or a.owner in owned:
+        assigned = a.assignees
+        if not assigned or (len(assigned) == 1 and assigned[0] in owned):
             return owned
-        pair = (a.customer, a.owner)
-        found = self._assigned.get(pair)
+        key = (a.customer, assigned)
+        found = self._assigned.get(key)
         if found is None:
-            found = self._assigned[pair] = self._in_order((*owned, a.owner))
+            found = self._assigned[key] = self._in_order((*owned, *assigned))
         return found
 
     def _in_order(self, handles: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -253,6 +254,8 @@ class ActionView(Record):
     customer: Link
     contact: str | None
     owner: Person | None
+    also_for: tuple[Person, ...]
+    """Others of the team it is for too (`Action.also_for`): named in it, or a merged job's owner."""
     owners_key: str
     """Everyone whose list it is on (`Site.concerns`), space-separated, or '-' for nobody (for filtering)."""
     source: Ref | None
@@ -279,6 +282,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
         due_tokens=due_tokens(n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
         contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,
+        also_for=tuple(site.person(h, base) for h in a.also_for),
         owners_key=" ".join(site.concerns(a, of.owners if mine else None)) or "-",
         source=site.ref(a.source, short_for),
         also=tuple(r for r in (site.ref(x.source, short_for) for x in a.also) if r is not None),

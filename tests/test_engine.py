@@ -593,6 +593,16 @@ def test_repair_after_a_bad_meeting(days_ago, expected):
     assert bool(acts) is expected
     if expected:
         assert acts[0].priority == "high" and "very negative" in acts[0].why and "meeting" in acts[0].title
+        # Due three days after the meeting, and late from then: not "due today" on every build.
+        assert acts[0].due == d(days_ago - 3)
+
+
+def test_a_repair_left_undone_shows_late_and_ranks_for_it():
+    """Northgate: a month of nothing after the escalation read "due tomorrow" on every build."""
+    c = customer(*[t for t in steady_history() if t.date < d(40)], touch(31, -2, type="meeting"),
+                 since=LONG_AGO, cadence=60)
+    (rep,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "repair"]
+    assert rep.due == d(28) and "28 days overdue (+12)" in rep.score_reasons  # (a Friday)
 
 
 @pytest.mark.parametrize("touches, people, expected", [

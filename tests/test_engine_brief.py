@@ -8,7 +8,7 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, ask, config, contact, customer, d, pause, promise, touch
+from engine_factory import AS_OF, Birthday, ask, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config, parse_config
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care, talking_points
@@ -123,3 +123,43 @@ def test_what_they_asked_for_that_has_come_in_is_news_to_bring_up_not_a_question
     r = analyse(c, config(), AS_OF)
     assert "Bo Chan's question: Zero-trust access for contractors (waiting 38 days)." in texts(talking_points(r))
     assert "Parked: Zero trust for the platform team. Do not push it." in texts(handle_with_care(r))
+
+
+def test_with_a_complaint_open_the_renewal_waits_on_it_and_no_anniversary_is_raised():
+    """Northgate's brief said to bring up the renewal and "5th anniversary of working with
+    Northgate" to a CEO threatening to tender over the outages."""
+    people = (replace(contact("Ann Lee", "CEO", primary=True), birthday=Birthday(AS_OF.month, AS_OF.day + 5)),
+              contact("Bo Chan", "CFO"))
+    since = AS_OF.replace(year=AS_OF.year - 5) + timedelta(days=10)
+    def points(mood: int) -> list[str]:
+        c = customer(touch(400, 1), touch(20, mood, type="meeting", summary="Outage review"), since=since,
+                     contacts=people, value=142_000, renewal=AS_OF + timedelta(days=56))
+        return texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    calm, sore = points(1), points(-2)
+    assert calm[0] == "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year."
+    assert any(p.startswith("5th anniversary") for p in calm)
+    assert sore[0] == ("The renewal on 15 Jan 2027 (in 56 days), £142,000 a year. "
+                       "Settle the open complaint (31 Oct 2026) first.")
+    assert not any("anniversary" in p for p in sore)
+    assert any(p.startswith("Ann Lee's birthday") for p in sore)  # hers, and it stays
+
+
+def test_complaints_and_late_promises_take_a_point_each_so_what_to_avoid_still_fits():
+    """Northgate's three complaints and a late promise filled the brief's four points, and
+    Simon's "avoid anything but the outages" was left off."""
+    people = (replace(contact("Ann Lee", "CEO", primary=True), avoid="anything but the outages"),
+              contact("Bo Chan", "CFO"))
+    c = customer(touch(400, 1), touch(40, -1, summary="First outage"), touch(30, -1, summary="Second outage"),
+                 touch(20, -2, type="meeting", summary="Escalation", commitments=(
+                     promise("Send the root-cause report", d(7)), promise("Book the exec call", d(5), line=8),
+                     promise("Chase Bo for the penalty figures", d(10), line=9))),
+                 since=LONG_AGO, contacts=people)
+    r = analyse(c, config(), AS_OF)
+    assert texts(handle_with_care(r)) == [
+        "Open complaint (31 Oct 2026): Escalation; nothing good has happened since. Also open: 11 Oct and 21 Oct 2026.",
+        "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago); Book the exec call "
+        "(due 15 Nov 2026, 5 days ago). Say when each will come.",
+        "Ann Lee: avoid anything but the outages.",
+    ]
+    # A chase is ours to do, waiting on them: not a promise we are late on.
+    assert "Our to-do: Chase Bo for the penalty figures (due 10 Nov 2026, 10 days ago)." in texts(talking_points(r))

@@ -285,6 +285,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     return out
 
 
+#: Days after a bad touch that talking it through with them is due.
+REPAIR_DAYS = 3
+
+
 def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> list[Action]:
     negs = unrepaired_negatives(items, as_of, t.repair_days)
     if not negs or customer.status == "ended":
@@ -300,7 +304,9 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
         kind="repair", title=f"Repair: talk to {who} about the {neg.type} of {fmt_date(neg.date)}",
         why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {sentence(neg.summary or 'no summary')}"
             f"{more} Nothing positive since.",
-        due=max(as_of, neg.date + timedelta(days=3)), priority="high",
+        # Due three days after the bad touch, and late from then on: a month of nothing after
+        # Northgate's escalation read "due tomorrow" on every build (an account manager's objection).
+        due=neg.date + timedelta(days=REPAIR_DAYS), priority="high",
         contact=neg.with_[0] if neg.with_ else None, owner=_owner(customer, neg.by), source=neg.source,
         customer=customer.slug,
     )]

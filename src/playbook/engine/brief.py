@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .owed import waiting_since
+from ..model import Interaction
+from .dates import renewal_lapsed
+from .owed import is_chase, waiting_since
 from .pause import pause_text
 from .stage import unanswered_text, unrepaired_negatives
-from .types import Reason, Relationship
-from .words import days, fmt_date, fmt_day, money, sentence
+from .types import OpenCommitment, Reason, Relationship
+from .words import day_list, days, fmt_date, fmt_day, money, sentence
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -27,9 +29,13 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     questions, promises coming due, recent good news and personal dates."""
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
+    complaints = open_complaints(r)
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         worth = f", {money(c.value, currency)} a year" if c.value else ""
-        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.",
+        # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
+        # the outages: with a complaint open, the renewal waits on it.
+        first = f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else ""
+        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}",
                           c.at("renewal")))
     # What they asked for has come in: the best news to bring, and it answers their question.
     told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
@@ -46,7 +52,13 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         wait = f" (waiting {days((as_of - since).days)})" if since else ""
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))
     for oc in r.commitments:
-        if oc.due is not None and oc.overdue_days == 0 and (oc.due - as_of).days <= 14:
+        if is_chase(oc.commitment.text):
+            # Something to get from them, not a promise to them (Fernhill's "Chase Sarah for the
+            # staff list" read "We are late on … Say when it will come").
+            if oc.due is not None and (oc.due - as_of).days <= 14:
+                out.append(Reason(f"Our to-do: {sentence(oc.commitment.text)[:-1]} ({_due(oc)}).",
+                                  oc.commitment.source))
+        elif oc.due is not None and oc.overdue_days == 0 and (oc.due - as_of).days <= 14:
             out.append(Reason(f"We promised: {sentence(oc.commitment.text)[:-1]}, due {fmt_date(oc.due)}.",
                               oc.commitment.source))
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
@@ -57,10 +69,24 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     if recent:
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))
+    # Thanks for five years is no talking point while a complaint is open or nobody knows
+    # whether they renewed (as for the anniversary action); a person's birthday stays.
+    sore = bool(complaints) or renewal_lapsed(c, as_of)
     for k in r.key_dates:
-        if k.kind != "renewal" and k.days_until <= DATES_AHEAD_DAYS:
+        if k.kind != "renewal" and k.days_until <= DATES_AHEAD_DAYS and not (sore and k.kind == "anniversary"):
             out.append(Reason(f"{k.title} on {fmt_day(k.date)}.", k.source))
     return out
+
+
+def open_complaints(r: Relationship) -> list[Interaction]:
+    """Bad touches with nothing good since, within COMPLAINT_DAYS, worst first."""
+    return unrepaired_negatives(tuple(x for x in r.customer.interactions if x.date <= r.as_of), r.as_of,
+                                COMPLAINT_DAYS)
+
+
+def _due(oc: OpenCommitment) -> str:
+    return (f"due {fmt_date(oc.due)}, {days(oc.overdue_days)} ago" if oc.overdue_days > 0
+            else f"due {fmt_date(oc.due)}")
 
 
 def handle_with_care(r: Relationship) -> list[Reason]:
@@ -68,15 +94,25 @@ def handle_with_care(r: Relationship) -> list[Reason]:
     ideas they shelved, our unanswered messages, and what each person asked us to avoid."""
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
-    for i in unrepaired_negatives(tuple(x for x in c.interactions if x.date <= as_of), as_of, COMPLAINT_DAYS)[:3]:
+    # One point each for the complaints and for our late promises, however many: the brief has
+    # room for four, and Northgate's three complaints and a late promise left no room for
+    # Simon's "avoid anything but the outages".
+    complaints = open_complaints(r)
+    if complaints:
+        i = complaints[0]
+        rest = sorted(x.date for x in complaints[1:])
+        more = f" Also open: {day_list(rest)}." if rest else ""
         out.append(Reason(f"Open complaint ({fmt_date(i.date)}): {sentence(i.summary or i.type)[:-1]}; "
-                          "nothing good has happened since.", i.source))
+                          f"nothing good has happened since.{more}", i.source))
     if c.pause is not None and any(f.id == "paused" for f in r.flags):
         out.append(Reason(f"{pause_text(c.pause)} Do not chase.", c.pause.source))
-    for oc in r.commitments:
-        if oc.overdue_days > 0:
-            out.append(Reason(f"We are late on: {sentence(oc.commitment.text)[:-1]} (due {fmt_date(oc.due)}, "
-                              f"{days(oc.overdue_days)} ago). Say when it will come.", oc.commitment.source))
+    late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
+    if late:
+        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)})" for oc in late[:3]]
+        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+        what = "; ".join(listed) + more
+        out.append(Reason(f"We are late on: {what}. Say when {'it' if len(late) == 1 else 'each'} will come.",
+                          late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:
         if id(a) in told:  # no longer a shelved idea: it is in 'what to bring up'

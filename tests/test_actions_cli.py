@@ -57,7 +57,7 @@ def test_text_output_reads_at_a_glance():
 def test_usage_errors_exit_2_with_a_suggestion():
     assert run_cli(["actions", ROOT, "--kind", "folow-up"]) == (
         2, "", "playbook: unknown kind 'folow-up' (did you mean 'follow-up'?); use one of 'follow-up', "
-               "'reach-out', 'personal', 'renewal', 'repair', 'broaden', 'answer', 'tell', 'play'\n")
+               "'reach-out', 'personal', 'renewal', 'repair', 'broaden', 'answer', 'tell', 'prepare', 'play'\n")
     assert run_cli(["actions", ROOT, "--owner", "mya"]) == (
         2, "", "playbook: no one with the handle 'mya' (did you mean 'maya'?); known: jonas, lena, maya, priya, tomas\n")
 

@@ -44,7 +44,7 @@ FIELDS = st.sampled_from([
     "contacts", "asks", "what", "done", "role", "birthday", "primary", "email", "date", "type", "with", "by",
     "sentiment", "direction", "summary", "as_of", "team", "handle", "thresholds", "plays", "when", "do",
     "within", "dormant_days", "single_thread_days", "defaults", "tiers", "pause", "until", "status",
-    "renewal_lead",
+    "renewal_lead", "dates", "on", "prepare",
 ])
 VALUES = st.recursive(SCALAR, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(FIELDS, TEXT), inner, max_size=5)), max_leaves=20)
@@ -94,6 +94,8 @@ CUSTOMER = st.fixed_dictionaries({"name": st.text(min_size=1, max_size=20)}, opt
     "contacts": st.lists(st.one_of(CONTACT, TEXT), max_size=4),
     "asks": st.lists(st.one_of(TEXT, st.fixed_dictionaries({"what": TEXT}, optional={
         "since": st.one_of(st.dates(), TEXT), "done": SCALAR, "status": TEXT})), max_size=3),
+    "dates": st.lists(st.one_of(TEXT, st.fixed_dictionaries({"what": TEXT}, optional={
+        "on": st.one_of(DATE, DATE, TEXT), "with": TEXT, "prepare": LEAD})), max_size=2),
 }).map(dumped)
 FRONT = st.fixed_dictionaries({}, optional={
     "date": st.one_of(DATE, DATE, TEXT), "type": st.sampled_from(["call", "email", "meeting", "x", ""]),
@@ -109,7 +111,7 @@ DEFAULTS = st.fixed_dictionaries({}, optional={
 })
 CONFIG = st.fixed_dictionaries({}, optional={
     "as_of": st.one_of(st.dates(), TEXT), "defaults": DEFAULTS, "team": st.lists(st.one_of(TEXT, st.fixed_dictionaries(
-        {"handle": TEXT})), max_size=3),
+        {"handle": TEXT}, optional={"name": TEXT})), max_size=3),
     "thresholds": st.dictionaries(st.sampled_from(["dormant_days", "single_thread_days", "growth_window_days",
                                                     "renewal_days", "silence_cadence_multiple",
                                                     "cold_cadence_multiple", "cold_usual_multiple"]),

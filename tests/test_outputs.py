@@ -136,7 +136,7 @@ def test_team_calendar_has_every_action_and_key_date_of_its_window(example, exam
     bday = by_summary["Rosalind's Family Bakery: Rosalind Baptiste's birthday"]
     assert bday["DTSTART;VALUE=DATE"] == "20270609" and bday["CATEGORIES"] == "birthday"
     assert "RRULE" not in bday  # one occurrence per build: see outputs/ics.py
-    assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal")} <= {"1", "5", "9"}
+    assert {e.get("PRIORITY") for e in evs if e["CATEGORIES"] not in ("birthday", "anniversary", "renewal", "event")} <= {"1", "5", "9"}
 
 
 def test_a_calendar_too_large_keeps_the_most_important_events(example):

@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--owner", metavar="HANDLE", help="only this person's actions and customers")
     who.add_argument("--all", action="store_true", help="everyone's actions, not only yours")
     p.add_argument("--kind", metavar="KIND", help="only this kind (follow-up, reach-out, personal, renewal, "
-                                                  "repair, broaden, answer, tell, play)")
+                                                  "repair, broaden, answer, tell, prepare, play)")
     p.add_argument("--due-within", type=int, metavar="DAYS", help="only actions due within DAYS (overdue included)")
     _as_of_arg(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")

@@ -345,9 +345,11 @@ def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ..
     return tuple(out)
 
 
-def renewal_lead(f: Fields, path: str, problems: list[Problem], key: str) -> int | None:
-    """A `renewal_lead` (customer.yaml's, a tier's or the default): days, at most a year; 0
-    (customer.yaml only, in effect) for none, so one customer can opt out of its tier's."""
+def renewal_lead(f: Fields, path: str, problems: list[Problem], key: str,
+                 meaning: str = "how long their side needs to renew, e.g. '8w'") -> int | None:
+    """A `renewal_lead` (customer.yaml's, a tier's or the default), or any time ahead of a day
+    (`meaning` says what for the message): days, at most a year; 0 for none, so one customer
+    can opt out of its tier's."""
     node = f.scalar(key, "a number of days like '8w', '56d' or '2m'")
     if node is None:
         return None
@@ -357,7 +359,7 @@ def renewal_lead(f: Fields, path: str, problems: list[Problem], key: str) -> int
     if days is not None and days > MAX_RENEWAL_LEAD_DAYS:
         problems.append(error(path, node.line, node.column,
                               f"'{key}' is {days:,} days; it can be at most a year (365 days, '52w' or '12m'): "
-                              "how long their side needs to renew, e.g. '8w'"))
+                              f"{meaning}"))
         return None
     return days
 

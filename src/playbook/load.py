@@ -20,7 +20,7 @@ from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
 from .model import (
     ASK_STATUSES, DIRECTIONS, INTERACTION_TYPES, SENTIMENT_WORDS, STATUSES, Ask, Birthday, Contact,
-    Customer, Interaction, Pause, Playbook, Source,
+    Customer, Event, Interaction, Pause, Playbook, Source,
 )
 from .names import slugify
 from .notes import Note, bad_due_dates, commitments, parse_note
@@ -39,10 +39,13 @@ _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _BIRTHDAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 _CUSTOMER_KEYS = ("name", "owner", "owners", "since", "tier", "tags", "cadence", "renewal", "renewal_lead", "value",
-                  "status", "notes", "contacts", "asks", "pause", "opportunities", "crm_id")
+                  "status", "notes", "contacts", "asks", "pause", "opportunities", "dates", "crm_id")
 _CONTACT_KEYS = ("name", "role", "email", "phone", "birthday", "notes", "primary", "crm_id", *PERSON_KEYS)
 _ASK_KEYS = ("what", "since", "done", "status", "until", "from", "about")
 _PAUSE_KEYS = ("until", "why", "since")
+_EVENT_KEYS = ("what", "on", "with", "prepare")
+#: Days before one of the customer's `dates` that confirming all is ready falls due, unless it says.
+PREPARE_DAYS = 7
 #: A CRM record's id as `playbook import` writes it ('hubspot:12345'): how a re-import knows
 #: what it brought in before. Only checked for its form; nothing else reads it.
 CRM_ID = re.compile(r"^[a-z][a-z0-9_-]*:\S+$")
@@ -241,6 +244,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         lines={k: v.line for k, v in node.keys.items()}, pause=_pause(f, path, problems),
         opportunities=parse_opportunities(f.sequence("opportunities"), path, problems),
         renewal_lead=lead, renewal_lead_from=lead_from,
+        dates=tuple(e for e in (_event(n, path, problems, index) for n in f.sequence("dates")) if e),
     )
     return customer if name else None
 
@@ -356,6 +360,30 @@ def _ask(node, path: str, problems: list[Problem], contacts: ContactNames) -> As
     about = read_about(f.text_list("about"), path, problems)
     return Ask(what, since, status == "answered", Source(path, node.line), status, until,
                asker[0] if asker else None, about) if what else None
+
+
+def _event(node, path: str, problems: list[Problem], contacts: ContactNames) -> Event | None:
+    """One of `dates`: what happens, on which day, who to check with, how long before."""
+    if not isinstance(node, Map):
+        problems.append(error(path, node.line, node.column,
+                              "each of 'dates' should have 'what: …' and 'on: YYYY-MM-DD' (e.g. "
+                              "'- what: Office move', then '  on: 2027-01-11')"))
+        return None
+    f = Fields(node, path, problems, "a date")
+    f.reject_unknown(_EVENT_KEYS)
+    what = f.text("what", required=True)
+    on = f.date("on")
+    if on is None and f.raw("on") is None:
+        problems.append(error(path, node.line, node.column, "this date has no 'on'; add the day it happens, "
+                                                            "e.g. 'on: 2027-01-11'"))
+    who = f.scalar("with", "one contact's name")
+    named = _resolve_with((who,), contacts, path, problems) if who is not None and who.text.strip() else ()
+    prepare = renewal_lead(f, path, problems, "prepare",
+                           "how long before it to confirm all is ready, e.g. '2w' (0: no reminder)")
+    if not what or on is None:
+        return None
+    return Event(what, on, named[0] if named else None, PREPARE_DAYS if prepare is None else prepare,
+                 Source(path, node.line))
 
 
 def _pause(f: Fields, path: str, problems: list[Problem]) -> Pause | None:

@@ -151,6 +151,21 @@ class Pause(Record):
     """Where the pause is written."""
 
 
+class Event(Record):
+    """A day that matters to the customer's business, written in customer.yaml's `dates`: a move,
+    a go-live, an audit. Being ready for it is ours to check."""
+
+    what: str
+    """What happens, as written: 'Office move to Temple Quay'."""
+    on: date
+    with_: str | None
+    """Who to check with (a contact's name), if given."""
+    prepare: int
+    """Days before it to confirm all is ready (0: no action, only the date)."""
+    source: Source
+    """Where it is written."""
+
+
 class Commitment(Record):
     """A task-list item in an interaction's notes: a promise made to the customer."""
 
@@ -258,6 +273,8 @@ class Customer(Record):
     before that starts. 0: none (written so to opt out of the tier's)."""
     renewal_lead_from: str = ""
     """Where `renewal_lead` was set when not in customer.yaml: "playbook.yaml's key tier"."""
+    dates: tuple[Event, ...] = ()
+    """Days that matter to their business (`dates` in customer.yaml), in the order written."""
 
     # Compared and hashed without `lines`: where a field was written is not what it says.
     def __eq__(self, other: object) -> bool:

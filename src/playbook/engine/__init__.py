@@ -69,7 +69,7 @@ def beyond_owners(a: Action, owners: tuple[str, ...]) -> Action:
 #: What counts as chasing the customer: while a pause is in force, none of it falls due.
 CHASING = ("reach-out", "broaden", "play")
 #: What goes ahead during a pause, kept to itself (a birthday card needs no such word).
-HELD_TO = ("renewal", "follow-up", "answer", "tell", "repair")
+HELD_TO = ("renewal", "follow-up", "answer", "tell", "repair", "prepare")
 
 
 def defer(a: Action, paused: Pause) -> Action:
@@ -127,6 +127,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes)
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
+        found += act.prepare(here, tl, as_of)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)
         # While what they asked for is available, telling them is the answer: one action, not two.

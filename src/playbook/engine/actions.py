@@ -183,7 +183,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
 
 #: Kinds of action that put us in touch with the customer, so they are the touch a quiet
 #: account needs when they fall due soon.
-TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal")
+TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal", "prepare")
 COVER_DAYS = 7
 
 
@@ -226,7 +226,7 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             owner=_owner(customer), source=k.source, customer=customer.slug, firm=True,
         ))
     for k in dates:
-        if k.kind == "renewal" or k.days_until > t.personal_days:
+        if k.kind not in ("birthday", "anniversary") or k.days_until > t.personal_days:
             continue
         if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
             continue
@@ -281,6 +281,35 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                                   f"{fmt_date(k.date)}",
             why=why, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=main, owner=_owner(customer), source=k.source, customer=customer.slug,
+        ))
+    return out
+
+
+#: How long before its due day confirming a customer's date is ready shows among the actions.
+PREPARE_SHOWN_DAYS = 14
+
+
+def prepare(customer: Customer, tl: Timeline, as_of: date) -> list[Action]:
+    """Before a day that matters to their business (customer.yaml's `dates`: a move, a go-live),
+    check with them that all is ready on our side, `prepare` days ahead (Kestrel's office move
+    on 11 Jan "with no slack at all" was only in a note, and nothing asked about it). Late
+    when not done by then, as a promise is; gone once the day is past."""
+    out = []
+    present = {c.name for c in customer.contacts}
+    for e in customer.dates:
+        n = (e.on - as_of).days
+        if not e.prepare or n < 0 or n > e.prepare + PREPARE_SHOWN_DAYS:
+            continue
+        who = e.with_ if e.with_ in present else _main_contact(customer, tl)
+        ask = f"{verb(_person(customer, who))} {who} to confirm" if who else "Confirm"
+        when = "today" if n == 0 else f"in {days(n)}"
+        gone = f" ({e.with_} has left: {who} instead.)" if e.with_ and who != e.with_ else ""
+        out.append(Action(
+            kind="prepare", title=f"{ask} all is ready: {e.what} on {fmt_day(e.on)}",
+            why=f"{sentence(e.what)[:-1]} is on {fmt_date(e.on)} ({when}); {weeks_or_days(e.prepare)} before it, "
+                f"check with them that our side is ready.{gone}",
+            due=weekday_before(e.on - timedelta(days=e.prepare)), priority="high" if n <= 7 else "medium",
+            contact=who, owner=_owner(customer), source=e.source, customer=customer.slug,
         ))
     return out
 

@@ -37,6 +37,10 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         first = f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else ""
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}",
                           c.at("renewal")))
+    # A day that matters to their business (a move, a go-live) this month is what the meeting
+    # is about: it comes straight after the renewal (Kestrel's office move was left off).
+    out += [Reason(f"{k.title} on {fmt_day(k.date)}: is all ready on our side?", k.source)
+            for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]
     # What they asked for has come in: the best news to bring, and it answers their question.
     told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
     for x in (r.arrivals if told else ()):
@@ -73,7 +77,8 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     # whether they renewed (as for the anniversary action); a person's birthday stays.
     sore = bool(complaints) or renewal_lapsed(c, as_of)
     for k in r.key_dates:
-        if k.kind != "renewal" and k.days_until <= DATES_AHEAD_DAYS and not (sore and k.kind == "anniversary"):
+        if k.kind in ("birthday", "anniversary") and k.days_until <= DATES_AHEAD_DAYS and not (
+                sore and k.kind == "anniversary"):
             out.append(Reason(f"{k.title} on {fmt_day(k.date)}.", k.source))
     return out
 

@@ -173,6 +173,9 @@ def key_dates(customer: Customer, as_of: date, horizon: int) -> tuple[KeyDate, .
     if customer.renewal and customer.renewal >= as_of and customer.status != "ended":
         out.append(KeyDate("renewal", customer.renewal, (customer.renewal - as_of).days,
                            f"{customer.name} renewal", None, customer.at("renewal")))
+    if customer.status != "ended":
+        out += [KeyDate("event", e.on, (e.on - as_of).days, e.what, e.with_, e.source)
+                for e in customer.dates if e.on >= as_of]
     kept = [k for k in out if k.days_until <= horizon]
     kept.sort(key=lambda k: (k.date, k.kind, k.title))
     return tuple(kept)

@@ -27,6 +27,7 @@ KIND_POINTS: dict[str, tuple[int, str]] = {
     "answer": (15, "they are waiting for an answer"),
     "tell": (15, "what they asked for is here"),
     "renewal": (15, "the renewal conversation"),
+    "prepare": (15, "a day that matters to them"),
     "play": (10, "one of the team's plays"),
     "reach-out": (10, "a touch is due"),
     "personal": (5, "a personal touch"),

@@ -8,8 +8,11 @@ from ..model import Ask, Commitment, Customer, Interaction, Source
 from ..records import Record
 
 PRIORITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+#: Each kind of key date, as pages and calendars name it.
+KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal",
+                                   "event": "Their date"}
 ACTION_KINDS: tuple[str, ...] = ("follow-up", "reach-out", "personal", "renewal", "repair", "broaden", "answer", "tell",
-                                 "play")
+                                 "prepare", "play")
 
 
 class Reason(Record):
@@ -150,7 +153,7 @@ class KeyDate(Record):
     """A coming date worth knowing: birthday, anniversary, renewal."""
 
     kind: str
-    """'birthday', 'anniversary' or 'renewal'."""
+    """'birthday', 'anniversary', 'renewal' or 'event' (one of customer.yaml's `dates`)."""
     date: date
     """Next occurrence on or after as_of."""
     days_until: int

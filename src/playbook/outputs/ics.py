@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Iterable, Iterator
 
 from ..config import Config
-from ..engine.types import Action, KeyDate, Relationship
+from ..engine.types import KEY_DATE_LABELS, Action, KeyDate, Relationship
 from ..names import TEAM_CALENDAR, customer_page, owner_calendar, owner_slugs, person_name
 from ..records import Record
 from ..siteurl import absolute
@@ -144,9 +144,11 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
 def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lines: list[str],
                  seen: dict[str, int], site_url: str | None = None) -> None:
     for r, k in items:
-        what = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}.get(k.kind, k.kind)
+        what = KEY_DATE_LABELS.get(k.kind, k.kind)
         desc = f"{what} — {r.name}."
-        if k.contact:
+        if k.kind == "event":  # theirs, with whom to check it is ready
+            desc = f"{what} at {r.name}" + (f", with {k.contact}." if k.contact else ".")
+        elif k.contact:
             desc = f"{what} of {k.contact} at {r.name}."
         _event(lines, uid_=uid("date", r.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,
                day=k.date, summary=k.title if r.name in k.title else f"{r.name}: {k.title}",
@@ -199,7 +201,7 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
             events.append(((_ACTION_CLASS.get(a.priority, 2), a.sort_key()), lines))
     for n, ((_, k), lines) in enumerate(zip(dates, _each(dates, _date_events, stamp, site_url))):
         if start <= k.date <= end:
-            events.append(((1 if k.kind == "renewal" else 3, (k.date.toordinal(), n)), lines))
+            events.append((({"renewal": 1, "event": 2}.get(k.kind, 3), (k.date.toordinal(), n)), lines))
 
     desc = f"Actions and key dates from {_label(start)} to {_label(end)}, as of {_label(as_of)}"
     room = max_bytes - len(_head(name, desc + " " * 300)) - len(_TAIL)

@@ -21,7 +21,7 @@ from ..memo import fingerprint
 from ..engine.dates import BELATED_DAYS, last_birthday
 from ..engine.owed import is_chase
 from ..engine.health import HEALTH_FAIR, HEALTH_GOOD
-from ..engine.types import Action, Flag, KeyDate, Reason, Relationship
+from ..engine.types import KEY_DATE_LABELS, Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
 from ..model import STAGE_LABELS, Contact, Customer, Interaction, Source
 from ..names import (
@@ -34,9 +34,9 @@ from .hosting import host_for
 
 KIND_LABELS: dict[str, str] = {
     "follow-up": "Promise", "reach-out": "Reach out", "personal": "Personal", "renewal": "Renewal",
-    "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "tell": "Tell", "play": "Play",
+    "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "tell": "Tell", "prepare": "Prepare",
+    "play": "Play",
 }
-KEY_DATE_LABELS: dict[str, str] = {"birthday": "Birthday", "anniversary": "Anniversary", "renewal": "Renewal"}
 DIRECTION_LABELS: dict[str, str] = {"in": "they reached out", "out": "we reached out"}
 
 

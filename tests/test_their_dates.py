@@ -1,0 +1,113 @@
+"""Days that matter to the customer's business (customer.yaml's `dates`): Kestrel's office move
+on 11 Jan, "fixed, no slack at all", was only in a note, and nothing asked whether we were ready."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from msgspec.structs import replace
+
+from engine_factory import AS_OF, config, contact, customer, pause, steady_history
+from playbook.config import Config
+from playbook.engine import analyse
+from playbook.engine.brief import talking_points
+from playbook.load import parse_customer
+from playbook.model import Event, Source
+from playbook.outputs import ics
+
+PATH = "content/customers/acme/customer.yaml"
+BASE = "name: Acme\ncontacts:\n  - name: Joe Whitcombe\n  - name: Nadia Farouk\ndates:\n"
+
+
+def parsed(text: str):
+    problems: list = []
+    c = parse_customer(text, "acme", PATH, Config(), problems)
+    return c, [(p.line, p.severity, p.message) for p in problems]
+
+
+@pytest.mark.parametrize("dates_yaml, want, problems", [
+    ("  - what: Office move\n    on: 2027-01-11\n    with: Joe\n    prepare: 3w\n",
+     [("Office move", "2027-01-11", "Joe Whitcombe", 21)], []),
+    ("  - what: Go-live\n    on: 2027-03-01\n", [("Go-live", "2027-03-01", None, 7)], []),  # a week, unless it says
+    ("  - what: Audit\n    on: 2027-03-01\n    prepare: 0\n", [("Audit", "2027-03-01", None, 0)], []),
+    ("  - what: Office move\n", [],
+     [(6, "error", "this date has no 'on'; add the day it happens, e.g. 'on: 2027-01-11'")]),
+    ("  - what: Office move\n    on: 2027-02-30\n", [],
+     [(7, "error", "'on: 2027-02-30' is not a real date (day is out of range for month); check the day and month")]),
+    ("  - on: 2027-01-11\n", [], [(6, "error", "a date has no 'what'; add a line like 'what: ...'")]),
+    ("  - what: Office move\n    on: 2027-01-11\n    prepare: soon\n", [("Office move", "2027-01-11", None, 7)],
+     [(8, "error", "'prepare' should be a number of days like 14, '14d', '2w' or '1m', not 'soon'")]),
+    ("  - what: Office move\n    on: 2027-01-11\n    prepare: 400d\n", [("Office move", "2027-01-11", None, 7)],
+     [(8, "error", "'prepare' is 400 days; it can be at most a year (365 days, '52w' or '12m'): how long before "
+                   "it to confirm all is ready, e.g. '2w' (0: no reminder)")]),
+    ("  - what: Office move\n    on: 2027-01-11\n    with: Bob\n", [("Office move", "2027-01-11", "Bob", 7)],
+     [(8, "warning", "'Bob' is not among this customer's contacts (Joe Whitcombe, Nadia Farouk); add them to "
+                     "customer.yaml or fix the spelling")]),
+    ("  - Office move on 11 Jan\n", [],
+     [(6, "error", "each of 'dates' should have 'what: …' and 'on: YYYY-MM-DD' (e.g. '- what: Office move', "
+                   "then '  on: 2027-01-11')")]),
+])
+def test_dates_as_check_reads_them(dates_yaml, want, problems):
+    c, found = parsed(BASE + dates_yaml)
+    assert [(e.what, e.on.isoformat(), e.with_, e.prepare) for e in c.dates] == want
+    assert found == problems
+
+
+def test_every_problem_of_the_dates_is_reported_at_once():
+    _, found = parsed(BASE + "  - what: A\n  - what: B\n    on: 2027-13-01\n  - what: C\n    on: 2027-01-01\n"
+                             "    when: soon\n")
+    assert [(line, severity) for line, severity, _ in found] == [(6, "error"), (8, "error"), (11, "error")]
+    assert "unknown field 'when' in a date" in found[2][2]
+
+
+def event(days_ahead: int, prepare: int = 21, with_: str | None = "Bo Chan") -> Event:
+    return Event("Office move to Temple Quay", AS_OF + timedelta(days=days_ahead), with_, prepare,
+                 Source("content/customers/x/customer.yaml", 30))
+
+
+def actions(c, as_of: date = AS_OF):
+    return [a for a in analyse(c, config(), as_of).actions if a.kind == "prepare"]
+
+
+def test_before_their_day_we_check_all_is_ready_then_it_is_late_then_gone():
+    c = replace(customer(*steady_history(), cadence=60), dates=(event(52),))  # Mon 11 Jan 2027
+    assert actions(c) == []  # weeks off: not yet on anyone's list
+    (a,) = actions(c, AS_OF + timedelta(days=17))  # 35 days before: shows, due three weeks before
+    assert a.title == "Call Bo Chan to confirm all is ready: Office move to Temple Quay on Mon 11 Jan"
+    assert a.due == date(2026, 12, 21) and a.priority == "medium" and a.contact == "Bo Chan"
+    assert a.why == ("Office move to Temple Quay is on 11 Jan 2027 (in 35 days); 3 weeks before it, check with "
+                     "them that our side is ready.")
+    assert a.source == Source("content/customers/x/customer.yaml", 30)
+    (late,) = actions(c, date(2027, 1, 6))
+    assert late.priority == "high" and "16 days overdue" in " ".join(late.score_reasons)
+    (today,) = actions(c, date(2027, 1, 11))
+    assert "(today)" in today.why
+    assert actions(c, date(2027, 1, 12)) == []  # the day is past
+
+
+def test_their_date_is_a_key_date_not_an_anniversary_and_not_a_personal_touch():
+    c = replace(customer(*steady_history(), cadence=60), dates=(event(3, prepare=0),))
+    r = analyse(c, config(), AS_OF)
+    assert [(k.kind, k.title, k.contact) for k in r.key_dates] == [
+        ("event", "Office move to Temple Quay", "Bo Chan")]
+    assert not [a for a in r.actions if a.kind in ("prepare", "personal")]  # prepare: 0 is only the date
+    assert "Office move to Temple Quay on Mon 23 Nov: is all ready on our side?" in [
+        p.text for p in talking_points(r)]
+    entry = ics.entry(r)
+    text = ics.calendar("Acme", [entry], AS_OF).decode()
+    assert "DESCRIPTION:Their date at Example Ltd\\, with Bo Chan." in text
+
+
+def test_who_to_check_with_has_left_so_the_main_contact_is_asked():
+    people = (contact("Ann Lee", "CEO", primary=True), replace(contact("Bo Chan", "CFO"), left=AS_OF - timedelta(days=5)))
+    c = replace(customer(*steady_history(), cadence=60, contacts=people), dates=(event(20),))
+    (a,) = actions(c)
+    assert a.contact == "Ann Lee" and a.why.endswith("(Bo Chan has left: Ann Lee instead.)")
+
+
+def test_a_pause_does_not_hold_back_their_own_day():
+    c = replace(customer(*steady_history(), cadence=60, pause=pause(AS_OF + timedelta(days=60))),
+                dates=(event(20),))
+    (a,) = actions(c)
+    assert a.due == AS_OF - timedelta(days=1) and "keep to this, nothing more" in a.why

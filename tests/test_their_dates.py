@@ -111,3 +111,9 @@ def test_a_pause_does_not_hold_back_their_own_day():
                 dates=(event(20),))
     (a,) = actions(c)
     assert a.due == AS_OF - timedelta(days=1) and "keep to this, nothing more" in a.why
+
+
+def test_someone_not_among_their_contacts_is_not_said_to_have_left():
+    c = replace(customer(*steady_history(), cadence=60), dates=(event(20, with_="Bob Nobody"),))
+    (a,) = actions(c)
+    assert a.contact == "Ann Lee" and "has left" not in a.why

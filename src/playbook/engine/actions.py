@@ -289,11 +289,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
 PREPARE_SHOWN_DAYS = 14
 
 
-def prepare(customer: Customer, tl: Timeline, as_of: date) -> list[Action]:
+def prepare(customer: Customer, tl: Timeline, as_of: date, left: frozenset[str] = frozenset()) -> list[Action]:
     """Before a day that matters to their business (customer.yaml's `dates`: a move, a go-live),
     check with them that all is ready on our side, `prepare` days ahead (Kestrel's office move
     on 11 Jan "with no slack at all" was only in a note, and nothing asked about it). Late
-    when not done by then, as a promise is; gone once the day is past."""
+    when not done by then, as a promise is; gone once the day is past. `customer`: with the
+    people still there (`people.present`); `left`: the names of those who have left."""
     out = []
     present = {c.name for c in customer.contacts}
     for e in customer.dates:
@@ -303,7 +304,7 @@ def prepare(customer: Customer, tl: Timeline, as_of: date) -> list[Action]:
         who = e.with_ if e.with_ in present else _main_contact(customer, tl)
         ask = f"{verb(_person(customer, who))} {who} to confirm" if who else "Confirm"
         when = "today" if n == 0 else f"in {days(n)}"
-        gone = f" ({e.with_} has left: {who} instead.)" if e.with_ and who != e.with_ else ""
+        gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
         out.append(Action(
             kind="prepare", title=f"{ask} all is ready: {e.what} on {fmt_day(e.on)}",
             why=f"{sentence(e.what)[:-1]} is on {fmt_date(e.on)} ({when}); {weeks_or_days(e.prepare)} before it, "

@@ -156,10 +156,25 @@ def test_complaints_and_late_promises_take_a_point_each_so_what_to_avoid_still_f
                  since=LONG_AGO, contacts=people)
     r = analyse(c, config(), AS_OF)
     assert texts(handle_with_care(r)) == [
-        "Open complaint (31 Oct 2026): Escalation; nothing good has happened since. Also open: 11 Oct and 21 Oct 2026.",
+        "Open complaint (31 Oct 2026): Escalation; nothing good has happened since. "
+        "Other bad touches with nothing good since: 11 Oct and 21 Oct 2026.",
         "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago); Book the exec call "
         "(due 15 Nov 2026, 5 days ago). Say when each will come.",
         "Ann Lee: avoid anything but the outages.",
     ]
     # A chase is ours to do, waiting on them: not a promise we are late on.
     assert "Our to-do: Chase Bo for the penalty figures (due 10 Nov 2026, 10 days ago)." in texts(talking_points(r))
+
+
+def test_with_a_promise_late_enough_to_put_the_account_at_risk_the_renewal_waits_on_it():
+    """Calder's brief raised the renewal while the retention schedule was 66 days late."""
+    c = customer(touch(400, 1), touch(40, 1, commitments=(promise("Send the retention schedule", d(30)),)),
+                 touch(10, 1), since=LONG_AGO, value=38_500, renewal=AS_OF + timedelta(days=56))
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert texts(talking_points(r, "£"))[0] == ("The renewal on 15 Jan 2027 (in 56 days), £38,500 a year. "
+                                                 "Deliver what we are late on first.")
+    # A promise late but not yet putting the account at risk leaves the renewal as it was.
+    c = customer(touch(400, 1), touch(40, 1, commitments=(promise("Send the retention schedule", d(5)),)),
+                 touch(10, 1), since=LONG_AGO, value=38_500, renewal=AS_OF + timedelta(days=56))
+    assert texts(talking_points(analyse(c, config(), AS_OF), "£"))[0].endswith("£38,500 a year.")

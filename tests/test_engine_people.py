@@ -194,10 +194,11 @@ TEAM = (TeamMember("maya", "Maya Okafor"), TeamMember("tomas", "Tomás Reilly"),
     ("Get the figures from Will", ("will",)),
     ("Ask Ann for the PO", ()),  # a contact of theirs, not ours
     ("Introduce Ann Lee to Lena", ("lena",)),
+    ("Ask Tomas to sign the SOW", ("tomas",)),  # typed without the accent
 ])
 def test_a_promise_names_the_team_members_it_is_also_for(text, named):
     from playbook.engine.actions import team_named
-    assert team_named(text, TEAM, ("Ann Lee", "Bo Chan"), "tomas") == named
+    assert team_named(text, TEAM, ("Ann Lee", "Bo Chan"), "tomas" if "Tomas" not in text else "maya") == named
 
 
 def test_a_first_name_a_contact_shares_is_the_contact_s():

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, config, contact, customer, pause, steady_history
+from engine_factory import AS_OF, config, contact, customer, pause, steady_history, touch
 from playbook.config import Config
 from playbook.engine import analyse
 from playbook.engine.brief import talking_points
@@ -77,13 +77,27 @@ def test_before_their_day_we_check_all_is_ready_then_it_is_late_then_gone():
     assert a.title == "Call Bo Chan to confirm all is ready: Office move to Temple Quay on Mon 11 Jan"
     assert a.due == date(2026, 12, 21) and a.priority == "medium" and a.contact == "Bo Chan"
     assert a.why == ("Office move to Temple Quay is on 11 Jan 2027 (in 35 days); 3 weeks before it, check with "
-                     "them that our side is ready.")
+                     "them that our side is ready (a touch with Bo Chan logged from 14 Dec 2026 on counts).")
     assert a.source == Source("content/customers/x/customer.yaml", 30)
     (late,) = actions(c, date(2027, 1, 6))
     assert late.priority == "high" and "16 days overdue" in " ".join(late.score_reasons)
-    (today,) = actions(c, date(2027, 1, 11))
-    assert "(today)" in today.why
+    (today,) = actions(c, date(2027, 1, 11))  # not "21 days overdue … (today)": be there for them
+    assert (today.title, today.due) == ("Be on hand: Office move to Temple Quay is today", date(2027, 1, 11))
+    assert today.why.startswith("Office move to Temple Quay is today (11 Jan 2027): be reachable for Bo Chan in "
+                                "case anything on our side needs fixing.")
     assert actions(c, date(2027, 1, 12)) == []  # the day is past
+
+
+@pytest.mark.parametrize("days_before_due, with_, counts", [
+    (7, ("Bo Chan",), True), (8, ("Bo Chan",), False), (0, ("Ann Lee",), False), (-3, ("Bo Chan", "Ann Lee"), True),
+])
+def test_a_touch_with_them_in_the_run_up_is_the_check(days_before_due, with_, counts):
+    """A readiness call with Joe logged on 21 Dec still read "14 days overdue" on 4 Jan."""
+    due = date(2026, 12, 21)
+    call = touch((AS_OF - (due - timedelta(days=days_before_due))).days, 1, with_=with_)
+    c = replace(customer(*steady_history(), call, cadence=60), dates=(event(52),))
+    assert bool(actions(c, date(2027, 1, 4))) is not counts
+    assert len(actions(c, date(2027, 1, 11))) == 1  # on the day: be on hand, whatever was checked
 
 
 def test_their_date_is_a_key_date_not_an_anniversary_and_not_a_personal_touch():
@@ -92,11 +106,11 @@ def test_their_date_is_a_key_date_not_an_anniversary_and_not_a_personal_touch():
     assert [(k.kind, k.title, k.contact) for k in r.key_dates] == [
         ("event", "Office move to Temple Quay", "Bo Chan")]
     assert not [a for a in r.actions if a.kind in ("prepare", "personal")]  # prepare: 0 is only the date
-    assert "Office move to Temple Quay on Mon 23 Nov: is all ready on our side?" in [
+    assert "Office move to Temple Quay on Mon 23 Nov: confirm their side is ready, and walk Bo Chan through ours." in [
         p.text for p in talking_points(r)]
     entry = ics.entry(r)
     text = ics.calendar("Acme", [entry], AS_OF).decode()
-    assert "DESCRIPTION:Their date at Example Ltd\\, with Bo Chan." in text
+    assert "DESCRIPTION:Their date at Example Ltd (who to check with: Bo Chan)." in text
 
 
 def test_who_to_check_with_has_left_so_the_main_contact_is_asked():

@@ -127,7 +127,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes)
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
-        found += act.prepare(here, tl, as_of, frozenset(c.name for c in customer.contacts) - names)
+        found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t)
         # While what they asked for is available, telling them is the answer: one action, not two.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from msgspec.structs import replace
@@ -77,7 +78,9 @@ def team_named(text: str, team: tuple[TeamMember, ...], contacts: tuple[str, ...
     """The handles of the team members, other than `owner`, that a promise names: by '@handle',
     full name, or first name ('Book an exec call between Maya and Simon'), in team order. A
     name one of the customer's `contacts` also answers to is theirs: a promise is made to them."""
-    theirs = {w for name in contacts for w in _name_words(name)}
+    # Accents are left out on both sides: people type "Tomas" for Tomás.
+    text = _unaccented(text)
+    theirs = {_unaccented(w) for name in contacts for w in _name_words(name)}
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     found = []
     for m in team:
@@ -85,10 +88,14 @@ def team_named(text: str, team: tuple[TeamMember, ...], contacts: tuple[str, ...
             continue
         if re.search(rf"(?<![\w@])@{re.escape(m.handle)}(?![\w-])", text, re.IGNORECASE) or any(
                 not (word in WORD_NAMES and hit.start() in starts)
-                for word in _name_words(m.name) if word not in theirs
+                for word in map(_unaccented, _name_words(m.name)) if word not in theirs
                 for hit in re.finditer(rf"\b{re.escape(word)}\b", text)):
             found.append(m.handle)
     return tuple(found)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 #: Where a sentence starts: the text's start, or after . ! ? : ; with any spaces, quotes or brackets.
@@ -289,11 +296,13 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
 PREPARE_SHOWN_DAYS = 14
 
 
-def prepare(customer: Customer, tl: Timeline, as_of: date, left: frozenset[str] = frozenset()) -> list[Action]:
+def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as_of: date,
+            left: frozenset[str] = frozenset()) -> list[Action]:
     """Before a day that matters to their business (customer.yaml's `dates`: a move, a go-live),
     check with them that all is ready on our side, `prepare` days ahead (Kestrel's office move
-    on 11 Jan "with no slack at all" was only in a note, and nothing asked about it). Late
-    when not done by then, as a promise is; gone once the day is past. `customer`: with the
+    on 11 Jan "with no slack at all" was only in a note, and nothing asked about it). A touch
+    with that person from a week before then is the check; without one it is late, as a
+    promise is. On the day itself: be on hand. Gone once the day is past. `customer`: with the
     people still there (`people.present`); `left`: the names of those who have left."""
     out = []
     present = {c.name for c in customer.contacts}
@@ -302,17 +311,36 @@ def prepare(customer: Customer, tl: Timeline, as_of: date, left: frozenset[str] 
         if not e.prepare or n < 0 or n > e.prepare + PREPARE_SHOWN_DAYS:
             continue
         who = e.with_ if e.with_ in present else _main_contact(customer, tl)
-        ask = f"{verb(_person(customer, who))} {who} to confirm" if who else "Confirm"
-        when = "today" if n == 0 else f"in {days(n)}"
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
+        if n == 0:
+            # "21 days overdue… (today); 3 weeks before it, check…" read oddly on the day: what
+            # is left to do then is to be there for them.
+            out.append(Action(
+                kind="prepare", title=f"Be on hand: {e.what} is today",
+                why=f"{sentence(e.what)[:-1]} is today ({fmt_date(e.on)}): be reachable for {who or 'them'} in "
+                    f"case anything on our side needs fixing.{gone}",
+                due=e.on, priority="high", contact=who, owner=_owner(customer), source=e.source,
+                customer=customer.slug,
+            ))
+            continue
+        due = weekday_before(e.on - timedelta(days=e.prepare))
+        since = due - timedelta(days=PREPARE_EARLY_DAYS)
+        if any(since <= i.date <= as_of and (who is None or who in i.with_) for i in items):
+            continue  # checked: a logged touch with them in the run-up
+        ask = f"{verb(_person(customer, who))} {who} to confirm" if who else "Confirm"
         out.append(Action(
             kind="prepare", title=f"{ask} all is ready: {e.what} on {fmt_day(e.on)}",
-            why=f"{sentence(e.what)[:-1]} is on {fmt_date(e.on)} ({when}); {weeks_or_days(e.prepare)} before it, "
-                f"check with them that our side is ready.{gone}",
-            due=weekday_before(e.on - timedelta(days=e.prepare)), priority="high" if n <= 7 else "medium",
+            why=f"{sentence(e.what)[:-1]} is on {fmt_date(e.on)} (in {days(n)}); {weeks_or_days(e.prepare)} before "
+                f"it, check with them that our side is ready (a touch with {who or 'them'} logged from "
+                f"{fmt_date(since)} on counts).{gone}",
+            due=due, priority="high" if n <= 7 else "medium",
             contact=who, owner=_owner(customer), source=e.source, customer=customer.slug,
         ))
     return out
+
+
+#: A touch this many days before a date's check falls due counts as the check.
+PREPARE_EARLY_DAYS = 7
 
 
 #: Days after a bad touch that talking it through with them is due.

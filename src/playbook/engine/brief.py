@@ -33,13 +33,16 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
-        # the outages: with a complaint open, the renewal waits on it.
-        first = f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else ""
+        # the outages: with a complaint open, or a promise late enough to put the account at
+        # risk (Calder's schedule, 66 days late), the renewal waits on it.
+        first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
+                 " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}",
                           c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
-    out += [Reason(f"{k.title} on {fmt_day(k.date)}: is all ready on our side?", k.source)
+    out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "
+                   f"{k.contact or 'them'} through ours.", k.source)
             for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]
     # What they asked for has come in: the best news to bring, and it answers their question.
     told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
@@ -83,6 +86,12 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     return out
 
 
+def at_risk_for_a_promise(r: Relationship) -> bool:
+    """At risk, with a late promise among the stage's reasons (its line is the reason's source)."""
+    lines = {oc.commitment.source for oc in r.commitments}
+    return r.stage.id == "at-risk" and any(x.source in lines for x in r.stage.reasons)
+
+
 def open_complaints(r: Relationship) -> list[Interaction]:
     """Bad touches with nothing good since, within COMPLAINT_DAYS, worst first."""
     return unrepaired_negatives(tuple(x for x in r.customer.interactions if x.date <= r.as_of), r.as_of,
@@ -106,7 +115,7 @@ def handle_with_care(r: Relationship) -> list[Reason]:
     if complaints:
         i = complaints[0]
         rest = sorted(x.date for x in complaints[1:])
-        more = f" Also open: {day_list(rest)}." if rest else ""
+        more = f" Other bad touches with nothing good since: {day_list(rest)}." if rest else ""
         out.append(Reason(f"Open complaint ({fmt_date(i.date)}): {sentence(i.summary or i.type)[:-1]}; "
                           f"nothing good has happened since.{more}", i.source))
     if c.pause is not None and any(f.id == "paused" for f in r.flags):

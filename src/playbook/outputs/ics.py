@@ -147,7 +147,7 @@ def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lin
         what = KEY_DATE_LABELS.get(k.kind, k.kind)
         desc = f"{what} — {r.name}."
         if k.kind == "event":  # theirs, with whom to check it is ready
-            desc = f"{what} at {r.name}" + (f", with {k.contact}." if k.contact else ".")
+            desc = f"{what} at {r.name}" + (f" (who to check with: {k.contact})." if k.contact else ".")
         elif k.contact:
             desc = f"{what} of {k.contact} at {r.name}."
         _event(lines, uid_=uid("date", r.slug, k.kind, k.title, k.date.isoformat()), stamp=stamp,

@@ -83,8 +83,8 @@ def test_before_their_day_we_check_all_is_ready_then_it_is_late_then_gone():
     assert late.priority == "high" and "16 days overdue" in " ".join(late.score_reasons)
     (today,) = actions(c, date(2027, 1, 11))  # not "21 days overdue … (today)": be there for them
     assert (today.title, today.due) == ("Be on hand: Office move to Temple Quay is today", date(2027, 1, 11))
-    assert today.why.startswith("Office move to Temple Quay is today (11 Jan 2027): be reachable for Bo Chan in "
-                                "case anything on our side needs fixing.")
+    assert today.why.startswith("Office move to Temple Quay is today (11 Jan 2027): check in with Bo Chan as it "
+                                "goes, and be reachable in case anything on our side needs fixing.")
     assert actions(c, date(2027, 1, 12)) == []  # the day is past
 
 

@@ -317,8 +317,8 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
             # is left to do then is to be there for them.
             out.append(Action(
                 kind="prepare", title=f"Be on hand: {e.what} is today",
-                why=f"{sentence(e.what)[:-1]} is today ({fmt_date(e.on)}): be reachable for {who or 'them'} in "
-                    f"case anything on our side needs fixing.{gone}",
+                why=f"{sentence(e.what)[:-1]} is today ({fmt_date(e.on)}): check in with {who or 'them'} as it "
+                    f"goes, and be reachable in case anything on our side needs fixing.{gone}",
                 due=e.on, priority="high", contact=who, owner=_owner(customer), source=e.source,
                 customer=customer.slug,
             ))

@@ -178,3 +178,23 @@ def test_with_a_promise_late_enough_to_put_the_account_at_risk_the_renewal_waits
     c = customer(touch(400, 1), touch(40, 1, commitments=(promise("Send the retention schedule", d(5)),)),
                  touch(10, 1), since=LONG_AGO, value=38_500, renewal=AS_OF + timedelta(days=56))
     assert texts(talking_points(analyse(c, config(), AS_OF), "£"))[0].endswith("£38,500 a year.")
+
+
+def test_an_ask_our_promise_answers_is_brought_up_once_as_the_promise():
+    """Calder's brief had Tasha's question ("A data retention schedule") under Bring up and the
+    schedule itself under "We are late on"."""
+    def brief(due_in: int) -> tuple[list[str], list[str]]:
+        c = customer(touch(400, 1), touch(50, 1, commitments=(promise("Send the data retention schedule",
+                                                                      AS_OF + timedelta(days=due_in)),)),
+                     touch(5, 1), since=LONG_AGO, asks=(ask("A data retention schedule", d(50), from_="Bo Chan"),))
+        r = analyse(c, config(), AS_OF)
+        assert any(x.source.line == 12 for a in r.actions for x in a.also)  # one job: the ask merged in
+        return texts(talking_points(r)), texts(handle_with_care(r))
+    points, care = brief(-20)
+    assert not any("Bo Chan's question" in p for p in points)
+    assert any(c.startswith("We are late on: Send the data retention schedule") for c in care)
+    points, _ = brief(5)
+    assert "We promised: Send the data retention schedule, due 25 Nov 2026." in points
+    assert not any("Bo Chan's question" in p for p in points)
+    points, _ = brief(40)  # the promise is not on the brief yet: their question is
+    assert "Bo Chan's question: A data retention schedule (waiting 50 days)." in points

@@ -51,8 +51,15 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         when = f" on {fmt_date(x.ask.since)}" if x.ask.since else ""
         out.append(Reason(f"Newly available: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
                           f"{sentence(x.ask.what)}", x.ask.source))
+    # An ask that a promise of ours answers (one job, merged into one action) is brought up
+    # once, as that promise: Calder's brief had Tasha's question under "Bring up" and the
+    # schedule it asked for under "We are late on".
+    listed = {oc.commitment.source for oc in r.commitments if oc.due is not None and not is_chase(oc.commitment.text)
+              and (oc.overdue_days > 0 or (oc.due - as_of).days <= 14)}
+    jobs = [{a.source, *(x.source for x in a.also)} for a in r.actions]
+    promised = {s for job in jobs if job & listed for s in job}
     for a in r.open_asks:
-        if id(a) in told:
+        if id(a) in told or a.source in promised:
             continue
         since = waiting_since(a, as_of)
         who = f"{a.from_}'s question" if a.from_ else "Their question"

@@ -168,9 +168,9 @@ class Site:
         (the meaning of `playbook actions --owner`, the owner pages and the calendars).
         `owners`: the customer's, when the caller has them."""
         owned = self._owned.get(a.customer, ()) if owners is None else self._in_order(owners)
+        if not a.also_for and (not a.owner or a.owner in owned):
+            return owned  # most actions: asked of each on every list, so no tuple is made for them
         assigned = a.assignees
-        if not assigned or (len(assigned) == 1 and assigned[0] in owned):
-            return owned
         key = (a.customer, assigned)
         found = self._assigned.get(key)
         if found is None:

@@ -245,7 +245,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
         c = d.cadence("cadence")
         if c:
             kw["default_cadence"] = c
-        lead = renewal_lead(d, path, problems, "renewal_lead")
+        lead = days_ahead(d, path, problems, "renewal_lead")
         if lead is not None:
             kw["default_renewal_lead"] = Lead(lead, "playbook.yaml's defaults")
         tiers = d.mapping("tiers")
@@ -257,7 +257,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
                     tf = Fields(v, path, problems, f"tiers.{name}")
                     tf.reject_unknown(("cadence", "renewal_lead"))
                     days = tf.cadence("cadence")
-                    lead = renewal_lead(tf, path, problems, "renewal_lead")
+                    lead = days_ahead(tf, path, problems, "renewal_lead")
                     if lead is not None:
                         tl[name] = Lead(lead, f"playbook.yaml's {name} tier")
                 elif isinstance(v, Scalar) and not v.is_null:
@@ -345,11 +345,11 @@ def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ..
     return tuple(out)
 
 
-def renewal_lead(f: Fields, path: str, problems: list[Problem], key: str,
+def days_ahead(f: Fields, path: str, problems: list[Problem], key: str,
                  meaning: str = "how long their side needs to renew, e.g. '8w'") -> int | None:
-    """A `renewal_lead` (customer.yaml's, a tier's or the default), or any time ahead of a day
-    (`meaning` says what for the message): days, at most a year; 0 for none, so one customer
-    can opt out of its tier's."""
+    """A time ahead of a day, in days, at most a year; 0 for none: a `renewal_lead` (customer.yaml's,
+    a tier's or the default; 0 opts one customer out of its tier's) or a date's `prepare`.
+    `meaning` says what it is for in the message."""
     node = f.scalar(key, "a number of days like '8w', '56d' or '2m'")
     if node is None:
         return None

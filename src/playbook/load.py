@@ -14,7 +14,7 @@ from typing import Callable
 
 from msgspec.structs import replace
 
-from .config import Config, load_config, renewal_lead
+from .config import Config, days_ahead, load_config
 from .fields import Fields, parse_date
 from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
@@ -253,7 +253,7 @@ def _renewal_lead(f: Fields, path: str, problems: list[Problem], tier: str | Non
                   config: Config) -> tuple[int | None, str]:
     """The customer's own `renewal_lead`, else its tier's or the default in playbook.yaml, and
     where it was set ('' for customer.yaml)."""
-    own = renewal_lead(f, path, problems, "renewal_lead")
+    own = days_ahead(f, path, problems, "renewal_lead")
     if own is not None or f.raw("renewal_lead") is not None:
         return own, ""
     lead = config.renewal_lead_for(tier)
@@ -378,7 +378,7 @@ def _event(node, path: str, problems: list[Problem], contacts: ContactNames) -> 
                                                             "e.g. 'on: 2027-01-11'"))
     who = f.scalar("with", "one contact's name")
     named = _resolve_with((who,), contacts, path, problems) if who is not None and who.text.strip() else ()
-    prepare = renewal_lead(f, path, problems, "prepare",
+    prepare = days_ahead(f, path, problems, "prepare",
                            "how long before it to confirm all is ready, e.g. '2w' (0: no reminder)")
     if not what or on is None:
         return None

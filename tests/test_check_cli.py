@@ -42,8 +42,8 @@ MIXED_EXPECTED = [
     "playbook.yaml:7:1: error: unknown stage 'growng' (did you mean 'growing'?); use one of 'establishing', "
     "'growing', 'steady', 'at-risk', 'dormant', 'ended'",
     "playbook.yaml:7:27: error: unknown field 'days_snice_contact' in the 'when' of play 'Check in' (did you "
-    "mean 'days_since_contact'?); expected one of 'stage', 'tier', 'tags', 'owner', 'days_since_contact', "
-    "'health_below', 'no_touch_with_role', 'no_win_within', 'no_open_opportunity'",
+    "mean 'days_since_contact'?); expected one of 'stage', 'at_risk_for', 'tier', 'tags', 'owner', "
+    "'days_since_contact', 'health_below', 'no_touch_with_role', 'no_win_within', 'no_open_opportunity'",
 ]
 MIXED_SUMMARY = "9 errors, 3 warnings in 6 files checked."
 

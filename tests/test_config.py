@@ -49,7 +49,8 @@ CONFIG_FAULTS = [
     ("play-unknown-when-key", "plays:\n  - name: P\n    when: {stage: growing, days_snice_contact: 5}\n"
      "    do: Call\n    within: 7\n", 3, 28, "error",
      ["unknown field 'days_snice_contact' in the 'when' of play 'P'", "(did you mean 'days_since_contact'?)",
-      "'stage', 'tier', 'tags', 'owner', 'days_since_contact', 'health_below', 'no_touch_with_role'"]),
+      "'stage', 'at_risk_for', 'tier', 'tags', 'owner', 'days_since_contact', 'health_below', "
+      "'no_touch_with_role'"]),
     ("play-bad-stage", "plays:\n  - name: P\n    when:\n      stage: [growing, at-rsik]\n"
      "    do: Call\n    within: 7\n", 4, 0, "error",
      ["unknown stage 'at-rsik'", "(did you mean 'at-risk'?)", f"use one of {STAGES}"]),

@@ -16,7 +16,7 @@ from .available import Availability, parse_available
 from .fields import Fields, parse_cadence, parse_choice, parse_int
 from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_RENEWAL_LEAD_DAYS, MAX_THRESHOLD_DAYS
-from .model import STAGES, TeamMember
+from .model import RISK_CAUSES, STAGES, TeamMember
 from .problems import Problem, error, warning
 from .records import Record
 from .reading import Refused, decode, read_file
@@ -87,6 +87,8 @@ class Play(Record):
     """Explicit priority, else medium."""
     stages: tuple[str, ...] = ()
     """Any of these stages (empty: any)."""
+    at_risk_for: tuple[str, ...] = ()
+    """At risk for any of these kinds of risk (`model.RISK_CAUSES`; empty: no such condition)."""
     tiers: tuple[str, ...] = ()
     """Any of these tiers (empty: any)."""
     tags: tuple[str, ...] = ()
@@ -189,8 +191,8 @@ def resolve_as_of(cli_value: date | None, pinned: date | None) -> date:
 
 _TOP = ("title", "team", "defaults", "thresholds", "plays", "as_of", "repo_url", "branch", "repo_host", "robots",
         "holidays", "currency", "site_url", "available")
-_WHEN = ("stage", "tier", "tags", "owner", "days_since_contact", "health_below", "no_touch_with_role",
-         "no_win_within", "no_open_opportunity")
+_WHEN = ("stage", "at_risk_for", "tier", "tags", "owner", "days_since_contact", "health_below",
+         "no_touch_with_role", "no_win_within", "no_open_opportunity")
 
 
 def read_config(root: Path) -> tuple[bytes | None, list[Problem]]:
@@ -440,6 +442,16 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             if len(stages) != len(words):
                 continue  # a misspelt stage must not widen the play to every stage
             kw["stages"] = tuple(stages)
+            causes = []
+            words = _words(w.raw("at_risk_for"), path, problems, "at_risk_for")
+            for s in words:
+                ok = parse_choice(Scalar(s, w.line_of("at_risk_for"), 0, True), path, problems, "at_risk_for",
+                                  RISK_CAUSES, {"late promise": "late-promise", "late_promise": "late-promise"})
+                if ok:
+                    causes.append(ok)
+            if len(causes) != len(words):
+                continue  # nor a misspelt kind of risk to every kind
+            kw["at_risk_for"] = tuple(causes)
             kw["tiers"] = _words(w.raw("tier"), path, problems, "tier")
             kw["tags"] = _words(w.raw("tags"), path, problems, "tags")
             owners = _words(w.raw("owner"), path, problems, "owner")

@@ -94,9 +94,8 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
 
 
 def at_risk_for_a_promise(r: Relationship) -> bool:
-    """At risk, with a late promise among the stage's reasons (its line is the reason's source)."""
-    lines = {oc.commitment.source for oc in r.commitments}
-    return r.stage.id == "at-risk" and any(x.source in lines for x in r.stage.reasons)
+    """At risk, with a late promise among the stage's reasons."""
+    return r.stage.id == "at-risk" and any(x.cause == "late-promise" for x in r.stage.reasons)
 
 
 def open_complaints(r: Relationship) -> list[Interaction]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from ..config import CONFIG_FILE, Config, Play
-from ..model import Customer, Opportunity, Source
+from ..model import RISK_CAUSE_WORDS, Customer, Opportunity, Source
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
@@ -46,7 +46,16 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     if play.stages:
         if stage.id not in play.stages:
             return None
-        met.append(f"stage is {stage.label.lower()}")
+        if not play.at_risk_for:  # else "at risk for …" below says it
+            met.append(f"stage is {stage.label.lower()}")
+    if play.at_risk_for:
+        # Which kinds of risk, as the stage's reasons name them: an executive sponsor call is for
+        # a setback or a silence, not for a quote of ours running late (delivering fixes that).
+        causes = {x.cause for x in stage.reasons} if stage.id == "at-risk" else set()
+        kinds = [c for c in play.at_risk_for if c in causes]
+        if not kinds:
+            return None
+        met.append(f"at risk for {' and '.join(RISK_CAUSE_WORDS[c] for c in kinds)}")
     if play.tiers:
         if customer.tier not in play.tiers:
             return None
@@ -107,7 +116,8 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     if not met:
         met.append("it applies to every customer")
     start = max(held) if held else None
-    looked = since is not None and bool(play.stages or play.health_below is not None or play.no_open_opportunity)
+    looked = since is not None and bool(play.stages or play.at_risk_for or play.health_below is not None
+                                        or play.no_open_opportunity)
     if looked:
         start = since(play, start)
     # Only a look back that ran out without a dated condition to stop it gives "at least".

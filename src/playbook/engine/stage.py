@@ -121,7 +121,7 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
             since = f"has not been heard from since {fmt_date(seen)}" if seen else "is in no logged touch"
             who = f"{c.name} ({role_text(c)})" if c.decision else c.name
             out.append(Reason(f"{who} {since}, and the renewal is on {fmt_date(r)} "
-                              f"(in {days((r - as_of).days)}).", customer.at("renewal")))
+                              f"(in {days((r - as_of).days)}).", customer.at("renewal"), "renewal"))
     return out
 
 
@@ -133,7 +133,7 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
         return []
     r = customer.renewal
     return [Reason(f"The renewal date, {fmt_date(r)}, passed {days((as_of - r).days)} ago and nothing records how it "
-                   "went: customer.yaml still gives it.", customer.at("renewal"))]
+                   "went: customer.yaml still gives it.", customer.at("renewal"), "renewal")]
 
 
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
@@ -141,18 +141,20 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
             paused: Pause | None = None) -> list[Reason]:
     """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
     bad touch or with our outreach unanswered, a silence that breaks the account's rhythm
-    (`going_cold`), a key person quiet before the renewal, a renewal gone by unrecorded."""
+    (`going_cold`), a key person quiet before the renewal, a renewal gone by unrecorded. Each
+    names its kind (`Reason.cause`), for the plays that hold for some kinds only."""
     out: list[Reason] = renewal_passed(customer, as_of) if customer is not None else []
     negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
     for neg in negatives[:3]:
         who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
         when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
-                          f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source))
+                          f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
+                          "setback"))
     for oc in promises(commitments):
         if oc.overdue_days > t.overdue_days:
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
-                              f"{days(oc.overdue_days)} overdue.", oc.commitment.source))
+                              f"{days(oc.overdue_days)} overdue.", oc.commitment.source, "late-promise"))
     n = tl.days_since_heard
     silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
@@ -166,11 +168,12 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         last = _last_heard(tl, items) or bad
         out.append(Reason(f"Nothing heard for {days(n)} since the {last.type} of {fmt_date(last.date)}, {over}; "
                           f"nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
-                          f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')}).", worst.source))
+                          f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')}).", worst.source,
+                          "setback"))  # the silence follows the setback: what a play for setbacks is for
     if tl.one_sided and (silent or out):
         text = unanswered_text(tl)
         out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None
-                          else text, tl.unanswered[-1].source))
+                          else text, tl.unanswered[-1].source, "silence"))
     elif not (silent and bad is not None and bad.sentiment < 0) and going_cold(tl, cadence, t, paused):
         out.append(cold_reason(tl, items, cadence))
     if customer is not None and paused is None:
@@ -226,7 +229,7 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
     return Reason(f"Nothing heard for {days(n)} since {what}: {n / gap:.1f}× the usual {days(round(gap))} "
                   f"between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
-                  "relationship is going cold.", last.source if last else None)
+                  "relationship is going cold.", last.source if last else None, "silence")
 
 
 def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:

@@ -22,6 +22,9 @@ class Reason(Record):
     """Human-readable, naming the facts (dates, names, counts)."""
     source: Source | None = None
     """The file and line it stems from, when there is one."""
+    cause: str | None = None
+    """Of an at-risk stage's reasons, which kind of risk it is (`model.RISK_CAUSES`), for the
+    plays that hold for some kinds only; None elsewhere."""
 
 
 class ContactEngagement(Record):

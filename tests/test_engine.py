@@ -592,7 +592,7 @@ def test_repair_after_a_bad_meeting(days_ago, expected):
     acts = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "repair"]
     assert bool(acts) is expected
     if expected:
-        assert acts[0].priority == "high" and "very negative" in acts[0].why and "meeting" in acts[0].title
+        assert acts[0].priority == "high" and "It went very badly" in acts[0].why and "meeting" in acts[0].title
         # Due three days after the meeting, and late from then: not "due today" on every build.
         assert acts[0].due == d(days_ago - 3)
 
@@ -914,6 +914,27 @@ def test_repair_is_about_the_worst_unrepaired_touch():
     (rep,) = [a for a in r.actions if a.kind == "repair"]
     assert "meeting" in rep.title and rep.contact == "Bo Chan" and "1 other negative touch" in rep.why
     assert [x.text.split()[0] for x in r.stage.reasons[:2]] == ["Very", "Negative"]
+
+
+@pytest.mark.parametrize("after, said", [
+    ((), "Nothing positive since."),
+    # Only the bad call after it: counted among the other negative touches, not named again.
+    (((7, -1, "call", ()),), "Nothing positive since."),
+    (((10, 0, "email", ("Bo Chan",)),),
+     f"Nothing positive since: the email of {fmt_date(d(10))} with Bo Chan (Sent the remediation plan), neutral."),
+    (((12, None, "visit", ()), (10, 0, "email", ("Bo Chan",)), (7, -1, "call", ()), (5, None, "note", ("Bo Chan", "Ann Lee"))),
+     f"Nothing positive since: the email of {fmt_date(d(10))} with Bo Chan (Sent the remediation plan), neutral; "
+     f"the note of {fmt_date(d(5))} with Bo Chan and Ann Lee (Sent the remediation plan), unrated; and 1 more."),
+])
+def test_a_repair_says_what_was_tried_since_the_bad_touch(after, said):
+    """Northgate's repair read "talk to Craig… Nothing positive since." to a reader who knew the
+    remediation plan had gone out on 10 Nov: it now names the touches since that did not turn it."""
+    items = [*steady_history(until_days_ago=60), touch(14, -2, type="meeting", with_=("Bo Chan",))]
+    items += [touch(n, s, type=kind, with_=w, summary="Sent the remediation plan") for n, s, kind, w in after]
+    r = analyse(customer(*sorted(items, key=lambda i: i.date), since=LONG_AGO, cadence=60), config(), AS_OF)
+    (rep,) = [a for a in r.actions if a.kind == "repair"]
+    assert rep.why.startswith(f"It went very badly 14 days ago ({fmt_date(d(14))}): ")
+    assert rep.why.endswith(said)
 
 
 @pytest.mark.parametrize("meeting, call, between, named", [

@@ -126,7 +126,7 @@ def test_customer_page_health_actions_people_and_promises(site: Path):
     assert "Last heard from them 7 days ago, but all 5 conversations since 8 Jul 2026 went badly" in health
     actions = text_of(section(html, "next-h"))
     assert "Repair: talk to Craig Dunmore, Simon Hurst and 2 others about the meeting of 6 Nov 2026" in actions
-    assert "It went very negative 14 days ago" in actions  # the why
+    assert "It went very badly 14 days ago" in actions  # the why
     people = section(html, "people-h")
     assert "Newborn daughter (Anaya) born August 2026" in text_of(people)
     assert 'href="mailto:raj.mistry@northgate.example.com"' in people and 'href="tel:+447700900304"' in people

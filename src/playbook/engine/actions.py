@@ -360,14 +360,32 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
             if others else "")
     return [Action(
         kind="repair", title=f"Repair: talk to {who} about the {neg.type} of {fmt_date(neg.date)}",
-        why=f"It went {sentiment_word(neg.sentiment)} {ago(as_of, neg.date)}: {sentence(neg.summary or 'no summary')}"
-            f"{more} Nothing positive since.",
+        why=f"It went {'very badly' if (neg.sentiment or 0) <= -2 else 'badly'} {ago(as_of, neg.date)}: "
+            f"{sentence(neg.summary or 'no summary')}"
+            f"{more} {tried_since(items, neg, as_of)}",
         # Due three days after the bad touch, and late from then on: a month of nothing after
         # Northgate's escalation read "due tomorrow" on every build (an account manager's objection).
         due=neg.date + timedelta(days=REPAIR_DAYS), priority="high",
         contact=neg.with_[0] if neg.with_ else None, owner=_owner(customer, neg.by), source=neg.source,
         customer=customer.slug,
     )]
+
+
+#: Of the touches since a bad one that did not turn it, how many a repair's reason names.
+TRIED_NAMED = 2
+
+
+def tried_since(items: tuple[Interaction, ...], neg: Interaction, as_of: date) -> str:
+    """What the repair's reason says of the touches since the bad one: none of them went well
+    (else there would be no repair), but a reader who knows the remediation plan went out on
+    10 Nov asked why "talk to Craig…" read as if nobody had (Northgate). The bad ones are
+    counted in the reason already; the neutral and unrated ones are named here."""
+    since = [i for i in items if neg.date < i.date <= as_of and not (i.sentiment is not None and i.sentiment < 0)]
+    named = [f"the {i.type} of {fmt_date(i.date)}{' with ' + people(i.with_) if i.with_ else ''}"
+             f" ({(i.summary or 'no summary').rstrip('.')}), {sentiment_word(i.sentiment)}" for i in since[-TRIED_NAMED:]]
+    rest = len(since) - len(named)
+    also = f"; and {rest} more" if rest else ""
+    return f"Nothing positive since: {'; '.join(named)}{also}." if named else "Nothing positive since."
 
 
 #: Days after an account showed as single-threaded that bringing in a second person is due.

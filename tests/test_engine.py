@@ -13,6 +13,7 @@ from engine_factory import (
     touch,
 )
 from playbook.config import Config
+from playbook.model import Contact
 from playbook.engine.words import days, fmt_date, fmt_day, short_date
 from playbook.engine import analyse, stage_at, team_actions
 from playbook.engine.history import month_ends
@@ -617,6 +618,31 @@ def test_broaden_when_single_threaded(touches, people, expected):
     assert bool(acts) is expected
     if expected:
         assert acts[0].contact == "Bo Chan" and "Bo Chan (CFO)" in acts[0].title
+
+
+@pytest.mark.parametrize("keeper, listed, title, contact", [
+    (None, True, "Bring Bo Chan (CFO) into the conversation", "Bo Chan"),
+    ("Ann Lee", True, "Ask Ann Lee to introduce Bo Chan (CFO)", "Ann Lee"),
+    ("Bo Chan", True, "Bring Bo Chan (CFO) into the conversation", "Bo Chan"),  # not the one it all goes through
+    ("Ann Lee", False, "Ask Ann Lee whom else at Example Ltd we should know", "Ann Lee"),
+])
+def test_broaden_asks_a_gatekeeper_for_the_introduction(keeper, listed, title, contact):
+    """Oakmere's Freya said "just go through me", and the tool said to bring in a partner: going
+    around the one thread there is. A `gatekeeper` is asked for the introduction instead."""
+    people = [Contact("Ann Lee", "CEO", None, None, None, None, True, Source("content/customers/x/customer.yaml", 5),
+                      decision=("gatekeeper",) if keeper == "Ann Lee" else ())]
+    if listed:
+        people.append(Contact("Bo Chan", "CFO", None, None, None, None, False,
+                              Source("content/customers/x/customer.yaml", 9),
+                              decision=("gatekeeper",) if keeper == "Bo Chan" else ()))
+    c = customer(*[touch(n, 1) for n in (70, 40, 10)], since=LONG_AGO, cadence=60, contacts=tuple(people))
+    if not listed:  # with nobody else listed, only an account at risk or growing is asked to broaden
+        c = customer(*[touch(n, 1) for n in (100, 70, 40, 10)], touch(5, -2), since=LONG_AGO, cadence=60,
+                     contacts=tuple(people))
+    (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert (act.title, act.contact) == (title, contact)
+    assert ("Ann Lee is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
+            in act.why) is (keeper == "Ann Lee")
 
 
 def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():

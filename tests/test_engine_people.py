@@ -153,7 +153,8 @@ def test_a_birthday_of_someone_we_keep_in_touch_with():
     ("decision: signs off", ("decision", ("decision maker",)), None),
     ("decision: [budget holder, champion]", ("decision", ("budget holder", "champion")), None),
     ("decision: boss", ("decision", ()),
-     "unknown decision role 'boss'; use one of 'champion', 'decision maker', 'budget holder', 'user'"),
+     "unknown decision role 'boss'; use one of 'champion', 'decision maker', 'budget holder', 'user', "
+     "'gatekeeper'"),
     ("left: 2026-06-30", ("left", d(143)), None),
     ("keep_in_touch: true", ("keep_in_touch", 90), None),
     ("keep_in_touch: 6m", ("keep_in_touch", 180), None),

@@ -39,7 +39,7 @@ OPENINGS: dict[str, tuple[str, ...]] = {
     "renewal": ("Call ", "Email ", "Visit ", "Message ", "Meet "),
     "repair": ("Repair: ",),
     "personal": ("Wish ", "Mark the ", "Keep in touch with "),
-    "broaden": ("Bring ", "Find a second contact"),
+    "broaden": ("Bring ", "Find a second contact", "Ask "),  # "Ask Freya … to introduce": a gatekeeper
 }
 CHASE = ("chase", "remind", "nudge", "wait for", "check with")
 

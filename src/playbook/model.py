@@ -33,7 +33,8 @@ STATUSES: tuple[str, ...] = ("active", "ended")
 ASK_STATUSES: tuple[str, ...] = ("open", "answered", "parked")
 CHANNELS: tuple[str, ...] = ("email", "call", "visit", "message")
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "won", "lost")
-DECISION_ROLES: tuple[str, ...] = ("champion", "decision maker", "budget holder", "user")
+#: "gatekeeper": they asked that everything go through them (Oakmere's "just go through me").
+DECISION_ROLES: tuple[str, ...] = ("champion", "decision maker", "budget holder", "user", "gatekeeper")
 
 
 class Source(Record, order=True):

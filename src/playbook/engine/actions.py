@@ -403,13 +403,18 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         return []
     only = next(iter(people))
     others = [c for c in customer.contacts if c.name != only]
+    # They asked that everything go through them: going around them would cost the one thread
+    # there is (Oakmere: "just go through me", and the tool said to bring in a partner).
+    through = any(c.name == only and "gatekeeper" in c.decision for c in customer.contacts)
     if others:
         pick = sorted(others, key=lambda c: (not c.role, c.name))[0]
-        title = f"Bring {pick.name}{f' ({pick.role})' if pick.role else ''} into the conversation"
-        contact = pick.name
+        named = f"{pick.name}{f' ({pick.role})' if pick.role else ''}"
+        title = f"Ask {only} to introduce {named}" if through else f"Bring {named} into the conversation"
+        contact = only if through else pick.name
     elif stage.id in ("at-risk", "growing"):
-        title = f"Find a second contact at {customer.name}"
-        contact = None
+        title = f"Ask {only} whom else at {customer.name} we should know" if through \
+            else f"Find a second contact at {customer.name}"
+        contact = only if through else None
     else:
         return []  # one listed person on a steady account (a family business): nothing to broaden to
     # The whole run through them alone, which the reason counts from: "all 6 touches in the
@@ -419,7 +424,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
-            "if they leave, the relationship leaves with them.",
+            "if they leave, the relationship leaves with them."
+            + (f" {only} is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
+               if through else ""),
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that

@@ -160,3 +160,17 @@ def test_the_example_sends_no_executive_for_our_own_late_work():
     assert any(causes == {"late-promise"} for causes, _ in sponsor.values()), sponsor
     for slug, (causes, fired) in sponsor.items():
         assert fired is bool(causes - {"late-promise"}), (slug, causes)
+
+
+@pytest.mark.parametrize("owed, cause", [(False, "silence"), (True, "late-promise")])
+def test_a_silence_while_we_owe_them_is_a_late_promise(owed, cause):
+    """A key account gone quiet for 50 days on a 14-day rhythm. With our cutover plan 10 days
+    late, they may be waiting on us: delivering breaks the silence, not an executive (the blind
+    read's prediction for Brightwell at the turn of the year)."""
+    p = promise("Send the cutover plan", due=d(10))
+    items = [touch(n, 1, commitments=(p,) if owed and n == 50 else ()) for n in range(400, 49, -14)]
+    r = analyse(customer(*items, since=LONG_AGO, cadence=14, tier="key"), Config(plays=(SPONSOR,)), AS_OF)
+    assert r.stage.id == "at-risk" and [x.cause for x in r.stage.reasons] == [cause]
+    assert r.stage.reasons[0].text.endswith(
+        "going cold, while we owe them \u201cSend the cutover plan\u201d, 10 days late." if owed else "going cold.")
+    assert any(a.kind == "play" for a in r.actions) is not owed

@@ -175,10 +175,22 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None
                           else text, tl.unanswered[-1].source, "silence"))
     elif not (silent and bad is not None and bad.sentiment < 0) and going_cold(tl, cadence, t, paused):
-        out.append(cold_reason(tl, items, cadence))
+        out.append(owed_silence(cold_reason(tl, items, cadence), commitments))
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
     return out
+
+
+def owed_silence(cold: Reason, commitments: tuple[OpenCommitment, ...]) -> Reason:
+    """A silence while a promise of ours is late: they may be waiting on us, and delivering is
+    what breaks it, so it counts as a late promise (an executive sponsor call for Brightwell's
+    quiet, with its cutover plan weeks late, would have embarrassed the team)."""
+    owed = [oc for oc in promises(commitments) if oc.overdue_days > 0]
+    if not owed:
+        return cold
+    first = max(owed, key=lambda oc: oc.overdue_days)
+    return Reason(f"{cold.text[:-1]}, while we owe them \u201c{first.commitment.text}\u201d, "
+                  f"{days(first.overdue_days)} late.", cold.source, "late-promise")
 
 
 def cold_after(tl: Timeline, cadence: int, t: Thresholds) -> int | None:

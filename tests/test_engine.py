@@ -533,6 +533,40 @@ def test_renewal_window(in_days, expected, priority):
         assert acts[0].due.weekday() < 5  # never a call planned for the weekend
 
 
+def _people(ann: tuple[str, ...], bo: tuple[str, ...], bo_left: bool = False) -> tuple[Contact, ...]:
+    src = Source("content/customers/x/customer.yaml", 5)
+    return (Contact("Ann Lee", "Operations Director", None, None, None, None, True, src, decision=ann),
+            Contact("Bo Chan", "CEO", None, None, None, None, False, src, decision=bo,
+                    left=d(30) if bo_left else None))
+
+
+@pytest.mark.parametrize("ann, bo, bo_left, who, helps", [
+    ((), (), False, "Ann Lee", False),                              # nobody named as deciding: the main contact
+    (("champion",), ("decision maker",), False, "Bo Chan", True),   # Northgate: Simon decides, not Craig
+    ((), ("budget holder",), False, "Bo Chan", True),
+    (("budget holder",), ("decision maker",), False, "Bo Chan", True),  # the decision maker before the budget
+    (("decision maker",), ("budget holder",), False, "Ann Lee", False),  # the main contact decides it
+    ((), ("decision maker",), True, "Ann Lee", False),              # a decider who has left is not called
+])
+def test_the_renewal_call_goes_to_whoever_decides_it(ann, bo, bo_left, who, helps):
+    """Northgate's renewal call went to Craig, the champion, while Simon, who had threatened a
+    tender, decides it (an account manager's objection)."""
+    on = fmt_date(AS_OF + timedelta(days=40))
+    heard = [touch(10, 1, with_=("Bo Chan",))]  # not quiet: no coverage meeting beside the call
+    c = customer(*steady_history(until_days_ago=20), *heard, since=LONG_AGO, renewal=AS_OF + timedelta(days=40),
+                 contacts=_people(ann, bo, bo_left))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert (call.title, call.contact) == (f"Call {who} before the renewal on {on}", who)
+    role = "decision maker" if "decision maker" in bo else "budget holder"
+    assert (f" Bo Chan decides it ({role}); Ann Lee, the main contact, can help you prepare." in call.why) is helps
+    if who == "Bo Chan":
+        # Quiet, Bo gets a meeting before the renewal: the call to him is the same conversation.
+        quiet = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=40),
+                         contacts=_people(ann, bo, bo_left))
+        (one,) = [a for a in analyse(quiet, config(), AS_OF).actions if a.kind == "renewal"]
+        assert one.contact == "Bo Chan" and f"\u201cCall Bo Chan before the renewal on {on}\u201d" in one.why
+
+
 @pytest.mark.parametrize("in_days, expected, priority", [(86, True, "high"), (87, True, "medium"),
                                                          (116, True, "medium"), (117, False, None)])
 def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priority):
@@ -944,13 +978,12 @@ def test_repair_is_about_the_worst_unrepaired_touch():
 
 @pytest.mark.parametrize("after, said", [
     ((), "Nothing positive since."),
-    # Only the bad call after it: counted among the other negative touches, not named again.
-    (((7, -1, "call", ()),), "Nothing positive since."),
+    (((7, -1, "call", ()),), f"Nothing positive since: the call of {fmt_date(d(7))} (Sent the remediation plan), negative."),
     (((10, 0, "email", ("Bo Chan",)),),
      f"Nothing positive since: the email of {fmt_date(d(10))} with Bo Chan (Sent the remediation plan), neutral."),
     (((12, None, "visit", ()), (10, 0, "email", ("Bo Chan",)), (7, -1, "call", ()), (5, None, "note", ("Bo Chan", "Ann Lee"))),
-     f"Nothing positive since: the email of {fmt_date(d(10))} with Bo Chan (Sent the remediation plan), neutral; "
-     f"the note of {fmt_date(d(5))} with Bo Chan and Ann Lee (Sent the remediation plan), unrated; and 1 more."),
+     f"Nothing positive in the 4 touches since; the latest: the call of {fmt_date(d(7))} (Sent the remediation "
+     f"plan), negative; the note of {fmt_date(d(5))} with Bo Chan and Ann Lee (Sent the remediation plan), unrated."),
 ])
 def test_a_repair_says_what_was_tried_since_the_bad_touch(after, said):
     """Northgate's repair read "talk to Craig… Nothing positive since." to a reader who knew the

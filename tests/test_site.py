@@ -314,10 +314,10 @@ def test_a_colleague_a_promise_names_has_it_on_every_list_of_theirs(site: Path, 
     item = next(li for li in page.split("<li ") if title in li)
     assert 'data-owners="maya tomas"' in item
     # Whose it is first (Tomás books the call), then who else it names: "for Tomás Reilly, Maya
-    # Okafor" did not say which.
-    assert ('for <a href="../owners/tomas.html">Tomás Reilly</a>, with <a href="../owners/maya.html">Maya Okafor</a>'
+    # Okafor" did not say which, and "…, with Maya Okafor" read like the customer's contact.
+    assert ('for <a href="../owners/tomas.html">Tomás Reilly</a> (and <a href="../owners/maya.html">Maya Okafor</a>)'
             in item)
-    assert "for Tomás Reilly, with Maya Okafor" in text_of(next(li for li in read(site, "index.html").split("<li ")
+    assert "for Tomás Reilly (and Maya Okafor)" in text_of(next(li for li in read(site, "index.html").split("<li ")
                                                      if title in li and "arow-meta" in li))
     on_tomas = next(li for li in read(site, "owners/tomas.html").split("<li ") if title in li)
     assert "also for" in text_of(on_tomas) and "Maya Okafor" in on_tomas  # his, and whom else it is for

@@ -15,7 +15,7 @@ from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
-from .people import verb
+from .people import deciders, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -272,6 +272,13 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         ))
     ahead = renewal_call_days(customer)
     window = renewal_window(customer, t.renewal_days)
+    # The renewal is talked through with whoever decides it: Northgate's call went to Craig, the
+    # champion, while Simon, who had threatened a tender, decides (an account manager's
+    # objection). The main contact is named to help prepare it.
+    decide = sorted(deciders(customer, as_of), key=lambda c: ("decision maker" not in c.decision, c.name != main))
+    who = decide[0].name if decide else main
+    helps = "" if who == main or not main else \
+        f" {who} decides it ({role_text(decide[0])}); {main}, the main contact, can help you prepare."
     for k in dates:
         if k.kind != "renewal" or k.days_until > window:
             continue
@@ -284,10 +291,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                     f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
                     f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
         out.append(Action(
-            kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} before the renewal on "
+            kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
-            why=why, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
-            contact=main, owner=_owner(customer), source=k.source, customer=customer.slug,
+            why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
+            contact=who, owner=_owner(customer), source=k.source, customer=customer.slug,
         ))
     return out
 
@@ -371,21 +378,23 @@ def repair(customer: Customer, items: tuple[Interaction, ...], as_of: date, t: T
     )]
 
 
-#: Of the touches since a bad one that did not turn it, how many a repair's reason names.
+#: Of the touches since a bad one, none of which turned it, how many a repair's reason names.
 TRIED_NAMED = 2
 
 
 def tried_since(items: tuple[Interaction, ...], neg: Interaction, as_of: date) -> str:
     """What the repair's reason says of the touches since the bad one: none of them went well
     (else there would be no repair), but a reader who knows the remediation plan went out on
-    10 Nov asked why "talk to Craig…" read as if nobody had (Northgate). The bad ones are
-    counted in the reason already; the neutral and unrated ones are named here."""
-    since = [i for i in items if neg.date < i.date <= as_of and not (i.sentiment is not None and i.sentiment < 0)]
+    10 Nov asked why "talk to Craig…" read as if nobody had (Northgate). The latest are named,
+    in order, with how each went: the plan (neutral), then the rollback call (negative)."""
+    since = [i for i in items if neg.date < i.date <= as_of]
     named = [f"the {i.type} of {fmt_date(i.date)}{' with ' + people(i.with_) if i.with_ else ''}"
              f" ({(i.summary or 'no summary').rstrip('.')}), {sentiment_word(i.sentiment)}" for i in since[-TRIED_NAMED:]]
-    rest = len(since) - len(named)
-    also = f"; and {rest} more" if rest else ""
-    return f"Nothing positive since: {'; '.join(named)}{also}." if named else "Nothing positive since."
+    if not named:
+        return "Nothing positive since."
+    if len(since) > len(named):
+        return f"Nothing positive in the {len(since)} touches since; the latest: {'; '.join(named)}."
+    return f"Nothing positive since: {'; '.join(named)}."
 
 
 #: Days after an account showed as single-threaded that bringing in a second person is due.

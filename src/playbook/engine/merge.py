@@ -115,18 +115,20 @@ def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
 
 
 def same_person(actions: list[Action]) -> list[Action]:
-    """A meeting with a quiet decider before the renewal and a team play about the same person
-    (a value review with the CFO who holds the budget) are one conversation."""
+    """A meeting with a quiet decider before the renewal, the renewal call when it is with that
+    same person (it goes to whoever decides), and a team play about them (a value review with
+    the CFO who holds the budget) are one conversation."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.why.startswith("Coverage") and a.contact}
-    plays = [a for a in actions if a.kind == "play" and a.contact in meets]
-    if not plays:
+    joined = [a for a in actions if a.contact in meets and meets[a.contact] is not a
+              and (a.kind == "play" or (a.kind == "renewal" and a.why.startswith("Renewal")))]
+    if not joined:
         return actions
     out = []
     for a in actions:
-        if a in plays:
+        if any(a is j for j in joined):
             continue
         if a.kind == "renewal" and a.contact in meets and meets[a.contact] is a:
-            a = combine(sorted([a, *(p for p in plays if p.contact == a.contact)], key=Action.sort_key))
+            a = combine(sorted([a, *(j for j in joined if j.contact == a.contact)], key=Action.sort_key))
         out.append(a)
     return out
 

@@ -116,6 +116,23 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     assert any(t.endswith("no unrepaired bad meeting, no overdue promise.") for t in texts), texts
 
 
+@pytest.mark.parametrize("asked, status, due, hinted", [
+    ("Price for in-room tablets to replace the paper compendium", "answered", 16, True),
+    ("Price for in-room tablets to replace the paper compendium", "answered", -3, False),  # not late yet
+    ("Price for in-room tablets to replace the paper compendium", "open", 16, False),      # no disagreement
+    ("Can the Wi-Fi reach the garden bar?", "answered", 16, False),                        # about something else
+])
+def test_a_late_promise_an_answered_ask_is_about_asks_whether_it_went(asked, status, due, hinted):
+    """Lantern's tablet pricing, asked in June and marked done, was "16 days overdue" as promised
+    again in October: the reader asked whether it had gone, rather than counting a failure."""
+    p = promise("Send the in-room tablet pricing", due=d(due))
+    c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
+                 since=LONG_AGO, cadence=60, asks=(ask(asked, d(150), status=status, line=45),))
+    (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
+    assert act.why.endswith(f"Their ask \u201c{asked}\u201d is marked done in customer.yaml (line 45): was this "
+                            "sent with its answer?") is hinted
+
+
 def test_done_commitment_is_never_overdue():
     p = promise("Send the revised quote", due=d(40), done=True)
     c = customer(touch(150, 1), touch(120, 1), touch(45, 1, commitments=(p,)), touch(10, 1), since=LONG_AGO,

@@ -13,6 +13,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
+from .merge import similar, topic
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import deciders, role_text, verb
@@ -142,6 +143,10 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {contact or 'them'} when it will come.")
+        answered = answered_ask(customer, text) if late > 0 and not is_chase(text) else None
+        if answered is not None:
+            why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "
+                    f"{answered.source.line}): was this sent with its answer?")
         out.append(Action(
             kind="follow-up", title=follow_up_title(text), why=why,
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
@@ -149,6 +154,14 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
         ))
     return out
+
+
+def answered_ask(customer: Customer, promise: str) -> Ask | None:
+    """An ask marked done that a late promise is about: the two disagree, and the promise may
+    simply not have been ticked (Lantern's tablet pricing, asked in June and marked done, was
+    "16 days overdue" as promised again in October: the reader asked whether it had gone)."""
+    mine = topic(promise)
+    return next((a for a in customer.asks if a.done and similar(mine, topic(a.what))), None)
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,

@@ -402,7 +402,8 @@ def tried_since(items: tuple[Interaction, ...], neg: Interaction, as_of: date) -
     in order, with how each went: the plan (neutral), then the rollback call (negative)."""
     since = [i for i in items if neg.date < i.date <= as_of]
     named = [f"the {i.type} of {fmt_date(i.date)}{' with ' + people(i.with_) if i.with_ else ''}"
-             f" ({(i.summary or 'no summary').rstrip('.')}), {sentiment_word(i.sentiment)}" for i in since[-TRIED_NAMED:]]
+             f" ({(i.summary or 'no summary').rstrip('.')}), {sentiment_word(i.sentiment)}"
+             for i in since[-TRIED_NAMED:]]
     if not named:
         return "Nothing positive since."
     if len(since) > len(named):

@@ -121,6 +121,7 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     ("Price for in-room tablets to replace the paper compendium", "answered", -3, False),  # not late yet
     ("Price for in-room tablets to replace the paper compendium", "open", 16, False),      # no disagreement
     ("Can the Wi-Fi reach the garden bar?", "answered", 16, False),                        # about something else
+    ("In-room tablets: can they replace the paper compendium?", "answered", 16, False),    # the pricing is new
 ])
 def test_a_late_promise_an_answered_ask_is_about_asks_whether_it_went(asked, status, due, hinted):
     """Lantern's tablet pricing, asked in June and marked done, was "16 days overdue" as promised
@@ -694,6 +695,25 @@ def test_broaden_asks_a_gatekeeper_for_the_introduction(keeper, listed, title, c
     assert (act.title, act.contact) == (title, contact)
     assert ("Ann Lee is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
             in act.why) is (keeper == "Ann Lee")
+
+
+@pytest.mark.parametrize("due, text, said", [
+    (19, "Send pricing for remote render access", "First deliver what we owe them: \u201cSend pricing for remote "
+                                                  "render access\u201d, 19 days late."),
+    (-5, "Send pricing for remote render access", None),  # not late: nothing owed yet
+    (19, "Chase Freya for the floor plans", None),        # a to-do waiting on them is no debt of ours
+])
+def test_a_gatekeeper_is_asked_a_favour_once_what_we_owe_them_is_done(due, text, said):
+    """On 20 Dec the tool asked Freya for an introduction while her render pricing was 19 days
+    late: a favour asked in debt (an account manager's objection)."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src, decision=("gatekeeper",)),
+              Contact("Bo Chan", "CFO", None, None, None, None, False, src))
+    p = promise(text, due=d(due))
+    c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in (70, 40, 10)], since=LONG_AGO,
+                 cadence=60, contacts=people)
+    (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert act.why.endswith(said) if said else act.why.endswith("rather than going around.")
 
 
 def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():

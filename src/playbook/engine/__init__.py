@@ -129,7 +129,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.renewal(here, tl, dates, as_of, t, config.currency)
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
-        found += act.broaden(here, items, stage, as_of, t)
+        found += act.broaden(here, items, stage, as_of, t, commitments)
         # While what they asked for is available, telling them is the answer: one action, not two.
         told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
         found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)

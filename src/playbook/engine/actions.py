@@ -13,7 +13,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
-from .merge import similar, topic
+from .merge import topic
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import deciders, role_text, verb
@@ -159,9 +159,11 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
 def answered_ask(customer: Customer, promise: str) -> Ask | None:
     """An ask marked done that a late promise is about: the two disagree, and the promise may
     simply not have been ticked (Lantern's tablet pricing, asked in June and marked done, was
-    "16 days overdue" as promised again in October: the reader asked whether it had gone)."""
-    mine = topic(promise)
-    return next((a for a in customer.asks if a.done and similar(mine, topic(a.what))), None)
+    "16 days overdue" as promised again in October: the reader asked whether it had gone). Only
+    when all the promise is about, past its verb, the ask was about too: "Send pricing for remote
+    render access" after "Remote access to the render farm" was done promises something new."""
+    about = topic(promise.split(maxsplit=1)[1]) if len(promise.split()) > 1 else frozenset()
+    return next((a for a in customer.asks if a.done and len(about) >= 2 and about <= topic(a.what)), None)
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,
@@ -416,7 +418,9 @@ BROADEN_DAYS = 30
 
 
 def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as_of: date,
-            t: Thresholds) -> list[Action]:
+            t: Thresholds, owed: tuple[OpenCommitment, ...] = ()) -> list[Action]:
+    """Bring a second person in when every touch for a while went through one. `owed`: the open
+    promises, for a gatekeeper's introduction (a favour is asked once what we owe them is done)."""
     if stage.id in ("ended", "dormant"):
         return []
     window = as_of - timedelta(days=t.single_thread_days)
@@ -449,7 +453,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
             "if they leave, the relationship leaves with them."
             + (f" {only} is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
-               if through else ""),
+               + _first_deliver(only, owed) if through else ""),
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
@@ -459,6 +463,19 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         priority="medium" if stage.id == "at-risk" else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
+
+
+def _first_deliver(person: str, owed: tuple[OpenCommitment, ...]) -> str:
+    """'First deliver what we owe them: …': asking Freya for an introduction while her render
+    pricing was 19 days late was asking a favour in debt (an account manager's objection)."""
+    late = [oc for oc in owed if oc.overdue_days > 0 and person in oc.interaction.with_
+            and not is_chase(oc.commitment.text)]
+    if not late:
+        return ""
+    first = max(late, key=lambda oc: oc.overdue_days)
+    more = f" and {len(late) - 1} more" if len(late) > 1 else ""
+    return (f" First deliver what we owe them: \u201c{first.commitment.text}\u201d, {days(first.overdue_days)} "
+            f"late{more}.")
 
 
 def _run_through(items: tuple[Interaction, ...], only: str) -> list[date]:

@@ -601,6 +601,39 @@ def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priorit
                                "customer.yaml): the call comes 3 weeks before that.")
 
 
+@pytest.mark.parametrize("bad, good_after, in_days, weeks", [
+    (None, False, 56, 3),   # no setback: three weeks before
+    (65, False, 56, 6),     # a bad run since 65 days ago, nothing good since: six weeks before
+    (65, True, 56, 3),      # repaired since: three weeks again
+    (4, False, 40, None),   # six weeks before was yesterday: not before the repair is due (3 days after it)
+    (20, False, 25, None),  # likewise, and late since, as the repair is
+    (2, False, 10, 3),      # the usual day is sooner than the repair's: never later than the usual day
+])
+def test_after_a_setback_the_renewal_call_comes_twice_as_early(bad, good_after, in_days, weeks):
+    """Northgate's renewal call fell on Christmas Eve, three weeks before a renewal with a tender
+    "on the table" after a run of outages (an account manager's objection, twice)."""
+    items = [t for t in steady_history(until_days_ago=(bad or 0) + 10)]
+    if bad:
+        items += [touch(bad, -2, type="meeting")]
+    if good_after:
+        items += [touch(2, 1)]
+    c = customer(*items, since=LONG_AGO, cadence=60, renewal=AS_OF + timedelta(days=in_days))
+    r = analyse(c, config(), AS_OF)
+    (call,) = [a for a in r.actions if a.kind == "renewal"]
+    renewal = AS_OF + timedelta(days=in_days)
+    usual = renewal - timedelta(days=21)
+    usual -= timedelta(days=max(0, usual.weekday() - 4))
+    if weeks == 3:
+        assert call.due == usual and "the call comes 6 weeks" not in call.why
+    elif weeks == 6:
+        early = renewal - timedelta(days=42)
+        assert call.due == early - timedelta(days=max(0, early.weekday() - 4)) < usual
+        assert (f"With nothing good since the setback of {fmt_date(d(bad))}, the call comes 6 weeks before the "
+                "renewal, not 3 weeks, to leave time to win them back.") in call.why
+    else:
+        assert call.due == d(bad) + timedelta(days=3) < usual
+
+
 @pytest.mark.parametrize("in_days", [14, 3, 0])
 def test_a_renewal_call_not_made_in_time_is_late_not_due_today(in_days):
     """The call is planned three weeks before the renewal; once that day has gone by it shows

@@ -267,7 +267,10 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
 
 
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
-            currency: str | None = None) -> list[Action]:
+            currency: str | None = None, setback: date | None = None) -> list[Action]:
+    """The call before the renewal, with whoever decides it; and, once the date has gone by
+    unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
+    since began, when the account is at risk for it: the call then comes twice as early."""
     out = []
     main = _main_contact(customer, tl)
     value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
@@ -305,6 +308,18 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
                     f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
                     f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
+        if setback is not None:
+            # Winning back a customer who is threatening to leave takes longer than confirming a
+            # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
+            # with a tender "on the table" (an account manager's objection, twice). Never
+            # earlier than the repair after the first bad touch, nor later than the usual day.
+            early = max(weekday_before(k.date - timedelta(days=ahead + RENEWAL_CALL_DAYS)),
+                        setback + timedelta(days=REPAIR_DAYS))
+            if early < due:
+                due = early
+                why += (f" With nothing good since the setback of {fmt_date(setback)}, the call comes "
+                        f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
+                        f"{weeks_or_days(ahead)}, to leave time to win them back.")
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import replace
 
-from playbook.engine.merge import action_topic, apart, combine, merge_similar, similar
+from playbook.engine.merge import action_topic, apart, combine, merge_similar, same_person, similar, with_renewal
 from playbook.engine.types import Action, Reason
 
 AS_OF = date(2026, 11, 20)
@@ -110,3 +110,30 @@ def test_one_action_made_of_several_is_on_the_list_of_everyone_they_were_for() -
     assert (merged.title, merged.owner, merged.also_for) == (call.title, "tomas", ("maya", "lena"))
     (merged,) = merge_similar([call, replace(quote, owner="tomas", also_for=())])
     assert merged.also_for == ()
+
+
+def test_the_renewal_actions_are_told_apart_by_their_step_not_their_wording() -> None:
+    """The meeting with a quiet decider and the renewal call with that same person are one
+    conversation, whatever either says; a call with someone else stays its own action."""
+    meet = replace(action("Meet Simon Hurst (Decision maker) before the renewal", 5), kind="renewal",
+                   contact="Simon Hurst", owner="tomas", renewal_step="coverage", why="Simon has been quiet.")
+    call = replace(action("Call Simon Hurst before the renewal", 9, "high"), kind="renewal",
+                   contact="Simon Hurst", owner="tomas", renewal_step="call", why="It is in six weeks.")
+    (one,) = same_person([meet, call])
+    assert one.renewal_step in ("coverage", "call") and {r.text for r in one.also} & {meet.title, call.title}
+    other = replace(call, contact="Craig Dunmore", title="Call Craig Dunmore before the renewal")
+    assert same_person([meet, other]) == [meet, other]
+    # Wording alone never joins them: a follow-up whose reason reads like a renewal call's.
+    lookalike = replace(call, kind="follow-up", renewal_step="", why="Renewal in 20 days.")
+    assert same_person([meet, lookalike]) == [meet, lookalike]
+
+
+def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_first() -> None:
+    meet = replace(action("Meet Helen Marsh (Budget holder) before the renewal", 1, "high"), kind="renewal",
+                   contact="Helen Marsh", renewal_step="coverage")
+    call = replace(action("Call Jo Baines before the renewal", 9), kind="renewal", contact="Jo Baines",
+                   renewal_step="call")
+    quote = replace(action("Follow up with Jo on the renewal quote", 12), contact="Jo Baines")
+    found = with_renewal([meet, call, quote])
+    assert found[0] == meet
+    assert len(found) == 2 and found[1].title == call.title and [r.text for r in found[1].also] == [quote.title]

@@ -286,7 +286,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 "If they renewed, set renewal: to the next date (the call before it will come back); "
                 "if they left, set status: ended.",
             due=passed, priority="high", contact=main, owner=_owner(customer), source=customer.at("renewal"),
-            customer=customer.slug,
+            customer=customer.slug, renewal_step="lapsed",
         ))
     ahead = renewal_call_days(customer)
     window = renewal_window(customer, t.renewal_days)
@@ -324,7 +324,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
-            contact=who, owner=_owner(customer), source=k.source, customer=customer.slug,
+            contact=who, owner=_owner(customer), source=k.source, customer=customer.slug, renewal_step="call",
         ))
     return out
 

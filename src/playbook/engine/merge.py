@@ -72,7 +72,10 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
     the renewal quote') are one conversation with the customer: one action, not two. Once the
     renewal date has gone by unrecorded, asking how it went leads: Saltmarsh's lapsed renewal
     read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
-    call = next((a for a in actions if a.kind == "renewal"), None)
+    # The call before the renewal (or the question how a lapsed one went), not a meeting with a
+    # quiet decider that happens to rank first; that meeting only when it is the one there is.
+    renewals = [a for a in actions if a.kind == "renewal"]
+    call = next((a for a in renewals if a.renewal_step != "coverage"), renewals[0] if renewals else None)
     if call is None:
         return actions
     about = [a for a in actions if a is not call and a.kind in ("follow-up", "answer", "play")
@@ -118,9 +121,9 @@ def same_person(actions: list[Action]) -> list[Action]:
     """A meeting with a quiet decider before the renewal, the renewal call when it is with that
     same person (it goes to whoever decides), and a team play about them (a value review with
     the CFO who holds the budget) are one conversation."""
-    meets = {a.contact: a for a in actions if a.kind == "renewal" and a.why.startswith("Coverage") and a.contact}
+    meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
     joined = [a for a in actions if a.contact in meets and meets[a.contact] is not a
-              and (a.kind == "play" or (a.kind == "renewal" and a.why.startswith("Renewal")))]
+              and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "call"))]
     if not joined:
         return actions
     out = []

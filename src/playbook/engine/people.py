@@ -120,7 +120,7 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
             kind="renewal", title=title, why=f"Coverage before the renewal: {text}",
             due=min(opened + timedelta(days=COVERAGE_FORTNIGHT), r),
             priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
-            source=c.source, customer=customer.slug,
+            source=c.source, customer=customer.slug, renewal_step="coverage",
         ))
     return flags, actions
 

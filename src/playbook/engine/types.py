@@ -221,6 +221,10 @@ class Action(Record):
     also_for: tuple[str, ...] = ()
     """Others of the team whose list it is on too, besides `owner`: those its text names ('Book an
     exec call between Maya and Simon', written by Tomás) and the owners of the jobs merged into it."""
+    renewal_step: str = ""
+    """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
+    decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never
+    the wording, which may change."""
 
     @property
     def assignees(self) -> tuple[str, ...]:

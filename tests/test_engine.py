@@ -12,6 +12,8 @@ from engine_factory import (
     AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, pause, promise, steady_history,
     touch,
 )
+from msgspec.structs import replace
+
 from playbook.config import Config
 from playbook.model import Contact
 from playbook.engine.words import days, fmt_date, fmt_day, short_date
@@ -669,6 +671,48 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     assert next(f for f in r.health.factors if f.name == "Stage").effect == -15
     ended = customer(*steady_history(), since=LONG_AGO, renewal=d(days_ago), status="ended")
     assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
+
+
+@pytest.mark.parametrize("in_days, waited, lead, expected", [
+    (10, 31, None, True),   # Saltmarsh on 4 Dec: the quote sent a month before, unanswered
+    (0, 14, None, True),
+    (21, 14, None, True),
+    (10, 13, None, False),  # a reply not yet late
+    (22, 30, None, False),  # the renewal further off than the call before it
+    (30, 20, 14, True),     # their side needs two weeks more: the call, and this, come earlier
+    (-1, 30, None, False),  # gone by: that is the renewal lapsed, said once
+])
+def test_our_outreach_unanswered_as_the_renewal_comes_is_a_risk(in_days, waited, lead, expected):
+    """Saltmarsh read Steady ten days before its renewal, with the renewal quote unanswered for a
+    month and nothing heard for 65 days (an account manager's objection)."""
+    quote = touch(waited, 1, type="email", direction="out", summary="Sent the 2027 renewal quote")
+    c = customer(*[touch(n, 1) for n in range(400, 40, -30)], touch(40, 1), quote, since=LONG_AGO, cadence=60,
+                 renewal=AS_OF + timedelta(days=in_days), renewal_lead=lead)
+    r = analyse(c, config(), AS_OF)
+    found = [x for x in r.stage.reasons if x.text.startswith("The renewal is on")]
+    assert bool(found) is expected, [x.text for x in r.stage.reasons]
+    if expected:
+        when = f"in {days(in_days)}" if in_days else "today"
+        assert r.stage.id == "at-risk" and [(x.text, x.cause, x.source) for x in r.stage.reasons] == [(
+            f"The renewal is on {fmt_date(AS_OF + timedelta(days=in_days))} ({when}), and our email of "
+            f"{fmt_date(d(waited))} (Sent the 2027 renewal quote) has had no reply in {days(waited)}.",
+            "renewal", quote.source)]
+    # While a pause they asked for is in force, silence counts for nothing.
+    held = replace(c, pause=pause(AS_OF + timedelta(days=30)))
+    assert not [x for x in analyse(held, config(), AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
+
+
+def test_the_question_how_a_lapsed_renewal_went_keeps_its_own_day():
+    """Saltmarsh on 20 Dec: "Call Jo to confirm how the renewal of 14 Dec went" read 26 days
+    overdue, due 24 Nov, the day of the quote's follow-up it also covers."""
+    follow = promise("Follow up on the renewal quote", due=d(26))
+    c = customer(*steady_history(until_days_ago=60),
+                 touch(47, 1, type="email", direction="out", summary="Sent the renewal quote", commitments=(follow,)),
+                 since=LONG_AGO, renewal=d(6), cadence=60)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert a.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(6))} went"
+    assert [x.text for x in a.also] == ["Follow up on the renewal quote"]
+    assert 0 <= (d(6) - a.due).days <= 2 and a.due.weekday() < 5
 
 
 @pytest.mark.parametrize("days_ago, expected", [(31, True), (32, False)])

@@ -89,16 +89,22 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
 
 def combine(group: list[Action], lead: Action | None = None) -> Action:
     """One action for a group of the same job, ranked best first. It leads with `lead` if given,
-    else the member that has a firm date (a promise's own due date) if any, else the
-    best-ranked; it is due on the earliest firm date (a rule-of-thumb date, such as an ask's
-    week to answer, never moves a promise earlier), takes the group's highest priority, and
-    keeps every member's source."""
+    on its day, else the member that has a firm date (a promise's own due date) if any, else
+    the best-ranked, on the earliest firm date (a rule-of-thumb date, such as an ask's week to
+    answer, never moves a promise earlier); it takes the group's highest priority, and keeps
+    every member's source."""
     if len(group) == 1:
         return group[0]
     firm = [a for a in group if a.firm]
-    lead = lead or (firm[0] if firm else group[0])
+    if lead is not None:
+        # A lead given keeps its own day: "Call Jo to confirm how the renewal of 14 Dec went",
+        # due 24 Nov from the quote's follow-up it covers, made no sense (an account manager's
+        # objection).
+        firm, due = [lead] if lead.firm else [], lead.due
+    else:
+        lead = firm[0] if firm else group[0]
+        due = min(a.due for a in (firm or group))
     others = [a for a in group if a is not lead]
-    due = min(a.due for a in (firm or group))
     priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d.)" for a in others)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
-from .dates import renewal_lapsed, renewal_window
+from .dates import renewal_call_days, renewal_lapsed, renewal_window
 from .owed import ASK_ANSWER_DAYS, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
@@ -125,6 +125,32 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     return out
 
 
+#: Days after which our outreach with no reply, close to a renewal, is a reply missing.
+REPLY_LATE_DAYS = 14
+
+
+def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Reason]:
+    """The renewal is as close as the call before it (`renewal_call_days`) and what we sent since
+    we last heard from them has had no reply for `REPLY_LATE_DAYS`: nobody knows whether they
+    will renew. Saltmarsh, ten days before its renewal, with the quote sent a month before
+    unanswered and nothing heard for 65 days, read Steady (an account manager's objection)."""
+    r = customer.renewal
+    if r is None or not tl.unanswered or as_of > r or (r - as_of).days > renewal_call_days(customer):
+        return []
+    first = tl.unanswered[0]
+    waited = (as_of - first.date).days
+    if waited < REPLY_LATE_DAYS:
+        return []
+    what = f"{first.type} of {fmt_date(first.date)}"
+    if first.summary:
+        what += f" ({first.summary.rstrip('.')})"
+    more = len(tl.unanswered) - 1
+    then = "" if not more else ", nor the touch since" if more == 1 else f", nor the {more} touches since"
+    when = f"in {days((r - as_of).days)}" if r > as_of else "today"
+    return [Reason(f"The renewal is on {fmt_date(r)} ({when}), and our {what} has had no reply in "
+                   f"{days(waited)}{then}.", first.source, "renewal")]
+
+
 def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
     """The renewal date in customer.yaml has gone by and nobody has recorded how it went: the
     account may have lapsed. Saltmarsh's renewal passed with our quote unanswered, and the
@@ -141,7 +167,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
             paused: Pause | None = None) -> list[Reason]:
     """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
     bad touch or with our outreach unanswered, a silence that breaks the account's rhythm
-    (`going_cold`), a key person quiet before the renewal, a renewal gone by unrecorded. Each
+    (`going_cold`), a key person quiet before the renewal, our outreach unanswered as the renewal
+    comes (`renewal_unanswered`), a renewal gone by unrecorded. Each
     names its kind (`Reason.cause`), for the plays that hold for some kinds only."""
     out: list[Reason] = renewal_passed(customer, as_of) if customer is not None else []
     negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
@@ -178,6 +205,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(owed_silence(cold_reason(tl, items, cadence), commitments))
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
+        out += renewal_unanswered(customer, tl, as_of)
     return out
 
 

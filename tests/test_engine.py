@@ -390,6 +390,18 @@ def test_a_promise_well_overdue_says_tick_it_or_say_when(late, says):
                                                             f"({days(late)} overdue).")
 
 
+def test_a_late_promise_to_several_tells_them_not_one_picked_by_order():
+    """Calder: the schedule promised in a workshop with Owen and Tasha, and asked for by Tasha,
+    read "with Tasha Greene" and "tell Owen Price when it will come", the first of the meeting."""
+    p = promise("Send the revised data retention schedule", due=d(50))
+    wanted = ask("A revised data retention schedule for their matter types", d(80), from_="Bo Chan")
+    c = customer(*steady_history(), touch(64, 0, type="meeting", with_=("Ann Lee", "Bo Chan"), commitments=(p,)),
+                 since=LONG_AGO, asks=(wanted,))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == p.text]
+    assert a.contact == "Bo Chan" and [x.text for x in a.also] == ["Answer Bo Chan: " + wanted.what]
+    assert "; if not, tell them when it will come." in a.why and "Ann Lee and Bo Chan" in a.why
+
+
 def test_what_goes_ahead_during_a_pause_says_the_pause_is_on():
     """Ashby's renewal call, in the last weeks of the pause Mark Ellery asked for, read as if
     nothing held us back; a chasing touch still waits for the pause's end."""

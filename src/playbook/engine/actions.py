@@ -129,6 +129,9 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             when = (f"had no due date, so it counts as due a week after it was made ({fmt_date(due)})"
                     + (f", now {days(late)} overdue" if late > 0 else ""))
         named = named_in(text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+        # Promised to several, none named: the action is with the first of them, or whoever of
+        # them asked for it (`merge.combine`), so the text tells "them", not one by name (Calder's
+        # read "tell Owen Price" on an action with Tasha, who had asked for the schedule).
         contact = named or (i.with_[0] if i.with_ else None)
         where = f"the {i.type} of {fmt_date(i.date)}"
         present = f" with {people(i.with_)}" if i.with_ else ""
@@ -142,7 +145,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         if late > t.overdue_days:
             note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
-                                                            f"; if not, tell {contact or 'them'} when it will come.")
+                                                            f"; if not, tell {named or 'them'} when it will come.")
         answered = answered_ask(customer, text) if late > 0 and not is_chase(text) else None
         if answered is not None:
             why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "

@@ -14,6 +14,7 @@ from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .merge import topic
+from .occasion import day_text, occasion
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import deciders, role_text, verb
@@ -142,10 +143,20 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why = f"Promised to {named} in {where}" + (f" (with {people(others)})" if others else "") + f"; it {when}."
         else:
             why = f"Promised in {where}{present}; it {when}."
-        if late > t.overdue_days:
-            note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
+        note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
+        found = occasion(text, oc.commitment.made_on, due) if late > 0 and not is_chase(text) else None
+        for_day, feast = found if found is not None else (None, None)
+        what_day = day_text((for_day, feast)) if for_day else ""
+        if for_day is not None and for_day < as_of:
+            # Late for the day it was for: done and not ticked, or missed; no longer "when".
+            why += (f" It was for {what_day}, which has gone by: if it was done, tick it in {note}; "
+                    f"if not, tell {named or 'them'} what we will do now.")
+        elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
+        if for_day is not None and for_day >= as_of:
+            why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
+                                                  else "today.")
         answered = answered_ask(customer, text) if late > 0 and not is_chase(text) else None
         if answered is not None:
             why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "

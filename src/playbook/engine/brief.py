@@ -6,10 +6,11 @@ behind it like every other reason.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..model import Interaction
 from .dates import renewal_lapsed
+from .occasion import day_text, occasion
 from .owed import is_chase, waiting_since
 from .pause import pause_text
 from .stage import unanswered_text, unrepaired_negatives
@@ -109,6 +110,12 @@ def _due(oc: OpenCommitment) -> str:
             else f"due {fmt_date(oc.due)}")
 
 
+def _gone_by(oc: OpenCommitment, as_of: date) -> tuple[date, str | None] | None:
+    """The day a late promise was for (`occasion`), if it has gone by."""
+    found = occasion(oc.commitment.text, oc.commitment.made_on, oc.due) if oc.due is not None else None
+    return found if found is not None and found[0] < as_of else None
+
+
 def handle_with_care(r: Relationship) -> list[Reason]:
     """What not to walk into: open complaints, a pause they asked for, promises we are late on,
     ideas they shelved, our unanswered messages, and what each person asked us to avoid."""
@@ -128,11 +135,17 @@ def handle_with_care(r: Relationship) -> list[Reason]:
         out.append(Reason(f"{pause_text(c.pause)} Do not chase.", c.pause.source))
     late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
     if late:
-        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)})" for oc in late[:3]]
+        # A promise for a day gone by ("laptops for the 1 December starters") is done and not
+        # ticked, or missed: "say when it will come" no longer fits it.
+        gone = [_gone_by(oc, as_of) for oc in late]
+        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; it was for {day_text(g)})" if g else ")")
+                  for oc, g in zip(late[:3], gone)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
-        out.append(Reason(f"We are late on: {what}. Say when {'it' if len(late) == 1 else 'each'} will come.",
-                          late[0].commitment.source))
+        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not all(gone) else \
+            "Check first whether it was done in time; if not, say what we will do now." if len(late) == 1 else \
+            "Check first whether each was done in time; if not, say what we will do now."
+        out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:
         if id(a) in told:  # no longer a shelved idea: it is in 'what to bring up'

@@ -1,0 +1,64 @@
+"""The day a promise is for, when its text names one after its due date: "Build the laptops for
+the 1 December starters" (due 27 Nov), "Run the pre-Christmas Wi-Fi health check".
+
+Once that day has gone by, delivering late no longer helps: the starters began with laptops or
+without them. Kestrel's promise read "7 days overdue… at risk if still open on 12 Dec" three
+days after its starters began, as if there were still time (an account manager's objection).
+Pure: the text and the promise's days are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .words import fmt_date
+
+_MONTHS = {name: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")), start=1) for name in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+#: A word before the day that makes it a start, not what the work is for ("after 1 Dec").
+_NOT_FOR = r"(?<!\bafter )(?<!\bfrom )(?<!\bsince )"
+_DAY_MONTH = re.compile(rf"{_NOT_FOR}\b{_ORDINAL}\s+({_MONTH})\b", re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"{_NOT_FOR}\b({_MONTH})\s+{_ORDINAL}\b(?!\s*(?:%|am|pm|:))", re.IGNORECASE)
+#: Feasts a promise is made for ("pre-Christmas", "before Christmas", "the Christmas menu").
+#: Not the new year: work "in the new year" is after it, not for it.
+_FEASTS = {"christmas": (12, 25), "xmas": (12, 25)}
+_FEAST_NAMES = {"christmas": "Christmas", "xmas": "Christmas"}
+_FEAST = re.compile(rf"{_NOT_FOR}\b({'|'.join(_FEASTS)})\b", re.IGNORECASE)
+
+
+def _nearest(month: int, day: int, made_on: date) -> date | None:
+    """That day in the year nearest `made_on`, if it comes after it: a day before it is an
+    event gone by that the work is about ("the root-cause report for the 3 November outage"),
+    not one it is for. None for a day no month has."""
+    try:
+        days = [date(made_on.year + k, month, day) for k in (-1, 0, 1)]
+    except ValueError:
+        return None
+    found = min(days, key=lambda d: abs((d - made_on).days))
+    return found if found > made_on else None
+
+
+def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | None:
+    """The first day the text names that comes after `due`: what the work is for, with the
+    feast's name if it is one ("Christmas"). None when it names none, or only days up to its
+    due date (a deadline said twice: "Send it by 1 Dec"), or days gone by when it was made."""
+    found: list[tuple[date | None, str | None]] = []
+    for m in _DAY_MONTH.finditer(text):
+        found.append((_nearest(_MONTHS[m.group(2).lower()], int(m.group(1)), made_on), None))
+    for m in _MONTH_DAY.finditer(text):
+        found.append((_nearest(_MONTHS[m.group(1).lower()], int(m.group(2)), made_on), None))
+    for m in _FEAST.finditer(text):
+        found.append((_nearest(*_FEASTS[m.group(1).lower()], made_on), _FEAST_NAMES[m.group(1).lower()]))
+    after = sorted((d, name or "") for d, name in found if d is not None and d > due)
+    return (after[0][0], after[0][1] or None) if after else None
+
+
+def day_text(found: tuple[date, str | None]) -> str:
+    """'1 Dec 2026', or the feast's name: 'Christmas'."""
+    day, feast = found
+    return feast or fmt_date(day)

@@ -131,9 +131,31 @@ def test_a_late_promise_an_answered_ask_is_about_asks_whether_it_went(asked, sta
     p = promise("Send the in-room tablet pricing", due=d(due))
     c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
                  since=LONG_AGO, cadence=60, asks=(ask(asked, d(150), status=status, line=45),))
-    (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
-    assert act.why.endswith(f"Their ask \u201c{asked}\u201d is marked done in customer.yaml (line 45): was this "
-                            "sent with its answer?") is hinted
+    r = analyse(c, config(), AS_OF)
+    (act,) = [a for a in r.actions if a.kind == "follow-up"]
+    note = os.path.basename(act.source.path)
+    assert act.why.endswith(f"Their ask \u201c{asked}\u201d is marked done in customer.yaml (line 45): if this was "
+                            f"done with its answer, tick it in {note}; if not, reopen the ask and tell Ann Lee when it "
+                            "will come.") is hinted
+    # In doubt, it is no risk (Rosalind read at risk for it), and the stage says why not.
+    assert (r.stage.id == "at-risk") is (due > 14 and not hinted)
+    assert any("is marked done (customer.yaml line 45): not counted as a risk." in x.text
+               for x in r.stage.reasons) is hinted
+
+
+def test_a_promise_made_the_day_an_ask_was_raised_is_its_answer():
+    """Rosalind asked on 2 Oct whether the ovens' sensors could go on the shop Wi-Fi; we promised
+    that day to find out what the sensor kit needs. The ask is marked done: the promise is in
+    doubt, not broken. The same words a day apart, or one word shared, are not enough."""
+    def stage(asked_days_ago: int, what: str) -> str:
+        p = promise("Find out from the oven supplier what the sensor kit needs on the network", due=d(23))
+        c = customer(*steady_history(until_days_ago=60), touch(49, 1, commitments=(p,)), since=LONG_AGO, cadence=60,
+                     asks=(ask(what, d(asked_days_ago), status="answered", line=30),))
+        return analyse(c, config(), AS_OF).stage.id
+    sensors = "Whether the new ovens' temperature sensors can go on the shop Wi-Fi"
+    assert stage(49, sensors) == "steady"
+    assert stage(50, sensors) == "at-risk"
+    assert stage(49, "Whether the new ovens can go on the shop Wi-Fi") == "at-risk"
 
 
 def test_done_commitment_is_never_overdue():

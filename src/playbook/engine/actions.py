@@ -147,7 +147,13 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         found = occasion(text, oc.commitment.made_on, due) if late > 0 and not is_chase(text) else None
         for_day, feast = found if found is not None else (None, None)
         what_day = day_text((for_day, feast)) if for_day else ""
-        if for_day is not None and for_day < as_of:
+        answered = oc.answered if late > 0 else None
+        if answered is not None:
+            # The two disagree; more often the promise was only never ticked (stage: not a risk).
+            why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "
+                    f"{answered.source.line}): if this was done with its answer, tick it in {note}; if not, "
+                    f"reopen the ask and tell {named or 'them'} when it will come.")
+        elif for_day is not None and for_day < as_of:
             # Late for the day it was for: done and not ticked, or missed; no longer "when".
             why += (f" It was for {what_day}, which has gone by: if it was done, tick it in {note}; "
                     f"if not, tell {named or 'them'} what we will do now.")
@@ -157,10 +163,6 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         if for_day is not None and for_day >= as_of:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
-        answered = answered_ask(customer, text) if late > 0 and not is_chase(text) else None
-        if answered is not None:
-            why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "
-                    f"{answered.source.line}): was this sent with its answer?")
         out.append(Action(
             kind="follow-up", title=follow_up_title(text), why=why,
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
@@ -168,16 +170,6 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
         ))
     return out
-
-
-def answered_ask(customer: Customer, promise: str) -> Ask | None:
-    """An ask marked done that a late promise is about: the two disagree, and the promise may
-    simply not have been ticked (Lantern's tablet pricing, asked in June and marked done, was
-    "16 days overdue" as promised again in October: the reader asked whether it had gone). Only
-    when all the promise is about, past its verb, the ask was about too: "Send pricing for remote
-    render access" after "Remote access to the render farm" was done promises something new."""
-    about = topic(promise.split(maxsplit=1)[1]) if len(promise.split()) > 1 else frozenset()
-    return next((a for a in customer.asks if a.done and len(about) >= 2 and about <= topic(a.what)), None)
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,

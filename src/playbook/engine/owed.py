@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..model import Ask, Customer
+from .merge import topic
 from .timeline import upto
 from .types import OpenCommitment
 
@@ -34,7 +35,8 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
         for c in i.commitments:
             if not c.done:
                 overdue = max(0, (as_of - c.due).days) if c.due else 0
-                out.append(OpenCommitment(c, i, c.due, overdue))
+                out.append(OpenCommitment(c, i, c.due, overdue,
+                                          None if is_chase(c.text) else answered_ask(customer, c.text, i.date)))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 
@@ -64,3 +66,23 @@ def open_asks(customer: Customer, as_of: date) -> tuple[Ask, ...]:
 def parked_asks(customer: Customer, as_of: date) -> tuple[Ask, ...]:
     """Asks parked on as_of (shelved ideas, standing agreements): never overdue, in file order."""
     return tuple(a for a in customer.asks if a.parked_on(as_of) and _asked_by(a, as_of))
+
+
+def answered_ask(customer: Customer, promise: str, made_on: date | None = None) -> Ask | None:
+    """An ask marked done that a promise is about: were the promise late, the two would
+    disagree, and often it was only never ticked. Lantern's tablet pricing, asked in June and
+    marked done, read "16 days overdue" as promised again in October (the reader asked whether
+    it had gone): all the promise is about, past its verb, the ask was about too. Or it was
+    made on the day the ask was raised, and shares two words with it: Rosalind asked on 2 Oct
+    whether the ovens' sensors could go on the shop Wi-Fi, and we promised that day to find out
+    what the sensor kit needs. "Send pricing for remote render access" on 17 Nov, after
+    "Remote access to the render farm" of 22 Sep was done, promises something new."""
+    about = topic(promise.split(maxsplit=1)[1]) if len(promise.split()) > 1 else frozenset()
+    if len(about) < 2:
+        return None
+    for a in customer.asks:
+        if a.done:
+            theirs = topic(a.what)
+            if about <= theirs or (made_on is not None and a.since == made_on and len(about & theirs) >= 2):
+                return a
+    return None

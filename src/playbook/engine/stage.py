@@ -179,7 +179,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
                           f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
                           "setback"))
     for oc in promises(commitments):
-        if oc.overdue_days > t.overdue_days:
+        # One their ask marked done says was delivered is in doubt, not a risk (late_promises_reason).
+        if oc.overdue_days > t.overdue_days and oc.answered is None:
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue.", oc.commitment.source, "late-promise"))
     n = tl.days_since_heard
@@ -399,7 +400,7 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
         out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting"
                           + ("." if late else ", no overdue promise.")))
     if late:
-        out.append(late_promises_reason(late, t))
+        out += late_promises_reason(late, t)
     if waiting is not None:
         out.append(waiting)
     return out or [Reason("No sign of growth or risk.")]
@@ -425,20 +426,32 @@ def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitmen
     return sorted((oc for oc in promises(commitments) if oc.overdue_days > 0), key=lambda oc: -oc.overdue_days)
 
 
-def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> Reason:
+def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> list[Reason]:
     """'2 promises are overdue, the most “Send the plan”, by 8 days; it puts the relationship
     at risk if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
     page lists it as overdue, and "no overdue promise" beside that list was an account
     manager's objection; the day it tips over is what they asked for next."""
-    first = late[0]
-    # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
-    tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
-    what = f"\u201c{first.commitment.text}\u201d"
-    if len(late) == 1:
-        return Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
-                      f"risk{tips}.", first.commitment.source)
-    return Reason(f"{len(late)} promises are overdue, the most {what}, by {days(first.overdue_days)}; it puts "
-                  f"the relationship at risk{tips}.", first.commitment.source)
+    counted = [oc for oc in late if oc.answered is None]
+    doubted = [oc for oc in late if oc.answered is not None]
+    out = []
+    if counted:
+        first = counted[0]
+        # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
+        tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
+        what = f"\u201c{first.commitment.text}\u201d"
+        out.append(Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
+                          f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
+                   Reason(f"{len(counted)} promises are overdue, the most {what}, by {days(first.overdue_days)}; it "
+                          f"puts the relationship at risk{tips}.", first.commitment.source))
+    # Rosalind read at risk for a promise to find out about the ovens' sensors while the ask it
+    # answered was marked done: more likely never ticked than broken (an account manager's
+    # objection). Said, and not counted, until one of the two is put right.
+    for oc in doubted[:2]:
+        a = oc.answered
+        out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d is {days(oc.overdue_days)} overdue, but their ask "
+                          f"\u201c{a.what}\u201d is marked done (customer.yaml line {a.source.line}): not counted "
+                          "as a risk. Tick the promise if it went, or reopen the ask.", oc.commitment.source))
+    return out
 
 
 def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment, ...], cadence: int,
@@ -460,7 +473,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         if found and stage_id in ("establishing", "growing"):
             late = late_promises(commitments)  # steady says so itself, in its place among its reasons
             if late:
-                found = [*found, late_promises_reason(late, t)]
+                found = [*found, *late_promises_reason(late, t)]
         if found:
             if paused is not None and stage_id != "ended":
                 note = Reason(pause_text(paused), paused.source)

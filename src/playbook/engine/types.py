@@ -150,6 +150,8 @@ class OpenCommitment(Record):
     due: date | None
     overdue_days: int
     """Days past due (0 when not overdue or undated)."""
+    answered: Ask | None = None
+    """An ask marked done that this promise is about (`owed.answered_ask`): the two disagree."""
 
 
 class KeyDate(Record):

@@ -11,11 +11,13 @@ import os
 from datetime import date
 
 import pytest
+from msgspec.structs import replace
 
-from engine_factory import AS_OF, config, customer, d, promise, steady_history, touch
+from engine_factory import AS_OF, Source, config, customer, d, promise, steady_history, touch
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care
 from playbook.engine.occasion import occasion
+from playbook.model import Event
 
 LONG_AGO = d(800)
 NOV_18, NOV_27 = date(2026, 11, 18), date(2026, 11, 27)
@@ -67,3 +69,23 @@ def test_while_the_day_it_is_for_is_still_to_come_it_says_how_soon():
 def test_a_promise_not_yet_late_says_nothing_of_it():
     a, _ = laptops(for_days_ago=-20, due_days_ago=-5)
     assert " It is for" not in a.why and " It was for" not in a.why
+
+
+def test_a_promise_made_in_a_note_naming_one_of_their_dates_is_for_that_date():
+    """Loomwork: "Send the device order confirmation to Marta" was made in Marta's note of the
+    starters' "first day Monday 7 December", the day customer.yaml's `dates` gives them; it read
+    26 days overdue a fortnight after they began, as if still useful."""
+    starters = Event("First day of the five starters", d(5), "Ann Lee", 7, Source("content/customers/x/customer.yaml", 12))
+    p = promise("Send the device order confirmation", due=d(10))
+    note = replace(touch(15, 1, commitments=(p,)), body=f"Five starters, first day Monday {d(5).day} {d(5):%B}.\n")
+    c = replace(customer(*steady_history(until_days_ago=30), note, since=LONG_AGO), dates=(starters,))
+    r = analyse(c, config(), AS_OF)
+    (a,) = [a for a in r.actions if a.title == p.text]
+    assert a.why.endswith(f" It was for \u201cFirst day of the five starters\u201d (15 Nov 2026), which has gone by: "
+                          f"if it was done, tick it in {os.path.basename(a.source.path)}; if not, tell Ann Lee what "
+                          "we will do now.")
+    # A note that names another day, or none, ties the promise to nothing.
+    other = replace(note, body="Five starters, first day Monday 16 November.\n")
+    c2 = replace(c, interactions=tuple(i if i is not note else other for i in c.interactions))
+    (b,) = [a for a in analyse(c2, config(), AS_OF).actions if a.title == p.text]
+    assert "It was for" not in b.why and "It is for" not in b.why

@@ -14,7 +14,7 @@ from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .merge import topic
-from .occasion import day_text, occasion
+from .occasion import promise_for
 from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import deciders, role_text, verb
@@ -144,9 +144,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         else:
             why = f"Promised in {where}{present}; it {when}."
         note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
-        found = occasion(text, oc.commitment.made_on, due) if late > 0 and not is_chase(text) else None
-        for_day, feast = found if found is not None else (None, None)
-        what_day = day_text((for_day, feast)) if for_day else ""
+        found = promise_for(oc, customer.dates, due) if late > 0 and not is_chase(text) else None
+        for_day, what_day = found if found is not None else (None, "")
         answered = oc.answered if late > 0 else None
         if answered is not None:
             # The two disagree; more often the promise was only never ticked (stage: not a risk).

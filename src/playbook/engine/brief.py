@@ -6,11 +6,11 @@ behind it like every other reason.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ..model import Interaction
 from .dates import renewal_lapsed
-from .occasion import day_text, occasion
+from .occasion import promise_for
 from .owed import is_chase, waiting_since
 from .pause import pause_text
 from .stage import unanswered_text, unrepaired_negatives
@@ -110,10 +110,10 @@ def _due(oc: OpenCommitment) -> str:
             else f"due {fmt_date(oc.due)}")
 
 
-def _gone_by(oc: OpenCommitment, as_of: date) -> tuple[date, str | None] | None:
-    """The day a late promise was for (`occasion`), if it has gone by."""
-    found = occasion(oc.commitment.text, oc.commitment.made_on, oc.due) if oc.due is not None else None
-    return found if found is not None and found[0] < as_of else None
+def _gone_by(oc: OpenCommitment, r: Relationship) -> str | None:
+    """The day a late promise was for (`promise_for`), as said, if it has gone by."""
+    found = promise_for(oc, r.customer.dates, oc.due) if oc.due is not None else None
+    return found[1] if found is not None and found[0] < r.as_of else None
 
 
 def handle_with_care(r: Relationship) -> list[Reason]:
@@ -137,8 +137,8 @@ def handle_with_care(r: Relationship) -> list[Reason]:
     if late:
         # A promise for a day gone by ("laptops for the 1 December starters") is done and not
         # ticked, or missed: "say when it will come" no longer fits it.
-        gone = [_gone_by(oc, as_of) for oc in late]
-        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; it was for {day_text(g)})" if g else ")")
+        gone = [_gone_by(oc, r) for oc in late]
+        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; it was for {g})" if g else ")")
                   for oc, g in zip(late[:3], gone)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more

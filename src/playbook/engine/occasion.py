@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..model import Event
+from .types import OpenCommitment
 from .words import fmt_date
 
 _MONTHS = {name: n for n, names in enumerate((
@@ -43,10 +45,9 @@ def _nearest(month: int, day: int, made_on: date) -> date | None:
     return found if found > made_on else None
 
 
-def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | None:
-    """The first day the text names that comes after `due`: what the work is for, with the
-    feast's name if it is one ("Christmas"). None when it names none, or only days up to its
-    due date (a deadline said twice: "Send it by 1 Dec"), or days gone by when it was made."""
+def named_days(text: str, made_on: date) -> list[tuple[date, str | None]]:
+    """Every day the text names that comes after `made_on` (`_nearest`), with the feast's name
+    if it is one ("Christmas")."""
     found: list[tuple[date | None, str | None]] = []
     for m in _DAY_MONTH.finditer(text):
         found.append((_nearest(_MONTHS[m.group(2).lower()], int(m.group(1)), made_on), None))
@@ -54,11 +55,27 @@ def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | N
         found.append((_nearest(_MONTHS[m.group(1).lower()], int(m.group(2)), made_on), None))
     for m in _FEAST.finditer(text):
         found.append((_nearest(*_FEASTS[m.group(1).lower()], made_on), _FEAST_NAMES[m.group(1).lower()]))
-    after = sorted((d, name or "") for d, name in found if d is not None and d > due)
+    return [(d, name) for d, name in found if d is not None]
+
+
+def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | None:
+    """The first day the text names that comes after `due`: what the work is for, with the
+    feast's name if it is one ("Christmas"). None when it names none, or only days up to its
+    due date (a deadline said twice: "Send it by 1 Dec"), or days gone by when it was made."""
+    after = sorted((d, name or "") for d, name in named_days(text, made_on) if d > due)
     return (after[0][0], after[0][1] or None) if after else None
 
 
-def day_text(found: tuple[date, str | None]) -> str:
-    """'1 Dec 2026', or the feast's name: 'Christmas'."""
-    day, feast = found
-    return feast or fmt_date(day)
+def promise_for(oc: OpenCommitment, events: tuple[Event, ...], due: date) -> tuple[date, str] | None:
+    """The day a promise due on `due` is for, and how to say it ('1 Dec 2026', 'Christmas',
+    '“First day of the five December starters” (7 Dec 2026)'): a day its text names, else one
+    of the customer's own dates (customer.yaml `dates`) that the note it was made in names.
+    Loomwork's "Send the device order confirmation to Marta" was made in Marta's note of the
+    starters' "first day Monday 7 December", the day customer.yaml gives them."""
+    found = occasion(oc.commitment.text, oc.commitment.made_on, due)
+    if found is not None:
+        return found[0], found[1] or fmt_date(found[0])
+    i = oc.interaction
+    named = {d for d, _ in named_days(f"{i.summary or ''}\n{i.body}", i.date)}
+    ev = next((e for e in sorted(events, key=lambda e: (e.on, e.what)) if e.on in named and e.on > due), None)
+    return (ev.on, f"\u201c{ev.what}\u201d ({fmt_date(ev.on)})") if ev is not None else None

@@ -984,6 +984,33 @@ def test_a_play_about_a_person_goes_to_whoever_met_them_last(met_by, owner):
     assert (a.contact, a.owner) == ("Bo Chan", owner)
 
 
+def test_a_play_with_a_person_is_with_them_and_joins_a_meeting_due_with_them():
+    """St Aldhelm's "Check in before their budget-setting round" named no one, beside a meeting
+    with Anjali, who holds the budget (an account manager's objection). With `with: budget
+    holder` the play is with her, and one conversation with the meeting before the renewal,
+    which leads: the play's title says what, not with whom."""
+    bo = replace(contact("Bo Chan", "CFO"), decision=("budget holder",))
+    budget = Play(name="Budget round", do="Check in before their budget round", within=10, priority="low",
+                  tags=("public-sector",), with_="budget holder")
+    c = customer(*steady_history(), touch(200, 1, with_=("Bo Chan",)), since=LONG_AGO, tags=("public-sector",),
+                 contacts=(contact("Ann Lee", "CEO", primary=True), bo), renewal=AS_OF + timedelta(days=100))
+    acts = analyse(c, Config(plays=(budget,)), AS_OF).actions
+    assert not [a for a in acts if a.kind == "play"]
+    (meet,) = [a for a in acts if a.contact == "Bo Chan" and a.kind == "renewal"]
+    assert meet.title.startswith("Meet Bo Chan (budget holder) before the renewal")
+    assert [x.text for x in meet.also] == [budget.do] and meet.due <= AS_OF + timedelta(days=10)
+    # Nobody with that decision role: a job title serves; else the play is with no one named.
+    plain = customer(*steady_history(), since=LONG_AGO, tags=("public-sector",))
+    for wanted, who in (("cfo", "Bo Chan"), ("champion", None)):
+        (a,) = [a for a in analyse(plain, Config(plays=(replace(budget, with_=wanted),)), AS_OF).actions
+                if a.kind == "play"]
+        assert a.contact == who
+    # A chore for the team is with no one of theirs.
+    chore = replace(budget, with_="cfo", internal=True)
+    (a,) = [a for a in analyse(plain, Config(plays=(chore,)), AS_OF).actions if a.kind == "play"]
+    assert a.contact is None
+
+
 def test_a_chore_for_the_team_past_its_day_is_due_today_never_overdue():
     """Northgate's "Review account health … at the next stand-up" read "73 days overdue" on the
     day a reader first saw it; a chore is due today once its day is past, and its reason keeps

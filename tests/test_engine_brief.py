@@ -81,7 +81,10 @@ def test_a_complaint_set_right_is_not_open():
 def test_internal_plays_are_marked_and_parsed():
     config_, problems = parse_config("plays:\n  - name: Review\n    when: {}\n    do: Review at stand-up\n"
                                      "    within: 5\n    internal: true\n")
-    assert problems == [] and config_.plays[0].internal is True
+    assert problems == [] and config_.plays[0].internal is True and config_.plays[0].with_ is None
+    named, problems = parse_config("plays:\n  - name: Budget\n    when: {}\n    do: Check in\n"
+                                   "    within: 5\n    with: budget holder\n")
+    assert problems == [] and named.plays[0].with_ == "budget holder"
     c = customer(touch(5, 1), since=LONG_AGO)
     (a,) = analyse(c, Config(plays=config_.plays), AS_OF).actions
     assert a.internal

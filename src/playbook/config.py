@@ -107,6 +107,8 @@ class Play(Record):
     """No touch with a contact in this role for so many days."""
     internal: bool = False
     """A chore for the team (a review at stand-up), left out of the customer's brief."""
+    with_: str | None = None
+    """Whom the action is with: a decision role ('budget holder') or a job title ('CFO')."""
     line: int = 0
     """Line in playbook.yaml, for source links."""
 
@@ -420,7 +422,7 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             problems.append(error(path, item.line, item.column, "each play needs 'name', 'when', 'do' and 'within'"))
             continue
         p = Fields(item, path, problems, "a play")
-        p.reject_unknown(("name", "when", "do", "within", "priority", "internal"))
+        p.reject_unknown(("name", "when", "do", "within", "priority", "internal", "with"))
         do = p.text("do", required=True)
         name = p.text("name") or do or "play"
         within = p.integer("within", 0, 3650)
@@ -480,5 +482,5 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
                                       f"play '{name}' has no 'within'; say in how many days it is due"))
             continue
         out.append(Play(name=name, do=do, within=within, priority=priority, line=item.line,
-                        internal=bool(p.boolean("internal")), **kw))
+                        internal=bool(p.boolean("internal")), with_=p.text("with"), **kw))
     return tuple(out)

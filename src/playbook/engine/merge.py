@@ -137,7 +137,10 @@ def same_person(actions: list[Action]) -> list[Action]:
         if any(a is j for j in joined):
             continue
         if a.kind == "renewal" and a.contact in meets and meets[a.contact] is a:
-            a = combine(sorted([a, *(j for j in joined if j.contact == a.contact)], key=Action.sort_key))
+            # The one due first leads, so its reason says why it is due then: a sponsor call
+            # that "has applied since 5 Dec" read 53 days overdue, from the meeting it covered.
+            group = [a, *(j for j in joined if j.contact == a.contact)]
+            a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())))
         out.append(a)
     return out
 

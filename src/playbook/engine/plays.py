@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Callable
 
 from ..config import CONFIG_FILE, Config, Play
-from ..model import RISK_CAUSE_WORDS, Customer, Opportunity, Source
+from ..model import RISK_CAUSE_WORDS, Contact, Customer, Opportunity, Source
+from .people import gone
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
@@ -16,6 +17,17 @@ from .words import days, fmt_date
 def role_matches(role: str | None, wanted: str) -> bool:
     """'CFO' matches 'CFO' and 'Group CFO', not 'CFOO'; case is ignored."""
     return bool(role) and re.search(rf"\b{re.escape(wanted)}\b", role, re.I) is not None
+
+
+def play_person(customer: Customer, wanted: str, as_of: date) -> Contact | None:
+    """Whom a play's `with` names, of the people still there: the first with that decision role
+    ('budget holder'), else the first whose job it is ('CFO'). St Aldhelm's "Check in before
+    their budget-setting round" named no one, beside a meeting with Anjali, who holds the budget
+    (an account manager's objection): with `with: budget holder` the two are one action."""
+    here = [c for c in customer.contacts if not gone(c, as_of)]
+    key = " ".join(wanted.lower().split())
+    return next((c for c in here if key in c.decision), None) or \
+        next((c for c in here if role_matches(c.role, wanted)), None)
 
 
 def open_on(o: Opportunity, day: date) -> bool:
@@ -113,6 +125,9 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         met.append(f"no touch with {p.name} ({p.role}) "
                    f"{'ever' if p.last_touch is None else 'since ' + fmt_date(p.last_touch)}"
                    f" — over {days(gap.days)}")
+    if contact is None and play.with_ and not play.internal:
+        found = play_person(customer, play.with_, as_of)
+        contact = found.name if found is not None else None
     if not met:
         met.append("it applies to every customer")
     start = max(held) if held else None

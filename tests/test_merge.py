@@ -137,3 +137,8 @@ def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_fi
     found = with_renewal([meet, call, quote])
     assert found[0] == meet
     assert len(found) == 2 and found[1].title == call.title and [r.text for r in found[1].also] == [quote.title]
+    # With no call (the renewal further off), a renewal-worded ask joins no coverage meeting:
+    # Tasha's "their PI insurance renewal" swallowed the email to Eleanor, who decides ours.
+    evidence = replace(action("Answer Tasha: evidence for their insurance renewal form", 2), kind="answer",
+                       contact="Tasha")
+    assert with_renewal([meet, evidence]) == [meet, evidence]

@@ -13,7 +13,7 @@ from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text
-from .stage import last_unrepaired_negative, renewal_passed, renewal_unanswered, stakeholders_quiet, unanswered_text
+from .stage import last_unrepaired_negative, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
 from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word
@@ -184,7 +184,7 @@ def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
 
 
 #: What a reason for "at risk" that no other factor weighs takes away: a key person quiet
-#: before the renewal, our outreach unanswered as it comes, a renewal gone by unrecorded.
+#: before the renewal, a renewal gone by unrecorded.
 UNWEIGHED_EFFECT = -15
 #: The most health an account at risk (dormant) can show: never in the band above it.
 STAGE_CEILING = {"at-risk": HEALTH_GOOD - 1, "dormant": HEALTH_FAIR - 1}
@@ -194,8 +194,8 @@ def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFa
     """The stage's verdict, counted once. Its other reasons (a late promise, a setback, a
     silence) are weighed by their own factors: the stage charging them again took 33 points
     for one late promise (an account manager's objection). What it adds is what no factor
-    weighs (`unweighed`: a key person quiet before the renewal, our outreach unanswered as it
-    comes, a renewal gone by unrecorded) and a ceiling: an account at risk never reads as healthy, nor a dormant one as fair.
+    weighs (`unweighed`: a key person quiet before the renewal, a renewal gone by unrecorded)
+    and a ceiling: an account at risk never reads as healthy, nor a dormant one as fair.
     `others`: the sum of the other factors."""
     if stage.id not in STAGE_CEILING:
         return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
@@ -223,8 +223,8 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of, open_),
     )
-    unweighed = renewal_passed(customer, as_of) + (
-        stakeholders_quiet(customer, tl, as_of, t) + renewal_unanswered(customer, tl, as_of) if paused is None else [])
+    unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
+                                                   if paused is None else [])
     factors += (stage_weight(stage, unweighed, sum(f.effect for f in factors)),)
     total = sum(f.effect for f in factors)
     score = max(0, min(100, total))

@@ -72,10 +72,10 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
     the renewal quote') are one conversation with the customer: one action, not two. Once the
     renewal date has gone by unrecorded, asking how it went leads: Saltmarsh's lapsed renewal
     read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
-    # The call before the renewal (or the question how a lapsed one went), not a meeting with a
-    # quiet decider that happens to rank first; that meeting only when it is the one there is.
-    renewals = [a for a in actions if a.kind == "renewal"]
-    call = next((a for a in renewals if a.renewal_step != "coverage"), renewals[0] if renewals else None)
+    # The call before the renewal (or the question how a lapsed one went), never a meeting with
+    # a quiet decider: Tasha's ask for evidence for "their PI insurance renewal" swallowed the
+    # email to Eleanor, who decides ours and had not been heard from in 472 days.
+    call = next((a for a in actions if a.kind == "renewal" and a.renewal_step != "coverage"), None)
     if call is None:
         return actions
     about = [a for a in actions if a is not call and a.kind in ("follow-up", "answer", "play")

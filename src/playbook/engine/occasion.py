@@ -26,11 +26,8 @@ _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 _NOT_FOR = r"(?<!\bafter )(?<!\bfrom )(?<!\bsince )"
 _DAY_MONTH = re.compile(rf"{_NOT_FOR}\b{_ORDINAL}\s+({_MONTH})\b", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"{_NOT_FOR}\b({_MONTH})\s+{_ORDINAL}\b(?!\s*(?:%|am|pm|:))", re.IGNORECASE)
-#: Feasts a promise is made for ("pre-Christmas", "before Christmas", "the Christmas menu").
-#: Not the new year: work "in the new year" is after it, not for it.
-_FEASTS = {"christmas": (12, 25), "xmas": (12, 25)}
-_FEAST_NAMES = {"christmas": "Christmas", "xmas": "Christmas"}
-_FEAST = re.compile(rf"{_NOT_FOR}\b({'|'.join(_FEASTS)})\b", re.IGNORECASE)
+#: No feasts: "pre-Christmas" at a hotel means before the party season, weeks before 25 Dec
+#: (Lantern's Wi-Fi check read "It is for Christmas, in 5 days": an account manager's objection).
 
 
 def _nearest(month: int, day: int, made_on: date) -> date | None:
@@ -53,8 +50,6 @@ def named_days(text: str, made_on: date) -> list[tuple[date, str | None]]:
         found.append((_nearest(_MONTHS[m.group(2).lower()], int(m.group(1)), made_on), None))
     for m in _MONTH_DAY.finditer(text):
         found.append((_nearest(_MONTHS[m.group(1).lower()], int(m.group(2)), made_on), None))
-    for m in _FEAST.finditer(text):
-        found.append((_nearest(*_FEASTS[m.group(1).lower()], made_on), _FEAST_NAMES[m.group(1).lower()]))
     return [(d, name) for d, name in found if d is not None]
 
 

@@ -36,7 +36,7 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
             if not c.done:
                 overdue = max(0, (as_of - c.due).days) if c.due else 0
                 out.append(OpenCommitment(c, i, c.due, overdue,
-                                          None if is_chase(c.text) else answered_ask(customer, c.text, i.date)))
+                                          None if is_chase(c.text) else answered_ask(customer, c.text)))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 
@@ -68,21 +68,34 @@ def parked_asks(customer: Customer, as_of: date) -> tuple[Ask, ...]:
     return tuple(a for a in customer.asks if a.parked_on(as_of) and _asked_by(a, as_of))
 
 
-def answered_ask(customer: Customer, promise: str, made_on: date | None = None) -> Ask | None:
+def answered_ask(customer: Customer, promise: str) -> Ask | None:
     """An ask marked done that a promise is about: were the promise late, the two would
     disagree, and often it was only never ticked. Lantern's tablet pricing, asked in June and
     marked done, read "16 days overdue" as promised again in October (the reader asked whether
-    it had gone): all the promise is about, past its verb, the ask was about too. Or it was
-    made on the day the ask was raised, and shares two words with it: Rosalind asked on 2 Oct
-    whether the ovens' sensors could go on the shop Wi-Fi, and we promised that day to find out
-    what the sensor kit needs. "Send pricing for remote render access" on 17 Nov, after
-    "Remote access to the render farm" of 22 Sep was done, promises something new."""
+    it had gone): all the promise is about, past its verb, the ask was about too. "Send pricing
+    for remote render access" on 17 Nov, after "Remote access to the render farm" of 22 Sep was
+    done, promises something new; so does a promise made the day an ask was answered on the
+    spot (Rosalind's "probably, but not on the guest network", then "Find out from the oven
+    supplier what the sensor kit needs": the answer made the work)."""
     about = topic(promise.split(maxsplit=1)[1]) if len(promise.split()) > 1 else frozenset()
     if len(about) < 2:
         return None
     for a in customer.asks:
-        if a.done:
+        # A question answered ("Whether the market till can take Apple Pay") is not the work
+        # a promise then makes ("Switch on Apple Pay on the market till").
+        if a.done and not is_question(a.what):
             theirs = topic(a.what)
-            if about <= theirs or (made_on is not None and a.since == made_on and len(about & theirs) >= 2):
+            if about <= theirs:
                 return a
     return None
+
+
+#: How a question starts: an ask so worded is answered by telling, not by the work it asks about.
+QUESTION_WORDS = ("whether", "can", "could", "is", "are", "does", "do", "will", "would", "should", "how", "what",
+                  "why", "when", "which", "who", "if")
+
+
+def is_question(text: str) -> bool:
+    """'Whether the ovens' sensors can go on the Wi-Fi', 'Can we get remote access?'."""
+    words = text.strip().lower().split(maxsplit=1)
+    return text.rstrip().endswith("?") or bool(words) and words[0].strip(",:") in QUESTION_WORDS

@@ -127,24 +127,33 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
 
 #: Days after which our outreach with no reply, close to a renewal, is a reply missing.
 REPLY_LATE_DAYS = 14
+#: A touch that names this is about the renewal ("renewal", "renew", "renewing").
+RENEWAL_STEM = "renew"
 
 
 def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Reason]:
     """The renewal is as close as the call before it (`renewal_call_days`) and what we sent since
     we last heard from them has had no reply for `REPLY_LATE_DAYS`: nobody knows whether they
     will renew. Saltmarsh, ten days before its renewal, with the quote sent a month before
-    unanswered and nothing heard for 65 days, read Steady (an account manager's objection)."""
+    unanswered and nothing heard for 65 days, read Steady (an account manager's objection).
+    Health weighs the silence already (recency): the stage charges nothing more for it."""
     r = customer.renewal
     if r is None or not tl.unanswered or as_of > r or (r - as_of).days > renewal_call_days(customer):
         return []
-    first = tl.unanswered[0]
+    # Only what went to those the renewal rests on, or was about it: an email to the taproom
+    # manager about a firmware window, after Jo said she would sign, is no doubt about it.
+    key = {c.name for c in key_people(customer, as_of)}
+    sent = [i for i in tl.unanswered if key & set(i.with_) or RENEWAL_STEM in f"{i.summary or ''} {i.body}".lower()]
+    if not sent:
+        return []
+    first = sent[0]
     waited = (as_of - first.date).days
     if waited < REPLY_LATE_DAYS:
         return []
     what = f"{first.type} of {fmt_date(first.date)}"
     if first.summary:
         what += f" ({first.summary.rstrip('.')})"
-    more = len(tl.unanswered) - 1
+    more = len(sent) - 1
     then = "" if not more else ", nor the touch since" if more == 1 else f", nor the {more} touches since"
     when = f"in {days((r - as_of).days)}" if r > as_of else "today"
     return [Reason(f"The renewal is on {fmt_date(r)} ({when}), and our {what} has had no reply in "

@@ -14,8 +14,7 @@ from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .merge import topic
-from .occasion import promise_for
-from .owed import ASK_ANSWER_DAYS, is_chase, waiting_since
+from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
 from .pause import pause_text
 from .people import deciders, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
@@ -26,9 +25,6 @@ from .words import (
     weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
-
-#: A promise written without a date is treated as due a week after it was made.
-UNDATED_PROMISE_DAYS = 7
 
 
 def weekday_before(d: date) -> date:
@@ -144,8 +140,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         else:
             why = f"Promised in {where}{present}; it {when}."
         note = os.path.basename(oc.commitment.source.path) if oc.commitment.source else "its note"
-        found = promise_for(oc, customer.dates, due) if late > 0 and not is_chase(text) else None
-        for_day, what_day = found if found is not None else (None, "")
+        found = oc.occasion if late > 0 else None
+        for_day, what_day = (found.day, found.text) if found is not None else (None, "")
         answered = oc.answered if late > 0 else None
         if answered is not None:
             # The two disagree; more often the promise was only never ticked (stage: not a risk).
@@ -167,6 +163,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
+            # Late, it is one conversation with the check that all is ready for that day.
+            occasion=found.source if found is not None else None,
         ))
     return out
 

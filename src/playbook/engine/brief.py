@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from ..model import Interaction
 from .dates import renewal_lapsed
-from .occasion import promise_for
 from .owed import is_chase, waiting_since
 from .pause import pause_text
 from .stage import unanswered_text, unrepaired_negatives
@@ -112,8 +111,8 @@ def _due(oc: OpenCommitment) -> str:
 
 def _gone_by(oc: OpenCommitment, r: Relationship) -> str | None:
     """The day a late promise was for (`promise_for`), as said, if it has gone by."""
-    found = promise_for(oc, r.customer.dates, oc.due) if oc.due is not None else None
-    return found[1] if found is not None and found[0] < r.as_of else None
+    found = oc.occasion
+    return found.text if found is not None and found.day < r.as_of else None
 
 
 def handle_with_care(r: Relationship) -> list[Reason]:
@@ -135,16 +134,18 @@ def handle_with_care(r: Relationship) -> list[Reason]:
         out.append(Reason(f"{pause_text(c.pause)} Do not chase.", c.pause.source))
     late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
     if late:
-        # A promise for a day gone by ("laptops for the 1 December starters") is done and not
-        # ticked, or missed: "say when it will come" no longer fits it.
-        gone = [_gone_by(oc, r) for oc in late]
-        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; it was for {g})" if g else ")")
-                  for oc, g in zip(late[:3], gone)]
+        # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it
+        # answers says went, is done and not ticked, or missed: "say when it will come" no
+        # longer fits it. The action says the same.
+        doubt = [f"it was for {g}" if g else "their ask for it is marked done" if oc.answered else None
+                 for oc, g in ((oc, _gone_by(oc, r)) for oc in late)]
+        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; {d})" if d else ")")
+                  for oc, d in zip(late[:3], doubt)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
-        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not all(gone) else \
-            "Check first whether it was done in time; if not, say what we will do now." if len(late) == 1 else \
-            "Check first whether each was done in time; if not, say what we will do now."
+        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not all(doubt) else \
+            "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
+            "Check first whether each was done; if not, say what we will do now."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

@@ -68,19 +68,24 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
                      t: Thresholds) -> HealthFactor:
     done = sum(1 for i in customer.interactions if i.date <= as_of for c in i.commitments
                if c.done and not is_chase(c.text))
-    overdue = [oc for oc in promises(open_) if oc.overdue_days > 0]
+    # One their ask marked done says was delivered is in doubt (the stage does not count it):
+    # said, and not charged.
+    doubted = [oc for oc in promises(open_) if oc.overdue_days > 0 and oc.answered is not None]
+    overdue = [oc for oc in promises(open_) if oc.overdue_days > 0 and oc.answered is None]
+    aside = f" {len(doubted)} more overdue, but the ask it answers is marked done: not counted." if doubted else ""
     if not overdue and not done:
         # "No promises recorded yet" beside an open one read as the tool not seeing it.
         n = len(promises(open_))
-        return HealthFactor("Commitments kept", 0, f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
-                                                   "yet." if n else "No promises recorded yet.")
+        return HealthFactor("Commitments kept", 0, (f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
+                                                    "yet." if n else "No promises recorded yet.") + aside)
     if not overdue:
-        return HealthFactor("Commitments kept", 8, f"{done} promise{'s' if done != 1 else ''} kept, none overdue.")
+        return HealthFactor("Commitments kept", 8,
+                            f"{done} promise{'s' if done != 1 else ''} kept, none overdue.{aside}")
     late = sum(1 for oc in overdue if oc.overdue_days > t.overdue_days)
     effect = -min(20, 5 * len(overdue) + 5 * late)
     return HealthFactor("Commitments kept", effect,
                         f"{len(overdue)} promise{'s' if len(overdue) != 1 else ''} overdue"
-                        f"{f' ({late} by more than {days(t.overdue_days)})' if late else ''}; {done} kept.")
+                        f"{f' ({late} by more than {days(t.overdue_days)})' if late else ''}; {done} kept.{aside}")
 
 
 def breadth(tl: Timeline, listed: int) -> HealthFactor:

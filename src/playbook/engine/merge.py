@@ -145,6 +145,29 @@ def same_person(actions: list[Action]) -> list[Action]:
     return out
 
 
+def same_day(actions: list[Action]) -> list[Action]:
+    """A late promise for one of the customer's dates and the call to confirm all is ready for
+    it are one conversation: Loomwork had "Send the device order confirmation to Marta" and
+    "Call Marta Ruiz to confirm all is ready" for the same starters' first day, side by side
+    (an account manager's objection). The promise leads (its date is firm)."""
+    checks = {a.source: a for a in actions if a.kind == "prepare" and a.source is not None}
+    joined = {id(a): checks[a.occasion] for a in actions if a.occasion is not None and a.occasion in checks}
+    if not joined:
+        return actions
+    into = {id(c): [a for a in actions if joined.get(id(a)) is c] for c in joined.values()}
+    gone = {id(c) for c in joined.values()}
+    out = []
+    for a in actions:
+        if id(a) in gone:
+            continue
+        if id(a) in joined and into[id(joined[id(a)])][0] is a:
+            a = combine(sorted([*into[id(joined[id(a)])], joined[id(a)]], key=Action.sort_key))
+        elif id(a) in joined:
+            continue  # a second promise for the same day: in the first one's group
+        out.append(a)
+    return out
+
+
 def groups(actions: list[Action]) -> list[list[Action]]:
     """Actions grouped by job, each group ranked best first and led by its best-ranked member;
     each action joins the earliest-ranked group whose leader it is similar to."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..model import Event
-from .types import OpenCommitment
+from ..model import Customer, Interaction
+from .merge import topic
+from .types import Occasion
 from .words import fmt_date
 
 _MONTHS = {name: n for n, names in enumerate((
@@ -61,16 +62,34 @@ def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | N
     return (after[0][0], after[0][1] or None) if after else None
 
 
-def promise_for(oc: OpenCommitment, events: tuple[Event, ...], due: date) -> tuple[date, str] | None:
-    """The day a promise due on `due` is for, and how to say it ('1 Dec 2026', 'Christmas',
-    '“First day of the five December starters” (7 Dec 2026)'): a day its text names, else one
-    of the customer's own dates (customer.yaml `dates`) that the note it was made in names.
-    Loomwork's "Send the device order confirmation to Marta" was made in Marta's note of the
-    starters' "first day Monday 7 December", the day customer.yaml gives them."""
-    found = occasion(oc.commitment.text, oc.commitment.made_on, due)
+#: Words too common to tie a promise to a date: it must share another with the note or the date.
+_GENERIC = frozenset("send sent call book chec conf find out what get make new".split())
+#: A promise about the renewal is for it when the renewal comes this soon after its due date.
+RENEWAL_AFTER_DUE_DAYS = 60
+
+
+def promise_for(text: str, made_on: date, note: Interaction, customer: Customer, due: date) -> Occasion | None:
+    """The day a promise due on `due` is for: a day its text names ('1 Dec 2026'); else the
+    renewal, for a promise about it due shortly before it ("Follow up with Jo on the renewal
+    quote": once the renewal has gone by, the follow-up is no longer the point); else one of
+    the customer's own dates (customer.yaml `dates`) that the note it was made in names, when
+    the promise shares a word with that date or the note's summary. Loomwork's "Send the device
+    order confirmation to Marta" was made in Marta's note of the "December new-starter list and
+    device order", whose starters' "first day Monday 7 December" customer.yaml gives; "Send Ben
+    the per-seat support pricing" in a note naming the office move's day is for no move."""
+    found = occasion(text, made_on, due)
     if found is not None:
-        return found[0], found[1] or fmt_date(found[0])
-    i = oc.interaction
-    named = {d for d, _ in named_days(f"{i.summary or ''}\n{i.body}", i.date)}
-    ev = next((e for e in sorted(events, key=lambda e: (e.on, e.what)) if e.on in named and e.on > due), None)
-    return (ev.on, f"\u201c{ev.what}\u201d ({fmt_date(ev.on)})") if ev is not None else None
+        return Occasion(found[0], fmt_date(found[0]))
+    r = customer.renewal
+    if r is not None and "renew" in text.lower() and made_on <= r and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
+        return Occasion(r, f"the renewal of {fmt_date(r)}")
+    names = frozenset(w for c in customer.contacts for w in topic(c.name))
+    mine = topic(text) - names - _GENERIC
+    if not mine:
+        return None
+    named = {d for d, _ in named_days(f"{note.summary or ''}\n{note.body}", note.date)}
+    told = topic(note.summary or "") - names
+    for e in sorted(customer.dates, key=lambda e: (e.on, e.what)):
+        if e.on in named and e.on > due and mine & (told | topic(e.what)):
+            return Occasion(e.on, f"\u201c{e.what}\u201d ({fmt_date(e.on)})", e.source)
+    return None

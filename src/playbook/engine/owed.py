@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import Ask, Customer
 from .merge import topic
+from .occasion import promise_for
 from .timeline import upto
 from .types import OpenCommitment
 
+
+#: A promise with no due date counts as due this long after it was made.
+UNDATED_PROMISE_DAYS = 7
 
 #: A task item that starts with one of these is a to-do about the customer (waiting on them),
 #: not a promise to them: 'Chase Sarah for the staff list'.
@@ -35,8 +39,10 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
         for c in i.commitments:
             if not c.done:
                 overdue = max(0, (as_of - c.due).days) if c.due else 0
-                out.append(OpenCommitment(c, i, c.due, overdue,
-                                          None if is_chase(c.text) else answered_ask(customer, c.text)))
+                chase = is_chase(c.text)
+                due = c.due or (c.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
+                out.append(OpenCommitment(c, i, c.due, overdue, None if chase else answered_ask(customer, c.text),
+                                          None if chase else promise_for(c.text, c.made_on, i, customer, due)))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 

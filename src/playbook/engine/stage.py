@@ -190,8 +190,9 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     for oc in promises(commitments):
         # One their ask marked done says was delivered is in doubt, not a risk (late_promises_reason).
         if oc.overdue_days > t.overdue_days and oc.answered is None:
+            gone = f"; it was for {oc.occasion.text}" if oc.occasion is not None and oc.occasion.day < as_of else ""
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
-                              f"{days(oc.overdue_days)} overdue.", oc.commitment.source, "late-promise"))
+                              f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
     n = tl.days_since_heard
     silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
@@ -448,13 +449,19 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> list[Reas
         # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
         tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
         what = f"\u201c{first.commitment.text}\u201d"
-        out.append(Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
+        # Its day gone by (as_of is its due day plus the days it is overdue): Kestrel's laptops
+        # "for the 1 December starters" read as if there were still time on 4 Dec.
+        ended = first.due + timedelta(days=first.overdue_days) if first.due else None
+        gone = first.occasion if first.occasion is not None and ended and first.occasion.day < ended else None
+        out.append(Reason(f"Promise {what} was for {gone.text}, which has gone by, and is "
+                          f"{days(first.overdue_days)} overdue: if it was done, tick it; if not, it puts the "
+                          f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
+                   Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
                           f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
                    Reason(f"{len(counted)} promises are overdue, the most {what}, by {days(first.overdue_days)}; it "
                           f"puts the relationship at risk{tips}.", first.commitment.source))
-    # Rosalind read at risk for a promise to find out about the ovens' sensors while the ask it
-    # answered was marked done: more likely never ticked than broken (an account manager's
-    # objection). Said, and not counted, until one of the two is put right.
+    # Lantern's tablet pricing, late while the ask for that pricing was marked done: more likely
+    # never ticked than broken. Said, and not counted, until one of the two is put right.
     for oc in doubted[:2]:
         a = oc.answered
         out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d is {days(oc.overdue_days)} overdue, but their ask "

@@ -142,6 +142,16 @@ class Health(Record):
     factors: tuple[HealthFactor, ...]
 
 
+class Occasion(Record):
+    """The day a promise is for (`occasion.promise_for`), after its due date."""
+
+    day: date
+    text: str
+    """How it is said: '1 Dec 2026', 'the renewal of 14 Dec 2026', '“First day of …” (7 Dec 2026)'."""
+    source: Source | None = None
+    """The customer's date (its line in customer.yaml's `dates`) it is, if one."""
+
+
 class OpenCommitment(Record):
     """A promise still open, with its context."""
 
@@ -152,6 +162,8 @@ class OpenCommitment(Record):
     """Days past due (0 when not overdue or undated)."""
     answered: Ask | None = None
     """An ask marked done that this promise is about (`owed.answered_ask`): the two disagree."""
+    occasion: Occasion | None = None
+    """The day it is for, after its due date (`occasion.promise_for`)."""
 
 
 class KeyDate(Record):
@@ -223,6 +235,9 @@ class Action(Record):
     also_for: tuple[str, ...] = ()
     """Others of the team whose list it is on too, besides `owner`: those its text names ('Book an
     exec call between Maya and Simon', written by Tomás) and the owners of the jobs merged into it."""
+    occasion: Source | None = None
+    """The customer's date (customer.yaml `dates`) a follow-up is for, or a 'prepare' checks:
+    the two are one conversation (`merge.same_day`)."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never

@@ -15,7 +15,8 @@ STAGE_LABELS: dict[str, str] = {
 }
 #: What puts a relationship at risk, as a play's `at_risk_for` names it: a bad touch with nothing
 #: good since (or the silence after one), a silence that breaks the account's rhythm or leaves
-#: our outreach unanswered, the renewal (gone by unrecorded, or a key person quiet before it),
+#: our outreach unanswered, the renewal (gone by unrecorded, or a key person quiet or our
+#: outreach unanswered before it),
 #: and a promise of ours well overdue (or a silence while one is late), which delivering fixes.
 RISK_CAUSES: tuple[str, ...] = ("setback", "silence", "renewal", "late-promise")
 #: Each cause as a play's reason says it: "at risk for a setback".

@@ -45,8 +45,8 @@ STAGE_BLURBS: dict[str, str] = {
     "growing": "Clearly more touches, someone new engaged or new business, with warm sentiment: the relationship is widening.",
     "steady": "Nothing pulling it down and no sign of growth; a quiet one may need a touch.",
     "at-risk": "A bad touch left unrepaired, a promise well overdue, silence after a bad touch or with our "
-               "outreach unanswered, a silence that breaks the account's rhythm, a key person quiet before "
-               "the renewal, or a renewal gone by unrecorded.",
+               "outreach unanswered, a silence that breaks the account's rhythm, a key person quiet or our "
+               "outreach unanswered before the renewal, or a renewal gone by unrecorded.",
     "dormant": "Nothing heard for a long time: these need rekindling before anything else.",
     "ended": "Relationships marked as ended; kept for the record.",
 }

@@ -432,3 +432,24 @@ def test_the_command_leaves_at_once_only_when_nothing_is_left_to_finish(finish):
         assert proc.returncode == status, proc.stderr
         assert proc.stdout.startswith(out) and ("torn down" in proc.stdout) == (finish == "a thread")
         assert "Traceback" not in proc.stderr and (status == 0 or "playbook:" in proc.stderr)
+
+
+def test_a_play_with_nobody_of_that_role_or_job_is_a_warning(tmp_path):
+    """A play's `with` that no contact answers to names nobody and joins no meeting: most likely
+    misspelt ("Head of Procurment"). A decision role written "decision-maker" is that role."""
+    plays = ("plays:\n"
+             "  - name: Sponsor\n    when: {stage: at-risk}\n    do: Book a sponsor call\n    within: 7\n"
+             "    with: decision-maker\n"
+             "  - name: Buyer\n    when: {stage: at-risk}\n    do: Meet procurement\n    within: 7\n"
+             "    with: Head of Procurment\n")
+    root = write_playbook(tmp_path, {
+        "playbook.yaml": PLAYBOOK_YAML + plays,
+        ACME_YAML: ("name: Acme\ncontacts:\n  - name: Ann Lee\n    role: Head of Procurement\n"
+                    "    decision: decision maker\n"),
+    })
+    code, out, _ = run_cli(["check", str(root)])
+    lines = [l for l in out.splitlines() if "play '" in l]
+    assert lines == [f"playbook.yaml:{PLAYBOOK_YAML.count(chr(10)) + 7}:1: warning: play 'Buyer' is with 'Head of "
+                     "Procurment', which is no contact's decision role or job (did you mean 'Head of Procurement'?): "
+                     "its action will name nobody; check 'with'"], out
+    assert code == 0  # a warning

@@ -142,3 +142,15 @@ def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_fi
     evidence = replace(action("Answer Tasha: evidence for their insurance renewal form", 2), kind="answer",
                        contact="Tasha")
     assert with_renewal([meet, evidence]) == [meet, evidence]
+
+
+def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
+    """Harrow (a reader's test): "Book an executive sponsor call" with Pete, who decides the
+    renewal, sat beside "Call Pete Osei before the renewal", with no coverage meeting due."""
+    call = replace(action("Call Pete Osei before the renewal", 18, "high"), kind="renewal", contact="Pete Osei",
+                   renewal_step="call")
+    sponsor = replace(action("Book an executive sponsor call", 2, "high"), kind="play", contact="Pete Osei")
+    other = replace(sponsor, contact="Ann Lee")
+    (one, rest) = same_person([call, sponsor, other])
+    assert one.title == sponsor.title and [x.text for x in one.also] == [call.title] and one.due == sponsor.due
+    assert rest == other

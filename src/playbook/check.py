@@ -9,8 +9,9 @@ from typing import Iterable
 from .config import CONFIG_FILE, Config, resolve_as_of
 from .engine.demand import unmatched
 from .load import Loaded, load
-from .model import Customer, Playbook
-from .problems import Problem, sorted_problems, warning
+from .engine.plays import role_matches
+from .model import DECISION_ROLES, Customer, Playbook
+from .problems import Problem, did_you_mean, sorted_problems, warning
 from .site.render import template_problems
 
 
@@ -39,9 +40,24 @@ def available_problems(customers: Iterable[Customer], config: Config) -> list[Pr
             for e in unmatched(customers, config.available)]
 
 
+def play_problems(customers: Iterable[Customer], config: Config) -> list[Problem]:
+    """A play's `with` that no contact of any customer answers to is most likely misspelt
+    ("Head of Procurment"): its action would be with nobody, and join no meeting."""
+    plays = [p for p in config.plays if p.with_ and not p.internal]
+    if not plays:
+        return []
+    contacts = [c for cu in customers for c in cu.contacts]
+    known = sorted({r for c in contacts for r in c.decision} | {c.role for c in contacts if c.role})
+    return [warning(CONFIG_FILE, p.line, 0, f"play '{p.name}' is with '{p.with_}', which is no contact's decision "
+                                            f"role or job{did_you_mean(p.with_, [*DECISION_ROLES, *known])}: its "
+                                            "action will name nobody; check 'with'")
+            for p in plays if not any(p.with_ in c.decision or role_matches(c.role, p.with_) for c in contacts)]
+
+
 def check_loaded(loaded: Loaded, as_of: date) -> list[Problem]:
     return sorted_problems(loaded.problems + whole_playbook_problems(loaded.playbook, loaded.config, as_of)
-                           + available_problems(loaded.playbook.customers, loaded.config))
+                           + available_problems(loaded.playbook.customers, loaded.config)
+                           + play_problems(loaded.playbook.customers, loaded.config))
 
 
 def check(root: Path, as_of: date | None = None) -> tuple[list[Problem], int]:

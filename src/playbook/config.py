@@ -16,7 +16,7 @@ from .available import Availability, parse_available
 from .fields import Fields, parse_cadence, parse_choice, parse_int
 from .holidays import parse_holidays
 from .limits import MAX_MULTIPLE, MAX_RENEWAL_LEAD_DAYS, MAX_THRESHOLD_DAYS
-from .model import RISK_CAUSES, STAGES, TeamMember
+from .model import DECISION_ROLES, RISK_CAUSES, STAGES, TeamMember
 from .problems import Problem, error, warning
 from .records import Record
 from .reading import Refused, decode, read_file
@@ -415,6 +415,15 @@ def _words(node, path: str, problems: list[Problem], key: str) -> tuple[str, ...
     return ()
 
 
+def _with(text: str | None) -> str | None:
+    """A play's `with`, a decision role as the contacts write it ("decision-maker" and
+    "Decision_Maker" are "decision maker"), else the job title as written."""
+    if text is None:
+        return None
+    role = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+    return role if role in DECISION_ROLES else text
+
+
 def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> tuple[Play, ...]:
     out: list[Play] = []
     for item in f.sequence("plays"):
@@ -482,5 +491,5 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
                                       f"play '{name}' has no 'within'; say in how many days it is due"))
             continue
         out.append(Play(name=name, do=do, within=within, priority=priority, line=item.line,
-                        internal=bool(p.boolean("internal")), with_=p.text("with"), **kw))
+                        internal=bool(p.boolean("internal")), with_=_with(p.text("with")), **kw))
     return tuple(out)

@@ -143,9 +143,10 @@ def handle_with_care(r: Relationship) -> list[Reason]:
                   for oc, d in zip(late[:3], doubt)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
-        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not all(doubt) else \
+        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not any(doubt[:3]) else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
-            "Check first whether each was done; if not, say what we will do now."
+            "Check first whether each was done; if not, say what we will do now." if all(doubt) else \
+            "Check first whether those marked were done; say when the rest will come."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

@@ -20,7 +20,8 @@ from .types import PRIORITY_RANK, Action, Reason
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
                   "this that up follow answer before after "
                   # dates in titles ('…the renewal on 14 Dec 2026') say when, not what
-                  "jan feb mar apr may jun jul aug sep oct nov dec".split())
+                  "jan feb mar apr may jun jul aug sep oct nov dec january february march april june july "
+                  "august september october november december".split())
 #: The topic word of a renewal: any action about it is part of the renewal conversation.
 RENEWAL_WORD = "rene"
 _WORD = re.compile(r"[a-z]+")
@@ -126,8 +127,13 @@ def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
 def same_person(actions: list[Action]) -> list[Action]:
     """A meeting with a quiet decider before the renewal, the renewal call when it is with that
     same person (it goes to whoever decides), and a team play about them (a value review with
-    the CFO who holds the budget) are one conversation."""
+    the CFO who holds the budget) are one conversation; so are the renewal call and a play
+    about the person it is with, with no such meeting due (a sponsor call with Pete, who
+    decides the renewal, beside the call before it with Pete)."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
+    for a in actions:
+        if a.kind == "renewal" and a.renewal_step == "call" and a.contact and a.contact not in meets:
+            meets[a.contact] = a
     joined = [a for a in actions if a.contact in meets and meets[a.contact] is not a
               and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "call"))]
     if not joined:

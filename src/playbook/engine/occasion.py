@@ -1,10 +1,15 @@
-"""The day a promise is for, when its text names one after its due date: "Build the laptops for
-the 1 December starters" (due 27 Nov), "Run the pre-Christmas Wi-Fi health check".
+"""The day a promise is for, when its text names one after its due date ("Build the laptops for
+the 1 December starters", due 27 Nov), or when it is about the renewal.
 
 Once that day has gone by, delivering late no longer helps: the starters began with laptops or
 without them. Kestrel's promise read "7 days overdue… at risk if still open on 12 Dec" three
 days after its starters began, as if there were still time (an account manager's objection).
-Pure: the text and the promise's days are passed in.
+
+Only what the promise itself says is read. A day named elsewhere in its note tied unrelated
+promises to it ("Aisha is on leave until 7 December" made a zero-trust plan "for" the
+starters' first day, and hid the call to check they were ready): a wrong tie hides work, so
+none is guessed. No feasts either: a hotel's "pre-Christmas" check is for the party season,
+weeks before 25 Dec. Pure: the text and the promise's days are passed in.
 """
 
 from __future__ import annotations
@@ -12,8 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..model import Customer, Interaction
-from .merge import topic
+from ..model import Customer
 from .types import Occasion
 from .words import fmt_date
 
@@ -21,75 +25,83 @@ _MONTHS = {name: n for n, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december")), start=1) for name in names}
+_LONG = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+         "november", "december")
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
-#: A word before the day that makes it a start, not what the work is for ("after 1 Dec").
-_NOT_FOR = r"(?<!\bafter )(?<!\bfrom )(?<!\bsince )"
-_DAY_MONTH = re.compile(rf"{_NOT_FOR}\b{_ORDINAL}\s+({_MONTH})\b", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"{_NOT_FOR}\b({_MONTH})\s+{_ORDINAL}\b(?!\s*(?:%|am|pm|:))", re.IGNORECASE)
-#: No feasts: "pre-Christmas" at a hotel means before the party season, weeks before 25 Dec
-#: (Lantern's Wi-Fi check read "It is for Christmas, in 5 days": an account manager's objection).
+#: '1 December', '1st Dec', 'the 18th of December', '1-4 December' (the first day), '12 Dec 2025'.
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+"
+                        rf"(?:of\s+)?({_MONTH})\b\.?(?:\s+(\d{{4}}))?", re.IGNORECASE)
+#: 'December 1', 'December 1st, 2026': the month written out ("Jan 1st thing Monday" is a person).
+_MONTH_DAY = re.compile(rf"\b({'|'.join(_LONG)})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|am|pm|:))"
+                        rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+#: Words before a day that make it a start or a bound, not what the work is for ("after 1 Dec",
+#: "from Mon 21 December", "on leave until 7 December").
+_NOT_FOR = re.compile(r"\b(?:after|from|since|until|till|starting|beginning)\s+(?:the\s+)?"
+                      r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?\s+)?$", re.IGNORECASE)
 
 
-def _nearest(month: int, day: int, made_on: date) -> date | None:
-    """That day in the year nearest `made_on`, if it comes after it: a day before it is an
-    event gone by that the work is about ("the root-cause report for the 3 November outage"),
-    not one it is for. None for a day no month has."""
+def _when(text: str, start: int, month: str, day: int, year: str | None, made_on: date) -> date | None:
+    """The day a match names: in its year if written, else in the year nearest `made_on`; only
+    if after `made_on` (a day before it is an event gone by that the work is about: "the
+    root-cause report for the 3 November outage"). None for a day no month has, for 'may' not
+    written as a month ("which of the 5 may need chargers"), or after a word that makes it a
+    start (`_NOT_FOR`)."""
+    if month.lower() == "may" and month != "May":
+        return None
+    if _NOT_FOR.search(text[max(0, start - 40):start]):
+        return None
+    m = _MONTHS[month.lower()]
     try:
-        days = [date(made_on.year + k, month, day) for k in (-1, 0, 1)]
+        if year is not None:
+            found = date(int(year), m, day)
+        else:
+            days = [date(made_on.year + k, m, day) for k in (-1, 0, 1)]
+            found = min(days, key=lambda d: abs((d - made_on).days))
     except ValueError:
         return None
-    found = min(days, key=lambda d: abs((d - made_on).days))
     return found if found > made_on else None
 
 
-def named_days(text: str, made_on: date) -> list[tuple[date, str | None]]:
-    """Every day the text names that comes after `made_on` (`_nearest`), with the feast's name
-    if it is one ("Christmas")."""
-    found: list[tuple[date | None, str | None]] = []
-    for m in _DAY_MONTH.finditer(text):
-        found.append((_nearest(_MONTHS[m.group(2).lower()], int(m.group(1)), made_on), None))
-    for m in _MONTH_DAY.finditer(text):
-        found.append((_nearest(_MONTHS[m.group(1).lower()], int(m.group(2)), made_on), None))
-    return [(d, name) for d, name in found if d is not None]
+def named_days(text: str, made_on: date) -> list[date]:
+    """Every day the text names that comes after `made_on` (`_when`), in the order written."""
+    found = [(m.start(), _when(text, m.start(), m.group(2), int(m.group(1)), m.group(3), made_on))
+             for m in _DAY_MONTH.finditer(text)]
+    found += [(m.start(), _when(text, m.start(), m.group(1), int(m.group(2)), m.group(3), made_on))
+              for m in _MONTH_DAY.finditer(text)]
+    return [d for _, d in sorted(found, key=lambda x: x[0]) if d is not None]
 
 
-def occasion(text: str, made_on: date, due: date) -> tuple[date, str | None] | None:
-    """The first day the text names that comes after `due`: what the work is for, with the
-    feast's name if it is one ("Christmas"). None when it names none, or only days up to its
-    due date (a deadline said twice: "Send it by 1 Dec"), or days gone by when it was made."""
-    after = sorted((d, name or "") for d, name in named_days(text, made_on) if d > due)
-    return (after[0][0], after[0][1] or None) if after else None
+def occasion(text: str, made_on: date, due: date) -> date | None:
+    """The earliest day the text names that comes after `due`: what the work is for. None when
+    it names none, or only days up to its due date (a deadline said twice: "Send it by 1 Dec"),
+    or days gone by when it was made."""
+    after = [d for d in named_days(text, made_on) if d > due]
+    return min(after) if after else None
 
 
-#: Words too common to tie a promise to a date: it must share another with the note or the date.
-_GENERIC = frozenset("send sent call book chec conf find out what get make new".split())
 #: A promise about the renewal is for it when the renewal comes this soon after its due date.
 RENEWAL_AFTER_DUE_DAYS = 60
 
 
-def promise_for(text: str, made_on: date, note: Interaction, customer: Customer, due: date) -> Occasion | None:
-    """The day a promise due on `due` is for: a day its text names ('1 Dec 2026'); else the
-    renewal, for a promise about it due shortly before it ("Follow up with Jo on the renewal
-    quote": once the renewal has gone by, the follow-up is no longer the point); else one of
-    the customer's own dates (customer.yaml `dates`) that the note it was made in names, when
-    the promise shares a word with that date or the note's summary. Loomwork's "Send the device
-    order confirmation to Marta" was made in Marta's note of the "December new-starter list and
-    device order", whose starters' "first day Monday 7 December" customer.yaml gives; "Send Ben
-    the per-seat support pricing" in a note naming the office move's day is for no move."""
-    found = occasion(text, made_on, due)
-    if found is not None:
-        return Occasion(found[0], fmt_date(found[0]))
+def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[str], customer: Customer,
+                due: date) -> Occasion | None:
+    """The day a promise due on `due` is for: a day its text names (one of the customer's own
+    `dates`, if it is that day: '“First day of the five December starters” (7 Dec 2026)');
+    else the renewal, for a promise about it ("…the renewal quote") made to one of those the
+    renewal rests on (`key`), due shortly before it: once the renewal has gone by, following
+    up the quote is no longer the point. "Renew the SSL certificate", promised to the office
+    manager, is about no contract."""
+    day = occasion(text, made_on, due)
+    if day is not None:
+        e = next((e for e in sorted(customer.dates, key=lambda e: e.what) if e.on == day), None)
+        if e is not None:
+            return Occasion(day, f"\u201c{e.what}\u201d ({fmt_date(day)})", e.source)
+        return Occasion(day, fmt_date(day))
     r = customer.renewal
-    if r is not None and "renew" in text.lower() and made_on <= r and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
+    if r is not None and _RENEWAL.search(text) and key & set(to) and made_on <= r \
+            and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
         return Occasion(r, f"the renewal of {fmt_date(r)}")
-    names = frozenset(w for c in customer.contacts for w in topic(c.name))
-    mine = topic(text) - names - _GENERIC
-    if not mine:
-        return None
-    named = {d for d, _ in named_days(f"{note.summary or ''}\n{note.body}", note.date)}
-    told = topic(note.summary or "") - names
-    for e in sorted(customer.dates, key=lambda e: (e.on, e.what)):
-        if e.on in named and e.on > due and mine & (told | topic(e.what)):
-            return Occasion(e.on, f"\u201c{e.what}\u201d ({fmt_date(e.on)})", e.source)
     return None
+
+
+_RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)

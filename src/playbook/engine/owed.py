@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from ..model import Ask, Customer
 from .merge import topic
 from .occasion import promise_for
+from .people import key_people
 from .timeline import upto
 from .types import OpenCommitment
 
@@ -35,6 +36,7 @@ def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
 def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
     """Unticked task items up to as_of, most overdue first, then by file order."""
     out = []
+    key = frozenset(c.name for c in key_people(customer, as_of))
     for i in upto(customer, as_of):
         for c in i.commitments:
             if not c.done:
@@ -42,7 +44,8 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
                 chase = is_chase(c.text)
                 due = c.due or (c.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
                 out.append(OpenCommitment(c, i, c.due, overdue, None if chase else answered_ask(customer, c.text),
-                                          None if chase else promise_for(c.text, c.made_on, i, customer, due)))
+                                          None if chase else promise_for(c.text, c.made_on, i.with_, key, customer,
+                                                                         due)))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 
@@ -83,7 +86,12 @@ def answered_ask(customer: Customer, promise: str) -> Ask | None:
     done, promises something new; so does a promise made the day an ask was answered on the
     spot (Rosalind's "probably, but not on the guest network", then "Find out from the oven
     supplier what the sensor kit needs": the answer made the work)."""
-    about = topic(promise.split(maxsplit=1)[1]) if len(promise.split()) > 1 else frozenset()
+    words = promise.split(maxsplit=1)
+    # Only a promise to send them something can have gone with an answer: "Install the in-room
+    # tablets" after the tablet pricing was sent is the work the answer led to.
+    if len(words) < 2 or words[0].lower() not in SEND_VERBS:
+        return None
+    about = topic(words[1])
     if len(about) < 2:
         return None
     for a in customer.asks:
@@ -95,6 +103,9 @@ def answered_ask(customer: Customer, promise: str) -> Ask | None:
                 return a
     return None
 
+
+#: The verbs of a promise to send them something (a price, a plan, a document).
+SEND_VERBS = frozenset("send share email forward give provide quote price resend".split())
 
 #: How a question starts: an ask so worded is answered by telling, not by the work it asks about.
 QUESTION_WORDS = ("whether", "can", "could", "is", "are", "does", "do", "will", "would", "should", "how", "what",

@@ -190,7 +190,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     for oc in promises(commitments):
         # One their ask marked done says was delivered is in doubt, not a risk (late_promises_reason).
         if oc.overdue_days > t.overdue_days and oc.answered is None:
-            gone = f"; it was for {oc.occasion.text}" if oc.occasion is not None and oc.occasion.day < as_of else ""
+            gone = (f"; it was for {oc.occasion.text}, which has gone by: if it was done, tick it"
+                    if oc.occasion is not None and oc.occasion.day < as_of else "")
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
     n = tl.days_since_heard
@@ -458,8 +459,10 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> list[Reas
                           f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
                    Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
                           f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
-                   Reason(f"{len(counted)} promises are overdue, the most {what}, by {days(first.overdue_days)}; it "
-                          f"puts the relationship at risk{tips}.", first.commitment.source))
+                   Reason(f"{len(counted)} promises are overdue, the most {what}"
+                          + (f" (it was for {gone.text}, which has gone by: if it was done, tick it)" if gone else "")
+                          + f", by {days(first.overdue_days)}; it puts the relationship at risk{tips}.",
+                          first.commitment.source))
     # Lantern's tablet pricing, late while the ask for that pricing was marked done: more likely
     # never ticked than broken. Said, and not counted, until one of the two is put right.
     for oc in doubted[:2]:

@@ -727,15 +727,15 @@ def test_our_outreach_unanswered_as_the_renewal_comes_is_a_risk(in_days, waited,
             f"The renewal is on {fmt_date(AS_OF + timedelta(days=in_days))} ({when}), and our email of "
             f"{fmt_date(d(waited))} (Sent the 2027 renewal quote) has had no reply in {days(waited)}.",
             "renewal", quote.source)]
-    # Only what went to those the renewal rests on (Ann, the primary), or was about it: an
-    # email to someone else about a firmware window is no doubt about the renewal.
+    # Only what went to those the renewal rests on (Ann, the primary): an email to someone else
+    # is no doubt about the renewal, whatever it says.
     aside = touch(waited, 1, type="email", direction="out", with_=("Bo Chan",), summary="Proposed a firmware window")
     other = customer(*[touch(n, 1) for n in range(400, 40, -30)], touch(40, 1), aside, since=LONG_AGO, cadence=60,
                      renewal=AS_OF + timedelta(days=in_days), renewal_lead=lead)
     assert not [x for x in analyse(other, config(), AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
-    about = replace(aside, summary="Sent the renewal quote")
-    assert bool([x for x in analyse(replace(other, interactions=(*other.interactions[:-1], about)), config(),
-                                    AS_OF).stage.reasons if x.text.startswith("The renewal is on")]) is expected
+    about = replace(aside, summary="Renew the SSL certificate")
+    assert not [x for x in analyse(replace(other, interactions=(*other.interactions[:-1], about)), config(),
+                                   AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
     # Health weighs the silence already: the stage charges nothing more for it.
     if expected:
         assert next(f for f in r.health.factors if f.name == "Stage").effect == 0

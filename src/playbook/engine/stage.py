@@ -127,8 +127,6 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
 
 #: Days after which our outreach with no reply, close to a renewal, is a reply missing.
 REPLY_LATE_DAYS = 14
-#: A touch that names this is about the renewal ("renewal", "renew", "renewing").
-RENEWAL_STEM = "renew"
 
 
 def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Reason]:
@@ -140,10 +138,11 @@ def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Re
     r = customer.renewal
     if r is None or not tl.unanswered or as_of > r or (r - as_of).days > renewal_call_days(customer):
         return []
-    # Only what went to those the renewal rests on, or was about it: an email to the taproom
-    # manager about a firmware window, after Jo said she would sign, is no doubt about it.
+    # Only what went to those the renewal rests on: an email to the taproom manager about a
+    # firmware window, after Jo said she would sign, is no doubt about it; nor is one to the
+    # office manager about renewing an SSL certificate.
     key = {c.name for c in key_people(customer, as_of)}
-    sent = [i for i in tl.unanswered if key & set(i.with_) or RENEWAL_STEM in f"{i.summary or ''} {i.body}".lower()]
+    sent = [i for i in tl.unanswered if key & set(i.with_)]
     if not sent:
         return []
     first = sent[0]

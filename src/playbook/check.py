@@ -41,9 +41,10 @@ def available_problems(customers: Iterable[Customer], config: Config) -> list[Pr
 
 
 def play_problems(customers: Iterable[Customer], config: Config) -> list[Problem]:
-    """A play's `with` that no contact of any customer answers to is most likely misspelt
-    ("Head of Procurment"): its action would be with nobody, and join no meeting."""
-    plays = [p for p in config.plays if p.with_ and not p.internal]
+    """A play's `with` that is no decision role and no contact of any customer's job is most
+    likely misspelt ("Head of Procurment"): its action would be with nobody, and join no
+    meeting. (A decision role nobody holds yet is no misspelling.)"""
+    plays = [p for p in config.plays if p.with_ and not p.internal and p.with_ not in DECISION_ROLES]
     if not plays:
         return []
     contacts = [c for cu in customers for c in cu.contacts]
@@ -51,7 +52,7 @@ def play_problems(customers: Iterable[Customer], config: Config) -> list[Problem
     return [warning(CONFIG_FILE, p.line, 0, f"play '{p.name}' is with '{p.with_}', which is no contact's decision "
                                             f"role or job{did_you_mean(p.with_, [*DECISION_ROLES, *known])}: its "
                                             "action will name nobody; check 'with'")
-            for p in plays if not any(p.with_ in c.decision or role_matches(c.role, p.with_) for c in contacts)]
+            for p in plays if not any(role_matches(c.role, p.with_) for c in contacts)]
 
 
 def check_loaded(loaded: Loaded, as_of: date) -> list[Problem]:

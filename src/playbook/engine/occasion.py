@@ -64,6 +64,8 @@ def _when(text: str, start: int, month: str, day: int, year: str | None, made_on
 
 def named_days(text: str, made_on: date) -> list[date]:
     """Every day the text names that comes after `made_on` (`_when`), in the order written."""
+    if not _DIGIT.search(text):
+        return []  # most promises name no day: every build asks of every one, on many past days
     found = [(m.start(), _when(text, m.start(), m.group(2), int(m.group(1)), m.group(3), made_on))
              for m in _DAY_MONTH.finditer(text)]
     found += [(m.start(), _when(text, m.start(), m.group(1), int(m.group(2)), m.group(3), made_on))
@@ -98,10 +100,17 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
             return Occasion(day, f"\u201c{e.what}\u201d ({fmt_date(day)})", e.source)
         return Occasion(day, fmt_date(day))
     r = customer.renewal
-    if r is not None and _RENEWAL.search(text) and key & set(to) and made_on <= r \
+    if r is not None and about_renewal(text) and key & set(to) and made_on <= r \
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
         return Occasion(r, f"the renewal of {fmt_date(r)}")
     return None
 
 
 _RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+
+
+def about_renewal(text: str) -> bool:
+    """Whether a promise says it is about the renewal ("…the renewal quote"; not "Renew the SSL
+    certificate")."""
+    return _RENEWAL.search(text) is not None

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from ..model import Ask, Customer
 from .merge import topic
-from .occasion import promise_for
+from .occasion import about_renewal, promise_for
 from .people import key_people
 from .timeline import upto
 from .types import OpenCommitment
@@ -36,16 +36,18 @@ def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
 def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
     """Unticked task items up to as_of, most overdue first, then by file order."""
     out = []
-    key = frozenset(c.name for c in key_people(customer, as_of))
+    key: frozenset[str] | None = None  # whom the renewal rests on: asked only of a promise about it
     for i in upto(customer, as_of):
         for c in i.commitments:
             if not c.done:
                 overdue = max(0, (as_of - c.due).days) if c.due else 0
                 chase = is_chase(c.text)
                 due = c.due or (c.made_on + timedelta(days=UNDATED_PROMISE_DAYS))
+                if key is None and not chase and about_renewal(c.text):
+                    key = frozenset(p.name for p in key_people(customer, as_of))
                 out.append(OpenCommitment(c, i, c.due, overdue, None if chase else answered_ask(customer, c.text),
-                                          None if chase else promise_for(c.text, c.made_on, i.with_, key, customer,
-                                                                         due)))
+                                          None if chase else promise_for(c.text, c.made_on, i.with_, key or frozenset(),
+                                                                         customer, due)))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 

@@ -453,3 +453,19 @@ def test_a_play_with_nobody_of_that_role_or_job_is_a_warning(tmp_path):
                      "Procurment', which is no contact's decision role or job (did you mean 'Head of Procurement'?): "
                      "its action will name nobody; check 'with'"], out
     assert code == 0  # a warning
+
+
+def test_a_promise_due_before_its_note_is_a_warning(tmp_path):
+    """A reader's "(due 2026-11-10)" in a note of 25 Nov read "24 days overdue" from the moment
+    it was written: most likely a mistyped date. A ticked one, or one due later, says nothing."""
+    body = ("---\ndate: 2026-11-25\ntype: call\nwith: Maria Lopez\n---\n"
+            "- [ ] Send the badge logs (due 2026-11-10)\n"
+            "- [x] Send the rota (due 2026-11-01)\n"
+            "- [ ] Send the plan (due 2026-12-01)\n")
+    root = write_playbook(tmp_path, {"playbook.yaml": PLAYBOOK_YAML, ACME_YAML: CUSTOMER_YAML,
+                                     note("2026-11-25-call.md"): body})
+    code, out, _ = run_cli(["check", str(root)])
+    assert [l for l in out.splitlines() if "due date" in l] == [
+        f"{note('2026-11-25-call.md')}:6:1: warning: due date 2026-11-10 is before this note's date (2026-11-25), "
+        "so the promise was late when made; check the date"], out
+    assert code == 0

@@ -485,10 +485,18 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
     for line, bad in bad_due_dates(note, body_line):
         problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date {DATE_RANGE}; the "
                                                "commitment has no due date until it is fixed (write YYYY-MM-DD)"))
+    made = commitments(note, body_line, day, path)
+    for c in made:
+        # A promise late the day it was made is most likely a mistyped date (a reader's "due
+        # 2026-11-10" in a note of 25 Nov read "24 days overdue" from the moment it was written).
+        if c.due is not None and c.due < day and not c.done:
+            problems.append(warning(path, c.source.line, 0, f"due date {c.due.isoformat()} is before this note's "
+                                                            f"date ({day.isoformat()}), so the promise was late when "
+                                                            "made; check the date"))
     return Interaction(
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
         summary=summary or note.summary, body=body, body_line=body_line,
-        commitments=commitments(note, body_line, day, path), source=Source(path, 1), date_line=date_line,
+        commitments=made, source=Source(path, 1), date_line=date_line,
         html=note.html, answered=answered, message_id=message_id, text=note.text,
     )
 

@@ -103,8 +103,11 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
         # objection).
         firm, due = [lead] if lead.firm else [], lead.due
     else:
-        lead = firm[0] if firm else group[0]
+        # With no firm date, the one due first leads, so its reason says why it is due then:
+        # St Aldhelm's renewal call ("the call comes 3 weeks before that", 13 Jan) led a merge
+        # due 16 Oct, the coverage meeting's day (an account manager's objection).
         due = min(a.due for a in (firm or group))
+        lead = firm[0] if firm else next(a for a in group if a.due == due)
     others = [a for a in group if a is not lead]
     priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)

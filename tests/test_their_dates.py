@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, config, contact, customer, pause, steady_history, touch
+from engine_factory import AS_OF, config, contact, customer, pause, promise, steady_history, touch
 from playbook.config import Config
 from playbook.engine import analyse
 from playbook.engine.brief import talking_points
@@ -85,6 +85,13 @@ def test_before_their_day_we_check_all_is_ready_then_it_is_late_then_gone():
     assert (today.title, today.due) == ("Be on hand: Office move to Temple Quay is today", date(2027, 1, 11))
     assert today.why.startswith("Office move to Temple Quay is today (11 Jan 2027): check in with Bo Chan as it "
                                 "goes, and be reachable in case anything on our side needs fixing.")
+    # The check went by unlogged, and its action with it: said on the day (Kestrel's move).
+    assert (" The check that all was ready (due 21 Dec 2026) was never logged: ask first whether anything on our "
+            "side is missing.") in today.why
+    # What happens once comes first: above a promise 45 days late (it came fourth on Kestrel's page).
+    late_promise = promise("Send the badge logs", due=date(2026, 11, 27))
+    busy = replace(c, interactions=(*c.interactions, touch(12, 1, commitments=(late_promise,))))
+    assert analyse(busy, config(), date(2027, 1, 11)).actions[0].title == today.title
     assert actions(c, date(2027, 1, 12)) == []  # the day is past
 
 
@@ -97,7 +104,8 @@ def test_a_touch_with_them_in_the_run_up_is_the_check(days_before_due, with_, co
     call = touch((AS_OF - (due - timedelta(days=days_before_due))).days, 1, with_=with_)
     c = replace(customer(*steady_history(), call, cadence=60), dates=(event(52),))
     assert bool(actions(c, date(2027, 1, 4))) is not counts
-    assert len(actions(c, date(2027, 1, 11))) == 1  # on the day: be on hand, whatever was checked
+    (today,) = actions(c, date(2027, 1, 11))  # on the day: be on hand, whatever was checked
+    assert ("was never logged" in today.why) is not counts
 
 
 def test_their_date_is_a_key_date_not_an_anniversary_and_not_a_personal_touch():

@@ -352,20 +352,24 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
             continue
         who = e.with_ if e.with_ in present else _main_contact(customer, tl)
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
+        due = weekday_before(e.on - timedelta(days=e.prepare))
+        since = due - timedelta(days=PREPARE_EARLY_DAYS)
+        checked = any(since <= i.date <= as_of and (who is None or who in i.with_) for i in items)
         if n == 0:
+            # The readiness check gone by unlogged is said on the day: its action went with it.
+            missed = "" if checked else (f" The check that all was ready (due {fmt_date(due)}) was never logged: ask "
+                                         "first whether anything on our side is missing.")
             # "21 days overdue… (today); 3 weeks before it, check…" read oddly on the day: what
             # is left to do then is to be there for them.
             out.append(Action(
                 kind="prepare", title=f"Be on hand: {e.what} is today",
                 why=f"{sentence(e.what)[:-1]} is today ({fmt_date(e.on)}): check in with {who or 'them'} as it "
-                    f"goes, and be reachable in case anything on our side needs fixing.{gone}",
+                    f"goes, and be reachable in case anything on our side needs fixing.{missed}{gone}",
                 due=e.on, priority="high", contact=who, owner=_owner(customer), source=e.source,
                 customer=customer.slug,
             ))
             continue
-        due = weekday_before(e.on - timedelta(days=e.prepare))
-        since = due - timedelta(days=PREPARE_EARLY_DAYS)
-        if any(since <= i.date <= as_of and (who is None or who in i.with_) for i in items):
+        if checked:
             continue  # checked: a logged touch with them in the run-up
         ask = f"{verb(_person(customer, who))} {who} to confirm" if who else "Confirm"
         out.append(Action(

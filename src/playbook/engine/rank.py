@@ -49,6 +49,8 @@ RENEWAL_WINDOW = 180
 RENEWAL_POINTS = 20
 #: Lateness: 3 points, plus one per 3 days late, at most 15.
 LATE_POINTS_MAX = 15
+#: A customer's day (or its check) due today: above the latest of the work that can wait a day.
+TODAY_POINTS = 30
 #: Score bands for the priority label.
 HIGH_FROM = 70
 MEDIUM_FROM = 40
@@ -83,6 +85,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     late = (as_of - a.due).days
     if late > 0:
         out.append((min(LATE_POINTS_MAX, 3 + late / 3), f"{days(late)} overdue"))
+    elif late == 0 and a.kind == "prepare":
+        # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came
+        # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account
+        # manager's objection). What happens once comes before what can still be done tomorrow.
+        out.append((TODAY_POINTS, "for their day, due today"))
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out

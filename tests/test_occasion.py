@@ -167,3 +167,16 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
                   asks=(ask("Price for in-room tablets to replace the paper compendium", d(150), status="answered",
                             line=45),))
     assert analyse(c2, config(), AS_OF).commitments[0].answered is None
+
+
+def test_christmas_is_a_seasons_end_said_only_once_it_has_gone_by():
+    """Lantern's "Book the pre-Christmas Wi-Fi health check" was the top action on 11 Jan, as if
+    it could still be booked; but "It is for Christmas, in 5 days" on 20 Dec was wrong too: the
+    party season, when things break, starts weeks before 25 Dec."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))   # due 27 Nov
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO)
+    for day, said in ((date(2026, 12, 20), None),
+                      (date(2027, 1, 11), " It was for Christmas, which has gone by: if it was done, tick it in")):
+        (a,) = [a for a in analyse(c, config(), day).actions if a.title == p.text]
+        assert "It is for" not in a.why
+        assert (said in a.why) if said else "It was for" not in a.why

@@ -155,7 +155,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
-        if for_day is not None and for_day >= as_of:
+        if for_day is not None and for_day >= as_of and found.exact:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
         out.append(Action(

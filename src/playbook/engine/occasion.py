@@ -8,8 +8,9 @@ days after its starters began, as if there were still time (an account manager's
 Only what the promise itself says is read. A day named elsewhere in its note tied unrelated
 promises to it ("Aisha is on leave until 7 December" made a zero-trust plan "for" the
 starters' first day, and hid the call to check they were ready): a wrong tie hides work, so
-none is guessed. No feasts either: a hotel's "pre-Christmas" check is for the party season,
-weeks before 25 Dec. Pure: the text and the promise's days are passed in.
+none is guessed. Christmas is a season's end: a promise for it has gone by after 25 Dec,
+but a hotel's "pre-Christmas" check is for the party season, weeks before, so how soon it is
+is never counted to 25 Dec. Pure: the text and the promise's days are passed in.
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
         if e is not None:
             return Occasion(day, f"\u201c{e.what}\u201d ({fmt_date(day)})", e.source)
         return Occasion(day, fmt_date(day))
+    if _CHRISTMAS.search(text):
+        christmas = next(d for d in (date(made_on.year, 12, 25), date(made_on.year + 1, 12, 25)) if d > made_on)
+        if christmas > due:
+            return Occasion(christmas, "Christmas", exact=False)
     r = customer.renewal
     if r is not None and about_renewal(text) and key & set(to) and made_on <= r \
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
@@ -107,6 +112,10 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
 
 
 _RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)
+#: Christmas is a season's end, not a day to count to: a promise for it ("the pre-Christmas
+#: Wi-Fi check") has gone by after 25 Dec, but how soon it is due was never 25 Dec (a hotel's
+#: party season starts weeks before). Lantern's check was the top action on 11 Jan.
+_CHRISTMAS = re.compile(r"\b(?:xmas|christmas)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 
 

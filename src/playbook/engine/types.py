@@ -150,6 +150,9 @@ class Occasion(Record):
     """How it is said: '1 Dec 2026', 'the renewal of 14 Dec 2026', '“First day of …” (7 Dec 2026)'."""
     source: Source | None = None
     """The customer's date (its line in customer.yaml's `dates`) it is, if one."""
+    exact: bool = True
+    """False for a season's end ("pre-Christmas": the party season, weeks before 25 Dec): only
+    its having gone by is said, never "in N days"."""
 
 
 class OpenCommitment(Record):

@@ -1300,3 +1300,13 @@ def test_an_open_promise_is_no_promise_missing():
                  since=LONG_AGO)
     f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Commitments kept")
     assert (f.effect, f.why) == (0, "1 promise open, none overdue; none kept yet.")
+
+
+def test_steady_says_a_late_to_do_beside_no_overdue_promise():
+    """Fernhill read "no overdue promise" with "Chase Sarah for the staff list" 49 days late."""
+    chase = promise("Chase Bo for the staff list", due=d(49))
+    c = customer(*steady_history(), touch(60, 0, commitments=(chase,)), since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "steady"
+    assert any(x.text.endswith("no unrepaired bad meeting, no overdue promise; our to-do \u201cChase Bo for the staff "
+                               "list\u201d is 49 days overdue.") for x in r.stage.reasons), r.stage.reasons

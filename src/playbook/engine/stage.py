@@ -18,7 +18,7 @@ from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
 from .dates import renewal_call_days, renewal_lapsed, renewal_window
-from .owed import ASK_ANSWER_DAYS, promises, waiting_since
+from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -406,9 +406,15 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     late = late_promises(commitments)
+    # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah
+    # for the staff list", 49 days late, read as false (an account manager's objection).
+    chased = sorted((oc for oc in commitments if is_chase(oc.commitment.text) and oc.overdue_days > 0),
+                    key=lambda oc: -oc.overdue_days)
+    todo = (f"; our to-do \u201c{chased[0].commitment.text}\u201d is {days(chased[0].overdue_days)} overdue"
+            if chased and not late else "")
     if tl.sentiment_recent is not None:
         out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting"
-                          + ("." if late else ", no overdue promise.")))
+                          + ("." if late else f", no overdue promise{todo}.")))
     if late:
         out += late_promises_reason(late, t)
     if waiting is not None:

@@ -1310,3 +1310,17 @@ def test_steady_says_a_late_to_do_beside_no_overdue_promise():
     assert r.stage.id == "steady"
     assert any(x.text.endswith("no unrepaired bad meeting, no overdue promise; our to-do \u201cChase Bo for the staff "
                                "list\u201d is 49 days overdue.") for x in r.stage.reasons), r.stage.reasons
+
+
+def test_while_our_touches_go_unanswered_our_own_news_goes_in_the_next_message():
+    """Calder's brief said "Do not pile on" beside a separate "Tell Owen Price: zero-trust access
+    is available" and an email to Eleanor six months before the renewal."""
+    news = Play(name="News", do="Tell them about the new portal", within=3, priority=None)
+    ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
+    c = customer(*[touch(n, 1) for n in range(400, 60, -30)], *ours, since=LONG_AGO, cadence=60)
+    (a,) = [a for a in analyse(c, Config(plays=(news,)), AS_OF).actions if a.kind == "play"]
+    assert a.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next, not in "
+                          "one of its own.")
+    answered = customer(*[touch(n, 1) for n in range(400, 0, -30)], since=LONG_AGO, cadence=60)
+    (b,) = [a for a in analyse(answered, Config(plays=(news,)), AS_OF).actions if a.kind == "play"]
+    assert "unanswered" not in b.why

@@ -146,7 +146,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = fold_into_rekindle([a if a.kind == "reach-out" else demote(a) for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = with_manner(act.fold_reach_out(same_person(same_day(merge_similar(found, lapsed))), as_of), customer)
+    found = with_manner(act.not_piled_on(act.fold_reach_out(same_person(same_day(merge_similar(found, lapsed))), as_of),
+                                         tl), customer)
     found = [beyond_owners(a, customer.owners) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

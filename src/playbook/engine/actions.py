@@ -227,6 +227,26 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
 
 
+#: Outreach of our own making (news, a meeting ahead of a far renewal, a team play): while they
+#: do not answer, it goes in the one message that goes next.
+NOT_PILED = ("tell", "broaden", "play")
+
+
+def not_piled_on(found: list[Action], tl: Timeline) -> list[Action]:
+    """While our last touches go unanswered, what is ours to raise says to raise it in the one
+    message that goes next, not in one of its own: Calder's brief said "Do not pile on" beside
+    a separate "Tell Owen Price: zero-trust access is available" and an email to Eleanor six
+    months before the renewal (an account manager's objection). What we owe them (a promise,
+    an answer) and what is late stand as they are."""
+    if not tl.one_sided:
+        return found
+    n = len(tl.unanswered)
+    note = (f" Our last {n} touches are unanswered: raise this in the one message that goes next, not in one of "
+            "its own.")
+    return [replace(a, why=a.why + note) if not a.internal and (a.kind in NOT_PILED or a.renewal_step == "coverage")
+            else a for a in found]
+
+
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),
              notes: dict[str, date] | None = None) -> list[Action]:
     """Birthday greetings and anniversaries coming up; `missed`: those of the last days

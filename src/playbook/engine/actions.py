@@ -228,8 +228,9 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
 
 
 #: Outreach of our own making (news, a meeting ahead of a far renewal, a team play): while they
-#: do not answer, it goes in the one message that goes next.
-NOT_PILED = ("tell", "broaden", "play")
+#: do not answer, it goes in the one message that goes next. Not reaching a second person: that
+#: is one way to break the silence.
+NOT_PILED = ("tell", "play")
 
 
 def not_piled_on(found: list[Action], tl: Timeline) -> list[Action]:

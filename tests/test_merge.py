@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import replace
 
-from playbook.engine.merge import action_topic, apart, combine, merge_similar, same_person, similar, with_renewal
+from playbook.engine.merge import (
+    action_topic, apart, combine, merge_similar, same_day, same_person, similar, with_renewal,
+)
 from playbook.engine.types import Action, Reason
+from playbook.model import Source
 
 AS_OF = date(2026, 11, 20)
 
@@ -154,3 +157,14 @@ def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
     (one, rest) = same_person([call, sponsor, other])
     assert one.title == sponsor.title and [x.text for x in one.also] == [call.title] and one.due == sponsor.due
     assert rest == other
+
+
+def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_action():
+    day = Source("content/customers/x/customer.yaml", 13)
+    check = replace(action("Call Marta to confirm all is ready: the starters", 6), kind="prepare", source=day)
+    laptops = replace(action("Order the laptops for the 7 December starters", -4, "high"), firm=True, occasion=day)
+    badges = replace(action("Print badges for the 7 December starters", -2, "high"), firm=True, occasion=day)
+    other = action("Send the quote", 1)
+    (one, rest) = same_day([check, laptops, other, badges])
+    assert one.title == laptops.title and {x.text for x in one.also} == {check.title, badges.title}
+    assert one.due == laptops.due and rest == other

@@ -109,12 +109,6 @@ def _due(oc: OpenCommitment) -> str:
             else f"due {fmt_date(oc.due)}")
 
 
-def _gone_by(oc: OpenCommitment, r: Relationship) -> str | None:
-    """The day a late promise was for (`promise_for`), as said, if it has gone by."""
-    found = oc.occasion
-    return found.text if found is not None and found.day < r.as_of else None
-
-
 def handle_with_care(r: Relationship) -> list[Reason]:
     """What not to walk into: open complaints, a pause they asked for, promises we are late on,
     ideas they shelved, our unanswered messages, and what each person asked us to avoid."""
@@ -137,8 +131,8 @@ def handle_with_care(r: Relationship) -> list[Reason]:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it
         # answers says went, is done and not ticked, or missed: "say when it will come" no
         # longer fits it. The action says the same.
-        doubt = [f"it was for {g}" if g else "their ask for it is marked done" if oc.answered else None
-                 for oc, g in ((oc, _gone_by(oc, r)) for oc in late)]
+        doubt = [f"it was for {g.text}" if g else "their ask for it is marked done" if oc.answered else None
+                 for oc, g in ((oc, oc.gone_by(as_of)) for oc in late)]
         listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; {d})" if d else ")")
                   for oc, d in zip(late[:3], doubt)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""

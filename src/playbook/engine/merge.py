@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from msgspec.structs import replace
 
+from ..model import Source
 from .types import PRIORITY_RANK, Action, Reason
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
@@ -160,19 +161,21 @@ def same_day(actions: list[Action]) -> list[Action]:
     "Call Marta Ruiz to confirm all is ready" for the same starters' first day, side by side
     (an account manager's objection). The promise leads (its date is firm)."""
     checks = {a.source: a for a in actions if a.kind == "prepare" and a.source is not None}
-    joined = {id(a): checks[a.occasion] for a in actions if a.occasion is not None and a.occasion in checks}
-    if not joined:
+    days: dict[Source, list[Action]] = {}  # a day's check → the promises for it
+    for a in actions:
+        if a.occasion is not None and a.occasion in checks:
+            days.setdefault(a.occasion, []).append(a)
+    if not days:
         return actions
-    into = {id(c): [a for a in actions if joined.get(id(a)) is c] for c in joined.values()}
-    gone = {id(c) for c in joined.values()}
     out = []
     for a in actions:
-        if id(a) in gone:
-            continue
-        if id(a) in joined and into[id(joined[id(a)])][0] is a:
-            a = combine(sorted([*into[id(joined[id(a)])], joined[id(a)]], key=Action.sort_key))
-        elif id(a) in joined:
-            continue  # a second promise for the same day: in the first one's group
+        if a.kind == "prepare" and a.source in days:
+            continue  # in the group of the first promise for its day
+        group = days.get(a.occasion) if a.occasion is not None else None
+        if group is not None:
+            if a is not group[0]:
+                continue  # a second promise for the same day: in the first one's group
+            a = combine(sorted([*group, checks[a.occasion]], key=Action.sort_key))
         out.append(a)
     return out
 

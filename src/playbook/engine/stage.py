@@ -189,8 +189,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     for oc in promises(commitments):
         # One their ask marked done says was delivered is in doubt, not a risk (late_promises_reason).
         if oc.overdue_days > t.overdue_days and oc.answered is None:
-            gone = (f"; it was for {oc.occasion.text}, which has gone by: if it was done, tick it"
-                    if oc.occasion is not None and oc.occasion.day < as_of else "")
+            gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by: if it was done, tick it" \
+                if oc.gone_by(as_of) else ""
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
     n = tl.days_since_heard
@@ -224,10 +224,10 @@ def owed_silence(cold: Reason, commitments: tuple[OpenCommitment, ...]) -> Reaso
     """A silence while a promise of ours is late: they may be waiting on us, and delivering is
     what breaks it, so it counts as a late promise (an executive sponsor call for Brightwell's
     quiet, with its cutover plan weeks late, would have embarrassed the team)."""
-    owed = [oc for oc in promises(commitments) if oc.overdue_days > 0]
+    owed = late_promises(commitments)
     if not owed:
         return cold
-    first = max(owed, key=lambda oc: oc.overdue_days)
+    first = owed[0]
     return Reason(f"{cold.text[:-1]}, while we owe them \u201c{first.commitment.text}\u201d, "
                   f"{days(first.overdue_days)} late.", cold.source, "late-promise")
 
@@ -390,7 +390,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     return out
 
 
-def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
+def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
            paused: Pause | None = None) -> list[Reason]:
     out = []
@@ -408,15 +408,15 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     late = late_promises(commitments)
     # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah
     # for the staff list", 49 days late, read as false (an account manager's objection).
-    chased = sorted((oc for oc in commitments if is_chase(oc.commitment.text) and oc.overdue_days > 0),
-                    key=lambda oc: -oc.overdue_days)
-    todo = (f"; our to-do \u201c{chased[0].commitment.text}\u201d is {days(chased[0].overdue_days)} overdue"
+    chased = max((oc for oc in commitments if is_chase(oc.commitment.text) and oc.overdue_days > 0),
+                 key=lambda oc: oc.overdue_days, default=None)
+    todo = (f"; our to-do \u201c{chased.commitment.text}\u201d is {days(chased.overdue_days)} overdue"
             if chased and not late else "")
     if tl.sentiment_recent is not None:
         out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting"
                           + ("." if late else f", no overdue promise{todo}.")))
     if late:
-        out += late_promises_reason(late, t)
+        out += late_promises_reason(late, t, as_of)
     if waiting is not None:
         out.append(waiting)
     return out or [Reason("No sign of growth or risk.")]
@@ -442,7 +442,7 @@ def late_promises(commitments: tuple[OpenCommitment, ...]) -> list[OpenCommitmen
     return sorted((oc for oc in promises(commitments) if oc.overdue_days > 0), key=lambda oc: -oc.overdue_days)
 
 
-def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> list[Reason]:
+def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date) -> list[Reason]:
     """'2 promises are overdue, the most “Send the plan”, by 8 days; it puts the relationship
     at risk if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
     page lists it as overdue, and "no overdue promise" beside that list was an account
@@ -455,10 +455,9 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds) -> list[Reas
         # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
         tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
         what = f"\u201c{first.commitment.text}\u201d"
-        # Its day gone by (as_of is its due day plus the days it is overdue): Kestrel's laptops
-        # "for the 1 December starters" read as if there were still time on 4 Dec.
-        ended = first.due + timedelta(days=first.overdue_days) if first.due else None
-        gone = first.occasion if first.occasion is not None and ended and first.occasion.day < ended else None
+        # Its day gone by: Kestrel's laptops "for the 1 December starters" read as if there were
+        # still time on 4 Dec.
+        gone = first.gone_by(as_of)
         out.append(Reason(f"Promise {what} was for {gone.text}, which has gone by, and is "
                           f"{days(first.overdue_days)} overdue: if it was done, tick it; if not, it puts the "
                           f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
@@ -490,14 +489,14 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
-        ("steady", lambda: steady(tl, items, cadence, t, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
+        ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
                                   paused)),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):
             late = late_promises(commitments)  # steady says so itself, in its place among its reasons
             if late:
-                found = [*found, *late_promises_reason(late, t)]
+                found = [*found, *late_promises_reason(late, t, as_of)]
         if found:
             if paused is not None and stage_id != "ended":
                 note = Reason(pause_text(paused), paused.source)

@@ -168,6 +168,10 @@ class OpenCommitment(Record):
     occasion: Occasion | None = None
     """The day it is for, after its due date (`occasion.promise_for`)."""
 
+    def gone_by(self, as_of: date) -> Occasion | None:
+        """The day it was for, if that has gone by on `as_of`: late work no longer helps."""
+        return self.occasion if self.occasion is not None and self.occasion.day < as_of else None
+
 
 class KeyDate(Record):
     """A coming date worth knowing: birthday, anniversary, renewal."""

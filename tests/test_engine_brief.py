@@ -73,6 +73,16 @@ def test_handle_with_care_complaints_pause_late_promises_parked_and_avoid():
     ]
 
 
+def test_after_a_pause_the_brief_says_it_ended_until_they_are_heard_from():
+    ended = customer(touch(200, 1), since=LONG_AGO, pause=pause(d(3)))
+    assert texts(handle_with_care(analyse(ended, config(), AS_OF))) == [
+        "The pause they asked for ended on 17 Nov 2026: Not before the new budget year. Open with it, not as if "
+        "the silence were a lapse (last heard 4 May 2026).",
+    ]
+    heard = customer(touch(200, 1), touch(2, 1), since=LONG_AGO, pause=pause(d(3)))
+    assert not any("pause" in t for t in texts(handle_with_care(analyse(heard, config(), AS_OF))))
+
+
 def test_a_complaint_set_right_is_not_open():
     c = customer(touch(400, 1), touch(20, -2, summary="Bad"), touch(10, 1), since=LONG_AGO)
     assert not any(t.startswith("Open complaint") for t in texts(handle_with_care(analyse(c, config(), AS_OF))))

@@ -3,7 +3,7 @@ at its threshold, the day before and the day after."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -315,8 +315,124 @@ UNTIL = AS_OF + timedelta(days=130)
 def test_pause_holds_until_the_day_before_until(until_in, paused):
     c = customer(touch(220, 1), since=LONG_AGO, cadence=30, pause=pause(AS_OF + timedelta(days=until_in)))
     r = rel(c)
-    assert r.stage.id == ("steady" if paused else "dormant")
+    assert r.stage.id == "steady"   # on its last day and the day after: the silence was theirs
     assert ("paused" in flags(r)) is paused
+    assert ("needs-touch" in flags(r)) is not paused
+
+
+# -- after a pause: its days are not held against them ------------------------------------
+
+def _after_pause(ended: int, heard: int = 400, since: date | None = None, **kw):
+    """Last heard `heard` days ago, where the pause was agreed (unless `since`); it ended `ended` days ago."""
+    return customer(*history_before(touch(heard, 1, summary="Asked us not to chase before April")),
+                    since=LONG_AGO, cadence=30, pause=pause(d(ended), since=since), **kw)
+
+
+def test_the_day_a_pause_ends_the_touch_it_put_off_is_due():
+    """Ashby, quiet a year at its own request, turned dormant on the day its pause ended:
+    "Nothing heard for 352 days", all but none of them agreed."""
+    r = rel(_after_pause(0))
+    assert r.stage.id == "steady"
+    assert "dormant" not in {p.stage for p in r.stage_history[-3:]}
+    (f,) = [f for f in r.flags if f.id == "needs-touch"]
+    assert f.reason.text == (f"Nothing heard since the pause they asked for ended on {fmt_date(AS_OF)} "
+                             f"(last heard {fmt_date(d(400))}): time to get back in touch.")
+    (a,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert a.title == "Get back in touch with Ann Lee: the pause they asked for is over"
+    assert a.due == AS_OF and a.priority == "medium" and a.source.line == 9
+    assert a.why.startswith(f"The pause they asked for ended on {fmt_date(AS_OF)}: Not before the new budget "
+                            "year. Time to get back in touch, as agreed. Last heard ")
+    recency = next(f for f in r.health.factors if f.name == "Recency")
+    assert recency.effect == 0 and "400 of them in the pause they asked for" in recency.why
+    steady = " ".join(x.text for x in r.stage.reasons)
+    assert "400 of them in the pause they asked for" in steady
+    assert f"dormant if still quiet on {fmt_date(AS_OF + timedelta(days=180))}" in steady
+
+
+def test_a_late_touch_after_a_pause_keeps_its_day():
+    """Ten days on, the same action, due the day the pause ended: not moved to today."""
+    r = rel(_after_pause(10))
+    (a,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert a.due == d(10) and a.title.endswith("the pause they asked for is over")
+
+
+@pytest.mark.parametrize("ended, stage", [(179, "steady"), (180, "dormant")])
+def test_silence_after_a_pause_counts_from_its_end(ended, stage):
+    r = rel(_after_pause(ended, heard=ended + 300))
+    assert r.stage.id == stage
+    if stage == "dormant":
+        assert r.stage.reasons[0].text.startswith(
+            f"Nothing heard for 180 days since the pause they asked for ended on {fmt_date(d(180))} "
+            f"(last heard {fmt_date(d(480))}); 180 days of silence")
+        (a,) = [a for a in r.actions if a.kind == "reach-out"]
+        assert a.title.startswith("Rekindle") and "180 days since the pause they asked for ended" in a.why
+    else:
+        (f,) = [f for f in r.flags if f.id == "needs-touch"]
+        assert f.reason.text.startswith(f"Quiet for 179 days since the pause they asked for ended on "
+                                        f"{fmt_date(d(179))}")
+
+
+def test_after_a_pause_going_cold_and_unanswered_count_from_its_end():
+    rhythm = [touch(k, 1) for k in range(600, 399, -30)]   # monthly, until the pause began
+    cold = rel(customer(*rhythm, since=LONG_AGO, cadence=30, pause=pause(d(91))))
+    assert cold.stage.id == "at-risk"
+    assert cold.stage.reasons[0].text.startswith(f"Nothing heard for 91 days since the pause they asked for ended "
+                                                 f"on {fmt_date(d(91))} (last heard {fmt_date(d(420))}): 3.0× the usual")
+    assert rel(customer(*rhythm, since=LONG_AGO, cadence=30, pause=pause(d(90)))).stage.id == "steady"
+    emails = [touch(k, None, type="email", direction="out") for k in (50, 40)]   # after the pause
+    ignored = rel(customer(*rhythm, *emails, since=LONG_AGO, cadence=30, pause=pause(d(61))))
+    assert ignored.stage.id == "at-risk"
+    assert ignored.stage.reasons[-1].text.endswith(f"nothing heard for 61 days outside the pause they asked for "
+                                                   f"(to {fmt_date(d(61))}), over 2× the 30-day cadence.")
+
+
+def test_a_pause_agreed_after_the_silence_began_leaves_the_days_before_it_counted():
+    # Heard 300 days ago; paused from 200 days ago to 120 days ago: 100 + 120 days count.
+    c = _after_pause(120, heard=300, since=d(200))
+    tl = rel(c).timeline
+    assert (tl.days_since_heard, tl.paused_days, tl.quiet_days) == (300, 80, 220)
+    r = rel(c)
+    assert r.stage.id == "dormant"
+    assert r.stage.reasons[0].text.startswith(
+        f"Nothing heard for 220 days since the last touch ({fmt_date(d(300))}), not counting the 80 days of the "
+        f"pause they asked for (to {fmt_date(d(120))})")
+
+
+@pytest.mark.parametrize("ended, effect", [(0, 0), (45, 0), (61, -10), (121, -20)])
+def test_health_after_a_pause_neither_charges_nor_credits_it(ended, effect):
+    recency = next(f for f in rel(_after_pause(ended)).health.factors if f.name == "Recency")
+    assert recency.effect == effect
+    assert f"so {ended} days count" in recency.why or (ended == 0 and "so 0 days count" in recency.why)
+
+
+def test_recency_earned_before_a_pause_began_stays():
+    """Heard 10 days ago, when they asked for a pause that runs on: a recent touch, as before."""
+    c = customer(*history_before(touch(10, 1)), since=LONG_AGO, cadence=30, pause=pause(d(-30)))
+    recency = next(f for f in rel(c).health.factors if f.name == "Recency")
+    assert recency.effect == 20
+
+
+@pytest.mark.parametrize("ended, due", [(44, None), (45, 0), (60, 15)])
+def test_a_days_since_contact_play_does_not_count_the_pause(ended, due):
+    silence = Play(name="Budget round", do="Check in before their budget round", within=10, priority="low",
+                   days_since_contact=45)
+    r = rel(_after_pause(ended), Config(plays=(silence,)))
+    found = [a for a in r.actions if a.kind == "play"]
+    if due is None:
+        assert found == []
+    else:
+        (a,) = found
+        assert f"{ended} days without a touch, not counting the pause they asked for" in a.why
+        assert a.why.endswith(f"It applies from today." if due == 0 else f"It has applied since {fmt_date(d(due))}.")
+
+
+@pytest.mark.parametrize("emailed", [99, 150])   # the day after it ended; during it
+def test_our_email_is_not_where_a_pause_began(emailed):
+    """Our unanswered email, during the pause or after it, does not move its start there."""
+    c = customer(*history_before(touch(300, 1)), touch(emailed, None, type="email", direction="out"),
+                 since=LONG_AGO, cadence=30, pause=pause(d(100)))
+    tl = rel(c).timeline
+    assert tl.paused_days == 200 and tl.quiet_days == 100
 
 
 def test_a_paused_account_is_neither_dormant_nor_at_risk_for_its_silence():

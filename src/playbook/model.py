@@ -156,7 +156,8 @@ class Pause(Record):
     why: str | None
     """Their reason, in a sentence."""
     since: date | None
-    """When it was agreed; None: from the last touch before the analysis date."""
+    """When it was agreed; None: from the last conversation before the analysis date and `until`
+    (`pause.pause_start`)."""
     source: Source
     """Where the pause is written."""
 

@@ -15,7 +15,7 @@ from ..sentences import first_sentence
 from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
 from .merge import topic
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
-from .pause import pause_text
+from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
@@ -173,8 +173,10 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
               t: Thresholds, paused: Pause | None = None) -> list[Action]:
     """A touch when we have not heard from them for longer than the cadence: calm after a good
     touch, firmer when the account is at risk; while paused, a reminder for the day it ends."""
-    n = tl.days_since_heard
-    if stage.id == "ended" or n is None or (n <= cadence and paused is None):
+    n = tl.quiet_days
+    # Their pause is over and they have not been heard from since: the touch it put off is due.
+    resumed = paused is None and tl.pause_until is not None and tl.pause_until <= as_of
+    if stage.id == "ended" or n is None or (n <= cadence and paused is None and not resumed):
         return []
     contact = _main_contact(customer, tl)
     who = contact or customer.name
@@ -192,7 +194,18 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
     why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
     # Past the cadence the useful date is now: "356 days overdue" helps no one.
-    due = max(as_of, (tl.last_heard or customer.since or as_of) + timedelta(days=cadence))
+    due = max(as_of, (tl.quiet_from or as_of) + timedelta(days=cadence))
+    if resumed and customer.pause is not None:
+        ended = pause_ended_text(customer.pause)
+        why = (f"Nothing heard for {days(n)} since {quiet_since(tl, 'the last touch')}, against a {per(cadence)} "
+               f"cadence. {ended} {said}{more}")
+        if n <= cadence:
+            return [Action(
+                kind="reach-out", title=f"Get back in touch with {who}: the pause they asked for is over",
+                why=f"{ended} Time to get back in touch, as agreed. {said}{more}",
+                due=customer.pause.until, priority="high" if stage.id == "at-risk" else "medium", contact=contact,
+                owner=_owner(customer), source=customer.pause.source, customer=customer.slug,
+            )]
     if stage.id == "dormant":
         title, priority = f"Rekindle: get back in touch with {who}", "medium"
     elif len(tl.unanswered) >= 2:

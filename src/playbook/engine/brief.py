@@ -11,7 +11,7 @@ from datetime import timedelta
 from ..model import Interaction
 from .dates import renewal_lapsed
 from .owed import is_chase, waiting_since
-from .pause import pause_text
+from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
 from .words import day_list, days, fmt_date, fmt_day, money, sentence
@@ -126,6 +126,11 @@ def handle_with_care(r: Relationship) -> list[Reason]:
                           f"nothing good has happened since.{more}", i.source))
     if c.pause is not None and any(f.id == "paused" for f in r.flags):
         out.append(Reason(f"{pause_text(c.pause)} Do not chase.", c.pause.source))
+    elif c.pause is not None and r.timeline.pause_until is not None and r.timeline.pause_until <= as_of:
+        # The first call after a pause opens with what it was for, not as if the year were a lapse.
+        heard = f"last heard {fmt_date(r.timeline.last_heard)}" if r.timeline.last_heard else "nothing heard before it"
+        out.append(Reason(f"{pause_ended_text(c.pause)} Open with it, not as if the silence were a lapse "
+                          f"({heard}).", c.pause.source))
     late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
     if late:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it

@@ -12,7 +12,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
-from .pause import pause_text
+from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
 from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
@@ -22,6 +22,11 @@ BASELINE = 50
 #: The floors of the good and fair bands (the site's `HEALTH_BANDS` shows them so).
 HEALTH_GOOD = 70
 HEALTH_FAIR = 40
+
+
+def recency_points(ratio: float) -> int:
+    """Points for a silence of `ratio` cadences."""
+    return 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
 
 
 def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:
@@ -42,7 +47,12 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
         since = f"the last that did not was {days(n)} ago" if tl.last_good else f"none has gone well since the start, {days(n)} ago"
         why += f", but {which} went badly: {since}"
     ratio = n / cadence
-    effect = 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
+    effect = recency_points(ratio)
+    if tl.paused_days and effect < 0 and paused is None:  # while it holds, it says so below
+        # The silence they asked for costs nothing, and earns nothing: a year's pause is no recent touch.
+        ratio = (n - tl.paused_days) / cadence
+        effect = min(0, recency_points(ratio))
+        why += f"{paused_part(tl)}, so {days(n - tl.paused_days)} count"
     why += f", against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
     if tl.unanswered:
         why += f" {unanswered_text(tl)}"

@@ -9,6 +9,7 @@ from typing import Callable
 from ..config import CONFIG_FILE, Config, Play
 from ..model import RISK_CAUSE_WORDS, Contact, Customer, Opportunity, Source
 from .people import gone
+from .pause import paused_days
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
@@ -83,10 +84,17 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
             return None
         met.append(f"owned by {', '.join(hit)}")
     if play.days_since_contact is not None:
-        if paused or tl.days_since is None or tl.days_since < play.days_since_contact:
+        if paused or tl.days_since is None:
             return None
-        met.append(f"{days(tl.days_since)} since the last touch")
-        held.append(as_of - timedelta(days=tl.days_since - play.days_since_contact))
+        # The days of a pause they asked for are no gap in contact: counted, Ashby's budget-round
+        # check-in fell due ten months before its pause ended.
+        last = as_of - timedelta(days=tl.days_since)
+        gap = tl.days_since - paused_days(customer, last, as_of)
+        if gap < play.days_since_contact:
+            return None
+        met.append(f"{days(gap)} since the last touch" if gap == tl.days_since else
+                   f"{days(gap)} without a touch, not counting the pause they asked for")
+        held.append(as_of - timedelta(days=gap - play.days_since_contact))
     if play.health_below is not None:
         if health.score >= play.health_below:
             return None

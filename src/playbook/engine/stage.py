@@ -19,7 +19,7 @@ from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
 from .dates import renewal_call_days, renewal_lapsed, renewal_window
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
-from .pause import pause_text
+from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
@@ -86,7 +86,7 @@ def _heard_source(tl: Timeline, items: tuple[Interaction, ...]):
 def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
             paused: Pause | None = None) -> list[Reason]:
     """A long silence: at least `dormant_days`, and at least `dormant_cadence_multiple`× the cadence."""
-    n = tl.days_since_heard
+    n = tl.quiet_days
     if n is None or paused is not None:
         return []
     by_cadence = math.ceil(t.dormant_cadence_multiple * cadence)
@@ -96,7 +96,7 @@ def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thres
     rule = (f"{t.dormant_days} days of silence makes a relationship dormant" if by_cadence <= t.dormant_days
             else f"for a {per(cadence)} cadence, {days(by_cadence)} ({t.dormant_cadence_multiple:g}× the cadence) "
                  "of silence makes it dormant")
-    out = [Reason(f"Nothing heard for {days(n)} since {what}; {rule}.", _heard_source(tl, items))]
+    out = [Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}; {rule}.", _heard_source(tl, items))]
     if tl.unanswered:
         out.append(Reason(unanswered_text(tl), tl.unanswered[-1].source))
     return out
@@ -193,7 +193,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
                 if oc.gone_by(as_of) else ""
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
-    n = tl.days_since_heard
+    n = tl.quiet_days
     silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
     bad = last_rated([i for i in items if i not in tl.unanswered])
@@ -204,13 +204,15 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         run = unrepaired_negatives(items[:items.index(bad) + 1], bad.date, t.negative_window_days)
         worst = run[0] if run else bad
         last = _last_heard(tl, items) or bad
-        out.append(Reason(f"Nothing heard for {days(n)} since the {last.type} of {fmt_date(last.date)}, {over}; "
+        out.append(Reason(f"Nothing heard for {days(n)} since "
+                          f"{quiet_since(tl, f'the {last.type} of {fmt_date(last.date)}')}, {over}; "
                           f"nothing positive since the {sentiment_word(worst.sentiment)} {worst.type} of "
                           f"{fmt_date(worst.date)} ({(worst.summary or 'no summary').rstrip('.')}).", worst.source,
                           "setback"))  # the silence follows the setback: what a play for setbacks is for
     if tl.one_sided and (silent or out):
         text = unanswered_text(tl)
-        out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}, {over}." if silent and n is not None
+        out.append(Reason(f"{text[:-1]}; nothing heard for {days(n)}{outside_pause(tl)}, "
+                          f"{over}." if silent and n is not None
                           else text, tl.unanswered[-1].source, "silence"))
     elif not (silent and bad is not None and bad.sentiment < 0) and going_cold(tl, cadence, t, paused):
         out.append(owed_silence(cold_reason(tl, items, cadence), commitments))
@@ -248,7 +250,7 @@ def going_cold(tl: Timeline, cadence: int, t: Thresholds, paused: Pause | None =
     a touch. A fortnightly account not heard from for ten weeks, usually in touch every five,
     read as "steady" to an account manager, who called it at risk; one that has always talked
     every six weeks does not tip over each time it does so again."""
-    n = tl.days_since_heard
+    n = tl.quiet_days
     after = cold_after(tl, cadence, t)
     return paused is None and n is not None and after is not None and n > after
 
@@ -258,7 +260,7 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
     else dormant (`dormant`). None past the last date a playbook may hold (thresholds set to
     centuries)."""
-    assert tl.last_heard is not None
+    assert tl.quiet_from is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
     bad = last_rated([i for i in items if i not in tl.unanswered])
     risky = [math.floor(t.silence_cadence_multiple * cadence) + 1] \
@@ -266,27 +268,27 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     after = cold_after(tl, cadence, t)
     risky += [after + 1] if after is not None else []
     stage_id, n = ("at-risk", min(risky)) if risky and min(risky) < asleep else ("dormant", asleep)
-    if n > (LATEST - tl.last_heard).days:
+    if n > (LATEST - tl.quiet_from).days:
         return None
-    return stage_id, tl.last_heard + timedelta(days=n)
+    return stage_id, tl.quiet_from + timedelta(days=n)
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
     """'Nothing heard for 72 days since the visit of 9 Oct 2026: 1.9× the usual 37 days between
     touches in the year before it, and 5.1× the 14-day cadence; the relationship is going cold.'"""
-    n = tl.days_since_heard or 0
+    n = tl.quiet_days or 0
     gap = tl.usual_gap or 1
     last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
-    return Reason(f"Nothing heard for {days(n)} since {what}: {n / gap:.1f}× the usual {days(round(gap))} "
-                  f"between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
+    return Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}: {n / gap:.1f}× the usual "
+                  f"{days(round(gap))} between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
                   "relationship is going cold.", last.source if last else None, "silence")
 
 
 def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:
     """Quiet past the cadence: time for a touch, and nothing more (unless a rule above says so)."""
-    n = tl.days_since_heard
-    if paused is not None or n is None or n <= cadence:
+    n = tl.quiet_days
+    if paused is not None or n is None or (n <= cadence and not tl.paused_days):
         return None
     last = _last_heard(tl, items)
     src = last.source if last else None
@@ -294,7 +296,10 @@ def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paus
                                                            if last.sentiment is not None else "")
             if last else "the start of the relationship")
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
-    return Reason(f"Quiet for {days(n)} since {what}, against a {per(cadence)} cadence: time for a touch.{more}", src)
+    if n <= cadence:  # their pause is over: the touch it put off is due, however short the count
+        return Reason(f"Nothing heard since {quiet_since(tl, what)}: time to get back in touch.{more}", src)
+    return Reason(f"Quiet for {days(n)} since {quiet_since(tl, what)}, against a {per(cadence)} cadence: "
+                  f"time for a touch.{more}", src)
 
 
 def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
@@ -362,7 +367,7 @@ def wider(tl: Timeline) -> bool:
 
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
             cadence: int | None = None, currency: str | None = None) -> list[Reason]:
-    if cadence is not None and tl.days_since_heard is not None and tl.days_since_heard > GROWING_QUIET_CADENCES * cadence:
+    if cadence is not None and tl.quiet_days is not None and tl.quiet_days > GROWING_QUIET_CADENCES * cadence:
         return []
     touches = more_touches(tl.touches_recent, tl.touches_earlier, t)
     more_people = wider(tl)
@@ -398,11 +403,13 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
         # Past the cadence, the day the silence alone would tip it over (as a late promise
         # says), to at risk or, for a slow account, straight to dormant.
         tips = ""
-        tipping = quiet_until(tl, items, cadence, t) if tl.days_since_heard > cadence and paused is None else None
+        quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
+        tipping = quiet_until(tl, items, cadence, t) if quiet and paused is None else None
         if tipping is not None:
             tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
-        out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)}), "
-                          f"against a {per(cadence)} cadence{tips}.", _heard_source(tl, items)))
+        out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
+                          f"{paused_part(tl) if paused is None else ''}, against a {per(cadence)} cadence{tips}.",
+                          _heard_source(tl, items)))
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     late = late_promises(commitments)

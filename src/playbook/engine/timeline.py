@@ -7,12 +7,12 @@ from statistics import mean, median
 
 from ..config import Thresholds
 from ..model import Customer, Interaction
+from .pause import paused_days
+from .touches import one_way
 from .types import ContactEngagement, Timeline
 
 #: How many of our touches in a row must go unanswered to call the pattern one-sided.
 UNANSWERED_RUN = 2
-#: Our outreach of these types says nothing about the customer until they reply.
-ONE_WAY_TYPES = ("email", "message")
 
 
 def upto(customer: Customer, as_of: date) -> tuple[Interaction, ...]:
@@ -33,15 +33,6 @@ def went_badly(i: Interaction) -> bool:
     """Rated below neutral: a touch that is no sign of a healthy relationship, however recent
     or however many people were in it."""
     return i.sentiment is not None and i.sentiment < 0
-
-
-def one_way(i: Interaction) -> bool:
-    """Our outreach that by itself is no sign of the customer: an email or message we sent, or
-    any touch of ours marked `answered: no` (a voicemail). A meeting, call or visit of ours is
-    a conversation unless marked so."""
-    if i.direction != "out":
-        return False
-    return i.answered is False or (i.answered is None and i.type in ONE_WAY_TYPES)
 
 
 def heard(items: tuple[Interaction, ...]) -> tuple[tuple[Interaction, ...], tuple[Interaction, ...]]:
@@ -81,6 +72,8 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     last_good = answered[good - 1].date if good else None
     heard_anchor = last_heard or customer.since
     days_since_heard = (as_of - heard_anchor).days if heard_anchor and heard_anchor <= as_of else None
+    excused = paused_days(customer, heard_anchor, as_of) if days_since_heard is not None else 0
+    quiet_days = days_since_heard - excused if days_since_heard is not None else None
 
     year_ago = as_of - timedelta(days=365)
     typical = median_gap(items, as_of)
@@ -103,6 +96,9 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     return Timeline(
         first_contact=first, last_contact=last.date if last else None, last_interaction=last,
         count=len(items), days_since=days_since, last_heard=last_heard, days_since_heard=days_since_heard,
+        paused_days=excused, quiet_days=quiet_days,
+        quiet_from=as_of - timedelta(days=quiet_days) if quiet_days is not None else None,
+        pause_until=customer.pause.until if excused and customer.pause else None,
         last_good=last_good, gone_badly=sum(1 for i in answered[good:] if went_badly(i)),
         unanswered=unanswered, start=start, typical_gap=typical,
         usual_gap=median_gap(answered, last_heard) if last_heard else None,

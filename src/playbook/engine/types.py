@@ -63,6 +63,15 @@ class Timeline(Record):
     """The last touch that was not our own unanswered outreach: when we last heard from them."""
     days_since_heard: int | None
     """Days from `last_heard` (or `since` when there is none) to as_of: the customer's silence."""
+    paused_days: int
+    """The days of that silence inside the pause the customer asked for (`pause.paused_days`)."""
+    quiet_days: int | None
+    """`days_since_heard` less `paused_days`: the silence the rules weigh."""
+    quiet_from: date | None
+    """The day `quiet_days` counts from (as_of less them): after a pause, a silence tips
+    over counted from here, not from `last_heard`."""
+    pause_until: date | None
+    """The end of the pause when `paused_days` is not 0, for the texts that say so."""
     last_good: date | None
     """The last touch heard from them that did not go badly (`went_badly`): health's recency
     counts from it, so an outage call earns no credit for being recent."""

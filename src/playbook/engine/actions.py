@@ -12,7 +12,8 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
-from .dates import ANNIVERSARY, RENEWAL_CALL_DAYS, renewal_call_days, renewal_lapsed, renewal_window, wished
+from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_call_days, renewal_lapsed,
+                    renewal_talk_text, renewal_window, wished)
 from .merge import topic
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
@@ -357,6 +358,13 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 why += (f" With nothing good since the setback of {fmt_date(setback)}, the call comes "
                         f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
                         f"{weeks_or_days(ahead)}, to leave time to win them back.")
+        last = last_renewal_talk(customer, k.date, as_of)
+        if last is not None:
+            # What was said last time, and who else was in it: they come to this one too.
+            here = {c.name for c in customer.contacts}
+            also = tuple(n for n in last.with_ if n not in (who, main if helps else None) and n in here)
+            why += f" {renewal_talk_text(last)}" + (
+                f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join." if also else "")
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..model import Interaction
-from .dates import renewal_lapsed
+from .dates import last_renewal_talk, renewal_lapsed, renewal_talk_text
 from .owed import is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
@@ -37,8 +37,10 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         # risk (Calder's schedule, 66 days late), the renewal waits on it.
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
-        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}",
-                          c.at("renewal")))
+        last = last_renewal_talk(c, c.renewal, as_of)
+        told = f" {renewal_talk_text(last)}" if last is not None else ""
+        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
+                          f"{told}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
     out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import Birthday, Contact, Customer, Interaction
+from .touches import one_way
 from .types import KeyDate
-from .words import NAME_TITLES, ordinal
+from .words import NAME_TITLES, fmt_date, ordinal, people, sentence
 
 #: For this many days after a birthday (or the relationship's anniversary) nobody marked, a
 #: belated greeting is suggested, and the contact says it was (not "in 364 days"): the day
@@ -36,6 +37,36 @@ def renewal_window(customer: Customer, renewal_days: int) -> int:
     """Days before the renewal from which it is coming (its call, the digest's line, a quiet
     key person's weight): `renewal_days`, longer by the customer's `renewal_lead`."""
     return renewal_days + (customer.renewal_lead or 0)
+
+
+#: A touch this long or longer before the renewal date was about an earlier renewal: nearer, it
+#: is this one's run-up (a quote sent, a threat to tender), which other rules weigh.
+EARLIER_RENEWAL_DAYS = 180
+_RENEWAL_TALK = re.compile(r"\b(?:renew(?:al|als|ed|s|ing)?|annual review|contract review)\b", re.IGNORECASE)
+#: Renewals of something else: their insurance, a lease, a licence, a certificate.
+_OTHER_RENEWAL = re.compile(r"\b(?:insurance|lease|licen[cs]e|certificate|domain|ssl|policy|warranty|passport|visa|"
+                            r"mot|membership)\s+renew", re.IGNORECASE)
+
+
+def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> Interaction | None:
+    """The last conversation about an earlier renewal of ours, logged by as_of: what was said
+    and who was in it, for the call before this one. Kestrel's read only "Renewal (worth
+    £54,000 a year) in 39 days", to Nadia; its last renewal, with Nadia and Ben, the CFO,
+    ended "Ben wants per-seat pricing" (an account manager's objection)."""
+    cutoff = min(as_of, renewal - timedelta(days=EARLIER_RENEWAL_DAYS))
+    for i in reversed(customer.interactions):
+        if i.date > cutoff or one_way(i) or not i.summary:
+            continue
+        if _RENEWAL_TALK.search(i.summary) and not _OTHER_RENEWAL.search(i.summary):
+            return i
+    return None
+
+
+def renewal_talk_text(i: Interaction) -> str:
+    """'At the last renewal, the meeting of 24 Feb 2026 with Nadia Farouk and Ben Lowther: Year-one
+    renewal signed; Ben wants per-seat pricing.'"""
+    with_ = f" with {people(i.with_, 4)}" if i.with_ else ""
+    return f"At the last renewal, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(i.summary or i.type)}"
 
 
 def renewal_lapsed(customer: Customer, as_of: date) -> bool:

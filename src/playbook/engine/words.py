@@ -80,12 +80,12 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def people(names: tuple[str, ...]) -> str:
-    """'Ann', 'Ann and Bo', 'Ann, Bo and 2 others'."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    more = len(names) - 2
-    return f"{', '.join(names[:2])} and {more} other{'s' if more > 1 else ''}"
+def people(names: tuple[str, ...], shown: int = 2) -> str:
+    """'Ann', 'Ann and Bo', 'Ann, Bo and 2 others' (with `shown` 2: more are counted, not named)."""
+    if len(names) <= shown:
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
+    more = len(names) - shown
+    return f"{', '.join(names[:shown])} and {more} other{'s' if more > 1 else ''}"
 
 
 def money(value: float, currency: str | None = None) -> str:

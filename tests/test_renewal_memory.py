@@ -1,0 +1,71 @@
+"""What was said at the last renewal, and who was in it, comes with the call before the next
+one: remember the thing they asked about (Kestrel's CFO wanted per-seat pricing)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine_factory import AS_OF, config, contact, customer, d, touch
+from playbook.engine import analyse
+from playbook.engine.brief import talking_points
+from playbook.engine.dates import last_renewal_talk
+
+PEOPLE = (contact("Ann Lee", "CTO", primary=True), contact("Bo Chan", "CFO"))
+RENEWAL = AS_OF + timedelta(days=30)
+
+
+def _kestrel(*extra, contacts=PEOPLE):
+    signed = touch(335, 1, with_=("Ann Lee", "Bo Chan"), type="meeting",
+                   summary="Year-one renewal signed; Bo wants per-seat pricing")
+    return customer(touch(400, 1), signed, touch(60, 1, summary="Quarterly check-in"), touch(10, 1), *extra, since=d(700),
+                    contacts=contacts, renewal=RENEWAL)
+
+
+def test_the_call_before_the_renewal_says_what_was_said_last_time_and_who_else_was_there():
+    r = analyse(_kestrel(), config(), AS_OF)
+    (call,) = [a for a in r.actions if a.kind == "renewal"]
+    assert call.contact == "Ann Lee"
+    assert call.why == (f"Renewal in 30 days. At the last renewal, the meeting of {d(335).day} Dec 2025 with Ann Lee and Bo Chan: "
+                             "Year-one renewal signed; Bo wants per-seat pricing. Bo Chan was in it too: ask them "
+                             "to join.")
+    (point,) = [p for p in talking_points(r) if p.text.startswith("The renewal on")]
+    assert "At the last renewal, the meeting of" in point.text and "Bo wants per-seat pricing." in point.text
+
+
+def test_someone_who_has_left_is_not_asked_to_join():
+    r = analyse(_kestrel(contacts=PEOPLE[:1]), config(), AS_OF)
+    (call,) = [a for a in r.actions if a.kind == "renewal"]
+    assert "Bo wants per-seat pricing." in call.why and "in it too" not in call.why
+
+
+@pytest.mark.parametrize("summary, found", [
+    ("Year-one renewal signed", True),
+    ("Renewed for another year, no changes", True),
+    ("Annual review: happy, costs flat", True),
+    ("Contract review went well", True),
+    ("They asked for Cyber Essentials ahead of the PI insurance renewal", False),   # theirs, not ours
+    ("Plotter lease renewal: went for the smaller model", False),
+    ("Licence renewal for the GIS seats", False),
+    ("Quarterly check-in", False),
+])
+def test_which_touches_are_about_a_renewal_of_ours(summary, found):
+    c = customer(touch(300, 1, summary=summary), since=d(700), renewal=RENEWAL)
+    assert (last_renewal_talk(c, RENEWAL, AS_OF) is not None) is found
+
+
+def test_this_renewals_run_up_and_our_unanswered_outreach_are_not_the_last_renewal():
+    run_up = customer(touch(300, 1, summary="Renewal agreed"), touch(100, 1, summary="Renewal in December"),
+                      touch(40, None, type="email", direction="out", summary="Sent the renewal quote"),
+                      since=d(700), renewal=RENEWAL)
+    assert last_renewal_talk(run_up, RENEWAL, AS_OF).date == d(300)
+    emailed = customer(touch(300, None, type="email", direction="out", summary="Sent the renewal quote"),
+                       since=d(700), renewal=RENEWAL)
+    assert last_renewal_talk(emailed, RENEWAL, AS_OF) is None
+
+
+def test_a_renewal_not_yet_written_by_the_day_is_not_known():
+    c = customer(touch(300, 1, summary="Renewal agreed"), since=d(700), renewal=RENEWAL)
+    assert last_renewal_talk(c, RENEWAL, d(301)) is None
+    assert last_renewal_talk(c, RENEWAL, d(300)).date == d(300)

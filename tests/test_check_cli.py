@@ -469,3 +469,23 @@ def test_a_promise_due_before_its_note_is_a_warning(tmp_path):
         f"{note('2026-11-25-call.md')}:6:1: warning: due date 2026-11-10 is before this note's date (2026-11-25), "
         "so the promise was late when made; check the date"], out
     assert code == 0
+
+
+def test_a_day_no_calendar_has_in_a_promise_is_a_warning(tmp_path):
+    """"Send the deck by 31 November" named no day the engine could read, and nothing said so:
+    the promise was never tied to the day it was for. A ticked one, and a real day, say nothing."""
+    body = ("---\ndate: 2026-11-25\ntype: call\nwith: Maria Lopez\n---\n"
+            "- [ ] Order laptops for the 31 November starters (due 2026-11-27)\n"
+            "- [ ] Book the visit for the 30th of February\n"
+            "- [x] Send the rota for 31 Nov\n"
+            "- [ ] Send the plan for 1 December, before which 5 may need chargers\n"
+            "- [ ] Book the room for 29 Feb 2028\n")
+    root = write_playbook(tmp_path, {"playbook.yaml": PLAYBOOK_YAML, ACME_YAML: CUSTOMER_YAML,
+                                     note("2026-11-25-call.md"): body})
+    code, out, _ = run_cli(["check", str(root)])
+    assert [l for l in out.splitlines() if "no real day" in l] == [
+        f"{note('2026-11-25-call.md')}:6:1: warning: '31 November' is no real day, so the day this promise is for "
+        "is not read; correct the day or the month",
+        f"{note('2026-11-25-call.md')}:7:1: warning: '30th of February' is no real day, so the day this promise is "
+        "for is not read; correct the day or the month"], out
+    assert code == 0

@@ -16,7 +16,7 @@ from msgspec.structs import replace
 from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care
-from playbook.engine.occasion import occasion
+from playbook.engine.occasion import impossible_days, occasion
 from playbook.engine.words import fmt_date
 from playbook.model import Event
 
@@ -180,3 +180,17 @@ def test_christmas_is_a_seasons_end_said_only_once_it_has_gone_by():
         (a,) = [a for a in analyse(c, config(), day).actions if a.title == p.text]
         assert "It is for" not in a.why
         assert (said in a.why) if said else "It was for" not in a.why
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("Laptops for the 31 November starters", ["31 November"]),
+    ("Book it for November 31st", ["November 31st"]),
+    ("Room for 29 Feb 2027", ["29 Feb 2027"]),
+    ("Room for 29 Feb 2028", []),           # a leap year
+    ("Room for 29 Feb", []),                # some year has it
+    ("Send the plan for 1 December", []),
+    ("Which of the 35 may need chargers", []),
+    ("No day at all", []),
+])
+def test_impossible_days_are_found(text, bad):
+    assert impossible_days(text) == bad

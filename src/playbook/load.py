@@ -15,6 +15,7 @@ from typing import Callable
 from msgspec.structs import replace
 
 from .config import Config, days_ahead, load_config
+from .engine.occasion import impossible_days
 from .fields import Fields, parse_date
 from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
@@ -487,6 +488,9 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
                                                "commitment has no due date until it is fixed (write YYYY-MM-DD)"))
     made = commitments(note, body_line, day, path)
     for c in made:
+        for bad in impossible_days(c.text) if not c.done else ():
+            problems.append(warning(path, c.source.line, 0, f"'{bad}' is no real day, so the day this promise is "
+                                                            "for is not read; correct the day or the month"))
         # A promise late the day it was made is most likely a mistyped date (a reader's "due
         # 2026-11-10" in a note of 25 Nov read "24 days overdue" from the moment it was written).
         if c.due is not None and c.due < day and not c.done:

@@ -63,6 +63,23 @@ def _when(text: str, start: int, month: str, day: int, year: str | None, made_on
     return found if found > made_on else None
 
 
+def impossible_days(text: str) -> list[str]:
+    """The days the text names that no calendar has ('31 November', '30 Feb 2027'), as written:
+    the day such a promise is for is not read, so `check` says so rather than stay silent."""
+    if not _DIGIT.search(text):
+        return []
+    out = []
+    for m, mi, di in [(m, 2, 1) for m in _DAY_MONTH.finditer(text)] + [(m, 1, 2) for m in _MONTH_DAY.finditer(text)]:
+        month, day, year = m.group(mi), int(m.group(di)), m.group(3)
+        if month.lower() == "may" and month != "May":
+            continue  # 'which of the 5 may need chargers'
+        try:
+            date(int(year) if year else 2024, _MONTHS[month.lower()], day)  # a leap year: 29 Feb is a day
+        except ValueError:
+            out.append(m.group(0).strip().rstrip("."))
+    return out
+
+
 def named_days(text: str, made_on: date) -> list[date]:
     """Every day the text names that comes after `made_on` (`_when`), in the order written."""
     if not _DIGIT.search(text):

@@ -736,6 +736,11 @@ def test_our_outreach_unanswered_as_the_renewal_comes_is_a_risk(in_days, waited,
     about = replace(aside, summary="Renew the SSL certificate")
     assert not [x for x in analyse(replace(other, interactions=(*other.interactions[:-1], about)), config(),
                                    AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
+    # A voicemail logged as a bare note since is no reply either.
+    rang = touch(2, None, type="note", summary="Rang Ann about the quote, voicemail again")
+    if expected:
+        assert [x for x in analyse(replace(c, interactions=(*c.interactions, rang)), config(), AS_OF).stage.reasons
+                if x.text.startswith("The renewal is on")]
     # Health weighs the silence already: the stage charges nothing more for it.
     if expected:
         assert next(f for f in r.health.factors if f.name == "Stage").effect == 0

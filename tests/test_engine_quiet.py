@@ -236,6 +236,30 @@ def test_a_call_is_a_conversation_unless_marked_unanswered(answered, unanswered)
     assert len(rel(c).timeline.unanswered) == unanswered
 
 
+@pytest.mark.parametrize("summary, unanswered", [
+    ("Rang Ann, voicemail again", True),
+    ("Tried Ann for the quarterly call, left a voicemail", True),
+    ("Left Ann a message with reception", True),
+    ("Rang Ann, no answer", True),
+    ("No reply to the quote", True),
+    ("Ann left a voicemail asking for a callback", False),   # theirs: she reached out
+    ("Voicemail, then she called back and we agreed the date", False),
+    ("Met Ann; no answer yet on the budget", False),
+    ("She didn't answer the question about budget", False),
+    ("Quarterly call", False),
+])
+def test_a_note_that_says_it_reached_nobody_is_not_hearing_from_them(summary, unanswered):
+    """A voicemail logged as a two-line note counted as hearing from them: it cleared the
+    silence before a renewal (an account manager's objection)."""
+    c = customer(*history_before(touch(40, 1)), touch(5, None, type="note", summary=summary),
+                 since=LONG_AGO, cadence=30)
+    tl = rel(c).timeline
+    assert (len(tl.unanswered), tl.days_since_heard) == ((1, 40) if unanswered else (0, 5))
+    marked = customer(*history_before(touch(40, 1)), touch(5, None, type="call", direction="out", answered=True,
+                                                           summary=summary), since=LONG_AGO, cadence=30)
+    assert rel(marked).timeline.days_since_heard == 5   # `answered: yes` is the last word
+
+
 def test_an_email_marked_answered_counts_as_heard():
     c = customer(*history_before(touch(40, 1)), touch(5, 0, type="email", direction="out", answered=True),
                  since=LONG_AGO, cadence=30)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Interaction
 
@@ -30,6 +31,7 @@ _TALKED = re.compile(r"\b(?:called back|rang back|phoned back|replied|spoke|talk
                      re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # asked of the same few touches for every past day a build looks at
 def says_unanswered(summary: str | None) -> bool:
     """Whether a touch's summary says our try reached nobody (`_VOICEMAIL`, or `_NO_PICK_UP`
     in a note of a try) and nothing in it says they answered after all (`_TALKED`)."""

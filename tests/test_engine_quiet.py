@@ -429,6 +429,13 @@ def test_health_after_a_pause_neither_charges_nor_credits_it(ended, effect):
     assert f"so {ended} days count" in recency.why or (ended == 0 and "so 0 days count" in recency.why)
 
 
+@pytest.mark.parametrize("ended, effect", [(1, 0), (89, 0), (91, -8)])
+def test_breadth_after_a_pause_does_not_count_its_months(ended, effect):
+    breadth = next(f for f in rel(_after_pause(ended)).health.factors if f.name == "Breadth of contacts")
+    assert breadth.effect == effect
+    assert ("reaches back into the pause they asked for" in breadth.why) is (effect == 0)
+
+
 def test_recency_earned_before_a_pause_began_stays():
     """Heard 10 days ago, when they asked for a pause that runs on: a recent touch, as before."""
     c = customer(*history_before(touch(10, 1)), since=LONG_AGO, cadence=30, pause=pause(d(-30)))

@@ -41,25 +41,39 @@ def test_someone_who_has_left_is_not_asked_to_join():
 
 
 @pytest.mark.parametrize("summary, found", [
-    ("Year-one renewal signed", True),
-    ("Renewed for another year, no changes", True),
-    ("Annual review: happy, costs flat", True),
-    ("Contract review went well", True),
-    ("They asked for Cyber Essentials ahead of the PI insurance renewal", False),   # theirs, not ours
-    ("Plotter lease renewal: went for the smaller model", False),
-    ("Licence renewal for the GIS seats", False),
-    ("Quarterly check-in", False),
+    ("Year-one renewal signed", "renewal"),
+    ("Renewed for another year, no changes", "renewal"),
+    ("Annual review: happy, costs flat", "annual review"),
+    ("Contract review went well", "contract review"),
+    ("They asked for Cyber Essentials ahead of the PI insurance renewal", None),   # theirs, not ours
+    ("Plotter lease renewal: went for the smaller model", None),
+    ("Licence renewal for the GIS seats", None),
+    ("Quarterly check-in", None),
 ])
 def test_which_touches_are_about_a_renewal_of_ours(summary, found):
     c = customer(touch(300, 1, summary=summary), since=d(700), renewal=RENEWAL)
-    assert (last_renewal_talk(c, RENEWAL, AS_OF) is not None) is found
+    last = last_renewal_talk(c, RENEWAL, AS_OF)
+    assert (last[1] if last else None) == found
+
+
+def test_a_renewal_agreed_comes_before_a_later_review_that_agreed_none():
+    """St Aldhelm's: the 2025 review agreed the renewal to March 2027; the 2026 one was a first
+    sight of the new wing's plans, and read as "the last renewal"."""
+    agreed = touch(620, 1, type="meeting", summary="Year-two contract review: renewal agreed, satellite cover asked")
+    review = touch(255, 1, type="meeting", summary="Annual review: first sight of the outpatient wing plans")
+    c = customer(agreed, review, since=d(900), renewal=RENEWAL)
+    assert last_renewal_talk(c, RENEWAL, AS_OF) == (agreed, "renewal")
+    only = customer(review, since=d(900), renewal=RENEWAL)
+    (call,) = [a for a in analyse(only, config(), AS_OF).actions if a.kind == "renewal"]
+    assert f"At the last annual review, the meeting of {d(255).day} Mar 2026 with Ann Lee: Annual review: first " \
+           "sight of the outpatient wing plans." in call.why
 
 
 def test_this_renewals_run_up_and_our_unanswered_outreach_are_not_the_last_renewal():
     run_up = customer(touch(300, 1, summary="Renewal agreed"), touch(100, 1, summary="Renewal in December"),
                       touch(40, None, type="email", direction="out", summary="Sent the renewal quote"),
                       since=d(700), renewal=RENEWAL)
-    assert last_renewal_talk(run_up, RENEWAL, AS_OF).date == d(300)
+    assert last_renewal_talk(run_up, RENEWAL, AS_OF)[0].date == d(300)
     emailed = customer(touch(300, None, type="email", direction="out", summary="Sent the renewal quote"),
                        since=d(700), renewal=RENEWAL)
     assert last_renewal_talk(emailed, RENEWAL, AS_OF) is None
@@ -68,4 +82,4 @@ def test_this_renewals_run_up_and_our_unanswered_outreach_are_not_the_last_renew
 def test_a_renewal_not_yet_written_by_the_day_is_not_known():
     c = customer(touch(300, 1, summary="Renewal agreed"), since=d(700), renewal=RENEWAL)
     assert last_renewal_talk(c, RENEWAL, d(301)) is None
-    assert last_renewal_talk(c, RENEWAL, d(300)).date == d(300)
+    assert last_renewal_talk(c, RENEWAL, d(300))[0].date == d(300)

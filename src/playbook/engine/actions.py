@@ -362,7 +362,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         if last is not None:
             # What was said last time, and who else was in it: they come to this one too.
             here = {c.name for c in customer.contacts}
-            also = tuple(n for n in last.with_ if n not in (who, main if helps else None) and n in here)
+            also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None) and n in here)
             why += f" {renewal_talk_text(last)}" + (
                 f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join." if also else "")
         out.append(Action(

@@ -42,31 +42,40 @@ def renewal_window(customer: Customer, renewal_days: int) -> int:
 #: A touch this long or longer before the renewal date was about an earlier renewal: nearer, it
 #: is this one's run-up (a quote sent, a threat to tender), which other rules weigh.
 EARLIER_RENEWAL_DAYS = 180
-_RENEWAL_TALK = re.compile(r"\b(?:renew(?:al|als|ed|s|ing)?|annual review|contract review)\b", re.IGNORECASE)
+_RENEWAL_TALK = re.compile(r"\brenew(?:al|als|ed|s|ing)?\b", re.IGNORECASE)
+#: Where no touch says "renewal", the review the year turns on: not the renewal itself, so it is
+#: named as what it was (St Aldhelm's 2026 "Annual review — first sight of the outpatient wing
+#: plans" read "At the last renewal", where the 2025 review agreed the renewal).
+_REVIEW_TALK = re.compile(r"\b(annual review|contract review|annual meeting)\b", re.IGNORECASE)
 #: Renewals of something else: their insurance, a lease, a licence, a certificate.
 _OTHER_RENEWAL = re.compile(r"\b(?:insurance|lease|licen[cs]e|certificate|domain|ssl|policy|warranty|passport|visa|"
                             r"mot|membership)\s+renew", re.IGNORECASE)
 
 
-def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> Interaction | None:
-    """The last conversation about an earlier renewal of ours, logged by as_of: what was said
-    and who was in it, for the call before this one. Kestrel's read only "Renewal (worth
-    £54,000 a year) in 39 days", to Nadia; its last renewal, with Nadia and Ben, the CFO,
-    ended "Ben wants per-seat pricing" (an account manager's objection)."""
+def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[Interaction, str] | None:
+    """The last conversation about an earlier renewal of ours, logged by as_of, and what it was
+    ('renewal', else the last 'annual review' or the like): what was said and who was in it, for
+    the call before this one. Kestrel's read only "Renewal (worth £54,000 a year) in 39 days", to
+    Nadia; its last renewal, with Nadia and Ben, the CFO, ended "Ben wants per-seat pricing" (an
+    account manager's objection)."""
     cutoff = min(as_of, renewal - timedelta(days=EARLIER_RENEWAL_DAYS))
+    review: tuple[Interaction, str] | None = None
     for i in reversed(customer.interactions):
-        if i.date > cutoff or one_way(i) or not i.summary:
+        if i.date > cutoff or not i.summary or one_way(i):
             continue
         if _RENEWAL_TALK.search(i.summary) and not _OTHER_RENEWAL.search(i.summary):
-            return i
-    return None
+            return i, "renewal"
+        if review is None and (m := _REVIEW_TALK.search(i.summary)):
+            review = i, m.group(1).lower()
+    return review
 
 
-def renewal_talk_text(i: Interaction) -> str:
+def renewal_talk_text(found: tuple[Interaction, str]) -> str:
     """'At the last renewal, the meeting of 24 Feb 2026 with Nadia Farouk and Ben Lowther: Year-one
     renewal signed; Ben wants per-seat pricing.'"""
+    i, what = found
     with_ = f" with {people(i.with_, 4)}" if i.with_ else ""
-    return f"At the last renewal, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(i.summary or i.type)}"
+    return f"At the last {what}, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(i.summary or i.type)}"
 
 
 def renewal_lapsed(customer: Customer, as_of: date) -> bool:

@@ -6,7 +6,7 @@ factors' ranges are chosen so recency and sentiment weigh most, as they do for p
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source
@@ -191,11 +191,19 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
                                              f"more than {days(ASK_ANSWER_DAYS)} for an answer.{also}")
 
 
-def paused_ok(f: HealthFactor, paused: Pause | None) -> HealthFactor:
-    """While a pause is in force, a factor that only reflects the silence takes nothing away."""
-    if paused is None or f.effect >= 0:
+def paused_ok(f: HealthFactor, paused: Pause | None, tl: Timeline | None = None, window_from: date | None = None) -> HealthFactor:
+    """While a pause is in force, a factor that only reflects the silence takes nothing away; nor
+    after it, while its window (from `window_from`) reaches back into the pause and nobody has
+    been heard from since (Ashby's "No named person engaged in the last three months" took 8
+    points the day after its year-long pause ended)."""
+    if f.effect >= 0:
         return f
-    return HealthFactor(f.name, 0, f"{f.why} Expected while paused, so it takes nothing away.")
+    if paused is not None:
+        return HealthFactor(f.name, 0, f"{f.why} Expected while paused, so it takes nothing away.")
+    if tl is not None and tl.pause_until is not None and window_from is not None and window_from < tl.pause_until:
+        return HealthFactor(f.name, 0, f"{f.why} That reaches back into the pause they asked for (to "
+                                       f"{fmt_date(tl.pause_until)}), so it takes nothing away.")
+    return f
 
 
 #: What a reason for "at risk" that no other factor weighs takes away: a key person quiet
@@ -233,7 +241,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         recency(tl, cadence, paused),
         sentiment(tl),
         commitments_kept(customer, open_, as_of, t),
-        paused_ok(breadth(tl, len(customer.contacts)), paused),
+        paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
         asks(open_asks, as_of, open_),

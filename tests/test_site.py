@@ -466,3 +466,16 @@ def test_hostile_builds_are_byte_identical_too(tmp_path: Path):
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
+
+
+@pytest.mark.parametrize("as_of, shown", [(date(2026, 12, 3), False), (date(2026, 12, 4), True)])
+def test_the_home_page_says_when_nobody_has_logged_anything_for_weeks(example_root: Path, example_site: Path,
+                                                                       tmp_path: Path, as_of: date, shown: bool):
+    """The example's notes stop on 19 Nov: by June, 13 of 15 accounts read dormant, and nothing
+    on the site said the silence might be the team's (an account manager's objection)."""
+    assert "Nothing has been logged" not in (example_site / "index.html").read_text("utf-8")
+    out = tmp_path / "site"
+    assert build(example_root, out, as_of=as_of, use_cache=False).ok
+    home = text_of((out / "index.html").read_text("utf-8"))
+    notice = "Nothing has been logged in this playbook since 19 Nov 2026 (15 days)."
+    assert (notice in home) is shown, home[:600]

@@ -53,6 +53,10 @@ STAGE_BLURBS: dict[str, str] = {
 HOME_DUE_DAYS = 7
 HOME_KEY_DATE_DAYS = 30
 HOME_RECENT = 10
+#: Nothing logged by anyone for longer than this, and the home page says so: every silence the
+#: site weighs may be the team's, not the customers' (the example's notes stop in November, and
+#: by June 13 of 15 accounts read dormant with nothing to say why).
+LOGGING_GAP_DAYS = 14
 #: The home page's renewals strip looks this far ahead.
 HOME_RENEWAL_DAYS = 180
 #: The home page is a morning digest: per person at most this many actions (most important
@@ -276,6 +280,8 @@ class Views:
         dates = self.key_date_items()
         renewals = self.renewal_items()
         recent = self._recent(HOME_RECENT) if self._recent is not None else latest(self.rels, self.as_of, HOME_RECENT)
+        last = recent[0][0].date if recent else None
+        gap = (self.as_of - last).days if last is not None else 0
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
         currency = self.site.config.currency
@@ -302,6 +308,8 @@ class Views:
             "calendars": self.calendars(base), "team_calendar": base + TEAM_CALENDAR,
             "changes": self.site.changes(base), "since": self.site.since,
             "demand": asks_page.home_summary(self.site, self.rels, self.grouped(), base),
+            "logging_gap": {"last": fmt_date(last), "days": gap} if last is not None and gap > LOGGING_GAP_DAYS
+            else None,
         }
 
     def renewal_items(self) -> list[Relationship]:

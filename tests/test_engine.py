@@ -703,6 +703,37 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
 
 
+def test_on_a_dormant_account_the_call_before_the_renewal_is_the_rekindle():
+    """Oakmere, dormant 25 days before its renewal: "Rekindle: get back in touch with Freya"
+    due today, and the call before the renewal, with her, low priority three days later."""
+    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call"), since=LONG_AGO, cadence=30,
+                 renewal=AS_OF + timedelta(days=25), value=20000)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "dormant"
+    (call,) = [a for a in r.actions if a.contact == "Ann Lee" and a.kind in ("renewal", "reach-out")]
+    assert call.kind == "renewal" and call.priority == "high" and call.due == AS_OF
+    assert call.why.endswith("It is also the rekindle this dormant account needs (nothing heard for 200 days, "
+                             "against a 30-day cadence).")
+
+
+def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
+    """Dormant took them out of the year's value at risk while nobody knew whether they had
+    renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""
+    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call"), since=LONG_AGO, cadence=30,
+                 renewal=d(30), value=20000)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert [x.text.split(",")[0] for x in r.stage.reasons] == [
+        "The renewal date", f"Nothing heard for 200 days since the last touch ({fmt_date(d(200))}); 180 days of silence makes a "
+                            "relationship dormant."]
+    assert not any(a.title.startswith("Rekindle") for a in r.actions)
+    (call,) = [a for a in r.actions if a.kind == "renewal"]
+    assert call.priority == "high" and "Low priority while the account is dormant" not in call.why
+    assert "It is also the touch this quiet account needs" in call.why   # one call, not two
+    # Without a renewal gone by, the same silence is dormant.
+    assert analyse(replace(c, renewal=AS_OF + timedelta(days=300)), config(), AS_OF).stage.id == "dormant"
+
+
 @pytest.mark.parametrize("in_days, waited, lead, expected", [
     (10, 31, None, True),   # Saltmarsh on 4 Dec: the quote sent a month before, unanswered
     (0, 14, None, True),

@@ -12,6 +12,7 @@ from msgspec.structs import replace
 
 from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
+from ..sentences import first_sentence
 from . import actions as act
 from .dates import (
     BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
@@ -39,7 +40,11 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
 
 
 def demote(a: Action) -> Action:
-    """On a dormant account, everything but getting back in touch waits: it becomes low priority."""
+    """On a dormant account, everything but getting back in touch waits: it becomes low priority.
+    Not the renewal's steps: the call before it is the rekindle, and cannot wait (Oakmere's, 25
+    days before its renewal, read low beside a separate rekindle three days before it)."""
+    if a.kind == "reach-out" or a.renewal_step:
+        return a
     return replace(a, priority="low", why=f"{a.why} (Low priority while the account is dormant: rekindle it first.)")
 
 
@@ -48,6 +53,15 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
     is the rekindle itself: one action, due when the rekindle is, not a second one beside it
     "214 days overdue" (Pemberton's)."""
     rekindle = next((a for a in found if a.kind == "reach-out" and a.title.startswith("Rekindle")), None)
+    step = next((a for a in found if a.renewal_step and rekindle is not None and a.contact == rekindle.contact), None)
+    if rekindle is not None and step is not None:
+        # The call before the renewal, with the same person, is the rekindle: one call, due when
+        # the first of the two is.
+        said = first_sentence(rekindle.why, 300).rstrip(".")
+        merged = replace(step, due=min(step.due, rekindle.due),
+                         why=f"{step.why} It is also the rekindle this dormant account needs ({said[:1].lower()}{said[1:]}).")
+        found = [merged if a is step else a for a in found if a is not rekindle]
+        rekindle = merged
     plays = [a for a in found if a.kind == "play" and not a.internal]
     if rekindle is None or not plays:
         return found
@@ -143,7 +157,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             found += meet
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
-        found = fold_into_rekindle([a if a.kind == "reach-out" else demote(a) for a in found])
+        found = fold_into_rekindle([demote(a) for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = with_manner(act.not_piled_on(act.fold_reach_out(same_person(same_day(merge_similar(found, lapsed))), as_of),

@@ -170,6 +170,17 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
                    "went: customer.yaml still gives it.", customer.at("renewal"), "renewal")]
 
 
+def lapsed_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
+                  t: Thresholds, paused: Pause | None = None) -> list[Reason]:
+    """A silence long enough to be dormant, over a renewal gone by unrecorded: at risk, not
+    dormant. Nobody knows whether they are still a customer, and "dormant" took them out of
+    the year's value at risk (by June, the frozen example read £31,000 at risk, against
+    £648,300 in April, as its renewals passed and its silences grew: an account manager's
+    objection). The silence is said after the renewal."""
+    asleep = dormant(tl, items, cadence, t, paused)
+    return [*renewal_passed(customer, as_of), *asleep] if asleep and renewal_lapsed(customer, as_of) else []
+
+
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
             cadence: int, as_of: date, t: Thresholds, customer: Customer | None = None,
             paused: Pause | None = None) -> list[Reason]:
@@ -255,10 +266,12 @@ def going_cold(tl: Timeline, cadence: int, t: Thresholds, paused: Pause | None =
     return paused is None and n is not None and after is not None and n > after
 
 
-def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds) -> tuple[str, date] | None:
+def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
+                renewal: date | None = None) -> tuple[str, date] | None:
     """The stage the silence since `last_heard` leads to first, and its first day: at risk when
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
-    else dormant (`dormant`). None past the last date a playbook may hold (thresholds set to
+    else dormant (`dormant`), or at risk if the `renewal` has gone by unrecorded by then
+    (`lapsed_asleep`). None past the last date a playbook may hold (thresholds set to
     centuries)."""
     assert tl.quiet_from is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
@@ -270,7 +283,8 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     stage_id, n = ("at-risk", min(risky)) if risky and min(risky) < asleep else ("dormant", asleep)
     if n > (LATEST - tl.quiet_from).days:
         return None
-    return stage_id, tl.quiet_from + timedelta(days=n)
+    day = tl.quiet_from + timedelta(days=n)
+    return ("at-risk" if stage_id == "dormant" and renewal is not None and renewal < day else stage_id), day
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
@@ -397,14 +411,14 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
-           paused: Pause | None = None) -> list[Reason]:
+           paused: Pause | None = None, renewal: date | None = None) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         # Past the cadence, the day the silence alone would tip it over (as a late promise
         # says), to at risk or, for a slow account, straight to dormant.
         tips = ""
         quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
-        tipping = quiet_until(tl, items, cadence, t) if quiet and paused is None else None
+        tipping = quiet_until(tl, items, cadence, t, renewal) if quiet and paused is None else None
         if tipping is not None:
             tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
@@ -492,12 +506,13 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
     items = upto(customer, as_of)
     for stage_id, reasons in (
         ("ended", lambda: ended(customer, tl)),
+        ("at-risk", lambda: lapsed_asleep(customer, tl, items, cadence, as_of, t, paused)),
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
-                                  paused)),
+                                  paused, customer.renewal if customer.status != "ended" else None)),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, ask, config, contact, customer, d, promise, touch
 from playbook.config import Config
 from playbook.engine import analyse
+from playbook.engine.words import fmt_date
 from playbook.load import parse_customer
 
 LONG_AGO = d(800)
@@ -115,7 +117,12 @@ def test_pause_as_check_reads_it(pause_yaml, until, problem):
 def test_a_parked_ask_with_an_until_comes_back_and_waits_from_then():
     a = ask("Hold the phase 2 pricing", d(300), status="parked", until=d(10))
     (x,) = answers(customer(*regular(), since=LONG_AGO, asks=(a,)))
-    assert x.due == d(3) and "Parked until" in x.why and "waiting again since then (10 days)" in x.why
+    assert x.due == d(3) and x.why == (f"Parked until {fmt_date(d(10))} (10 days ago): ask Ann whether it still "
+                                       "stands before answering it.")
+    # Shelved until a day is no question waiting: what was agreed then may have moved.
+    assert x.title == "Take up again: Hold the phase 2 pricing"
+    (y,) = answers(customer(*regular(), since=LONG_AGO, asks=(replace(a, from_="Ann Lee"),)))
+    assert y.title == "Take up again with Ann Lee: Hold the phase 2 pricing"
     assert AS_OF - timedelta(days=10) == d(10)
 
 

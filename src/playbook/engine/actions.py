@@ -579,14 +579,21 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         waiting = (as_of - since).days if since else None
         who, how = asker(customer, a, as_of)
         contact = who or _main_contact(customer, tl)
+        verb = "Answer"
         if since is not None and since != a.since:
-            when = f"Parked until {fmt_date(since)}, and waiting again since then ({days(waiting)})."
+            # Shelved until a day, not a question waiting: what was agreed then may have moved
+            # (Ashby's "pricing held until spending controls lift" read "Answer Mark Ellery").
+            verb = "Take up again"
+            gone = f" ({days(waiting)} ago)" if waiting else ""
+            when = (f"Parked until {fmt_date(since)}{gone}: ask {first_name(contact) if contact else 'them'} whether it "
+                    "still stands before answering it.")
         elif waiting is not None:
             when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
         else:
             when = "The customer is waiting for an answer."
         out.append(Action(
-            kind="answer", title=f"Answer {who}: {a.what}" if who else f"Answer: {a.what}", why=when,
+            kind="answer", title=f"{verb}{' with' if verb != 'Answer' else ''} {who}: {a.what}" if who else
+            f"{verb}: {a.what}", why=when,
             due=due, priority="high" if waiting is not None and waiting > 14 else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))

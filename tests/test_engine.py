@@ -1043,12 +1043,13 @@ def test_a_play_with_a_person_is_with_them_and_joins_a_meeting_due_with_them():
     (meet,) = [a for a in acts if a.contact == "Bo Chan" and a.kind == "renewal"]
     assert meet.title.startswith("Meet Bo Chan (budget holder) before the renewal")
     assert [x.text for x in meet.also] == [budget.do] and meet.due <= AS_OF + timedelta(days=10)
-    # Nobody with that decision role: a job title serves; else the play is with no one named.
+    # Nobody with that decision role: a job title serves; else the main contact, and it says so.
     plain = customer(*steady_history(), since=LONG_AGO, tags=("public-sector",))
-    for wanted, who in (("cfo", "Bo Chan"), ("champion", None)):
+    for wanted, who in (("cfo", "Bo Chan"), ("champion", "Ann Lee"), (None, None)):   # without `with`, nobody
         (a,) = [a for a in analyse(plain, Config(plays=(replace(budget, with_=wanted),)), AS_OF).actions
                 if a.kind == "play"]
         assert a.contact == who
+        assert ("No champion is listed: with Ann Lee, the main contact." in a.why) is (wanted == "champion")
     # A chore for the team is with no one of theirs.
     chore = replace(budget, with_="cfo", internal=True)
     (a,) = [a for a in analyse(plain, Config(plays=(chore,)), AS_OF).actions if a.kind == "play"]

@@ -17,7 +17,7 @@ from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_c
 from .merge import topic
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import deciders, role_text, verb
+from .people import deciders, main_contact, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -35,16 +35,6 @@ def weekday_before(d: date) -> date:
 
 def _owner(customer: Customer, by: str | None = None) -> str | None:
     return by or (customer.owners[0] if customer.owners else None)
-
-
-def _main_contact(customer: Customer, tl: Timeline) -> str | None:
-    for c in customer.contacts:
-        if c.primary:
-            return c.name
-    engaged = [c for c in tl.contacts if c.last_touch]
-    if engaged:
-        return engaged[0].name
-    return customer.contacts[0].name if customer.contacts else None
 
 
 def _person(customer: Customer, name: str | None):
@@ -179,7 +169,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     resumed = paused is None and tl.pause_until is not None and tl.pause_until <= as_of
     if stage.id == "ended" or n is None or (n <= cadence and paused is None and not resumed):
         return []
-    contact = _main_contact(customer, tl)
+    contact = main_contact(customer, tl)
     who = contact or customer.name
     heard = [i for i in upto(customer, as_of) if i not in tl.unanswered]
     last = heard[-1] if heard else None
@@ -310,7 +300,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
     since began, when the account is at risk for it: the call then comes twice as early."""
     out = []
-    main = _main_contact(customer, tl)
+    main = main_contact(customer, tl)
     value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
     passed = customer.renewal
     if renewal_lapsed(customer, as_of):
@@ -392,7 +382,7 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
         n = (e.on - as_of).days
         if not e.prepare or n < 0 or n > e.prepare + PREPARE_SHOWN_DAYS:
             continue
-        who = e.with_ if e.with_ in present else _main_contact(customer, tl)
+        who = e.with_ if e.with_ in present else main_contact(customer, tl)
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
         due = weekday_before(e.on - timedelta(days=e.prepare))
         since = due - timedelta(days=PREPARE_EARLY_DAYS)
@@ -578,7 +568,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         due = (since + timedelta(days=ASK_ANSWER_DAYS)) if since else as_of + timedelta(days=ASK_ANSWER_DAYS)
         waiting = (as_of - since).days if since else None
         who, how = asker(customer, a, as_of)
-        contact = who or _main_contact(customer, tl)
+        contact = who or main_contact(customer, tl)
         verb = "Answer"
         if since is not None and since != a.since:
             # Shelved until a day, not a question waiting: what was agreed then may have moved
@@ -620,7 +610,7 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
     for x in found:
         a = x.ask
         who, how = asker(customer, a, as_of)
-        contact = who or _main_contact(customer, tl)
+        contact = who or main_contact(customer, tl)
         due = after_working_days(x.since, TELL_WORKING_DAYS, holidays)
         asked = f"asked on {fmt_date(a.since)}" if a.since else "asked for it"
         title = (f"Tell {who}: {x.what} is available \u2014 {first_name(who)} {asked}" if who else

@@ -37,6 +37,18 @@ def deciders(customer: Customer, as_of: date) -> list[Contact]:
     return [c for c in customer.contacts if not gone(c, as_of) and any(r in DECIDERS for r in c.decision)]
 
 
+def main_contact(customer: Customer, tl: Timeline) -> str | None:
+    """Whom an action goes to when nothing names anyone: the primary contact, else the one most
+    recently engaged, else the first listed (`customer`: with the people still there)."""
+    for c in customer.contacts:
+        if c.primary:
+            return c.name
+    engaged = [c for c in tl.contacts if c.last_touch]
+    if engaged:
+        return engaged[0].name
+    return customer.contacts[0].name if customer.contacts else None
+
+
 def key_people(customer: Customer, as_of: date) -> list[Contact]:
     """Whose silence matters before a renewal: the deciders, else the primary contact (else the first)."""
     found = deciders(customer, as_of)

@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..config import CONFIG_FILE, Config, Play
 from ..model import RISK_CAUSE_WORDS, Contact, Customer, Opportunity, Source
-from .people import gone
+from .people import gone, main_contact, present
 from .pause import paused_days
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
@@ -133,9 +133,16 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         met.append(f"no touch with {p.name} ({p.role}) "
                    f"{'ever' if p.last_touch is None else 'since ' + fmt_date(p.last_touch)}"
                    f" — over {days(gap.days)}")
+    nobody = ""
     if contact is None and play.with_ and not play.internal:
+        # Whom `with` names, else the main contact, saying so: Ashby's budget-round check-in,
+        # "with: budget holder", named nobody, where no one is marked as holding the budget.
+        # (Without a `with`, no one is guessed: Fernhill's onboarding check-in is Sarah's, not
+        # the primary contact's.)
         found = play_person(customer, play.with_, as_of)
-        contact = found.name if found is not None else None
+        contact = found.name if found is not None else main_contact(present(customer, as_of), tl)
+        if found is None and contact is not None:
+            nobody = f" No {play.with_} is listed: with {contact}, the main contact."
     if not met:
         met.append("it applies to every customer")
     start = max(held) if held else None
@@ -156,7 +163,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         holders = [i.by for i in customer.interactions if i.by and i.date <= as_of and contact in i.with_]
         owner = holders[-1] if holders else owner
     return Action(
-        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}",
+        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}{nobody}",
         # A chore for the team ("…at the next stand-up") falls due, then stays due today: it
         # never reads "73 days overdue" (Northgate's health review, on the day a reader first
         # saw it). Its reason keeps the day it has applied since.

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, ask, config, contact, customer, d, touch
+from engine_factory import AS_OF, ask, config, contact, customer, d, promise, touch
 from playbook.available import Availability, Available
 from playbook.config import Config, parse_config
 from playbook.engine import analyse
@@ -210,6 +210,18 @@ def test_a_tell_left_undone_becomes_overdue_and_high():
     c = customer(touch(10, 1), since=LONG_AGO, contacts=PEOPLE, asks=(ask("Spanish handbook", d(60), from_="Bo Chan"),))
     (t,) = [a for a in analyse(c, avail(("Spanish", d(20), ("spanish",))), AS_OF).actions if a.kind == "tell"]
     assert t.due < AS_OF and t.priority == "high"
+
+
+def test_news_while_we_owe_them_goes_with_what_we_owe():
+    """Calder's "Tell Owen Price: Managed zero-trust access is available" ranked high beside the
+    retention schedule we owed him, 50 days late (an account manager's objection)."""
+    owed = promise("Send the revised retention schedule", d(50))
+    c = customer(touch(60, 1, with_=("Bo Chan",), commitments=(owed,)), touch(10, 1), since=LONG_AGO, contacts=PEOPLE,
+                 asks=(ask("Spanish handbook", d(60), from_="Bo Chan"),))
+    (t,) = [a for a in analyse(c, avail(("Spanish", d(20), ("spanish",))), AS_OF).actions if a.kind == "tell"]
+    assert t.due < AS_OF and t.priority == "medium"
+    assert t.why.endswith("First deliver what we owe them: \u201cSend the revised retention schedule\u201d, 50 days "
+                          "late. Tell them this in its covering note.")
 
 
 def test_working_days_skip_weekends_and_holidays():

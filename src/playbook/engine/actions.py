@@ -601,7 +601,7 @@ def first_name(name: str) -> str:
 
 
 def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: date,
-         holidays: Holidays = ()) -> list[Action]:
+         holidays: Holidays = (), owed: tuple[OpenCommitment, ...] = ()) -> list[Action]:
     """For each ask that something now available answers: tell the person who asked, within a
     few working days of the news (the day it became available, or the day they asked if later)."""
     if customer.status == "ended":
@@ -624,9 +624,14 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
         if x.also:
             why += "".join(f" It also matches \u201c{w}\u201d." for w in x.also)
         why += " Once they are told, mark the ask answered."
+        # News of ours while what we owe them is late comes with it, in its covering note, not
+        # before it (Calder's zero-trust news ranked high beside a schedule 50 days late).
+        debt = _first_deliver(contact, owed) if contact else ""
+        if debt:
+            why += f"{debt} Tell them this in its covering note."
         late = as_of > due
         out.append(Action(
-            kind="tell", title=title, why=why, due=due, priority="high" if late else "medium",
+            kind="tell", title=title, why=why, due=due, priority="high" if late and not debt else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

@@ -223,3 +223,20 @@ def test_a_promise_naming_a_colleague_is_on_their_list_too_but_not_an_owner_s_tw
     assert analyse(c, Config(), AS_OF).actions and all(not a.also_for for a in analyse(c, Config(), AS_OF).actions)
     assert [a.title for a in team_actions([analyse(c, cfg, AS_OF)], owner="maya")] == [call.title]
     assert team_actions([analyse(c, cfg, AS_OF)], owner="will") == []
+
+
+def test_the_renewal_goes_to_the_owner_who_holds_that_relationship():
+    """Brightwell's meeting with Dave, the decision maker, went to Jonas, the first owner, where
+    every one of Dave's meetings was Tomás's (an account manager's objection)."""
+    dave = replace(contact("Ann Lee", "MD", primary=True), decision=("decision maker",))
+    met = [replace(touch(n, 1), by="tomas") for n in (300, 200, 100)] + [replace(touch(20, 1, with_=("Bo Chan",)), by="jonas")]
+    c = customer(*met, since=d(700), owners=("jonas", "tomas"), contacts=(dave, contact("Bo Chan", "CFO")),
+                 renewal=AS_OF + timedelta(days=20))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.contact == "Ann Lee" and call.owner == "tomas"
+    # A touch by someone who owns no part of the account does not take it over.
+    other = replace(c, interactions=(*c.interactions, replace(touch(10, 1), by="priya")))
+    (call,) = [a for a in analyse(other, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.owner == "tomas"
+    assert [a.owner for a in analyse(replace(c, owners=("jonas",)), config(), AS_OF).actions
+            if a.kind == "renewal"] == ["jonas"]

@@ -17,7 +17,7 @@ from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_c
 from .merge import topic
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import deciders, main_contact, role_text, verb
+from .people import deciders, holder, main_contact, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -313,7 +313,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
                 "If they renewed, set renewal: to the next date (the call before it will come back); "
                 "if they left, set status: ended.",
-            due=passed, priority="high", contact=main, owner=_owner(customer), source=customer.at("renewal"),
+            due=passed, priority="high", contact=main, owner=holder(customer, main, as_of), source=customer.at("renewal"),
             customer=customer.slug, renewal_step="lapsed",
         ))
     ahead = renewal_call_days(customer)
@@ -359,7 +359,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
-            contact=who, owner=_owner(customer), source=k.source, customer=customer.slug, renewal_step="call",
+            contact=who, owner=holder(customer, who, as_of), source=k.source, customer=customer.slug,
+            renewal_step="call",
         ))
     return out
 

@@ -37,6 +37,18 @@ def deciders(customer: Customer, as_of: date) -> list[Contact]:
     return [c for c in customer.contacts if not gone(c, as_of) and any(r in DECIDERS for r in c.decision)]
 
 
+def holder(customer: Customer, name: str | None, as_of: date) -> str | None:
+    """The account's owner who holds the relationship with `name`: of the customer's owners, the
+    one in the latest touch with them by as_of; else the first owner. Brightwell's meeting with
+    Dave, the decision maker, went to Jonas, where every one of Dave's meetings was Tomás's (an
+    account manager's objection)."""
+    first = customer.owners[0] if customer.owners else None
+    if name is None or len(customer.owners) < 2:
+        return first
+    return next((i.by for i in reversed(customer.interactions)
+                 if i.date <= as_of and i.by in customer.owners and name in i.with_), first)
+
+
 def main_contact(customer: Customer, tl: Timeline) -> str | None:
     """Whom an action goes to when nothing names anyone: the primary contact, else the one most
     recently engaged, else the first listed (`customer`: with the people still there)."""
@@ -131,7 +143,7 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         actions.append(Action(
             kind="renewal", title=title, why=f"Coverage before the renewal: {text}",
             due=min(opened + timedelta(days=COVERAGE_FORTNIGHT), r),
-            priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
+            priority="medium", contact=c.name, owner=holder(customer, c.name, as_of),
             source=c.source, customer=customer.slug, renewal_step="coverage",
         ))
     return flags, actions

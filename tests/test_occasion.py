@@ -16,7 +16,7 @@ from msgspec.structs import replace
 from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care
-from playbook.engine.occasion import impossible_days, occasion
+from playbook.engine.occasion import impossible_days, occasion, season_for
 from playbook.engine.words import fmt_date
 from playbook.model import Event
 
@@ -194,3 +194,30 @@ def test_christmas_is_a_seasons_end_said_only_once_it_has_gone_by():
 ])
 def test_impossible_days_are_found(text, bad):
     assert impossible_days(text) == bad
+
+
+@pytest.mark.parametrize("text, made_on, found", [
+    ("Network drops for the new Haas machines ahead of the January install", date(2026, 11, 4), "January 2027"),
+    ("Send it by December", date(2026, 11, 4), "December 2026"),
+    ("For March 2028 budget", date(2026, 11, 4), "March 2028"),
+    ("Service credit for the October SLA breaches", date(2026, 11, 6), None),   # the October gone by
+    ("Which of them may need it for the install", date(2026, 11, 6), None),
+    ("Send the deck for December 1", date(2026, 11, 6), None),                  # a day: named_days reads it
+    ("the pre-Christmas Wi-Fi check", date(2026, 11, 6), "Christmas"),
+])
+def test_a_season_a_text_is_for_is_its_end(text, made_on, found):
+    s = season_for(text, made_on)
+    assert (s.text if s else None) == found
+    assert s is None or not s.exact
+
+
+def test_an_ask_for_a_month_gone_by_says_so_and_is_not_pressed_as_waiting():
+    """Brightwell's "Network drops for the new Haas machines ahead of the January install" read
+    "waiting 142 days", high, in April (an account manager's objection)."""
+    drops = ask("Network drops for the new Haas machines ahead of the January install", d(60), from_="Ann Lee")
+    c = customer(*steady_history(), since=d(700), asks=(drops,))
+    (before,) = [a for a in analyse(c, config(), date(2027, 1, 31)).actions if a.kind == "answer"]
+    assert "gone by" not in before.why and before.priority == "high"
+    (after,) = [a for a in analyse(c, config(), date(2027, 2, 1)).actions if a.kind == "answer"]
+    assert ("waiting 133 days. It was for January 2027, which has gone by: if it was done, mark the ask answered; "
+            "if not, tell Ann where it stands.") in after.why and after.priority == "medium"

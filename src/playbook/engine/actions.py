@@ -15,6 +15,7 @@ from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_call_days, renewal_lapsed,
                     renewal_talk_text, renewal_window, wished)
 from .merge import topic
+from .occasion import ask_for
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, holder, main_contact, role_text, verb
@@ -582,10 +583,17 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
         else:
             when = "The customer is waiting for an answer."
+        # Asked for a day that has gone by: answering late no longer helps (Brightwell's network
+        # drops "ahead of the January install" read "waiting 142 days" in April).
+        gone = ask_for(a.what, a.since)
+        gone = gone if gone is not None and gone.day < as_of else None
+        if gone is not None:
+            when += (f" It was for {gone.text}, which has gone by: if it was done, mark the ask answered; if not, "
+                     f"tell {first_name(contact) if contact else 'them'} where it stands.")
         out.append(Action(
             kind="answer", title=f"{verb}{' with' if verb != 'Answer' else ''} {who}: {a.what}" if who else
             f"{verb}: {a.what}", why=when,
-            due=due, priority="high" if waiting is not None and waiting > 14 else "medium",
+            due=due, priority="high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

@@ -15,6 +15,7 @@ is never counted to 25 Dec. Pure: the text and the promise's days are passed in.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -117,10 +118,9 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
         if e is not None:
             return Occasion(day, f"\u201c{e.what}\u201d ({fmt_date(day)})", e.source)
         return Occasion(day, fmt_date(day))
-    if _CHRISTMAS.search(text):
-        christmas = next(d for d in (date(made_on.year, 12, 25), date(made_on.year + 1, 12, 25)) if d > made_on)
-        if christmas > due:
-            return Occasion(christmas, "Christmas", exact=False)
+    season = season_for(text, made_on)
+    if season is not None and season.day > due:
+        return season
     r = customer.renewal
     if r is not None and about_renewal(text) and key & set(to) and made_on <= r \
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
@@ -128,7 +128,48 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
     return None
 
 
+def season_for(text: str, made_on: date) -> Occasion | None:
+    """A season the text says the work is for, as its end: Christmas (25 Dec), or a month
+    written out after *for*, *before*, *ahead of* or *by* ("…ahead of the January install":
+    31 Jan), the one nearest `made_on` (in its year, if written), if it ends after it. Never exact: only its having
+    gone by is said. Brightwell's "Network drops for the new Haas machines ahead of the January
+    install" still read "waiting 142 days" in April (an account manager's objection)."""
+    if _CHRISTMAS.search(text):
+        return Occasion(next(d for d in (date(made_on.year, 12, 25), date(made_on.year + 1, 12, 25)) if d > made_on),
+                        "Christmas", exact=False)
+    m = _FOR_MONTH.search(text)
+    if m is None:
+        return None
+    month = _MONTHS[m.group(1).lower()]
+
+    def span(year: int) -> tuple[date, date]:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if m.group(2):
+        year = int(m.group(2))
+    else:
+        # The month nearest the day it was written: "for the October SLA breaches", asked on
+        # 6 Nov, is about the October gone by, not the next one.
+        year = min((made_on.year + k for k in (-1, 0, 1)),
+                   key=lambda y: 0 if span(y)[0] <= made_on <= span(y)[1]
+                   else min(abs((d - made_on).days) for d in span(y)))
+    end = span(year)[1]
+    return Occasion(end, f"{m.group(1)} {year}", exact=False) if end > made_on else None
+
+
+def ask_for(what: str, since: date | None) -> Occasion | None:
+    """The day an ask is for: the first day its words name after it was made, else a season
+    (`season_for`). None for an ask with no date of its own."""
+    if since is None:
+        return None
+    days = named_days(what, since)
+    return Occasion(days[0], fmt_date(days[0])) if days else season_for(what, since)
+
+
 _RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)
+#: "ahead of the January install", "for March", "by December 2027": a month written out (and
+#: capitalised: "may" is a verb), not followed by a day ("for December 1" names the day).
+_FOR_MONTH = re.compile(r"\b(?i:for|before|ahead of|by|in time for)\s+(?i:the\s+)?(" + "|".join(n.capitalize() for n in _LONG)
+                        + r")\b(?:\s+(\d{4})\b)?(?!\s+\d)")
 #: Christmas is a season's end, not a day to count to: a promise for it ("the pre-Christmas
 #: Wi-Fi check") has gone by after 25 Dec, but how soon it is due was never 25 Dec (a hotel's
 #: party season starts weeks before). Lantern's check was the top action on 11 Jan.

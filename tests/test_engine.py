@@ -719,10 +719,15 @@ def test_on_a_dormant_account_the_call_before_the_renewal_is_the_rekindle():
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     """Dormant took them out of the year's value at risk while nobody knew whether they had
     renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""
-    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call"), since=LONG_AGO, cadence=30,
-                 renewal=d(30), value=20000)
+    late = promise("Send the revised rota", d(190))
+    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call", commitments=(late,)), since=LONG_AGO,
+                 cadence=30, renewal=d(30), value=20000)
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
+    # One question first, not every late thing of half a year at once.
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.priority == "low" and owed.why.endswith("(Low priority until you know whether they renewed: ask "
+                                                        "that first.)")
     assert [x.text.split(",")[0] for x in r.stage.reasons] == [
         "The renewal date", f"Nothing heard for 200 days since the last touch ({fmt_date(d(200))}); 180 days of silence makes a "
                             "relationship dormant."]

@@ -26,7 +26,7 @@ from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
-from .stage import classify, needs_touch, unrepaired_negatives
+from .stage import classify, dormant, needs_touch, unrepaired_negatives
 from .timeline import timeline, upto
 from .types import Action, Flag, Reason, Relationship
 from .words import fmt_date
@@ -39,13 +39,19 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
            "Relationship", "Action"]
 
 
-def demote(a: Action) -> Action:
+#: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
+ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
+LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
+
+
+def demote(a: Action, why: str = ASLEEP) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority.
     Not the renewal's steps: the call before it is the rekindle, and cannot wait (Oakmere's, 25
-    days before its renewal, read low beside a separate rekindle three days before it)."""
+    days before its renewal, read low beside a separate rekindle three days before it); nor,
+    over a renewal gone by, the question whether they renewed, which everything else waits on."""
     if a.kind == "reach-out" or a.renewal_step:
         return a
-    return replace(a, priority="low", why=f"{a.why} (Low priority while the account is dormant: rekindle it first.)")
+    return replace(a, priority="low", why=f"{a.why} {why}")
 
 
 def fold_into_rekindle(found: list[Action]) -> list[Action]:
@@ -158,6 +164,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])
+    elif stage.id == "at-risk" and lapsed and dormant(tl, items, cadence, t, paused):
+        # At risk, not dormant, for the renewal gone by (`stage.lapsed_asleep`): one question
+        # first, not every late thing of half a year at once (Brightwell read eight "high").
+        found = [demote(a, LAPSED_ASLEEP) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = with_manner(act.not_piled_on(act.fold_reach_out(same_person(same_day(merge_similar(found, lapsed))), as_of),

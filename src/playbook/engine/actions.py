@@ -226,7 +226,8 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS)]
     if not cover:
         return found
-    first = min(cover, key=lambda a: (a.due, a.kind, a.title))
+    # One that waits ("low while the account is dormant") is not the touch that goes first.
+    first = min(cover, key=lambda a: (a.priority == "low", a.due, a.kind, a.title))
     why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
     note = f" It is also the touch this quiet account needs ({why[:1].lower()}{why[1:]})."
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]

@@ -692,6 +692,7 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     assert a.priority == "high" and any(x.startswith(f"{days((AS_OF - a.due).days)} overdue") for x in a.score_reasons)
     assert a.source.line == 4 and a.source.path.endswith("customer.yaml")
     assert "set renewal: to the next date" in a.why and "status: ended" in a.why
+    assert "Check our own records first (a signed order, an invoice raised)" in a.why   # before calling them
     # The stage says so first: the account may have lapsed (Saltmarsh's renewal passed with our
     # quote unanswered, and its reasons spoke only of a late follow-up).
     r = analyse(c, config(), AS_OF)

@@ -313,8 +313,9 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} to confirm how the "
                                   f"renewal of {fmt_date(passed)} went",
             why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
-                "If they renewed, set renewal: to the next date (the call before it will come back); "
-                "if they left, set status: ended.",
+                "Check our own records first (a signed order, an invoice raised): a renewal that went through "
+                "needs no call. If they renewed, set renewal: to the next date (the call before it will come "
+                "back); if they left, set status: ended.",
             due=passed, priority="high", contact=main, owner=holder(customer, main, as_of), source=customer.at("renewal"),
             customer=customer.slug, renewal_step="lapsed",
         ))

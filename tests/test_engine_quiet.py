@@ -230,8 +230,9 @@ def test_a_reply_answers_our_outreach():
 
 
 @pytest.mark.parametrize("answered, unanswered", [(None, 0), (False, 1), (True, 0)])
-def test_a_call_is_a_conversation_unless_marked_unanswered(answered, unanswered):
-    c = customer(*history_before(touch(40, 1)), touch(5, 0, type="call", direction="out", answered=answered),
+@pytest.mark.parametrize("direction", ["out", None])
+def test_a_call_is_a_conversation_unless_marked_unanswered(answered, unanswered, direction):
+    c = customer(*history_before(touch(40, 1)), touch(5, 0, type="call", direction=direction, answered=answered),
                  since=LONG_AGO, cadence=30)
     assert len(rel(c).timeline.unanswered) == unanswered
 

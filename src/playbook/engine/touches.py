@@ -47,6 +47,6 @@ def one_way(i: Interaction) -> bool:
     or visit of ours is a conversation unless marked or said so."""
     if i.direction == "in" or i.answered is True:
         return False
-    if i.direction == "out" and (i.answered is False or i.type in ONE_WAY_TYPES):
-        return True
+    if i.answered is False or (i.direction == "out" and i.type in ONE_WAY_TYPES):
+        return True  # `answered: no` says it, with or without a direction
     return says_unanswered(i.summary)

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from msgspec.structs import replace
+
 from engine_factory import AS_OF, config, contact, customer, d, touch
 from playbook.engine import analyse
 from playbook.engine.brief import talking_points
-from playbook.engine.dates import last_renewal_talk
+from playbook.engine.dates import last_renewal_talk, renewal_talk_text
 
 PEOPLE = (contact("Ann Lee", "CTO", primary=True), contact("Bo Chan", "CFO"))
 RENEWAL = AS_OF + timedelta(days=30)
@@ -62,7 +64,14 @@ def test_a_renewal_agreed_comes_before_a_later_review_that_agreed_none():
     agreed = touch(620, 1, type="meeting", summary="Year-two contract review: renewal agreed, satellite cover asked")
     review = touch(255, 1, type="meeting", summary="Annual review: first sight of the outpatient wing plans")
     c = customer(agreed, review, since=d(900), renewal=RENEWAL)
-    assert last_renewal_talk(c, RENEWAL, AS_OF) == (agreed, "renewal")
+    assert last_renewal_talk(c, RENEWAL, AS_OF) == (agreed, "renewal", None)
+    # A later review whose notes say the renewal went through is the last renewal (Brightwell's
+    # 2026 review: "Fixed-fee project bucket renewed", where 2025's read "Philippa pushed hard").
+    renewed = replace(review, body="- Fixed-fee project bucket renewed; Philippa happy\n- New hall in summer\n")
+    found = last_renewal_talk(customer(agreed, renewed, since=d(900), renewal=RENEWAL), RENEWAL, AS_OF)
+    assert found == (renewed, "renewal", "Fixed-fee project bucket renewed; Philippa happy")
+    assert renewal_talk_text(found).endswith(": Annual review: first sight of the outpatient wing plans (\u201cFixed-fee "
+                                             "project bucket renewed; Philippa happy\u201d).")
     only = customer(review, since=d(900), renewal=RENEWAL)
     (call,) = [a for a in analyse(only, config(), AS_OF).actions if a.kind == "renewal"]
     assert f"At the last annual review, the meeting of {d(255).day} Mar 2026 with Ann Lee: Annual review: first " \
@@ -83,3 +92,15 @@ def test_a_renewal_not_yet_written_by_the_day_is_not_known():
     c = customer(touch(300, 1, summary="Renewal agreed"), since=d(700), renewal=RENEWAL)
     assert last_renewal_talk(c, RENEWAL, d(301)) is None
     assert last_renewal_talk(c, RENEWAL, d(300))[0].date == d(300)
+
+
+def test_the_call_keeps_its_reason_when_it_joins_the_meeting_with_a_quiet_decider():
+    """St Aldhelm's call before the renewal joined the meeting with Helen, who decides it, and
+    its reason went: their side's eight weeks, and what was said at the last renewal."""
+    helen = replace(contact("Ann Lee", "CEO", primary=True), decision=("decision maker",))
+    signed = touch(330, 1, type="meeting", summary="Renewal agreed for two years")
+    c = customer(signed, touch(200, 1), touch(10, 1, with_=()), since=d(700), contacts=(helen,), renewal=RENEWAL)
+    (meet,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert meet.renewal_step == "coverage"
+    assert f"(Also covers \u201cCall Ann Lee before the renewal on {RENEWAL.day} Dec 2026\u201d: " \
+           "Renewal in 30 days. At the last renewal, the meeting of" in meet.why

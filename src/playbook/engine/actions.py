@@ -152,7 +152,10 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
                                                   else "today.")
         out.append(Action(
             kind="follow-up", title=follow_up_title(text), why=why,
-            due=due, priority="high" if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
+            # Done and not ticked, or past helping: a check to make, not work ranked above the
+            # renewal call four days off (Lantern's pre-Christmas check, in April).
+            due=due, priority=("medium" if answered is not None or (for_day is not None and for_day < as_of)
+                               else "high") if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.
@@ -642,7 +645,9 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
             why += f"{debt} Tell them this in its covering note."
         late = as_of > due
         out.append(Action(
-            kind="tell", title=title, why=why, due=due, priority="high" if late and not debt else "medium",
+            # Low while what we owe is late: it goes with that, whose urgency is what counts, and
+            # overdue points raised it back to high within weeks (Calder's, by February).
+            kind="tell", title=title, why=why, due=due, priority="low" if debt else "high" if late else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

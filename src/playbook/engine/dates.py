@@ -52,30 +52,50 @@ _OTHER_RENEWAL = re.compile(r"\b(?:insurance|lease|licen[cs]e|certificate|domain
                             r"mot|membership)\s+renew", re.IGNORECASE)
 
 
-def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[Interaction, str] | None:
-    """The last conversation about an earlier renewal of ours, logged by as_of, and what it was
-    ('renewal', else the last 'annual review' or the like): what was said and who was in it, for
-    the call before this one. Kestrel's read only "Renewal (worth £54,000 a year) in 39 days", to
-    Nadia; its last renewal, with Nadia and Ben, the CFO, ended "Ben wants per-seat pricing" (an
-    account manager's objection)."""
+def _renewal_line(body: str) -> str | None:
+    """The first line of a note's body that speaks of a renewal of ours, as written."""
+    for line in body.splitlines():
+        text = line.strip().lstrip("-*+ ").strip()
+        if _RENEWAL_TALK.search(text) and not _OTHER_RENEWAL.search(text):
+            return text if len(text) <= 160 else text[:157].rstrip() + "…"
+    return None
+
+
+def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[Interaction, str, str | None] | None:
+    """The last conversation about an earlier renewal of ours, logged by as_of: (the touch, what
+    it was, the line of its notes that speaks of the renewal, if its summary does not). What was
+    said and who was in it, for the call before this one. Kestrel's read only "Renewal (worth
+    £54,000 a year) in 39 days", to Nadia; its last renewal, with Nadia and Ben, the CFO, ended
+    "Ben wants per-seat pricing" (an account manager's objection).
+
+    A touch whose summary says *renewal*; or an annual review whose notes say so (Brightwell's
+    2026 review: "Fixed-fee project bucket renewed"), the latest first; else the last annual
+    review, named as such."""
     cutoff = min(as_of, renewal - timedelta(days=EARLIER_RENEWAL_DAYS))
-    review: tuple[Interaction, str] | None = None
+    review: tuple[Interaction, str, str | None] | None = None
     for i in reversed(customer.interactions):
         if i.date > cutoff or not i.summary or one_way(i):
             continue
         if _RENEWAL_TALK.search(i.summary) and not _OTHER_RENEWAL.search(i.summary):
-            return i, "renewal"
-        if review is None and (m := _REVIEW_TALK.search(i.summary)):
-            review = i, m.group(1).lower()
+            return i, "renewal", None
+        if (m := _REVIEW_TALK.search(i.summary)) is not None:
+            line = _renewal_line(i.body)
+            if line is not None:
+                return i, "renewal", line
+            if review is None:
+                review = i, m.group(1).lower(), None
     return review
 
 
-def renewal_talk_text(found: tuple[Interaction, str]) -> str:
+def renewal_talk_text(found: tuple[Interaction, str, str | None]) -> str:
     """'At the last renewal, the meeting of 24 Feb 2026 with Nadia Farouk and Ben Lowther: Year-one
     renewal signed; Ben wants per-seat pricing.'"""
-    i, what = found
+    i, what, line = found
     with_ = f" with {people(i.with_, 4)}" if i.with_ else ""
-    return f"At the last {what}, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(i.summary or i.type)}"
+    said = sentence(i.summary or i.type)
+    if line is not None:
+        said = f"{said[:-1]} (\u201c{line.rstrip('.')}\u201d)."
+    return f"At the last {what}, the {i.type} of {fmt_date(i.date)}{with_}: {said}"
 
 
 def renewal_lapsed(customer: Customer, as_of: date) -> bool:

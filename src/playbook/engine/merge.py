@@ -112,7 +112,10 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     others = [a for a in group if a is not lead]
     priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)
-    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d.)" for a in others)
+    # The call before the renewal keeps its reason when it joins another action: what was said
+    # at the last renewal, their side's lead time (St Aldhelm's 8 weeks had vanished).
+    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})" if a.renewal_step == "call"
+                             else f" (Also covers \u201c{a.title}\u201d.)" for a in others)
     # The person who asked is the one the work is for.
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]

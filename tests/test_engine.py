@@ -704,17 +704,33 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     assert not [a for a in analyse(ended, config(), AS_OF).actions if a.kind == "renewal"]
 
 
-def test_on_a_dormant_account_the_call_before_the_renewal_is_the_rekindle():
-    """Oakmere, dormant 25 days before its renewal: "Rekindle: get back in touch with Freya"
-    due today, and the call before the renewal, with her, low priority three days later."""
-    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call"), since=LONG_AGO, cadence=30,
-                 renewal=AS_OF + timedelta(days=25), value=20000)
+def test_a_dormant_silence_with_the_renewal_near_is_at_risk_and_its_call_goes_first():
+    """Oakmere, silent long enough to be dormant 25 days before its renewal: "Rekindle: get back
+    in touch with Freya" due today, and the call before the renewal, with her, low three days
+    later; Calder, 60 days from its renewal, turned dormant and left the value at risk."""
+    late = promise("Send the revised rota", d(190))
+    c = customer(touch(400, 1), touch(200, 1, summary="Quarterly call", commitments=(late,)), since=LONG_AGO,
+                 cadence=30, renewal=AS_OF + timedelta(days=25), value=20000)
     r = analyse(c, config(), AS_OF)
-    assert r.stage.id == "dormant"
+    assert r.stage.id == "at-risk"
+    assert [x.text.split(" has ")[0] for x in r.stage.reasons] == ["Ann Lee", f"Nothing heard for 200 days since the "
+                                                                   f"last touch ({fmt_date(d(200))}); 180 days of "
+                                                                   "silence makes a relationship dormant."]
     (call,) = [a for a in r.actions if a.contact == "Ann Lee" and a.kind in ("renewal", "reach-out")]
-    assert call.kind == "renewal" and call.priority == "high" and call.due == AS_OF
-    assert call.why.endswith("It is also the rekindle this dormant account needs (nothing heard for 200 days, "
-                             "against a 30-day cadence).")
+    assert call.kind == "renewal" and call.priority == "high"
+    assert "It is also the touch this quiet account needs" in call.why
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.priority == "low" and owed.why.endswith("(Low priority until the conversation before the renewal: "
+                                                        "raise it there.)")
+    # Further off, the same silence is dormant; the meeting with the quiet decider before the
+    # renewal is then the rekindle, not a second action beside it.
+    far = replace(c, renewal=AS_OF + timedelta(days=100),
+                  contacts=(replace(c.contacts[0], decision=("decision maker",)), *c.contacts[1:]))
+    r = analyse(far, config(), AS_OF)
+    assert r.stage.id == "dormant" and not [a for a in r.actions if a.title.startswith("Rekindle")]
+    (meet,) = [a for a in r.actions if a.kind == "renewal"]
+    assert meet.renewal_step == "coverage" and meet.priority != "low" and meet.due <= AS_OF
+    assert "It is also the rekindle this dormant account needs (nothing heard for 200 days" in meet.why
 
 
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():

@@ -42,6 +42,7 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
 #: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
 ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
 LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
+RENEWAL_ASLEEP = "(Low priority until the conversation before the renewal: raise it there.)"
 
 
 def demote(a: Action, why: str = ASLEEP) -> Action:
@@ -164,10 +165,11 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])
-    elif stage.id == "at-risk" and lapsed and dormant(tl, items, cadence, t, paused):
-        # At risk, not dormant, for the renewal gone by (`stage.lapsed_asleep`): one question
-        # first, not every late thing of half a year at once (Brightwell read eight "high").
-        found = [demote(a, LAPSED_ASLEEP) for a in found]
+    elif stage.id == "at-risk" and dormant(tl, items, cadence, t, paused):
+        # At risk, not dormant, for the renewal (`stage.renewal_asleep`): the renewal's one
+        # conversation first, not every late thing of half a year at once (Brightwell read
+        # eight "high").
+        found = [demote(a, LAPSED_ASLEEP if lapsed else RENEWAL_ASLEEP) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = with_manner(act.not_piled_on(act.fold_reach_out(same_person(same_day(merge_similar(found, lapsed))), as_of),

@@ -170,15 +170,21 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
                    "went: customer.yaml still gives it.", customer.at("renewal"), "renewal")]
 
 
-def lapsed_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
-                  t: Thresholds, paused: Pause | None = None) -> list[Reason]:
-    """A silence long enough to be dormant, over a renewal gone by unrecorded: at risk, not
-    dormant. Nobody knows whether they are still a customer, and "dormant" took them out of
-    the year's value at risk (by June, the frozen example read £31,000 at risk, against
-    £648,300 in April, as its renewals passed and its silences grew: an account manager's
-    objection). The silence is said after the renewal."""
+def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
+                   t: Thresholds, paused: Pause | None = None) -> list[Reason]:
+    """A silence long enough to be dormant, over a renewal gone by unrecorded or with the renewal
+    near (within `renewal_window`, its key people quiet: `stakeholders_quiet`): at risk, not
+    dormant. Nobody knows whether they are still a customer, or will be, and "dormant" took
+    them out of the year's value at risk (by June, the frozen example read £31,000 at risk,
+    against £648,300 in April; Calder, 60 days from its renewal, turned dormant as its silence
+    grew: an account manager's objections). The silence is said after the renewal."""
     asleep = dormant(tl, items, cadence, t, paused)
-    return [*renewal_passed(customer, as_of), *asleep] if asleep and renewal_lapsed(customer, as_of) else []
+    if not asleep:
+        return []
+    if renewal_lapsed(customer, as_of):
+        return [*renewal_passed(customer, as_of), *asleep]
+    quiet = stakeholders_quiet(customer, tl, as_of, t) if paused is None and customer.status != "ended" else []
+    return [*quiet, *asleep] if quiet else []
 
 
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
@@ -271,7 +277,7 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     """The stage the silence since `last_heard` leads to first, and its first day: at risk when
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
     else dormant (`dormant`), or at risk if the `renewal` has gone by unrecorded by then
-    (`lapsed_asleep`). None past the last date a playbook may hold (thresholds set to
+    (`renewal_asleep`). None past the last date a playbook may hold (thresholds set to
     centuries)."""
     assert tl.quiet_from is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
@@ -506,7 +512,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
     items = upto(customer, as_of)
     for stage_id, reasons in (
         ("ended", lambda: ended(customer, tl)),
-        ("at-risk", lambda: lapsed_asleep(customer, tl, items, cadence, as_of, t, paused)),
+        ("at-risk", lambda: renewal_asleep(customer, tl, items, cadence, as_of, t, paused)),
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),

@@ -144,3 +144,18 @@ def test_a_promise_is_with_the_person_it_names(text, present, contact, why):
                  *regular(), since=LONG_AGO)
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
     assert a.title == text and a.contact == contact and a.why.startswith(why)
+
+
+def test_what_one_person_asked_is_one_reply_to_them():
+    """Northgate had "Answer Simon Hurst" twice, for the two conditions he set in one meeting
+    (an account manager's objection): one reply to him, led by the one due first."""
+    people_ = (contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"))
+    asks = (ask("On-site engineer through peak", d(14), from_="Bo Chan"), ask("Service credit for October", d(10),
+                                                                             from_="Bo Chan", line=14),
+            ask("A price list", d(12), from_="Ann Lee", line=16))
+    c = customer(*regular(), since=LONG_AGO, contacts=people_, asks=asks)
+    found = answers(c)
+    assert [a.title for a in found] == ["Answer Bo Chan: On-site engineer through peak", "Answer Ann Lee: A price list"]
+    (bo,) = [a for a in found if a.contact == "Bo Chan"]
+    assert [x.text for x in bo.also] == ["Answer Bo Chan: Service credit for October"]
+    assert bo.why.endswith("(Also covers \u201cAnswer Bo Chan: Service credit for October\u201d.)")

@@ -158,6 +158,26 @@ def same_person(actions: list[Action]) -> list[Action]:
     return out
 
 
+#: What the customer asked us and waits on: one reply to one person, however many asks.
+ASKED = ("answer", "tell")
+
+
+def same_asker(actions: list[Action]) -> list[Action]:
+    """What one person asked of us (answers owed, news they asked for) is one reply to them, led
+    by the one due first: Northgate had "Answer Simon Hurst" twice, for the two conditions he
+    set in one meeting, and Kestrel answered Ravi and told Ravi separately, both from one call
+    (an account manager's objections)."""
+    by: dict[str, list[Action]] = {}
+    for a in actions:
+        if a.kind in ASKED and a.contact and not a.internal:
+            by.setdefault(a.contact, []).append(a)
+    merged = {id(g[0]): combine(sorted(g, key=lambda x: (x.due, x.sort_key()))) for g in by.values() if len(g) > 1}
+    if not merged:
+        return actions
+    gone = {id(a) for g in by.values() if len(g) > 1 for a in g[1:]}
+    return [merged.get(id(a), a) for a in actions if id(a) not in gone]
+
+
 def same_day(actions: list[Action]) -> list[Action]:
     """A late promise for one of the customer's dates and the call to confirm all is ready for
     it are one conversation: Loomwork had "Send the device order confirmation to Marta" and

@@ -240,3 +240,8 @@ def test_the_renewal_goes_to_the_owner_who_holds_that_relationship():
     assert call.owner == "tomas"
     assert [a.owner for a in analyse(replace(c, owners=("jonas",)), config(), AS_OF).actions
             if a.kind == "renewal"] == ["jonas"]
+    # One later email of Jonas's does not make the relationship his (Ashby's Mark, met by Tomás
+    # at every turn, went to Lena for her one email).
+    emailed = replace(c, interactions=(*c.interactions, replace(touch(5, 1, type="email"), by="jonas")))
+    (call,) = [a for a in analyse(emailed, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.owner == "tomas"

@@ -39,14 +39,19 @@ def deciders(customer: Customer, as_of: date) -> list[Contact]:
 
 def holder(customer: Customer, name: str | None, as_of: date) -> str | None:
     """The account's owner who holds the relationship with `name`: of the customer's owners, the
-    one in the latest touch with them by as_of; else the first owner. Brightwell's meeting with
-    Dave, the decision maker, went to Jonas, where every one of Dave's meetings was Tomás's (an
-    account manager's objection)."""
+    one in the most touches with them by as_of (the latest, between equals); else the first
+    owner. Brightwell's meeting with Dave, the decision maker, went to Jonas, where every one
+    of Dave's meetings was Tomás's; and one email of Lena's did not make Ashby's Mark, met by
+    Tomás at every turn, hers (an account manager's objections)."""
     first = customer.owners[0] if customer.owners else None
     if name is None or len(customer.owners) < 2:
         return first
-    return next((i.by for i in reversed(customer.interactions)
-                 if i.date <= as_of and i.by in customer.owners and name in i.with_), first)
+    held: dict[str, tuple[int, date]] = {}
+    for i in customer.interactions:
+        if i.date <= as_of and i.by in customer.owners and name in i.with_:
+            n, _ = held.get(i.by, (0, i.date))
+            held[i.by] = (n + 1, i.date)
+    return max(held, key=held.__getitem__) if held else first
 
 
 def main_contact(customer: Customer, tl: Timeline) -> str | None:

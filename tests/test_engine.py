@@ -789,8 +789,8 @@ def test_our_outreach_unanswered_as_the_renewal_comes_is_a_risk(in_days, waited,
     about = replace(aside, summary="Renew the SSL certificate")
     assert not [x for x in analyse(replace(other, interactions=(*other.interactions[:-1], about)), config(),
                                    AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
-    # A voicemail logged as a bare note since is no reply either.
-    rang = touch(2, None, type="note", summary="Rang Ann about the quote, voicemail again")
+    # A voicemail logged as a bare note since is no reply either (read so at load: answered no).
+    rang = replace(touch(2, None, type="note", summary="Rang Ann about the quote, voicemail again"), answered=False)
     if expected:
         assert [x for x in analyse(replace(c, interactions=(*c.interactions, rang)), config(), AS_OF).stage.reasons
                 if x.text.startswith("The renewal is on")]

@@ -12,6 +12,7 @@ from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.history import stage_at
 from playbook.engine.words import fmt_date
+from playbook.load import parse_interaction
 
 LONG_AGO = d(800)
 
@@ -251,14 +252,22 @@ def test_a_call_is_a_conversation_unless_marked_unanswered(answered, unanswered,
 ])
 def test_a_note_that_says_it_reached_nobody_is_not_hearing_from_them(summary, unanswered):
     """A voicemail logged as a two-line note counted as hearing from them: it cleared the
-    silence before a renewal (an account manager's objection)."""
-    c = customer(*history_before(touch(40, 1)), touch(5, None, type="note", summary=summary),
-                 since=LONG_AGO, cadence=30)
+    silence before a renewal (an account manager's objection). Read at load, as `answered: no`."""
+    c = customer(*history_before(touch(40, 1)), note(5, f"{summary}.\n"), since=LONG_AGO, cadence=30)
     tl = rel(c).timeline
     assert (len(tl.unanswered), tl.days_since_heard) == ((1, 40) if unanswered else (0, 5))
-    marked = customer(*history_before(touch(40, 1)), touch(5, None, type="call", direction="out", answered=True,
-                                                           summary=summary), since=LONG_AGO, cadence=30)
-    assert rel(marked).timeline.days_since_heard == 5   # `answered: yes` is the last word
+    marked = note(5, f"---\ntype: call\ndirection: out\nanswered: yes\n---\n{summary}.\n")
+    assert marked.answered is True   # `answered: yes` is the last word
+    assert note(5, f"---\ndirection: in\n---\n{summary}.\n").answered is None   # theirs: no try of ours
+
+
+def note(days_ago: int, text: str):
+    """An interaction as the loader reads it from a note file."""
+    problems: list = []
+    name = f"{d(days_ago).isoformat()}-note.md"
+    found = parse_interaction(text, name, f"content/customers/x/interactions/{name}", None, Config(), problems)
+    assert found is not None and problems == [], problems
+    return found
 
 
 def test_an_email_marked_answered_counts_as_heard():

@@ -16,6 +16,7 @@ from msgspec.structs import replace
 
 from .config import Config, days_ahead, load_config
 from .engine.occasion import impossible_days
+from .engine.touches import says_unanswered
 from .fields import Fields, parse_date
 from .folders import customer_folders, entry_kind_followed, ignored
 from .limits import DATE_RANGE, MAX_FILE_BYTES, MAX_NOTE_BYTES, MAX_OWNERS, MAX_TAGS
@@ -497,9 +498,12 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
             problems.append(warning(path, c.source.line, 0, f"due date {c.due.isoformat()} is before this note's "
                                                             f"date ({day.isoformat()}), so the promise was late when "
                                                             "made; check the date"))
+    said = summary or note.summary
+    if answered is None and direction != "in" and says_unanswered(said):
+        answered = False  # "Rang Jo, voicemail again": a try that reached nobody, as `answered: no`
     return Interaction(
         date=day, type=itype, with_=with_, by=by, sentiment=sentiment, direction=direction,
-        summary=summary or note.summary, body=body, body_line=body_line,
+        summary=said, body=body, body_line=body_line,
         commitments=made, source=Source(path, 1), date_line=date_line,
         html=note.html, answered=answered, message_id=message_id, text=note.text,
     )

@@ -225,7 +225,9 @@ class Interaction(Record):
     """The notes as safe HTML, from the same parse as `commitments` (so a build parses each
     note once, in the memoised parse phase)."""
     answered: bool | None = None
-    """`answered: no` on our outreach that got no reply (a voicemail); None when not written."""
+    """`answered: no` on our outreach that got no reply (a voicemail); False too when not written
+    and its summary says our try reached nobody ("Rang Jo, voicemail again": `touches.says_unanswered`,
+    read at load); None when neither."""
     message_id: str | None = None
     """The Message-ID of the email it was imported from (`log --eml`), so a second import skips it."""
     text: str = ""

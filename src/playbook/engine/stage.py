@@ -273,11 +273,11 @@ def going_cold(tl: Timeline, cadence: int, t: Thresholds, paused: Pause | None =
 
 
 def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
-                renewal: date | None = None) -> tuple[str, date] | None:
+                renewal: date | None = None, window: int = 0) -> tuple[str, date] | None:
     """The stage the silence since `last_heard` leads to first, and its first day: at risk when
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
-    else dormant (`dormant`), or at risk if the `renewal` has gone by unrecorded by then
-    (`renewal_asleep`). None past the last date a playbook may hold (thresholds set to
+    else dormant (`dormant`), or at risk if the `renewal` has gone by unrecorded by then, or
+    is within `window` days of it (`renewal_asleep`). None past the last date a playbook may hold (thresholds set to
     centuries)."""
     assert tl.quiet_from is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
@@ -290,7 +290,8 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     if n > (LATEST - tl.quiet_from).days:
         return None
     day = tl.quiet_from + timedelta(days=n)
-    return ("at-risk" if stage_id == "dormant" and renewal is not None and renewal < day else stage_id), day
+    near = renewal is not None and (renewal < day or (renewal - day).days <= window)
+    return ("at-risk" if stage_id == "dormant" and near else stage_id), day
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
@@ -417,14 +418,14 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
-           paused: Pause | None = None, renewal: date | None = None) -> list[Reason]:
+           paused: Pause | None = None, renewal: date | None = None, window: int = 0) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         # Past the cadence, the day the silence alone would tip it over (as a late promise
         # says), to at risk or, for a slow account, straight to dormant.
         tips = ""
         quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
-        tipping = quiet_until(tl, items, cadence, t, renewal) if quiet and paused is None else None
+        tipping = quiet_until(tl, items, cadence, t, renewal, window) if quiet and paused is None else None
         if tipping is not None:
             tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
@@ -518,7 +519,8 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
-                                  paused, customer.renewal if customer.status != "ended" else None)),
+                                  paused, customer.renewal if customer.status != "ended" else None,
+                                  renewal_window(customer, t.renewal_days))),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..model import Interaction
 
@@ -31,7 +30,6 @@ _TALKED = re.compile(r"\b(?:called back|rang back|phoned back|replied|spoke|talk
                      re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)  # asked of the same few touches for every past day a build looks at
 def says_unanswered(summary: str | None) -> bool:
     """Whether a touch's summary says our try reached nobody (`_VOICEMAIL`, or `_NO_PICK_UP`
     in a note of a try) and nothing in it says they answered after all (`_TALKED`)."""
@@ -41,12 +39,11 @@ def says_unanswered(summary: str | None) -> bool:
 
 
 def one_way(i: Interaction) -> bool:
-    """Our outreach that by itself is no sign of the customer: an email or message we sent, any
-    touch of ours marked `answered: no`, or one not marked either way whose summary says it
-    reached nobody (`says_unanswered`: a voicemail logged as a two-line note). A meeting, call
-    or visit of ours is a conversation unless marked or said so."""
-    if i.direction == "in" or i.answered is True:
-        return False
-    if i.answered is False or (i.direction == "out" and i.type in ONE_WAY_TYPES):
-        return True  # `answered: no` says it, with or without a direction
-    return says_unanswered(i.summary)
+    """Our outreach that by itself is no sign of the customer: an email or message we sent, or
+    any touch marked `answered: no`, or read so from its summary when not marked
+    (`says_unanswered`, at load: a voicemail logged as a two-line note). A meeting, call or
+    visit of ours is a conversation unless marked or said so. Asked of every touch on every
+    past day a build looks at: attribute checks only."""
+    if i.answered is False:
+        return i.direction != "in"
+    return i.answered is None and i.direction == "out" and i.type in ONE_WAY_TYPES

@@ -65,8 +65,8 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
         # The call before the renewal, with the same person, is the rekindle: one call, due when
         # the first of the two is.
         said = first_sentence(rekindle.why, 300).rstrip(".")
-        merged = replace(step, due=min(step.due, rekindle.due),
-                         why=f"{step.why} It is also the rekindle this dormant account needs ({said[:1].lower()}{said[1:]}).")
+        also = f" It is also the rekindle this dormant account needs ({said[:1].lower()}{said[1:]})."
+        merged = replace(step, due=min(step.due, rekindle.due), why=step.why + also)
         found = [merged if a is step else a for a in found if a is not rekindle]
         rekindle = merged
     plays = [a for a in found if a.kind == "play" and not a.internal]
@@ -172,9 +172,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [demote(a, LAPSED_ASLEEP if lapsed else RENEWAL_ASLEEP) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = with_manner(act.not_piled_on(act.fold_reach_out(same_asker(same_person(same_day(merge_similar(found, lapsed)))),
-                                                            as_of),
-                                         tl), customer)
+    found = same_asker(same_person(same_day(merge_similar(found, lapsed))))
+    found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl), customer)
     found = [beyond_owners(a, customer.owners) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

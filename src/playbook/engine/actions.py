@@ -319,8 +319,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no call. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended.",
-            due=passed, priority="high", contact=main, owner=holder(customer, main, as_of), source=customer.at("renewal"),
-            customer=customer.slug, renewal_step="lapsed",
+            due=passed, priority="high", contact=main, owner=holder(customer, main, as_of),
+            source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
         ))
     ahead = renewal_call_days(customer)
     window = renewal_window(customer, t.renewal_days)
@@ -359,8 +359,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # What was said last time, and who else was in it: they come to this one too.
             here = {c.name for c in customer.contacts}
             also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None) and n in here)
-            why += f" {renewal_talk_text(last)}" + (
-                f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join." if also else "")
+            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
+            why += f" {renewal_talk_text(last)}" + (join if also else "")
         out.append(Action(
             kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
                                   f"{fmt_date(k.date)}",
@@ -582,8 +582,8 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             # (Ashby's "pricing held until spending controls lift" read "Answer Mark Ellery").
             verb = "Take up again"
             gone = f" ({days(waiting)} ago)" if waiting else ""
-            when = (f"Parked until {fmt_date(since)}{gone}: ask {first_name(contact) if contact else 'them'} whether it "
-                    "still stands before answering it.")
+            whom = first_name(contact) if contact else "them"
+            when = f"Parked until {fmt_date(since)}{gone}: ask {whom} whether it still stands before answering it."
         elif waiting is not None:
             when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
         else:

@@ -191,7 +191,8 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
                                              f"more than {days(ASK_ANSWER_DAYS)} for an answer.{also}")
 
 
-def paused_ok(f: HealthFactor, paused: Pause | None, tl: Timeline | None = None, window_from: date | None = None) -> HealthFactor:
+def paused_ok(f: HealthFactor, paused: Pause | None, tl: Timeline | None = None,
+              window_from: date | None = None) -> HealthFactor:
     """While a pause is in force, a factor that only reflects the silence takes nothing away; nor
     after it, while its window (from `window_from`) reaches back into the pause and nobody has
     been heard from since (Ashby's "No named person engaged in the last three months" took 8

@@ -168,8 +168,8 @@ def ask_for(what: str, since: date | None) -> Occasion | None:
 _RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)
 #: "ahead of the January install", "for March", "by December 2027": a month written out (and
 #: capitalised: "may" is a verb), not followed by a day ("for December 1" names the day).
-_FOR_MONTH = re.compile(r"\b(?i:for|before|ahead of|by|in time for)\s+(?i:the\s+)?(" + "|".join(n.capitalize() for n in _LONG)
-                        + r")\b(?:\s+(\d{4})\b)?(?!\s+\d)")
+_FOR_MONTH = re.compile(r"\b(?i:for|before|ahead of|by|in time for)\s+(?i:the\s+)?("
+                        + "|".join(n.capitalize() for n in _LONG) + r")\b(?:\s+(\d{4})\b)?(?!\s+\d)")
 #: Christmas is a season's end, not a day to count to: a promise for it ("the pre-Christmas
 #: Wi-Fi check") has gone by after 25 Dec, but how soon it is due was never 25 Dec (a hotel's
 #: party season starts weeks before). Lantern's check was the top action on 11 Jan.

@@ -64,7 +64,8 @@ def quiet_since(tl: Timeline, what: str) -> str:
     if tl.quiet_from == tl.pause_until:
         before = f"last heard {fmt_date(tl.last_heard)}" if tl.last_heard else "nothing heard before it"
         return f"the pause they asked for ended on {fmt_date(tl.pause_until)} ({before})"
-    return f"{what}, not counting the {days(tl.paused_days)} of the pause they asked for (to {fmt_date(tl.pause_until)})"
+    return (f"{what}, not counting the {days(tl.paused_days)} of the pause they asked for (to "
+            f"{fmt_date(tl.pause_until)})")
 
 
 def paused_part(tl: Timeline) -> str:

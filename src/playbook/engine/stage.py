@@ -277,8 +277,8 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     """The stage the silence since `last_heard` leads to first, and its first day: at risk when
     it follows a bad touch or our unanswered outreach (`at_risk`), or goes cold (`going_cold`);
     else dormant (`dormant`), or at risk if the `renewal` has gone by unrecorded by then, or
-    is within `window` days of it (`renewal_asleep`). None past the last date a playbook may hold (thresholds set to
-    centuries)."""
+    is within `window` days of it (`renewal_asleep`). None past the last date a playbook may
+    hold (thresholds set to centuries)."""
     assert tl.quiet_from is not None
     asleep = max(t.dormant_days, math.ceil(t.dormant_cadence_multiple * cadence))
     bad = last_rated([i for i in items if i not in tl.unanswered])
@@ -302,8 +302,8 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
     return Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}: {n / gap:.1f}× the usual "
-                  f"{days(round(gap))} between touches in the year before it, and {n / cadence:.1f}× the {per(cadence)} cadence; the "
-                  "relationship is going cold.", last.source if last else None, "silence")
+                  f"{days(round(gap))} between touches in the year before it, and {n / cadence:.1f}× the "
+                  f"{per(cadence)} cadence; the relationship is going cold.", last.source if last else None, "silence")
 
 
 def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paused: Pause | None = None) -> Reason | None:

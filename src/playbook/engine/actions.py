@@ -576,18 +576,19 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         waiting = (as_of - since).days if since else None
         who, how = asker(customer, a, as_of)
         contact = who or main_contact(customer, tl)
-        verb = "Answer"
-        if since is not None and since != a.since:
+        reopened = since is not None and since != a.since
+        if reopened:
             # Shelved until a day, not a question waiting: what was agreed then may have moved
             # (Ashby's "pricing held until spending controls lift" read "Answer Mark Ellery").
-            verb = "Take up again"
-            gone = f" ({days(waiting)} ago)" if waiting else ""
+            back = f" ({days(waiting)} ago)" if waiting else ""
             whom = first_name(contact) if contact else "them"
-            when = f"Parked until {fmt_date(since)}{gone}: ask {whom} whether it still stands before answering it."
+            when = f"Parked until {fmt_date(since)}{back}: ask {whom} whether it still stands before answering it."
         elif waiting is not None:
             when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
         else:
             when = "The customer is waiting for an answer."
+        head = "Take up again" if reopened else "Answer"
+        head = f"{head}{' with' if reopened else ''} {who}" if who else head
         # Asked for a day that has gone by: answering late no longer helps (Brightwell's network
         # drops "ahead of the January install" read "waiting 142 days" in April).
         gone = ask_for(a.what, a.since)
@@ -596,8 +597,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             when += (f" It was for {gone.text}, which has gone by: if it was done, mark the ask answered; if not, "
                      f"tell {first_name(contact) if contact else 'them'} where it stands.")
         out.append(Action(
-            kind="answer", title=f"{verb}{' with' if verb != 'Answer' else ''} {who}: {a.what}" if who else
-            f"{verb}: {a.what}", why=when,
+            kind="answer", title=f"{head}: {a.what}", why=when,
             due=due, priority="high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))

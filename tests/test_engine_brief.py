@@ -211,3 +211,13 @@ def test_an_ask_our_promise_answers_is_brought_up_once_as_the_promise():
     assert not any("Bo Chan's question" in p for p in points)
     points, _ = brief(40)  # the promise is not on the brief yet: their question is
     assert "Bo Chan's question: A data retention schedule (waiting 50 days)." in points
+
+
+def test_an_ask_back_from_parking_is_no_question_waiting_a_day():
+    """Ashby's brief read "Mark Ellery's question: Phase 2 pricing held… (waiting 1 day)" the day
+    after its park ended: shelved, and his to take up again, not ours to press."""
+    held = ask("Phase 2 pricing held until controls lift", d(300), status="parked", until=d(1), from_="Ann Lee")
+    c = customer(touch(5, 1), since=LONG_AGO, asks=(held,))
+    points = texts(talking_points(analyse(c, config(), AS_OF)))
+    assert f"Parked until {d(1).day} Nov 2026: Phase 2 pricing held until controls lift. Ask whether it still " \
+           "stands; do not press it." in points

@@ -12,7 +12,6 @@ from msgspec.structs import replace
 
 from ..config import Config, Thresholds
 from ..model import Customer, Pause, Playbook
-from ..sentences import first_sentence
 from . import actions as act
 from .dates import (
     BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
@@ -42,14 +41,12 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
 #: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
 ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
 LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
-RENEWAL_ASLEEP = "(Low priority until the conversation before the renewal: raise it there.)"
 
 
 def demote(a: Action, why: str = ASLEEP) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority.
-    Not the renewal's steps: the call before it is the rekindle, and cannot wait (Oakmere's, 25
-    days before its renewal, read low beside a separate rekindle three days before it); nor,
-    over a renewal gone by, the question whether they renewed, which everything else waits on."""
+    Not the renewal's steps: over a renewal gone by (`stage.renewal_asleep`), the question
+    whether they renewed is what everything else waits on."""
     if a.kind == "reach-out" or a.renewal_step:
         return a
     return replace(a, priority="low", why=f"{a.why} {why}")
@@ -60,15 +57,6 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
     is the rekindle itself: one action, due when the rekindle is, not a second one beside it
     "214 days overdue" (Pemberton's)."""
     rekindle = next((a for a in found if a.kind == "reach-out" and a.title.startswith("Rekindle")), None)
-    step = next((a for a in found if a.renewal_step and rekindle is not None and a.contact == rekindle.contact), None)
-    if rekindle is not None and step is not None:
-        # The call before the renewal, with the same person, is the rekindle: one call, due when
-        # the first of the two is.
-        said = first_sentence(rekindle.why, 300).rstrip(".")
-        also = f" It is also the rekindle this dormant account needs ({said[:1].lower()}{said[1:]})."
-        merged = replace(step, due=min(step.due, rekindle.due), why=step.why + also)
-        found = [merged if a is step else a for a in found if a is not rekindle]
-        rekindle = merged
     plays = [a for a in found if a.kind == "play" and not a.internal]
     if rekindle is None or not plays:
         return found
@@ -165,11 +153,12 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])
-    elif stage.id == "at-risk" and dormant(tl, items, cadence, t, paused):
-        # At risk, not dormant, for the renewal (`stage.renewal_asleep`): the renewal's one
-        # conversation first, not every late thing of half a year at once (Brightwell read
-        # eight "high").
-        found = [demote(a, LAPSED_ASLEEP if lapsed else RENEWAL_ASLEEP) for a in found]
+    elif stage.id == "at-risk" and lapsed and dormant(tl, items, cadence, t, paused):
+        # At risk, not dormant, for the renewal gone by (`stage.renewal_asleep`): whether they
+        # renewed first, not every late thing of half a year at once (Brightwell read eight
+        # "high"). With a renewal to come, what we owe them stands: it is the way back in
+        # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
+        found = [demote(a, LAPSED_ASLEEP) for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = same_asker(same_person(same_day(merge_similar(found, lapsed))))

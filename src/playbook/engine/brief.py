@@ -64,6 +64,12 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         if id(a) in told or a.source in promised:
             continue
         since = waiting_since(a, as_of)
+        if since is not None and since != a.since:
+            # Parked until a day gone by: shelved, not a question waiting "1 day" (Ashby's held
+            # Phase 2 pricing); whether it still stands is theirs to say.
+            out.append(Reason(f"Parked until {fmt_date(since)}: {sentence(a.what)[:-1]}. Ask whether it still "
+                              "stands; do not press it.", a.source))
+            continue
         who = f"{a.from_}'s question" if a.from_ else "Their question"
         wait = f" (waiting {days((as_of - since).days)})" if since else ""
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))

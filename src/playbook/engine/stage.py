@@ -20,7 +20,7 @@ from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
 from .dates import renewal_call_days, renewal_lapsed, renewal_window
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import outside_pause, pause_text, paused_part, quiet_since
-from .people import key_people, role_text
+from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
 from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word
@@ -84,8 +84,10 @@ def _heard_source(tl: Timeline, items: tuple[Interaction, ...]):
 
 
 def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
-            paused: Pause | None = None) -> list[Reason]:
-    """A long silence: at least `dormant_days`, and at least `dormant_cadence_multiple`× the cadence."""
+            paused: Pause | None = None, instead: str | None = None) -> list[Reason]:
+    """A long silence: at least `dormant_days`, and at least `dormant_cadence_multiple`× the cadence.
+    `instead`: why such a silence is at risk, not dormant (`renewal_asleep`), said in place of
+    the rule: an at-risk page said "…makes a relationship dormant"."""
     n = tl.quiet_days
     if n is None or paused is not None:
         return []
@@ -96,7 +98,8 @@ def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thres
     rule = (f"{t.dormant_days} days of silence makes a relationship dormant" if by_cadence <= t.dormant_days
             else f"for a {per(cadence)} cadence, {days(by_cadence)} ({t.dormant_cadence_multiple:g}× the cadence) "
                  "of silence makes it dormant")
-    out = [Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}; {rule}.", _heard_source(tl, items))]
+    said = f": long enough to be dormant, {instead}" if instead else f"; {rule}"
+    out = [Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}{said}.", _heard_source(tl, items))]
     if tl.unanswered:
         out.append(Reason(unanswered_text(tl), tl.unanswered[-1].source))
     return out
@@ -172,19 +175,23 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
 
 def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
                    t: Thresholds, paused: Pause | None = None) -> list[Reason]:
-    """A silence long enough to be dormant, over a renewal gone by unrecorded or with the renewal
-    near (within `renewal_window`, its key people quiet: `stakeholders_quiet`): at risk, not
-    dormant. Nobody knows whether they are still a customer, or will be, and "dormant" took
-    them out of the year's value at risk (by June, the frozen example read £31,000 at risk,
-    against £648,300 in April; Calder, 60 days from its renewal, turned dormant as its silence
-    grew: an account manager's objections). The silence is said after the renewal."""
-    asleep = dormant(tl, items, cadence, t, paused)
-    if not asleep:
+    """A silence long enough to be dormant, over a renewal gone by unrecorded or with one to come
+    within COVERAGE_DAYS: at risk, not dormant. A customer under contract gone quiet is one to
+    keep, not to win back, and "dormant" took it out of the year's value at risk (by June the
+    frozen example read £31,000 at risk against £648,300 in April, and Fernhill, mid-onboarding
+    with its renewal 107 days off, got a "win-back note": account managers' objections)."""
+    if paused is not None or customer.status == "ended" or not dormant(tl, items, cadence, t, paused):
         return []
     if renewal_lapsed(customer, as_of):
-        return [*renewal_passed(customer, as_of), *asleep]
-    quiet = stakeholders_quiet(customer, tl, as_of, t) if paused is None and customer.status != "ended" else []
-    return [*quiet, *asleep] if quiet else []
+        return [*renewal_passed(customer, as_of),
+                *dormant(tl, items, cadence, t, paused, "but at risk while nobody knows whether they renewed")]
+    r = customer.renewal
+    if r is None or not 0 <= (r - as_of).days <= COVERAGE_DAYS:
+        return []
+    heard = f"since {fmt_date(tl.last_heard)}" if tl.last_heard else "at all"
+    return [Reason(f"The renewal is on {fmt_date(r)} (in {days((r - as_of).days)}), and nobody there has been heard "
+                   f"from {heard}: a customer under contract, gone quiet.", customer.at("renewal"), "renewal"),
+            *dormant(tl, items, cadence, t, paused, "but at risk with a renewal to come")]
 
 
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
@@ -519,8 +526,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
-                                  paused, customer.renewal if customer.status != "ended" else None,
-                                  renewal_window(customer, t.renewal_days))),
+                                  paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS)),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

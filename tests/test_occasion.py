@@ -69,7 +69,8 @@ def test_once_the_day_it_was_for_has_gone_by_it_says_tick_it_or_say_what_now():
     assert a.why.endswith(f" It was for 15 Nov 2026, which has gone by: if it was done, tick it in {note}; "
                           "if not, tell Ann Lee what we will do now.")
     assert "when it will come" not in a.why
-    assert a.priority == "medium"   # a check to make, not work ranked above the renewal call
+    assert a.priority == "medium" and a.check   # a check to make, not work ranked above the renewal call
+    assert "a check: done, or past helping? (+10)" in a.score_reasons and "10 days overdue (+3)" in a.score_reasons
     assert laptops(for_days_ago=-5)[0].priority == "high"   # still ahead: late work still helps
     (late,) = [t.text for t in handle_with_care(r) if t.text.startswith("We are late on")]
     assert late == ("We are late on: Build the laptops for the 15 November starters (due 10 Nov 2026, 10 days ago; "

@@ -147,6 +147,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
+        check = late > 0 and (answered is not None or (for_day is not None and for_day < as_of))
         if for_day is not None and for_day >= as_of and found.exact:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
@@ -154,8 +155,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             kind="follow-up", title=follow_up_title(text), why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the
             # renewal call four days off (Lantern's pre-Christmas check, in April).
-            due=due, priority=("medium" if answered is not None or (for_day is not None and for_day < as_of)
-                               else "high") if late > 0 else "medium" if (due - as_of).days <= 7 else "low",
+            due=due, priority=("medium" if check else "high") if late > 0 else
+            "medium" if (due - as_of).days <= 7 else "low", check=check,
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.

@@ -254,6 +254,10 @@ class Action(Record):
     occasion: Source | None = None
     """The customer's date (customer.yaml `dates`) a follow-up is for, or a 'prepare' checks:
     the two are one conversation (`merge.same_day`)."""
+    check: bool = False
+    """A late promise most likely done and not ticked, or past helping (the day it was for has
+    gone by; the ask it answers is marked done): a check to make, ranked as one (`rank`), not as
+    work growing more urgent by the day."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never

@@ -1045,6 +1045,19 @@ def test_a_play_about_a_person_goes_to_whoever_met_them_last(met_by, owner):
     assert (a.contact, a.owner) == ("Bo Chan", owner)
 
 
+def test_two_plays_with_one_person_are_one_conversation():
+    """St Aldhelm's "Schedule a value review with finance" and "Check in before their budget-setting
+    round" were two actions with Anjali, for one owner (an account manager's objection)."""
+    bo = replace(contact("Bo Chan", "CFO"), decision=("budget holder",))
+    review = Play(name="Value review", do="Schedule a value review with finance", within=5, priority="medium",
+                  with_="CFO")
+    budget = Play(name="Budget round", do="Check in before their budget round", within=10, priority="low",
+                  with_="budget holder")
+    c = customer(*steady_history(), since=LONG_AGO, contacts=(contact("Ann Lee", "CEO", primary=True), bo))
+    (one,) = [a for a in analyse(c, Config(plays=(review, budget)), AS_OF).actions if a.kind == "play"]
+    assert one.title == review.do and one.contact == "Bo Chan" and [x.text for x in one.also] == [budget.do]
+
+
 def test_a_play_with_a_person_is_with_them_and_joins_a_meeting_due_with_them():
     """St Aldhelm's "Check in before their budget-setting round" named no one, beside a meeting
     with Anjali, who holds the budget (an account manager's objection). With `with: budget

@@ -120,7 +120,7 @@ def test_a_parked_ask_with_an_until_comes_back_and_waits_from_then():
     assert x.due == d(3) and x.why == (f"Parked until {fmt_date(d(10))} (10 days ago): ask Ann whether it still "
                                        "stands before answering it.")
     # Shelved until a day is no question waiting: what was agreed then may have moved.
-    assert x.title == "Take up again: Hold the phase 2 pricing"
+    assert x.title == "Take up again: Hold the phase 2 pricing" and x.priority == "low"   # theirs to take up
     (y,) = answers(customer(*regular(), since=LONG_AGO, asks=(replace(a, from_="Ann Lee"),)))
     assert y.title == "Take up again with Ann Lee: Hold the phase 2 pricing"
     assert AS_OF - timedelta(days=10) == d(10)

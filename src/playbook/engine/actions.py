@@ -599,7 +599,11 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
                      f"tell {first_name(contact) if contact else 'them'} where it stands.")
         out.append(Action(
             kind="answer", title=f"{head}: {a.what}", why=when,
-            due=due, priority="high" if waiting is not None and waiting > 14 and gone is None else "medium",
+            # Back from parking, it is theirs to take up, not ours to press: low, which the stakes
+            # do not raise (Ashby's held Phase 2 pricing ranked high the week its pause ended,
+            # with Mark, who "hates being chased when he can't give an answer").
+            due=due, priority="low" if reopened else
+            "high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
         ))
     return out

@@ -141,6 +141,12 @@ def same_person(actions: list[Action]) -> list[Action]:
     for a in actions:
         if a.kind == "renewal" and a.renewal_step == "call" and a.contact and a.contact not in meets:
             meets[a.contact] = a
+    # With no such meeting or call, two plays with one person are one conversation too: St
+    # Aldhelm's value review with finance and the budget-round check-in, both with Anjali.
+    for a in actions:
+        if a.kind == "play" and not a.internal and a.contact and a.contact not in meets \
+                and sum(1 for b in actions if b.kind == "play" and not b.internal and b.contact == a.contact) > 1:
+            meets[a.contact] = a
     joined = [a for a in actions if a.contact in meets and meets[a.contact] is not a
               and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "call"))]
     if not joined:
@@ -149,7 +155,7 @@ def same_person(actions: list[Action]) -> list[Action]:
     for a in actions:
         if any(a is j for j in joined):
             continue
-        if a.kind == "renewal" and a.contact in meets and meets[a.contact] is a:
+        if a.contact in meets and meets[a.contact] is a:
             # The one due first leads, so its reason says why it is due then: a sponsor call
             # that "has applied since 5 Dec" read 53 days overdue, from the meeting it covered.
             group = [a, *(j for j in joined if j.contact == a.contact)]

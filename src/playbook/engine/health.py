@@ -52,7 +52,8 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
         # The silence they asked for costs nothing, and earns nothing: a year's pause is no recent touch.
         ratio = (n - tl.paused_days) / cadence
         effect = min(0, recency_points(ratio))
-        why += f"{paused_part(tl)}, so {days(n - tl.paused_days)} count"
+        counted = n - tl.paused_days
+        why += f"{paused_part(tl)}, so {days(counted)} {'counts' if counted == 1 else 'count'}"
     why += f", against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
     if tl.unanswered:
         why += f" {unanswered_text(tl)}"

@@ -720,7 +720,7 @@ def test_a_dormant_silence_with_a_renewal_to_come_is_at_risk(renewal_in, stage):
     assert [x.text for x in r.stage.reasons] == [
         f"The renewal is on {fmt_date(AS_OF + timedelta(days=renewal_in))} (in {renewal_in} days), and nobody there "
         f"has been heard from since {fmt_date(d(200))}: a customer under contract, gone quiet.",
-        f"Nothing heard for 200 days since the last touch ({fmt_date(d(200))}): long enough to be dormant, but at "
+        f"Nothing heard for 200 days since the call of {fmt_date(d(200))}: long enough to be dormant, but at "
         "risk with a renewal to come."]
     assert not any(a.title.startswith("Rekindle") or "win-back" in a.why for a in r.actions)
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
@@ -740,7 +740,7 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     assert owed.priority == "low" and owed.why.endswith("(Low priority until you know whether they renewed: ask "
                                                         "that first.)")
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
-                                                               f"the last touch ({fmt_date(d(200))}): long enough to be "
+                                                               f"the call of {fmt_date(d(200))}: long enough to be "
                                                                "dormant"]
     assert r.stage.reasons[1].text.endswith("but at risk while nobody knows whether they renewed.")
     assert not any(a.title.startswith("Rekindle") for a in r.actions)

@@ -428,7 +428,7 @@ def test_a_pause_agreed_after_the_silence_began_leaves_the_days_before_it_counte
     r = rel(c)
     assert r.stage.id == "dormant"
     assert r.stage.reasons[0].text.startswith(
-        f"Nothing heard for 220 days since the last touch ({fmt_date(d(300))}), not counting the 80 days of the "
+        f"Nothing heard for 220 days since the call of {fmt_date(d(300))}, not counting the 80 days of the "
         f"pause they asked for (to {fmt_date(d(120))})")
 
 

@@ -94,7 +94,11 @@ def dormant(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thres
     by_cadence = math.ceil(t.dormant_cadence_multiple * cadence)
     if n < t.dormant_days or n < by_cadence:
         return []
-    what = f"the last touch ({fmt_date(tl.last_heard)})" if tl.last_heard else "the start of the relationship"
+    # The touch they were last heard in, by its kind: "the last touch (1 Oct)" read false beside
+    # "No reply to our last 3 touches (… 12 Nov)" (an account manager's objection).
+    last = _last_heard(tl, items)
+    what = f"the {last.type} of {fmt_date(last.date)}" if last else \
+        f"they were last heard from ({fmt_date(tl.last_heard)})" if tl.last_heard else "the start of the relationship"
     rule = (f"{t.dormant_days} days of silence makes a relationship dormant" if by_cadence <= t.dormant_days
             else f"for a {per(cadence)} cadence, {days(by_cadence)} ({t.dormant_cadence_multiple:g}× the cadence) "
                  "of silence makes it dormant")

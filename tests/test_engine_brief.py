@@ -12,6 +12,7 @@ from engine_factory import AS_OF, Birthday, ask, config, contact, customer, d, p
 from playbook.config import Config, parse_config
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care, talking_points
+from playbook.engine.words import fmt_date
 from sitecheck import section, text_of
 
 LONG_AGO = d(800)
@@ -221,3 +222,14 @@ def test_an_ask_back_from_parking_is_no_question_waiting_a_day():
     points = texts(talking_points(analyse(c, config(), AS_OF)))
     assert f"Parked until {d(1).day} Nov 2026: Phase 2 pricing held until controls lift. Ask whether it still " \
            "stands; do not press it." in points
+
+
+def test_a_renewal_gone_by_unrecorded_is_what_the_brief_brings_up():
+    """Saltmarsh's brief said "Bring up: Nothing in particular" under a stage at risk for its
+    renewal gone by unrecorded (an account manager's objection)."""
+    signed = touch(380, 1, type="meeting", summary="Renewal for 2026 signed")
+    c = customer(signed, touch(20, 1), since=LONG_AGO, renewal=d(10), value=14200)
+    points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    assert points[0] == (f"Whether the renewal of {fmt_date(d(10))} (£14,200 a year) went through: nothing records "
+                         f"it. At the last renewal, the meeting of {fmt_date(d(380))} with Ann Lee: Renewal for 2026 "
+                         "signed.")

@@ -41,6 +41,14 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         told = f" {renewal_talk_text(last)}" if last is not None else ""
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
                           f"{told}", c.at("renewal")))
+    elif renewal_lapsed(c, as_of):
+        # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing
+        # in particular" under a stage at risk for it (an account manager's objection).
+        worth = f" ({money(c.value, currency)} a year)" if c.value else ""
+        last = last_renewal_talk(c, c.renewal, as_of)
+        told = f" {renewal_talk_text(last)}" if last is not None else ""
+        out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it."
+                          f"{told}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
     out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "

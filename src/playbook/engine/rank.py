@@ -84,10 +84,12 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
-    elif renewal_lapsed(customer, as_of):
+    elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
         # open, the most at stake a renewal can be. Its points had vanished the day after, and a
         # lapsed renewal ranked below one still to come (Saltmarsh, an account manager's objection).
+        # Only the renewal's own question takes them: given to every action of the account, they
+        # ranked a 140-day-late report above asking whether Northgate had renewed.
         out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
     late = (as_of - a.due).days
     if late > 0:

@@ -14,6 +14,7 @@ from playbook.available import Availability, Available
 from playbook.config import Config, parse_config
 from playbook.engine import analyse
 from playbook.engine.demand import arrivals, group_asks, matches, unmatched
+from playbook.engine.words import fmt_date
 from playbook.engine.workdays import after_working_days
 from playbook.significant import stem, terms
 
@@ -322,3 +323,11 @@ def test_records_compare_without_what_is_derived_or_where_it_was_written():
     bare = Availability(made.entries, {})
     assert made.index and bare == made and hash(bare) == hash(made)
     assert Availability.of(entries + (Available("Pricing sheet", d(-2), ("pricing",), 9),)) != made
+
+
+@pytest.mark.parametrize("came_in, said", [(30, "Newly available"), (120, "Available, and not yet told")])
+def test_the_brief_says_news_is_new_only_while_it_is(came_in, said):
+    from playbook.engine.brief import talking_points
+    c = customer(touch(10, 1), since=LONG_AGO, contacts=PEOPLE, asks=(ask("Spanish handbook", d(200), from_="Bo Chan"),))
+    points = [p.text for p in talking_points(analyse(c, avail(("Spanish edition", d(came_in), ("spanish",))), AS_OF))]
+    assert any(p.startswith(f"{said}: Spanish edition (since {fmt_date(d(came_in))})") for p in points), points

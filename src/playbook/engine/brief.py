@@ -59,7 +59,9 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     for x in (r.arrivals if told else ()):
         who = x.ask.from_ or "They"
         when = f" on {fmt_date(x.ask.since)}" if x.ask.since else ""
-        out.append(Reason(f"Newly available: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
+        # "Newly" only while it is news (GOOD_NEWS_DAYS): seven months on, it is news not yet told.
+        fresh = "Newly available" if (as_of - x.on).days <= GOOD_NEWS_DAYS else "Available, and not yet told"
+        out.append(Reason(f"{fresh}: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
                           f"{sentence(x.ask.what)}", x.ask.source))
     # An ask that a promise of ours answers (one job, merged into one action) is brought up
     # once, as that promise: Calder's brief had Tasha's question under "Bring up" and the

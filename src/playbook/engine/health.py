@@ -139,8 +139,9 @@ def reciprocity(tl: Timeline) -> HealthFactor:
     if tl.inbound_recent:
         return HealthFactor("Reciprocity", 5, f"They came to us {tl.inbound_recent} of {total} times in the last "
                                               "year (requests, support tickets and escalations count).")
-    return HealthFactor("Reciprocity", 0, f"All {total} directed touches this year were ours, and answered; "
-                                          "few calls from them can simply mean few problems.")
+    ours = "The one directed touch this year was ours" if total == 1 else \
+        f"All {total} directed touches this year were ours"
+    return HealthFactor("Reciprocity", 0, f"{ours}, and answered; few calls from them can simply mean few problems.")
 
 
 def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> HealthFactor:

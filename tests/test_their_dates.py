@@ -139,3 +139,21 @@ def test_someone_not_among_their_contacts_is_not_said_to_have_left():
     c = replace(customer(*steady_history(), cadence=60), dates=(event(20, with_="Bob Nobody"),))
     (a,) = actions(c)
     assert a.contact == "Ann Lee" and "has left" not in a.why
+
+
+def test_after_their_day_we_ask_how_it_went_until_a_touch_or_a_fortnight():
+    """Kestrel's fixed-price move, with a payment milestone on the day, passed without a word
+    (an account manager's objection): the day after, ask how it went."""
+    bo = contact("Bo Chan", "CFO")
+    c = replace(customer(*steady_history(), cadence=60, contacts=(contact("Ann Lee", "CEO", primary=True), bo)),
+                dates=(event(-1),))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title.startswith("Ask ")]
+    assert a.title == "Ask Bo Chan how it went: Office move to Temple Quay (Thu 19 Nov)"
+    assert a.kind == "personal" and a.due == AS_OF and a.contact == "Bo Chan"
+    assert a.why.startswith("Office move to Temple Quay was on 19 Nov 2026: ask how it went")
+    asked = replace(c, interactions=(*c.interactions, touch(0, 1, with_=("Bo Chan",))))
+    assert not [a for a in analyse(asked, config(), AS_OF).actions if a.title.startswith("Ask ")]
+    late = replace(c, dates=(event(-15),))
+    assert not [a for a in analyse(late, config(), AS_OF).actions if a.title.startswith("Ask ")]
+    assert [a.title for a in analyse(replace(c, dates=(event(-14),)), config(), AS_OF).actions
+            if a.title.startswith("Ask ")]

@@ -382,16 +382,30 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
     check with them that all is ready on our side, `prepare` days ahead (Kestrel's office move
     on 11 Jan "with no slack at all" was only in a note, and nothing asked about it). A touch
     with that person from a week before then is the check; without one it is late, as a
-    promise is. On the day itself: be on hand. Gone once the day is past. `customer`: with the
-    people still there (`people.present`); `left`: the names of those who have left."""
+    promise is. On the day itself: be on hand. For AFTER_SHOWN_DAYS after it: ask how it went.
+    `customer`: with the people still there (`people.present`); `left`: the names of those who
+    have left."""
     out = []
     present = {c.name for c in customer.contacts}
     for e in customer.dates:
         n = (e.on - as_of).days
-        if not e.prepare or n < 0 or n > e.prepare + PREPARE_SHOWN_DAYS:
+        if not e.prepare or n < -AFTER_SHOWN_DAYS or n > e.prepare + PREPARE_SHOWN_DAYS:
             continue
         who = e.with_ if e.with_ in present else main_contact(customer, tl)
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
+        if n < 0:
+            # After the day, ask how it went: Kestrel's fixed-price move, with a payment milestone
+            # on the day, passed without a word (an account manager's objection). A touch with
+            # them since the day is the asking.
+            if not any(e.on <= i.date <= as_of and (who is None or who in i.with_) for i in items):
+                out.append(Action(  # a personal touch: no longer the day itself, nor its readiness check
+                    kind="personal", title=f"Ask {who or 'them'} how it went: {e.what} ({fmt_day(e.on)})",
+                    why=f"{sentence(e.what)[:-1]} was on {fmt_date(e.on)}: ask how it went, and whether anything on "
+                        f"our side is still to put right (a touch with {who or 'them'} logged since counts).{gone}",
+                    due=e.on + timedelta(days=1), priority="medium", contact=who, owner=_owner(customer),
+                    source=e.source, customer=customer.slug,
+                ))
+            continue
         due = weekday_before(e.on - timedelta(days=e.prepare))
         since = due - timedelta(days=PREPARE_EARLY_DAYS)
         checked = any(since <= i.date <= as_of and (who is None or who in i.with_) for i in items)
@@ -425,6 +439,8 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
 
 #: A touch this many days before a date's check falls due counts as the check.
 PREPARE_EARLY_DAYS = 7
+#: For this many days after a customer's date, asking how it went is listed.
+AFTER_SHOWN_DAYS = 14
 
 
 #: Days after a bad touch that talking it through with them is due.

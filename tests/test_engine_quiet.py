@@ -571,3 +571,20 @@ def test_unanswered_outreach_earns_no_recency_or_breadth():
     assert factors["chased"]["Recency"].effect == factors["quiet"]["Recency"].effect == -10
     assert factors["chased"]["Breadth of contacts"].effect == factors["quiet"]["Breadth of contacts"].effect
     assert factors["chased"]["Reciprocity"].effect == -5
+
+
+def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
+    """St Aldhelm's read "at risk if still quiet on 9 Dec" and turned at risk on 5 Dec, when its
+    renewal came within reach with Helen Marsh unheard since March (an account manager's
+    objection): the earlier day, and why, is the one to name."""
+    ann = [touch(n, 1) for n in range(400, 99, -30)]                       # last 100 days ago
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in (80, 50, 20)]
+    c = customer(*ann, *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=70),
+                 contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO")))
+    r = rel(c)
+    assert r.stage.id == "steady"
+    opens = AS_OF + timedelta(days=10)   # the renewal comes within 60 days; Ann unheard for over 90 by then
+    assert f"at risk from {fmt_date(opens)} unless Ann Lee is heard from before then, with the renewal on " \
+           f"{fmt_date(AS_OF + timedelta(days=70))}." in " ".join(x.text for x in r.stage.reasons)
+    assert analyse(c, config(), opens - timedelta(days=1)).stage.id == "steady"
+    assert analyse(c, config(), opens).stage.id == "at-risk"

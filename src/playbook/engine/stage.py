@@ -427,18 +427,47 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     return out
 
 
+def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> tuple[date, str] | None:
+    """The day a key person's silence will put the account at risk before its renewal
+    (`stakeholders_quiet`), if no one hears from them first: the renewal comes within its
+    window, or they pass `stakeholder_days` quiet inside it, whichever is later. St Aldhelm's
+    read "at risk if still quiet on 9 Dec", and turned at risk on 5 Dec for Helen Marsh, unheard
+    since March (an account manager's objection)."""
+    r = customer.renewal
+    if r is None or customer.status == "ended" or r < as_of:
+        return None
+    opens = r - timedelta(days=renewal_window(customer, t.renewal_days))
+    last = {e.name: e.last_touch for e in tl.contacts}
+    found: list[tuple[date, str]] = []
+    for c in key_people(customer, as_of):   # deciders first: a tie names them in that order
+        seen = last.get(c.name)
+        day = max(opens, seen + timedelta(days=t.stakeholder_days + 1)) if seen else opens
+        if as_of < day <= r:
+            found.append((day, c.name))
+    if not found:
+        return None
+    first = min(day for day, _ in found)
+    return first, people(tuple(name for day, name in found if day == first), 4)
+
+
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
-           paused: Pause | None = None, renewal: date | None = None, window: int = 0) -> list[Reason]:
+           paused: Pause | None = None, renewal: date | None = None, window: int = 0,
+           key_tip: tuple[date, str] | None = None) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         # Past the cadence, the day the silence alone would tip it over (as a late promise
-        # says), to at risk or, for a slow account, straight to dormant.
+        # says), to at risk or, for a slow account, straight to dormant; or, sooner, the day a
+        # key person's silence would before the renewal (`key_person_tip`).
         tips = ""
         quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
         tipping = quiet_until(tl, items, cadence, t, renewal, window) if quiet and paused is None else None
         if tipping is not None:
             tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
+        if key_tip is not None and paused is None and (tipping is None or key_tip[0] < tipping[1]):
+            are = "are" if " and " in key_tip[1] else "is"
+            tips = (f"; at risk from {fmt_date(key_tip[0])} unless {key_tip[1]} {are} heard from before then, with "
+                    f"the renewal on {fmt_date(renewal) if renewal else 'its day'}")
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
                           f"{paused_part(tl) if paused is None else ''}, against a {per(cadence)} cadence{tips}.",
                           _heard_source(tl, items)))
@@ -530,7 +559,8 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
-                                  paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS)),
+                                  paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS,
+                                  key_person_tip(customer, tl, as_of, t))),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

@@ -6,9 +6,9 @@ behind it like every other reason.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from ..model import Interaction
+from ..model import Customer, Interaction
 from .dates import last_renewal_talk, renewal_lapsed, renewal_talk_text
 from .owed import is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
@@ -24,6 +24,12 @@ DATES_AHEAD_DAYS = 30
 COMPLAINT_DAYS = 60
 
 
+def _last_renewal(c: Customer, as_of: date) -> str:
+    """' At the last renewal, …' (`dates.last_renewal_talk`), or ''."""
+    last = last_renewal_talk(c, c.renewal, as_of) if c.renewal else None
+    return f" {renewal_talk_text(last)}" if last is not None else ""
+
+
 def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]:
     """What to bring up: the renewal, what they asked for that has come in, their open
     questions, promises coming due, recent good news and personal dates."""
@@ -37,18 +43,14 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         # risk (Calder's schedule, 66 days late), the renewal waits on it.
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
-        last = last_renewal_talk(c, c.renewal, as_of)
-        told = f" {renewal_talk_text(last)}" if last is not None else ""
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
-                          f"{told}", c.at("renewal")))
+                          f"{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing
         # in particular" under a stage at risk for it (an account manager's objection).
         worth = f" ({money(c.value, currency)} a year)" if c.value else ""
-        last = last_renewal_talk(c, c.renewal, as_of)
-        told = f" {renewal_talk_text(last)}" if last is not None else ""
         out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it."
-                          f"{told}", c.at("renewal")))
+                          f"{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
     out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "

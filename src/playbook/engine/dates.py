@@ -43,9 +43,10 @@ def renewal_window(customer: Customer, renewal_days: int) -> int:
 #: is this one's run-up (a quote sent, a threat to tender), which other rules weigh.
 EARLIER_RENEWAL_DAYS = 180
 _RENEWAL_TALK = re.compile(r"\brenew(?:al|als|ed|s|ing)?\b", re.IGNORECASE)
-#: Where no touch says "renewal", the review the year turns on: not the renewal itself, so it is
-#: named as what it was (St Aldhelm's 2026 "Annual review — first sight of the outpatient wing
-#: plans" read "At the last renewal", where the 2025 review agreed the renewal).
+#: The review the year turns on: the last renewal when its notes say so (Brightwell's 2026
+#: review, "Fixed-fee project bucket renewed"); else, with no touch saying "renewal", named as
+#: what it was (St Aldhelm's 2026 "Annual review — first sight of the outpatient wing plans"
+#: read "At the last renewal", where the 2025 review had agreed the renewal).
 _REVIEW_TALK = re.compile(r"\b(annual review|contract review|annual meeting)\b", re.IGNORECASE)
 #: Renewals of something else: their insurance, a lease, a licence, a certificate.
 _OTHER_RENEWAL = re.compile(r"\b(?:insurance|lease|licen[cs]e|certificate|domain|ssl|policy|warranty|passport|visa|"

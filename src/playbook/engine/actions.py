@@ -14,9 +14,8 @@ from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_call_days, renewal_lapsed,
                     renewal_talk_text, renewal_window, wished)
-from .merge import topic
 from .occasion import ask_for
-from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, is_chase, waiting_since
+from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, holder, main_contact, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
@@ -593,7 +592,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         waiting = (as_of - since).days if since else None
         who, how = asker(customer, a, as_of)
         contact = who or main_contact(customer, tl)
-        reopened = since is not None and since != a.since
+        reopened = back_from_parking(a, as_of)
         if reopened:
             # Shelved until a day, not a question waiting: what was agreed then may have moved
             # (Ashby's "pricing held until spending controls lift" read "Answer Mark Ellery").

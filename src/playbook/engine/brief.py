@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from ..model import Customer, Interaction
 from .dates import last_renewal_talk, renewal_lapsed, renewal_talk_text
-from .owed import is_chase, waiting_since
+from .owed import back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
@@ -76,7 +76,7 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         if id(a) in told or a.source in promised:
             continue
         since = waiting_since(a, as_of)
-        if since is not None and since != a.since:
+        if back_from_parking(a, as_of):
             # Parked until a day gone by: shelved, not a question waiting "1 day" (Ashby's held
             # Phase 2 pricing); whether it still stands is theirs to say.
             out.append(Reason(f"Parked until {fmt_date(since)}: {sentence(a.what)[:-1]}. Ask whether it still "

@@ -56,11 +56,14 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
 ASK_ANSWER_DAYS = 7
 
 
+def back_from_parking(a: Ask, day: date) -> bool:
+    """A parked ask whose `until` has come by `day`: shelved until then, open again since."""
+    return a.status == "parked" and a.until is not None and a.until <= day
+
+
 def waiting_since(a: Ask, day: date) -> date | None:
     """When the wait for an answer began: when they asked, or the day a parked ask came back."""
-    if a.status == "parked" and a.until is not None and a.until <= day:
-        return a.until
-    return a.since
+    return a.until if back_from_parking(a, day) else a.since
 
 
 def _asked_by(a: Ask, day: date) -> bool:

@@ -31,6 +31,15 @@ REQUIREMENTS = "playbook-crm==0.1.0\n"
 
 
 @pytest.fixture(autouse=True)
+def _today():
+    """TODAY is the day each test starts, as the command's own clock reads it, not the day
+    the module was imported: in a run that crossed midnight the notes the command wrote were
+    dated a day after TODAY, and four tests failed."""
+    global TODAY
+    TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
 def _no_user(monkeypatch):
     monkeypatch.delenv("PLAYBOOK_USER", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)

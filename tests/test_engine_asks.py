@@ -160,32 +160,3 @@ def test_what_one_person_asked_is_one_reply_to_them():
     assert [x.text for x in bo.also] == ["Answer Bo Chan: Service credit for October"]
     assert bo.why.endswith("(Also covers \u201cAnswer Bo Chan: Service credit for October\u201d.)")
 
-
-def test_the_answers_to_what_was_asked_in_a_bad_meeting_are_given_in_the_talk_to_repair_it():
-    """Northgate had "Repair: talk to … about the meeting of 6 Nov" and "Answer Simon Hurst: a
-    dedicated engineer on site" side by side, for a condition Simon set in that very meeting
-    (an account manager's objection). Asks raised in the meeting (written in the profile, on
-    its day, by someone who was in it) are one conversation with the repair, which leads and
-    names them all; an ask of another day, or of someone not in the meeting, stays apart."""
-    people_ = (contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"), contact("Cy Dane", "IT"))
-    bad = touch(8, -2, with_=("Ann Lee", "Bo Chan"), type="meeting", summary="Escalation: they may go to tender")
-    asks = (ask("On-site engineer through peak", d(8), from_="Bo Chan"),
-            ask("Service credit for October", d(8), from_="Bo Chan", line=14),
-            ask("A price list", d(12), from_="Ann Lee", line=16),
-            ask("Laptop spares", d(8), from_="Cy Dane", line=18))
-    c = customer(*regular(), bad, since=LONG_AGO, contacts=people_, asks=asks)
-    found = analyse(c, config(), AS_OF).actions
-    (repair,) = [a for a in found if a.kind == "repair"]
-    assert [x.text for x in repair.also] == ["Answer Bo Chan: On-site engineer through peak",
-                                             "Answer Bo Chan: Service credit for October"]
-    assert repair.title.startswith("Repair: talk to Ann Lee and Bo Chan about the meeting of")
-    assert repair.why.endswith("(Also covers \u201cAnswer Bo Chan: On-site engineer through peak\u201d and "
-                               "\u201cAnswer Bo Chan: Service credit for October\u201d.)")
-    assert sorted(a.title for a in found if a.kind == "answer") == ["Answer Ann Lee: A price list",
-                                                                      "Answer Cy Dane: Laptop spares"]
-    # With two notes that day with Bo in both, where he asked is not plain: nothing is joined.
-    other = touch(8, 0, with_=("Bo Chan",), type="email", summary="Sent the agenda")
-    c2 = customer(*regular(), bad, other, since=LONG_AGO, contacts=people_, asks=asks)
-    found2 = analyse(c2, config(), AS_OF).actions
-    assert [a.also for a in found2 if a.kind == "repair"] == [()]
-    assert len([a for a in found2 if a.kind == "answer"]) == 3

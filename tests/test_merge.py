@@ -168,3 +168,16 @@ def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_acti
     (one, rest) = same_day([check, laptops, other, badges])
     assert one.title == laptops.title and {x.text for x in one.also} == {check.title, badges.title}
     assert one.due == laptops.due and rest == other
+
+
+def test_a_merged_action_names_what_each_member_covered_too():
+    """One person's two asks are one reply (`same_asker`); when that reply joins another action,
+    both asks are named in its text, not the first alone."""
+    reply = replace(action("Answer Simon: an engineer on site", 3), kind="answer",
+                    also=(Reason("Answer Simon: a service credit for October", Source("customer.yaml", 60)),))
+    lead = action("Send the schedule and engineer rota", 1)
+    merged = combine([lead, reply], lead)
+    assert merged.why == ("Promised. (Also covers \u201cAnswer Simon: an engineer on site\u201d and "
+                          "\u201cAnswer Simon: a service credit for October\u201d.)")
+    assert [r.text for r in merged.also] == ["Answer Simon: an engineer on site",
+                                             "Answer Simon: a service credit for October"]

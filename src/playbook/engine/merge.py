@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from functools import lru_cache
 
 from msgspec.structs import replace
 
-from ..model import Customer, Interaction, Source
+from ..model import Source
 from .types import PRIORITY_RANK, Action, Reason
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
@@ -115,8 +114,8 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)
     # The call before the renewal keeps its reason when it joins another action: what was said
     # at the last renewal, their side's lead time (St Aldhelm's 8 weeks had vanished).
-    # What a member covered itself is named too: Simon's second condition, merged into his
-    # first, had vanished once both joined the repair talk.
+    # What a member covered itself is named too: a second ask of one person, merged into the
+    # first (`same_asker`), vanished from the text once that reply joined another action.
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})" if a.renewal_step == "call"
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.
@@ -190,51 +189,6 @@ def same_asker(actions: list[Action]) -> list[Action]:
         return actions
     gone = {id(a) for g in by.values() if len(g) > 1 for a in g[1:]}
     return [merged.get(id(a), a) for a in actions if id(a) not in gone]
-
-
-def raised_in(customer: Customer) -> dict[Source, str]:
-    """The note each ask of the profile was raised in, where one is plain: the only note of the
-    day it was asked that the person who asked was in. Northgate's asks in customer.yaml
-    ("since 6 Nov, from Simon") were raised in the escalation meeting of that day."""
-    by_day: dict[date, list[Interaction]] = {}
-    for i in customer.interactions:
-        by_day.setdefault(i.date, []).append(i)
-    found = {}
-    for k in customer.asks:
-        notes = [i for i in by_day.get(k.since, ()) if k.from_ is None or k.from_ in i.with_] if k.since else []
-        if len(notes) == 1:
-            found[k.source] = notes[0].source.path
-    return found
-
-
-def repair_answers(actions: list[Action], raised: dict[Source, str]) -> list[Action]:
-    """The talk to repair a meeting that went badly and the answers owed to what was asked in
-    that meeting are one conversation, led by the repair: Northgate had "Repair: talk to …
-    about the meeting of 6 Nov" beside "Answer Simon Hurst: a dedicated engineer on site", a
-    condition Simon set in that very meeting (an account manager's objection: the answers are
-    what the repair talk is for). `raised`: the note an ask written elsewhere was raised in
-    (`raised_in`)."""
-    repairs = {a.source.path: a for a in actions if a.kind == "repair" and not a.internal and a.source is not None}
-    if not repairs:
-        return actions
-    joined: dict[int, list[Action]] = {}
-    for a in actions:
-        if a.kind in ASKED and not a.internal:
-            paths = [raised.get(s, s.path) for s in (a.source, *(r.source for r in a.also)) if s is not None]
-            into = next((repairs[p] for p in paths if p in repairs), None)
-            if into is not None:
-                joined.setdefault(id(into), []).append(a)
-    if not joined:
-        return actions
-    gone = {id(a) for g in joined.values() for a in g}
-    out = []
-    for a in actions:
-        if id(a) in gone:
-            continue
-        if id(a) in joined:
-            a = combine(sorted([a, *joined[id(a)]], key=Action.sort_key), a)
-        out.append(a)
-    return out
 
 
 def same_day(actions: list[Action]) -> list[Action]:

@@ -1335,14 +1335,23 @@ def test_a_dormant_account_never_reads_fair():
     assert r.stage.id == "dormant" and r.health.score <= 39
 
 
-def test_support_tickets_and_escalations_are_the_customer_reaching_out():
+def test_support_tickets_and_escalations_are_the_customer_reaching_out_but_problems_are_no_warmth():
+    """A ticket or an escalation is the customer reaching out; one that went badly (an outage, a
+    tender threat) earns no reciprocity: Northgate read "+5: they came to us 4 of 10 times",
+    all four outages and the escalation (an account manager's objection)."""
     items = [touch(n, 0, direction="out") for n in (150, 100, 70)] + [touch(40, -1, type="support", direction="in"),
                                                                         touch(30, -2, type="meeting", direction="in"),
                                                                         touch(20, 0, direction="out")]
     r = analyse(customer(*items, since=LONG_AGO, cadence=30), config(), AS_OF)
-    assert r.timeline.inbound_recent == 2 and not r.timeline.one_sided
+    assert r.timeline.inbound_recent == 2 and r.timeline.inbound_problems == 2 and not r.timeline.one_sided
     f = next(f for f in r.health.factors if f.name == "Reciprocity")
-    assert f.effect == 5 and f.why.startswith("They came to us 2 of 6 times")
+    assert f.effect == 0 and f.why == ("They came to us 2 of 6 times in the last year, each time with a problem: "
+                                       "that counts under sentiment, not as warmth.")
+    asked = touch(25, 0, type="email", direction="in", summary="Asked for a quote for two more sites")
+    r = analyse(customer(*items, asked, since=LONG_AGO, cadence=30), config(), AS_OF)
+    f = next(f for f in r.health.factors if f.name == "Reciprocity")
+    assert f.effect == 5 and f.why == ("They came to us 1 of 7 times in the last year (requests and support tickets "
+                                       "count); 2 more with a problem, which counts under sentiment.")
 
 
 def test_a_dormant_accounts_win_back_play_is_its_rekindle():

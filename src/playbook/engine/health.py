@@ -136,9 +136,20 @@ def reciprocity(tl: Timeline) -> HealthFactor:
             return HealthFactor("Reciprocity", 0, "No touch in the last year to tell who reaches out to whom.")
         return HealthFactor("Reciprocity", 0, "No touch in the last year says who reached out (a note's "
                                               "'direction: in' or 'out').")
+    # A problem they brought us (an outage reported, an escalation) is them reaching out, but
+    # no sign of warmth: it counts under sentiment, never for the figure here. Northgate read
+    # "+5: they came to us 4 of 10 times", all four outages and the tender threat (an account
+    # manager's objection).
+    warm = tl.inbound_recent - tl.inbound_problems
+    if warm:
+        problems = f"; {tl.inbound_problems} more with a problem, which counts under sentiment" \
+            if tl.inbound_problems else ""
+        return HealthFactor("Reciprocity", 5, f"They came to us {warm} of {total} times in the last year "
+                                              f"(requests and support tickets count){problems}.")
     if tl.inbound_recent:
-        return HealthFactor("Reciprocity", 5, f"They came to us {tl.inbound_recent} of {total} times in the last "
-                                              "year (requests, support tickets and escalations count).")
+        came = f"once in the last year (of {total} directed touches), with a problem" if tl.inbound_recent == 1 \
+            else f"{tl.inbound_recent} of {total} times in the last year, each time with a problem"
+        return HealthFactor("Reciprocity", 0, f"They came to us {came}: that counts under sentiment, not as warmth.")
     ours = "The one directed touch this year was ours" if total == 1 else \
         f"All {total} directed touches this year were ours"
     return HealthFactor("Reciprocity", 0, f"{ours}, and answered; few calls from them can simply mean few problems.")

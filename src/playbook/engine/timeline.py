@@ -92,6 +92,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     # Requests, support tickets and escalations are all the customer reaching out.
     directed = [i for i in items if i.direction and i.date > year_ago]
     inbound = sum(1 for i in directed if i.direction == "in")
+    problems = sum(1 for i in directed if i.direction == "in" and went_badly(i))
 
     return Timeline(
         first_contact=first, last_contact=last.date if last else None, last_interaction=last,
@@ -106,7 +107,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),
         people_new=tuple(name for name, day in first_seen.items() if day > recent_from),
-        inbound_recent=inbound, outbound_recent=len(directed) - inbound,
+        inbound_recent=inbound, outbound_recent=len(directed) - inbound, inbound_problems=problems,
         one_sided=len(unanswered) >= UNANSWERED_RUN, contacts=engagement(customer, answered, recent_from),
     )
 

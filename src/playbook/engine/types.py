@@ -102,6 +102,9 @@ class Timeline(Record):
     """Touches the customer started (direction: in: requests, support tickets, escalations)
     among the last year's directed touches."""
     outbound_recent: int
+    inbound_problems: int
+    """Of `inbound_recent`, those that went badly (`timeline.went_badly`): an outage reported, an
+    escalation."""
     one_sided: bool
     """Our outreach is going unanswered: UNANSWERED_RUN or more of our touches since we last
     heard from them."""

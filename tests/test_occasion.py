@@ -224,3 +224,38 @@ def test_an_ask_for_a_month_gone_by_says_so_and_is_not_pressed_as_waiting():
     (after,) = [a for a in analyse(c, config(), date(2027, 2, 1)).actions if a.kind == "answer"]
     assert ("waiting 133 days. It was for January 2027, which has gone by: if it was done, mark the ask answered; "
             "if not, tell Ann where it stands.") in after.why and after.priority == "medium"
+
+
+def test_a_promise_that_is_its_notes_business_is_for_their_day_the_note_names():
+    """Loomwork's "Send the device order confirmation to Marta", in the note "Marta sent the
+    December new-starter list and device order" under "Five starters, first day Monday 7
+    December", read "111 days overdue… tell Marta when it will come" in March (an account
+    manager's objection). The note names one of the customer's own days, with the person to
+    check with in it, and the promise is what the note is about: it is for that day. Work the
+    note is not about, or a day that is none of theirs, stays untied."""
+    starters = Event("First day of the five starters", AS_OF + date.resolution * 3, "Ann Lee", 7,
+                     Source("content/customers/x/customer.yaml", 12))
+    when = starters.on
+    p = promise("Send the device order confirmation to Ann", due=d(4))
+    other = promise("Send the zero-trust pilot plan", due=d(4))
+    note = replace(touch(20, 1, commitments=(p, other), summary="Ann sent the new-starter list and device order"),
+                   body=f"Five starters, first day Monday {when.day} {when:%B}.\n")
+    c = replace(customer(*steady_history(until_days_ago=30), note, since=LONG_AGO), dates=(starters,))
+    acts = analyse(c, config(), AS_OF).actions
+    (a,) = [a for a in acts if a.title == p.text]
+    assert " It is for \u201cFirst day of the five starters\u201d (23 Nov 2026), in 3 days." in a.why
+    assert [x.source for x in a.also] == [starters.source]   # one action with the readiness call
+    (b,) = [a for a in acts if a.title == other.text]
+    assert "It is for" not in b.why and not b.also
+    # After the day: gone by, a check, not "tell them when it will come".
+    later = AS_OF + timedelta(days=30)
+    (a,) = [a for a in analyse(c, config(), later).actions if a.title == p.text]
+    assert "It was for \u201cFirst day of the five starters\u201d (23 Nov 2026), which has gone by" in a.why
+    assert a.check and "what we will do now" in a.why
+    # Someone else's note naming the day, or a day that is not theirs: untied.
+    for body, with_ in ((f"First day Monday {when.day} {when:%B}.\n", ("Bo Chan",)),
+                        (f"First day Monday {(when + timedelta(days=1)).day} {when:%B}.\n", ("Ann Lee",))):
+        n2 = replace(note, body=body, with_=with_)
+        c2 = replace(c, interactions=tuple(n2 if i is note else i for i in c.interactions))
+        (a,) = [a for a in analyse(c2, config(), AS_OF).actions if a.title == p.text]
+        assert "It is for" not in a.why, body

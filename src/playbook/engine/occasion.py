@@ -20,6 +20,7 @@ import re
 from datetime import date
 
 from ..model import Customer
+from .merge import topic
 from .types import Occasion
 from .words import fmt_date
 
@@ -105,10 +106,14 @@ RENEWAL_AFTER_DUE_DAYS = 60
 
 
 def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[str], customer: Customer,
-                due: date) -> Occasion | None:
+                due: date, note: str = "", subject: str = "") -> Occasion | None:
     """The day a promise due on `due` is for: a day its text names (one of the customer's own
     `dates`, if it is that day: '“First day of the five December starters” (7 Dec 2026)');
-    else the renewal, for a promise about it ("…the renewal quote") made to one of those the
+    else one of the customer's own `dates` after it that its note (`note`, the text the
+    promise is written in) names, with the person to check with in it (`to`), when the
+    promise is the note's business: two words or more of it in the note's summary
+    (`subject`); else the
+    renewal, for a promise about it ("…the renewal quote") made to one of those the
     renewal rests on (`key`), due shortly before it: once the renewal has gone by, following
     up the quote is no longer the point. "Renew the SSL certificate", promised to the office
     manager, is about no contract."""
@@ -118,6 +123,19 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
         if e is not None:
             return Occasion(day, f"\u201c{e.what}\u201d ({fmt_date(day)})", e.source)
         return Occasion(day, fmt_date(day))
+    # Only the customer's own days, and only for what the note is about: Loomwork's "Send the
+    # device order confirmation to Marta", in the note "Marta sent the December new-starter
+    # list and device order" under "Five starters, first day Monday 7 December", read "111 days
+    # overdue… tell Marta when it will come" in March (an account manager's objection), while
+    # any day named anywhere in a note had tied unrelated work ("Aisha is on leave until 7
+    # December") to dates, and hidden the readiness call (another's).
+    if customer.dates and note and _business_of(text, subject, to):
+        ahead = [e for e in customer.dates if e.on > due and (e.with_ is None or e.with_ in to)]
+        if ahead:
+            named = set(named_days(note, made_on))
+            e = min((e for e in ahead if e.on in named), key=lambda e: (e.on, e.what), default=None)
+            if e is not None:
+                return Occasion(e.on, f"\u201c{e.what}\u201d ({fmt_date(e.on)})", e.source)
     season = season_for(text, made_on)
     if season is not None and season.day > due:
         return season
@@ -126,6 +144,13 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
         return Occasion(r, f"the renewal of {fmt_date(r)}")
     return None
+
+
+def _business_of(text: str, subject: str, people: tuple[str, ...]) -> bool:
+    """Whether a promise is what its note is about: two words or more of it (not the names of
+    those in the note) are in the note's summary."""
+    names = frozenset().union(*(topic(p) for p in people)) if people else frozenset()
+    return len((topic(text) - names) & (topic(subject) - names)) >= 2
 
 
 def season_for(text: str, made_on: date) -> Occasion | None:

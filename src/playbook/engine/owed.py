@@ -47,7 +47,7 @@ def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, .
                     key = frozenset(p.name for p in key_people(customer, as_of))
                 out.append(OpenCommitment(c, i, c.due, overdue, None if chase else answered_ask(customer, c.text),
                                           None if chase else promise_for(c.text, c.made_on, i.with_, key or frozenset(),
-                                                                         customer, due)))
+                                                                         customer, due, i.body, i.summary or "")))
     out.sort(key=lambda oc: (-oc.overdue_days, oc.due or date.max, oc.commitment.source))
     return tuple(out)
 

@@ -159,4 +159,3 @@ def test_what_one_person_asked_is_one_reply_to_them():
     (bo,) = [a for a in found if a.contact == "Bo Chan"]
     assert [x.text for x in bo.also] == ["Answer Bo Chan: Service credit for October"]
     assert bo.why.endswith("(Also covers \u201cAnswer Bo Chan: Service credit for October\u201d.)")
-

@@ -111,12 +111,11 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
     `dates`, if it is that day: '“First day of the five December starters” (7 Dec 2026)');
     else one of the customer's own `dates` after it that its note (`note`, the text the
     promise is written in) names, with the person to check with in it (`to`), when the
-    promise is the note's business: two words or more of it in the note's summary
-    (`subject`); else the
-    renewal, for a promise about it ("…the renewal quote") made to one of those the
-    renewal rests on (`key`), due shortly before it: once the renewal has gone by, following
-    up the quote is no longer the point. "Renew the SSL certificate", promised to the office
-    manager, is about no contract."""
+    promise is the note's business (`_business_of` its summary, `subject`); else the renewal,
+    for a promise about it ("…the renewal quote") made to one of those the renewal rests on
+    (`key`), due shortly before it: once the renewal has gone by, following up the quote is no
+    longer the point. "Renew the SSL certificate", promised to the office manager, is about
+    no contract."""
     day = occasion(text, made_on, due)
     if day is not None:
         e = next((e for e in sorted(customer.dates, key=lambda e: e.what) if e.on == day), None)

@@ -633,6 +633,22 @@ def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priorit
                                "customer.yaml): the call comes 3 weeks before that.")
 
 
+@pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])
+def test_their_lead_time_running_with_nothing_heard_is_said(heard_days_ago, says):
+    """St Aldhelm's read "the call comes 3 weeks before that" 16 days before a renewal whose 8
+    weeks of NHS paperwork had begun 6 weeks earlier, with nothing heard since (an account
+    manager's objection). Once their lead time has begun with nothing heard from them since,
+    the call says the renewal cannot be done in time unless their side has started."""
+    c = customer(*steady_history(until_days_ago=heard_days_ago), since=LONG_AGO,
+                 renewal=AS_OF + timedelta(days=45), renewal_lead=56)   # their 8 weeks began 11 days ago
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    begun = fmt_date(AS_OF - timedelta(days=11))
+    text = (f" That time began on {begun}, and nothing has been heard from them since: unless their side has "
+            f"started, the renewal cannot be done by {fmt_date(AS_OF + timedelta(days=45))}. Ask now whether it "
+            "has, or for an extension.")
+    assert (text in call.why) is says
+
+
 @pytest.mark.parametrize("bad, good_after, in_days, weeks", [
     (None, False, 56, 3),   # no setback: three weeks before
     (65, False, 56, 6),     # a bad run since 65 days ago, nothing good since: six weeks before

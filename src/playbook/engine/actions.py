@@ -342,6 +342,14 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
                     f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
                     f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
+            begun = k.date - timedelta(days=customer.renewal_lead)
+            if as_of > begun and (tl.last_heard is None or tl.last_heard < begun):
+                # Their lead time running with nothing heard: St Aldhelm's read "the call comes 3
+                # weeks before that" 16 days before a renewal whose 8 weeks of NHS paperwork had
+                # begun 6 weeks earlier (an account manager's objection).
+                why += (f" That time began on {fmt_date(begun)}, and nothing has been heard from them since: "
+                        f"unless their side has started, the renewal cannot be done by {fmt_date(k.date)}. "
+                        "Ask now whether it has, or for an extension.")
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal

@@ -138,6 +138,17 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
     season = season_for(text, made_on)
     if season is not None and season.day > due:
         return season
+    # An ask it is the work for, with a day of its own: Brightwell's "Confirm lead time on
+    # switches for the Haas drops" is for "Network drops for the new Haas machines ahead of the
+    # January install"; in March the ask said January had gone by while the promise still read
+    # "tell Karen when it will come" (an account manager's objection).
+    mine = topic(text) - _names(to)
+    if len(mine) >= 2:
+        for a in customer.asks:
+            if a.since is not None and a.since <= made_on and len(mine & (topic(a.what) - _names(to))) >= 2:
+                found = ask_for(a.what, a.since)
+                if found is not None and found.day > due:
+                    return found
     r = customer.renewal
     if r is not None and about_renewal(text) and key & set(to) and made_on <= r \
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:
@@ -148,8 +159,12 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
 def _business_of(text: str, subject: str, people: tuple[str, ...]) -> bool:
     """Whether a promise is what its note is about: two words or more of it (not the names of
     those in the note) are in the note's summary."""
-    names = frozenset().union(*(topic(p) for p in people)) if people else frozenset()
+    names = _names(people)
     return len((topic(text) - names) & (topic(subject) - names)) >= 2
+
+
+def _names(people: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(topic(p) for p in people)) if people else frozenset()
 
 
 def season_for(text: str, made_on: date) -> Occasion | None:

@@ -31,8 +31,12 @@ _WORD = re.compile(r"[a-z]+")
 OVERLAP = 0.6
 
 
+@lru_cache(maxsize=1 << 14)
 def topic(title: str) -> frozenset[str]:
-    """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'."""
+    """The words that say what an action is about, cut to four letters so 'exec' meets 'executive'.
+    Remembered: a promise's and an ask's words are asked again on every past day the stage
+    history reads (`occasion.promise_for` took 3% of the engine's time at 1,000 × 50, 1.5%
+    with this)."""
     return frozenset(w[:4] for w in _WORD.findall(title.lower()) if len(w) > 2 and w not in _STOP)
 
 

@@ -233,3 +233,18 @@ def test_a_renewal_gone_by_unrecorded_is_what_the_brief_brings_up():
     assert points[0] == (f"Whether the renewal of {fmt_date(d(10))} (£14,200 a year) went through: nothing records "
                          f"it. At the last renewal, the meeting of {fmt_date(d(380))} with Ann Lee: Renewal for 2026 "
                          "signed.")
+
+
+def test_their_lead_time_running_with_nothing_heard_is_what_the_renewal_point_says():
+    """St Aldhelm's brief said "The renewal on 31 Mar 2027 (in 16 days)" and nothing of their 8
+    weeks of paperwork, begun six weeks before with nothing heard since (an account manager's
+    objection). Said once their lead time has begun with nothing heard; not while something
+    has been heard since, nor before it begins."""
+    for heard, lead, says in ((45, 56, True), (5, 56, False), (45, 14, False)):
+        c = customer(touch(400, 1), touch(heard, 1), since=LONG_AGO, value=186_000,
+                     renewal=AS_OF + timedelta(days=16), renewal_lead=lead)
+        (point,) = [p for p in texts(talking_points(analyse(c, config(), AS_OF), "£")) if p.startswith("The renewal")]
+        begun = fmt_date(AS_OF + timedelta(days=16 - lead))
+        text = (f" Their side needs {lead // 7} weeks to renew, from {begun}, and nothing has been heard from them "
+                "since: ask whether their side has started, or for an extension.")
+        assert (text in point) is says, (heard, lead, point)

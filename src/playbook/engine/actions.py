@@ -12,8 +12,8 @@ from msgspec.structs import replace
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, TeamMember
 from ..sentences import first_sentence
-from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, renewal_call_days, renewal_lapsed,
-                    renewal_talk_text, renewal_window, wished)
+from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
+                    renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
@@ -342,11 +342,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
                     f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
                     f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
-            begun = k.date - timedelta(days=customer.renewal_lead)
-            if as_of > begun and (tl.last_heard is None or tl.last_heard < begun):
-                # Their lead time running with nothing heard: St Aldhelm's read "the call comes 3
-                # weeks before that" 16 days before a renewal whose 8 weeks of NHS paperwork had
-                # begun 6 weeks earlier (an account manager's objection).
+            begun = lead_unheard(customer, k.date, tl.last_heard, as_of)
+            if begun is not None:
                 why += (f" That time began on {fmt_date(begun)}, and nothing has been heard from them since: "
                         f"unless their side has started, the renewal cannot be done by {fmt_date(k.date)}. "
                         "Ask now whether it has, or for an extension.")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..model import Customer, Interaction
-from .dates import last_renewal_talk, renewal_lapsed, renewal_talk_text
+from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
 from .owed import back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
-from .words import day_list, days, fmt_date, fmt_day, money, sentence
+from .words import day_list, days, fmt_date, fmt_day, money, sentence, weeks_or_days
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -43,8 +43,14 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         # risk (Calder's schedule, 66 days late), the renewal waits on it.
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
+        # Their side's time to renew running with nothing heard is what the meeting must settle
+        # (the call's reason says it too: `actions.renewal`).
+        begun = lead_unheard(c, c.renewal, r.timeline.last_heard, as_of)
+        lead = "" if begun is None else (
+            f" Their side needs {weeks_or_days(c.renewal_lead or 0)} to renew, from {fmt_date(begun)}, and nothing "
+            "has been heard from them since: ask whether their side has started, or for an extension.")
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
-                          f"{_last_renewal(c, as_of)}", c.at("renewal")))
+                          f"{lead}{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing
         # in particular" under a stage at risk for it (an account manager's objection).

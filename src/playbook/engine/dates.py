@@ -33,6 +33,17 @@ def renewal_call_days(customer: Customer) -> int:
     return (customer.renewal_lead or 0) + RENEWAL_CALL_DAYS
 
 
+def lead_unheard(customer: Customer, day: date, last_heard: date | None, as_of: date) -> date | None:
+    """The day their side's time to renew (`renewal_lead`) before the renewal on `day` began,
+    when it has begun by as_of with nothing heard from them since; else None. St Aldhelm's
+    read "the call comes 3 weeks before that" 16 days before a renewal whose 8 weeks of NHS
+    paperwork had begun six weeks earlier, with nothing heard (an account manager's objection)."""
+    if not customer.renewal_lead:
+        return None
+    begun = day - timedelta(days=customer.renewal_lead)
+    return begun if as_of > begun and (last_heard is None or last_heard < begun) else None
+
+
 def renewal_window(customer: Customer, renewal_days: int) -> int:
     """Days before the renewal from which it is coming (its call, the digest's line, a quiet
     key person's weight): `renewal_days`, longer by the customer's `renewal_lead`."""

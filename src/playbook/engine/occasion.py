@@ -142,10 +142,11 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
     # switches for the Haas drops" is for "Network drops for the new Haas machines ahead of the
     # January install"; in March the ask said January had gone by while the promise still read
     # "tell Karen when it will come" (an account manager's objection).
-    mine = topic(text) - _names(to)
-    if len(mine) >= 2:
+    names = _names(to) if customer.asks else frozenset()
+    mine = topic(text) - names
+    if customer.asks and len(mine) >= 2:
         for a in customer.asks:
-            if a.since is not None and a.since <= made_on and len(mine & (topic(a.what) - _names(to))) >= 2:
+            if a.since is not None and a.since <= made_on and len(mine & (topic(a.what) - names)) >= 2:
                 found = ask_for(a.what, a.since)
                 if found is not None and found.day > due:
                     return found

@@ -73,6 +73,34 @@ def test_invariants(c):
         assert r.stage.id == "ended" and r.actions == ()
 
 
+@settings(max_examples=150, deadline=None)
+@given(customers, st.integers(31, 500))
+def test_silence_alone_never_raises_the_mood(c, later):
+    """A day with no new note never lifts the sentiment factor: the mood is the one last seen,
+    so a bad meeting does not slide out of a window while nobody is heard from. (A window
+    ending today raised St Aldhelm's health from 19 to 21 in silence; health as a whole rose
+    on 19 silent days of the example.)"""
+    day = AS_OF + timedelta(days=later)       # every generated note is at most 30 days ahead
+    before, after = (next(f for f in analyse(c, config(), d).health.factors if f.name == "Sentiment")
+                     for d in (day, day + timedelta(days=1)))
+    assert after.effect <= before.effect, (before.why, after.why)
+
+
+def test_health_never_rises_in_the_example_on_a_day_without_a_note():
+    """The example's customers, day by day around the edges a window-based mood slid over
+    (St Aldhelm's, Saltmarsh's and Fernhill's bad and neutral touches leaving three months)."""
+    loaded = load(REPO)
+    days = {"st-aldhelms-hospital": "2027-03-03", "saltmarsh-brewing": "2026-11-10",
+            "fernhill-dental": "2027-01-12", "brightwell-precision": "2026-12-01"}
+    for c in loaded.playbook.customers:
+        if c.slug not in days:
+            continue
+        day = datetime.fromisoformat(days[c.slug]).date()
+        assert all(i.date != day for i in c.interactions)
+        was, now = (analyse(c, loaded.config, d).health.score for d in (day - timedelta(days=1), day))
+        assert now <= was, c.slug
+
+
 def test_every_reason_and_action_points_at_real_content():
     """On the example playbook: every source names an existing file and line, and a
     follow-up's line holds the promise it quotes."""

@@ -121,7 +121,7 @@ def test_customer_page_stage_indicator_with_reasons_and_journey(site: Path):
 def test_customer_page_health_actions_people_and_promises(site: Path):
     html = read(site, "customers/northgate-logistics/index.html")
     health = text_of(section(html, "health-h"))
-    assert "Recency" in health and "−9" in health and "Average sentiment -1.2" in health
+    assert "Recency" in health and "−9" in health and "Sentiment -1.2, the average of 6 rated touches" in health
     # the rollback call went badly: no credit for being recent
     assert "Last heard from them 7 days ago, but all 5 conversations since 8 Jul 2026 went badly" in health
     actions = text_of(section(html, "next-h"))

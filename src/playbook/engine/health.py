@@ -13,7 +13,7 @@ from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import pause_text, paused_part
-from .stage import last_unrepaired_negative, renewal_passed, stakeholders_quiet, unanswered_text
+from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
 from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word
@@ -62,17 +62,23 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
     return HealthFactor("Recency", effect, why)
 
 
-def sentiment(tl: Timeline) -> HealthFactor:
-    s = tl.sentiment_recent
-    if s is None:
-        s = tl.sentiment_earlier
-        if s is None:
-            return HealthFactor("Sentiment", 0, "No sentiment recorded in the last six months.")
-        effect = round(s * 6)
-        return HealthFactor("Sentiment", effect, f"Average sentiment {s:+.1f} three to six months ago; "
-                                                 "none recorded since.")
-    effect = round(s * 8)
-    return HealthFactor("Sentiment", effect, f"Average sentiment {s:+.1f} over the last three months.")
+def sentiment(tl: Timeline, as_of: date, window: int) -> HealthFactor:
+    """The mood as last seen (`Timeline.mood`: rated conversations over the `window` up to the
+    last of them), so silence alone never raises it. Past the window it counts for less while
+    warm and not at all after twice the window (old warmth is no sign of it now), but a sour
+    mood stands: nothing heard since says it has got better."""
+    s, last = tl.mood, tl.mood_to
+    if s is None or last is None:
+        return HealthFactor("Sentiment", 0, "No touch rated yet.")
+    over = f"Sentiment {mood_text(tl)}"
+    age = (as_of - last).days
+    if age < window:
+        return HealthFactor("Sentiment", round(s * 8), f"{over}.")
+    if s < 0:
+        return HealthFactor("Sentiment", round(s * 8), f"{over}; none rated since, so nothing says it has got better.")
+    if age < 2 * window:
+        return HealthFactor("Sentiment", round(s * 6), f"{over}; none rated since, so it counts for less.")
+    return HealthFactor("Sentiment", 0, f"{over}; none rated since: too long ago to count as warmth now.")
 
 
 def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
@@ -253,7 +259,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
     factors = (
         HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
         recency(tl, cadence, paused),
-        sentiment(tl),
+        sentiment(tl, as_of, t.growth_window_days),
         commitments_kept(customer, open_, as_of, t),
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),

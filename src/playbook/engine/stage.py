@@ -397,12 +397,29 @@ def wider(tl: Timeline) -> bool:
     return tl.people_recent > tl.people_earlier and tl.people_recent >= 2 and bool(tl.people_new)
 
 
+def mood_recent(tl: Timeline, as_of: date, window: int) -> bool:
+    """Whether the last rated touch is inside the window. The steady stage then states the
+    mood as health does (`Timeline.mood`), so a page never gives two averages for one mood."""
+    return tl.mood_to is not None and (as_of - tl.mood_to).days < window
+
+
+def mood_text(tl: Timeline) -> str:
+    """'+0.5, the average of 3 rated touches in the three months to 20 Oct 2026'."""
+    if tl.mood_to is None or tl.mood is None:
+        return "none rated"
+    if tl.mood_count == 1:
+        return f"{tl.mood:+.1f}, from the touch of {fmt_date(tl.mood_to)}, the only one rated in the three months to it"
+    return f"{tl.mood:+.1f}, the average of {tl.mood_count} rated touches in the three months to {fmt_date(tl.mood_to)}"
+
+
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
             cadence: int | None = None, currency: str | None = None) -> list[Reason]:
     if cadence is not None and tl.quiet_days is not None and tl.quiet_days > GROWING_QUIET_CADENCES * cadence:
         return []
     touches = more_touches(tl.touches_recent, tl.touches_earlier, t)
     more_people = wider(tl)
+    # Growth is read over the last `w` days, its warmth too (not health's mood, which reaches
+    # back from the last rated touch and would count touches from before the growth).
     positive = tl.sentiment_recent is not None and tl.sentiment_recent > 0
     w = t.growth_window_days
     found = new_business(customer, as_of, w) if as_of is not None else []
@@ -423,7 +440,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     if more_people:
         out.append(Reason(f"{count(tl.people_recent, 'person', 'people')} engaged in the last {w} days, "
                           f"up from {tl.people_earlier}; {people(tl.people_new)} for the first time."))
-    out.append(Reason(f"Recent sentiment is positive (average {tl.sentiment_recent:+.1f})."))
+    out.append(Reason(f"Sentiment is positive over the last {w} days (average {tl.sentiment_recent:+.1f})."))
     return out
 
 
@@ -480,8 +497,8 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
                  key=lambda oc: oc.overdue_days, default=None)
     todo = (f"; our to-do \u201c{chased.commitment.text}\u201d is {days(chased.overdue_days)} overdue"
             if chased and not late else "")
-    if tl.sentiment_recent is not None:
-        out.append(Reason(f"Recent sentiment averages {tl.sentiment_recent:+.1f}; no unrepaired bad meeting"
+    if mood_recent(tl, as_of, t.growth_window_days):
+        out.append(Reason(f"Recent sentiment {mood_text(tl)}; no unrepaired bad meeting"
                           + ("." if late else f", no overdue promise{todo}.")))
     if late:
         out += late_promises_reason(late, t, as_of)

@@ -25,6 +25,17 @@ def _mean_sentiment(items: list[Interaction]) -> float | None:
     return round(mean(rated), 2) if rated else None
 
 
+def mood(answered: tuple[Interaction, ...], window: int) -> tuple[float | None, date | None, int]:
+    """(mean sentiment, last rated day, how many) over the `window` days up to the last rated
+    conversation: the mood as last seen, which silence leaves where it was."""
+    rated = [i for i in answered if i.sentiment is not None]
+    if not rated:
+        return None, None, 0
+    last = rated[-1].date
+    inside = [i for i in rated if (last - i.date).days < window]
+    return _mean_sentiment(inside), last, len(inside)
+
+
 def _people(items: list[Interaction]) -> set[str]:
     return {name for i in items for name in i.with_}
 
@@ -94,6 +105,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     inbound = sum(1 for i in directed if i.direction == "in")
     problems = sum(1 for i in directed if i.direction == "in" and went_badly(i))
 
+    feel, felt_on, rated = mood(answered, w)
     return Timeline(
         first_contact=first, last_contact=last.date if last else None, last_interaction=last,
         count=len(items), days_since=days_since, last_heard=last_heard, days_since_heard=days_since_heard,
@@ -104,6 +116,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         unanswered=unanswered, start=start, typical_gap=typical,
         usual_gap=median_gap(answered, last_heard) if last_heard else None,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
+        mood=feel, mood_to=felt_on, mood_count=rated,
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),
         people_new=tuple(name for name, day in first_seen.items() if day > recent_from),

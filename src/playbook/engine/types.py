@@ -91,6 +91,14 @@ class Timeline(Record):
     """Mean sentiment over the growth window (rated touches only)."""
     sentiment_earlier: float | None
     """Mean sentiment over the window before it."""
+    mood: float | None
+    """Mean sentiment over the growth window up to the last rated conversation (`mood_to`), not
+    up to today: a figure that only new notes move. A window ending today let a bad meeting
+    slide out of it in silence, and health rose with nobody heard from (St Aldhelm's, 19 to 21)."""
+    mood_to: date | None
+    """The day of the last rated conversation (None if none is rated)."""
+    mood_count: int
+    """How many rated conversations `mood` averages."""
     touches_recent: int
     touches_earlier: int
     people_recent: int

@@ -48,6 +48,48 @@ def test_a_check_in_says_how_and_what_to_avoid():
     assert a.why.endswith(" Ann: prefers email; avoid mornings before 10.")
 
 
+@pytest.mark.parametrize("avoid, kept", [
+    ("anything but the outages until they are fixed", ("the outages", "until they are fixed")),
+    ("Anything except the migration.", ("the migration", None)),
+    ("everything other than the pilot, while it runs", ("the pilot", "while it runs")),
+    ("before 10", None), ("slide decks", None), ("Six Nations Saturdays", None),
+    ("talking about anything", None),
+])
+def test_an_avoid_that_keeps_to_one_subject(avoid, kept):
+    from playbook.engine.people import keeps_to
+    assert keeps_to(person("Ann Lee", avoid=avoid)) == kept
+
+
+def _deciders(avoid, cfo=True):
+    ceo = person("Ann Lee", "CEO", decision=("decision maker",), avoid=avoid)
+    people = (ceo, person("Bo Chan", "CFO", decision=("budget holder",) if cfo else ()),
+              person("Cy Dee", "Ops", primary=True))
+    return customer(*regular("Ann Lee", "Bo Chan", "Cy Dee"), since=LONG_AGO, contacts=people,
+                    renewal=AS_OF + timedelta(days=40))
+
+
+def test_the_renewal_is_not_raised_with_a_decider_who_asked_us_to_keep_to_one_thing():
+    """Northgate's renewal call went to Simon Hurst, whose profile said "avoid: anything but the
+    outages until they are fixed", in the middle of them (an account manager's objection): it
+    is prepared with the next who decides, and the main contact, and taken to him after."""
+    (a,) = [a for a in analyse(_deciders("anything but the outages until they are fixed"), config(), AS_OF).actions
+            if a.kind == "renewal"]
+    assert a.title.startswith("Call Bo Chan before the renewal") and a.contact == "Bo Chan"
+    assert ("Ann Lee decides it (decision maker), but asked us to raise nothing but the outages until they are "
+            "fixed: prepare the renewal with Bo Chan (budget holder) and Cy Dee, the main contact; take it to Ann "
+            "once they are fixed.") in a.why
+    # Without another who decides: the main contact.
+    (a,) = [a for a in analyse(_deciders("anything but the outages", cfo=False), config(), AS_OF).actions
+            if a.kind == "renewal"]
+    assert a.contact == "Cy Dee" and "prepare the renewal with Cy Dee (Ops); take it to Ann when that no longer holds." in a.why
+
+
+@pytest.mark.parametrize("avoid", ["before 10", "anything but the renewal terms", None])
+def test_an_ordinary_avoid_leaves_the_renewal_with_whoever_decides(avoid):
+    (a,) = [a for a in analyse(_deciders(avoid), config(), AS_OF).actions if a.kind == "renewal"]
+    assert a.contact == "Ann Lee" and "decides it (decision maker); Cy Dee, the main contact" in a.why
+
+
 # -- coverage: the deciders before a renewal ------------------------------------------------
 
 @pytest.mark.parametrize("quiet, renewal_in, flagged", [

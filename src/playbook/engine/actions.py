@@ -17,7 +17,7 @@ from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unhe
 from .occasion import ask_for
 from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import deciders, holder, main_contact, role_text, verb
+from .people import deciders, holder, main_contact, not_now, once, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -331,6 +331,25 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     who = decide[0].name if decide else main
     helps = "" if who == main or not main else \
         f" {who} decides it ({role_text(decide[0])}); {main}, the main contact, can help you prepare."
+    # Someone who decides it but asked us to raise nothing but one thing ("anything but the
+    # outages until they are fixed") is not rung about the renewal: it is prepared with the
+    # next who decides, else the main contact. Northgate's call went to Simon Hurst in the middle
+    # of his outages (an account manager's objection).
+    waits = None
+    if decide and (kept := not_now(decide[0], "renew")) is not None:
+        by_name = {c.name: c for c in customer.contacts}
+        free = [c.name for c in decide[1:] if not_now(c, "renew") is None]
+        if main and main != decide[0].name and main not in free and not_now(by_name[main], "renew") is None:
+            free.append(main)
+        if free:
+            waits = decide[0].name
+            first = waits.split()[0]
+            who = free[0]
+            role = role_text(by_name[who])
+            also = "".join(f" and {n}" + (", the main contact" if n == main else "") for n in free[1:2])
+            helps = (f" {waits} decides it ({role_text(decide[0])}), but asked us to raise nothing but {kept[0]}"
+                     f"{' ' + kept[1] if kept[1] else ''}: prepare the renewal with {who}"
+                     f"{f' ({role})' if role else ''}{also}; take it to {first} {once(kept[1])}.")
     for k in dates:
         if k.kind != "renewal" or k.days_until > window:
             continue
@@ -363,7 +382,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         if last is not None:
             # What was said last time, and who else was in it: they come to this one too.
             here = {c.name for c in customer.contacts}
-            also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None) and n in here)
+            also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None, waits) and n in here)
             join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
             why += f" {renewal_talk_text(last)}" + (join if also else "")
         out.append(Action(

@@ -3,6 +3,7 @@ and the few we keep in touch with after they leave or the account ends."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from msgspec.structs import replace
@@ -35,6 +36,32 @@ def present(customer: Customer, as_of: date) -> Customer:
 def deciders(customer: Customer, as_of: date) -> list[Contact]:
     """Who decides the renewal: the decision makers and budget holders still there."""
     return [c for c in customer.contacts if not gone(c, as_of) and any(r in DECIDERS for r in c.decision)]
+
+
+#: "anything but the outages until they are fixed": someone who asked us to raise one subject
+#: only, and for how long.
+_KEEPS_TO = re.compile(r"(?:talking about |talk of |raising )?(?:anything|everything) (?:but|except|other than|apart "
+                       r"from|besides) (?P<topic>.+?)(?:,? (?P<until>(?:until|till|while) .+))?", re.I)
+
+
+def keeps_to(c: Contact) -> tuple[str, str | None] | None:
+    """(the one subject, until when) for a person who asked us to raise nothing else (`avoid:
+    anything but the outages until they are fixed` gives ('the outages', 'until they are
+    fixed')); None for an ordinary avoid ('before 10', 'slide decks')."""
+    m = _KEEPS_TO.fullmatch((c.avoid or "").strip().rstrip("."))
+    return (m["topic"], m["until"]) if m else None
+
+
+def not_now(c: Contact, subject: str) -> tuple[str, str | None] | None:
+    """What `c` asked us to keep to, when `subject` (a word stem: 'renew') is not part of it."""
+    kept = keeps_to(c)
+    return kept if kept is not None and subject not in kept[0].lower() else None
+
+
+def once(until: str | None) -> str:
+    """'until they are fixed' → 'once they are fixed'; else 'when that no longer holds'."""
+    word, _, rest = (until or "").partition(" ")
+    return f"once {rest}" if word.lower() in ("until", "till") and rest else "when that no longer holds"
 
 
 def holder(customer: Customer, name: str | None, as_of: date) -> str | None:

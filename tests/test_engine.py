@@ -649,6 +649,23 @@ def test_their_lead_time_running_with_nothing_heard_is_said(heard_days_ago, says
     assert (text in call.why) is says
 
 
+@pytest.mark.parametrize("heard_days_ago, cadence, at_risk", [(30, 14, True), (30, 30, False), (12, 10, True),
+                                                               (12, 30, False), (8, 5, False)])
+def test_their_lead_time_running_in_a_silence_past_the_cadence_puts_it_at_risk(heard_days_ago, cadence, at_risk):
+    """St Aldhelm's stage named its quiet decision makers, not its 8 weeks of NHS paperwork
+    running with nothing heard, which its call and brief said (an account manager's
+    objection). Within the cadence it is no risk yet; heard since the lead began, none."""
+    items = [touch(heard_days_ago + cadence * k, 1) for k in range(400 // cadence)]   # the last one heard_days_ago
+    c = customer(*items, since=LONG_AGO, cadence=cadence, renewal=AS_OF + timedelta(days=45),
+                 renewal_lead=56)   # their 8 weeks began 11 days ago
+    stage = analyse(c, config(), AS_OF).stage
+    said = (f"Their side needs 8 weeks to renew by {fmt_date(AS_OF + timedelta(days=45))}: that time began on "
+            f"{fmt_date(AS_OF - timedelta(days=11))}, and nothing has been heard from them since.")
+    assert (said in [r.text for r in stage.reasons]) is at_risk
+    if at_risk:
+        assert stage.id == "at-risk"
+
+
 @pytest.mark.parametrize("bad, good_after, in_days, weeks", [
     (None, False, 56, 3),   # no setback: three weeks before
     (65, False, 56, 6),     # a bad run since 65 days ago, nothing good since: six weeks before

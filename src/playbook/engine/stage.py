@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
-from .dates import renewal_call_days, renewal_lapsed, renewal_window
+from .dates import lead_unheard, renewal_call_days, renewal_lapsed, renewal_window
 from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
 from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
-from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word
+from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word, weeks_or_days
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -166,6 +166,25 @@ def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Re
                    f"{days(waited)}{then}.", first.source, "renewal")]
 
 
+def renewal_lead_unheard(customer: Customer, tl: Timeline, as_of: date, cadence: int) -> list[Reason]:
+    """Their side's time to renew (`renewal_lead`) has begun with nothing heard from them since
+    (`dates.lead_unheard`), and the silence is past the cadence: unless their side has started,
+    the renewal cannot be done by its day. St Aldhelm's stage named its quiet decision makers
+    but not its 8 weeks of NHS paperwork running in silence, which its renewal call and brief
+    said (an account manager's objection). A silence within the cadence is no risk yet (the
+    call asks all the same). Health weighs the silence already (recency): the stage charges
+    nothing more."""
+    r = customer.renewal
+    if r is None or as_of > r or not customer.renewal_lead or tl.quiet_days is None or tl.quiet_days <= cadence:
+        return []
+    begun = lead_unheard(customer, r, tl.last_heard, as_of)
+    if begun is None:
+        return []
+    return [Reason(f"Their side needs {weeks_or_days(customer.renewal_lead)} to renew by {fmt_date(r)}: that time "
+                   f"began on {fmt_date(begun)}, and nothing has been heard from them since.",
+                   customer.at("renewal_lead"), "renewal")]
+
+
 def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
     """The renewal date in customer.yaml has gone by and nobody has recorded how it went: the
     account may have lapsed. Saltmarsh's renewal passed with our quote unanswered, and the
@@ -204,7 +223,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     """Negative signals only: a bad touch left unrepaired, a promise well overdue, silence after a
     bad touch or with our outreach unanswered, a silence that breaks the account's rhythm
     (`going_cold`), a key person quiet before the renewal, our outreach unanswered as the renewal
-    comes (`renewal_unanswered`), a renewal gone by unrecorded. Each
+    comes (`renewal_unanswered`), their time to renew begun in silence (`renewal_lead_unheard`),
+    a renewal gone by unrecorded. Each
     names its kind (`Reason.cause`), for the plays that hold for some kinds only."""
     out: list[Reason] = renewal_passed(customer, as_of) if customer is not None else []
     negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
@@ -247,6 +267,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
         out += renewal_unanswered(customer, tl, as_of)
+        out += renewal_lead_unheard(customer, tl, as_of, cadence)
     return out
 
 

@@ -319,7 +319,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no call. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended.",
-            due=passed, priority="high", contact=main, owner=holder(customer, main, as_of),
+            due=passed + timedelta(days=1), priority="high", contact=main, owner=holder(customer, main, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
         ))
     ahead = renewal_call_days(customer)

@@ -1,7 +1,8 @@
 """Due dates on working days: never a Saturday, a Sunday or a day the team marks as a holiday.
 
 A date someone set (a promise's own due date) stays as written. A date counted back from an
-event (the call before a renewal, a birthday) moves to the working day before; any other date (a week to answer, "within 7 days") moves to the working day after.
+event (the call before a renewal, a birthday) moves to the working day before; any other date (a
+week to answer, "within 7 days", asking how a renewal gone by went) moves to the working day after.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def after_working_days(d: date, n: int, holidays: Holidays) -> date:
 def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
     if a.firm and a.kind != "personal":  # a promise's own date, whatever action it joined
         return a.due
+    if a.renewal_step == "lapsed":
+        # Asking how a renewal went comes after it: Kestrel's, on a Sunday, read "due Friday 26
+        # Feb… 43 days overdue" beside "passed 41 days ago" (an account manager's objection).
+        return walk(a.due, holidays, 1)
     # A personal touch counted from an event is firm (a birthday); keeping in touch every so
     # many days is a rule of thumb like any other, so it moves later.
     if a.kind in BEFORE_AN_EVENT and (a.firm or a.kind != "personal"):

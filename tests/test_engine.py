@@ -788,6 +788,29 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     assert analyse(replace(c, renewal=AS_OF + timedelta(days=300)), config(), AS_OF).stage.id == "dormant"
 
 
+@pytest.mark.parametrize("in_days, waited, lead", [
+    (24, 17, None),   # Saltmarsh on 20 Nov: the quote of 3 Nov, the renewal on 14 Dec: at risk on 23 Nov
+    (40, 3, None),    # not yet two weeks: at risk once a reply is late, with the renewal close
+    (30, 2, 14),      # their side needs two weeks more: from 35 days before
+    (25, 20, None),   # a reply already late: from the day the call before the renewal is due
+])
+def test_steady_says_the_day_an_unanswered_renewal_touch_puts_it_at_risk(in_days, waited, lead):
+    """Saltmarsh read "at risk if still quiet on 30 Dec 2026", a fortnight after its renewal of
+    14 Dec, and turned at risk on 23 Nov with the renewal quote unanswered (an account
+    manager's objection). The day said is the very day the stage turns, if nothing changes."""
+    quote = touch(waited, 1, type="email", direction="out", summary="Sent the 2027 renewal quote")
+    c = customer(*[touch(n, 1) for n in range(400, 25, -30)], touch(25, 1), quote, since=LONG_AGO, cadence=60,
+                 renewal=AS_OF + timedelta(days=in_days), renewal_lead=lead)
+    r = analyse(c, config(), AS_OF)
+    day = max(d(waited) + timedelta(days=14), AS_OF + timedelta(days=in_days - 21 - (lead or 0)))
+    assert r.stage.id == "steady"
+    said = (f"at risk on {fmt_date(day)} if our email of {fmt_date(d(waited))} still has no reply, with the renewal "
+            f"on {fmt_date(AS_OF + timedelta(days=in_days))}.")
+    assert r.stage.reasons[0].text.endswith(said), r.stage.reasons[0].text
+    assert analyse(c, config(), day - timedelta(days=1)).stage.id == "steady"
+    assert analyse(c, config(), day).stage.id == "at-risk"
+
+
 @pytest.mark.parametrize("in_days, waited, lead, expected", [
     (10, 31, None, True),   # Saltmarsh on 4 Dec: the quote sent a month before, unanswered
     (0, 14, None, True),

@@ -11,7 +11,7 @@ from engine_factory import AS_OF, Ask, Birthday, Source, config, contact, custom
 from helpers import REPO
 from playbook.engine import analyse, analyse_all
 from playbook.engine.types import ACTION_KINDS
-from playbook.engine.stage import key_person_tip, quiet_until
+from playbook.engine.stage import key_person_tip, quiet_until, reply_tip
 from playbook.engine.words import fmt_date
 from playbook.load import load
 from playbook.model import STAGES
@@ -132,6 +132,11 @@ def test_every_reason_and_action_points_at_real_content():
                 stage, day = quiet_until(r.timeline, items, r.cadence, loaded.config.thresholds)
                 assert (tip[1], tip[2]) == (stage.replace("-", " "), fmt_date(day)), text
                 text = text.replace(tip[0], "")
+            reply = re.search(r"at risk on (\d{1,2} [A-Z][a-z]{2} \d{4}) if our", text)
+            if reply:  # or when our outreach still unanswered would, before the renewal
+                day, _ = reply_tip(r.customer, r.timeline, loaded.config.as_of)
+                assert reply[1] == fmt_date(day), text
+                text = text.replace(reply[0], "")
             kept = re.search(r"at risk from (\d{1,2} [A-Z][a-z]{2} \d{4}) unless", text)
             if kept:  # the other computed day: when a key person's silence would, before the renewal
                 day, _ = key_person_tip(r.customer, r.timeline, loaded.config.as_of, loaded.config.thresholds)

@@ -166,6 +166,23 @@ def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Re
                    f"{days(waited)}{then}.", first.source, "renewal")]
 
 
+def reply_tip(customer: Customer, tl: Timeline, as_of: date) -> tuple[date, Interaction] | None:
+    """The day our outreach still unanswered will put the account at risk before its renewal
+    (`renewal_unanswered`), if no reply comes first, with the first touch that waits for one.
+    Saltmarsh, its renewal quote unanswered, read "at risk if still quiet on 30 Dec 2026", a
+    fortnight after its renewal of 14 Dec, and turned at risk on 23 Nov (an account manager's
+    objection)."""
+    r = customer.renewal
+    if r is None or not tl.unanswered or as_of >= r or customer.status == "ended":
+        return None
+    key = {c.name for c in key_people(customer, as_of)}
+    sent = [i for i in tl.unanswered if key & set(i.with_)]
+    if not sent:
+        return None
+    day = max(sent[0].date + timedelta(days=REPLY_LATE_DAYS), r - timedelta(days=renewal_call_days(customer)))
+    return (day, sent[0]) if as_of < day <= r else None
+
+
 def renewal_lead_unheard(customer: Customer, tl: Timeline, as_of: date, cadence: int) -> list[Reason]:
     """Their side's time to renew (`renewal_lead`) has begun with nothing heard from them since
     (`dates.lead_unheard`), and the silence is past the cadence: unless their side has started,
@@ -491,12 +508,13 @@ def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds)
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
            paused: Pause | None = None, renewal: date | None = None, window: int = 0,
-           key_tip: tuple[date, str] | None = None) -> list[Reason]:
+           key_tip: tuple[date, str] | None = None, reply: tuple[date, Interaction] | None = None) -> list[Reason]:
     out = []
     if tl.days_since_heard is not None and tl.last_heard is not None:
         # Past the cadence, the day the silence alone would tip it over (as a late promise
         # says), to at risk or, for a slow account, straight to dormant; or, sooner, the day a
-        # key person's silence would before the renewal (`key_person_tip`).
+        # key person's silence would before the renewal (`key_person_tip`), or our outreach
+        # still unanswered (`reply_tip`).
         tips = ""
         quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
         tipping = quiet_until(tl, items, cadence, t, renewal, window) if quiet and paused is None else None
@@ -506,6 +524,10 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
             are = "are" if " and " in key_tip[1] else "is"
             tips = (f"; at risk from {fmt_date(key_tip[0])} unless {key_tip[1]} {are} heard from before then, with "
                     f"the renewal on {fmt_date(renewal) if renewal else 'its day'}")
+        sooner = [day for day in (tipping[1] if tipping else None, key_tip[0] if key_tip else None) if day]
+        if reply is not None and paused is None and all(reply[0] < day for day in sooner):
+            tips = (f"; at risk on {fmt_date(reply[0])} if our {reply[1].type} of {fmt_date(reply[1].date)} still has "
+                    f"no reply, with the renewal on {fmt_date(renewal) if renewal else 'its day'}")
         out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
                           f"{paused_part(tl) if paused is None else ''}, against a {per(cadence)} cadence{tips}.",
                           _heard_source(tl, items)))
@@ -598,7 +620,7 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
                                   paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS,
-                                  key_person_tip(customer, tl, as_of, t))),
+                                  key_person_tip(customer, tl, as_of, t), reply_tip(customer, tl, as_of))),
     ):
         found = reasons()
         if found and stage_id in ("establishing", "growing"):

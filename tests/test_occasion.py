@@ -119,11 +119,21 @@ def test_a_late_promise_naming_one_of_their_dates_and_the_readiness_call_for_it_
 def test_the_stage_says_the_day_a_late_promise_was_for_has_gone_by():
     """Kestrel on 4 Dec read "…7 days overdue; it puts the relationship at risk if still open on
     12 Dec", as if there were still time for the 1 December starters."""
+    # Its day went by before it was late enough to count: whether it was done is not known, and
+    # it is said, not counted (Kestrel, just won, read "at risk" over it: an account manager's
+    # objection). Before the day, no "at risk if still open on 25 Nov" that would never come.
     _, r = laptops(for_days_ago=5)
+    assert r.stage.id != "at-risk"
     assert [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
         "Promise \u201cBuild the laptops for the 15 November starters\u201d was for 15 Nov 2026, which has gone by, "
-        "and is 10 days overdue: if it was done, tick it; if not, it puts the relationship at risk if still open on "
-        "25 Nov 2026."]
+        "and nothing logged says whether it was done: not counted as a risk. Tick it if it was; if not, tell them "
+        "what we will do now."]
+    kept = next(f for f in r.health.factors if f.name == "Commitments kept")
+    assert kept.effect >= 0 and "but the day it was for has gone by and whether it was done is not known" in kept.why
+    _, r = laptops(for_days_ago=-2, due_days_ago=5)
+    assert [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
+        "Promise \u201cBuild the laptops for the 22 November starters\u201d is 5 days overdue, and is for 22 Nov "
+        "2026: deliver it before then."]
     _, r = laptops(for_days_ago=5, due_days_ago=20)   # late enough to put it at risk
     assert r.stage.id == "at-risk" and r.stage.reasons[0].text == (
         "Promise \u201cBuild the laptops for the 15 November starters\u201d was due 31 Oct 2026, 20 days overdue; "
@@ -158,7 +168,7 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
     r = analyse(c, config(), AS_OF)
     kept = next(f for f in r.health.factors if f.name == "Commitments kept")
     assert kept.effect >= 0 and kept.why.endswith(
-        "1 more overdue, but the ask it answers is marked done: not counted.")
+        "None kept yet; 1 overdue, but the ask it answers is marked done: not counted.")
     (late,) = [t.text for t in handle_with_care(r) if t.text.startswith("We are late on")]
     assert late.endswith("(due 4 Nov 2026, 16 days ago; their ask for it is marked done). Check first whether it "
                          "was done; if not, say what we will do now.")

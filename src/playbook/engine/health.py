@@ -85,19 +85,28 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
                      t: Thresholds) -> HealthFactor:
     done = sum(1 for i in customer.interactions if i.date <= as_of for c in i.commitments
                if c.done and not is_chase(c.text))
-    # One their ask marked done says was delivered is in doubt (the stage does not count it):
-    # said, and not charged.
-    doubted = [oc for oc in promises(open_) if oc.overdue_days > 0 and oc.answered is not None]
-    overdue = [oc for oc in promises(open_) if oc.overdue_days > 0 and oc.answered is None]
-    aside = f" {len(doubted)} more overdue, but the ask it answers is marked done: not counted." if doubted else ""
+    # One in doubt (the ask it answers marked done, or its day gone by before it was late:
+    # `OpenCommitment.in_doubt`; the stage does not count it either) is said, and not charged.
+    late = [oc for oc in promises(open_) if oc.overdue_days > 0]
+    doubted = [oc for oc in late if oc.in_doubt(as_of, t.overdue_days)]
+    overdue = [oc for oc in late if not oc.in_doubt(as_of, t.overdue_days)]
+    asked = sum(1 for oc in doubted if oc.answered is not None)
+    why = ("the ask it answers is marked done" if asked == len(doubted) == 1 else
+           "the day it was for has gone by and whether it was done is not known" if not asked and len(doubted) == 1 else
+           "the asks they answer are marked done" if asked == len(doubted) else
+           "the days they were for have gone by and whether they were done is not known" if not asked else
+           "their asks are marked done or their days have gone by")
+    aside = f" {len(doubted)} more overdue, but {why}: not counted." if doubted else ""
     if not overdue and not done:
         # "No promises recorded yet" beside an open one read as the tool not seeing it.
-        n = len(promises(open_))
+        n = len(promises(open_)) - len(doubted)
+        if not n and doubted:
+            return HealthFactor("Commitments kept", 0, f"None kept yet; {len(doubted)} overdue, but {why}: not counted.")
         return HealthFactor("Commitments kept", 0, (f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
                                                     "yet." if n else "No promises recorded yet.") + aside)
     if not overdue:
-        return HealthFactor("Commitments kept", 8,
-                            f"{done} promise{'s' if done != 1 else ''} kept, none overdue.{aside}")
+        return HealthFactor("Commitments kept", 8, f"{done} promise{'s' if done != 1 else ''} kept, none overdue"
+                                                   f"{' that counts' if doubted else ''}.{aside}")
     late = sum(1 for oc in overdue if oc.overdue_days > t.overdue_days)
     effect = -min(20, 5 * len(overdue) + 5 * late)
     return HealthFactor("Commitments kept", effect,

@@ -252,8 +252,9 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
                           f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
                           "setback"))
     for oc in promises(commitments):
-        # One their ask marked done says was delivered is in doubt, not a risk (late_promises_reason).
-        if oc.overdue_days > t.overdue_days and oc.answered is None:
+        # One in doubt (its ask marked done, its day gone by before it was late) is said, not a
+        # risk (late_promises_reason).
+        if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
             gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by: if it was done, tick it" \
                 if oc.gone_by(as_of) else ""
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
@@ -575,8 +576,8 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
     at risk if still open on 10 Dec 2026.' A stage short of at risk still says a promise is late: the
     page lists it as overdue, and "no overdue promise" beside that list was an account
     manager's objection; the day it tips over is what they asked for next."""
-    counted = [oc for oc in late if oc.answered is None]
-    doubted = [oc for oc in late if oc.answered is not None]
+    counted = [oc for oc in late if not oc.in_doubt(as_of, t.overdue_days)]
+    doubted = [oc for oc in late if oc.in_doubt(as_of, t.overdue_days)]
     out = []
     if counted:
         first = counted[0]
@@ -586,22 +587,38 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
         # Its day gone by: Kestrel's laptops "for the 1 December starters" read as if there were
         # still time on 4 Dec.
         gone = first.gone_by(as_of)
-        out.append(Reason(f"Promise {what} was for {gone.text}, which has gone by, and is "
-                          f"{days(first.overdue_days)} overdue: if it was done, tick it; if not, it puts the "
-                          f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
-                   Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
-                          f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
-                   Reason(f"{len(counted)} promises are overdue, the most {what}"
-                          + (f" (it was for {gone.text}, which has gone by: if it was done, tick it)" if gone else "")
-                          + f", by {days(first.overdue_days)}; it puts the relationship at risk{tips}.",
-                          first.commitment.source))
+        day = first.occasion
+        if len(counted) == 1 and day is not None and not gone and first.due is not None \
+                and (day.day - first.due).days <= t.overdue_days:
+            # Its day comes before it would tip over: after it, whether it was done is unknown
+            # (`OpenCommitment.in_doubt`), so no day at risk is said that would never come.
+            out.append(Reason(f"Promise {what} is {days(first.overdue_days)} overdue, and is for {day.text}: "
+                              "deliver it before then.", first.commitment.source))
+        else:
+            out.append(Reason(f"Promise {what} was for {gone.text}, which has gone by, and is "
+                              f"{days(first.overdue_days)} overdue: if it was done, tick it; if not, it puts the "
+                              f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
+                       Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
+                              f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
+                       Reason(f"{len(counted)} promises are overdue, the most {what}"
+                              + (f" (it was for {gone.text}, which has gone by: if it was done, tick it)" if gone else "")
+                              + f", by {days(first.overdue_days)}; it puts the relationship at risk{tips}.",
+                              first.commitment.source))
     # Lantern's tablet pricing, late while the ask for that pricing was marked done: more likely
-    # never ticked than broken. Said, and not counted, until one of the two is put right.
+    # never ticked than broken. Said, and not counted, until one of the two is put right. So is
+    # one whose day went by before it was late enough to count: nothing logged says whether it
+    # was done.
     for oc in doubted[:2]:
         a = oc.answered
-        out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d is {days(oc.overdue_days)} overdue, but their ask "
-                          f"\u201c{a.what}\u201d is marked done (customer.yaml line {a.source.line}): not counted "
-                          "as a risk. Tick the promise if it went, or reopen the ask.", oc.commitment.source))
+        if a is not None:
+            out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d is {days(oc.overdue_days)} overdue, but their "
+                              f"ask \u201c{a.what}\u201d is marked done (customer.yaml line {a.source.line}): not "
+                              "counted as a risk. Tick the promise if it went, or reopen the ask.", oc.commitment.source))
+        else:
+            gone = oc.gone_by(as_of)
+            out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was for {gone.text if gone else 'a day'}, "
+                              "which has gone by, and nothing logged says whether it was done: not counted as a "
+                              "risk. Tick it if it was; if not, tell them what we will do now.", oc.commitment.source))
     return out
 
 

@@ -192,6 +192,17 @@ class OpenCommitment(Record):
         """The day it was for, if that has gone by on `as_of`: late work no longer helps."""
         return self.occasion if self.occasion is not None and self.occasion.day < as_of else None
 
+    def in_doubt(self, as_of: date, overdue_days: int) -> bool:
+        """Late, but as likely done and not ticked as broken: the ask it answers is marked done,
+        or the day it was for came and went before it was `overdue_days` late (nothing logged
+        says whether it was done). Such a promise is said and checked, never counted as a risk:
+        Kestrel, just won, read "at risk", its health 97 then 59, over laptops "for the 1
+        December starters" that no note said were missing (an account manager's objection)."""
+        if self.answered is not None:
+            return True
+        gone = self.gone_by(as_of)
+        return gone is not None and self.due is not None and (gone.day - self.due).days <= overdue_days
+
 
 class KeyDate(Record):
     """A coming date worth knowing: birthday, anniversary, renewal."""

@@ -764,6 +764,27 @@ def test_a_dormant_silence_with_a_renewal_to_come_is_at_risk(renewal_in, stage):
     assert owed.priority == "high" and "Low priority" not in owed.why
 
 
+def test_over_a_renewal_gone_by_the_team_s_own_plays_wait_but_what_we_owe_stands():
+    """Northgate on 10 Apr, its renewal of 15 Jan unrecorded after a tender threat: "Schedule a
+    value review with finance" read medium, beside St Aldhelm's low for the same play (an
+    account manager's objection). A chore for the team and what we owe them stand."""
+    review = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None, line=3)
+    standup = Play(name="Low health", do="Review account health at the stand-up", within=3, priority="high",
+                   internal=True, line=9)
+    late = promise("Send the root-cause report", d(20))
+    c = customer(*steady_history(until_days_ago=40), touch(30, 1, commitments=(late,)), since=LONG_AGO, cadence=30,
+                 renewal=d(10))
+    acts = analyse(c, Config(plays=(review, standup)), AS_OF).actions
+    (play,) = [a for a in acts if a.title == review.do]
+    assert play.priority == "low" and play.why.endswith("(Low priority until you know whether they renewed: ask that "
+                                                        "first.)")
+    assert [a.priority for a in acts if a.title == standup.do] == ["high"]
+    assert [a.priority for a in acts if a.kind == "follow-up"] == ["high"]
+    # With the renewal to come, the play is as its rule says.
+    ahead = analyse(replace(c, renewal=AS_OF + timedelta(days=200)), Config(plays=(review, standup)), AS_OF).actions
+    assert [a.priority for a in ahead if a.title == review.do] == ["medium"]
+
+
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     """Dormant took them out of the year's value at risk while nobody knew whether they had
     renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""

@@ -159,6 +159,11 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # "high"). With a renewal to come, what we owe them stands: it is the way back in
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         found = [demote(a, LAPSED_ASLEEP) for a in found]
+    elif lapsed:
+        # Not so long silent: what we owe them stands, but the team's own plays with them (a
+        # value review with their CFO) wait on whether they renewed. Northgate's, after a
+        # tender threat, read medium beside St Aldhelm's low (an account manager's objection).
+        found = [demote(a, LAPSED_ASLEEP) if a.kind == "play" and not a.internal else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = same_asker(same_person(same_day(merge_similar(found, lapsed))))

@@ -236,6 +236,34 @@ def test_an_ask_for_a_month_gone_by_says_so_and_is_not_pressed_as_waiting():
             "if not, tell Ann where it stands.") in after.why and after.priority == "medium"
 
 
+@pytest.mark.parametrize("what, for_it", [
+    ("A dedicated engineer on site at Avonmouth through peak", True),
+    ("Cover during the peak", True),
+    ("Extra scanners before peak season", True),
+    ("A peak-hours price list", False),          # the word, but not what the ask is for
+    ("An engineer on site through the audit", False),   # another day of theirs
+])
+def test_an_ask_through_one_of_their_days_is_for_it(what, for_it):
+    """Northgate's "A dedicated engineer on site at Avonmouth through peak", with "End of peak
+    season" among its dates, read high, "waiting 155 days", in April, and led the reply that
+    also covered the service credit still owed (an account manager's objection)."""
+    peak = Event("End of peak season", AS_OF + timedelta(days=34), None, 0, Source("content/customers/x/customer.yaml", 20))
+    engineer = ask(what, d(14), from_="Ann Lee")
+    credit = ask("Service credit for the October SLA breaches", d(14), from_="Ann Lee")
+    c = replace(customer(*steady_history(), since=d(700), asks=(engineer, credit)), dates=(peak,))
+    after = AS_OF + timedelta(days=35)
+    (a,) = [a for a in analyse(c, config(), after).actions if a.kind == "answer"]
+    if for_it:
+        assert a.title == f"Answer Ann Lee: {credit.what}" and a.priority == "high"
+        assert (f"(Also covers \u201cAnswer Ann Lee: {what}\u201d: Asked {fmt_date(d(14))}, waiting 49 days. It was for "
+                f"\u201cEnd of peak season\u201d ({fmt_date(peak.on)}), which has gone by: if it was done, mark the ask "
+                "answered; if not, tell Ann where it stands.)") in a.why
+    else:
+        assert "gone by" not in a.why
+    (before,) = [a for a in analyse(c, config(), peak.on).actions if a.kind == "answer"]
+    assert "gone by" not in before.why
+
+
 def test_a_promise_that_is_its_notes_business_is_for_their_day_the_note_names():
     """Loomwork's "Send the device order confirmation to Marta", in the note "Marta sent the
     December new-starter list and device order" under "Five starters, first day Monday 7

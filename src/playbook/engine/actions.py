@@ -631,7 +631,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         head = f"{head}{' with' if reopened else ''} {who}" if who else head
         # Asked for a day that has gone by: answering late no longer helps (Brightwell's network
         # drops "ahead of the January install" read "waiting 142 days" in April).
-        gone = ask_for(a.what, a.since)
+        gone = ask_for(a.what, a.since, customer.dates)
         gone = gone if gone is not None and gone.day < as_of else None
         if gone is not None:
             when += (f" It was for {gone.text}, which has gone by: if it was done, mark the ask answered; if not, "
@@ -644,6 +644,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             due=due, priority="low" if reopened else
             "high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
+            check=gone is not None,
         ))
     return out
 

@@ -120,7 +120,10 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # at the last renewal, their side's lead time (St Aldhelm's 8 weeks had vanished).
     # What a member covered itself is named too: a second ask of one person, merged into the
     # first (`same_asker`), vanished from the text once that reply joined another action.
-    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})" if a.renewal_step == "call"
+    # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
+    # service credit in April, must still say that peak is over.
+    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
+                             if a.renewal_step == "call" or (a.kind == "answer" and a.check)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]

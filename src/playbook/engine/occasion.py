@@ -19,7 +19,7 @@ import calendar
 import re
 from datetime import date
 
-from ..model import Customer
+from ..model import Customer, Event
 from .merge import topic
 from .types import Occasion
 from .words import fmt_date
@@ -147,7 +147,7 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
     if customer.asks and len(mine) >= 2:
         for a in customer.asks:
             if a.since is not None and a.since <= made_on and len(mine & (topic(a.what) - names)) >= 2:
-                found = ask_for(a.what, a.since)
+                found = ask_for(a.what, a.since, customer.dates)
                 if found is not None and found.day > due:
                     return found
     r = customer.renewal
@@ -196,13 +196,36 @@ def season_for(text: str, made_on: date) -> Occasion | None:
     return Occasion(end, f"{m.group(1)} {year}", exact=False) if end > made_on else None
 
 
-def ask_for(what: str, since: date | None) -> Occasion | None:
+def ask_for(what: str, since: date | None, dates: tuple[Event, ...] = ()) -> Occasion | None:
     """The day an ask is for: the first day its words name after it was made, else a season
-    (`season_for`). None for an ask with no date of its own."""
+    (`season_for`), else one of the customer's own `dates` it names after *for*, *through*,
+    *during*, *before*… (`their_day`). None for an ask with no date of its own."""
     if since is None:
         return None
     days = named_days(what, since)
-    return Occasion(days[0], fmt_date(days[0])) if days else season_for(what, since)
+    if days:
+        return Occasion(days[0], fmt_date(days[0]))
+    return season_for(what, since) or their_day(what, since, dates)
+
+
+#: "through peak", "for the audit", "ahead of the move": the word a customer's day may be named by.
+_FOR_WORD = re.compile(r"\b(?:for|through|throughout|during|over|before|ahead\s+of|by|until|till)\s+"
+                       r"(?:the\s+|this\s+|next\s+|their\s+)?([A-Za-z][\w-]*)", re.IGNORECASE)
+
+
+def their_day(what: str, since: date, dates: tuple[Event, ...]) -> Occasion | None:
+    """The first of the customer's own `dates` after `since` that the ask names by a word of it
+    after *for*, *through*, *during*, *before*, *ahead of*, *by* or *until*: Northgate's "A
+    dedicated engineer on site at Avonmouth through peak", with "End of peak season" among its
+    dates, still read high and "waiting 155 days" in April (an account manager's objection)."""
+    if not dates:
+        return None
+    words = frozenset().union(*(topic(m.group(1)) for m in _FOR_WORD.finditer(what)))
+    found = [e for e in dates if e.on > since and words & topic(e.what)]
+    if not found:
+        return None
+    e = min(found, key=lambda e: (e.on, e.what))
+    return Occasion(e.on, f"\u201c{e.what}\u201d ({fmt_date(e.on)})", e.source)
 
 
 _RENEWAL = re.compile(r"\brenewal\b", re.IGNORECASE)

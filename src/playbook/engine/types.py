@@ -278,8 +278,8 @@ class Action(Record):
     the two are one conversation (`merge.same_day`)."""
     check: bool = False
     """A late promise most likely done and not ticked, or past helping (the day it was for has
-    gone by; the ask it answers is marked done): a check to make, ranked as one (`rank`), not as
-    work growing more urgent by the day."""
+    gone by; the ask it answers is marked done), or an ask whose day has gone by: a check to
+    make, ranked as one (`rank`), not as work growing more urgent by the day."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never

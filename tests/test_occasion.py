@@ -314,3 +314,31 @@ def test_a_promise_that_is_the_work_for_an_ask_with_a_day_is_for_that_day():
     acts = {a.title: a for a in analyse(c, config(), later).actions}
     assert "It was for January 2027, which has gone by" in acts[p.text].why and acts[p.text].check
     assert "It was for" not in acts[q.text].why and not acts[q.text].check
+
+
+def test_a_promise_that_is_the_work_for_an_ask_is_one_job_with_answering_it():
+    """Brightwell had "Answer Stefan Novak: Network drops for the new Haas machines…" beside
+    "Confirm lead time on switches for the Haas drops", and health charged the one job twice:
+    "Commitments −20" and "Open asks −10" (an account manager's objection). One action, led by
+    the promise's own date, with whoever asked; health counts it once; the stage does not say
+    the question has waited while the promise is open."""
+    asked = ask("Network drops for the new Haas machines ahead of the January install", d(30), from_="Bo Chan")
+    p = promise("Confirm lead time on switches for the Haas drops", due=AS_OF + timedelta(days=7))
+    note = touch(3, 1, commitments=(p,), summary="Checked in on the project")
+    c = customer(*steady_history(until_days_ago=10), note, since=LONG_AGO, asks=(asked,))
+    r = analyse(c, config(), AS_OF)
+    (a,) = [a for a in r.actions if a.kind in ("answer", "follow-up")]
+    assert a.title == p.text and a.due == p.due and a.contact == "Bo Chan"
+    assert [x.text for x in a.also] == [f"Answer Bo Chan: {asked.what}"]
+    asks = next(f for f in r.health.factors if f.name == "Open asks")
+    assert asks.effect == 0 and "1 open ask, the same work as an open promise" in asks.why
+    assert not [x for x in r.stage.reasons if "waited" in x.text]
+    # Late, the promise is charged once, under promises.
+    late = analyse(c, config(), AS_OF + timedelta(days=30))
+    assert next(f for f in late.health.factors if f.name == "Open asks").effect == 0
+    # A promise sharing one word with the ask is another job.
+    other = replace(c, interactions=tuple(
+        replace(i, commitments=(replace(p, text="Confirm the switches' warranty"),)) if i.commitments else i
+        for i in c.interactions))
+    assert len([a for a in analyse(other, config(), AS_OF).actions if a.kind in ("answer", "follow-up")]) == 2
+

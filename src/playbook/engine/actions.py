@@ -160,6 +160,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.
             occasion=found.source if found is not None else None,
+            answers=oc.occasion.ask if oc.occasion is not None else None,
         ))
     return out
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source
 from .merge import groups
-from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
+from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since, worked_for
 from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
@@ -181,14 +181,17 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
 
 
 def promised(open_asks: tuple[Ask, ...], open_: tuple[OpenCommitment, ...]) -> set[int]:
-    """Indexes of the asks that are the same job as an open promise (the merge's own test of
-    'same job'), so one late piece of work is not counted twice."""
+    """Indexes of the asks that are the same job as an open promise (the merge's own tests of
+    'same job': like words, or the promise being the work for the ask), so one late piece of
+    work is not counted twice."""
     if not open_asks or not open_:
         return set()
+    # A promise that is the work for an ask (its day is the ask's: `Occasion.ask`) is that job.
+    tied = worked_for(open_)
     src = Source("", 0)
     pseudo = [Action("answer", a.what, "", date.min, "medium", None, None, src, str(k)) for k, a in enumerate(open_asks)]
     pseudo += [Action("follow-up", oc.commitment.text, "", date.min, "medium", None, None, src, "-") for oc in open_]
-    out: set[int] = set()
+    out = {k for k, a in enumerate(open_asks) if a.source in tied}
     for g in groups(pseudo):
         if any(a.kind == "follow-up" for a in g):
             out.update(int(a.customer) for a in g if a.kind == "answer")

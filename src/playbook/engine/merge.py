@@ -198,6 +198,26 @@ def same_asker(actions: list[Action]) -> list[Action]:
     return [merged.get(id(a), a) for a in actions if id(a) not in gone]
 
 
+def with_their_ask(actions: list[Action]) -> list[Action]:
+    """A promise that is the work for one of their asks (`Action.answers`: it shares its words
+    and takes its day) and the answer to that ask are one job, led by the promise's firm date
+    and with whoever asked: Brightwell had "Answer Stefan Novak: Network drops for the new Haas
+    machines…" and "Confirm lead time on switches for the Haas drops" side by side, and health
+    charged the one piece of work twice (an account manager's objection)."""
+    holders = {s: a for a in actions if a.kind == "answer"
+               for s in (a.source, *(r.source for r in a.also)) if s is not None}
+    groups: dict[int, list[Action]] = {}
+    for a in actions:
+        held = holders.get(a.answers) if a.kind == "follow-up" and a.answers is not None else None
+        if held is not None:
+            groups.setdefault(id(held), [held]).append(a)
+    if not groups:
+        return actions
+    joined = {id(a) for g in groups.values() for a in g[1:]}
+    return [combine(sorted(groups[id(a)], key=Action.sort_key)) if id(a) in groups else a
+            for a in actions if id(a) not in joined]
+
+
 def same_day(actions: list[Action]) -> list[Action]:
     """A late promise for one of the customer's dates and the call to confirm all is ready for
     it are one conversation: Loomwork had "Send the device order confirmation to Marta" and

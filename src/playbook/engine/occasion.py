@@ -19,6 +19,8 @@ import calendar
 import re
 from datetime import date
 
+from msgspec.structs import replace
+
 from ..model import Customer, Event
 from .merge import topic
 from .types import Occasion
@@ -149,7 +151,7 @@ def promise_for(text: str, made_on: date, to: tuple[str, ...], key: frozenset[st
             if a.since is not None and a.since <= made_on and len(mine & (topic(a.what) - names)) >= 2:
                 found = ask_for(a.what, a.since, customer.dates)
                 if found is not None and found.day > due:
-                    return found
+                    return replace(found, ask=a.source)
     r = customer.renewal
     if r is not None and about_renewal(text) and key & set(to) and made_on <= r \
             and 0 < (r - due).days <= RENEWAL_AFTER_DUE_DAYS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..model import Ask, Customer
+from ..model import Ask, Customer, Source
 from .merge import topic
 from .occasion import about_renewal, promise_for
 from .people import key_people
@@ -31,6 +31,12 @@ def is_chase(text: str) -> bool:
 def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
     """The open task items that are promises to the customer (not `is_chase`)."""
     return tuple(oc for oc in open_ if not is_chase(oc.commitment.text))
+
+
+def worked_for(open_: tuple[OpenCommitment, ...]) -> set[Source]:
+    """The asks (their lines) an open promise is the work for (`Occasion.ask`): waiting on that
+    promise, not on an answer of their own."""
+    return {oc.occasion.ask for oc in open_ if oc.occasion is not None and oc.occasion.ask is not None}
 
 
 def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:

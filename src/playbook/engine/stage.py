@@ -18,7 +18,7 @@ from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
 from .dates import lead_unheard, renewal_call_days, renewal_lapsed, renewal_window
-from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since
+from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since, worked_for
 from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -551,6 +551,13 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     return out or [Reason("No sign of growth or risk.")]
 
 
+def unworked(asks: tuple[Ask, ...], commitments: tuple[OpenCommitment, ...]) -> tuple[Ask, ...]:
+    """The asks no open promise is the work for (`owed.worked_for`): Brightwell's network drops
+    "waited 16 days for an answer" beside the promise to confirm the switches' lead time."""
+    tied = worked_for(commitments)
+    return tuple(a for a in asks if a.source not in tied) if tied else asks
+
+
 def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reason | None:
     """'Gareth Pryce's question has waited 127 days for an answer (2 more are waiting too).' No
     stage rule weighs an unanswered question, but a steady stage saying "no overdue promise"
@@ -635,7 +642,8 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
-        ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments, waiting_reason(asks, as_of, ASK_ANSWER_DAYS),
+        ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments,
+                                  waiting_reason(unworked(asks, commitments), as_of, ASK_ANSWER_DAYS),
                                   paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS,
                                   key_person_tip(customer, tl, as_of, t), reply_tip(customer, tl, as_of))),
     ):

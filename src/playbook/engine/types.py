@@ -173,6 +173,9 @@ class Occasion(Record):
     exact: bool = True
     """False for a season's end ("pre-Christmas": the party season, weeks before 25 Dec): only
     its having gone by is said, never "in N days"."""
+    ask: Source | None = None
+    """The ask (its line in customer.yaml) whose day it is, when the promise is the work for that
+    ask (`occasion.promise_for`): the two are one job (`merge.with_their_ask`)."""
 
 
 class OpenCommitment(Record):
@@ -280,6 +283,8 @@ class Action(Record):
     """A late promise most likely done and not ticked, or past helping (the day it was for has
     gone by; the ask it answers is marked done), or an ask whose day has gone by: a check to
     make, ranked as one (`rank`), not as work growing more urgent by the day."""
+    answers: Source | None = None
+    """The ask a follow-up is the work for (`Occasion.ask`): one job with answering it."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never

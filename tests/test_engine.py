@@ -570,6 +570,29 @@ def test_no_anniversary_while_a_bad_touch_waits_for_its_repair(bad, renewal, mar
     assert any(x.startswith("Wish Ann Lee a happy birthday") for x in titles)  # hers, whatever the account's state
 
 
+@pytest.mark.parametrize("late, asked, low", [(None, None, False), (15, None, True), (14, None, False),
+                                             (None, 15, True), (None, 14, False)])
+def test_a_note_of_thanks_waits_while_we_are_late_on_what_we_owe(late, asked, low):
+    """Kestrel's "Mark the 2nd anniversary" ranked high beside its SOC 2 evidence pack, 111 days
+    waiting (an account manager's objection): low, saying what to see to first, when a promise
+    is over `overdue_days` late or an ask has waited over two weeks. A birthday is theirs."""
+    day = AS_OF + timedelta(days=2)
+    items = list(steady_history(until_days_ago=20))
+    if late is not None:
+        items.append(touch(late + 5, 1, commitments=(promise("Send the SOC 2 evidence pack", due=d(late)),)))
+    c = customer(*items, since=day.replace(year=day.year - 2),
+                 asks=(ask("SOC 2 vendor evidence pack from us", d(asked)),) if asked is not None else (),
+                 contacts=(contact("Ann Lee", "CEO", Birthday(day.month, day.day, 1980), primary=True),))
+    acts = {a.title.split(" (")[0]: a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"}
+    thanks = acts["Mark the 2nd anniversary of working with Example Ltd"]
+    assert (thanks.priority == "low") is low and thanks.priority in ("low", "high")
+    if low:
+        what = (f"\u201cSend the SOC 2 evidence pack\u201d, {late} days overdue" if late else
+                f"\u201cSOC 2 vendor evidence pack from us\u201d, waiting {asked} days")
+        assert thanks.why.endswith(f" Low priority while we are late on {what}: see to that first.")
+    assert acts["Wish Ann Lee a happy birthday"].priority == "high"
+
+
 @pytest.mark.parametrize("in_days, expected, priority", [(30, True, "high"), (31, True, "medium"),
                                                          (60, True, "medium"), (61, False, None)])
 def test_renewal_window(in_days, expected, priority):

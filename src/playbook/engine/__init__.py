@@ -20,7 +20,7 @@ from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
 from .merge import also_for, merge_similar, same_asker, same_day, same_person, with_their_ask
-from .owed import open_asks, open_commitments, parked_asks
+from .owed import debt, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
@@ -134,7 +134,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
-                              t, missed, notes)
+                              t, missed, notes, debt(commitments, asks, as_of, t))
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None))
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)

@@ -259,14 +259,18 @@ def not_piled_on(found: list[Action], tl: Timeline) -> list[Action]:
 
 
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),
-             notes: dict[str, date] | None = None) -> list[Action]:
+             notes: dict[str, date] | None = None, owing: str | None = None) -> list[Action]:
     """Birthday greetings and anniversaries coming up; `missed`: those of the last days
     (`dates.missed_birthdays`, `dates.missed_anniversary`), for a belated greeting. `notes`:
     the notes that mention one (`dates.greeting_notes`): a greeting a note marks is not
-    suggested again."""
+    suggested again. `owing`: what we are most late on (`owed.debt`): a note of thanks for the
+    years together waits, low, behind it (Kestrel's "Mark the 2nd anniversary" ranked high
+    beside its SOC 2 evidence pack, 111 days waiting: an account manager's objection). A
+    person's birthday is theirs, and stays."""
     if customer.status == "ended":
         return []
     out = []
+    waits = f" Low priority while we are late on {owing}: see to that first." if owing else ""
     for k in missed:
         if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
             continue
@@ -276,9 +280,10 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             why = f"{k.title} was {when}, and no note since mentions it. Late wishes still count."
         else:
             title = f"Mark the {k.title}, belatedly ({fmt_day(k.date)})"
-            why = f"The {k.title} was {when}, and no note since mentions it. A late note of thanks still counts."
+            why = f"The {k.title} was {when}, and no note since mentions it. A late note of thanks still counts.{waits}"
         out.append(Action(
-            kind="personal", title=title, why=why, due=k.date, priority="medium", contact=k.contact,
+            kind="personal", title=title, why=why, due=k.date,
+            priority="low" if waits and k.contact is None else "medium", contact=k.contact,
             owner=_owner(customer), source=k.source, customer=customer.slug, firm=True,
         ))
     for k in dates:
@@ -291,10 +296,11 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             why = f"{k.title} is in {days(k.days_until)}." if k.days_until else f"{k.title} is today."
         else:
             title = f"Mark the {k.title} ({fmt_day(k.date)})"
-            why = f"The relationship began {fmt_date(customer.since)}; a note of thanks keeps it personal."
+            why = f"The relationship began {fmt_date(customer.since)}; a note of thanks keeps it personal.{waits}"
         out.append(Action(
             kind="personal", title=title, why=why, due=k.date,
-            priority="high" if k.days_until <= 2 else "medium", contact=k.contact, owner=_owner(customer),
+            priority="low" if waits and k.kind == "anniversary" else "high" if k.days_until <= 2 else "medium",
+            contact=k.contact, owner=_owner(customer),
             source=k.source, customer=customer.slug, firm=True,
         ))
     return out

@@ -84,6 +84,15 @@ def test_the_renewal_is_not_raised_with_a_decider_who_asked_us_to_keep_to_one_th
     assert a.contact == "Cy Dee" and "prepare the renewal with Cy Dee (Ops); take it to Ann when that no longer holds." in a.why
 
 
+def test_the_renewal_goes_to_a_main_contact_the_profile_does_not_list():
+    """The main contact can be someone only the notes name (no one `primary`): no role, no error."""
+    ann = person("Ann Lee", "CEO", decision=("decision maker",), avoid="anything but the outages")
+    c = customer(*regular("Ann Lee"), touch(3, 1, with_=("Zed Roe",)), since=LONG_AGO, contacts=(ann,),
+                 renewal=AS_OF + timedelta(days=40))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert a.contact == "Zed Roe" and "prepare the renewal with Zed Roe; take it to Ann" in a.why
+
+
 @pytest.mark.parametrize("avoid", ["before 10", "anything but the renewal terms", None])
 def test_an_ordinary_avoid_leaves_the_renewal_with_whoever_decides(avoid):
     (a,) = [a for a in analyse(_deciders(avoid), config(), AS_OF).actions if a.kind == "renewal"]

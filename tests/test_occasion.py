@@ -242,6 +242,8 @@ def test_an_ask_for_a_month_gone_by_says_so_and_is_not_pressed_as_waiting():
     ("Extra scanners before peak season", True),
     ("A peak-hours price list", False),          # the word, but not what the ask is for
     ("An engineer on site through the audit", False),   # another day of theirs
+    ("Peak numbers by email", False),            # how, not what for
+    ("Scanners for the new peak rota", True),    # past the words that name nothing
 ])
 def test_an_ask_through_one_of_their_days_is_for_it(what, for_it):
     """Northgate's "A dedicated engineer on site at Avonmouth through peak", with "End of peak

@@ -346,13 +346,15 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     if decide and (kept := not_now(decide[0], "renew")) is not None:
         by_name = {c.name: c for c in customer.contacts}
         free = [c.name for c in decide[1:] if not_now(c, "renew") is None]
-        if main and main != decide[0].name and main not in free and not_now(by_name[main], "renew") is None:
+        # (The main contact may be someone the notes name and the profile does not list.)
+        if main and main != decide[0].name and main not in free and \
+                (main not in by_name or not_now(by_name[main], "renew") is None):
             free.append(main)
         if free:
             waits = decide[0].name
             first = waits.split()[0]
             who = free[0]
-            role = role_text(by_name[who])
+            role = role_text(by_name[who]) if who in by_name else ""
             also = "".join(f" and {n}" + (", the main contact" if n == main else "") for n in free[1:2])
             helps = (f" {waits} decides it ({role_text(decide[0])}), but asked us to raise nothing but {kept[0]}"
                      f"{' ' + kept[1] if kept[1] else ''}: prepare the renewal with {who}"

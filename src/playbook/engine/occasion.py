@@ -210,14 +210,16 @@ def ask_for(what: str, since: date | None, dates: tuple[Event, ...] = ()) -> Occ
     return season_for(what, since) or their_day(what, since, dates)
 
 
-#: "through peak", "for the audit", "ahead of the move": the word a customer's day may be named by.
-_FOR_WORD = re.compile(r"\b(?:for|through|throughout|during|over|before|ahead\s+of|by|until|till)\s+"
-                       r"(?:the\s+|this\s+|next\s+|their\s+)?([A-Za-z][\w-]*)", re.IGNORECASE)
+#: "through peak", "for the audit", "ahead of the move": the word a customer's day may be named
+#: by. Not *by* or *over* ("by email", "over the phone" are how, not what for), nor a word
+#: that names nothing ("for the new…", "before our…").
+_FOR_WORD = re.compile(r"\b(?:for|through|throughout|during|before|ahead\s+of|until|till)\s+"
+                       r"(?:(?:the|this|next|their|our|a|an|new|first|last)\s+)*([A-Za-z][\w-]*)", re.IGNORECASE)
 
 
 def their_day(what: str, since: date, dates: tuple[Event, ...]) -> Occasion | None:
     """The first of the customer's own `dates` after `since` that the ask names by a word of it
-    after *for*, *through*, *during*, *before*, *ahead of*, *by* or *until*: Northgate's "A
+    after *for*, *through*, *during*, *before*, *ahead of* or *until*: Northgate's "A
     dedicated engineer on site at Avonmouth through peak", with "End of peak season" among its
     dates, still read high and "waiting 155 days" in April (an account manager's objection)."""
     if not dates:

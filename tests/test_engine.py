@@ -591,6 +591,10 @@ def test_a_note_of_thanks_waits_while_we_are_late_on_what_we_owe(late, asked, lo
                 f"\u201cSOC 2 vendor evidence pack from us\u201d, waiting {asked} days")
         assert thanks.why.endswith(f" Low priority while we are late on {what}: see to that first.")
     assert acts["Wish Ann Lee a happy birthday"].priority == "high"
+    # Nor is it a talking point of the brief meanwhile; her birthday is.
+    from playbook.engine.brief import talking_points
+    points = [x.text for x in talking_points(analyse(c, config(), AS_OF))]
+    assert any("anniversary" in x for x in points) is not low and any("birthday" in x for x in points)
 
 
 @pytest.mark.parametrize("in_days, expected, priority", [(30, True, "high"), (31, True, "medium"),

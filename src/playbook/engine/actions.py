@@ -471,8 +471,11 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
 
 #: A touch this many days before a date's check falls due counts as the check.
 PREPARE_EARLY_DAYS = 7
-#: For this many days after a customer's date, asking how it went is listed.
-AFTER_SHOWN_DAYS = 14
+#: For this many days after a customer's date, asking how it went is listed (until a touch with
+#: them is logged). Kestrel's fixed-price move, with a payment milestone on the day, vanished
+#: from the actions and the brief a fortnight after it, with nothing logged (an account
+#: manager's objection): a month is still "how is the new office?".
+AFTER_SHOWN_DAYS = 30
 
 
 #: Days after a bad touch that talking it through with them is due.

@@ -62,6 +62,11 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "
                    f"{k.contact or 'them'} through ours.", k.source)
             for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]
+    # Gone by lately with nobody asking how it went (its action is still open): ask in the meeting.
+    asked = {x for a in r.actions for x in ((a.source,) if a.kind == "personal" else ()) + tuple(y.source for y in a.also)}
+    out += [Reason(f"{sentence(e.what)[:-1]} was on {fmt_day(e.on)}: ask how it went, and whether anything on our "
+                   "side is still to put right.", e.source)
+            for e in sorted(c.dates, key=lambda e: (e.on, e.what)) if e.on < as_of and e.source in asked]
     # What they asked for has come in: the best news to bring, and it answers their question.
     told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
     for x in (r.arrivals if told else ()):
@@ -110,11 +115,13 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))
     # Thanks for five years is no talking point while a complaint is open or nobody knows
-    # whether they renewed (as for the anniversary action); a person's birthday stays.
+    # whether they renewed (as for the anniversary action), nor while its action waits on what
+    # we are late on (`actions.personal`); a person's birthday stays.
     sore = bool(complaints) or renewal_lapsed(c, as_of)
+    waiting = {a.source for a in r.actions if a.kind == "personal" and a.priority == "low"}
     for k in r.key_dates:
         if k.kind in ("birthday", "anniversary") and k.days_until <= DATES_AHEAD_DAYS and not (
-                sore and k.kind == "anniversary"):
+                (sore or k.source in waiting) and k.kind == "anniversary"):
             out.append(Reason(f"{k.title} on {fmt_day(k.date)}.", k.source))
     return out
 

@@ -235,14 +235,18 @@ def test_first_interaction_counts_as_start_without_since():
 
 
 @pytest.mark.parametrize("since_ago, first_ago, text, cites", [
-    (40, 40, f"The relationship began {fmt_date(d(40))}, 40 days ago (under 90 days).", "since"),
-    (40, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days); "
-             f"a customer since {fmt_date(d(40))}.", "note"),
+    (40, 40, f"A customer since {fmt_date(d(40))}, 40 days ago (under 90 days).", "since"),
+    (40, 60, f"A customer since {fmt_date(d(40))}, 40 days ago (under 90 days); the relationship began with the "
+             f"meeting of {fmt_date(d(60))}.", "since"),
+    # The intro long before the contract: still establishing from the contract (Loomwork, signed
+    # 6 Oct after an intro on 15 Sep, read "growing" with an expansion play on 15 Dec).
+    (40, 120, f"A customer since {fmt_date(d(40))}, 40 days ago (under 90 days); the relationship began with the "
+              f"meeting of {fmt_date(d(120))}.", "since"),
     (None, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days).", "note"),
 ])
 def test_a_young_relationship_says_where_its_start_comes_from(since_ago, first_ago, text, cites):
-    """An intro meeting before the contract: the stage's reason names that meeting (and cites
-    its note), so it does not contradict the profile's "customer since"."""
+    """Establishing counts from the contract (`since`), and names the intro before it, so it does
+    not contradict the profile's "customer since"; without `since`, from the first note."""
     first = touch(first_ago, 1, type="meeting")
     c = customer(first, touch(3, 1), since=d(since_ago) if since_ago is not None else None, cadence=60)
     reason = analyse(c, config(), AS_OF).stage.reasons[0]
@@ -676,6 +680,17 @@ def test_their_lead_time_running_with_nothing_heard_is_said(heard_days_ago, says
     assert (text in call.why) is says
 
 
+@pytest.mark.parametrize("in_days, says", [(70, True), (56, True), (90, True), (50, False)])  # begun, heard since
+def test_the_brief_names_the_day_their_lead_time_must_start(in_days, says):
+    """St Aldhelm's brief of 1 Feb named the renewal "in 58 days", not the 8 weeks of NHS
+    paperwork that had to start by 3 Feb (an account manager's objection)."""
+    from playbook.engine.brief import talking_points
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days), renewal_lead=56)
+    (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
+    assert (f"Their side needs 8 weeks to renew: it must start by {fmt_date(AS_OF + timedelta(days=in_days - 56))}."
+            in point) is says
+
+
 @pytest.mark.parametrize("heard_days_ago, cadence, at_risk", [(30, 14, True), (30, 30, False), (12, 10, True),
                                                                (12, 30, False), (8, 5, False)])
 def test_their_lead_time_running_in_a_silence_past_the_cadence_puts_it_at_risk(heard_days_ago, cadence, at_risk):
@@ -785,7 +800,12 @@ def test_a_dormant_silence_with_a_renewal_to_come_is_at_risk(renewal_in, stage):
         f"The renewal is on {fmt_date(AS_OF + timedelta(days=renewal_in))} (in {renewal_in} days), and nobody there "
         f"has been heard from since {fmt_date(d(200))}: a customer under contract, gone quiet.",
         f"Nothing heard for 200 days since the call of {fmt_date(d(200))}: long enough to be dormant, but at "
-        "risk with a renewal to come."]
+        "risk with a renewal to come.",
+        # What we owe them, and the key person gone quiet, are said too (Calder's stage had
+        # dropped its retention schedule, 177 days late: an account manager's objection).
+        f"Promise \u201cSend the revised rota\u201d was due {fmt_date(d(190))}, 190 days overdue.",
+        *([f"Ann Lee has not been heard from since {fmt_date(d(200))}, and the renewal is on "
+           f"{fmt_date(AS_OF + timedelta(days=renewal_in))} (in {renewal_in} days)."] if renewal_in <= 60 else [])]
     assert not any(a.title.startswith("Rekindle") or "win-back" in a.why for a in r.actions)
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.priority == "high" and "Low priority" not in owed.why
@@ -826,7 +846,8 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
                                                         "that first.)")
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
                                                                f"the call of {fmt_date(d(200))}: long enough to be "
-                                                               "dormant"]
+                                                               "dormant", "Promise \u201cSend the revised rota\u201d "
+                                                               f"was due {fmt_date(d(190))}"]
     assert r.stage.reasons[1].text.endswith("but at risk while nobody knows whether they renewed.")
     assert not any(a.title.startswith("Rekindle") for a in r.actions)
     (call,) = [a for a in r.actions if a.kind == "renewal"]
@@ -992,8 +1013,12 @@ def test_a_gatekeeper_is_asked_a_favour_once_what_we_owe_them_is_done(due, text,
     p = promise(text, due=d(due))
     c = customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in (70, 40, 10)], since=LONG_AGO,
                  cadence=60, contacts=people)
-    (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    r = analyse(c, config(), AS_OF)
+    (act,) = [a for a in r.actions if a.kind == "broaden"]
     assert act.why.endswith(said) if said else act.why.endswith("rather than going around.")
+    # In debt it waits, low, even at risk (Oakmere's rose to medium as it went at risk, beside
+    # "First deliver what we owe them": an account manager's objection).
+    assert act.priority == "low" and (r.stage.id == "at-risk") is bool(said)
 
 
 def test_broaden_falls_due_a_month_after_the_account_showed_single_threaded():

@@ -75,7 +75,7 @@ def test_the_renewal_is_not_raised_with_a_decider_who_asked_us_to_keep_to_one_th
     (a,) = [a for a in analyse(_deciders("anything but the outages until they are fixed"), config(), AS_OF).actions
             if a.kind == "renewal"]
     assert a.title.startswith("Call Bo Chan before the renewal") and a.contact == "Bo Chan"
-    assert ("Ann Lee decides it (decision maker), but asked us to raise nothing but the outages until they are "
+    assert ("Ann Lee decides it (decision maker), but their profile says to avoid anything but the outages until they are "
             "fixed: prepare the renewal with Bo Chan (budget holder) and Cy Dee, the main contact; take it to Ann "
             "once they are fixed.") in a.why
     # Without another who decides: the main contact.

@@ -115,8 +115,12 @@ def test_their_date_is_a_key_date_not_an_anniversary_and_not_a_personal_touch():
     assert [(k.kind, k.title, k.contact) for k in r.key_dates] == [
         ("event", "Office move to Temple Quay", "Bo Chan")]
     assert not [a for a in r.actions if a.kind in ("prepare", "personal")]  # prepare: 0 is only the date
+    # Nor a readiness check in the brief: Northgate's end of peak season (`prepare: 0`) read
+    # "confirm their side is ready" (an account manager's objection). With one, it says so.
+    assert "Office move to Temple Quay on Mon 23 Nov." in [p.text for p in talking_points(r)]
+    ready = analyse(replace(c, dates=(event(3, prepare=7),)), config(), AS_OF)
     assert "Office move to Temple Quay on Mon 23 Nov: confirm their side is ready, and walk Bo Chan through ours." in [
-        p.text for p in talking_points(r)]
+        p.text for p in talking_points(ready)]
     entry = ics.entry(r)
     text = ics.calendar("Acme", [entry], AS_OF).decode()
     assert "DESCRIPTION:Their date at Example Ltd (who to check with: Bo Chan)." in text

@@ -46,8 +46,10 @@ LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that fir
 def demote(a: Action, why: str = ASLEEP) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority.
     Not the renewal's steps: over a renewal gone by (`stage.renewal_asleep`), the question
-    whether they renewed is what everything else waits on."""
-    if a.kind == "reach-out" or a.renewal_step:
+    whether they renewed is what everything else waits on. Nor a chore for the team (a review
+    at the stand-up), which asks nothing of the customer: it read low at St Aldhelm's and high
+    at Northgate, both over a renewal gone by (an account manager's objection)."""
+    if a.kind == "reach-out" or a.renewal_step or a.internal:
         return a
     return replace(a, priority="low", why=f"{a.why} {why}")
 
@@ -134,7 +136,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
-                              t, missed, notes, debt(commitments, asks, as_of, t))
+                              t, missed, notes, debt(commitments, asks, as_of, t, customer.dates))
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None))
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
@@ -160,10 +162,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         found = [demote(a, LAPSED_ASLEEP) for a in found]
     elif lapsed:
-        # Not so long silent: what we owe them stands, but the team's own plays with them (a
-        # value review with their CFO) wait on whether they renewed. Northgate's, after a
+        # Not so long silent: what we owe them stands, but the team's own initiatives with them (a
+        # value review with their CFO, bringing in a second person) wait on whether they renewed. Northgate's, after a
         # tender threat, read medium beside St Aldhelm's low (an account manager's objection).
-        found = [demote(a, LAPSED_ASLEEP) if a.kind == "play" and not a.internal else a for a in found]
+        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = same_asker(same_person(same_day(with_their_ask(merge_similar(found, lapsed)))))

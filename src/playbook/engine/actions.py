@@ -338,7 +338,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     who = decide[0].name if decide else main
     helps = "" if who == main or not main else \
         f" {who} decides it ({role_text(decide[0])}); {main}, the main contact, can help you prepare."
-    # Someone who decides it but asked us to raise nothing but one thing ("anything but the
+    # Someone who decides it but whose profile keeps us to one subject ("anything but the
     # outages until they are fixed") is not rung about the renewal: it is prepared with the
     # next who decides, else the main contact. Northgate's call went to Simon Hurst in the middle
     # of his outages (an account manager's objection).
@@ -356,9 +356,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             who = free[0]
             role = role_text(by_name[who]) if who in by_name else ""
             also = "".join(f" and {n}" + (", the main contact" if n == main else "") for n in free[1:2])
-            helps = (f" {waits} decides it ({role_text(decide[0])}), but asked us to raise nothing but {kept[0]}"
-                     f"{' ' + kept[1] if kept[1] else ''}: prepare the renewal with {who}"
+            helps = (f" {waits} decides it ({role_text(decide[0])}), but their profile says to avoid anything but "
+                     f"{kept[0]}{' ' + kept[1] if kept[1] else ''}: prepare the renewal with {who}"
                      f"{f' ({role})' if role else ''}{also}; take it to {first} {once(kept[1])}.")
+    # "the email comes 6 weeks before" for Fiona, who prefers email, not "the call".
+    talk = verb(_person(customer, who)).lower()
     for k in dates:
         if k.kind != "renewal" or k.days_until > window:
             continue
@@ -368,7 +370,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
         if customer.renewal_lead:
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
-                    f"{customer.renewal_lead_from or 'customer.yaml'}): the call comes "
+                    f"{customer.renewal_lead_from or 'customer.yaml'}): the {talk} comes "
                     f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
             begun = lead_unheard(customer, k.date, tl.last_heard, as_of)
             if begun is not None:
@@ -384,7 +386,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                         setback + timedelta(days=REPAIR_DAYS))
             if early < due:
                 due = early
-                why += (f" With nothing good since the setback of {fmt_date(setback)}, the call comes "
+                why += (f" With nothing good since the setback of {fmt_date(setback)}, the {talk} comes "
                         f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
                         f"{weeks_or_days(ahead)}, to leave time to win them back.")
         last = last_renewal_talk(customer, k.date, as_of)
@@ -561,19 +563,22 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # last 180 days" (Oakmere, every touch with Freya since 2024) left the reader asking where
     # the other touches went.
     run = _run_through(items, only)
+    debt = _first_deliver(only, owed) if through else ""
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
             "if they leave, the relationship leaves with them."
             + (f" {only} is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
-               + _first_deliver(only, owed) if through else ""),
+               + debt if through else ""),
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
         # day is past it is due today: nobody waits on it, and "9 May 2025 · 560 days overdue"
         # was an account manager's objection (a touch past its cadence is due today likewise).
         due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of),
-        priority="medium" if stage.id == "at-risk" else "low",
+        # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
+        # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).
+        priority="medium" if stage.id == "at-risk" and not debt else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
 

@@ -46,9 +46,15 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         # Their side's time to renew running with nothing heard is what the meeting must settle
         # (the call's reason says it too: `actions.renewal`).
         begun = lead_unheard(c, c.renewal, r.timeline.last_heard, as_of)
-        lead = "" if begun is None else (
-            f" Their side needs {weeks_or_days(c.renewal_lead or 0)} to renew, from {fmt_date(begun)}, and nothing "
-            "has been heard from them since: ask whether their side has started, or for an extension.")
+        starts = c.renewal - timedelta(days=c.renewal_lead or 0)
+        # Before it begins, the day it must: St Aldhelm's brief of 1 Feb named the renewal "in 58
+        # days" and not the 8 weeks of paperwork that had to start by 3 Feb (an account
+        # manager's objection).
+        lead = (f" Their side needs {weeks_or_days(c.renewal_lead or 0)} to renew, from {fmt_date(begun)}, and "
+                "nothing has been heard from them since: ask whether their side has started, or for an extension."
+                if begun is not None else
+                f" Their side needs {weeks_or_days(c.renewal_lead)} to renew: it must start by {fmt_date(starts)}."
+                if c.renewal_lead and starts >= as_of else "")
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
                           f"{lead}{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
@@ -59,8 +65,12 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
                           f"{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
+    # One written with `prepare: 0` is a date to know, not one to get ready for (Northgate's end of
+    # peak season read "confirm their side is ready": an account manager's objection).
+    ready = {e.source for e in c.dates if e.prepare}
     out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "
-                   f"{k.contact or 'them'} through ours.", k.source)
+                   f"{k.contact or 'them'} through ours." if k.source in ready else
+                   f"{k.title} on {fmt_day(k.date)}.", k.source)
             for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]
     # Gone by lately with nobody asking how it went (its action is still open): ask in the meeting.
     asked = {x for a in r.actions for x in ((a.source,) if a.kind == "personal" else ()) + tuple(y.source for y in a.also)}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction, Pause, Source
+from ..model import Ask, Customer, Event, Interaction, Pause, Source
 from .merge import groups
-from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since, worked_for
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promises, waiting_since, worked_for
 from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
@@ -198,23 +198,30 @@ def promised(open_asks: tuple[Ask, ...], open_: tuple[OpenCommitment, ...]) -> s
     return out
 
 
-def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = ()) -> HealthFactor:
+def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = (),
+         dates: tuple[Event, ...] = ()) -> HealthFactor:
+    """Their questions waiting over a week. Not one that is the same work as an open promise
+    (counted there), nor one whose day has gone by (`owed.ask_gone_by`: a check, as a promise
+    for a day gone by is; `dates`: the customer's own)."""
     if not open_asks:
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
     covered = promised(open_asks, open_)
-    c = len(covered)
+    past = {k for k, a in enumerate(open_asks) if k not in covered and ask_gone_by(a, as_of, dates)}
+    c, g = len(covered), len(past)
     same = "the same work as an open promise, counted under promises"
-    also = f" ({c} more: {same}.)" if covered else ""
+    gone = "for a day that has gone by: a check, not counted"
+    also = (f" ({c} more: {same}.)" if c else "") + (f" ({g} more {gone}.)" if g else "")
     # The same week the 'answer' action allows: an ask older than that is overdue in both places.
     waiting = []
     for k, a in enumerate(open_asks):
         since = waiting_since(a, as_of)
-        if k not in covered and since is not None and (as_of - since).days > ASK_ANSWER_DAYS:
+        if k not in covered and k not in past and since is not None and (as_of - since).days > ASK_ANSWER_DAYS:
             waiting.append(a)
     if not waiting:
-        n = len(open_asks) - len(covered)
+        n = len(open_asks) - c - g
         if not n:
-            return HealthFactor("Open asks", 0, f"{c} open ask{'s' if c != 1 else ''}, {same}.")
+            said = [f"{x} open ask{'s' if x != 1 else ''}, {why}" for x, why in ((c, same), (g, gone)) if x]
+            return HealthFactor("Open asks", 0, "; ".join(said) + ".")
         return HealthFactor("Open asks", 0, f"{n} open ask{'s' if n != 1 else ''}, all under "
                                             f"{days(ASK_ANSWER_DAYS)} old.{also}")
     effect = -min(15, 5 * len(waiting))
@@ -276,7 +283,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
-        asks(open_asks, as_of, open_),
+        asks(open_asks, as_of, open_, customer.dates),
     )
     unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
                                                    if paused is None else [])

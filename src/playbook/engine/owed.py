@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Source
+from ..model import Ask, Customer, Event, Source
 from .merge import topic
-from .occasion import about_renewal, promise_for
+from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
 from .types import OpenCommitment
@@ -130,21 +130,30 @@ def is_question(text: str) -> bool:
     return text.rstrip().endswith("?") or bool(words) and words[0].strip(",:") in QUESTION_WORDS
 
 
+def ask_gone_by(a: Ask, as_of: date, dates: tuple[Event, ...] = ()) -> bool:
+    """Whether the day or season the ask was for (`occasion.ask_for`) has gone by: answering
+    late no longer helps, and it is a check (done, or past helping?), not a debt growing by
+    the day. Northgate's engineer "through peak" still cost health in April."""
+    found = ask_for(a.what, a.since, dates)
+    return found is not None and found.day < as_of
+
+
 #: An ask waiting this long for its answer is a debt (`debt`): twice the week it is given.
 ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
 
 
-def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds) -> str | None:
+def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
+         dates: tuple[Event, ...] = ()) -> str | None:
     """What we are most late on, if we are late enough for it to weigh: a promise more than
     `overdue_days` overdue that counts (not one in doubt, nor a to-do chasing them), or one of
-    their asks waiting more than ASK_DEBT_DAYS for an answer ('“SOC 2 vendor evidence pack”,
-    waiting 111 days'); else None. A note of thanks for the years together then waits."""
+    their asks waiting more than ASK_DEBT_DAYS for an answer, its day not gone by ('“SOC 2 vendor
+    evidence pack”, waiting 111 days'); else None. A note of thanks for the years together then waits."""
     found: list[tuple[int, str]] = []
     for oc in promises(open_):
         if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
             found.append((oc.overdue_days, f"\u201c{oc.commitment.text}\u201d, {oc.overdue_days} days overdue"))
     for a in asks:
         since = waiting_since(a, as_of)
-        if since is not None and (as_of - since).days > ASK_DEBT_DAYS:
+        if since is not None and (as_of - since).days > ASK_DEBT_DAYS and not ask_gone_by(a, as_of, dates):
             found.append(((as_of - since).days, f"\u201c{a.what}\u201d, waiting {(as_of - since).days} days"))
     return max(found)[1] if found else None

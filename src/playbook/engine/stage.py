@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..limits import LATEST
-from ..model import STAGE_LABELS, Ask, Customer, Interaction, Opportunity, Pause
+from ..model import STAGE_LABELS, Ask, Customer, Event, Interaction, Opportunity, Pause
 from .dates import lead_unheard, renewal_call_days, renewal_lapsed, renewal_window
-from .owed import ASK_ANSWER_DAYS, is_chase, promises, waiting_since, worked_for
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promises, waiting_since, worked_for
 from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -213,6 +213,20 @@ def renewal_passed(customer: Customer, as_of: date) -> list[Reason]:
                    "went: customer.yaml still gives it.", customer.at("renewal"), "renewal")]
 
 
+def asleep_and_owed(customer: Customer, tl: Timeline, items: tuple[Interaction, ...],
+                    commitments: tuple[OpenCommitment, ...], cadence: int, as_of: date, t: Thresholds,
+                    paused: Pause | None = None) -> list[Reason]:
+    """`renewal_asleep`, and with it what we owe them and the key people gone quiet: Calder's
+    stage, at risk for its renewal gone quiet, stopped naming the retention schedule 177 days
+    late that had led every earlier reading, and health's stage line cited a quiet decision
+    maker the reasons did not show (an account manager's objection)."""
+    found = renewal_asleep(customer, tl, items, cadence, as_of, t, paused)
+    if not found:
+        return found
+    late = [x for x in at_risk(items, tl, commitments, cadence, as_of, t, None, paused) if x.cause == "late-promise"]
+    return [*found, *late, *(stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])]
+
+
 def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
                    t: Thresholds, paused: Pause | None = None) -> list[Reason]:
     """A silence long enough to be dormant, over a renewal gone by unrecorded or with one to come
@@ -281,7 +295,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
                           f"{over}." if silent and n is not None
                           else text, tl.unanswered[-1].source, "silence"))
     elif not (silent and bad is not None and bad.sentiment < 0) and going_cold(tl, cadence, t, paused):
-        out.append(owed_silence(cold_reason(tl, items, cadence), commitments))
+        out.append(owed_silence(cold_reason(tl, items, cadence), commitments, as_of, t))
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
         out += renewal_unanswered(customer, tl, as_of)
@@ -289,11 +303,13 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     return out
 
 
-def owed_silence(cold: Reason, commitments: tuple[OpenCommitment, ...]) -> Reason:
+def owed_silence(cold: Reason, commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds) -> Reason:
     """A silence while a promise of ours is late: they may be waiting on us, and delivering is
     what breaks it, so it counts as a late promise (an executive sponsor call for Brightwell's
-    quiet, with its cutover plan weeks late, would have embarrassed the team)."""
-    owed = late_promises(commitments)
+    quiet, with its cutover plan weeks late, would have embarrassed the team). Not one in doubt
+    (`OpenCommitment.in_doubt`): Kestrel's laptops, "not counted as a risk" on 15 Dec, were the
+    risk again on 1 Feb (an account manager's objection)."""
+    owed = [oc for oc in late_promises(commitments) if not oc.in_doubt(as_of, t.overdue_days)]
     if not owed:
         return cold
     first = owed[0]
@@ -377,18 +393,24 @@ def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
                  items: tuple[Interaction, ...] = ()) -> list[Reason]:
     if tl.start is None:
         return [Reason("No interactions logged yet.", customer.source)]
-    age = (as_of - tl.start).days
+    # A customer since the contract (`since`): the intro and the pitch before it are no part of
+    # the onboarding. Loomwork, signed on 6 Oct after an intro on 15 Sep, read "growing" with an
+    # expansion play on 15 Dec, its 30/60/90 plan still running (an account manager's objection).
+    began = customer.since or tl.start
+    age = (as_of - began).days
     if age >= t.establishing_days:
         return []
     young = f"{days(age)} ago (under {t.establishing_days} days)"
-    if customer.since == tl.start:
-        return [Reason(f"The relationship began {fmt_date(tl.start)}, {young}.", customer.at("since"))]
-    # Began before `since` (an intro before the contract) or without one: the first note
-    # says when, so the reason names it rather than a date the profile does not show.
+    if customer.since is not None:
+        before = ""
+        if tl.start < customer.since:
+            first = next((i for i in items if i.date == tl.start), None)
+            before = f"; the relationship began {'with the ' + first.type + ' of ' if first else ''}{fmt_date(tl.start)}"
+        return [Reason(f"A customer since {fmt_date(customer.since)}, {young}{before}.", customer.at("since"))]
+    # Without `since`, the first note says when, so the reason names it.
     first = next((i for i in items if i.date == tl.start), None)
-    began = f"with the {first.type} of {fmt_date(tl.start)}" if first else fmt_date(tl.start)
-    customer_since = f"; a customer since {fmt_date(customer.since)}" if customer.since else ""
-    return [Reason(f"The relationship began {began}, {young}{customer_since}.", first.source if first else None)]
+    when = f"with the {first.type} of {fmt_date(tl.start)}" if first else fmt_date(tl.start)
+    return [Reason(f"The relationship began {when}, {young}.", first.source if first else None)]
 
 
 def new_business(customer: Customer | None, as_of: date, window: int) -> list[Opportunity]:
@@ -551,11 +573,14 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     return out or [Reason("No sign of growth or risk.")]
 
 
-def unworked(asks: tuple[Ask, ...], commitments: tuple[OpenCommitment, ...]) -> tuple[Ask, ...]:
-    """The asks no open promise is the work for (`owed.worked_for`): Brightwell's network drops
-    "waited 16 days for an answer" beside the promise to confirm the switches' lead time."""
+def unworked(asks: tuple[Ask, ...], commitments: tuple[OpenCommitment, ...], as_of: date,
+             dates: tuple[Event, ...] = ()) -> tuple[Ask, ...]:
+    """The asks still waiting on an answer of their own: none an open promise is the work for
+    (`owed.worked_for`: Brightwell's network drops "waited 16 days for an answer" beside the
+    promise to confirm the switches' lead time), nor one whose day has gone by (a check:
+    `owed.ask_gone_by`)."""
     tied = worked_for(commitments)
-    return tuple(a for a in asks if a.source not in tied) if tied else asks
+    return tuple(a for a in asks if a.source not in tied and not ask_gone_by(a, as_of, dates))
 
 
 def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reason | None:
@@ -637,13 +662,14 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
     items = upto(customer, as_of)
     for stage_id, reasons in (
         ("ended", lambda: ended(customer, tl)),
-        ("at-risk", lambda: renewal_asleep(customer, tl, items, cadence, as_of, t, paused)),
+        ("at-risk", lambda: asleep_and_owed(customer, tl, items, commitments, cadence, as_of, t, paused)),
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
         ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments,
-                                  waiting_reason(unworked(asks, commitments), as_of, ASK_ANSWER_DAYS),
+                                  waiting_reason(unworked(asks, commitments, as_of, customer.dates), as_of,
+                                                 ASK_ANSWER_DAYS),
                                   paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS,
                                   key_person_tip(customer, tl, as_of, t), reply_tip(customer, tl, as_of))),
     ):

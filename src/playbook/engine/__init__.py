@@ -162,9 +162,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         found = [demote(a, LAPSED_ASLEEP) for a in found]
     elif lapsed:
-        # Not so long silent: what we owe them stands, but the team's own initiatives with them (a
-        # value review with their CFO, bringing in a second person) wait on whether they renewed. Northgate's, after a
-        # tender threat, read medium beside St Aldhelm's low (an account manager's objection).
+        # Not so long silent: what we owe them stands, but the team's own initiatives with them
+        # (a value review with their CFO, bringing in a second person) wait on whether they
+        # renewed. Northgate's, after a tender threat, read medium beside St Aldhelm's low (an
+        # account manager's objection).
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]

@@ -73,7 +73,8 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
                    f"{k.title} on {fmt_day(k.date)}.", k.source)
             for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]
     # Gone by lately with nobody asking how it went (its action is still open): ask in the meeting.
-    asked = {x for a in r.actions for x in ((a.source,) if a.kind == "personal" else ()) + tuple(y.source for y in a.also)}
+    asked = {x for a in r.actions
+             for x in ((a.source,) if a.kind == "personal" else ()) + tuple(y.source for y in a.also)}
     out += [Reason(f"{sentence(e.what)[:-1]} was on {fmt_day(e.on)}: ask how it went, and whether anything on our "
                    "side is still to put right.", e.source)
             for e in sorted(c.dates, key=lambda e: (e.on, e.what)) if e.on < as_of and e.source in asked]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from statistics import mean, median
+from statistics import median
 
 from ..config import Thresholds
 from ..model import Customer, Interaction
@@ -22,7 +22,9 @@ def upto(customer: Customer, as_of: date) -> tuple[Interaction, ...]:
 
 def _mean_sentiment(items: list[Interaction]) -> float | None:
     rated = [i.sentiment for i in items if i.sentiment is not None]
-    return round(mean(rated), 2) if rated else None
+    # Whole numbers: their float quotient is the correctly rounded mean, as `statistics.mean`
+    # gives it, at a tenth of the cost (asked for every month of the stage history).
+    return round(sum(rated) / len(rated), 2) if rated else None
 
 
 def mood(answered: tuple[Interaction, ...], window: int) -> tuple[float | None, date | None, int]:
@@ -32,7 +34,8 @@ def mood(answered: tuple[Interaction, ...], window: int) -> tuple[float | None, 
     if not rated:
         return None, None, 0
     last = rated[-1].date
-    inside = [i for i in rated if (last - i.date).days < window]
+    start = last - timedelta(days=window)
+    inside = [i for i in rated if i.date > start]
     return _mean_sentiment(inside), last, len(inside)
 
 

@@ -134,17 +134,23 @@ def engagement(customer: Customer, items: tuple[Interaction, ...], recent_from: 
     names = [c.name for c in customer.contacts] + [n for i in items for n in i.with_ if n not in roles]
     by_name: dict[str, list[Interaction]] = {}  # one pass: per name over all items was contacts × notes
     for i in items:
-        for n in dict.fromkeys(i.with_):
+        for n in (i.with_ if len(i.with_) < 2 else dict.fromkeys(i.with_)):
             by_name.setdefault(n, []).append(i)
     out = []
     for name in dict.fromkeys(names):
         theirs = by_name.get(name, [])
         team = tuple(dict.fromkeys(i.by for i in reversed(theirs) if i.by))
+        # The recent touches are the last ones (items come in date order): counted from the end,
+        # not over all of them, on every month of the stage history.
+        recent = good = 0
+        for i in reversed(theirs):
+            if i.date <= recent_from:
+                break
+            recent += 1
+            good += not went_badly(i) and not one_way(i)
         out.append(ContactEngagement(
             name=name, role=roles.get(name), last_touch=theirs[-1].date if theirs else None,
-            touches_recent=sum(1 for i in theirs if i.date > recent_from), touches_total=len(theirs),
-            team=team, listed=name in roles,
-            good_recent=sum(1 for i in theirs if i.date > recent_from and not went_badly(i) and not one_way(i)),
+            touches_recent=recent, touches_total=len(theirs), team=team, listed=name in roles, good_recent=good,
         ))
     # Most recently engaged first; never-engaged people keep file order at the end.
     order = {n: k for k, n in enumerate(dict.fromkeys(names))}

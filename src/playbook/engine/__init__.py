@@ -46,10 +46,8 @@ LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that fir
 def demote(a: Action, why: str = ASLEEP) -> Action:
     """On a dormant account, everything but getting back in touch waits: it becomes low priority.
     Not the renewal's steps: over a renewal gone by (`stage.renewal_asleep`), the question
-    whether they renewed is what everything else waits on. Nor a chore for the team (a review
-    at the stand-up), which asks nothing of the customer: it read low at St Aldhelm's and high
-    at Northgate, both over a renewal gone by (an account manager's objection)."""
-    if a.kind == "reach-out" or a.renewal_step or a.internal:
+    whether they renewed is what everything else waits on."""
+    if a.kind == "reach-out" or a.renewal_step:
         return a
     return replace(a, priority="low", why=f"{a.why} {why}")
 
@@ -162,10 +160,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         found = [demote(a, LAPSED_ASLEEP) for a in found]
     elif lapsed:
-        # Not so long silent: what we owe them stands, but the team's own initiatives with them
-        # (a value review with their CFO, bringing in a second person) wait on whether they
-        # renewed. Northgate's, after a tender threat, read medium beside St Aldhelm's low (an
-        # account manager's objection).
+        # Not so long silent: what we owe them stands, but the team's own initiatives (a value
+        # review with their CFO, bringing in a second person, a review at the stand-up) wait on
+        # whether they renewed, as they do over a longer silence. Northgate's read medium, and
+        # high, beside St Aldhelm's low (account managers' objections).
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]

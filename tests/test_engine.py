@@ -194,7 +194,10 @@ def test_the_day_a_late_promise_tips_a_relationship_into_at_risk_is_the_day_its_
 
 
 @pytest.mark.parametrize("text, risky", [("Send the staff list template", True),
-                                         ("Chase Sarah for the staff list", False)])
+                                         ("Chase Sarah for the staff list", False),
+                                         # Saltmarsh "owed them" its own chase of Jo's reply
+                                         ("Follow up with Ann on the renewal quote", False),
+                                         ("Follow up with the revised staff list", True)])
 def test_a_late_chase_is_a_to_do_not_a_broken_promise(text, risky):
     """Fernhill read at risk over "Chase Sarah for the staff list": something they owe us, which
     the action itself called a to-do. It stays a late action; it breaks no promise."""
@@ -243,6 +246,8 @@ def test_first_interaction_counts_as_start_without_since():
     (40, 120, f"A customer since {fmt_date(d(40))}, 40 days ago (under 90 days); the relationship began with the "
               f"meeting of {fmt_date(d(120))}.", "since"),
     (None, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days).", "note"),
+    # Before the contract (the stage strip's earlier months): from the intro, never "-6 days ago".
+    (-6, 60, f"The relationship began with the meeting of {fmt_date(d(60))}, 60 days ago (under 90 days).", "note"),
 ])
 def test_a_young_relationship_says_where_its_start_comes_from(since_ago, first_ago, text, cites):
     """Establishing counts from the contract (`since`), and names the intro before it, so it does

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from ..model import Customer, Interaction
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
-from .owed import back_from_parking, is_chase, waiting_since
+from .owed import ask_gone_by, back_from_parking, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
@@ -106,6 +106,11 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
             continue
         who = f"{a.from_}'s question" if a.from_ else "Their question"
         wait = f" (waiting {days((as_of - since).days)})" if since else ""
+        gone = ask_gone_by(a, as_of, c.dates)
+        if gone is not None:
+            # Not "waiting 87 days" for an engineer "through peak" in February (an account
+            # manager's objection): whether it was done is the question.
+            wait = f" (asked {fmt_date(a.since)}, for {gone.text}, which has gone by: ask whether it was done)"
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))
     for oc in r.commitments:
         if is_chase(oc.commitment.text):
@@ -120,8 +125,11 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
     # what we are late on (an account manager read both of one touch, side by side).
     owed = {oc.interaction.source.path for oc in r.commitments if oc.overdue_days > 0}
+    # Nor is our own outreach still unanswered: Saltmarsh's "Good news to build on: Sent the
+    # 2027 renewal quote" sat beside "at risk if our email of 3 Nov still has no reply".
     recent = [i for i in r.customer.interactions if as_of - timedelta(days=GOOD_NEWS_DAYS) < i.date <= as_of
-              and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed]
+              and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed
+              and i not in r.timeline.unanswered]
     if recent:
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))

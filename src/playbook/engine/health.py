@@ -206,7 +206,7 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
     if not open_asks:
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
     covered = promised(open_asks, open_)
-    past = {k for k, a in enumerate(open_asks) if k not in covered and ask_gone_by(a, as_of, dates)}
+    past = {k for k, a in enumerate(open_asks) if k not in covered and ask_gone_by(a, as_of, dates) is not None}
     c, g = len(covered), len(past)
     same = "the same work as an open promise, counted under promises"
     gone = "for a day that has gone by: a check, not counted"

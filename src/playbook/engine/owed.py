@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from ..config import Thresholds
@@ -10,7 +11,7 @@ from .merge import topic
 from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
-from .types import OpenCommitment
+from .types import Occasion, OpenCommitment
 
 
 #: A promise with no due date counts as due this long after it was made.
@@ -21,12 +22,19 @@ UNDATED_PROMISE_DAYS = 7
 CHASE_VERBS = ("chase", "remind", "nudge", "wait for", "check with")
 
 
+#: 'Follow up with Jo on the renewal quote': following up with a person (a name, capitalised)
+#: is chasing their reply; 'Follow up with the revised deck' is sending something.
+_FOLLOW_UP_WITH = re.compile(r"(?i:follow[- ]?up\s+with)\s+[A-Z]")
+
+
 def is_chase(text: str) -> bool:
     """Whether a task item is a to-do waiting on the customer, not a promise to them: it stays
     an action, late when late, but breaks no promise (no risk to the relationship, no promise
     kept or overdue in its health): Fernhill read at risk over "Chase Sarah for the staff
-    list", which the action itself called a to-do (an account manager's objection)."""
-    return text.strip().lower().startswith(CHASE_VERBS)
+    list", which the action itself called a to-do (an account manager's objection); Saltmarsh
+    "owed them" its own "Follow up with Jo on the renewal quote" (another's)."""
+    stripped = text.strip()
+    return stripped.lower().startswith(CHASE_VERBS) or _FOLLOW_UP_WITH.match(stripped) is not None
 
 
 def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
@@ -130,12 +138,12 @@ def is_question(text: str) -> bool:
     return text.rstrip().endswith("?") or bool(words) and words[0].strip(",:") in QUESTION_WORDS
 
 
-def ask_gone_by(a: Ask, as_of: date, dates: tuple[Event, ...] = ()) -> bool:
-    """Whether the day or season the ask was for (`occasion.ask_for`) has gone by: answering
+def ask_gone_by(a: Ask, as_of: date, dates: tuple[Event, ...] = ()) -> Occasion | None:
+    """The day or season the ask was for (`occasion.ask_for`), if it has gone by: answering
     late no longer helps, and it is a check (done, or past helping?), not a debt growing by
     the day. Northgate's engineer "through peak" still cost health in April."""
     found = ask_for(a.what, a.since, dates)
-    return found is not None and found.day < as_of
+    return found if found is not None and found.day < as_of else None
 
 
 #: An ask waiting this long for its answer is a debt (`debt`): twice the week it is given.
@@ -154,6 +162,6 @@ def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, 
             found.append((oc.overdue_days, f"\u201c{oc.commitment.text}\u201d, {oc.overdue_days} days overdue"))
     for a in asks:
         since = waiting_since(a, as_of)
-        if since is not None and (as_of - since).days > ASK_DEBT_DAYS and not ask_gone_by(a, as_of, dates):
+        if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
             found.append(((as_of - since).days, f"\u201c{a.what}\u201d, waiting {(as_of - since).days} days"))
     return max(found)[1] if found else None

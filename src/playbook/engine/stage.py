@@ -223,8 +223,9 @@ def asleep_and_owed(customer: Customer, tl: Timeline, items: tuple[Interaction, 
     found = renewal_asleep(customer, tl, items, cadence, as_of, t, paused)
     if not found:
         return found
-    late = [x for x in at_risk(items, tl, commitments, cadence, as_of, t, None, paused) if x.cause == "late-promise"]
-    return [*found, *late, *(stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])]
+    # (Not the silence again: Saltmarsh's read "Nothing heard for 192 days" twice.)
+    return [*found, *broken_promises(commitments, as_of, t),
+            *(stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])]
 
 
 def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,
@@ -265,14 +266,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
                           f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
                           "setback"))
-    for oc in promises(commitments):
-        # One in doubt (its ask marked done, its day gone by before it was late) is said, not a
-        # risk (late_promises_reason).
-        if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
-            gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by: if it was done, tick it" \
-                if oc.gone_by(as_of) else ""
-            out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
-                              f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
+    out += broken_promises(commitments, as_of, t)
     n = tl.quiet_days
     silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
@@ -303,13 +297,29 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     return out
 
 
+def broken_promises(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds) -> list[Reason]:
+    """Each promise more than `overdue_days` late, as a reason for at risk. One in doubt (its ask
+    marked done, its day gone by before it was late) is said, not a risk (late_promises_reason)."""
+    out = []
+    for oc in promises(commitments):
+        if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
+            gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by: if it was done, tick it" \
+                if oc.gone_by(as_of) else ""
+            out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
+                              f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
+    return out
+
+
 def owed_silence(cold: Reason, commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds) -> Reason:
     """A silence while a promise of ours is late: they may be waiting on us, and delivering is
     what breaks it, so it counts as a late promise (an executive sponsor call for Brightwell's
     quiet, with its cutover plan weeks late, would have embarrassed the team). Not one in doubt
     (`OpenCommitment.in_doubt`): Kestrel's laptops, "not counted as a risk" on 15 Dec, were the
-    risk again on 1 Feb (an account manager's objection)."""
-    owed = [oc for oc in late_promises(commitments) if not oc.in_doubt(as_of, t.overdue_days)]
+    risk again on 1 Feb; nor one whose day has gone by, which nobody waits on any more:
+    Lantern's "pre-Christmas Wi-Fi health check" was still owed in April (account managers'
+    objections)."""
+    owed = [oc for oc in late_promises(commitments)
+            if not oc.in_doubt(as_of, t.overdue_days) and oc.gone_by(as_of) is None]
     if not owed:
         return cold
     first = owed[0]
@@ -396,17 +406,19 @@ def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
     # A customer since the contract (`since`): the intro and the pitch before it are no part of
     # the onboarding. Loomwork, signed on 6 Oct after an intro on 15 Sep, read "growing" with an
     # expansion play on 15 Dec, its 30/60/90 plan still running (an account manager's objection).
-    began = customer.since or tl.start
+    # Before the contract (`since` still to come), the intro is the start.
+    signed = customer.since if customer.since is not None and customer.since <= as_of else None
+    began = signed or tl.start
     age = (as_of - began).days
     if age >= t.establishing_days:
         return []
     young = f"{days(age)} ago (under {t.establishing_days} days)"
-    if customer.since is not None:
+    if signed is not None:
         before = ""
-        if tl.start < customer.since:
+        if tl.start < signed:
             first = next((i for i in items if i.date == tl.start), None)
             before = f"; the relationship began {'with the ' + first.type + ' of ' if first else ''}{fmt_date(tl.start)}"
-        return [Reason(f"A customer since {fmt_date(customer.since)}, {young}{before}.", customer.at("since"))]
+        return [Reason(f"A customer since {fmt_date(signed)}, {young}{before}.", customer.at("since"))]
     # Without `since`, the first note says when, so the reason names it.
     first = next((i for i in items if i.date == tl.start), None)
     when = f"with the {first.type} of {fmt_date(tl.start)}" if first else fmt_date(tl.start)
@@ -580,7 +592,7 @@ def unworked(asks: tuple[Ask, ...], commitments: tuple[OpenCommitment, ...], as_
     promise to confirm the switches' lead time), nor one whose day has gone by (a check:
     `owed.ask_gone_by`)."""
     tied = worked_for(commitments)
-    return tuple(a for a in asks if a.source not in tied and not ask_gone_by(a, as_of, dates))
+    return tuple(a for a in asks if a.source not in tied and ask_gone_by(a, as_of, dates) is None)
 
 
 def waiting_reason(asks: tuple[Ask, ...], as_of: date, answer_days: int) -> Reason | None:

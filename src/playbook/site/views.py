@@ -21,7 +21,7 @@ from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
-from ..engine.owed import is_chase, waiting_since
+from ..engine.owed import ask_gone_by, is_chase, waiting_since
 from ..engine.words import days, fmt_date, money, weeks_or_days
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
@@ -451,9 +451,12 @@ class Views:
         out = []
         for a in r.open_asks:
             since = waiting_since(a, self.as_of)
+            gone = ask_gone_by(a, self.as_of, r.customer.dates)
             out.append({
                 "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
-                "waiting": f"waiting {days((self.as_of - since).days)}" if since else "",
+                # Its day gone by, it is no longer waiting: whether it was done is the question.
+                "waiting": f"it was for {gone.text}, which has gone by" if gone is not None else
+                f"waiting {days((self.as_of - since).days)}" if since else "",
                 "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
             })
         return out

@@ -1,0 +1,69 @@
+"""What a third blind read of the example found said twice, or in one place and not another:
+each page, the brief and the stage read one judgement the same way."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from msgspec.structs import replace
+
+from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
+from playbook.engine import analyse
+from playbook.engine.brief import talking_points
+from playbook.engine.words import fmt_date
+from playbook.model import Event
+
+LONG_AGO = d(800)
+
+
+def test_an_ask_whose_day_has_gone_by_is_not_brought_up_as_waiting():
+    """Northgate's brief of 1 Feb read "Simon Hurst's question: A dedicated engineer on site at
+    Avonmouth through peak (waiting 87 days)" beside health's "a check, not counted"."""
+    peak = Event("End of peak season", AS_OF + timedelta(days=10), None, 0, Source("content/customers/x/customer.yaml", 20))
+    engineer = ask("An engineer on site through peak", d(5), from_="Ann Lee")
+    c = replace(customer(*steady_history(), since=LONG_AGO, asks=(engineer,)), dates=(peak,))
+    later = AS_OF + timedelta(days=40)
+    (point,) = [x.text for x in talking_points(analyse(c, config(), later)) if "engineer" in x.text]
+    assert point == (f"Ann Lee's question: An engineer on site through peak (asked {fmt_date(d(5))}, for "
+                     f"\u201cEnd of peak season\u201d ({fmt_date(peak.on)}), which has gone by: ask whether it was "
+                     "done).")
+    (before,) = [x.text for x in talking_points(analyse(c, config(), peak.on)) if "engineer" in x.text]
+    assert before.endswith("(waiting 15 days).")
+
+
+def test_our_unanswered_email_is_no_good_news_to_build_on():
+    """Saltmarsh's brief: "Good news to build on (3 Nov 2026): Sent the 2027 renewal quote",
+    beside "at risk on 23 Nov 2026 if our email of 3 Nov 2026 still has no reply"."""
+    sent = touch(5, 1, type="email", direction="out", summary="Sent the renewal quote")
+    c = customer(*steady_history(until_days_ago=40), sent, since=LONG_AGO, cadence=60)
+    points = [x.text for x in talking_points(analyse(c, config(), AS_OF))]
+    assert not [x for x in points if "Sent the renewal quote" in x]
+    answered = replace(sent, answered=True)
+    c2 = replace(c, interactions=(*c.interactions[:-1], answered))
+    assert [x for x in talking_points(analyse(c2, config(), AS_OF)) if "Sent the renewal quote" in x.text]
+
+
+def test_a_silence_is_not_owed_a_promise_whose_day_has_gone_by():
+    """Lantern read "going cold, while we owe them “Book the pre-Christmas Wi-Fi health check”,
+    134 days late" in April: nobody waits on a pre-Christmas check then."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=date(2026, 11, 27))
+    items = [touch(n, 1) for n in range(400, 70, -30)] + [touch(70, 1, commitments=(p,))]
+    c = customer(*items, since=LONG_AGO, cadence=30)
+    r = analyse(c, config(), date(2027, 2, 1))
+    assert r.stage.id == "at-risk"
+    assert not [x for x in r.stage.reasons if "while we owe them" in x.text]
+    assert [x for x in r.stage.reasons if x.text.startswith("Promise \u201cBook the pre-Christmas")]
+    # Before Christmas, they may well be waiting on it.
+    early = analyse(c, config(), date(2026, 12, 20))
+    assert [x for x in early.stage.reasons if "while we owe them" in x.text or x.text.startswith("Promise")]
+
+
+def test_a_renewal_gone_quiet_names_the_silence_once():
+    """Saltmarsh on 10 Apr read "Nothing heard for 192 days" twice: "long enough to be
+    dormant" and "going cold, while we owe them…"."""
+    late = promise("Send the revised rota", d(190))
+    c = customer(*[touch(n, 1) for n in range(600, 200, -30)], touch(200, 1, commitments=(late,)), since=LONG_AGO,
+                 cadence=30, renewal=d(30))
+    reasons = [x.text for x in analyse(c, config(), AS_OF).stage.reasons]
+    assert sum(x.startswith("Nothing heard for") for x in reasons) == 1, reasons
+    assert [x for x in reasons if x.startswith("Promise \u201cSend the revised rota\u201d")]

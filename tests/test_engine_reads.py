@@ -67,3 +67,14 @@ def test_a_renewal_gone_quiet_names_the_silence_once():
     reasons = [x.text for x in analyse(c, config(), AS_OF).stage.reasons]
     assert sum(x.startswith("Nothing heard for") for x in reasons) == 1, reasons
     assert [x for x in reasons if x.startswith("Promise \u201cSend the revised rota\u201d")]
+
+
+def test_a_promise_in_doubt_earns_nothing_either_way():
+    """Kestrel's health rose 13 points with nobody heard from, the day its laptops' day went by
+    and "2 promises kept, none overdue" (+8) took the place of the late promise (−5)."""
+    kept = replace(promise("Send the welcome pack", due=d(60)), done=True)
+    laptops = promise(f"Build the laptops for the {d(5).day} {d(5):%B} starters", due=d(10))
+    c = customer(*steady_history(until_days_ago=30), touch(70, 1, commitments=(kept,)),
+                 touch(20, 1, commitments=(laptops,)), since=LONG_AGO)
+    factor = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Commitments kept")
+    assert factor.effect == 0 and factor.why.startswith("1 promise kept, none overdue that counts. 1 more overdue, but")

@@ -129,7 +129,7 @@ def test_the_stage_says_the_day_a_late_promise_was_for_has_gone_by():
         "and nothing logged says whether it was done: not counted as a risk. Tick it if it was; if not, tell them "
         "what we will do now."]
     kept = next(f for f in r.health.factors if f.name == "Commitments kept")
-    assert kept.effect >= 0 and "but the day it was for has gone by and whether it was done is not known" in kept.why
+    assert kept.effect == 0 and "but the day it was for has gone by and whether it was done is not known" in kept.why
     _, r = laptops(for_days_ago=-2, due_days_ago=5)
     assert [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
         "Promise \u201cBuild the laptops for the 22 November starters\u201d is 5 days overdue, and is for 22 Nov "

@@ -105,8 +105,11 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
         return HealthFactor("Commitments kept", 0, (f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
                                                     "yet." if n else "No promises recorded yet.") + aside)
     if not overdue:
-        return HealthFactor("Commitments kept", 8, f"{done} promise{'s' if done != 1 else ''} kept, none overdue"
-                                                   f"{' that counts' if doubted else ''}.{aside}")
+        # One in doubt earns nothing either way: Kestrel's health rose 13 points, with nobody
+        # heard from, the day its laptops' day went by and "none overdue" took their place.
+        return HealthFactor("Commitments kept", 0 if doubted else 8,
+                            f"{done} promise{'s' if done != 1 else ''} kept, none overdue"
+                            f"{' that counts' if doubted else ''}.{aside}")
     late = sum(1 for oc in overdue if oc.overdue_days > t.overdue_days)
     effect = -min(20, 5 * len(overdue) + 5 * late)
     return HealthFactor("Commitments kept", effect,

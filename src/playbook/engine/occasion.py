@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from datetime import date
 
 from msgspec.structs import replace
@@ -198,10 +199,12 @@ def season_for(text: str, made_on: date) -> Occasion | None:
     return Occasion(end, f"{m.group(1)} {year}", exact=False) if end > made_on else None
 
 
+@lru_cache(maxsize=4096)
 def ask_for(what: str, since: date | None, dates: tuple[Event, ...] = ()) -> Occasion | None:
     """The day an ask is for: the first day its words name after it was made, else a season
     (`season_for`), else one of the customer's own `dates` it names after *for*, *through*,
-    *during*, *before*… (`their_day`). None for an ask with no date of its own."""
+    *during*, *before*… (`their_day`). None for an ask with no date of its own. Remembered:
+    health, the stage (every month of its history), the actions and the brief ask of each ask."""
     if since is None:
         return None
     days = named_days(what, since)

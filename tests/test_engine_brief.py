@@ -158,6 +158,34 @@ def test_with_a_complaint_open_the_renewal_waits_on_it_and_no_anniversary_is_rai
     assert any(p.startswith("Ann Lee's birthday") for p in sore)  # hers, and it stays
 
 
+def test_the_renewal_point_names_what_we_owe_them_first():
+    """Kestrel's renewal point on 1 Feb said nothing of Ravi's SOC 2 evidence pack, waiting 111
+    days: "Deliver what we are late on first" looked at late promises only, at risk. What we
+    owe them comes first however the account stands, and a question two weeks old does not."""
+    def renewal_point(*asks, promises=(), made: int = 60) -> str:
+        c = customer(touch(400, 1), touch(made, 1, commitments=promises), touch(5, 1), since=LONG_AGO, value=142_000,
+                     renewal=AS_OF + timedelta(days=56), asks=asks)
+        r = analyse(c, config(), AS_OF)
+        (point,) = [p for p in texts(talking_points(r, "£")) if p.startswith("The renewal on")]
+        return point
+
+    start = "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year."
+    assert renewal_point(ask("SOC 2 vendor evidence pack", d(111), from_="Ravi Shah")) == (
+        f"{start} First see to what we owe them: \u201cSOC 2 vendor evidence pack\u201d, waiting 111 days.")
+    assert renewal_point(ask("SOC 2 vendor evidence pack", d(10))) == start  # not yet a debt
+    assert renewal_point(promises=(promise("Send the retention schedule", d(40)),)) == (
+        f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue.")
+    # The longest wait is the one named.
+    assert renewal_point(ask("SOC 2 vendor evidence pack", d(111)),
+                         promises=(promise("Send the retention schedule", d(40)),)).endswith("waiting 111 days.")
+    # An ask that a promise not yet due is the work for waits on that promise: no debt (Brightwell's
+    # Haas drops, the switches' lead time due in a week, read "waiting 16 days" before its renewal).
+    drops = ask("Network drops for the new Haas machines ahead of the January install", d(16), from_="Stefan")
+    assert renewal_point(drops, promises=(promise("Confirm lead time on switches for the Haas drops", d(-7)),),
+                         made=3) == start
+    assert renewal_point(drops).endswith("waiting 16 days.")  # with no promise for it, it is one
+
+
 def test_complaints_and_late_promises_take_a_point_each_so_what_to_avoid_still_fits():
     """Northgate's three complaints and a late promise filled the brief's four points, and
     Simon's "avoid anything but the outages" was left off."""
@@ -187,7 +215,8 @@ def test_with_a_promise_late_enough_to_put_the_account_at_risk_the_renewal_waits
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
     assert texts(talking_points(r, "£"))[0] == ("The renewal on 15 Jan 2027 (in 56 days), £38,500 a year. "
-                                                 "Deliver what we are late on first.")
+                                                 "First see to what we owe them: \u201cSend the retention "
+                                                 "schedule\u201d, 30 days overdue.")
     # A promise late but not yet putting the account at risk leaves the renewal as it was.
     c = customer(touch(400, 1), touch(40, 1, commitments=(promise("Send the retention schedule", d(5)),)),
                  touch(10, 1), since=LONG_AGO, value=38_500, renewal=AS_OF + timedelta(days=56))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..config import Thresholds
 from ..model import Customer, Interaction
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
-from .owed import ask_gone_by, back_from_parking, is_chase, waiting_since
+from .owed import ask_gone_by, back_from_parking, debt, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
@@ -30,9 +31,10 @@ def _last_renewal(c: Customer, as_of: date) -> str:
     return f" {renewal_talk_text(last)}" if last is not None else ""
 
 
-def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]:
+def talking_points(r: Relationship, currency: str | None = None, t: Thresholds | None = None) -> list[Reason]:
     """What to bring up: the renewal, what they asked for that has come in, their open
-    questions, promises coming due, recent good news and personal dates."""
+    questions, promises coming due, recent good news and personal dates. `t`: the team's
+    thresholds (how late a promise weighs)."""
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     complaints = open_complaints(r)
@@ -40,8 +42,12 @@ def talking_points(r: Relationship, currency: str | None = None) -> list[Reason]
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
         # the outages: with a complaint open, or a promise late enough to put the account at
-        # risk (Calder's schedule, 66 days late), the renewal waits on it.
+        # risk (Calder's schedule, 66 days late), the renewal waits on it. So does what we owe
+        # them however the account stands (`owed.debt`, the debt a note of thanks waits on):
+        # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
+        owing = debt(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
+                 f" First see to what we owe them: {owing}." if owing else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
         # Their side's time to renew running with nothing heard is what the meeting must settle
         # (the call's reason says it too: `actions.renewal`).

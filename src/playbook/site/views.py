@@ -517,7 +517,7 @@ class Views:
             "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
             # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.
             "points": [reason_view(self.site, x, short)
-                       for x in talking_points(r, self.site.config.currency)[:BRIEF_POINTS]],
+                       for x in talking_points(r, self.site.config.currency, self.site.config.thresholds)[:BRIEF_POINTS]],
             "care": [reason_view(self.site, x, short) for x in handle_with_care(r)[:BRIEF_POINTS]],
         }
 

@@ -1535,8 +1535,27 @@ def test_while_our_touches_go_unanswered_our_own_news_goes_in_the_next_message()
     ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
     c = customer(*[touch(n, 1) for n in range(400, 60, -30)], *ours, since=LONG_AGO, cadence=60)
     (a,) = [a for a in analyse(c, Config(plays=(news,)), AS_OF).actions if a.kind == "play"]
-    assert a.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next, not in "
-                          "one of its own.")
+    # The message that goes next is named: here, trying Ann another way.
+    assert a.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next "
+                          "(\u201cTry Ann Lee another way: no reply to our last 3 touches\u201d), not in one of its own.")
     answered = customer(*[touch(n, 1) for n in range(400, 0, -30)], since=LONG_AGO, cadence=60)
     (b,) = [a for a in analyse(answered, Config(plays=(news,)), AS_OF).actions if a.kind == "play"]
     assert "unanswered" not in b.why
+
+
+def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
+    """Calder's email to Eleanor, its decider, said to raise the renewal "in the one message
+    that goes next" while that message, the late retention schedule, went to Tasha (an account
+    manager's objection): what we owe them goes first, and the one it is with is named."""
+    people = (contact("Ann Lee", "Operations manager", primary=True), contact("Bo Chan", "CFO"))
+    cfo = Play(name="Finance quiet", do="Schedule a value review with finance", within=7, priority=None,
+               no_touch_with_role=RoleGap("CFO", 120))
+    ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
+    c = customer(*[touch(n, 1) for n in range(400, 60, -30)],
+                 touch(45, 1, commitments=(promise("Send the revised quote", d(20)),)), *ours,
+                 since=LONG_AGO, cadence=60, contacts=people)
+    (play,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert play.contact == "Bo Chan"
+    assert play.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next "
+                             "(\u201cSend the revised quote\u201d, to Ann Lee), with Bo Chan copied in, not in one of "
+                             "its own.")

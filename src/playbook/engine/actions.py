@@ -248,14 +248,37 @@ def not_piled_on(found: list[Action], tl: Timeline) -> list[Action]:
     message that goes next, not in one of its own: Calder's brief said "Do not pile on" beside
     a separate "Tell Owen Price: zero-trust access is available" and an email to Eleanor six
     months before the renewal (an account manager's objection). What we owe them (a promise,
-    an answer) and what is late stand as they are."""
+    an answer) and what is late stand as they are; the first of them is that message, and it
+    is named: Calder's email to Eleanor said to raise it "in the one message that goes next"
+    while that message, the retention schedule, went to Tasha (an account manager's objection)."""
     if not tl.one_sided:
         return found
     n = len(tl.unanswered)
-    note = (f" Our last {n} touches are unanswered: raise this in the one message that goes next, not in one of "
-            "its own.")
-    return [replace(a, why=a.why + note) if not a.internal and (a.kind in NOT_PILED or a.renewal_step == "coverage")
-            else a for a in found]
+    piled = [a for a in found if not a.internal and (a.kind in NOT_PILED or a.renewal_step == "coverage")]
+    if not piled:
+        return found
+    lead = next_message(found)
+    heads = f" Our last {n} touches are unanswered: raise this in the one message that goes next"
+
+    def note(a: Action) -> str:
+        if lead is None:
+            return f"{heads}, not in one of its own."
+        named = f"{heads} (\u201c{lead.title}\u201d"
+        if lead.contact and a.contact and a.contact != lead.contact:
+            return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
+        return f"{named}), not in one of its own."
+    ids = {id(a) for a in piled}
+    return [replace(a, why=a.why + note(a)) if id(a) in ids else a for a in found]
+
+
+#: What goes to them anyway while our touches go unanswered: what we owe them, and the touch.
+MESSAGES = ("follow-up", "answer", "reach-out")
+
+
+def next_message(found: list[Action]) -> Action | None:
+    """The message that goes to them next: the first (by priority, then day) of what we owe
+    them (a promise, an answer) and the touch the silence calls for; None when nothing does."""
+    return min((a for a in found if a.kind in MESSAGES and not a.internal), key=Action.sort_key, default=None)
 
 
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),

@@ -588,3 +588,28 @@ def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
            f"{fmt_date(AS_OF + timedelta(days=70))}." in " ".join(x.text for x in r.stage.reasons)
     assert analyse(c, config(), opens - timedelta(days=1)).stage.id == "steady"
     assert analyse(c, config(), opens).stage.id == "at-risk"
+
+
+def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():
+    """Oakmere, heard from 18 days before, read "at risk from 11 May 2027 unless Freya Lindqvist
+    is heard from before then", while its silence alone would put it at risk on 16 Feb (an
+    account manager's objection): the day named is the first day it would turn."""
+    ann = [touch(18 + 35 * k, 1) for k in range(11)]                       # every 35 days, last 18 days ago
+    c = customer(*ann, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=217),
+                 contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO")))
+    r = rel(c)
+    assert r.stage.id == "steady"
+    (line,) = [x.text for x in r.stage.reasons if x.text.startswith("Last heard")]
+    _, day = _turns(c)
+    assert line.endswith(f"against a 30-day cadence; at risk if still quiet on {fmt_date(day)}."), line
+    assert day < AS_OF + timedelta(days=217 - 60)                           # before the key people's day
+    assert analyse(c, config(), day - timedelta(days=1)).stage.id == "steady"
+    assert analyse(c, config(), day).stage.id == "at-risk"
+
+
+def _turns(c) -> tuple[str, date]:
+    """The first day from AS_OF on that the stage is no longer steady, with nothing heard."""
+    day = AS_OF
+    while (sid := analyse(c, config(), day).stage.id) == "steady":
+        day += timedelta(days=1)
+    return sid, day

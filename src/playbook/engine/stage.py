@@ -552,7 +552,12 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
         # still unanswered (`reply_tip`).
         tips = ""
         quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
-        tipping = quiet_until(tl, items, cadence, t, renewal, window) if quiet and paused is None else None
+        # Within the cadence the silence's day is named only when it comes before another day
+        # named: Oakmere, heard from 18 days before, read "at risk from 11 May unless Freya
+        # Lindqvist is heard from", while its silence alone would put it at risk on 16 Feb (an
+        # account manager's objection).
+        tipping = quiet_until(tl, items, cadence, t, renewal, window) \
+            if paused is None and tl.quiet_from is not None and (quiet or key_tip or reply) else None
         if tipping is not None:
             tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
         if key_tip is not None and paused is None and (tipping is None or key_tip[0] < tipping[1]):

@@ -181,3 +181,19 @@ def test_a_merged_action_names_what_each_member_covered_too():
                           "\u201cAnswer Simon: a service credit for October\u201d.)")
     assert [r.text for r in merged.also] == ["Answer Simon: an engineer on site",
                                              "Answer Simon: a service credit for October"]
+
+
+def test_a_check_never_leads_live_work_of_the_same_job():
+    """Northgate's reply to Simon was led by his engineer "through peak", gone by, and so read
+    as a tick-box (a check), with his service credit, still owed, in its parenthesis (an
+    account manager's objection). Whichever comes first in the group, the live ask leads."""
+    gone = replace(action("Answer Simon: an engineer on site through peak", 3), kind="answer", check=True,
+                   why="It was for peak, which has gone by.")
+    owed = replace(action("Answer Simon: a service credit for October", 3), kind="answer", why="Waiting.")
+    for group in ([gone, owed], [owed, gone]):
+        merged = combine(group)
+        assert (merged.title, merged.check) == ("Answer Simon: a service credit for October", False)
+        assert merged.why == ("Waiting. (Also covers \u201cAnswer Simon: an engineer on site through peak\u201d: "
+                              "It was for peak, which has gone by.)")
+    # Checks alone stay a check.
+    assert combine([gone, replace(owed, check=True)]).check

@@ -97,11 +97,15 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     """One action for a group of the same job, ranked best first. It leads with `lead` if given,
     on its day, else the member that has a firm date (a promise's own due date) if any, else
     the best-ranked, on the earliest firm date (a rule-of-thumb date, such as an ask's week to
-    answer, never moves a promise earlier); it takes the group's highest priority, and keeps
-    every member's source."""
+    answer, never moves a promise earlier), of the members that are no check when there are
+    any; it takes the group's highest priority, and keeps every member's source."""
     if len(group) == 1:
         return group[0]
-    firm = [a for a in group if a.firm]
+    # A check (done, or past helping?) never leads live work of the same job: Northgate's reply
+    # to Simon was led by his engineer "through peak", gone by, and so scored as a tick-box,
+    # with his service credit, still owed, in its parenthesis (an account manager's objection).
+    live = [a for a in group if not a.check] or group
+    firm = [a for a in live if a.firm]
     if lead is not None:
         # A lead given keeps its own day: "Call Jo to confirm how the renewal of 14 Dec went",
         # due 24 Nov from the quote's follow-up it covers, made no sense (an account manager's
@@ -111,8 +115,8 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
         # With no firm date, the one due first leads, so its reason says why it is due then:
         # St Aldhelm's renewal call ("the call comes 3 weeks before that", 13 Jan) led a merge
         # due 16 Oct, the coverage meeting's day (an account manager's objection).
-        due = min(a.due for a in (firm or group))
-        lead = firm[0] if firm else next(a for a in group if a.due == due)
+        due = min(a.due for a in (firm or live))
+        lead = firm[0] if firm else next(a for a in live if a.due == due)
     others = [a for a in group if a is not lead]
     priority = min((a.priority for a in group), key=PRIORITY_RANK.__getitem__)
     also = tuple(Reason(a.title, a.source) for a in others) + tuple(r for a in group for r in a.also)

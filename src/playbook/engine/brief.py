@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..model import Customer, Interaction
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
-from .owed import ask_gone_by, back_from_parking, debt, is_chase, waiting_since
+from .owed import ask_gone_by, back_from_parking, debts, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
@@ -45,9 +45,10 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # risk (Calder's schedule, 66 days late), the renewal waits on it. So does what we owe
         # them however the account stands (`owed.debt`, the debt a note of thanks waits on):
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
-        owing = debt(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
+        owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
+        more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
-                 f" First see to what we owe them: {owing}." if owing else
+                 f" First see to what we owe them: {owing[0]}{more}." if owing else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
         # Their side's time to renew running with nothing heard is what the meeting must settle
         # (the call's reason says it too: `actions.renewal`).

@@ -152,22 +152,35 @@ ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
 
 def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
          dates: tuple[Event, ...] = ()) -> str | None:
-    """What we are most late on, if we are late enough for it to weigh: a promise more than
-    `overdue_days` overdue that counts (not one in doubt, nor a to-do chasing them), or one of
-    their asks waiting more than ASK_DEBT_DAYS for an answer, its day not gone by ('“SOC 2 vendor
-    evidence pack”, waiting 111 days'); else None. A note of thanks for the years together then waits.
+    """What we are most late on (the first of `debts`), if anything; a note of thanks for the
+    years together then waits."""
+    found = debts(open_, asks, as_of, t, dates)
+    return found[0] if found else None
+
+
+def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
+          dates: tuple[Event, ...] = ()) -> list[str]:
+    """What we are late enough on for it to weigh, heaviest first: promises more than
+    `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
+    overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
+    gone by, the longest first ('“SOC 2 vendor evidence pack”, waiting 111 days'). A promise
+    comes before a question however long it has waited: it is our word, with a day we gave
+    (Brightwell's brief put Karen's Copilot question, 52 days old, before the MES cutover plan
+    we promised for 25 Nov, 44 days late: an account manager's objection).
     An ask that an open promise is the work for (`worked_for`) waits on that promise, which is
     a debt only once late: Brightwell's brief put "Network drops for the Haas machines, waiting
     16 days" before its renewal while the switches' lead time we promised was not yet due."""
-    found: list[tuple[int, str]] = []
-    for oc in promises(open_):
-        if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
-            found.append((oc.overdue_days, f"\u201c{oc.commitment.text}\u201d, {oc.overdue_days} days overdue"))
+    late = sorted(((oc.overdue_days, oc.commitment.text) for oc in promises(open_)
+                   if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days)),
+                  key=lambda x: -x[0])
     tied = worked_for(open_)
+    waits: list[tuple[int, str]] = []
     for a in asks:
         if a.source in tied:
             continue
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
-            found.append(((as_of - since).days, f"\u201c{a.what}\u201d, waiting {(as_of - since).days} days"))
-    return max(found)[1] if found else None
+            waits.append(((as_of - since).days, a.what))
+    waits.sort(key=lambda x: -x[0])
+    return ([f"\u201c{text}\u201d, {n} days overdue" for n, text in late]
+            + [f"\u201c{what}\u201d, waiting {n} days" for n, what in waits])

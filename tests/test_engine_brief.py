@@ -188,6 +188,23 @@ def test_the_renewal_point_names_what_we_owe_them_first():
     assert renewal_point(drops).endswith("waiting 16 days.")  # with no promise for it, it is one
 
 
+def test_no_anniversary_is_raised_while_we_are_late_on_what_we_owe_them():
+    """Calder's brief of 14 May offered "3rd anniversary of working with Calder & Wren" with the
+    retention schedule 211 days late: 20 days ahead, before its action (14 days) could say it
+    waits (an account manager's objection). A person's birthday stays."""
+    people = (replace(contact("Ann Lee", "CEO", primary=True), birthday=Birthday(AS_OF.month, AS_OF.day + 5)),)
+    since = AS_OF.replace(year=AS_OF.year - 3) + timedelta(days=20)
+    def points(due_days_ago: int) -> list[str]:
+        c = customer(touch(400, 1), touch(60, 1, commitments=(promise("Send the retention schedule", d(due_days_ago)),)),
+                     touch(5, 1), since=since, contacts=people)
+        return texts(talking_points(analyse(c, config(), AS_OF)))
+    assert any(p.startswith("3rd anniversary") for p in points(-10))      # not due yet
+    assert any(p.startswith("3rd anniversary") for p in points(10))       # late, not yet a debt
+    late = points(40)
+    assert not any("anniversary" in p for p in late), late
+    assert any(p.startswith("Ann Lee's birthday") for p in late)
+
+
 def test_complaints_and_late_promises_take_a_point_each_so_what_to_avoid_still_fits():
     """Northgate's three complaints and a late promise filled the brief's four points, and
     Simon's "avoid anything but the outages" was left off."""

@@ -38,6 +38,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     complaints = open_complaints(r)
+    owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
@@ -45,7 +46,6 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # risk (Calder's schedule, 66 days late), the renewal waits on it. So does what we owe
         # them however the account stands (`owed.debt`, the debt a note of thanks waits on):
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
-        owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
         more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
                  f" First see to what we owe them: {owing[0]}{more}." if owing else
@@ -141,9 +141,11 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))
     # Thanks for five years is no talking point while a complaint is open or nobody knows
-    # whether they renewed (as for the anniversary action), nor while its action waits on what
-    # we are late on (`actions.personal`); a person's birthday stays.
-    sore = bool(complaints) or renewal_lapsed(c, as_of)
+    # whether they renewed (as for the anniversary action), nor while we are late on what we
+    # owe them (`owed.debt`, as the action says once it comes): Calder's brief offered its 3rd
+    # anniversary with the retention schedule 211 days late (an account manager's objection).
+    # A person's birthday stays.
+    sore = bool(complaints) or renewal_lapsed(c, as_of) or bool(owing)
     waiting = {a.source for a in r.actions if a.kind == "personal" and a.priority == "low"}
     for k in r.key_dates:
         if k.kind in ("birthday", "anniversary") and k.days_until <= DATES_AHEAD_DAYS and not (

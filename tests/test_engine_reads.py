@@ -78,3 +78,29 @@ def test_a_promise_in_doubt_earns_nothing_either_way():
                  touch(20, 1, commitments=(laptops,)), since=LONG_AGO)
     factor = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Commitments kept")
     assert factor.effect == 0 and factor.why.startswith("1 promise kept, none overdue that counts. 1 more overdue, but")
+
+
+def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
+    """Lantern read "at risk" for its pre-Christmas Wi-Fi check, 28 days late when Christmas
+    came, beside an action scored "a check: done, or past helping?" (a fourth blind read): one
+    verdict. Well late by its day, it is most likely missed: the stage's risk, and an action to
+    own it, high, whose lateness since adds nothing, so the call before a renewal days off still
+    comes first. One whose day came before it was well late stays a check."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))      # due 27 Nov
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO,
+                 value=26_500, renewal=date(2027, 4, 6))
+    jan = analyse(c, config(), date(2027, 1, 8))
+    assert jan.stage.id == "at-risk"
+    (a,) = [a for a in jan.actions if a.title == p.text]
+    assert (a.missed, a.check, a.priority) == (True, False, "high")
+    assert a.score_reasons[0] == "a promise we missed: own it (+15)"
+    assert "42 days overdue (+3)" in a.score_reasons
+    assert "and it was 28 days late by then: most likely missed" in a.why
+    april = analyse(c, config(), date(2027, 4, 1)).actions
+    assert [x.kind for x in april][:2] == ["renewal", "follow-up"], [(x.title, x.score) for x in april]
+    # Due 20 Dec, five days late when Christmas came: as likely done as not, a check, no risk.
+    q = promise("Book the pre-Christmas Wi-Fi health check", due=date(2026, 12, 20))
+    c2 = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(q,)), since=LONG_AGO)
+    r2 = analyse(c2, config(), date(2027, 1, 8))
+    (b,) = [x for x in r2.actions if x.title == q.text]
+    assert (b.missed, b.check) == (False, True) and r2.stage.id != "at-risk"

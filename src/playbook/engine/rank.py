@@ -35,11 +35,15 @@ KIND_POINTS: dict[str, tuple[int, str]] = {
 }
 #: A chore for the team, whatever its rule's kind.
 INTERNAL_POINTS = (-10, "a chore for the team")
-#: A late promise most likely done, or past helping (`Action.check`): a check, whose lateness
+#: A late promise as likely done as not, or past helping (`Action.check`): a check, whose lateness
 #: no longer adds urgency. Lantern's pre-Christmas check ranked above the call before its
 #: renewal, four days off, in April (an account manager's objection).
 CHECK_POINTS = (10, "a check: done, or past helping?")
 CHECK_LATE_POINTS = 3
+#: A promise missed (`Action.missed`: well late when its day came): owning it sets a let-down
+#: right, like a renewal call; its lateness since counts as a check's, so the call before the
+#: renewal, days off, still comes first (the objection behind CHECK_POINTS).
+MISSED_POINTS = (15, "a promise we missed: own it")
 #: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
 URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
 STAGE_POINTS: dict[str, tuple[int, str]] = {
@@ -74,6 +78,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         points, what = INTERNAL_POINTS
     elif a.check:
         points, what = CHECK_POINTS
+    elif a.missed:
+        points, what = MISSED_POINTS
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
@@ -93,7 +99,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
     late = (as_of - a.due).days
     if late > 0:
-        out.append((CHECK_LATE_POINTS if a.check else min(LATE_POINTS_MAX, 3 + late / 3), f"{days(late)} overdue"))
+        out.append((CHECK_LATE_POINTS if a.check or a.missed else min(LATE_POINTS_MAX, 3 + late / 3),
+                    f"{days(late)} overdue"))
     elif late == 0 and a.kind == "prepare":
         # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came
         # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account

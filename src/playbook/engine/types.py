@@ -280,9 +280,14 @@ class Action(Record):
     """The customer's date (customer.yaml `dates`) a follow-up is for, or a 'prepare' checks:
     the two are one conversation (`merge.same_day`)."""
     check: bool = False
-    """A late promise most likely done and not ticked, or past helping (the day it was for has
-    gone by; the ask it answers is marked done), or an ask whose day has gone by: a check to
-    make, ranked as one (`rank`), not as work growing more urgent by the day."""
+    """A late promise as likely done and not ticked as broken (`OpenCommitment.in_doubt`: the
+    ask it answers is marked done, or its day went by before it was well late), or an ask
+    whose day has gone by: a check to make, ranked as one (`rank`), not as work growing more
+    urgent by the day."""
+    missed: bool = False
+    """A promise already well late when the day it was for came (not in doubt): most likely
+    missed, and the stage's reason the account is at risk. Owning it is high priority, but
+    its lateness since that day adds no urgency (`rank`): it can no longer be helped."""
     answers: Source | None = None
     """The ask a follow-up is the work for (`Occasion.ask`): one job with answering it."""
     renewal_step: str = ""

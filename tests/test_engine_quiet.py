@@ -571,6 +571,12 @@ def test_unanswered_outreach_earns_no_recency_or_breadth():
     assert factors["chased"]["Recency"].effect == factors["quiet"]["Recency"].effect == -10
     assert factors["chased"]["Breadth of contacts"].effect == factors["quiet"]["Breadth of contacts"].effect
     assert factors["chased"]["Reciprocity"].effect == -5
+    # What their silence to our touches costs is said once, under Reciprocity: Calder's health
+    # read "No reply to our last 3 touches" under Recency too, as if charged twice.
+    assert factors["chased"]["Reciprocity"].why.startswith("No reply to our last 2 touches (")
+    assert factors["chased"]["Recency"].why.endswith(
+        "Our 2 touches since, with no reply, do not count as hearing from them.")
+    assert "No reply" not in factors["chased"]["Recency"].why
 
 
 def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():

@@ -56,7 +56,12 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
         why += f"{paused_part(tl)}, so {days(counted)} {'counts' if counted == 1 else 'count'}"
     why += f", against a {per(cadence)} cadence ({ratio:.1f}× the cadence)."
     if tl.unanswered:
-        why += f" {unanswered_text(tl)}"
+        # Why our own touches did not reset it; what their going unanswered costs is
+        # Reciprocity's: Calder's health read "No reply to our last 3 touches" under both, as if
+        # charged twice (an account manager's objection).
+        k = len(tl.unanswered)
+        why += (f" Our {'touch' if k == 1 else f'{k} touches'} since, with no reply, "
+                f"{'does' if k == 1 else 'do'} not count as hearing from them.")
     if paused is not None and effect < 0:
         return HealthFactor("Recency", 0, f"{why} {pause_text(paused)} The silence is expected.")
     return HealthFactor("Recency", effect, why)

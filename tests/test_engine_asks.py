@@ -126,6 +126,25 @@ def test_a_parked_ask_with_an_until_comes_back_and_waits_from_then():
     assert AS_OF - timedelta(days=10) == d(10)
 
 
+def test_an_ask_back_from_parking_is_nobody_waiting_on_us():
+    """Ashby's held Phase 2 pricing read "they are waiting for an answer (+15)… 36 days overdue"
+    and cost health 5 points as an ask waiting, beside "do not press it" (a fourth blind read):
+    whether it still stands is theirs to say."""
+    a = ask("Hold the phase 2 pricing", d(300), status="parked", until=d(45), from_="Ann Lee")
+    r = analyse(customer(*regular(), since=LONG_AGO, asks=(a,)), config(), AS_OF)
+    (x,) = [x for x in r.actions if x.kind == "answer"]
+    assert x.reopened and x.score_reasons[0] == "parked until its day: whether it still stands is theirs to say (+5)"
+    assert "38 days overdue (+3)" in x.score_reasons                      # its days since add no urgency
+    f = next(f for f in r.health.factors if f.name == "Open asks")
+    assert (f.effect, f.why) == (0, "1 open ask, back from parking: whether it still stands is theirs to say, "
+                                    "not counted.")
+    # Asked again by then, an open one still counts.
+    r2 = analyse(customer(*regular(), since=LONG_AGO, asks=(a, ask("A price list", d(20)))), config(), AS_OF)
+    f2 = next(f for f in r2.health.factors if f.name == "Open asks")
+    assert f2.effect == -5 and f2.why.endswith("(1 more back from parking: whether it still stands is theirs to "
+                                               "say, not counted.)")
+
+
 @pytest.mark.parametrize("text, present, contact, why", [
     ("Book an exec call between Maya and Simon", ("Craig Dunmore", "Simon Hurst", "Fiona Lyle"), "Simon Hurst",
      "Promised to Simon Hurst in the meeting of 14 Nov 2026 (with Craig Dunmore and Fiona Lyle)"),

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..model import Ask, Customer, Event, Interaction, Pause, Source
 from .merge import groups
-from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promises, waiting_since, worked_for
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, back_from_parking, is_chase, promises, waiting_since, worked_for
 from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
@@ -215,20 +215,27 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
     covered = promised(open_asks, open_)
     past = {k for k, a in enumerate(open_asks) if k not in covered and ask_gone_by(a, as_of, dates) is not None}
-    c, g = len(covered), len(past)
+    # Back from parking, whether it still stands is theirs to say: nobody waits on us (Ashby's
+    # held Phase 2 pricing cost 5 points the week its parking ended, with Mark, who "hates
+    # being chased": an account manager's objection).
+    shelved = {k for k, a in enumerate(open_asks) if k not in covered and k not in past and back_from_parking(a, as_of)}
+    c, g, p = len(covered), len(past), len(shelved)
     same = "the same work as an open promise, counted under promises"
     gone = "for a day that has gone by: a check, not counted"
-    also = (f" ({c} more: {same}.)" if c else "") + (f" ({g} more {gone}.)" if g else "")
+    back = "back from parking: whether it still stands is theirs to say, not counted"
+    also = (f" ({c} more: {same}.)" if c else "") + (f" ({g} more {gone}.)" if g else "") \
+        + (f" ({p} more {back}.)" if p else "")
     # The same week the 'answer' action allows: an ask older than that is overdue in both places.
     waiting = []
     for k, a in enumerate(open_asks):
         since = waiting_since(a, as_of)
-        if k not in covered and k not in past and since is not None and (as_of - since).days > ASK_ANSWER_DAYS:
+        if k not in covered and k not in past and k not in shelved and since is not None \
+                and (as_of - since).days > ASK_ANSWER_DAYS:
             waiting.append(a)
     if not waiting:
-        n = len(open_asks) - c - g
+        n = len(open_asks) - c - g - p
         if not n:
-            said = [f"{x} open ask{'s' if x != 1 else ''}, {why}" for x, why in ((c, same), (g, gone)) if x]
+            said = [f"{x} open ask{'s' if x != 1 else ''}, {why}" for x, why in ((c, same), (g, gone), (p, back)) if x]
             return HealthFactor("Open asks", 0, "; ".join(said) + ".")
         return HealthFactor("Open asks", 0, f"{n} open ask{'s' if n != 1 else ''}, all under "
                                             f"{days(ASK_ANSWER_DAYS)} old.{also}")

@@ -176,7 +176,7 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     tied = worked_for(open_)
     waits: list[tuple[int, str]] = []
     for a in asks:
-        if a.source in tied:
+        if a.source in tied or back_from_parking(a, as_of):  # theirs to take up again: no debt of ours
             continue
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:

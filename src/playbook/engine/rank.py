@@ -44,6 +44,10 @@ CHECK_LATE_POINTS = 3
 #: right, like a renewal call; its lateness since counts as a check's, so the call before the
 #: renewal, days off, still comes first (the objection behind CHECK_POINTS).
 MISSED_POINTS = (15, "a promise we missed: own it")
+#: An ask back from parking (`Action.reopened`): whether it still stands is theirs to say.
+#: Ashby's held Phase 2 pricing read "they are waiting for an answer (+15)… 36 days overdue"
+#: beside "do not press it" (an account manager's objection).
+REOPENED_POINTS = (5, "parked until its day: whether it still stands is theirs to say")
 #: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
 URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
 STAGE_POINTS: dict[str, tuple[int, str]] = {
@@ -80,6 +84,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         points, what = CHECK_POINTS
     elif a.missed:
         points, what = MISSED_POINTS
+    elif a.reopened:
+        points, what = REOPENED_POINTS
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
@@ -99,7 +105,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
     late = (as_of - a.due).days
     if late > 0:
-        out.append((CHECK_LATE_POINTS if a.check or a.missed else min(LATE_POINTS_MAX, 3 + late / 3),
+        out.append((CHECK_LATE_POINTS if a.check or a.missed or a.reopened else min(LATE_POINTS_MAX, 3 + late / 3),
                     f"{days(late)} overdue"))
     elif late == 0 and a.kind == "prepare":
         # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came

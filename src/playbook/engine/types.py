@@ -284,6 +284,9 @@ class Action(Record):
     ask it answers is marked done, or its day went by before it was well late), or an ask
     whose day has gone by: a check to make, ranked as one (`rank`), not as work growing more
     urgent by the day."""
+    reopened: bool = False
+    """An ask back from parking (`owed.back_from_parking`): theirs to take up again, nobody
+    waiting on us; ranked so (`rank`), its days since adding no urgency."""
     missed: bool = False
     """A promise already well late when the day it was for came (not in doubt): most likely
     missed, and the stage's reason the account is at risk. Owning it is high priority, but

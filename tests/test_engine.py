@@ -1136,6 +1136,18 @@ def test_a_play_falls_due_instead_of_moving_ahead_each_day():
     assert dues == {d(39) + timedelta(days=7)}
 
 
+def test_a_plays_days_since_the_last_touch_say_when_it_was_ours():
+    """Fernhill's check-in read "29 days since the last touch" beside "Quiet for 45 days": the
+    last touch was our email, unanswered (a fourth blind read). Both are said."""
+    quiet = Play(name="Quiet", do="Check in on onboarding", within=3, priority=None, days_since_contact=10)
+    c = customer(touch(60, 1), touch(45, 1), touch(29, 0, type="email", direction="out"), since=d(60), cadence=30)
+    (a,) = [a for a in analyse(c, Config(plays=(quiet,)), AS_OF).actions if a.kind == "play"]
+    assert f"29 days since the last touch ({fmt_date(d(29))}, ours; 45 days since we heard from them)." in a.why
+    heard = customer(touch(60, 1), touch(29, 1), since=d(60), cadence=30)
+    (b,) = [a for a in analyse(heard, Config(plays=(quiet,)), AS_OF).actions if a.kind == "play"]
+    assert "29 days since the last touch." in b.why
+
+
 def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
     """Health fell below the mark after a very bad meeting 60 days ago, came back with two good
     touches, and fell again 10 days ago: the play has applied for 10 days, not 60 (halving the

@@ -92,7 +92,13 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         gap = tl.days_since - paused_days(customer, last, as_of)
         if gap < play.days_since_contact:
             return None
-        met.append(f"{days(gap)} since the last touch" if gap == tl.days_since else
+        # Our own touch since the last we heard is a touch, but the silence is theirs: Fernhill's
+        # check-in read "29 days since the last touch" beside "Quiet for 45 days" (an account
+        # manager's objection), so both are said.
+        heard = tl.days_since_heard
+        theirs = f" ({fmt_date(last)}, ours; {days(heard)} since we heard from them)" \
+            if heard is not None and heard > tl.days_since else ""
+        met.append(f"{days(gap)} since the last touch{theirs}" if gap == tl.days_since else
                    f"{days(gap)} without a touch, not counting the pause they asked for")
         held.append(as_of - timedelta(days=gap - play.days_since_contact))
     if play.health_below is not None:

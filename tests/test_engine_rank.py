@@ -97,6 +97,20 @@ def test_lateness_points(late, expected):
     assert (round(found[0], 1) if found else None) == expected
 
 
+@pytest.mark.parametrize("in_days, expected", [(8, None), (7, 3.75), (3, 18.75), (1, 26.25)])
+def test_a_readiness_check_gains_as_their_day_comes(in_days, expected):
+    """Kestrel's check before its fixed-date office move, three days off and 18 days late, ranked
+    under a question 80 days old (a fourth blind read): the day's nearness counts, growing to
+    the day itself's 30."""
+    from playbook.model import Event, Source
+    src = Source("content/customers/x/customer.yaml", 50)
+    c = replace(customer(touch(5, 1), since=LONG_AGO),
+                dates=(Event("Office move", AS_OF + timedelta(days=in_days), "Ann Lee", 21, src),))
+    a = replace(action(kind="prepare", due=d(18), priority="high"), source=src)
+    found = {why: p for why, p in points(a, c).items() if why.startswith("their day")}
+    assert found == ({} if expected is None else {f"their day is in {in_days} day{'s' if in_days > 1 else ''}": expected})
+
+
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])
 def test_priority_bands(score, expected):
     assert band(score) == expected

@@ -64,6 +64,10 @@ RENEWAL_POINTS = 20
 LATE_POINTS_MAX = 15
 #: A customer's day (or its check) due today: above the latest of the work that can wait a day.
 TODAY_POINTS = 30
+#: Its readiness check, that day this close: a share of TODAY_POINTS growing to the day. Kestrel's
+#: check before its fixed-date move, three days off, ranked under a question 80 days old
+#: (an account manager's objection).
+NEAR_DAYS = 7
 #: Score bands for the priority label.
 HIGH_FROM = 70
 MEDIUM_FROM = 40
@@ -112,6 +116,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account
         # manager's objection). What happens once comes before what can still be done tomorrow.
         out.append((TODAY_POINTS, "for their day, due today"))
+    if a.kind == "prepare" and late >= 0:
+        day = next((e.on for e in customer.dates if e.source == a.source), None)
+        n = (day - as_of).days if day is not None else None
+        if n is not None and 0 < n <= NEAR_DAYS:
+            out.append((TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), f"their day is in {days(n)}"))
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out

@@ -182,6 +182,10 @@ def test_an_event_today_on_a_weekend_keeps_its_day():
     saturday = date(2026, 11, 28)
     (a,) = on_working_days([action("personal", due=saturday, firm=True)], (), saturday)
     assert a.due == saturday   # the Friday before would be overdue
+    # Gone by, a belated greeting is due the working day after it (Lantern's read "due Sat 28
+    # Nov" a week on: a fourth blind read), never a weekend.
+    (b,) = on_working_days([action("personal", due=saturday, firm=True)], (), date(2026, 12, 5))
+    assert b.due == date(2026, 11, 30)
 
 
 def test_a_play_due_in_a_holiday_week_moves_past_it():

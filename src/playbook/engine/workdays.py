@@ -56,9 +56,13 @@ def working_due(a: Action, holidays: Holidays, as_of: date) -> date:
         before = walk(a.due, holidays, -1)
         if before >= as_of:
             return before
-        # Gone by: a birthday greeting goes on the day; a call before a renewal that was not
-        # made is shown late by as long (it used to read "today", every day, until the renewal).
-        return a.due if a.kind == "personal" else before
+        # Gone by: a birthday greeting goes on the day (a weekend's, today, is today's), and a
+        # belated one the working day after it (Lantern's read "due Sat 28 Nov": a fourth blind
+        # read); a call before a renewal that was not made is shown late by as long (it used to
+        # read "today", every day, until the renewal).
+        if a.kind == "personal":
+            return a.due if a.due >= as_of else walk(a.due, holidays, 1)
+        return before
     return walk(a.due, holidays, 1)
 
 

@@ -608,6 +608,9 @@ def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key
     (line,) = [x.text for x in r.stage.reasons if x.text.startswith("Last heard")]
     _, day = _turns(c)
     assert line.endswith(f"against a 30-day cadence; at risk if still quiet on {fmt_date(day)}."), line
+    # Health's stage line does not call that "no warning signs" (Fernhill's did, beside its day).
+    stage_factor = next(f for f in r.health.factors if f.name == "Stage")
+    assert (stage_factor.effect, stage_factor.why) == (0, "Steady: no stage rule counts against it today.")
     assert day < AS_OF + timedelta(days=217 - 60)                           # before the key people's day
     assert analyse(c, config(), day - timedelta(days=1)).stage.id == "steady"
     assert analyse(c, config(), day).stage.id == "at-risk"

@@ -275,7 +275,9 @@ def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFa
     and a ceiling: an account at risk never reads as healthy, nor a dormant one as fair.
     `others`: the sum of the other factors."""
     if stage.id not in STAGE_CEILING:
-        return HealthFactor("Stage", 0, f"{stage.label}: no warning signs from the stage rules.")
+        # Not "no warning signs": Fernhill's read so beside its stage's "at risk if still quiet on
+        # 20 Jan" and a to-do 46 days late (an account manager's objection). Today, none counts.
+        return HealthFactor("Stage", 0, f"{stage.label}: no stage rule counts against it today.")
     effect = UNWEIGHED_EFFECT if stage.id == "at-risk" and unweighed else 0
     why = f"{stage.label}: {(unweighed[0] if effect else stage.reasons[0]).text}"
     if not effect:

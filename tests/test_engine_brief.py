@@ -180,6 +180,11 @@ def test_the_renewal_point_names_what_we_owe_them_first():
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(111)),
                          promises=(promise("Send the retention schedule", d(40)),)) == (
         f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue, and 1 more.")
+    # An ask that is the same job as a promise is counted once, as the promise (Calder's "and 2 more"
+    # counted Tasha's ask for the schedule beside the schedule).
+    assert renewal_point(ask("A data retention schedule", d(111)),
+                         promises=(promise("Send the retention schedule", d(40)),)) == (
+        f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue.")
     # An ask that a promise not yet due is the work for waits on that promise: no debt (Brightwell's
     # Haas drops, the switches' lead time due in a week, read "waiting 16 days" before its renewal).
     drops = ask("Network drops for the new Haas machines ahead of the January install", d(16), from_="Stefan")

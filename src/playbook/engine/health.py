@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Event, Interaction, Pause, Source
-from .merge import groups
-from .owed import ASK_ANSWER_DAYS, ask_gone_by, back_from_parking, is_chase, promises, waiting_since, worked_for
+from ..model import Ask, Customer, Event, Interaction, Pause
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, back_from_parking, is_chase, promised, promises, waiting_since
 from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
-from .types import Action, Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
+from .types import Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word
 
 BASELINE = 50
@@ -186,24 +185,6 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
     return HealthFactor("Unrepaired setback", -12 if neg.sentiment == -1 else -18,
                         f"The {neg.type} of {fmt_date(neg.date)} went {sentiment_word(neg.sentiment)} "
                         "and nothing positive has followed.")
-
-
-def promised(open_asks: tuple[Ask, ...], open_: tuple[OpenCommitment, ...]) -> set[int]:
-    """Indexes of the asks that are the same job as an open promise (the merge's own tests of
-    'same job': like words, or the promise being the work for the ask), so one late piece of
-    work is not counted twice."""
-    if not open_asks or not open_:
-        return set()
-    # A promise that is the work for an ask (its day is the ask's: `Occasion.ask`) is that job.
-    tied = worked_for(open_)
-    src = Source("", 0)
-    pseudo = [Action("answer", a.what, "", date.min, "medium", None, None, src, str(k)) for k, a in enumerate(open_asks)]
-    pseudo += [Action("follow-up", oc.commitment.text, "", date.min, "medium", None, None, src, "-") for oc in open_]
-    out = {k for k, a in enumerate(open_asks) if a.source in tied}
-    for g in groups(pseudo):
-        if any(a.kind == "follow-up" for a in g):
-            out.update(int(a.customer) for a in g if a.kind == "answer")
-    return out
 
 
 def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = (),

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import Ask, Customer, Event, Source
-from .merge import topic
+from .merge import groups, topic
 from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
-from .types import Occasion, OpenCommitment
+from .types import Action, Occasion, OpenCommitment
 
 
 #: A promise with no due date counts as due this long after it was made.
@@ -46,6 +46,24 @@ def worked_for(open_: tuple[OpenCommitment, ...]) -> set[Source]:
     """The asks (their lines) an open promise is the work for (`Occasion.ask`): waiting on that
     promise, not on an answer of their own."""
     return {oc.occasion.ask for oc in open_ if oc.occasion is not None and oc.occasion.ask is not None}
+
+
+def promised(open_asks: tuple[Ask, ...], open_: tuple[OpenCommitment, ...]) -> set[int]:
+    """Indexes of the asks that are the same job as an open promise (the merge's own tests of
+    'same job': like words, or the promise being the work for the ask), so one late piece of
+    work is not counted twice."""
+    if not open_asks or not open_:
+        return set()
+    # A promise that is the work for an ask (its day is the ask's: `Occasion.ask`) is that job.
+    tied = worked_for(open_)
+    src = Source("", 0)
+    pseudo = [Action("answer", a.what, "", date.min, "medium", None, None, src, str(k)) for k, a in enumerate(open_asks)]
+    pseudo += [Action("follow-up", oc.commitment.text, "", date.min, "medium", None, None, src, "-") for oc in open_]
+    out = {k for k, a in enumerate(open_asks) if a.source in tied}
+    for g in groups(pseudo):
+        if any(a.kind == "follow-up" for a in g):
+            out.update(int(a.customer) for a in g if a.kind == "answer")
+    return out
 
 
 def open_commitments(customer: Customer, as_of: date) -> tuple[OpenCommitment, ...]:
@@ -167,16 +185,19 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     comes before a question however long it has waited: it is our word, with a day we gave
     (Brightwell's brief put Karen's Copilot question, 52 days old, before the MES cutover plan
     we promised for 25 Nov, 44 days late: an account manager's objection).
-    An ask that an open promise is the work for (`worked_for`) waits on that promise, which is
-    a debt only once late: Brightwell's brief put "Network drops for the Haas machines, waiting
-    16 days" before its renewal while the switches' lead time we promised was not yet due."""
+    An ask that is the same job as an open promise (`promised`: the promise is the work for it,
+    or like words) waits on that promise, which is a debt only once late: Brightwell's brief put
+    "Network drops for the Haas machines, waiting 16 days" before its renewal while the
+    switches' lead time we promised was not yet due."""
     late = sorted(((oc.overdue_days, oc.commitment.text) for oc in promises(open_)
                    if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days)),
                   key=lambda x: -x[0])
-    tied = worked_for(open_)
+    # One that is the same job as an open promise (`promised`) is weighed as that promise: the
+    # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
+    same = promised(asks, open_)
     waits: list[tuple[int, str]] = []
-    for a in asks:
-        if a.source in tied or back_from_parking(a, as_of):  # theirs to take up again: no debt of ours
+    for k, a in enumerate(asks):
+        if k in same or back_from_parking(a, as_of):  # back from parking: theirs to take up, no debt of ours
             continue
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:

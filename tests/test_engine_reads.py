@@ -9,7 +9,7 @@ from msgspec.structs import replace
 
 from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
 from playbook.engine import analyse
-from playbook.engine.brief import talking_points
+from playbook.engine.brief import handle_with_care, talking_points
 from playbook.engine.words import fmt_date
 from playbook.model import Event
 
@@ -96,6 +96,11 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     assert a.score_reasons[0] == "a promise we missed: own it (+15)"
     assert "42 days overdue (+3)" in a.score_reasons
     assert "and it was 28 days late by then: most likely missed" in a.why
+    # The stage and the brief say the same (they had read "if it was done, tick it").
+    assert jan.stage.reasons[0].text.endswith("and it was 28 days late by then: most likely missed.")
+    (care,) = [x.text for x in handle_with_care(jan) if x.text.startswith("We are late on")]
+    assert care.endswith("it was for Christmas: most likely missed). Own it, unless it was done after all: say what "
+                         "we will do now.")
     april = analyse(c, config(), date(2027, 4, 1)).actions
     assert [x.kind for x in april][:2] == ["renewal", "follow-up"], [(x.title, x.score) for x in april]
     # Due 20 Dec, five days late when Christmas came: as likely done as not, a check, no risk.

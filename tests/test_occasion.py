@@ -137,7 +137,7 @@ def test_the_stage_says_the_day_a_late_promise_was_for_has_gone_by():
     _, r = laptops(for_days_ago=5, due_days_ago=20)   # late enough to put it at risk
     assert r.stage.id == "at-risk" and r.stage.reasons[0].text == (
         "Promise \u201cBuild the laptops for the 15 November starters\u201d was due 31 Oct 2026, 20 days overdue; "
-        "it was for 15 Nov 2026, which has gone by: if it was done, tick it.")
+        "it was for 15 Nov 2026, which has gone by, and it was 15 days late by then: most likely missed.")
 
 
 @pytest.mark.parametrize("text, to, renewal_in, expected", [

@@ -170,9 +170,10 @@ def _due(oc: OpenCommitment) -> str:
             else f"due {fmt_date(oc.due)}")
 
 
-def handle_with_care(r: Relationship) -> list[Reason]:
+def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reason]:
     """What not to walk into: open complaints, a pause they asked for, promises we are late on,
-    ideas they shelved, our unanswered messages, and what each person asked us to avoid."""
+    ideas they shelved, our unanswered messages, and what each person asked us to avoid. `t`:
+    the team's thresholds (how late a promise must be, when its day came, to be missed)."""
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     # One point each for the complaints and for our late promises, however many: the brief has
@@ -197,13 +198,18 @@ def handle_with_care(r: Relationship) -> list[Reason]:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it
         # answers says went, is done and not ticked, or missed: "say when it will come" no
         # longer fits it. The action says the same.
-        doubt = [f"it was for {g.text}" if g else "their ask for it is marked done" if oc.answered else None
-                 for oc, g in ((oc, oc.gone_by(as_of)) for oc in late)]
+        # Well late when its day came, it was most likely missed (`Action.missed`): owned, not checked.
+        od = (t or Thresholds()).overdue_days
+        missed = [oc.gone_by(as_of) is not None and oc.due is not None and not oc.in_doubt(as_of, od) for oc in late]
+        doubt = [(f"it was for {g.text}: most likely missed" if m else f"it was for {g.text}") if g else
+                 "their ask for it is marked done" if oc.answered else None
+                 for oc, g, m in ((oc, oc.gone_by(as_of), m) for oc, m in zip(late, missed))]
         listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; {d})" if d else ")")
                   for oc, d in zip(late[:3], doubt)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
         then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not any(doubt[:3]) else \
+            "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) else \
             "Check first whether those marked were done; say when the rest will come."

@@ -518,7 +518,8 @@ class Views:
             # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.
             "points": [reason_view(self.site, x, short)
                        for x in talking_points(r, self.site.config.currency, self.site.config.thresholds)[:BRIEF_POINTS]],
-            "care": [reason_view(self.site, x, short) for x in handle_with_care(r)[:BRIEF_POINTS]],
+            "care": [reason_view(self.site, x, short)
+                     for x in handle_with_care(r, self.site.config.thresholds)[:BRIEF_POINTS]],
         }
 
     def customer_pages(self, r: Relationship) -> Iterator[Page]:

@@ -170,6 +170,18 @@ def test_the_day_after_a_birthday_the_page_says_it_was_and_asks_for_belated_wish
     assert "Wish Camille Roux a happy birthday, belatedly (Sat 28 Nov)" in lantern and "3 days overdue" in lantern
 
 
+def test_an_ask_back_from_parking_is_not_listed_as_waiting(example_root: Path, tmp_path):
+    """Ashby's open asks read "Mark Ellery asked 29 Jan 2026, waiting 43 days" for the Phase 2
+    pricing parked until 1 Apr, beside an action saying whether it still stands is theirs to say
+    (a fourth blind read)."""
+    out = tmp_path / "site"
+    assert build(example_root, out, as_of=date(2027, 5, 14), use_cache=False).ok
+    ashby = text_of(section(read(out, "customers/ashby-fold-council/index.html"), "owed-h"))
+    assert ("Mark Ellery asked 29 Jan 2026, parked until 1 Apr 2027: whether it still stands is theirs to say"
+            in ashby), ashby
+    assert "waiting 43 days" not in ashby
+
+
 def test_customer_timeline_newest_first_with_rendered_notes_and_rhythm(site: Path):
     html = read(site, "customers/northgate-logistics/index.html")
     tl = section(html, "tl-h")

@@ -401,9 +401,13 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
         if customer.renewal_lead:
+            # The day their time starts, named: merged into a meeting due months before, "the
+            # visit comes 3 weeks before that" read as the meeting's own day (St Aldhelm's, a
+            # fourth blind read).
+            starts = k.date - timedelta(days=customer.renewal_lead)
             why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
-                    f"{customer.renewal_lead_from or 'customer.yaml'}): the {talk} comes "
-                    f"{weeks_or_days(RENEWAL_CALL_DAYS)} before that.")
+                    f"{customer.renewal_lead_from or 'customer.yaml'}), from {fmt_date(starts)}: the {talk} comes "
+                    f"{weeks_or_days(RENEWAL_CALL_DAYS)} before then.")
             begun = lead_unheard(customer, k.date, tl.last_heard, as_of)
             if begun is not None:
                 why += (f" That time began on {fmt_date(begun)}, and nothing has been heard from them since: "

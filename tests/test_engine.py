@@ -1556,6 +1556,24 @@ def test_while_our_touches_go_unanswered_our_own_news_goes_in_the_next_message()
     assert "unanswered" not in b.why
 
 
+@pytest.mark.parametrize("renewal_in", [18, 150])
+def test_a_meeting_with_a_quiet_decider_that_is_the_call_or_the_touch_stands_on_its_own(renewal_in):
+    """Eighteen days before Calder's renewal, its email to Eleanor, which had taken in the call
+    before the renewal, still said to copy her in on a schedule 211 days late (a fourth blind
+    read); and a meeting that carries the touch the silence calls for read "not in one of its
+    own" while it was that touch. Neither is piled on: each is the message."""
+    people = (contact("Ann Lee", "Operations manager", primary=True),
+              replace(contact("Bo Chan", "Managing partner"), decision=("decision maker",)))
+    ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
+    c = customer(*[touch(n, 1) for n in range(400, 40, -30)], touch(500, 1, with_=("Bo Chan",)), *ours,
+                 since=LONG_AGO, cadence=30, contacts=people, renewal=AS_OF + timedelta(days=renewal_in))
+    r = analyse(c, config(), AS_OF)
+    assert r.timeline.one_sided
+    (meet,) = [a for a in r.actions if a.kind == "renewal"]
+    assert meet.renewal_step == "coverage" and meet.contact == "Bo Chan"
+    assert "unanswered: raise this" not in meet.why, meet.why
+
+
 def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     """Calder's email to Eleanor, its decider, said to raise the renewal "in the one message
     that goes next" while that message, the late retention schedule, went to Tasha (an account

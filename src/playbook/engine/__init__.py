@@ -168,7 +168,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = same_asker(same_person(same_day(with_their_ask(merge_similar(found, lapsed)))))
-    found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl), customer)
+    found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
+                                         customer.at("renewal") if customer.renewal else None), customer)
     found = [beyond_owners(a, customer.owners) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction, Pause, TeamMember
+from ..model import Ask, Customer, Interaction, Pause, Source, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
@@ -230,6 +230,10 @@ TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal", "pre
 COVER_DAYS = 7
 
 
+#: How the action that carries a quiet account's touch says so (`fold_reach_out`).
+TOUCH_NOTE = " It is also the touch this quiet account needs ("
+
+
 def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     """A quiet account's touch is the next customer-facing action due within a week, when
     there is one: one task, not two. That action says so; the separate reach-out goes."""
@@ -242,7 +246,7 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     # One that waits ("low while the account is dormant") is not the touch that goes first.
     first = min(cover, key=lambda a: (a.priority == "low", a.due, a.kind, a.title))
     why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
-    note = f" It is also the touch this quiet account needs ({why[:1].lower()}{why[1:]})."
+    note = f"{TOUCH_NOTE}{why[:1].lower()}{why[1:]})."
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
 
 
@@ -252,21 +256,32 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
 NOT_PILED = ("tell", "play")
 
 
-def not_piled_on(found: list[Action], tl: Timeline) -> list[Action]:
+def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = None) -> list[Action]:
     """While our last touches go unanswered, what is ours to raise says to raise it in the one
     message that goes next, not in one of its own: Calder's brief said "Do not pile on" beside
     a separate "Tell Owen Price: zero-trust access is available" and an email to Eleanor six
     months before the renewal (an account manager's objection). What we owe them (a promise,
     an answer) and what is late stand as they are; the first of them is that message, and it
     is named: Calder's email to Eleanor said to raise it "in the one message that goes next"
-    while that message, the retention schedule, went to Tasha (an account manager's objection)."""
+    while that message, the retention schedule, went to Tasha (an account manager's objection).
+    A meeting with a quiet decider that has taken in the call before the renewal (`renewal`: its
+    line, as the call's source) is that call, and stands: 18 days before Calder's renewal, its
+    email to Eleanor still said to copy her in on a schedule 211 days late (a fourth blind read)."""
     if not tl.one_sided:
         return found
     n = len(tl.unanswered)
-    piled = [a for a in found if not a.internal and (a.kind in NOT_PILED or a.renewal_step == "coverage")]
+
+    def calls(a: Action) -> bool:
+        return renewal is not None and any(r.source == renewal for r in a.also)
+    lead = next_message(found)
+    # With nothing owed, the action that carries the touch the silence calls for is that message
+    # (a meeting with a quiet decider read "not in one of its own" while it was the touch).
+    carrier = None if lead is not None else next((a for a in found if TOUCH_NOTE in a.why), None)
+    piled = [a for a in found if not a.internal and a is not carrier
+             and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a)))]
     if not piled:
         return found
-    lead = next_message(found)
+    lead = lead or carrier
     heads = f" Our last {n} touches are unanswered: raise this in the one message that goes next"
 
     def note(a: Action) -> str:

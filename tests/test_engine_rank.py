@@ -16,7 +16,7 @@ from playbook.engine.words import fmt_date
 from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.rank import band, parts, rank
-from playbook.engine.types import PRIORITY_RANK, Action, Stage
+from playbook.engine.types import PRIORITY_RANK, Action, Reason, Stage
 from playbook.engine.workdays import on_working_days
 from playbook.outputs.json_out import agenda_blob, customer_json, pieces
 
@@ -131,6 +131,25 @@ def test_priority_is_the_higher_of_rule_and_stakes(rule, value, stage, expected)
     assert a.score == round(sum(p for p, _ in parts(action("answer", priority=rule, due=d(7)),
                                                      customer(value=value, renewal=AS_OF + timedelta(days=56)),
                                                      stage, AS_OF)))
+
+
+def test_work_for_new_business_worth_more_than_the_contract_is_weighed_by_it():
+    """Westmarch's quote for a £60,000 lab tied with a training session on its £27,000 contract
+    (a fourth blind read): the quote, and the ask for it it covers, are the work for that
+    opportunity, and weighed by it; the training is not."""
+    from playbook.model import Opportunity, Source
+    lab = Opportunity("Kit out the Geochemistry lab like Seismology", 60_000, d(60), "open", None,
+                      Source("content/customers/x/customer.yaml", 57))
+    c = replace(customer(touch(5, 1), since=LONG_AGO, value=27_000), opportunities=(lab,))
+    quote = replace(action(), title="Send an indicative quote for the Geochemistry lab",
+                    also=(Reason("Answer Tom: Quote to kit out the Geochemistry lab the same way as Seismology", None),))
+    training = replace(action(), title="Run the admin training session with Kasia")
+    assert points(quote, c)["new business worth 60,000 (\u201cKit out the Geochemistry lab like Seismology\u201d)"] \
+        == pytest.approx(12 * 1.778, abs=0.01)
+    assert "27,000 a year" in points(training, c) and not any(k.startswith("new business") for k in points(training, c))
+    # Worth less than the contract, or decided, it adds nothing over the contract's own value.
+    for other in (replace(lab, value=5_000), replace(lab, status="won")):
+        assert "27,000 a year" in points(quote, replace(c, opportunities=(other,)))
 
 
 def test_reasons_name_the_stakes_with_their_points():

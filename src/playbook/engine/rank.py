@@ -14,8 +14,9 @@ from datetime import date
 
 from msgspec.structs import replace
 
-from ..model import Customer
+from ..model import Customer, Opportunity
 from .dates import renewal_lapsed
+from .merge import similar, topic
 from .owed import is_chase
 from .types import PRIORITY_RANK, Action, Stage
 from .words import days, fmt_date, money
@@ -93,7 +94,13 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     out.append((points, what))
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
-    if live and customer.value and customer.value > 1000:
+    opp = new_business(a, customer) if live else None
+    if opp is not None and opp.value is not None and opp.value > (customer.value or 0) and opp.value > 1000:
+        # Work for new business worth more than the contract is weighed by it: Westmarch's quote
+        # for a £60,000 lab tied with a training session on a £27,000 contract (a fourth blind read).
+        v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(opp.value / 1000))
+        out.append((v, f"new business worth {money(opp.value, currency)} (\u201c{opp.what}\u201d)"))
+    elif live and customer.value and customer.value > 1000:
         v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
         out.append((v, f"{money(customer.value, currency)} a year"))
     r = customer.renewal
@@ -124,6 +131,20 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out
+
+
+#: What work for the customer is: a promise, an answer, news they asked for.
+FOR_THEM = ("follow-up", "answer", "tell")
+
+
+def new_business(a: Action, customer: Customer) -> Opportunity | None:
+    """The open opportunity an action is the work for, by the words of it and of what it
+    covers (a quote promised, the ask for it), if one with a value is."""
+    if a.kind not in FOR_THEM or is_chase(a.title):
+        return None
+    words = topic(" ".join((a.title, *(r.text for r in a.also))))
+    found = [o for o in customer.opportunities if o.status == "open" and o.value and similar(words, topic(o.what))]
+    return max(found, key=lambda o: o.value or 0, default=None)
 
 
 def band(score: int) -> str:

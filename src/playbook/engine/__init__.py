@@ -133,10 +133,12 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         sore = bool(unrepaired_negatives(items, as_of, t.repair_days)) or lapsed
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
+        owing = debt(commitments, asks, as_of, t, customer.dates)
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
-                              t, missed, notes, debt(commitments, asks, as_of, t, customer.dates))
+                              t, missed, notes, owing)
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
-        found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None))
+        found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
+                             owing)
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t, commitments)

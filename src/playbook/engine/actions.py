@@ -354,10 +354,13 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
 
 
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
-            currency: str | None = None, setback: date | None = None) -> list[Action]:
+            currency: str | None = None, setback: date | None = None, owing: str | None = None) -> list[Action]:
     """The call before the renewal, with whoever decides it; and, once the date has gone by
     unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
-    since began, when the account is at risk for it: the call then comes twice as early."""
+    since began, when the account is at risk for it: the call then comes twice as early.
+    `owing`: what we are most late on (`owed.debt`): asking whether they renewed while we owe
+    them it embarrasses the asker, so the question takes it along (a blind read: Calder's
+    schedule, 258 days late, waited "low" behind that question)."""
     out = []
     main = main_contact(customer, tl)
     value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
@@ -372,7 +375,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no call. If they renewed, set renewal: to the next date (the call before it will come "
-                "back); if they left, set status: ended.",
+                "back); if they left, set status: ended."
+                + (f" Take what we owe them into it: {owing}." if owing else ""),
             due=passed + timedelta(days=1), priority="high", contact=main, owner=holder(customer, main, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
         ))

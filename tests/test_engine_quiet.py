@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from engine_factory import AS_OF, ask, config, contact, customer, d, pause, touch
 from playbook.config import Config, Play
@@ -594,6 +595,20 @@ def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
            f"{fmt_date(AS_OF + timedelta(days=70))}." in " ".join(x.text for x in r.stage.reasons)
     assert analyse(c, config(), opens - timedelta(days=1)).stage.id == "steady"
     assert analyse(c, config(), opens).stage.id == "at-risk"
+    # With Ann the decision maker, the meeting with her is high while that day is a fortnight off
+    # or less, and says why (St Aldhelm's read "at risk from 5 Dec unless Helen Marsh… is heard
+    # from" beside a medium visit to her).
+    decides = replace(c, contacts=(replace(contact("Ann Lee", "CEO", primary=True), decision=("decision maker",)),
+                                   contact("Bo Chan", "CFO")))
+
+    def meet(day):
+        (a,) = [a for a in analyse(decides, config(), day).actions if a.contact == "Ann Lee" and a.kind == "renewal"]
+        return a
+    soon = meet(AS_OF)
+    assert soon.priority == "high" and f"Heard from before {fmt_date(opens)}, they keep the account from " \
+                                       "turning at risk then." in soon.why
+    later = meet(opens - timedelta(days=15))
+    assert later.priority == "medium" and "turning at risk" not in later.why
 
 
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():

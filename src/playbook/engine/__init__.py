@@ -25,7 +25,7 @@ from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
-from .stage import classify, dormant, needs_touch, unrepaired_negatives
+from .stage import classify, dormant, key_people_tip, needs_touch, unrepaired_negatives
 from .timeline import timeline, upto
 from .types import Action, Flag, Reason, Relationship
 from .words import fmt_date
@@ -50,6 +50,26 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
     if a.kind == "reach-out" or a.renewal_step:
         return a
     return replace(a, priority="low", why=f"{a.why} {why}")
+
+
+#: A meeting with a key person whose silence will put the account at risk this soon is high.
+TIPPING_SOON_DAYS = 14
+
+
+def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, as_of: date) -> list[Action]:
+    """The conversations with the key people whose silence puts the account at risk within
+    TIPPING_SOON_DAYS (`stage.key_people_tip`): the meeting or call before the renewal, a team's
+    play with them, are high, and say so. St Aldhelm's stage read "at risk from 5 Dec unless
+    Helen Marsh and Anjali Desai are heard from" on 27 Nov, beside a medium visit to Helen and a
+    low check-in with Anjali (a blind read). Not what is theirs to take up, nor a check: one
+    conversation is the way, not every open item at once. A dormant account's or a lapsed
+    renewal's rules lower it again afterwards, as they do any."""
+    if tip is None or (tip[0] - as_of).days > TIPPING_SOON_DAYS:
+        return found
+    day, names = tip
+    return [replace(a, priority="high", why=f"{a.why} Heard from before {fmt_date(day)}, they keep the account "
+                                            "from turning at risk then.")
+            if a.contact in names and not a.internal and a.kind in ("renewal", "play") else a for a in found]
 
 
 def fold_into_rekindle(found: list[Action]) -> list[Action]:
@@ -152,6 +172,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
             flags += gaps
             found += meet
+            found = tipping_soon(found, key_people_tip(customer, tl, as_of, t), as_of)
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])

@@ -526,6 +526,13 @@ def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds)
     window, or they pass `stakeholder_days` quiet inside it, whichever is later. St Aldhelm's
     read "at risk if still quiet on 9 Dec", and turned at risk on 5 Dec for Helen Marsh, unheard
     since March (an account manager's objection)."""
+    found = key_people_tip(customer, tl, as_of, t)
+    return (found[0], people(found[1], 4)) if found is not None else None
+
+
+def key_people_tip(customer: Customer, tl: Timeline, as_of: date,
+                   t: Thresholds) -> tuple[date, tuple[str, ...]] | None:
+    """`key_person_tip`'s day, with the people whose silence tips it then, by name."""
     r = customer.renewal
     if r is None or customer.status == "ended" or r < as_of:
         return None
@@ -540,7 +547,7 @@ def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds)
     if not found:
         return None
     first = min(day for day, _ in found)
-    return first, people(tuple(name for day, name in found if day == first), 4)
+    return first, tuple(name for day, name in found if day == first)
 
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,

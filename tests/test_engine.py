@@ -1594,3 +1594,10 @@ def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     assert play.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next "
                              "(\u201cSend the revised quote\u201d, to Ann Lee), with Bo Chan copied in, not in one of "
                              "its own.")
+    # A decider is not copied in on what we are late with (a blind read of Calder's email to
+    # Eleanor): the meeting with them goes after that message, not alongside it.
+    decider = replace(c, contacts=(people[0], replace(people[1], decision=("decision maker",))),
+                      renewal=AS_OF + timedelta(days=150))
+    (meet,) = [a for a in analyse(decider, Config(), AS_OF).actions if a.renewal_step == "coverage"]
+    assert meet.why.endswith(" Our last 3 touches are unanswered: this goes after the one message that goes next "
+                             "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")

@@ -289,6 +289,11 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             return f"{heads}, not in one of its own."
         named = f"{heads} (\u201c{lead.title}\u201d"
         if lead.contact and a.contact and a.contact != lead.contact:
+            if a.renewal_step == "coverage":
+                # A decider copied in on what we are late with hears of our failure first (a
+                # blind read of Calder's email to Eleanor): after that message, not on it.
+                return (f" Our last {n} touches are unanswered: this goes after the one message that goes next "
+                        f"(\u201c{lead.title}\u201d, to {lead.contact}), not alongside it.")
             return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}

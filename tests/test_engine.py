@@ -855,7 +855,7 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     # The question takes it along: asking whether they renewed while we owe them it embarrasses
     # the asker (a blind read of Calder's, its schedule 258 days late).
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert f"Take what we owe them into it: \u201cSend the revised rota\u201d, 190 days overdue." in ask.why
+    assert "Take what we owe them into it: \u201cSend the revised rota\u201d, 190 days overdue." in ask.why
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
                                                                f"the call of {fmt_date(d(200))}: long enough to be "
                                                                "dormant", "Promise \u201cSend the revised rota\u201d "

@@ -109,3 +109,14 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     r2 = analyse(c2, config(), date(2027, 1, 8))
     (b,) = [x for x in r2.actions if x.title == q.text]
     assert (b.missed, b.check) == (False, True) and r2.stage.id != "at-risk"
+
+
+def test_an_undated_promise_whose_day_went_by_is_a_check_as_the_stage_says():
+    """A promise with no due date never puts the account at risk (the stage counts none late),
+    so once the day it was for has gone by it is a check, not "most likely missed"."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=None, made_on=d(20))
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO)
+    r = analyse(c, config(), date(2027, 1, 8))
+    (a,) = [x for x in r.actions if x.title == p.text]
+    assert (a.check, a.missed) == (True, False) and "most likely missed" not in a.why
+    assert r.stage.id != "at-risk"

@@ -139,11 +139,10 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why += (f" Their ask \u201c{answered.what}\u201d is marked done in customer.yaml (line "
                     f"{answered.source.line}): if this was done with its answer, tick it in {note}; if not, "
                     f"reopen the ask and tell {named or 'them'} when it will come.")
-        elif for_day is not None and for_day < as_of and not oc.in_doubt(as_of, t.overdue_days):
+        elif late > 0 and (lag := oc.missed_by(as_of, t.overdue_days)) is not None:
             # Already well late when its day came (the stage's reason it is at risk): most likely
             # missed, not a tick forgotten. Lantern read "at risk" for its pre-Christmas check
             # beside an action scored as a mere check (an account manager's objection).
-            lag = (for_day - due).days
             why += (f" It was for {what_day}, which has gone by, and it was {days(lag)} late by then: most "
                     f"likely missed. If it was done after all, tick it in {note}; if not, tell "
                     f"{named or 'them'} so, and what we will do now.")
@@ -155,7 +154,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
         gone = late > 0 and for_day is not None and for_day < as_of
-        check = late > 0 and (answered is not None or (gone and oc.in_doubt(as_of, t.overdue_days)))
+        missed = late > 0 and answered is None and oc.missed_by(as_of, t.overdue_days) is not None
+        check = late > 0 and (answered is not None or (gone and not missed))
         if for_day is not None and for_day >= as_of and found.exact:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
@@ -164,7 +164,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             # Done and not ticked, or past helping: a check to make, not work ranked above the
             # renewal call four days off (Lantern's pre-Christmas check, in April).
             due=due, priority=("medium" if check else "high") if late > 0 else
-            "medium" if (due - as_of).days <= 7 else "low", check=check, missed=gone and not check,
+            "medium" if (due - as_of).days <= 7 else "low", check=check, missed=missed,
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.

@@ -200,7 +200,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # longer fits it. The action says the same.
         # Well late when its day came, it was most likely missed (`Action.missed`): owned, not checked.
         od = (t or Thresholds()).overdue_days
-        missed = [oc.gone_by(as_of) is not None and oc.due is not None and not oc.in_doubt(as_of, od) for oc in late]
+        missed = [oc.missed_by(as_of, od) is not None for oc in late]
         doubt = [(f"it was for {g.text}: most likely missed" if m else f"it was for {g.text}") if g else
                  "their ask for it is marked done" if oc.answered else None
                  for oc, g, m in ((oc, oc.gone_by(as_of), m) for oc, m in zip(late, missed))]

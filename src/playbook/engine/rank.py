@@ -95,14 +95,12 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
     opp = new_business(a, customer) if live else None
-    if opp is not None and opp.value is not None and opp.value > (customer.value or 0) and opp.value > 1000:
+    if opp is not None and opp.value and opp.value > (customer.value or 0) and opp.value > 1000:
         # Work for new business worth more than the contract is weighed by it: Westmarch's quote
         # for a £60,000 lab tied with a training session on a £27,000 contract (a fourth blind read).
-        v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(opp.value / 1000))
-        out.append((v, f"new business worth {money(opp.value, currency)} (\u201c{opp.what}\u201d)"))
+        out.append((value_points(opp.value), f"new business worth {money(opp.value, currency)} (\u201c{opp.what}\u201d)"))
     elif live and customer.value and customer.value > 1000:
-        v = min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(customer.value / 1000))
-        out.append((v, f"{money(customer.value, currency)} a year"))
+        out.append((value_points(customer.value), f"{money(customer.value, currency)} a year"))
     r = customer.renewal
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
@@ -131,6 +129,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out
+
+
+def value_points(value: float) -> float:
+    """VALUE_POINTS_PER_TENFOLD for each tenfold above 1,000, at most VALUE_POINTS_MAX."""
+    return min(VALUE_POINTS_MAX, VALUE_POINTS_PER_TENFOLD * math.log10(value / 1000))
 
 
 #: What work for the customer is: a promise, an answer, news they asked for.

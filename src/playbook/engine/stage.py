@@ -305,9 +305,9 @@ def broken_promises(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thr
         if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
             # Well late when its day came: most likely missed, as its action says (Lantern's read
             # "if it was done, tick it" here and "most likely missed" there: a fourth blind read).
-            g = oc.gone_by(as_of)
-            gone = f"; it was for {g.text}, which has gone by, and it was {days((g.day - oc.due).days)} late by " \
-                   "then: most likely missed" if g is not None and oc.due is not None else ""
+            lag = oc.missed_by(as_of, t.overdue_days)
+            gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by, and it was {days(lag)} late by " \
+                   "then: most likely missed" if lag is not None else ""
             out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
                               f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
     return out

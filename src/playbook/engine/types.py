@@ -206,6 +206,14 @@ class OpenCommitment(Record):
         gone = self.gone_by(as_of)
         return gone is not None and self.due is not None and (gone.day - self.due).days <= overdue_days
 
+    def missed_by(self, as_of: date, overdue_days: int) -> int | None:
+        """How late it already was when the day it was for came, when that was more than
+        `overdue_days` (it was most likely missed: `Action.missed`); else None."""
+        gone = self.gone_by(as_of)
+        if gone is None or self.due is None or self.in_doubt(as_of, overdue_days):
+            return None
+        return (gone.day - self.due).days
+
 
 class KeyDate(Record):
     """A coming date worth knowing: birthday, anniversary, renewal."""

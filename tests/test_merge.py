@@ -4,13 +4,15 @@ time near-linear in the number of actions (issue 12: 8,000 open items took a min
 from __future__ import annotations
 
 import time
+
+import pytest
 from datetime import date, timedelta
 
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import replace
 
 from playbook.engine.merge import (
-    action_topic, apart, combine, merge_similar, same_day, same_person, similar, with_renewal,
+    action_topic, apart, combine, merge_similar, same_day, same_person, similar, stem, topic, with_renewal, RENEWAL_WORD,
 )
 from playbook.engine.types import Action, Reason
 from playbook.model import Source
@@ -38,7 +40,7 @@ def action(title: str, n: int = 0, priority: str = "medium") -> Action:
 
 # A small vocabulary, so that topics overlap often and at every size.
 WORDS = st.sampled_from("send quote schedule pricing review contract invoice demo the and exec executive "
-                        "budget plan roadmap call renew security".split())
+                        "budget plan roadmap call renew security revised contact organise organization".split())
 TITLES = st.lists(WORDS, min_size=0, max_size=9).map(" ".join)
 
 
@@ -197,3 +199,38 @@ def test_a_check_never_leads_live_work_of_the_same_job():
                               "It was for peak, which has gone by.)")
     # Checks alone stay a check.
     assert combine([gone, replace(owed, check=True)]).check
+
+
+@pytest.mark.parametrize("one, other", [
+    ("revised", "revision"), ("exec", "executive"), ("quote", "quotation"), ("renewal", "renewing"),
+    ("organise", "organization"), ("prioritize", "prioritised"), ("licence", "license"), ("colour", "color"),
+    ("centre", "center"), ("programme", "program"), ("scheduled", "scheduling"), ("pricing", "price"),
+    ("intro", "introduction"), ("docs", "documentation"),
+])
+def test_one_word_in_its_forms_short_forms_and_spellings_is_one_topic_word(one: str, other: str) -> None:
+    assert stem(one) == stem(other)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("revised", "review"), ("contract", "contact"), ("configuration", "conference"), ("present", "president"),
+    ("complaint", "company"), ("decision", "december"),
+])
+def test_words_that_only_begin_alike_are_two_topic_words(one: str, other: str) -> None:
+    assert stem(one) != stem(other)
+
+
+def test_the_renewal_word_is_the_stem_of_renewal() -> None:
+    assert {stem(w) for w in ("renewal", "renew", "renewed", "renewing")} == {RENEWAL_WORD}
+
+
+def test_a_revised_contract_is_not_the_same_job_as_reviewing_contact_details() -> None:
+    """Each word cut to four letters made "revi cont deta" of one and "revi cont" of the other:
+    one job, and the review would have vanished into the contract's "Also covers"."""
+    send = action("Send the revised contract", 1, "high")
+    review = action("Review contact details with finance", 2)
+    assert len(topic(send.title) & topic(review.title)) == 0
+    assert sorted(a.title for a in merge_similar([send, review])) == [
+        "Review contact details with finance", "Send the revised contract"]
+    # The same job in two spellings and forms is still one action.
+    ask = replace(action("Answer: the revision of the contract", 5), kind="answer")
+    assert len(merge_similar([send, ask])) == 1

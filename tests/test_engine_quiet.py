@@ -335,6 +335,23 @@ def test_one_event_does_not_flip_a_month(bad_day, repaired_after, shown):
         assert raw == "at-risk"  # what the month end alone would have said
 
 
+def test_a_month_whose_end_stage_did_not_hold_at_mid_month_shows_its_mid_month_stage_not_the_month_before():
+    """Westmarch (a reader): at risk at January's end, set right on 10 Feb, growing by 28 Feb.
+    February read "At risk", which it had stopped being on the 10th, neither at mid-month nor at
+    its end. Here: at risk at September's end, set right on 8 Oct, ended on the 25th."""
+    month_end = AS_OF.replace(day=1) - timedelta(days=1)           # 31 Oct 2026
+    before = month_end.replace(day=1) - timedelta(days=1)          # 30 Sep 2026
+    items = [touch((AS_OF - x).days, 1) for x in (before - timedelta(days=k) for k in range(30, 400, 20))]
+    items.append(touch((AS_OF - before.replace(day=20)).days, -2, type="meeting"))
+    items.append(touch((AS_OF - month_end.replace(day=8)).days, 1, type="meeting"))
+    items.append(touch((AS_OF - month_end.replace(day=25)).days, 1))
+    c = customer(*items, since=LONG_AGO, cadence=30, status="ended")
+    raw = [stage_at(c, config(), x) for x in (before, month_end.replace(day=15), month_end)]
+    assert raw == ["at-risk", "steady", "ended"]
+    point = next(p for p in rel(c).stage_history if p.date == month_end)
+    assert point.stage == "steady"
+
+
 def test_todays_point_is_exact():
     c = customer(*history_before(touch(3, -2, type="meeting")), since=LONG_AGO, cadence=30)
     r = rel(c)

@@ -73,7 +73,7 @@ def month_ends(as_of: date, count: int = 12) -> list[date]:
 def history(customer: Customer, config: Config, as_of: date, today: str,
             pause_from: date | None = None) -> tuple[StagePoint, ...]:
     """The stage at each of the last eleven month ends and `today`'s at as_of. A month shows a
-    new stage only when it held at mid-month too, else the stage at the month end before, so
+    new stage only when it held at mid-month too, else the stage at mid-month, so
     a touch on the 30th, or one bad call set right within the fortnight, does not flip the
     month; today's point is exact. A month is read off its own days and the month end before
     it, never off what the strip showed before it, so it reads the same in every build (it did
@@ -91,8 +91,10 @@ def history(customer: Customer, config: Config, as_of: date, today: str,
             stage = raw[d]
             prev = raw[last]
             if prev != "none" and stage not in (prev, "none") and d.day > MID_MONTH:
-                if stage_at(customer, config, d.replace(day=MID_MONTH), pause_from) != stage:
-                    stage = prev
+                # Not yet so at mid-month: the month shows what it was then, which is the month
+                # before's stage unless that too had changed (Westmarch, at risk at January's
+                # end and set right on 10 Feb, read "At risk" for February).
+                stage = stage_at(customer, config, d.replace(day=MID_MONTH), pause_from)
         out.append(StagePoint(d, stage))
         last = d
     return tuple(out)

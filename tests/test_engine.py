@@ -675,15 +675,37 @@ def test_their_lead_time_running_with_nothing_heard_is_said(heard_days_ago, says
     """St Aldhelm's read "the call comes 3 weeks before that" 16 days before a renewal whose 8
     weeks of NHS paperwork had begun 6 weeks earlier, with nothing heard since (an account
     manager's objection). Once their lead time has begun with nothing heard from them since,
-    the call says the renewal cannot be done in time unless their side has started."""
+    the call says the renewal cannot be done in time unless their side has started, and asking
+    whether it has is the call (its title), ranked so (a seventh blind read: St Aldhelm's
+    question, six days before the renewal, was only in a parenthesis)."""
     c = customer(*steady_history(until_days_ago=heard_days_ago), since=LONG_AGO,
                  renewal=AS_OF + timedelta(days=45), renewal_lead=56)   # their 8 weeks began 11 days ago
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     begun = fmt_date(AS_OF - timedelta(days=11))
     text = (f" That time began on {begun}, and nothing has been heard from them since: unless their side has "
-            f"started, the renewal cannot be done by {fmt_date(AS_OF + timedelta(days=45))}. Ask now whether it "
-            "has, or for an extension.")
+            f"started, the renewal cannot be done by {fmt_date(AS_OF + timedelta(days=45))}.")
     assert (text in call.why) is says
+    renewal = fmt_date(AS_OF + timedelta(days=45))
+    assert call.title == (f"Ask Ann Lee whether their side has started the renewal of {renewal}, or for an extension"
+                          if says else f"Call Ann Lee before the renewal on {renewal}")
+    assert any(r.startswith(f"their side's time to renew began {begun}, nothing heard since (+15)")
+               for r in call.score_reasons) is says
+
+
+def test_asking_whether_their_side_has_started_leads_the_meeting_with_the_quiet_decider():
+    """St Aldhelm's on 25 Mar (a seventh blind read): "Visit Helen Marsh (decision maker) before
+    the renewal", due 16 Oct and 160 days overdue, led; that their 8 weeks had begun unheard,
+    six days before the renewal, was in its parenthesis."""
+    renewal = AS_OF + timedelta(days=45)                                  # their 8 weeks began 11 days ago
+    c = customer(*steady_history(until_days_ago=30), since=LONG_AGO, renewal=renewal, renewal_lead=56,
+                 contacts=_people((), ("decision maker",), False))
+    (one,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert one.title == f"Ask Bo Chan whether their side has started the renewal of {fmt_date(renewal)}, or for an extension"
+    call = renewal - timedelta(days=77)
+    assert one.due == call - timedelta(days=max(0, call.weekday() - 4))   # the call's day, not the meeting's
+    assert one.lead_begun == AS_OF - timedelta(days=11)
+    # The meeting it covers keeps its reason: Bo has not been heard from.
+    assert f"(Also covers \u201cMeet Bo Chan (decision maker) before the renewal on {fmt_date(renewal)}\u201d: " in one.why
 
 
 @pytest.mark.parametrize("in_days, says", [(70, True), (56, True), (90, True), (50, False)])  # begun, heard since

@@ -424,19 +424,20 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
+        begun = None
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
             # visit comes 3 weeks before that" read as the meeting's own day (St Aldhelm's, a
             # fourth blind read).
             starts = k.date - timedelta(days=customer.renewal_lead)
-            why += (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
-                    f"{customer.renewal_lead_from or 'customer.yaml'}), from {fmt_date(starts)}: the {talk} comes "
-                    f"{weeks_or_days(RENEWAL_CALL_DAYS)} before then.")
+            needs = (f" Their side needs {weeks_or_days(customer.renewal_lead)} to renew (renewal_lead in "
+                     f"{customer.renewal_lead_from or 'customer.yaml'})")
             begun = lead_unheard(customer, k.date, tl.last_heard, as_of)
-            if begun is not None:
-                why += (f" That time began on {fmt_date(begun)}, and nothing has been heard from them since: "
-                        f"unless their side has started, the renewal cannot be done by {fmt_date(k.date)}. "
-                        "Ask now whether it has, or for an extension.")
+            if begun is None:
+                why += f"{needs}, from {fmt_date(starts)}: the {talk} comes {weeks_or_days(RENEWAL_CALL_DAYS)} before then."
+            else:
+                why += (f"{needs}. That time began on {fmt_date(begun)}, and nothing has been heard from them "
+                        f"since: unless their side has started, the renewal cannot be done by {fmt_date(k.date)}.")
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
@@ -456,9 +457,14 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None, waits) and n in here)
             join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
             why += f" {renewal_talk_text(last)}" + (join if also else "")
+        # Once their time to renew has begun unheard, the call is that question: St Aldhelm's read
+        # "Visit Helen Marsh before the renewal", six days before it, the question only in its
+        # parenthesis (a seventh blind read).
+        title = (f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
+                 "or for an extension" if begun is not None else
+                 f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}")
         out.append(Action(
-            kind="renewal", title=f"{verb(_person(customer, who))} {who or customer.name} before the renewal on "
-                                  f"{fmt_date(k.date)}",
+            kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=who, owner=holder(customer, who, as_of), source=k.source, customer=customer.slug,
             renewal_step="call",

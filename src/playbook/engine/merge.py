@@ -120,7 +120,8 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
              and RENEWAL_WORD in action_topic(a)]
     if not about:
         return actions
-    merged = combine(sorted([call, *about], key=Action.sort_key), call if renewal_passed else None)
+    merged = combine(sorted([call, *about], key=Action.sort_key),
+                     call if renewal_passed or call.lead_begun is not None else None)
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 
@@ -160,6 +161,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # service credit in April, must still say that peak is over.
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
                              if a.renewal_step == "call" or (a.kind == "answer" and a.check)
+                             or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
@@ -208,8 +210,11 @@ def same_person(actions: list[Action]) -> list[Action]:
         if a.contact in meets and meets[a.contact] is a:
             # The one due first leads, so its reason says why it is due then: a sponsor call
             # that "has applied since 5 Dec" read 53 days overdue, from the meeting it covered.
+            # Unless their time to renew has begun unheard: asking whether it has started leads,
+            # on the call's day (St Aldhelm's, 25 Mar: led by the meeting with Helen due 16 Oct).
             group = [a, *(j for j in joined if j.contact == a.contact)]
-            a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())))
+            a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())),
+                        next((x for x in group if x.lead_begun is not None), None))
         out.append(a)
     return out
 

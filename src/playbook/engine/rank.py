@@ -49,6 +49,10 @@ MISSED_POINTS = (15, "a promise we missed: own it")
 #: Ashby's held Phase 2 pricing read "they are waiting for an answer (+15)… 36 days overdue"
 #: beside "do not press it" (an account manager's objection).
 REOPENED_POINTS = (5, "parked until its day: whether it still stands is theirs to say")
+#: Their side's time to renew has begun with nothing heard (`Action.lead_begun`): unless it has
+#: started, the renewal cannot be done in time. St Aldhelm's question, six days before a
+#: £186,000 renewal, tied with an answer 239 days late (a seventh blind read).
+LEAD_BEGUN_POINTS = 15
 #: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
 URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
 STAGE_POINTS: dict[str, tuple[int, str]] = {
@@ -112,6 +116,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         # Only the renewal's own question takes them: given to every action of the account, they
         # ranked a 140-day-late report above asking whether Northgate had renewed.
         out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
+    if live and a.lead_begun is not None:
+        out.append((LEAD_BEGUN_POINTS, f"their side's time to renew began {fmt_date(a.lead_begun)}, nothing heard since"))
     late = (as_of - a.due).days
     if late > 0:
         out.append((CHECK_LATE_POINTS if a.check or a.missed or a.reopened else min(LATE_POINTS_MAX, 3 + late / 3),

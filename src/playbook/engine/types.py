@@ -301,6 +301,10 @@ class Action(Record):
     its lateness since that day adds no urgency (`rank`): it can no longer be helped."""
     answers: Source | None = None
     """The ask a follow-up is the work for (`Occasion.ask`): one job with answering it."""
+    lead_begun: date | None = None
+    """On the call before a renewal: the day their side's time to renew (`renewal_lead`) began,
+    when nothing has been heard from them since (`dates.lead_unheard`). Asking whether it has
+    started is then the call, and it leads what it is merged with (`merge`) and ranks so (`rank`)."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never

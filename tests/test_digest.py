@@ -42,8 +42,11 @@ def test_markdown_has_a_section_per_person_and_the_groups():
     assert people[:2] == ["## Maya Okafor (@maya)", "## Tomás Reilly (@tomas)"]
     lena = out.split("## Lena Hartmann (@lena)\n", 1)[1].split("\n## ", 1)[0]
     assert "### Due\n\n- **Calder & Wren LLP**: Send the revised data retention schedule (15 days overdue)" in lena
+    # A promise 15 days late on its own is no risk yet; with our touches unanswered beside it, it is.
+    assert "### Now at risk" not in lena
+    later = digest("--all", "--as-of", "2026-11-04").split("## Lena Hartmann (@lena)\n", 1)[1].split("\n## ", 1)[0]
     assert ("### Now at risk\n\n- **Calder & Wren LLP**: Promise “Send the revised data retention schedule” was "
-            "due 15 Oct 2026, 15 days overdue. (was steady on Thu 29 Oct)") in lena
+            "due 15 Oct 2026, 20 days overdue. (was steady on Tue 3 Nov)") in later
     assert "### Renewals coming\n\n- **Saltmarsh Brewing Co.**: renewal (Mon 14 Dec, in 45 days)" in lena
 
 
@@ -162,11 +165,12 @@ def test_a_hostile_name_is_escaped_in_every_format(hostile: Path):
 # -- at risk since the last working day ------------------------------------------------------
 
 def risky(tmp_path: Path, due: str, holidays: str = "") -> Path:
-    """A customer whose promise, due `due`, makes it at risk 15 days later (thresholds.overdue_days 14)."""
+    """A customer whose promise, due `due`, makes it at risk 29 days later (thresholds.overdue_days 14:
+    a promise alone, more than twice that late)."""
     return write_playbook(tmp_path, {
         "playbook.yaml": PLAYBOOK_YAML.replace("as_of: 2026-11-20\n", "") + holidays,
         "content/customers/acme/customer.yaml": "name: Acme Bakery\nowner: maya\nsince: 2025-01-10\n",
-        "content/customers/acme/interactions/2026-09-28-call.md":
+        "content/customers/acme/interactions/2026-09-01-call.md":
             f"---\nsentiment: positive\n---\nGood call.\n\n- [ ] Send the quote (due {due})\n",
     })
 
@@ -179,18 +183,18 @@ def at_risk_lines(root: Path, day: str) -> list[str]:
 
 
 def test_at_risk_on_the_day_it_happens_and_not_the_day_after(tmp_path: Path):
-    root = risky(tmp_path, "2026-10-05")  # 15 days late on Tue 20 Oct
+    root = risky(tmp_path, "2026-09-21")  # 29 days late on Tue 20 Oct
     assert at_risk_lines(root, "2026-10-19") == []
     assert at_risk_lines(root, "2026-10-20") == [
-        "  - Acme Bakery: Promise “Send the quote” was due 5 Oct 2026, 15 days overdue. (was steady on Mon 19 Oct)"]
+        "  - Acme Bakery: Promise “Send the quote” was due 21 Sep 2026, 29 days overdue. (was steady on Mon 19 Oct)"]
     assert at_risk_lines(root, "2026-10-21") == []
 
 
 def test_on_a_monday_since_friday_and_past_a_holiday(tmp_path: Path):
-    root = risky(tmp_path / "a", "2026-10-03")  # at risk from Sunday 18 Oct
+    root = risky(tmp_path / "a", "2026-09-19")  # at risk from Sunday 18 Oct
     assert at_risk_lines(root, "2026-10-19")[0].endswith("(was steady on Fri 16 Oct)")
     assert at_risk_lines(root, "2026-10-20") == []
-    root = risky(tmp_path / "b", "2026-10-01", "holidays:\n  - 2026-10-16\n")  # at risk from Fri 16 Oct, a holiday
+    root = risky(tmp_path / "b", "2026-09-17", "holidays:\n  - 2026-10-16\n")  # at risk from Fri 16 Oct, a holiday
     assert at_risk_lines(root, "2026-10-19")[0].endswith("(was steady on Thu 15 Oct)")
 
 

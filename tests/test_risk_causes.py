@@ -34,8 +34,8 @@ def setback():
 
 
 def late_promise():
-    """Warm and in touch, but our quote is 20 days late."""
-    p = promise("Send the revised quote", due=d(20))
+    """Warm and in touch, but our quote is 30 days late."""
+    p = promise("Send the revised quote", due=d(30))
     return customer(*[touch(n, 1, commitments=(p,) if n == 40 else ()) for n in range(400, 4, -30)],
                     since=LONG_AGO, cadence=60, tier="key")
 

@@ -266,7 +266,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
                           f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
                           "setback"))
-    out += broken_promises(commitments, as_of, t)
+    broken = broken_promises(commitments, as_of, t)
+    out += broken
     n = tl.quiet_days
     silent = paused is None and n is not None and n > t.silence_cadence_multiple * cadence
     over = f"over {t.silence_cadence_multiple:g}× the {per(cadence)} cadence"
@@ -294,12 +295,41 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out += stakeholders_quiet(customer, tl, as_of, t)
         out += renewal_unanswered(customer, tl, as_of)
         out += renewal_lead_unheard(customer, tl, as_of, cadence)
+    if broken and len(out) == len(broken) and not let_down(commitments, as_of, t):
+        # Only our own lateness, a few weeks of it, on an account otherwise well: said by the
+        # stage it is in, with the day it tips over (`late_promises_reason`). Westmarch, growing
+        # with a £60,000 lab to come, read "at risk" for a training session 16 days late, and
+        # "£535,000 a year at risk" on the home page counted four such accounts (a seventh
+        # blind read).
+        return []
     return out
 
 
+def let_down(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds) -> bool:
+    """Whether our lateness alone puts the relationship at risk: a promise more than twice
+    `overdue_days` late (a month, by default), or most likely missed (`missed_by`), or two or
+    more promises more than `overdue_days` late. A single one late by less is a warning: with a
+    silence or a setback beside it, it is one of their reasons (`at_risk`)."""
+    late = [oc for oc in promises(commitments) if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days)]
+    return len(late) >= 2 or any(oc.overdue_days > 2 * t.overdue_days or oc.missed_by(as_of, t.overdue_days) is not None
+                                 for oc in late)
+
+
+def let_down_on(late: list[OpenCommitment], t: Thresholds) -> date | None:
+    """The day the late promises `late` (counted, most overdue first) would put the relationship at
+    risk if still open (`let_down`): the first one's more than twice `overdue_days` late, or the
+    second one's more than `overdue_days` late, whichever comes first."""
+    dues = sorted(oc.due for oc in late if oc.due is not None)
+    found = [dues[0] + timedelta(days=2 * t.overdue_days + 1)] if dues else []
+    if len(dues) >= 2:
+        found.append(dues[1] + timedelta(days=t.overdue_days + 1))
+    return min(found, default=None)
+
+
 def broken_promises(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds) -> list[Reason]:
-    """Each promise more than `overdue_days` late, as a reason for at risk. One in doubt (its ask
-    marked done, its day gone by before it was late) is said, not a risk (late_promises_reason)."""
+    """Each promise more than `overdue_days` late, as a reason for at risk (alone, only once it is
+    a let-down: `let_down`). One in doubt (its ask marked done, its day gone by before it was
+    late) is said, not a risk (late_promises_reason)."""
     out = []
     for oc in promises(commitments):
         if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
@@ -640,8 +670,9 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
     out = []
     if counted:
         first = counted[0]
-        # at_risk counts a promise more than `overdue_days` late; an overdue one has a due date
-        tips = f" if still open on {fmt_date(first.due + timedelta(days=t.overdue_days + 1))}" if first.due else ""
+        # The day our lateness alone would tip it over (`let_down_on`); an overdue one has a due date.
+        tip = let_down_on(counted, t)
+        tips = f" if still open on {fmt_date(tip)}" if tip is not None else ""
         what = f"\u201c{first.commitment.text}\u201d"
         # Its day gone by: Kestrel's laptops "for the 1 December starters" read as if there were
         # still time on 4 Dec.

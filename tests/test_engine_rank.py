@@ -80,6 +80,24 @@ def test_a_lapsed_renewal_leads_the_promise_about_it_and_outranks_a_renewal_to_c
     assert merged.score > call.score
 
 
+@pytest.mark.parametrize("kind, cause, expected", [
+    ("renewal", "setback", 10), ("renewal", "silence", None), ("follow-up", "setback", None),
+])
+def test_a_renewal_conversation_with_a_setback_not_set_right_gains(kind, cause, expected):
+    """Northgate on 20 Jan (a seventh blind read): asking whether it had renewed, with a tender
+    "on the table" since the escalation meeting, ranked eighth for the team."""
+    stage = Stage("at-risk", "At risk", (Reason("Negative meeting on 6 Nov 2026…", None, cause),))
+    got = points(action(kind), customer(renewal=d(5)), stage)
+    assert got.get("the renewal, with a setback not set right") == expected
+
+
+@pytest.mark.parametrize("begun, expected", [(d(11), 15), (None, None)])
+def test_asking_whether_their_side_has_started_the_renewal_gains(begun, expected):
+    a = replace(action("renewal"), lead_begun=begun)
+    got = points(a, customer(renewal=AS_OF + timedelta(days=45)))
+    assert got.get(f"their side's time to renew began {fmt_date(begun)}, nothing heard since" if begun else "") == expected
+
+
 def test_a_chore_for_the_team_comes_after_the_work_with_the_customer():
     """Northgate's "Review account health at the next stand-up" ranked above Simon's own two
     conditions; a chore is worth less than any kind of work with the customer."""

@@ -53,6 +53,11 @@ REOPENED_POINTS = (5, "parked until its day: whether it still stands is theirs t
 #: started, the renewal cannot be done in time. St Aldhelm's question, six days before a
 #: £186,000 renewal, tied with an answer 239 days late (a seventh blind read).
 LEAD_BEGUN_POINTS = 15
+#: A renewal conversation while a setback is not set right (the stage's "setback" reason): the
+#: most at stake a renewal can be. Northgate's question whether it had renewed, with a tender
+#: "on the table" since the escalation meeting, ranked eighth for the team, under promises
+#: of other accounts (a seventh blind read).
+SETBACK_RENEWAL_POINTS = (10, "the renewal, with a setback not set right")
 #: The rule's own urgency (an overdue promise is high, a dormant account's asks are low).
 URGENCY_POINTS: dict[str, int] = {"high": 15, "medium": 5, "low": -15}
 STAGE_POINTS: dict[str, tuple[int, str]] = {
@@ -116,6 +121,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         # Only the renewal's own question takes them: given to every action of the account, they
         # ranked a 140-day-late report above asking whether Northgate had renewed.
         out.append((RENEWAL_POINTS, f"the renewal of {fmt_date(r)} went by unrecorded"))
+    if live and a.kind == "renewal" and any(x.cause == "setback" for x in stage.reasons):
+        out.append(SETBACK_RENEWAL_POINTS)
     if live and a.lead_begun is not None:
         out.append((LEAD_BEGUN_POINTS, f"their side's time to renew began {fmt_date(a.lead_begun)}, nothing heard since"))
     late = (as_of - a.due).days

@@ -639,6 +639,27 @@ def _people(ann: tuple[str, ...], bo: tuple[str, ...], bo_left: bool = False) ->
                     left=d(30) if bo_left else None))
 
 
+@pytest.mark.parametrize("late, chased, helper", [
+    (28, "Bo Chan", None),            # a month: still Bo's to send
+    (29, "Bo Chan", "Ann Lee"),       # more than twice overdue_days: through the primary contact
+    (29, "Ann Lee", None),            # the primary contact is the one who owes it
+])
+def test_a_chase_long_past_its_day_goes_through_a_second_contact(late, chased, helper):
+    """Fernhill (a seventh blind read): "Chase Sarah for the staff list", by email, 58, 122 and
+    194 days late, and Dr Qureshi, the primary contact, never asked."""
+    first = chased.split()[0]
+    p = promise(f"Chase {first} for the staff list", due=d(late))
+    c = customer(*steady_history(until_days_ago=60), touch(late + 10, 1, commitments=(p,), with_=(chased,)),
+                 since=LONG_AGO, cadence=60, contacts=_people((), ()))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
+    if helper is None:
+        assert (a.title, a.contact) == (f"Chase {first} for the staff list", chased)
+    else:
+        assert (a.title, a.contact) == (f"Ask {helper} to help: Chase {first} for the staff list", helper)
+        assert (f"Still not in, {late} days past its day: ask {helper}, the primary contact, to help move it, as a "
+                f"favour, not a complaint about {first}.") in a.why
+
+
 @pytest.mark.parametrize("ann, bo, bo_left, who, helps", [
     ((), (), False, "Ann Lee", False),                              # nobody named as deciding: the main contact
     (("champion",), ("decision maker",), False, "Bo Chan", True),   # Northgate: Simon decides, not Craig

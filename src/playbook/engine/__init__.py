@@ -142,7 +142,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     here = present(customer, as_of)  # actions are with the people still there
     if stage.id != "ended":
         names = {c.name for c in here.contacts}
-        found += act.follow_ups(customer, commitments, as_of, t, config.team)
+        found += act.follow_ups(customer, commitments, as_of, t, config.team, here)
         found += act.reach_out(here, tl, stage, cadence, as_of, t, paused)
         notes = greeting_notes(items, as_of - timedelta(days=BELATED_DAYS + WISHED_EARLY_DAYS))
         # While a bad touch waits for its repair, marking "5 years of working together" reads as

@@ -98,11 +98,12 @@ def _name_words(name: str) -> tuple[str, ...]:
 
 
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
-               t: Thresholds, team: tuple[TeamMember, ...] = ()) -> list[Action]:
+               t: Thresholds, team: tuple[TeamMember, ...] = (), here: Customer | None = None) -> list[Action]:
     """Each open promise, with the person it names (else the first person present). One late by
     more than `t.overdue_days` says what to do besides the work: tick it if it was done (Kestrel's
     laptops "for the 1 December starters", 23 days late, read as if still to build), else tell
-    them when it will come."""
+    them when it will come. A to-do chasing them more than twice that late goes through a second
+    contact (`second_contact`; `here`: the customer with the people still there)."""
     out = []
     names = tuple(c.name for c in customer.contacts)
     for oc in open_:
@@ -153,6 +154,16 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
+        title = follow_up_title(text)
+        helper = second_contact(here or customer, contact) if is_chase(text) and late > 2 * t.overdue_days else None
+        if helper is not None:
+            # Fernhill's "Chase Sarah for the staff list", by email, 58, then 122, then 194 days
+            # late, with Dr Qureshi, the primary contact, never asked (a seventh blind read).
+            title = f"Ask {helper} to help: {title}"
+            who = first_name(contact) if contact else "them"
+            why += (f" Still not in, {days(late)} past its day: ask {helper}, the primary contact, to help move it, "
+                    f"as a favour, not a complaint about {who}.")
+            contact = helper
         gone = late > 0 and for_day is not None and for_day < as_of
         missed = late > 0 and answered is None and oc.missed_by(as_of, t.overdue_days) is not None
         check = late > 0 and (answered is not None or (gone and not missed))
@@ -160,7 +171,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
         out.append(Action(
-            kind="follow-up", title=follow_up_title(text), why=why,
+            kind="follow-up", title=title, why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the
             # renewal call four days off (Lantern's pre-Christmas check, in April).
             due=due, priority=("medium" if check else "high") if late > 0 else
@@ -172,6 +183,13 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             answers=oc.occasion.ask if oc.occasion is not None else None,
         ))
     return out
+
+
+def second_contact(customer: Customer, chased: str | None) -> str | None:
+    """Whom to ask for help with what `chased` owes us and has not sent: the primary contact, when
+    that is someone else and still there (`customer`: with the people still there)."""
+    primary = next((c.name for c in customer.contacts if c.primary), None)
+    return primary if primary is not None and chased is not None and primary != chased else None
 
 
 def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_of: date,

@@ -824,7 +824,8 @@ def test_a_renewal_date_gone_by_with_nothing_recorded_asks_for_the_outcome(days_
     found = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert len(found) == 1
     a = found[0]
-    assert a.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(days_ago))} went"
+    assert a.title == (f"Check whether the renewal of {fmt_date(d(days_ago))} went through: our records first, "
+                       "then ask Ann Lee")
     # The working day after it: asking before it had passed read "due Fri 26 Feb… 43 days
     # overdue" beside "passed 41 days ago" (Kestrel's, on a Sunday).
     assert 1 <= (a.due - d(days_ago)).days <= 3 and a.due.weekday() < 5
@@ -1002,7 +1003,7 @@ def test_the_question_how_a_lapsed_renewal_went_keeps_its_own_day():
                  touch(47, 1, type="email", direction="out", summary="Sent the renewal quote", commitments=(follow,)),
                  since=LONG_AGO, renewal=d(6), cadence=60)
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
-    assert a.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(6))} went"
+    assert a.title == f"Check whether the renewal of {fmt_date(d(6))} went through: our records first, then ask Ann Lee"
     assert [x.text for x in a.also] == ["Follow up on the renewal quote"]
     assert 1 <= (a.due - d(6)).days <= 3 and a.due.weekday() < 5
 

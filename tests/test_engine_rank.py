@@ -70,7 +70,7 @@ def test_a_lapsed_renewal_leads_the_promise_about_it_and_outranks_a_renewal_to_c
     coming = customer(*[touch(n, 1) for n in range(300, 0, -30)], since=LONG_AGO, value=14_200,
                       renewal=AS_OF + timedelta(days=20), slug="coming")
     (merged,) = [a for a in analyse(lapsed, config(), AS_OF).actions if a.kind == "renewal"]
-    assert merged.title == f"Call Ann Lee to confirm how the renewal of {fmt_date(d(6))} went"
+    assert merged.title == f"Check whether the renewal of {fmt_date(d(6))} went through: our records first, then ask Ann Lee"
     assert "(Also covers \u201cFollow up with Jo on the renewal quote\u201d.)" in merged.why
     # The renewal's own (working) day: asking how it went, due on the quote's day weeks before
     # it, made no sense (an account manager's objection).

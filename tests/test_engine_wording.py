@@ -36,7 +36,7 @@ BAD: tuple[tuple[str, str], ...] = (
 OPENINGS: dict[str, tuple[str, ...]] = {
     "reach-out": ("Check in with ", "Try ", "Rekindle: ", "Get back in touch with "),
     "answer": ("Answer",),
-    "renewal": ("Call ", "Email ", "Visit ", "Message ", "Meet "),
+    "renewal": ("Call ", "Email ", "Visit ", "Message ", "Meet ", "Ask ", "Check whether the renewal of "),
     "repair": ("Repair: ",),
     "personal": ("Wish ", "Mark the ", "Keep in touch with "),
     "broaden": ("Bring ", "Find a second contact", "Ask "),  # "Ask Freya … to introduce": a gatekeeper

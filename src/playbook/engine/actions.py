@@ -393,11 +393,14 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # and without a date the calls before the next renewal never come. It stays overdue
         # until someone edits the line it links to.
         out.append(Action(
-            kind="renewal", title=f"{verb(_person(customer, main))} {main or customer.name} to confirm how the "
-                                  f"renewal of {fmt_date(passed)} went",
+            # Our records first, then them: "Visit Rosalind Baptiste to confirm how the renewal went",
+            # for a renewal that is an invoice, read as a visit to ask whether they had paid (a
+            # seventh blind read).
+            kind="renewal", title=f"Check whether the renewal of {fmt_date(passed)} went through: our records first, "
+                                  f"then ask {main or customer.name}",
             why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
-                "needs no call. If they renewed, set renewal: to the next date (the call before it will come "
+                "needs no asking. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended."
                 + (f" Take what we owe them into it: {owing}." if owing else ""),
             due=passed + timedelta(days=1), priority="high", contact=main, owner=holder(customer, main, as_of),

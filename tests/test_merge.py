@@ -133,6 +133,23 @@ def test_the_renewal_actions_are_told_apart_by_their_step_not_their_wording() ->
     assert same_person([meet, lookalike]) == [meet, lookalike]
 
 
+@pytest.mark.parametrize("who, joined", [("Mark Ellery", True), ("Jo Brand", False)])
+def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_person(who: str, joined: bool) -> None:
+    """Ashby (a seventh blind read): its Phase 2 pricing, back from parking, came third and low
+    beside the question whether its support had renewed, both with Mark."""
+    lapsed = replace(action("Check whether the renewal of 31 Mar 2027 went through: our records first, then ask "
+                            "Mark Ellery", 1, "high"), kind="renewal", contact="Mark Ellery", renewal_step="lapsed")
+    back = replace(action("Take up again with Mark Ellery: Phase 2 committee-room pricing", 3, "low"), kind="answer",
+                   contact=who, reopened=True, why="Parked until 1 Apr 2027: ask whether it still stands.")
+    found = with_renewal([lapsed, back], renewal_passed=True)
+    if joined:
+        (one,) = found
+        assert one.title == lapsed.title and [r.text for r in one.also] == [back.title]
+        assert one.why.endswith(f"(Also covers \u201c{back.title}\u201d: {back.why})")
+    else:
+        assert found == [lapsed, back]
+
+
 def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_first() -> None:
     meet = replace(action("Meet Helen Marsh (Budget holder) before the renewal", 1, "high"), kind="renewal",
                    contact="Helen Marsh", renewal_step="coverage")

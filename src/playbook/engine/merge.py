@@ -107,7 +107,8 @@ def merge_similar(actions: list[Action], renewal_passed: bool = False) -> list[A
 
 def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
     """The call before a renewal and any other action about the renewal ('Follow up with Jo on
-    the renewal quote') are one conversation with the customer: one action, not two. Once the
+    the renewal quote'), or taking up again with the same person an ask back from parking, are
+    one conversation with the customer: one action, not two. Once the
     renewal date has gone by unrecorded, asking how it went leads: Saltmarsh's lapsed renewal
     read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
     # The call before the renewal (or the question how a lapsed one went), never a meeting with
@@ -116,8 +117,12 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
     call = next((a for a in actions if a.kind == "renewal" and a.renewal_step != "coverage"), None)
     if call is None:
         return actions
-    about = [a for a in actions if a is not call and a.kind in ("follow-up", "answer", "play")
-             and RENEWAL_WORD in action_topic(a)]
+    # So is taking up again, with the same person, what was parked until a day now gone by:
+    # Ashby's Phase 2 pricing, held "until spending controls lift", came third and low beside
+    # the question whether its support had renewed, both with Mark (a seventh blind read).
+    about = [a for a in actions if a is not call and (
+        (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
+        or (a.reopened and a.contact is not None and a.contact == call.contact))]
     if not about:
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
@@ -160,7 +165,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
-                             if a.renewal_step == "call" or (a.kind == "answer" and a.check)
+                             if a.renewal_step == "call" or (a.kind == "answer" and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.

@@ -1617,6 +1617,24 @@ def test_while_our_touches_go_unanswered_our_own_news_goes_in_the_next_message()
     assert "unanswered" not in b.why
 
 
+def test_while_our_touches_go_unanswered_the_anniversary_goes_in_the_next_message():
+    """Saltmarsh (a seventh blind read): "Mark the 4th anniversary", high, while our emails about
+    its renewal went unanswered. A line of thanks in the message that goes next, low."""
+    since = (AS_OF + timedelta(days=2)).replace(year=AS_OF.year - 4)
+    owed = promise("Send the revised quote", due=d(-5))
+    ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
+    c = customer(*[touch(n, 1, commitments=(owed,) if n == 70 else ()) for n in range(400, 60, -30)], *ours,
+                 since=since, cadence=60)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert a.title.startswith("Mark the 4th anniversary") and a.priority == "low"
+    assert a.why.endswith(" Our last 3 touches are unanswered: raise this in the one message that goes next "
+                          "(\u201cSend the revised quote\u201d), not in one of its own.")
+    answered = customer(*[touch(n, 1, commitments=(owed,) if n == 70 else ()) for n in range(400, 0, -30)],
+                        since=since, cadence=60)
+    (b,) = [a for a in analyse(answered, config(), AS_OF).actions if a.kind == "personal"]
+    assert b.priority == "high" and "unanswered" not in b.why
+
+
 @pytest.mark.parametrize("renewal_in", [18, 150])
 def test_a_meeting_with_a_quiet_decider_that_is_the_call_or_the_touch_stands_on_its_own(renewal_in):
     """Eighteen days before Calder's renewal, its email to Eleanor, which had taken in the call

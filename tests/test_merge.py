@@ -146,8 +146,32 @@ def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_perso
         (one,) = found
         assert one.title == lapsed.title and [r.text for r in one.also] == [back.title]
         assert one.why.endswith(f"(Also covers \u201c{back.title}\u201d: {back.why})")
+        # Before the renewal, the call leads it too, though the ask came back sooner (Lantern's
+        # call was led by "Take up again with Camille: Copilot", due in January).
+        call = replace(lapsed, title="Call Mark Ellery before the renewal on 31 Mar 2027", renewal_step="call",
+                       due=AS_OF + timedelta(days=20))
+        (two,) = with_renewal([call, back])
+        assert (two.title, two.due) == (call.title, call.due)
     else:
         assert found == [lapsed, back]
+
+
+def test_the_anniversary_of_working_together_joins_the_renewal_conversation() -> None:
+    """Saltmarsh (a seventh blind read): "Mark the 4th anniversary", high, on the day of a renewal
+    not yet confirmed: a line of thanks in the renewal conversation. A birthday stays its own."""
+    call = replace(action("Call Jo Armitage before the renewal on 14 Dec 2026", 1, "high"), kind="renewal",
+                   contact="Jo Armitage", renewal_step="call")
+    anniversary = replace(action("Mark the 4th anniversary of working with Saltmarsh Brewing Co. (Mon 14 Dec)", 3,
+                                 "high"), kind="personal")
+    birthday = replace(action("Wish Jo Armitage a happy birthday (Tue 15 Dec)", 4, "high"), kind="personal",
+                       contact="Jo Armitage")
+    (one, wish) = with_renewal([call, anniversary, birthday])
+    assert one.title == call.title and [r.text for r in one.also] == [anniversary.title] and wish == birthday
+    assert one.due == call.due  # the call's day, not the anniversary's: it leads
+    # Due before the call (Rosalind's 27 Nov, the call before her January renewal on 15 Dec):
+    # thanks weeks late would be no thanks.
+    early = replace(anniversary, due=call.due - timedelta(days=18))
+    assert with_renewal([call, early]) == [call, early]
 
 
 def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_first() -> None:

@@ -295,8 +295,12 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     # With nothing owed, the action that carries the touch the silence calls for is that message
     # (a meeting with a quiet decider read "not in one of its own" while it was the touch).
     carrier = None if lead is not None else next((a for a in found if TOUCH_NOTE in a.why), None)
+    # The anniversary of working together too: Saltmarsh's "Mark the 4th anniversary", high, on
+    # the day of a renewal its emails had gone unanswered about (a seventh blind read). A
+    # person's birthday is theirs, and stays.
     piled = [a for a in found if not a.internal and a is not carrier
-             and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a)))]
+             and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a))
+                  or (a.kind == "personal" and a.contact is None))]
     if not piled:
         return found
     lead = lead or carrier
@@ -315,7 +319,9 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}
-    return [replace(a, why=a.why + note(a)) if id(a) in ids else a for a in found]
+    # The anniversary goes in that message: a line of thanks in it, not a task of its own.
+    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.kind == "personal" else {}))
+            if id(a) in ids else a for a in found]
 
 
 #: What goes to them anyway while our touches go unanswered: what we owe them, and the touch.

@@ -107,8 +107,8 @@ def merge_similar(actions: list[Action], renewal_passed: bool = False) -> list[A
 
 def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
     """The call before a renewal and any other action about the renewal ('Follow up with Jo on
-    the renewal quote'), or taking up again with the same person an ask back from parking, are
-    one conversation with the customer: one action, not two. Once the
+    the renewal quote'), taking up again with the same person an ask back from parking, and the
+    anniversary of working together are one conversation with the customer: one action. Once the
     renewal date has gone by unrecorded, asking how it went leads: Saltmarsh's lapsed renewal
     read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
     # The call before the renewal (or the question how a lapsed one went), never a meeting with
@@ -122,7 +122,11 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
     # the question whether its support had renewed, both with Mark (a seventh blind read).
     about = [a for a in actions if a is not call and (
         (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
-        or (a.reopened and a.contact is not None and a.contact == call.contact))]
+        or (a.reopened and a.contact is not None and a.contact == call.contact)
+        # and the anniversary of working together, a line of thanks in it, when the conversation
+        # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
+        # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
+        or (_anniversary(a) and a.due >= call.due))]
     if not about:
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
@@ -142,7 +146,11 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # A check (done, or past helping?) never leads live work of the same job: Northgate's reply
     # to Simon was led by his engineer "through peak", gone by, and so scored as a tick-box,
     # with his service credit, still owed, in its parenthesis (an account manager's objection).
-    live = [a for a in group if not a.check] or group
+    # Nor does the anniversary of working together, or an ask back from parking: a line in the
+    # conversation they join (Lantern's renewal call was led by "Take up again with Camille:
+    # Copilot", parked until January, and due then).
+    live = [a for a in group if not a.check and not _anniversary(a) and not a.reopened] \
+        or [a for a in group if not a.check] or group
     firm = [a for a in live if a.firm]
     if lead is not None:
         # A lead given keeps its own day: "Call Jo to confirm how the renewal of 14 Dec went",
@@ -173,6 +181,11 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group), also_for=also_for(lead, others))
+
+
+def _anniversary(a: Action) -> bool:
+    """The anniversary of working together: a personal touch with nobody (a birthday has one)."""
+    return a.kind == "personal" and a.contact is None
 
 
 def _titles(a: Action) -> str:

@@ -134,6 +134,15 @@ def test_the_stage_says_the_day_a_late_promise_was_for_has_gone_by():
     assert [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
         "Promise \u201cBuild the laptops for the 22 November starters\u201d is 5 days overdue, and is for 22 Nov "
         "2026: deliver it before then."]
+    # Late, but not yet a let-down (a month), for a day to come by when it will be well late: at
+    # risk the day after that day, which is the day said.
+    _, r = laptops(for_days_ago=-3, due_days_ago=20)
+    assert r.stage.id != "at-risk" and [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
+        "Promise \u201cBuild the laptops for the 23 November starters\u201d is 20 days overdue; it puts the "
+        "relationship at risk if still open on 24 Nov 2026."]
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(
+        promise("Build the laptops for the 23 November starters", due=d(20)),)), since=LONG_AGO)
+    assert [analyse(c, config(), AS_OF + timedelta(days=k)).stage.id == "at-risk" for k in (3, 4)] == [False, True]
     _, r = laptops(for_days_ago=5, due_days_ago=20)   # late enough to put it at risk
     assert r.stage.id == "at-risk" and r.stage.reasons[0].text == (
         "Promise \u201cBuild the laptops for the 15 November starters\u201d was due 31 Oct 2026, 20 days overdue; "

@@ -317,12 +317,15 @@ def let_down(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds
 
 def let_down_on(late: list[OpenCommitment], t: Thresholds) -> date | None:
     """The day the late promises `late` (counted, most overdue first) would put the relationship at
-    risk if still open (`let_down`): the first one's more than twice `overdue_days` late, or the
-    second one's more than `overdue_days` late, whichever comes first."""
+    risk if still open (`let_down`): the first one's more than twice `overdue_days` late, the
+    second one's more than `overdue_days` late, or the day after the day one is for, when it
+    will be more than `overdue_days` late by then (most likely missed), whichever comes first."""
     dues = sorted(oc.due for oc in late if oc.due is not None)
     found = [dues[0] + timedelta(days=2 * t.overdue_days + 1)] if dues else []
     if len(dues) >= 2:
         found.append(dues[1] + timedelta(days=t.overdue_days + 1))
+    found += [oc.occasion.day + timedelta(days=1) for oc in late if oc.occasion is not None and oc.due is not None
+              and (oc.occasion.day - oc.due).days > t.overdue_days]
     return min(found, default=None)
 
 

@@ -724,6 +724,59 @@ def test_a_large_books_signatures_taken_by_workers_are_the_ones_taken_in_one_pro
     assert len(set(one.values())) == len(folders) > 2 and None not in one.values()
 
 
+@pytest.fixture(params=[1, 2])
+def analysing(request, monkeypatch):
+    """A first build's analysis in this process, or by forked workers (forced at any size)."""
+    if request.param == 2:
+        if not parallel_can_fork():
+            pytest.skip("needs fork (the folders are analysed by workers)")
+        monkeypatch.setattr("playbook.units.PARALLEL_MIN_FILES", 0)
+        monkeypatch.setattr("playbook.parallel.CHUNK", 1)
+    return request.param
+
+
+def test_a_first_builds_signatures_taken_as_it_reads_are_the_ones_a_pass_would_take(synthetic, tmp_path,
+                                                                                    trusting, analysing, monkeypatch):
+    """A first build takes each folder's signature as it reads the folder (`units.Signing`), not
+    in a pass of its own: the next build finds every folder as it was and reads none."""
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, jobs=analysing).ok
+    import playbook.units as units
+    read = []
+    original = units.read_folder
+    monkeypatch.setattr(units, "read_folder", lambda *a, **k: read.append(a[0]) or original(*a, **k))
+    again = build(root, out, jobs=analysing)
+    assert again.unchanged and read == []
+
+
+def test_a_note_saved_while_a_first_build_reads_its_folder_is_read_by_the_next(synthetic, tmp_path, trusting,
+                                                                                analysing, monkeypatch):
+    """The signatures a first build takes as it reads (`units.Signing`) trust no file saved after
+    the build began: a note saved while its folder is read is read again by the next build.
+    Taken against a later clock, the new times would stand beside the old bytes, and the next
+    build would keep the old text: a silently wrong site."""
+    import playbook.units as units
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    folder = sorted((root / "content" / "customers").iterdir())[3]
+    note = sorted((folder / "interactions").glob("*.md"))[0]
+    original = units.read_folder
+
+    def saving_meanwhile(f, *a, **k):
+        if f.name == folder.name and b"Saved Meanwhile" not in note.read_bytes():
+            note.write_text(note.read_text() + "\nSaved Meanwhile.\n")
+        return original(f, *a, **k)
+
+    monkeypatch.setattr(units, "read_folder", saving_meanwhile)
+    assert build(root, out, jobs=analysing).ok
+    monkeypatch.setattr(units, "read_folder", original)
+    report = build(root, out, jobs=analysing)
+    assert not report.unchanged
+    same(tree(out), cold(root))
+    assert b"Saved Meanwhile" in (out / "customers" / folder.name / "index.html").read_bytes()
+
+
 #: The folder whose signature waits (`_late_sign`), and for which file. Set before the
 #: workers are forked, which inherit it.
 _LATE: dict = {}

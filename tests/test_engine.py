@@ -655,7 +655,9 @@ def test_a_chase_long_past_its_day_goes_through_a_second_contact(late, chased, h
     if helper is None:
         assert (a.title, a.contact) == (f"Chase {first} for the staff list", chased)
     else:
-        assert (a.title, a.contact) == (f"Ask {helper} to help: Chase {first} for the staff list", helper)
+        # Not "Chase Bo" in a title with Ann; still a to-do, ranked and labelled as one.
+        assert (a.title, a.contact, a.chase) == (f"Ask {helper} to help with the staff list", helper, True)
+        assert a.score_reasons[0] == "a to-do we noted (+25)"
         assert (f"Still not in, {late} days past its day: ask {helper}, the primary contact, to help move it, as a "
                 f"favour, not a complaint about {first}.") in a.why
 

@@ -15,7 +15,7 @@ from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
-from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, is_chase, waiting_since
+from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chased_thing, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, holder, main_contact, not_now, once, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
@@ -159,7 +159,9 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         if helper is not None:
             # Fernhill's "Chase Sarah for the staff list", by email, 58, then 122, then 194 days
             # late, with Dr Qureshi, the primary contact, never asked (a seventh blind read).
-            title = f"Ask {helper} to help: {title}"
+            # Not "Chase Sarah" in a title with Dr Qureshi: she was "burned by the last provider".
+            thing = chased_thing(text)
+            title = f"Ask {helper} to help with {thing}" if thing else f"Ask {helper} to help: {title}"
             who = first_name(contact) if contact else "them"
             why += (f" Still not in, {days(late)} past its day: ask {helper}, the primary contact, to help move it, "
                     f"as a favour, not a complaint about {who}.")
@@ -175,7 +177,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             # Done and not ticked, or past helping: a check to make, not work ranked above the
             # renewal call four days off (Lantern's pre-Christmas check, in April).
             due=due, priority=("medium" if check else "high") if late > 0 else
-            "medium" if (due - as_of).days <= 7 else "low", check=check, missed=missed,
+            "medium" if (due - as_of).days <= 7 else "low", check=check, missed=missed, chase=is_chase(text),
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.

@@ -27,6 +27,18 @@ CHASE_VERBS = ("chase", "remind", "nudge", "wait for", "check with")
 _FOLLOW_UP_WITH = re.compile(r"(?i:follow[- ]?up\s+with)\s+[A-Z]")
 
 
+#: What a to-do chases, after its verb and whom: 'Chase Sarah for the staff list' → 'the staff list'.
+_CHASED = re.compile(r"(?i:chase|remind|nudge|wait\s+for|check\s+with|follow[- ]?up\s+with)\s+"
+                     r"(?:[A-Z][\w'’.-]*\s+){1,3}(?i:for|about|on|over|re|regarding)\s+(\S.*)")
+
+
+def chased_thing(text: str) -> str | None:
+    """What a to-do waiting on a person chases, without the chasing: 'Chase Sarah for the staff
+    list' → 'the staff list'; None when it names nobody to chase."""
+    found = _CHASED.match(text.strip())
+    return found.group(1).rstrip(".") if found else None
+
+
 def is_chase(text: str) -> bool:
     """Whether a task item is a to-do waiting on the customer, not a promise to them: it stays
     an action, late when late, but breaks no promise (no risk to the relationship, no promise

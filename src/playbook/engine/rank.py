@@ -88,7 +88,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     """The score's parts as (points, why), the largest stakes first after the kind."""
     out: list[tuple[float, str]] = []
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
-    if a.kind == "follow-up" and is_chase(a.title):
+    if a.kind == "follow-up" and (a.chase or is_chase(a.title)):
         what = "a to-do we noted"
     if a.internal:
         # A chore for the team (a review at stand-up) comes after the work with the customer it is
@@ -156,7 +156,7 @@ FOR_THEM = ("follow-up", "answer", "tell")
 def new_business(a: Action, customer: Customer) -> Opportunity | None:
     """The open opportunity an action is the work for, by the words of it and of what it
     covers (a quote promised, the ask for it), if one with a value is."""
-    if a.kind not in FOR_THEM or is_chase(a.title):
+    if a.kind not in FOR_THEM or a.chase or is_chase(a.title):
         return None
     words = topic(" ".join((a.title, *(r.text for r in a.also))))
     found = [o for o in customer.opportunities if o.status == "open" and o.value and similar(words, topic(o.what))]

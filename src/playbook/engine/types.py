@@ -299,6 +299,9 @@ class Action(Record):
     """A promise already well late when the day it was for came (not in doubt): most likely
     missed, and the stage's reason the account is at risk. Owning it is high priority, but
     its lateness since that day adds no urgency (`rank`): it can no longer be helped."""
+    chase: bool = False
+    """A follow-up that is a to-do waiting on them (`owed.is_chase` of its text), whatever its
+    title says ("Ask Dr Imran Qureshi to help with the staff list")."""
     answers: Source | None = None
     """The ask a follow-up is the work for (`Occasion.ask`): one job with answering it."""
     lead_begun: date | None = None

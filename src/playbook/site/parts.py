@@ -277,7 +277,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
     return ActionView(
         title=a.title, why=a.why, kind=a.kind, priority=a.priority,
         # A chase is a to-do waiting on them, not a promise (engine.owed.is_chase).
-        kind_label="To-do" if a.kind == "follow-up" and is_chase(a.title) else KIND_LABELS.get(a.kind, a.kind),
+        kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else KIND_LABELS.get(a.kind, a.kind),
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
         due_tokens=due_tokens(n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),

@@ -737,9 +737,8 @@ def test_asking_whether_their_side_has_started_leads_the_meeting_with_the_quiet_
                  contacts=_people((), ("decision maker",), False))
     (one,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert one.title == f"Ask Bo Chan whether their side has started the renewal of {fmt_date(renewal)}, or for an extension"
-    call = renewal - timedelta(days=77)
-    assert one.due == call - timedelta(days=max(0, call.weekday() - 4))   # the call's day, not the meeting's
-    assert one.lead_begun == AS_OF - timedelta(days=11)
+    # Due from the day their time began (the call's day was before it): not the meeting's day.
+    assert one.lead_begun == AS_OF - timedelta(days=11) and one.due == one.lead_begun
     # The meeting it covers keeps its reason: Bo has not been heard from.
     assert f"(Also covers \u201cMeet Bo Chan (decision maker) before the renewal on {fmt_date(renewal)}\u201d: " in one.why
 

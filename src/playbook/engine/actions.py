@@ -492,6 +492,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         title = (f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else
                  f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}")
+        if begun is not None:
+            # The question is due from the day their time began: "71 days overdue" from the
+            # visit's day in January read as if it could have been asked then (a seventh blind read).
+            due = max(due, begun)
         out.append(Action(
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",

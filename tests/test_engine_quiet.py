@@ -626,6 +626,10 @@ def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
                                        "turning at risk then." in soon.why
     later = meet(opens - timedelta(days=15))
     assert later.priority == "medium" and "turning at risk" not in later.why
+    # Due before that day (Kestrel's call to Nadia, due 5 Feb, said "heard from before 26 Jan":
+    # a seventh blind read), and said only while the account is short of at risk.
+    assert soon.due <= opens - timedelta(days=1)
+    assert "turning at risk" not in meet(opens).why
 
 
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():

@@ -67,8 +67,10 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
     if tip is None or (tip[0] - as_of).days > TIPPING_SOON_DAYS:
         return found
     day, names = tip
-    return [replace(a, priority="high", why=f"{a.why} Heard from before {fmt_date(day)}, they keep the account "
-                                            "from turning at risk then.")
+    # Due before that day: Kestrel's call to Nadia, due 5 Feb, said "heard from before 26 Jan"
+    # (a seventh blind read).
+    return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))),
+                    why=f"{a.why} Heard from before {fmt_date(day)}, they keep the account from turning at risk then.")
             if a.contact in names and not a.internal and a.kind in ("renewal", "play") else a for a in found]
 
 
@@ -172,7 +174,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
             flags += gaps
             found += meet
-            found = tipping_soon(found, key_people_tip(customer, tl, as_of, t), as_of)
+            if stage.id != "at-risk":  # (already at risk, it cannot turn so: Calder's read it did)
+                found = tipping_soon(found, key_people_tip(customer, tl, as_of, t), as_of)
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])

@@ -626,10 +626,25 @@ def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
                                        "turning at risk then." in soon.why
     later = meet(opens - timedelta(days=15))
     assert later.priority == "medium" and "turning at risk" not in later.why
-    # Due before that day (Kestrel's call to Nadia, due 5 Feb, said "heard from before 26 Jan":
-    # a seventh blind read), and said only while the account is short of at risk.
-    assert soon.due <= opens - timedelta(days=1)
-    assert "turning at risk" not in meet(opens).why
+
+
+def test_the_call_with_a_key_person_about_to_tip_the_account_is_due_before_that_day():
+    """Kestrel (a seventh blind read): "Call Nadia Farouk before the renewal…", due 5 Feb, said
+    "Heard from before 26 Jan 2027, they keep the account from turning at risk then". Already at
+    risk for something else (Calder), it says nothing of turning."""
+    ann = [touch(n, 1) for n in range(380, 79, -30)]                        # last heard 80 days ago
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in (60, 40, 20)]
+    people = (contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"))
+    c = customer(*ann, *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50), contacts=people)
+    tips = AS_OF + timedelta(days=11)                                      # Ann unheard for over 90 days
+    (call,) = [a for a in rel(c).actions if a.kind == "renewal"]
+    assert call.contact == "Ann Lee" and f"Heard from before {fmt_date(tips)}" in call.why
+    assert call.due == tips - timedelta(days=1)                              # not 3 weeks before the renewal
+    sour = customer(*ann, *bo, touch(3, -2, type="meeting", with_=("Bo Chan",)), since=LONG_AGO, cadence=30,
+                    renewal=AS_OF + timedelta(days=50), contacts=people)
+    r = rel(sour)
+    (call,) = [a for a in r.actions if a.kind == "renewal"]
+    assert r.stage.id == "at-risk" and "turning at risk" not in call.why
 
 
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():

@@ -94,9 +94,11 @@ def test_overdue_commitment_threshold(overdue, second, at_risk):
     assert (r.stage.id == "at-risk") is at_risk
     if not at_risk and overdue > 0:
         # The stage it is in says so, and the day it would tip over.
-        tip = min([d(overdue) + timedelta(days=29)] + ([d(second) + timedelta(days=15)] if second else []))
-        assert any(x.text.endswith(f"it puts the relationship at risk if still open on {fmt_date(tip)}.")
-                   for x in r.stage.reasons)
+        alone = d(overdue) + timedelta(days=29)
+        said = (f"if still open on {fmt_date(alone)}." if not second else
+                f"if both are still open on {fmt_date(d(second) + timedelta(days=15))}, or if \u201cSend the revised "
+                f"quote\u201d still is on {fmt_date(alone)}.")
+        assert any(x.text.endswith(f"it puts the relationship at risk {said}") for x in r.stage.reasons), r.stage.reasons
     if at_risk:
         assert "Send the revised quote" in r.stage.reasons[0].text
         assert f"{overdue} days overdue" in r.stage.reasons[0].text
@@ -116,10 +118,10 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     texts = [x.text for x in r.stage.reasons]
     assert r.stage.id == "steady"
     assert not any("no overdue promise" in t for t in texts), texts
-    # At risk once the second is more than 14 days overdue (or the first more than 28 days).
-    tips = fmt_date(min(d(3) + timedelta(days=15), d(8) + timedelta(days=29)))
+    # At risk once the second is more than 14 days overdue, or the first alone more than 28 days.
+    tips, alone = fmt_date(d(3) + timedelta(days=15)), fmt_date(d(8) + timedelta(days=29))
     assert (f"2 promises are overdue, the most \u201cSend the revised quote\u201d, by 8 days; it puts the relationship "
-            f"at risk if still open on {tips}.") in texts
+            f"at risk if both are still open on {tips}, or if \u201cSend the revised quote\u201d still is on {alone}.") in texts
     reason = next(x for x in r.stage.reasons if "promises are overdue" in x.text)
     assert reason.source.line == 9 and f"/{d(40)}-call-" in reason.source.path
 

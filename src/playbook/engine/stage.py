@@ -677,6 +677,14 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
         tip = let_down_on(counted, t)
         tips = f" if still open on {fmt_date(tip)}" if tip is not None else ""
         what = f"\u201c{first.commitment.text}\u201d"
+        dues = sorted(oc.due for oc in counted if oc.due is not None)
+        if len(dues) >= 2 and tip == dues[1] + timedelta(days=t.overdue_days + 1):
+            # The day two of them tip it, and the day the first alone would: Westmarch read "at risk
+            # if still open on 16 Dec" of its training session, the day its quote would tip it
+            # with it (a seventh blind read).
+            alone = dues[0] + timedelta(days=2 * t.overdue_days + 1)
+            tips = (f" if {'both are' if len(counted) == 2 else 'two of them are'} still open on {fmt_date(tip)}"
+                    + (f", or if {what} still is on {fmt_date(alone)}" if alone > tip else ""))
         # Its day gone by: Kestrel's laptops "for the 1 December starters" read as if there were
         # still time on 4 Dec.
         gone = first.gone_by(as_of)

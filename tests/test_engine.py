@@ -756,6 +756,20 @@ def test_the_brief_names_the_day_their_lead_time_must_start(in_days, says):
             in point) is says
 
 
+def test_once_their_lead_time_runs_unheard_the_brief_asks_that_first_and_takes_what_we_owe_into_it():
+    """St Aldhelm's brief, six days before its renewal, opened with "First see to what we owe
+    them: …", a question 239 days old, and only then whether their side had started (a seventh
+    blind read); the action that leads asks that."""
+    from playbook.engine.brief import talking_points
+    asks = (ask("Whether the nurse-call system can be integrated", d(100)),)
+    c = customer(*steady_history(until_days_ago=30), since=LONG_AGO, renewal=AS_OF + timedelta(days=45),
+                 renewal_lead=56, asks=asks)                        # their 8 weeks began 11 days ago, unheard
+    (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
+    question = point.index("ask whether their side has started, or for an extension.")
+    assert question < point.index(" Take what we owe them into it: \u201cWhether the nurse-call system")
+    assert "First see to" not in point
+
+
 @pytest.mark.parametrize("heard_days_ago, cadence, at_risk", [(30, 14, True), (30, 30, False), (12, 10, True),
                                                                (12, 30, False), (8, 5, False)])
 def test_their_lead_time_running_in_a_silence_past_the_cadence_puts_it_at_risk(heard_days_ago, cadence, at_risk):

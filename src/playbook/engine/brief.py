@@ -62,8 +62,14 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
                 if begun is not None else
                 f" Their side needs {weeks_or_days(c.renewal_lead)} to renew: it must start by {fmt_date(starts)}."
                 if c.renewal_lead and starts >= as_of else "")
-        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{first}"
-                          f"{lead}{_last_renewal(c, as_of)}", c.at("renewal")))
+        # Begun unheard, that question comes first, as the action that leads asks it: St
+        # Aldhelm's brief, six days before, opened with a question 239 days old (a seventh blind read).
+        if begun is not None and (complaints or owing):
+            first = (f" Take the open complaint ({fmt_date(complaints[0].date)}) into it." if complaints else
+                     f" Take what we owe them into it: {owing[0]}{more}.")
+        said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
+        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{said}"
+                          f"{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing
         # in particular" under a stage at risk for it (an account manager's objection).

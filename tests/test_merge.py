@@ -174,6 +174,19 @@ def test_the_anniversary_of_working_together_joins_the_renewal_conversation() ->
     assert with_renewal([call, early]) == [call, early]
 
 
+def test_a_play_with_the_person_asked_whether_a_renewal_went_through_joins_that_question() -> None:
+    """Ashby on 5 Jun (an eighth blind read): "Check in before their budget-setting round", with
+    Mark, stood beside asking Mark whether the renewal went through; Mark "hates being chased".
+    The question leads, though the play fell due first."""
+    lapsed = replace(action("Check whether the renewal of 31 Mar 2027 went through: our records first, then ask "
+                            "Mark Ellery", 10, "high"), kind="renewal", contact="Mark Ellery", renewal_step="lapsed")
+    play = replace(action("Check in before their budget-setting round", 2, "low"), kind="play", contact="Mark Ellery")
+    other = replace(play, contact="Jo Brand")
+    one, kept = same_person([lapsed, play, other])
+    assert (one.title, one.due, [r.text for r in one.also]) == (lapsed.title, lapsed.due, [play.title])
+    assert kept == other
+
+
 def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_first() -> None:
     meet = replace(action("Meet Helen Marsh (Budget holder) before the renewal", 1, "high"), kind="renewal",
                    contact="Helen Marsh", renewal_step="coverage")

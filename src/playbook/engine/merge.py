@@ -206,10 +206,13 @@ def same_person(actions: list[Action]) -> list[Action]:
     same person (it goes to whoever decides), and a team play about them (a value review with
     the CFO who holds the budget) are one conversation; so are the renewal call and a play
     about the person it is with, with no such meeting due (a sponsor call with Pete, who
-    decides the renewal, beside the call before it with Pete)."""
+    decides the renewal, beside the call before it with Pete), and so are the question whether
+    a renewal gone by went through and a play with the person it asks."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
     for a in actions:
-        if a.kind == "renewal" and a.renewal_step == "call" and a.contact and a.contact not in meets:
+        # (or the question whether a renewal gone by went through: Ashby's budget-round check-in
+        # with Mark stood beside asking Mark that, and Mark "hates being chased": a blind read)
+        if a.kind == "renewal" and a.renewal_step in ("call", "lapsed") and a.contact and a.contact not in meets:
             meets[a.contact] = a
     # With no such meeting or call, two plays with one person are one conversation too: St
     # Aldhelm's value review with finance and the budget-round check-in, both with Anjali.
@@ -228,11 +231,12 @@ def same_person(actions: list[Action]) -> list[Action]:
         if a.contact in meets and meets[a.contact] is a:
             # The one due first leads, so its reason says why it is due then: a sponsor call
             # that "has applied since 5 Dec" read 53 days overdue, from the meeting it covered.
-            # Unless their time to renew has begun unheard: asking whether it has started leads,
-            # on the call's day (St Aldhelm's, 25 Mar: led by the meeting with Helen due 16 Oct).
+            # Unless their time to renew has begun unheard: asking whether it has started leads
+            # (St Aldhelm's, 25 Mar: led by the meeting with Helen due 16 Oct); and so does asking
+            # whether a renewal gone by went through.
             group = [a, *(j for j in joined if j.contact == a.contact)]
             a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())),
-                        next((x for x in group if x.lead_begun is not None), None))
+                        next((x for x in group if x.lead_begun is not None or x.renewal_step == "lapsed"), None))
         out.append(a)
     return out
 

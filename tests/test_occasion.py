@@ -297,11 +297,13 @@ def test_a_promise_that_is_its_notes_business_is_for_their_day_the_note_names():
     assert [x.source for x in a.also] == [starters.source]   # one action with the readiness call
     (b,) = [a for a in acts if a.title == other.text]
     assert "It is for" not in b.why and not b.also
-    # After the day: gone by, a check, not "tell them when it will come".
+    # After the day: gone by, a check, not "tell them when it will come"; and part of asking Ann
+    # how the day went (Loomwork had the two side by side: an eighth blind read).
     later = AS_OF + timedelta(days=30)
-    (a,) = [a for a in analyse(c, config(), later).actions if a.title == p.text]
+    (a,) = [a for a in analyse(c, config(), later).actions if p.text in [r.text for r in a.also]]
+    assert a.title.startswith("Ask Ann Lee how it went: First day of the five starters")
     assert "It was for \u201cFirst day of the five starters\u201d (23 Nov 2026), which has gone by" in a.why
-    assert a.check and "what we will do now" in a.why
+    assert "what we will do now" in a.why and a.score_reasons[0] == "after a day that matters to them (+15)"
     # Someone else's note naming the day, or a day that is not theirs: untied.
     for body, with_ in ((f"First day Monday {when.day} {when:%B}.\n", ("Bo Chan",)),
                         (f"First day Monday {(when + timedelta(days=1)).day} {when:%B}.\n", ("Ann Lee",))):

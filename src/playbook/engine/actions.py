@@ -536,7 +536,7 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
                     why=f"{sentence(e.what)[:-1]} was on {fmt_date(e.on)}: ask how it went, and whether anything on "
                         f"our side is still to put right (a touch with {who or 'them'} logged since counts).{gone}",
                     due=e.on + timedelta(days=1), priority="medium", contact=who, owner=_owner(customer),
-                    source=e.source, customer=customer.slug,
+                    source=e.source, customer=customer.slug, occasion=e.source,
                 ))
             continue
         due = weekday_before(e.on - timedelta(days=e.prepare))

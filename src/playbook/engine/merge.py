@@ -173,7 +173,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
-                             if a.renewal_step == "call" or (a.kind == "answer" and (a.check or a.reopened))
+                             if a.renewal_step == "call" or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.
@@ -286,16 +286,19 @@ def same_day(actions: list[Action]) -> list[Action]:
     it are one conversation: Loomwork had "Send the device order confirmation to Marta" and
     "Call Marta Ruiz to confirm all is ready" for the same starters' first day, side by side
     (an account manager's objection). The promise leads (its date is firm)."""
-    checks = {a.source: a for a in actions if a.kind == "prepare" and a.source is not None}
+    # After the day, asking how it went is that conversation (Loomwork's "Ask Marta Ruiz how it
+    # went" beside the promise to send her the device order confirmation: an eighth blind read).
+    checks = {a.source: a for a in actions if a.source is not None and (
+        a.kind == "prepare" or (a.kind == "personal" and a.occasion == a.source))}
     days: dict[Source, list[Action]] = {}  # a day's check → the promises for it
     for a in actions:
-        if a.occasion is not None and a.occasion in checks:
+        if a.occasion is not None and a.occasion in checks and checks[a.occasion] is not a:
             days.setdefault(a.occasion, []).append(a)
     if not days:
         return actions
     out = []
     for a in actions:
-        if a.kind == "prepare" and a.source in days:
+        if a.source in days and checks.get(a.source) is a:
             continue  # in the group of the first promise for its day
         group = days.get(a.occasion) if a.occasion is not None else None
         if group is not None:

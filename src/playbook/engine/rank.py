@@ -34,6 +34,8 @@ KIND_POINTS: dict[str, tuple[int, str]] = {
     "personal": (5, "a personal touch"),
     "broaden": (5, "widening the relationship"),
 }
+#: Asking how one of their days went (`actions.prepare`, after the day): about that day.
+AFTER_DAY_POINTS = (15, "after a day that matters to them")
 #: A chore for the team, whatever its rule's kind.
 INTERNAL_POINTS = (-10, "a chore for the team")
 #: A late promise as likely done as not, or past helping (`Action.check`): a check, whose lateness
@@ -90,6 +92,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
     if a.kind == "follow-up" and (a.chase or is_chase(a.title)):
         what = "a to-do we noted"
+    if a.kind == "personal" and a.occasion is not None and a.occasion == a.source:
+        # Asking how their day went (a move, the starters' first day) is about that day, not a
+        # greeting: Kestrel's "Ask Joe Whitcombe how it went" after a fixed-price move ranked as
+        # "a personal touch (+5)" (blind reads, twice).
+        points, what = AFTER_DAY_POINTS
     if a.internal:
         # A chore for the team (a review at stand-up) comes after the work with the customer it is
         # about: Northgate's "Review account health" ranked above Simon's two conditions.

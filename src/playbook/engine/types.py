@@ -285,8 +285,8 @@ class Action(Record):
     """Others of the team whose list it is on too, besides `owner`: those its text names ('Book an
     exec call between Maya and Simon', written by Tomás) and the owners of the jobs merged into it."""
     occasion: Source | None = None
-    """The customer's date (customer.yaml `dates`) a follow-up is for, or a 'prepare' checks:
-    the two are one conversation (`merge.same_day`)."""
+    """The customer's date (customer.yaml `dates`) a follow-up is for, a 'prepare' checks, or a
+    personal touch asks how it went (after the day): one conversation (`merge.same_day`)."""
     check: bool = False
     """A late promise as likely done and not ticked as broken (`OpenCommitment.in_doubt`: the
     ask it answers is marked done, or its day went by before it was well late), or an ask

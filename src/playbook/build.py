@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .site_files import Carried
-    from .units import Book, Signing, Unit
+    from .units import Book, Unit
 
 __all__ = ["BuildError", "BuildReport", "Session", "build"]
 
@@ -162,15 +162,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     inp = b.inputs
     salt = key("signature", inp.config_digest, str(root))
     ahead: dict = {}
-    signing = None
     if not persistent:
         sigs: dict[str, str | None] = {}
-    elif carried is None and last is None and sign is manifest.signatures:
-        # A first build: each folder's signature is taken by the process that reads it, just
-        # before it does (`units.Signing`), not in a pass over every file before the analysis.
-        from .units import Signing
-        signing = Signing(salt, time.time_ns())
-        sigs = signing.found
     elif carried is None and last is not None and sign is manifest.signatures:
         # Once a folder is found changed, this process reads back the units of the others as
         # last built while workers take the rest of the signatures (`units.read_ahead`); the
@@ -203,7 +196,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
 
     def analysis() -> None:
         ran.append(True)
-        analysed.append(_analyse(root, b, inp, memo, persistent, jobs, templates, carried, ahead, signing))
+        analysed.append(_analyse(root, b, inp, memo, persistent, jobs, templates, carried, ahead))
     ran: list[bool] = []
     analysed: list[tuple[Environment, list[Unit], Book, list[Problem]]] = []
     unlike = None
@@ -384,8 +377,7 @@ class Session:
 
 
 def _analyse(root: Path, b: Begun, inp: Inputs, memo: Memo, persistent: bool, jobs: int | None, templates: str,
-             carried: Carried | None, ahead: dict[str, Unit],
-             signing: Signing | None = None) -> tuple[Environment, list[Unit], Book, list[Problem]]:
+             carried: Carried | None, ahead: dict[str, Unit]) -> tuple[Environment, list[Unit], Book, list[Problem]]:
     """The templates compiled, every folder's unit (`ahead`: those read ahead, see `run`), the
     book, and every problem found."""
     from .check import available_problems
@@ -399,7 +391,7 @@ def _analyse(root: Path, b: Begun, inp: Inputs, memo: Memo, persistent: bool, jo
         carried.envs = {templates: env}
     for slug in [slug for slug, u in ahead.items() if inp.known.get(slug) != u.pkey]:
         del ahead[slug]  # changed since: not held while the changed folders are analysed
-    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead, signing)
+    units = analyse_all(b.folders, inp, memo, jobs, carried.analysed if carried is not None else None, ahead)
     ahead.clear()
     book = gather(b.folders, units)
     problems = sorted_problems([*b.top, *template_problems(root, env), *book.problems,

@@ -35,7 +35,6 @@ from .inputs import Inputs
 from .limits import MAX_FILE_BYTES, MAX_NOTE_BYTES
 from .listed import action_facts, row_facts
 from .load import load_customer
-from .manifest import signature
 from .markdown import Note, parse_note
 from .folders import CUSTOMERS_DIR, ignored
 from .memo import Memo, digest, fingerprint, key
@@ -508,37 +507,18 @@ def full_unit(u: Unit, inp: Inputs, memo: Memo) -> Unit:
     return analyse_folder(inp.root / CUSTOMERS_DIR / u.slug, f"{CUSTOMERS_DIR}/{u.slug}", inp, memo)
 
 
-class Signing(Struct):
-    """A first build's folder signatures, each taken just before its folder is read (by the
-    process reading it) rather than in a pass of their own before the analysis: `salt` and
-    `now` as `manifest.signatures` takes them; `found` by folder name."""
-
-    salt: str
-    now: int
-    found: dict[str, str | None] = field(default_factory=dict)
-
-
-def _signed(item: tuple[Path, str], signing: Signing | None) -> str | None:
-    # Against `now`, taken before anything was read: a file saved since then, before or after
-    # this, has no signature the next build trusts, so it is read again (taken against a later
-    # clock, the new times would stand beside the old bytes).
-    return signature(item[0], item[1], signing.salt, signing.now) if signing is not None else None
-
-
-def _analyse_task(item: tuple[Path, str], share: dict) -> tuple[bytes, bytes, str | None]:
-    """In a worker: the folder's signature (`Signing`), its unit, pickled slim, and its blobs
-    (both kept for the next build): the build makes every file over all customers from them."""
-    sig = _signed(item, share["signing"])
+def _analyse_task(item: tuple[Path, str], share: dict) -> tuple[bytes, bytes]:
+    """In a worker: the folder's unit, pickled slim, and its blobs (both kept for the next
+    build): the build makes every file over all customers from them."""
     u = analyse_folder(item[0], item[1], share["inputs"], share["memo"])
     pickled, blobs = slim_pickle(u), blobs_pickle(u)
     share["memo"].put_pickled("slim", u.akey, pickled)
     share["memo"].put_pickled("blobs", u.akey, blobs)
-    return pickled, blobs, sig
+    return pickled, blobs
 
 
 def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: int | None = None,
-                last: Analysed | None = None, ahead: dict[str, Unit] | None = None,
-                signing: Signing | None = None) -> list[Unit]:
+                last: Analysed | None = None, ahead: dict[str, Unit] | None = None) -> list[Unit]:
     """Every customer folder as a Unit, in folder order. A folder whose files stat as when they
     were hashed is taken as `serve` keeps it in memory, else slim from the memo (nothing of it
     is read). The rest are read, hashed, parsed and analysed unless the memo holds them: on a
@@ -583,20 +563,9 @@ def analyse_all(folders: list[tuple[Path, str]], inp: Inputs, memo: Memo, jobs: 
     if jobs is None and not big:
         n = 1
     if n <= 1 or not can_fork() or not memo.on_disk:
-        def here(f: Path, rel: str) -> Unit:
-            sig = _signed((f, rel), signing)
-            u = _stored_slim(analyse_folder(f, rel, inp, memo), memo, big)
-            if signing is not None:
-                signing.found[f.name] = sig
-            return u
-        made = (here(f, rel) for f, rel in todo)
+        made = (_stored_slim(analyse_folder(f, rel, inp, memo), memo, big) for f, rel in todo)
     else:
-        def back(f: Path, s: bytes, b: bytes, sig: str | None) -> Unit:
-            if signing is not None:
-                signing.found[f.name] = sig
-            return _slim_back(s, memo, b)
-        made = (back(f, *r) for (f, _), r in zip(todo, ordered_map(_analyse_task, todo, n, inputs=inp, memo=memo,
-                                                                      signing=signing)))
+        made = (_slim_back(s, memo, b) for s, b in ordered_map(_analyse_task, todo, n, inputs=inp, memo=memo))
     found = [u if u is not None else next(made) for u in units]
     if last is not None:
         last.day, last.git_digests, last.units = day, inp.git_digests, {u.slug: u for u in found}

@@ -54,6 +54,12 @@ def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
     return tuple(oc for oc in open_ if not is_chase(oc.commitment.text))
 
 
+def well_late(open_: tuple[OpenCommitment, ...], as_of: date, overdue_days: int) -> list[OpenCommitment]:
+    """The promises more than `overdue_days` late and not in doubt (`OpenCommitment.in_doubt`):
+    what the stage weighs as broken, and the brief and the renewal point as owed."""
+    return [oc for oc in promises(open_) if oc.overdue_days > overdue_days and not oc.in_doubt(as_of, overdue_days)]
+
+
 def worked_for(open_: tuple[OpenCommitment, ...]) -> set[Source]:
     """The asks (their lines) an open promise is the work for (`Occasion.ask`): waiting on that
     promise, not on an answer of their own."""
@@ -201,8 +207,7 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     or like words) waits on that promise, which is a debt only once late: Brightwell's brief put
     "Network drops for the Haas machines, waiting 16 days" before its renewal while the
     switches' lead time we promised was not yet due."""
-    late = sorted(((oc.overdue_days, oc.commitment.text) for oc in promises(open_)
-                   if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days)),
+    late = sorted(((oc.overdue_days, oc.commitment.text) for oc in well_late(open_, as_of, t.overdue_days)),
                   key=lambda x: -x[0])
     # One that is the same job as an open promise (`promised`) is weighed as that promise: the
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.

@@ -18,7 +18,7 @@ from ..config import Thresholds
 from ..limits import LATEST
 from ..model import STAGE_LABELS, Ask, Customer, Event, Interaction, Opportunity, Pause
 from .dates import lead_unheard, renewal_call_days, renewal_lapsed, renewal_window
-from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promises, waiting_since, worked_for
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promises, waiting_since, well_late, worked_for
 from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
@@ -310,7 +310,7 @@ def let_down(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thresholds
     `overdue_days` late (a month, by default), or most likely missed (`missed_by`), or two or
     more promises more than `overdue_days` late. A single one late by less is a warning: with a
     silence or a setback beside it, it is one of their reasons (`at_risk`)."""
-    late = [oc for oc in promises(commitments) if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days)]
+    late = well_late(commitments, as_of, t.overdue_days)
     return len(late) >= 2 or any(oc.overdue_days > 2 * t.overdue_days or oc.missed_by(as_of, t.overdue_days) is not None
                                  for oc in late)
 
@@ -334,15 +334,14 @@ def broken_promises(commitments: tuple[OpenCommitment, ...], as_of: date, t: Thr
     a let-down: `let_down`). One in doubt (its ask marked done, its day gone by before it was
     late) is said, not a risk (late_promises_reason)."""
     out = []
-    for oc in promises(commitments):
-        if oc.overdue_days > t.overdue_days and not oc.in_doubt(as_of, t.overdue_days):
-            # Well late when its day came: most likely missed, as its action says (Lantern's read
-            # "if it was done, tick it" here and "most likely missed" there: a fourth blind read).
-            lag = oc.missed_by(as_of, t.overdue_days)
-            gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by, and it was {days(lag)} late by " \
-                   "then: most likely missed" if lag is not None else ""
-            out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
-                              f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
+    for oc in well_late(commitments, as_of, t.overdue_days):
+        # Well late when its day came: most likely missed, as its action says (Lantern's read
+        # "if it was done, tick it" here and "most likely missed" there: a fourth blind read).
+        lag = oc.missed_by(as_of, t.overdue_days)
+        gone = f"; it was for {oc.gone_by(as_of).text}, which has gone by, and it was {days(lag)} late by " \
+               "then: most likely missed" if lag is not None else ""
+        out.append(Reason(f"Promise \u201c{oc.commitment.text}\u201d was due {fmt_date(oc.due)}, "
+                          f"{days(oc.overdue_days)} overdue{gone}.", oc.commitment.source, "late-promise"))
     return out
 
 

@@ -302,7 +302,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     # person's birthday is theirs, and stays.
     piled = [a for a in found if not a.internal and a is not carrier
              and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a))
-                  or (a.kind == "personal" and a.contact is None))]
+                  or a.anniversary)]
     if not piled:
         return found
     lead = lead or carrier
@@ -322,7 +322,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}
     # The anniversary goes in that message: a line of thanks in it, not a task of its own.
-    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.kind == "personal" else {}))
+    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.anniversary else {}))
             if id(a) in ids else a for a in found]
 
 

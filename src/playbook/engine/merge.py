@@ -126,7 +126,7 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
         # and the anniversary of working together, a line of thanks in it, when the conversation
         # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
         # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
-        or (_anniversary(a) and a.due >= call.due))]
+        or (a.anniversary and a.due >= call.due))]
     if not about:
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
@@ -149,7 +149,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # Nor does the anniversary of working together, or an ask back from parking: a line in the
     # conversation they join (Lantern's renewal call was led by "Take up again with Camille:
     # Copilot", parked until January, and due then).
-    live = [a for a in group if not a.check and not _anniversary(a) and not a.reopened] \
+    live = [a for a in group if not a.check and not a.anniversary and not a.reopened] \
         or [a for a in group if not a.check] or group
     firm = [a for a in live if a.firm]
     if lead is not None:
@@ -181,11 +181,6 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group), also_for=also_for(lead, others))
-
-
-def _anniversary(a: Action) -> bool:
-    """The anniversary of working together: a personal touch with nobody (a birthday has one)."""
-    return a.kind == "personal" and a.contact is None
 
 
 def _titles(a: Action) -> str:

@@ -314,6 +314,11 @@ class Action(Record):
     the wording, which may change."""
 
     @property
+    def anniversary(self) -> bool:
+        """The anniversary of working together: a personal touch with nobody (a birthday has one)."""
+        return self.kind == "personal" and self.contact is None
+
+    @property
     def assignees(self) -> tuple[str, ...]:
         """Everyone of the team it is assigned to: its owner first, then `also_for`."""
         return (self.owner, *self.also_for) if self.owner else self.also_for

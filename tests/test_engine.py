@@ -248,6 +248,37 @@ def test_establishing_threshold(age, expected):
     assert stage_of(c) == expected
 
 
+@pytest.mark.parametrize("todo, done, age, expected", [
+    ("Chase Ann for the staff list", False, 110, "establishing"),   # a to-do of ours, late
+    ("Send the rollout plan", False, 110, "establishing"),          # a promise, late
+    ("Chase Ann for the staff list", True, 110, "steady"),          # done: the start is done
+    ("Chase Ann for the staff list", False, 180, "steady"),         # twice the 90 days: no longer
+])
+def test_work_from_the_start_still_open_keeps_a_relationship_establishing(todo, done, age, expected):
+    """Fernhill, its staff list for accounts 48 days late and nothing heard for 81 days, read
+    "Steady" at three and a half months (an account manager's objection): past its first 90
+    days a relationship is still establishing while late work from them is open, up to twice
+    as long, and says which work and until when; quiet past its cadence, it names the day its
+    silence tips it, as steady did."""
+    item = promise(todo, due=d(20), done=done)  # late, but not yet a let-down
+    c = customer(touch(age, 1, type="meeting"), touch(age - 45, 1, commitments=(item,), direction="out"),
+                 touch(50, 1, type="visit"), since=d(age), cadence=30)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == expected
+    if expected != "establishing":
+        return
+    first = r.stage.reasons[0]
+    lateness = ", 20 days overdue" if todo.startswith("Chase") else ""
+    what = "our to-do" if todo.startswith("Chase") else "the promise"
+    assert first.text == (
+        f"A customer since {fmt_date(d(age))}, {days(age)} ago: past its first 90 days, but work from its start is "
+        f"still open: {what} \u201c{todo}\u201d from the call of {fmt_date(d(age - 45))}{lateness}. Establishing "
+        f"until it is done, at most until {fmt_date(d(age) + timedelta(days=179))}.")
+    assert first.source.line == item.source.line and "2026" in first.source.path
+    assert any(x.text.startswith("Last heard from them 50 days ago") and "at risk if still quiet on" in x.text
+               for x in r.stage.reasons[1:])
+
+
 def test_first_interaction_counts_as_start_without_since():
     assert stage_of(customer(touch(20, 1), touch(5, 1), since=None)) == "establishing"
 

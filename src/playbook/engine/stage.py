@@ -434,8 +434,26 @@ def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paus
                   f"time for a touch.{more}", src)
 
 
+#: Work from the first `establishing_days` still open and late keeps a relationship
+#: establishing for at most this many times as long: past that, it is whatever else it is.
+ESTABLISHING_MAX_MULTIPLE = 2
+
+
+def unfinished_start(commitments: tuple[OpenCommitment, ...], began: date, as_of: date,
+                     t: Thresholds) -> OpenCommitment | None:
+    """The most overdue promise or to-do made in the first `establishing_days` from `began`,
+    still open and late (not in doubt: `OpenCommitment.in_doubt`): the start not yet done.
+    Fernhill, its staff list for accounts 48 days late and nothing heard for 81, read "Steady"
+    at three and a half months (an account manager's objection)."""
+    end = began + timedelta(days=t.establishing_days)
+    late = [oc for oc in commitments if began <= oc.commitment.made_on < end and oc.overdue_days > 0
+            and not oc.in_doubt(as_of, t.overdue_days)]
+    return max(late, key=lambda oc: (oc.overdue_days, oc.commitment.source.path, oc.commitment.source.line),
+               default=None)
+
+
 def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
-                 items: tuple[Interaction, ...] = ()) -> list[Reason]:
+                 items: tuple[Interaction, ...] = (), commitments: tuple[OpenCommitment, ...] = ()) -> list[Reason]:
     if tl.start is None:
         return [Reason("No interactions logged yet.", customer.source)]
     # A customer since the contract (`since`): the intro and the pitch before it are no part of
@@ -445,8 +463,23 @@ def establishing(tl: Timeline, customer: Customer, as_of: date, t: Thresholds,
     signed = customer.since if customer.since is not None and customer.since <= as_of else None
     began = signed or tl.start
     age = (as_of - began).days
-    if age >= t.establishing_days:
+    if age >= ESTABLISHING_MAX_MULTIPLE * t.establishing_days:
         return []
+    if age >= t.establishing_days:
+        open_ = unfinished_start(commitments, began, as_of, t)
+        if open_ is None:
+            return []
+        c, i = open_.commitment, open_.interaction
+        since = f"A customer since {fmt_date(signed)}" if signed is not None else \
+            f"The relationship began {fmt_date(tl.start)}"
+        # A late promise has a reason of its own after this one (`classify`), with its lateness.
+        what = (f"our to-do \u201c{c.text}\u201d from the {i.type} of {fmt_date(i.date)}, "
+                f"{days(open_.overdue_days)} overdue" if is_chase(c.text)
+                else f"the promise \u201c{c.text}\u201d from the {i.type} of {fmt_date(i.date)}")
+        last = began + timedelta(days=ESTABLISHING_MAX_MULTIPLE * t.establishing_days - 1)
+        return [Reason(f"{since}, {days(age)} ago: past its first {t.establishing_days} days, but work from its "
+                       f"start is still open: {what}. Establishing until it is done, at most until "
+                       f"{fmt_date(last)}.", c.source)]
     young = f"{days(age)} ago (under {t.establishing_days} days)"
     if signed is not None:
         before = ""
@@ -582,37 +615,47 @@ def key_people_tip(customer: Customer, tl: Timeline, as_of: date,
     return first, tuple(name for day, name in found if day == first)
 
 
+def heard_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds,
+                 paused: Pause | None = None, renewal: date | None = None, window: int = 0,
+                 key_tip: tuple[date, str] | None = None,
+                 reply: tuple[date, Interaction] | None = None) -> tuple[Reason, bool] | None:
+    """'Last heard from them 81 days ago (21 Oct 2026), against a 30-day cadence; at risk if
+    still quiet on 20 Jan 2027', and whether it warns: names such a day while quiet past the
+    cadence. None when nothing was heard."""
+    if tl.days_since_heard is None or tl.last_heard is None:
+        return None
+    # Past the cadence, the day the silence alone would tip it over (as a late promise
+    # says), to at risk or, for a slow account, straight to dormant; or, sooner, the day a
+    # key person's silence would before the renewal (`key_person_tip`), or our outreach
+    # still unanswered (`reply_tip`).
+    tips = ""
+    quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
+    # Within the cadence the silence's day is named only when it comes before another day
+    # named: Oakmere, heard from 18 days before, read "at risk from 11 May unless Freya
+    # Lindqvist is heard from", while its silence alone would put it at risk on 16 Feb (an
+    # account manager's objection).
+    tipping = quiet_until(tl, items, cadence, t, renewal, window) \
+        if paused is None and tl.quiet_from is not None and (quiet or key_tip or reply) else None
+    if tipping is not None:
+        tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
+    if key_tip is not None and paused is None and (tipping is None or key_tip[0] < tipping[1]):
+        are = "are" if " and " in key_tip[1] else "is"
+        tips = (f"; at risk from {fmt_date(key_tip[0])} unless {key_tip[1]} {are} heard from before then, with "
+                f"the renewal on {fmt_date(renewal) if renewal else 'its day'}")
+    sooner = [day for day in (tipping[1] if tipping else None, key_tip[0] if key_tip else None) if day]
+    if reply is not None and paused is None and all(reply[0] < day for day in sooner):
+        tips = (f"; at risk on {fmt_date(reply[0])} if our {reply[1].type} of {fmt_date(reply[1].date)} still has "
+                f"no reply, with the renewal on {fmt_date(renewal) if renewal else 'its day'}")
+    return (Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
+                   f"{paused_part(tl) if paused is None else ''}, against a {per(cadence)} cadence{tips}.",
+                   _heard_source(tl, items)), quiet and bool(tips))
+
+
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
-           paused: Pause | None = None, renewal: date | None = None, window: int = 0,
-           key_tip: tuple[date, str] | None = None, reply: tuple[date, Interaction] | None = None) -> list[Reason]:
-    out = []
-    if tl.days_since_heard is not None and tl.last_heard is not None:
-        # Past the cadence, the day the silence alone would tip it over (as a late promise
-        # says), to at risk or, for a slow account, straight to dormant; or, sooner, the day a
-        # key person's silence would before the renewal (`key_person_tip`), or our outreach
-        # still unanswered (`reply_tip`).
-        tips = ""
-        quiet = tl.quiet_days is not None and (tl.quiet_days > cadence or tl.paused_days > 0)
-        # Within the cadence the silence's day is named only when it comes before another day
-        # named: Oakmere, heard from 18 days before, read "at risk from 11 May unless Freya
-        # Lindqvist is heard from", while its silence alone would put it at risk on 16 Feb (an
-        # account manager's objection).
-        tipping = quiet_until(tl, items, cadence, t, renewal, window) \
-            if paused is None and tl.quiet_from is not None and (quiet or key_tip or reply) else None
-        if tipping is not None:
-            tips = f"; {STAGE_LABELS[tipping[0]].lower()} if still quiet on {fmt_date(tipping[1])}"
-        if key_tip is not None and paused is None and (tipping is None or key_tip[0] < tipping[1]):
-            are = "are" if " and " in key_tip[1] else "is"
-            tips = (f"; at risk from {fmt_date(key_tip[0])} unless {key_tip[1]} {are} heard from before then, with "
-                    f"the renewal on {fmt_date(renewal) if renewal else 'its day'}")
-        sooner = [day for day in (tipping[1] if tipping else None, key_tip[0] if key_tip else None) if day]
-        if reply is not None and paused is None and all(reply[0] < day for day in sooner):
-            tips = (f"; at risk on {fmt_date(reply[0])} if our {reply[1].type} of {fmt_date(reply[1].date)} still has "
-                    f"no reply, with the renewal on {fmt_date(renewal) if renewal else 'its day'}")
-        out.append(Reason(f"Last heard from them {days(tl.days_since_heard)} ago ({fmt_date(tl.last_heard)})"
-                          f"{paused_part(tl) if paused is None else ''}, against a {per(cadence)} cadence{tips}.",
-                          _heard_source(tl, items)))
+           heard: tuple[Reason, bool] | None = None) -> list[Reason]:
+    """`heard`: when they were last heard from, and the day the silence tips it (`heard_reason`)."""
+    out = [heard[0]] if heard is not None else []
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     late = late_promises(commitments)
@@ -728,20 +771,29 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
     """Exactly one stage, by the first rule that holds; a pause in force leads the reasons of a
     stage it kept from being dormant or at risk."""
     items = upto(customer, as_of)
+    renewal = customer.renewal if customer.status != "ended" else None
+
+    def heard() -> tuple[Reason, bool] | None:
+        return heard_reason(tl, items, cadence, t, paused, renewal, COVERAGE_DAYS,
+                            key_person_tip(customer, tl, as_of, t), reply_tip(customer, tl, as_of))
     for stage_id, reasons in (
         ("ended", lambda: ended(customer, tl)),
         ("at-risk", lambda: asleep_and_owed(customer, tl, items, commitments, cadence, as_of, t, paused)),
         ("dormant", lambda: dormant(tl, items, cadence, t, paused)),
         ("at-risk", lambda: at_risk(items, tl, commitments, cadence, as_of, t, customer, paused)),
-        ("establishing", lambda: establishing(tl, customer, as_of, t, items)),
+        ("establishing", lambda: establishing(tl, customer, as_of, t, items, commitments)),
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments,
                                   waiting_reason(unworked(asks, commitments, as_of, customer.dates), as_of,
-                                                 ASK_ANSWER_DAYS),
-                                  paused, customer.renewal if customer.status != "ended" else None, COVERAGE_DAYS,
-                                  key_person_tip(customer, tl, as_of, t), reply_tip(customer, tl, as_of))),
+                                                 ASK_ANSWER_DAYS), heard())),
     ):
         found = reasons()
+        if found and stage_id == "establishing":
+            # Quiet past its cadence, the day its silence tips it: Fernhill, past its first 90
+            # days with its start not done, turned at risk ten days on without a word of warning.
+            said = heard()
+            if said is not None and said[1]:
+                found = [*found, said[0]]
         if found and stage_id in ("establishing", "growing"):
             late = late_promises(commitments)  # steady says so itself, in its place among its reasons
             if late:

@@ -672,27 +672,39 @@ def _people(ann: tuple[str, ...], bo: tuple[str, ...], bo_left: bool = False) ->
                     left=d(30) if bo_left else None))
 
 
-@pytest.mark.parametrize("late, chased, helper", [
-    (28, "Bo Chan", None),            # a month: still Bo's to send
-    (29, "Bo Chan", "Ann Lee"),       # more than twice overdue_days: through the primary contact
-    (29, "Ann Lee", None),            # the primary contact is the one who owes it
+@pytest.mark.parametrize("late, chased, logged, helper", [
+    (28, "Bo Chan", "unanswered", None),       # a month: still Bo's to send
+    (29, "Bo Chan", "unanswered", "Ann Lee"),  # twice overdue_days, our chase unanswered: the primary contact
+    (29, "Bo Chan", None, None),               # never chased: chase Bo first
+    (29, "Bo Chan", "answered", None),         # Bo replied to the chase: still Bo's
+    (29, "Ann Lee", "unanswered", None),       # the primary contact is the one who owes it
 ])
-def test_a_chase_long_past_its_day_goes_through_a_second_contact(late, chased, helper):
+def test_a_chase_long_past_its_day_goes_through_a_second_contact(late, chased, logged, helper):
     """Fernhill (a seventh blind read): "Chase Sarah for the staff list", by email, 58, 122 and
-    194 days late, and Dr Qureshi, the primary contact, never asked."""
+    194 days late, and Dr Qureshi, the primary contact, never asked. But not over Sarah's head
+    before anyone has chased her (the ninth): only once a chase of ours is unanswered."""
     first = chased.split()[0]
     p = promise(f"Chase {first} for the staff list", due=d(late))
-    c = customer(*steady_history(until_days_ago=60), touch(late + 10, 1, commitments=(p,), with_=(chased,)),
-                 since=LONG_AGO, cadence=60, contacts=_people((), ()))
+    notes = [touch(late + 10, 1, commitments=(p,), with_=(chased,))]
+    if logged is not None:
+        notes.append(touch(late - 5, None, with_=(chased,), direction="out", type="email", summary="the list?"))
+    if logged == "answered":
+        notes.append(touch(late - 7, None, with_=(chased,), direction="in", type="email", summary="next week"))
+    c = customer(*steady_history(until_days_ago=60), *notes, since=LONG_AGO, cadence=60, contacts=_people((), ()))
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"]
     if helper is None:
         assert (a.title, a.contact) == (f"Chase {first} for the staff list", chased)
+        assert ("Nothing logged since" in a.why) is (logged is None)
+        if logged is None:
+            assert (f"Nothing logged since {fmt_date(d(late + 10))} shows {first} chased: chase {first} first, and "
+                    "if that goes unanswered, ask Ann Lee, the primary contact, to help move it.") in a.why
     else:
         # Not "Chase Bo" in a title with Ann; still a to-do, ranked and labelled as one.
         assert (a.title, a.contact, a.chase) == (f"Ask {helper} to help with the staff list", helper, True)
         assert a.score_reasons[0] == "a to-do we noted (+25)"
-        assert (f"Still not in, {late} days past its day: ask {helper}, the primary contact, to help move it, as a "
-                f"favour, not a complaint about {first}.") in a.why
+        assert (f"Still not in, {late} days past its day, and our email of {fmt_date(d(late - 5))} to {first} has "
+                f"had no reply: ask {helper}, the primary contact, to help move it, as a favour, not a complaint "
+                f"about {first}.") in a.why
 
 
 @pytest.mark.parametrize("ann, bo, bo_left, who, helps", [

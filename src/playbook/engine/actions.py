@@ -15,7 +15,8 @@ from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
-from .owed import ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chased_thing, is_chase, waiting_since
+from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chased_thing, is_chase,
+                   chase_of, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, holder, main_contact, not_now, once, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
@@ -156,16 +157,24 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
                                                             f"; if not, tell {named or 'them'} when it will come.")
         title = follow_up_title(text)
         helper = second_contact(here or customer, contact) if is_chase(text) and late > 2 * t.overdue_days else None
-        if helper is not None:
+        if helper is not None and contact is not None:
             # Fernhill's "Chase Sarah for the staff list", by email, 58, then 122, then 194 days
-            # late, with Dr Qureshi, the primary contact, never asked (a seventh blind read).
-            # Not "Chase Sarah" in a title with Dr Qureshi: she was "burned by the last provider".
-            thing = chased_thing(text)
-            title = f"Ask {helper} to help with {thing}" if thing else f"Ask {helper} to help: {title}"
-            who = first_name(contact) if contact else "them"
-            why += (f" Still not in, {days(late)} past its day: ask {helper}, the primary contact, to help move it, "
-                    f"as a favour, not a complaint about {who}.")
-            contact = helper
+            # late, with Dr Qureshi, the primary contact, never asked (a seventh blind read); but
+            # going over Sarah's head before anyone had chased her, "burned by the last provider",
+            # was the ninth's objection. So: once a chase of ours has gone unanswered.
+            who = first_name(contact)
+            chased, replied = chase_of(upto(customer, as_of), contact, i)
+            if chased is None:
+                why += (f" Nothing logged since {fmt_date(i.date)} shows {who} chased: chase {who} first, and if "
+                        f"that goes unanswered, ask {helper}, the primary contact, to help move it.")
+            elif not replied:
+                # Not "Chase Sarah" in a title with Dr Qureshi.
+                thing = chased_thing(text)
+                title = f"Ask {helper} to help with {thing}" if thing else f"Ask {helper} to help: {title}"
+                why += (f" Still not in, {days(late)} past its day, and our {chased.type} of "
+                        f"{fmt_date(chased.date)} to {who} has had no reply: ask {helper}, the primary contact, "
+                        f"to help move it, as a favour, not a complaint about {who}.")
+                contact = helper
         gone = late > 0 and for_day is not None and for_day < as_of
         missed = late > 0 and answered is None and oc.missed_by(as_of, t.overdue_days) is not None
         check = late > 0 and (answered is not None or (gone and not missed))

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Event, Source
+from ..model import Ask, Customer, Event, Interaction, Source
 from .merge import groups, topic
 from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
@@ -37,6 +37,15 @@ def chased_thing(text: str) -> str | None:
     list' → 'the staff list'; None when it names nobody to chase."""
     found = _CHASED.match(text.strip())
     return found.group(1).rstrip(".") if found else None
+
+
+def chase_of(items: tuple[Interaction, ...], who: str, made: Interaction) -> tuple[Interaction | None, bool]:
+    """Our first touch with `who` after the note `made` (where a to-do chasing them was
+    written), and whether they were heard from since it: a chase done and unanswered makes the
+    next step someone else's help. (None, False) when no chase is logged."""
+    after = [i for i in items if i.date > made.date and who in i.with_]
+    ours = next((i for i in after if i.direction == "out"), None)
+    return ours, ours is not None and any(i.date >= ours.date and i.direction != "out" for i in after)
 
 
 def is_chase(text: str) -> bool:

@@ -11,6 +11,7 @@ from msgspec.structs import replace
 from engine_factory import AS_OF, Birthday, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config
 from playbook.engine import analyse, team_actions
+from playbook.engine.words import fmt_date
 from playbook.load import parse_customer
 from playbook.model import TeamMember
 
@@ -146,6 +147,28 @@ def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
     assert r.stage.reasons[0].text.startswith("Bo Chan (budget holder) has not been heard from since")
+
+
+@pytest.mark.parametrize("lead, renewal_in, clause", [
+    (56, 116, ", within 60 days and their 8 weeks of lead time"),   # St Aldhelm's on 5 Dec
+    (56, 45, ""),                                                    # within renewal_days: plain
+    (None, 45, ""),
+])
+def test_quiet_key_people_before_a_renewal_are_one_reason_that_says_why_now(lead, renewal_in, clause):
+    """St Aldhelm's read "at risk" 116 days before its renewal in two reasons, each saying the
+    renewal's day, and neither why 116 days is the run-up (its 8 weeks of paperwork: a ninth
+    blind read)."""
+    people = (person("Ann Lee", "Head of IT", primary=True),
+              person("Helen Marsh", "Director", decision=("decision maker",)),
+              person("Bo Chan", "CFO", decision=("budget holder",)))
+    c = customer(*regular("Ann Lee"), touch(270, 1, with_=("Helen Marsh",)), touch(100, 1, with_=("Bo Chan",)),
+                 since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=renewal_in), renewal_lead=lead)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    assert [x.text for x in r.stage.reasons if x.cause == "renewal"] == [
+        f"Helen Marsh (decision maker) has not been heard from since {fmt_date(d(270))}, nor Bo Chan (budget "
+        f"holder) since {fmt_date(d(100))}, and the renewal is on {fmt_date(AS_OF + timedelta(days=renewal_in))} "
+        f"(in {renewal_in} days{clause})."]
 
 
 def test_no_coverage_chase_while_paused():

@@ -121,15 +121,25 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     if r is None or not (as_of <= r and (r - as_of).days <= renewal_window(customer, t.renewal_days)):
         return []
     last = {e.name: e.last_touch for e in tl.contacts}
-    out = []
+    # Why now, when the renewal is further off than `renewal_days`: St Aldhelm's read "at risk"
+    # with its renewal 116 days off, and nothing on the page said its 8 weeks of paperwork made
+    # that the run-up (a ninth blind read).
+    lead = (f", within {t.renewal_days} days and their {weeks_or_days(customer.renewal_lead)} of lead time"
+            if customer.renewal_lead and (r - as_of).days > t.renewal_days else "")
+    quiet = []
     for c in key_people(customer, as_of):
         seen = last.get(c.name)
         if seen is None or (as_of - seen).days > t.stakeholder_days:
-            since = f"has not been heard from since {fmt_date(seen)}" if seen else "is in no logged touch"
             who = f"{c.name} ({role_text(c)})" if c.decision else c.name
-            out.append(Reason(f"{who} {since}, and the renewal is on {fmt_date(r)} "
-                              f"(in {days((r - as_of).days)}).", customer.at("renewal"), "renewal"))
-    return out
+            quiet.append((who, seen))
+    if not quiet:
+        return []
+    # One reason for all of them: the renewal's day, said once.
+    (who, seen), rest = quiet[0], quiet[1:]
+    said = f"{who} has not been heard from since {fmt_date(seen)}" if seen else f"{who} is in no logged touch"
+    said += "".join(f", nor {w} since {fmt_date(x)}" if x else f", nor is {w} in any logged touch" for w, x in rest)
+    return [Reason(f"{said}, and the renewal is on {fmt_date(r)} (in {days((r - as_of).days)}{lead}).",
+                   customer.at("renewal"), "renewal")]
 
 
 #: Days after which our outreach with no reply, close to a renewal, is a reply missing.

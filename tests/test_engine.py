@@ -748,7 +748,7 @@ def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priorit
         assert acts[0].priority == priority
         starts = fmt_date(AS_OF + timedelta(days=in_days - 56))     # named: merged into a meeting due
         assert acts[0].why == (f"Renewal in {in_days} days. Their side needs 8 weeks to renew (renewal_lead in "  # sooner,
-                               f"customer.yaml), from {starts}: the call comes 3 weeks before then.")  # "that" misread
+                               f"customer.yaml), from {starts}: the call is due 3 weeks before then at the latest.")
 
 
 @pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])

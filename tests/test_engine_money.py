@@ -70,8 +70,8 @@ def test_a_renewal_lead_shows_beside_the_renewal(tmp_path: Path):
     page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
     assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
     assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (116 days)
-    assert "Their side needs 8 weeks to renew (renewal_lead in customer.yaml), from 24 Dec 2026: the call comes 3 " \
-           "weeks before then." in page
+    assert "Their side needs 8 weeks to renew (renewal_lead in customer.yaml), from 24 Dec 2026: the call is due 3 " \
+           "weeks before then at the latest." in page
 
 
 def test_a_tier_s_renewal_lead_in_playbook_yaml_moves_the_call(tmp_path: Path):
@@ -85,4 +85,4 @@ def test_a_tier_s_renewal_lead_in_playbook_yaml_moves_the_call(tmp_path: Path):
     page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
     assert "18 Feb 2027 (in 90 days; their side needs 8 weeks)" in page
     assert ("Their side needs 8 weeks to renew (renewal_lead in playbook.yaml's key tier), from 24 Dec 2026: the "
-            "call comes 3 weeks before then.") in page
+            "call is due 3 weeks before then at the latest.") in page

@@ -472,7 +472,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                      f"{customer.renewal_lead_from or 'customer.yaml'})")
             begun = lead_unheard(customer, k.date, tl.last_heard, as_of)
             if begun is None:
-                why += f"{needs}, from {fmt_date(starts)}: the {talk} comes {weeks_or_days(RENEWAL_CALL_DAYS)} before then."
+                # "At the latest": merged into a meeting due sooner (a quiet decider), "comes 3 weeks
+                # before then" read as contradicting that meeting's day (a ninth blind read).
+                why += (f"{needs}, from {fmt_date(starts)}: the {talk} is due {weeks_or_days(RENEWAL_CALL_DAYS)} "
+                        "before then at the latest.")
             else:
                 why += (f"{needs}. That time began on {fmt_date(begun)}, and nothing has been heard from them "
                         f"since: unless their side has started, the renewal cannot be done by {fmt_date(k.date)}.")

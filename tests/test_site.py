@@ -246,7 +246,7 @@ def test_brief_notes_keep_whole_paragraphs_up_to_a_limit():
 
 def test_home_caps_each_list_and_links_to_the_rest(tmp_path):
     """On a large playbook the home page stays a morning digest: each person's list shows the
-    most important actions up to a cap and links to the rest; at-risk shows the least healthy first."""
+    most important actions up to a cap and links to the rest; at-risk shows the most at stake first."""
     root = tmp_path / "pb"
     generate(root, customers=150, interactions=4, seed=11)
     report = build(root, tmp_path / "site", jobs=1, use_cache=False)
@@ -273,8 +273,14 @@ def test_home_caps_each_list_and_links_to_the_rest(tmp_path):
     at_risk = len(re.findall(r'<h3><a href="../customers/', (tmp_path / "site" / "stages" / "at-risk.html").read_text()))
     assert at_risk > HOME_RISK_MAX, "the fixture should have more customers at risk than the home page shows"
     assert risk.count('class="card risk-card"') == HOME_RISK_MAX
-    scores = [int(s) for s in re.findall(r'title="Health">(\d+)', risk)]
-    assert len(scores) == HOME_RISK_MAX and scores == sorted(scores), "least healthy first"
+    # The largest yearly value first, then the least healthy (a ninth blind read: by health
+    # alone, accounts bottomed out at 0 read alphabetically, a bakery above a £142,000 account).
+    cards = risk.split('class="card risk-card"')[1:]
+    order = [(-int(v.group(1).replace(",", "")) if (v := re.search(r'class="value">\D*([\d,]+) a year<', c)) else 0,
+              int(re.search(r'title="Health">(\d+)', c).group(1))) for c in cards]
+    assert len(order) == HOME_RISK_MAX and order == sorted(order), "largest first, then least healthy"
+    assert len({v for v, _ in order}) > 1, "the fixture should give the cards several values"
+    assert "Largest yearly value first, then the least healthy." in risk
     assert f'<a href="stages/at-risk.html">{at_risk - HOME_RISK_MAX} more at risk →</a>' in risk
 
 

@@ -60,7 +60,7 @@ LOGGING_GAP_DAYS = 14
 #: The home page's renewals strip looks this far ahead.
 HOME_RENEWAL_DAYS = 180
 #: The home page is a morning digest: per person at most this many actions (most important
-#: first) and this many customers at risk (least healthy first); the rest are a link away.
+#: first) and this many customers at risk (the largest yearly value first, then the least healthy); the rest are a link away.
 HOME_GROUP_MAX = 25
 HOME_RISK_MAX = 12
 #: Renewals and key dates on the home page, soonest first; the rest are on their own pages.
@@ -132,6 +132,8 @@ class RiskCard(Record):
     customer: CustomerRow
     reasons: tuple
     actions: tuple[ActionView, ...]
+    value: str = ""
+    """'£186,000 a year', or '' when its value is not written."""
 
 
 class Option(Record):
@@ -273,10 +275,15 @@ class Views:
         overdue = sum(1 for d in dues if d < today)
         due_week = sum(1 for d in dues if today <= d <= week)
         at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
-        worst = sorted(at_risk, key=lambda r: r.health.score)[:HOME_RISK_MAX]  # stable: by name within a score
+        currency = self.site.config.currency
+        # What is at stake first, then the least healthy (stable: by name after that): by health
+        # alone, a health of 0 bottomed out and ranked a £4,800 bakery above a £142,000 account
+        # threatening a tender, alphabetically (a ninth blind read).
+        worst = sorted(at_risk, key=lambda r: (-(r.customer.value or 0), r.health.score))[:HOME_RISK_MAX]
         risks = [RiskCard(self.row(r, base),
                           tuple(reason_view(self.site, x, f"content/customers/{r.customer.slug}/") for x in r.stage.reasons),
-                          tuple(self.action(a, base) for a in r.actions[:2])) for r in worst]
+                          tuple(self.action(a, base) for a in r.actions[:2]),
+                          f"{money(r.customer.value, currency)} a year" if r.customer.value else "") for r in worst]
         dates = self.key_date_items()
         renewals = self.renewal_items()
         recent = self._recent(HOME_RECENT) if self._recent is not None else latest(self.rels, self.as_of, HOME_RECENT)
@@ -284,7 +291,6 @@ class Views:
         gap = (self.as_of - last).days if last is not None else 0
         legend = self.legend(base)
         mix = svg.stage_mix([(x.stage, x.label, x.count, x.href) for x in legend])
-        currency = self.site.config.currency
         at_stake = sum(r.customer.value or 0 for r in at_risk)
         stats = [
             Stat(len(self.rels), "customers", base + CUSTOMERS_PAGE, "plain"),
@@ -300,6 +306,8 @@ class Views:
             "renewals": self.renewals(renewals[:HOME_DATES_MAX], renewals, base), "renewal_days": HOME_RENEWAL_DAYS,
             "renewals_more": len(renewals) - min(len(renewals), HOME_DATES_MAX), "renewals_href": base + RENEWALS_PAGE,
             "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
+            "risks_order": "Largest yearly value first, then the least healthy"
+            if any(r.customer.value for r in at_risk) else "The least healthy first",
             "key_dates": [key_date_view(self.site, r, k, base) for k, r in dates[:HOME_DATES_MAX]],
             "key_dates_more": len(dates) - min(len(dates), HOME_DATES_MAX), "key_dates_href": base + KEY_DATES_PAGE,
             "key_date_days": HOME_KEY_DATE_DAYS,

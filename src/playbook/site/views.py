@@ -60,7 +60,8 @@ LOGGING_GAP_DAYS = 14
 #: The home page's renewals strip looks this far ahead.
 HOME_RENEWAL_DAYS = 180
 #: The home page is a morning digest: per person at most this many actions (most important
-#: first) and this many customers at risk (the largest yearly value first, then the least healthy); the rest are a link away.
+#: first) and this many customers at risk (the largest yearly value first, then the least
+#: healthy); the rest are a link away.
 HOME_GROUP_MAX = 25
 HOME_RISK_MAX = 12
 #: Renewals and key dates on the home page, soonest first; the rest are on their own pages.

@@ -183,8 +183,11 @@ def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
         score = round(sum(p for p, _ in found))
         reasons = tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))
         # The stakes can raise a rule's priority, never lower it; 'low' by a rule (a dormant
-        # account's asks, a chase held for a pause) means "not now" and stays.
-        priority = a.priority if a.priority == "low" else min(a.priority, band(score), key=PRIORITY_RANK.__getitem__)
+        # account's asks, a chase held for a pause) means "not now" and stays. So does a check
+        # (done, or past helping?): what the account is worth makes it no more urgent. Kestrel's
+        # laptops "for the 1 December starters" read High in February (a ninth blind read).
+        priority = a.priority if a.priority == "low" or a.check else \
+            min(a.priority, band(score), key=PRIORITY_RANK.__getitem__)
         if priority != a.priority:
             reasons += (f"{priority} because of what is at stake (a score of {HIGH_FROM if priority == 'high' else MEDIUM_FROM} or more)",)
         out.append(replace(a, score=score, score_reasons=reasons, priority=priority))

@@ -1088,6 +1088,29 @@ def test_a_repair_left_undone_shows_late_and_ranks_for_it():
     assert rep.due == d(28) and "28 days overdue (+12)" in rep.score_reasons  # (a Friday)
 
 
+@pytest.mark.parametrize("promised, due_ago, joined", [
+    ("Book an exec call between Maya and Ann", 5, True),    # the conversation promised there, late: the repair
+    ("Book an exec call between Maya and Ann", -5, False),  # not yet due: talking to them is late already
+    ("Send the root-cause report", 5, False),               # no conversation: the repair stands
+])
+def test_a_conversation_promised_in_the_bad_meeting_is_its_repair(promised, due_ago, joined):
+    """Northgate's "Repair: talk to Craig Dunmore, Simon Hurst and 2 others about the meeting
+    of 6 Nov" ranked second for the team beside "Book an exec call between Maya and Simon",
+    promised in that meeting, as if nobody had acted (a ninth blind read)."""
+    bad = touch(20, -2, type="meeting", commitments=(promise(promised, due=d(due_ago)),))
+    c = customer(*[t for t in steady_history() if t.date < d(40)], bad, since=LONG_AGO, cadence=60)
+    acts = analyse(c, config(), AS_OF).actions
+    repairs = [a for a in acts if a.kind == "repair"]
+    (talk,) = [a for a in acts if a.title == promised]
+    assert (not repairs) is joined
+    if joined:
+        assert talk.due == d(due_ago) and talk.priority == "high"
+        assert [x.text for x in talk.also] == ["Repair: talk to Ann Lee about the meeting of " + fmt_date(d(20))]
+        assert "It went very badly 20 days ago" in talk.why
+    else:
+        assert not talk.also
+
+
 @pytest.mark.parametrize("touches, people, expected", [
     (3, ("Ann Lee",), True),
     (2, ("Ann Lee",), False),

@@ -19,7 +19,7 @@ from .dates import (
 from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
-from .merge import also_for, merge_similar, same_asker, same_day, same_person, with_their_ask
+from .merge import also_for, merge_similar, repair_in_talk, same_asker, same_day, same_person, with_their_ask
 from .owed import debt, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
@@ -193,7 +193,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = same_asker(same_person(same_day(with_their_ask(merge_similar(found, lapsed)))))
+    found = same_asker(same_person(same_day(repair_in_talk(with_their_ask(merge_similar(found, lapsed)), as_of))))
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
     found = [beyond_owners(a, customer.owners) for a in found]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from functools import lru_cache
 
 from msgspec.structs import replace
@@ -173,7 +174,8 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
     why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
-                             if a.renewal_step == "call" or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
+                             if a.renewal_step == "call" or a.kind == "repair"
+                             or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for.
@@ -273,6 +275,35 @@ def with_their_ask(actions: list[Action]) -> list[Action]:
         return actions
     joined = {id(a) for g in groups.values() for a in g[1:]}
     return [combine(sorted(groups[id(a)], key=Action.sort_key)) if id(a) in groups else a
+            for a in actions if id(a) not in joined]
+
+
+#: A promise of a conversation: 'Book an exec call between Maya and Simon'.
+_TALK = re.compile(r"\b(?:call|meeting|meet|visit|catch[- ]?up|lunch|coffee)\b", re.IGNORECASE)
+
+
+def repair_in_talk(actions: list[Action], as_of: date) -> list[Action]:
+    """A repair after a bad touch and a conversation promised in that very touch, once due, are
+    one job: the conversation is the repair. Northgate's "Repair: talk to Craig Dunmore, Simon
+    Hurst and 2 others about the meeting of 6 Nov" ranked second for the team beside "Book an
+    exec call between Maya and Simon", promised in that meeting and late, as if nobody had acted
+    (a ninth blind read). The promise leads (its date is firm); the repair's reason stays in its
+    text. Before the promise is due the repair stands alone: talking to them is late already."""
+    repairs = {a.source: a for a in actions if a.kind == "repair" and a.source is not None}
+    if not repairs:
+        return actions
+    talks: dict[Source, Action] = {}  # a repair's note → the first conversation promised in it
+    for a in actions:
+        if (a.kind == "follow-up" and not a.chase and not a.check and a.source is not None and a.due <= as_of
+                and _TALK.search(a.title)):
+            for src in repairs:
+                if a.source.path == src.path:
+                    talks.setdefault(src, a)
+    if not talks:
+        return actions
+    repair_of = {id(talk): repairs[src] for src, talk in talks.items()}
+    joined = {id(r) for r in repair_of.values()}
+    return [combine([a, repair_of[id(a)]], lead=a) if id(a) in repair_of else a
             for a in actions if id(a) not in joined]
 
 

@@ -30,8 +30,8 @@ from .folders import CUSTOMERS_DIR, Listing, customer_folders
 from .gitinfo import read_git
 from .inputs import Inputs, git_digests
 from .limits import MAX_ASSET_BYTES
-from .memo import Memo, digest, key
-from .problems import Problem, sorted_problems
+from .memo import CACHE_DIR, Memo, digest, key, refusal
+from .problems import Problem, sorted_problems, warning
 from .reading import Refused, read_file, walk
 from .template_dirs import bounds
 from .write import BuildError, SyncWriter, TreeWriter, Writer, check_out_dir, observe, output_intact
@@ -269,7 +269,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
     progress = progress or (lambda _: None)
     with fewer_collections(thaw=True):
         scratch.sweep_temp()  # memos of killed --no-cache builds, whichever build comes next
-        if use_cache:
+        refused = cache_refused(root) if use_cache else None
+        if use_cache and refused is None:
             memo = Memo(root)
             memo.hold()
             try:
@@ -282,10 +283,32 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, since:
             # from slim units, by workers or not): parse results, slim units, pages, pieces
             # and calendars would be written to the scratch folder and removed unread (at
             # 2,000 customers × 2 notes in one process: 42.2 s with them, 38.1 s without).
-            return run(root, out, as_of, since, Memo(spill.path, kinds=frozenset({"analyse"})), False,
-                       TreeWriter, jobs, progress)
+            report = run(root, out, as_of, since, Memo(spill.path, kinds=frozenset({"analyse"})), False,
+                         TreeWriter, jobs, progress)
         finally:
             spill.remove()
+        if refused is not None:
+            report.problems = sorted_problems([refused, *report.problems])
+        return report
+
+
+def cache_refused(root: Path) -> Problem | None:
+    """A warning when ROOT/.playbook-cache must not be used (`memo.refusal`): the build is then
+    a cold one, which neither reads, writes nor cleans it."""
+    why = refusal(root)
+    if why is None:
+        return None
+    if why == "is in git":
+        fix = f"take it out of git (git rm -r --cached {CACHE_DIR}; a playbook's .gitignore lists it)"
+        danger = "an entry is a pickle, and one written by someone else could run code when read"
+    elif why.startswith("is a link"):
+        fix = f"remove it (rm {CACHE_DIR} removes a link itself, not what it points to)"
+        danger = "cleaning it would remove files wherever it points"
+    else:
+        fix = f"remove the folder (rm -r {CACHE_DIR} removes the links in it, not what they point to)"
+        danger = "cleaning it would remove files wherever that link points"
+    return warning(CACHE_DIR, 0, 0, f"The build cache {CACHE_DIR} {why}: {danger}. Built without it, reading and "
+                                    f"writing nothing there. To use a cache again, {fix}.")
 
 
 class Session:
@@ -298,6 +321,10 @@ class Session:
         self.out = (out or self.root / "site").resolve()
         self.as_of, self.jobs, self.use_cache = as_of, jobs, use_cache
         check_out_dir(self.root, self.out)
+        self.refused = cache_refused(self.root) if use_cache else None
+        """Why the cache is not used after all (`cache_refused`), said with every rebuild."""
+        if self.refused is not None:
+            use_cache = self.use_cache = False
         if use_cache:
             self.memo = Memo(self.root, memory=True)
             self.memo.hold()
@@ -336,10 +363,13 @@ class Session:
 
         try:
             with fewer_collections():
-                return run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
-                           self.jobs, lambda _: None, self.carried, sign)
+                report = run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
+                             self.jobs, lambda _: None, self.carried, sign)
         finally:
             self._settle()
+        if self.refused is not None:
+            report.problems = sorted_problems([self.refused, *report.problems])
+        return report
 
     def _settle(self) -> None:
         """Move what a rebuild keeps for the next (units, kept views, the memo's memory) out of

@@ -20,7 +20,8 @@ under its own name; one cut short is a miss, and removed when read.
 rebuild after an edit unpickles nothing.
 
 The entries are pickles: like any pickle, the cache must not come from someone else (it is
-gitignored; CI restores only the default branch's own cache).
+gitignored, a cache git tracks is refused, and CI restores only the default branch's own
+cache). A link in it is refused too (`refusal`): cleaning it would remove files elsewhere.
 """
 
 from __future__ import annotations
@@ -324,6 +325,8 @@ class Memo:
             except OSError:
                 continue
             for shard in shards:
+                if not shard.is_dir(follow_symlinks=False):
+                    continue  # never removes through a link put here since `refusal` looked
                 try:
                     mtime = shard.stat(follow_symlinks=False).st_mtime_ns
                     listed = self.listed.get(shard.path)
@@ -466,6 +469,63 @@ def payload_of(data: bytes, k: str) -> bytes | None:
     except ValueError:
         return None
     return payload
+
+
+def refusal(root: Path) -> str | None:
+    """Why ROOT/.playbook-cache must not be used (read, written or cleaned), or None.
+
+    - A link in its place, or in any folder Playbook makes in it down to an entry's: cleaning
+      old stores and sweeping unused entries would remove files wherever the link points (a
+      cloned repo can carry such a link), and entries would be written there.
+    - Tracked by git: an entry is a pickle, and one written by someone else can run code when
+      read; a cache that came with the repository is someone else's."""
+    base = root / CACHE_DIR
+    try:
+        if not stat.S_ISDIR(os.lstat(base).st_mode):
+            return "is a link, or not a folder"
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be looked at ({exc.strerror})"
+    store = base / f"v{FORMAT}" / tool_digest()[:16]
+    for folder in (base / f"v{FORMAT}", store):
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return f"holds a link, or a file, in place of the folder {folder.relative_to(root).as_posix()}"
+        except FileNotFoundError:
+            break
+        except OSError as exc:
+            return f"cannot be looked at ({exc.strerror})"
+    else:
+        # The kinds' folders and their sixteen shards: `sweep` lists and removes in them.
+        for kind in _scan(store):
+            if kind.is_symlink():
+                return f"holds a link in place of the folder {Path(kind.path).relative_to(root).as_posix()}"
+            for shard in _scan(Path(kind.path)) if kind.is_dir(follow_symlinks=False) else ():
+                if shard.is_symlink():
+                    return f"holds a link in place of the folder {Path(shard.path).relative_to(root).as_posix()}"
+    if _tracked(root, CACHE_DIR):
+        return "is in git"
+    return None
+
+
+def _scan(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as found:
+            return list(found)
+    except OSError:
+        return []
+
+
+def _tracked(root: Path, rel: str) -> bool:
+    """Whether git tracks any file under ROOT/`rel` (False without git or a repository)."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True,
+                              timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
 
 
 def clear_old_formats(root: Path) -> None:

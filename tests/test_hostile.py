@@ -123,6 +123,17 @@ EDGES = [
             ("playbook.yaml:12: threshold 'growth_window_days' should be at most 36,500 days, not 4000000",)),
     Hostile("multiple-huge", {"playbook.yaml": PLAYBOOK_YAML + "thresholds:\n  dormant_cadence_multiple: 1e300\n"},
             ("playbook.yaml:12: threshold 'dormant_cadence_multiple' should be at most 1,000 times the cadence",)),
+    # Over 4,300 digits Python refuses to read a number: a traceback, which ended `serve` (a probe).
+    Hostile("cadence-of-5000-digits", customer("tier: key", "tier: key\ncadence: " + "9" * 5000 + "d"),
+            (f"{ACME_YAML}:5: 'cadence: 99999999999999999999…' is a number of 5,000 digits; a cadence can be at "
+             "most 3650 days (10 years)",)),
+    Hostile("renewal-lead-of-5000-digits", customer("tier: key", "tier: key\nrenewal: 2027-03-01\nrenewal_lead: "
+                                                    + "9" * 5000),
+            (f"{ACME_YAML}:6: 'renewal_lead: 99999999999999999999…' is a number of 5,000 digits",)),
+    Hostile("tier-cadence-of-5000-digits", {"playbook.yaml": PLAYBOOK_YAML.replace("key: 14d", "key: " + "1" * 5000)},
+            ("playbook.yaml:10: 'tiers.key: 11111111111111111111…' is a number of 5,000 digits",)),
+    Hostile("value-of-5000-digits", customer("tier: key", "tier: key\nvalue: " + "9" * 5000),
+            (f"{ACME_YAML}:5: 'value'",)),
     Hostile("growth-multiple-huge", {"playbook.yaml": PLAYBOOK_YAML + "thresholds:\n  growth_touches_multiple: 5000\n"},
             ("playbook.yaml:12: threshold 'growth_touches_multiple' should be at most 1,000 times, not 5000",)),
     # The bounds themselves are fine: every date at the first or last day, every threshold at its most.

@@ -189,10 +189,17 @@ def parse_date(node: Scalar, path: str, problems: list[Problem], key: str) -> da
 
 def parse_int(node: Scalar, path: str, problems: list[Problem], key: str,
               lo: int | None = None, hi: int | None = None) -> int | None:
+    text = node.text.strip()
     try:
-        value = int(node.text.strip())
+        # (Python refuses a number of over 4,300 digits: no bound here is near that.)
+        value = int(text) if len(text) <= 40 else None
     except ValueError:
-        problems.append(error(path, node.line, node.column, f"'{key}' should be a whole number, not '{node.text}'"))
+        value = None
+    if value is None:
+        shown = text if len(text) <= 40 else text[:20] + "…"
+        problems.append(error(path, node.line, node.column, f"'{key}' should be a whole number"
+                              + (f" between {lo} and {hi}" if lo is not None and hi is not None else "")
+                              + f", not '{shown}'"))
         return None
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         problems.append(error(path, node.line, node.column,
@@ -216,15 +223,19 @@ def parse_choice(node: Scalar, path: str, problems: list[Problem], key: str,
 
 def parse_cadence(node: Scalar, path: str, problems: list[Problem], key: str) -> int | None:
     m = _CADENCE.fullmatch(node.text.strip())
-    if not m or int(m.group(1)) <= 0:
+    if not m or not m.group(1).strip("0"):
         problems.append(error(path, node.line, node.column,
                               f"'{key}' should be a number of days like 14, '14d', '2w' or '1m', not '{node.text}'"))
         return None
-    n, unit = int(m.group(1)), m.group(2).lower()
-    days = n * {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}[unit]
-    if days > MAX_CADENCE_DAYS:
+    # Read only when short enough to be a cadence at all: Python refuses to read a number of
+    # over 4,300 digits (a ValueError that was a traceback, and ended `serve`).
+    digits, unit = m.group(1).lstrip("0"), m.group(2).lower()
+    days = int(digits) * {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}[unit] if len(digits) <= 9 else None
+    if days is None or days > MAX_CADENCE_DAYS:
+        size = f"{days:,} days" if days is not None else f"a number of {len(digits):,} digits"
+        shown = node.text.strip() if len(node.text.strip()) <= 40 else node.text.strip()[:20] + "…"
         problems.append(error(path, node.line, node.column,
-                              f"'{key}: {node.text.strip()}' is {days:,} days; a cadence can be at most "
+                              f"'{key}: {shown}' is {size}; a cadence can be at most "
                               f"{MAX_CADENCE_DAYS} days (10 years)"))
         return None
     return days

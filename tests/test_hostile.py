@@ -112,6 +112,13 @@ EDGES = [
             (f"{CALL}:2: 'date: 9999-12-31' {OUT_OF_RANGE}",)),
     Hostile("file-name-date-year-1", {note("0001-01-01-call.md"): NOTE},
             (f"{note('0001-01-01-call.md')}:1: 'file name date: 0001-01-01' {OUT_OF_RANGE}",)),
+    # Without a usable date, the rest of the note is still checked: every problem at once (a probe).
+    Hostile("no-usable-date-and-more", {note("2026-02-30-call.md"): "---\ntype: cal\nsentiment: happy\n---\nHi\n"
+                                        "- [ ] x (due 2026-02-30)\n"},
+            (f"{note('2026-02-30-call.md')}:1: 'file name date: 2026-02-30' is not a real date",
+             f"{note('2026-02-30-call.md')}:2: unknown type 'cal' (did you mean 'call'?)",
+             f"{note('2026-02-30-call.md')}:3: unknown sentiment 'happy'",
+             f"{note('2026-02-30-call.md')}:6: due date '2026-02-30' is not a real date")),
     # A due date out of range is a warning like any unusable due date: the promise stays, undated.
     Hostile("due-9999", {CALL: NOTE.replace("2026-12-01", "9999-12-31")},
             (f"{CALL}:7: due date '9999-12-31' is not a real date from 1900-01-01 to 2999-12-31",), code=0),

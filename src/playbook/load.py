@@ -455,11 +455,11 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
         elif not date_given:
             problems.append(error(path, 1, 0, "this interaction has no date: add 'date: YYYY-MM-DD' to the "
                                               "front matter or start the file name with it (2026-11-20-call.md)"))
-    if day is None:
-        return None
+    # Without a usable date the note is not read into the book, but the rest of it is still
+    # checked: `check` reports every problem at once, not the date's first (a probe).
     date_line = fields.line_of("date") if fields is not None and date_given else 1
     named = _FILE_DATE.match(filename)
-    if date_given and named and named.group(1) != day.isoformat():
+    if day is not None and date_given and named and named.group(1) != day.isoformat():
         problems.append(warning(path, date_line, 0,
                                 f"the file name says {named.group(1)} but 'date:' says {day.isoformat()}; "
                                 "the 'date:' wins — rename the file or fix the date"))
@@ -487,17 +487,19 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
     for line, bad in bad_due_dates(note, body_line):
         problems.append(warning(path, line, 0, f"due date '{bad}' is not a real date {DATE_RANGE}; the "
                                                "commitment has no due date until it is fixed (write YYYY-MM-DD)"))
-    made = commitments(note, body_line, day, path)
+    made = commitments(note, body_line, day or date.min, path)
     for c in made:
         for bad in impossible_days(c.text) if not c.done else ():
             problems.append(warning(path, c.source.line, 0, f"'{bad}' is no real day, so the day this promise is "
                                                             "for is not read; correct the day or the month"))
         # A promise late the day it was made is most likely a mistyped date (a reader's "due
         # 2026-11-10" in a note of 25 Nov read "24 days overdue" from the moment it was written).
-        if c.due is not None and c.due < day and not c.done:
+        if day is not None and c.due is not None and c.due < day and not c.done:
             problems.append(warning(path, c.source.line, 0, f"due date {c.due.isoformat()} is before this note's "
                                                             f"date ({day.isoformat()}), so the promise was late when "
                                                             "made; check the date"))
+    if day is None:
+        return None
     said = summary or note.summary
     if answered is None and direction != "in" and says_unanswered(said):
         answered = False  # "Rang Jo, voicemail again": a try that reached nobody, as `answered: no`

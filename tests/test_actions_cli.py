@@ -134,3 +134,19 @@ def test_commands_that_read_the_book_refuse_content_with_errors(command, tmp_pat
     assert code == 1 and out == ""
     assert f"{ACME_YAML}:2" in err and "Traceback" not in err
     assert err.endswith("error(s) in the content; fix them first (run 'playbook check').\n")
+
+
+def test_what_people_wrote_steers_no_terminal(tmp_path: Path):
+    """A customer named with escapes that set the window's title and clear the screen, and a
+    promise that writes to the clipboard (OSC 52), printed raw by `actions`, `done` and `log`'s
+    suggestions (a probe). Each is shown escaped, as `check` shows them."""
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    root = write_playbook(tmp_path, {
+        "playbook.yaml": "as_of: 2026-11-20\nteam:\n  - handle: maya\n    name: Maya Okafor\n",
+        ACME_YAML: f'name: "Acme\\e]0;pwned\\a\\e[2J"\nowner: maya\nsince: 2025-01-01\n',
+        note("2026-11-10-call.md"): f"- [ ] Send quote {evil}\x1b]52;c;Y3VybA==\x07 (due 2026-11-25)\n",
+    })
+    for args in (["actions", "--all"], ["done", "acme"], ["log", "acmee", "Called"]):
+        code, out, err = run_cli([*args], cwd=root)
+        assert "\x1b" not in out + err and "\x07" not in out + err, (args, out, err)
+        assert "Acme\\x1b]0;pwned\\x07\\x1b[2J" in out + err, (args, out, err)

@@ -17,7 +17,7 @@ from .engine.types import ACTION_KINDS, Action
 from .engine.words import fmt_date
 from .model import TeamMember
 from .outputs.json_out import action_dict
-from .problems import UsageError, did_you_mean, one_of
+from .problems import UsageError, did_you_mean, escape_controls, one_of
 from .records import Record
 
 _COLOURS = {"high": "\033[1;31m", "medium": "\033[33m", "low": "\033[2m"}
@@ -41,15 +41,18 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
         tag = f"{a.priority.upper():6}"
         if colour:
             tag = f"{_COLOURS[a.priority]}{tag}{_RESET}"
-        owner = "".join(f"  @{h}" for h in a.assignees)
-        lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind}  {names.get(a.customer, a.customer)}{owner}")
-        lines.append(textwrap.fill(a.title, width=wrap, initial_indent=indent, subsequent_indent=indent))
+        # What people wrote is escaped (`escape_controls`); only our own colours steer the terminal.
+        owner = escape_controls("".join(f"  @{h}" for h in a.assignees))
+        name = escape_controls(names.get(a.customer, a.customer))
+        lines.append(f"{tag} {_when(a, as_of):>12}  {a.kind}  {name}{owner}")
+        lines.append(textwrap.fill(escape_controls(a.title), width=wrap, initial_indent=indent,
+                                   subsequent_indent=indent))
         dim = ("\033[2m", _RESET) if colour else ("", "")
-        why = textwrap.fill(a.why, width=wrap, initial_indent=indent, subsequent_indent=indent,
+        why = textwrap.fill(escape_controls(a.why), width=wrap, initial_indent=indent, subsequent_indent=indent,
                             break_on_hyphens=False)
         lines.append(f"{dim[0]}{why}{dim[1]}")
         if a.source:
-            lines.append(f"{indent}{dim[0]}{a.source}{dim[1]}")
+            lines.append(f"{indent}{dim[0]}{escape_controls(str(a.source))}{dim[1]}")
     return "\n".join(lines)
 
 

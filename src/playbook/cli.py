@@ -19,7 +19,7 @@ from typing import NoReturn, Sequence
 
 from . import __version__
 from .cliargs import DATE_FORMS, check_text, date_arg, playbook_root, print_problems, root_args, where_from_here
-from .problems import UsageError, describe_os_error, escape_controls, summary
+from .problems import UsageError, describe_os_error, escape_controls, escape_lines, summary
 
 
 def _as_of_arg(p: argparse.ArgumentParser) -> None:
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_text(args)
         return int(args.func(args))
     except UsageError as exc:
-        print(f"playbook: {exc}", file=sys.stderr)
+        print(f"playbook: {escape_lines(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

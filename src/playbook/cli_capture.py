@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .cliargs import DATE_FORMS, date_arg, playbook_root, print_problems, root_args, shown, warn
-from .problems import UsageError, describe_os_error, escape_controls
+from .problems import UsageError, describe_os_error, escape_controls, escape_lines
 
 
 def capture_command(fn):
@@ -24,7 +24,7 @@ def capture_command(fn):
         except InvalidArgument as exc:
             raise UsageError(str(exc)) from None
         except CaptureError as exc:
-            print(f"playbook: {exc}", file=sys.stderr)
+            print(f"playbook: {escape_lines(str(exc))}", file=sys.stderr)
             return exc.exit_code
         except OSError as exc:  # the machine, not the content: a usage/environment problem
             print(f"playbook: {escape_controls(describe_os_error(exc))}", file=sys.stderr)
@@ -149,10 +149,10 @@ def cmd_done(args: argparse.Namespace) -> int:
     from . import capture
     root = playbook_root(args)
     if args.text is not None:
-        print(_said(capture.done(root, args.customer, args.text)))
+        print(escape_lines(_said(capture.done(root, args.customer, args.text))))
         return 0
     ref, open_, closed = capture.open_items(root, args.customer)
-    print(capture.listing(ref, open_))
+    print(escape_lines(capture.listing(ref, open_)))
     if not open_:
         return 0
     if not sys.stdin.isatty():
@@ -165,7 +165,7 @@ def cmd_done(args: argparse.Namespace) -> int:
     if not answer:
         return 0
     found = capture.pick(ref, open_, closed, answer)
-    print(_said(found if isinstance(found, capture.Ticked) else capture.tick(root, found)))
+    print(escape_lines(_said(found if isinstance(found, capture.Ticked) else capture.tick(root, found))))
     return 0
 
 
@@ -180,18 +180,18 @@ def cmd_opportunity(args: argparse.Namespace) -> int:
             raise UsageError("say which opportunity: its number in the list 'playbook opportunity CUSTOMER' "
                              "shows, or part of its text (or, to add one, what it is)")
         ref, opps = deals.opportunities(root, args.customer)
-        print(deals.listing(ref, opps, load_config(root)[0].currency or ""))
+        print(escape_lines(deals.listing(ref, opps, load_config(root)[0].currency or "")))
         return 0
     if status:
         if args.value is not None or args.since is not None:
             raise UsageError("--value and --since are for adding an opportunity, not for --won or --lost")
         d = deals.decide(root, args.customer, args.text, status, closed=args.date or date.today())
-        print(f"{'already ' if d.already else 'marked '}{d.status}: {d.what} ({d.rel})")
+        print(escape_controls(f"{'already ' if d.already else 'marked '}{d.status}: {d.what} ({d.rel})"))
         return 0
     if args.date is not None:
         raise UsageError("--date is when one was won or lost; for when it came up, use --since")
     d = deals.add(root, args.customer, args.text, today=date.today(), value=args.value, since=args.since)
-    print(f"added the opportunity '{d.what}' to {d.rel}")
+    print(escape_controls(f"added the opportunity '{d.what}' to {d.rel}"))
     return 0
 
 

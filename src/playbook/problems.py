@@ -69,6 +69,13 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def escape_lines(text: str) -> str:
+    """`escape_controls` on each line of `text`: a listing keeps its lines, and what people
+    wrote in it steers no terminal (a customer named with an escape that set the window's
+    title, cleared the screen or wrote to the clipboard: a probe)."""
+    return "\n".join(map(escape_controls, text.split("\n")))
+
+
 def format_plain(p: Problem) -> str:
     # Always path:line:column, so editors and CI log parsers can jump to it; a problem
     # about a whole file points at its start.

@@ -20,7 +20,7 @@ from .engine.words import count, days, fmt_date, money
 def _wish_dict(w: Wish, names: dict[str, str], config: Config, as_of: date) -> dict[str, Any]:
     a = w.ask
     avail = config.available
-    tell = [e.what for e, _ in matches(a, avail) if e.on <= as_of] if avail.entries else []
+    tell = [e.what for e, _ in matches(a, avail, as_of, 1)] if avail.entries else []
     return {
         "customer": w.customer, "customer_name": names.get(w.customer, w.customer), "what": a.what,
         "from": a.from_, "since": a.since.isoformat() if a.since else None,

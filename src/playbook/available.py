@@ -38,13 +38,19 @@ class Available(Record):
 
 
 class Availability(Record):
-    """The `available` entries, with an index from a stem to the entries that need it, so an
-    ask is matched by looking up its own words, never by trying every entry."""
+    """The `available` entries, with an index from a stem to the `about` words that start with
+    it, and from each such word to the entries that have it: an ask is matched by looking up
+    its own words, never by trying every entry."""
 
     entries: tuple[Available, ...] = ()
     """In file order."""
     index: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    """The first stem of each `about` entry → positions in `entries`."""
+    """The first stem of each distinct `about` word (its stems: `keys`) → those words."""
+    keys: tuple[tuple[str, ...], ...] = ()
+    """Each distinct `about` word, as its stems."""
+    holders: tuple[tuple[int, ...], ...] = ()
+    """Per word in `keys`, the positions in `entries` of those that have it, soonest
+    available first (then in file order)."""
 
     # Compared and hashed by the entries alone: the index is made from them.
     def __eq__(self, other: object) -> bool:
@@ -57,12 +63,23 @@ class Availability(Record):
     def of(cls, entries: tuple[Available, ...]) -> "Availability":
         """The entries with their stems and index filled in."""
         done = tuple(e if e.keys else _with_keys(e) for e in entries)
-        index: dict[str, list[int]] = {}
+        ids: dict[tuple[str, ...], int] = {}
+        holders: list[dict[int, None]] = []
         for i, e in enumerate(done):
             for k in e.keys:
-                if k and i not in index.get(k[0], ()):
-                    index.setdefault(k[0], []).append(i)
-        return cls(done, {k: tuple(v) for k, v in index.items()})
+                if not k:
+                    continue
+                n = ids.get(k)
+                if n is None:
+                    n = ids[k] = len(holders)
+                    holders.append({})
+                holders[n][i] = None
+        index: dict[str, list[int]] = {}
+        for k, n in ids.items():
+            index.setdefault(k[0], []).append(n)
+        order = [(e.on, e.line, i) for i, e in enumerate(done)]
+        return cls(done, {k: tuple(v) for k, v in index.items()}, tuple(ids),
+                   tuple(tuple(sorted(h, key=order.__getitem__)) for h in holders))
 
 
 def _with_keys(e: Available) -> Available:

@@ -74,7 +74,7 @@ def _asks(root: Path, ref: CustomerRef) -> tuple[list[Item], list[Item]]:
         return [], []
     open_, done = [], []
     for a in model.asks:
-        news = matches(a, config.available) if a.status == "parked" and config.available.entries else []
+        news = matches(a, config.available, limit=1) if a.status == "parked" and config.available.entries else []
         words = [f"from {a.from_}" if a.from_ else "", f"since {fmt_date(a.since)}" if a.since else "",
                  f"parked; {news[0][0].what} is available from {fmt_date(news[0][0].on)}" if news else ""]
         item = Item("ask", ref.folder / "customer.yaml", a.source.path, a.source.line, a.what,

@@ -809,7 +809,8 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
         if a.parked_on(as_of):
             why += " The ask was parked: this is the news it was waiting for."
         if x.also:
-            why += "".join(f" It also matches \u201c{w}\u201d." for w in x.also)
+            named = tuple("\u201c" + w + "\u201d" for w in x.also)
+            why += f" It also matches {people(named, len(named))}" + (", and more." if x.more else ".")
         why += " Once they are told, mark the ask answered."
         # News of ours while what we owe them is late comes with it, in its covering note, not
         # before it (Calder's zero-trust news ranked high beside a schedule 50 days late).

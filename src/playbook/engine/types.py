@@ -242,7 +242,10 @@ class Arrival(Record):
     line: int
     """The entry's line in playbook.yaml."""
     also: tuple[str, ...] = ()
-    """Other entries, available too, that match the same ask (their `what`)."""
+    """Other entries, available too, that match the same ask (their `what`), the soonest
+    available first, up to `demand.ALSO_NAMED`."""
+    more: bool = False
+    """More entries than those match it."""
 
     @property
     def since(self) -> date:

@@ -116,7 +116,7 @@ def group_view(site: Site, g: AskGroup, gid: str, base: str, shown: tuple[Wish, 
     avail = site.config.available
     rows = []
     for w in (g.wishes if shown is None else shown):
-        now = [e.what for e, _ in matches(w.ask, avail) if e.on <= site.as_of] if avail.entries else []
+        now = [e.what for e, _ in matches(w.ask, avail, site.as_of, 1)] if avail.entries else []
         rows.append(row(site, w, base, now[0] if now else ""))
     currency = site.config.currency
     value = ""

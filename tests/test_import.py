@@ -288,3 +288,19 @@ def test_a_customers_folder_leading_out_of_the_playbook_is_never_written(tmp_pat
     assert code == 1 and list(outside.iterdir()) == []
     assert "content/customers/harbour-logistics/customer.yaml: not imported: " in err and "leads outside" in err
     assert f"{CRM / 'hubspot/notes.csv'}:2: not imported: not written: its customer (harbour-logistics)" in err
+
+
+def test_a_created_date_it_cannot_read_is_said_not_dropped(book: Path, tmp_path: Path):
+    """A probe: a HubSpot company created '2025-02-30' was imported with 'since' of today, exit
+    0, and not a word; the README says a date it cannot read is reported as file:line."""
+    companies = tmp_path / "companies.csv"
+    companies.write_text("Record ID,Company name,Company owner,Create Date\n"
+                         "5001,Harbour Logistics,Maya Lindqvist,2025-02-30\n"
+                         "5002,Nordwind Bikes,Maya Lindqvist,31/31/2025\n"
+                         "5003,Fine Ltd,Maya Lindqvist,2024-03-05\n", encoding="utf-8")
+    code, out, err = imported(book, str(companies))
+    assert code == 0, err
+    assert (f"{companies}:2: note: column 'Create Date': '2025-02-30' is not a real date" in err
+            and "Imported without it: Harbour Logistics's 'since' comes from its notes (or today)" in err)
+    assert f"{companies}:3: note: column 'Create Date': '31/31/2025'" in err
+    assert f"{companies}:4:" not in err and "Added 3 customers" in out

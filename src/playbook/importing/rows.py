@@ -84,7 +84,10 @@ def _column(cols: Columns, name: str) -> str:
     return cols.present.get(name, (name,))[0]
 
 
-def company(cols: Columns, row: dict[str, str], where: Where, day_first: bool) -> Company:
+def company(cols: Columns, row: dict[str, str], where: Where, day_first: bool,
+            notices: list[tuple[Where, str]] | None = None) -> Company:
+    """The row's company; a created date it cannot read is said in `notices` (the row is still
+    used: the date is only a hint for 'since', and the notes' dates say more)."""
     name = one_line(cols.first(row, "name"))
     if not name:
         raise BadValue(f"no name in column '{_column(cols, 'name')}'; a customer needs one: fill it in, "
@@ -92,8 +95,12 @@ def company(cols: Columns, row: dict[str, str], where: Where, day_first: bool) -
     created = cols.first(row, "created")
     try:
         since = parse_day(created, day_first) if created.strip() else None
-    except BadValue:
-        since = None  # only a hint for 'since'; the notes' dates say more
+    except BadValue as exc:
+        since = None
+        if notices is not None:
+            notices.append((where, f"column '{_column(cols, 'created')}': {exc}. Imported without it: {name}'s "
+                                   "'since' comes from its notes (or today); write it in its customer.yaml if you "
+                                   "know it"))
     return Company(_id(cols, row), name, one_line(cols.first(row, "owner")), since, where)
 
 

@@ -98,7 +98,7 @@ def _records(tables: list[tuple[Table, list[Columns]]], day_first: bool, report:
                         continue  # a flat spreadsheet's row without, say, a contact
                     try:
                         if cols.kind.record == "customer":
-                            companies.append(company(cols, row, where, day_first))
+                            companies.append(company(cols, row, where, day_first, report.plan.notices))
                         elif cols.kind.record == "contact":
                             people.append(person(cols, row, where))
                         else:
@@ -146,6 +146,7 @@ def run_import(root: Path, files: list[tuple[Path, str]], *, today: date, mappin
 
 def _merge(first: Plan, plan: Plan) -> Plan:
     plan.refused[:0] = first.refused
+    plan.notices[:0] = first.notices
     return plan
 
 

@@ -397,6 +397,10 @@ HOSTS = [  # bind address, port, Host header, answered
     ("0.0.0.0", 8000, "0.0.0.0:8000", False),
     ("0.0.0.0", 8000, "evil.example:8000", False),  # ... never by a name a page could rebind
     ("::", 8000, "evil.example:8000", False),
+    # Digits `int` refuses: a superscript, and more than it reads (a probe: no answer at all).
+    ("127.0.0.1", 8000, "127.0.0.1:\u00b2", False),
+    ("127.0.0.1", 8000, "127.0.0.1:" + "8" * 5000, False),
+    ("127.0.0.1", 8000, "127.0.0.1:08000", True),
 ]
 
 

@@ -74,7 +74,9 @@ def host_checker(host: str, port: int) -> Callable[[str | None], bool]:
         name, sep, given = value.rpartition(":") if not value.endswith("]") else (value, "", "")
         if not sep:
             name, given = value, ""
-        if given and not given.isdigit():
+        # ASCII digits, a port's few: "²" is a digit to `isdigit` and not to `int`, and 5,000
+        # digits are more than `int` reads (both dropped the connection without an answer).
+        if given and not (given.isascii() and given.isdigit() and len(given) <= 5):
             return False
         if (int(given) if given else 80) != port:
             return False

@@ -1663,6 +1663,8 @@ def test_a_dormant_accounts_win_back_play_is_its_rekindle():
     acts = analyse(c, Config(plays=(win_back, review)), AS_OF).actions
     (rekindle,) = [a for a in acts if a.kind == "reach-out"]
     assert rekindle.title.startswith("Rekindle") and rekindle.due == AS_OF
+    # At the team's priority for its play (a tenth blind read: Pemberton's read Medium everywhere).
+    assert rekindle.priority == "low"
     assert rekindle.why.endswith("(Also covers \u201cSend a short win-back note\u201d.)")
     assert [(r.text, r.source.line) for r in rekindle.also] == [("Send a short win-back note", 30)]
     assert [a.title for a in acts if a.kind == "play"] == ["Review the account at stand-up"]  # a team chore stays

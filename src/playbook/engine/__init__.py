@@ -27,7 +27,7 @@ from .plays import play_since, run_plays
 from .rank import rank
 from .stage import classify, dormant, key_people_tip, needs_touch, unrepaired_negatives
 from .timeline import timeline, upto
-from .types import Action, Flag, Reason, Relationship
+from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship
 from .words import fmt_date
 from .workdays import on_working_days
 
@@ -82,9 +82,12 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
     plays = [a for a in found if a.kind == "play" and not a.internal]
     if rekindle is None or not plays:
         return found
+    # At the priority the team gave its play: Pemberton's win-back note, `priority: low` in
+    # playbook.yaml, read Medium on every list as the rekindle (a tenth blind read).
+    priority = min((p.priority for p in plays), key=PRIORITY_RANK.__getitem__)
     merged = replace(rekindle, why=rekindle.why + "".join(f" (Also covers \u201c{p.title}\u201d.)" for p in plays),
                      also=rekindle.also + tuple(Reason(p.title, p.source) for p in plays),
-                     also_for=also_for(rekindle, plays))
+                     also_for=also_for(rekindle, plays), priority=priority)
     return [merged if a is rekindle else a for a in found if a not in plays]
 
 

@@ -203,6 +203,23 @@ def test_a_renewal_follow_up_joins_the_call_not_a_coverage_meeting_that_ranks_fi
     assert with_renewal([meet, evidence]) == [meet, evidence]
 
 
+@pytest.mark.parametrize("meet_in, said", [(-50, False), (60, True)])
+def test_a_renewal_call_joining_a_meeting_due_sooner_leaves_out_its_own_day(meet_in, said):
+    """St Aldhelm's visit to Helen, "Fri 16 Oct · 50 days overdue", covered the call "from 3 Feb
+    2027: the visit is due 3 weeks before then at the latest" (a tenth blind read: one action,
+    two days). Said only when the merge keeps the call's own day."""
+    timing = ": the visit is due 3 weeks before then at the latest."
+    call = replace(action("Visit Helen before the renewal", 0, "high"), kind="renewal", contact="Helen",
+                   renewal_step="call", timing=timing, due=AS_OF + timedelta(days=40),
+                   why=f"Renewal in 100 days. Their side needs 8 weeks to renew, from 3 Feb 2027{timing}")
+    meet = replace(action("Visit Helen (decision maker) before the renewal", 0, "high"), kind="renewal",
+                   contact="Helen", renewal_step="coverage", due=AS_OF + timedelta(days=meet_in))
+    (one,) = same_person([meet, call])
+    assert one.due == min(meet.due, call.due)
+    assert (timing in one.why) is said
+    assert "Their side needs 8 weeks to renew, from 3 Feb 2027" in one.why
+
+
 def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
     """Harrow (a reader's test): "Book an executive sponsor call" with Pete, who decides the
     renewal, sat beside "Call Pete Osei before the renewal", with no coverage meeting due."""

@@ -462,7 +462,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
-        begun = None
+        begun, timing = None, ""
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
             # visit comes 3 weeks before that" read as the meeting's own day (St Aldhelm's, a
@@ -474,8 +474,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             if begun is None:
                 # "At the latest": merged into a meeting due sooner (a quiet decider), "comes 3 weeks
                 # before then" read as contradicting that meeting's day (a ninth blind read).
-                why += (f"{needs}, from {fmt_date(starts)}: the {talk} is due {weeks_or_days(RENEWAL_CALL_DAYS)} "
-                        "before then at the latest.")
+                timing = f": the {talk} is due {weeks_or_days(RENEWAL_CALL_DAYS)} before then at the latest."
+                why += f"{needs}, from {fmt_date(starts)}{timing}"
             else:
                 why += (f"{needs}. That time began on {fmt_date(begun)}, and nothing has been heard from them "
                         f"since: unless their side has started, the renewal cannot be done by {fmt_date(k.date)}.")
@@ -512,7 +512,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=who, owner=holder(customer, who, as_of), source=k.source, customer=customer.slug,
-            renewal_step="call",
+            renewal_step="call", timing=timing,
         ))
     return out
 

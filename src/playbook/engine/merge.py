@@ -173,7 +173,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # first (`same_asker`), vanished from the text once that reply joined another action.
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
-    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {a.why})"
+    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})"
                              if a.renewal_step == "call" or a.kind == "repair"
                              or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
@@ -183,6 +183,12 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group), also_for=also_for(lead, others))
+
+
+def _own_why(a: Action, due: date) -> str:
+    """What an action merged into another says, without when it is due itself when the merge is
+    due sooner (`Action.timing`)."""
+    return a.why.replace(a.timing, ".", 1) if a.timing and due < a.due else a.why
 
 
 def _titles(a: Action) -> str:

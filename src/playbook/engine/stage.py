@@ -124,8 +124,9 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     # Why now, when the renewal is further off than `renewal_days`: St Aldhelm's read "at risk"
     # with its renewal 116 days off, and nothing on the page said its 8 weeks of paperwork made
     # that the run-up (a ninth blind read).
-    lead = (f", within {t.renewal_days} days and their {weeks_or_days(customer.renewal_lead)} of lead time"
-            if customer.renewal_lead and (r - as_of).days > t.renewal_days else "")
+    window = renewal_window(customer, t.renewal_days)
+    lead = (f"; with their {weeks_or_days(customer.renewal_lead)} of lead time, its run-up begins {window} days "
+            "before it" if customer.renewal_lead and (r - as_of).days > t.renewal_days else "")
     quiet = []
     for c in key_people(customer, as_of):
         seen = last.get(c.name)

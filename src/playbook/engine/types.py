@@ -315,6 +315,11 @@ class Action(Record):
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never
     the wording, which may change."""
+    timing: str = ""
+    """The clause of `why` that says when it is due (': the visit is due 3 weeks before then at
+    the latest.'), left out when it joins an action due sooner (`merge.combine`): beside that
+    action's day it read as a contradiction (St Aldhelm's visit, "50 days overdue", a tenth
+    blind read)."""
 
     @property
     def anniversary(self) -> bool:

@@ -99,14 +99,19 @@ def _needed(size: int) -> int:
     return next(x for x in range(size + 1) if x / size >= OVERLAP)
 
 
-def merge_similar(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
+def merge_similar(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None) -> list[Action]:
     """One action per topic: a promise to send the schedule and the ask for the schedule are the
     same job (see `groups` and `combine`); and one renewal conversation (`with_renewal`).
     `renewal_passed`: the renewal date went by with nothing recorded (see `with_renewal`)."""
-    return with_renewal([combine(g) for g in groups(actions)], renewal_passed)
+    return with_renewal([combine(g) for g in groups(actions)], renewal_passed, as_of)
 
 
-def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Action]:
+#: An ask back from parking due before the renewal conversation joins it only once that is due
+#: within this many days (`with_renewal`).
+JOIN_SOON_DAYS = 7
+
+
+def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None) -> list[Action]:
     """The call before a renewal and any other action about the renewal ('Follow up with Jo on
     the renewal quote'), taking up again with the same person an ask back from parking, and the
     anniversary of working together are one conversation with the customer: one action. Once the
@@ -121,9 +126,13 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
     # So is taking up again, with the same person, what was parked until a day now gone by:
     # Ashby's Phase 2 pricing, held "until spending controls lift", came third and low beside
     # the question whether its support had renewed, both with Mark (a seventh blind read).
+    # Not while that conversation is weeks off: merged, Lantern's Copilot ask, back from parking
+    # and 14 days overdue, became "due in 29 days" with the call (a tenth blind read). A merge
+    # never moves work later: joined, the conversation is due when the ask was.
+    soon = as_of is None or (call.due - as_of).days <= JOIN_SOON_DAYS
     about = [a for a in actions if a is not call and (
         (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
-        or (a.reopened and a.contact is not None and a.contact == call.contact)
+        or (a.reopened and a.contact is not None and a.contact == call.contact and (soon or a.due >= call.due))
         # and the anniversary of working together, a line of thanks in it, when the conversation
         # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
         # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
@@ -132,6 +141,7 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False) -> list[Ac
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
                      call if renewal_passed or call.lead_begun is not None else None)
+    merged = replace(merged, due=min([merged.due, *(a.due for a in about if a.reopened)]))
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 

@@ -1009,6 +1009,18 @@ def test_steady_says_the_day_an_unanswered_renewal_touch_puts_it_at_risk(in_days
     assert analyse(c, config(), day).stage.id == "at-risk"
 
 
+def test_our_own_late_chase_of_the_unanswered_renewal_is_said():
+    """Saltmarsh read at risk for Jo's silence on the quote, and not that "Follow up with Jo on
+    the renewal quote", in the same note, was ours and 11 days late (a tenth blind read)."""
+    chase = promise("Follow up with Ann on the renewal quote", due=d(11))
+    quote = touch(32, 1, type="email", direction="out", summary="Sent the 2027 renewal quote", commitments=(chase,))
+    c = customer(*[touch(n, 1) for n in range(400, 40, -30)], touch(40, 1), quote, since=LONG_AGO, cadence=60,
+                 renewal=AS_OF + timedelta(days=9))
+    (x,) = [x for x in analyse(c, config(), AS_OF).stage.reasons if x.text.startswith("The renewal is on")]
+    assert x.text.endswith("has had no reply in 32 days; our own \u201cFollow up with Ann on the renewal quote\u201d "
+                           "is 11 days overdue.")
+
+
 @pytest.mark.parametrize("in_days, waited, lead, expected", [
     (10, 31, None, True),   # Saltmarsh on 4 Dec: the quote sent a month before, unanswered
     (0, 14, None, True),

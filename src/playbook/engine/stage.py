@@ -147,7 +147,8 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
 REPLY_LATE_DAYS = 14
 
 
-def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Reason]:
+def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date,
+                       commitments: tuple[OpenCommitment, ...] = ()) -> list[Reason]:
     """The renewal is as close as the call before it (`renewal_call_days`) and what we sent since
     we last heard from them has had no reply for `REPLY_LATE_DAYS`: nobody knows whether they
     will renew. Saltmarsh, ten days before its renewal, with the quote sent a month before
@@ -173,8 +174,15 @@ def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date) -> list[Re
     more = len(sent) - 1
     then = "" if not more else ", nor the touch since" if more == 1 else f", nor the {more} touches since"
     when = f"in {days((r - as_of).days)}" if r > as_of else "today"
+    # Our own chase of it, written in that note and late, is said too: Saltmarsh read at risk
+    # for Jo's silence while "Follow up with Jo on the renewal quote" was ours, 11 days late (a
+    # tenth blind read).
+    ours = max((oc for oc in commitments if oc.commitment.source.path == first.source.path and oc.overdue_days > 0
+                and is_chase(oc.commitment.text)), key=lambda oc: oc.overdue_days, default=None)
+    chase = (f"; our own \u201c{ours.commitment.text}\u201d is {days(ours.overdue_days)} overdue"
+             if ours is not None else "")
     return [Reason(f"The renewal is on {fmt_date(r)} ({when}), and our {what} has had no reply in "
-                   f"{days(waited)}{then}.", first.source, "renewal")]
+                   f"{days(waited)}{then}{chase}.", first.source, "renewal")]
 
 
 def reply_tip(customer: Customer, tl: Timeline, as_of: date) -> tuple[date, Interaction] | None:
@@ -304,7 +312,7 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
         out.append(owed_silence(cold_reason(tl, items, cadence), commitments, as_of, t))
     if customer is not None and paused is None:
         out += stakeholders_quiet(customer, tl, as_of, t)
-        out += renewal_unanswered(customer, tl, as_of)
+        out += renewal_unanswered(customer, tl, as_of, commitments)
         out += renewal_lead_unheard(customer, tl, as_of, cadence)
     if broken and len(out) == len(broken) and not let_down(commitments, as_of, t):
         # Only our own lateness, a few weeks of it, on an account otherwise well: said by the

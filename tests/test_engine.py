@@ -751,6 +751,22 @@ def test_a_renewal_lead_moves_the_call_and_its_window(in_days, expected, priorit
                                f"customer.yaml), from {starts}: the call is due 3 weeks before then at the latest.")
 
 
+@pytest.mark.parametrize("role, left, named", [("Procurement Lead", False, True), ("Head of Purchasing", False, True),
+                                               ("Procurement Lead", True, False), ("Estates Manager", False, False)])
+def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, named):
+    """St Aldhelm's 8 weeks of NHS framework paperwork are Siobhan's ("Siobhan owns the paperwork,
+    allow 8 weeks"), and no action named her (a tenth blind read)."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src),
+              Contact("Sio Keane", role, None, None, None, None, False, src, left=d(10) if left else None))
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=100), renewal_lead=56,
+                 contacts=people)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    said = (f" Sio Keane ({role}) is likely the one who starts it: check with them that it starts by "
+            f"{fmt_date(AS_OF + timedelta(days=44))}.")
+    assert (said in call.why) is named, call.why
+
+
 @pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])
 def test_their_lead_time_running_with_nothing_heard_is_said(heard_days_ago, says):
     """St Aldhelm's read "the call comes 3 weeks before that" 16 days before a renewal whose 8

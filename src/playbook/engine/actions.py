@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Interaction, Pause, Source, TeamMember
+from ..model import Ask, Contact, Customer, Interaction, Pause, Source, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
@@ -479,6 +479,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             else:
                 why += (f"{needs}. That time began on {fmt_date(begun)}, and nothing has been heard from them "
                         f"since: unless their side has started, the renewal cannot be done by {fmt_date(k.date)}.")
+            buyer = buyer_of(customer, who, as_of)
+            if buyer is not None:
+                # Whoever buys for them starts that time: St Aldhelm's 8 weeks of NHS framework
+                # paperwork are Siobhan's, and no action named her (a tenth blind read).
+                check = "whether it has started" if begun is not None else f"that it starts by {fmt_date(starts)}"
+                why += f" {buyer.name} ({buyer.role}) is likely the one who starts it: check with them {check}."
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
@@ -515,6 +521,18 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             renewal_step="call", timing=timing,
         ))
     return out
+
+
+#: A contact whose role has one of these words buys for the customer: their side's time to
+#: renew (`renewal_lead`) is theirs to start.
+_BUYING = re.compile(r"\b(procurement|purchasing|buyer|contracts)\b", re.IGNORECASE)
+
+
+def buyer_of(customer: Customer, who: str | None, as_of: date) -> Contact | None:
+    """The contact still there whose role says they buy for the customer ('Procurement Lead'),
+    other than `who` (whom the renewal call is with); the first such in customer.yaml."""
+    return next((c for c in customer.contacts if c.name != who and c.role and _BUYING.search(c.role)
+                 and (c.left is None or c.left > as_of)), None)
 
 
 #: How long before its due day confirming a customer's date is ready shows among the actions.

@@ -196,7 +196,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    found = same_asker(same_person(same_day(repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of))))
+    found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
+    found = same_asker(same_person(same_day(found)))
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
     found = [beyond_owners(a, customer.owners) for a in found]

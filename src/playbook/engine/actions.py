@@ -15,8 +15,8 @@ from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
-from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chased_thing, is_chase,
-                   chase_of, waiting_since)
+from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
+                   waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import deciders, holder, main_contact, not_now, once, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives

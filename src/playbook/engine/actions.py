@@ -552,7 +552,7 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
     present = {c.name for c in customer.contacts}
     for e in customer.dates:
         n = (e.on - as_of).days
-        if not e.prepare or n < -AFTER_SHOWN_DAYS or n > e.prepare + PREPARE_SHOWN_DAYS:
+        if not e.prepare or n < -after_shown(e.on, customer.renewal) or n > e.prepare + PREPARE_SHOWN_DAYS:
             continue
         who = e.with_ if e.with_ in present else main_contact(customer, tl)
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
@@ -607,6 +607,18 @@ PREPARE_EARLY_DAYS = 7
 #: from the actions and the brief a fortnight after it, with nothing logged (an account
 #: manager's objection): a month is still "how is the new office?".
 AFTER_SHOWN_DAYS = 30
+#: ...and up to the renewal, when that comes within this many days of the day: how it went is
+#: what the renewal rests on. Kestrel's "how it went" left the list 13 days before its renewal,
+#: with nothing logged about the £38,000 move (a tenth blind read).
+AFTER_RENEWAL_DAYS = 60
+
+
+def after_shown(day: date, renewal: date | None) -> int:
+    """For how many days after `day` asking how it went is listed (`AFTER_SHOWN_DAYS`, or up
+    to a renewal close after it: `AFTER_RENEWAL_DAYS`)."""
+    if renewal is not None and day < renewal and (renewal - day).days <= AFTER_RENEWAL_DAYS:
+        return max(AFTER_SHOWN_DAYS, (renewal - day).days)
+    return AFTER_SHOWN_DAYS
 
 
 #: Days after a bad touch that talking it through with them is due.

@@ -284,6 +284,91 @@ def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path)
         t.join(10)
 
 
+def _serving(root: Path):
+    """A running `serve` of `root` and a check that its folder settles on a cold build's bytes."""
+    from builds import cold
+    from helpers import tree
+    out = root / "site"
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: serve(root, port=0, quiet=True, ready=ready, stop=stop), daemon=True)
+    t.start()
+    assert ready.wait(30)
+
+    def settles(what: str) -> None:
+        want = cold(root)
+        try:
+            wait_for(lambda: out.is_dir() and tree(out) == want, timeout=20)
+        except AssertionError:
+            got = tree(out) if out.is_dir() else {}
+            raise AssertionError(f"after {what}: differs in {sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))[:6]}")
+
+    def done() -> None:
+        stop.set()
+        t.join(10)
+    return settles, done
+
+
+def test_serve_sees_writes_through_links_and_in_their_targets(tmp_path):
+    """A probe: a note hard-linked into a second customer's folder, written in place through its
+    first name, and a note linked to a file elsewhere in the playbook, edited there, each left the
+    served site stale (the watcher saw no change in that customer's folder) until some other save."""
+    from builds import copy_playbook, git_init
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "calder-wren"])
+    git_init(root)
+    settles, done = _serving(root)
+    try:
+        settles("the first build")
+        first = root / "content/customers/loomwork/interactions/2026-11-19-new-starters.md"
+        twin = root / "content/customers/calder-wren/interactions/2026-11-19-new-starters.md"
+        os.link(first, twin)
+        settles("a hard link")
+        # Past the few seconds in which a file's times are not trusted, a save elsewhere: the
+        # folder with the link is signed again then, and its signature would be kept.
+        time.sleep(3.5)
+        (root / "content/customers/loomwork/interactions/2026-11-20-note.md").write_text("A short note.\n")
+        settles("an edit elsewhere")
+        with open(first, "a", encoding="utf-8") as f:  # in place, as an editor writes a file with two names
+            f.write("\nA line written through the first name.\n")
+        settles("a write through the other name of a hard link")
+        (root / "notes").mkdir()
+        (root / "notes/call.md").write_text("---\ndate: 2026-11-18\ntype: call\nsummary: Linked call\n---\nBody.\n")
+        (root / "content/customers/calder-wren/interactions/2026-11-18-call.md").symlink_to(
+            Path("../../../../notes/call.md"))
+        settles("a link to a note elsewhere in the playbook")
+        with open(root / "notes/call.md", "a", encoding="utf-8") as f:
+            f.write("An edit where the link points.\n")
+        settles("an edit to a link's target outside content/")
+    finally:
+        done()
+
+
+@pytest.mark.parametrize("how", ["folder", "worktree"])
+def test_serve_sees_commits_when_git_is_not_in_the_playbook(tmp_path, how):
+    """A probe: a playbook in a folder of a repository, or in a worktree (where `.git` is a file),
+    missed every commit, and "Files last changed (git) … by" named the wrong person."""
+    from builds import copy_playbook, git
+    repo = tmp_path / "repo"
+    root = copy_playbook(ROOT, repo / "book", ["loomwork"])
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".gitignore").write_text(f"site/\n.playbook-cache/\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    if how == "worktree":
+        git(repo, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "wt")
+        root = tmp_path / "wt" / "book"
+    settles, done = _serving(root)
+    try:
+        settles("the first build")
+        note = root / "content/customers/loomwork/interactions/2026-11-19-call.md"
+        note.write_text("Quick call, all good.\n")
+        settles("an edit")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "the call", author=("Tomás Reilly", "tomas@example.com"))
+        settles("a commit by someone else")
+    finally:
+        done()
+
+
 def test_an_edit_saved_while_the_first_build_runs_is_served(tmp_path, monkeypatch):
     """The watches are in place before the first build reads anything: a note saved while it
     runs (minutes at 10,000 customers) is rebuilt after it. Watching only once it was done, such

@@ -335,6 +335,9 @@ class Session:
         self.carried = Carried()
         self.sigs: tuple[str, dict[str, str]] = ("", {})
         """The last build's salt and the signatures it took of folders with no link in them."""
+        self.targets: frozenset[str] = frozenset()
+        """The real paths links in the customers' folders point to, as the last rebuild found
+        them: `serve` watches them too (a note linked to a file elsewhere in the playbook)."""
         self._rebuilds = 0
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> BuildReport:
@@ -348,6 +351,7 @@ class Session:
             reuse = {} if touched is None or salt != last_salt else \
                 {name: sig for name, sig in last.items() if name not in touched}
             now, found, keep = time.time_ns(), {}, {}
+            targets: set[str] = set()
             for folder, rel in folders:
                 name = folder.name
                 sig = reuse.get(name)
@@ -355,10 +359,13 @@ class Session:
                     sig, linked = manifest.signature_and_links(folder, rel, salt, now)
                     if sig is not None and not linked:  # a link's target may change unseen
                         keep[name] = sig
+                    if linked:
+                        targets |= manifest.link_targets(folder)
                 else:
                     keep[name] = sig
                 found[name] = sig
             self.sigs = (salt, keep)
+            self.targets = frozenset(targets)
             return found
 
         try:

@@ -120,8 +120,8 @@ def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
 
 
 def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[str | None, bool]:
-    """The signature, and whether the folder holds a link (whose target a watcher of the
-    folder does not see change)."""
+    """The signature, and whether the folder holds a link, symbolic or hard (whose bytes a
+    watcher of the folder does not see change when written through another name)."""
     parts: list[tuple | str] = [salt, rel]
     newest = 0
     linked = False
@@ -164,6 +164,11 @@ def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[st
                     else:
                         m, c = st.st_mtime_ns, st.st_ctime_ns
                         add((tag, kind, name, st.st_size, m, c, st.st_ino, st.st_dev))
+                        if st.st_nlink > 1:
+                            # A hard link: written through its other name, in another customer's
+                            # folder, a watcher of this one sees nothing (a probe: `serve` kept
+                            # Rosalind's copy of a note linked into Loomwork's as it was).
+                            linked = True
                         if m > newest or c > newest:
                             newest = m if m > c else c
                 elif kind != "l":
@@ -182,6 +187,21 @@ def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[st
     # so none can run into the next; version 2 writes no references, so equal parts give equal
     # bytes however they are shared.
     return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=20).hexdigest(), linked
+
+
+def link_targets(folder: Path) -> set[str]:
+    """The real paths of the links in a customer's folder and its interactions folder (the
+    folders themselves when links): what a watcher of the content must watch too."""
+    found = set()
+    for path in (folder, folder / "interactions"):
+        try:
+            if path.is_symlink():
+                found.add(os.path.realpath(path))
+            with os.scandir(path) as listing:
+                found.update(os.path.realpath(e.path) for e in listing if e.is_symlink())
+        except OSError:
+            continue
+    return found
 
 
 _NAME = attrgetter("name")

@@ -24,7 +24,7 @@ import webbrowser
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 import watchfiles
 
@@ -33,6 +33,7 @@ from .config import resolve_as_of
 from .httpd import BaseHandler, Server
 from .livereload import LiveState, page_of
 from .folders import ignored
+from .memo import CACHE_DIR
 from .problems import Problem, format_plain
 
 LIVE_PREFIX = "/__playbook/"
@@ -190,19 +191,45 @@ class Handler(BaseHandler):
 
 # -- watching -----------------------------------------------------------------------------------
 
-def relevant(root: Path, out: Path):
-    """The watch filter: content, templates and playbook.yaml, and git's refs (a commit changes
-    what the pages say of who changed what); never the output or editor litter."""
-    content, templates, config, git = root / "content", root / "templates", root / "playbook.yaml", root / ".git"
+def git_dirs(root: Path) -> tuple[Path, ...]:
+    """The folders holding git's HEAD and refs for the playbook at `root`: its own `.git`, or
+    the repository's when the playbook is a folder in one, or a worktree's and the repository's
+    common one; () without git or a repository."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-dir",
+                               "--git-common-dir"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    if done.returncode != 0:
+        return ()
+    return tuple(dict.fromkeys(Path(line) for line in done.stdout.splitlines() if line.strip()))
+
+
+def relevant(root: Path, out: Path, gits: tuple[Path, ...] = (),
+             targets: Callable[[], frozenset[str]] = frozenset):
+    """The watch filter: content, templates and playbook.yaml, what a link in them points to
+    elsewhere in the playbook (`targets()`: their real paths, as the last build found them), and
+    git's HEAD and refs (a commit changes what the pages say of who changed what); never the
+    output, the build cache or editor litter. A note linked to `notes/a.md` read the same when
+    that file was edited, until some other save; a playbook in a folder of a repository, or in a
+    worktree, missed every commit (a probe). `gits`: git's folders (`git_dirs`)."""
+    content, templates, config = root / "content", root / "templates", root / "playbook.yaml"
+    cache = root / CACHE_DIR
+    gits = gits or (root / ".git",)
 
     def accept(change: watchfiles.Change, path: str) -> bool:
         p = Path(path)
-        if p.is_relative_to(git):
-            rel = p.relative_to(git).as_posix()
-            return rel in ("HEAD", "packed-refs") or rel.startswith("refs/")
-        if ignored(p.name) or p.is_relative_to(out):
+        for git in gits:
+            if p.is_relative_to(git):
+                rel = p.relative_to(git).as_posix()
+                return rel in ("HEAD", "packed-refs") or rel.startswith("refs/")
+        if ignored(p.name) or p.is_relative_to(out) or p.is_relative_to(cache):
             return False
-        return p == config or p.is_relative_to(content) or p.is_relative_to(templates)
+        if p == config or p.is_relative_to(content) or p.is_relative_to(templates):
+            return True
+        linked = targets()
+        return bool(linked) and any(str(q) in linked for q in (p, *p.parents))
     return accept
 
 
@@ -223,7 +250,11 @@ class Watcher:
     #: two is two rebuilds, the second one right.
     STEP_MS = 20
 
-    def __init__(self, root: Path, out: Path):
+    def __init__(self, root: Path, out: Path, targets: Callable[[], frozenset[str]] = frozenset):
+        self.targets = targets
+        """What links in the content point to elsewhere in the playbook (`Session.targets`)."""
+        self.gits = git_dirs(root)
+        """git's folders, watched too when outside the playbook (`relevant`)."""
         self.queue: queue.Queue[set | BaseException | None] = queue.Queue()
         self.ready = threading.Event()
         self._stop = threading.Event()
@@ -239,7 +270,9 @@ class Watcher:
 
     def _run(self, root: Path, out: Path) -> None:
         try:
-            for changes in watchfiles.watch(root, watch_filter=relevant(root, out), debounce=1600, step=self.STEP_MS,
+            outside = [g for g in self.gits if not g.is_relative_to(root)]
+            for changes in watchfiles.watch(root, *outside, watch_filter=relevant(root, out, self.gits, self.targets), debounce=1600,
+                                            step=self.STEP_MS,
                                             stop_event=self._stop, raise_interrupt=False, yield_on_timeout=True,
                                             rust_timeout=self.TICK_MS):
                 self.ready.set()
@@ -335,7 +368,7 @@ def _serve(session: Session, root: Path, host: str, port: int, open_browser: boo
     out = session.out
     state = LiveState()
     session.carried.announce = state.announce
-    watcher = Watcher(root, out)
+    watcher = Watcher(root, out, lambda: session.targets)
     try:
         watcher.start()
     except Exception as exc:

@@ -271,8 +271,8 @@ class Watcher:
     def _run(self, root: Path, out: Path) -> None:
         try:
             outside = [g for g in self.gits if not g.is_relative_to(root)]
-            for changes in watchfiles.watch(root, *outside, watch_filter=relevant(root, out, self.gits, self.targets), debounce=1600,
-                                            step=self.STEP_MS,
+            accept = relevant(root, out, self.gits, self.targets)
+            for changes in watchfiles.watch(root, *outside, watch_filter=accept, debounce=1600, step=self.STEP_MS,
                                             stop_event=self._stop, raise_interrupt=False, yield_on_timeout=True,
                                             rust_timeout=self.TICK_MS):
                 self.ready.set()

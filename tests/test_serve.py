@@ -245,45 +245,6 @@ def test_serves_only_loopback_by_default(served):
     assert base.startswith("http://127.0.0.1:")
 
 
-def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path):
-    """Renames, a deleted output folder and commits (with and without content changes), each
-    seen by the real watcher: the served folder settles on exactly the cold build's files."""
-    from builds import cold, copy_playbook, git, git_init
-    from helpers import tree
-    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "kestrel-pay", "calder-wren"])
-    git_init(root)
-    out = root / "site"
-    ready, stop = threading.Event(), threading.Event()
-    t = threading.Thread(target=lambda: serve(root, port=0, quiet=True, ready=ready, stop=stop), daemon=True)
-    t.start()
-    assert ready.wait(30)
-
-    def settles(what: str) -> None:
-        want = cold(root)
-        try:
-            wait_for(lambda: out.is_dir() and tree(out) == want, timeout=20)
-        except AssertionError:
-            got = tree(out) if out.is_dir() else {}
-            raise AssertionError(f"after {what}: differs in {sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))[:6]}")
-
-    try:
-        settles("the first build")
-        customers = root / "content" / "customers"
-        (customers / "kestrel-pay").rename(customers / "kestrel-payments")
-        settles("a renamed customer")
-        shutil.rmtree(out)
-        (customers / "loomwork" / "interactions" / "2026-11-19-call.md").write_text("Quick call, all good.\n")
-        settles("a deleted site, then an edit")
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "notes from the week")  # the files are as they were: only git's facts change
-        settles("a commit of files already built")
-        git(root, "commit", "-q", "--allow-empty", "-m", "nothing")
-        settles("an empty commit")
-    finally:
-        stop.set()
-        t.join(10)
-
-
 def _serving(root: Path):
     """A running `serve` of `root` and a check that its folder settles on a cold build's bytes."""
     from builds import cold
@@ -306,6 +267,31 @@ def _serving(root: Path):
         stop.set()
         t.join(10)
     return settles, done
+
+
+def test_a_running_serve_ends_each_step_with_the_bytes_of_a_cold_build(tmp_path):
+    """Renames, a deleted output folder and commits (with and without content changes), each
+    seen by the real watcher: the served folder settles on exactly the cold build's files."""
+    from builds import copy_playbook, git, git_init
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork", "kestrel-pay", "calder-wren"])
+    git_init(root)
+    out = root / "site"
+    settles, done = _serving(root)
+    try:
+        settles("the first build")
+        customers = root / "content" / "customers"
+        (customers / "kestrel-pay").rename(customers / "kestrel-payments")
+        settles("a renamed customer")
+        shutil.rmtree(out)
+        (customers / "loomwork" / "interactions" / "2026-11-19-call.md").write_text("Quick call, all good.\n")
+        settles("a deleted site, then an edit")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "notes from the week")  # the files are as they were: only git's facts change
+        settles("a commit of files already built")
+        git(root, "commit", "-q", "--allow-empty", "-m", "nothing")
+        settles("an empty commit")
+    finally:
+        done()
 
 
 def test_serve_sees_writes_through_links_and_in_their_targets(tmp_path):
@@ -350,7 +336,7 @@ def test_serve_sees_commits_when_git_is_not_in_the_playbook(tmp_path, how):
     repo = tmp_path / "repo"
     root = copy_playbook(ROOT, repo / "book", ["loomwork"])
     git(repo, "init", "-q", "-b", "main")
-    (repo / ".gitignore").write_text(f"site/\n.playbook-cache/\n")
+    (repo / ".gitignore").write_text("site/\n.playbook-cache/\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "start")
     if how == "worktree":

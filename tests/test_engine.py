@@ -815,6 +815,20 @@ def test_the_brief_names_the_day_their_lead_time_must_start(in_days, says):
             in point) is says
 
 
+def test_the_brief_names_whoever_buys_for_them_with_their_lead_time():
+    """The call named Siobhan Keane (Procurement Lead) as likely to start St Aldhelm's 8 weeks
+    of paperwork; the brief for the meeting left her out (a tenth blind read)."""
+    from playbook.engine.brief import talking_points
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src),
+              Contact("Sio Keane", "Procurement Lead", None, None, None, None, False, src))
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=70), renewal_lead=56,
+                 contacts=people)
+    (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
+    assert (f"it must start by {fmt_date(AS_OF + timedelta(days=14))}. Sio Keane (Procurement Lead) is likely the one "
+            "who starts it.") in point
+
+
 def test_once_their_lead_time_runs_unheard_the_brief_asks_that_first_and_takes_what_we_owe_into_it():
     """St Aldhelm's brief, six days before its renewal, opened with "First see to what we owe
     them: …", a question 239 days old, and only then whether their side had started (a seventh

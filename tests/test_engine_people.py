@@ -150,8 +150,8 @@ def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
 
 
 @pytest.mark.parametrize("lead, renewal_in, clause", [
-    (56, 116, "; with their 8 weeks of lead time, its run-up begins 116 days before it"),  # St Aldhelm's, 5 Dec
-    (56, 100, "; with their 8 weeks of lead time, its run-up begins 116 days before it"),
+    (56, 116, "; its run-up begins 116 days before it: 60 days, and their 8 weeks of lead time"),  # St Aldhelm's
+    (56, 100, "; its run-up begins 116 days before it: 60 days, and their 8 weeks of lead time"),
     (56, 45, ""),                                                    # within renewal_days: plain
     (None, 45, ""),
 ])

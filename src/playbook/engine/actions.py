@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Thresholds
-from ..model import Ask, Contact, Customer, Interaction, Pause, Source, TeamMember
+from ..model import Ask, Customer, Interaction, Pause, Source, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
@@ -18,7 +18,7 @@ from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
                    waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import deciders, holder, main_contact, not_now, once, role_text, verb
+from .people import buyer_of, deciders, holder, main_contact, not_now, once, role_text, verb
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -521,18 +521,6 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             renewal_step="call", timing=timing,
         ))
     return out
-
-
-#: A contact whose role has one of these words buys for the customer: their side's time to
-#: renew (`renewal_lead`) is theirs to start.
-_BUYING = re.compile(r"\b(procurement|purchasing|buyer|contracts)\b", re.IGNORECASE)
-
-
-def buyer_of(customer: Customer, who: str | None, as_of: date) -> Contact | None:
-    """The contact still there whose role says they buy for the customer ('Procurement Lead'),
-    other than `who` (whom the renewal call is with); the first such in customer.yaml."""
-    return next((c for c in customer.contacts if c.name != who and c.role and _BUYING.search(c.role)
-                 and (c.left is None or c.left > as_of)), None)
 
 
 #: How long before its due day confirming a customer's date is ready shows among the actions.

@@ -13,6 +13,7 @@ from ..model import Customer, Interaction
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
 from .owed import ask_gone_by, back_from_parking, debts, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
+from .people import buyer_of
 from .stage import unanswered_text, unrepaired_negatives
 from .types import OpenCommitment, Reason, Relationship
 from .words import day_list, days, fmt_date, fmt_day, money, sentence, weeks_or_days
@@ -62,6 +63,10 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
                 if begun is not None else
                 f" Their side needs {weeks_or_days(c.renewal_lead)} to renew: it must start by {fmt_date(starts)}."
                 if c.renewal_lead and starts >= as_of else "")
+        buyer = buyer_of(c, None, as_of) if lead else None
+        if buyer is not None:
+            # Named as the call names them (a tenth blind read: the brief left Siobhan out).
+            lead += f" {buyer.name} ({buyer.role}) is likely the one who starts it."
         # Begun unheard, that question comes first, as the action that leads asks it: St
         # Aldhelm's brief, six days before, opened with a question 239 days old (a seventh blind read).
         if begun is not None and (complaints or owing):

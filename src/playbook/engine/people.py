@@ -102,6 +102,18 @@ def key_people(customer: Customer, as_of: date) -> list[Contact]:
     return [c for c in here if c.primary] or here[:1]
 
 
+#: A contact whose role has one of these words buys for the customer: their side's time to
+#: renew (`renewal_lead`) is theirs to start.
+_BUYING = re.compile(r"\b(procurement|purchasing|buyer|contracts)\b", re.IGNORECASE)
+
+
+def buyer_of(customer: Customer, who: str | None, as_of: date) -> Contact | None:
+    """The contact still there whose role says they buy for the customer ('Procurement Lead'),
+    other than `who` (whom the renewal call is with); the first such in customer.yaml."""
+    return next((c for c in customer.contacts if c.name != who and c.role and _BUYING.search(c.role)
+                 and (c.left is None or c.left > as_of)), None)
+
+
 def role_text(c: Contact) -> str:
     """'decision maker', 'budget holder and champion', else their job."""
     return " and ".join(c.decision) if c.decision else (c.role or "")

@@ -125,8 +125,9 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     # with its renewal 116 days off, and nothing on the page said its 8 weeks of paperwork made
     # that the run-up (a ninth blind read).
     window = renewal_window(customer, t.renewal_days)
-    lead = (f"; with their {weeks_or_days(customer.renewal_lead)} of lead time, its run-up begins {window} days "
-            "before it" if customer.renewal_lead and (r - as_of).days > t.renewal_days else "")
+    lead = (f"; its run-up begins {window} days before it: {t.renewal_days} days, and their "
+            f"{weeks_or_days(customer.renewal_lead)} of lead time" if customer.renewal_lead
+            and (r - as_of).days > t.renewal_days else "")
     quiet = []
     for c in key_people(customer, as_of):
         seen = last.get(c.name)

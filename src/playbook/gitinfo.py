@@ -77,6 +77,30 @@ def read_git(root: Path, subdir: str = "content") -> GitInfo:
     return parse_log(out.stdout, prefix)
 
 
+def git_dirs(root: Path) -> tuple[Path, ...]:
+    """The folders holding git's HEAD and refs for the playbook at `root`: its own `.git`, or
+    the repository's when the playbook is a folder in one, or a worktree's and the repository's
+    common one; () without git or a repository."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-dir",
+                               "--git-common-dir"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    if done.returncode != 0:
+        return ()
+    return tuple(dict.fromkeys(Path(line) for line in done.stdout.splitlines() if line.strip()))
+
+
+def tracks(root: Path, rel: str) -> bool:
+    """Whether git tracks any file under ROOT/`rel` (False without git or a repository)."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True,
+                              timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
+
+
 def parse_log(text: str, prefix: str = "") -> GitInfo:
     """Parse the output of the `git log` call above (pure, for tests)."""
     last: dict[str, Change] = {}

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
+from .gitinfo import tracks
 from .scratch import lock
 
 CACHE_DIR = ".playbook-cache"
@@ -504,7 +505,7 @@ def refusal(root: Path) -> str | None:
             for shard in _scan(Path(kind.path)) if kind.is_dir(follow_symlinks=False) else ():
                 if shard.is_symlink():
                     return f"holds a link in place of the folder {Path(shard.path).relative_to(root).as_posix()}"
-    if _tracked(root, CACHE_DIR):
+    if tracks(root, CACHE_DIR):
         return "is in git"
     return None
 
@@ -515,17 +516,6 @@ def _scan(folder: Path) -> list[os.DirEntry]:
             return list(found)
     except OSError:
         return []
-
-
-def _tracked(root: Path, rel: str) -> bool:
-    """Whether git tracks any file under ROOT/`rel` (False without git or a repository)."""
-    import subprocess
-    try:
-        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True,
-                              timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0 and bool(done.stdout)
 
 
 def clear_old_formats(root: Path) -> None:

@@ -33,6 +33,7 @@ from .config import resolve_as_of
 from .httpd import BaseHandler, Server
 from .livereload import LiveState, page_of
 from .folders import ignored
+from .gitinfo import git_dirs
 from .memo import CACHE_DIR
 from .problems import Problem, format_plain
 
@@ -190,21 +191,6 @@ class Handler(BaseHandler):
 
 
 # -- watching -----------------------------------------------------------------------------------
-
-def git_dirs(root: Path) -> tuple[Path, ...]:
-    """The folders holding git's HEAD and refs for the playbook at `root`: its own `.git`, or
-    the repository's when the playbook is a folder in one, or a worktree's and the repository's
-    common one; () without git or a repository."""
-    import subprocess
-    try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-dir",
-                               "--git-common-dir"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    if done.returncode != 0:
-        return ()
-    return tuple(dict.fromkeys(Path(line) for line in done.stdout.splitlines() if line.strip()))
-
 
 def relevant(root: Path, out: Path, gits: tuple[Path, ...] = (),
              targets: Callable[[], frozenset[str]] = frozenset):

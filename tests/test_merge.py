@@ -3,7 +3,6 @@ time near-linear in the number of actions (issue 12: 8,000 open items took a min
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from datetime import date, timedelta
@@ -11,6 +10,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings, strategies as st
 from msgspec.structs import replace
 
+from playbook.engine import merge
 from playbook.engine.merge import (
     action_topic, apart, combine, merge_similar, same_day, same_person, similar, stem, topic, with_renewal, RENEWAL_WORD,
 )
@@ -87,17 +87,26 @@ def test_a_promise_with_its_own_due_date_leads_and_sets_the_date() -> None:
     assert merged.firm and [r.text for r in merged.also] == [ask.title]
 
 
-def test_thousands_of_distinct_open_items_merge_in_well_under_a_second_each_thousand() -> None:
-    # Distinct three-word topics sharing one common word: the old pairwise merge took 14 s
-    # for 4,000 of these; the time must grow about linearly, so 16,000 stays a few seconds.
+def test_thousands_of_distinct_open_items_are_each_compared_with_a_few_at_most(monkeypatch) -> None:
+    # Distinct three-word topics sharing one common word: the old pairwise merge compared each
+    # with every other (14 s for 4,000). The work is counted, not timed: a timed bound failed
+    # on a busy machine. Each topic is compared only with those sharing its rarer words: none.
     def word(n: int) -> str:  # four letters, distinct for each n, so no two topics meet
         return "".join("abcdefghijklmnopqrstuvwxyz"[n // 26 ** i % 26] for i in range(4))
 
-    actions = [action(f"Send {word(3 * i)} {word(3 * i + 1)} {word(3 * i + 2)}", i) for i in range(16_000)]
-    start = time.perf_counter()
+    compared = []
+    monkeypatch.setattr(merge, "similar", lambda mine, theirs: compared.append(1) or similar(mine, theirs))
+    actions = [action(f"Send {word(3 * i)} {word(3 * i + 1)} {word(3 * i + 2)}", i) for i in range(4_000)]
     merged = merge_similar(actions)
-    assert time.perf_counter() - start < 5
-    assert len(merged) == 16_000
+    assert len(merged) == 4_000
+    assert len(compared) == 0
+    # The same, with each topic sharing one of its rarer words with the next: each is compared
+    # with one other, not all those before it; none is similar (one word of three shared).
+    actions = [action(f"Send {word(2 * i)} {word(2 * i + 1)} {word(2 * i + 2)}", i) for i in range(4_000)]
+    compared.clear()
+    merged = merge_similar(actions)
+    assert len(merged) == 4_000
+    assert len(compared) <= 2 * len(actions)
 
 
 def test_the_person_an_action_is_with_is_not_its_topic() -> None:

@@ -155,6 +155,10 @@ def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_perso
         (one,) = found
         assert one.title == lapsed.title and [r.text for r in one.also] == [back.title]
         assert one.why.endswith(f"(Also covers \u201c{back.title}\u201d: {back.why})")
+        # On the question's own day, however long the ask waited: it cannot come before the
+        # renewal (Lantern's read "143 days overdue" 65 days after it; an eleventh blind read).
+        (late,) = with_renewal([lapsed, replace(back, due=AS_OF - timedelta(days=80))], renewal_passed=True)
+        assert late.due == lapsed.due
         # Before the renewal, the call leads it too, though the ask came back sooner (Lantern's
         # call was led by "Take up again with Camille: Copilot", due in January); but only once the
         # call is due within a week, and then due when the ask was: a merge never moves work later

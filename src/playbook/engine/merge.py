@@ -141,7 +141,12 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
                      call if renewal_passed or call.lead_begun is not None else None)
-    merged = replace(merged, due=min([merged.due, *(a.due for a in about if a.reopened)]))
+    if not renewal_passed:
+        merged = replace(merged, due=min([merged.due, *(a.due for a in about if a.reopened)]))
+    # Asking whether a renewal went through cannot come before it: Lantern's, joined by an ask
+    # back from parking in January, read "Check whether the renewal of 6 Apr went through",
+    # 143 days overdue, 65 days after it (an eleventh blind read). Its reason says how long
+    # the ask has waited.
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 

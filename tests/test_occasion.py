@@ -116,6 +116,22 @@ def test_a_late_promise_naming_one_of_their_dates_and_the_readiness_call_for_it_
         "Call Ann Lee to confirm all is ready: First day of the starters on Mon 23 Nov"]
 
 
+def test_a_late_promise_for_today_ranks_as_that_day_and_says_deliver_it_today():
+    """Kestrel on 1 Dec (an eleventh blind read): "Build and enrol 12 laptops for the 1 December
+    starters" came second, under an answer 42 days late, and its stage reason said "deliver it
+    before then" on the day itself. Late work for a day days off gains as the day comes, to the
+    day itself's 30, as a readiness check does; once the day has gone by, nothing."""
+    a, r = laptops(for_days_ago=0, due_days_ago=4)
+    assert "for their day, today (+30)" in a.score_reasons
+    assert [x.text for x in r.stage.reasons if "Build the laptops" in x.text] == [
+        "Promise \u201cBuild the laptops for the 20 November starters\u201d is 4 days overdue, and is for 20 Nov "
+        "2026, today: deliver it today."]
+    assert "their day is in 3 days (+19)" in laptops(for_days_ago=-3, due_days_ago=4)[0].score_reasons
+    for far_or_gone in (-9, 1):
+        assert not [x for x in laptops(for_days_ago=far_or_gone, due_days_ago=4)[0].score_reasons
+                    if x.startswith(("for their day", "their day"))]
+
+
 def test_the_stage_says_the_day_a_late_promise_was_for_has_gone_by():
     """Kestrel on 4 Dec read "…7 days overdue; it puts the relationship at risk if still open on
     12 Dec", as if there were still time for the 1 December starters."""

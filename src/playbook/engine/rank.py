@@ -136,6 +136,15 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if late > 0:
         out.append((CHECK_LATE_POINTS if a.check or a.missed or a.reopened else min(LATE_POINTS_MAX, 3 + late / 3),
                     f"{days(late)} overdue"))
+    if late >= 0 and a.for_day is not None:
+        # A late promise for a day that is today or days off ranks as that day's check does:
+        # Kestrel's laptops "for the 1 December starters" came second on the starters' first
+        # day, under an answer 42 days late (an eleventh blind read).
+        n = (a.for_day - as_of).days
+        if n == 0:
+            out.append((TODAY_POINTS, "for their day, today"))
+        elif n <= NEAR_DAYS:
+            out.append((TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), f"their day is in {days(n)}"))
     elif late == 0 and a.kind == "prepare":
         # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came
         # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account

@@ -755,8 +755,10 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
                 and (day.day - first.due).days <= t.overdue_days:
             # Its day comes before it would tip over: after it, whether it was done is unknown
             # (`OpenCommitment.in_doubt`), so no day at risk is said that would never come.
-            out.append(Reason(f"Promise {what} is {days(first.overdue_days)} overdue, and is for {day.text}: "
-                              "deliver it before then.", first.commitment.source))
+            # On the day itself, "before then" has no time left in it (Kestrel on 1 Dec).
+            out.append(Reason(f"Promise {what} is {days(first.overdue_days)} overdue, and is for {day.text}"
+                              + (", today: deliver it today." if day.day == as_of else ": deliver it before then."),
+                              first.commitment.source))
         else:
             out.append(Reason(f"Promise {what} was for {gone.text}, which has gone by, and is "
                               f"{days(first.overdue_days)} overdue: if it was done, tick it; if not, it puts the "

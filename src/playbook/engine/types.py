@@ -315,6 +315,9 @@ class Action(Record):
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
     decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never
     the wording, which may change."""
+    for_day: date | None = None
+    """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come:
+    it ranks as a customer's day does (`rank`)."""
     timing: str = ""
     """The clause of `why` that says when it is due (': the visit is due 3 weeks before then at
     the latest.'), left out when it joins an action due sooner (`merge.combine`): beside that

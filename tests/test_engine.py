@@ -765,6 +765,21 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
     said = (f" Sio Keane ({role}) is likely the one who starts it: check with them that it starts by "
             f"{fmt_date(AS_OF + timedelta(days=44))}.")
     assert (said in call.why) is named, call.why
+    # Once that time has begun with nothing heard, the question whether it has started is theirs:
+    # St Aldhelm's read "Ask Helen Marsh whether their side has started", with Helen, and went on
+    # to say Siobhan starts it (an eleventh blind read). Whoever decides is asked for an extension.
+    late = replace(c, renewal=AS_OF + timedelta(days=45),
+                   interactions=tuple(i for i in c.interactions if i.date < AS_OF - timedelta(days=30)))
+    (call,) = [a for a in analyse(late, config(), AS_OF).actions if a.kind == "renewal" and a.lead_begun]
+    renewal = fmt_date(AS_OF + timedelta(days=45))
+    if named:
+        assert (call.title, call.contact) == (f"Ask Sio Keane whether their side has started the renewal of {renewal}",
+                                              "Sio Keane")
+        assert (f" Sio Keane ({role}) is likely the one who starts it: ask them first; if it has not started, ask "
+                "Ann Lee for an extension.") in call.why
+    else:
+        assert (call.title, call.contact) == (
+            f"Ask Ann Lee whether their side has started the renewal of {renewal}, or for an extension", "Ann Lee")
 
 
 @pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])

@@ -464,7 +464,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
-        begun, timing = None, ""
+        begun, timing, buyer = None, "", None
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
             # visit comes 3 weeks before that" read as the meeting's own day (St Aldhelm's, a
@@ -485,8 +485,14 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             if buyer is not None:
                 # Whoever buys for them starts that time: St Aldhelm's 8 weeks of NHS framework
                 # paperwork are Siobhan's, and no action named her (a tenth blind read).
-                check = "whether it has started" if begun is not None else f"that it starts by {fmt_date(starts)}"
-                why += f" {buyer.name} ({buyer.role}) is likely the one who starts it: check with them {check}."
+                if begun is None:
+                    why += (f" {buyer.name} ({buyer.role}) is likely the one who starts it: check with them that "
+                            f"it starts by {fmt_date(starts)}.")
+                else:
+                    # Then the question is theirs: "Ask Helen Marsh whether their side has
+                    # started", with Helen, said Siobhan starts it (an eleventh blind read).
+                    why += (f" {buyer.name} ({buyer.role}) is likely the one who starts it: ask them first; if "
+                            f"it has not started, ask {who or 'whoever decides it'} for an extension.")
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
@@ -509,7 +515,9 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # Once their time to renew has begun unheard, the call is that question: St Aldhelm's read
         # "Visit Helen Marsh before the renewal", six days before it, the question only in its
         # parenthesis (a seventh blind read).
-        title = (f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
+        asked = buyer.name if begun is not None and buyer is not None else None
+        title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
+                 f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else
                  f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}")
         if begun is not None:
@@ -519,7 +527,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         out.append(Action(
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
-            contact=who, owner=holder(customer, who, as_of), source=k.source, customer=customer.slug,
+            contact=asked or who, owner=holder(customer, asked or who, as_of), source=k.source, customer=customer.slug,
             renewal_step="call", timing=timing,
         ))
     return out

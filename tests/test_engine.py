@@ -842,6 +842,12 @@ def test_the_brief_names_whoever_buys_for_them_with_their_lead_time():
     (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
     assert (f"it must start by {fmt_date(AS_OF + timedelta(days=14))}. Sio Keane (Procurement Lead) is likely the one "
             "who starts it.") in point
+    # Begun unheard, the brief asks them first, as the call does (an eleventh blind read).
+    late = replace(c, renewal=AS_OF + timedelta(days=45),
+                   interactions=tuple(i for i in c.interactions if i.date < AS_OF - timedelta(days=30)))
+    (point,) = [x.text for x in talking_points(analyse(late, config(), AS_OF)) if x.text.startswith("The renewal on")]
+    assert ("nothing has been heard from them since: ask Sio Keane (Procurement Lead), likely the one who starts it, "
+            "whether it has; if not, ask for an extension.") in point
 
 
 def test_once_their_lead_time_runs_unheard_the_brief_asks_that_first_and_takes_what_we_owe_into_it():

@@ -58,15 +58,16 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Before it begins, the day it must: St Aldhelm's brief of 1 Feb named the renewal "in 58
         # days" and not the 8 weeks of paperwork that had to start by 3 Feb (an account
         # manager's objection).
+        buyer = buyer_of(c, None, as_of) if c.renewal_lead and (begun is not None or starts >= as_of) else None
+        # Whoever buys for them is named as the call names them (a tenth blind read: the brief
+        # left Siobhan out), and asked first once that time has begun unheard (an eleventh).
+        ask = (f"ask {buyer.name} ({buyer.role}), likely the one who starts it, whether it has; if not, ask for an "
+               "extension." if buyer is not None else "ask whether their side has started, or for an extension.")
         lead = (f" Their side needs {weeks_or_days(c.renewal_lead or 0)} to renew, from {fmt_date(begun)}, and "
-                "nothing has been heard from them since: ask whether their side has started, or for an extension."
-                if begun is not None else
+                f"nothing has been heard from them since: {ask}" if begun is not None else
                 f" Their side needs {weeks_or_days(c.renewal_lead)} to renew: it must start by {fmt_date(starts)}."
+                + (f" {buyer.name} ({buyer.role}) is likely the one who starts it." if buyer is not None else "")
                 if c.renewal_lead and starts >= as_of else "")
-        buyer = buyer_of(c, None, as_of) if lead else None
-        if buyer is not None:
-            # Named as the call names them (a tenth blind read: the brief left Siobhan out).
-            lead += f" {buyer.name} ({buyer.role}) is likely the one who starts it."
         # Begun unheard, that question comes first, as the action that leads asks it: St
         # Aldhelm's brief, six days before, opened with a question 239 days old (a seventh blind read).
         if begun is not None and (complaints or owing):

@@ -247,6 +247,17 @@ def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
     (one, rest) = same_person([call, sponsor, other])
     assert one.title == sponsor.title and [x.text for x in one.also] == [call.title] and one.due == sponsor.due
     assert rest == other
+    # Once the call is due within a week (or late), the renewal's own conversation leads, on its
+    # own day: Westmarch's renewal, the next day, was only in the "Also covers" of a budget-round
+    # check-in due in January (an eleventh blind read). A week and a day before, the play still does.
+    assert same_person([call, sponsor], as_of=AS_OF + timedelta(days=10))[0].title == sponsor.title
+    (one,) = same_person([call, sponsor], as_of=AS_OF + timedelta(days=11))
+    assert (one.title, one.due, [x.text for x in one.also]) == (call.title, call.due, [sponsor.title])
+    # A meeting with that quiet decider before the renewal, due first, leads them both.
+    meet = replace(call, title="Meet Pete Osei (decision maker) before the renewal", renewal_step="coverage",
+                   due=AS_OF + timedelta(days=5))
+    (one,) = same_person([call, sponsor, meet], as_of=AS_OF + timedelta(days=30))
+    assert (one.title, one.due, {x.text for x in one.also}) == (meet.title, meet.due, {call.title, sponsor.title})
 
 
 def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_action():

@@ -197,7 +197,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
-    found = same_asker(same_person(same_day(found)))
+    found = same_asker(same_person(same_day(found), as_of))
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
     found = [beyond_owners(a, customer.owners) for a in found]

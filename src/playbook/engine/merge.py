@@ -219,13 +219,15 @@ def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def same_person(actions: list[Action]) -> list[Action]:
+def same_person(actions: list[Action], as_of: date | None = None) -> list[Action]:
     """A meeting with a quiet decider before the renewal, the renewal call when it is with that
     same person (it goes to whoever decides), and a team play about them (a value review with
     the CFO who holds the budget) are one conversation; so are the renewal call and a play
     about the person it is with, with no such meeting due (a sponsor call with Pete, who
     decides the renewal, beside the call before it with Pete), and so are the question whether
-    a renewal gone by went through and a play with the person it asks."""
+    a renewal gone by went through and a play with the person it asks. Once the call is due
+    within JOIN_SOON_DAYS of `as_of` (or late), the renewal's own conversation leads a play
+    it joins, on its own day."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
     for a in actions:
         # (or the question whether a renewal gone by went through: Ashby's budget-round check-in
@@ -253,8 +255,14 @@ def same_person(actions: list[Action]) -> list[Action]:
             # (St Aldhelm's, 25 Mar: led by the meeting with Helen due 16 Oct); and so does asking
             # whether a renewal gone by went through.
             group = [a, *(j for j in joined if j.contact == a.contact)]
-            a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())),
-                        next((x for x in group if x.lead_begun is not None or x.renewal_step == "lapsed"), None))
+            lead = next((x for x in group if x.lead_begun is not None or x.renewal_step == "lapsed"), None)
+            if lead is None and as_of is not None and any(x.kind == "play" for x in group):
+                # And the renewal's own conversation once it is due: Westmarch's renewal, the next
+                # day, was only in the "Also covers" of a budget-round check-in due in January
+                # (an eleventh blind read). Before then the play, due first, leads, saying why.
+                if any(x.renewal_step == "call" and (x.due - as_of).days <= JOIN_SOON_DAYS for x in group):
+                    lead = min((x for x in group if x.kind == "renewal"), key=lambda x: (x.due, x.sort_key()))
+            a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())), lead)
         out.append(a)
     return out
 

@@ -211,6 +211,24 @@ def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
         assert "left Example Ltd on" in keeps[0].why and "(now: retired)" in keeps[0].why
 
 
+@pytest.mark.parametrize("bill, sandra, said", [
+    ("bill@marlowprint.example.com", "sandra@marlowprint.example.com", True),
+    ("Bill@MarlowPrint.example.com", "sandra@marlowprint.example.com", True),
+    ("bill.walks@example.org", "sandra@marlowprint.example.com", False),   # his own address
+    ("bill@marlowprint.example.com", None, False),                        # nothing says whose domain it is
+])
+def test_keeping_in_touch_at_the_address_of_the_firm_they_left_says_find_another(bill, sandra, said):
+    """Marlow's Lewis and Bill, gone since June, were to be kept in touch with at their
+    @marlowprint addresses (an eleventh blind read)."""
+    people = (person("Bill Marlow", "MD", primary=True, left=d(140), keep_in_touch=90, email=bill),
+              person("Sandra Kerr", "Office Manager", email=sandra))
+    c = customer(touch(400, 1, with_=("Sandra Kerr",)), touch(150, 1, with_=("Bill Marlow",)),
+                 since=LONG_AGO, contacts=people, status="ended")
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == "Keep in touch with Bill Marlow"]
+    assert a.why.endswith(" Their email on file is at Example Ltd, which they have left: find one that reaches "
+                          "them now, and put it in customer.yaml.") is said
+
+
 def test_a_birthday_of_someone_we_keep_in_touch_with():
     soon = AS_OF + timedelta(days=5)
     people = (person("Bill Marlow", "MD", primary=True, keep_in_touch=180, birthday=Birthday(soon.month, soon.day)),)

@@ -197,6 +197,16 @@ def tl_last(tl: Timeline, name: str) -> date | None:
     return next((e.last_touch for e in tl.contacts if e.name == name), None)
 
 
+def _domain(email: str | None) -> str:
+    return email.rpartition("@")[2].strip().lower() if email and "@" in email else ""
+
+
+def work_email(customer: Customer, c: Contact) -> bool:
+    """Whether `c`'s email is at the customer's own domain: another of its contacts has one there."""
+    mine = _domain(c.email)
+    return bool(mine) and any(_domain(o.email) == mine for o in customer.contacts if o is not c)
+
+
 def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date,
                   t: Thresholds) -> list[Action]:
     """Personal touches kept up with people marked `keep_in_touch` after they leave or the
@@ -221,10 +231,14 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
             continue
         due = seen + timedelta(days=c.keep_in_touch)
         if (due - as_of).days <= t.personal_days:
+            # Marlow's Lewis and Bill were to be reached at the addresses of the firm they had left
+            # (an eleventh blind read).
+            old = (f" Their email on file is at {customer.name}, which they have left: find one that reaches them "
+                   "now, and put it in customer.yaml." if c.left and c.left <= as_of and work_email(customer, c) else "")
             out.append(Action(
                 kind="personal", title=f"Keep in touch with {c.name}",
                 why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "
-                    "(keep_in_touch in customer.yaml).",
+                    f"(keep_in_touch in customer.yaml).{old}",
                 # Its own day, late once gone by like any other action: "due today" on every
                 # build never fell due (Marlow's, due 15 Sep, read "today" into December, on a Sunday).
                 due=due, priority="low", contact=c.name,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from msgspec.structs import replace
 
 from engine_factory import AS_OF, Birthday, ask, config, contact, customer, d, pause, promise, touch
@@ -301,3 +302,29 @@ def test_their_lead_time_running_with_nothing_heard_is_what_the_renewal_point_sa
         text = (f" Their side needs {lead // 7} weeks to renew, from {begun}, and nothing has been heard from them "
                 "since: ask whether their side has started, or for an extension.")
         assert (text in point) is says, (heard, lead, point)
+
+
+@pytest.mark.parametrize("then, later, shown", [
+    (None, None, True),
+    ("call", None, True),                 # a call does not show anyone the till
+    ("call", "visit", False),             # a visit since: done, or said
+    ("note", "meeting", False),
+])
+def test_what_a_note_leaves_for_next_time_is_brought_up_until_we_are_there(then, later, shown):
+    """Rosalind's renewal visit said nothing of "Kofi is helping on the market stall on Saturdays
+    now — show him the till reset next time we're in" (an eleventh blind read)."""
+    said = "Kofi is helping on the stall on Saturdays now \u2014 show him the till reset next time we're in."
+    note = replace(touch(20, None, type="note"), text=f"Popped by. {said} Bought a loaf.", body_line=3)
+    more = [touch(15, 1, type=then)] if then else []
+    more += [touch(5, 1, type=later)] if later else []
+    c = customer(*[touch(n, 1) for n in range(300, 30, -30)], note, *more, since=d(400))
+    points = [x for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("Left for next time")]
+    assert [(x.text, x.source.line) for x in points] == (
+        [(f"Left for next time ({fmt_date(d(20))}): {said}", 3)] if shown else [])
+
+
+def test_next_time_to_talk_is_brought_up_until_any_conversation():
+    note = replace(touch(20, None, type="email"), text="Ask about the new van when we're next talking? Fine.")
+    for later, shown in ((None, True), ("email", True), ("call", False)):
+        c = customer(note, *([touch(5, 1, type=later)] if later else []), since=d(400))
+        assert any(x.text.startswith("Left for next time") for x in talking_points(analyse(c, config(), AS_OF))) is shown

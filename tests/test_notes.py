@@ -267,7 +267,8 @@ def test_any_text_stays_inert_with_one_commitment_per_checkbox(text: str):
 
 # -- every note costs time linear in its length (issue 12: a pull request must not stall CI) ------
 
-def growth(make: Callable[[int], str], n: int, factor: int = 8, runs: int = 3) -> float:
+def growth(make: Callable[[int], str], n: int, factor: int = 8, runs: int = 3,
+           fn: Callable[[str], object] = parse_note) -> float:
     """How much more CPU time a note `factor` times as long takes: about `factor` when linear,
     `factor`² when quadratic. Process time, best of `runs`, the two sizes taking turns and no
     garbage collection in between, so that other work on the machine hardly shows."""
@@ -278,7 +279,7 @@ def growth(make: Callable[[int], str], n: int, factor: int = 8, runs: int = 3) -
         for _ in range(runs):
             for k, text in enumerate(texts):
                 start = time.process_time()
-                parse_note(text)
+                fn(text)
                 best[k] = min(best[k], time.process_time() - start)
     finally:
         gc.enable()
@@ -298,6 +299,15 @@ def growth(make: Callable[[int], str], n: int, factor: int = 8, runs: int = 3) -
 def test_cost_is_linear_in_the_note_length(name: str, make: Callable[[int], str], n: int, factor: int):
     # `factor` when linear, its square when quadratic: 3 x leaves room for a busy machine
     assert growth(make, n, factor) < 3 * factor, name
+
+
+def test_the_sentence_at_the_end_of_a_long_note_is_found_in_linear_time():
+    """The brief looks for the sentence "next time" is in (`sentences.sentence_at`): each full
+    stop's word was looked for back to the text's start when no space came before it (long
+    words, each ending a line): 1.5 s at 400 KB."""
+    from playbook.sentences import sentence_at
+    assert growth(lambda n: ("a" * 50 + ".\n") * (n // 52), 50_000, 8,
+                  fn=lambda text: sentence_at(text, len(text) - 3, 140)) < 3 * 8
 
 
 def test_the_task_line_that_used_to_hang_takes_milliseconds():

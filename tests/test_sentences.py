@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from playbook.build import build
 from playbook.markdown import SUMMARY_LIMIT, parse_note
-from playbook.sentences import first_sentence
+from playbook.sentences import first_sentence, sentence_at
 
 from helpers import ACME_YAML, CUSTOMER_YAML, PLAYBOOK_YAML, note, write_playbook
 from sitecheck import search_index
@@ -85,3 +85,19 @@ def test_the_page_the_feed_and_search_show_the_same_summary(tmp_path):
     assert f"<title>Acme Bakery: {want}</title>" in feed
     records = json.dumps(search_index((out / "search-index.js").read_bytes()), ensure_ascii=False)
     assert json.dumps(want, ensure_ascii=False) in records
+
+
+@pytest.mark.parametrize("at, expected", [
+    (0, "Met Ros."), (10, "Kofi helps Dr. Lee on Saturdays \u2014 show him the till next time we're in."),
+    (-3, "Bought cake."),
+])
+def test_the_sentence_that_holds_a_place(at, expected):
+    text = "Met Ros. Kofi helps Dr. Lee on Saturdays \u2014 show him the till next time we're in. Bought cake."
+    assert sentence_at(text, at % len(text), 200) == expected
+
+
+@given(st.text(alphabet="ab .!?D\u2026r\"", max_size=60), st.integers(0, 59))
+def test_the_sentence_at_a_place_is_a_piece_of_the_text(text, at):
+    if at < len(text):
+        found = sentence_at(text, at, 500)
+        assert found in text and (not found or found == found.strip())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["first_sentence"]
+__all__ = ["first_sentence", "sentence_at"]
 
 #: Never end a sentence: titles before a name, and Latin that leads into more of the sentence.
 _ALWAYS = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "mt", "e.g", "i.e", "vs", "cf", "approx",
@@ -23,6 +23,8 @@ _BEFORE_NUMBER = frozenset({"no", "nos", "nr"})
 #: A candidate end: ".", "!", "?" or an ellipsis, closing quotes or brackets, then a space or the end.
 _END = re.compile(r"(?:\.\.\.|[.!?…])[\"'”’)\]]*(?=\s|$)")
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+#: Longer than any word of the lists above, with what may open it.
+_WORD_MAX = 16
 #: What may open a word or the next sentence before its first letter.
 _OPENERS = "\"'“‘([—–-"
 
@@ -38,13 +40,30 @@ def first_sentence(plain: str, limit: int) -> str:
     return _cut(plain, limit)
 
 
+def sentence_at(plain: str, at: int, limit: int) -> str:
+    """The sentence of `plain` that holds the character at `at`, cut as `first_sentence` cuts:
+    from the end of the one before it to its own end, one pass over the text."""
+    start, stop = 0, len(plain)
+    for m in _END.finditer(plain):
+        if not _ends_here(plain, m.start(), m.end()):
+            continue
+        if m.end() <= at:
+            start = m.end()
+        else:
+            stop = m.end()
+            break
+    return _cut(plain[start:stop].strip(), limit)
+
+
 def _ends_here(text: str, at: int, end: int) -> bool:
     """Does the punctuation at `at` (its closing quotes to `end`) end a sentence?"""
     mark = text[at]
     if mark in "!?":
         return True
     if not (text.startswith("...", at) or mark == "…"):  # an ellipsis ends one before a capital
-        start = text.rfind(" ", 0, at) + 1
+        # The word before it, looked for no further back than any word the lists hold: a
+        # text of long words each ending a line had made each look go back to its start.
+        start = text.rfind(" ", max(0, at - _WORD_MAX), at) + 1 or max(0, at - _WORD_MAX)
         written = text[start:at].lstrip(_OPENERS)
         if len(written) == 1 and written.isupper():
             return False  # an initial: "J. R. Hartley"

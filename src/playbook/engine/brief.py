@@ -6,10 +6,13 @@ behind it like every other reason.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Customer, Interaction
+from ..markdown import SUMMARY_LIMIT
+from ..model import Customer, Interaction, Source
+from ..sentences import sentence_at
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
 from .owed import ask_gone_by, back_from_parking, debts, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
@@ -24,6 +27,14 @@ RENEWAL_AHEAD_DAYS = 180
 DATES_AHEAD_DAYS = 30
 #: How recent a bad touch counts as an open complaint (the repair window is usually shorter).
 COMPLAINT_DAYS = 60
+#: What a note leaves for the next time we talk ("show him the till reset next time we're in"),
+#: brought up until a later call, meeting or visit (a meeting or visit when it needs us there),
+#: from notes of the last year; the latest NEXT_TIME_POINTS of them. Rosalind's renewal visit
+#: said nothing of showing Kofi the till reset (an eleventh blind read).
+_NEXT_TIME = re.compile(r"\bnext (?:time|visit)\b|\bwhen we(?:'re|\u2019re| are) next\b", re.IGNORECASE)
+_THERE = re.compile(r"\b(?:we(?:'re|\u2019re| are) (?:next )?in|visit|on site|pop in|drop in|come in)\b", re.IGNORECASE)
+NEXT_TIME_DAYS = 365
+NEXT_TIME_POINTS = 2
 
 
 def _last_renewal(c: Customer, as_of: date) -> str:
@@ -141,6 +152,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         elif oc.due is not None and oc.overdue_days == 0 and (oc.due - as_of).days <= 14:
             out.append(Reason(f"We promised: {sentence(oc.commitment.text)[:-1]}, due {fmt_date(oc.due)}.",
                               oc.commitment.source))
+    out += left_for_next_time(c, as_of)
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
     # what we are late on (an account manager read both of one touch, side by side).
     owed = {oc.interaction.source.path for oc in r.commitments if oc.overdue_days > 0}
@@ -163,6 +175,26 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         if k.kind in ("birthday", "anniversary") and k.days_until <= DATES_AHEAD_DAYS and not (
                 (sore or k.source in waiting) and k.kind == "anniversary"):
             out.append(Reason(f"{k.title} on {fmt_day(k.date)}.", k.source))
+    return out
+
+
+def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
+    """Points from notes that leave something for the next time we talk or are there
+    (`_NEXT_TIME`), not yet followed by such a touch; the latest first."""
+    items = [i for i in c.interactions if i.date <= as_of]
+    talked = max((i.date for i in items if i.type in ("call", "meeting", "visit")), default=None)
+    there = max((i.date for i in items if i.type in ("meeting", "visit")), default=None)
+    out = []
+    for i in sorted(items, key=lambda i: i.date, reverse=True):
+        if (as_of - i.date).days > NEXT_TIME_DAYS or len(out) == NEXT_TIME_POINTS:
+            break
+        m = _NEXT_TIME.search(i.text)
+        if m is None:
+            continue
+        said = sentence_at(i.text, m.start(), SUMMARY_LIMIT)
+        since = there if _THERE.search(said) else talked
+        if since is None or since <= i.date:
+            out.append(Reason(f"Left for next time ({fmt_date(i.date)}): {said}", Source(i.source.path, i.body_line)))
     return out
 
 

@@ -333,3 +333,25 @@ def test_a_revised_contract_is_not_the_same_job_as_reviewing_contact_details() -
     # The same job in two spellings and forms is still one action.
     ask = replace(action("Answer: the revision of the contract", 5), kind="answer")
     assert len(merge_similar([send, ask])) == 1
+
+
+def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and_plays_into_it() -> None:
+    """Brightwell (an eleventh blind read): the meeting with Dave before the renewal asked Philippa
+    to join, beside a value review with her and a meeting with her before the renewal: one
+    annual review, as the last two were. Only once that conversation is due within a week."""
+    from playbook.engine.merge import with_joiners
+    talk = replace(action("Meet Dave before the renewal", 20, "high"), kind="renewal", contact="Dave",
+                   renewal_step="coverage", joiners=("Philippa",), due=AS_OF + timedelta(days=20))
+    review = replace(action("Schedule a value review with finance", 0), kind="play", contact="Philippa",
+                     due=AS_OF - timedelta(days=90))
+    meet = replace(action("Meet Philippa (budget holder) before the renewal", 0), kind="renewal", contact="Philippa",
+                   renewal_step="coverage")
+    chore = replace(review, title="Review account health at the stand-up", internal=True)
+    answer = replace(action("Answer Philippa: spend forecasts", 0), kind="answer", contact="Philippa")
+    other = replace(review, contact="Karen")
+    found = [talk, review, meet, chore, answer, other]
+    assert with_joiners(found, AS_OF) == found
+    assert with_joiners(found, AS_OF + timedelta(days=12)) == found
+    (one, *rest) = with_joiners(found, AS_OF + timedelta(days=13))
+    assert (one.title, one.due, {x.text for x in one.also}) == (talk.title, talk.due, {review.title, meet.title})
+    assert rest == [chore, answer, other]

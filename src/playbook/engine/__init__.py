@@ -19,7 +19,9 @@ from .dates import (
 from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
-from .merge import also_for, merge_similar, repair_in_talk, same_asker, same_day, same_person, with_their_ask
+from .merge import (
+    also_for, merge_similar, repair_in_talk, same_asker, same_day, same_person, with_joiners, with_their_ask,
+)
 from .owed import debt, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
@@ -197,7 +199,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
-    found = same_asker(same_person(same_day(found), as_of))
+    found = same_asker(with_joiners(same_person(same_day(found), as_of), as_of))
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
     found = [beyond_owners(a, customer.owners) for a in found]

@@ -506,6 +506,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                         f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
                         f"{weeks_or_days(ahead)}, to leave time to win them back.")
         last = last_renewal_talk(customer, k.date, as_of)
+        also = ()
         if last is not None:
             # What was said last time, and who else was in it: they come to this one too.
             here = {c.name for c in customer.contacts}
@@ -528,7 +529,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=asked or who, owner=holder(customer, asked or who, as_of), source=k.source, customer=customer.slug,
-            renewal_step="call", timing=timing,
+            renewal_step="call", timing=timing, joiners=also,
         ))
     return out
 

@@ -197,7 +197,8 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
-                   internal=all(a.internal for a in group), also_for=also_for(lead, others))
+                   internal=all(a.internal for a in group), also_for=also_for(lead, others),
+                   joiners=tuple(dict.fromkeys(n for a in group for n in a.joiners)))
 
 
 def _own_why(a: Action, due: date) -> str:
@@ -265,6 +266,25 @@ def same_person(actions: list[Action], as_of: date | None = None) -> list[Action
             a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())), lead)
         out.append(a)
     return out
+
+
+def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
+    """Those the renewal conversation asks to join (`Action.joiners`): their own meeting before
+    the renewal and the team's plays with them join it, once it is due within JOIN_SOON_DAYS
+    (or late), on its day. Brightwell's meeting with Dave asked Philippa to join, beside a
+    value review with her and a meeting with her before the renewal: one annual review, as the
+    last two were (an eleventh blind read). Before then, each stands on its own day."""
+    talk = next((a for a in actions if a.kind == "renewal" and a.joiners and (a.due - as_of).days <= JOIN_SOON_DAYS),
+                None)
+    if talk is None:
+        return actions
+    joining = [a for a in actions if a is not talk and a.contact in talk.joiners and not a.internal
+               and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "coverage"))]
+    if not joining:
+        return actions
+    merged = combine(sorted([talk, *joining], key=Action.sort_key), talk)
+    gone = {id(a) for a in joining}
+    return [merged if a is talk else a for a in actions if id(a) not in gone]
 
 
 #: What the customer asked us and waits on: one reply to one person, however many asks.

@@ -780,6 +780,15 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
     else:
         assert (call.title, call.contact) == (
             f"Ask Ann Lee whether their side has started the renewal of {renewal}, or for an extension", "Ann Lee")
+    # Nobody is asked to join the question whether the paperwork has started (St Aldhelm's read
+    # "Anjali Desai was in it too: ask them to join", and took in Anjali's check-in with it).
+    talk = replace(touch(340, 1, with_=("Ann Lee", "Bo Chan"), type="meeting", summary="Renewal agreed"),
+                   with_=("Ann Lee", "Bo Chan"))
+    three = replace(late, contacts=(*people, Contact("Bo Chan", "CFO", None, None, None, None, False, src)),
+                    interactions=tuple(sorted((*late.interactions, talk), key=lambda i: i.date)))
+    (call,) = [a for a in analyse(three, config(), AS_OF).actions if a.kind == "renewal" and a.lead_begun]
+    assert "Renewal agreed" in call.why
+    assert ("Bo Chan was in it too: ask them to join." in call.why) is not named and bool(call.joiners) is not named
 
 
 @pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])

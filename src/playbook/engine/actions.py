@@ -505,18 +505,20 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 why += (f" With nothing good since the setback of {fmt_date(setback)}, the {talk} comes "
                         f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
                         f"{weeks_or_days(ahead)}, to leave time to win them back.")
-        last = last_renewal_talk(customer, k.date, as_of)
-        also = ()
-        if last is not None:
-            # What was said last time, and who else was in it: they come to this one too.
-            here = {c.name for c in customer.contacts}
-            also = tuple(n for n in last[0].with_ if n not in (who, main if helps else None, waits) and n in here)
-            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
-            why += f" {renewal_talk_text(last)}" + (join if also else "")
         # Once their time to renew has begun unheard, the call is that question: St Aldhelm's read
         # "Visit Helen Marsh before the renewal", six days before it, the question only in its
         # parenthesis (a seventh blind read).
         asked = buyer.name if begun is not None and buyer is not None else None
+        last = last_renewal_talk(customer, k.date, as_of)
+        also: tuple[str, ...] = ()
+        if last is not None:
+            # What was said last time, and who else was in it: they come to this one too; not to
+            # the question to whoever buys for them whether the paperwork has started.
+            here = {c.name for c in customer.contacts}
+            also = () if asked else tuple(n for n in last[0].with_
+                                          if n not in (who, main if helps else None, waits) and n in here)
+            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
+            why += f" {renewal_talk_text(last)}" + (join if also else "")
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else

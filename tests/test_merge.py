@@ -161,14 +161,16 @@ def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_perso
         assert late.due == lapsed.due
         # Before the renewal, the call leads it too, though the ask came back sooner (Lantern's
         # call was led by "Take up again with Camille: Copilot", due in January); but only once the
-        # call is due within a week, and then due when the ask was: a merge never moves work later
-        # (a tenth blind read: Lantern's ask, 14 days overdue, became "due in 29 days").
+        # call is due within a week (a tenth blind read: Lantern's ask, 14 days overdue, became
+        # "due in 29 days").
         call = replace(lapsed, title="Call Mark Ellery before the renewal on 31 Mar 2027", renewal_step="call",
                        due=AS_OF + timedelta(days=20))
         assert with_renewal([call, back], as_of=AS_OF) == [call, back]
         assert with_renewal([call, back], as_of=AS_OF + timedelta(days=12)) == [call, back]
-        (two,) = with_renewal([call, back], as_of=AS_OF + timedelta(days=13))
-        assert (two.title, two.due) == (call.title, back.due)
+        # Joined, on the call's own day: from the ask's, "Call Camille Roux before the renewal" read
+        # 74 days overdue, a renewal call missed for months (an eleventh blind read).
+        (two,) = with_renewal([call, replace(back, due=AS_OF - timedelta(days=60))], as_of=AS_OF + timedelta(days=13))
+        assert (two.title, two.due) == (call.title, call.due)
     else:
         assert found == [lapsed, back]
 

@@ -127,8 +127,11 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
     # Ashby's Phase 2 pricing, held "until spending controls lift", came third and low beside
     # the question whether its support had renewed, both with Mark (a seventh blind read).
     # Not while that conversation is weeks off: merged, Lantern's Copilot ask, back from parking
-    # and 14 days overdue, became "due in 29 days" with the call (a tenth blind read). A merge
-    # never moves work later: joined, the conversation is due when the ask was.
+    # and 14 days overdue, became "due in 29 days" with the call (a tenth blind read). Joined,
+    # the conversation keeps its own day: due from the ask's, "Call Camille before the renewal"
+    # read 74 days overdue, a renewal call missed for months, and "Check whether the renewal of
+    # 6 Apr went through" 143 days overdue, 65 days after it (an eleventh blind read). The ask is
+    # theirs to take up, and waits a week at most.
     soon = as_of is None or (call.due - as_of).days <= JOIN_SOON_DAYS
     about = [a for a in actions if a is not call and (
         (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
@@ -141,12 +144,6 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),
                      call if renewal_passed or call.lead_begun is not None else None)
-    if not renewal_passed:
-        merged = replace(merged, due=min([merged.due, *(a.due for a in about if a.reopened)]))
-    # Asking whether a renewal went through cannot come before it: Lantern's, joined by an ask
-    # back from parking in January, read "Check whether the renewal of 6 Apr went through",
-    # 143 days overdue, 65 days after it (an eleventh blind read). Its reason says how long
-    # the ask has waited.
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 

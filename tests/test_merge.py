@@ -357,3 +357,21 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     (one, *rest) = with_joiners(found, AS_OF + timedelta(days=13))
     assert (one.title, one.due, {x.text for x in one.also}) == (talk.title, talk.due, {review.title, meet.title})
     assert rest == [chore, answer, other]
+
+
+def test_who_would_rather_be_written_to_is_not_brought_into_the_renewal_meeting() -> None:
+    """St Aldhelm's (a twelfth blind read): Anjali's budget-round check-in, by email as she
+    prefers, went under a visit to Helen that had waited three months."""
+    from playbook.engine import analyse
+    from playbook.model import Contact, Source
+    from engine_factory import config, customer, touch
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src, decision=("decision maker",)),
+              Contact("Bo Chan", "CFO", None, None, None, None, False, src),
+              Contact("Cy Dunn", "COO", None, None, None, None, False, src, prefers="email"))
+    talk = replace(touch(360, 1, type="meeting", summary="Renewal agreed"), with_=("Ann Lee", "Bo Chan", "Cy Dunn"))
+    c = customer(talk, *[touch(n, 1) for n in range(330, 0, -30)], since=AS_OF - timedelta(days=900),
+                 contacts=people, renewal=AS_OF + timedelta(days=20))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal" and a.renewal_step == "call"]
+    assert "Bo Chan and Cy Dunn were in it too: ask them to join." in call.why
+    assert call.joiners == ("Bo Chan",)

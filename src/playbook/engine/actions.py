@@ -42,6 +42,12 @@ def _person(customer: Customer, name: str | None):
     return next((c for c in customer.contacts if c.name == name), None)
 
 
+def _written_to(customer: Customer, name: str) -> bool:
+    """Whether they would rather be written to (`prefers: email` or `message`) than met."""
+    c = _person(customer, name)
+    return c is not None and c.prefers in ("email", "message")
+
+
 def follow_up_title(text: str) -> str:
     """The promise as written, as a to-do: 'Send the quote', 'Build and enrol 12 laptops'.
     (The kind says it is a promise; 'Follow up: Build…' read as if the work were a reminder.)"""
@@ -531,7 +537,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
             contact=asked or who, owner=holder(customer, asked or who, as_of), source=k.source, customer=customer.slug,
-            renewal_step="call", timing=timing, joiners=also,
+            renewal_step="call", timing=timing,
+            # Not those who would rather be written to: Anjali's budget-round check-in, by email as
+            # she prefers, went under a visit to Helen that had waited three months (a twelfth
+            # blind read).
+            joiners=tuple(n for n in also if not _written_to(customer, n)),
         ))
     return out
 

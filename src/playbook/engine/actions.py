@@ -470,7 +470,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
-        begun, timing, buyer = None, "", None
+        begun, timing, buyer, paperwork = None, "", None, None
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
             # visit comes 3 weeks before that" read as the meeting's own day (St Aldhelm's, a
@@ -490,10 +490,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             buyer = buyer_of(customer, who, as_of)
             if buyer is not None:
                 # Whoever buys for them starts that time: St Aldhelm's 8 weeks of NHS framework
-                # paperwork are Siobhan's, and no action named her (a tenth blind read).
+                # paperwork are Siobhan's, and no action named her (a tenth blind read). Before it
+                # begins, checking with them is an action of its own (`paperwork` below): inside
+                # a visit to Helen three months late, it waited on that visit (a twelfth blind read).
                 if begun is None:
-                    why += (f" {buyer.name} ({buyer.role}) is likely the one who starts it: check with them that "
-                            f"it starts by {fmt_date(starts)}.")
+                    paperwork = (starts, buyer) if starts >= as_of else None
                 else:
                     # Then the question is theirs: "Ask Helen Marsh whether their side has
                     # started", with Helen, said Siobhan starts it (an eleventh blind read).
@@ -533,9 +534,23 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # The question is due from the day their time began: "71 days overdue" from the
             # visit's day in January read as if it could have been asked then (a seventh blind read).
             due = max(due, begun)
+        priority = "high" if k.days_until <= window - t.renewal_days + 30 else "medium"
+        if paperwork is not None:
+            starts, buyer = paperwork
+            decides = _person(customer, who)
+            out.append(Action(
+                kind="renewal", renewal_step="paperwork",
+                title=f"Check with {buyer.name} that their side starts the renewal of {fmt_date(k.date)} by "
+                      f"{fmt_date(starts)}",
+                why=(f"Renewal{value} in {days(k.days_until)}.{needs}, from {fmt_date(starts)}. {buyer.name} "
+                     f"({buyer.role}) is likely the one who starts it"
+                     + (f"; {who} decides it ({role_text(decides)})." if who and decides and decides.decision
+                        else ".")),
+                due=due, priority=priority, contact=buyer.name, owner=holder(customer, buyer.name, as_of),
+                source=k.source, customer=customer.slug))
         out.append(Action(
             kind="renewal", title=title, lead_begun=begun,
-            why=why + helps, due=due, priority="high" if k.days_until <= window - t.renewal_days + 30 else "medium",
+            why=why + helps, due=due, priority=priority,
             contact=asked or who, owner=holder(customer, asked or who, as_of), source=k.source, customer=customer.slug,
             renewal_step="call", timing=timing,
             # Not those who would rather be written to: Anjali's budget-round check-in, by email as

@@ -119,8 +119,9 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
     read only as "(Also covers …)" under the quote's follow-up (an account manager's objection)."""
     # The call before the renewal (or the question how a lapsed one went), never a meeting with
     # a quiet decider: Tasha's ask for evidence for "their PI insurance renewal" swallowed the
-    # email to Eleanor, who decides ours and had not been heard from in 472 days.
-    call = next((a for a in actions if a.kind == "renewal" and a.renewal_step != "coverage"), None)
+    # email to Eleanor, who decides ours and had not been heard from in 472 days. Nor the check
+    # with whoever buys for them that their paperwork starts in time.
+    call = next((a for a in actions if a.kind == "renewal" and a.renewal_step not in ("coverage", "paperwork")), None)
     if call is None:
         return actions
     # So is taking up again, with the same person, what was parked until a day now gone by:

@@ -313,7 +313,8 @@ class Action(Record):
     started is then the call, and it leads what it is merged with (`merge`) and ranks so (`rank`)."""
     renewal_step: str = ""
     """Which renewal action a 'renewal' is: 'call' (before the renewal), 'coverage' (meeting a quiet
-    decider before it) or 'lapsed' (asking how one that went by went). Merging reads this, never
+    decider before it), 'paperwork' (checking with whoever buys for them that their side's time
+    to renew starts in time) or 'lapsed' (asking how one that went by went). Merging reads this, never
     the wording, which may change."""
     joiners: tuple[str, ...] = ()
     """On the call before a renewal: those it asks to join (they were in the last renewal's

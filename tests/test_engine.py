@@ -1845,3 +1845,15 @@ def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     (meet,) = [a for a in analyse(decider, Config(), AS_OF).actions if a.renewal_step == "coverage"]
     assert meet.why.endswith(" Our last 3 touches are unanswered: this goes after the one message that goes next "
                              "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")
+
+
+def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():
+    """Northgate on 15 Jan (a twelfth blind read): "Email Fiona Lyle before the renewal on 15 Jan
+    2027", 42 days overdue, on the renewal day itself."""
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.title == f"Call Ann Lee today: where the renewal of {fmt_date(AS_OF)} stands"
+    assert call.why.startswith("Renewal is today.")
+    (call,) = [a for a in analyse(replace(c, renewal=AS_OF + timedelta(days=1)), config(), AS_OF).actions
+               if a.kind == "renewal"]
+    assert call.title == f"Call Ann Lee before the renewal on {fmt_date(AS_OF + timedelta(days=1))}"

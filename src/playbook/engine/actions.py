@@ -529,7 +529,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else
-                 f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}")
+                 f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}"
+                 if k.days_until else
+                 # On the day, "before the renewal" is gone (Northgate's read so on 15 Jan, 42 days
+                 # late: a twelfth blind read): where it stands is today's question.
+                 f"{verb(_person(customer, who))} {who or customer.name} today: where the renewal of "
+                 f"{fmt_date(k.date)} stands")
         if begun is not None:
             # The question is due from the day their time began: "71 days overdue" from the
             # visit's day in January read as if it could have been asked then (a seventh blind read).

@@ -233,8 +233,12 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
         if (due - as_of).days <= t.personal_days:
             # Marlow's Lewis and Bill were to be reached at the addresses of the firm they had left
             # (an eleventh blind read).
+            stayed = next((o for o in sorted(customer.contacts, key=lambda o: not o.primary)
+                           if o is not c and not gone(o, as_of)), None)
+            ask = f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
             old = (f" Their email on file is at {customer.name}, which they have left: find one that reaches them "
-                   "now, and put it in customer.yaml." if c.left and c.left <= as_of and work_email(customer, c) else "")
+                   f"now{ask}, and put it in customer.yaml." if c.left and c.left <= as_of and work_email(customer, c)
+                   else "")
             out.append(Action(
                 kind="personal", title=f"Keep in touch with {c.name}",
                 why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "

@@ -1857,3 +1857,18 @@ def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():
     (call,) = [a for a in analyse(replace(c, renewal=AS_OF + timedelta(days=1)), config(), AS_OF).actions
                if a.kind == "renewal"]
     assert call.title == f"Call Ann Lee before the renewal on {fmt_date(AS_OF + timedelta(days=1))}"
+
+
+@pytest.mark.parametrize("lead", [56, None])
+def test_whether_a_renewal_went_through_is_asked_of_whoever_buys_for_them_with_a_lead_time(lead):
+    """St Aldhelm's (a twelfth blind read): whether the renewal went through was asked of Gareth,
+    the main contact, while Siobhan owns the framework paperwork. Without a `renewal_lead`, the
+    main contact is asked, as before."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src),
+              Contact("Sio Keane", "Procurement Lead", None, None, None, None, False, src))
+    c = customer(*steady_history(until_days_ago=10), since=LONG_AGO, renewal=AS_OF - timedelta(days=5),
+                 renewal_lead=lead, contacts=people)
+    (check,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
+    who = "Sio Keane" if lead else "Ann Lee"
+    assert check.title.endswith(f"then ask {who}") and check.contact == who

@@ -416,19 +416,24 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     if renewal_lapsed(customer, as_of):
         # A renewal date gone by with the profile unchanged: nobody has recorded how it went,
         # and without a date the calls before the next renewal never come. It stays overdue
-        # until someone edits the line it links to.
+        # until someone edits the line it links to. With their side's time to renew known, whoever
+        # buys for them knows whether it went through: St Aldhelm's asked Gareth, not Siobhan,
+        # who owns the framework paperwork (a twelfth blind read).
+        buyer = buyer_of(customer, None, as_of) if customer.renewal_lead else None
+        ask = buyer.name if buyer is not None else main
         out.append(Action(
             # Our records first, then them: "Visit Rosalind Baptiste to confirm how the renewal went",
             # for a renewal that is an invoice, read as a visit to ask whether they had paid (a
             # seventh blind read).
             kind="renewal", title=f"Check whether the renewal of {fmt_date(passed)} went through: our records first, "
-                                  f"then ask {main or customer.name}",
+                                  f"then ask {ask or customer.name}",
             why=f"The renewal date{value} passed {ago(as_of, passed)} and customer.yaml still gives it. "
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no asking. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended."
-                + (f" Take what we owe them into it: {owing}." if owing else ""),
-            due=passed + timedelta(days=1), priority="high", contact=main, owner=holder(customer, main, as_of),
+                # (Not into a question to whoever buys for them: it is someone else's.)
+                + (f" Take what we owe them into it: {owing}." if owing and buyer is None else ""),
+            due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
         ))
     ahead = renewal_call_days(customer)

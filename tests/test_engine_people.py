@@ -216,6 +216,7 @@ def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
     ("Bill@MarlowPrint.example.com", "sandra@marlowprint.example.com", True),
     ("bill.walks@example.org", "sandra@marlowprint.example.com", False),   # his own address
     ("bill@marlowprint.example.com", None, False),                        # nothing says whose domain it is
+    ("bill.marlow@gmail.com", "sandra.kerr@gmail.com", False),           # two people at a public mail service
 ])
 def test_keeping_in_touch_at_the_address_of_the_firm_they_left_says_find_another(bill, sandra, said):
     """Marlow's Lewis and Bill, gone since June, were to be kept in touch with at their

@@ -201,10 +201,21 @@ def _domain(email: str | None) -> str:
     return email.rpartition("@")[2].strip().lower() if email and "@" in email else ""
 
 
+#: Mail services anyone may have an address at: two people there share no employer.
+PUBLIC_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "live.co.uk",
+    "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com", "zoho.com", "yandex.com", "btinternet.com",
+    "sky.com", "virginmedia.com", "talktalk.net", "orange.fr", "free.fr", "libero.it", "qq.com", "163.com",
+})
+
+
 def work_email(customer: Customer, c: Contact) -> bool:
-    """Whether `c`'s email is at the customer's own domain: another of its contacts has one there."""
+    """Whether `c`'s email is at the customer's own domain: another of its contacts has one
+    there, and it is no public mail service (`PUBLIC_MAIL`)."""
     mine = _domain(c.email)
-    return bool(mine) and any(_domain(o.email) == mine for o in customer.contacts if o is not c)
+    return bool(mine) and mine not in PUBLIC_MAIL and any(_domain(o.email) == mine
+                                                          for o in customer.contacts if o is not c)
 
 
 def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date,

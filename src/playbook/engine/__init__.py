@@ -202,7 +202,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     found = same_asker(with_joiners(same_person(same_day(found), as_of), as_of))
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
-    found = [beyond_owners(a, customer.owners) for a in found]
+    found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(

@@ -204,6 +204,15 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
     return out
 
 
+def owned(a: Action) -> Action:
+    """A promise most likely missed (`Action.missed`) reads as owning it, not as the work:
+    Lantern's "Book the pre-Christmas Wi-Fi health check" stood, high, in February and April (a
+    thirteenth blind read). Named once merging is done, so its words still find its job."""
+    if a.kind != "follow-up" or not a.missed or a.chase:
+        return a
+    return replace(a, title=f"Own the missed promise{f' to {a.contact}' if a.contact else ''}: {a.title}")
+
+
 def second_contact(customer: Customer, chased: str | None) -> str | None:
     """Whom to ask for help with what `chased` owes us and has not sent: the primary contact, when
     that is someone else and still there (`customer`: with the people still there)."""

@@ -216,8 +216,11 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     or like words) waits on that promise, which is a debt only once late: Brightwell's brief put
     "Network drops for the Haas machines, waiting 16 days" before its renewal while the
     switches' lead time we promised was not yet due."""
-    late = sorted(((oc.overdue_days, oc.commitment.text) for oc in well_late(open_, as_of, t.overdue_days)),
-                  key=lambda x: -x[0])
+    # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
+    # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
+    # in April (a thirteenth blind read).
+    late = sorted(((oc.overdue_days, oc.commitment.text, oc.missed_by(as_of, t.overdue_days) is not None)
+                   for oc in well_late(open_, as_of, t.overdue_days)), key=lambda x: -x[0])
     # One that is the same job as an open promise (`promised`) is weighed as that promise: the
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
     same = promised(asks, open_)
@@ -229,5 +232,6 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
             waits.append(((as_of - since).days, a.what))
     waits.sort(key=lambda x: -x[0])
-    return ([f"\u201c{text}\u201d, {n} days overdue" for n, text in late]
+    return ([f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else "")
+             for n, text, missed in late]
             + [f"\u201c{what}\u201d, waiting {n} days" for n, what in waits])

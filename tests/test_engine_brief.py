@@ -284,9 +284,11 @@ def test_a_renewal_gone_by_unrecorded_is_what_the_brief_brings_up():
     signed = touch(380, 1, type="meeting", summary="Renewal for 2026 signed")
     c = customer(signed, touch(20, 1), since=LONG_AGO, renewal=d(10), value=14200)
     points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    # Our records before the room (a thirteenth blind read: asking Northgate's CEO, who had
+    # threatened to tender, whether he renewed would embarrass us).
     assert points[0] == (f"Whether the renewal of {fmt_date(d(10))} (£14,200 a year) went through: nothing records "
-                         f"it. At the last renewal, the meeting of {fmt_date(d(380))} with Ann Lee: Renewal for 2026 "
-                         "signed.")
+                         "it. Check our own records before you meet, and ask only if they do not say. At the last "
+                         f"renewal, the meeting of {fmt_date(d(380))} with Ann Lee: Renewal for 2026 signed.")
 
 
 def test_their_lead_time_running_with_nothing_heard_is_what_the_renewal_point_says():

@@ -25,8 +25,8 @@ def test_an_ask_whose_day_has_gone_by_is_not_brought_up_as_waiting():
     later = AS_OF + timedelta(days=40)
     (point,) = [x.text for x in talking_points(analyse(c, config(), later)) if "engineer" in x.text]
     assert point == (f"Ann Lee's question: An engineer on site through peak (asked {fmt_date(d(5))}, for "
-                     f"\u201cEnd of peak season\u201d ({fmt_date(peak.on)}), which has gone by: ask whether it was "
-                     "done).")
+                     f"\u201cEnd of peak season\u201d ({fmt_date(peak.on)}), which has gone by: find out whether it "
+                     "was done before you meet).")   # not in the room (a thirteenth blind read)
     (before,) = [x.text for x in talking_points(analyse(c, config(), peak.on)) if "engineer" in x.text]
     assert before.endswith("(waiting 15 days).")
 

@@ -91,7 +91,10 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing
         # in particular" under a stage at risk for it (an account manager's objection).
         worth = f" ({money(c.value, currency)} a year)" if c.value else ""
-        out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it."
+        # Our records before the room: asking a CEO who threatened to tender whether he renewed
+        # would embarrass us (a thirteenth blind read of Northgate's brief).
+        out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it. "
+                          "Check our own records before you meet, and ask only if they do not say."
                           f"{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
@@ -140,7 +143,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         if gone is not None:
             # Not "waiting 87 days" for an engineer "through peak" in February (an account
             # manager's objection): whether it was done is the question.
-            wait = f" (asked {fmt_date(a.since)}, for {gone.text}, which has gone by: ask whether it was done)"
+            wait = (f" (asked {fmt_date(a.since)}, for {gone.text}, which has gone by: find out whether it was done "
+                    "before you meet)")
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))
     for oc in r.commitments:
         if is_chase(oc.commitment.text):

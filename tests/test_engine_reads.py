@@ -95,7 +95,7 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     assert (a.missed, a.check, a.priority) == (True, False, "high")
     # Its title says to own it: "Book the pre-Christmas Wi-Fi health check" stood, high, in
     # February and April (a thirteenth blind read). So does the brief's renewal point.
-    assert a.title == f"Own the missed promise to Ann Lee: {p.text}"
+    assert a.title == f"Own the missed promise: {p.text}"
     assert "126 days overdue and most likely missed: own it." in [
         x.text for x in talking_points(analyse(c, config(), date(2027, 4, 2))) if x.text.startswith("The renewal")][0]
     assert a.score_reasons[0] == "a promise we missed: own it (+15)"

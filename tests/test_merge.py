@@ -15,6 +15,7 @@ from playbook.engine.merge import (
     action_topic, apart, combine, merge_similar, same_day, same_person, similar, stem, topic, with_renewal, RENEWAL_WORD,
 )
 from playbook.engine.types import Action, Reason
+from playbook.engine.words import fmt_date
 from playbook.model import Source
 
 AS_OF = date(2026, 11, 20)
@@ -375,3 +376,29 @@ def test_who_would_rather_be_written_to_is_not_brought_into_the_renewal_meeting(
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal" and a.renewal_step == "call"]
     assert "Bo Chan and Cy Dunn were in it too: ask them to join." in call.why
     assert call.joiners == ("Bo Chan",)
+
+
+def test_the_meeting_with_a_quiet_decider_brings_in_who_else_was_at_the_last_renewal() -> None:
+    """Brightwell (a thirteenth blind read): "Meet Dave Brightwell (decision maker) before the
+    renewal" and "Schedule a value review with finance" with Philippa stood apart for weeks,
+    though the last two annual reviews were one meeting of both. Once the meeting is due within
+    a week, her items join it; someone who would rather be written to is not brought in."""
+    from playbook.engine import analyse
+    from playbook.model import Contact, Source
+    from engine_factory import config, customer, touch
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src, decision=("decision maker",)),
+              Contact("Bo Chan", "CFO", None, None, None, None, False, src, decision=("budget holder",)),
+              Contact("Cy Dunn", "COO", None, None, None, None, False, src, prefers="email"))
+    review = replace(touch(400, 1, type="meeting", summary="Annual review: renewal agreed"),
+                     with_=("Ann Lee", "Bo Chan", "Cy Dunn"))
+    since = [touch(n, 1, with_=("Cy Dunn",)) for n in range(390, 0, -20)]
+    c = customer(review, *since, since=AS_OF - timedelta(days=900), contacts=people,
+                 renewal=AS_OF + timedelta(days=80))
+    (one,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "coverage"]   # both late
+    assert (one.contact, one.joiners) == ("Ann Lee", ("Bo Chan",))
+    assert [x.text for x in one.also] == [
+        "Meet Bo Chan (budget holder) before the renewal on " + fmt_date(AS_OF + timedelta(days=80))]
+    # Whoever else decides brings in nobody: the one who decides it leads.
+    alone = replace(c, contacts=tuple(replace(p, decision=()) if p.name == "Ann Lee" else p for p in people))
+    assert [a.joiners for a in analyse(alone, config(), AS_OF).actions if a.renewal_step == "coverage"] == [()]

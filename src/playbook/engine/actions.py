@@ -18,7 +18,7 @@ from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
                    waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import buyer_of, deciders, holder, main_contact, not_now, once, role_text, verb
+from .people import buyer_of, deciders, holder, main_contact, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
@@ -40,12 +40,6 @@ def _owner(customer: Customer, by: str | None = None) -> str | None:
 
 def _person(customer: Customer, name: str | None):
     return next((c for c in customer.contacts if c.name == name), None)
-
-
-def _written_to(customer: Customer, name: str) -> bool:
-    """Whether they would rather be written to (`prefers: email` or `message`) than met."""
-    c = _person(customer, name)
-    return c is not None and c.prefers in ("email", "message")
 
 
 def follow_up_title(text: str) -> str:
@@ -210,7 +204,8 @@ def owned(a: Action) -> Action:
     thirteenth blind read). Named once merging is done, so its words still find its job."""
     if a.kind != "follow-up" or not a.missed or a.chase:
         return a
-    return replace(a, title=f"Own the missed promise{f' to {a.contact}' if a.contact else ''}: {a.title}")
+    # (Not "to" the person it is with: that may be who asked, not whom it was promised to.)
+    return replace(a, title=f"Own the missed promise: {a.title}")
 
 
 def second_contact(customer: Customer, chased: str | None) -> str | None:
@@ -575,7 +570,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # Not those who would rather be written to: Anjali's budget-round check-in, by email as
             # she prefers, went under a visit to Helen that had waited three months (a twelfth
             # blind read).
-            joiners=tuple(n for n in also if not _written_to(customer, n)),
+            joiners=tuple(n for n in also if not written_to(_person(customer, n))),
         ))
     return out
 

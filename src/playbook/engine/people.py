@@ -10,6 +10,7 @@ from msgspec.structs import replace
 
 from ..config import Thresholds
 from ..model import Contact, Customer
+from .dates import last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
 from .words import days, fmt_date, fmt_day
 
@@ -184,13 +185,26 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         opened = r - timedelta(days=COVERAGE_DAYS)
         if seen is not None:
             opened = max(opened, seen + timedelta(days=t.stakeholder_days + 1))
+        # Whoever else was in the last renewal's talk comes to the meeting with whoever decides
+        # (`merge.with_joiners`): Brightwell's meeting with Dave and a value review with Philippa
+        # stood apart for weeks, the last two annual reviews one meeting of both (a thirteenth
+        # blind read). Not those who would rather be written to.
+        last = last_renewal_talk(customer, r, as_of) if "decision maker" in c.decision else None
+        here = {o.name: o for o in customer.contacts if not gone(o, as_of)}
+        joiners = tuple(n for n in last[0].with_ if n != c.name and n in here and not written_to(here[n])) \
+            if last is not None else ()
         actions.append(Action(
             kind="renewal", title=title, why=f"Coverage before the renewal: {text}",
             due=min(opened + timedelta(days=COVERAGE_FORTNIGHT), r),
             priority="medium", contact=c.name, owner=holder(customer, c.name, as_of),
-            source=c.source, customer=customer.slug, renewal_step="coverage",
+            source=c.source, customer=customer.slug, renewal_step="coverage", joiners=joiners,
         ))
     return flags, actions
+
+
+def written_to(c: Contact | None) -> bool:
+    """Whether they would rather be written to (`prefers: email` or `message`) than met."""
+    return c is not None and c.prefers in ("email", "message")
 
 
 def tl_last(tl: Timeline, name: str) -> date | None:

@@ -673,3 +673,20 @@ def _turns(c) -> tuple[str, date]:
     while (sid := analyse(c, config(), day).stage.id) == "steady":
         day += timedelta(days=1)
     return sid, day
+
+
+def test_news_for_someone_else_is_not_the_check_in_a_quiet_account_needs():
+    """Loomwork (a thirteenth blind read): its silence was to be broken by zero-trust news for
+    Finn, "suspicious of MSPs", while the check-in was with someone else. News for the person
+    the check-in is with still carries it, as other work due this week does."""
+    from playbook.engine.actions import fold_reach_out
+    from playbook.engine.types import Action
+    base = Action(kind="reach-out", title="Check in with Ann Lee", why="Nothing heard for 40 days.", due=AS_OF,
+                  priority="high", contact="Ann Lee", owner="maya", source=None, customer="x")
+    news = replace(base, kind="tell", title="Tell Bo Chan: zero-trust is available", why="It matches.",
+                   contact="Bo Chan", due=d(5))
+    assert fold_reach_out([base, news], AS_OF) == [base, news]
+    (told,) = fold_reach_out([base, replace(news, contact="Ann Lee")], AS_OF)
+    assert "also the touch this quiet account needs" in told.why
+    (done,) = fold_reach_out([base, replace(news, kind="follow-up")], AS_OF)
+    assert "also the touch this quiet account needs" in done.why

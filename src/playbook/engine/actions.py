@@ -281,7 +281,11 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     reach = next((a for a in found if a.kind == "reach-out" and a.due <= as_of + timedelta(days=COVER_DAYS)), None)
     if reach is None or reach.title.startswith("Rekindle"):
         return found
-    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS)]
+    # News of ours for someone else is no check-in with them: Loomwork's silence was to be broken
+    # by zero-trust news for Finn, "suspicious of MSPs", while Aisha, the COO who holds us to the
+    # plan, had no action (a thirteenth blind read).
+    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS)
+             and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)]
     if not cover:
         return found
     # One that waits ("low while the account is dormant") is not the touch that goes first.

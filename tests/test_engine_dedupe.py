@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from engine_factory import AS_OF, ask, config, contact, customer, d, promise, touch
 from playbook.config import Config, Play
 from playbook.engine import analyse
@@ -64,4 +66,14 @@ def test_a_late_piece_of_work_counts_against_health_once():
     f_same = next(f for f in analyse(same, config(), AS_OF).health.factors if f.name == "Open asks")
     f_other = next(f for f in analyse(other, config(), AS_OF).health.factors if f.name == "Open asks")
     assert f_same.effect == 0 and "the same work as an open promise" in f_same.why
-    assert f_other.effect == -5
+    assert f_other.effect == -10   # waiting 157 days: 5, and 5 more for more than 21 days
+
+
+@pytest.mark.parametrize("waiting, effect", [(5, 0), (8, -5), (21, -5), (22, -10)])
+def test_a_question_left_long_costs_more_as_a_late_promise_does(waiting, effect):
+    """St Aldhelm's (a thirteenth blind read): Gareth's question, unanswered for 145 days, cost
+    what one 8 days old did. Past its week to answer, and 14 days more, it costs 5 more."""
+    c = customer(*[touch(n, 1) for n in range(200, 0, -20)], since=LONG_AGO, asks=(ask("Card reader", d(waiting)),))
+    f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Open asks")
+    assert f.effect == effect
+    assert ("(1 of them more than 21 days)" in f.why) is (effect == -10)

@@ -188,10 +188,12 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
 
 
 def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = (),
-         dates: tuple[Event, ...] = ()) -> HealthFactor:
-    """Their questions waiting over a week. Not one that is the same work as an open promise
-    (counted there), nor one whose day has gone by (`owed.ask_gone_by`: a check, as a promise
-    for a day gone by is; `dates`: the customer's own)."""
+         dates: tuple[Event, ...] = (), late_days: int = 14) -> HealthFactor:
+    """Their questions waiting over a week, 5 points each, and 5 more for each overdue by more
+    than `late_days` (as a promise is: St Aldhelm's champion's question, unanswered for 145
+    days, cost what one a week old did: a thirteenth blind read). Not one that is the same
+    work as an open promise (counted there), nor one whose day has gone by (`owed.ask_gone_by`:
+    a check, as a promise for a day gone by is; `dates`: the customer's own)."""
     if not open_asks:
         return HealthFactor("Open asks", 0, "Nothing the customer is waiting on.")
     covered = promised(open_asks, open_)
@@ -220,9 +222,12 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
             return HealthFactor("Open asks", 0, "; ".join(said) + ".")
         return HealthFactor("Open asks", 0, f"{n} open ask{'s' if n != 1 else ''}, all under "
                                             f"{days(ASK_ANSWER_DAYS)} old.{also}")
-    effect = -min(15, 5 * len(waiting))
+    long = sum(1 for a in waiting if (as_of - waiting_since(a, as_of)).days > ASK_ANSWER_DAYS + late_days)
+    effect = -min(15, 5 * len(waiting) + 5 * long)
     return HealthFactor("Open asks", effect, f"{len(waiting)} ask{'s' if len(waiting) != 1 else ''} waiting "
-                                             f"more than {days(ASK_ANSWER_DAYS)} for an answer.{also}")
+                                             f"more than {days(ASK_ANSWER_DAYS)} for an answer"
+                                             f"{f' ({long} of them more than {days(ASK_ANSWER_DAYS + late_days)})' if long else ''}"
+                                             f".{also}")
 
 
 def paused_ok(f: HealthFactor, paused: Pause | None, tl: Timeline | None = None,
@@ -281,7 +286,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
-        asks(open_asks, as_of, open_, customer.dates),
+        asks(open_asks, as_of, open_, customer.dates, t.overdue_days),
     )
     unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
                                                    if paused is None else [])

@@ -373,3 +373,14 @@ def test_a_promise_that_is_the_work_for_an_ask_is_one_job_with_answering_it():
         for i in c.interactions))
     assert len([a for a in analyse(other, config(), AS_OF).actions if a.kind in ("answer", "follow-up")]) == 2
 
+
+
+def test_the_brief_says_to_deliver_a_late_promise_before_its_day_or_today():
+    """Kestrel's brief read "Say when it will come" for the laptops on the 1 December starters'
+    first day (a check of an eleventh blind read's fix)."""
+    from playbook.engine.brief import handle_with_care
+    for for_days_ago, said in ((-3, "it is for 23 Nov 2026, in 3 days). Deliver it before then."),
+                               (0, "it is for 20 Nov 2026, today). Deliver it today.")):
+        _, r = laptops(for_days_ago=for_days_ago, due_days_ago=4)
+        (point,) = [x.text for x in handle_with_care(r) if x.text.startswith("We are late on")]
+        assert point.endswith(said), point

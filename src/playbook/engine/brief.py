@@ -252,11 +252,19 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         doubt = [(f"it was for {g.text}: most likely missed" if m else f"it was for {g.text}") if g else
                  "their ask for it is marked done" if oc.answered else None
                  for oc, g, m in ((oc, oc.gone_by(as_of), m) for oc, m in zip(late, missed))]
-        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}" + (f"; {d})" if d else ")")
-                  for oc, d in zip(late[:3], doubt)]
+        # Its day still to come, or today, is said: Kestrel's brief read "Say when it will come" on
+        # the 1 December starters' first day (a check of an eleventh blind read's fix).
+        ahead = [oc.occasion.day if oc.occasion is not None and oc.occasion.exact and oc.occasion.day >= as_of
+                 else None for oc in late]
+        listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}"
+                  + (f"; {d})" if d else f"; it is for {oc.occasion.text}, today)" if day == as_of else
+                     f"; it is for {oc.occasion.text}, in {days((day - as_of).days)})" if day else ")")
+                  for oc, d, day in zip(late[:3], doubt, ahead)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
-        then = f"Say when {'it' if len(late) == 1 else 'each'} will come." if not any(doubt[:3]) else \
+        then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \
+            if len(late) == 1 and ahead[0] is not None else \
+            f"Say when {'it' if len(late) == 1 else 'each'} will come." if not any(doubt[:3]) else \
             "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) else \

@@ -80,7 +80,8 @@ def test_once_the_day_it_was_for_has_gone_by_it_says_tick_it_or_say_what_now():
 def test_while_the_day_it_is_for_is_still_to_come_it_says_how_soon():
     a, r = laptops(for_days_ago=-5)
     assert a.why.endswith(" It is for 25 Nov 2026, in 5 days.")
-    assert any(t.text.endswith("Say when it will come.") for t in handle_with_care(r))
+    # Before its day, the brief says to deliver it before then, not "say when it will come".
+    assert any(t.text.endswith("it is for 25 Nov 2026, in 5 days). Deliver it before then.") for t in handle_with_care(r))
 
 
 def test_a_promise_not_yet_late_says_nothing_of_it():

@@ -690,3 +690,7 @@ def test_news_for_someone_else_is_not_the_check_in_a_quiet_account_needs():
     assert "also the touch this quiet account needs" in told.why
     (done,) = fold_reach_out([base, replace(news, kind="follow-up")], AS_OF)
     assert "also the touch this quiet account needs" in done.why
+    # Nor is a check (done, or past helping?) that a tick can close with no word to them
+    # (Loomwork's touch then fell to the device confirmation for a day gone by).
+    check = replace(news, kind="follow-up", contact="Ann Lee", check=True)
+    assert fold_reach_out([base, check], AS_OF) == [base, check]

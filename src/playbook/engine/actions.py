@@ -284,7 +284,9 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     # News of ours for someone else is no check-in with them: Loomwork's silence was to be broken
     # by zero-trust news for Finn, "suspicious of MSPs", while Aisha, the COO who holds us to the
     # plan, had no action (a thirteenth blind read).
-    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS)
+    # Nor is a check (done, or past helping?), which a tick can close with no word to them
+    # (Loomwork's touch then fell to "Send the device order confirmation", for a day gone by).
+    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS) and not a.check
              and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)]
     if not cover:
         return found

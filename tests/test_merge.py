@@ -356,7 +356,12 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     assert with_joiners(found, AS_OF) == found
     assert with_joiners(found, AS_OF + timedelta(days=12)) == found
     (one, *rest) = with_joiners(found, AS_OF + timedelta(days=13))
-    assert (one.title, one.due, {x.text for x in one.also}) == (talk.title, talk.due, {review.title, meet.title})
+    # Who comes is in the title, and it is due when the first of it was, which it says (a check
+    # of this fix: "Meet Dave" gave no sign Philippa was to be there, nor that her review was late).
+    assert (one.title, one.due, {x.text for x in one.also}) == (
+        "Meet Dave with Philippa before the renewal", review.due, {review.title, meet.title})
+    assert (" Ask Philippa to join, as at the last renewal. \u201cSchedule a value review with finance\u201d has "
+            f"been due since {fmt_date(review.due)}.") in one.why
     assert rest == [chore, answer, other]
 
 

@@ -18,6 +18,7 @@ from msgspec.structs import replace
 
 from ..model import Source
 from .types import PRIORITY_RANK, Action, Reason
+from .words import fmt_date, people
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
                   "this that up follow answer before after "
@@ -281,6 +282,17 @@ def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
     if not joining:
         return actions
     merged = combine(sorted([talk, *joining], key=Action.sort_key), talk)
+    # Who comes is in its title, and what of theirs has waited is said: the brief's list shows
+    # titles, and "Meet Dave Brightwell" gave no sign that Philippa was to be there, nor that
+    # her value review had been due for three months (a check of a thirteenth blind read's fix).
+    names = tuple(dict.fromkeys(a.contact for a in joining if a.contact))
+    title = merged.title.replace(" before the renewal", f" with {people(names)} before the renewal", 1)
+    # Due when the first of it was: joined, work of theirs already late is no later (the meeting
+    # is due within the week), and the text says whose day that is.
+    waited = [a for a in joining if a.due < min(as_of, talk.due)]
+    why = merged.why + (f" Ask {people(names)} to join, as at the last renewal." if "ask them to join" not in merged.why
+                        else "") + "".join(f" \u201c{a.title}\u201d has been due since {fmt_date(a.due)}." for a in waited)
+    merged = replace(merged, title=title, why=why, due=min([talk.due, *(a.due for a in joining)]))
     gone = {id(a) for a in joining}
     return [merged if a is talk else a for a in actions if id(a) not in gone]
 

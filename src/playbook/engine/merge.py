@@ -269,10 +269,11 @@ def same_person(actions: list[Action], as_of: date | None = None) -> list[Action
 
 def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
     """Those the renewal conversation asks to join (`Action.joiners`): their own meeting before
-    the renewal and the team's plays with them join it, once it is due within JOIN_SOON_DAYS
-    (or late), on its day. Brightwell's meeting with Dave asked Philippa to join, beside a
-    value review with her and a meeting with her before the renewal: one annual review, as the
-    last two were (an eleventh blind read). Before then, each stands on its own day."""
+    the renewal and the team's plays with them join it once it is due within JOIN_SOON_DAYS
+    (or late), named in its title, due when the first of it was. Brightwell's meeting with Dave
+    asked Philippa to join, beside a value review with her and a meeting with her before the
+    renewal: one annual review, as the last two were (an eleventh blind read). Before then,
+    each stands on its own day."""
     talk = next((a for a in actions if a.kind == "renewal" and a.joiners and (a.due - as_of).days <= JOIN_SOON_DAYS),
                 None)
     if talk is None:

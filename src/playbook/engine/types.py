@@ -317,9 +317,9 @@ class Action(Record):
     to renew starts in time) or 'lapsed' (asking how one that went by went). Merging reads this, never
     the wording, which may change."""
     joiners: tuple[str, ...] = ()
-    """On the call before a renewal: those it asks to join (they were in the last renewal's
-    talk). Their own meeting before the renewal, and the team's plays with them, join it once
-    it is due (`merge.with_joiners`)."""
+    """On the call before a renewal, or a meeting with a quiet decision maker before it: those it
+    asks to join (they were in the last renewal's talk). Their own meeting before the renewal,
+    and the team's plays with them, join it once it is due (`merge.with_joiners`)."""
     for_day: date | None = None
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come:
     it ranks as a customer's day does (`rank`)."""

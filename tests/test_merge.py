@@ -407,3 +407,18 @@ def test_the_meeting_with_a_quiet_decider_brings_in_who_else_was_at_the_last_ren
     # Whoever else decides brings in nobody: the one who decides it leads.
     alone = replace(c, contacts=tuple(replace(p, decision=()) if p.name == "Ann Lee" else p for p in people))
     assert [a.joiners for a in analyse(alone, config(), AS_OF).actions if a.renewal_step == "coverage"] == [()]
+
+
+def test_a_promise_to_one_person_asked_for_by_another_says_both() -> None:
+    """Brightwell (blind reads, thrice): the switches' lead time, promised to Karen and asked for
+    by Stefan, read "tell Karen Osei so" on an action with Stefan: whom to call?"""
+    promise_ = replace(action("Confirm lead time on switches for the Haas drops", 2), contact="Karen Osei",
+                       why="Promised to Karen Osei in the call of 17 Nov 2026; it is due 27 Nov 2026.", firm=True)
+    asked = replace(action("Answer Stefan Novak: Network drops for the Haas machines", 5), kind="answer",
+                    contact="Stefan Novak")
+    one = combine([promise_, asked])
+    assert one.contact == "Stefan Novak"
+    assert " It is with Stefan Novak, who asked for it; tell Karen Osei too." in one.why
+    # Promised to nobody by name (Calder's schedule, promised in a meeting of several): nothing to add.
+    unnamed = replace(promise_, why="Promised in the meeting of 1 Oct 2026 with Karen Osei and 2 others.")
+    assert "who asked for it" not in combine([unnamed, asked]).why

@@ -192,9 +192,14 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
                              or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
-    # The person who asked is the one the work is for.
+    # The person who asked is the one the work is for; one it was promised to hears too:
+    # Brightwell's switches, promised to Karen and asked for by Stefan, read "tell Karen Osei
+    # so" on an action with Stefan, and readers could not tell whom to call (blind reads, thrice).
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
+    if lead.kind == "follow-up" and lead.contact and contact and contact != lead.contact \
+            and f"Promised to {lead.contact}" in lead.why:
+        why += f" It is with {contact}, who asked for it; tell {lead.contact} too."
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group), also_for=also_for(lead, others),
                    joiners=tuple(dict.fromkeys(n for a in group for n in a.joiners)))

@@ -150,8 +150,10 @@ def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
 
 
 @pytest.mark.parametrize("lead, renewal_in, clause", [
-    (56, 116, "; its run-up begins 116 days before it: 60 days, and their 8 weeks of lead time"),  # St Aldhelm's
-    (56, 100, "; its run-up begins 116 days before it: 60 days, and their 8 weeks of lead time"),
+    # Its first day named: "begins 116 days before it", on that very day, read as if it began in
+    # 116 days (a fourteenth blind read).
+    (56, 116, f"; its run-up, 60 days and their 8 weeks of lead time, began on {fmt_date(AS_OF)}"),  # St Aldhelm's
+    (56, 100, f"; its run-up, 60 days and their 8 weeks of lead time, began on {fmt_date(d(16))}"),
     (56, 45, ""),                                                    # within renewal_days: plain
     (None, 45, ""),
 ])

@@ -125,8 +125,10 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     # with its renewal 116 days off, and nothing on the page said its 8 weeks of paperwork made
     # that the run-up (a ninth blind read).
     window = renewal_window(customer, t.renewal_days)
-    lead = (f"; its run-up begins {window} days before it: {t.renewal_days} days, and their "
-            f"{weeks_or_days(customer.renewal_lead)} of lead time" if customer.renewal_lead
+    # Its first day, named: "its run-up begins 116 days before it", 116 days before it, read as
+    # if it began in 116 days (a fourteenth blind read).
+    lead = (f"; its run-up, {t.renewal_days} days and their {weeks_or_days(customer.renewal_lead)} of lead time, "
+            f"began on {fmt_date(r - timedelta(days=window))}" if customer.renewal_lead
             and (r - as_of).days > t.renewal_days else "")
     quiet = []
     for c in key_people(customer, as_of):

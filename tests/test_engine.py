@@ -774,6 +774,11 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
             f"Check with Sio Keane that their side starts the renewal of {fmt_date(AS_OF + timedelta(days=100))} "
             f"by {starts}", "Sio Keane", call.due)
         assert f" Sio Keane ({role}) is likely the one who starts it." in check.why
+        # It gains as that day comes, from a fortnight before (St Aldhelm's check came ninth on
+        # Tomás's list nine days before it: a fourteenth blind read).
+        late = [a for a in analyse(c, config(), AS_OF + timedelta(days=35)).actions if a.renewal_step == "paperwork"]
+        assert "their side's time to renew starts in 9 days (+12)" in late[0].score_reasons
+        assert not any(r.startswith("their side") for r in check.score_reasons)   # 44 days before it
     else:
         assert checks == []
     assert "Sio Keane" not in call.why

@@ -567,7 +567,9 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                      + (f"; {who} decides it ({role_text(decides)})." if who and decides and decides.decision
                         else ".")),
                 due=due, priority=priority, contact=buyer.name, owner=holder(customer, buyer.name, as_of),
-                source=k.source, customer=customer.slug))
+                # Ranked as that day comes (`rank`): nine days before it, St Aldhelm's check came
+                # ninth on Tomás's list (a fourteenth blind read).
+                source=k.source, customer=customer.slug, for_day=starts))
         out.append(Action(
             kind="renewal", title=title, lead_begun=begun,
             why=why + helps, due=due, priority=priority,

@@ -80,6 +80,9 @@ TODAY_POINTS = 30
 #: check before its fixed-date move, three days off, ranked under a question 80 days old
 #: (an account manager's objection).
 NEAR_DAYS = 7
+#: The same for the day their side's time to renew must start, checked with whoever buys for
+#: them (`actions.renewal`'s 'paperwork').
+PAPERWORK_NEAR_DAYS = 14
 #: Score bands for the priority label.
 HIGH_FROM = 70
 MEDIUM_FROM = 40
@@ -140,11 +143,16 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         # A late promise for a day that is today or days off ranks as that day's check does:
         # Kestrel's laptops "for the 1 December starters" came second on the starters' first
         # day, under an answer 42 days late (an eleventh blind read).
+        # So does the check that their side's time to renew starts in time, as that day comes.
+        # A fortnight ahead for that: procurement is slow to chase.
         n = (a.for_day - as_of).days
+        day = "their side's time to renew starts" if a.renewal_step == "paperwork" else None
+        near = PAPERWORK_NEAR_DAYS if day else NEAR_DAYS
         if n == 0:
-            out.append((TODAY_POINTS, "for their day, today"))
-        elif n <= NEAR_DAYS:
-            out.append((TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), f"their day is in {days(n)}"))
+            out.append((TODAY_POINTS, f"{day} today" if day else "for their day, today"))
+        elif n <= near:
+            out.append((TODAY_POINTS * (1 - n / (near + 1)), f"{day} in {days(n)}" if day
+                        else f"their day is in {days(n)}"))
     elif late == 0 and a.kind == "prepare":
         # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came
         # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account

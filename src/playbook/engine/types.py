@@ -321,8 +321,9 @@ class Action(Record):
     asks to join (they were in the last renewal's talk). Their own meeting before the renewal,
     and the team's plays with them, join it once it is due (`merge.with_joiners`)."""
     for_day: date | None = None
-    """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come:
-    it ranks as a customer's day does (`rank`)."""
+    """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,
+    or the day their side's time to renew must start (a 'paperwork' check): it ranks as a
+    customer's day does (`rank`)."""
     timing: str = ""
     """The clause of `why` that says when it is due (': the visit is due 3 weeks before then at
     the latest.'), left out when it joins an action due sooner (`merge.combine`): beside that

@@ -385,3 +385,14 @@ def test_the_brief_says_to_deliver_a_late_promise_before_its_day_or_today():
         _, r = laptops(for_days_ago=for_days_ago, due_days_ago=4)
         (point,) = [x.text for x in handle_with_care(r) if x.text.startswith("We are late on")]
         assert point.endswith(said), point
+
+
+@pytest.mark.parametrize("for_days_ago, priority", [(5, "medium"), (30, "medium"), (31, "low")])
+def test_a_check_whose_day_is_a_month_gone_waits_low(for_days_ago, priority):
+    """Kestrel's laptops for the 1 December starters stood at medium on three people's lists in
+    March (a fourteenth blind read): whether it was done is no more urgent for waiting."""
+    text = f"Build the laptops for the {d(for_days_ago).day} {d(for_days_ago):%B} starters"
+    c = customer(*steady_history(until_days_ago=30), touch(50, 1, commitments=(promise(text, due=d(for_days_ago + 4)),)),
+                 since=LONG_AGO)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == text]
+    assert a.check and a.priority == priority

@@ -98,6 +98,10 @@ def _name_words(name: str) -> tuple[str, ...]:
     return (name, parts[0]) if parts and parts[0] != name else (name,) if name else ()
 
 
+#: Days after the day a late promise was for that checking whether it was done waits, low.
+STALE_CHECK_DAYS = 30
+
+
 def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,
                t: Thresholds, team: tuple[TeamMember, ...] = (), here: Customer | None = None) -> list[Action]:
     """Each open promise, with the person it names (else the first person present). One late by
@@ -184,8 +188,11 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         out.append(Action(
             kind="follow-up", title=title, why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the
-            # renewal call four days off (Lantern's pre-Christmas check, in April).
-            due=due, priority=("medium" if check else "high") if late > 0 else
+            # renewal call four days off (Lantern's pre-Christmas check, in April); low once its day
+            # is a month gone (Kestrel's laptops for the 1 December starters stood at medium on
+            # three people's lists in March: a fourteenth blind read).
+            due=due, priority=("low" if check and gone and (as_of - for_day).days > STALE_CHECK_DAYS else
+                               "medium" if check else "high") if late > 0 else
             "medium" if (due - as_of).days <= 7 else "low", check=check, missed=missed, chase=is_chase(text),
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,

@@ -422,3 +422,27 @@ def test_a_promise_to_one_person_asked_for_by_another_says_both() -> None:
     # Promised to nobody by name (Calder's schedule, promised in a meeting of several): nothing to add.
     unnamed = replace(promise_, why="Promised in the meeting of 1 Oct 2026 with Karen Osei and 2 others.")
     assert "who asked for it" not in combine([unnamed, asked]).why
+
+
+def test_renewal_actions_are_joined_by_their_steps_never_their_words() -> None:
+    """"Meet Dave Brightwell before the renewal" and "Meet Philippa Rowe (budget holder) before
+    the renewal" read alike without the names, and the similar-topics merge put Dave's renewal
+    meeting under Philippa's value review."""
+    call = replace(action("Meet Dave Brightwell before the renewal on 30 Apr 2027", 10, "high"), kind="renewal",
+                   contact="Dave Brightwell", renewal_step="call")
+    meet = replace(action("Meet Philippa Rowe (budget holder) before the renewal on 30 Apr 2027", 2), kind="renewal",
+                   contact="Philippa Rowe", renewal_step="coverage")
+    assert len(merge_similar([call, meet])) == 2
+
+
+def test_an_anniversary_that_waits_on_what_we_owe_does_not_join_the_renewal_conversation() -> None:
+    """Thanks for the years together is no line in the renewal email while we are late on what we
+    owe them (Calder's 3rd anniversary joined the email to Eleanor, with its schedule 258 days
+    late, once the email stood as its own action)."""
+    call = replace(action("Email Eleanor before the renewal on 1 Jun 2027", 1, "high"), kind="renewal",
+                   contact="Eleanor", renewal_step="call")
+    waits = replace(action("Mark the 3rd anniversary of working with Calder & Wren LLP (Thu 3 Jun)", 3, "low"),
+                    kind="personal")
+    assert with_renewal([call, waits]) == [call, waits]
+    (one,) = with_renewal([call, replace(waits, priority="medium")])
+    assert [x.text for x in one.also] == [waits.title]

@@ -83,8 +83,10 @@ def action_topic(a: Action) -> frozenset[str]:
 def apart(a: Action, b: Action) -> bool:
     """Two personal touches for two people are two jobs, however alike their titles without
     the names: "Keep in touch with Bill Marlow" (who refers us) had become an "(Also covers …)"
-    of Lewis's (an account manager's objection)."""
-    return a.kind == b.kind == "personal" and a.contact != b.contact
+    of Lewis's (an account manager's objection). Two renewal actions are joined by their steps
+    (`with_renewal`, `same_person`, `with_joiners`), never by their words: "Meet Dave Brightwell
+    before the renewal" and "Meet Philippa Rowe (budget holder) before the renewal" read alike."""
+    return (a.kind == b.kind == "personal" and a.contact != b.contact) or a.kind == b.kind == "renewal"
 
 
 def similar(mine: frozenset[str], theirs: frozenset[str]) -> bool:
@@ -141,7 +143,8 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
         # and the anniversary of working together, a line of thanks in it, when the conversation
         # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
         # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
-        or (a.anniversary and a.due >= call.due))]
+        # Nor one that waits, low, on what we owe them (`actions.personal`).
+        or (a.anniversary and a.due >= call.due and a.priority != "low"))]
     if not about:
         return actions
     merged = combine(sorted([call, *about], key=Action.sort_key),

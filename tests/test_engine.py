@@ -1877,3 +1877,17 @@ def test_whether_a_renewal_went_through_is_asked_of_whoever_buys_for_them_with_a
     (check,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
     who = "Sio Keane" if lead else "Ann Lee"
     assert check.title.endswith(f"then ask {who}") and check.contact == who
+
+
+@pytest.mark.parametrize("last_type, prefers, verb", [
+    ("meeting", None, "Meet"), ("visit", None, "Meet"), ("call", None, "Call"), ("meeting", "email", "Email"),
+])
+def test_the_renewal_is_talked_through_as_the_last_one_was_unless_they_say_how(last_type, prefers, verb):
+    """Lantern's last two renewals were meetings with Ollie and Camille, then "Call Camille Roux
+    before the renewal" (a twelfth and a thirteenth blind read). A preference still decides."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src, prefers=prefers),)
+    talk = touch(360, 1, type=last_type, summary="Renewal agreed")
+    c = customer(talk, *steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=20), contacts=people)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.title == f"{verb} Ann Lee before the renewal on {fmt_date(AS_OF + timedelta(days=20))}"

@@ -483,11 +483,17 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             helps = (f" {waits} decides it ({role_text(decide[0])}), but their profile says to avoid anything but "
                      f"{kept[0]}{' ' + kept[1] if kept[1] else ''}: prepare the renewal with {who}"
                      f"{f' ({role})' if role else ''}{also}; take it to {first} {once(kept[1])}.")
-    # "the email comes 6 weeks before" for Fiona, who prefers email, not "the call".
-    talk = verb(_person(customer, who)).lower()
     for k in dates:
         if k.kind != "renewal" or k.days_until > window:
             continue
+        # Said as they would have it: "the email comes 6 weeks before" for Fiona, who prefers
+        # email, not "the call"; with no preference, as the last renewal was talked through
+        # (Lantern's last two, meetings with Ollie and Camille, and then "Call Camille Roux
+        # before the renewal": a twelfth and a thirteenth blind read).
+        last = last_renewal_talk(customer, k.date, as_of)
+        how = verb(_person(customer, who), "Meet" if last is not None and last[0].type in ("meeting", "visit")
+                   else "Call")
+        talk = "meeting" if how == "Meet" else how.lower()
         # Call well before the date, so there is time to act on what you hear; a call not made
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
@@ -538,7 +544,6 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # "Visit Helen Marsh before the renewal", six days before it, the question only in its
         # parenthesis (a seventh blind read).
         asked = buyer.name if begun is not None and buyer is not None else None
-        last = last_renewal_talk(customer, k.date, as_of)
         also: tuple[str, ...] = ()
         if last is not None:
             # What was said last time, and who else was in it: they come to this one too; not to
@@ -551,11 +556,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else
-                 f"{verb(_person(customer, who))} {who or customer.name} before the renewal on {fmt_date(k.date)}"
+                 f"{how} {who or customer.name} before the renewal on {fmt_date(k.date)}"
                  if k.days_until else
                  # On the day, "before the renewal" is gone (Northgate's read so on 15 Jan, 42 days
                  # late: a twelfth blind read): where it stands is today's question.
-                 f"{verb(_person(customer, who))} {who or customer.name} today: where the renewal of "
+                 f"{how} {who or customer.name} today: where the renewal of "
                  f"{fmt_date(k.date)} stands")
         if begun is not None:
             # The question is due from the day their time began: "71 days overdue" from the

@@ -102,5 +102,6 @@ def test_the_call_keeps_its_reason_when_it_joins_the_meeting_with_a_quiet_decide
     c = customer(signed, touch(200, 1), touch(10, 1, with_=()), since=d(700), contacts=(helen,), renewal=RENEWAL)
     (meet,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert meet.renewal_step == "coverage"
-    assert f"(Also covers \u201cCall Ann Lee before the renewal on {RENEWAL.day} Dec 2026\u201d: " \
+    # (A meeting, as the last renewal was: "Meet Ann Lee".)
+    assert f"(Also covers \u201cMeet Ann Lee before the renewal on {RENEWAL.day} Dec 2026\u201d: " \
            "Renewal in 30 days. At the last renewal, the meeting of" in meet.why

@@ -199,8 +199,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             # Late, it is one conversation with the check that all is ready for that day.
             occasion=found.source if found is not None else None,
             answers=oc.occasion.ask if oc.occasion is not None else None,
-            for_day=oc.occasion.day if (oc.occasion is not None and oc.occasion.exact and late >= 0 and not check
-                                        and oc.occasion.day >= as_of) else None,
+            for_day=oc.coming(as_of) if late >= 0 and not check else None,
         ))
     return out
 

@@ -18,6 +18,7 @@ from .owed import ask_gone_by, back_from_parking, debts, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .people import buyer_of
 from .stage import unanswered_text, unrepaired_negatives
+from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
 from .words import day_list, days, fmt_date, fmt_day, money, sentence, weeks_or_days
 
@@ -185,11 +186,11 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
 def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
     """Points from notes that leave something for the next time we talk or are there
     (`_NEXT_TIME`), not yet followed by such a touch; the latest first."""
-    items = [i for i in c.interactions if i.date <= as_of]
+    items = upto(c, as_of)
     talked = max((i.date for i in items if i.type in ("call", "meeting", "visit")), default=None)
     there = max((i.date for i in items if i.type in ("meeting", "visit")), default=None)
     out = []
-    for i in sorted(items, key=lambda i: i.date, reverse=True):
+    for i in reversed(items):  # (interactions are kept in date order)
         if (as_of - i.date).days > NEXT_TIME_DAYS or len(out) == NEXT_TIME_POINTS:
             break
         m = _NEXT_TIME.search(i.text)
@@ -254,8 +255,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
                  for oc, g, m in ((oc, oc.gone_by(as_of), m) for oc, m in zip(late, missed))]
         # Its day still to come, or today, is said: Kestrel's brief read "Say when it will come" on
         # the 1 December starters' first day (a check of an eleventh blind read's fix).
-        ahead = [oc.occasion.day if oc.occasion is not None and oc.occasion.exact and oc.occasion.day >= as_of
-                 else None for oc in late]
+        ahead = [oc.coming(as_of) for oc in late]
         listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}"
                   + (f"; {d})" if d else f"; it is for {oc.occasion.text}, today)" if day == as_of else
                      f"; it is for {oc.occasion.text}, in {days((day - as_of).days)})" if day else ")")

@@ -209,12 +209,12 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
     also = (f" ({c} more: {same}.)" if c else "") + (f" ({g} more {gone}.)" if g else "") \
         + (f" ({p} more {back}.)" if p else "")
     # The same week the 'answer' action allows: an ask older than that is overdue in both places.
-    waiting = []
+    waiting = []  # how long each has waited, in days
     for k, a in enumerate(open_asks):
         since = waiting_since(a, as_of)
         if k not in covered and k not in past and k not in shelved and since is not None \
                 and (as_of - since).days > ASK_ANSWER_DAYS:
-            waiting.append(a)
+            waiting.append((as_of - since).days)
     if not waiting:
         n = len(open_asks) - c - g - p
         if not n:
@@ -222,7 +222,7 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
             return HealthFactor("Open asks", 0, "; ".join(said) + ".")
         return HealthFactor("Open asks", 0, f"{n} open ask{'s' if n != 1 else ''}, all under "
                                             f"{days(ASK_ANSWER_DAYS)} old.{also}")
-    long = sum(1 for a in waiting if (as_of - waiting_since(a, as_of)).days > ASK_ANSWER_DAYS + late_days)
+    long = sum(1 for n in waiting if n > ASK_ANSWER_DAYS + late_days)
     effect = -min(15, 5 * len(waiting) + 5 * long)
     return HealthFactor("Open asks", effect, f"{len(waiting)} ask{'s' if len(waiting) != 1 else ''} waiting "
                                              f"more than {days(ASK_ANSWER_DAYS)} for an answer"

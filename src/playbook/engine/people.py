@@ -170,6 +170,7 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
     """A 'decision maker quiet' flag and a meeting before the renewal for each quiet decider."""
     flags, actions = [], []
     r = customer.renewal
+    here = {o.name: o for o in present(customer, as_of).contacts}
     for c, quiet in coverage(customer, tl, as_of, t):
         role = role_text(c)
         seen = tl_last(tl, c.name)
@@ -190,7 +191,6 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         # stood apart for weeks, the last two annual reviews one meeting of both (a thirteenth
         # blind read). Not those who would rather be written to.
         last = last_renewal_talk(customer, r, as_of) if "decision maker" in c.decision else None
-        here = {o.name: o for o in customer.contacts if not gone(o, as_of)}
         joiners = tuple(n for n in last[0].with_ if n != c.name and n in here and not written_to(here[n])) \
             if last is not None else ()
         actions.append(Action(
@@ -237,6 +237,7 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
     """Personal touches kept up with people marked `keep_in_touch` after they leave or the
     account ends: a birthday greeting, and a check-in at their own rhythm."""
     ended = customer.status == "ended"
+    here = present(customer, as_of)
     out = []
     for c in customer.contacts:
         if c.keep_in_touch is None or not (ended or gone(c, as_of)):
@@ -258,8 +259,7 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
         if (due - as_of).days <= t.personal_days:
             # Marlow's Lewis and Bill were to be reached at the addresses of the firm they had left
             # (an eleventh blind read).
-            stayed = next((o for o in sorted(customer.contacts, key=lambda o: not o.primary)
-                           if o is not c and not gone(o, as_of)), None)
+            stayed = min(here.contacts, key=lambda o: not o.primary, default=None)
             ask = f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
             old = (f" Their email on file is at {customer.name}, which they have left: find one that reaches them "
                    f"now{ask}, and put it in customer.yaml." if c.left and c.left <= as_of and work_email(customer, c)

@@ -195,6 +195,12 @@ class OpenCommitment(Record):
         """The day it was for, if that has gone by on `as_of`: late work no longer helps."""
         return self.occasion if self.occasion is not None and self.occasion.day < as_of else None
 
+    def coming(self, as_of: date) -> date | None:
+        """The day it is for, exactly known, if that is `as_of` or later: work for it still helps,
+        more urgently as it comes (`rank`, the brief)."""
+        o = self.occasion
+        return o.day if o is not None and o.exact and o.day >= as_of else None
+
     def in_doubt(self, as_of: date, overdue_days: int) -> bool:
         """Late, but as likely done and not ticked as broken: the ask it answers is marked done,
         or the day it was for came and went before it was `overdue_days` late (nothing logged

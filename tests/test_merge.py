@@ -363,6 +363,13 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     assert (" Ask Philippa to join, as at the last renewal. \u201cSchedule a value review with finance\u201d has "
             f"been due since {fmt_date(review.due)}.") in one.why
     assert rest == [chore, answer, other]
+    # Not asked twice: the call before the renewal asks those in the last renewal's talk itself;
+    # whoever it has not asked is asked here (the call named Karen, not Philippa).
+    late = AS_OF + timedelta(days=13)
+    asked = replace(talk, why="Karen and Philippa were in it too: ask them to join.", asked_to_join=("Karen", "Philippa"))
+    assert "to join, as at the last renewal" not in with_joiners([asked, review], late)[0].why
+    karen = replace(talk, why="Karen was in it too: ask them to join.", asked_to_join=("Karen",))
+    assert " Ask Philippa to join, as at the last renewal." in with_joiners([karen, review], late)[0].why
 
 
 def test_who_would_rather_be_written_to_is_not_brought_into_the_renewal_meeting() -> None:
@@ -413,14 +420,19 @@ def test_a_promise_to_one_person_asked_for_by_another_says_both() -> None:
     """Brightwell (blind reads, thrice): the switches' lead time, promised to Karen and asked for
     by Stefan, read "tell Karen Osei so" on an action with Stefan: whom to call?"""
     promise_ = replace(action("Confirm lead time on switches for the Haas drops", 2), contact="Karen Osei",
-                       why="Promised to Karen Osei in the call of 17 Nov 2026; it is due 27 Nov 2026.", firm=True)
+                       why="Promised to Karen Osei in the call of 17 Nov 2026; it is due 27 Nov 2026.", firm=True,
+                       promised_to="Karen Osei")
     asked = replace(action("Answer Stefan Novak: Network drops for the Haas machines", 5), kind="answer",
                     contact="Stefan Novak")
     one = combine([promise_, asked])
     assert one.contact == "Stefan Novak"
     assert " It is with Stefan Novak, who asked for it; tell Karen Osei too." in one.why
+    # Said once, however many merges it goes through.
+    again = combine([one, replace(action("Answer Stefan Novak: cable trays", 6), kind="answer", contact="Stefan Novak")])
+    assert again.why.count("tell Karen Osei too") == 1
     # Promised to nobody by name (Calder's schedule, promised in a meeting of several): nothing to add.
-    unnamed = replace(promise_, why="Promised in the meeting of 1 Oct 2026 with Karen Osei and 2 others.")
+    unnamed = replace(promise_, why="Promised in the meeting of 1 Oct 2026 with Karen Osei and 2 others.",
+                      promised_to=None)
     assert "who asked for it" not in combine([unnamed, asked]).why
 
 

@@ -195,6 +195,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
                                "medium" if check else "high") if late > 0 else
             "medium" if (due - as_of).days <= 7 else "low", check=check, missed=missed, chase=is_chase(text),
             contact=contact, owner=owner, also_for=team_named(text, team, names + i.with_, owner),
+            promised_to=named if not is_chase(text) else None,
             source=oc.commitment.source, customer=customer.slug, firm=oc.due is not None,
             # Late, it is one conversation with the check that all is ready for that day.
             occasion=found.source if found is not None else None,
@@ -589,7 +590,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # Not those who would rather be written to: Anjali's budget-round check-in, by email as
             # she prefers, went under a visit to Helen that had waited three months (a twelfth
             # blind read).
-            joiners=tuple(n for n in also if not written_to(_person(customer, n))),
+            joiners=tuple(n for n in also if not written_to(_person(customer, n))), asked_to_join=also,
         ))
     return out
 

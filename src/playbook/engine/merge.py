@@ -200,12 +200,15 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # so" on an action with Stefan, and readers could not tell whom to call (blind reads, thrice).
     askers = [a.contact for a in group if a.kind in ("answer", "tell") and a.contact]
     contact = (askers or [a.contact for a in (lead, *others) if a.contact] or [None])[0]
-    if lead.kind == "follow-up" and lead.contact and contact and contact != lead.contact \
-            and f"Promised to {lead.contact}" in lead.why:
-        why += f" It is with {contact}, who asked for it; tell {lead.contact} too."
+    promised_to = lead.promised_to
+    if promised_to and contact and contact != promised_to:
+        why += f" It is with {contact}, who asked for it; tell {promised_to} too."
+        promised_to = None  # said: a later merge does not say it again
     return replace(lead, why=why, due=due, priority=priority, firm=bool(firm), also=also, contact=contact,
                    internal=all(a.internal for a in group), also_for=also_for(lead, others),
-                   joiners=tuple(dict.fromkeys(n for a in group for n in a.joiners)))
+                   joiners=tuple(dict.fromkeys(n for a in group for n in a.joiners)),
+                   asked_to_join=tuple(dict.fromkeys(n for a in group for n in a.asked_to_join)),
+                   promised_to=promised_to)
 
 
 def _own_why(a: Action, due: date) -> str:
@@ -299,9 +302,10 @@ def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
     # Due when the first of it was: joined, work of theirs already late is no later (the meeting
     # is due within the week), and the text says whose day that is.
     waited = [a for a in joining if a.due < min(as_of, talk.due)]
-    why = merged.why + (f" Ask {people(names)} to join, as at the last renewal." if "ask them to join" not in merged.why
-                        else "") + "".join(f" \u201c{a.title}\u201d has been due since {fmt_date(a.due)}." for a in waited)
-    merged = replace(merged, title=title, why=why, due=min([talk.due, *(a.due for a in joining)]))
+    ask = tuple(n for n in names if n not in merged.asked_to_join)
+    why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + "".join(f" \u201c{a.title}\u201d has been due since {fmt_date(a.due)}." for a in waited)
+    merged = replace(merged, title=title, why=why, due=min([talk.due, *(a.due for a in joining)]),
+                     asked_to_join=merged.asked_to_join + ask)
     gone = {id(a) for a in joining}
     return [merged if a is talk else a for a in actions if id(a) not in gone]
 

@@ -326,6 +326,12 @@ class Action(Record):
     """On the call before a renewal, or a meeting with a quiet decision maker before it: those it
     asks to join (they were in the last renewal's talk). Their own meeting before the renewal,
     and the team's plays with them, join it once it is due (`merge.with_joiners`)."""
+    asked_to_join: tuple[str, ...] = ()
+    """Those `why` already asks to join ("… were in it too: ask them to join"), so that joining
+    their actions to it (`merge.with_joiners`) does not ask again."""
+    promised_to: str | None = None
+    """On a follow-up: the person `why` says it was promised to, by name. Put with whoever asked
+    for it (`merge.combine`), it says to tell them too."""
     for_day: date | None = None
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,
     or the day their side's time to renew must start (a 'paperwork' check): it ranks as a

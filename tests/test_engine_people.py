@@ -49,6 +49,22 @@ def test_a_check_in_says_how_and_what_to_avoid():
     assert a.why.endswith(" Ann: prefers email; avoid mornings before 10.")
 
 
+def test_a_promise_says_how_to_get_back_to_them_and_a_chase_how_to_ask_them():
+    """Rosalind's (blind reads): "Find out from the oven supplier what the sensor kit needs",
+    promised to her, said "Rosalind: … avoid calls before 10am" as if for the call to the
+    supplier. How she likes to be reached is for getting back to her."""
+    people = (person("Ann Lee", "CEO", primary=True, prefers="visit", avoid="calls before 10am"),
+              person("Bo Chan", "CFO"))
+    told = touch(20, 1, commitments=(promise("Find out from the supplier what the kit needs", d(5)),
+                                      promise("Chase Ann for the floor plan", d(5))))
+    c = customer(*regular(), told, since=LONG_AGO, contacts=people)
+    found = {a.title: a.why for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"}
+    assert found["Find out from the supplier what the kit needs"].endswith(
+        " When you get back to Ann: prefers a visit; avoid calls before 10am.")
+    assert found["Chase Ann for the floor plan"].endswith(" Ann: prefers a visit; avoid calls before 10am.")
+    assert "get back to" not in found["Chase Ann for the floor plan"]
+
+
 @pytest.mark.parametrize("avoid, kept", [
     ("anything but the outages until they are fixed", ("the outages", "until they are fixed")),
     ("Anything except the migration.", ("the migration", None)),

@@ -124,15 +124,17 @@ def verb(c: Contact | None, default: str = "Call") -> str:
     return VERBS.get(c.prefers or "", default) if c is not None else default
 
 
-def manner(c: Contact | None) -> str:
-    """' Ann prefers email; avoid before 10.' for an action's why ('' when nothing is written)."""
+def manner(c: Contact | None, back: bool = False) -> str:
+    """' Ann: prefers email; avoid before 10.' for an action's why ('' when nothing is written).
+    `back`: the action is work we owe them, done elsewhere first, so how they like to be reached
+    is for getting back to them: ' When you get back to Ann: prefers email; …'."""
     if c is None or not (c.prefers or c.avoid):
         return ""
     first = c.name.split()[0] if not c.name.split()[0].rstrip(".") in ("Dr", "Prof", "Cllr", "Mr", "Mrs", "Ms") \
         else c.name
     parts = ([f"prefers {'a ' if c.prefers in ('call', 'visit', 'message') else ''}{c.prefers}"] if c.prefers else []) \
         + ([f"avoid {c.avoid.rstrip('.')}"] if c.avoid else [])
-    return f" {first}: {'; '.join(parts)}."
+    return f" {'When you get back to ' if back else ''}{first}: {'; '.join(parts)}."
 
 
 def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
@@ -140,7 +142,10 @@ def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
     by_name = {c.name: c for c in customer.contacts}
     out = []
     for a in actions:
-        note = manner(by_name.get(a.contact or ""))
+        # A promise of ours is found out or made elsewhere first: Rosalind's "avoid calls before
+        # 10am" read as if for the call to the oven supplier (blind reads). A chase is theirs to
+        # do, and asked of them directly.
+        note = manner(by_name.get(a.contact or ""), back=a.kind == "follow-up" and not a.chase)
         out.append(replace(a, why=a.why + note) if note and note not in a.why else a)
     return out
 

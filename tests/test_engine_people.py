@@ -65,6 +65,18 @@ def test_a_promise_says_how_to_get_back_to_them_and_a_chase_how_to_ask_them():
     assert "get back to" not in found["Chase Ann for the floor plan"]
 
 
+def test_whoever_the_renewal_call_asks_to_join_says_how_to_find_them_a_time():
+    """Westmarch (blind reads): the renewal asked Hannah, "avoid anything after 9:30", to join the
+    call with Tom, and said nothing of her hours."""
+    people = (person("Ann Lee", "CEO", primary=True, decision=("decision maker",)),
+              person("Bo Chan", "CFO", avoid="anything after 9:30"))
+    talk = replace(touch(360, 1, type="meeting", summary="Renewal agreed"), with_=("Ann Lee", "Bo Chan"))
+    c = customer(talk, *regular("Ann Lee"), since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=40))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert a.asked_to_join == ("Bo Chan",)
+    assert a.why.endswith("Bo Chan was in it too: ask them to join. Bo: avoid anything after 9:30.")
+
+
 @pytest.mark.parametrize("avoid, kept", [
     ("anything but the outages until they are fixed", ("the outages", "until they are fixed")),
     ("Anything except the migration.", ("the migration", None)),

@@ -138,15 +138,20 @@ def manner(c: Contact | None, back: bool = False) -> str:
 
 
 def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
-    """Each action with a person says how they like to be reached and what to avoid."""
+    """Each action with a person says how they like to be reached and what to avoid, and so
+    does each person it asks to join."""
     by_name = {c.name: c for c in customer.contacts}
     out = []
     for a in actions:
         # A promise of ours is found out or made elsewhere first: Rosalind's "avoid calls before
         # 10am" read as if for the call to the oven supplier (blind reads). A chase is theirs to
         # do, and asked of them directly.
-        note = manner(by_name.get(a.contact or ""), back=a.kind == "follow-up" and not a.chase)
-        out.append(replace(a, why=a.why + note) if note and note not in a.why else a)
+        notes = [manner(by_name.get(a.contact or ""), back=a.kind == "follow-up" and not a.chase)]
+        # And of each it asks to join, for finding a time: Westmarch's renewal asked Hannah, "avoid
+        # anything after 9:30", to join a meeting with Tom, and said nothing of it (blind reads).
+        notes += [manner(by_name.get(n)) for n in a.asked_to_join if n != a.contact]
+        note = "".join(n for n in dict.fromkeys(notes) if n and n not in a.why)
+        out.append(replace(a, why=a.why + note) if note else a)
     return out
 
 

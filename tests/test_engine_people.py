@@ -75,6 +75,12 @@ def test_whoever_the_renewal_call_asks_to_join_says_how_to_find_them_a_time():
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert a.asked_to_join == ("Bo Chan",)
     assert a.why.endswith("Bo Chan was in it too: ask them to join. Bo: avoid anything after 9:30.")
+    # With Bo alone, not "in it too": the call is with Ann, who was not (Westmarch's call to Tom
+    # read "Hannah Boateng was in it too" of a call with Hannah alone).
+    alone = replace(talk, with_=("Bo Chan",))
+    c = customer(alone, *regular("Ann Lee"), since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=40))
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert " Bo Chan was in it: ask them to join." in a.why
 
 
 @pytest.mark.parametrize("avoid, kept", [

@@ -263,6 +263,22 @@ def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
     assert (one.title, one.due, {x.text for x in one.also}) == (meet.title, meet.due, {call.title, sponsor.title})
 
 
+def test_a_due_meeting_with_a_quiet_decider_leads_a_lighter_play_with_them():
+    """Westmarch (a fifteenth blind read): the meeting with Tom before the renewal, late since
+    March, was in the "Also covers" of a low budget-round check-in "180 days overdue" in July.
+    A play as weighty as the meeting (a value review with the CFO) still leads, due first."""
+    meet = replace(action("Meet Tom (budget holder) before the renewal", 0), kind="renewal", contact="Tom",
+                   renewal_step="coverage", due=AS_OF + timedelta(days=60))
+    budget = replace(action("Check in before their budget-setting round", 0, "low"), kind="play", contact="Tom")
+    review = replace(budget, title="Schedule a value review with finance", priority="medium")
+    # Before the meeting is due, the play due first leads, saying why it is due then.
+    assert same_person([budget, meet], as_of=AS_OF + timedelta(days=52))[0].title == budget.title
+    for day in (53, 60, 180):
+        (one,) = same_person([budget, meet], as_of=AS_OF + timedelta(days=day))
+        assert (one.title, one.due, [x.text for x in one.also]) == (meet.title, meet.due, [budget.title])
+    assert same_person([review, meet], as_of=AS_OF + timedelta(days=180))[0].title == review.title
+
+
 def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_action():
     day = Source("content/customers/x/customer.yaml", 13)
     check = replace(action("Call Marta to confirm all is ready: the starters", 6), kind="prepare", source=day)

@@ -551,7 +551,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             here = {c.name for c in customer.contacts}
             also = () if asked else tuple(n for n in last[0].with_
                                           if n not in (who, main if helps else None, waits) and n in here)
-            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it too: ask them to join."
+            # "too" only beside whoever the call is with: Westmarch's call to Tom read "Hannah
+            # Boateng was in it too", of a call with Hannah alone (a fifteenth blind read).
+            too = " too" if who in last[0].with_ else ""
+            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it{too}: ask them to join."
             why += f" {renewal_talk_text(last)}" + (join if also else "")
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "

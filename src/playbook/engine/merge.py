@@ -237,8 +237,8 @@ def same_person(actions: list[Action], as_of: date | None = None) -> list[Action
     about the person it is with, with no such meeting due (a sponsor call with Pete, who
     decides the renewal, beside the call before it with Pete), and so are the question whether
     a renewal gone by went through and a play with the person it asks. Once the call is due
-    within JOIN_SOON_DAYS of `as_of` (or late), the renewal's own conversation leads a play
-    it joins, on its own day."""
+    within JOIN_SOON_DAYS of `as_of` (or late), the renewal's own conversation leads a play it
+    joins, on its own day; so does the meeting, over a play of lower priority."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
     for a in actions:
         # (or the question whether a renewal gone by went through: Ashby's budget-round check-in
@@ -269,10 +269,18 @@ def same_person(actions: list[Action], as_of: date | None = None) -> list[Action
             lead = next((x for x in group if x.lead_begun is not None or x.renewal_step == "lapsed"), None)
             if lead is None and as_of is not None and any(x.kind == "play" for x in group):
                 # And the renewal's own conversation once it is due: Westmarch's renewal, the next
-                # day, was only in the "Also covers" of a budget-round check-in due in January
-                # (an eleventh blind read). Before then the play, due first, leads, saying why.
-                if any(x.renewal_step == "call" and (x.due - as_of).days <= JOIN_SOON_DAYS for x in group):
-                    lead = min((x for x in group if x.kind == "renewal"), key=lambda x: (x.due, x.sort_key()))
+                # day, was only in the "Also covers" of a budget-round check-in due in January (an
+                # eleventh blind read). So does the meeting with a quiet decider, once due, over a
+                # lighter play: Westmarch's meeting with Tom, late since March, was in that check-in's
+                # "Also covers" in May and July (a fifteenth). A play as weighty (a value review
+                # with the CFO) leads still. Before then the play, due first, leads, saying why.
+                plays = min(PRIORITY_RANK[x.priority] for x in group if x.kind == "play")
+                due = [x for x in group if x.kind == "renewal" and (x.due - as_of).days <= JOIN_SOON_DAYS
+                       and (x.renewal_step == "call" or PRIORITY_RANK[x.priority] < plays)]
+                if any(x.renewal_step == "call" for x in due):
+                    due = [x for x in group if x.kind == "renewal"]
+                if due:
+                    lead = min(due, key=lambda x: (x.due, x.sort_key()))
             a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())), lead)
         out.append(a)
     return out

@@ -1850,6 +1850,14 @@ def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     (meet,) = [a for a in analyse(decider, Config(), AS_OF).actions if a.renewal_step == "coverage"]
     assert meet.why.endswith(" Our last 3 touches are unanswered: this goes after the one message that goes next "
                              "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")
+    # So does that meeting once it has taken in the call before the renewal: 29 days before
+    # Calder's renewal the line had gone, inviting two unanswered emails at once (a fifteenth
+    # blind read).
+    soon = replace(decider, renewal=AS_OF + timedelta(days=18))
+    (meet,) = [a for a in analyse(soon, Config(), AS_OF).actions if a.renewal_step == "coverage"]
+    assert meet.also and meet.why.endswith(
+        " Our last 3 touches are unanswered: this goes after the one message that goes next "
+        "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")
 
 
 def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():

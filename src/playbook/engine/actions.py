@@ -320,7 +320,8 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     while that message, the retention schedule, went to Tasha (an account manager's objection).
     A meeting with a quiet decider that has taken in the call before the renewal (`renewal`: its
     line, as the call's source) is that call, and stands: 18 days before Calder's renewal, its
-    email to Eleanor still said to copy her in on a schedule 211 days late (a fourth blind read)."""
+    email to Eleanor still said to copy her in on a schedule 211 days late (a fourth blind read);
+    it goes after that message, not alongside it, when that message is to someone else."""
     if not tl.one_sided:
         return found
     n = len(tl.unanswered)
@@ -334,9 +335,14 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     # The anniversary of working together too: Saltmarsh's "Mark the 4th anniversary", high, on
     # the day of a renewal its emails had gone unanswered about (a seventh blind read). A
     # person's birthday is theirs, and stays.
+    # The renewal's own conversation with someone else still goes after what we owe, not
+    # alongside it: 29 days before Calder's renewal, the email to Eleanor had lost that line
+    # once it took in the call, inviting two unanswered emails at once (a fifteenth blind read).
     piled = [a for a in found if not a.internal and a is not carrier
              and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a))
-                  or a.anniversary)]
+                  or a.anniversary
+                  or (a.renewal_step in ("call", "coverage") and lead is not None
+                      and lead.contact and a.contact and a.contact != lead.contact))]
     if not piled:
         return found
     lead = lead or carrier
@@ -347,7 +353,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             return f"{heads}, not in one of its own."
         named = f"{heads} (\u201c{lead.title}\u201d"
         if lead.contact and a.contact and a.contact != lead.contact:
-            if a.renewal_step == "coverage":
+            if a.renewal_step in ("call", "coverage"):
                 # A decider copied in on what we are late with hears of our failure first (a
                 # blind read of Calder's email to Eleanor): after that message, not on it.
                 return (f" Our last {n} touches are unanswered: this goes after the one message that goes next "

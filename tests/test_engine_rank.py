@@ -132,6 +132,21 @@ def test_a_readiness_check_gains_as_their_day_comes(in_days, expected):
     assert found == ({} if expected is None else {f"their day is in {in_days} day{'s' if in_days > 1 else ''}": expected})
 
 
+@pytest.mark.parametrize("step, in_days, due_in, expected", [
+    ("call", 8, 0, 19.1), ("call", 6, 0, 26.8), ("coverage", 6, -3, 26.8), ("call", 6, 1, 19.3),
+    ("lapsed", 6, 0, 19.3), ("call", 0, 0, 50.0),
+])
+def test_the_renewal_conversation_gains_as_the_renewal_comes(step, in_days, due_in, expected):
+    """Kestrel (a fifteenth blind read): the meeting with Nadia, six days before the renewal,
+    came twelfth on the team's list, under promises of other accounts weeks late. Due and not
+    had, it gains as a readiness check does, growing to the day; not before it is due."""
+    c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days))
+    a = replace(action(kind="renewal", due=AS_OF + timedelta(days=due_in), priority="high"), renewal_step=step)
+    (got,) = [(why, round(p, 1)) for why, p in points(a, c).items() if why.startswith("renewal ")]
+    assert got[1] == expected
+    assert got[0].endswith(", and this is its conversation") is (expected > 20)
+
+
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])
 def test_priority_bands(score, expected):
     assert band(score) == expected

@@ -123,7 +123,14 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     r = customer.renewal
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
-        out.append((RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"))
+        points, what = RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"
+        if a.kind == "renewal" and a.renewal_step in ("call", "coverage") and a.due <= as_of and n <= NEAR_DAYS:
+            # The renewal's own conversation, due and not had, ranks as its day comes, as a
+            # readiness check does: Kestrel's meeting with Nadia, six days before the renewal,
+            # came twelfth on the team's list, under promises of other accounts weeks late (a
+            # fifteenth blind read).
+            points, what = points + TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), what + ", and this is its conversation"
+        out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
         # open, the most at stake a renewal can be. Its points had vanished the day after, and a

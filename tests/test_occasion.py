@@ -291,6 +291,13 @@ def test_an_ask_through_one_of_their_days_is_for_it(what, for_it):
         assert "gone by" not in a.why
     (before,) = [a for a in analyse(c, config(), peak.on).actions if a.kind == "answer"]
     assert "gone by" not in before.why
+    # Before it, how long answering still helps: on 14 Dec, Northgate's engineer "through peak",
+    # waiting 38 days, gave no sign that peak ended in 10 (a fifteenth blind read).
+    said = f"It is for \u201cEnd of peak season\u201d ({fmt_date(peak.on)}), in 10 days: after that, answering it no " \
+           "longer helps."
+    ten = [a for a in analyse(c, config(), peak.on - timedelta(days=10)).actions if a.kind == "answer"]
+    assert any(said in a.why for a in ten) is for_it
+    assert for_it or not any("It is for" in a.why for a in ten)
 
 
 def test_a_promise_that_is_its_notes_business_is_for_their_day_the_note_names():

@@ -858,11 +858,20 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         head = f"{head}{' with' if reopened else ''} {who}" if who else head
         # Asked for a day that has gone by: answering late no longer helps (Brightwell's network
         # drops "ahead of the January install" read "waiting 142 days" in April).
-        gone = ask_for(a.what, a.since, customer.dates)
-        gone = gone if gone is not None and gone.day < as_of else None
+        found = ask_for(a.what, a.since, customer.dates)
+        gone = found if found is not None and found.day < as_of else None
         if gone is not None:
             when += (f" It was for {gone.text}, which has gone by: if it was done, mark the ask answered; if not, "
                      f"tell {first_name(contact) if contact else 'them'} where it stands.")
+        # And before that day, how long answering it still helps: Northgate's engineer "through
+        # peak", waiting 38 days, gave no sign that peak ended in 10 (a fifteenth blind read).
+        # Said, not ranked by: for a season ("through peak") the answer helps less as its end
+        # comes, not more, as it would for a day ("ahead of the install").
+        ahead = found if found is not None and gone is None and found.exact and not reopened else None
+        if ahead is not None:
+            n = (ahead.day - as_of).days
+            when += (f" It is for {ahead.text}, {'today' if n == 0 else 'in ' + days(n)}: after that, answering it "
+                     "no longer helps.")
         out.append(Action(
             kind="answer", title=f"{head}: {a.what}", why=when,
             # Back from parking, it is theirs to take up, not ours to press: low, which the stakes

@@ -208,18 +208,31 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
     assert analyse(c2, config(), AS_OF).commitments[0].answered is None
 
 
-def test_christmas_is_a_seasons_end_said_only_once_it_has_gone_by():
+def test_christmas_is_a_seasons_end_never_days_away():
     """Lantern's "Book the pre-Christmas Wi-Fi health check" was the top action on 11 Jan, as if
     it could still be booked; but "It is for Christmas, in 5 days" on 20 Dec was wrong too: the
-    party season, when things break, starts weeks before 25 Dec."""
+    party season, when things break, starts weeks before 25 Dec. Within a month of it, when it
+    will come is no longer the question: "tell Camille Roux when it will come", 17 days late on
+    14 Dec, with the party season under way (a fifteenth blind read)."""
     p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))   # due 27 Nov
     c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO)
-    for day, said in ((date(2026, 12, 20), None),
+    now = " It is for before Christmas, 25 Dec 2026: if it was done, tick it in "
+    for day, said in ((date(2026, 12, 20), now), (date(2026, 11, 28), now), (date(2026, 12, 25), None),
                       (date(2027, 1, 11), " It was for Christmas, which has gone by, and it was 28 days late by "
                                           "then: most likely missed. If it was done after all, tick it in")):
         (a,) = [a for a in analyse(c, config(), day).actions if a.title.endswith(p.text)]
-        assert "It is for" not in a.why
-        assert (said in a.why) if said else "It was for" not in a.why
+        assert "days: " not in a.why and "in 5 days" not in a.why
+        assert (said in a.why) if said else "It was for" not in a.why and "It is for" not in a.why
+        assert "when it will come" not in a.why or said is None
+    # The brief says the same: not "Say when it will come".
+    (late,) = [x.text for x in handle_with_care(analyse(c, config(), date(2026, 12, 14))) if "late on" in x.text]
+    assert late.endswith("17 days ago; it is for before Christmas, 25 Dec 2026). Do it now, or say today what we will "
+                         "do instead.")
+    other = promise("Send the tablet pricing", due=d(-2))
+    two = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p, other)), since=LONG_AGO)
+    (late,) = [x.text for x in handle_with_care(analyse(two, config(), date(2026, 12, 14))) if "late on" in x.text]
+    assert late.endswith("Do the one for before Christmas now, or say today what we will do instead; say when the "
+                         "rest will come.")
 
 
 @pytest.mark.parametrize("text, bad", [

@@ -156,6 +156,14 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             # Late for the day it was for: done and not ticked, or missed; no longer "when".
             why += (f" It was for {what_day}, which has gone by: if it was done, tick it in {note}; "
                     f"if not, tell {named or 'them'} what we will do now.")
+        elif late > 0 and oc.season_near(as_of) is not None and not is_chase(text):
+            # A season's end, within a month: the season is on, and when it will come is no longer
+            # the question. Lantern's pre-Christmas Wi-Fi check, 17 days late on 14 Dec, read
+            # "tell Camille Roux when it will come", with the party season under way (a fifteenth
+            # blind read).
+            # Not "in 11 days": the season, when things break, starts weeks before its end.
+            why += (f" It is for before {what_day}, {fmt_date(for_day)}: if it was done, tick it in {note}; if not, do "
+                    f"it now, or tell {named or 'them'} today what we will do instead.")
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")
@@ -185,6 +193,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         if for_day is not None and for_day >= as_of and found.exact:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
+
         out.append(Action(
             kind="follow-up", title=title, why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the

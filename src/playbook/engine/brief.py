@@ -256,19 +256,31 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # Its day still to come, or today, is said: Kestrel's brief read "Say when it will come" on
         # the 1 December starters' first day (a check of an eleventh blind read's fix).
         ahead = [oc.coming(as_of) for oc in late]
+        # A season under way (Lantern's pre-Christmas check, on 14 Dec): do it now, or say today
+        # what instead, as its action says (a fifteenth blind read).
+        season = [oc.season_near(as_of) for oc in late]
         listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}"
                   + (f"; {d})" if d else f"; it is for {oc.occasion.text}, today)" if day == as_of else
-                     f"; it is for {oc.occasion.text}, in {days((day - as_of).days)})" if day else ")")
-                  for oc, d, day in zip(late[:3], doubt, ahead)]
+                     f"; it is for {oc.occasion.text}, in {days((day - as_of).days)})" if day else
+                     f"; it is for before {near.text}, {fmt_date(near.day)})" if near else ")")
+                  for oc, d, day, near in zip(late[:3], doubt, ahead, season)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
+        # The rest (neither in doubt nor for a day to come): when each will come, except one for a
+        # season under way, to be done now.
+        rest = [n for n, d, day in zip(season[:3], doubt, ahead) if not d and day is None]
+        near = next((n for n in rest if n is not None), None)
+        when = (f"do the one for before {near.text} now, or say today what we will do instead"
+                + ("; say when the rest will come" if len(rest) > 1 else "")) if near else ""
         then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \
             if len(late) == 1 and ahead[0] is not None else \
-            f"Say when {'it' if len(late) == 1 else 'each'} will come." if not any(doubt[:3]) else \
+            "Do it now, or say today what we will do instead." if len(late) == 1 and season[0] is not None else \
+            (f"{when[0].upper()}{when[1:]}." if near else
+             f"Say when {'it' if len(late) == 1 else 'each'} will come.") if not any(doubt[:3]) else \
             "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) else \
-            "Check first whether those marked were done; say when the rest will come."
+            f"Check first whether those marked were done; {when or 'say when the rest will come'}."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

@@ -178,6 +178,11 @@ class Occasion(Record):
     ask (`occasion.promise_for`): the two are one job (`merge.with_their_ask`)."""
 
 
+#: A late promise for a season says, from this many days before the season's end, to do it now
+#: or say today what we will do instead (`OpenCommitment.season_near`).
+SEASON_NEAR_DAYS = 30
+
+
 class OpenCommitment(Record):
     """A promise still open, with its context."""
 
@@ -200,6 +205,13 @@ class OpenCommitment(Record):
         more urgently as it comes (`rank`, the brief)."""
         o = self.occasion
         return o.day if o is not None and o.exact and o.day >= as_of else None
+
+    def season_near(self, as_of: date) -> Occasion | None:
+        """The season it is for ("pre-Christmas": `Occasion.exact` False), if it ends within
+        SEASON_NEAR_DAYS after `as_of`: the season is on, so when it will come is no longer the
+        question (never "in 11 days": it starts weeks before its end)."""
+        o = self.occasion
+        return o if o is not None and not o.exact and 0 < (o.day - as_of).days <= SEASON_NEAR_DAYS else None
 
     def in_doubt(self, as_of: date, overdue_days: int) -> bool:
         """Late, but as likely done and not ticked as broken: the ask it answers is marked done,

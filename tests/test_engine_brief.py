@@ -174,6 +174,17 @@ def test_the_renewal_point_names_what_we_owe_them_first():
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(111), from_="Ravi Shah")) == (
         f"{start} First see to what we owe them: \u201cSOC 2 vendor evidence pack\u201d, waiting 111 days.")
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(10))) == start  # not yet a debt
+    # An ask that something now available answers is owed the news, not the work (Loomwork's
+    # brief called Finn's request for a new service a debt, "waiting 187 days": a fifteenth
+    # blind read).
+    from playbook.available import Availability, Available
+    cfg = replace(config(), available=Availability.of((Available("Managed zero-trust access", d(2), ("zero-trust",),
+                                                                 40),)))
+    c = customer(touch(400, 1), touch(5, 1), since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56),
+                 asks=(ask("Zero-trust access for contractors", d(111), from_="Ravi Shah"),))
+    (point,) = [p for p in texts(talking_points(analyse(c, cfg, AS_OF), "£")) if p.startswith("The renewal on")]
+    assert point == (f"{start} First see to what we owe them: \u201cZero-trust access for contractors\u201d, asked "
+                     "111 days ago: tell them Managed zero-trust access is available.")
     assert renewal_point(promises=(promise("Send the retention schedule", d(40)),)) == (
         f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue.")
     # A promise late comes before a question however long it has waited (Brightwell's brief put

@@ -51,7 +51,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     complaints = open_complaints(r)
-    owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates)
+    owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals)
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over

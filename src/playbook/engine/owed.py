@@ -11,7 +11,7 @@ from .merge import groups, topic
 from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
-from .types import Action, Occasion, OpenCommitment
+from .types import Action, Arrival, Occasion, OpenCommitment
 
 
 #: A promise with no due date counts as due this long after it was made.
@@ -204,7 +204,7 @@ def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, 
 
 
 def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-          dates: tuple[Event, ...] = ()) -> list[str]:
+          dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[str]:
     """What we are late enough on for it to weigh, heaviest first: promises more than
     `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
     overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
@@ -215,7 +215,10 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     An ask that is the same job as an open promise (`promised`: the promise is the work for it,
     or like words) waits on that promise, which is a debt only once late: Brightwell's brief put
     "Network drops for the Haas machines, waiting 16 days" before its renewal while the
-    switches' lead time we promised was not yet due."""
+    switches' lead time we promised was not yet due.
+    An ask that something now available answers (`news`) is owed the news: '“Replace the VPN…”,
+    asked 187 days ago: tell them Managed zero-trust access is available' (Loomwork's brief
+    called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read)."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
     # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
     # in April (a thirteenth blind read).
@@ -224,14 +227,17 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     # One that is the same job as an open promise (`promised`) is weighed as that promise: the
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
     same = promised(asks, open_)
+    told = {id(x.ask): x.what for x in news}
     waits: list[tuple[int, str]] = []
     for k, a in enumerate(asks):
         if k in same or back_from_parking(a, as_of):  # back from parking: theirs to take up, no debt of ours
             continue
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
-            waits.append(((as_of - since).days, a.what))
+            n = (as_of - since).days
+            waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell them {told[id(a)]} is available"
+                          if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days"))
     waits.sort(key=lambda x: -x[0])
     return ([f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else "")
              for n, text, missed in late]
-            + [f"\u201c{what}\u201d, waiting {n} days" for n, what in waits])
+            + [text for _, text in waits])

@@ -172,8 +172,21 @@ def test_the_renewal_point_names_what_we_owe_them_first():
 
     start = "The renewal on 15 Jan 2027 (in 56 days), £142,000 a year."
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(111), from_="Ravi Shah")) == (
-        f"{start} First see to what we owe them: \u201cSOC 2 vendor evidence pack\u201d, waiting 111 days.")
+        f"{start} First see to what we owe them: Ravi Shah's question, \u201cSOC 2 vendor evidence pack\u201d, "
+        "waiting 111 days.")
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(10))) == start  # not yet a debt
+    # Named there, the question is not brought up again on its own (St Aldhelm's brief said
+    # Gareth's question twice, one under the other: a fifteenth blind read).
+    c = customer(touch(400, 1), touch(5, 1), since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56),
+                 asks=(ask("SOC 2 vendor evidence pack", d(111), from_="Ravi Shah"),
+                       ask("A service credit for October", d(20), from_="Ravi Shah", line=20)))
+    points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    assert [p for p in points if "question" in p] == [
+        f"{start} First see to what we owe them: Ravi Shah's question, \u201cSOC 2 vendor evidence pack\u201d, waiting "
+        "111 days, and 1 more.", "Ravi Shah's question: A service credit for October (waiting 20 days)."]
+    far = replace(c, renewal=AS_OF + timedelta(days=200))  # no renewal point: the question is its own
+    assert "Ravi Shah's question: SOC 2 vendor evidence pack (waiting 111 days)." in texts(
+        talking_points(analyse(far, config(), AS_OF), "£"))
     # An ask that something now available answers is owed the news, not the work (Loomwork's
     # brief called Finn's request for a new service a debt, "waiting 187 days": a fifteenth
     # blind read).
@@ -183,8 +196,8 @@ def test_the_renewal_point_names_what_we_owe_them_first():
     c = customer(touch(400, 1), touch(5, 1), since=LONG_AGO, value=142_000, renewal=AS_OF + timedelta(days=56),
                  asks=(ask("Zero-trust access for contractors", d(111), from_="Ravi Shah"),))
     (point,) = [p for p in texts(talking_points(analyse(c, cfg, AS_OF), "£")) if p.startswith("The renewal on")]
-    assert point == (f"{start} First see to what we owe them: \u201cZero-trust access for contractors\u201d, asked "
-                     "111 days ago: tell them Managed zero-trust access is available.")
+    assert point == (f"{start} First see to what we owe them: Ravi Shah's question, \u201cZero-trust access for "
+                     "contractors\u201d, asked 111 days ago: tell them Managed zero-trust access is available.")
     assert renewal_point(promises=(promise("Send the retention schedule", d(40)),)) == (
         f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue.")
     # A promise late comes before a question however long it has waited (Brightwell's brief put
@@ -341,3 +354,25 @@ def test_next_time_to_talk_is_brought_up_until_any_conversation():
     for later, shown in ((None, True), ("email", True), ("call", False)):
         c = customer(note, *([touch(5, 1, type=later)] if later else []), since=d(400))
         assert any(x.text.startswith("Left for next time") for x in talking_points(analyse(c, config(), AS_OF))) is shown
+
+
+def test_open_new_business_is_brought_up_unless_something_else_brings_it_or_they_asked_for_a_pause():
+    """St Aldhelm's £140,000 outpatient wing, open since March, was in no brief (a fifteenth
+    blind read). A quote promised for it is brought up as that promise; a parked ask about it
+    is not to be pressed (Ashby's Phase 2, held until spending controls lift); nor is anything
+    while they asked not to be chased."""
+    from playbook.model import Opportunity, Source
+    wing = Opportunity("Outpatient wing network and comms rooms", 140_000, d(200), "open", None,
+                       Source("content/customers/x/customer.yaml", 30))
+
+    def points(*interactions, **kw) -> list[str]:
+        c = replace(customer(touch(400, 1), touch(20, 1), *interactions, since=LONG_AGO, **kw), opportunities=(wing,))
+        return [p for p in texts(talking_points(analyse(c, config(), AS_OF), "£")) if p.startswith("New business")]
+
+    said = (f"New business open since {fmt_date(d(200))}: Outpatient wing network and comms rooms, £140,000. "
+            "Ask where it stands.")
+    assert points() == [said]
+    assert points(touch(10, 1, commitments=(promise("Send the quote for the outpatient wing network", d(-5)),))) == []
+    assert points(asks=(ask("Outpatient wing comms rooms held until the capital bid", d(30), status="parked"),)) == []
+    assert points(pause=pause(AS_OF + timedelta(days=30))) == []
+    assert points(status="ended") == []

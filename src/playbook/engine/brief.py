@@ -11,11 +11,14 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
-from ..model import Customer, Interaction, Source
+from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
-from .owed import ask_gone_by, back_from_parking, debts, is_chase, waiting_since
+from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
+from .plays import open_on
+from .merge import similar, topic
+from .rank import new_business
 from .people import buyer_of
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
@@ -51,8 +54,16 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     complaints = open_complaints(r)
-    owing = debts(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals)
+    items = debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals)
+    owing = [text for text, _ in items]
+    # An ask the renewal point names first is not brought up again on its own: St Aldhelm's brief
+    # said Gareth's question twice, one under the other (a fifteenth blind read's print ran to a
+    # second page). The point says whose question it is instead.
+    named: Ask | None = None
+    if items and items[0][1] is not None and items[0][1].from_:
+        owing[0] = f"{items[0][1].from_}'s question, {owing[0]}"
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
+        named = items[0][1] if items and not complaints else None
         worth = f", {money(c.value, currency)} a year" if c.value else ""
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
         # the outages: with a complaint open, or a promise late enough to put the account at
@@ -129,7 +140,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     jobs = [{a.source, *(x.source for x in a.also)} for a in r.actions]
     promised = {s for job in jobs if job & listed for s in job}
     for a in r.open_asks:
-        if id(a) in told or a.source in promised:
+        if id(a) in told or a.source in promised or a is named:
             continue
         since = waiting_since(a, as_of)
         if back_from_parking(a, as_of):
@@ -157,6 +168,19 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         elif oc.due is not None and oc.overdue_days == 0 and (oc.due - as_of).days <= 14:
             out.append(Reason(f"We promised: {sentence(oc.commitment.text)[:-1]}, due {fmt_date(oc.due)}.",
                               oc.commitment.source))
+    # New business open and worth something, unless an action is its work (a quote promised is
+    # brought up as that promise) or an ask of theirs is about it (brought up as that ask, or
+    # parked: Ashby's Phase 2, held until spending controls lift, is not to be pressed), and
+    # not while they asked for a pause: St Aldhelm's £140,000 outpatient wing was in no brief
+    # (a fifteenth blind read).
+    worked = {id(o) for a in r.actions if (o := new_business(a, c)) is not None}
+    asked = [topic(a.what) for a in (*r.open_asks, *r.parked_asks)]
+    paused = any(f.id == "paused" for f in r.flags)
+    out += [Reason(f"New business open since {fmt_date(o.since)}: {sentence(o.what)[:-1]}, "
+                   f"{money(o.value, currency)}. Ask where it stands.", o.source)
+            for o in c.opportunities if c.status != "ended" and not paused and o.status == "open" and o.value
+            and o.since and open_on(o, as_of) and id(o) not in worked
+            and not any(similar(words, topic(o.what)) for words in asked)]
     out += left_for_next_time(c, as_of)
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
     # what we are late on (an account manager read both of one touch, side by side).

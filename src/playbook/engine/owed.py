@@ -205,6 +205,12 @@ def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, 
 
 def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
           dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[str]:
+    """What we are late enough on for it to weigh, heaviest first, as said (`debt_items`)."""
+    return [text for text, _ in debt_items(open_, asks, as_of, t, dates, news)]
+
+
+def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
+               dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[tuple[str, Ask | None]]:
     """What we are late enough on for it to weigh, heaviest first: promises more than
     `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
     overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
@@ -218,7 +224,8 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     switches' lead time we promised was not yet due.
     An ask that something now available answers (`news`) is owed the news: '“Replace the VPN…”,
     asked 187 days ago: tell them Managed zero-trust access is available' (Loomwork's brief
-    called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read)."""
+    called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read).
+    Each is said with the ask it is, if one (None for a promise)."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
     # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
     # in April (a thirteenth blind read).
@@ -228,7 +235,7 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
     same = promised(asks, open_)
     told = {id(x.ask): x.what for x in news}
-    waits: list[tuple[int, str]] = []
+    waits: list[tuple[int, str, Ask]] = []
     for k, a in enumerate(asks):
         if k in same or back_from_parking(a, as_of):  # back from parking: theirs to take up, no debt of ours
             continue
@@ -236,8 +243,8 @@ def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date,
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
             n = (as_of - since).days
             waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell them {told[id(a)]} is available"
-                          if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days"))
+                          if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days", a))
     waits.sort(key=lambda x: -x[0])
-    return ([f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else "")
+    return ([(f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else ""), None)
              for n, text, missed in late]
-            + [text for _, text in waits])
+            + [(text, a) for _, text, a in waits])

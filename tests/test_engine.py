@@ -339,6 +339,19 @@ def test_growing_by_breadth_alone():
         x.text for x in r.stage.reasons]
 
 
+def test_what_they_bought_is_among_the_reasons_growth_is_read_but_no_growth_alone():
+    """Westmarch read growing for a Geochemistry quote not yet sent, and not for its cluster
+    order of 29 Oct (a fifteenth blind read). An account that buys every month is steady."""
+    earlier = [touch(100 + k * 20, 1, with_=("Ann Lee",)) for k in range(3)]
+    recent = [touch(10 + k * 25, 2, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
+    po = touch(40, 1, type="purchase", direction="in", summary="PO raised for 8 workstations")
+    r = analyse(customer(*earlier, *recent, po, since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert r.stage.id == "growing"
+    assert r.stage.reasons[0].text == f"Bought ({fmt_date(d(40))}): PO raised for 8 workstations."
+    monthly = [touch(n, 1, type="purchase" if n % 60 == 0 else "call") for n in range(360, 0, -30)]
+    assert stage_of(customer(*monthly, since=LONG_AGO, cadence=30)) == "steady"
+
+
 def test_the_same_people_on_either_side_of_the_windows_edge_are_no_breadth():
     """Ann met monthly, Bo now and then for a year: both in the last 90 days and only Ann in
     the 90 before. Nobody new is engaged, so the relationship is no wider."""

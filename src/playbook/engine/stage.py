@@ -524,6 +524,16 @@ def new_business(customer: Customer | None, as_of: date, window: int) -> list[Op
             and any(d is not None and start < d <= as_of for d in (o.since, o.decided_on()))]
 
 
+def purchases(customer: Customer | None, as_of: date, window: int) -> list[Interaction]:
+    """What they bought (interactions of type `purchase`, not rated badly) in the last `window`
+    days, the latest first."""
+    if customer is None:
+        return []
+    start = as_of - timedelta(days=window)
+    return sorted((i for i in customer.interactions if i.type == "purchase" and start < i.date <= as_of
+                   and (i.sentiment is None or i.sentiment >= 0)), key=lambda i: i.date, reverse=True)
+
+
 #: An account quiet for more than this many cadences is not called growing, whatever the
 #: quarter before looked like: more touches three months ago and six weeks of silence since
 #: read as a relationship cooling, not widening (an account manager's objection).
@@ -586,17 +596,24 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     positive = tl.sentiment_recent is not None and tl.sentiment_recent > 0
     w = t.growth_window_days
     found = new_business(customer, as_of, w) if as_of is not None else []
+    # What they bought, logged as a purchase, is said among the reasons: Westmarch read growing
+    # for a Geochemistry quote not yet sent, and not for its cluster order of 29 Oct (a
+    # fifteenth blind read). Not growth on its own: an account that buys every month is steady.
+    bought = purchases(customer, as_of, w) if as_of is not None else []
     if not (touches or more_people or found) or not positive:
         return []
     if not found and customer is not None and as_of is not None:
         was = timeline(customer, as_of - timedelta(days=GROWTH_HELD_DAYS), t)
         if not (more_touches(was.touches_recent, was.touches_earlier, t) or wider(was)):
             return []
-    out = []
-    for o in found:
+    def opened(o: Opportunity) -> Reason:
         worth = f", worth {money(o.value, currency)}" if o.value else ""  # as the page's figures read
         how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
-        out.append(Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source))
+        return Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source)
+    # Won first, then bought, then only opened.
+    out = ([opened(o) for o in found if o.status == "won"]
+           + [Reason(f"Bought ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source) for i in bought]
+           + [opened(o) for o in found if o.status != "won"])
     if touches:
         out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {w} days, up from {tl.touches_earlier} "
                           f"in the {w} before."))

@@ -348,6 +348,13 @@ def test_what_they_bought_is_among_the_reasons_growth_is_read_but_no_growth_alon
     r = analyse(customer(*earlier, *recent, po, since=LONG_AGO, cadence=30), config(), AS_OF)
     assert r.stage.id == "growing"
     assert r.stage.reasons[0].text == f"Bought ({fmt_date(d(40))}): PO raised for 8 workstations."
+    # The brief does not give it again as good news to build on (Westmarch's did), even as the
+    # latest good touch.
+    from playbook.engine.brief import talking_points
+    latest = analyse(customer(*earlier, *recent, replace(po, date=d(5)), since=LONG_AGO, cadence=30), config(), AS_OF)
+    assert latest.stage.reasons[0].text == f"Bought ({fmt_date(d(5))}): PO raised for 8 workstations."
+    good = [p.text for p in talking_points(latest) if p.text.startswith("Good news")]
+    assert good == [f"Good news to build on ({fmt_date(d(10))}): call on {d(10).isoformat()}."]
     monthly = [touch(n, 1, type="purchase" if n % 60 == 0 else "call") for n in range(360, 0, -30)]
     assert stage_of(customer(*monthly, since=LONG_AGO, cadence=30)) == "steady"
 
@@ -818,7 +825,7 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
                     interactions=tuple(sorted((*late.interactions, talk), key=lambda i: i.date)))
     (call,) = [a for a in analyse(three, config(), AS_OF).actions if a.kind == "renewal" and a.lead_begun]
     assert "Renewal agreed" in call.why
-    assert ("Bo Chan was in it too: ask them to join." in call.why) is not named and bool(call.joiners) is not named
+    assert ("Bo Chan was in it too: ask Bo to join." in call.why) is not named and bool(call.joiners) is not named
 
 
 @pytest.mark.parametrize("heard_days_ago, says", [(30, True), (12, True), (8, False)])

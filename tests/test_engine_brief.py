@@ -197,7 +197,9 @@ def test_the_renewal_point_names_what_we_owe_them_first():
                  asks=(ask("Zero-trust access for contractors", d(111), from_="Ravi Shah"),))
     (point,) = [p for p in texts(talking_points(analyse(c, cfg, AS_OF), "£")) if p.startswith("The renewal on")]
     assert point == (f"{start} First see to what we owe them: Ravi Shah's question, \u201cZero-trust access for "
-                     "contractors\u201d, asked 111 days ago: tell them Managed zero-trust access is available.")
+                     "contractors\u201d, asked 111 days ago: tell Ravi that Managed zero-trust access is available.")
+    # ...and not again as news of its own (Loomwork's brief said it twice, one under the other).
+    assert not any("available:" in p for p in texts(talking_points(analyse(c, cfg, AS_OF), "£")))
     assert renewal_point(promises=(promise("Send the retention schedule", d(40)),)) == (
         f"{start} First see to what we owe them: \u201cSend the retention schedule\u201d, 40 days overdue.")
     # A promise late comes before a question however long it has waited (Brightwell's brief put

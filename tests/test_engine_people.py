@@ -63,6 +63,12 @@ def test_a_promise_says_how_to_get_back_to_them_and_a_chase_how_to_ask_them():
         " When you get back to Ann: prefers a visit; avoid calls before 10am.")
     assert found["Chase Ann for the floor plan"].endswith(" Ann: prefers a visit; avoid calls before 10am.")
     assert "get back to" not in found["Chase Ann for the floor plan"]
+    # Nor a promise that names them: the work is with them ("Book an exec call between Maya and
+    # Simon" read "When you get back to Simon": a check of a fifteenth blind read).
+    call = touch(20, 1, commitments=(promise("Book a call between Maya and Ann", d(5)),))
+    (a,) = [a for a in analyse(customer(*regular(), call, since=LONG_AGO, contacts=people), config(), AS_OF).actions
+            if a.kind == "follow-up"]
+    assert a.why.endswith(" Ann: prefers a visit; avoid calls before 10am.") and "get back to" not in a.why
 
 
 def test_whoever_the_renewal_call_asks_to_join_says_how_to_find_them_a_time():
@@ -74,13 +80,13 @@ def test_whoever_the_renewal_call_asks_to_join_says_how_to_find_them_a_time():
     c = customer(talk, *regular("Ann Lee"), since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=40))
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert a.asked_to_join == ("Bo Chan",)
-    assert a.why.endswith("Bo Chan was in it too: ask them to join. Bo: avoid anything after 9:30.")
+    assert a.why.endswith("Bo Chan was in it too: ask Bo to join (Bo: avoid anything after 9:30).")
     # With Bo alone, not "in it too": the call is with Ann, who was not (Westmarch's call to Tom
     # read "Hannah Boateng was in it too" of a call with Hannah alone).
     alone = replace(talk, with_=("Bo Chan",))
     c = customer(alone, *regular("Ann Lee"), since=LONG_AGO, contacts=people, renewal=AS_OF + timedelta(days=40))
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
-    assert " Bo Chan was in it: ask them to join." in a.why
+    assert " Bo Chan was in it: ask Bo to join (Bo: avoid anything after 9:30)." in a.why
 
 
 @pytest.mark.parametrize("avoid, kept", [

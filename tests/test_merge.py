@@ -266,7 +266,8 @@ def test_a_play_about_the_person_the_renewal_call_is_with_joins_it():
 def test_a_due_meeting_with_a_quiet_decider_leads_a_lighter_play_with_them():
     """Westmarch (a fifteenth blind read): the meeting with Tom before the renewal, late since
     March, was in the "Also covers" of a low budget-round check-in "180 days overdue" in July.
-    A play as weighty as the meeting (a value review with the CFO) still leads, due first."""
+    A play as weighty due first (a value review with the CFO) is taken in too, its lateness
+    said; a weightier one (an executive sponsor call, high) still leads."""
     meet = replace(action("Meet Tom (budget holder) before the renewal", 0), kind="renewal", contact="Tom",
                    renewal_step="coverage", due=AS_OF + timedelta(days=60))
     budget = replace(action("Check in before their budget-setting round", 0, "low"), kind="play", contact="Tom")
@@ -276,7 +277,12 @@ def test_a_due_meeting_with_a_quiet_decider_leads_a_lighter_play_with_them():
     for day in (53, 60, 180):
         (one,) = same_person([budget, meet], as_of=AS_OF + timedelta(days=day))
         assert (one.title, one.due, [x.text for x in one.also]) == (meet.title, meet.due, [budget.title])
-    assert same_person([review, meet], as_of=AS_OF + timedelta(days=180))[0].title == review.title
+    (one,) = same_person([review, meet], as_of=AS_OF + timedelta(days=180))
+    assert one.title == meet.title and one.due == meet.due
+    assert one.why.endswith(f" \u201c{review.title}\u201d has been due since {fmt_date(review.due)}.")
+    assert one.late_parts == ((review.title, review.due),)
+    sponsor = replace(budget, title="Book an executive sponsor call", priority="high")
+    assert same_person([sponsor, meet], as_of=AS_OF + timedelta(days=180))[0].title == sponsor.title
 
 
 def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_action():
@@ -376,8 +382,9 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     # of this fix: "Meet Dave" gave no sign Philippa was to be there, nor that her review was late).
     assert (one.title, one.due, {x.text for x in one.also}) == (
         "Meet Dave with Philippa before the renewal", review.due, {review.title, meet.title})
+    # (as shown, on a working day: 22 Aug 2026 was a Saturday)
     assert (" Ask Philippa to join, as at the last renewal. \u201cSchedule a value review with finance\u201d has "
-            f"been due since {fmt_date(review.due)}.") in one.why
+            f"been due since {fmt_date(review.due + timedelta(days=2))}.") in one.why
     assert rest == [chore, answer, other]
     # Not asked twice: the call before the renewal asks those in the last renewal's talk itself;
     # whoever it has not asked is asked here (the call named Karen, not Philippa).
@@ -386,6 +393,12 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     assert "to join, as at the last renewal" not in with_joiners([asked, review], late)[0].why
     karen = replace(talk, why="Karen was in it too: ask them to join.", asked_to_join=("Karen",))
     assert " Ask Philippa to join, as at the last renewal." in with_joiners([karen, review], late)[0].why
+    # Her meeting having taken in her value review (`same_person`), the review's lateness is said
+    # too: it had been lost once the meeting led (a check of a fifteenth blind read's fix).
+    led = replace(meet, late_parts=((review.title, review.due),))
+    (one,) = with_joiners([talk, led], late)
+    assert one.why.endswith(f" \u201c{meet.title}\u201d has been due since {fmt_date(meet.due)}. \u201c{review.title}"
+                            f"\u201d has been due since {fmt_date(review.due)}.")
 
 
 def test_who_would_rather_be_written_to_is_not_brought_into_the_renewal_meeting() -> None:
@@ -402,7 +415,7 @@ def test_who_would_rather_be_written_to_is_not_brought_into_the_renewal_meeting(
     c = customer(talk, *[touch(n, 1) for n in range(330, 0, -30)], since=AS_OF - timedelta(days=900),
                  contacts=people, renewal=AS_OF + timedelta(days=20))
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal" and a.renewal_step == "call"]
-    assert "Bo Chan and Cy Dunn were in it too: ask them to join." in call.why
+    assert "Bo Chan and Cy Dunn were in it too: ask them to join (Cy: prefers email)." in call.why
     assert call.joiners == ("Bo Chan",)
 
 

@@ -30,7 +30,7 @@ def test_the_call_before_the_renewal_says_what_was_said_last_time_and_who_else_w
     (call,) = [a for a in r.actions if a.kind == "renewal"]
     assert call.contact == "Ann Lee"
     assert call.why == (f"Renewal in 30 days. At the last renewal, the meeting of {d(335).day} Dec 2025 with Ann Lee and Bo Chan: "
-                             "Year-one renewal signed; Bo wants per-seat pricing. Bo Chan was in it too: ask them "
+                             "Year-one renewal signed; Bo wants per-seat pricing. Bo Chan was in it too: ask Bo "
                              "to join.")
     (point,) = [p for p in talking_points(r) if p.text.startswith("The renewal on")]
     assert "At the last renewal, the meeting of" in point.text and "Bo wants per-seat pricing." in point.text

@@ -51,7 +51,12 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
     whether they renewed is what everything else waits on."""
     if a.kind == "reach-out" or a.renewal_step:
         return a
-    return replace(a, priority="low", why=f"{a.why} {why}")
+    return replace(a, priority="low", waits_on=why)
+
+
+def said_waits(a: Action) -> Action:
+    """`why` with what it waits on (`Action.waits_on`), once the merges are done."""
+    return replace(a, why=f"{a.why} {a.waits_on}", waits_on="") if a.waits_on else a
 
 
 #: A meeting with a key person whose silence will put the account at risk this soon is high.
@@ -199,7 +204,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
-    found = same_asker(with_joiners(same_person(same_day(found), as_of), as_of))
+    found = same_asker(with_joiners(same_person(same_day(found), as_of, config.holidays), as_of, config.holidays))
+    found = [said_waits(a) for a in found]
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]

@@ -18,12 +18,12 @@ from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
                    waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import buyer_of, deciders, holder, main_contact, not_now, once, role_text, verb, written_to
+from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
-    NAME_TITLES, ago, day_list, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date,
+    NAME_TITLES, ago, day_list, first_name, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date,
     weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
@@ -569,7 +569,13 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # "too" only beside whoever the call is with: Westmarch's call to Tom read "Hannah
             # Boateng was in it too", of a call with Hannah alone (a fifteenth blind read).
             too = " too" if who in last[0].with_ else ""
-            join = f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it{too}: ask them to join."
+            # And how each likes to be reached, for finding a time, where they are asked: Westmarch's
+            # renewal asked Hannah ("avoid anything after 9:30") to join a call with Tom and said
+            # nothing of her hours; said at the end, "Gus: prefers a message" read as if unrelated
+            # (blind reads).
+            reach = "; ".join(m.strip().rstrip(".") for m in (manner(_person(customer, n)) for n in also) if m)
+            join = (f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it{too}: ask "
+                    f"{first_name(also[0]) if len(also) == 1 else 'them'} to join" + (f" ({reach})." if reach else "."))
             why += f" {renewal_talk_text(last)}" + (join if also else "")
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
@@ -896,12 +902,6 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
 
 #: Telling a customer that what they asked for has come in is due within this many working days.
 TELL_WORKING_DAYS = 3
-
-
-def first_name(name: str) -> str:
-    """'Tom' for 'Dr Tom Adebayo', as one would write it in a note."""
-    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
-    return parts[0] if parts else name
 
 
 def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: date,

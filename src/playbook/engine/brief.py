@@ -126,6 +126,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # What they asked for has come in: the best news to bring, and it answers their question.
     told = {id(x.ask) for x in r.arrivals} if c.status != "ended" else set()
     for x in (r.arrivals if told else ()):
+        if x.ask is named:  # the renewal point says it, first (Loomwork's brief said it twice)
+            continue
         who = x.ask.from_ or "They"
         when = f" on {fmt_date(x.ask.since)}" if x.ask.since else ""
         # "Newly" only while it is news (GOOD_NEWS_DAYS): seven months on, it is news not yet told.
@@ -187,9 +189,13 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     owed = {oc.interaction.source.path for oc in r.commitments if oc.overdue_days > 0}
     # Nor is our own outreach still unanswered: Saltmarsh's "Good news to build on: Sent the
     # 2027 renewal quote" sat beside "at risk if our email of 3 Nov still has no reply".
+    # Nor a purchase the stage's reasons name already: Westmarch's brief gave its cluster order as
+    # good news under "Growing … Bought (29 Oct 2026): PO raised…" (a check of a fifteenth blind
+    # read). (Other reasons point at the last touch only to say when it was.)
+    staged = {x.source for x in r.stage.reasons}
     recent = [i for i in r.customer.interactions if as_of - timedelta(days=GOOD_NEWS_DAYS) < i.date <= as_of
               and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed
-              and i not in r.timeline.unanswered]
+              and i not in r.timeline.unanswered and not (i.type == "purchase" and i.source in staged)]
     if recent:
         i = recent[-1]
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))

@@ -19,6 +19,7 @@ from msgspec.structs import replace
 from ..model import Source
 from .types import PRIORITY_RANK, Action, Reason
 from .words import fmt_date, people
+from .workdays import Holidays, working_due
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
                   "this that up follow answer before after "
@@ -230,7 +231,12 @@ def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def same_person(actions: list[Action], as_of: date | None = None) -> list[Action]:
+def _since(parts: tuple[tuple[str, date], ...]) -> str:
+    """' “Schedule a value review with finance” has been due since 22 Oct 2026.' for each."""
+    return "".join(f" \u201c{title}\u201d has been due since {fmt_date(day)}." for title, day in parts)
+
+
+def same_person(actions: list[Action], as_of: date | None = None, holidays: Holidays = ()) -> list[Action]:
     """A meeting with a quiet decider before the renewal, the renewal call when it is with that
     same person (it goes to whoever decides), and a team play about them (a value review with
     the CFO who holds the budget) are one conversation; so are the renewal call and a play
@@ -267,26 +273,38 @@ def same_person(actions: list[Action], as_of: date | None = None) -> list[Action
             # whether a renewal gone by went through.
             group = [a, *(j for j in joined if j.contact == a.contact)]
             lead = next((x for x in group if x.lead_begun is not None or x.renewal_step == "lapsed"), None)
+            waited: list[Action] = []
             if lead is None and as_of is not None and any(x.kind == "play" for x in group):
                 # And the renewal's own conversation once it is due: Westmarch's renewal, the next
                 # day, was only in the "Also covers" of a budget-round check-in due in January (an
                 # eleventh blind read). So does the meeting with a quiet decider, once due, over a
-                # lighter play: Westmarch's meeting with Tom, late since March, was in that check-in's
-                # "Also covers" in May and July (a fifteenth). A play as weighty (a value review
-                # with the CFO) leads still. Before then the play, due first, leads, saying why.
-                plays = min(PRIORITY_RANK[x.priority] for x in group if x.kind == "play")
-                due = [x for x in group if x.kind == "renewal" and (x.due - as_of).days <= JOIN_SOON_DAYS
-                       and (x.renewal_step == "call" or PRIORITY_RANK[x.priority] < plays)]
-                if any(x.renewal_step == "call" for x in due):
-                    due = [x for x in group if x.kind == "renewal"]
-                if due:
-                    lead = min(due, key=lambda x: (x.due, x.sort_key()))
+                # play due before it and no weightier: Westmarch's meeting with Tom, late since
+                # March, was in that check-in's "Also covers" in May and July, and St Aldhelm's
+                # email to Anjali, 37 days before the renewal, in that of hers (a fifteenth). A
+                # weightier play due first (an executive sponsor call, high) leads still. Before
+                # then the play, due first, leads, saying why.
+                soon = [x for x in group if x.kind == "renewal" and (x.due - as_of).days <= JOIN_SOON_DAYS]
+                first = min(group, key=lambda x: (x.due, x.sort_key()))
+                if any(x.renewal_step == "call" for x in soon):
+                    lead = min((x for x in group if x.kind == "renewal"), key=lambda x: (x.due, x.sort_key()))
+                elif soon:
+                    meet = min(soon, key=lambda x: (x.due, x.sort_key()))
+                    if first.kind == "play" and PRIORITY_RANK[first.priority] >= PRIORITY_RANK[meet.priority]:
+                        lead = meet
+                # A play of weight due before it keeps its lateness in the text (Brightwell's value
+                # review with finance, due since October: a check of a thirteenth blind read).
+                if lead is not None:
+                    waited = [x for x in group if x.kind == "play" and x.priority != "low"
+                              and x.due < min(lead.due, as_of)]
             a = combine(sorted(group, key=lambda x: (x.due, x.sort_key())), lead)
+            if waited and as_of is not None:
+                parts = tuple((x.title, working_due(x, holidays, as_of)) for x in waited)
+                a = replace(a, why=a.why + _since(parts), late_parts=parts)
         out.append(a)
     return out
 
 
-def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
+def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) -> list[Action]:
     """Those the renewal conversation asks to join (`Action.joiners`): their own meeting before
     the renewal and the team's plays with them join it once it is due within JOIN_SOON_DAYS
     (or late), named in its title, due when the first of it was. Brightwell's meeting with Dave
@@ -308,12 +326,15 @@ def with_joiners(actions: list[Action], as_of: date) -> list[Action]:
     names = tuple(dict.fromkeys(a.contact for a in joining if a.contact))
     title = merged.title.replace(" before the renewal", f" with {people(names)} before the renewal", 1)
     # Due when the first of it was: joined, work of theirs already late is no later (the meeting
-    # is due within the week), and the text says whose day that is.
-    waited = [a for a in joining if a.due < min(as_of, talk.due)]
+    # is due within the week), and the text says whose day that is, and that of the work of weight
+    # each had taken in (the value review with Philippa, inside her meeting before the renewal).
+    parts = tuple(part for a in joining
+                  for part in (((a.title, working_due(a, holidays, as_of)),) if a.due < min(as_of, talk.due) else ())
+                  + a.late_parts)
     ask = tuple(n for n in names if n not in merged.asked_to_join)
-    why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + "".join(f" \u201c{a.title}\u201d has been due since {fmt_date(a.due)}." for a in waited)
+    why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + _since(parts)
     merged = replace(merged, title=title, why=why, due=min([talk.due, *(a.due for a in joining)]),
-                     asked_to_join=merged.asked_to_join + ask)
+                     asked_to_join=merged.asked_to_join + ask, late_parts=merged.late_parts + parts)
     gone = {id(a) for a in joining}
     return [merged if a is talk else a for a in actions if id(a) not in gone]
 

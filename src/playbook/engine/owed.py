@@ -12,6 +12,7 @@ from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
 from .types import Action, Arrival, Occasion, OpenCommitment
+from .words import first_name
 
 
 #: A promise with no due date counts as due this long after it was made.
@@ -223,7 +224,7 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     "Network drops for the Haas machines, waiting 16 days" before its renewal while the
     switches' lead time we promised was not yet due.
     An ask that something now available answers (`news`) is owed the news: '“Replace the VPN…”,
-    asked 187 days ago: tell them Managed zero-trust access is available' (Loomwork's brief
+    asked 187 days ago: tell Finn that Managed zero-trust access is available' (Loomwork's brief
     called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read).
     Each is said with the ask it is, if one (None for a promise)."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
@@ -242,7 +243,8 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:
             n = (as_of - since).days
-            waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell them {told[id(a)]} is available"
+            whom = first_name(a.from_) if a.from_ else "them"
+            waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell {whom} that {told[id(a)]} is available"
                           if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days", a))
     waits.sort(key=lambda x: -x[0])
     return ([(f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else ""), None)

@@ -12,7 +12,7 @@ from ..config import Thresholds
 from ..model import Contact, Customer
 from .dates import last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
-from .words import days, fmt_date, fmt_day
+from .words import NAME_TITLES, days, fmt_date, fmt_day
 
 #: The decision roles whose silence before a renewal is a coverage gap.
 DECIDERS = ("decision maker", "budget holder")
@@ -124,6 +124,11 @@ def verb(c: Contact | None, default: str = "Call") -> str:
     return VERBS.get(c.prefers or "", default) if c is not None else default
 
 
+def names_them(text: str, name: str) -> bool:
+    """Whether `text` names the person, by any word of their name ('…between Maya and Simon')."""
+    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in name.replace(".", " ").split() if w not in NAME_TITLES)
+
+
 def manner(c: Contact | None, back: bool = False) -> str:
     """' Ann: prefers email; avoid before 10.' for an action's why ('' when nothing is written).
     `back`: the action is work we owe them, done elsewhere first, so how they like to be reached
@@ -138,20 +143,17 @@ def manner(c: Contact | None, back: bool = False) -> str:
 
 
 def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
-    """Each action with a person says how they like to be reached and what to avoid, and so
-    does each person it asks to join."""
+    """Each action with a person says how they like to be reached and what to avoid."""
     by_name = {c.name: c for c in customer.contacts}
     out = []
     for a in actions:
         # A promise of ours is found out or made elsewhere first: Rosalind's "avoid calls before
         # 10am" read as if for the call to the oven supplier (blind reads). A chase is theirs to
-        # do, and asked of them directly.
-        notes = [manner(by_name.get(a.contact or ""), back=a.kind == "follow-up" and not a.chase)]
-        # And of each it asks to join, for finding a time: Westmarch's renewal asked Hannah, "avoid
-        # anything after 9:30", to join a meeting with Tom, and said nothing of it (blind reads).
-        notes += [manner(by_name.get(n)) for n in a.asked_to_join if n != a.contact]
-        note = "".join(n for n in dict.fromkeys(notes) if n and n not in a.why)
-        out.append(replace(a, why=a.why + note) if note else a)
+        # do, and asked of them directly; so is a promise that names them ("Book an exec call
+        # between Maya and Simon").
+        back = a.kind == "follow-up" and not a.chase and not names_them(a.title, a.contact or "")
+        note = manner(by_name.get(a.contact or ""), back=back)
+        out.append(replace(a, why=a.why + note) if note and note not in a.why else a)
     return out
 
 

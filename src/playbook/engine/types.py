@@ -341,6 +341,15 @@ class Action(Record):
     asked_to_join: tuple[str, ...] = ()
     """Those `why` already asks to join ("… were in it too: ask them to join"), so that joining
     their actions to it (`merge.with_joiners`) does not ask again."""
+    waits_on: str = ""
+    """Why it is low while something else comes first ("(Low priority while the account is
+    dormant: rekindle it first.)"): said once, at the end of `why`, after the merges, so an
+    action it joins does not say it again inside its "Also covers" (Northgate's reply to Simon
+    said it twice in one action: a check of a fifteenth blind read)."""
+    late_parts: tuple[tuple[str, date], ...] = ()
+    """Work of weight merged into it that was due before it, with the day it was due (as shown,
+    on a working day): `why` says each ("“Schedule a value review with finance” has been due
+    since 22 Oct 2026"), and so does a merge that takes this action in (`merge.with_joiners`)."""
     promised_to: str | None = None
     """On a follow-up: the person `why` says it was promised to, by name. Put with whoever asked
     for it (`merge.combine`), it says to tell them too."""

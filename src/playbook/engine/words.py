@@ -13,6 +13,12 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NAME_TITLES = frozenset("Dr Prof Cllr Mr Mrs Ms Mx Miss Sir Dame Rev".split())
 
 
+def first_name(name: str) -> str:
+    """'Tom' for 'Dr Tom Adebayo', as one would write it in a note."""
+    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
+    return parts[0] if parts else name
+
+
 def fmt_date(d: date | None) -> str:
     """'12 Nov 2026': unambiguous for every reader, and independent of the machine's locale."""
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else "never"

@@ -105,3 +105,17 @@ def test_the_call_keeps_its_reason_when_it_joins_the_meeting_with_a_quiet_decide
     # (A meeting, as the last renewal was: "Meet Ann Lee".)
     assert f"(Also covers \u201cMeet Ann Lee before the renewal on {RENEWAL.day} Dec 2026\u201d: " \
            "Renewal in 30 days. At the last renewal, the meeting of" in meet.why
+
+
+@pytest.mark.parametrize("before, on_record", [(335, False), (514, False), (515, True), (700, True)])
+def test_a_renewal_talk_from_before_the_last_renewal_is_said_to_be_the_last_on_record(before, on_record):
+    """Westmarch's call of June 2025 read "At the last renewal" before one in August 2027: the
+    2026 renewal went unrecorded (a check of a fifteenth blind read)."""
+    talk = touch(before, 1, with_=("Ann Lee", "Bo Chan"), type="meeting", summary="Renewal signed")
+    c = customer(touch(900, 1), talk, touch(60, 1, summary="Quarterly check-in"), touch(10, 1), since=d(1000),
+                 contacts=PEOPLE, renewal=RENEWAL)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    said = f"At the last renewal{' on record' if on_record else ''}, the meeting of"
+    assert said in call.why
+    (point,) = [p for p in talking_points(analyse(c, config(), AS_OF)) if p.text.startswith("The renewal on")]
+    assert said in point.text

@@ -576,7 +576,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             reach = "; ".join(m.strip().rstrip(".") for m in (manner(_person(customer, n)) for n in also) if m)
             join = (f" {people(also, 4)} {'was' if len(also) == 1 else 'were'} in it{too}: ask "
                     f"{first_name(also[0]) if len(also) == 1 else 'them'} to join" + (f" ({reach})." if reach else "."))
-            why += f" {renewal_talk_text(last)}" + (join if also else "")
+            why += f" {renewal_talk_text(last, k.date)}" + (join if also else "")
         title = (f"Ask {asked} whether their side has started the renewal of {fmt_date(k.date)}" if asked else
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else

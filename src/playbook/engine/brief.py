@@ -44,7 +44,7 @@ NEXT_TIME_POINTS = 2
 def _last_renewal(c: Customer, as_of: date) -> str:
     """' At the last renewal, …' (`dates.last_renewal_talk`), or ''."""
     last = last_renewal_talk(c, c.renewal, as_of) if c.renewal else None
-    return f" {renewal_talk_text(last)}" if last is not None else ""
+    return f" {renewal_talk_text(last, c.renewal)}" if last is not None else ""
 
 
 def talking_points(r: Relationship, currency: str | None = None, t: Thresholds | None = None) -> list[Reason]:

@@ -99,15 +99,23 @@ def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[I
     return review
 
 
-def renewal_talk_text(found: tuple[Interaction, str, str | None]) -> str:
+#: A renewal's talk this long or longer before the renewal it is quoted for was about the one
+#: before last (a year, and the run-up `EARLIER_RENEWAL_DAYS`): the last one went unrecorded.
+ON_RECORD_DAYS = 365 + EARLIER_RENEWAL_DAYS
+
+
+def renewal_talk_text(found: tuple[Interaction, str, str | None], renewal: date | None = None) -> str:
     """'At the last renewal, the meeting of 24 Feb 2026 with Nadia Farouk and Ben Lowther: Year-one
-    renewal signed; Ben wants per-seat pricing.'"""
+    renewal signed; Ben wants per-seat pricing.' Of a renewal before last (`renewal`: the one it
+    is quoted for), 'At the last renewal on record, …': Westmarch's call of June 2025 read as the
+    last renewal's, for one in August 2027 (a check of a fifteenth blind read)."""
     i, what, line = found
     with_ = f" with {people(i.with_, 4)}" if i.with_ else ""
     said = sentence(i.summary or i.type)
     if line is not None:
         said = f"{said[:-1]} (\u201c{line.rstrip('.')}\u201d)."
-    return f"At the last {what}, the {i.type} of {fmt_date(i.date)}{with_}: {said}"
+    old = renewal is not None and (renewal - i.date).days >= ON_RECORD_DAYS
+    return f"At the last {what}{' on record' if old else ''}, the {i.type} of {fmt_date(i.date)}{with_}: {said}"
 
 
 def renewal_lapsed(customer: Customer, as_of: date) -> bool:

@@ -198,6 +198,12 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
     (late,) = [t.text for t in handle_with_care(r) if t.text.startswith("We are late on")]
     assert late.endswith("(due 4 Nov 2026, 16 days ago; their ask for it is marked done). Check first whether it "
                          "was done; if not, say what we will do now.")
+    # Beside one not in doubt, "the one marked", not "those marked" (of one: a check of a
+    # fifteenth blind read).
+    other = promise("Send the Wi-Fi report", due=d(20))
+    two = replace(c, interactions=c.interactions + (touch(45, 1, commitments=(other,)),))
+    (late,) = [t.text for t in handle_with_care(analyse(two, config(), AS_OF)) if t.text.startswith("We are late on")]
+    assert late.endswith("Check first whether the one marked was done; say when the rest will come.")
 
     # Only a promise to send them something can have gone with an answer: installing the
     # tablets is the work the pricing led to.
@@ -306,11 +312,11 @@ def test_an_ask_through_one_of_their_days_is_for_it(what, for_it):
     assert "gone by" not in before.why
     # Before it, how long answering still helps: on 14 Dec, Northgate's engineer "through peak",
     # waiting 38 days, gave no sign that peak ended in 10 (a fifteenth blind read).
-    said = f"It is for \u201cEnd of peak season\u201d ({fmt_date(peak.on)}), in 10 days: after that, answering it no " \
-           "longer helps."
+    said = f"Its day, \u201cEnd of peak season\u201d ({fmt_date(peak.on)}), is in 10 days: after that, answering " \
+           "it no longer helps."
     ten = [a for a in analyse(c, config(), peak.on - timedelta(days=10)).actions if a.kind == "answer"]
     assert any(said in a.why for a in ten) is for_it
-    assert for_it or not any("It is for" in a.why for a in ten)
+    assert for_it or not any("Its day" in a.why for a in ten)
 
 
 def test_a_promise_that_is_its_notes_business_is_for_their_day_the_note_names():

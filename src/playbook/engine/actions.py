@@ -885,8 +885,9 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         ahead = found if found is not None and gone is None and found.exact and not reopened else None
         if ahead is not None:
             n = (ahead.day - as_of).days
-            when += (f" It is for {ahead.text}, {'today' if n == 0 else 'in ' + days(n)}: after that, answering it "
-                     "no longer helps.")
+            # "Its day", not "It is for": the engineer is for the peak, not for its end.
+            when += (f" Its day, {ahead.text}, is {'today' if n == 0 else 'in ' + days(n)}: after that, answering "
+                     "it no longer helps.")
         out.append(Action(
             kind="answer", title=f"{head}: {a.what}", why=when,
             # Back from parking, it is theirs to take up, not ours to press: low, which the stakes

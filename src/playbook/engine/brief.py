@@ -302,6 +302,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         near = next((n for n in rest if n is not None), None)
         when = (f"do the one for before {near.text} now, or say today what we will do instead"
                 + ("; say when the rest will come" if len(rest) > 1 else "")) if near else ""
+        marked = "the one marked was" if sum(map(bool, doubt[:3])) == 1 else "those marked were"
         then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \
             if len(late) == 1 and ahead[0] is not None else \
             "Do it now, or say today what we will do instead." if len(late) == 1 and season[0] is not None else \
@@ -310,7 +311,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
             "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) else \
-            f"Check first whether those marked were done; {when or 'say when the rest will come'}."
+            f"Check first whether {marked} done; {when or 'say when the rest will come'}."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

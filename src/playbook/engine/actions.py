@@ -23,8 +23,8 @@ from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
-    NAME_TITLES, ago, day_list, first_name, days, fmt_date, fmt_day, money, people, per, sentence, sentiment_word, short_date,
-    weeks_or_days,
+    NAME_TITLES, ago, day_list, days, first_name, fmt_date, fmt_day, money, people, per, sentence, sentiment_word,
+    short_date, weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
 
@@ -193,7 +193,6 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         if for_day is not None and for_day >= as_of and found.exact:
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
                                                   else "today.")
-
         out.append(Action(
             kind="follow-up", title=title, why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the

@@ -14,12 +14,12 @@ from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
 from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
+from .merge import similar, topic
 from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
-from .plays import open_on
-from .merge import similar, topic
-from .rank import new_business
 from .people import buyer_of
+from .plays import open_on
+from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship

@@ -244,7 +244,8 @@ def same_person(actions: list[Action], as_of: date | None = None, holidays: Holi
     decides the renewal, beside the call before it with Pete), and so are the question whether
     a renewal gone by went through and a play with the person it asks. Once the call is due
     within JOIN_SOON_DAYS of `as_of` (or late), the renewal's own conversation leads a play it
-    joins, on its own day; so does the meeting, over a play of lower priority."""
+    joins, on its own day; so does the meeting, once due, over a play due before it of no
+    higher priority, whose lateness, if it is of weight, is said (`Action.late_parts`)."""
     meets = {a.contact: a for a in actions if a.kind == "renewal" and a.renewal_step == "coverage" and a.contact}
     for a in actions:
         # (or the question whether a renewal gone by went through: Ashby's budget-round check-in

@@ -606,6 +606,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
         was = timeline(customer, as_of - timedelta(days=GROWTH_HELD_DAYS), t)
         if not (more_touches(was.touches_recent, was.touches_earlier, t) or wider(was)):
             return []
+
     def opened(o: Opportunity) -> Reason:
         worth = f", worth {money(o.value, currency)}" if o.value else ""  # as the page's figures read
         how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"

@@ -175,14 +175,15 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # parked: Ashby's Phase 2, held until spending controls lift, is not to be pressed), and
     # not while they asked for a pause: St Aldhelm's £140,000 outpatient wing was in no brief
     # (a fifteenth blind read).
-    worked = {id(o) for a in r.actions if (o := new_business(a, c)) is not None}
-    asked = [topic(a.what) for a in (*r.open_asks, *r.parked_asks)]
     paused = any(f.id == "paused" for f in r.flags)
-    out += [Reason(f"New business open since {fmt_date(o.since)}: {sentence(o.what)[:-1]}, "
-                   f"{money(o.value, currency)}. Ask where it stands.", o.source)
-            for o in c.opportunities if c.status != "ended" and not paused and o.status == "open" and o.value
-            and o.since and open_on(o, as_of) and id(o) not in worked
-            and not any(similar(words, topic(o.what)) for words in asked)]
+    open_ = [o for o in c.opportunities if c.status != "ended" and not paused and o.status == "open" and o.value
+             and o.since and open_on(o, as_of)]
+    if open_:  # (most customers have none: nothing else is worked out for them)
+        worked = {id(o) for a in r.actions if (o := new_business(a, c)) is not None}
+        asked = [topic(a.what) for a in (*r.open_asks, *r.parked_asks)]
+        out += [Reason(f"New business open since {fmt_date(o.since)}: {sentence(o.what)[:-1]}, "
+                       f"{money(o.value, currency)}. Ask where it stands.", o.source)
+                for o in open_ if id(o) not in worked and not any(similar(words, topic(o.what)) for words in asked)]
     out += left_for_next_time(c, as_of)
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
     # what we are late on (an account manager read both of one touch, side by side).

@@ -118,33 +118,39 @@ def test_lateness_points(late, expected):
     assert (round(found[0], 1) if found else None) == expected
 
 
-@pytest.mark.parametrize("in_days, expected", [(8, None), (7, 3.75), (3, 18.75), (1, 26.25)])
-def test_a_readiness_check_gains_as_their_day_comes(in_days, expected):
+@pytest.mark.parametrize("prepare, in_days, expected", [
+    (3, 8, None), (3, 7, 3.8), (3, 3, 18.8), (3, 1, 26.2),
+    (21, 22, None), (21, 21, 1.4), (21, 7, 20.5), (21, 1, 28.6),
+])
+def test_a_readiness_check_gains_as_their_day_comes(prepare, in_days, expected):
     """Kestrel's check before its fixed-date office move, three days off and 18 days late, ranked
     under a question 80 days old (a fourth blind read): the day's nearness counts, growing to
-    the day itself's 30."""
+    the day itself's 30, from as far before it as the check is due (at least a week): seven
+    days off, its check 14 days late, it came 22nd on the team's list at +4 (a sixteenth)."""
     from playbook.model import Event, Source
     src = Source("content/customers/x/customer.yaml", 50)
     c = replace(customer(touch(5, 1), since=LONG_AGO),
-                dates=(Event("Office move", AS_OF + timedelta(days=in_days), "Ann Lee", 21, src),))
+                dates=(Event("Office move", AS_OF + timedelta(days=in_days), "Ann Lee", prepare, src),))
     a = replace(action(kind="prepare", due=d(18), priority="high"), source=src)
-    found = {why: p for why, p in points(a, c).items() if why.startswith("their day")}
+    found = {why: round(p, 1) for why, p in points(a, c).items() if why.startswith("their day")}
     assert found == ({} if expected is None else {f"their day is in {in_days} day{'s' if in_days > 1 else ''}": expected})
 
 
 @pytest.mark.parametrize("step, in_days, due_in, expected", [
-    ("call", 8, 0, 19.1), ("call", 6, 0, 26.8), ("coverage", 6, -3, 26.8), ("call", 6, 1, 19.3),
-    ("lapsed", 6, 0, 19.3), ("call", 0, 0, 50.0),
+    ("call", 22, 0, 17.6), ("call", 21, 0, 19.0), ("call", 8, 0, 38.2), ("call", 6, 0, 41.2),
+    ("coverage", 6, -3, 41.2), ("call", 6, 1, 19.3), ("lapsed", 6, 0, 19.3), ("call", 0, 0, 50.0),
 ])
 def test_the_renewal_conversation_gains_as_the_renewal_comes(step, in_days, due_in, expected):
     """Kestrel (a fifteenth blind read): the meeting with Nadia, six days before the renewal,
     came twelfth on the team's list, under promises of other accounts weeks late. Due and not
-    had, it gains as a readiness check does, growing to the day; not before it is due."""
+    had, it gains as a readiness check does, from the three weeks before the renewal that it is
+    due, growing to the day; not before it is due. Lantern's, eight days before, came 18th (a
+    sixteenth)."""
     c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days))
     a = replace(action(kind="renewal", due=AS_OF + timedelta(days=due_in), priority="high"), renewal_step=step)
     (got,) = [(why, round(p, 1)) for why, p in points(a, c).items() if why.startswith("renewal ")]
     assert got[1] == expected
-    assert got[0].endswith(", and this is its conversation") is (expected > 20)
+    assert got[0].endswith(", and this is its conversation") is (in_days <= 21 and due_in <= 0 and step != "lapsed")
 
 
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])

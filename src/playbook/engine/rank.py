@@ -15,7 +15,7 @@ from datetime import date
 from msgspec.structs import replace
 
 from ..model import Customer, Opportunity
-from .dates import renewal_lapsed
+from .dates import RENEWAL_CALL_DAYS, renewal_lapsed
 from .merge import similar, topic
 from .owed import is_chase
 from .types import PRIORITY_RANK, Action, Stage
@@ -124,12 +124,14 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         points, what = RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"
-        if a.kind == "renewal" and a.renewal_step in ("call", "coverage") and a.due <= as_of and n <= NEAR_DAYS:
-            # The renewal's own conversation, due and not had, ranks as its day comes, as a
-            # readiness check does: Kestrel's meeting with Nadia, six days before the renewal,
-            # came twelfth on the team's list, under promises of other accounts weeks late (a
-            # fifteenth blind read).
-            points, what = points + TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), what + ", and this is its conversation"
+        if a.kind == "renewal" and a.renewal_step in ("call", "coverage") and a.due <= as_of and n <= RENEWAL_CALL_DAYS:
+            # The renewal's own conversation, due and not had, ranks as its day comes, from the
+            # three weeks before it that it is due, as a readiness check does: Kestrel's meeting
+            # with Nadia, six days before the renewal, came twelfth on the team's list, under
+            # promises of other accounts weeks late, and Lantern's, eight days before, eighteenth
+            # (blind reads, a fifteenth and a sixteenth).
+            points += TODAY_POINTS * (1 - n / (RENEWAL_CALL_DAYS + 1))
+            what += ", and this is its conversation"
         out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
@@ -166,10 +168,14 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         # manager's objection). What happens once comes before what can still be done tomorrow.
         out.append((TODAY_POINTS, "for their day, due today"))
     if a.kind == "prepare" and late >= 0:
-        day = next((e.on for e in customer.dates if e.source == a.source), None)
-        n = (day - as_of).days if day is not None else None
-        if n is not None and 0 < n <= NEAR_DAYS:
-            out.append((TODAY_POINTS * (1 - n / (NEAR_DAYS + 1)), f"their day is in {days(n)}"))
+        # From as far before it as its check is due (`prepare`), at least a week: Kestrel's move,
+        # "no slack at all", seven days off with its check 14 days late, came 22nd on the team's
+        # list at +4 (a sixteenth blind read).
+        event = next((e for e in customer.dates if e.source == a.source), None)
+        n = (event.on - as_of).days if event is not None else None
+        ramp = max(NEAR_DAYS, event.prepare) if event is not None else NEAR_DAYS
+        if n is not None and 0 < n <= ramp:
+            out.append((TODAY_POINTS * (1 - n / (ramp + 1)), f"their day is in {days(n)}"))
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out

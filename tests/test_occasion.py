@@ -222,7 +222,7 @@ def test_christmas_is_a_seasons_end_never_days_away():
     14 Dec, with the party season under way (a fifteenth blind read)."""
     p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))   # due 27 Nov
     c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO)
-    now = " It is for before Christmas, 25 Dec 2026: if it was done, tick it in "
+    now = " It is for Christmas, by 25 Dec 2026 at the latest: if it was done, tick it in "
     for day, said in ((date(2026, 12, 20), now), (date(2026, 11, 28), now), (date(2026, 12, 25), None),
                       (date(2027, 1, 11), " It was for Christmas, which has gone by, and it was 28 days late by "
                                           "then: most likely missed. If it was done after all, tick it in")):
@@ -232,12 +232,12 @@ def test_christmas_is_a_seasons_end_never_days_away():
         assert "when it will come" not in a.why or said is None
     # The brief says the same: not "Say when it will come".
     (late,) = [x.text for x in handle_with_care(analyse(c, config(), date(2026, 12, 14))) if "late on" in x.text]
-    assert late.endswith("17 days ago; it is for before Christmas, 25 Dec 2026). Do it now, or say today what we will "
+    assert late.endswith("17 days ago; it is for Christmas, by 25 Dec 2026 at the latest). Do it now, or say today what we will "
                          "do instead.")
     other = promise("Send the tablet pricing", due=d(-2))
     two = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p, other)), since=LONG_AGO)
     (late,) = [x.text for x in handle_with_care(analyse(two, config(), date(2026, 12, 14))) if "late on" in x.text]
-    assert late.endswith("Do the one for before Christmas now, or say today what we will do instead; say when the "
+    assert late.endswith("Do the one for Christmas now, or say today what we will do instead; say when the "
                          "rest will come.")
 
 

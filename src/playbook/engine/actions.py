@@ -162,8 +162,10 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
             # "tell Camille Roux when it will come", with the party season under way (a fifteenth
             # blind read).
             # Not "in 11 days": the season, when things break, starts weeks before its end.
-            why += (f" It is for before {what_day}, {fmt_date(for_day)}: if it was done, tick it in {note}; if not, do "
-                    f"it now, or tell {named or 'them'} today what we will do instead.")
+            # "By … at the latest": a month read "It is for before January 2027" of the January
+            # install (a check of a sixteenth blind read).
+            why += (f" It is for {what_day}, by {fmt_date(for_day)} at the latest: if it was done, tick it in {note}; "
+                    f"if not, do it now, or tell {named or 'them'} today what we will do instead.")
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
                                                             f"; if not, tell {named or 'them'} when it will come.")

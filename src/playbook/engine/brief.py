@@ -293,7 +293,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         listed = [f"{sentence(oc.commitment.text)[:-1]} ({_due(oc)}"
                   + (f"; {d})" if d else f"; it is for {oc.occasion.text}, today)" if day == as_of else
                      f"; it is for {oc.occasion.text}, in {days((day - as_of).days)})" if day else
-                     f"; it is for before {near.text}, {fmt_date(near.day)})" if near else ")")
+                     f"; it is for {near.text}, by {fmt_date(near.day)} at the latest)" if near else ")")
                   for oc, d, day, near in zip(late[:3], doubt, ahead, season)]
         more = f" and {len(late) - 3} more" if len(late) > 3 else ""
         what = "; ".join(listed) + more
@@ -301,7 +301,7 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # season under way, to be done now.
         rest = [n for n, d, day in zip(season[:3], doubt, ahead) if not d and day is None]
         near = next((n for n in rest if n is not None), None)
-        when = (f"do the one for before {near.text} now, or say today what we will do instead"
+        when = (f"do the one for {near.text} now, or say today what we will do instead"
                 + ("; say when the rest will come" if len(rest) > 1 else "")) if near else ""
         marked = "the one marked was" if sum(map(bool, doubt[:3])) == 1 else "those marked were"
         then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \

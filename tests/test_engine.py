@@ -1559,7 +1559,8 @@ def test_recency_counts_from_the_last_conversation_that_did_not_go_badly():
                  touch(3, -1), since=LONG_AGO, cadence=30)
     f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Recency")
     assert f.effect == -10  # from the touch of d(70): 2.3 times the cadence
-    assert f.why.startswith("Last heard from them 3 days ago, but it went badly: the last that did not was 70 days ago")
+    assert f.why.startswith(f"Last heard from them 3 days ago ({fmt_date(d(3))}), but it went badly: the last that did "
+                            "not was 70 days ago")
 
 
 def test_breadth_counts_people_met_only_in_bad_touches_apart():

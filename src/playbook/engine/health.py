@@ -35,7 +35,10 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
     n = tl.days_since_heard
     if n is None:
         return HealthFactor("Recency", 0, "No touch logged yet.")
-    why = f"Last heard from them {days(n)} ago"
+    # With the day, as the stage says it: Rosalind's read "49 days ago" beside "Rosalind Baptiste
+    # has not been heard from since 2 Oct", the 49 days from a note naming no one (a sixteenth
+    # blind read).
+    why = f"Last heard from them {days(n)} ago" + (f" ({fmt_date(tl.last_heard)})" if tl.last_heard else "")
     if tl.gone_badly and tl.last_heard is not None:
         which = "it" if tl.gone_badly == 1 else f"all {tl.gone_badly} conversations since {fmt_date(tl.last_good)}" \
             if tl.last_good else f"all {tl.gone_badly} conversations"

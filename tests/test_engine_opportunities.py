@@ -155,3 +155,18 @@ def test_a_build_for_a_past_day_knows_only_what_stood_then():
     assert "Office move" in r.stage.reasons[0].text
     now = analyse(c, config(), AS_OF)
     assert [o.status for o in now.customer.opportunities] == ["won", "open", "lost"]
+
+
+def test_new_business_a_silence_keeps_from_reading_as_growth_is_said():
+    """Kestrel, its £38,000 move won in October, read steady in January, "no sign of growth", with
+    nothing of it among the reasons: quiet over twice its cadence, it is not called growing (a
+    sixteenth blind read)."""
+    quiet = replace(customer(*[touch(n, 1) for n in range(400, 60, -30)], touch(65, 1), since=LONG_AGO, cadence=30),
+                    opportunities=(opp("Office move", since=d(120), status="won", closed=d(40), value=38_000),))
+    r = analyse(quiet, config(), AS_OF)
+    assert r.stage.id == "steady"
+    assert ("Not read as growing while this quiet: new business, \u201cOffice move\u201d, won 11 Oct 2026, but nothing "
+            "heard for 65 days, over 2\u00d7 the 30-day cadence.") in [x.text for x in r.stage.reasons]
+    # Heard from lately, it is growing, and nothing is held back.
+    r = analyse(replace(quiet, interactions=quiet.interactions + (touch(5, 1),)), config(), AS_OF)
+    assert r.stage.id == "growing" and not any("Not read as growing" in x.text for x in r.stage.reasons)

@@ -534,6 +534,22 @@ def purchases(customer: Customer | None, as_of: date, window: int) -> list[Inter
                    and (i.sentiment is None or i.sentiment >= 0)), key=lambda i: i.date, reverse=True)
 
 
+def growth_held(tl: Timeline, t: Thresholds, customer: Customer, as_of: date, cadence: int) -> Reason | None:
+    """New business of the last `growth_window_days` that the silence keeps from reading as
+    growth (`GROWING_QUIET_CADENCES`), said: Kestrel, its £38,000 move won in October, read
+    steady in January with nothing of it among the reasons (a sixteenth blind read)."""
+    if tl.quiet_days is None or tl.quiet_days <= GROWING_QUIET_CADENCES * cadence:
+        return None
+    found = new_business(customer, as_of, t.growth_window_days)
+    if not found:
+        return None
+    o = max(found, key=lambda o: o.decided_on() or o.since or as_of)
+    how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
+    return Reason(f"Not read as growing while this quiet: new business, \u201c{o.what}\u201d, {how}, but nothing "
+                  f"heard for {days(tl.quiet_days)}, over {GROWING_QUIET_CADENCES}\u00d7 the {per(cadence)} cadence.",
+                  o.source)
+
+
 #: An account quiet for more than this many cadences is not called growing, whatever the
 #: quarter before looked like: more touches three months ago and six weeks of silence since
 #: read as a relationship cooling, not widening (an account manager's objection).
@@ -693,9 +709,12 @@ def heard_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: 
 
 def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresholds, as_of: date,
            commitments: tuple[OpenCommitment, ...] = (), waiting: Reason | None = None,
-           heard: tuple[Reason, bool] | None = None) -> list[Reason]:
-    """`heard`: when they were last heard from, and the day the silence tips it (`heard_reason`)."""
+           heard: tuple[Reason, bool] | None = None, held: Reason | None = None) -> list[Reason]:
+    """`heard`: when they were last heard from, and the day the silence tips it (`heard_reason`);
+    `held`: new business the silence keeps from reading as growth (`growth_held`)."""
     out = [heard[0]] if heard is not None else []
+    if held is not None:
+        out.append(held)
     if tl.typical_gap is not None:
         out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
     late = late_promises(commitments)
@@ -827,7 +846,8 @@ def classify(customer: Customer, tl: Timeline, commitments: tuple[OpenCommitment
         ("growing", lambda: growing(tl, t, customer, as_of, cadence, currency)),
         ("steady", lambda: steady(tl, items, cadence, t, as_of, commitments,
                                   waiting_reason(unworked(asks, commitments, as_of, customer.dates), as_of,
-                                                 ASK_ANSWER_DAYS), heard())),
+                                                 ASK_ANSWER_DAYS), heard(),
+                                  growth_held(tl, t, customer, as_of, cadence))),
     ):
         found = reasons()
         if found and stage_id == "establishing":

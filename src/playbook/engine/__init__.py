@@ -55,8 +55,8 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
 
 
 def said_waits(a: Action) -> Action:
-    """`why` with what it waits on (`Action.waits_on`), once the merges are done."""
-    return replace(a, why=f"{a.why} {a.waits_on}", waits_on="") if a.waits_on else a
+    """`why` with what it waits on (`Action.waits_on`), once the merges are done (called once)."""
+    return replace(a, why=f"{a.why} {a.waits_on}") if a.waits_on else a
 
 
 #: A meeting with a key person whose silence will put the account at risk this soon is high.

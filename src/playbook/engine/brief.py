@@ -62,6 +62,9 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     named: Ask | None = None
     if items and items[0][1] is not None and items[0][1].from_:
         owing[0] = f"{items[0][1].from_}'s question, {owing[0]}"
+    # A promise first is named under Handle with care ("We are late on: …"), not here too: Lantern's
+    # one-page brief said the Wi-Fi check four times (a sixteenth blind read).
+    late_first = bool(items) and items[0][1] is None
     if c.renewal and c.status != "ended" and 0 <= (c.renewal - as_of).days <= RENEWAL_AHEAD_DAYS:
         named = items[0][1] if items and not complaints else None
         worth = f", {money(c.value, currency)} a year" if c.value else ""
@@ -72,6 +75,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
         more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
+                 " First deliver what we are late on (under Handle with care)." if late_first else
                  f" First see to what we owe them: {owing[0]}{more}." if owing else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
         # Their side's time to renew running with nothing heard is what the meeting must settle
@@ -95,6 +99,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Aldhelm's brief, six days before, opened with a question 239 days old (a seventh blind read).
         if begun is not None and (complaints or owing):
             first = (f" Take the open complaint ({fmt_date(complaints[0].date)}) into it." if complaints else
+                     " Take what we are late on into it (under Handle with care)." if late_first else
                      f" Take what we owe them into it: {owing[0]}{more}.")
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{said}"

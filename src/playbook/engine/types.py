@@ -345,7 +345,9 @@ class Action(Record):
     """Why it is low while something else comes first ("(Low priority while the account is
     dormant: rekindle it first.)"): said once, at the end of `why`, after the merges, so an
     action it joins does not say it again inside its "Also covers" (Northgate's reply to Simon
-    said it twice in one action: a check of a fifteenth blind read)."""
+    said it twice in one action: a check of a fifteenth blind read). The brief leaves such an
+    action out of what to do next: Saltmarsh's put "Bring Gus Armitage into the conversation"
+    second, without its "until you know whether they renewed" (a sixteenth)."""
     late_parts: tuple[tuple[str, date], ...] = ()
     """Work of weight merged into it that was due before it, with the day it was due (as shown,
     on a working day): `why` says each ("“Schedule a value review with finance” has been due

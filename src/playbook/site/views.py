@@ -507,7 +507,9 @@ class Views:
         items = upto(c, self.as_of)
         ids = contact_ids([x.name for x in c.contacts])
         about, about_more = brief_notes(c.notes, BRIEF_ABOUT_CHARS)
-        outward = [a for a in r.actions if not a.internal]
+        # Not what waits on something else first (`Action.waits_on`): Saltmarsh's brief put "Bring
+        # Gus Armitage into the conversation" second, while whether they renewed was open.
+        outward = [a for a in r.actions if not a.internal and not a.waits_on]
         return path, "brief.html", {
             "page": self.meta(path, f"Brief: {c.name}", "customers", f"Pre-meeting brief for {c.name}"),
             "c": self.customer_head(r, base, brief=True),

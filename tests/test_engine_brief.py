@@ -201,17 +201,17 @@ def test_the_renewal_point_names_what_we_owe_them_first():
     # ...and not again as news of its own (Loomwork's brief said it twice, one under the other).
     assert not any("available:" in p for p in texts(talking_points(analyse(c, cfg, AS_OF), "£")))
     assert renewal_point(promises=(promise("Send the retention schedule", d(40)),)) == (
-        f"{start} First deliver what we are late on (under Handle with care).")
+        f"{start} First see to what we are late on (under Handle with care).")
     # A promise late comes before a question however long it has waited (Brightwell's brief put
     # Karen's Copilot question first, 52 days old, beside the MES plan we promised, 44 days late).
     assert renewal_point(ask("SOC 2 vendor evidence pack", d(111)),
                          promises=(promise("Send the retention schedule", d(40)),)) == (
-        f"{start} First deliver what we are late on (under Handle with care).")
+        f"{start} First see to what we are late on (under Handle with care).")
     # An ask that is the same job as a promise is counted once, as the promise (Calder's "and 2 more"
     # counted Tasha's ask for the schedule beside the schedule).
     assert renewal_point(ask("A data retention schedule", d(111)),
                          promises=(promise("Send the retention schedule", d(40)),)) == (
-        f"{start} First deliver what we are late on (under Handle with care).")
+        f"{start} First see to what we are late on (under Handle with care).")
     # An ask that a promise not yet due is the work for waits on that promise: no debt (Brightwell's
     # Haas drops, the switches' lead time due in a week, read "waiting 16 days" before its renewal).
     drops = ask("Network drops for the new Haas machines ahead of the January install", d(16), from_="Stefan")
@@ -266,7 +266,7 @@ def test_with_a_promise_late_enough_to_put_the_account_at_risk_the_renewal_waits
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
     assert texts(talking_points(r, "£"))[0] == ("The renewal on 15 Jan 2027 (in 56 days), £38,500 a year. "
-                                                 "First deliver what we are late on (under Handle with care).")
+                                                 "First see to what we are late on (under Handle with care).")
     # A promise late but not yet putting the account at risk leaves the renewal as it was.
     c = customer(touch(400, 1), touch(40, 1, commitments=(promise("Send the retention schedule", d(5)),)),
                  touch(10, 1), since=LONG_AGO, value=38_500, renewal=AS_OF + timedelta(days=56))

@@ -150,7 +150,22 @@ def test_the_renewal_conversation_gains_as_the_renewal_comes(step, in_days, due_
     a = replace(action(kind="renewal", due=AS_OF + timedelta(days=due_in), priority="high"), renewal_step=step)
     (got,) = [(why, round(p, 1)) for why, p in points(a, c).items() if why.startswith("renewal ")]
     assert got[1] == expected
-    assert got[0].endswith(", and this is its conversation") is (in_days <= 21 and due_in <= 0 and step != "lapsed")
+    assert got[0].endswith(", and this comes before it") is (in_days <= 21 and due_in <= 0 and step != "lapsed")
+
+
+@pytest.mark.parametrize("kind, check, chase, boosted", [
+    ("follow-up", False, False, True), ("answer", False, False, True), ("follow-up", True, False, False),
+    ("follow-up", False, True, False), ("play", False, False, False), ("personal", False, False, False),
+])
+def test_what_we_are_late_on_gains_as_the_renewal_comes_too(kind, check, chase, boosted):
+    """Alone, the renewal conversation's gain put Northgate's email to Fiona above the root-cause
+    report Simon's tender threat hung on, while the brief said to see to what we are late on
+    first (a check of a sixteenth blind read's fix). Late work for them gains as much; a check of
+    a promise, a to-do chasing them, or the team's own plays do not."""
+    c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=10))
+    a = replace(action(kind=kind, due=d(20), priority="high"), check=check, chase=chase)
+    got = {why: round(p, 1) for why, p in points(a, c).items() if why.startswith("renewal ")}
+    assert got == ({"renewal in 10 days, and this comes before it": 35.3} if boosted else {"renewal in 10 days": 18.9})
 
 
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])

@@ -99,7 +99,7 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     assert a.title == f"Own the missed promise: {p.text}"
     april = analyse(c, config(), date(2027, 4, 2))
     assert [x.text for x in talking_points(april) if x.text.startswith("The renewal")][0].endswith(
-        "First deliver what we are late on (under Handle with care).")
+        "First see to what we are late on (under Handle with care).")
     assert any("it was for Christmas: most likely missed). Own it" in x.text for x in handle_with_care(april))
     assert a.score_reasons[0] == "a promise we missed: own it (+15)"
     assert "42 days overdue (+3)" in a.score_reasons

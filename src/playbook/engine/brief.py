@@ -75,7 +75,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
         more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
-                 " First deliver what we are late on (under Handle with care)." if late_first else
+                 " First see to what we are late on (under Handle with care)." if late_first else
                  f" First see to what we owe them: {owing[0]}{more}." if owing else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
         # Their side's time to renew running with nothing heard is what the meeting must settle
@@ -102,7 +102,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
                      " Take what we are late on into it (under Handle with care)." if late_first else
                      f" Take what we owe them into it: {owing[0]}{more}.")
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
-        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} (in {days((c.renewal - as_of).days)}){worth}.{said}"
+        n = (c.renewal - as_of).days
+        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({f'in {days(n)}' if n else 'today'}){worth}.{said}"
                           f"{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing

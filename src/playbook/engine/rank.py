@@ -124,14 +124,16 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and r is not None and as_of <= r and (r - as_of).days <= RENEWAL_WINDOW:
         n = (r - as_of).days
         points, what = RENEWAL_POINTS * (1 - n / RENEWAL_WINDOW), f"renewal in {days(n)}" if n else "renewal today"
-        if a.kind == "renewal" and a.renewal_step in ("call", "coverage") and a.due <= as_of and n <= RENEWAL_CALL_DAYS:
+        if n <= RENEWAL_CALL_DAYS and before_renewal(a, (as_of - a.due).days):
             # The renewal's own conversation, due and not had, ranks as its day comes, from the
             # three weeks before it that it is due, as a readiness check does: Kestrel's meeting
             # with Nadia, six days before the renewal, came twelfth on the team's list, under
             # promises of other accounts weeks late, and Lantern's, eight days before, eighteenth
-            # (blind reads, a fifteenth and a sixteenth).
+            # (blind reads, a fifteenth and a sixteenth). So does what we are late on for them,
+            # which the brief says to see to first: alone, the boost put Northgate's email to
+            # Fiona above the root-cause report Simon's tender threat hung on (a check of it).
             points += TODAY_POINTS * (1 - n / (RENEWAL_CALL_DAYS + 1))
-            what += ", and this is its conversation"
+            what += ", and this comes before it"
         out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is
@@ -174,11 +176,25 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         event = next((e for e in customer.dates if e.source == a.source), None)
         n = (event.on - as_of).days if event is not None else None
         ramp = max(NEAR_DAYS, event.prepare) if event is not None else NEAR_DAYS
-        if n is not None and 0 < n <= ramp:
+        if n is not None and 0 < n <= ramp and late > 0:  # (due today, it counts as such, above)
             out.append((TODAY_POINTS * (1 - n / (ramp + 1)), f"their day is in {days(n)}"))
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out
+
+
+def before_renewal(a: Action, late: int) -> bool:
+    """What must be done before a renewal days off, and gains as it comes (`parts`): the
+    renewal's own conversation (the call, or the meeting with a quiet decider), once due, and
+    work we are late on for them (a promise, not a check of one, nor a to-do chasing them; an
+    answer)."""
+    if a.kind == "renewal":
+        return a.renewal_step in ("call", "coverage") and late >= 0
+    if late <= 0:
+        return False
+    if a.kind == "follow-up":
+        return not a.check and not a.chase
+    return a.kind == "answer" and not a.check and not a.reopened
 
 
 def value_points(value: float) -> float:

@@ -391,3 +391,11 @@ def test_the_brief_leaves_out_what_waits_on_something_else_first(example_root: P
     assert "Check whether the renewal of 14 Dec 2026 went through" in todo and "Bring Gus" not in todo
     profile = text_of((folder / "index.html").read_text("utf-8"))
     assert "Bring Gus Armitage" in profile and "Low priority until you know whether they renewed" in profile
+
+
+def test_the_renewal_point_on_its_day_says_today():
+    """Saltmarsh's brief read "The renewal on 14 Dec 2026 (in 0 days)" (a check of a sixteenth
+    blind read)."""
+    c = customer(touch(400, 1), touch(5, 1), since=LONG_AGO, value=14_200, renewal=AS_OF)
+    (point,) = [p for p in texts(talking_points(analyse(c, config(), AS_OF), "£")) if p.startswith("The renewal on")]
+    assert point.startswith(f"The renewal on {fmt_date(AS_OF)} (today), £14,200 a year.")

@@ -115,8 +115,11 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     q = promise("Book the pre-Christmas Wi-Fi health check", due=date(2026, 12, 20))
     c2 = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(q,)), since=LONG_AGO)
     r2 = analyse(c2, config(), date(2027, 1, 8))
-    (b,) = [x for x in r2.actions if x.title == q.text]
+    (b,) = [x for x in r2.actions if x.title.endswith(q.text)]
     assert (b.missed, b.check) == (False, True) and r2.stage.id != "at-risk"
+    # Its title says it is a check (Kestrel's laptops, low in January, read as work put off: a
+    # sixteenth blind read).
+    assert b.title == f"Check it was done: {q.text}"
 
 
 def test_an_undated_promise_whose_day_went_by_is_a_check_as_the_stage_says():
@@ -125,6 +128,6 @@ def test_an_undated_promise_whose_day_went_by_is_a_check_as_the_stage_says():
     p = promise("Book the pre-Christmas Wi-Fi health check", due=None, made_on=d(20))
     c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=LONG_AGO)
     r = analyse(c, config(), date(2027, 1, 8))
-    (a,) = [x for x in r.actions if x.title == p.text]
+    (a,) = [x for x in r.actions if x.title == f"Check it was done: {p.text}"]
     assert (a.check, a.missed) == (True, False) and "most likely missed" not in a.why
     assert r.stage.id != "at-risk"

@@ -420,5 +420,5 @@ def test_a_check_whose_day_is_a_month_gone_waits_low(for_days_ago, priority):
     text = f"Build the laptops for the {d(for_days_ago).day} {d(for_days_ago):%B} starters"
     c = customer(*steady_history(until_days_ago=30), touch(50, 1, commitments=(promise(text, due=d(for_days_ago + 4)),)),
                  since=LONG_AGO)
-    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == text]
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == f"Check it was done: {text}"]
     assert a.check and a.priority == priority

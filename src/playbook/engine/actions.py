@@ -218,11 +218,14 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
 def owned(a: Action) -> Action:
     """A promise most likely missed (`Action.missed`) reads as owning it, not as the work:
     Lantern's "Book the pre-Christmas Wi-Fi health check" stood, high, in February and April (a
-    thirteenth blind read). Named once merging is done, so its words still find its job."""
-    if a.kind != "follow-up" or not a.missed or a.chase:
+    thirteenth blind read). One as likely done and not ticked (`Action.check`) reads as that
+    check: Kestrel's "Build and enrol 12 laptops for the 1 December starters", low in January,
+    read as work left undone and put off (a sixteenth). Named once merging is done, so its
+    words still find its job."""
+    if a.kind != "follow-up" or a.chase or not (a.missed or a.check):
         return a
     # (Not "to" the person it is with: that may be who asked, not whom it was promised to.)
-    return replace(a, title=f"Own the missed promise: {a.title}")
+    return replace(a, title=f"Own the missed promise: {a.title}" if a.missed else f"Check it was done: {a.title}")
 
 
 def second_contact(customer: Customer, chased: str | None) -> str | None:

@@ -198,12 +198,13 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
     (late,) = [t.text for t in handle_with_care(r) if t.text.startswith("We are late on")]
     assert late.endswith("(due 4 Nov 2026, 16 days ago; their ask for it is marked done). Check first whether it "
                          "was done; if not, say what we will do now.")
-    # Beside one not in doubt, "the one marked", not "those marked" (of one: a check of a
-    # fifteenth blind read).
+    # Beside one not in doubt, by name: "those marked" of one (a check of a fifteenth blind read),
+    # then "the one marked" read as "marked done" of one marked most likely missed (of a sixteenth).
     other = promise("Send the Wi-Fi report", due=d(20))
     two = replace(c, interactions=c.interactions + (touch(45, 1, commitments=(other,)),))
     (late,) = [t.text for t in handle_with_care(analyse(two, config(), AS_OF)) if t.text.startswith("We are late on")]
-    assert late.endswith("Check first whether the one marked was done; say when the rest will come.")
+    assert late.endswith("Check first whether \u201cSend the in-room tablet pricing\u201d was done; say when the rest "
+                         "will come.")
 
     # Only a promise to send them something can have gone with an answer: installing the
     # tablets is the work the pricing led to.

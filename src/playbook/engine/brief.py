@@ -23,7 +23,7 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import day_list, days, fmt_date, fmt_day, money, sentence, weeks_or_days
+from .words import day_list, days, fmt_date, fmt_day, money, people, sentence, weeks_or_days
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -309,7 +309,10 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         near = next((n for n in rest if n is not None), None)
         when = (f"do the one for {near.text} now, or say today what we will do instead"
                 + ("; say when the rest will come" if len(rest) > 1 else "")) if near else ""
-        marked = "the one marked was" if sum(map(bool, doubt[:3])) == 1 else "those marked were"
+        # By name: "the one marked" read as "marked done" where it was marked most likely missed
+        # (a check of a sixteenth blind read).
+        doubted = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc, d in zip(late[:3], doubt) if d]
+        marked = f"{people(tuple(doubted), 3)} {'was' if len(doubted) == 1 else 'were'}"
         then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \
             if len(late) == 1 and ahead[0] is not None else \
             "Do it now, or say today what we will do instead." if len(late) == 1 and season[0] is not None else \

@@ -23,8 +23,8 @@ from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
-    NAME_TITLES, ago, day_list, days, first_name, fmt_date, fmt_day, money, people, per, sentence, sentiment_word,
-    short_date, weeks_or_days,
+    ago, day_list, days, first_name, fmt_date, fmt_day, money, name_words, named_in, people, per, sentence,
+    sentiment_word, short_date, weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
 
@@ -49,14 +49,6 @@ def follow_up_title(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def named_in(text: str, people: tuple[str, ...]) -> str | None:
-    """The first of `people` the text names, by full name or first name ('…between Maya and Simon')."""
-    for name in people:
-        if any(re.search(rf"\b{re.escape(word)}\b", text) for word in _name_words(name)):
-            return name
-    return None
-
-
 #: First names that are everyday words too: at the start of a sentence ('Will send the deck',
 #: 'Mark it done') one is not taken to name a team member; anywhere else it is.
 WORD_NAMES = frozenset(
@@ -70,7 +62,7 @@ def team_named(text: str, team: tuple[TeamMember, ...], contacts: tuple[str, ...
     name one of the customer's `contacts` also answers to is theirs: a promise is made to them."""
     # Accents are left out on both sides: people type "Tomas" for Tomás.
     text = _unaccented(text)
-    theirs = {_unaccented(w) for name in contacts for w in _name_words(name)}
+    theirs = {_unaccented(w) for name in contacts for w in name_words(name)}
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     found = []
     for m in team:
@@ -78,7 +70,7 @@ def team_named(text: str, team: tuple[TeamMember, ...], contacts: tuple[str, ...
             continue
         if re.search(rf"(?<![\w@])@{re.escape(m.handle)}(?![\w-])", text, re.IGNORECASE) or any(
                 not (word in WORD_NAMES and hit.start() in starts)
-                for word in map(_unaccented, _name_words(m.name)) if word not in theirs
+                for word in map(_unaccented, name_words(m.name)) if word not in theirs
                 for hit in re.finditer(rf"\b{re.escape(word)}\b", text)):
             found.append(m.handle)
     return tuple(found)
@@ -90,12 +82,6 @@ def _unaccented(text: str) -> str:
 
 #: Where a sentence starts: the text's start, or after . ! ? : ; with any spaces, quotes or brackets.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;])[\s\"'\u201c(]*")
-
-
-def _name_words(name: str) -> tuple[str, ...]:
-    """What a person is called by in a note: the full name, and the first name."""
-    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
-    return (name, parts[0]) if parts and parts[0] != name else (name,) if name else ()
 
 
 #: Days after the day a late promise was for that checking whether it was done waits, low.

@@ -198,16 +198,10 @@ ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
 
 def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
          dates: tuple[Event, ...] = ()) -> str | None:
-    """What we are most late on (the first of `debts`), if anything; a note of thanks for the
+    """What we are most late on (the first of `debt_items`), if anything; a note of thanks for the
     years together then waits."""
-    found = debts(open_, asks, as_of, t, dates)
-    return found[0] if found else None
-
-
-def debts(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-          dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[str]:
-    """What we are late enough on for it to weigh, heaviest first, as said (`debt_items`)."""
-    return [text for text, _ in debt_items(open_, asks, as_of, t, dates, news)]
+    found = debt_items(open_, asks, as_of, t, dates)
+    return found[0][0] if found else None
 
 
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,

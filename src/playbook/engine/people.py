@@ -12,7 +12,7 @@ from ..config import Thresholds
 from ..model import Contact, Customer
 from .dates import last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
-from .words import NAME_TITLES, days, fmt_date, fmt_day
+from .words import days, fmt_date, fmt_day, named_in
 
 #: The decision roles whose silence before a renewal is a coverage gap.
 DECIDERS = ("decision maker", "budget holder")
@@ -124,11 +124,6 @@ def verb(c: Contact | None, default: str = "Call") -> str:
     return VERBS.get(c.prefers or "", default) if c is not None else default
 
 
-def names_them(text: str, name: str) -> bool:
-    """Whether `text` names the person, by any word of their name ('…between Maya and Simon')."""
-    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in name.replace(".", " ").split() if w not in NAME_TITLES)
-
-
 def manner(c: Contact | None, back: bool = False) -> str:
     """' Ann: prefers email; avoid before 10.' for an action's why ('' when nothing is written).
     `back`: the action is work we owe them, done elsewhere first, so how they like to be reached
@@ -151,7 +146,7 @@ def with_manner(actions: list[Action], customer: Customer) -> list[Action]:
         # 10am" read as if for the call to the oven supplier (blind reads). A chase is theirs to
         # do, and asked of them directly; so is a promise that names them ("Book an exec call
         # between Maya and Simon").
-        back = a.kind == "follow-up" and not a.chase and not names_them(a.title, a.contact or "")
+        back = a.kind == "follow-up" and not a.chase and not (a.contact and named_in(a.title, (a.contact,)))
         note = manner(by_name.get(a.contact or ""), back=back)
         out.append(replace(a, why=a.why + note) if note and note not in a.why else a)
     return out

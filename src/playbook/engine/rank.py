@@ -132,7 +132,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
             # (blind reads, a fifteenth and a sixteenth). So does what we are late on for them,
             # which the brief says to see to first: alone, the boost put Northgate's email to
             # Fiona above the root-cause report Simon's tender threat hung on (a check of it).
-            points += TODAY_POINTS * (1 - n / (RENEWAL_CALL_DAYS + 1))
+            points += nearing(n, RENEWAL_CALL_DAYS)
             what += ", and this comes before it"
         out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
@@ -160,10 +160,9 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         day = "their side's time to renew starts" if a.renewal_step == "paperwork" else None
         near = PAPERWORK_NEAR_DAYS if day else NEAR_DAYS
         if n == 0:
-            out.append((TODAY_POINTS, f"{day} today" if day else "for their day, today"))
+            out.append((nearing(0, near), f"{day} today" if day else "for their day, today"))
         elif n <= near:
-            out.append((TODAY_POINTS * (1 - n / (near + 1)), f"{day} in {days(n)}" if day
-                        else f"their day is in {days(n)}"))
+            out.append((nearing(n, near), f"{day} in {days(n)}" if day else f"their day is in {days(n)}"))
     elif late == 0 and a.kind == "prepare":
         # Their day, or its check, is today (Kestrel's office move, "no slack at all"): it came
         # fourth on the profile and ninth on Jonas's list, under answers weeks late (an account
@@ -177,10 +176,16 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
         n = (event.on - as_of).days if event is not None else None
         ramp = max(NEAR_DAYS, event.prepare) if event is not None else NEAR_DAYS
         if n is not None and 0 < n <= ramp and late > 0:  # (due today, it counts as such, above)
-            out.append((TODAY_POINTS * (1 - n / (ramp + 1)), f"their day is in {days(n)}"))
+            out.append((nearing(n, ramp), f"their day is in {days(n)}"))
     if stage.id in STAGE_POINTS:
         out.append(STAGE_POINTS[stage.id])
     return out
+
+
+def nearing(n: int, ahead: int) -> float:
+    """What a day `n` days off adds to what is due for it, from `ahead` days before it: a share
+    of TODAY_POINTS growing to all of them on the day."""
+    return TODAY_POINTS * (1 - n / (ahead + 1))
 
 
 def before_renewal(a: Action, late: int) -> bool:

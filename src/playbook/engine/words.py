@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ..model import SENTIMENT_LABELS
@@ -11,6 +12,20 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Honorifics skipped when matching a person by first name ('Dr Tom Adebayo' is Tom).
 NAME_TITLES = frozenset("Dr Prof Cllr Mr Mrs Ms Mx Miss Sir Dame Rev".split())
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """What a person is called by in a note: the full name, and the first name."""
+    parts = [p for p in name.replace(".", " ").split() if p not in NAME_TITLES]
+    return (name, parts[0]) if parts and parts[0] != name else (name,) if name else ()
+
+
+def named_in(text: str, people: tuple[str, ...]) -> str | None:
+    """The first of `people` the text names, by full name or first name ('…between Maya and Simon')."""
+    for name in people:
+        if any(re.search(rf"\b{re.escape(word)}\b", text) for word in name_words(name)):
+            return name
+    return None
 
 
 def first_name(name: str) -> str:

@@ -534,6 +534,11 @@ def purchases(customer: Customer | None, as_of: date, window: int) -> list[Inter
                    and (i.sentiment is None or i.sentiment >= 0)), key=lambda i: i.date, reverse=True)
 
 
+def _came(o: Opportunity) -> str:
+    """'won 27 Oct 2026', or 'opened 19 Nov 2026' while it is open."""
+    return f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
+
+
 def growth_held(tl: Timeline, t: Thresholds, customer: Customer, as_of: date, cadence: int) -> Reason | None:
     """New business of the last `growth_window_days` that the silence keeps from reading as
     growth (`GROWING_QUIET_CADENCES`), said: Kestrel, its £38,000 move won in October, read
@@ -544,8 +549,7 @@ def growth_held(tl: Timeline, t: Thresholds, customer: Customer, as_of: date, ca
     if not found:
         return None
     o = max(found, key=lambda o: o.decided_on() or o.since or as_of)
-    how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
-    return Reason(f"Not read as growing while this quiet: new business, \u201c{o.what}\u201d, {how}, but nothing "
+    return Reason(f"Not read as growing while this quiet: new business, \u201c{o.what}\u201d, {_came(o)}, but nothing "
                   f"heard for {days(tl.quiet_days)}, over {GROWING_QUIET_CADENCES}\u00d7 the {per(cadence)} cadence.",
                   o.source)
 
@@ -625,8 +629,7 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
 
     def opened(o: Opportunity) -> Reason:
         worth = f", worth {money(o.value, currency)}" if o.value else ""  # as the page's figures read
-        how = f"won {fmt_date(o.decided_on())}" if o.status == "won" else f"opened {fmt_date(o.since)}"
-        return Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {how}.", o.source)
+        return Reason(f"New business: {sentence(o.what)[:-1]}{worth}, {_came(o)}.", o.source)
     # Won first, then bought, then only opened.
     out = ([opened(o) for o in found if o.status == "won"]
            + [Reason(f"Bought ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source) for i in bought]

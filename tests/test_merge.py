@@ -364,7 +364,7 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     """Brightwell (an eleventh blind read): the meeting with Dave before the renewal asked Philippa
     to join, beside a value review with her and a meeting with her before the renewal: one
     annual review, as the last two were. Only once that conversation is due within a week."""
-    from playbook.engine.merge import with_joiners
+    from playbook.engine.merge import named_joiners, with_joiners
     talk = replace(action("Meet Dave before the renewal", 20, "high"), kind="renewal", contact="Dave",
                    renewal_step="coverage", joiners=("Philippa",), due=AS_OF + timedelta(days=20))
     review = replace(action("Schedule a value review with finance", 0), kind="play", contact="Philippa",
@@ -377,9 +377,10 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     found = [talk, review, meet, chore, answer, other]
     assert with_joiners(found, AS_OF) == found
     assert with_joiners(found, AS_OF + timedelta(days=12)) == found
-    (one, *rest) = with_joiners(found, AS_OF + timedelta(days=13))
-    # Who comes is in the title, and it is due when the first of it was, which it says (a check
-    # of this fix: "Meet Dave" gave no sign Philippa was to be there, nor that her review was late).
+    (one, *rest) = named_joiners(with_joiners(found, AS_OF + timedelta(days=13)))
+    # Who comes is in the title (`named_joiners`, once nothing of hers stands apart), and it is
+    # due when the first of it was, which it says (a check of this fix: "Meet Dave" gave no sign
+    # Philippa was to be there, nor that her review was late).
     assert (one.title, one.due, {x.text for x in one.also}) == (
         "Meet Dave with Philippa before the renewal", review.due, {review.title, meet.title})
     # (as shown, on a working day: 22 Aug 2026 was a Saturday)

@@ -119,3 +119,39 @@ def test_a_renewal_talk_from_before_the_last_renewal_is_said_to_be_the_last_on_r
     assert said in call.why
     (point,) = [p for p in talking_points(analyse(c, config(), AS_OF)) if p.text.startswith("The renewal on")]
     assert said in point.text
+
+
+def test_whom_the_conversation_before_the_renewal_asks_to_join_is_in_its_title():
+    """Westmarch (blind reads): "Meet Dr Tom Adebayo (budget holder) before the renewal" asked
+    Hannah to join only inside the call it had taken in, and the brief shows titles."""
+    (call,) = [a for a in analyse(_kestrel(), config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.title == f"Meet Ann Lee with Bo Chan before the renewal on {RENEWAL.day} Dec 2026"
+    # Led by a meeting with a quiet decider, which took the call in: named there.
+    tom = replace(contact("Tom Ade", "PI", primary=False), decision=("budget holder",))
+    quiet = customer(touch(400, 1), touch(335, 1, with_=("Ann Lee", "Bo Chan"), type="meeting", summary="Renewal signed"),
+                     touch(60, 1, summary="Quarterly check-in"), touch(10, 1), since=d(700),
+                     contacts=(*PEOPLE, tom), renewal=RENEWAL)
+    (meet,) = [a for a in analyse(quiet, config(), AS_OF).actions if a.kind == "renewal"]
+    assert meet.renewal_step == "coverage" and meet.contact == "Tom Ade"
+    assert meet.title == f"Meet Tom Ade (budget holder) with Bo Chan before the renewal on {RENEWAL.day} Dec 2026"
+    assert "ask Bo to join" in meet.why
+
+
+def test_whom_the_renewal_conversation_asks_to_join_is_not_in_its_title_beside_their_own_action():
+    """Two meetings with one person would read as one too many: Philippa's own meeting before the
+    renewal stands apart until `with_joiners` takes it in, a week before."""
+    from playbook.engine.merge import named_joiners
+    from playbook.engine.types import Action
+    talk = Action(kind="renewal", title="Meet Dave before the renewal on 30 Apr 2027", why="Ask Philippa to join.",
+                  due=AS_OF, priority="high", contact="Dave", owner=None, source=None, customer="acme",
+                  renewal_step="call", asked_to_join=("Philippa",))
+    hers = replace(talk, title="Meet Philippa before the renewal on 30 Apr 2027", contact="Philippa",
+                   renewal_step="coverage", asked_to_join=())
+    assert named_joiners([talk, hers]) == [talk, hers]
+    assert named_joiners([talk])[0].title == "Meet Dave with Philippa before the renewal on 30 Apr 2027"
+    today = replace(talk, title="Meet Dave today: where the renewal of 30 Apr 2027 stands")
+    assert named_joiners([today])[0].title == "Meet Dave with Philippa today: where the renewal of 30 Apr 2027 stands"
+    # Not twice: a title that names them already, or a conversation with them.
+    assert named_joiners([replace(talk, title="Meet Dave with Philippa before the renewal")])[0].title \
+        == "Meet Dave with Philippa before the renewal"
+    assert named_joiners([replace(talk, contact="Philippa")])[0].title == talk.title

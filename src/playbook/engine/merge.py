@@ -325,7 +325,6 @@ def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) ->
     # titles, and "Meet Dave Brightwell" gave no sign that Philippa was to be there, nor that
     # her value review had been due for three months (a check of a thirteenth blind read's fix).
     names = tuple(dict.fromkeys(a.contact for a in joining if a.contact))
-    title = merged.title.replace(" before the renewal", f" with {people(names)} before the renewal", 1)
     # Due when the first of it was: joined, work of theirs already late is no later (the meeting
     # is due within the week), and the text says whose day that is, and that of the work of weight
     # each had taken in (the value review with Philippa, inside her meeting before the renewal).
@@ -334,10 +333,32 @@ def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) ->
                   + a.late_parts)
     ask = tuple(n for n in names if n not in merged.asked_to_join)
     why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + _since(parts)
-    merged = replace(merged, title=title, why=why, due=min([talk.due, *(a.due for a in joining)]),
+    merged = replace(merged, why=why, due=min([talk.due, *(a.due for a in joining)]),
                      asked_to_join=merged.asked_to_join + ask, late_parts=merged.late_parts + parts)
     gone = {id(a) for a in joining}
     return [merged if a is talk else a for a in actions if id(a) not in gone]
+
+
+def named_joiners(actions: list[Action]) -> list[Action]:
+    """Whom a conversation before the renewal asks to join (`Action.asked_to_join`) is in its
+    title, once nothing of theirs stands apart: the brief's list shows titles, and Westmarch's
+    "Meet Dr Tom Adebayo (budget holder) before the renewal" asked Hannah only inside the call
+    it had taken in, Brightwell's "Meet Dave Brightwell" Philippa only in its text (blind reads).
+    Beside a conversation of their own before it (Philippa's meeting, until `with_joiners` takes
+    it in), not yet: two meetings with her read as one too many."""
+    out = []
+    for a in actions:
+        names = tuple(n for n in a.asked_to_join if n not in a.title and n != a.contact
+                      and not any(b is not a and b.kind == "renewal" and b.contact == n for b in actions))
+        marks = [m for m in _BEFORE_RENEWAL if m in a.title]
+        if names and marks:
+            a = replace(a, title=a.title.replace(marks[0], f" with {people(names)}{marks[0]}", 1))
+        out.append(a)
+    return out
+
+
+#: Where a conversation's title names the renewal (`actions.renewal_call`, `same_person`).
+_BEFORE_RENEWAL = (" before the renewal", " today: where the renewal")
 
 
 #: What the customer asked us and waits on: one reply to one person, however many asks.

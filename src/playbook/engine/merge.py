@@ -191,7 +191,8 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # first (`same_asker`), vanished from the text once that reply joined another action.
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
-    why = lead.why + "".join(f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})"
+    why = lead.why + "".join(f" (It is the renewal conversation too: {_own_why(a, due)})" if _itself(a, lead)
+                             else f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})"
                              if a.renewal_step == "call" or a.kind == "repair"
                              or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
@@ -210,6 +211,13 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
                    joiners=tuple(dict.fromkeys(n for a in group for n in a.joiners)),
                    asked_to_join=tuple(dict.fromkeys(n for a in group for n in a.asked_to_join)),
                    promised_to=promised_to)
+
+
+def _itself(a: Action, lead: Action) -> bool:
+    """Whether `a` is the call before the renewal with the very person the meeting before it
+    that takes it in is with: "Email Eleanor Calder… (Also covers “Email Eleanor Calder before
+    the renewal…”)" read as an action covering itself (a seventeenth blind read)."""
+    return a.renewal_step == "call" and lead.renewal_step == "coverage" and a.contact == lead.contact
 
 
 def _own_why(a: Action, due: date) -> str:

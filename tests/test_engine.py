@@ -1790,6 +1790,16 @@ def test_an_open_promise_is_no_promise_missing():
     assert (f.effect, f.why) == (0, "1 promise open, none overdue; none kept yet.")
 
 
+def test_an_open_to_do_is_said_beside_no_promise():
+    """Saltmarsh's "No promises recorded yet" sat above "Follow up with Jo on the renewal quote,
+    34 days overdue" (a seventeenth blind read): a to-do chasing them is no promise, and says so."""
+    chase = promise("Follow up with Bo on the quote", due=d(34))
+    c = customer(*steady_history(), touch(40, 1, commitments=(chase,)), since=LONG_AGO)
+    f = next(f for f in analyse(c, config(), AS_OF).health.factors if f.name == "Commitments kept")
+    assert (f.effect, f.why) == (0, "No promise to them recorded yet; \u201cFollow up with Bo on the quote\u201d is our "
+                                    "own to-do, not counted.")
+
+
 def test_steady_says_a_late_to_do_beside_no_overdue_promise():
     """Fernhill read "no overdue promise" with "Chase Sarah for the staff list" 49 days late."""
     chase = promise("Chase Bo for the staff list", due=d(49))

@@ -694,3 +694,18 @@ def test_news_for_someone_else_is_not_the_check_in_a_quiet_account_needs():
     # (Loomwork's touch then fell to the device confirmation for a day gone by).
     check = replace(news, kind="follow-up", contact="Ann Lee", check=True)
     assert fold_reach_out([base, check], AS_OF) == [base, check]
+
+
+def test_a_young_relationships_usual_gap_says_since_when_not_a_year():
+    """Fernhill's "11.4× the usual 8 days between touches in the year before it" and Loomwork's
+    "every 12 days over the last year" were their first weeks, not a year's habit (a
+    seventeenth blind read)."""
+    began = d(150)
+    quiet = customer(*[touch(k, 1) for k in range(150, 100, -10)], since=began, cadence=30)
+    (cold,) = [x for x in rel(quiet).stage.reasons if x.text.startswith("Nothing heard")]
+    assert f"the usual 10 days between touches since it began on {fmt_date(began)}, and" in cold.text
+    lively = customer(*[touch(k, 1) for k in range(150, 0, -10)], since=began, cadence=30)
+    assert f"Typically in touch every 10 days since it began on {fmt_date(began)}." in \
+        [x.text for x in rel(lively).stage.reasons]
+    old = customer(*[touch(k, 1) for k in range(400, 0, -10)], since=d(400), cadence=30)
+    assert "Typically in touch every 10 days over the last year." in [x.text for x in rel(old).stage.reasons]

@@ -123,7 +123,7 @@ def test_customer_page_health_actions_people_and_promises(site: Path):
     health = text_of(section(html, "health-h"))
     assert "Recency" in health and "−9" in health and "Sentiment -1.2, the average of 6 rated touches" in health
     # the rollback call went badly: no credit for being recent
-    assert "Last heard from them 7 days ago (13 Nov 2026), but all 5 conversations since 8 Jul 2026 went badly" in health
+    assert "Last heard from them 7 days ago (13 Nov 2026), but all 5 times we heard from them since 8 Jul 2026 went badly" in health
     actions = text_of(section(html, "next-h"))
     assert "Repair: talk to Craig Dunmore, Simon Hurst and 2 others about the meeting of 6 Nov 2026" in actions
     assert "It went very badly 14 days ago" in actions  # the why

@@ -40,8 +40,11 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
     # blind read).
     why = f"Last heard from them {days(n)} ago" + (f" ({fmt_date(tl.last_heard)})" if tl.last_heard else "")
     if tl.gone_badly and tl.last_heard is not None:
-        which = "it" if tl.gone_badly == 1 else f"all {tl.gone_badly} conversations since {fmt_date(tl.last_good)}" \
-            if tl.last_good else f"all {tl.gone_badly} conversations"
+        # The times they were heard from, not every touch: Northgate's "all 5 conversations since
+        # 8 Jul went badly" was counted wrong by a reader beside our remediation email of 10 Nov,
+        # neutral and acknowledged in one line (a seventeenth blind read).
+        which = "it" if tl.gone_badly == 1 else f"all {tl.gone_badly} times we heard from them since " \
+            f"{fmt_date(tl.last_good)}" if tl.last_good else f"all {tl.gone_badly} times we heard from them"
         anchor = tl.last_good or tl.start
         if anchor is None or anchor > tl.last_heard:
             return HealthFactor("Recency", 0, f"{why}, but {which} went badly.")
@@ -109,8 +112,13 @@ def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_o
         n = len(promises(open_)) - len(doubted)
         if not n and doubted:
             return HealthFactor("Commitments kept", 0, f"None kept yet; {len(doubted)} overdue, but {why}: not counted.")
+        # Nor beside an open to-do of ours: Saltmarsh's "No promises recorded yet" sat above
+        # "Follow up with Jo on the renewal quote, 34 days overdue" (a seventeenth blind read).
+        todos = [oc.commitment.text for oc in open_ if is_chase(oc.commitment.text)]
+        ours = (f"; \u201c{todos[0]}\u201d is our own to-do, not counted" if len(todos) == 1 else
+                f"; our own {len(todos)} to-dos are not counted" if todos else "")
         return HealthFactor("Commitments kept", 0, (f"{n} promise{'s' if n != 1 else ''} open, none overdue; none kept "
-                                                    "yet." if n else "No promises recorded yet.") + aside)
+                                                    "yet." if n else f"No promise to them recorded yet{ours}.") + aside)
     if not overdue:
         # One in doubt earns nothing either way: Kestrel's health rose 13 points, with nobody
         # heard from, the day its laptops' day went by and "none overdue" took their place.

@@ -427,6 +427,14 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     return ("at-risk" if stage_id == "dormant" and near else stage_id), day
 
 
+def over_year(start: date | None, until: date, year: str = "over the last year") -> str:
+    """The span a typical gap was taken over: a year, or since the relationship began within it.
+    Loomwork's "every 12 days over the last year", three months in, and Fernhill's "the usual 8
+    days … in the year before it", its onboarding weeks, read as a year's habit (a seventeenth
+    blind read)."""
+    return year if start is None or start <= until - timedelta(days=365) else f"since it began on {fmt_date(start)}"
+
+
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
     """'Nothing heard for 72 days since the visit of 9 Oct 2026: 1.9× the usual 37 days between
     touches in the year before it, and 5.1× the 14-day cadence; the relationship is going cold.'"""
@@ -434,8 +442,9 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     gap = tl.usual_gap or 1
     last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
+    year = over_year(tl.start, tl.last_heard, "in the year before it") if tl.last_heard else "in the year before it"
     return Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}: {n / gap:.1f}× the usual "
-                  f"{days(round(gap))} between touches in the year before it, and {n / cadence:.1f}× the "
+                  f"{days(round(gap))} between touches {year}, and {n / cadence:.1f}× the "
                   f"{per(cadence)} cadence; the relationship is going cold.", last.source if last else None, "silence")
 
 
@@ -719,7 +728,7 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     if held is not None:
         out.append(held)
     if tl.typical_gap is not None:
-        out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} over the last year."))
+        out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} {over_year(tl.start, as_of)}."))
     late = late_promises(commitments)
     # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah
     # for the staff list", 49 days late, read as false (an account manager's objection).

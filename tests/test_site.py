@@ -498,3 +498,24 @@ def test_the_home_page_says_when_nobody_has_logged_anything_for_weeks(example_ro
     home = text_of((out / "index.html").read_text("utf-8"))
     notice = "Nothing has been logged in this playbook since 19 Nov 2026 (15 days)."
     assert (notice in home) is shown, home[:600]
+
+
+def test_renewals_gone_by_with_nothing_recorded_are_counted_and_listed_first(tmp_path):
+    """A seventeenth blind read, on 20 May: "£146,500 a year renews in the next 180 days", and
+    nothing of eight renewals gone by unrecorded, worth £554,500 (whether they renewed is open)."""
+    out = tmp_path / "site"
+    assert build(REPO, out, date(2027, 5, 20), use_cache=False).ok
+    home = text_of((out / "index.html").read_text())
+    assert ("£146,500 a year renews in the next 180 days. 8 renewals went by with nothing recorded of how they went "
+            "(£554,500 a year): check whether they renewed →") in home
+    page = (out / "renewals.html").read_text()
+    assert "Before them, 8 that went by with nothing recorded of how they went (£554,500 a year)" in text_of(page)
+    start = page.index('<ul class="renewals">')
+    listed = re.findall(r'<time datetime="([\d-]+)">', page[start:page.index("</ul>", start)])
+    assert listed == sorted(listed) and len(listed) == 13 and listed[0] == "2026-12-14"  # Saltmarsh's, first
+    assert "157 days ago, nothing recorded" in page
+    # None gone by yet: no line, and no page while the card shows every renewal.
+    before = tmp_path / "before"
+    assert build(REPO, before, date(2026, 11, 20), use_cache=False).ok
+    assert "nothing recorded" not in (before / "index.html").read_text()
+    assert not (before / "renewals.html").exists()

@@ -262,17 +262,20 @@ class ListViews(Views):
             yield self.deferred(path, "actions.html", make, (title, pager, len(ranked), owners, kinds, dues), chunk)
 
     def renewal_pages(self) -> Iterator[Page]:
-        """Every renewal the home page counts, soonest first, when it shows only some."""
-        found = self.renewal_items()
-        if len(found) <= HOME_DATES_MAX:
+        """Every renewal the home page counts, soonest first, when it shows only some, and those
+        gone by with nothing recorded (`lapsed_items`), first."""
+        coming, lapsed = self.renewal_items(), self.lapsed_items()
+        if len(coming) <= HOME_DATES_MAX and not lapsed:
             return
+        found = lapsed + coming
         pages = Pages(RENEWALS_PAGE, found, renewal_text)
         for n, path, chunk in pages:
             base = base_for(path)
             yield path, "renewals.html", {
                 "page": self.meta(path, "Renewals" if n == 1 else f"Renewals, page {n}", "today"),
-                "renewals": self.renewals(list(chunk), found, base), "renewal_days": HOME_RENEWAL_DAYS,
-                "total": len(found), "pager": pages.pager(n, base, "Pages of renewals"),
+                "renewals": self.renewals(list(chunk), coming, base), "renewal_days": HOME_RENEWAL_DAYS,
+                "total": len(coming), "pager": pages.pager(n, base, "Pages of renewals"),
+                "lapsed": self.renewals([], lapsed, base) | {"count": len(lapsed)},
             }
 
     def key_date_pages(self) -> Iterator[Page]:

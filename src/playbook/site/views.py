@@ -17,6 +17,7 @@ from markupsafe import Markup
 from msgspec.structs import replace
 
 from ..engine.agenda import Entry, ranked as rank_all
+from ..engine.dates import renewal_lapsed
 from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
@@ -287,6 +288,7 @@ class Views:
                           f"{money(r.customer.value, currency)} a year" if r.customer.value else "") for r in worst]
         dates = self.key_date_items()
         renewals = self.renewal_items()
+        lapsed = self.lapsed_items()
         recent = self._recent(HOME_RECENT) if self._recent is not None else latest(self.rels, self.as_of, HOME_RECENT)
         last = recent[0][0].date if recent else None
         gap = (self.as_of - last).days if last is not None else 0
@@ -306,6 +308,10 @@ class Views:
             "stats": stats, "groups": groups, "due_days": HOME_DUE_DAYS, "risks": risks,
             "renewals": self.renewals(renewals[:HOME_DATES_MAX], renewals, base), "renewal_days": HOME_RENEWAL_DAYS,
             "renewals_more": len(renewals) - min(len(renewals), HOME_DATES_MAX), "renewals_href": base + RENEWALS_PAGE,
+            # Gone by with nothing recorded: whether they renewed is open. Left out, the card read
+            # "£146,500 a year renews in the next 180 days" beside eight such renewals worth
+            # £554,500 (a seventeenth blind read); listed first on the renewals page.
+            "lapsed": self.renewals(lapsed, lapsed, base) | {"count": len(lapsed)},
             "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
             "risks_order": "Largest yearly value first, then the least healthy"
             if any(r.customer.value for r in at_risk) else "The least healthy first",
@@ -327,6 +333,11 @@ class Views:
                        and 0 <= (r.customer.renewal - self.as_of).days <= HOME_RENEWAL_DAYS),
                       key=lambda r: (r.customer.renewal, r.customer.name.casefold()))
 
+    def lapsed_items(self) -> list[Relationship]:
+        """Renewals gone by with nothing recorded of how they went (`renewal_lapsed`), oldest first."""
+        return sorted((r for r in self.rels if renewal_lapsed(r.customer, self.as_of)),
+                      key=lambda r: (r.customer.renewal, r.customer.name.casefold()))
+
     def key_date_items(self) -> list[tuple[KeyDate, Relationship]]:
         """Birthdays, anniversaries and renewals in the next HOME_KEY_DATE_DAYS, soonest first."""
         return sorted(((k, r) for r in self.rels for k in r.key_dates if k.days_until <= HOME_KEY_DATE_DAYS),
@@ -340,7 +351,8 @@ class Views:
             "list": [{
                 "customer": Link(r.customer.name, self.site.customer_href(r.customer.slug, base)),
                 "date_iso": r.customer.renewal.isoformat(), "date_label": fmt_date(r.customer.renewal),
-                "when": relative_days((r.customer.renewal - self.as_of).days),
+                "when": relative_days((r.customer.renewal - self.as_of).days)
+                + (", nothing recorded" if r.customer.renewal < self.as_of else ""),
                 "value": money(r.customer.value, currency) if r.customer.value is not None else "",
                 "stage": self.site.stage(r.stage.id, base), "flags": [flag_view(self.site, f) for f in r.flags],
             } for r in shown],

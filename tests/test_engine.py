@@ -1843,6 +1843,33 @@ def test_while_our_touches_go_unanswered_the_anniversary_goes_in_the_next_messag
     assert b.priority == "high" and "unanswered" not in b.why
 
 
+def test_no_line_of_thanks_rides_on_a_late_delivery():
+    """Calder (a seventeenth blind read): "Mark the 3rd anniversary… raise this in the one message
+    that goes next (“Send the revised data retention schedule”)", 217 days late: thanks for three
+    years in the covering note of an apology. It waits on that, and says only that."""
+    since = (AS_OF + timedelta(days=2)).replace(year=AS_OF.year - 3)
+    owed = promise("Send the revised schedule", due=d(60))
+    ours = [touch(n, 0, type="email", direction="out") for n in (30, 20, 10)]
+    c = customer(*[touch(n, 1, commitments=(owed,) if n == 70 else ()) for n in range(400, 60, -30)], *ours,
+                 since=since, cadence=60)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "personal"]
+    assert a.priority == "low" and "unanswered" not in a.why
+    assert a.why.endswith("Low priority while we are late on \u201cSend the revised schedule\u201d, 60 days overdue: "
+                          "see to that first.")
+
+
+def test_a_dormant_accounts_anniversary_is_the_opening_of_its_rekindle():
+    """Pemberton's (a seventeenth blind read): "Mark the 4th anniversary…, belatedly", low while
+    the account is dormant, beside "Rekindle: get back in touch with Alan": one action."""
+    since = (AS_OF - timedelta(days=2)).replace(year=AS_OF.year - 4)
+    c = customer(touch(250, 1), since=since)
+    acts = analyse(c, config(), AS_OF).actions
+    (rekindle,) = acts
+    assert rekindle.title.startswith("Rekindle") and rekindle.priority == "medium"
+    assert rekindle.why.endswith(f"(Also covers \u201cMark the 4th anniversary of working with {c.name}, belatedly "
+                                 f"({fmt_day(since.replace(year=AS_OF.year))})\u201d: the anniversary is an opening for it.)")
+
+
 @pytest.mark.parametrize("renewal_in", [18, 150])
 def test_a_meeting_with_a_quiet_decider_that_is_the_call_or_the_touch_stands_on_its_own(renewal_in):
     """Eighteen days before Calder's renewal, its email to Eleanor, which had taken in the call

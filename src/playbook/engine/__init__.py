@@ -88,15 +88,19 @@ def fold_into_rekindle(found: list[Action]) -> list[Action]:
     "214 days overdue" (Pemberton's)."""
     rekindle = next((a for a in found if a.kind == "reach-out" and a.title.startswith("Rekindle")), None)
     plays = [a for a in found if a.kind == "play" and not a.internal]
-    if rekindle is None or not plays:
+    # So is the anniversary of working together: the opening for it, not a second action "low
+    # while the account is dormant" beside it (Pemberton's, a seventeenth blind read).
+    years = [a for a in found if a.anniversary]
+    if rekindle is None or not (plays or years):
         return found
     # At the priority the team gave its play: Pemberton's win-back note, `priority: low` in
     # playbook.yaml, read Medium on every list as the rekindle (a tenth blind read).
-    priority = min((p.priority for p in plays), key=PRIORITY_RANK.__getitem__)
-    merged = replace(rekindle, why=rekindle.why + "".join(f" (Also covers \u201c{p.title}\u201d.)" for p in plays),
-                     also=rekindle.also + tuple(Reason(p.title, p.source) for p in plays),
+    priority = min((p.priority for p in plays), key=PRIORITY_RANK.__getitem__) if plays else rekindle.priority
+    why = rekindle.why + "".join(f" (Also covers \u201c{p.title}\u201d.)" for p in plays) + "".join(
+        f" (Also covers \u201c{y.title}\u201d: the anniversary is an opening for it.)" for y in years)
+    merged = replace(rekindle, why=why, also=rekindle.also + tuple(Reason(p.title, p.source) for p in (*plays, *years)),
                      also_for=also_for(rekindle, plays), priority=priority)
-    return [merged if a is rekindle else a for a in found if a not in plays]
+    return [merged if a is rekindle else a for a in found if a not in plays and a not in years]
 
 
 def beyond_owners(a: Action, owners: tuple[str, ...]) -> Action:

@@ -337,9 +337,13 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     # The renewal's own conversation with someone else still goes after what we owe, not
     # alongside it: 29 days before Calder's renewal, the email to Eleanor had lost that line
     # once it took in the call, inviting two unanswered emails at once (a fifteenth blind read).
+    # Not one that waits, low, on what we are late on (`personal`): Calder's "Mark the 3rd
+    # anniversary… raise this in the one message that goes next (“Send the revised data retention
+    # schedule”)" put thanks for three years in the covering note of a delivery seven months late
+    # (a seventeenth blind read).
     piled = [a for a in found if not a.internal and a is not carrier
              and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a))
-                  or a.anniversary
+                  or (a.anniversary and not a.waits_on)
                   or (a.renewal_step in ("call", "coverage") and lead is not None
                       and lead.contact and a.contact and a.contact != lead.contact))]
     if not piled:
@@ -387,7 +391,9 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     if customer.status == "ended":
         return []
     out = []
-    waits = f" Low priority while we are late on {owing}: see to that first." if owing else ""
+    # Said once the merges are done (`Action.waits_on`), and so known to wait: no line of thanks
+    # rides on the late delivery it waits on (`not_piled_on`).
+    waits = f"Low priority while we are late on {owing}: see to that first." if owing else ""
     for k in missed:
         if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
             continue
@@ -397,11 +403,12 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             why = f"{k.title} was {when}, and no note since mentions it. Late wishes still count."
         else:
             title = f"Mark the {k.title}, belatedly ({fmt_day(k.date)})"
-            why = f"The {k.title} was {when}, and no note since mentions it. A late note of thanks still counts.{waits}"
+            why = f"The {k.title} was {when}, and no note since mentions it. A late note of thanks still counts."
         out.append(Action(
             kind="personal", title=title, why=why, due=k.date,
             priority="low" if waits and k.contact is None else "medium", contact=k.contact,
             owner=_owner(customer), source=k.source, customer=customer.slug, firm=True,
+            waits_on=waits if k.contact is None else "",
         ))
     for k in dates:
         if k.kind not in ("birthday", "anniversary") or k.days_until > t.personal_days:
@@ -413,12 +420,12 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             why = f"{k.title} is in {days(k.days_until)}." if k.days_until else f"{k.title} is today."
         else:
             title = f"Mark the {k.title} ({fmt_day(k.date)})"
-            why = f"The relationship began {fmt_date(customer.since)}; a note of thanks keeps it personal.{waits}"
+            why = f"The relationship began {fmt_date(customer.since)}; a note of thanks keeps it personal."
         out.append(Action(
             kind="personal", title=title, why=why, due=k.date,
             priority="low" if waits and k.kind == "anniversary" else "high" if k.days_until <= 2 else "medium",
             contact=k.contact, owner=_owner(customer),
-            source=k.source, customer=customer.slug, firm=True,
+            source=k.source, customer=customer.slug, firm=True, waits_on=waits if k.kind == "anniversary" else "",
         ))
     return out
 

@@ -505,9 +505,12 @@ class Views:
     def parked(self, r: Relationship, short: str) -> list[dict[str, Any]]:
         """Parked asks: shelved ideas and standing agreements, never overdue."""
         news = {id(x.ask): x for x in r.arrivals}
+        # Kestrel's read "parked until further notice" directly above "Managed zero-trust access
+        # is available: tell them", the notice come (a seventeenth blind read).
         return [{
             "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
-            "until": f"until {fmt_date(a.until)}" if a.until else "until further notice",
+            "until": f"until {fmt_date(a.until)}" if a.until else
+            "until we could offer it" if id(a) in news else "until further notice",
             "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
         } for a in r.parked_asks]
 

@@ -1057,6 +1057,19 @@ def test_over_a_renewal_gone_by_the_team_s_own_plays_wait_but_what_we_owe_stands
     assert [a.priority for a in ahead if a.title == review.do] == ["medium"]
 
 
+@pytest.mark.parametrize("bad", [True, False])
+def test_after_a_setback_a_renewal_gone_by_is_not_taken_as_renewed(bad):
+    """Northgate (a seventeenth blind read): "Check whether the renewal went through…: a renewal
+    that went through needs no asking", with a tender threatened at the escalation meeting and
+    nothing good since. Then the question is where it stands."""
+    c = customer(*steady_history(until_days_ago=40), touch(30, -2 if bad else 1, type="meeting"), touch(20, 0),
+                 since=LONG_AGO, renewal=d(5), value=20000)
+    (ask,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
+    said = (f" With nothing good since the setback of {fmt_date(d(30))}, do not take it as renewed: ask where it "
+            "stands (whether they have gone elsewhere, or the contract runs on meanwhile).")
+    assert (said in ask.why) is bad
+
+
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     """Dormant took them out of the year's value at risk while nobody knew whether they had
     renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""

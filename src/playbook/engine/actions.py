@@ -460,6 +460,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no asking. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended."
+                # After a setback with nothing good since, no news is no sign it went through:
+                # Northgate's tender threat stood, and the question read as a formality (a
+                # seventeenth blind read).
+                + (f" With nothing good since the setback of {fmt_date(setback)}, do not take it as renewed: "
+                   "ask where it stands (whether they have gone elsewhere, or the contract runs on meanwhile)."
+                   if setback is not None else "")
                 # (Not into a question to whoever buys for them: it is someone else's.)
                 + (f" Take what we owe them into it: {owing}." if owing and buyer is None else ""),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),

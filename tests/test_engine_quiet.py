@@ -647,6 +647,21 @@ def test_the_call_with_a_key_person_about_to_tip_the_account_is_due_before_that_
     assert r.stage.id == "at-risk" and "turning at risk" not in call.why
 
 
+def test_the_meeting_with_a_key_person_names_the_day_the_account_turns_whatever_turns_it():
+    """Kestrel (a check of a seventeenth blind read's fixes): its meeting with Nadia said "Heard
+    from before 26 Jan 2027, they keep the account from turning at risk then", under a stage "at
+    risk if still quiet on 21 Jan". Hearing from her is hearing from them: the first day counts."""
+    ann = [touch(n, 1) for n in range(380, 79, -30)]                        # Ann last heard 80 days ago
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in range(204, 35, -14)]     # Bo every 14 days, till 36 days ago
+    people = (replace(contact("Ann Lee", "CEO", primary=True), decision=("decision maker",)), contact("Bo Chan", "CFO"))
+    c = customer(*ann, *bo, since=LONG_AGO, cadence=14, renewal=AS_OF + timedelta(days=50), contacts=people)
+    stage, day = _turns(c)
+    assert stage == "at-risk" and AS_OF < day < AS_OF + timedelta(days=11)  # before Ann's silence would tip it
+    (meet,) = [a for a in rel(c).actions if a.kind == "renewal" and a.contact == "Ann Lee"]
+    assert f"Heard from before {fmt_date(day)}, they keep the account from turning at risk then." in meet.why
+    assert meet.priority == "high" and meet.due == max(AS_OF, day - timedelta(days=1))
+
+
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():
     """Oakmere, heard from 18 days before, read "at risk from 11 May 2027 unless Freya Lindqvist
     is heard from before then", while its silence alone would put it at risk on 16 Feb (an

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from ..config import Config, Thresholds
-from ..model import Customer, Pause, Playbook
+from ..model import Customer, Interaction, Pause, Playbook
 from . import actions as act
 from .dates import (
     BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
@@ -25,12 +25,12 @@ from .merge import (
 )
 from .owed import debt, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
-from .people import coverage_flag_and_actions, keep_in_touch, present, with_manner
+from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
-from .stage import classify, dormant, key_people_tip, needs_touch, unrepaired_negatives
+from .stage import classify, dormant, key_people_tip, needs_touch, quiet_until, unrepaired_negatives
 from .timeline import timeline, upto
-from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship
+from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship, Timeline
 from .words import fmt_date
 from .workdays import on_working_days
 
@@ -62,6 +62,21 @@ def said_waits(a: Action) -> Action:
 
 #: A meeting with a key person whose silence will put the account at risk this soon is high.
 TIPPING_SOON_DAYS = 14
+
+
+def sooner_tip(tip: tuple[date, tuple[str, ...]] | None, tl: Timeline, items: tuple[Interaction, ...], cadence: int,
+               t: Thresholds, customer: Customer, as_of: date) -> tuple[date, tuple[str, ...]] | None:
+    """The key people's tip (`stage.key_people_tip`), on the day the silence alone turns the
+    account at risk when that comes first: hearing from them is hearing from the customer.
+    Kestrel's meeting with Nadia said "Heard from before 26 Jan 2027, they keep the account
+    from turning at risk then" under a stage "at risk if still quiet on 21 Jan" (a check of a
+    seventeenth blind read's fixes)."""
+    if tip is None or tl.quiet_from is None:
+        return tip
+    quiet = quiet_until(tl, items, cadence, t, customer.renewal, COVERAGE_DAYS)
+    if quiet is not None and quiet[0] == "at-risk" and as_of < quiet[1] < tip[0]:
+        return quiet[1], tip[1]
+    return tip
 
 
 def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, as_of: date) -> list[Action]:
@@ -190,7 +205,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             flags += gaps
             found += meet
             if stage.id != "at-risk":  # (already at risk, it cannot turn so: Calder's read it did)
-                found = tipping_soon(found, key_people_tip(customer, tl, as_of, t), as_of)
+                found = tipping_soon(found, sooner_tip(key_people_tip(customer, tl, as_of, t), tl, items, cadence,
+                                                       t, customer, as_of), as_of)
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])

@@ -718,9 +718,15 @@ def test_a_young_relationships_usual_gap_says_since_when_not_a_year():
     began = d(150)
     quiet = customer(*[touch(k, 1) for k in range(150, 100, -10)], since=began, cadence=30)
     (cold,) = [x for x in rel(quiet).stage.reasons if x.text.startswith("Nothing heard")]
-    assert f"the usual 10 days between touches since it began on {fmt_date(began)}, and" in cold.text
+    assert f"the usual 10 days between touches since the first one, on {fmt_date(began)}, and" in cold.text
     lively = customer(*[touch(k, 1) for k in range(150, 0, -10)], since=began, cadence=30)
-    assert f"Typically in touch every 10 days since it began on {fmt_date(began)}." in \
+    assert f"Usually in touch every 10 days since the first touch, on {fmt_date(began)}." in \
         [x.text for x in rel(lively).stage.reasons]
     old = customer(*[touch(k, 1) for k in range(400, 0, -10)], since=d(400), cadence=30)
-    assert "Typically in touch every 10 days over the last year." in [x.text for x in rel(old).stage.reasons]
+    assert "Usually in touch every 10 days over the last year." in [x.text for x in rel(old).stage.reasons]
+    # The figure a silence is weighed by (`Timeline.usual_gap`), our unanswered emails after the
+    # last touch heard from them left out, as the stage's "going cold" reason leaves them.
+    ours = customer(*[touch(k, 1) for k in range(600, 39, -21)], *[touch(k, 0, type="email", direction="out")
+                                                                   for k in (30, 20, 10)], since=d(600), cadence=60)
+    steady = [x.text for x in rel(ours).stage.reasons if x.text.startswith("Usually in touch")]
+    assert steady == ["Usually in touch every 21 days over the last year."]

@@ -427,12 +427,16 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     return ("at-risk" if stage_id == "dormant" and near else stage_id), day
 
 
-def over_year(start: date | None, until: date, year: str = "over the last year") -> str:
-    """The span a typical gap was taken over: a year, or since the relationship began within it.
-    Loomwork's "every 12 days over the last year", three months in, and Fernhill's "the usual 8
-    days … in the year before it", its onboarding weeks, read as a year's habit (a seventeenth
-    blind read)."""
-    return year if start is None or start <= until - timedelta(days=365) else f"since it began on {fmt_date(start)}"
+def over_year(tl: Timeline, until: date, year: str = "over the last year", which: str = "touch") -> str:
+    """The span a usual gap was taken over: a year, or, for a relationship begun within it, since
+    its first touch. Loomwork's "every 12 days over the last year", three months in, and
+    Fernhill's "the usual 8 days … in the year before it", its onboarding weeks, read as a year's
+    habit; "since it began on 15 Sep" beside "Customer since 6 Oct" read as a contradiction (a
+    seventeenth blind read and its check). `which`: how that touch is called ("one", after
+    "between touches")."""
+    if tl.start is None or tl.first_contact is None or tl.start <= until - timedelta(days=365):
+        return year
+    return f"since the first {which}, on {fmt_date(tl.first_contact)}"
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
@@ -442,7 +446,7 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     gap = tl.usual_gap or 1
     last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
-    year = over_year(tl.start, tl.last_heard, "in the year before it") if tl.last_heard else "in the year before it"
+    year = over_year(tl, tl.last_heard, "in the year before it", "one") if tl.last_heard else "in the year before it"
     return Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}: {n / gap:.1f}× the usual "
                   f"{days(round(gap))} between touches {year}, and {n / cadence:.1f}× the "
                   f"{per(cadence)} cadence; the relationship is going cold.", last.source if last else None, "silence")
@@ -727,8 +731,13 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     out = [heard[0]] if heard is not None else []
     if held is not None:
         out.append(held)
-    if tl.typical_gap is not None:
-        out.append(Reason(f"Typically in touch every {days(round(tl.typical_gap))} {over_year(tl.start, as_of)}."))
+    # The gap the stage weighs a silence by (`Timeline.usual_gap`: between touches heard from them,
+    # up to the last), not one counting our own unanswered emails: Kestrel read "every 18 days"
+    # while steady, then "the usual 21 days" once that silence had it going cold, and Fernhill's
+    # profile gave 8 and 11 days side by side (a check of a seventeenth blind read's fixes).
+    if tl.usual_gap is not None and tl.last_heard is not None:
+        out.append(Reason(f"Usually in touch every {days(round(tl.usual_gap))} "
+                          f"{over_year(tl, tl.last_heard)}."))
     late = late_promises(commitments)
     # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah
     # for the staff list", 49 days late, read as false (an account manager's objection).

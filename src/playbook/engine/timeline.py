@@ -90,7 +90,6 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
     quiet_days = days_since_heard - excused if days_since_heard is not None else None
 
     year_ago = as_of - timedelta(days=365)
-    typical = median_gap(items, as_of)
 
     w = t.growth_window_days
     recent_from = as_of - timedelta(days=w)
@@ -116,7 +115,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         quiet_from=as_of - timedelta(days=quiet_days) if quiet_days is not None else None,
         pause_until=customer.pause.until if excused and customer.pause else None,
         last_good=last_good, gone_badly=sum(1 for i in answered[good:] if went_badly(i)),
-        unanswered=unanswered, start=start, typical_gap=typical,
+        unanswered=unanswered, start=start,
         usual_gap=median_gap(answered, last_heard) if last_heard else None,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
         mood=feel, mood_to=felt_on, mood_count=rated,

@@ -82,11 +82,10 @@ class Timeline(Record):
     """Our outreach since `last_heard` that got no reply (emails and messages out, `answered: no`)."""
     start: date | None
     """When the relationship began: `since`, or the first touch if earlier or unknown."""
-    typical_gap: float | None
-    """Median days between touches over the last year (None with fewer than two)."""
     usual_gap: float | None
-    """The same over the year up to `last_heard`: the rhythm a silence since then breaks, which
-    stays put while the silence lasts (None with fewer than two touches in that year)."""
+    """Median days between the touches heard from them over the year up to `last_heard`: the
+    rhythm a silence since then breaks, which stays put while the silence lasts (None with
+    fewer than two such touches in that year). The one gap the site states."""
     sentiment_recent: float | None
     """Mean sentiment over the growth window (rated touches only)."""
     sentiment_earlier: float | None

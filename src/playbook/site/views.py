@@ -18,6 +18,7 @@ from msgspec.structs import replace
 
 from ..engine.agenda import Entry, ranked as rank_all
 from ..engine.dates import renewal_lapsed
+from ..engine.stage import over_year
 from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
@@ -413,8 +414,10 @@ class Views:
         rhythm = svg.rhythm(touches, self.as_of, r.cadence, began=tl.start)
         rhythm_narrow = svg.rhythm(touches, self.as_of, r.cadence, "narrow", tl.start)
         rhythm_facts = [f"Desired: every {r.cadence} days ({r.cadence_from})."]
-        if tl.typical_gap is not None:
-            rhythm_facts.append(f"Typical gap over the last year: {round(tl.typical_gap)} days.")
+        if tl.usual_gap is not None and tl.last_heard is not None:
+            # The stage's figure (`Timeline.usual_gap`), said the stage's way.
+            rhythm_facts.append(f"Usually in touch every {round(tl.usual_gap)} days "
+                                f"{over_year(tl, tl.last_heard)}.")
         if tl.inbound_recent or tl.outbound_recent:
             rhythm_facts.append(f"They reached out {tl.inbound_recent} of {tl.inbound_recent + tl.outbound_recent} "
                                 "times in the last year.")

@@ -1070,6 +1070,23 @@ def test_after_a_setback_a_renewal_gone_by_is_not_taken_as_renewed(bad):
     assert (said in ask.why) is bad
 
 
+def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it():
+    """Northgate (a check of a seventeenth blind read's fixes): the question took the root-cause
+    report along; the report, and only it, says so; the rest waits on the question."""
+    report = promise("Send the root-cause report", d(190))
+    call = promise("Book the exec call", d(170))
+    c = customer(touch(400, 1), touch(210, 1, summary="Escalation", commitments=(report,)),
+                 touch(200, 1, summary="Follow-up", commitments=(call,)), since=LONG_AGO, cadence=30, renewal=d(30),
+                 value=20000)
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    assert ask.takes is not None and "Take what we owe them into it: \u201cSend the root-cause report\u201d" in ask.why
+    waits = {a.title: a.why[a.why.rindex("("):] for a in r.actions if a.kind == "follow-up"}
+    assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
+                                                   "that question.)",
+                     "Book the exec call": "(Low priority until you know whether they renewed: ask that first.)"}
+
+
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     """Dormant took them out of the year's value at risk while nobody knew whether they had
     renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""
@@ -1080,8 +1097,10 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     assert r.stage.id == "at-risk"
     # One question first, not every late thing of half a year at once.
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
-    assert owed.priority == "low" and owed.why.endswith("(Low priority until you know whether they renewed: ask "
-                                                        "that first.)")
+    # The question takes it along, and it says so (Northgate's root-cause report read "ask that
+    # first" beside "Take what we owe them into it: …", a check of a seventeenth blind read's fixes).
+    assert owed.priority == "low" and owed.why.endswith("(Low priority until you know whether they renewed: it "
+                                                        "goes into that question.)")
     # The question takes it along: asking whether they renewed while we owe them it embarrasses
     # the asker (a blind read of Calder's, its schedule 258 days late).
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]

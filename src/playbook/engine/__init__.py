@@ -23,7 +23,7 @@ from .merge import (
     also_for, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person, with_joiners,
     with_their_ask,
 )
-from .owed import debt, open_asks, open_commitments, parked_asks
+from .owed import debt, debt_source, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
@@ -44,6 +44,10 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
 #: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
 ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
 LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
+#: The same, for what that question takes along (`Action.takes`): Northgate's root-cause report
+#: read "ask that first" beside a question saying "Take what we owe them into it: “Send
+#: root-cause report…”" (a check of a seventeenth blind read's fixes).
+LAPSED_TAKEN = "(Low priority until you know whether they renewed: it goes into that question.)"
 
 
 def demote(a: Action, why: str = ASLEEP) -> Action:
@@ -186,11 +190,12 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
         owing = debt(commitments, asks, as_of, t, customer.dates)
+        owing_at = debt_source(commitments, asks, as_of, t, customer.dates) if owing else None
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes, owing)
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
-                             owing)
+                             owing, owing_at)
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t, commitments)
@@ -215,7 +220,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # renewed first, not every late thing of half a year at once (Brightwell read eight
         # "high"). With a renewal to come, what we owe them stands: it is the way back in
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
-        found = [demote(a, LAPSED_ASLEEP) for a in found]
+        taken = next((a.takes for a in found if a.takes is not None), None)
+        found = [demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
         # review with their CFO, bringing in a second person, a review at the stand-up) wait on

@@ -431,13 +431,14 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
 
 
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
-            currency: str | None = None, setback: date | None = None, owing: str | None = None) -> list[Action]:
+            currency: str | None = None, setback: date | None = None, owing: str | None = None,
+            owing_at: Source | None = None) -> list[Action]:
     """The call before the renewal, with whoever decides it; and, once the date has gone by
     unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
     since began, when the account is at risk for it: the call then comes twice as early.
     `owing`: what we are most late on (`owed.debt`): asking whether they renewed while we owe
     them it embarrasses the asker, so the question takes it along (a blind read: Calder's
-    schedule, 258 days late, waited "low" behind that question)."""
+    schedule, 258 days late, waited "low" behind that question); `owing_at`: its line."""
     out = []
     main = main_contact(customer, tl)
     value = f" (worth {money(customer.value, currency)} a year)" if customer.value else ""
@@ -470,6 +471,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 + (f" Take what we owe them into it: {owing}." if owing and buyer is None else ""),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
+            takes=owing_at if owing and buyer is None else None,
         ))
     ahead = renewal_call_days(customer)
     window = renewal_window(customer, t.renewal_days)

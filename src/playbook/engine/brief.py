@@ -55,7 +55,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     out: list[Reason] = []
     complaints = open_complaints(r)
     items = debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals)
-    owing = [text for text, _ in items]
+    owing = [text for text, *_ in items]
     # An ask the renewal point names first is not brought up again on its own: St Aldhelm's brief
     # said Gareth's question twice, one under the other (a fifteenth blind read's print ran to a
     # second page). The point says whose question it is instead.

@@ -204,8 +204,15 @@ def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, 
     return found[0][0] if found else None
 
 
+def debt_source(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
+                dates: tuple[Event, ...] = ()) -> Source | None:
+    """The line of what we are most late on (`debt`): the promise's, or the ask's."""
+    found = debt_items(open_, asks, as_of, t, dates)
+    return found[0][2] if found else None
+
+
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-               dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[tuple[str, Ask | None]]:
+               dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[tuple[str, Ask | None, Source]]:
     """What we are late enough on for it to weigh, heaviest first: promises more than
     `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
     overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
@@ -220,12 +227,12 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     An ask that something now available answers (`news`) is owed the news: '“Replace the VPN…”,
     asked 187 days ago: tell Finn that Managed zero-trust access is available' (Loomwork's brief
     called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read).
-    Each is said with the ask it is, if one (None for a promise)."""
+    Each is said with the ask it is, if one (None for a promise), and its line."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
     # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
     # in April (a thirteenth blind read).
-    late = sorted(((oc.overdue_days, oc.commitment.text, oc.missed_by(as_of, t.overdue_days) is not None)
-                   for oc in well_late(open_, as_of, t.overdue_days)), key=lambda x: -x[0])
+    late = sorted(((oc.overdue_days, oc.commitment.text, oc.missed_by(as_of, t.overdue_days) is not None,
+                    oc.commitment.source) for oc in well_late(open_, as_of, t.overdue_days)), key=lambda x: -x[0])
     # One that is the same job as an open promise (`promised`) is weighed as that promise: the
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
     same = promised(asks, open_)
@@ -241,6 +248,6 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
             waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell {whom} that {told[id(a)]} is available"
                           if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days", a))
     waits.sort(key=lambda x: -x[0])
-    return ([(f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else ""), None)
-             for n, text, missed in late]
-            + [(text, a) for _, text, a in waits])
+    return ([(f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else ""), None,
+              source) for n, text, missed, source in late]
+            + [(text, a, a.source) for _, text, a in waits])

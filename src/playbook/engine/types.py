@@ -354,6 +354,10 @@ class Action(Record):
     promised_to: str | None = None
     """On a follow-up: the person `why` says it was promised to, by name. Put with whoever asked
     for it (`merge.combine`), it says to tell them too."""
+    takes: Source | None = None
+    """On the question whether a renewal gone by went through: the line of what we owe them that
+    it takes along ("Take what we owe them into it: …", `owed.debt`). That action, low until
+    the question is answered, says it goes into it."""
     for_day: date | None = None
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,
     or the day their side's time to renew must start (a 'paperwork' check): it ranks as a

@@ -316,6 +316,18 @@ def test_a_renewal_gone_by_unrecorded_is_what_the_brief_brings_up():
                          f"renewal, the meeting of {fmt_date(d(380))} with Ann Lee: Renewal for 2026 signed.")
 
 
+def test_after_a_complaint_the_brief_does_not_take_a_renewal_gone_by_as_renewed():
+    """Northgate (a check of a seventeenth blind read's fixes): its action said not to take the
+    renewal as renewed after the escalation; its brief said only "ask only if they do not say",
+    and an invoice raised as routine would have read as their staying."""
+    signed = touch(380, 1, type="meeting", summary="Renewal for 2026 signed")
+    c = customer(signed, touch(20, -2, type="meeting"), since=LONG_AGO, renewal=d(10), value=14200)
+    points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
+    assert points[0].startswith(f"Whether the renewal of {fmt_date(d(10))} (£14,200 a year) went through: nothing "
+                                f"records it. Check our own records before you meet, but with the complaint of "
+                                f"{fmt_date(d(20))} not set right, do not take it as renewed: ask where it stands.")
+
+
 def test_their_lead_time_running_with_nothing_heard_is_what_the_renewal_point_says():
     """St Aldhelm's brief said "The renewal on 31 Mar 2027 (in 16 days)" and nothing of their 8
     weeks of paperwork, begun six weeks before with nothing heard since (an account manager's

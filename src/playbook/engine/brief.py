@@ -111,9 +111,12 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         worth = f" ({money(c.value, currency)} a year)" if c.value else ""
         # Our records before the room: asking a CEO who threatened to tender whether he renewed
         # would embarrass us (a thirteenth blind read of Northgate's brief).
+        # After a complaint not set right, an invoice raised as routine is no sign they stayed: the
+        # action said so and the brief did not (a check of a seventeenth blind read's fixes).
+        then = (f"but with the complaint of {fmt_date(complaints[0].date)} not set right, do not take it as "
+                "renewed: ask where it stands." if complaints else "and ask only if they do not say.")
         out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it. "
-                          "Check our own records before you meet, and ask only if they do not say."
-                          f"{_last_renewal(c, as_of)}", c.at("renewal")))
+                          f"Check our own records before you meet, {then}{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
     # One written with `prepare: 0` is a date to know, not one to get ready for (Northgate's end of

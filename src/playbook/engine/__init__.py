@@ -23,7 +23,7 @@ from .merge import (
     also_for, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person, with_joiners,
     with_their_ask,
 )
-from .owed import debt, debt_source, open_asks, open_commitments, parked_asks
+from .owed import debt_items, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
@@ -189,8 +189,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         sore = bool(unrepaired_negatives(items, as_of, t.repair_days)) or lapsed
         missed = (*(k for k in missed_birthdays(here, as_of) if k.contact in names),
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
-        owing = debt(commitments, asks, as_of, t, customer.dates)
-        owing_at = debt_source(commitments, asks, as_of, t, customer.dates) if owing else None
+        # What we are most late on, and its line (`owed.debt_items`): a note of thanks waits on it,
+        # and the question whether a renewal gone by went through takes it along.
+        owing, _, owing_at = next(iter(debt_items(commitments, asks, as_of, t, customer.dates)), (None, None, None))
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes, owing)
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []

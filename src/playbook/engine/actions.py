@@ -384,7 +384,7 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     """Birthday greetings and anniversaries coming up; `missed`: those of the last days
     (`dates.missed_birthdays`, `dates.missed_anniversary`), for a belated greeting. `notes`:
     the notes that mention one (`dates.greeting_notes`): a greeting a note marks is not
-    suggested again. `owing`: what we are most late on (`owed.debt`): a note of thanks for the
+    suggested again. `owing`: what we are most late on (the first of `owed.debt_items`): a note of thanks for the
     years together waits, low, behind it (Kestrel's "Mark the 2nd anniversary" ranked high
     beside its SOC 2 evidence pack, 111 days waiting: an account manager's objection). A
     person's birthday is theirs, and stays."""
@@ -436,7 +436,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     """The call before the renewal, with whoever decides it; and, once the date has gone by
     unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
     since began, when the account is at risk for it: the call then comes twice as early.
-    `owing`: what we are most late on (`owed.debt`): asking whether they renewed while we owe
+    `owing`: what we are most late on (the first of `owed.debt_items`): asking whether they renewed while we owe
     them it embarrasses the asker, so the question takes it along (a blind read: Calder's
     schedule, 258 days late, waited "low" behind that question); `owing_at`: its line."""
     out = []

@@ -71,7 +71,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # Northgate's brief said to bring up the renewal to a CEO threatening to tender over
         # the outages: with a complaint open, or a promise late enough to put the account at
         # risk (Calder's schedule, 66 days late), the renewal waits on it. So does what we owe
-        # them however the account stands (`owed.debt`, the debt a note of thanks waits on):
+        # them however the account stands (the first of `owed.debt_items`, the debt a note of thanks waits on):
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
         more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
@@ -211,7 +211,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         out.append(Reason(f"Good news to build on ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source))
     # Thanks for five years is no talking point while a complaint is open or nobody knows
     # whether they renewed (as for the anniversary action), nor while we are late on what we
-    # owe them (`owed.debt`, as the action says once it comes): Calder's brief offered its 3rd
+    # owe them (the first of `owed.debt_items`, as the action says once it comes): Calder's brief offered its 3rd
     # anniversary with the retention schedule 211 days late (an account manager's objection).
     # A person's birthday stays.
     sore = bool(complaints) or renewal_lapsed(c, as_of) or bool(owing)

@@ -365,7 +365,7 @@ def named_joiners(actions: list[Action]) -> list[Action]:
     return out
 
 
-#: Where a conversation's title names the renewal (`actions.renewal_call`, `same_person`).
+#: Where a conversation's title names the renewal (`actions.renewal`, `people.coverage_flag_and_actions`).
 _BEFORE_RENEWAL = (" before the renewal", " today: where the renewal")
 
 

@@ -192,23 +192,8 @@ def ask_gone_by(a: Ask, as_of: date, dates: tuple[Event, ...] = ()) -> Occasion 
     return found if found is not None and found.day < as_of else None
 
 
-#: An ask waiting this long for its answer is a debt (`debt`): twice the week it is given.
+#: An ask waiting this long for its answer is a debt (`debt_items`): twice the week it is given.
 ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
-
-
-def debt(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-         dates: tuple[Event, ...] = ()) -> str | None:
-    """What we are most late on (the first of `debt_items`), if anything; a note of thanks for the
-    years together then waits."""
-    found = debt_items(open_, asks, as_of, t, dates)
-    return found[0][0] if found else None
-
-
-def debt_source(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-                dates: tuple[Event, ...] = ()) -> Source | None:
-    """The line of what we are most late on (`debt`): the promise's, or the ask's."""
-    found = debt_items(open_, asks, as_of, t, dates)
-    return found[0][2] if found else None
 
 
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,

@@ -356,7 +356,7 @@ class Action(Record):
     for it (`merge.combine`), it says to tell them too."""
     takes: Source | None = None
     """On the question whether a renewal gone by went through: the line of what we owe them that
-    it takes along ("Take what we owe them into it: …", `owed.debt`). That action, low until
+    it takes along ("Take what we owe them into it: …", the first of `owed.debt_items`). That action, low until
     the question is answered, says it goes into it."""
     for_day: date | None = None
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,

@@ -1857,6 +1857,20 @@ def test_while_our_touches_go_unanswered_our_own_news_goes_in_the_next_message()
     assert "unanswered" not in b.why
 
 
+def test_the_message_that_goes_next_is_none_that_waits_on_another():
+    """Calder on 1 Jul (a check of a seventeenth blind read's fixes): its news for Owen was to go
+    in "the one message that goes next (“Send the revised data retention schedule”)", while the
+    schedule itself, low, went into the question whether they had renewed."""
+    from playbook.engine.actions import next_message
+    from playbook.engine.types import Action
+    base = Action(kind="follow-up", title="Send the schedule", why="Promised.", due=d(200), priority="low",
+                  contact="Ann Lee", owner=None, source=None, customer="x",
+                  waits_on="(Low priority until you know whether they renewed: it goes into that question.)")
+    touch_ = replace(base, kind="reach-out", title="Check in with Ann Lee", due=AS_OF, priority="high", waits_on="")
+    assert next_message([base, touch_]) is touch_
+    assert next_message([base]) is None
+
+
 def test_while_our_touches_go_unanswered_the_anniversary_goes_in_the_next_message():
     """Saltmarsh (a seventh blind read): "Mark the 4th anniversary", high, while our emails about
     its renewal went unanswered. A line of thanks in the message that goes next, low."""

@@ -375,8 +375,12 @@ MESSAGES = ("follow-up", "answer", "reach-out")
 
 def next_message(found: list[Action]) -> Action | None:
     """The message that goes to them next: the first (by priority, then day) of what we owe
-    them (a promise, an answer) and the touch the silence calls for; None when nothing does."""
-    return min((a for a in found if a.kind in MESSAGES and not a.internal), key=Action.sort_key, default=None)
+    them (a promise, an answer) and the touch the silence calls for; None when nothing does. Not
+    one that waits on something else (`Action.waits_on`): Calder's news for Owen was to go with
+    the retention schedule, itself waiting on the question whether they had renewed (a check of
+    a seventeenth blind read's fixes, on 1 Jul)."""
+    return min((a for a in found if a.kind in MESSAGES and not a.internal and not a.waits_on), key=Action.sort_key,
+               default=None)
 
 
 def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, missed: tuple[KeyDate, ...] = (),

@@ -488,3 +488,22 @@ def test_an_anniversary_that_waits_on_what_we_owe_does_not_join_the_renewal_conv
     assert with_renewal([call, waits]) == [call, waits]
     (one,) = with_renewal([call, replace(waits, priority="medium")])
     assert [x.text for x in one.also] == [waits.title]
+
+
+def test_whom_the_renewal_conversation_asks_to_join_is_asked_in_their_own_conversation() -> None:
+    """St Aldhelm's (a seventeenth blind read): "Visit Helen Marsh… ask Anjali to join (Anjali:
+    prefers email)" beside "Email Anjali Desai (budget holder) before the renewal", two asks of
+    her that did not know of each other."""
+    from playbook.engine.merge import invited_in_their_own
+    visit = replace(action("Visit Helen (decision maker) before the renewal on 31 Mar 2027", 0, "high"), kind="renewal",
+                    contact="Helen", renewal_step="coverage", asked_to_join=("Anjali Desai",))
+    email = replace(action("Email Anjali Desai (budget holder) before the renewal on 31 Mar 2027", 5), kind="renewal",
+                    contact="Anjali Desai", renewal_step="coverage", why="Coverage before the renewal.")
+    other = replace(action("Answer Anjali Desai: budget figures", 3), kind="answer", contact="Anjali Desai")
+    one, two, three = invited_in_their_own([visit, email, other])
+    assert (one, three) == (visit, other)
+    assert two.why == ("Coverage before the renewal. In it, ask Anjali to join the visit with Helen too (\u201cVisit "
+                       "Helen (decision maker) before the renewal on 31 Mar 2027\u201d).")
+    # Nothing to join in an email, nor without a conversation of theirs.
+    assert invited_in_their_own([replace(visit, title="Email Helen before the renewal"), email])[1] == email
+    assert invited_in_their_own([visit, other]) == [visit, other]

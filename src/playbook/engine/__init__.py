@@ -20,7 +20,7 @@ from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
 from .merge import (
-    also_for, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person, with_joiners,
+    also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person, with_joiners,
     with_their_ask,
 )
 from .owed import debt_items, open_asks, open_commitments, parked_asks
@@ -233,7 +233,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
     found = same_asker(with_joiners(same_person(same_day(found), as_of, config.holidays), as_of, config.holidays))
-    found = named_joiners(found)
+    found = invited_in_their_own(named_joiners(found))
     found = [said_waits(a) for a in found]
     found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
                                          customer.at("renewal") if customer.renewal else None), customer)

@@ -18,7 +18,7 @@ from msgspec.structs import replace
 
 from ..model import Source
 from .types import PRIORITY_RANK, Action, Reason
-from .words import fmt_date, people
+from .words import first_name, fmt_date, people
 from .workdays import Holidays, working_due
 
 _STOP = frozenset("a an and the to of for on in at with about from by our their them they we us it is be "
@@ -363,6 +363,27 @@ def named_joiners(actions: list[Action]) -> list[Action]:
             a = replace(a, title=a.title.replace(marks[0], f" with {people(names)}{marks[0]}", 1))
         out.append(a)
     return out
+
+
+def invited_in_their_own(actions: list[Action]) -> list[Action]:
+    """Whom a conversation before the renewal asks to join, when a conversation of their own
+    before it stands apart (one who would rather be written to: `with_joiners` leaves theirs on
+    its own), is asked in that one: St Aldhelm's "Visit Helen Marsh… ask Anjali to join (Anjali:
+    prefers email)" stood beside "Email Anjali Desai (budget holder) before the renewal", two
+    asks of her that did not know of each other (a seventeenth blind read)."""
+    out = list(actions)
+    for a in actions:
+        talk = _TALKS.get(a.title.split(" ", 1)[0]) if a.kind == "renewal" else None
+        for n in a.asked_to_join if talk else ():
+            k = next((k for k, b in enumerate(out) if b is not a and b.kind == "renewal" and b.contact == n), None)
+            if k is not None:
+                out[k] = replace(out[k], why=f"{out[k].why} In it, ask {first_name(n)} to join the {talk} with "
+                                             f"{a.contact} too (\u201c{a.title}\u201d).")
+    return out
+
+
+#: The conversations one can join, by the verb their title starts with.
+_TALKS = {"Visit": "visit", "Meet": "meeting", "Call": "call"}
 
 
 #: Where a conversation's title names the renewal (`actions.renewal`, `people.coverage_flag_and_actions`).

@@ -507,3 +507,17 @@ def test_whom_the_renewal_conversation_asks_to_join_is_asked_in_their_own_conver
     # Nothing to join in an email, nor without a conversation of theirs.
     assert invited_in_their_own([replace(visit, title="Email Helen before the renewal"), email])[1] == email
     assert invited_in_their_own([visit, other]) == [visit, other]
+
+
+def test_one_reply_to_a_person_is_led_by_the_ask_whose_answer_helps_whenever_it_comes() -> None:
+    """Northgate (a seventeenth blind read): the service credit, one of Simon's conditions, sat in
+    the "Also covers" of his engineer "through peak… after that, answering it no longer helps",
+    as if it too stopped mattering after peak."""
+    from playbook.engine.merge import same_asker
+    peak = replace(action("Answer Simon: an engineer through peak", 0, "high"), kind="answer", contact="Simon",
+                   why="Asked 6 Nov. Its day, peak's end, is in 29 days: after that, answering it no longer helps.",
+                   helps_until=AS_OF + timedelta(days=29))
+    credit = replace(peak, title="Answer Simon: service credit", why="Asked 6 Nov.", helps_until=None)
+    (one,) = same_asker([peak, credit])
+    assert one.title == credit.title
+    assert one.why == (f"Asked 6 Nov. (Also covers \u201c{peak.title}\u201d: {peak.why})")

@@ -905,7 +905,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             due=due, priority="low" if reopened else
             "high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
-            check=gone is not None, reopened=reopened,
+            check=gone is not None, reopened=reopened, helps_until=ahead.day if ahead is not None else None,
         ))
     return out
 

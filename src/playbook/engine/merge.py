@@ -194,7 +194,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     why = lead.why + "".join(f" (It is the renewal conversation too: {_own_why(a, due)})" if _itself(a, lead)
                              else f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})"
                              if a.renewal_step == "call" or a.kind == "repair"
-                             or (a.kind in ("answer", "follow-up") and (a.check or a.reopened))
+                             or (a.kind in ("answer", "follow-up") and (a.check or a.reopened or a.helps_until))
                              or (a.renewal_step == "coverage" and lead.lead_begun is not None)
                              else f" (Also covers {_titles(a)}.)" for a in others)
     # The person who asked is the one the work is for; one it was promised to hears too:
@@ -403,7 +403,12 @@ def same_asker(actions: list[Action]) -> list[Action]:
     for a in actions:
         if a.kind in ASKED and a.contact and not a.internal:
             by.setdefault(a.contact, []).append(a)
-    merged = {id(g[0]): combine(sorted(g, key=lambda x: (x.due, x.sort_key()))) for g in by.values() if len(g) > 1}
+    # Led by an ask whose answer helps whenever it comes, not by one for a day (`helps_until`):
+    # Northgate's service credit, one of Simon's conditions, sat in the "Also covers" of his
+    # engineer "through peak… after that, answering it no longer helps" (a seventeenth blind read).
+    for g in by.values():
+        g.sort(key=lambda x: (x.due, x.helps_until is not None, x.sort_key()))
+    merged = {id(g[0]): combine(g) for g in by.values() if len(g) > 1}
     if not merged:
         return actions
     gone = {id(a) for g in by.values() if len(g) > 1 for a in g[1:]}

@@ -362,6 +362,10 @@ class Action(Record):
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,
     or the day their side's time to renew must start (a 'paperwork' check): it ranks as a
     customer's day does (`rank`)."""
+    helps_until: date | None = None
+    """On an answer: the day after which answering it no longer helps (Northgate's engineer
+    "through peak"), which `why` says. Said, not ranked by; one reply to the same person is led
+    by an ask without one (`merge.same_asker`)."""
     timing: str = ""
     """The clause of `why` that says when it is due (': the visit is due 3 weeks before then at
     the latest.'), left out when it joins an action due sooner (`merge.combine`): beside that

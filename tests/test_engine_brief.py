@@ -115,6 +115,21 @@ def test_the_brief_leaves_out_team_chores(example_site: Path):
     assert "Simon Hurst's question: Service credit for the October SLA breaches" in points
 
 
+def test_news_behind_a_late_promise_goes_in_its_covering_note():
+    """Calder (a seventeenth blind read): its brief led with "Newly available: Managed zero-trust
+    access" while the retention schedule was 41 days late; its action said to tell them in the
+    schedule's covering note."""
+    from playbook.available import Availability, Available
+    entries = Availability.of((Available("Managed zero-trust access", d(2), ("zero-trust",), 40),))
+    late = promise("Send the revised schedule", d(41))
+    c = customer(touch(400, 1), touch(50, 1, commitments=(late,)), since=LONG_AGO,
+                 asks=(ask("Zero-trust access for contractors", d(38), from_="Bo Chan", line=12),))
+    points = texts(talking_points(analyse(c, replace(config(), available=entries), AS_OF), "£"))
+    assert points[0] == ("Newly available: Managed zero-trust access (since 18 Nov 2026). Bo Chan asked for it on 13 Oct "
+                         "2026: Zero-trust access for contractors. Tell them in the covering note of what we are late on "
+                         "(under Handle with care).")
+
+
 def test_what_they_asked_for_that_has_come_in_is_news_to_bring_up_not_a_question_or_a_parked_idea():
     from playbook.available import Availability, Available
     entries = Availability.of((Available("Managed zero-trust access", d(2), ("zero-trust",), 40),))

@@ -141,8 +141,11 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         when = f" on {fmt_date(x.ask.since)}" if x.ask.since else ""
         # "Newly" only while it is news (GOOD_NEWS_DAYS): seven months on, it is news not yet told.
         fresh = "Newly available" if (as_of - x.on).days <= GOOD_NEWS_DAYS else "Available, and not yet told"
+        # Behind what we are late on, as its action says: Calder's brief led with the zero-trust news
+        # while the retention schedule was 41 days late (a seventeenth blind read).
+        behind = " Tell them in the covering note of what we are late on (under Handle with care)." if late_first else ""
         out.append(Reason(f"{fresh}: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
-                          f"{sentence(x.ask.what)}", x.ask.source))
+                          f"{sentence(x.ask.what)}{behind}", x.ask.source))
     # An ask that a promise of ours answers (one job, merged into one action) is brought up
     # once, as that promise: Calder's brief had Tasha's question under "Bring up" and the
     # schedule it asked for under "We are late on".

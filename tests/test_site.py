@@ -519,3 +519,15 @@ def test_renewals_gone_by_with_nothing_recorded_are_counted_and_listed_first(tmp
     assert build(REPO, before, date(2026, 11, 20), use_cache=False).ok
     assert "nothing recorded" not in (before / "index.html").read_text()
     assert not (before / "renewals.html").exists()
+
+
+def test_asking_how_one_of_their_days_went_is_labelled_by_that_day_not_personal(tmp_path):
+    """Kestrel (a seventeenth blind read): "Ask Joe Whitcombe how it went: Office move to Temple
+    Quay", after our own fixed-price project, read "Personal" on the team's list."""
+    out = tmp_path / "site"
+    assert build(REPO, out, date(2027, 1, 20), use_cache=False).ok
+    for rel in ("customers/kestrel-pay/index.html", "actions.html", "owners/jonas.html"):
+        page = (out / rel).read_text()
+        labels = re.findall(r'<span class="kind">([^<]+)</span>(?:(?!<span class="kind">).)*?Ask Joe Whitcombe how it '
+                            r'went', page, re.S)
+        assert labels == ["Their day"], (rel, labels)

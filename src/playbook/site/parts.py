@@ -37,6 +37,8 @@ KIND_LABELS: dict[str, str] = {
     "repair": "Repair", "broaden": "Broaden", "answer": "Answer", "tell": "Tell", "prepare": "Prepare",
     "play": "Play",
 }
+#: The label of asking how one of their days went (`engine.actions.prepare`, after the day).
+AFTER_DAY_LABEL = "Their day"
 DIRECTION_LABELS: dict[str, str] = {"in": "they reached out", "out": "we reached out"}
 
 
@@ -276,8 +278,12 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
     mine = of is not None and of.slug == a.customer
     return ActionView(
         title=a.title, why=a.why, kind=a.kind, priority=a.priority,
-        # A chase is a to-do waiting on them, not a promise (engine.owed.is_chase).
-        kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else KIND_LABELS.get(a.kind, a.kind),
+        # A chase is a to-do waiting on them, not a promise (engine.owed.is_chase). Asking how one of
+        # their days went is about that day, not a personal touch: Kestrel's "Ask Joe Whitcombe how
+        # it went: Office move", our own fixed-price project, read "Personal" (a seventeenth blind read).
+        kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else
+        AFTER_DAY_LABEL if a.kind == "personal" and a.occasion is not None and a.occasion == a.source else
+        KIND_LABELS.get(a.kind, a.kind),
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
         due_tokens=due_tokens(n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),

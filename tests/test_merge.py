@@ -521,3 +521,28 @@ def test_one_reply_to_a_person_is_led_by_the_ask_whose_answer_helps_whenever_it_
     (one,) = same_asker([peak, credit])
     assert one.title == credit.title
     assert one.why == (f"Asked 6 Nov. (Also covers \u201c{peak.title}\u201d: {peak.why})")
+
+
+def test_a_play_with_them_is_a_conversation_of_their_own_for_whom_the_renewal_asks_to_join() -> None:
+    """St Aldhelm's on 10 Dec (a check of a seventeenth blind read's fixes): "Visit Helen Marsh
+    with Anjali Desai before the renewal" beside the budget-round check-in with Anjali, which
+    had taken in her email before the renewal and never asked her to the visit."""
+    from playbook.engine.merge import invited_in_their_own, named_joiners
+    visit = replace(action("Visit Helen before the renewal on 31 Mar 2027", 0, "high"), kind="renewal",
+                    contact="Helen", renewal_step="coverage", asked_to_join=("Anjali Desai",))
+    check_in = replace(action("Check in before their budget-setting round", 5), kind="play", contact="Anjali Desai",
+                       why="Play.")
+    chore = replace(check_in, title="Review the account at stand-up", internal=True)
+    one, two = invited_in_their_own(named_joiners([visit, check_in]))
+    assert one.title == visit.title
+    assert two.why == f"Play. In it, ask Anjali to join the visit with Helen too (\u201c{visit.title}\u201d)."
+    # A team's chore is no conversation of theirs.
+    assert named_joiners([visit, chore])[0].title == "Visit Helen with Anjali Desai before the renewal on 31 Mar 2027"
+
+
+def test_what_an_action_covers_by_title_is_said_in_one_bracket() -> None:
+    """St Aldhelm's read "(Also covers “Check in…”.) (Also covers “Schedule a value review…”.)"."""
+    lead = replace(action("Email Anjali before the renewal", 0, "high"), why="Coverage.")
+    one = combine([lead, action("Check in before the budget round", 1), action("Schedule a value review", 2)], lead)
+    assert one.why == "Coverage. (Also covers \u201cCheck in before the budget round\u201d and \u201cSchedule a value " \
+                      "review\u201d.)"

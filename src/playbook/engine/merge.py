@@ -191,12 +191,17 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # first (`same_asker`), vanished from the text once that reply joined another action.
     # So does an ask whose day has gone by: Simon's engineer "through peak", covered by his
     # service credit in April, must still say that peak is over.
+    def own(a: Action) -> bool:  # says its own reason, not only its title
+        return (a.renewal_step == "call" or a.kind == "repair"
+                or (a.kind in ("answer", "follow-up") and (a.check or a.reopened or a.helps_until))
+                or (a.renewal_step == "coverage" and lead.lead_begun is not None))
+    # Those named by title only, in one bracket: St Aldhelm's read "(Also covers “Check in…”.)
+    # (Also covers “Schedule a value review…”.)" (a check of a seventeenth blind read's fixes).
+    titled = [a for a in others if not own(a)]
     why = lead.why + "".join(f" (It is the renewal conversation too: {_own_why(a, due)})" if _itself(a, lead)
-                             else f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})"
-                             if a.renewal_step == "call" or a.kind == "repair"
-                             or (a.kind in ("answer", "follow-up") and (a.check or a.reopened or a.helps_until))
-                             or (a.renewal_step == "coverage" and lead.lead_begun is not None)
-                             else f" (Also covers {_titles(a)}.)" for a in others)
+                             else f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})" if own(a)
+                             else f" (Also covers {_listed([_titles(x) for x in titled])}.)" if a is titled[0]
+                             else "" for a in others)
     # The person who asked is the one the work is for; one it was promised to hears too:
     # Brightwell's switches, promised to Karen and asked for by Stefan, read "tell Karen Osei
     # so" on an action with Stefan, and readers could not tell whom to call (blind reads, thrice).
@@ -224,6 +229,11 @@ def _own_why(a: Action, due: date) -> str:
     """What an action merged into another says, without when it is due itself when the merge is
     due sooner (`Action.timing`)."""
     return a.why.replace(a.timing, ".", 1) if a.timing and due < a.due else a.why
+
+
+def _listed(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _titles(a: Action) -> str:
@@ -353,11 +363,12 @@ def named_joiners(actions: list[Action]) -> list[Action]:
     "Meet Dr Tom Adebayo (budget holder) before the renewal" asked Hannah only inside the call
     it had taken in, Brightwell's "Meet Dave Brightwell" Philippa only in its text (blind reads).
     Beside a conversation of their own before it (Philippa's meeting, until `with_joiners` takes
-    it in), not yet: two meetings with her read as one too many."""
+    it in; a team's play with them), not yet: two meetings with her read as one too many."""
     out = []
     for a in actions:
         names = tuple(n for n in a.asked_to_join if n not in a.title and n != a.contact
-                      and not any(b is not a and b.kind == "renewal" and b.contact == n for b in actions))
+                      and not any(b is not a and b.kind in _THEIR_OWN and b.contact == n and not b.internal
+                                  for b in actions))
         marks = [m for m in _BEFORE_RENEWAL if m in a.title]
         if names and marks:
             a = replace(a, title=a.title.replace(marks[0], f" with {people(names)}{marks[0]}", 1))
@@ -375,12 +386,17 @@ def invited_in_their_own(actions: list[Action]) -> list[Action]:
     for a in actions:
         talk = _TALKS.get(a.title.split(" ", 1)[0]) if a.kind == "renewal" else None
         for n in a.asked_to_join if talk else ():
-            k = next((k for k, b in enumerate(out) if b is not a and b.kind == "renewal" and b.contact == n), None)
+            k = next((k for k, b in enumerate(out) if b is not a and b.kind in _THEIR_OWN and b.contact == n
+                      and not b.internal), None)
             if k is not None:
                 out[k] = replace(out[k], why=f"{out[k].why} In it, ask {first_name(n)} to join the {talk} with "
                                              f"{a.contact} too (\u201c{a.title}\u201d).")
     return out
 
+
+#: A conversation of someone's own before the renewal: a meeting with them, or a team's play with
+#: them (St Aldhelm's budget-round check-in with Anjali, which covered her email before it).
+_THEIR_OWN = ("renewal", "play")
 
 #: The conversations one can join, by the verb their title starts with.
 _TALKS = {"Visit": "visit", "Meet": "meeting", "Call": "call"}

@@ -1871,6 +1871,25 @@ def test_the_message_that_goes_next_is_none_that_waits_on_another():
     assert next_message([base]) is None
 
 
+def test_what_waits_on_the_question_whether_they_renewed_is_raised_after_it_in_that_message():
+    """Calder on 1 Jul (a check of a seventeenth blind read's fixes): its news for Owen read "ask
+    that first", then "raise this in the one message that goes next", that message being the
+    question itself: after the question, in the same message."""
+    from playbook.available import Availability, Available
+    entries = Availability.of((Available("Managed zero-trust access", d(2), ("zero-trust",), 40),))
+    late = promise("Send the revised schedule", d(190))
+    ours = [touch(n, 0, type="email", direction="out") for n in (150, 140, 130)]
+    people = (contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CTO"))
+    c = customer(touch(400, 1), touch(200, 1, commitments=(late,)), *ours, since=LONG_AGO, cadence=30, renewal=d(30),
+                 value=20000, contacts=people,
+                 asks=(ask("Zero-trust access for contractors", d(190), from_="Bo Chan", line=12),))
+    acts = analyse(c, replace(config(), available=entries), AS_OF).actions
+    (question,) = [a for a in acts if a.renewal_step == "lapsed"]
+    (tell,) = [a for a in acts if a.kind == "tell"]
+    assert tell.why.endswith(f" Our last 3 touches are unanswered: raise this after that question, in the same message "
+                             f"(\u201c{question.title}\u201d, to Ann Lee), with Bo Chan copied in, not in one of its own.")
+
+
 def test_while_our_touches_go_unanswered_the_anniversary_goes_in_the_next_message():
     """Saltmarsh (a seventh blind read): "Mark the 4th anniversary", high, while our emails about
     its renewal went unanswered. A line of thanks in the message that goes next, low."""

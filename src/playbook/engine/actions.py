@@ -354,6 +354,13 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     def note(a: Action) -> str:
         if lead is None:
             return f"{heads}, not in one of its own."
+        if lead.renewal_step == "lapsed":
+            # That message is the question whether they renewed, which what waits on it ("ask that
+            # first") follows: "ask that first" and "raise this in it" read as a contradiction
+            # (Calder on 1 Jul, a check of a seventeenth blind read's fixes).
+            heads_ = f" Our last {n} touches are unanswered: raise this after that question, in the same message"
+            copied = f", with {a.contact} copied in" if lead.contact and a.contact and a.contact != lead.contact else ""
+            return f"{heads_} (\u201c{lead.title}\u201d, to {lead.contact or 'them'}){copied}, not in one of its own."
         named = f"{heads} (\u201c{lead.title}\u201d"
         if lead.contact and a.contact and a.contact != lead.contact:
             if a.renewal_step in ("call", "coverage"):

@@ -143,7 +143,9 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         fresh = "Newly available" if (as_of - x.on).days <= GOOD_NEWS_DAYS else "Available, and not yet told"
         # Behind what we are late on, as its action says: Calder's brief led with the zero-trust news
         # while the retention schedule was 41 days late (a seventeenth blind read).
-        behind = " Tell them in the covering note of what we are late on (under Handle with care)." if late_first else ""
+        # ("With", not "in its covering note": beside "Say when it will come" there may be no
+        # delivery yet to cover, a check of that fix found.)
+        behind = " Tell them along with what we are late on (under Handle with care), not on its own." if late_first else ""
         out.append(Reason(f"{fresh}: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
                           f"{sentence(x.ask.what)}{behind}", x.ask.source))
     # An ask that a promise of ours answers (one job, merged into one action) is brought up

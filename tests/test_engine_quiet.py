@@ -729,4 +729,5 @@ def test_a_young_relationships_usual_gap_says_since_when_not_a_year():
     ours = customer(*[touch(k, 1) for k in range(600, 39, -21)], *[touch(k, 0, type="email", direction="out")
                                                                    for k in (30, 20, 10)], since=d(600), cadence=60)
     steady = [x.text for x in rel(ours).stage.reasons if x.text.startswith("Usually in touch")]
-    assert steady == ["Usually in touch every 21 days over the last year."]
+    # (Last heard 54 days ago: the year is the one up to then, and says so.)
+    assert steady == [f"Usually in touch every 21 days in the year to {fmt_date(d(54))}."]

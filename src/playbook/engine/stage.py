@@ -427,15 +427,18 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     return ("at-risk" if stage_id == "dormant" and near else stage_id), day
 
 
-def over_year(tl: Timeline, until: date, year: str = "over the last year", which: str = "touch") -> str:
+def over_year(tl: Timeline, until: date, year: str = "", which: str = "touch", as_of: date | None = None) -> str:
     """The span a usual gap was taken over: a year, or, for a relationship begun within it, since
     its first touch. Loomwork's "every 12 days over the last year", three months in, and
     Fernhill's "the usual 8 days … in the year before it", its onboarding weeks, read as a year's
     habit; "since it began on 15 Sep" beside "Customer since 6 Oct" read as a contradiction (a
     seventeenth blind read and its check). `which`: how that touch is called ("one", after
-    "between touches")."""
+    "between touches"). `year`: how the year up to `until` is called; by default "over the last
+    year", or "in the year to 1 Oct 2026" when `until` is over a month before `as_of` (Calder's
+    "every 107 days over the last year" in July stood beside a chart of that year)."""
     if tl.start is None or tl.first_contact is None or tl.start <= until - timedelta(days=365):
-        return year
+        return year or ("over the last year" if as_of is None or (as_of - until).days <= 31
+                        else f"in the year to {fmt_date(until)}")
     return f"since the first {which}, on {fmt_date(tl.first_contact)}"
 
 
@@ -737,7 +740,7 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     # profile gave 8 and 11 days side by side (a check of a seventeenth blind read's fixes).
     if tl.usual_gap is not None and tl.last_heard is not None:
         out.append(Reason(f"Usually in touch every {days(round(tl.usual_gap))} "
-                          f"{over_year(tl, tl.last_heard)}."))
+                          f"{over_year(tl, tl.last_heard, as_of=as_of)}."))
     late = late_promises(commitments)
     # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah
     # for the staff list", 49 days late, read as false (an account manager's objection).

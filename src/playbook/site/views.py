@@ -417,7 +417,7 @@ class Views:
         if tl.usual_gap is not None and tl.last_heard is not None:
             # The stage's figure (`Timeline.usual_gap`), said the stage's way.
             rhythm_facts.append(f"Usually in touch every {round(tl.usual_gap)} days "
-                                f"{over_year(tl, tl.last_heard)}.")
+                                f"{over_year(tl, tl.last_heard, as_of=self.as_of)}.")
         if tl.inbound_recent or tl.outbound_recent:
             rhythm_facts.append(f"They reached out {tl.inbound_recent} of {tl.inbound_recent + tl.outbound_recent} "
                                 "times in the last year.")

@@ -662,6 +662,20 @@ def test_the_meeting_with_a_key_person_names_the_day_the_account_turns_whatever_
     assert meet.priority == "high" and meet.due == max(AS_OF, day - timedelta(days=1))
 
 
+def test_with_two_key_people_quiet_each_conversation_says_both_must_be_heard_from():
+    """St Aldhelm's (a check of a seventeenth blind read's fixes): the visit to Helen and the check-in
+    with Anjali each said "they keep the account from turning at risk", the stage saying both must
+    be heard from."""
+    both = [touch(n, 1, with_=("Ann Lee", "Bo Chan")) for n in range(380, 79, -30)]   # both last heard 80 days ago
+    bo = [touch(n, 1, with_=("Cy Dunn",)) for n in (60, 40, 20)]
+    people = (replace(contact("Ann Lee", "CEO", primary=True), decision=("decision maker",)),
+              replace(contact("Bo Chan", "CFO"), decision=("budget holder",)), contact("Cy Dunn", "Ops"))
+    c = customer(*both, *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50), contacts=people)
+    r = rel(c)
+    (call,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Ann Lee"]
+    assert ", with Bo Chan, they keep the account from turning at risk then." in call.why
+
+
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():
     """Oakmere, heard from 18 days before, read "at risk from 11 May 2027 unless Freya Lindqvist
     is heard from before then", while its silence alone would put it at risk on 16 Feb (an

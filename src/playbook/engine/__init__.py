@@ -31,7 +31,7 @@ from .rank import rank
 from .stage import classify, dormant, key_people_tip, needs_touch, quiet_until, unrepaired_negatives
 from .timeline import timeline, upto
 from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship, Timeline
-from .words import fmt_date
+from .words import fmt_date, people
 from .workdays import on_working_days
 
 #: Key dates are listed up to a year ahead; actions use the shorter thresholds.
@@ -96,8 +96,14 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
     day, names = tip
     # Due before that day: Kestrel's call to Nadia, due 5 Feb, said "heard from before 26 Jan"
     # (a seventh blind read).
-    return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))),
-                    why=f"{a.why} Heard from before {fmt_date(day)}, they keep the account from turning at risk then.")
+    # With another whose silence tips it too, both must be heard from: St Aldhelm's visit to Helen
+    # and check-in with Anjali each said "they keep the account from turning at risk" (a check
+    # of a seventeenth blind read's fixes).
+    def heard(a: Action) -> str:
+        others = tuple(n for n in names if n != a.contact)
+        return f" Heard from before {fmt_date(day)}{f', with {people(others)}' if others else ''}, they keep the " \
+               "account from turning at risk then."
+    return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))), why=a.why + heard(a))
             if a.contact in names and not a.internal and a.kind in ("renewal", "play") else a for a in found]
 
 

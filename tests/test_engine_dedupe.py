@@ -33,7 +33,8 @@ def test_ask_promise_and_play_about_one_thing_are_one_action_with_every_source()
     assert a.kind == "follow-up" and a.due == d(-5) and a.firm               # led by the promise, on its date
     assert a.contact == "Gus Armitage"                                       # the one who asked
     assert sorted(x.source.line for x in a.also) == [14, 30]                 # the ask's and the play's lines
-    assert a.why.count("Also covers") == 2
+    # Both named, in one bracket ("(Also covers “A” and “B”.)").
+    assert a.why.count("Also covers") == 1 and all(f"\u201c{x.text}\u201d" in a.why for x in a.also)
 
 
 def test_the_renewal_is_one_conversation():

@@ -1087,6 +1087,23 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
                      "Book the exec call": "(Low priority until you know whether they renewed: ask that first.)"}
 
 
+def test_the_worst_setback_stays_among_the_reasons_of_a_renewal_gone_by_into_silence():
+    """Northgate on 1 Jul (a check of a seventeenth blind read's fixes): its escalation, a tender
+    threatened, left the stage's reasons once the renewal lapsed into silence, while health still
+    charged it and the brief called it an open complaint."""
+    c = customer(touch(400, 1), touch(210, -2, type="meeting", summary="Escalation: they will tender"),
+                 touch(200, -1, summary="Rollback call"), since=LONG_AGO, cadence=30, renewal=d(30), value=20000)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    texts_ = [x.text for x in r.stage.reasons]
+    assert texts_[0].startswith("The renewal date") and texts_[1].startswith("Nothing heard for 200 days")
+    assert [x.text for x in r.stage.reasons if x.cause == "setback"] == [
+        f"Very negative meeting with Ann Lee on {fmt_date(d(210))} (210 days ago): Escalation: they will tender. "
+        "Nothing positive "
+        "since."]
+    assert any(f.name == "Unrepaired setback" and f.effect < 0 for f in r.health.factors)
+
+
 def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     """Dormant took them out of the year's value at risk while nobody knew whether they had
     renewed: by June the frozen example read £31,000 at risk against £648,300 in April."""

@@ -245,8 +245,11 @@ def asleep_and_owed(customer: Customer, tl: Timeline, items: tuple[Interaction, 
     found = renewal_asleep(customer, tl, items, cadence, as_of, t, paused)
     if not found:
         return found
-    # (Not the silence again: Saltmarsh's read "Nothing heard for 192 days" twice.)
-    return [*found, *broken_promises(commitments, as_of, t),
+    # (Not the silence again: Saltmarsh's read "Nothing heard for 192 days" twice.) The worst bad
+    # touch not set right stays named: Northgate's escalation, its tender threat, left the reasons
+    # once its renewal lapsed into silence, while health still charged it (a check of a
+    # seventeenth blind read's fixes).
+    return [*found, *setbacks(items, as_of, t, 1), *broken_promises(commitments, as_of, t),
             *(stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])]
 
 
@@ -271,6 +274,18 @@ def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, .
             *dormant(tl, items, cadence, t, paused, "but at risk with a renewal to come")]
 
 
+def setbacks(items: tuple[Interaction, ...], as_of: date, t: Thresholds, most: int = 3) -> list[Reason]:
+    """The bad touches not set right (`unrepaired_negatives`), worst first, at most `most`."""
+    out = []
+    for neg in unrepaired_negatives(items, as_of, t.negative_window_days)[:most]:
+        who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
+        when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
+        out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
+                          f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
+                          "setback"))
+    return out
+
+
 def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[OpenCommitment, ...],
             cadence: int, as_of: date, t: Thresholds, customer: Customer | None = None,
             paused: Pause | None = None) -> list[Reason]:
@@ -281,13 +296,8 @@ def at_risk(items: tuple[Interaction, ...], tl: Timeline, commitments: tuple[Ope
     a renewal gone by unrecorded. Each
     names its kind (`Reason.cause`), for the plays that hold for some kinds only."""
     out: list[Reason] = renewal_passed(customer, as_of) if customer is not None else []
-    negatives = unrepaired_negatives(items, as_of, t.negative_window_days)
-    for neg in negatives[:3]:
-        who = f" with {', '.join(neg.with_)}" if neg.with_ else ""
-        when = ago(as_of, neg.date).replace(f" ({fmt_date(neg.date)})", "")
-        out.append(Reason(f"{sentiment_word(neg.sentiment).capitalize()} {neg.type}{who} on {fmt_date(neg.date)}"
-                          f" ({when}): {sentence(neg.summary or 'no summary')} Nothing positive since.", neg.source,
-                          "setback"))
+    negatives = setbacks(items, as_of, t)
+    out += negatives
     broken = broken_promises(commitments, as_of, t)
     out += broken
     n = tl.quiet_days

@@ -1903,8 +1903,10 @@ def test_what_waits_on_the_question_whether_they_renewed_is_raised_after_it_in_t
     acts = analyse(c, replace(config(), available=entries), AS_OF).actions
     (question,) = [a for a in acts if a.renewal_step == "lapsed"]
     (tell,) = [a for a in acts if a.kind == "tell"]
+    # (Named in the question's title, Ann is not named again; and it goes into that question.)
     assert tell.why.endswith(f" Our last 3 touches are unanswered: raise this after that question, in the same message "
-                             f"(\u201c{question.title}\u201d, to Ann Lee), with Bo Chan copied in, not in one of its own.")
+                             f"(\u201c{question.title}\u201d), with Bo Chan copied in, not in one of its own. (Low "
+                             "priority until you know whether they renewed: it goes into that question.)")
 
 
 def test_while_our_touches_go_unanswered_the_anniversary_goes_in_the_next_message():

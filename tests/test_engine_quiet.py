@@ -673,7 +673,8 @@ def test_with_two_key_people_quiet_each_conversation_says_both_must_be_heard_fro
     c = customer(*both, *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50), contacts=people)
     r = rel(c)
     (call,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Ann Lee"]
-    assert ", with Bo Chan, they keep the account from turning at risk then." in call.why
+    assert " If Ann Lee and Bo Chan are both heard from before " in call.why
+    assert call.why.endswith(", the account does not turn at risk then.")
 
 
 def test_within_the_cadence_the_silences_day_is_named_when_it_comes_before_a_key_persons():
@@ -732,7 +733,8 @@ def test_a_young_relationships_usual_gap_says_since_when_not_a_year():
     began = d(150)
     quiet = customer(*[touch(k, 1) for k in range(150, 100, -10)], since=began, cadence=30)
     (cold,) = [x for x in rel(quiet).stage.reasons if x.text.startswith("Nothing heard")]
-    assert f"the usual 10 days between touches since the first one, on {fmt_date(began)}, and" in cold.text
+    # (From the first touch to the last heard from them: the span ends too.)
+    assert f"the usual 10 days between touches from {fmt_date(began)} to {fmt_date(d(110))}, and" in cold.text
     lively = customer(*[touch(k, 1) for k in range(150, 0, -10)], since=began, cadence=30)
     assert f"Usually in touch every 10 days since the first touch, on {fmt_date(began)}." in \
         [x.text for x in rel(lively).stage.reasons]
@@ -745,3 +747,10 @@ def test_a_young_relationships_usual_gap_says_since_when_not_a_year():
     steady = [x.text for x in rel(ours).stage.reasons if x.text.startswith("Usually in touch")]
     # (Last heard 54 days ago: the year is the one up to then, and says so.)
     assert steady == [f"Usually in touch every 21 days in the year to {fmt_date(d(54))}."]
+
+
+def test_a_usual_gap_of_a_half_day_rounds_up_as_every_other_does():
+    """A check of a seventeenth blind read's fixes: medians of 54.5 and 52.5 days read 54 and 52,
+    of 51.5 days 52 (`round` takes halves to the even one)."""
+    from playbook.engine.words import half_up
+    assert [half_up(x) for x in (54.5, 52.5, 51.5, 51.4, 0.5)] == [55, 53, 52, 51, 1]

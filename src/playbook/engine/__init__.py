@@ -43,11 +43,7 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
 
 #: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
 ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
-LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
-#: The same, for what that question takes along (`Action.takes`): Northgate's root-cause report
-#: read "ask that first" beside a question saying "Take what we owe them into it: “Send
-#: root-cause report…”" (a check of a seventeenth blind read's fixes).
-LAPSED_TAKEN = "(Low priority until you know whether they renewed: it goes into that question.)"
+LAPSED_ASLEEP, LAPSED_TAKEN = act.LAPSED_ASLEEP, act.LAPSED_TAKEN
 
 
 def demote(a: Action, why: str = ASLEEP) -> Action:
@@ -101,8 +97,10 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
     # of a seventeenth blind read's fixes).
     def heard(a: Action) -> str:
         others = tuple(n for n in names if n != a.contact)
-        return f" Heard from before {fmt_date(day)}{f', with {people(others)}' if others else ''}, they keep the " \
-               "account from turning at risk then."
+        if not others:
+            return f" Heard from before {fmt_date(day)}, they keep the account from turning at risk then."
+        return (f" If {people((a.contact, *others), 4)} are {'both' if len(others) == 1 else 'all'} heard from before "
+                f"{fmt_date(day)}, the account does not turn at risk then.")
     return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))), why=a.why + heard(a))
             if a.contact in names and not a.internal and a.kind in ("renewal", "play") else a for a in found]
 
@@ -240,9 +238,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
     found = same_asker(with_joiners(same_person(same_day(found), as_of, config.holidays), as_of, config.holidays))
     found = invited_in_their_own(named_joiners(found))
-    found = [said_waits(a) for a in found]
-    found = with_manner(act.not_piled_on(act.fold_reach_out(found, as_of), tl,
-                                         customer.at("renewal") if customer.renewal else None), customer)
+    # What each waits on is said once not_piled_on knows which message it rides on (`LAPSED_TAKEN`).
+    found = act.not_piled_on(act.fold_reach_out(found, as_of), tl, customer.at("renewal") if customer.renewal else None)
+    found = with_manner([said_waits(a) for a in found], customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
     found = on_working_days(found, config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

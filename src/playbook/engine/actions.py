@@ -355,12 +355,13 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
         if lead is None:
             return f"{heads}, not in one of its own."
         if lead.renewal_step == "lapsed":
-            # That message is the question whether they renewed, which what waits on it ("ask that
-            # first") follows: "ask that first" and "raise this in it" read as a contradiction
-            # (Calder on 1 Jul, a check of a seventeenth blind read's fixes).
+            # That message is the question whether they renewed: what waits on it goes into it
+            # (`LAPSED_TAKEN`), after it. "Ask that first" beside "raise this in it" read as a
+            # contradiction (Calder on 1 Jul, a check of a seventeenth blind read's fixes).
             heads_ = f" Our last {n} touches are unanswered: raise this after that question, in the same message"
+            to = f", to {lead.contact}" if lead.contact and lead.contact not in lead.title else ""
             copied = f", with {a.contact} copied in" if lead.contact and a.contact and a.contact != lead.contact else ""
-            return f"{heads_} (\u201c{lead.title}\u201d, to {lead.contact or 'them'}){copied}, not in one of its own."
+            return f"{heads_} (\u201c{lead.title}\u201d{to}){copied}, not in one of its own."
         named = f"{heads} (\u201c{lead.title}\u201d"
         if lead.contact and a.contact and a.contact != lead.contact:
             if a.renewal_step in ("call", "coverage"):
@@ -371,9 +372,21 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}
-    # The anniversary goes in that message: a line of thanks in it, not a task of its own.
-    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.anniversary else {}))
+    # The anniversary goes in that message: a line of thanks in it, not a task of its own. What
+    # waits on the question whether they renewed, riding on that question, goes into it.
+    taken = {"waits_on": LAPSED_TAKEN} if lead.renewal_step == "lapsed" else {}
+    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.anniversary else {}),
+                    **(taken if a.waits_on == LAPSED_ASLEEP else {}))
             if id(a) in ids else a for a in found]
+
+
+#: Why the rest waits on an account silent so long that its renewal went by unrecorded
+#: (`engine.analyse`); and what the question whether they renewed takes along (`Action.takes`),
+#: or carries while our touches go unanswered (`not_piled_on`): Northgate's root-cause report
+#: read "ask that first" beside a question saying "Take what we owe them into it: “Send
+#: root-cause report…”" (a check of a seventeenth blind read's fixes).
+LAPSED_ASLEEP = "(Low priority until you know whether they renewed: ask that first.)"
+LAPSED_TAKEN = "(Low priority until you know whether they renewed: it goes into that question.)"
 
 
 #: What goes to them anyway while our touches go unanswered: what we owe them, and the touch.

@@ -23,7 +23,9 @@ from .pause import outside_pause, pause_text, paused_part, quiet_since
 from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
-from .words import ago, count, day_list, days, fmt_date, money, people, per, sentence, sentiment_word, weeks_or_days
+from .words import (
+    ago, count, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, weeks_or_days,
+)
 
 
 def unrepaired_negatives(items: tuple[Interaction, ...], as_of: date, window: int) -> list[Interaction]:
@@ -437,19 +439,23 @@ def quiet_until(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: T
     return ("at-risk" if stage_id == "dormant" and near else stage_id), day
 
 
-def over_year(tl: Timeline, until: date, year: str = "", which: str = "touch", as_of: date | None = None) -> str:
-    """The span a usual gap was taken over: a year, or, for a relationship begun within it, since
-    its first touch. Loomwork's "every 12 days over the last year", three months in, and
-    Fernhill's "the usual 8 days … in the year before it", its onboarding weeks, read as a year's
-    habit; "since it began on 15 Sep" beside "Customer since 6 Oct" read as a contradiction (a
-    seventeenth blind read and its check). `which`: how that touch is called ("one", after
-    "between touches"). `year`: how the year up to `until` is called; by default "over the last
-    year", or "in the year to 1 Oct 2026" when `until` is over a month before `as_of` (Calder's
-    "every 107 days over the last year" in July stood beside a chart of that year)."""
+def over_year(tl: Timeline, until: date, year: str = "", as_of: date | None = None) -> str:
+    """The span a usual gap was taken over, up to `until` (the last touch heard from them): a
+    year, or, for a relationship begun within it, since its first touch. Loomwork's "every 12
+    days over the last year", three months in, and Fernhill's "the usual 8 days … in the year
+    before it", its onboarding weeks, read as a year's habit; "since it began on 15 Sep" beside
+    "Customer since 6 Oct" read as a contradiction (a seventeenth blind read and its check).
+    `year`: how that year is called; by default "over the last year", or "in the year to 1 Oct
+    2026" when `until` is over a month before `as_of` (Calder's "every 107 days over the last
+    year" in July stood beside a chart of that year). Without `as_of`, `until` is taken as long
+    past (a silence is being weighed)."""
+    stale = as_of is None or (as_of - until).days > 31
     if tl.start is None or tl.first_contact is None or tl.start <= until - timedelta(days=365):
-        return year or ("over the last year" if as_of is None or (as_of - until).days <= 31
-                        else f"in the year to {fmt_date(until)}")
-    return f"since the first {which}, on {fmt_date(tl.first_contact)}"
+        return year or (f"in the year to {fmt_date(until)}" if stale else "over the last year")
+    # A young account's span ends too, at `until`: Fernhill's "every 8 days since the first touch,
+    # on 22 Sep 2026" stood, in July, beside 253 days of silence (a check of that fix).
+    return f"from {fmt_date(tl.first_contact)} to {fmt_date(until)}" if stale else \
+        f"since the first touch, on {fmt_date(tl.first_contact)}"
 
 
 def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> Reason:
@@ -459,9 +465,9 @@ def cold_reason(tl: Timeline, items: tuple[Interaction, ...], cadence: int) -> R
     gap = tl.usual_gap or 1
     last = _last_heard(tl, items)
     what = f"the {last.type} of {fmt_date(last.date)}" if last else "the start of the relationship"
-    year = over_year(tl, tl.last_heard, "in the year before it", "one") if tl.last_heard else "in the year before it"
+    year = over_year(tl, tl.last_heard, "in the year before it") if tl.last_heard else "in the year before it"
     return Reason(f"Nothing heard for {days(n)} since {quiet_since(tl, what)}: {n / gap:.1f}× the usual "
-                  f"{days(round(gap))} between touches {year}, and {n / cadence:.1f}× the "
+                  f"{days(half_up(gap))} between touches {year}, and {n / cadence:.1f}× the "
                   f"{per(cadence)} cadence; the relationship is going cold.", last.source if last else None, "silence")
 
 
@@ -749,7 +755,7 @@ def steady(tl: Timeline, items: tuple[Interaction, ...], cadence: int, t: Thresh
     # while steady, then "the usual 21 days" once that silence had it going cold, and Fernhill's
     # profile gave 8 and 11 days side by side (a check of a seventeenth blind read's fixes).
     if tl.usual_gap is not None and tl.last_heard is not None:
-        out.append(Reason(f"Usually in touch every {days(round(tl.usual_gap))} "
+        out.append(Reason(f"Usually in touch every {days(half_up(tl.usual_gap))} "
                           f"{over_year(tl, tl.last_heard, as_of=as_of)}."))
     late = late_promises(commitments)
     # A to-do chasing them is no promise, but "no overdue promise" beside Fernhill's "Chase Sarah

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import re
 from datetime import date
 
@@ -99,6 +101,12 @@ def day_list(days_: list[date]) -> str:
 def count(n: int, one: str, many: str) -> str:
     """'1 touch', '3 touches', '1 person', '2 people'."""
     return f"{n} {one if n == 1 else many}"
+
+
+def half_up(x: float) -> int:
+    """The nearest whole number, halves up: a median of 54.5 days reads 55, as 51.5 reads 52
+    (`round` takes halves to the even one)."""
+    return math.floor(x + 0.5)
 
 
 def people(names: tuple[str, ...], shown: int = 2) -> str:

@@ -24,7 +24,7 @@ from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
 from ..engine.owed import ask_gone_by, back_from_parking, is_chase, waiting_since
-from ..engine.words import days, fmt_date, money, weeks_or_days
+from ..engine.words import days, fmt_date, half_up, money, weeks_or_days
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
     ASKS_PAGE, CUSTOMERS_PAGE, TEAM_CALENDAR, brief_page, contact_ids, customer_page,
@@ -416,7 +416,7 @@ class Views:
         rhythm_facts = [f"Desired: every {r.cadence} days ({r.cadence_from})."]
         if tl.usual_gap is not None and tl.last_heard is not None:
             # The stage's figure (`Timeline.usual_gap`), said the stage's way.
-            rhythm_facts.append(f"Usually in touch every {round(tl.usual_gap)} days "
+            rhythm_facts.append(f"Usually in touch every {half_up(tl.usual_gap)} days "
                                 f"{over_year(tl, tl.last_heard, as_of=self.as_of)}.")
         if tl.inbound_recent or tl.outbound_recent:
             rhythm_facts.append(f"They reached out {tl.inbound_recent} of {tl.inbound_recent + tl.outbound_recent} "

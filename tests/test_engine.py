@@ -2044,3 +2044,20 @@ def test_the_renewal_is_talked_through_as_the_last_one_was_unless_they_say_how(l
     c = customer(talk, *steady_history(), since=LONG_AGO, renewal=AS_OF + timedelta(days=20), contacts=people)
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert call.title == f"{verb} Ann Lee before the renewal on {fmt_date(AS_OF + timedelta(days=20))}"
+
+
+def test_with_no_message_going_next_what_is_ours_to_raise_still_waits_for_one():
+    """The 10,000-customer book (CI, f14716b): with our touches unanswered and no message going
+    next (all that we owe waits on something else), piling on read the next message's step and
+    failed: `not_piled_on` raised AttributeError on None."""
+    from types import SimpleNamespace
+    from playbook.engine.actions import LAPSED_ASLEEP, not_piled_on
+    from playbook.engine.types import Action
+    news = Action(kind="tell", title="Tell Ann Lee: X is available", why="It came in.", due=AS_OF, priority="low",
+                  contact="Ann Lee", owner=None, source=None, customer="x", waits_on=LAPSED_ASLEEP)
+    owed = replace(news, kind="follow-up", title="Send the schedule", why="Promised.")
+    quiet = SimpleNamespace(one_sided=True, unanswered=(1, 2, 3))
+    (a, b) = not_piled_on([news, owed], quiet)
+    assert a.why == "It came in. Our last 3 touches are unanswered: raise this in the one message that goes next, not " \
+                    "in one of its own." and a.waits_on == LAPSED_ASLEEP
+    assert b == owed

@@ -13,6 +13,7 @@ from msgspec.structs import replace
 from ..config import Config, Thresholds
 from ..model import Customer, Interaction, Pause, Playbook
 from . import actions as act
+from .actions import LAPSED_ASLEEP, LAPSED_TAKEN
 from .dates import (
     BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
 )
@@ -20,8 +21,8 @@ from .demand import arrivals
 from .health import health as compute_health
 from .history import history, opportunities_then, stage_at
 from .merge import (
-    also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person, with_joiners,
-    with_their_ask,
+    also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person,
+    with_joiners, with_their_ask,
 )
 from .owed import debt_items, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
@@ -41,9 +42,8 @@ __all__ = ["analyse", "analyse_all", "team_actions", "stage_at", "open_commitmen
            "Relationship", "Action"]
 
 
-#: Why the rest waits on a dormant account, and on one silent as long whose renewal has gone by.
+#: Why the rest waits on a dormant account (on one as silent whose renewal has gone by: `actions.LAPSED_ASLEEP`).
 ASLEEP = "(Low priority while the account is dormant: rekindle it first.)"
-LAPSED_ASLEEP, LAPSED_TAKEN = act.LAPSED_ASLEEP, act.LAPSED_TAKEN
 
 
 def demote(a: Action, why: str = ASLEEP) -> Action:

@@ -145,7 +145,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # while the retention schedule was 41 days late (a seventeenth blind read).
         # ("With", not "in its covering note": beside "Say when it will come" there may be no
         # delivery yet to cover, a check of that fix found.)
-        behind = " Tell them along with what we are late on (under Handle with care), not on its own." if late_first else ""
+        behind = (" Tell them along with what we are late on (under Handle with care), not on its own."
+                  if late_first else "")
         out.append(Reason(f"{fresh}: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
                           f"{sentence(x.ask.what)}{behind}", x.ask.source))
     # An ask that a promise of ours answers (one job, merged into one action) is brought up

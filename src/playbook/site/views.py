@@ -312,7 +312,7 @@ class Views:
             # Gone by with nothing recorded: whether they renewed is open. Left out, the card read
             # "£146,500 a year renews in the next 180 days" beside eight such renewals worth
             # £554,500 (a seventeenth blind read); listed first on the renewals page.
-            "lapsed": self.renewals(lapsed, lapsed, base) | {"count": len(lapsed)},
+            "lapsed": self.renewals([], lapsed, base) | {"count": len(lapsed)},  # (counted, not listed here)
             "risks_more": len(at_risk) - len(risks), "risks_href": base + stage_page("at-risk"),
             "risks_order": "Largest yearly value first, then the least healthy"
             if any(r.customer.value for r in at_risk) else "The least healthy first",

@@ -65,6 +65,18 @@ def test_site_shows_last_change_and_git_authors(repo):
     assert page.count("(from git)") == 1
 
 
+def test_a_change_after_the_day_the_site_is_built_for_says_so(repo):
+    """A site built `--as-of` a past day shows the notes up to it, but git's last change as it
+    is: that change is said to come after the site's day, not shown as if from before it."""
+    assert main(["build", str(repo), "--quiet", "--as-of", "2026-11-15"]) == 0
+    page = (repo / "site/customers/acme/index.html").read_text()
+    assert ("Files last changed (git): <time datetime=\"2026-11-16\">16 Nov 2026</time> by Bo Outsider, "
+            "after 15 Nov 2026, the day this site is built for</span>") in page
+    assert main(["build", str(repo), "--quiet", "--as-of", "2026-11-16"]) == 0
+    page = (repo / "site/customers/acme/index.html").read_text()
+    assert "by Bo Outsider</span>" in page and "the day this site is built for" not in page
+
+
 def test_since_lists_changes_after_a_commit_or_date(repo):
     first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
     assert main(["build", str(repo), "--quiet", "--since", first[:8]]) == 0

@@ -185,12 +185,15 @@ class Site:
         return tuple(sorted({h for h in handles if h in order}, key=order.__getitem__))
 
     def last_change(self, c: Customer) -> dict[str, str] | None:
-        """When the customer's files last changed in git, and by whom."""
+        """When the customer's files last changed in git, and by whom. `after`: the day the site
+        is built for, when that change came later (a site built `--as-of` a past day read "Files
+        last changed (git): 5 Dec 2026" on 25 Nov, as if from the future: a blind read)."""
         change = self.git.last_change([c.source.path] + [i.source.path for i in c.interactions])
         if change is None:
             return None
         return {"date": fmt_date(change.date), "date_iso": change.date.isoformat(), "author": change.author,
-                "subject": change.subject, "commit": change.commit[:10]}
+                "subject": change.subject, "commit": change.commit[:10],
+                "after": fmt_date(self.as_of) if change.date > self.as_of else ""}
 
     def changes(self, base: str) -> list[dict[str, Any]] | None:
         """Commits after `since` (a date or a commit), newest first, with the customers they touched."""

@@ -69,3 +69,16 @@ def test_a_new_customers_page_shades_nothing_before_it_began(example_site):
     assert ">began</text>" in wide and "since the relationship began on 22 Sep 2026" in wide
     old = (example_site / "customers/brightwell-precision/index.html").read_text("utf-8")  # since 2020
     assert 'class="began"' not in old
+
+
+@pytest.mark.parametrize("inbound,outbound,said", [
+    # Ashby's profile read "They reached out 0 of 1 times in the last year".
+    (0, 1, "The one touch in the last year that says who reached out was ours."),
+    (1, 0, "The one touch in the last year that says who reached out was theirs."),
+    (0, 3, "All 3 touches in the last year that say who reached out were ours."),
+    (2, 0, "Both touches in the last year that say who reached out were theirs."),
+    (4, 6, "They reached out 4 of 10 times in the last year."),
+])
+def test_who_reached_out_reads_as_a_count_a_person_would_say(inbound, outbound, said):
+    from playbook.site.views import who_reached_out
+    assert who_reached_out(inbound, outbound) == said

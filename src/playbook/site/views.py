@@ -419,8 +419,7 @@ class Views:
             rhythm_facts.append(f"Usually in touch every {half_up(tl.usual_gap)} days "
                                 f"{over_year(tl, tl.last_heard, as_of=self.as_of)}.")
         if tl.inbound_recent or tl.outbound_recent:
-            rhythm_facts.append(f"They reached out {tl.inbound_recent} of {tl.inbound_recent + tl.outbound_recent} "
-                                "times in the last year.")
+            rhythm_facts.append(who_reached_out(tl.inbound_recent, tl.outbound_recent))
         return path, "customer.html", {
             "page": self.meta(path, c.name, "customers", f"{c.name}: {r.stage.label}"),
             "c": self.customer_head(r, base),
@@ -578,6 +577,18 @@ def latest(rels: list[Relationship], as_of: date, n: int) -> list[tuple[Interact
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
+
+
+def who_reached_out(inbound: int, outbound: int) -> str:
+    """Who came to whom in the last year's touches that say so (`direction`): Ashby's profile
+    read "They reached out 0 of 1 times in the last year"."""
+    total = inbound + outbound
+    if total == 1:
+        return f"The one touch in the last year that says who reached out was {'theirs' if inbound else 'ours'}."
+    if not inbound or not outbound:
+        every = "Both" if total == 2 else f"All {total}"
+        return f"{every} touches in the last year that say who reached out were {'theirs' if inbound else 'ours'}."
+    return f"They reached out {inbound} of {total} times in the last year."
 
 
 def long_date(d: date) -> str:

@@ -1057,6 +1057,24 @@ def test_over_a_renewal_gone_by_the_team_s_own_plays_wait_but_what_we_owe_stands
     assert [a.priority for a in ahead if a.title == review.do] == ["medium"]
 
 
+def test_over_a_renewal_gone_by_the_team_s_own_plays_are_due_with_the_question():
+    """St Aldhelm's on 10 Apr: "Check in before their budget-setting round", merged into the
+    email to Anjali until the renewal, came back after it 128 days overdue from the day the
+    play first applied. Waiting on the question, it is due when the question is; what we owe
+    them keeps its own day."""
+    review = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None, line=3,
+                  days_since_contact=40)
+    late = promise("Send the root-cause report", d(80))
+    c = customer(*steady_history(until_days_ago=100), touch(90, 1, commitments=(late,)), since=LONG_AGO, cadence=30,
+                 renewal=d(10))
+    acts = analyse(c, Config(plays=(review,)), AS_OF).actions
+    (ask,) = [a for a in acts if a.renewal_step == "lapsed"]
+    (play,) = [a for a in acts if a.title == review.do]
+    assert ask.due == d(9) and play.due == ask.due and play.priority == "low"
+    assert "It has applied since" in play.why  # since when it has applied is still said
+    assert [a.due for a in acts if a.kind == "follow-up"] == [d(80)]
+
+
 @pytest.mark.parametrize("bad", [True, False])
 def test_after_a_setback_a_renewal_gone_by_is_not_taken_as_renewed(bad):
     """Northgate (a seventeenth blind read): "Check whether the renewal went through…: a renewal

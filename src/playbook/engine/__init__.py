@@ -55,6 +55,19 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
     return replace(a, priority="low", waits_on=why)
 
 
+def after_the_question(found: list[Action]) -> list[Action]:
+    """The team's own initiatives (a play, bringing in a second person) that wait on the question
+    whether a renewal gone by went through are due when it is, not before: St Aldhelm's "Check
+    in before their budget-setting round", merged into the email to Anjali until the renewal,
+    came back after it "128 days overdue" from the day the play first applied, and counted
+    among the home page's overdue. What we owe them keeps its day: that lateness is theirs."""
+    question = next((a for a in found if a.renewal_step == "lapsed"), None)
+    if question is None:
+        return found
+    return [replace(a, due=question.due) if a.kind in ("play", "broaden") and a.waits_on and a.due < question.due
+            else a for a in found]
+
+
 def said_waits(a: Action) -> Action:
     """`why` with what it waits on (`Action.waits_on`), once the merges are done (called once)."""
     return replace(a, why=f"{a.why} {a.waits_on}") if a.waits_on else a
@@ -226,13 +239,14 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # "high"). With a renewal to come, what we owe them stands: it is the way back in
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         taken = next((a.takes for a in found if a.takes is not None), None)
-        found = [demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
+        found = after_the_question([demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP)
+                                    for a in found])
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
         # review with their CFO, bringing in a second person, a review at the stand-up) wait on
         # whether they renewed, as they do over a longer silence. Northgate's read medium, and
         # high, beside St Aldhelm's low (account managers' objections).
-        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
+        found = after_the_question([demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found])
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)

@@ -662,6 +662,30 @@ def test_the_meeting_with_a_key_person_names_the_day_the_account_turns_whatever_
     assert meet.priority == "high" and meet.due == max(AS_OF, day - timedelta(days=1))
 
 
+@pytest.mark.parametrize("after", [0, 1, 9])
+def test_once_the_account_has_turned_the_meeting_stays_due_before_that_day(after):
+    """Kestrel (noticed in a check): its meeting with Nadia, "due 20 Jan" while the silence
+    would turn the account at risk on the 21st, read "due 5 Feb" the day after it had: a day
+    moving later as the account got worse. It stays due the day before, and says why."""
+    ann = [touch(n, 1) for n in range(380, 79, -30)]                        # Ann last heard 80 days ago
+    bo = [touch(n, 1, with_=("Bo Chan",)) for n in range(204, 35, -14)]     # Bo every 14 days, till 36 days ago
+    people = (replace(contact("Ann Lee", "CEO", primary=True), decision=("decision maker",)), contact("Bo Chan", "CFO"))
+    c = customer(*ann, *bo, since=LONG_AGO, cadence=14, renewal=AS_OF + timedelta(days=50), contacts=people)
+    _, day = _turns(c)
+    on = day + timedelta(days=after)
+    r = analyse(c, config(), on)
+    assert r.stage.id == "at-risk"
+    (meet,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Ann Lee"]
+    assert meet.due == day - timedelta(days=1)
+    assert f" It was due before {fmt_date(day)}, when the account turned at risk." in meet.why
+    assert "turning at risk then" not in meet.why
+    # At risk for something else the day before (a bad meeting), it did not turn that day: the
+    # meeting keeps its own day (after the setback, now).
+    sour = replace(c, interactions=(*c.interactions, touch(40, -2, type="meeting", with_=("Bo Chan",))))
+    (meet,) = [a for a in analyse(sour, config(), on).actions if a.kind == "renewal" and a.contact == "Ann Lee"]
+    assert meet.due >= day and "when the account turned at risk" not in meet.why
+
+
 def test_with_two_key_people_quiet_each_conversation_says_both_must_be_heard_from():
     """St Aldhelm's (a check of a seventeenth blind read's fixes): the visit to Helen and the check-in
     with Anjali each said "they keep the account from turning at risk", the stage saying both must

@@ -16,10 +16,11 @@ from . import actions as act
 from .actions import LAPSED_ASLEEP, LAPSED_TAKEN
 from .dates import (
     BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
+    renewal_window,
 )
 from .demand import arrivals
 from .health import health as compute_health
-from .history import history, opportunities_then, stage_at
+from .history import history, known_then, opportunities_then, stage_at
 from .merge import (
     also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person,
     with_joiners, with_their_ask,
@@ -29,7 +30,9 @@ from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
-from .stage import classify, dormant, key_people_tip, needs_touch, quiet_until, unrepaired_negatives
+from .stage import (
+    classify, dormant, key_people_days, key_people_tip, needs_touch, quiet_until, unrepaired_negatives,
+)
 from .timeline import timeline, upto
 from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship, Timeline
 from .words import fmt_date, people
@@ -116,6 +119,60 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
                 f"{fmt_date(day)}, the account does not turn at risk then.")
     return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))), why=a.why + heard(a))
             if a.contact in names and not a.internal and a.kind in ("renewal", "play") else a for a in found]
+
+
+def tip_gone_by(customer: Customer, config: Config, pause_from: date | None, tl: Timeline,
+                items: tuple[Interaction, ...], cadence: int, as_of: date, until: date) -> tuple[date, tuple[str, ...]] | None:
+    """The key people's tip (`sooner_tip`) that has come, on an account it turned at risk before
+    a renewal still ahead, by `until`: the day it turned, and whose conversation was due before
+    it, as `tipping_soon` said the day before (replayed from what was known then)."""
+    t = config.thresholds
+    if customer.renewal is None or customer.renewal < as_of:
+        return None
+    days = {day for day, _ in key_people_days(customer, tl, as_of, t) if day <= min(as_of, until)}
+    quiet = quiet_until(tl, items, cadence, t, customer.renewal, COVERAGE_DAYS) if tl.quiet_from is not None else None
+    if quiet is not None and quiet[0] == "at-risk" and quiet[1] <= min(as_of, until):
+        days.add(quiet[1])
+    for day in sorted(days):
+        before = day - timedelta(days=1)
+        then = known_then(customer, before)
+        if then is None or stage_at(customer, config, before, pause_from) == "at-risk":
+            continue  # at risk already: it did not turn then
+        tl_then = timeline(then, before, t)
+        tip = sooner_tip(key_people_tip(then, tl_then, before, t), tl_then, upto(then, before), cadence, t, then,
+                         before)
+        if tip is not None and tip[0] == day:
+            return tip
+    return None
+
+
+def due_before_tip(found: list[Action], customer: Customer, config: Config, pause_from: date | None, tl: Timeline,
+                   items: tuple[Interaction, ...], cadence: int, as_of: date) -> list[Action]:
+    """What `tipping_soon` made due before the day the account would turn at risk stays due
+    then once it has (`tip_gone_by`), and says so: the conversation before the renewal with
+    those people, as it stood the day before. Kestrel's meeting with Nadia, "due 20 Jan" while
+    the account would turn at risk on the 21st, read "due 5 Feb" the day after it had: a day
+    moving later as the account got worse. Not the call that came only with the renewal's
+    run-up, opening that very day, nor a play (one for an account at risk began with it):
+    neither was there to be due before it."""
+    talks = [a for a in found if a.kind == "renewal" and a.renewal_step in ("call", "coverage") and a.contact
+             and not a.internal]
+    r = customer.renewal
+    # Looked for only where a conversation could be moved (the replay costs a past day's stage).
+    tip = tip_gone_by(customer, config, pause_from, tl, items, cadence, as_of, max(a.due for a in talks)) \
+        if talks and r is not None else None
+    if tip is None or r is None:
+        return found
+    day, names = tip
+    before = day - timedelta(days=1)
+
+    def there(a: Action) -> bool:
+        if a.renewal_step == "coverage":
+            return (r - before).days <= COVERAGE_DAYS
+        return before >= r - timedelta(days=renewal_window(customer, config.thresholds.renewal_days))
+    moved = {id(a) for a in talks if a.contact in names and a.due >= day and there(a)}
+    return [replace(a, due=before, why=f"{a.why} It was due before {fmt_date(day)}, when the account turned at risk.")
+            if id(a) in moved else a for a in found]
 
 
 def fold_into_rekindle(found: list[Action]) -> list[Action]:
@@ -230,6 +287,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
             if stage.id != "at-risk":  # (already at risk, it cannot turn so: Calder's read it did)
                 found = tipping_soon(found, sooner_tip(key_people_tip(customer, tl, as_of, t), tl, items, cadence,
                                                        t, customer, as_of), as_of)
+            else:
+                found = due_before_tip(found, customer, config, pause_from, tl, items, cadence, as_of)
     found += keep_in_touch(customer, tl, dates, as_of, t)
     if stage.id == "dormant":
         found = fold_into_rekindle([demote(a) for a in found])

@@ -686,20 +686,27 @@ def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds)
     return (found[0], people(found[1], 4)) if found is not None else None
 
 
-def key_people_tip(customer: Customer, tl: Timeline, as_of: date,
-                   t: Thresholds) -> tuple[date, tuple[str, ...]] | None:
-    """`key_person_tip`'s day, with the people whose silence tips it then, by name."""
+def key_people_days(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[tuple[date, str]]:
+    """Each key person's day (`key_person_tip`), up to the renewal, come or to come: deciders
+    first. None once the renewal has gone by."""
     r = customer.renewal
     if r is None or customer.status == "ended" or r < as_of:
-        return None
+        return []
     opens = r - timedelta(days=renewal_window(customer, t.renewal_days))
     last = {e.name: e.last_touch for e in tl.contacts}
     found: list[tuple[date, str]] = []
     for c in key_people(customer, as_of):   # deciders first: a tie names them in that order
         seen = last.get(c.name)
         day = max(opens, seen + timedelta(days=t.stakeholder_days + 1)) if seen else opens
-        if as_of < day <= r:
+        if day <= r:
             found.append((day, c.name))
+    return found
+
+
+def key_people_tip(customer: Customer, tl: Timeline, as_of: date,
+                   t: Thresholds) -> tuple[date, tuple[str, ...]] | None:
+    """`key_person_tip`'s day, with the people whose silence tips it then, by name."""
+    found = [(day, name) for day, name in key_people_days(customer, tl, as_of, t) if as_of < day]
     if not found:
         return None
     first = min(day for day, _ in found)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -1481,7 +1482,31 @@ def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
     assert analyse(c, config(), AS_OF - timedelta(days=30)).health.score >= 50
     low = Play(name="Low", do="Review", within=5, priority=None, health_below=50)
     (a,) = [a for a in analyse(c, Config(plays=(low,)), AS_OF).actions if a.kind == "play"]
-    assert a.why.endswith(f"It has applied since {fmt_date(d(10))}.")
+    # With the health it had then, as it has fallen since (`plays.as_it_was`).
+    then = analyse(c, config(), d(10)).health.score
+    assert then != analyse(c, config(), AS_OF).health.score
+    assert a.why.endswith(f"It has applied since {fmt_date(d(10))} (then health {then}).")
+
+
+def test_a_play_that_held_for_another_stage_says_what_held_then():
+    """Northgate (a nineteenth blind read): "stage is at risk; health 0 is below 40. It has applied
+    since 3 Sep 2026" read as at risk since 3 Sep, two weeks before its first outage. The play
+    holds for steady too, and then the account was steady with a health of 38."""
+    c = customer(*steady_history(until_days_ago=130), touch(120, 1), touch(20, -2, type="meeting"),
+                 since=LONG_AGO, cadence=30)
+    low = Play(name="Low health review", do="Review account health", within=5, priority="high", internal=True,
+               stages=("at-risk", "steady"), health_below=40)
+    r = analyse(c, Config(plays=(low,)), AS_OF)
+    assert r.stage.id == "at-risk"
+    (a,) = [a for a in r.actions if a.kind == "play"]
+    (day,) = re.findall(r"It has applied since (\d+ \w+ \d{4})", a.why)
+    then = analyse(c, config(), datetime.strptime(day, "%d %b %Y").date())
+    assert then.stage.id == "steady" and datetime.strptime(day, "%d %b %Y").date() < d(20)
+    assert a.why.endswith(f"It has applied since {day} (then steady, health {then.health.score}).")
+    # Held as it stands now since that day (stage and health alike), nothing more is said.
+    same = Play(name="Low", do="Review", within=5, priority=None, stages=("at-risk",))
+    (b,) = [x for x in analyse(c, Config(plays=(same,)), AS_OF).actions if x.kind == "play"]
+    assert "It has applied since " in b.why and "(then" not in b.why
 
 
 @pytest.mark.parametrize("last_touch, since, at_least", [

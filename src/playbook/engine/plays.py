@@ -42,7 +42,7 @@ def open_on(o: Opportunity, day: date) -> bool:
 
 def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health: Health,
              as_of: date, paused: bool = False,
-             since: Callable[[Play, date | None], date] | None = None) -> Action | None:
+             since: Callable[[Play, date | None], Since] | None = None) -> Action | None:
     """The play's action when every condition holds, else None; `why` lists the conditions met.
     While the customer's pause is in force their silence is agreed, so `days_since_contact`
     never holds.
@@ -154,12 +154,15 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     start = max(held) if held else None
     looked = since is not None and bool(play.stages or play.at_risk_for or play.health_below is not None
                                         or play.no_open_opportunity)
+    then = ""
     if looked:
-        start = since(play, start)
+        assert since is not None
+        start, was = since(play, start)
+        then = as_it_was(play, was, stage, health)
     # Only a look back that ran out without a dated condition to stop it gives "at least".
     at_least = looked and not held and start is not None and (as_of - start).days >= LOOK_BACK_DAYS
     when = "" if start is None else " It applies from today." if start >= as_of else \
-        f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}."
+        f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}{then}."
     start = start or as_of
     due = start + timedelta(days=play.within)
     owner = customer.owners[0] if customer.owners else None
@@ -187,11 +190,38 @@ def run_plays(plays: tuple[Play, ...], customer: Customer, tl: Timeline, stage: 
     return [a for a in (evaluate(p, customer, tl, stage, health, as_of, paused, since) for p in plays) if a]
 
 
+#: Since when a play has applied (`play_since`), with the stage and health on that day (None
+#: when not looked at: the day is as_of, or the look back ran out).
+Since = tuple[date, tuple[Stage, Health] | None]
+
+
 def play_since(play: Play, customer: Customer, config: Config, as_of: date, pause_from: date | None,
-               lower: date | None) -> date:
+               lower: date | None) -> Since:
     """The first day of the run up to as_of on which the play's conditions all held (`lower`:
-    the day its dated conditions all came to hold, if any: it cannot have held before)."""
+    the day its dated conditions all came to hold, if any: it cannot have held before), with
+    the stage and health on that day."""
+    seen: dict[date, tuple[Stage, Health]] = {}
+
     def holds(day: date) -> bool:
         state = state_at(customer, config, day, pause_from)
-        return state is not None and evaluate(play, customer, state[0], state[1], state[2], day, state[3]) is not None
-    return first_day(holds, as_of, lower)
+        if state is None or evaluate(play, customer, state[0], state[1], state[2], day, state[3]) is None:
+            return False
+        seen[day] = (state[1], state[2])
+        return True
+    day = first_day(holds, as_of, lower)
+    return day, seen.get(day)
+
+
+def as_it_was(play: Play, was: tuple[Stage, Health] | None, stage: Stage, health: Health) -> str:
+    """' (then steady, health 38)': what the play's conditions stood at on the day it first
+    applied, when not as they stand now. Northgate's "stage is at risk; health 0 is below 40.
+    It has applied since 3 Sep 2026" read as at risk since 3 Sep, two weeks before its first
+    outage: the play holds for steady too, and then its health was 38 (a nineteenth blind read)."""
+    if was is None:
+        return ""
+    parts = []
+    if (play.stages or play.at_risk_for) and was[0].id != stage.id:
+        parts.append(was[0].label.lower())
+    if play.health_below is not None and was[1].score != health.score:
+        parts.append(f"health {was[1].score}")
+    return f" (then {', '.join(parts)})" if parts else ""

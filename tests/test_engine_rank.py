@@ -215,7 +215,7 @@ def test_work_for_new_business_worth_more_than_the_contract_is_weighed_by_it():
 def test_reasons_name_the_stakes_with_their_points():
     c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
     (a,) = rank([action(due=d(7), priority="high")], c, AT_RISK, AS_OF, "£")
-    assert a.score_reasons == ("a promise we made (+25)", "its rule's urgency: high (+15)", "£142,000 a year (+26)",
+    assert a.score_reasons == ("a promise we made (+25)", "its urgency: high (+15)", "£142,000 a year (+26)",
                                "renewal in 56 days (+14)", "7 days overdue (+5)", "the account is at risk (+15)")
     assert a.score == 100
 
@@ -319,3 +319,19 @@ def test_ranked_actions_keep_the_invariant_order():
                          asks=(ask("A", d(30)), ask("B", d(2)))), config(), AS_OF)
     keys = [a.sort_key() for a in r.actions]
     assert keys == sorted(keys) and all(a.score_reasons for a in r.actions)
+
+
+def test_the_urgency_a_score_counts_is_the_actions_not_said_to_be_the_rules():
+    """A nineteenth blind read: "its rule's urgency: high (+15)" on St Aldhelm's budget-round
+    play, `priority: low` in playbook.yaml (raised as the account was about to turn at risk), and
+    "its rule's urgency: low (−15)" on Northgate's review, set high (waiting on whether they
+    renewed), read as the team's own setting changed. Each says the action's urgency, and one
+    lowered while it waits says so."""
+    a = replace(action("play", priority="low"),
+                waits_on="(Low priority until you know whether they renewed: ask that first.)")
+    c = customer()
+    (ranked,) = rank([a], c, STEADY, AS_OF)
+    assert "its urgency: low, while it waits (−15)" in ranked.score_reasons
+    (plain,) = rank([replace(a, waits_on="", priority="high")], c, STEADY, AS_OF)
+    assert "its urgency: high (+15)" in plain.score_reasons
+    assert not any("rule's" in x for x in ranked.score_reasons + plain.score_reasons)

@@ -111,7 +111,12 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     elif a.reopened:
         points, what = REOPENED_POINTS
     out.append((points, what))
-    out.append((URGENCY_POINTS[a.priority], f"its rule's urgency: {a.priority}"))
+    # Its urgency as the engine left it, which the reason above explains: "its rule's urgency:
+    # high" on a play playbook.yaml set low (raised as the account was about to turn at risk),
+    # and "low" on a chore set high (waiting on whether they renewed), read as the team's own
+    # setting changed (a nineteenth blind read).
+    out.append((URGENCY_POINTS[a.priority], f"its urgency: {a.priority}, while it waits" if a.waits_on and
+                a.priority == "low" else f"its urgency: {a.priority}"))
     live = customer.status != "ended"  # an ended account has nothing at stake any more
     opp = new_business(a, customer) if live else None
     if opp is not None and opp.value and opp.value > (customer.value or 0) and opp.value > 1000:

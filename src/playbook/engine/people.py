@@ -266,11 +266,15 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
         if (due - as_of).days <= t.personal_days:
             # Marlow's Lewis and Bill were to be reached at the addresses of the firm they had left
             # (an eleventh blind read).
+            # A phone on file is the way to ask: Marlow's said to find Bill an address, his mobile
+            # on the same profile (a nineteenth blind read).
             stayed = min(here.contacts, key=lambda o: not o.primary, default=None)
-            ask = f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
-            old = (f" Their email on file is at {customer.name}, which they have left: find one that reaches them "
-                   f"now{ask}, and put it in customer.yaml." if c.left and c.left <= as_of and work_email(customer, c)
-                   else "")
+            ask = f" (or ask {stayed.name}, still there)" if c.phone and stayed is not None else \
+                f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
+            find = f"try the phone on file ({c.phone}) and ask for one that reaches them now{ask}" if c.phone \
+                else f"find one that reaches them now{ask}"
+            old = (f" Their email on file is at {customer.name}, which they have left: {find}, and put it in "
+                   "customer.yaml." if c.left and c.left <= as_of and work_email(customer, c) else "")
             out.append(Action(
                 kind="personal", title=f"Keep in touch with {c.name}",
                 why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "

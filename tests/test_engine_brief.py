@@ -426,3 +426,15 @@ def test_the_renewal_point_on_its_day_says_today():
     c = customer(touch(400, 1), touch(5, 1), since=LONG_AGO, value=14_200, renewal=AS_OF)
     (point,) = [p for p in texts(talking_points(analyse(c, config(), AS_OF), "£")) if p.startswith("The renewal on")]
     assert point.startswith(f"The renewal on {fmt_date(AS_OF)} (today), £14,200 a year.")
+
+
+def test_the_brief_says_what_goes_ahead_during_a_pause_is_to_be_kept_to(example_root: Path, tmp_path: Path):
+    """Ashby's brief on 15 Feb put "Call Mark Ellery before the renewal… Renewal (worth £31,000 a
+    year) in 44 days." above "Do not chase" (a nineteenth blind read): the profile's "keep to
+    this, nothing more" was cut with the rest of the reason."""
+    from datetime import date
+    from playbook.build import build
+    assert build(example_root, tmp_path / "site", as_of=date(2027, 2, 15), use_cache=False).ok
+    todo = text_of(section((tmp_path / "site/customers/ashby-fold-council/brief.html").read_text("utf-8"), "b-next"))
+    assert ("Renewal (worth £31,000 a year) in 44 days. (They asked for a pause until 1 Apr 2027: keep to this, "
+            "nothing more.)") in todo

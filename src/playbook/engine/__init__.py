@@ -217,8 +217,8 @@ def defer(a: Action, paused: Pause) -> Action:
     the pause Mark Ellery asked for, read as if nothing held us back (an account manager's
     objection)."""
     if a.kind in HELD_TO:
-        return replace(a, why=f"{a.why} (They asked for a pause until {fmt_date(paused.until)}: keep to this, "
-                              "nothing more.)")
+        held = f"(They asked for a pause until {fmt_date(paused.until)}: keep to this, nothing more.)"
+        return replace(a, why=f"{a.why} {held}", held=held)
     if a.kind not in CHASING or a.due >= paused.until:
         return a
     return replace(a, due=paused.until, priority="low",

@@ -371,6 +371,11 @@ class Action(Record):
     the latest.'), left out when it joins an action due sooner (`merge.combine`): beside that
     action's day it read as a contradiction (St Aldhelm's visit, "50 days overdue", a tenth
     blind read)."""
+    held: str = ""
+    """What goes ahead during a pause they asked for says so ('(They asked for a pause until 1
+    Apr 2027: keep to this, nothing more.)', the end of `why`): the brief, which shows only the
+    first sentence of `why`, says it too. Ashby's put "Call Mark Ellery before the renewal" above
+    "Do not chase" (a nineteenth blind read)."""
 
     @property
     def anniversary(self) -> bool:

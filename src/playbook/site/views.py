@@ -543,9 +543,10 @@ class Views:
             # The brief is for the meeting: the team's own chores stay on the profile.
             # Each with its first sentence of why: the rest (what it also covers, how they like to
             # be reached) is on the profile and under 'Handle with care'.
-            "actions": [replace(v, why=first_sentence(v.why))
-                        for v in (action_view(self.site, a, base, short, r.customer)
-                                  for a in outward[:BRIEF_ACTIONS])],
+            # And, during a pause they asked for, that it is to be kept to (`Action.held`).
+            "actions": [replace(action_view(self.site, a, base, short, r.customer),
+                                why=f"{first_sentence(a.why)} {a.held}" if a.held else first_sentence(a.why))
+                        for a in outward[:BRIEF_ACTIONS]],
             "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
             # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.
             "points": [reason_view(self.site, x, short)

@@ -363,10 +363,19 @@ def test_a_revised_contract_is_not_the_same_job_as_reviewing_contact_details() -
 def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and_plays_into_it() -> None:
     """Brightwell (an eleventh blind read): the meeting with Dave before the renewal asked Philippa
     to join, beside a value review with her and a meeting with her before the renewal: one
-    annual review, as the last two were. Only once that conversation is due within a week."""
+    annual review, as the last two were. Only once that conversation is due within a week, or
+    within a month with hers already late (a nineteenth blind read: "Meet Philippa…, 60 days
+    overdue" beside "Meet Dave…, due in 8 days")."""
     from playbook.engine.merge import named_joiners, with_joiners
     talk = replace(action("Meet Dave before the renewal", 20, "high"), kind="renewal", contact="Dave",
                    renewal_step="coverage", joiners=("Philippa",), due=AS_OF + timedelta(days=20))
+    # Nothing of hers late: a week before.
+    ahead = replace(action("Meet Philippa (budget holder) before the renewal", 0), kind="renewal", contact="Philippa",
+                    renewal_step="coverage", due=AS_OF + timedelta(days=15))
+    assert with_joiners([talk, ahead], AS_OF + timedelta(days=12)) == [talk, ahead]
+    assert len(with_joiners([talk, ahead], AS_OF + timedelta(days=13))) == 1
+    # Hers late: a month before.
+    talk = replace(talk, due=AS_OF + timedelta(days=43))
     review = replace(action("Schedule a value review with finance", 0), kind="play", contact="Philippa",
                      due=AS_OF - timedelta(days=90))
     meet = replace(action("Meet Philippa (budget holder) before the renewal", 0), kind="renewal", contact="Philippa",
@@ -378,6 +387,8 @@ def test_those_the_renewal_conversation_asks_to_join_bring_their_own_meeting_and
     assert with_joiners(found, AS_OF) == found
     assert with_joiners(found, AS_OF + timedelta(days=12)) == found
     (one, *rest) = named_joiners(with_joiners(found, AS_OF + timedelta(days=13)))
+    assert with_joiners([talk, replace(review, due=AS_OF + timedelta(days=14))], AS_OF + timedelta(days=13)) == \
+        [talk, replace(review, due=AS_OF + timedelta(days=14))]   # (not late yet: not until a week before)
     # Who comes is in the title (`named_joiners`, once nothing of hers stands apart), and it is
     # due when the first of it was, which it says (a check of this fix: "Meet Dave" gave no sign
     # Philippa was to be there, nor that her review was late).

@@ -113,6 +113,9 @@ def merge_similar(actions: list[Action], renewal_passed: bool = False, as_of: da
 #: An ask back from parking due before the renewal conversation joins it only once that is due
 #: within this many days (`with_renewal`).
 JOIN_SOON_DAYS = 7
+#: The renewal conversation takes in a late conversation of those it asks to join (`with_joiners`)
+#: from this many days before it is due.
+JOIN_LATE_DAYS = 30
 
 
 def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None) -> list[Action]:
@@ -326,16 +329,23 @@ def same_person(actions: list[Action], as_of: date | None = None, holidays: Holi
 def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) -> list[Action]:
     """Those the renewal conversation asks to join (`Action.joiners`): their own meeting before
     the renewal and the team's plays with them join it once it is due within JOIN_SOON_DAYS
-    (or late), named in its title, due when the first of it was. Brightwell's meeting with Dave
+    (or late; within JOIN_LATE_DAYS when one of theirs is late already), named in its title, due when the first of it was. Brightwell's meeting with Dave
     asked Philippa to join, beside a value review with her and a meeting with her before the
     renewal: one annual review, as the last two were (an eleventh blind read). Before then,
     each stands on its own day."""
-    talk = next((a for a in actions if a.kind == "renewal" and a.joiners and (a.due - as_of).days <= JOIN_SOON_DAYS),
-                None)
+    def joins(a: Action, talk: Action) -> bool:
+        return a is not talk and a.contact in talk.joiners and not a.internal \
+            and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "coverage"))
+
+    # Sooner while a conversation of theirs is already late: Brightwell's read "Meet Philippa
+    # Rowe (budget holder) before the renewal, 60 days overdue" beside "Meet Dave Brightwell…,
+    # due in 8 days", two meetings where the last two renewals were one (a nineteenth blind read).
+    talk = next((a for a in actions if a.kind == "renewal" and a.joiners and (
+        (a.due - as_of).days <= JOIN_SOON_DAYS
+        or ((a.due - as_of).days <= JOIN_LATE_DAYS and any(b.due < as_of and joins(b, a) for b in actions)))), None)
     if talk is None:
         return actions
-    joining = [a for a in actions if a is not talk and a.contact in talk.joiners and not a.internal
-               and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "coverage"))]
+    joining = [a for a in actions if joins(a, talk)]
     if not joining:
         return actions
     merged = combine(sorted([talk, *joining], key=Action.sort_key), talk)

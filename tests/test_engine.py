@@ -1535,6 +1535,27 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
     assert a.why.endswith(f"It has applied since {fmt_date(d(380))}.")
 
 
+def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
+    """Westmarch (a nineteenth blind read): "Check in before their budget-setting round" with Dr
+    Tom Adebayo said nothing of his Geochemistry quote, 42 days late. What was promised to them
+    by name comes first: the training promised to Kasia in a visit he was at is the "1 more"."""
+    cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
+               no_touch_with_role=RoleGap("cfo", 120))
+    quote = promise("Send the quote for the lab", d(150))
+    training = promise("Run the admin training with Cy", d(170))
+    c = customer(*steady_history(), touch(200, 1, with_=("Bo Chan", "Cy Dunn"), commitments=(training,)),
+                 touch(180, 1, with_=("Bo Chan",), commitments=(quote,)), since=LONG_AGO,
+                 contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"), contact("Cy Dunn")))
+    (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert a.contact == "Bo Chan"
+    assert a.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 150 days late "
+                          "and 1 more.")
+    # Nothing owed to them: nothing said.
+    (b,) = [a for a in analyse(replace(c, interactions=tuple(i for i in c.interactions if not i.commitments)), Config(plays=(cfo,)), AS_OF).actions
+            if a.kind == "play"]
+    assert "First deliver" not in b.why
+
+
 @pytest.mark.parametrize("met_by, owner", [("tomas", "tomas"), (None, "maya")])
 def test_a_play_about_a_person_goes_to_whoever_met_them_last(met_by, owner):
     """Brightwell's value review with finance went to the account's owner, where every meeting

@@ -278,8 +278,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
         found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)
         found += act.tell(here, news, tl, as_of, config.holidays, commitments)
-        found += run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None,
-                           lambda play, lower: play_since(play, customer, config, as_of, pause_from, lower))
+        found += [act.in_debt(a, commitments) for a in
+                  run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None,
+                            lambda play, lower: play_since(play, customer, config, as_of, pause_from, lower))]
         if paused is None:
             gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
             flags += gaps

@@ -817,7 +817,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # last 180 days" (Oakmere, every touch with Freya since 2024) left the reader asking where
     # the other touches went.
     run = _run_through(items, only)
-    debt = _first_deliver(only, owed) if through else ""
+    debt = first_deliver(only, owed) if through else ""
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
@@ -837,17 +837,31 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     )]
 
 
-def _first_deliver(person: str, owed: tuple[OpenCommitment, ...]) -> str:
+def first_deliver(person: str, owed: tuple[OpenCommitment, ...]) -> str:
     """'First deliver what we owe them: …': asking Freya for an introduction while her render
-    pricing was 19 days late was asking a favour in debt (an account manager's objection)."""
+    pricing was 19 days late was asking a favour in debt (an account manager's objection); so
+    was a team's play with someone we are late with (`in_debt`)."""
     late = [oc for oc in owed if oc.overdue_days > 0 and person in oc.interaction.with_
             and not is_chase(oc.commitment.text)]
     if not late:
         return ""
-    first = max(late, key=lambda oc: oc.overdue_days)
+    # What was promised to them by name first: Dr Tom Adebayo's check-in named the training
+    # promised to Kasia in a visit he was at, not his own quote (a check of a nineteenth blind read).
+    def theirs(oc: OpenCommitment) -> bool:
+        i = oc.interaction
+        return (named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)) == person
+    first = max(late, key=lambda oc: (theirs(oc), oc.overdue_days))
     more = f" and {len(late) - 1} more" if len(late) > 1 else ""
     return (f" First deliver what we owe them: \u201c{first.commitment.text}\u201d, {days(first.overdue_days)} "
             f"late{more}.")
+
+
+def in_debt(a: Action, owed: tuple[OpenCommitment, ...]) -> Action:
+    """A team's play with someone we are late with says to deliver that first: Westmarch's
+    "Check in before their budget-setting round" with Dr Tom Adebayo said nothing of his
+    Geochemistry quote, 42 days late (a nineteenth blind read)."""
+    debt = first_deliver(a.contact, owed) if a.kind == "play" and a.contact and not a.internal else ""
+    return replace(a, why=a.why + debt) if debt else a
 
 
 def _run_through(items: tuple[Interaction, ...], only: str) -> list[date]:
@@ -961,7 +975,7 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
         why += " Once they are told, mark the ask answered."
         # News of ours while what we owe them is late comes with it, in its covering note, not
         # before it (Calder's zero-trust news ranked high beside a schedule 50 days late).
-        debt = _first_deliver(contact, owed) if contact else ""
+        debt = first_deliver(contact, owed) if contact else ""
         if debt:
             why += f"{debt} Tell them this in its covering note."
         late = as_of > due

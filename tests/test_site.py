@@ -292,6 +292,10 @@ def test_stage_pages_list_their_customers(site: Path):
     for s in ("establishing", "growing", "steady", "dormant", "ended"):
         assert (site / f"stages/{s}.html").is_file()
     assert "Marlow Print Works" in read(site, "stages/ended.html")
+    # Steady is not "no sign of growth": St Aldhelm's read so beside £140,000 of new business
+    # being worked on (a nineteenth blind read).
+    steady = read(site, "stages/steady.html")
+    assert "nothing clearly widening it of late" in steady and "no sign of growth" not in steady
 
 
 def test_owner_page_lists_only_that_owners_book(site: Path):

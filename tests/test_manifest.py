@@ -14,7 +14,7 @@ import pytest
 
 from playbook import manifest
 from playbook.build import Session, build
-from playbook.memo import CACHE_DIR, Memo
+from playbook.memo import CACHE_DIR
 from playbook.parallel import can_fork as parallel_can_fork
 
 from builds import cold, fresh, same, synthetic_playbook
@@ -1217,64 +1217,3 @@ def test_exchange_swaps_two_files_or_moves_nothing(tmp_path):
         return
     assert write.exchange(a, b)
     assert (a.read_bytes(), b.read_bytes()) == (b"old", b"new")
-
-
-@pytest.mark.parametrize("change", ["edited", "removed", "added", "none"])
-def test_a_first_build_signs_the_folders_after_reading_them_and_trusts_no_change_since(synthetic, tmp_path, trusting,
-                                                                                    monkeypatch, change):
-    """A first build into a folder (no manifest) takes a large book's signatures after the read,
-    by a worker while the site is rendered (`build.signs_late`: item 5 of issue 15). A note
-    edited, removed or added between the read and the signature must be read again by the
-    next build, not taken as what was read: that folder gets no signature. (A removed note
-    leaves the other files' times as they were: only the folder's own times show it.)"""
-    if not parallel_can_fork():
-        pytest.skip("needs fork (the signatures are taken by a worker)")
-    monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)  # a large book's way, at any size
-    root = fresh(synthetic, tmp_path)
-    out = tmp_path / "site"
-    folder = sorted((root / "content/customers").iterdir())[3]
-    notes = sorted((folder / "interactions").glob("*.md"))
-    real = build_module._render_signing
-    called = []
-
-    def meanwhile(render, folders, salt, read_from):
-        called.append(True)
-        time.sleep(0.01)  # a later clock tick than the read's start
-        if change == "edited":
-            notes[0].write_text(notes[0].read_text() + "\nA line added after the read.\n")
-        elif change == "removed":
-            notes[-1].unlink()
-        elif change == "added":
-            (folder / "interactions/2026-11-19-late.md").write_text("---\ntype: call\n---\nA note after the read.\n")
-        return real(render, folders, salt, read_from)
-    monkeypatch.setattr(build_module, "_render_signing", meanwhile)
-    assert build(root, out, jobs=2).ok and called
-    # That folder has no signature; the others have theirs, taken after the read.
-    made = manifest.read(Memo(root), out)
-    assert made is not None and len(made.folders) == 60
-    assert {slug for slug, (sig, _) in made.folders.items() if not sig} == (set() if change == "none" else {folder.name})
-    monkeypatch.setattr(build_module, "_render_signing", real)
-    again = build(root, out, jobs=2)
-    assert again.ok and again.unchanged is (change == "none")
-    same(tree(out), cold(root))
-
-
-def test_a_first_build_whose_signing_worker_fails_still_writes_its_site(synthetic, tmp_path, trusting, monkeypatch):
-    """The signatures taken after the read (`build.signs_late`) are only a shortcut for the next
-    build: their worker failing leaves a whole site, and no folder signed."""
-    if not parallel_can_fork():
-        pytest.skip("needs fork (the signatures are taken by a worker)")
-    monkeypatch.setattr(manifest, "PARALLEL_MIN_FOLDERS", 2)
-    root = fresh(synthetic, tmp_path)
-    out = tmp_path / "site"
-
-    def fails(share):
-        raise OSError("killed")
-    monkeypatch.setattr(build_module, "_late_sign_task", fails)
-    assert build(root, out, jobs=2).ok
-    made = manifest.read(Memo(root), out)
-    assert made is not None and not any(sig for sig, _ in made.folders.values())
-    same(tree(out), cold(root))
-    again = build(root, out, jobs=2)
-    assert again.ok and not again.unchanged   # read by content, then signed
-    assert build(root, out, jobs=2).unchanged

@@ -151,7 +151,6 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     `carried`: what `serve` keeps from one build to the next besides the memo. `sign`:
     how the folders' signatures are taken (`serve` re-takes only those the watcher saw change)."""
     started = time.perf_counter()
-    read_from = time.time_ns()  # before any customer's file is read (`late_signatures`)
     phases: dict[str, float] = {}
     memo.begin()
 
@@ -163,9 +162,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     inp = b.inputs
     salt = key("signature", inp.config_digest, str(root))
     ahead: dict = {}
-    late = persistent and carried is None and last is None and sign is manifest.signatures \
-        and signs_late(len(b.folders), jobs)
-    if not persistent or late:
+    if not persistent:
         sigs: dict[str, str | None] = {}
     elif carried is None and last is not None and sign is manifest.signatures:
         # Once a folder is found changed, this process reads back the units of the others as
@@ -230,11 +227,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     if unlike is not None:
         writer.take(unlike)
     try:
-        if late:
-            sigs = _render_signing(lambda: render_site(book, inp, since, memo, writer, jobs, progress, templates,
-                                                       env, carried), b.folders, salt, read_from)
-        else:
-            render_site(book, inp, since, memo, writer, jobs, progress, templates, env, carried)
+        render_site(book, inp, since, memo, writer, jobs, progress, templates, env, carried)
         written = writer.finish()
     except TemplateProblem as exc:  # a team's template is broken: report it like content
         writer.abort()
@@ -445,39 +438,6 @@ def _analyse(root: Path, b: Begun, inp: Inputs, memo: Memo, persistent: bool, jo
 
 def _observe_task(share: dict) -> frozenset[str]:
     return observe(share["out"], share["written"])
-
-
-def signs_late(folders: int, jobs: int | None) -> bool:
-    """Whether a first build into the output folder (no manifest, so nothing reads the folders'
-    signatures before the manifest is written) takes them after the read, while the site is
-    rendered (`_render_signing`): a large book, with workers. Taken before the analysis, they
-    were a pass of their own (0.09–0.16 s at 1,000 × 50) that a cold build does not make, while
-    a core idles as this process writes the exports (item 5 of issue 15)."""
-    from .parallel import can_fork, workers
-    return folders >= manifest.PARALLEL_MIN_FOLDERS and workers(jobs) > 1 and can_fork()
-
-
-def _render_signing(render: Callable[[], None], folders: list[tuple[Path, str]], salt: str,
-                    read_from: int) -> dict[str, str | None]:
-    """`render()`, while a forked worker takes the folders' signatures as they are after the
-    read (`manifest.signatures`' `read_since`: a folder with anything changed since `read_from`
-    gets none, and is read by content next time). If only the worker fails, no folder has one."""
-    from .parallel import beside
-    done: list[bool] = []
-
-    def rendering() -> None:
-        render()
-        done.append(True)
-    try:
-        return beside(_late_sign_task, rendering, folders=folders, salt=salt, read_from=read_from)
-    except Exception:
-        if not done:
-            raise  # the render's own
-        return {}
-
-
-def _late_sign_task(share: dict) -> dict[str, str | None]:
-    return manifest.signatures(share["folders"], share["salt"], 1, read_since=share["read_from"])
 
 
 #: Rebuilds of a `Session` between two collections of all it keeps (`Session._settle`).

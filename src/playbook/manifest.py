@@ -61,8 +61,7 @@ class Manifest(Record):
 
 
 def signatures(folders: list[tuple[Path, str]], salt: str, jobs: int | None = None,
-               last: dict[str, str] | None = None, meanwhile: Iterable[object] = (),
-               read_since: int | None = None) -> dict[str, str | None]:
+               last: dict[str, str] | None = None, meanwhile: Iterable[object] = ()) -> dict[str, str | None]:
     """Each folder's signature (None when a file in it changed too recently to trust its
     times). `salt`: what the folder's unit key also depends on (tool, config, root). A large
     book's folders are shared out among worker processes (`jobs`, as for the build): this is
@@ -70,16 +69,10 @@ def signatures(folders: list[tuple[Path, str]], salt: str, jobs: int | None = No
     this process, a step per item, once the folders are found not to be as `last` (folder
     name → signature) says, while the workers take the rest: no step is taken when nothing
     changed, when many folders did (`AHEAD_MAX_DIFFERING`), or once every signature is taken
-    (a small book's are taken here, without it).
-
-    `read_since`: the folders were read after this time (ns) and before now. A signature then
-    stands for what was read only if nothing in the folder changed since that time, the folder
-    itself included (a note removed after it was read leaves the folder's times, not its own):
-    a folder with a time that late has none (`late_signatures`)."""
-    now = time.time_ns() if read_since is None else read_since
-    folders_too = read_since is not None
-    if len(folders) < PARALLEL_MIN_FOLDERS or folders_too:
-        return {f.name: signature(f, rel, salt, now, folders_too) for f, rel in folders}
+    (a small book's are taken here, without it)."""
+    now = time.time_ns()
+    if len(folders) < PARALLEL_MIN_FOLDERS:
+        return {f.name: signature(f, rel, salt, now) for f, rel in folders}
     from .parallel import CHUNK, in_process, ordered_map, workers  # (a small book's check stays light)
     n = workers(jobs)
     chunk = max(CHUNK, -(-len(folders) // (4 * n)))  # a few chunks each: one pool, little traffic
@@ -121,18 +114,14 @@ def _sign_task(folder: tuple[Path, str], share: dict) -> str | None:
     return signature(folder[0], folder[1], share["salt"], share["now"])
 
 
-def signature(folder: Path, rel: str, salt: str, now: int, folders_too: bool = False) -> str | None:
-    found, _ = signature_and_links(folder, rel, salt, now, folders_too)
+def signature(folder: Path, rel: str, salt: str, now: int) -> str | None:
+    found, _ = signature_and_links(folder, rel, salt, now)
     return found
 
 
-def signature_and_links(folder: Path, rel: str, salt: str, now: int,
-                        folders_too: bool = False) -> tuple[str | None, bool]:
+def signature_and_links(folder: Path, rel: str, salt: str, now: int) -> tuple[str | None, bool]:
     """The signature, and whether the folder holds a link, symbolic or hard (whose bytes a
-    watcher of the folder does not see change when written through another name).
-    `folders_too`: the times of the folder and its interactions folder count against `now`
-    as the files' do (a signature taken after the read: `signatures`' `read_since`); they are
-    never part of the signature, which equals one taken before a read."""
+    watcher of the folder does not see change when written through another name)."""
     parts: list[tuple | str] = [salt, rel]
     newest = 0
     linked = False
@@ -152,9 +141,6 @@ def signature_and_links(folder: Path, rel: str, salt: str, now: int,
             parts.append(f"{tag}!")
             return
         try:
-            if folders_too:
-                st = os.fstat(fd)
-                newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
             try:
                 with os.scandir(fd) as listing:
                     entries = sorted(listing, key=_NAME)

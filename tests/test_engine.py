@@ -503,7 +503,7 @@ def test_what_goes_ahead_during_a_pause_says_the_pause_is_on():
                  pause=pause(AS_OF + timedelta(days=22)))
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     until = fmt_date(AS_OF + timedelta(days=22))
-    assert call.why.endswith(f"(They asked for a pause until {until}: keep to this, nothing more.)")
+    assert call.why.endswith(f"(They asked for a pause until {until}: this one goes ahead; chase nothing else.)")
     assert call.due < AS_OF + timedelta(days=22)
 
 
@@ -818,6 +818,12 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
                                               "Sio Keane")
         assert (f" Sio Keane ({role}) is likely the one who starts it: ask them first; if it has not started, ask "
                 "Ann Lee for an extension.") in call.why
+        # It carries on the check with them, and keeps its day: St Aldhelm's went from "due 13 Jan"
+        # to "due 3 Feb, 5 days overdue" once that time had begun (a twentieth blind read).
+        (before,) = [a for a in analyse(late, config(), AS_OF - timedelta(days=12)).actions
+                     if a.renewal_step == "paperwork"]
+        assert call.due == before.due < call.lead_begun
+        assert f" Checking with Sio that it would start was due {fmt_date(before.due)}." in call.why
     else:
         assert (call.title, call.contact) == (
             f"Ask Ann Lee whether their side has started the renewal of {renewal}, or for an extension", "Ann Lee")
@@ -1072,7 +1078,9 @@ def test_over_a_renewal_gone_by_the_team_s_own_plays_are_due_with_the_question()
     (ask,) = [a for a in acts if a.renewal_step == "lapsed"]
     (play,) = [a for a in acts if a.title == review.do]
     assert ask.due == d(9) and play.due == ask.due and play.priority == "low"
-    assert "It has applied since" in play.why  # since when it has applied is still said
+    assert "It has applied since" in play.why  # since when it has applied is still said, and why it is due then
+    assert play.why.endswith(f" Due with the question whether they renewed ({fmt_date(ask.due)}). (Low priority "
+                             "until you know whether they renewed: ask that first.)")
     assert [a.due for a in acts if a.kind == "follow-up"] == [d(80)]
 
 
@@ -1538,7 +1546,7 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
 def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
     """Westmarch (a nineteenth blind read): "Check in before their budget-setting round" with Dr
     Tom Adebayo said nothing of his Geochemistry quote, 42 days late. What was promised to them
-    by name comes first: the training promised to Kasia in a visit he was at is the "1 more"."""
+    by name comes first: the training promised to Kasia in a visit he was at comes second."""
     cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
                no_touch_with_role=RoleGap("cfo", 120))
     quote = promise("Send the quote for the lab", d(150))
@@ -1549,7 +1557,13 @@ def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert a.contact == "Bo Chan"
     assert a.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 150 days late "
-                          "and 1 more.")
+                          "and \u201cRun the admin training with Cy\u201d, 170 days late.")
+    # Three or more: the first named, the rest counted.
+    third = promise("Book the site visit", d(160))
+    more = replace(c, interactions=tuple(sorted((*c.interactions, touch(190, 1, with_=("Bo Chan",),
+                                                                         commitments=(third,))), key=lambda i: i.date)))
+    (m,) = [a for a in analyse(more, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert m.why.endswith(" First deliver what we owe them: \u201cBook the site visit\u201d, 160 days late and 2 more.")
     # Nothing owed to them: nothing said.
     (b,) = [a for a in analyse(replace(c, interactions=tuple(i for i in c.interactions if not i.commitments)), Config(plays=(cfo,)), AS_OF).actions
             if a.kind == "play"]

@@ -275,9 +275,9 @@ def test_keeping_in_touch_at_the_address_of_the_firm_they_left_says_find_another
     # mobile on the same profile: a nineteenth blind read).
     phoned = replace(c, contacts=(replace(c.contacts[0], phone="+44 7700 900152"), c.contacts[1]))
     (a,) = [a for a in analyse(phoned, config(), AS_OF).actions if a.title == "Keep in touch with Bill Marlow"]
-    assert a.why.endswith(" Their email on file is at Example Ltd, which they have left: try the phone on file "
-                          "(+44 7700 900152) and ask for one that reaches them now (or ask Sandra Kerr, still "
-                          "there), and put it in customer.yaml.") is said
+    assert a.why.endswith(" Their email on file is at Example Ltd, which they have left: call the phone on file "
+                          "(+44 7700 900152) and ask them for an email that reaches them now (or ask Sandra Kerr, "
+                          "still there), and put it in customer.yaml.") is said
 
 
 def test_a_birthday_of_someone_we_keep_in_touch_with():

@@ -328,9 +328,12 @@ def test_one_event_does_not_flip_a_month(bad_day, repaired_after, shown):
         fix = bad + timedelta(days=repaired_after)
         items.append(touch((AS_OF - fix).days, 1))
     c = customer(*items, since=LONG_AGO, cadence=30)
-    point = next(p for p in rel(c).stage_history if p.date == month_end)
+    point = next(p for p in rel(c).stage_history if (p.date.year, p.date.month) == (month_end.year, month_end.month))
     assert point.stage == shown
     raw = stage_at(c, config(), month_end)
+    # A month shown as it was at mid-month is dated so: "31 Jan 2027: Steady" stood beside "It
+    # was due before 21 Jan 2027, when the account turned at risk" (a twentieth blind read).
+    assert point.date == (month_end.replace(day=15) if raw != shown else month_end)
     if bad_day == 28:
         assert raw == "at-risk"  # what the month end alone would have said
 
@@ -348,8 +351,8 @@ def test_a_month_whose_end_stage_did_not_hold_at_mid_month_shows_its_mid_month_s
     c = customer(*items, since=LONG_AGO, cadence=30, status="ended")
     raw = [stage_at(c, config(), x) for x in (before, month_end.replace(day=15), month_end)]
     assert raw == ["at-risk", "steady", "ended"]
-    point = next(p for p in rel(c).stage_history if p.date == month_end)
-    assert point.stage == "steady"
+    point = next(p for p in rel(c).stage_history if (p.date.year, p.date.month) == (month_end.year, month_end.month))
+    assert (point.date, point.stage) == (month_end.replace(day=15), "steady")
 
 
 def test_todays_point_is_exact():
@@ -597,6 +600,21 @@ def test_unanswered_outreach_earns_no_recency_or_breadth():
     assert "No reply" not in factors["chased"]["Recency"].why
 
 
+def test_our_unanswered_touches_are_not_said_to_be_unrated():
+    """Calder's health read "the only one rated…; none rated since" beside our three notes since,
+    each rated neutral and unanswered (a twentieth blind read)."""
+    items = [touch(n, 1) for n in (300, 250, 200, 150)]
+    quiet = customer(*items, since=LONG_AGO, cadence=30)
+    chased = customer(*items, *[touch(n, 0, type="email", direction="out", with_=("Bo Chan",)) for n in (20, 6)],
+                      since=LONG_AGO, cadence=30)
+    mood = {r: next(f for f in rel(c).health.factors if f.name == "Sentiment") for r, c in (("quiet", quiet),
+                                                                                            ("chased", chased))}
+    assert mood["chased"].why.endswith("; nothing heard from them since (our 2 touches, unanswered, not counted), so "
+                                       "it counts for less.")
+    assert mood["quiet"].why.endswith("; none rated since, so it counts for less.")
+    assert mood["chased"].effect == mood["quiet"].effect
+
+
 def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
     """St Aldhelm's read "at risk if still quiet on 9 Dec" and turned at risk on 5 Dec, when its
     renewal came within reach with Helen Marsh unheard since March (an account manager's
@@ -676,7 +694,8 @@ def test_once_the_account_has_turned_the_meeting_stays_due_before_that_day(after
     r = analyse(c, config(), on)
     assert r.stage.id == "at-risk"
     (meet,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Ann Lee"]
-    assert meet.due == day - timedelta(days=1)
+    assert meet.due == day - timedelta(days=1) and meet.priority == "high"
+    assert "its urgency: high (+15)" in meet.score_reasons   # as the day before, not "medium"
     assert f" It was due before {fmt_date(day)}, when the account turned at risk." in meet.why
     assert "turning at risk then" not in meet.why
     # At risk for something else the day before (a bad meeting), it did not turn that day: the

@@ -115,7 +115,7 @@ def test_customer_page_stage_indicator_with_reasons_and_journey(site: Path):
     assert "Negative call with Raj Mistry on 13 Nov 2026 (7 days ago): Firmware rollback" in text_of(stage)
     assert '<code class="src" title="Source file and line">interactions/2026-11-13-rollback-call.md:1</code>' in stage
     journey = re.search(r'<svg class="chart journey".*?</svg>', stage, re.S).group(0)
-    assert journey.count("<rect ") == 12 and "<desc id=\"journey-desc\">Stage at each month end" in journey
+    assert journey.count("<rect ") == 12 and "<desc id=\"journey-desc\">Stage month by month" in journey
 
 
 def test_customer_page_health_actions_people_and_promises(site: Path):
@@ -295,7 +295,7 @@ def test_stage_pages_list_their_customers(site: Path):
     # Steady is not "no sign of growth": St Aldhelm's read so beside £140,000 of new business
     # being worked on (a nineteenth blind read).
     steady = read(site, "stages/steady.html")
-    assert "nothing clearly widening it of late" in steady and "no sign of growth" not in steady
+    assert "Not at risk, and not clearly growing of late" in steady and "no sign of growth" not in steady
 
 
 def test_owner_page_lists_only_that_owners_book(site: Path):

@@ -67,8 +67,11 @@ def after_the_question(found: list[Action]) -> list[Action]:
     question = next((a for a in found if a.renewal_step == "lapsed"), None)
     if question is None:
         return found
-    return [replace(a, due=question.due) if a.kind in ("play", "broaden") and a.waits_on and a.due < question.due
-            else a for a in found]
+    # Said: "Book an executive sponsor call… 14 days overdue" gave no reason for its day (a check
+    # of a nineteenth blind read's fixes).
+    return [replace(a, due=question.due,
+                    why=f"{a.why} Due with the question whether they renewed ({fmt_date(question.due)}).")
+            if a.kind in ("play", "broaden") and a.waits_on and a.due < question.due else a for a in found]
 
 
 def said_waits(a: Action) -> Action:
@@ -171,7 +174,10 @@ def due_before_tip(found: list[Action], customer: Customer, config: Config, paus
             return (r - before).days <= COVERAGE_DAYS
         return before >= r - timedelta(days=renewal_window(customer, config.thresholds.renewal_days))
     moved = {id(a) for a in talks if a.contact in names and a.due >= day and there(a)}
-    return [replace(a, due=before, why=f"{a.why} It was due before {fmt_date(day)}, when the account turned at risk.")
+    # High, as it was the day before: "its urgency: medium" the day the account turned read as
+    # the meeting growing less urgent (a check of a nineteenth blind read's fixes).
+    return [replace(a, due=before, priority="high",
+                    why=f"{a.why} It was due before {fmt_date(day)}, when the account turned at risk.")
             if id(a) in moved else a for a in found]
 
 
@@ -217,7 +223,9 @@ def defer(a: Action, paused: Pause) -> Action:
     the pause Mark Ellery asked for, read as if nothing held us back (an account manager's
     objection)."""
     if a.kind in HELD_TO:
-        held = f"(They asked for a pause until {fmt_date(paused.until)}: keep to this, nothing more.)"
+        # Not "keep to this, nothing more": beside the brief's "Do not chase", "this" could be the
+        # pause or the call (blind reads, a nineteenth's check and a twentieth).
+        held = f"(They asked for a pause until {fmt_date(paused.until)}: this one goes ahead; chase nothing else.)"
         return replace(a, why=f"{a.why} {held}", held=held)
     if a.kind not in CHASING or a.due >= paused.until:
         return a

@@ -84,11 +84,16 @@ def sentiment(tl: Timeline, as_of: date, window: int) -> HealthFactor:
     age = (as_of - last).days
     if age < window:
         return HealthFactor("Sentiment", round(s * 8), f"{over}.")
+    # Our own touches since, unanswered, are rated too: "none rated since" read as false beside
+    # Calder's three notes rated neutral (a twentieth blind read).
+    k = len(tl.unanswered)
+    none = "none rated since" if not k else \
+        f"nothing heard from them since (our {'touch' if k == 1 else f'{k} touches'}, unanswered, not counted)"
     if s < 0:
-        return HealthFactor("Sentiment", round(s * 8), f"{over}; none rated since, so nothing says it has got better.")
+        return HealthFactor("Sentiment", round(s * 8), f"{over}; {none}, so nothing says it has got better.")
     if age < 2 * window:
-        return HealthFactor("Sentiment", round(s * 6), f"{over}; none rated since, so it counts for less.")
-    return HealthFactor("Sentiment", 0, f"{over}; none rated since: too long ago to count as warmth now.")
+        return HealthFactor("Sentiment", round(s * 6), f"{over}; {none}, so it counts for less.")
+    return HealthFactor("Sentiment", 0, f"{over}; {none}: too long ago to count as warmth now.")
 
 
 def commitments_kept(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: date,

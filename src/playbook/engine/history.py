@@ -73,7 +73,7 @@ def month_ends(as_of: date, count: int = 12) -> list[date]:
 def history(customer: Customer, config: Config, as_of: date, today: str,
             pause_from: date | None = None) -> tuple[StagePoint, ...]:
     """The stage at each of the last eleven month ends and `today`'s at as_of. A month shows a
-    new stage only when it held at mid-month too, else the stage at mid-month, so
+    new stage only when it held at mid-month too, else the stage at mid-month (dated so), so
     a touch on the 30th, or one bad call set right within the fortnight, does not flip the
     month; today's point is exact. A month is read off its own days and the month end before
     it, never off what the strip showed before it, so it reads the same in every build (it did
@@ -85,6 +85,7 @@ def history(customer: Customer, config: Config, as_of: date, today: str,
     out: list[StagePoint] = []
     last = before
     for d in ends:
+        at = d
         if d == as_of:
             stage = today
         else:
@@ -94,7 +95,12 @@ def history(customer: Customer, config: Config, as_of: date, today: str,
                 # Not yet so at mid-month: the month shows what it was then, which is the month
                 # before's stage unless that too had changed (Westmarch, at risk at January's
                 # end and set right on 10 Feb, read "At risk" for February).
-                stage = stage_at(customer, config, d.replace(day=MID_MONTH), pause_from)
-        out.append(StagePoint(d, stage))
+                # Dated mid-month, then: "31 Jan 2027: Steady" stood beside "It was due before
+                # 21 Jan 2027, when the account turned at risk" (a twentieth blind read).
+                mid = d.replace(day=MID_MONTH)
+                stage = stage_at(customer, config, mid, pause_from)
+                if stage != raw[d]:
+                    at = mid
+        out.append(StagePoint(at, stage))
         last = d
     return tuple(out)

@@ -271,8 +271,8 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
             stayed = min(here.contacts, key=lambda o: not o.primary, default=None)
             ask = f" (or ask {stayed.name}, still there)" if c.phone and stayed is not None else \
                 f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
-            find = f"try the phone on file ({c.phone}) and ask for one that reaches them now{ask}" if c.phone \
-                else f"find one that reaches them now{ask}"
+            find = f"call the phone on file ({c.phone}) and ask them for an email that reaches them now{ask}" \
+                if c.phone else f"find one that reaches them now{ask}"
             old = (f" Their email on file is at {customer.name}, which they have left: {find}, and put it in "
                    "customer.yaml." if c.left and c.left <= as_of and work_email(customer, c) else "")
             out.append(Action(

@@ -373,9 +373,9 @@ class Action(Record):
     blind read)."""
     held: str = ""
     """What goes ahead during a pause they asked for says so ('(They asked for a pause until 1
-    Apr 2027: keep to this, nothing more.)', the end of `why`): the brief, which shows only the
-    first sentence of `why`, says it too. Ashby's put "Call Mark Ellery before the renewal" above
-    "Do not chase" (a nineteenth blind read)."""
+    Apr 2027: this one goes ahead; chase nothing else.)', the end of `why`): the brief, which
+    shows only the first sentence of `why`, says it too. Ashby's put "Call Mark Ellery before the
+    renewal" above "Do not chase" (a nineteenth blind read)."""
 
     @property
     def anniversary(self) -> bool:

@@ -120,7 +120,8 @@ class Journey(Record):
 
 
 def journey(points: list[tuple[date, str]], labels: dict[str, str]) -> Journey:
-    """One cell per month end (the last is as_of), coloured by stage."""
+    """One cell per month (its end, or its middle when the stage changed late in it; the last
+    is as_of), coloured by stage, its title the day it was read on."""
     cell, gap = 40, 3
     cells = []
     for i, (d, stage) in enumerate(points):
@@ -136,7 +137,7 @@ def journey(points: list[tuple[date, str]], labels: dict[str, str]) -> Journey:
             runs.append([stage, d, d])
     said = "; ".join(f"{labels.get(s, 'not started')} {MONTHS[a.month - 1]} {a.year}"
                      + ("" if a == b else f" to {MONTHS[b.month - 1]} {b.year}") for s, a, b in runs)
-    summary = f"Stage at each month end over the last year: {said}." if points else "No history yet."
+    summary = f"Stage month by month over the last year: {said}." if points else "No history yet."
     return Journey(len(points) * cell, 42, tuple(cells), summary)
 
 

@@ -46,8 +46,9 @@ STAGE_BLURBS: dict[str, str] = {
     "establishing": "New relationships, still finding their rhythm.",
     "growing": "Clearly more touches, someone new engaged or new business, with warm sentiment: the relationship is widening.",
     # Not "no sign of growth": St Aldhelm's read so beside £140,000 of new business being
-    # worked on (a nineteenth blind read); growing is what is clearly widening now.
-    "steady": "Nothing pulling it down, and nothing clearly widening it of late; a quiet one may need a touch.",
+    # worked on (a nineteenth blind read); nor "nothing pulling it down" above a reason saying
+    # when it would turn at risk (its check).
+    "steady": "Not at risk, and not clearly growing of late; a quiet one may need a touch.",
     "at-risk": "A bad touch left unrepaired, a promise well overdue, silence after a bad touch or with our "
                "outreach unanswered, a silence that breaks the account's rhythm, a key person quiet or our "
                "outreach unanswered before the renewal, or a renewal gone by unrecorded.",

@@ -436,5 +436,5 @@ def test_the_brief_says_what_goes_ahead_during_a_pause_is_to_be_kept_to(example_
     from playbook.build import build
     assert build(example_root, tmp_path / "site", as_of=date(2027, 2, 15), use_cache=False).ok
     todo = text_of(section((tmp_path / "site/customers/ashby-fold-council/brief.html").read_text("utf-8"), "b-next"))
-    assert ("Renewal (worth £31,000 a year) in 44 days. (They asked for a pause until 1 Apr 2027: this one goes "
-            "ahead; chase nothing else.)") in todo
+    assert ("Renewal (worth £31,000 a year) in 44 days. (They asked for a pause until 1 Apr 2027, but the renewal "
+            "cannot wait: this goes ahead; chase nothing else.)") in todo

@@ -334,6 +334,7 @@ def test_one_event_does_not_flip_a_month(bad_day, repaired_after, shown):
     # A month shown as it was at mid-month is dated so: "31 Jan 2027: Steady" stood beside "It
     # was due before 21 Jan 2027, when the account turned at risk" (a twentieth blind read).
     assert point.date == (month_end.replace(day=15) if raw != shown else month_end)
+    assert point.by_end == (raw if raw != shown else None)   # what it had turned to by the end
     if bad_day == 28:
         assert raw == "at-risk"  # what the month end alone would have said
 
@@ -609,10 +610,12 @@ def test_our_unanswered_touches_are_not_said_to_be_unrated():
                       since=LONG_AGO, cadence=30)
     mood = {r: next(f for f in rel(c).health.factors if f.name == "Sentiment") for r, c in (("quiet", quiet),
                                                                                             ("chased", chased))}
-    assert mood["chased"].why.endswith("; nothing heard from them since (our 2 touches, unanswered, not counted), so "
-                                       "it counts for less.")
+    assert mood["chased"].why.endswith("; nothing heard from them since, so it counts for less.")
     assert mood["quiet"].why.endswith("; none rated since, so it counts for less.")
     assert mood["chased"].effect == mood["quiet"].effect
+    # A neutral mood has no warmth to count for less (Calder's "+0.0 … so it counts for less").
+    flat = customer(*[touch(n, 0) for n in (300, 250, 200, 150)], since=LONG_AGO, cadence=30)
+    assert next(f for f in rel(flat).health.factors if f.name == "Sentiment").why.endswith("; none rated since.")
 
 
 def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():

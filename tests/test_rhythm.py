@@ -82,3 +82,14 @@ def test_a_new_customers_page_shades_nothing_before_it_began(example_site):
 def test_who_reached_out_reads_as_a_count_a_person_would_say(inbound, outbound, said):
     from playbook.site.views import who_reached_out
     assert who_reached_out(inbound, outbound) == said
+
+
+def test_a_month_shown_as_at_mid_month_says_what_it_turned_to_by_its_end():
+    """Kestrel's strip read "15 Jan 2027: Steady" beside "It was due before 21 Jan 2027, when the
+    account turned at risk" (a check of a twentieth blind read's fixes)."""
+    from playbook.model import STAGE_LABELS
+    from playbook.site.svg import journey
+    strip = journey([(date(2026, 12, 31), "growing", None), (date(2027, 1, 15), "steady", "at-risk"),
+                     (date(2027, 2, 8), "at-risk", None)], STAGE_LABELS)
+    assert [c.title for c in strip.cells] == ["31 Dec 2026: Growing", "15 Jan 2027: Steady (at risk by 31 Jan)",
+                                              "8 Feb 2027: At risk"]

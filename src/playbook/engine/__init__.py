@@ -58,22 +58,6 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
     return replace(a, priority="low", waits_on=why)
 
 
-def after_the_question(found: list[Action]) -> list[Action]:
-    """The team's own initiatives (a play, bringing in a second person) that wait on the question
-    whether a renewal gone by went through are due when it is, not before: St Aldhelm's "Check
-    in before their budget-setting round", merged into the email to Anjali until the renewal,
-    came back after it "128 days overdue" from the day the play first applied, and counted
-    among the home page's overdue. What we owe them keeps its day: that lateness is theirs."""
-    question = next((a for a in found if a.renewal_step == "lapsed"), None)
-    if question is None:
-        return found
-    # Said: "Book an executive sponsor call… 14 days overdue" gave no reason for its day (a check
-    # of a nineteenth blind read's fixes).
-    return [replace(a, due=question.due,
-                    why=f"{a.why} Due with the question whether they renewed ({fmt_date(question.due)}).")
-            if a.kind in ("play", "broaden") and a.waits_on and a.due < question.due else a for a in found]
-
-
 def said_waits(a: Action) -> Action:
     """`why` with what it waits on (`Action.waits_on`), once the merges are done (called once)."""
     return replace(a, why=f"{a.why} {a.waits_on}") if a.waits_on else a
@@ -213,8 +197,11 @@ def beyond_owners(a: Action, owners: tuple[str, ...]) -> Action:
 
 #: What counts as chasing the customer: while a pause is in force, none of it falls due.
 CHASING = ("reach-out", "broaden", "play")
-#: What goes ahead during a pause, kept to itself (a birthday card needs no such word).
-HELD_TO = ("renewal", "follow-up", "answer", "tell", "repair", "prepare")
+#: What goes ahead during a pause, kept to itself (a birthday card needs no such word), and why.
+HELD_WHY = {"renewal": "the renewal cannot wait", "follow-up": "it is our promise", "answer": "it answers their ask",
+            "tell": "it is news they asked for", "repair": "a bad touch is to be set right",
+            "prepare": "it is for their day"}
+HELD_TO = tuple(HELD_WHY)
 
 
 def defer(a: Action, paused: Pause) -> Action:
@@ -224,8 +211,10 @@ def defer(a: Action, paused: Pause) -> Action:
     objection)."""
     if a.kind in HELD_TO:
         # Not "keep to this, nothing more": beside the brief's "Do not chase", "this" could be the
-        # pause or the call (blind reads, a nineteenth's check and a twentieth).
-        held = f"(They asked for a pause until {fmt_date(paused.until)}: this one goes ahead; chase nothing else.)"
+        # pause or the call, and why it went ahead was not said (blind reads, a nineteenth's
+        # check, a twentieth and its check).
+        held = (f"(They asked for a pause until {fmt_date(paused.until)}, but {HELD_WHY[a.kind]}: this goes ahead; "
+                "chase nothing else.)")
         return replace(a, why=f"{a.why} {held}", held=held)
     if a.kind not in CHASING or a.due >= paused.until:
         return a
@@ -307,14 +296,13 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # "high"). With a renewal to come, what we owe them stands: it is the way back in
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
         taken = next((a.takes for a in found if a.takes is not None), None)
-        found = after_the_question([demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP)
-                                    for a in found])
+        found = [demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
         # review with their CFO, bringing in a second person, a review at the stand-up) wait on
         # whether they renewed, as they do over a longer silence. Northgate's read medium, and
         # high, beside St Aldhelm's low (account managers' objections).
-        found = after_the_question([demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found])
+        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)

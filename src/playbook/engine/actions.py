@@ -624,8 +624,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # start, and keeps that check's day: St Aldhelm's went from "due 13 Jan" to "due 3
             # Feb, 5 days overdue" once that time had begun unheard (a twentieth blind read).
             ext = f"ask {who or 'whoever decides it'} for an extension."
-            why = why.replace(ext, f"{ext} Checking with {first_name(asked)} that it would start was due "
-                                   f"{fmt_date(due)}.", 1)
+            why = why.replace(ext, f"{ext} We were due to check with {first_name(asked)} by {fmt_date(due)} that it "
+                                   "would start in time.", 1)
         priority = "high" if k.days_until <= window - t.renewal_days + 30 else "medium"
         if paperwork is not None:
             starts, buyer = paperwork

@@ -85,12 +85,13 @@ def sentiment(tl: Timeline, as_of: date, window: int) -> HealthFactor:
     if age < window:
         return HealthFactor("Sentiment", round(s * 8), f"{over}.")
     # Our own touches since, unanswered, are rated too: "none rated since" read as false beside
-    # Calder's three notes rated neutral (a twentieth blind read).
-    k = len(tl.unanswered)
-    none = "none rated since" if not k else \
-        f"nothing heard from them since (our {'touch' if k == 1 else f'{k} touches'}, unanswered, not counted)"
+    # Calder's three notes rated neutral (a twentieth blind read); that they do not count is
+    # Recency's and Reciprocity's to say.
+    none = "nothing heard from them since" if tl.unanswered else "none rated since"
     if s < 0:
         return HealthFactor("Sentiment", round(s * 8), f"{over}; {none}, so nothing says it has got better.")
+    if s == 0:  # neutral: no warmth to count for less (its check)
+        return HealthFactor("Sentiment", 0, f"{over}; {none}.")
     if age < 2 * window:
         return HealthFactor("Sentiment", round(s * 6), f"{over}; {none}, so it counts for less.")
     return HealthFactor("Sentiment", 0, f"{over}; {none}: too long ago to count as warmth now.")

@@ -101,6 +101,6 @@ def history(customer: Customer, config: Config, as_of: date, today: str,
                 stage = stage_at(customer, config, mid, pause_from)
                 if stage != raw[d]:
                     at = mid
-        out.append(StagePoint(at, stage))
+        out.append(StagePoint(at, stage, raw[d] if at != d else None))
         last = d
     return tuple(out)

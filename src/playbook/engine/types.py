@@ -139,10 +139,12 @@ class Flag(Record):
 
 
 class StagePoint(Record):
-    """The stage as of one date (a month end)."""
+    """The stage as of one date (a month end, or its middle: `engine.history.history`)."""
 
     date: date
     stage: str
+    by_end: str | None = None
+    """Shown as it stood at mid-month, the stage it had turned to by the month's end."""
 
 
 class HealthFactor(Record):
@@ -372,10 +374,10 @@ class Action(Record):
     action's day it read as a contradiction (St Aldhelm's visit, "50 days overdue", a tenth
     blind read)."""
     held: str = ""
-    """What goes ahead during a pause they asked for says so ('(They asked for a pause until 1
-    Apr 2027: this one goes ahead; chase nothing else.)', the end of `why`): the brief, which
-    shows only the first sentence of `why`, says it too. Ashby's put "Call Mark Ellery before the
-    renewal" above "Do not chase" (a nineteenth blind read)."""
+    """What goes ahead during a pause they asked for says so, and why ('(They asked for a pause
+    until 1 Apr 2027, but the renewal cannot wait: this goes ahead; chase nothing else.)', the
+    end of `why`): the brief, which shows only the first sentence of `why`, says it too. Ashby's
+    put "Call Mark Ellery before the renewal" above "Do not chase" (a nineteenth blind read)."""
 
     @property
     def anniversary(self) -> bool:

@@ -119,18 +119,21 @@ class Journey(Record):
     summary: str
 
 
-def journey(points: list[tuple[date, str]], labels: dict[str, str]) -> Journey:
-    """One cell per month (its end, or its middle when the stage changed late in it; the last
-    is as_of), coloured by stage, its title the day it was read on."""
+def journey(points: list[tuple[date, str, str | None]], labels: dict[str, str]) -> Journey:
+    """One cell per month (its end, or its middle when the stage changed late in it, with what
+    it had turned to by the end; the last is as_of), coloured by stage, its title the day it was
+    read on: "15 Jan 2027: Steady (at risk by 31 Jan)"."""
     cell, gap = 40, 3
     cells = []
-    for i, (d, stage) in enumerate(points):
+    for i, (d, stage, by_end) in enumerate(points):
         label = labels.get(stage, "Not started")
         x = i * cell
+        end = (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        turned = f" ({labels.get(by_end, by_end).lower()} by {end.day} {MONTHS[end.month - 1]})" if by_end else ""
         cells.append(JourneyCell(stage, x, cell - gap, MONTHS[d.month - 1], x + (cell - gap) // 2,
-                                 f"{fmt_date(d)}: {label}"))
+                                 f"{fmt_date(d)}: {label}{turned}"))
     runs: list[list] = []
-    for d, stage in points:
+    for d, stage, _ in points:
         if runs and runs[-1][0] == stage:
             runs[-1][2] = d
         else:

@@ -434,7 +434,7 @@ class Views:
                 "notes": [flag_view(self.site, f, short) for f in r.flags
                           if f.reason.text not in {x.text for x in r.stage.reasons}],
                 "path": svg.stage_path(r.stage.id, STAGE_LABELS),
-                "journey": svg.journey([(p.date, p.stage) for p in r.stage_history], STAGE_LABELS),
+                "journey": svg.journey([(p.date, p.stage, p.by_end) for p in r.stage_history], STAGE_LABELS),
             },
             "factors": [{"name": f.name, "effect": _signed(f.effect), "tone": _tone(f.effect), "why": f.why}
                         for f in r.health.factors],

@@ -1537,18 +1537,38 @@ def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
                  contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"), contact("Cy Dunn")))
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert a.contact == "Bo Chan"
-    assert a.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 150 days late "
-                          "and \u201cRun the admin training with Cy\u201d, 170 days late.")
+    assert a.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 150 days late"
+                          ", and \u201cRun the admin training with Cy\u201d, 170 days late.")
     # Three or more: the first named, the rest counted.
     third = promise("Book the site visit", d(160))
     more = replace(c, interactions=tuple(sorted((*c.interactions, touch(190, 1, with_=("Bo Chan",),
                                                                          commitments=(third,))), key=lambda i: i.date)))
     (m,) = [a for a in analyse(more, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
-    assert m.why.endswith(" First deliver what we owe them: \u201cBook the site visit\u201d, 160 days late and 2 more.")
+    assert m.why.endswith(" First deliver what we owe them: \u201cBook the site visit\u201d, 160 days late, and 2 more.")
     # Nothing owed to them: nothing said.
     (b,) = [a for a in analyse(replace(c, interactions=tuple(i for i in c.interactions if not i.commitments)), Config(plays=(cfo,)), AS_OF).actions
             if a.kind == "play"]
     assert "First deliver" not in b.why
+
+
+def test_the_conversation_before_the_renewal_with_someone_we_are_late_with_says_to_deliver_that_first():
+    """Westmarch on 15 Mar (a check of a nineteenth blind read's fixes): its budget-round check-in
+    with Dr Tom Adebayo, folded into the meeting with him before the renewal, lost "First
+    deliver what we owe them" with his quote 104 days late. A promise for a day gone by is
+    nothing to deliver first (Lantern's pre-Christmas check, in March), nor one likely done."""
+    quote = promise("Send the quote for the lab", d(40))
+    xmas = promise("Build the laptops for the 1 November starters", d(60))   # for a day gone by
+    c = customer(*steady_history(until_days_ago=60), touch(50, 1, commitments=(quote, xmas)), touch(10, 1),
+                 since=LONG_AGO, renewal=AS_OF + timedelta(days=20))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert call.contact == "Ann Lee"
+    assert call.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 40 days late.")
+    # With our touches unanswered, which message goes first is said instead (`not_piled_on`).
+    chased = replace(c, interactions=tuple(sorted((*c.interactions, *[touch(n, 0, type="email", direction="out")
+                                                                      for n in (6, 3)]), key=lambda i: i.date)))
+    chased = replace(chased, interactions=tuple(i for i in chased.interactions if i.date != d(10)))
+    (call,) = [a for a in analyse(chased, config(), AS_OF).actions if a.kind == "renewal"]
+    assert "First deliver" not in call.why
 
 
 @pytest.mark.parametrize("met_by, owner", [("tomas", "tomas"), (None, "maya")])

@@ -824,7 +824,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # last 180 days" (Oakmere, every touch with Freya since 2024) left the reader asking where
     # the other touches went.
     run = _run_through(items, only)
-    debt = first_deliver(only, owed) if through else ""
+    debt = first_deliver(only, owed, as_of) if through else ""
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
@@ -844,12 +844,15 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     )]
 
 
-def first_deliver(person: str, owed: tuple[OpenCommitment, ...]) -> str:
+def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date) -> str:
     """'First deliver what we owe them: …': asking Freya for an introduction while her render
     pricing was 19 days late was asking a favour in debt (an account manager's objection); so
     was a team's play with someone we are late with (`in_debt`)."""
+    # Not a promise likely done (its ask answered), nor one whose day has gone by: neither is
+    # there to deliver (Lantern's renewal meeting was to "first deliver" a pre-Christmas check in
+    # March, a check of this rule).
     late = [oc for oc in owed if oc.overdue_days > 0 and person in oc.interaction.with_
-            and not is_chase(oc.commitment.text)]
+            and not is_chase(oc.commitment.text) and oc.answered is None and oc.gone_by(as_of) is None]
     if not late:
         return ""
     # What was promised to them by name first: Dr Tom Adebayo's check-in named the training
@@ -862,15 +865,18 @@ def first_deliver(person: str, owed: tuple[OpenCommitment, ...]) -> str:
     ranked = sorted(late, key=lambda oc: (theirs(oc), oc.overdue_days), reverse=True)
     said = [f"\u201c{oc.commitment.text}\u201d, {days(oc.overdue_days)} late"
             for oc in ranked[:2 if len(late) == 2 else 1]]
-    more = f" and {len(late) - 1} more" if len(late) > 2 else ""
-    return f" First deliver what we owe them: {' and '.join(said)}{more}."
+    more = f", and {len(late) - 1} more" if len(late) > 2 else ""
+    return f" First deliver what we owe them: {', and '.join(said)}{more}."
 
 
-def in_debt(a: Action, owed: tuple[OpenCommitment, ...]) -> Action:
+def in_debt(a: Action, owed: tuple[OpenCommitment, ...], as_of: date) -> Action:
     """A team's play with someone we are late with says to deliver that first: Westmarch's
     "Check in before their budget-setting round" with Dr Tom Adebayo said nothing of his
-    Geochemistry quote, 42 days late (a nineteenth blind read)."""
-    debt = first_deliver(a.contact, owed) if a.kind == "play" and a.contact and not a.internal else ""
+    Geochemistry quote, 42 days late (a nineteenth blind read). So does the conversation before
+    the renewal with them: folded into it, the play's note was lost (its check). (While our
+    touches go unanswered, `not_piled_on` says which message goes first instead.)"""
+    talk = a.kind == "play" or (a.kind == "renewal" and a.renewal_step in ("call", "coverage"))
+    debt = first_deliver(a.contact, owed, as_of) if talk and a.contact and not a.internal else ""
     return replace(a, why=a.why + debt) if debt else a
 
 
@@ -985,7 +991,7 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
         why += " Once they are told, mark the ask answered."
         # News of ours while what we owe them is late comes with it, in its covering note, not
         # before it (Calder's zero-trust news ranked high beside a schedule 50 days late).
-        debt = first_deliver(contact, owed) if contact else ""
+        debt = first_deliver(contact, owed, as_of) if contact else ""
         if debt:
             why += f"{debt} Tell them this in its covering note."
         late = as_of > due

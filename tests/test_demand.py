@@ -223,6 +223,13 @@ def test_news_while_we_owe_them_goes_with_what_we_owe():
     assert t.due < AS_OF and t.priority == "low"   # it goes with what we owe, whose urgency counts
     assert t.why.endswith("First deliver what we owe them: \u201cSend the revised retention schedule\u201d, 50 days "
                           "late. Tell them this in its covering note.")
+    # While our touches go unanswered, which message it goes in is said once (`not_piled_on`),
+    # not twice over (Calder's, a check of a nineteenth blind read's fixes); it stays low.
+    chased = replace(c, interactions=(*c.interactions[:1], *[touch(n, 0, type="email", direction="out",
+                                                                   with_=("Bo Chan",)) for n in (9, 4)]))
+    (t,) = [a for a in analyse(chased, avail(("Spanish", d(20), ("spanish",))), AS_OF).actions if a.kind == "tell"]
+    assert t.priority == "low" and "First deliver" not in t.why
+    assert t.why.count("Send the revised retention schedule") == 1 and "in the one message that goes next" in t.why
 
 
 def test_working_days_skip_weekends_and_holidays():

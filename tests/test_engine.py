@@ -1527,18 +1527,20 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
 def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
     """Westmarch (a nineteenth blind read): "Check in before their budget-setting round" with Dr
     Tom Adebayo said nothing of his Geochemistry quote, 42 days late. What was promised to them
-    by name comes first: the training promised to Kasia in a visit he was at comes second."""
+    by name comes first, then what was promised to all in a meeting they were at; not what was
+    promised there to someone else by name (Kasia's training: checks of these fixes)."""
     cfo = Play(name="Finance gone quiet", do="Value review with finance", within=14, priority=None,
                no_touch_with_role=RoleGap("cfo", 120))
     quote = promise("Send the quote for the lab", d(150))
     training = promise("Run the admin training with Cy", d(170))
-    c = customer(*steady_history(), touch(200, 1, with_=("Bo Chan", "Cy Dunn"), commitments=(training,)),
+    notes = promise("Send the notes of the meeting", d(175))
+    c = customer(*steady_history(), touch(200, 1, with_=("Bo Chan", "Cy Dunn"), commitments=(training, notes)),
                  touch(180, 1, with_=("Bo Chan",), commitments=(quote,)), since=LONG_AGO,
                  contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "CFO"), contact("Cy Dunn")))
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert a.contact == "Bo Chan"
     assert a.why.endswith(" First deliver what we owe them: \u201cSend the quote for the lab\u201d, 150 days late"
-                          ", and \u201cRun the admin training with Cy\u201d, 170 days late.")
+                          ", and \u201cSend the notes of the meeting\u201d, 175 days late.")
     # Three or more: the first named, the rest counted.
     third = promise("Book the site visit", d(160))
     more = replace(c, interactions=tuple(sorted((*c.interactions, touch(190, 1, with_=("Bo Chan",),
@@ -1546,9 +1548,13 @@ def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
     (m,) = [a for a in analyse(more, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert m.why.endswith(" First deliver what we owe them: \u201cBook the site visit\u201d, 160 days late, and 2 more.")
     # Nothing owed to them: nothing said.
-    (b,) = [a for a in analyse(replace(c, interactions=tuple(i for i in c.interactions if not i.commitments)), Config(plays=(cfo,)), AS_OF).actions
-            if a.kind == "play"]
+    (b,) = [a for a in analyse(replace(c, interactions=tuple(i for i in c.interactions if not i.commitments)),
+                               Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
     assert "First deliver" not in b.why
+    # Over a renewal gone by, what we owe them goes with the question whether they renewed: not
+    # "First deliver…" beside "ask that first".
+    (g,) = [a for a in analyse(replace(c, renewal=d(10)), Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
+    assert "First deliver" not in g.why and "ask that first" in g.why
 
 
 def test_the_conversation_before_the_renewal_with_someone_we_are_late_with_says_to_deliver_that_first():

@@ -275,7 +275,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
         found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)
         found += act.tell(here, news, tl, as_of, config.holidays, commitments)
-        found += [act.in_debt(a, commitments, as_of) for a in
+        # (Over a renewal gone by, what we owe them goes with the question whether they renewed:
+        # "First deliver…" beside "ask that first" contradicted it, a check of these fixes.)
+        found += [act.in_debt(a, commitments, as_of) if not lapsed else a for a in
                   run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None,
                             lambda play, lower: play_since(play, customer, config, as_of, pause_from, lower))]
         if paused is None:
@@ -305,7 +307,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
     if paused is not None:
         found = [defer(a, paused) for a in found]
-    if not tl.one_sided:
+    if not tl.one_sided and not lapsed:
         found = [act.in_debt(a, commitments, as_of) if a.kind == "renewal" else a for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
     found = same_asker(with_joiners(same_person(same_day(found), as_of, config.holidays), as_of, config.holidays))

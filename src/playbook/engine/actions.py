@@ -851,15 +851,20 @@ def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date) ->
     # Not a promise likely done (its ask answered), nor one whose day has gone by: neither is
     # there to deliver (Lantern's renewal meeting was to "first deliver" a pre-Christmas check in
     # March, a check of this rule).
+    # Nor one promised by name to someone else who was there: Dr Tom Adebayo's check-in listed
+    # the training promised to Kasia in a visit he was at, Fiona's renewal email the exec call
+    # promised to Simon (checks of a nineteenth blind read's fixes).
+    def named(oc: OpenCommitment) -> str | None:
+        i = oc.interaction
+        return named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
     late = [oc for oc in owed if oc.overdue_days > 0 and person in oc.interaction.with_
-            and not is_chase(oc.commitment.text) and oc.answered is None and oc.gone_by(as_of) is None]
+            and not is_chase(oc.commitment.text) and oc.answered is None and oc.gone_by(as_of) is None
+            and named(oc) in (None, person)]
     if not late:
         return ""
-    # What was promised to them by name first: Dr Tom Adebayo's check-in named the training
-    # promised to Kasia in a visit he was at, not his own quote (a check of a nineteenth blind read).
-    def theirs(oc: OpenCommitment) -> bool:
-        i = oc.interaction
-        return (named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)) == person
+
+    def theirs(oc: OpenCommitment) -> bool:  # promised to them by name comes first
+        return named(oc) == person
     # Two are both named ("and 1 more" left a reader asking which: a check of a nineteenth
     # blind read's fixes); more, counted.
     ranked = sorted(late, key=lambda oc: (theirs(oc), oc.overdue_days), reverse=True)
@@ -992,7 +997,9 @@ def tell(customer: Customer, found: tuple[Arrival, ...], tl: Timeline, as_of: da
         # News of ours while what we owe them is late comes with it, in its covering note, not
         # before it (Calder's zero-trust news ranked high beside a schedule 50 days late).
         debt = first_deliver(contact, owed, as_of) if contact else ""
-        if debt:
+        if debt and not tl.one_sided:
+            # (While our touches go unanswered, `not_piled_on` names the message it goes in: both
+            # said it twice over, a check of a nineteenth blind read's fixes.)
             why += f"{debt} Tell them this in its covering note."
         late = as_of > due
         out.append(Action(

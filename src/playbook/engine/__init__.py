@@ -109,7 +109,8 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
 
 
 def tip_gone_by(customer: Customer, config: Config, pause_from: date | None, tl: Timeline,
-                items: tuple[Interaction, ...], cadence: int, as_of: date, until: date) -> tuple[date, tuple[str, ...]] | None:
+                items: tuple[Interaction, ...], cadence: int, as_of: date,
+                until: date) -> tuple[date, tuple[str, ...]] | None:
     """The key people's tip (`sooner_tip`) that has come, on an account it turned at risk before
     a renewal still ahead, by `until`: the day it turned, and whose conversation was due before
     it, as `tipping_soon` said the day before (replayed from what was known then)."""

@@ -329,10 +329,10 @@ def same_person(actions: list[Action], as_of: date | None = None, holidays: Holi
 def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) -> list[Action]:
     """Those the renewal conversation asks to join (`Action.joiners`): their own meeting before
     the renewal and the team's plays with them join it once it is due within JOIN_SOON_DAYS
-    (or late; within JOIN_LATE_DAYS when one of theirs is late already), named in its title, due when the first of it was. Brightwell's meeting with Dave
-    asked Philippa to join, beside a value review with her and a meeting with her before the
-    renewal: one annual review, as the last two were (an eleventh blind read). Before then,
-    each stands on its own day."""
+    (or late; within JOIN_LATE_DAYS when one of theirs is late already), named in its title,
+    due when the first of it was. Brightwell's meeting with Dave asked Philippa to join, beside
+    a value review with her and a meeting with her before the renewal: one annual review, as
+    the last two were (an eleventh blind read). Before then, each stands on its own day."""
     def joins(a: Action, talk: Action) -> bool:
         return a is not talk and a.contact in talk.joiners and not a.internal \
             and (a.kind == "play" or (a.kind == "renewal" and a.renewal_step == "coverage"))

@@ -155,8 +155,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     looked = since is not None and bool(play.stages or play.at_risk_for or play.health_below is not None
                                         or play.no_open_opportunity)
     then = ""
-    if looked:
-        assert since is not None
+    if looked and since is not None:  # (`looked` says so; the type checker is told again)
         start, was = since(play, start)
         then = as_it_was(play, was, stage, health)
     # Only a look back that ran out without a dated condition to stop it gives "at least".

@@ -688,7 +688,7 @@ def key_person_tip(customer: Customer, tl: Timeline, as_of: date, t: Thresholds)
 
 def key_people_days(customer: Customer, tl: Timeline, as_of: date, t: Thresholds) -> list[tuple[date, str]]:
     """Each key person's day (`key_person_tip`), up to the renewal, come or to come: deciders
-    first. None once the renewal has gone by."""
+    first. None once the renewal has gone by (an empty list)."""
     r = customer.renewal
     if r is None or customer.status == "ended" or r < as_of:
         return []

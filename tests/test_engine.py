@@ -1095,6 +1095,27 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
                      "Book the exec call": "(Low priority until you know whether they renewed: ask that first.)"}
 
 
+def test_what_we_owe_someone_the_question_does_not_ask_goes_first_to_them():
+    """Calder (a check of a nineteenth blind read's fixes): the question whether the renewal went
+    through, to Eleanor, took along a schedule promised to Tasha in a workshop Eleanor was not
+    at; Kestrel's, to Nadia, Ravi's SOC 2 pack. That stands on its own, to whom it is owed, and
+    is not held behind the question (Calder's schedule waited "low" behind it: a blind read)."""
+    schedule = promise("Send the revised schedule", d(190))
+    c = customer(touch(400, 1), touch(210, 1, with_=("Bo Chan",), commitments=(schedule,)), touch(200, 1),
+                 since=LONG_AGO, cadence=30, renewal=d(30), value=20000,
+                 contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "Office Manager")))
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    assert ask.contact == "Ann Lee" and ask.takes is None and "Take what we owe them" not in ask.why
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.contact == "Bo Chan" and owed.priority == "high" and not owed.waits_on
+    # Promised to Ann, it goes into the question, as before.
+    hers = replace(c, interactions=tuple(replace(i, with_=("Ann Lee",)) for i in c.interactions))
+    (ask,) = [a for a in analyse(hers, config(), AS_OF).actions if a.renewal_step == "lapsed"]
+    assert "Take what we owe them into it: \u201cSend the revised schedule\u201d" in ask.why
+
+
 def test_the_worst_setback_stays_among_the_reasons_of_a_renewal_gone_by_into_silence():
     """Northgate on 1 Jul (a check of a seventeenth blind read's fixes): its escalation, a tender
     threatened, left the stage's reasons once the renewal lapsed into silence, while health still

@@ -131,3 +131,21 @@ def test_an_undated_promise_whose_day_went_by_is_a_check_as_the_stage_says():
     (a,) = [x for x in r.actions if x.title == f"Check it was done: {p.text}"]
     assert (a.check, a.missed) == (True, False) and "most likely missed" not in a.why
     assert r.stage.id != "at-risk"
+
+
+def test_news_riding_on_what_we_owe_someone_else_does_not_also_wait_on_the_question(example_root):
+    """Calder on 15 Jun 2027 (a check of a nineteenth blind read's fixes): with the schedule owed
+    to Tasha going first, on its own, the news for Owen said to raise it in that message and
+    also "(Low priority until you know whether they renewed: ask that first.)"."""
+    from playbook.load import load
+    loaded = load(example_root)
+    calder = next(c for c in loaded.playbook.customers if c.slug == "calder-wren")
+    r = analyse(calder, loaded.config, date(2027, 6, 15))
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.contact == "Tasha Greene" and owed.priority == "high" and not owed.waits_on
+    (news,) = [a for a in r.actions if a.kind == "tell"]
+    assert "in the one message that goes next (\u201cSend the revised data retention schedule\u201d, to Tasha Greene)" \
+        in news.why
+    assert "ask that first" not in news.why and not news.waits_on
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    assert ask.contact == "Eleanor Calder" and "Take what we owe them" not in ask.why

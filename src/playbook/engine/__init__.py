@@ -27,7 +27,7 @@ from .merge import (
 )
 from .owed import debt_items, open_asks, open_commitments, parked_asks
 from .pause import in_force, pause_start, pause_text
-from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, present, with_manner
+from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, main_contact, present, with_manner
 from .plays import play_since, run_plays
 from .rank import rank
 from .stage import (
@@ -267,8 +267,15 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes, owing)
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
+        # The question whether a renewal gone by went through takes along what we are most late
+        # on for whom it asks; what we are most late on for someone else stands on its own (see
+        # below): Kestrel's question to Nadia took Ravi's SOC 2 pack, Calder's to Eleanor a
+        # schedule promised in a workshop she was not at (a check of a nineteenth read's fixes).
+        mine = debt_items(commitments, asks, as_of, t, customer.dates, person=main_contact(here, tl)) if lapsed else []
+        taken, _, taken_at = mine[0] if mine else (None, None, None)
+        apart = owing_at if lapsed and owing_at is not None and owing_at != taken_at else None
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
-                             owing, owing_at)
+                             taken, taken_at)
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t, commitments)
@@ -298,8 +305,12 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # renewed first, not every late thing of half a year at once (Brightwell read eight
         # "high"). With a renewal to come, what we owe them stands: it is the way back in
         # (Calder's schedule, low beside "First deliver what we owe them", contradicted itself).
+        # What we are most late on, owed to someone other than whom the question asks, is not
+        # held behind it: it goes first, to them (Calder's schedule, for Tasha, waited "low"
+        # behind the question to Eleanor: a blind read).
         taken = next((a.takes for a in found if a.takes is not None), None)
-        found = [demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
+        found = [a if apart is not None and a.source == apart else
+                 demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
         # review with their CFO, bringing in a second person, a review at the stand-up) wait on

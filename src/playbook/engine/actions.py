@@ -374,7 +374,10 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     ids = {id(a) for a in piled}
     # The anniversary goes in that message: a line of thanks in it, not a task of its own. What
     # waits on the question whether they renewed, riding on that question, goes into it.
-    taken = {"waits_on": LAPSED_TAKEN} if lead is not None and lead.renewal_step == "lapsed" else {}
+    # Riding on a message that goes whether or not they renewed (what we owe someone other than
+    # whom the question asks), it waits on nothing more.
+    taken = {"waits_on": LAPSED_TAKEN} if lead is not None and lead.renewal_step == "lapsed" else \
+        {"waits_on": ""} if lead is not None else {}
     return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.anniversary else {}),
                     **(taken if a.waits_on == LAPSED_ASLEEP else {}))
             if id(a) in ids else a for a in found]

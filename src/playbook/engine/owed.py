@@ -12,7 +12,7 @@ from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people
 from .timeline import upto
 from .types import Action, Arrival, Occasion, OpenCommitment
-from .words import first_name
+from .words import first_name, named_in
 
 
 #: A promise with no due date counts as due this long after it was made.
@@ -62,6 +62,14 @@ def is_chase(text: str) -> bool:
 def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
     """The open task items that are promises to the customer (not `is_chase`)."""
     return tuple(oc for oc in open_ if not is_chase(oc.commitment.text))
+
+
+def owed_to(oc: OpenCommitment, person: str) -> bool:
+    """Whether a promise is owed to `person`: made in a touch they were in, to them by name or to
+    everyone there (not to someone else there by name)."""
+    i = oc.interaction
+    named = named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+    return person in i.with_ and named in (None, person)
 
 
 def well_late(open_: tuple[OpenCommitment, ...], as_of: date, overdue_days: int) -> list[OpenCommitment]:
@@ -197,7 +205,8 @@ ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
 
 
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
-               dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = ()) -> list[tuple[str, Ask | None, Source]]:
+               dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = (),
+               person: str | None = None) -> list[tuple[str, Ask | None, Source]]:
     """What we are late enough on for it to weigh, heaviest first: promises more than
     `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
     overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
@@ -212,12 +221,14 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     An ask that something now available answers (`news`) is owed the news: '“Replace the VPN…”,
     asked 187 days ago: tell Finn that Managed zero-trust access is available' (Loomwork's brief
     called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read).
-    Each is said with the ask it is, if one (None for a promise), and its line."""
+    Each is said with the ask it is, if one (None for a promise), and its line. `person`: only
+    what is owed to them (`owed_to`; an ask of theirs, or of nobody named)."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
     # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
     # in April (a thirteenth blind read).
     late = sorted(((oc.overdue_days, oc.commitment.text, oc.missed_by(as_of, t.overdue_days) is not None,
-                    oc.commitment.source) for oc in well_late(open_, as_of, t.overdue_days)), key=lambda x: -x[0])
+                    oc.commitment.source) for oc in well_late(open_, as_of, t.overdue_days)
+                   if person is None or owed_to(oc, person)), key=lambda x: -x[0])
     # One that is the same job as an open promise (`promised`) is weighed as that promise: the
     # renewal point's "and 2 more" counted Tasha's ask beside the schedule it asked for.
     same = promised(asks, open_)
@@ -225,6 +236,8 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     waits: list[tuple[int, str, Ask]] = []
     for k, a in enumerate(asks):
         if k in same or back_from_parking(a, as_of):  # back from parking: theirs to take up, no debt of ours
+            continue
+        if person is not None and a.from_ not in (None, person):
             continue
         since = waiting_since(a, as_of)
         if since is not None and (as_of - since).days > ASK_DEBT_DAYS and ask_gone_by(a, as_of, dates) is None:

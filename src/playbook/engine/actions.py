@@ -16,14 +16,14 @@ from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unhe
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
-                   waiting_since)
+                   named_for, owed_to, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
-    ago, day_list, days, first_name, fmt_date, fmt_day, money, name_words, named_in, people, per, sentence,
+    ago, day_list, days, first_name, fmt_date, fmt_day, money, name_words, people, per, sentence,
     sentiment_word, short_date, weeks_or_days,
 )
 from .workdays import Holidays, after_working_days
@@ -108,7 +108,7 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         else:
             when = (f"had no due date, so it counts as due a week after it was made ({fmt_date(due)})"
                     + (f", now {days(late)} overdue" if late > 0 else ""))
-        named = named_in(text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+        named = named_for(oc)
         # Promised to several, none named: the action is with the first of them, or whoever of
         # them asked for it (`merge.combine`), so the text tells "them", not one by name (Calder's
         # read "tell Owen Price" on an action with Tasha, who had asked for the schedule).
@@ -857,17 +857,13 @@ def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date) ->
     # Nor one promised by name to someone else who was there: Dr Tom Adebayo's check-in listed
     # the training promised to Kasia in a visit he was at, Fiona's renewal email the exec call
     # promised to Simon (checks of a nineteenth blind read's fixes).
-    def named(oc: OpenCommitment) -> str | None:
-        i = oc.interaction
-        return named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
-    late = [oc for oc in owed if oc.overdue_days > 0 and person in oc.interaction.with_
-            and not is_chase(oc.commitment.text) and oc.answered is None and oc.gone_by(as_of) is None
-            and named(oc) in (None, person)]
+    late = [oc for oc in owed if oc.overdue_days > 0 and owed_to(oc, person)
+            and not is_chase(oc.commitment.text) and oc.answered is None and oc.gone_by(as_of) is None]
     if not late:
         return ""
 
     def theirs(oc: OpenCommitment) -> bool:  # promised to them by name comes first
-        return named(oc) == person
+        return named_for(oc) == person
     # Two are both named ("and 1 more" left a reader asking which: a check of a nineteenth
     # blind read's fixes); more, counted.
     ranked = sorted(late, key=lambda oc: (theirs(oc), oc.overdue_days), reverse=True)

@@ -64,12 +64,17 @@ def promises(open_: tuple[OpenCommitment, ...]) -> tuple[OpenCommitment, ...]:
     return tuple(oc for oc in open_ if not is_chase(oc.commitment.text))
 
 
+def named_for(oc: OpenCommitment) -> str | None:
+    """Whom a promise was made to by name (its words, or the one person in the touch); None when
+    made to everyone there."""
+    i = oc.interaction
+    return named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+
+
 def owed_to(oc: OpenCommitment, person: str) -> bool:
     """Whether a promise is owed to `person`: made in a touch they were in, to them by name or to
     everyone there (not to someone else there by name)."""
-    i = oc.interaction
-    named = named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
-    return person in i.with_ and named in (None, person)
+    return person in oc.interaction.with_ and named_for(oc) in (None, person)
 
 
 def well_late(open_: tuple[OpenCommitment, ...], as_of: date, overdue_days: int) -> list[OpenCommitment]:

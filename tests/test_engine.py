@@ -1088,7 +1088,7 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
                  value=20000)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert ask.takes is not None and "Take what we owe them into it: \u201cSend the root-cause report\u201d" in ask.why
+    assert ask.takes is not None and "Take into it what we are late on: \u201cSend the root-cause report\u201d" in ask.why
     waits = {a.title: a.why[a.why.rindex("("):] for a in r.actions if a.kind == "follow-up"}
     assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
                                                    "that question.)",
@@ -1107,13 +1107,13 @@ def test_what_we_owe_someone_the_question_does_not_ask_goes_first_to_them():
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "at-risk"
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert ask.contact == "Ann Lee" and ask.takes is None and "Take what we owe them" not in ask.why
+    assert ask.contact == "Ann Lee" and ask.takes is None and "Take into it" not in ask.why
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.contact == "Bo Chan" and owed.priority == "high" and not owed.waits_on
     # Promised to Ann, it goes into the question, as before.
     hers = replace(c, interactions=tuple(replace(i, with_=("Ann Lee",)) for i in c.interactions))
     (ask,) = [a for a in analyse(hers, config(), AS_OF).actions if a.renewal_step == "lapsed"]
-    assert "Take what we owe them into it: \u201cSend the revised schedule\u201d" in ask.why
+    assert "Take into it what we are late on: \u201cSend the revised schedule\u201d" in ask.why
 
 
 def test_the_worst_setback_stays_among_the_reasons_of_a_renewal_gone_by_into_silence():
@@ -1150,7 +1150,7 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     # The question takes it along: asking whether they renewed while we owe them it embarrasses
     # the asker (a blind read of Calder's, its schedule 258 days late).
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert "Take what we owe them into it: \u201cSend the revised rota\u201d, 190 days overdue." in ask.why
+    assert "Take into it what we are late on: \u201cSend the revised rota\u201d, 190 days overdue;" in ask.why
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
                                                                f"the call of {fmt_date(d(200))}: long enough to be "
                                                                "dormant", "Promise \u201cSend the revised rota\u201d "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from msgspec.structs import replace
 
 from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
@@ -149,3 +150,43 @@ def test_news_riding_on_what_we_owe_someone_else_does_not_also_wait_on_the_quest
     assert "ask that first" not in news.why and not news.waits_on
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     assert ask.contact == "Eleanor Calder" and "Take what we owe them" not in ask.why
+
+
+def test_what_a_missed_promise_holds_back_says_to_own_it_first():
+    """Lantern's note of thanks read "Low priority while we are late on “Book the pre-Christmas
+    Wi-Fi health check”, 124 days overdue and most likely missed: own it: see to that first", and
+    the question whether its renewal went through "Take what we owe them into it: … most likely
+    missed: own it" (a check of a twentieth blind read): a missed promise is owned, not owed."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))      # due 27 Nov
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p,)), since=date(2021, 4, 6),
+                 renewal=date(2027, 4, 6), value=26_500)
+    r = analyse(c, config(), date(2027, 3, 31))
+    (thanks,) = [a for a in r.actions if "anniversary" in a.title]
+    assert thanks.priority == "low" and thanks.why.endswith(
+        f"Low priority while we are late on \u201c{p.text}\u201d, 124 days overdue and most likely missed: own that "
+        "first.")
+    (ask,) = [a for a in analyse(c, config(), date(2027, 4, 15)).actions if a.renewal_step == "lapsed"]
+    assert (f" Take into it what we are late on: \u201c{p.text}\u201d, 139 days overdue and most likely missed: own "
+            "it; if our records show they renewed, see to it all the same.") in ask.why
+
+
+@pytest.mark.parametrize("quiet, note", [(40, True), (200, False)])
+def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
+    """Rosalind (a check of a twentieth blind read): the question whether the renewal went through,
+    a visit, took along the oven supplier's answer, which stood beside it, high, with nothing to
+    say it was that same visit. Over a renewal gone by into a long silence it is low, and says so."""
+    late = promise("Send the revised rota", d(quiet - 10))
+    c = customer(*steady_history(until_days_ago=quiet + 30), touch(quiet, 1, commitments=(late,)), since=LONG_AGO,
+                 cadence=30, renewal=d(15), value=20_000)
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    assert ask.takes is not None and "Take into it what we are late on: \u201cSend the revised rota\u201d" in ask.why
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    said = (f" It goes with asking whether the renewal of {fmt_date(d(15))} went through: one conversation with Ann, "
+            "not two.")
+    assert (said in owed.why) is note and (owed.priority == "high") is note
+    # Owed to someone else, it is not taken along, and says nothing of the question.
+    theirs = replace(c, interactions=tuple(replace(i, with_=("Bo Chan",)) if i.commitments else i
+                                           for i in c.interactions))
+    (owed,) = [a for a in analyse(theirs, config(), AS_OF).actions if a.kind == "follow-up"]
+    assert "It goes with asking" not in owed.why

@@ -15,8 +15,8 @@ from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
                     renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
-from .owed import (ASK_ANSWER_DAYS, UNDATED_PROMISE_DAYS, back_from_parking, chase_of, chased_thing, is_chase,
-                   named_for, owed_to, waiting_since)
+from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
+                   chased_thing, is_chase, named_for, owed_to, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
@@ -383,6 +383,20 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             if id(a) in ids else a for a in found]
 
 
+def taken_along(found: list[Action], passed: date) -> list[Action]:
+    """What the question whether a renewal gone by went through takes along (`Action.takes`),
+    standing as its own action as well (what we owe them is not held back while the account is
+    not long silent), says that it goes with that question: one conversation, not two. Rosalind's
+    visit to ask took along the oven supplier's answer, which stood beside it, high, as if for a
+    visit of its own (a check of a twentieth blind read). `passed`: the renewal's date."""
+    q = next((a for a in found if a.takes is not None), None)
+    if q is None:
+        return found
+    with_ = f" with {first_name(q.contact)}" if q.contact else ""
+    note = f" It goes with asking whether the renewal of {fmt_date(passed)} went through: one conversation{with_}, not two."
+    return [replace(a, why=a.why + note) if a.source == q.takes and a is not q else a for a in found]
+
+
 #: Why the rest waits on an account silent so long that its renewal went by unrecorded
 #: (`engine.analyse`); and what the question whether they renewed takes along (`Action.takes`),
 #: or carries while our touches go unanswered (`not_piled_on`): Northgate's root-cause report
@@ -420,7 +434,8 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     out = []
     # Said once the merges are done (`Action.waits_on`), and so known to wait: no line of thanks
     # rides on the late delivery it waits on (`not_piled_on`).
-    waits = f"Low priority while we are late on {owing}: see to that first." if owing else ""
+    waits = "" if not owing else f"Low priority while we are late on {owing.removesuffix(OWN_IT)}: own that first." \
+        if owing.endswith(MISSED_OWN) else f"Low priority while we are late on {owing}: see to that first."
     for k in missed:
         if notes is not None and wished(notes, k.contact or ANNIVERSARY, k.date):
             continue
@@ -494,8 +509,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 + (f" With nothing good since the setback of {fmt_date(setback)}, do not take it as renewed: "
                    "ask where it stands (whether they have gone elsewhere, or the contract runs on meanwhile)."
                    if setback is not None else "")
-                # (Not into a question to whoever buys for them: it is someone else's.)
-                + (f" Take what we owe them into it: {owing}." if owing and buyer is None else ""),
+                # (Not into a question to whoever buys for them: it is someone else's.) "What we are
+                # late on", not "what we owe them": Lantern's missed Wi-Fi check read "what we owe
+                # them… own it" (a check of a twentieth blind read). Our records answering the
+                # question is no reason to keep it back (that check).
+                + (f" Take into it what we are late on: {owing}; if our records show they renewed, see to it "
+                   "all the same." if owing and buyer is None else ""),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
             takes=owing_at if owing and buyer is None else None,

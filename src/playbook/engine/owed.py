@@ -209,6 +209,12 @@ def ask_gone_by(a: Ask, as_of: date, dates: tuple[Event, ...] = ()) -> Occasion 
 ASK_DEBT_DAYS = 2 * ASK_ANSWER_DAYS
 
 
+#: How `debt_items` says a promise most likely missed; the note of thanks that waits on it says
+#: to own it first, not "own it: see to that first" (Lantern's, a check of a twentieth blind read).
+OWN_IT = ": own it"
+MISSED_OWN = f" and most likely missed{OWN_IT}"
+
+
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
                dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = (),
                person: str | None = None) -> list[tuple[str, Ask | None, Source]]:
@@ -251,6 +257,6 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
             waits.append((n, f"\u201c{a.what}\u201d, asked {n} days ago: tell {whom} that {told[id(a)]} is available"
                           if id(a) in told else f"\u201c{a.what}\u201d, waiting {n} days", a))
     waits.sort(key=lambda x: -x[0])
-    return ([(f"\u201c{text}\u201d, {n} days overdue" + (" and most likely missed: own it" if missed else ""), None,
+    return ([(f"\u201c{text}\u201d, {n} days overdue" + (MISSED_OWN if missed else ""), None,
               source) for n, text, missed, source in late]
             + [(text, a, a.source) for _, text, a in waits])

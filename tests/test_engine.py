@@ -336,8 +336,27 @@ def test_growing_by_breadth_alone():
     recent = [touch(10 + k * 25, 2, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
     r = analyse(customer(*earlier, *recent, since=LONG_AGO, cadence=30), config(), AS_OF)
     assert r.stage.id == "growing"
-    assert "3 people engaged in the last 90 days, up from 1; Cy Dee and Bo Chan for the first time." in [
+    assert "3 people engaged in the last three months, up from 1; Cy Dee and Bo Chan for the first time." in [
         x.text for x in r.stage.reasons]
+
+
+@pytest.mark.parametrize("window, said", [(90, "three months"), (60, "60 days")])
+def test_growth_and_health_say_their_sentiment_alike_window_and_count(window, said):
+    """Westmarch's page read "Sentiment is positive over the last 90 days (average +0.8)" and, in
+    its health, "+1.0, the average of 6 rated touches in the three months to 19 Nov": two figures
+    for one mood, with nothing to say why (a twentieth blind read). Both now say how many touches
+    over which days; and a team's shorter window is not called "three months"."""
+    earlier = [touch(100 + k * 20, 1, with_=("Ann Lee",)) for k in range(3)]
+    recent = [touch(10 + k * 15, 2 - k, with_=(name,)) for k, name in enumerate(("Ann Lee", "Bo Chan", "Cy Dee"))]
+    unrated = touch(5, None, with_=("Ann Lee",))
+    r = analyse(customer(*earlier, *recent, unrated, since=LONG_AGO, cadence=30), config(growth_window_days=window),
+                AS_OF)
+    assert r.stage.id == "growing"
+    assert f"Sentiment is positive: +1.0, the average of 3 rated touches in the last {said}." in [
+        x.text for x in r.stage.reasons]
+    (mood,) = [f.why for f in r.health.factors if f.name == "Sentiment"]
+    assert mood.endswith(f"the average of 3 rated touches in the {said} to {fmt_date(d(10))}.")
+    assert any(f.why.startswith(f"3 people engaged in the last {said}: ") for f in r.health.factors)
 
 
 def test_what_they_bought_is_among_the_reasons_growth_is_read_but_no_growth_alone():

@@ -15,7 +15,7 @@ from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
 from .types import Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
-from .words import days, fmt_date, people, per, sentiment_word
+from .words import days, fmt_date, people, per, sentiment_word, span
 
 BASELINE = 50
 #: The floors of the good and fair bands (the site's `HEALTH_BANDS` shows them so).
@@ -149,17 +149,17 @@ def breadth(tl: Timeline, listed: int) -> HealthFactor:
     only_bad = f" {people(tuple(soured))} only in touches that went badly." if soured else ""
     if n == 0:
         if soured:
-            return HealthFactor("Breadth of contacts", -8, "No named person engaged in the last three months except "
-                                                           f"in touches that went badly ({people(tuple(soured))}).")
-        return HealthFactor("Breadth of contacts", -8, "No named person engaged in the last three months.")
+            return HealthFactor("Breadth of contacts", -8, f"No named person engaged in the last {span(tl.window)} "
+                                                           f"except in touches that went badly ({people(tuple(soured))}).")
+        return HealthFactor("Breadth of contacts", -8, f"No named person engaged in the last {span(tl.window)}.")
     if n == 1:
         return HealthFactor("Breadth of contacts", -5 if listed > 1 else -3,
-                            f"Only {engaged[0].name} engaged in the last three months"
+                            f"Only {engaged[0].name} engaged in the last {span(tl.window)}"
                             f"{f' of {listed} people listed' if listed > 1 else ''}: single-threaded.{only_bad}")
     effect = 5 if n == 2 else 10
     names = ", ".join(c.name for c in engaged[:3]) + (f" and {n - 3} more" if n > 3 else "")
     return HealthFactor("Breadth of contacts", effect,
-                        f"{n} people engaged in the last three months: {names}.{only_bad}")
+                        f"{n} people engaged in the last {span(tl.window)}: {names}.{only_bad}")
 
 
 def reciprocity(tl: Timeline) -> HealthFactor:

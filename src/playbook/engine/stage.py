@@ -24,7 +24,8 @@ from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
 from .words import (
-    ago, count, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, weeks_or_days,
+    ago, count, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, span,
+    weeks_or_days,
 )
 
 
@@ -633,8 +634,10 @@ def mood_text(tl: Timeline) -> str:
     if tl.mood_to is None or tl.mood is None:
         return "none rated"
     if tl.mood_count == 1:
-        return f"{tl.mood:+.1f}, from the touch of {fmt_date(tl.mood_to)}, the only one rated in the three months to it"
-    return f"{tl.mood:+.1f}, the average of {tl.mood_count} rated touches in the three months to {fmt_date(tl.mood_to)}"
+        return (f"{tl.mood:+.1f}, from the touch of {fmt_date(tl.mood_to)}, the only one rated in the "
+                f"{span(tl.window)} to it")
+    return (f"{tl.mood:+.1f}, the average of {tl.mood_count} rated touches in the {span(tl.window)} to "
+            f"{fmt_date(tl.mood_to)}")
 
 
 def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of: date | None = None,
@@ -667,12 +670,19 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
            + [Reason(f"Bought ({fmt_date(i.date)}): {sentence(i.summary or i.type)}", i.source) for i in bought]
            + [opened(o) for o in found if o.status != "won"])
     if touches:
-        out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {w} days, up from {tl.touches_earlier} "
-                          f"in the {w} before."))
+        # (The window named as health names it: "in the last three months" beside "in the last 90
+        # days" on one page read as two windows.)
+        out.append(Reason(f"{count(tl.touches_recent, 'touch', 'touches')} in the last {span(w)}, up from "
+                          f"{tl.touches_earlier} in the {span(w)} before."))
     if more_people:
-        out.append(Reason(f"{count(tl.people_recent, 'person', 'people')} engaged in the last {w} days, "
+        out.append(Reason(f"{count(tl.people_recent, 'person', 'people')} engaged in the last {span(w)}, "
                           f"up from {tl.people_earlier}; {people(tl.people_new)} for the first time."))
-    out.append(Reason(f"Sentiment is positive over the last {w} days (average {tl.sentiment_recent:+.1f})."))
+    # Said as health says its mood (`mood_text`), window and count: Westmarch's page read "average
+    # +0.8" here and "+1.0, the average of 6 rated touches in the three months to 19 Nov" in its
+    # health, two figures for one mood with nothing to tell why (a twentieth blind read).
+    out.append(Reason(f"Sentiment is positive: {tl.sentiment_recent:+.1f}, "
+                      + (f"the average of {tl.rated_recent} rated touches" if tl.rated_recent != 1 else
+                         "from the one rated touch") + f" in the last {span(w)}."))
     return out
 
 

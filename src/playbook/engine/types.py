@@ -88,6 +88,8 @@ class Timeline(Record):
     fewer than two such touches in that year). The one gap the site states."""
     sentiment_recent: float | None
     """Mean sentiment over the growth window (rated touches only)."""
+    rated_recent: int
+    """How many rated conversations `sentiment_recent` averages."""
     sentiment_earlier: float | None
     """Mean sentiment over the window before it."""
     mood: float | None
@@ -117,6 +119,8 @@ class Timeline(Record):
     heard from them."""
     contacts: tuple[ContactEngagement, ...]
     """Engagement per person, most recent first (our unanswered outreach does not count)."""
+    window: int = 90
+    """The growth window's days (`growth_window_days`): "recent" above, and `mood`'s reach."""
 
 
 class Stage(Record):

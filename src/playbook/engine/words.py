@@ -49,6 +49,12 @@ def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def span(n: int) -> str:
+    """A window of `n` days as the site names it: 'three months' for the default 90 (a team's
+    `growth_window_days: 60` had read "in the last three months"), else '60 days'."""
+    return "three months" if n == 90 else days(n)
+
+
 def weeks_or_days(n: int) -> str:
     """'8 weeks' for a whole number of weeks, else '10 days' (as `renewal_lead: 8w` was written)."""
     if n % 7 == 0 and n >= 14:

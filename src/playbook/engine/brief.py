@@ -23,7 +23,7 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import day_list, days, fmt_date, fmt_day, money, people, sentence, weeks_or_days
+from .words import day_list, days, first_name, fmt_date, fmt_day, money, people, sentence, weeks_or_days
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -145,8 +145,10 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # while the retention schedule was 41 days late (a seventeenth blind read).
         # ("With", not "in its covering note": beside "Say when it will come" there may be no
         # delivery yet to cover, a check of that fix found.)
-        behind = (" Tell them along with what we are late on (under Handle with care), not on its own."
-                  if late_first else "")
+        # ("Tell Owen", not "Tell them": beside Tasha's schedule, whom was left to guess, an
+        # earlier blind read.)
+        behind = (f" Tell {first_name(x.ask.from_) if x.ask.from_ else 'them'} along with what we are late on (under "
+                  "Handle with care), not on its own." if late_first else "")
         out.append(Reason(f"{fresh}: {x.what} (since {fmt_date(x.on)}). {who} asked for it{when}: "
                           f"{sentence(x.ask.what)}{behind}", x.ask.source))
     # An ask that a promise of ours answers (one job, merged into one action) is brought up

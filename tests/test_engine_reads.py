@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, Source, ask, config, customer, d, promise, steady_history, touch
+from engine_factory import AS_OF, Birthday, Source, ask, config, contact, customer, d, promise, steady_history, touch
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care, talking_points
 from playbook.engine.words import fmt_date
@@ -190,3 +190,18 @@ def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
                                            for i in c.interactions))
     (owed,) = [a for a in analyse(theirs, config(), AS_OF).actions if a.kind == "follow-up"]
     assert "It goes with asking" not in owed.why
+
+
+def test_a_birthday_does_not_wait_on_the_question_whether_they_renewed():
+    """Rosalind (a twenty-first blind read): "Wish Rosalind Baptiste a happy birthday… (Low
+    priority until you know whether they renewed: ask that first.)". Her birthday is hers."""
+    day = AS_OF + timedelta(days=6)
+    late = promise("Send the revised rota", d(190))
+    c = customer(touch(400, 1), touch(200, 1, commitments=(late,)), since=LONG_AGO, cadence=30, renewal=d(30),
+                 contacts=(contact("Ann Lee", "Owner", Birthday(day.month, day.day, 1970), primary=True),))
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    (wish,) = [a for a in r.actions if a.title.startswith("Wish Ann Lee")]
+    assert wish.priority == "medium" and not wish.waits_on and "until you know whether they renewed" not in wish.why
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.priority == "low"   # the rest still waits on the question

@@ -308,8 +308,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # What we are most late on, owed to someone other than whom the question asks, is not
         # held behind it: it goes first, to them (Calder's schedule, for Tasha, waited "low"
         # behind the question to Eleanor: a blind read).
+        # A person's birthday is theirs, and stays: Rosalind's read "Low priority until you know
+        # whether they renewed" (a twenty-first blind read).
         taken = next((a.takes for a in found if a.takes is not None), None)
-        found = [a if apart is not None and a.source == apart else
+        found = [a if (apart is not None and a.source == apart) or (a.kind == "personal" and a.contact) else
                  demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value

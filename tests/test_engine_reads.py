@@ -205,3 +205,25 @@ def test_a_birthday_does_not_wait_on_the_question_whether_they_renewed():
     assert wish.priority == "medium" and not wish.waits_on and "until you know whether they renewed" not in wish.why
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.priority == "low"   # the rest still waits on the question
+
+
+@pytest.mark.parametrize("case", ["quiet", "unanswered", "lead"])
+def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_renewed(case):
+    """Only Northgate's question whether its renewal went through said "do not take it as
+    renewed" (after its tender threat). Saltmarsh's renewal quote had no reply, Calder's last
+    three touches none, and St Aldhelm's 8 weeks of paperwork began with nothing heard, which
+    its call had said the renewal could not be done without: each read "ask only if they do not
+    say" (a twenty-first blind read)."""
+    items = [*steady_history(until_days_ago=60)]
+    if case == "unanswered":
+        items.append(touch(40, None, type="email", direction="out", summary="Sent the renewal quote"))
+    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000, renewal_lead=28 if case == "lead" else None)
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    why = {"unanswered": f"no reply to our last touch ({fmt_date(d(40))})",
+           "lead": f"nothing heard from them since their side's time to renew began on {fmt_date(d(38))}"}.get(case)
+    said = f" With {why}, do not take it as renewed: ask where it stands (whether they have gone elsewhere, or the "
+    assert (said in ask.why) is (why is not None), ask.why
+    (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]
+    assert (f"Check our own records before you meet, but with {why}, do not take it as renewed: ask where it stands."
+            if why else "Check our own records before you meet, and ask only if they do not say.") in point

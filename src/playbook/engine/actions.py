@@ -13,7 +13,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
-                    renewal_lapsed, renewal_talk_text, renewal_window, wished)
+                    renewal_doubt, renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
                    chased_thing, is_chase, named_for, owed_to, waiting_since)
@@ -493,6 +493,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # who owns the framework paperwork (a twelfth blind read).
         buyer = buyer_of(customer, None, as_of) if customer.renewal_lead else None
         ask = buyer.name if buyer is not None else main
+        doubt = renewal_doubt(customer, tl.unanswered, tl.last_heard, as_of, setback)
         out.append(Action(
             # Our records first, then them: "Visit Rosalind Baptiste to confirm how the renewal went",
             # for a renewal that is an invoice, read as a visit to ask whether they had paid (a
@@ -503,12 +504,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 "Check our own records first (a signed order, an invoice raised): a renewal that went through "
                 "needs no asking. If they renewed, set renewal: to the next date (the call before it will come "
                 "back); if they left, set status: ended."
-                # After a setback with nothing good since, no news is no sign it went through:
-                # Northgate's tender threat stood, and the question read as a formality (a
-                # seventeenth blind read).
-                + (f" With nothing good since the setback of {fmt_date(setback)}, do not take it as renewed: "
-                   "ask where it stands (whether they have gone elsewhere, or the contract runs on meanwhile)."
-                   if setback is not None else "")
+                # After a setback with nothing good since (or our touches unanswered, or their
+                # time to renew begun unheard), no news is no sign it went through: Northgate's
+                # tender threat stood, and the question read as a formality (`renewal_doubt`).
+                + (f" With {doubt}, do not take it as renewed: ask where it stands (whether they have gone "
+                   "elsewhere, or the contract runs on meanwhile)." if doubt is not None else "")
                 # (Not into a question to whoever buys for them: it is someone else's.) "What we are
                 # late on", not "what we owe them": Lantern's missed Wi-Fi check read "what we owe
                 # them… own it" (a check of a twentieth blind read). Our records answering the

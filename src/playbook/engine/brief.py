@@ -13,7 +13,7 @@ from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
-from .dates import last_renewal_talk, lead_unheard, renewal_lapsed, renewal_talk_text
+from .dates import last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
@@ -113,8 +113,13 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # would embarrass us (a thirteenth blind read of Northgate's brief).
         # After a complaint not set right, an invoice raised as routine is no sign they stayed: the
         # action said so and the brief did not (a check of a seventeenth blind read's fixes).
+        # So after our touches went unanswered, or their time to renew began unheard, as the
+        # action says (`renewal_doubt`): only Northgate's read so (a twenty-first blind read).
+        doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of)
         then = (f"but with the complaint of {fmt_date(complaints[0].date)} not set right, do not take it as "
-                "renewed: ask where it stands." if complaints else "and ask only if they do not say.")
+                "renewed: ask where it stands." if complaints else
+                f"but with {doubt}, do not take it as renewed: ask where it stands." if doubt is not None else
+                "and ask only if they do not say.")
         out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it. "
                           f"Check our own records before you meet, {then}{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from ..model import Birthday, Contact, Customer, Interaction
 from .touches import one_way
 from .types import KeyDate
-from .words import NAME_TITLES, fmt_date, ordinal, people, sentence
+from .words import NAME_TITLES, day_list, fmt_date, ordinal, people, sentence
 
 #: For this many days after a birthday (or the relationship's anniversary) nobody marked, a
 #: belated greeting is suggested, and the contact says it was (not "in 364 days"): the day
@@ -42,6 +42,26 @@ def lead_unheard(customer: Customer, day: date, last_heard: date | None, as_of: 
         return None
     begun = day - timedelta(days=customer.renewal_lead)
     return begun if as_of > begun and (last_heard is None or last_heard < begun) else None
+
+
+def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_heard: date | None, as_of: date,
+                  setback: date | None = None) -> str | None:
+    """Why nothing recorded of a renewal gone by is no sign it went through, as the words after
+    "With" ("With no reply to our last touch (3 Nov 2026), do not take it as renewed"); None
+    when nothing says so. A setback with nothing good since (Northgate's tender threat: a
+    seventeenth blind read); their side's time to renew begun unheard, which the call before it
+    said it could not be done without (St Aldhelm's); or our outreach unanswered (Saltmarsh's
+    renewal quote, Calder's three touches): only Northgate's read "do not take it as renewed"
+    (a twenty-first blind read). `unanswered`: our touches since we last heard from them."""
+    if setback is not None:
+        return f"nothing good since the setback of {fmt_date(setback)}"
+    begun = lead_unheard(customer, customer.renewal, last_heard, as_of) if customer.renewal else None
+    if begun is not None:
+        return f"nothing heard from them since their side's time to renew began on {fmt_date(begun)}"
+    if unanswered:
+        what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
+        return f"no reply to {what} ({day_list([i.date for i in unanswered])})"
+    return None
 
 
 def renewal_window(customer: Customer, renewal_days: int) -> int:

@@ -438,3 +438,16 @@ def test_the_brief_says_what_goes_ahead_during_a_pause_is_to_be_kept_to(example_
     todo = text_of(section((tmp_path / "site/customers/ashby-fold-council/brief.html").read_text("utf-8"), "b-next"))
     assert ("Renewal (worth £31,000 a year) in 44 days. (They asked for a pause until 1 Apr 2027, but the renewal "
             "cannot wait: this goes ahead; chase nothing else.)") in todo
+
+
+@pytest.mark.parametrize("late", [True, False])
+def test_unanswered_while_we_are_late_the_next_message_is_what_we_owe(late):
+    """Calder's brief (a twenty-first blind read): "No reply to our last 3 touches… Do not pile
+    on; ask whether now is a bad time", with the retention schedule 231 days late: their silence
+    may well be ours, and the question read as evasive."""
+    owed = (promise("Send the revised schedule", d(80)),) if late else ()
+    c = customer(touch(400, 1), touch(100, 1, commitments=owed),
+                 *(touch(n, None, type="email", direction="out") for n in (60, 40, 20)), since=LONG_AGO)
+    (said,) = [x for x in texts(handle_with_care(analyse(c, config(), AS_OF))) if x.startswith("No reply")]
+    assert said.endswith("Do not pile on: the next message is what we are late on (above), with an apology." if late
+                         else "Do not pile on: ask whether now is a bad time.")

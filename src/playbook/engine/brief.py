@@ -346,8 +346,12 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         until = f" until {fmt_date(a.until)}" if a.until else ""
         out.append(Reason(f"Parked{until}: {sentence(a.what)[:-1]}. Do not push it.", a.source))
     if r.timeline.one_sided:
-        out.append(Reason(f"{unanswered_text(r.timeline)} Do not pile on; ask whether now is a bad time.",
-                          r.timeline.unanswered[-1].source))
+        # While we are late on what they wait for, their silence may well be ours: "ask whether
+        # now is a bad time" beside Calder's schedule, 231 days late, read as evasive (a
+        # twenty-first blind read).
+        out.append(Reason(f"{unanswered_text(r.timeline)} Do not pile on: "
+                          + ("the next message is what we are late on (above), with an apology." if late else
+                             "ask whether now is a bad time."), r.timeline.unanswered[-1].source))
     for p in c.contacts:
         if p.avoid and not (p.left and p.left <= as_of):
             out.append(Reason(f"{p.name}: avoid {p.avoid.rstrip('.')}.", p.source))

@@ -1336,7 +1336,7 @@ def test_broaden_when_single_threaded(touches, people, expected):
 
 @pytest.mark.parametrize("keeper, listed, title, contact", [
     (None, True, "Bring Bo Chan (CFO) into the conversation", "Bo Chan"),
-    ("Ann Lee", True, "Ask Ann Lee to introduce Bo Chan (CFO)", "Ann Lee"),
+    ("Ann Lee", True, "Suggest to Ann Lee a joint session with Bo Chan (CFO)", "Ann Lee"),
     ("Bo Chan", True, "Bring Bo Chan (CFO) into the conversation", "Bo Chan"),  # not the one it all goes through
     ("Ann Lee", False, "Ask Ann Lee whom else at Example Ltd we should know", "Ann Lee"),
 ])
@@ -1355,8 +1355,12 @@ def test_broaden_asks_a_gatekeeper_for_the_introduction(keeper, listed, title, c
                      contacts=tuple(people))
     (act,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
     assert (act.title, act.contact) == (title, contact)
-    assert ("Ann Lee is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
-            in act.why) is (keeper == "Ann Lee")
+    # With them in it, not a meeting with someone else they had declined: Freya's "just go through
+    # me" was said of meeting Dan, and the tool asked her to introduce him (a twenty-first blind read).
+    said = ("Ann Lee is the gatekeeper (customer.yaml): go through them, not around them; a session with them in it, "
+            "on their terms, rather than asking to meet Bo alone." if listed else
+            "Ann Lee is the gatekeeper (customer.yaml): ask them rather than going around them.")
+    assert (said in act.why) is (keeper == "Ann Lee")
 
 
 @pytest.mark.parametrize("due, text, said", [
@@ -1376,7 +1380,7 @@ def test_a_gatekeeper_is_asked_a_favour_once_what_we_owe_them_is_done(due, text,
                  cadence=60, contacts=people)
     r = analyse(c, config(), AS_OF)
     (act,) = [a for a in r.actions if a.kind == "broaden"]
-    assert act.why.endswith(said) if said else act.why.endswith("rather than going around.")
+    assert act.why.endswith(said) if said else act.why.endswith("rather than asking to meet Bo alone.")
     # In debt it waits, low, even at risk (Oakmere's rose to medium as it went at risk, beside
     # "First deliver what we owe them": an account manager's objection).
     assert act.priority == "low" and (r.stage.id == "at-risk") is bool(said)

@@ -39,7 +39,7 @@ OPENINGS: dict[str, tuple[str, ...]] = {
     "renewal": ("Call ", "Email ", "Visit ", "Message ", "Meet ", "Ask ", "Check whether the renewal of "),
     "repair": ("Repair: ",),
     "personal": ("Wish ", "Mark the ", "Keep in touch with "),
-    "broaden": ("Bring ", "Find a second contact", "Ask "),  # "Ask Freya … to introduce": a gatekeeper
+    "broaden": ("Bring ", "Find a second contact", "Suggest to ", "Ask "),  # a gatekeeper: "Suggest to Freya…"
 }
 CHASE = ("chase", "remind", "nudge", "wait for", "check with")
 

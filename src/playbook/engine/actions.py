@@ -834,7 +834,10 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     if others:
         pick = sorted(others, key=lambda c: (not c.role, c.name))[0]
         named = f"{pick.name}{f' ({pick.role})' if pick.role else ''}"
-        title = f"Ask {only} to introduce {named}" if through else f"Bring {named} into the conversation"
+        # With them in it: "Ask Freya to introduce Dan Pike" asked for the meeting with Dan she had
+        # declined ("just go through me", a twenty-first blind read).
+        title = f"Suggest to {only} a joint session with {named}" if through else \
+            f"Bring {named} into the conversation"
         contact = only if through else pick.name
     elif stage.id in ("at-risk", "growing"):
         title = f"Ask {only} whom else at {customer.name} we should know" if through \
@@ -851,8 +854,11 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
             "if they leave, the relationship leaves with them."
-            + (f" {only} is the gatekeeper (customer.yaml): ask for the introduction rather than going around."
-               + debt if through else ""),
+            + (f" {only} is the gatekeeper (customer.yaml): go through them, not around them; a session with "
+               f"them in it, on their terms, rather than asking to meet {first_name(pick.name)} alone." + debt
+               if through and others else
+               f" {only} is the gatekeeper (customer.yaml): ask them rather than going around them." + debt
+               if through else ""),
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that

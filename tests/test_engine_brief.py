@@ -451,3 +451,17 @@ def test_unanswered_while_we_are_late_the_next_message_is_what_we_owe(late):
     (said,) = [x for x in texts(handle_with_care(analyse(c, config(), AS_OF))) if x.startswith("No reply")]
     assert said.endswith("Do not pile on: the next message is what we are late on (above), with an apology." if late
                          else "Do not pile on: ask whether now is a bad time.")
+
+
+def test_good_news_is_not_about_what_we_are_late_on():
+    """Oakmere's brief gave "Good news to build on: … remote render access requested" with its
+    pricing late, and Westmarch's "Kasia to be trained on admin" with her training late (a
+    twenty-first blind read): the promise was written in a later note, so the touch was kept."""
+    late = promise("Send pricing for remote render access", d(20))
+    c = customer(touch(400, 1), touch(60, 2, summary="Planning session: remote render access requested"),
+                 touch(40, 0, summary="Check-in", commitments=(late,)), since=LONG_AGO)
+    points = texts(talking_points(analyse(c, config(), AS_OF)))
+    assert not any(x.startswith("Good news") for x in points), points
+    on_time = customer(touch(400, 1), touch(60, 2, summary="Planning session: remote render access requested"),
+                       touch(40, 0, summary="Check-in", commitments=(promise(late.text, d(-5)),)), since=LONG_AGO)
+    assert any(x.startswith("Good news to build on") for x in texts(talking_points(analyse(on_time, config(), AS_OF))))

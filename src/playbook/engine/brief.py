@@ -210,6 +210,10 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # A good touch whose promise we are late on is no news to build on: the brief lists it under
     # what we are late on (an account manager read both of one touch, side by side).
     owed = {oc.interaction.source.path for oc in r.commitments if oc.overdue_days > 0}
+    # Nor one about what we are late on, said in another note: Oakmere's "remote render access
+    # requested" with its pricing late, Westmarch's "Kasia to be trained on admin" with her
+    # training late (a twenty-first blind read).
+    late_topics = [topic(oc.commitment.text) for oc in r.commitments if oc.overdue_days > 0]
     # Nor is our own outreach still unanswered: Saltmarsh's "Good news to build on: Sent the
     # 2027 renewal quote" sat beside "at risk if our email of 3 Nov still has no reply".
     # Nor a purchase the stage's reasons name already: Westmarch's brief gave its cluster order as
@@ -218,6 +222,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     staged = {x.source for x in r.stage.reasons}
     recent = [i for i in r.customer.interactions if as_of - timedelta(days=GOOD_NEWS_DAYS) < i.date <= as_of
               and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed
+              and not any(similar(topic(i.summary or ""), words) for words in late_topics)
               and i not in r.timeline.unanswered and not (i.type == "purchase" and i.source in staged)]
     if recent:
         i = recent[-1]

@@ -1107,7 +1107,8 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
                  value=20000)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert ask.takes is not None and "Take into it what we are late on: \u201cSend the root-cause report\u201d" in ask.why
+    assert ask.takes is not None
+    assert "Take into it what we are late on: \u201cSend the root-cause report\u201d" in ask.why
     waits = {a.title: a.why[a.why.rindex("("):] for a in r.actions if a.kind == "follow-up"}
     assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
                                                    "that question.)",

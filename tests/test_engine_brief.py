@@ -126,8 +126,8 @@ def test_news_behind_a_late_promise_goes_in_its_covering_note():
                  asks=(ask("Zero-trust access for contractors", d(38), from_="Bo Chan", line=12),))
     points = texts(talking_points(analyse(c, replace(config(), available=entries), AS_OF), "£"))
     assert points[0] == ("Newly available: Managed zero-trust access (since 18 Nov 2026). Bo Chan asked for it on 13 Oct "
-                         "2026: Zero-trust access for contractors. Tell Bo along with what we are late on (under Handle with "
-                         "care), not on its own.")
+                         "2026: Zero-trust access for contractors. Tell Bo along with what we are late on (under "
+                         "Handle with care), not on its own.")
 
 
 def test_what_they_asked_for_that_has_come_in_is_news_to_bring_up_not_a_question_or_a_parked_idea():

@@ -149,8 +149,9 @@ def breadth(tl: Timeline, listed: int) -> HealthFactor:
     only_bad = f" {people(tuple(soured))} only in touches that went badly." if soured else ""
     if n == 0:
         if soured:
-            return HealthFactor("Breadth of contacts", -8, f"No named person engaged in the last {span(tl.window)} "
-                                                           f"except in touches that went badly ({people(tuple(soured))}).")
+            return HealthFactor("Breadth of contacts", -8,
+                                f"No named person engaged in the last {span(tl.window)} except in touches that "
+                                f"went badly ({people(tuple(soured))}).")
         return HealthFactor("Breadth of contacts", -8, f"No named person engaged in the last {span(tl.window)}.")
     if n == 1:
         return HealthFactor("Breadth of contacts", -5 if listed > 1 else -3,

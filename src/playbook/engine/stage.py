@@ -24,7 +24,7 @@ from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
 from .words import (
-    ago, count, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, span,
+    ago, count, date_range, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, span,
     weeks_or_days,
 )
 
@@ -680,9 +680,13 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     # Said as health says its mood (`mood_text`), window and count: Westmarch's page read "average
     # +0.8" here and "+1.0, the average of 6 rated touches in the three months to 19 Nov" in its
     # health, two figures for one mood with nothing to tell why (a twentieth blind read).
+    # Anchored by the touches' own days: "in the last three months" beside health's "in the three
+    # months to 18 Nov 2026" read as one window, with two counts (a check of that fix).
+    rated = tl.rated_recent
     out.append(Reason(f"Sentiment is positive: {tl.sentiment_recent:+.1f}, "
-                      + (f"the average of {tl.rated_recent} rated touches" if tl.rated_recent != 1 else
-                         "from the one rated touch") + f" in the last {span(w)}."))
+                      + (f"from the one rated touch in the last {span(w)} ({fmt_date(rated[0])})" if len(rated) == 1
+                         else f"the average of the {len(rated)} rated touches in the last {span(w)} "
+                              f"({date_range(rated[0], rated[-1])})") + "."))
     return out
 
 

@@ -118,7 +118,7 @@ def timeline(customer: Customer, as_of: date, t: Thresholds) -> Timeline:
         unanswered=unanswered, start=start,
         usual_gap=median_gap(answered, last_heard) if last_heard else None,
         sentiment_recent=_mean_sentiment(recent), sentiment_earlier=_mean_sentiment(earlier),
-        rated_recent=sum(1 for i in recent if i.sentiment is not None),
+        rated_recent=tuple(i.date for i in recent if i.sentiment is not None),
         mood=feel, mood_to=felt_on, mood_count=rated,
         touches_recent=len(recent), touches_earlier=len(earlier),
         people_recent=len(_people(recent)), people_earlier=len(_people(earlier)),

@@ -88,8 +88,8 @@ class Timeline(Record):
     fewer than two such touches in that year). The one gap the site states."""
     sentiment_recent: float | None
     """Mean sentiment over the growth window (rated touches only)."""
-    rated_recent: int
-    """How many rated conversations `sentiment_recent` averages."""
+    rated_recent: tuple[date, ...]
+    """The days of the rated conversations `sentiment_recent` averages."""
     sentiment_earlier: float | None
     """Mean sentiment over the window before it."""
     mood: float | None

@@ -103,6 +103,11 @@ def day_list(days_: list[date]) -> str:
     return f"{listed} {days_[-1].year}"
 
 
+def date_range(a: date, b: date) -> str:
+    """'25 Sep to 18 Nov 2026'; '12 Dec 2025 to 18 Nov 2026' across a year's end."""
+    return f"{short_date(a) if a.year == b.year else fmt_date(a)} to {fmt_date(b)}"
+
+
 def count(n: int, one: str, many: str) -> str:
     """'1 touch', '3 touches', '1 person', '2 people'."""
     return f"{n} {one if n == 1 else many}"

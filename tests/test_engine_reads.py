@@ -227,3 +227,22 @@ def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_ren
     (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]
     assert (f"Check our own records before you meet, but with {why}, do not take it as renewed: ask where it stands."
             if why else "Check our own records before you meet, and ask only if they do not say.") in point
+
+
+def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else():
+    """Calder on 3 Jun (a twenty-second blind read): the question whether the renewal went
+    through, to Eleanor, stood beside the schedule owed to Tasha, both high, our last three
+    touches unanswered, with nothing to say which goes first: a decider hears of our failure
+    after the delivery, as the call before a renewal does."""
+    schedule = promise("Send the revised schedule", d(190))
+    c = customer(touch(400, 1), touch(210, 1, with_=("Bo Chan",), commitments=(schedule,)),
+                 *(touch(n, None, type="email", direction="out") for n in (200, 190, 180)),
+                 since=LONG_AGO, cadence=30, renewal=d(2), value=20_000,
+                 contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "Office Manager")))
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    assert ask.contact == "Ann Lee" and "no reply to our last 3 touches" in ask.why
+    assert ask.why.endswith(" This goes after the one message that goes next (\u201cSend the revised schedule\u201d, to "
+                            "Bo Chan), not alongside it.")
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert owed.contact == "Bo Chan" and owed.priority == "high"

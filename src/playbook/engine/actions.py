@@ -309,6 +309,13 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
 NOT_PILED = ("tell", "play")
 
 
+#: The renewal's conversations with someone other than whom the next message goes to: after
+#: that message, not alongside it (`not_piled_on`). So is the question whether a renewal gone
+#: by went through: Calder's, to Eleanor, stood beside the schedule to Tasha, both high, with
+#: nothing to say which goes first (a twenty-second blind read).
+AFTER_THE_MESSAGE = ("call", "coverage", "lapsed")
+
+
 def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = None) -> list[Action]:
     """While our last touches go unanswered, what is ours to raise says to raise it in the one
     message that goes next, not in one of its own: Calder's brief said "Do not pile on" beside
@@ -344,7 +351,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     piled = [a for a in found if not a.internal and a is not carrier
              and (a.kind in NOT_PILED or (a.renewal_step == "coverage" and not calls(a))
                   or (a.anniversary and not a.waits_on)
-                  or (a.renewal_step in ("call", "coverage") and lead is not None
+                  or (a.renewal_step in AFTER_THE_MESSAGE and lead is not None
                       and lead.contact and a.contact and a.contact != lead.contact))]
     if not piled:
         return found
@@ -364,11 +371,14 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
             return f"{heads_} (\u201c{lead.title}\u201d{to}){copied}, not in one of its own."
         named = f"{heads} (\u201c{lead.title}\u201d"
         if lead.contact and a.contact and a.contact != lead.contact:
-            if a.renewal_step in ("call", "coverage"):
+            if a.renewal_step in AFTER_THE_MESSAGE:
                 # A decider copied in on what we are late with hears of our failure first (a
                 # blind read of Calder's email to Eleanor): after that message, not on it.
-                return (f" Our last {n} touches are unanswered: this goes after the one message that goes next "
-                        f"(\u201c{lead.title}\u201d, to {lead.contact}), not alongside it.")
+                # (The silence said once: the question whether they renewed may have said it.)
+                said = f"no reply to our last {n} touches" in a.why
+                return ((" This goes" if said else f" Our last {n} touches are unanswered: this goes")
+                        + f" after the one message that goes next (\u201c{lead.title}\u201d, to {lead.contact}), "
+                          "not alongside it.")
             return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}

@@ -448,7 +448,12 @@ def test_unanswered_while_we_are_late_the_next_message_is_what_we_owe(late):
     owed = (promise("Send the revised schedule", d(80)),) if late else ()
     c = customer(touch(400, 1), touch(100, 1, commitments=owed),
                  *(touch(n, None, type="email", direction="out") for n in (60, 40, 20)), since=LONG_AGO)
-    (said,) = [x for x in texts(handle_with_care(analyse(c, config(), AS_OF))) if x.startswith("No reply")]
+    care = texts(handle_with_care(analyse(c, config(), AS_OF)))
+    (said,) = [x for x in care if x.startswith("No reply")]
+    # Nor does what we are late on say to send word of when it will come (a twenty-second read).
+    assert [x for x in care if x.startswith("We are late on")] == ([
+        f"We are late on: Send the revised schedule (due {fmt_date(d(80))}, 80 days ago). Deliver it; if it cannot go "
+        "yet, say when it will."] if late else [])
     assert said.endswith("Do not pile on: the next message is what we are late on (above), with an apology." if late
                          else "Do not pile on: ask whether now is a bad time.")
 

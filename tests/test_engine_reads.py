@@ -246,3 +246,24 @@ def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else()
                             "Bo Chan), not alongside it.")
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.contact == "Bo Chan" and owed.priority == "high"
+
+
+def test_the_touch_a_quiet_account_needs_is_not_over_the_head_of_whom_we_owe():
+    """Brightwell (a twenty-second blind read): "It is also the touch this quiet account needs"
+    sat on a meeting with its MD and CFO, over the head of Karen, the day-to-day contact, whose
+    MES plan we were months late on. What we owe, or a touch with whom the check-in would be,
+    carries it before a conversation with someone else, even one due sooner."""
+    from playbook.engine.actions import TOUCH_NOTE, fold_reach_out
+    from playbook.engine.types import Action
+
+    def act(kind: str, title: str, due_days_ago: int, contact: str, **kw) -> Action:
+        return Action(kind=kind, title=title, why=f"{title}.", due=d(due_days_ago), priority="high", contact=contact,
+                      owner="maya", source=Source("x", due_days_ago), customer="x", **kw)
+    reach = act("reach-out", "Check in with Karen", 0, "Karen Osei")
+    meet = act("renewal", "Meet Philippa Rowe before the renewal", 40, "Philippa Rowe", renewal_step="coverage")
+    plan = act("follow-up", "Send the MES cutover plan draft", 20, "Karen Osei")
+    touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet, plan], AS_OF)}
+    assert touched == {"Meet Philippa Rowe before the renewal": False, "Send the MES cutover plan draft": True}
+    # With nothing owed and nothing with Karen, the meeting is the touch, as before.
+    touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet], AS_OF)}
+    assert touched == {"Meet Philippa Rowe before the renewal": True}

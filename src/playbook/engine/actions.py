@@ -297,7 +297,11 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     if not cover:
         return found
     # One that waits ("low while the account is dormant") is not the touch that goes first.
-    first = min(cover, key=lambda a: (a.priority == "low", a.due, a.kind, a.title))
+    # What we owe, or a touch with whom the check-in would be, before a conversation with someone
+    # else: Brightwell's touch fell to a meeting with its MD and CFO, over the head of Karen, the
+    # day-to-day contact, whose MES plan we were months late on (a twenty-second blind read).
+    first = min(cover, key=lambda a: (a.priority == "low", a.kind not in ("follow-up", "answer")
+                                      and a.contact != reach.contact, a.due, a.kind, a.title))
     why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
     note = f"{TOUCH_NOTE}{why[:1].lower()}{why[1:]})."
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]

@@ -941,6 +941,25 @@ def test_once_their_lead_time_runs_unheard_the_brief_asks_that_first_and_takes_w
     assert "First see to" not in point
 
 
+@pytest.mark.parametrize("asker, taken", [("Gus Pryce", False), ("Sio Keane", True), (None, True)])
+def test_the_question_to_whoever_buys_for_them_takes_along_only_what_is_theirs(asker, taken):
+    """St Aldhelm's brief asked Siobhan, in procurement, whether their side had started the
+    renewal, and said to take Gareth's nurse-call question into it (a twenty-second blind read)."""
+    from playbook.engine.brief import talking_points
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src),
+              Contact("Sio Keane", "Procurement Lead", None, None, None, None, False, src),
+              Contact("Gus Pryce", "Clinical Lead", None, None, None, None, False, src))
+    asks = (ask("Whether the nurse-call system can be integrated", d(100), from_=asker),)
+    c = customer(*steady_history(until_days_ago=30), since=LONG_AGO, renewal=AS_OF + timedelta(days=45),
+                 renewal_lead=56, asks=asks, contacts=people)
+    (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
+    assert "ask Sio Keane (Procurement Lead), likely the one who starts it, whether it has" in point
+    assert (" Take what we owe them into it: " in point) is taken
+    assert (" Apart from this, what we owe them: Gus Pryce's question, \u201cWhether the nurse-call system" in point) \
+        is (not taken)
+
+
 @pytest.mark.parametrize("heard_days_ago, cadence, at_risk", [(30, 14, True), (30, 30, False), (12, 10, True),
                                                                (12, 30, False), (8, 5, False)])
 def test_their_lead_time_running_in_a_silence_past_the_cadence_puts_it_at_risk(heard_days_ago, cadence, at_risk):

@@ -97,7 +97,15 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
                 if c.renewal_lead and starts >= as_of else "")
         # Begun unheard, that question comes first, as the action that leads asks it: St
         # Aldhelm's brief, six days before, opened with a question 239 days old (a seventh blind read).
-        if begun is not None and (complaints or owing):
+        # Not into a question to whoever buys for them what is owed to someone else: St Aldhelm's
+        # took Gareth's nurse-call question to Siobhan in procurement (a twenty-second blind read).
+        apart = begun is not None and buyer is not None and not complaints and bool(owing) and items[0][2] not in {
+            src for *_, src in debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals,
+                                          person=buyer.name)}
+        if apart:
+            first = (" Apart from this, what we are late on (under Handle with care)." if late_first else
+                     f" Apart from this, what we owe them: {owing[0]}{more}.")
+        elif begun is not None and (complaints or owing):
             first = (f" Take the open complaint ({fmt_date(complaints[0].date)}) into it." if complaints else
                      " Take what we are late on into it (under Handle with care)." if late_first else
                      f" Take what we owe them into it: {owing[0]}{more}.")

@@ -470,3 +470,19 @@ def test_good_news_is_not_about_what_we_are_late_on():
     on_time = customer(touch(400, 1), touch(60, 2, summary="Planning session: remote render access requested"),
                        touch(40, 0, summary="Check-in", commitments=(promise(late.text, d(-5)),)), since=LONG_AGO)
     assert any(x.startswith("Good news to build on") for x in texts(talking_points(analyse(on_time, config(), AS_OF))))
+
+
+@pytest.mark.parametrize("lapsed", [True, False])
+def test_over_a_renewal_gone_by_the_brief_does_not_look_forward_to_it(lapsed):
+    """Saltmarsh's brief in late December (a twenty-second blind read): under "Whether the
+    renewal of 14 Dec went through", "Our to-do: Follow up with Jo on the renewal quote (due 24
+    Nov)" and "Good news to build on: Autumn check-in — …, renewal in December", its quote
+    unanswered."""
+    chase = promise("Follow up with Jo on the renewal quote", d(10))
+    c = customer(touch(400, 1), touch(60, 2, summary="Autumn check-in, renewal in December"),
+                 touch(30, None, type="email", direction="out", summary="Sent the renewal quote", commitments=(chase,)),
+                 since=LONG_AGO, renewal=d(5) if lapsed else AS_OF + timedelta(days=20))
+    points = texts(talking_points(analyse(c, config(), AS_OF)))
+    assert points[0].startswith("Whether the renewal" if lapsed else "The renewal on")
+    assert any(x.startswith("Our to-do: Follow up with Jo on the renewal quote") for x in points) is not lapsed
+    assert any(x.startswith("Good news to build on") for x in points) is not lapsed

@@ -15,6 +15,7 @@ from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
 from .dates import last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
+from .occasion import about_renewal
 from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
 from .pause import pause_ended_text, pause_text
 from .people import buyer_of
@@ -190,7 +191,13 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
             wait = (f" (asked {fmt_date(a.since)}, for {gone.text}, which has gone by: find out whether it was done "
                     "before you meet)")
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))
+    lapsed = renewal_lapsed(c, as_of)
     for oc in r.commitments:
+        if is_chase(oc.commitment.text) and lapsed and about_renewal(oc.commitment.text):
+            # The question whether it went through, the first point, is that chase now: Saltmarsh's
+            # read "Our to-do: Follow up with Jo on the renewal quote (due 24 Nov 2026, 191 days
+            # ago)" under it into June (a twenty-second blind read).
+            continue
         if is_chase(oc.commitment.text):
             # Something to get from them, not a promise to them (Fernhill's "Chase Sarah for the
             # staff list" read "We are late on … Say when it will come").
@@ -231,6 +238,9 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     recent = [i for i in r.customer.interactions if as_of - timedelta(days=GOOD_NEWS_DAYS) < i.date <= as_of
               and i.sentiment is not None and i.sentiment > 0 and i.source.path not in owed
               and not any(similar(topic(i.summary or ""), words) for words in late_topics)
+              # Nor one that looks forward to a renewal nobody knows went through: Saltmarsh's
+              # "renewal in December" in late December, its quote unanswered (that read).
+              and not (lapsed and about_renewal(i.summary or ""))
               and i not in r.timeline.unanswered and not (i.type == "purchase" and i.source in staged)]
     if recent:
         i = recent[-1]

@@ -1378,8 +1378,8 @@ def test_broaden_asks_a_gatekeeper_for_the_introduction(keeper, listed, title, c
     assert (act.title, act.contact) == (title, contact)
     # With them in it, not a meeting with someone else they had declined: Freya's "just go through
     # me" was said of meeting Dan, and the tool asked her to introduce him (a twenty-first blind read).
-    said = ("Ann Lee is the gatekeeper (customer.yaml): go through them, not around them; a session with them in it, "
-            "on their terms, rather than asking to meet Bo alone." if listed else
+    said = ("Ann Lee is the gatekeeper (customer.yaml): go through Ann, not around: a session with Ann in it, on "
+            "Ann's terms, rather than asking to meet Bo alone." if listed else
             "Ann Lee is the gatekeeper (customer.yaml): ask them rather than going around them.")
     assert (said in act.why) is (keeper == "Ann Lee")
 

@@ -221,7 +221,8 @@ def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_ren
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     why = {"unanswered": f"no reply to our last touch ({fmt_date(d(40))})",
-           "lead": f"nothing heard from them since their side's time to renew began on {fmt_date(d(38))}"}.get(case)
+           "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began on "
+                   f"{fmt_date(d(38))}"}.get(case)
     said = f" With {why}, do not take it as renewed: ask where it stands (whether they have gone elsewhere, or the "
     assert (said in ask.why) is (why is not None), ask.why
     (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]

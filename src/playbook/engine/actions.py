@@ -869,8 +869,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
             "if they leave, the relationship leaves with them."
-            + (f" {only} is the gatekeeper (customer.yaml): go through them, not around them; a session with "
-               f"them in it, on their terms, rather than asking to meet {first_name(pick.name)} alone." + debt
+            + (f" {only} is the gatekeeper (customer.yaml): go through {first_name(only)}, not around: a session "
+               f"with {first_name(only)} in it, on {first_name(only)}'s terms, rather than asking to meet "
+               f"{first_name(pick.name)} alone." + debt
                if through and others else
                f" {only} is the gatekeeper (customer.yaml): ask them rather than going around them." + debt
                if through else ""),

@@ -57,7 +57,10 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
         return f"nothing good since the setback of {fmt_date(setback)}"
     begun = lead_unheard(customer, customer.renewal, last_heard, as_of) if customer.renewal else None
     if begun is not None:
-        return f"nothing heard from them since their side's time to renew began on {fmt_date(begun)}"
+        # From when they were last heard: "since … 3 Feb 2027" understated St Aldhelm's silence
+        # since 9 Oct (a twenty-second blind read).
+        since = f" since {fmt_date(last_heard)}," if last_heard is not None else ""
+        return f"nothing heard from them{since} before their side's time to renew began on {fmt_date(begun)}"
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
         return f"no reply to {what} ({day_list([i.date for i in unanswered])})"

@@ -185,6 +185,8 @@ def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
     said = (f" It goes with asking whether the renewal of {fmt_date(d(15))} went through: one conversation with Ann, "
             "not two.")
     assert (said in owed.why) is note and (owed.priority == "high") is note
+    # The brief, which shows the first sentence of why, says it too (`Action.goes_with`).
+    assert owed.goes_with == (said.strip() if note else "")
     # Owed to someone else, it is not taken along, and says nothing of the question.
     theirs = replace(c, interactions=tuple(replace(i, with_=("Bo Chan",)) if i.commitments else i
                                            for i in c.interactions))

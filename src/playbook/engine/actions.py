@@ -409,7 +409,8 @@ def taken_along(found: list[Action], passed: date) -> list[Action]:
     with_ = f" with {first_name(q.contact)}" if q.contact else ""
     note = (f" It goes with asking whether the renewal of {fmt_date(passed)} went through: one "
             f"conversation{with_}, not two.")
-    return [replace(a, why=a.why + note) if a.source == q.takes and a is not q else a for a in found]
+    return [replace(a, why=a.why + note, goes_with=note.strip()) if a.source == q.takes and a is not q else a
+            for a in found]
 
 
 #: Why the rest waits on an account silent so long that its renewal went by unrecorded

@@ -382,6 +382,11 @@ class Action(Record):
     until 1 Apr 2027, but the renewal cannot wait: this goes ahead; chase nothing else.)', the
     end of `why`): the brief, which shows only the first sentence of `why`, says it too. Ashby's
     put "Call Mark Ellery before the renewal" above "Do not chase" (a nineteenth blind read)."""
+    goes_with: str = ""
+    """What the question whether a renewal gone by went through takes along says so ('It goes with
+    asking whether the renewal of 5 Jan 2027 went through: one conversation with Rosalind, not
+    two.', in `why`: `actions.taken_along`); the brief says it too, or listed two jobs (a
+    twenty-second blind read)."""
 
     @property
     def anniversary(self) -> bool:

@@ -547,8 +547,9 @@ class Views:
             # Each with its first sentence of why: the rest (what it also covers, how they like to
             # be reached) is on the profile and under 'Handle with care'.
             # And, during a pause they asked for, that it is to be kept to (`Action.held`).
+            # And what goes with the question whether the renewal went through (`Action.goes_with`).
             "actions": [replace(action_view(self.site, a, base, short, r.customer),
-                                why=f"{first_sentence(a.why)} {a.held}" if a.held else first_sentence(a.why))
+                                why=" ".join(x for x in (first_sentence(a.why), a.held, a.goes_with) if x))
                         for a in outward[:BRIEF_ACTIONS]],
             "more_actions": max(0, len(r.actions) - min(BRIEF_ACTIONS, len(outward))),
             # At most BRIEF_POINTS each, so the brief still prints on one page; the first are the weightiest.

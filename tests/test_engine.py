@@ -1019,7 +1019,7 @@ def test_a_renewal_call_not_made_in_time_is_late_not_due_today(in_days):
     planned = AS_OF + timedelta(days=in_days - 21)
     assert call.due == planned - timedelta(days=max(0, planned.weekday() - 4)) < AS_OF
     assert call.priority == "high"
-    assert call.why.endswith("is today.") if in_days == 0 else f"in {in_days} days" in call.why
+    assert call.why.startswith("Renewal is today.") if in_days == 0 else f"in {in_days} days" in call.why
 
 
 @pytest.mark.parametrize("days_ago", [1, 5, 400])
@@ -2162,9 +2162,29 @@ def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert call.title == f"Call Ann Lee today: where the renewal of {fmt_date(AS_OF)} stands"
     assert call.why.startswith("Renewal is today.")
-    (call,) = [a for a in analyse(replace(c, renewal=AS_OF + timedelta(days=1)), config(), AS_OF).actions
-               if a.kind == "renewal"]
-    assert call.title == f"Call Ann Lee before the renewal on {fmt_date(AS_OF + timedelta(days=1))}"
+    # So on its eve: Brightwell read "Meet Dave Brightwell… before the renewal on 30 Apr 2027", 167
+    # days overdue, the day before; its last renewal had been a meeting (a twenty-third blind read).
+    met = replace(c, interactions=tuple(replace(i, type="meeting", summary="Renewal signed for another year")
+                                        if i.date == d(370) else i for i in c.interactions))
+    for n in (1, 2, 3):
+        day = AS_OF + timedelta(days=n)
+        (call,) = [a for a in analyse(replace(met, renewal=day), config(), AS_OF).actions if a.kind == "renewal"]
+        assert call.title == (f"Call Ann Lee today: where the renewal of {fmt_date(day)} stands" if n <= 2 else
+                              f"Meet Ann Lee before the renewal on {fmt_date(day)}")
+        assert ("Ask whether it is signed; if it is not, ask for a short extension." in call.why) is (n <= 2)
+
+
+def test_on_the_renewal_day_a_quiet_deciders_meeting_is_a_call_about_where_it_stands():
+    """Brightwell on 30 Apr (a twenty-third blind read): "Meet Dave Brightwell (decision maker)
+    before the renewal on 30 Apr 2027", "the renewal is on 30 Apr 2027 (in 0 days)"."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "Ops", None, None, None, None, True, src),
+              Contact("Bo Chan", "MD", None, None, None, None, False, src, decision=("decision maker",)))
+    c = customer(*steady_history(), since=LONG_AGO, renewal=AS_OF, contacts=people)
+    r = analyse(c, config(), AS_OF)
+    (meet,) = [a for a in r.actions if a.kind == "renewal"]
+    assert meet.title.startswith(f"Call Bo Chan (decision maker) today: where the renewal of {fmt_date(AS_OF)} stands")
+    assert f"the renewal is on {fmt_date(AS_OF)} (today)." in meet.why
 
 
 @pytest.mark.parametrize("lead", [56, None])

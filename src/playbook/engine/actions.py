@@ -13,7 +13,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Interaction, Pause, Source, TeamMember
 from ..sentences import first_sentence
 from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unheard, renewal_call_days,
-                    renewal_doubt, renewal_lapsed, renewal_talk_text, renewal_window, wished)
+                    RENEWAL_EVE_DAYS, renewal_doubt, renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
                    chased_thing, is_chase, named_for, owed_to, waiting_since)
@@ -488,6 +488,10 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     return out
 
 
+#: What the conversation on the renewal's eve asks (`RENEWAL_EVE_DAYS`).
+EVE_ASK = " Ask whether it is signed; if it is not, ask for a short extension."
+
+
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
             currency: str | None = None, setback: date | None = None, owing: str | None = None,
             owing_at: Source | None = None) -> list[Action]:
@@ -573,13 +577,16 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # (Lantern's last two, meetings with Ollie and Camille, and then "Call Camille Roux
         # before the renewal": a twelfth and a thirteenth blind read).
         last = last_renewal_talk(customer, k.date, as_of)
+        eve = k.days_until <= RENEWAL_EVE_DAYS  # (a call today: no meeting is set up in time)
         how = verb(_person(customer, who), "Meet" if last is not None and last[0].type in ("meeting", "visit")
-                   else "Call")
+                   and not eve else "Call")
         talk = "meeting" if how == "Meet" else how.lower()
         # Call well before the date, so there is time to act on what you hear; a call not made
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
+        if eve:
+            why += EVE_ASK
         begun, timing, buyer, paperwork = None, "", None, None
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
@@ -648,9 +655,9 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                  f"Ask {who or customer.name} whether their side has started the renewal of {fmt_date(k.date)}, "
                  "or for an extension" if begun is not None else
                  f"{how} {who or customer.name} before the renewal on {fmt_date(k.date)}"
-                 if k.days_until else
+                 if not eve else
                  # On the day, "before the renewal" is gone (Northgate's read so on 15 Jan, 42 days
-                 # late: a twelfth blind read): where it stands is today's question.
+                 # late: a twelfth blind read): where it stands is today's question; so on its eve.
                  f"{how} {who or customer.name} today: where the renewal of "
                  f"{fmt_date(k.date)} stands")
         if begun is not None and asked is None:

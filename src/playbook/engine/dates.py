@@ -67,6 +67,13 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
     return None
 
 
+#: From this many days before the renewal, its conversation is a call today about where it
+#: stands: no meeting is set up in time. Brightwell read "Meet Dave Brightwell… before the
+#: renewal on 30 Apr 2027", 167 days overdue, the day before, and on the day "(in 0 days)" (a
+#: twenty-third blind read).
+RENEWAL_EVE_DAYS = 2
+
+
 def renewal_window(customer: Customer, renewal_days: int) -> int:
     """Days before the renewal from which it is coming (its call, the digest's line, a quiet
     key person's weight): `renewal_days`, longer by the customer's `renewal_lead`."""

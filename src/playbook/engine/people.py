@@ -10,7 +10,7 @@ from msgspec.structs import replace
 
 from ..config import Thresholds
 from ..model import Contact, Customer
-from .dates import last_renewal_talk
+from .dates import RENEWAL_EVE_DAYS, last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
 from .words import days, fmt_date, fmt_day, named_in
 
@@ -183,9 +183,13 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         seen = tl_last(tl, c.name)
         when = f"last heard from {fmt_date(seen)}, {days(quiet)} ago" if seen and quiet is not None else \
             "never in a logged touch"
-        text = (f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} (in {days((r - as_of).days)}).")
+        n = (r - as_of).days
+        text = (f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} ({f'in {days(n)}' if n else 'today'}).")
         flags.append(Flag("coverage", f"{role.split(' and ')[0].capitalize()} quiet", Reason(text, c.source)))
-        title = (f"{verb(c, 'Meet')} {c.name} ({role}) before the renewal on {fmt_date(r)}"
+        # On its eve, a call today about where it stands, as the renewal call says (`RENEWAL_EVE_DAYS`).
+        title = (f"{verb(c, 'Call')} {c.name} ({role}) today: where the renewal of {fmt_date(r)} stands"
+                 if n <= RENEWAL_EVE_DAYS else
+                 f"{verb(c, 'Meet')} {c.name} ({role}) before the renewal on {fmt_date(r)}"
                  if verb(c, "Meet") != "Message" else f"Message {c.name} ({role}) ahead of the renewal on {fmt_date(r)}")
         # Due a fortnight after the gap opened (the renewal came within COVERAGE_DAYS, or they
         # passed `stakeholder_days` quiet), not a fortnight from every build's day: that never

@@ -352,7 +352,7 @@ def test_growth_and_health_say_their_sentiment_alike_window_and_count(window, sa
     r = analyse(customer(*earlier, *recent, unrated, since=LONG_AGO, cadence=30), config(growth_window_days=window),
                 AS_OF)
     assert r.stage.id == "growing"
-    assert f"Sentiment is positive: +1.0, the average of the 3 rated touches in the last {said} " \
+    assert f"Sentiment is positive: +1.0, the average of the 3 rated touches in the {said} to today " \
            f"({short_date(d(40))} to {fmt_date(d(10))})." in [
         x.text for x in r.stage.reasons]
     (mood,) = [f.why for f in r.health.factors if f.name == "Sentiment"]
@@ -1128,7 +1128,7 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     assert ask.takes is not None
-    assert "Take into it what we are late on: \u201cSend the root-cause report\u201d" in ask.why
+    assert "Raise in the same conversation what we are late on: \u201cSend the root-cause report\u201d" in ask.why
     waits = {a.title: a.why[a.why.rindex("("):] for a in r.actions if a.kind == "follow-up"}
     assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
                                                    "that question.)",
@@ -1153,7 +1153,7 @@ def test_what_we_owe_someone_the_question_does_not_ask_goes_first_to_them():
     # Promised to Ann, it goes into the question, as before.
     hers = replace(c, interactions=tuple(replace(i, with_=("Ann Lee",)) for i in c.interactions))
     (ask,) = [a for a in analyse(hers, config(), AS_OF).actions if a.renewal_step == "lapsed"]
-    assert "Take into it what we are late on: \u201cSend the revised schedule\u201d" in ask.why
+    assert "Raise in the same conversation what we are late on: \u201cSend the revised schedule\u201d" in ask.why
 
 
 def test_the_worst_setback_stays_among_the_reasons_of_a_renewal_gone_by_into_silence():
@@ -1190,7 +1190,8 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     # The question takes it along: asking whether they renewed while we owe them it embarrasses
     # the asker (a blind read of Calder's, its schedule 258 days late).
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert "Take into it what we are late on: \u201cSend the revised rota\u201d, 190 days overdue;" in ask.why
+    assert "Raise in the same conversation what we are late on: \u201cSend the revised rota\u201d, 190 days " \
+           "overdue;" in ask.why
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
                                                                f"the call of {fmt_date(d(200))}: long enough to be "
                                                                "dormant", "Promise \u201cSend the revised rota\u201d "

@@ -166,8 +166,8 @@ def test_what_a_missed_promise_holds_back_says_to_own_it_first():
         f"Low priority while we are late on \u201c{p.text}\u201d, 124 days overdue and most likely missed: own that "
         "first.")
     (ask,) = [a for a in analyse(c, config(), date(2027, 4, 15)).actions if a.renewal_step == "lapsed"]
-    assert (f" Take into it what we are late on: \u201c{p.text}\u201d, 139 days overdue and most likely missed: own "
-            "it; if our records show they renewed, see to it all the same.") in ask.why
+    assert (f" Raise in the same conversation what we are late on: \u201c{p.text}\u201d, 139 days overdue and most "
+            "likely missed: own it; if our records answer the question, that goes on its own.") in ask.why
 
 
 @pytest.mark.parametrize("quiet, note", [(40, True), (200, False)])
@@ -180,7 +180,8 @@ def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
                  cadence=30, renewal=d(15), value=20_000)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert ask.takes is not None and "Take into it what we are late on: \u201cSend the revised rota\u201d" in ask.why
+    assert ask.takes is not None
+    assert "Raise in the same conversation what we are late on: \u201cSend the revised rota\u201d" in ask.why
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     said = (f" It goes with asking whether the renewal of {fmt_date(d(15))} went through: one conversation with Ann, "
             "not two.")
@@ -267,6 +268,11 @@ def test_the_touch_a_quiet_account_needs_is_not_over_the_head_of_whom_we_owe():
     plan = act("follow-up", "Send the MES cutover plan draft", 20, "Karen Osei")
     touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet, plan], AS_OF)}
     assert touched == {"Meet Philippa Rowe before the renewal": False, "Send the MES cutover plan draft": True}
+    # A promise before an answer, even one due sooner: it fell next to Karen's Copilot question,
+    # a sale, beside the MES plan 93 days late (a twenty-third blind read).
+    sale = act("answer", "Answer Karen Osei: A Copilot trial", 25, "Karen Osei")
+    touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet, sale, plan], AS_OF)}
+    assert [t for t, yes in touched.items() if yes] == ["Send the MES cutover plan draft"]
     # With nothing owed and nothing with Karen, the meeting is the touch, as before.
     touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet], AS_OF)}
     assert touched == {"Meet Philippa Rowe before the renewal": True}

@@ -300,8 +300,10 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     # What we owe, or a touch with whom the check-in would be, before a conversation with someone
     # else: Brightwell's touch fell to a meeting with its MD and CFO, over the head of Karen, the
     # day-to-day contact, whose MES plan we were months late on (a twenty-second blind read).
+    # A promise before an answer: Brightwell's then fell to Karen's Copilot question, a sale, beside
+    # her MES plan, 93 days late (a twenty-third blind read).
     first = min(cover, key=lambda a: (a.priority == "low", a.kind not in ("follow-up", "answer")
-                                      and a.contact != reach.contact, a.due, a.kind, a.title))
+                                      and a.contact != reach.contact, a.kind != "follow-up", a.due, a.kind, a.title))
     why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
     note = f"{TOUCH_NOTE}{why[:1].lower()}{why[1:]})."
     return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
@@ -533,8 +535,10 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 # late on", not "what we owe them": Lantern's missed Wi-Fi check read "what we owe
                 # them… own it" (a check of a twentieth blind read). Our records answering the
                 # question is no reason to keep it back (that check).
-                + (f" Take into it what we are late on: {owing}; if our records show they renewed, see to it "
-                   "all the same." if owing and buyer is None else ""),
+                # "Take into it… see to it all the same" read as unidiomatic and ambiguous (see to the
+                # renewal?), and beside a missed Christmas check in June (a twenty-third blind read).
+                + (f" Raise in the same conversation what we are late on: {owing}; if our records answer the "
+                   "question, that goes on its own." if owing and buyer is None else ""),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
             takes=owing_at if owing and buyer is None else None,

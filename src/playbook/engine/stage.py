@@ -684,8 +684,8 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     # months to 18 Nov 2026" read as one window, with two counts (a check of that fix).
     rated = tl.rated_recent
     out.append(Reason(f"Sentiment is positive: {tl.sentiment_recent:+.1f}, "
-                      + (f"from the one rated touch in the last {span(w)} ({fmt_date(rated[0])})" if len(rated) == 1
-                         else f"the average of the {len(rated)} rated touches in the last {span(w)} "
+                      + (f"from the one rated touch in the {span(w)} to today ({fmt_date(rated[0])})" if len(rated) == 1
+                         else f"the average of the {len(rated)} rated touches in the {span(w)} to today "
                               f"({date_range(rated[0], rated[-1])})") + "."))
     return out
 

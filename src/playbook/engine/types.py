@@ -362,8 +362,9 @@ class Action(Record):
     for it (`merge.combine`), it says to tell them too."""
     takes: Source | None = None
     """On the question whether a renewal gone by went through: the line of what we owe them that
-    it takes along ("Take into it what we are late on: …", the first of `owed.debt_items`). That action says it
-    goes with it (`actions.taken_along`), or, low until the question is answered, into it."""
+    it takes along ("Raise in the same conversation what we are late on: …", the first of
+    `owed.debt_items`). That action says it goes with it (`actions.taken_along`), or, low until
+    the question is answered, into it."""
     for_day: date | None = None
     """The day a late promise is for (`OpenCommitment.occasion`), exactly known, today or to come,
     or the day their side's time to renew must start (a 'paperwork' check): it ranks as a

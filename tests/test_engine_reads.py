@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, Birthday, Source, ask, config, contact, customer, d, promise, steady_history, touch
+from engine_factory import (AS_OF, Birthday, Source, ask, config, contact, customer, d, pause, promise, steady_history,
+                            touch)
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care, talking_points
 from playbook.engine.words import fmt_date
@@ -210,22 +211,26 @@ def test_a_birthday_does_not_wait_on_the_question_whether_they_renewed():
     assert owed.priority == "low"   # the rest still waits on the question
 
 
-@pytest.mark.parametrize("case", ["quiet", "unanswered", "lead"])
+@pytest.mark.parametrize("case", ["heard", "unanswered", "lead", "silent", "paused"])
 def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_renewed(case):
     """Only Northgate's question whether its renewal went through said "do not take it as
     renewed" (after its tender threat). Saltmarsh's renewal quote had no reply, Calder's last
     three touches none, and St Aldhelm's 8 weeks of paperwork began with nothing heard, which
     its call had said the renewal could not be done without: each read "ask only if they do not
-    say" (a twenty-first blind read)."""
-    items = [*steady_history(until_days_ago=60)]
+    say" (a twenty-first blind read); so did Kestrel's, Lantern's and Brightwell's, with nothing
+    heard all through the renewal's 60-day run-up (a twenty-third). Not while a pause they asked
+    for reached into it (Ashby's)."""
+    items = [*steady_history(until_days_ago={"lead": 70, "silent": 100, "paused": 100}.get(case, 30))]
     if case == "unanswered":
-        items.append(touch(40, None, type="email", direction="out", summary="Sent the renewal quote"))
-    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000, renewal_lead=28 if case == "lead" else None)
+        items.append(touch(20, None, type="email", direction="out", summary="Sent the renewal quote"))
+    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000, renewal_lead=56 if case == "lead" else None,
+                 pause=pause(d(50), "Not before the new budget year") if case == "paused" else None)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    why = {"unanswered": f"no reply to our last touch ({fmt_date(d(40))})",
+    why = {"unanswered": f"no reply to our last touch ({fmt_date(d(20))})",
            "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began on "
-                   f"{fmt_date(d(38))}"}.get(case)
+                   f"{fmt_date(d(66))}",
+           "silent": f"nothing heard from them since {fmt_date(d(100))}, all through the renewal's run-up"}.get(case)
     said = f" With {why}, do not take it as renewed: ask where it stands (whether they have gone elsewhere, or the "
     assert (said in ask.why) is (why is not None), ask.why
     (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]

@@ -515,7 +515,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # who owns the framework paperwork (a twelfth blind read).
         buyer = buyer_of(customer, None, as_of) if customer.renewal_lead else None
         ask = buyer.name if buyer is not None else main
-        doubt = renewal_doubt(customer, tl.unanswered, tl.last_heard, as_of, setback)
+        doubt = renewal_doubt(customer, tl.unanswered, tl.last_heard, as_of, t.renewal_days, setback)
         out.append(Action(
             # Our records first, then them: "Visit Rosalind Baptiste to confirm how the renewal went",
             # for a renewal that is an invoice, read as a visit to ask whether they had paid (a

@@ -124,7 +124,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # action said so and the brief did not (a check of a seventeenth blind read's fixes).
         # So after our touches went unanswered, or their time to renew began unheard, as the
         # action says (`renewal_doubt`): only Northgate's read so (a twenty-first blind read).
-        doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of)
+        doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of, (t or Thresholds()).renewal_days)
         then = (f"but with the complaint of {fmt_date(complaints[0].date)} not set right, do not take it as "
                 "renewed: ask where it stands." if complaints else
                 f"but with {doubt}, do not take it as renewed: ask where it stands." if doubt is not None else

@@ -45,14 +45,17 @@ def lead_unheard(customer: Customer, day: date, last_heard: date | None, as_of: 
 
 
 def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_heard: date | None, as_of: date,
-                  setback: date | None = None) -> str | None:
+                  renewal_days: int, setback: date | None = None) -> str | None:
     """Why nothing recorded of a renewal gone by is no sign it went through, as the words after
     "With" ("With no reply to our last touch (3 Nov 2026), do not take it as renewed"); None
     when nothing says so. A setback with nothing good since (Northgate's tender threat: a
     seventeenth blind read); their side's time to renew begun unheard, which the call before it
     said it could not be done without (St Aldhelm's); or our outreach unanswered (Saltmarsh's
     renewal quote, Calder's three touches): only Northgate's read "do not take it as renewed"
-    (a twenty-first blind read). `unanswered`: our touches since we last heard from them."""
+    (a twenty-first blind read). Or nothing heard all through its run-up (`renewal_window`),
+    unless they asked for a pause that reached into it: Kestrel's, Lantern's and Brightwell's
+    read "ask only if they do not say" after months of silence (a twenty-third blind read).
+    `unanswered`: our touches since we last heard from them."""
     if setback is not None:
         return f"nothing good since the setback of {fmt_date(setback)}"
     begun = lead_unheard(customer, customer.renewal, last_heard, as_of) if customer.renewal else None
@@ -64,6 +67,11 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
         return f"no reply to {what} ({day_list([i.date for i in unanswered])})"
+    run_up = customer.renewal - timedelta(days=renewal_window(customer, renewal_days)) if customer.renewal else None
+    if run_up is not None and (last_heard is None or last_heard < run_up) \
+            and not (customer.pause is not None and customer.pause.until > run_up):
+        since = f" since {fmt_date(last_heard)}" if last_heard is not None else ""
+        return f"nothing heard from them{since}, all through the renewal's run-up"
     return None
 
 

@@ -294,6 +294,18 @@ def test_late_promises_for_one_of_their_days_and_its_readiness_call_are_one_acti
     (one, rest) = same_day([check, laptops, other, badges])
     assert one.title == laptops.title and {x.text for x in one.also} == {check.title, badges.title}
     assert one.due == laptops.due and rest == other
+    # On the day itself, being on hand for it leads, the promises in its text with their own
+    # reasons: Loomwork's starters' first morning was headed "Send the device order confirmation
+    # to Marta" (a twenty-first blind read).
+    on_hand = replace(check, title="Be on hand: the starters' first day is today", due=AS_OF,
+                      why="The starters' first day is today.")
+    (one, rest) = same_day([on_hand, replace(laptops, why="Promised to Marta; 4 days overdue."), other, badges],
+                           AS_OF)
+    assert one.title == on_hand.title and one.due == AS_OF and one.priority == "high" and rest == other
+    assert one.why.startswith("The starters' first day is today. (Also covers \u201cOrder the laptops for the 7 "
+                              "December starters\u201d: Promised to Marta; 4 days overdue.)")
+    # The day before, the promise still leads.
+    assert same_day([on_hand, laptops, other, badges], AS_OF - timedelta(days=1))[0].title == laptops.title
 
 
 def test_a_merged_action_names_what_each_member_covered_too():

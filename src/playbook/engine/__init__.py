@@ -325,7 +325,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if not tl.one_sided and not lapsed:
         found = [act.in_debt(a, commitments, as_of) if a.kind == "renewal" else a for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
-    found = same_asker(with_joiners(same_person(same_day(found), as_of, config.holidays), as_of, config.holidays))
+    found = same_asker(with_joiners(same_person(same_day(found, as_of), as_of, config.holidays), as_of,
+                                    config.holidays))
     found = invited_in_their_own(named_joiners(found))
     # What each waits on is said once not_piled_on knows which message it rides on (`LAPSED_TAKEN`).
     found = act.not_piled_on(act.fold_reach_out(found, as_of), tl, customer.at("renewal") if customer.renewal else None)

@@ -197,6 +197,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     def own(a: Action) -> bool:  # says its own reason, not only its title
         return (a.renewal_step == "call" or a.kind == "repair"
                 or (a.kind in ("answer", "follow-up") and (a.check or a.reopened or a.helps_until))
+                or (a.kind == "follow-up" and lead.kind == "prepare" and a.occasion == lead.source)
                 or (a.renewal_step == "coverage" and lead.lead_begun is not None))
     # Those named by title only, in one bracket: St Aldhelm's read "(Also covers “Check in…”.)
     # (Also covers “Schedule a value review…”.)" (a check of a seventeenth blind read's fixes).
@@ -490,11 +491,14 @@ def repair_in_talk(actions: list[Action], as_of: date) -> list[Action]:
             for a in actions if id(a) not in joined]
 
 
-def same_day(actions: list[Action]) -> list[Action]:
+def same_day(actions: list[Action], as_of: date | None = None) -> list[Action]:
     """A late promise for one of the customer's dates and the call to confirm all is ready for
     it are one conversation: Loomwork had "Send the device order confirmation to Marta" and
     "Call Marta Ruiz to confirm all is ready" for the same starters' first day, side by side
-    (an account manager's objection). The promise leads (its date is firm)."""
+    (an account manager's objection). The promise leads (its date is firm), but on the day
+    itself (`as_of`) being on hand for it does, the promise in its text: Loomwork's starters'
+    first morning was headed "Send the device order confirmation to Marta" (a twenty-first
+    blind read)."""
     # After the day, asking how it went is that conversation (Loomwork's "Ask Marta Ruiz how it
     # went" beside the promise to send her the device order confirmation: an eighth blind read).
     checks = {a.source: a for a in actions if a.source is not None and (
@@ -513,7 +517,9 @@ def same_day(actions: list[Action]) -> list[Action]:
         if group is not None:
             if a is not group[0]:
                 continue  # a second promise for the same day: in the first one's group
-            a = combine(sorted([*group, checks[a.occasion]], key=Action.sort_key))
+            check = checks[a.occasion]
+            a = combine(sorted([*group, check], key=Action.sort_key),
+                        check if check.kind == "prepare" and check.due == as_of else None)
         out.append(a)
     return out
 

@@ -394,9 +394,16 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     # whom the question asks), it waits on nothing more.
     taken = {"waits_on": LAPSED_TAKEN} if lead is not None and lead.renewal_step == "lapsed" else \
         {"waits_on": ""} if lead is not None else {}
-    return [replace(a, why=a.why + note(a), **({"priority": "low"} if a.anniversary else {}),
-                    **(taken if a.waits_on == LAPSED_ASLEEP else {}))
-            if id(a) in ids else a for a in found]
+
+    def piled_on(a: Action) -> Action:
+        said = note(a)
+        # The brief, which shows the first sentence, says what goes after that message too:
+        # Calder's listed the question to Eleanor beside the schedule to Tasha (a twenty-third
+        # blind read).
+        after = {"goes_with": said.strip()} if " goes after the one message that goes next" in said else {}
+        return replace(a, why=a.why + said, **({"priority": "low"} if a.anniversary else {}),
+                       **(taken if a.waits_on == LAPSED_ASLEEP else {}), **after)
+    return [piled_on(a) if id(a) in ids else a for a in found]
 
 
 def taken_along(found: list[Action], passed: date) -> list[Action]:

@@ -387,7 +387,8 @@ class Action(Record):
     """What the question whether a renewal gone by went through takes along says so ('It goes with
     asking whether the renewal of 5 Jan 2027 went through: one conversation with Rosalind, not
     two.', in `why`: `actions.taken_along`); the brief says it too, or listed two jobs (a
-    twenty-second blind read)."""
+    twenty-second blind read). So does a conversation that goes after the one message that goes
+    next while our touches go unanswered (`actions.not_piled_on`)."""
 
     @property
     def anniversary(self) -> bool:

@@ -352,8 +352,8 @@ def test_growth_and_health_say_their_sentiment_alike_window_and_count(window, sa
     r = analyse(customer(*earlier, *recent, unrated, since=LONG_AGO, cadence=30), config(growth_window_days=window),
                 AS_OF)
     assert r.stage.id == "growing"
-    assert f"Sentiment is positive: +1.0, the average of the 3 rated touches in the {said} to today " \
-           f"({short_date(d(40))} to {fmt_date(d(10))})." in [
+    assert f"Sentiment is positive: the 3 rated touches since {fmt_date(AS_OF - timedelta(days=window - 1))} " \
+           "average +1.0." in [
         x.text for x in r.stage.reasons]
     (mood,) = [f.why for f in r.health.factors if f.name == "Sentiment"]
     assert mood.endswith(f"the average of 3 rated touches in the {said} to {fmt_date(d(10))}.")
@@ -1010,6 +1010,17 @@ def test_after_a_setback_the_renewal_call_comes_twice_as_early(bad, good_after, 
         assert call.due == d(bad) + timedelta(days=3) < usual
 
 
+def test_on_the_renewal_eve_the_call_does_not_say_when_it_was_planned():
+    """Northgate on 14 Jan (a twenty-fourth blind read): "Email Fiona Lyle today: where the
+    renewal of 15 Jan stands… the email comes 6 weeks before the renewal, not 3 weeks, to leave
+    time to win them back": a plan left over the day before it."""
+    items = [*steady_history(until_days_ago=60), touch(50, -2, type="meeting")]
+    for n, said in ((1, False), (20, True)):
+        c = customer(*items, since=LONG_AGO, cadence=60, renewal=AS_OF + timedelta(days=n))
+        (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+        assert ("to leave time to win them back" in call.why) is said, call.why
+
+
 @pytest.mark.parametrize("in_days", [14, 3, 0])
 def test_a_renewal_call_not_made_in_time_is_late_not_due_today(in_days):
     """The call is planned three weeks before the renewal; once that day has gone by it shows
@@ -1128,7 +1139,8 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     assert ask.takes is not None
-    assert "Raise in the same conversation what we are late on: \u201cSend the root-cause report\u201d" in ask.why
+    assert "Bring to the same conversation what we are late on, or a date for it: \u201cSend the root-cause " \
+           "report\u201d" in ask.why
     waits = {a.title: a.why[a.why.rindex("("):] for a in r.actions if a.kind == "follow-up"}
     assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
                                                    "that question.)",
@@ -1153,7 +1165,8 @@ def test_what_we_owe_someone_the_question_does_not_ask_goes_first_to_them():
     # Promised to Ann, it goes into the question, as before.
     hers = replace(c, interactions=tuple(replace(i, with_=("Ann Lee",)) for i in c.interactions))
     (ask,) = [a for a in analyse(hers, config(), AS_OF).actions if a.renewal_step == "lapsed"]
-    assert "Raise in the same conversation what we are late on: \u201cSend the revised schedule\u201d" in ask.why
+    assert "Bring to the same conversation what we are late on, or a date for it: \u201cSend the revised " \
+           "schedule\u201d" in ask.why
 
 
 def test_the_worst_setback_stays_among_the_reasons_of_a_renewal_gone_by_into_silence():
@@ -1190,8 +1203,8 @@ def test_a_long_silence_over_a_renewal_gone_by_is_at_risk_not_dormant():
     # The question takes it along: asking whether they renewed while we owe them it embarrasses
     # the asker (a blind read of Calder's, its schedule 258 days late).
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    assert "Raise in the same conversation what we are late on: \u201cSend the revised rota\u201d, 190 days " \
-           "overdue;" in ask.why
+    assert "Bring to the same conversation what we are late on, or a date for it: \u201cSend the revised rota\u201d, " \
+           "190 days overdue;" in ask.why
     assert [x.text.split(",")[0] for x in r.stage.reasons] == ["The renewal date", f"Nothing heard for 200 days since "
                                                                f"the call of {fmt_date(d(200))}: long enough to be "
                                                                "dormant", "Promise \u201cSend the revised rota\u201d "
@@ -2186,6 +2199,9 @@ def test_on_the_renewal_day_a_quiet_deciders_meeting_is_a_call_about_where_it_st
     (meet,) = [a for a in r.actions if a.kind == "renewal"]
     assert meet.title.startswith(f"Call Bo Chan (decision maker) today: where the renewal of {fmt_date(AS_OF)} stands")
     assert f"the renewal is on {fmt_date(AS_OF)} (today)." in meet.why
+    # The stage's reason too (it read "(in 0 days)" there, and in health's Stage row: a check of that fix).
+    assert any(x.text.endswith(f"the renewal is on {fmt_date(AS_OF)} (today).") for x in r.stage.reasons), \
+        [x.text for x in r.stage.reasons]
 
 
 @pytest.mark.parametrize("lead", [56, None])

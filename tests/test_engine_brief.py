@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, Birthday, ask, config, contact, customer, d, pause, promise, touch
+from engine_factory import AS_OF, Birthday, Source, ask, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config, parse_config
 from playbook.engine import analyse
 from playbook.engine.brief import handle_with_care, talking_points
@@ -486,3 +486,26 @@ def test_over_a_renewal_gone_by_the_brief_does_not_look_forward_to_it(lapsed):
     assert points[0].startswith("Whether the renewal" if lapsed else "The renewal on")
     assert any(x.startswith("Our to-do: Follow up with Jo on the renewal quote") for x in points) is not lapsed
     assert any(x.startswith("Good news to build on") for x in points) is not lapsed
+
+
+@pytest.mark.parametrize("in_days, eve", [(1, True), (0, True), (2, True), (3, False)])
+def test_on_the_renewal_eve_the_brief_asks_whether_it_is_signed_not_what_comes_first(in_days, eve):
+    """Brightwell's brief the day before its renewal (a twenty-fourth blind read): "First see to
+    what we are late on", beside "Call Dave Brightwell today: where the renewal stands"."""
+    late = promise("Send the cutover plan", d(60))
+    c = customer(*(touch(n, 1) for n in (400, 370, 100)), touch(90, 1, commitments=(late,)), since=LONG_AGO,
+                 renewal=AS_OF + timedelta(days=in_days))
+    (point,) = [x for x in texts(talking_points(analyse(c, config(), AS_OF))) if x.startswith("The renewal on")]
+    said = (" Ask whether it is signed; if it is not, ask for a short extension. Take what we are late on into it "
+            "(under Handle with care).")
+    assert (said in point) is eve and ("First see to what we are late on" in point) is not eve, point
+
+
+def test_on_their_day_the_brief_says_to_be_on_hand():
+    """Loomwork's brief on its starters' first morning (a twenty-fourth blind read): "confirm their
+    side is ready, and walk Marta Ruiz through ours", as if it were still to come."""
+    from playbook.model import Event
+    day = Event("First day of the starters", AS_OF, "Ann Lee", 7, Source("content/customers/x/customer.yaml", 14))
+    c = replace(customer(*(touch(n, 1) for n in (400, 100, 20)), since=LONG_AGO), dates=(day,))
+    points = texts(talking_points(analyse(c, config(), AS_OF)))
+    assert "First day of the starters is today: be on hand, and check in with Ann Lee as it goes." in points, points

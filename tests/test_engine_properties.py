@@ -142,6 +142,11 @@ def test_every_reason_and_action_points_at_real_content():
                 day, _ = key_person_tip(r.customer, r.timeline, loaded.config.as_of, loaded.config.thresholds)
                 assert kept[1] == fmt_date(day), text
                 text = text.replace(kept[0], "")
+            since = re.search(r"rated touch(?:es)? since (\d{1,2} [A-Z][a-z]{2} \d{4})", text)
+            if since:  # the growth window's first day
+                w = loaded.config.thresholds.growth_window_days
+                assert since[1] == fmt_date(loaded.config.as_of - timedelta(days=w - 1)), text
+                text = text.replace(since[0], "")
             for day in re.findall(r"\b(\d{1,2} [A-Z][a-z]{2} \d{4})\b", text):
                 # a date in a reason is a date in the content (a touch, a due date or the start)
                 assert any(day in t for t in _dates_of(r)), (r.customer.slug, reason.text)

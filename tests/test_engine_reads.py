@@ -167,8 +167,8 @@ def test_what_a_missed_promise_holds_back_says_to_own_it_first():
         f"Low priority while we are late on \u201c{p.text}\u201d, 124 days overdue and most likely missed: own that "
         "first.")
     (ask,) = [a for a in analyse(c, config(), date(2027, 4, 15)).actions if a.renewal_step == "lapsed"]
-    assert (f" Raise in the same conversation what we are late on: \u201c{p.text}\u201d, 139 days overdue and most "
-            "likely missed: own it; if our records answer the question, that goes on its own.") in ask.why
+    assert (f" Own in the same conversation what we most likely missed: \u201c{p.text}\u201d, 139 days overdue; if "
+            "our records already answer the question, own it with them all the same.") in ask.why
 
 
 @pytest.mark.parametrize("quiet, note", [(40, True), (200, False)])
@@ -182,7 +182,8 @@ def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     assert ask.takes is not None
-    assert "Raise in the same conversation what we are late on: \u201cSend the revised rota\u201d" in ask.why
+    assert "Bring to the same conversation what we are late on, or a date for it: \u201cSend the revised " \
+           "rota\u201d" in ask.why
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     said = (f" It goes with asking whether the renewal of {fmt_date(d(15))} went through: one conversation with Ann, "
             "not two.")

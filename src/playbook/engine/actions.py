@@ -497,6 +497,19 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     return out
 
 
+def taken_text(owing: str) -> str:
+    """What the question whether a renewal gone by went through says of what we are most late on
+    (the first of `owed.debt_items`), which it takes along: brought, or a date for it; owned, if
+    most likely missed. "Raise" was too weak for a root-cause report 125 days late, and "if our
+    records answer the question, that goes on its own" read as if the question went (a
+    twenty-fourth blind read)."""
+    if owing.endswith(MISSED_OWN):
+        return (f" Own in the same conversation what we most likely missed: {owing.removesuffix(MISSED_OWN)}; if our "
+                "records already answer the question, own it with them all the same.")
+    return (f" Bring to the same conversation what we are late on, or a date for it: {owing}; if our records "
+            "already answer the question, it still goes to them, on its own.")
+
+
 #: What the conversation on the renewal's eve asks (`RENEWAL_EVE_DAYS`).
 EVE_ASK = " Ask whether it is signed; if it is not, ask for a short extension."
 
@@ -544,8 +557,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 # question is no reason to keep it back (that check).
                 # "Take into it… see to it all the same" read as unidiomatic and ambiguous (see to the
                 # renewal?), and beside a missed Christmas check in June (a twenty-third blind read).
-                + (f" Raise in the same conversation what we are late on: {owing}; if our records answer the "
-                   "question, that goes on its own." if owing and buyer is None else ""),
+                + (taken_text(owing) if owing and buyer is None else ""),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
             takes=owing_at if owing and buyer is None else None,
@@ -637,9 +649,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                         setback + timedelta(days=REPAIR_DAYS))
             if early < due:
                 due = early
-                why += (f" With nothing good since the setback of {fmt_date(setback)}, the {talk} comes "
-                        f"{weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
-                        f"{weeks_or_days(ahead)}, to leave time to win them back.")
+                # (Not on its eve: "the email comes 6 weeks before the renewal" read as a plan left
+                # over the day before it, a twenty-fourth blind read.)
+                why += "" if eve else (f" With nothing good since the setback of {fmt_date(setback)}, the {talk} "
+                                       f"comes {weeks_or_days(ahead + RENEWAL_CALL_DAYS)} before the renewal, not "
+                                       f"{weeks_or_days(ahead)}, to leave time to win them back.")
         # Once their time to renew has begun unheard, the call is that question: St Aldhelm's read
         # "Visit Helen Marsh before the renewal", six days before it, the question only in its
         # parenthesis (a seventh blind read).

@@ -13,7 +13,8 @@ from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
-from .dates import last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
+from .actions import EVE_ASK
+from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .occasion import about_renewal
 from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
@@ -103,13 +104,19 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         apart = begun is not None and buyer is not None and not complaints and bool(owing) and items[0][2] not in {
             src for *_, src in debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals,
                                           person=buyer.name)}
+        # On its eve, there is no "first": the question is whether it is signed, and what we owe
+        # goes into that call (Brightwell's brief said "First see to what we are late on" the day
+        # before, beside "Call Dave Brightwell today": a twenty-fourth blind read).
+        eve = (c.renewal - as_of).days <= RENEWAL_EVE_DAYS
         if apart:
             first = (" Apart from this, what we are late on (under Handle with care)." if late_first else
                      f" Apart from this, what we owe them: {owing[0]}{more}.")
-        elif begun is not None and (complaints or owing):
+        elif (begun is not None or eve) and (complaints or owing):
             first = (f" Take the open complaint ({fmt_date(complaints[0].date)}) into it." if complaints else
                      " Take what we are late on into it (under Handle with care)." if late_first else
                      f" Take what we owe them into it: {owing[0]}{more}.")
+        if eve and begun is None:
+            first = f"{EVE_ASK}{first if complaints or owing else ''}"
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
         n = (c.renewal - as_of).days
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({f'in {days(n)}' if n else 'today'}){worth}.{said}"
@@ -136,7 +143,11 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # One written with `prepare: 0` is a date to know, not one to get ready for (Northgate's end of
     # peak season read "confirm their side is ready": an account manager's objection).
     ready = {e.source for e in c.dates if e.prepare}
-    out += [Reason(f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "
+    # On the day itself, to be on hand, as its action says (Loomwork's read "confirm their side is
+    # ready" on its starters' first morning: a twenty-fourth blind read).
+    out += [Reason(f"{k.title} is today: be on hand, and check in with {k.contact or 'them'} as it goes."
+                   if k.source in ready and k.days_until == 0 else
+                   f"{k.title} on {fmt_day(k.date)}: confirm their side is ready, and walk "
                    f"{k.contact or 'them'} through ours." if k.source in ready else
                    f"{k.title} on {fmt_day(k.date)}.", k.source)
             for k in r.key_dates if k.kind == "event" and k.days_until <= DATES_AHEAD_DAYS]

@@ -12,7 +12,7 @@ from ..config import Thresholds
 from ..model import Contact, Customer
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
-from .words import days, fmt_date, fmt_day, named_in
+from .words import days, fmt_date, fmt_day, in_days, named_in
 
 #: The decision roles whose silence before a renewal is a coverage gap.
 DECIDERS = ("decision maker", "budget holder")
@@ -184,7 +184,7 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         when = f"last heard from {fmt_date(seen)}, {days(quiet)} ago" if seen and quiet is not None else \
             "never in a logged touch"
         n = (r - as_of).days
-        text = (f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} ({f'in {days(n)}' if n else 'today'}).")
+        text = f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} ({in_days(n)})."
         flags.append(Flag("coverage", f"{role.split(' and ')[0].capitalize()} quiet", Reason(text, c.source)))
         # On its eve, a call today about where it stands, as the renewal call says (`RENEWAL_EVE_DAYS`).
         title = (f"{verb(c, 'Call')} {c.name} ({role}) today: where the renewal of {fmt_date(r)} stands"

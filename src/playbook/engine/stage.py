@@ -24,8 +24,8 @@ from .people import COVERAGE_DAYS, key_people, role_text
 from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
 from .words import (
-    ago, count, date_range, day_list, days, fmt_date, half_up, money, people, per, sentence, sentiment_word, span,
-    weeks_or_days,
+    ago, count, day_list, days, fmt_date, half_up, in_days, money, people, per, sentence, sentiment_word,
+    span, weeks_or_days,
 )
 
 
@@ -145,7 +145,7 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     (who, seen), rest = quiet[0], quiet[1:]
     said = f"{who} has not been heard from since {fmt_date(seen)}" if seen else f"{who} is in no logged touch"
     said += "".join(f", nor {w} since {fmt_date(x)}" if x else f", nor is {w} in any logged touch" for w, x in rest)
-    return [Reason(f"{said}, and the renewal is on {fmt_date(r)} (in {days((r - as_of).days)}{lead}).",
+    return [Reason(f"{said}, and the renewal is on {fmt_date(r)} ({in_days((r - as_of).days)}{lead}).",
                    customer.at("renewal"), "renewal")]
 
 
@@ -272,7 +272,7 @@ def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, .
     if r is None or not 0 <= (r - as_of).days <= COVERAGE_DAYS:
         return []
     heard = f"since {fmt_date(tl.last_heard)}" if tl.last_heard else "at all"
-    return [Reason(f"The renewal is on {fmt_date(r)} (in {days((r - as_of).days)}), and nobody there has been heard "
+    return [Reason(f"The renewal is on {fmt_date(r)} ({in_days((r - as_of).days)}), and nobody there has been heard "
                    f"from {heard}: a customer under contract, gone quiet.", customer.at("renewal"), "renewal"),
             *dormant(tl, items, cadence, t, paused, "but at risk with a renewal to come")]
 
@@ -680,13 +680,15 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     # Said as health says its mood (`mood_text`), window and count: Westmarch's page read "average
     # +0.8" here and "+1.0, the average of 6 rated touches in the three months to 19 Nov" in its
     # health, two figures for one mood with nothing to tell why (a twentieth blind read).
-    # Anchored by the touches' own days: "in the last three months" beside health's "in the three
-    # months to 18 Nov 2026" read as one window, with two counts (a check of that fix).
+    # From the window's first day: "in the last three months", then "in the three months to today
+    # (24 Sep to 19 Nov 2026)", beside health's "in the three months to 19 Nov 2026" read as one
+    # window with two counts (checks of that fix).
     rated = tl.rated_recent
-    out.append(Reason(f"Sentiment is positive: {tl.sentiment_recent:+.1f}, "
-                      + (f"from the one rated touch in the {span(w)} to today ({fmt_date(rated[0])})" if len(rated) == 1
-                         else f"the average of the {len(rated)} rated touches in the {span(w)} to today "
-                              f"({date_range(rated[0], rated[-1])})") + "."))
+    since = f"since {fmt_date(as_of - timedelta(days=w - 1))}" if as_of is not None else f"in the last {span(w)}"
+    out.append(Reason(f"Sentiment is positive: +{tl.sentiment_recent:.1f}, from the one rated touch {since} "
+                      f"({fmt_date(rated[0])})." if len(rated) == 1 else
+                      f"Sentiment is positive: the {len(rated)} rated touches {since} average "
+                      f"{tl.sentiment_recent:+.1f}."))
     return out
 
 

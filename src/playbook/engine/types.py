@@ -362,7 +362,7 @@ class Action(Record):
     for it (`merge.combine`), it says to tell them too."""
     takes: Source | None = None
     """On the question whether a renewal gone by went through: the line of what we owe them that
-    it takes along ("Raise in the same conversation what we are late on: …", the first of
+    it takes along ("Bring to the same conversation what we are late on, or a date for it: …", the first of
     `owed.debt_items`). That action says it goes with it (`actions.taken_along`), or, low until
     the question is answered, into it."""
     for_day: date | None = None

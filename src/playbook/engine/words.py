@@ -49,6 +49,11 @@ def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def in_days(n: int) -> str:
+    """'in 3 days', 'today': Brightwell's renewal read "(in 0 days)" on its day (a blind read)."""
+    return f"in {days(n)}" if n else "today"
+
+
 def span(n: int) -> str:
     """A window of `n` days as the site names it: 'three months' for the default 90 (a team's
     `growth_window_days: 60` had read "in the last three months"), else '60 days'."""
@@ -101,11 +106,6 @@ def day_list(days_: list[date]) -> str:
     when = [short_date(x) for x in days_]
     listed = when[0] if len(when) == 1 else f"{', '.join(when[:-1])} and {when[-1]}"
     return f"{listed} {days_[-1].year}"
-
-
-def date_range(a: date, b: date) -> str:
-    """'25 Sep to 18 Nov 2026'; '12 Dec 2025 to 18 Nov 2026' across a year's end."""
-    return f"{short_date(a) if a.year == b.year else fmt_date(a)} to {fmt_date(b)}"
 
 
 def count(n: int, one: str, many: str) -> str:

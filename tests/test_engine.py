@@ -837,8 +837,9 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
     if named:
         assert (call.title, call.contact) == (f"Ask Sio Keane whether their side has started the renewal of {renewal}",
                                               "Sio Keane")
+        # The same day: the extension cannot wait on another answer (a twenty-fourth blind read).
         assert (f" Sio Keane ({role}) is likely the one who starts it: ask them first; if it has not started, ask "
-                "Ann Lee for an extension.") in call.why
+                "Ann Lee for an extension the same day.") in call.why
         # It carries on the check with them, and keeps its day: St Aldhelm's went from "due 13 Jan"
         # to "due 3 Feb, 5 days overdue" once that time had begun (a twentieth blind read).
         (before,) = [a for a in analyse(late, config(), AS_OF - timedelta(days=12)).actions

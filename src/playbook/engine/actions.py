@@ -638,8 +638,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 else:
                     # Then the question is theirs: "Ask Helen Marsh whether their side has
                     # started", with Helen, said Siobhan starts it (an eleventh blind read).
+                    # The same day: with less time left than their side needs, the extension
+                    # cannot wait on another answer (St Aldhelm's 13 days before, with Siobhan
+                    # working Mon–Thu: a twenty-fourth blind read).
                     why += (f" {buyer.name} ({buyer.role}) is likely the one who starts it: ask them first; if "
-                            f"it has not started, ask {who or 'whoever decides it'} for an extension.")
+                            f"it has not started, ask {who or 'whoever decides it'} for an extension the same day.")
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
@@ -693,7 +696,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # Asked of whoever buys for them, it carries on the check with them that it would
             # start, and keeps that check's day: St Aldhelm's went from "due 13 Jan" to "due 3
             # Feb, 5 days overdue" once that time had begun unheard (a twentieth blind read).
-            ext = f"ask {who or 'whoever decides it'} for an extension."
+            ext = f"ask {who or 'whoever decides it'} for an extension the same day."
             why = why.replace(ext, f"{ext} We were due to check with {first_name(asked)} by {fmt_date(due)} that it "
                                    "would start in time.", 1)
         priority = "high" if k.days_until <= window - t.renewal_days + 30 else "medium"

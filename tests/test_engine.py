@@ -839,7 +839,8 @@ def test_whoever_buys_for_them_is_named_as_starting_their_lead_time(role, left, 
                                               "Sio Keane")
         # The same day: the extension cannot wait on another answer (a twenty-fourth blind read).
         assert (f" Sio Keane ({role}) is likely the one who starts it: ask them first; if it has not started, ask "
-                "Ann Lee for an extension the same day.") in call.why
+                "Ann Lee for an extension the same day (long enough to leave their side its time to renew).") \
+            in call.why
         # It carries on the check with them, and keeps its day: St Aldhelm's went from "due 13 Jan"
         # to "due 3 Feb, 5 days overdue" once that time had begun (a twentieth blind read).
         (before,) = [a for a in analyse(late, config(), AS_OF - timedelta(days=12)).actions
@@ -2186,7 +2187,13 @@ def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():
         (call,) = [a for a in analyse(replace(met, renewal=day), config(), AS_OF).actions if a.kind == "renewal"]
         assert call.title == (f"Call Ann Lee today: where the renewal of {fmt_date(day)} stands" if n <= 2 else
                               f"Meet Ann Lee before the renewal on {fmt_date(day)}")
-        assert ("Ask whether it is signed; if it is not, ask for a short extension." in call.why) is (n <= 2)
+        assert ("Ask whether it is signed; if it is not, ask for an extension (a short one)." in call.why) is (n <= 2)
+    # With their side's time to renew known, long enough for it (St Aldhelm's read "a short extension"
+    # beside 8 weeks of paperwork: a twenty-fifth blind read).
+    (call,) = [a for a in analyse(replace(met, renewal=AS_OF + timedelta(days=1), renewal_lead=28), config(),
+                                  AS_OF).actions if a.kind == "renewal"]
+    assert "if it is not, ask for an extension (long enough for their side to finish: it takes them 4 weeks)." \
+        in call.why, call.why
 
 
 def test_on_the_renewal_day_a_quiet_deciders_meeting_is_a_call_about_where_it_stands():

@@ -496,8 +496,8 @@ def test_on_the_renewal_eve_the_brief_asks_whether_it_is_signed_not_what_comes_f
     c = customer(*(touch(n, 1) for n in (400, 370, 100)), touch(90, 1, commitments=(late,)), since=LONG_AGO,
                  renewal=AS_OF + timedelta(days=in_days))
     (point,) = [x for x in texts(talking_points(analyse(c, config(), AS_OF))) if x.startswith("The renewal on")]
-    said = (" Ask whether it is signed; if it is not, ask for a short extension. Take what we are late on into it "
-            "(under Handle with care).")
+    said = (" Ask whether it is signed; if it is not, ask for an extension (a short one). Take what we are late on "
+            "into it (under Handle with care).")
     assert (said in point) is eve and ("First see to what we are late on" in point) is not eve, point
 
 

@@ -284,3 +284,16 @@ def test_the_touch_a_quiet_account_needs_is_not_over_the_head_of_whom_we_owe():
     # With nothing owed and nothing with Karen, the meeting is the touch, as before.
     touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, meet], AS_OF)}
     assert touched == {"Meet Philippa Rowe before the renewal": True}
+
+
+@pytest.mark.parametrize("in_days, eve", [(1, True), (3, False)])
+def test_on_the_renewal_eve_what_we_owe_goes_into_the_call_not_first(in_days, eve):
+    """Northgate on its renewal day (a twenty-fifth blind read): "Email Fiona Lyle today: where the
+    renewal stands… First deliver what we owe them: “Send root-cause report…”": the call cannot
+    wait on it; it takes it, or a date for it."""
+    late = promise("Send the root-cause report", d(40))
+    c = customer(*steady_history(until_days_ago=60), touch(50, 1, commitments=(late,)), since=LONG_AGO,
+                 renewal=AS_OF + timedelta(days=in_days), value=20_000)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    said = "Bring to this call what we owe them, or a date for it: " if eve else "First deliver what we owe them: "
+    assert f"{said}\u201cSend the root-cause report\u201d, 40 days late." in call.why, call.why

@@ -15,8 +15,8 @@ from ..model import Customer, Interaction, Pause, Playbook
 from . import actions as act
 from .actions import LAPSED_ASLEEP, LAPSED_TAKEN
 from .dates import (
-    BELATED_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays, renewal_lapsed,
-    renewal_window,
+    BELATED_DAYS, RENEWAL_EVE_DAYS, WISHED_EARLY_DAYS, greeting_notes, key_dates, missed_anniversary, missed_birthdays,
+    renewal_lapsed, renewal_window,
 )
 from .demand import arrivals
 from .health import health as compute_health
@@ -323,7 +323,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
     if paused is not None:
         found = [defer(a, paused) for a in found]
     if not tl.one_sided and not lapsed:
-        found = [act.in_debt(a, commitments, as_of) if a.kind == "renewal" else a for a in found]
+        eve = customer.renewal is not None and (customer.renewal - as_of).days <= RENEWAL_EVE_DAYS
+        found = [act.in_debt(a, commitments, as_of, eve) if a.kind == "renewal" else a for a in found]
     found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
     found = same_asker(with_joiners(same_person(same_day(found, as_of), as_of, config.holidays), as_of,
                                     config.holidays))

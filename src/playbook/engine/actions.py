@@ -510,8 +510,18 @@ def taken_text(owing: str) -> str:
             "already answer the question, it still goes to them, on its own.")
 
 
-#: What the conversation on the renewal's eve asks (`RENEWAL_EVE_DAYS`).
-EVE_ASK = " Ask whether it is signed; if it is not, ask for a short extension."
+#: The extension asked for once their side's time to renew has begun unheard.
+LONG_ENOUGH = "(long enough to leave their side its time to renew)"
+
+
+def eve_ask(customer: Customer) -> str:
+    """What the conversation on the renewal's eve asks (`RENEWAL_EVE_DAYS`): whether it is signed,
+    and if not, for an extension; long enough for their side's time to renew, when that is known
+    (St Aldhelm's read "a short extension" beside 8 weeks of paperwork not begun: a twenty-fifth
+    blind read)."""
+    lead = f"long enough for their side to finish: it takes them {weeks_or_days(customer.renewal_lead)}" \
+        if customer.renewal_lead else "a short one"
+    return f" Ask whether it is signed; if it is not, ask for an extension ({lead})."
 
 
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
@@ -608,8 +618,6 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # by then is shown late, as a promise is.
         due = weekday_before(k.date - timedelta(days=ahead))
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
-        if eve:
-            why += EVE_ASK
         begun, timing, buyer, paperwork = None, "", None, None
         if customer.renewal_lead:
             # The day their time starts, named: merged into a meeting due months before, "the
@@ -642,7 +650,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                     # cannot wait on another answer (St Aldhelm's 13 days before, with Siobhan
                     # working Mon–Thu: a twenty-fourth blind read).
                     why += (f" {buyer.name} ({buyer.role}) is likely the one who starts it: ask them first; if "
-                            f"it has not started, ask {who or 'whoever decides it'} for an extension the same day.")
+                            f"it has not started, ask {who or 'whoever decides it'} for an extension the same day "
+                            f"{LONG_ENOUGH}.")
+        # (Once their time to renew has begun unheard, whether it has started is the question, and
+        # the extension it says to ask for is long enough for that time.)
+        if eve and begun is None:
+            why += eve_ask(customer)
         if setback is not None:
             # Winning back a customer who is threatening to leave takes longer than confirming a
             # happy one: Northgate's call fell on Christmas Eve, three weeks before a renewal
@@ -696,7 +709,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
             # Asked of whoever buys for them, it carries on the check with them that it would
             # start, and keeps that check's day: St Aldhelm's went from "due 13 Jan" to "due 3
             # Feb, 5 days overdue" once that time had begun unheard (a twentieth blind read).
-            ext = f"ask {who or 'whoever decides it'} for an extension the same day."
+            ext = f"ask {who or 'whoever decides it'} for an extension the same day {LONG_ENOUGH}."
             why = why.replace(ext, f"{ext} We were due to check with {first_name(asked)} by {fmt_date(due)} that it "
                                    "would start in time.", 1)
         priority = "high" if k.days_until <= window - t.renewal_days + 30 else "medium"
@@ -924,7 +937,8 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     )]
 
 
-def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date) -> str:
+def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date,
+                  lead: str = "First deliver what we owe them") -> str:
     """'First deliver what we owe them: …': asking Freya for an introduction while her render
     pricing was 19 days late was asking a favour in debt (an account manager's objection); so
     was a team's play with someone we are late with (`in_debt`)."""
@@ -947,17 +961,21 @@ def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date) ->
     said = [f"\u201c{oc.commitment.text}\u201d, {days(oc.overdue_days)} late"
             for oc in ranked[:2 if len(late) == 2 else 1]]
     more = f", and {len(late) - 1} more" if len(late) > 2 else ""
-    return f" First deliver what we owe them: {', and '.join(said)}{more}."
+    return f" {lead}: {', and '.join(said)}{more}."
 
 
-def in_debt(a: Action, owed: tuple[OpenCommitment, ...], as_of: date) -> Action:
+def in_debt(a: Action, owed: tuple[OpenCommitment, ...], as_of: date, eve: bool = False) -> Action:
     """A team's play with someone we are late with says to deliver that first: Westmarch's
     "Check in before their budget-setting round" with Dr Tom Adebayo said nothing of his
     Geochemistry quote, 42 days late (a nineteenth blind read). So does the conversation before
     the renewal with them: folded into it, the play's note was lost (its check). (While our
-    touches go unanswered, `not_piled_on` says which message goes first instead.)"""
+    touches go unanswered, `not_piled_on` says which message goes first instead.) On the renewal's
+    eve (`eve`) nothing waits: what we owe goes into today's call, or a date for it (Northgate's
+    call on its renewal day read "First deliver what we owe them": a twenty-fifth blind read)."""
     talk = a.kind == "play" or (a.kind == "renewal" and a.renewal_step in ("call", "coverage"))
-    debt = first_deliver(a.contact, owed, as_of) if talk and a.contact and not a.internal else ""
+    lead = "Bring to this call what we owe them, or a date for it" if eve and a.kind == "renewal" else \
+        "First deliver what we owe them"
+    debt = first_deliver(a.contact, owed, as_of, lead) if talk and a.contact and not a.internal else ""
     return replace(a, why=a.why + debt) if debt else a
 
 

@@ -13,7 +13,7 @@ from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
 from ..sentences import sentence_at
-from .actions import EVE_ASK
+from .actions import eve_ask
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .occasion import about_renewal
@@ -116,7 +116,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
                      " Take what we are late on into it (under Handle with care)." if late_first else
                      f" Take what we owe them into it: {owing[0]}{more}.")
         if eve and begun is None:
-            first = f"{EVE_ASK}{first if complaints or owing else ''}"
+            first = f"{eve_ask(c)}{first if complaints or owing else ''}"
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
         n = (c.renewal - as_of).days
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({f'in {days(n)}' if n else 'today'}){worth}.{said}"

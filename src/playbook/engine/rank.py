@@ -138,7 +138,8 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
             # which the brief says to see to first: alone, the boost put Northgate's email to
             # Fiona above the root-cause report Simon's tender threat hung on (a check of it).
             points += nearing(n, RENEWAL_CALL_DAYS)
-            what += ", and this comes before it"
+            # ("Comes before it" read as a leftover on the renewal day itself: a twenty-fifth blind read.)
+            what += ", and this is needed by then" if n else ", and this is needed today"
         out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is

@@ -408,10 +408,13 @@ def test_the_brief_says_to_deliver_a_late_promise_before_its_day_or_today():
     first day (a check of an eleventh blind read's fix)."""
     from playbook.engine.brief import handle_with_care
     for for_days_ago, said in ((-3, "it is for 23 Nov 2026, in 3 days). Deliver it before then."),
-                               (0, "it is for 20 Nov 2026, today). Deliver it today.")):
+                               # On the day it may have gone unticked (a twenty-fifth blind read).
+                               (0, "it is for 20 Nov 2026, today). If it was done, tick it; if not, deliver it today.")):
         _, r = laptops(for_days_ago=for_days_ago, due_days_ago=4)
         (point,) = [x.text for x in handle_with_care(r) if x.text.startswith("We are late on")]
         assert point.endswith(said), point
+        (act,) = [a for a in r.actions if a.kind == "follow-up"]
+        assert ("today: if it was done, tick it in " in act.why) is (for_days_ago == 0), act.why
 
 
 @pytest.mark.parametrize("for_days_ago, priority", [(5, "medium"), (30, "medium"), (31, "low")])

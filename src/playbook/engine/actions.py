@@ -179,8 +179,12 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
         missed = late > 0 and answered is None and oc.missed_by(as_of, t.overdue_days) is not None
         check = late > 0 and (answered is not None or (gone and not missed))
         if for_day is not None and for_day >= as_of and found.exact:
+            # On the day, it may well have gone and only not been ticked: Kestrel's laptops, due the
+            # Friday before, read "today" and "Deliver it today" on the starters' morning (a
+            # twenty-fifth blind read).
             why += f" It is for {what_day}, " + (f"in {days((for_day - as_of).days)}." if for_day > as_of
-                                                  else "today.")
+                                                  else f"today: if it was done, tick it in {note}; if not, deliver "
+                                                       "it today.")
         out.append(Action(
             kind="follow-up", title=title, why=why,
             # Done and not ticked, or past helping: a check to make, not work ranked above the

@@ -363,7 +363,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # (a check of a sixteenth blind read).
         doubted = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc, d in zip(late[:3], doubt) if d]
         marked = f"{people(tuple(doubted), 3)} {'was' if len(doubted) == 1 else 'were'}"
-        then = ("Deliver it today." if ahead[0] == as_of else "Deliver it before then.") \
+        then = ("If it was done, tick it; if not, deliver it today." if ahead[0] == as_of else
+                "Deliver it before then.") \
             if len(late) == 1 and ahead[0] is not None else \
             "Do it now, or say today what we will do instead." if len(late) == 1 and season[0] is not None else \
             (f"{when[0].upper()}{when[1:]}." if near else

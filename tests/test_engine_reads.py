@@ -297,3 +297,17 @@ def test_on_the_renewal_eve_what_we_owe_goes_into_the_call_not_first(in_days, ev
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     said = "Bring to this call what we owe them, or a date for it: " if eve else "First deliver what we owe them: "
     assert f"{said}\u201cSend the root-cause report\u201d, 40 days late." in call.why, call.why
+
+
+@pytest.mark.parametrize("in_days, asked", [(1, False), (10, True)])
+def test_the_renewal_eve_call_asks_nobody_else_to_join(in_days, asked):
+    """Lantern the day before its renewal (a twenty-fifth blind read): "Call Camille Roux with Ollie
+    Fenwick today: where the renewal stands… ask Ollie to join", Ollie coming only to the annual
+    review. A call today about where it stands is with one person."""
+    items = [touch(n, 1) for n in (400, 340, 300, 200, 100, 30)]
+    items.append(touch(365 - in_days, 1, type="meeting", with_=("Ann Lee", "Bo Chan"),
+                       summary="Renewal signed for another year"))
+    c = customer(*items, since=LONG_AGO, renewal=AS_OF + timedelta(days=in_days),
+                 contacts=(contact("Ann Lee", "Manager", primary=True), contact("Bo Chan", "Owner")))
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    assert ("ask Bo to join" in call.why or "with Bo Chan" in call.title) is asked, (call.title, call.why)

@@ -681,9 +681,11 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         also: tuple[str, ...] = ()
         if last is not None:
             # What was said last time, and who else was in it: they come to this one too; not to
-            # the question to whoever buys for them whether the paperwork has started.
+            # the question to whoever buys for them whether the paperwork has started, nor to a
+            # call on the renewal's eve about where it stands (Lantern's "Call Camille Roux with
+            # Ollie Fenwick today", Ollie "only comes to the annual review": a twenty-fifth read).
             here = {c.name for c in customer.contacts}
-            also = () if asked else tuple(n for n in last[0].with_
+            also = () if asked or eve else tuple(n for n in last[0].with_
                                           if n not in (who, main if helps else None, waits) and n in here)
             # "too" only beside whoever the call is with: Westmarch's call to Tom read "Hannah
             # Boateng was in it too", of a call with Hannah alone (a fifteenth blind read).

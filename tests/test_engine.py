@@ -2194,6 +2194,13 @@ def test_on_the_renewal_day_the_call_asks_where_it_stands_not_before_it():
                                   AS_OF).actions if a.kind == "renewal"]
     assert "if it is not, ask for an extension (long enough for their side to finish: it takes them 4 weeks)." \
         in call.why, call.why
+    # On a day off, the next working day, not "today": St Aldhelm's read "Visit Helen Marsh today"
+    # on Easter Monday, a holiday in playbook.yaml (a twenty-fifth blind read).
+    saturday = AS_OF + timedelta(days=1)
+    (call,) = [a for a in analyse(replace(met, renewal=saturday + timedelta(days=2)), config(), saturday).actions
+               if a.kind == "renewal"]
+    monday = saturday + timedelta(days=2)
+    assert call.title == f"Call Ann Lee on Mon 23 Nov: where the renewal of {fmt_date(monday)} stands"
 
 
 def test_on_the_renewal_day_a_quiet_deciders_meeting_is_a_call_about_where_it_stands():

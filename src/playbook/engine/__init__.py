@@ -275,7 +275,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         taken, _, taken_at = mine[0] if mine else (None, None, None)
         apart = owing_at if lapsed and owing_at is not None and owing_at != taken_at else None
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
-                             taken, taken_at)
+                             taken, taken_at, config.holidays)
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t, commitments)
@@ -289,7 +289,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                   run_plays(config.plays, customer, tl, stage, health, as_of, paused is not None,
                             lambda play, lower: play_since(play, customer, config, as_of, pause_from, lower))]
         if paused is None:
-            gaps, meet = coverage_flag_and_actions(here, tl, as_of, t)
+            gaps, meet = coverage_flag_and_actions(here, tl, as_of, t, config.holidays)
             flags += gaps
             found += meet
             if stage.id != "at-risk":  # (already at risk, it cannot turn so: Calder's read it did)

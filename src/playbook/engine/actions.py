@@ -26,7 +26,7 @@ from .words import (
     ago, day_list, days, first_name, fmt_date, fmt_day, money, name_words, people, per, sentence,
     sentiment_word, short_date, weeks_or_days,
 )
-from .workdays import Holidays, after_working_days
+from .workdays import Holidays, after_working_days, today_word
 
 
 def weekday_before(d: date) -> date:
@@ -530,7 +530,7 @@ def eve_ask(customer: Customer) -> str:
 
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
             currency: str | None = None, setback: date | None = None, owing: str | None = None,
-            owing_at: Source | None = None) -> list[Action]:
+            owing_at: Source | None = None, holidays: Holidays = ()) -> list[Action]:
     """The call before the renewal, with whoever decides it; and, once the date has gone by
     unrecorded, asking how it went. `setback`: the day the run of bad touches with nothing good
     since began, when the account is at risk for it: the call then comes twice as early.
@@ -705,7 +705,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                  if not eve else
                  # On the day, "before the renewal" is gone (Northgate's read so on 15 Jan, 42 days
                  # late: a twelfth blind read): where it stands is today's question; so on its eve.
-                 f"{how} {who or customer.name} today: where the renewal of "
+                 f"{how} {who or customer.name} {today_word(as_of, holidays)}: where the renewal of "
                  f"{fmt_date(k.date)} stands")
         if begun is not None and asked is None:
             # The question is due from the day their time began: "71 days overdue" from the

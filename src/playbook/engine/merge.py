@@ -380,9 +380,9 @@ def named_joiners(actions: list[Action]) -> list[Action]:
         names = tuple(n for n in a.asked_to_join if n not in a.title and n != a.contact
                       and not any(b is not a and b.kind in _THEIR_OWN and b.contact == n and not b.internal
                                   for b in actions))
-        marks = [m for m in _BEFORE_RENEWAL if m in a.title]
-        if names and marks:
-            a = replace(a, title=a.title.replace(marks[0], f" with {people(names)}{marks[0]}", 1))
+        mark = _BEFORE_RENEWAL.search(a.title)
+        if names and mark:
+            a = replace(a, title=a.title.replace(mark[0], f" with {people(names)}{mark[0]}", 1))
         out.append(a)
     return out
 
@@ -414,7 +414,7 @@ _TALKS = {"Visit": "visit", "Meet": "meeting", "Call": "call"}
 
 
 #: Where a conversation's title names the renewal (`actions.renewal`, `people.coverage_flag_and_actions`).
-_BEFORE_RENEWAL = (" before the renewal", " today: where the renewal")
+_BEFORE_RENEWAL = re.compile(r" (?:before the renewal|(?:today|on \w{3} \d{1,2} \w{3}): where the renewal)")
 
 
 #: What the customer asked us and waits on: one reply to one person, however many asks.

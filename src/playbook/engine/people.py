@@ -12,6 +12,7 @@ from ..config import Thresholds
 from ..model import Contact, Customer
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
+from .workdays import Holidays, today_word
 from .words import days, fmt_date, fmt_day, in_days, named_in
 
 #: The decision roles whose silence before a renewal is a coverage gap.
@@ -173,7 +174,7 @@ COVERAGE_FORTNIGHT = 14
 
 
 def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
-                              t: Thresholds) -> tuple[list[Flag], list[Action]]:
+                              t: Thresholds, holidays: Holidays = ()) -> tuple[list[Flag], list[Action]]:
     """A 'decision maker quiet' flag and a meeting before the renewal for each quiet decider."""
     flags, actions = [], []
     r = customer.renewal
@@ -187,7 +188,8 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         text = f"{c.name} ({role}) {when}; the renewal is on {fmt_date(r)} ({in_days(n)})."
         flags.append(Flag("coverage", f"{role.split(' and ')[0].capitalize()} quiet", Reason(text, c.source)))
         # On its eve, a call today about where it stands, as the renewal call says (`RENEWAL_EVE_DAYS`).
-        title = (f"{verb(c, 'Call')} {c.name} ({role}) today: where the renewal of {fmt_date(r)} stands"
+        title = (f"{verb(c, 'Call')} {c.name} ({role}) {today_word(as_of, holidays)}: where the renewal of "
+                 f"{fmt_date(r)} stands"
                  if n <= RENEWAL_EVE_DAYS else
                  f"{verb(c, 'Meet')} {c.name} ({role}) before the renewal on {fmt_date(r)}"
                  if verb(c, "Meet") != "Message" else f"Message {c.name} ({role}) ahead of the renewal on {fmt_date(r)}")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from msgspec.structs import replace
 
 from .types import Action
+from .words import fmt_day
 
 Holidays = tuple[tuple[date, date], ...]
 #: Kinds whose date is counted back from an event: they move earlier.
@@ -33,6 +34,13 @@ def walk(d: date, holidays: Holidays, step: int) -> date:
             return day
         day += timedelta(days=step)
     return d  # a year of holidays in a row: keep the date rather than guess
+
+
+def today_word(as_of: date, holidays: Holidays) -> str:
+    """'today', or on a day off 'on Tue 30 Mar', the next working day: the renewal's eve read
+    "Visit Helen Marsh today" on Easter Monday, a holiday in playbook.yaml (a twenty-fifth blind
+    read)."""
+    return "today" if not off(as_of, holidays) else f"on {fmt_day(walk(as_of, holidays, 1))}"
 
 
 def after_working_days(d: date, n: int, holidays: Holidays) -> date:

@@ -498,7 +498,7 @@ def test_a_promise_well_overdue_says_tick_it_or_say_when(late, says):
     c = customer(*steady_history(), touch(40, 1, commitments=(p, chase), with_=("Bo Chan",)), since=LONG_AGO)
     acts = {a.title: a for a in analyse(c, config(), AS_OF).actions if a.kind == "follow-up"}
     note = os.path.basename(acts["Build the laptops"].source.path)
-    assert (f" If it was done, tick it in {note}; if not, tell Bo Chan when it will come."
+    assert (f" If it was done, tick it in {note}; if not, deliver it, or tell Bo Chan when it will come."
             in acts["Build the laptops"].why) is says
     assert acts["Chase Bo for the staff list"].why.endswith(f" If it was done, tick it in {note}." if says else
                                                             f"({days(late)} overdue).")
@@ -513,7 +513,7 @@ def test_a_late_promise_to_several_tells_them_not_one_picked_by_order():
                  since=LONG_AGO, asks=(wanted,))
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == p.text]
     assert a.contact == "Bo Chan" and [x.text for x in a.also] == ["Answer Bo Chan: " + wanted.what]
-    assert "; if not, tell them when it will come." in a.why and "Ann Lee and Bo Chan" in a.why
+    assert "; if not, deliver it, or tell them when it will come." in a.why and "Ann Lee and Bo Chan" in a.why
 
 
 def test_what_goes_ahead_during_a_pause_says_the_pause_is_on():

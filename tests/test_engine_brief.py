@@ -69,7 +69,8 @@ def test_handle_with_care_complaints_pause_late_promises_parked_and_avoid():
     assert care == [
         "Open complaint (31 Oct 2026): Outage review went badly; nothing good has happened since.",
         "Paused until 20 Dec 2026 at their request: Not before the new budget year. Do not chase.",
-        "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago). Say when it will come.",
+        "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago). Deliver it; if it cannot go yet, "
+        "say when it will.",
         "Parked: Click-and-collect. Do not push it.",
         "Ann Lee: avoid Friday afternoons.",
     ]
@@ -267,7 +268,7 @@ def test_complaints_and_late_promises_take_a_point_each_so_what_to_avoid_still_f
         "Open complaint (31 Oct 2026): Escalation; nothing good has happened since. "
         "Other bad touches with nothing good since: 11 Oct and 21 Oct 2026.",
         "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago); Book the exec call "
-        "(due 15 Nov 2026, 5 days ago). Say when each will come.",
+        "(due 15 Nov 2026, 5 days ago). Deliver each; for what cannot go yet, say when it will.",
         "Ann Lee: avoid anything but the outages.",
     ]
     # A chase is ours to do, waiting on them: not a promise we are late on.

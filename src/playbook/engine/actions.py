@@ -154,7 +154,8 @@ def follow_ups(customer: Customer, open_: tuple[OpenCommitment, ...], as_of: dat
                     f"if not, do it now, or tell {named or 'them'} today what we will do instead.")
         elif late > t.overdue_days:
             why += f" If it was done, tick it in {note}" + ("." if is_chase(text) else
-                                                            f"; if not, tell {named or 'them'} when it will come.")
+                                                            f"; if not, deliver it, or tell {named or 'them'} when "
+                                                            "it will come.")
         title = follow_up_title(text)
         helper = second_contact(here or customer, contact) if is_chase(text) and late > 2 * t.overdue_days else None
         if helper is not None and contact is not None:

@@ -368,13 +368,11 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
             if len(late) == 1 and ahead[0] is not None else \
             "Do it now, or say today what we will do instead." if len(late) == 1 and season[0] is not None else \
             (f"{when[0].upper()}{when[1:]}." if near else
-             # While our touches go unanswered, another "it's coming" is piling on: Calder's
-             # schedule, 231 days late, read "Say when it will come" above "Do not pile on" (a
-             # twenty-second blind read).
+             # Delivered first, and only what cannot go yet a date: Calder's schedule, 231 days
+             # late, read "Say when it will come" above "Do not pile on" (a twenty-second blind
+             # read), and so did Northgate's root-cause report (a twenty-sixth).
              ("Deliver it; if it cannot go yet, say when it will." if len(late) == 1 else
-              "Deliver each; for what cannot go yet, say when it will.")
-             if r.timeline.one_sided else
-             f"Say when {'it' if len(late) == 1 else 'each'} will come.") if not any(doubt[:3]) else \
+              "Deliver each; for what cannot go yet, say when it will.")) if not any(doubt[:3]) else \
             "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) else \

@@ -1125,8 +1125,9 @@ def test_after_a_setback_a_renewal_gone_by_is_not_taken_as_renewed(bad):
     c = customer(*steady_history(until_days_ago=40), touch(30, -2 if bad else 1, type="meeting"), touch(20, 0),
                  since=LONG_AGO, renewal=d(5), value=20000)
     (ask,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
-    said = (f" With nothing good since the setback of {fmt_date(d(30))}, do not take it as renewed: ask where it "
-            "stands (whether they have gone elsewhere, or the contract runs on meanwhile).")
+    said = (f" If our records do not show it, then with nothing good since the setback of {fmt_date(d(30))}, do not "
+            "take it as renewed: ask where it stands (whether they have gone elsewhere, or the contract runs on "
+            "meanwhile).")
     assert (said in ask.why) is bad
 
 

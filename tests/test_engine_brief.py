@@ -340,8 +340,9 @@ def test_after_a_complaint_the_brief_does_not_take_a_renewal_gone_by_as_renewed(
     c = customer(signed, touch(20, -2, type="meeting"), since=LONG_AGO, renewal=d(10), value=14200)
     points = texts(talking_points(analyse(c, config(), AS_OF), "£"))
     assert points[0].startswith(f"Whether the renewal of {fmt_date(d(10))} (£14,200 a year) went through: nothing "
-                                f"records it. Check our own records before you meet, but with the complaint of "
-                                f"{fmt_date(d(20))} not set right, do not take it as renewed: ask where it stands.")
+                                f"records it. Check our own records before you meet; if they do not show it, then "
+                                f"with the complaint of {fmt_date(d(20))} not set right, do not take it as renewed: "
+                                "ask where it stands.")
 
 
 def test_their_lead_time_running_with_nothing_heard_is_what_the_renewal_point_says():

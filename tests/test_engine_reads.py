@@ -231,12 +231,16 @@ def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_ren
     why = {"unanswered": f"no reply to our last touch ({fmt_date(d(20))})",
            "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began on "
                    f"{fmt_date(d(66))}",
-           "silent": f"nothing heard from them since {fmt_date(d(100))}, all through the renewal's run-up"}.get(case)
-    said = f" With {why}, do not take it as renewed: ask where it stands (whether they have gone elsewhere, or the "
+           "silent": f"no word either way since {fmt_date(d(100))}, all through the renewal's run-up"}.get(case)
+    # If our records do not show it (it read as asking anyway: a twenty-sixth blind read); whether
+    # they have gone elsewhere only on a sign they may have, not on a silence both ways (that read).
+    gone = "whether it went through" if case == "silent" else "whether they have gone elsewhere"
+    said = f" If our records do not show it, then with {why}, do not take it as renewed: ask where it stands ({gone}, "
     assert (said in ask.why) is (why is not None), ask.why
     (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]
-    assert (f"Check our own records before you meet, but with {why}, do not take it as renewed: ask where it stands."
-            if why else "Check our own records before you meet, and ask only if they do not say.") in point
+    assert (f"Check our own records before you meet; if they do not show it, then with {why}, do not take it as "
+            "renewed: ask where it stands." if why else
+            "Check our own records before you meet, and ask only if they do not say.") in point
 
 
 def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else():

@@ -564,8 +564,12 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 # After a setback with nothing good since (or our touches unanswered, or their
                 # time to renew begun unheard), no news is no sign it went through: Northgate's
                 # tender threat stood, and the question read as a formality (`renewal_doubt`).
-                + (f" With {doubt}, do not take it as renewed: ask where it stands (whether they have gone "
-                   "elsewhere, or the contract runs on meanwhile)." if doubt is not None else "")
+                # "If our records do not show it": "With …, do not take it as renewed" after "a renewal that
+                # went through needs no asking" read as asking anyway (a twenty-sixth blind read).
+                + (f" If our records do not show it, then with {doubt[0]}, do not take it as renewed: ask where it "
+                   "stands "
+                   + ("(whether they have gone elsewhere, or the contract runs on meanwhile)." if doubt[1] else
+                      "(whether it went through, or the contract runs on meanwhile).") if doubt is not None else "")
                 # (Not into a question to whoever buys for them: it is someone else's.) "What we are
                 # late on", not "what we owe them": Lantern's missed Wi-Fi check read "what we owe
                 # them… own it" (a check of a twentieth blind read). Our records answering the

@@ -132,12 +132,12 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # So after our touches went unanswered, or their time to renew began unheard, as the
         # action says (`renewal_doubt`): only Northgate's read so (a twenty-first blind read).
         doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of, (t or Thresholds()).renewal_days)
-        then = (f"but with the complaint of {fmt_date(complaints[0].date)} not set right, do not take it as "
-                "renewed: ask where it stands." if complaints else
-                f"but with {doubt}, do not take it as renewed: ask where it stands." if doubt is not None else
-                "and ask only if they do not say.")
+        then = (f"; if they do not show it, then with the complaint of {fmt_date(complaints[0].date)} not set right, "
+                "do not take it as renewed: ask where it stands." if complaints else
+                f"; if they do not show it, then with {doubt[0]}, do not take it as renewed: ask where it stands."
+                if doubt is not None else ", and ask only if they do not say.")
         out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it. "
-                          f"Check our own records before you meet, {then}{_last_renewal(c, as_of)}", c.at("renewal")))
+                          f"Check our own records before you meet{then}{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting
     # is about: it comes straight after the renewal (Kestrel's office move was left off).
     # One written with `prepare: 0` is a date to know, not one to get ready for (Northgate's end of

@@ -45,7 +45,7 @@ def lead_unheard(customer: Customer, day: date, last_heard: date | None, as_of: 
 
 
 def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_heard: date | None, as_of: date,
-                  renewal_days: int, setback: date | None = None) -> str | None:
+                  renewal_days: int, setback: date | None = None) -> tuple[str, bool] | None:
     """Why nothing recorded of a renewal gone by is no sign it went through, as the words after
     "With" ("With no reply to our last touch (3 Nov 2026), do not take it as renewed"); None
     when nothing says so. A setback with nothing good since (Northgate's tender threat: a
@@ -55,23 +55,25 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
     (a twenty-first blind read). Or nothing heard all through its run-up (`renewal_window`),
     unless they asked for a pause that reached into it: Kestrel's, Lantern's and Brightwell's
     read "ask only if they do not say" after months of silence (a twenty-third blind read).
-    `unanswered`: our touches since we last heard from them."""
+    With whether it is a sign they may have gone: a silence both ways is not (Kestrel's and
+    Lantern's read "whether they have gone elsewhere", the silence ours as much as theirs: a
+    twenty-sixth). `unanswered`: our touches since we last heard from them."""
     if setback is not None:
-        return f"nothing good since the setback of {fmt_date(setback)}"
+        return f"nothing good since the setback of {fmt_date(setback)}", True
     begun = lead_unheard(customer, customer.renewal, last_heard, as_of) if customer.renewal else None
     if begun is not None:
         # From when they were last heard: "since … 3 Feb 2027" understated St Aldhelm's silence
         # since 9 Oct (a twenty-second blind read).
         since = f" since {fmt_date(last_heard)}," if last_heard is not None else ""
-        return f"nothing heard from them{since} before their side's time to renew began on {fmt_date(begun)}"
+        return f"nothing heard from them{since} before their side's time to renew began on {fmt_date(begun)}", True
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
-        return f"no reply to {what} ({day_list([i.date for i in unanswered])})"
+        return f"no reply to {what} ({day_list([i.date for i in unanswered])})", True
     run_up = customer.renewal - timedelta(days=renewal_window(customer, renewal_days)) if customer.renewal else None
     if run_up is not None and (last_heard is None or last_heard < run_up) \
             and not (customer.pause is not None and customer.pause.until > run_up):
         since = f" since {fmt_date(last_heard)}" if last_heard is not None else ""
-        return f"nothing heard from them{since}, all through the renewal's run-up"
+        return f"no word either way{since}, all through the renewal's run-up", False
     return None
 
 

@@ -151,9 +151,8 @@ def test_the_renewal_conversation_gains_as_the_renewal_comes(step, in_days, due_
     (got,) = [(why, round(p, 1)) for why, p in points(a, c).items() if why.startswith("renewal ")]
     assert got[1] == expected
     boosted = in_days <= 21 and due_in <= 0 and step != "lapsed"
-    # (On the day, "needed today": "and this comes before it" read as a leftover then, a
-    # twenty-fifth blind read.)
-    assert got[0].endswith(", and this is needed by then" if in_days else ", and this is needed today") is boosted
+    # ("And this comes before it" read as a leftover on the day, a twenty-fifth blind read.)
+    assert got[0].endswith(", and this is its conversation") is boosted
 
 
 @pytest.mark.parametrize("kind, check, chase, boosted", [
@@ -168,7 +167,7 @@ def test_what_we_are_late_on_gains_as_the_renewal_comes_too(kind, check, chase, 
     c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=10))
     a = replace(action(kind=kind, due=d(20), priority="high"), check=check, chase=chase)
     got = {why: round(p, 1) for why, p in points(a, c).items() if why.startswith("renewal ")}
-    assert got == ({"renewal in 10 days, and this is needed by then": 35.3} if boosted else {"renewal in 10 days": 18.9})
+    assert got == ({"renewal in 10 days, and this is ours to settle before it": 35.3} if boosted else {"renewal in 10 days": 18.9})
 
 
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])

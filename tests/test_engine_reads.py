@@ -167,8 +167,8 @@ def test_what_a_missed_promise_holds_back_says_to_own_it_first():
         f"Low priority while we are late on \u201c{p.text}\u201d, 124 days overdue and most likely missed: own that "
         "first.")
     (ask,) = [a for a in analyse(c, config(), date(2027, 4, 15)).actions if a.renewal_step == "lapsed"]
-    assert (f" Own in the same conversation what we most likely missed: \u201c{p.text}\u201d, 139 days overdue; if "
-            "our records already answer the question, own it with them all the same.") in ask.why
+    assert (f" Own in the same conversation what we most likely missed: \u201c{p.text}\u201d, 139 days overdue; it is "
+            "to own whatever our records show.") in ask.why
 
 
 @pytest.mark.parametrize("quiet, note", [(40, True), (200, False)])
@@ -229,8 +229,8 @@ def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_ren
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     why = {"unanswered": f"no reply to our last touch ({fmt_date(d(20))})",
-           "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began on "
-                   f"{fmt_date(d(66))}",
+           "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began "
+                   f"({fmt_date(d(66))})",
            "silent": f"no word either way since {fmt_date(d(100))}, all through the renewal's run-up"}.get(case)
     # If our records do not show it (it read as asking anyway: a twenty-sixth blind read); whether
     # they have gone elsewhere only on a sign they may have, not on a silence both ways (that read).

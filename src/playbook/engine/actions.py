@@ -509,8 +509,8 @@ def taken_text(owing: str) -> str:
     records answer the question, that goes on its own" read as if the question went (a
     twenty-fourth blind read)."""
     if owing.endswith(MISSED_OWN):
-        return (f" Own in the same conversation what we most likely missed: {owing.removesuffix(MISSED_OWN)}; if our "
-                "records already answer the question, own it with them all the same.")
+        return (f" Own in the same conversation what we most likely missed: {owing.removesuffix(MISSED_OWN)}; it is "
+                "to own whatever our records show.")
     return (f" Bring to the same conversation what we are late on, or a date for it: {owing}; if our records "
             "already answer the question, it still goes to them, on its own.")
 

@@ -65,7 +65,8 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
         # From when they were last heard: "since … 3 Feb 2027" understated St Aldhelm's silence
         # since 9 Oct (a twenty-second blind read).
         since = f" since {fmt_date(last_heard)}," if last_heard is not None else ""
-        return f"nothing heard from them{since} before their side's time to renew began on {fmt_date(begun)}", True
+        return (f"nothing heard from them{since} before their side's time to renew began ({fmt_date(begun)})",
+                True)
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
         return f"no reply to {what} ({day_list([i.date for i in unanswered])})", True

@@ -138,8 +138,11 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
             # which the brief says to see to first: alone, the boost put Northgate's email to
             # Fiona above the root-cause report Simon's tender threat hung on (a check of it).
             points += nearing(n, RENEWAL_CALL_DAYS)
-            # ("Comes before it" read as a leftover on the renewal day itself: a twenty-fifth blind read.)
-            what += ", and this is needed by then" if n else ", and this is needed today"
+            # ("Comes before it" read as a leftover on the renewal day itself, a twenty-fifth blind
+            # read; "needed by then" as untrue of a missed promise, or of the conversation itself,
+            # a twenty-sixth.)
+            what += ", and this is its conversation" if a.kind == "renewal" else \
+                ", and this is ours to settle before it" if n else ", and this is ours to settle today"
         out.append((points, what))
     elif renewal_lapsed(customer, as_of) and a.kind == "renewal":
         # Gone by with nothing recorded (customer.yaml still gives it): whether they renewed is

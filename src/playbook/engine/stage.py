@@ -683,9 +683,12 @@ def growing(tl: Timeline, t: Thresholds, customer: Customer | None = None, as_of
     # From the window's first day: "in the last three months", then "in the three months to today
     # (24 Sep to 19 Nov 2026)", beside health's "in the three months to 19 Nov 2026" read as one
     # window with two counts (checks of that fix).
+    # Positive as health has it too, said as health says it: one figure on the page (two windows,
+    # two counts, read as a contradiction however named: a twenty-sixth blind read).
     rated = tl.rated_recent
     since = f"since {fmt_date(as_of - timedelta(days=w - 1))}" if as_of is not None else f"in the last {span(w)}"
-    out.append(Reason(f"Sentiment is positive: +{tl.sentiment_recent:.1f}, from the one rated touch {since} "
+    out.append(Reason(f"Sentiment is positive: {mood_text(tl)}." if tl.mood is not None and tl.mood > 0 else
+                      f"Sentiment is positive: +{tl.sentiment_recent:.1f}, from the one rated touch {since} "
                       f"({fmt_date(rated[0])})." if len(rated) == 1 else
                       f"Sentiment is positive: the {len(rated)} rated touches {since} average "
                       f"{tl.sentiment_recent:+.1f}."))

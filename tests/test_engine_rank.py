@@ -167,7 +167,8 @@ def test_what_we_are_late_on_gains_as_the_renewal_comes_too(kind, check, chase, 
     c = customer(touch(5, 1), since=LONG_AGO, renewal=AS_OF + timedelta(days=10))
     a = replace(action(kind=kind, due=d(20), priority="high"), check=check, chase=chase)
     got = {why: round(p, 1) for why, p in points(a, c).items() if why.startswith("renewal ")}
-    assert got == ({"renewal in 10 days, and this is ours to settle before it": 35.3} if boosted else {"renewal in 10 days": 18.9})
+    assert got == ({"renewal in 10 days, and this is ours to settle before it": 35.3} if boosted else
+                   {"renewal in 10 days": 18.9})
 
 
 @pytest.mark.parametrize("score, expected", [(39, "low"), (40, "medium"), (69, "medium"), (70, "high")])

@@ -315,3 +315,15 @@ def test_the_renewal_eve_call_asks_nobody_else_to_join(in_days, asked):
                  contacts=(contact("Ann Lee", "Manager", primary=True), contact("Bo Chan", "Owner")))
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
     assert ("ask Bo to join" in call.why or "with Bo Chan" in call.title) is asked, (call.title, call.why)
+
+
+def test_a_promise_most_likely_missed_among_several_is_owned_in_the_brief():
+    """Brightwell's and Lantern's briefs (a twenty-sixth blind read): "Check first whether
+    “Confirm lead time on switches…” was done" beside its action "Own the missed promise"."""
+    p = promise("Book the pre-Christmas Wi-Fi health check", due=d(-7))      # due 27 Nov
+    q = promise("Send the cutover plan", due=d(-10))
+    c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p, q)), since=LONG_AGO)
+    (care,) = [x.text for x in handle_with_care(analyse(c, config(), date(2027, 1, 22)))
+               if x.text.startswith("We are late on")]
+    assert care.endswith(f"Own \u201c{p.text}\u201d, unless it was done after all; deliver the rest, or say when it "
+                         "will come."), care

@@ -358,11 +358,22 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         rest = [n for n, d, day in zip(season[:3], doubt, ahead) if not d and day is None]
         near = next((n for n in rest if n is not None), None)
         when = (f"do the one for {near.text} now, or say today what we will do instead"
-                + ("; say when the rest will come" if len(rest) > 1 else "")) if near else ""
+                + ("; deliver the rest, or say when it will come" if len(rest) > 1 else "")) if near else ""
         # By name: "the one marked" read as "marked done" where it was marked most likely missed
         # (a check of a sixteenth blind read).
-        doubted = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc, d in zip(late[:3], doubt) if d]
-        marked = f"{people(tuple(doubted), 3)} {'was' if len(doubted) == 1 else 'were'}"
+        # One most likely missed among several is owned, as its action says: Lantern's read "Check
+        # first whether each was done" beside "Own the missed promise" (a twenty-sixth blind read).
+        named_ = [(f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d", m) for oc, d, m in zip(late[:3], doubt, missed)
+                  if d]
+        owned = tuple(n for n, m in named_ if m)
+        checked = tuple(n for n, m in named_ if not m)
+        several = [f"own {people(owned, 3)}, unless {'it was' if len(owned) == 1 else 'they were'} done after all"
+                   if owned else "",
+                   f"check first whether {people(checked, 3)} {'was' if len(checked) == 1 else 'were'} done"
+                   if checked else "",
+                   "if not, say what we will do now" if all(doubt) else
+                   when or "deliver the rest, or say when it will come"]
+        several_ = "; ".join(x for x in several if x)
         then = ("If it was done, tick it; if not, deliver it today." if ahead[0] == as_of else
                 "Deliver it before then.") \
             if len(late) == 1 and ahead[0] is not None else \
@@ -375,8 +386,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
               "Deliver each; for what cannot go yet, say when it will.")) if not any(doubt[:3]) else \
             "Own it, unless it was done after all: say what we will do now." if len(late) == 1 and missed[0] else \
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
-            "Check first whether each was done; if not, say what we will do now." if all(doubt) else \
-            f"Check first whether {marked} done; {when or 'say when the rest will come'}."
+            "Check first whether each was done; if not, say what we will do now." if all(doubt) and not owned else \
+            f"{several_[0].upper()}{several_[1:]}."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

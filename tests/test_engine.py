@@ -2160,7 +2160,7 @@ def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     decider = replace(c, contacts=(people[0], replace(people[1], decision=("decision maker",))),
                       renewal=AS_OF + timedelta(days=150))
     (meet,) = [a for a in analyse(decider, Config(), AS_OF).actions if a.renewal_step == "coverage"]
-    assert meet.why.endswith(" Our last 3 touches are unanswered: this goes after the one message that goes next "
+    assert meet.why.endswith(" Our last 3 touches are unanswered: this goes after the next message "
                              "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")
     # So does that meeting once it has taken in the call before the renewal: 29 days before
     # Calder's renewal the line had gone, inviting two unanswered emails at once (a fifteenth
@@ -2168,7 +2168,7 @@ def test_the_one_message_that_goes_next_is_named_with_whom_to_copy_in():
     soon = replace(decider, renewal=AS_OF + timedelta(days=18))
     (meet,) = [a for a in analyse(soon, Config(), AS_OF).actions if a.renewal_step == "coverage"]
     assert meet.also and meet.why.endswith(
-        " Our last 3 touches are unanswered: this goes after the one message that goes next "
+        " Our last 3 touches are unanswered: this goes after the next message "
         "(\u201cSend the revised quote\u201d, to Ann Lee), not alongside it.")
 
 

@@ -72,6 +72,12 @@ def test_a_renewal_lead_shows_beside_the_renewal(tmp_path: Path):
     assert "Call Pat Reyes before the renewal on 18 Feb 2027" in page  # in its window (116 days)
     assert "Their side needs 8 weeks to renew (renewal_lead in customer.yaml), from 24 Dec 2026: the call is due 3 " \
            "weeks before then at the latest." in page
+    # Not once it has gone by: "15 days ago; their side needs 8 weeks" read as stale (a twenty-sixth
+    # blind read).
+    (root / "playbook.yaml").write_text("as_of: 2027-03-05\n", "utf-8")
+    assert run_cli(["build", str(root), "--quiet"])[0] == 0
+    page = text_of((root / "site/customers/nhs/index.html").read_text("utf-8"))
+    assert "18 Feb 2027 (15 days ago)" in page and "their side needs 8 weeks)" not in page
 
 
 def test_a_tier_s_renewal_lead_in_playbook_yaml_moves_the_call(tmp_path: Path):

@@ -256,9 +256,9 @@ def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else()
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     assert ask.contact == "Ann Lee" and "no reply to our last 3 touches" in ask.why
-    assert ask.why.endswith(" This goes after the one message that goes next (\u201cSend the revised schedule\u201d, to "
+    assert ask.why.endswith(" This goes after the next message (\u201cSend the revised schedule\u201d, to "
                             "Bo Chan), not alongside it.")
-    assert ask.goes_with == ("This goes after the one message that goes next (\u201cSend the revised schedule\u201d, to "
+    assert ask.goes_with == ("This goes after the next message (\u201cSend the revised schedule\u201d, to "
                              "Bo Chan), not alongside it.")   # the brief says it too
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.contact == "Bo Chan" and owed.priority == "high"

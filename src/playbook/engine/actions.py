@@ -388,8 +388,8 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
                 # (The silence said once: the question whether they renewed may have said it.)
                 said = f"no reply to our last {n} touches" in a.why
                 return ((" This goes" if said else f" Our last {n} touches are unanswered: this goes")
-                        + f" after the one message that goes next (\u201c{lead.title}\u201d, to {lead.contact}), "
-                          "not alongside it.")
+                        + f" after the next message (\u201c{lead.title}\u201d, to {lead.contact}), not alongside "
+                          "it.")
             return f"{named}, to {lead.contact}), with {a.contact} copied in, not in one of its own."
         return f"{named}), not in one of its own."
     ids = {id(a) for a in piled}
@@ -405,7 +405,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
         # The brief, which shows the first sentence, says what goes after that message too:
         # Calder's listed the question to Eleanor beside the schedule to Tasha (a twenty-third
         # blind read).
-        after = {"goes_with": said.strip()} if " goes after the one message that goes next" in said else {}
+        after = {"goes_with": said.strip()} if " goes after the next message" in said else {}
         return replace(a, why=a.why + said, **({"priority": "low"} if a.anniversary else {}),
                        **(taken if a.waits_on == LAPSED_ASLEEP else {}), **after)
     return [piled_on(a) if id(a) in ids else a for a in found]

@@ -373,7 +373,10 @@ class Views:
         if c.since:
             facts.append(("Customer since", fmt_date(c.since)))
         if c.renewal:
-            lead = f"; their side needs {weeks_or_days(c.renewal_lead)}" if c.renewal_lead else ""
+            # (Not once it has gone by: "15 days ago; their side needs 8 weeks" read as stale, a
+            # twenty-sixth blind read.)
+            lead = f"; their side needs {weeks_or_days(c.renewal_lead)}" if c.renewal_lead and c.renewal >= self.as_of \
+                else ""
             facts.append(("Renewal", f"{fmt_date(c.renewal)} ({relative_days((c.renewal - self.as_of).days)}{lead})"))
         if c.value is not None:
             facts.append(("Annual value", money(c.value, self.site.config.currency)))

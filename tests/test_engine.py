@@ -98,7 +98,7 @@ def test_overdue_commitment_threshold(overdue, second, at_risk):
         alone = d(overdue) + timedelta(days=29)
         said = (f"if still open on {fmt_date(alone)}." if not second else
                 f"if both are still open on {fmt_date(d(second) + timedelta(days=15))}, or if \u201cSend the revised "
-                f"quote\u201d still is on {fmt_date(alone)}.")
+                f"quote\u201d is still open on {fmt_date(alone)}.")
         assert any(x.text.endswith(f"it puts the relationship at risk {said}") for x in r.stage.reasons), r.stage.reasons
     if at_risk:
         assert "Send the revised quote" in r.stage.reasons[0].text
@@ -121,8 +121,9 @@ def test_a_steady_relationship_with_late_promises_says_so_not_that_none_is_overd
     assert not any("no overdue promise" in t for t in texts), texts
     # At risk once the second is more than 14 days overdue, or the first alone more than 28 days.
     tips, alone = fmt_date(d(3) + timedelta(days=15)), fmt_date(d(8) + timedelta(days=29))
-    assert (f"2 promises are overdue, the most \u201cSend the revised quote\u201d, by 8 days; it puts the relationship "
-            f"at risk if both are still open on {tips}, or if \u201cSend the revised quote\u201d still is on {alone}.") in texts
+    assert (f"2 promises are overdue, the most overdue \u201cSend the revised quote\u201d, by 8 days; it puts the "
+            f"relationship at risk if both are still open on {tips}, or if \u201cSend the revised quote\u201d is still "
+            f"open on {alone}.") in texts
     reason = next(x for x in r.stage.reasons if "promises are overdue" in x.text)
     assert reason.source.line == 9 and f"/{d(40)}-call-" in reason.source.path
 
@@ -926,7 +927,7 @@ def test_the_brief_names_whoever_buys_for_them_with_their_lead_time():
                    interactions=tuple(i for i in c.interactions if i.date < AS_OF - timedelta(days=30)))
     (point,) = [x.text for x in talking_points(analyse(late, config(), AS_OF)) if x.text.startswith("The renewal on")]
     assert ("nothing has been heard from them since: ask Sio Keane (Procurement Lead), likely the one who starts it, "
-            "whether it has; if not, ask for an extension.") in point
+            "whether it has started; if it has not, ask for an extension the same day.") in point
 
 
 def test_once_their_lead_time_runs_unheard_the_brief_asks_that_first_and_takes_what_we_owe_into_it():
@@ -958,8 +959,8 @@ def test_the_question_to_whoever_buys_for_them_takes_along_only_what_is_theirs(a
     (point,) = [x.text for x in talking_points(analyse(c, config(), AS_OF)) if x.text.startswith("The renewal on")]
     assert "ask Sio Keane (Procurement Lead), likely the one who starts it, whether it has" in point
     assert (" Take what we owe them into it: " in point) is taken
-    assert (" Apart from this, what we owe them: Gus Pryce's question, \u201cWhether the nurse-call system" in point) \
-        is (not taken)
+    assert (" Apart from this, see to what we owe them: Gus Pryce's question, \u201cWhether the nurse-call "
+            "system" in point) is (not taken)
 
 
 @pytest.mark.parametrize("heard_days_ago, cadence, at_risk", [(30, 14, True), (30, 30, False), (12, 10, True),

@@ -68,7 +68,9 @@ def test_handle_with_care_complaints_pause_late_promises_parked_and_avoid():
     care = texts(handle_with_care(analyse(c, config(), AS_OF)))
     assert care == [
         "Open complaint (31 Oct 2026): Outage review went badly; nothing good has happened since.",
-        "Paused until 20 Dec 2026 at their request: Not before the new budget year. Do not chase.",
+        # (What we are late on goes ahead during the pause: "Do not chase" flatly read as
+        # contradicting it, a twenty-seventh read.)
+        "Paused until 20 Dec 2026 at their request: Not before the new budget year. Do not chase anything else.",
         "We are late on: Send the root-cause report (due 13 Nov 2026, 7 days ago). Deliver it; if it cannot go yet, "
         "say when it will.",
         "Parked: Click-and-collect. Do not push it.",

@@ -643,10 +643,10 @@ def test_a_steady_stage_names_the_day_a_key_persons_silence_would_tip_it():
         (a,) = [a for a in analyse(decides, config(), day).actions if a.contact == "Ann Lee" and a.kind == "renewal"]
         return a
     soon = meet(AS_OF)
-    assert soon.priority == "high" and f"Heard from before {fmt_date(opens)}, they keep the account from " \
-                                       "turning at risk then." in soon.why
+    assert soon.priority == "high" and f"If Ann Lee is heard from before {fmt_date(opens)}, the account does not " \
+                                       "turn at risk then." in soon.why
     later = meet(opens - timedelta(days=15))
-    assert later.priority == "medium" and "turning at risk" not in later.why
+    assert later.priority == "medium" and "turn at risk" not in later.why
 
 
 def test_the_call_with_a_key_person_about_to_tip_the_account_is_due_before_that_day():
@@ -659,7 +659,7 @@ def test_the_call_with_a_key_person_about_to_tip_the_account_is_due_before_that_
     c = customer(*ann, *bo, since=LONG_AGO, cadence=30, renewal=AS_OF + timedelta(days=50), contacts=people)
     tips = AS_OF + timedelta(days=11)                                      # Ann unheard for over 90 days
     (call,) = [a for a in rel(c).actions if a.kind == "renewal"]
-    assert call.contact == "Ann Lee" and f"Heard from before {fmt_date(tips)}" in call.why
+    assert call.contact == "Ann Lee" and f"If Ann Lee is heard from before {fmt_date(tips)}" in call.why
     assert call.due == tips - timedelta(days=1)                              # not 3 weeks before the renewal
     sour = customer(*ann, *bo, touch(3, -2, type="meeting", with_=("Bo Chan",)), since=LONG_AGO, cadence=30,
                     renewal=AS_OF + timedelta(days=50), contacts=people)
@@ -679,7 +679,7 @@ def test_the_meeting_with_a_key_person_names_the_day_the_account_turns_whatever_
     stage, day = _turns(c)
     assert stage == "at-risk" and AS_OF < day < AS_OF + timedelta(days=11)  # before Ann's silence would tip it
     (meet,) = [a for a in rel(c).actions if a.kind == "renewal" and a.contact == "Ann Lee"]
-    assert f"Heard from before {fmt_date(day)}, they keep the account from turning at risk then." in meet.why
+    assert f"is heard from before {fmt_date(day)}, the account does not turn at risk then." in meet.why
     assert meet.priority == "high" and meet.due == max(AS_OF, day - timedelta(days=1))
 
 

@@ -167,8 +167,8 @@ def test_what_a_missed_promise_holds_back_says_to_own_it_first():
         f"Low priority while we are late on \u201c{p.text}\u201d, 124 days overdue and most likely missed: own that "
         "first.")
     (ask,) = [a for a in analyse(c, config(), date(2027, 4, 15)).actions if a.renewal_step == "lapsed"]
-    assert (f" Own in the same conversation what we most likely missed: \u201c{p.text}\u201d, 139 days overdue; it is "
-            "to own whatever our records show.") in ask.why
+    assert (f" Own in the same conversation what we most likely missed: \u201c{p.text}\u201d, 139 days overdue; own "
+            "it whatever our records show.") in ask.why
 
 
 @pytest.mark.parametrize("quiet, note", [(40, True), (200, False)])
@@ -299,7 +299,8 @@ def test_on_the_renewal_eve_what_we_owe_goes_into_the_call_not_first(in_days, ev
     c = customer(*steady_history(until_days_ago=60), touch(50, 1, commitments=(late,)), since=LONG_AGO,
                  renewal=AS_OF + timedelta(days=in_days), value=20_000)
     (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
-    said = "Bring to this call what we owe them, or a date for it: " if eve else "First deliver what we owe them: "
+    said = "Bring to this conversation what we owe them, or a date for it: " if eve else \
+        "First deliver what we owe them: "
     assert f"{said}\u201cSend the root-cause report\u201d, 40 days late." in call.why, call.why
 
 
@@ -327,3 +328,10 @@ def test_a_promise_most_likely_missed_among_several_is_owned_in_the_brief():
                if x.text.startswith("We are late on")]
     assert care.endswith(f"Own \u201c{p.text}\u201d, unless it was done after all; deliver the rest, or say when it "
                          "will come."), care
+
+
+def test_two_directed_touches_are_both_not_all_2():
+    """Ashby's health read "All 2 directed touches this year were ours" (a twenty-seventh read)."""
+    c = customer(touch(400, 1), touch(100, 1, direction="out"), touch(40, 1, direction="out"), since=LONG_AGO)
+    (why,) = [f.why for f in analyse(c, config(), AS_OF).health.factors if f.name == "Reciprocity"]
+    assert why.startswith("Both directed touches this year were ours"), why

@@ -101,7 +101,9 @@ def tipping_soon(found: list[Action], tip: tuple[date, tuple[str, ...]] | None, 
     def heard(a: Action) -> str:
         others = tuple(n for n in names if n != a.contact)
         if not others:
-            return f" Heard from before {fmt_date(day)}, they keep the account from turning at risk then."
+            # (A subject: "Heard from before 21 Jan 2027, they keep…" read as garbled, a
+            # twenty-seventh read.)
+            return f" If {a.contact} is heard from before {fmt_date(day)}, the account does not turn at risk then."
         return (f" If {people((a.contact, *others), 4)} are {'both' if len(others) == 1 else 'all'} heard from before "
                 f"{fmt_date(day)}, the account does not turn at risk then.")
     return [replace(a, priority="high", due=min(a.due, max(as_of, day - timedelta(days=1))), why=a.why + heard(a))

@@ -509,8 +509,8 @@ def taken_text(owing: str) -> str:
     records answer the question, that goes on its own" read as if the question went (a
     twenty-fourth blind read)."""
     if owing.endswith(MISSED_OWN):
-        return (f" Own in the same conversation what we most likely missed: {owing.removesuffix(MISSED_OWN)}; it is "
-                "to own whatever our records show.")
+        return (f" Own in the same conversation what we most likely missed: {owing.removesuffix(MISSED_OWN)}; own "
+                "it whatever our records show.")
     return (f" Bring to the same conversation what we are late on, or a date for it: {owing}; if our records "
             "already answer the question, it still goes to them, on its own.")
 
@@ -984,7 +984,7 @@ def in_debt(a: Action, owed: tuple[OpenCommitment, ...], as_of: date, eve: bool 
     eve (`eve`) nothing waits: what we owe goes into today's call, or a date for it (Northgate's
     call on its renewal day read "First deliver what we owe them": a twenty-fifth blind read)."""
     talk = a.kind == "play" or (a.kind == "renewal" and a.renewal_step in ("call", "coverage"))
-    lead = "Bring to this call what we owe them, or a date for it" if eve and a.kind == "renewal" else \
+    lead = "Bring to this conversation what we owe them, or a date for it" if eve and a.kind == "renewal" else \
         "First deliver what we owe them"
     debt = first_deliver(a.contact, owed, as_of, lead) if talk and a.contact and not a.internal else ""
     return replace(a, why=a.why + debt) if debt else a

@@ -90,8 +90,9 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         buyer = buyer_of(c, None, as_of) if c.renewal_lead and (begun is not None or starts >= as_of) else None
         # Whoever buys for them is named as the call names them (a tenth blind read: the brief
         # left Siobhan out), and asked first once that time has begun unheard (an eleventh).
-        ask = (f"ask {buyer.name} ({buyer.role}), likely the one who starts it, whether it has; if not, ask for an "
-               "extension." if buyer is not None else "ask whether their side has started, or for an extension.")
+        ask = (f"ask {buyer.name} ({buyer.role}), likely the one who starts it, whether it has started; if it has not, "
+               "ask for an extension the same day." if buyer is not None else
+               "ask whether their side has started, or for an extension.")
         lead = (f" Their side needs {weeks_or_days(c.renewal_lead or 0)} to renew, from {fmt_date(begun)}, and "
                 f"nothing has been heard from them since: {ask}" if begun is not None else
                 f" Their side needs {weeks_or_days(c.renewal_lead)} to renew: it must start by {fmt_date(starts)}."
@@ -109,8 +110,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # before, beside "Call Dave Brightwell today": a twenty-fourth blind read).
         eve = (c.renewal - as_of).days <= RENEWAL_EVE_DAYS
         if apart:
-            first = (" Apart from this, what we are late on (under Handle with care)." if late_first else
-                     f" Apart from this, what we owe them: {owing[0]}{more}.")
+            first = (" Apart from this, see to what we are late on (under Handle with care)." if late_first else
+                     f" Apart from this, see to what we owe them: {owing[0]}{more}.")
         elif (begun is not None or eve) and (complaints or owing):
             first = (f" Take the open complaint ({fmt_date(complaints[0].date)}) into it." if complaints else
                      " Take what we are late on into it (under Handle with care)." if late_first else
@@ -323,7 +324,10 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         out.append(Reason(f"Open complaint ({fmt_date(i.date)}): {sentence(i.summary or i.type)[:-1]}; "
                           f"nothing good has happened since.{more}", i.source))
     if c.pause is not None and any(f.id == "paused" for f in r.flags):
-        out.append(Reason(f"{pause_text(c.pause)} Do not chase.", c.pause.source))
+        # Beside what goes ahead anyway (`Action.held`), "Do not chase" flatly read as contradicting
+        # it (Ashby's call before the renewal: a twenty-seventh read).
+        out.append(Reason(f"{pause_text(c.pause)} " + ("Do not chase anything else." if any(a.held for a in r.actions)
+                                                     else "Do not chase."), c.pause.source))
     elif c.pause is not None and r.timeline.pause_until is not None and r.timeline.pause_until <= as_of:
         # The first call after a pause opens with what it was for, not as if the year were a lapse.
         heard = f"last heard {fmt_date(r.timeline.last_heard)}" if r.timeline.last_heard else "nothing heard before it"

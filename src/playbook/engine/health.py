@@ -191,6 +191,7 @@ def reciprocity(tl: Timeline) -> HealthFactor:
             else f"{tl.inbound_recent} of {total} times in the last year, each time with a problem"
         return HealthFactor("Reciprocity", 0, f"They came to us {came}: that counts under sentiment, not as warmth.")
     ours = "The one directed touch this year was ours" if total == 1 else \
+        "Both directed touches this year were ours" if total == 2 else \
         f"All {total} directed touches this year were ours"
     return HealthFactor("Reciprocity", 0, f"{ours}, and answered; few calls from them can simply mean few problems.")
 

@@ -851,7 +851,7 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
             # with it (a seventh blind read).
             alone = dues[0] + timedelta(days=2 * t.overdue_days + 1)
             tips = (f" if {'both are' if len(counted) == 2 else 'two of them are'} still open on {fmt_date(tip)}"
-                    + (f", or if {what} still is on {fmt_date(alone)}" if alone > tip else ""))
+                    + (f", or if {what} is still open on {fmt_date(alone)}" if alone > tip else ""))
         # Its day gone by: Kestrel's laptops "for the 1 December starters" read as if there were
         # still time on 4 Dec.
         gone = first.gone_by(as_of)
@@ -870,7 +870,7 @@ def late_promises_reason(late: list[OpenCommitment], t: Thresholds, as_of: date)
                               f"relationship at risk{tips}.", first.commitment.source) if gone and len(counted) == 1 else
                        Reason(f"Promise {what} is {days(first.overdue_days)} overdue; it puts the relationship at "
                               f"risk{tips}.", first.commitment.source) if len(counted) == 1 else
-                       Reason(f"{len(counted)} promises are overdue, the most {what}"
+                       Reason(f"{len(counted)} promises are overdue, the most overdue {what}"
                               + (f" (it was for {gone.text}, which has gone by: if it was done, tick it)" if gone else "")
                               + f", by {days(first.overdue_days)}; it puts the relationship at risk{tips}.",
                               first.commitment.source))

@@ -326,7 +326,7 @@ def test_a_promise_most_likely_missed_among_several_is_owned_in_the_brief():
     c = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p, q)), since=LONG_AGO)
     (care,) = [x.text for x in handle_with_care(analyse(c, config(), date(2027, 1, 22)))
                if x.text.startswith("We are late on")]
-    assert care.endswith(f"Own \u201c{p.text}\u201d, unless it was done after all; deliver the rest, or say when it "
+    assert care.endswith(f"Own \u201c{p.text}\u201d, unless it was done after all; deliver the other, or say when it "
                          "will come."), care
 
 

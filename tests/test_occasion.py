@@ -203,7 +203,7 @@ def test_a_promise_in_doubt_is_said_not_charged_in_health_or_the_brief():
     other = promise("Send the Wi-Fi report", due=d(20))
     two = replace(c, interactions=c.interactions + (touch(45, 1, commitments=(other,)),))
     (late,) = [t.text for t in handle_with_care(analyse(two, config(), AS_OF)) if t.text.startswith("We are late on")]
-    assert late.endswith("Check first whether \u201cSend the in-room tablet pricing\u201d was done; deliver the rest, "
+    assert late.endswith("Check first whether \u201cSend the in-room tablet pricing\u201d was done; deliver the other, "
                          "or say when it will come.")
 
     # Only a promise to send them something can have gone with an answer: installing the
@@ -238,7 +238,7 @@ def test_christmas_is_a_seasons_end_never_days_away():
     other = promise("Send the tablet pricing", due=d(-2))
     two = customer(*steady_history(until_days_ago=30), touch(20, 1, commitments=(p, other)), since=LONG_AGO)
     (late,) = [x.text for x in handle_with_care(analyse(two, config(), date(2026, 12, 14))) if "late on" in x.text]
-    assert late.endswith("Do the one for Christmas now, or say today what we will do instead; deliver the rest, or "
+    assert late.endswith("Do the one for Christmas now, or say today what we will do instead; deliver the other, or "
                          "say when it will come.")
 
 

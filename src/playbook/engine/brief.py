@@ -362,7 +362,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         rest = [n for n, d, day in zip(season[:3], doubt, ahead) if not d and day is None]
         near = next((n for n in rest if n is not None), None)
         when = (f"do the one for {near.text} now, or say today what we will do instead"
-                + ("; deliver the rest, or say when it will come" if len(rest) > 1 else "")) if near else ""
+                + (f"; deliver the {'other' if len(rest) == 2 else 'rest'}, or say when it will come"
+                   if len(rest) > 1 else "")) if near else ""
         # By name: "the one marked" read as "marked done" where it was marked most likely missed
         # (a check of a sixteenth blind read).
         # One most likely missed among several is owned, as its action says: Lantern's read "Check
@@ -376,7 +377,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
                    f"check first whether {people(checked, 3)} {'was' if len(checked) == 1 else 'were'} done"
                    if checked else "",
                    "if not, say what we will do now" if all(doubt) else
-                   when or "deliver the rest, or say when it will come"]
+                   when or f"deliver the {'other' if len(late) - len(named_) == 1 else 'rest'}, or say when it "
+                           "will come"]
         several_ = "; ".join(x for x in several if x)
         then = ("If it was done, tick it; if not, deliver it today." if ahead[0] == as_of else
                 "Deliver it before then.") \

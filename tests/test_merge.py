@@ -569,3 +569,14 @@ def test_what_an_action_covers_by_title_is_said_in_one_bracket() -> None:
     one = combine([lead, action("Check in before the budget round", 1), action("Schedule a value review", 2)], lead)
     assert one.why == "Coverage. (Also covers \u201cCheck in before the budget round\u201d and \u201cSchedule a value " \
                       "review\u201d.)"
+
+
+def test_a_part_merged_on_the_renewal_eve_is_not_named_by_its_today_title():
+    """Brightwell on 29 Apr (a twenty-seventh read): "“Call Philippa Rowe (budget holder) today:
+    where the renewal of 30 Apr 2027 stands” has been due since 13 Nov 2026"."""
+    from playbook.engine.merge import _part_title
+    eve = replace(action("Call Philippa Rowe (budget holder) today: where the renewal of 30 Apr 2027 stands"),
+                  kind="renewal", contact="Philippa Rowe")
+    assert _part_title(eve) == "A conversation with Philippa Rowe before the renewal"
+    before = replace(eve, title="Meet Philippa Rowe (budget holder) before the renewal on 30 Apr 2027")
+    assert _part_title(before) == before.title

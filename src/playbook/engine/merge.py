@@ -253,6 +253,15 @@ def also_for(lead: Action, others: list[Action]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _part_title(a: Action) -> str:
+    """How a part merged into another is named where its lateness is said: on the renewal's eve
+    not by its title, "today: where the renewal… stands", which read as a call "due since 13 Nov
+    2026" (a twenty-seventh read)."""
+    where = _BEFORE_RENEWAL.search(a.title)
+    return f"A conversation with {a.contact} before the renewal" if where and "where" in where[0] and a.contact \
+        else a.title
+
+
 def _since(parts: tuple[tuple[str, date], ...]) -> str:
     """' “Schedule a value review with finance” has been due since 22 Oct 2026.' for each."""
     return "".join(f" \u201c{title}\u201d has been due since {fmt_date(day)}." for title, day in parts)
@@ -358,8 +367,8 @@ def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) ->
     # is due within the week), and the text says whose day that is, and that of the work of weight
     # each had taken in (the value review with Philippa, inside her meeting before the renewal).
     parts = tuple(part for a in joining
-                  for part in (((a.title, working_due(a, holidays, as_of)),) if a.due < min(as_of, talk.due) else ())
-                  + a.late_parts)
+                  for part in (((_part_title(a), working_due(a, holidays, as_of)),) if a.due < min(as_of, talk.due)
+                               else ()) + a.late_parts)
     ask = tuple(n for n in names if n not in merged.asked_to_join)
     why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + _since(parts)
     merged = replace(merged, why=why, due=min([talk.due, *(a.due for a in joining)]),

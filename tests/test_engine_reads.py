@@ -190,6 +190,14 @@ def test_what_the_question_takes_along_says_it_goes_with_it(quiet, note):
     assert (said in owed.why) is note and (owed.priority == "high") is note
     # The brief, which shows the first sentence of why, says it too (`Action.goes_with`).
     assert owed.goes_with == (said.strip() if note else "")
+    # Promised to several, unnamed, it goes to them all: Northgate's root-cause report, promised in
+    # a meeting of four, read "one conversation with Craig" (a twenty-sixth blind read).
+    if note:
+        four = replace(c, interactions=tuple(replace(i, with_=("Ann Lee", "Bo Chan")) if i.commitments else i
+                                             for i in c.interactions))
+        (owed,) = [a for a in analyse(four, config(), AS_OF).actions if a.kind == "follow-up"]
+        assert owed.goes_with == (f"It goes with asking Ann whether the renewal of {fmt_date(d(15))} went through: the "
+                                  "same message, to all it was promised to."), owed.why
     # Owed to someone else, it is not taken along, and says nothing of the question.
     theirs = replace(c, interactions=tuple(replace(i, with_=("Bo Chan",)) if i.commitments else i
                                            for i in c.interactions))

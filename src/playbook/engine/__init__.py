@@ -321,7 +321,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # whether they renewed, as they do over a longer silence. Northgate's read medium, and
         # high, beside St Aldhelm's low (account managers' objections).
         found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") else a for a in found]
-        found = act.taken_along(found, customer.renewal) if customer.renewal else found
+        found = act.taken_along(found, customer.renewal, commitments) if customer.renewal else found
     if paused is not None:
         found = [defer(a, paused) for a in found]
     if not tl.one_sided and not lapsed:

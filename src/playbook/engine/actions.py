@@ -411,17 +411,24 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
     return [piled_on(a) if id(a) in ids else a for a in found]
 
 
-def taken_along(found: list[Action], passed: date) -> list[Action]:
+def taken_along(found: list[Action], passed: date, owed: tuple[OpenCommitment, ...] = ()) -> list[Action]:
     """What the question whether a renewal gone by went through takes along (`Action.takes`),
     standing as its own action as well (what we owe them is not held back while the account is
     not long silent), says that it goes with that question: one conversation, not two. Rosalind's
     visit to ask took along the oven supplier's answer, which stood beside it, high, as if for a
-    visit of its own (a check of a twentieth blind read). `passed`: the renewal's date."""
+    visit of its own (a check of a twentieth blind read). `passed`: the renewal's date; `owed`: the
+    open promises. One promised to several, unnamed, goes to them all: Northgate's root-cause
+    report, promised in a meeting of four, read "one conversation with Craig" (a twenty-sixth
+    blind read)."""
     q = next((a for a in found if a.takes is not None), None)
     if q is None:
         return found
+    oc = next((oc for oc in owed if oc.commitment.source == q.takes), None)
+    several = oc is not None and len(oc.interaction.with_) > 1 and named_for(oc) is None
     with_ = f" with {first_name(q.contact)}" if q.contact else ""
-    note = (f" It goes with asking whether the renewal of {fmt_date(passed)} went through: one "
+    note = (f" It goes with asking {first_name(q.contact)} whether the renewal of {fmt_date(passed)} went through: "
+            "the same message, to all it was promised to." if several and q.contact else
+            f" It goes with asking whether the renewal of {fmt_date(passed)} went through: one "
             f"conversation{with_}, not two.")
     return [replace(a, why=a.why + note, goes_with=note.strip()) if a.source == q.takes and a is not q else a
             for a in found]

@@ -1085,11 +1085,17 @@ def test_a_dormant_silence_with_a_renewal_to_come_is_at_risk(renewal_in, stage):
         f"has been heard from since {fmt_date(d(200))}: a customer under contract, gone quiet.",
         f"Nothing heard for 200 days since the call of {fmt_date(d(200))}: long enough to be dormant, but at "
         "risk with a renewal to come.",
-        # What we owe them, and the key person gone quiet, are said too (Calder's stage had
-        # dropped its retention schedule, 177 days late: an account manager's objection).
-        f"Promise \u201cSend the revised rota\u201d was due {fmt_date(d(190))}, 190 days overdue.",
-        *([f"Ann Lee has not been heard from since {fmt_date(d(200))}, and the renewal is on "
-           f"{fmt_date(AS_OF + timedelta(days=renewal_in))} (in {renewal_in} days)."] if renewal_in <= 60 else [])]
+        # What we owe them is said too (Calder's stage had dropped its retention schedule, 177
+        # days late: an account manager's objection); the key person gone quiet only when longer
+        # than the account: Oakmere's said one silence twice (a twenty-seventh read).
+        f"Promise \u201cSend the revised rota\u201d was due {fmt_date(d(190))}, 190 days overdue."]
+    if renewal_in <= 60:
+        longer = replace(c, interactions=(replace(c.interactions[0], with_=("Ann Lee",)),
+                                          replace(c.interactions[1], with_=("Bo Chan",))),
+                         contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "Ops")))
+        assert [x.text for x in analyse(longer, config(), AS_OF).stage.reasons][-1] == (
+            f"Ann Lee has not been heard from since {fmt_date(d(400))}, and the renewal is on "
+            f"{fmt_date(AS_OF + timedelta(days=renewal_in))} (in {renewal_in} days).")
     assert not any(a.title.startswith("Rekindle") or "win-back" in a.why for a in r.actions)
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.priority == "high" and "Low priority" not in owed.why

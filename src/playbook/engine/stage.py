@@ -252,8 +252,14 @@ def asleep_and_owed(customer: Customer, tl: Timeline, items: tuple[Interaction, 
     # touch not set right stays named: Northgate's escalation, its tender threat, left the reasons
     # once its renewal lapsed into silence, while health still charged it (a check of a
     # seventeenth blind read's fixes).
+    # Key people gone quiet, when longer than the account: Oakmere's read "nobody there has been
+    # heard from since 17 Nov 2026" and "Freya Lindqvist (gatekeeper) has not been heard from since
+    # 17 Nov 2026", one silence said twice (a twenty-seventh read).
+    last = {e.name: e.last_touch for e in tl.contacts}
+    longer = tl.last_heard is None or any(last.get(c.name) is None or last[c.name] < tl.last_heard
+                                          for c in key_people(customer, as_of))
     return [*found, *setbacks(items, as_of, t, 1), *broken_promises(commitments, as_of, t),
-            *(stakeholders_quiet(customer, tl, as_of, t) if paused is None else [])]
+            *(stakeholders_quiet(customer, tl, as_of, t) if paused is None and longer else [])]
 
 
 def renewal_asleep(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], cadence: int, as_of: date,

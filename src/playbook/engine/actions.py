@@ -23,7 +23,7 @@ from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
 from .words import (
-    ago, day_list, days, first_name, fmt_date, fmt_day, money, name_words, people, per, sentence,
+    ago, day_list, days, first_name, fmt_date, fmt_day, in_days, money, name_words, people, per, sentence,
     sentiment_word, short_date, weeks_or_days,
 )
 from .workdays import Holidays, after_working_days, today_word
@@ -1062,7 +1062,7 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         if ahead is not None:
             n = (ahead.day - as_of).days
             # "Its day", not "It is for": the engineer is for the peak, not for its end.
-            when += (f" Its day, {ahead.text}, is {'today' if n == 0 else 'in ' + days(n)}: after that, answering "
+            when += (f" Its day, {ahead.text}, is {in_days(n)}: after that, answering "
                      "it no longer helps.")
         out.append(Action(
             kind="answer", title=f"{head}: {a.what}", why=when,

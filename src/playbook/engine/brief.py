@@ -25,7 +25,7 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import day_list, days, first_name, fmt_date, fmt_day, money, people, sentence, weeks_or_days
+from .words import day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, weeks_or_days
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -120,7 +120,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
             first = f"{eve_ask(c)}{first if complaints or owing else ''}"
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
         n = (c.renewal - as_of).days
-        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({f'in {days(n)}' if n else 'today'}){worth}.{said}"
+        out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({in_days(n)}){worth}.{said}"
                           f"{_last_renewal(c, as_of)}", c.at("renewal")))
     elif renewal_lapsed(c, as_of):
         # Gone by unrecorded, it is the one question the call is for: the brief had said "Nothing

@@ -261,7 +261,7 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
             if k.kind == "birthday" and k.contact == c.name and k.days_until <= t.personal_days:
                 out.append(Action(
                     kind="personal", title=f"Wish {c.name} a happy birthday ({fmt_day(k.date)})",
-                    why=f"{k.title} is {'today' if not k.days_until else 'in ' + days(k.days_until)}. {story}; "
+                    why=f"{k.title} is {in_days(k.days_until)}. {story}; "
                         "you keep in touch.",
                     due=k.date, priority="medium", contact=c.name, owner=customer.owners[0] if customer.owners else None,
                     source=k.source, customer=customer.slug, firm=True))

@@ -179,7 +179,7 @@ def renewal_unanswered(customer: Customer, tl: Timeline, as_of: date,
         what += f" ({first.summary.rstrip('.')})"
     more = len(sent) - 1
     then = "" if not more else ", nor the touch since" if more == 1 else f", nor the {more} touches since"
-    when = f"in {days((r - as_of).days)}" if r > as_of else "today"
+    when = in_days(max(0, (r - as_of).days))
     # Our own chase of it, written in that note and late, is said too: Saltmarsh read at risk
     # for Jo's silence while "Follow up with Jo on the renewal quote" was ours, 11 days late (a
     # tenth blind read).

@@ -323,31 +323,95 @@ def test_each_unit_keeps_enough_latest_interactions_for_the_feed_and_the_home_pa
     assert units.RECENT >= max(LIMIT, HOME_RECENT)
 
 
-def test_results_kept_in_the_output_stay_memoised(synthetic, tmp_path, monkeypatch):
-    """Pages the last build linked rather than made are still in the memo: deleting the site
-    afterwards costs no rendering."""
-    from playbook import manifest
+def _made(monkeypatch) -> list[str]:
+    """What builds in this process render from now on: customers' pages (by slug), pages over
+    all customers (by template) and calendars (by name)."""
+    import playbook.outputs.ics as ics
+    import playbook.site_files as site_files
     from playbook.site import Renderer
+    made: list[str] = []
+    real = Renderer.customer_pages
+    monkeypatch.setattr(Renderer, "customer_pages", lambda self, r: made.append(r.customer.slug) or real(self, r))
+    real_pieces = site_files.render_pieces
+    monkeypatch.setattr(site_files, "render_pieces", lambda env, t, *a: made.append(t) or real_pieces(env, t, *a))
+    monkeypatch.setattr(site_files, "calendar", lambda name, *a, **k: made.append(name) or ics.calendar(name, *a, **k))
+    return made
+
+
+def _kinds(root: Path) -> set[str]:
+    return {p.parent.parent.name for p in entries(root)}  # <store>/<kind>/<k[:1]>/<k>
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_the_output_holds_is_kept_in_the_memo_too_only_once_it_was_lost(synthetic, tmp_path, jobs):
+    """A customer's pages, a page over all customers and a calendar are in the output: a build
+    keeps no second copy of them in the memo (a first build at 1,000 × 50 compressed and
+    wrote 49 MB of them, which a --no-cache build never does), until one finds what the last
+    build wrote under the same keys gone (CI's fresh checkout with the memo restored). With
+    workers (`jobs=2`) too: they store the pages."""
+    import shutil
+    root = fresh(synthetic, tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, jobs=jobs).ok
+    assert not _kinds(root) & {"pages", "page", "ics"}
+    note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[0]
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    assert build(root, out, jobs=jobs).ok
+    assert not _kinds(root) & {"pages", "page", "ics"}
+    shutil.rmtree(out)
+    assert build(root, out, jobs=jobs).ok
+    assert {"pages", "page", "ics"} <= _kinds(root)
+    pages = [p for p in entries(root) if p.parent.parent.name == "pages"]
+    assert len(pages) == len(list((root / "content" / "customers").iterdir()))
+
+
+def test_a_site_lost_twice_is_made_again_only_where_it_changed_in_between(synthetic, tmp_path, monkeypatch):
+    """After a build that found the site gone (and so kept its files in the memo too), one
+    that keeps most files as written still marks their copies used: the site gone again,
+    the next build renders again only what the build before it rendered, none of what it
+    kept."""
+    import shutil
+
+    from playbook import manifest
     monkeypatch.setattr(manifest, "RACY_NS", 0)
     root = fresh(synthetic, tmp_path)
     out = tmp_path / "site"
     assert build(root, out).ok
+    shutil.rmtree(out)
+    assert build(root, out).ok  # the site lost: everything made again, and kept
     note = sorted((root / "content" / "customers").glob("*/interactions/*.md"))[0]
     note.write_text(note.read_text() + "\nOne more line.\n")
+    made = _made(monkeypatch)
     assert build(root, out).ok  # one customer's pages made, the rest linked
-    rendered = []
-    real = Renderer.customer_pages
-    monkeypatch.setattr(Renderer, "customer_pages", lambda self, r: rendered.append(r.customer.slug) or real(self, r))
-    import playbook.site_files as build_module  # the render phase
-    real_pieces = build_module.render_pieces
-    monkeypatch.setattr(build_module, "render_pieces", lambda env, t, *a: rendered.append(t) or real_pieces(env, t, *a))
-    import playbook.outputs.ics as ics
-    monkeypatch.setattr(build_module, "calendar", lambda name, *a, **k: rendered.append(name) or ics.calendar(name, *a, **k))
-    import shutil
+    after_edit = sorted(made)
+    assert note.parent.parent.name in after_edit and len(after_edit) < len(list(out.rglob("*.html")))
+    made.clear()
     shutil.rmtree(out)
     assert build(root, out).ok
-    assert rendered == []
+    assert sorted(made) == after_edit
+    made.clear()
+    shutil.rmtree(out)
+    assert build(root, out).ok
+    assert made == []
+    monkeypatch.undo()
     same(tree(out), cold(root), "from the memo")
+
+
+def test_a_checkout_at_another_path_keeps_its_files_in_the_memo_at_once(synthetic, tmp_path, monkeypatch):
+    """CI restores the memo into a checkout whose path may differ from the last build's: that
+    build's manifest, under another output's name, tells this one that its files were made
+    before and did not last (`Writer.elsewhere`), so it keeps them, and a build after it into
+    the same fresh output renders nothing."""
+    import shutil
+    root = fresh(synthetic, tmp_path)
+    assert build(root, tmp_path / "one").ok
+    assert not _kinds(root) & {"pages", "page", "ics"}
+    assert build(root, tmp_path / "two").ok
+    assert {"pages", "page", "ics"} <= _kinds(root)
+    made = _made(monkeypatch)
+    shutil.rmtree(tmp_path / "two")
+    assert build(root, tmp_path / "two").ok
+    assert made == []
 
 
 def test_the_feed_is_kept_without_reading_a_note_while_its_interactions_stay(synthetic, tmp_path, monkeypatch):

@@ -224,6 +224,7 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
 
     t = time.perf_counter()
     writer = writer_class(out, last.written if last is not None else None)
+    writer.elsewhere = other.written if other is not None else None
     if unlike is not None:
         writer.take(unlike)
     try:

@@ -234,6 +234,9 @@ class Writer:
         folder, not a link (the answer for this build, asked once per folder)."""
         self.unlike: frozenset[str] | None = None
         """The last write's files not as written when looked at (`take`), if they were."""
+        self.elsewhere: Written | None = None
+        """What the last write into another output folder left, when newer than this one's
+        (`manifest.newest_elsewhere`: CI's checkout at another path)."""
 
     def has(self, rel: str, key: str) -> bool:
         """Whether the file at `rel` was last written under `key` and is still as written
@@ -306,6 +309,19 @@ class Writer:
         """Whether group `name` was last made under `key` (its files unchecked: `kept_group`)."""
         known = self.last_groups.get(name)
         return known is not None and known[0] == key
+
+    def made_before(self, name: str, key: str) -> bool:
+        """Whether group `name` was made under `key` by the last write into this output, or by
+        the newer one into another (`elsewhere`). Asked of a group not kept, it tells one lost
+        since (a site removed, CI's fresh checkout with the memo restored) from a new one."""
+        other = self.elsewhere.groups.get(name) if self.elsewhere is not None else None
+        return self.made_under(name, key) or (other is not None and other[0] == key)
+
+    def wrote_before(self, rel: str, key: str) -> bool:
+        """`made_before` for one file."""
+        known = self.last.get(rel)
+        other = self.elsewhere.files.get(rel) if self.elsewhere is not None else None
+        return (known is not None and known[0] == key) or (other is not None and other[0] == key)
 
     def kept_group(self, name: str, key: str) -> tuple[str, ...] | None:
         """The paths of group `name` when it was last made under `key` and every file of it

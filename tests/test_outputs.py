@@ -126,12 +126,23 @@ def test_team_calendar_has_every_action_and_key_date_of_its_window(example, exam
     rels, _ = example
     data = (example_site / "calendar/team.ics").read_bytes()
     evs = events(data)
-    start, end = date(2026, 10, 20), date(2027, 11, 20)  # a month back, a year ahead
-    assert len(evs) == sum(1 for r in rels for d in [*(a.due for a in r.actions), *(k.date for k in r.key_dates)]
-                           if start <= d <= end)
-    assert any(a.due < start for r in rels for a in r.actions)  # an action overdue for longer is left out
+    as_of, start, end = date(2026, 11, 20), date(2026, 10, 20), date(2027, 11, 20)  # key dates a month back
+    assert len(evs) == sum(1 for r in rels for a in r.actions if a.due <= end) + \
+        sum(1 for r in rels for k in r.key_dates if start <= k.date <= end)
     unfolded = data.replace(b"\r\n ", b"")
-    assert b"X-WR-CALDESC:Actions and key dates from 20 Oct 2026 to 20 Nov 2027\\, as of 20 Nov 2026." in unfolded
+    assert (b"X-WR-CALDESC:Actions overdue (on 20 Nov 2026) and due to 20 Nov 2027\\, and key dates from 20 Oct "
+            b"2026 to 20 Nov 2027\\, as of 20 Nov 2026.") in unfolded
+    # Every action overdue is on the calendar's own day, saying since when: on its own day it sat
+    # where nobody looks, and one over a month late was left out (a twenty-eighth blind read).
+    late = [(r, a) for r in rels for a in r.actions if a.due < as_of]
+    assert any(a.due < start and a.priority == "high" for _, a in late)
+    by_uid = {e["UID"]: e for e in evs}
+    for r, a in late:
+        n = (as_of - a.due).days
+        (ev,) = [e for e in evs if unescape(e["SUMMARY"]) == f"{r.customer.name}: {a.title} ({n} day{'s' if n != 1 else ''} overdue)"]
+        assert ev["DTSTART;VALUE=DATE"] == "20261120", ev
+        assert unescape(ev["DESCRIPTION"]).startswith(f"Due {a.due.day} {a.due.strftime('%b %Y')}. ")
+    assert len(by_uid) == len(evs)
     by_summary = {unescape(e["SUMMARY"]): e for e in evs}
     bday = by_summary["Rosalind's Family Bakery: Rosalind Baptiste's birthday"]
     assert bday["DTSTART;VALUE=DATE"] == "20270609" and bday["CATEGORIES"] == "birthday"
@@ -153,7 +164,8 @@ def test_a_calendar_too_large_keeps_the_most_important_events(example):
         kept = events(data)
         assert 0 < len(kept) < len(every)
         text = "".join(unfold(data))
-        assert f"The {len(kept)} most important of {len(every)} actions and key dates" in text.replace("\\,", ",")
+        assert f"The {len(kept)} most important of {len(every)} actions overdue (on 20 Nov 2026) and due to 20 Nov " \
+               "2027, and key dates" in text.replace("\\,", ",")
         # in the file's order, with the same UIDs as in the full calendar
         uids = [e["UID"] for e in every]
         assert [uids.index(e["UID"]) for e in kept] == sorted(uids.index(e["UID"]) for e in kept)

@@ -259,7 +259,7 @@ def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else()
     schedule = promise("Send the revised schedule", d(190))
     c = customer(touch(400, 1), touch(210, 1, with_=("Bo Chan",), commitments=(schedule,)),
                  *(touch(n, None, type="email", direction="out") for n in (200, 190, 180)),
-                 since=LONG_AGO, cadence=30, renewal=d(2), value=20_000,
+                 since=LONG_AGO, cadence=30, renewal=d(40), value=20_000,
                  contacts=(contact("Ann Lee", "CEO", primary=True), contact("Bo Chan", "Office Manager")))
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
@@ -270,6 +270,32 @@ def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else()
                              "Bo Chan), not alongside it.")   # the brief says it too
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     assert owed.contact == "Bo Chan" and owed.priority == "high"
+    # And it is listed after it: Calder's question read "This goes after the next message…" from
+    # the top of the list, above the schedule (a twenty-eighth blind read).
+    assert r.actions.index(owed) < r.actions.index(ask) and ask.score < owed.score
+    assert any(x.startswith("it goes after \u201cSend the revised schedule\u201d (\u2212") for x in ask.score_reasons)
+
+
+@pytest.mark.parametrize("kept_to", [True, False])
+def test_what_goes_to_someone_kept_to_one_subject_is_not_taken_along_with_the_renewal_question(kept_to):
+    """Northgate (two twenty-eighth blind reads): the root-cause report, promised in a meeting
+    with Simon, who asked us to raise "anything but the outages until they are fixed", went "the
+    same message, to all it was promised to" with the question to Craig whether the renewal went
+    through: "did you renew?" in front of the CEO who had threatened a tender. It goes on its own,
+    and the question takes nothing along; without that avoid, it goes with the question."""
+    report = promise("Send the root-cause report", d(60))
+    ceo = contact("Si Hurst", "CEO")
+    people = (contact("Ann Lee", "IT Director", primary=True),
+              replace(ceo, avoid="anything but the outages until they are fixed") if kept_to else ceo)
+    c = customer(touch(400, 1), touch(70, 1, with_=("Ann Lee", "Si Hurst"), summary="Escalation", commitments=(report,)),
+                 since=LONG_AGO, cadence=30, renewal=d(20), value=20_000, contacts=people)
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert (ask.takes is None) is kept_to
+    assert ("Bring to the same conversation" in ask.why) is not kept_to
+    assert ("the same message, to all it was promised to" in owed.why) is not kept_to
+    assert bool(owed.goes_with) is not kept_to and owed.priority == "high"
 
 
 def test_the_touch_a_quiet_account_needs_is_not_over_the_head_of_whom_we_owe():

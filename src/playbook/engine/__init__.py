@@ -25,7 +25,7 @@ from .merge import (
     also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person,
     with_joiners, with_their_ask,
 )
-from .owed import debt_items, open_asks, open_commitments, parked_asks
+from .owed import debt_items, open_asks, open_commitments, parked_asks, reaches_kept_to
 from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, main_contact, present, with_manner
 from .plays import play_since, run_plays
@@ -274,6 +274,11 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # below): Kestrel's question to Nadia took Ravi's SOC 2 pack, Calder's to Eleanor a
         # schedule promised in a workshop she was not at (a check of a nineteenth read's fixes).
         mine = debt_items(commitments, asks, as_of, t, customer.dates, person=main_contact(here, tl)) if lapsed else []
+        # Nor what goes to someone who asked us to raise nothing but their subject: Northgate's
+        # root-cause report, promised to four, Simon among them ("avoid anything but the outages
+        # until they are fixed"), went "the same message, to all it was promised to" with the
+        # question to Craig (two twenty-eighth blind reads). It goes on its own.
+        mine = [m for m in mine if not reaches_kept_to(m[2], commitments, here)]
         taken, _, taken_at = mine[0] if mine else (None, None, None)
         apart = owing_at if lapsed and owing_at is not None and owing_at != taken_at else None
         found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),

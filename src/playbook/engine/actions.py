@@ -405,7 +405,7 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
         # The brief, which shows the first sentence, says what goes after that message too:
         # Calder's listed the question to Eleanor beside the schedule to Tasha (a twenty-third
         # blind read).
-        after = {"goes_with": said.strip()} if " goes after the next message" in said else {}
+        after = {"goes_with": said.strip(), "after": lead.source} if " goes after the next message" in said else {}
         return replace(a, why=a.why + said, **({"priority": "low"} if a.anniversary else {}),
                        **(taken if a.waits_on == LAPSED_ASLEEP else {}), **after)
     return [piled_on(a) if id(a) in ids else a for a in found]

@@ -9,7 +9,7 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Event, Interaction, Source
 from .merge import groups, topic
 from .occasion import about_renewal, ask_for, promise_for
-from .people import key_people
+from .people import key_people, not_now
 from .timeline import upto
 from .types import Action, Arrival, Occasion, OpenCommitment
 from .words import first_name, named_in
@@ -69,6 +69,17 @@ def named_for(oc: OpenCommitment) -> str | None:
     made to everyone there."""
     i = oc.interaction
     return named_in(oc.commitment.text, i.with_) or (i.with_[0] if len(i.with_) == 1 else None)
+
+
+def reaches_kept_to(at: Source, open_: tuple[OpenCommitment, ...], customer: Customer) -> bool:
+    """Whether the open promise at `at`, made to everyone in its touch, goes to someone there who
+    asked us to raise nothing but a subject the renewal is not part of (`people.not_now`): it
+    goes to them on its own, not with a question about the renewal."""
+    oc = next((oc for oc in open_ if oc.commitment.source == at), None)
+    if oc is None or named_for(oc) is not None:
+        return False
+    there = set(oc.interaction.with_)
+    return any(not_now(c, "renew") is not None for c in customer.contacts if c.name in there)
 
 
 def owed_to(oc: OpenCommitment, person: str) -> bool:

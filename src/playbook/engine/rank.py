@@ -237,11 +237,20 @@ def band(score: int) -> str:
 def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
          currency: str | None = None) -> list[Action]:
     """Each action with its score and reasons, highest first."""
-    out = []
+    scored = []
     for a in actions:
         found = parts(a, customer, stage, as_of, currency)
-        score = round(sum(p for p, _ in found))
-        reasons = tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))
+        scored.append((round(sum(p for p, _ in found)),
+                       tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))))
+    # What goes after another action (`Action.after`) ranks below it, whatever its own stakes.
+    by_source = {a.source: n for n, a in enumerate(actions) if a.source is not None}
+    for n, a in enumerate(actions):
+        first = by_source.get(a.after) if a.after is not None else None
+        if first is not None and first != n and scored[n][0] >= scored[first][0]:
+            cut = scored[n][0] - scored[first][0] + 1
+            scored[n] = (scored[n][0] - cut, scored[n][1] + (f"it goes after \u201c{actions[first].title}\u201d (−{cut})",))
+    out = []
+    for a, (score, reasons) in zip(actions, scored):
         # The stakes can raise a rule's priority, never lower it; 'low' by a rule (a dormant
         # account's asks, a chase held for a pause) means "not now" and stays. So does a check
         # (done, or past helping?): what the account is worth makes it no more urgent. Kestrel's

@@ -389,6 +389,11 @@ class Action(Record):
     two.', in `why`: `actions.taken_along`); the brief says it too, or listed two jobs (a
     twenty-second blind read). So does a conversation that goes after the one message that goes
     next while our touches go unanswered (`actions.not_piled_on`)."""
+    after: Source | None = None
+    """The source of the action this one goes after (`actions.not_piled_on`): ranked below it
+    (`rank`). Calder's question whether it renewed said "This goes after the next message (“Send
+    the revised data retention schedule”…)" from the top of the list, above it (a twenty-eighth
+    blind read)."""
 
     @property
     def anniversary(self) -> bool:

@@ -369,3 +369,19 @@ def test_two_directed_touches_are_both_not_all_2():
     c = customer(touch(400, 1), touch(100, 1, direction="out"), touch(40, 1, direction="out"), since=LONG_AGO)
     (why,) = [f.why for f in analyse(c, config(), AS_OF).health.factors if f.name == "Reciprocity"]
     assert why.startswith("Both directed touches this year were ours"), why
+
+
+@pytest.mark.parametrize("ended, since, ours", [(10, None, False), (60, None, True), (60, 5, False)])
+def test_once_a_cadence_has_gone_by_since_a_pause_ended_the_wait_is_ours(ended, since, ours):
+    """Ashby on 22 Jun (a twenty-eighth blind read): twelve weeks after the pause they asked for
+    ended, with nothing from us since, the brief still said to open with it "not as if the
+    silence were a lapse". Within a cadence it does; after one, the wait is ours to say; and
+    once we have been in touch since, the first conversation after the pause still opens with it."""
+    items = [*steady_history(until_days_ago=200), *([touch(since, None, direction="out", type="email")] if since else [])]
+    c = customer(*items, since=LONG_AGO, cadence=30,
+                 pause=pause(d(ended), "Asked us not to chase before the new budget year", since=d(190)))
+    r = analyse(c, config(), AS_OF)
+    said = " ".join(x.text for x in handle_with_care(r))
+    assert ("That was 60 days ago, and we have not been in touch since: say so, then ask where things stand "
+            f"(last heard {fmt_date(d(220))})." in said) is ours
+    assert ("not as if the silence were a lapse" in said) is not ours

@@ -122,6 +122,22 @@ def test_a_renewal_talk_from_before_the_last_renewal_is_said_to_be_the_last_on_r
     assert said in point.text
 
 
+@pytest.mark.parametrize("term", ["{:%B %Y}", "{:%b %Y}", None])
+def test_a_renewal_talk_that_named_this_renewal_s_month_was_the_last_renewal(term):
+    """St Aldhelm's two-year term, "Renewal through to March 2027 agreed in principle" at the
+    meeting of 5 Mar 2025, read "At the last renewal on record" before the renewal of 31 Mar 2027:
+    as if one between had gone unrecorded (two twenty-eighth blind reads). Named, the month is
+    this renewal's: the last renewal, with that line."""
+    talk = touch(700, 1, with_=("Ann Lee", "Bo Chan"), type="meeting", summary="Contract review: renewal agreed")
+    line = f"Renewal through to {term.format(RENEWAL)} agreed in principle" if term else "Renewal agreed in principle"
+    c = customer(touch(900, 1), replace(talk, body=f"- {line}\n- Invoice split by site\n"), touch(60, 1), touch(10, 1),
+                 since=d(1000), contacts=PEOPLE, renewal=RENEWAL)
+    (call,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "renewal"]
+    said = ("At the last renewal, the meeting of" if term else "At the last renewal on record, the meeting of")
+    assert said in call.why
+    assert (f"Contract review: renewal agreed (\u201c{line}\u201d)." in call.why) is bool(term)
+
+
 def test_whom_the_conversation_before_the_renewal_asks_to_join_is_in_its_title():
     """Westmarch (blind reads): "Meet Dr Tom Adebayo (budget holder) before the renewal" asked
     Hannah to join only inside the call it had taken in, and the brief shows titles."""

@@ -330,9 +330,15 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
                                                      else "Do not chase."), c.pause.source))
     elif c.pause is not None and r.timeline.pause_until is not None and r.timeline.pause_until <= as_of:
         # The first call after a pause opens with what it was for, not as if the year were a lapse.
-        heard = f"last heard {fmt_date(r.timeline.last_heard)}" if r.timeline.last_heard else "nothing heard before it"
-        out.append(Reason(f"{pause_ended_text(c.pause)} Open with it, not as if the silence were a lapse "
-                          f"({heard}).", c.pause.source))
+        # Once a cadence has gone by since it ended with nothing from us, that wait is ours: Ashby's
+        # still said "not as if the silence were a lapse" twelve weeks on (a twenty-eighth blind read).
+        tl = r.timeline
+        heard = f"last heard {fmt_date(tl.last_heard)}" if tl.last_heard else "nothing heard before it"
+        gone = (as_of - tl.pause_until).days
+        ours = r.cadence is not None and gone > r.cadence and (tl.last_contact is None or tl.last_contact < tl.pause_until)
+        out.append(Reason(f"{pause_ended_text(c.pause)} " + (
+            f"That was {days(gone)} ago, and we have not been in touch since: say so, then ask where things stand "
+            if ours else "Open with it, not as if the silence were a lapse ") + f"({heard}).", c.pause.source))
     late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
     if late:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it

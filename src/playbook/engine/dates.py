@@ -142,7 +142,24 @@ def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[I
 
 #: A renewal's talk this long or longer before the renewal it is quoted for was about the one
 #: before last (a year, and the run-up `EARLIER_RENEWAL_DAYS`): the last one went unrecorded.
+#: Unless it names the month it ran to (`runs_to`).
 ON_RECORD_DAYS = 365 + EARLIER_RENEWAL_DAYS
+_MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE)
+_MONTH_NUMBER = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                             "dec"), 1)}
+
+
+def runs_to(i: Interaction, renewal: date) -> str | None:
+    """The line of a renewal's talk that names the renewal's own month and year ('Renewal through
+    to March 2027 agreed in principle', of one on 31 Mar 2027), as written: the term it agreed
+    runs to this renewal, and no renewal between went unrecorded. St Aldhelm's two-year term
+    read "At the last renewal on record" (two twenty-eighth blind reads)."""
+    for line in [i.summary or "", *i.body.splitlines()]:
+        text = line.strip().lstrip("-*+ ").strip()
+        for m in _MONTH_YEAR.finditer(text):
+            if (int(m.group(2)), _MONTH_NUMBER[m.group(1).lower()]) == (renewal.year, renewal.month):
+                return text if len(text) <= 160 else text[:157].rstrip() + "…"
+    return None
 
 
 def renewal_talk_text(found: tuple[Interaction, str, str | None], renewal: date | None = None) -> str:
@@ -156,6 +173,10 @@ def renewal_talk_text(found: tuple[Interaction, str, str | None], renewal: date 
     if line is not None:
         said = f"{said[:-1]} (\u201c{line.rstrip('.')}\u201d)."
     old = renewal is not None and (renewal - i.date).days >= ON_RECORD_DAYS
+    term = runs_to(i, renewal) if old and renewal is not None else None
+    if term is not None and line is None and term != i.summary:
+        said = f"{said[:-1]} (\u201c{term.rstrip('.')}\u201d)."
+    old = old and term is None
     return f"At the last {what}{' on record' if old else ''}, the {i.type} of {fmt_date(i.date)}{with_}: {said}"
 
 

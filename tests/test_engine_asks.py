@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, ask, config, contact, customer, d, promise, touch
+from engine_factory import AS_OF, ask, config, contact, customer, d, pause, promise, touch
 from playbook.config import Config
 from playbook.engine import analyse
 from playbook.engine.words import fmt_date
@@ -115,13 +115,15 @@ def test_pause_as_check_reads_it(pause_yaml, until, problem):
 
 
 def test_a_parked_ask_with_an_until_comes_back_and_waits_from_then():
+    # Held by a pause they asked for (`owed.theirs_back`), as Ashby's was.
+    held = pause(d(10), since=d(300))
     a = ask("Hold the phase 2 pricing", d(300), status="parked", until=d(10))
-    (x,) = answers(customer(*regular(), since=LONG_AGO, asks=(a,)))
+    (x,) = answers(customer(*regular(), since=LONG_AGO, asks=(a,), pause=held))
     assert x.due == d(3) and x.why == (f"Parked until {fmt_date(d(10))} (10 days ago): ask Ann whether it still "
                                        "stands before answering it.")
     # Shelved until a day is no question waiting: what was agreed then may have moved.
     assert x.title == "Take up again: Hold the phase 2 pricing" and x.priority == "low"   # theirs to take up
-    (y,) = answers(customer(*regular(), since=LONG_AGO, asks=(replace(a, from_="Ann Lee"),)))
+    (y,) = answers(customer(*regular(), since=LONG_AGO, asks=(replace(a, from_="Ann Lee"),), pause=held))
     assert y.title == "Take up again with Ann Lee: Hold the phase 2 pricing"
     assert AS_OF - timedelta(days=10) == d(10)
 
@@ -131,7 +133,8 @@ def test_an_ask_back_from_parking_is_nobody_waiting_on_us():
     and cost health 5 points as an ask waiting, beside "do not press it" (a fourth blind read):
     whether it still stands is theirs to say."""
     a = ask("Hold the phase 2 pricing", d(300), status="parked", until=d(45), from_="Ann Lee")
-    r = analyse(customer(*regular(), since=LONG_AGO, asks=(a,)), config(), AS_OF)
+    held = pause(d(45), since=d(300))  # held by a pause they asked for, as Ashby's was
+    r = analyse(customer(*regular(), since=LONG_AGO, asks=(a,), pause=held), config(), AS_OF)
     (x,) = [x for x in r.actions if x.kind == "answer"]
     assert x.reopened and x.score_reasons[0] == "parked until its day: whether it still stands is theirs to say (+5)"
     assert "38 days overdue (+3)" in x.score_reasons                      # its days since add no urgency
@@ -139,7 +142,7 @@ def test_an_ask_back_from_parking_is_nobody_waiting_on_us():
     assert (f.effect, f.why) == (0, "1 open ask, back from parking: whether it still stands is theirs to say, "
                                     "not counted.")
     # Asked again by then, an open one still counts.
-    r2 = analyse(customer(*regular(), since=LONG_AGO, asks=(a, ask("A price list", d(20)))), config(), AS_OF)
+    r2 = analyse(customer(*regular(), since=LONG_AGO, asks=(a, ask("A price list", d(20))), pause=held), config(), AS_OF)
     f2 = next(f for f in r2.health.factors if f.name == "Open asks")
     assert f2.effect == -5 and f2.why.endswith("(1 more back from parking: whether it still stands is theirs to "
                                                "say, not counted.)")

@@ -315,7 +315,7 @@ def test_an_ask_back_from_parking_is_no_question_waiting_a_day():
     """Ashby's brief read "Mark Ellery's question: Phase 2 pricing held… (waiting 1 day)" the day
     after its park ended: shelved, and his to take up again, not ours to press."""
     held = ask("Phase 2 pricing held until controls lift", d(300), status="parked", until=d(1), from_="Ann Lee")
-    c = customer(touch(5, 1), since=LONG_AGO, asks=(held,))
+    c = customer(touch(5, 1), since=LONG_AGO, asks=(held,), pause=pause(d(1), since=d(300)))  # as Ashby's, with it
     points = texts(talking_points(analyse(c, config(), AS_OF)))
     assert f"Parked until {d(1).day} Nov 2026: Phase 2 pricing held until controls lift. Ask whether it still " \
            "stands; do not press it." in points

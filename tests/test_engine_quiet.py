@@ -566,7 +566,8 @@ def test_done_asks_stay_answered():
 def test_reach_out_folds_into_a_customer_facing_action_due_this_week():
     c = customer(*history_before(touch(42, 1), cadence=14), since=LONG_AGO, cadence=14,
                  asks=(ask("Nurse-call integration", d(100), from_="Bo Chan"),),
-                 contacts=(contact("Ann Lee", "Head of IT", primary=True), contact("Bo Chan", "CFO")))
+                 contacts=(contact("Ann Lee", "Head of IT", primary=True),
+                           replace(contact("Bo Chan", "CFO"), decision=("budget holder",))))
     r = rel(c)
     kinds = [a.kind for a in r.actions]
     assert "reach-out" not in kinds and "needs-touch" in flags(r)

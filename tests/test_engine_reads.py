@@ -385,3 +385,60 @@ def test_once_a_cadence_has_gone_by_since_a_pause_ended_the_wait_is_ours(ended, 
     assert ("That was 60 days ago, and we have not been in touch since: say so, then ask where things stand "
             f"(last heard {fmt_date(d(220))})." in said) is ours
     assert ("not as if the silence were a lapse" in said) is not ours
+
+
+@pytest.mark.parametrize("paused", [True, False])
+def test_an_ask_parked_without_a_pause_of_theirs_comes_back_ours_to_answer(paused):
+    """Lantern (two twenty-eighth blind reads): Camille's Copilot price, parked "after the party
+    season" until 11 Jan, read "whether it still stands is theirs to say… do not press it", low,
+    in February: bringing the price was ours. Held by a pause they asked for (Ashby's Phase 2
+    pricing, with Mark, who hates being chased), it stays theirs to take up."""
+    parked = ask("What Copilot would cost for the front office", d(120), status="parked", until=d(25),
+                 from_="Ann Lee")
+    c = customer(*steady_history(until_days_ago=10), since=LONG_AGO, asks=(parked,),
+                 pause=pause(d(25), since=d(60)) if paused else None)
+    r = analyse(c, config(), AS_OF)
+    (act,) = [a for a in r.actions if a.kind == "answer"]
+    assert act.reopened is paused
+    assert act.title.startswith("Take up again with Ann Lee:" if paused else "Answer Ann Lee:")
+    assert act.priority == ("low" if paused else "medium")
+    if not paused:
+        assert act.why.startswith(f"Parked until {fmt_date(d(25))}, and back with us since (25 days ago): answer it, "
+                                  "checking as you do that it still stands.")
+    said = " ".join(x.text for x in talking_points(r))
+    assert ("Ask whether it still stands; do not press it." in said) is paused
+    assert (f"(parked until {fmt_date(d(25))}, back with us 25 days: bring the answer)" in said) is not paused
+    (factor,) = [f for f in r.health.factors if f.name == "Open asks"]
+    assert ("back from parking: whether it still stands is theirs to say" in factor.why) is paused
+
+
+def test_the_touch_a_quiet_account_needs_is_with_someone_it_rests_on():
+    """Westmarch (a twenty-eighth blind read): five months of silence were to be broken by "Run
+    the admin training session with Kasia", a lab technician who started in September, while
+    Mei Lin, the primary contact and "still our anchor", had no action. The touch goes with the
+    check-in's person, the primary contact or a decider (`anchors`); else the check-in stands."""
+    from playbook.engine.actions import TOUCH_NOTE, fold_reach_out
+    from playbook.engine.types import Action
+
+    def act(kind: str, title: str, due_days_ago: int, contact: str | None, **kw) -> Action:
+        return Action(kind=kind, title=title, why=f"{title}.", due=d(due_days_ago), priority="high", contact=contact,
+                      owner="maya", source=Source("x", due_days_ago), customer="x", **kw)
+    reach = act("reach-out", "Check in with Mei Lin Cheng", 0, "Mei Lin Cheng")
+    training = act("follow-up", "Run the admin training session with Kasia", 2, "Kasia Nowak")
+    anchors = frozenset({"Mei Lin Cheng", "Tom Adebayo"})
+    out = fold_reach_out([reach, training], AS_OF, anchors)
+    assert [(a.title, TOUCH_NOTE in a.why) for a in out] == [("Check in with Mei Lin Cheng", False),
+                                                            ("Run the admin training session with Kasia", False)]
+    meet = act("renewal", "Meet Tom Adebayo before the renewal", 3, "Tom Adebayo", renewal_step="coverage")
+    touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, training, meet], AS_OF, anchors)}
+    assert touched == {"Run the admin training session with Kasia": False, "Meet Tom Adebayo before the renewal": True}
+    # With anyone an anchor, the work we owe carries it, as before.
+    (only,) = fold_reach_out([reach, training], AS_OF)
+    assert TOUCH_NOTE in only.why
+    # A play's check-in with nobody named carries it, with the check-in's person: Fernhill's
+    # "Check in on onboarding progress" beside "Check in with Dr Imran Qureshi" was two check-ins.
+    play = act("play", "Check in on onboarding progress", 1, None)
+    out = fold_reach_out([reach, training, play], AS_OF, anchors)
+    assert [(a.title, a.contact, TOUCH_NOTE in a.why) for a in out] == [
+        ("Run the admin training session with Kasia", "Kasia Nowak", False),
+        ("Check in on onboarding progress", "Mei Lin Cheng", True)]

@@ -265,7 +265,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                   *filter(None, [None if sore else missed_anniversary(here, as_of)]))
         # What we are most late on, and its line (`owed.debt_items`): a note of thanks waits on it,
         # and the question whether a renewal gone by went through takes it along.
-        owing, _, owing_at = next(iter(debt_items(commitments, asks, as_of, t, customer.dates)), (None, None, None))
+        owing, _, owing_at = next(iter(debt_items(commitments, asks, as_of, t, customer.dates, pause=customer.pause)),
+                                  (None, None, None))
         found += act.personal(here, tuple(k for k in dates if (k.contact is None and not sore) or k.contact in names),
                               t, missed, notes, owing)
         bad = unrepaired_negatives(items, as_of, t.negative_window_days) if stage.id == "at-risk" else []
@@ -273,7 +274,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # on for whom it asks; what we are most late on for someone else stands on its own (see
         # below): Kestrel's question to Nadia took Ravi's SOC 2 pack, Calder's to Eleanor a
         # schedule promised in a workshop she was not at (a check of a nineteenth read's fixes).
-        mine = debt_items(commitments, asks, as_of, t, customer.dates, person=main_contact(here, tl)) if lapsed else []
+        mine = debt_items(commitments, asks, as_of, t, customer.dates, person=main_contact(here, tl),
+                          pause=customer.pause) if lapsed else []
         # Nor what goes to someone who asked us to raise nothing but their subject: Northgate's
         # root-cause report, promised to four, Simon among them ("avoid anything but the outages
         # until they are fixed"), went "the same message, to all it was promised to" with the
@@ -337,7 +339,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                                     config.holidays))
     found = invited_in_their_own(named_joiners(found))
     # What each waits on is said once not_piled_on knows which message it rides on (`LAPSED_TAKEN`).
-    found = act.not_piled_on(act.fold_reach_out(found, as_of), tl, customer.at("renewal") if customer.renewal else None)
+    anchors = frozenset(c.name for c in here.contacts if c.primary or c.decision)
+    found = act.not_piled_on(act.fold_reach_out(found, as_of, anchors), tl,
+                             customer.at("renewal") if customer.renewal else None)
     found = with_manner([said_waits(a) for a in found], customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
     found = on_working_days(found, config.holidays, as_of)

@@ -16,7 +16,7 @@ from .dates import (ANNIVERSARY, RENEWAL_CALL_DAYS, last_renewal_talk, lead_unhe
                     RENEWAL_EVE_DAYS, renewal_doubt, renewal_lapsed, renewal_talk_text, renewal_window, wished)
 from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
-                   chased_thing, is_chase, named_for, owed_to, waiting_since)
+                   chased_thing, is_chase, named_for, owed_to, theirs_back, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
@@ -276,6 +276,9 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
                    owner=_owner(customer), source=source, customer=customer.slug)]
 
 
+#: A play that is a check-in ("Check in on onboarding progress"), not news of ours to tell.
+_CHECK_IN = re.compile(r"(?:check\s*in|catch\s*up)\b", re.IGNORECASE)
+
 #: Kinds of action that put us in touch with the customer, so they are the touch a quiet
 #: account needs when they fall due soon.
 TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal", "prepare")
@@ -286,9 +289,11 @@ COVER_DAYS = 7
 TOUCH_NOTE = " It is also the touch this quiet account needs ("
 
 
-def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
+def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | None = None) -> list[Action]:
     """A quiet account's touch is the next customer-facing action due within a week, when
-    there is one: one task, not two. That action says so; the separate reach-out goes."""
+    there is one: one task, not two. That action says so; the separate reach-out goes.
+    `anchors`: those a touch with carries it besides the check-in's own person (the primary
+    contact, the deciders); None for anyone."""
     reach = next((a for a in found if a.kind == "reach-out" and a.due <= as_of + timedelta(days=COVER_DAYS)), None)
     if reach is None or reach.title.startswith("Rekindle"):
         return found
@@ -297,8 +302,17 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
     # plan, had no action (a thirteenth blind read).
     # Nor is a check (done, or past helping?), which a tick can close with no word to them
     # (Loomwork's touch then fell to "Send the device order confirmation", for a day gone by).
-    cover = [a for a in found if a.kind in TOUCHING and a.due <= as_of + timedelta(days=COVER_DAYS) and not a.check
-             and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)]
+    # Nor is work with someone the relationship does not rest on: Westmarch's silence of five months
+    # was to be broken by a training session with Kasia, a lab technician who started in September,
+    # while Mei Lin, "still our anchor", had no action (a twenty-eighth blind read).
+    # A play of the team's that is a check-in of its own ("Check in on onboarding progress", with
+    # nobody named) is one too: beside "Check in with Dr Imran Qureshi" it was a second check-in.
+    cover = [a for a in found if (a.kind in TOUCHING or (anchors is not None and a.kind == "play" and not a.internal
+                                                           and a.contact is None and a.priority != "low"
+                                                           and _CHECK_IN.match(a.title)))
+             and a.due <= as_of + timedelta(days=COVER_DAYS) and not a.check
+             and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)
+             and (anchors is None or a.contact in (None, reach.contact) or a.contact in anchors)]
     if not cover:
         return found
     # One that waits ("low while the account is dormant") is not the touch that goes first.
@@ -311,7 +325,9 @@ def fold_reach_out(found: list[Action], as_of: date) -> list[Action]:
                                       and a.contact != reach.contact, a.kind != "follow-up", a.due, a.kind, a.title))
     why = first_sentence(reach.why, 300).rstrip(".")  # abbreviation-aware: 'Dr. Ng' stays whole
     note = f"{TOUCH_NOTE}{why[:1].lower()}{why[1:]})."
-    return [replace(a, why=a.why + note) if a is first else a for a in found if a is not reach]
+    # With nobody named (a play's "Check in on onboarding progress"), it is with the check-in's person.
+    whom = {"contact": reach.contact} if first.contact is None and anchors is not None else {}
+    return [replace(a, why=a.why + note, **whom) if a is first else a for a in found if a is not reach]
 
 
 #: Outreach of our own making (news, a meeting ahead of a far renewal, a team play): while they
@@ -1034,13 +1050,18 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
         waiting = (as_of - since).days if since else None
         who, how = asker(customer, a, as_of)
         contact = who or main_contact(customer, tl)
-        reopened = back_from_parking(a, as_of)
+        reopened = theirs_back(a, as_of, customer.pause)
+        ours = not reopened and back_from_parking(a, as_of)
         if reopened:
             # Shelved until a day, not a question waiting: what was agreed then may have moved
             # (Ashby's "pricing held until spending controls lift" read "Answer Mark Ellery").
             back = f" ({days(waiting)} ago)" if waiting else ""
             whom = first_name(contact) if contact else "them"
             when = f"Parked until {fmt_date(since)}{back}: ask {whom} whether it still stands before answering it."
+        elif ours:
+            # Parked without a pause of theirs: back with us, ours to answer (`theirs_back`).
+            when = (f"Parked until {fmt_date(since)}, and back with us since ({days(waiting or 0)} ago): answer it, "
+                    "checking as you do that it still stands.")
         elif waiting is not None:
             when = f"Asked {fmt_date(a.since)}{how}, waiting {days(waiting)}."
         else:
@@ -1069,7 +1090,8 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             # Back from parking, it is theirs to take up, not ours to press: low, which the stakes
             # do not raise (Ashby's held Phase 2 pricing ranked high the week its pause ended,
             # with Mark, who "hates being chased when he can't give an answer").
-            due=due, priority="low" if reopened else
+            # Back with us from parking, it is no fresh question ignored: medium.
+            due=due, priority="low" if reopened else "medium" if ours else
             "high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
             check=gone is not None, reopened=reopened, helps_until=ahead.day if ahead is not None else None,

@@ -17,7 +17,7 @@ from .actions import eve_ask
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .occasion import about_renewal
-from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, waiting_since
+from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, theirs_back, waiting_since
 from .pause import pause_ended_text, pause_text
 from .people import buyer_of
 from .plays import open_on
@@ -56,7 +56,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     c, as_of = r.customer, r.as_of
     out: list[Reason] = []
     complaints = open_complaints(r)
-    items = debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals)
+    items = debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals, pause=c.pause)
     owing = [text for text, *_ in items]
     # An ask the renewal point names first is not brought up again on its own: St Aldhelm's brief
     # said Gareth's question twice, one under the other (a fifteenth blind read's print ran to a
@@ -104,7 +104,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # took Gareth's nurse-call question to Siobhan in procurement (a twenty-second blind read).
         apart = begun is not None and buyer is not None and not complaints and bool(owing) and items[0][2] not in {
             src for *_, src in debt_items(r.commitments, r.open_asks, as_of, t or Thresholds(), c.dates, r.arrivals,
-                                          person=buyer.name)}
+                                          person=buyer.name, pause=c.pause)}
         # On its eve, there is no "first": the question is whether it is signed, and what we owe
         # goes into that call (Brightwell's brief said "First see to what we are late on" the day
         # before, beside "Call Dave Brightwell today": a twenty-fourth blind read).
@@ -188,7 +188,7 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         if id(a) in told or a.source in promised or a is named:
             continue
         since = waiting_since(a, as_of)
-        if back_from_parking(a, as_of):
+        if theirs_back(a, as_of, c.pause):
             # Parked until a day gone by: shelved, not a question waiting "1 day" (Ashby's held
             # Phase 2 pricing); whether it still stands is theirs to say.
             out.append(Reason(f"Parked until {fmt_date(since)}: {sentence(a.what)[:-1]}. Ask whether it still "
@@ -196,6 +196,8 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
             continue
         who = f"{a.from_}'s question" if a.from_ else "Their question"
         wait = f" (waiting {days((as_of - since).days)})" if since else ""
+        if since and back_from_parking(a, as_of):  # back with us: ours to answer (`theirs_back`)
+            wait = f" (parked until {fmt_date(since)}, back with us {days((as_of - since).days)}: bring the answer)"
         gone = ask_gone_by(a, as_of, c.dates)
         if gone is not None:
             # Not "waiting 87 days" for an engineer "through peak" in February (an account

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from ..config import Thresholds
 from ..model import Ask, Customer, Event, Interaction, Pause
-from .owed import ASK_ANSWER_DAYS, ask_gone_by, back_from_parking, is_chase, promised, promises, waiting_since
+from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promised, promises, theirs_back, waiting_since
 from .pause import pause_text, paused_part
 from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
 from .timeline import upto
@@ -207,7 +207,7 @@ def unrepaired(items: tuple[Interaction, ...], as_of: date, t: Thresholds) -> He
 
 
 def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, ...] = (),
-         dates: tuple[Event, ...] = (), late_days: int = 14) -> HealthFactor:
+         dates: tuple[Event, ...] = (), late_days: int = 14, pause: Pause | None = None) -> HealthFactor:
     """Their questions waiting over a week, 5 points each, and 5 more for each overdue by more
     than `late_days` (as a promise is: St Aldhelm's champion's question, unanswered for 145
     days, cost what one a week old did: a thirteenth blind read). Not one that is the same
@@ -220,7 +220,7 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
     # Back from parking, whether it still stands is theirs to say: nobody waits on us (Ashby's
     # held Phase 2 pricing cost 5 points the week its parking ended, with Mark, who "hates
     # being chased": an account manager's objection).
-    shelved = {k for k, a in enumerate(open_asks) if k not in covered and k not in past and back_from_parking(a, as_of)}
+    shelved = {k for k, a in enumerate(open_asks) if k not in covered and k not in past and theirs_back(a, as_of, pause)}
     c, g, p = len(covered), len(past), len(shelved)
     same = "the same work as an open promise, counted under promises"
     gone = "for a day that has gone by: a check, not counted"
@@ -305,7 +305,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),
         unrepaired(upto(customer, as_of), as_of, t),
-        asks(open_asks, as_of, open_, customer.dates, t.overdue_days),
+        asks(open_asks, as_of, open_, customer.dates, t.overdue_days, customer.pause),
     )
     unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
                                                    if paused is None else [])

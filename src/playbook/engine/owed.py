@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from ..config import Thresholds
-from ..model import Ask, Customer, Event, Interaction, Source
+from ..model import Ask, Customer, Event, Interaction, Pause, Source
 from .merge import groups, topic
 from .occasion import about_renewal, ask_for, promise_for
 from .people import key_people, not_now
@@ -146,6 +146,22 @@ def back_from_parking(a: Ask, day: date) -> bool:
     return a.status == "parked" and a.until is not None and a.until <= day
 
 
+#: An ask whose parking ended this soon after a pause they asked for was held by that pause.
+HELD_MARGIN_DAYS = 7
+
+
+def theirs_back(a: Ask, day: date, pause: Pause | None) -> bool:
+    """An ask back from parking (`back_from_parking`) that a pause they asked for held (it came
+    back during it, or within HELD_MARGIN_DAYS of its end): whether it still stands is theirs to
+    say, nobody waits on us (Ashby's Phase 2 pricing, held with their spending freeze, with
+    Mark, who "hates being chased when he can't give an answer"). One parked without a pause of
+    theirs (by agreement: "after the party season") comes back ours to answer: Lantern's Copilot
+    price read "whether it still stands is theirs to say… do not press it" (two twenty-eighth
+    blind reads)."""
+    return back_from_parking(a, day) and pause is not None and a.until is not None \
+        and a.until <= pause.until + timedelta(days=HELD_MARGIN_DAYS) and (pause.since is None or pause.since <= a.until)
+
+
 def waiting_since(a: Ask, day: date) -> date | None:
     """When the wait for an answer began: when they asked, or the day a parked ask came back."""
     return a.until if back_from_parking(a, day) else a.since
@@ -228,7 +244,7 @@ MISSED_OWN = f" and most likely missed{OWN_IT}"
 
 def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: date, t: Thresholds,
                dates: tuple[Event, ...] = (), news: tuple[Arrival, ...] = (),
-               person: str | None = None) -> list[tuple[str, Ask | None, Source]]:
+               person: str | None = None, pause: Pause | None = None) -> list[tuple[str, Ask | None, Source]]:
     """What we are late enough on for it to weigh, heaviest first: promises more than
     `overdue_days` overdue that count (not one in doubt, nor a to-do chasing them), the most
     overdue first, then their asks waiting more than ASK_DEBT_DAYS for an answer, their day not
@@ -244,7 +260,8 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     asked 187 days ago: tell Finn that Managed zero-trust access is available' (Loomwork's brief
     called Finn's request for a new service a debt, "waiting 187 days": a fifteenth blind read).
     Each is said with the ask it is, if one (None for a promise), and its line. `person`: only
-    what is owed to them (`owed_to`; an ask of theirs, or of nobody named)."""
+    what is owed to them (`owed_to`; an ask of theirs, or of nobody named). `pause`: the one they
+    asked for, which holds an ask parked with it (`theirs_back`)."""
     # One most likely missed (well late by the day it was for) is owned, not delivered: Lantern's
     # brief said "First see to what we owe them: “Book the pre-Christmas Wi-Fi health check”"
     # in April (a thirteenth blind read).
@@ -257,7 +274,7 @@ def debt_items(open_: tuple[OpenCommitment, ...], asks: tuple[Ask, ...], as_of: 
     told = {id(x.ask): x.what for x in news}
     waits: list[tuple[int, str, Ask]] = []
     for k, a in enumerate(asks):
-        if k in same or back_from_parking(a, as_of):  # back from parking: theirs to take up, no debt of ours
+        if k in same or theirs_back(a, as_of, pause):  # theirs to take up, no debt of ours
             continue
         if person is not None and a.from_ not in (None, person):
             continue

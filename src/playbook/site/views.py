@@ -23,7 +23,7 @@ from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
-from ..engine.owed import ask_gone_by, back_from_parking, is_chase, waiting_since
+from ..engine.owed import ask_gone_by, back_from_parking, is_chase, theirs_back, waiting_since
 from ..engine.words import days, fmt_date, half_up, money, weeks_or_days
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
@@ -488,6 +488,8 @@ class Views:
                 # (Ashby's read "waiting 43 days" beside "do not press it": a fourth blind read).
                 "waiting": f"it was for {gone.text}, which has gone by" if gone is not None else
                 f"parked until {fmt_date(since)}: whether it still stands is theirs to say"
+                if since and theirs_back(a, self.as_of, r.customer.pause) else
+                f"parked until {fmt_date(since)}, back with us {days((self.as_of - since).days)}"
                 if since and back_from_parking(a, self.as_of) else
                 f"waiting {days((self.as_of - since).days)}" if since else "",
                 "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),

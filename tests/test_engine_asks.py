@@ -142,7 +142,8 @@ def test_an_ask_back_from_parking_is_nobody_waiting_on_us():
     assert (f.effect, f.why) == (0, "1 open ask, back from parking: whether it still stands is theirs to say, "
                                     "not counted.")
     # Asked again by then, an open one still counts.
-    r2 = analyse(customer(*regular(), since=LONG_AGO, asks=(a, ask("A price list", d(20))), pause=held), config(), AS_OF)
+    r2 = analyse(customer(*regular(), since=LONG_AGO, asks=(a, ask("A price list", d(20))), pause=held),
+                 config(), AS_OF)
     f2 = next(f for f in r2.health.factors if f.name == "Open asks")
     assert f2.effect == -5 and f2.why.endswith("(1 more back from parking: whether it still stands is theirs to "
                                                "say, not counted.)")

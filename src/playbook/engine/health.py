@@ -220,7 +220,8 @@ def asks(open_asks: tuple[Ask, ...], as_of: date, open_: tuple[OpenCommitment, .
     # Back from parking, whether it still stands is theirs to say: nobody waits on us (Ashby's
     # held Phase 2 pricing cost 5 points the week its parking ended, with Mark, who "hates
     # being chased": an account manager's objection).
-    shelved = {k for k, a in enumerate(open_asks) if k not in covered and k not in past and theirs_back(a, as_of, pause)}
+    shelved = {k for k, a in enumerate(open_asks)
+               if k not in covered and k not in past and theirs_back(a, as_of, pause)}
     c, g, p = len(covered), len(past), len(shelved)
     same = "the same work as an open promise, counted under promises"
     gone = "for a day that has gone by: a check, not counted"

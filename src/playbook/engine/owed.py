@@ -159,7 +159,8 @@ def theirs_back(a: Ask, day: date, pause: Pause | None) -> bool:
     price read "whether it still stands is theirs to say… do not press it" (two twenty-eighth
     blind reads)."""
     return back_from_parking(a, day) and pause is not None and a.until is not None \
-        and a.until <= pause.until + timedelta(days=HELD_MARGIN_DAYS) and (pause.since is None or pause.since <= a.until)
+        and a.until <= pause.until + timedelta(days=HELD_MARGIN_DAYS) \
+        and (pause.since is None or pause.since <= a.until)
 
 
 def waiting_since(a: Ask, day: date) -> date | None:

@@ -287,7 +287,8 @@ def test_what_goes_to_someone_kept_to_one_subject_is_not_taken_along_with_the_re
     ceo = contact("Si Hurst", "CEO")
     people = (contact("Ann Lee", "IT Director", primary=True),
               replace(ceo, avoid="anything but the outages until they are fixed") if kept_to else ceo)
-    c = customer(touch(400, 1), touch(70, 1, with_=("Ann Lee", "Si Hurst"), summary="Escalation", commitments=(report,)),
+    met = touch(70, 1, with_=("Ann Lee", "Si Hurst"), summary="Escalation", commitments=(report,))
+    c = customer(touch(400, 1), met,
                  since=LONG_AGO, cadence=30, renewal=d(20), value=20_000, contacts=people)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
@@ -377,7 +378,8 @@ def test_once_a_cadence_has_gone_by_since_a_pause_ended_the_wait_is_ours(ended, 
     ended, with nothing from us since, the brief still said to open with it "not as if the
     silence were a lapse". Within a cadence it does; after one, the wait is ours to say; and
     once we have been in touch since, the first conversation after the pause still opens with it."""
-    items = [*steady_history(until_days_ago=200), *([touch(since, None, direction="out", type="email")] if since else [])]
+    ours_since = [touch(since, None, direction="out", type="email")] if since else []
+    items = [*steady_history(until_days_ago=200), *ours_since]
     c = customer(*items, since=LONG_AGO, cadence=30,
                  pause=pause(d(ended), "Asked us not to chase before the new budget year", since=d(190)))
     r = analyse(c, config(), AS_OF)

@@ -139,7 +139,8 @@ def test_team_calendar_has_every_action_and_key_date_of_its_window(example, exam
     by_uid = {e["UID"]: e for e in evs}
     for r, a in late:
         n = (as_of - a.due).days
-        (ev,) = [e for e in evs if unescape(e["SUMMARY"]) == f"{r.customer.name}: {a.title} ({n} day{'s' if n != 1 else ''} overdue)"]
+        late_title = f"{r.customer.name}: {a.title} ({n} day{'s' if n != 1 else ''} overdue)"
+        (ev,) = [e for e in evs if unescape(e["SUMMARY"]) == late_title]
         assert ev["DTSTART;VALUE=DATE"] == "20261120", ev
         assert unescape(ev["DESCRIPTION"]).startswith(f"Due {a.due.day} {a.due.strftime('%b %Y')}. ")
     assert len(by_uid) == len(evs)

@@ -337,7 +337,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         tl = r.timeline
         heard = f"last heard {fmt_date(tl.last_heard)}" if tl.last_heard else "nothing heard before it"
         gone = (as_of - tl.pause_until).days
-        ours = r.cadence is not None and gone > r.cadence and (tl.last_contact is None or tl.last_contact < tl.pause_until)
+        ours = r.cadence is not None and gone > r.cadence \
+            and (tl.last_contact is None or tl.last_contact < tl.pause_until)
         out.append(Reason(f"{pause_ended_text(c.pause)} " + (
             f"That was {days(gone)} ago, and we have not been in touch since: say so, then ask where things stand "
             if ours else "Open with it, not as if the silence were a lapse ") + f"({heard}).", c.pause.source))

@@ -145,8 +145,8 @@ def last_renewal_talk(customer: Customer, renewal: date, as_of: date) -> tuple[I
 #: Unless it names the month it ran to (`runs_to`).
 ON_RECORD_DAYS = 365 + EARLIER_RENEWAL_DAYS
 _MONTH_YEAR = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE)
-_MONTH_NUMBER = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                             "dec"), 1)}
+_MONTH_NUMBER = {m: n for n, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 def runs_to(i: Interaction, renewal: date) -> str | None:

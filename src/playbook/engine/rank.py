@@ -248,7 +248,8 @@ def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
         first = by_source.get(a.after) if a.after is not None else None
         if first is not None and first != n and scored[n][0] >= scored[first][0]:
             cut = scored[n][0] - scored[first][0] + 1
-            scored[n] = (scored[n][0] - cut, scored[n][1] + (f"it goes after \u201c{actions[first].title}\u201d (−{cut})",))
+            said = f"it goes after \u201c{actions[first].title}\u201d (\u2212{cut})"
+            scored[n] = (scored[n][0] - cut, scored[n][1] + (said,))
     out = []
     for a, (score, reasons) in zip(actions, scored):
         # The stakes can raise a rule's priority, never lower it; 'low' by a rule (a dormant

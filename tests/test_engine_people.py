@@ -389,3 +389,23 @@ def test_the_renewal_goes_to_the_owner_who_holds_that_relationship():
     emailed = replace(c, interactions=(*c.interactions, replace(touch(5, 1, type="email"), by="jonas")))
     (call,) = [a for a in analyse(emailed, config(), AS_OF).actions if a.kind == "renewal"]
     assert call.owner == "tomas"
+
+
+@pytest.mark.parametrize("notes, asked", [
+    ("Bill's son. Thinking about a sign-making business.", "ask Bill Marlow: the notes say \u201cBill's son\u201d"),
+    ("Bill\u2019s nephew.", "ask Bill Marlow: the notes say \u201cBill\u2019s nephew\u201d"),
+    ("Worth keeping in touch.", "Sandra Kerr, still there, may have it"),
+    ("Ann's son.", "Sandra Kerr, still there, may have it"),               # nobody of that name here
+])
+def test_family_in_the_notes_is_who_may_know_how_to_reach_someone_who_left(notes, asked):
+    """Marlow's Lewis, "Bill's son", was to be found through Sandra, the office manager now
+    under the buyer, while we were to call Bill, his father, anyway (a twenty-eighth blind read)."""
+    people = (person("Bill Marlow", "MD", left=d(140), keep_in_touch=180, phone="+44 7700 900152",
+                     email="bill@marlowprint.example.com"),
+              person("Lewis Marlow", "Production Manager", left=d(140), keep_in_touch=90, notes=notes,
+                     email="lewis@marlowprint.example.com"),
+              person("Sandra Kerr", "Office Manager", primary=True, email="sandra@marlowprint.example.com"))
+    c = customer(touch(400, 1, with_=("Sandra Kerr",)), touch(150, 1, with_=("Lewis Marlow",)),
+                 since=LONG_AGO, contacts=people, status="ended")
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == "Keep in touch with Lewis Marlow"]
+    assert a.why.endswith(f"find one that reaches them now ({asked}), and put it in customer.yaml."), a.why

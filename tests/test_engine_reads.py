@@ -444,3 +444,17 @@ def test_the_touch_a_quiet_account_needs_is_with_someone_it_rests_on():
     assert [(a.title, a.contact, TOUCH_NOTE in a.why) for a in out] == [
         ("Run the admin training session with Kasia", "Kasia Nowak", False),
         ("Check in on onboarding progress", "Mei Lin Cheng", True)]
+
+
+@pytest.mark.parametrize("role, said", [
+    ("Co-founder, Commercial", "when Ann is away or busy, nobody else there hears from us."),
+    ("Owner", "when Ann is away or busy, nobody else there hears from us."),
+    ("Office Manager", "if they leave, the relationship leaves with them."),
+])
+def test_an_owner_as_the_one_thread_does_not_leave_as_an_employee_would(role, said):
+    """Saltmarsh (a twenty-eighth blind read): every touch through Jo, co-founder and married to
+    Gus, the other co-founder, read "if they leave, the relationship leaves with them"."""
+    people = (contact("Ann Lee", role, primary=True), contact("Bo Chan", "Co-founder & Head Brewer"))
+    c = customer(*[touch(n, 1) for n in range(170, 0, -30)], since=LONG_AGO, cadence=30, contacts=people)
+    (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert a.why.endswith(said)

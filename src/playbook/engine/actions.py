@@ -948,10 +948,14 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # the other touches went.
     run = _run_through(items, only)
     debt = first_deliver(only, owed, as_of) if through else ""
+    # An owner does not leave as an employee does: Saltmarsh's co-founder, married to the other,
+    # read "if they leave, the relationship leaves with them" (a twenty-eighth blind read).
+    owns = any(c.name == only and _OWNER.search(c.role or "") for c in customer.contacts)
     return [Action(
         kind="broaden", title=title,
         why=f"All {len(run)} touches since {fmt_date(run[0])} went through {only}: "
-            "if they leave, the relationship leaves with them."
+            + (f"when {first_name(only)} is away or busy, nobody else there hears from us." if owns else
+               "if they leave, the relationship leaves with them.")
             + (f" {only} is the gatekeeper (customer.yaml): go through {first_name(only)}, not around: a session "
                f"with {first_name(only)} in it, on {first_name(only)}'s terms, rather than asking to meet "
                f"{first_name(pick.name)} alone." + debt
@@ -969,6 +973,10 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         priority="medium" if stage.id == "at-risk" and not debt else "low",
         contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
     )]
+
+
+#: A role that owns the customer ("Owner", "Co-founder, Commercial"): not one who leaves.
+_OWNER = re.compile(r"\b(?:owner|co-?founder|founder|proprietor)\b", re.IGNORECASE)
 
 
 def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date,

@@ -245,6 +245,20 @@ def work_email(customer: Customer, c: Contact) -> bool:
                                                           for o in customer.contacts if o is not c)
 
 
+_KIN = re.compile(r"\b([A-Z][\w-]+)['\u2019]s\s+(?:son|daughter|wife|husband|partner|brother|sister|father|mother|"
+                  r"dad|mum|mom|nephew|niece|cousin|uncle|aunt|grandson|granddaughter)\b")
+
+
+def kin_of(c: Contact, customer: Customer) -> tuple[Contact, str] | None:
+    """Another contact the notes give as family of `c` ("Bill's son"), with those words: who
+    may know how to reach them."""
+    for m in _KIN.finditer(c.notes or ""):
+        found = next((o for o in customer.contacts if o is not c and o.name.split()[0] == m.group(1)), None)
+        if found is not None:
+            return found, m.group(0)
+    return None
+
+
 def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date,
                   t: Thresholds) -> list[Action]:
     """Personal touches kept up with people marked `keep_in_touch` after they leave or the
@@ -277,6 +291,11 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
             stayed = min(here.contacts, key=lambda o: not o.primary, default=None)
             ask = f" (or ask {stayed.name}, still there)" if c.phone and stayed is not None else \
                 f" ({stayed.name}, still there, may have it)" if stayed is not None else ""
+            # Family first: Lewis, "Bill's son", was to be found through the office manager
+            # while we were to call Bill anyway (a twenty-eighth blind read).
+            kin = kin_of(c, customer)
+            if kin is not None and not c.phone:
+                ask = f" (ask {kin[0].name}: the notes say \u201c{kin[1]}\u201d)"
             find = f"call the phone on file ({c.phone}) and ask them for an email that reaches them now{ask}" \
                 if c.phone else f"find one that reaches them now{ask}"
             old = (f" Their email on file is at {customer.name}, which they have left: {find}, and put it in "

@@ -434,6 +434,12 @@ def test_the_touch_a_quiet_account_needs_is_with_someone_it_rests_on():
     meet = act("renewal", "Meet Tom Adebayo before the renewal", 3, "Tom Adebayo", renewal_step="coverage")
     touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, training, meet], AS_OF, anchors)}
     assert touched == {"Run the admin training session with Kasia": False, "Meet Tom Adebayo before the renewal": True}
+    # The renewal's own conversation does, whoever it is with: St Aldhelm's question to Siobhan,
+    # who owns the framework paperwork, lost it to a low answer told to wait (a check of this fix).
+    ask = act("renewal", "Check whether the renewal went through: our records first, then ask Siobhan", 5,
+              "Siobhan Keane", renewal_step="lapsed")
+    touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, training, ask], AS_OF, anchors)}
+    assert touched == {"Run the admin training session with Kasia": False, ask.title: True}
     # With anyone an anchor, the work we owe carries it, as before.
     (only,) = fold_reach_out([reach, training], AS_OF)
     assert TOUCH_NOTE in only.why
@@ -449,6 +455,7 @@ def test_the_touch_a_quiet_account_needs_is_with_someone_it_rests_on():
 @pytest.mark.parametrize("role, said", [
     ("Co-founder, Commercial", "when Ann is away or busy, nobody else there hears from us."),
     ("Owner", "when Ann is away or busy, nobody else there hears from us."),
+    ("Founding Partner", "when Ann is away or busy, nobody else there hears from us."),   # Oakmere's Freya
     ("Office Manager", "if they leave, the relationship leaves with them."),
 ])
 def test_an_owner_as_the_one_thread_does_not_leave_as_an_employee_would(role, said):
@@ -458,3 +465,21 @@ def test_an_owner_as_the_one_thread_does_not_leave_as_an_employee_would(role, sa
     c = customer(*[touch(n, 1) for n in range(170, 0, -30)], since=LONG_AGO, cadence=30, contacts=people)
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
     assert a.why.endswith(said)
+
+
+def test_the_renewal_question_goes_after_a_promise_that_goes_on_its_own():
+    """Northgate (a check of a twenty-eighth blind read's fix): once the root-cause report went on
+    its own to all it was promised to, Simon among them, nothing said which went first, and the
+    question to Craig whether it had renewed stood above it."""
+    report = promise("Send the root-cause report", d(60))
+    ceo = replace(contact("Si Hurst", "CEO"), avoid="anything but the outages until they are fixed")
+    met = touch(70, 1, with_=("Ann Lee", "Si Hurst"), summary="Escalation", commitments=(report,))
+    c = customer(touch(400, 1), met, since=LONG_AGO, cadence=30, renewal=d(40), value=90_000,
+                 contacts=(contact("Ann Lee", "IT Director", primary=True), ceo))
+    r = analyse(c, config(), AS_OF)
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    said = ("It goes after what we are late on, which goes on its own to all it was promised to: \u201cSend the "
+            "root-cause report\u201d, 60 days overdue (delivered, or a date for it).")
+    assert ask.why.endswith(" " + said) and ask.goes_with == said
+    assert r.actions.index(owed) < r.actions.index(ask)

@@ -150,7 +150,7 @@ def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_perso
     lapsed = replace(action("Check whether the renewal of 31 Mar 2027 went through: our records first, then ask "
                             "Mark Ellery", 1, "high"), kind="renewal", contact="Mark Ellery", renewal_step="lapsed")
     back = replace(action("Take up again with Mark Ellery: Phase 2 committee-room pricing", 3, "low"), kind="answer",
-                   contact=who, reopened=True, why="Parked until 1 Apr 2027: ask whether it still stands.")
+                   contact=who, reopened=True, unparked=True, why="Parked until 1 Apr 2027: ask whether it still stands.")
     found = with_renewal([lapsed, back], renewal_passed=True)
     if joined:
         (one,) = found
@@ -580,3 +580,15 @@ def test_a_part_merged_on_the_renewal_eve_is_not_named_by_its_today_title():
     assert _part_title(eve) == "A conversation with Philippa Rowe before the renewal"
     before = replace(eve, title="Meet Philippa Rowe (budget holder) before the renewal on 30 Apr 2027")
     assert _part_title(before) == before.title
+
+
+def test_an_ask_of_ours_back_from_parking_joins_the_renewal_conversation_which_leads() -> None:
+    """Lantern (a check of a twenty-eighth blind read's fix): Camille's Copilot price, ours to
+    answer once back from parking and ranked above the meeting before the renewal, took that
+    meeting into its own "Also covers"."""
+    meet = replace(action("Meet Camille Roux before the renewal on 6 Apr 2027", 1, "high"), kind="renewal",
+                   contact="Camille Roux", renewal_step="call", score=80)
+    back = replace(action("Answer Camille Roux: What Copilot would cost", 3, "high"), kind="answer",
+                   contact="Camille Roux", unparked=True, score=99, why="Parked until 11 Jan 2027.")
+    (one,) = with_renewal([back, meet], as_of=meet.due)
+    assert one.title == meet.title and [r.text for r in one.also] == [back.title]

@@ -6,6 +6,8 @@ relationship comes from `analyse`, and every judgement carries its reasons.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date, timedelta
 
 from msgspec.structs import replace
@@ -280,11 +282,16 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # root-cause report, promised to four, Simon among them ("avoid anything but the outages
         # until they are fixed"), went "the same message, to all it was promised to" with the
         # question to Craig (two twenty-eighth blind reads). It goes on its own.
-        mine = [m for m in mine if not reaches_kept_to(m[2], commitments, here)]
+        alone = [m for m in mine if reaches_kept_to(m[2], commitments, here)]
+        mine = [m for m in mine if m not in alone]
         taken, _, taken_at = mine[0] if mine else (None, None, None)
         apart = owing_at if lapsed and owing_at is not None and owing_at != taken_at else None
-        found += act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
-                             taken, taken_at, config.holidays)
+        renewal = act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
+                              taken, taken_at, config.holidays)
+        if alone and taken is None:
+            renewal = [act.after_apart(a, alone[0][0], alone[0][2]) if a.renewal_step == "lapsed" else a
+                       for a in renewal]
+        found += renewal
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
         found += act.broaden(here, items, stage, as_of, t, commitments)
@@ -339,7 +346,12 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                                     config.holidays))
     found = invited_in_their_own(named_joiners(found))
     # What each waits on is said once not_piled_on knows which message it rides on (`LAPSED_TAKEN`).
-    anchors = frozenset(c.name for c in here.contacts if c.primary or c.decision)
+    # Whom a quiet account's touch may go with (`fold_reach_out`): the primary contact, a decider,
+    # or someone the relationship runs through (in REGULAR_TOUCHES touches in the last year: Fernhill's
+    # practice manager, "the real day-to-day contact"); not a new lab technician (Westmarch).
+    regular = Counter(n for i in items if (as_of - i.date).days <= 365 for n in i.with_)
+    anchors = frozenset(c.name for c in here.contacts
+                        if c.primary or c.decision or regular[c.name] >= act.REGULAR_TOUCHES)
     found = act.not_piled_on(act.fold_reach_out(found, as_of, anchors), tl,
                              customer.at("renewal") if customer.renewal else None)
     found = with_manner([said_waits(a) for a in found], customer)

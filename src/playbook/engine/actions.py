@@ -283,6 +283,9 @@ _CHECK_IN = re.compile(r"(?:check\s*in|catch\s*up)\b", re.IGNORECASE)
 #: account needs when they fall due soon.
 TOUCHING = ("follow-up", "renewal", "repair", "answer", "tell", "personal", "prepare")
 COVER_DAYS = 7
+#: Someone in this many touches in the last year is one the relationship runs through: work with
+#: them may carry a quiet account's touch (`fold_reach_out`'s `anchors`).
+REGULAR_TOUCHES = 3
 
 
 #: How the action that carries a quiet account's touch says so (`fold_reach_out`).
@@ -293,7 +296,9 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     """A quiet account's touch is the next customer-facing action due within a week, when
     there is one: one task, not two. That action says so; the separate reach-out goes.
     `anchors`: those a touch with carries it besides the check-in's own person (the primary
-    contact, the deciders); None for anyone."""
+    contact, the deciders, those the relationship runs through); None for anyone. The renewal's
+    own conversation carries it whoever it is with (St Aldhelm's question to Siobhan, who owns
+    the framework paperwork: a check of a twenty-eighth blind read's fix)."""
     reach = next((a for a in found if a.kind == "reach-out" and a.due <= as_of + timedelta(days=COVER_DAYS)), None)
     if reach is None or reach.title.startswith("Rekindle"):
         return found
@@ -312,7 +317,8 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
                                                            and _CHECK_IN.match(a.title)))
              and a.due <= as_of + timedelta(days=COVER_DAYS) and not a.check
              and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)
-             and (anchors is None or a.contact in (None, reach.contact) or a.contact in anchors)]
+             and (anchors is None or a.contact in (None, reach.contact) or a.contact in anchors
+                  or a.kind == "renewal")]
     if not cover:
         return found
     # One that waits ("low while the account is dormant") is not the touch that goes first.
@@ -523,6 +529,16 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
             source=k.source, customer=customer.slug, firm=True, waits_on=waits if k.kind == "anniversary" else "",
         ))
     return out
+
+
+def after_apart(q: Action, owing: str, at: Source) -> Action:
+    """The question whether a renewal gone by went through, when what we are most late on for whom
+    it asks goes on its own (`owed.reaches_kept_to`): after it, and listed after it. Northgate's
+    question to Craig stood above the root-cause report once that went apart (a check of a
+    twenty-eighth blind read's fix)."""
+    said = (f"It goes after what we are late on, which goes on its own to all it was promised to: "
+            f"{owing.removesuffix(MISSED_OWN)} (delivered, or a date for it).")
+    return replace(q, why=f"{q.why} {said}", after=at, goes_with=said)  # the brief says it too
 
 
 def taken_text(owing: str) -> str:
@@ -975,8 +991,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     )]
 
 
-#: A role that owns the customer ("Owner", "Co-founder, Commercial"): not one who leaves.
-_OWNER = re.compile(r"\b(?:owner|co-?founder|founder|proprietor)\b", re.IGNORECASE)
+#: A role that owns the customer ("Owner", "Co-founder, Commercial", "Founding Partner"): not
+#: one who leaves.
+_OWNER = re.compile(r"\b(?:owner|co-?founder|founder|founding|proprietor)\b", re.IGNORECASE)
 
 
 def first_deliver(person: str, owed: tuple[OpenCommitment, ...], as_of: date,
@@ -1102,7 +1119,8 @@ def answer(customer: Customer, open_asks: tuple[Ask, ...], tl: Timeline, as_of: 
             due=due, priority="low" if reopened else "medium" if ours else
             "high" if waiting is not None and waiting > 14 and gone is None else "medium",
             contact=contact, owner=_owner(customer), source=a.source, customer=customer.slug,
-            check=gone is not None, reopened=reopened, helps_until=ahead.day if ahead is not None else None,
+            check=gone is not None, reopened=reopened, unparked=reopened or ours,
+            helps_until=ahead.day if ahead is not None else None,
         ))
     return out
 

@@ -17,7 +17,7 @@ from .actions import eve_ask
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .occasion import about_renewal
-from .owed import ask_gone_by, back_from_parking, debt_items, is_chase, theirs_back, waiting_since
+from .owed import ask_gone_by, back_from_parking, debt_items, held_by_pause, is_chase, theirs_back, waiting_since
 from .pause import pause_ended_text, pause_text
 from .people import buyer_of
 from .plays import open_on
@@ -409,7 +409,10 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         if id(a) in told:  # no longer a shelved idea: it is in 'what to bring up'
             continue
         until = f" until {fmt_date(a.until)}" if a.until else ""
-        out.append(Reason(f"Parked{until}: {sentence(a.what)[:-1]}. Do not push it.", a.source))
+        # Parked by agreement, it is ours to answer once back (`owed.theirs_back`): Lantern's brief
+        # said only "Do not push it" of the Copilot price agreed for after the party season.
+        ours = "; it is ours to answer from then" if a.until and not held_by_pause(a, c.pause) else ""
+        out.append(Reason(f"Parked{until}: {sentence(a.what)[:-1]}. Do not push it{ours}.", a.source))
     if r.timeline.one_sided:
         # While we are late on what they wait for, their silence may well be ours: "ask whether
         # now is a bad time" beside Calder's schedule, 231 days late, read as evasive (a

@@ -143,7 +143,7 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
     soon = as_of is None or (call.due - as_of).days <= JOIN_SOON_DAYS
     about = [a for a in actions if a is not call and (
         (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
-        or (a.reopened and a.contact is not None and a.contact == call.contact and (soon or a.due >= call.due))
+        or (a.unparked and a.contact is not None and a.contact == call.contact and (soon or a.due >= call.due))
         # and the anniversary of working together, a line of thanks in it, when the conversation
         # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
         # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
@@ -151,8 +151,11 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
         or (a.anniversary and a.due >= call.due and a.priority != "low"))]
     if not about:
         return actions
+    # An ask back from parking joins the renewal's conversation, which leads: ours to answer, it
+    # outranked the meeting before Lantern's renewal, which went into its "Also covers" (a check
+    # of a twenty-eighth blind read's fix).
     merged = combine(sorted([call, *about], key=Action.sort_key),
-                     call if renewal_passed or call.lead_begun is not None else None)
+                     call if renewal_passed or call.lead_begun is not None or any(a.unparked for a in about) else None)
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 

@@ -158,8 +158,13 @@ def theirs_back(a: Ask, day: date, pause: Pause | None) -> bool:
     theirs (by agreement: "after the party season") comes back ours to answer: Lantern's Copilot
     price read "whether it still stands is theirs to say… do not press it" (two twenty-eighth
     blind reads)."""
-    return back_from_parking(a, day) and pause is not None and a.until is not None \
-        and a.until <= pause.until + timedelta(days=HELD_MARGIN_DAYS) \
+    return back_from_parking(a, day) and held_by_pause(a, pause)
+
+
+def held_by_pause(a: Ask, pause: Pause | None) -> bool:
+    """Whether a pause they asked for holds the parked ask: it comes back during it, or within
+    HELD_MARGIN_DAYS of its end (`theirs_back`)."""
+    return pause is not None and a.until is not None and a.until <= pause.until + timedelta(days=HELD_MARGIN_DAYS) \
         and (pause.since is None or pause.since <= a.until)
 
 

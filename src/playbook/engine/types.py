@@ -319,8 +319,13 @@ class Action(Record):
     whose day has gone by: a check to make, ranked as one (`rank`), not as work growing more
     urgent by the day."""
     reopened: bool = False
-    """An ask back from parking (`owed.back_from_parking`): theirs to take up again, nobody
-    waiting on us; ranked so (`rank`), its days since adding no urgency."""
+    """An ask back from parking that a pause of theirs held (`owed.theirs_back`): theirs to take up
+    again, nobody waiting on us; ranked so (`rank`), its days since adding no urgency."""
+    unparked: bool = False
+    """An ask back from parking, theirs to take up (`reopened`) or ours to answer: with the same
+    person as the renewal's own conversation, part of it (`merge.with_renewal`). Lantern's Copilot
+    price, ours once back, stood apart from the question to Camille whether it had renewed (a check
+    of a twenty-eighth blind read's fix)."""
     missed: bool = False
     """A promise already well late when the day it was for came (not in doubt): most likely
     missed, and the stage's reason the account is at risk. Owning it is high priority, but

@@ -483,3 +483,20 @@ def test_the_renewal_question_goes_after_a_promise_that_goes_on_its_own():
             "root-cause report\u201d, 60 days overdue (delivered, or a date for it).")
     assert ask.why.endswith(" " + said) and ask.goes_with == said
     assert r.actions.index(owed) < r.actions.index(ask)
+
+
+@pytest.mark.parametrize("done", [False, True])
+def test_an_unanswered_touch_we_did_not_follow_up_is_no_sign_they_have_gone(done):
+    """Saltmarsh (a twenty-eighth blind read): our renewal quote went unanswered, but its "Follow
+    up with Jo on the renewal quote" was never done, and the question said to ask "whether they
+    have gone elsewhere": the silence is ours as much as theirs."""
+    items = [*steady_history(until_days_ago=70)]
+    items.append(touch(50, None, type="email", direction="out", summary="Sent the renewal quote",
+                       commitments=(promise("Follow up with Ann on the renewal quote", d(30), done=done),)))
+    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000)
+    (ask,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
+    ours = (f", and our own follow-up not done (\u201cFollow up with Ann on the renewal quote\u201d, due "
+            f"{fmt_date(d(30))})")
+    assert (ours in ask.why) is not done
+    assert ("(whether it went through, or the contract runs on meanwhile)" in ask.why) is not done
+    assert ("(whether they have gone elsewhere, or the contract runs on meanwhile)" in ask.why) is done

@@ -69,7 +69,16 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
                 True)
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
-        return f"no reply to {what} ({day_list([i.date for i in unanswered])})", True
+        said = f"no reply to {what} ({day_list([i.date for i in unanswered])})"
+        # Our own follow-up of it, noted there and not done, makes the silence ours as much as
+        # theirs: no sign they have gone. Saltmarsh's quote, whose "Follow up with Jo" was never
+        # done, read "whether they have gone elsewhere" (a twenty-eighth blind read).
+        dropped = next((c for i in reversed(unanswered) for c in i.commitments
+                        if not c.done and c.due is not None and c.due < as_of), None)
+        if dropped is not None:
+            return (f"{said}, and our own follow-up not done (\u201c{dropped.text}\u201d, due "
+                    f"{fmt_date(dropped.due)})"), False
+        return said, True
     run_up = customer.renewal - timedelta(days=renewal_window(customer, renewal_days)) if customer.renewal else None
     if run_up is not None and (last_heard is None or last_heard < run_up) \
             and not (customer.pause is not None and customer.pause.until > run_up):

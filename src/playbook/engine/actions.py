@@ -808,7 +808,7 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
     present = {c.name for c in customer.contacts}
     for e in customer.dates:
         n = (e.on - as_of).days
-        if not e.prepare or n < -after_shown(e.on, customer.renewal) or n > e.prepare + PREPARE_SHOWN_DAYS:
+        if not e.prepare or n < -after_shown(e.on, customer.renewal, as_of) or n > e.prepare + PREPARE_SHOWN_DAYS:
             continue
         who = e.with_ if e.with_ in present else main_contact(customer, tl)
         gone = f" ({e.with_} has left: {who} instead.)" if e.with_ in left and who else ""
@@ -869,10 +869,15 @@ AFTER_SHOWN_DAYS = 30
 AFTER_RENEWAL_DAYS = 60
 
 
-def after_shown(day: date, renewal: date | None) -> int:
+def after_shown(day: date, renewal: date | None, as_of: date | None = None) -> int:
     """For how many days after `day` asking how it went is listed (`AFTER_SHOWN_DAYS`, or up
-    to a renewal close after it: `AFTER_RENEWAL_DAYS`)."""
+    to a renewal close after it: `AFTER_RENEWAL_DAYS`; and, that renewal gone by unrecorded on
+    `as_of`, for as long as it stays so: Kestrel's move, "no slack at all" with a payment
+    milestone on the day, left the site as its renewal passed, nothing logged of either (a
+    twenty-eighth blind read))."""
     if renewal is not None and day < renewal and (renewal - day).days <= AFTER_RENEWAL_DAYS:
+        if as_of is not None and renewal < as_of:
+            return max(AFTER_SHOWN_DAYS, (as_of - day).days)
         return max(AFTER_SHOWN_DAYS, (renewal - day).days)
     return AFTER_SHOWN_DAYS
 

@@ -592,3 +592,5 @@ def test_an_ask_of_ours_back_from_parking_joins_the_renewal_conversation_which_l
                    contact="Camille Roux", unparked=True, score=99, why="Parked until 11 Jan 2027.")
     (one,) = with_renewal([back, meet], as_of=meet.due)
     assert one.title == meet.title and [r.text for r in one.also] == [back.title]
+    # With its own reason: how long it has been back with us (it read as a title only).
+    assert one.why.endswith(f"(Also covers \u201c{back.title}\u201d: {back.why})")

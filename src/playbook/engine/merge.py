@@ -199,7 +199,7 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # service credit in April, must still say that peak is over.
     def own(a: Action) -> bool:  # says its own reason, not only its title
         return (a.renewal_step == "call" or a.kind == "repair"
-                or (a.kind in ("answer", "follow-up") and (a.check or a.reopened or a.helps_until))
+                or (a.kind in ("answer", "follow-up") and (a.check or a.unparked or a.helps_until))
                 or (a.kind == "follow-up" and lead.kind == "prepare" and a.occasion == lead.source)
                 or (a.renewal_step == "coverage" and lead.lead_begun is not None))
     # Those named by title only, in one bracket: St Aldhelm's read "(Also covers “Check in…”.)

@@ -258,3 +258,19 @@ def test_a_parked_ask_whose_answer_has_come_says_so_not_until_further_notice(roo
             "customer.yaml:10 Spanish edition of the handbook is available (since 18 Nov "
             "2026): tell them.") in page
     assert "A printed copy parked until further notice, so never overdue" in page  # nothing has come for it
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_a_parked_ask_of_ours_says_so_on_the_profile(root: Path, paused: bool):
+    """Lantern's profile read "parked until 11 Jan 2027, so never overdue" of the Copilot price
+    agreed for after the party season, while its brief said "ours to answer from then" (a check
+    of a twenty-eighth blind read's fix). Held by a pause they asked for, it is theirs."""
+    yaml = root / "content/customers/dune/customer.yaml"
+    text = yaml.read_text() + "    status: parked\n    until: 2027-01-11\n"
+    if paused:
+        text += "pause:\n  until: 2027-01-11\n  why: Not before the new year\n"
+    yaml.write_text(text)
+    page = text_of((built(root) / "customers/dune/index.html").read_text())
+    ours = "Eve Stone asked 1 Sep 2026; parked until 11 Jan 2027, so not overdue before then; ours to answer from then"
+    assert (ours in page) is not paused
+    assert ("Eve Stone asked 1 Sep 2026; parked until 11 Jan 2027, so never overdue" in page) is paused

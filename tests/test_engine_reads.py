@@ -220,7 +220,7 @@ def test_a_birthday_does_not_wait_on_the_question_whether_they_renewed():
     assert owed.priority == "low"   # the rest still waits on the question
 
 
-@pytest.mark.parametrize("case", ["heard", "unanswered", "lead", "silent", "paused"])
+@pytest.mark.parametrize("case", ["heard", "unanswered", "lead", "lead-chased", "silent", "paused"])
 def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_renewed(case):
     """Only Northgate's question whether its renewal went through said "do not take it as
     renewed" (after its tender threat). Saltmarsh's renewal quote had no reply, Calder's last
@@ -229,20 +229,27 @@ def test_a_renewal_gone_by_after_our_touches_went_unanswered_is_not_taken_as_ren
     say" (a twenty-first blind read); so did Kestrel's, Lantern's and Brightwell's, with nothing
     heard all through the renewal's 60-day run-up (a twenty-third). Not while a pause they asked
     for reached into it (Ashby's)."""
-    items = [*steady_history(until_days_ago={"lead": 70, "silent": 100, "paused": 100}.get(case, 30))]
+    quiet = {"lead": 70, "lead-chased": 70, "silent": 100, "paused": 100}.get(case, 30)
+    items = [*steady_history(until_days_ago=quiet)]
+    if case == "lead-chased":  # ours since, unanswered: their silence alone
+        items.append(touch(62, None, type="email", direction="out", summary="Asked about the paperwork"))
     if case == "unanswered":
         items.append(touch(20, None, type="email", direction="out", summary="Sent the renewal quote"))
-    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000, renewal_lead=56 if case == "lead" else None,
+    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000,
+                 renewal_lead=56 if case.startswith("lead") else None,
                  pause=pause(d(50), "Not before the new budget year") if case == "paused" else None)
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     why = {"unanswered": f"no reply to our last touch ({fmt_date(d(20))})",
            "lead": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew began "
                    f"({fmt_date(d(66))})",
+           "lead-chased": f"nothing heard from them since {fmt_date(d(70))}, before their side's time to renew "
+                          f"began ({fmt_date(d(66))})",
            "silent": f"no word either way since {fmt_date(d(100))}, all through the renewal's run-up"}.get(case)
     # If our records do not show it (it read as asking anyway: a twenty-sixth blind read); whether
-    # they have gone elsewhere only on a sign they may have, not on a silence both ways (that read).
-    gone = "whether it went through" if case == "silent" else "whether they have gone elsewhere"
+    # they have gone elsewhere only on a sign they may have, not on a silence both ways (that read;
+    # St Aldhelm's, nothing of ours since either: a check of a twenty-eighth).
+    gone = "whether it went through" if case in ("silent", "lead") else "whether they have gone elsewhere"
     said = f" If our records do not show it, then with {why}, do not take it as renewed: ask where it stands ({gone}, "
     assert (said in ask.why) is (why is not None), ask.why
     (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]
@@ -440,6 +447,14 @@ def test_the_touch_a_quiet_account_needs_is_with_someone_it_rests_on():
               "Siobhan Keane", renewal_step="lapsed")
     touched = {a.title: TOUCH_NOTE in a.why for a in fold_reach_out([reach, training, ask], AS_OF, anchors)}
     assert touched == {"Run the admin training session with Kasia": False, ask.title: True}
+    # A check-in play beside the work that carries it is part of it (Fernhill's chase to Sarah
+    # stood beside "Check in on onboarding progress": one email twice).
+    quote = act("follow-up", "Send Tom the quote", 2, "Tom Adebayo")
+    play2 = act("play", "Check in on onboarding progress", 1, None)
+    out = fold_reach_out([reach, quote, play2], AS_OF, anchors)
+    assert [(a.title, TOUCH_NOTE in a.why) for a in out] == [("Send Tom the quote", True)]
+    assert out[0].why.endswith(" (Also covers \u201cCheck in on onboarding progress\u201d.)")
+    assert [x.text for x in out[0].also] == ["Check in on onboarding progress"]
     # With anyone an anchor, the work we owe carries it, as before.
     (only,) = fold_reach_out([reach, training], AS_OF)
     assert TOUCH_NOTE in only.why
@@ -483,6 +498,9 @@ def test_the_renewal_question_goes_after_a_promise_that_goes_on_its_own():
             "root-cause report\u201d, 60 days overdue (delivered, or a date for it).")
     assert ask.why.endswith(" " + said) and ask.goes_with == said
     assert r.actions.index(owed) < r.actions.index(ask)
+    # The brief's point says so too (it asked about the renewal with no word of the report).
+    (point,) = [x.text for x in talking_points(r) if x.text.startswith("Whether the renewal")]
+    assert point.endswith(f"and ask only if they do not say. {said}") or f"ask where it stands. {said}" in point, point
 
 
 @pytest.mark.parametrize("done", [False, True])

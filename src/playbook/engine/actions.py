@@ -21,7 +21,7 @@ from .pause import pause_ended_text, pause_text, quiet_since
 from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
-from .types import Action, Arrival, KeyDate, OpenCommitment, Stage, Timeline
+from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
 from .words import (
     ago, day_list, days, first_name, fmt_date, fmt_day, in_days, money, name_words, people, per, sentence,
     sentiment_word, short_date, weeks_or_days,
@@ -333,7 +333,14 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     note = f"{TOUCH_NOTE}{why[:1].lower()}{why[1:]})."
     # With nobody named (a play's "Check in on onboarding progress"), it is with the check-in's person.
     whom = {"contact": reach.contact} if first.contact is None and anchors is not None else {}
-    return [replace(a, why=a.why + note, **whom) if a is first else a for a in found if a is not reach]
+    # A check-in play beside it is that same touch: Fernhill's "Chase Sarah for the staff list"
+    # carried it beside "Check in on onboarding progress", one email twice (a check of a
+    # twenty-eighth blind read's fix).
+    plays = [a for a in cover if a is not first and a.kind == "play" and a.contact is None]
+    also = {"also": first.also + tuple(Reason(a.title, a.source) for a in plays)} if plays else {}
+    folded = f" (Also covers {' and '.join(chr(0x201c) + a.title + chr(0x201d) for a in plays)}.)" if plays else ""
+    return [replace(a, why=a.why + note + folded, **whom, **also) if a is first else a for a in found
+            if a is not reach and not any(a is p for p in plays)]
 
 
 #: Outreach of our own making (news, a meeting ahead of a far renewal, a team play): while they
@@ -589,7 +596,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         # who owns the framework paperwork (a twelfth blind read).
         buyer = buyer_of(customer, None, as_of) if customer.renewal_lead else None
         ask = buyer.name if buyer is not None else main
-        doubt = renewal_doubt(customer, tl.unanswered, tl.last_heard, as_of, t.renewal_days, setback)
+        doubt = renewal_doubt(customer, tl.unanswered, tl.last_heard, as_of, t.renewal_days, setback, tl.last_contact)
         out.append(Action(
             # Our records first, then them: "Visit Rosalind Baptiste to confirm how the renewal went",
             # for a renewal that is an invoice, read as a visit to ask whether they had paid (a

@@ -132,11 +132,17 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # action said so and the brief did not (a check of a seventeenth blind read's fixes).
         # So after our touches went unanswered, or their time to renew began unheard, as the
         # action says (`renewal_doubt`): only Northgate's read so (a twenty-first blind read).
-        doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of, (t or Thresholds()).renewal_days)
+        doubt = renewal_doubt(c, r.timeline.unanswered, r.timeline.last_heard, as_of, (t or Thresholds()).renewal_days,
+                              last_contact=r.timeline.last_contact)
         then = (f"; if they do not show it, then with the complaint of {fmt_date(complaints[0].date)} not set right, "
                 "do not take it as renewed: ask where it stands." if complaints else
                 f"; if they do not show it, then with {doubt[0]}, do not take it as renewed: ask where it stands."
                 if doubt is not None else ", and ask only if they do not say.")
+        # What goes on its own first, as the question says (`actions.after_apart`): Northgate's
+        # brief asked about the renewal with no word of the report to go first (a check).
+        q = next((a for a in r.actions if a.renewal_step == "lapsed" and a.after is not None and a.goes_with), None)
+        if q is not None:
+            then += f" {q.goes_with}"
         out.append(Reason(f"Whether the renewal of {fmt_date(c.renewal)}{worth} went through: nothing records it. "
                           f"Check our own records before you meet{then}{_last_renewal(c, as_of)}", c.at("renewal")))
     # A day that matters to their business (a move, a go-live) this month is what the meeting

@@ -45,7 +45,8 @@ def lead_unheard(customer: Customer, day: date, last_heard: date | None, as_of: 
 
 
 def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_heard: date | None, as_of: date,
-                  renewal_days: int, setback: date | None = None) -> tuple[str, bool] | None:
+                  renewal_days: int, setback: date | None = None,
+                  last_contact: date | None = None) -> tuple[str, bool] | None:
     """Why nothing recorded of a renewal gone by is no sign it went through, as the words after
     "With" ("With no reply to our last touch (3 Nov 2026), do not take it as renewed"); None
     when nothing says so. A setback with nothing good since (Northgate's tender threat: a
@@ -57,7 +58,8 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
     read "ask only if they do not say" after months of silence (a twenty-third blind read).
     With whether it is a sign they may have gone: a silence both ways is not (Kestrel's and
     Lantern's read "whether they have gone elsewhere", the silence ours as much as theirs: a
-    twenty-sixth). `unanswered`: our touches since we last heard from them."""
+    twenty-sixth). `unanswered`: our touches since we last heard from them; `last_contact`: our
+    last touch either way, none since `last_heard` making a silence both ways."""
     if setback is not None:
         return f"nothing good since the setback of {fmt_date(setback)}", True
     begun = lead_unheard(customer, customer.renewal, last_heard, as_of) if customer.renewal else None
@@ -65,8 +67,12 @@ def renewal_doubt(customer: Customer, unanswered: tuple[Interaction, ...], last_
         # From when they were last heard: "since … 3 Feb 2027" understated St Aldhelm's silence
         # since 9 Oct (a twenty-second blind read).
         since = f" since {fmt_date(last_heard)}," if last_heard is not None else ""
+        # Nothing of ours since either: the silence is both ways, no sign they have gone (St
+        # Aldhelm's, whose visit, email and paperwork check before the renewal were never done:
+        # a check of a twenty-eighth blind read's fixes).
+        both = last_heard is not None and last_contact is not None and last_contact <= last_heard
         return (f"nothing heard from them{since} before their side's time to renew began ({fmt_date(begun)})",
-                True)
+                not both)
     if unanswered:
         what = "our last touch" if len(unanswered) == 1 else f"our last {len(unanswered)} touches"
         said = f"no reply to {what} ({day_list([i.date for i in unanswered])})"

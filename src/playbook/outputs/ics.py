@@ -13,12 +13,12 @@ is always there. Only dates the engine lists (the next year) are written, exactl
 site shows them.
 
 A calendar covers a window (WINDOW): the key dates the engine lists (the next year) and the
-actions due in the next year. An action of high or medium priority overdue is on the day the
-calendar is made, saying since when ("(12 days overdue)"), as the site and the morning list
-show it: on its own day it sat where nobody looks in a calendar, and one more than a month late
-was left out, so the feed someone works from had a team's chores but not its most overdue
-promises (a blind read). A low one stays on its own day for a month: on the day the calendar
-is made, fourteen stand-up chores crowded it (a check of that read).
+actions due in the next year. An action overdue is on the day the calendar is made, saying
+since when ("(12 days overdue)"), as the site and the morning list show it: on its own day it
+sat where nobody looks in a calendar, and one more than a month late was left out, so the feed
+someone works from had a team's chores but not its most overdue promises (a blind read). Kept
+on its own day for a month, a low one (Northgate's exec call, waiting on the question whether
+it renewed) left every calendar after that (a check of that read).
 Where that would pass MAX_BYTES, it keeps the most important events, and X-WR-CALDESC says so.
 """
 
@@ -133,7 +133,7 @@ def _described(text: str, source: object | None, page: str | None) -> str:
 
 def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, lines: list[str],
                    seen: dict[str, int], site_url: str | None = None, as_of: date | None = None) -> None:
-    """Each action on its due day, or, overdue and not low (`moved`), on `as_of` with its lateness said."""
+    """Each action on its due day, or, overdue, on `as_of` with its lateness said."""
     for r, a in items:
         key = uid("action", a.customer, a.kind, a.title, a.contact or "")
         # Two actions alike in every word (rare: the same promise made twice) still get
@@ -143,7 +143,7 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
         if n:
             key = uid("action", a.customer, a.kind, a.title, a.contact or "", str(n))
         page = _page(r, site_url)
-        late = (as_of - a.due).days if as_of is not None and moved(a, as_of) else 0
+        late = (as_of - a.due).days if as_of is not None else 0
         summary, why = f"{r.name}: {a.title}", a.why
         if late > 0:
             summary += f" ({late} day{'s' if late != 1 else ''} overdue)"
@@ -168,14 +168,9 @@ def _date_events(items: Iterable[tuple[CalendarEntry, KeyDate]], stamp: str, lin
                categories=k.kind, url=_page(r, site_url))
 
 
-#: What a calendar covers (days back, days ahead): the actions due in the next year, those of
-#: high or medium priority overdue (on the calendar's own day), low ones overdue by up to a month.
+#: What a calendar covers (days back, days ahead): the key dates, and the actions due in the
+#: next year; every action overdue is on the calendar's own day.
 WINDOW = (31, 365)
-
-
-def moved(a: Action, as_of: date) -> bool:
-    """Whether an action is on the calendar's own day: overdue, and not low."""
-    return a.due < as_of and a.priority != "low"
 #: A calendar app refuses a subscription of tens of megabytes (a person's feed at 10,000
 #: customers was 26 MB, and a shorter window did not help: at that size each day holds
 #: hundreds of actions). A feed that would pass this keeps the most important events of its
@@ -207,7 +202,7 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
 
     actions = [(r, a) for r in entries for a in r.actions if mine(r, a)]
     # In the file's order by the day each is on: the overdue, on as_of, first among that day's.
-    actions.sort(key=lambda ra: (as_of if moved(ra[1], as_of) else ra[1].due, ra[1].due, ra[1].sort_key()))
+    actions.sort(key=lambda ra: (max(ra[1].due, as_of), ra[1].due, ra[1].sort_key()))
     dates = [(r, k) for r in entries if mine(r) for k in r.key_dates]
     dates.sort(key=lambda rk: (rk[1].date, rk[0].slug, rk[1].kind, rk[1].title))
 
@@ -215,14 +210,14 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
     # every action, so an event's UID does not depend on the window or on what is left out.
     events: list[tuple[tuple, bytes]] = []
     for (_, a), lines in zip(actions, _each(actions, partial(_action_events, as_of=as_of), stamp, site_url)):
-        if (start <= a.due or moved(a, as_of)) and a.due <= end:
+        if a.due <= end:
             events.append(((_ACTION_CLASS.get(a.priority, 2), a.sort_key()), lines))
     for n, ((_, k), lines) in enumerate(zip(dates, _each(dates, _date_events, stamp, site_url))):
         if start <= k.date <= end:
             events.append((({"renewal": 1, "event": 2}.get(k.kind, 3), (k.date.toordinal(), n)), lines))
 
-    desc = (f"Actions due to {_label(end)} (those overdue on {_label(as_of)}, but low ones from {_label(start)} on "
-            f"their own day), and key dates, as of {_label(as_of)}")
+    desc = (f"Actions due up to {_label(end)} (each one overdue is shown on {_label(as_of)} with its lateness), "
+            f"and key dates, as of {_label(as_of)}")
     room = max_bytes - len(_head(name, desc + " " * 300)) - len(_TAIL)
     kept = [e for _, e in events]
     if sum(map(len, kept)) > room:
@@ -234,9 +229,9 @@ def calendar(name: str, entries: list[CalendarEntry], as_of: date, owner: str | 
             chosen.add(i)
             used += len(events[i][1])
         kept = [e for i, (_, e) in enumerate(events) if i in chosen]
-        desc = (f"The {len(kept):,} most important of {len(events):,} actions due to {_label(end)} (those overdue on "
-                f"{_label(as_of)}, but low ones from {_label(start)} on their own day) and key dates "
-                f"({IMPORTANCE}), as of {_label(as_of)}")
+        desc = (f"The {len(kept):,} most important of {len(events):,} actions due up to {_label(end)} (each one "
+                f"overdue is shown on {_label(as_of)} with its lateness) and key dates ({IMPORTANCE}), "
+                f"as of {_label(as_of)}")
     return _head(name, desc + ". The site lists every action.") + b"".join(kept) + _TAIL
 
 

@@ -23,7 +23,7 @@ from ..engine.timeline import upto
 from ..engine.types import Action, KeyDate, Relationship
 from ..engine.brief import handle_with_care, talking_points
 from ..engine.demand import asked, group_asks
-from ..engine.owed import ask_gone_by, back_from_parking, is_chase, theirs_back, waiting_since
+from ..engine.owed import ask_gone_by, back_from_parking, held_by_pause, is_chase, theirs_back, waiting_since
 from ..engine.words import days, fmt_date, half_up, money, weeks_or_days
 from ..model import STAGE_LABELS, STAGES, Interaction
 from ..names import (
@@ -521,6 +521,9 @@ class Views:
             "what": a.what, "from": a.from_, "since": fmt_date(a.since) if a.since else None,
             "until": f"until {fmt_date(a.until)}" if a.until else
             "until we could offer it" if id(a) in news else "until further notice",
+            # Parked by agreement, not by a pause of theirs, it is ours once back (`owed.theirs_back`):
+            # Lantern's profile read "so never overdue" beside its brief's "ours to answer from then".
+            "ours": bool(a.until) and not held_by_pause(a, r.customer.pause),
             "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
         } for a in r.parked_asks]
 

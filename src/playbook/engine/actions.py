@@ -338,7 +338,7 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     # twenty-eighth blind read's fix).
     plays = [a for a in cover if a is not first and a.kind == "play" and a.contact is None]
     also = {"also": first.also + tuple(Reason(a.title, a.source) for a in plays)} if plays else {}
-    folded = f" (Also covers {' and '.join(chr(0x201c) + a.title + chr(0x201d) for a in plays)}.)" if plays else ""
+    folded = " (Also covers " + " and ".join(f"\u201c{a.title}\u201d" for a in plays) + ".)" if plays else ""
     return [replace(a, why=a.why + note + folded, **whom, **also) if a is first else a for a in found
             if a is not reach and not any(a is p for p in plays)]
 

@@ -150,7 +150,8 @@ def test_an_ask_back_from_parking_joins_the_renewal_question_with_the_same_perso
     lapsed = replace(action("Check whether the renewal of 31 Mar 2027 went through: our records first, then ask "
                             "Mark Ellery", 1, "high"), kind="renewal", contact="Mark Ellery", renewal_step="lapsed")
     back = replace(action("Take up again with Mark Ellery: Phase 2 committee-room pricing", 3, "low"), kind="answer",
-                   contact=who, reopened=True, unparked=True, why="Parked until 1 Apr 2027: ask whether it still stands.")
+                   contact=who, reopened=True, unparked=True,
+                   why="Parked until 1 Apr 2027: ask whether it still stands.")
     found = with_renewal([lapsed, back], renewal_passed=True)
     if joined:
         (one,) = found

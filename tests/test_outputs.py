@@ -142,6 +142,11 @@ def test_team_calendar_has_every_action_and_key_date_of_its_window(example, exam
     entries = [ics.entry(r) for r in rels]
     e0 = next(e for e in entries if any(a.due < as_of for a in e.actions))
     a0 = next(a for a in e0.actions if a.due < as_of)
+    # Asking how one of their days went is filed with their days, not as a personal touch.
+    after = replace(a0, kind="personal", occasion=a0.source, title="Ask Ann how it went: the move", due=as_of)
+    (ev,) = [e for e in events(ics.calendar("Team", [replace(e0, actions=(after,))], as_of))
+             if "how it went" in e["SUMMARY"]]
+    assert ev["CATEGORIES"] == "event"
     low = replace(a0, priority="low", due=start - timedelta(days=60), title="A low promise")
     cal = events(ics.calendar("Team", [replace(e0, actions=(low,))], as_of))
     assert [(unescape(e["SUMMARY"]), e["DTSTART;VALUE=DATE"]) for e in cal if "A low promise" in e["SUMMARY"]] == [

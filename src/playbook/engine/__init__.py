@@ -330,7 +330,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # Not asking how their day went, though: Kestrel's "Ask Joe how it went: Office move" stood
         # high at 161 days while all else waited on the question (a check of a twenty-eighth read's fix).
         found = [a if (apart is not None and a.source == apart) or (a.kind == "personal" and a.contact
-                                                                    and a.occasion is None) else
+                                                                    and not a.after_day) else
                  demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
@@ -338,8 +338,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # whether they renewed, as they do over a longer silence. Northgate's read medium, and
         # high, beside St Aldhelm's low (account managers' objections).
         # So does asking how their day went (Kestrel's move, 101 days on, high beside the question).
-        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") or (a.kind == "personal" and a.occasion)
-                 else a for a in found]
+        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") or a.after_day else a for a in found]
         found = act.taken_along(found, customer.renewal, commitments) if customer.renewal else found
     if paused is not None:
         found = [defer(a, paused) for a in found]

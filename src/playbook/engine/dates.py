@@ -120,12 +120,17 @@ _OTHER_RENEWAL = re.compile(r"\b(?:insurance|lease|licen[cs]e|certificate|domain
                             r"mot|membership)\s+renew", re.IGNORECASE)
 
 
+def _clipped(text: str) -> str:
+    """A line of a note as quoted in a reason: whole up to 160 characters, else cut with '…'."""
+    return text if len(text) <= 160 else text[:157].rstrip() + "…"
+
+
 def _renewal_line(body: str) -> str | None:
     """The first line of a note's body that speaks of a renewal of ours, as written."""
     for line in body.splitlines():
         text = line.strip().lstrip("-*+ ").strip()
         if _RENEWAL_TALK.search(text) and not _OTHER_RENEWAL.search(text):
-            return text if len(text) <= 160 else text[:157].rstrip() + "…"
+            return _clipped(text)
     return None
 
 
@@ -173,7 +178,7 @@ def runs_to(i: Interaction, renewal: date) -> str | None:
         text = line.strip().lstrip("-*+ ").strip()
         for m in _MONTH_YEAR.finditer(text):
             if (int(m.group(2)), _MONTH_NUMBER[m.group(1).lower()]) == (renewal.year, renewal.month):
-                return text if len(text) <= 160 else text[:157].rstrip() + "…"
+                return _clipped(text)
     return None
 
 

@@ -514,7 +514,7 @@ def same_day(actions: list[Action], as_of: date | None = None) -> list[Action]:
     # After the day, asking how it went is that conversation (Loomwork's "Ask Marta Ruiz how it
     # went" beside the promise to send her the device order confirmation: an eighth blind read).
     checks = {a.source: a for a in actions if a.source is not None and (
-        a.kind == "prepare" or (a.kind == "personal" and a.occasion == a.source))}
+        a.kind == "prepare" or a.after_day)}
     days: dict[Source, list[Action]] = {}  # a day's check → the promises for it
     for a in actions:
         if a.occasion is not None and a.occasion in checks and checks[a.occasion] is not a:

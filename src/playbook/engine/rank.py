@@ -95,7 +95,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
     if a.kind == "follow-up" and (a.chase or is_chase(a.title)):
         what = "a to-do we noted"
-    if a.kind == "personal" and a.occasion is not None and a.occasion == a.source:
+    if a.after_day:
         # Asking how their day went (a move, the starters' first day) is about that day, not a
         # greeting: Kestrel's "Ask Joe Whitcombe how it went" after a fixed-price move ranked as
         # "a personal touch (+5)" (blind reads, twice).

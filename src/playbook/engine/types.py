@@ -401,6 +401,13 @@ class Action(Record):
     blind read)."""
 
     @property
+    def after_day(self) -> bool:
+        """Asking how one of their days went (`actions.prepare`, after the day): a personal touch
+        whose occasion is its own day. About that day, not a greeting: ranked, labelled ("Their
+        day") and filed in the calendars so."""
+        return self.kind == "personal" and self.occasion is not None and self.occasion == self.source
+
+    @property
     def anniversary(self) -> bool:
         """The anniversary of working together: a personal touch with nobody (a birthday has one)."""
         return self.kind == "personal" and self.contact is None

@@ -151,9 +151,8 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
         # Asking how one of their days went is about that day, as the site labels it ("Their day"),
         # filed with their days' key dates: as "personal" it was filtered out with the greetings
         # (a twenty-eighth blind read).
-        after_day = a.kind == "personal" and a.occasion is not None and a.occasion == a.source
         _event(lines, uid_=key, stamp=stamp, day=a.due if late <= 0 else as_of, summary=summary,
-               description=_described(why, a.source, page), categories="event" if after_day else a.kind,
+               description=_described(why, a.source, page), categories="event" if a.after_day else a.kind,
                priority=PRIORITY.get(a.priority, 5), url=page)
 
 

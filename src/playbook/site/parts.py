@@ -285,7 +285,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
         # their days went is about that day, not a personal touch: Kestrel's "Ask Joe Whitcombe how
         # it went: Office move", our own fixed-price project, read "Personal" (a seventeenth blind read).
         kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else
-        AFTER_DAY_LABEL if a.kind == "personal" and a.occasion is not None and a.occasion == a.source else
+        AFTER_DAY_LABEL if a.after_day else
         KIND_LABELS.get(a.kind, a.kind),
         due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
         due_tokens=due_tokens(n),

@@ -52,3 +52,28 @@ def test_gitlab_keeps_the_memo_per_branch(path: Path):
         assert cache["fallback_keys"] == ["playbook-memo-$CI_DEFAULT_BRANCH"], name
         assert cache.get("policy", "pull-push") == ("pull" if name == "check" else "pull-push"), name
     assert "Use separate caches for protected branches" in path.read_text()
+
+
+@pytest.mark.parametrize("path", GITHUB, ids=lambda p: str(p.relative_to(REPO)))
+def test_github_publishes_the_site_every_morning(path: Path):
+    """What is due and overdue moves with the date, not only with commits: a daily run builds
+    and deploys as a push to the default branch does."""
+    flow = yaml.safe_load(path.read_text())
+    on = flow.get("on", flow.get(True))
+    crons = [entry["cron"].split() for entry in on["schedule"]]
+    assert any(fields[2:] == ["*", "*", "*"] for fields in crons), crons  # every day of the year
+    steps = flow["jobs"]["build"]["steps"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    for condition in (upload["if"], flow["jobs"]["deploy"]["if"]):
+        # A scheduled run is on the default branch and is no pull request: it deploys.
+        assert "schedule" not in condition and "'push'" not in condition
+        assert " ".join(condition.split()) == f"github.event_name != 'pull_request' && {ON_DEFAULT_BRANCH}"
+
+
+@pytest.mark.parametrize("path", GITLAB, ids=lambda p: str(p.relative_to(REPO)))
+def test_gitlab_publishes_on_a_pipeline_schedule_too(path: Path):
+    ci = yaml.safe_load(path.read_text())
+    # A scheduled pipeline on the default branch runs the pages job: only the branch is asked.
+    assert ci["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    comments = " ".join(ln.lstrip("# ") for ln in path.read_text().splitlines() if ln.startswith("#"))
+    assert "Pipeline schedules" in comments and "daily" in comments

@@ -250,11 +250,12 @@ def test_serve_groups_the_asks_again_only_when_an_ask_changed(root: Path, monkey
 
 def test_a_parked_ask_whose_answer_has_come_says_so_not_until_further_notice(root: Path):
     """Kestrel's read "parked until further notice, so never overdue" directly above "Managed
-    zero-trust access is available: tell them" (a seventeenth blind read)."""
+    zero-trust access is available: tell them" (a seventeenth blind read), and then "parked until we
+    could offer it, so never overdue" (a twenty-ninth): come in, it is ours to tell them."""
     yaml = root / "content/customers/bolt/customer.yaml"
     yaml.write_text(yaml.read_text() + "    status: parked\n  - what: A printed copy\n    status: parked\n")
     page = text_of((built(root) / "customers/bolt/index.html").read_text())
-    assert ("Carlos Ruiz asked 1 Oct 2026; parked until we could offer it, so never overdue "
+    assert ("Carlos Ruiz asked 1 Oct 2026; parked until we could offer it, as we now can: ours to tell them "
             "customer.yaml:10 Spanish edition of the handbook is available (since 18 Nov "
             "2026): tell them.") in page
     assert "A printed copy parked until further notice, so never overdue" in page  # nothing has come for it

@@ -521,6 +521,32 @@ def test_a_paused_account_is_neither_dormant_nor_at_risk_for_its_silence():
     assert all(p.stage != "dormant" for p in r.stage_history[-7:])  # paused since its last touch
 
 
+@pytest.mark.parametrize("renewal_in, lead", [(129, None), (120, 28), (131, None), (60, None)])
+def test_a_renewal_inside_the_pause_is_the_next_touch_not_the_day_after_it(renewal_in, lead):
+    """Ashby's reminder read "Get back in touch with Mark Ellery when the pause ends" (1 Apr) for a
+    renewal on 31 Mar, which goes ahead whatever the pause: its call is the next touch."""
+    renewal = AS_OF + timedelta(days=renewal_in)
+    c = customer(touch(400, 1), touch(220, 0, summary="Asked us not to chase before April"), since=LONG_AGO,
+                 cadence=30, pause=pause(UNTIL), renewal=renewal, renewal_lead=lead, value=30000)
+    r = rel(c)
+    reach = [a for a in r.actions if a.kind == "reach-out"]
+    calls = [a for a in r.actions if a.kind == "renewal"]
+    if renewal_in > 130:   # after the pause: the reminder for its end, as before
+        (a,) = reach
+        assert a.title == "Get back in touch with Ann Lee when the pause ends" and a.due == UNTIL
+    elif renewal_in == 60:   # within the renewal's window its own call is the touch, and the only one
+        assert reach == [] and len(calls) == 1 and "the renewal cannot wait" in calls[0].why
+    else:
+        (a,) = reach
+        call = renewal - timedelta(days=21 + (lead or 0))
+        call -= timedelta(days=max(0, call.weekday() - 4))   # a weekday
+        assert a.title == f"Get back in touch with Ann Lee before the renewal on {fmt_date(renewal)}"
+        assert a.due == call < UNTIL and a.priority == "low" and calls == []
+        assert f"The renewal on {fmt_date(renewal)} falls inside it and cannot wait: the call before it, due " \
+               f"{fmt_date(call)}, is the next touch; chase nothing before then." in a.why
+        assert a.held and a.source.line == 4   # goes ahead of the pause; links to the renewal line
+
+
 def test_pause_since_limits_it_in_the_past():
     c = customer(touch(400, 1), since=LONG_AGO, cadence=30, pause=pause(UNTIL, since=d(100)))
     assert rel(c).stage.id == "steady"

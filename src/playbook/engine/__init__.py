@@ -221,7 +221,7 @@ def defer(a: Action, paused: Pause) -> Action:
         held = (f"(They asked for a pause until {fmt_date(paused.until)}, but {HELD_WHY[a.kind]}: this goes ahead; "
                 "chase nothing else.)")
         return replace(a, why=f"{a.why} {held}", held=held)
-    if a.kind not in CHASING or a.due >= paused.until:
+    if a.kind not in CHASING or a.due >= paused.until or a.held:  # (held: it says why it goes ahead)
         return a
     return replace(a, due=paused.until, priority="low",
                    why=f"{a.why} (Not before {fmt_date(paused.until)}: the customer asked for a pause.)")

@@ -243,6 +243,23 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
             else f"No touch logged since the start on {fmt_date(customer.since)}.")
     source = last.source if last else customer.source
     if paused is not None:
+        inside = customer.renewal if customer.renewal is not None and as_of <= customer.renewal < paused.until else None
+        if inside is not None:
+            # A renewal inside the pause goes ahead (`defer`: "the renewal cannot wait"), so its call
+            # is the next touch, not a reminder for the day after it: Ashby's read "Get back in touch
+            # with Mark Ellery when the pause ends" (1 Apr 2027) for a renewal on 31 Mar (a
+            # twenty-ninth blind read). Within the renewal's window its own call says it.
+            if (inside - as_of).days <= renewal_window(customer, t.renewal_days):
+                return []
+            call = weekday_before(inside - timedelta(days=renewal_call_days(customer)))
+            held = f"(They asked for a pause until {fmt_date(paused.until)}, but the renewal cannot wait.)"
+            return [Action(
+                kind="reach-out", title=f"Get back in touch with {who} before the renewal on {fmt_date(inside)}",
+                why=f"{pause_text(paused)} The renewal on {fmt_date(inside)} falls inside it and cannot wait: the "
+                    f"call before it, due {fmt_date(call)}, is the next touch; chase nothing before then. {said}",
+                due=call, priority="low", contact=contact, owner=_owner(customer), source=customer.at("renewal"),
+                customer=customer.slug, held=held,
+            )]
         return [Action(
             kind="reach-out", title=f"Get back in touch with {who} when the pause ends",
             why=f"{pause_text(paused)} {said}", due=paused.until, priority="low", contact=contact,

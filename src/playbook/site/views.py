@@ -524,6 +524,9 @@ class Views:
             # Parked by agreement, not by a pause of theirs, it is ours once back (`owed.theirs_back`):
             # Lantern's profile read "so never overdue" beside its brief's "ours to answer from then".
             "ours": bool(a.until) and not held_by_pause(a, r.customer.pause),
+            # Come in, it is not "never overdue": Kestrel's read so above "available: tell them" (a
+            # twenty-ninth blind read).
+            "come": id(a) in news,
             "source": self.site.ref(a.source, short), "news": self.news(news.get(id(a))),
         } for a in r.parked_asks]
 

@@ -371,7 +371,7 @@ def measure_server(name: str, watched: Watched, ready: re.Pattern, rebuilt: re.P
         save.samples.append(seen - t0)
         m = watched.wait_for(rebuilt, 10)
         if m:
-            own.samples.append(float(m.group(1)) / 1000)
+            own.samples.append(float(m.group(1).replace(",", "")) / 1000)  # ("1,234 ms" from a second on)
 
 
 # -- the benchmark -----------------------------------------------------------------------------
@@ -549,7 +549,7 @@ def _timed_all(root: Path, hsite: Path, out: Path, cache: Path, workdir: Path, a
         editor = Editor(pick_interaction(root))
         w = Watched(playbook_cmd("serve", str(root), "--out", str(out), "--port", str(free_port())))
         try:
-            measure_server("playbook serve", w, re.compile(r"^Serving "), re.compile(r"Rebuilt in (\d+) ms"),
+            measure_server("playbook serve", w, re.compile(r"^Serving "), re.compile(r"Rebuilt in ([\d,]+) ms"),
                            editor, out, editor.path.parent.parent.name, edits, serve_save, serve_own,
                            startup_timeout=max(60, customers * interactions / 200))
         finally:

@@ -513,3 +513,47 @@ def test_on_their_day_the_brief_says_to_be_on_hand():
     c = replace(customer(*(touch(n, 1) for n in (400, 100, 20)), since=LONG_AGO), dates=(day,))
     points = texts(talking_points(analyse(c, config(), AS_OF)))
     assert "First day of the starters is today: be on hand, and check in with Ann Lee as it goes." in points, points
+
+
+def test_with_nothing_else_to_bring_up_the_brief_opens_where_the_last_touch_left_off():
+    """Pemberton's brief, for a call to rekindle after 438 days, said "Bring up: Nothing in
+    particular" while its last note read "Alan says they'll call us in the new year about the
+    online shop" (an account manager's objection, twice)."""
+    last = replace(touch(438, None, type="note", with_=()), summary=None,
+                   text="Alan says they'll call us in the new year about the online shop. Lovely chat otherwise.")
+    c = customer(touch(600, 1), last, since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "dormant"
+    (point,) = talking_points(r)
+    assert point.text == (f"Where we left it, the note of {fmt_date(d(438))}: Alan says they'll call us in the new "
+                          "year about the online shop.")
+    assert point.source == last.source
+    # With something else to bring up, that comes instead.
+    asked = replace(c, asks=(ask("A quote for the tills", d(30), from_="Ann Lee"),))
+    assert not any(p.startswith("Where we left it") for p in texts(talking_points(analyse(asked, config(), AS_OF))))
+    # A summary serves before the text, and the line says whom it was with.
+    c = customer(touch(600, 1), touch(20, 0, summary="Spring check-in, busiest Easter yet"), since=LONG_AGO)
+    assert texts(talking_points(analyse(c, config(), AS_OF))) == [
+        f"Where we left it, the call of {fmt_date(d(20))} with Ann Lee: Spring check-in, busiest Easter yet."]
+    assert texts(talking_points(analyse(customer(since=LONG_AGO), config(), AS_OF))) == []   # no touch yet
+
+
+def test_what_waits_on_whether_they_renewed_says_so_under_what_we_are_late_on():
+    """Northgate's brief read "Deliver each" of an exec call its profile held "Low priority until
+    you know whether they renewed: ask that first" (a twenty-ninth blind read)."""
+    report = promise("Send the root-cause report", d(190))
+    call = promise("Book the exec call", d(170))
+    c = customer(touch(400, 1), touch(210, 1, summary="Escalation", commitments=(report,)),
+                 touch(200, 1, summary="Follow-up", commitments=(call,)), since=LONG_AGO, cadence=30, renewal=d(30),
+                 value=20000)
+    r = analyse(c, config(), AS_OF)
+    (late,) = [x for x in texts(handle_with_care(r)) if x.startswith("We are late on")]
+    assert late.endswith("Deliver each; for what cannot go yet, say when it will. \u201cBook the exec call\u201d "
+                         "waits on whether they renewed: ask that first."), late
+    # Not so long silent, nothing waits on the question, and the brief says nothing of it.
+    c = customer(touch(400, 1), touch(60, 1, summary="Escalation", commitments=(promise(report.text, d(50)),)),
+                 touch(50, 1, summary="Follow-up", commitments=(promise(call.text, d(40)),)), since=LONG_AGO,
+                 cadence=30, renewal=d(30),
+                 value=20000)
+    (late,) = [x for x in texts(handle_with_care(analyse(c, config(), AS_OF))) if x.startswith("We are late on")]
+    assert "waits on whether they renewed" not in late

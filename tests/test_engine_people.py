@@ -125,6 +125,17 @@ def test_the_renewal_is_not_raised_with_a_decider_who_asked_us_to_keep_to_one_th
     assert a.contact == "Cy Dee" and "prepare the renewal with Cy Dee (Ops); take it to Ann when that no longer holds." in a.why
 
 
+@pytest.mark.parametrize("avoid", ["anything but the outages until they are fixed", "before 10"])
+def test_the_brief_brings_up_the_renewal_with_whom_its_call_prepares_it(avoid):
+    """Northgate's brief said to bring up the renewal beside "Simon Hurst: avoid anything but the
+    outages until they are fixed", where its call prepares it with Fiona (a twenty-ninth blind read)."""
+    from playbook.engine.brief import talking_points
+    r = analyse(_deciders(avoid), config(), AS_OF)
+    (point,) = [p.text for p in talking_points(r) if p.text.startswith("The renewal on")]
+    said = " Prepare it with Bo Chan; take it to Ann once they are fixed."
+    assert point.endswith(said) if avoid.startswith("anything") else "Prepare it with" not in point
+
+
 def test_the_renewal_goes_to_a_main_contact_the_profile_does_not_list():
     """The main contact can be someone only the notes name (no one `primary`): no role, no error."""
     ann = person("Ann Lee", "CEO", decision=("decision maker",), avoid="anything but the outages")

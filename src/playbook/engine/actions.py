@@ -18,7 +18,8 @@ from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
                    chased_thing, is_chase, named_for, owed_to, theirs_back, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import buyer_of, deciders, holder, main_contact, manner, not_now, once, role_text, verb, written_to
+from .people import (buyer_of, holder, main_contact, manner, not_now, once, renewal_deciders, role_text, verb,
+                     written_to)
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
@@ -649,7 +650,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
     # The renewal is talked through with whoever decides it: Northgate's call went to Craig, the
     # champion, while Simon, who had threatened a tender, decides (an account manager's
     # objection). The main contact is named to help prepare it.
-    decide = sorted(deciders(customer, as_of), key=lambda c: ("decision maker" not in c.decision, c.name != main))
+    decide = renewal_deciders(customer, main, as_of)
     who = decide[0].name if decide else main
     helps = "" if who == main or not main else \
         f" {who} decides it ({role_text(decide[0])}); {main}, the main contact, can help you prepare."

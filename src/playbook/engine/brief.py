@@ -12,14 +12,14 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
-from ..sentences import sentence_at
-from .actions import eve_ask
+from ..sentences import first_sentence, sentence_at
+from .actions import LAPSED_ASLEEP, eve_ask
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
 from .occasion import about_renewal
 from .owed import ask_gone_by, back_from_parking, debt_items, held_by_pause, is_chase, theirs_back, waiting_since
 from .pause import pause_ended_text, pause_text
-from .people import buyer_of
+from .people import buyer_of, main_contact, not_now, once, renewal_deciders
 from .plays import open_on
 from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
@@ -119,6 +119,14 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         if eve and begun is None:
             first = f"{eve_ask(c)}{first if complaints or owing else ''}"
         said = f"{lead}{first}" if begun is not None else f"{first}{lead}"
+        # Not with someone who asked us to keep to one subject, as the call says: Northgate's brief
+        # said to bring up the renewal beside "Simon Hurst: avoid anything but the outages until they
+        # are fixed", where its call prepares it with Fiona (a twenty-ninth blind read).
+        call = next((a for a in r.actions if a.renewal_step == "call" and a.contact), None)
+        decide = renewal_deciders(c, main_contact(c, r.timeline), as_of)
+        kept = not_now(decide[0], "renew") if decide else None
+        if call is not None and kept is not None and call.contact != decide[0].name:
+            said += f" Prepare it with {call.contact}; take it to {first_name(decide[0].name)} {once(kept[1])}."
         n = (c.renewal - as_of).days
         out.append(Reason(f"The renewal on {fmt_date(c.renewal)} ({in_days(n)}){worth}.{said}"
                           f"{_last_renewal(c, as_of)}", c.at("renewal")))
@@ -276,7 +284,24 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         if k.kind in ("birthday", "anniversary") and k.days_until <= DATES_AHEAD_DAYS and not (
                 (sore or k.source in waiting) and k.kind == "anniversary"):
             out.append(Reason(f"{k.title} on {fmt_day(k.date)}.", k.source))
-    return out
+    # With nothing else to bring up, the call opens where the last one left off: Pemberton's
+    # brief, for a call to rekindle after 438 days, said "Nothing in particular" while its last
+    # note read "Alan says they'll call us in the new year about the online shop" (an account
+    # manager's objection, twice).
+    return out or where_we_left(c, as_of)
+
+
+def where_we_left(c: Customer, as_of: date) -> list[Reason]:
+    """The last touch up to as_of, in a line: its summary, else its first sentence."""
+    items = upto(c, as_of)
+    if not items:
+        return []
+    i = items[-1]
+    said = i.summary or first_sentence(i.text, SUMMARY_LIMIT)
+    if not said:
+        return []
+    with_ = f" with {people(i.with_)}" if i.with_ else ""
+    return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}", i.source)]
 
 
 def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
@@ -409,6 +434,15 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
             "Check first whether it was done; if not, say what we will do now." if len(late) == 1 else \
             "Check first whether each was done; if not, say what we will do now." if all(doubt) and not owned else \
             f"{several_[0].upper()}{several_[1:]}."
+        # One that waits on whether a renewal gone by went through says so, as its action does:
+        # Northgate's brief read "Deliver each" of an exec call its profile held "Low priority until
+        # you know whether they renewed: ask that first" (a twenty-ninth blind read).
+        waiting = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc in late[:3]
+                   if any(a.source == oc.commitment.source and a.waits_on == LAPSED_ASLEEP for a in r.actions)]
+        # (Never all of them: the most late goes into the question, or on its own first.)
+        if waiting:
+            then += f" {people(tuple(waiting), 3)} {'waits' if len(waiting) == 1 else 'wait'} on whether they " \
+                    "renewed: ask that first."
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

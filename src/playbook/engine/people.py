@@ -40,6 +40,12 @@ def deciders(customer: Customer, as_of: date) -> list[Contact]:
     return [c for c in customer.contacts if not gone(c, as_of) and any(r in DECIDERS for r in c.decision)]
 
 
+def renewal_deciders(customer: Customer, main: str | None, as_of: date) -> list[Contact]:
+    """`deciders`, the decision makers first, then the main contact (`main`), as the renewal
+    is talked through with the first."""
+    return sorted(deciders(customer, as_of), key=lambda c: ("decision maker" not in c.decision, c.name != main))
+
+
 #: "anything but the outages until they are fixed": someone who asked us to raise one subject
 #: only, and for how long.
 _KEEPS_TO = re.compile(r"(?:talking about |talk of |raising )?(?:anything|everything) (?:but|except|other than|apart "

@@ -336,6 +336,8 @@ class Session:
         self.carried = Carried()
         self.sigs: tuple[str, dict[str, str]] = ("", {})
         """The last build's salt and the signatures it took of folders with no link in them."""
+        self.spent: list[object] = []
+        """What a rebuild replaced, until `_settle`."""
         self.targets: frozenset[str] = frozenset()
         """The real paths links in the customers' folders point to, as the last rebuild found
         them: `serve` watches them too (a note linked to a file elsewhere in the playbook)."""
@@ -349,13 +351,12 @@ class Session:
 
         def sign(folders: list[tuple[Path, str]], salt: str, jobs: int | None) -> dict[str, str | None]:
             last_salt, last = self.sigs
-            reuse = {} if touched is None or salt != last_salt else \
-                {name: sig for name, sig in last.items() if name not in touched}
+            reuse = {} if touched is None or salt != last_salt else last
             now, found, keep = time.time_ns(), {}, {}
             targets: set[str] = set()
             for folder, rel in folders:
                 name = folder.name
-                sig = reuse.get(name)
+                sig = None if touched is None or name in touched else reuse.get(name)
                 if sig is None:
                     sig, linked = manifest.signature_and_links(folder, rel, salt, now)
                     if sig is not None and not linked:  # a link's target may change unseen
@@ -365,6 +366,7 @@ class Session:
                 else:
                     keep[name] = sig
                 found[name] = sig
+            self.spent.append(self.sigs)  # (freed once the rebuild is written: see `_settle`)
             self.sigs = (salt, keep)
             self.targets = frozenset(targets)
             return found
@@ -387,6 +389,10 @@ class Session:
         70 ms later on average without this. This rebuild's own garbage is collected first
         (cheap: only what it made is looked at); every SWEEP_EVERY rebuilds everything is, for
         cycles kept and later dropped (a team's old Jinja environment)."""
+        # What the rebuild replaced is freed now, not before its edited page: each of its tens of
+        # thousands of objects a read of memory gone cold after the seconds between two saves.
+        self.memo.settle()
+        self.spent.clear()
         self._rebuilds += 1
         if self._rebuilds % SWEEP_EVERY == 0:
             gc.unfreeze()

@@ -175,6 +175,8 @@ class Memo:
         only what the build reads back itself; the rest would be written and removed unread."""
         self.used: dict[str, set[str]] = {}
         """Keys asked for or stored during this build, per kind: what `sweep` keeps."""
+        self.spent: dict[str, set[str]] = {}
+        """The last build's `used`, until `settle`."""
         self.made: set[str] = set()
         """Folders of entries this process (or the one it was forked from) made or found."""
         self.listed: dict[str, tuple[int, list[str]]] = {}
@@ -346,9 +348,16 @@ class Memo:
                     self.listed[shard.path] = (mtime, names)
 
     def begin(self) -> None:
-        """Start a new build: nothing used yet."""
-        self.used = {}
+        """Start a new build: nothing used yet. The last build's record is kept aside until
+        `settle`: freeing its tens of thousands of keys was the largest step before `serve`'s
+        edited page once the machine had left it idle for seconds (each key a read of memory
+        gone cold: 64 ms at 10,000 customers, 8 ms right after a rebuild)."""
+        self.spent, self.used = self.used, {}
         self._mark()
+
+    def settle(self) -> None:
+        """Free what `begin` kept aside (`serve`, once a rebuild is written)."""
+        self.spent = {}
 
     def hold(self) -> None:
         """Hold this tool's store (a lock shared by every build and `serve` using it, which

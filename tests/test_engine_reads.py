@@ -97,11 +97,14 @@ def test_a_promise_missed_when_its_day_came_is_owned_not_checked():
     assert (a.missed, a.check, a.priority) == (True, False, "high")
     # Its title says to own it: "Book the pre-Christmas Wi-Fi health check" stood, high, in
     # February and April (a thirteenth blind read). So does the brief, once: its renewal point
-    # sends the reader to what we are late on (it had said it there too: a sixteenth).
+    # sends the reader to what we are late on (it had said it there too: a sixteenth). The call
+    # before the renewal, listed first, leads, and that goes into it: "First see to what we are
+    # late on" read against the list (a twenty-ninth blind read).
     assert a.title == f"Own the missed promise: {p.text}"
     april = analyse(c, config(), date(2027, 4, 2))
+    assert april.actions[0].renewal_step == "call"
     assert [x.text for x in talking_points(april) if x.text.startswith("The renewal")][0].endswith(
-        "First see to what we are late on (under Handle with care).")
+        "Take what we are late on into it (under Handle with care).")
     assert any("it was for Christmas: most likely missed). Own it" in x.text for x in handle_with_care(april))
     assert a.score_reasons[0] == "a promise we missed: own it (+15)"
     assert "42 days overdue (+3)" in a.score_reasons

@@ -76,7 +76,12 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
         # them however the account stands (the first of `owed.debt_items`, the debt a note of thanks waits on):
         # Kestrel's renewal point said nothing of Ravi's SOC 2 pack, waiting 111 days.
         more = f", and {len(owing) - 1} more" if len(owing) > 1 else ""
+        # Listed first, the renewal's conversation leads, and what we are late on goes into it:
+        # Lantern's brief said "First see to what we are late on" above a list led by the meeting
+        # before the renewal, 11 days off (a twenty-ninth blind read).
+        leads = late_first and _leads(r, items[0][2])
         first = (f" Settle the open complaint ({fmt_date(complaints[0].date)}) first." if complaints else
+                 " Take what we are late on into it (under Handle with care)." if leads else
                  " First see to what we are late on (under Handle with care)." if late_first else
                  f" First see to what we owe them: {owing[0]}{more}." if owing else
                  " Deliver what we are late on first." if at_risk_for_a_promise(r) else "")
@@ -322,6 +327,16 @@ def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
         if since is None or since <= i.date:
             out.append(Reason(f"Left for next time ({fmt_date(i.date)}): {said}", Source(i.source.path, i.body_line)))
     return out
+
+
+def _leads(r: Relationship, late: Source) -> bool:
+    """Whether the renewal's own call is listed before the work for what we are late on (`late`)."""
+    for a in r.actions:
+        if a.renewal_step == "call":
+            return True
+        if late in (a.source, *(x.source for x in a.also)):
+            return False
+    return False
 
 
 def at_risk_for_a_promise(r: Relationship) -> bool:

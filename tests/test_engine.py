@@ -1155,6 +1155,17 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
     assert waits == {"Send the root-cause report": "(Low priority until you know whether they renewed: it goes into "
                                                    "that question.)",
                      "Book the exec call": "(Low priority until you know whether they renewed: ask that first.)"}
+    # The brief says so too: it read "Deliver each" of Northgate's exec call (a twenty-ninth blind read).
+    from playbook.engine.brief import handle_with_care
+    (late,) = [x.text for x in handle_with_care(r) if x.text.startswith("We are late on")]
+    assert late.endswith("Deliver each; for what cannot go yet, say when it will. \u201cBook the exec call\u201d "
+                         "waits on whether they renewed: ask that first."), late
+    # Not so long silent, nothing waits on the question, and the brief says nothing of it.
+    c = customer(touch(400, 1), touch(60, 1, summary="Escalation", commitments=(promise(report.text, d(50)),)),
+                 touch(50, 1, summary="Follow-up", commitments=(promise(call.text, d(40)),)), since=LONG_AGO,
+                 cadence=30, renewal=d(30), value=20000)
+    (late,) = [x.text for x in handle_with_care(analyse(c, config(), AS_OF)) if x.text.startswith("We are late on")]
+    assert "waits on whether they renewed" not in late
 
 
 def test_what_we_owe_someone_the_question_does_not_ask_goes_first_to_them():

@@ -537,23 +537,3 @@ def test_with_nothing_else_to_bring_up_the_brief_opens_where_the_last_touch_left
         f"Where we left it, the call of {fmt_date(d(20))} with Ann Lee: Spring check-in, busiest Easter yet."]
     assert texts(talking_points(analyse(customer(since=LONG_AGO), config(), AS_OF))) == []   # no touch yet
 
-
-def test_what_waits_on_whether_they_renewed_says_so_under_what_we_are_late_on():
-    """Northgate's brief read "Deliver each" of an exec call its profile held "Low priority until
-    you know whether they renewed: ask that first" (a twenty-ninth blind read)."""
-    report = promise("Send the root-cause report", d(190))
-    call = promise("Book the exec call", d(170))
-    c = customer(touch(400, 1), touch(210, 1, summary="Escalation", commitments=(report,)),
-                 touch(200, 1, summary="Follow-up", commitments=(call,)), since=LONG_AGO, cadence=30, renewal=d(30),
-                 value=20000)
-    r = analyse(c, config(), AS_OF)
-    (late,) = [x for x in texts(handle_with_care(r)) if x.startswith("We are late on")]
-    assert late.endswith("Deliver each; for what cannot go yet, say when it will. \u201cBook the exec call\u201d "
-                         "waits on whether they renewed: ask that first."), late
-    # Not so long silent, nothing waits on the question, and the brief says nothing of it.
-    c = customer(touch(400, 1), touch(60, 1, summary="Escalation", commitments=(promise(report.text, d(50)),)),
-                 touch(50, 1, summary="Follow-up", commitments=(promise(call.text, d(40)),)), since=LONG_AGO,
-                 cadence=30, renewal=d(30),
-                 value=20000)
-    (late,) = [x for x in texts(handle_with_care(analyse(c, config(), AS_OF))) if x.startswith("We are late on")]
-    assert "waits on whether they renewed" not in late

@@ -3,7 +3,7 @@ no team chores."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -519,21 +519,43 @@ def test_with_nothing_else_to_bring_up_the_brief_opens_where_the_last_touch_left
     """Pemberton's brief, for a call to rekindle after 438 days, said "Bring up: Nothing in
     particular" while its last note read "Alan says they'll call us in the new year about the
     online shop" (an account manager's objection, twice)."""
-    last = replace(touch(438, None, type="note", with_=()), summary=None,
-                   text="Alan says they'll call us in the new year about the online shop. Lovely chat otherwise.")
+    last = replace(touch(438, None, type="note", with_=()), summary="Alan says they'll call us in the new year about "
+                   "the online shop")
     c = customer(touch(600, 1), last, since=LONG_AGO, cadence=60)
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "dormant"
     (point,) = talking_points(r)
+    # Written in September 2025, "the new year" was 2026: read now, it would be 2027.
     assert point.text == (f"Where we left it, the note of {fmt_date(d(438))}: Alan says they'll call us in the new "
-                          "year about the online shop.")
+                          "year about the online shop. (\u201cThe new year\u201d then meant 2026.)")
     assert point.source == last.source
-    # With something else to bring up, that comes instead.
+    (rekindle,) = [a for a in r.actions if a.kind == "reach-out"]   # and so does the action
+    assert "the online shop. (\u201cThe new year\u201d then meant 2026.)" in rekindle.why
+    # Dormant, the call to rekindle opens there whatever else there is to bring up (Pemberton's
+    # lost it to its anniversary); with nothing dormant about it, the rest comes instead.
     asked = replace(c, asks=(ask("A quote for the tills", d(30), from_="Ann Lee"),))
-    assert not any(p.startswith("Where we left it") for p in texts(talking_points(analyse(asked, config(), AS_OF))))
+    points = texts(talking_points(analyse(asked, config(), AS_OF)))
+    assert len(points) == 2 and points[-1].startswith("Where we left it")
+    awake = customer(touch(600, 1), touch(20, 0), since=LONG_AGO, asks=asked.asks)
+    assert not any(p.startswith("Where we left it") for p in texts(talking_points(analyse(awake, config(), AS_OF))))
     # A summary serves before the text, and the line says whom it was with.
     c = customer(touch(600, 1), touch(20, 0, summary="Spring check-in, busiest Easter yet"), since=LONG_AGO)
     assert texts(talking_points(analyse(c, config(), AS_OF))) == [
         f"Where we left it, the call of {fmt_date(d(20))} with Ann Lee: Spring check-in, busiest Easter yet."]
     assert texts(talking_points(analyse(customer(since=LONG_AGO), config(), AS_OF))) == []   # no touch yet
 
+
+
+@pytest.mark.parametrize("text, written, read, said", [
+    ("They'll call us in the new year", date(2025, 9, 30), date(2026, 12, 12), " (\u201cThe new year\u201d then meant 2026.)"),
+    ("They'll call us in the new year", date(2025, 9, 30), date(2025, 12, 12), ""),   # still the coming one
+    ("Back after the new year break", date(2026, 1, 5), date(2026, 3, 1), ""),        # said in January: this one
+    ("The same setup for the Geochemistry lab next year", date(2026, 11, 19), date(2027, 2, 10),
+     " (\u201cNext year\u201d then meant 2027.)"),
+    ("Budget flat this year", date(2025, 6, 18), date(2026, 6, 1), " (\u201cThis year\u201d then meant 2025.)"),
+    ("Worse than last  year", date(2025, 6, 18), date(2026, 6, 1), " (\u201cLast year\u201d then meant 2024.)"),
+    ("Nothing about a year", date(2025, 6, 18), date(2027, 6, 1), ""),
+])
+def test_a_year_said_by_the_day_a_note_was_written_is_said_as_meant(text, written, read, said):
+    from playbook.engine.words import year_meant
+    assert year_meant(text, written, read) == said

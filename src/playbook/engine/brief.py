@@ -25,7 +25,8 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, weeks_or_days
+from .words import (day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, weeks_or_days,
+                    year_meant)
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -292,8 +293,9 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # With nothing else to bring up, the call opens where the last one left off: Pemberton's
     # brief, for a call to rekindle after 438 days, said "Nothing in particular" while its last
     # note read "Alan says they'll call us in the new year about the online shop" (an account
-    # manager's objection, twice).
-    return out or where_we_left(c, as_of)
+    # manager's objection, twice). So does a call to rekindle a dormant account, whatever else
+    # there is: Pemberton's lost it to its anniversary (a check of that fix).
+    return out + where_we_left(c, as_of) if not out or r.stage.id == "dormant" else out
 
 
 def where_we_left(c: Customer, as_of: date) -> list[Reason]:
@@ -306,7 +308,8 @@ def where_we_left(c: Customer, as_of: date) -> list[Reason]:
     if not said:
         return []
     with_ = f" with {people(i.with_)}" if i.with_ else ""
-    return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}", i.source)]
+    return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}"
+                   f"{year_meant(said, i.date, as_of)}", i.source)]
 
 
 def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
@@ -452,12 +455,17 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # One that waits on whether a renewal gone by went through says so, as its action does:
         # Northgate's brief read "Deliver each" of an exec call its profile held "Low priority until
         # you know whether they renewed: ask that first" (a twenty-ninth blind read).
-        waiting = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc in late[:3]
-                   if any(a.source == oc.commitment.source and a.waits_on == LAPSED_ASLEEP for a in r.actions)]
-        # (Never all of them: the most late goes into the question, or on its own first.)
+        # Not one to check in our own records first (done after all? most likely missed?): that
+        # needs no answer of theirs, and "check first… ask that first" read as two firsts (a check).
+        waiting = [f"\u201c{sentence(oc.commitment.text)[:-1]}\u201d" for oc, d in zip(late[:3], doubt)
+                   if d is None and any(a.source == oc.commitment.source and a.waits_on == LAPSED_ASLEEP
+                                        for a in r.actions)]
+        # (Never all of them: the most late goes into the question, or on its own first.) Said
+        # before what to do with the rest: "Deliver each" and then "… waits" read as contradicting.
         if waiting:
-            then += f" {people(tuple(waiting), 3)} {'waits' if len(waiting) == 1 else 'wait'} on whether they " \
-                    "renewed: ask that first."
+            rest = "the other" if len(late) - len(waiting) == 1 else "the rest"
+            then = (f"{people(tuple(waiting), 3)} {'waits' if len(waiting) == 1 else 'wait'} on whether they renewed: "
+                    f"ask that first. " + then.replace("Deliver each;", f"Deliver {rest};"))
         out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:

@@ -130,3 +130,33 @@ def people(names: tuple[str, ...], shown: int = 2) -> str:
 def money(value: float, currency: str | None = None) -> str:
     """'£142,000', 'GBP 142,000', '142,000' (the currency as playbook.yaml gives it)."""
     return f"{currency or ''}{value:,.0f}"
+
+
+#: A year said by the day it was written ("in the new year", "next year"): what it meant then.
+_RELATIVE_YEAR = re.compile(r"\b(?:the\s+new\s+year|next\s+year|this\s+year|last\s+year)\b", re.IGNORECASE)
+
+
+def _year_said(phrase: str, on: date) -> int:
+    words = phrase.lower().split()
+    if words[0] == "next":
+        return on.year + 1
+    if words[0] == "last":
+        return on.year - 1
+    if words[-2:] == ["new", "year"]:
+        return on.year + 1 if on.month >= 7 else on.year  # (said in January, the one begun)
+    return on.year
+
+
+def year_meant(text: str, written: date, as_of: date) -> str:
+    """' (“The new year” then meant 2026.)' when `text`, written on `written`, names a year by
+    that day and would name another read on as_of; else ''. Pemberton's brief quoted "Alan says
+    they'll call us in the new year" from September 2025 in December 2026, where it read as the
+    coming January (an account manager's objection)."""
+    m = _RELATIVE_YEAR.search(text)
+    if m is None:
+        return ""
+    phrase = " ".join(m.group(0).split())
+    meant = _year_said(phrase, written)
+    if meant == _year_said(phrase, as_of):
+        return ""
+    return f" (\u201c{phrase[0].upper()}{phrase[1:]}\u201d then meant {meant}.)"

@@ -339,10 +339,13 @@ def find_token(out: Path, token: str, prefer: str) -> Path | None:
 EDIT_TIMEOUT = 60
 #: Seconds between two saves timed in a server (after the last one's rebuild is done).
 SAVE_GAP_S = 5.0
+#: The same for a smoke run (`--quick`), whose figures measure nothing: it checks the servers take edits.
+QUICK_SAVE_GAP_S = 0.6
 
 
 def measure_server(name: str, watched: Watched, ready: re.Pattern, rebuilt: re.Pattern, editor: Editor,
-                   out: Path, prefer: str, edits: int, save: Figure, own: Figure, startup_timeout: float) -> None:
+                   out: Path, prefer: str, edits: int, save: Figure, own: Figure, startup_timeout: float,
+                   gap: float = SAVE_GAP_S) -> None:
     if watched.wait_for(ready, startup_timeout) is None:
         save.note = own.note = f"{name} did not start: " + " | ".join(watched.log[-5:])
         return
@@ -363,7 +366,7 @@ def measure_server(name: str, watched: Watched, ready: re.Pattern, rebuilt: re.P
         # Seconds apart, as saves come: one save is one rebuild, and the server has sat idle.
         # Memory left alone for seconds reads back slowly on a shared machine: 0.6 s apart, as
         # until 6 Dec, the edited page at 10,000 × 20 took 61 ms in process; 10 s apart, 228 ms.
-        time.sleep(SAVE_GAP_S)
+        time.sleep(gap)
         watched.drain()
         token = editor.edit()
         t0 = time.perf_counter()
@@ -548,6 +551,8 @@ def _timed_all(root: Path, hsite: Path, out: Path, cache: Path, workdir: Path, a
     hs_save = fig("hserve", "hugo server: save → page on disk", "ms")
     hs_own = fig("hserve_own", "hugo server: event → done ('Total in')", "ms")
     serve_rss = hserve_rss = 0
+    # (A smoke run, `--quick`, checks that the servers take edits: no pause between them.)
+    gap = QUICK_SAVE_GAP_S if size == "quick" else SAVE_GAP_S
     if not skip_serve:
         print("playbook serve …", flush=True)
         aside.move(out)
@@ -556,7 +561,7 @@ def _timed_all(root: Path, hsite: Path, out: Path, cache: Path, workdir: Path, a
         try:
             measure_server("playbook serve", w, re.compile(r"^Serving "), re.compile(r"Rebuilt in ([\d,]+) ms"),
                            editor, out, editor.path.parent.parent.name, edits, serve_save, serve_own,
-                           startup_timeout=max(60, customers * interactions / 200))
+                           startup_timeout=max(60, customers * interactions / 200), gap=gap)
         finally:
             serve_rss = w.stop()
             editor.restore()
@@ -572,7 +577,8 @@ def _timed_all(root: Path, hsite: Path, out: Path, cache: Path, workdir: Path, a
             try:
                 measure_server("hugo server", w, re.compile(r"Web Server is available"),
                                re.compile(r"Total in (\d+(?:\.\d+)?) ms"), editor, hout, editor.path.stem,
-                               edits, hs_save, hs_own, startup_timeout=max(120, customers * interactions / 100))
+                               edits, hs_save, hs_own, startup_timeout=max(120, customers * interactions / 100),
+                               gap=gap)
             finally:
                 hserve_rss = w.stop()
                 editor.restore()

@@ -545,6 +545,7 @@ def test_a_renewal_inside_the_pause_is_the_next_touch_not_the_day_after_it(renew
         assert f"The renewal on {fmt_date(renewal)} falls inside it and cannot wait: the call before it, due " \
                f"{fmt_date(call)}, is the next touch; chase nothing before then." in a.why
         assert a.held and a.source.line == 4   # goes ahead of the pause; links to the renewal line
+        assert a.score_reasons[0] == "the next touch, the call before the renewal (+10)"   # not "a touch is due"
 
 
 def test_pause_since_limits_it_in_the_past():

@@ -95,6 +95,10 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
     if a.kind == "follow-up" and (a.chase or is_chase(a.title)):
         what = "a to-do we noted"
+    if a.kind == "reach-out" and a.held:
+        # Through a pause, the touch is the call before the renewal inside it: "a touch is due"
+        # read against its "chase nothing before then" (a check of a twenty-ninth blind read).
+        what = "the next touch, the call before the renewal"
     if a.after_day:
         # Asking how their day went (a move, the starters' first day) is about that day, not a
         # greeting: Kestrel's "Ask Joe Whitcombe how it went" after a fixed-price move ranked as

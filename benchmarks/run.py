@@ -658,7 +658,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-hugo", action="store_true")
     p.add_argument("--skip-serve", action="store_true")
     p.add_argument("--skip-hugo-serve", action="store_true",
-                   help="time `playbook serve` but not `hugo server` (at 10,000 × 20 it takes no edit within a minute)")
+                   help="time `playbook serve` but not `hugo server` "
+                        "(at 10,000 × 20 it takes no edit within a minute)")
     p.add_argument("--skip-first", action="store_true",
                    help="don't time the first build that fills the cache (saves time at large sizes)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")

@@ -538,16 +538,18 @@ def test_with_nothing_else_to_bring_up_the_brief_opens_where_the_last_touch_left
     assert len(points) == 2 and points[-1].startswith("Where we left it")
     awake = customer(touch(600, 1), touch(20, 0), since=LONG_AGO, asks=asked.asks)
     assert not any(p.startswith("Where we left it") for p in texts(talking_points(analyse(awake, config(), AS_OF))))
-    # A summary serves before the text, and the line says whom it was with.
+    # The line says whom it was with; a touch with nothing written says nothing.
     c = customer(touch(600, 1), touch(20, 0, summary="Spring check-in, busiest Easter yet"), since=LONG_AGO)
     assert texts(talking_points(analyse(c, config(), AS_OF))) == [
         f"Where we left it, the call of {fmt_date(d(20))} with Ann Lee: Spring check-in, busiest Easter yet."]
+    blank = customer(touch(600, 1), replace(touch(20, 0), summary=None), since=LONG_AGO)
+    assert texts(talking_points(analyse(blank, config(), AS_OF))) == []
     assert texts(talking_points(analyse(customer(since=LONG_AGO), config(), AS_OF))) == []   # no touch yet
 
 
-
 @pytest.mark.parametrize("text, written, read, said", [
-    ("They'll call us in the new year", date(2025, 9, 30), date(2026, 12, 12), " (\u201cThe new year\u201d then meant 2026.)"),
+    ("They'll call us in the new year", date(2025, 9, 30), date(2026, 12, 12),
+     " (\u201cThe new year\u201d then meant 2026.)"),
     ("They'll call us in the new year", date(2025, 9, 30), date(2025, 12, 12), ""),   # still the coming one
     ("Back after the new year break", date(2026, 1, 5), date(2026, 3, 1), ""),        # said in January: this one
     ("The same setup for the Geochemistry lab next year", date(2026, 11, 19), date(2027, 2, 10),

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ..config import Thresholds
 from ..markdown import SUMMARY_LIMIT
 from ..model import Ask, Customer, Interaction, Source
-from ..sentences import first_sentence, sentence_at
+from ..sentences import sentence_at
 from .actions import LAPSED_ASLEEP, eve_ask
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk, lead_unheard, renewal_doubt, renewal_lapsed, renewal_talk_text
 from .merge import similar, topic
@@ -299,14 +299,13 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
 
 
 def where_we_left(c: Customer, as_of: date) -> list[Reason]:
-    """The last touch up to as_of, in a line: its summary, else its first sentence."""
+    """The last touch up to as_of, in a line: its summary (when none is written, the first
+    sentence of its notes, as loaded); nothing for a touch with neither."""
     items = upto(c, as_of)
-    if not items:
-        return []
-    i = items[-1]
-    said = i.summary or first_sentence(i.text, SUMMARY_LIMIT)
+    said = items[-1].summary if items else None
     if not said:
         return []
+    i = items[-1]
     with_ = f" with {people(i.with_)}" if i.with_ else ""
     return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}"
                    f"{year_meant(said, i.date, as_of)}", i.source)]

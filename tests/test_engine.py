@@ -1156,10 +1156,17 @@ def test_over_a_renewal_gone_by_only_what_the_question_takes_along_goes_into_it(
                                                    "that question.)",
                      "Book the exec call": "(Low priority until you know whether they renewed: ask that first.)"}
     # The brief says so too: it read "Deliver each" of Northgate's exec call (a twenty-ninth blind read).
-    from playbook.engine.brief import handle_with_care
+    from playbook.engine.brief import handle_with_care, talking_points
     (late,) = [x.text for x in handle_with_care(r) if x.text.startswith("We are late on")]
     assert late.endswith(". \u201cBook the exec call\u201d waits on whether they renewed: ask that first. Deliver the "
                          "other; for what cannot go yet, say when it will."), late
+    # So does a question of theirs its answer holds so (Northgate's service credit, a check of that fix).
+    import engine_factory  # (`ask` is the question above)
+    asked = replace(c, asks=(engine_factory.ask("A service credit for the outages", d(150), from_="Bo Chan"),))
+    r = analyse(asked, config(), AS_OF)
+    assert any(a.kind == "answer" and a.waits_on for a in r.actions)
+    assert ("Bo Chan's question: A service credit for the outages (waiting 150 days; low priority until you know "
+            "whether they renewed: ask that first).") in [x.text for x in talking_points(r)]
     # One to check in our own records first (its day gone by: done, or missed?) needs no answer of
     # theirs: "check first… ask that first" read as two firsts (a check of that fix).
     dated = promise("Book the exec call for 15 June 2026", d(170))

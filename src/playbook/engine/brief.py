@@ -224,6 +224,13 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
             # manager's objection): whether it was done is the question.
             wait = (f" (asked {fmt_date(a.since)}, for {gone.text}, which has gone by: find out whether it was done "
                     "before you meet)")
+        # Waiting, low, on whether a renewal gone by went through, as its answer says: Northgate's
+        # brief listed Simon's service credit with no word of it beside a profile holding it so
+        # (a check of a twenty-ninth blind read).
+        elif any(a.source in (x.source, *(y.source for y in x.also)) and x.waits_on == LAPSED_ASLEEP
+                 for x in r.actions):
+            held = "low priority until you know whether they renewed: ask that first"
+            wait = f"{wait[:-1]}; {held})" if wait else f" ({held})"
         out.append(Reason(f"{who}: {sentence(a.what)[:-1]}{wait}.", a.source))
     lapsed = renewal_lapsed(c, as_of)
     for oc in r.commitments:

@@ -35,6 +35,12 @@ def weekday_before(d: date) -> date:
     return d - timedelta(days=max(0, d.weekday() - 4))
 
 
+def call_day(customer: Customer, renewal: date) -> date:
+    """The day the call before the renewal on `renewal` is due (`dates.renewal_call_days`
+    before it, on a weekday)."""
+    return weekday_before(renewal - timedelta(days=renewal_call_days(customer)))
+
+
 def _owner(customer: Customer, by: str | None = None) -> str | None:
     return by or (customer.owners[0] if customer.owners else None)
 
@@ -253,7 +259,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
             # twenty-ninth blind read). Within the renewal's window its own call says it.
             if (inside - as_of).days <= renewal_window(customer, t.renewal_days):
                 return []
-            call = weekday_before(inside - timedelta(days=renewal_call_days(customer)))
+            call = call_day(customer, inside)
             held = f"(They asked for a pause until {fmt_date(paused.until)}, but the renewal cannot wait.)"
             return [Action(
                 kind="reach-out", title=f"Get back in touch with {who} before the renewal on {fmt_date(inside)}",
@@ -690,7 +696,7 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
         talk = "meeting" if how == "Meet" else how.lower()
         # Call well before the date, so there is time to act on what you hear; a call not made
         # by then is shown late, as a promise is.
-        due = weekday_before(k.date - timedelta(days=ahead))
+        due = call_day(customer, k.date)
         why = f"Renewal{value} in {days(k.days_until)}." if k.days_until else f"Renewal{value} is today."
         begun, timing, buyer, paperwork = None, "", None, None
         if customer.renewal_lead:

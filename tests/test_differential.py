@@ -78,6 +78,12 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
     # pages, as a large book's does (site_files.split_ok).
     monkeypatch.setattr(site_files, "SPLIT_MIN_CUSTOMERS", 0)
     session = Session(root, root / "out-serve")
+    # The pages `serve` writes ahead of a rebuild (early.py), as they were then: each must be
+    # what the rebuild ends with (and so the cold build's), never a page that is put right later.
+    ahead: dict[str, bytes] = {}
+    session.carried.announce = lambda changed, early=False: ahead.update(
+        {rel: (root / "out-serve" / rel).read_bytes() for rel in changed} if early else {})
+    early_steps = 0
     walk = Walk(root, seed)
     history = []
     seen = snapshot(root)
@@ -88,8 +94,10 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         now = snapshot(root)
         # What a watcher reports: every path created, deleted or changed (serve re-takes the
         # signatures of those folders only).
+        ahead.clear()
         served = session.rebuild({p for p in seen.keys() | now.keys() if seen.get(p) != now.get(p)} if step else None)
         seen = now
+        early_steps += "early" in served.phases
         warm = build(root, root / "out-warm", jobs=2)
         cold = build(root, root / "out-cold", use_cache=False)
         where = f"seed {seed}, step {step} ({' → '.join(history[-4:])})"
@@ -104,6 +112,10 @@ def test_cached_cold_and_serve_builds_agree_after_every_step(tmp_path, monkeypat
         # What the build says (warnings too: a stray file, an unknown owner) is the cold build's.
         assert warm.problems == cold.problems, f"{where}: warm build's problems"
         assert served.problems == cold.problems, f"{where}: serve's problems"
+        for rel, data in ahead.items():
+            assert data == want[rel], f"{where}: {rel} as serve wrote it ahead of the rebuild"
+    if trust_times and STEPS >= 14:  # (the other walk's listing is always too recent to trust)
+        assert early_steps, "no step wrote its customer's pages ahead of the rebuild"
     session.close()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .records import Record
 
@@ -26,6 +27,7 @@ from .records import Record
 # up to date never pays (at 1,000 customers about a fifth of a second).
 from . import manifest, scratch
 from .config import Config, load_config, read_config, resolve_as_of
+from .early import inside_customers
 from .folders import CUSTOMERS_DIR, Listing, customer_folders
 from .gitinfo import read_git
 from .inputs import Inputs, git_digests
@@ -145,14 +147,26 @@ OBSERVE_MIN_FILES = 2000
 
 def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo, persistent: bool,
         writer_class: type[Writer], jobs: int | None, progress: Callable[[str], None],
-        carried: Carried | None = None, sign: Callable = manifest.signatures) -> BuildReport:
+        carried: Carried | None = None, sign: Callable = manifest.signatures,
+        touched: frozenset[str] | None = None) -> BuildReport:
     """One build. `persistent`: the memo is the playbook's own (read the manifest, write it,
     sweep what this build did not use); otherwise it is a scratch store for this build only.
     `carried`: what `serve` keeps from one build to the next besides the memo. `sign`:
-    how the folders' signatures are taken (`serve` re-takes only those the watcher saw change)."""
+    how the folders' signatures are taken (`serve` re-takes only those the watcher saw change).
+    `touched`: the customer folders the watcher saw change, when nothing else did (`serve`:
+    their pages are written first, early.py)."""
     started = time.perf_counter()
     phases: dict[str, float] = {}
     memo.begin()
+    kept_last = None
+    if carried is not None:
+        if touched:
+            from .early import early_pages
+            t = time.perf_counter()
+            if early_pages(root, out, as_of, touched, memo, carried):
+                phases["early"] = time.perf_counter() - t
+        # Set again once this build has written the site: one that does not leaves none.
+        kept_last, carried.last = carried.last, None
 
     t = time.perf_counter()
     progress("Reading and analysing the playbook…")
@@ -183,6 +197,8 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         if site_key == last.key and output_intact(out, last.written):
             check_out_dir(root, out)
             phases["unchanged"] = time.perf_counter() - t
+            if carried is not None:
+                carried.last = kept_last  # the site is the one it was made with
             return BuildReport(True, list(last.problems), out, inp.as_of, len(last.written.files) + 1, 0,
                                last.customers, time.perf_counter() - started, phases, unchanged=True, changed=())
     # Where the folders' last parses are (a build with nothing changed, above, needs none).
@@ -252,6 +268,10 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         memo.sweep(KINDS)
     finally:
         writer.settle()
+    if carried is not None:
+        from .site_files import Last
+        carried.last = Last(replace(inp, known={}, before={}, elsewhere={}), templates, book.authors, book.people,
+                            book.tags)
     return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1, writer.written, customers,
                        time.perf_counter() - started, phases,
                        changed=tuple(writer.changed) if writer.changed is not None else None)
@@ -347,6 +367,7 @@ class Session:
         """Build again. `changed`: the paths the watcher saw change since the last rebuild;
         folders with none among them keep their signatures instead of being stat'ed again
         (at 1,000 × 50 that is 51,000 files). None: look at everything."""
+        changed = set(changed) if changed is not None else None
         touched = self._touched(changed)
 
         def sign(folders: list[tuple[Path, str]], salt: str, jobs: int | None) -> dict[str, str | None]:
@@ -374,7 +395,8 @@ class Session:
         try:
             with fewer_collections():
                 report = run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
-                             self.jobs, lambda _: None, self.carried, sign)
+                             self.jobs, lambda _: None, self.carried, sign,
+                             inside_customers(self.root, changed) if touched else None)
         finally:
             self._settle()
         if self.refused is not None:

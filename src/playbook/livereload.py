@@ -47,10 +47,14 @@ class LiveState(Struct):
     announced: set[str] = field(default_factory=set)
     """Files of the build under way whose tabs were already told (`announce`)."""
 
-    def announce(self, changed: tuple[str, ...]) -> None:
+    def announce(self, changed: tuple[str, ...], ahead: bool = False) -> None:
         """Reload the tabs of these files now: the build under way has written them (the
-        edited customer's pages, before the files over all customers)."""
+        edited customer's pages, before the files over all customers). `ahead`: written before
+        the build began (early.py); should the build write one again, its tabs are told again."""
         with self.cond:
+            if ahead:
+                self._bump(pages_of(list(changed)), False)
+                return
             fresh = [rel for rel in changed if rel not in self.announced]
             self.announced.update(fresh)
             self._bump(pages_of(fresh), False)

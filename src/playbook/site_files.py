@@ -121,18 +121,23 @@ def page_key(u: Unit, renderer: Renderer, templates: str) -> str:
     return key("pages", u.akey, renderer.site_digest(u.tags), templates)
 
 
-def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
-    """One customer's pages: from the memo, else rendered (and kept there, compressed, when
-    `worth_keeping`)."""
-    memo, pk = share["memo"], share["page_keys"][u.slug]
+def pages_task(u: Unit, renderer: Renderer, memo: Memo, inp: Inputs, pk: str,
+               lost: bool = False) -> list[tuple[str, bytes]]:
+    """One customer's pages under their key `pk`: from the memo, else rendered (and kept there,
+    compressed, when `worth_keeping`; `lost`: see there)."""
     pages = _pages_back(memo.get("pages", pk))
     if pages is None:
-        pages = share["renderer"].customer_pages(full_unit(u, share["inputs"], memo).relationship)
-        if worth_keeping(memo, "pages", u.slug in share["lost"]):
+        pages = renderer.customer_pages(full_unit(u, inp, memo).relationship)
+        if worth_keeping(memo, "pages", lost):
             memo.put("pages", pk, _pages_kept(pages))
         else:
             memo.keep("pages", pk)
-    return u.slug, pages
+    return pages
+
+
+def _pages_task(u: Unit, share: dict) -> tuple[str, list[tuple[str, bytes]]]:
+    return u.slug, pages_task(u, share["renderer"], share["memo"], share["inputs"], share["page_keys"][u.slug],
+                              u.slug in share["lost"])
 
 
 #: Zstandard's level for a customer's pages in the memo (`_pages_task`). At 10,000 × 20 they
@@ -250,6 +255,19 @@ def kept_or_made(renderer: Renderer, templates: str, inp: Inputs, since: str | N
     yield from _kept_or_made("index", index_key(renderer, templates, inp, since, units), made, memo, writer)
 
 
+class Last(Struct):
+    """What the last `serve` rebuild that wrote the site was made with (early.py)."""
+
+    inputs: Inputs
+    """Its inputs, without the per-folder hints (`known`, `before`, `elsewhere`)."""
+    templates: str
+    """The templates' digest (`build.templates_digest`)."""
+    authors: set[str]
+    people: set[str]
+    tags: set[str]
+    """The book's names (`units.Book`)."""
+
+
 class Carried(Struct):
     """What `serve` carries from one build to the next besides the memo."""
 
@@ -273,9 +291,13 @@ class Carried(Struct):
     unchanged (`render_site` makes the changed customers' pages first)."""
     analysed: Analysed = field(default_factory=Analysed)
     """What the last `units.analyse_all` was given and made."""
-    announce: Callable[[tuple[str, ...]], None] | None = None
+    last: Last | None = None
+    """What the last rebuild that wrote the site was made with (early.py); None after one that
+    did not."""
+    announce: Callable[..., None] | None = None
     """Told the files written so far once the changed customers' pages are on disk (`serve`
-    reloads the tabs showing them then, not a second later when the rest is written)."""
+    reloads the tabs showing them then, not a second later when the rest is written); with
+    `ahead=True`, those written before the rebuild began (early.py)."""
 
 
 def agenda_order(ok: Sequence[Unit], was: json_out.Layout | None = None) -> list[tuple[int, int]]:

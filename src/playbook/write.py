@@ -718,6 +718,17 @@ class SyncWriter(Writer):
         pass  # files written so far are whole; the next rebuild brings the rest in line
 
 
+def write_in_place(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
+    """Write files into `serve`'s output as `SyncWriter` does (each whole, only where its bytes
+    differ, never through a link) ahead of a rebuild (early.py), which then finds them as it
+    makes them; return those whose bytes were written."""
+    writer = SyncWriter(out, None)
+    writer.changed = []
+    for rel, data in files:
+        writer.add(rel, "", data)
+    return tuple(writer.changed)
+
+
 def _marker_intact(out: Path) -> bool:
     """Whether the marker is a file (not a link) holding MARKER_TEXT."""
     try:  # never through a link, and never waiting on a FIFO put in its place

@@ -68,6 +68,9 @@ class BuildReport(Struct):
     """Nothing the site depends on changed since the last build into `out`: nothing was done."""
     changed: tuple[str, ...] | None = ()
     """The files written or removed (relative to `out`); None when any may have been."""
+    ahead: tuple[str, ...] = ()
+    """Files written before the build began (`serve`, early.py), whose tabs were told then; in
+    `changed` too only if the build wrote them again. `written` counts each once."""
 
 
 # -- phase 1: begin ----------------------------------------------------------------------------
@@ -158,12 +161,13 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
     started = time.perf_counter()
     phases: dict[str, float] = {}
     memo.begin()
-    kept_last = None
+    kept_last, early = None, ()
     if carried is not None:
         if touched:
             from .early import early_pages
             t = time.perf_counter()
-            if early_pages(root, out, as_of, touched, memo, carried):
+            early = early_pages(root, out, as_of, touched, memo, carried)
+            if early:
                 phases["early"] = time.perf_counter() - t
         # Set again once this build has written the site: one that does not leaves none.
         kept_last, carried.last = carried.last, None
@@ -272,9 +276,11 @@ def run(root: Path, out: Path, as_of: date | None, since: str | None, memo: Memo
         from .site_files import Last
         carried.last = Last(replace(inp, known={}, before={}, elsewhere={}), templates, book.authors, book.people,
                             book.tags)
-    return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1, writer.written, customers,
+    again = set(writer.changed or ())
+    return BuildReport(True, problems, out, inp.as_of, len(written.files) + 1,
+                       writer.written + sum(rel not in again for rel in early), customers,
                        time.perf_counter() - started, phases,
-                       changed=tuple(writer.changed) if writer.changed is not None else None)
+                       changed=tuple(writer.changed) if writer.changed is not None else None, ahead=early)
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, since: str | None = None,

@@ -11,6 +11,7 @@ import pytest
 
 from helpers import REPO
 
+from playbook import early, manifest
 from playbook.serve import serve
 
 pytestmark = pytest.mark.browser
@@ -31,8 +32,22 @@ def served(tmp_path):
     t.join(10)
 
 
-def test_only_the_tab_whose_page_changed_reloads(served, browser):
-    root, base = served
+@pytest.fixture
+def settled(monkeypatch):
+    """The copied customers folder taken as settled at once (a real one is older than the clock
+    tick a change could hide in, manifest.RACY_NS): a save's pages are then written ahead of the
+    rebuild (early.py). What each call of `early_pages` wrote, in order."""
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    wrote: list[tuple[str, ...]] = []
+    real = early.early_pages
+    monkeypatch.setattr(early, "early_pages", lambda *args: (wrote.append(real(*args)), wrote[-1])[1])
+    return wrote
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["by-the-rebuild", "ahead-of-it"])
+def test_only_the_tab_whose_page_changed_reloads(request, browser, ahead):
+    wrote = request.getfixturevalue("settled") if ahead else None
+    root, base = request.getfixturevalue("served")
     context = browser.new_context()
     try:
         edited, other = context.new_page(), context.new_page()
@@ -46,9 +61,13 @@ def test_only_the_tab_whose_page_changed_reloads(served, browser):
         note.write_text("Quick call with Priya: they want the renewal quote split by site.\n")
         edited.wait_for_function("() => document.body.innerText.includes('split by site')", timeout=20_000)
         assert edited.evaluate("window.playbookTestMark === undefined")
+        edited.evaluate("window.playbookTestMark = 'reloaded'")
         time.sleep(1.5)  # the rest of the rebuild, and any late reload
         assert other.evaluate("window.playbookTestMark === true")
         assert "split by site" not in other.inner_text("body")
+        assert edited.evaluate("window.playbookTestMark === 'reloaded'")  # once: not again when the rebuild ends
+        if ahead:
+            assert "customers/loomwork/index.html" in {rel for w in wrote for rel in w}
     finally:
         context.close()
 

@@ -462,6 +462,27 @@ def test_unanswered_while_we_are_late_the_next_message_is_what_we_owe(late):
                          else "Do not pile on: ask whether now is a bad time.")
 
 
+def test_unanswered_while_what_is_past_due_may_have_gone_it_is_checked_first():
+    """Nothing logged says a promise for a day gone by was late (the profile counts it no risk):
+    the brief says it is past due and not ticked, not "We are late on", and the next message is
+    it only if it did not go (Kestrel's laptops for starters three months gone, a thirtieth
+    blind read)."""
+    owed = (promise("Build the laptops for the 11 September starters", d(80)),)
+    c = customer(touch(400, 1), touch(100, 1, commitments=owed),
+                 *(touch(n, None, type="email", direction="out") for n in (60, 40, 20)), since=LONG_AGO)
+    r = analyse(c, config(), AS_OF)
+    care = texts(handle_with_care(r))
+    assert not [x for x in care if x.startswith("We are late on")]
+    assert [x for x in care if x.startswith("Past due")] == [
+        f"Past due, not ticked: Build the laptops for the 11 September starters (due {fmt_date(d(80))}, 80 days ago; "
+        "it was for 11 Sep 2026). Check first whether it was done; if not, say what we will do now."]
+    (said,) = [x for x in care if x.startswith("No reply")]
+    assert said.endswith("Do not pile on: check first whether what is past due (above) went; if not, it is the next "
+                         "message, with an apology.")
+    kept = next(f for f in r.health.factors if f.name == "Commitments kept")
+    assert "not counted" in kept.why  # as the profile says
+
+
 def test_good_news_is_not_about_what_we_are_late_on():
     """Oakmere's brief gave "Good news to build on: … remote render access requested" with its
     pricing late, and Westmarch's "Kasia to be trained on admin" with her training late (a

@@ -338,6 +338,23 @@ def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
     return out
 
 
+def late_promises(r: Relationship) -> list[OpenCommitment]:
+    """Our promises past their day, as Handle with care lists them (chases of theirs aside)."""
+    return [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
+
+
+def only_unticked(late: list[OpenCommitment], as_of: date, t: Thresholds | None = None) -> bool:
+    """Whether each late promise is one to check first (its day gone by, or the ask it answers
+    marked done) and none most likely missed: then it is past due and not ticked, not something
+    we know we are late on. Kestrel's brief said "We are late on" of laptops for starters three
+    months gone, where its profile said "nothing logged says whether it was done: not counted as
+    a risk" (a thirtieth blind read). (What the talking points call "what we are late on" is a
+    debt, `owed.debt_items`, never one in doubt.)"""
+    od = (t or Thresholds()).overdue_days
+    return bool(late) and all((oc.gone_by(as_of) is not None or bool(oc.answered)) and oc.missed_by(as_of, od) is None
+                              for oc in late)
+
+
 def _leads(r: Relationship, late: Source) -> bool:
     """Whether the renewal's own call is listed before the work for what we are late on (`late`)."""
     for a in r.actions:
@@ -397,7 +414,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         out.append(Reason(f"{pause_ended_text(c.pause)} " + (
             f"That was {days(gone)} ago, and we have not been in touch since: say so, then ask where things stand "
             if ours else "Open with it, not as if the silence were a lapse ") + f"({heard}).", c.pause.source))
-    late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
+    late = late_promises(r)
+    unticked = only_unticked(late, as_of, t)
     if late:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it
         # answers says went, is done and not ticked, or missed: "say when it will come" no
@@ -472,7 +490,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
             rest = "the other" if len(late) - len(waiting) == 1 else "the rest"
             then = (f"{people(tuple(waiting), 3)} {'waits' if len(waiting) == 1 else 'wait'} on whether they renewed: "
                     f"ask that first. " + then.replace("Deliver each;", f"Deliver {rest};"))
-        out.append(Reason(f"We are late on: {what}. {then}", late[0].commitment.source))
+        out.append(Reason(f"{'Past due, not ticked' if unticked else 'We are late on'}: {what}. {then}",
+                          late[0].commitment.source))
     told = {id(x.ask) for x in r.arrivals}
     for a in r.parked_asks:
         if id(a) in told:  # no longer a shelved idea: it is in 'what to bring up'
@@ -487,7 +506,9 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         # now is a bad time" beside Calder's schedule, 231 days late, read as evasive (a
         # twenty-first blind read).
         out.append(Reason(f"{unanswered_text(r.timeline)} Do not pile on: "
-                          + ("the next message is what we are late on (above), with an apology." if late else
+                          + ("check first whether what is past due (above) went; if not, it is the next message, with "
+                             "an apology." if unticked
+                             else "the next message is what we are late on (above), with an apology." if late else
                              "ask whether now is a bad time."), r.timeline.unanswered[-1].source))
     for p in c.contacts:
         if p.avoid and not (p.left and p.left <= as_of):

@@ -548,7 +548,8 @@ def test_with_nothing_else_to_bring_up_the_brief_opens_where_the_last_touch_left
     (point,) = talking_points(r)
     # Written in September 2025, "the new year" was 2026: read now, it would be 2027.
     assert point.text == (f"Where we left it, the note of {fmt_date(d(438))}: Alan says they'll call us in the new "
-                          "year about the online shop. (\u201cThe new year\u201d then meant 2026.)")
+                          "year about the online shop. (\u201cThe new year\u201d then meant 2026.) They were to get back "
+                          "to us, and have not: ask how they are, and let them raise it.")
     assert point.source == last.source
     (rekindle,) = [a for a in r.actions if a.kind == "reach-out"]   # and so does the action
     assert "the online shop. (\u201cThe new year\u201d then meant 2026.)" in rekindle.why

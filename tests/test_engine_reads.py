@@ -542,3 +542,25 @@ def test_an_unanswered_touch_we_did_not_follow_up_is_no_sign_they_have_gone(done
     assert (ours in ask.why) is not done
     assert ("(whether it went through, or the contract runs on meanwhile)" in ask.why) is not done
     assert ("(whether they have gone elsewhere, or the contract runs on meanwhile)" in ask.why) is done
+
+
+@pytest.mark.parametrize("said, theirs", [
+    ("Alan says they'll call us in the new year about the online shop.", True),
+    ("Mark will get back to us once the budget is set.", True),
+    ("She'll be in touch after the audit.", True),
+    ("We'll call them in the new year about the online shop.", False),
+    ("They called us about the printer.", False),
+])
+def test_a_last_word_that_left_the_next_move_to_them_is_theirs_to_raise(said, theirs):
+    """Pemberton's brief, for the call to rekindle, quoted "Alan says they'll call us in the new
+    year about the online shop" under Bring up, beside "Parked: Click-and-collect for Christmas
+    trees. Do not push it" (a thirtieth blind read). A last word that left the next move to them,
+    not taken since, is theirs to raise: the brief and the rekindle action say so."""
+    from playbook.engine.brief import where_we_left
+    c = customer(touch(500, 1), touch(435, 1, summary=said), since=LONG_AGO, cadence=60)
+    r = analyse(c, config(), AS_OF)
+    tail = " They were to get back to us, and have not: ask how they are, and let them raise it."
+    (left,) = [x.text for x in where_we_left(c, AS_OF)]
+    assert left.endswith(tail) == theirs, left
+    (rekindle,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert (tail in rekindle.why) == theirs, rekindle.why

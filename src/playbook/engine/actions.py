@@ -25,7 +25,7 @@ from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
 from .words import (
     ago, day_list, days, first_name, fmt_date, fmt_day, in_days, money, name_words, people, per, sentence,
-    sentiment_word, short_date, weeks_or_days, year_meant,
+    sentiment_word, short_date, theirs_to_raise, weeks_or_days, year_meant,
 )
 from .workdays import Holidays, after_working_days, today_word
 
@@ -247,7 +247,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     heard = [i for i in upto(customer, as_of) if i not in tl.unanswered]
     last = heard[-1] if heard else None
     said = (f"Last heard {fmt_date(last.date)}: {sentence(last.summary or last.type)}"
-            f"{year_meant(last.summary or '', last.date, as_of)}" if last
+            f"{year_meant(last.summary or '', last.date, as_of)}{theirs_to_raise(last.summary or '')}" if last
             else f"No touch logged since the start on {fmt_date(customer.since)}.")
     source = last.source if last else customer.source
     if paused is not None:

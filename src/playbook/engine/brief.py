@@ -25,8 +25,8 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import (day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, weeks_or_days,
-                    year_meant)
+from .words import (day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, theirs_to_raise,
+                    weeks_or_days, year_meant)
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -315,7 +315,7 @@ def where_we_left(c: Customer, as_of: date) -> list[Reason]:
     i = items[-1]
     with_ = f" with {people(i.with_)}" if i.with_ else ""
     return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}"
-                   f"{year_meant(said, i.date, as_of)}", i.source)]
+                   f"{year_meant(said, i.date, as_of)}{theirs_to_raise(said)}", i.source)]
 
 
 def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:

@@ -160,3 +160,18 @@ def year_meant(text: str, written: date, as_of: date) -> str:
     if meant == _year_said(phrase, as_of):
         return ""
     return f" (\u201c{phrase[0].upper()}{phrase[1:]}\u201d then meant {meant}.)"
+
+
+#: A last word that leaves the next move to them ("Alan says they'll call us in the new year").
+_THEIRS_NEXT = re.compile(r"\b(?:they|he|she|[A-Z][a-z]+)(?:'ll|\u2019ll| will| would| are going to| is going to)"
+                          r" (?:call|ring|phone|email|write to|come back to|get back to|get in touch with|contact) us\b"
+                          r"|\b(?:they|he|she)(?:'ll|\u2019ll| will| would) be in touch\b", re.IGNORECASE)
+
+
+def theirs_to_raise(last: str) -> str:
+    """What to make of the last word heard when it left the next move to them: said of the
+    last touch, they have not made it. Pemberton's brief said to bring up the online shop ("Alan
+    says they'll call us in the new year about the online shop") beside "Parked: Click-and-collect
+    for Christmas trees. Do not push it" (a thirtieth blind read): the subject is theirs to raise."""
+    return " They were to get back to us, and have not: ask how they are, and let them raise it." \
+        if _THEIRS_NEXT.search(last) else ""

@@ -400,7 +400,16 @@ def test_two_directed_touches_are_both_not_all_2():
     """Ashby's health read "All 2 directed touches this year were ours" (a twenty-seventh read)."""
     c = customer(touch(400, 1), touch(100, 1, direction="out"), touch(40, 1, direction="out"), since=LONG_AGO)
     (why,) = [f.why for f in analyse(c, config(), AS_OF).health.factors if f.name == "Reciprocity"]
-    assert why.startswith("Both directed touches this year were ours"), why
+    assert why.startswith("Both directed touches in the last year were ours"), why
+
+
+def test_our_directed_touches_are_counted_in_the_last_year_not_this_year():
+    """Rosalind's health read "All 3 directed touches this year were ours" in April 2027, of
+    touches in June to October 2026 (a thirtieth blind read): the last year, as counted."""
+    c = customer(touch(600, 1), *(touch(n, 1, direction="out") for n in (300, 250, 200)), since=LONG_AGO)
+    (why,) = [f.why for f in analyse(c, config(), AS_OF).health.factors if f.name == "Reciprocity"]
+    assert why.startswith("All 3 directed touches in the last year were ours"), why
+    assert "this year" not in why
 
 
 @pytest.mark.parametrize("ended, since, ours", [(10, None, False), (60, None, True), (60, 5, False)])

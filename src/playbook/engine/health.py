@@ -190,9 +190,11 @@ def reciprocity(tl: Timeline) -> HealthFactor:
         came = f"once in the last year (of {total} directed touches), with a problem" if tl.inbound_recent == 1 \
             else f"{tl.inbound_recent} of {total} times in the last year, each time with a problem"
         return HealthFactor("Reciprocity", 0, f"They came to us {came}: that counts under sentiment, not as warmth.")
-    ours = "The one directed touch this year was ours" if total == 1 else \
-        "Both directed touches this year were ours" if total == 2 else \
-        f"All {total} directed touches this year were ours"
+    # "In the last year", as the rest of this factor counts: "this year" read as untrue in April
+    # of a year with no touch at all (Rosalind's, a thirtieth blind read).
+    ours = "The one directed touch in the last year was ours" if total == 1 else \
+        "Both directed touches in the last year were ours" if total == 2 else \
+        f"All {total} directed touches in the last year were ours"
     return HealthFactor("Reciprocity", 0, f"{ours}, and answered; few calls from them can simply mean few problems.")
 
 

@@ -111,6 +111,20 @@ def test_a_chore_for_the_team_comes_after_the_work_with_the_customer():
         assert rank([chore, action(kind=kind, priority="high")], c, AT_RISK, AS_OF)[-1].internal
 
 
+def test_what_goes_after_another_ranks_below_it_whatever_its_stakes():
+    """An action that goes after another (`Action.after`: the email to a quiet decider after the
+    message we owe someone else) is listed below it even when its own score is higher."""
+    from playbook.engine.types import Source
+    first = replace(action(kind="tell", priority="low"), title="Tell them", source=Source("a.md", 1))
+    then = replace(action(kind="renewal", priority="high"), title="Email the decider", source=Source("b.md", 1),
+                   after=Source("a.md", 1))
+    c = customer(value=142_000, renewal=AS_OF + timedelta(days=56))
+    ranked = rank([then, first], c, AT_RISK, AS_OF)
+    assert [a.title for a in ranked] == ["Tell them", "Email the decider"]
+    assert ranked[1].score < ranked[0].score
+    assert any(x.startswith("it goes after \u201cTell them\u201d (\u2212") for x in ranked[1].score_reasons)
+
+
 @pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])
 def test_lateness_points(late, expected):
     got = points(action(due=d(late)), customer())

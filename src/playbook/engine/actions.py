@@ -563,6 +563,17 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     return out
 
 
+def due_after(found: list[Action], as_of: date) -> list[Action]:
+    """What goes after another action still listed (`Action.after`) is due once that one has
+    gone: while that one is late, today, never overdue on its own account. Calder's email to
+    Eleanor, which goes after the retention schedule owed to Tasha, read "High · 17 Dec 2026 ·
+    69 days overdue" on the home page, inviting a message to the managing partner before the one
+    we owe (a thirtieth blind read)."""
+    listed = {a.source for a in found}
+    return [replace(a, due=as_of) if a.after is not None and a.after in listed and a.due < as_of else a
+            for a in found]
+
+
 def after_apart(q: Action, owing: str, at: Source) -> Action:
     """The question whether a renewal gone by went through, when what we are most late on for whom
     it asks goes on its own (`owed.reaches_kept_to`): after it, and listed after it. Northgate's

@@ -242,21 +242,12 @@ def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
          currency: str | None = None) -> list[Action]:
     """Each action with its score and reasons, highest first."""
     scored = []
-    by_source = {a.source: n for n, a in enumerate(actions) if a.source is not None}
-    for n, a in enumerate(actions):
+    for a in actions:
         found = parts(a, customer, stage, as_of, currency)
-        first = by_source.get(a.after) if a.after is not None else None
-        if first is not None and first != n:
-            # Its day waits on the one it goes after: its own lateness is that one's. Calder's
-            # email to Eleanor, which goes after the retention schedule, read "High … 69 days
-            # overdue" on the home page, inviting a message before the one we owe (a thirtieth
-            # blind read).
-            late = next((p for p, why in found if why.endswith(" overdue")), 0)
-            if late:
-                found.append((-late, f"its day waits on “{actions[first].title}”"))
         scored.append((round(sum(p for p, _ in found)),
                        tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))))
     # What goes after another action (`Action.after`) ranks below it, whatever its own stakes.
+    by_source = {a.source: n for n, a in enumerate(actions) if a.source is not None}
     for n, a in enumerate(actions):
         first = by_source.get(a.after) if a.after is not None else None
         if first is not None and first != n and scored[n][0] >= scored[first][0]:

@@ -125,6 +125,23 @@ def test_what_goes_after_another_ranks_below_it_whatever_its_stakes():
     assert any(x.startswith("it goes after \u201cTell them\u201d (\u2212") for x in ranked[1].score_reasons)
 
 
+@pytest.mark.parametrize("first_due, own_due, expected", [
+    (-30, -60, 0),    # both late: today, once the first goes (Calder's email to Eleanor)
+    (5, -60, 5),      # the first still to come: on its day, after it
+    (5, 10, 10),      # its own day after the first's: its own
+    (-30, 10, 10),    # not yet due itself: its own
+])
+def test_what_goes_after_another_is_due_once_that_one_has_gone(first_due, own_due, expected):
+    from playbook.engine.actions import due_after
+    from playbook.engine.types import Source
+    first = replace(action(due=AS_OF + timedelta(days=first_due)), title="Send it", source=Source("a.md", 1))
+    then = replace(action(kind="renewal", due=AS_OF + timedelta(days=own_due)), source=Source("b.md", 1),
+                   after=Source("a.md", 1))
+    assert [a.due for a in due_after([first, then], AS_OF)] == [first.due, AS_OF + timedelta(days=expected)]
+    alone = replace(then, after=Source("gone.md", 1))  # what it went after is no longer listed: its own day
+    assert due_after([alone], AS_OF)[0].due == alone.due
+
+
 @pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])
 def test_lateness_points(late, expected):
     got = points(action(due=d(late)), customer())

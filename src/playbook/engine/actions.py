@@ -565,12 +565,12 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
 
 def due_after(found: list[Action], as_of: date) -> list[Action]:
     """What goes after another action still listed (`Action.after`) is due once that one has
-    gone: while that one is late, today, never overdue on its own account. Calder's email to
-    Eleanor, which goes after the retention schedule owed to Tasha, read "High · 17 Dec 2026 ·
-    69 days overdue" on the home page, inviting a message to the managing partner before the one
-    we owe (a thirtieth blind read)."""
-    listed = {a.source for a in found}
-    return [replace(a, due=as_of) if a.after is not None and a.after in listed and a.due < as_of else a
+    gone: on its day, or today while it is late; never overdue on its own account. Calder's
+    email to Eleanor, which goes after the retention schedule owed to Tasha, read "High · 17 Dec
+    2026 · 69 days overdue" on the home page, inviting a message to the managing partner before
+    the one we owe (a thirtieth blind read)."""
+    due = {a.source: max(a.due, as_of) for a in found}
+    return [replace(a, due=due[a.after]) if a.after is not None and a.after in due and a.due < due[a.after] else a
             for a in found]
 
 

@@ -12,7 +12,7 @@ from builds import cold, copy_playbook, same
 from helpers import REPO, tree
 from playbook import config, manifest
 from playbook.build import Session
-from playbook.early import inside_customers
+from playbook.early import changed_folders
 from playbook.livereload import LiveState
 
 CUSTOMERS = ["loomwork", "kestrel-pay", "calder-wren"]
@@ -141,15 +141,17 @@ def test_an_error_after_a_failed_rebuild_keeps_pages_back_until_one_succeeds(ser
     assert report.ok and "early" in report.phases
 
 
-def test_inside_customers(tmp_path):
+def test_changed_folders(tmp_path):
     root = tmp_path / "pb"
     customers = root / "content/customers"
-    assert inside_customers(root, [customers / "a/interactions/x.md", customers / "b/customer.yaml",
-                                   customers / "a"]) == {"a", "b"}
-    assert inside_customers(root, []) == frozenset()
-    for other in (customers, root / "content", root / "playbook.yaml", root / "templates/x.html", root / ".git/HEAD",
-                  tmp_path / "elsewhere.md"):
-        assert inside_customers(root, [customers / "a/customer.yaml", other]) is None, other
+    assert changed_folders(root, [customers / "a/interactions/x.md", customers / "b/customer.yaml",
+                                  customers / "a"]) == ({"a", "b"}, True)
+    assert changed_folders(root, []) == (set(), True)
+    assert changed_folders(root, None) == (None, False)  # a new day: every folder looked at
+    for other in (root / "playbook.yaml", root / "templates/x.html", root / ".git/HEAD", tmp_path / "elsewhere.md"):
+        assert changed_folders(root, [customers / "a/customer.yaml", other]) == ({"a"}, False), other
+    for holding in (customers, root / "content", root):
+        assert changed_folders(root, [customers / "a/customer.yaml", holding]) == (None, False), holding
 
 
 def test_a_page_announced_ahead_is_told_again_when_the_rebuild_writes_it_again():

@@ -27,8 +27,8 @@ from .records import Record
 # up to date never pays (at 1,000 customers about a fifth of a second).
 from . import manifest, scratch
 from .config import Config, load_config, read_config, resolve_as_of
-from .early import inside_customers
-from .folders import CUSTOMERS_DIR, Listing, customer_folders
+from .early import changed_folders
+from .folders import Listing, customer_folders
 from .gitinfo import read_git
 from .inputs import Inputs, git_digests
 from .limits import MAX_ASSET_BYTES
@@ -373,8 +373,7 @@ class Session:
         """Build again. `changed`: the paths the watcher saw change since the last rebuild;
         folders with none among them keep their signatures instead of being stat'ed again
         (at 1,000 × 50 that is 51,000 files). None: look at everything."""
-        changed = set(changed) if changed is not None else None
-        touched = self._touched(changed)
+        touched, only = changed_folders(self.root, changed)
 
         def sign(folders: list[tuple[Path, str]], salt: str, jobs: int | None) -> dict[str, str | None]:
             last_salt, last = self.sigs
@@ -402,7 +401,7 @@ class Session:
             with fewer_collections():
                 report = run(self.root, self.out, self.as_of, None, self.memo, self.use_cache, SyncWriter,
                              self.jobs, lambda _: None, self.carried, sign,
-                             inside_customers(self.root, changed) if touched else None)
+                             frozenset(touched) if touched and only else None)
         finally:
             self._settle()
         if self.refused is not None:
@@ -426,20 +425,6 @@ class Session:
             gc.unfreeze()
         gc.collect()
         gc.freeze()
-
-    def _touched(self, changed: Iterable[Path] | None) -> set[str] | None:
-        """The customer folders the changed paths lie in; None when every folder must be looked at."""
-        if changed is None:
-            return None
-        customers = self.root / CUSTOMERS_DIR
-        found: set[str] = set()
-        for path in changed:
-            p = Path(os.path.abspath(path))
-            if p == customers or customers.is_relative_to(p):
-                return None  # the customers folder itself, or a folder holding it
-            if p.is_relative_to(customers):
-                found.add(p.relative_to(customers).parts[0])
-        return found
 
     def close(self) -> None:
         self.memo.release()

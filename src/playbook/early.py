@@ -29,28 +29,37 @@ from .folders import CUSTOMERS_DIR
 from .memo import Memo
 from .paths import identity
 from .reading import Refused
+from .write import write_in_place
 
 if TYPE_CHECKING:
     from .site_files import Carried, Last
 
-__all__ = ["EARLY_MAX", "early_pages", "inside_customers"]
+__all__ = ["EARLY_MAX", "changed_folders", "early_pages"]
 
 #: At most this many customers' folders changed in one save for their pages to go first (a
 #: save is one note; a search-and-replace over many folders is the rebuild's work).
 EARLY_MAX = 2
 
 
-def inside_customers(root: Path, changed: Iterable[Path]) -> frozenset[str] | None:
-    """The customer folders (by name) `changed` lies in when every path lies in one (or is
-    one); None when any path is elsewhere (playbook.yaml, a template, git, a link's target)."""
+def changed_folders(root: Path, changed: Iterable[Path] | None) -> tuple[set[str] | None, bool]:
+    """The customer folders (by name) the watcher's `changed` paths lie in, None when every
+    folder must be looked at (no paths given: a new day; the customers folder itself, or a folder
+    holding it); and whether nothing else changed (playbook.yaml, a template, git, a link's
+    target), which `early_pages` asks."""
+    if changed is None:
+        return None, False
     customers = root / CUSTOMERS_DIR
     found: set[str] = set()
+    only = True
     for path in changed:
         p = Path(os.path.abspath(path))
-        if not p.is_relative_to(customers) or p == customers:
-            return None
-        found.add(p.relative_to(customers).parts[0])
-    return frozenset(found)
+        if p == customers or customers.is_relative_to(p):
+            return None, False
+        if p.is_relative_to(customers):
+            found.add(p.relative_to(customers).parts[0])
+        else:
+            only = False
+    return found, only
 
 
 def early_pages(root: Path, out: Path, as_of: date | None, touched: frozenset[str], memo: Memo,
@@ -102,7 +111,6 @@ def early_pages(root: Path, out: Path, as_of: date | None, touched: frozenset[st
             files += pages_task(u, renderer, memo, inp, page_key(u, renderer, last.templates))
     except TemplateProblem:
         return ()  # the rebuild meets it too, and reports it
-    from .write import write_in_place
     written = write_in_place(out, files)
     if written and carried.announce is not None:
         carried.announce(written, True)

@@ -338,23 +338,6 @@ def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:
     return out
 
 
-def late_promises(r: Relationship) -> list[OpenCommitment]:
-    """Our promises past their day, as Handle with care lists them (chases of theirs aside)."""
-    return [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
-
-
-def only_unticked(late: list[OpenCommitment], as_of: date, t: Thresholds | None = None) -> bool:
-    """Whether each late promise is one to check first (its day gone by, or the ask it answers
-    marked done) and none most likely missed: then it is past due and not ticked, not something
-    we know we are late on. Kestrel's brief said "We are late on" of laptops for starters three
-    months gone, where its profile said "nothing logged says whether it was done: not counted as
-    a risk" (a thirtieth blind read). (What the talking points call "what we are late on" is a
-    debt, `owed.debt_items`, never one in doubt.)"""
-    od = (t or Thresholds()).overdue_days
-    return bool(late) and all((oc.gone_by(as_of) is not None or bool(oc.answered)) and oc.missed_by(as_of, od) is None
-                              for oc in late)
-
-
 def _leads(r: Relationship, late: Source) -> bool:
     """Whether the renewal's own call is listed before the work for what we are late on (`late`)."""
     for a in r.actions:
@@ -414,8 +397,8 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         out.append(Reason(f"{pause_ended_text(c.pause)} " + (
             f"That was {days(gone)} ago, and we have not been in touch since: say so, then ask where things stand "
             if ours else "Open with it, not as if the silence were a lapse ") + f"({heard}).", c.pause.source))
-    late = late_promises(r)
-    unticked = only_unticked(late, as_of, t)
+    late = [oc for oc in r.commitments if oc.overdue_days > 0 and not is_chase(oc.commitment.text)]
+    unticked = False
     if late:
         # A promise for a day gone by ("laptops for the 1 December starters"), or one the ask it
         # answers says went, is done and not ticked, or missed: "say when it will come" no
@@ -426,6 +409,11 @@ def handle_with_care(r: Relationship, t: Thresholds | None = None) -> list[Reaso
         doubt = [(f"it was for {g.text}: most likely missed" if m else f"it was for {g.text}") if g else
                  "their ask for it is marked done" if oc.answered else None
                  for oc, g, m in ((oc, oc.gone_by(as_of), m) for oc, m in zip(late, missed))]
+        # Each one to check first and none most likely missed: past due and not ticked, not what we
+        # know we are late on. Kestrel's brief said "We are late on" of laptops for starters three
+        # months gone, where its profile said "nothing logged says whether it was done: not counted
+        # as a risk" (a thirtieth blind read).
+        unticked = all(d is not None for d in doubt) and not any(missed)
         # Its day still to come, or today, is said: Kestrel's brief read "Say when it will come" on
         # the 1 December starters' first day (a check of an eleventh blind read's fix).
         ahead = [oc.coming(as_of) for oc in late]

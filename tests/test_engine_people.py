@@ -402,16 +402,20 @@ def test_the_renewal_goes_to_the_owner_who_holds_that_relationship():
     assert call.owner == "tomas"
 
 
-@pytest.mark.parametrize("notes, asked", [
-    ("Bill's son. Thinking about a sign-making business.", "ask Bill Marlow: the notes say \u201cBill's son\u201d"),
-    ("Bill\u2019s nephew.", "ask Bill Marlow: the notes say \u201cBill\u2019s nephew\u201d"),
-    ("Worth keeping in touch.", "Sandra Kerr, still there, may have it"),
-    ("Ann's son.", "Sandra Kerr, still there, may have it"),               # nobody of that name here
+@pytest.mark.parametrize("notes, bill_left, asked", [
+    ("Bill's son. Thinking about a sign-making business.", False,
+     "ask Bill Marlow: the notes say \u201cBill's son\u201d"),
+    ("Bill\u2019s nephew.", False, "ask Bill Marlow: the notes say \u201cBill\u2019s nephew\u201d"),
+    # Bill left too, his email with the firm: his phone is the way to ask him (Lewis's line read
+    # "ask Bill Marlow" above Bill's own "call the phone on file").
+    ("Bill's son.", True, "call Bill Marlow on +44 7700 900152 and ask: the notes say \u201cBill's son\u201d"),
+    ("Worth keeping in touch.", True, "Sandra Kerr, still there, may have it"),
+    ("Ann's son.", True, "Sandra Kerr, still there, may have it"),               # nobody of that name here
 ])
-def test_family_in_the_notes_is_who_may_know_how_to_reach_someone_who_left(notes, asked):
+def test_family_in_the_notes_is_who_may_know_how_to_reach_someone_who_left(notes, bill_left, asked):
     """Marlow's Lewis, "Bill's son", was to be found through Sandra, the office manager now
     under the buyer, while we were to call Bill, his father, anyway (a twenty-eighth blind read)."""
-    people = (person("Bill Marlow", "MD", left=d(140), keep_in_touch=180, phone="+44 7700 900152",
+    people = (person("Bill Marlow", "MD", left=d(140) if bill_left else None, keep_in_touch=180, phone="+44 7700 900152",
                      email="bill@marlowprint.example.com"),
               person("Lewis Marlow", "Production Manager", left=d(140), keep_in_touch=90, notes=notes,
                      email="lewis@marlowprint.example.com"),

@@ -140,6 +140,9 @@ def test_what_goes_after_another_is_due_once_that_one_has_gone(first_due, own_du
     assert [a.due for a in due_after([first, then], AS_OF)] == [first.due, AS_OF + timedelta(days=expected)]
     alone = replace(then, after=Source("gone.md", 1))  # what it went after is no longer listed: its own day
     assert due_after([alone], AS_OF)[0].due == alone.due
+    # Raised in that message rather than after it (`Action.rides`): the same.
+    rider = replace(then, after=None, rides=Source("a.md", 1))
+    assert [a.due for a in due_after([first, rider], AS_OF)] == [first.due, AS_OF + timedelta(days=expected)]
 
 
 @pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])

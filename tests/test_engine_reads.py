@@ -173,6 +173,23 @@ def test_what_goes_after_the_message_we_owe_is_not_raised_by_its_own_lateness(ex
     assert r.actions.index(owed) < r.actions.index(email)
 
 
+def test_what_is_raised_in_the_message_we_owe_is_not_late_on_its_own(example_root):
+    """Calder on 14 Dec 2026 (a thirty-first session's read): "Tell Owen Price: zero-trust access
+    is available… raise this in the one message that goes next (“Send the revised data retention
+    schedule”…)" read "21 days overdue (+10)" beside the schedule it rides in. It is due when
+    that message goes: today, while the schedule is late."""
+    from playbook.load import load
+    loaded = load(example_root)
+    calder = next(c for c in loaded.playbook.customers if c.slug == "calder-wren")
+    r = analyse(calder, loaded.config, date(2026, 12, 14))
+    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
+    (news,) = [a for a in r.actions if a.kind == "tell"]
+    assert "raise this in the one message that goes next" in news.why and news.rides == owed.source
+    assert news.due == r.as_of and owed.due < r.as_of
+    assert not any(" overdue (" in x for x in news.score_reasons), news.score_reasons
+    assert r.actions.index(owed) < r.actions.index(news)
+
+
 def test_what_a_missed_promise_holds_back_says_to_own_it_first():
     """Lantern's note of thanks read "Low priority while we are late on “Book the pre-Christmas
     Wi-Fi health check”, 124 days overdue and most likely missed: own it: see to that first", and

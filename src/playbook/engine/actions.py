@@ -459,7 +459,8 @@ def not_piled_on(found: list[Action], tl: Timeline, renewal: Source | None = Non
         # The brief, which shows the first sentence, says what goes after that message too:
         # Calder's listed the question to Eleanor beside the schedule to Tasha (a twenty-third
         # blind read).
-        after = {"goes_with": said.strip(), "after": lead.source} if " goes after the next message" in said else {}
+        after = {"goes_with": said.strip(), "after": lead.source} if " goes after the next message" in said else \
+            {"rides": lead.source} if lead is not None else {}
         return replace(a, why=a.why + said, **({"priority": "low"} if a.anniversary else {}),
                        **(taken if a.waits_on == LAPSED_ASLEEP else {}), **after)
     return [piled_on(a) if id(a) in ids else a for a in found]
@@ -564,13 +565,16 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
 
 
 def due_after(found: list[Action], as_of: date) -> list[Action]:
-    """What goes after another action still listed (`Action.after`) is due once that one has
-    gone: on its day, or today while it is late; never overdue on its own account. Calder's
-    email to Eleanor, which goes after the retention schedule owed to Tasha, read "High · 17 Dec
-    2026 · 69 days overdue" on the home page, inviting a message to the managing partner before
-    the one we owe (a thirtieth blind read)."""
+    """What goes after another action still listed (`Action.after`), or is raised in it
+    (`Action.rides`), is due once that one goes: on its day, or today while it is late; never
+    overdue on its own account. Calder's email to Eleanor, which goes after the retention
+    schedule owed to Tasha, read "High · 17 Dec 2026 · 69 days overdue" on the home page,
+    inviting a message to the managing partner before the one we owe (a thirtieth blind read)."""
     due = {a.source: max(a.due, as_of) for a in found}
-    return [replace(a, due=due[a.after]) if a.after is not None and a.after in due and a.due < due[a.after] else a
+
+    def first(a: Action) -> Source | None:
+        return a.after if a.after is not None else a.rides
+    return [replace(a, due=due[f]) if (f := first(a)) is not None and f in due and a.due < due[f] else a
             for a in found]
 
 

@@ -301,7 +301,12 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
             # while we were to call Bill anyway (a twenty-eighth blind read).
             kin = kin_of(c, customer)
             if kin is not None and not c.phone:
-                ask = f" (ask {kin[0].name}: the notes say \u201c{kin[1]}\u201d)"
+                # Bill had left too, his email with the firm: the way to ask him is his phone
+                # (Lewis's line read "ask Bill Marlow" above Bill's own "call the phone on file").
+                kc = kin[0]
+                gone_too = kc.phone and kc.left and kc.left <= as_of and work_email(customer, kc)
+                how = f"call {kc.name} on {kc.phone} and ask" if gone_too else f"ask {kc.name}"
+                ask = f" ({how}: the notes say \u201c{kin[1]}\u201d)"
             find = f"call the phone on file ({c.phone}) and ask them for an email that reaches them now{ask}" \
                 if c.phone else f"find one that reaches them now{ask}"
             old = (f" Their email on file is at {customer.name}, which they have left: {find}, and put it in "

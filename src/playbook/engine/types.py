@@ -399,6 +399,11 @@ class Action(Record):
     (`rank`). Calder's question whether it renewed said "This goes after the next message (“Send
     the revised data retention schedule”…)" from the top of the list, above it (a twenty-eighth
     blind read)."""
+    rides: Source | None = None
+    """The source of the message this one is raised in while our touches go unanswered
+    (`actions.not_piled_on`): due when that one goes, never late on its own account
+    (`actions.due_after`). Calder's "Tell Owen Price: zero-trust access is available… raise this
+    in the one message that goes next" read "21 days overdue" beside it (a thirty-first blind read)."""
 
     @property
     def after_day(self) -> bool:

@@ -424,3 +424,25 @@ def test_family_in_the_notes_is_who_may_know_how_to_reach_someone_who_left(notes
                  since=LONG_AGO, contacts=people, status="ended")
     (a,) = [a for a in analyse(c, config(), AS_OF).actions if a.title == "Keep in touch with Lewis Marlow"]
     assert a.why.endswith(f"find one that reaches them now ({asked}), and put it in customer.yaml."), a.why
+
+
+def test_a_note_with_nobody_in_with_names_people_by_a_first_name_they_alone_have():
+    """Pemberton's "Alan says they'll call us in the new year…" (no `with`) names Alan: People
+    said only "Last spoke 27 Aug" beside the stage's "since the note of 30 Sep"."""
+    from playbook.engine.people import named_without_with
+
+    def note(days_ago, text, with_=()):
+        return replace(touch(days_ago, None, with_=with_, type="note"), summary=None, body=text, text=text)
+    people = (person("Alan Pemberton", "Owner", primary=True), person("Mandy Pemberton", "Café"),
+              person("Sam Ode", "IT"), person("Sam Roe", "Finance"), person("Mark Ellery", "Head of IT"))
+    c = customer(touch(100, 1, with_=("Alan Pemberton",)),
+                 note(60, "Alan says they'll call us in the new year."),
+                 note(50, "Mark the anniversary. Sam wants the report."),         # a word; Sam who?
+                 note(40, "Spoke to Mandy's husband.", with_=("Mandy Pemberton",)),  # `with` says who
+                 note(30, "Sam Roe asked for the quote."),
+                 note(25, "Mandy\u2019s back from holiday."),
+                 note(-5, "Alan again."),                                          # after as_of
+                 since=LONG_AGO, contacts=people)
+    assert named_without_with(c, AS_OF) == {"Alan Pemberton": d(60), "Sam Roe": d(30), "Mandy Pemberton": d(25)}
+    said = replace(c, interactions=(*c.interactions, note(20, "Met Mark Ellery at the expo.")))
+    assert named_without_with(said, AS_OF)["Mark Ellery"] == d(20)

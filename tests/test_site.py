@@ -118,6 +118,14 @@ def test_customer_page_stage_indicator_with_reasons_and_journey(site: Path):
     assert journey.count("<rect ") == 12 and "<desc id=\"journey-desc\">Stage month by month" in journey
 
 
+def test_people_say_a_later_note_that_names_them(site: Path):
+    """Pemberton's People read "Last spoke 27 Aug 2025" beside the stage's "since the note of
+    30 Sep 2025" ("Alan says they'll call us in the new year…", a note with nobody in `with`)."""
+    people = text_of(section(read(site, "customers/pembertons-garden-centre/index.html"), "people-h"))
+    assert "with Lena Hartmann · named in the note of 30 Sep 2025" in people
+    assert people.count("named in the note") == 1  # not Mandy, whom it does not name
+
+
 def test_customer_page_health_actions_people_and_promises(site: Path):
     html = read(site, "customers/northgate-logistics/index.html")
     health = text_of(section(html, "health-h"))

@@ -13,7 +13,7 @@ from ..model import Contact, Customer
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
 from .workdays import Holidays, today_word
-from .words import days, fmt_date, fmt_day, in_days, named_in
+from .words import days, first_name, fmt_date, fmt_day, in_days, named_in
 
 #: The decision roles whose silence before a renewal is a coverage gap.
 DECIDERS = ("decision maker", "budget holder")
@@ -21,6 +21,41 @@ DECIDERS = ("decision maker", "budget holder")
 COVERAGE_DAYS = 180
 #: The verb for getting in touch, by the way they like to be reached.
 VERBS = {"email": "Email", "call": "Call", "visit": "Visit", "message": "Message"}
+
+
+_WORDS = re.compile(r"\w[\w-]*")  # "Alan's back" names Alan; "Élodie" is a word too
+#: First names that are also everyday words, so found at the start of a sentence.
+WORD_NAMES = frozenset({
+    "will", "mark", "may", "june", "april", "august", "bill", "grace", "hope", "joy", "rose", "faith", "frank",
+    "sandy", "art", "ray", "pat", "sue", "dawn", "summer", "guy", "rich", "chase", "hunter", "miles", "max",
+    "dean", "page", "victor", "jack", "carol", "holly", "ivy", "amber", "robin", "glen", "jay", "drew", "gene",
+})
+
+
+def named_without_with(customer: Customer, as_of: date) -> dict[str, date]:
+    """Per listed contact, the latest note up to `as_of` that names them (by a first name no
+    other contact shares, or in full) while its `with` names nobody: a two-line note ("Alan
+    says they'll call us in the new year…") is a valid touch, and People's "Last spoke 27 Aug"
+    beside "since the note of 30 Sep" read as a contradiction (Pemberton's; a blind read). Not
+    counted as speaking to them: the note does not say who spoke. One pass over the notes (in
+    each, the full names only of those a first name cannot tell apart)."""
+    firsts: dict[str, list[str]] = {}
+    for c in customer.contacts:
+        firsts.setdefault(first_name(c.name), []).append(c.name)
+    # A first name that is also a word ("Mark the anniversary", "Will they renew?") counts only in full.
+    sole = {f: names[0] for f, names in firsts.items() if len(names) == 1 and f.lower() not in WORD_NAMES}
+    shared = [n for f, names in firsts.items() if len(names) > 1 or f.lower() in WORD_NAMES for n in names]
+    found: dict[str, date] = {}
+    for i in customer.interactions:
+        if i.with_ or i.date > as_of:
+            continue
+        text = f"{i.summary or ''}\n{i.text or i.body}"
+        names = {sole[w] for w in _WORDS.findall(text) if w in sole}
+        names.update(n for n in shared if n in text)
+        for n in names:
+            if found.get(n, i.date) <= i.date:
+                found[n] = i.date
+    return found
 
 
 def gone(c: Contact, as_of: date) -> bool:

@@ -20,6 +20,7 @@ from ..listed import row_facts
 from ..memo import fingerprint
 from ..engine.dates import BELATED_DAYS, last_birthday
 from ..engine.owed import is_chase
+from ..engine.people import named_without_with
 from ..engine.health import HEALTH_FAIR, HEALTH_GOOD
 from ..engine.types import KEY_DATE_LABELS, Action, Flag, KeyDate, Reason, Relationship
 from ..engine.words import MONTHS, fmt_date, fmt_day, sentiment_word
@@ -456,6 +457,8 @@ class ContactView(Record):
     last_touch: str | None
     last_spoke_with: Person | None
     """Who on the team spoke to them last (the engine's team list is most recent first)."""
+    named_in: str | None
+    """'named in the note of 30 Sep 2025': a later note that names them with nobody in `with`."""
     source: Ref | None
     decision: str | None = None
     """Their part in the decision: 'decision maker', 'budget holder and champion'."""
@@ -467,18 +470,20 @@ class ContactView(Record):
     """'Keep in touch every 90 days'."""
 
 
-_ENGAGEMENT: dict[int, tuple[Relationship, dict[str, Any]]] = {}
+_ENGAGEMENT: dict[int, tuple[Relationship, dict[str, Any], dict[str, date]]] = {}
 
 
-def engagement_of(r: Relationship) -> dict[str, Any]:
-    """The engine's per-person engagement by name, made once per relationship: looked up per
-    contact, a page of 25,000 contacts scanned the list 25,000 times (80 s)."""
+def engagement_of(r: Relationship) -> tuple[dict[str, Any], dict[str, date]]:
+    """The engine's per-person engagement by name, and the notes naming each without `with`
+    (`people.named_without_with`), made once per relationship: looked up per contact, a page
+    of 25,000 contacts scanned the list 25,000 times (80 s)."""
     hit = _ENGAGEMENT.get(id(r))
     if hit is None or hit[0] is not r:  # the relationship itself is kept, so its id stays its own
         if len(_ENGAGEMENT) > 8:
             _ENGAGEMENT.clear()
-        hit = _ENGAGEMENT[id(r)] = (r, {e.name: e for e in reversed(r.timeline.contacts)})
-    return hit[1]
+        hit = _ENGAGEMENT[id(r)] = (r, {e.name: e for e in reversed(r.timeline.contacts)},
+                                    named_without_with(r.customer, r.as_of))
+    return hit[1], hit[2]
 
 
 def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str) -> ContactView:
@@ -494,7 +499,9 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
         gone = (site.as_of - last).days
         if when is not None and 0 < gone <= BELATED_DAYS:  # just gone by: not "in 364 days" the day after
             when = relative_days(-gone) + (f", turned {last.year - b.year}" if b.year else "")
-    eng = engagement_of(r).get(c.name)
+    engaged, named = engagement_of(r)
+    eng = engaged.get(c.name)
+    last_named = named.get(c.name)
     phone_digits = re.sub(r"[^\d+]", "", c.phone) if c.phone else ""
     return ContactView(
         name=c.name, id=anchor, role=c.role, email=c.email, phone=c.phone,
@@ -503,6 +510,9 @@ def contact_view(site: Site, r: Relationship, c: Contact, base: str, anchor: str
         last_touch=(f"{fmt_date(eng.last_touch)} ({relative_days((eng.last_touch - site.as_of).days)})"
                     if eng and eng.last_touch else None),
         last_spoke_with=site.person(eng.team[0], base) if eng and eng.team else None,
+        # Only when newer than the last touch with them: it is what "Last spoke" leaves out.
+        named_in=(f"named in the note of {fmt_date(last_named)}" if last_named is not None
+                  and (eng is None or eng.last_touch is None or last_named > eng.last_touch) else None),
         source=site.ref(c.source, f"content/customers/{r.customer.slug}/"),
         decision=" and ".join(c.decision) or None,
         manner=" · ".join(([f"Prefers {c.prefers}"] if c.prefers else []) + ([f"avoid {c.avoid}"] if c.avoid else []))

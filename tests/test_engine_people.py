@@ -186,9 +186,17 @@ def test_the_meeting_with_a_quiet_decider_falls_due_a_fortnight_after_the_gap_op
                                                                    decision=("decision maker",)))
     c = customer(*regular("Ann Lee"), touch(quiet, 1, with_=("Helen Marsh",)), since=LONG_AGO, contacts=people,
                  renewal=AS_OF + timedelta(days=renewal_in))
-    dues = {a.due for k in (0, 4, 9) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
-            if a.kind == "renewal" and a.contact == "Helen Marsh"}
-    assert dues == {d(opened) + timedelta(days=14)}
+    meets = {k: a for k in (0, 4, 9, 30) for a in analyse(c, config(), AS_OF + timedelta(days=k)).actions
+             if a.kind == "renewal" and a.contact == "Helen Marsh"}
+    assert {a.due for a in meets.values()} == {d(opened) + timedelta(days=14)}
+    # Once late, it says since when and why: St Aldhelm's "Visit Helen Marsh… 59 days overdue"
+    # stood under a run-up said to begin on 5 Dec (a thirty-first blind read).
+    since = "Helen had gone 90 days unheard (stakeholder_days)" if quiet < 180 else \
+        "the renewal came within 180 days"
+    said = f" The gap opened on {fmt_date(d(opened))}, when {since}; the meeting was due a fortnight later."
+    assert [said in meets[k].why for k in sorted(meets)] == [(d(opened) + timedelta(days=14)) < AS_OF + timedelta(days=k)
+                                                          for k in sorted(meets)]
+    assert said in meets[30].why
 
 
 def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
@@ -203,8 +211,8 @@ def test_a_quiet_budget_holder_within_renewal_days_is_at_risk():
 @pytest.mark.parametrize("lead, renewal_in, clause", [
     # Its first day named: "begins 116 days before it", on that very day, read as if it began in
     # 116 days (a fourteenth blind read).
-    (56, 116, f"; its run-up, 60 days and their 8 weeks of lead time, began on {fmt_date(AS_OF)}"),  # St Aldhelm's
-    (56, 100, f"; its run-up, 60 days and their 8 weeks of lead time, began on {fmt_date(d(16))}"),
+    (56, 116, f"; its run-up began on {fmt_date(AS_OF)}: 60 days, plus the 8 weeks their side needs to renew"),
+    (56, 100, f"; its run-up began on {fmt_date(d(16))}: 60 days, plus the 8 weeks their side needs to renew"),
     (56, 45, ""),                                                    # within renewal_days: plain
     (None, 45, ""),
 ])

@@ -542,8 +542,8 @@ def test_the_renewal_question_goes_after_a_promise_that_goes_on_its_own():
     r = analyse(c, config(), AS_OF)
     (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
-    said = ("It goes after what we are late on, which goes on its own to all it was promised to: \u201cSend the "
-            "root-cause report\u201d, 60 days overdue (delivered, or a date for it).")
+    said = ("It goes after what we are late on: \u201cSend the root-cause report\u201d, 60 days overdue. That goes "
+            "first, on its own, to everyone it was promised to (delivered, or a date for it).")
     assert ask.why.endswith(" " + said) and ask.goes_with == said
     assert r.actions.index(owed) < r.actions.index(ask)
     # The brief's point says so too (it asked about the renewal with no word of the report).
@@ -588,3 +588,26 @@ def test_a_last_word_that_left_the_next_move_to_them_is_theirs_to_raise(said, th
     assert left.endswith(tail) == theirs, left
     (rekindle,) = [a for a in r.actions if a.kind == "reach-out"]
     assert (tail in rekindle.why) == theirs, rekindle.why
+
+
+def test_on_the_renewal_eve_where_it_stands_is_one_conversation(example_root):
+    """St Aldhelm's on its renewal day (a thirty-first blind read): "Ask Siobhan Keane whether
+    their side has started… if it has not started, ask Helen Marsh for an extension the same
+    day", and beside it "Visit Helen Marsh today" and "Email Anjali Desai today", each "where
+    the renewal stands": three people at the trust asked one question on one day. The quiet
+    deciders' meetings (and the executive sponsor call with Helen) go into that conversation."""
+    from playbook.load import load
+    loaded = load(example_root)
+    st = next(c for c in loaded.playbook.customers if c.slug == "st-aldhelms-hospital")
+    for day in (date(2027, 3, 29), date(2027, 3, 31)):
+        r = analyse(st, loaded.config, day)
+        (talk,) = [a for a in r.actions if a.kind == "renewal"]
+        assert talk.contact == "Siobhan Keane" and talk.title.startswith("Ask Siobhan Keane whether their side")
+        covered = [x.text for x in talk.also]
+        assert any(t.startswith("Visit Helen Marsh (decision maker)") for t in covered), covered
+        assert any(t.startswith("Email Anjali Desai (budget holder)") for t in covered), covered
+        assert "Book an executive sponsor call" in covered
+        assert not any(a.contact in ("Helen Marsh", "Anjali Desai") for a in r.actions), day
+    # Before its eve, the visit to Helen stands on its own, as before.
+    r = analyse(st, loaded.config, date(2027, 3, 26))
+    assert any(a.kind == "renewal" and a.contact == "Helen Marsh" for a in r.actions)

@@ -342,10 +342,10 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found = act.taken_along(found, customer.renewal, commitments) if customer.renewal else found
     if paused is not None:
         found = [defer(a, paused) for a in found]
+    eve = customer.renewal is not None and 0 <= (customer.renewal - as_of).days <= RENEWAL_EVE_DAYS
     if not tl.one_sided and not lapsed:
-        eve = customer.renewal is not None and (customer.renewal - as_of).days <= RENEWAL_EVE_DAYS
         found = [act.in_debt(a, commitments, as_of, eve) if a.kind == "renewal" else a for a in found]
-    found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of)), as_of)
+    found = repair_in_talk(with_their_ask(merge_similar(found, lapsed, as_of, eve)), as_of)
     found = same_asker(with_joiners(same_person(same_day(found, as_of), as_of, config.holidays), as_of,
                                     config.holidays))
     found = invited_in_their_own(named_joiners(found))

@@ -583,8 +583,10 @@ def after_apart(q: Action, owing: str, at: Source) -> Action:
     it asks goes on its own (`owed.reaches_kept_to`): after it, and listed after it. Northgate's
     question to Craig stood above the root-cause report once that went apart (a check of a
     twenty-eighth blind read's fix)."""
-    said = (f"It goes after what we are late on, which goes on its own to all it was promised to: "
-            f"{owing.removesuffix(MISSED_OWN)} (delivered, or a date for it).")
+    # "…what we are late on, which goes on its own to all it was promised to" was hard to read
+    # (a thirty-first blind read).
+    said = (f"It goes after what we are late on: {owing.removesuffix(MISSED_OWN)}. That goes first, on its own, to "
+            "everyone it was promised to (delivered, or a date for it).")
     return replace(q, why=f"{q.why} {said}", after=at, goes_with=said)  # the brief says it too
 
 

@@ -103,11 +103,13 @@ def _needed(size: int) -> int:
     return next(x for x in range(size + 1) if x / size >= OVERLAP)
 
 
-def merge_similar(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None) -> list[Action]:
+def merge_similar(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None,
+                  eve: bool = False) -> list[Action]:
     """One action per topic: a promise to send the schedule and the ask for the schedule are the
     same job (see `groups` and `combine`); and one renewal conversation (`with_renewal`).
-    `renewal_passed`: the renewal date went by with nothing recorded (see `with_renewal`)."""
-    return with_renewal([combine(g) for g in groups(actions)], renewal_passed, as_of)
+    `renewal_passed`: the renewal date went by with nothing recorded; `eve`: the renewal is
+    within `dates.RENEWAL_EVE_DAYS` (see `with_renewal`)."""
+    return with_renewal([combine(g) for g in groups(actions)], renewal_passed, as_of, eve)
 
 
 #: An ask back from parking due before the renewal conversation joins it only once that is due
@@ -118,7 +120,8 @@ JOIN_SOON_DAYS = 7
 JOIN_LATE_DAYS = 30
 
 
-def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None) -> list[Action]:
+def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: date | None = None,
+                 eve: bool = False) -> list[Action]:
     """The call before a renewal and any other action about the renewal ('Follow up with Jo on
     the renewal quote'), taking up again with the same person an ask back from parking, and the
     anniversary of working together are one conversation with the customer: one action. Once the
@@ -141,6 +144,13 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
     # 6 Apr went through" 143 days overdue, 65 days after it (an eleventh blind read). The ask is
     # theirs to take up, and waits a week at most.
     soon = as_of is None or (call.due - as_of).days <= JOIN_SOON_DAYS
+    # (and, on the eve, a play with one of those quiet deciders: St Aldhelm's executive sponsor
+    # call with Helen, which her visit had covered, would stand alone on the day)
+    # Not when the conversation is with a quiet decider already: that one's meeting is the same
+    # conversation (`same_person`), and whoever else was in the last renewal's talk joins it
+    # (`with_joiners`: "Call Dave Brightwell with Philippa Rowe today").
+    coverage = [a for a in actions if eve and a.renewal_step == "coverage" and a.contact]
+    quiet = {a.contact for a in coverage} if not any(a.contact == call.contact for a in coverage) else set()
     about = [a for a in actions if a is not call and (
         (a.kind in ("follow-up", "answer", "play") and RENEWAL_WORD in action_topic(a))
         or (a.unparked and a.contact is not None and a.contact == call.contact and (soon or a.due >= call.due))
@@ -148,14 +158,20 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
         # comes first: Saltmarsh's "Mark the 4th anniversary", high, on the day of a renewal not
         # yet confirmed (a seventh blind read). Not one due before it: thanks weeks late.
         # Nor one that waits, low, on what we owe them (`actions.personal`).
-        or (a.anniversary and a.due >= call.due and a.priority != "low"))]
+        or (a.anniversary and a.due >= call.due and a.priority != "low")
+        # On the renewal's eve, where it stands is one question, asked in that conversation: St
+        # Aldhelm's on the day asked Siobhan (then Helen, for an extension), and beside it had
+        # "Visit Helen Marsh today" and "Email Anjali Desai today", each "where the renewal
+        # stands" (a thirty-first blind read).
+        or (a.contact in quiet and (a.renewal_step == "coverage" or a.kind == "play")))]
     if not about:
         return actions
     # An ask back from parking joins the renewal's conversation, which leads: ours to answer, it
     # outranked the meeting before Lantern's renewal, which went into its "Also covers" (a check
     # of a twenty-eighth blind read's fix).
     merged = combine(sorted([call, *about], key=Action.sort_key),
-                     call if renewal_passed or call.lead_begun is not None or any(a.unparked for a in about) else None)
+                     call if renewal_passed or call.lead_begun is not None or any(a.unparked or a.contact in quiet
+                                                                                    for a in about) else None)
     gone = {id(a) for a in about} | {id(call)}
     return [merged if a is call else a for a in actions if id(a) not in gone or a is call]
 

@@ -238,8 +238,15 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         # passed `stakeholder_days` quiet), not a fortnight from every build's day: that never
         # fell due (an account manager's objection). Before the renewal, whatever.
         opened = r - timedelta(days=COVERAGE_DAYS)
-        if seen is not None:
-            opened = max(opened, seen + timedelta(days=t.stakeholder_days + 1))
+        since = f"the renewal came within {days(COVERAGE_DAYS)}"
+        if seen is not None and seen + timedelta(days=t.stakeholder_days + 1) > opened:
+            opened = seen + timedelta(days=t.stakeholder_days + 1)
+            since = f"{first_name(c.name)} had gone {days(t.stakeholder_days)} unheard (stakeholder_days)"
+        due = min(opened + timedelta(days=COVERAGE_FORTNIGHT), r)
+        # Late, it says since when and why: St Aldhelm's "Visit Helen Marsh… 59 days overdue"
+        # stood under a run-up said to begin on 5 Dec (a thirty-first blind read).
+        fell = (f" The gap opened on {fmt_date(opened)}, when {since}; the meeting was due a fortnight later."
+                if due < as_of and n > RENEWAL_EVE_DAYS else "")
         # Whoever else was in the last renewal's talk comes to the meeting with whoever decides
         # (`merge.with_joiners`): Brightwell's meeting with Dave and a value review with Philippa
         # stood apart for weeks, the last two annual reviews one meeting of both (a thirteenth
@@ -248,8 +255,8 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         joiners = tuple(n for n in last[0].with_ if n != c.name and n in here and not written_to(here[n])) \
             if last is not None else ()
         actions.append(Action(
-            kind="renewal", title=title, why=f"Coverage before the renewal: {text}",
-            due=min(opened + timedelta(days=COVERAGE_FORTNIGHT), r),
+            kind="renewal", title=title, why=f"Coverage before the renewal: {text}{fell}",
+            due=due,
             priority="medium", contact=c.name, owner=holder(customer, c.name, as_of),
             source=c.source, customer=customer.slug, renewal_step="coverage", joiners=joiners,
         ))

@@ -130,8 +130,10 @@ def stakeholders_quiet(customer: Customer, tl: Timeline, as_of: date, t: Thresho
     window = renewal_window(customer, t.renewal_days)
     # Its first day, named: "its run-up begins 116 days before it", 116 days before it, read as
     # if it began in 116 days (a fourteenth blind read).
-    lead = (f"; its run-up, {t.renewal_days} days and their {weeks_or_days(customer.renewal_lead)} of lead time, "
-            f"began on {fmt_date(r - timedelta(days=window))}" if customer.renewal_lead
+    # "Its run-up, 60 days and their 8 weeks of lead time, began on…" was hard to read (a
+    # thirty-first blind read).
+    lead = (f"; its run-up began on {fmt_date(r - timedelta(days=window))}: {t.renewal_days} days, plus the "
+            f"{weeks_or_days(customer.renewal_lead)} their side needs to renew" if customer.renewal_lead
             and (r - as_of).days > t.renewal_days else "")
     quiet = []
     for c in key_people(customer, as_of):

@@ -727,13 +727,14 @@ def test_once_the_account_has_turned_the_meeting_stays_due_before_that_day(after
     (meet,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Ann Lee"]
     assert meet.due == day - timedelta(days=1) and meet.priority == "high"
     assert "its urgency: high (+15)" in meet.score_reasons   # as the day before, not "medium"
-    assert f" It was due before {fmt_date(day)}, when the account turned at risk." in meet.why
+    assert (f" It was due by {fmt_date(day - timedelta(days=1))}, to hear from them before the silence turned the "
+            f"account at risk on {fmt_date(day)}.") in meet.why
     assert "turning at risk then" not in meet.why
     # At risk for something else the day before (a bad meeting), it did not turn that day: the
     # meeting keeps its own day (after the setback, now).
     sour = replace(c, interactions=(*c.interactions, touch(40, -2, type="meeting", with_=("Bo Chan",))))
     (meet,) = [a for a in analyse(sour, config(), on).actions if a.kind == "renewal" and a.contact == "Ann Lee"]
-    assert meet.due >= day and "when the account turned at risk" not in meet.why
+    assert meet.due >= day and "turned the account at risk" not in meet.why
 
 
 def test_with_two_key_people_quiet_each_conversation_says_both_must_be_heard_from():

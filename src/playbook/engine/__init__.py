@@ -166,7 +166,10 @@ def due_before_tip(found: list[Action], customer: Customer, config: Config, paus
     # High, as it was the day before: "its urgency: medium" the day the account turned read as
     # the meeting growing less urgent (a check of a nineteenth blind read's fixes).
     return [replace(a, due=before, priority="high",
-                    why=f"{a.why} It was due before {fmt_date(day)}, when the account turned at risk.")
+                    # Why that day: "It was due before 21 Jan 2027, when the account turned at
+                    # risk" read as back-dated (a thirty-first blind read).
+                    why=f"{a.why} It was due by {fmt_date(before)}, to hear from them before the silence "
+                        f"turned the account at risk on {fmt_date(day)}.")
             if id(a) in moved else a for a in found]
 
 

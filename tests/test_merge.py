@@ -49,8 +49,10 @@ TITLES = st.lists(WORDS, min_size=0, max_size=9).map(" ".join)
 @given(st.lists(st.tuples(TITLES, st.integers(0, 60), st.sampled_from(["high", "medium", "low"])), max_size=40))
 def test_the_indexed_merge_equals_comparing_every_pair(specs: list[tuple[str, int, str]]) -> None:
     actions = [action(t, n, p) for t, n, p in specs]
-    # Some of them personal touches for one of two people (never one job across the two).
-    actions = [replace(a, kind="personal", contact=("Ann", "Bo")[n % 2]) if n % 3 == 0 else a
+    # Some of them personal touches for one of two people or nobody (never one job across the
+    # two), some renewal steps (never one job by their words).
+    actions = [replace(a, kind="personal", contact=("Ann", "Bo", None)[n % 3]) if n % 3 == 0 else
+               replace(a, kind="renewal", renewal_step="coverage") if n % 5 == 1 else a
                for a, (_, n, _) in zip(actions, specs)]
     assert merge_similar(actions) == pairwise(actions)
 
@@ -108,6 +110,15 @@ def test_thousands_of_distinct_open_items_are_each_compared_with_a_few_at_most(m
     merged = merge_similar(actions)
     assert len(merged) == 4_000
     assert len(compared) <= 2 * len(actions)
+
+    # Birthday greetings, one topic, each for its own person: never one job (`apart`), so none
+    # is compared with another's (16,000 contacts with birthdays: 10 million comparisons, a
+    # fuzzing session).
+    greetings = [replace(action(f"Wish Person{i} Name{i} a happy birthday (Sat 28 Nov)", i), kind="personal",
+                         contact=f"Person{i} Name{i}") for i in range(4_000)]
+    compared.clear()
+    assert len(merge_similar([*greetings, action("Send the birthday cake order", 3)])) == 4_001
+    assert len(compared) <= len(greetings)
 
 
 def test_the_person_an_action_is_with_is_not_its_topic() -> None:

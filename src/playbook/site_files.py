@@ -95,7 +95,9 @@ def feed_items(units: list[Unit], newest: list[tuple[tuple, str]], inp: Inputs, 
     full: dict[str, Unit] = {}
     items = []
     for (_, cslug, islug), _ in newest:
-        u = full.setdefault(cslug, full_unit(by_slug[cslug], inp, memo))
+        u = full.get(cslug)
+        if u is None:  # (setdefault read the customer in full again for each of its notes)
+            u = full[cslug] = full_unit(by_slug[cslug], inp, memo)
         c = u.relationship.customer
         items.append((c, next(i for i in c.interactions if i.slug == islug)))
     return items

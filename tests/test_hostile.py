@@ -475,12 +475,16 @@ def test_inputs_that_hung(tmp_path: Path, case: Hostile) -> None:
 
 
 def test_a_customer_with_25000_contacts_is_no_alias_bomb_and_builds(tmp_path: Path) -> None:
-    contacts = "".join(f"  - name: Person{k} Last{k}\n    role: R{k}\n" for k in range(25_000))
+    # Each with a birthday in the weeks around the build: greetings for thousands of them were
+    # each compared with all the others, and each contact's line scanned all the key dates
+    # (16,000 took 55 s; a fuzzing session).
+    contacts = "".join(f"  - name: Person{k} Last{k}\n    role: R{k}\n    birthday: 11-{k % 28 + 1:02d}\n"
+                       for k in range(25_000))
     notes = {note(f"2026-10-{k % 28 + 1:02d}-n{k}.md"): f"---\ntype: call\nwith: [Person{k}]\n---\nCalled.\n"
              for k in range(100)}
     case = Hostile("contacts", {ACME_YAML: "name: Acme\nowner: maya\nsince: 2025-01-10\ncontacts:\n" + contacts,
                                 **notes}, code=0, blocks=True)
-    assert len(case.files[ACME_YAML].splitlines()) > 50_000
+    assert len(case.files[ACME_YAML].splitlines()) > 75_000
     run_case(tmp_path, case)  # 16 s for check and over a minute for build before (pairwise name matching)
 
 
@@ -686,3 +690,105 @@ def test_log_refuses_a_note_the_loader_would_refuse(tmp_path: Path) -> None:
     code, printed = run(["log", "acme", "x" * 100_001], root, False)
     assert code == 2 and "Playbook reads notes up to 100,000" in printed, printed
     assert sorted(os.listdir(root / ACME / "interactions")) == before
+
+
+# -- found by a fuzzing session (6 Dec 2026) -----------------------------------------------------
+
+def bytes_named(rel_folder: str, name: bytes, text: bytes) -> Callable[[Path], None]:
+    """A file whose name is not UTF-8 (as a system with another encoding saves one)."""
+    def make(root: Path) -> None:
+        with open(os.path.join(os.fsencode(root / rel_folder), name), "wb") as f:
+            f.write(text)
+    return make
+
+
+FRONT = "---\ndate: 2026-11-02\ntype: call\nwith: Maria\nsentiment: negative\n---\nTalked.\n"
+FUZZED = [
+    # `owner: [maya, '']` made a page for nobody: the build failed with a KeyError.
+    Hostile("an-empty-owner-entry", customer("owner: maya", "owner: [maya, '']"),
+            (f"{ACME_YAML}:2: an empty entry in 'owner' is left out",), code=0),
+    Hostile("an-empty-tag", customer("tier: key", "tier: key\ntags: [' ', shop]"),
+            (f"{ACME_YAML}:5: an empty entry in 'tags' is left out",), code=0),
+    # A note named in another encoding: the build failed writing playbook.json.
+    Hostile("a-note-name-that-is-not-utf8", {}, (f"{ACME}/interactions/2026-11-05-\\udcff\\udcfe.md: this file name "
+                                                 "is not UTF-8 text",),
+            setup=bytes_named(f"{ACME}/interactions", b"2026-11-05-\xff\xfe.md", NOTE.encode())),
+    # A tag or owner of 251 letters: "File name too long", with no file:line.
+    Hostile("a-tag-longer-than-a-file-name", customer("tier: key", "tier: key\ntags: [" + "a" * 251 + "]"), code=0),
+    Hostile("an-owner-longer-than-a-file-name", customer("owner: maya", "owner: [maya, " + "m" * 300 + "]"),
+            (f"{ACME_YAML}:2: owner '{'m' * 300}' is not a team member",), code=0),
+    # Front matter below a blank line, or after a second byte-order mark, was read as text with no word.
+    Hostile("front-matter-after-a-blank-line", {NOTE2: "\n" + FRONT},
+            (f"{NOTE2}:2: this looks like front matter, but it does not start on the first line",), code=0),
+    Hostile("front-matter-after-two-byte-order-marks", {NOTE2: "\ufeff\ufeff".encode() + FRONT.encode()},
+            (f"{NOTE2}:1: this looks like front matter, but it does not start on the first line",), code=0),
+    Hostile("a-folder-named-like-a-note", {NOTE2.replace(".md", ".md/x.md"): NOTE},
+            (f"{NOTE2}: a folder inside interactions/ is not read",), code=0),
+    # Control characters by escape reached the pages raw; tags Playbook does not read passed quietly.
+    Hostile("control-characters-by-escape", customer("name: Acme Bakery", 'name: "Acme\\x01\\e[31m\\0 Bakery"'),
+            code=0, forbid=("\x01", "\x1b", "\x00")),
+    Hostile("a-python-tag", customer("tier: key", "tier: key\nnotes: !!python/name:os.system"),
+            (f"{ACME_YAML}:5: the tag '!!python/name:os.system' is not read",), code=0),
+    Hostile("a-tag-of-its-own", customer("tier: key", "tier: !mine key"),
+            (f"{ACME_YAML}:4: the tag '!mine' is not read",), code=0),
+    Hostile("a-repo-url-with-a-newline", {"playbook.yaml": PLAYBOOK_YAML + 'repo_url: "https://x.example\\n/x"\n'},
+            ("playbook.yaml:11: repo_url should have no spaces or control characters",)),
+    # A value pasted in by mistake is quoted in part, not repeated whole on one line.
+    Hostile("a-huge-unknown-status", customer("tier: key", "tier: key\nstatus: " + "x" * 200_000),
+            (f"{ACME_YAML}:5: unknown status",), forbid=("x" * 1_000,)),
+]
+
+
+@pytest.mark.parametrize("case", FUZZED, ids=lambda c: c.id)
+def test_what_a_fuzzing_session_found(tmp_path: Path, case: Hostile) -> None:
+    run_case(tmp_path, case)
+
+
+def test_a_template_cannot_reach_the_system(tmp_path: Path) -> None:
+    """A team template runs in Jinja's sandbox: `cycler.__init__.__globals__.os.popen(…)` ran
+    a command and wrote outside the output folder (a fuzzing session)."""
+    made = tmp_path / "made"
+    attack = f'{{{{ cycler.__init__.__globals__.os.popen("touch {made}").read() }}}}'
+    root = lay_out(tmp_path, Hostile("ssti", {"templates/base.html": attack}))
+    code, printed = run(["build", "--no-cache", "--out", str(tmp_path / "site")], root, False)
+    assert code == 1 and "Traceback" not in printed, printed
+    assert_reports(printed, ("templates/base.html:1: template error while rendering", ))
+    assert "is unsafe" in printed and not made.exists() and not (tmp_path / "site").exists()
+
+
+def test_a_template_that_includes_itself(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("loop", {"templates/404.html": '{% include "404.html" %}'}))
+    code, printed = run(["build", "--no-cache", "--out", str(tmp_path / "site")], root, False)
+    assert code == 1, printed
+    assert_reports(printed, ("templates/404.html: rendering 404.html never ends: a template includes or extends "
+                             "itself",))
+
+
+def test_a_folder_where_a_template_goes(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("folder", {"templates/base.html/x": "x"}))
+    for command in (["check"], ["build", "--no-cache", "--out", str(tmp_path / "site")]):
+        code, printed = run(command, root, False)
+        assert code == 1, printed
+        assert_reports(printed, ("templates/base.html: this is a folder, not a file",))
+
+
+def test_notes_whose_names_slug_alike_keep_their_own_anchors(tmp_path: Path) -> None:
+    """"2026-11-03-a b", "…-a-b" and "…-A_B" had one id: every link to them led to the first,
+    and the feed's id held a space (a fuzzing session)."""
+    names = ("2026-11-03-a b.md", "2026-11-03-a-b.md", "2026-11-03-A_B.md")
+    root = lay_out(tmp_path, Hostile("alike", {note(n): f"Note {k}.\n" for k, n in enumerate(names)}))
+    site = tmp_path / "site"
+    code, printed = run(["build", "--no-cache", "--out", str(site)], root, False)
+    assert code == 0, printed
+    page = (site / "customers" / "acme" / "index.html").read_text()
+    ids = [i for i in __import__("re").findall(r'id="(i-2026-11-03-a-b[^"]*)"', page)]
+    assert len(ids) == 3 and len(set(ids)) == 3 and "i-2026-11-03-a-b" in ids, ids
+    feed = (site / "feed.atom").read_text()
+    assert not any(" " in line.strip() for line in feed.splitlines() if "<id>" in line)
+
+
+def test_out_inside_the_build_cache(tmp_path: Path) -> None:
+    root = lay_out(tmp_path, Hostile("cache", {}))
+    for out in (root / ".playbook-cache", root / ".playbook-cache" / "site"):
+        code, printed = run(["build", "--out", str(out)], root, False)
+        assert code == 2 and "is inside the build cache .playbook-cache" in printed, printed

@@ -159,7 +159,7 @@ def test_build_strict_fails_on_warnings(root: Path):
     assert run_cli(["build", str(root)])[0] == 0
     (root / note("2026-11-05-call.md")).write_text("---\nwith: Maria\n---\nA call with Maria.\n")
     code, out, err = run_cli(["build", str(root), "--strict"])
-    assert (code, err) == (0, "") and out.startswith("Built 1 customers")
+    assert (code, err) == (0, "") and out.startswith("Built 1 customer,")
 
 
 def test_actions_json_says_whose_list_it_is(root: Path):

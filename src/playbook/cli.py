@@ -19,7 +19,7 @@ from typing import NoReturn, Sequence
 
 from . import __version__
 from .cliargs import DATE_FORMS, check_text, date_arg, playbook_root, print_problems, root_args, where_from_here
-from .problems import UsageError, describe_os_error, escape_controls, escape_lines, summary
+from .problems import UsageError, counted, describe_os_error, escape_controls, escape_lines, summary
 
 
 def _as_of_arg(p: argparse.ArgumentParser) -> None:
@@ -104,12 +104,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         index = report.out / "index.html"
         where = index.as_uri() if index.exists() else str(report.out)
         if report.unchanged:
-            print(f"Up to date: nothing changed since the last build ({report.customers} customers, "
-                  f"{report.files} files, as of {report.as_of.isoformat()}; checked in {report.seconds:.2f}s).\n"
-                  f"Open {where}")
+            print(f"Up to date: nothing changed since the last build ({counted(report.customers, 'customer')}, "
+                  f"{counted(report.files, 'file')}, as of {report.as_of.isoformat()}; checked in "
+                  f"{report.seconds:.2f}s).\nOpen {where}")
         else:
-            print(f"Built {report.customers} customers, {report.files} files in {report.seconds:.2f}s "
-                  f"as of {report.as_of.isoformat()}.\nOpen {where}")
+            print(f"Built {counted(report.customers, 'customer')}, {counted(report.files, 'file')} in "
+                  f"{report.seconds:.2f}s as of {report.as_of.isoformat()}.\nOpen {where}")
     return 0
 
 

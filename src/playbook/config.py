@@ -283,11 +283,12 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
         kw["as_of"] = as_of
     repo = f.text("repo_url")
     if repo:
-        if not repo.startswith(("https://", "http://")):
-            problems.append(error(path, f.line_of("repo_url"), 0,
-                                  f"repo_url should start with https://, not '{repo}'"))
+        # Read as site_url is: a newline in it had reached each page's links raw (a fuzzing session).
+        url, why = normalise_site_url(repo, "repo_url")
+        if why:
+            problems.append(error(path, f.line_of("repo_url"), 0, why))
         else:
-            kw["repo_url"] = repo.rstrip("/")
+            kw["repo_url"] = (url or repo).rstrip("/")
     branch = f.text("branch")
     if branch:
         kw["branch"] = branch

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Iterable
 
 from .limits import DATE_RANGE, in_range
-from .problems import Problem, did_you_mean, error, one_of
+from .problems import Problem, did_you_mean, error, one_of, warning
 from .yamlio import Map, Node, Scalar, Seq, kind_name
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.+\-Z ]*)?$")
@@ -37,6 +37,9 @@ class Fields:
     # -- helpers -------------------------------------------------------------
     def err(self, at: Node | Map, message: str) -> None:
         self.problems.append(error(self.path, at.line, at.column, message))
+
+    def warn(self, at: Node | Map, message: str) -> None:
+        self.problems.append(warning(self.path, at.line, at.column, message))
 
     def raw(self, key: str) -> Node | None:
         self._seen.add(key)
@@ -88,7 +91,10 @@ class Fields:
         out = []
         for item in node.items:
             if isinstance(item, Scalar) and not item.is_null:
-                out.append(item)
+                if item.text.strip():
+                    out.append(item)
+                else:  # `owner: [maya, '']` made a page for nobody, and the build failed on it
+                    self.warn(item, f"an empty entry in '{key}' is left out; remove it")
             elif not isinstance(item, Scalar):
                 self.err(item, f"each entry of '{key}' should be text, not {kind_name(item)}")
         return tuple(out)

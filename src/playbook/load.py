@@ -157,6 +157,15 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     return replace(customer, interactions=tuple(interactions)), files
 
 
+def utf8_name(name: str) -> bool:
+    """Whether a file name read from disk is UTF-8 text (Python keeps other bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
            problems: list[Problem]) -> list[tuple[Path, str]]:
     """The interaction files to read, as (path, relative path); the rest of interactions/ is
@@ -184,9 +193,17 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
         ekind = entry_kind_followed(f, e, frel, root, problems)
         if ekind == "outside":
             problems.append(warning(frel, 0, 0, "points outside the playbook folder; skipped"))
-        elif ekind == "dir" or (ekind != "refused" and not e.name.endswith(".md")):
+        elif ekind == "dir":
+            problems.append(warning(frel, 0, 0, "a folder inside interactions/ is not read: notes are files "
+                                                "(2026-11-20-call.md); move its notes up, or move it out"))
+        elif ekind != "refused" and not e.name.endswith(".md"):
             problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
                                                 "rename or move it"))
+        elif ekind != "refused" and not utf8_name(e.name):
+            # Its bytes are no text a page, a link or playbook.json can hold: the build failed
+            # writing the customer's JSON (a fuzzing session).
+            problems.append(error(frel, 0, 0, "this file name is not UTF-8 text (saved by a system with another "
+                                              "encoding?): rename it, e.g. 2026-11-20-call.md"))
         elif ekind != "refused":
             out.append((f, frel))  # a FIFO or a device too: reading it reports what it is
     return out
@@ -422,6 +439,28 @@ def split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[s
     return None
 
 
+_FRONT_FIELD = re.compile(r"(\w+)\s*:")
+
+
+def _misplaced_front_matter(text: str, path: str, problems: list[Problem]) -> None:
+    """A warning when front matter does not start on the first line (a blank line or a second
+    byte-order mark before '---'): its fields were read as the note's text, with no word (a
+    fuzzing session). Not read as front matter: the file says otherwise, and `done` and `log`
+    read it as the build does."""
+    head = text[:4096]
+    lead = len(head) - len(head.lstrip("\ufeff \t\n"))
+    rest = head[lead:].split("\n", 2)
+    if lead == 0 or len(rest) < 2 or rest[0].rstrip() != "---":
+        return
+    m = _FRONT_FIELD.match(rest[1])
+    if m is None or m.group(1) not in _FRONT_KEYS:
+        return
+    problems.append(warning(path, head[:lead].count("\n") + 1, 0,
+                            "this looks like front matter, but it does not start on the first line, so its "
+                            "fields are read as the note's text: remove what comes before the first '---' "
+                            "(blank lines, a stray invisible character)"))
+
+
 def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Contact, ...] | ContactNames | None,
                       config: Config, problems: list[Problem],
                       note_of: Callable[[str], Note] = parse_note) -> Interaction | None:
@@ -433,6 +472,8 @@ def parse_interaction(text: str, filename: str, path: str, contacts: tuple[Conta
     if split is None:
         return None
     front, body, body_line = split
+    if front is None:
+        _misplaced_front_matter(text, path, problems)
     fields: Fields | None = None
     if front is not None:
         node, yp = parse(front, path, line_offset=1)

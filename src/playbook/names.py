@@ -7,6 +7,7 @@ links to one with its own `base` prefix ('', '../'…) in front.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Iterable
@@ -43,11 +44,17 @@ def _claim(base: str, used: set[str]) -> str:
     return slug
 
 
+#: The longest slug `unique_slugs` gives a page's file name (before a clash's "-2"): a tag of
+#: 251 letters passed `check` and failed the build with "File name too long" (a fuzzing session).
+MAX_FILE_SLUG = 80
+
+
 def unique_slugs(names: Iterable[str], fallback: str, reserved: tuple[str, ...] = ("index",)) -> dict[str, str]:
     """name → slug for distinct names, sorted first so collisions resolve the same way every build.
     `reserved` slugs are never given out (they name a folder's index page, or the team calendar)."""
     used: set[str] = set(reserved)
-    return {name: _claim(slugify(name, fallback), used) for name in sorted(set(names))}
+    return {name: _claim(slugify(name, fallback)[:MAX_FILE_SLUG].rstrip("-") or fallback, used)
+            for name in sorted(set(names))}
 
 
 def contact_ids(names: list[str]) -> dict[str, str]:
@@ -68,8 +75,13 @@ def ask_anchor(customer: str, line: int) -> str:
 
 
 def interaction_anchor(i: Interaction) -> str:
-    """Element id of an interaction on its customer page (the feed and search link to it)."""
-    return "i-" + slugify(i.slug, "note")
+    """Element id of an interaction on its customer page (the feed and search link to it). A
+    file name that is no slug as it stands gets a short digest of itself too: "2026-11-03-a b",
+    "…-a-b" and "…-A_B" had one id, and every link to them led to the first (a fuzzing session)."""
+    plain = slugify(i.slug, "note")
+    if plain == i.slug:
+        return "i-" + plain
+    return f"i-{plain}-{hashlib.blake2b(i.slug.encode('utf-8', 'surrogatepass'), digest_size=3).hexdigest()}"
 
 
 # -- who the site names, and their page names -------------------------------------------------

@@ -39,12 +39,23 @@ class UsageError(Exception):
     """Wrong command-line arguments (not a fault in the content): the CLI exits 2 with the message."""
 
 
+#: The longest message kept whole: one quoting a value someone pasted (a 1.5 MB `status:`)
+#: repeated all of it on one line (a fuzzing session). Its start and its end (what to do) stay.
+MAX_MESSAGE = 600
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:400]}… ({len(message) - 600:,} characters left out) …{message[-200:]}"
+
+
 def error(path: str, line: int, column: int, message: str) -> Problem:
-    return Problem(path, line, column, "error", message)
+    return Problem(path, line, column, "error", _bounded(message))
 
 
 def warning(path: str, line: int, column: int, message: str) -> Problem:
-    return Problem(path, line, column, "warning", message)
+    return Problem(path, line, column, "warning", _bounded(message))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -58,8 +69,9 @@ def one_of(choices: Iterable[str]) -> str:
 
 
 #: Characters that would start a new line or steer a terminal: C0 and C1 controls (tab
-#: aside) and Unicode's line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: aside) and Unicode's line and paragraph separators; and the bytes of a file name that is no
+#: UTF-8 (kept by Python as lone surrogates, they went to the terminal raw).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def escape_controls(text: str) -> str:
@@ -132,3 +144,8 @@ def summary(problems: list[Problem], files: int) -> str:
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
+
+
+def counted(count: int, word: str) -> str:
+    """'1 customer', '1,000 customers': what the commands report ("Built 1 customers" read wrong)."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -35,7 +35,7 @@ from .livereload import LiveState, page_of
 from .folders import ignored
 from .gitinfo import git_dirs
 from .memo import CACHE_DIR
-from .problems import Problem, format_plain
+from .problems import Problem, counted, format_plain
 
 LIVE_PREFIX = "/__playbook/"
 LIVE_JS = """(function () {
@@ -300,10 +300,6 @@ def say(quiet: bool, text: str) -> None:
         print(text, flush=True)
 
 
-def _n(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool,
                  shown: frozenset[Problem] = frozenset()) -> frozenset[Problem]:
     """Print what a build found and one line of how it went: its errors, the warnings not
@@ -315,16 +311,16 @@ def report_build(report: BuildReport, seconds: float, changed: int, quiet: bool,
     errors = [p for p in report.problems if p.severity == "error"]
     ms = f"{seconds * 1000:,.0f} ms"
     if errors:
-        print(f"Build failed with {_n(len(errors), 'error')}; still serving the last good site.", file=sys.stderr,
+        print(f"Build failed with {counted(len(errors), 'error')}; still serving the last good site.", file=sys.stderr,
               flush=True)
     elif changed:
-        written = _n(report.written, "file") + " written" if report.written else "no file changed"
-        say(quiet, f"Rebuilt in {ms} ({_n(changed, 'change')}; {written}).")
+        written = counted(report.written, "file") + " written" if report.written else "no file changed"
+        say(quiet, f"Rebuilt in {ms} ({counted(changed, 'change')}; {written}).")
     elif not report.written:  # nothing to do, or (a first build of a site up to date) nothing to write
-        say(quiet, f"Up to date: {_n(report.customers, 'customer')}, {_n(report.files, 'file')} as of "
+        say(quiet, f"Up to date: {counted(report.customers, 'customer')}, {counted(report.files, 'file')} as of "
                    f"{report.as_of.isoformat()} (checked in {ms}).")
     else:
-        say(quiet, f"Built {_n(report.customers, 'customer')}, {_n(report.files, 'file')} in {ms} as of "
+        say(quiet, f"Built {counted(report.customers, 'customer')}, {counted(report.files, 'file')} in {ms} as of "
                    f"{report.as_of.isoformat()}.")
     return warnings
 

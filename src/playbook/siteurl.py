@@ -20,18 +20,19 @@ _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\]")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-def normalise_site_url(text: str) -> tuple[str | None, str | None]:
+def normalise_site_url(text: str, field: str = "site_url") -> tuple[str | None, str | None]:
     """(the URL, None) with a lower-case scheme and host, '.' and '..' resolved, unsafe
-    characters percent-encoded and one trailing slash; or (None, why it is not usable)."""
+    characters percent-encoded and one trailing slash; or (None, why it is not usable).
+    `field`: the setting it is, as the reasons name it (`repo_url` is read the same way)."""
     value = text.strip()
     shown = f"'{value[:QUOTED]}…'" if len(value) > QUOTED else f"'{value}'"  # in part: it may be anything
     if any(c.isspace() or not c.isprintable() for c in value):  # urlsplit would drop tabs silently
-        return None, f"site_url should have no spaces or control characters: {shown}"
+        return None, f"{field} should have no spaces or control characters: {shown}"
     try:
         parts = urlsplit(value)
         port = parts.port  # a port that is no number raises here
     except ValueError:
-        return None, f"site_url should be a web address like https://team.example.com/playbook/, not {shown}"
+        return None, f"{field} should be a web address like https://team.example.com/playbook/, not {shown}"
     scheme, host = parts.scheme.lower(), (parts.hostname or "")
     if not host.isascii():
         try:
@@ -39,13 +40,13 @@ def normalise_site_url(text: str) -> tuple[str | None, str | None]:
         except UnicodeError:
             host = ""
     if scheme not in ("http", "https"):
-        return None, f"site_url should start with https:// (or http://), not {shown}"
+        return None, f"{field} should start with https:// (or http://), not {shown}"
     if not host or not _HOST.fullmatch(f"[{host}]" if ":" in host else host) or ".." in host:
-        return None, f"site_url should name a host, like https://team.example.com/, not {shown}"
+        return None, f"{field} should name a host, like https://team.example.com/, not {shown}"
     if parts.username is not None or parts.password is not None:
-        return None, "site_url should not hold a user name or password (every page would show it)"
+        return None, f"{field} should not hold a user name or password (every page would show it)"
     if parts.query or parts.fragment or value.endswith(("?", "#")):
-        return None, f"site_url should be the site's folder, without '?' or '#': {shown}"
+        return None, f"{field} should be the site's folder, without '?' or '#': {shown}"
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import scratch
+from .memo import CACHE_DIR
 from .records import Record
 
 #: A file in every built site; only folders holding it are ever replaced or deleted.
@@ -134,6 +135,9 @@ def check_out_dir(root: Path, out: Path) -> None:
         raise BuildError(f"--out {out} would replace the playbook itself; choose a folder such as {root / 'site'}")
     if out.is_relative_to(root / "content") or out.is_relative_to(root / "templates"):
         raise BuildError(f"--out {out} is inside the content; choose a folder such as {root / 'site'}")
+    if out.is_relative_to(root / CACHE_DIR):  # ("Invalid argument", or a site the cache's cleaning removes)
+        raise BuildError(f"--out {out} is inside the build cache {CACHE_DIR}, which Playbook cleans; "
+                         f"choose a folder such as {root / 'site'}")
     if out.exists():
         if not out.is_dir():
             raise BuildError(f"--out {out} is a file; choose a folder")

@@ -33,7 +33,7 @@ class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
         return self._TAGS[kind]
 
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 #: How many values aliases (*name) may add to one document before we refuse it. Only the
 #: copies an alias makes count, not the values written out (a 25,000-contact customer.yaml
@@ -93,6 +93,21 @@ class _TooBig(Exception):
     pass
 
 
+#: The tags YAML itself gives (the resolver's, or written as `!!str`): any other is not read.
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "int", "float", "bool", "null",
+                                                            "timestamp"))
+
+
+def _tagged(node: yaml.Node, path: str, budget: _Budget, line: int, col: int) -> None:
+    """A warning for a tag Playbook does not read (`!!python/name:os.system`, `!!binary`,
+    `!mine`): nothing runs, the value is read as its text, but `check` said nothing of it (a
+    fuzzing session)."""
+    if node.tag not in _CORE_TAGS and node.tag != "!":
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")[:60]
+        budget.problems.append(warning(path, line, col, f"the tag '{shown}' is not read: Playbook reads this value "
+                                                        "as plain text; remove the tag"))
+
+
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -108,6 +123,7 @@ def _convert(node: yaml.Node, path: str, budget: _Budget, line_offset: int, copy
             raise _TooBig
     line, col = _pos(node)
     line += line_offset
+    _tagged(node, path, budget, line, col)
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value.translate(budget.restore) if budget.restore else node.value, line, col,
                       node.style in (None, ""))

@@ -102,7 +102,9 @@ def feed_xml(relationships: list[Relationship], config: Config, as_of: date,
             "  <entry>",
             f"    <title>{xml_text(f'{customer.name}: {summary}')}</title>",
             f'    <link rel="alternate" type="text/html" href="{xml_text(page)}"/>',
-            f"    <id>tag:playbook,{i.date.isoformat()}:{name}/{customer.slug}/{xml_text(i.slug)}</id>",
+            # The note's id as its anchor has it (its file name, when that is a slug): a tag URI
+            # holds no space ("…-a b" did).
+            f"    <id>tag:playbook,{i.date.isoformat()}:{name}/{customer.slug}/{interaction_anchor(i)[2:]}</id>",
             f"    <updated>{_stamp(i.date)}</updated>",
             f"    <author><name>{xml_text(author)}</name></author>",
             f'    <category term="{xml_text(i.type)}"/>',

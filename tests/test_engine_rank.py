@@ -126,23 +126,33 @@ def test_what_goes_after_another_ranks_below_it_whatever_its_stakes():
 
 
 @pytest.mark.parametrize("first_due, own_due, expected", [
-    (-30, -60, 0),    # both late: today, once the first goes (Calder's email to Eleanor)
+    (-30, -60, -30),  # both late: never before the first; a fixed day, not "today" on every build
+    (-60, -30, -30),  # its own day after the first's: its own, late as it is (Northgate's question)
     (5, -60, 5),      # the first still to come: on its day, after it
     (5, 10, 10),      # its own day after the first's: its own
     (-30, 10, 10),    # not yet due itself: its own
 ])
-def test_what_goes_after_another_is_due_once_that_one_has_gone(first_due, own_due, expected):
+def test_what_goes_after_another_is_never_due_before_it(first_due, own_due, expected):
+    """"Due today" on every build hid Northgate's question whether its renewal went through,
+    110 days gone by, from what is overdue (a check read)."""
     from playbook.engine.actions import due_after
     from playbook.engine.types import Source
     first = replace(action(due=AS_OF + timedelta(days=first_due)), title="Send it", source=Source("a.md", 1))
     then = replace(action(kind="renewal", due=AS_OF + timedelta(days=own_due)), source=Source("b.md", 1),
                    after=Source("a.md", 1))
-    assert [a.due for a in due_after([first, then], AS_OF)] == [first.due, AS_OF + timedelta(days=expected)]
+    assert [a.due for a in due_after([first, then])] == [first.due, AS_OF + timedelta(days=expected)]
     alone = replace(then, after=Source("gone.md", 1))  # what it went after is no longer listed: its own day
-    assert due_after([alone], AS_OF)[0].due == alone.due
+    assert due_after([alone])[0].due == alone.due
     # Raised in that message rather than after it (`Action.rides`): the same.
     rider = replace(then, after=None, rides=Source("a.md", 1))
-    assert [a.due for a in due_after([first, rider], AS_OF)] == [first.due, AS_OF + timedelta(days=expected)]
+    assert [a.due for a in due_after([first, rider])] == [first.due, AS_OF + timedelta(days=expected)]
+    # Late, its lateness is not scored while the first is listed; alone, it is.
+    c = customer(value=10_000)
+    (_, ranked) = rank([first, then], c, AT_RISK, AS_OF) if own_due < 0 else (None, None)
+    if ranked is not None:
+        assert not any(" overdue (" in x for x in ranked.score_reasons), ranked.score_reasons
+        (alone,) = rank([then], c, AT_RISK, AS_OF)
+        assert any(" overdue (" in x for x in alone.score_reasons)
 
 
 @pytest.mark.parametrize("late, expected", [(0, None), (1, 3.3), (35, 14.7), (36, 15.0), (500, 15.0)])

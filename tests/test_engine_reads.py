@@ -167,17 +167,19 @@ def test_what_goes_after_the_message_we_owe_is_not_raised_by_its_own_lateness(ex
     r = analyse(calder, loaded.config, date(2027, 2, 24))
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     (email,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Eleanor Calder"]
-    assert email.after == owed.source and email.due == r.as_of and owed.due < r.as_of
+    # On its own day (a fixed one, not "today" on every build), its lateness not scored.
+    assert email.after == owed.source and email.due == date(2026, 12, 17) and owed.due < email.due
     assert email.priority == "medium" and owed.priority == "high", (email.priority, email.score_reasons)
     assert not any(" overdue (" in x or "because of what is at stake" in x for x in email.score_reasons)
     assert r.actions.index(owed) < r.actions.index(email)
 
 
-def test_what_is_raised_in_the_message_we_owe_is_not_late_on_its_own(example_root):
+def test_what_is_raised_in_the_message_we_owe_is_not_scored_for_its_own_lateness(example_root):
     """Calder on 14 Dec 2026 (a thirty-first session's read): "Tell Owen Price: zero-trust access
     is available… raise this in the one message that goes next (“Send the revised data retention
-    schedule”…)" read "21 days overdue (+10)" beside the schedule it rides in. It is due when
-    that message goes: today, while the schedule is late."""
+    schedule”…)" scored "21 days overdue (+10)" beside the schedule it rides in. It keeps its own
+    day (a day that moved to "today" on every build hid what was overdue: a check read), and
+    its lateness is the message's, not scored again."""
     from playbook.load import load
     loaded = load(example_root)
     calder = next(c for c in loaded.playbook.customers if c.slug == "calder-wren")
@@ -185,7 +187,7 @@ def test_what_is_raised_in_the_message_we_owe_is_not_late_on_its_own(example_roo
     (owed,) = [a for a in r.actions if a.kind == "follow-up"]
     (news,) = [a for a in r.actions if a.kind == "tell"]
     assert "raise this in the one message that goes next" in news.why and news.rides == owed.source
-    assert news.due == r.as_of and owed.due < r.as_of
+    assert news.due == date(2026, 11, 23) and owed.due < news.due
     assert not any(" overdue (" in x for x in news.score_reasons), news.score_reasons
     assert r.actions.index(owed) < r.actions.index(news)
 
@@ -317,9 +319,11 @@ def test_the_question_whether_they_renewed_goes_after_what_we_owe_someone_else()
     # And it is listed after it: Calder's question read "This goes after the next message…" from
     # the top of the list, above the schedule (a twenty-eighth blind read).
     assert r.actions.index(owed) < r.actions.index(ask) and ask.score < owed.score
-    # Due once the schedule has gone, today while it is late: not overdue on its own account
+    # Never due before the schedule, on its own day (fixed: "today" on every build hid a renewal
+    # gone by from what is overdue), its lateness not scored while the schedule is listed
     # (Calder's email to Eleanor read "High … 69 days overdue" on the home page, a thirtieth read).
-    assert ask.due == AS_OF and not any(" overdue (" in x for x in ask.score_reasons), (ask.due, ask.score_reasons)
+    assert ask.due >= owed.due and ask.due < AS_OF, (ask.due, owed.due)
+    assert not any(" overdue (" in x for x in ask.score_reasons), ask.score_reasons
 
 
 @pytest.mark.parametrize("kept_to", [True, False])

@@ -363,7 +363,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                              customer.at("renewal") if customer.renewal else None)
     found = with_manner([said_waits(a) for a in found], customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
-    found = on_working_days(act.due_after(found, as_of), config.holidays, as_of)
+    found = on_working_days(act.due_after(found), config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,

@@ -564,13 +564,15 @@ def personal(customer: Customer, dates: tuple[KeyDate, ...], t: Thresholds, miss
     return out
 
 
-def due_after(found: list[Action], as_of: date) -> list[Action]:
+def due_after(found: list[Action]) -> list[Action]:
     """What goes after another action still listed (`Action.after`), or is raised in it
-    (`Action.rides`), is due once that one goes: on its day, or today while it is late; never
-    overdue on its own account. Calder's email to Eleanor, which goes after the retention
-    schedule owed to Tasha, read "High · 17 Dec 2026 · 69 days overdue" on the home page,
-    inviting a message to the managing partner before the one we owe (a thirtieth blind read)."""
-    due = {a.source: max(a.due, as_of) for a in found}
+    (`Action.rides`), is never due before that one: on its own day, or on that one's if later.
+    Its day stays put, late or not: "due today" on every build, as a first version had it (it
+    follows what we are late on), hid a renewal gone by unrecorded for 110 days from the list
+    of what is overdue (Northgate, a check read). Its lateness is not scored while that one is
+    listed (`rank`): Calder's email to Eleanor, after the schedule we owe Tasha, had read "High
+    · 69 days overdue", inviting a message to the managing partner first (a thirtieth blind read)."""
+    due = {a.source: a.due for a in found}
 
     def first(a: Action) -> Source | None:
         return a.after if a.after is not None else a.rides

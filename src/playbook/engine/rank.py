@@ -89,8 +89,9 @@ MEDIUM_FROM = 40
 
 
 def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
-          currency: str | None = None) -> list[tuple[float, str]]:
-    """The score's parts as (points, why), the largest stakes first after the kind."""
+          currency: str | None = None, follows: bool = False) -> list[tuple[float, str]]:
+    """The score's parts as (points, why), the largest stakes first after the kind. `follows`:
+    it goes after (or in) another action listed, so its own lateness is not scored (`actions.due_after`)."""
     out: list[tuple[float, str]] = []
     points, what = KIND_POINTS.get(a.kind, (10, a.kind))
     if a.kind == "follow-up" and (a.chase or is_chase(a.title)):
@@ -160,7 +161,7 @@ def parts(a: Action, customer: Customer, stage: Stage, as_of: date,
     if live and a.lead_begun is not None:
         out.append((LEAD_BEGUN_POINTS, f"their side's time to renew began {fmt_date(a.lead_begun)}, nothing heard since"))
     late = (as_of - a.due).days
-    if late > 0:
+    if late > 0 and not follows:
         out.append((CHECK_LATE_POINTS if a.check or a.missed or a.reopened else min(LATE_POINTS_MAX, 3 + late / 3),
                     f"{days(late)} overdue"))
     if late >= 0 and a.for_day is not None:
@@ -242,8 +243,10 @@ def rank(actions: list[Action], customer: Customer, stage: Stage, as_of: date,
          currency: str | None = None) -> list[Action]:
     """Each action with its score and reasons, highest first."""
     scored = []
+    listed = {a.source for a in actions if a.source is not None}
     for a in actions:
-        found = parts(a, customer, stage, as_of, currency)
+        first = a.after if a.after is not None else a.rides
+        found = parts(a, customer, stage, as_of, currency, first is not None and first in listed)
         scored.append((round(sum(p for p, _ in found)),
                        tuple(f"{why} ({'+' if p >= 0 else '−'}{abs(round(p))})" for p, why in found if round(p))))
     # What goes after another action (`Action.after`) ranks below it, whatever its own stakes.

@@ -615,3 +615,19 @@ def test_on_the_renewal_eve_where_it_stands_is_one_conversation(example_root):
     # Before its eve, the visit to Helen stands on its own, as before.
     r = analyse(st, loaded.config, date(2027, 3, 26))
     assert any(a.kind == "renewal" and a.contact == "Helen Marsh" for a in r.actions)
+
+
+def test_what_the_question_whether_they_renewed_does_not_take_along_stands(example_root):
+    """St Aldhelm's on 5 May 2027 (a check read): its question whether the renewal went through
+    goes to Siobhan, who buys for them, and took nothing along; Gareth's nurse-call question,
+    280 days owed to the champion and the most we are late on, read "(Low priority until you
+    know whether they renewed: ask that first.)", where Brightwell's and Kestrel's answers, in the
+    same place, stood high. What the question does not take goes first, to whom it is owed."""
+    from playbook.load import load
+    loaded = load(example_root)
+    st = next(c for c in loaded.playbook.customers if c.slug == "st-aldhelms-hospital")
+    r = analyse(st, loaded.config, date(2027, 5, 5))
+    (ask,) = [a for a in r.actions if a.renewal_step == "lapsed"]
+    (answer,) = [a for a in r.actions if a.kind == "answer" and a.contact == "Gareth Pryce"]
+    assert ask.contact == "Siobhan Keane" and ask.takes is None
+    assert answer.priority == "high" and not answer.waits_on, (answer.priority, answer.why)

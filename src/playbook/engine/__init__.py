@@ -288,9 +288,13 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         alone = [m for m in mine if reaches_kept_to(m[2], commitments, here)]
         mine = [m for m in mine if m not in alone]
         taken, _, taken_at = mine[0] if mine else (None, None, None)
-        apart = owing_at if lapsed and owing_at is not None and owing_at != taken_at else None
         renewal = act.renewal(here, tl, dates, as_of, t, config.currency, min((i.date for i in bad), default=None),
                               taken, taken_at, config.holidays)
+        # Apart unless the question does take it: asked of whoever buys for them, St Aldhelm's
+        # question took nothing of Gareth's, the main contact's, and his answer, 280 days owed
+        # to the champion, waited "low" behind it (a check read).
+        took = next((a.takes for a in renewal if a.renewal_step == "lapsed" and a.takes is not None), None)
+        apart = owing_at if lapsed and owing_at is not None and owing_at != took else None
         if alone and taken is None:
             renewal = [act.after_apart(a, alone[0][0], alone[0][2]) if a.renewal_step == "lapsed" else a
                        for a in renewal]

@@ -454,3 +454,23 @@ def test_a_note_with_nobody_in_with_names_people_by_a_first_name_they_alone_have
     assert named_without_with(c, AS_OF) == {"Alan Pemberton": d(60), "Sam Roe": d(30), "Mandy Pemberton": d(25)}
     said = replace(c, interactions=(*c.interactions, note(20, "Met Mark Ellery at the expo.")))
     assert named_without_with(said, AS_OF)["Mark Ellery"] == d(20)
+
+
+def test_a_call_to_ask_kin_for_an_email_is_their_keep_in_touch_too():
+    """Marlow's on 5 May 2027 (a check read): "Keep in touch with Lewis Marlow… call Bill Marlow
+    on +44 7700 900152 and ask" and "Keep in touch with Bill Marlow… call the phone on file"
+    stood as two overdue rows for one phone call."""
+    people = (person("Bill Marlow", "MD", left=d(140), keep_in_touch=180, phone="+44 7700 900152",
+                     email="bill@marlowprint.example.com"),
+              person("Lewis Marlow", "Production Manager", left=d(140), keep_in_touch=90, notes="Bill's son.",
+                     email="lewis@marlowprint.example.com"),
+              person("Sandra Kerr", "Office Manager", primary=True, email="sandra@marlowprint.example.com"))
+    c = customer(touch(400, 1, with_=("Sandra Kerr",)), touch(300, 1, with_=("Lewis Marlow", "Bill Marlow")),
+                 since=LONG_AGO, contacts=people, status="ended")
+    keeps = [a for a in analyse(c, config(), AS_OF).actions if a.title.startswith("Keep in touch")]
+    assert [a.title for a in keeps] == ["Keep in touch with Lewis Marlow"]
+    (a,) = keeps
+    assert "call Bill Marlow on +44 7700 900152 and ask" in a.why
+    assert a.why.endswith(" The same call is Bill Marlow's own keep-in-touch too.")
+    assert [r.text for r in a.also] == ["Keep in touch with Bill Marlow"]
+    assert a.due == d(300) + timedelta(days=90)   # the earlier of the two days

@@ -314,6 +314,7 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
     ended = customer.status == "ended"
     here = present(customer, as_of)
     out = []
+    via: dict[str, str] = {}  # whose keep-in-touch is a call to someone else (kin) to ask for their email
     for c in customer.contacts:
         if c.keep_in_touch is None or not (ended or gone(c, as_of)):
             continue
@@ -349,6 +350,8 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
                 gone_too = kc.phone and kc.left and kc.left <= as_of and work_email(customer, kc)
                 how = f"call {kc.name} on {kc.phone} and ask" if gone_too else f"ask {kc.name}"
                 ask = f" ({how}: the notes say \u201c{kin[1]}\u201d)"
+                if gone_too and c.left and c.left <= as_of and work_email(customer, c):
+                    via[c.name] = kc.name
             find = f"call the phone on file ({c.phone}) and ask them for an email that reaches them now{ask}" \
                 if c.phone else f"find one that reaches them now{ask}"
             old = (f" Their email on file is at {customer.name}, which they have left: {find}, and put it in "
@@ -361,4 +364,21 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
                 # build never fell due (Marlow's, due 15 Sep, read "today" into December, on a Sunday).
                 due=due, priority="low", contact=c.name,
                 owner=customer.owners[0] if customer.owners else None, source=c.source, customer=customer.slug))
-    return out
+    return one_call(out, via)
+
+
+def one_call(out: list[Action], via: dict[str, str]) -> list[Action]:
+    """A keep-in-touch that is a call to someone we keep in touch with too (Lewis's email, asked
+    of Bill on his phone) is that person's keep-in-touch as well: one call, one action, on the
+    earlier day. Marlow's read two overdue rows for one phone call (a check read)."""
+    keeps = {a.contact: a for a in out if a.title.startswith("Keep in touch with ")}
+    gone: set[int] = set()
+    joined: dict[int, Action] = {}
+    for name, kin in via.items():
+        a, b = keeps.get(name), keeps.get(kin)
+        if a is None or b is None or id(a) in gone or id(b) in gone:
+            continue
+        gone.add(id(b))
+        joined[id(a)] = replace(a, due=min(a.due, b.due), also=(*a.also, Reason(b.title, b.source)),
+                                why=f"{a.why} The same call is {kin}'s own keep-in-touch too.")
+    return [joined.get(id(a), a) for a in out if id(a) not in gone]

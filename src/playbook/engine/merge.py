@@ -144,11 +144,12 @@ def with_renewal(actions: list[Action], renewal_passed: bool = False, as_of: dat
     # 6 Apr went through" 143 days overdue, 65 days after it (an eleventh blind read). The ask is
     # theirs to take up, and waits a week at most.
     soon = as_of is None or (call.due - as_of).days <= JOIN_SOON_DAYS
-    # (and, on the eve, a play with one of those quiet deciders: St Aldhelm's executive sponsor
-    # call with Helen, which her visit had covered, would stand alone on the day)
-    # Not when the conversation is with a quiet decider already: that one's meeting is the same
-    # conversation (`same_person`), and whoever else was in the last renewal's talk joins it
-    # (`with_joiners`: "Call Dave Brightwell with Philippa Rowe today").
+    # The quiet deciders whose meetings go into the conversation on the renewal's eve (below),
+    # with a play with one of them (St Aldhelm's executive sponsor call with Helen, which her
+    # visit had covered, would stand alone on the day). Not when the conversation is with a
+    # quiet decider already: that one's meeting is the same conversation (`same_person`), and
+    # whoever else was in the last renewal's talk joins it (`with_joiners`: "Call Dave
+    # Brightwell with Philippa Rowe today").
     coverage = [a for a in actions if eve and a.renewal_step == "coverage" and a.contact]
     quiet = {a.contact for a in coverage} if not any(a.contact == call.contact for a in coverage) else set()
     about = [a for a in actions if a is not call and (

@@ -128,3 +128,34 @@ def test_a_cache_in_git_is_never_read(tmp_path: Path):
     _git(root, "rm", "-r", "-q", "--cached", CACHE_DIR)
     code, _, err = run_cli(["build", str(root)])
     assert code == 0 and "warning" not in err
+
+
+def _compiled(root: Path) -> list[Path]:
+    return sorted((_store(root) / "jinja").glob("*.cache"))
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "fifo"])
+def test_a_damaged_compiled_template_is_compiled_again_never_used(tmp_path: Path, damage: str):
+    """Jinja's compiled templates, kept in the cache, were read by Jinja's own file cache, which
+    checks only the template's source: one flipped byte made every page read "iitial-scale",
+    silently; another was a traceback from `marshal` on every build; a FIFO in its place hung
+    every build (a fuzzing session). Each is now a memo entry: checked whole, else compiled again."""
+    root = write_playbook(tmp_path / "pb", {**FILES, "templates/footer.html": "<p>ours</p>\n"})
+    out, cold = tmp_path / "site", tmp_path / "cold"
+    assert run_cli(["build", str(root), "--out", str(out)])[0] == 0
+    entries = _compiled(root)
+    assert entries
+    for e in entries:
+        data = e.read_bytes()
+        e.unlink()
+        if damage == "fifo":
+            os.mkfifo(e)
+        else:
+            k = len(data) * 2 // 3
+            e.write_bytes(data[:k] + bytes([data[k] ^ 0x08]) + data[k + 1:] if damage == "flip" else data[:k])
+    (root / ACME_YAML).write_text(CUSTOMER_YAML.replace("Acme Bakery", "Acme Bakers"))
+    proc = subprocess.run([os.sys.executable, "-m", "playbook", "build", str(root), "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert run_cli(["build", str(root), "--out", str(cold), "--no-cache"])[0] == 0
+    assert tree(out) == tree(cold)

@@ -708,3 +708,59 @@ def test_traversal_urls_serve_nothing_outside_the_site(site, tmp_path):
     finally:
         for name in [*links, "fifo"]:
             (out / name).unlink()
+
+
+def test_clients_that_send_their_headers_slowly_hold_no_worker_for_long(tmp_path, monkeypatch):
+    """Slowloris (a fuzzing session): 20 connections each sending a header line every 8 s held
+    all 16 workers, each read within its 10 s, and a normal request timed out. A request's line
+    and headers must now come within `HEAD_SECONDS` of its start (here made 1.5 s)."""
+    monkeypatch.setattr(httpd, "HEAD_SECONDS", 1.5)
+    from builds import copy_playbook
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork"])
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: serve(root, port=0, quiet=True, ready=ready, stop=stop), daemon=True)
+    t.start()
+    assert ready.wait(30), "server did not start"
+    port = ready.port
+    slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+    try:
+        for s in slow:
+            s.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+        end = time.monotonic() + 4
+        while time.monotonic() < end:  # a header line every 0.4 s, each within any per-read timeout
+            for s in slow:
+                try:
+                    s.sendall(b"X-a: b\r\n")
+                except OSError:
+                    pass  # cut off: as it should be
+            time.sleep(0.4)
+        status, body = get(port, "/")
+        assert status == 200 and b"<html" in body
+    finally:
+        for s in slow:
+            s.close()
+        stop.set()
+        t.join(10)
+
+
+def test_an_output_folder_swapped_for_a_link_serves_nothing_through_it(tmp_path):
+    """A fuzzing session replaced the served folder with a link to its parent while `serve`
+    ran: the next file asked for came from there."""
+    from builds import copy_playbook
+    root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork"])
+    (tmp_path / "secret.txt").write_text("not for the web\n")
+    out = tmp_path / "site"
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: serve(root, out=out, port=0, quiet=True, ready=ready, stop=stop),
+                         daemon=True)
+    t.start()
+    assert ready.wait(30), "server did not start"
+    try:
+        assert get(ready.port, "/")[0] == 200
+        shutil.rmtree(out)
+        out.symlink_to(tmp_path, target_is_directory=True)
+        status, body = get(ready.port, "/secret.txt")
+        assert status == 404 and b"not for the web" not in body
+    finally:
+        stop.set()
+        t.join(10)

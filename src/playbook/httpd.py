@@ -41,6 +41,10 @@ READY_MAX = 1024
 WAITING_MAX = 512
 #: A connection that sends nothing for this long, or stalls mid-request, is closed.
 IDLE_SECONDS = 10.0
+#: A request's line and headers must all come within this long of its first byte: each read
+#: waiting `IDLE_SECONDS` at most, 16 clients sending a header line every 8 s held every
+#: worker for as long as they liked (slowloris; a fuzzing session).
+HEAD_SECONDS = 10.0
 
 #: Errors of a client that went away: not worth a line in the terminal.
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
@@ -147,8 +151,17 @@ class BaseHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
+    def handle_one_request(self) -> None:
+        self.server.reading_from(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.read_done(self.connection)
+
     def parse_request(self) -> bool:
-        if not super().parse_request():
+        ok = super().parse_request()
+        self.server.read_done(self.connection)  # the head is read: what follows is ours to write
+        if not ok:
             return False
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1 or not self.server.host_ok(hosts[0]):
@@ -198,6 +211,9 @@ class Server(http.server.HTTPServer):
         self._wake_r, self._wake = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake.setblocking(False)
+        self.reading: dict[socket.socket, float] = {}
+        """Connections a worker reads a request's head from, and by when it must be read (`HEAD_SECONDS`)."""
+        self._reading_lock = threading.Lock()
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._stopped.set()
@@ -239,6 +255,7 @@ class Server(http.server.HTTPServer):
                             addr, _, _ = self.waiting.pop(sock)  # type: ignore[call-overload]
                             self._hand_over(sock, addr)  # type: ignore[arg-type]
                     self._expire(sel)
+                    self._cut_slow()
                 for sock in list(self.waiting):
                     sel.unregister(sock)
                     self._close(sock)
@@ -340,6 +357,29 @@ class Server(http.server.HTTPServer):
             if since > limit:
                 return
             self._evict(sel)
+
+    def reading_from(self, sock: socket.socket) -> None:
+        """From a worker: it starts reading a request's head from `sock`."""
+        with self._reading_lock:
+            self.reading[sock] = time.monotonic() + HEAD_SECONDS
+
+    def read_done(self, sock: socket.socket) -> None:
+        with self._reading_lock:
+            self.reading.pop(sock, None)
+
+    def _cut_slow(self) -> None:
+        """Shut the connections whose request head is overdue: the worker's read then ends at
+        once, and it moves on (closing is the worker's: the socket is still in its hands)."""
+        now = time.monotonic()
+        with self._reading_lock:
+            late = [sock for sock, by in self.reading.items() if by < now]
+            for sock in late:
+                del self.reading[sock]
+        for sock in late:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _hand_over(self, sock: socket.socket, addr: tuple) -> None:
         try:

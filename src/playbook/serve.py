@@ -156,7 +156,9 @@ class Handler(BaseHandler):
             real = os.path.realpath(path)
         except (OSError, ValueError):  # a NUL in the path, a link loop
             return None
-        if os.path.commonpath([base, real]) != base:
+        # The folder itself as it was when `serve` started (a real path): swapped for a link to
+        # somewhere else while serving, it would have served that place (a fuzzing session).
+        if base != self.directory or os.path.commonpath([base, real]) != base:
             return None
         try:
             # Not blocking: a FIFO placed in the site must not hold a worker forever.

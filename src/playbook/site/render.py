@@ -8,16 +8,18 @@ Templates receive plain view data only; autoescape is on and a missing field is 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from jinja2 import (
-    BaseLoader, Environment, FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
-    TemplateSyntaxError,
+    BaseLoader, BytecodeCache, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..limits import MAX_ASSET_BYTES, MAX_FILE_BYTES
+from ..memo import header, payload_of, read_entry
 from ..problems import Problem, error, warning
 from ..template_dirs import TEAM_TEMPLATES, bounds, default_templates
 from ..reading import (
@@ -89,6 +91,55 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return safe
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in the build cache, read as the memo reads its entries
+    (`memo.read_entry`: a regular file in its place, never through a link, never waiting on a
+    FIFO) and checked whole (the memo's header: its key, length and CRC), and a damaged one is
+    removed and compiled again. Jinja's own file cache opened them plainly and checks only the
+    template's source: a FIFO in their place hung every build, one flipped byte was a traceback
+    from `marshal` on every build until the cache was deleted (a fuzzing session), and another
+    byte made a page read "iitial-scale", silently."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, bucket: Bucket) -> str:
+        return os.path.join(self.folder, f"{bucket.key}.cache")
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        path = self._path(bucket)
+        try:
+            data = payload_of(read_entry(path), bucket.key)
+        except OSError:
+            return
+        try:
+            if data is None:  # damaged: Jinja checks its source's checksum, never its own bytes
+                raise ValueError(path)
+            bucket.bytecode_from_string(data)
+        except Exception:  # noqa: BLE001 - marshal and pickle raise anything on bad bytes
+            bucket.reset()
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        path = self._path(bucket)
+        temp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            payload = bucket.bytecode_to_string()
+            with os.fdopen(fd, "wb") as f:
+                f.write(header(payload, bucket.key))
+                f.write(payload)
+            os.replace(temp, path)  # whole, or not there: another process may read it meanwhile
+        except OSError:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
 def environment(root: Path, bytecode: Path | None = None) -> Environment:
     """The Jinja environment for the playbook's templates. `bytecode`: a folder where Jinja
     keeps compiled templates (by name and source checksum), so a build in a new process does
@@ -97,7 +148,7 @@ def environment(root: Path, bytecode: Path | None = None) -> Environment:
     if bytecode is not None:
         try:
             bytecode.mkdir(parents=True, exist_ok=True)
-            cache = FileSystemBytecodeCache(str(bytecode))
+            cache = CompiledTemplates(bytecode)
         except OSError:
             cache = None  # only slower
     # Sandboxed: a team's template is what anyone with commit access wrote, and the build runs

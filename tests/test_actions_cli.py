@@ -146,7 +146,10 @@ def test_what_people_wrote_steers_no_terminal(tmp_path: Path):
         ACME_YAML: f'name: "Acme\\e]0;pwned\\a\\e[2J"\nowner: maya\nsince: 2025-01-01\n',
         note("2026-11-10-call.md"): f"- [ ] Send quote {evil}\x1b]52;c;Y3VybA==\x07 (due 2026-11-25)\n",
     })
-    for args in (["actions", "--all"], ["done", "acme"], ["log", "acmee", "Called"]):
+    # `asks` too, an ask holding them (a fuzzing session: it printed them raw).
+    (root / ACME_YAML).write_text((root / ACME_YAML).read_text() + 'asks:\n  - what: "Invoices \\e]0;pwned\\a\\e[2J"\n'
+                                                                  "    since: 2026-10-01\n")
+    for args in (["actions", "--all"], ["done", "acme"], ["log", "acmee", "Called"], ["asks"]):
         code, out, err = run_cli([*args], cwd=root)
         assert "\x1b" not in out + err and "\x07" not in out + err, (args, out, err)
         assert "Acme\\x1b]0;pwned\\x07\\x1b[2J" in out + err, (args, out, err)

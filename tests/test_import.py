@@ -216,6 +216,22 @@ def test_a_later_export_adds_only_its_new_rows(book: Path, tmp_path: Path):
                     "Sent Nils the rota\n")
 
 
+def test_companies_named_apart_only_by_symbols_stay_apart(book: Path, tmp_path: Path):
+    """"C++ Labs" and "C# Labs", two CRM ids, became one customer with both, and every name of
+    symbols only ("---", "~") one called "customer" (a fuzzing session). Named the same but for
+    case and spaces, two ids are one company entered twice."""
+    companies = tmp_path / "companies.csv"
+    companies.write_text("Record ID,Company name\n1,C++ Labs\n2,C# Labs\n3,---\n4,~\n5,Acme Ltd\n6,ACME  Ltd\n",
+                         "utf-8")
+    code, out, err = imported(book, str(companies))
+    assert code == 0, err
+    made = {p.parent.name: p.read_text("utf-8") for p in (book / "content/customers").glob("*/customer.yaml")
+            if "hubspot:" in p.read_text("utf-8")}
+    assert sorted(made) == ["acme-ltd", "c-labs", "c-labs-2", "customer", "customer-2"], sorted(made)
+    assert "name: C# Labs" in made["c-labs-2"] and "crm_id: hubspot:2" in made["c-labs-2"]
+    assert "crm_id: ['hubspot:5', 'hubspot:6']" in made["acme-ltd"]
+
+
 def test_owners_can_be_mapped_for_a_product_export_and_duplicates_are_one_customer(book: Path, tmp_path: Path):
     mapping = tmp_path / "owners.yaml"
     mapping.write_text('owners:\n  "jane.smith@ourco.example": tomas\n', "utf-8")

@@ -76,6 +76,16 @@ def test_a_record_spanning_lines_keeps_the_line_it_starts_on(tmp_path: Path):
                     (7, {"Name": "C"})]
 
 
+def test_a_quote_never_closed_is_refused_with_its_line(tmp_path: Path):
+    """`1,"Acme` took every row below it into one company name, and the import said "1 row"
+    (a fuzzing session). A value in quotes over several lines is still one value."""
+    with pytest.raises(Unreadable, match=r":3: a quote opened in this record is never closed"):
+        list(_table(tmp_path, b'Record ID,Company name\n1,Acme\n2,"Bob\n3,Carol\n4,Dan\n').rows())
+    rows = list(_table(tmp_path, b'Record ID,Company name\n1,"Acme\nLtd"\n2,Bob\n').rows())
+    assert [r for _, r in rows] == [{"Record ID": "1", "Company name": "Acme\nLtd"},
+                                    {"Record ID": "2", "Company name": "Bob"}]
+
+
 @pytest.mark.parametrize("data, says", [
     (b"", "the first line is empty"),
     (b"Name\x00,Email\n", "NUL bytes"),

@@ -15,6 +15,7 @@ from .engine import analyse_all
 from .engine.demand import AskGroup, Wish, group_asks, group_news, matches
 from .engine.types import Relationship
 from .engine.words import count, days, fmt_date, money
+from .problems import escape_lines
 
 
 def _wish_dict(w: Wish, names: dict[str, str], config: Config, as_of: date) -> dict[str, Any]:
@@ -97,5 +98,7 @@ def run_asks(root: Path, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(asks_json(rels, loaded.config, as_of))
     else:
-        print(asks_text(rels, loaded.config, as_of))
+        # What people wrote steers no terminal (an ask holding "\x1b]0;…" set the window's title,
+        # "\x1b[2J" cleared the screen: a fuzzing session), as `actions` and `digest` escape it.
+        print(escape_lines(asks_text(rels, loaded.config, as_of)))
     return 0

@@ -32,6 +32,21 @@ class Unreadable(Exception):
     """The file cannot be read as a CSV; str() says why and what to do."""
 
 
+def _unclosed_from(text: str, delimiter: str) -> int | None:
+    """The line of the record whose quoted value is still open at the end of the file, as a
+    strict reader finds it (the lenient one the import reads with takes the rest of the file
+    as that value); None when there is none, or the strict reader stops on something else
+    first (which the lenient one reads as exported)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return start if "unexpected end of data" in str(exc) else None
+    return None
+
+
 class Table(Record):
     """A CSV file read: its header and its text, ready to be walked record by record."""
 
@@ -48,6 +63,13 @@ class Table(Record):
         """(line the record starts on, header name → value) for each record after the header;
         a row shorter than the header has empty values for the rest. Raises Unreadable with
         the line when the CSV is broken past repair (an unclosed quote at the end)."""
+        unclosed = _unclosed_from(self.text, self.delimiter)
+        if unclosed is not None:
+            # A quote opened and never closed took every row after it into one value, silently
+            # (a fuzzing session: `1,"Acme` swallowed all the rows below it).
+            raise Unreadable(f"{self.shown}:{unclosed}: a quote opened in this record is never closed, so every "
+                             "line after it would read as one value; nothing was imported. Close the quote "
+                             "there, or re-export the file")
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter, strict=False)
         try:
             next(reader)

@@ -71,6 +71,16 @@ class Plan(Struct):
     """Records found in the playbook from an earlier import (or by name)."""
 
 
+def _told_apart(name: str, new: NewCustomer) -> bool:
+    """Whether a company with its own CRM id is not `new`, though their names fold alike: named
+    otherwise but for symbols ("C++ Labs" and "C# Labs" became one customer with both ids, and
+    every name of symbols only, "---" and "~", one called "customer": a fuzzing session).
+    Named the same, two ids are one company entered twice, as CRMs often have it."""
+    if not new.keys:
+        return False
+    return " ".join(name.casefold().split()) != " ".join(new.name.casefold().split())
+
+
 class Planner:
     """Builds a Plan against a Book, record by record."""
 
@@ -112,7 +122,9 @@ class Planner:
             else:
                 self.plan.already["customers"] += 1
             return
-        same = self.book.names.get(fold(c.name), [])
+        same = self.book.names.get(fold(c.name), []) if fold(c.name) else []
+        if same and c.key and same[0] in self.new_by_slug and _told_apart(c.name, self.new_by_slug[same[0]]):
+            same = []
         if same:
             slug = same[0]
             if slug in self.new_by_slug:

@@ -792,3 +792,25 @@ def test_out_inside_the_build_cache(tmp_path: Path) -> None:
     for out in (root / ".playbook-cache", root / ".playbook-cache" / "site"):
         code, printed = run(["build", "--out", str(out)], root, False)
         assert code == 2 and "is inside the build cache .playbook-cache" in printed, printed
+
+
+def test_new_makes_folder_names_a_file_system_takes(tmp_path: Path) -> None:
+    """A 5,000-character name made a folder name the file system refused, quoted whole; a
+    300-character --slug was taken as valid (a fuzzing session)."""
+    root = lay_out(tmp_path, Hostile("new", {}))
+    code, out, err = run_cli(["new", "Acme " * 1000], cwd=root)
+    assert code == 0, err
+    made = [p.name for p in (root / "content/customers").iterdir() if p.name != "acme"]
+    assert len(made) == 1 and len(made[0]) <= 80, made
+    code, out, err = run_cli(["new", "X", "--slug", "a" * 300], cwd=root)
+    assert code == 2 and "use at most 80 lower-case letters" in err and len(err) < 600, err
+
+
+def test_init_quotes_the_folder_it_suggests_to_cd_into(tmp_path: Path) -> None:
+    """A folder named with a terminal's escape codes, or a newline, printed them raw in "Next:
+    cd …" and split the command (a fuzzing session)."""
+    code, out, err = run_cli(["init", "q\x1b]0;pwn\x07 x\nrm -rf ~"], cwd=tmp_path)
+    assert code == 0, err
+    line = next(ln for ln in out.splitlines() if ln.startswith("Next: cd "))
+    assert "\x1b" not in out and "\x07" not in out
+    assert line.startswith("Next: cd 'q\\x1b]0;pwn\\x07 x\\nrm -rf ~' && git init"), line

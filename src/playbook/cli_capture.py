@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -208,7 +209,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"kept    {rel} (it exists; not overwritten)")
     if capture.REQUIREMENTS in r.created:
         warn(pin.warnings)
-    print(f"\nNext: cd {shown(r.root)} && git init && git add -A && git commit -m 'Start our playbook'\n"
+    # Quoted for the shell, and escaped: a folder named with a terminal's escape codes or a
+    # newline printed them raw and split the command (a fuzzing session).
+    print(f"\nNext: cd {escape_controls(shlex.quote(shown(r.root)))} && git init && git add -A && "
+          "git commit -m 'Start our playbook'\n"
           "Then: playbook check, playbook build, and push; CI checks and publishes the site.")
     return 0
 

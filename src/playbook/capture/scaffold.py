@@ -38,6 +38,10 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return re.sub(r"@@([A-Z0-9_]+)@@", one, text)
 
 
+#: The longest folder name `new` makes or takes for a customer.
+MAX_SLUG = 80
+
+
 def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = (), tier: str | None = None,
                  slug: str | None = None, since: date | None = None) -> Written:
     """Create content/customers/<slug>/ with a commented customer.yaml and interactions/."""
@@ -45,12 +49,15 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     if not name:
         raise InvalidArgument("the customer needs a name, e.g. playbook new \"Acme Corp\"")
     if slug is None:
-        slug = slugify(name, "")
+        # At most MAX_SLUG characters, cut at a hyphen: a 5,000-character name made a folder name
+        # the file system refused, quoted whole in the message (a fuzzing session).
+        slug = slugify(name, "")[:MAX_SLUG].rstrip("-")
         if not slug:
-            raise InvalidArgument(f"cannot make a folder name from '{name}'; give one with --slug, e.g. --slug acme")
-    elif not SLUG.match(slug):
-        raise InvalidArgument(f"--slug '{slug}' is not valid; use lower-case letters, digits and hyphens, "
-                              f"e.g. '{slugify(slug, FOLDER_FALLBACK)}'")
+            raise InvalidArgument(f"cannot make a folder name from '{name[:60]}'; give one with --slug, e.g. --slug acme")
+    elif not SLUG.match(slug) or len(slug) > MAX_SLUG:
+        raise InvalidArgument(f"--slug '{slug[:60]}{'…' if len(slug) > 60 else ''}' is not valid; use at most {MAX_SLUG} "
+                              f"lower-case letters, digits and hyphens, e.g. "
+                              f"'{slugify(slug, FOLDER_FALLBACK)[:MAX_SLUG].rstrip('-')}'")
     owners = [o for o in (one_line(o) for o in owners) if o]
     tier = one_line(tier) if tier else None
     config, _ = load_config(root)

@@ -382,3 +382,19 @@ def test_a_renewal_lead_brings_the_renewal_into_the_list_sooner():
     tomas = out.split("## Tomás Reilly (@tomas)\n", 1)[1].split("\n## ", 1)[0]
     assert "- **St Aldhelm's Community Hospital**: renewal (Wed 31 Mar, in 85 days)" in tomas
     assert "**St Aldhelm's Community Hospital**: renewal (" not in digest("--all", "--as-of", "2026-12-04")  # 117 days
+
+
+def test_teams_keeps_within_what_a_webhook_takes(monkeypatch):
+    """Teams refuses a webhook message over about 28 KB; 3,000 customers made 423 KB (a fuzzing
+    session). The sections that do not fit are left out, and the card says how many."""
+    from playbook import digest_formats
+    whole = json.loads(digest("--all", "--format", "teams", "--as-of", RISK_DAY))
+    people = sum(1 for b in whole["attachments"][0]["content"]["body"] if b.get("size") == "Medium")
+    assert people >= 3
+    monkeypatch.setattr(digest_formats, "TEAMS_BYTES_MAX", 2_000)
+    cut = json.loads(digest("--all", "--format", "teams", "--as-of", RISK_DAY))
+    body = cut["attachments"][0]["content"]["body"]
+    kept = sum(1 for b in body if b.get("size") == "Medium")
+    assert 1 <= kept < people
+    assert body[-1]["text"].startswith(f"{people - kept} more ") and "run playbook digest --all" in body[-1]["text"]
+    assert len(json.dumps(body[:-1], ensure_ascii=False).encode()) <= 2_000 + len(json.dumps(body[:2]))

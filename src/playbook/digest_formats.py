@@ -19,6 +19,9 @@ FORMATS: tuple[str, ...] = ("markdown", "text", "slack", "teams", "html")
 #: Slack refuses a section's text over 3,000 characters and a message of more than 50 blocks.
 SLACK_TEXT_MAX = 3000
 SLACK_BLOCKS_MAX = 50
+#: Teams refuses a webhook message over about 28 KB; the card's sections are kept under this,
+#: with room for the message around them (3,000 customers made 423 KB: a fuzzing session).
+TEAMS_BYTES_MAX = 24_000
 
 #: What makes Markdown of plain text: emphasis, code, links, HTML, tables, strikethrough, and
 #: an & that starts an entity (a lone & is left alone so names read as written).
@@ -149,18 +152,29 @@ def teams_escape(text: str) -> str:
 
 def to_teams(d: Digest) -> str:
     """A message for a Teams incoming webhook (or a Workflows webhook): one Adaptive Card
-    in `attachments`, as Microsoft documents it."""
+    in `attachments`, as Microsoft documents it, within `TEAMS_BYTES_MAX`: the sections that
+    do not fit are left out, and the card says how many."""
     body: list[dict] = [{"type": "TextBlock", "text": teams_escape(heading(d)), "size": "Large",
                          "weight": "Bolder", "wrap": True}]
-    for s in d.sections:
-        body.append({"type": "TextBlock", "text": teams_escape(who(s)), "size": "Medium", "weight": "Bolder",
-                     "wrap": True, "separator": True, "spacing": "Large"})
+    size = len(json.dumps(body[0], ensure_ascii=False).encode())
+    for k, s in enumerate(d.sections):
+        part = [{"type": "TextBlock", "text": teams_escape(who(s)), "size": "Medium", "weight": "Bolder",
+                 "wrap": True, "separator": True, "spacing": "Large"}]
         for g in s.groups:
-            body.append({"type": "TextBlock", "text": g.title, "weight": "Bolder", "wrap": True})
+            part.append({"type": "TextBlock", "text": g.title, "weight": "Bolder", "wrap": True})
             items = [f"- **{md_link(ln)}**: {teams_escape(ln.text)} ({teams_escape(ln.when)})" for ln in g.lines]
             if g.more:
                 items.append(f"- {teams_escape(more_text(g))}")
-            body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True, "spacing": "Small"})
+            part.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True, "spacing": "Small"})
+        more = len(json.dumps(part, ensure_ascii=False).encode())
+        if k and size + more > TEAMS_BYTES_MAX:
+            left = len(d.sections) - k
+            body.append({"type": "TextBlock", "wrap": True, "separator": True,
+                         "text": f"{left} more {'person' if left == 1 else 'people'} left out (a Teams message "
+                                 "holds about 28 KB): run playbook digest --all"})
+            break
+        body += part
+        size += more
     if not d.sections:
         body.append({"type": "TextBlock", "text": nothing(d), "wrap": True})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",

@@ -138,6 +138,10 @@ def test_a_plain_csv_is_no_product_export(header):
     ("&lt;script&gt;alert(1)&lt;/script&gt; in <b>text</b>", "<script>alert(1)</script> in text"),
     ("Write to <jane@x.example> and press <Enter>", "Write to <jane@x.example> and press <Enter>"),
     ("plain\r\ntext\x07", "plain\ntext"),
+    # Plain text with a tag-like word stays as written, and a line separator is a line end
+    # (a fuzzing session: "a<b and c>d" lost its middle, "c\u2028d" read "cd").
+    ("Fix the <div> layout.\nIf a<b and c>d we lose rows.", "Fix the <div> layout.\nIf a<b and c>d we lose rows."),
+    ("c\u2028d", "c\nd"),
 ])
 def test_html_in_note_bodies_becomes_text(html: str, text: str):
     assert html_text(html) == text

@@ -57,7 +57,8 @@ def parse_day(text: str, day_first: bool = False) -> date:
 def clean(text: str) -> str:
     """Text without the characters YAML and a terminal must not get: controls, except
     newlines and tabs; Windows line ends as '\\n'."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Line and paragraph separators are line ends ("c\u2028d" read "cd": a fuzzing session).
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     if text.isprintable():
         return text
     return "".join(ch for ch in text if ch in "\n\t" or (ch.isprintable() or ch == " "))
@@ -111,11 +112,20 @@ _TAG = re.compile(r"<\s*/?\s*(?:p|div|br|span|b|i|u|s|strong|em|ul|ol|li|a|font|
                   r"blockquote|img|pre|code|script|style|html|body|hr)\b[^>]*>", re.IGNORECASE)
 
 
+#: What only HTML has: a closing tag, or a tag to begin with. One tag-like word in a plain note
+#: ("Fix the <div> layout. If a<b and c>d…") had it read as HTML, and "a<b and c>d" lost its
+#: middle (a fuzzing session).
+_HTML = re.compile(r"</\s*(?:p|div|span|b|i|u|s|strong|em|ul|ol|li|a|font|table|tr|td|th|h[1-6]|blockquote|pre|"
+                   r"code|script|style|html|body)\s*>|<br\s*/?>|\A\s*<\s*(?:p|div|span|html|body|ul|ol|table|"
+                   r"h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
 def html_text(text: str) -> str:
     """A note body that may be HTML (HubSpot and Pipedrive write them so) as plain text, which
-    Markdown then shows as text (raw HTML is off). Text without HTML tags is left as it is."""
+    Markdown then shows as text (raw HTML is off). Text that is not HTML (`_HTML`) is left as
+    it is."""
     text = clean(text)
-    if not _TAG.search(text):
+    if not (_TAG.search(text) and _HTML.search(text)):
         return text
     parser = _Text()
     parser.feed(text)

@@ -151,8 +151,8 @@ def test_a_damaged_compiled_template_is_compiled_again_never_used(tmp_path: Path
         if damage == "fifo":
             os.mkfifo(e)
         else:
-            k = len(data) * 2 // 3
-            e.write_bytes(data[:k] + bytes([data[k] ^ 0x08]) + data[k + 1:] if damage == "flip" else data[:k])
+            k = len(data) // 3
+            e.write_bytes(data[:k] + bytes([data[k] ^ 0xFF]) + data[k + 1:] if damage == "flip" else data[:k])
     (root / ACME_YAML).write_text(CUSTOMER_YAML.replace("Acme Bakery", "Acme Bakers"))
     proc = subprocess.run([os.sys.executable, "-m", "playbook", "build", str(root), "--out", str(out)],
                           capture_output=True, text=True, timeout=60)

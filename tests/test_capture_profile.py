@@ -371,3 +371,20 @@ def test_edit_left_empty_logs_nothing(root: Path, tmp_path: Path, monkeypatch):
     code, _, err = run_cli(["log", "acme", "--edit", "--root", str(root)])
     assert code == 1 and "no interaction logged" in err
     assert len(list((root / ACME / "interactions").iterdir())) == 1
+
+
+@pytest.mark.parametrize("text, line", [
+    ("name: Acme\nsince: 2025-01-01\n...\n# trailing\n", 3),
+    ("---\nname: Acme\nsince: 2025-01-01\n...\n", 4),
+])
+def test_a_customer_yaml_with_document_markers_is_refused_with_its_line(tmp_path: Path, text: str, line: int):
+    """A `...` end marker made every edit fail with "could not make this change… please report
+    this" (a fuzzing session): valid YAML, so it is said what to do, with the line."""
+    root = write_playbook(tmp_path, {"playbook.yaml": PLAYBOOK_YAML, ACME_YAML: text})
+    code, out, err = run_cli(["log", "acme", "Called", "--with", "New Person", "--add-contact"], cwd=root)
+    assert code != 0 and f"{ACME_YAML}:{line}: this line marks where the YAML document ends" in err, err
+    assert "please report" not in err and (root / ACME_YAML).read_text() == text
+    # A document start on the first line is fine.
+    (root / ACME_YAML).write_text("---\n" + text.split("...")[0].removeprefix("---\n"))
+    code, out, err = run_cli(["log", "acme", "Called", "--with", "New Person", "--add-contact"], cwd=root)
+    assert code == 0, err

@@ -157,6 +157,14 @@ def edit_profile(root: Path, ref: CustomerRef, config: Config, changes: list[Cha
     the profile as it was read. Raises CaptureError (nothing written) when it cannot."""
     profile = _read(root, ref, config)
     text, expected = profile.text, profile.customer
+    marker = next((n for n, line in enumerate(text.splitlines(), 1) if line.rstrip() in ("...", "---")
+                   and (n > 1 or line.rstrip() == "...")), None)
+    if marker is not None:
+        # Valid YAML, but what is added would land past the marker, in no document: said, not
+        # "please report this" (a fuzzing session).
+        raise CaptureError(f"{profile.rel}:{marker}: this line marks where the YAML document ends or a new one "
+                           "begins; Playbook adds to a customer.yaml of one document without such lines. "
+                           "Remove it and try again")
     try:
         for change in changes:
             text = change.edit(text)

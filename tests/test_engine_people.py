@@ -193,7 +193,7 @@ def test_the_meeting_with_a_quiet_decider_falls_due_a_fortnight_after_the_gap_op
     # stood under a run-up said to begin on 5 Dec (a thirty-first blind read).
     since = "Helen had gone 90 days unheard (stakeholder_days)" if quiet < 180 else \
         "the renewal came within 180 days"
-    said = f" The gap opened on {fmt_date(d(opened))}, when {since}; the meeting was due a fortnight later."
+    said = f"; the gap opened on {fmt_date(d(opened))}, when {since}, and the meeting was due a fortnight later."
     assert [said in meets[k].why for k in sorted(meets)] == [(d(opened) + timedelta(days=14)) < AS_OF + timedelta(days=k)
                                                           for k in sorted(meets)]
     assert said in meets[30].why

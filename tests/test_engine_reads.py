@@ -631,3 +631,24 @@ def test_what_the_question_whether_they_renewed_does_not_take_along_stands(examp
     (answer,) = [a for a in r.actions if a.kind == "answer" and a.contact == "Gareth Pryce"]
     assert ask.contact == "Siobhan Keane" and ask.takes is None
     assert answer.priority == "high" and not answer.waits_on, (answer.priority, answer.why)
+
+
+def test_a_meeting_moved_sooner_does_not_say_its_own_later_day(example_root):
+    """Brightwell on 10 Feb 2027 (a check read): "Meet Dave Brightwell… 89 days overdue", due
+    with Philippa's meeting it took in (13 Nov), read "the gap opened on 6 Jan 2027…; the meeting
+    was due a fortnight later". St Aldhelm's email to Anjali, moved sooner to hear from her
+    before the account turned, read both days. Each now says only the day it is due."""
+    from playbook.load import load
+    loaded = load(example_root)
+    by = {c.slug: c for c in loaded.playbook.customers}
+    r = analyse(by["brightwell-precision"], loaded.config, date(2027, 2, 10))
+    (dave,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Dave Brightwell"]
+    assert dave.due == date(2026, 11, 13) and "gap opened" not in dave.why, dave.why
+    assert "\u201cMeet Philippa Rowe (budget holder) before the renewal on 30 Apr 2027\u201d has been due since 13 " \
+           "Nov 2026." in dave.why
+    r = analyse(by["st-aldhelms-hospital"], loaded.config, date(2026, 12, 21))
+    (anjali,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Anjali Desai"]
+    assert "It was due by 4 Dec 2026" in anjali.why and "gap opened" not in anjali.why, anjali.why
+    (helen,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Helen Marsh"]
+    assert "; the gap opened on 2 Oct 2026, when the renewal came within 180 days, and the visit was due a " \
+           "fortnight later." in helen.why

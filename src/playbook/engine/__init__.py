@@ -24,7 +24,8 @@ from .demand import arrivals
 from .health import health as compute_health
 from .history import history, known_then, opportunities_then, stage_at
 from .merge import (
-    also_for, invited_in_their_own, merge_similar, named_joiners, repair_in_talk, same_asker, same_day, same_person,
+    also_for, invited_in_their_own, merge_similar, named_joiners, own_why, repair_in_talk, same_asker, same_day,
+    same_person,
     with_joiners, with_their_ask,
 )
 from .owed import debt_items, open_asks, open_commitments, parked_asks, reaches_kept_to
@@ -168,8 +169,8 @@ def due_before_tip(found: list[Action], customer: Customer, config: Config, paus
     return [replace(a, due=before, priority="high",
                     # Why that day: "It was due before 21 Jan 2027, when the account turned at
                     # risk" read as back-dated (a thirty-first blind read).
-                    why=f"{a.why} It was due by {fmt_date(before)}, to hear from them before the silence "
-                        f"turned the account at risk on {fmt_date(day)}.")
+                    why=f"{own_why(a, before)} It was due by {fmt_date(before)}, to hear from them before the "
+                        f"silence turned the account at risk on {fmt_date(day)}.")
             if id(a) in moved else a for a in found]
 
 

@@ -222,8 +222,9 @@ def combine(group: list[Action], lead: Action | None = None) -> Action:
     # Those named by title only, in one bracket: St Aldhelm's read "(Also covers “Check in…”.)
     # (Also covers “Schedule a value review…”.)" (a check of a seventeenth blind read's fixes).
     titled = [a for a in others if not own(a)]
-    why = lead.why + "".join(f" (It is the renewal conversation too: {_own_why(a, due)})" if _itself(a, lead)
-                             else f" (Also covers \u201c{a.title}\u201d: {_own_why(a, due)})" if own(a)
+    # The lead's own "when it is due" goes too when the merge is due sooner (`Action.timing`).
+    why = own_why(lead, due) + "".join(f" (It is the renewal conversation too: {own_why(a, due)})" if _itself(a, lead)
+                             else f" (Also covers \u201c{a.title}\u201d: {own_why(a, due)})" if own(a)
                              else f" (Also covers {_listed([_titles(x) for x in titled])}.)" if a is titled[0]
                              else "" for a in others)
     # The person who asked is the one the work is for; one it was promised to hears too:
@@ -249,7 +250,7 @@ def _itself(a: Action, lead: Action) -> bool:
     return a.renewal_step == "call" and lead.renewal_step == "coverage" and a.contact == lead.contact
 
 
-def _own_why(a: Action, due: date) -> str:
+def own_why(a: Action, due: date) -> str:
     """What an action merged into another says, without when it is due itself when the merge is
     due sooner (`Action.timing`)."""
     return a.why.replace(a.timing, ".", 1) if a.timing and due < a.due else a.why
@@ -390,8 +391,11 @@ def with_joiners(actions: list[Action], as_of: date, holidays: Holidays = ()) ->
                   for part in (((_part_title(a), working_due(a, holidays, as_of)),) if a.due < min(as_of, talk.due)
                                else ()) + a.late_parts)
     ask = tuple(n for n in names if n not in merged.asked_to_join)
-    why = merged.why + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + _since(parts)
-    merged = replace(merged, why=why, due=min([talk.due, *(a.due for a in joining)]),
+    due = min([talk.due, *(a.due for a in joining)])
+    # (Its own "when it is due" goes when what joins it was due sooner: `Action.timing`.)
+    why = own_why(merged, due) + (f" Ask {people(ask)} to join, as at the last renewal." if ask else "") + \
+        _since(parts)
+    merged = replace(merged, why=why, due=due,
                      asked_to_join=merged.asked_to_join + ask, late_parts=merged.late_parts + parts)
     gone = {id(a) for a in joining}
     return [merged if a is talk else a for a in actions if id(a) not in gone]

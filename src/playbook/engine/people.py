@@ -245,7 +245,12 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         due = min(opened + timedelta(days=COVERAGE_FORTNIGHT), r)
         # Late, it says since when and why: St Aldhelm's "Visit Helen Marsh… 59 days overdue"
         # stood under a run-up said to begin on 5 Dec (a thirty-first blind read).
-        fell = (f" The gap opened on {fmt_date(opened)}, when {since}; the meeting was due a fortnight later."
+        # Said as its `timing`, which goes when it joins an action due sooner, or is moved sooner
+        # (Brightwell's meeting with Dave, due with Philippa's on 13 Nov, read "the gap opened on
+        # 6 Jan… due a fortnight later": a check read).
+        talk = {"Meet": "meeting", "Visit": "visit", "Email": "email", "Call": "call", "Message": "message"}.get(
+            verb(c, "Meet"), "meeting")
+        fell = (f"; the gap opened on {fmt_date(opened)}, when {since}, and the {talk} was due a fortnight later."
                 if due < as_of and n > RENEWAL_EVE_DAYS else "")
         # Whoever else was in the last renewal's talk comes to the meeting with whoever decides
         # (`merge.with_joiners`): Brightwell's meeting with Dave and a value review with Philippa
@@ -255,8 +260,8 @@ def coverage_flag_and_actions(customer: Customer, tl: Timeline, as_of: date,
         joiners = tuple(n for n in last[0].with_ if n != c.name and n in here and not written_to(here[n])) \
             if last is not None else ()
         actions.append(Action(
-            kind="renewal", title=title, why=f"Coverage before the renewal: {text}{fell}",
-            due=due,
+            kind="renewal", title=title, why=f"Coverage before the renewal: {text[:-1] if fell else text}{fell}",
+            due=due, timing=fell,
             priority="medium", contact=c.name, owner=holder(customer, c.name, as_of),
             source=c.source, customer=customer.slug, renewal_step="coverage", joiners=joiners,
         ))

@@ -652,3 +652,21 @@ def test_a_meeting_moved_sooner_does_not_say_its_own_later_day(example_root):
     (helen,) = [a for a in r.actions if a.kind == "renewal" and a.contact == "Helen Marsh"]
     assert "; the gap opened on 2 Oct 2026, when the renewal came within 180 days, and the visit was due a " \
            "fortnight later." in helen.why
+
+
+def test_a_check_in_says_what_to_pick_up_with_the_person_it_is_with(example_root):
+    """Loomwork on 10 Feb 2027 (a check read): "Check in with Aisha Kamara… Last heard 19 Nov
+    2026: Marta sent the December new-starter list" quoted only Marta's email. It says Aisha's
+    own last touch too; not when the last note, with nobody in `with`, names them (Pemberton's)."""
+    from playbook.load import load
+    loaded = load(example_root)
+    by = {c.slug: c for c in loaded.playbook.customers}
+    r = analyse(by["loomwork"], loaded.config, date(2027, 2, 10))
+    (check,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert check.contact == "Aisha Kamara"
+    assert check.why.endswith("Last heard 19 Nov 2026: Marta sent the December new-starter list and device order. "
+                              "With Aisha, last on 9 Nov 2026: 30-day check-in with Aisha \u2014 on plan, happy so "
+                              "far."), check.why
+    r = analyse(by["pembertons-garden-centre"], loaded.config, date(2027, 2, 10))
+    (rekindle,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert "With Alan, last on" not in rekindle.why

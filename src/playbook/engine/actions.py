@@ -249,6 +249,13 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     said = (f"Last heard {fmt_date(last.date)}: {sentence(last.summary or last.type)}"
             f"{year_meant(last.summary or '', last.date, as_of)}{theirs_to_raise(last.summary or '')}" if last
             else f"No touch logged since the start on {fmt_date(customer.since)}.")
+    # Whom it is with, when the last word was someone else's: what to pick up from with them
+    # (Loomwork's check-in with Aisha quoted only Marta's email of the new-starter list: a check read).
+    theirs = [i for i in heard if contact in i.with_] if contact and last and contact not in last.with_ and not (
+        not last.with_ and first_name(contact) in f"{last.summary or ''} {last.text}") else []
+    if theirs:
+        said += (f" With {first_name(contact)}, last on {fmt_date(theirs[-1].date)}: "
+                 f"{sentence(theirs[-1].summary or theirs[-1].type)}")
     source = last.source if last else customer.source
     if paused is not None:
         inside = customer.renewal if customer.renewal is not None and as_of <= customer.renewal < paused.until else None

@@ -76,6 +76,13 @@ CONFIG_FAULTS = [
     ("repo-url-not-web", "repo_url: git@github.com:x/y.git\n", 1, 0, "error",
      ["repo_url should start with https://"]),
     ("robots-bad", "robots: maybe\n", 1, 0, "error", ["robots should be 'noindex' (default) or 'index'"]),
+    # A fuzzing session: half a day read as 0 days; a right-to-left override, markup and a bell
+    # passed as a currency.
+    ("threshold-below-a-day", "thresholds:\n  overdue_days: 0.5\n", 2, 17, "error",
+     ["threshold 'overdue_days' should be above zero, in whole days"]),
+    ("currency-bidi", 'currency: "\\u202e$"\n', 1, 0, "error", ["currency should be a symbol like"]),
+    ("currency-markup", "currency: '<b>'\n", 1, 0, "error", ["currency should be a symbol like"]),
+    ("currency-bell", 'currency: "\\a"\n', 1, 0, "error", ["currency should be a symbol like"]),
 ]
 
 

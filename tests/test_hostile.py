@@ -743,6 +743,15 @@ FUZZED = [
             (f"{ACME_YAML}:4: the tag '!mine' is not read",), code=0),
     Hostile("a-repo-url-with-a-newline", {"playbook.yaml": PLAYBOOK_YAML + 'repo_url: "https://x.example\\n/x"\n'},
             ("playbook.yaml:11: repo_url should have no spaces or control characters",)),
+    # A third session: amounts out of reason passed (1.7e308 read "GBP inf" at risk; a negative
+    # one counted as growth), and a newline in a note's name forged a line of `done`'s list.
+    Hostile("a-value-beyond-reason", customer("tier: key", "tier: key\nvalue: 1.7e308"),
+            (f"{ACME_YAML}:5: 'value' should be an amount from 0 to 1,000,000,000,000",)),
+    Hostile("a-negative-value", customer("tier: key", "tier: key\nvalue: -18500"),
+            (f"{ACME_YAML}:5: 'value' should be an amount from 0",)),
+    Hostile("a-note-name-with-a-newline", {}, (f"{ACME}/interactions/2026-11-03-x\\n::error file=a::pwned.md: this "
+                                               "file name holds a control character",),
+            setup=bytes_named(f"{ACME}/interactions", b"2026-11-03-x\n::error file=a::pwned.md", NOTE.encode())),
     # A value pasted in by mistake is quoted in part, not repeated whole on one line.
     Hostile("a-huge-unknown-status", customer("tier: key", "tier: key\nstatus: " + "x" * 200_000),
             (f"{ACME_YAML}:5: unknown status",), forbid=("x" * 1_000,)),
@@ -824,3 +833,12 @@ def test_init_quotes_the_folder_it_suggests_to_cd_into(tmp_path: Path) -> None:
     line = next(ln for ln in out.splitlines() if ln.startswith("Next: cd "))
     assert "\x1b" not in out and "\x07" not in out
     assert line.startswith("Next: cd 'q\\x1b]0;pwn\\x07 x\\nrm -rf ~' && git init"), line
+
+
+def test_a_newline_in_a_note_name_forges_no_line_of_done(tmp_path: Path) -> None:
+    """`done CUSTOMER` listed a note named "…-x\\n::error file=a::pwned.md" over two lines, the
+    second a CI command (a fuzzing session)."""
+    root = lay_out(tmp_path, Hostile("done", {}))
+    bytes_named(f"{ACME}/interactions", b"2026-11-03-x\n::error file=a::pwned.md", NOTE.encode())(root)
+    code, out, err = run_cli(["done", "acme"], cwd=root)
+    assert not any(line.lstrip().startswith("::error") for line in (out + err).splitlines()), out + err

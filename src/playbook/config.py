@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -316,7 +317,10 @@ def _currency(f: Fields, path: str, problems: list[Problem]) -> str | None:
     text = f.text("currency")
     if not text:
         return None
-    if len(text) > 4 or any(c.isdigit() or c.isspace() for c in text):
+    # Letters (a code) or currency symbols only: a right-to-left override in it reversed every
+    # figure on the site, "<b>" or "\a" passed too (a fuzzing session).
+    if len(text) > 4 or not all(c.isalpha() or c == "." or unicodedata.category(c) == "Sc" for c in text) \
+            or text.strip(".") == "":
         problems.append(error(path, f.line_of("currency"), 0,
                               f"currency should be a symbol like £ or a code like GBP, not '{text}'"))
         return None
@@ -385,8 +389,11 @@ def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
         except ValueError:
             problems.append(error(path, v.line, v.column, f"threshold '{name}' should be a number, not '{v.text}'"))
             continue
-        if num <= 0:
-            problems.append(error(path, v.line, v.column, f"threshold '{name}' should be above zero"))
+        # A count of days is whole: 0.5 passed as "above zero", then read as 0 ("overdue by more
+        # than 0 days": a fuzzing session).
+        if num <= 0 or ("multiple" not in name and int(num) < 1):
+            problems.append(error(path, v.line, v.column, f"threshold '{name}' should be above zero"
+                                  + ("" if num <= 0 or "multiple" in name else ", in whole days")))
             continue
         # Bounded so that no date the engine computes from a threshold leaves the calendar.
         most, unit = ((MAX_MULTIPLE, " times the cadence" if "cadence" in name else " times") if "multiple" in name

@@ -20,6 +20,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.+\-Z ]*)?$")
 # two \s* runs, quadratic in the spaces (40,000 took 16 s).
 _CADENCE = re.compile(r"(\d+)\s*([dwmy]?)", re.I)
 MAX_CADENCE_DAYS = 3650
+#: The largest `value` read: a trillion a year is more than any one customer is worth.
+MAX_AMOUNT = 10 ** 12
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
 
@@ -104,6 +106,9 @@ class Fields:
         return parse_date(node, self.path, self.problems, key) if node else None
 
     def number(self, key: str) -> float | None:
+        """An amount of money (a customer's or an opportunity's `value`): 0 up to MAX_AMOUNT.
+        A negative one counted as growth, and 1.7e308 three times read "GBP inf" at risk on the
+        home page (a fuzzing session)."""
         node = self.scalar(key, "a number")
         if node is None:
             return None
@@ -114,6 +119,9 @@ class Fields:
             value = None
         if value is None or not math.isfinite(value):
             self.err(node, f"'{key}' should be a number like 12000, not '{node.text}'")
+            return None
+        if not 0 <= value <= MAX_AMOUNT:
+            self.err(node, f"'{key}' should be an amount from 0 to {MAX_AMOUNT:,}, not '{node.text}'")
             return None
         return value
 

@@ -157,6 +157,9 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     return replace(customer, interactions=tuple(interactions)), files
 
 
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def utf8_name(name: str) -> bool:
     """Whether a file name read from disk is UTF-8 text (Python keeps other bytes as surrogates)."""
     try:
@@ -199,6 +202,11 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
         elif ekind != "refused" and not e.name.endswith(".md"):
             problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
                                                 "rename or move it"))
+        elif ekind != "refused" and _CONTROL_IN_NAME.search(e.name):
+            # A newline in a note's name forged a line of `done`'s list (a CI command), and broke
+            # playbook.json's `source` pattern (a fuzzing session).
+            problems.append(error(frel, 0, 0, "this file name holds a control character (a newline, a tab…): "
+                                              "rename it, e.g. 2026-11-20-call.md"))
         elif ekind != "refused" and not utf8_name(e.name):
             # Its bytes are no text a page, a link or playbook.json can hold: the build failed
             # writing the customer's JSON (a fuzzing session).

@@ -15,6 +15,7 @@ from ..load import read_text, split_front_matter
 from ..folders import CUSTOMERS_DIR, ignored
 from ..model import Ask
 from ..notes import extract_commitments, parse_note
+from ..problems import escape_controls
 from ..records import Record
 from .customers import CustomerRef, customer_model, match_customer
 from .errors import CaptureError, InvalidArgument
@@ -108,7 +109,10 @@ def listing(ref: CustomerRef, items: list[Item]) -> str:
         if n == 1 or o.kind != items[n - 2].kind:
             lines.append(f"Promises to {ref.name} not kept yet:" if o.kind == "promise" else
                          f"Asks from {ref.name} not answered yet:")
-        lines += [f"{n:>3}. {o.text}" + (f" ({o.detail})" if o.detail else ""), f"     {o.rel}:{o.line}"]
+        # Each value escaped on its own: a newline in a file's name made a line of its own, and
+        # the caller's per-line escaping let "::error file=…" through (a fuzzing session).
+        lines += [escape_controls(f"{n:>3}. {o.text}" + (f" ({o.detail})" if o.detail else "")),
+                  f"     {escape_controls(o.rel)}:{o.line}"]
     return "\n".join(lines)
 
 

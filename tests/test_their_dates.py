@@ -192,3 +192,12 @@ def test_how_it_went_stays_up_to_a_renewal_close_after_the_day(renewal_after, sh
     lapsed = renewal is not None and renewal < AS_OF
     assert all((a.priority == "low" and a.why.endswith("(Low priority until you know whether they renewed: ask "
                                                          "that first.)")) is lapsed for a in asks)
+
+
+def test_being_on_hand_is_due_on_the_day_itself_at_a_weekend_too():
+    """A move on Saturday 21 Nov read "Be on hand: … is today", due Tue 24 Nov, after it (a
+    fuzzing session)."""
+    saturday = date(2026, 11, 21)
+    c = replace(customer(*steady_history(), cadence=60), dates=(event((saturday - AS_OF).days),))
+    (today,) = actions(c, saturday)
+    assert today.title == "Be on hand: Office move to Temple Quay is today" and today.due == saturday

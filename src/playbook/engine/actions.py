@@ -896,8 +896,10 @@ def prepare(customer: Customer, tl: Timeline, items: tuple[Interaction, ...], as
                 kind="prepare", title=f"Be on hand: {e.what} is today",
                 why=f"{sentence(e.what)[:-1]} is today ({fmt_date(e.on)}): check in with {who or 'them'} as it "
                     f"goes, and be reachable in case anything on our side needs fixing.{missed}{gone}",
+                # Firm: the day itself, a Saturday's too (it read "due Tue 24 Nov" for a move on
+                # Saturday the 21st: a fuzzing session).
                 due=e.on, priority="high", contact=who, owner=_owner(customer), source=e.source,
-                customer=customer.slug,
+                customer=customer.slug, firm=True,
             ))
             continue
         if checked:

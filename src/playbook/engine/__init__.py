@@ -25,8 +25,7 @@ from .health import health as compute_health
 from .history import history, known_then, opportunities_then, stage_at
 from .merge import (
     also_for, invited_in_their_own, merge_similar, named_joiners, own_why, repair_in_talk, same_asker, same_day,
-    same_person,
-    with_joiners, with_their_ask,
+    same_person, with_joiners, with_their_ask,
 )
 from .owed import debt_items, open_asks, open_commitments, parked_asks, reaches_kept_to
 from .pause import in_force, pause_start, pause_text

@@ -251,8 +251,10 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
             else f"No touch logged since the start on {fmt_date(customer.since)}.")
     # Whom it is with, when the last word was someone else's: what to pick up from with them
     # (Loomwork's check-in with Aisha quoted only Marta's email of the new-starter list: a check read).
-    theirs = [i for i in heard if contact in i.with_] if contact and last and contact not in last.with_ and not (
-        not last.with_ and first_name(contact) in f"{last.summary or ''} {last.text}") else []
+    # (Not when that last note, with nobody in `with`, names them: "Alan says they'll call us".)
+    elsewhere = contact is not None and last is not None and contact not in last.with_ and not (
+        not last.with_ and first_name(contact) in f"{last.summary or ''} {last.text}")
+    theirs = [i for i in heard if contact in i.with_] if elsewhere else []
     if theirs:
         said += (f" With {first_name(contact)}, last on {fmt_date(theirs[-1].date)}: "
                  f"{sentence(theirs[-1].summary or theirs[-1].type)}")

@@ -401,9 +401,10 @@ class Action(Record):
     blind read)."""
     rides: Source | None = None
     """The source of the message this one is raised in while our touches go unanswered
-    (`actions.not_piled_on`): due when that one goes, never late on its own account
-    (`actions.due_after`). Calder's "Tell Owen Price: zero-trust access is available… raise this
-    in the one message that goes next" read "21 days overdue" beside it (a thirty-first blind read)."""
+    (`actions.not_piled_on`): never due before that one, and its own lateness not scored while
+    that one is listed (`actions.due_after`, `rank`). Calder's "Tell Owen Price: zero-trust access
+    is available… raise this in the one message that goes next" scored "21 days overdue" beside
+    it (a thirty-first blind read)."""
 
     @property
     def after_day(self) -> bool:

@@ -83,6 +83,11 @@ CONFIG_FAULTS = [
     ("currency-bidi", 'currency: "\\u202e$"\n', 1, 0, "error", ["currency should be a symbol like"]),
     ("currency-markup", "currency: '<b>'\n", 1, 0, "error", ["currency should be a symbol like"]),
     ("currency-bell", 'currency: "\\a"\n', 1, 0, "error", ["currency should be a symbol like"]),
+    # `tier: []` read as no condition: the play held for every customer (a fuzzing session).
+    ("play-tier-lists-nothing", "plays:\n  - name: P\n    when: {tier: []}\n    do: Call\n    within: 7\n", 3, 12,
+     "error", ["'tier' in the 'when' of play 'P' lists nothing, so it would hold for every customer"]),
+    ("play-stage-empty", "plays:\n  - name: P\n    when:\n      stage:\n    do: Call\n    within: 7\n", 4, 7,
+     "error", ["'stage' in the 'when' of play 'P' lists nothing"]),
 ]
 
 

@@ -406,6 +406,15 @@ def _thresholds(node: Map, path: str, problems: list[Problem]) -> Thresholds:
     return Thresholds(**kw)
 
 
+def _lists_nothing(node) -> bool:
+    """Whether a condition's value names nothing: empty, `[]`, or only blank entries."""
+    if isinstance(node, Scalar):
+        return node.is_null or not node.text.strip()
+    if isinstance(node, Seq):
+        return all(isinstance(it, Scalar) and (it.is_null or not it.text.strip()) for it in node.items)
+    return False
+
+
 def _words(node, path: str, problems: list[Problem], key: str) -> tuple[str, ...]:
     if node is None or (isinstance(node, Scalar) and node.is_null):
         return ()
@@ -451,6 +460,15 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
         else:
             w = Fields(when, path, problems, f"the 'when' of play '{name}'")
             w.reject_unknown(_WHEN)
+            # `tier: []` read as no condition, so the play held for every customer (a fuzzing
+            # session): a condition that lists nothing is an error, and the play is left out.
+            nothing = [k for k in ("stage", "tier", "tags") if k in when.items and _lists_nothing(when.items[k])]
+            if nothing:
+                k = nothing[0]
+                problems.append(error(path, when.keys[k].line, when.keys[k].column,
+                                      f"'{k}' in the 'when' of play '{name}' lists nothing, so it would hold for "
+                                      f"every customer; give the {k} it is for, or remove the line"))
+                continue
             stages = []
             words = _words(w.raw("stage"), path, problems, "stage")
             for s in words:

@@ -18,8 +18,8 @@ from .occasion import ask_for
 from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, back_from_parking, chase_of,
                    chased_thing, is_chase, named_for, owed_to, theirs_back, waiting_since)
 from .pause import pause_ended_text, pause_text, quiet_since
-from .people import (buyer_of, holder, main_contact, manner, not_now, once, renewal_deciders, role_text, verb,
-                     written_to)
+from .people import (buyer_of, holder, main_contact, manner, names_in, not_now, note_text, once, renewal_deciders,
+                     role_text, verb, written_to)
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
@@ -253,7 +253,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     # (Loomwork's check-in with Aisha quoted only Marta's email of the new-starter list: a check read).
     # (Not when that last note, with nobody in `with`, names them: "Alan says they'll call us".)
     elsewhere = contact is not None and last is not None and contact not in last.with_ and not (
-        not last.with_ and first_name(contact) in f"{last.summary or ''} {last.text}")
+        not last.with_ and contact in names_in(customer)(note_text(last)))
     theirs = [i for i in heard if contact in i.with_] if elsewhere else []
     if theirs:
         said += (f" With {first_name(contact)}, last on {fmt_date(theirs[-1].date)}: "

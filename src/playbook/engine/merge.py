@@ -557,18 +557,22 @@ def same_day(actions: list[Action], as_of: date | None = None) -> list[Action]:
     return out
 
 
-def _bucket(a: Action) -> tuple:
-    """Which kept actions `a` may join, as `apart` says: filed apart, 2,000 birthday greetings
-    (one topic, each for its own person) were each compared with all the others (16,000
-    contacts with birthdays: 10 million comparisons, a quarter of a 55 s build)."""
-    return ("personal", a.contact) if a.kind == "personal" else ("renewal",) if a.kind == "renewal" else ("",)
+def _filed(a: Action) -> tuple[tuple, ...]:
+    """Where a kept action is filed, so that `_searched` finds only those `a` is not `apart`
+    from: filed apart, 2,000 birthday greetings (one topic, each for its own person) were each
+    compared with all the others (16,000 contacts with birthdays: 10 million comparisons, a
+    quarter of a 55 s build). A personal touch is filed under its person and under them all."""
+    if a.kind == "personal":
+        return (("personal", a.contact), ("personal",))
+    return (("renewal",),) if a.kind == "renewal" else (("",),)
 
 
-def _searched(a: Action, buckets: dict[tuple, tuple[dict, dict]]) -> list[tuple[dict, dict]]:
-    """The buckets of kept actions `a` is not `apart` from."""
-    if a.kind == "personal":  # not a personal touch for someone else
-        return [buckets[k] for k in (("",), ("renewal",), ("personal", a.contact)) if k in buckets]
-    return [b for k, b in buckets.items() if not (a.kind == "renewal" and k == ("renewal",))]
+def _searched(a: Action) -> tuple[tuple, ...]:
+    """The files of kept actions `a` is not `apart` from: a personal touch, no one else's;
+    a renewal step, no other renewal step. Never more than three, whatever the people."""
+    if a.kind == "personal":
+        return ("",), ("renewal",), ("personal", a.contact)
+    return (("",), ("personal",)) + ((("renewal",),) if a.kind != "renewal" else ())
 
 
 def groups(actions: list[Action]) -> list[list[Action]]:
@@ -582,7 +586,7 @@ def groups(actions: list[Action]) -> list[list[Action]]:
     kept: list[Action] = []
     kept_topics: list[frozenset[str]] = []
     covers: list[list[Action]] = []
-    # Per bucket (`_bucket`): word → kept topics with it in their rare prefix, and word → kept
+    # Per file (`_filed`): word → kept topics with it in their rare prefix, and word → kept
     # topics with it in all but their commonest.
     buckets: dict[tuple, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
     for a, mine in zip(ordered, topics):
@@ -592,18 +596,19 @@ def groups(actions: list[Action]) -> list[list[Action]]:
         # or more), so one in its rare prefix and one in my all-but-commonest; a bigger one
         # shares my needed count, so one in my rare prefix and one in its all-but-commonest.
         found: set[int] = set()
-        for by_rare, by_most in _searched(a, buckets) if words else ():
+        for by_rare, by_most in (buckets[f] for f in _searched(a) if f in buckets) if words else ():
             found.update(k for w in words[:-1] for k in by_rare.get(w, ()))
             found.update(k for w in rare for k in by_most.get(w, ()))
         twin = next((k for k in sorted(found) if similar(mine, kept_topics[k]) and not apart(a, kept[k])), None)
         if twin is not None:
             covers[twin].append(a)
             continue
-        by_rare, by_most = buckets.setdefault(_bucket(a), ({}, {}))
-        for w in rare:
-            by_rare.setdefault(w, []).append(len(kept))
-        for w in words[:-1]:
-            by_most.setdefault(w, []).append(len(kept))
+        for f in _filed(a):
+            by_rare, by_most = buckets.setdefault(f, ({}, {}))
+            for w in rare:
+                by_rare.setdefault(w, []).append(len(kept))
+            for w in words[:-1]:
+                by_most.setdefault(w, []).append(len(kept))
         kept.append(a)
         kept_topics.append(mine)
         covers.append([])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Callable
 
 from msgspec.structs import replace
 
 from ..config import Thresholds
-from ..model import Contact, Customer
+from ..model import Contact, Customer, Interaction
 from .dates import RENEWAL_EVE_DAYS, last_renewal_talk
 from .types import Action, Flag, KeyDate, Reason, Timeline
 from .workdays import Holidays, today_word
@@ -32,27 +33,40 @@ WORD_NAMES = frozenset({
 })
 
 
-def named_without_with(customer: Customer, as_of: date) -> dict[str, date]:
-    """Per listed contact, the latest note up to `as_of` that names them (by a first name no
-    other contact shares, or in full) while its `with` names nobody: a two-line note ("Alan
-    says they'll call us in the new year…") is a valid touch, and People's "Last spoke 27 Aug"
-    beside "since the note of 30 Sep" read as a contradiction (Pemberton's; a blind read). Not
-    counted as speaking to them: the note does not say who spoke. One pass over the notes (in
-    each, the full names only of those a first name cannot tell apart)."""
+def names_in(customer: Customer) -> Callable[[str], set[str]]:
+    """The contacts a text names, by a first name no other contact shares, or in full: made
+    once per customer, asked of each note. A first name that is also a word ("Mark the
+    anniversary", "Will they renew?") counts only in full."""
     firsts: dict[str, list[str]] = {}
     for c in customer.contacts:
         firsts.setdefault(first_name(c.name), []).append(c.name)
-    # A first name that is also a word ("Mark the anniversary", "Will they renew?") counts only in full.
     sole = {f: names[0] for f, names in firsts.items() if len(names) == 1 and f.lower() not in WORD_NAMES}
     shared = [n for f, names in firsts.items() if len(names) > 1 or f.lower() in WORD_NAMES for n in names]
+
+    def named(text: str) -> set[str]:
+        found = {sole[w] for w in _WORDS.findall(text) if w in sole}
+        found.update(n for n in shared if n in text)
+        return found
+    return named
+
+
+def note_text(i: Interaction) -> str:
+    """What a note says: its summary and its text, as `names_in` reads them."""
+    return f"{i.summary or ''}\n{i.text or i.body}"
+
+
+def named_without_with(customer: Customer, as_of: date) -> dict[str, date]:
+    """Per listed contact, the latest note up to `as_of` that names them (`names_in`) while its
+    `with` names nobody: a two-line note ("Alan says they'll call us in the new year…") is a
+    valid touch, and People's "Last spoke 27 Aug" beside "since the note of 30 Sep" read as a
+    contradiction (Pemberton's; a blind read). Not counted as speaking to them: the note does
+    not say who spoke. One pass over the notes."""
+    named = names_in(customer)
     found: dict[str, date] = {}
     for i in customer.interactions:
         if i.with_ or i.date > as_of:
             continue
-        text = f"{i.summary or ''}\n{i.text or i.body}"
-        names = {sole[w] for w in _WORDS.findall(text) if w in sole}
-        names.update(n for n in shared if n in text)
-        for n in names:
+        for n in named(note_text(i)):
             if found.get(n, i.date) <= i.date:
                 found[n] = i.date
     return found

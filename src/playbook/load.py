@@ -29,7 +29,7 @@ from .notes import Note, bad_due_dates, commitments, parse_note
 from .opportunities import parse_opportunities
 from .people import PERSON_KEYS, person_fields
 from .reading import Refused, decode, list_folder, read_file, too_big
-from .problems import Problem, error, sorted_problems, warning
+from .problems import Problem, error, has_controls, sorted_problems, warning
 from .records import Record
 from .significant import read_about
 from .yamlio import Map, Scalar, kind_name, parse
@@ -157,9 +157,6 @@ def load_customer(folder: Path, rel: str, config: Config, problems: list[Problem
     return replace(customer, interactions=tuple(interactions)), files
 
 
-_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def utf8_name(name: str) -> bool:
     """Whether a file name read from disk is UTF-8 text (Python keeps other bytes as surrogates)."""
     try:
@@ -202,16 +199,16 @@ def _notes(folder: Path, rel: str, entry: os.DirEntry | None, root: Path | None,
         elif ekind != "refused" and not e.name.endswith(".md"):
             problems.append(warning(frel, 0, 0, "not an interaction: interaction files end in .md; "
                                                 "rename or move it"))
-        elif ekind != "refused" and _CONTROL_IN_NAME.search(e.name):
-            # A newline in a note's name forged a line of `done`'s list (a CI command), and broke
-            # playbook.json's `source` pattern (a fuzzing session).
-            problems.append(error(frel, 0, 0, "this file name holds a control character (a newline, a tab…): "
-                                              "rename it, e.g. 2026-11-20-call.md"))
         elif ekind != "refused" and not utf8_name(e.name):
             # Its bytes are no text a page, a link or playbook.json can hold: the build failed
             # writing the customer's JSON (a fuzzing session).
             problems.append(error(frel, 0, 0, "this file name is not UTF-8 text (saved by a system with another "
                                               "encoding?): rename it, e.g. 2026-11-20-call.md"))
+        elif ekind != "refused" and has_controls(e.name):
+            # A newline in a note's name forged a line of `done`'s list (a CI command), and broke
+            # playbook.json's `source` pattern (a fuzzing session).
+            problems.append(error(frel, 0, 0, "this file name holds a control character (a newline…): rename "
+                                              "it, e.g. 2026-11-20-call.md"))
         elif ekind != "refused":
             out.append((f, frel))  # a FIFO or a device too: reading it reports what it is
     return out

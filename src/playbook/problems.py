@@ -74,6 +74,11 @@ def one_of(choices: Iterable[str]) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+def has_controls(text: str) -> bool:
+    """Whether `text` holds what `escape_controls` escapes."""
+    return _CONTROL.search(text) is not None
+
+
 def escape_controls(text: str) -> str:
     """`text` on one line, control characters written as escapes ('\\n', '\\x1b'): a folder
     name or a YAML value holding a newline must not forge a second output line (in CI

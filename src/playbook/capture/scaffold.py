@@ -15,7 +15,7 @@ from typing import Sequence
 from ..config import load_config
 from ..load import FOLDER_FALLBACK, SLUG, parse_customer
 from ..folders import CUSTOMERS_DIR, ignored
-from ..names import slugify
+from ..names import MAX_FILE_SLUG, slugify
 from ..problems import Problem, did_you_mean
 from ..records import Record
 from .customers import fold, list_customers
@@ -38,10 +38,6 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return re.sub(r"@@([A-Z0-9_]+)@@", one, text)
 
 
-#: The longest folder name `new` makes or takes for a customer.
-MAX_SLUG = 80
-
-
 def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = (), tier: str | None = None,
                  slug: str | None = None, since: date | None = None) -> Written:
     """Create content/customers/<slug>/ with a commented customer.yaml and interactions/."""
@@ -49,15 +45,16 @@ def new_customer(root: Path, name: str, *, today: date, owners: Sequence[str] = 
     if not name:
         raise InvalidArgument("the customer needs a name, e.g. playbook new \"Acme Corp\"")
     if slug is None:
-        # At most MAX_SLUG characters, cut at a hyphen: a 5,000-character name made a folder name
-        # the file system refused, quoted whole in the message (a fuzzing session).
-        slug = slugify(name, "")[:MAX_SLUG].rstrip("-")
+        # At most MAX_FILE_SLUG characters, as the site's page names: a 5,000-character name made a
+        # folder name the file system refused, quoted whole in the message (a fuzzing session).
+        slug = slugify(name, "")[:MAX_FILE_SLUG].rstrip("-")
         if not slug:
-            raise InvalidArgument(f"cannot make a folder name from '{name[:60]}'; give one with --slug, e.g. --slug acme")
-    elif not SLUG.match(slug) or len(slug) > MAX_SLUG:
-        raise InvalidArgument(f"--slug '{slug[:60]}{'…' if len(slug) > 60 else ''}' is not valid; use at most {MAX_SLUG} "
-                              f"lower-case letters, digits and hyphens, e.g. "
-                              f"'{slugify(slug, FOLDER_FALLBACK)[:MAX_SLUG].rstrip('-')}'")
+            raise InvalidArgument(f"cannot make a folder name from '{name[:60]}'; give one with --slug, "
+                                  "e.g. --slug acme")
+    elif not SLUG.match(slug) or len(slug) > MAX_FILE_SLUG:
+        raise InvalidArgument(f"--slug '{slug[:60]}{'…' if len(slug) > 60 else ''}' is not valid; use at most "
+                              f"{MAX_FILE_SLUG} lower-case letters, digits and hyphens, e.g. "
+                              f"'{slugify(slug, FOLDER_FALLBACK)[:MAX_FILE_SLUG].rstrip('-')}'")
     owners = [o for o in (one_line(o) for o in owners) if o]
     tier = one_line(tier) if tier else None
     config, _ = load_config(root)

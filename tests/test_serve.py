@@ -714,7 +714,7 @@ def test_clients_that_send_their_headers_slowly_hold_no_worker_for_long(tmp_path
     """Slowloris (a fuzzing session): 20 connections each sending a header line every 8 s held
     all 16 workers, each read within its 10 s, and a normal request timed out. A request's line
     and headers must now come within `HEAD_SECONDS` of its start (here made 1.5 s)."""
-    monkeypatch.setattr(httpd, "HEAD_SECONDS", 1.5)
+    monkeypatch.setattr(httpd, "HEAD_SECONDS", 1.5, raising=False)  # (before it, the behaviour fails)
     from builds import copy_playbook
     root = copy_playbook(ROOT, tmp_path / "pb", ["loomwork"])
     ready, stop = threading.Event(), threading.Event()

@@ -77,8 +77,10 @@ def previous_working_day(as_of: date, holidays: Holidays) -> date:
     return walk(as_of - timedelta(days=1), holidays, -1)
 
 
-def when_due(due: date, as_of: date) -> str:
+def when_due(due: date, as_of: date, since: date | None = None) -> str:
     n = (due - as_of).days
+    if since is not None:  # held since then (`Action.due_since`): not news, nor late
+        return f"due since {fmt_date(since)}"
     if n < 0:
         return f"{-n} day{'s' if n != -1 else ''} overdue"
     return "today" if n == 0 else fmt_day(due)
@@ -130,7 +132,7 @@ def page(config: Config, slug: str) -> str:
 def _due_lines(actions: list[Action], names: dict[str, str], as_of: date, config: Config) -> Group | None:
     if not actions:
         return None
-    lines = tuple(Line(names.get(a.customer, a.customer), a.title, when_due(a.due, as_of), a.why,
+    lines = tuple(Line(names.get(a.customer, a.customer), a.title, when_due(a.due, as_of, a.due_since), a.why,
                        f"{a.source.path}:{a.source.line}" if a.source else "", page(config, a.customer))
                   for a in actions[:MAX_DUE])
     return Group("Due", lines, max(0, len(actions) - MAX_DUE))

@@ -38,7 +38,7 @@ from .stage import (
 from .timeline import timeline, upto
 from .types import PRIORITY_RANK, Action, Flag, Reason, Relationship, Timeline
 from .words import fmt_date, people
-from .workdays import on_working_days
+from .workdays import held_since, on_working_days
 
 #: Key dates are listed up to a year ahead; actions use the shorter thresholds.
 KEY_DATE_HORIZON = 366
@@ -367,7 +367,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                              customer.at("renewal") if customer.renewal else None)
     found = with_manner([said_waits(a) for a in found], customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
-    found = on_working_days(act.due_after(found), config.holidays, as_of)
+    found = held_since(on_working_days(act.due_after(found), config.holidays, as_of), config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)
     return Relationship(
         customer=customer, as_of=as_of, cadence=cadence, cadence_from=cadence_from, timeline=tl,

@@ -284,8 +284,10 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
         )]
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
     why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
-    # Past the cadence the useful date is now: "356 days overdue" helps no one.
-    due = max(as_of, (tl.quiet_from or as_of) + timedelta(days=cadence))
+    # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when:
+    # the first day past the cadence, when it was first listed (as the flag's "Quiet for 31 days").
+    fell = (tl.quiet_from or as_of) + timedelta(days=cadence + 1)
+    due = max(as_of, fell)
     if resumed and customer.pause is not None:
         ended = pause_ended_text(customer.pause)
         why = (f"Nothing heard for {days(n)} since {quiet_since(tl, 'the last touch')}, against a {per(cadence)} "
@@ -307,7 +309,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
         title = f"Check in with {who}{how.get(getattr(_person(customer, contact), 'prefers', None) or '', '')}"
         priority = "high" if stage.id == "at-risk" else "medium"
     return [Action(kind="reach-out", title=title, why=why, due=due, priority=priority, contact=contact,
-                   owner=_owner(customer), source=source, customer=customer.slug)]
+                   owner=_owner(customer), source=source, customer=customer.slug, due_since=fell)]
 
 
 #: A play that is a check-in ("Check in on onboarding progress"), not news of ours to tell.
@@ -1050,7 +1052,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
         # day is past it is due today: nobody waits on it, and "9 May 2025 · 560 days overdue"
         # was an account manager's objection (a touch past its cadence is due today likewise).
-        due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of),
+        due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of), due_since=run[2] + timedelta(days=BROADEN_DAYS),
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
         # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).
         priority="medium" if stage.id == "at-risk" and not debt else "low",

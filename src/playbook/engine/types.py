@@ -406,6 +406,15 @@ class Action(Record):
     is available… raise this in the one message that goes next" scored "21 days overdue" beside
     it (a thirty-first blind read)."""
 
+    due_since: date | None = None
+    """The day it fell due, when `due` is held from then at the build's day (or the next working
+    day) because nobody waits on it past then: a check-in or a rekindle past its cadence, a second
+    contact to reach, a chore for the team; None otherwise (`workdays.held_since`). Shown "due
+    since 29 Nov 2025": "due today" on every build read as news on a rekindle after 447 days of
+    silence and on a stand-up review listed for weeks (a thirty-fifth final read: Pemberton's,
+    Northgate's), and "356 days overdue" ranked it as work growing more urgent (an earlier
+    objection). Its rank is a day's, as before."""
+
     @property
     def after_day(self) -> bool:
         """Asking how one of their days went (`actions.prepare`, after the day): a personal touch

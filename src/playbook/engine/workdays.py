@@ -80,3 +80,18 @@ def on_working_days(actions: list[Action], holidays: Holidays, as_of: date) -> l
         due = working_due(a, holidays, as_of)
         out.append(a if due == a.due else replace(a, due=due))
     return out
+
+
+def held_since(actions: list[Action], holidays: Holidays, as_of: date) -> list[Action]:
+    """`Action.due_since` on an action still held at the build's day (on a day off, the next
+    working day) since an earlier working day: a day off it fell due on reads as the working day
+    after ("due since" a Sunday, on the Monday, is due today). Not on one a merge made late, a
+    pause put off, or another action moved after: its day is then its own, and "since" would
+    misdate it."""
+    first = walk(as_of, holidays, 1)
+    out = []
+    for a in actions:
+        since = walk(a.due_since, holidays, 1) if a.due_since is not None and a.due == first else None
+        kept = since if since is not None and since < as_of else None
+        out.append(a if kept == a.due_since else replace(a, due_since=kept))
+    return out

@@ -40,7 +40,8 @@ def _src(s: Source | None) -> str | None:
 
 def action_dict(a: Action) -> dict[str, Any]:
     return {
-        "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "priority": a.priority,
+        "kind": a.kind, "title": a.title, "why": a.why, "due": _d(a.due), "due_since": _d(a.due_since),
+        "priority": a.priority,
         "contact": a.contact, "owner": a.owner, "also_for": list(a.also_for), "source": _src(a.source),
         "customer": a.customer,
         "also": [{"title": x.text, "source": _src(x.source)} for x in a.also],

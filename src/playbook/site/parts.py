@@ -54,8 +54,11 @@ def relative_days(n: int) -> str:
     return f"in {n} days" if n > 0 else f"{-n} days ago"
 
 
-def when_due(n: int) -> str:
-    """How a due date reads next to an action."""
+def when_due(n: int, since: date | None = None) -> str:
+    """How a due date reads next to an action; `since`: the day it has been held from
+    (`Action.due_since`)."""
+    if since is not None:
+        return f"due since {fmt_date(since)}"
     if n < 0:
         return f"{-n} day{'s' if n != -1 else ''} overdue"
     if n == 0:
@@ -288,7 +291,7 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
         kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else
         AFTER_DAY_LABEL if a.after_day else
         KIND_LABELS.get(a.kind, a.kind),
-        due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n), overdue=n < 0,
+        due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n, a.due_since), overdue=n < 0,
         due_tokens=due_tokens(n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
         contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,

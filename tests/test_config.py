@@ -88,6 +88,21 @@ CONFIG_FAULTS = [
      "error", ["'tier' in the 'when' of play 'P' lists nothing, so it would hold for every customer"]),
     ("play-stage-empty", "plays:\n  - name: P\n    when:\n      stage:\n    do: Call\n    within: 7\n", 4, 7,
      "error", ["'stage' in the 'when' of play 'P' lists nothing"]),
+    # Plays that can never apply sat in playbook.yaml doing nothing, without a word (a fuzzing session).
+    ("play-for-ended", "plays:\n  - name: P\n    when:\n      stage: ended\n    do: Call\n    within: 7\n", 4, 0,
+     "warning", ["play 'P' lists 'ended', and no play runs for an ended customer: it can never apply"]),
+    ("play-ended-among-others", "plays:\n  - name: P\n    when:\n      stage: [steady, ended]\n    do: Call\n"
+     "    within: 7\n", 4, 0, "warning", ["remove 'ended' from its stages"]),
+    ("play-at-risk-for-without-at-risk", "plays:\n  - name: P\n    when:\n      stage: steady\n"
+     "      at_risk_for: silence\n    do: Call\n    within: 7\n", 5, 0, "warning",
+     ["play 'P' asks for a customer at risk, but its 'stage' leaves out at-risk, so it can never apply"]),
+    ("play-health-below-zero", "plays:\n  - name: P\n    when:\n      health_below: 0\n    do: Call\n"
+     "    within: 7\n", 4, 0, "warning", ["play 'P' applies below health 0, which health never is"]),
+    # Owners are matched exactly; `actions` finds who asks by git's user.email.
+    ("team-handles-alike", "team:\n  - handle: maya\n  - handle: Maya\n", 3, 0, "warning",
+     ["team handles 'maya' and 'Maya' differ only in case"]),
+    ("team-email-malformed", "team:\n  - handle: maya\n    email: maya.example.com\n", 2, 0, "warning",
+     ["team member 'maya': 'maya.example.com' is not an email address"]),
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -327,6 +328,10 @@ def _currency(f: Fields, path: str, problems: list[Problem]) -> str | None:
     return f"{text} " if text.isalpha() else text
 
 
+#: An email address as far as it matters here: one @, something either side, no spaces.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
 def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ...]:
     out: list[TeamMember] = []
     seen: set[str] = set()
@@ -349,6 +354,15 @@ def _team(f: Fields, path: str, problems: list[Problem]) -> tuple[TeamMember, ..
         if handle in seen:
             problems.append(error(path, line, 0, f"team handle '{handle}' appears twice"))
             continue
+        like = next((h for h in seen if h.casefold() == handle.casefold()), None)
+        if like is not None:
+            # Owners are matched exactly: "Maya" and "maya" would be two people's lists.
+            problems.append(warning(path, line, 0, f"team handles '{like}' and '{handle}' differ only in case; "
+                                                   "if they are one person, keep one handle"))
+        if email is not None and not _EMAIL.fullmatch(email):
+            # `playbook actions` finds who is asking by git's user.email: a malformed one never matches.
+            problems.append(warning(path, line, 0, f"team member '{handle}': '{email}' is not an email address "
+                                                   "(like maya@example.com)"))
         seen.add(handle)
         out.append(TeamMember(handle, name, email))
     return tuple(out)
@@ -441,6 +455,24 @@ def _with(text: str | None) -> str | None:
     return role if role in DECISION_ROLES else text
 
 
+def _never(kw: dict) -> list[tuple[str, str]]:
+    """Conditions of a play that can never hold (with the key whose line to name): the play would
+    sit in playbook.yaml doing nothing, without a word (a fuzzing session)."""
+    out = []
+    stages, causes = kw.get("stages", ()), kw.get("at_risk_for", ())
+    if "ended" in stages:
+        out.append(("stage", "lists 'ended', and no play runs for an ended customer: "
+                             + ("it can never apply; remove the play or give the stage it is for"
+                                if set(stages) == {"ended"} else "remove 'ended' from its stages")))
+    if causes and stages and "at-risk" not in stages:
+        out.append(("at_risk_for", "asks for a customer at risk, but its 'stage' leaves out at-risk, so it can "
+                                   "never apply; add at-risk to its stages or remove one of the two"))
+    if kw.get("health_below") == 0:
+        out.append(("health_below", "applies below health 0, which health never is (0 to 100), so it can never "
+                                    "apply; give a figure from 1 to 101"))
+    return out
+
+
 def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> tuple[Play, ...]:
     out: list[Play] = []
     for item in f.sequence("plays"):
@@ -498,6 +530,8 @@ def _plays(f: Fields, path: str, problems: list[Problem], handles: set[str]) -> 
             kw["owners"] = owners
             kw["days_since_contact"] = w.integer("days_since_contact", 0, 100000)
             kw["health_below"] = w.integer("health_below", 0, 101)
+            for line, why in _never(kw):
+                problems.append(warning(path, w.line_of(line), 0, f"play '{name}' {why}"))
             kw["no_win_within"] = w.integer("no_win_within", 1, 36500)
             kw["no_open_opportunity"] = bool(w.boolean("no_open_opportunity"))
             gap = w.mapping("no_touch_with_role")

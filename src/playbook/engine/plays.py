@@ -53,7 +53,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     a role's gap and the last win date themselves; a stage, a health figure or no open
     opportunity are dated by `since` (`play_since`: the play asked of past days). A play
     whose conditions are only facts of the profile (tier, tags, owner) is due `within` days
-    from as_of. An internal play (a chore for the team) past its day is due today."""
+    from as_of. An internal play (a chore for the team) past its day is held at today (`Action.due_since`)."""
     met: list[str] = []
     held: list[date] = []  # the day each dated condition came to hold
     if play.stages:

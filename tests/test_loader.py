@@ -74,6 +74,11 @@ CUSTOMER_FAULTS = [
      ["'primary' should be true or false, not 'maybe'"]),
     ("contact-twice", "name: Acme\ncontacts:\n  - name: Maria Lopez\n  - name: maria lopez\n", 4, 0, "error",
      ["contact 'maria lopez' is listed twice (also line 3)"]),
+    # One action listed as covering itself ("Also covers" its own title), without a word.
+    ("date-twice", "name: Acme\ndates:\n  - what: Office move\n    on: 2027-01-11\n  - what: office  move\n"
+     "    on: 2027-01-11\n", 5, 0, "warning", ["date 'office  move' is listed twice (also line 3); keep one"]),
+    ("ask-twice", "name: Acme\nasks:\n  - what: A quote\n    since: 2026-01-01\n  - what: A quote\n"
+     "    since: 2026-01-01\n", 5, 0, "warning", ["ask 'A quote' is listed twice (also line 3); keep one"]),
     ("owner-not-in-team", "name: Acme\nowner: bob\n", 2, 8, "warning",
      ["owner 'bob' is not a team member in playbook.yaml"]),
     ("tier-without-cadence", "name: Acme\ntier: gold\n", 2, 0, "warning",
@@ -672,3 +677,10 @@ def test_customer_with_nothing_yet_is_a_warning(make_playbook):
     problems, _ = check(root)
     assert [(p.path, p.line, p.severity) for p in problems] == [(ACME_YAML, 1, "warning")]
     assert "no interactions and no 'since' date yet" in problems[0].message
+
+
+def test_an_ask_asked_again_on_another_day_or_a_date_that_recurs_is_no_duplicate(load_case):
+    case = load_case({ACME_YAML: "name: Acme\nasks:\n  - what: A quote\n    since: 2026-01-01\n  - what: A quote\n"
+                                 "    since: 2027-01-01\ndates:\n  - what: Audit\n    on: 2027-01-11\n"
+                                 "  - what: Audit\n    on: 2028-01-11\n"})
+    assert only(case.problems, ACME_YAML) == []

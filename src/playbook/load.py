@@ -10,7 +10,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from msgspec.structs import replace
 
@@ -254,6 +254,7 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
     _notes_size(f.text("notes"), contacts, path, f.line_of("notes"), problems)
     index = ContactNames.of(contacts)  # once, however many asks name a contact
     asks = tuple(a for a in (_ask(n, path, problems, index) for n in f.sequence("asks")) if a)
+    _twice(((a.what, a.since, a.source.line) for a in asks), "ask", path, problems)
     tier = f.text("tier")
     tiers = config.tiers
     if tier and tiers and tier not in tiers:
@@ -270,7 +271,21 @@ def parse_customer(text: str, slug: str, path: str, config: Config,
         renewal_lead=lead, renewal_lead_from=lead_from,
         dates=tuple(e for e in (_event(n, path, problems, index) for n in f.sequence("dates")) if e),
     )
+    _twice(((e.what, e.on, e.source.line) for e in customer.dates), "date", path, problems)
     return customer if name else None
+
+
+def _twice(entries: Iterable[tuple[str, date | None, int]], kind: str, path: str, problems: list[Problem]) -> None:
+    """An ask or a date written twice, alike but for case and spacing, on the same day: one
+    action listed as covering itself ("Also covers" its own title), without a word."""
+    seen: dict[tuple[str, date | None], int] = {}
+    for what, day, line in entries:
+        key = (" ".join(what.casefold().split()), day)
+        if key in seen:
+            problems.append(warning(path, line, 0, f"{kind} '{what}' is listed twice (also line {seen[key]}); "
+                                                   "keep one"))
+        else:
+            seen[key] = line
 
 
 def _renewal_lead(f: Fields, path: str, problems: list[Problem], tier: str | None,

@@ -1050,8 +1050,8 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
-        # day is past it is due today: nobody waits on it, and "9 May 2025 · 560 days overdue"
-        # was an account manager's objection (a touch past its cadence is due today likewise).
+        # day is past it is held at today, "due since" then: nobody waits on it, and "9 May 2025 ·
+        # 560 days overdue" was an account manager's objection (a touch past its cadence likewise).
         due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of), due_since=run[2] + timedelta(days=BROADEN_DAYS),
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
         # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).

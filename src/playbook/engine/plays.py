@@ -172,9 +172,9 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         owner = holders[-1] if holders else owner
     return Action(
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}{nobody}",
-        # A chore for the team ("…at the next stand-up") falls due, then stays due today: it
-        # never reads "73 days overdue" (Northgate's health review, on the day a reader first
-        # saw it). Its reason keeps the day it has applied since.
+        # A chore for the team ("…at the next stand-up") falls due, then is held at today, "due
+        # since" its day: it never reads "73 days overdue" (Northgate's health review, on the day
+        # a reader first saw it). Its reason keeps the day it has applied since.
         due=max(due, as_of) if play.internal else due, due_since=due if play.internal else None,
         priority=play.priority or "medium", contact=contact,
         owner=owner, source=Source(CONFIG_FILE, play.line or 1),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, customer, d, promise, steady_history, touch
+from engine_factory import AS_OF, customer, d, touch
 from playbook.actions_cli import format_actions
 from playbook.config import Config, Play
 from playbook.digest import when_due as digest_when
@@ -102,22 +102,3 @@ def test_every_place_that_shows_a_due_day_says_since_when():
     assert digest_when(a.due, FRI, a.due_since) == "due since 1 Dec 2025"
     assert "since 1 Dec 2025  reach-out" in format_actions([a], {}, FRI, colour=False)
     assert action_dict(a)["due_since"] == "2025-12-01" and action_dict(held(FRI, None))["due_since"] is None
-
-
-def test_the_teams_plays_waiting_on_whether_a_renewal_went_through_go_after_that_question():
-    """Brightwell's value review with finance, part of the renewal's conversation until the
-    renewal passed, came back the day after "193 days overdue" (a final read). Waiting on the
-    question whether they renewed, the team's plays go after it: due no sooner, their lateness
-    not scored while it is listed. What we owe them keeps its own day."""
-    sponsor = Play(name="Exec sponsor", do="Book an executive sponsor call", within=7, priority="high",
-                   stages=("steady", "at-risk", "growing"), line=50)
-    report = promise("Send the root-cause report", d(150))
-    c = customer(*steady_history(until_days_ago=40), touch(160, 1, summary="Review", commitments=(report,)),
-                 since=LONG_AGO, renewal=d(20), value=20000)
-    r = analyse(c, Config(plays=(sponsor,)), AS_OF)
-    (q,) = [a for a in r.actions if a.renewal_step == "lapsed"]
-    (play,) = [a for a in r.actions if a.kind == "play"]
-    assert "ask that first" in play.why and play.after == q.source and play.due == q.due
-    assert not any("overdue" in x for x in play.score_reasons), play.score_reasons
-    (owed,) = [a for a in r.actions if a.kind == "follow-up"]
-    assert owed.due == d(150) and owed.after is None

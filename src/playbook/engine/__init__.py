@@ -60,20 +60,6 @@ def demote(a: Action, why: str = ASLEEP) -> Action:
     return replace(a, priority="low", waits_on=why)
 
 
-def after_the_question(found: list[Action]) -> list[Action]:
-    """The team's own initiatives that wait on whether a renewal gone by went through (a play, a
-    broaden, asking how their day went: `LAPSED_ASLEEP`) go after that question: due no sooner,
-    their lateness not scored while it is listed (`actions.due_after`, `rank`). Brightwell's value
-    review with finance, part of the renewal's conversation until the renewal passed, came back
-    the day after as "193 days overdue", and St Aldhelm's likewise (a thirty-fifth final read).
-    What we owe them keeps its own day: its lateness is real."""
-    q = next((a for a in found if a.renewal_step == "lapsed" and a.source is not None), None)
-    if q is None:
-        return found
-    return [replace(a, after=q.source) if a.waits_on == LAPSED_ASLEEP and a.after is None and a.rides is None
-            and (a.kind in ("play", "broaden") or a.after_day) else a for a in found]
-
-
 def said_waits(a: Action) -> Action:
     """`why` with what it waits on (`Action.waits_on`), once the merges are done (called once)."""
     return replace(a, why=f"{a.why} {a.waits_on}") if a.waits_on else a
@@ -379,7 +365,7 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
                         if c.primary or c.decision or regular[c.name] >= act.REGULAR_TOUCHES)
     found = act.not_piled_on(act.fold_reach_out(found, as_of, anchors), tl,
                              customer.at("renewal") if customer.renewal else None)
-    found = with_manner([said_waits(a) for a in after_the_question(found)], customer)
+    found = with_manner([said_waits(a) for a in found], customer)
     found = [act.owned(beyond_owners(a, customer.owners)) for a in found]
     found = held_since(on_working_days(act.due_after(found), config.holidays, as_of), config.holidays, as_of)
     found = rank(found, customer, stage, as_of, config.currency)

@@ -1,8 +1,9 @@
 """Actions held at the build's day because nobody waits on them past their day (a check-in or a
 rekindle past the cadence, a second contact to reach, a chore for the team) say since when they
-have been due: "due since 1 Dec 2025", neither "due today" on every build (a rekindle after 447
-days of silence, a stand-up review listed for weeks: a final read's objection) nor "N days
-overdue" (an earlier one). Their rank is a day's, as before."""
+have been due and count as overdue: "overdue since 1 Dec 2025", neither "due today" on every
+build (a rekindle after 447 days of silence, a stand-up review listed for weeks: a final read's
+objection) nor "N days overdue", a count that grows by the day (an earlier one). Their rank is
+a day's, as before."""
 
 from __future__ import annotations
 
@@ -97,8 +98,9 @@ def test_held_since_keeps_only_what_is_still_held_at_the_builds_day():
 
 def test_every_place_that_shows_a_due_day_says_since_when():
     a = replace(held(FRI, date(2025, 12, 1)), priority="medium", title="Rekindle: get back in touch with Alan")
-    assert when_due(0, a.due_since) == "due since 1 Dec 2025"
+    assert when_due(0, a.due_since) == "overdue since 1 Dec 2025"
     assert when_due(0) == "due today"
-    assert digest_when(a.due, FRI, a.due_since) == "due since 1 Dec 2025"
+    assert digest_when(a.due, FRI, a.due_since) == "overdue since 1 Dec 2025"
     assert "since 1 Dec 2025  reach-out" in format_actions([a], {}, FRI, colour=False)
     assert action_dict(a)["due_since"] == "2025-12-01" and action_dict(held(FRI, None))["due_since"] is None
+    assert a.overdue(FRI) and not held(FRI, None).overdue(FRI) and held(FRI, None).overdue(MON)

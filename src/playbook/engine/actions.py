@@ -284,7 +284,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
         )]
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
     why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
-    # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when:
+    # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when
     # the first day past the cadence, when it was first listed (as the flag's "Quiet for 31 days").
     fell = (tl.quiet_from or as_of) + timedelta(days=cadence + 1)
     due = max(as_of, fell)
@@ -1050,7 +1050,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # A month from the third touch of the run through them alone (when it first showed), not
         # a month from every build's day, which never came due; nor from the window's third,
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
-        # day is past it is held at today, "due since" then: nobody waits on it, and "9 May 2025 ·
+        # day is past it is held at today, "overdue since" then: nobody waits on it, and "9 May 2025 ·
         # 560 days overdue" was an account manager's objection (a touch past its cadence likewise).
         due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of), due_since=run[2] + timedelta(days=BROADEN_DAYS),
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium

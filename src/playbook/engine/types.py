@@ -409,11 +409,16 @@ class Action(Record):
     due_since: date | None = None
     """The day it fell due, when `due` is held from then at the build's day (or the next working
     day) because nobody waits on it past then: a check-in or a rekindle past its cadence, a second
-    contact to reach, a chore for the team; None otherwise (`workdays.held_since`). Shown "due
-    since 29 Nov 2025": "due today" on every build read as news on a rekindle after 447 days of
-    silence and on a stand-up review listed for weeks (a thirty-fifth final read: Pemberton's,
-    Northgate's), and "356 days overdue" ranked it as work growing more urgent (an earlier
-    objection). Its rank is a day's, as before."""
+    contact to reach, a chore for the team; None otherwise (`workdays.held_since`). Shown
+    "overdue since 1 Dec 2025" and counted as overdue (`overdue`): "due today" on every build read
+    as news on a rekindle after 447 days of silence and on a stand-up review listed for weeks (a
+    thirty-fifth final read: Pemberton's, Northgate's), and a blind read found 14 of "15 more due
+    within 7 days" months overdue. Not "356 days overdue", a count that grows by the day, as if the
+    work grew more urgent (an earlier objection): its rank is a day's, as before."""
+
+    def overdue(self, as_of: date) -> bool:
+        """Past its day on `as_of`: due before it, or held at it since an earlier day (`due_since`)."""
+        return self.due < as_of or self.due_since is not None
 
     @property
     def after_day(self) -> bool:

@@ -85,7 +85,7 @@ def on_working_days(actions: list[Action], holidays: Holidays, as_of: date) -> l
 def held_since(actions: list[Action], holidays: Holidays, as_of: date) -> list[Action]:
     """`Action.due_since` on an action still held at the build's day (on a day off, the next
     working day) since an earlier working day: a day off it fell due on reads as the working day
-    after ("due since" a Sunday, on the Monday, is due today). Not on one a merge made late, a
+    after ("overdue since" a Sunday, on the Monday, is due today). Not on one a merge made late, a
     pause put off, or another action moved after: its day is then its own, and "since" would
     misdate it."""
     first = walk(as_of, holidays, 1)

@@ -149,7 +149,8 @@ def _action_events(items: Iterable[tuple[CalendarEntry, Action]], stamp: str, li
             summary += f" ({late} day{'s' if late != 1 else ''} overdue)"
             why = f"Due {_label(a.due)}. {why}"
         elif a.due_since is not None:  # held at today since then (`Action.due_since`)
-            why = f"Due since {_label(a.due_since)}. {why}"
+            summary += f" (overdue since {_label(a.due_since)})"
+            why = f"Due {_label(a.due_since)}. {why}"
         # Asking how one of their days went is about that day, as the site labels it ("Their day"),
         # filed with their days' key dates: as "personal" it was filtered out with the greetings
         # (a twenty-eighth blind read).

@@ -194,7 +194,7 @@ class ListViews(Views):
             people.append({
                 "person": self.site.person(h, base), "customers": len(own),
                 "at_risk": sum(1 for r in own if r.stage.id == "at-risk"),
-                "actions": len(acts), "overdue": sum(1 for a in acts if a.due < self.as_of),
+                "actions": len(acts), "overdue": sum(1 for a in acts if a.overdue(self.as_of)),
                 "calendar": self.site.calendar(h, base),
             })
         return path, "owners.html", {

@@ -58,7 +58,7 @@ def when_due(n: int, since: date | None = None) -> str:
     """How a due date reads next to an action; `since`: the day it has been held from
     (`Action.due_since`)."""
     if since is not None:
-        return f"due since {fmt_date(since)}"
+        return f"overdue since {fmt_date(since)}"
     if n < 0:
         return f"{-n} day{'s' if n != -1 else ''} overdue"
     if n == 0:
@@ -258,6 +258,9 @@ class ActionView(Record):
     due_iso: str
     due_label: str
     due_when: str
+    """How it is due, beside `due_label` ('38 days overdue'; held since an earlier day, 'overdue since then')."""
+    due_said: str
+    """How it is due, on its own, where no date is beside it (the brief, the home page): 'overdue since 1 Dec 2025'."""
     overdue: bool
     due_tokens: str
     customer: Link
@@ -291,8 +294,10 @@ def action_view(site: Site, a: Action, base: str, short_for: str | None = None,
         kind_label="To-do" if a.kind == "follow-up" and (a.chase or is_chase(a.title)) else
         AFTER_DAY_LABEL if a.after_day else
         KIND_LABELS.get(a.kind, a.kind),
-        due_iso=a.due.isoformat(), due_label=day_label(a.due, site.as_of), due_when=when_due(n, a.due_since), overdue=n < 0,
-        due_tokens=due_tokens(n),
+        # Held at today since an earlier day (`Action.due_since`): that day, overdue since then.
+        due_iso=(a.due_since or a.due).isoformat(), due_label=day_label(a.due_since or a.due, site.as_of),
+        due_when="overdue since then" if a.due_since else when_due(n), due_said=when_due(n, a.due_since),
+        overdue=a.overdue(site.as_of), due_tokens=due_tokens(-1 if a.due_since else n),
         customer=Link(of.name if mine else site.names.get(a.customer, a.customer), site.customer_href(a.customer, base)),
         contact=a.contact, owner=site.person(a.owner, base) if a.owner else None,
         also_for=tuple(site.person(h, base) for h in a.also_for),

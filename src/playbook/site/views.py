@@ -245,7 +245,7 @@ class Views:
                 shown = len(urgent) + len(later)
                 out.append(OwnerGroup(person, tuple(self.action(a, base) for a in urgent),
                                       tuple(self.action(a, base) for a in later),
-                                      sum(1 for a in items if a.due < self.as_of), len(items), len(items) - shown,
+                                      sum(1 for a in items if a.overdue(self.as_of)), len(items), len(items) - shown,
                                       person.href if person else f"{base}actions.html"))
         return out
 
@@ -277,9 +277,9 @@ class Views:
         groups = self.owner_groups(base, HOME_DUE_DAYS, HOME_GROUP_MAX)
         # Counted once each (a shared customer's action is on two lists): overdue, and the rest of the week.
         today, week = self.as_of, self.as_of + timedelta(days=HOME_DUE_DAYS)
-        dues = [a.due for r in self.rels for a in r.actions]
-        overdue = sum(1 for d in dues if d < today)
-        due_week = sum(1 for d in dues if today <= d <= week)
+        acts = [a for r in self.rels for a in r.actions]
+        overdue = sum(1 for a in acts if a.overdue(today))
+        due_week = sum(1 for a in acts if not a.overdue(today) and a.due <= week)
         at_risk = [r for r in self.by_name if r.stage.id == "at-risk"]
         currency = self.site.config.currency
         # What is at stake first, then the least healthy (stable: by name after that): by health

@@ -101,6 +101,21 @@ def test_every_place_that_shows_a_due_day_says_since_when():
     assert when_due(0, a.due_since) == "overdue since 1 Dec 2025"
     assert when_due(0) == "due today"
     assert digest_when(a.due, FRI, a.due_since) == "overdue since 1 Dec 2025"
-    assert "since 1 Dec 2025  reach-out" in format_actions([a], {}, FRI, colour=False)
+    assert "overdue since 1 Dec 2025  reach-out" in format_actions([a], {}, FRI, colour=False)
     assert action_dict(a)["due_since"] == "2025-12-01" and action_dict(held(FRI, None))["due_since"] is None
     assert a.overdue(FRI) and not held(FRI, None).overdue(FRI) and held(FRI, None).overdue(MON)
+
+
+def test_on_a_weekend_what_is_overdue_since_an_earlier_day_is_on_every_list_of_what_is_due():
+    """Held at Monday on a Saturday, a rekindle overdue since April was on the site's overdue
+    count but left out of the Saturday morning list and `actions --due-within 0` (a check read)."""
+    from playbook.digest import section
+    from playbook.engine import team_actions
+    c = customer(touch(250, 1), since=LONG_AGO, cadence=30)
+    r = analyse(c, Config(), SAT)
+    (a,) = [a for a in r.actions if a.kind == "reach-out"]
+    assert a.due == MON and a.overdue(SAT)
+    assert a in team_actions([r], due_within=0)
+    due = section("maya", "Maya", [r], [], Config(), SAT).groups[0]
+    assert due is not None and [ln.text for ln in due.lines] == [a.title]
+    assert due.lines[0].when == "overdue since 15 Apr 2026"

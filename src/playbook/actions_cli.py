@@ -26,8 +26,8 @@ _RESET = "\033[0m"
 
 def _when(a: Action, as_of) -> str:
     n = (a.due - as_of).days
-    if a.due_since is not None:  # held since then (`Action.due_since`): not news, nor late
-        return f"since {fmt_date(a.due_since)}"
+    if a.due_since is not None:  # held since then (`Action.due_since`): no count that grows
+        return f"overdue since {fmt_date(a.due_since)}"
     if n < 0:
         return f"{-n}d overdue"
     if n == 0:
@@ -46,7 +46,7 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
         # What people wrote is escaped (`escape_controls`); only our own colours steer the terminal.
         owner = escape_controls("".join(f"  @{h}" for h in a.assignees))
         name = escape_controls(names.get(a.customer, a.customer))
-        lines.append(f"{tag} {_when(a, as_of):>17}  {a.kind}  {name}{owner}")
+        lines.append(f"{tag} {_when(a, as_of):>25}  {a.kind}  {name}{owner}")
         lines.append(textwrap.fill(escape_controls(a.title), width=wrap, initial_indent=indent,
                                    subsequent_indent=indent))
         dim = ("\033[2m", _RESET) if colour else ("", "")

@@ -147,7 +147,7 @@ def section(handle: str, name: str, rels: Sequence[Relationship], at_risk: Seque
         actions = [a for a in team_actions(list(rels)) if is_mine(NO_ONE, owners.get(a.customer, ()), a.assignees)]
     else:
         actions = team_actions(list(rels), handle)
-    actions = [a for a in actions if a.due <= as_of]
+    actions = [a for a in actions if a.due <= as_of or a.overdue(as_of)]
     groups: list[Group | None] = [_due_lines(actions, names, as_of, config)]
     since = previous_working_day(as_of, config.holidays)
     risk = tuple(risk_line(r, then, since, page(config, r.customer.slug))

@@ -336,8 +336,9 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         taken = next((a.takes for a in found if a.takes is not None), None)
         # Not asking how their day went, though: Kestrel's "Ask Joe how it went: Office move" stood
         # high at 161 days while all else waited on the question (a check of a twenty-eighth read's fix).
-        found = [a if (apart is not None and a.source == apart) or (a.kind == "personal" and a.contact
-                                                                    and not a.after_day) else
+        # Nor a chore for the team (`internal`), below.
+        found = [a if (apart is not None and a.source == apart) or a.internal or (a.kind == "personal" and a.contact
+                                                                                  and not a.after_day) else
                  demote(a, LAPSED_TAKEN if taken is not None and a.source == taken else LAPSED_ASLEEP) for a in found]
     elif lapsed:
         # Not so long silent: what we owe them stands, but the team's own initiatives (a value
@@ -345,7 +346,11 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         # whether they renewed, as they do over a longer silence. Northgate's read medium, and
         # high, beside St Aldhelm's low (account managers' objections).
         # So does asking how their day went (Kestrel's move, 101 days on, high beside the question).
-        found = [demote(a, LAPSED_ASLEEP) if a.kind in ("play", "broaden") or a.after_day else a for a in found]
+        # A chore for the team does not: the review at the stand-up is where the question whether
+        # they renewed is handed out. Northgate's, high in December, read low below a belated
+        # anniversary card on a £142,000 account threatening a tender (two reads on 6 Dec).
+        found = [demote(a, LAPSED_ASLEEP) if (a.kind in ("play", "broaden") and not a.internal) or a.after_day
+                 else a for a in found]
         found = act.taken_along(found, customer.renewal, commitments) if customer.renewal else found
     if paused is not None:
         found = [defer(a, paused) for a in found]
@@ -391,7 +396,9 @@ def team_actions(relationships: list[Relationship], owner: str | None = None, ki
                 continue
             if kind and a.kind != kind:
                 continue
-            if due_within is not None and (a.due - r.as_of).days > due_within:
+            # (Held at the next working day on a weekend, what is overdue since an earlier day is
+            # overdue today too, as the site counts it: a check read's Saturday list had left it out.)
+            if due_within is not None and (a.due - r.as_of).days > due_within and not a.overdue(r.as_of):
                 continue
             out.append(a)
     out.sort(key=Action.sort_key)

@@ -253,12 +253,14 @@ def test_someone_who_left_is_not_the_main_contact_and_gets_no_birthday():
     assert not [k for k in r.key_dates if k.kind == "birthday"]
 
 
-@pytest.mark.parametrize("keep, last_ago, due", [
-    (90, 75, None), (90, 76, d(-14)),
-    (90, 150, d(60)),  # its own day, late since (it read "today" on every build)
-    (90, 152, d(60)),  # due on a Saturday: the Monday after (it stayed on a weekend day)
+@pytest.mark.parametrize("keep, last_ago, due, since", [
+    (90, 75, None, None), (90, 76, d(-14), None),
+    # Gone by: held at today, overdue since its own day (it read "today" on every build, then
+    # "146 days overdue", a count that grew as no check-in's past its cadence did: a check read).
+    (90, 150, AS_OF, d(60)),
+    (90, 152, AS_OF, d(60)),  # due on a Saturday: since the Monday after (it stayed on a weekend day)
 ])
-def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
+def test_keep_in_touch_after_the_account_ends(keep, last_ago, due, since):
     people = (person("Bill Marlow", "MD", primary=True, left=d(140), now="retired", keep_in_touch=keep),
               person("Sandra Kerr", "Office Manager"))
     c = customer(touch(400, 1, with_=("Sandra Kerr",)), touch(last_ago, 1, with_=("Bill Marlow",)),
@@ -266,7 +268,7 @@ def test_keep_in_touch_after_the_account_ends(keep, last_ago, due):
     r = analyse(c, config(), AS_OF)
     assert r.stage.id == "ended"
     keeps = [a for a in r.actions if a.title == "Keep in touch with Bill Marlow"]
-    assert [a.due for a in keeps] == ([due] if due else [])
+    assert [(a.due, a.due_since) for a in keeps] == ([(due, since)] if due else [])
     assert all(a.kind == "personal" and a.contact == "Bill Marlow" for a in r.actions)
     if keeps:
         assert "left Example Ltd on" in keeps[0].why and "(now: retired)" in keeps[0].why
@@ -473,4 +475,5 @@ def test_a_call_to_ask_kin_for_an_email_is_their_keep_in_touch_too():
     assert "call Bill Marlow on +44 7700 900152 and ask" in a.why
     assert a.why.endswith(" The same call is Bill Marlow's own keep-in-touch too.")
     assert [r.text for r in a.also] == ["Keep in touch with Bill Marlow"]
-    assert a.due == d(300) + timedelta(days=90)   # the earlier of the two days
+    # Overdue since the earlier of the two days, held at today (`Action.due_since`).
+    assert (a.due, a.due_since) == (AS_OF, d(300) + timedelta(days=90))

@@ -379,9 +379,11 @@ def keep_in_touch(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], 
                 kind="personal", title=f"Keep in touch with {c.name}",
                 why=f"{story}. Last heard {fmt_date(seen)}; keep in touch every {days(c.keep_in_touch)} "
                     f"(keep_in_touch in customer.yaml).{old}",
-                # Its own day, late once gone by like any other action: "due today" on every
-                # build never fell due (Marlow's, due 15 Sep, read "today" into December, on a Sunday).
-                due=due, priority="low", contact=c.name,
+                # Past its day, held at today and "overdue since" it, as a check-in past its cadence
+                # is: "due today" on every build never fell due (Marlow's, due 15 Sep, read "today"
+                # into December, on a Sunday), and "146 days overdue" counted as growing urgency
+                # what a check-in past its cadence did not (a check read on 6 Dec).
+                due=max(due, as_of), due_since=due, priority="low", contact=c.name,
                 owner=customer.owners[0] if customer.owners else None, source=c.source, customer=customer.slug))
     return one_call(out, via)
 
@@ -398,6 +400,7 @@ def one_call(out: list[Action], via: dict[str, str]) -> list[Action]:
         if a is None or b is None or id(a) in gone or id(b) in gone:
             continue
         gone.add(id(b))
-        joined[id(a)] = replace(a, due=min(a.due, b.due), also=(*a.also, Reason(b.title, b.source)),
+        since = min((d for d in (a.due_since, b.due_since) if d is not None), default=None)
+        joined[id(a)] = replace(a, due=min(a.due, b.due), due_since=since, also=(*a.also, Reason(b.title, b.source)),
                                 why=f"{a.why} The same call is {kin}'s own keep-in-touch too.")
     return [joined.get(id(a), a) for a in out if id(a) not in gone]

@@ -79,7 +79,7 @@ def previous_working_day(as_of: date, holidays: Holidays) -> date:
 
 def when_due(due: date, as_of: date, since: date | None = None) -> str:
     n = (due - as_of).days
-    if since is not None:  # held since then (`Action.due_since`): not news, nor late
+    if since is not None:  # held since then (`Action.due_since`): no count that grows
         return f"overdue since {fmt_date(since)}"
     if n < 0:
         return f"{-n} day{'s' if n != -1 else ''} overdue"

@@ -284,7 +284,7 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
         )]
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
     why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
-    # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when
+    # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when:
     # the first day past the cadence, when it was first listed (as the flag's "Quiet for 31 days").
     fell = (tl.quiet_from or as_of) + timedelta(days=cadence + 1)
     due = max(as_of, fell)

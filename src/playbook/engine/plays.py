@@ -172,7 +172,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         owner = holders[-1] if holders else owner
     return Action(
         kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}{nobody}",
-        # A chore for the team ("…at the next stand-up") falls due, then is held at today, "due
+        # A chore for the team ("…at the next stand-up") falls due, then is held at today, "overdue
         # since" its day: it never reads "73 days overdue" (Northgate's health review, on the day
         # a reader first saw it). Its reason keeps the day it has applied since.
         due=max(due, as_of) if play.internal else due, due_since=due if play.internal else None,

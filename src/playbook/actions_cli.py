@@ -39,14 +39,16 @@ def format_actions(actions: list[Action], names: dict[str, str], as_of, colour: 
     lines = []
     indent = " " * 8
     wrap = max(40, width - len(indent))
-    for a in actions:
+    whens = [_when(a, as_of) for a in actions]
+    column = max([12, *map(len, whens)])  # as wide as "overdue since 30 Sep 2025" only when one is listed
+    for a, when in zip(actions, whens):
         tag = f"{a.priority.upper():6}"
         if colour:
             tag = f"{_COLOURS[a.priority]}{tag}{_RESET}"
         # What people wrote is escaped (`escape_controls`); only our own colours steer the terminal.
         owner = escape_controls("".join(f"  @{h}" for h in a.assignees))
         name = escape_controls(names.get(a.customer, a.customer))
-        lines.append(f"{tag} {_when(a, as_of):>25}  {a.kind}  {name}{owner}")
+        lines.append(f"{tag} {when:>{column}}  {a.kind}  {name}{owner}")
         lines.append(textwrap.fill(escape_controls(a.title), width=wrap, initial_indent=indent,
                                    subsequent_indent=indent))
         dim = ("\033[2m", _RESET) if colour else ("", "")

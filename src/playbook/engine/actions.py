@@ -20,7 +20,7 @@ from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, ba
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import (buyer_of, holder, main_contact, manner, names_in, not_now, note_text, once, renewal_deciders,
                      role_text, verb, written_to)
-from .stage import unanswered_text, unrepaired_negatives
+from .stage import touch_counts_from, unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
 from .words import (
@@ -242,12 +242,18 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     resumed = paused is None and tl.pause_until is not None and tl.pause_until <= as_of
     if stage.id == "ended" or n is None or (n <= cadence and paused is None and not resumed):
         return []
+    # They were to get back to us at a time still to come then ("in the new year"): the cadence
+    # counts from it, as the flag's (`needs_touch`).
+    wait = touch_counts_from(tl, upto(customer, as_of)) if paused is None and not resumed else None
+    if wait is not None and (as_of - wait).days <= cadence:
+        return []
     contact = main_contact(customer, tl)
     who = contact or customer.name
     heard = [i for i in upto(customer, as_of) if i not in tl.unanswered]
     last = heard[-1] if heard else None
     said = (f"Last heard {fmt_date(last.date)}: {sentence(last.summary or last.type)}"
-            f"{year_meant(last.summary or '', last.date, as_of)}{theirs_to_raise(last.summary or '')}" if last
+            f"{year_meant(last.summary or '', last.date, as_of)}"
+            f"{theirs_to_raise(last.summary or '', last.date, as_of)}" if last
             else f"No touch logged since the start on {fmt_date(customer.since)}.")
     # Whom it is with, when the last word was someone else's: what to pick up from with them
     # (Loomwork's check-in with Aisha quoted only Marta's email of the new-starter list: a check read).
@@ -283,10 +289,11 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
             owner=_owner(customer), source=paused.source, customer=customer.slug,
         )]
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
-    why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}"
+    counted = f" counted from {fmt_date(wait)}, the time they gave" if wait is not None else ""
+    why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence{counted}. {said}{more}"
     # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when:
     # the first day past the cadence, when it was first listed (as the flag's "Quiet for 31 days").
-    fell = (tl.quiet_from or as_of) + timedelta(days=cadence + 1)
+    fell = (wait or tl.quiet_from or as_of) + timedelta(days=cadence + 1)
     due = max(as_of, fell)
     if resumed and customer.pause is not None:
         ended = pause_ended_text(customer.pause)

@@ -315,7 +315,7 @@ def where_we_left(c: Customer, as_of: date) -> list[Reason]:
     i = items[-1]
     with_ = f" with {people(i.with_)}" if i.with_ else ""
     return [Reason(f"Where we left it, the {i.type} of {fmt_date(i.date)}{with_}: {sentence(said)}"
-                   f"{year_meant(said, i.date, as_of)}{theirs_to_raise(said)}", i.source)]
+                   f"{year_meant(said, i.date, as_of)}{theirs_to_raise(said, i.date, as_of)}", i.source)]
 
 
 def left_for_next_time(c: Customer, as_of: date) -> list[Reason]:

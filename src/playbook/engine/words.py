@@ -168,10 +168,33 @@ _THEIRS_NEXT = re.compile(r"\b(?:they|he|she|[A-Z][a-z]+)(?:'ll|\u2019ll| will| 
                           r"|\b(?:they|he|she)(?:'ll|\u2019ll| will| would) be in touch\b", re.IGNORECASE)
 
 
-def theirs_to_raise(last: str) -> str:
+def theirs_to_raise(last: str, written: date | None = None, as_of: date | None = None) -> str:
     """What to make of the last word heard when it left the next move to them: said of the
     last touch, they have not made it. Pemberton's brief said to bring up the online shop ("Alan
     says they'll call us in the new year about the online shop") beside "Parked: Click-and-collect
-    for Christmas trees. Do not push it" (a thirtieth blind read): the subject is theirs to raise."""
-    return " They were to get back to us, and have not: ask how they are, and let them raise it." \
-        if _THEIRS_NEXT.search(last) else ""
+    for Christmas trees. Do not push it" (a thirtieth blind read): the subject is theirs to raise.
+    Before the time they named (`theirs_from`, of the note `written` then), they are not late."""
+    if not _THEIRS_NEXT.search(last):
+        return ""
+    start = theirs_from(last, written) if written is not None and as_of is not None else None
+    if start is not None and as_of is not None and as_of < start:
+        return f" The next move is theirs, from {fmt_date(start)}: leave it to them until then."
+    return " They were to get back to us, and have not: ask how they are, and let them raise it."
+
+
+def theirs_from(last: str, written: date) -> date | None:
+    """The first day of the time the last word gave for their move, when it left the move to
+    them and named a year still to come ("Alan says they'll call us in the new year", written
+    30 Sep 2025: 1 Jan 2026); else None. A touch is not due before it: Pemberton's check-in
+    read "They were to get back to us, and have not" on 15 Dec 2025 (an account manager's
+    objection). Only a year so named is read (as `year_meant` reads it), not "after the audit"."""
+    if not _THEIRS_NEXT.search(last):
+        return None
+    m = _RELATIVE_YEAR.search(last)
+    if m is None:
+        return None
+    phrase = " ".join(m.group(0).lower().split())
+    if not phrase.startswith(("next", "the new")):
+        return None  # "this year" or "last year" names no start still to come
+    start = date(_year_said(phrase, written), 1, 1)
+    return start if start > written else None

@@ -413,15 +413,17 @@ def test_open_new_business_is_brought_up_unless_something_else_brings_it_or_they
 def test_the_brief_leaves_out_what_waits_on_something_else_first(example_root: Path, tmp_path: Path):
     """Saltmarsh's brief on 4 Jan put "Bring Gus Armitage into the conversation" second, without
     its "Low priority until you know whether they renewed" (a sixteenth blind read): what waits
-    on another question first stays on the profile, which says why."""
+    on another question first stays on the profile, which says why. (Kestrel's value review on
+    4 Mar waits so; Saltmarsh's broaden no longer comes, its window ending at the last touch.)"""
     from datetime import date
     from playbook.build import build
-    assert build(example_root, tmp_path / "site", as_of=date(2027, 1, 4), use_cache=False).ok
-    folder = tmp_path / "site/customers/saltmarsh-brewing"
+    assert build(example_root, tmp_path / "site", as_of=date(2027, 3, 4), use_cache=False).ok
+    folder = tmp_path / "site/customers/kestrel-pay"
     todo = text_of(section((folder / "brief.html").read_text("utf-8"), "b-next"))
-    assert "Check whether the renewal of 14 Dec 2026 went through" in todo and "Bring Gus" not in todo
+    assert "Check whether the renewal of" in todo and "Schedule a value review" not in todo
     profile = text_of((folder / "index.html").read_text("utf-8"))
-    assert "Bring Gus Armitage" in profile and "Low priority until you know whether they renewed" in profile
+    assert "Schedule a value review with finance" in profile
+    assert "Low priority until you know whether they renewed" in profile
 
 
 def test_the_renewal_point_on_its_day_says_today():

@@ -62,7 +62,8 @@ class Thresholds(Record):
     repair_days: int = 30
     """A negative touch this close to the last touch heard, without a positive one since → a repair action."""
     single_thread_days: int = 180
-    """Window in which only one engaged contact means single-threaded."""
+    """Window, up to the last touch with anyone in it, in which only one engaged contact means
+    single-threaded."""
     stakeholder_days: int = 90
     """Before a renewal (within renewal_days), a key person not heard from for this long → at risk."""
 

@@ -1011,8 +1011,12 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     promises, for a gatekeeper's introduction (a favour is asked once what we owe them is done)."""
     if stage.id in ("ended", "dormant"):
         return []
-    window = as_of - timedelta(days=t.single_thread_days)
-    recent = [i for i in items if i.date > window and i.with_]
+    # The window ends at the last touch with anyone in it, not at the build's day: as days went by
+    # with nothing logged, touches left a window ending today and Saltmarsh's "Bring Gus into the
+    # conversation" came for six weeks and went, the account as single-threaded as before (a check read).
+    met = [i for i in items if i.with_]
+    window = met[-1].date - timedelta(days=t.single_thread_days) if met else as_of
+    recent = [i for i in met if i.date > window]
     people = {n for i in recent for n in i.with_}
     if len(people) != 1 or len(recent) < 3:
         return []

@@ -1487,6 +1487,24 @@ def test_broaden_keeps_its_day_as_touches_leave_the_window_then_is_due_today():
         assert b.due == walk(day, (), 1)  # today, or Monday when today is a weekend
 
 
+@pytest.mark.parametrize("with_bo, shown", [(False, True), (True, False)])
+def test_broaden_neither_comes_nor_goes_while_nothing_is_logged(with_bo, shown):
+    """Saltmarsh (a check read): with nothing logged, "Bring Gus into the conversation" came on
+    7 Jan as a touch with Kwame left a 180-day window ending on the build's day, and went on
+    18 Feb as a touch with Jo did. The window ends at the last touch with anyone in it: what
+    the notes say of whom we talk to is the same on every later day."""
+    items = [touch(n, 1) for n in (170, 100, 60)]
+    if with_bo:
+        items.append(touch(200, 1, with_=("Ann Lee", "Bo Chan")))
+    c = customer(*items, since=LONG_AGO, cadence=90)
+    seen = set()
+    for k in range(0, 100, 7):
+        r = analyse(c, config(), AS_OF + timedelta(days=k))
+        assert r.stage.id not in ("dormant", "ended"), k
+        seen.add(any(a.kind == "broaden" for a in r.actions))
+    assert seen == {shown}
+
+
 def test_broaden_reason_counts_the_run_its_due_date_counts_from():
     """The reason and the lateness tell one story: ten touches with Ann since d(300), not 'all
     6 touches in the last 180 days' beside a due date 200 days before the window."""
@@ -1762,7 +1780,7 @@ def test_a_chore_for_the_team_past_its_day_is_due_today_never_overdue():
         play = Play(do="Review the account" if internal else "Book a sponsor call", internal=internal, **risky)
         (a,) = [a for a in analyse(c, Config(plays=(play,), thresholds=th), AS_OF).actions if a.kind == "play"]
         assert a.due == expected
-        assert a.why.endswith(f"It has applied since {fmt_date(d(39))}.")
+        assert a.why.endswith(f"It has applied since {fmt_date(d(39))}, and the play gives 7 days to act.")
 
 
 def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():

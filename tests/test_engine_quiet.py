@@ -486,7 +486,8 @@ def test_a_days_since_contact_play_does_not_count_the_pause(ended, due):
     else:
         (a,) = found
         assert f"{ended} days without a touch, not counting the pause they asked for" in a.why
-        assert a.why.endswith("It applies from today." if due == 0 else f"It has applied since {fmt_date(d(due))}.")
+        assert a.why.endswith("It applies from today." if due == 0 else
+                                  f"It has applied since {fmt_date(d(due))}, and the play gives 10 days to act.")
 
 
 @pytest.mark.parametrize("emailed", [99, 150])   # the day after it ended; during it

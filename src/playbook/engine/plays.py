@@ -160,8 +160,11 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         then = as_it_was(play, was, stage, health)
     # Only a look back that ran out without a dated condition to stop it gives "at least".
     at_least = looked and not held and start is not None and (as_of - start).days >= LOOK_BACK_DAYS
+    # With the days the play gives: "applied since 5 Dec" beside "overdue since 10 Dec" left the
+    # five days between them unsaid (a check read).
+    gives = f", and the play gives {days(play.within)} to act" if play.within > 0 else ""
     when = "" if start is None else " It applies from today." if start >= as_of else \
-        f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}{then}."
+        f" It has applied since {'at least ' if at_least else ''}{fmt_date(start)}{then}{gives}."
     start = start or as_of
     due = start + timedelta(days=play.within)
     owner = customer.owners[0] if customer.owners else None

@@ -1544,7 +1544,8 @@ def test_play_fires_for_matching_tier_and_stage():
     a = acts[0]
     # At risk since the bad touch 10 days ago: due 7 days after that day, not 7 after today.
     assert a.title == "Book an executive sponsor call" and a.due == d(3) and a.priority == "high"
-    assert a.why == f"Play \u201cExec sponsor\u201d: stage is at risk; tier is gold. It has applied since {fmt_date(d(10))}."
+    assert a.why == (f"Play \u201cExec sponsor\u201d: stage is at risk; tier is gold. It has applied since "
+                     f"{fmt_date(d(10))}, and the play gives 7 days to act.")
     assert a.source == Source("playbook.yaml", 12)
     assert "play" not in kinds(fine, cfg) and "play" not in kinds(silver, cfg)
 
@@ -1614,7 +1615,8 @@ def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
     # With the health it had then, as it has fallen since (`plays.as_it_was`).
     then = analyse(c, config(), d(10)).health.score
     assert then != analyse(c, config(), AS_OF).health.score
-    assert a.why.endswith(f"It has applied since {fmt_date(d(10))} (then health {then}).")
+    assert a.why.endswith(f"It has applied since {fmt_date(d(10))} (then health {then}), and the play gives 5 days "
+                          "to act.")
 
 
 def test_a_play_that_held_for_another_stage_says_what_held_then():
@@ -1631,7 +1633,8 @@ def test_a_play_that_held_for_another_stage_says_what_held_then():
     (day,) = re.findall(r"It has applied since (\d+ \w+ \d{4})", a.why)
     then = analyse(c, config(), datetime.strptime(day, "%d %b %Y").date())
     assert then.stage.id == "steady" and datetime.strptime(day, "%d %b %Y").date() < d(20)
-    assert a.why.endswith(f"It has applied since {day} (then steady, health {then.health.score}).")
+    assert a.why.endswith(f"It has applied since {day} (then steady, health {then.health.score}), and the play gives "
+                          "5 days to act.")
     # Held as it stands now since that day (stage and health alike), nothing more is said.
     same = Play(name="Low", do="Review", within=5, priority=None, stages=("at-risk",))
     (b,) = [x for x in analyse(c, Config(plays=(same,)), AS_OF).actions if x.kind == "play"]
@@ -1652,7 +1655,8 @@ def test_a_long_held_play_keeps_its_day(last_touch, since, at_least):
     for k in (0, 7):
         (a,) = [a for a in analyse(c, Config(plays=(dormant,)), AS_OF + timedelta(days=k)).actions
                 if a.kind == "play"]
-        assert f"It has applied since {at_least}{fmt_date(d(since - (k if at_least else 0)))}." in a.why
+        assert (f"It has applied since {at_least}{fmt_date(d(since - (k if at_least else 0)))}, and the play gives 21 "
+                "days to act.") in a.why
 
 
 def test_a_play_dated_by_its_own_conditions_never_says_at_least():
@@ -1661,7 +1665,7 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
                no_touch_with_role=RoleGap("cfo", 120))
     c = customer(*steady_history(), touch(500, 1, with_=("Bo Chan",)), since=LONG_AGO)
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
-    assert a.why.endswith(f"It has applied since {fmt_date(d(380))}.")
+    assert a.why.endswith(f"It has applied since {fmt_date(d(380))}, and the play gives 14 days to act.")
 
 
 def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():

@@ -1505,6 +1505,20 @@ def test_broaden_neither_comes_nor_goes_while_nothing_is_logged(with_bo, shown):
     assert seen == {shown}
 
 
+def test_broaden_with_nobody_else_listed_falls_due_a_month_after_the_account_turned():
+    """Rosalind's (a check read): one person listed, the owner, so a second contact is asked
+    for only at risk or growing. It came when the account turned at risk in January 2027 and
+    read "overdue since 10 Feb 2025", a month after the third of years of touches with her."""
+    only = (Contact("Ann Lee", "Owner", None, None, None, None, True, Source("content/customers/x/customer.yaml", 5)),)
+    c = customer(*[touch(n, 1) for n in (400, 300, 200, 100, 40)], touch(5, -2), since=LONG_AGO, cadence=60,
+                 contacts=only)
+    r = analyse(c, config(), AS_OF)
+    assert r.stage.id == "at-risk"
+    (b,) = [a for a in r.actions if a.kind == "broaden"]
+    assert b.title == "Find a second contact at Example Ltd"
+    assert b.due == walk(d(5) + timedelta(days=30), (), 1) and not b.overdue(AS_OF)
+
+
 def test_broaden_reason_counts_the_run_its_due_date_counts_from():
     """The reason and the lateness tell one story: ten touches with Ann since d(300), not 'all
     6 touches in the last 180 days' beside a due date 200 days before the window."""

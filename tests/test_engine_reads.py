@@ -604,39 +604,43 @@ def test_a_last_word_that_left_the_next_move_to_them_is_theirs_to_raise(said, th
     ("We'll call them in the new year about the online shop.", date(2025, 9, 30), None),  # our move
 ])
 def test_the_time_they_gave_for_their_move_is_read_from_the_last_word(said, written, start):
-    from playbook.engine.words import theirs_from
-    assert theirs_from(said, written) == start
+    from playbook.engine.words import theirs_wait
+    assert theirs_wait(said, written) == ((start, start + timedelta(days=31)) if start else None)
 
 
 @pytest.mark.parametrize("said", ["Ann says they'll call us in the new year about the shop.",
                                   "Ann says they'll call us about the shop."])
 def test_a_touch_waits_for_the_time_they_gave(said):
-    """Pemberton on 15 Dec 2025 (a check read): "Alan says they'll call us in the new year"
-    (30 Sep), and the site said "Needs a touch" and "They were to get back to us, and have not"
-    before the new year had come. The cadence counts from the time they gave; the silence, the
-    stage and health still count from the touch."""
+    """Pemberton (two reads): "Alan says they'll call us in the new year" (30 Sep 2025), and the
+    site said "Needs a touch" and "They were to get back to us, and have not" on 15 Dec 2025,
+    before the new year had come; counted from it by a 60-day cadence, the check-in then came
+    in March, where "in the new year" meant January. A touch is due a month into the time they
+    gave; the silence, the stage and health still count from the touch."""
     from playbook.engine.brief import where_we_left
-    c = customer(touch(200), touch(150), touch(100), touch(60, summary=said), since=d(800), cadence=30)
+    c = customer(touch(200), touch(150), touch(100), touch(75, summary=said), since=d(800), cadence=60)
     named = "new year" in said
-    r = analyse(c, config(), AS_OF)  # 60 days quiet on 20 Nov 2026, the new year 2027 to come
-    touches = [a for a in r.actions if a.kind == "reach-out"]
-    assert bool(touches) is not named
-    assert any(f.id == "needs-touch" for f in r.flags) is not named
-    (left,) = [x.text for x in where_we_left(c, AS_OF)]
-    assert left.endswith(" The next move is theirs, from 1 Jan 2027: leave it to them until then.") is named, left
+    for day in (AS_OF, date(2026, 12, 31), date(2027, 1, 29)):  # past the cadence from the note
+        r = analyse(c, config(), day)
+        touches = [a for a in r.actions if a.kind == "reach-out"]
+        assert bool(touches) is not named, day
+        assert any(f.id == "needs-touch" for f in r.flags) is not named, day
+        (left,) = [x.text for x in where_we_left(c, day)]
+        waits = (f" The next move is theirs, {'from' if day < date(2027, 1, 1) else 'since'} 1 Jan 2027: leave it "
+                 f"to them until 1 Feb 2027.")
+        assert left.endswith(waits) is named, left
     if not named:
         return
-    day = date(2027, 1, 31)  # 30 days into the new year: the cadence not yet past
-    r = analyse(c, config(), day)
-    assert not [a for a in r.actions if a.kind == "reach-out"] and not any(f.id == "needs-touch" for f in r.flags)
     day = date(2027, 2, 3)
     r = analyse(c, config(), day)
     (due,) = [a for a in r.actions if a.kind == "reach-out"]
     assert due.due_since == date(2027, 2, 1) and due.overdue(day)
-    assert "against a 30-day cadence counted from 1 Jan 2027, the time they gave." in due.why
+    assert due.why.startswith("Nothing heard for 150 days, 33 of them since 1 Jan 2027, the time they gave. ")
     assert "They were to get back to us, and have not" in due.why
     (flag,) = [f for f in r.flags if f.id == "needs-touch"]
-    assert "counted from 1 Jan 2027, the time they gave: time for a touch." in flag.reason.text
+    assert "150 days since the call of " in flag.reason.text
+    assert flag.reason.text.endswith(", 33 of them since 1 Jan 2027, the time they gave: time for a touch.")
+    (left,) = [x.text for x in where_we_left(c, day)]
+    assert left.endswith(" They were to get back to us, and have not: ask how they are, and let them raise it.")
 
 
 def test_on_the_renewal_eve_where_it_stands_is_one_conversation(example_root):

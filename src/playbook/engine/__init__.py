@@ -31,6 +31,7 @@ from .owed import debt_items, open_asks, open_commitments, parked_asks, reaches_
 from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, main_contact, present, with_manner
 from .plays import play_since, run_plays
+from .since import stage_since
 from .rank import rank
 from .stage import (
     classify, dormant, key_people_days, key_people_tip, needs_touch, quiet_until, unrepaired_negatives,
@@ -301,7 +302,8 @@ def analyse(customer: Customer, config: Config, as_of: date) -> Relationship:
         found += renewal
         found += act.prepare(here, tl, items, as_of, frozenset(c.name for c in customer.contacts) - names)
         found += act.repair(customer, items, as_of, t)
-        found += act.broaden(here, items, stage, as_of, t, commitments)
+        found += act.broaden(here, items, stage, as_of, t, commitments,
+                             lambda stages: stage_since(customer, config, as_of, stages, pause_from))
         # While what they asked for is available, telling them is the answer: one action, not two.
         told = {id(x.ask) for x in news}  # the very records of customer.asks, as `asks` holds them
         found += act.answer(here, tuple(a for a in asks if id(a) not in told), tl, as_of)

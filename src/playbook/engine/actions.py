@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from datetime import date, timedelta
+from typing import Callable
 
 from msgspec.structs import replace
 
@@ -20,7 +21,7 @@ from .owed import (ASK_ANSWER_DAYS, MISSED_OWN, OWN_IT, UNDATED_PROMISE_DAYS, ba
 from .pause import pause_ended_text, pause_text, quiet_since
 from .people import (buyer_of, holder, main_contact, manner, names_in, not_now, note_text, once, renewal_deciders,
                      role_text, verb, written_to)
-from .stage import touch_counts_from, unanswered_text, unrepaired_negatives
+from .stage import theirs_since, unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import Action, Arrival, KeyDate, OpenCommitment, Reason, Stage, Timeline
 from .words import (
@@ -242,10 +243,10 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
     resumed = paused is None and tl.pause_until is not None and tl.pause_until <= as_of
     if stage.id == "ended" or n is None or (n <= cadence and paused is None and not resumed):
         return []
-    # They were to get back to us at a time still to come then ("in the new year"): the cadence
-    # counts from it, as the flag's (`needs_touch`).
-    wait = touch_counts_from(tl, upto(customer, as_of)) if paused is None and not resumed else None
-    if wait is not None and (as_of - wait).days <= cadence:
+    # They were to get back to us at a time still to come then ("in the new year"): no touch
+    # before a month of it has gone by (`stage.theirs_since`), as the flag (`needs_touch`).
+    wait = theirs_since(tl, upto(customer, as_of)) if paused is None and not resumed else None
+    if wait is not None and as_of < wait[1]:
         return []
     contact = main_contact(customer, tl)
     who = contact or customer.name
@@ -289,11 +290,14 @@ def reach_out(customer: Customer, tl: Timeline, stage: Stage, cadence: int, as_o
             owner=_owner(customer), source=paused.source, customer=customer.slug,
         )]
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
-    counted = f" counted from {fmt_date(wait)}, the time they gave" if wait is not None else ""
-    why = f"Nothing heard for {days(n)}, against a {per(cadence)} cadence{counted}. {said}{more}"
+    why = (f"Nothing heard for {days(n)}, {(as_of - wait[0]).days} of them since {fmt_date(wait[0])}, the time they "
+           f"gave. {said}{more}" if wait is not None else
+           f"Nothing heard for {days(n)}, against a {per(cadence)} cadence. {said}{more}")
     # Past the cadence the useful date is now: "356 days overdue" helps no one. It says since when:
     # the first day past the cadence, when it was first listed (as the flag's "Quiet for 31 days").
-    fell = (wait or tl.quiet_from or as_of) + timedelta(days=cadence + 1)
+    fell = (tl.quiet_from or as_of) + timedelta(days=cadence + 1)
+    if wait is not None:
+        fell = max(fell, wait[1])
     due = max(as_of, fell)
     if resumed and customer.pause is not None:
         ended = pause_ended_text(customer.pause)
@@ -1006,9 +1010,11 @@ BROADEN_DAYS = 30
 
 
 def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as_of: date,
-            t: Thresholds, owed: tuple[OpenCommitment, ...] = ()) -> list[Action]:
+            t: Thresholds, owed: tuple[OpenCommitment, ...] = (),
+            stage_since: Callable[[tuple[str, ...]], date] | None = None) -> list[Action]:
     """Bring a second person in when every touch for a while went through one. `owed`: the open
-    promises, for a gatekeeper's introduction (a favour is asked once what we owe them is done)."""
+    promises, for a gatekeeper's introduction (a favour is asked once what we owe them is done).
+    `stage_since`: the first day of the stage's run among those given (`since.stage_since`)."""
     if stage.id in ("ended", "dormant"):
         return []
     # The window ends at the last touch with anyone in it, not at the build's day: as days went by
@@ -1043,6 +1049,11 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # last 180 days" (Oakmere, every touch with Freya since 2024) left the reader asking where
     # the other touches went.
     run = _run_through(items, only)
+    showed = run[2]
+    if not others and stage_since is not None:
+        # With nobody else listed it shows only at risk or growing: from then, not from a run of
+        # years with the owner (Rosalind's came in January 2027 "overdue since 10 Feb 2025", a check read).
+        showed = max(showed, stage_since(("at-risk", "growing")))
     debt = first_deliver(only, owed, as_of) if through else ""
     # An owner does not leave as an employee does: Saltmarsh's co-founder, married to the other,
     # read "if they leave, the relationship leaves with them" (a twenty-eighth blind read).
@@ -1063,7 +1074,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
         # day is past it is held at today, "overdue since" then: nobody waits on it, and "9 May 2025 ·
         # 560 days overdue" was an account manager's objection (a touch past its cadence likewise).
-        due=max(run[2] + timedelta(days=BROADEN_DAYS), as_of), due_since=run[2] + timedelta(days=BROADEN_DAYS),
+        due=max(showed + timedelta(days=BROADEN_DAYS), as_of), due_since=showed + timedelta(days=BROADEN_DAYS),
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
         # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).
         priority="medium" if stage.id == "at-risk" and not debt else "low",

@@ -72,3 +72,13 @@ def first_day(holds: Callable[[date], bool], as_of: date, lower: date | None = N
         else:
             lo = mid
     return hi
+
+
+def stage_since(customer: Customer, config: Config, as_of: date, stages: tuple[str, ...],
+                pause_from: date | None = None) -> date:
+    """The first day of the run up to as_of in which the stage was one of `stages` (it is at
+    as_of), as `first_day` finds it."""
+    def holds(day: date) -> bool:
+        state = state_at(customer, config, day, pause_from)
+        return state is not None and state[1].id in stages
+    return first_day(holds, as_of)

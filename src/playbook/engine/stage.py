@@ -25,7 +25,7 @@ from .types import OpenCommitment, Reason, Stage, Timeline
 from .timeline import heard, timeline, upto
 from .words import (
     ago, count, day_list, days, fmt_date, half_up, in_days, money, people, per, sentence, sentiment_word,
-    span, theirs_from, weeks_or_days,
+    span, theirs_wait, weeks_or_days,
 )
 
 
@@ -493,27 +493,27 @@ def needs_touch(tl: Timeline, items: tuple[Interaction, ...], cadence: int, paus
     more = f" {unanswered_text(tl)}" if tl.unanswered else ""
     if n <= cadence:  # their pause is over: the touch it put off is due, however short the count
         return Reason(f"Nothing heard since {quiet_since(tl, what)}: time to get back in touch.{more}", src)
-    wait = touch_counts_from(tl, items)
+    wait = theirs_since(tl, items)
     if wait is not None:
-        if n - (wait - tl.last_heard).days <= cadence:
+        if tl.last_heard + timedelta(days=n) < wait[1]:
             return None
-        return Reason(f"Quiet for {days(n)} since {what}, against a {per(cadence)} cadence counted from "
-                      f"{fmt_date(wait)}, the time they gave: time for a touch.{more}", src)
+        gone = (tl.last_heard + timedelta(days=n) - wait[0]).days
+        return Reason(f"Quiet for {days(n)} since {what}, {gone} of them since {fmt_date(wait[0])}, the time they "
+                      f"gave: time for a touch.{more}", src)
     return Reason(f"Quiet for {days(n)} since {quiet_since(tl, what)}, against a {per(cadence)} cadence: "
                   f"time for a touch.{more}", src)
 
 
-def touch_counts_from(tl: Timeline, items: tuple[Interaction, ...]) -> date | None:
-    """The day a touch's cadence counts from when the last word heard left the next move to
-    them at a time still to come then (`words.theirs_from`): "Alan says they'll call us in the new
-    year", 30 Sep 2025, counts from 1 Jan 2026. None otherwise, and past a pause they asked
-    for (its end is where the count starts). The silence itself still counts from the touch:
-    the stage, health and "Quiet for" say how long it has been."""
+def theirs_since(tl: Timeline, items: tuple[Interaction, ...]) -> tuple[date, date] | None:
+    """`words.theirs_wait` of the last word heard: when it left the next move to them at a time
+    still to come then, that time's first day and the day a touch falls due without it ("Alan
+    says they'll call us in the new year", 30 Sep 2025: 1 Jan and 1 Feb 2026). None otherwise,
+    and past a pause they asked for (its end is where the count starts). The silence itself
+    still counts from the touch: the stage, health and "Quiet for" say how long it has been."""
     if tl.paused_days or tl.last_heard is None:
         return None
     last = _last_heard(tl, items)
-    start = theirs_from(last.summary or "", last.date) if last is not None else None
-    return start if start is not None and start > last.date else None
+    return theirs_wait(last.summary or "", last.date) if last is not None else None
 
 
 #: Work from the first `establishing_days` still open and late keeps a relationship

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import SENTIMENT_LABELS
 
@@ -173,21 +173,29 @@ def theirs_to_raise(last: str, written: date | None = None, as_of: date | None =
     last touch, they have not made it. Pemberton's brief said to bring up the online shop ("Alan
     says they'll call us in the new year about the online shop") beside "Parked: Click-and-collect
     for Christmas trees. Do not push it" (a thirtieth blind read): the subject is theirs to raise.
-    Before the time they named (`theirs_from`, of the note `written` then), they are not late."""
+    Within the time they gave (`theirs_wait`, of the note `written` then), they are not late."""
     if not _THEIRS_NEXT.search(last):
         return ""
-    start = theirs_from(last, written) if written is not None and as_of is not None else None
-    if start is not None and as_of is not None and as_of < start:
-        return f" The next move is theirs, from {fmt_date(start)}: leave it to them until then."
+    wait = theirs_wait(last, written) if written is not None and as_of is not None else None
+    if wait is not None and as_of is not None and as_of < wait[1]:
+        return (f" The next move is theirs, from {fmt_date(wait[0])}: leave it to them until {fmt_date(wait[1])}."
+                if as_of < wait[0] else
+                f" The next move is theirs, since {fmt_date(wait[0])}: leave it to them until {fmt_date(wait[1])}.")
     return " They were to get back to us, and have not: ask how they are, and let them raise it."
 
 
-def theirs_from(last: str, written: date) -> date | None:
-    """The first day of the time the last word gave for their move, when it left the move to
-    them and named a year still to come ("Alan says they'll call us in the new year", written
-    30 Sep 2025: 1 Jan 2026); else None. A touch is not due before it: Pemberton's check-in
-    read "They were to get back to us, and have not" on 15 Dec 2025 (an account manager's
-    objection). Only a year so named is read (as `year_meant` reads it), not "after the audit"."""
+#: A month of the time they gave ("in the new year": January), and then a touch is due.
+THEIRS_GRACE_DAYS = 31
+
+
+def theirs_wait(last: str, written: date) -> tuple[date, date] | None:
+    """When the last word left the next move to them and named a year still to come ("Alan says
+    they'll call us in the new year", written 30 Sep 2025): the first day of it (1 Jan 2026) and
+    the day a touch falls due if they have not made it, a month in (1 Feb 2026); else None.
+    Pemberton's check-in read "They were to get back to us, and have not" on 15 Dec 2025, and,
+    counted from the new year by the cadence, came in March, when "in the new year" meant
+    January, before their spring rush (two account managers' objections). Only a year so named
+    is read (as `year_meant` reads it), not "after the audit"."""
     if not _THEIRS_NEXT.search(last):
         return None
     m = _RELATIVE_YEAR.search(last)
@@ -197,4 +205,4 @@ def theirs_from(last: str, written: date) -> date | None:
     if not phrase.startswith(("next", "the new")):
         return None  # "this year" or "last year" names no start still to come
     start = date(_year_said(phrase, written), 1, 1)
-    return start if start > written else None
+    return (start, start + timedelta(days=THEIRS_GRACE_DAYS)) if start > written else None

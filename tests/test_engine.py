@@ -1519,6 +1519,22 @@ def test_broaden_with_nobody_else_listed_falls_due_a_month_after_the_account_tur
     assert b.due == walk(d(5) + timedelta(days=30), (), 1) and not b.overdue(AS_OF)
 
 
+@pytest.mark.parametrize("raised", [True, False])
+def test_a_gatekeepers_introduction_counts_from_when_the_others_came_up(raised):
+    """Oakmere (two reads): "9 May 2025 · overdue since then", though on 22 Sep 2026 we had
+    suggested meeting Dan and Freya had said "just go through me". A touch with the gatekeeper
+    whose note names another listed person is where the month counts from, and the reason says so."""
+    src = Source("content/customers/x/customer.yaml", 5)
+    people = (Contact("Ann Lee", "CEO", None, None, None, None, True, src, decision=("gatekeeper",)),
+              Contact("Bo Chan", "CFO", None, None, None, None, False, src))
+    said = "Suggested we meet Bo directly; Ann said to go through her" if raised else "Went through the plan"
+    c = customer(*[touch(n, 1) for n in (300, 200, 100)], touch(40, 1, type="meeting", summary=said), touch(10, 1),
+                 since=LONG_AGO, cadence=60, contacts=people)
+    (b,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
+    assert b.due_since == walk(d(40 if raised else 100) + timedelta(days=30), (), 1)
+    assert (f"Bo Chan came up with Ann in the meeting of {fmt_date(d(40))}." in b.why) is raised
+
+
 def test_broaden_reason_counts_the_run_its_due_date_counts_from():
     """The reason and the lateness tell one story: ten touches with Ann since d(300), not 'all
     6 touches in the last 180 days' beside a due date 200 days before the window."""

@@ -1023,10 +1023,10 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     met = [i for i in items if i.with_]
     window = met[-1].date - timedelta(days=t.single_thread_days) if met else as_of
     recent = [i for i in met if i.date > window]
-    people = {n for i in recent for n in i.with_}
-    if len(people) != 1 or len(recent) < 3:
+    engaged = {n for i in recent for n in i.with_}
+    if len(engaged) != 1 or len(recent) < 3:
         return []
-    only = next(iter(people))
+    only = next(iter(engaged))
     others = [c for c in customer.contacts if c.name != only]
     # They asked that everything go through them: going around them would cost the one thread
     # there is (Oakmere: "just go through me", and the tool said to bring in a partner).
@@ -1054,6 +1054,18 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # With nobody else listed it shows only at risk or growing: from then, not from a run of
         # years with the owner (Rosalind's came in January 2027 "overdue since 10 Feb 2025", a check read).
         showed = max(showed, stage_since(("at-risk", "growing")))
+    came_up = ""
+    if through and others:
+        # The others came up with the gatekeeper: the month counts from then. Oakmere's read "overdue
+        # since 9 May 2025", though on 22 Sep 2026 we had suggested meeting Dan and Freya had said
+        # "just go through me" (two reads).
+        named = names_in(customer)
+        listed = {c.name for c in others}
+        talk = [i for i in items if i.date >= run[0] and listed & named(note_text(i))]
+        if talk:
+            showed = max(showed, talk[-1].date)
+            came_up = (f" {people(tuple(sorted(listed & named(note_text(talk[-1])))))} came up with "
+                       f"{first_name(only)} in the {talk[-1].type} of {fmt_date(talk[-1].date)}.")
     debt = first_deliver(only, owed, as_of) if through else ""
     # An owner does not leave as an employee does: Saltmarsh's co-founder, married to the other,
     # read "if they leave, the relationship leaves with them" (a twenty-eighth blind read).
@@ -1065,7 +1077,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
                "if they leave, the relationship leaves with them.")
             + (f" {only} is the gatekeeper (customer.yaml): go through {first_name(only)}, not around: a session "
                f"with {first_name(only)} in it, on {first_name(only)}'s terms, rather than asking to meet "
-               f"{first_name(pick.name)} alone." + debt
+               f"{first_name(pick.name)} alone." + came_up + debt
                if through and others else
                f" {only} is the gatekeeper (customer.yaml): ask them rather than going around them." + debt
                if through else ""),

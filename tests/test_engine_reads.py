@@ -643,6 +643,26 @@ def test_a_touch_waits_for_the_time_they_gave(said):
     assert left.endswith(" They were to get back to us, and have not: ask how they are, and let them raise it.")
 
 
+@pytest.mark.parametrize("unanswered, with_bo", [(True, True), (False, True), (True, False)])
+def test_a_renewal_question_unanswered_names_who_else_was_there_when_it_last_renewed(unanswered, with_bo):
+    """Saltmarsh (a check read): "Check whether the renewal went through… then ask Jo" stood for
+    four months after our quote to Jo went unanswered, while Gus had signed the last renewal
+    with her. Who else was there when a renewal was last talked of is named, as a second route."""
+    items = [*steady_history(until_days_ago=120),
+             touch(400, 1, type="meeting", with_=("Ann Lee", "Bo Chan") if with_bo else ("Ann Lee",),
+                   summary="Renewal for this year signed"),
+             touch(60, None, type="email", direction="out", summary="Sent the renewal quote",
+                   answered=False if unanswered else None)]
+    if not unanswered:
+        items.append(touch(55, 1, type="email", direction="in", summary="Thanks, will look"))
+    c = customer(*items, since=LONG_AGO, renewal=d(10), value=20_000)
+    (ask,) = [a for a in analyse(c, config(), AS_OF).actions if a.renewal_step == "lapsed"]
+    said = (f" If Ann does not answer this either, Bo Chan (CFO) was at the meeting of {fmt_date(d(400))} (Renewal "
+            "for this year signed) and can answer it.")
+    assert (said in ask.why) is (unanswered and with_bo), ask.why
+    assert "does not answer this either" not in ask.why or with_bo
+
+
 def test_on_the_renewal_eve_where_it_stands_is_one_conversation(example_root):
     """St Aldhelm's on its renewal day (a thirty-first blind read): "Ask Siobhan Keane whether
     their side has started… if it has not started, ask Helen Marsh for an extension the same

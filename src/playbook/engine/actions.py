@@ -641,6 +641,30 @@ def eve_ask(customer: Customer) -> str:
     return f" Ask whether it is signed; if it is not, ask for an extension ({lead})."
 
 
+#: A note that speaks of renewing ("Renewal for 2026 signed", "renewed for two years").
+_RENEWING = re.compile(r"\brenew", re.IGNORECASE)
+
+
+def other_route(customer: Customer, tl: Timeline, ask: str | None, as_of: date) -> str:
+    """When whom the question whether they renewed goes to has not answered our last touches:
+    who else was there the last time a renewal was talked of (a note that speaks of renewing),
+    and how they like to be reached; '' when nobody else was. Saltmarsh's question went to Jo
+    for months after our quote to her went unanswered, while Gus, who "doesn't do email", had
+    signed the last renewal with her (a check read)."""
+    if ask is None or not tl.unanswered or not all(ask in i.with_ for i in tl.unanswered):
+        return ""
+    here = {c.name: c for c in customer.contacts}
+    talk = next((i for i in reversed(upto(customer, as_of)) if _RENEWING.search(note_text(i))
+                 and any(n != ask and n in here for n in i.with_)), None)
+    if talk is None:
+        return ""
+    other = here[next(n for n in talk.with_ if n != ask and n in here)]
+    role = f" ({other.role})" if other.role else ""
+    return (f" If {first_name(ask)} does not answer this either, {other.name}{role} was at the {talk.type} of "
+            f"{fmt_date(talk.date)} ({sentence(talk.summary or talk.type).rstrip('.')}) and can answer it."
+            f"{manner(other)}")
+
+
 def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of: date, t: Thresholds,
             currency: str | None = None, setback: date | None = None, owing: str | None = None,
             owing_at: Source | None = None, holidays: Holidays = ()) -> list[Action]:
@@ -688,7 +712,8 @@ def renewal(customer: Customer, tl: Timeline, dates: tuple[KeyDate, ...], as_of:
                 # question is no reason to keep it back (that check).
                 # "Take into it… see to it all the same" read as unidiomatic and ambiguous (see to the
                 # renewal?), and beside a missed Christmas check in June (a twenty-third blind read).
-                + (taken_text(owing) if owing and buyer is None else ""),
+                + (taken_text(owing) if owing and buyer is None else "")
+                + other_route(customer, tl, ask, as_of),
             due=passed + timedelta(days=1), priority="high", contact=ask, owner=holder(customer, ask, as_of),
             source=customer.at("renewal"), customer=customer.slug, renewal_step="lapsed",
             takes=owing_at if owing and buyer is None else None,

@@ -31,8 +31,8 @@ from .owed import debt_items, open_asks, open_commitments, parked_asks, reaches_
 from .pause import in_force, pause_start, pause_text
 from .people import COVERAGE_DAYS, coverage_flag_and_actions, keep_in_touch, main_contact, present, with_manner
 from .plays import play_since, run_plays
-from .since import stage_since
 from .rank import rank
+from .since import stage_since
 from .stage import (
     classify, dormant, key_people_days, key_people_tip, needs_touch, quiet_until, unrepaired_negatives,
 )

@@ -1086,7 +1086,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # "just go through me" (two reads).
         named = names_in(customer)
         listed = {c.name for c in others}
-        talk = [i for i in items if i.date >= run[0] and listed & named(note_text(i))]
+        talk = [i for i in items if i.date >= run[0] and only in i.with_ and listed & named(note_text(i))]
         if talk:
             showed = max(showed, talk[-1].date)
             came_up = (f" {people(tuple(sorted(listed & named(note_text(talk[-1])))))} came up with "

@@ -603,6 +603,32 @@ def test_reach_out_folds_into_a_customer_facing_action_due_this_week():
     assert "also the touch this quiet account needs" in x.why
 
 
+@pytest.mark.parametrize("quiet", [31, 45])
+def test_a_touch_already_late_is_not_put_off_by_what_carries_it(quiet):
+    """Pemberton's check-in, due 2 Feb 2026, went into an anniversary card for 1 Mar and read
+    "due in 4 days" on 23 Feb (a check read). On its first day a touch rides what is due within
+    the week, on that action's day; once late, what carries it is due today."""
+    from engine_factory import promise
+    soon = promise("Send the quote", due=AS_OF + timedelta(days=5))
+    c = customer(touch(200, 1), touch(120, 1), touch(quiet, 1, commitments=(soon,)), since=LONG_AGO, cadence=30)
+    r = rel(c)
+    (work,) = [a for a in r.actions if a.kind == "follow-up"]
+    assert "also the touch this quiet account needs" in work.why and "reach-out" not in [a.kind for a in r.actions]
+    assert work.due == (AS_OF if quiet == 45 else AS_OF + timedelta(days=5))
+
+
+def test_a_touch_already_late_waits_for_no_greeting():
+    """A birthday card cannot be sent early: a late touch does not ride one still to come."""
+    from engine_factory import Birthday
+    ann = contact("Ann Lee", "CEO", birthday=Birthday(month=(AS_OF + timedelta(days=4)).month,
+                                                      day=(AS_OF + timedelta(days=4)).day), primary=True)
+    c = customer(touch(200, 1), touch(120, 1), touch(45, 1), since=LONG_AGO, cadence=30, contacts=(ann,))
+    r = rel(c)
+    assert any(a.kind == "reach-out" for a in r.actions)
+    (card,) = [a for a in r.actions if a.kind == "personal"]
+    assert "also the touch this quiet account needs" not in card.why
+
+
 # -- health reads direction: our unanswered outreach earns nothing ------------------------
 
 @pytest.mark.parametrize("silent, effect", [

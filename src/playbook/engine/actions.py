@@ -349,6 +349,11 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     reach = next((a for a in found if a.kind == "reach-out" and a.due <= as_of + timedelta(days=COVER_DAYS)), None)
     if reach is None or reach.title.startswith("Rekindle"):
         return found
+    # A touch already late is not put off: what carries it is done today, and a greeting, which
+    # cannot be, carries it only on or after its day. Pemberton's, due 2 Feb, went into an
+    # anniversary card for 1 Mar and read "due in 4 days" on 23 Feb (a check read).
+    # (`due_since` as made: `workdays.held_since` keeps it only once past, later.)
+    late = reach.due < as_of or (reach.due_since is not None and reach.due_since < as_of)
     # News of ours for someone else is no check-in with them: Loomwork's silence was to be broken
     # by zero-trust news for Finn, "suspicious of MSPs", while Aisha, the COO who holds us to the
     # plan, had no action (a thirteenth blind read).
@@ -362,7 +367,8 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     cover = [a for a in found if (a.kind in TOUCHING or (anchors is not None and a.kind == "play" and not a.internal
                                                            and a.contact is None and a.priority != "low"
                                                            and _CHECK_IN.match(a.title)))
-             and a.due <= as_of + timedelta(days=COVER_DAYS) and not a.check
+             and a.due <= as_of + timedelta(days=COVER_DAYS) and not (late and a.kind == "personal" and a.due > as_of)
+             and not a.check
              and not (a.kind == "tell" and reach.contact is not None and a.contact != reach.contact)
              and (anchors is None or a.contact in (None, reach.contact) or a.contact in anchors
                   or a.kind == "renewal")]
@@ -386,7 +392,8 @@ def fold_reach_out(found: list[Action], as_of: date, anchors: frozenset[str] | N
     plays = [a for a in cover if a is not first and a.kind == "play" and a.contact is None]
     also = {"also": first.also + tuple(Reason(a.title, a.source) for a in plays)} if plays else {}
     folded = " (Also covers " + " and ".join(f"\u201c{a.title}\u201d" for a in plays) + ".)" if plays else ""
-    return [replace(a, why=a.why + note + folded, **whom, **also) if a is first else a for a in found
+    sooner = {"due": as_of} if late and first.due > as_of else {}
+    return [replace(a, why=a.why + note + folded, **whom, **also, **sooner) if a is first else a for a in found
             if a is not reach and not any(a is p for p in plays)]
 
 

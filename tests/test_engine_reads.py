@@ -630,6 +630,13 @@ def test_a_touch_waits_for_the_time_they_gave(said):
         assert left.endswith(waits) is named, left
     if not named:
         return
+    # Health holds meanwhile, as under a pause (it fell to 40 on 29 Jan while the brief said to
+    # leave it to them: a check read); past that day the silence counts from the note.
+    recency = {day: next(f for f in analyse(c, config(), day).health.factors if f.name == "Recency")
+               for day in (date(2027, 1, 29), date(2027, 2, 3))}
+    assert recency[date(2027, 1, 29)].effect == 0
+    assert recency[date(2027, 1, 29)].why.endswith("the silence is expected until 1 Feb 2027.")
+    assert recency[date(2027, 2, 3)].effect < 0
     day = date(2027, 2, 3)
     r = analyse(c, config(), day)
     (due,) = [a for a in r.actions if a.kind == "reach-out"]

@@ -12,7 +12,8 @@ from ..config import Thresholds
 from ..model import Ask, Customer, Event, Interaction, Pause
 from .owed import ASK_ANSWER_DAYS, ask_gone_by, is_chase, promised, promises, theirs_back, waiting_since
 from .pause import pause_text, paused_part
-from .stage import last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, unanswered_text
+from .stage import (last_unrepaired_negative, mood_text, renewal_passed, stakeholders_quiet, theirs_since,
+                    unanswered_text)
 from .timeline import upto
 from .types import Health, HealthFactor, OpenCommitment, Reason, Stage, Timeline
 from .words import days, fmt_date, people, per, sentiment_word, span
@@ -28,10 +29,13 @@ def recency_points(ratio: float) -> int:
     return 20 if ratio <= 0.5 else 12 if ratio <= 1 else 0 if ratio <= 2 else -10 if ratio <= 4 else -20
 
 
-def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFactor:
+def recency(tl: Timeline, cadence: int, paused: Pause | None = None,
+            waits: tuple[date, date] | None = None) -> HealthFactor:
     """How recently we heard from them in a touch that did not go badly: our own unanswered
     outreach earns nothing, and nor does an outage call or a tender threat (every bad touch in
-    the example raised health through this factor, by up to 40 points)."""
+    the example raised health through this factor, by up to 40 points). `waits`: the time they
+    gave for their move and the day a touch falls due without it (`stage.theirs_since`), while
+    that day is to come: the silence costs nothing till then, as a pause's."""
     n = tl.days_since_heard
     if n is None:
         return HealthFactor("Recency", 0, "No touch logged yet.")
@@ -69,6 +73,11 @@ def recency(tl: Timeline, cadence: int, paused: Pause | None = None) -> HealthFa
                 f"{'does' if k == 1 else 'do'} not count as hearing from them.")
     if paused is not None and effect < 0:
         return HealthFactor("Recency", 0, f"{why} {pause_text(paused)} The silence is expected.")
+    if waits is not None and effect < 0:
+        # Pemberton's fell to 40 on 29 Jan 2026 while its brief said to leave it to them until
+        # 1 Feb: "Alan says they'll call us in the new year" (a check read).
+        return HealthFactor("Recency", 0, f"{why} They were to get back to us from {fmt_date(waits[0])}: the "
+                                          f"silence is expected until {fmt_date(waits[1])}.")
     return HealthFactor("Recency", effect, why)
 
 
@@ -300,9 +309,10 @@ def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFa
 
 def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
            cadence: int, as_of: date, t: Thresholds, stage: Stage, paused: Pause | None = None) -> Health:
+    waits = theirs_since(tl, upto(customer, as_of)) if paused is None else None
     factors = (
         HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
-        recency(tl, cadence, paused),
+        recency(tl, cadence, paused, waits if waits is not None and as_of < waits[1] else None),
         sentiment(tl, as_of, t.growth_window_days),
         commitments_kept(customer, open_, as_of, t),
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),

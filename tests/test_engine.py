@@ -1532,7 +1532,9 @@ def test_a_gatekeepers_introduction_counts_from_when_the_others_came_up(raised):
                  since=LONG_AGO, cadence=60, contacts=people)
     (b,) = [a for a in analyse(c, config(), AS_OF).actions if a.kind == "broaden"]
     assert b.due_since == walk(d(40 if raised else 100) + timedelta(days=30), (), 1)
-    assert (f"Bo Chan came up with Ann in the meeting of {fmt_date(d(40))}." in b.why) is raised
+    assert (f"Bo Chan came up with Ann in the meeting of {fmt_date(d(40))}: \u201cSuggested we meet Bo directly; Ann "
+            "said to go through her\u201d." in b.why) is raised
+    assert b.source == (c.interactions[3].source if raised else c.interactions[-1].source)
 
 
 def test_broaden_reason_counts_the_run_its_due_date_counts_from():

@@ -1087,6 +1087,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # years with the owner (Rosalind's came in January 2027 "overdue since 10 Feb 2025", a check read).
         showed = max(showed, stage_since(("at-risk", "growing")))
     came_up = ""
+    source = recent[-1].source
     if through and others:
         # The others came up with the gatekeeper: the month counts from then. Oakmere's read "overdue
         # since 9 May 2025", though on 22 Sep 2026 we had suggested meeting Dan and Freya had said
@@ -1096,8 +1097,15 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         talk = [i for i in items if i.date >= run[0] and only in i.with_ and listed & named(note_text(i))]
         if talk:
             showed = max(showed, talk[-1].date)
-            came_up = (f" {people(tuple(sorted(listed & named(note_text(talk[-1])))))} came up with "
-                       f"{first_name(only)} in the {talk[-1].type} of {fmt_date(talk[-1].date)}.")
+            whom = sorted(listed & named(note_text(talk[-1])))
+            # In the note's own words, its last line naming them: "came up" alone left out that
+            # Freya had said no (a check read).
+            lines = [talk[-1].summary or "", *(talk[-1].body or talk[-1].text).splitlines()]
+            said = next((ln.strip(" -*\t") for ln in reversed(lines)
+                         if set(whom) & named(ln)), "")
+            came_up = (f" {people(tuple(whom))} came up with {first_name(only)} in the {talk[-1].type} of "
+                       f"{fmt_date(talk[-1].date)}" + (f": \u201c{said.rstrip('.')}\u201d." if said else "."))
+            source = talk[-1].source
     debt = first_deliver(only, owed, as_of) if through else ""
     # An owner does not leave as an employee does: Saltmarsh's co-founder, married to the other,
     # read "if they leave, the relationship leaves with them" (a twenty-eighth blind read).
@@ -1122,7 +1130,7 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
         # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).
         priority="medium" if stage.id == "at-risk" and not debt else "low",
-        contact=contact, owner=_owner(customer), source=recent[-1].source, customer=customer.slug,
+        contact=contact, owner=_owner(customer), source=source, customer=customer.slug,
     )]
 
 

@@ -71,8 +71,3 @@ def steady_history(start_days_ago: int = 400, every: int = 30, until_days_ago: i
 
 __all__ = ["AS_OF", "Ask", "Birthday", "Play", "RoleGap", "Source", "ask", "config", "contact", "customer", "d",
            "pause", "promise", "steady_history", "touch"]
-
-
-def before_tick(why: str) -> str:
-    """A play's reason without its closing hint (" Once done, tick it in a note: …")."""
-    return why.split(" Once done, tick it in a note:")[0]

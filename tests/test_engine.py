@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine_factory import (
-    AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, before_tick, config, contact, customer, d, pause, promise,
-    steady_history, touch,
+    AS_OF, Ask, Birthday, Play, RoleGap, Source, ask, config, contact, customer, d, pause, promise, steady_history,
+    touch,
 )
 from msgspec.structs import replace
 
@@ -1577,8 +1577,7 @@ def test_play_fires_for_matching_tier_and_stage():
     # At risk since the bad touch 10 days ago: due 7 days after that day, not 7 after today.
     assert a.title == "Book an executive sponsor call" and a.due == d(3) and a.priority == "high"
     assert a.why == (f"Play \u201cExec sponsor\u201d: stage is at risk; tier is gold. It has applied since "
-                     f"{fmt_date(d(10))}, and the play gives 7 days to act. Once done, tick it in a note: "
-                     "\u201c- [x] Book an executive sponsor call\u201d.")
+                     f"{fmt_date(d(10))}, and the play gives 7 days to act.")
     assert a.source == Source("playbook.yaml", 12)
     assert "play" not in kinds(fine, cfg) and "play" not in kinds(silver, cfg)
 
@@ -1648,24 +1647,8 @@ def test_a_play_dates_from_its_latest_run_not_an_earlier_one():
     # With the health it had then, as it has fallen since (`plays.as_it_was`).
     then = analyse(c, config(), d(10)).health.score
     assert then != analyse(c, config(), AS_OF).health.score
-    assert before_tick(a.why).endswith(f"It has applied since {fmt_date(d(10))} (then health {then}), and the play gives 5 days "
+    assert a.why.endswith(f"It has applied since {fmt_date(d(10))} (then health {then}), and the play gives 5 days "
                           "to act.")
-
-
-@pytest.mark.parametrize("ticked, shown", [(None, True), (5, False), (60, True)])
-def test_a_play_is_done_for_its_run_by_a_task_ticked_since_it_began(ticked, shown):
-    """Northgate's stand-up review read "overdue since 8 Sep" on 20 Nov, and nothing could close
-    it (a check read). A task ticked done in a note since the play began to apply, saying what
-    it asks, closes it for this run; one ticked before the run began does not."""
-    review = promise("Reviewed account health at stand-up", None, done=True)
-    items = [*steady_history(until_days_ago=130), touch(120, 1), touch(20, -2, type="meeting")]
-    if ticked is not None:
-        items.append(touch(ticked, None, type="note", with_=(), summary="Stand-up", commitments=(review,)))
-    c = customer(*items, since=LONG_AGO, cadence=30)
-    low = Play(name="Low health review", do="Review account health with the owner at the next stand-up", within=5,
-               priority="high", internal=True, stages=("at-risk", "steady"), health_below=40)
-    plays = [a for a in analyse(c, Config(plays=(low,)), AS_OF).actions if a.kind == "play"]
-    assert bool(plays) is shown
 
 
 def test_a_play_that_held_for_another_stage_says_what_held_then():
@@ -1682,7 +1665,7 @@ def test_a_play_that_held_for_another_stage_says_what_held_then():
     (day,) = re.findall(r"It has applied since (\d+ \w+ \d{4})", a.why)
     then = analyse(c, config(), datetime.strptime(day, "%d %b %Y").date())
     assert then.stage.id == "steady" and datetime.strptime(day, "%d %b %Y").date() < d(20)
-    assert before_tick(a.why).endswith(f"It has applied since {day} (then steady, health {then.health.score}), and the play gives "
+    assert a.why.endswith(f"It has applied since {day} (then steady, health {then.health.score}), and the play gives "
                           "5 days to act.")
     # Held as it stands now since that day (stage and health alike), nothing more is said.
     same = Play(name="Low", do="Review", within=5, priority=None, stages=("at-risk",))
@@ -1714,7 +1697,7 @@ def test_a_play_dated_by_its_own_conditions_never_says_at_least():
                no_touch_with_role=RoleGap("cfo", 120))
     c = customer(*steady_history(), touch(500, 1, with_=("Bo Chan",)), since=LONG_AGO)
     (a,) = [a for a in analyse(c, Config(plays=(cfo,)), AS_OF).actions if a.kind == "play"]
-    assert before_tick(a.why).endswith(f"It has applied since {fmt_date(d(380))}, and the play gives 14 days to act.")
+    assert a.why.endswith(f"It has applied since {fmt_date(d(380))}, and the play gives 14 days to act.")
 
 
 def test_a_play_with_someone_we_are_late_with_says_to_deliver_that_first():
@@ -1833,7 +1816,7 @@ def test_a_chore_for_the_team_past_its_day_is_due_today_never_overdue():
         play = Play(do="Review the account" if internal else "Book a sponsor call", internal=internal, **risky)
         (a,) = [a for a in analyse(c, Config(plays=(play,), thresholds=th), AS_OF).actions if a.kind == "play"]
         assert a.due == expected
-        assert before_tick(a.why).endswith(f"It has applied since {fmt_date(d(39))}, and the play gives 7 days to act.")
+        assert a.why.endswith(f"It has applied since {fmt_date(d(39))}, and the play gives 7 days to act.")
 
 
 def test_a_play_with_no_dated_condition_is_due_within_its_days_of_today():

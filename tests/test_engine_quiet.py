@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from msgspec.structs import replace
 
-from engine_factory import AS_OF, ask, before_tick, config, contact, customer, d, pause, touch
+from engine_factory import AS_OF, ask, config, contact, customer, d, pause, touch
 from playbook.config import Config, Play
 from playbook.engine import analyse
 from playbook.engine.history import stage_at
@@ -486,7 +486,7 @@ def test_a_days_since_contact_play_does_not_count_the_pause(ended, due):
     else:
         (a,) = found
         assert f"{ended} days without a touch, not counting the pause they asked for" in a.why
-        assert before_tick(a.why).endswith("It applies from today." if due == 0 else
+        assert a.why.endswith("It applies from today." if due == 0 else
                                   f"It has applied since {fmt_date(d(due))}, and the play gives 10 days to act.")
 
 

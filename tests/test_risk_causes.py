@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_factory import AS_OF, before_tick, config, customer, d, promise, touch
+from engine_factory import AS_OF, config, customer, d, promise, touch
 from playbook.config import Config, Play, parse_config
 from playbook.engine import analyse
 from playbook.engine.words import fmt_date
@@ -119,7 +119,7 @@ def test_the_play_is_dated_from_the_day_the_kind_of_risk_began():
     `within` days after it, as a `stage` condition would be."""
     r = analyse(setback(), Config(plays=(SPONSOR,)), AS_OF)
     (play,) = [a for a in r.actions if a.kind == "play"]
-    assert before_tick(play.why).endswith(f"It has applied since {fmt_date(d(10))}, and the play gives 7 days to act.")
+    assert play.why.endswith(f"It has applied since {fmt_date(d(10))}, and the play gives 7 days to act.")
     assert play.due == d(10) + timedelta(days=7)
 
 

@@ -10,7 +10,6 @@ from ..config import CONFIG_FILE, Config, Play
 from ..model import RISK_CAUSE_WORDS, Contact, Customer, Opportunity, Source
 from .people import gone, main_contact, present
 from .pause import paused_days
-from .merge import similar, topic
 from .since import LOOK_BACK_DAYS, first_day, state_at
 from .types import Action, Health, Stage, Timeline
 from .words import days, fmt_date
@@ -159,8 +158,6 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
     if looked and since is not None:  # (`looked` says so; the type checker is told again)
         start, was = since(play, start)
         then = as_it_was(play, was, stage, health)
-    if since is not None and start is not None and ticked_since(play, customer, start, as_of) is not None:
-        return None
     # Only a look back that ran out without a dated condition to stop it gives "at least".
     at_least = looked and not held and start is not None and (as_of - start).days >= LOOK_BACK_DAYS
     # With the days the play gives: "applied since 5 Dec" beside "overdue since 10 Dec" left the
@@ -177,9 +174,7 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         holders = [i.by for i in customer.interactions if i.by and i.date <= as_of and contact in i.with_]
         owner = holders[-1] if holders else owner
     return Action(
-        # How to close it, as a promise's reason says: a chore for the team had no way (`ticked_since`).
-        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}{nobody} Once done, "
-                                        f"tick it in a note: \u201c- [x] {play.do}\u201d.",
+        kind="play", title=play.do, why=f"Play \u201c{play.name}\u201d: {'; '.join(met)}.{when}{nobody}",
         # A chore for the team ("…at the next stand-up") falls due, then is held at today, "overdue
         # since" its day: it never reads "73 days overdue" (Northgate's health review, on the day
         # a reader first saw it). Its reason keeps the day it has applied since.
@@ -188,21 +183,6 @@ def evaluate(play: Play, customer: Customer, tl: Timeline, stage: Stage, health:
         owner=owner, source=Source(CONFIG_FILE, play.line or 1),
         customer=customer.slug, internal=play.internal,
     )
-
-
-def ticked_since(play: Play, customer: Customer, start: date, as_of: date) -> Source | None:
-    """Where a task ticked done in a note of `start` (the first day of the play's run) or later
-    says what the play asks (`merge.similar` topics): "- [x] Reviewed account health at
-    stand-up". The play is then done for this run, and comes again only once its conditions
-    break and hold anew. Before, nothing could close it: Northgate's stand-up review read
-    "overdue since 8 Sep" on 20 Nov, a ticked "Review account health…" beside it (a check read)."""
-    wanted = topic(play.do)
-    for i in customer.interactions:
-        if start <= i.date <= as_of:
-            for c in i.commitments:
-                if c.done and similar(topic(c.text), wanted):
-                    return c.source
-    return None
 
 
 def run_plays(plays: tuple[Play, ...], customer: Customer, tl: Timeline, stage: Stage, health: Health,

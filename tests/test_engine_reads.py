@@ -670,6 +670,19 @@ def test_a_renewal_question_unanswered_names_who_else_was_there_when_it_last_ren
     assert "does not answer this either" not in ask.why or with_bo
 
 
+def test_the_brief_says_where_we_left_it_when_the_next_move_was_theirs(example_root):
+    """Pemberton's on 2 Feb 2026, the day its check-in fell due (a check read): the brief listed
+    only the anniversary of 1 Mar, not "Alan says they'll call us in the new year", the point
+    of the call."""
+    from playbook.engine.brief import talking_points
+    from playbook.load import load
+    loaded = load(example_root)
+    pem = next(c for c in loaded.playbook.customers if c.slug == "pembertons-garden-centre")
+    points = [x.text for x in talking_points(analyse(pem, loaded.config, date(2026, 2, 2)), "\u00a3")]
+    assert any(p.startswith("3rd anniversary") for p in points), points
+    assert any(p.startswith("Where we left it, the note of 30 Sep 2025: Alan says they'll call us") for p in points)
+
+
 def test_on_the_renewal_eve_where_it_stands_is_one_conversation(example_root):
     """St Aldhelm's on its renewal day (a thirty-first blind read): "Ask Siobhan Keane whether
     their side has started… if it has not started, ask Helen Marsh for an extension the same

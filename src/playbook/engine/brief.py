@@ -25,8 +25,8 @@ from .rank import new_business
 from .stage import unanswered_text, unrepaired_negatives
 from .timeline import upto
 from .types import OpenCommitment, Reason, Relationship
-from .words import (day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence, theirs_to_raise,
-                    weeks_or_days, year_meant)
+from .words import (THEIRS_RAISE, day_list, days, first_name, fmt_date, fmt_day, in_days, money, people, sentence,
+                    theirs_to_raise, weeks_or_days, year_meant)
 
 #: How far back a good touch is still news, and how far ahead a renewal or a date is worth raising.
 GOOD_NEWS_DAYS = 90
@@ -301,8 +301,12 @@ def talking_points(r: Relationship, currency: str | None = None, t: Thresholds |
     # brief, for a call to rekindle after 438 days, said "Nothing in particular" while its last
     # note read "Alan says they'll call us in the new year about the online shop" (an account
     # manager's objection, twice). So does a call to rekindle a dormant account, whatever else
-    # there is: Pemberton's lost it to its anniversary (a check of that fix).
-    return out + where_we_left(c, as_of) if not out or r.stage.id == "dormant" else out
+    # there is: Pemberton's lost it to its anniversary (a check of that fix). So does one whose
+    # last word left the next move to them: on the day its check-in fell due, Pemberton's brief
+    # listed only the anniversary, not "Alan says they'll call us in the new year" (a check read).
+    left = where_we_left(c, as_of)
+    theirs = any(x.text.endswith(THEIRS_RAISE) for x in left)
+    return out + left if not out or r.stage.id == "dormant" or theirs else out
 
 
 def where_we_left(c: Customer, as_of: date) -> list[Reason]:

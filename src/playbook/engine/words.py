@@ -181,7 +181,11 @@ def theirs_to_raise(last: str, written: date | None = None, as_of: date | None =
         return (f" The next move is theirs, from {fmt_date(wait[0])}: leave it to them until {fmt_date(wait[1])}."
                 if as_of < wait[0] else
                 f" The next move is theirs, since {fmt_date(wait[0])}: leave it to them until {fmt_date(wait[1])}.")
-    return " They were to get back to us, and have not: ask how they are, and let them raise it."
+    return THEIRS_RAISE
+
+
+#: What `theirs_to_raise` says once the time they gave, if any, is past.
+THEIRS_RAISE = " They were to get back to us, and have not: ask how they are, and let them raise it."
 
 
 #: A month of the time they gave ("in the new year": January), and then a touch is due.

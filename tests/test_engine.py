@@ -1441,6 +1441,11 @@ def test_broaden_asks_a_gatekeeper_for_the_introduction(keeper, listed, title, c
     assert (said in act.why) is (keeper == "Ann Lee")
 
 
+def p_source(r, text):
+    """The source of the open promise of that text."""
+    return next(oc.commitment.source for oc in r.commitments if oc.commitment.text == text)
+
+
 @pytest.mark.parametrize("due, text, said", [
     (30, "Send pricing for remote render access", "First deliver what we owe them: \u201cSend pricing for remote "
                                                   "render access\u201d, 30 days late."),
@@ -1458,7 +1463,13 @@ def test_a_gatekeeper_is_asked_a_favour_once_what_we_owe_them_is_done(due, text,
                  cadence=60, contacts=people)
     r = analyse(c, config(), AS_OF)
     (act,) = [a for a in r.actions if a.kind == "broaden"]
-    assert act.why.endswith(said) if said else act.why.endswith("rather than asking to meet Bo alone.")
+    if due < 0 and not text.startswith("Chase"):
+        # Not late yet, it is asked with that (Oakmere's session with Dan, with the render pricing due
+        # 1 Dec: a check read): on its day, not "overdue since".
+        assert act.why.endswith(f" Offer it when \u201c{text}\u201d goes to Ann (due {fmt_date(d(due))}).")
+        assert act.due == d(due) and act.due_since is None and act.rides == p_source(r, text)
+    else:
+        assert act.why.endswith(said) if said else act.why.endswith("rather than asking to meet Bo alone.")
     # In debt it waits, low, even at risk (Oakmere's rose to medium as it went at risk, beside
     # "First deliver what we owe them": an account manager's objection).
     assert act.priority == "low" and (r.stage.id == "at-risk") is bool(said)

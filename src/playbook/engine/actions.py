@@ -1107,6 +1107,15 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
                        f"{fmt_date(talk[-1].date)}" + (f": \u201c{said.rstrip('.')}\u201d." if said else "."))
             source = talk[-1].source
     debt = first_deliver(only, owed, as_of) if through else ""
+    # Not in debt, the introduction is asked with the next thing we send them: Oakmere's read
+    # "overdue since 22 Oct" beside the render pricing for Freya due 1 Dec, where the reader
+    # would offer the session with the pricing (a check read).
+    ride = min((oc for oc in owed if through and others and not debt and oc.overdue_days <= 0
+                and oc.commitment.due is not None and owed_to(oc, only) and not is_chase(oc.commitment.text)
+                and oc.answered is None), key=lambda oc: (oc.commitment.due, oc.commitment.source.line), default=None)
+    if ride is not None:
+        came_up += (f" Offer it when \u201c{ride.commitment.text}\u201d goes to {first_name(only)} (due "
+                    f"{fmt_date(ride.commitment.due)}).")
     # An owner does not leave as an employee does: Saltmarsh's co-founder, married to the other,
     # read "if they leave, the relationship leaves with them" (a twenty-eighth blind read).
     owns = any(c.name == only and _OWNER.search(c.role or "") for c in customer.contacts)
@@ -1126,7 +1135,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
         # which moved later as touches left the window (Oakmere's jumped five weeks). Once that
         # day is past it is held at today, "overdue since" then: nobody waits on it, and "9 May 2025 ·
         # 560 days overdue" was an account manager's objection (a touch past its cadence likewise).
-        due=max(showed + timedelta(days=BROADEN_DAYS), as_of), due_since=showed + timedelta(days=BROADEN_DAYS),
+        due=max(ride.commitment.due if ride is not None else showed + timedelta(days=BROADEN_DAYS), as_of),
+        due_since=None if ride is not None else showed + timedelta(days=BROADEN_DAYS),
+        rides=ride.commitment.source if ride is not None else None,
         # A favour asked in debt waits, low, however the account stands: Oakmere's rose to medium
         # as it went at risk, beside "First deliver what we owe them" (an account manager's objection).
         priority="medium" if stage.id == "at-risk" and not debt else "low",

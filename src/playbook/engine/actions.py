@@ -1110,9 +1110,9 @@ def broaden(customer: Customer, items: tuple[Interaction, ...], stage: Stage, as
     # Not in debt, the introduction is asked with the next thing we send them: Oakmere's read
     # "overdue since 22 Oct" beside the render pricing for Freya due 1 Dec, where the reader
     # would offer the session with the pricing (a check read).
-    ride = min((oc for oc in owed if through and others and not debt and oc.overdue_days <= 0
-                and oc.commitment.due is not None and owed_to(oc, only) and not is_chase(oc.commitment.text)
-                and oc.answered is None), key=lambda oc: (oc.commitment.due, oc.commitment.source.line), default=None)
+    coming = [oc for oc in owed if oc.overdue_days <= 0 and oc.commitment.due is not None and owed_to(oc, only)
+              and not is_chase(oc.commitment.text) and oc.answered is None] if through and others and not debt else []
+    ride = min(coming, key=lambda oc: (oc.commitment.due, oc.commitment.source.line), default=None)
     if ride is not None:
         came_up += (f" Offer it when \u201c{ride.commitment.text}\u201d goes to {first_name(only)} (due "
                     f"{fmt_date(ride.commitment.due)}).")

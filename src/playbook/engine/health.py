@@ -309,7 +309,8 @@ def stage_weight(stage: Stage, unweighed: list[Reason], others: int) -> HealthFa
 
 def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], open_asks: tuple[Ask, ...],
            cadence: int, as_of: date, t: Thresholds, stage: Stage, paused: Pause | None = None) -> Health:
-    waits = theirs_since(tl, upto(customer, as_of)) if paused is None else None
+    items = upto(customer, as_of)
+    waits = theirs_since(tl, items) if paused is None else None
     factors = (
         HealthFactor("Baseline", BASELINE, "Every relationship starts at 50; the factors below move it."),
         recency(tl, cadence, paused, waits if waits is not None and as_of < waits[1] else None),
@@ -317,7 +318,7 @@ def health(customer: Customer, tl: Timeline, open_: tuple[OpenCommitment, ...], 
         commitments_kept(customer, open_, as_of, t),
         paused_ok(breadth(tl, len(customer.contacts)), paused, tl, as_of - timedelta(days=t.growth_window_days)),
         reciprocity(tl),
-        unrepaired(upto(customer, as_of), as_of, t),
+        unrepaired(items, as_of, t),
         asks(open_asks, as_of, open_, customer.dates, t.overdue_days, customer.pause),
     )
     unweighed = renewal_passed(customer, as_of) + (stakeholders_quiet(customer, tl, as_of, t)
